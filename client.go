@@ -1,0 +1,141 @@
+// Package platformclient is the runtime of the Genesys Cloud Platform API SDK
+// for Go: the client that the generated packages below api/ send their
+// requests through, its configuration, and the errors it returns.
+//
+// A program builds one Client and shares it between goroutines:
+//
+//	c, err := platformclient.New(platformclient.WithRegion(platformclient.EUWest1),
+//		platformclient.WithAccessToken(token))
+//	users := users.NewClient(c)
+//	me, err := users.GetUsersMe(ctx, nil)
+package platformclient
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Version is the version of this SDK, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// HTTPDoer sends HTTP requests; *http.Client implements it. Use WithHTTPClient
+// to replace the client's own.
+type HTTPDoer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// Client sends API requests. It is safe for concurrent use; build one per
+// organisation and credentials and reuse it so connections are kept alive.
+type Client struct {
+	baseURL    string // scheme://host[:port][/prefix], no trailing slash
+	httpClient HTTPDoer
+	userAgent  string
+	headers    http.Header
+	timeout    time.Duration
+	tokens     TokenSource
+}
+
+// Option configures a Client.
+type Option func(*Client) error
+
+// New returns a client for the us-east-1 region (api.mypurecloud.com) unless
+// an option says otherwise.
+func New(opts ...Option) (*Client, error) {
+	c := &Client{
+		baseURL:   "https://api." + USEast1.Domain(),
+		userAgent: "platformclient-go/" + Version,
+		headers:   http.Header{},
+	}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(c); err != nil {
+			return nil, err
+		}
+	}
+	if c.httpClient == nil {
+		c.httpClient = &http.Client{Transport: newTransport()}
+	}
+	return c, nil
+}
+
+// newTransport returns the transport of a client: one per client, so that
+// connections are reused across calls.
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 32
+	return t
+}
+
+// WithBaseURL sends API calls to a custom base URL such as
+// "http://127.0.0.1:8080" (the path "/api/v2/..." is appended).
+func WithBaseURL(raw string) Option {
+	return func(c *Client) error {
+		u, err := url.Parse(raw)
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return fmt.Errorf("platformclient: invalid base URL %q", raw)
+		}
+		c.baseURL = strings.TrimRight(u.String(), "/")
+		return nil
+	}
+}
+
+// WithRegion sends API calls to a Genesys Cloud region.
+func WithRegion(r Region) Option {
+	return func(c *Client) error {
+		d := r.Domain()
+		if d == "" {
+			return fmt.Errorf("platformclient: unknown region %q", string(r))
+		}
+		c.baseURL = "https://api." + d
+		return nil
+	}
+}
+
+// WithHTTPClient replaces the HTTP client that sends requests.
+func WithHTTPClient(h HTTPDoer) Option {
+	return func(c *Client) error {
+		if h == nil {
+			return errors.New("platformclient: nil HTTP client")
+		}
+		c.httpClient = h
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option {
+	return func(c *Client) error { c.userAgent = ua; return nil }
+}
+
+// WithHeader adds a header to every request.
+func WithHeader(name, value string) Option {
+	return func(c *Client) error { c.headers.Add(name, value); return nil }
+}
+
+// WithTimeout bounds every call (all attempts included) unless the caller's
+// context has an earlier deadline. Zero means no bound.
+func WithTimeout(d time.Duration) Option {
+	return func(c *Client) error { c.timeout = d; return nil }
+}
+
+// WithAccessToken authenticates with an access token obtained elsewhere.
+func WithAccessToken(token string) Option {
+	return func(c *Client) error {
+		c.tokens = StaticToken(token)
+		return nil
+	}
+}
+
+// WithTokenSource authenticates with tokens from s.
+func WithTokenSource(s TokenSource) Option {
+	return func(c *Client) error { c.tokens = s; return nil }
+}
+
+// BaseURL returns the base URL API calls go to.
+func (c *Client) BaseURL() string { return c.baseURL }

@@ -1,0 +1,270 @@
+package platformclient
+
+import (
+	"encoding"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// Request is one API call as the generated methods describe it. Users only
+// need it to call an operation by hand through Client.Do.
+type Request struct {
+	Method       string
+	PathTemplate string   // e.g. "/api/v2/users/{userId}"
+	PathValues   []string // values of the template's variables, in order
+	Query        url.Values
+	Headers      http.Header
+	Body         any    // JSON-encoded unless it is []byte, string or io.Reader
+	Accept       string // default "application/json"
+	ContentType  string // default "application/json" for bodies
+	Form         url.Values
+	Files        []FormFile
+	err          error
+}
+
+// File is the content of a form file parameter.
+type File struct {
+	Name    string // file name sent in the multipart header
+	Content io.Reader
+}
+
+// FormFile is a file part of a multipart request.
+type FormFile struct {
+	Field string
+	File  File
+}
+
+// NewRequest starts a request for a path template and the values of its
+// variables, in order. Values are path-escaped when the request is sent.
+func NewRequest(method, pathTemplate string, pathValues ...any) *Request {
+	r := &Request{Method: method, PathTemplate: pathTemplate}
+	for _, v := range pathValues {
+		s, ok := formatValue(v)
+		if !ok {
+			r.err = fmt.Errorf("platformclient: path parameter of %s has unsupported type %T", pathTemplate, v)
+		}
+		r.PathValues = append(r.PathValues, s)
+	}
+	return r
+}
+
+// Path returns the escaped path with its variables filled in, or an error
+// naming a variable whose value is empty.
+func (r *Request) Path() (string, error) {
+	if r.err != nil {
+		return "", r.err
+	}
+	var b strings.Builder
+	rest := r.PathTemplate
+	i := 0
+	for {
+		open := strings.IndexByte(rest, '{')
+		if open < 0 {
+			b.WriteString(rest)
+			break
+		}
+		end := strings.IndexByte(rest[open:], '}')
+		if end < 0 {
+			b.WriteString(rest)
+			break
+		}
+		name := rest[open+1 : open+end]
+		b.WriteString(rest[:open])
+		if i >= len(r.PathValues) || r.PathValues[i] == "" {
+			return "", &ParamError{Name: name, In: "path", Reason: "must not be empty"}
+		}
+		b.WriteString(url.PathEscape(r.PathValues[i]))
+		i++
+		rest = rest[open+end+1:]
+	}
+	return b.String(), nil
+}
+
+// ParamError reports a parameter that cannot be sent.
+type ParamError struct {
+	Name   string
+	In     string
+	Reason string
+}
+
+func (e *ParamError) Error() string {
+	return fmt.Sprintf("platformclient: %s parameter %q %s", e.In, e.Name, e.Reason)
+}
+
+// AddQuery adds a query parameter; nil pointers and empty slices are skipped and
+// slices are sent as repeated parameters (collectionFormat multi).
+func (r *Request) AddQuery(name string, v any) {
+	r.addValues(&r.Query, name, v, "")
+}
+
+// QueryJoined adds a slice query parameter joined by sep (collectionFormat
+// csv, ssv, tsv or pipes).
+func (r *Request) QueryJoined(name string, v any, sep string) {
+	r.addValues(&r.Query, name, v, sep)
+}
+
+// SetHeader sets a header parameter unless v is a nil pointer.
+func (r *Request) SetHeader(name string, v any) {
+	vals := values(v)
+	if len(vals) == 0 {
+		return
+	}
+	if r.Headers == nil {
+		r.Headers = http.Header{}
+	}
+	r.Headers.Set(name, strings.Join(vals, ","))
+}
+
+// FormValue adds a form parameter; the body is sent form-encoded, or as
+// multipart when the request also has files.
+func (r *Request) FormValue(name string, v any) {
+	r.addValues(&r.Form, name, v, "")
+}
+
+// FormFile adds a file to a multipart request.
+func (r *Request) FormFile(name string, f any) {
+	switch f := f.(type) {
+	case File:
+		r.Files = append(r.Files, FormFile{Field: name, File: f})
+	case *File:
+		if f != nil {
+			r.Files = append(r.Files, FormFile{Field: name, File: *f})
+		}
+	}
+}
+
+func (r *Request) addValues(dst *url.Values, name string, v any, sep string) {
+	vals := values(v)
+	if vals == nil {
+		if _, ok := formatValue(v); !ok && v != nil && r.err == nil {
+			r.err = fmt.Errorf("platformclient: parameter %q has unsupported type %T", name, v)
+		}
+		return
+	}
+	if *dst == nil {
+		*dst = url.Values{}
+	}
+	if sep != "" {
+		(*dst)[name] = append((*dst)[name], strings.Join(vals, sep))
+		return
+	}
+	(*dst)[name] = append((*dst)[name], vals...)
+}
+
+// values renders a parameter value as strings; nil means "not set".
+func values(v any) []string {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case []string:
+		if len(v) == 0 {
+			return nil
+		}
+		return v
+	case []int:
+		return mapSlice(v, strconv.Itoa)
+	case []int64:
+		return mapSlice(v, func(x int64) string { return strconv.FormatInt(x, 10) })
+	case []int32:
+		return mapSlice(v, func(x int32) string { return strconv.FormatInt(int64(x), 10) })
+	case []float64:
+		return mapSlice(v, func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) })
+	case []float32:
+		return mapSlice(v, func(x float32) string { return strconv.FormatFloat(float64(x), 'g', -1, 32) })
+	case []bool:
+		return mapSlice(v, strconv.FormatBool)
+	}
+	s, ok := formatValue(v)
+	if !ok || s == "\x00nil" {
+		return nil
+	}
+	return []string{s}
+}
+
+func mapSlice[T any](v []T, f func(T) string) []string {
+	if len(v) == 0 {
+		return nil
+	}
+	out := make([]string, len(v))
+	for i, x := range v {
+		out[i] = f(x)
+	}
+	return out
+}
+
+// formatValue renders one scalar; "\x00nil" marks a nil pointer.
+func formatValue(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case *string:
+		if v == nil {
+			return "\x00nil", true
+		}
+		return *v, true
+	case int:
+		return strconv.Itoa(v), true
+	case *int:
+		if v == nil {
+			return "\x00nil", true
+		}
+		return strconv.Itoa(*v), true
+	case int32:
+		return strconv.FormatInt(int64(v), 10), true
+	case *int32:
+		if v == nil {
+			return "\x00nil", true
+		}
+		return strconv.FormatInt(int64(*v), 10), true
+	case int64:
+		return strconv.FormatInt(v, 10), true
+	case *int64:
+		if v == nil {
+			return "\x00nil", true
+		}
+		return strconv.FormatInt(*v, 10), true
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64), true
+	case *float64:
+		if v == nil {
+			return "\x00nil", true
+		}
+		return strconv.FormatFloat(*v, 'g', -1, 64), true
+	case float32:
+		return strconv.FormatFloat(float64(v), 'g', -1, 32), true
+	case *float32:
+		if v == nil {
+			return "\x00nil", true
+		}
+		return strconv.FormatFloat(float64(*v), 'g', -1, 32), true
+	case bool:
+		return strconv.FormatBool(v), true
+	case *bool:
+		if v == nil {
+			return "\x00nil", true
+		}
+		return strconv.FormatBool(*v), true
+	case encoding.TextMarshaler:
+		if isNilPointer(v) {
+			return "\x00nil", true
+		}
+		b, err := v.MarshalText()
+		return string(b), err == nil
+	case fmt.Stringer:
+		if isNilPointer(v) {
+			return "\x00nil", true
+		}
+		return v.String(), true
+	}
+	return "", false
+}
+
+func isNilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}

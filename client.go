@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,13 +32,36 @@ type HTTPDoer interface {
 // Client sends API requests. It is safe for concurrent use; build one per
 // organisation and credentials and reuse it so connections are kept alive.
 type Client struct {
-	baseURL    string // scheme://host[:port][/prefix], no trailing slash
 	httpClient HTTPDoer
-	userAgent  string
-	headers    http.Header
-	timeout    time.Duration
 	tokens     TokenSource
+
+	// cfg holds the settings a configuration file may change while the
+	// program runs. A call loads it once, so it sees the old or the new
+	// settings, never a mix.
+	cfg atomic.Pointer[settings]
+
+	// build is the settings being assembled by New's options.
+	build *settings
 }
+
+// settings are the replaceable parts of a client's configuration. A value is
+// never modified once stored in Client.cfg: changes store a modified copy.
+type settings struct {
+	baseURL   string // scheme://host[:port][/prefix], no trailing slash
+	userAgent string
+	headers   http.Header
+	timeout   time.Duration
+}
+
+// clone returns a copy that can be modified without affecting s.
+func (s *settings) clone() *settings {
+	c := *s
+	c.headers = s.headers.Clone()
+	return &c
+}
+
+// settings returns the current settings.
+func (c *Client) settings() *settings { return c.cfg.Load() }
 
 // Option configures a Client.
 type Option func(*Client) error
@@ -45,11 +69,11 @@ type Option func(*Client) error
 // New returns a client for the us-east-1 region (api.mypurecloud.com) unless
 // an option says otherwise.
 func New(opts ...Option) (*Client, error) {
-	c := &Client{
+	c := &Client{build: &settings{
 		baseURL:   "https://api." + USEast1.Domain(),
 		userAgent: "platformclient-go/" + Version,
 		headers:   http.Header{},
-	}
+	}}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -61,6 +85,8 @@ func New(opts ...Option) (*Client, error) {
 	if c.httpClient == nil {
 		c.httpClient = &http.Client{Transport: newTransport()}
 	}
+	c.cfg.Store(c.build)
+	c.build = nil
 	return c, nil
 }
 
@@ -80,7 +106,7 @@ func WithBaseURL(raw string) Option {
 		if err != nil || u.Scheme == "" || u.Host == "" {
 			return fmt.Errorf("platformclient: invalid base URL %q", raw)
 		}
-		c.baseURL = strings.TrimRight(u.String(), "/")
+		c.build.baseURL = strings.TrimRight(u.String(), "/")
 		return nil
 	}
 }
@@ -92,7 +118,7 @@ func WithRegion(r Region) Option {
 		if d == "" {
 			return fmt.Errorf("platformclient: unknown region %q", string(r))
 		}
-		c.baseURL = "https://api." + d
+		c.build.baseURL = "https://api." + d
 		return nil
 	}
 }
@@ -110,18 +136,18 @@ func WithHTTPClient(h HTTPDoer) Option {
 
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option {
-	return func(c *Client) error { c.userAgent = ua; return nil }
+	return func(c *Client) error { c.build.userAgent = ua; return nil }
 }
 
 // WithHeader adds a header to every request.
 func WithHeader(name, value string) Option {
-	return func(c *Client) error { c.headers.Add(name, value); return nil }
+	return func(c *Client) error { c.build.headers.Add(name, value); return nil }
 }
 
 // WithTimeout bounds every call (all attempts included) unless the caller's
 // context has an earlier deadline. Zero means no bound.
 func WithTimeout(d time.Duration) Option {
-	return func(c *Client) error { c.timeout = d; return nil }
+	return func(c *Client) error { c.build.timeout = d; return nil }
 }
 
 // WithAccessToken authenticates with an access token obtained elsewhere.
@@ -138,4 +164,4 @@ func WithTokenSource(s TokenSource) Option {
 }
 
 // BaseURL returns the base URL API calls go to.
-func (c *Client) BaseURL() string { return c.baseURL }
+func (c *Client) BaseURL() string { return c.settings().baseURL }

@@ -60,11 +60,12 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...CallOpti
 			o(&co)
 		}
 	}
+	cfg := c.settings()
 	path, err := req.Path()
 	if err != nil {
 		return err
 	}
-	u := c.baseURL + path
+	u := cfg.baseURL + path
 	if len(req.Query) > 0 {
 		u += "?" + req.Query.Encode()
 	}
@@ -72,12 +73,12 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...CallOpti
 	if err != nil {
 		return err
 	}
-	if c.timeout > 0 {
+	if cfg.timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		ctx, cancel = context.WithTimeout(ctx, cfg.timeout)
 		defer cancel()
 	}
-	resp, data, err := c.send(ctx, req, u, body, &co)
+	resp, data, err := c.send(ctx, cfg, req, u, body, &co)
 	if err != nil {
 		return err
 	}
@@ -100,7 +101,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...CallOpti
 }
 
 // attempt sends the request once.
-func (c *Client) attempt(ctx context.Context, req *Request, u string, body *payload, co *callOptions) (*http.Response, []byte, error) {
+func (c *Client) attempt(ctx context.Context, cfg *settings, req *Request, u string, body *payload, co *callOptions) (*http.Response, []byte, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body.data)
@@ -119,8 +120,8 @@ func (c *Client) attempt(ctx context.Context, req *Request, u string, body *payl
 		accept = "application/json"
 	}
 	hreq.Header.Set("Accept", accept)
-	hreq.Header.Set("User-Agent", c.userAgent)
-	for k, vs := range c.headers {
+	hreq.Header.Set("User-Agent", cfg.userAgent)
+	for k, vs := range cfg.headers {
 		hreq.Header[k] = append([]string(nil), vs...)
 	}
 	for k, vs := range req.Headers {

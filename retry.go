@@ -7,6 +7,6 @@ import (
 
 // send performs the attempts of one call and returns the final response with
 // its body read and closed.
-func (c *Client) send(ctx context.Context, req *Request, u string, body *payload, co *callOptions) (*http.Response, []byte, error) {
-	return c.attempt(ctx, req, u, body, co)
+func (c *Client) send(ctx context.Context, cfg *settings, req *Request, u string, body *payload, co *callOptions) (*http.Response, []byte, error) {
+	return c.attempt(ctx, cfg, req, u, body, co)
 }

@@ -98,6 +98,7 @@ func Render(s *Spec) (map[string][]byte, Result, error) {
 	res.Packages = len(byPkg)
 	res.Operations = len(ops)
 	src["api/operations/operations.go"] = g.tableFile(table)
+	src["api/operations/schema.go"] = g.schemaFile()
 
 	out := make(map[string][]byte, len(src))
 	var mu sync.Mutex

@@ -1,0 +1,317 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"net/url"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/go-json-experiment/json"
+)
+
+// entity is a stored resource as its JSON object: the shape of its model,
+// with numbers as float64 or int.
+type entity = map[string]any
+
+// collection holds the entities of one resource type in creation order.
+type collection struct {
+	kind  string       // "user", for messages
+	base  string       // "/api/v2/users"
+	model reflect.Type // the response model of the items (a struct type)
+	seed  uint64
+
+	mu    sync.RWMutex
+	order []string
+	items map[string]entity
+	made  uint64 // entities created, for new ids
+}
+
+func newCollection(kind, base string, model reflect.Type, seed uint64) *collection {
+	return &collection{kind: kind, base: base, model: model, seed: hashString(seed, kind), items: map[string]entity{}}
+}
+
+// newID returns a deterministic id for the next created entity.
+func (c *collection) newID() string {
+	c.made++
+	return uuidFrom(hashString(c.seed, "new/"+strconv.FormatUint(c.made, 10)))
+}
+
+// seedID returns the id of the i-th seeded entity.
+func (c *collection) seedID(i int) string {
+	return uuidFrom(hashString(c.seed, "seed/"+strconv.Itoa(i)))
+}
+
+// put stores e under its id (appending new ids to the order). The caller
+// holds c.mu.
+func (c *collection) put(e entity) {
+	id, _ := e["id"].(string)
+	if _, ok := c.items[id]; !ok {
+		c.order = append(c.order, id)
+	}
+	c.items[id] = e
+}
+
+// remove deletes an entity. The caller holds c.mu.
+func (c *collection) remove(id string) bool {
+	if _, ok := c.items[id]; !ok {
+		return false
+	}
+	delete(c.items, id)
+	for i, x := range c.order {
+		if x == id {
+			c.order = append(c.order[:i], c.order[i+1:]...)
+			break
+		}
+	}
+	return true
+}
+
+// get returns a copy of an entity.
+func (c *collection) get(id string) (entity, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e, ok := c.items[id]
+	if !ok {
+		return nil, false
+	}
+	return cloneEntity(e), true
+}
+
+// list returns copies of the entities that pass keep, in creation order.
+func (c *collection) list(keep func(entity) bool) []entity {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]entity, 0, len(c.order))
+	for _, id := range c.order {
+		e := c.items[id]
+		if keep == nil || keep(e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// size returns the number of entities.
+func (c *collection) size() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.items)
+}
+
+// findBy returns the id of an entity whose field equals value (case-insensitive).
+func (c *collection) findBy(field, value string) (string, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for _, id := range c.order {
+		if s, _ := c.items[id][field].(string); strings.EqualFold(s, value) {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+func (c *collection) notFound(id string) *apiError {
+	e := notFound(fmt.Sprintf("The %s %s was not found.", c.kind, id))
+	e.entity = id
+	return e
+}
+
+// cloneEntity deep-copies a JSON object.
+func cloneEntity(e entity) entity {
+	return cloneJSON(e).(entity)
+}
+
+func cloneJSON(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = cloneJSON(e)
+		}
+		return m
+	case []any:
+		s := make([]any, len(x))
+		for i, e := range x {
+			s[i] = cloneJSON(e)
+		}
+		return s
+	}
+	return v
+}
+
+// toEntity renders a model value as a JSON object.
+func toEntity(v any) (entity, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var e entity
+	if err := json.Unmarshal(data, &e); err != nil {
+		return nil, err
+	}
+	if e == nil {
+		e = entity{}
+	}
+	return e, nil
+}
+
+// canonical keeps the members of e that fit model t, so the entity always
+// decodes into its model: unknown members are dropped, and members whose
+// value does not fit (e.g. "manager": "id" where the model has an object)
+// are dropped one by one.
+func canonical(e entity, t reflect.Type) entity {
+	if out, ok := roundTrip(e, t); ok {
+		return out
+	}
+	keep := entity{}
+	for k, v := range e {
+		if _, ok := roundTrip(entity{k: v}, t); ok {
+			keep[k] = v
+		}
+	}
+	out, _ := roundTrip(keep, t)
+	return out
+}
+
+func roundTrip(e entity, t reflect.Type) (entity, bool) {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return nil, false
+	}
+	v := reflect.New(t)
+	if err := json.Unmarshal(data, v.Interface()); err != nil {
+		return nil, false
+	}
+	out, err := toEntity(v.Interface())
+	return out, err == nil
+}
+
+// explicitNulls returns the top-level members a JSON object sets to null.
+func explicitNulls(raw []byte) []string {
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	var out []string
+	for k, v := range m {
+		if v == nil {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// number returns a JSON number member as float64.
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case int:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	}
+	return 0, false
+}
+
+// paging is the page a listing call asked for.
+type paging struct {
+	size, number int
+}
+
+const (
+	defaultPageSize = 25
+	maxPageSize     = 500
+)
+
+// pageOf reads pageSize and pageNumber.
+func pageOf(q url.Values) (paging, *apiError) {
+	p := paging{size: defaultPageSize, number: 1}
+	if v := q.Get("pageSize"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return p, badRequest("pageSize", "pageSize must be a positive integer.")
+		}
+		if n > maxPageSize {
+			return p, badRequest("pageSize", fmt.Sprintf("pageSize must be at most %d.", maxPageSize))
+		}
+		p.size = n
+	}
+	if v := q.Get("pageNumber"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return p, badRequest("pageNumber", "pageNumber must be a positive integer.")
+		}
+		p.number = n
+	}
+	return p, nil
+}
+
+// pageListing renders one page of items as a Genesys entity listing; the
+// URIs keep the call's other query parameters.
+func pageListing(path string, q url.Values, items []entity, p paging) entity {
+	total := len(items)
+	pageCount := int(math.Ceil(float64(total) / float64(p.size)))
+	from := (p.number - 1) * p.size
+	if from > total {
+		from = total
+	}
+	to := min(from+p.size, total)
+	page := make([]any, 0, to-from)
+	for _, e := range items[from:to] {
+		page = append(page, e)
+	}
+	uri := func(n int) string {
+		v := url.Values{}
+		for k, vs := range q {
+			if k != "pageSize" && k != "pageNumber" {
+				v[k] = vs
+			}
+		}
+		rest := v.Encode()
+		s := fmt.Sprintf("%s?pageSize=%d&pageNumber=%d", path, p.size, n)
+		if rest != "" {
+			s += "&" + rest
+		}
+		return s
+	}
+	l := entity{
+		"entities":   page,
+		"pageSize":   p.size,
+		"pageNumber": p.number,
+		"total":      total,
+		"pageCount":  pageCount,
+		"firstUri":   uri(1),
+		"selfUri":    uri(p.number),
+		"lastUri":    uri(max(pageCount, 1)),
+	}
+	if p.number < pageCount {
+		l["nextUri"] = uri(p.number + 1)
+	}
+	if p.number > 1 && p.number-1 <= max(pageCount, 1) {
+		l["previousUri"] = uri(p.number - 1)
+	}
+	return l
+}
+
+// fitTo drops the top-level members of a listing its model does not have.
+func fitTo(l entity, t reflect.Type) entity {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return l
+	}
+	si := infoFor(t)
+	for k := range l {
+		if _, ok := si.byJSON[k]; !ok {
+			delete(l, k)
+		}
+	}
+	return l
+}

@@ -152,7 +152,7 @@ func (st *store) seedData(users int) {
 			"description": "Seeded queue", "scoringMethod": "TimestampAndPriority",
 			"dateCreated": st.stamp(uint64(i)), "dateModified": st.stamp(uint64(i)), "createdBy": "system", "modifiedBy": "system",
 			"acwSettings": entity{"wrapupPrompt": "OPTIONAL", "timeoutMs": 30000},
-			"selfUri": st.queues.base + "/" + qid})
+			"selfUri":     st.queues.base + "/" + qid})
 		// 25 queue members and 10 group members from a sliding window of users.
 		for j := 0; j < 25 && j < len(userIDs); j++ {
 			uid := userIDs[(i*25+j)%len(userIDs)]

@@ -141,7 +141,7 @@ func (r *Request) FormFile(name string, f any) {
 func (r *Request) addValues(dst *url.Values, name string, v any, sep string) {
 	vals := values(v)
 	if vals == nil {
-		if _, ok := formatValue(v); !ok && v != nil && r.err == nil {
+		if _, ok := formatValue(v); !ok && v != nil && !isEmptySlice(v) && r.err == nil {
 			r.err = fmt.Errorf("platformclient: parameter %q has unsupported type %T", name, v)
 		}
 		return
@@ -262,6 +262,13 @@ func formatValue(v any) (string, bool) {
 		return v.String(), true
 	}
 	return "", false
+}
+
+// isEmptySlice reports whether v is a slice with no elements: an optional
+// list parameter that is not set.
+func isEmptySlice(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Slice && rv.Len() == 0
 }
 
 func isNilPointer(v any) bool {

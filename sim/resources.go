@@ -265,7 +265,9 @@ func (res *resource) update(patch bool) handler {
 			}
 		} else {
 			e = body
-			for _, k := range systemFields {
+			// A replace keeps the server's fields and the model's required
+			// ones the body leaves out, so the entity stays valid.
+			for _, k := range slices.Concat(systemFields, infoFor(col.model).required) {
 				if _, set := e[k]; !set && old[k] != nil {
 					e[k] = cloneJSON(old[k])
 				}

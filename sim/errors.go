@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"strconv"
 
 	"github.com/go-json-experiment/json"
@@ -50,6 +52,9 @@ type apiError struct {
 func (e *apiError) Error() string { return strconv.Itoa(e.status) + " " + e.code + ": " + e.message }
 
 func badRequest(field, msg string) *apiError {
+	if field != "" && !strings.Contains(msg, field) {
+		msg = fmt.Sprintf("Invalid value for field %q: %s", field, msg)
+	}
 	return &apiError{status: http.StatusBadRequest, code: "bad.request", message: msg, field: field}
 }
 

@@ -3,8 +3,8 @@ package sim
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"strconv"
+	"strings"
 
 	"github.com/go-json-experiment/json"
 )

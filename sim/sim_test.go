@@ -224,7 +224,9 @@ func TestCloseLeavesNothingRunning(t *testing.T) {
 			t.Fatal(err)
 		}
 		stuck := make(chan error, 1)
-		go func() { stuck <- c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/routing/queues"), nil) }()
+		go func() {
+			stuck <- c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/routing/queues"), nil)
+		}()
 		time.Sleep(20 * time.Millisecond) // let the request reach the latency fault
 		closed := make(chan error, 1)
 		go func() { closed <- s.Close() }()

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+
+	"github.com/go-json-experiment/json"
 )
 
 // generic answers an operation without simulated state: a deterministic
@@ -21,10 +23,24 @@ func generic(c *call) (int, any, *apiError) {
 		}
 		return http.StatusNoContent, nil, nil
 	}
-	v := newFilled(op.Response, hashString(c.s.cfg.seed, op.ID+" "+c.path))
+	key := op.ID + " " + c.path
+	if data, ok := c.s.answers.Load(key); ok {
+		return http.StatusOK, data, nil
+	}
+	v := newFilled(op.Response, hashString(c.s.cfg.seed, key))
 	echoIdentity(v, c)
-	return http.StatusOK, v, nil
+	data, err := json.Marshal(v, json.Deterministic(true))
+	if err != nil {
+		return 0, nil, &apiError{status: http.StatusInternalServerError, code: "internal.server.error", message: "sim: encode answer: " + err.Error()}
+	}
+	if c.s.answerCount.Add(1) <= maxCachedAnswers { // answers depend only on the key: keep them
+		c.s.answers.Store(key, data)
+	}
+	return http.StatusOK, data, nil
 }
+
+// maxCachedAnswers bounds the cache of generated answers.
+const maxCachedAnswers = 8192
 
 // textFor is the body of an operation that answers text.
 func textFor(contentType string) string {

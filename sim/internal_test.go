@@ -64,8 +64,9 @@ func TestSeedDecodesStrictly(t *testing.T) {
 		if col.size() == 0 {
 			t.Errorf("%s: nothing seeded", col.kind)
 		}
-		for _, e := range col.list(nil) {
-			data, err := json.Marshal(e)
+		for _, it := range col.list(nil) {
+			e := it.e
+			data, err := it.encoded()
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -152,18 +152,24 @@ func (res *resource) list(c *call) (int, any, *apiError) {
 	}
 	items := res.col(st).list(keep)
 	if descending(c.query) {
-		items = slices.Clone(items)
 		slices.Reverse(items)
 	}
 	if !res.paged {
 		p = paging{size: max(len(items), 1), number: 1}
 	}
 	l := pageListing(res.col(st).base, c.query, items, p)
-	if res.view != nil {
-		page := l["entities"].([]any)
-		for i, x := range page {
-			page[i] = res.view(st, x.(entity))
+	page := l["entities"].([]any)
+	for i, x := range page {
+		it := x.(item)
+		if res.view != nil {
+			page[i] = res.view(st, it.e)
+			continue
 		}
+		raw, err := it.encoded()
+		if err != nil {
+			return 0, nil, &apiError{status: http.StatusInternalServerError, code: "internal.server.error", message: "sim: encode entity: " + err.Error()}
+		}
+		page[i] = raw
 	}
 	return http.StatusOK, fitTo(l, responseType(c)), nil
 }
@@ -172,11 +178,18 @@ func (res *resource) list(c *call) (int, any, *apiError) {
 func (res *resource) get(c *call) (int, any, *apiError) {
 	col := res.col(c.s.store)
 	id := c.vars[res.idVar]
-	e, ok := col.get(id)
+	it, ok := col.getItem(id)
 	if !ok {
 		return 0, nil, col.notFound(id)
 	}
-	return http.StatusOK, res.out(c.s.store, e), nil
+	if res.view != nil {
+		return http.StatusOK, res.view(c.s.store, it.e), nil
+	}
+	raw, err := it.encoded()
+	if err != nil {
+		return 0, nil, &apiError{status: http.StatusInternalServerError, code: "internal.server.error", message: "sim: encode entity: " + err.Error()}
+	}
+	return http.StatusOK, []byte(raw), nil
 }
 
 // systemFields are kept by a PUT that does not send them.

@@ -207,6 +207,9 @@ type Server struct {
 	limiter *rateLimiter
 	corr    atomic.Uint64
 
+	answers     sync.Map // generated answers by operation and path ([]byte)
+	answerCount atomic.Int64
+
 	// lifecycle
 	mu      sync.Mutex
 	closed  bool

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // entity is a stored resource as its JSON object: the shape of its model,
@@ -27,11 +28,35 @@ type collection struct {
 	mu    sync.RWMutex
 	order []string
 	items map[string]entity
-	made  uint64 // entities created, for new ids
+	json  map[string]*cachedJSON // the encoding of items[id], made on first use
+	made  uint64                 // entities created, for new ids
+}
+
+// cachedJSON is the encoding of one stored entity value. A new one is made
+// whenever the entity is replaced, so a reader holding an old snapshot can
+// never spoil the cache of the new one.
+type cachedJSON struct {
+	once sync.Once
+	e    entity
+	raw  jsontext.Value
+	err  error
+}
+
+// item is a stored entity with its cached encoding.
+type item struct {
+	e entity
+	j *cachedJSON
+}
+
+// encoded returns the entity's JSON, encoding it once.
+func (it item) encoded() (jsontext.Value, error) {
+	it.j.once.Do(func() { it.j.raw, it.j.err = json.Marshal(it.e, json.Deterministic(true)) })
+	return it.j.raw, it.j.err
 }
 
 func newCollection(kind, base string, model reflect.Type, seed uint64) *collection {
-	return &collection{kind: kind, base: base, model: model, seed: hashString(seed, kind), items: map[string]entity{}}
+	return &collection{kind: kind, base: base, model: model, seed: hashString(seed, kind),
+		items: map[string]entity{}, json: map[string]*cachedJSON{}}
 }
 
 // newID returns a deterministic id for the next created entity.
@@ -53,6 +78,7 @@ func (c *collection) put(e entity) {
 		c.order = append(c.order, id)
 	}
 	c.items[id] = e
+	c.json[id] = &cachedJSON{e: e}
 }
 
 // remove deletes an entity. The caller holds c.mu.
@@ -61,6 +87,7 @@ func (c *collection) remove(id string) bool {
 		return false
 	}
 	delete(c.items, id)
+	delete(c.json, id)
 	for i, x := range c.order {
 		if x == id {
 			c.order = append(c.order[:i], c.order[i+1:]...)
@@ -81,15 +108,29 @@ func (c *collection) get(id string) (entity, bool) {
 	return cloneEntity(e), true
 }
 
-// list returns copies of the entities that pass keep, in creation order.
-func (c *collection) list(keep func(entity) bool) []entity {
+// getItem returns an entity with its cached encoding; callers must not
+// modify the entity.
+func (c *collection) getItem(id string) (item, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	out := make([]entity, 0, len(c.order))
+	e, ok := c.items[id]
+	if !ok {
+		return item{}, false
+	}
+	return item{e: e, j: c.json[id]}, true
+}
+
+// list returns the entities that pass keep, in creation order. Entities
+// are never modified once stored (updates store a new value), so callers
+// may read them without the lock but must not modify them.
+func (c *collection) list(keep func(entity) bool) []item {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]item, 0, len(c.order))
 	for _, id := range c.order {
 		e := c.items[id]
 		if keep == nil || keep(e) {
-			out = append(out, e)
+			out = append(out, item{e: e, j: c.json[id]})
 		}
 	}
 	return out
@@ -254,7 +295,7 @@ func pageOf(q url.Values) (paging, *apiError) {
 
 // pageListing renders one page of items as a Genesys entity listing; the
 // URIs keep the call's other query parameters.
-func pageListing(path string, q url.Values, items []entity, p paging) entity {
+func pageListing[T any](path string, q url.Values, items []T, p paging) entity {
 	total := len(items)
 	pageCount := int(math.Ceil(float64(total) / float64(p.size)))
 	from := (p.number - 1) * p.size

@@ -32,8 +32,8 @@ func TestRouterFindsEveryOperation(t *testing.T) {
 			t.Errorf("%s %s: no route", op.Method, op.Path)
 			continue
 		}
-		// A variable path may legitimately hit a literal sibling (v-x never
-		// equals a literal, so it cannot); the operation must be this one.
+		// "v-name" never equals a literal segment, so the match must be
+		// this very operation.
 		if rt.op != op {
 			t.Errorf("%s %s: routed to %s %s", op.Method, op.Path, rt.op.Method, rt.op.Path)
 			continue

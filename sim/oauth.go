@@ -289,7 +289,11 @@ func (s *Server) exchangeCode(w http.ResponseWriter, r *http.Request, form url.V
 	}
 	if info.challenge != "" {
 		clientID := form.Get("client_id")
-		if id, present, _ := s.clientAuth(r); present {
+		if id, present, ok := s.clientAuth(r); present {
+			if !ok {
+				writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "invalid client id or secret")
+				return
+			}
 			clientID = id
 		}
 		if clientID != info.clientID {
@@ -329,7 +333,11 @@ func (s *Server) refreshGrant(w http.ResponseWriter, r *http.Request, form url.V
 	}
 	if info.public {
 		clientID := form.Get("client_id")
-		if id, present, _ := s.clientAuth(r); present {
+		if id, present, ok := s.clientAuth(r); present {
+			if !ok {
+				writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "invalid client id or secret")
+				return
+			}
 			clientID = id
 		}
 		if clientID != info.clientID {

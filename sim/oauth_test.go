@@ -221,6 +221,11 @@ func TestPKCE(t *testing.T) {
 		t.Fatalf("PKCE refresh: %d %+v", status, tok2)
 	}
 	_, loc = authorize(t, s, q)
+	if status, r := postToken(t, s, url.Values{"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")},
+		"redirect_uri": {"http://127.0.0.1:9/cb"}, "code_verifier": {verifier}}, s.ClientID(), "wrong-secret"); status != 401 || r.Error != "invalid_client" {
+		t.Fatalf("PKCE with a wrong Basic secret: %d %+v", status, r)
+	}
+	_, loc = authorize(t, s, q)
 	other := url.Values{"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")}, "redirect_uri": {"http://127.0.0.1:9/cb"},
 		"client_id": {"someone-else"}, "code_verifier": {verifier}}
 	if status, r := postToken(t, s, other, "", ""); status != 400 || r.Error != "invalid_client" {

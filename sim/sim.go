@@ -401,7 +401,8 @@ func (r *recorder) Write(b []byte) (int, error) {
 	return r.ResponseWriter.Write(b)
 }
 
-// Hijack lets connection-reset faults take over the connection.
+// Hijack lets connection-reset faults take over the connection; the
+// request log shows status -1 for them.
 func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	hj, ok := r.ResponseWriter.(http.Hijacker)
 	if !ok {

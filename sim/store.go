@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/go-json-experiment/json"
@@ -141,18 +140,6 @@ func (c *collection) size() int {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return len(c.items)
-}
-
-// findBy returns the id of an entity whose field equals value (case-insensitive).
-func (c *collection) findBy(field, value string) (string, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	for _, id := range c.order {
-		if s, _ := c.items[id][field].(string); strings.EqualFold(s, value) {
-			return id, true
-		}
-	}
-	return "", false
 }
 
 func (c *collection) notFound(id string) *apiError {

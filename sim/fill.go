@@ -14,7 +14,7 @@ import (
 
 // The filler builds deterministic, schema-valid values of generated model
 // types: every field down to fullDepth levels of nesting, then only the
-// required fields (operations.Required) down to maxDepth, so recursive
+// required fields (operations.RequiredProperties) down to maxDepth, so recursive
 // types stay finite. Enumerated strings take one of their known values
 // (operations.EnumValues); an enum type without known values stays unset.
 //
@@ -68,7 +68,7 @@ const modelsPkg = "github.com/purecloudgo/platformclient/models"
 type structInfo struct {
 	fields   []fieldInfo
 	byJSON   map[string]int // JSON name -> index in fields
-	required []string       // JSON names, from operations.Required
+	required []string       // JSON names, from operations.RequiredProperties
 }
 
 type fieldInfo struct {
@@ -86,7 +86,7 @@ func infoFor(t reflect.Type) *structInfo {
 	si := &structInfo{byJSON: map[string]int{}}
 	var req map[string]bool
 	if t.PkgPath() == modelsPkg {
-		si.required = operations.Required[t.Name()]
+		si.required = operations.RequiredProperties(t.Name())
 		req = map[string]bool{}
 		for _, r := range si.required {
 			req[r] = true
@@ -112,20 +112,32 @@ func infoFor(t reflect.Type) *structInfo {
 	return v.(*structInfo)
 }
 
-// enumValues returns the known values of a generated enum type, nil for
-// other types.
-func enumValues(t reflect.Type) []string {
-	if t.Kind() != reflect.String || t.PkgPath() != modelsPkg {
-		return nil
-	}
-	return operations.EnumValues[t.Name()]
+// enumInfo is what enumValues knows of a type.
+type enumInfo struct {
+	values []string
+	isEnum bool
 }
 
-// isEnum reports whether t is a generated enum type.
-func isEnum(t reflect.Type) bool {
-	_, ok := operations.EnumValues[t.Name()]
-	return ok && t.Kind() == reflect.String && t.PkgPath() == modelsPkg
+var enumInfos sync.Map // reflect.Type -> enumInfo
+
+func enumOf(t reflect.Type) enumInfo {
+	if v, ok := enumInfos.Load(t); ok {
+		return v.(enumInfo)
+	}
+	var ei enumInfo
+	if t.Kind() == reflect.String && t.PkgPath() == modelsPkg {
+		ei.values, ei.isEnum = operations.EnumValues(t.Name())
+	}
+	enumInfos.Store(t, ei)
+	return ei
 }
+
+// enumValues returns the known values of a generated enum type, nil for
+// other types. Callers must not modify the slice.
+func enumValues(t reflect.Type) []string { return enumOf(t).values }
+
+// isEnum reports whether t is a generated enum type.
+func isEnum(t reflect.Type) bool { return enumOf(t).isEnum }
 
 // fill sets v (settable) to a deterministic value for seed and reports
 // whether it set anything. name is the JSON name v is stored under; need

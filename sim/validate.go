@@ -330,7 +330,7 @@ func checkModel(v reflect.Value, path string, depth int) *apiError {
 		}
 	case reflect.String:
 		if isEnum(v.Type()) {
-			vals := operations.EnumValues[v.Type().Name()]
+			vals := enumValues(v.Type())
 			s := v.String()
 			for _, k := range vals {
 				if k == s {

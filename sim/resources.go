@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/purecloudgo/platformclient/models"
 )
 
@@ -157,21 +159,27 @@ func (res *resource) list(c *call) (int, any, *apiError) {
 	if !res.paged {
 		p = paging{size: max(len(items), 1), number: 1}
 	}
-	l := pageListing(res.col(st).base, c.query, items, p)
-	page := l["entities"].([]any)
-	for i, x := range page {
-		it := x.(item)
-		if res.view != nil {
-			page[i] = res.view(st, it.e)
-			continue
+	l := fitTo(pageListing(res.col(st).base, c.query, items, p), responseType(c))
+	page, _ := l["entities"].([]any)
+	if res.view != nil {
+		for i, x := range page {
+			page[i] = res.view(st, x.(item).e)
 		}
-		raw, err := it.encoded()
+		return http.StatusOK, l, nil
+	}
+	raws := make([]jsontext.Value, len(page))
+	for i, x := range page {
+		raw, err := x.(item).encoded()
 		if err != nil {
 			return 0, nil, &apiError{status: http.StatusInternalServerError, code: "internal.server.error", message: "sim: encode entity: " + err.Error()}
 		}
-		page[i] = raw
+		raws[i] = raw
 	}
-	return http.StatusOK, fitTo(l, responseType(c)), nil
+	data, err := encodeListing(l, raws)
+	if err != nil {
+		return 0, nil, &apiError{status: http.StatusInternalServerError, code: "internal.server.error", message: "sim: encode listing: " + err.Error()}
+	}
+	return http.StatusOK, data, nil
 }
 
 // get answers one entity.

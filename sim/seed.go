@@ -141,7 +141,7 @@ func (st *store) seedData(users int) {
 		})
 	}
 	n := max(users/50, 1)
-	userIDs := st.users.order
+	userIDs := st.users.ids()
 	for i := 0; i < n; i++ {
 		gid := st.groups.seedID(i)
 		st.groups.put(entity{"id": gid, "name": fmt.Sprintf("Team %02d", i+1), "description": "Seeded group",

@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/url"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -25,18 +26,23 @@ type collection struct {
 	seed  uint64
 
 	mu    sync.RWMutex
-	order []string
-	items map[string]entity
-	json  map[string]*cachedJSON // the encoding of items[id], made on first use
-	made  uint64                 // entities created, for new ids
+	items map[string]entity // by id
+	slots map[string]*slot  // by id
+	seq   []*slot           // creation order
+	made  uint64            // entities created, for new ids
 }
 
-// cachedJSON is the encoding of one stored entity value. A new one is made
-// whenever the entity is replaced, so a reader holding an old snapshot can
-// never spoil the cache of the new one.
+// slot holds the current value of one entity; put replaces its item.
+type slot struct {
+	id string
+	it item
+}
+
+// cachedJSON is the encoding of one stored entity value, made on first
+// use. A new one is made whenever the entity is replaced, so a reader
+// holding an old snapshot can never spoil the cache of the new one.
 type cachedJSON struct {
 	once sync.Once
-	e    entity
 	raw  jsontext.Value
 	err  error
 }
@@ -55,7 +61,7 @@ func (it item) encoded() (jsontext.Value, error) {
 
 func newCollection(kind, base string, model reflect.Type, seed uint64) *collection {
 	return &collection{kind: kind, base: base, model: model, seed: hashString(seed, kind),
-		items: map[string]entity{}, json: map[string]*cachedJSON{}}
+		items: map[string]entity{}, slots: map[string]*slot{}}
 }
 
 // newID returns a deterministic id for the next created entity.
@@ -73,27 +79,38 @@ func (c *collection) seedID(i int) string {
 // holds c.mu.
 func (c *collection) put(e entity) {
 	id, _ := e["id"].(string)
-	if _, ok := c.items[id]; !ok {
-		c.order = append(c.order, id)
-	}
+	it := item{e: e, j: &cachedJSON{}}
 	c.items[id] = e
-	c.json[id] = &cachedJSON{e: e}
+	if sl := c.slots[id]; sl != nil {
+		sl.it = it
+		return
+	}
+	sl := &slot{id: id, it: it}
+	c.slots[id] = sl
+	c.seq = append(c.seq, sl)
 }
 
 // remove deletes an entity. The caller holds c.mu.
 func (c *collection) remove(id string) bool {
-	if _, ok := c.items[id]; !ok {
+	sl, ok := c.slots[id]
+	if !ok {
 		return false
 	}
 	delete(c.items, id)
-	delete(c.json, id)
-	for i, x := range c.order {
-		if x == id {
-			c.order = append(c.order[:i], c.order[i+1:]...)
-			break
-		}
-	}
+	delete(c.slots, id)
+	c.seq = slices.DeleteFunc(c.seq, func(x *slot) bool { return x == sl })
 	return true
+}
+
+// ids returns the ids in creation order.
+func (c *collection) ids() []string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]string, len(c.seq))
+	for i, sl := range c.seq {
+		out[i] = sl.id
+	}
+	return out
 }
 
 // get returns a copy of an entity.
@@ -112,11 +129,11 @@ func (c *collection) get(id string) (entity, bool) {
 func (c *collection) getItem(id string) (item, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	e, ok := c.items[id]
+	sl, ok := c.slots[id]
 	if !ok {
 		return item{}, false
 	}
-	return item{e: e, j: c.json[id]}, true
+	return sl.it, true
 }
 
 // list returns the entities that pass keep, in creation order. Entities
@@ -125,11 +142,10 @@ func (c *collection) getItem(id string) (item, bool) {
 func (c *collection) list(keep func(entity) bool) []item {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	out := make([]item, 0, len(c.order))
-	for _, id := range c.order {
-		e := c.items[id]
-		if keep == nil || keep(e) {
-			out = append(out, item{e: e, j: c.json[id]})
+	out := make([]item, 0, len(c.seq))
+	for _, sl := range c.seq {
+		if keep == nil || keep(sl.it.e) {
+			out = append(out, sl.it)
 		}
 	}
 	return out
@@ -342,4 +358,39 @@ func fitTo(l entity, t reflect.Type) entity {
 		}
 	}
 	return l
+}
+
+// encodeListing encodes a listing whose entities are already encoded,
+// without decoding and re-encoding them.
+func encodeListing(l entity, entities []jsontext.Value) ([]byte, error) {
+	rest := make(entity, len(l))
+	for k, v := range l {
+		if k != "entities" {
+			rest[k] = v
+		}
+	}
+	tail, err := json.Marshal(rest, json.Deterministic(true))
+	if err != nil {
+		return nil, err
+	}
+	n := len(tail) + 16
+	for _, e := range entities {
+		n += len(e) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, `{"entities":[`...)
+	for i, e := range entities {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, e...)
+	}
+	b = append(b, ']')
+	if len(tail) > 2 { // tail is {...}: continue the object
+		b = append(b, ',')
+		b = append(b, tail[1:]...)
+	} else {
+		b = append(b, '}')
+	}
+	return b, nil
 }

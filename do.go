@@ -141,7 +141,7 @@ func (c *Client) attempt(ctx context.Context, cfg *settings, req *Request, u str
 		return nil, nil, &TransportError{Method: req.Method, URL: redactURL(u), Err: err}
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	data, err := readBody(resp)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, nil, ctxErr
@@ -266,4 +266,17 @@ func decodeInto(out any, data []byte, contentType string) error {
 		return nil // an empty 2xx body leaves out as it is
 	}
 	return unmarshalJSON(data, out)
+}
+
+// readBody reads a whole response body, in one allocation when the length
+// is known.
+func readBody(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n > 0 && n <= 256<<20 {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	return io.ReadAll(resp.Body)
 }

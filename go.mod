@@ -6,3 +6,5 @@ require (
 	github.com/go-json-experiment/json v1.27.2
 	golang.org/x/time v0.15.0
 )
+
+require go.uber.org/goleak v1.3.0 // indirect

@@ -7,4 +7,4 @@ require (
 	golang.org/x/time v0.15.0
 )
 
-require go.uber.org/goleak v1.3.0 // indirect
+require go.uber.org/goleak v1.3.0

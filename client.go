@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Version is the version of this SDK, sent in the User-Agent header.
@@ -51,6 +53,12 @@ type settings struct {
 	userAgent string
 	headers   http.Header
 	timeout   time.Duration
+
+	retry   RetryPolicy    // zero fields take the defaults (retry_policy.go)
+	budget  *retryBudget   // shared by clones; nil: no budget
+	limiter *rate.Limiter  // client-side rate limit; nil: none
+	clock   clock          // waits and time; nil: the real clock
+	jitter  func() float64 // random numbers in [0,1) for jitter; nil: math/rand
 }
 
 // clone returns a copy that can be modified without affecting s.
@@ -73,6 +81,7 @@ func New(opts ...Option) (*Client, error) {
 		baseURL:   "https://api." + USEast1.Domain(),
 		userAgent: "platformclient-go/" + Version,
 		headers:   http.Header{},
+		budget:    newRetryBudget(RetryBudget{}),
 	}}
 	for _, o := range opts {
 		if o == nil {

@@ -18,6 +18,10 @@ type CallOption func(*callOptions)
 type callOptions struct {
 	response *Response
 	headers  http.Header
+
+	retry      RetryPolicy // per-call overrides; zero fields keep the client's
+	idempotent bool        // CallIdempotent: POST/PATCH may be retried
+	attempts   int         // attempts made, set by send
 }
 
 // Response is what a call received, filled by CaptureResponse.
@@ -25,7 +29,9 @@ type Response struct {
 	StatusCode    int
 	Header        http.Header
 	CorrelationID string
-	Body          []byte // the raw body (for 2xx responses)
+	Body          []byte     // the raw body (for 2xx responses)
+	RateLimit     *RateLimit // the inin-ratelimit-* headers; nil when absent
+	Attempts      int        // attempts made, retries included
 }
 
 // CaptureResponse stores the status, headers and raw body of the call's
@@ -84,10 +90,13 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...CallOpti
 	}
 	if co.response != nil {
 		*co.response = Response{StatusCode: resp.StatusCode, Header: resp.Header,
-			CorrelationID: resp.Header.Get("ININ-Correlation-Id"), Body: data}
+			CorrelationID: resp.Header.Get("ININ-Correlation-Id"), Body: data,
+			RateLimit: parseRateLimit(resp.Header), Attempts: co.attempts}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return newAPIError(resp, data, req.Method, redactURL(u))
+		e := newAPIError(resp, data, req.Method, redactURL(u))
+		e.Attempts = max(co.attempts, 1)
+		return e
 	}
 	if err := decodeInto(out, data, resp.Header.Get("Content-Type")); err != nil {
 		b := data
@@ -154,12 +163,16 @@ func (c *Client) attempt(ctx context.Context, cfg *settings, req *Request, u str
 // TransportError is a request that got no complete HTTP response: a refused
 // or reset connection, a TLS failure, a body cut short.
 type TransportError struct {
-	Method string
-	URL    string
-	Err    error
+	Method   string
+	URL      string
+	Err      error
+	Attempts int // attempts made, retries included
 }
 
 func (e *TransportError) Error() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf("platformclient: %s %s: %v [after %d attempts]", e.Method, e.URL, e.Err, e.Attempts)
+	}
 	return fmt.Sprintf("platformclient: %s %s: %v", e.Method, e.URL, e.Err)
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -382,5 +383,34 @@ func TestChainsOfOptionalObjectsCannotPanic(t *testing.T) {
 	}
 	if u.RoutingStatus.StartTime != nil || u.Division.ID != nil || u.EmployerInfo.EmployeeID != nil || len(u.Skills) != 0 {
 		t.Fatal("zero user has values")
+	}
+}
+
+func TestConnectionsAreReused(t *testing.T) {
+	var mu sync.Mutex
+	conns := 0
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"me"}`)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			mu.Lock()
+			conns++
+			mu.Unlock()
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	u := users.NewClient(newClient(t, srv.URL))
+	for i := 0; i < 20; i++ {
+		if _, err := u.GetUsersMe(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if conns != 1 {
+		t.Fatalf("20 sequential calls opened %d connections, want 1", conns)
 	}
 }

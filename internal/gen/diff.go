@@ -481,7 +481,7 @@ func summaryOf(op OpInfo) string {
 	return strings.TrimSuffix(s, ".")
 }
 
-// opChange fills in the fields every change of one operation shares.
+// opScope fills in the fields every change of one operation shares.
 type opScope struct {
 	d      *differ
 	oe, ne *opEntry

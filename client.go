@@ -22,9 +22,6 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Version is the version of this SDK, sent in the User-Agent header.
-const Version = "0.1.0"
-
 // HTTPDoer sends HTTP requests; *http.Client implements it. Use WithHTTPClient
 // to replace the client's own.
 type HTTPDoer interface {

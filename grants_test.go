@@ -329,7 +329,9 @@ type invalidatingSource struct {
 	invalidated []string
 }
 
-func (s *invalidatingSource) Token(context.Context) (Token, error) { return Token{AccessToken: s.cur}, nil }
+func (s *invalidatingSource) Token(context.Context) (Token, error) {
+	return Token{AccessToken: s.cur}, nil
+}
 func (s *invalidatingSource) Invalidate(tok string) {
 	s.invalidated = append(s.invalidated, tok)
 	s.cur = s.next

@@ -299,7 +299,6 @@ func (p *testProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	io.Copy(w, resp.Body)
 }
 
-
 func TestProxyForwardHTTP(t *testing.T) {
 	s := newTestAuthServer(t)
 	p := newTestProxy(t, "proxy-user", "proxy-pa55")

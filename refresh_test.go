@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -295,4 +296,39 @@ func BenchmarkTokenCached(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestNoGoroutineLeft runs logins, renewals, waits that time out and a
+// caller that gives up, and checks that no goroutine outlives them once the
+// idle connections are closed.
+func TestNoGoroutineLeft(t *testing.T) {
+	base := runtime.NumGoroutine()
+	func() {
+		s := newTestAuthServer(t)
+		hc := &http.Client{Transport: &http.Transport{}}
+		c := s.client(t, WithHTTPClient(hc), WithRefreshTokenWaitTime(5*time.Millisecond),
+			WithGrant(ClientCredentials{ClientID: "cid", ClientSecret: "s3cret"}))
+		release := make(chan struct{})
+		s.setGate(func(*http.Request) error { <-release; return nil })
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Add(1)
+			go func() { defer wg.Done(); getMe(context.Background(), c) }()
+		}
+		waitFor(t, "the waiters to time out", func() bool { return s.tokens.Load() == 1 && c.auth.waiting.Load() == 0 })
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		getMe(ctx, c)
+		close(release)
+		wg.Wait()
+		s.setGate(nil)
+		for range 10 {
+			if err := getMe(context.Background(), c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		hc.CloseIdleConnections()
+		s.Close()
+	}()
+	waitFor(t, "goroutines to end", func() bool { return runtime.NumGoroutine() <= base })
 }

@@ -328,6 +328,13 @@ func TestProxyForwardHTTP(t *testing.T) {
 	if strings.Contains(err.Error(), "wrong-pa55") {
 		t.Errorf("password in %v", err)
 	}
+	// An unreachable proxy: a transport error, without the password.
+	c4 := s.client(t, WithProxy(Proxy{URL: "http://127.0.0.1:1", Username: "proxy-user", Password: "gone-pa55"}), WithAccessToken("tok-1"))
+	err = getMe(ctx, c4)
+	var te *TransportError
+	if !errors.As(err, &te) || strings.Contains(err.Error(), "gone-pa55") {
+		t.Errorf("unreachable proxy: %v", err)
+	}
 	if _, err := New(WithProxy(Proxy{URL: "not a url"})); err == nil {
 		t.Error("invalid proxy URL accepted")
 	}

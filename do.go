@@ -18,6 +18,7 @@ type CallOption func(*callOptions)
 type callOptions struct {
 	response *Response
 	headers  http.Header
+	token    string // the access token the last attempt sent
 
 	retry      RetryPolicy // per-call overrides; zero fields keep the client's
 	idempotent bool        // CallIdempotent: POST/PATCH may be retried
@@ -85,6 +86,9 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...CallOpti
 		defer cancel()
 	}
 	resp, data, err := c.send(ctx, cfg, req, u, body, &co)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && c.reauthorize(cfg, co.token) {
+		resp, data, err = c.send(ctx, cfg, req, u, body, &co) // once, with a new token
+	}
 	if err != nil {
 		return err
 	}
@@ -139,7 +143,7 @@ func (c *Client) attempt(ctx context.Context, cfg *settings, req *Request, u str
 	for k, vs := range co.headers {
 		hreq.Header[k] = append([]string(nil), vs...)
 	}
-	if err := c.authorize(ctx, hreq); err != nil {
+	if err := c.authorize(ctx, cfg, hreq, co); err != nil {
 		return nil, nil, err
 	}
 	resp, err := c.httpClient.Do(hreq)

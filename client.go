@@ -18,10 +18,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-)
 
-// Version is the version of this SDK, sent in the User-Agent header.
-const Version = "0.1.0"
+	"golang.org/x/time/rate"
+)
 
 // HTTPDoer sends HTTP requests; *http.Client implements it. Use WithHTTPClient
 // to replace the client's own.
@@ -33,7 +32,7 @@ type HTTPDoer interface {
 // organisation and credentials and reuse it so connections are kept alive.
 type Client struct {
 	httpClient HTTPDoer
-	tokens     TokenSource
+	auth       *tokenManager // the token, its grant and its renewal
 
 	// cfg holds the settings a configuration file may change while the
 	// program runs. A call loads it once, so it sees the old or the new
@@ -42,6 +41,8 @@ type Client struct {
 
 	// build is the settings being assembled by New's options.
 	build *settings
+	// setup is what New's options collect besides settings (nil after New).
+	setup *clientSetup
 }
 
 // settings are the replaceable parts of a client's configuration. A value is
@@ -51,6 +52,18 @@ type settings struct {
 	userAgent string
 	headers   http.Header
 	timeout   time.Duration
+
+	retry   RetryPolicy    // zero fields take the defaults (retry_policy.go)
+	budget  *retryBudget   // shared by clones; nil: no budget
+	limiter *rate.Limiter  // client-side rate limit; nil: none
+	clock   clock          // waits and time; nil: the real clock
+	jitter  func() float64 // random numbers in [0,1) for jitter; nil: math/rand
+
+	loginURL    string   // login service base URL, no trailing slash; "" when unknown
+	gateway     *Gateway // the gateway baseURL and loginURL point to, if any
+	proxyURL    *url.URL // proxy with credentials; nil: from the environment
+	refreshOff  bool     // ShouldRefreshAccessToken = false
+	refreshWait time.Duration
 }
 
 // clone returns a copy that can be modified without affecting s.
@@ -73,7 +86,8 @@ func New(opts ...Option) (*Client, error) {
 		baseURL:   "https://api." + USEast1.Domain(),
 		userAgent: "platformclient-go/" + Version,
 		headers:   http.Header{},
-	}}
+		budget:    newRetryBudget(RetryBudget{}),
+	}, auth: newTokenManager(), setup: &clientSetup{}}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -82,8 +96,8 @@ func New(opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	if c.httpClient == nil {
-		c.httpClient = &http.Client{Transport: newTransport()}
+	if err := c.finishSetup(); err != nil {
+		return nil, err
 	}
 	c.cfg.Store(c.build)
 	c.build = nil
@@ -99,7 +113,9 @@ func newTransport() *http.Transport {
 }
 
 // WithBaseURL sends API calls to a custom base URL such as
-// "http://127.0.0.1:8080" (the path "/api/v2/..." is appended).
+// "http://127.0.0.1:8080" (the path "/api/v2/..." is appended). Logins go
+// to "login.<domain>" for a base URL "api.<domain>"; for any other host set
+// the login URL with WithLoginURL.
 func WithBaseURL(raw string) Option {
 	return func(c *Client) error {
 		u, err := url.Parse(raw)
@@ -107,11 +123,13 @@ func WithBaseURL(raw string) Option {
 			return fmt.Errorf("platformclient: invalid base URL %q", raw)
 		}
 		c.build.baseURL = strings.TrimRight(u.String(), "/")
+		c.setup.placed = true
 		return nil
 	}
 }
 
-// WithRegion sends API calls to a Genesys Cloud region.
+// WithRegion sends API calls to a Genesys Cloud region, and logins to its
+// login host.
 func WithRegion(r Region) Option {
 	return func(c *Client) error {
 		d := r.Domain()
@@ -119,6 +137,7 @@ func WithRegion(r Region) Option {
 			return fmt.Errorf("platformclient: unknown region %q", string(r))
 		}
 		c.build.baseURL = "https://api." + d
+		c.setup.placed = true
 		return nil
 	}
 }
@@ -150,17 +169,27 @@ func WithTimeout(d time.Duration) Option {
 	return func(c *Client) error { c.build.timeout = d; return nil }
 }
 
-// WithAccessToken authenticates with an access token obtained elsewhere.
+// WithAccessToken authenticates with an access token obtained elsewhere
+// (set by hand). It is never renewed; replace it with Client.SetToken.
 func WithAccessToken(token string) Option {
 	return func(c *Client) error {
-		c.tokens = StaticToken(token)
+		if token == "" {
+			return errors.New("platformclient: empty access token")
+		}
+		c.auth.grant, c.auth.source, c.auth.tok = nil, nil, Token{AccessToken: token, TokenType: "bearer"}
 		return nil
 	}
 }
 
 // WithTokenSource authenticates with tokens from s.
 func WithTokenSource(s TokenSource) Option {
-	return func(c *Client) error { c.tokens = s; return nil }
+	return func(c *Client) error {
+		if s == nil {
+			return errors.New("platformclient: nil token source")
+		}
+		c.auth.grant, c.auth.source, c.auth.tok = nil, s, Token{}
+		return nil
+	}
 }
 
 // BaseURL returns the base URL API calls go to.

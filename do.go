@@ -18,6 +18,11 @@ type CallOption func(*callOptions)
 type callOptions struct {
 	response *Response
 	headers  http.Header
+	token    string // the access token the last attempt sent
+
+	retry      RetryPolicy // per-call overrides; zero fields keep the client's
+	idempotent bool        // CallIdempotent: POST/PATCH may be retried
+	attempts   int         // attempts made, set by send
 }
 
 // Response is what a call received, filled by CaptureResponse.
@@ -25,7 +30,9 @@ type Response struct {
 	StatusCode    int
 	Header        http.Header
 	CorrelationID string
-	Body          []byte // the raw body (for 2xx responses)
+	Body          []byte     // the raw body (for 2xx responses)
+	RateLimit     *RateLimit // the inin-ratelimit-* headers; nil when absent
+	Attempts      int        // attempts made, retries included
 }
 
 // CaptureResponse stores the status, headers and raw body of the call's
@@ -79,15 +86,21 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...CallOpti
 		defer cancel()
 	}
 	resp, data, err := c.send(ctx, cfg, req, u, body, &co)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized && c.reauthorize(cfg, co.token) {
+		resp, data, err = c.send(ctx, cfg, req, u, body, &co) // once, with a new token
+	}
 	if err != nil {
 		return err
 	}
 	if co.response != nil {
 		*co.response = Response{StatusCode: resp.StatusCode, Header: resp.Header,
-			CorrelationID: resp.Header.Get("ININ-Correlation-Id"), Body: data}
+			CorrelationID: resp.Header.Get("ININ-Correlation-Id"), Body: data,
+			RateLimit: parseRateLimit(resp.Header), Attempts: co.attempts}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return newAPIError(resp, data, req.Method, redactURL(u))
+		e := newAPIError(resp, data, req.Method, redactURL(u))
+		e.Attempts = max(co.attempts, 1)
+		return e
 	}
 	if err := decodeInto(out, data, resp.Header.Get("Content-Type")); err != nil {
 		b := data
@@ -130,7 +143,7 @@ func (c *Client) attempt(ctx context.Context, cfg *settings, req *Request, u str
 	for k, vs := range co.headers {
 		hreq.Header[k] = append([]string(nil), vs...)
 	}
-	if err := c.authorize(ctx, hreq); err != nil {
+	if err := c.authorize(ctx, cfg, hreq, co); err != nil {
 		return nil, nil, err
 	}
 	resp, err := c.httpClient.Do(hreq)
@@ -141,7 +154,7 @@ func (c *Client) attempt(ctx context.Context, cfg *settings, req *Request, u str
 		return nil, nil, &TransportError{Method: req.Method, URL: redactURL(u), Err: err}
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	data, err := readBody(resp)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, nil, ctxErr
@@ -154,12 +167,16 @@ func (c *Client) attempt(ctx context.Context, cfg *settings, req *Request, u str
 // TransportError is a request that got no complete HTTP response: a refused
 // or reset connection, a TLS failure, a body cut short.
 type TransportError struct {
-	Method string
-	URL    string
-	Err    error
+	Method   string
+	URL      string
+	Err      error
+	Attempts int // attempts made, retries included
 }
 
 func (e *TransportError) Error() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf("platformclient: %s %s: %v [after %d attempts]", e.Method, e.URL, e.Err, e.Attempts)
+	}
 	return fmt.Sprintf("platformclient: %s %s: %v", e.Method, e.URL, e.Err)
 }
 
@@ -266,4 +283,17 @@ func decodeInto(out any, data []byte, contentType string) error {
 		return nil // an empty 2xx body leaves out as it is
 	}
 	return unmarshalJSON(data, out)
+}
+
+// readBody reads a whole response body, in one allocation when the length
+// is known.
+func readBody(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n > 0 && n <= 256<<20 {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	return io.ReadAll(resp.Body)
 }

@@ -1,5 +1,10 @@
 package platformclient
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Region is a Genesys Cloud region, named as AWS names its location.
 type Region string
 
@@ -71,3 +76,26 @@ func (r Region) LoginHost() string {
 	}
 	return ""
 }
+
+// ParseRegion returns the region named by s: a region name ("eu_west_1" or
+// "eu-west-1"), its domain ("mypurecloud.ie"), or its API or login host
+// ("api.mypurecloud.ie"), as environment variables and configuration files
+// give it. Case does not matter.
+func ParseRegion(s string) (Region, error) {
+	v := strings.ToLower(strings.TrimSpace(s))
+	v = strings.TrimPrefix(strings.TrimPrefix(v, "https://"), "http://")
+	v = strings.TrimRight(v, "/")
+	if r := Region(strings.ReplaceAll(v, "-", "_")); r.Domain() != "" {
+		return r, nil
+	}
+	v = strings.TrimPrefix(strings.TrimPrefix(v, "api."), "login.")
+	for r, d := range regionDomains {
+		if d == v {
+			return r, nil
+		}
+	}
+	return "", fmt.Errorf("platformclient: unknown region %q", s)
+}
+
+// String returns the region's name ("eu_west_1").
+func (r Region) String() string { return string(r) }

@@ -110,7 +110,7 @@ func (r *Request) QueryJoined(name string, v any, sep string) {
 
 // SetHeader sets a header parameter unless v is a nil pointer.
 func (r *Request) SetHeader(name string, v any) {
-	vals := values(v)
+	vals, _ := values(v)
 	if len(vals) == 0 {
 		return
 	}
@@ -139,11 +139,11 @@ func (r *Request) FormFile(name string, f any) {
 }
 
 func (r *Request) addValues(dst *url.Values, name string, v any, sep string) {
-	vals := values(v)
-	if vals == nil {
-		if _, ok := formatValue(v); !ok && v != nil && !isEmptySlice(v) && r.err == nil {
-			r.err = fmt.Errorf("platformclient: parameter %q has unsupported type %T", name, v)
-		}
+	vals, ok := values(v)
+	if !ok && r.err == nil {
+		r.err = fmt.Errorf("platformclient: parameter %q has unsupported type %T", name, v)
+	}
+	if len(vals) == 0 {
 		return
 	}
 	if *dst == nil {
@@ -156,34 +156,32 @@ func (r *Request) addValues(dst *url.Values, name string, v any, sep string) {
 	(*dst)[name] = append((*dst)[name], vals...)
 }
 
-// values renders a parameter value as strings; nil means "not set".
-func values(v any) []string {
+// values renders a parameter value as strings; no strings means "not set",
+// false means the type is not supported.
+func values(v any) ([]string, bool) {
 	switch v := v.(type) {
 	case nil:
-		return nil
+		return nil, true
 	case []string:
-		if len(v) == 0 {
-			return nil
-		}
-		return v
+		return v, true
 	case []int:
-		return mapSlice(v, strconv.Itoa)
+		return mapSlice(v, strconv.Itoa), true
 	case []int64:
-		return mapSlice(v, func(x int64) string { return strconv.FormatInt(x, 10) })
+		return mapSlice(v, func(x int64) string { return strconv.FormatInt(x, 10) }), true
 	case []int32:
-		return mapSlice(v, func(x int32) string { return strconv.FormatInt(int64(x), 10) })
+		return mapSlice(v, func(x int32) string { return strconv.FormatInt(int64(x), 10) }), true
 	case []float64:
-		return mapSlice(v, func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) })
+		return mapSlice(v, func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }), true
 	case []float32:
-		return mapSlice(v, func(x float32) string { return strconv.FormatFloat(float64(x), 'g', -1, 32) })
+		return mapSlice(v, func(x float32) string { return strconv.FormatFloat(float64(x), 'g', -1, 32) }), true
 	case []bool:
-		return mapSlice(v, strconv.FormatBool)
+		return mapSlice(v, strconv.FormatBool), true
 	}
 	s, ok := formatValue(v)
 	if !ok || s == "\x00nil" {
-		return nil
+		return nil, ok
 	}
-	return []string{s}
+	return []string{s}, true
 }
 
 func mapSlice[T any](v []T, f func(T) string) []string {
@@ -262,13 +260,6 @@ func formatValue(v any) (string, bool) {
 		return v.String(), true
 	}
 	return "", false
-}
-
-// isEmptySlice reports whether v is a slice with no elements: an optional
-// list parameter that is not set.
-func isEmptySlice(v any) bool {
-	rv := reflect.ValueOf(v)
-	return rv.Kind() == reflect.Slice && rv.Len() == 0
 }
 
 func isNilPointer(v any) bool {

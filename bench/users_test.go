@@ -4,8 +4,8 @@ package bench
 import (
 	jsonv1 "encoding/json"
 
-	"github.com/go-json-experiment/json"
 	"fmt"
+	"github.com/go-json-experiment/json"
 	"testing"
 	"time"
 
@@ -28,7 +28,7 @@ func usersListing(n int) *models.UserEntityListing {
 		u := models.User{
 			ID:         ptr(id),
 			Name:       ptr(fmt.Sprintf("Agent Number %d", i)),
-			Division:   &models.Division{ID: ptr("5c1a8a5e-0c7c-4bd7-8d5c-6f5bb0a1e001"), Name: ptr("Home"), SelfURI: ptr("/api/v2/authorization/divisions/5c1a8a5e-0c7c-4bd7-8d5c-6f5bb0a1e001")},
+			Division:   models.Division{ID: ptr("5c1a8a5e-0c7c-4bd7-8d5c-6f5bb0a1e001"), Name: ptr("Home"), SelfURI: ptr("/api/v2/authorization/divisions/5c1a8a5e-0c7c-4bd7-8d5c-6f5bb0a1e001")},
 			Department: ptr("Customer Care"),
 			Email:      ptr(fmt.Sprintf("agent.%d@example.com", i)),
 			Addresses: []models.Contact{
@@ -43,11 +43,11 @@ func usersListing(n int) *models.UserEntityListing {
 				{Resolution: ptr("x300"), ImageURI: ptr("https://prod-inin-directory-service-profile.s3.amazonaws.com/" + id + "/300.jpg")},
 			},
 			Version:       ptr(3 + i%7),
-			RoutingStatus: &models.RoutingStatus{UserID: ptr(id), Status: ptr(models.RoutingStatusStatusIDLE), StartTime: ptr(types.NewDateTime(base.Add(time.Duration(i) * time.Minute)))},
-			Presence: &models.UserPresence{
+			RoutingStatus: models.RoutingStatus{UserID: ptr(id), Status: ptr(models.RoutingStatusStatusIDLE), StartTime: ptr(types.NewDateTime(base.Add(time.Duration(i) * time.Minute)))},
+			Presence: models.UserPresence{
 				Source:             ptr("PURECLOUD"),
 				Primary:            ptr(true),
-				PresenceDefinition: &models.PresenceDefinition{ID: ptr("6a3af858-942f-489d-9700-5f9bcdcdae9b"), SystemPresence: ptr("Available"), SelfURI: ptr("/api/v2/presencedefinitions/6a3af858-942f-489d-9700-5f9bcdcdae9b")},
+				PresenceDefinition: models.PresenceDefinition{ID: ptr("6a3af858-942f-489d-9700-5f9bcdcdae9b"), SystemPresence: ptr("Available"), SelfURI: ptr("/api/v2/presencedefinitions/6a3af858-942f-489d-9700-5f9bcdcdae9b")},
 				ModifiedDate:       ptr(types.NewDateTime(base.Add(-time.Duration(i) * time.Second))),
 			},
 			Skills: []models.UserRoutingSkill{

@@ -40,7 +40,7 @@ type AcceleratorSpecification struct {
 	Presentation []MetadataPresentation `json:"presentation,omitzero"`
 
 	// resources created or modified as a result of running the accelerator
-	Results *MetadataResults `json:"results,omitzero"`
+	Results MetadataResults `json:"results,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

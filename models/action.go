@@ -16,7 +16,7 @@ type Action struct {
 	Category *string `json:"category,omitzero"`
 
 	// Action contract
-	Contract *ActionContract `json:"contract,omitzero"`
+	Contract ActionContract `json:"contract,omitzero"`
 
 	// Version of this action
 	Version *int `json:"version,omitzero"`
@@ -25,7 +25,7 @@ type Action struct {
 	Secure *bool `json:"secure,omitzero"`
 
 	// Configuration to support request and response processing
-	Config *ActionConfig `json:"config,omitzero"`
+	Config ActionConfig `json:"config,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -9,10 +9,10 @@ type ActionConfig struct {
 	TimeoutSeconds *int `json:"timeoutSeconds,omitzero"`
 
 	// Configuration of outbound request.
-	Request *RequestConfig `json:"request,omitzero"`
+	Request RequestConfig `json:"request,omitzero"`
 
 	// Configuration of response processing.
-	Response *ResponseConfig `json:"response,omitzero"`
+	Response ResponseConfig `json:"response,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

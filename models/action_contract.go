@@ -6,10 +6,10 @@ package models
 // of a single Action.
 type ActionContract struct {
 	// The output to expect when executing this action.
-	Output *ActionOutput `json:"output,omitzero"`
+	Output ActionOutput `json:"output,omitzero"`
 
 	// The input required when executing this action.
-	Input *ActionInput `json:"input,omitzero"`
+	Input ActionInput `json:"input,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

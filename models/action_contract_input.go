@@ -5,10 +5,10 @@ package models
 // ActionContractInput is contract definition.
 type ActionContractInput struct {
 	// Execution input contract. Required.
-	Input *PostInputContract `json:"input,omitzero"`
+	Input PostInputContract `json:"input,omitzero"`
 
 	// Execution output contract. Required.
-	Output *PostOutputContract `json:"output,omitzero"`
+	Output PostOutputContract `json:"output,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

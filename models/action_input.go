@@ -7,13 +7,13 @@ type ActionInput struct {
 	// JSON Schema that defines the body of the request that the client (edge/architect/postman) is sending
 	// to the service, on the /execute path. If the 'flatten' query parameter is omitted or false, this
 	// field will be returned. Either inputSchema or inputSchemaFlattened will be returned, not both.
-	InputSchema *JsonSchemaDocument `json:"inputSchema,omitzero"`
+	InputSchema JsonSchemaDocument `json:"inputSchema,omitzero"`
 
 	// JSON Schema that defines the body of the request that the client (edge/architect/postman) is sending
 	// to the service, on the /execute path. The schema is transformed based on Architect's flattened
 	// format. If the 'flatten' query parameter is supplied as true, this field will be returned. Either
 	// inputSchema or inputSchemaFlattened will be returned, not both.
-	InputSchemaFlattened *JsonSchemaDocument `json:"inputSchemaFlattened,omitzero"`
+	InputSchemaFlattened JsonSchemaDocument `json:"inputSchemaFlattened,omitzero"`
 
 	// The URI of the input schema
 	InputSchemaURI *string `json:"inputSchemaUri,omitzero"`

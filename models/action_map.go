@@ -39,16 +39,16 @@ type ActionMap struct {
 	PageURLConditions []UrlCondition `json:"pageUrlConditions,omitzero"`
 
 	// Type of activation.
-	Activation *Activation `json:"activation,omitzero"`
+	Activation Activation `json:"activation,omitzero"`
 
 	// Weight of the action map with higher number denoting higher weight.
 	Weight *int `json:"weight,omitzero"`
 
 	// The action that will be executed if this action map is triggered.
-	Action *ActionMapAction `json:"action,omitzero"`
+	Action ActionMapAction `json:"action,omitzero"`
 
 	// The action map's associated schedule groups.
-	ActionMapScheduleGroups *ActionMapScheduleGroups `json:"actionMapScheduleGroups,omitzero"`
+	ActionMapScheduleGroups ActionMapScheduleGroups `json:"actionMapScheduleGroups,omitzero"`
 
 	// Override organization-level frequency cap and always offer web engagements from this action map.
 	IgnoreFrequencyCap *bool `json:"ignoreFrequencyCap,omitzero"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // ActionMapAction is the ActionMapAction definition.
 type ActionMapAction struct {
 	// Action template associated with the action map.
-	ActionTemplate *ActionMapActionTemplate `json:"actionTemplate,omitzero"`
+	ActionTemplate ActionMapActionTemplate `json:"actionTemplate,omitzero"`
 
 	// Media type of action.
 	MediaType *ActionMapActionMediaType `json:"mediaType,omitzero"`
@@ -19,16 +19,16 @@ type ActionMapAction struct {
 	IsPacingEnabled *bool `json:"isPacingEnabled,omitzero"`
 
 	// Additional properties.
-	Props *ActionProperties `json:"props,omitzero"`
+	Props ActionProperties `json:"props,omitzero"`
 
 	// Architect Flow Id and input contract.
-	ArchitectFlowFields *ArchitectFlowFields `json:"architectFlowFields,omitzero"`
+	ArchitectFlowFields ArchitectFlowFields `json:"architectFlowFields,omitzero"`
 
 	// Admin-configurable fields of a web messaging offer action.
-	WebMessagingOfferFields *WebMessagingOfferFields `json:"webMessagingOfferFields,omitzero"`
+	WebMessagingOfferFields WebMessagingOfferFields `json:"webMessagingOfferFields,omitzero"`
 
 	// Admin-configurable fields of an open action.
-	OpenActionFields *OpenActionFields `json:"openActionFields,omitzero"`
+	OpenActionFields OpenActionFields `json:"openActionFields,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

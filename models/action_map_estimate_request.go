@@ -8,7 +8,7 @@ type ActionMapEstimateRequest struct {
 	SegmentIDs []string `json:"segmentIds,omitzero"`
 
 	// Outcome Criteria containing outcomeId and probability thresholds.
-	OutcomeCriteria *ActionMapEstimateOutcomeCriteria `json:"outcomeCriteria,omitzero"`
+	OutcomeCriteria ActionMapEstimateOutcomeCriteria `json:"outcomeCriteria,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ type ActionOutput struct {
 	// JSON schema that defines the transformed, successful result that will be sent back to the caller. If
 	// the 'flatten' query parameter is omitted or false, this field will be returned. Either successSchema
 	// or successSchemaFlattened will be returned, not both.
-	SuccessSchema *JsonSchemaDocument `json:"successSchema,omitzero"`
+	SuccessSchema JsonSchemaDocument `json:"successSchema,omitzero"`
 
 	// URI to retrieve success schema
 	SuccessSchemaURI *string `json:"successSchemaUri,omitzero"`
@@ -15,7 +15,7 @@ type ActionOutput struct {
 	// JSON schema that defines the body of response when request is not successful. If the 'flatten' query
 	// parameter is omitted or false, this field will be returned. Either errorSchema or
 	// errorSchemaFlattened will be returned, not both.
-	ErrorSchema *JsonSchemaDocument `json:"errorSchema,omitzero"`
+	ErrorSchema JsonSchemaDocument `json:"errorSchema,omitzero"`
 
 	// URI to retrieve error schema
 	ErrorSchemaURI *string `json:"errorSchemaUri,omitzero"`
@@ -24,13 +24,13 @@ type ActionOutput struct {
 	// The schema is transformed based on Architect's flattened format. If the 'flatten' query parameter is
 	// supplied as true, this field will be returned. Either successSchema or successSchemaFlattened will
 	// be returned, not both.
-	SuccessSchemaFlattened *FlattenedJsonSchemaDocument `json:"successSchemaFlattened,omitzero"`
+	SuccessSchemaFlattened FlattenedJsonSchemaDocument `json:"successSchemaFlattened,omitzero"`
 
 	// JSON schema that defines the body of response when request is not successful. The schema is
 	// transformed based on Architect's flattened format. If the 'flatten' query parameter is supplied as
 	// true, this field will be returned. Either errorSchema or errorSchemaFlattened will be returned, not
 	// both.
-	ErrorSchemaFlattened *FlattenedJsonSchemaDocument `json:"errorSchemaFlattened,omitzero"`
+	ErrorSchemaFlattened FlattenedJsonSchemaDocument `json:"errorSchemaFlattened,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

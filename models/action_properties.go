@@ -17,7 +17,7 @@ type ActionProperties struct {
 	WebchatDeclineText *string `json:"webchatDeclineText,omitzero"`
 
 	// Survey provided to the user, used for webchat type action.
-	WebchatSurvey *ActionSurvey `json:"webchatSurvey,omitzero"`
+	WebchatSurvey ActionSurvey `json:"webchatSurvey,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

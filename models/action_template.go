@@ -25,7 +25,7 @@ type ActionTemplate struct {
 	State *ActionTemplateState `json:"state,omitzero"`
 
 	// Properties used to configure an action of type content offer
-	ContentOffer *ContentOffer `json:"contentOffer,omitzero"`
+	ContentOffer ContentOffer `json:"contentOffer,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -39,7 +39,7 @@ type ActivityCode struct {
 	AgentTimeOffSelectable *bool `json:"agentTimeOffSelectable,omitzero"`
 
 	// Version metadata for the associated management unit's list of activity codes. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type ActivityCodeContainer struct {
 	ActivityCodes map[string]ActivityCode `json:"activityCodes,omitzero"`
 
 	// Version metadata for the associated management unit's list of activity codes. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -17,16 +17,16 @@ type ActivityPlanJobResponse struct {
 	Exceptions []ActivityPlanJobException `json:"exceptions,omitzero"`
 
 	// Error details if status == 'Error'. These are errors that caused the job to fail to complete
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// The activity plan associated with this job. Required.
-	ActivityPlan *ActivityPlanStructureWithOccurrenceSessionsUsersReference `json:"activityPlan,omitzero"`
+	ActivityPlan ActivityPlanStructureWithOccurrenceSessionsUsersReference `json:"activityPlan,omitzero"`
 
 	// The type of the job. Required.
 	Type *ActivityPlanJobResponseType `json:"type,omitzero"`
 
 	// The occurrence associated with this job if type == 'DeleteOccurrence'
-	Occurrence *ActivityPlanOccurrenceReference `json:"occurrence,omitzero"`
+	Occurrence ActivityPlanOccurrenceReference `json:"occurrence,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

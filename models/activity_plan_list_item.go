@@ -21,7 +21,7 @@ type ActivityPlanListItem struct {
 
 	// The activity code to which this activity plan applies. Note: It is recommended to load and cache the
 	// entire list of activity codes rather than look up individual codes. Required.
-	ActivityCode *ActivityCodeReference `json:"activityCode,omitzero"`
+	ActivityCode ActivityCodeReference `json:"activityCode,omitzero"`
 
 	// The type of the activity plan. Required.
 	Type *ActivityPlanListItemType `json:"type,omitzero"`
@@ -30,7 +30,7 @@ type ActivityPlanListItem struct {
 	OptimizationObjective *ActivityPlanListItemOptimizationObjective `json:"optimizationObjective,omitzero"`
 
 	// Recurrence settings for this activity plan
-	RecurrenceSettings *RecurrenceSettings `json:"recurrenceSettings,omitzero"`
+	RecurrenceSettings RecurrenceSettings `json:"recurrenceSettings,omitzero"`
 
 	// The state of this activity plan. Required.
 	State *ActivityPlanListItemState `json:"state,omitzero"`
@@ -39,20 +39,20 @@ type ActivityPlanListItem struct {
 	LastRunDate *types.DateTime `json:"lastRunDate,omitzero"`
 
 	// The last user to run this activity plan
-	LastRunBy *UserReference `json:"lastRunBy,omitzero"`
+	LastRunBy UserReference `json:"lastRunBy,omitzero"`
 
 	// The date the activity plan was created, in ISO-8601 format. Required.
 	CreatedDate *types.DateTime `json:"createdDate,omitzero"`
 
 	// The user who created this activity plan. Required.
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The date the activity plan was modified, in ISO-8601 format. Required.
 	ModifiedDate *types.DateTime `json:"modifiedDate,omitzero"`
 
 	// The last user to modify this activity plan. The id may be 'System' if it was an automated process.
 	// Required.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -21,37 +21,37 @@ type ActivityPlanResponse struct {
 
 	// The activity code associated with this activity plan. It is recommended to load and cache the entire
 	// list of activity codes rather than look up individual codes. Required.
-	ActivityCode *ActivityCodeReference `json:"activityCode,omitzero"`
+	ActivityCode ActivityCodeReference `json:"activityCode,omitzero"`
 
 	// The type of the activity plan. Required.
 	Type *ActivityPlanResponseType `json:"type,omitzero"`
 
 	// The initial schedule period of the activity plan. Required.
-	InitialSchedulePeriod *SchedulingPeriod `json:"initialSchedulePeriod,omitzero"`
+	InitialSchedulePeriod SchedulingPeriod `json:"initialSchedulePeriod,omitzero"`
 
 	// The length of the activity in minutes. Required.
 	LengthMinutes *int `json:"lengthMinutes,omitzero"`
 
 	// Group settings for this activity plan
-	GroupSettings *GroupSettings `json:"groupSettings,omitzero"`
+	GroupSettings GroupSettings `json:"groupSettings,omitzero"`
 
 	// Recurrence settings for this activity plan
-	RecurrenceSettings *RecurrenceSettings `json:"recurrenceSettings,omitzero"`
+	RecurrenceSettings RecurrenceSettings `json:"recurrenceSettings,omitzero"`
 
 	// Attendee search rule for this activity plan
-	AttendeesSearchRule *UserSearchRule `json:"attendeesSearchRule,omitzero"`
+	AttendeesSearchRule UserSearchRule `json:"attendeesSearchRule,omitzero"`
 
 	// Whether the sessions created by this activity plan should be facilitated. Required.
 	Facilitated *bool `json:"facilitated,omitzero"`
 
 	// Facilitator search rule for this activity plan
-	FacilitatorsSearchRule *UserSearchRule `json:"facilitatorsSearchRule,omitzero"`
+	FacilitatorsSearchRule UserSearchRule `json:"facilitatorsSearchRule,omitzero"`
 
 	// Transition time in minutes between facilitated sessions. Required.
 	TransitionTimeMinutes *int `json:"transitionTimeMinutes,omitzero"`
 
 	// Allowable service goal impact override settings for this activity plan
-	ServiceGoalImpactOverrides *ActivityPlanServiceGoalImpactOverrides `json:"serviceGoalImpactOverrides,omitzero"`
+	ServiceGoalImpactOverrides ActivityPlanServiceGoalImpactOverrides `json:"serviceGoalImpactOverrides,omitzero"`
 
 	// The optimization objective of this activity plan. Required.
 	OptimizationObjective *ActivityPlanResponseOptimizationObjective `json:"optimizationObjective,omitzero"`
@@ -69,20 +69,20 @@ type ActivityPlanResponse struct {
 	CreatedDate *types.DateTime `json:"createdDate,omitzero"`
 
 	// The user who created this activity plan. Required.
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The date the activity plan was modified, in ISO-8601 format. Required.
 	ModifiedDate *types.DateTime `json:"modifiedDate,omitzero"`
 
 	// The last user to modify this activity plan. The id may be 'System' if it was an automated process.
 	// Required.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The date on which the activity plan was last manually run, in ISO-8601 format
 	LastRunDate *types.DateTime `json:"lastRunDate,omitzero"`
 
 	// The last user to run this activity plan
-	LastRunBy *UserReference `json:"lastRunBy,omitzero"`
+	LastRunBy UserReference `json:"lastRunBy,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -17,10 +17,10 @@ type ActivityPlanRunJobResponse struct {
 	Exceptions []ActivityPlanJobException `json:"exceptions,omitzero"`
 
 	// Error details if status == 'Error'. These are errors that caused the job to fail to complete
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// The activity plan associated with this job. Required.
-	ActivityPlan *ActivityPlanReference `json:"activityPlan,omitzero"`
+	ActivityPlan ActivityPlanReference `json:"activityPlan,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -5,13 +5,13 @@ package models
 // ActivityPlanServiceGoalImpactOverrides is the ActivityPlanServiceGoalImpactOverrides definition.
 type ActivityPlanServiceGoalImpactOverrides struct {
 	// Abandon rate service goal override for the associated activity plan. Required.
-	AbandonRate *ActivityPlanAbandonRateImpactOverride `json:"abandonRate,omitzero"`
+	AbandonRate ActivityPlanAbandonRateImpactOverride `json:"abandonRate,omitzero"`
 
 	// Service level goal override for the associated activity plan. Required.
-	ServiceLevel *ActivityPlanServiceLevelImpactOverride `json:"serviceLevel,omitzero"`
+	ServiceLevel ActivityPlanServiceLevelImpactOverride `json:"serviceLevel,omitzero"`
 
 	// Average speed of answer service goal override for the associated activity plan. Required.
-	AverageSpeedOfAnswer *ActivityPlanAsaImpactOverride `json:"averageSpeedOfAnswer,omitzero"`
+	AverageSpeedOfAnswer ActivityPlanAsaImpactOverride `json:"averageSpeedOfAnswer,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,10 +5,10 @@ package models
 // AddConversationResponse is the AddConversationResponse definition.
 type AddConversationResponse struct {
 	// The conversation reference
-	Conversation *ConversationReference `json:"conversation,omitzero"`
+	Conversation ConversationReference `json:"conversation,omitzero"`
 
 	// The appointment reference
-	Appointment *CoachingAppointmentReference `json:"appointment,omitzero"`
+	Appointment CoachingAppointmentReference `json:"appointment,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

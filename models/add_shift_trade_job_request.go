@@ -7,14 +7,14 @@ import "github.com/purecloudgo/platformclient/types"
 // AddShiftTradeJobRequest is the AddShiftTradeJobRequest definition.
 type AddShiftTradeJobRequest struct {
 	// The shift that the initiating user wants to give up in this trade. Required.
-	InitiatingShift *InitiatingShiftRequestItem `json:"initiatingShift,omitzero"`
+	InitiatingShift InitiatingShiftRequestItem `json:"initiatingShift,omitzero"`
 
 	// Time frames when the initiating user is willing to accept a shift in exchange. Empty means giving up
 	// the shift without taking on another one
 	AcceptableIntervals []RequiredDateRange `json:"acceptableIntervals,omitzero"`
 
 	// Optional shift trade target, can be used for example for direct user to user trade
-	Target *ShiftTradeTargetRequestItem `json:"target,omitzero"`
+	Target ShiftTradeTargetRequestItem `json:"target,omitzero"`
 
 	// When this shift trade will expire. Date time is represented as an ISO-8601 string
 	ExpirationDate *types.DateTime `json:"expirationDate,omitzero"`

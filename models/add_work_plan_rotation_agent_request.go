@@ -8,7 +8,7 @@ type AddWorkPlanRotationAgentRequest struct {
 	UserID *string `json:"userId,omitzero"`
 
 	// The date range to which this agent is effective in the work plan rotation. Required.
-	DateRange *DateRangeWithOptionalEnd `json:"dateRange,omitzero"`
+	DateRange DateRangeWithOptionalEnd `json:"dateRange,omitzero"`
 
 	// Start position of the work plan in the pattern for this agent in the work plan rotation. Position
 	// value starts from 0. Required.

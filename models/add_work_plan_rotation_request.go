@@ -8,13 +8,13 @@ type AddWorkPlanRotationRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// The date range to which this work plan rotation applies. Required.
-	DateRange *DateRangeWithOptionalEnd `json:"dateRange,omitzero"`
+	DateRange DateRangeWithOptionalEnd `json:"dateRange,omitzero"`
 
 	// Agents in this work plan rotation
 	Agents []AddWorkPlanRotationAgentRequest `json:"agents,omitzero"`
 
 	// Pattern with list of work plan IDs that rotate on a weekly basis. Required.
-	Pattern *WorkPlanPatternRequest `json:"pattern,omitzero"`
+	Pattern WorkPlanPatternRequest `json:"pattern,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -14,7 +14,7 @@ type AdditionalMessage struct {
 
 	// Pre-defined message templates for structured communications. Supports various template types
 	// including WhatsApp business messaging template and form
-	MessagingTemplate *SendMessagingTemplateRequest `json:"messagingTemplate,omitzero"`
+	MessagingTemplate SendMessagingTemplateRequest `json:"messagingTemplate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // AdherenceExplanationAsyncResponse is the AdherenceExplanationAsyncResponse definition.
 type AdherenceExplanationAsyncResponse struct {
 	// A reference to the job that was started by the request
-	Job *AdherenceExplanationJobReference `json:"job,omitzero"`
+	Job AdherenceExplanationJobReference `json:"job,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -17,22 +17,22 @@ type AdherenceExplanationJob struct {
 
 	// The adherence explanation added or modified by the job once complete; may be null if status ==
 	// 'Error'. Used if type is in [ 'AddExplanation', 'UpdateExplanation' ]
-	AdherenceExplanation *AdherenceExplanationResponse `json:"adherenceExplanation,omitzero"`
+	AdherenceExplanation AdherenceExplanationResponse `json:"adherenceExplanation,omitzero"`
 
 	// A URL to fetch results of the job. Only set if status == 'Complete' and type is in [
 	// 'QueryAgentExplanations', 'QueryBuExplanations' ]
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
 	// Error details if status == 'Error'
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// Schema template for deserializing data returned from the downloadUrl. Use if type ==
 	// 'QueryAgentExplanations'
-	AgentQueryResponseTemplate *AdherenceExplanationListingAgentQueryResponse `json:"agentQueryResponseTemplate,omitzero"`
+	AgentQueryResponseTemplate AdherenceExplanationListingAgentQueryResponse `json:"agentQueryResponseTemplate,omitzero"`
 
 	// Schema template for deserializing data returned from the downloadUrl. Use if type ==
 	// 'QueryBuExplanations'
-	BuQueryResponseTemplate *AdherenceExplanationListingBuQueryResponse `json:"buQueryResponseTemplate,omitzero"`
+	BuQueryResponseTemplate AdherenceExplanationListingBuQueryResponse `json:"buQueryResponseTemplate,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

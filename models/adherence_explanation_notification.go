@@ -10,13 +10,13 @@ type AdherenceExplanationNotification struct {
 	ID *string `json:"id,omitzero"`
 
 	// The agent for whom the adherence explanation applies
-	Agent *UserReference `json:"agent,omitzero"`
+	Agent UserReference `json:"agent,omitzero"`
 
 	// The management unit to which the agent belonged at the time the adherence explanation was submitted
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// The business unit to which the agent belonged at the time the adherence explanation was submitted
-	BusinessUnit *BusinessUnitReference `json:"businessUnit,omitzero"`
+	BusinessUnit BusinessUnitReference `json:"businessUnit,omitzero"`
 
 	// The start date of the adherence explanation. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

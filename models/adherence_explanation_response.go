@@ -10,15 +10,15 @@ type AdherenceExplanationResponse struct {
 	ID *string `json:"id,omitzero"`
 
 	// The agent to whom this adherence explanation applies. Required.
-	Agent *UserReference `json:"agent,omitzero"`
+	Agent UserReference `json:"agent,omitzero"`
 
 	// The management unit to which the agent belonged at the time the adherence explanation was submitted.
 	// Required.
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// The business unit to which the agent belonged at the time the adherence explanation was submitted.
 	// Required.
-	BusinessUnit *BusinessUnitReference `json:"businessUnit,omitzero"`
+	BusinessUnit BusinessUnitReference `json:"businessUnit,omitzero"`
 
 	// The type of the adherence explanation. Required.
 	Type *AdherenceExplanationResponseType `json:"type,omitzero"`
@@ -37,7 +37,7 @@ type AdherenceExplanationResponse struct {
 
 	// The user who reviewed the adherence explanation, if applicable. The id may be 'System' if it was an
 	// automated process
-	ReviewedBy *UserReference `json:"reviewedBy,omitzero"`
+	ReviewedBy UserReference `json:"reviewedBy,omitzero"`
 
 	// The timestamp for when the adherence explanation was reviewed, if applicable. Date time is
 	// represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

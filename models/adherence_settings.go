@@ -22,10 +22,10 @@ type AdherenceSettings struct {
 	TrackOnQueueActivity *bool `json:"trackOnQueueActivity,omitzero"`
 
 	// Activity categories that should be ignored for adherence purposes
-	IgnoredActivityCategories *IgnoredActivityCategories `json:"ignoredActivityCategories,omitzero"`
+	IgnoredActivityCategories IgnoredActivityCategories `json:"ignoredActivityCategories,omitzero"`
 
 	// Activity code IDs that should be ignored for adherence purposes
-	IgnoredActivityCodeIDs *IgnoredActivityCodeIds `json:"ignoredActivityCodeIds,omitzero"`
+	IgnoredActivityCodeIDs IgnoredActivityCodeIds `json:"ignoredActivityCodeIds,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

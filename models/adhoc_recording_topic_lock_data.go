@@ -6,7 +6,7 @@ import "github.com/purecloudgo/platformclient/types"
 
 // AdhocRecordingTopicLockData is the AdhocRecordingTopicLockData definition.
 type AdhocRecordingTopicLockData struct {
-	LockedBy *AdhocRecordingTopicUserData `json:"lockedBy,omitzero"`
+	LockedBy AdhocRecordingTopicUserData `json:"lockedBy,omitzero"`
 
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 

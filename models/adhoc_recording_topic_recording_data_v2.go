@@ -14,9 +14,9 @@ type AdhocRecordingTopicRecordingDataV2 struct {
 
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
-	Workspace *AdhocRecordingTopicWorkspaceData `json:"workspace,omitzero"`
+	Workspace AdhocRecordingTopicWorkspaceData `json:"workspace,omitzero"`
 
-	CreatedBy *AdhocRecordingTopicUserData `json:"createdBy,omitzero"`
+	CreatedBy AdhocRecordingTopicUserData `json:"createdBy,omitzero"`
 
 	ContentType *string `json:"contentType,omitzero"`
 
@@ -28,15 +28,15 @@ type AdhocRecordingTopicRecordingDataV2 struct {
 
 	DateUploaded *types.DateTime `json:"dateUploaded,omitzero"`
 
-	UploadedBy *AdhocRecordingTopicUserData `json:"uploadedBy,omitzero"`
+	UploadedBy AdhocRecordingTopicUserData `json:"uploadedBy,omitzero"`
 
-	LockInfo *AdhocRecordingTopicLockData `json:"lockInfo,omitzero"`
+	LockInfo AdhocRecordingTopicLockData `json:"lockInfo,omitzero"`
 
 	SelfURI *string `json:"selfUri,omitzero"`
 
 	DurationMillieconds *int64 `json:"durationMillieconds,omitzero"`
 
-	Conversation *AdhocRecordingTopicConversationData `json:"conversation,omitzero"`
+	Conversation AdhocRecordingTopicConversationData `json:"conversation,omitzero"`
 
 	Read *bool `json:"read,omitzero"`
 

@@ -7,16 +7,16 @@ import "github.com/purecloudgo/platformclient/types"
 // AdminAgentWorkPlanBiddingPreference is the AdminAgentWorkPlanBiddingPreference definition.
 type AdminAgentWorkPlanBiddingPreference struct {
 	// The agent to whom this work plan bidding preference applies. Required.
-	Agent *UserReference `json:"agent,omitzero"`
+	Agent UserReference `json:"agent,omitzero"`
 
 	// Whether the preference is submitted. Required.
 	Submitted *bool `json:"submitted,omitzero"`
 
 	// The work plan assigned to the agent by the bid process
-	AssignedWorkPlan *WorkPlanReference `json:"assignedWorkPlan,omitzero"`
+	AssignedWorkPlan WorkPlanReference `json:"assignedWorkPlan,omitzero"`
 
 	// The work plan that overrides the assigned work plan for the agent
-	OverriddenWorkPlan *WorkPlanReference `json:"overriddenWorkPlan,omitzero"`
+	OverriddenWorkPlan WorkPlanReference `json:"overriddenWorkPlan,omitzero"`
 
 	// The reason why the assigned work plan has been overridden. This must be null without an override
 	// work plan

@@ -36,7 +36,7 @@ type AdminTimeOffRequestPatch struct {
 	PayableMinutes []int `json:"payableMinutes,omitzero"`
 
 	// Version metadata for the time off request. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -9,7 +9,7 @@ type AgentActivity struct {
 
 	Name *string `json:"name,omitzero"`
 
-	Agent *User `json:"agent,omitzero"`
+	Agent User `json:"agent,omitzero"`
 
 	NumEvaluations *int `json:"numEvaluations,omitzero"`
 

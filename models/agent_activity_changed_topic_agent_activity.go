@@ -8,11 +8,11 @@ import "github.com/purecloudgo/platformclient/types"
 type AgentActivityChangedTopicAgentActivity struct {
 	ID *string `json:"id,omitzero"`
 
-	RoutingStatus *AgentActivityChangedTopicRoutingStatus `json:"routingStatus,omitzero"`
+	RoutingStatus AgentActivityChangedTopicRoutingStatus `json:"routingStatus,omitzero"`
 
-	Presence *AgentActivityChangedTopicPresence `json:"presence,omitzero"`
+	Presence AgentActivityChangedTopicPresence `json:"presence,omitzero"`
 
-	OutOfOffice *AgentActivityChangedTopicOutOfOffice `json:"outOfOffice,omitzero"`
+	OutOfOffice AgentActivityChangedTopicOutOfOffice `json:"outOfOffice,omitzero"`
 
 	ActiveQueueIDs []string `json:"activeQueueIds,omitzero"`
 

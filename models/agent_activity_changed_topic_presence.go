@@ -6,7 +6,7 @@ import "github.com/purecloudgo/platformclient/types"
 
 // AgentActivityChangedTopicPresence is the AgentActivityChangedTopicPresence definition.
 type AgentActivityChangedTopicPresence struct {
-	PresenceDefinition *AgentActivityChangedTopicOrganizationPresence `json:"presenceDefinition,omitzero"`
+	PresenceDefinition AgentActivityChangedTopicOrganizationPresence `json:"presenceDefinition,omitzero"`
 
 	PresenceMessage *string `json:"presenceMessage,omitzero"`
 

@@ -19,10 +19,10 @@ type AgentChecklist struct {
 	ChecklistItems []AgentChecklistItem `json:"checklistItems,omitzero"`
 
 	// The user who created the agent checklist.
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The user who last modified the agent checklist.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// Date when the agent checklist was created. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -9,9 +9,9 @@ type AgentEvaluatorActivity struct {
 
 	Name *string `json:"name,omitzero"`
 
-	Agent *User `json:"agent,omitzero"`
+	Agent User `json:"agent,omitzero"`
 
-	Evaluator *User `json:"evaluator,omitzero"`
+	Evaluator User `json:"evaluator,omitzero"`
 
 	NumEvaluations *int `json:"numEvaluations,omitzero"`
 

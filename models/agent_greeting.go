@@ -8,10 +8,10 @@ type AgentGreeting struct {
 	ID *string `json:"id,omitzero"`
 
 	// The agent greeting prompt to use when inbound calls are connected
-	InboundPrompt *Prompt `json:"inboundPrompt,omitzero"`
+	InboundPrompt Prompt `json:"inboundPrompt,omitzero"`
 
 	// The agent greeting prompt to use when outbound calls are connected
-	OutboundPrompt *Prompt `json:"outboundPrompt,omitzero"`
+	OutboundPrompt Prompt `json:"outboundPrompt,omitzero"`
 
 	// The default language to use for the agent greeting inbound prompt
 	InboundPromptDefaultLanguage *string `json:"inboundPromptDefaultLanguage,omitzero"`

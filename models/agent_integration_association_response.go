@@ -8,7 +8,7 @@ type AgentIntegrationAssociationResponse struct {
 	AgentExternalID *string `json:"agentExternalId,omitzero"`
 
 	// The integration associated with the agent. Required.
-	Integration *WfmIntegrationReference `json:"integration,omitzero"`
+	Integration WfmIntegrationReference `json:"integration,omitzero"`
 
 	// Whether agentExternalId should be protected from update by automatic processes. Required.
 	Locked *bool `json:"locked,omitzero"`

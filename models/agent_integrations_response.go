@@ -5,10 +5,10 @@ package models
 // AgentIntegrationsResponse is the AgentIntegrationsResponse definition.
 type AgentIntegrationsResponse struct {
 	// The user associated with the integrations. Required.
-	Agent *UserReference `json:"agent,omitzero"`
+	Agent UserReference `json:"agent,omitzero"`
 
 	// The integration selected for the agent. If not set, no integration will be used for the agent
-	SelectedIntegration *WfmIntegrationReference `json:"selectedIntegration,omitzero"`
+	SelectedIntegration WfmIntegrationReference `json:"selectedIntegration,omitzero"`
 
 	// Whether the integration association has been manually selected
 	UserSelected *bool `json:"userSelected,omitzero"`

@@ -5,13 +5,13 @@ package models
 // AgentManagementUnitReference is the AgentManagementUnitReference definition.
 type AgentManagementUnitReference struct {
 	// The user (agent) for whom the management unit was requested
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The management to which the user (agent) belongs
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// The business unit to which the user (agent) belongs. Populate with expand=businessUnit
-	BusinessUnit *BusinessUnitReference `json:"businessUnit,omitzero"`
+	BusinessUnit BusinessUnitReference `json:"businessUnit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -14,7 +14,7 @@ type AgentMuQueryResponse struct {
 
 	// The schema of the result of the operation. Null if downloadUrl is populated, but defines the schema
 	// of the data that will be returned from the downloadUrl
-	Result *AgentMuScheduleResult `json:"result,omitzero"`
+	Result AgentMuScheduleResult `json:"result,omitzero"`
 
 	// The URL from which to download the result. The result will follow the schema documented by the
 	// result field
@@ -22,7 +22,7 @@ type AgentMuQueryResponse struct {
 
 	// Error details if status == 'Error'. Will always be null but the schema is documented in case of an
 	// error in an async notification
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ import "github.com/purecloudgo/platformclient/types"
 type AgentMuScheduleItem struct {
 	// The agent to whom this schedule applies. Note: selfUri will not be populated if retrieving result
 	// via downloadUrl. Required.
-	Agent *UserReference `json:"agent,omitzero"`
+	Agent UserReference `json:"agent,omitzero"`
 
 	// The shift definitions for this agent schedule. Required.
 	Shifts []AgentMuScheduleShift `json:"shifts,omitzero"`

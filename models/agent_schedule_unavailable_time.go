@@ -5,7 +5,7 @@ package models
 // AgentScheduleUnavailableTime is the AgentScheduleUnavailableTime definition.
 type AgentScheduleUnavailableTime struct {
 	// Exact date, time and length of the unavailability time span. Required.
-	TimeSpan *UnavailableTimesTimeSpan `json:"timeSpan,omitzero"`
+	TimeSpan UnavailableTimesTimeSpan `json:"timeSpan,omitzero"`
 
 	// Comments explaining the unavailability time span
 	Notes *string `json:"notes,omitzero"`

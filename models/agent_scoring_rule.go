@@ -33,7 +33,7 @@ type AgentScoringRule struct {
 	Published *bool `json:"published,omitzero"`
 
 	// The evaluator for evaluations created by this rule.
-	Evaluator *AddressableEntityRef `json:"evaluator,omitzero"`
+	Evaluator AddressableEntityRef `json:"evaluator,omitzero"`
 
 	// Which agent(s) to score. Valid values: First, Last, Each.
 	AgentToScore *AgentScoringRuleAgentToScore `json:"agentToScore,omitzero"`

@@ -5,10 +5,10 @@ package models
 // AgentStateCountsRequest is the AgentStateCountsRequest definition.
 type AgentStateCountsRequest struct {
 	// Filters that target user-level data
-	UserFilter *AgentStateUserFilter `json:"userFilter,omitzero"`
+	UserFilter AgentStateUserFilter `json:"userFilter,omitzero"`
 
 	// Filters that target session-level data
-	SessionFilter *AgentStateSessionFilter `json:"sessionFilter,omitzero"`
+	SessionFilter AgentStateSessionFilter `json:"sessionFilter,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

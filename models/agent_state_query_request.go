@@ -7,10 +7,10 @@ import "github.com/purecloudgo/platformclient/types"
 // AgentStateQueryRequest is the AgentStateQueryRequest definition.
 type AgentStateQueryRequest struct {
 	// Filters that target user-level data
-	UserFilter *AgentStateUserFilter `json:"userFilter,omitzero"`
+	UserFilter AgentStateUserFilter `json:"userFilter,omitzero"`
 
 	// Filters that target session-level data
-	SessionFilter *AgentStateSessionFilter `json:"sessionFilter,omitzero"`
+	SessionFilter AgentStateSessionFilter `json:"sessionFilter,omitzero"`
 
 	// Search user order dimension names; default to userName
 	UserOrderBy *AgentStateQueryRequestUserOrderBy `json:"userOrderBy,omitzero"`

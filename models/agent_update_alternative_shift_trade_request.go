@@ -10,7 +10,7 @@ type AgentUpdateAlternativeShiftTradeRequest struct {
 	State *AgentUpdateAlternativeShiftTradeRequestState `json:"state,omitzero"`
 
 	// Version metadata for this alternative shift trade. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

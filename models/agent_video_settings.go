@@ -19,7 +19,7 @@ type AgentVideoSettings struct {
 	Background *AgentVideoSettingsBackground `json:"background,omitzero"`
 
 	// background image settings for agent
-	BackgroundImage *BackgroundImageSettings `json:"backgroundImage,omitzero"`
+	BackgroundImage BackgroundImageSettings `json:"backgroundImage,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -28,7 +28,7 @@ type AgentWorkPlan struct {
 	WeeklyMaximumPaidMinutes *int `json:"weeklyMaximumPaidMinutes,omitzero"`
 
 	// Optional days to schedule for this work plan
-	OptionalDays *SetWrapperDayOfWeek `json:"optionalDays,omitzero"`
+	OptionalDays SetWrapperDayOfWeek `json:"optionalDays,omitzero"`
 
 	// Shifts in this work plan. Required.
 	Shifts []AgentWorkPlanShift `json:"shifts,omitzero"`

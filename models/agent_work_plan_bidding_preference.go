@@ -5,7 +5,7 @@ package models
 // AgentWorkPlanBiddingPreference is the AgentWorkPlanBiddingPreference definition.
 type AgentWorkPlanBiddingPreference struct {
 	// The work plan that belongs to the agent's bid group. Required.
-	WorkPlan *WorkPlanReference `json:"workPlan,omitzero"`
+	WorkPlan WorkPlanReference `json:"workPlan,omitzero"`
 
 	// The agent's priority for this work plan, with 1 being the best priority. Null if priority is not set
 	// for the work plan

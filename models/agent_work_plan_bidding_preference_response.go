@@ -13,10 +13,10 @@ type AgentWorkPlanBiddingPreferenceResponse struct {
 	Submitted *bool `json:"submitted,omitzero"`
 
 	// The work plan assigned to the agent by the bid process
-	AssignedWorkPlan *WorkPlanReference `json:"assignedWorkPlan,omitzero"`
+	AssignedWorkPlan WorkPlanReference `json:"assignedWorkPlan,omitzero"`
 
 	// The work plan that overrides the assigned work plan for the agent
-	OverriddenWorkPlan *WorkPlanReference `json:"overriddenWorkPlan,omitzero"`
+	OverriddenWorkPlan WorkPlanReference `json:"overriddenWorkPlan,omitzero"`
 
 	// The reason why the assigned work plan has been overridden. This must be null without an override
 	// work plan

@@ -8,7 +8,7 @@ type AgentWorkPlanBids struct {
 	ID *string `json:"id,omitzero"`
 
 	// The business unit to which the bids belong
-	BusinessUnit *BusinessUnitReference `json:"businessUnit,omitzero"`
+	BusinessUnit BusinessUnitReference `json:"businessUnit,omitzero"`
 
 	// Work plan bid summaries associated with this agent. Required.
 	AgentWorkPlanBids []AgentWorkPlanBid `json:"agentWorkPlanBids,omitzero"`

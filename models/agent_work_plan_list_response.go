@@ -7,7 +7,7 @@ type AgentWorkPlanListResponse struct {
 	Entities []AgentWorkPlan `json:"entities,omitzero"`
 
 	// The management unit of the work plans. Required.
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // AgentWorkPlanShift is the AgentWorkPlanShift definition.
 type AgentWorkPlanShift struct {
 	// Days of the week applicable for this shift. Required.
-	Days *SetWrapperDayOfWeek `json:"days,omitzero"`
+	Days SetWrapperDayOfWeek `json:"days,omitzero"`
 
 	// Whether the start time of the shift is flexible. Required.
 	FlexibleStartTime *bool `json:"flexibleStartTime,omitzero"`

@@ -5,7 +5,7 @@ package models
 // AgentWorkPlans is the AgentWorkPlans definition.
 type AgentWorkPlans struct {
 	// The user (agent) for whom the work plans were requested. Required.
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The list of weekly work plan lookup keys. Keys to be searched under workPlanLookup property at top
 	// level of result. Required.

@@ -16,13 +16,13 @@ type AgentlessEmailSendResponseDto struct {
 	SenderType *AgentlessEmailSendResponseDtoSenderType `json:"senderType,omitzero"`
 
 	// The sender of the message. Required.
-	FromAddress *EmailAddress `json:"fromAddress,omitzero"`
+	FromAddress EmailAddress `json:"fromAddress,omitzero"`
 
 	// The recipient of the message. We currently support one recipient only. Required.
 	ToAddresses []EmailAddress `json:"toAddresses,omitzero"`
 
 	// The address to use for reply.
-	ReplyToAddress *EmailAddress `json:"replyToAddress,omitzero"`
+	ReplyToAddress EmailAddress `json:"replyToAddress,omitzero"`
 
 	// The subject of the message.
 	Subject *string `json:"subject,omitzero"`

@@ -10,7 +10,7 @@ type AgentsWorkPlansResponse struct {
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
 	// The result of agent(s) work plans query
-	Result *MuAgentsWorkPlansResult `json:"result,omitzero"`
+	Result MuAgentsWorkPlansResult `json:"result,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

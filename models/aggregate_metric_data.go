@@ -8,7 +8,7 @@ type AggregateMetricData struct {
 
 	Qualifier *string `json:"qualifier,omitzero"`
 
-	Stats *StatisticalSummary `json:"stats,omitzero"`
+	Stats StatisticalSummary `json:"stats,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

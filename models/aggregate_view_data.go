@@ -6,7 +6,7 @@ package models
 type AggregateViewData struct {
 	Name *string `json:"name,omitzero"`
 
-	Stats *StatisticalSummary `json:"stats,omitzero"`
+	Stats StatisticalSummary `json:"stats,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -18,7 +18,7 @@ type AlertRequest struct {
 	DateEnd *types.DateTime `json:"dateEnd,omitzero"`
 
 	// The fields need for an unread update requests
-	Unread *UnreadFields `json:"unread,omitzero"`
+	Unread UnreadFields `json:"unread,omitzero"`
 
 	ValidRequest *bool `json:"validRequest,omitzero"`
 

@@ -11,7 +11,7 @@ type AlertSummary struct {
 
 	// The id of the conversation that triggered the alert. Only used for alerts based on instance-based
 	// conversation metrics.
-	Conversation *AddressableEntityRef `json:"conversation,omitzero"`
+	Conversation AddressableEntityRef `json:"conversation,omitzero"`
 
 	// The metric type that is monitored. Required.
 	MetricType *AlertSummaryMetricType `json:"metricType,omitzero"`

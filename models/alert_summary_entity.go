@@ -10,16 +10,16 @@ type AlertSummaryEntity struct {
 	EntityType *AlertSummaryEntityEntityType `json:"entityType,omitzero"`
 
 	// User id of the entity being monitored
-	User *AddressableEntityRef `json:"user,omitzero"`
+	User AddressableEntityRef `json:"user,omitzero"`
 
 	// Group id of the entity being monitored
-	Group *AddressableEntityRef `json:"group,omitzero"`
+	Group AddressableEntityRef `json:"group,omitzero"`
 
 	// Queue id of the entity being monitored
-	Queue *AddressableEntityRef `json:"queue,omitzero"`
+	Queue AddressableEntityRef `json:"queue,omitzero"`
 
 	// Team id of the entity being monitored
-	Team *AddressableEntityRef `json:"team,omitzero"`
+	Team AddressableEntityRef `json:"team,omitzero"`
 
 	// Flag that indicated if the entity is current causing the alert to be triggered. Required.
 	Alerting *bool `json:"alerting,omitzero"`

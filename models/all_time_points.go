@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // AllTimePoints is the AllTimePoints definition.
 type AllTimePoints struct {
 	// Queried user
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// Queried end workday for all time points to be collected. Dates are represented as an ISO-8601
 	// string. For example: yyyy-MM-dd

@@ -5,7 +5,7 @@ package models
 // AlternativeShiftAsyncResponse is the AlternativeShiftAsyncResponse definition.
 type AlternativeShiftAsyncResponse struct {
 	// The job related to the async request. Required.
-	Job *AlternativeShiftJobReference `json:"job,omitzero"`
+	Job AlternativeShiftJobReference `json:"job,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

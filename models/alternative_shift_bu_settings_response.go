@@ -17,7 +17,7 @@ type AlternativeShiftBuSettingsResponse struct {
 	RetainedActivityCategories []string `json:"retainedActivityCategories,omitzero"`
 
 	// Version metadata for this business unit's alternative shift settings. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

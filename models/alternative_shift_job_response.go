@@ -19,19 +19,19 @@ type AlternativeShiftJobResponse struct {
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
 	// Any error information, only set if the status == 'Error'
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// Schema template for deserializing data returned from the downloadUrl. Use if type == 'ListOffers' or
 	// 'SearchOffers'
-	ViewOffersResults *AlternativeShiftOffersViewResponseTemplate `json:"viewOffersResults,omitzero"`
+	ViewOffersResults AlternativeShiftOffersViewResponseTemplate `json:"viewOffersResults,omitzero"`
 
 	// Schema template for deserializing data returned from the downloadUrl. Use if type ==
 	// 'ListUserTrades' or 'SearchTrades'
-	ViewTradesResults *AlternativeShiftTradesViewResponseTemplate `json:"viewTradesResults,omitzero"`
+	ViewTradesResults AlternativeShiftTradesViewResponseTemplate `json:"viewTradesResults,omitzero"`
 
 	// Schema template for deserializing data returned from the downloadUrl. Use if type ==
 	// 'BulkUpdateTrades'
-	BulkUpdateTradesResults *AlternativeShiftBulkUpdateTradesResponseTemplate `json:"bulkUpdateTradesResults,omitzero"`
+	BulkUpdateTradesResults AlternativeShiftBulkUpdateTradesResponseTemplate `json:"bulkUpdateTradesResults,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -20,14 +20,14 @@ type AlternativeShiftNotification struct {
 	NewState *AlternativeShiftNotificationNewState `json:"newState,omitzero"`
 
 	// The user who initiated the alternative shift trade. Required.
-	InitiatingUser *UserReference `json:"initiatingUser,omitzero"`
+	InitiatingUser UserReference `json:"initiatingUser,omitzero"`
 
 	// The start date and time of the initiating shift. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.
 	InitiatingShiftDate *types.DateTime `json:"initiatingShiftDate,omitzero"`
 
 	// The user on the receiving side of this alternative shift trade
-	ReceivingUser *UserReference `json:"receivingUser,omitzero"`
+	ReceivingUser UserReference `json:"receivingUser,omitzero"`
 
 	// The start date and time of the receiving alternative shift. Date time is represented as an ISO-8601
 	// string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

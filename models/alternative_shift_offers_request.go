@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // AlternativeShiftOffersRequest is the AlternativeShiftOffersRequest definition.
 type AlternativeShiftOffersRequest struct {
 	// The existing schedule being used to find alternative shift offers. Required.
-	Schedule *AlternativeShiftScheduleLookup `json:"schedule,omitzero"`
+	Schedule AlternativeShiftScheduleLookup `json:"schedule,omitzero"`
 
 	// The start date for the week in this schedule in yyyy-MM-dd format. Dates are represented as an
 	// ISO-8601 string. For example: yyyy-MM-dd. Required.

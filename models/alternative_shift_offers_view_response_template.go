@@ -22,7 +22,7 @@ type AlternativeShiftOffersViewResponseTemplate struct {
 	ManagementUnitID *string `json:"managementUnitId,omitzero"`
 
 	// The existing schedule information associated with the offer. Required.
-	Schedule *AlternativeShiftScheduleLookup `json:"schedule,omitzero"`
+	Schedule AlternativeShiftScheduleLookup `json:"schedule,omitzero"`
 
 	// The first date of the week for the schedule we are querying in yyyy-MM-dd format. Dates are
 	// represented as an ISO-8601 string. For example: yyyy-MM-dd. Required.

@@ -7,14 +7,14 @@ import "github.com/purecloudgo/platformclient/types"
 // AlternativeShiftSearchOffersRequest is the AlternativeShiftSearchOffersRequest definition.
 type AlternativeShiftSearchOffersRequest struct {
 	// The existing schedule being used to find alternative shift offers. Required.
-	Schedule *AlternativeShiftScheduleLookup `json:"schedule,omitzero"`
+	Schedule AlternativeShiftScheduleLookup `json:"schedule,omitzero"`
 
 	// The start date for the week in this schedule in yyyy-MM-dd format. Dates are represented as an
 	// ISO-8601 string. For example: yyyy-MM-dd. Required.
 	QueryWeekDate *types.Date `json:"queryWeekDate,omitzero"`
 
 	// The shift a user puts up for alternative shift offers. Required.
-	InitiatingShift *InitiatingAlternativeShift `json:"initiatingShift,omitzero"`
+	InitiatingShift InitiatingAlternativeShift `json:"initiatingShift,omitzero"`
 
 	// The acceptable intervals in offers. Intervals are represented as an ISO-8601 string. For example:
 	// YYYY-MM-DDThh:mm:ss/YYYY-MM-DDThh:mm:ss

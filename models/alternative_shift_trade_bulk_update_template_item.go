@@ -20,10 +20,10 @@ type AlternativeShiftTradeBulkUpdateTemplateItem struct {
 	AdminDateReviewed *types.DateTime `json:"adminDateReviewed,omitzero"`
 
 	// The admin who manually reviewed this alternative shift trade after system denial
-	AdminReviewedBy *UserReference `json:"adminReviewedBy,omitzero"`
+	AdminReviewedBy UserReference `json:"adminReviewedBy,omitzero"`
 
 	// Version metadata for this alternative shift trade. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -19,13 +19,13 @@ type AlternativeShiftTradeResponse struct {
 	OfferedShifts []AlternativeShiftAgentScheduledShift `json:"offeredShifts,omitzero"`
 
 	// The existing schedule information associated with the trade. Required.
-	Schedule *AlternativeShiftScheduleLookup `json:"schedule,omitzero"`
+	Schedule AlternativeShiftScheduleLookup `json:"schedule,omitzero"`
 
 	// The management unit of this alternative shift trade request. Required.
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// The user who submitted the trade request. Required.
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The start week date of the associated schedule in yyyy-MM-dd format. Dates are represented as an
 	// ISO-8601 string. For example: yyyy-MM-dd
@@ -48,13 +48,13 @@ type AlternativeShiftTradeResponse struct {
 	AdminDateReviewed *types.DateTime `json:"adminDateReviewed,omitzero"`
 
 	// The admin who reviewed this alternative shift trade after system denial
-	AdminReviewedBy *UserReference `json:"adminReviewedBy,omitzero"`
+	AdminReviewedBy UserReference `json:"adminReviewedBy,omitzero"`
 
 	// A list of trade match violations. Required.
 	Violations []string `json:"violations,omitzero"`
 
 	// Version metadata for this alternative shift trade. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -275,7 +275,7 @@ type AnalyticsSession struct {
 	MediaEndpointStats []AnalyticsMediaEndpointStat `json:"mediaEndpointStats,omitzero"`
 
 	// IVR flow execution associated with this session
-	Flow *AnalyticsFlow `json:"flow,omitzero"`
+	Flow AnalyticsFlow `json:"flow,omitzero"`
 
 	// List of metrics for this session
 	Metrics []AnalyticsSessionMetric `json:"metrics,omitzero"`

@@ -35,7 +35,7 @@ type Annotation struct {
 	RecordingDurationMs *int `json:"recordingDurationMs,omitzero"`
 
 	// User that created this annotation (if any).
-	User *User `json:"user,omitzero"`
+	User User `json:"user,omitzero"`
 
 	// Text of annotation. Maximum character limit is 500.
 	Description *string `json:"description,omitzero"`

@@ -13,7 +13,7 @@ type ApiUsageQueryResult struct {
 	QueryStatus *ApiUsageQueryResultQueryStatus `json:"queryStatus,omitzero"`
 
 	// Cursor tokens to be used for navigating paginated results
-	Cursors *Cursors `json:"cursors,omitzero"`
+	Cursors Cursors `json:"cursors,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -12,10 +12,10 @@ type AppEvent struct {
 	ScreenName *string `json:"screenName,omitzero"`
 
 	// Application that the customer is interacting with. Required.
-	App *JourneyApp `json:"app,omitzero"`
+	App JourneyApp `json:"app,omitzero"`
 
 	// Customer's device. Required.
-	Device *Device `json:"device,omitzero"`
+	Device Device `json:"device,omitzero"`
 
 	// Customer's IP address. May be null if the business configures the tracker to not collect IP
 	// addresses.
@@ -25,16 +25,16 @@ type AppEvent struct {
 	IPOrganization *string `json:"ipOrganization,omitzero"`
 
 	// Customer's geolocation.
-	Geolocation *JourneyGeolocation `json:"geolocation,omitzero"`
+	Geolocation JourneyGeolocation `json:"geolocation,omitzero"`
 
 	// SDK library used to generate the event.
-	SdkLibrary *SdkLibrary `json:"sdkLibrary,omitzero"`
+	SdkLibrary SdkLibrary `json:"sdkLibrary,omitzero"`
 
 	// Information relating to the device's network connectivity.
-	NetworkConnectivity *NetworkConnectivity `json:"networkConnectivity,omitzero"`
+	NetworkConnectivity NetworkConnectivity `json:"networkConnectivity,omitzero"`
 
 	// Marketing / traffic source information.
-	MktCampaign *JourneyCampaign `json:"mktCampaign,omitzero"`
+	MktCampaign JourneyCampaign `json:"mktCampaign,omitzero"`
 
 	// Represents the keywords in a customer search query.
 	SearchQuery *string `json:"searchQuery,omitzero"`

@@ -16,16 +16,16 @@ type AppEventRequest struct {
 	ScreenName *string `json:"screenName,omitzero"`
 
 	// Application that the customer is interacting with. Required.
-	App *JourneyApp `json:"app,omitzero"`
+	App JourneyApp `json:"app,omitzero"`
 
 	// Customer's device. Required.
-	Device *RequestDevice `json:"device,omitzero"`
+	Device RequestDevice `json:"device,omitzero"`
 
 	// SDK library used to generate the event.
-	SdkLibrary *SdkLibrary `json:"sdkLibrary,omitzero"`
+	SdkLibrary SdkLibrary `json:"sdkLibrary,omitzero"`
 
 	// Information relating to the device's network connectivity.
-	NetworkConnectivity *NetworkConnectivity `json:"networkConnectivity,omitzero"`
+	NetworkConnectivity NetworkConnectivity `json:"networkConnectivity,omitzero"`
 
 	// The referrer URL of the first event in the app session.
 	ReferrerURL *string `json:"referrerUrl,omitzero"`

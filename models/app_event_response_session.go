@@ -19,7 +19,7 @@ type AppEventResponseSession struct {
 	ScreenviewCount *int `json:"screenviewCount,omitzero"`
 
 	// The referrer of the first event in the app session.
-	Referrer *Referrer `json:"referrer,omitzero"`
+	Referrer Referrer `json:"referrer,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -5,7 +5,7 @@ package models
 // AppleIdentityResolutionConfig is the AppleIdentityResolutionConfig definition.
 type AppleIdentityResolutionConfig struct {
 	// The division to use when performing identity resolution.
-	Division *WritableStarrableDivision `json:"division,omitzero"`
+	Division WritableStarrableDivision `json:"division,omitzero"`
 
 	// Whether the channel should resolve identities. Required.
 	ResolveIdentities *bool `json:"resolveIdentities,omitzero"`

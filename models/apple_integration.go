@@ -13,9 +13,9 @@ type AppleIntegration struct {
 	Name *string `json:"name,omitzero"`
 
 	// Defines the SupportedContent profile configured for an integration
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
-	MessagingSetting *MessagingSettingReference `json:"messagingSetting,omitzero"`
+	MessagingSetting MessagingSettingReference `json:"messagingSetting,omitzero"`
 
 	// The Apple Messages for Business Id for the Apple messaging integration. Required.
 	MessagesForBusinessID *string `json:"messagesForBusinessId,omitzero"`
@@ -31,7 +31,7 @@ type AppleIntegration struct {
 
 	// The recipient associated to the Apple messaging Integration. This recipient is used to associate a
 	// flow to an integration
-	Recipient *DomainEntityRef `json:"recipient,omitzero"`
+	Recipient DomainEntityRef `json:"recipient,omitzero"`
 
 	// Date this Integration was created. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -42,28 +42,28 @@ type AppleIntegration struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// User reference that created this Integration
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// User reference that last modified this Integration
-	ModifiedBy *DomainEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy DomainEntityRef `json:"modifiedBy,omitzero"`
 
 	// Status of asynchronous create operation
 	CreateStatus *AppleIntegrationCreateStatus `json:"createStatus,omitzero"`
 
 	// Error information returned, if createStatus is set to Error
-	CreateError *ErrorBody `json:"createError,omitzero"`
+	CreateError ErrorBody `json:"createError,omitzero"`
 
 	// Interactive Application (iMessage App) Settings.
-	AppleIMessageApp *AppleIMessageApp `json:"appleIMessageApp,omitzero"`
+	AppleIMessageApp AppleIMessageApp `json:"appleIMessageApp,omitzero"`
 
 	// The Apple Messages for Business authentication setting.
-	AppleAuthentication *AppleAuthentication `json:"appleAuthentication,omitzero"`
+	AppleAuthentication AppleAuthentication `json:"appleAuthentication,omitzero"`
 
 	// Apple Pay settings.
-	ApplePay *ApplePay `json:"applePay,omitzero"`
+	ApplePay ApplePay `json:"applePay,omitzero"`
 
 	// The configuration to control identity resolution.
-	IdentityResolution *AppleIdentityResolutionConfig `json:"identityResolution,omitzero"`
+	IdentityResolution AppleIdentityResolutionConfig `json:"identityResolution,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

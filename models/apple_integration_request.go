@@ -11,10 +11,10 @@ type AppleIntegrationRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// Defines the SupportedContent profile configured for an integration
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
 	// Defines the message settings to be applied for this integration
-	MessagingSetting *MessagingSettingRequestReference `json:"messagingSetting,omitzero"`
+	MessagingSetting MessagingSettingRequestReference `json:"messagingSetting,omitzero"`
 
 	// The Apple Messages for Business Id for the Apple messaging integration. Required.
 	MessagesForBusinessID *string `json:"messagesForBusinessId,omitzero"`
@@ -26,13 +26,13 @@ type AppleIntegrationRequest struct {
 	LogoURL *string `json:"logoUrl,omitzero"`
 
 	// Interactive Application (iMessage App) Settings.
-	AppleIMessageApp *AppleIMessageApp `json:"appleIMessageApp,omitzero"`
+	AppleIMessageApp AppleIMessageApp `json:"appleIMessageApp,omitzero"`
 
 	// The Apple Messages for Business authentication setting.
-	AppleAuthentication *AppleAuthentication `json:"appleAuthentication,omitzero"`
+	AppleAuthentication AppleAuthentication `json:"appleAuthentication,omitzero"`
 
 	// Apple Pay settings.
-	ApplePay *ApplePay `json:"applePay,omitzero"`
+	ApplePay ApplePay `json:"applePay,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -11,10 +11,10 @@ type AppleIntegrationUpdateRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// Defines the SupportedContent profile configured for an integration
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
 	// Defines the message settings to be applied for this integration
-	MessagingSetting *MessagingSettingRequestReference `json:"messagingSetting,omitzero"`
+	MessagingSetting MessagingSettingRequestReference `json:"messagingSetting,omitzero"`
 
 	// The name of the business.
 	BusinessName *string `json:"businessName,omitzero"`
@@ -23,13 +23,13 @@ type AppleIntegrationUpdateRequest struct {
 	LogoURL *string `json:"logoUrl,omitzero"`
 
 	// Interactive Application (iMessage App) Settings.
-	AppleIMessageApp *AppleIMessageApp `json:"appleIMessageApp,omitzero"`
+	AppleIMessageApp AppleIMessageApp `json:"appleIMessageApp,omitzero"`
 
 	// The Apple Messages for Business authentication setting.
-	AppleAuthentication *AppleAuthentication `json:"appleAuthentication,omitzero"`
+	AppleAuthentication AppleAuthentication `json:"appleAuthentication,omitzero"`
 
 	// Apple Pay settings.
-	ApplePay *ApplePay `json:"applePay,omitzero"`
+	ApplePay ApplePay `json:"applePay,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -10,9 +10,9 @@ type ArchitectDependencyTrackingBuildNotificationDependencyTrackingBuildNotifica
 	// The organization's new dependency tracking build status
 	Status *string `json:"status,omitzero"`
 
-	User *ArchitectDependencyTrackingBuildNotificationUser `json:"user,omitzero"`
+	User ArchitectDependencyTrackingBuildNotificationUser `json:"user,omitzero"`
 
-	Client *ArchitectDependencyTrackingBuildNotificationClient `json:"client,omitzero"`
+	Client ArchitectDependencyTrackingBuildNotificationClient `json:"client,omitzero"`
 
 	// The time the last build started, in ISO 8601 format
 	StartTime *types.DateTime `json:"startTime,omitzero"`

@@ -5,7 +5,7 @@ package models
 // ArchitectFlowFields is the ArchitectFlowFields definition.
 type ArchitectFlowFields struct {
 	// The architect flow.
-	ArchitectFlow *AddressableEntityRef `json:"architectFlow,omitzero"`
+	ArchitectFlow AddressableEntityRef `json:"architectFlow,omitzero"`
 
 	// Collection of Architect Flow Request Mappings to use.
 	FlowRequestMappings []RequestMapping `json:"flowRequestMappings,omitzero"`

@@ -13,9 +13,9 @@ type ArchitectFlowNotificationArchitectOperation struct {
 	// Indicates if the operation is complete
 	Complete *bool `json:"complete,omitzero"`
 
-	User *ArchitectFlowNotificationUser `json:"user,omitzero"`
+	User ArchitectFlowNotificationUser `json:"user,omitzero"`
 
-	Client *ArchitectFlowNotificationClient `json:"client,omitzero"`
+	Client ArchitectFlowNotificationClient `json:"client,omitzero"`
 
 	// The action being performed
 	ActionName *ArchitectFlowNotificationArchitectOperationActionName `json:"actionName,omitzero"`
@@ -29,7 +29,7 @@ type ArchitectFlowNotificationArchitectOperation struct {
 	// The error code, if the action failed
 	ErrorCode *string `json:"errorCode,omitzero"`
 
-	ErrorMessageParams *ArchitectFlowNotificationErrorMessageParams `json:"errorMessageParams,omitzero"`
+	ErrorMessageParams ArchitectFlowNotificationErrorMessageParams `json:"errorMessageParams,omitzero"`
 
 	// The error details, if the action failed
 	ErrorDetails []ArchitectFlowNotificationErrorDetail `json:"errorDetails,omitzero"`

@@ -17,15 +17,15 @@ type ArchitectFlowNotificationFlowNotification struct {
 	// The flow deleted state
 	Deleted *bool `json:"deleted,omitzero"`
 
-	CheckedInVersion *ArchitectFlowNotificationFlowVersion `json:"checkedInVersion,omitzero"`
+	CheckedInVersion ArchitectFlowNotificationFlowVersion `json:"checkedInVersion,omitzero"`
 
 	// A bare-bones flow version object
-	SavedVersion *ArchitectFlowNotificationFlowVersion `json:"savedVersion,omitzero"`
+	SavedVersion ArchitectFlowNotificationFlowVersion `json:"savedVersion,omitzero"`
 
 	// A bare-bones flow version object
-	PublishedVersion *ArchitectFlowNotificationFlowVersion `json:"publishedVersion,omitzero"`
+	PublishedVersion ArchitectFlowNotificationFlowVersion `json:"publishedVersion,omitzero"`
 
-	CurrentOperation *ArchitectFlowNotificationArchitectOperation `json:"currentOperation,omitzero"`
+	CurrentOperation ArchitectFlowNotificationArchitectOperation `json:"currentOperation,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,7 +10,7 @@ type ArchitectFlowNotificationUser struct {
 	// The name of the user, if available.
 	Name *string `json:"name,omitzero"`
 
-	HomeOrg *ArchitectFlowNotificationHomeOrganization `json:"homeOrg,omitzero"`
+	HomeOrg ArchitectFlowNotificationHomeOrganization `json:"homeOrg,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -13,9 +13,9 @@ type ArchitectFlowOutcomeNotificationArchitectOperation struct {
 	// Indicates if the operation is complete
 	Complete *bool `json:"complete,omitzero"`
 
-	User *ArchitectFlowOutcomeNotificationUser `json:"user,omitzero"`
+	User ArchitectFlowOutcomeNotificationUser `json:"user,omitzero"`
 
-	Client *ArchitectFlowOutcomeNotificationClient `json:"client,omitzero"`
+	Client ArchitectFlowOutcomeNotificationClient `json:"client,omitzero"`
 
 	// The action being performed
 	ActionName *ArchitectFlowOutcomeNotificationArchitectOperationActionName `json:"actionName,omitzero"`
@@ -29,7 +29,7 @@ type ArchitectFlowOutcomeNotificationArchitectOperation struct {
 	// The error code, if the action failed
 	ErrorCode *string `json:"errorCode,omitzero"`
 
-	ErrorMessageParams *ArchitectFlowOutcomeNotificationErrorMessageParams `json:"errorMessageParams,omitzero"`
+	ErrorMessageParams ArchitectFlowOutcomeNotificationErrorMessageParams `json:"errorMessageParams,omitzero"`
 
 	// The error details, if the action failed
 	ErrorDetails []ArchitectFlowOutcomeNotificationErrorDetail `json:"errorDetails,omitzero"`

@@ -14,7 +14,7 @@ type ArchitectFlowOutcomeNotificationFlowOutcomeNotification struct {
 	// The flow outcome description
 	Description *string `json:"description,omitzero"`
 
-	CurrentOperation *ArchitectFlowOutcomeNotificationArchitectOperation `json:"currentOperation,omitzero"`
+	CurrentOperation ArchitectFlowOutcomeNotificationArchitectOperation `json:"currentOperation,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

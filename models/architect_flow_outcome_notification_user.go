@@ -10,7 +10,7 @@ type ArchitectFlowOutcomeNotificationUser struct {
 	// The name of the user, if available.
 	Name *string `json:"name,omitzero"`
 
-	HomeOrg *ArchitectFlowOutcomeNotificationHomeOrganization `json:"homeOrg,omitzero"`
+	HomeOrg ArchitectFlowOutcomeNotificationHomeOrganization `json:"homeOrg,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,7 +10,7 @@ type ArchitectJobStateResponse struct {
 	ID *string `json:"id,omitzero"`
 
 	// Flow created from the Architect Job
-	Flow *AddressableEntityRef `json:"flow,omitzero"`
+	Flow AddressableEntityRef `json:"flow,omitzero"`
 
 	// Status of the Architect Job
 	Status *ArchitectJobStateResponseStatus `json:"status,omitzero"`

@@ -13,9 +13,9 @@ type ArchitectPromptNotificationArchitectOperation struct {
 	// Indicates if the operation is complete
 	Complete *bool `json:"complete,omitzero"`
 
-	User *ArchitectPromptNotificationUser `json:"user,omitzero"`
+	User ArchitectPromptNotificationUser `json:"user,omitzero"`
 
-	Client *ArchitectPromptNotificationClient `json:"client,omitzero"`
+	Client ArchitectPromptNotificationClient `json:"client,omitzero"`
 
 	// The action being performed
 	ActionName *ArchitectPromptNotificationArchitectOperationActionName `json:"actionName,omitzero"`
@@ -29,7 +29,7 @@ type ArchitectPromptNotificationArchitectOperation struct {
 	// The error code, if the action failed
 	ErrorCode *string `json:"errorCode,omitzero"`
 
-	ErrorMessageParams *ArchitectPromptNotificationErrorMessageParams `json:"errorMessageParams,omitzero"`
+	ErrorMessageParams ArchitectPromptNotificationErrorMessageParams `json:"errorMessageParams,omitzero"`
 
 	// The error details, if the action failed
 	ErrorDetails []ArchitectPromptNotificationErrorDetail `json:"errorDetails,omitzero"`

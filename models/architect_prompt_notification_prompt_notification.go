@@ -14,7 +14,7 @@ type ArchitectPromptNotificationPromptNotification struct {
 	// The prompt description
 	Description *string `json:"description,omitzero"`
 
-	CurrentOperation *ArchitectPromptNotificationArchitectOperation `json:"currentOperation,omitzero"`
+	CurrentOperation ArchitectPromptNotificationArchitectOperation `json:"currentOperation,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,7 +10,7 @@ type ArchitectPromptNotificationUser struct {
 	// The name of the user, if available.
 	Name *string `json:"name,omitzero"`
 
-	HomeOrg *ArchitectPromptNotificationHomeOrganization `json:"homeOrg,omitzero"`
+	HomeOrg ArchitectPromptNotificationHomeOrganization `json:"homeOrg,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -20,7 +20,7 @@ type Article struct {
 	Metadata map[string]MetadataAttribute `json:"metadata,omitzero"`
 
 	// The version of the Article.
-	Version *AddressableEntityRef `json:"version,omitzero"`
+	Version AddressableEntityRef `json:"version,omitzero"`
 
 	// Variations of the Article.
 	Variations []AddressableEntityRef `json:"variations,omitzero"`

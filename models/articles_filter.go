@@ -5,10 +5,10 @@ package models
 // ArticlesFilter is the ArticlesFilter definition.
 type ArticlesFilter struct {
 	// The labels filter.
-	Labels *LabelsFilter `json:"labels,omitzero"`
+	Labels LabelsFilter `json:"labels,omitzero"`
 
 	// The categories filter.
-	Categories *CategoriesFilter `json:"categories,omitzero"`
+	Categories CategoriesFilter `json:"categories,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -22,7 +22,7 @@ type AssessmentFormQuestion struct {
 
 	CommentsRequired *bool `json:"commentsRequired,omitzero"`
 
-	VisibilityCondition *VisibilityCondition `json:"visibilityCondition,omitzero"`
+	VisibilityCondition VisibilityCondition `json:"visibilityCondition,omitzero"`
 
 	// Options from which to choose an answer for this question. Only used by Multiple Choice type
 	// questions.

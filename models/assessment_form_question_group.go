@@ -29,7 +29,7 @@ type AssessmentFormQuestionGroup struct {
 	// The list of questions for this question group. Required.
 	Questions []AssessmentFormQuestion `json:"questions,omitzero"`
 
-	VisibilityCondition *VisibilityCondition `json:"visibilityCondition,omitzero"`
+	VisibilityCondition VisibilityCondition `json:"visibilityCondition,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -5,7 +5,7 @@ package models
 // AssignmentError is the AssignmentError definition.
 type AssignmentError struct {
 	// A user that is failed to be removed from the performance profile
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// Error message from membership assignment
 	Message *string `json:"message,omitzero"`

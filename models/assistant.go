@@ -21,32 +21,32 @@ type Assistant struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The user who created the assistant.
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The user who last modified the assistant.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// (Deprecated: use the 'knowledgeSuggestionConfig' for genesys knowledge suggestions) Configuration of
 	// Dialogflow used to assist the agent with transcriptions and knowledge suggestions.
-	GoogleDialogflowConfig *GoogleDialogflowConfig `json:"googleDialogflowConfig,omitzero"`
+	GoogleDialogflowConfig GoogleDialogflowConfig `json:"googleDialogflowConfig,omitzero"`
 
 	// Configuration for speech transcription used to assist the agent. Required.
-	TranscriptionConfig *TranscriptionConfig `json:"transcriptionConfig,omitzero"`
+	TranscriptionConfig TranscriptionConfig `json:"transcriptionConfig,omitzero"`
 
 	// Configuration that defines how to produce knowledge suggestions. Required.
-	KnowledgeSuggestionConfig *KnowledgeSuggestionConfig `json:"knowledgeSuggestionConfig,omitzero"`
+	KnowledgeSuggestionConfig KnowledgeSuggestionConfig `json:"knowledgeSuggestionConfig,omitzero"`
 
 	// State of the assistant.
 	State *AssistantState `json:"state,omitzero"`
 
 	// Agent copilot configuration.
-	Copilot *Copilot `json:"copilot,omitzero"`
+	Copilot Copilot `json:"copilot,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`
 
 	// The parent assistant if this assistant is a variation of an assistant
-	VariationParent *AddressableEntityRef `json:"variationParent,omitzero"`
+	VariationParent AddressableEntityRef `json:"variationParent,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

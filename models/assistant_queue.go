@@ -13,7 +13,7 @@ type AssistantQueue struct {
 	MediaTypes []string `json:"mediaTypes,omitzero"`
 
 	// Assistant to which the queue is assigned.
-	Assistant *Assistant `json:"assistant,omitzero"`
+	Assistant Assistant `json:"assistant,omitzero"`
 
 	// Date when the assistant queue was created. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

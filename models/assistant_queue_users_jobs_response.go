@@ -16,7 +16,7 @@ type AssistantQueueUsersJobsResponse struct {
 	Status *AssistantQueueUsersJobsResponseStatus `json:"status,omitzero"`
 
 	// Error, if any, related to the job.
-	ErrorInfo *AssistantQueueUsersJobErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo AssistantQueueUsersJobErrorInfo `json:"errorInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // AssistantQueueUsersQueryResponse is the AssistantQueueUsersQueryResponse definition.
 type AssistantQueueUsersQueryResponse struct {
 	// The queue information.
-	Queue *AssistantQueue `json:"queue,omitzero"`
+	Queue AssistantQueue `json:"queue,omitzero"`
 
 	// List of users in the queue for which assistant is assigned.
 	Users []UserReference `json:"users,omitzero"`

@@ -13,7 +13,7 @@ type AsyncForecastOperationResult struct {
 	OperationID *string `json:"operationId,omitzero"`
 
 	// The result of the operation. Null unless status == Complete
-	Result *BuShortTermForecast `json:"result,omitzero"`
+	Result BuShortTermForecast `json:"result,omitzero"`
 
 	// Percent progress for the operation
 	Progress *int `json:"progress,omitzero"`

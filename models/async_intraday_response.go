@@ -13,7 +13,7 @@ type AsyncIntradayResponse struct {
 	OperationID *string `json:"operationId,omitzero"`
 
 	// The result of the operation. Null unless status == Complete
-	Result *BuIntradayResponse `json:"result,omitzero"`
+	Result BuIntradayResponse `json:"result,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

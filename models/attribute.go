@@ -16,12 +16,12 @@ type Attribute struct {
 
 	Description *string `json:"description,omitzero"`
 
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
-	ModifiedBy *DomainEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy DomainEntityRef `json:"modifiedBy,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateModified *types.DateTime `json:"dateModified,omitzero"`

@@ -20,7 +20,7 @@ type AudioUpdatedEvent struct {
 	CommunicationID *string `json:"communicationId,omitzero"`
 
 	// The updated audioState for the target communication. Required.
-	AudioState *AudioState `json:"audioState,omitzero"`
+	AudioState AudioState `json:"audioState,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

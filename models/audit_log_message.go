@@ -13,10 +13,10 @@ type AuditLogMessage struct {
 	UserHomeOrgID *string `json:"userHomeOrgId,omitzero"`
 
 	// User associated with this audit message.
-	User *DomainEntityRef `json:"user,omitzero"`
+	User DomainEntityRef `json:"user,omitzero"`
 
 	// Client associated with this audit message.
-	Client *AddressableEntityRef `json:"client,omitzero"`
+	Client AddressableEntityRef `json:"client,omitzero"`
 
 	// List of IP addresses of systems that originated or handled the request.
 	RemoteIP []string `json:"remoteIp,omitzero"`
@@ -32,13 +32,13 @@ type AuditLogMessage struct {
 	EventDate *types.DateTime `json:"eventDate,omitzero"`
 
 	// Message describing the event being audited.
-	Message *MessageInfo `json:"message,omitzero"`
+	Message MessageInfo `json:"message,omitzero"`
 
 	// Action that took place.
 	Action *string `json:"action,omitzero"`
 
 	// Entity that was impacted.
-	Entity *DomainEntityRef `json:"entity,omitzero"`
+	Entity DomainEntityRef `json:"entity,omitzero"`
 
 	// Type of the entity that was impacted.
 	EntityType *string `json:"entityType,omitzero"`
@@ -50,7 +50,7 @@ type AuditLogMessage struct {
 	Application *string `json:"application,omitzero"`
 
 	// Id and action of the audit initiating the transaction
-	InitiatingAction *InitiatingAction `json:"initiatingAction,omitzero"`
+	InitiatingAction InitiatingAction `json:"initiatingAction,omitzero"`
 
 	// Whether the current audit is the initiator of the transaction
 	TransactionInitiator *bool `json:"transactionInitiator,omitzero"`

@@ -12,11 +12,11 @@ type AuditTopicAuditLogMessage struct {
 
 	UserHomeOrgID *string `json:"userHomeOrgId,omitzero"`
 
-	Username *AuditTopicDomainEntityRef `json:"username,omitzero"`
+	Username AuditTopicDomainEntityRef `json:"username,omitzero"`
 
 	UserDisplay *string `json:"userDisplay,omitzero"`
 
-	ClientID *AuditTopicAddressableEntityRef `json:"clientId,omitzero"`
+	ClientID AuditTopicAddressableEntityRef `json:"clientId,omitzero"`
 
 	RemoteIP []string `json:"remoteIp,omitzero"`
 
@@ -26,13 +26,13 @@ type AuditTopicAuditLogMessage struct {
 
 	EventTime *types.DateTime `json:"eventTime,omitzero"`
 
-	Message *AuditTopicMessageInfo `json:"message,omitzero"`
+	Message AuditTopicMessageInfo `json:"message,omitzero"`
 
 	Action *AuditTopicAuditLogMessageAction `json:"action,omitzero"`
 
 	EntityType *AuditTopicAuditLogMessageEntityType `json:"entityType,omitzero"`
 
-	Entity *AuditTopicDomainEntityRef `json:"entity,omitzero"`
+	Entity AuditTopicDomainEntityRef `json:"entity,omitzero"`
 
 	PropertyChanges []AuditTopicPropertyChange `json:"propertyChanges,omitzero"`
 

@@ -4,7 +4,7 @@ package models
 
 // AuthenticationProperties is the AuthenticationProperties definition.
 type AuthenticationProperties struct {
-	Sharepoint *SharepointAuthenticationProperties `json:"sharepoint,omitzero"`
+	Sharepoint SharepointAuthenticationProperties `json:"sharepoint,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -15,7 +15,7 @@ type AuthorizationPolicy struct {
 	TargetResource *string `json:"targetResource,omitzero"`
 
 	// The subject to whom the policy will apply, including type and id. Required.
-	Subject *Subject `json:"subject,omitzero"`
+	Subject Subject `json:"subject,omitzero"`
 
 	// The effect this policy should have when its conditions are met. Required.
 	Effect *AuthorizationPolicyEffect `json:"effect,omitzero"`

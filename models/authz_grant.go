@@ -8,9 +8,9 @@ import "github.com/purecloudgo/platformclient/types"
 type AuthzGrant struct {
 	SubjectID *string `json:"subjectId,omitzero"`
 
-	Division *AuthzDivision `json:"division,omitzero"`
+	Division AuthzDivision `json:"division,omitzero"`
 
-	Role *AuthzGrantRole `json:"role,omitzero"`
+	Role AuthzGrantRole `json:"role,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	GrantMadeAt *types.DateTime `json:"grantMadeAt,omitzero"`

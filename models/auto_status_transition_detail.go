@@ -7,14 +7,14 @@ import "github.com/purecloudgo/platformclient/types"
 // AutoStatusTransitionDetail is the AutoStatusTransitionDetail definition.
 type AutoStatusTransitionDetail struct {
 	// Next status of auto status transition.
-	NextStatus *WorkitemStatusReference `json:"nextStatus,omitzero"`
+	NextStatus WorkitemStatusReference `json:"nextStatus,omitzero"`
 
 	// Date at which auto status transition occurs. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateOfTransition *types.DateTime `json:"dateOfTransition,omitzero"`
 
 	// This property will be set if auto status transition is failed.
-	ErrorDetails *TaskManagementErrorDetails `json:"errorDetails,omitzero"`
+	ErrorDetails TaskManagementErrorDetails `json:"errorDetails,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

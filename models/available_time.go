@@ -20,7 +20,7 @@ type AvailableTime struct {
 	ActivityCategory *AvailableTimeActivityCategory `json:"activityCategory,omitzero"`
 
 	// Workforce Management schedule information associated with the available time
-	WfmSchedule *WfmScheduleReference `json:"wfmSchedule,omitzero"`
+	WfmSchedule WfmScheduleReference `json:"wfmSchedule,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

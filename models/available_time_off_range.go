@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // AvailableTimeOffRange is the AvailableTimeOffRange definition.
 type AvailableTimeOffRange struct {
 	// The time off limit
-	TimeOffLimit *TimeOffLimitReference `json:"timeOffLimit,omitzero"`
+	TimeOffLimit TimeOffLimitReference `json:"timeOffLimit,omitzero"`
 
 	// Start date of the requested date range. The end date is determined by the size of interval list.
 	// Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd

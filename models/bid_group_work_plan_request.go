@@ -14,7 +14,7 @@ type BidGroupWorkPlanRequest struct {
 	SuggestedAgentCount *int `json:"suggestedAgentCount,omitzero"`
 
 	// The range of agent slot count per work plan. The suggested slot count must be in agent count range
-	AgentCountRange *AgentCountRange `json:"agentCountRange,omitzero"`
+	AgentCountRange AgentCountRange `json:"agentCountRange,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

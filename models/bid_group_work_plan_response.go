@@ -8,7 +8,7 @@ type BidGroupWorkPlanResponse struct {
 	ID *string `json:"id,omitzero"`
 
 	// The management unit to which this work plan belongs. Nullable in some routes
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// The modified agent count for this work plan
 	OverrideAgentCount *int `json:"overrideAgentCount,omitzero"`
@@ -17,7 +17,7 @@ type BidGroupWorkPlanResponse struct {
 	SuggestedAgentCount *int `json:"suggestedAgentCount,omitzero"`
 
 	// The range of agent slot count per work plan. The suggested slot count must be in agent count range
-	AgentCountRange *AgentCountRange `json:"agentCountRange,omitzero"`
+	AgentCountRange AgentCountRange `json:"agentCountRange,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -8,7 +8,7 @@ type BillingCharge struct {
 	ID *string `json:"id,omitzero"`
 
 	// Represents the details of a product.
-	Product *BillingProduct `json:"product,omitzero"`
+	Product BillingProduct `json:"product,omitzero"`
 
 	// List of plans within the organization.
 	Organizations []NamedEntity `json:"organizations,omitzero"`

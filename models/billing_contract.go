@@ -22,13 +22,13 @@ type BillingContract struct {
 	PurchaseOrderNumbers []string `json:"purchaseOrderNumbers,omitzero"`
 
 	// The bill to customer.
-	BillToCustomer *Customer `json:"billToCustomer,omitzero"`
+	BillToCustomer Customer `json:"billToCustomer,omitzero"`
 
 	// The sold to customer.
-	SoldToCustomer *Customer `json:"soldToCustomer,omitzero"`
+	SoldToCustomer Customer `json:"soldToCustomer,omitzero"`
 
 	// The end customer.
-	EndCustomer *Customer `json:"endCustomer,omitzero"`
+	EndCustomer Customer `json:"endCustomer,omitzero"`
 
 	// The start date of the contract. Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd
 	DateStart *types.Date `json:"dateStart,omitzero"`

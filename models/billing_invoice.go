@@ -10,23 +10,23 @@ type BillingInvoice struct {
 	ID *string `json:"id,omitzero"`
 
 	// The bill to customer.
-	BillToCustomer *Customer `json:"billToCustomer,omitzero"`
+	BillToCustomer Customer `json:"billToCustomer,omitzero"`
 
 	// The ship to customer.
-	ShipToCustomer *Customer `json:"shipToCustomer,omitzero"`
+	ShipToCustomer Customer `json:"shipToCustomer,omitzero"`
 
 	// The sold to customer.
-	SoldToCustomer *Customer `json:"soldToCustomer,omitzero"`
+	SoldToCustomer Customer `json:"soldToCustomer,omitzero"`
 
 	// Date when the invoice was issued. Dates are represented as an ISO-8601 string. For example:
 	// yyyy-MM-dd
 	DateInvoiced *types.Date `json:"dateInvoiced,omitzero"`
 
 	// Details of the bill to address.
-	BillToAddress *InvoiceAddress `json:"billToAddress,omitzero"`
+	BillToAddress InvoiceAddress `json:"billToAddress,omitzero"`
 
 	// Details of the ship to address.
-	ShipToAddress *InvoiceAddress `json:"shipToAddress,omitzero"`
+	ShipToAddress InvoiceAddress `json:"shipToAddress,omitzero"`
 
 	// Contains the ISO code for any currency allowed by the organization.
 	CurrencyIsoCode *string `json:"currencyIsoCode,omitzero"`

@@ -10,7 +10,7 @@ type BillingInvoiceItem struct {
 	ID *string `json:"id,omitzero"`
 
 	// Represents the details of a product.
-	Product *BillingProduct `json:"product,omitzero"`
+	Product BillingProduct `json:"product,omitzero"`
 
 	// Line Item Description.
 	Description *string `json:"description,omitzero"`
@@ -25,7 +25,7 @@ type BillingInvoiceItem struct {
 	DateEnd *types.Date `json:"dateEnd,omitzero"`
 
 	// A Genesys Cloud Organization.
-	Organization *NamedEntity `json:"organization,omitzero"`
+	Organization NamedEntity `json:"organization,omitzero"`
 
 	// Quantity of the item.
 	Quantity *int `json:"quantity,omitzero"`

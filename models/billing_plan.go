@@ -14,7 +14,7 @@ type BillingPlan struct {
 	Organizations []NamedEntity `json:"organizations,omitzero"`
 
 	// Represents the details of a product.
-	Product *BillingProduct `json:"product,omitzero"`
+	Product BillingProduct `json:"product,omitzero"`
 
 	// List of items for the plan.
 	Items []BillingPlanItem `json:"items,omitzero"`

@@ -16,7 +16,7 @@ type BillingWallet struct {
 	Organizations []NamedEntity `json:"organizations,omitzero"`
 
 	// Represents the details of a product.
-	Product *BillingProduct `json:"product,omitzero"`
+	Product BillingProduct `json:"product,omitzero"`
 
 	// The initial balance in the wallet.
 	StartingBalance *float64 `json:"startingBalance,omitzero"`

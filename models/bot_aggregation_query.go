@@ -29,7 +29,7 @@ type BotAggregationQuery struct {
 
 	// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean
 	// logical predicates as well as dimensional filters
-	Filter *BotAggregateQueryFilter `json:"filter,omitzero"`
+	Filter BotAggregateQueryFilter `json:"filter,omitzero"`
 
 	// Behaves like a SQL SELECT clause. Only named metrics will be retrieved. Required.
 	Metrics []string `json:"metrics,omitzero"`
@@ -49,7 +49,7 @@ type BotAggregationQuery struct {
 	QueryType *BotAggregationQueryQueryType `json:"queryType,omitzero"`
 
 	// Required when requesting multiple metrics. Only applicable for topN/bottomN query type.
-	SortMetric *BotAggregationSort `json:"sortMetric,omitzero"`
+	SortMetric BotAggregationSort `json:"sortMetric,omitzero"`
 
 	// How many results you want in an ordered list. Only applicable for topN/bottomN query type.
 	Limit *int `json:"limit,omitzero"`

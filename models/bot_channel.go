@@ -16,7 +16,7 @@ type BotChannel struct {
 	OutputModes []string `json:"outputModes,omitzero"`
 
 	// Information about the end user agent calling the bot flow. Required.
-	UserAgent *TextBotUserAgent `json:"userAgent,omitzero"`
+	UserAgent TextBotUserAgent `json:"userAgent,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

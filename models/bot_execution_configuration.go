@@ -12,7 +12,7 @@ type BotExecutionConfiguration struct {
 	ExecutionHost *string `json:"executionHost,omitzero"`
 
 	// The bot's launch credentials. Required.
-	BotCredentials *NuanceBotCredentials `json:"botCredentials,omitzero"`
+	BotCredentials NuanceBotCredentials `json:"botCredentials,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

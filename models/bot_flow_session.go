@@ -10,13 +10,13 @@ type BotFlowSession struct {
 	ID *string `json:"id,omitzero"`
 
 	// The flow associated to this bot session.
-	Flow *Entity `json:"flow,omitzero"`
+	Flow Entity `json:"flow,omitzero"`
 
 	// The conversation details, across potentially multiple Bot Flow sessions.
-	Conversation *AddressableEntityRef `json:"conversation,omitzero"`
+	Conversation AddressableEntityRef `json:"conversation,omitzero"`
 
 	// Channel-specific information that describes the message channel/provider.
-	Channel *BotChannel `json:"channel,omitzero"`
+	Channel BotChannel `json:"channel,omitzero"`
 
 	// The initial language of operation for the session.
 	Language *string `json:"language,omitzero"`

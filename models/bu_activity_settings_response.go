@@ -5,7 +5,7 @@ package models
 // BuActivitySettingsResponse is the BuActivitySettingsResponse definition.
 type BuActivitySettingsResponse struct {
 	// Default Activity Code settings
-	DefaultActivityCode *ActivityCodeReference `json:"defaultActivityCode,omitzero"`
+	DefaultActivityCode ActivityCodeReference `json:"defaultActivityCode,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // BuAgentScheduleHistoryChange is the BuAgentScheduleHistoryChange definition.
 type BuAgentScheduleHistoryChange struct {
 	// The metadata of the change, including who and when the change was made
-	Metadata *BuAgentScheduleHistoryChangeMetadata `json:"metadata,omitzero"`
+	Metadata BuAgentScheduleHistoryChangeMetadata `json:"metadata,omitzero"`
 
 	// The list of changed shifts
 	Shifts []BuAgentScheduleShift `json:"shifts,omitzero"`
@@ -14,7 +14,7 @@ type BuAgentScheduleHistoryChange struct {
 	FullDayTimeOffMarkers []BuFullDayTimeOffMarker `json:"fullDayTimeOffMarkers,omitzero"`
 
 	// The deleted shifts, full day time off markers, or the entire agent schedule
-	Deletes *BuAgentScheduleHistoryDeletedChange `json:"deletes,omitzero"`
+	Deletes BuAgentScheduleHistoryDeletedChange `json:"deletes,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

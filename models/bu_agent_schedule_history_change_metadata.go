@@ -11,7 +11,7 @@ type BuAgentScheduleHistoryChangeMetadata struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The user that made the schedule change. The id may be 'System' if it was an automated process
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // BuAgentScheduleHistoryDroppedChange is the BuAgentScheduleHistoryDroppedChange definition.
 type BuAgentScheduleHistoryDroppedChange struct {
 	// The metadata of the change, including who and when the change was made
-	Metadata *BuAgentScheduleHistoryChangeMetadata `json:"metadata,omitzero"`
+	Metadata BuAgentScheduleHistoryChangeMetadata `json:"metadata,omitzero"`
 
 	// The IDs of deleted shifts
 	ShiftIDs []string `json:"shiftIds,omitzero"`
@@ -16,7 +16,7 @@ type BuAgentScheduleHistoryDroppedChange struct {
 	FullDayTimeOffMarkerDates []types.Date `json:"fullDayTimeOffMarkerDates,omitzero"`
 
 	// The deleted shifts, full day time off markers, or the entire agent schedule
-	Deletes *BuAgentScheduleHistoryDeletedChange `json:"deletes,omitzero"`
+	Deletes BuAgentScheduleHistoryDeletedChange `json:"deletes,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

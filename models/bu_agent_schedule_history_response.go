@@ -8,7 +8,7 @@ type BuAgentScheduleHistoryResponse struct {
 	PriorPublishedSchedules []BuScheduleReference `json:"priorPublishedSchedules,omitzero"`
 
 	// The originally published agent schedules
-	BasePublishedSchedule *BuAgentScheduleHistoryChange `json:"basePublishedSchedule,omitzero"`
+	BasePublishedSchedule BuAgentScheduleHistoryChange `json:"basePublishedSchedule,omitzero"`
 
 	// The changes dropped from the schedule history. This will happen if the schedule history is too large
 	DroppedChanges []BuAgentScheduleHistoryDroppedChange `json:"droppedChanges,omitzero"`

@@ -5,7 +5,7 @@ package models
 // BuAgentScheduleQueryResponse is the BuAgentScheduleQueryResponse definition.
 type BuAgentScheduleQueryResponse struct {
 	// The user to whom this agent schedule applies
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The shift definitions for this agent schedule
 	Shifts []BuAgentScheduleShift `json:"shifts,omitzero"`
@@ -14,14 +14,14 @@ type BuAgentScheduleQueryResponse struct {
 	FullDayTimeOffMarkers []BuFullDayTimeOffMarker `json:"fullDayTimeOffMarkers,omitzero"`
 
 	// The work plan for this user
-	WorkPlan *WorkPlanReference `json:"workPlan,omitzero"`
+	WorkPlan WorkPlanReference `json:"workPlan,omitzero"`
 
 	// The work plans per week for this user from the work plan rotation. Null values in the list denotes
 	// that user is not part of any work plan for that week
 	WorkPlansPerWeek []WorkPlanReference `json:"workPlansPerWeek,omitzero"`
 
 	// Versioned entity metadata for this agent schedule
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

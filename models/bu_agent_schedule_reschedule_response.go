@@ -5,7 +5,7 @@ package models
 // BuAgentScheduleRescheduleResponse is the BuAgentScheduleRescheduleResponse definition.
 type BuAgentScheduleRescheduleResponse struct {
 	// The user to whom this agent schedule applies
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The shift definitions for this agent schedule
 	Shifts []BuAgentScheduleShift `json:"shifts,omitzero"`
@@ -14,7 +14,7 @@ type BuAgentScheduleRescheduleResponse struct {
 	FullDayTimeOffMarkers []BuFullDayTimeOffMarker `json:"fullDayTimeOffMarkers,omitzero"`
 
 	// The work plan for this user
-	WorkPlan *WorkPlanReference `json:"workPlan,omitzero"`
+	WorkPlan WorkPlanReference `json:"workPlan,omitzero"`
 
 	// The work plans per week for this user from the work plan rotation. Null values in the list denotes
 	// that user is not part of any work plan for that week

@@ -5,7 +5,7 @@ package models
 // BuAgentScheduleSearchResponse is the BuAgentScheduleSearchResponse definition.
 type BuAgentScheduleSearchResponse struct {
 	// The user to whom this agent schedule applies
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The shift definitions for this agent schedule
 	Shifts []BuAgentScheduleShift `json:"shifts,omitzero"`

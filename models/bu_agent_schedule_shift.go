@@ -23,7 +23,7 @@ type BuAgentScheduleShift struct {
 	ManuallyEdited *bool `json:"manuallyEdited,omitzero"`
 
 	// The schedule to which this shift belongs
-	Schedule *BuScheduleReference `json:"schedule,omitzero"`
+	Schedule BuScheduleReference `json:"schedule,omitzero"`
 
 	// The ID of the work plan for which the work plan shift emanates from
 	WorkPlanID *string `json:"workPlanId,omitzero"`

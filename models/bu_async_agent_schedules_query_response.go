@@ -13,7 +13,7 @@ type BuAsyncAgentSchedulesQueryResponse struct {
 	OperationID *string `json:"operationId,omitzero"`
 
 	// The result of the operation. Null unless status == Complete
-	Result *BuAgentSchedulesQueryResponse `json:"result,omitzero"`
+	Result BuAgentSchedulesQueryResponse `json:"result,omitzero"`
 
 	// Percent progress for the operation
 	Progress *int `json:"progress,omitzero"`

@@ -13,7 +13,7 @@ type BuAsyncAgentSchedulesSearchResponse struct {
 	OperationID *string `json:"operationId,omitzero"`
 
 	// The result of the operation. Null unless status == Complete
-	Result *BuAgentSchedulesSearchResponse `json:"result,omitzero"`
+	Result BuAgentSchedulesSearchResponse `json:"result,omitzero"`
 
 	// Percent progress for the operation
 	Progress *int `json:"progress,omitzero"`

@@ -13,7 +13,7 @@ type BuAsyncScheduleResponse struct {
 	OperationID *string `json:"operationId,omitzero"`
 
 	// The result of the operation. Null unless status == Complete
-	Result *BuScheduleMetadata `json:"result,omitzero"`
+	Result BuScheduleMetadata `json:"result,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

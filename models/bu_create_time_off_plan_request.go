@@ -29,7 +29,7 @@ type BuCreateTimeOffPlanRequest struct {
 	RestrictedActivityCodeIDs []string `json:"restrictedActivityCodeIds,omitzero"`
 
 	// Time-off type, if this time-off plan is associated with the integration
-	HrisTimeOffType *HrisTimeOffType `json:"hrisTimeOffType,omitzero"`
+	HrisTimeOffType HrisTimeOffType `json:"hrisTimeOffType,omitzero"`
 
 	// Whether this time-off plan should be used by agents. Default is true
 	Enabled *bool `json:"enabled,omitzero"`
@@ -39,11 +39,11 @@ type BuCreateTimeOffPlanRequest struct {
 
 	// Business unit association, if the time-off plan belongs to a business unit.
 	// managementUnitAssociation must not be set if this is populated
-	BusinessUnitAssociation *CreateTimeOffPlanBusinessUnitAssociation `json:"businessUnitAssociation,omitzero"`
+	BusinessUnitAssociation CreateTimeOffPlanBusinessUnitAssociation `json:"businessUnitAssociation,omitzero"`
 
 	// Management unit association, if the time-off plan belongs to a management unit.
 	// businessUnitAssociation must not be set if this is populated
-	ManagementUnitAssociation *CreateTimeOffPlanManagementUnitAssociation `json:"managementUnitAssociation,omitzero"`
+	ManagementUnitAssociation CreateTimeOffPlanManagementUnitAssociation `json:"managementUnitAssociation,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

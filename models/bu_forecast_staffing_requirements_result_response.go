@@ -11,7 +11,7 @@ type BuForecastStaffingRequirementsResultResponse struct {
 	BusinessUnitID *string `json:"businessUnitId,omitzero"`
 
 	// The forecast reference. Required.
-	Forecast *BuShortTermForecastReference `json:"forecast,omitzero"`
+	Forecast BuShortTermForecastReference `json:"forecast,omitzero"`
 
 	// The reference start date for interval-based data for this forecast as an ISO-8601 string. Required.
 	ReferenceStartDate *types.DateTime `json:"referenceStartDate,omitzero"`

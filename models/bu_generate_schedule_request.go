@@ -9,13 +9,13 @@ type BuGenerateScheduleRequest struct {
 
 	// The forecast to use when generating the schedule. Note that the forecast must fully encompass the
 	// schedule's start week + week count
-	ShortTermForecast *BuShortTermForecastReference `json:"shortTermForecast,omitzero"`
+	ShortTermForecast BuShortTermForecastReference `json:"shortTermForecast,omitzero"`
 
 	// The number of weeks in the schedule. One extra day is added at the end. Required.
 	WeekCount *int `json:"weekCount,omitzero"`
 
 	// Additional scheduling options
-	Options *SchedulingOptionsRequest `json:"options,omitzero"`
+	Options SchedulingOptionsRequest `json:"options,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

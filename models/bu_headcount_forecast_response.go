@@ -5,7 +5,7 @@ package models
 // BuHeadcountForecastResponse is the BuHeadcountForecastResponse definition.
 type BuHeadcountForecastResponse struct {
 	// The headcount forecast, null when downloadUrl is provided
-	Result *BuHeadcountForecastBuPlanningGroupHeadcountForecastResult `json:"result,omitzero"`
+	Result BuHeadcountForecastBuPlanningGroupHeadcountForecastResult `json:"result,omitzero"`
 
 	// Download URL. Null unless the response is too large to pass directly through the api
 	DownloadURL *string `json:"downloadUrl,omitzero"`

@@ -8,10 +8,10 @@ type BuImportAgentScheduleUploadSchema struct {
 	UserID *string `json:"userId,omitzero"`
 
 	// The ID of the work plan for this user. Mutually exclusive with workPlanIdsPerWeek
-	WorkPlanID *ValueWrapperString `json:"workPlanId,omitzero"`
+	WorkPlanID ValueWrapperString `json:"workPlanId,omitzero"`
 
 	// The IDs of the work plans per week for this user. Mutually exclusive with workPlanId
-	WorkPlanIDsPerWeek *ListWrapperString `json:"workPlanIdsPerWeek,omitzero"`
+	WorkPlanIDsPerWeek ListWrapperString `json:"workPlanIdsPerWeek,omitzero"`
 
 	// The shift definitions for this agent schedule
 	Shifts []BuAgentScheduleShiftRequest `json:"shifts,omitzero"`

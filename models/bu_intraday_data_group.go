@@ -10,19 +10,19 @@ type BuIntradayDataGroup struct {
 	MediaType *BuIntradayDataGroupMediaType `json:"mediaType,omitzero"`
 
 	// Forecast data summary for this date range
-	ForecastDataSummary *BuIntradayForecastData `json:"forecastDataSummary,omitzero"`
+	ForecastDataSummary BuIntradayForecastData `json:"forecastDataSummary,omitzero"`
 
 	// Forecast data per interval for this date range
 	ForecastDataPerInterval []BuIntradayForecastData `json:"forecastDataPerInterval,omitzero"`
 
 	// Schedule data summary for this date range
-	ScheduleDataSummary *BuIntradayScheduleData `json:"scheduleDataSummary,omitzero"`
+	ScheduleDataSummary BuIntradayScheduleData `json:"scheduleDataSummary,omitzero"`
 
 	// Schedule data per interval for this date range
 	ScheduleDataPerInterval []BuIntradayScheduleData `json:"scheduleDataPerInterval,omitzero"`
 
 	// Performance prediction data summary for this date range
-	PerformancePredictionDataSummary *IntradayPerformancePredictionData `json:"performancePredictionDataSummary,omitzero"`
+	PerformancePredictionDataSummary IntradayPerformancePredictionData `json:"performancePredictionDataSummary,omitzero"`
 
 	// Performance prediction data per interval for this date range
 	PerformancePredictionDataPerInterval []IntradayPerformancePredictionData `json:"performancePredictionDataPerInterval,omitzero"`

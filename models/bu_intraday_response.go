@@ -25,10 +25,10 @@ type BuIntradayResponse struct {
 	Categories []string `json:"categories,omitzero"`
 
 	// Short term forecast reference
-	ShortTermForecast *BuShortTermForecastReference `json:"shortTermForecast,omitzero"`
+	ShortTermForecast BuShortTermForecastReference `json:"shortTermForecast,omitzero"`
 
 	// Schedule reference
-	Schedule *BuScheduleReference `json:"schedule,omitzero"`
+	Schedule BuScheduleReference `json:"schedule,omitzero"`
 
 	// Intraday data grouped by a single media type and set of planning group IDs
 	IntradayDataGroupings []BuIntradayDataGroup `json:"intradayDataGroupings,omitzero"`

@@ -5,10 +5,10 @@ package models
 // BuListAlternativeShiftTradesResponse is the BuListAlternativeShiftTradesResponse definition.
 type BuListAlternativeShiftTradesResponse struct {
 	// The asynchronous job handling the request. Null if result returns synchronously
-	Job *BuAlternativeShiftJobResponse `json:"job,omitzero"`
+	Job BuAlternativeShiftJobResponse `json:"job,omitzero"`
 
 	// The result of the request. May come via notification. Null if job is populated
-	Result *AlternativeShiftTradeListing `json:"result,omitzero"`
+	Result AlternativeShiftTradeListing `json:"result,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // BuManagementUnitScheduleSummary is the BuManagementUnitScheduleSummary definition.
 type BuManagementUnitScheduleSummary struct {
 	// The management unit to which this summary applies
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// The number of agents from this management unit that are in the schedule
 	AgentCount *int `json:"agentCount,omitzero"`

@@ -5,7 +5,7 @@ package models
 // BuNotificationSettingsRequest is the BuNotificationSettingsRequest definition.
 type BuNotificationSettingsRequest struct {
 	// Schedule notification settings
-	Scheduling *BuScheduleNotificationsSettingsRequest `json:"scheduling,omitzero"`
+	Scheduling BuScheduleNotificationsSettingsRequest `json:"scheduling,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

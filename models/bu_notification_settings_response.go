@@ -5,7 +5,7 @@ package models
 // BuNotificationSettingsResponse is the BuNotificationSettingsResponse definition.
 type BuNotificationSettingsResponse struct {
 	// Schedule notification settings
-	Scheduling *BuScheduleNotificationsSettingsResponse `json:"scheduling,omitzero"`
+	Scheduling BuScheduleNotificationsSettingsResponse `json:"scheduling,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

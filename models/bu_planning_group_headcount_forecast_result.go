@@ -12,7 +12,7 @@ type BuPlanningGroupHeadcountForecastResult struct {
 	RequiredWithoutShrinkagePerInterval []float64 `json:"requiredWithoutShrinkagePerInterval,omitzero"`
 
 	// The planning group to which this portion of the headcount forecast applies
-	PlanningGroup *PlanningGroupReference `json:"planningGroup,omitzero"`
+	PlanningGroup PlanningGroupReference `json:"planningGroup,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

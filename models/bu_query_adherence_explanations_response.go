@@ -5,10 +5,10 @@ package models
 // BuQueryAdherenceExplanationsResponse is the BuQueryAdherenceExplanationsResponse definition.
 type BuQueryAdherenceExplanationsResponse struct {
 	// The asynchronous job handling the query
-	Job *AdherenceExplanationJobReference `json:"job,omitzero"`
+	Job AdherenceExplanationJobReference `json:"job,omitzero"`
 
 	// The result of the query. May come via notification
-	Result *AdherenceExplanationListingBuQueryResponse `json:"result,omitzero"`
+	Result AdherenceExplanationListingBuQueryResponse `json:"result,omitzero"`
 
 	// The URL from which to download the result. May come via notification
 	DownloadURL *string `json:"downloadUrl,omitzero"`

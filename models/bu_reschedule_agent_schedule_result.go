@@ -5,11 +5,11 @@ package models
 // BuRescheduleAgentScheduleResult is the BuRescheduleAgentScheduleResult definition.
 type BuRescheduleAgentScheduleResult struct {
 	// The management unit to which this part of the result applies
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// The agent schedules. Result will always come via the downloadUrl; however the schema is included for
 	// documentation
-	DownloadResult *MuRescheduleResultWrapper `json:"downloadResult,omitzero"`
+	DownloadResult MuRescheduleResultWrapper `json:"downloadResult,omitzero"`
 
 	// The download URL from which to fetch the result
 	DownloadURL *string `json:"downloadUrl,omitzero"`

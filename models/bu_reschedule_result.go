@@ -6,14 +6,14 @@ package models
 type BuRescheduleResult struct {
 	// The generation results. Note the result will always be delivered via the
 	// generationResultsDownloadUrl; however the schema is included for documentation
-	GenerationResults *ScheduleGenerationResult `json:"generationResults,omitzero"`
+	GenerationResults ScheduleGenerationResult `json:"generationResults,omitzero"`
 
 	// The download URL from which to fetch the generation results for the rescheduling run
 	GenerationResultsDownloadURL *string `json:"generationResultsDownloadUrl,omitzero"`
 
 	// The headcount forecast. Note the result will always be delivered via the
 	// headcountForecastDownloadUrl; however the schema is included for documentation
-	HeadcountForecast *BuHeadcountForecastBuPlanningGroupHeadcountForecastResult `json:"headcountForecast,omitzero"`
+	HeadcountForecast BuHeadcountForecastBuPlanningGroupHeadcountForecastResult `json:"headcountForecast,omitzero"`
 
 	// The download URL from which to fetch the headcount forecast for the rescheduling run
 	HeadcountForecastDownloadURL *string `json:"headcountForecastDownloadUrl,omitzero"`

@@ -23,13 +23,13 @@ type BuScheduleMetadata struct {
 	Published *bool `json:"published,omitzero"`
 
 	// The forecast used for this schedule, if applicable
-	ShortTermForecast *BuShortTermForecastReference `json:"shortTermForecast,omitzero"`
+	ShortTermForecast BuShortTermForecastReference `json:"shortTermForecast,omitzero"`
 
 	// Generation result summary for this schedule, if applicable
-	GenerationResults *ScheduleGenerationResultSummary `json:"generationResults,omitzero"`
+	GenerationResults ScheduleGenerationResultSummary `json:"generationResults,omitzero"`
 
 	// Version metadata for this schedule
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// High level per-management unit schedule metadata
 	ManagementUnits []BuManagementUnitScheduleSummary `json:"managementUnits,omitzero"`

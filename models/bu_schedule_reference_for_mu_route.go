@@ -14,7 +14,7 @@ type BuScheduleReferenceForMuRoute struct {
 	WeekDate *types.Date `json:"weekDate,omitzero"`
 
 	// The start week date for this schedule
-	BusinessUnit *BusinessUnitReference `json:"businessUnit,omitzero"`
+	BusinessUnit BusinessUnitReference `json:"businessUnit,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

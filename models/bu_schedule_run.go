@@ -29,7 +29,7 @@ type BuScheduleRun struct {
 	TargetWeek *types.Date `json:"targetWeek,omitzero"`
 
 	// The generated schedule. Null unless the schedule run is complete
-	Schedule *BuScheduleReference `json:"schedule,omitzero"`
+	Schedule BuScheduleReference `json:"schedule,omitzero"`
 
 	// The description of the generated schedule
 	ScheduleDescription *string `json:"scheduleDescription,omitzero"`
@@ -39,10 +39,10 @@ type BuScheduleRun struct {
 	SchedulingStartTime *types.DateTime `json:"schedulingStartTime,omitzero"`
 
 	// The user who started the scheduling run
-	SchedulingStartedBy *UserReference `json:"schedulingStartedBy,omitzero"`
+	SchedulingStartedBy UserReference `json:"schedulingStartedBy,omitzero"`
 
 	// The user who canceled the scheduling run, if applicable
-	SchedulingCanceledBy *UserReference `json:"schedulingCanceledBy,omitzero"`
+	SchedulingCanceledBy UserReference `json:"schedulingCanceledBy,omitzero"`
 
 	// When the scheduling run was completed, if applicable. Date time is represented as an ISO-8601
 	// string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -55,7 +55,7 @@ type BuScheduleRun struct {
 	MessageSeverityCounts []SchedulerMessageSeverityCount `json:"messageSeverityCounts,omitzero"`
 
 	// Rescheduling options for this run. Null unless intradayRescheduling is true
-	ReschedulingOptions *ReschedulingOptionsRunResponse `json:"reschedulingOptions,omitzero"`
+	ReschedulingOptions ReschedulingOptionsRunResponse `json:"reschedulingOptions,omitzero"`
 
 	// When the reschedule result will expire. Null unless intradayRescheduling is true. Date time is
 	// represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

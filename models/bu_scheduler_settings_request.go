@@ -9,7 +9,7 @@ type BuSchedulerSettingsRequest struct {
 	ConsistentServiceLevelSmoothing *bool `json:"consistentServiceLevelSmoothing,omitzero"`
 
 	// Version metadata for this business unit's scheduler settings. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

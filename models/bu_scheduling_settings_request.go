@@ -11,10 +11,10 @@ type BuSchedulingSettingsRequest struct {
 
 	// Synchronize set of time off properties from scheduled activities to time off requests when the
 	// schedule is published
-	SyncTimeOffProperties *SetWrapperSyncTimeOffProperty `json:"syncTimeOffProperties,omitzero"`
+	SyncTimeOffProperties SetWrapperSyncTimeOffProperty `json:"syncTimeOffProperties,omitzero"`
 
 	// Configures the max percent increase and decrease of service goals for this business unit
-	ServiceGoalImpact *WfmServiceGoalImpactSettings `json:"serviceGoalImpact,omitzero"`
+	ServiceGoalImpact WfmServiceGoalImpactSettings `json:"serviceGoalImpact,omitzero"`
 
 	// Indicates whether or not per minute granularity for scheduling will be enabled for this business
 	// unit. Defaults to false

@@ -14,7 +14,7 @@ type BuSchedulingSettingsResponse struct {
 	SyncTimeOffProperties []string `json:"syncTimeOffProperties,omitzero"`
 
 	// Configures the max percent increase and decrease of service goals for this business unit
-	ServiceGoalImpact *WfmServiceGoalImpactSettings `json:"serviceGoalImpact,omitzero"`
+	ServiceGoalImpact WfmServiceGoalImpactSettings `json:"serviceGoalImpact,omitzero"`
 
 	// Indicates whether or not per minute granularity for scheduling will be enabled for this business
 	// unit. Defaults to false

@@ -7,7 +7,7 @@ type BuSetTimeOffLimitValuesRequest struct {
 	Values []BuTimeOffLimitRange `json:"values,omitzero"`
 
 	// Version metadata for the time-off limit. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -26,7 +26,7 @@ type BuShortTermForecast struct {
 	Legacy *bool `json:"legacy,omitzero"`
 
 	// Metadata for this forecast
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// Whether this forecast can be used for scheduling
 	CanUseForScheduling *bool `json:"canUseForScheduling,omitzero"`
@@ -42,7 +42,7 @@ type BuShortTermForecast struct {
 	Modifications []BuForecastModificationResponse `json:"modifications,omitzero"`
 
 	// Generation result metadata
-	GenerationResults *BuForecastGenerationResult `json:"generationResults,omitzero"`
+	GenerationResults BuForecastGenerationResult `json:"generationResults,omitzero"`
 
 	// The time zone for this forecast
 	TimeZone *string `json:"timeZone,omitzero"`
@@ -51,7 +51,7 @@ type BuShortTermForecast struct {
 	PlanningGroupsVersion *int `json:"planningGroupsVersion,omitzero"`
 
 	// A snapshot of the planning groups used for this forecast as of the version number indicated
-	PlanningGroups *ForecastPlanningGroupsResponse `json:"planningGroups,omitzero"`
+	PlanningGroups ForecastPlanningGroupsResponse `json:"planningGroups,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -26,7 +26,7 @@ type BuShortTermForecastListItem struct {
 	Legacy *bool `json:"legacy,omitzero"`
 
 	// Metadata for this forecast
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// Whether this forecast can be used for scheduling
 	CanUseForScheduling *bool `json:"canUseForScheduling,omitzero"`

@@ -10,15 +10,15 @@ type BuTimeOffLimitResponse struct {
 	// The staffing group to which this time-off limit is associated. If managementUnit is set, then the
 	// staffing group belongs to that management unit.Otherwise, if managementUnit is not set, it is a
 	// business unit level staffing group.At least one of managementUnit and staffingGroup must be set
-	StaffingGroup *StaffingGroupReference `json:"staffingGroup,omitzero"`
+	StaffingGroup StaffingGroupReference `json:"staffingGroup,omitzero"`
 
 	// The management unit to which this time-off limit is associated. If staffingGroup is set, then the
 	// limit is associated with that staffing group, which belongs to this management unit.At least one of
 	// managementUnit and staffingGroup must be set
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// Version metadata for the time-off limit. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

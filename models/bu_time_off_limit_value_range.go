@@ -10,7 +10,7 @@ type BuTimeOffLimitValueRange struct {
 	ID *string `json:"id,omitzero"`
 
 	// The ID of the time-off limit. Required.
-	TimeOffLimit *BuTimeOffLimitReference `json:"timeOffLimit,omitzero"`
+	TimeOffLimit BuTimeOffLimitReference `json:"timeOffLimit,omitzero"`
 
 	// Start date of the requested date range, in ISO-8601 format. The end date is determined by the size
 	// of interval lists. Required.
@@ -32,7 +32,7 @@ type BuTimeOffLimitValueRange struct {
 	WaitlistedRequestsPerInterval []int `json:"waitlistedRequestsPerInterval,omitzero"`
 
 	// Version metadata for the time-off limit. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -32,10 +32,10 @@ type BuTimeOffPlanResponse struct {
 	// The IDs of non time-off activity codes to check for conflicts in case the auto approval rule
 	// specifies checking activity codes. If these activity codes are present in schedule and overlap with
 	// the time-off request duration, the request will not be auto approved
-	RestrictedActivityCodes *ActivityCodesReference `json:"restrictedActivityCodes,omitzero"`
+	RestrictedActivityCodes ActivityCodesReference `json:"restrictedActivityCodes,omitzero"`
 
 	// Time-off type, if this time-off plan is associated with the integration
-	HrisTimeOffType *HrisTimeOffType `json:"hrisTimeOffType,omitzero"`
+	HrisTimeOffType HrisTimeOffType `json:"hrisTimeOffType,omitzero"`
 
 	// Whether this time-off plan is currently being used by agents. Required.
 	Enabled *bool `json:"enabled,omitzero"`
@@ -45,14 +45,14 @@ type BuTimeOffPlanResponse struct {
 
 	// Business unit association, if the time-off plan belongs to a business unit.
 	// managementUnitAssociation must not be set if this is populated
-	BusinessUnitAssociation *TimeOffPlanBusinessUnitAssociation `json:"businessUnitAssociation,omitzero"`
+	BusinessUnitAssociation TimeOffPlanBusinessUnitAssociation `json:"businessUnitAssociation,omitzero"`
 
 	// Management Unit association, if the time-off plan belongs to a management unit.
 	// businessUnitAssociation must not be set if this is populated
-	ManagementUnitAssociation *TimeOffPlanManagementUnitAssociation `json:"managementUnitAssociation,omitzero"`
+	ManagementUnitAssociation TimeOffPlanManagementUnitAssociation `json:"managementUnitAssociation,omitzero"`
 
 	// Version metadata for the time-off plan. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -23,13 +23,13 @@ type BuUpdateAgentScheduleShift struct {
 	ManuallyEdited *bool `json:"manuallyEdited,omitzero"`
 
 	// The schedule to which this shift belongs
-	Schedule *BuScheduleReference `json:"schedule,omitzero"`
+	Schedule BuScheduleReference `json:"schedule,omitzero"`
 
 	// The ID of the work plan for which the work plan shift emanates from
-	WorkPlanID *ValueWrapperString `json:"workPlanId,omitzero"`
+	WorkPlanID ValueWrapperString `json:"workPlanId,omitzero"`
 
 	// The ID of the work plan shift that was used in schedule generation
-	WorkPlanShiftID *ValueWrapperString `json:"workPlanShiftId,omitzero"`
+	WorkPlanShiftID ValueWrapperString `json:"workPlanShiftId,omitzero"`
 
 	// Set to true to delete the shift from the agent's schedule
 	Delete *bool `json:"delete,omitzero"`

@@ -8,10 +8,10 @@ type BuUpdateAgentScheduleUploadSchema struct {
 	UserID *string `json:"userId,omitzero"`
 
 	// The ID of the work plan for this user. Mutually exclusive with workPlanIdsPerWeek
-	WorkPlanID *ValueWrapperString `json:"workPlanId,omitzero"`
+	WorkPlanID ValueWrapperString `json:"workPlanId,omitzero"`
 
 	// The IDs of the work plans per week for this user. Mutually exclusive with workPlanId
-	WorkPlanIDsPerWeek *ListWrapperString `json:"workPlanIdsPerWeek,omitzero"`
+	WorkPlanIDsPerWeek ListWrapperString `json:"workPlanIdsPerWeek,omitzero"`
 
 	// The shift definitions for this agent schedule
 	Shifts []BuUpdateAgentScheduleShift `json:"shifts,omitzero"`
@@ -21,7 +21,7 @@ type BuUpdateAgentScheduleUploadSchema struct {
 
 	// Version metadata for this agent schedule. Required if updating or deleting an existing agent
 	// schedule, otherwise should be omitted
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// Whether to delete this agent's schedule. Defaults to false if not set
 	Delete *bool `json:"delete,omitzero"`

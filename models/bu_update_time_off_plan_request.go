@@ -10,7 +10,7 @@ type BuUpdateTimeOffPlanRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// The IDs of activity codes to associate with this time-off plan
-	ActivityCodeIDs *SetWrapperString `json:"activityCodeIds,omitzero"`
+	ActivityCodeIDs SetWrapperString `json:"activityCodeIds,omitzero"`
 
 	// Auto approval rule for this time-off plan
 	AutoApprovalRule *BuUpdateTimeOffPlanRequestAutoApprovalRule `json:"autoApprovalRule,omitzero"`
@@ -26,10 +26,10 @@ type BuUpdateTimeOffPlanRequest struct {
 	// The IDs of non time-off activity codes to check for conflicts in case the auto approval rule
 	// specifies checking activity codes. If these activity codes are present in schedule and overlap with
 	// the time-off request duration, the request will not be auto approved
-	RestrictedActivityCodeIDs *SetWrapperString `json:"restrictedActivityCodeIds,omitzero"`
+	RestrictedActivityCodeIDs SetWrapperString `json:"restrictedActivityCodeIds,omitzero"`
 
 	// Time-off type, if this time-off plan is associated with the integration
-	HrisTimeOffType *ValueWrapperHrisTimeOffType `json:"hrisTimeOffType,omitzero"`
+	HrisTimeOffType ValueWrapperHrisTimeOffType `json:"hrisTimeOffType,omitzero"`
 
 	// Whether this time-off plan should be used by agents
 	Enabled *bool `json:"enabled,omitzero"`
@@ -39,14 +39,14 @@ type BuUpdateTimeOffPlanRequest struct {
 
 	// Business unit association, if the time-off plan belongs to a business unit.
 	// managementUnitAssociation must not be set if this is populated
-	BusinessUnitAssociation *UpdateTimeOffPlanBusinessUnitAssociation `json:"businessUnitAssociation,omitzero"`
+	BusinessUnitAssociation UpdateTimeOffPlanBusinessUnitAssociation `json:"businessUnitAssociation,omitzero"`
 
 	// Management unit association, if the time-off plan belongs to a management unit.
 	// businessUnitAssociation must not be set if this is populated
-	ManagementUnitAssociation *UpdateTimeOffPlanManagementUnitAssociation `json:"managementUnitAssociation,omitzero"`
+	ManagementUnitAssociation UpdateTimeOffPlanManagementUnitAssociation `json:"managementUnitAssociation,omitzero"`
 
 	// Version metadata for this time-off plan. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

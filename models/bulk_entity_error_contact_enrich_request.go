@@ -20,7 +20,7 @@ type BulkEntityErrorContactEnrichRequest struct {
 	Details []BulkErrorDetail `json:"details,omitzero"`
 
 	// The entity body specified in the Bulk request operation that caused this error.
-	Entity *ContactEnrichRequest `json:"entity,omitzero"`
+	Entity ContactEnrichRequest `json:"entity,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

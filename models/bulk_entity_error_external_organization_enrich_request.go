@@ -21,7 +21,7 @@ type BulkEntityErrorExternalOrganizationEnrichRequest struct {
 	Details []BulkErrorDetail `json:"details,omitzero"`
 
 	// The entity body specified in the Bulk request operation that caused this error.
-	Entity *ExternalOrganizationEnrichRequest `json:"entity,omitzero"`
+	Entity ExternalOrganizationEnrichRequest `json:"entity,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

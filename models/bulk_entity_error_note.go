@@ -20,7 +20,7 @@ type BulkEntityErrorNote struct {
 	Details []BulkErrorDetail `json:"details,omitzero"`
 
 	// The entity body specified in the Bulk request operation that caused this error.
-	Entity *Note `json:"entity,omitzero"`
+	Entity Note `json:"entity,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

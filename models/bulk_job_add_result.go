@@ -5,10 +5,10 @@ package models
 // BulkJobAddResult is the BulkJobAddResult definition.
 type BulkJobAddResult struct {
 	// Error details if the operation failed.
-	Error *BulkJobError `json:"error,omitzero"`
+	Error BulkJobError `json:"error,omitzero"`
 
 	// The result of the operation if it succeeded. For Workitem Bulk Add this is a summary.
-	Entity *BulkJobAddWorkitemSummary `json:"entity,omitzero"`
+	Entity BulkJobAddWorkitemSummary `json:"entity,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

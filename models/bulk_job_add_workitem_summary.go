@@ -10,10 +10,10 @@ type BulkJobAddWorkitemSummary struct {
 	Name *string `json:"name,omitzero"`
 
 	// The workbin of the workitem.
-	Workbin *WorkbinReference `json:"workbin,omitzero"`
+	Workbin WorkbinReference `json:"workbin,omitzero"`
 
 	// The worktype of the workitem.
-	Type *WorktypeReference `json:"type,omitzero"`
+	Type WorktypeReference `json:"type,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -5,10 +5,10 @@ package models
 // BulkJobTerminateResult is the BulkJobTerminateResult definition.
 type BulkJobTerminateResult struct {
 	// Error details if the operation failed.
-	Error *BulkJobError `json:"error,omitzero"`
+	Error BulkJobError `json:"error,omitzero"`
 
 	// The result of the operation if it succeeded. For Workitem Bulk Terminate this is a summary.
-	Entity *BulkJobTerminateResultEntity `json:"entity,omitzero"`
+	Entity BulkJobTerminateResultEntity `json:"entity,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

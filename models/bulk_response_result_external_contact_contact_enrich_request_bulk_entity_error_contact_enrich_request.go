@@ -13,10 +13,10 @@ type BulkResponseResultExternalContactContactEnrichRequestBulkEntityErrorContact
 	Success *bool `json:"success,omitzero"`
 
 	// The entity which was affected by this Bulk operation. Only returned on success.
-	Entity *ExternalContact `json:"entity,omitzero"`
+	Entity ExternalContact `json:"entity,omitzero"`
 
 	// An error describing why this Bulk operation failed. Only returned on failure.
-	Error *BulkEntityErrorContactEnrichRequest `json:"error,omitzero"`
+	Error BulkEntityErrorContactEnrichRequest `json:"error,omitzero"`
 
 	// Status Code for the requested operation.
 	Status *int `json:"status,omitzero"`

@@ -13,10 +13,10 @@ type BulkResponseResultExternalOrganizationEntityBulkEntityErrorEntity struct {
 	Success *bool `json:"success,omitzero"`
 
 	// The entity which was affected by this Bulk operation. Only returned on success.
-	Entity *ExternalOrganization `json:"entity,omitzero"`
+	Entity ExternalOrganization `json:"entity,omitzero"`
 
 	// An error describing why this Bulk operation failed. Only returned on failure.
-	Error *BulkEntityErrorEntity `json:"error,omitzero"`
+	Error BulkEntityErrorEntity `json:"error,omitzero"`
 
 	// Status Code for the requested operation.
 	Status *int `json:"status,omitzero"`

@@ -14,10 +14,10 @@ type BulkResponseResultExternalOrganizationExternalOrganizationBulkEntityErrorEx
 	Success *bool `json:"success,omitzero"`
 
 	// The entity which was affected by this Bulk operation. Only returned on success.
-	Entity *ExternalOrganization `json:"entity,omitzero"`
+	Entity ExternalOrganization `json:"entity,omitzero"`
 
 	// An error describing why this Bulk operation failed. Only returned on failure.
-	Error *BulkEntityErrorExternalOrganization `json:"error,omitzero"`
+	Error BulkEntityErrorExternalOrganization `json:"error,omitzero"`
 
 	// Status Code for the requested operation.
 	Status *int `json:"status,omitzero"`

@@ -13,10 +13,10 @@ type BulkResponseResultNoteNoteBulkEntityErrorNote struct {
 	Success *bool `json:"success,omitzero"`
 
 	// The entity which was affected by this Bulk operation. Only returned on success.
-	Entity *Note `json:"entity,omitzero"`
+	Entity Note `json:"entity,omitzero"`
 
 	// An error describing why this Bulk operation failed. Only returned on failure.
-	Error *BulkEntityErrorNote `json:"error,omitzero"`
+	Error BulkEntityErrorNote `json:"error,omitzero"`
 
 	// Status Code for the requested operation.
 	Status *int `json:"status,omitzero"`

@@ -13,10 +13,10 @@ type BulkResponseResultRelationshipRelationshipBulkEntityErrorRelationship struc
 	Success *bool `json:"success,omitzero"`
 
 	// The entity which was affected by this Bulk operation. Only returned on success.
-	Entity *Relationship `json:"entity,omitzero"`
+	Entity Relationship `json:"entity,omitzero"`
 
 	// An error describing why this Bulk operation failed. Only returned on failure.
-	Error *BulkEntityErrorRelationship `json:"error,omitzero"`
+	Error BulkEntityErrorRelationship `json:"error,omitzero"`
 
 	// Status Code for the requested operation.
 	Status *int `json:"status,omitzero"`

@@ -16,7 +16,7 @@ type BulkResponseResultVoidEntityBulkEntityErrorEntity struct {
 	Entity map[string]any `json:"entity,omitzero"`
 
 	// An error describing why this Bulk operation failed. Only returned on failure.
-	Error *BulkEntityErrorEntity `json:"error,omitzero"`
+	Error BulkEntityErrorEntity `json:"error,omitzero"`
 
 	// Status Code for the requested operation.
 	Status *int `json:"status,omitzero"`

@@ -5,7 +5,7 @@ package models
 // BulkResult is the BulkResult definition.
 type BulkResult struct {
 	// Error details if the operation failed.
-	Error *BulkError `json:"error,omitzero"`
+	Error BulkError `json:"error,omitzero"`
 
 	// The result of the operation if it succeeded.
 	Entity map[string]any `json:"entity,omitzero"`

@@ -13,7 +13,7 @@ type BulkUpdateShiftTradeStateRequestItem struct {
 	State *BulkUpdateShiftTradeStateRequestItemState `json:"state,omitzero"`
 
 	// Version metadata for the shift trade. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

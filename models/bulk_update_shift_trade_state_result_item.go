@@ -14,7 +14,7 @@ type BulkUpdateShiftTradeStateResultItem struct {
 
 	// The user who reviewed the request, if applicable. The id may be 'System' if it was an automated
 	// process
-	ReviewedBy *UserReference `json:"reviewedBy,omitzero"`
+	ReviewedBy UserReference `json:"reviewedBy,omitzero"`
 
 	// The date the request was reviewed, if applicable. Date time is represented as an ISO-8601 string.
 	// For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -24,7 +24,7 @@ type BulkUpdateShiftTradeStateResultItem struct {
 	FailureReason *BulkUpdateShiftTradeStateResultItemFailureReason `json:"failureReason,omitzero"`
 
 	// Version metadata for the shift trade
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

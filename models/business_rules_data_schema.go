@@ -23,14 +23,14 @@ type BusinessRulesDataSchema struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// The URI of the user that created this schema.
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// The date and time this schema version was created. Date time is represented as an ISO-8601 string.
 	// For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// A JSON schema defining the extension to the built-in entity type. Required.
-	JSONSchema *JsonSchemaDocument `json:"jsonSchema,omitzero"`
+	JSONSchema JsonSchemaDocument `json:"jsonSchema,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

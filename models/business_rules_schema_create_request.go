@@ -5,7 +5,7 @@ package models
 // BusinessRulesSchemaCreateRequest is request to create a new Business Rules Schema
 type BusinessRulesSchemaCreateRequest struct {
 	// A JSON schema defining the extension to the built-in entity type. Required.
-	JSONSchema *JsonSchemaWithDefinitions `json:"jsonSchema,omitzero"`
+	JSONSchema JsonSchemaWithDefinitions `json:"jsonSchema,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -12,7 +12,7 @@ type BusinessRulesSchemaUpdateRequest struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// A JSON schema defining the extension to the built-in entity type. Required.
-	JSONSchema *JsonSchemaWithDefinitions `json:"jsonSchema,omitzero"`
+	JSONSchema JsonSchemaWithDefinitions `json:"jsonSchema,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -50,7 +50,7 @@ type BusinessUnitActivityCode struct {
 	PlanningGroups []PlanningGroupReference `json:"planningGroups,omitzero"`
 
 	// Version metadata of this activity code
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

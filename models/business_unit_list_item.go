@@ -13,7 +13,7 @@ type BusinessUnitListItem struct {
 	Authorized *bool `json:"authorized,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *DivisionReference `json:"division,omitzero"`
+	Division DivisionReference `json:"division,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -10,10 +10,10 @@ type BusinessUnitResponse struct {
 	Name *string `json:"name,omitzero"`
 
 	// Settings for this business unit
-	Settings *BusinessUnitSettingsResponse `json:"settings,omitzero"`
+	Settings BusinessUnitSettingsResponse `json:"settings,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *DivisionReference `json:"division,omitzero"`
+	Division DivisionReference `json:"division,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -13,16 +13,16 @@ type BusinessUnitSettingsResponse struct {
 	TimeZone *string `json:"timeZone,omitzero"`
 
 	// Short term forecasting settings
-	ShortTermForecasting *BuShortTermForecastingSettings `json:"shortTermForecasting,omitzero"`
+	ShortTermForecasting BuShortTermForecastingSettings `json:"shortTermForecasting,omitzero"`
 
 	// Scheduling settings
-	Scheduling *BuSchedulingSettingsResponse `json:"scheduling,omitzero"`
+	Scheduling BuSchedulingSettingsResponse `json:"scheduling,omitzero"`
 
 	// Notification settings
-	Notifications *BuNotificationSettingsResponse `json:"notifications,omitzero"`
+	Notifications BuNotificationSettingsResponse `json:"notifications,omitzero"`
 
 	// Version metadata for this business unit. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type ButtonComponent struct {
 	Title *string `json:"title,omitzero"`
 
 	// The button actions (Deprecated).
-	Actions *ContentActions `json:"actions,omitzero"`
+	Actions ContentActions `json:"actions,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,13 +11,13 @@ type Calibration struct {
 
 	Name *string `json:"name,omitzero"`
 
-	Calibrator *User `json:"calibrator,omitzero"`
+	Calibrator User `json:"calibrator,omitzero"`
 
-	Agent *User `json:"agent,omitzero"`
+	Agent User `json:"agent,omitzero"`
 
-	Conversation *ConversationReference `json:"conversation,omitzero"`
+	Conversation ConversationReference `json:"conversation,omitzero"`
 
-	EvaluationForm *EvaluationForm `json:"evaluationForm,omitzero"`
+	EvaluationForm EvaluationForm `json:"evaluationForm,omitzero"`
 
 	ContextID *string `json:"contextId,omitzero"`
 
@@ -34,9 +34,9 @@ type Calibration struct {
 
 	Evaluators []User `json:"evaluators,omitzero"`
 
-	ScoringIndex *Evaluation `json:"scoringIndex,omitzero"`
+	ScoringIndex Evaluation `json:"scoringIndex,omitzero"`
 
-	ExpertEvaluator *User `json:"expertEvaluator,omitzero"`
+	ExpertEvaluator User `json:"expertEvaluator,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

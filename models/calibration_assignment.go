@@ -4,13 +4,13 @@ package models
 
 // CalibrationAssignment is the CalibrationAssignment definition.
 type CalibrationAssignment struct {
-	Calibrator *User `json:"calibrator,omitzero"`
+	Calibrator User `json:"calibrator,omitzero"`
 
 	Evaluators []User `json:"evaluators,omitzero"`
 
-	EvaluationForm *EvaluationForm `json:"evaluationForm,omitzero"`
+	EvaluationForm EvaluationForm `json:"evaluationForm,omitzero"`
 
-	ExpertEvaluator *User `json:"expertEvaluator,omitzero"`
+	ExpertEvaluator User `json:"expertEvaluator,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

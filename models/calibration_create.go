@@ -11,14 +11,14 @@ type CalibrationCreate struct {
 
 	Name *string `json:"name,omitzero"`
 
-	Calibrator *User `json:"calibrator,omitzero"`
+	Calibrator User `json:"calibrator,omitzero"`
 
-	Agent *User `json:"agent,omitzero"`
+	Agent User `json:"agent,omitzero"`
 
 	// The conversation to use for the calibration. Required.
-	Conversation *ConversationReference `json:"conversation,omitzero"`
+	Conversation ConversationReference `json:"conversation,omitzero"`
 
-	EvaluationForm *EvaluationForm `json:"evaluationForm,omitzero"`
+	EvaluationForm EvaluationForm `json:"evaluationForm,omitzero"`
 
 	ContextID *string `json:"contextId,omitzero"`
 
@@ -35,9 +35,9 @@ type CalibrationCreate struct {
 
 	Evaluators []User `json:"evaluators,omitzero"`
 
-	ScoringIndex *Evaluation `json:"scoringIndex,omitzero"`
+	ScoringIndex Evaluation `json:"scoringIndex,omitzero"`
 
-	ExpertEvaluator *User `json:"expertEvaluator,omitzero"`
+	ExpertEvaluator User `json:"expertEvaluator,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

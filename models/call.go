@@ -25,7 +25,7 @@ type Call struct {
 	RecordingState *CallRecordingState `json:"recordingState,omitzero"`
 
 	// Contains the states of different recorders.
-	RecordersState *RecordersState `json:"recordersState,omitzero"`
+	RecordersState RecordersState `json:"recordersState,omitzero"`
 
 	// True if this call is muted so that remote participants can't hear any audio from this end.
 	Muted *bool `json:"muted,omitzero"`
@@ -45,7 +45,7 @@ type Call struct {
 	// The time line of the participant's call, divided into activity segments.
 	Segments []Segment `json:"segments,omitzero"`
 
-	ErrorInfo *ErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo ErrorInfo `json:"errorInfo,omitzero"`
 
 	// System defined string indicating what caused the communication to disconnect. Will be null until the
 	// communication disconnects.
@@ -75,7 +75,7 @@ type Call struct {
 	DisconnectReasons []DisconnectReason `json:"disconnectReasons,omitzero"`
 
 	// Extra information on fax transmission.
-	FaxStatus *FaxStatus `json:"faxStatus,omitzero"`
+	FaxStatus FaxStatus `json:"faxStatus,omitzero"`
 
 	// The source provider for the call.
 	Provider *string `json:"provider,omitzero"`
@@ -90,16 +90,16 @@ type Call struct {
 	UuiData *string `json:"uuiData,omitzero"`
 
 	// Address and name data for a call endpoint.
-	Self *Address `json:"self,omitzero"`
+	Self Address `json:"self,omitzero"`
 
 	// Address and name data for a call endpoint.
-	Other *Address `json:"other,omitzero"`
+	Other Address `json:"other,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *Wrapup `json:"wrapup,omitzero"`
+	Wrapup Wrapup `json:"wrapup,omitzero"`
 
 	// After-call work for the communication.
-	AfterCallWork *AfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork AfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call work is required for a communication. Only used when the ACW Setting is
 	// Agent Requested.
@@ -113,10 +113,10 @@ type Call struct {
 	TransferSource *string `json:"transferSource,omitzero"`
 
 	// Represents the queue settings for this media type.
-	QueueMediaSettings *ConversationQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// Call resolution data for Dialer bulk make calls commands.
-	Disposition *Disposition `json:"disposition,omitzero"`
+	Disposition Disposition `json:"disposition,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,7 +11,7 @@ type CallForwarding struct {
 
 	Name *string `json:"name,omitzero"`
 
-	User *User `json:"user,omitzero"`
+	User User `json:"user,omitzero"`
 
 	// Whether or not CallForwarding is enabled
 	Enabled *bool `json:"enabled,omitzero"`

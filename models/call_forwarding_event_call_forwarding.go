@@ -6,7 +6,7 @@ import "github.com/purecloudgo/platformclient/types"
 
 // CallForwardingEventCallForwarding is the CallForwardingEventCallForwarding definition.
 type CallForwardingEventCallForwarding struct {
-	User *CallForwardingEventUser `json:"user,omitzero"`
+	User CallForwardingEventUser `json:"user,omitzero"`
 
 	Enabled *bool `json:"enabled,omitzero"`
 

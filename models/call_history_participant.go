@@ -36,22 +36,22 @@ type CallHistoryParticipant struct {
 	Dnis *string `json:"dnis,omitzero"`
 
 	// The PureCloud user for this participant.
-	User *User `json:"user,omitzero"`
+	User User `json:"user,omitzero"`
 
 	// The PureCloud queue for this participant.
-	Queue *Queue `json:"queue,omitzero"`
+	Queue Queue `json:"queue,omitzero"`
 
 	// The group involved in the group ring call.
-	Group *Group `json:"group,omitzero"`
+	Group Group `json:"group,omitzero"`
 
 	// The reason the participant was disconnected from the conversation.
 	DisconnectType *CallHistoryParticipantDisconnectType `json:"disconnectType,omitzero"`
 
 	// The PureCloud external contact
-	ExternalContact *ExternalContact `json:"externalContact,omitzero"`
+	ExternalContact ExternalContact `json:"externalContact,omitzero"`
 
 	// The PureCloud external organization
-	ExternalOrganization *ExternalOrganization `json:"externalOrganization,omitzero"`
+	ExternalOrganization ExternalOrganization `json:"externalOrganization,omitzero"`
 
 	// Indicates whether the contact ever connected
 	DidInteract *bool `json:"didInteract,omitzero"`
@@ -63,7 +63,7 @@ type CallHistoryParticipant struct {
 	FlaggedReason *CallHistoryParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
 	// The outbound campaign associated with the participant
-	OutboundCampaign *Campaign `json:"outboundCampaign,omitzero"`
+	OutboundCampaign Campaign `json:"outboundCampaign,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

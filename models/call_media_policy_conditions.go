@@ -16,14 +16,14 @@ type CallMediaPolicyConditions struct {
 
 	Languages []Language `json:"languages,omitzero"`
 
-	TimeAllowed *TimeAllowed `json:"timeAllowed,omitzero"`
+	TimeAllowed TimeAllowed `json:"timeAllowed,omitzero"`
 
 	// Teams to match conversations against
 	Teams []Team `json:"teams,omitzero"`
 
 	Directions []string `json:"directions,omitzero"`
 
-	Duration *DurationCondition `json:"duration,omitzero"`
+	Duration DurationCondition `json:"duration,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

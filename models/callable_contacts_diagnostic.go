@@ -5,13 +5,13 @@ package models
 // CallableContactsDiagnostic is the CallableContactsDiagnostic definition.
 type CallableContactsDiagnostic struct {
 	// Attempt limits for the campaign's contact list
-	AttemptLimits *DomainEntityRef `json:"attemptLimits,omitzero"`
+	AttemptLimits DomainEntityRef `json:"attemptLimits,omitzero"`
 
 	// Do not call lists for the campaign
 	DncLists []DomainEntityRef `json:"dncLists,omitzero"`
 
 	// Callable time sets for the campaign
-	CallableTimeSet *DomainEntityRef `json:"callableTimeSet,omitzero"`
+	CallableTimeSet DomainEntityRef `json:"callableTimeSet,omitzero"`
 
 	// Rule sets for the campaign
 	RuleSets []DomainEntityRef `json:"ruleSets,omitzero"`

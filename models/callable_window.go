@@ -5,11 +5,11 @@ package models
 // CallableWindow is the CallableWindow definition.
 type CallableWindow struct {
 	// The time interval to place outbound calls, for contacts that can be mapped to a time zone.
-	Mapped *AtzmTimeSlot `json:"mapped,omitzero"`
+	Mapped AtzmTimeSlot `json:"mapped,omitzero"`
 
 	// The time interval and time zone to place outbound calls, for contacts that cannot be mapped to a
 	// time zone.
-	Unmapped *AtzmTimeSlotWithTimeZone `json:"unmapped,omitzero"`
+	Unmapped AtzmTimeSlotWithTimeZone `json:"unmapped,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

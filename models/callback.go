@@ -33,10 +33,10 @@ type Callback struct {
 	StartHoldTime *types.DateTime `json:"startHoldTime,omitzero"`
 
 	// The preview data to be used when this callback is a Preview.
-	DialerPreview *DialerPreview `json:"dialerPreview,omitzero"`
+	DialerPreview DialerPreview `json:"dialerPreview,omitzero"`
 
 	// The voicemail data to be used when this callback is an ACD voicemail.
-	Voicemail *Voicemail `json:"voicemail,omitzero"`
+	Voicemail Voicemail `json:"voicemail,omitzero"`
 
 	// The phone number(s) to use to place the callback.
 	CallbackNumbers []string `json:"callbackNumbers,omitzero"`
@@ -85,10 +85,10 @@ type Callback struct {
 	PeerID *string `json:"peerId,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *Wrapup `json:"wrapup,omitzero"`
+	Wrapup Wrapup `json:"wrapup,omitzero"`
 
 	// After-call work for the communication.
-	AfterCallWork *AfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork AfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call work is required for a communication. Only used when the ACW Setting is
 	// Agent Requested.
@@ -102,7 +102,7 @@ type Callback struct {
 	CallerIDName *string `json:"callerIdName,omitzero"`
 
 	// Represents the queue settings for this media type.
-	QueueMediaSettings *ConversationQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

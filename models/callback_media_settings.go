@@ -14,7 +14,7 @@ type CallbackMediaSettings struct {
 	AlertingTimeoutSeconds *int `json:"alertingTimeoutSeconds,omitzero"`
 
 	// The targeted service level for the media type
-	ServiceLevel *ServiceLevel `json:"serviceLevel,omitzero"`
+	ServiceLevel ServiceLevel `json:"serviceLevel,omitzero"`
 
 	// How long to play the alerting tone for an auto-answer interaction
 	AutoAnswerAlertToneSeconds *float64 `json:"autoAnswerAlertToneSeconds,omitzero"`
@@ -52,7 +52,7 @@ type CallbackMediaSettings struct {
 
 	// The inbound flow to transfer to if a live voice is detected during the outbound call of a customer
 	// first callback.
-	LiveVoiceFlow *DomainEntityRef `json:"liveVoiceFlow,omitzero"`
+	LiveVoiceFlow DomainEntityRef `json:"liveVoiceFlow,omitzero"`
 
 	// The action to take if an answering machine is detected during the outbound call of a customer first
 	// callback.
@@ -60,14 +60,14 @@ type CallbackMediaSettings struct {
 
 	// The inbound flow to transfer to if an answering machine is detected during the outbound call of a
 	// customer first callback when answeringMachineReactionType is set to TransferToFlow.
-	AnsweringMachineFlow *DomainEntityRef `json:"answeringMachineFlow,omitzero"`
+	AnsweringMachineFlow DomainEntityRef `json:"answeringMachineFlow,omitzero"`
 
 	// The identifier of the edge group that will place the calls. Can be set to specify custom edge group
 	// instead of default one.
-	EdgeGroup *DomainEntityRef `json:"edgeGroup,omitzero"`
+	EdgeGroup DomainEntityRef `json:"edgeGroup,omitzero"`
 
 	// The identifier of the site to be used for dialing; can be set in place of an edge group.
-	Site *DomainEntityRef `json:"site,omitzero"`
+	Site DomainEntityRef `json:"site,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -24,23 +24,23 @@ type Campaign struct {
 	Version *int `json:"version,omitzero"`
 
 	// The ContactList for this Campaign to dial. Required.
-	ContactList *DomainEntityRef `json:"contactList,omitzero"`
+	ContactList DomainEntityRef `json:"contactList,omitzero"`
 
 	// The Queue for this Campaign to route calls to. Required for all dialing modes except agentless.
-	Queue *DomainEntityRef `json:"queue,omitzero"`
+	Queue DomainEntityRef `json:"queue,omitzero"`
 
 	// The strategy this Campaign will use for dialing. Required.
 	DialingMode *CampaignDialingMode `json:"dialingMode,omitzero"`
 
 	// The Script to be displayed to agents that are handling outbound calls. Required for all dialing
 	// modes except agentless.
-	Script *DomainEntityRef `json:"script,omitzero"`
+	Script DomainEntityRef `json:"script,omitzero"`
 
 	// The EdgeGroup that will place the calls. Required for all dialing modes except preview.
-	EdgeGroup *DomainEntityRef `json:"edgeGroup,omitzero"`
+	EdgeGroup DomainEntityRef `json:"edgeGroup,omitzero"`
 
 	// The identifier of the site to be used for dialing; can be set in place of an edge group.
-	Site *DomainEntityRef `json:"site,omitzero"`
+	Site DomainEntityRef `json:"site,omitzero"`
 
 	// The current status of the Campaign. A Campaign may be turned 'on' or 'off'. Required for updates.
 	CampaignStatus *CampaignCampaignStatus `json:"campaignStatus,omitzero"`
@@ -55,11 +55,11 @@ type Campaign struct {
 	DncLists []DomainEntityRef `json:"dncLists,omitzero"`
 
 	// The callable time set for this campaign to check before placing a call.
-	CallableTimeSet *DomainEntityRef `json:"callableTimeSet,omitzero"`
+	CallableTimeSet DomainEntityRef `json:"callableTimeSet,omitzero"`
 
 	// The call analysis response set to handle call analysis results from the edge. Required for all
 	// dialing modes except preview.
-	CallAnalysisResponseSet *DomainEntityRef `json:"callAnalysisResponseSet,omitzero"`
+	CallAnalysisResponseSet DomainEntityRef `json:"callAnalysisResponseSet,omitzero"`
 
 	// A list of current error conditions associated with the campaign.
 	Errors []RestErrorDetail `json:"errors,omitzero"`
@@ -91,7 +91,7 @@ type Campaign struct {
 	AlwaysRunning *bool `json:"alwaysRunning,omitzero"`
 
 	// The order in which to sort contacts for dialing, based on a column.
-	ContactSort *ContactSort `json:"contactSort,omitzero"`
+	ContactSort ContactSort `json:"contactSort,omitzero"`
 
 	// The order in which to sort contacts for dialing, based on up to four columns.
 	ContactSorts []ContactSort `json:"contactSorts,omitzero"`
@@ -112,14 +112,14 @@ type Campaign struct {
 	ContactListFilters []DomainEntityRef `json:"contactListFilters,omitzero"`
 
 	// The division this campaign belongs to.
-	Division *DomainEntityRef `json:"division,omitzero"`
+	Division DomainEntityRef `json:"division,omitzero"`
 
 	// Name of the contact list column containing the id of the agent who owns the record. Only applicable
 	// to preview campaigns.
 	AgentOwnedColumn *string `json:"agentOwnedColumn,omitzero"`
 
 	// Settings for dynamic queueing of contacts.
-	DynamicContactQueueingSettings *DynamicContactQueueingSettings `json:"dynamicContactQueueingSettings,omitzero"`
+	DynamicContactQueueingSettings DynamicContactQueueingSettings `json:"dynamicContactQueueingSettings,omitzero"`
 
 	// The skill columns on the ContactList that this Campaign should take into account when dialing
 	SkillColumns []string `json:"skillColumns,omitzero"`
@@ -137,10 +137,10 @@ type Campaign struct {
 	CallbackAutoAnswer *bool `json:"callbackAutoAnswer,omitzero"`
 
 	// Dynamic line balancing settings
-	DynamicLineBalancingSettings *DynamicLineBalancingSettings `json:"dynamicLineBalancingSettings,omitzero"`
+	DynamicLineBalancingSettings DynamicLineBalancingSettings `json:"dynamicLineBalancingSettings,omitzero"`
 
 	// Campaign diagnostics settings
-	DiagnosticsSettings *DiagnosticsSettings `json:"diagnosticsSettings,omitzero"`
+	DiagnosticsSettings DiagnosticsSettings `json:"diagnosticsSettings,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

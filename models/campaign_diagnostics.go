@@ -5,10 +5,10 @@ package models
 // CampaignDiagnostics is the CampaignDiagnostics definition.
 type CampaignDiagnostics struct {
 	// Campaign properties that can impact which contacts are callable
-	CallableContacts *CallableContactsDiagnostic `json:"callableContacts,omitzero"`
+	CallableContacts CallableContactsDiagnostic `json:"callableContacts,omitzero"`
 
 	// Information regarding the campaign's queue
-	QueueUtilizationDiagnostic *QueueUtilizationDiagnostic `json:"queueUtilizationDiagnostic,omitzero"`
+	QueueUtilizationDiagnostic QueueUtilizationDiagnostic `json:"queueUtilizationDiagnostic,omitzero"`
 
 	// Information regarding the campaign's rule sets
 	RuleSetDiagnostics []RuleSetDiagnostic `json:"ruleSetDiagnostics,omitzero"`
@@ -33,7 +33,7 @@ type CampaignDiagnostics struct {
 	EffectiveIdleAgents *float64 `json:"effectiveIdleAgents,omitzero"`
 
 	// Information on the campaign's lines utilization.
-	LinesUtilization *CampaignLinesUtilization `json:"linesUtilization,omitzero"`
+	LinesUtilization CampaignLinesUtilization `json:"linesUtilization,omitzero"`
 
 	// Number of contacts called during the campaign.
 	NumberOfContactsCalled *int `json:"numberOfContactsCalled,omitzero"`
@@ -45,7 +45,7 @@ type CampaignDiagnostics struct {
 	CampaignErrors []RestErrorDetail `json:"campaignErrors,omitzero"`
 
 	// Information regarding the campaign's skills
-	CampaignSkillStatistics *CampaignSkillStatistics `json:"campaignSkillStatistics,omitzero"`
+	CampaignSkillStatistics CampaignSkillStatistics `json:"campaignSkillStatistics,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

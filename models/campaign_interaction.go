@@ -8,11 +8,11 @@ import "github.com/purecloudgo/platformclient/types"
 type CampaignInteraction struct {
 	ID *string `json:"id,omitzero"`
 
-	Campaign *DomainEntityRef `json:"campaign,omitzero"`
+	Campaign DomainEntityRef `json:"campaign,omitzero"`
 
-	Agent *DomainEntityRef `json:"agent,omitzero"`
+	Agent DomainEntityRef `json:"agent,omitzero"`
 
-	Contact *DomainEntityRef `json:"contact,omitzero"`
+	Contact DomainEntityRef `json:"contact,omitzero"`
 
 	DestinationAddress *string `json:"destinationAddress,omitzero"`
 
@@ -39,9 +39,9 @@ type CampaignInteraction struct {
 	// ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	PreviewConnectedTime *types.DateTime `json:"previewConnectedTime,omitzero"`
 
-	Queue *DomainEntityRef `json:"queue,omitzero"`
+	Queue DomainEntityRef `json:"queue,omitzero"`
 
-	Script *DomainEntityRef `json:"script,omitzero"`
+	Script DomainEntityRef `json:"script,omitzero"`
 
 	// Describes what happened with call analysis for instance: disposition.classification.callable.person,
 	// disposition.classification.callable.noanswer
@@ -54,7 +54,7 @@ type CampaignInteraction struct {
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	PreviewPopDeliveredTime *types.DateTime `json:"previewPopDeliveredTime,omitzero"`
 
-	Conversation *ConversationBasic `json:"conversation,omitzero"`
+	Conversation ConversationBasic `json:"conversation,omitzero"`
 
 	// conversation participant id that is the dialer system participant to monitor the call from dialer
 	// perspective

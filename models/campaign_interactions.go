@@ -4,7 +4,7 @@ package models
 
 // CampaignInteractions is the CampaignInteractions definition.
 type CampaignInteractions struct {
-	Campaign *DomainEntityRef `json:"campaign,omitzero"`
+	Campaign DomainEntityRef `json:"campaign,omitzero"`
 
 	PendingInteractions []CampaignInteraction `json:"pendingInteractions,omitzero"`
 

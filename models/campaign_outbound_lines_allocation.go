@@ -5,7 +5,7 @@ package models
 // CampaignOutboundLinesAllocation is the CampaignOutboundLinesAllocation definition.
 type CampaignOutboundLinesAllocation struct {
 	// The Campaign
-	Campaign *DomainEntityRef `json:"campaign,omitzero"`
+	Campaign DomainEntityRef `json:"campaign,omitzero"`
 
 	// The relative weight of the campaign
 	CampaignWeight *int `json:"campaignWeight,omitzero"`

@@ -5,7 +5,7 @@ package models
 // CampaignOutboundLinesDistribution is lines distribution information or Campaign's Edge Group or Site
 type CampaignOutboundLinesDistribution struct {
 	// The Campaign for which dialing group distribution information was requested
-	Campaign *AddressableEntityRef `json:"campaign,omitzero"`
+	Campaign AddressableEntityRef `json:"campaign,omitzero"`
 
 	// Maximum outbound calls that can be placed for Campaign's Edge Group or Site
 	MaxOutboundLineCount *int `json:"maxOutboundLineCount,omitzero"`

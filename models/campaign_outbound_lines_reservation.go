@@ -5,7 +5,7 @@ package models
 // CampaignOutboundLinesReservation is the CampaignOutboundLinesReservation definition.
 type CampaignOutboundLinesReservation struct {
 	// The Campaign
-	Campaign *DomainEntityRef `json:"campaign,omitzero"`
+	Campaign DomainEntityRef `json:"campaign,omitzero"`
 
 	// The number of lines reserved for the campaign
 	LinesReserved *int `json:"linesReserved,omitzero"`

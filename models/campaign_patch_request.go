@@ -14,10 +14,10 @@ type CampaignPatchRequest struct {
 	MaxCallsPerAgent *float64 `json:"maxCallsPerAgent,omitzero"`
 
 	// Dynamic line balancing settings
-	DynamicLineBalancingSettings *DynamicLineBalancingSettingsPatchRequest `json:"dynamicLineBalancingSettings,omitzero"`
+	DynamicLineBalancingSettings DynamicLineBalancingSettingsPatchRequest `json:"dynamicLineBalancingSettings,omitzero"`
 
 	// The Queue for this Campaign to route calls to.
-	Queue *AddressableEntityRef `json:"queue,omitzero"`
+	Queue AddressableEntityRef `json:"queue,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,13 +7,13 @@ import "github.com/purecloudgo/platformclient/types"
 // CampaignPerformanceData is the CampaignPerformanceData definition.
 type CampaignPerformanceData struct {
 	// Identifier of the campaign. Required.
-	Campaign *DomainEntityRef `json:"campaign,omitzero"`
+	Campaign DomainEntityRef `json:"campaign,omitzero"`
 
 	// The division the campaign belongs to
-	Division *AddressableEntityRef `json:"division,omitzero"`
+	Division AddressableEntityRef `json:"division,omitzero"`
 
 	// Information regarding the campaign's connect rate
-	ContactRate *CampaignPerformanceDataContactRate `json:"contactRate,omitzero"`
+	ContactRate CampaignPerformanceDataContactRate `json:"contactRate,omitzero"`
 
 	// Number of available agents not currently being utilized
 	IdleAgents *int `json:"idleAgents,omitzero"`
@@ -40,13 +40,13 @@ type CampaignPerformanceData struct {
 	DialingMode *CampaignPerformanceDataDialingMode `json:"dialingMode,omitzero"`
 
 	// Information on the campaign's progress
-	Progress *CampaignPerformanceDataProgress `json:"progress,omitzero"`
+	Progress CampaignPerformanceDataProgress `json:"progress,omitzero"`
 
 	// Information on the campaign's lines utilization
-	LinesUtilization *CampaignLinesUtilization `json:"linesUtilization,omitzero"`
+	LinesUtilization CampaignLinesUtilization `json:"linesUtilization,omitzero"`
 
 	// Information on the campaign's business category metrics
-	BusinessCategoryMetrics *CampaignBusinessCategoryMetrics `json:"businessCategoryMetrics,omitzero"`
+	BusinessCategoryMetrics CampaignBusinessCategoryMetrics `json:"businessCategoryMetrics,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

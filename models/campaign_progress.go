@@ -5,10 +5,10 @@ package models
 // CampaignProgress is the CampaignProgress definition.
 type CampaignProgress struct {
 	// Identifier of the campaign. Required.
-	Campaign *DomainEntityRef `json:"campaign,omitzero"`
+	Campaign DomainEntityRef `json:"campaign,omitzero"`
 
 	// Identifier of the contact list. Required.
-	ContactList *DomainEntityRef `json:"contactList,omitzero"`
+	ContactList DomainEntityRef `json:"contactList,omitzero"`
 
 	// Number of contacts called during the campaign
 	NumberOfContactsCalled *int `json:"numberOfContactsCalled,omitzero"`

@@ -24,7 +24,7 @@ type CampaignRule struct {
 	Version *int `json:"version,omitzero"`
 
 	// The list of entities that this CampaignRule monitors. Required.
-	CampaignRuleEntities *CampaignRuleEntities `json:"campaignRuleEntities,omitzero"`
+	CampaignRuleEntities CampaignRuleEntities `json:"campaignRuleEntities,omitzero"`
 
 	// The list of conditions that are evaluated on the entities. Required.
 	CampaignRuleConditions []CampaignRuleCondition `json:"campaignRuleConditions,omitzero"`
@@ -44,7 +44,7 @@ type CampaignRule struct {
 	ConditionGroups []CampaignRuleConditionGroup `json:"conditionGroups,omitzero"`
 
 	// CampaignRule execution settings
-	ExecutionSettings *CampaignRuleExecutionSettings `json:"executionSettings,omitzero"`
+	ExecutionSettings CampaignRuleExecutionSettings `json:"executionSettings,omitzero"`
 
 	// The time zone to use for date-time conditions.
 	TimeZoneID *string `json:"timeZoneId,omitzero"`

@@ -9,13 +9,13 @@ type CampaignRuleAction struct {
 	ID *string `json:"id,omitzero"`
 
 	// The parameters for the CampaignRuleAction. Required for certain actionTypes.
-	Parameters *CampaignRuleParameters `json:"parameters,omitzero"`
+	Parameters CampaignRuleParameters `json:"parameters,omitzero"`
 
 	// The action to take on the campaignRuleActionEntities. Required.
 	ActionType *CampaignRuleActionActionType `json:"actionType,omitzero"`
 
 	// The list of entities that this action will apply to. Required.
-	CampaignRuleActionEntities *CampaignRuleActionEntities `json:"campaignRuleActionEntities,omitzero"`
+	CampaignRuleActionEntities CampaignRuleActionEntities `json:"campaignRuleActionEntities,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

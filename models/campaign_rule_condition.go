@@ -9,19 +9,19 @@ type CampaignRuleCondition struct {
 	ID *string `json:"id,omitzero"`
 
 	// The parameters for the CampaignRuleCondition. Required.
-	Parameters *CampaignRuleParameters `json:"parameters,omitzero"`
+	Parameters CampaignRuleParameters `json:"parameters,omitzero"`
 
 	// The type of condition to evaluate. Required.
 	ConditionType *CampaignRuleConditionConditionType `json:"conditionType,omitzero"`
 
 	// Parameters for conditions (timeOfDay, dayOfWeek, dayOfMonth, weekDayOfMonth and specificDate)
-	DateTimeParameters *CampaignRuleDateTimeConditionParameters `json:"dateTimeParameters,omitzero"`
+	DateTimeParameters CampaignRuleDateTimeConditionParameters `json:"dateTimeParameters,omitzero"`
 
 	// Settings for campaignRunTime conditions
-	CampaignRunTimeSettings *CampaignRuleCampaignRunTimeSettings `json:"campaignRunTimeSettings,omitzero"`
+	CampaignRunTimeSettings CampaignRuleCampaignRunTimeSettings `json:"campaignRunTimeSettings,omitzero"`
 
 	// Settings for campaignWaitTime conditions
-	CampaignWaitTimeSettings *CampaignRuleCampaignWaitTimeSettings `json:"campaignWaitTimeSettings,omitzero"`
+	CampaignWaitTimeSettings CampaignRuleCampaignWaitTimeSettings `json:"campaignWaitTimeSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

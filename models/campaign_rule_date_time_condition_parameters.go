@@ -8,19 +8,19 @@ type CampaignRuleDateTimeConditionParameters struct {
 	Inverted *bool `json:"inverted,omitzero"`
 
 	// Parameters for "timeOfDay" conditionType
-	TimeOfDay *CampaignRuleTimeOfDayParameters `json:"timeOfDay,omitzero"`
+	TimeOfDay CampaignRuleTimeOfDayParameters `json:"timeOfDay,omitzero"`
 
 	// Parameters for "dayOfWeek" conditionType
-	DayOfWeek *CampaignRuleDayOfWeekParameters `json:"dayOfWeek,omitzero"`
+	DayOfWeek CampaignRuleDayOfWeekParameters `json:"dayOfWeek,omitzero"`
 
 	// Parameters for "dayOfMonth" conditionType
-	DayOfMonth *CampaignRuleDayOfMonthParameters `json:"dayOfMonth,omitzero"`
+	DayOfMonth CampaignRuleDayOfMonthParameters `json:"dayOfMonth,omitzero"`
 
 	// Parameters for "specificDate" conditionType
-	SpecificDate *CampaignRuleSpecificDateParameters `json:"specificDate,omitzero"`
+	SpecificDate CampaignRuleSpecificDateParameters `json:"specificDate,omitzero"`
 
 	// Parameters for "weekDayOfMonth" conditionType
-	WeekDayOfMonth *CampaignRuleWeekDayOfMonthParameters `json:"weekDayOfMonth,omitzero"`
+	WeekDayOfMonth CampaignRuleWeekDayOfMonthParameters `json:"weekDayOfMonth,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

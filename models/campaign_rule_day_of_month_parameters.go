@@ -12,7 +12,7 @@ type CampaignRuleDayOfMonthParameters struct {
 	InSet []string `json:"inSet,omitzero"`
 
 	// The interval operand for the "between" operator
-	Interval *CampaignRuleDayOfMonthInterval `json:"interval,omitzero"`
+	Interval CampaignRuleDayOfMonthInterval `json:"interval,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type CampaignRuleDayOfWeekParameters struct {
 	InSet []int `json:"inSet,omitzero"`
 
 	// The operand for the "between" operator
-	Interval *CampaignRuleDayOfWeekInterval `json:"interval,omitzero"`
+	Interval CampaignRuleDayOfWeekInterval `json:"interval,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -33,7 +33,7 @@ type CampaignRuleParameters struct {
 	MaxCallsPerAgent *float64 `json:"maxCallsPerAgent,omitzero"`
 
 	// The queue a campaign to. Required for the 'changeCampaignQueue' action.
-	Queue *DomainEntityRef `json:"queue,omitzero"`
+	Queue DomainEntityRef `json:"queue,omitzero"`
 
 	// The number of messages per minute to set a messaging campaign to.
 	MessagesPerMinute *int `json:"messagesPerMinute,omitzero"`
@@ -45,14 +45,14 @@ type CampaignRuleParameters struct {
 	EmailMessagesPerMinute *int `json:"emailMessagesPerMinute,omitzero"`
 
 	// The content template to set a SMS campaign to.
-	SMSContentTemplate *DomainEntityRef `json:"smsContentTemplate,omitzero"`
+	SMSContentTemplate DomainEntityRef `json:"smsContentTemplate,omitzero"`
 
 	// The content template to set a Email campaign to.
-	EmailContentTemplate *DomainEntityRef `json:"emailContentTemplate,omitzero"`
+	EmailContentTemplate DomainEntityRef `json:"emailContentTemplate,omitzero"`
 
 	// ISO-8601 Duration for which condition expression must be continuously true before condition is
 	// evaluated as true
-	ForDuration *Duration `json:"forDuration,omitzero"`
+	ForDuration Duration `json:"forDuration,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

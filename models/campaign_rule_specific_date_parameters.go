@@ -13,7 +13,7 @@ type CampaignRuleSpecificDateParameters struct {
 	ThresholdValue *string `json:"thresholdValue,omitzero"`
 
 	// The operand for the "between" operator
-	Interval *CampaignRuleSpecificDateInterval `json:"interval,omitzero"`
+	Interval CampaignRuleSpecificDateInterval `json:"interval,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // CampaignRuleTimeOfDayParameters is the CampaignRuleTimeOfDayParameters definition.
 type CampaignRuleTimeOfDayParameters struct {
 	// The operand for the "between" operator
-	Interval *CampaignRuleTimeOfDayInterval `json:"interval,omitzero"`
+	Interval CampaignRuleTimeOfDayInterval `json:"interval,omitzero"`
 
 	// Time is represented as an ISO-8601 string without a timezone. For example: HH:mm:ss.SSS
 	ThresholdValue *string `json:"thresholdValue,omitzero"`

@@ -13,7 +13,7 @@ type CampaignRuleWarning struct {
 	Message *string `json:"message,omitzero"`
 
 	// Additional warning information
-	Params *CampaignRuleWarningParameters `json:"params,omitzero"`
+	Params CampaignRuleWarningParameters `json:"params,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

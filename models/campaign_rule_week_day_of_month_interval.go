@@ -5,10 +5,10 @@ package models
 // CampaignRuleWeekDayOfMonthInterval is the CampaignRuleWeekDayOfMonthInterval definition.
 type CampaignRuleWeekDayOfMonthInterval struct {
 	// The minimum value of the interval. Required for the "between" operator. Required.
-	Min *CampaignRuleWeekDayOfMonth `json:"min,omitzero"`
+	Min CampaignRuleWeekDayOfMonth `json:"min,omitzero"`
 
 	// The maximum value of the interval. Required for the "between" operator. Required.
-	Max *CampaignRuleWeekDayOfMonth `json:"max,omitzero"`
+	Max CampaignRuleWeekDayOfMonth `json:"max,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

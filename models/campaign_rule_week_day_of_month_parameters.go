@@ -5,10 +5,10 @@ package models
 // CampaignRuleWeekDayOfMonthParameters is the CampaignRuleWeekDayOfMonthParameters definition.
 type CampaignRuleWeekDayOfMonthParameters struct {
 	// The operand for the "equals", "before" and "after" operators
-	ThresholdValue *CampaignRuleWeekDayOfMonth `json:"thresholdValue,omitzero"`
+	ThresholdValue CampaignRuleWeekDayOfMonth `json:"thresholdValue,omitzero"`
 
 	// The operand for the "between" operator
-	Interval *CampaignRuleWeekDayOfMonthInterval `json:"interval,omitzero"`
+	Interval CampaignRuleWeekDayOfMonthInterval `json:"interval,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -33,7 +33,7 @@ type CampaignSchedule struct {
 	TimeZone *string `json:"timeZone,omitzero"`
 
 	// The Campaign that this CampaignSchedule is for. Required.
-	Campaign *DivisionedDomainEntityRef `json:"campaign,omitzero"`
+	Campaign DivisionedDomainEntityRef `json:"campaign,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

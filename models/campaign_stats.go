@@ -5,7 +5,7 @@ package models
 // CampaignStats is the CampaignStats definition.
 type CampaignStats struct {
 	// Information regarding the campaign's connect rate
-	ContactRate *ConnectRate `json:"contactRate,omitzero"`
+	ContactRate ConnectRate `json:"contactRate,omitzero"`
 
 	// Number of available agents not currently being utilized
 	IdleAgents *int `json:"idleAgents,omitzero"`
@@ -36,10 +36,10 @@ type CampaignStats struct {
 	ValidAttempts *int `json:"validAttempts,omitzero"`
 
 	// Information on the campaign's lines utilization
-	LinesUtilization *CampaignLinesUtilization `json:"linesUtilization,omitzero"`
+	LinesUtilization CampaignLinesUtilization `json:"linesUtilization,omitzero"`
 
 	// Information on the campaign's business category metrics
-	BusinessCategoryMetrics *CampaignBusinessCategoryMetrics `json:"businessCategoryMetrics,omitzero"`
+	BusinessCategoryMetrics CampaignBusinessCategoryMetrics `json:"businessCategoryMetrics,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -20,7 +20,7 @@ type CapacityPlanListItem struct {
 	EndBusinessUnitDate *types.Date `json:"endBusinessUnitDate,omitzero"`
 
 	// The metadata of this capacity plan. Required.
-	Metadata *CapacityPlanMetadata `json:"metadata,omitzero"`
+	Metadata CapacityPlanMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // CapacityPlanMetadata is the CapacityPlanMetadata definition.
 type CapacityPlanMetadata struct {
 	// The user who modified the entity. Required.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The entity last modified date. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.
@@ -18,7 +18,7 @@ type CapacityPlanMetadata struct {
 	CreatedDate *types.DateTime `json:"createdDate,omitzero"`
 
 	// The user who created the associated entity
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The version of the capacity plan. Required.
 	Version *int `json:"version,omitzero"`

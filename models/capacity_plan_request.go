@@ -22,7 +22,7 @@ type CapacityPlanRequest struct {
 
 	// The selected forecast for this capacity plan. Null when main forecast is used in the future.
 	// Required.
-	Forecast *BuShortTermForecastReference `json:"forecast,omitzero"`
+	Forecast BuShortTermForecastReference `json:"forecast,omitzero"`
 
 	// The weekly hours used to calculate full time equivalent agents. Required.
 	FullTimeEquivalentWeeklyHours *float64 `json:"fullTimeEquivalentWeeklyHours,omitzero"`

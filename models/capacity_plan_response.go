@@ -15,7 +15,7 @@ type CapacityPlanResponse struct {
 	Description *string `json:"description,omitzero"`
 
 	// The selected forecast for this capacity plan. Null when main forecast is used in the future
-	Forecast *BuShortTermForecastReference `json:"forecast,omitzero"`
+	Forecast BuShortTermForecastReference `json:"forecast,omitzero"`
 
 	// The start date for the capacity plan relative to the business unit time zone in yyyy-MM-dd format.
 	// Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd. Required.
@@ -29,7 +29,7 @@ type CapacityPlanResponse struct {
 	FullTimeEquivalentWeeklyHours *float64 `json:"fullTimeEquivalentWeeklyHours,omitzero"`
 
 	// The metadata of this capacity plan. Required.
-	Metadata *CapacityPlanMetadata `json:"metadata,omitzero"`
+	Metadata CapacityPlanMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -6,7 +6,7 @@ package models
 // definition.
 type CapacityPlanStaffingGroupAllocationsResponse struct {
 	// The capacity plan to which the staffing groups belong. Required.
-	CapacityPlan *CapacityPlanReference `json:"capacityPlan,omitzero"`
+	CapacityPlan CapacityPlanReference `json:"capacityPlan,omitzero"`
 
 	// The weekly hours used to calculate full time equivalent agents. Required.
 	FullTimeEquivalentWeeklyHours *float64 `json:"fullTimeEquivalentWeeklyHours,omitzero"`
@@ -16,7 +16,7 @@ type CapacityPlanStaffingGroupAllocationsResponse struct {
 
 	// Staffing groups allocation results always come through downloadUrl, the schema included here is just
 	// for documentation
-	DownloadTemplate *StaffingGroupAllocationsResponseTemplate `json:"downloadTemplate,omitzero"`
+	DownloadTemplate StaffingGroupAllocationsResponseTemplate `json:"downloadTemplate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

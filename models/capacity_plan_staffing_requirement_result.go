@@ -7,10 +7,10 @@ import "github.com/purecloudgo/platformclient/types"
 // CapacityPlanStaffingRequirementResult is the CapacityPlanStaffingRequirementResult definition.
 type CapacityPlanStaffingRequirementResult struct {
 	// The business unit to which the capacity plan belongs. Required.
-	BusinessUnit *BusinessUnitReference `json:"businessUnit,omitzero"`
+	BusinessUnit BusinessUnitReference `json:"businessUnit,omitzero"`
 
 	// The capacity plan for which requirements are generated. Required.
-	CapacityPlan *CapacityPlanReference `json:"capacityPlan,omitzero"`
+	CapacityPlan CapacityPlanReference `json:"capacityPlan,omitzero"`
 
 	// The status of the requirement generation of the capacity plan. Required.
 	Status *CapacityPlanStaffingRequirementResultStatus `json:"status,omitzero"`
@@ -31,7 +31,7 @@ type CapacityPlanStaffingRequirementResult struct {
 
 	// Staffing requirement results always come through downloadUrl, the schema included here is just for
 	// documentation
-	DownloadTemplate *StaffingRequirementResultResponseTemplate `json:"downloadTemplate,omitzero"`
+	DownloadTemplate StaffingRequirementResultResponseTemplate `json:"downloadTemplate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

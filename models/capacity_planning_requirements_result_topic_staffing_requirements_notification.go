@@ -7,9 +7,9 @@ import "github.com/purecloudgo/platformclient/types"
 // CapacityPlanningRequirementsResultTopicStaffingRequirementsNotification is the
 // CapacityPlanningRequirementsResultTopicStaffingRequirementsNotification definition.
 type CapacityPlanningRequirementsResultTopicStaffingRequirementsNotification struct {
-	CapacityPlan *CapacityPlanningRequirementsResultTopicCapacityPlanReference `json:"capacityPlan,omitzero"`
+	CapacityPlan CapacityPlanningRequirementsResultTopicCapacityPlanReference `json:"capacityPlan,omitzero"`
 
-	BusinessUnit *CapacityPlanningRequirementsResultTopicBusinessUnit `json:"businessUnit,omitzero"`
+	BusinessUnit CapacityPlanningRequirementsResultTopicBusinessUnit `json:"businessUnit,omitzero"`
 
 	Status *CapacityPlanningRequirementsResultTopicStaffingRequirementsNotificationStatus `json:"status,omitzero"`
 

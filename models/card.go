@@ -14,7 +14,7 @@ type Card struct {
 	URL *string `json:"url,omitzero"`
 
 	// The default action to be taken.
-	DefaultAction *CardAction `json:"defaultAction,omitzero"`
+	DefaultAction CardAction `json:"defaultAction,omitzero"`
 
 	// List of possible action objects.
 	Actions []CardAction `json:"actions,omitzero"`

@@ -13,7 +13,7 @@ type Case struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *StarrableDivision `json:"division,omitzero"`
+	Division StarrableDivision `json:"division,omitzero"`
 
 	// The version of the Case.
 	Version *int `json:"version,omitzero"`
@@ -22,13 +22,13 @@ type Case struct {
 	Reference *string `json:"reference,omitzero"`
 
 	// The Caseplan the case was created from.
-	Caseplan *CaseplanReference `json:"caseplan,omitzero"`
+	Caseplan CaseplanReference `json:"caseplan,omitzero"`
 
 	// Overview information for the Case.
 	Summary *string `json:"summary,omitzero"`
 
 	// The owner of the Case.
-	Owner *UserReference `json:"owner,omitzero"`
+	Owner UserReference `json:"owner,omitzero"`
 
 	// The status of the Case.
 	Status *CaseStatus `json:"status,omitzero"`
@@ -57,13 +57,13 @@ type Case struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The id of the User who modified the Case.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The External Contact associated with the Case.
-	ExternalContact *CaseExternalContactReference `json:"externalContact,omitzero"`
+	ExternalContact CaseExternalContactReference `json:"externalContact,omitzero"`
 
 	// The customer intent for the Case.
-	CustomerIntent *CustomerIntentReference `json:"customerIntent,omitzero"`
+	CustomerIntent CustomerIntentReference `json:"customerIntent,omitzero"`
 
 	// The creation status of the Case
 	CreationStatus *CaseCreationStatus `json:"creationStatus,omitzero"`

@@ -19,22 +19,22 @@ type CaseAssociation struct {
 	DateAssociated *types.DateTime `json:"dateAssociated,omitzero"`
 
 	// Associated workitem ID.
-	Workitem *WorkitemReference `json:"workitem,omitzero"`
+	Workitem WorkitemReference `json:"workitem,omitzero"`
 
 	// Associated conversation ID.
-	Conversation *ConversationReference `json:"conversation,omitzero"`
+	Conversation ConversationReference `json:"conversation,omitzero"`
 
 	// The stage related to this association.
-	Stage *StageReference `json:"stage,omitzero"`
+	Stage StageReference `json:"stage,omitzero"`
 
 	// The step related to this association.
-	Step *StepReference `json:"step,omitzero"`
+	Step StepReference `json:"step,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`
 
 	// Case ID
-	Case *CaseReference `json:"case,omitzero"`
+	Case CaseReference `json:"case,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -29,7 +29,7 @@ type CaseManagementAsyncAggregationQuery struct {
 
 	// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean
 	// logical predicates as well as dimensional filters
-	Filter *CaseManagementAggregateQueryFilter `json:"filter,omitzero"`
+	Filter CaseManagementAggregateQueryFilter `json:"filter,omitzero"`
 
 	// Behaves like a SQL SELECT clause. Only named metrics will be retrieved. Required.
 	Metrics []string `json:"metrics,omitzero"`

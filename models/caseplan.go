@@ -13,7 +13,7 @@ type Caseplan struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *StarrableDivision `json:"division,omitzero"`
+	Division StarrableDivision `json:"division,omitzero"`
 
 	// The description of the Caseplan.
 	Description *string `json:"description,omitzero"`
@@ -28,7 +28,7 @@ type Caseplan struct {
 	DefaultTTLSeconds *int `json:"defaultTtlSeconds,omitzero"`
 
 	// The default case owner for Cases created from the Caseplan.
-	DefaultCaseOwner *UserReference `json:"defaultCaseOwner,omitzero"`
+	DefaultCaseOwner UserReference `json:"defaultCaseOwner,omitzero"`
 
 	// The latest version of the Caseplan.
 	Latest *int `json:"latest,omitzero"`
@@ -49,10 +49,10 @@ type Caseplan struct {
 	DatePublished *types.DateTime `json:"datePublished,omitzero"`
 
 	// The id of the User who modified the Caseplan.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The customer intent for the Cases created from the caseplan.
-	CustomerIntent *CustomerIntentReference `json:"customerIntent,omitzero"`
+	CustomerIntent CustomerIntentReference `json:"customerIntent,omitzero"`
 
 	// The version state of the Caseplan.
 	VersionState *CaseplanVersionState `json:"versionState,omitzero"`

@@ -23,13 +23,13 @@ type CategoryResponse struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The reference to category to which this category belongs to.
-	ParentCategory *CategoryReference `json:"parentCategory,omitzero"`
+	ParentCategory CategoryReference `json:"parentCategory,omitzero"`
 
 	// Number of documents assigned to this category.
 	DocumentCount *int `json:"documentCount,omitzero"`
 
 	// The reference to knowledge base to which the category belongs to.
-	KnowledgeBase *KnowledgeBaseReference `json:"knowledgeBase,omitzero"`
+	KnowledgeBase KnowledgeBaseReference `json:"knowledgeBase,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

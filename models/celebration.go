@@ -10,10 +10,10 @@ type Celebration struct {
 	ID *string `json:"id,omitzero"`
 
 	// The Recipient of the celebration
-	Recipient *UserReference `json:"recipient,omitzero"`
+	Recipient UserReference `json:"recipient,omitzero"`
 
 	// The creator of the celebration
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The date the celebration was created on. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -29,7 +29,7 @@ type Celebration struct {
 	Note *string `json:"note,omitzero"`
 
 	// The celebration's source entity
-	SourceEntity *SourceEntity `json:"sourceEntity,omitzero"`
+	SourceEntity SourceEntity `json:"sourceEntity,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

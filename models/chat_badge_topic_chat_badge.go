@@ -6,7 +6,7 @@ import "github.com/purecloudgo/platformclient/types"
 
 // ChatBadgeTopicChatBadge is the ChatBadgeTopicChatBadge definition.
 type ChatBadgeTopicChatBadge struct {
-	Entity *ChatBadgeTopicBadgeEntity `json:"entity,omitzero"`
+	Entity ChatBadgeTopicBadgeEntity `json:"entity,omitzero"`
 
 	UnreadCount *int64 `json:"unreadCount,omitzero"`
 

@@ -15,7 +15,7 @@ type ChatItem struct {
 	Open *bool `json:"open,omitzero"`
 
 	// The favorite entity for the chat, only appears if the chat is favorited
-	Favorite *ChatFavorite `json:"favorite,omitzero"`
+	Favorite ChatFavorite `json:"favorite,omitzero"`
 
 	// Avatar images for the chat
 	Images []Image `json:"images,omitzero"`
@@ -29,10 +29,10 @@ type ChatItem struct {
 	DateClosed *types.DateTime `json:"dateClosed,omitzero"`
 
 	// The other 1on1 user
-	User *ChatUserRef `json:"user,omitzero"`
+	User ChatUserRef `json:"user,omitzero"`
 
 	// The room of the chat
-	Room *Room `json:"room,omitzero"`
+	Room Room `json:"room,omitzero"`
 
 	// The type of chat. Required.
 	ChatType *ChatItemChatType `json:"chatType,omitzero"`

@@ -16,12 +16,12 @@ type ChatMediaPolicyConditions struct {
 
 	Languages []Language `json:"languages,omitzero"`
 
-	TimeAllowed *TimeAllowed `json:"timeAllowed,omitzero"`
+	TimeAllowed TimeAllowed `json:"timeAllowed,omitzero"`
 
 	// Teams to match conversations against
 	Teams []Team `json:"teams,omitzero"`
 
-	Duration *DurationCondition `json:"duration,omitzero"`
+	Duration DurationCondition `json:"duration,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -37,7 +37,7 @@ type ChatMessage struct {
 	ParticipantPurpose *string `json:"participantPurpose,omitzero"`
 
 	// The user information for the sender (if available)
-	User *ChatMessageUser `json:"user,omitzero"`
+	User ChatMessageUser `json:"user,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -39,16 +39,16 @@ type ChatMessageResponse struct {
 	FileURI *string `json:"fileUri,omitzero"`
 
 	// The id for a thread this message corresponds to. Required.
-	Thread *Entity `json:"thread,omitzero"`
+	Thread Entity `json:"thread,omitzero"`
 
 	// Parent thread id for thread replies
-	ParentThread *Entity `json:"parentThread,omitzero"`
+	ParentThread Entity `json:"parentThread,omitzero"`
 
 	// The user who sent the message
-	User *AddressableEntityRef `json:"user,omitzero"`
+	User AddressableEntityRef `json:"user,omitzero"`
 
 	// The receiving user of the message
-	ToUser *AddressableEntityRef `json:"toUser,omitzero"`
+	ToUser AddressableEntityRef `json:"toUser,omitzero"`
 
 	// The emoji reactions to this message
 	Reactions []ChatReaction `json:"reactions,omitzero"`

@@ -8,7 +8,7 @@ import "github.com/purecloudgo/platformclient/types"
 type ChatPresence struct {
 	Source *string `json:"source,omitzero"`
 
-	OrganizationPresence *OrganizationPresence `json:"organizationPresence,omitzero"`
+	OrganizationPresence OrganizationPresence `json:"organizationPresence,omitzero"`
 
 	SystemPresence *ChatPresenceSystemPresence `json:"systemPresence,omitzero"`
 
@@ -17,7 +17,7 @@ type ChatPresence struct {
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
-	OutOfOffice *OutOfOffice `json:"outOfOffice,omitzero"`
+	OutOfOffice OutOfOffice `json:"outOfOffice,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -16,7 +16,7 @@ type ChatUserRef struct {
 
 	Integrations []Contact `json:"integrations,omitzero"`
 
-	Presence *ChatPresence `json:"presence,omitzero"`
+	Presence ChatPresence `json:"presence,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // ChatUserSettings is settings for a chat user
 type ChatUserSettings struct {
 	// Settings for mobile devices. Required.
-	Mobile *MobileSettings `json:"mobile,omitzero"`
+	Mobile MobileSettings `json:"mobile,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -13,10 +13,10 @@ type ChecklistInferenceJobResponse struct {
 	Status *ChecklistInferenceJobResponseStatus `json:"status,omitzero"`
 
 	// Error information associated with a job in case of any errors.
-	Error *ErrorInfo `json:"error,omitzero"`
+	Error ErrorInfo `json:"error,omitzero"`
 
 	// Agent checklist info.
-	AgentChecklistInfo *AgentChecklistInfo `json:"agentChecklistInfo,omitzero"`
+	AgentChecklistInfo AgentChecklistInfo `json:"agentChecklistInfo,omitzero"`
 
 	// Date when the inference job started. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -5,11 +5,11 @@ package models
 // ClientAppConfigurationInfo is configuration information for the integration
 type ClientAppConfigurationInfo struct {
 	// The current, active configuration for the integration.
-	Current *IntegrationConfiguration `json:"current,omitzero"`
+	Current IntegrationConfiguration `json:"current,omitzero"`
 
 	// The effective configuration for the app, containing the integration specific configuration along
 	// with overrides specified in the integration type.
-	Effective *EffectiveConfiguration `json:"effective,omitzero"`
+	Effective EffectiveConfiguration `json:"effective,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

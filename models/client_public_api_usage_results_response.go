@@ -13,7 +13,7 @@ type ClientPublicApiUsageResultsResponse struct {
 
 	// The reason for the failure. This will only be present if the query is in a FAILURE state but may not
 	// be included even if the state is FAILURE
-	ErrorBody *ErrorBody `json:"errorBody,omitzero"`
+	ErrorBody ErrorBody `json:"errorBody,omitzero"`
 
 	// The uri to get the next set of results. Will only be included if there is another page to retrieve.
 	NextURI *string `json:"nextUri,omitzero"`

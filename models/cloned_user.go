@@ -10,7 +10,7 @@ type ClonedUser struct {
 	Name *string `json:"name,omitzero"`
 
 	// The ID of the trustor organization this clone exists in.
-	Trustor *DomainEntityRef `json:"trustor,omitzero"`
+	Trustor DomainEntityRef `json:"trustor,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

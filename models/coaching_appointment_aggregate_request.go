@@ -15,7 +15,7 @@ type CoachingAppointmentAggregateRequest struct {
 	GroupBy []string `json:"groupBy,omitzero"`
 
 	// The filter applied to the data. Required.
-	Filter *QueryRequestFilter `json:"filter,omitzero"`
+	Filter QueryRequestFilter `json:"filter,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

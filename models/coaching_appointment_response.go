@@ -26,20 +26,20 @@ type CoachingAppointmentResponse struct {
 	Status *CoachingAppointmentResponseStatus `json:"status,omitzero"`
 
 	// The facilitator of coaching appointment
-	Facilitator *UserReference `json:"facilitator,omitzero"`
+	Facilitator UserReference `json:"facilitator,omitzero"`
 
 	// The list of attendees attending the coaching
 	Attendees []UserReference `json:"attendees,omitzero"`
 
 	// The user who created the coaching appointment
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The date/time the coaching appointment was created. Date time is represented as an ISO-8601 string.
 	// For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// The last user to modify the coaching appointment
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The date/time the coaching appointment was last modified. Date time is represented as an ISO-8601
 	// string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -55,7 +55,7 @@ type CoachingAppointmentResponse struct {
 	IsOverdue *bool `json:"isOverdue,omitzero"`
 
 	// The Workforce Management schedule the appointment is associated with.
-	WfmSchedule *WfmScheduleReference `json:"wfmSchedule,omitzero"`
+	WfmSchedule WfmScheduleReference `json:"wfmSchedule,omitzero"`
 
 	// The date/time the coaching appointment was set to completed status. Date time is represented as an
 	// ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

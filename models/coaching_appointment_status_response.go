@@ -7,10 +7,10 @@ import "github.com/purecloudgo/platformclient/types"
 // CoachingAppointmentStatusResponse is the CoachingAppointmentStatusResponse definition.
 type CoachingAppointmentStatusResponse struct {
 	// The coaching appointment this status belongs to
-	Appointment *CoachingAppointmentReference `json:"appointment,omitzero"`
+	Appointment CoachingAppointmentReference `json:"appointment,omitzero"`
 
 	// User who updated the status
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// Creation time of the status. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

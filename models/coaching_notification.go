@@ -32,10 +32,10 @@ type CoachingNotification struct {
 	Status *CoachingNotificationStatus `json:"status,omitzero"`
 
 	// The user of this notification
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The appointment
-	Appointment *CoachingAppointmentResponse `json:"appointment,omitzero"`
+	Appointment CoachingAppointmentResponse `json:"appointment,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

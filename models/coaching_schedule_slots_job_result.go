@@ -14,7 +14,7 @@ type CoachingScheduleSlotsJobResult struct {
 	Status *CoachingScheduleSlotsJobResultStatus `json:"status,omitzero"`
 
 	// The slot found from the job
-	Slot *CoachingScheduleSlotsJobSlot `json:"slot,omitzero"`
+	Slot CoachingScheduleSlotsJobSlot `json:"slot,omitzero"`
 
 	// True if the slot conflicts with a Coaching Appointment
 	HasConflict *bool `json:"hasConflict,omitzero"`

@@ -11,7 +11,7 @@ type CoachingScheduleSlotsJobSlot struct {
 	DateStart *types.DateTime `json:"dateStart,omitzero"`
 
 	// The schedule information of the slot
-	Schedule *CoachingScheduleSlotsJobSchedule `json:"schedule,omitzero"`
+	Schedule CoachingScheduleSlotsJobSchedule `json:"schedule,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

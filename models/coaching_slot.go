@@ -21,7 +21,7 @@ type CoachingSlot struct {
 	DifferenceRating *CoachingSlotDifferenceRating `json:"differenceRating,omitzero"`
 
 	// Workforce Management schedule information associated with the slot
-	WfmSchedule *WfmScheduleReference `json:"wfmSchedule,omitzero"`
+	WfmSchedule WfmScheduleReference `json:"wfmSchedule,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

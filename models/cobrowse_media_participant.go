@@ -61,22 +61,22 @@ type CobrowseMediaParticipant struct {
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
 	// The PureCloud user for this participant.
-	User *DomainEntityRef `json:"user,omitzero"`
+	User DomainEntityRef `json:"user,omitzero"`
 
 	// The PureCloud queue for this participant.
-	Queue *DomainEntityRef `json:"queue,omitzero"`
+	Queue DomainEntityRef `json:"queue,omitzero"`
 
 	// The PureCloud team for this participant.
-	Team *DomainEntityRef `json:"team,omitzero"`
+	Team DomainEntityRef `json:"team,omitzero"`
 
 	// A list of ad-hoc attributes for the participant.
 	Attributes map[string]string `json:"attributes,omitzero"`
 
 	// If the conversation ends in error, contains additional error details.
-	ErrorInfo *ErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo ErrorInfo `json:"errorInfo,omitzero"`
 
 	// The Engage script that should be used by this participant.
-	Script *DomainEntityRef `json:"script,omitzero"`
+	Script DomainEntityRef `json:"script,omitzero"`
 
 	// The amount of time the participant has to complete wrap-up.
 	WrapupTimeoutMs *int `json:"wrapupTimeoutMs,omitzero"`
@@ -92,7 +92,7 @@ type CobrowseMediaParticipant struct {
 
 	// If this participant represents an external contact, then this will be the reference for the external
 	// contact.
-	ExternalContact *DomainEntityRef `json:"externalContact,omitzero"`
+	ExternalContact DomainEntityRef `json:"externalContact,omitzero"`
 
 	// If this participant represents an external contact, then this will be the initial division for the
 	// external contact. This value will not be updated if the external contact is reassigned.
@@ -100,10 +100,10 @@ type CobrowseMediaParticipant struct {
 
 	// If this participant represents an external org, then this will be the reference for the external
 	// org.
-	ExternalOrganization *DomainEntityRef `json:"externalOrganization,omitzero"`
+	ExternalOrganization DomainEntityRef `json:"externalOrganization,omitzero"`
 
 	// Wrapup for this participant, if it has been applied.
-	Wrapup *Wrapup `json:"wrapup,omitzero"`
+	Wrapup Wrapup `json:"wrapup,omitzero"`
 
 	// The peer communication corresponding to a matching leg for this communication.
 	Peer *string `json:"peer,omitzero"`
@@ -113,10 +113,10 @@ type CobrowseMediaParticipant struct {
 
 	// Journey System data/context that is applicable to this communication. When used for historical
 	// purposes, the context should be immutable. When null, there is no applicable Journey System context.
-	JourneyContext *JourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext JourneyContext `json:"journeyContext,omitzero"`
 
 	// Information on how a communication should be routed to an agent.
-	ConversationRoutingData *ConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData ConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	// The timestamp when this participant started after-call work. Date time is represented as an ISO-8601
 	// string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -20,7 +20,7 @@ type Cobrowsesession struct {
 	DisconnectType *CobrowsesessionDisconnectType `json:"disconnectType,omitzero"`
 
 	// Address and name data for a call endpoint.
-	Self *Address `json:"self,omitzero"`
+	Self Address `json:"self,omitzero"`
 
 	// The co-browse session ID.
 	CobrowseSessionID *string `json:"cobrowseSessionId,omitzero"`
@@ -63,10 +63,10 @@ type Cobrowsesession struct {
 	Segments []Segment `json:"segments,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *Wrapup `json:"wrapup,omitzero"`
+	Wrapup Wrapup `json:"wrapup,omitzero"`
 
 	// After-call work for the communication.
-	AfterCallWork *AfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork AfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call work is required for a communication. Only used when the ACW Setting is
 	// Agent Requested.

@@ -15,9 +15,9 @@ type CollaborateChatAdhocMessageEventTopicCollaborateChatMessage struct {
 
 	Body *string `json:"body,omitzero"`
 
-	From *CollaborateChatAdhocMessageEventTopicCollaborateChatEntity `json:"from,omitzero"`
+	From CollaborateChatAdhocMessageEventTopicCollaborateChatEntity `json:"from,omitzero"`
 
-	To *CollaborateChatAdhocMessageEventTopicCollaborateChatEntity `json:"to,omitzero"`
+	To CollaborateChatAdhocMessageEventTopicCollaborateChatEntity `json:"to,omitzero"`
 
 	Mentions []CollaborateChatAdhocMessageEventTopicCollaborateChatEntity `json:"mentions,omitzero"`
 

@@ -15,9 +15,9 @@ type CollaborateChatGroupMessageEventTopicCollaborateChatMessage struct {
 
 	Body *string `json:"body,omitzero"`
 
-	From *CollaborateChatGroupMessageEventTopicCollaborateChatEntity `json:"from,omitzero"`
+	From CollaborateChatGroupMessageEventTopicCollaborateChatEntity `json:"from,omitzero"`
 
-	To *CollaborateChatGroupMessageEventTopicCollaborateChatEntity `json:"to,omitzero"`
+	To CollaborateChatGroupMessageEventTopicCollaborateChatEntity `json:"to,omitzero"`
 
 	Mentions []CollaborateChatGroupMessageEventTopicCollaborateChatEntity `json:"mentions,omitzero"`
 

@@ -20,7 +20,7 @@ type CommandStatus struct {
 
 	CommandType *CommandStatusCommandType `json:"commandType,omitzero"`
 
-	Document *Document `json:"document,omitzero"`
+	Document Document `json:"document,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -12,10 +12,10 @@ type CommonAlert struct {
 	Name *string `json:"name,omitzero"`
 
 	// The user who created the rule that triggered the alert. Required.
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The properties of the rule that triggered the alert. Required.
-	Rule *AlertRuleProperties `json:"rule,omitzero"`
+	Rule AlertRuleProperties `json:"rule,omitzero"`
 
 	// The collection of notification methods and the ids of users who were notified by those methods.
 	// Required.
@@ -53,14 +53,14 @@ type CommonAlert struct {
 	DateSnoozedUntil *types.DateTime `json:"dateSnoozedUntil,omitzero"`
 
 	// The conditions that make up the rule. Required.
-	Conditions *CommonRuleConditions `json:"conditions,omitzero"`
+	Conditions CommonRuleConditions `json:"conditions,omitzero"`
 
 	// The id of the conversation instance that caused the alert to trigger.
 	ConversationID *string `json:"conversationId,omitzero"`
 
 	// Summary of the alert status of the entities defined in the conditions. Is set when rule has
 	// instance-based or team member based rule predicates
-	AlertSummary *AlertSummary `json:"alertSummary,omitzero"`
+	AlertSummary AlertSummary `json:"alertSummary,omitzero"`
 
 	RuleURI *string `json:"ruleUri,omitzero"`
 

@@ -13,10 +13,10 @@ type CommonAlertBulkUpdateRequest struct {
 	AlertIDs []string `json:"alertIds,omitzero"`
 
 	// The fields need for a mute or snooze requests
-	MuteSnooze *MuteSnoozeFields `json:"muteSnooze,omitzero"`
+	MuteSnooze MuteSnoozeFields `json:"muteSnooze,omitzero"`
 
 	// The fields need for an unread update requests
-	Unread *UnreadFields `json:"unread,omitzero"`
+	Unread UnreadFields `json:"unread,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,7 +10,7 @@ type CommonAllAlertUpdateRequest struct {
 	Type *CommonAllAlertUpdateRequestType `json:"type,omitzero"`
 
 	// The fields need for an unread update requests
-	Unread *UnreadFields `json:"unread,omitzero"`
+	Unread UnreadFields `json:"unread,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

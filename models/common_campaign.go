@@ -13,7 +13,7 @@ type CommonCampaign struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The media type used for this campaign.
 	MediaType *CommonCampaignMediaType `json:"mediaType,omitzero"`

@@ -29,7 +29,7 @@ type CommonRule struct {
 	WaitBetweenNotificationMs *int `json:"waitBetweenNotificationMs,omitzero"`
 
 	// The set of metric conditions that would trigger an alert.
-	Conditions *CommonRuleConditions `json:"conditions,omitzero"`
+	Conditions CommonRuleConditions `json:"conditions,omitzero"`
 
 	// The type of the rule. Required.
 	Type *CommonRuleType `json:"type,omitzero"`
@@ -38,7 +38,7 @@ type CommonRule struct {
 	InAlarm *bool `json:"inAlarm,omitzero"`
 
 	// The entity that created the rule.
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The current version number of the rule.
 	Version *int `json:"version,omitzero"`

@@ -8,7 +8,7 @@ type CommonRuleBulkUpdateNotificationsRequest struct {
 	RuleIDs []string `json:"ruleIds,omitzero"`
 
 	// The rule properties to be updated
-	Properties *ModifiableRuleProperties `json:"properties,omitzero"`
+	Properties ModifiableRuleProperties `json:"properties,omitzero"`
 
 	// Collection of alerting notification types to add for all entities in the rules
 	TypesToAdd []string `json:"typesToAdd,omitzero"`

@@ -25,7 +25,7 @@ type CommonRulePredicate struct {
 	Topic *string `json:"topic,omitzero"`
 
 	// The entity whose metric is being represented. Required.
-	Entity *CommonRulePredicateEntity `json:"entity,omitzero"`
+	Entity CommonRulePredicateEntity `json:"entity,omitzero"`
 
 	// The media type of the conversation the metric describes.
 	MediaType *CommonRulePredicateMediaType `json:"mediaType,omitzero"`

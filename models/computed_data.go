@@ -5,10 +5,10 @@ package models
 // ComputedData is the ComputedData definition.
 type ComputedData struct {
 	// Weekly time series for forecast data
-	Weekly *Weekly `json:"weekly,omitzero"`
+	Weekly Weekly `json:"weekly,omitzero"`
 
 	// Quarter hour time series for forecast data
-	QuarterHour *QuarterHourly `json:"quarterHour,omitzero"`
+	QuarterHour QuarterHourly `json:"quarterHour,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

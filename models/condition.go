@@ -36,7 +36,7 @@ type Condition struct {
 	PropertyType *ConditionPropertyType `json:"propertyType,omitzero"`
 
 	// The Data Action to use for this condition. Required for a dataActionCondition.
-	DataAction *DomainEntityRef `json:"dataAction,omitzero"`
+	DataAction DomainEntityRef `json:"dataAction,omitzero"`
 
 	// The result of this condition if the data action returns a result indicating there was no data.
 	// Required for a DataActionCondition.

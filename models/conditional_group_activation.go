@@ -5,7 +5,7 @@ package models
 // ConditionalGroupActivation is the ConditionalGroupActivation definition.
 type ConditionalGroupActivation struct {
 	// The pilot rule for this queue, which executes periodically to determine queue health
-	PilotRule *ConditionalGroupActivationPilotRule `json:"pilotRule,omitzero"`
+	PilotRule ConditionalGroupActivationPilotRule `json:"pilotRule,omitzero"`
 
 	// The set of rules to be periodically executed on the queue (if the pilot rule evaluates as true or
 	// there is no pilot rule)

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // ConditionalGroupActivationCondition is the ConditionalGroupActivationCondition definition.
 type ConditionalGroupActivationCondition struct {
 	// Instructs this condition to evaluate a simple queue-level metric
-	SimpleMetric *ConditionalGroupActivationSimpleMetric `json:"simpleMetric,omitzero"`
+	SimpleMetric ConditionalGroupActivationSimpleMetric `json:"simpleMetric,omitzero"`
 
 	// The operator used to compare the actual value against the threshold value
 	Operator *ConditionalGroupActivationConditionOperator `json:"operator,omitzero"`

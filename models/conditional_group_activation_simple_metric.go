@@ -10,7 +10,7 @@ type ConditionalGroupActivationSimpleMetric struct {
 	Metric *ConditionalGroupActivationSimpleMetricMetric `json:"metric,omitzero"`
 
 	// The queue being evaluated for this rule. If null, the current queue will be used.
-	Queue *DomainEntityRef `json:"queue,omitzero"`
+	Queue DomainEntityRef `json:"queue,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

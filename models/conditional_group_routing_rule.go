@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // ConditionalGroupRoutingRule is the ConditionalGroupRoutingRule definition.
 type ConditionalGroupRoutingRule struct {
 	// The queue being evaluated for this rule. If null, the current queue will be used.
-	Queue *DomainEntityRef `json:"queue,omitzero"`
+	Queue DomainEntityRef `json:"queue,omitzero"`
 
 	// The queue metric being evaluated
 	Metric *ConditionalGroupRoutingRuleMetric `json:"metric,omitzero"`

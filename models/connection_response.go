@@ -16,16 +16,16 @@ type ConnectionResponse struct {
 	Type *ConnectionResponseType `json:"type,omitzero"`
 
 	// The reference to the integration associated with the connection.
-	Integration *KnowledgeIntegrationReference `json:"integration,omitzero"`
+	Integration KnowledgeIntegrationReference `json:"integration,omitzero"`
 
 	// Authentication properties which can be used to initiate authentication of a user.
-	AuthenticationProperties *AuthenticationProperties `json:"authenticationProperties,omitzero"`
+	AuthenticationProperties AuthenticationProperties `json:"authenticationProperties,omitzero"`
 
 	// Reference of the creator.
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// Reference of the user whom modified the connection.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// Date of the creation of connection. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -39,7 +39,7 @@ type ConnectionResponse struct {
 	Status *ConnectionResponseStatus `json:"status,omitzero"`
 
 	// Optional error message of the connection.
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// Expiry date of the authentication credentials. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

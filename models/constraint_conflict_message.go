@@ -5,7 +5,7 @@ package models
 // ConstraintConflictMessage is the ConstraintConflictMessage definition.
 type ConstraintConflictMessage struct {
 	// Message for how to resolve a set of conflicted work plan constraints
-	Message *WorkPlanConstraintConflictMessage `json:"message,omitzero"`
+	Message WorkPlanConstraintConflictMessage `json:"message,omitzero"`
 
 	// Messages for the set of conflicted work plan constraints. Each element indicates the message of a
 	// work plan constraint that is conflicted in the set

@@ -15,7 +15,7 @@ type ConsultTransfer struct {
 	ConsultingUserID *string `json:"consultingUserId,omitzero"`
 
 	// Destination. Specify one and only one parameter from the list below. Required.
-	Destination *Destination `json:"destination,omitzero"`
+	Destination Destination `json:"destination,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

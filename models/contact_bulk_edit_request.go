@@ -8,13 +8,13 @@ type ContactBulkEditRequest struct {
 	ContactListFilterID *string `json:"contactListFilterId,omitzero"`
 
 	// Criteria to filter the contacts by.
-	Criteria *ContactBulkSearchCriteria `json:"criteria,omitzero"`
+	Criteria ContactBulkSearchCriteria `json:"criteria,omitzero"`
 
 	// Contact IDs to be bulk edited.
 	ContactIDs []string `json:"contactIds,omitzero"`
 
 	// Contact object with details of fields used for patching.
-	Contact *DialerContact `json:"contact,omitzero"`
+	Contact DialerContact `json:"contact,omitzero"`
 
 	// Whether to do backup export as part of Bulk Operation or not. Default: true.
 	GenerateDownloadURI *bool `json:"generateDownloadURI,omitzero"`

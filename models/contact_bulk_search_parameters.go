@@ -8,7 +8,7 @@ type ContactBulkSearchParameters struct {
 	ContactListFilterID *string `json:"contactListFilterId,omitzero"`
 
 	// Criteria to filter the contacts by. Either this property or contactListFilterId is required.
-	Criteria *ContactBulkSearchCriteria `json:"criteria,omitzero"`
+	Criteria ContactBulkSearchCriteria `json:"criteria,omitzero"`
 
 	// Whether to do backup export as part of Bulk Operation or not. Default: true.
 	GenerateDownloadURI *bool `json:"generateDownloadURI,omitzero"`

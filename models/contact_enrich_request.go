@@ -12,7 +12,7 @@ type ContactEnrichRequest struct {
 	ID *string `json:"id,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableStarrableDivision `json:"division,omitzero"`
+	Division WritableStarrableDivision `json:"division,omitzero"`
 
 	// An ordered list of one or more Identifiers which might each be claimed by a Contact. `action`
 	// describes what to do with any possibly matching Contacts. Identifier lookups will occur in the order
@@ -24,13 +24,13 @@ type ContactEnrichRequest struct {
 
 	// Data to be added, either as an update to an existing Contact or the body of a new Contact. Omitting
 	// a field in this contract means that it will be treated as null in the `fieldRules` logic.
-	Contact *ExternalContact `json:"contact,omitzero"`
+	Contact ExternalContact `json:"contact,omitzero"`
 
 	// Logic describing how to combine data from the submitted request with data found in the database.
-	FieldRules *EnrichFieldRules `json:"fieldRules,omitzero"`
+	FieldRules EnrichFieldRules `json:"fieldRules,omitzero"`
 
 	// Additional options modifying the behavior of the API operation.
-	Options *ContactEnrichOptions `json:"options,omitzero"`
+	Options ContactEnrichOptions `json:"options,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

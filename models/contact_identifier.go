@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // ContactIdentifier is the ContactIdentifier definition.
 type ContactIdentifier struct {
 	// The division to which this entity belongs.
-	Division *WritableStarrableDivision `json:"division,omitzero"`
+	Division WritableStarrableDivision `json:"division,omitzero"`
 
 	// The type of this identifier. Required.
 	Type *ContactIdentifierType `json:"type,omitzero"`
@@ -20,7 +20,7 @@ type ContactIdentifier struct {
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// The External Source ID of the identifier
-	ExternalSource *ExternalSource `json:"externalSource,omitzero"`
+	ExternalSource ExternalSource `json:"externalSource,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

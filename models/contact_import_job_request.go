@@ -8,7 +8,7 @@ type ContactImportJobRequest struct {
 	SettingsID *string `json:"settingsId,omitzero"`
 
 	// The division to import into
-	Division *WritableStarrableDivision `json:"division,omitzero"`
+	Division WritableStarrableDivision `json:"division,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

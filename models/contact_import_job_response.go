@@ -18,19 +18,19 @@ type ContactImportJobResponse struct {
 	ExecutionStep *ContactImportJobResponseExecutionStep `json:"executionStep,omitzero"`
 
 	// Metadata for the job
-	Metadata *ContactImportJobMetadata `json:"metadata,omitzero"`
+	Metadata ContactImportJobMetadata `json:"metadata,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// Division for the job
-	Division *StarrableDivision `json:"division,omitzero"`
+	Division StarrableDivision `json:"division,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`
 
 	// Settings. Required.
-	Settings *AddressableEntityRef `json:"settings,omitzero"`
+	Settings AddressableEntityRef `json:"settings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -23,7 +23,7 @@ type ContactList struct {
 	Version *int `json:"version,omitzero"`
 
 	// The division this entity belongs to.
-	Division *DomainEntityRef `json:"division,omitzero"`
+	Division DomainEntityRef `json:"division,omitzero"`
 
 	// The names of the contact data columns. Required.
 	ColumnNames []string `json:"columnNames,omitzero"`
@@ -38,7 +38,7 @@ type ContactList struct {
 	WhatsAppColumns []WhatsAppColumn `json:"whatsAppColumns,omitzero"`
 
 	// The status of the import process.
-	ImportStatus *ImportStatus `json:"importStatus,omitzero"`
+	ImportStatus ImportStatus `json:"importStatus,omitzero"`
 
 	// A column to check if a contact should always be dialed in preview mode.
 	PreviewModeColumnName *string `json:"previewModeColumnName,omitzero"`
@@ -51,7 +51,7 @@ type ContactList struct {
 	Size *int `json:"size,omitzero"`
 
 	// AttemptLimits for this ContactList.
-	AttemptLimits *DomainEntityRef `json:"attemptLimits,omitzero"`
+	AttemptLimits DomainEntityRef `json:"attemptLimits,omitzero"`
 
 	// Indicates if automatic time zone mapping is to be used for this ContactList.
 	AutomaticTimeZoneMapping *bool `json:"automaticTimeZoneMapping,omitzero"`

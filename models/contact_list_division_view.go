@@ -10,7 +10,7 @@ type ContactListDivisionView struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The names of the contact data columns. Required.
 	ColumnNames []string `json:"columnNames,omitzero"`
@@ -25,7 +25,7 @@ type ContactListDivisionView struct {
 	WhatsAppColumns []WhatsAppColumn `json:"whatsAppColumns,omitzero"`
 
 	// The status of the import process.
-	ImportStatus *ImportStatus `json:"importStatus,omitzero"`
+	ImportStatus ImportStatus `json:"importStatus,omitzero"`
 
 	// The number of contacts in the ContactList.
 	Size *int `json:"size,omitzero"`

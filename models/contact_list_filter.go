@@ -24,10 +24,10 @@ type ContactListFilter struct {
 	Version *int `json:"version,omitzero"`
 
 	// The contact list the filter is based on. Required if sourceType is ContactList
-	ContactList *DomainEntityRef `json:"contactList,omitzero"`
+	ContactList DomainEntityRef `json:"contactList,omitzero"`
 
 	// The contact list template the filter is based on. Required if sourceType is ContactListTemplate
-	ContactListTemplate *DomainEntityRef `json:"contactListTemplate,omitzero"`
+	ContactListTemplate DomainEntityRef `json:"contactListTemplate,omitzero"`
 
 	// The source type the filter is based on.
 	SourceType *ContactListFilterSourceType `json:"sourceType,omitzero"`

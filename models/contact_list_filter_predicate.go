@@ -25,7 +25,7 @@ type ContactListFilterPredicate struct {
 	Value *string `json:"value,omitzero"`
 
 	// A range of values. Required for operators BETWEEN and IN.
-	Range *ContactListFilterRange `json:"range,omitzero"`
+	Range ContactListFilterRange `json:"range,omitzero"`
 
 	// Inverts the result of the predicate (i.e., if the predicate returns true, inverting it will return
 	// false).

@@ -42,7 +42,7 @@ type ContactListTemplate struct {
 	PreviewModeAcceptedValues []string `json:"previewModeAcceptedValues,omitzero"`
 
 	// AttemptLimits for this ContactListTemplate.
-	AttemptLimits *DomainEntityRef `json:"attemptLimits,omitzero"`
+	AttemptLimits DomainEntityRef `json:"attemptLimits,omitzero"`
 
 	// Indicates if automatic time zone mapping is to be used for this ContactListTemplate.
 	AutomaticTimeZoneMapping *bool `json:"automaticTimeZoneMapping,omitzero"`

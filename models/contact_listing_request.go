@@ -8,7 +8,7 @@ type ContactListingRequest struct {
 	ContactListFilterID *string `json:"contactListFilterId,omitzero"`
 
 	// Criteria to filter the contacts by.
-	Criteria *ContactBulkSearchCriteria `json:"criteria,omitzero"`
+	Criteria ContactBulkSearchCriteria `json:"criteria,omitzero"`
 
 	// Page number. Required.
 	PageNumber *int `json:"pageNumber,omitzero"`

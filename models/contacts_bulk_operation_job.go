@@ -25,7 +25,7 @@ type ContactsBulkOperationJob struct {
 	PercentComplete *int `json:"percentComplete,omitzero"`
 
 	// Information on failure reason.
-	FailureReason *ErrorInfo `json:"failureReason,omitzero"`
+	FailureReason ErrorInfo `json:"failureReason,omitzero"`
 
 	// URI to download the original backup contacts.
 	DownloadURI *string `json:"downloadURI,omitzero"`

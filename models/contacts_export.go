@@ -13,10 +13,10 @@ type ContactsExport struct {
 	DivisionIDs []string `json:"divisionIds,omitzero"`
 
 	// Query conditions to apply on export
-	QueryConditions *ContactsExportQueryConditions `json:"queryConditions,omitzero"`
+	QueryConditions ContactsExportQueryConditions `json:"queryConditions,omitzero"`
 
 	// The user that created this request
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// When the request was submitted. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

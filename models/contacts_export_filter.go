@@ -5,10 +5,10 @@ package models
 // ContactsExportFilter is the ContactsExportFilter definition.
 type ContactsExportFilter struct {
 	// Filtered field should have the same value
-	Eq *ContactsExportFieldFilter `json:"eq,omitzero"`
+	Eq ContactsExportFieldFilter `json:"eq,omitzero"`
 
 	// Filtered field should match one of the listed values
-	In *ContactsExportFieldListFilter `json:"in,omitzero"`
+	In ContactsExportFieldListFilter `json:"in,omitzero"`
 
 	// Boolean AND combination of filters
 	And []ContactsExportFilter `json:"and,omitzero"`

@@ -5,7 +5,7 @@ package models
 // ContactsExportQueryConditions is the ContactsExportQueryConditions definition.
 type ContactsExportQueryConditions struct {
 	// Filters to apply on export
-	Filters *ContactsExportFilter `json:"filters,omitzero"`
+	Filters ContactsExportFilter `json:"filters,omitzero"`
 
 	// Maximum result count in export, default is 180 000 000
 	Limit *int `json:"limit,omitzero"`

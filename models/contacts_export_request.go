@@ -8,7 +8,7 @@ type ContactsExportRequest struct {
 	ContactListFilterID *string `json:"contactListFilterId,omitzero"`
 
 	// Criteria to filter the contacts by.
-	Criteria *ContactBulkSearchCriteria `json:"criteria,omitzero"`
+	Criteria ContactBulkSearchCriteria `json:"criteria,omitzero"`
 
 	// Contact IDs to be exported.
 	ContactIDs []string `json:"contactIds,omitzero"`

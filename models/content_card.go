@@ -17,7 +17,7 @@ type ContentCard struct {
 	Video *string `json:"video,omitzero"`
 
 	// The default button action.
-	DefaultAction *ContentCardAction `json:"defaultAction,omitzero"`
+	DefaultAction ContentCardAction `json:"defaultAction,omitzero"`
 
 	// An array of action objects. Required.
 	Actions []ContentCardAction `json:"actions,omitzero"`

@@ -15,9 +15,9 @@ type ContentManagementSingleDocumentTopicDocumentDataV2 struct {
 
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
-	Workspace *ContentManagementSingleDocumentTopicWorkspaceData `json:"workspace,omitzero"`
+	Workspace ContentManagementSingleDocumentTopicWorkspaceData `json:"workspace,omitzero"`
 
-	CreatedBy *ContentManagementSingleDocumentTopicUserData `json:"createdBy,omitzero"`
+	CreatedBy ContentManagementSingleDocumentTopicUserData `json:"createdBy,omitzero"`
 
 	ContentType *string `json:"contentType,omitzero"`
 
@@ -29,9 +29,9 @@ type ContentManagementSingleDocumentTopicDocumentDataV2 struct {
 
 	DateUploaded *types.DateTime `json:"dateUploaded,omitzero"`
 
-	UploadedBy *ContentManagementSingleDocumentTopicUserData `json:"uploadedBy,omitzero"`
+	UploadedBy ContentManagementSingleDocumentTopicUserData `json:"uploadedBy,omitzero"`
 
-	LockInfo *ContentManagementSingleDocumentTopicLockData `json:"lockInfo,omitzero"`
+	LockInfo ContentManagementSingleDocumentTopicLockData `json:"lockInfo,omitzero"`
 
 	SelfURI *string `json:"selfUri,omitzero"`
 

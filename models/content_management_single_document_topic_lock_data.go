@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // ContentManagementSingleDocumentTopicLockData is the ContentManagementSingleDocumentTopicLockData
 // definition.
 type ContentManagementSingleDocumentTopicLockData struct {
-	LockedBy *ContentManagementSingleDocumentTopicUserData `json:"lockedBy,omitzero"`
+	LockedBy ContentManagementSingleDocumentTopicUserData `json:"lockedBy,omitzero"`
 
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 

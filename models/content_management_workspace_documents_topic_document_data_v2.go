@@ -15,9 +15,9 @@ type ContentManagementWorkspaceDocumentsTopicDocumentDataV2 struct {
 
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
-	Workspace *ContentManagementWorkspaceDocumentsTopicWorkspaceData `json:"workspace,omitzero"`
+	Workspace ContentManagementWorkspaceDocumentsTopicWorkspaceData `json:"workspace,omitzero"`
 
-	CreatedBy *ContentManagementWorkspaceDocumentsTopicUserData `json:"createdBy,omitzero"`
+	CreatedBy ContentManagementWorkspaceDocumentsTopicUserData `json:"createdBy,omitzero"`
 
 	ContentType *string `json:"contentType,omitzero"`
 
@@ -29,9 +29,9 @@ type ContentManagementWorkspaceDocumentsTopicDocumentDataV2 struct {
 
 	DateUploaded *types.DateTime `json:"dateUploaded,omitzero"`
 
-	UploadedBy *ContentManagementWorkspaceDocumentsTopicUserData `json:"uploadedBy,omitzero"`
+	UploadedBy ContentManagementWorkspaceDocumentsTopicUserData `json:"uploadedBy,omitzero"`
 
-	LockInfo *ContentManagementWorkspaceDocumentsTopicLockData `json:"lockInfo,omitzero"`
+	LockInfo ContentManagementWorkspaceDocumentsTopicLockData `json:"lockInfo,omitzero"`
 
 	SelfURI *string `json:"selfUri,omitzero"`
 

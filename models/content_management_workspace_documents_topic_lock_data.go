@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // ContentManagementWorkspaceDocumentsTopicLockData is the
 // ContentManagementWorkspaceDocumentsTopicLockData definition.
 type ContentManagementWorkspaceDocumentsTopicLockData struct {
-	LockedBy *ContentManagementWorkspaceDocumentsTopicUserData `json:"lockedBy,omitzero"`
+	LockedBy ContentManagementWorkspaceDocumentsTopicUserData `json:"lockedBy,omitzero"`
 
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 

@@ -25,10 +25,10 @@ type ContentOffer struct {
 	Body *string `json:"body,omitzero"`
 
 	// Properties customizing the call to action button on the content offer.
-	CallToAction *CallToAction `json:"callToAction,omitzero"`
+	CallToAction CallToAction `json:"callToAction,omitzero"`
 
 	// Properties customizing the styling of the content offer.
-	Style *ContentOfferStylingConfiguration `json:"style,omitzero"`
+	Style ContentOfferStylingConfiguration `json:"style,omitzero"`
 
 	// Image description text for accessibility compliance and assistive technology support.
 	ImageAltText *string `json:"imageAltText,omitzero"`

@@ -5,25 +5,25 @@ package models
 // ContentOfferStylingConfiguration is the ContentOfferStylingConfiguration definition.
 type ContentOfferStylingConfiguration struct {
 	// Properties for customizing the positioning of the content offer.
-	Position *ContentPositionProperties `json:"position,omitzero"`
+	Position ContentPositionProperties `json:"position,omitzero"`
 
 	// Properties for customizing the appearance of the content offer.
-	Offer *ContentOfferStyleProperties `json:"offer,omitzero"`
+	Offer ContentOfferStyleProperties `json:"offer,omitzero"`
 
 	// Properties for customizing the appearance of the close button.
-	CloseButton *CloseButtonStyleProperties `json:"closeButton,omitzero"`
+	CloseButton CloseButtonStyleProperties `json:"closeButton,omitzero"`
 
 	// Properties for customizing the appearance of the CTA button.
-	CtaButton *CtaButtonStyleProperties `json:"ctaButton,omitzero"`
+	CtaButton CtaButtonStyleProperties `json:"ctaButton,omitzero"`
 
 	// Properties for customizing the appearance of the title text.
-	Title *TextStyleProperties `json:"title,omitzero"`
+	Title TextStyleProperties `json:"title,omitzero"`
 
 	// Properties for customizing the appearance of the headline text.
-	Headline *TextStyleProperties `json:"headline,omitzero"`
+	Headline TextStyleProperties `json:"headline,omitzero"`
 
 	// Properties for customizing the appearance of the body text.
-	Body *TextStyleProperties `json:"body,omitzero"`
+	Body TextStyleProperties `json:"body,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

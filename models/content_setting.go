@@ -5,7 +5,7 @@ package models
 // ContentSetting is the ContentSetting definition.
 type ContentSetting struct {
 	// Settings relating to facebook and instagram stories feature
-	Story *StorySetting `json:"story,omitzero"`
+	Story StorySetting `json:"story,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,7 +11,7 @@ type ContestDataWinners struct {
 	WinnersCount *int `json:"winnersCount,omitzero"`
 
 	// Number of winners in this tier
-	ContestScore *ContestCompleteDataScore `json:"contestScore,omitzero"`
+	ContestScore ContestCompleteDataScore `json:"contestScore,omitzero"`
 
 	// List of users in this tier
 	Users []ContestDataWinnersUsers `json:"users,omitzero"`

@@ -5,7 +5,7 @@ package models
 // ContestMetricScoreRanked is the ContestMetricScoreRanked definition.
 type ContestMetricScoreRanked struct {
 	// The gamification metric for the data
-	Metric *AddressableEntityRef `json:"metric,omitzero"`
+	Metric AddressableEntityRef `json:"metric,omitzero"`
 
 	// The Contest Metric score
 	Score *float64 `json:"score,omitzero"`

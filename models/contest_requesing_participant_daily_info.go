@@ -10,7 +10,7 @@ type ContestRequesingParticipantDailyInfo struct {
 	DateWorkday *types.Date `json:"dateWorkday,omitzero"`
 
 	// The Contest score
-	ContestScore *ContestScoreRanked `json:"contestScore,omitzero"`
+	ContestScore ContestScoreRanked `json:"contestScore,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // ContestScoresAgentTrend is the ContestScoresAgentTrend definition.
 type ContestScoresAgentTrend struct {
 	// The Contest score
-	ContestScore *ContestScoreRanked `json:"contestScore,omitzero"`
+	ContestScore ContestScoreRanked `json:"contestScore,omitzero"`
 
 	// The Contest metric scores
 	MetricScores []ContestMetricScoreRanked `json:"metricScores,omitzero"`

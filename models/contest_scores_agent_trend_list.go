@@ -7,7 +7,7 @@ type ContestScoresAgentTrendList struct {
 	Entities []ContestScoresAgentTrend `json:"entities,omitzero"`
 
 	// The Contest Scores Leaderboard user
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

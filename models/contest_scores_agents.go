@@ -5,7 +5,7 @@ package models
 // ContestScoresAgents is the ContestScoresAgents definition.
 type ContestScoresAgents struct {
 	// The Contest score
-	ContestScore *ContestScoreRanked `json:"contestScore,omitzero"`
+	ContestScore ContestScoreRanked `json:"contestScore,omitzero"`
 
 	// The Contest metric scores
 	MetricScores []ContestMetricScoreRanked `json:"metricScores,omitzero"`
@@ -14,7 +14,7 @@ type ContestScoresAgents struct {
 	Disqualified *bool `json:"disqualified,omitzero"`
 
 	// The Contest Scores Leaderboard user
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

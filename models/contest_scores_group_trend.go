@@ -10,7 +10,7 @@ type ContestScoresGroupTrend struct {
 	DateWorkday *types.Date `json:"dateWorkday,omitzero"`
 
 	// The Contest score
-	ContestScore *ContestScore `json:"contestScore,omitzero"`
+	ContestScore ContestScore `json:"contestScore,omitzero"`
 
 	// The Contest metric scores
 	MetricScores []ContestMetricScore `json:"metricScores,omitzero"`

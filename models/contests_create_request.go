@@ -10,7 +10,7 @@ type ContestsCreateRequest struct {
 	ID *string `json:"id,omitzero"`
 
 	// The division for this performance profile associate to. Only set for DEFAULT profile.
-	Division *WritableDivision `json:"division,omitzero"`
+	Division WritableDivision `json:"division,omitzero"`
 
 	// The Contest title. Required.
 	Title *string `json:"title,omitzero"`

@@ -24,7 +24,7 @@ type ContestsEssentials struct {
 	DateEnd *types.Date `json:"dateEnd,omitzero"`
 
 	// The performance profile
-	Profile *ContestProfile `json:"profile,omitzero"`
+	Profile ContestProfile `json:"profile,omitzero"`
 
 	// The Number of participants in the contest
 	ParticipantCount *int `json:"participantCount,omitzero"`
@@ -53,7 +53,7 @@ type ContestsEssentials struct {
 	Metrics []ContestMetrics `json:"metrics,omitzero"`
 
 	// The Most Recent Contest Info for the requesting participant
-	RequestingParticipantContestInfo *ContestRequesingParticipantDailyInfo `json:"requestingParticipantContestInfo,omitzero"`
+	RequestingParticipantContestInfo ContestRequesingParticipantDailyInfo `json:"requestingParticipantContestInfo,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -10,7 +10,7 @@ type ContestsResponse struct {
 	ID *string `json:"id,omitzero"`
 
 	// The division for this performance profile associate to
-	Division *WritableDivision `json:"division,omitzero"`
+	Division WritableDivision `json:"division,omitzero"`
 
 	// The Contest title. Required.
 	Title *string `json:"title,omitzero"`
@@ -50,10 +50,10 @@ type ContestsResponse struct {
 	Version *int `json:"version,omitzero"`
 
 	// The creator of the contest
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The performance profile
-	Profile *ContestProfile `json:"profile,omitzero"`
+	Profile ContestProfile `json:"profile,omitzero"`
 
 	// The Contest's participants
 	Participants []UserReference `json:"participants,omitzero"`

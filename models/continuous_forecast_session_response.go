@@ -13,7 +13,7 @@ type ContinuousForecastSessionResponse struct {
 	State *ContinuousForecastSessionResponseState `json:"state,omitzero"`
 
 	// Link to the files containing data for requested session
-	Files *SessionFiles `json:"files,omitzero"`
+	Files SessionFiles `json:"files,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,7 +11,7 @@ type ContinuousForecastSnapshotResponse struct {
 	SnapshotID *string `json:"snapshotId,omitzero"`
 
 	// Link to the files containing data for requested snapshot
-	Files *SnapshotFiles `json:"files,omitzero"`
+	Files SnapshotFiles `json:"files,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

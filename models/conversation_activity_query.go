@@ -14,7 +14,7 @@ type ConversationActivityQuery struct {
 
 	// Filter to return a subset of observations. Expresses boolean logical predicates as well as
 	// dimensional filters
-	Filter *ConversationActivityQueryFilter `json:"filter,omitzero"`
+	Filter ConversationActivityQueryFilter `json:"filter,omitzero"`
 
 	// Sort the result set in ascending/descending order. Default is ascending
 	Order *ConversationActivityQueryOrder `json:"order,omitzero"`

@@ -14,22 +14,22 @@ type ConversationAppSettings struct {
 	ShowUserTypingIndicator *bool `json:"showUserTypingIndicator,omitzero"`
 
 	// The auto start for the messenger conversation
-	AutoStart *AutoStart `json:"autoStart,omitzero"`
+	AutoStart AutoStart `json:"autoStart,omitzero"`
 
 	// The markdown for the messenger app
-	Markdown *Markdown `json:"markdown,omitzero"`
+	Markdown Markdown `json:"markdown,omitzero"`
 
 	// The conversation disconnect settings for the messenger app
-	ConversationDisconnect *ConversationDisconnectSettings `json:"conversationDisconnect,omitzero"`
+	ConversationDisconnect ConversationDisconnectSettings `json:"conversationDisconnect,omitzero"`
 
 	// The conversation clear settings for the messenger app
-	ConversationClear *ConversationClearSettings `json:"conversationClear,omitzero"`
+	ConversationClear ConversationClearSettings `json:"conversationClear,omitzero"`
 
 	// The humanize conversations settings for the messenger app
-	Humanize *Humanize `json:"humanize,omitzero"`
+	Humanize Humanize `json:"humanize,omitzero"`
 
 	// The notification settings for messenger apps
-	Notifications *NotificationsSettings `json:"notifications,omitzero"`
+	Notifications NotificationsSettings `json:"notifications,omitzero"`
 
 	// The guest session duration settings for messenger conversations
 	SessionDurationSeconds *int `json:"sessionDurationSeconds,omitzero"`

@@ -5,7 +5,7 @@ package models
 // ConversationAttributeProperties is the ConversationAttributeProperties definition.
 type ConversationAttributeProperties struct {
 	// Schema that defines attributes. Required.
-	Schema *ConversationSchemaReference `json:"schema,omitzero"`
+	Schema ConversationSchemaReference `json:"schema,omitzero"`
 
 	// Attribute name. Required.
 	Name *string `json:"name,omitzero"`

@@ -37,17 +37,17 @@ type ConversationCallEventTopicCallMediaParticipant struct {
 
 	WrapupPrompt *string `json:"wrapupPrompt,omitzero"`
 
-	User *ConversationCallEventTopicUriReference `json:"user,omitzero"`
+	User ConversationCallEventTopicUriReference `json:"user,omitzero"`
 
-	Queue *ConversationCallEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationCallEventTopicUriReference `json:"queue,omitzero"`
 
-	Team *ConversationCallEventTopicUriReference `json:"team,omitzero"`
+	Team ConversationCallEventTopicUriReference `json:"team,omitzero"`
 
 	Attributes map[string]string `json:"attributes,omitzero"`
 
-	ErrorInfo *ConversationCallEventTopicErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo ConversationCallEventTopicErrorBody `json:"errorInfo,omitzero"`
 
-	Script *ConversationCallEventTopicUriReference `json:"script,omitzero"`
+	Script ConversationCallEventTopicUriReference `json:"script,omitzero"`
 
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
@@ -57,15 +57,15 @@ type ConversationCallEventTopicCallMediaParticipant struct {
 
 	Provider *string `json:"provider,omitzero"`
 
-	ExternalContact *ConversationCallEventTopicUriReference `json:"externalContact,omitzero"`
+	ExternalContact ConversationCallEventTopicUriReference `json:"externalContact,omitzero"`
 
 	ExternalContactInitialDivisionID *string `json:"externalContactInitialDivisionId,omitzero"`
 
-	ExternalOrganization *ConversationCallEventTopicUriReference `json:"externalOrganization,omitzero"`
+	ExternalOrganization ConversationCallEventTopicUriReference `json:"externalOrganization,omitzero"`
 
-	Wrapup *ConversationCallEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup ConversationCallEventTopicWrapup `json:"wrapup,omitzero"`
 
-	ConversationRoutingData *ConversationCallEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData ConversationCallEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	Peer *string `json:"peer,omitzero"`
 
@@ -73,7 +73,7 @@ type ConversationCallEventTopicCallMediaParticipant struct {
 
 	FlaggedReason *ConversationCallEventTopicCallMediaParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
-	JourneyContext *ConversationCallEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext ConversationCallEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
 
@@ -85,7 +85,7 @@ type ConversationCallEventTopicCallMediaParticipant struct {
 
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
-	QueueMediaSettings *ConversationCallEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationCallEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	Muted *bool `json:"muted,omitzero"`
 
@@ -95,15 +95,15 @@ type ConversationCallEventTopicCallMediaParticipant struct {
 
 	RecordingState *ConversationCallEventTopicCallMediaParticipantRecordingState `json:"recordingState,omitzero"`
 
-	RecordersState *ConversationCallEventTopicRecordersState `json:"recordersState,omitzero"`
+	RecordersState ConversationCallEventTopicRecordersState `json:"recordersState,omitzero"`
 
-	Disposition *ConversationCallEventTopicDisposition `json:"disposition,omitzero"`
+	Disposition ConversationCallEventTopicDisposition `json:"disposition,omitzero"`
 
 	TransferSource *string `json:"transferSource,omitzero"`
 
 	SecurePause *bool `json:"securePause,omitzero"`
 
-	Group *ConversationCallEventTopicUriReference `json:"group,omitzero"`
+	Group ConversationCallEventTopicUriReference `json:"group,omitzero"`
 
 	Ani *string `json:"ani,omitzero"`
 
@@ -121,7 +121,7 @@ type ConversationCallEventTopicCallMediaParticipant struct {
 
 	ConsultParticipantID *string `json:"consultParticipantId,omitzero"`
 
-	FaxStatus *ConversationCallEventTopicFaxStatus `json:"faxStatus,omitzero"`
+	FaxStatus ConversationCallEventTopicFaxStatus `json:"faxStatus,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

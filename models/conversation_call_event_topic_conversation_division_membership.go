@@ -5,7 +5,7 @@ package models
 // ConversationCallEventTopicConversationDivisionMembership is the
 // ConversationCallEventTopicConversationDivisionMembership definition.
 type ConversationCallEventTopicConversationDivisionMembership struct {
-	Division *ConversationCallEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division ConversationCallEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []ConversationCallEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

@@ -6,10 +6,10 @@ package models
 // ConversationCallEventTopicConversationRoutingData definition.
 type ConversationCallEventTopicConversationRoutingData struct {
 	// A UriReference for a resource
-	Queue *ConversationCallEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationCallEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *ConversationCallEventTopicUriReference `json:"language,omitzero"`
+	Language ConversationCallEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

@@ -11,9 +11,9 @@ type ConversationCallEventTopicDisposition struct {
 	// The final media analyzer result that triggered the disposition result, if any.
 	Analyzer *string `json:"analyzer,omitzero"`
 
-	AmdTimeout *ConversationCallEventTopicDispositionAmdTimeout `json:"amdTimeout,omitzero"`
+	AmdTimeout ConversationCallEventTopicDispositionAmdTimeout `json:"amdTimeout,omitzero"`
 
-	SilentCallTimeout *ConversationCallEventTopicDispositionSilentCallTimeout `json:"silentCallTimeout,omitzero"`
+	SilentCallTimeout ConversationCallEventTopicDispositionSilentCallTimeout `json:"silentCallTimeout,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

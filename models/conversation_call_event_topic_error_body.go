@@ -24,7 +24,7 @@ type ConversationCallEventTopicErrorBody struct {
 
 	Errors []ConversationCallEventTopicErrorBody `json:"errors,omitzero"`
 
-	Limit *ConversationCallEventTopicLimit `json:"limit,omitzero"`
+	Limit ConversationCallEventTopicLimit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -4,11 +4,11 @@ package models
 
 // ConversationCallEventTopicJourneyContext is the ConversationCallEventTopicJourneyContext definition.
 type ConversationCallEventTopicJourneyContext struct {
-	Customer *ConversationCallEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer ConversationCallEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *ConversationCallEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession ConversationCallEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *ConversationCallEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction ConversationCallEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

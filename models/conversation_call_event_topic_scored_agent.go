@@ -5,7 +5,7 @@ package models
 // ConversationCallEventTopicScoredAgent is the ConversationCallEventTopicScoredAgent definition.
 type ConversationCallEventTopicScoredAgent struct {
 	// A UriReference for a resource
-	Agent *ConversationCallEventTopicUriReference `json:"agent,omitzero"`
+	Agent ConversationCallEventTopicUriReference `json:"agent,omitzero"`
 
 	// Agent's score for the current conversation, from 0 - 100, higher being better
 	Score *int64 `json:"score,omitzero"`

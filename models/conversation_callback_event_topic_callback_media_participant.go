@@ -37,17 +37,17 @@ type ConversationCallbackEventTopicCallbackMediaParticipant struct {
 
 	WrapupPrompt *string `json:"wrapupPrompt,omitzero"`
 
-	User *ConversationCallbackEventTopicUriReference `json:"user,omitzero"`
+	User ConversationCallbackEventTopicUriReference `json:"user,omitzero"`
 
-	Queue *ConversationCallbackEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationCallbackEventTopicUriReference `json:"queue,omitzero"`
 
-	Team *ConversationCallbackEventTopicUriReference `json:"team,omitzero"`
+	Team ConversationCallbackEventTopicUriReference `json:"team,omitzero"`
 
 	Attributes map[string]string `json:"attributes,omitzero"`
 
-	ErrorInfo *ConversationCallbackEventTopicErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo ConversationCallbackEventTopicErrorBody `json:"errorInfo,omitzero"`
 
-	Script *ConversationCallbackEventTopicUriReference `json:"script,omitzero"`
+	Script ConversationCallbackEventTopicUriReference `json:"script,omitzero"`
 
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
@@ -57,15 +57,15 @@ type ConversationCallbackEventTopicCallbackMediaParticipant struct {
 
 	Provider *string `json:"provider,omitzero"`
 
-	ExternalContact *ConversationCallbackEventTopicUriReference `json:"externalContact,omitzero"`
+	ExternalContact ConversationCallbackEventTopicUriReference `json:"externalContact,omitzero"`
 
 	ExternalContactInitialDivisionID *string `json:"externalContactInitialDivisionId,omitzero"`
 
-	ExternalOrganization *ConversationCallbackEventTopicUriReference `json:"externalOrganization,omitzero"`
+	ExternalOrganization ConversationCallbackEventTopicUriReference `json:"externalOrganization,omitzero"`
 
-	Wrapup *ConversationCallbackEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup ConversationCallbackEventTopicWrapup `json:"wrapup,omitzero"`
 
-	ConversationRoutingData *ConversationCallbackEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData ConversationCallbackEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	Peer *string `json:"peer,omitzero"`
 
@@ -73,7 +73,7 @@ type ConversationCallbackEventTopicCallbackMediaParticipant struct {
 
 	FlaggedReason *ConversationCallbackEventTopicCallbackMediaParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
-	JourneyContext *ConversationCallbackEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext ConversationCallbackEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
 
@@ -85,11 +85,11 @@ type ConversationCallbackEventTopicCallbackMediaParticipant struct {
 
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
-	QueueMediaSettings *ConversationCallbackEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationCallbackEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
-	OutboundPreview *ConversationCallbackEventTopicDialerPreview `json:"outboundPreview,omitzero"`
+	OutboundPreview ConversationCallbackEventTopicDialerPreview `json:"outboundPreview,omitzero"`
 
-	Voicemail *ConversationCallbackEventTopicVoicemail `json:"voicemail,omitzero"`
+	Voicemail ConversationCallbackEventTopicVoicemail `json:"voicemail,omitzero"`
 
 	CallbackNumbers []string `json:"callbackNumbers,omitzero"`
 

@@ -5,7 +5,7 @@ package models
 // ConversationCallbackEventTopicConversationDivisionMembership is the
 // ConversationCallbackEventTopicConversationDivisionMembership definition.
 type ConversationCallbackEventTopicConversationDivisionMembership struct {
-	Division *ConversationCallbackEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division ConversationCallbackEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []ConversationCallbackEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

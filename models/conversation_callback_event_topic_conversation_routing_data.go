@@ -6,10 +6,10 @@ package models
 // ConversationCallbackEventTopicConversationRoutingData definition.
 type ConversationCallbackEventTopicConversationRoutingData struct {
 	// A UriReference for a resource
-	Queue *ConversationCallbackEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationCallbackEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *ConversationCallbackEventTopicUriReference `json:"language,omitzero"`
+	Language ConversationCallbackEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

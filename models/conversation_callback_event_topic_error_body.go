@@ -24,7 +24,7 @@ type ConversationCallbackEventTopicErrorBody struct {
 
 	Errors []ConversationCallbackEventTopicErrorBody `json:"errors,omitzero"`
 
-	Limit *ConversationCallbackEventTopicLimit `json:"limit,omitzero"`
+	Limit ConversationCallbackEventTopicLimit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

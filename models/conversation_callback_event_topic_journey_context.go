@@ -5,11 +5,11 @@ package models
 // ConversationCallbackEventTopicJourneyContext is the ConversationCallbackEventTopicJourneyContext
 // definition.
 type ConversationCallbackEventTopicJourneyContext struct {
-	Customer *ConversationCallbackEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer ConversationCallbackEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *ConversationCallbackEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession ConversationCallbackEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *ConversationCallbackEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction ConversationCallbackEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

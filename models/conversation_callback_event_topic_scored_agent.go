@@ -6,7 +6,7 @@ package models
 // definition.
 type ConversationCallbackEventTopicScoredAgent struct {
 	// A UriReference for a resource
-	Agent *ConversationCallbackEventTopicUriReference `json:"agent,omitzero"`
+	Agent ConversationCallbackEventTopicUriReference `json:"agent,omitzero"`
 
 	// Agent's score for the current conversation, from 0 - 100, higher being better
 	Score *int64 `json:"score,omitzero"`

@@ -20,7 +20,7 @@ type ConversationCategory struct {
 
 	// A collection of conditions joined together by logical operation to provide more refined filtering of
 	// conversations
-	Criteria *Operand `json:"criteria,omitzero"`
+	Criteria Operand `json:"criteria,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -64,20 +64,20 @@ type ConversationChat struct {
 
 	// A subset of the Journey System's data relevant to a part of a conversation (for external linkage and
 	// internal usage/context).
-	JourneyContext *JourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext JourneyContext `json:"journeyContext,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *Wrapup `json:"wrapup,omitzero"`
+	Wrapup Wrapup `json:"wrapup,omitzero"`
 
 	// After-call work for the communication.
-	AfterCallWork *AfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork AfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call work is required for a communication. Only used when the ACW Setting is
 	// Agent Requested.
 	AfterCallWorkRequired *bool `json:"afterCallWorkRequired,omitzero"`
 
 	// Represents the queue settings for this media type.
-	QueueMediaSettings *ConversationQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -37,17 +37,17 @@ type ConversationChatEventTopicChatMediaParticipant struct {
 
 	WrapupPrompt *string `json:"wrapupPrompt,omitzero"`
 
-	User *ConversationChatEventTopicUriReference `json:"user,omitzero"`
+	User ConversationChatEventTopicUriReference `json:"user,omitzero"`
 
-	Queue *ConversationChatEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationChatEventTopicUriReference `json:"queue,omitzero"`
 
-	Team *ConversationChatEventTopicUriReference `json:"team,omitzero"`
+	Team ConversationChatEventTopicUriReference `json:"team,omitzero"`
 
 	Attributes map[string]string `json:"attributes,omitzero"`
 
-	ErrorInfo *ConversationChatEventTopicErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo ConversationChatEventTopicErrorBody `json:"errorInfo,omitzero"`
 
-	Script *ConversationChatEventTopicUriReference `json:"script,omitzero"`
+	Script ConversationChatEventTopicUriReference `json:"script,omitzero"`
 
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
@@ -57,15 +57,15 @@ type ConversationChatEventTopicChatMediaParticipant struct {
 
 	Provider *string `json:"provider,omitzero"`
 
-	ExternalContact *ConversationChatEventTopicUriReference `json:"externalContact,omitzero"`
+	ExternalContact ConversationChatEventTopicUriReference `json:"externalContact,omitzero"`
 
 	ExternalContactInitialDivisionID *string `json:"externalContactInitialDivisionId,omitzero"`
 
-	ExternalOrganization *ConversationChatEventTopicUriReference `json:"externalOrganization,omitzero"`
+	ExternalOrganization ConversationChatEventTopicUriReference `json:"externalOrganization,omitzero"`
 
-	Wrapup *ConversationChatEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup ConversationChatEventTopicWrapup `json:"wrapup,omitzero"`
 
-	ConversationRoutingData *ConversationChatEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData ConversationChatEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	Peer *string `json:"peer,omitzero"`
 
@@ -73,7 +73,7 @@ type ConversationChatEventTopicChatMediaParticipant struct {
 
 	FlaggedReason *ConversationChatEventTopicChatMediaParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
-	JourneyContext *ConversationChatEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext ConversationChatEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
 
@@ -85,7 +85,7 @@ type ConversationChatEventTopicChatMediaParticipant struct {
 
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
-	QueueMediaSettings *ConversationChatEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationChatEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	RoomID *string `json:"roomId,omitzero"`
 

@@ -5,7 +5,7 @@ package models
 // ConversationChatEventTopicConversationDivisionMembership is the
 // ConversationChatEventTopicConversationDivisionMembership definition.
 type ConversationChatEventTopicConversationDivisionMembership struct {
-	Division *ConversationChatEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division ConversationChatEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []ConversationChatEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

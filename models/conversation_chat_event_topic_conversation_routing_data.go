@@ -6,10 +6,10 @@ package models
 // ConversationChatEventTopicConversationRoutingData definition.
 type ConversationChatEventTopicConversationRoutingData struct {
 	// A UriReference for a resource
-	Queue *ConversationChatEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationChatEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *ConversationChatEventTopicUriReference `json:"language,omitzero"`
+	Language ConversationChatEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

@@ -24,7 +24,7 @@ type ConversationChatEventTopicErrorBody struct {
 
 	Errors []ConversationChatEventTopicErrorBody `json:"errors,omitzero"`
 
-	Limit *ConversationChatEventTopicLimit `json:"limit,omitzero"`
+	Limit ConversationChatEventTopicLimit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type ConversationChatEventTopicJourneyAction struct {
 	// The ID of an action from the Journey System (an action is spawned from an actionMap)
 	ID *string `json:"id,omitzero"`
 
-	ActionMap *ConversationChatEventTopicJourneyActionMap `json:"actionMap,omitzero"`
+	ActionMap ConversationChatEventTopicJourneyActionMap `json:"actionMap,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -4,11 +4,11 @@ package models
 
 // ConversationChatEventTopicJourneyContext is the ConversationChatEventTopicJourneyContext definition.
 type ConversationChatEventTopicJourneyContext struct {
-	Customer *ConversationChatEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer ConversationChatEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *ConversationChatEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession ConversationChatEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *ConversationChatEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction ConversationChatEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

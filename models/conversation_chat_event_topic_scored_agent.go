@@ -5,7 +5,7 @@ package models
 // ConversationChatEventTopicScoredAgent is the ConversationChatEventTopicScoredAgent definition.
 type ConversationChatEventTopicScoredAgent struct {
 	// A UriReference for a resource
-	Agent *ConversationChatEventTopicUriReference `json:"agent,omitzero"`
+	Agent ConversationChatEventTopicUriReference `json:"agent,omitzero"`
 
 	// Agent's score for the current conversation, from 0 - 100, higher being better
 	Score *int64 `json:"score,omitzero"`

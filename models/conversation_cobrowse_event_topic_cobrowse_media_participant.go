@@ -37,17 +37,17 @@ type ConversationCobrowseEventTopicCobrowseMediaParticipant struct {
 
 	WrapupPrompt *string `json:"wrapupPrompt,omitzero"`
 
-	User *ConversationCobrowseEventTopicUriReference `json:"user,omitzero"`
+	User ConversationCobrowseEventTopicUriReference `json:"user,omitzero"`
 
-	Queue *ConversationCobrowseEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationCobrowseEventTopicUriReference `json:"queue,omitzero"`
 
-	Team *ConversationCobrowseEventTopicUriReference `json:"team,omitzero"`
+	Team ConversationCobrowseEventTopicUriReference `json:"team,omitzero"`
 
 	Attributes map[string]string `json:"attributes,omitzero"`
 
-	ErrorInfo *ConversationCobrowseEventTopicErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo ConversationCobrowseEventTopicErrorBody `json:"errorInfo,omitzero"`
 
-	Script *ConversationCobrowseEventTopicUriReference `json:"script,omitzero"`
+	Script ConversationCobrowseEventTopicUriReference `json:"script,omitzero"`
 
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
@@ -57,15 +57,15 @@ type ConversationCobrowseEventTopicCobrowseMediaParticipant struct {
 
 	Provider *string `json:"provider,omitzero"`
 
-	ExternalContact *ConversationCobrowseEventTopicUriReference `json:"externalContact,omitzero"`
+	ExternalContact ConversationCobrowseEventTopicUriReference `json:"externalContact,omitzero"`
 
 	ExternalContactInitialDivisionID *string `json:"externalContactInitialDivisionId,omitzero"`
 
-	ExternalOrganization *ConversationCobrowseEventTopicUriReference `json:"externalOrganization,omitzero"`
+	ExternalOrganization ConversationCobrowseEventTopicUriReference `json:"externalOrganization,omitzero"`
 
-	Wrapup *ConversationCobrowseEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup ConversationCobrowseEventTopicWrapup `json:"wrapup,omitzero"`
 
-	ConversationRoutingData *ConversationCobrowseEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData ConversationCobrowseEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	Peer *string `json:"peer,omitzero"`
 
@@ -73,7 +73,7 @@ type ConversationCobrowseEventTopicCobrowseMediaParticipant struct {
 
 	FlaggedReason *ConversationCobrowseEventTopicCobrowseMediaParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
-	JourneyContext *ConversationCobrowseEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext ConversationCobrowseEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
 
@@ -85,7 +85,7 @@ type ConversationCobrowseEventTopicCobrowseMediaParticipant struct {
 
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
-	QueueMediaSettings *ConversationCobrowseEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationCobrowseEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	CobrowseSessionID *string `json:"cobrowseSessionId,omitzero"`
 

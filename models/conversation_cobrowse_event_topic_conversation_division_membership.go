@@ -5,7 +5,7 @@ package models
 // ConversationCobrowseEventTopicConversationDivisionMembership is the
 // ConversationCobrowseEventTopicConversationDivisionMembership definition.
 type ConversationCobrowseEventTopicConversationDivisionMembership struct {
-	Division *ConversationCobrowseEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division ConversationCobrowseEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []ConversationCobrowseEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

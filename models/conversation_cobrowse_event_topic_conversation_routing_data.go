@@ -6,10 +6,10 @@ package models
 // ConversationCobrowseEventTopicConversationRoutingData definition.
 type ConversationCobrowseEventTopicConversationRoutingData struct {
 	// A UriReference for a resource
-	Queue *ConversationCobrowseEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationCobrowseEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *ConversationCobrowseEventTopicUriReference `json:"language,omitzero"`
+	Language ConversationCobrowseEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

@@ -24,7 +24,7 @@ type ConversationCobrowseEventTopicErrorBody struct {
 
 	Errors []ConversationCobrowseEventTopicErrorBody `json:"errors,omitzero"`
 
-	Limit *ConversationCobrowseEventTopicLimit `json:"limit,omitzero"`
+	Limit ConversationCobrowseEventTopicLimit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,11 +5,11 @@ package models
 // ConversationCobrowseEventTopicJourneyContext is the ConversationCobrowseEventTopicJourneyContext
 // definition.
 type ConversationCobrowseEventTopicJourneyContext struct {
-	Customer *ConversationCobrowseEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer ConversationCobrowseEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *ConversationCobrowseEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession ConversationCobrowseEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *ConversationCobrowseEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction ConversationCobrowseEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -17,7 +17,7 @@ type ConversationContentCard struct {
 	Video *string `json:"video,omitzero"`
 
 	// The default button action.
-	DefaultAction *ConversationContentCardAction `json:"defaultAction,omitzero"`
+	DefaultAction ConversationContentCardAction `json:"defaultAction,omitzero"`
 
 	// An array of action objects. Required.
 	Actions []ConversationContentCardAction `json:"actions,omitzero"`

@@ -26,7 +26,7 @@ type ConversationContentDatePicker struct {
 	DateMaximum *types.DateTime `json:"dateMaximum,omitzero"`
 
 	// Location of the event.
-	Location *ConversationContentLocation `json:"location,omitzero"`
+	Location ConversationContentLocation `json:"location,omitzero"`
 
 	// An array of available times objects.
 	AvailableTimes []ConversationContentDatePickerAvailableTime `json:"availableTimes,omitzero"`

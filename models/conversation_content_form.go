@@ -5,16 +5,16 @@ package models
 // ConversationContentForm is form content object.
 type ConversationContentForm struct {
 	// The intro component, used to give an intro into what the form entails
-	Introduction *ConversationContentIntroduction `json:"introduction,omitzero"`
+	Introduction ConversationContentIntroduction `json:"introduction,omitzero"`
 
 	// Form pages
 	FormPages []ConversationFormPage `json:"formPages,omitzero"`
 
 	// The message prompt to fill out the form received.
-	ReceivedMessage *ConversationContentReceivedReplyMessage `json:"receivedMessage,omitzero"`
+	ReceivedMessage ConversationContentReceivedReplyMessage `json:"receivedMessage,omitzero"`
 
 	// The reply message after the user has filled out the form received.
-	ReplyMessage *ConversationContentReceivedReplyMessage `json:"replyMessage,omitzero"`
+	ReplyMessage ConversationContentReceivedReplyMessage `json:"replyMessage,omitzero"`
 
 	// Show summary at end of form submission.
 	ShowSummary *bool `json:"showSummary,omitzero"`

@@ -11,10 +11,10 @@ type ConversationContentInteractiveApplication struct {
 	URL *string `json:"url,omitzero"`
 
 	// The message displayed in the received message bubble.
-	ReceivedMessage *ConversationContentReceivedReplyMessage `json:"receivedMessage,omitzero"`
+	ReceivedMessage ConversationContentReceivedReplyMessage `json:"receivedMessage,omitzero"`
 
 	// The message displayed in the reply message bubble.
-	ReplyMessage *ConversationContentReceivedReplyMessage `json:"replyMessage,omitzero"`
+	ReplyMessage ConversationContentReceivedReplyMessage `json:"replyMessage,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -13,10 +13,10 @@ type ConversationContentListPicker struct {
 	Sections []ConversationContentListPickerSection `json:"sections,omitzero"`
 
 	// The reply message after the user has selected the options from the List Picker.
-	ReplyMessage *ConversationContentReceivedReplyMessage `json:"replyMessage,omitzero"`
+	ReplyMessage ConversationContentReceivedReplyMessage `json:"replyMessage,omitzero"`
 
 	// The message prompt to select options in the List Picker sections.
-	ReceivedMessage *ConversationContentReceivedReplyMessage `json:"receivedMessage,omitzero"`
+	ReceivedMessage ConversationContentReceivedReplyMessage `json:"receivedMessage,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

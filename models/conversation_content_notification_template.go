@@ -14,16 +14,16 @@ type ConversationContentNotificationTemplate struct {
 	Language *string `json:"language,omitzero"`
 
 	// The template header.
-	Header *ConversationNotificationTemplateHeader `json:"header,omitzero"`
+	Header ConversationNotificationTemplateHeader `json:"header,omitzero"`
 
 	// The template body. Required.
-	Body *ConversationNotificationTemplateBody `json:"body,omitzero"`
+	Body ConversationNotificationTemplateBody `json:"body,omitzero"`
 
 	// Template buttons
 	Buttons []ConversationNotificationTemplateButton `json:"buttons,omitzero"`
 
 	// The template footer.
-	Footer *ConversationNotificationTemplateFooter `json:"footer,omitzero"`
+	Footer ConversationNotificationTemplateFooter `json:"footer,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

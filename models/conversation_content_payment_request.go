@@ -28,10 +28,10 @@ type ConversationContentPaymentRequest struct {
 	RequiredContactFields []ConversationContentRequiredContactField `json:"requiredContactFields,omitzero"`
 
 	// The message prompt to complete a payment transaction.
-	ReceivedMessage *ConversationContentReceivedReplyMessage `json:"receivedMessage,omitzero"`
+	ReceivedMessage ConversationContentReceivedReplyMessage `json:"receivedMessage,omitzero"`
 
 	// The reply message after the user has completed the payment transaction.
-	ReplyMessage *ConversationContentReceivedReplyMessage `json:"replyMessage,omitzero"`
+	ReplyMessage ConversationContentReceivedReplyMessage `json:"replyMessage,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -19,10 +19,10 @@ type ConversationContentPush struct {
 	FailedMessages []ConversationPushFailedMessageReferences `json:"failedMessages,omitzero"`
 
 	// Title and body localized according to deployment. Required.
-	NotificationMessage *ConversationPushNotificationMessageLabel `json:"notificationMessage,omitzero"`
+	NotificationMessage ConversationPushNotificationMessageLabel `json:"notificationMessage,omitzero"`
 
 	// Push provider integrations details configured on the deployment. Required.
-	PushProviderIntegration *ConversationPushProviderIntegration `json:"pushProviderIntegration,omitzero"`
+	PushProviderIntegration ConversationPushProviderIntegration `json:"pushProviderIntegration,omitzero"`
 
 	// The time to live of the pushed message. Required.
 	Expiration *int `json:"expiration,omitzero"`

@@ -5,7 +5,7 @@ package models
 // ConversationContentRichLink is a Rich Link attachment
 type ConversationContentRichLink struct {
 	// Header for the Rich Link.
-	Header *ConversationContentRichLinkHeader `json:"header,omitzero"`
+	Header ConversationContentRichLinkHeader `json:"header,omitzero"`
 
 	// Footer text for the Rich Link.
 	Footer *string `json:"footer,omitzero"`

@@ -14,7 +14,7 @@ type ConversationContentRoadsideAssistance struct {
 	IsDevicePhoneNumber *bool `json:"isDevicePhoneNumber,omitzero"`
 
 	// User Location object
-	Location *ConversationContentLocation `json:"location,omitzero"`
+	Location ConversationContentLocation `json:"location,omitzero"`
 
 	// The counter of the message
 	MessageNumber *int `json:"messageNumber,omitzero"`

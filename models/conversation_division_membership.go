@@ -5,7 +5,7 @@ package models
 // ConversationDivisionMembership is the ConversationDivisionMembership definition.
 type ConversationDivisionMembership struct {
 	// A division the conversation belongs to.
-	Division *DomainEntityRef `json:"division,omitzero"`
+	Division DomainEntityRef `json:"division,omitzero"`
 
 	// The entities on the conversation within the division. These are the users, queues, work flows, etc.
 	// that can be on conversations and and be assigned to different divisions.

@@ -5,7 +5,7 @@ package models
 // ConversationEmailEventTopicConversationDivisionMembership is the
 // ConversationEmailEventTopicConversationDivisionMembership definition.
 type ConversationEmailEventTopicConversationDivisionMembership struct {
-	Division *ConversationEmailEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division ConversationEmailEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []ConversationEmailEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

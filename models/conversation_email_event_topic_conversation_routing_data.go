@@ -6,10 +6,10 @@ package models
 // ConversationEmailEventTopicConversationRoutingData definition.
 type ConversationEmailEventTopicConversationRoutingData struct {
 	// A UriReference for a resource
-	Queue *ConversationEmailEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationEmailEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *ConversationEmailEventTopicUriReference `json:"language,omitzero"`
+	Language ConversationEmailEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

@@ -37,17 +37,17 @@ type ConversationEmailEventTopicEmailMediaParticipant struct {
 
 	WrapupPrompt *string `json:"wrapupPrompt,omitzero"`
 
-	User *ConversationEmailEventTopicUriReference `json:"user,omitzero"`
+	User ConversationEmailEventTopicUriReference `json:"user,omitzero"`
 
-	Queue *ConversationEmailEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationEmailEventTopicUriReference `json:"queue,omitzero"`
 
-	Team *ConversationEmailEventTopicUriReference `json:"team,omitzero"`
+	Team ConversationEmailEventTopicUriReference `json:"team,omitzero"`
 
 	Attributes map[string]string `json:"attributes,omitzero"`
 
-	ErrorInfo *ConversationEmailEventTopicErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo ConversationEmailEventTopicErrorBody `json:"errorInfo,omitzero"`
 
-	Script *ConversationEmailEventTopicUriReference `json:"script,omitzero"`
+	Script ConversationEmailEventTopicUriReference `json:"script,omitzero"`
 
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
@@ -57,15 +57,15 @@ type ConversationEmailEventTopicEmailMediaParticipant struct {
 
 	Provider *string `json:"provider,omitzero"`
 
-	ExternalContact *ConversationEmailEventTopicUriReference `json:"externalContact,omitzero"`
+	ExternalContact ConversationEmailEventTopicUriReference `json:"externalContact,omitzero"`
 
 	ExternalContactInitialDivisionID *string `json:"externalContactInitialDivisionId,omitzero"`
 
-	ExternalOrganization *ConversationEmailEventTopicUriReference `json:"externalOrganization,omitzero"`
+	ExternalOrganization ConversationEmailEventTopicUriReference `json:"externalOrganization,omitzero"`
 
-	Wrapup *ConversationEmailEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup ConversationEmailEventTopicWrapup `json:"wrapup,omitzero"`
 
-	ConversationRoutingData *ConversationEmailEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData ConversationEmailEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	Peer *string `json:"peer,omitzero"`
 
@@ -73,7 +73,7 @@ type ConversationEmailEventTopicEmailMediaParticipant struct {
 
 	FlaggedReason *ConversationEmailEventTopicEmailMediaParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
-	JourneyContext *ConversationEmailEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext ConversationEmailEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
 
@@ -85,7 +85,7 @@ type ConversationEmailEventTopicEmailMediaParticipant struct {
 
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
-	QueueMediaSettings *ConversationEmailEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationEmailEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	Subject *string `json:"subject,omitzero"`
 

@@ -24,7 +24,7 @@ type ConversationEmailEventTopicErrorBody struct {
 
 	Errors []ConversationEmailEventTopicErrorBody `json:"errors,omitzero"`
 
-	Limit *ConversationEmailEventTopicLimit `json:"limit,omitzero"`
+	Limit ConversationEmailEventTopicLimit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

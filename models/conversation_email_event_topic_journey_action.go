@@ -8,7 +8,7 @@ type ConversationEmailEventTopicJourneyAction struct {
 	// The ID of an action from the Journey System (an action is spawned from an actionMap)
 	ID *string `json:"id,omitzero"`
 
-	ActionMap *ConversationEmailEventTopicJourneyActionMap `json:"actionMap,omitzero"`
+	ActionMap ConversationEmailEventTopicJourneyActionMap `json:"actionMap,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

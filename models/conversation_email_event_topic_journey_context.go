@@ -5,11 +5,11 @@ package models
 // ConversationEmailEventTopicJourneyContext is the ConversationEmailEventTopicJourneyContext
 // definition.
 type ConversationEmailEventTopicJourneyContext struct {
-	Customer *ConversationEmailEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer ConversationEmailEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *ConversationEmailEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession ConversationEmailEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *ConversationEmailEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction ConversationEmailEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

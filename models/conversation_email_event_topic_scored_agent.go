@@ -5,7 +5,7 @@ package models
 // ConversationEmailEventTopicScoredAgent is the ConversationEmailEventTopicScoredAgent definition.
 type ConversationEmailEventTopicScoredAgent struct {
 	// A UriReference for a resource
-	Agent *ConversationEmailEventTopicUriReference `json:"agent,omitzero"`
+	Agent ConversationEmailEventTopicUriReference `json:"agent,omitzero"`
 
 	// Agent's score for the current conversation, from 0 - 100, higher being better
 	Score *int64 `json:"score,omitzero"`

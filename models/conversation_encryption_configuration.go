@@ -18,7 +18,7 @@ type ConversationEncryptionConfiguration struct {
 	KeyConfigurationType *ConversationEncryptionConfigurationKeyConfigurationType `json:"keyConfigurationType,omitzero"`
 
 	// The error message related to the configuration
-	LastError *ErrorBody `json:"lastError,omitzero"`
+	LastError ErrorBody `json:"lastError,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -5,10 +5,10 @@ package models
 // ConversationEnrichment is metadata enrichments provided by the platform.
 type ConversationEnrichment struct {
 	// Detected language of this message.
-	Language *ConversationEnrichmentLanguage `json:"language,omitzero"`
+	Language ConversationEnrichmentLanguage `json:"language,omitzero"`
 
 	// Detected sentiment of this message.
-	SentimentV2 *ConversationEnrichmentSentimentV2 `json:"sentimentV2,omitzero"`
+	SentimentV2 ConversationEnrichmentSentimentV2 `json:"sentimentV2,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,10 +10,10 @@ type ConversationEventPresence struct {
 	Type *ConversationEventPresenceType `json:"type,omitzero"`
 
 	// A sign in prompt message for when the authenticate event is received.
-	ReceivedMessage *ConversationContentReceivedReplyMessage `json:"receivedMessage,omitzero"`
+	ReceivedMessage ConversationContentReceivedReplyMessage `json:"receivedMessage,omitzero"`
 
 	// A reply message on authentication success.
-	ReplyMessage *ConversationContentReceivedReplyMessage `json:"replyMessage,omitzero"`
+	ReplyMessage ConversationContentReceivedReplyMessage `json:"replyMessage,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

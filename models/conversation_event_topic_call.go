@@ -19,7 +19,7 @@ type ConversationEventTopicCall struct {
 	// State of recording on this call.
 	RecordingState *ConversationEventTopicCallRecordingState `json:"recordingState,omitzero"`
 
-	RecordersState *ConversationEventTopicRecordersState `json:"recordersState,omitzero"`
+	RecordersState ConversationEventTopicRecordersState `json:"recordersState,omitzero"`
 
 	// True if this call is muted so that remote participants can't hear any audio from this end.
 	Muted *bool `json:"muted,omitzero"`
@@ -33,7 +33,7 @@ type ConversationEventTopicCall struct {
 	// True when the recording of this call is in secure pause status.
 	SecurePause *bool `json:"securePause,omitzero"`
 
-	ErrorInfo *ConversationEventTopicErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo ConversationEventTopicErrorDetails `json:"errorInfo,omitzero"`
 
 	// System defined string indicating what caused the communication to disconnect. Will be null until the
 	// communication disconnects.
@@ -48,10 +48,10 @@ type ConversationEventTopicCall struct {
 	// If call is a fax of a document in content management, the id of the document in content management.
 	DocumentID *string `json:"documentId,omitzero"`
 
-	Self *ConversationEventTopicAddress `json:"self,omitzero"`
+	Self ConversationEventTopicAddress `json:"self,omitzero"`
 
 	// Address and name data for a call endpoint.
-	Other *ConversationEventTopicAddress `json:"other,omitzero"`
+	Other ConversationEventTopicAddress `json:"other,omitzero"`
 
 	// The source provider of the call.
 	Provider *string `json:"provider,omitzero"`
@@ -71,7 +71,7 @@ type ConversationEventTopicCall struct {
 	// List of reasons that this call was disconnected. This will be set once the call disconnects.
 	DisconnectReasons []ConversationEventTopicDisconnectReason `json:"disconnectReasons,omitzero"`
 
-	FaxStatus *ConversationEventTopicFaxStatus `json:"faxStatus,omitzero"`
+	FaxStatus ConversationEventTopicFaxStatus `json:"faxStatus,omitzero"`
 
 	// User to User Information (UUI) data managed by SIP session application.
 	UuiData *string `json:"uuiData,omitzero"`
@@ -80,9 +80,9 @@ type ConversationEventTopicCall struct {
 	BargedTime *types.DateTime `json:"bargedTime,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *ConversationEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup ConversationEventTopicWrapup `json:"wrapup,omitzero"`
 
-	AfterCallWork *ConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork ConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
@@ -92,9 +92,9 @@ type ConversationEventTopicCall struct {
 	// conversation.
 	AgentAssistantID *string `json:"agentAssistantId,omitzero"`
 
-	QueueMediaSettings *ConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
-	Disposition *ConversationEventTopicDisposition `json:"disposition,omitzero"`
+	Disposition ConversationEventTopicDisposition `json:"disposition,omitzero"`
 
 	// Indicates how call reaches the agent.
 	TransferSource *string `json:"transferSource,omitzero"`

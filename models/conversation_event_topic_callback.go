@@ -27,9 +27,9 @@ type ConversationEventTopicCallback struct {
 	// hold.
 	StartHoldTime *types.DateTime `json:"startHoldTime,omitzero"`
 
-	DialerPreview *ConversationEventTopicDialerPreview `json:"dialerPreview,omitzero"`
+	DialerPreview ConversationEventTopicDialerPreview `json:"dialerPreview,omitzero"`
 
-	Voicemail *ConversationEventTopicVoicemail `json:"voicemail,omitzero"`
+	Voicemail ConversationEventTopicVoicemail `json:"voicemail,omitzero"`
 
 	// The phone number(s) to use to place the callback.
 	CallbackNumbers []string `json:"callbackNumbers,omitzero"`
@@ -71,10 +71,10 @@ type ConversationEventTopicCallback struct {
 	AutomatedCallbackConfigID *string `json:"automatedCallbackConfigId,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *ConversationEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup ConversationEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *ConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork ConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
@@ -88,7 +88,7 @@ type ConversationEventTopicCallback struct {
 	CallerIDName *string `json:"callerIdName,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *ConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

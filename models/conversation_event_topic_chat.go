@@ -44,20 +44,20 @@ type ConversationEventTopicChat struct {
 	// The timestamp when this communication disconnected from the conversation in the provider clock.
 	DisconnectedTime *types.DateTime `json:"disconnectedTime,omitzero"`
 
-	JourneyContext *ConversationEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext ConversationEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *ConversationEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup ConversationEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *ConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork ConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
 	AfterCallWorkRequired *bool `json:"afterCallWorkRequired,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *ConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

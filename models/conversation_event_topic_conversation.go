@@ -28,7 +28,7 @@ type ConversationEventTopicConversation struct {
 
 	InactivityTimeout *types.DateTime `json:"inactivityTimeout,omitzero"`
 
-	AssociatedConversation *ConversationEventTopicDomainEntityRef `json:"associatedConversation,omitzero"`
+	AssociatedConversation ConversationEventTopicDomainEntityRef `json:"associatedConversation,omitzero"`
 
 	ConsultationConversations []ConversationEventTopicDomainEntityRef `json:"consultationConversations,omitzero"`
 

@@ -6,7 +6,7 @@ package models
 // ConversationEventTopicConversationDivisionMembership definition.
 type ConversationEventTopicConversationDivisionMembership struct {
 	// A reference to another domain entity.
-	Division *ConversationEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division ConversationEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []ConversationEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

@@ -5,10 +5,10 @@ package models
 // ConversationEventTopicConversationRoutingData is information on how a communication should be routed
 // to an agent.
 type ConversationEventTopicConversationRoutingData struct {
-	Queue *ConversationEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *ConversationEventTopicUriReference `json:"language,omitzero"`
+	Language ConversationEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

@@ -35,7 +35,7 @@ type ConversationEventTopicEmail struct {
 	MessagesSent *int64 `json:"messagesSent,omitzero"`
 
 	// Detailed information about an error response.
-	ErrorInfo *ConversationEventTopicErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo ConversationEventTopicErrorDetails `json:"errorInfo,omitzero"`
 
 	// System defined string indicating what caused the communication to disconnect. Will be null until the
 	// communication disconnects.
@@ -63,17 +63,17 @@ type ConversationEventTopicEmail struct {
 	Spam *bool `json:"spam,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *ConversationEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup ConversationEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *ConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork ConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
 	AfterCallWorkRequired *bool `json:"afterCallWorkRequired,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *ConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// The time when a parked email should resume.
 	ResumeTime *types.DateTime `json:"resumeTime,omitzero"`

@@ -36,10 +36,10 @@ type ConversationEventTopicInternalMessage struct {
 	SourceUserID *string `json:"sourceUserId,omitzero"`
 
 	// Address and name data for a call endpoint.
-	ToAddress *ConversationEventTopicAddress `json:"toAddress,omitzero"`
+	ToAddress ConversationEventTopicAddress `json:"toAddress,omitzero"`
 
 	// Address and name data for a call endpoint.
-	FromAddress *ConversationEventTopicAddress `json:"fromAddress,omitzero"`
+	FromAddress ConversationEventTopicAddress `json:"fromAddress,omitzero"`
 
 	// The messages sent on this communication channel.
 	Messages []ConversationEventTopicInternalMessageDetails `json:"messages,omitzero"`

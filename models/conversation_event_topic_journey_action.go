@@ -8,7 +8,7 @@ type ConversationEventTopicJourneyAction struct {
 	// The ID of an action from the Journey System (an action is spawned from an actionMap)
 	ID *string `json:"id,omitzero"`
 
-	ActionMap *ConversationEventTopicJourneyActionMap `json:"actionMap,omitzero"`
+	ActionMap ConversationEventTopicJourneyActionMap `json:"actionMap,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

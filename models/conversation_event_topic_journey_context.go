@@ -5,11 +5,11 @@ package models
 // ConversationEventTopicJourneyContext is a subset of the Journey System's data relevant to a part of
 // a conversation (for external linkage and internal usage/context).
 type ConversationEventTopicJourneyContext struct {
-	Customer *ConversationEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer ConversationEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *ConversationEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession ConversationEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *ConversationEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction ConversationEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -20,7 +20,7 @@ type ConversationEventTopicMessage struct {
 	Held *bool `json:"held,omitzero"`
 
 	// Detailed information about an error response.
-	ErrorInfo *ConversationEventTopicErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo ConversationEventTopicErrorDetails `json:"errorInfo,omitzero"`
 
 	// The source provider of the email.
 	Provider *string `json:"provider,omitzero"`
@@ -45,10 +45,10 @@ type ConversationEventTopicMessage struct {
 	DisconnectedTime *types.DateTime `json:"disconnectedTime,omitzero"`
 
 	// Address and name data for a call endpoint.
-	ToAddress *ConversationEventTopicAddress `json:"toAddress,omitzero"`
+	ToAddress ConversationEventTopicAddress `json:"toAddress,omitzero"`
 
 	// Address and name data for a call endpoint.
-	FromAddress *ConversationEventTopicAddress `json:"fromAddress,omitzero"`
+	FromAddress ConversationEventTopicAddress `json:"fromAddress,omitzero"`
 
 	// The messages sent on this communication channel.
 	Messages []ConversationEventTopicMessageDetails `json:"messages,omitzero"`
@@ -67,13 +67,13 @@ type ConversationEventTopicMessage struct {
 
 	// A subset of the Journey System's data relevant to a part of a conversation (for external linkage and
 	// internal usage/context).
-	JourneyContext *ConversationEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext ConversationEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *ConversationEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup ConversationEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *ConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork ConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
@@ -90,7 +90,7 @@ type ConversationEventTopicMessage struct {
 	ByoSMSIntegrationID *string `json:"byoSmsIntegrationId,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *ConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// The time when a parked message should resume.
 	ResumeTime *types.DateTime `json:"resumeTime,omitzero"`

@@ -23,12 +23,12 @@ type ConversationEventTopicMessageDetails struct {
 	Media []ConversationEventTopicMessageMedia `json:"media,omitzero"`
 
 	// Detailed information about an error response.
-	ErrorInfo *ConversationEventTopicErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo ConversationEventTopicErrorDetails `json:"errorInfo,omitzero"`
 
 	// A list of stickers included in the message
 	Stickers []ConversationEventTopicMessageSticker `json:"stickers,omitzero"`
 
-	MessageMetadata *ConversationEventTopicMessageMetadata `json:"messageMetadata,omitzero"`
+	MessageMetadata ConversationEventTopicMessageMetadata `json:"messageMetadata,omitzero"`
 
 	// For social media messages, the visibility of the message in the originating social platform
 	SocialVisibility *ConversationEventTopicMessageDetailsSocialVisibility `json:"socialVisibility,omitzero"`

@@ -5,7 +5,7 @@ package models
 // ConversationEventTopicScoredAgent is the ConversationEventTopicScoredAgent definition.
 type ConversationEventTopicScoredAgent struct {
 	// A UriReference for a resource
-	Agent *ConversationEventTopicUriReference `json:"agent,omitzero"`
+	Agent ConversationEventTopicUriReference `json:"agent,omitzero"`
 
 	// Agent's score for the current conversation, from 0 - 100, higher being better
 	Score *int64 `json:"score,omitzero"`

@@ -11,7 +11,7 @@ type ConversationEventTopicScreenShare struct {
 	InitialState *ConversationEventTopicScreenShareInitialState `json:"initialState,omitzero"`
 
 	// Address and name data for a call endpoint.
-	Self *ConversationEventTopicAddress `json:"self,omitzero"`
+	Self ConversationEventTopicAddress `json:"self,omitzero"`
 
 	// A globally unique identifier for this communication.
 	ID *string `json:"id,omitzero"`
@@ -45,17 +45,17 @@ type ConversationEventTopicScreenShare struct {
 	DisconnectedTime *types.DateTime `json:"disconnectedTime,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *ConversationEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup ConversationEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *ConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork ConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
 	AfterCallWorkRequired *bool `json:"afterCallWorkRequired,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *ConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

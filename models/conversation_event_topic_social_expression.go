@@ -54,10 +54,10 @@ type ConversationEventTopicSocialExpression struct {
 	DisconnectedTime *types.DateTime `json:"disconnectedTime,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *ConversationEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup ConversationEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *ConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork ConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.

@@ -14,11 +14,11 @@ type ConversationEventTopicTransferResponse struct {
 	// The date/time that this command was issued.
 	DateIssued *types.DateTime `json:"dateIssued,omitzero"`
 
-	Initiator *ConversationEventTopicTransferInitiator `json:"initiator,omitzero"`
+	Initiator ConversationEventTopicTransferInitiator `json:"initiator,omitzero"`
 
-	ModifiedBy *ConversationEventTopicTransferModifedBy `json:"modifiedBy,omitzero"`
+	ModifiedBy ConversationEventTopicTransferModifedBy `json:"modifiedBy,omitzero"`
 
-	Destination *ConversationEventTopicTransferDestination `json:"destination,omitzero"`
+	Destination ConversationEventTopicTransferDestination `json:"destination,omitzero"`
 
 	// The type of transfer to perform.
 	TransferType *ConversationEventTopicTransferResponseTransferType `json:"transferType,omitzero"`

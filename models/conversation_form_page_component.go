@@ -11,16 +11,16 @@ type ConversationFormPageComponent struct {
 	FormComponentType *ConversationFormPageComponentFormComponentType `json:"formComponentType,omitzero"`
 
 	// Date Picker content.
-	DatePicker *ConversationContentDatePicker `json:"datePicker,omitzero"`
+	DatePicker ConversationContentDatePicker `json:"datePicker,omitzero"`
 
 	// Wheel Picker content.
-	WheelPicker *ConversationContentWheelPicker `json:"wheelPicker,omitzero"`
+	WheelPicker ConversationContentWheelPicker `json:"wheelPicker,omitzero"`
 
 	// List Picker content.
-	ListPicker *ConversationContentListPicker `json:"listPicker,omitzero"`
+	ListPicker ConversationContentListPicker `json:"listPicker,omitzero"`
 
 	// Input content.
-	Input *ConversationContentInput `json:"input,omitzero"`
+	Input ConversationContentInput `json:"input,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,7 +10,7 @@ type ConversationFormResponseContent struct {
 	ContentType *ConversationFormResponseContentContentType `json:"contentType,omitzero"`
 
 	// Button response content.
-	ButtonResponse *ConversationContentButtonResponse `json:"buttonResponse,omitzero"`
+	ButtonResponse ConversationContentButtonResponse `json:"buttonResponse,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -19,13 +19,13 @@ type ConversationIntentSuggestionsTopicIntentSuggestionEvent struct {
 
 	EngagementType *ConversationIntentSuggestionsTopicIntentSuggestionEventEngagementType `json:"engagementType,omitzero"`
 
-	Feedback *ConversationIntentSuggestionsTopicSuggestionFeedback `json:"feedback,omitzero"`
+	Feedback ConversationIntentSuggestionsTopicSuggestionFeedback `json:"feedback,omitzero"`
 
-	ActiveIntent *ConversationIntentSuggestionsTopicSuggestedIntent `json:"activeIntent,omitzero"`
+	ActiveIntent ConversationIntentSuggestionsTopicSuggestedIntent `json:"activeIntent,omitzero"`
 
 	ConversationIntents map[string]ConversationIntentSuggestionsTopicSuggestedIntent `json:"conversationIntents,omitzero"`
 
-	Context *ConversationIntentSuggestionsTopicSuggestionContext `json:"context,omitzero"`
+	Context ConversationIntentSuggestionsTopicSuggestionContext `json:"context,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

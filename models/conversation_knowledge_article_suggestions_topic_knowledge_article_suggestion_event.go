@@ -19,13 +19,13 @@ type ConversationKnowledgeArticleSuggestionsTopicKnowledgeArticleSuggestionEvent
 
 	EngagementType *ConversationKnowledgeArticleSuggestionsTopicKnowledgeArticleSuggestionEventEngagementType `json:"engagementType,omitzero"`
 
-	Context *ConversationKnowledgeArticleSuggestionsTopicSuggestionContext `json:"context,omitzero"`
+	Context ConversationKnowledgeArticleSuggestionsTopicSuggestionContext `json:"context,omitzero"`
 
-	Feedback *ConversationKnowledgeArticleSuggestionsTopicSuggestionFeedback `json:"feedback,omitzero"`
+	Feedback ConversationKnowledgeArticleSuggestionsTopicSuggestionFeedback `json:"feedback,omitzero"`
 
-	KnowledgeArticle *ConversationKnowledgeArticleSuggestionsTopicSuggestedArticle `json:"knowledgeArticle,omitzero"`
+	KnowledgeArticle ConversationKnowledgeArticleSuggestionsTopicSuggestedArticle `json:"knowledgeArticle,omitzero"`
 
-	ActiveIntent *ConversationKnowledgeArticleSuggestionsTopicSuggestedIntent `json:"activeIntent,omitzero"`
+	ActiveIntent ConversationKnowledgeArticleSuggestionsTopicSuggestedIntent `json:"activeIntent,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -19,7 +19,7 @@ type ConversationKnowledgeArticleSuggestionsTopicSuggestedArticle struct {
 
 	VariationIDs []string `json:"variationIds,omitzero"`
 
-	KnowledgeAnswer *ConversationKnowledgeArticleSuggestionsTopicKnowledgeAnswer `json:"knowledgeAnswer,omitzero"`
+	KnowledgeAnswer ConversationKnowledgeArticleSuggestionsTopicKnowledgeAnswer `json:"knowledgeAnswer,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -19,13 +19,13 @@ type ConversationKnowledgeSearchSuggestionsTopicKnowledgeSearchSuggestionEvent s
 
 	EngagementType *ConversationKnowledgeSearchSuggestionsTopicKnowledgeSearchSuggestionEventEngagementType `json:"engagementType,omitzero"`
 
-	Context *ConversationKnowledgeSearchSuggestionsTopicSuggestionContext `json:"context,omitzero"`
+	Context ConversationKnowledgeSearchSuggestionsTopicSuggestionContext `json:"context,omitzero"`
 
-	Feedback *ConversationKnowledgeSearchSuggestionsTopicSuggestionFeedback `json:"feedback,omitzero"`
+	Feedback ConversationKnowledgeSearchSuggestionsTopicSuggestionFeedback `json:"feedback,omitzero"`
 
-	KnowledgeSearch *ConversationKnowledgeSearchSuggestionsTopicSuggestedSearchResult `json:"knowledgeSearch,omitzero"`
+	KnowledgeSearch ConversationKnowledgeSearchSuggestionsTopicSuggestedSearchResult `json:"knowledgeSearch,omitzero"`
 
-	ActiveIntent *ConversationKnowledgeSearchSuggestionsTopicSuggestedIntent `json:"activeIntent,omitzero"`
+	ActiveIntent ConversationKnowledgeSearchSuggestionsTopicSuggestedIntent `json:"activeIntent,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -23,7 +23,7 @@ type ConversationKnowledgeSearchSuggestionsTopicSuggestedSearchResult struct {
 
 	VariationIDs []string `json:"variationIds,omitzero"`
 
-	KnowledgeAnswer *ConversationKnowledgeSearchSuggestionsTopicKnowledgeAnswer `json:"knowledgeAnswer,omitzero"`
+	KnowledgeAnswer ConversationKnowledgeSearchSuggestionsTopicKnowledgeAnswer `json:"knowledgeAnswer,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

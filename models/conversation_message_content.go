@@ -11,61 +11,61 @@ type ConversationMessageContent struct {
 	ContentType *ConversationMessageContentContentType `json:"contentType,omitzero"`
 
 	// Location content.
-	Location *ConversationContentLocation `json:"location,omitzero"`
+	Location ConversationContentLocation `json:"location,omitzero"`
 
 	// Attachment content.
-	Attachment *ConversationContentAttachment `json:"attachment,omitzero"`
+	Attachment ConversationContentAttachment `json:"attachment,omitzero"`
 
 	// Quick reply content.
-	QuickReply *ConversationContentQuickReply `json:"quickReply,omitzero"`
+	QuickReply ConversationContentQuickReply `json:"quickReply,omitzero"`
 
 	// Button response content.
-	ButtonResponse *ConversationContentButtonResponse `json:"buttonResponse,omitzero"`
+	ButtonResponse ConversationContentButtonResponse `json:"buttonResponse,omitzero"`
 
 	// Template notification content.
-	Template *ConversationContentNotificationTemplate `json:"template,omitzero"`
+	Template ConversationContentNotificationTemplate `json:"template,omitzero"`
 
 	// Ephemeral story content.
-	Story *ConversationContentStory `json:"story,omitzero"`
+	Story ConversationContentStory `json:"story,omitzero"`
 
 	// Card content
-	Card *ConversationContentCard `json:"card,omitzero"`
+	Card ConversationContentCard `json:"card,omitzero"`
 
 	// Carousel content
-	Carousel *ConversationContentCarousel `json:"carousel,omitzero"`
+	Carousel ConversationContentCarousel `json:"carousel,omitzero"`
 
 	// Text content.
-	Text *ConversationContentText `json:"text,omitzero"`
+	Text ConversationContentText `json:"text,omitzero"`
 
 	// Quick reply V2 content.
-	QuickReplyV2 *ConversationContentQuickReplyV2 `json:"quickReplyV2,omitzero"`
+	QuickReplyV2 ConversationContentQuickReplyV2 `json:"quickReplyV2,omitzero"`
 
 	// A set of reactions to a message.
 	Reactions []ConversationContentReaction `json:"reactions,omitzero"`
 
 	// Date picker content.
-	DatePicker *ConversationContentDatePicker `json:"datePicker,omitzero"`
+	DatePicker ConversationContentDatePicker `json:"datePicker,omitzero"`
 
 	// InteractiveApplication content.
-	InteractiveApplication *ConversationContentInteractiveApplication `json:"interactiveApplication,omitzero"`
+	InteractiveApplication ConversationContentInteractiveApplication `json:"interactiveApplication,omitzero"`
 
 	// List picker content.
-	ListPicker *ConversationContentListPicker `json:"listPicker,omitzero"`
+	ListPicker ConversationContentListPicker `json:"listPicker,omitzero"`
 
 	// Payment request content.
-	PaymentRequest *ConversationContentPaymentRequest `json:"paymentRequest,omitzero"`
+	PaymentRequest ConversationContentPaymentRequest `json:"paymentRequest,omitzero"`
 
 	// Payment response content.
-	PaymentResponse *ConversationContentPaymentResponse `json:"paymentResponse,omitzero"`
+	PaymentResponse ConversationContentPaymentResponse `json:"paymentResponse,omitzero"`
 
 	// Push content.
-	Push *ConversationContentPush `json:"push,omitzero"`
+	Push ConversationContentPush `json:"push,omitzero"`
 
 	// Form content.
-	Form *ConversationContentForm `json:"form,omitzero"`
+	Form ConversationContentForm `json:"form,omitzero"`
 
 	// Notification response content, e.g. an Apple Invitation acceptance.
-	NotificationResponse *ConversationContentNotificationResponse `json:"notificationResponse,omitzero"`
+	NotificationResponse ConversationContentNotificationResponse `json:"notificationResponse,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,16 +11,16 @@ type ConversationMessageEvent struct {
 	EventType *ConversationMessageEventEventType `json:"eventType,omitzero"`
 
 	// CoBrowse event.
-	CoBrowse *ConversationEventCoBrowse `json:"coBrowse,omitzero"`
+	CoBrowse ConversationEventCoBrowse `json:"coBrowse,omitzero"`
 
 	// Typing event.
-	Typing *ConversationEventTyping `json:"typing,omitzero"`
+	Typing ConversationEventTyping `json:"typing,omitzero"`
 
 	// Presence event.
-	Presence *ConversationEventPresence `json:"presence,omitzero"`
+	Presence ConversationEventPresence `json:"presence,omitzero"`
 
 	// Video event.
-	Video *ConversationEventVideo `json:"video,omitzero"`
+	Video ConversationEventVideo `json:"video,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // ConversationMessageEventTopicConversationDivisionMembership is the
 // ConversationMessageEventTopicConversationDivisionMembership definition.
 type ConversationMessageEventTopicConversationDivisionMembership struct {
-	Division *ConversationMessageEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division ConversationMessageEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []ConversationMessageEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

@@ -6,10 +6,10 @@ package models
 // ConversationMessageEventTopicConversationRoutingData definition.
 type ConversationMessageEventTopicConversationRoutingData struct {
 	// A UriReference for a resource
-	Queue *ConversationMessageEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationMessageEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *ConversationMessageEventTopicUriReference `json:"language,omitzero"`
+	Language ConversationMessageEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

@@ -24,7 +24,7 @@ type ConversationMessageEventTopicErrorBody struct {
 
 	Errors []ConversationMessageEventTopicErrorBody `json:"errors,omitzero"`
 
-	Limit *ConversationMessageEventTopicLimit `json:"limit,omitzero"`
+	Limit ConversationMessageEventTopicLimit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,11 +5,11 @@ package models
 // ConversationMessageEventTopicJourneyContext is the ConversationMessageEventTopicJourneyContext
 // definition.
 type ConversationMessageEventTopicJourneyContext struct {
-	Customer *ConversationMessageEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer ConversationMessageEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *ConversationMessageEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession ConversationMessageEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *ConversationMessageEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction ConversationMessageEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

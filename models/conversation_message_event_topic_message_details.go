@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // ConversationMessageEventTopicMessageDetails is the ConversationMessageEventTopicMessageDetails
 // definition.
 type ConversationMessageEventTopicMessageDetails struct {
-	Message *ConversationMessageEventTopicUriReference `json:"message,omitzero"`
+	Message ConversationMessageEventTopicUriReference `json:"message,omitzero"`
 
 	MessageTime *types.DateTime `json:"messageTime,omitzero"`
 
@@ -19,9 +19,9 @@ type ConversationMessageEventTopicMessageDetails struct {
 
 	Stickers []ConversationMessageEventTopicMessageSticker `json:"stickers,omitzero"`
 
-	ErrorInfo *ConversationMessageEventTopicErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo ConversationMessageEventTopicErrorDetails `json:"errorInfo,omitzero"`
 
-	MessageMetadata *ConversationMessageEventTopicMessageMetadata `json:"messageMetadata,omitzero"`
+	MessageMetadata ConversationMessageEventTopicMessageMetadata `json:"messageMetadata,omitzero"`
 
 	SocialVisibility *ConversationMessageEventTopicMessageDetailsSocialVisibility `json:"socialVisibility,omitzero"`
 

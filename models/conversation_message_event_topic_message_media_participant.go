@@ -37,17 +37,17 @@ type ConversationMessageEventTopicMessageMediaParticipant struct {
 
 	WrapupPrompt *string `json:"wrapupPrompt,omitzero"`
 
-	User *ConversationMessageEventTopicUriReference `json:"user,omitzero"`
+	User ConversationMessageEventTopicUriReference `json:"user,omitzero"`
 
-	Queue *ConversationMessageEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationMessageEventTopicUriReference `json:"queue,omitzero"`
 
-	Team *ConversationMessageEventTopicUriReference `json:"team,omitzero"`
+	Team ConversationMessageEventTopicUriReference `json:"team,omitzero"`
 
 	Attributes map[string]string `json:"attributes,omitzero"`
 
-	ErrorInfo *ConversationMessageEventTopicErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo ConversationMessageEventTopicErrorBody `json:"errorInfo,omitzero"`
 
-	Script *ConversationMessageEventTopicUriReference `json:"script,omitzero"`
+	Script ConversationMessageEventTopicUriReference `json:"script,omitzero"`
 
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
@@ -57,15 +57,15 @@ type ConversationMessageEventTopicMessageMediaParticipant struct {
 
 	Provider *string `json:"provider,omitzero"`
 
-	ExternalContact *ConversationMessageEventTopicUriReference `json:"externalContact,omitzero"`
+	ExternalContact ConversationMessageEventTopicUriReference `json:"externalContact,omitzero"`
 
 	ExternalContactInitialDivisionID *string `json:"externalContactInitialDivisionId,omitzero"`
 
-	ExternalOrganization *ConversationMessageEventTopicUriReference `json:"externalOrganization,omitzero"`
+	ExternalOrganization ConversationMessageEventTopicUriReference `json:"externalOrganization,omitzero"`
 
-	Wrapup *ConversationMessageEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup ConversationMessageEventTopicWrapup `json:"wrapup,omitzero"`
 
-	ConversationRoutingData *ConversationMessageEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData ConversationMessageEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	Peer *string `json:"peer,omitzero"`
 
@@ -73,7 +73,7 @@ type ConversationMessageEventTopicMessageMediaParticipant struct {
 
 	FlaggedReason *ConversationMessageEventTopicMessageMediaParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
-	JourneyContext *ConversationMessageEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext ConversationMessageEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
 
@@ -85,7 +85,7 @@ type ConversationMessageEventTopicMessageMediaParticipant struct {
 
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
-	QueueMediaSettings *ConversationMessageEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationMessageEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	Messages []ConversationMessageEventTopicMessageDetails `json:"messages,omitzero"`
 

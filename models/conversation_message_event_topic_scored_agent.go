@@ -5,7 +5,7 @@ package models
 // ConversationMessageEventTopicScoredAgent is the ConversationMessageEventTopicScoredAgent definition.
 type ConversationMessageEventTopicScoredAgent struct {
 	// A UriReference for a resource
-	Agent *ConversationMessageEventTopicUriReference `json:"agent,omitzero"`
+	Agent ConversationMessageEventTopicUriReference `json:"agent,omitzero"`
 
 	// Agent's score for the current conversation, from 0 - 100, higher being better
 	Score *int64 `json:"score,omitzero"`

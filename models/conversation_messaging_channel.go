@@ -20,10 +20,10 @@ type ConversationMessagingChannel struct {
 	MessageID *string `json:"messageId,omitzero"`
 
 	// Information about the recipient the message is sent to.
-	To *ConversationMessagingToRecipient `json:"to,omitzero"`
+	To ConversationMessagingToRecipient `json:"to,omitzero"`
 
 	// Information about the recipient the message is received from.
-	From *ConversationMessagingFromRecipient `json:"from,omitzero"`
+	From ConversationMessagingFromRecipient `json:"from,omitzero"`
 
 	// Original time of the event. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -38,7 +38,7 @@ type ConversationMessagingChannel struct {
 	DateDeleted *types.DateTime `json:"dateDeleted,omitzero"`
 
 	// Information about a public message.
-	PublicMetadata *ConversationPublicMetadata `json:"publicMetadata,omitzero"`
+	PublicMetadata ConversationPublicMetadata `json:"publicMetadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

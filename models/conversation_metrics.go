@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // ConversationMetrics is the ConversationMetrics definition.
 type ConversationMetrics struct {
 	// The Conversation Reference
-	Conversation *AddressableEntityRef `json:"conversation,omitzero"`
+	Conversation AddressableEntityRef `json:"conversation,omitzero"`
 
 	// The Sentiment Score
 	SentimentScore *float64 `json:"sentimentScore,omitzero"`
@@ -22,7 +22,7 @@ type ConversationMetrics struct {
 	EmpathyScores []EmpathyScore `json:"empathyScores,omitzero"`
 
 	// The Participant Metrics
-	ParticipantMetrics *ParticipantMetrics `json:"participantMetrics,omitzero"`
+	ParticipantMetrics ParticipantMetrics `json:"participantMetrics,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,7 +11,7 @@ type ConversationNormalizedMessage struct {
 	ID *string `json:"id,omitzero"`
 
 	// Channel-specific information that describes the message and the message channel/provider.
-	Channel *ConversationMessagingChannel `json:"channel,omitzero"`
+	Channel ConversationMessagingChannel `json:"channel,omitzero"`
 
 	// Message type. Required.
 	Type *ConversationNormalizedMessageType `json:"type,omitzero"`
@@ -50,7 +50,7 @@ type ConversationNormalizedMessage struct {
 	Metadata map[string]string `json:"metadata,omitzero"`
 
 	// Metadata enrichments provided by the platform.
-	Enrichment *ConversationEnrichment `json:"enrichment,omitzero"`
+	Enrichment ConversationEnrichment `json:"enrichment,omitzero"`
 
 	// The internal id representing the customer supplied sms integration message.
 	ByoSMSIntegrationID *string `json:"byoSmsIntegrationId,omitzero"`

@@ -5,10 +5,10 @@ package models
 // ConversationNotificationTemplateCard is template card object.
 type ConversationNotificationTemplateCard struct {
 	// The template header. Required.
-	Header *ConversationNotificationTemplateHeader `json:"header,omitzero"`
+	Header ConversationNotificationTemplateHeader `json:"header,omitzero"`
 
 	// The template body.
-	Body *ConversationNotificationTemplateBody `json:"body,omitzero"`
+	Body ConversationNotificationTemplateBody `json:"body,omitzero"`
 
 	// Template buttons. Required.
 	Buttons []ConversationNotificationTemplateButton `json:"buttons,omitzero"`

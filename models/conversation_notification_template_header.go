@@ -13,7 +13,7 @@ type ConversationNotificationTemplateHeader struct {
 	Text *string `json:"text,omitzero"`
 
 	// Media template header image.
-	Media *ConversationContentAttachment `json:"media,omitzero"`
+	Media ConversationContentAttachment `json:"media,omitzero"`
 
 	// Template parameters for placeholders in template.
 	Parameters []ConversationNotificationTemplateParameter `json:"parameters,omitzero"`

@@ -39,7 +39,7 @@ type ConversationQuery struct {
 	Aggregations []AnalyticsQueryAggregation `json:"aggregations,omitzero"`
 
 	// Page size and number to control iterating through large result sets. Default page size is 25
-	Paging *PagingSpec `json:"paging,omitzero"`
+	Paging PagingSpec `json:"paging,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -19,13 +19,13 @@ type ConversationResponseSuggestionsTopicCannedResponseSuggestionEvent struct {
 
 	EngagementType *ConversationResponseSuggestionsTopicCannedResponseSuggestionEventEngagementType `json:"engagementType,omitzero"`
 
-	Context *ConversationResponseSuggestionsTopicSuggestionContext `json:"context,omitzero"`
+	Context ConversationResponseSuggestionsTopicSuggestionContext `json:"context,omitzero"`
 
-	Feedback *ConversationResponseSuggestionsTopicSuggestionFeedback `json:"feedback,omitzero"`
+	Feedback ConversationResponseSuggestionsTopicSuggestionFeedback `json:"feedback,omitzero"`
 
-	CannedResponse *ConversationResponseSuggestionsTopicSuggestedCannedResponse `json:"cannedResponse,omitzero"`
+	CannedResponse ConversationResponseSuggestionsTopicSuggestedCannedResponse `json:"cannedResponse,omitzero"`
 
-	ActiveIntent *ConversationResponseSuggestionsTopicSuggestedIntent `json:"activeIntent,omitzero"`
+	ActiveIntent ConversationResponseSuggestionsTopicSuggestedIntent `json:"activeIntent,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,10 +5,10 @@ package models
 // ConversationRoutingData is the ConversationRoutingData definition.
 type ConversationRoutingData struct {
 	// The queue to use for routing decisions
-	Queue *AddressableEntityRef `json:"queue,omitzero"`
+	Queue AddressableEntityRef `json:"queue,omitzero"`
 
 	// The language to use for routing decisions
-	Language *AddressableEntityRef `json:"language,omitzero"`
+	Language AddressableEntityRef `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int `json:"priority,omitzero"`

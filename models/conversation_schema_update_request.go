@@ -12,7 +12,7 @@ type ConversationSchemaUpdateRequest struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// A JSON schema defining the extension to the built-in entity type. Required.
-	JSONSchema *ConversationJsonSchemaRequest `json:"jsonSchema,omitzero"`
+	JSONSchema ConversationJsonSchemaRequest `json:"jsonSchema,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

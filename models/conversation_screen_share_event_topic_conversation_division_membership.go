@@ -5,7 +5,7 @@ package models
 // ConversationScreenShareEventTopicConversationDivisionMembership is the
 // ConversationScreenShareEventTopicConversationDivisionMembership definition.
 type ConversationScreenShareEventTopicConversationDivisionMembership struct {
-	Division *ConversationScreenShareEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division ConversationScreenShareEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []ConversationScreenShareEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

@@ -6,10 +6,10 @@ package models
 // ConversationScreenShareEventTopicConversationRoutingData definition.
 type ConversationScreenShareEventTopicConversationRoutingData struct {
 	// A UriReference for a resource
-	Queue *ConversationScreenShareEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationScreenShareEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *ConversationScreenShareEventTopicUriReference `json:"language,omitzero"`
+	Language ConversationScreenShareEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

@@ -25,7 +25,7 @@ type ConversationScreenShareEventTopicErrorBody struct {
 
 	Errors []ConversationScreenShareEventTopicErrorBody `json:"errors,omitzero"`
 
-	Limit *ConversationScreenShareEventTopicLimit `json:"limit,omitzero"`
+	Limit ConversationScreenShareEventTopicLimit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

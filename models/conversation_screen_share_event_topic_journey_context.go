@@ -5,11 +5,11 @@ package models
 // ConversationScreenShareEventTopicJourneyContext is the
 // ConversationScreenShareEventTopicJourneyContext definition.
 type ConversationScreenShareEventTopicJourneyContext struct {
-	Customer *ConversationScreenShareEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer ConversationScreenShareEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *ConversationScreenShareEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession ConversationScreenShareEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *ConversationScreenShareEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction ConversationScreenShareEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

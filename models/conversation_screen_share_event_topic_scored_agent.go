@@ -6,7 +6,7 @@ package models
 // definition.
 type ConversationScreenShareEventTopicScoredAgent struct {
 	// A UriReference for a resource
-	Agent *ConversationScreenShareEventTopicUriReference `json:"agent,omitzero"`
+	Agent ConversationScreenShareEventTopicUriReference `json:"agent,omitzero"`
 
 	// Agent's score for the current conversation, from 0 - 100, higher being better
 	Score *int64 `json:"score,omitzero"`

@@ -37,17 +37,17 @@ type ConversationScreenShareEventTopicScreenShareMediaParticipant struct {
 
 	WrapupPrompt *string `json:"wrapupPrompt,omitzero"`
 
-	User *ConversationScreenShareEventTopicUriReference `json:"user,omitzero"`
+	User ConversationScreenShareEventTopicUriReference `json:"user,omitzero"`
 
-	Queue *ConversationScreenShareEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationScreenShareEventTopicUriReference `json:"queue,omitzero"`
 
-	Team *ConversationScreenShareEventTopicUriReference `json:"team,omitzero"`
+	Team ConversationScreenShareEventTopicUriReference `json:"team,omitzero"`
 
 	Attributes map[string]string `json:"attributes,omitzero"`
 
-	ErrorInfo *ConversationScreenShareEventTopicErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo ConversationScreenShareEventTopicErrorBody `json:"errorInfo,omitzero"`
 
-	Script *ConversationScreenShareEventTopicUriReference `json:"script,omitzero"`
+	Script ConversationScreenShareEventTopicUriReference `json:"script,omitzero"`
 
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
@@ -57,15 +57,15 @@ type ConversationScreenShareEventTopicScreenShareMediaParticipant struct {
 
 	Provider *string `json:"provider,omitzero"`
 
-	ExternalContact *ConversationScreenShareEventTopicUriReference `json:"externalContact,omitzero"`
+	ExternalContact ConversationScreenShareEventTopicUriReference `json:"externalContact,omitzero"`
 
 	ExternalContactInitialDivisionID *string `json:"externalContactInitialDivisionId,omitzero"`
 
-	ExternalOrganization *ConversationScreenShareEventTopicUriReference `json:"externalOrganization,omitzero"`
+	ExternalOrganization ConversationScreenShareEventTopicUriReference `json:"externalOrganization,omitzero"`
 
-	Wrapup *ConversationScreenShareEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup ConversationScreenShareEventTopicWrapup `json:"wrapup,omitzero"`
 
-	ConversationRoutingData *ConversationScreenShareEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData ConversationScreenShareEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	Peer *string `json:"peer,omitzero"`
 
@@ -73,7 +73,7 @@ type ConversationScreenShareEventTopicScreenShareMediaParticipant struct {
 
 	FlaggedReason *ConversationScreenShareEventTopicScreenShareMediaParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
-	JourneyContext *ConversationScreenShareEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext ConversationScreenShareEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
 
@@ -85,7 +85,7 @@ type ConversationScreenShareEventTopicScreenShareMediaParticipant struct {
 
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
-	QueueMediaSettings *ConversationScreenShareEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationScreenShareEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	Context *string `json:"context,omitzero"`
 

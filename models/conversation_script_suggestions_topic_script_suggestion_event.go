@@ -19,13 +19,13 @@ type ConversationScriptSuggestionsTopicScriptSuggestionEvent struct {
 
 	EngagementType *ConversationScriptSuggestionsTopicScriptSuggestionEventEngagementType `json:"engagementType,omitzero"`
 
-	Context *ConversationScriptSuggestionsTopicSuggestionContext `json:"context,omitzero"`
+	Context ConversationScriptSuggestionsTopicSuggestionContext `json:"context,omitzero"`
 
-	Feedback *ConversationScriptSuggestionsTopicSuggestionFeedback `json:"feedback,omitzero"`
+	Feedback ConversationScriptSuggestionsTopicSuggestionFeedback `json:"feedback,omitzero"`
 
-	Script *ConversationScriptSuggestionsTopicSuggestedScript `json:"script,omitzero"`
+	Script ConversationScriptSuggestionsTopicSuggestedScript `json:"script,omitzero"`
 
-	ActiveIntent *ConversationScriptSuggestionsTopicSuggestedIntent `json:"activeIntent,omitzero"`
+	ActiveIntent ConversationScriptSuggestionsTopicSuggestedIntent `json:"activeIntent,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

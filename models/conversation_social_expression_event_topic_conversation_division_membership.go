@@ -5,7 +5,7 @@ package models
 // ConversationSocialExpressionEventTopicConversationDivisionMembership is the
 // ConversationSocialExpressionEventTopicConversationDivisionMembership definition.
 type ConversationSocialExpressionEventTopicConversationDivisionMembership struct {
-	Division *ConversationSocialExpressionEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division ConversationSocialExpressionEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []ConversationSocialExpressionEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

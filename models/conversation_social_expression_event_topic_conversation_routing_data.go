@@ -6,10 +6,10 @@ package models
 // ConversationSocialExpressionEventTopicConversationRoutingData definition.
 type ConversationSocialExpressionEventTopicConversationRoutingData struct {
 	// A UriReference for a resource
-	Queue *ConversationSocialExpressionEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationSocialExpressionEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *ConversationSocialExpressionEventTopicUriReference `json:"language,omitzero"`
+	Language ConversationSocialExpressionEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

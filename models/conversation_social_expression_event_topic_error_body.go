@@ -25,7 +25,7 @@ type ConversationSocialExpressionEventTopicErrorBody struct {
 
 	Errors []ConversationSocialExpressionEventTopicErrorBody `json:"errors,omitzero"`
 
-	Limit *ConversationSocialExpressionEventTopicLimit `json:"limit,omitzero"`
+	Limit ConversationSocialExpressionEventTopicLimit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

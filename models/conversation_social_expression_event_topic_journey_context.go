@@ -5,11 +5,11 @@ package models
 // ConversationSocialExpressionEventTopicJourneyContext is the
 // ConversationSocialExpressionEventTopicJourneyContext definition.
 type ConversationSocialExpressionEventTopicJourneyContext struct {
-	Customer *ConversationSocialExpressionEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer ConversationSocialExpressionEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *ConversationSocialExpressionEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession ConversationSocialExpressionEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *ConversationSocialExpressionEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction ConversationSocialExpressionEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

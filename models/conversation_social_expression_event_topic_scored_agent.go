@@ -6,7 +6,7 @@ package models
 // ConversationSocialExpressionEventTopicScoredAgent definition.
 type ConversationSocialExpressionEventTopicScoredAgent struct {
 	// A UriReference for a resource
-	Agent *ConversationSocialExpressionEventTopicUriReference `json:"agent,omitzero"`
+	Agent ConversationSocialExpressionEventTopicUriReference `json:"agent,omitzero"`
 
 	// Agent's score for the current conversation, from 0 - 100, higher being better
 	Score *int64 `json:"score,omitzero"`

@@ -37,17 +37,17 @@ type ConversationSocialExpressionEventTopicSocialMediaParticipant struct {
 
 	WrapupPrompt *string `json:"wrapupPrompt,omitzero"`
 
-	User *ConversationSocialExpressionEventTopicUriReference `json:"user,omitzero"`
+	User ConversationSocialExpressionEventTopicUriReference `json:"user,omitzero"`
 
-	Queue *ConversationSocialExpressionEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationSocialExpressionEventTopicUriReference `json:"queue,omitzero"`
 
-	Team *ConversationSocialExpressionEventTopicUriReference `json:"team,omitzero"`
+	Team ConversationSocialExpressionEventTopicUriReference `json:"team,omitzero"`
 
 	Attributes map[string]string `json:"attributes,omitzero"`
 
-	ErrorInfo *ConversationSocialExpressionEventTopicErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo ConversationSocialExpressionEventTopicErrorBody `json:"errorInfo,omitzero"`
 
-	Script *ConversationSocialExpressionEventTopicUriReference `json:"script,omitzero"`
+	Script ConversationSocialExpressionEventTopicUriReference `json:"script,omitzero"`
 
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
@@ -57,15 +57,15 @@ type ConversationSocialExpressionEventTopicSocialMediaParticipant struct {
 
 	Provider *string `json:"provider,omitzero"`
 
-	ExternalContact *ConversationSocialExpressionEventTopicUriReference `json:"externalContact,omitzero"`
+	ExternalContact ConversationSocialExpressionEventTopicUriReference `json:"externalContact,omitzero"`
 
 	ExternalContactInitialDivisionID *string `json:"externalContactInitialDivisionId,omitzero"`
 
-	ExternalOrganization *ConversationSocialExpressionEventTopicUriReference `json:"externalOrganization,omitzero"`
+	ExternalOrganization ConversationSocialExpressionEventTopicUriReference `json:"externalOrganization,omitzero"`
 
-	Wrapup *ConversationSocialExpressionEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup ConversationSocialExpressionEventTopicWrapup `json:"wrapup,omitzero"`
 
-	ConversationRoutingData *ConversationSocialExpressionEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData ConversationSocialExpressionEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	Peer *string `json:"peer,omitzero"`
 
@@ -73,7 +73,7 @@ type ConversationSocialExpressionEventTopicSocialMediaParticipant struct {
 
 	FlaggedReason *ConversationSocialExpressionEventTopicSocialMediaParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
-	JourneyContext *ConversationSocialExpressionEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext ConversationSocialExpressionEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
 
@@ -85,7 +85,7 @@ type ConversationSocialExpressionEventTopicSocialMediaParticipant struct {
 
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
-	QueueMediaSettings *ConversationSocialExpressionEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationSocialExpressionEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	SocialMediaID *string `json:"socialMediaId,omitzero"`
 

@@ -5,10 +5,10 @@ package models
 // ConversationSummariesGetResponse is defines the summaries of a conversation.
 type ConversationSummariesGetResponse struct {
 	// The conversation object.
-	Conversation *AddressableEntityRef `json:"conversation,omitzero"`
+	Conversation AddressableEntityRef `json:"conversation,omitzero"`
 
 	// The summary of the conversation.
-	Summary *ConversationSummary `json:"summary,omitzero"`
+	Summary ConversationSummary `json:"summary,omitzero"`
 
 	// All the summaries of the session.
 	SessionSummaries []ConversationSessionSummary `json:"sessionSummaries,omitzero"`

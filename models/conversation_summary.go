@@ -28,16 +28,16 @@ type ConversationSummary struct {
 	PredictedWrapupCodes []ConversationSummaryWrapupCode `json:"predictedWrapupCodes,omitzero"`
 
 	// The edited summary of the conversation.
-	EditedSummary *ConversationEditedInput `json:"editedSummary,omitzero"`
+	EditedSummary ConversationEditedInput `json:"editedSummary,omitzero"`
 
 	// The reason of the conversation summary.
-	Reason *ConversationSummaryReason `json:"reason,omitzero"`
+	Reason ConversationSummaryReason `json:"reason,omitzero"`
 
 	// The followup of the conversation summary.
-	Followup *ConversationSummaryFollowup `json:"followup,omitzero"`
+	Followup ConversationSummaryFollowup `json:"followup,omitzero"`
 
 	// The resolution of the conversation summary.
-	Resolution *ConversationSummaryResolution `json:"resolution,omitzero"`
+	Resolution ConversationSummaryResolution `json:"resolution,omitzero"`
 
 	// The created date of the summary. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

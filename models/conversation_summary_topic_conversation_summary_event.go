@@ -25,13 +25,13 @@ type ConversationSummaryTopicConversationSummaryEvent struct {
 
 	Language *string `json:"language,omitzero"`
 
-	Summary *ConversationSummaryTopicConversationSummary `json:"summary,omitzero"`
+	Summary ConversationSummaryTopicConversationSummary `json:"summary,omitzero"`
 
-	Headline *ConversationSummaryTopicConversationHeadline `json:"headline,omitzero"`
+	Headline ConversationSummaryTopicConversationHeadline `json:"headline,omitzero"`
 
-	Reason *ConversationSummaryTopicConversationReason `json:"reason,omitzero"`
+	Reason ConversationSummaryTopicConversationReason `json:"reason,omitzero"`
 
-	Resolution *ConversationSummaryTopicConversationResolution `json:"resolution,omitzero"`
+	Resolution ConversationSummaryTopicConversationResolution `json:"resolution,omitzero"`
 
 	FollowupActions []ConversationSummaryTopicConversationFollowupAction `json:"followupActions,omitzero"`
 
@@ -39,9 +39,9 @@ type ConversationSummaryTopicConversationSummaryEvent struct {
 
 	WrapUpCodes []ConversationSummaryTopicConversationWrapUpCode `json:"wrapUpCodes,omitzero"`
 
-	TriggerSource *ConversationSummaryTopicTriggerSource `json:"triggerSource,omitzero"`
+	TriggerSource ConversationSummaryTopicTriggerSource `json:"triggerSource,omitzero"`
 
-	LastEditedBy *ConversationSummaryTopicConversationSummaryParticipant `json:"lastEditedBy,omitzero"`
+	LastEditedBy ConversationSummaryTopicConversationSummaryParticipant `json:"lastEditedBy,omitzero"`
 
 	ErrorType *ConversationSummaryTopicConversationSummaryEventErrorType `json:"errorType,omitzero"`
 

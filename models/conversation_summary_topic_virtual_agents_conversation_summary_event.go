@@ -25,13 +25,13 @@ type ConversationSummaryTopicVirtualAgentsConversationSummaryEvent struct {
 
 	Language *string `json:"language,omitzero"`
 
-	Summary *ConversationSummaryTopicVirtualAgentsConversationSummary `json:"summary,omitzero"`
+	Summary ConversationSummaryTopicVirtualAgentsConversationSummary `json:"summary,omitzero"`
 
-	Headline *ConversationSummaryTopicVirtualAgentsConversationHeadline `json:"headline,omitzero"`
+	Headline ConversationSummaryTopicVirtualAgentsConversationHeadline `json:"headline,omitzero"`
 
-	Reason *ConversationSummaryTopicVirtualAgentsConversationReason `json:"reason,omitzero"`
+	Reason ConversationSummaryTopicVirtualAgentsConversationReason `json:"reason,omitzero"`
 
-	Resolution *ConversationSummaryTopicVirtualAgentsConversationResolution `json:"resolution,omitzero"`
+	Resolution ConversationSummaryTopicVirtualAgentsConversationResolution `json:"resolution,omitzero"`
 
 	FollowupActions []ConversationSummaryTopicVirtualAgentsConversationFollowupAction `json:"followupActions,omitzero"`
 
@@ -39,9 +39,9 @@ type ConversationSummaryTopicVirtualAgentsConversationSummaryEvent struct {
 
 	WrapUpCodes []ConversationSummaryTopicVirtualAgentsConversationWrapUpCode `json:"wrapUpCodes,omitzero"`
 
-	TriggerSource *ConversationSummaryTopicVirtualAgentsTriggerSource `json:"triggerSource,omitzero"`
+	TriggerSource ConversationSummaryTopicVirtualAgentsTriggerSource `json:"triggerSource,omitzero"`
 
-	LastEditedBy *ConversationSummaryTopicVirtualAgentsConversationSummaryParticipant `json:"lastEditedBy,omitzero"`
+	LastEditedBy ConversationSummaryTopicVirtualAgentsConversationSummaryParticipant `json:"lastEditedBy,omitzero"`
 
 	ErrorType *ConversationSummaryTopicVirtualAgentsConversationSummaryEventErrorType `json:"errorType,omitzero"`
 

@@ -19,13 +19,13 @@ type ConversationThirdPartyActionSuggestionsTopicThirdPartyActionSuggestionEvent
 
 	EngagementType *ConversationThirdPartyActionSuggestionsTopicThirdPartyActionSuggestionEventEngagementType `json:"engagementType,omitzero"`
 
-	Feedback *ConversationThirdPartyActionSuggestionsTopicSuggestionFeedback `json:"feedback,omitzero"`
+	Feedback ConversationThirdPartyActionSuggestionsTopicSuggestionFeedback `json:"feedback,omitzero"`
 
-	ActiveIntent *ConversationThirdPartyActionSuggestionsTopicSuggestedIntent `json:"activeIntent,omitzero"`
+	ActiveIntent ConversationThirdPartyActionSuggestionsTopicSuggestedIntent `json:"activeIntent,omitzero"`
 
-	Context *ConversationThirdPartyActionSuggestionsTopicSuggestionContext `json:"context,omitzero"`
+	Context ConversationThirdPartyActionSuggestionsTopicSuggestionContext `json:"context,omitzero"`
 
-	ThirdPartySuggestion *ConversationThirdPartyActionSuggestionsTopicThirdPartySuggestion `json:"thirdPartySuggestion,omitzero"`
+	ThirdPartySuggestion ConversationThirdPartyActionSuggestionsTopicThirdPartySuggestion `json:"thirdPartySuggestion,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

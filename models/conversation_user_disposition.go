@@ -11,7 +11,7 @@ type ConversationUserDisposition struct {
 	Notes *string `json:"notes,omitzero"`
 
 	// The user that wrapped up the conversation. Required.
-	User *AddressableEntityRef `json:"user,omitzero"`
+	User AddressableEntityRef `json:"user,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

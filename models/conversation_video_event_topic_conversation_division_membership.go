@@ -5,7 +5,7 @@ package models
 // ConversationVideoEventTopicConversationDivisionMembership is the
 // ConversationVideoEventTopicConversationDivisionMembership definition.
 type ConversationVideoEventTopicConversationDivisionMembership struct {
-	Division *ConversationVideoEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division ConversationVideoEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []ConversationVideoEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

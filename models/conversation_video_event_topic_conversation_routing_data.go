@@ -6,10 +6,10 @@ package models
 // ConversationVideoEventTopicConversationRoutingData definition.
 type ConversationVideoEventTopicConversationRoutingData struct {
 	// A UriReference for a resource
-	Queue *ConversationVideoEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationVideoEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *ConversationVideoEventTopicUriReference `json:"language,omitzero"`
+	Language ConversationVideoEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

@@ -24,7 +24,7 @@ type ConversationVideoEventTopicErrorBody struct {
 
 	Errors []ConversationVideoEventTopicErrorBody `json:"errors,omitzero"`
 
-	Limit *ConversationVideoEventTopicLimit `json:"limit,omitzero"`
+	Limit ConversationVideoEventTopicLimit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,11 +5,11 @@ package models
 // ConversationVideoEventTopicJourneyContext is the ConversationVideoEventTopicJourneyContext
 // definition.
 type ConversationVideoEventTopicJourneyContext struct {
-	Customer *ConversationVideoEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer ConversationVideoEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *ConversationVideoEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession ConversationVideoEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *ConversationVideoEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction ConversationVideoEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

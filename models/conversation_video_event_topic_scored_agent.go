@@ -5,7 +5,7 @@ package models
 // ConversationVideoEventTopicScoredAgent is the ConversationVideoEventTopicScoredAgent definition.
 type ConversationVideoEventTopicScoredAgent struct {
 	// A UriReference for a resource
-	Agent *ConversationVideoEventTopicUriReference `json:"agent,omitzero"`
+	Agent ConversationVideoEventTopicUriReference `json:"agent,omitzero"`
 
 	// Agent's score for the current conversation, from 0 - 100, higher being better
 	Score *int64 `json:"score,omitzero"`

@@ -37,17 +37,17 @@ type ConversationVideoEventTopicVideoMediaParticipant struct {
 
 	WrapupPrompt *string `json:"wrapupPrompt,omitzero"`
 
-	User *ConversationVideoEventTopicUriReference `json:"user,omitzero"`
+	User ConversationVideoEventTopicUriReference `json:"user,omitzero"`
 
-	Queue *ConversationVideoEventTopicUriReference `json:"queue,omitzero"`
+	Queue ConversationVideoEventTopicUriReference `json:"queue,omitzero"`
 
-	Team *ConversationVideoEventTopicUriReference `json:"team,omitzero"`
+	Team ConversationVideoEventTopicUriReference `json:"team,omitzero"`
 
 	Attributes map[string]string `json:"attributes,omitzero"`
 
-	ErrorInfo *ConversationVideoEventTopicErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo ConversationVideoEventTopicErrorBody `json:"errorInfo,omitzero"`
 
-	Script *ConversationVideoEventTopicUriReference `json:"script,omitzero"`
+	Script ConversationVideoEventTopicUriReference `json:"script,omitzero"`
 
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
@@ -57,15 +57,15 @@ type ConversationVideoEventTopicVideoMediaParticipant struct {
 
 	Provider *string `json:"provider,omitzero"`
 
-	ExternalContact *ConversationVideoEventTopicUriReference `json:"externalContact,omitzero"`
+	ExternalContact ConversationVideoEventTopicUriReference `json:"externalContact,omitzero"`
 
 	ExternalContactInitialDivisionID *string `json:"externalContactInitialDivisionId,omitzero"`
 
-	ExternalOrganization *ConversationVideoEventTopicUriReference `json:"externalOrganization,omitzero"`
+	ExternalOrganization ConversationVideoEventTopicUriReference `json:"externalOrganization,omitzero"`
 
-	Wrapup *ConversationVideoEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup ConversationVideoEventTopicWrapup `json:"wrapup,omitzero"`
 
-	ConversationRoutingData *ConversationVideoEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData ConversationVideoEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	Peer *string `json:"peer,omitzero"`
 
@@ -73,7 +73,7 @@ type ConversationVideoEventTopicVideoMediaParticipant struct {
 
 	FlaggedReason *ConversationVideoEventTopicVideoMediaParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
-	JourneyContext *ConversationVideoEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext ConversationVideoEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
 
@@ -85,7 +85,7 @@ type ConversationVideoEventTopicVideoMediaParticipant struct {
 
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
-	QueueMediaSettings *ConversationVideoEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationVideoEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	AudioMuted *bool `json:"audioMuted,omitzero"`
 

@@ -16,31 +16,31 @@ type Copilot struct {
 	DefaultLanguage *string `json:"defaultLanguage,omitzero"`
 
 	// Deprecated: Please use AutoSearchConfig and ManualSearchConfig fields instead.
-	KnowledgeAnswerConfig *KnowledgeAnswerConfig `json:"knowledgeAnswerConfig,omitzero"`
+	KnowledgeAnswerConfig KnowledgeAnswerConfig `json:"knowledgeAnswerConfig,omitzero"`
 
 	// Copilot generated summary configuration.
-	SummaryGenerationConfig *SummaryGenerationConfig `json:"summaryGenerationConfig,omitzero"`
+	SummaryGenerationConfig SummaryGenerationConfig `json:"summaryGenerationConfig,omitzero"`
 
 	// Copilot generated wrapup code prediction configuration.
-	WrapupCodePredictionConfig *WrapupCodePredictionConfig `json:"wrapupCodePredictionConfig,omitzero"`
+	WrapupCodePredictionConfig WrapupCodePredictionConfig `json:"wrapupCodePredictionConfig,omitzero"`
 
 	// Deprecated: Please use AutoSearchConfig and ManualSearchConfig fields instead.
-	AnswerGenerationConfig *AnswerGenerationConfig `json:"answerGenerationConfig,omitzero"`
+	AnswerGenerationConfig AnswerGenerationConfig `json:"answerGenerationConfig,omitzero"`
 
 	// Language understanding engine type.
 	NluEngineType *CopilotNluEngineType `json:"nluEngineType,omitzero"`
 
 	// NLU configuration.
-	NluConfig *NluConfig `json:"nluConfig,omitzero"`
+	NluConfig NluConfig `json:"nluConfig,omitzero"`
 
 	// Rule engine configuration.
-	RuleEngineConfig *RuleEngineConfig `json:"ruleEngineConfig,omitzero"`
+	RuleEngineConfig RuleEngineConfig `json:"ruleEngineConfig,omitzero"`
 
 	// Auto search configuration.
-	AutoSearchConfig *AutoSearchConfig `json:"autoSearchConfig,omitzero"`
+	AutoSearchConfig AutoSearchConfig `json:"autoSearchConfig,omitzero"`
 
 	// Manual Search configuration.
-	ManualSearchConfig *ManualSearchConfig `json:"manualSearchConfig,omitzero"`
+	ManualSearchConfig ManualSearchConfig `json:"manualSearchConfig,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -5,7 +5,7 @@ package models
 // CopilotContextEntity is the CopilotContextEntity definition.
 type CopilotContextEntity struct {
 	// The assistant associated with this context.
-	Assistant *AddressableEntityRef `json:"assistant,omitzero"`
+	Assistant AddressableEntityRef `json:"assistant,omitzero"`
 
 	// List of copilot context values for this assistant.
 	ContextValues []CopilotContextValueItem `json:"contextValues,omitzero"`

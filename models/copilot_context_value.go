@@ -13,10 +13,10 @@ type CopilotContextValue struct {
 	Type *CopilotContextValueType `json:"type,omitzero"`
 
 	// Participant data properties.
-	ParticipantDataProperties *ParticipantDataProperties `json:"participantDataProperties,omitzero"`
+	ParticipantDataProperties ParticipantDataProperties `json:"participantDataProperties,omitzero"`
 
 	// Conversation attribute properties.
-	ConversationAttributeProperties *ConversationAttributeProperties `json:"conversationAttributeProperties,omitzero"`
+	ConversationAttributeProperties ConversationAttributeProperties `json:"conversationAttributeProperties,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

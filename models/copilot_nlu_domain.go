@@ -11,7 +11,7 @@ type CopilotNluDomain struct {
 	UseLatestVersion *bool `json:"useLatestVersion,omitzero"`
 
 	// NLU domain version.
-	Version *CopilotNluDomainVersion `json:"version,omitzero"`
+	Version CopilotNluDomainVersion `json:"version,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -6,7 +6,7 @@ package models
 type CopyAttachmentsRequest struct {
 	// A reference to the email message within the current conversation that owns the attachments to be
 	// copied. Required.
-	SourceMessage *DomainEntityRef `json:"sourceMessage,omitzero"`
+	SourceMessage DomainEntityRef `json:"sourceMessage,omitzero"`
 
 	// A list of attachments that will be copied from the source message to the current draft. Required.
 	Attachments []Attachment `json:"attachments,omitzero"`

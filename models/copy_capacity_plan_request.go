@@ -22,7 +22,7 @@ type CopyCapacityPlanRequest struct {
 
 	// The selected forecast for this capacity plan. Uses forecast from original capacity plan if not
 	// specified
-	Forecast *ValueWrapperBuShortTermForecastReference `json:"forecast,omitzero"`
+	Forecast ValueWrapperBuShortTermForecastReference `json:"forecast,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

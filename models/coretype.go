@@ -19,7 +19,7 @@ type Coretype struct {
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// The core type's built-in schema
-	Schema *Schema `json:"schema,omitzero"`
+	Schema Schema `json:"schema,omitzero"`
 
 	// A boolean indicating if the core type's version is the current one in use by the system
 	Current *bool `json:"current,omitzero"`
@@ -33,7 +33,7 @@ type Coretype struct {
 	// text-based core type specify the min/max values for a minimum string length (minLength) constraint
 	// supplied by a schemaauthor on a text field. Similarly, the maxLength's min/max specifies maximum
 	// string length constraint supplied by a schema author for the same field.
-	ValidationLimits *ValidationLimits `json:"validationLimits,omitzero"`
+	ValidationLimits ValidationLimits `json:"validationLimits,omitzero"`
 
 	// Specific to the "tag" core type, this is an array of strings naming the tag item fields of the core
 	// type subject to validation
@@ -44,7 +44,7 @@ type Coretype struct {
 	// core type specify the min/max values for a minimum string length (minLength) constraint supplied by
 	// a schema author on individual tags. Similarly, the maxLength's min/max specifies maximum string
 	// length constraint supplied by a schema author for the same field's tags.
-	ItemValidationLimits *ItemValidationLimits `json:"itemValidationLimits,omitzero"`
+	ItemValidationLimits ItemValidationLimits `json:"itemValidationLimits,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

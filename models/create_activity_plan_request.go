@@ -26,30 +26,30 @@ type CreateActivityPlanRequest struct {
 	LengthMinutes *int `json:"lengthMinutes,omitzero"`
 
 	// The initial scheduling period for the activity plan. Required.
-	InitialSchedulePeriod *SchedulingPeriod `json:"initialSchedulePeriod,omitzero"`
+	InitialSchedulePeriod SchedulingPeriod `json:"initialSchedulePeriod,omitzero"`
 
 	// Group settings for the activity plan
-	GroupSettings *GroupSettings `json:"groupSettings,omitzero"`
+	GroupSettings GroupSettings `json:"groupSettings,omitzero"`
 
 	// Settings controlling recurrence for the activity plan. If not set the activity plan will only occur
 	// once
-	RecurrenceSettings *RecurrenceSettings `json:"recurrenceSettings,omitzero"`
+	RecurrenceSettings RecurrenceSettings `json:"recurrenceSettings,omitzero"`
 
 	// Attendee search rule for this activity plan
-	AttendeesSearchRule *UserSearchRule `json:"attendeesSearchRule,omitzero"`
+	AttendeesSearchRule UserSearchRule `json:"attendeesSearchRule,omitzero"`
 
 	// Whether the sessions created by this activity plan should be facilitated
 	Facilitated *bool `json:"facilitated,omitzero"`
 
 	// Facilitator search rule for this activity plan
-	FacilitatorsSearchRule *UserSearchRule `json:"facilitatorsSearchRule,omitzero"`
+	FacilitatorsSearchRule UserSearchRule `json:"facilitatorsSearchRule,omitzero"`
 
 	// Transition time in minutes between facilitated sessions. Required.
 	TransitionTimeMinutes *int `json:"transitionTimeMinutes,omitzero"`
 
 	// Allowable service goal impact override settings for this activity plan. If not set the business unit
 	// setting will be used
-	ServiceGoalImpactOverrides *ActivityPlanServiceGoalImpactOverrides `json:"serviceGoalImpactOverrides,omitzero"`
+	ServiceGoalImpactOverrides ActivityPlanServiceGoalImpactOverrides `json:"serviceGoalImpactOverrides,omitzero"`
 
 	// The optimization objective of this activity plan. Required.
 	OptimizationObjective *CreateActivityPlanRequestOptimizationObjective `json:"optimizationObjective,omitzero"`

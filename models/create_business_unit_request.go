@@ -11,7 +11,7 @@ type CreateBusinessUnitRequest struct {
 	DivisionID *string `json:"divisionId,omitzero"`
 
 	// Configuration for the business unit. Required.
-	Settings *CreateBusinessUnitSettingsRequest `json:"settings,omitzero"`
+	Settings CreateBusinessUnitSettingsRequest `json:"settings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -13,7 +13,7 @@ type CreateCallbackCommand struct {
 	QueueID *string `json:"queueId,omitzero"`
 
 	// The routing data to be used for the callback. Either queueId or routingData is required.
-	RoutingData *RoutingData `json:"routingData,omitzero"`
+	RoutingData RoutingData `json:"routingData,omitzero"`
 
 	// The name of the party to be called back.
 	CallbackUserName *string `json:"callbackUserName,omitzero"`

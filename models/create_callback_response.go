@@ -5,7 +5,7 @@ package models
 // CreateCallbackResponse is the CreateCallbackResponse definition.
 type CreateCallbackResponse struct {
 	// The conversation associated with the callback. Required.
-	Conversation *DomainEntityRef `json:"conversation,omitzero"`
+	Conversation DomainEntityRef `json:"conversation,omitzero"`
 
 	// The list of communication identifiers for the callback participants. Required.
 	CallbackIdentifiers []CallbackIdentifier `json:"callbackIdentifiers,omitzero"`

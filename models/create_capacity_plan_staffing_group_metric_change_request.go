@@ -24,7 +24,7 @@ type CreateCapacityPlanStaffingGroupMetricChangeRequest struct {
 	Notes *string `json:"notes,omitzero"`
 
 	// Full time equivalent transfer from one staffing group to another
-	TransfersFullTimeEquivalent *TransfersFullTimeEquivalent `json:"transfersFullTimeEquivalent,omitzero"`
+	TransfersFullTimeEquivalent TransfersFullTimeEquivalent `json:"transfersFullTimeEquivalent,omitzero"`
 
 	// The IDs of the staffing groups affected by the metric change. Required.
 	StaffingGroupIDs []string `json:"staffingGroupIds,omitzero"`

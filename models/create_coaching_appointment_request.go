@@ -32,7 +32,7 @@ type CreateCoachingAppointmentRequest struct {
 	DocumentIDs []string `json:"documentIds,omitzero"`
 
 	// The Workforce Management schedule the appointment is associated with.
-	WfmSchedule *WfmScheduleReference `json:"wfmSchedule,omitzero"`
+	WfmSchedule WfmScheduleReference `json:"wfmSchedule,omitzero"`
 
 	// The list of external links related to the appointment
 	ExternalLinks []string `json:"externalLinks,omitzero"`

@@ -17,7 +17,7 @@ type CreateDecisionTableRequest struct {
 	SchemaID *string `json:"schemaId,omitzero"`
 
 	// The column definitions for this decision table. Required.
-	Columns *CreateDecisionTableColumnsRequest `json:"columns,omitzero"`
+	Columns CreateDecisionTableColumnsRequest `json:"columns,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

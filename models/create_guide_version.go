@@ -13,10 +13,10 @@ type CreateGuideVersion struct {
 	Variables []Variable `json:"variables,omitzero"`
 
 	// The resources associated with this version of the guide.
-	Resources *GuideVersionResources `json:"resources,omitzero"`
+	Resources GuideVersionResources `json:"resources,omitzero"`
 
 	// The knowledge settings associated with this version of the guide.
-	KnowledgeSettings *AuthoringKnowledgeSettings `json:"knowledgeSettings,omitzero"`
+	KnowledgeSettings AuthoringKnowledgeSettings `json:"knowledgeSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -12,7 +12,7 @@ type CreateIntegrationRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// Type of the integration to create. Required.
-	IntegrationType *IntegrationType `json:"integrationType,omitzero"`
+	IntegrationType IntegrationType `json:"integrationType,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

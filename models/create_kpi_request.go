@@ -16,7 +16,7 @@ type CreateKpiRequest struct {
 	KpiType *CreateKpiRequestKpiType `json:"kpiType,omitzero"`
 
 	// Defines what wrap up codes are mapped to Key Performance Indicator.
-	WrapUpCodeConfig *WrapUpCodeConfig `json:"wrapUpCodeConfig,omitzero"`
+	WrapUpCodeConfig WrapUpCodeConfig `json:"wrapUpCodeConfig,omitzero"`
 
 	// The source of the Key Performance Indicator. Required.
 	Source *CreateKpiRequestSource `json:"source,omitzero"`

@@ -17,7 +17,7 @@ type CreateManagementUnitApiRequest struct {
 	StartDayOfWeek *CreateManagementUnitApiRequestStartDayOfWeek `json:"startDayOfWeek,omitzero"`
 
 	// The configuration for the management unit. If omitted, reasonable defaults will be assigned
-	Settings *CreateManagementUnitSettingsRequest `json:"settings,omitzero"`
+	Settings CreateManagementUnitSettingsRequest `json:"settings,omitzero"`
 
 	// The id of the division to which this management unit belongs. Defaults to home division ID
 	DivisionID *string `json:"divisionId,omitzero"`

@@ -5,19 +5,19 @@ package models
 // CreateManagementUnitSettingsRequest is the CreateManagementUnitSettingsRequest definition.
 type CreateManagementUnitSettingsRequest struct {
 	// Adherence settings for this management unit
-	Adherence *AdherenceSettings `json:"adherence,omitzero"`
+	Adherence AdherenceSettings `json:"adherence,omitzero"`
 
 	// Short term forecasting settings for this management unit. Moving to Business Unit
-	ShortTermForecasting *ShortTermForecastingSettings `json:"shortTermForecasting,omitzero"`
+	ShortTermForecasting ShortTermForecastingSettings `json:"shortTermForecasting,omitzero"`
 
 	// Time off request settings for this management unit
-	TimeOff *TimeOffSettingsRequest `json:"timeOff,omitzero"`
+	TimeOff TimeOffSettingsRequest `json:"timeOff,omitzero"`
 
 	// Scheduling settings for this management unit
-	Scheduling *SchedulingSettingsRequest `json:"scheduling,omitzero"`
+	Scheduling SchedulingSettingsRequest `json:"scheduling,omitzero"`
 
 	// Shift trade settings for this management unit
-	ShiftTrading *ShiftTradeSettings `json:"shiftTrading,omitzero"`
+	ShiftTrading ShiftTradeSettings `json:"shiftTrading,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -13,7 +13,7 @@ type CreateMetric struct {
 	ExternalMetricDefinitionID *string `json:"externalMetricDefinitionId,omitzero"`
 
 	// Associated objective for this metric
-	Objective *CreateObjective `json:"objective,omitzero"`
+	Objective CreateObjective `json:"objective,omitzero"`
 
 	// Performance profile id of this metric
 	PerformanceProfileID *string `json:"performanceProfileId,omitzero"`

@@ -13,7 +13,7 @@ type CreatePerformanceProfile struct {
 	Name *string `json:"name,omitzero"`
 
 	// The associated division for this Performance Profile. Required.
-	Division *WritableDivision `json:"division,omitzero"`
+	Division WritableDivision `json:"division,omitzero"`
 
 	// A description about this performance profile. Required.
 	Description *string `json:"description,omitzero"`

@@ -5,7 +5,7 @@ package models
 // CreateScheduledTriggerRequest is the CreateScheduledTriggerRequest definition.
 type CreateScheduledTriggerRequest struct {
 	// The target to invoke when the scheduled trigger fires. Required.
-	Target *TriggerTarget `json:"target,omitzero"`
+	Target TriggerTarget `json:"target,omitzero"`
 
 	// Boolean indicating if scheduled trigger is enabled. Required.
 	Enabled *bool `json:"enabled,omitzero"`
@@ -14,7 +14,7 @@ type CreateScheduledTriggerRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// The schedule configuration for when this trigger should fire. Required.
-	Schedule *TriggerSchedule `json:"schedule,omitzero"`
+	Schedule TriggerSchedule `json:"schedule,omitzero"`
 
 	// Description of the trigger. Can be up to 512 characters in length.
 	Description *string `json:"description,omitzero"`

@@ -10,12 +10,12 @@ type CreateShareRequest struct {
 	SharedEntityType *CreateShareRequestSharedEntityType `json:"sharedEntityType,omitzero"`
 
 	// The entity that will be shared. Required.
-	SharedEntity *SharedEntity `json:"sharedEntity,omitzero"`
+	SharedEntity SharedEntity `json:"sharedEntity,omitzero"`
 
 	MemberType *CreateShareRequestMemberType `json:"memberType,omitzero"`
 
 	// The member that will have access to this share. Only required if a list of members is not provided.
-	Member *SharedEntity `json:"member,omitzero"`
+	Member SharedEntity `json:"member,omitzero"`
 
 	Members []CreateShareRequestMember `json:"members,omitzero"`
 

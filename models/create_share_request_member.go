@@ -8,7 +8,7 @@ import "github.com/purecloudgo/platformclient/types"
 type CreateShareRequestMember struct {
 	MemberType *CreateShareRequestMemberMemberType `json:"memberType,omitzero"`
 
-	Member *MemberEntity `json:"member,omitzero"`
+	Member MemberEntity `json:"member,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -13,15 +13,15 @@ type CreateShareResponse struct {
 
 	SharedEntityType *CreateShareResponseSharedEntityType `json:"sharedEntityType,omitzero"`
 
-	SharedEntity *DomainEntityRef `json:"sharedEntity,omitzero"`
+	SharedEntity DomainEntityRef `json:"sharedEntity,omitzero"`
 
 	MemberType *CreateShareResponseMemberType `json:"memberType,omitzero"`
 
-	Member *DomainEntityRef `json:"member,omitzero"`
+	Member DomainEntityRef `json:"member,omitzero"`
 
-	SharedBy *DomainEntityRef `json:"sharedBy,omitzero"`
+	SharedBy DomainEntityRef `json:"sharedBy,omitzero"`
 
-	Workspace *DomainEntityRef `json:"workspace,omitzero"`
+	Workspace DomainEntityRef `json:"workspace,omitzero"`
 
 	Succeeded []Share `json:"succeeded,omitzero"`
 

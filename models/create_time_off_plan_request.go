@@ -23,7 +23,7 @@ type CreateTimeOffPlanRequest struct {
 	DaysBeforeStartToExpireFromWaitlist *int `json:"daysBeforeStartToExpireFromWaitlist,omitzero"`
 
 	// Time off type, if this time off plan is associated with the integration.
-	HrisTimeOffType *HrisTimeOffType `json:"hrisTimeOffType,omitzero"`
+	HrisTimeOffType HrisTimeOffType `json:"hrisTimeOffType,omitzero"`
 
 	// Whether this time off plan should be used by agents. Required.
 	Active *bool `json:"active,omitzero"`

@@ -5,7 +5,7 @@ package models
 // CreateTriggerRequest is the CreateTriggerRequest definition.
 type CreateTriggerRequest struct {
 	// The target to invoke when a matching event is received. Required.
-	Target *TriggerTarget `json:"target,omitzero"`
+	Target TriggerTarget `json:"target,omitzero"`
 
 	// Boolean indicating if Trigger is enabled. Required.
 	Enabled *bool `json:"enabled,omitzero"`

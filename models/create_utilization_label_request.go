@@ -9,7 +9,7 @@ type CreateUtilizationLabelRequest struct {
 
 	// Org level utilization settings for the new label. If not specified, default utilization settings
 	// will be applied.
-	Utilization *LabelUtilizationRequest `json:"utilization,omitzero"`
+	Utilization LabelUtilizationRequest `json:"utilization,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -12,10 +12,10 @@ type CreateWebChatConversationRequest struct {
 	DeploymentID *string `json:"deploymentId,omitzero"`
 
 	// The routing information to use for the new chat conversation. Required.
-	RoutingTarget *WebChatRoutingTarget `json:"routingTarget,omitzero"`
+	RoutingTarget WebChatRoutingTarget `json:"routingTarget,omitzero"`
 
 	// The guest member info to use for the new chat conversation. Required.
-	MemberInfo *GuestMemberInfo `json:"memberInfo,omitzero"`
+	MemberInfo GuestMemberInfo `json:"memberInfo,omitzero"`
 
 	// If the guest member is an authenticated member (ie, not anonymous) his JWT is provided here. The
 	// token will have been previously generated with the "POST /api/v2/signeddata" resource.
@@ -23,7 +23,7 @@ type CreateWebChatConversationRequest struct {
 
 	// A subset of the Journey System's data relevant to this conversation/session request (for external
 	// linkage and internal usage/context).
-	JourneyContext *JourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext JourneyContext `json:"journeyContext,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -14,7 +14,7 @@ type CreateWebChatConversationResponse struct {
 	EventStreamURI *string `json:"eventStreamUri,omitzero"`
 
 	// Chat Member
-	Member *WebChatMemberInfo `json:"member,omitzero"`
+	Member WebChatMemberInfo `json:"member,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -87,7 +87,7 @@ type CreateWorkPlan struct {
 	MaximumWorkingWeekendsPerPlanningPeriod *int `json:"maximumWorkingWeekendsPerPlanningPeriod,omitzero"`
 
 	// Optional days to schedule for this work plan
-	OptionalDays *SetWrapperDayOfWeek `json:"optionalDays,omitzero"`
+	OptionalDays SetWrapperDayOfWeek `json:"optionalDays,omitzero"`
 
 	// This constraint ensures that an agent starts each workday within a user-defined time threshold
 	ShiftStartVarianceType *CreateWorkPlanShiftStartVarianceType `json:"shiftStartVarianceType,omitzero"`
@@ -96,7 +96,7 @@ type CreateWorkPlan struct {
 	ShiftStartVariancePeriod *CreateWorkPlanShiftStartVariancePeriod `json:"shiftStartVariancePeriod,omitzero"`
 
 	// Variance in minutes among start times of shifts in this work plan
-	ShiftStartVariances *ListWrapperShiftStartVariance `json:"shiftStartVariances,omitzero"`
+	ShiftStartVariances ListWrapperShiftStartVariance `json:"shiftStartVariances,omitzero"`
 
 	// Shifts in this work plan
 	Shifts []CreateWorkPlanShift `json:"shifts,omitzero"`

@@ -10,7 +10,7 @@ type CreateWorkPlanBid struct {
 	Name *string `json:"name,omitzero"`
 
 	// The selected forecast in this work plan bid
-	Forecast *BuShortTermForecastWeekReference `json:"forecast,omitzero"`
+	Forecast BuShortTermForecastWeekReference `json:"forecast,omitzero"`
 
 	// The bid start date where agents start participate in work plan bidding in yyyy-MM-dd format. Dates
 	// are represented as an ISO-8601 string. For example: yyyy-MM-dd. Required.

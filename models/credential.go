@@ -10,7 +10,7 @@ type Credential struct {
 	Name *string `json:"name,omitzero"`
 
 	// The type of credential. Required.
-	Type *CredentialType `json:"type,omitzero"`
+	Type CredentialType `json:"type,omitzero"`
 
 	CredentialFields map[string]string `json:"credentialFields,omitzero"`
 

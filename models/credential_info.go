@@ -20,7 +20,7 @@ type CredentialInfo struct {
 	ModifiedDate *types.DateTime `json:"modifiedDate,omitzero"`
 
 	// Type of the credentials.
-	Type *CredentialType `json:"type,omitzero"`
+	Type CredentialType `json:"type,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

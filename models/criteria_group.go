@@ -14,7 +14,7 @@ type CriteriaGroup struct {
 	Not []CriteriaItem `json:"not,omitzero"`
 
 	// A singular critieriaItem to match.
-	Criteria *CriteriaItem `json:"criteria,omitzero"`
+	Criteria CriteriaItem `json:"criteria,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

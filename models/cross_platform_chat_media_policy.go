@@ -5,10 +5,10 @@ package models
 // CrossPlatformChatMediaPolicy is the CrossPlatformChatMediaPolicy definition.
 type CrossPlatformChatMediaPolicy struct {
 	// Actions applied when specified conditions are met
-	Actions *CrossPlatformPolicyActions `json:"actions,omitzero"`
+	Actions CrossPlatformPolicyActions `json:"actions,omitzero"`
 
 	// Conditions for when actions should be applied
-	Conditions *ChatMediaPolicyConditions `json:"conditions,omitzero"`
+	Conditions ChatMediaPolicyConditions `json:"conditions,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

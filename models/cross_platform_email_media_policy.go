@@ -5,10 +5,10 @@ package models
 // CrossPlatformEmailMediaPolicy is the CrossPlatformEmailMediaPolicy definition.
 type CrossPlatformEmailMediaPolicy struct {
 	// Actions applied when specified conditions are met
-	Actions *CrossPlatformPolicyActions `json:"actions,omitzero"`
+	Actions CrossPlatformPolicyActions `json:"actions,omitzero"`
 
 	// Conditions for when actions should be applied
-	Conditions *EmailMediaPolicyConditions `json:"conditions,omitzero"`
+	Conditions EmailMediaPolicyConditions `json:"conditions,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

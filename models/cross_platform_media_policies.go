@@ -5,16 +5,16 @@ package models
 // CrossPlatformMediaPolicies is the CrossPlatformMediaPolicies definition.
 type CrossPlatformMediaPolicies struct {
 	// Conditions and actions for calls
-	CallPolicy *CrossPlatformCallMediaPolicy `json:"callPolicy,omitzero"`
+	CallPolicy CrossPlatformCallMediaPolicy `json:"callPolicy,omitzero"`
 
 	// Conditions and actions for chats
-	ChatPolicy *CrossPlatformChatMediaPolicy `json:"chatPolicy,omitzero"`
+	ChatPolicy CrossPlatformChatMediaPolicy `json:"chatPolicy,omitzero"`
 
 	// Conditions and actions for emails
-	EmailPolicy *CrossPlatformEmailMediaPolicy `json:"emailPolicy,omitzero"`
+	EmailPolicy CrossPlatformEmailMediaPolicy `json:"emailPolicy,omitzero"`
 
 	// Conditions and actions for messages
-	MessagePolicy *CrossPlatformMessageMediaPolicy `json:"messagePolicy,omitzero"`
+	MessagePolicy CrossPlatformMessageMediaPolicy `json:"messagePolicy,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

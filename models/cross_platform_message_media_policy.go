@@ -5,10 +5,10 @@ package models
 // CrossPlatformMessageMediaPolicy is the CrossPlatformMessageMediaPolicy definition.
 type CrossPlatformMessageMediaPolicy struct {
 	// Actions applied when specified conditions are met
-	Actions *CrossPlatformPolicyActions `json:"actions,omitzero"`
+	Actions CrossPlatformPolicyActions `json:"actions,omitzero"`
 
 	// Conditions for when actions should be applied
-	Conditions *MessageMediaPolicyConditions `json:"conditions,omitzero"`
+	Conditions MessageMediaPolicyConditions `json:"conditions,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -23,12 +23,12 @@ type CrossPlatformPolicyActions struct {
 
 	AssignCalibrations []CalibrationAssignment `json:"assignCalibrations,omitzero"`
 
-	RetentionDuration *RetentionDuration `json:"retentionDuration,omitzero"`
+	RetentionDuration RetentionDuration `json:"retentionDuration,omitzero"`
 
 	MediaTranscriptions []MediaTranscription `json:"mediaTranscriptions,omitzero"`
 
 	// Policy action for exporting recordings using an integration to 3rd party s3.
-	IntegrationExport *IntegrationExport `json:"integrationExport,omitzero"`
+	IntegrationExport IntegrationExport `json:"integrationExport,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -25,15 +25,15 @@ type CrossPlatformPolicyCreate struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// Conditions and actions per media type
-	MediaPolicies *CrossPlatformMediaPolicies `json:"mediaPolicies,omitzero"`
+	MediaPolicies CrossPlatformMediaPolicies `json:"mediaPolicies,omitzero"`
 
 	// Conditions
-	Conditions *PolicyConditions `json:"conditions,omitzero"`
+	Conditions PolicyConditions `json:"conditions,omitzero"`
 
 	// Actions
-	Actions *CrossPlatformPolicyActions `json:"actions,omitzero"`
+	Actions CrossPlatformPolicyActions `json:"actions,omitzero"`
 
-	PolicyErrors *PolicyErrors `json:"policyErrors,omitzero"`
+	PolicyErrors PolicyErrors `json:"policyErrors,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -11,7 +11,7 @@ type CsvJobRequest struct {
 	SettingsID *string `json:"settingsId,omitzero"`
 
 	// Division for the csv job
-	Division *WritableStarrableDivision `json:"division,omitzero"`
+	Division WritableStarrableDivision `json:"division,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // CsvJobResponse is the CsvJobResponse definition.
 type CsvJobResponse struct {
 	// Job for the import. Required.
-	Job *AddressableEntityRef `json:"job,omitzero"`
+	Job AddressableEntityRef `json:"job,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,7 +11,7 @@ type CsvUploadDetailsResponse struct {
 	FileName *string `json:"fileName,omitzero"`
 
 	// Validation for the upload. Required.
-	ValidationResult *ValidationResult `json:"validationResult,omitzero"`
+	ValidationResult ValidationResult `json:"validationResult,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

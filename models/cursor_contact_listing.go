@@ -13,7 +13,7 @@ type CursorContactListing struct {
 	PreviousURI *string `json:"previousUri,omitzero"`
 
 	// The cursor that points to the next set of entities being returned.
-	Cursors *Cursors `json:"cursors,omitzero"`
+	Cursors Cursors `json:"cursors,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

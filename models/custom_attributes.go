@@ -19,7 +19,7 @@ type CustomAttributes struct {
 	Divisions []string `json:"divisions,omitzero"`
 
 	// The schema that dictates which attributes can be included.
-	Schema *ConversationDataSchema `json:"schema,omitzero"`
+	Schema ConversationDataSchema `json:"schema,omitzero"`
 
 	// The map of attribute values.
 	CustomAttributes map[string]map[string]any `json:"customAttributes,omitzero"`

@@ -5,7 +5,7 @@ package models
 // CustomAttributesBulkUpdateResponse is the CustomAttributesBulkUpdateResponse definition.
 type CustomAttributesBulkUpdateResponse struct {
 	// The Custom Attributes record.
-	Attributes *CustomAttributes `json:"attributes,omitzero"`
+	Attributes CustomAttributes `json:"attributes,omitzero"`
 
 	// The status code result of updating the Custom Attributes record.
 	StatusCode *int `json:"statusCode,omitzero"`

@@ -7,10 +7,10 @@ import "github.com/purecloudgo/platformclient/types"
 // CustomerIntentAssignmentResponse is the CustomerIntentAssignmentResponse definition.
 type CustomerIntentAssignmentResponse struct {
 	// Customer intent assigned
-	CustomerIntent *DomainEntityRef `json:"customerIntent,omitzero"`
+	CustomerIntent DomainEntityRef `json:"customerIntent,omitzero"`
 
 	// Category of the customer intent
-	Category *AddressableEntityRef `json:"category,omitzero"`
+	Category AddressableEntityRef `json:"category,omitzero"`
 
 	// Date of the most recent assignment. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

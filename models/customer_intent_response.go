@@ -19,7 +19,7 @@ type CustomerIntentResponse struct {
 	ExpiryTime *int `json:"expiryTime,omitzero"`
 
 	// Category of the customer intent
-	Category *AddressableEntityRef `json:"category,omitzero"`
+	Category AddressableEntityRef `json:"category,omitzero"`
 
 	// Creation date of the customer intent. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -5,10 +5,10 @@ package models
 // CustomerSourceIntent is the CustomerSourceIntent definition.
 type CustomerSourceIntent struct {
 	// Source intent data
-	SourceIntent *SourceIntent `json:"sourceIntent,omitzero"`
+	SourceIntent SourceIntent `json:"sourceIntent,omitzero"`
 
 	// Customer intent source intent is assigned to
-	CustomerIntent *DomainEntityRef `json:"customerIntent,omitzero"`
+	CustomerIntent DomainEntityRef `json:"customerIntent,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -47,7 +47,7 @@ type CustomerStartDetailEventTopicCustomerStartEvent struct {
 
 	ConversationExternalOrganizationIDs []string `json:"conversationExternalOrganizationIds,omitzero"`
 
-	JourneyContext *CustomerStartDetailEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext CustomerStartDetailEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	DivisionID *string `json:"divisionId,omitzero"`
 

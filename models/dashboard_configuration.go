@@ -46,13 +46,13 @@ type DashboardConfiguration struct {
 	DateDeleted *types.DateTime `json:"dateDeleted,omitzero"`
 
 	// The id of user who created the dashboard
-	CreatedBy *AddressableEntityRef `json:"createdBy,omitzero"`
+	CreatedBy AddressableEntityRef `json:"createdBy,omitzero"`
 
 	// The flag to indicate if the dashboard is shared
 	Shared *bool `json:"shared,omitzero"`
 
 	// The list of users and teams the dashboard is shared with
-	DashboardsSharedWith *DashboardsSharedWith `json:"dashboardsSharedWith,omitzero"`
+	DashboardsSharedWith DashboardsSharedWith `json:"dashboardsSharedWith,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -15,7 +15,7 @@ type DataExtractionFileSchemaListing struct {
 	// The data schemas that are enabled for extraction
 	EnabledDataSchemas []string `json:"enabledDataSchemas,omitzero"`
 
-	Errors *ErrorBody `json:"errors,omitzero"`
+	Errors ErrorBody `json:"errors,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,13 +11,13 @@ type DataTable struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableDivision `json:"division,omitzero"`
+	Division WritableDivision `json:"division,omitzero"`
 
 	// The description from the JSON schema (equates to the Description field on the JSON schema.)
 	Description *string `json:"description,omitzero"`
 
 	// the schema as stored in the system.
-	Schema *JsonSchemaDocument `json:"schema,omitzero"`
+	Schema JsonSchemaDocument `json:"schema,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -12,7 +12,7 @@ type DataTableExportJob struct {
 	Name *string `json:"name,omitzero"`
 
 	// The PureCloud user who started the export job
-	Owner *AddressableEntityRef `json:"owner,omitzero"`
+	Owner AddressableEntityRef `json:"owner,omitzero"`
 
 	// The status of the export job. Required.
 	Status *DataTableExportJobStatus `json:"status,omitzero"`
@@ -29,7 +29,7 @@ type DataTableExportJob struct {
 	DownloadURI *string `json:"downloadURI,omitzero"`
 
 	// Any error information, or null of the processing is not in an error state
-	ErrorInformation *ErrorBody `json:"errorInformation,omitzero"`
+	ErrorInformation ErrorBody `json:"errorInformation,omitzero"`
 
 	// The current count of the number of records processed
 	CountRecordsProcessed *int `json:"countRecordsProcessed,omitzero"`

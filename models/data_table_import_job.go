@@ -12,7 +12,7 @@ type DataTableImportJob struct {
 	Name *string `json:"name,omitzero"`
 
 	// The PureCloud user who started the import job
-	Owner *AddressableEntityRef `json:"owner,omitzero"`
+	Owner AddressableEntityRef `json:"owner,omitzero"`
 
 	// The status of the import job. Required.
 	Status *DataTableImportJobStatus `json:"status,omitzero"`
@@ -32,7 +32,7 @@ type DataTableImportJob struct {
 	ImportMode *DataTableImportJobImportMode `json:"importMode,omitzero"`
 
 	// Any error information, or null of the processing is not in an error state
-	ErrorInformation *ErrorBody `json:"errorInformation,omitzero"`
+	ErrorInformation ErrorBody `json:"errorInformation,omitzero"`
 
 	// The current count of the number of records processed
 	CountRecordsUpdated *int `json:"countRecordsUpdated,omitzero"`

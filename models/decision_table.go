@@ -12,7 +12,7 @@ type DecisionTable struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The decision table description.
 	Description *string `json:"description,omitzero"`
@@ -30,16 +30,16 @@ type DecisionTable struct {
 	DatePublished *types.DateTime `json:"datePublished,omitzero"`
 
 	// The entity reference to the most recently published decision table version. Null if never published.
-	Published *DecisionTableVersionEntity `json:"published,omitzero"`
+	Published DecisionTableVersionEntity `json:"published,omitzero"`
 
 	// The entity reference to the most recently created decision table version.
-	Latest *DecisionTableVersionEntity `json:"latest,omitzero"`
+	Latest DecisionTableVersionEntity `json:"latest,omitzero"`
 
 	// The column definitions of this decision table.
-	Columns *DecisionTableColumns `json:"columns,omitzero"`
+	Columns DecisionTableColumns `json:"columns,omitzero"`
 
 	// The published contract information for this decision table.
-	PublishedContract *DecisionTableContract `json:"publishedContract,omitzero"`
+	PublishedContract DecisionTableContract `json:"publishedContract,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -5,16 +5,16 @@ package models
 // DecisionTableContract is the DecisionTableContract definition.
 type DecisionTableContract struct {
 	// DSS schema entity defining source properties for the decision table contract schemas
-	ParentSchema *DomainEntityRef `json:"parentSchema,omitzero"`
+	ParentSchema DomainEntityRef `json:"parentSchema,omitzero"`
 
 	// JSON schema describing required value types for each column in every row in a decision table
-	RowAuthoringSchema *JsonSchemaDocument `json:"rowAuthoringSchema,omitzero"`
+	RowAuthoringSchema JsonSchemaDocument `json:"rowAuthoringSchema,omitzero"`
 
 	// JSON schema for execution input data for a decision table
-	ExecutionInputSchema *JsonSchemaDocument `json:"executionInputSchema,omitzero"`
+	ExecutionInputSchema JsonSchemaDocument `json:"executionInputSchema,omitzero"`
 
 	// JSON schema for execution output data for a decision table
-	ExecutionOutputSchema *JsonSchemaDocument `json:"executionOutputSchema,omitzero"`
+	ExecutionOutputSchema JsonSchemaDocument `json:"executionOutputSchema,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

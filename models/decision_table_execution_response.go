@@ -5,7 +5,7 @@ package models
 // DecisionTableExecutionResponse is the DecisionTableExecutionResponse definition.
 type DecisionTableExecutionResponse struct {
 	// The decision table version entity that was executed.
-	Table *DecisionTableVersionEntity `json:"table,omitzero"`
+	Table DecisionTableVersionEntity `json:"table,omitzero"`
 
 	// Total number of rows that matched execution input and would return results
 	TotalMatchRowCount *int `json:"totalMatchRowCount,omitzero"`

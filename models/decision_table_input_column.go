@@ -9,12 +9,12 @@ type DecisionTableInputColumn struct {
 
 	// The default row value for this column that will complete the condition expression where no value is
 	// provided by a row.
-	DefaultsTo *DecisionTableColumnDefaultRowValue `json:"defaultsTo,omitzero"`
+	DefaultsTo DecisionTableColumnDefaultRowValue `json:"defaultsTo,omitzero"`
 
 	// The input column condition expression, comprising the left side and comparator of a logical
 	// condition in the form of left|comparator|right, where each row of the decision table will provide
 	// the right side to form a complete condition. Required.
-	Expression *DecisionTableInputColumnExpression `json:"expression,omitzero"`
+	Expression DecisionTableInputColumnExpression `json:"expression,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ import "github.com/purecloudgo/platformclient/types"
 type DecisionTableInputColumnExpression struct {
 	// A value that is defined by a contract schema and used to form the left side of a logical condition.
 	// Required.
-	Contractual *Contractual `json:"contractual,omitzero"`
+	Contractual Contractual `json:"contractual,omitzero"`
 
 	// A comparator used to join the left and right sides of a logical condition. Required.
 	Comparator *DecisionTableInputColumnExpressionComparator `json:"comparator,omitzero"`

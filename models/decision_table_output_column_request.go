@@ -6,10 +6,10 @@ package models
 type DecisionTableOutputColumnRequest struct {
 	// The default row value for this column that will be used for an output value where no value is
 	// provided by a row.
-	DefaultsTo *DecisionTableColumnDefaultRowValue `json:"defaultsTo,omitzero"`
+	DefaultsTo DecisionTableColumnDefaultRowValue `json:"defaultsTo,omitzero"`
 
 	// The output data of this column that will be provided by each row. Required.
-	Value *OutputValue `json:"value,omitzero"`
+	Value OutputValue `json:"value,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,7 +10,7 @@ type DecisionTableRow struct {
 	ID *string `json:"id,omitzero"`
 
 	// The decision table to which this row belongs. Required.
-	Table *DecisionTableVersionEntity `json:"table,omitzero"`
+	Table DecisionTableVersionEntity `json:"table,omitzero"`
 
 	// The absolute index of this row in the decision table, starting at 1
 	RowIndex *int `json:"rowIndex,omitzero"`

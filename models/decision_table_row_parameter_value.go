@@ -5,7 +5,7 @@ package models
 // DecisionTableRowParameterValue is the DecisionTableRowParameterValue definition.
 type DecisionTableRowParameterValue struct {
 	// A literal parameter value
-	Literal *Literal `json:"literal,omitzero"`
+	Literal Literal `json:"literal,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -12,7 +12,7 @@ type DecisionTableVersion struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The decision table version.
 	Version *int `json:"version,omitzero"`
@@ -42,10 +42,10 @@ type DecisionTableVersion struct {
 	DatePublished *types.DateTime `json:"datePublished,omitzero"`
 
 	// The column definitions of this decision table version.
-	Columns *DecisionTableColumns `json:"columns,omitzero"`
+	Columns DecisionTableColumns `json:"columns,omitzero"`
 
 	// The contract information for this decision table version.
-	Contract *DecisionTableContract `json:"contract,omitzero"`
+	Contract DecisionTableContract `json:"contract,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -10,7 +10,7 @@ type DecisionTableVersionEntity struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The decision table version.
 	Version *int `json:"version,omitzero"`

@@ -11,7 +11,7 @@ type DefaultGreetingList struct {
 
 	Name *string `json:"name,omitzero"`
 
-	Owner *GreetingOwner `json:"owner,omitzero"`
+	Owner GreetingOwner `json:"owner,omitzero"`
 
 	OwnerType *DefaultGreetingListOwnerType `json:"ownerType,omitzero"`
 

@@ -14,7 +14,7 @@ type Definition struct {
 
 	Pattern *string `json:"pattern,omitzero"`
 
-	Items *Items `json:"items,omitzero"`
+	Items Items `json:"items,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

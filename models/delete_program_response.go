@@ -7,7 +7,7 @@ type DeleteProgramResponse struct {
 	// The globally unique identifier for the object.
 	ID *string `json:"id,omitzero"`
 
-	TopicLinksJob *AddressableEntityRef `json:"topicLinksJob,omitzero"`
+	TopicLinksJob AddressableEntityRef `json:"topicLinksJob,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -12,10 +12,10 @@ type DependencyStatus struct {
 	Name *string `json:"name,omitzero"`
 
 	// User that initiated the build.
-	User *User `json:"user,omitzero"`
+	User User `json:"user,omitzero"`
 
 	// OAuth client that initiated the build.
-	Client *DomainEntityRef `json:"client,omitzero"`
+	Client DomainEntityRef `json:"client,omitzero"`
 
 	BuildID *string `json:"buildId,omitzero"`
 

@@ -5,16 +5,16 @@ package models
 // DeploymentIdentityResolutionConfig is the DeploymentIdentityResolutionConfig definition.
 type DeploymentIdentityResolutionConfig struct {
 	// The division to use when performing identity resolution.
-	Division *WritableStarrableDivision `json:"division,omitzero"`
+	Division WritableStarrableDivision `json:"division,omitzero"`
 
 	// Whether the channel should resolve identities. Required.
 	ResolveIdentities *bool `json:"resolveIdentities,omitzero"`
 
 	// The external source used for stitching this channel.
-	ExternalSource *IdentityResolutionExternalSource `json:"externalSource,omitzero"`
+	ExternalSource IdentityResolutionExternalSource `json:"externalSource,omitzero"`
 
 	// Whether automerging of contacts should be enabled for each channel.
-	Automerge *IdentityResolutionAutomergeConfig `json:"automerge,omitzero"`
+	Automerge IdentityResolutionAutomergeConfig `json:"automerge,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -28,13 +28,13 @@ type DeploymentWebAction struct {
 	SessionID *string `json:"sessionId,omitzero"`
 
 	// Web messaging offer specific properties.
-	WebMessagingOfferProperties *WebMessagingOfferProperties `json:"webMessagingOfferProperties,omitzero"`
+	WebMessagingOfferProperties WebMessagingOfferProperties `json:"webMessagingOfferProperties,omitzero"`
 
 	// Content offer specific properties.
-	ContentOfferProperties *ContentOffer `json:"contentOfferProperties,omitzero"`
+	ContentOfferProperties ContentOffer `json:"contentOfferProperties,omitzero"`
 
 	// Open action specific properties.
-	OpenActionProperties *OpenActionProperties `json:"openActionProperties,omitzero"`
+	OpenActionProperties OpenActionProperties `json:"openActionProperties,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

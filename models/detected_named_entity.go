@@ -14,7 +14,7 @@ type DetectedNamedEntity struct {
 	Probability *float64 `json:"probability,omitzero"`
 
 	// The value of the detected named entity.
-	Value *DetectedNamedEntityValue `json:"value,omitzero"`
+	Value DetectedNamedEntityValue `json:"value,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

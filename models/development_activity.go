@@ -14,7 +14,7 @@ type DevelopmentActivity struct {
 	DateCompleted *types.DateTime `json:"dateCompleted,omitzero"`
 
 	// User that created activity
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// Date activity was created. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -52,7 +52,7 @@ type DevelopmentActivity struct {
 	DateDue *types.DateTime `json:"dateDue,omitzero"`
 
 	// Facilitator of the activity
-	Facilitator *UserReference `json:"facilitator,omitzero"`
+	Facilitator UserReference `json:"facilitator,omitzero"`
 
 	// List of users attending the activity
 	Attendees []UserReference `json:"attendees,omitzero"`

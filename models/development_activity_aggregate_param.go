@@ -17,7 +17,7 @@ type DevelopmentActivityAggregateParam struct {
 	GroupBy []string `json:"groupBy,omitzero"`
 
 	// The filter applied to the data. This is ANDed with the interval parameter. Required.
-	Filter *DevelopmentActivityAggregateQueryRequestFilter `json:"filter,omitzero"`
+	Filter DevelopmentActivityAggregateQueryRequestFilter `json:"filter,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,7 +11,7 @@ type DevelopmentActivityAggregateQueryResponseMetric struct {
 	Metric *DevelopmentActivityAggregateQueryResponseMetricMetric `json:"metric,omitzero"`
 
 	// The aggregated values for this metric
-	Stats *DevelopmentActivityAggregateQueryResponseStatistics `json:"stats,omitzero"`
+	Stats DevelopmentActivityAggregateQueryResponseStatistics `json:"stats,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -27,7 +27,7 @@ type DialerAction struct {
 	Properties map[string]string `json:"properties,omitzero"`
 
 	// The Data Action to use for this action. Required for a dataActionBehavior.
-	DataAction *DomainEntityRef `json:"dataAction,omitzero"`
+	DataAction DomainEntityRef `json:"dataAction,omitzero"`
 
 	// A list of mappings defining which contact data fields will be passed to which data action input
 	// fields for this condition. Valid for a dataActionBehavior.

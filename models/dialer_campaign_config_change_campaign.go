@@ -6,22 +6,22 @@ import "github.com/purecloudgo/platformclient/types"
 
 // DialerCampaignConfigChangeCampaign is the DialerCampaignConfigChangeCampaign definition.
 type DialerCampaignConfigChangeCampaign struct {
-	ContactList *DialerCampaignConfigChangeUriReference `json:"contactList,omitzero"`
+	ContactList DialerCampaignConfigChangeUriReference `json:"contactList,omitzero"`
 
 	// A UriReference for a resource
-	Queue *DialerCampaignConfigChangeUriReference `json:"queue,omitzero"`
+	Queue DialerCampaignConfigChangeUriReference `json:"queue,omitzero"`
 
 	// dialing mode of the campaign
 	DialingMode *DialerCampaignConfigChangeCampaignDialingMode `json:"dialingMode,omitzero"`
 
 	// A UriReference for a resource
-	Script *DialerCampaignConfigChangeUriReference `json:"script,omitzero"`
+	Script DialerCampaignConfigChangeUriReference `json:"script,omitzero"`
 
 	// A UriReference for a resource
-	EdgeGroup *DialerCampaignConfigChangeUriReference `json:"edgeGroup,omitzero"`
+	EdgeGroup DialerCampaignConfigChangeUriReference `json:"edgeGroup,omitzero"`
 
 	// A UriReference for a resource
-	Site *DialerCampaignConfigChangeUriReference `json:"site,omitzero"`
+	Site DialerCampaignConfigChangeUriReference `json:"site,omitzero"`
 
 	CampaignStatus *DialerCampaignConfigChangeCampaignCampaignStatus `json:"campaignStatus,omitzero"`
 
@@ -35,10 +35,10 @@ type DialerCampaignConfigChangeCampaign struct {
 	DncLists []DialerCampaignConfigChangeUriReference `json:"dncLists,omitzero"`
 
 	// A UriReference for a resource
-	CallableTimeSet *DialerCampaignConfigChangeUriReference `json:"callableTimeSet,omitzero"`
+	CallableTimeSet DialerCampaignConfigChangeUriReference `json:"callableTimeSet,omitzero"`
 
 	// A UriReference for a resource
-	CallAnalysisResponseSet *DialerCampaignConfigChangeUriReference `json:"callAnalysisResponseSet,omitzero"`
+	CallAnalysisResponseSet DialerCampaignConfigChangeUriReference `json:"callAnalysisResponseSet,omitzero"`
 
 	// caller id name to be displayed on the outbound call
 	CallerName *string `json:"callerName,omitzero"`
@@ -66,7 +66,7 @@ type DialerCampaignConfigChangeCampaign struct {
 	// numbers will be available to call for each preview
 	SingleNumberPreview *bool `json:"singleNumberPreview,omitzero"`
 
-	ContactSort *DialerCampaignConfigChangeContactSort `json:"contactSort,omitzero"`
+	ContactSort DialerCampaignConfigChangeContactSort `json:"contactSort,omitzero"`
 
 	// List of contact sort objects.
 	ContactSorts []DialerCampaignConfigChangeContactSort `json:"contactSorts,omitzero"`
@@ -84,7 +84,7 @@ type DialerCampaignConfigChangeCampaign struct {
 	ContactListFilters []DialerCampaignConfigChangeUriReference `json:"contactListFilters,omitzero"`
 
 	// A UriReference for a resource
-	Division *DialerCampaignConfigChangeUriReference `json:"division,omitzero"`
+	Division DialerCampaignConfigChangeUriReference `json:"division,omitzero"`
 
 	// For Preview Campaigns. Name of the contact column in the contact list containing the userIds of
 	// agents to assign specific contact records to.

@@ -5,7 +5,7 @@ package models
 // DialerCampaignProgressEventCampaignProgress is the DialerCampaignProgressEventCampaignProgress
 // definition.
 type DialerCampaignProgressEventCampaignProgress struct {
-	Campaign *DialerCampaignProgressEventUriReference `json:"campaign,omitzero"`
+	Campaign DialerCampaignProgressEventUriReference `json:"campaign,omitzero"`
 
 	// The number of contacts that have been called so far
 	NumberOfContactsCalled *float64 `json:"numberOfContactsCalled,omitzero"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // DialerCampaignRuleConfigChangeCampaignRule is the DialerCampaignRuleConfigChangeCampaignRule
 // definition.
 type DialerCampaignRuleConfigChangeCampaignRule struct {
-	CampaignRuleEntities *DialerCampaignRuleConfigChangeCampaignRuleEntities `json:"campaignRuleEntities,omitzero"`
+	CampaignRuleEntities DialerCampaignRuleConfigChangeCampaignRuleEntities `json:"campaignRuleEntities,omitzero"`
 
 	// The list of conditions that will trigger this Campaign Rule
 	CampaignRuleConditions []DialerCampaignRuleConfigChangeCampaignRuleCondition `json:"campaignRuleConditions,omitzero"`

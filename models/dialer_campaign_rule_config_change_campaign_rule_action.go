@@ -16,7 +16,7 @@ type DialerCampaignRuleConfigChangeCampaignRuleAction struct {
 	// The type of this action
 	ActionType *DialerCampaignRuleConfigChangeCampaignRuleActionActionType `json:"actionType,omitzero"`
 
-	CampaignRuleActionEntities *DialerCampaignRuleConfigChangeCampaignRuleActionEntities `json:"campaignRuleActionEntities,omitzero"`
+	CampaignRuleActionEntities DialerCampaignRuleConfigChangeCampaignRuleActionEntities `json:"campaignRuleActionEntities,omitzero"`
 
 	AdditionalProperties map[string]map[string]any `json:"additionalProperties,omitzero"`
 

@@ -16,7 +16,7 @@ type DialerCampaignScheduleConfigChangeCampaignSchedule struct {
 	// time zone identifier to be applied to the intervals; for example Africa/Abidjan
 	TimeZone *string `json:"timeZone,omitzero"`
 
-	Campaign *DialerCampaignScheduleConfigChangeUriReference `json:"campaign,omitzero"`
+	Campaign DialerCampaignScheduleConfigChangeUriReference `json:"campaign,omitzero"`
 
 	AdditionalProperties map[string]map[string]any `json:"additionalProperties,omitzero"`
 

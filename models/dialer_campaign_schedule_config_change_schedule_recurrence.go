@@ -17,9 +17,9 @@ type DialerCampaignScheduleConfigChangeScheduleRecurrence struct {
 	// the timezone the recurrence will use
 	TimeZone *string `json:"timeZone,omitzero"`
 
-	Range *DialerCampaignScheduleConfigChangeRecurrenceRange `json:"range,omitzero"`
+	Range DialerCampaignScheduleConfigChangeRecurrenceRange `json:"range,omitzero"`
 
-	Pattern *DialerCampaignScheduleConfigChangeRecurrencePattern `json:"pattern,omitzero"`
+	Pattern DialerCampaignScheduleConfigChangeRecurrencePattern `json:"pattern,omitzero"`
 
 	// modifications to the original recurrence schedule
 	Alterations []DialerCampaignScheduleConfigChangeAlteration `json:"alterations,omitzero"`

@@ -5,10 +5,10 @@ package models
 // DialerCampaignSkillCombinationStatsEventCampaignSkillCombinationStats is the
 // DialerCampaignSkillCombinationStatsEventCampaignSkillCombinationStats definition.
 type DialerCampaignSkillCombinationStatsEventCampaignSkillCombinationStats struct {
-	Campaign *DialerCampaignSkillCombinationStatsEventUriReference `json:"campaign,omitzero"`
+	Campaign DialerCampaignSkillCombinationStatsEventUriReference `json:"campaign,omitzero"`
 
 	// A UriReference for a resource
-	ContactList *DialerCampaignSkillCombinationStatsEventUriReference `json:"contactList,omitzero"`
+	ContactList DialerCampaignSkillCombinationStatsEventUriReference `json:"contactList,omitzero"`
 
 	// The total number of unique skill combinations
 	TotalSkillCombinations *int64 `json:"totalSkillCombinations,omitzero"`

@@ -47,7 +47,7 @@ type DialerContact struct {
 
 	// the priority property within ConfigurationOverides indicates whether or not the contact to be placed
 	// in front of the queue or at the end of the queue
-	ConfigurationOverrides *ConfigurationOverrides `json:"configurationOverrides,omitzero"`
+	ConfigurationOverrides ConfigurationOverrides `json:"configurationOverrides,omitzero"`
 
 	// Timestamp for when the contact was added. Contacts added prior to 2023 September 1 may be missing
 	// this value. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

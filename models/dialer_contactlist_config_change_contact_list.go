@@ -15,7 +15,7 @@ type DialerContactlistConfigChangeContactList struct {
 	// the columns containing email addresses
 	EmailColumns []DialerContactlistConfigChangeEmailColumn `json:"emailColumns,omitzero"`
 
-	ImportStatus *DialerContactlistConfigChangeImportStatus `json:"importStatus,omitzero"`
+	ImportStatus DialerContactlistConfigChangeImportStatus `json:"importStatus,omitzero"`
 
 	// the name of the column that holds the indicators for contacts that are to be dialed in preview mode
 	// only
@@ -27,7 +27,7 @@ type DialerContactlistConfigChangeContactList struct {
 	// the number of contacts in the contact list
 	Size *int64 `json:"size,omitzero"`
 
-	AttemptLimits *DialerContactlistConfigChangeUriReference `json:"attemptLimits,omitzero"`
+	AttemptLimits DialerContactlistConfigChangeUriReference `json:"attemptLimits,omitzero"`
 
 	// whether or not automatic time zone mapping is enabled on the list
 	AutomaticTimeZoneMapping *bool `json:"automaticTimeZoneMapping,omitzero"`
@@ -36,7 +36,7 @@ type DialerContactlistConfigChangeContactList struct {
 	ZipCodeColumnName *string `json:"zipCodeColumnName,omitzero"`
 
 	// A UriReference for a resource
-	Division *DialerContactlistConfigChangeUriReference `json:"division,omitzero"`
+	Division DialerContactlistConfigChangeUriReference `json:"division,omitzero"`
 
 	AdditionalProperties map[string]map[string]any `json:"additionalProperties,omitzero"`
 

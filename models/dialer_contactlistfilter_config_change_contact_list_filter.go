@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // DialerContactlistfilterConfigChangeContactListFilter is the
 // DialerContactlistfilterConfigChangeContactListFilter definition.
 type DialerContactlistfilterConfigChangeContactListFilter struct {
-	ContactList *DialerContactlistfilterConfigChangeUriReference `json:"contactList,omitzero"`
+	ContactList DialerContactlistfilterConfigChangeUriReference `json:"contactList,omitzero"`
 
 	// The list of contact list columns
 	ContactListColumns []string `json:"contactListColumns,omitzero"`

@@ -19,7 +19,7 @@ type DialerContactlistfilterConfigChangeFilterPredicate struct {
 	// The value the predicate applies to
 	Value *string `json:"value,omitzero"`
 
-	Range *DialerContactlistfilterConfigChangeFilterRange `json:"range,omitzero"`
+	Range DialerContactlistfilterConfigChangeFilterRange `json:"range,omitzero"`
 
 	// Whether or not to invert to result of evaluating the predicate
 	Inverted *bool `json:"inverted,omitzero"`

@@ -6,7 +6,7 @@ import "github.com/purecloudgo/platformclient/types"
 
 // DialerDnclistConfigChangeDncList is the DialerDnclistConfigChangeDncList definition.
 type DialerDnclistConfigChangeDncList struct {
-	ImportStatus *DialerDnclistConfigChangeImportStatus `json:"importStatus,omitzero"`
+	ImportStatus DialerDnclistConfigChangeImportStatus `json:"importStatus,omitzero"`
 
 	// the number of phone numbers in the do not call list
 	Size *int64 `json:"size,omitzero"`
@@ -25,7 +25,7 @@ type DialerDnclistConfigChangeDncList struct {
 
 	ContactMethod *DialerDnclistConfigChangeDncListContactMethod `json:"contactMethod,omitzero"`
 
-	Division *DialerDnclistConfigChangeUriReference `json:"division,omitzero"`
+	Division DialerDnclistConfigChangeUriReference `json:"division,omitzero"`
 
 	AdditionalProperties map[string]map[string]any `json:"additionalProperties,omitzero"`
 

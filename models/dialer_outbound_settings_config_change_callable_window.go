@@ -5,9 +5,9 @@ package models
 // DialerOutboundSettingsConfigChangeCallableWindow is the
 // DialerOutboundSettingsConfigChangeCallableWindow definition.
 type DialerOutboundSettingsConfigChangeCallableWindow struct {
-	Mapped *DialerOutboundSettingsConfigChangeAtzmTimeSlot `json:"mapped,omitzero"`
+	Mapped DialerOutboundSettingsConfigChangeAtzmTimeSlot `json:"mapped,omitzero"`
 
-	Unmapped *DialerOutboundSettingsConfigChangeAtzmTimeSlotWithTimeZone `json:"unmapped,omitzero"`
+	Unmapped DialerOutboundSettingsConfigChangeAtzmTimeSlotWithTimeZone `json:"unmapped,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -20,7 +20,7 @@ type DialerOutboundSettingsConfigChangeOutboundSettings struct {
 	// The denominator to be used in determining the compliance abandon rate
 	ComplianceAbandonRateDenominator *DialerOutboundSettingsConfigChangeOutboundSettingsComplianceAbandonRateDenominator `json:"complianceAbandonRateDenominator,omitzero"`
 
-	AutomaticTimeZoneMapping *DialerOutboundSettingsConfigChangeAutomaticTimeZoneMappingSettings `json:"automaticTimeZoneMapping,omitzero"`
+	AutomaticTimeZoneMapping DialerOutboundSettingsConfigChangeAutomaticTimeZoneMappingSettings `json:"automaticTimeZoneMapping,omitzero"`
 
 	// The globally unique identifier for the object.
 	ID *string `json:"id,omitzero"`

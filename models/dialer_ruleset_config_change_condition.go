@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // DialerRulesetConfigChangeCondition is the DialerRulesetConfigChangeCondition definition.
 type DialerRulesetConfigChangeCondition struct {
 	// A UriReference for a resource
-	DataAction *DialerRulesetConfigChangeUriReference `json:"dataAction,omitzero"`
+	DataAction DialerRulesetConfigChangeUriReference `json:"dataAction,omitzero"`
 
 	AdditionalProperties map[string]map[string]any `json:"additionalProperties,omitzero"`
 

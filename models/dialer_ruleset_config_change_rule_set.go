@@ -6,10 +6,10 @@ import "github.com/purecloudgo/platformclient/types"
 
 // DialerRulesetConfigChangeRuleSet is the DialerRulesetConfigChangeRuleSet definition.
 type DialerRulesetConfigChangeRuleSet struct {
-	ContactList *DialerRulesetConfigChangeUriReference `json:"contactList,omitzero"`
+	ContactList DialerRulesetConfigChangeUriReference `json:"contactList,omitzero"`
 
 	// A UriReference for a resource
-	Queue *DialerRulesetConfigChangeUriReference `json:"queue,omitzero"`
+	Queue DialerRulesetConfigChangeUriReference `json:"queue,omitzero"`
 
 	Rules []DialerRulesetConfigChangeRule `json:"rules,omitzero"`
 

@@ -17,9 +17,9 @@ type DialerSequenceScheduleConfigChangeScheduleRecurrence struct {
 	// the timezone the recurrence will use
 	TimeZone *string `json:"timeZone,omitzero"`
 
-	Range *DialerSequenceScheduleConfigChangeRecurrenceRange `json:"range,omitzero"`
+	Range DialerSequenceScheduleConfigChangeRecurrenceRange `json:"range,omitzero"`
 
-	Pattern *DialerSequenceScheduleConfigChangeRecurrencePattern `json:"pattern,omitzero"`
+	Pattern DialerSequenceScheduleConfigChangeRecurrencePattern `json:"pattern,omitzero"`
 
 	// modifications to the original recurrence schedule
 	Alterations []DialerSequenceScheduleConfigChangeAlteration `json:"alterations,omitzero"`

@@ -16,7 +16,7 @@ type DialerSequenceScheduleConfigChangeSequenceSchedule struct {
 	// time zone identifier to be applied to the intervals; for example Africa/Abidjan
 	TimeZone *string `json:"timeZone,omitzero"`
 
-	Sequence *DialerSequenceScheduleConfigChangeUriReference `json:"sequence,omitzero"`
+	Sequence DialerSequenceScheduleConfigChangeUriReference `json:"sequence,omitzero"`
 
 	AdditionalProperties map[string]map[string]any `json:"additionalProperties,omitzero"`
 

@@ -10,7 +10,7 @@ type DialogflowAgent struct {
 	Name *string `json:"name,omitzero"`
 
 	// The project this Dialogflow agent belongs to
-	Project *DialogflowProject `json:"project,omitzero"`
+	Project DialogflowProject `json:"project,omitzero"`
 
 	// The supported languages of the Dialogflow agent
 	Languages []string `json:"languages,omitzero"`
@@ -22,7 +22,7 @@ type DialogflowAgent struct {
 	Environments []string `json:"environments,omitzero"`
 
 	// The Integration this Dialogflow agent was referenced from.
-	Integration *DomainEntityRef `json:"integration,omitzero"`
+	Integration DomainEntityRef `json:"integration,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

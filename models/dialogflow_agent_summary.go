@@ -10,13 +10,13 @@ type DialogflowAgentSummary struct {
 	Name *string `json:"name,omitzero"`
 
 	// The project this Dialogflow agent belongs to.
-	Project *DialogflowProject `json:"project,omitzero"`
+	Project DialogflowProject `json:"project,omitzero"`
 
 	// A description of the Dialogflow agent.
 	Description *string `json:"description,omitzero"`
 
 	// The Integration this Dialogflow agent was referenced from.
-	Integration *DomainEntityRef `json:"integration,omitzero"`
+	Integration DomainEntityRef `json:"integration,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

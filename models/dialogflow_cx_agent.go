@@ -10,7 +10,7 @@ type DialogflowCXAgent struct {
 	Name *string `json:"name,omitzero"`
 
 	// The project this Dialogflow CX agent belongs to.
-	Project *DialogflowCXProject `json:"project,omitzero"`
+	Project DialogflowCXProject `json:"project,omitzero"`
 
 	// The supported languages of the Dialogflow CX agent. Each value will be a language code in the
 	// country-locale format. e.g. en-us, es-us, fr-ca, etc.
@@ -20,7 +20,7 @@ type DialogflowCXAgent struct {
 	Environments []DialogflowCXEnvironment `json:"environments,omitzero"`
 
 	// The Integration this Dialogflow CX agent was referenced from.
-	Integration *DomainEntityRef `json:"integration,omitzero"`
+	Integration DomainEntityRef `json:"integration,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -10,13 +10,13 @@ type DialogflowCXAgentSummary struct {
 	Name *string `json:"name,omitzero"`
 
 	// The project this Dialogflow CX agent belongs to.
-	Project *DialogflowCXProject `json:"project,omitzero"`
+	Project DialogflowCXProject `json:"project,omitzero"`
 
 	// A description of the Dialogflow CX agent.
 	Description *string `json:"description,omitzero"`
 
 	// The Integration this Dialogflow CX agent was referenced from.
-	Integration *DomainEntityRef `json:"integration,omitzero"`
+	Integration DomainEntityRef `json:"integration,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -13,7 +13,7 @@ type DID struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -46,10 +46,10 @@ type DID struct {
 
 	PhoneNumber *string `json:"phoneNumber,omitzero"`
 
-	DidPool *DomainEntityRef `json:"didPool,omitzero"`
+	DidPool DomainEntityRef `json:"didPool,omitzero"`
 
 	// A Uri reference to the owner of this DID, which is either a User or an IVR
-	Owner *DomainEntityRef `json:"owner,omitzero"`
+	Owner DomainEntityRef `json:"owner,omitzero"`
 
 	OwnerType *DIDOwnerType `json:"ownerType,omitzero"`
 

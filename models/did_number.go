@@ -18,11 +18,11 @@ type DIDNumber struct {
 	Assigned *bool `json:"assigned,omitzero"`
 
 	// A Uri reference to the DID Pool this DID is a part of.
-	DidPool *AddressableEntityRef `json:"didPool,omitzero"`
+	DidPool AddressableEntityRef `json:"didPool,omitzero"`
 
 	// A Uri reference to the owner of this DID. The owner's type can be found in ownerType. If the DID is
 	// unassigned, this will be NULL.
-	Owner *DomainEntityRef `json:"owner,omitzero"`
+	Owner DomainEntityRef `json:"owner,omitzero"`
 
 	// The type of the entity that owns this DID. If the DID is unassigned, this will be NULL.
 	OwnerType *DIDNumberOwnerType `json:"ownerType,omitzero"`

@@ -5,28 +5,28 @@ package models
 // DigitalAction is the DigitalAction definition.
 type DigitalAction struct {
 	// The settings for an 'update contact column' action.
-	UpdateContactColumnActionSettings *UpdateContactColumnActionSettings `json:"updateContactColumnActionSettings,omitzero"`
+	UpdateContactColumnActionSettings UpdateContactColumnActionSettings `json:"updateContactColumnActionSettings,omitzero"`
 
 	// The settings for a 'do not send' action.
 	DoNotSendActionSettings map[string]any `json:"doNotSendActionSettings,omitzero"`
 
 	// The settings for an 'Append to DNC' action.
-	AppendToDncActionSettings *AppendToDncActionSettings `json:"appendToDncActionSettings,omitzero"`
+	AppendToDncActionSettings AppendToDncActionSettings `json:"appendToDncActionSettings,omitzero"`
 
 	// The settings for a 'mark contact uncontactable' action.
-	MarkContactUncontactableActionSettings *MarkContactUncontactableActionSettings `json:"markContactUncontactableActionSettings,omitzero"`
+	MarkContactUncontactableActionSettings MarkContactUncontactableActionSettings `json:"markContactUncontactableActionSettings,omitzero"`
 
 	// The settings for an 'mark contact address uncontactable' action.
 	MarkContactAddressUncontactableActionSettings map[string]any `json:"markContactAddressUncontactableActionSettings,omitzero"`
 
 	// The settings for a 'Set content template' action.
-	SetContentTemplateActionSettings *SetContentTemplateActionSettings `json:"setContentTemplateActionSettings,omitzero"`
+	SetContentTemplateActionSettings SetContentTemplateActionSettings `json:"setContentTemplateActionSettings,omitzero"`
 
 	// The settings for a 'set sms phone number' action.
-	SetSMSPhoneNumberActionSettings *SetSmsPhoneNumberActionSettings `json:"setSmsPhoneNumberActionSettings,omitzero"`
+	SetSMSPhoneNumberActionSettings SetSmsPhoneNumberActionSettings `json:"setSmsPhoneNumberActionSettings,omitzero"`
 
 	// The settings for a 'set WhatsApp integration' action.
-	SetWhatsAppIntegrationActionSettings *SetWhatsAppIntegrationActionSettings `json:"setWhatsAppIntegrationActionSettings,omitzero"`
+	SetWhatsAppIntegrationActionSettings SetWhatsAppIntegrationActionSettings `json:"setWhatsAppIntegrationActionSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

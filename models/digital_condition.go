@@ -8,28 +8,28 @@ type DigitalCondition struct {
 	Inverted *bool `json:"inverted,omitzero"`
 
 	// The settings for a 'contact list column' condition.
-	ContactColumnConditionSettings *ContactColumnConditionSettings `json:"contactColumnConditionSettings,omitzero"`
+	ContactColumnConditionSettings ContactColumnConditionSettings `json:"contactColumnConditionSettings,omitzero"`
 
 	// The settings for a 'contact address' condition.
-	ContactAddressConditionSettings *ContactAddressConditionSettings `json:"contactAddressConditionSettings,omitzero"`
+	ContactAddressConditionSettings ContactAddressConditionSettings `json:"contactAddressConditionSettings,omitzero"`
 
 	// The settings for a 'contact address type' condition.
-	ContactAddressTypeConditionSettings *ContactAddressTypeConditionSettings `json:"contactAddressTypeConditionSettings,omitzero"`
+	ContactAddressTypeConditionSettings ContactAddressTypeConditionSettings `json:"contactAddressTypeConditionSettings,omitzero"`
 
 	// The settings for a 'last attempt by column' condition.
-	LastAttemptByColumnConditionSettings *LastAttemptByColumnConditionSettings `json:"lastAttemptByColumnConditionSettings,omitzero"`
+	LastAttemptByColumnConditionSettings LastAttemptByColumnConditionSettings `json:"lastAttemptByColumnConditionSettings,omitzero"`
 
 	// The settings for a 'last attempt overall' condition.
-	LastAttemptOverallConditionSettings *LastAttemptOverallConditionSettings `json:"lastAttemptOverallConditionSettings,omitzero"`
+	LastAttemptOverallConditionSettings LastAttemptOverallConditionSettings `json:"lastAttemptOverallConditionSettings,omitzero"`
 
 	// The settings for a 'last result by column' condition.
-	LastResultByColumnConditionSettings *LastResultByColumnConditionSettings `json:"lastResultByColumnConditionSettings,omitzero"`
+	LastResultByColumnConditionSettings LastResultByColumnConditionSettings `json:"lastResultByColumnConditionSettings,omitzero"`
 
 	// The settings for a 'last result overall' condition.
-	LastResultOverallConditionSettings *LastResultOverallConditionSettings `json:"lastResultOverallConditionSettings,omitzero"`
+	LastResultOverallConditionSettings LastResultOverallConditionSettings `json:"lastResultOverallConditionSettings,omitzero"`
 
 	// The settings for a 'data action' condition.
-	DataActionConditionSettings *DataActionConditionSettings `json:"dataActionConditionSettings,omitzero"`
+	DataActionConditionSettings DataActionConditionSettings `json:"dataActionConditionSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

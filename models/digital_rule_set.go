@@ -23,7 +23,7 @@ type DigitalRuleSet struct {
 	Version *int `json:"version,omitzero"`
 
 	// A ContactList to provide suggestions for contact columns on relevant conditions and actions.
-	ContactList *DomainEntityRef `json:"contactList,omitzero"`
+	ContactList DomainEntityRef `json:"contactList,omitzero"`
 
 	// The list of rules. Required.
 	Rules []DigitalRule `json:"rules,omitzero"`

@@ -5,13 +5,13 @@ package models
 // DirectRouting is the DirectRouting definition.
 type DirectRouting struct {
 	// Direct Routing Settings specific to Call media.
-	CallMediaSettings *DirectRoutingMediaSettings `json:"callMediaSettings,omitzero"`
+	CallMediaSettings DirectRoutingMediaSettings `json:"callMediaSettings,omitzero"`
 
 	// Direct Routing Settings specific to Email media.
-	EmailMediaSettings *DirectRoutingMediaSettings `json:"emailMediaSettings,omitzero"`
+	EmailMediaSettings DirectRoutingMediaSettings `json:"emailMediaSettings,omitzero"`
 
 	// Direct Routing Settings specific to Message media.
-	MessageMediaSettings *DirectRoutingMediaSettings `json:"messageMediaSettings,omitzero"`
+	MessageMediaSettings DirectRoutingMediaSettings `json:"messageMediaSettings,omitzero"`
 
 	// ID of another queue to be used as the default backup if an agent does not have their Backup Settings
 	// configured. If not set, the current queue will be used as backup, but with Direct Routing criteria

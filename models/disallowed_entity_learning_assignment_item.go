@@ -8,7 +8,7 @@ type DisallowedEntityLearningAssignmentItem struct {
 	ErrorCode *string `json:"errorCode,omitzero"`
 
 	// The entity that was disallowed
-	Entity *LearningAssignmentItem `json:"entity,omitzero"`
+	Entity LearningAssignmentItem `json:"entity,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -9,7 +9,7 @@ type DisallowedEntityLearningAssignmentReference struct {
 	ErrorCode *string `json:"errorCode,omitzero"`
 
 	// The entity that was disallowed
-	Entity *LearningAssignmentReference `json:"entity,omitzero"`
+	Entity LearningAssignmentReference `json:"entity,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

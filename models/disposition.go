@@ -14,7 +14,7 @@ type Disposition struct {
 	Analyzer *string `json:"analyzer,omitzero"`
 
 	// Contains various parameters related to call analysis.
-	DispositionParameters *DispositionParameters `json:"dispositionParameters,omitzero"`
+	DispositionParameters DispositionParameters `json:"dispositionParameters,omitzero"`
 
 	// Absolute time when the speech started. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -25,10 +25,10 @@ type Disposition struct {
 	DetectedSpeechEnd *types.DateTime `json:"detectedSpeechEnd,omitzero"`
 
 	// Answering Machine Detection timeout configuration.
-	AmdTimeout *DispositionAmdTimeout `json:"amdTimeout,omitzero"`
+	AmdTimeout DispositionAmdTimeout `json:"amdTimeout,omitzero"`
 
 	// Silent Call timeout configuration.
-	SilentCallTimeout *DispositionSilentCallTimeout `json:"silentCallTimeout,omitzero"`
+	SilentCallTimeout DispositionSilentCallTimeout `json:"silentCallTimeout,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

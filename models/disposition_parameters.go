@@ -6,7 +6,7 @@ package models
 type DispositionParameters struct {
 	// ALSD evaluation inputs and output (isPersonalLikely) of the ALSD detector the last time it ran on
 	// the call (could be multiple times)
-	AdjustableLiveSpeakerDetection *AdjustableLiveSpeakerDetection `json:"adjustableLiveSpeakerDetection,omitzero"`
+	AdjustableLiveSpeakerDetection AdjustableLiveSpeakerDetection `json:"adjustableLiveSpeakerDetection,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,7 +11,7 @@ type DivisionedDomainEntityRef struct {
 	SelfURI *string `json:"selfUri,omitzero"`
 
 	// The division this entity belongs to.
-	Division *DivisionReference `json:"division,omitzero"`
+	Division DivisionReference `json:"division,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

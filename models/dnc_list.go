@@ -24,7 +24,7 @@ type DncList struct {
 	Version *int `json:"version,omitzero"`
 
 	// The status of the import process
-	ImportStatus *ImportStatus `json:"importStatus,omitzero"`
+	ImportStatus ImportStatus `json:"importStatus,omitzero"`
 
 	// The total number of phone numbers in the DncList.
 	Size *int `json:"size,omitzero"`
@@ -48,7 +48,7 @@ type DncList struct {
 	LicenseID *string `json:"licenseId,omitzero"`
 
 	// The division this DncList belongs to.
-	Division *DomainEntityRef `json:"division,omitzero"`
+	Division DomainEntityRef `json:"division,omitzero"`
 
 	// The column to evaluate exclusion against. Required if the dncSourceType is rds_custom.
 	CustomExclusionColumn *string `json:"customExclusionColumn,omitzero"`

@@ -12,10 +12,10 @@ type DncListDivisionView struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The status of the import process.
-	ImportStatus *ImportStatus `json:"importStatus,omitzero"`
+	ImportStatus ImportStatus `json:"importStatus,omitzero"`
 
 	// The number of contacts in the DncList.
 	Size *int `json:"size,omitzero"`

@@ -24,11 +24,11 @@ type Document struct {
 
 	ContentURI *string `json:"contentUri,omitzero"`
 
-	Workspace *DomainEntityRef `json:"workspace,omitzero"`
+	Workspace DomainEntityRef `json:"workspace,omitzero"`
 
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
-	UploadedBy *DomainEntityRef `json:"uploadedBy,omitzero"`
+	UploadedBy DomainEntityRef `json:"uploadedBy,omitzero"`
 
 	SharingURI *string `json:"sharingUri,omitzero"`
 
@@ -56,13 +56,13 @@ type Document struct {
 
 	Thumbnails []DocumentThumbnail `json:"thumbnails,omitzero"`
 
-	UploadStatus *DomainEntityRef `json:"uploadStatus,omitzero"`
+	UploadStatus DomainEntityRef `json:"uploadStatus,omitzero"`
 
 	UploadDestinationURI *string `json:"uploadDestinationUri,omitzero"`
 
 	UploadMethod *DocumentUploadMethod `json:"uploadMethod,omitzero"`
 
-	LockInfo *LockInfo `json:"lockInfo,omitzero"`
+	LockInfo LockInfo `json:"lockInfo,omitzero"`
 
 	// A list of permitted action rights for the user making the request
 	Acl []string `json:"acl,omitzero"`

@@ -4,7 +4,7 @@ package models
 
 // DocumentAttribute is the DocumentAttribute definition.
 type DocumentAttribute struct {
-	Attribute *Attribute `json:"attribute,omitzero"`
+	Attribute Attribute `json:"attribute,omitzero"`
 
 	Values []string `json:"values,omitzero"`
 

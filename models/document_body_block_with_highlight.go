@@ -11,19 +11,19 @@ type DocumentBodyBlockWithHighlight struct {
 	Type *DocumentBodyBlockWithHighlightType `json:"type,omitzero"`
 
 	// Image. It must contain a value if the type of the block is Image.
-	Image *DocumentBodyImage `json:"image,omitzero"`
+	Image DocumentBodyImage `json:"image,omitzero"`
 
 	// Video. It must contain a value if the type of the block is Video.
-	Video *DocumentBodyVideo `json:"video,omitzero"`
+	Video DocumentBodyVideo `json:"video,omitzero"`
 
 	// Paragraph. It must contain a value if the type of the block is Paragraph.
-	Paragraph *DocumentBodyParagraphWithHighlight `json:"paragraph,omitzero"`
+	Paragraph DocumentBodyParagraphWithHighlight `json:"paragraph,omitzero"`
 
 	// List. It must contain a value if the type of the block is UnorderedList or OrderedList.
-	List *DocumentBodyListWithHighlight `json:"list,omitzero"`
+	List DocumentBodyListWithHighlight `json:"list,omitzero"`
 
 	// Table. It must contain a value if type of the block is Table.
-	Table *DocumentBodyTableWithHighlight `json:"table,omitzero"`
+	Table DocumentBodyTableWithHighlight `json:"table,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

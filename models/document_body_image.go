@@ -16,7 +16,7 @@ type DocumentBodyImage struct {
 	Hyperlink *string `json:"hyperlink,omitzero"`
 
 	// The properties for the image.
-	Properties *DocumentBodyImageProperties `json:"properties,omitzero"`
+	Properties DocumentBodyImageProperties `json:"properties,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

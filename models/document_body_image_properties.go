@@ -20,7 +20,7 @@ type DocumentBodyImageProperties struct {
 	Width *float32 `json:"width,omitzero"`
 
 	// The width of the image in the specified unit.
-	WidthWithUnit *DocumentElementLength `json:"widthWithUnit,omitzero"`
+	WidthWithUnit DocumentElementLength `json:"widthWithUnit,omitzero"`
 
 	// Alternate text for the image for accessibility and when the image can't be loaded.
 	AltText *string `json:"altText,omitzero"`

@@ -5,7 +5,7 @@ package models
 // DocumentBodyList is the DocumentBodyList definition.
 type DocumentBodyList struct {
 	// Properties for the UnorderedList or OrderedList.
-	Properties *DocumentBodyListBlockProperties `json:"properties,omitzero"`
+	Properties DocumentBodyListBlockProperties `json:"properties,omitzero"`
 
 	// The list of items for an OrderedList or an UnorderedList. Required.
 	Blocks []DocumentBodyListBlock `json:"blocks,omitzero"`

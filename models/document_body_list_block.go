@@ -10,7 +10,7 @@ type DocumentBodyListBlock struct {
 	Type *DocumentBodyListBlockType `json:"type,omitzero"`
 
 	// The properties for the list block.
-	Properties *DocumentBodyListItemProperties `json:"properties,omitzero"`
+	Properties DocumentBodyListItemProperties `json:"properties,omitzero"`
 
 	// The list of items for an OrderedList or an UnorderedList. Required.
 	Blocks []DocumentListContentBlock `json:"blocks,omitzero"`

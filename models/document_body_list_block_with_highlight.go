@@ -10,7 +10,7 @@ type DocumentBodyListBlockWithHighlight struct {
 	Type *DocumentBodyListBlockWithHighlightType `json:"type,omitzero"`
 
 	// The properties for the list block.
-	Properties *DocumentBodyListItemProperties `json:"properties,omitzero"`
+	Properties DocumentBodyListItemProperties `json:"properties,omitzero"`
 
 	// The list of items for an OrderedList or an UnorderedList. Required.
 	Blocks []DocumentListContentBlockWithHighlight `json:"blocks,omitzero"`

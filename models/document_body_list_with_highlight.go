@@ -5,7 +5,7 @@ package models
 // DocumentBodyListWithHighlight is the DocumentBodyListWithHighlight definition.
 type DocumentBodyListWithHighlight struct {
 	// Properties for the UnorderedList or OrderedList.
-	Properties *DocumentBodyListBlockProperties `json:"properties,omitzero"`
+	Properties DocumentBodyListBlockProperties `json:"properties,omitzero"`
 
 	// The list of items for an OrderedList or an UnorderedList. Required.
 	Blocks []DocumentBodyListBlockWithHighlight `json:"blocks,omitzero"`

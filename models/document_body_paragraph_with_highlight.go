@@ -8,7 +8,7 @@ type DocumentBodyParagraphWithHighlight struct {
 	Blocks []DocumentContentBlockWithHighlight `json:"blocks,omitzero"`
 
 	// The properties for the paragraph.
-	Properties *DocumentBodyParagraphProperties `json:"properties,omitzero"`
+	Properties DocumentBodyParagraphProperties `json:"properties,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // DocumentBodyTable is the DocumentBodyTable definition.
 type DocumentBodyTable struct {
 	// The properties for the table.
-	Properties *DocumentBodyTableProperties `json:"properties,omitzero"`
+	Properties DocumentBodyTableProperties `json:"properties,omitzero"`
 
 	// The list of rows for the table. Required.
 	Rows []DocumentBodyTableRowBlock `json:"rows,omitzero"`

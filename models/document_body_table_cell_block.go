@@ -5,7 +5,7 @@ package models
 // DocumentBodyTableCellBlock is the DocumentBodyTableCellBlock definition.
 type DocumentBodyTableCellBlock struct {
 	// The properties for the table cell.
-	Properties *DocumentBodyTableCellBlockProperties `json:"properties,omitzero"`
+	Properties DocumentBodyTableCellBlockProperties `json:"properties,omitzero"`
 
 	// The list of content blocks for the table. Required.
 	Blocks []DocumentTableContentBlock `json:"blocks,omitzero"`

@@ -13,7 +13,7 @@ type DocumentBodyTableCellBlockProperties struct {
 	Width *float32 `json:"width,omitzero"`
 
 	// The width of the table cell in the specified unit.
-	WidthWithUnit *DocumentElementLength `json:"widthWithUnit,omitzero"`
+	WidthWithUnit DocumentElementLength `json:"widthWithUnit,omitzero"`
 
 	// The height for the table cell.
 	Height *float32 `json:"height,omitzero"`

@@ -5,7 +5,7 @@ package models
 // DocumentBodyTableCellBlockWithHighlight is the DocumentBodyTableCellBlockWithHighlight definition.
 type DocumentBodyTableCellBlockWithHighlight struct {
 	// The properties for the table cell.
-	Properties *DocumentBodyTableCellBlockProperties `json:"properties,omitzero"`
+	Properties DocumentBodyTableCellBlockProperties `json:"properties,omitzero"`
 
 	// The list of content blocks for the table. Required.
 	Blocks []DocumentTableContentBlockWithHighlight `json:"blocks,omitzero"`

@@ -10,7 +10,7 @@ type DocumentBodyTableProperties struct {
 	Width *float32 `json:"width,omitzero"`
 
 	// The width of the table in the specified unit.
-	WidthWithUnit *DocumentElementLength `json:"widthWithUnit,omitzero"`
+	WidthWithUnit DocumentElementLength `json:"widthWithUnit,omitzero"`
 
 	// The height for the table.
 	Height *float32 `json:"height,omitzero"`
@@ -40,7 +40,7 @@ type DocumentBodyTableProperties struct {
 
 	// The caption for the table. The valid values in hex color code representation. For example black
 	// color - #000000
-	Caption *DocumentBodyTableCaptionBlock `json:"caption,omitzero"`
+	Caption DocumentBodyTableCaptionBlock `json:"caption,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

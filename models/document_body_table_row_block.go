@@ -5,7 +5,7 @@ package models
 // DocumentBodyTableRowBlock is the DocumentBodyTableRowBlock definition.
 type DocumentBodyTableRowBlock struct {
 	// The properties for the table rows.
-	Properties *DocumentBodyTableRowBlockProperties `json:"properties,omitzero"`
+	Properties DocumentBodyTableRowBlockProperties `json:"properties,omitzero"`
 
 	// The list of cells for the table. Required.
 	Cells []DocumentBodyTableCellBlock `json:"cells,omitzero"`

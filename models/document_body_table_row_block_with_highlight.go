@@ -5,7 +5,7 @@ package models
 // DocumentBodyTableRowBlockWithHighlight is the DocumentBodyTableRowBlockWithHighlight definition.
 type DocumentBodyTableRowBlockWithHighlight struct {
 	// The properties for the table rows.
-	Properties *DocumentBodyTableRowBlockProperties `json:"properties,omitzero"`
+	Properties DocumentBodyTableRowBlockProperties `json:"properties,omitzero"`
 
 	// The list of cells for the table. Required.
 	Cells []DocumentBodyTableCellBlockWithHighlight `json:"cells,omitzero"`

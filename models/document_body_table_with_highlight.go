@@ -5,7 +5,7 @@ package models
 // DocumentBodyTableWithHighlight is the DocumentBodyTableWithHighlight definition.
 type DocumentBodyTableWithHighlight struct {
 	// The properties for the table.
-	Properties *DocumentBodyTableProperties `json:"properties,omitzero"`
+	Properties DocumentBodyTableProperties `json:"properties,omitzero"`
 
 	// The list of rows for the table. Required.
 	Rows []DocumentBodyTableRowBlockWithHighlight `json:"rows,omitzero"`

@@ -8,7 +8,7 @@ type DocumentBodyVideo struct {
 	URL *string `json:"url,omitzero"`
 
 	// The properties for the video.
-	Properties *DocumentBodyVideoProperties `json:"properties,omitzero"`
+	Properties DocumentBodyVideoProperties `json:"properties,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -17,10 +17,10 @@ type DocumentBodyVideoProperties struct {
 	Indentation *float32 `json:"indentation,omitzero"`
 
 	// The width of the video in the specified unit.
-	Width *DocumentElementLength `json:"width,omitzero"`
+	Width DocumentElementLength `json:"width,omitzero"`
 
 	// The height of the video in the specified unit.
-	Height *DocumentElementLength `json:"height,omitzero"`
+	Height DocumentElementLength `json:"height,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

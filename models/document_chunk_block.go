@@ -14,7 +14,7 @@ type DocumentChunkBlock struct {
 	Confidence *float32 `json:"confidence,omitzero"`
 
 	// Reference to document associated with a chunk
-	Document *DocumentChunkReference `json:"document,omitzero"`
+	Document DocumentChunkReference `json:"document,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

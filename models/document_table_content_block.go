@@ -11,22 +11,22 @@ type DocumentTableContentBlock struct {
 	Type *DocumentTableContentBlockType `json:"type,omitzero"`
 
 	// Text. It must contain a value if the type of the block is Text.
-	Text *DocumentText `json:"text,omitzero"`
+	Text DocumentText `json:"text,omitzero"`
 
 	// Image. It must contain a value if the type of the block is Image.
-	Image *DocumentBodyImage `json:"image,omitzero"`
+	Image DocumentBodyImage `json:"image,omitzero"`
 
 	// Video. It must contain a value if the type of the block is Video.
-	Video *DocumentBodyVideo `json:"video,omitzero"`
+	Video DocumentBodyVideo `json:"video,omitzero"`
 
 	// Paragraph. It must contain a value if the type of the block is Paragraph.
-	Paragraph *DocumentBodyParagraph `json:"paragraph,omitzero"`
+	Paragraph DocumentBodyParagraph `json:"paragraph,omitzero"`
 
 	// List. It must contain a value if the type of the block is UnorderedList or OrderedList.
-	List *DocumentBodyList `json:"list,omitzero"`
+	List DocumentBodyList `json:"list,omitzero"`
 
 	// Table. It must contain a value if the type of the block is Table.
-	Table *DocumentBodyTable `json:"table,omitzero"`
+	Table DocumentBodyTable `json:"table,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -19,7 +19,7 @@ type DocumentText struct {
 	Hyperlink *string `json:"hyperlink,omitzero"`
 
 	// The properties for the text.
-	Properties *DocumentTextProperties `json:"properties,omitzero"`
+	Properties DocumentTextProperties `json:"properties,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type DocumentUpload struct {
 	Name *string `json:"name,omitzero"`
 
 	// The workspace the document will be uploaded to. Required.
-	Workspace *DomainEntityRef `json:"workspace,omitzero"`
+	Workspace DomainEntityRef `json:"workspace,omitzero"`
 
 	Tags []string `json:"tags,omitzero"`
 

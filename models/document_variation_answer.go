@@ -18,13 +18,13 @@ type DocumentVariationAnswer struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The version of the document.
-	DocumentVersion *AddressableEntityRef `json:"documentVersion,omitzero"`
+	DocumentVersion AddressableEntityRef `json:"documentVersion,omitzero"`
 
 	// The context values associated with the variation. Required.
 	Contexts []DocumentVariationContext `json:"contexts,omitzero"`
 
 	// The reference to document to which the variation is associated.
-	Document *KnowledgeDocumentReference `json:"document,omitzero"`
+	Document KnowledgeDocumentReference `json:"document,omitzero"`
 
 	// The priority of the variation.
 	Priority *int `json:"priority,omitzero"`
@@ -33,7 +33,7 @@ type DocumentVariationAnswer struct {
 	Name *string `json:"name,omitzero"`
 
 	// The content for the variation.
-	Body *DocumentBodyWithHighlight `json:"body,omitzero"`
+	Body DocumentBodyWithHighlight `json:"body,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

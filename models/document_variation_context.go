@@ -5,7 +5,7 @@ package models
 // DocumentVariationContext is the DocumentVariationContext definition.
 type DocumentVariationContext struct {
 	// The knowledge context associated with the variation. Required.
-	Context *KnowledgeContextReference `json:"context,omitzero"`
+	Context KnowledgeContextReference `json:"context,omitzero"`
 
 	// The list of knowledge context values associated with the variation. Required.
 	Values []KnowledgeContextValueReference `json:"values,omitzero"`

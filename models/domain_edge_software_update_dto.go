@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // DomainEdgeSoftwareUpdateDto is the DomainEdgeSoftwareUpdateDto definition.
 type DomainEdgeSoftwareUpdateDto struct {
 	// Version. Required.
-	Version *DomainEdgeSoftwareVersionDto `json:"version,omitzero"`
+	Version DomainEdgeSoftwareVersionDto `json:"version,omitzero"`
 
 	MaxDownloadRate *int `json:"maxDownloadRate,omitzero"`
 

@@ -13,7 +13,7 @@ type DomainLogicalInterface struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -78,10 +78,10 @@ type DomainLogicalInterface struct {
 	Addresses []DomainNetworkAddress `json:"addresses,omitzero"`
 
 	// IPv4 interface settings.
-	Ipv4Capabilities *DomainCapabilities `json:"ipv4Capabilities,omitzero"`
+	Ipv4Capabilities DomainCapabilities `json:"ipv4Capabilities,omitzero"`
 
 	// IPv6 interface settings.
-	Ipv6Capabilities *DomainCapabilities `json:"ipv6Capabilities,omitzero"`
+	Ipv6Capabilities DomainCapabilities `json:"ipv6Capabilities,omitzero"`
 
 	CurrentState *DomainLogicalInterfaceCurrentState `json:"currentState,omitzero"`
 

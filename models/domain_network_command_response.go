@@ -10,7 +10,7 @@ type DomainNetworkCommandResponse struct {
 
 	Acknowledged *bool `json:"acknowledged,omitzero"`
 
-	ErrorInfo *ErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo ErrorDetails `json:"errorInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

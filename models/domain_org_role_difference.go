@@ -10,9 +10,9 @@ type DomainOrgRoleDifference struct {
 
 	SamePermissionPolicies []DomainPermissionPolicy `json:"samePermissionPolicies,omitzero"`
 
-	UserOrgRole *DomainOrganizationRole `json:"userOrgRole,omitzero"`
+	UserOrgRole DomainOrganizationRole `json:"userOrgRole,omitzero"`
 
-	RoleFromDefault *DomainOrganizationRole `json:"roleFromDefault,omitzero"`
+	RoleFromDefault DomainOrganizationRole `json:"roleFromDefault,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

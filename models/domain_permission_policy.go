@@ -18,7 +18,7 @@ type DomainPermissionPolicy struct {
 
 	AllowConditions *bool `json:"allowConditions,omitzero"`
 
-	ResourceConditionNode *DomainResourceConditionNode `json:"resourceConditionNode,omitzero"`
+	ResourceConditionNode DomainResourceConditionNode `json:"resourceConditionNode,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -13,7 +13,7 @@ type DomainPhysicalInterface struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -52,7 +52,7 @@ type DomainPhysicalInterface struct {
 
 	PortLabel *string `json:"portLabel,omitzero"`
 
-	PhysicalCapabilities *DomainPhysicalCapabilities `json:"physicalCapabilities,omitzero"`
+	PhysicalCapabilities DomainPhysicalCapabilities `json:"physicalCapabilities,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

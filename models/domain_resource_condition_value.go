@@ -6,11 +6,11 @@ import "github.com/purecloudgo/platformclient/types"
 
 // DomainResourceConditionValue is the DomainResourceConditionValue definition.
 type DomainResourceConditionValue struct {
-	User *User `json:"user,omitzero"`
+	User User `json:"user,omitzero"`
 
-	Queue *Queue `json:"queue,omitzero"`
+	Queue Queue `json:"queue,omitzero"`
 
-	Team *Team `json:"team,omitzero"`
+	Team Team `json:"team,omitzero"`
 
 	Value *string `json:"value,omitzero"`
 

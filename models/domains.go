@@ -5,7 +5,7 @@ package models
 // Domains is the domain list settings.
 type Domains struct {
 	// The authorized domains settings for email processing.
-	AuthorizedDomains *AuthorizedDomains `json:"authorizedDomains,omitzero"`
+	AuthorizedDomains AuthorizedDomains `json:"authorizedDomains,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -13,7 +13,7 @@ type Draft struct {
 	Name *string `json:"name,omitzero"`
 
 	// Miner to which the draft belongs.
-	Miner *Miner `json:"miner,omitzero"`
+	Miner Miner `json:"miner,omitzero"`
 
 	// Draft intent object.
 	Intents []DraftIntents `json:"intents,omitzero"`

@@ -8,7 +8,7 @@ import "github.com/purecloudgo/platformclient/types"
 type DraftManipulationRequest struct {
 	// A set of definitions to translate email attributes and correctly display date and time, for a given
 	// language
-	Translate *HistoryHeadersTranslation `json:"translate,omitzero"`
+	Translate HistoryHeadersTranslation `json:"translate,omitzero"`
 
 	// The kind of draft that as to be treated. Used to prefix response subject or auto-include information
 	DraftType *DraftManipulationRequestDraftType `json:"draftType,omitzero"`

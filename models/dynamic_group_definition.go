@@ -7,14 +7,14 @@ import "github.com/purecloudgo/platformclient/types"
 // DynamicGroupDefinition is the DynamicGroupDefinition definition.
 type DynamicGroupDefinition struct {
 	// The group the dynamic group definition belongs to. Required.
-	Group *AddressableEntityRef `json:"group,omitzero"`
+	Group AddressableEntityRef `json:"group,omitzero"`
 
 	// Last modified date/time of the dynamic group definition. Date time is represented as an ISO-8601
 	// string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// Properties used for building a dynamic groups query. Required.
-	Query *DynamicGroupQuery `json:"query,omitzero"`
+	Query DynamicGroupQuery `json:"query,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -13,7 +13,7 @@ type Edge struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -81,14 +81,14 @@ type Edge struct {
 	// The current status of the Edge.
 	StatusCode *EdgeStatusCode `json:"statusCode,omitzero"`
 
-	EdgeGroup *EdgeGroup `json:"edgeGroup,omitzero"`
+	EdgeGroup EdgeGroup `json:"edgeGroup,omitzero"`
 
 	// The Site to which the Edge is assigned.
-	Site *Site `json:"site,omitzero"`
+	Site Site `json:"site,omitzero"`
 
 	// Details about an in-progress or recently in-progress Edge software upgrade. This node appears only
 	// if a software upgrade was recently initiated for this Edge.
-	SoftwareStatus *DomainEdgeSoftwareUpdateDto `json:"softwareStatus,omitzero"`
+	SoftwareStatus DomainEdgeSoftwareUpdateDto `json:"softwareStatus,omitzero"`
 
 	OnlineStatus *EdgeOnlineStatus `json:"onlineStatus,omitzero"`
 

@@ -18,7 +18,7 @@ type EdgeConnectionInfo struct {
 	// Connection errors
 	ConnectionErrors []string `json:"connectionErrors,omitzero"`
 
-	Site *AddressableEntityRef `json:"site,omitzero"`
+	Site AddressableEntityRef `json:"site,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

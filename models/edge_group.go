@@ -13,7 +13,7 @@ type EdgeGroup struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -52,7 +52,7 @@ type EdgeGroup struct {
 
 	// A trunk base settings assignment of trunkType "EDGE" to use for edge-to-edge communication.
 	// Required.
-	EdgeTrunkBaseAssignment *TrunkBaseAssignment `json:"edgeTrunkBaseAssignment,omitzero"`
+	EdgeTrunkBaseAssignment TrunkBaseAssignment `json:"edgeTrunkBaseAssignment,omitzero"`
 
 	// Trunk base settings of trunkType "PHONE" to inherit to edge logical interface for phone
 	// communication. Required.

@@ -7,7 +7,7 @@ package models
 type EdgeLogicalInterfacesChangeTopicDomainLogicalInterfaceChange struct {
 	ID *string `json:"id,omitzero"`
 
-	ErrorInfo *EdgeLogicalInterfacesChangeTopicErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo EdgeLogicalInterfacesChangeTopicErrorInfo `json:"errorInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -6,7 +6,7 @@ import "github.com/purecloudgo/platformclient/types"
 
 // EdgeMetrics is the EdgeMetrics definition.
 type EdgeMetrics struct {
-	Edge *DomainEntityRef `json:"edge,omitzero"`
+	Edge DomainEntityRef `json:"edge,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	EventTime *types.DateTime `json:"eventTime,omitzero"`

@@ -8,7 +8,7 @@ type EdgeMetricsTopicEdgeMetricSubsystem struct {
 
 	DelayMs *int64 `json:"delayMs,omitzero"`
 
-	MediaSubsystem *EdgeMetricsTopicEdgeMetricSubsystemMedia `json:"mediaSubsystem,omitzero"`
+	MediaSubsystem EdgeMetricsTopicEdgeMetricSubsystemMedia `json:"mediaSubsystem,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -6,7 +6,7 @@ import "github.com/purecloudgo/platformclient/types"
 
 // EdgeMetricsTopicEdgeMetrics is the EdgeMetricsTopicEdgeMetrics definition.
 type EdgeMetricsTopicEdgeMetrics struct {
-	Edge *EdgeMetricsTopicUriReference `json:"edge,omitzero"`
+	Edge EdgeMetricsTopicUriReference `json:"edge,omitzero"`
 
 	EventTime *types.DateTime `json:"eventTime,omitzero"`
 

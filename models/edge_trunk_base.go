@@ -13,7 +13,7 @@ type EdgeTrunkBase struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -45,7 +45,7 @@ type EdgeTrunkBase struct {
 	CreatedByApp *string `json:"createdByApp,omitzero"`
 
 	// The meta-base this trunk is based on. Required.
-	TrunkMetabase *DomainEntityRef `json:"trunkMetabase,omitzero"`
+	TrunkMetabase DomainEntityRef `json:"trunkMetabase,omitzero"`
 
 	Properties map[string]map[string]any `json:"properties,omitzero"`
 
@@ -54,10 +54,10 @@ type EdgeTrunkBase struct {
 
 	// Used to determine the media regions for inbound and outbound calls through a trunk. Also determines
 	// the dial plan to use for calls that came in on a trunk and have to be sent out on it as well.
-	Site *DomainEntityRef `json:"site,omitzero"`
+	Site DomainEntityRef `json:"site,omitzero"`
 
 	// Allows a customer to set the site to which inbound calls will be routed
-	InboundSite *DomainEntityRef `json:"inboundSite,omitzero"`
+	InboundSite DomainEntityRef `json:"inboundSite,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -4,9 +4,9 @@ package models
 
 // EdgeVersionReport is the EdgeVersionReport definition.
 type EdgeVersionReport struct {
-	OldestVersion *EdgeVersionInformation `json:"oldestVersion,omitzero"`
+	OldestVersion EdgeVersionInformation `json:"oldestVersion,omitzero"`
 
-	NewestVersion *EdgeVersionInformation `json:"newestVersion,omitzero"`
+	NewestVersion EdgeVersionInformation `json:"newestVersion,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

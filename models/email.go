@@ -33,7 +33,7 @@ type Email struct {
 	// A globally unique identifier for the recording associated with this call.
 	RecordingID *string `json:"recordingId,omitzero"`
 
-	ErrorInfo *ErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo ErrorBody `json:"errorInfo,omitzero"`
 
 	// System defined string indicating what caused the communication to disconnect. Will be null until the
 	// communication disconnects.
@@ -77,17 +77,17 @@ type Email struct {
 	Spam *bool `json:"spam,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *Wrapup `json:"wrapup,omitzero"`
+	Wrapup Wrapup `json:"wrapup,omitzero"`
 
 	// After-call work for the communication.
-	AfterCallWork *AfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork AfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call work is required for a communication. Only used when the ACW Setting is
 	// Agent Requested.
 	AfterCallWorkRequired *bool `json:"afterCallWorkRequired,omitzero"`
 
 	// Represents the queue settings for this media type.
-	QueueMediaSettings *ConversationQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// Represents the time when an email was put into parked state. Date time is represented as an ISO-8601
 	// string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

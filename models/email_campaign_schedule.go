@@ -33,7 +33,7 @@ type EmailCampaignSchedule struct {
 	TimeZone *string `json:"timeZone,omitzero"`
 
 	// The Campaign that this email campaign schedule is for. Required.
-	EmailCampaign *DivisionedDomainEntityRef `json:"emailCampaign,omitzero"`
+	EmailCampaign DivisionedDomainEntityRef `json:"emailCampaign,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -16,7 +16,7 @@ type EmailCampaignScheduleConfigChangeEmailCampaignSchedule struct {
 	// time zone identifier to be applied to the intervals; for example Africa/Abidjan
 	TimeZone *string `json:"timeZone,omitzero"`
 
-	EmailCampaign *EmailCampaignScheduleConfigChangeUriReference `json:"emailCampaign,omitzero"`
+	EmailCampaign EmailCampaignScheduleConfigChangeUriReference `json:"emailCampaign,omitzero"`
 
 	AdditionalProperties map[string]map[string]any `json:"additionalProperties,omitzero"`
 

@@ -17,9 +17,9 @@ type EmailCampaignScheduleConfigChangeScheduleRecurrence struct {
 	// the timezone the recurrence will use
 	TimeZone *string `json:"timeZone,omitzero"`
 
-	Range *EmailCampaignScheduleConfigChangeRecurrenceRange `json:"range,omitzero"`
+	Range EmailCampaignScheduleConfigChangeRecurrenceRange `json:"range,omitzero"`
 
-	Pattern *EmailCampaignScheduleConfigChangeRecurrencePattern `json:"pattern,omitzero"`
+	Pattern EmailCampaignScheduleConfigChangeRecurrencePattern `json:"pattern,omitzero"`
 
 	// modifications to the original recurrence schedule
 	Alterations []EmailCampaignScheduleConfigChangeAlteration `json:"alterations,omitzero"`

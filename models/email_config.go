@@ -8,13 +8,13 @@ type EmailConfig struct {
 	EmailColumns []string `json:"emailColumns,omitzero"`
 
 	// The content template used to formulate the email to send to the contact.
-	ContentTemplate *DomainEntityRef `json:"contentTemplate,omitzero"`
+	ContentTemplate DomainEntityRef `json:"contentTemplate,omitzero"`
 
 	// The email address that will be used as the sender of the email. Required.
-	FromAddress *FromEmailAddress `json:"fromAddress,omitzero"`
+	FromAddress FromEmailAddress `json:"fromAddress,omitzero"`
 
 	// The email address from which any reply will be sent.
-	ReplyToAddress *ReplyToEmailAddress `json:"replyToAddress,omitzero"`
+	ReplyToAddress ReplyToEmailAddress `json:"replyToAddress,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -20,10 +20,10 @@ type EmailFlowEstablishedEvent struct {
 	CommunicationID *string `json:"communicationId,omitzero"`
 
 	// Metadata about this communication. Required.
-	InitialConfiguration *EmailInitialConfiguration `json:"initialConfiguration,omitzero"`
+	InitialConfiguration EmailInitialConfiguration `json:"initialConfiguration,omitzero"`
 
 	// Metadata about the source of this communication's interaction. Required.
-	SourceConfiguration *SourceConfiguration `json:"sourceConfiguration,omitzero"`
+	SourceConfiguration SourceConfiguration `json:"sourceConfiguration,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,10 +5,10 @@ package models
 // EmailMediaPolicy is the EmailMediaPolicy definition.
 type EmailMediaPolicy struct {
 	// Actions applied when specified conditions are met
-	Actions *PolicyActions `json:"actions,omitzero"`
+	Actions PolicyActions `json:"actions,omitzero"`
 
 	// Conditions for when actions should be applied
-	Conditions *EmailMediaPolicyConditions `json:"conditions,omitzero"`
+	Conditions EmailMediaPolicyConditions `json:"conditions,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

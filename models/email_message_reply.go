@@ -16,10 +16,10 @@ type EmailMessageReply struct {
 	Bcc []EmailAddress `json:"bcc,omitzero"`
 
 	// The sender of the email message. Required.
-	From *EmailAddress `json:"from,omitzero"`
+	From EmailAddress `json:"from,omitzero"`
 
 	// The receiver of the reply email message.
-	ReplyTo *EmailAddress `json:"replyTo,omitzero"`
+	ReplyTo EmailAddress `json:"replyTo,omitzero"`
 
 	// The subject of the email message.
 	Subject *string `json:"subject,omitzero"`

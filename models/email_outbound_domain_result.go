@@ -6,9 +6,9 @@ import "github.com/purecloudgo/platformclient/types"
 
 // EmailOutboundDomainResult is the EmailOutboundDomainResult definition.
 type EmailOutboundDomainResult struct {
-	DnsCnameBounceRecord *DnsRecordEntry `json:"dnsCnameBounceRecord,omitzero"`
+	DnsCnameBounceRecord DnsRecordEntry `json:"dnsCnameBounceRecord,omitzero"`
 
-	DnsTxtSendingRecord *DnsRecordEntry `json:"dnsTxtSendingRecord,omitzero"`
+	DnsTxtSendingRecord DnsRecordEntry `json:"dnsTxtSendingRecord,omitzero"`
 
 	DomainName *string `json:"domainName,omitzero"`
 
@@ -17,7 +17,7 @@ type EmailOutboundDomainResult struct {
 	SenderType *EmailOutboundDomainResultSenderType `json:"senderType,omitzero"`
 
 	// The email settings associated with this domain.
-	EmailSetting *EmailSetting `json:"emailSetting,omitzero"`
+	EmailSetting EmailSetting `json:"emailSetting,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

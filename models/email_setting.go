@@ -11,7 +11,7 @@ type EmailSetting struct {
 	Name *string `json:"name,omitzero"`
 
 	// The domain list settings.
-	Domains *Domains `json:"domains,omitzero"`
+	Domains Domains `json:"domains,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

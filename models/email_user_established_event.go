@@ -30,10 +30,10 @@ type EmailUserEstablishedEvent struct {
 	AfterCallWorkRequired *bool `json:"afterCallWorkRequired,omitzero"`
 
 	// Metadata about this communication. Required.
-	InitialConfiguration *EmailInitialConfiguration `json:"initialConfiguration,omitzero"`
+	InitialConfiguration EmailInitialConfiguration `json:"initialConfiguration,omitzero"`
 
 	// Metadata about the source of this communication's interaction. Required.
-	SourceConfiguration *SourceConfiguration `json:"sourceConfiguration,omitzero"`
+	SourceConfiguration SourceConfiguration `json:"sourceConfiguration,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

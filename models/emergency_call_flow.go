@@ -6,7 +6,7 @@ package models
 // to route to it.
 type EmergencyCallFlow struct {
 	// The call flow to execute in an emergency.
-	EmergencyFlow *DomainEntityRef `json:"emergencyFlow,omitzero"`
+	EmergencyFlow DomainEntityRef `json:"emergencyFlow,omitzero"`
 
 	// The IVR(s) to route to the call flow during an emergency.
 	Ivrs []DomainEntityRef `json:"ivrs,omitzero"`

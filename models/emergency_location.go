@@ -12,7 +12,7 @@ type EmergencyLocation struct {
 	Name *string `json:"name,omitzero"`
 
 	// Emergency address. Required.
-	Address *LocationAddress `json:"address,omitzero"`
+	Address LocationAddress `json:"address,omitzero"`
 
 	// Phone number in E164 format. Required.
 	Did *string `json:"did,omitzero"`

@@ -19,10 +19,10 @@ type EncryptionKey struct {
 	KeydataSummary *string `json:"keydataSummary,omitzero"`
 
 	// user that requested generation of public key
-	User *User `json:"user,omitzero"`
+	User User `json:"user,omitzero"`
 
 	// Local configuration
-	LocalEncryptionConfiguration *LocalEncryptionConfiguration `json:"localEncryptionConfiguration,omitzero"`
+	LocalEncryptionConfiguration LocalEncryptionConfiguration `json:"localEncryptionConfiguration,omitzero"`
 
 	// Key type used in this configuration
 	KeyConfigurationType *EncryptionKeyKeyConfigurationType `json:"keyConfigurationType,omitzero"`

@@ -13,7 +13,7 @@ type Endpoint struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -49,11 +49,11 @@ type Endpoint struct {
 	Properties map[string]map[string]any `json:"properties,omitzero"`
 
 	// Schema. Required.
-	Schema *DomainEntityRef `json:"schema,omitzero"`
+	Schema DomainEntityRef `json:"schema,omitzero"`
 
 	Enabled *bool `json:"enabled,omitzero"`
 
-	Site *DomainEntityRef `json:"site,omitzero"`
+	Site DomainEntityRef `json:"site,omitzero"`
 
 	Dids []string `json:"dids,omitzero"`
 

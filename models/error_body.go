@@ -24,7 +24,7 @@ type ErrorBody struct {
 
 	Errors []ErrorBody `json:"errors,omitzero"`
 
-	Limit *Limit `json:"limit,omitzero"`
+	Limit Limit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -26,19 +26,19 @@ type EscalationRuleRequest struct {
 	Status *EscalationRuleRequestStatus `json:"status,omitzero"`
 
 	// The target integration configuration used for an open message escalation.
-	OpenEscalation *EscalationTarget `json:"openEscalation,omitzero"`
+	OpenEscalation EscalationTarget `json:"openEscalation,omitzero"`
 
 	// The target integration configuration used for a Facebook message escalation.
-	FacebookEscalation *EscalationTarget `json:"facebookEscalation,omitzero"`
+	FacebookEscalation EscalationTarget `json:"facebookEscalation,omitzero"`
 
 	// The target integration configuration used for an Instagram message escalation.
-	InstagramEscalation *EscalationTarget `json:"instagramEscalation,omitzero"`
+	InstagramEscalation EscalationTarget `json:"instagramEscalation,omitzero"`
 
 	// The target integration configuration used for a X (formerly Twitter) message escalation.
-	TwitterEscalation *EscalationTarget `json:"twitterEscalation,omitzero"`
+	TwitterEscalation EscalationTarget `json:"twitterEscalation,omitzero"`
 
 	// The target integration configuration used for a Google Business Profile message escalation.
-	GoogleBusinessProfileEscalation *EscalationTarget `json:"googleBusinessProfileEscalation,omitzero"`
+	GoogleBusinessProfileEscalation EscalationTarget `json:"googleBusinessProfileEscalation,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -36,19 +36,19 @@ type EscalationRuleResponse struct {
 	Status *EscalationRuleResponseStatus `json:"status,omitzero"`
 
 	// The target integration configuration used for an open message escalation.
-	OpenEscalation *EscalationTarget `json:"openEscalation,omitzero"`
+	OpenEscalation EscalationTarget `json:"openEscalation,omitzero"`
 
 	// The target integration configuration used for a Facebook message escalation.
-	FacebookEscalation *EscalationTarget `json:"facebookEscalation,omitzero"`
+	FacebookEscalation EscalationTarget `json:"facebookEscalation,omitzero"`
 
 	// The target integration configuration used for an Instagram message escalation.
-	InstagramEscalation *EscalationTarget `json:"instagramEscalation,omitzero"`
+	InstagramEscalation EscalationTarget `json:"instagramEscalation,omitzero"`
 
 	// The target integration configuration used for a X (formerly Twitter) message escalation.
-	TwitterEscalation *EscalationTarget `json:"twitterEscalation,omitzero"`
+	TwitterEscalation EscalationTarget `json:"twitterEscalation,omitzero"`
 
 	// The target integration configuration used for a Google Business Profile message escalation.
-	GoogleBusinessProfileEscalation *EscalationTarget `json:"googleBusinessProfileEscalation,omitzero"`
+	GoogleBusinessProfileEscalation EscalationTarget `json:"googleBusinessProfileEscalation,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

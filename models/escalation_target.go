@@ -15,7 +15,7 @@ type EscalationTarget struct {
 	Destination *EscalationTargetDestination `json:"destination,omitzero"`
 
 	// Set the integration ID.Only valid when type is OverrideIntegration.
-	Override *OverrideEscalationTarget `json:"override,omitzero"`
+	Override OverrideEscalationTarget `json:"override,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

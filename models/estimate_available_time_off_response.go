@@ -11,7 +11,7 @@ type EstimateAvailableTimeOffResponse struct {
 	PartialDayDates []EstimateAvailablePartialDayTimeOffResponse `json:"partialDayDates,omitzero"`
 
 	// The user to whom the time off request belongs. Required.
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The ID of the activity code associated with the time off request. Activity code must be of the
 	// TimeOff category. Required.

@@ -5,11 +5,11 @@ package models
 // EvaluatedShiftTradeResponseItem is the EvaluatedShiftTradeResponseItem definition.
 type EvaluatedShiftTradeResponseItem struct {
 	// The evaluated shift trade. Required.
-	Trade *ShiftTradeResponseItem `json:"trade,omitzero"`
+	Trade ShiftTradeResponseItem `json:"trade,omitzero"`
 
 	// A preview of what the schedule would look like if the shift trade is approved plus any violations,
 	// or null if the shift is in a one-sided trade
-	MatchReview *ShiftTradeMatchReviewResponse `json:"matchReview,omitzero"`
+	MatchReview ShiftTradeMatchReviewResponse `json:"matchReview,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

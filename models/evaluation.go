@@ -11,24 +11,24 @@ type Evaluation struct {
 
 	Name *string `json:"name,omitzero"`
 
-	Conversation *ConversationReference `json:"conversation,omitzero"`
+	Conversation ConversationReference `json:"conversation,omitzero"`
 
 	// Evaluation form used for evaluation.
-	EvaluationForm *EvaluationForm `json:"evaluationForm,omitzero"`
+	EvaluationForm EvaluationForm `json:"evaluationForm,omitzero"`
 
-	Evaluator *User `json:"evaluator,omitzero"`
+	Evaluator User `json:"evaluator,omitzero"`
 
-	Agent *User `json:"agent,omitzero"`
+	Agent User `json:"agent,omitzero"`
 
 	Calibration *Calibration `json:"calibration,omitzero"`
 
 	Status *EvaluationStatus `json:"status,omitzero"`
 
-	Answers *EvaluationScoringSet `json:"answers,omitzero"`
+	Answers EvaluationScoringSet `json:"answers,omitzero"`
 
 	AgentHasRead *bool `json:"agentHasRead,omitzero"`
 
-	Assignee *User `json:"assignee,omitzero"`
+	Assignee User `json:"assignee,omitzero"`
 
 	// Indicates whether an assignee is applicable for the evaluation. Set to false when assignee is not
 	// applicable.
@@ -52,7 +52,7 @@ type Evaluation struct {
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	RevisionCreatedDate *types.DateTime `json:"revisionCreatedDate,omitzero"`
 
-	Queue *Queue `json:"queue,omitzero"`
+	Queue Queue `json:"queue,omitzero"`
 
 	// List of different communication types used in conversation.
 	MediaType []string `json:"mediaType,omitzero"`
@@ -94,7 +94,7 @@ type Evaluation struct {
 	Redacted *bool `json:"redacted,omitzero"`
 
 	// Team of the evaluation agent
-	AgentTeam *Team `json:"agentTeam,omitzero"`
+	AgentTeam Team `json:"agentTeam,omitzero"`
 
 	IsScoringIndex *bool `json:"isScoringIndex,omitzero"`
 
@@ -106,10 +106,10 @@ type Evaluation struct {
 	HasAssistanceFailed *bool `json:"hasAssistanceFailed,omitzero"`
 
 	// The source that created the evaluation.
-	EvaluationSource *EvaluationSource `json:"evaluationSource,omitzero"`
+	EvaluationSource EvaluationSource `json:"evaluationSource,omitzero"`
 
 	// AI scoring details for the evaluation.
-	AiScoring *AiScoring `json:"aiScoring,omitzero"`
+	AiScoring AiScoring `json:"aiScoring,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

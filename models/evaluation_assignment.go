@@ -4,9 +4,9 @@ package models
 
 // EvaluationAssignment is the EvaluationAssignment definition.
 type EvaluationAssignment struct {
-	EvaluationForm *EvaluationForm `json:"evaluationForm,omitzero"`
+	EvaluationForm EvaluationForm `json:"evaluationForm,omitzero"`
 
-	User *User `json:"user,omitzero"`
+	User User `json:"user,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -29,7 +29,7 @@ type EvaluationAsyncAggregationQuery struct {
 
 	// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean
 	// logical predicates as well as dimensional filters
-	Filter *EvaluationAggregateQueryFilter `json:"filter,omitzero"`
+	Filter EvaluationAggregateQueryFilter `json:"filter,omitzero"`
 
 	// Behaves like a SQL SELECT clause. Only named metrics will be retrieved. Required.
 	Metrics []string `json:"metrics,omitzero"`

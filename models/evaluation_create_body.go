@@ -10,31 +10,31 @@ type EvaluationCreateBody struct {
 	ID *string `json:"id,omitzero"`
 
 	// Evaluation form used for evaluation (must be included for a successful request)
-	EvaluationForm *EvaluationCreateEvalForm `json:"evaluationForm,omitzero"`
+	EvaluationForm EvaluationCreateEvalForm `json:"evaluationForm,omitzero"`
 
 	// User ID of the evaluator (must be included for a successful request)
-	Evaluator *EvaluationCreateUser `json:"evaluator,omitzero"`
+	Evaluator EvaluationCreateUser `json:"evaluator,omitzero"`
 
 	// User ID of the agent (must be included for a successful request)
-	Agent *EvaluationCreateUser `json:"agent,omitzero"`
+	Agent EvaluationCreateUser `json:"agent,omitzero"`
 
 	AgentHasRead *bool `json:"agentHasRead,omitzero"`
 
-	Answers *EvaluationScoringSet `json:"answers,omitzero"`
+	Answers EvaluationScoringSet `json:"answers,omitzero"`
 
-	Calibration *EvaluationCreateCalibration `json:"calibration,omitzero"`
+	Calibration EvaluationCreateCalibration `json:"calibration,omitzero"`
 
 	EvaluationContextID *string `json:"evaluationContextId,omitzero"`
 
-	Conversation *EvaluationCreateConversation `json:"conversation,omitzero"`
+	Conversation EvaluationCreateConversation `json:"conversation,omitzero"`
 
 	ResourceType *EvaluationCreateBodyResourceType `json:"resourceType,omitzero"`
 
-	EvaluationSource *EvaluationSource `json:"evaluationSource,omitzero"`
+	EvaluationSource EvaluationSource `json:"evaluationSource,omitzero"`
 
 	Rescore *bool `json:"rescore,omitzero"`
 
-	Queue *EvaluationCreateQueue `json:"queue,omitzero"`
+	Queue EvaluationCreateQueue `json:"queue,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	ReleaseDate *types.DateTime `json:"releaseDate,omitzero"`
@@ -46,7 +46,7 @@ type EvaluationCreateBody struct {
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateAssigneeChanged *types.DateTime `json:"dateAssigneeChanged,omitzero"`
 
-	Assignee *EvaluationCreateUser `json:"assignee,omitzero"`
+	Assignee EvaluationCreateUser `json:"assignee,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -22,7 +22,7 @@ type EvaluationDetailQueryPredicate struct {
 	Value *string `json:"value,omitzero"`
 
 	// Right hand side for dimension or metric predicates
-	Range *NumericRange `json:"range,omitzero"`
+	Range NumericRange `json:"range,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

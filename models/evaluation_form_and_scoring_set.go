@@ -4,9 +4,9 @@ package models
 
 // EvaluationFormAndScoringSet is the EvaluationFormAndScoringSet definition.
 type EvaluationFormAndScoringSet struct {
-	EvaluationForm *EvaluationForm `json:"evaluationForm,omitzero"`
+	EvaluationForm EvaluationForm `json:"evaluationForm,omitzero"`
 
-	Answers *EvaluationScoringSet `json:"answers,omitzero"`
+	Answers EvaluationScoringSet `json:"answers,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

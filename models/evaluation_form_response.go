@@ -26,18 +26,18 @@ type EvaluationFormResponse struct {
 	WeightMode *EvaluationFormResponseWeightMode `json:"weightMode,omitzero"`
 
 	// Settings for evaluations associated with this form
-	EvaluationSettings *EvaluationSettings `json:"evaluationSettings,omitzero"`
+	EvaluationSettings EvaluationSettings `json:"evaluationSettings,omitzero"`
 
 	// A list of the published versions of this form. Not populated by default, its availability depends on
 	// the endpoint. Use the 'expand=publishHistory' query parameter to retrieve this data where applicable
 	// (refer to the endpoint description to see if it is applicable).
-	PublishedVersions *DomainEntityListingEvaluationForm `json:"publishedVersions,omitzero"`
+	PublishedVersions DomainEntityListingEvaluationForm `json:"publishedVersions,omitzero"`
 
 	// The name of the form's most recently published version
 	LatestVersionFormName *string `json:"latestVersionFormName,omitzero"`
 
 	// AI scoring settings for the evaluation form.
-	AiScoring *AiScoringSettings `json:"aiScoring,omitzero"`
+	AiScoring AiScoringSettings `json:"aiScoring,omitzero"`
 
 	// The language dialect for this evaluation form. Supported dialects: ar, cs, da, de, en-US, es, fi,
 	// fr, fr-CA, he, hi, it, ja, ko, nl, no, pl, pt-BR, pt-PT, ru, sv, th, tr, uk, zh-CN, zh-TW

@@ -10,9 +10,9 @@ type EvaluationQualityV2TopicEvaluationV2 struct {
 
 	ConversationID *string `json:"conversationId,omitzero"`
 
-	Agent *EvaluationQualityV2TopicUser `json:"agent,omitzero"`
+	Agent EvaluationQualityV2TopicUser `json:"agent,omitzero"`
 
-	Evaluator *EvaluationQualityV2TopicUser `json:"evaluator,omitzero"`
+	Evaluator EvaluationQualityV2TopicUser `json:"evaluator,omitzero"`
 
 	EventTime *types.DateTime `json:"eventTime,omitzero"`
 
@@ -20,7 +20,7 @@ type EvaluationQualityV2TopicEvaluationV2 struct {
 
 	FormName *string `json:"formName,omitzero"`
 
-	ScoringSet *EvaluationQualityV2TopicEvaluationScoringSet `json:"scoringSet,omitzero"`
+	ScoringSet EvaluationQualityV2TopicEvaluationScoringSet `json:"scoringSet,omitzero"`
 
 	ContextID *string `json:"contextId,omitzero"`
 
@@ -48,9 +48,9 @@ type EvaluationQualityV2TopicEvaluationV2 struct {
 
 	MediaType []string `json:"mediaType,omitzero"`
 
-	Calibration *EvaluationQualityV2TopicCalibration `json:"calibration,omitzero"`
+	Calibration EvaluationQualityV2TopicCalibration `json:"calibration,omitzero"`
 
-	EvaluationSource *EvaluationQualityV2TopicEvaluationSource `json:"evaluationSource,omitzero"`
+	EvaluationSource EvaluationQualityV2TopicEvaluationSource `json:"evaluationSource,omitzero"`
 
 	AssigneeUserID *string `json:"assigneeUserId,omitzero"`
 
@@ -68,7 +68,7 @@ type EvaluationQualityV2TopicEvaluationV2 struct {
 
 	DeclinedReview *bool `json:"declinedReview,omitzero"`
 
-	RetractedEvaluation *EvaluationQualityV2TopicEvaluationReference `json:"retractedEvaluation,omitzero"`
+	RetractedEvaluation EvaluationQualityV2TopicEvaluationReference `json:"retractedEvaluation,omitzero"`
 
 	RescoreCount *int64 `json:"rescoreCount,omitzero"`
 

@@ -21,7 +21,7 @@ type EvaluationQuestion struct {
 
 	CommentsRequired *bool `json:"commentsRequired,omitzero"`
 
-	VisibilityCondition *VisibilityCondition `json:"visibilityCondition,omitzero"`
+	VisibilityCondition VisibilityCondition `json:"visibilityCondition,omitzero"`
 
 	// Options from which to choose an answer for this question. Only used by Multiple Choice type
 	// questions.
@@ -32,7 +32,7 @@ type EvaluationQuestion struct {
 	MultipleSelectOptionQuestions []EvaluationQuestion `json:"multipleSelectOptionQuestions,omitzero"`
 
 	// The default selected answer for the question
-	DefaultAnswer *DefaultAnswer `json:"defaultAnswer,omitzero"`
+	DefaultAnswer DefaultAnswer `json:"defaultAnswer,omitzero"`
 
 	// Focus setting for automated scoring
 	AutomatedScoringFocus *EvaluationQuestionAutomatedScoringFocus `json:"automatedScoringFocus,omitzero"`

@@ -25,10 +25,10 @@ type EvaluationQuestionGroup struct {
 
 	Questions []EvaluationQuestion `json:"questions,omitzero"`
 
-	VisibilityCondition *VisibilityCondition `json:"visibilityCondition,omitzero"`
+	VisibilityCondition VisibilityCondition `json:"visibilityCondition,omitzero"`
 
 	// Default scoring settings for the questions within this question group.
-	DefaultAnswersTo *DefaultAnswersTo `json:"defaultAnswersTo,omitzero"`
+	DefaultAnswersTo DefaultAnswersTo `json:"defaultAnswersTo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

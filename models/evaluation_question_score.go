@@ -30,7 +30,7 @@ type EvaluationQuestionScore struct {
 	Comments *string `json:"comments,omitzero"`
 
 	// Suggested AI answer
-	AiAnswer *AiAnswer `json:"aiAnswer,omitzero"`
+	AiAnswer AiAnswer `json:"aiAnswer,omitzero"`
 
 	// Only applicable to Multiple Select questions. Scores corresponding to the options of Multiple Select
 	// questions.

@@ -11,24 +11,24 @@ type EvaluationSearchItemResponse struct {
 
 	Name *string `json:"name,omitzero"`
 
-	Conversation *ConversationReference `json:"conversation,omitzero"`
+	Conversation ConversationReference `json:"conversation,omitzero"`
 
 	// Evaluation form used for evaluation.
-	EvaluationForm *EvaluationFormSearchResponse `json:"evaluationForm,omitzero"`
+	EvaluationForm EvaluationFormSearchResponse `json:"evaluationForm,omitzero"`
 
-	Evaluator *User `json:"evaluator,omitzero"`
+	Evaluator User `json:"evaluator,omitzero"`
 
-	Agent *User `json:"agent,omitzero"`
+	Agent User `json:"agent,omitzero"`
 
-	Calibration *AddressableEntityRef `json:"calibration,omitzero"`
+	Calibration AddressableEntityRef `json:"calibration,omitzero"`
 
 	Status *EvaluationSearchItemResponseStatus `json:"status,omitzero"`
 
-	Answers *EvaluationScoringSet `json:"answers,omitzero"`
+	Answers EvaluationScoringSet `json:"answers,omitzero"`
 
 	AgentHasRead *bool `json:"agentHasRead,omitzero"`
 
-	Assignee *User `json:"assignee,omitzero"`
+	Assignee User `json:"assignee,omitzero"`
 
 	// Indicates whether an assignee is applicable for the evaluation. Set to false when assignee is not
 	// applicable.
@@ -55,7 +55,7 @@ type EvaluationSearchItemResponse struct {
 	// as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	RevisionCreatedDate *types.DateTime `json:"revisionCreatedDate,omitzero"`
 
-	Queue *Queue `json:"queue,omitzero"`
+	Queue Queue `json:"queue,omitzero"`
 
 	// List of different communication types used in conversation.
 	MediaType []string `json:"mediaType,omitzero"`
@@ -106,10 +106,10 @@ type EvaluationSearchItemResponse struct {
 	HasAssistanceFailed *bool `json:"hasAssistanceFailed,omitzero"`
 
 	// The source that created the evaluation.
-	EvaluationSource *EvaluationSource `json:"evaluationSource,omitzero"`
+	EvaluationSource EvaluationSource `json:"evaluationSource,omitzero"`
 
 	// AI scoring details for the evaluation.
-	AiScoring *AiScoring `json:"aiScoring,omitzero"`
+	AiScoring AiScoring `json:"aiScoring,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // EvaluationSettingsAssignee is the EvaluationSettingsAssignee definition.
 type EvaluationSettingsAssignee struct {
 	// The user the dispute should be assigned to
-	User *UserReferenceWithName `json:"user,omitzero"`
+	User UserReferenceWithName `json:"user,omitzero"`
 
 	// The assignee type. Valid values: Original, Individual, None
 	Type *EvaluationSettingsAssigneeType `json:"type,omitzero"`

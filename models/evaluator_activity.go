@@ -9,7 +9,7 @@ type EvaluatorActivity struct {
 
 	Name *string `json:"name,omitzero"`
 
-	Evaluator *User `json:"evaluator,omitzero"`
+	Evaluator User `json:"evaluator,omitzero"`
 
 	NumEvaluationsAssigned *int `json:"numEvaluationsAssigned,omitzero"`
 

@@ -20,7 +20,7 @@ type Event struct {
 	CustomerIDType *string `json:"customerIdType,omitzero"`
 
 	// The session that the event belongs to. Required.
-	Session *EventSession `json:"session,omitzero"`
+	Session EventSession `json:"session,omitzero"`
 
 	// The name representing the type of event. Required.
 	EventType *string `json:"eventType,omitzero"`
@@ -28,21 +28,21 @@ type Event struct {
 	// Deprecated. Event where a customer has achieved a specific outcome or goal. Journey Outcomes is
 	// being removed. See
 	// https://help.genesys.cloud/announcements/genesys-cloud/deprecation-journey-outcomes/
-	OutcomeAchievedEvent *OutcomeAchievedEvent `json:"outcomeAchievedEvent,omitzero"`
+	OutcomeAchievedEvent OutcomeAchievedEvent `json:"outcomeAchievedEvent,omitzero"`
 
 	// Event that represents a segment being assigned.
-	SegmentAssignmentEvent *SegmentAssignmentEvent `json:"segmentAssignmentEvent,omitzero"`
+	SegmentAssignmentEvent SegmentAssignmentEvent `json:"segmentAssignmentEvent,omitzero"`
 
 	// Event triggered by web actions.
-	WebActionEvent *WebActionEvent `json:"webActionEvent,omitzero"`
+	WebActionEvent WebActionEvent `json:"webActionEvent,omitzero"`
 
 	// Event that tracks user interactions with content in a browser such as pageviews, downloads, mobile
 	// ad clicks, etc.
-	WebEvent *WebEvent `json:"webEvent,omitzero"`
+	WebEvent WebEvent `json:"webEvent,omitzero"`
 
 	// Event that tracks user interactions with content in an application such as screen views, searches,
 	// etc.
-	AppEvent *AppEvent `json:"appEvent,omitzero"`
+	AppEvent AppEvent `json:"appEvent,omitzero"`
 
 	// Timestamp indicating when the event actually took place. Date time is represented as an ISO-8601
 	// string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.

@@ -5,7 +5,7 @@ package models
 // EventDefinitionAggregates is the EventDefinitionAggregates definition.
 type EventDefinitionAggregates struct {
 	// Event definition.
-	EventDefinition *AddressableEntityRef `json:"eventDefinition,omitzero"`
+	EventDefinition AddressableEntityRef `json:"eventDefinition,omitzero"`
 
 	// How many events have occurred.
 	EventCount *int `json:"eventCount,omitzero"`

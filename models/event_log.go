@@ -11,9 +11,9 @@ type EventLog struct {
 
 	Name *string `json:"name,omitzero"`
 
-	ErrorEntity *DomainEntityRef `json:"errorEntity,omitzero"`
+	ErrorEntity DomainEntityRef `json:"errorEntity,omitzero"`
 
-	RelatedEntity *DomainEntityRef `json:"relatedEntity,omitzero"`
+	RelatedEntity DomainEntityRef `json:"relatedEntity,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	Timestamp *types.DateTime `json:"timestamp,omitzero"`
@@ -24,7 +24,7 @@ type EventLog struct {
 
 	CorrelationID *string `json:"correlationId,omitzero"`
 
-	EventMessage *EventMessage `json:"eventMessage,omitzero"`
+	EventMessage EventMessage `json:"eventMessage,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -5,7 +5,7 @@ package models
 // EventSetting is the EventSetting definition.
 type EventSetting struct {
 	// Settings regarding typing events
-	Typing *TypingSetting `json:"typing,omitzero"`
+	Typing TypingSetting `json:"typing,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -15,10 +15,10 @@ type ExecutionDataGlobalSettingsResponse struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// User that last changed the setting.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// OAuth client that last changed the setting.
-	ModifiedByClient *DomainEntityRef `json:"modifiedByClient,omitzero"`
+	ModifiedByClient DomainEntityRef `json:"modifiedByClient,omitzero"`
 
 	// The time this setting was set. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

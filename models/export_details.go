@@ -8,7 +8,7 @@ import "github.com/purecloudgo/platformclient/types"
 type ExportDetails struct {
 	// The flow to export. If you do not provide the flow ID, you must provide both the name and type.
 	// Required.
-	Flow *ArchitectFlowReference `json:"flow,omitzero"`
+	Flow ArchitectFlowReference `json:"flow,omitzero"`
 
 	// Name to assign to the file after download. The extension will be automatically appended based on
 	// desired export type. Must contain only alphanumeric characters, underscores, or hyphens.

@@ -13,7 +13,7 @@ type Extension struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -47,9 +47,9 @@ type Extension struct {
 	Number *string `json:"number,omitzero"`
 
 	// A Uri reference to the owner of this extension, which is either a User or an IVR
-	Owner *DomainEntityRef `json:"owner,omitzero"`
+	Owner DomainEntityRef `json:"owner,omitzero"`
 
-	ExtensionPool *DomainEntityRef `json:"extensionPool,omitzero"`
+	ExtensionPool DomainEntityRef `json:"extensionPool,omitzero"`
 
 	OwnerType *ExtensionOwnerType `json:"ownerType,omitzero"`
 

@@ -10,7 +10,7 @@ type ExternalContact struct {
 	ID *string `json:"id,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableStarrableDivision `json:"division,omitzero"`
+	Division WritableStarrableDivision `json:"division,omitzero"`
 
 	// The first name of the contact. Max: 1000 characters. Leading and trailing whitespace stripped.
 	FirstName *string `json:"firstName,omitzero"`
@@ -27,13 +27,13 @@ type ExternalContact struct {
 	// The title of the contact. Max: 1000 characters. Leading and trailing whitespace stripped.
 	Title *string `json:"title,omitzero"`
 
-	WorkPhone *PhoneNumber `json:"workPhone,omitzero"`
+	WorkPhone PhoneNumber `json:"workPhone,omitzero"`
 
-	CellPhone *PhoneNumber `json:"cellPhone,omitzero"`
+	CellPhone PhoneNumber `json:"cellPhone,omitzero"`
 
-	HomePhone *PhoneNumber `json:"homePhone,omitzero"`
+	HomePhone PhoneNumber `json:"homePhone,omitzero"`
 
-	OtherPhone *PhoneNumber `json:"otherPhone,omitzero"`
+	OtherPhone PhoneNumber `json:"otherPhone,omitzero"`
 
 	// The work email of the contact. Max: 256 characters. Leading and trailing whitespace stripped. Valid
 	// email format
@@ -47,21 +47,21 @@ type ExternalContact struct {
 	// email format
 	OtherEmail *string `json:"otherEmail,omitzero"`
 
-	Address *ContactAddress `json:"address,omitzero"`
+	Address ContactAddress `json:"address,omitzero"`
 
 	// User information for a Twitter account
-	TwitterID *TwitterId `json:"twitterId,omitzero"`
+	TwitterID TwitterId `json:"twitterId,omitzero"`
 
-	LineID *LineId `json:"lineId,omitzero"`
+	LineID LineId `json:"lineId,omitzero"`
 
 	// User information for a WhatsApp account
-	WhatsAppID *WhatsAppId `json:"whatsAppId,omitzero"`
+	WhatsAppID WhatsAppId `json:"whatsAppId,omitzero"`
 
 	// User information for a Facebook account
-	FacebookID *FacebookId `json:"facebookId,omitzero"`
+	FacebookID FacebookId `json:"facebookId,omitzero"`
 
 	// User information for an Instagram account
-	InstagramID *InstagramId `json:"instagramId,omitzero"`
+	InstagramID InstagramId `json:"instagramId,omitzero"`
 
 	// User information for an Apple account. Max: 10 ids
 	AppleOpaqueIDs []AppleOpaqueId `json:"appleOpaqueIds,omitzero"`
@@ -78,7 +78,7 @@ type ExternalContact struct {
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	CreateDate *types.DateTime `json:"createDate,omitzero"`
 
-	ExternalOrganization *ExternalOrganization `json:"externalOrganization,omitzero"`
+	ExternalOrganization ExternalOrganization `json:"externalOrganization,omitzero"`
 
 	SurveyOptOut *bool `json:"surveyOptOut,omitzero"`
 
@@ -88,7 +88,7 @@ type ExternalContact struct {
 	ExternalSystemURL *string `json:"externalSystemUrl,omitzero"`
 
 	// The schema defining custom fields for this contact
-	Schema *DataSchema `json:"schema,omitzero"`
+	Schema DataSchema `json:"schema,omitzero"`
 
 	// Custom fields defined in the schema referenced by schemaId and schemaVersion.
 	CustomFields map[string]map[string]any `json:"customFields,omitzero"`
@@ -101,7 +101,7 @@ type ExternalContact struct {
 	Type *ExternalContactType `json:"type,omitzero"`
 
 	// The contact at the head of the merge tree. If null, this contact is not a part of any merge.
-	CanonicalContact *ContactAddressableEntityRef `json:"canonicalContact,omitzero"`
+	CanonicalContact ContactAddressableEntityRef `json:"canonicalContact,omitzero"`
 
 	// The set of all contacts that are a part of the merge tree. If null, this contact is not a part of
 	// any merge.
@@ -111,11 +111,11 @@ type ExternalContact struct {
 	MergedFrom []ContactAddressableEntityRef `json:"mergedFrom,omitzero"`
 
 	// The output contact from the merge operation.
-	MergedTo *ContactAddressableEntityRef `json:"mergedTo,omitzero"`
+	MergedTo ContactAddressableEntityRef `json:"mergedTo,omitzero"`
 
 	// (Deprecated: use mergedTo and mergedFrom instead) Information about the merge history of this
 	// contact. If null, this contact is not a part of any merge.
-	MergeOperation *MergeOperation `json:"mergeOperation,omitzero"`
+	MergeOperation MergeOperation `json:"mergeOperation,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -9,9 +9,9 @@ import "github.com/purecloudgo/platformclient/types"
 type ExternalContactsContactChangedTopicContact struct {
 	ID *string `json:"id,omitzero"`
 
-	Division *ExternalContactsContactChangedTopicDivision `json:"division,omitzero"`
+	Division ExternalContactsContactChangedTopicDivision `json:"division,omitzero"`
 
-	ExternalOrganization *ExternalContactsContactChangedTopicExternalOrganization `json:"externalOrganization,omitzero"`
+	ExternalOrganization ExternalContactsContactChangedTopicExternalOrganization `json:"externalOrganization,omitzero"`
 
 	Type *ExternalContactsContactChangedTopicContactType `json:"type,omitzero"`
 
@@ -25,13 +25,13 @@ type ExternalContactsContactChangedTopicContact struct {
 
 	Title *string `json:"title,omitzero"`
 
-	WorkPhone *ExternalContactsContactChangedTopicPhoneNumber `json:"workPhone,omitzero"`
+	WorkPhone ExternalContactsContactChangedTopicPhoneNumber `json:"workPhone,omitzero"`
 
-	CellPhone *ExternalContactsContactChangedTopicPhoneNumber `json:"cellPhone,omitzero"`
+	CellPhone ExternalContactsContactChangedTopicPhoneNumber `json:"cellPhone,omitzero"`
 
-	HomePhone *ExternalContactsContactChangedTopicPhoneNumber `json:"homePhone,omitzero"`
+	HomePhone ExternalContactsContactChangedTopicPhoneNumber `json:"homePhone,omitzero"`
 
-	OtherPhone *ExternalContactsContactChangedTopicPhoneNumber `json:"otherPhone,omitzero"`
+	OtherPhone ExternalContactsContactChangedTopicPhoneNumber `json:"otherPhone,omitzero"`
 
 	WorkEmail *string `json:"workEmail,omitzero"`
 
@@ -39,21 +39,21 @@ type ExternalContactsContactChangedTopicContact struct {
 
 	OtherEmail *string `json:"otherEmail,omitzero"`
 
-	Address *ExternalContactsContactChangedTopicContactAddress `json:"address,omitzero"`
+	Address ExternalContactsContactChangedTopicContactAddress `json:"address,omitzero"`
 
 	SurveyOptOut *bool `json:"surveyOptOut,omitzero"`
 
 	ExternalSystemURL *string `json:"externalSystemUrl,omitzero"`
 
-	TwitterID *ExternalContactsContactChangedTopicTwitterId `json:"twitterId,omitzero"`
+	TwitterID ExternalContactsContactChangedTopicTwitterId `json:"twitterId,omitzero"`
 
-	LineID *ExternalContactsContactChangedTopicLineId `json:"lineId,omitzero"`
+	LineID ExternalContactsContactChangedTopicLineId `json:"lineId,omitzero"`
 
-	WhatsAppID *ExternalContactsContactChangedTopicWhatsAppId `json:"whatsAppId,omitzero"`
+	WhatsAppID ExternalContactsContactChangedTopicWhatsAppId `json:"whatsAppId,omitzero"`
 
-	FacebookID *ExternalContactsContactChangedTopicFacebookId `json:"facebookId,omitzero"`
+	FacebookID ExternalContactsContactChangedTopicFacebookId `json:"facebookId,omitzero"`
 
-	InstagramID *ExternalContactsContactChangedTopicInstagramId `json:"instagramId,omitzero"`
+	InstagramID ExternalContactsContactChangedTopicInstagramId `json:"instagramId,omitzero"`
 
 	ExternalIDs []ExternalContactsContactChangedTopicExternalId `json:"externalIds,omitzero"`
 
@@ -61,7 +61,7 @@ type ExternalContactsContactChangedTopicContact struct {
 
 	CanonicalContactID *string `json:"canonicalContactId,omitzero"`
 
-	Schema *ExternalContactsContactChangedTopicDataSchema `json:"schema,omitzero"`
+	Schema ExternalContactsContactChangedTopicDataSchema `json:"schema,omitzero"`
 
 	CustomFields map[string]map[string]any `json:"customFields,omitzero"`
 
@@ -71,7 +71,7 @@ type ExternalContactsContactChangedTopicContact struct {
 
 	MergedTo *string `json:"mergedTo,omitzero"`
 
-	MergeOperation *ExternalContactsContactChangedTopicMergeOperation `json:"mergeOperation,omitzero"`
+	MergeOperation ExternalContactsContactChangedTopicMergeOperation `json:"mergeOperation,omitzero"`
 
 	CreateDate *types.DateTime `json:"createDate,omitzero"`
 

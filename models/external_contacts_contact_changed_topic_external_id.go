@@ -5,7 +5,7 @@ package models
 // ExternalContactsContactChangedTopicExternalId is the ExternalContactsContactChangedTopicExternalId
 // definition.
 type ExternalContactsContactChangedTopicExternalId struct {
-	ExternalSource *ExternalContactsContactChangedTopicExternalSource `json:"externalSource,omitzero"`
+	ExternalSource ExternalContactsContactChangedTopicExternalSource `json:"externalSource,omitzero"`
 
 	Value *string `json:"value,omitzero"`
 

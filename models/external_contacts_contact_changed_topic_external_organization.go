@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type ExternalContactsContactChangedTopicExternalOrganization struct {
 	ID *string `json:"id,omitzero"`
 
-	Division *ExternalContactsContactChangedTopicDivision `json:"division,omitzero"`
+	Division ExternalContactsContactChangedTopicDivision `json:"division,omitzero"`
 
 	Name *string `json:"name,omitzero"`
 
@@ -19,11 +19,11 @@ type ExternalContactsContactChangedTopicExternalOrganization struct {
 
 	PrimaryContactID *string `json:"primaryContactId,omitzero"`
 
-	Address *ExternalContactsContactChangedTopicContactAddress `json:"address,omitzero"`
+	Address ExternalContactsContactChangedTopicContactAddress `json:"address,omitzero"`
 
-	PhoneNumber *ExternalContactsContactChangedTopicPhoneNumber `json:"phoneNumber,omitzero"`
+	PhoneNumber ExternalContactsContactChangedTopicPhoneNumber `json:"phoneNumber,omitzero"`
 
-	FaxNumber *ExternalContactsContactChangedTopicPhoneNumber `json:"faxNumber,omitzero"`
+	FaxNumber ExternalContactsContactChangedTopicPhoneNumber `json:"faxNumber,omitzero"`
 
 	EmployeeCount *int64 `json:"employeeCount,omitzero"`
 
@@ -35,7 +35,7 @@ type ExternalContactsContactChangedTopicExternalOrganization struct {
 
 	Tickers []ExternalContactsContactChangedTopicTicker `json:"tickers,omitzero"`
 
-	TwitterID *ExternalContactsContactChangedTopicTwitterId `json:"twitterId,omitzero"`
+	TwitterID ExternalContactsContactChangedTopicTwitterId `json:"twitterId,omitzero"`
 
 	ExternalSystemURL *string `json:"externalSystemUrl,omitzero"`
 

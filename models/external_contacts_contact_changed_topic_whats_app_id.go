@@ -5,7 +5,7 @@ package models
 // ExternalContactsContactChangedTopicWhatsAppId is the ExternalContactsContactChangedTopicWhatsAppId
 // definition.
 type ExternalContactsContactChangedTopicWhatsAppId struct {
-	PhoneNumber *ExternalContactsContactChangedTopicPhoneNumber `json:"phoneNumber,omitzero"`
+	PhoneNumber ExternalContactsContactChangedTopicPhoneNumber `json:"phoneNumber,omitzero"`
 
 	DisplayName *string `json:"displayName,omitzero"`
 

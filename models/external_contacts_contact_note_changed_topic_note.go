@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type ExternalContactsContactNoteChangedTopicNote struct {
 	ID *string `json:"id,omitzero"`
 
-	Division *ExternalContactsContactNoteChangedTopicDivision `json:"division,omitzero"`
+	Division ExternalContactsContactNoteChangedTopicDivision `json:"division,omitzero"`
 
 	EntityID *string `json:"entityId,omitzero"`
 
@@ -17,7 +17,7 @@ type ExternalContactsContactNoteChangedTopicNote struct {
 
 	NoteText *string `json:"noteText,omitzero"`
 
-	CreatedBy *ExternalContactsContactNoteChangedTopicUser `json:"createdBy,omitzero"`
+	CreatedBy ExternalContactsContactNoteChangedTopicUser `json:"createdBy,omitzero"`
 
 	CreateDate *types.DateTime `json:"createDate,omitzero"`
 

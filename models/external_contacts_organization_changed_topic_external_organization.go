@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type ExternalContactsOrganizationChangedTopicExternalOrganization struct {
 	ID *string `json:"id,omitzero"`
 
-	Division *ExternalContactsOrganizationChangedTopicDivision `json:"division,omitzero"`
+	Division ExternalContactsOrganizationChangedTopicDivision `json:"division,omitzero"`
 
 	Name *string `json:"name,omitzero"`
 
@@ -19,11 +19,11 @@ type ExternalContactsOrganizationChangedTopicExternalOrganization struct {
 
 	PrimaryContactID *string `json:"primaryContactId,omitzero"`
 
-	Address *ExternalContactsOrganizationChangedTopicContactAddress `json:"address,omitzero"`
+	Address ExternalContactsOrganizationChangedTopicContactAddress `json:"address,omitzero"`
 
-	PhoneNumber *ExternalContactsOrganizationChangedTopicPhoneNumber `json:"phoneNumber,omitzero"`
+	PhoneNumber ExternalContactsOrganizationChangedTopicPhoneNumber `json:"phoneNumber,omitzero"`
 
-	FaxNumber *ExternalContactsOrganizationChangedTopicPhoneNumber `json:"faxNumber,omitzero"`
+	FaxNumber ExternalContactsOrganizationChangedTopicPhoneNumber `json:"faxNumber,omitzero"`
 
 	EmployeeCount *int64 `json:"employeeCount,omitzero"`
 
@@ -35,7 +35,7 @@ type ExternalContactsOrganizationChangedTopicExternalOrganization struct {
 
 	Tickers []ExternalContactsOrganizationChangedTopicTicker `json:"tickers,omitzero"`
 
-	TwitterID *ExternalContactsOrganizationChangedTopicTwitterId `json:"twitterId,omitzero"`
+	TwitterID ExternalContactsOrganizationChangedTopicTwitterId `json:"twitterId,omitzero"`
 
 	ExternalSystemURL *string `json:"externalSystemUrl,omitzero"`
 

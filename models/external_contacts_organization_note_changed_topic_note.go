@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type ExternalContactsOrganizationNoteChangedTopicNote struct {
 	ID *string `json:"id,omitzero"`
 
-	Division *ExternalContactsOrganizationNoteChangedTopicDivision `json:"division,omitzero"`
+	Division ExternalContactsOrganizationNoteChangedTopicDivision `json:"division,omitzero"`
 
 	EntityID *string `json:"entityId,omitzero"`
 
@@ -17,7 +17,7 @@ type ExternalContactsOrganizationNoteChangedTopicNote struct {
 
 	NoteText *string `json:"noteText,omitzero"`
 
-	CreatedBy *ExternalContactsOrganizationNoteChangedTopicUser `json:"createdBy,omitzero"`
+	CreatedBy ExternalContactsOrganizationNoteChangedTopicUser `json:"createdBy,omitzero"`
 
 	CreateDate *types.DateTime `json:"createDate,omitzero"`
 

@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type ExternalContactsRelationshipChangedTopicExternalOrganization struct {
 	ID *string `json:"id,omitzero"`
 
-	Division *ExternalContactsRelationshipChangedTopicDivision `json:"division,omitzero"`
+	Division ExternalContactsRelationshipChangedTopicDivision `json:"division,omitzero"`
 
 	Name *string `json:"name,omitzero"`
 
@@ -19,11 +19,11 @@ type ExternalContactsRelationshipChangedTopicExternalOrganization struct {
 
 	PrimaryContactID *string `json:"primaryContactId,omitzero"`
 
-	Address *ExternalContactsRelationshipChangedTopicContactAddress `json:"address,omitzero"`
+	Address ExternalContactsRelationshipChangedTopicContactAddress `json:"address,omitzero"`
 
-	PhoneNumber *ExternalContactsRelationshipChangedTopicPhoneNumber `json:"phoneNumber,omitzero"`
+	PhoneNumber ExternalContactsRelationshipChangedTopicPhoneNumber `json:"phoneNumber,omitzero"`
 
-	FaxNumber *ExternalContactsRelationshipChangedTopicPhoneNumber `json:"faxNumber,omitzero"`
+	FaxNumber ExternalContactsRelationshipChangedTopicPhoneNumber `json:"faxNumber,omitzero"`
 
 	EmployeeCount *int64 `json:"employeeCount,omitzero"`
 
@@ -35,7 +35,7 @@ type ExternalContactsRelationshipChangedTopicExternalOrganization struct {
 
 	Tickers []ExternalContactsRelationshipChangedTopicTicker `json:"tickers,omitzero"`
 
-	TwitterID *ExternalContactsRelationshipChangedTopicTwitterId `json:"twitterId,omitzero"`
+	TwitterID ExternalContactsRelationshipChangedTopicTwitterId `json:"twitterId,omitzero"`
 
 	ExternalSystemURL *string `json:"externalSystemUrl,omitzero"`
 

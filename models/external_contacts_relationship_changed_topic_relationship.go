@@ -9,11 +9,11 @@ import "github.com/purecloudgo/platformclient/types"
 type ExternalContactsRelationshipChangedTopicRelationship struct {
 	ID *string `json:"id,omitzero"`
 
-	Division *ExternalContactsRelationshipChangedTopicDivision `json:"division,omitzero"`
+	Division ExternalContactsRelationshipChangedTopicDivision `json:"division,omitzero"`
 
-	User *ExternalContactsRelationshipChangedTopicUser `json:"user,omitzero"`
+	User ExternalContactsRelationshipChangedTopicUser `json:"user,omitzero"`
 
-	ExternalOrganization *ExternalContactsRelationshipChangedTopicExternalOrganization `json:"externalOrganization,omitzero"`
+	ExternalOrganization ExternalContactsRelationshipChangedTopicExternalOrganization `json:"externalOrganization,omitzero"`
 
 	Relationship *string `json:"relationship,omitzero"`
 

@@ -9,9 +9,9 @@ import "github.com/purecloudgo/platformclient/types"
 type ExternalContactsUnresolvedContactChangedTopicContact struct {
 	ID *string `json:"id,omitzero"`
 
-	Division *ExternalContactsUnresolvedContactChangedTopicDivision `json:"division,omitzero"`
+	Division ExternalContactsUnresolvedContactChangedTopicDivision `json:"division,omitzero"`
 
-	ExternalOrganization *ExternalContactsUnresolvedContactChangedTopicExternalOrganization `json:"externalOrganization,omitzero"`
+	ExternalOrganization ExternalContactsUnresolvedContactChangedTopicExternalOrganization `json:"externalOrganization,omitzero"`
 
 	Type *ExternalContactsUnresolvedContactChangedTopicContactType `json:"type,omitzero"`
 
@@ -25,13 +25,13 @@ type ExternalContactsUnresolvedContactChangedTopicContact struct {
 
 	Title *string `json:"title,omitzero"`
 
-	WorkPhone *ExternalContactsUnresolvedContactChangedTopicPhoneNumber `json:"workPhone,omitzero"`
+	WorkPhone ExternalContactsUnresolvedContactChangedTopicPhoneNumber `json:"workPhone,omitzero"`
 
-	CellPhone *ExternalContactsUnresolvedContactChangedTopicPhoneNumber `json:"cellPhone,omitzero"`
+	CellPhone ExternalContactsUnresolvedContactChangedTopicPhoneNumber `json:"cellPhone,omitzero"`
 
-	HomePhone *ExternalContactsUnresolvedContactChangedTopicPhoneNumber `json:"homePhone,omitzero"`
+	HomePhone ExternalContactsUnresolvedContactChangedTopicPhoneNumber `json:"homePhone,omitzero"`
 
-	OtherPhone *ExternalContactsUnresolvedContactChangedTopicPhoneNumber `json:"otherPhone,omitzero"`
+	OtherPhone ExternalContactsUnresolvedContactChangedTopicPhoneNumber `json:"otherPhone,omitzero"`
 
 	WorkEmail *string `json:"workEmail,omitzero"`
 
@@ -39,21 +39,21 @@ type ExternalContactsUnresolvedContactChangedTopicContact struct {
 
 	OtherEmail *string `json:"otherEmail,omitzero"`
 
-	Address *ExternalContactsUnresolvedContactChangedTopicContactAddress `json:"address,omitzero"`
+	Address ExternalContactsUnresolvedContactChangedTopicContactAddress `json:"address,omitzero"`
 
 	SurveyOptOut *bool `json:"surveyOptOut,omitzero"`
 
 	ExternalSystemURL *string `json:"externalSystemUrl,omitzero"`
 
-	TwitterID *ExternalContactsUnresolvedContactChangedTopicTwitterId `json:"twitterId,omitzero"`
+	TwitterID ExternalContactsUnresolvedContactChangedTopicTwitterId `json:"twitterId,omitzero"`
 
-	LineID *ExternalContactsUnresolvedContactChangedTopicLineId `json:"lineId,omitzero"`
+	LineID ExternalContactsUnresolvedContactChangedTopicLineId `json:"lineId,omitzero"`
 
-	WhatsAppID *ExternalContactsUnresolvedContactChangedTopicWhatsAppId `json:"whatsAppId,omitzero"`
+	WhatsAppID ExternalContactsUnresolvedContactChangedTopicWhatsAppId `json:"whatsAppId,omitzero"`
 
-	FacebookID *ExternalContactsUnresolvedContactChangedTopicFacebookId `json:"facebookId,omitzero"`
+	FacebookID ExternalContactsUnresolvedContactChangedTopicFacebookId `json:"facebookId,omitzero"`
 
-	InstagramID *ExternalContactsUnresolvedContactChangedTopicInstagramId `json:"instagramId,omitzero"`
+	InstagramID ExternalContactsUnresolvedContactChangedTopicInstagramId `json:"instagramId,omitzero"`
 
 	ExternalIDs []ExternalContactsUnresolvedContactChangedTopicExternalId `json:"externalIds,omitzero"`
 
@@ -61,7 +61,7 @@ type ExternalContactsUnresolvedContactChangedTopicContact struct {
 
 	CanonicalContactID *string `json:"canonicalContactId,omitzero"`
 
-	Schema *ExternalContactsUnresolvedContactChangedTopicDataSchema `json:"schema,omitzero"`
+	Schema ExternalContactsUnresolvedContactChangedTopicDataSchema `json:"schema,omitzero"`
 
 	CustomFields map[string]map[string]any `json:"customFields,omitzero"`
 
@@ -71,7 +71,7 @@ type ExternalContactsUnresolvedContactChangedTopicContact struct {
 
 	MergedTo *string `json:"mergedTo,omitzero"`
 
-	MergeOperation *ExternalContactsUnresolvedContactChangedTopicMergeOperation `json:"mergeOperation,omitzero"`
+	MergeOperation ExternalContactsUnresolvedContactChangedTopicMergeOperation `json:"mergeOperation,omitzero"`
 
 	CreateDate *types.DateTime `json:"createDate,omitzero"`
 

@@ -5,7 +5,7 @@ package models
 // ExternalContactsUnresolvedContactChangedTopicExternalId is the
 // ExternalContactsUnresolvedContactChangedTopicExternalId definition.
 type ExternalContactsUnresolvedContactChangedTopicExternalId struct {
-	ExternalSource *ExternalContactsUnresolvedContactChangedTopicExternalSource `json:"externalSource,omitzero"`
+	ExternalSource ExternalContactsUnresolvedContactChangedTopicExternalSource `json:"externalSource,omitzero"`
 
 	Value *string `json:"value,omitzero"`
 

@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type ExternalContactsUnresolvedContactChangedTopicExternalOrganization struct {
 	ID *string `json:"id,omitzero"`
 
-	Division *ExternalContactsUnresolvedContactChangedTopicDivision `json:"division,omitzero"`
+	Division ExternalContactsUnresolvedContactChangedTopicDivision `json:"division,omitzero"`
 
 	Name *string `json:"name,omitzero"`
 
@@ -19,11 +19,11 @@ type ExternalContactsUnresolvedContactChangedTopicExternalOrganization struct {
 
 	PrimaryContactID *string `json:"primaryContactId,omitzero"`
 
-	Address *ExternalContactsUnresolvedContactChangedTopicContactAddress `json:"address,omitzero"`
+	Address ExternalContactsUnresolvedContactChangedTopicContactAddress `json:"address,omitzero"`
 
-	PhoneNumber *ExternalContactsUnresolvedContactChangedTopicPhoneNumber `json:"phoneNumber,omitzero"`
+	PhoneNumber ExternalContactsUnresolvedContactChangedTopicPhoneNumber `json:"phoneNumber,omitzero"`
 
-	FaxNumber *ExternalContactsUnresolvedContactChangedTopicPhoneNumber `json:"faxNumber,omitzero"`
+	FaxNumber ExternalContactsUnresolvedContactChangedTopicPhoneNumber `json:"faxNumber,omitzero"`
 
 	EmployeeCount *int64 `json:"employeeCount,omitzero"`
 
@@ -35,7 +35,7 @@ type ExternalContactsUnresolvedContactChangedTopicExternalOrganization struct {
 
 	Tickers []ExternalContactsUnresolvedContactChangedTopicTicker `json:"tickers,omitzero"`
 
-	TwitterID *ExternalContactsUnresolvedContactChangedTopicTwitterId `json:"twitterId,omitzero"`
+	TwitterID ExternalContactsUnresolvedContactChangedTopicTwitterId `json:"twitterId,omitzero"`
 
 	ExternalSystemURL *string `json:"externalSystemUrl,omitzero"`
 

@@ -5,7 +5,7 @@ package models
 // ExternalContactsUnresolvedContactChangedTopicWhatsAppId is the
 // ExternalContactsUnresolvedContactChangedTopicWhatsAppId definition.
 type ExternalContactsUnresolvedContactChangedTopicWhatsAppId struct {
-	PhoneNumber *ExternalContactsUnresolvedContactChangedTopicPhoneNumber `json:"phoneNumber,omitzero"`
+	PhoneNumber ExternalContactsUnresolvedContactChangedTopicPhoneNumber `json:"phoneNumber,omitzero"`
 
 	DisplayName *string `json:"displayName,omitzero"`
 

@@ -14,7 +14,7 @@ type ExternalEvent struct {
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// The identifiers of the contact the event is for. Required.
-	Identifiers *ExternalEventIdentifiers `json:"identifiers,omitzero"`
+	Identifiers ExternalEventIdentifiers `json:"identifiers,omitzero"`
 
 	// The event attributes. Required.
 	Attributes map[string]map[string]any `json:"attributes,omitzero"`

@@ -6,7 +6,7 @@ package models
 type ExternalId struct {
 	// The external source of the identifier. Max: 255 characters. Leading and trailing whitespace
 	// stripped. Required.
-	ExternalSource *ExternalSource `json:"externalSource,omitzero"`
+	ExternalSource ExternalSource `json:"externalSource,omitzero"`
 
 	// The string value of the identifier. Max: 255 characters. Leading and trailing whitespace stripped.
 	// Required.

@@ -13,17 +13,17 @@ type ExternalOrganization struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableStarrableDivision `json:"division,omitzero"`
+	Division WritableStarrableDivision `json:"division,omitzero"`
 
 	CompanyType *string `json:"companyType,omitzero"`
 
 	Industry *string `json:"industry,omitzero"`
 
-	Address *ContactAddress `json:"address,omitzero"`
+	Address ContactAddress `json:"address,omitzero"`
 
-	PhoneNumber *PhoneNumber `json:"phoneNumber,omitzero"`
+	PhoneNumber PhoneNumber `json:"phoneNumber,omitzero"`
 
-	FaxNumber *PhoneNumber `json:"faxNumber,omitzero"`
+	FaxNumber PhoneNumber `json:"faxNumber,omitzero"`
 
 	EmployeeCount *int `json:"employeeCount,omitzero"`
 
@@ -35,7 +35,7 @@ type ExternalOrganization struct {
 
 	Tickers []Ticker `json:"tickers,omitzero"`
 
-	TwitterID *TwitterId `json:"twitterId,omitzero"`
+	TwitterID TwitterId `json:"twitterId,omitzero"`
 
 	// A string that identifies an external system-of-record resource that may have more detailed
 	// information on the organization. It should be a valid URL (including the http/https protocol, port,
@@ -48,10 +48,10 @@ type ExternalOrganization struct {
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	CreateDate *types.DateTime `json:"createDate,omitzero"`
 
-	Trustor *Trustor `json:"trustor,omitzero"`
+	Trustor Trustor `json:"trustor,omitzero"`
 
 	// The schema defining custom fields for this contact
-	Schema *DataSchema `json:"schema,omitzero"`
+	Schema DataSchema `json:"schema,omitzero"`
 
 	// Custom fields defined in the schema referenced by schemaId and schemaVersion.
 	CustomFields map[string]map[string]any `json:"customFields,omitzero"`

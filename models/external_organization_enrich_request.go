@@ -12,7 +12,7 @@ type ExternalOrganizationEnrichRequest struct {
 	ID *string `json:"id,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableStarrableDivision `json:"division,omitzero"`
+	Division WritableStarrableDivision `json:"division,omitzero"`
 
 	// An ordered list of one or more Identifiers which might each be claimed by an External Organization.
 	// `action` describes what to do with any possibly matching External Organization. Identifier lookups
@@ -25,10 +25,10 @@ type ExternalOrganizationEnrichRequest struct {
 	// Data to be added, either as an update to an existing External Organization or the body of a new
 	// External Organization. Omitting a field in this contract means that it will be treated as null in
 	// the `fieldRules` logic.
-	ExternalOrganization *ExternalOrganization `json:"externalOrganization,omitzero"`
+	ExternalOrganization ExternalOrganization `json:"externalOrganization,omitzero"`
 
 	// Logic describing how to combine data from the submitted request with data found in the database.
-	FieldRules *EnrichFieldRules `json:"fieldRules,omitzero"`
+	FieldRules EnrichFieldRules `json:"fieldRules,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

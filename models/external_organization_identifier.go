@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // ExternalOrganizationIdentifier is the ExternalOrganizationIdentifier definition.
 type ExternalOrganizationIdentifier struct {
 	// The division to which this entity belongs.
-	Division *WritableStarrableDivision `json:"division,omitzero"`
+	Division WritableStarrableDivision `json:"division,omitzero"`
 
 	// The type of this identifier. Required.
 	Type *ExternalOrganizationIdentifierType `json:"type,omitzero"`
@@ -19,7 +19,7 @@ type ExternalOrganizationIdentifier struct {
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// The External Source ID of the identifier
-	ExternalSource *ExternalSource `json:"externalSource,omitzero"`
+	ExternalSource ExternalSource `json:"externalSource,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,7 +11,7 @@ type ExternalOrganizationIdentifierClaimRequest struct {
 	Operation *ExternalOrganizationIdentifierClaimRequestOperation `json:"operation,omitzero"`
 
 	// The identifier that should be claimed/released from an external org. Required.
-	Identifier *ExternalOrganizationIdentifier `json:"identifier,omitzero"`
+	Identifier ExternalOrganizationIdentifier `json:"identifier,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // ExternalOrganizationTrustorLink is the ExternalOrganizationTrustorLink definition.
 type ExternalOrganizationTrustorLink struct {
 	// The division to which this entity belongs.
-	Division *WritableStarrableDivision `json:"division,omitzero"`
+	Division WritableStarrableDivision `json:"division,omitzero"`
 
 	// The id of a PureCloud External Organization entity in the External Contacts system that will be used
 	// to represent the trustor org

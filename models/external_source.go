@@ -13,7 +13,7 @@ type ExternalSource struct {
 
 	Active *bool `json:"active,omitzero"`
 
-	LinkConfiguration *LinkConfiguration `json:"linkConfiguration,omitzero"`
+	LinkConfiguration LinkConfiguration `json:"linkConfiguration,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -13,9 +13,9 @@ type FacebookIntegration struct {
 	Name *string `json:"name,omitzero"`
 
 	// Defines the SupportedContent profile configured for an integration
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
-	MessagingSetting *MessagingSettingReference `json:"messagingSetting,omitzero"`
+	MessagingSetting MessagingSettingReference `json:"messagingSetting,omitzero"`
 
 	// The App Id from Facebook messenger. Required.
 	AppID *string `json:"appId,omitzero"`
@@ -34,7 +34,7 @@ type FacebookIntegration struct {
 
 	// The recipient reference associated to the Facebook Integration. This recipient is used to associate
 	// a flow to an integration
-	Recipient *DomainEntityRef `json:"recipient,omitzero"`
+	Recipient DomainEntityRef `json:"recipient,omitzero"`
 
 	// Date this Integration was created. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -45,10 +45,10 @@ type FacebookIntegration struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// User reference that created this Integration
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// User reference that last modified this Integration
-	ModifiedBy *DomainEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy DomainEntityRef `json:"modifiedBy,omitzero"`
 
 	// Version number required for updates. Required.
 	Version *int `json:"version,omitzero"`
@@ -57,7 +57,7 @@ type FacebookIntegration struct {
 	CreateStatus *FacebookIntegrationCreateStatus `json:"createStatus,omitzero"`
 
 	// Error information returned, if createStatus is set to Error
-	CreateError *ErrorBody `json:"createError,omitzero"`
+	CreateError ErrorBody `json:"createError,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -11,10 +11,10 @@ type FacebookIntegrationRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// Defines the SupportedContent profile configured for an integration
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
 	// Defines the message settings to be applied for this integration
-	MessagingSetting *MessagingSettingRequestReference `json:"messagingSetting,omitzero"`
+	MessagingSetting MessagingSettingRequestReference `json:"messagingSetting,omitzero"`
 
 	// The long-lived Page Access Token of Facebook page. See
 	// https://developers.facebook.com/docs/facebook-login/access-tokens. When a pageAccessToken is

@@ -6,9 +6,9 @@ import "github.com/purecloudgo/platformclient/types"
 
 // FacetEntry is the FacetEntry definition.
 type FacetEntry struct {
-	Attribute *TermAttribute `json:"attribute,omitzero"`
+	Attribute TermAttribute `json:"attribute,omitzero"`
 
-	Statistics *FacetStatistics `json:"statistics,omitzero"`
+	Statistics FacetStatistics `json:"statistics,omitzero"`
 
 	Other *int `json:"other,omitzero"`
 

@@ -19,9 +19,9 @@ type FaxDocument struct {
 
 	ContentURI *string `json:"contentUri,omitzero"`
 
-	Workspace *DomainEntityRef `json:"workspace,omitzero"`
+	Workspace DomainEntityRef `json:"workspace,omitzero"`
 
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	SharingURI *string `json:"sharingUri,omitzero"`
 

@@ -24,10 +24,10 @@ type FaxSendRequest struct {
 
 	// Workspace in which the document should be stored. If Content Management document is used for faxing,
 	// workspace will be ignored
-	Workspace *Workspace `json:"workspace,omitzero"`
+	Workspace Workspace `json:"workspace,omitzero"`
 
 	// Data for coversheet generation.
-	CoverSheet *CoverSheet `json:"coverSheet,omitzero"`
+	CoverSheet CoverSheet `json:"coverSheet,omitzero"`
 
 	// Time zone offset minutes from GMT
 	TimeZoneOffsetMinutes *int `json:"timeZoneOffsetMinutes,omitzero"`

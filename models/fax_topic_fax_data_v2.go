@@ -14,9 +14,9 @@ type FaxTopicFaxDataV2 struct {
 
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
-	Workspace *FaxTopicWorkspaceData `json:"workspace,omitzero"`
+	Workspace FaxTopicWorkspaceData `json:"workspace,omitzero"`
 
-	CreatedBy *FaxTopicUserData `json:"createdBy,omitzero"`
+	CreatedBy FaxTopicUserData `json:"createdBy,omitzero"`
 
 	ContentType *string `json:"contentType,omitzero"`
 
@@ -28,9 +28,9 @@ type FaxTopicFaxDataV2 struct {
 
 	DateUploaded *types.DateTime `json:"dateUploaded,omitzero"`
 
-	UploadedBy *FaxTopicUserData `json:"uploadedBy,omitzero"`
+	UploadedBy FaxTopicUserData `json:"uploadedBy,omitzero"`
 
-	LockInfo *FaxTopicLockData `json:"lockInfo,omitzero"`
+	LockInfo FaxTopicLockData `json:"lockInfo,omitzero"`
 
 	SelfURI *string `json:"selfUri,omitzero"`
 

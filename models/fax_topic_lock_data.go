@@ -6,7 +6,7 @@ import "github.com/purecloudgo/platformclient/types"
 
 // FaxTopicLockData is the FaxTopicLockData definition.
 type FaxTopicLockData struct {
-	LockedBy *FaxTopicUserData `json:"lockedBy,omitzero"`
+	LockedBy FaxTopicUserData `json:"lockedBy,omitzero"`
 
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 

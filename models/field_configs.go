@@ -4,11 +4,11 @@ package models
 
 // FieldConfigs is the FieldConfigs definition.
 type FieldConfigs struct {
-	Org *FieldConfig `json:"org,omitzero"`
+	Org FieldConfig `json:"org,omitzero"`
 
-	Person *FieldConfig `json:"person,omitzero"`
+	Person FieldConfig `json:"person,omitzero"`
 
-	Group *FieldConfig `json:"group,omitzero"`
+	Group FieldConfig `json:"group,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

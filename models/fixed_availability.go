@@ -5,10 +5,10 @@ package models
 // FixedAvailability is the FixedAvailability definition.
 type FixedAvailability struct {
 	// The range of time of day the activity can be scheduled
-	AvailabilityRange *AvailabilityRange `json:"availabilityRange,omitzero"`
+	AvailabilityRange AvailabilityRange `json:"availabilityRange,omitzero"`
 
 	// The range of date for which the activity plan could be scheduled
-	DateRange *RequiredLocalDateRange `json:"dateRange,omitzero"`
+	DateRange RequiredLocalDateRange `json:"dateRange,omitzero"`
 
 	// The days of week available for scheduling. Empty list or null means daysOfWeek is not considered
 	DaysOfWeek []string `json:"daysOfWeek,omitzero"`

@@ -6,7 +6,7 @@ package models
 // back to the caller. The schema is transformed based on Architect's flattened format. If the
 // 'flatten' query parameter is supplied as true, this field will be returned.
 type FlattenedJsonSchemaDocument struct {
-	Schema *JsonSchemaDocument `json:"schema,omitzero"`
+	Schema JsonSchemaDocument `json:"schema,omitzero"`
 
 	// Properties in the original document that were arrays
 	ArrayProperties []string `json:"arrayProperties,omitzero"`

@@ -13,17 +13,17 @@ type Flow struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableDivision `json:"division,omitzero"`
+	Division WritableDivision `json:"division,omitzero"`
 
 	Description *string `json:"description,omitzero"`
 
 	Type *FlowType `json:"type,omitzero"`
 
 	// User that has the flow locked.
-	LockedUser *User `json:"lockedUser,omitzero"`
+	LockedUser User `json:"lockedUser,omitzero"`
 
 	// OAuth client that has the flow locked.
-	LockedClient *DomainEntityRef `json:"lockedClient,omitzero"`
+	LockedClient DomainEntityRef `json:"lockedClient,omitzero"`
 
 	Active *bool `json:"active,omitzero"`
 
@@ -31,9 +31,9 @@ type Flow struct {
 
 	Deleted *bool `json:"deleted,omitzero"`
 
-	PublishedVersion *FlowVersion `json:"publishedVersion,omitzero"`
+	PublishedVersion FlowVersion `json:"publishedVersion,omitzero"`
 
-	SavedVersion *FlowVersion `json:"savedVersion,omitzero"`
+	SavedVersion FlowVersion `json:"savedVersion,omitzero"`
 
 	// json schema describing the inputs for the flow
 	InputSchema map[string]any `json:"inputSchema,omitzero"`
@@ -41,17 +41,17 @@ type Flow struct {
 	// json schema describing the outputs for the flow
 	OutputSchema map[string]any `json:"outputSchema,omitzero"`
 
-	CheckedInVersion *FlowVersion `json:"checkedInVersion,omitzero"`
+	CheckedInVersion FlowVersion `json:"checkedInVersion,omitzero"`
 
-	DebugVersion *FlowVersion `json:"debugVersion,omitzero"`
+	DebugVersion FlowVersion `json:"debugVersion,omitzero"`
 
-	PublishedBy *User `json:"publishedBy,omitzero"`
+	PublishedBy User `json:"publishedBy,omitzero"`
 
-	CurrentOperation *Operation `json:"currentOperation,omitzero"`
+	CurrentOperation Operation `json:"currentOperation,omitzero"`
 
 	// Information about the natural language understanding configuration for the published version of the
 	// flow
-	NluInfo *NluInfo `json:"nluInfo,omitzero"`
+	NluInfo NluInfo `json:"nluInfo,omitzero"`
 
 	// List of supported languages for the published version of the flow.
 	SupportedLanguages []SupportedLanguage `json:"supportedLanguages,omitzero"`

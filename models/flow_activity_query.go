@@ -14,7 +14,7 @@ type FlowActivityQuery struct {
 
 	// Filter to return a subset of observations. Expresses boolean logical predicates as well as
 	// dimensional filters
-	Filter *FlowActivityQueryFilter `json:"filter,omitzero"`
+	Filter FlowActivityQueryFilter `json:"filter,omitzero"`
 
 	// Sort the result set in ascending/descending order. Default is ascending
 	Order *FlowActivityQueryOrder `json:"order,omitzero"`

@@ -13,7 +13,7 @@ type FlowDivisionView struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableDivision `json:"division,omitzero"`
+	Division WritableDivision `json:"division,omitzero"`
 
 	Type *FlowDivisionViewType `json:"type,omitzero"`
 
@@ -21,19 +21,19 @@ type FlowDivisionView struct {
 	Description *string `json:"description,omitzero"`
 
 	// json schema describing the inputs for the flow
-	InputSchema *JsonSchemaDocument `json:"inputSchema,omitzero"`
+	InputSchema JsonSchemaDocument `json:"inputSchema,omitzero"`
 
 	// json schema describing the outputs for the flow
-	OutputSchema *JsonSchemaDocument `json:"outputSchema,omitzero"`
+	OutputSchema JsonSchemaDocument `json:"outputSchema,omitzero"`
 
 	// List of supported languages for the published version of the flow.
 	SupportedLanguages []SupportedLanguage `json:"supportedLanguages,omitzero"`
 
 	// published version information if there is a published version
-	PublishedVersion *FlowVersion `json:"publishedVersion,omitzero"`
+	PublishedVersion FlowVersion `json:"publishedVersion,omitzero"`
 
 	// debug version information if there is a debug version
-	DebugVersion *FlowVersion `json:"debugVersion,omitzero"`
+	DebugVersion FlowVersion `json:"debugVersion,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

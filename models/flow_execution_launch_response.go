@@ -11,7 +11,7 @@ type FlowExecutionLaunchResponse struct {
 	Name *string `json:"name,omitzero"`
 
 	// The version of the flow that launched
-	FlowVersion *DomainEntityRef `json:"flowVersion,omitzero"`
+	FlowVersion DomainEntityRef `json:"flowVersion,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -5,7 +5,7 @@ package models
 // FlowHealth is the FlowHealth definition.
 type FlowHealth struct {
 	// Info about given flow version.
-	FlowVersionInfo *FlowHealthVersionInfo `json:"flowVersionInfo,omitzero"`
+	FlowVersionInfo FlowHealthVersionInfo `json:"flowVersionInfo,omitzero"`
 
 	// Each language's status about its health computation.
 	LanguageInfo map[string]LocaleInfo `json:"languageInfo,omitzero"`

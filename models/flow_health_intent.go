@@ -12,13 +12,13 @@ type FlowHealthIntent struct {
 	Name *string `json:"name,omitzero"`
 
 	// Info about given flow version.
-	FlowVersionInfo *FlowHealthIntentVersionInfo `json:"flowVersionInfo,omitzero"`
+	FlowVersionInfo FlowHealthIntentVersionInfo `json:"flowVersionInfo,omitzero"`
 
 	// Language provided for this intent's health.
 	Language *FlowHealthIntentLanguage `json:"language,omitzero"`
 
 	// Health computation details for given language.
-	Health *HealthInfo `json:"health,omitzero"`
+	Health HealthInfo `json:"health,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -17,10 +17,10 @@ type FlowHealthIntentUtterance struct {
 	StaticValidationResults []string `json:"staticValidationResults,omitzero"`
 
 	// Details about this utterance being an outlier or not.
-	OutlierInfo *OutlierInfo `json:"outlierInfo,omitzero"`
+	OutlierInfo OutlierInfo `json:"outlierInfo,omitzero"`
 
 	// Confusion details with other utterances.
-	ConfusionInfo *ConfusionInfo `json:"confusionInfo,omitzero"`
+	ConfusionInfo ConfusionInfo `json:"confusionInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,13 +5,13 @@ package models
 // FlowHealthIntentVersionInfo is the FlowHealthIntentVersionInfo definition.
 type FlowHealthIntentVersionInfo struct {
 	// NLU Version Info for this flow version.
-	NluVersion *AddressableEntityRef `json:"nluVersion,omitzero"`
+	NluVersion AddressableEntityRef `json:"nluVersion,omitzero"`
 
 	// Given flow's Version Info.
-	FlowVersion *AddressableEntityRef `json:"flowVersion,omitzero"`
+	FlowVersion AddressableEntityRef `json:"flowVersion,omitzero"`
 
 	// NLU Domain Info for this flow version.
-	NluDomain *AddressableEntityRef `json:"nluDomain,omitzero"`
+	NluDomain AddressableEntityRef `json:"nluDomain,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -22,10 +22,10 @@ type FlowHealthUtterance struct {
 	StaticValidationResults []string `json:"staticValidationResults,omitzero"`
 
 	// Details about this utterance being an outlier or not.
-	OutlierInfo *OutlierInfo `json:"outlierInfo,omitzero"`
+	OutlierInfo OutlierInfo `json:"outlierInfo,omitzero"`
 
 	// Confusion details with other utterances.
-	ConfusionInfo *ConfusionDetails `json:"confusionInfo,omitzero"`
+	ConfusionInfo ConfusionDetails `json:"confusionInfo,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

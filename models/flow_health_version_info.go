@@ -5,10 +5,10 @@ package models
 // FlowHealthVersionInfo is the FlowHealthVersionInfo definition.
 type FlowHealthVersionInfo struct {
 	// Given flow's Version Info.
-	FlowVersion *AddressableEntityRef `json:"flowVersion,omitzero"`
+	FlowVersion AddressableEntityRef `json:"flowVersion,omitzero"`
 
 	// NLU Domain Info for this flow version.
-	NluDomain *AddressableEntityRef `json:"nluDomain,omitzero"`
+	NluDomain AddressableEntityRef `json:"nluDomain,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

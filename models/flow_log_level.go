@@ -11,7 +11,7 @@ type FlowLogLevel struct {
 	Level *FlowLogLevelLevel `json:"level,omitzero"`
 
 	// Shows what characteristics are enabled for this log level
-	Characteristics *FlowCharacteristics `json:"characteristics,omitzero"`
+	Characteristics FlowCharacteristics `json:"characteristics,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -15,7 +15,7 @@ type FlowLogLevelCharacteristicsDefinition struct {
 
 	// If set, this is the id of the characteristic that this one depends on and it must be enabled for
 	// this to be enabled.
-	DependsOn *FlowCharacteristics `json:"dependsOn,omitzero"`
+	DependsOn FlowCharacteristics `json:"dependsOn,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // FlowLogLevelRequest is used to set the log level of a particular flow
 type FlowLogLevelRequest struct {
 	// The log level characteristics currently set for this flow. Required.
-	LogLevelCharacteristics *FlowLogLevel `json:"logLevelCharacteristics,omitzero"`
+	LogLevelCharacteristics FlowLogLevel `json:"logLevelCharacteristics,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

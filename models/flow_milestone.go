@@ -11,7 +11,7 @@ type FlowMilestone struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableDivision `json:"division,omitzero"`
+	Division WritableDivision `json:"division,omitzero"`
 
 	// The flow milestone description.
 	Description *string `json:"description,omitzero"`

@@ -11,11 +11,11 @@ type FlowOutcome struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableDivision `json:"division,omitzero"`
+	Division WritableDivision `json:"division,omitzero"`
 
 	Description *string `json:"description,omitzero"`
 
-	CurrentOperation *Operation `json:"currentOperation,omitzero"`
+	CurrentOperation Operation `json:"currentOperation,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

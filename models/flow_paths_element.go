@@ -19,10 +19,10 @@ type FlowPathsElement struct {
 	Flows []FlowPathsFlowDetails `json:"flows,omitzero"`
 
 	// The flow milestone, set if the element type is Milestone.
-	FlowMilestone *AddressableEntityRef `json:"flowMilestone,omitzero"`
+	FlowMilestone AddressableEntityRef `json:"flowMilestone,omitzero"`
 
 	// The flow outcome, set if the element type is Outcome or Milestone.
-	FlowOutcome *AddressableEntityRef `json:"flowOutcome,omitzero"`
+	FlowOutcome AddressableEntityRef `json:"flowOutcome,omitzero"`
 
 	// The value of the flow outcome, if the element type is Outcome.
 	FlowOutcomeValue *FlowPathsElementFlowOutcomeValue `json:"flowOutcomeValue,omitzero"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // FlowPathsFlowDetails is the FlowPathsFlowDetails definition.
 type FlowPathsFlowDetails struct {
 	// The identifier of the flow. Required.
-	Flow *AddressableEntityRef `json:"flow,omitzero"`
+	Flow AddressableEntityRef `json:"flow,omitzero"`
 
 	// The version of the flow. Required.
 	Version *string `json:"version,omitzero"`

@@ -13,7 +13,7 @@ type FlowRuntimeExecution struct {
 	Name *string `json:"name,omitzero"`
 
 	// The Version of the flow definition of the flow execution. Required.
-	FlowVersion *FlowVersion `json:"flowVersion,omitzero"`
+	FlowVersion FlowVersion `json:"flowVersion,omitzero"`
 
 	// The time the flow was launched. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.
@@ -31,13 +31,13 @@ type FlowRuntimeExecution struct {
 	CompletionReason *string `json:"completionReason,omitzero"`
 
 	// Additional information if the flow is in error
-	FlowErrorInfo *ErrorBody `json:"flowErrorInfo,omitzero"`
+	FlowErrorInfo ErrorBody `json:"flowErrorInfo,omitzero"`
 
 	// List of the flow's output variables, if any. Output variables are only supplied for Completed flows.
 	OutputData map[string]map[string]any `json:"outputData,omitzero"`
 
 	// The conversation to which this Flow execution is related
-	Conversation *DomainEntityRef `json:"conversation,omitzero"`
+	Conversation DomainEntityRef `json:"conversation,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -16,17 +16,17 @@ type FlowSettingsResponse struct {
 	Type *FlowSettingsResponseType `json:"type,omitzero"`
 
 	// User that last changed the log level setting.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// OAuth client that last changed the log level setting.
-	ModifiedByClient *DomainEntityRef `json:"modifiedByClient,omitzero"`
+	ModifiedByClient DomainEntityRef `json:"modifiedByClient,omitzero"`
 
 	// The time this log level was set. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The log level set for this flow
-	LogLevelCharacteristics *FlowLogLevel `json:"logLevelCharacteristics,omitzero"`
+	LogLevelCharacteristics FlowLogLevel `json:"logLevelCharacteristics,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -21,9 +21,9 @@ type FlowVersion struct {
 
 	Debug *bool `json:"debug,omitzero"`
 
-	CreatedBy *User `json:"createdBy,omitzero"`
+	CreatedBy User `json:"createdBy,omitzero"`
 
-	CreatedByClient *DomainEntityRef `json:"createdByClient,omitzero"`
+	CreatedByClient DomainEntityRef `json:"createdByClient,omitzero"`
 
 	ConfigurationURI *string `json:"configurationUri,omitzero"`
 
@@ -37,9 +37,9 @@ type FlowVersion struct {
 
 	PublishResultURI *string `json:"publishResultUri,omitzero"`
 
-	InputSchema *JsonSchemaDocument `json:"inputSchema,omitzero"`
+	InputSchema JsonSchemaDocument `json:"inputSchema,omitzero"`
 
-	OutputSchema *JsonSchemaDocument `json:"outputSchema,omitzero"`
+	OutputSchema JsonSchemaDocument `json:"outputSchema,omitzero"`
 
 	// Indicates whether virtual agent is enabled for this flow.
 	VirtualAgentEnabled *bool `json:"virtualAgentEnabled,omitzero"`
@@ -53,7 +53,7 @@ type FlowVersion struct {
 	DatePublishedEnd *types.DateTime `json:"datePublishedEnd,omitzero"`
 
 	// Information about the natural language understanding configuration for the flow version
-	NluInfo *NluInfo `json:"nluInfo,omitzero"`
+	NluInfo NluInfo `json:"nluInfo,omitzero"`
 
 	// List of supported languages for this version of the flow
 	SupportedLanguages []SupportedLanguage `json:"supportedLanguages,omitzero"`

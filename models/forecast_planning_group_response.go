@@ -14,7 +14,7 @@ type ForecastPlanningGroupResponse struct {
 	RoutePaths []RoutePathResponse `json:"routePaths,omitzero"`
 
 	// Service goals for this planning group
-	ServiceGoalTemplate *ForecastServiceGoalTemplateResponse `json:"serviceGoalTemplate,omitzero"`
+	ServiceGoalTemplate ForecastServiceGoalTemplateResponse `json:"serviceGoalTemplate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ type ForecastPlanningGroupsResponse struct {
 	Entities []ForecastPlanningGroupResponse `json:"entities,omitzero"`
 
 	// A snapshot of a business unit’s service goal impact settings taken at forecast generation time.
-	BusinessUnitServiceGoalImpact *WfmServiceGoalImpactSettings `json:"businessUnitServiceGoalImpact,omitzero"`
+	BusinessUnitServiceGoalImpact WfmServiceGoalImpactSettings `json:"businessUnitServiceGoalImpact,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -6,13 +6,13 @@ package models
 // ForecastServiceGoalTemplateImpactOverrideResponse definition.
 type ForecastServiceGoalTemplateImpactOverrideResponse struct {
 	// Allowed service level percent increase and decrease; undefined if the goal is not enabled
-	ServiceLevel *WfmServiceGoalImpact `json:"serviceLevel,omitzero"`
+	ServiceLevel WfmServiceGoalImpact `json:"serviceLevel,omitzero"`
 
 	// Allowed average speed of answer percent increase and decrease; undefined if the goal is not enabled
-	AverageSpeedOfAnswer *WfmServiceGoalImpact `json:"averageSpeedOfAnswer,omitzero"`
+	AverageSpeedOfAnswer WfmServiceGoalImpact `json:"averageSpeedOfAnswer,omitzero"`
 
 	// Allowed abandon rate percent increase and decrease; undefined if the goal is not enabled
-	AbandonRate *WfmServiceGoalImpact `json:"abandonRate,omitzero"`
+	AbandonRate WfmServiceGoalImpact `json:"abandonRate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

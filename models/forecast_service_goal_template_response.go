@@ -5,16 +5,16 @@ package models
 // ForecastServiceGoalTemplateResponse is the ForecastServiceGoalTemplateResponse definition.
 type ForecastServiceGoalTemplateResponse struct {
 	// The service level goal for this forecast
-	ServiceLevel *ForecastServiceLevelResponse `json:"serviceLevel,omitzero"`
+	ServiceLevel ForecastServiceLevelResponse `json:"serviceLevel,omitzero"`
 
 	// The average speed of answer goal for this forecast
-	AverageSpeedOfAnswer *ForecastAverageSpeedOfAnswerResponse `json:"averageSpeedOfAnswer,omitzero"`
+	AverageSpeedOfAnswer ForecastAverageSpeedOfAnswerResponse `json:"averageSpeedOfAnswer,omitzero"`
 
 	// The abandon rate goal for this forecast
-	AbandonRate *ForecastAbandonRateResponse `json:"abandonRate,omitzero"`
+	AbandonRate ForecastAbandonRateResponse `json:"abandonRate,omitzero"`
 
 	// The service goal impact overrides for this forecast
-	ImpactOverride *ForecastServiceGoalTemplateImpactOverrideResponse `json:"impactOverride,omitzero"`
+	ImpactOverride ForecastServiceGoalTemplateImpactOverrideResponse `json:"impactOverride,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,13 +8,13 @@ type Form struct {
 	FormDescription *string `json:"formDescription,omitzero"`
 
 	// Message displayed when response is received. Required.
-	ReceivedMessage *FormMessage `json:"receivedMessage,omitzero"`
+	ReceivedMessage FormMessage `json:"receivedMessage,omitzero"`
 
 	// Message displayed as reply. Required.
-	ReplyMessage *FormMessage `json:"replyMessage,omitzero"`
+	ReplyMessage FormMessage `json:"replyMessage,omitzero"`
 
 	// Introduction section of the form
-	Introduction *FormIntroduction `json:"introduction,omitzero"`
+	Introduction FormIntroduction `json:"introduction,omitzero"`
 
 	// Pages of the form. Required.
 	FormPages []FormPage `json:"formPages,omitzero"`

@@ -10,16 +10,16 @@ type FormPageComponent struct {
 	FormComponentType *FormPageComponentFormComponentType `json:"formComponentType,omitzero"`
 
 	// List picker configuration
-	ListPicker *FormListPicker `json:"listPicker,omitzero"`
+	ListPicker FormListPicker `json:"listPicker,omitzero"`
 
 	// Date picker configuration
-	DatePicker *FormDatePicker `json:"datePicker,omitzero"`
+	DatePicker FormDatePicker `json:"datePicker,omitzero"`
 
 	// Input field configuration
-	Input *Input `json:"input,omitzero"`
+	Input Input `json:"input,omitzero"`
 
 	// Wheel picker configuration
-	WheelPicker *WheelPicker `json:"wheelPicker,omitzero"`
+	WheelPicker WheelPicker `json:"wheelPicker,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // FromEmailAddress is the FromEmailAddress definition.
 type FromEmailAddress struct {
 	// The OutboundDomain used for the email address. Required.
-	Domain *DomainEntityRef `json:"domain,omitzero"`
+	Domain DomainEntityRef `json:"domain,omitzero"`
 
 	// The friendly name of the email address.
 	FriendlyName *string `json:"friendlyName,omitzero"`

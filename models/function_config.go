@@ -8,10 +8,10 @@ type FunctionConfig struct {
 	ID *string `json:"id,omitzero"`
 
 	// Function configuration.
-	Function *Function `json:"function,omitzero"`
+	Function Function `json:"function,omitzero"`
 
 	// Zip file configuration and state.
-	Zip *FunctionZipConfig `json:"zip,omitzero"`
+	Zip FunctionZipConfig `json:"zip,omitzero"`
 
 	// History of failed zip upload file configuration including their state and error messages. Contains
 	// no more than last ten failures.

@@ -5,7 +5,7 @@ package models
 // GamificationScorecardChangeTopicPerformanceMetric is the
 // GamificationScorecardChangeTopicPerformanceMetric definition.
 type GamificationScorecardChangeTopicPerformanceMetric struct {
-	Metric *GamificationScorecardChangeTopicMetric `json:"metric,omitzero"`
+	Metric GamificationScorecardChangeTopicMetric `json:"metric,omitzero"`
 
 	Points *int64 `json:"points,omitzero"`
 

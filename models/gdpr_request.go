@@ -12,7 +12,7 @@ type GDPRRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// The user that created this request. Required.
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// The replacement terms for the provided search terms, in the case of a GDPR_UPDATE request
 	ReplacementTerms []ReplacementTerm `json:"replacementTerms,omitzero"`
@@ -28,7 +28,7 @@ type GDPRRequest struct {
 	Status *GDPRRequestStatus `json:"status,omitzero"`
 
 	// The subject of the GDPR request. Required.
-	Subject *GDPRSubject `json:"subject,omitzero"`
+	Subject GDPRSubject `json:"subject,omitzero"`
 
 	// The location where the results of the request can be retrieved
 	ResultsURL *string `json:"resultsUrl,omitzero"`

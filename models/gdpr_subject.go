@@ -10,11 +10,11 @@ type GDPRSubject struct {
 
 	ExternalContactID *string `json:"externalContactId,omitzero"`
 
-	DialerContactID *DialerContactId `json:"dialerContactId,omitzero"`
+	DialerContactID DialerContactId `json:"dialerContactId,omitzero"`
 
-	JourneyCustomer *GDPRJourneyCustomer `json:"journeyCustomer,omitzero"`
+	JourneyCustomer GDPRJourneyCustomer `json:"journeyCustomer,omitzero"`
 
-	SocialHandle *SocialHandle `json:"socialHandle,omitzero"`
+	SocialHandle SocialHandle `json:"socialHandle,omitzero"`
 
 	ExternalID *string `json:"externalId,omitzero"`
 

@@ -11,7 +11,7 @@ type GeneratedGuideContent struct {
 	Variables []Variable `json:"variables,omitzero"`
 
 	// The generated resources content, which can be used when creating a guide version.
-	Resources *GuideVersionResources `json:"resources,omitzero"`
+	Resources GuideVersionResources `json:"resources,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

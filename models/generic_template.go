@@ -17,7 +17,7 @@ type GenericTemplate struct {
 	Components []RecordingButtonComponent `json:"components,omitzero"`
 
 	// Actions to be taken.
-	Actions *RecordingContentActions `json:"actions,omitzero"`
+	Actions RecordingContentActions `json:"actions,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -16,7 +16,7 @@ type GetUploadSourceUrlJobStatusResponse struct {
 	UploadKey *string `json:"uploadKey,omitzero"`
 
 	// Any error information, or null of the processing is not in failed state.
-	ErrorInformation *ErrorBody `json:"errorInformation,omitzero"`
+	ErrorInformation ErrorBody `json:"errorInformation,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

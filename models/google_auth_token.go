@@ -23,7 +23,7 @@ type GoogleAuthToken struct {
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// User reference that created this Integration. Required.
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -43,7 +43,7 @@ type GoogleBusinessProfileDataIngestionRuleVersionResponse struct {
 
 	// The external source associated with this data ingestion rule, which is used when performing identity
 	// resolution
-	ExternalSource *DomainEntityRef `json:"externalSource,omitzero"`
+	ExternalSource DomainEntityRef `json:"externalSource,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -13,16 +13,16 @@ type GoogleBusinessProfileOpenIntegration struct {
 	Name *string `json:"name,omitzero"`
 
 	// Defines the SupportedContent profile configured for an integration
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
-	MessagingSetting *MessagingSettingReference `json:"messagingSetting,omitzero"`
+	MessagingSetting MessagingSettingReference `json:"messagingSetting,omitzero"`
 
 	// The status of the Google Business Profile Open Integration
 	Status *string `json:"status,omitzero"`
 
 	// The recipient associated to the Google Business Profile Open Integration. This recipient is used to
 	// associate a flow to an integration
-	Recipient *DomainEntityRef `json:"recipient,omitzero"`
+	Recipient DomainEntityRef `json:"recipient,omitzero"`
 
 	// Date this Integration was created. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -33,24 +33,24 @@ type GoogleBusinessProfileOpenIntegration struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// User reference that created this Integration
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// User reference that last modified this Integration
-	ModifiedBy *DomainEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy DomainEntityRef `json:"modifiedBy,omitzero"`
 
 	// Status of asynchronous create operation
 	CreateStatus *GoogleBusinessProfileOpenIntegrationCreateStatus `json:"createStatus,omitzero"`
 
 	// Error information returned, if createStatus is set to Error
-	CreateError *ErrorBody `json:"createError,omitzero"`
+	CreateError ErrorBody `json:"createError,omitzero"`
 
 	// Google OAuth 2 access token reference. The actual token cannot be accessed via Genesys API, only
 	// referenced by this property by its ID. When the token is not referenced by any integration, it is
 	// deleted after 24 hours. Required.
-	Token *GoogleAuthTokenReference `json:"token,omitzero"`
+	Token GoogleAuthTokenReference `json:"token,omitzero"`
 
 	// Google Business Profile account accessible with the authorization token. Required.
-	Account *GoogleBusinessProfileAccountReference `json:"account,omitzero"`
+	Account GoogleBusinessProfileAccountReference `json:"account,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

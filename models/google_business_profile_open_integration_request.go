@@ -12,18 +12,18 @@ type GoogleBusinessProfileOpenIntegrationRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// Defines the SupportedContent profile configured for an integration
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
 	// Defines the message settings to be applied for this integration
-	MessagingSetting *MessagingSettingRequestReference `json:"messagingSetting,omitzero"`
+	MessagingSetting MessagingSettingRequestReference `json:"messagingSetting,omitzero"`
 
 	// Google OAuth 2 access token reference. The actual token cannot be accessed via Genesys API, only
 	// referenced by this property by its ID. When the token is not referenced by any integration, it is
 	// deleted after 24 hours. Required.
-	Token *GoogleAuthTokenReference `json:"token,omitzero"`
+	Token GoogleAuthTokenReference `json:"token,omitzero"`
 
 	// Google Business Profile account accessible with the authorization token. Required.
-	Account *GoogleBusinessProfileAccountReference `json:"account,omitzero"`
+	Account GoogleBusinessProfileAccountReference `json:"account,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

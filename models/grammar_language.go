@@ -19,10 +19,10 @@ type GrammarLanguage struct {
 	DtmfFileURL *string `json:"dtmfFileUrl,omitzero"`
 
 	// Additional information about the associated voice file
-	VoiceFileMetadata *GrammarLanguageFileMetadata `json:"voiceFileMetadata,omitzero"`
+	VoiceFileMetadata GrammarLanguageFileMetadata `json:"voiceFileMetadata,omitzero"`
 
 	// Additional information about the associated dtmf file
-	DtmfFileMetadata *GrammarLanguageFileMetadata `json:"dtmfFileMetadata,omitzero"`
+	DtmfFileMetadata GrammarLanguageFileMetadata `json:"dtmfFileMetadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

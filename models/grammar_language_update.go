@@ -5,10 +5,10 @@ package models
 // GrammarLanguageUpdate is the GrammarLanguageUpdate definition.
 type GrammarLanguageUpdate struct {
 	// Additional information about the associated voice file
-	VoiceFileMetadata *GrammarLanguageFileMetadata `json:"voiceFileMetadata,omitzero"`
+	VoiceFileMetadata GrammarLanguageFileMetadata `json:"voiceFileMetadata,omitzero"`
 
 	// Additional information about the associated dtmf file
-	DtmfFileMetadata *GrammarLanguageFileMetadata `json:"dtmfFileMetadata,omitzero"`
+	DtmfFileMetadata GrammarLanguageFileMetadata `json:"dtmfFileMetadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,13 +7,13 @@ import "github.com/purecloudgo/platformclient/types"
 // GraphApiSettings is the GraphApiSettings definition.
 type GraphApiSettings struct {
 	// The Graph API server integration to use for emails.
-	Integration *DomainEntityRef `json:"integration,omitzero"`
+	Integration DomainEntityRef `json:"integration,omitzero"`
 
 	// Graph API Server Status
 	Status *GraphApiSettingsStatus `json:"status,omitzero"`
 
 	// Additional Graph API Server error information
-	ErrorInfo *EmailErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo EmailErrorInfo `json:"errorInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

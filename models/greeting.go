@@ -18,9 +18,9 @@ type Greeting struct {
 	OwnerType *GreetingOwnerType `json:"ownerType,omitzero"`
 
 	// Greeting owner. Required.
-	Owner *DomainEntity `json:"owner,omitzero"`
+	Owner DomainEntity `json:"owner,omitzero"`
 
-	AudioFile *GreetingAudioFile `json:"audioFile,omitzero"`
+	AudioFile GreetingAudioFile `json:"audioFile,omitzero"`
 
 	AudioTTS *string `json:"audioTTS,omitzero"`
 

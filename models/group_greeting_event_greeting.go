@@ -12,9 +12,9 @@ type GroupGreetingEventGreeting struct {
 
 	OwnerType *string `json:"ownerType,omitzero"`
 
-	Owner *GroupGreetingEventGreetingOwner `json:"owner,omitzero"`
+	Owner GroupGreetingEventGreetingOwner `json:"owner,omitzero"`
 
-	GreetingAudioFile *GroupGreetingEventGreetingAudioFile `json:"greetingAudioFile,omitzero"`
+	GreetingAudioFile GroupGreetingEventGreetingAudioFile `json:"greetingAudioFile,omitzero"`
 
 	AudioTTS *string `json:"audioTTS,omitzero"`
 

@@ -22,7 +22,7 @@ type GuestResponseCategory struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The reference to category to which this category belongs.
-	ParentCategory *GuestCategoryReference `json:"parentCategory,omitzero"`
+	ParentCategory GuestCategoryReference `json:"parentCategory,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

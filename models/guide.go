@@ -30,10 +30,10 @@ type Guide struct {
 	SelfURI *string `json:"selfUri,omitzero"`
 
 	// The latest saved version of the guide.
-	LatestSavedVersion *GuideVersionRef `json:"latestSavedVersion,omitzero"`
+	LatestSavedVersion GuideVersionRef `json:"latestSavedVersion,omitzero"`
 
 	// The latest production ready version of the guide.
-	LatestProductionReadyVersion *GuideVersionRef `json:"latestProductionReadyVersion,omitzero"`
+	LatestProductionReadyVersion GuideVersionRef `json:"latestProductionReadyVersion,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -15,9 +15,9 @@ type GuideContentGenerationJob struct {
 	// The list of errors in case of job failure.
 	Errors []ErrorBody `json:"errors,omitzero"`
 
-	Guide *AddressableEntityRef `json:"guide,omitzero"`
+	Guide AddressableEntityRef `json:"guide,omitzero"`
 
-	GuideContent *GeneratedGuideContent `json:"guideContent,omitzero"`
+	GuideContent GeneratedGuideContent `json:"guideContent,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -15,7 +15,7 @@ type GuideJob struct {
 	// The list of errors in case of job failure.
 	Errors []ErrorBody `json:"errors,omitzero"`
 
-	Guide *AddressableEntityRef `json:"guide,omitzero"`
+	Guide AddressableEntityRef `json:"guide,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

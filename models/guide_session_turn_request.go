@@ -5,7 +5,7 @@ package models
 // GuideSessionTurnRequest is request for a guide session turn
 type GuideSessionTurnRequest struct {
 	// The input event for this turn. Required.
-	InputEvent *GuideSessionInputEvent `json:"inputEvent,omitzero"`
+	InputEvent GuideSessionInputEvent `json:"inputEvent,omitzero"`
 
 	// The language code for this turn. Required.
 	LanguageCode *string `json:"languageCode,omitzero"`
@@ -17,7 +17,7 @@ type GuideSessionTurnRequest struct {
 	InputVariables []GuideSessionVariable `json:"inputVariables,omitzero"`
 
 	// The knowledge settings for this turn.
-	KnowledgeSettings *KnowledgeSettings `json:"knowledgeSettings,omitzero"`
+	KnowledgeSettings KnowledgeSettings `json:"knowledgeSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // GuideSessionTurnResponse is response for a guide session turn
 type GuideSessionTurnResponse struct {
 	// The response content for this turn.
-	Response *GuideSessionTurnResponseData `json:"response,omitzero"`
+	Response GuideSessionTurnResponseData `json:"response,omitzero"`
 
 	// The status of the turn.
 	Status *GuideSessionTurnResponseStatus `json:"status,omitzero"`

@@ -9,7 +9,7 @@ type GuideVersion struct {
 	SelfURI *string `json:"selfUri,omitzero"`
 
 	// The guide this version belongs to.
-	Guide *AddressableEntityRef `json:"guide,omitzero"`
+	Guide AddressableEntityRef `json:"guide,omitzero"`
 
 	// Guide version.
 	Version *string `json:"version,omitzero"`
@@ -34,10 +34,10 @@ type GuideVersion struct {
 	Variables []Variable `json:"variables,omitzero"`
 
 	// The resources associated with this version of the guide.
-	Resources *GuideVersionResources `json:"resources,omitzero"`
+	Resources GuideVersionResources `json:"resources,omitzero"`
 
 	// The knowledge settings associated with this version of the guide.
-	KnowledgeSettings *AuthoringKnowledgeSettings `json:"knowledgeSettings,omitzero"`
+	KnowledgeSettings AuthoringKnowledgeSettings `json:"knowledgeSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -15,9 +15,9 @@ type GuideVersionPublishJob struct {
 	// The list of errors in case of job failure.
 	Errors []ErrorBody `json:"errors,omitzero"`
 
-	Guide *AddressableEntityRef `json:"guide,omitzero"`
+	Guide AddressableEntityRef `json:"guide,omitzero"`
 
-	GuideVersion *GuideVersion `json:"guideVersion,omitzero"`
+	GuideVersion GuideVersion `json:"guideVersion,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

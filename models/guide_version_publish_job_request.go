@@ -5,7 +5,7 @@ package models
 // GuideVersionPublishJobRequest is request body for publishing a guide version
 type GuideVersionPublishJobRequest struct {
 	// The attributes of the guide version to update as part of this publish job. Required.
-	GuideVersion *GuideVersionPublish `json:"guideVersion,omitzero"`
+	GuideVersion GuideVersionPublish `json:"guideVersion,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,7 +10,7 @@ type HealthInfo struct {
 	Status *HealthInfoStatus `json:"status,omitzero"`
 
 	// Error details for the intent, if any.
-	ErrorInfo *FlowHealthErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo FlowHealthErrorInfo `json:"errorInfo,omitzero"`
 
 	// Overall health score for the intent ranged between 0 and 100 as 100 is the perfect health score.
 	OverallScore *float32 `json:"overallScore,omitzero"`

@@ -5,10 +5,10 @@ package models
 // HistoricalData is the HistoricalData definition.
 type HistoricalData struct {
 	// Daily time series for historical data
-	Daily *Daily `json:"daily,omitzero"`
+	Daily Daily `json:"daily,omitzero"`
 
 	// Quarter hour time series for historical data
-	QuarterHour *QuarterHourly `json:"quarterHour,omitzero"`
+	QuarterHour QuarterHourly `json:"quarterHour,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

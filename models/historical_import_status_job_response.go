@@ -8,7 +8,7 @@ type HistoricalImportStatusJobResponse struct {
 	ID *string `json:"id,omitzero"`
 
 	// The historical import status result of the import job
-	ImportStatusResult *HistoricalImportStatus `json:"importStatusResult,omitzero"`
+	ImportStatusResult HistoricalImportStatus `json:"importStatusResult,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -11,7 +11,7 @@ type HistoricalShrinkageActivityCategoryResponse struct {
 	ActivityCategory *HistoricalShrinkageActivityCategoryResponseActivityCategory `json:"activityCategory,omitzero"`
 
 	// Aggregated shrinkage data for the activity category
-	ShrinkageForActivityCategory *HistoricalShrinkageAggregateResponse `json:"shrinkageForActivityCategory,omitzero"`
+	ShrinkageForActivityCategory HistoricalShrinkageAggregateResponse `json:"shrinkageForActivityCategory,omitzero"`
 
 	// Shrinkage for the activity codes under this activity category
 	ShrinkageForActivityCodes []HistoricalShrinkageActivityCodeResponse `json:"shrinkageForActivityCodes,omitzero"`

@@ -8,7 +8,7 @@ type HistoricalShrinkageActivityCodeResponse struct {
 	ActivityCodeID *string `json:"activityCodeId,omitzero"`
 
 	// Aggregated shrinkage data for the activity code
-	ShrinkageForActivityCode *HistoricalShrinkageAggregateResponse `json:"shrinkageForActivityCode,omitzero"`
+	ShrinkageForActivityCode HistoricalShrinkageAggregateResponse `json:"shrinkageForActivityCode,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

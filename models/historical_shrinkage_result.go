@@ -20,7 +20,7 @@ type HistoricalShrinkageResult struct {
 	TotalLoggedInDurationSeconds *int `json:"totalLoggedInDurationSeconds,omitzero"`
 
 	// Aggregated shrinkage data for all the activity categories
-	AggregatedShrinkage *HistoricalShrinkageAggregateResponse `json:"aggregatedShrinkage,omitzero"`
+	AggregatedShrinkage HistoricalShrinkageAggregateResponse `json:"aggregatedShrinkage,omitzero"`
 
 	// Shrinkage for activity categories
 	ShrinkageForActivityCategories []HistoricalShrinkageActivityCategoryResponse `json:"shrinkageForActivityCategories,omitzero"`

@@ -18,10 +18,10 @@ type HistoryEntry struct {
 	Timestamp *types.DateTime `json:"timestamp,omitzero"`
 
 	// User associated with this entry.
-	User *User `json:"user,omitzero"`
+	User User `json:"user,omitzero"`
 
 	// OAuth client associated with this entry.
-	Client *DomainEntityRef `json:"client,omitzero"`
+	Client DomainEntityRef `json:"client,omitzero"`
 
 	Version *string `json:"version,omitzero"`
 

@@ -10,9 +10,9 @@ type HistoryListing struct {
 
 	Complete *bool `json:"complete,omitzero"`
 
-	User *User `json:"user,omitzero"`
+	User User `json:"user,omitzero"`
 
-	Client *DomainEntityRef `json:"client,omitzero"`
+	Client DomainEntityRef `json:"client,omitzero"`
 
 	ErrorMessage *string `json:"errorMessage,omitzero"`
 

@@ -5,7 +5,7 @@ package models
 // HrisTimeOffTypesResponse is the HrisTimeOffTypesResponse definition.
 type HrisTimeOffTypesResponse struct {
 	// The asynchronous job handling the query
-	Job *HrisTimeOffTypesJobReference `json:"job,omitzero"`
+	Job HrisTimeOffTypesJobReference `json:"job,omitzero"`
 
 	// List of time off types. It is available only via notification
 	Entities []HrisTimeOffTypeResponse `json:"entities,omitzero"`

@@ -8,7 +8,7 @@ type Humanize struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// Bot messenger profile setting
-	Bot *BotMessengerProfile `json:"bot,omitzero"`
+	Bot BotMessengerProfile `json:"bot,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

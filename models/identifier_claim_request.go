@@ -10,7 +10,7 @@ type IdentifierClaimRequest struct {
 	Operation *IdentifierClaimRequestOperation `json:"operation,omitzero"`
 
 	// The identifier that should be claimed/released from a contact. Required.
-	Identifier *ContactIdentifier `json:"identifier,omitzero"`
+	Identifier ContactIdentifier `json:"identifier,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -4,7 +4,7 @@ package models
 
 // IdentityResolutionQueueConfig is the IdentityResolutionQueueConfig definition.
 type IdentityResolutionQueueConfig struct {
-	CallOnBehalfOfQueue *OutboundQueueIdentityResolutionConfig `json:"callOnBehalfOfQueue,omitzero"`
+	CallOnBehalfOfQueue OutboundQueueIdentityResolutionConfig `json:"callOnBehalfOfQueue,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,13 +7,13 @@ import "github.com/purecloudgo/platformclient/types"
 // ImapSettings is the ImapSettings definition.
 type ImapSettings struct {
 	// The IMAP server integration to use for ingesting emails.
-	Integration *DomainEntityRef `json:"integration,omitzero"`
+	Integration DomainEntityRef `json:"integration,omitzero"`
 
 	// Imap Server Status
 	Status *ImapSettingsStatus `json:"status,omitzero"`
 
 	// Additional Imap Server error information
-	ErrorInfo *EmailErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo EmailErrorInfo `json:"errorInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

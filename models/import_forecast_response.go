@@ -13,7 +13,7 @@ type ImportForecastResponse struct {
 	OperationID *string `json:"operationId,omitzero"`
 
 	// The result of the operation. Always null, result will come via notification
-	Result *BuShortTermForecast `json:"result,omitzero"`
+	Result BuShortTermForecast `json:"result,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

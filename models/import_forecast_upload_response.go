@@ -15,7 +15,7 @@ type ImportForecastUploadResponse struct {
 
 	// Always null. Defines the schema of the json body to be PUT to the url. The json body should be gzip
 	// encoded before uploading
-	UploadBodySchema *BuImportShortTermForecastSchema `json:"uploadBodySchema,omitzero"`
+	UploadBodySchema BuImportShortTermForecastSchema `json:"uploadBodySchema,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -15,7 +15,7 @@ type ImportScheduleUploadResponse struct {
 
 	// Always null. Defines the schema of the json body to be PUT to the url. The json body should be gzip
 	// encoded before uploading
-	UploadBodySchema *ImportScheduleUploadSchema `json:"uploadBodySchema,omitzero"`
+	UploadBodySchema ImportScheduleUploadSchema `json:"uploadBodySchema,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -14,10 +14,10 @@ type ImportScheduleUploadSchema struct {
 	Published *bool `json:"published,omitzero"`
 
 	// The short term forecast to associate with the imported schedule
-	ShortTermForecast *BuShortTermForecastReference `json:"shortTermForecast,omitzero"`
+	ShortTermForecast BuShortTermForecastReference `json:"shortTermForecast,omitzero"`
 
 	// The headcount forecast to associate with the imported schedule
-	HeadcountForecast *BuHeadcountForecastBuPlanningGroupHeadcountForecastUploadSchema `json:"headcountForecast,omitzero"`
+	HeadcountForecast BuHeadcountForecastBuPlanningGroupHeadcountForecastUploadSchema `json:"headcountForecast,omitzero"`
 
 	// Individual agent schedules
 	AgentSchedules []BuImportAgentScheduleUploadSchema `json:"agentSchedules,omitzero"`

@@ -24,16 +24,16 @@ type ImportTemplate struct {
 	Version *int `json:"version,omitzero"`
 
 	// ContactListTemplate for this ImportTemplate. Required.
-	ContactListTemplate *DomainEntityRef `json:"contactListTemplate,omitzero"`
+	ContactListTemplate DomainEntityRef `json:"contactListTemplate,omitzero"`
 
 	// ContactListFilter for this ImportTemplate.
-	ContactListFilter *DomainEntityRef `json:"contactListFilter,omitzero"`
+	ContactListFilter DomainEntityRef `json:"contactListFilter,omitzero"`
 
 	// Whether or not to use splitting criteria. Default is false.
 	UseSplittingCriteria *bool `json:"useSplittingCriteria,omitzero"`
 
 	// How to split contact records, required if useSplittingCriteria is true.
-	SplittingInformation *SplittingInformation `json:"splittingInformation,omitzero"`
+	SplittingInformation SplittingInformation `json:"splittingInformation,omitzero"`
 
 	// The list name format for target ContactLists. When Custom is provided, customListNameFormatValue is
 	// required.
@@ -45,7 +45,7 @@ type ImportTemplate struct {
 	CustomListNameFormatValue *string `json:"customListNameFormatValue,omitzero"`
 
 	// The status of the import process.
-	ImportStatus *ImportStatus `json:"importStatus,omitzero"`
+	ImportStatus ImportStatus `json:"importStatus,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -13,7 +13,7 @@ type InactivityTimeoutSettings struct {
 	ActionType *InactivityTimeoutSettingsActionType `json:"actionType,omitzero"`
 
 	// Flow ID for architect flow action
-	FlowID *DomainEntityRef `json:"flowId,omitzero"`
+	FlowID DomainEntityRef `json:"flowId,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

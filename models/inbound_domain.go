@@ -20,19 +20,19 @@ type InboundDomain struct {
 
 	// The DNS settings if the inbound domain is using a custom Mail From. These settings can only be used
 	// on InboundDomains where subDomain is false.
-	MailFromSettings *MailFromResult `json:"mailFromSettings,omitzero"`
+	MailFromSettings MailFromResult `json:"mailFromSettings,omitzero"`
 
 	// The custom SMTP server integration to use when sending outbound emails from this domain.
-	CustomSMTPServer *DomainEntityRef `json:"customSMTPServer,omitzero"`
+	CustomSMTPServer DomainEntityRef `json:"customSMTPServer,omitzero"`
 
 	// The IMAP server integration and settings to use for processing inbound emails.
-	ImapSettings *ImapSettings `json:"imapSettings,omitzero"`
+	ImapSettings ImapSettings `json:"imapSettings,omitzero"`
 
 	// The GraphAPI server integration and settings to use for processing inbound and outbound emails.
-	GraphAPISettings *GraphApiSettings `json:"graphApiSettings,omitzero"`
+	GraphAPISettings GraphApiSettings `json:"graphApiSettings,omitzero"`
 
 	// The email settings associated with this domain.
-	EmailSetting *EmailSetting `json:"emailSetting,omitzero"`
+	EmailSetting EmailSetting `json:"emailSetting,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

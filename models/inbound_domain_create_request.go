@@ -13,19 +13,19 @@ type InboundDomainCreateRequest struct {
 
 	// The DNS settings if the inbound domain is using a custom Mail From. These settings can only be used
 	// on InboundDomains where subDomain is false.
-	MailFromSettings *MailFromResult `json:"mailFromSettings,omitzero"`
+	MailFromSettings MailFromResult `json:"mailFromSettings,omitzero"`
 
 	// The custom SMTP server integration to use when sending outbound emails from this domain.
-	CustomSMTPServer *DomainEntityRef `json:"customSMTPServer,omitzero"`
+	CustomSMTPServer DomainEntityRef `json:"customSMTPServer,omitzero"`
 
 	// The IMAP server integration and settings to use for processing inbound emails.
-	ImapSettings *ImapSettings `json:"imapSettings,omitzero"`
+	ImapSettings ImapSettings `json:"imapSettings,omitzero"`
 
 	// The GraphAPI server integration and settings to use for processing inbound and outbound emails.
-	GraphAPISettings *GraphApiSettings `json:"graphApiSettings,omitzero"`
+	GraphAPISettings GraphApiSettings `json:"graphApiSettings,omitzero"`
 
 	// The email settings to associate with this domain.
-	EmailSetting *EmailSettingReference `json:"emailSetting,omitzero"`
+	EmailSetting EmailSettingReference `json:"emailSetting,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

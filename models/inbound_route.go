@@ -15,7 +15,7 @@ type InboundRoute struct {
 	Pattern *string `json:"pattern,omitzero"`
 
 	// The queue to route the emails to.
-	Queue *DomainEntityRef `json:"queue,omitzero"`
+	Queue DomainEntityRef `json:"queue,omitzero"`
 
 	// The priority to use for routing.
 	Priority *int `json:"priority,omitzero"`
@@ -24,7 +24,7 @@ type InboundRoute struct {
 	Skills []DomainEntityRef `json:"skills,omitzero"`
 
 	// The language to use for routing.
-	Language *DomainEntityRef `json:"language,omitzero"`
+	Language DomainEntityRef `json:"language,omitzero"`
 
 	// The sender name to use for outgoing replies. Required.
 	FromName *string `json:"fromName,omitzero"`
@@ -33,21 +33,21 @@ type InboundRoute struct {
 	FromEmail *string `json:"fromEmail,omitzero"`
 
 	// The flow to use for processing the email.
-	Flow *DomainEntityRef `json:"flow,omitzero"`
+	Flow DomainEntityRef `json:"flow,omitzero"`
 
 	// The route to use for email replies.
-	ReplyEmailAddress *QueueEmailAddress `json:"replyEmailAddress,omitzero"`
+	ReplyEmailAddress QueueEmailAddress `json:"replyEmailAddress,omitzero"`
 
 	// The recipients that should be automatically blind copied on outbound emails associated with this
 	// InboundRoute.
 	AutoBcc []EmailAddress `json:"autoBcc,omitzero"`
 
 	// The flow to use for processing inbound emails that have been marked as spam.
-	SpamFlow *DomainEntityRef `json:"spamFlow,omitzero"`
+	SpamFlow DomainEntityRef `json:"spamFlow,omitzero"`
 
 	// The configuration for the canned response signature that will be appended to outbound emails sent
 	// via this route
-	Signature *Signature `json:"signature,omitzero"`
+	Signature Signature `json:"signature,omitzero"`
 
 	// The configuration to indicate how the history of a conversation has to be included in a draft
 	HistoryInclusion *InboundRouteHistoryInclusion `json:"historyInclusion,omitzero"`

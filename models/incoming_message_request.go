@@ -32,7 +32,7 @@ type IncomingMessageRequest struct {
 	LanguageCode *string `json:"languageCode,omitzero"`
 
 	// Message received from the user to send to the bot. Required.
-	InputMessage *InputMessage `json:"inputMessage,omitzero"`
+	InputMessage InputMessage `json:"inputMessage,omitzero"`
 
 	// Type of messaging platform being used. Required.
 	MessagingPlatformType *IncomingMessageRequestMessagingPlatformType `json:"messagingPlatformType,omitzero"`

@@ -10,7 +10,7 @@ type InfixOperator struct {
 	OperatorType *InfixOperatorOperatorType `json:"operatorType,omitzero"`
 
 	// Dictates when the following operand should occur relative to current operand
-	OperatorPosition *OperatorPosition `json:"operatorPosition,omitzero"`
+	OperatorPosition OperatorPosition `json:"operatorPosition,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

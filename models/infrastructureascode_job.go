@@ -20,13 +20,13 @@ type InfrastructureascodeJob struct {
 	DateSubmitted *types.DateTime `json:"dateSubmitted,omitzero"`
 
 	// User who submitted the job
-	SubmittedBy *UserReference `json:"submittedBy,omitzero"`
+	SubmittedBy UserReference `json:"submittedBy,omitzero"`
 
 	// Job status
 	Status *InfrastructureascodeJobStatus `json:"status,omitzero"`
 
 	// Information about errors, if any
-	ErrorInfo *ErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo ErrorInfo `json:"errorInfo,omitzero"`
 
 	// The output results of the terraform job
 	Results *string `json:"results,omitzero"`

@@ -5,7 +5,7 @@ package models
 // InitialConfiguration is the InitialConfiguration definition.
 type InitialConfiguration struct {
 	// Indicates the initial audio state for the communication.
-	AudioState *AudioState `json:"audioState,omitzero"`
+	AudioState AudioState `json:"audioState,omitzero"`
 
 	// Indicates that this communication's initial state is alerting. If false, the communication started
 	// in a connected state.

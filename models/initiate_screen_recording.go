@@ -6,9 +6,9 @@ package models
 type InitiateScreenRecording struct {
 	RecordACW *bool `json:"recordACW,omitzero"`
 
-	ArchiveRetention *ArchiveRetention `json:"archiveRetention,omitzero"`
+	ArchiveRetention ArchiveRetention `json:"archiveRetention,omitzero"`
 
-	DeleteRetention *DeleteRetention `json:"deleteRetention,omitzero"`
+	DeleteRetention DeleteRetention `json:"deleteRetention,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,7 +10,7 @@ type InitiatingShiftRequestItem struct {
 	ID *string `json:"id,omitzero"`
 
 	// A reference to the associated schedule to which this initiating shift belongs. Required.
-	Schedule *BuScheduleReference `json:"schedule,omitzero"`
+	Schedule BuScheduleReference `json:"schedule,omitzero"`
 
 	// The start week date of this schedule in the business unit time zone (yyyy-MM-dd format). Dates are
 	// represented as an ISO-8601 string. For example: yyyy-MM-dd. Required.

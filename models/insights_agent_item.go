@@ -10,7 +10,7 @@ type InsightsAgentItem struct {
 	Name *string `json:"name,omitzero"`
 
 	// This user's manager.
-	Manager *DomainEntityRef `json:"manager,omitzero"`
+	Manager DomainEntityRef `json:"manager,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

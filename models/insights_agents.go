@@ -7,10 +7,10 @@ import "github.com/purecloudgo/platformclient/types"
 // InsightsAgents is the InsightsAgents definition.
 type InsightsAgents struct {
 	// The performance profile
-	PerformanceProfile *AddressableEntityRef `json:"performanceProfile,omitzero"`
+	PerformanceProfile AddressableEntityRef `json:"performanceProfile,omitzero"`
 
 	// The division
-	Division *DivisionReference `json:"division,omitzero"`
+	Division DivisionReference `json:"division,omitzero"`
 
 	// Granularity
 	Granularity *InsightsAgentsGranularity `json:"granularity,omitzero"`

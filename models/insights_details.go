@@ -7,28 +7,28 @@ import "github.com/purecloudgo/platformclient/types"
 // InsightsDetails is the InsightsDetails definition.
 type InsightsDetails struct {
 	// The performance profile
-	PerformanceProfile *AddressableEntityRef `json:"performanceProfile,omitzero"`
+	PerformanceProfile AddressableEntityRef `json:"performanceProfile,omitzero"`
 
 	// The division
-	Division *DivisionReference `json:"division,omitzero"`
+	Division DivisionReference `json:"division,omitzero"`
 
 	// Granularity
 	Granularity *InsightsDetailsGranularity `json:"granularity,omitzero"`
 
 	// The comparative period work day date range
-	ComparativePeriod *WorkdayPeriod `json:"comparativePeriod,omitzero"`
+	ComparativePeriod WorkdayPeriod `json:"comparativePeriod,omitzero"`
 
 	// The primary period work day date range
-	PrimaryPeriod *WorkdayPeriod `json:"primaryPeriod,omitzero"`
+	PrimaryPeriod WorkdayPeriod `json:"primaryPeriod,omitzero"`
 
 	// The query user
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The list of insights data for each metric of the user
 	MetricData []InsightsDetailsMetricItem `json:"metricData,omitzero"`
 
 	// Overall insights data of the user
-	OverallData *InsightsDetailsOverallItem `json:"overallData,omitzero"`
+	OverallData InsightsDetailsOverallItem `json:"overallData,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

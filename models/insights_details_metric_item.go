@@ -5,13 +5,13 @@ package models
 // InsightsDetailsMetricItem is the InsightsDetailsMetricItem definition.
 type InsightsDetailsMetricItem struct {
 	// The gamification metric for the data
-	Metric *AddressableEntityRef `json:"metric,omitzero"`
+	Metric AddressableEntityRef `json:"metric,omitzero"`
 
 	// Insights data in the comparative period
-	ComparativePeriod *InsightsDetailsMetricPeriodPoints `json:"comparativePeriod,omitzero"`
+	ComparativePeriod InsightsDetailsMetricPeriodPoints `json:"comparativePeriod,omitzero"`
 
 	// Insights data in the primary period
-	PrimaryPeriod *InsightsDetailsMetricPeriodPoints `json:"primaryPeriod,omitzero"`
+	PrimaryPeriod InsightsDetailsMetricPeriodPoints `json:"primaryPeriod,omitzero"`
 
 	// Percent of goal change
 	PercentOfGoalChange *float64 `json:"percentOfGoalChange,omitzero"`

@@ -5,10 +5,10 @@ package models
 // InsightsDetailsOverallItem is the InsightsDetailsOverallItem definition.
 type InsightsDetailsOverallItem struct {
 	// Insights data in the comparative period
-	ComparativePeriod *InsightsDetailsOverallPeriodPoints `json:"comparativePeriod,omitzero"`
+	ComparativePeriod InsightsDetailsOverallPeriodPoints `json:"comparativePeriod,omitzero"`
 
 	// Insights data in the primary period
-	PrimaryPeriod *InsightsDetailsOverallPeriodPoints `json:"primaryPeriod,omitzero"`
+	PrimaryPeriod InsightsDetailsOverallPeriodPoints `json:"primaryPeriod,omitzero"`
 
 	// Percent of goal change
 	PercentOfGoalChange *float64 `json:"percentOfGoalChange,omitzero"`

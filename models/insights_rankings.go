@@ -7,19 +7,19 @@ import "github.com/purecloudgo/platformclient/types"
 // InsightsRankings is the InsightsRankings definition.
 type InsightsRankings struct {
 	// The performance profile
-	PerformanceProfile *AddressableEntityRef `json:"performanceProfile,omitzero"`
+	PerformanceProfile AddressableEntityRef `json:"performanceProfile,omitzero"`
 
 	// The division
-	Division *DivisionReference `json:"division,omitzero"`
+	Division DivisionReference `json:"division,omitzero"`
 
 	// Granularity
 	Granularity *InsightsRankingsGranularity `json:"granularity,omitzero"`
 
 	// The comparative period work day date range
-	ComparativePeriod *WorkdayPeriod `json:"comparativePeriod,omitzero"`
+	ComparativePeriod WorkdayPeriod `json:"comparativePeriod,omitzero"`
 
 	// The primary period work day date range
-	PrimaryPeriod *WorkdayPeriod `json:"primaryPeriod,omitzero"`
+	PrimaryPeriod WorkdayPeriod `json:"primaryPeriod,omitzero"`
 
 	// The leaders users
 	Leaders []InsightsSummaryUserItem `json:"leaders,omitzero"`

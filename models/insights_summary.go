@@ -15,19 +15,19 @@ type InsightsSummary struct {
 	Total *int `json:"total,omitzero"`
 
 	// The performance profile
-	PerformanceProfile *AddressableEntityRef `json:"performanceProfile,omitzero"`
+	PerformanceProfile AddressableEntityRef `json:"performanceProfile,omitzero"`
 
 	// The division
-	Division *DivisionReference `json:"division,omitzero"`
+	Division DivisionReference `json:"division,omitzero"`
 
 	// Granularity
 	Granularity *InsightsSummaryGranularity `json:"granularity,omitzero"`
 
 	// The comparative period work day date range
-	ComparativePeriod *WorkdayPeriod `json:"comparativePeriod,omitzero"`
+	ComparativePeriod WorkdayPeriod `json:"comparativePeriod,omitzero"`
 
 	// The primary period work day date range
-	PrimaryPeriod *WorkdayPeriod `json:"primaryPeriod,omitzero"`
+	PrimaryPeriod WorkdayPeriod `json:"primaryPeriod,omitzero"`
 
 	PageCount *int `json:"pageCount,omitzero"`
 

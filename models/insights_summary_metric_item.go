@@ -5,13 +5,13 @@ package models
 // InsightsSummaryMetricItem is the InsightsSummaryMetricItem definition.
 type InsightsSummaryMetricItem struct {
 	// The gamification metric for the data
-	Metric *AddressableEntityRef `json:"metric,omitzero"`
+	Metric AddressableEntityRef `json:"metric,omitzero"`
 
 	// Insights data in the comparative period
-	ComparativePeriod *InsightsSummaryMetricPeriodPoints `json:"comparativePeriod,omitzero"`
+	ComparativePeriod InsightsSummaryMetricPeriodPoints `json:"comparativePeriod,omitzero"`
 
 	// Insights data in the primary period
-	PrimaryPeriod *InsightsSummaryMetricPeriodPoints `json:"primaryPeriod,omitzero"`
+	PrimaryPeriod InsightsSummaryMetricPeriodPoints `json:"primaryPeriod,omitzero"`
 
 	// Percent of goal change
 	PercentOfGoalChange *float64 `json:"percentOfGoalChange,omitzero"`

@@ -5,10 +5,10 @@ package models
 // InsightsSummaryOverallItem is the InsightsSummaryOverallItem definition.
 type InsightsSummaryOverallItem struct {
 	// Insights data in the comparative period
-	ComparativePeriod *InsightsSummaryOverallPeriodPoints `json:"comparativePeriod,omitzero"`
+	ComparativePeriod InsightsSummaryOverallPeriodPoints `json:"comparativePeriod,omitzero"`
 
 	// Insights data in the primary period
-	PrimaryPeriod *InsightsSummaryOverallPeriodPoints `json:"primaryPeriod,omitzero"`
+	PrimaryPeriod InsightsSummaryOverallPeriodPoints `json:"primaryPeriod,omitzero"`
 
 	// Percent of goal change
 	PercentOfGoalChange *float64 `json:"percentOfGoalChange,omitzero"`

@@ -5,13 +5,13 @@ package models
 // InsightsSummaryUserItem is the InsightsSummaryUserItem definition.
 type InsightsSummaryUserItem struct {
 	// Queried user
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The list of insights data for each metric of the user
 	MetricData []InsightsSummaryMetricItem `json:"metricData,omitzero"`
 
 	// Overall insights data of the user
-	OverallData *InsightsSummaryOverallItem `json:"overallData,omitzero"`
+	OverallData InsightsSummaryOverallItem `json:"overallData,omitzero"`
 
 	// Ranking of the user
 	Ranking *int `json:"ranking,omitzero"`

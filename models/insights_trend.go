@@ -7,25 +7,25 @@ import "github.com/purecloudgo/platformclient/types"
 // InsightsTrend is the InsightsTrend definition.
 type InsightsTrend struct {
 	// The performance profile
-	PerformanceProfile *AddressableEntityRef `json:"performanceProfile,omitzero"`
+	PerformanceProfile AddressableEntityRef `json:"performanceProfile,omitzero"`
 
 	// The division
-	Division *DivisionReference `json:"division,omitzero"`
+	Division DivisionReference `json:"division,omitzero"`
 
 	// Granularity
 	Granularity *InsightsTrendGranularity `json:"granularity,omitzero"`
 
 	// The comparative period work day date range
-	ComparativePeriod *WorkdayPeriod `json:"comparativePeriod,omitzero"`
+	ComparativePeriod WorkdayPeriod `json:"comparativePeriod,omitzero"`
 
 	// The primary period work day date range
-	PrimaryPeriod *WorkdayPeriod `json:"primaryPeriod,omitzero"`
+	PrimaryPeriod WorkdayPeriod `json:"primaryPeriod,omitzero"`
 
 	// The list of insights trend for each metric
 	Entities []InsightsTrendMetricItem `json:"entities,omitzero"`
 
 	// The insights trend in total
-	Total *InsightsTrendTotalItem `json:"total,omitzero"`
+	Total InsightsTrendTotalItem `json:"total,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,10 +5,10 @@ package models
 // InsightsTrendMetricItem is the InsightsTrendMetricItem definition.
 type InsightsTrendMetricItem struct {
 	// The gamification metric for the trend
-	Metric *AddressableEntityRef `json:"metric,omitzero"`
+	Metric AddressableEntityRef `json:"metric,omitzero"`
 
 	// Trends for the metric
-	Trends *InsightsTrends `json:"trends,omitzero"`
+	Trends InsightsTrends `json:"trends,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

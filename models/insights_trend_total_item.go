@@ -5,7 +5,7 @@ package models
 // InsightsTrendTotalItem is the InsightsTrendTotalItem definition.
 type InsightsTrendTotalItem struct {
 	// Trends for the metric
-	Trends *InsightsTrends `json:"trends,omitzero"`
+	Trends InsightsTrends `json:"trends,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

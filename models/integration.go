@@ -13,7 +13,7 @@ type Integration struct {
 	Name *string `json:"name,omitzero"`
 
 	// Type of the integration
-	IntegrationType *IntegrationType `json:"integrationType,omitzero"`
+	IntegrationType IntegrationType `json:"integrationType,omitzero"`
 
 	// Notes about the integration.
 	Notes *string `json:"notes,omitzero"`
@@ -22,10 +22,10 @@ type Integration struct {
 	IntendedState *IntegrationIntendedState `json:"intendedState,omitzero"`
 
 	// Configuration information for the integration.
-	Config *IntegrationConfigurationInfo `json:"config,omitzero"`
+	Config IntegrationConfigurationInfo `json:"config,omitzero"`
 
 	// Last reported status of the integration.
-	ReportedState *IntegrationStatusInfo `json:"reportedState,omitzero"`
+	ReportedState IntegrationStatusInfo `json:"reportedState,omitzero"`
 
 	// Read-only attributes for the integration.
 	Attributes map[string]string `json:"attributes,omitzero"`

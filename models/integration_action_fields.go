@@ -5,7 +5,7 @@ package models
 // IntegrationActionFields is the IntegrationActionFields definition.
 type IntegrationActionFields struct {
 	// Reference to the Integration Action to be used when integrationAction type is qualified
-	IntegrationAction *IntegrationAction `json:"integrationAction,omitzero"`
+	IntegrationAction IntegrationAction `json:"integrationAction,omitzero"`
 
 	// Collection of Request Mappings to use
 	RequestMappings []RequestMapping `json:"requestMappings,omitzero"`

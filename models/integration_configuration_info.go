@@ -5,7 +5,7 @@ package models
 // IntegrationConfigurationInfo is configuration information for the integration
 type IntegrationConfigurationInfo struct {
 	// The current, active configuration for the integration.
-	Current *IntegrationConfiguration `json:"current,omitzero"`
+	Current IntegrationConfiguration `json:"current,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

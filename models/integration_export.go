@@ -5,7 +5,7 @@ package models
 // IntegrationExport is the IntegrationExport definition.
 type IntegrationExport struct {
 	// The aws-s3-recording-bulk-actions-integration that the policy uses for exports. Required.
-	Integration *DomainEntityRef `json:"integration,omitzero"`
+	Integration DomainEntityRef `json:"integration,omitzero"`
 
 	// True if the policy should export screen recordings in addition to the other conversation media.
 	// Default = true

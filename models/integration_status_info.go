@@ -13,7 +13,7 @@ type IntegrationStatusInfo struct {
 	Effective *string `json:"effective,omitzero"`
 
 	// Localizable status details for the integration.
-	Detail *MessageInfo `json:"detail,omitzero"`
+	Detail MessageInfo `json:"detail,omitzero"`
 
 	// Date and time (in UTC) when the integration status (i.e. the code field) was last updated. Date time
 	// is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -47,10 +47,10 @@ type InternalMessage struct {
 	SourceUserID *string `json:"sourceUserId,omitzero"`
 
 	// Address for the participant on receiving side of the internal message communication.
-	ToAddress *Address `json:"toAddress,omitzero"`
+	ToAddress Address `json:"toAddress,omitzero"`
 
 	// Address for the participant on the sending side of the internal message communication.
-	FromAddress *Address `json:"fromAddress,omitzero"`
+	FromAddress Address `json:"fromAddress,omitzero"`
 
 	// The messages sent on this communication channel.
 	Messages []InternalMessageDetails `json:"messages,omitzero"`

@@ -12,7 +12,7 @@ type InternalMessageData struct {
 	Name *string `json:"name,omitzero"`
 
 	// The conversation of this message.
-	Conversation *AddressableEntityRef `json:"conversation,omitzero"`
+	Conversation AddressableEntityRef `json:"conversation,omitzero"`
 
 	// The id of the communication of this message.
 	CommunicationID *string `json:"communicationId,omitzero"`
@@ -22,13 +22,13 @@ type InternalMessageData struct {
 	Timestamp *types.DateTime `json:"timestamp,omitzero"`
 
 	// The sender of the text message.
-	Sender *UserReference `json:"sender,omitzero"`
+	Sender UserReference `json:"sender,omitzero"`
 
 	// The recipient of the text message.
-	Recipient *UserReference `json:"recipient,omitzero"`
+	Recipient UserReference `json:"recipient,omitzero"`
 
 	// The message into normalized format
-	NormalizedMessage *ConversationNormalizedMessage `json:"normalizedMessage,omitzero"`
+	NormalizedMessage ConversationNormalizedMessage `json:"normalizedMessage,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -5,7 +5,7 @@ package models
 // InvalidAssignment is the InvalidAssignment definition.
 type InvalidAssignment struct {
 	// Invalid user for validation
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The reason for the invalid input for validation
 	Message *string `json:"message,omitzero"`

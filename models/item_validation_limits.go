@@ -9,14 +9,14 @@ type ItemValidationLimits struct {
 	// specify the min/max values for a minimum string length (minLength) constraint supplied by a
 	// schemaauthor on a text field. Similarly, the maxLength's min/max specifies maximum string length
 	// constraint supplied by a schema author for the same field. Required.
-	MinLength *MinLength `json:"minLength,omitzero"`
+	MinLength MinLength `json:"minLength,omitzero"`
 
 	// A structure denoting the system-imposed minimum and maximum string length (for text-based core
 	// types) or numeric values (for number-based) core types. For example, the validationLimits for a
 	// text-based core type specify the min/max values for a minimum string length (minLength) constraint
 	// supplied by a schemaauthor on a text field. Similarly, the maxLength's min/max specifies maximum
 	// string length constraint supplied by a schema author for the same field. Required.
-	MaxLength *MaxLength `json:"maxLength,omitzero"`
+	MaxLength MaxLength `json:"maxLength,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

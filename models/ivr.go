@@ -13,7 +13,7 @@ type IVR struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableDivision `json:"division,omitzero"`
+	Division WritableDivision `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -49,17 +49,17 @@ type IVR struct {
 	Dnis []string `json:"dnis,omitzero"`
 
 	// The Architect flow to execute during the hours an organization is open.
-	OpenHoursFlow *DomainEntityRef `json:"openHoursFlow,omitzero"`
+	OpenHoursFlow DomainEntityRef `json:"openHoursFlow,omitzero"`
 
 	// The Architect flow to execute during the hours an organization is closed.
-	ClosedHoursFlow *DomainEntityRef `json:"closedHoursFlow,omitzero"`
+	ClosedHoursFlow DomainEntityRef `json:"closedHoursFlow,omitzero"`
 
 	// The Architect flow to execute during an organization's holiday hours.
-	HolidayHoursFlow *DomainEntityRef `json:"holidayHoursFlow,omitzero"`
+	HolidayHoursFlow DomainEntityRef `json:"holidayHoursFlow,omitzero"`
 
 	// The schedule group defining the open and closed hours for an organization. If this is provided, an
 	// open flow and a closed flow must be specified as well.
-	ScheduleGroup *DomainEntityRef `json:"scheduleGroup,omitzero"`
+	ScheduleGroup DomainEntityRef `json:"scheduleGroup,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -8,7 +8,7 @@ type JourneyAction struct {
 	ID *string `json:"id,omitzero"`
 
 	// Details about the action map from the Journey System which triggered this action. Required.
-	ActionMap *JourneyActionMap `json:"actionMap,omitzero"`
+	ActionMap JourneyActionMap `json:"actionMap,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

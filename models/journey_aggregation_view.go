@@ -16,7 +16,7 @@ type JourneyAggregationView struct {
 	Function *JourneyAggregationViewFunction `json:"function,omitzero"`
 
 	// Range of numbers for slicing up data
-	Range *AggregationRange `json:"range,omitzero"`
+	Range AggregationRange `json:"range,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,7 +11,7 @@ type JourneyAppEventsNotificationAppEventsNotification struct {
 
 	CorrelationID *string `json:"correlationId,omitzero"`
 
-	ExternalContact *JourneyAppEventsNotificationExternalContact `json:"externalContact,omitzero"`
+	ExternalContact JourneyAppEventsNotificationExternalContact `json:"externalContact,omitzero"`
 
 	CreatedDate *types.DateTime `json:"createdDate,omitzero"`
 
@@ -19,17 +19,17 @@ type JourneyAppEventsNotificationAppEventsNotification struct {
 
 	CustomerIDType *string `json:"customerIdType,omitzero"`
 
-	Session *JourneyAppEventsNotificationSession `json:"session,omitzero"`
+	Session JourneyAppEventsNotificationSession `json:"session,omitzero"`
 
 	EventType *JourneyAppEventsNotificationAppEventsNotificationEventType `json:"eventType,omitzero"`
 
-	AppEvent *JourneyAppEventsNotificationAppMessage `json:"appEvent,omitzero"`
+	AppEvent JourneyAppEventsNotificationAppMessage `json:"appEvent,omitzero"`
 
-	OutcomeAchievedEvent *JourneyAppEventsNotificationOutcomeAchievedMessage `json:"outcomeAchievedEvent,omitzero"`
+	OutcomeAchievedEvent JourneyAppEventsNotificationOutcomeAchievedMessage `json:"outcomeAchievedEvent,omitzero"`
 
-	SegmentAssignmentEvent *JourneyAppEventsNotificationSegmentAssignmentMessage `json:"segmentAssignmentEvent,omitzero"`
+	SegmentAssignmentEvent JourneyAppEventsNotificationSegmentAssignmentMessage `json:"segmentAssignmentEvent,omitzero"`
 
-	WebActionEvent *JourneyAppEventsNotificationWebActionMessage `json:"webActionEvent,omitzero"`
+	WebActionEvent JourneyAppEventsNotificationWebActionMessage `json:"webActionEvent,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

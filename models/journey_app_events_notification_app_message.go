@@ -8,21 +8,21 @@ type JourneyAppEventsNotificationAppMessage struct {
 
 	ScreenName *string `json:"screenName,omitzero"`
 
-	App *JourneyAppEventsNotificationApp `json:"app,omitzero"`
+	App JourneyAppEventsNotificationApp `json:"app,omitzero"`
 
-	Device *JourneyAppEventsNotificationDevice `json:"device,omitzero"`
+	Device JourneyAppEventsNotificationDevice `json:"device,omitzero"`
 
 	IPAddress *string `json:"ipAddress,omitzero"`
 
 	IPOrganization *string `json:"ipOrganization,omitzero"`
 
-	Geolocation *JourneyAppEventsNotificationGeoLocation `json:"geolocation,omitzero"`
+	Geolocation JourneyAppEventsNotificationGeoLocation `json:"geolocation,omitzero"`
 
-	SdkLibrary *JourneyAppEventsNotificationSdkLibrary `json:"sdkLibrary,omitzero"`
+	SdkLibrary JourneyAppEventsNotificationSdkLibrary `json:"sdkLibrary,omitzero"`
 
-	NetworkConnectivity *JourneyAppEventsNotificationNetworkConnectivity `json:"networkConnectivity,omitzero"`
+	NetworkConnectivity JourneyAppEventsNotificationNetworkConnectivity `json:"networkConnectivity,omitzero"`
 
-	MktCampaign *JourneyAppEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
+	MktCampaign JourneyAppEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
 
 	SearchQuery *string `json:"searchQuery,omitzero"`
 

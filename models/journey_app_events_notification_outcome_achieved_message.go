@@ -7,9 +7,9 @@ import "github.com/purecloudgo/platformclient/types"
 // JourneyAppEventsNotificationOutcomeAchievedMessage is the
 // JourneyAppEventsNotificationOutcomeAchievedMessage definition.
 type JourneyAppEventsNotificationOutcomeAchievedMessage struct {
-	Outcome *JourneyAppEventsNotificationOutcome `json:"outcome,omitzero"`
+	Outcome JourneyAppEventsNotificationOutcome `json:"outcome,omitzero"`
 
-	Browser *JourneyAppEventsNotificationBrowser `json:"browser,omitzero"`
+	Browser JourneyAppEventsNotificationBrowser `json:"browser,omitzero"`
 
 	VisitCreatedDate *types.DateTime `json:"visitCreatedDate,omitzero"`
 
@@ -19,15 +19,15 @@ type JourneyAppEventsNotificationOutcomeAchievedMessage struct {
 
 	UserAgentString *string `json:"userAgentString,omitzero"`
 
-	Device *JourneyAppEventsNotificationDevice `json:"device,omitzero"`
+	Device JourneyAppEventsNotificationDevice `json:"device,omitzero"`
 
-	Geolocation *JourneyAppEventsNotificationGeoLocation `json:"geolocation,omitzero"`
+	Geolocation JourneyAppEventsNotificationGeoLocation `json:"geolocation,omitzero"`
 
-	MktCampaign *JourneyAppEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
+	MktCampaign JourneyAppEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
 
-	VisitReferrer *JourneyAppEventsNotificationReferrer `json:"visitReferrer,omitzero"`
+	VisitReferrer JourneyAppEventsNotificationReferrer `json:"visitReferrer,omitzero"`
 
-	AssociatedValue *JourneyAppEventsNotificationAssociatedValue `json:"associatedValue,omitzero"`
+	AssociatedValue JourneyAppEventsNotificationAssociatedValue `json:"associatedValue,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

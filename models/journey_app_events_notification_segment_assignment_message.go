@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // JourneyAppEventsNotificationSegmentAssignmentMessage is the
 // JourneyAppEventsNotificationSegmentAssignmentMessage definition.
 type JourneyAppEventsNotificationSegmentAssignmentMessage struct {
-	Segment *JourneyAppEventsNotificationSegment `json:"segment,omitzero"`
+	Segment JourneyAppEventsNotificationSegment `json:"segment,omitzero"`
 
 	AssignmentState *JourneyAppEventsNotificationSegmentAssignmentMessageAssignmentState `json:"assignmentState,omitzero"`
 

@@ -5,11 +5,11 @@ package models
 // JourneyAppEventsNotificationWebActionMessage is the JourneyAppEventsNotificationWebActionMessage
 // definition.
 type JourneyAppEventsNotificationWebActionMessage struct {
-	Action *JourneyAppEventsNotificationEventAction `json:"action,omitzero"`
+	Action JourneyAppEventsNotificationEventAction `json:"action,omitzero"`
 
-	ActionTarget *JourneyAppEventsNotificationActionTarget `json:"actionTarget,omitzero"`
+	ActionTarget JourneyAppEventsNotificationActionTarget `json:"actionTarget,omitzero"`
 
-	ActionMap *JourneyAppEventsNotificationActionMap `json:"actionMap,omitzero"`
+	ActionMap JourneyAppEventsNotificationActionMap `json:"actionMap,omitzero"`
 
 	ErrorCode *string `json:"errorCode,omitzero"`
 
@@ -21,15 +21,15 @@ type JourneyAppEventsNotificationWebActionMessage struct {
 
 	IPOrganization *string `json:"ipOrganization,omitzero"`
 
-	Browser *JourneyAppEventsNotificationBrowser `json:"browser,omitzero"`
+	Browser JourneyAppEventsNotificationBrowser `json:"browser,omitzero"`
 
-	Device *JourneyAppEventsNotificationDevice `json:"device,omitzero"`
+	Device JourneyAppEventsNotificationDevice `json:"device,omitzero"`
 
-	Geolocation *JourneyAppEventsNotificationGeoLocation `json:"geolocation,omitzero"`
+	Geolocation JourneyAppEventsNotificationGeoLocation `json:"geolocation,omitzero"`
 
-	MktCampaign *JourneyAppEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
+	MktCampaign JourneyAppEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
 
-	VisitReferrer *JourneyAppEventsNotificationReferrer `json:"visitReferrer,omitzero"`
+	VisitReferrer JourneyAppEventsNotificationReferrer `json:"visitReferrer,omitzero"`
 
 	TimeToDisposition *int64 `json:"timeToDisposition,omitzero"`
 

@@ -10,7 +10,7 @@ type JourneyCaseAssociation struct {
 	ID *string `json:"id,omitzero"`
 
 	// The case that was associated with the journey session.
-	AssociatedCase *AddressableEntityRef `json:"associatedCase,omitzero"`
+	AssociatedCase AddressableEntityRef `json:"associatedCase,omitzero"`
 
 	// The reference for the case that was associated with the journey session.
 	CaseReference *string `json:"caseReference,omitzero"`

@@ -6,15 +6,15 @@ package models
 type JourneyContext struct {
 	// A subset of the Journey System's customer data at a point-in-time (for external linkage and internal
 	// usage/context). Required.
-	Customer *JourneyCustomer `json:"customer,omitzero"`
+	Customer JourneyCustomer `json:"customer,omitzero"`
 
 	// A subset of the Journey System's tracked customer session data at a point-in-time (for external
 	// linkage and internal usage/context)
-	CustomerSession *JourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession JourneyCustomerSession `json:"customerSession,omitzero"`
 
 	// A subset of the Journey System's action data relevant to a part of a conversation (for external
 	// linkage and internal usage/context)
-	TriggeringAction *JourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction JourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -25,7 +25,7 @@ type JourneyEventDefinition struct {
 	Description *string `json:"description,omitzero"`
 
 	// The JSON schema of this event definition. Required.
-	JSONSchema *JsonSchemaDocument `json:"jsonSchema,omitzero"`
+	JSONSchema JsonSchemaDocument `json:"jsonSchema,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -38,7 +38,7 @@ type JourneyEventsSettings struct {
 	ScrollDepthEvents []ScrollPercentageEventTrigger `json:"scrollDepthEvents,omitzero"`
 
 	// Configuration settings for tracking behavior and filtering
-	TrackingSettings *TrackingSettings `json:"trackingSettings,omitzero"`
+	TrackingSettings TrackingSettings `json:"trackingSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -21,10 +21,10 @@ type JourneyExternalEventsSchema struct {
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// The URI of the user that created this schema.
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// A JSON schema defining the extension to the built-in entity type.
-	JSONSchema *JourneyJsonSchemaDocument `json:"jsonSchema,omitzero"`
+	JSONSchema JourneyJsonSchemaDocument `json:"jsonSchema,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

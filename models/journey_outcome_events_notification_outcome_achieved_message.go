@@ -7,9 +7,9 @@ import "github.com/purecloudgo/platformclient/types"
 // JourneyOutcomeEventsNotificationOutcomeAchievedMessage is the
 // JourneyOutcomeEventsNotificationOutcomeAchievedMessage definition.
 type JourneyOutcomeEventsNotificationOutcomeAchievedMessage struct {
-	Outcome *JourneyOutcomeEventsNotificationOutcome `json:"outcome,omitzero"`
+	Outcome JourneyOutcomeEventsNotificationOutcome `json:"outcome,omitzero"`
 
-	Browser *JourneyOutcomeEventsNotificationBrowser `json:"browser,omitzero"`
+	Browser JourneyOutcomeEventsNotificationBrowser `json:"browser,omitzero"`
 
 	VisitCreatedDate *types.DateTime `json:"visitCreatedDate,omitzero"`
 
@@ -19,15 +19,15 @@ type JourneyOutcomeEventsNotificationOutcomeAchievedMessage struct {
 
 	UserAgentString *string `json:"userAgentString,omitzero"`
 
-	Device *JourneyOutcomeEventsNotificationDevice `json:"device,omitzero"`
+	Device JourneyOutcomeEventsNotificationDevice `json:"device,omitzero"`
 
-	Geolocation *JourneyOutcomeEventsNotificationGeoLocation `json:"geolocation,omitzero"`
+	Geolocation JourneyOutcomeEventsNotificationGeoLocation `json:"geolocation,omitzero"`
 
-	MktCampaign *JourneyOutcomeEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
+	MktCampaign JourneyOutcomeEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
 
-	VisitReferrer *JourneyOutcomeEventsNotificationReferrer `json:"visitReferrer,omitzero"`
+	VisitReferrer JourneyOutcomeEventsNotificationReferrer `json:"visitReferrer,omitzero"`
 
-	AssociatedValue *JourneyOutcomeEventsNotificationAssociatedValue `json:"associatedValue,omitzero"`
+	AssociatedValue JourneyOutcomeEventsNotificationAssociatedValue `json:"associatedValue,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,13 +5,13 @@ package models
 // JourneyOutcomeEventsNotificationOutcomeAttributionMessage is the
 // JourneyOutcomeEventsNotificationOutcomeAttributionMessage definition.
 type JourneyOutcomeEventsNotificationOutcomeAttributionMessage struct {
-	Outcome *JourneyOutcomeEventsNotificationOutcome `json:"outcome,omitzero"`
+	Outcome JourneyOutcomeEventsNotificationOutcome `json:"outcome,omitzero"`
 
 	OutcomeTouchpoints []JourneyOutcomeEventsNotificationOutcomeTouchpoint `json:"outcomeTouchpoints,omitzero"`
 
 	SegmentAssignments []JourneyOutcomeEventsNotificationSegment `json:"segmentAssignments,omitzero"`
 
-	AssociatedValue *JourneyOutcomeEventsNotificationAssociatedValue `json:"associatedValue,omitzero"`
+	AssociatedValue JourneyOutcomeEventsNotificationAssociatedValue `json:"associatedValue,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,7 +11,7 @@ type JourneyOutcomeEventsNotificationOutcomeEventsNotification struct {
 
 	CorrelationID *string `json:"correlationId,omitzero"`
 
-	ExternalContact *JourneyOutcomeEventsNotificationExternalContact `json:"externalContact,omitzero"`
+	ExternalContact JourneyOutcomeEventsNotificationExternalContact `json:"externalContact,omitzero"`
 
 	CreatedDate *types.DateTime `json:"createdDate,omitzero"`
 
@@ -19,13 +19,13 @@ type JourneyOutcomeEventsNotificationOutcomeEventsNotification struct {
 
 	CustomerIDType *string `json:"customerIdType,omitzero"`
 
-	Session *JourneyOutcomeEventsNotificationSession `json:"session,omitzero"`
+	Session JourneyOutcomeEventsNotificationSession `json:"session,omitzero"`
 
 	EventType *JourneyOutcomeEventsNotificationOutcomeEventsNotificationEventType `json:"eventType,omitzero"`
 
-	OutcomeAchievedEvent *JourneyOutcomeEventsNotificationOutcomeAchievedMessage `json:"outcomeAchievedEvent,omitzero"`
+	OutcomeAchievedEvent JourneyOutcomeEventsNotificationOutcomeAchievedMessage `json:"outcomeAchievedEvent,omitzero"`
 
-	OutcomeAttributionEventMessage *JourneyOutcomeEventsNotificationOutcomeAttributionMessage `json:"outcomeAttributionEventMessage,omitzero"`
+	OutcomeAttributionEventMessage JourneyOutcomeEventsNotificationOutcomeAttributionMessage `json:"outcomeAttributionEventMessage,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -13,7 +13,7 @@ type JourneyOutcomeEventsNotificationOutcomeTouchpoint struct {
 
 	CreatedDate *types.DateTime `json:"createdDate,omitzero"`
 
-	ActionMap *JourneyOutcomeEventsNotificationActionMap `json:"actionMap,omitzero"`
+	ActionMap JourneyOutcomeEventsNotificationActionMap `json:"actionMap,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

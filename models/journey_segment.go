@@ -31,13 +31,13 @@ type JourneySegment struct {
 	ShouldDisplayToAgent *bool `json:"shouldDisplayToAgent,omitzero"`
 
 	// The context of the segment. Required.
-	Context *Context `json:"context,omitzero"`
+	Context Context `json:"context,omitzero"`
 
 	// The pattern of rules defining the segment. Required.
-	Journey *Journey `json:"journey,omitzero"`
+	Journey Journey `json:"journey,omitzero"`
 
 	// Details of an entity corresponding to this segment in an external system.
-	ExternalSegment *ExternalSegment `json:"externalSegment,omitzero"`
+	ExternalSegment ExternalSegment `json:"externalSegment,omitzero"`
 
 	// Time, in days, from when the segment is assigned until it is automatically unassigned.
 	AssignmentExpirationDays *int `json:"assignmentExpirationDays,omitzero"`

@@ -11,7 +11,7 @@ type JourneySegmentAssignmentEventsNotificationSegmentAssignmentEventsNotificati
 
 	CorrelationID *string `json:"correlationId,omitzero"`
 
-	ExternalContact *JourneySegmentAssignmentEventsNotificationExternalContact `json:"externalContact,omitzero"`
+	ExternalContact JourneySegmentAssignmentEventsNotificationExternalContact `json:"externalContact,omitzero"`
 
 	CreatedDate *types.DateTime `json:"createdDate,omitzero"`
 
@@ -19,11 +19,11 @@ type JourneySegmentAssignmentEventsNotificationSegmentAssignmentEventsNotificati
 
 	CustomerIDType *string `json:"customerIdType,omitzero"`
 
-	Session *JourneySegmentAssignmentEventsNotificationSession `json:"session,omitzero"`
+	Session JourneySegmentAssignmentEventsNotificationSession `json:"session,omitzero"`
 
 	EventType *JourneySegmentAssignmentEventsNotificationSegmentAssignmentEventsNotificationEventType `json:"eventType,omitzero"`
 
-	SegmentAssignmentEvent *JourneySegmentAssignmentEventsNotificationSegmentAssignmentMessage `json:"segmentAssignmentEvent,omitzero"`
+	SegmentAssignmentEvent JourneySegmentAssignmentEventsNotificationSegmentAssignmentMessage `json:"segmentAssignmentEvent,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

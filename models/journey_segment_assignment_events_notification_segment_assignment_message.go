@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // JourneySegmentAssignmentEventsNotificationSegmentAssignmentMessage is the
 // JourneySegmentAssignmentEventsNotificationSegmentAssignmentMessage definition.
 type JourneySegmentAssignmentEventsNotificationSegmentAssignmentMessage struct {
-	Segment *JourneySegmentAssignmentEventsNotificationSegment `json:"segment,omitzero"`
+	Segment JourneySegmentAssignmentEventsNotificationSegment `json:"segment,omitzero"`
 
 	AssignmentState *JourneySegmentAssignmentEventsNotificationSegmentAssignmentMessageAssignmentState `json:"assignmentState,omitzero"`
 

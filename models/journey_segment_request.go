@@ -23,13 +23,13 @@ type JourneySegmentRequest struct {
 	ShouldDisplayToAgent *bool `json:"shouldDisplayToAgent,omitzero"`
 
 	// The context of the segment. Defaults if not provided.
-	Context *RequestContext `json:"context,omitzero"`
+	Context RequestContext `json:"context,omitzero"`
 
 	// The pattern of rules defining the segment. Defaults if not provided.
-	Journey *RequestJourney `json:"journey,omitzero"`
+	Journey RequestJourney `json:"journey,omitzero"`
 
 	// Details of an entity corresponding to this segment in an external system.
-	ExternalSegment *RequestExternalSegment `json:"externalSegment,omitzero"`
+	ExternalSegment RequestExternalSegment `json:"externalSegment,omitzero"`
 
 	// Time, in days, from when the segment is assigned until it is automatically unassigned.
 	AssignmentExpirationDays *int `json:"assignmentExpirationDays,omitzero"`

@@ -9,7 +9,7 @@ type JourneySessionEventsNotificationConversationUserDisposition struct {
 
 	Notes *string `json:"notes,omitzero"`
 
-	User *JourneySessionEventsNotificationUser `json:"user,omitzero"`
+	User JourneySessionEventsNotificationUser `json:"user,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // JourneySessionEventsNotificationOutcomeAchievement is the
 // JourneySessionEventsNotificationOutcomeAchievement definition.
 type JourneySessionEventsNotificationOutcomeAchievement struct {
-	Outcome *JourneySessionEventsNotificationOutcome `json:"outcome,omitzero"`
+	Outcome JourneySessionEventsNotificationOutcome `json:"outcome,omitzero"`
 
 	AchievedDate *types.DateTime `json:"achievedDate,omitzero"`
 

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // JourneySessionEventsNotificationSegmentAssignment is the
 // JourneySessionEventsNotificationSegmentAssignment definition.
 type JourneySessionEventsNotificationSegmentAssignment struct {
-	Segment *JourneySessionEventsNotificationSegment `json:"segment,omitzero"`
+	Segment JourneySessionEventsNotificationSegment `json:"segment,omitzero"`
 
 	AssignedDate *types.DateTime `json:"assignedDate,omitzero"`
 

@@ -15,7 +15,7 @@ type JourneySessionEventsNotificationSessionEvent struct {
 
 	EndedDate *types.DateTime `json:"endedDate,omitzero"`
 
-	ExternalContact *JourneySessionEventsNotificationExternalContact `json:"externalContact,omitzero"`
+	ExternalContact JourneySessionEventsNotificationExternalContact `json:"externalContact,omitzero"`
 
 	CustomerID *string `json:"customerId,omitzero"`
 
@@ -29,11 +29,11 @@ type JourneySessionEventsNotificationSessionEvent struct {
 
 	AwayDate *types.DateTime `json:"awayDate,omitzero"`
 
-	Browser *JourneySessionEventsNotificationBrowser `json:"browser,omitzero"`
+	Browser JourneySessionEventsNotificationBrowser `json:"browser,omitzero"`
 
-	Device *JourneySessionEventsNotificationDevice `json:"device,omitzero"`
+	Device JourneySessionEventsNotificationDevice `json:"device,omitzero"`
 
-	Geolocation *JourneySessionEventsNotificationGeoLocation `json:"geolocation,omitzero"`
+	Geolocation JourneySessionEventsNotificationGeoLocation `json:"geolocation,omitzero"`
 
 	IdleDate *types.DateTime `json:"idleDate,omitzero"`
 
@@ -41,11 +41,11 @@ type JourneySessionEventsNotificationSessionEvent struct {
 
 	IPOrganization *string `json:"ipOrganization,omitzero"`
 
-	LastPage *JourneySessionEventsNotificationPage `json:"lastPage,omitzero"`
+	LastPage JourneySessionEventsNotificationPage `json:"lastPage,omitzero"`
 
-	MktCampaign *JourneySessionEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
+	MktCampaign JourneySessionEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
 
-	Referrer *JourneySessionEventsNotificationReferrer `json:"referrer,omitzero"`
+	Referrer JourneySessionEventsNotificationReferrer `json:"referrer,omitzero"`
 
 	SearchTerms []string `json:"searchTerms,omitzero"`
 
@@ -59,19 +59,19 @@ type JourneySessionEventsNotificationSessionEvent struct {
 
 	ScreenviewCount *int64 `json:"screenviewCount,omitzero"`
 
-	LastEvent *JourneySessionEventsNotificationSessionLastEvent `json:"lastEvent,omitzero"`
+	LastEvent JourneySessionEventsNotificationSessionLastEvent `json:"lastEvent,omitzero"`
 
-	Conversation *JourneySessionEventsNotificationConversation `json:"conversation,omitzero"`
+	Conversation JourneySessionEventsNotificationConversation `json:"conversation,omitzero"`
 
 	OriginatingDirection *JourneySessionEventsNotificationSessionEventOriginatingDirection `json:"originatingDirection,omitzero"`
 
 	ConversationSubject *string `json:"conversationSubject,omitzero"`
 
-	LastUserDisposition *JourneySessionEventsNotificationConversationUserDisposition `json:"lastUserDisposition,omitzero"`
+	LastUserDisposition JourneySessionEventsNotificationConversationUserDisposition `json:"lastUserDisposition,omitzero"`
 
-	LastConnectedUser *JourneySessionEventsNotificationUser `json:"lastConnectedUser,omitzero"`
+	LastConnectedUser JourneySessionEventsNotificationUser `json:"lastConnectedUser,omitzero"`
 
-	LastConnectedQueue *JourneySessionEventsNotificationConnectedQueue `json:"lastConnectedQueue,omitzero"`
+	LastConnectedQueue JourneySessionEventsNotificationConnectedQueue `json:"lastConnectedQueue,omitzero"`
 
 	ConversationChannels []JourneySessionEventsNotificationConversationChannel `json:"conversationChannels,omitzero"`
 
@@ -81,11 +81,11 @@ type JourneySessionEventsNotificationSessionEvent struct {
 
 	Authenticated *bool `json:"authenticated,omitzero"`
 
-	App *JourneySessionEventsNotificationApp `json:"app,omitzero"`
+	App JourneySessionEventsNotificationApp `json:"app,omitzero"`
 
-	SdkLibrary *JourneySessionEventsNotificationSdkLibrary `json:"sdkLibrary,omitzero"`
+	SdkLibrary JourneySessionEventsNotificationSdkLibrary `json:"sdkLibrary,omitzero"`
 
-	NetworkConnectivity *JourneySessionEventsNotificationNetworkConnectivity `json:"networkConnectivity,omitzero"`
+	NetworkConnectivity JourneySessionEventsNotificationNetworkConnectivity `json:"networkConnectivity,omitzero"`
 
 	DivisionIDs []string `json:"divisionIds,omitzero"`
 
@@ -93,7 +93,7 @@ type JourneySessionEventsNotificationSessionEvent struct {
 
 	CaseAssociations []JourneySessionEventsNotificationCaseAssociation `json:"caseAssociations,omitzero"`
 
-	CaseEntity *JourneySessionEventsNotificationCase `json:"caseEntity,omitzero"`
+	CaseEntity JourneySessionEventsNotificationCase `json:"caseEntity,omitzero"`
 
 	CaseReference *string `json:"caseReference,omitzero"`
 

@@ -18,10 +18,10 @@ type JourneyView struct {
 	Version *int `json:"version,omitzero"`
 
 	// User that has created the view.
-	CreatedBy *JourneyViewUser `json:"createdBy,omitzero"`
+	CreatedBy JourneyViewUser `json:"createdBy,omitzero"`
 
 	// User that has modified the view.
-	ModifiedBy *JourneyViewUser `json:"modifiedBy,omitzero"`
+	ModifiedBy JourneyViewUser `json:"modifiedBy,omitzero"`
 
 	// An absolute timeframe for the journey view, expressed as an ISO 8601 interval. Only one of interval
 	// or duration must be specified. Intervals are represented as an ISO-8601 string. For example:

@@ -26,7 +26,7 @@ type JourneyViewChart struct {
 	Metrics []JourneyViewChartMetric `json:"metrics,omitzero"`
 
 	// Optional display attributes for rendering the chart
-	DisplayAttributes *JourneyViewChartDisplayAttributes `json:"displayAttributes,omitzero"`
+	DisplayAttributes JourneyViewChartDisplayAttributes `json:"displayAttributes,omitzero"`
 
 	// A maximum on the number of values being grouped by
 	GroupByMax *int `json:"groupByMax,omitzero"`

@@ -11,13 +11,13 @@ type JourneyViewElement struct {
 	Name *string `json:"name,omitzero"`
 
 	// Required attributes of the element. Required.
-	Attributes *JourneyViewElementAttributes `json:"attributes,omitzero"`
+	Attributes JourneyViewElementAttributes `json:"attributes,omitzero"`
 
 	// Attributes that defines the visualization of the element in the journey view
-	DisplayAttributes *JourneyViewElementDisplayAttributes `json:"displayAttributes,omitzero"`
+	DisplayAttributes JourneyViewElementDisplayAttributes `json:"displayAttributes,omitzero"`
 
 	// Any filters applied to this element
-	Filter *JourneyViewElementFilter `json:"filter,omitzero"`
+	Filter JourneyViewElementFilter `json:"filter,omitzero"`
 
 	// A list of JourneyViewLink objects, listing the elements downstream of this element
 	FollowedBy []JourneyViewLink `json:"followedBy,omitzero"`

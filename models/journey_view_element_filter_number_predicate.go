@@ -16,7 +16,7 @@ type JourneyViewElementFilterNumberPredicate struct {
 	NoValue *bool `json:"noValue,omitzero"`
 
 	// the range of comparators to filter on. Required.
-	Range *JourneyViewElementFilterRange `json:"range,omitzero"`
+	Range JourneyViewElementFilterRange `json:"range,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

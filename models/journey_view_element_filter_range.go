@@ -6,22 +6,22 @@ package models
 // must be defined
 type JourneyViewElementFilterRange struct {
 	// comparator: less than
-	Lt *JourneyViewElementFilterRangeData `json:"lt,omitzero"`
+	Lt JourneyViewElementFilterRangeData `json:"lt,omitzero"`
 
 	// comparator: less than or equal
-	Lte *JourneyViewElementFilterRangeData `json:"lte,omitzero"`
+	Lte JourneyViewElementFilterRangeData `json:"lte,omitzero"`
 
 	// comparator: greater than
-	Gt *JourneyViewElementFilterRangeData `json:"gt,omitzero"`
+	Gt JourneyViewElementFilterRangeData `json:"gt,omitzero"`
 
 	// comparator: greater than or equal
-	Gte *JourneyViewElementFilterRangeData `json:"gte,omitzero"`
+	Gte JourneyViewElementFilterRangeData `json:"gte,omitzero"`
 
 	// comparator: is equal to
-	Eq *JourneyViewElementFilterRangeData `json:"eq,omitzero"`
+	Eq JourneyViewElementFilterRangeData `json:"eq,omitzero"`
 
 	// comparator: is not equal to
-	Neq *JourneyViewElementFilterRangeData `json:"neq,omitzero"`
+	Neq JourneyViewElementFilterRangeData `json:"neq,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -21,7 +21,7 @@ type JourneyViewJob struct {
 	Status *JourneyViewJobStatus `json:"status,omitzero"`
 
 	// The journey view for which the job is executed. Required.
-	JourneyView *JourneyView `json:"journeyView,omitzero"`
+	JourneyView JourneyView `json:"journeyView,omitzero"`
 
 	// Timestamp for the estimated time of completion. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.

@@ -15,7 +15,7 @@ type JourneyViewJobNotificationTopicJourneyViewJobNotificationEventV2 struct {
 
 	DateCompleted *string `json:"dateCompleted,omitzero"`
 
-	JourneyView *JourneyViewJobNotificationTopicJourneyView `json:"journeyView,omitzero"`
+	JourneyView JourneyViewJobNotificationTopicJourneyView `json:"journeyView,omitzero"`
 
 	DateCompletionEstimated *string `json:"dateCompletionEstimated,omitzero"`
 

@@ -11,11 +11,11 @@ type JourneyViewLink struct {
 
 	// A time constraint on this link, which requires a customer to complete the downstream element within
 	// this amount of time to be counted.
-	ConstraintWithin *JourneyViewLinkTimeConstraint `json:"constraintWithin,omitzero"`
+	ConstraintWithin JourneyViewLinkTimeConstraint `json:"constraintWithin,omitzero"`
 
 	// A time constraint on this link, which requires a customer must complete the downstream element after
 	// this amount of time to be counted.
-	ConstraintAfter *JourneyViewLinkTimeConstraint `json:"constraintAfter,omitzero"`
+	ConstraintAfter JourneyViewLinkTimeConstraint `json:"constraintAfter,omitzero"`
 
 	// The type of events that will be counted. Note: Concurrent will override any
 	// JourneyViewLinkTimeConstraint. Default is Sequential.

@@ -8,7 +8,7 @@ type JourneyViewResultElement struct {
 	ID *string `json:"id,omitzero"`
 
 	// the metrics of the current element
-	Metrics *JourneyViewResultMetrics `json:"metrics,omitzero"`
+	Metrics JourneyViewResultMetrics `json:"metrics,omitzero"`
 
 	// the list of links following the current element in the journey
 	FollowedBy []JourneyViewResultLink `json:"followedBy,omitzero"`

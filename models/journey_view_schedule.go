@@ -17,7 +17,7 @@ type JourneyViewSchedule struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// Last modified user. Required.
-	User *AddressableEntityRef `json:"user,omitzero"`
+	User AddressableEntityRef `json:"user,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

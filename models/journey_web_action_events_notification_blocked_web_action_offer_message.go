@@ -7,25 +7,25 @@ import "github.com/purecloudgo/platformclient/types"
 // JourneyWebActionEventsNotificationBlockedWebActionOfferMessage is the
 // JourneyWebActionEventsNotificationBlockedWebActionOfferMessage definition.
 type JourneyWebActionEventsNotificationBlockedWebActionOfferMessage struct {
-	Action *JourneyWebActionEventsNotificationEventAction `json:"action,omitzero"`
+	Action JourneyWebActionEventsNotificationEventAction `json:"action,omitzero"`
 
-	ActionMap *JourneyWebActionEventsNotificationActionMap `json:"actionMap,omitzero"`
+	ActionMap JourneyWebActionEventsNotificationActionMap `json:"actionMap,omitzero"`
 
-	ActionTarget *JourneyWebActionEventsNotificationActionTarget `json:"actionTarget,omitzero"`
+	ActionTarget JourneyWebActionEventsNotificationActionTarget `json:"actionTarget,omitzero"`
 
 	BlockingReason *JourneyWebActionEventsNotificationBlockedWebActionOfferMessageBlockingReason `json:"blockingReason,omitzero"`
 
-	BlockingActionMap *JourneyWebActionEventsNotificationActionMap `json:"blockingActionMap,omitzero"`
+	BlockingActionMap JourneyWebActionEventsNotificationActionMap `json:"blockingActionMap,omitzero"`
 
-	BlockingAction *JourneyWebActionEventsNotificationEventAction `json:"blockingAction,omitzero"`
+	BlockingAction JourneyWebActionEventsNotificationEventAction `json:"blockingAction,omitzero"`
 
 	BlockingFrequencyCapBehaviour *JourneyWebActionEventsNotificationBlockedWebActionOfferMessageBlockingFrequencyCapBehaviour `json:"blockingFrequencyCapBehaviour,omitzero"`
 
 	BlockingPageURLConditions []JourneyWebActionEventsNotificationActionMapPageUrlCondition `json:"blockingPageUrlConditions,omitzero"`
 
-	BlockingScheduleGroup *JourneyWebActionEventsNotificationScheduleGroup `json:"blockingScheduleGroup,omitzero"`
+	BlockingScheduleGroup JourneyWebActionEventsNotificationScheduleGroup `json:"blockingScheduleGroup,omitzero"`
 
-	BlockingEmergencyScheduleGroup *JourneyWebActionEventsNotificationEmergencyGroup `json:"blockingEmergencyScheduleGroup,omitzero"`
+	BlockingEmergencyScheduleGroup JourneyWebActionEventsNotificationEmergencyGroup `json:"blockingEmergencyScheduleGroup,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

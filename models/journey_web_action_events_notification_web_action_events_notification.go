@@ -11,7 +11,7 @@ type JourneyWebActionEventsNotificationWebActionEventsNotification struct {
 
 	CorrelationID *string `json:"correlationId,omitzero"`
 
-	ExternalContact *JourneyWebActionEventsNotificationExternalContact `json:"externalContact,omitzero"`
+	ExternalContact JourneyWebActionEventsNotificationExternalContact `json:"externalContact,omitzero"`
 
 	CreatedDate *types.DateTime `json:"createdDate,omitzero"`
 
@@ -19,13 +19,13 @@ type JourneyWebActionEventsNotificationWebActionEventsNotification struct {
 
 	CustomerIDType *string `json:"customerIdType,omitzero"`
 
-	Session *JourneyWebActionEventsNotificationSession `json:"session,omitzero"`
+	Session JourneyWebActionEventsNotificationSession `json:"session,omitzero"`
 
 	EventType *JourneyWebActionEventsNotificationWebActionEventsNotificationEventType `json:"eventType,omitzero"`
 
-	WebActionEvent *JourneyWebActionEventsNotificationWebActionMessage `json:"webActionEvent,omitzero"`
+	WebActionEvent JourneyWebActionEventsNotificationWebActionMessage `json:"webActionEvent,omitzero"`
 
-	BlockedWebActionOfferEvent *JourneyWebActionEventsNotificationBlockedWebActionOfferMessage `json:"blockedWebActionOfferEvent,omitzero"`
+	BlockedWebActionOfferEvent JourneyWebActionEventsNotificationBlockedWebActionOfferMessage `json:"blockedWebActionOfferEvent,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,11 +5,11 @@ package models
 // JourneyWebActionEventsNotificationWebActionMessage is the
 // JourneyWebActionEventsNotificationWebActionMessage definition.
 type JourneyWebActionEventsNotificationWebActionMessage struct {
-	Action *JourneyWebActionEventsNotificationEventAction `json:"action,omitzero"`
+	Action JourneyWebActionEventsNotificationEventAction `json:"action,omitzero"`
 
-	ActionTarget *JourneyWebActionEventsNotificationActionTarget `json:"actionTarget,omitzero"`
+	ActionTarget JourneyWebActionEventsNotificationActionTarget `json:"actionTarget,omitzero"`
 
-	ActionMap *JourneyWebActionEventsNotificationActionMap `json:"actionMap,omitzero"`
+	ActionMap JourneyWebActionEventsNotificationActionMap `json:"actionMap,omitzero"`
 
 	ErrorCode *string `json:"errorCode,omitzero"`
 
@@ -21,15 +21,15 @@ type JourneyWebActionEventsNotificationWebActionMessage struct {
 
 	IPOrganization *string `json:"ipOrganization,omitzero"`
 
-	Browser *JourneyWebActionEventsNotificationBrowser `json:"browser,omitzero"`
+	Browser JourneyWebActionEventsNotificationBrowser `json:"browser,omitzero"`
 
-	Device *JourneyWebActionEventsNotificationDevice `json:"device,omitzero"`
+	Device JourneyWebActionEventsNotificationDevice `json:"device,omitzero"`
 
-	Geolocation *JourneyWebActionEventsNotificationGeoLocation `json:"geolocation,omitzero"`
+	Geolocation JourneyWebActionEventsNotificationGeoLocation `json:"geolocation,omitzero"`
 
-	MktCampaign *JourneyWebActionEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
+	MktCampaign JourneyWebActionEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
 
-	VisitReferrer *JourneyWebActionEventsNotificationReferrer `json:"visitReferrer,omitzero"`
+	VisitReferrer JourneyWebActionEventsNotificationReferrer `json:"visitReferrer,omitzero"`
 
 	TimeToDisposition *int64 `json:"timeToDisposition,omitzero"`
 

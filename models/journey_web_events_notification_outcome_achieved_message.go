@@ -7,9 +7,9 @@ import "github.com/purecloudgo/platformclient/types"
 // JourneyWebEventsNotificationOutcomeAchievedMessage is the
 // JourneyWebEventsNotificationOutcomeAchievedMessage definition.
 type JourneyWebEventsNotificationOutcomeAchievedMessage struct {
-	Outcome *JourneyWebEventsNotificationOutcome `json:"outcome,omitzero"`
+	Outcome JourneyWebEventsNotificationOutcome `json:"outcome,omitzero"`
 
-	Browser *JourneyWebEventsNotificationBrowser `json:"browser,omitzero"`
+	Browser JourneyWebEventsNotificationBrowser `json:"browser,omitzero"`
 
 	VisitCreatedDate *types.DateTime `json:"visitCreatedDate,omitzero"`
 
@@ -19,15 +19,15 @@ type JourneyWebEventsNotificationOutcomeAchievedMessage struct {
 
 	UserAgentString *string `json:"userAgentString,omitzero"`
 
-	Device *JourneyWebEventsNotificationDevice `json:"device,omitzero"`
+	Device JourneyWebEventsNotificationDevice `json:"device,omitzero"`
 
-	Geolocation *JourneyWebEventsNotificationGeoLocation `json:"geolocation,omitzero"`
+	Geolocation JourneyWebEventsNotificationGeoLocation `json:"geolocation,omitzero"`
 
-	MktCampaign *JourneyWebEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
+	MktCampaign JourneyWebEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
 
-	VisitReferrer *JourneyWebEventsNotificationReferrer `json:"visitReferrer,omitzero"`
+	VisitReferrer JourneyWebEventsNotificationReferrer `json:"visitReferrer,omitzero"`
 
-	AssociatedValue *JourneyWebEventsNotificationAssociatedValue `json:"associatedValue,omitzero"`
+	AssociatedValue JourneyWebEventsNotificationAssociatedValue `json:"associatedValue,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

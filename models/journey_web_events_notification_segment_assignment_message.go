@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // JourneyWebEventsNotificationSegmentAssignmentMessage is the
 // JourneyWebEventsNotificationSegmentAssignmentMessage definition.
 type JourneyWebEventsNotificationSegmentAssignmentMessage struct {
-	Segment *JourneyWebEventsNotificationSegment `json:"segment,omitzero"`
+	Segment JourneyWebEventsNotificationSegment `json:"segment,omitzero"`
 
 	AssignmentState *JourneyWebEventsNotificationSegmentAssignmentMessageAssignmentState `json:"assignmentState,omitzero"`
 

@@ -5,11 +5,11 @@ package models
 // JourneyWebEventsNotificationWebActionMessage is the JourneyWebEventsNotificationWebActionMessage
 // definition.
 type JourneyWebEventsNotificationWebActionMessage struct {
-	Action *JourneyWebEventsNotificationEventAction `json:"action,omitzero"`
+	Action JourneyWebEventsNotificationEventAction `json:"action,omitzero"`
 
-	ActionTarget *JourneyWebEventsNotificationActionTarget `json:"actionTarget,omitzero"`
+	ActionTarget JourneyWebEventsNotificationActionTarget `json:"actionTarget,omitzero"`
 
-	ActionMap *JourneyWebEventsNotificationActionMap `json:"actionMap,omitzero"`
+	ActionMap JourneyWebEventsNotificationActionMap `json:"actionMap,omitzero"`
 
 	ErrorCode *string `json:"errorCode,omitzero"`
 
@@ -21,15 +21,15 @@ type JourneyWebEventsNotificationWebActionMessage struct {
 
 	IPOrganization *string `json:"ipOrganization,omitzero"`
 
-	Browser *JourneyWebEventsNotificationBrowser `json:"browser,omitzero"`
+	Browser JourneyWebEventsNotificationBrowser `json:"browser,omitzero"`
 
-	Device *JourneyWebEventsNotificationDevice `json:"device,omitzero"`
+	Device JourneyWebEventsNotificationDevice `json:"device,omitzero"`
 
-	Geolocation *JourneyWebEventsNotificationGeoLocation `json:"geolocation,omitzero"`
+	Geolocation JourneyWebEventsNotificationGeoLocation `json:"geolocation,omitzero"`
 
-	MktCampaign *JourneyWebEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
+	MktCampaign JourneyWebEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
 
-	VisitReferrer *JourneyWebEventsNotificationReferrer `json:"visitReferrer,omitzero"`
+	VisitReferrer JourneyWebEventsNotificationReferrer `json:"visitReferrer,omitzero"`
 
 	TimeToDisposition *int64 `json:"timeToDisposition,omitzero"`
 

@@ -11,7 +11,7 @@ type JourneyWebEventsNotificationWebEventsNotification struct {
 
 	CorrelationID *string `json:"correlationId,omitzero"`
 
-	ExternalContact *JourneyWebEventsNotificationExternalContact `json:"externalContact,omitzero"`
+	ExternalContact JourneyWebEventsNotificationExternalContact `json:"externalContact,omitzero"`
 
 	CreatedDate *types.DateTime `json:"createdDate,omitzero"`
 
@@ -19,17 +19,17 @@ type JourneyWebEventsNotificationWebEventsNotification struct {
 
 	CustomerIDType *string `json:"customerIdType,omitzero"`
 
-	Session *JourneyWebEventsNotificationSession `json:"session,omitzero"`
+	Session JourneyWebEventsNotificationSession `json:"session,omitzero"`
 
 	EventType *JourneyWebEventsNotificationWebEventsNotificationEventType `json:"eventType,omitzero"`
 
-	WebEvent *JourneyWebEventsNotificationWebMessage `json:"webEvent,omitzero"`
+	WebEvent JourneyWebEventsNotificationWebMessage `json:"webEvent,omitzero"`
 
-	WebActionEvent *JourneyWebEventsNotificationWebActionMessage `json:"webActionEvent,omitzero"`
+	WebActionEvent JourneyWebEventsNotificationWebActionMessage `json:"webActionEvent,omitzero"`
 
-	OutcomeAchievedEvent *JourneyWebEventsNotificationOutcomeAchievedMessage `json:"outcomeAchievedEvent,omitzero"`
+	OutcomeAchievedEvent JourneyWebEventsNotificationOutcomeAchievedMessage `json:"outcomeAchievedEvent,omitzero"`
 
-	SegmentAssignmentEvent *JourneyWebEventsNotificationSegmentAssignmentMessage `json:"segmentAssignmentEvent,omitzero"`
+	SegmentAssignmentEvent JourneyWebEventsNotificationSegmentAssignmentMessage `json:"segmentAssignmentEvent,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

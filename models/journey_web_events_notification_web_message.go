@@ -20,17 +20,17 @@ type JourneyWebEventsNotificationWebMessage struct {
 
 	Authenticated *bool `json:"authenticated,omitzero"`
 
-	Browser *JourneyWebEventsNotificationBrowser `json:"browser,omitzero"`
+	Browser JourneyWebEventsNotificationBrowser `json:"browser,omitzero"`
 
-	Device *JourneyWebEventsNotificationDevice `json:"device,omitzero"`
+	Device JourneyWebEventsNotificationDevice `json:"device,omitzero"`
 
-	Geolocation *JourneyWebEventsNotificationGeoLocation `json:"geolocation,omitzero"`
+	Geolocation JourneyWebEventsNotificationGeoLocation `json:"geolocation,omitzero"`
 
-	MktCampaign *JourneyWebEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
+	MktCampaign JourneyWebEventsNotificationMktCampaign `json:"mktCampaign,omitzero"`
 
-	Page *JourneyWebEventsNotificationPage `json:"page,omitzero"`
+	Page JourneyWebEventsNotificationPage `json:"page,omitzero"`
 
-	Referrer *JourneyWebEventsNotificationReferrer `json:"referrer,omitzero"`
+	Referrer JourneyWebEventsNotificationReferrer `json:"referrer,omitzero"`
 
 	Attributes map[string]JourneyWebEventsNotificationCustomEventAttribute `json:"attributes,omitzero"`
 

@@ -36,10 +36,10 @@ type KeyPerformanceIndicator struct {
 	Source *KeyPerformanceIndicatorSource `json:"source,omitzero"`
 
 	// Defines what wrap up codes are mapped to Key Performance Indicator.
-	WrapUpCodeConfig *WrapUpCodeConfig `json:"wrapUpCodeConfig,omitzero"`
+	WrapUpCodeConfig WrapUpCodeConfig `json:"wrapUpCodeConfig,omitzero"`
 
 	// Defines what outcome ids are mapped to Key Performance Indicator.
-	OutcomeConfig *OutcomeConfig `json:"outcomeConfig,omitzero"`
+	OutcomeConfig OutcomeConfig `json:"outcomeConfig,omitzero"`
 
 	// The status of the Key Performance Indicator.
 	Status *KeyPerformanceIndicatorStatus `json:"status,omitzero"`

@@ -8,7 +8,7 @@ type Knowledge struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// The knowledge base for messenger
-	KnowledgeBase *AddressableEntityRef `json:"knowledgeBase,omitzero"`
+	KnowledgeBase AddressableEntityRef `json:"knowledgeBase,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

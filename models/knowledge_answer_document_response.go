@@ -14,7 +14,7 @@ type KnowledgeAnswerDocumentResponse struct {
 	Answer *string `json:"answer,omitzero"`
 
 	// The variation with the answer's highlight data.
-	Variation *DocumentVariationAnswer `json:"variation,omitzero"`
+	Variation DocumentVariationAnswer `json:"variation,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

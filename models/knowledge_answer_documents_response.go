@@ -9,7 +9,7 @@ type KnowledgeAnswerDocumentsResponse struct {
 	Results []KnowledgeAnswerDocumentResponse `json:"results,omitzero"`
 
 	// The results with AI-generated answer if the answerMode request property contains "AnswerGeneration".
-	AnswerGeneration *KnowledgeAnswerGenerationResponse `json:"answerGeneration,omitzero"`
+	AnswerGeneration KnowledgeAnswerGenerationResponse `json:"answerGeneration,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,13 +7,13 @@ import "github.com/purecloudgo/platformclient/types"
 // KnowledgeConversationContextResponse is the KnowledgeConversationContextResponse definition.
 type KnowledgeConversationContextResponse struct {
 	// The conversation. Required.
-	Conversation *AddressableEntityRef `json:"conversation,omitzero"`
+	Conversation AddressableEntityRef `json:"conversation,omitzero"`
 
 	// The queue used to assign the interaction to the user.
-	Queue *AddressableEntityRef `json:"queue,omitzero"`
+	Queue AddressableEntityRef `json:"queue,omitzero"`
 
 	// The end-user participant of the conversation.
-	ExternalContact *AddressableEntityRef `json:"externalContact,omitzero"`
+	ExternalContact AddressableEntityRef `json:"externalContact,omitzero"`
 
 	// The media type of the conversation.
 	MediaType *KnowledgeConversationContextResponseMediaType `json:"mediaType,omitzero"`

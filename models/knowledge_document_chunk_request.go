@@ -16,7 +16,7 @@ type KnowledgeDocumentChunkRequest struct {
 	PageNumber *int `json:"pageNumber,omitzero"`
 
 	// Filter for the document chunks.
-	Filter *DocumentQuery `json:"filter,omitzero"`
+	Filter DocumentQuery `json:"filter,omitzero"`
 
 	// The type of the query that initiates the chunks search.
 	QueryType *KnowledgeDocumentChunkRequestQueryType `json:"queryType,omitzero"`
@@ -28,10 +28,10 @@ type KnowledgeDocumentChunkRequest struct {
 	IncludeDraftDocuments *bool `json:"includeDraftDocuments,omitzero"`
 
 	// The client application details from which chunks request was sent.
-	Application *KnowledgeSearchClientApplication `json:"application,omitzero"`
+	Application KnowledgeSearchClientApplication `json:"application,omitzero"`
 
 	// Conversation context information if the chunks search is initiated in the context of a conversation.
-	ConversationContext *KnowledgeConversationContext `json:"conversationContext,omitzero"`
+	ConversationContext KnowledgeConversationContext `json:"conversationContext,omitzero"`
 
 	// The confidence threshold for the chunk results. If applied, the returned results will have an equal
 	// or higher confidence than the threshold. The value should be between 0 to 1.

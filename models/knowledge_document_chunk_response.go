@@ -38,10 +38,10 @@ type KnowledgeDocumentChunkResponse struct {
 	Results []DocumentChunkBlock `json:"results,omitzero"`
 
 	// The client application details from which chunks search happened.
-	Application *KnowledgeSearchClientApplication `json:"application,omitzero"`
+	Application KnowledgeSearchClientApplication `json:"application,omitzero"`
 
 	// Conversation context information if the chunks search is initiated in the context of a conversation.
-	ConversationContext *KnowledgeConversationContextResponse `json:"conversationContext,omitzero"`
+	ConversationContext KnowledgeConversationContextResponse `json:"conversationContext,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -28,10 +28,10 @@ type KnowledgeDocumentCopy struct {
 
 	// Conversation context information, if the document content is copied in the context of a
 	// conversation.
-	ConversationContext *KnowledgeConversationContext `json:"conversationContext,omitzero"`
+	ConversationContext KnowledgeConversationContext `json:"conversationContext,omitzero"`
 
 	// The client application in which the document content was copied. Required.
-	Application *KnowledgeSearchClientApplication `json:"application,omitzero"`
+	Application KnowledgeSearchClientApplication `json:"application,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

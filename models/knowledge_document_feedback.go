@@ -10,7 +10,7 @@ type KnowledgeDocumentFeedback struct {
 	ID *string `json:"id,omitzero"`
 
 	// The variation of the document on which feedback was given. Required.
-	DocumentVariation *EntityReference `json:"documentVariation,omitzero"`
+	DocumentVariation EntityReference `json:"documentVariation,omitzero"`
 
 	// Feedback rating. Required.
 	Rating *KnowledgeDocumentFeedbackRating `json:"rating,omitzero"`
@@ -22,7 +22,7 @@ type KnowledgeDocumentFeedback struct {
 	Comment *string `json:"comment,omitzero"`
 
 	// The search that surfaced the document on which feedback was given.
-	Search *EntityReference `json:"search,omitzero"`
+	Search EntityReference `json:"search,omitzero"`
 
 	// Knowledge guest session ID.
 	SessionID *string `json:"sessionId,omitzero"`
@@ -43,13 +43,13 @@ type KnowledgeDocumentFeedback struct {
 	State *KnowledgeDocumentFeedbackState `json:"state,omitzero"`
 
 	// The document on which feedback was given. Required.
-	Document *KnowledgeDocumentVersionReference `json:"document,omitzero"`
+	Document KnowledgeDocumentVersionReference `json:"document,omitzero"`
 
 	// The client application from which feedback was given. Required.
-	Application *KnowledgeSearchClientApplication `json:"application,omitzero"`
+	Application KnowledgeSearchClientApplication `json:"application,omitzero"`
 
 	// Conversation context information if the feedback is given in the context of a conversation.
-	ConversationContext *KnowledgeConversationContext `json:"conversationContext,omitzero"`
+	ConversationContext KnowledgeConversationContext `json:"conversationContext,omitzero"`
 
 	// The ID of the user who created the feedback.
 	UserID *string `json:"userId,omitzero"`

@@ -10,7 +10,7 @@ type KnowledgeDocumentFeedbackResponse struct {
 	ID *string `json:"id,omitzero"`
 
 	// The variation of the document on which feedback was given. Required.
-	DocumentVariation *EntityReference `json:"documentVariation,omitzero"`
+	DocumentVariation EntityReference `json:"documentVariation,omitzero"`
 
 	// Feedback rating. Required.
 	Rating *KnowledgeDocumentFeedbackResponseRating `json:"rating,omitzero"`
@@ -22,7 +22,7 @@ type KnowledgeDocumentFeedbackResponse struct {
 	Comment *string `json:"comment,omitzero"`
 
 	// The search that surfaced the document on which feedback was given.
-	Search *EntityReference `json:"search,omitzero"`
+	Search EntityReference `json:"search,omitzero"`
 
 	// Knowledge guest session ID.
 	SessionID *string `json:"sessionId,omitzero"`
@@ -43,16 +43,16 @@ type KnowledgeDocumentFeedbackResponse struct {
 	State *KnowledgeDocumentFeedbackResponseState `json:"state,omitzero"`
 
 	// The document on which feedback was given.
-	Document *KnowledgeDocumentVersionReference `json:"document,omitzero"`
+	Document KnowledgeDocumentVersionReference `json:"document,omitzero"`
 
 	// The client application from which feedback was given.
-	Application *KnowledgeSearchClientApplication `json:"application,omitzero"`
+	Application KnowledgeSearchClientApplication `json:"application,omitzero"`
 
 	// Conversation context information if the feedback is given in the context of a conversation.
-	ConversationContext *KnowledgeConversationContextResponse `json:"conversationContext,omitzero"`
+	ConversationContext KnowledgeConversationContextResponse `json:"conversationContext,omitzero"`
 
 	// The user who created the feedback.
-	User *AddressableEntityRef `json:"user,omitzero"`
+	User AddressableEntityRef `json:"user,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -24,10 +24,10 @@ type KnowledgeDocumentPresentation struct {
 	SessionID *string `json:"sessionId,omitzero"`
 
 	// Conversation context information if the documents were presented in the context of a conversation.
-	ConversationContext *KnowledgeConversationContext `json:"conversationContext,omitzero"`
+	ConversationContext KnowledgeConversationContext `json:"conversationContext,omitzero"`
 
 	// The client application in which the documents were presented. Required.
-	Application *KnowledgeSearchClientApplication `json:"application,omitzero"`
+	Application KnowledgeSearchClientApplication `json:"application,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

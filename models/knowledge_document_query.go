@@ -16,10 +16,10 @@ type KnowledgeDocumentQuery struct {
 	IncludeDraftDocuments *bool `json:"includeDraftDocuments,omitzero"`
 
 	// Retrieves the documents created/modified/published in specified date and time range.
-	Interval *DocumentQueryInterval `json:"interval,omitzero"`
+	Interval DocumentQueryInterval `json:"interval,omitzero"`
 
 	// Filter for the document query. Required.
-	Filter *DocumentQuery `json:"filter,omitzero"`
+	Filter DocumentQuery `json:"filter,omitzero"`
 
 	// Indicates which document variations to include in returned documents. All: all variations regardless
 	// of the filter expression; AllMatching: all variations that match the filter expression;

@@ -8,7 +8,7 @@ type KnowledgeDocumentReference struct {
 	ID *string `json:"id,omitzero"`
 
 	// The knowledge base that the document belongs to. Required.
-	KnowledgeBase *KnowledgeBaseReference `json:"knowledgeBase,omitzero"`
+	KnowledgeBase KnowledgeBaseReference `json:"knowledgeBase,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

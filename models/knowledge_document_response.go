@@ -41,22 +41,22 @@ type KnowledgeDocumentResponse struct {
 	DatePublished *types.DateTime `json:"datePublished,omitzero"`
 
 	// The user who created the document.
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The user who modified the document.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The version of the document.
-	DocumentVersion *AddressableEntityRef `json:"documentVersion,omitzero"`
+	DocumentVersion AddressableEntityRef `json:"documentVersion,omitzero"`
 
 	// The reference to category associated with the document.
-	Category *CategoryResponse `json:"category,omitzero"`
+	Category CategoryResponse `json:"category,omitzero"`
 
 	// The references to labels associated with the document.
 	Labels []LabelResponse `json:"labels,omitzero"`
 
 	// Knowledge base to which the document belongs to.
-	KnowledgeBase *KnowledgeBaseReference `json:"knowledgeBase,omitzero"`
+	KnowledgeBase KnowledgeBaseReference `json:"knowledgeBase,omitzero"`
 
 	// The reference to external id associated with the document.
 	ExternalID *string `json:"externalId,omitzero"`
@@ -65,7 +65,7 @@ type KnowledgeDocumentResponse struct {
 	ExternalURL *string `json:"externalUrl,omitzero"`
 
 	// The reference to source associated with the document.
-	Source *AddressableEntityRef `json:"source,omitzero"`
+	Source AddressableEntityRef `json:"source,omitzero"`
 
 	// Whether the document is read-only.
 	Readonly *bool `json:"readonly,omitzero"`

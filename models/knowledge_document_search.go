@@ -32,17 +32,17 @@ type KnowledgeDocumentSearch struct {
 	Results []KnowledgeDocumentSearchResult `json:"results,omitzero"`
 
 	// The client application details from which search happened.
-	Application *KnowledgeSearchClientApplication `json:"application,omitzero"`
+	Application KnowledgeSearchClientApplication `json:"application,omitzero"`
 
 	// Conversation context information if the search is initiated in the context of a conversation.
-	ConversationContext *KnowledgeConversationContextResponse `json:"conversationContext,omitzero"`
+	ConversationContext KnowledgeConversationContextResponse `json:"conversationContext,omitzero"`
 
 	// The confidence threshold for the search results. If applied, the returned results will have an equal
 	// or higher confidence than the threshold.
 	ConfidenceThreshold *float32 `json:"confidenceThreshold,omitzero"`
 
 	// The results with AI-generated answer if the answerMode request property contains "AnswerGeneration".
-	AnswerGeneration *KnowledgeAnswerGenerationResponse `json:"answerGeneration,omitzero"`
+	AnswerGeneration KnowledgeAnswerGenerationResponse `json:"answerGeneration,omitzero"`
 
 	// Indicates whether the search query should be preprocessed.
 	PreprocessQuery *bool `json:"preprocessQuery,omitzero"`

@@ -32,10 +32,10 @@ type KnowledgeDocumentSearchRequest struct {
 	IncludeDraftDocuments *bool `json:"includeDraftDocuments,omitzero"`
 
 	// Retrieves the documents created/modified/published in specified date and time range.
-	Interval *DocumentQueryInterval `json:"interval,omitzero"`
+	Interval DocumentQueryInterval `json:"interval,omitzero"`
 
 	// Filter for the document search.
-	Filter *DocumentQuery `json:"filter,omitzero"`
+	Filter DocumentQuery `json:"filter,omitzero"`
 
 	// The sort order for search results.
 	SortOrder *KnowledgeDocumentSearchRequestSortOrder `json:"sortOrder,omitzero"`
@@ -44,10 +44,10 @@ type KnowledgeDocumentSearchRequest struct {
 	SortBy *KnowledgeDocumentSearchRequestSortBy `json:"sortBy,omitzero"`
 
 	// The client application details from which search request was sent.
-	Application *KnowledgeSearchClientApplication `json:"application,omitzero"`
+	Application KnowledgeSearchClientApplication `json:"application,omitzero"`
 
 	// Conversation context information if the search is initiated in the context of a conversation.
-	ConversationContext *KnowledgeConversationContext `json:"conversationContext,omitzero"`
+	ConversationContext KnowledgeConversationContext `json:"conversationContext,omitzero"`
 
 	// The confidence threshold for the search results. If applied, the returned results will have an equal
 	// or higher confidence than the threshold. The value should be between 0 to 1.

@@ -8,7 +8,7 @@ type KnowledgeDocumentSearchResult struct {
 	Confidence *float64 `json:"confidence,omitzero"`
 
 	// Document that matched the query.
-	Document *KnowledgeSearchDocumentResponse `json:"document,omitzero"`
+	Document KnowledgeSearchDocumentResponse `json:"document,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

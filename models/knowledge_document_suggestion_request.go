@@ -14,10 +14,10 @@ type KnowledgeDocumentSuggestionRequest struct {
 	IncludeDraftDocuments *bool `json:"includeDraftDocuments,omitzero"`
 
 	// Retrieves the documents created/modified/published in specified date and time range.
-	Interval *DocumentQueryInterval `json:"interval,omitzero"`
+	Interval DocumentQueryInterval `json:"interval,omitzero"`
 
 	// Filter for the document suggestions.
-	Filter *DocumentQuery `json:"filter,omitzero"`
+	Filter DocumentQuery `json:"filter,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

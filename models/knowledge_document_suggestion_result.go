@@ -7,7 +7,7 @@ type KnowledgeDocumentSuggestionResult struct {
 	// Matched phrase to the autocomplete suggestions query.
 	MatchedPhrase *string `json:"matchedPhrase,omitzero"`
 
-	Document *KnowledgeDocumentSuggestionResultDocument `json:"document,omitzero"`
+	Document KnowledgeDocumentSuggestionResultDocument `json:"document,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -9,7 +9,7 @@ type KnowledgeDocumentSuggestionResultDocument struct {
 	ID *string `json:"id,omitzero"`
 
 	// The knowledge base that the document belongs to. Required.
-	KnowledgeBase *KnowledgeBaseReference `json:"knowledgeBase,omitzero"`
+	KnowledgeBase KnowledgeBaseReference `json:"knowledgeBase,omitzero"`
 
 	// The title of the document. Required.
 	Title *string `json:"title,omitzero"`

@@ -14,7 +14,7 @@ type KnowledgeDocumentVersion struct {
 	DatePublished *types.DateTime `json:"datePublished,omitzero"`
 
 	// The document which is versioned.
-	Document *KnowledgeDocumentResponse `json:"document,omitzero"`
+	Document KnowledgeDocumentResponse `json:"document,omitzero"`
 
 	// The globally unique identifier for the document version. If the value is provided, the document is
 	// restored to the given version. If not, it publishes the draft changes as a new version of the

@@ -8,7 +8,7 @@ type KnowledgeDocumentVersionReference struct {
 	ID *string `json:"id,omitzero"`
 
 	// The knowledge base that the document belongs to. Required.
-	KnowledgeBase *KnowledgeBaseReference `json:"knowledgeBase,omitzero"`
+	KnowledgeBase KnowledgeBaseReference `json:"knowledgeBase,omitzero"`
 
 	// The globally unique identifier for the version of the document. Required.
 	VersionID *string `json:"versionId,omitzero"`

@@ -27,13 +27,13 @@ type KnowledgeDocumentVersionVariation struct {
 	Name *string `json:"name,omitzero"`
 
 	// The content for the variation.
-	Body *DocumentBodyResponse `json:"body,omitzero"`
+	Body DocumentBodyResponse `json:"body,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`
 
 	// Reference to the document version to which the variation is associated with.
-	DocumentVersion *AddressableEntityRef `json:"documentVersion,omitzero"`
+	DocumentVersion AddressableEntityRef `json:"documentVersion,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -24,13 +24,13 @@ type KnowledgeDocumentView struct {
 	SurfacingMethod *KnowledgeDocumentViewSurfacingMethod `json:"surfacingMethod,omitzero"`
 
 	// The client application from which the document was viewed. Required.
-	Application *KnowledgeSearchClientApplication `json:"application,omitzero"`
+	Application KnowledgeSearchClientApplication `json:"application,omitzero"`
 
 	// The unique identifier of the knowledge session in which the document was viewed.
 	SessionID *string `json:"sessionId,omitzero"`
 
 	// Conversation context information if the document was viewed in the context of a conversation.
-	ConversationContext *KnowledgeConversationContext `json:"conversationContext,omitzero"`
+	ConversationContext KnowledgeConversationContext `json:"conversationContext,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // KnowledgeExportJobFilter is the KnowledgeExportJobFilter definition.
 type KnowledgeExportJobFilter struct {
 	// Filters for narrowing down which documents to export.
-	DocumentsFilter *KnowledgeExportJobDocumentsFilter `json:"documentsFilter,omitzero"`
+	DocumentsFilter KnowledgeExportJobDocumentsFilter `json:"documentsFilter,omitzero"`
 
 	// Specifies what version should be exported. Required.
 	VersionFilter *KnowledgeExportJobFilterVersionFilter `json:"versionFilter,omitzero"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // KnowledgeExportJobRequest is the KnowledgeExportJobRequest definition.
 type KnowledgeExportJobRequest struct {
 	// What to export. Required.
-	ExportFilter *KnowledgeExportJobFilter `json:"exportFilter,omitzero"`
+	ExportFilter KnowledgeExportJobFilter `json:"exportFilter,omitzero"`
 
 	// File type of the document. Required.
 	FileType *KnowledgeExportJobRequestFileType `json:"fileType,omitzero"`

@@ -22,16 +22,16 @@ type KnowledgeExportJobResponse struct {
 	CountDocumentProcessed *int `json:"countDocumentProcessed,omitzero"`
 
 	// Filters to narrow down what to export.
-	ExportFilter *KnowledgeExportJobFilter `json:"exportFilter,omitzero"`
+	ExportFilter KnowledgeExportJobFilter `json:"exportFilter,omitzero"`
 
 	// The status of the export job.
 	Status *KnowledgeExportJobResponseStatus `json:"status,omitzero"`
 
 	// Knowledge base which document export belongs to.
-	KnowledgeBase *KnowledgeBase `json:"knowledgeBase,omitzero"`
+	KnowledgeBase KnowledgeBase `json:"knowledgeBase,omitzero"`
 
 	// The user who created the operation
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The timestamp of when the export began. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -42,10 +42,10 @@ type KnowledgeExportJobResponse struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// Any error information, or null of the processing is not in failed state.
-	ErrorInformation *ErrorBody `json:"errorInformation,omitzero"`
+	ErrorInformation ErrorBody `json:"errorInformation,omitzero"`
 
 	// Source of the export job.
-	Source *KnowledgeOperationSource `json:"source,omitzero"`
+	Source KnowledgeOperationSource `json:"source,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -14,7 +14,7 @@ type KnowledgeGuestAnswerDocumentResponse struct {
 	Answer *string `json:"answer,omitzero"`
 
 	// The variation with the answer's highlight data.
-	Variation *KnowledgeGuestDocumentVariationAnswer `json:"variation,omitzero"`
+	Variation KnowledgeGuestDocumentVariationAnswer `json:"variation,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

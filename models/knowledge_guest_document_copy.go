@@ -27,7 +27,7 @@ type KnowledgeGuestDocumentCopy struct {
 	SessionID *string `json:"sessionId,omitzero"`
 
 	// The client application in which the document content was copied.
-	Application *KnowledgeGuestSearchClientApplication `json:"application,omitzero"`
+	Application KnowledgeGuestSearchClientApplication `json:"application,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,7 +10,7 @@ type KnowledgeGuestDocumentFeedback struct {
 	ID *string `json:"id,omitzero"`
 
 	// The variation of the document on which feedback was given. Required.
-	DocumentVariation *EntityReference `json:"documentVariation,omitzero"`
+	DocumentVariation EntityReference `json:"documentVariation,omitzero"`
 
 	// Feedback rating. Required.
 	Rating *KnowledgeGuestDocumentFeedbackRating `json:"rating,omitzero"`
@@ -22,7 +22,7 @@ type KnowledgeGuestDocumentFeedback struct {
 	Comment *string `json:"comment,omitzero"`
 
 	// The search that surfaced the document on which feedback was given.
-	Search *EntityReference `json:"search,omitzero"`
+	Search EntityReference `json:"search,omitzero"`
 
 	// Knowledge guest session ID.
 	SessionID *string `json:"sessionId,omitzero"`
@@ -43,10 +43,10 @@ type KnowledgeGuestDocumentFeedback struct {
 	State *KnowledgeGuestDocumentFeedbackState `json:"state,omitzero"`
 
 	// The document on which feedback was given. Required.
-	Document *KnowledgeGuestDocumentVersionReference `json:"document,omitzero"`
+	Document KnowledgeGuestDocumentVersionReference `json:"document,omitzero"`
 
 	// The client application from which feedback was given.
-	Application *KnowledgeGuestSearchClientApplication `json:"application,omitzero"`
+	Application KnowledgeGuestSearchClientApplication `json:"application,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -24,7 +24,7 @@ type KnowledgeGuestDocumentPresentation struct {
 	SessionID *string `json:"sessionId,omitzero"`
 
 	// The client application in which the documents were presented.
-	Application *KnowledgeGuestSearchClientApplication `json:"application,omitzero"`
+	Application KnowledgeGuestSearchClientApplication `json:"application,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

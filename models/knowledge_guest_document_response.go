@@ -41,19 +41,19 @@ type KnowledgeGuestDocumentResponse struct {
 	DatePublished *types.DateTime `json:"datePublished,omitzero"`
 
 	// The user who created the document.
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The user who modified the document.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The version of the document.
-	DocumentVersion *AddressableEntityRef `json:"documentVersion,omitzero"`
+	DocumentVersion AddressableEntityRef `json:"documentVersion,omitzero"`
 
 	// ID of the guest session.
 	SessionID *string `json:"sessionId,omitzero"`
 
 	// The reference to category associated with the document.
-	Category *GuestCategoryReference `json:"category,omitzero"`
+	Category GuestCategoryReference `json:"category,omitzero"`
 
 	// Variations of the document.
 	Variations []KnowledgeGuestDocumentVariation `json:"variations,omitzero"`

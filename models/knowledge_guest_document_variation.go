@@ -18,16 +18,16 @@ type KnowledgeGuestDocumentVariation struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The version of the document.
-	DocumentVersion *AddressableEntityRef `json:"documentVersion,omitzero"`
+	DocumentVersion AddressableEntityRef `json:"documentVersion,omitzero"`
 
 	// The context values associated with the variation. Required.
 	Contexts []KnowledgeGuestDocumentVariationContext `json:"contexts,omitzero"`
 
 	// The reference to document to which the variation is associated.
-	Document *AddressableEntityRef `json:"document,omitzero"`
+	Document AddressableEntityRef `json:"document,omitzero"`
 
 	// The content for the variation.
-	Body *DocumentBodyResponse `json:"body,omitzero"`
+	Body DocumentBodyResponse `json:"body,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

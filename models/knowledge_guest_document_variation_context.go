@@ -5,7 +5,7 @@ package models
 // KnowledgeGuestDocumentVariationContext is the KnowledgeGuestDocumentVariationContext definition.
 type KnowledgeGuestDocumentVariationContext struct {
 	// The knowledge context associated with the variation. Required.
-	Context *AddressableEntityRef `json:"context,omitzero"`
+	Context AddressableEntityRef `json:"context,omitzero"`
 
 	// The list of knowledge context values associated with the variation. Required.
 	Values []AddressableEntityRef `json:"values,omitzero"`

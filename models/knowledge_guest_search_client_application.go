@@ -10,13 +10,13 @@ type KnowledgeGuestSearchClientApplication struct {
 	Type *KnowledgeGuestSearchClientApplicationType `json:"type,omitzero"`
 
 	// Application details when type is MessengerKnowledgeApp or SupportCenter.
-	Deployment *EntityReference `json:"deployment,omitzero"`
+	Deployment EntityReference `json:"deployment,omitzero"`
 
 	// Application details when type is BotFlow.
-	BotFlow *EntityReference `json:"botFlow,omitzero"`
+	BotFlow EntityReference `json:"botFlow,omitzero"`
 
 	// Application details when type is Assistant.
-	Assistant *EntityReference `json:"assistant,omitzero"`
+	Assistant EntityReference `json:"assistant,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type KnowledgeGuestSession struct {
 	ID *string `json:"id,omitzero"`
 
 	// The app where the session is started. Required.
-	App *KnowledgeGuestSessionApp `json:"app,omitzero"`
+	App KnowledgeGuestSessionApp `json:"app,omitzero"`
 
 	// An arbitrary ID for the customer starting the session. Used to track multiple sessions started by
 	// the same customer. Required.

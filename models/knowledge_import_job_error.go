@@ -24,7 +24,7 @@ type KnowledgeImportJobError struct {
 
 	Errors []ErrorBody `json:"errors,omitzero"`
 
-	Limit *Limit `json:"limit,omitzero"`
+	Limit Limit `json:"limit,omitzero"`
 
 	// Index of the faulty document.
 	DocumentIndex *int `json:"documentIndex,omitzero"`

@@ -8,7 +8,7 @@ type KnowledgeImportJobReport struct {
 	Errors []KnowledgeImportJobError `json:"errors,omitzero"`
 
 	// Statistics related to the import job.
-	Statistics *KnowledgeImportJobStatistics `json:"statistics,omitzero"`
+	Statistics KnowledgeImportJobStatistics `json:"statistics,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -13,7 +13,7 @@ type KnowledgeImportJobRequest struct {
 	FileType *KnowledgeImportJobRequestFileType `json:"fileType,omitzero"`
 
 	// Additional optional settings
-	Settings *KnowledgeImportJobSettings `json:"settings,omitzero"`
+	Settings KnowledgeImportJobSettings `json:"settings,omitzero"`
 
 	// If enabled pre-validation step will be skipped.
 	SkipConfirmationStep *bool `json:"skipConfirmationStep,omitzero"`

@@ -23,19 +23,19 @@ type KnowledgeImportJobResponse struct {
 	FileType *KnowledgeImportJobResponseFileType `json:"fileType,omitzero"`
 
 	// Additional optional settings
-	Settings *KnowledgeImportJobSettings `json:"settings,omitzero"`
+	Settings KnowledgeImportJobSettings `json:"settings,omitzero"`
 
 	// Status of the import job
 	Status *KnowledgeImportJobResponseStatus `json:"status,omitzero"`
 
 	// Report of the import job
-	Report *KnowledgeImportJobReport `json:"report,omitzero"`
+	Report KnowledgeImportJobReport `json:"report,omitzero"`
 
 	// Knowledge base which document import does belong to
-	KnowledgeBase *KnowledgeBase `json:"knowledgeBase,omitzero"`
+	KnowledgeBase KnowledgeBase `json:"knowledgeBase,omitzero"`
 
 	// The user who created the operation
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// Created date. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

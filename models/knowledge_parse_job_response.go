@@ -22,10 +22,10 @@ type KnowledgeParseJobResponse struct {
 	ParseResults []KnowledgeParseRecord `json:"parseResults,omitzero"`
 
 	// Result of the import phase
-	ImportResult *KnowledgeParseImportResult `json:"importResult,omitzero"`
+	ImportResult KnowledgeParseImportResult `json:"importResult,omitzero"`
 
 	// The user who created the operation
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// Created date. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

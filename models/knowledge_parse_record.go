@@ -11,7 +11,7 @@ type KnowledgeParseRecord struct {
 	Title *string `json:"title,omitzero"`
 
 	// Parsed article content.
-	Body *DocumentBody `json:"body,omitzero"`
+	Body DocumentBody `json:"body,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

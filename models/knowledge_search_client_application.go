@@ -10,13 +10,13 @@ type KnowledgeSearchClientApplication struct {
 	Type *KnowledgeSearchClientApplicationType `json:"type,omitzero"`
 
 	// Application details when type is MessengerKnowledgeApp or SupportCenter.
-	Deployment *AddressableEntityRef `json:"deployment,omitzero"`
+	Deployment AddressableEntityRef `json:"deployment,omitzero"`
 
 	// Application details when type is BotFlow.
-	BotFlow *AddressableEntityRef `json:"botFlow,omitzero"`
+	BotFlow AddressableEntityRef `json:"botFlow,omitzero"`
 
 	// Application details when type is Assistant.
-	Assistant *AddressableEntityRef `json:"assistant,omitzero"`
+	Assistant AddressableEntityRef `json:"assistant,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -14,7 +14,7 @@ type KnowledgeSearchPreviewResponse struct {
 	SessionID *string `json:"sessionId,omitzero"`
 
 	// Content matching the search query.
-	Result *KnowledgeSearchResult `json:"result,omitzero"`
+	Result KnowledgeSearchResult `json:"result,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -14,7 +14,7 @@ type KnowledgeSettingsRequest struct {
 	Sources []V3SourceRef `json:"sources,omitzero"`
 
 	// Setting for answer generation.
-	GenerationSetting *KnowledgeGenerationSetting `json:"generationSetting,omitzero"`
+	GenerationSetting KnowledgeGenerationSetting `json:"generationSetting,omitzero"`
 
 	// Indicates if stateful search and generation is enabled for the knowledge setting.
 	Stateful *bool `json:"stateful,omitzero"`

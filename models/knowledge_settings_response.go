@@ -19,7 +19,7 @@ type KnowledgeSettingsResponse struct {
 	Sources []V3SourceRef `json:"sources,omitzero"`
 
 	// Settings for answer generation.
-	GenerationSetting *KnowledgeGenerationSetting `json:"generationSetting,omitzero"`
+	GenerationSetting KnowledgeGenerationSetting `json:"generationSetting,omitzero"`
 
 	// Indicates if stateful search and generation is enabled for the knowledge setting.
 	Stateful *bool `json:"stateful,omitzero"`
@@ -33,7 +33,7 @@ type KnowledgeSettingsResponse struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The user who modified the knowledge setting.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

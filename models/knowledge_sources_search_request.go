@@ -13,10 +13,10 @@ type KnowledgeSourcesSearchRequest struct {
 	KnowledgeSettingID *string `json:"knowledgeSettingId,omitzero"`
 
 	// The client application details from which search requested.
-	Application *V3KnowledgeSearchClientApplication `json:"application,omitzero"`
+	Application V3KnowledgeSearchClientApplication `json:"application,omitzero"`
 
 	// Conversation context information if the search is initiated in the context of a conversation.
-	ConversationContext *KnowledgeV3ConversationContext `json:"conversationContext,omitzero"`
+	ConversationContext KnowledgeV3ConversationContext `json:"conversationContext,omitzero"`
 
 	// The session id for search request.
 	SessionID *string `json:"sessionId,omitzero"`

@@ -16,16 +16,16 @@ type KnowledgeSourcesSearchResponse struct {
 	SessionID *string `json:"sessionId,omitzero"`
 
 	// Content matching the search query.
-	Result *KnowledgeSearchResult `json:"result,omitzero"`
+	Result KnowledgeSearchResult `json:"result,omitzero"`
 
 	// Knowledge Setting Id used for the search request.
 	KnowledgeSettingID *string `json:"knowledgeSettingId,omitzero"`
 
 	// Conversation context information if the search is initiated in the context of a conversation.
-	ConversationContext *KnowledgeV3ConversationContextResponse `json:"conversationContext,omitzero"`
+	ConversationContext KnowledgeV3ConversationContextResponse `json:"conversationContext,omitzero"`
 
 	// The client application details from which search happened.
-	Application *V3KnowledgeSearchClientApplication `json:"application,omitzero"`
+	Application V3KnowledgeSearchClientApplication `json:"application,omitzero"`
 
 	// The type of the query that initiates the search.
 	QueryType *KnowledgeSourcesSearchResponseQueryType `json:"queryType,omitzero"`

@@ -10,7 +10,7 @@ type KnowledgeSuggestionConfig struct {
 	VendorName *KnowledgeSuggestionConfigVendorName `json:"vendorName,omitzero"`
 
 	// The ID of knowledge base to query when Genesys is the knowledge suggestions provider.
-	KnowledgeBase *KnowledgeBaseReference `json:"knowledgeBase,omitzero"`
+	KnowledgeBase KnowledgeBaseReference `json:"knowledgeBase,omitzero"`
 
 	// The knowledge bases to query based on dialect, when Genesys is the knowledge suggestions provider.
 	KnowledgeBases []KnowledgeBaseWithDialectReference `json:"knowledgeBases,omitzero"`

@@ -8,7 +8,7 @@ type KnowledgeSyncJobReport struct {
 	Errors []ErrorBody `json:"errors,omitzero"`
 
 	// Statistics related to the sync job.
-	Statistics *KnowledgeSyncJobStatistics `json:"statistics,omitzero"`
+	Statistics KnowledgeSyncJobStatistics `json:"statistics,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -15,10 +15,10 @@ type KnowledgeSyncJobResponse struct {
 	Status *KnowledgeSyncJobResponseStatus `json:"status,omitzero"`
 
 	// Report of the sync job
-	Report *KnowledgeSyncJobReport `json:"report,omitzero"`
+	Report KnowledgeSyncJobReport `json:"report,omitzero"`
 
 	// Knowledge base which document export belongs to.
-	KnowledgeBase *KnowledgeBaseReference `json:"knowledgeBase,omitzero"`
+	KnowledgeBase KnowledgeBaseReference `json:"knowledgeBase,omitzero"`
 
 	// The timestamp of when the export began. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -29,7 +29,7 @@ type KnowledgeSyncJobResponse struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The user who created the operation
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The URL of the location at which the caller can download the sync file, when available.
 	DownloadURL *string `json:"downloadURL,omitzero"`
@@ -39,7 +39,7 @@ type KnowledgeSyncJobResponse struct {
 	FailedEntitiesURL *string `json:"failedEntitiesURL,omitzero"`
 
 	// Source of the sync job.
-	Source *KnowledgeOperationSource `json:"source,omitzero"`
+	Source KnowledgeOperationSource `json:"source,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -7,13 +7,13 @@ import "github.com/purecloudgo/platformclient/types"
 // KnowledgeV3ConversationContextResponse is the KnowledgeV3ConversationContextResponse definition.
 type KnowledgeV3ConversationContextResponse struct {
 	// The conversation. Required.
-	Conversation *AddressableEntityRef `json:"conversation,omitzero"`
+	Conversation AddressableEntityRef `json:"conversation,omitzero"`
 
 	// The queue used to assign the interaction to the user.
-	Queue *AddressableEntityRef `json:"queue,omitzero"`
+	Queue AddressableEntityRef `json:"queue,omitzero"`
 
 	// The end-user participant of the conversation.
-	ExternalContact *AddressableEntityRef `json:"externalContact,omitzero"`
+	ExternalContact AddressableEntityRef `json:"externalContact,omitzero"`
 
 	// The media type of the conversation.
 	MediaType *KnowledgeV3ConversationContextResponseMediaType `json:"mediaType,omitzero"`

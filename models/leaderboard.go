@@ -7,10 +7,10 @@ import "github.com/purecloudgo/platformclient/types"
 // Leaderboard is the Leaderboard definition.
 type Leaderboard struct {
 	// The targeted division for this leaderboard
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The metric id if the leaderboard is about a specific metric
-	Metric *AddressableEntityRef `json:"metric,omitzero"`
+	Metric AddressableEntityRef `json:"metric,omitzero"`
 
 	// Start workday used as the date range. Dates are represented as an ISO-8601 string. For example:
 	// yyyy-MM-dd
@@ -24,10 +24,10 @@ type Leaderboard struct {
 	Leaders []LeaderboardItem `json:"leaders,omitzero"`
 
 	// The requesting user's rank
-	UserRank *LeaderboardItem `json:"userRank,omitzero"`
+	UserRank LeaderboardItem `json:"userRank,omitzero"`
 
 	// The targeted performance profile for the average points
-	PerformanceProfile *AddressableEntityRef `json:"performanceProfile,omitzero"`
+	PerformanceProfile AddressableEntityRef `json:"performanceProfile,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

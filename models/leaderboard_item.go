@@ -5,7 +5,7 @@ package models
 // LeaderboardItem is the LeaderboardItem definition.
 type LeaderboardItem struct {
 	// The user object for this leaderboard rank
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The rank of the user
 	Rank *int `json:"rank,omitzero"`

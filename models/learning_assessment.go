@@ -19,7 +19,7 @@ type LearningAssessment struct {
 	Status *LearningAssessmentStatus `json:"status,omitzero"`
 
 	// Answers for the assessment
-	Answers *AssessmentScoringSet `json:"answers,omitzero"`
+	Answers AssessmentScoringSet `json:"answers,omitzero"`
 
 	// Date the assessment was created. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -5,10 +5,10 @@ package models
 // LearningAssessmentScoringRequest is the LearningAssessmentScoringRequest definition.
 type LearningAssessmentScoringRequest struct {
 	// The assessment form to score against. Required.
-	AssessmentForm *AssessmentForm `json:"assessmentForm,omitzero"`
+	AssessmentForm AssessmentForm `json:"assessmentForm,omitzero"`
 
 	// The answers to score. Required.
-	Answers *AssessmentScoringSet `json:"answers,omitzero"`
+	Answers AssessmentScoringSet `json:"answers,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,17 +10,17 @@ type LearningAssignment struct {
 	ID *string `json:"id,omitzero"`
 
 	// The assessment associated with this assignment
-	Assessment *LearningAssessment `json:"assessment,omitzero"`
+	Assessment LearningAssessment `json:"assessment,omitzero"`
 
 	// The user who created the assignment
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The date when the assignment was created. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// The user who modified the assignment
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The date when the assignment was last modified. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -57,7 +57,7 @@ type LearningAssignment struct {
 	Steps []LearningAssignmentStep `json:"steps,omitzero"`
 
 	// The next assignment step
-	NextStep *LearningAssignmentStep `json:"nextStep,omitzero"`
+	NextStep LearningAssignmentStep `json:"nextStep,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`
@@ -73,13 +73,13 @@ type LearningAssignment struct {
 	Version *int `json:"version,omitzero"`
 
 	// The Learning module object associated with this assignment
-	Module *LearningModule `json:"module,omitzero"`
+	Module LearningModule `json:"module,omitzero"`
 
 	// The user to whom the assignment is assigned
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The assessment form associated with this assignment
-	AssessmentForm *AssessmentForm `json:"assessmentForm,omitzero"`
+	AssessmentForm AssessmentForm `json:"assessmentForm,omitzero"`
 
 	// The length in minutes of the assignment
 	LengthInMinutes *int `json:"lengthInMinutes,omitzero"`

@@ -17,7 +17,7 @@ type LearningAssignmentAggregateParam struct {
 	GroupBy []string `json:"groupBy,omitzero"`
 
 	// The filter applied to the data. This is ANDed with the interval parameter. Required.
-	Filter *LearningAssignmentAggregateQueryRequestFilter `json:"filter,omitzero"`
+	Filter LearningAssignmentAggregateQueryRequestFilter `json:"filter,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,7 +11,7 @@ type LearningAssignmentAggregateQueryResponseMetric struct {
 	Metric *LearningAssignmentAggregateQueryResponseMetricMetric `json:"metric,omitzero"`
 
 	// The aggregated values for this metric
-	Stats *LearningAssignmentAggregateQueryResponseStats `json:"stats,omitzero"`
+	Stats LearningAssignmentAggregateQueryResponseStats `json:"stats,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // LearningAssignmentRuleRunTopicLearningAssignmentsCreated is the
 // LearningAssignmentRuleRunTopicLearningAssignmentsCreated definition.
 type LearningAssignmentRuleRunTopicLearningAssignmentsCreated struct {
-	Module *LearningAssignmentRuleRunTopicLearningModuleReference `json:"module,omitzero"`
+	Module LearningAssignmentRuleRunTopicLearningModuleReference `json:"module,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

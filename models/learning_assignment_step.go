@@ -10,7 +10,7 @@ type LearningAssignmentStep struct {
 	ID *string `json:"id,omitzero"`
 
 	// The module step data for this step
-	ModuleStep *LearningModuleInformStep `json:"moduleStep,omitzero"`
+	ModuleStep LearningModuleInformStep `json:"moduleStep,omitzero"`
 
 	// The structure for any SCO associated with this step
 	Structure []LearningAssignmentStepScoStructure `json:"structure,omitzero"`
@@ -28,10 +28,10 @@ type LearningAssignmentStep struct {
 	PercentageScore *float32 `json:"percentageScore,omitzero"`
 
 	// The SCO (Shareable Content Object) data
-	ShareableContentObject *LearningShareableContentObject `json:"shareableContentObject,omitzero"`
+	ShareableContentObject LearningShareableContentObject `json:"shareableContentObject,omitzero"`
 
 	// The signed cookie information needed to access the content of this step (if required)
-	SignedCookie *LearningAssignmentStepSignedCookie `json:"signedCookie,omitzero"`
+	SignedCookie LearningAssignmentStepSignedCookie `json:"signedCookie,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -9,9 +9,9 @@ import "github.com/purecloudgo/platformclient/types"
 type LearningAssignmentTopicLearningAssignmentNotification struct {
 	ID *string `json:"id,omitzero"`
 
-	User *LearningAssignmentTopicUserReference `json:"user,omitzero"`
+	User LearningAssignmentTopicUserReference `json:"user,omitzero"`
 
-	Module *LearningAssignmentTopicLearningModuleReference `json:"module,omitzero"`
+	Module LearningAssignmentTopicLearningModuleReference `json:"module,omitzero"`
 
 	Version *int64 `json:"version,omitzero"`
 
@@ -19,11 +19,11 @@ type LearningAssignmentTopicLearningAssignmentNotification struct {
 
 	DateRecommendedForCompletion *types.DateTime `json:"dateRecommendedForCompletion,omitzero"`
 
-	CreatedBy *LearningAssignmentTopicUserReference `json:"createdBy,omitzero"`
+	CreatedBy LearningAssignmentTopicUserReference `json:"createdBy,omitzero"`
 
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
-	ModifiedBy *LearningAssignmentTopicUserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy LearningAssignmentTopicUserReference `json:"modifiedBy,omitzero"`
 
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 

@@ -10,7 +10,7 @@ type LearningAssignmentUpdate struct {
 	State *LearningAssignmentUpdateState `json:"state,omitzero"`
 
 	// An updated Assessment
-	Assessment *LearningAssessment `json:"assessment,omitzero"`
+	Assessment LearningAssessment `json:"assessment,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

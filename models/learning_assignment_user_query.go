@@ -5,7 +5,7 @@ package models
 // LearningAssignmentUserQuery is learning module users query request model
 type LearningAssignmentUserQuery struct {
 	// Learning module rule object. Required.
-	Rule *LearningModuleRule `json:"rule,omitzero"`
+	Rule LearningModuleRule `json:"rule,omitzero"`
 
 	// The user name to be searched for
 	SearchTerm *string `json:"searchTerm,omitzero"`

@@ -16,14 +16,14 @@ type LearningModule struct {
 	ExcludedFromCatalog *bool `json:"excludedFromCatalog,omitzero"`
 
 	// The user who created learning module
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The date/time learning module was created. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// The user who modified learning module
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The date/time learning module was modified. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -39,16 +39,16 @@ type LearningModule struct {
 	Source *LearningModuleSource `json:"source,omitzero"`
 
 	// The rule for learning module; read-only, and only populated when requested via expand param.
-	Rule *LearningModuleRule `json:"rule,omitzero"`
+	Rule LearningModuleRule `json:"rule,omitzero"`
 
 	// If true, learning module content should be viewed one by one in order
 	EnforceContentOrder *bool `json:"enforceContentOrder,omitzero"`
 
 	// Allows to view Assessment results in detail
-	ReviewAssessmentResults *ReviewAssessmentResults `json:"reviewAssessmentResults,omitzero"`
+	ReviewAssessmentResults ReviewAssessmentResults `json:"reviewAssessmentResults,omitzero"`
 
 	// The auto assignment settings for this module
-	AutoAssign *LearningModuleAutoAssignResponse `json:"autoAssign,omitzero"`
+	AutoAssign LearningModuleAutoAssignResponse `json:"autoAssign,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`
@@ -72,16 +72,16 @@ type LearningModule struct {
 	InformSteps []LearningModuleInformStep `json:"informSteps,omitzero"`
 
 	// The assessment form for learning module
-	AssessmentForm *AssessmentForm `json:"assessmentForm,omitzero"`
+	AssessmentForm AssessmentForm `json:"assessmentForm,omitzero"`
 
 	// The learning module summary data
-	SummaryData *LearningModuleSummary `json:"summaryData,omitzero"`
+	SummaryData LearningModuleSummary `json:"summaryData,omitzero"`
 
 	// The learning module reassign summary data
-	ReassignSummaryData *LearningModuleReassignSummary `json:"reassignSummaryData,omitzero"`
+	ReassignSummaryData LearningModuleReassignSummary `json:"reassignSummaryData,omitzero"`
 
 	// The cover art for the learning module
-	CoverArt *LearningModuleCoverArtResponse `json:"coverArt,omitzero"`
+	CoverArt LearningModuleCoverArtResponse `json:"coverArt,omitzero"`
 
 	// The recommended time in minutes to complete the module
 	LengthInMinutes *int `json:"lengthInMinutes,omitzero"`

@@ -5,7 +5,7 @@ package models
 // LearningModuleAutoAssignResponse is auto assign response
 type LearningModuleAutoAssignResponse struct {
 	// The rule reference. Required.
-	Rule *UsersRulesRuleReference `json:"rule,omitzero"`
+	Rule UsersRulesRuleReference `json:"rule,omitzero"`
 
 	// Whether the rule is enabled for the module. Required.
 	Enabled *bool `json:"enabled,omitzero"`

@@ -5,7 +5,7 @@ package models
 // LearningModuleMigrateResponse is migrate response
 type LearningModuleMigrateResponse struct {
 	// The autoAssign Response. Required.
-	AutoAssign *LearningModuleAutoAssignResponse `json:"autoAssign,omitzero"`
+	AutoAssign LearningModuleAutoAssignResponse `json:"autoAssign,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -14,19 +14,19 @@ type LearningModulePreviewGetResponse struct {
 	Description *string `json:"description,omitzero"`
 
 	// The cover art for the learning module
-	CoverArt *LearningModuleCoverArtResponse `json:"coverArt,omitzero"`
+	CoverArt LearningModuleCoverArtResponse `json:"coverArt,omitzero"`
 
 	// If true, learning module content should be viewed one by one in order
 	EnforceContentOrder *bool `json:"enforceContentOrder,omitzero"`
 
 	// Allows to view Assessment results in detail
-	ReviewAssessmentResults *ReviewAssessmentResults `json:"reviewAssessmentResults,omitzero"`
+	ReviewAssessmentResults ReviewAssessmentResults `json:"reviewAssessmentResults,omitzero"`
 
 	// The assessment form for learning module
-	AssessmentForm *AssessmentForm `json:"assessmentForm,omitzero"`
+	AssessmentForm AssessmentForm `json:"assessmentForm,omitzero"`
 
 	// the assignment preview
-	Assignment *LearningModulePreviewGetResponseAssignment `json:"assignment,omitzero"`
+	Assignment LearningModulePreviewGetResponseAssignment `json:"assignment,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

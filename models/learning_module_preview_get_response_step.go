@@ -10,7 +10,7 @@ type LearningModulePreviewGetResponseStep struct {
 	ID *string `json:"id,omitzero"`
 
 	// The module step data for this step
-	ModuleStep *LearningModuleInformStep `json:"moduleStep,omitzero"`
+	ModuleStep LearningModuleInformStep `json:"moduleStep,omitzero"`
 
 	// The structure for any SCO associated with this step
 	Structure []LearningModulePreviewGetScoStructure `json:"structure,omitzero"`
@@ -28,7 +28,7 @@ type LearningModulePreviewGetResponseStep struct {
 	PercentageScore *float32 `json:"percentageScore,omitzero"`
 
 	// The signed cookie information needed to access the content of this step (if required)
-	SignedCookie *LearningAssignmentStepSignedCookie `json:"signedCookie,omitzero"`
+	SignedCookie LearningAssignmentStepSignedCookie `json:"signedCookie,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -22,7 +22,7 @@ type LearningModulePreviewGetScoStructure struct {
 	PercentageScore *float32 `json:"percentageScore,omitzero"`
 
 	// The SCO (Shareable Content Object) data
-	ShareableContentObject *LearningShareableContentObject `json:"shareableContentObject,omitzero"`
+	ShareableContentObject LearningShareableContentObject `json:"shareableContentObject,omitzero"`
 
 	// Child items belonging to this SCO in the course manifest
 	Children []LearningModulePreviewGetScoStructure `json:"children,omitzero"`

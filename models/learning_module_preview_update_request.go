@@ -10,16 +10,16 @@ type LearningModulePreviewUpdateRequest struct {
 	State *LearningModulePreviewUpdateRequestState `json:"state,omitzero"`
 
 	// The assignment current step
-	CurrentStep *LearningModulePreviewUpdateRequestCurrentStep `json:"currentStep,omitzero"`
+	CurrentStep LearningModulePreviewUpdateRequestCurrentStep `json:"currentStep,omitzero"`
 
 	// The assignment Steps
 	Steps []LearningModulePreviewUpdateStep `json:"steps,omitzero"`
 
 	// The assessment for learning module
-	Assessment *LearningAssessment `json:"assessment,omitzero"`
+	Assessment LearningAssessment `json:"assessment,omitzero"`
 
 	// The assessment form for learning module
-	AssessmentForm *AssessmentForm `json:"assessmentForm,omitzero"`
+	AssessmentForm AssessmentForm `json:"assessmentForm,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,7 +11,7 @@ type LearningModulePreviewUpdateRequestCurrentStep struct {
 	CompletionPercentage *float32 `json:"completionPercentage,omitzero"`
 
 	// The SCO (Shareable Content Object) data
-	ShareableContentObject *LearningShareableContentObject `json:"shareableContentObject,omitzero"`
+	ShareableContentObject LearningShareableContentObject `json:"shareableContentObject,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

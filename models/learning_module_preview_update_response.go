@@ -8,7 +8,7 @@ type LearningModulePreviewUpdateResponse struct {
 	ID *string `json:"id,omitzero"`
 
 	// The Assignment Preview
-	Assignment *LearningModulePreviewUpdateResponseAssignment `json:"assignment,omitzero"`
+	Assignment LearningModulePreviewUpdateResponseAssignment `json:"assignment,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -25,7 +25,7 @@ type LearningModulePreviewUpdateResponseAssignment struct {
 	IsPassed *bool `json:"isPassed,omitzero"`
 
 	// The next assignment step
-	CurrentStep *LearningModulePreviewUpdateResponseCurrentStep `json:"currentStep,omitzero"`
+	CurrentStep LearningModulePreviewUpdateResponseCurrentStep `json:"currentStep,omitzero"`
 
 	// List of assignment steps
 	Steps []LearningModulePreviewUpdateStep `json:"steps,omitzero"`

@@ -6,7 +6,7 @@ package models
 // step
 type LearningModulePreviewUpdateResponseCurrentStep struct {
 	// The SCO (Shareable Content Object) data
-	ShareableContentObject *LearningShareableContentObject `json:"shareableContentObject,omitzero"`
+	ShareableContentObject LearningShareableContentObject `json:"shareableContentObject,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

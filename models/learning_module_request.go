@@ -22,10 +22,10 @@ type LearningModuleRequest struct {
 	Type *LearningModuleRequestType `json:"type,omitzero"`
 
 	// The assessment form for learning module
-	AssessmentForm *AssessmentForm `json:"assessmentForm,omitzero"`
+	AssessmentForm AssessmentForm `json:"assessmentForm,omitzero"`
 
 	// The cover art for the learning module
-	CoverArt *LearningModuleCoverArtRequest `json:"coverArt,omitzero"`
+	CoverArt LearningModuleCoverArtRequest `json:"coverArt,omitzero"`
 
 	// The recommended time in minutes to complete the module
 	LengthInMinutes *int `json:"lengthInMinutes,omitzero"`
@@ -40,10 +40,10 @@ type LearningModuleRequest struct {
 	EnforceContentOrder *bool `json:"enforceContentOrder,omitzero"`
 
 	// Allows to view Assessment results in detail
-	ReviewAssessmentResults *ReviewAssessmentResults `json:"reviewAssessmentResults,omitzero"`
+	ReviewAssessmentResults ReviewAssessmentResults `json:"reviewAssessmentResults,omitzero"`
 
 	// The configuration for linking a module to a rule
-	AutoAssign *LearningModuleAutoAssignRequest `json:"autoAssign,omitzero"`
+	AutoAssign LearningModuleAutoAssignRequest `json:"autoAssign,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -14,7 +14,7 @@ type LearningScheduleSlotsJobResult struct {
 	Status *LearningScheduleSlotsJobResultStatus `json:"status,omitzero"`
 
 	// The slot found from the job
-	Slot *LearningScheduleSlotsJobSlot `json:"slot,omitzero"`
+	Slot LearningScheduleSlotsJobSlot `json:"slot,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

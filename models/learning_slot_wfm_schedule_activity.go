@@ -5,7 +5,7 @@ package models
 // LearningSlotWfmScheduleActivity is the LearningSlotWfmScheduleActivity definition.
 type LearningSlotWfmScheduleActivity struct {
 	// User that the schedule is for
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// List of user's scheduled activities
 	Activities []LearningSlotScheduleActivity `json:"activities,omitzero"`

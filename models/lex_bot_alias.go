@@ -12,7 +12,7 @@ type LexBotAlias struct {
 	Name *string `json:"name,omitzero"`
 
 	// The Lex bot this is an alias for
-	Bot *LexBot `json:"bot,omitzero"`
+	Bot LexBot `json:"bot,omitzero"`
 
 	// The version of the Lex bot this alias points at
 	BotVersion *string `json:"botVersion,omitzero"`

@@ -18,7 +18,7 @@ type LexV2BotAlias struct {
 	AliasID *string `json:"aliasId,omitzero"`
 
 	// The Lex V2 bot this is an alias for
-	Bot *LexV2Bot `json:"bot,omitzero"`
+	Bot LexV2Bot `json:"bot,omitzero"`
 
 	// The version of the Lex V2 bot this alias points at
 	BotVersion *string `json:"botVersion,omitzero"`

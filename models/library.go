@@ -16,7 +16,7 @@ type Library struct {
 	Version *int `json:"version,omitzero"`
 
 	// User that created the library.
-	CreatedBy *User `json:"createdBy,omitzero"`
+	CreatedBy User `json:"createdBy,omitzero"`
 
 	// The date and time the response was created. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -26,7 +26,7 @@ type Library struct {
 	ResponseType *LibraryResponseType `json:"responseType,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableDivision `json:"division,omitzero"`
+	Division WritableDivision `json:"division,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -9,7 +9,7 @@ type LicenseDefinition struct {
 
 	Description *string `json:"description,omitzero"`
 
-	Permissions *Permissions `json:"permissions,omitzero"`
+	Permissions Permissions `json:"permissions,omitzero"`
 
 	Prerequisites []AddressableLicenseDefinition `json:"prerequisites,omitzero"`
 

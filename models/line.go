@@ -13,7 +13,7 @@ type Line struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -47,26 +47,26 @@ type Line struct {
 	Properties map[string]map[string]any `json:"properties,omitzero"`
 
 	// The edge group associated with the line. (Deprecated)
-	EdgeGroup *DomainEntityRef `json:"edgeGroup,omitzero"`
+	EdgeGroup DomainEntityRef `json:"edgeGroup,omitzero"`
 
 	// The station base/template. (Deprecated - Please use the lineBaseSettings field instead, as it
 	// contains the same data)
-	Template *DomainEntityRef `json:"template,omitzero"`
+	Template DomainEntityRef `json:"template,omitzero"`
 
-	Site *DomainEntityRef `json:"site,omitzero"`
+	Site DomainEntityRef `json:"site,omitzero"`
 
 	// The station base/template.
-	LineBaseSettings *DomainEntityRef `json:"lineBaseSettings,omitzero"`
+	LineBaseSettings DomainEntityRef `json:"lineBaseSettings,omitzero"`
 
 	// The primary edge associated to the line. (Deprecated)
-	PrimaryEdge *Edge `json:"primaryEdge,omitzero"`
+	PrimaryEdge Edge `json:"primaryEdge,omitzero"`
 
 	// The secondary edge associated to the line. (Deprecated)
-	SecondaryEdge *Edge `json:"secondaryEdge,omitzero"`
+	SecondaryEdge Edge `json:"secondaryEdge,omitzero"`
 
-	LoggedInUser *DomainEntityRef `json:"loggedInUser,omitzero"`
+	LoggedInUser DomainEntityRef `json:"loggedInUser,omitzero"`
 
-	DefaultForUser *DomainEntityRef `json:"defaultForUser,omitzero"`
+	DefaultForUser DomainEntityRef `json:"defaultForUser,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

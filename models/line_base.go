@@ -13,7 +13,7 @@ type LineBase struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -44,7 +44,7 @@ type LineBase struct {
 	// The application that created the resource.
 	CreatedByApp *string `json:"createdByApp,omitzero"`
 
-	LineMetaBase *DomainEntityRef `json:"lineMetaBase,omitzero"`
+	LineMetaBase DomainEntityRef `json:"lineMetaBase,omitzero"`
 
 	Properties map[string]map[string]any `json:"properties,omitzero"`
 

@@ -29,14 +29,14 @@ type ListedDictionaryFeedback struct {
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// The Id of the user who created the dictionary feedback
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The Timestamp when dictionary feedback modified. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The Id of the user who modified the dictionary feedback
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The transcription engine for the dictionary feedback. Only returned when GenesysExtended feature is
 	// enabled.

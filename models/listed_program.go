@@ -19,7 +19,7 @@ type ListedProgram struct {
 
 	Tags []string `json:"tags,omitzero"`
 
-	ModifiedBy *AddressableEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy AddressableEntityRef `json:"modifiedBy,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateModified *types.DateTime `json:"dateModified,omitzero"`

@@ -29,7 +29,7 @@ type ListedTopic struct {
 
 	PhrasesCount *int `json:"phrasesCount,omitzero"`
 
-	ModifiedBy *AddressableEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy AddressableEntityRef `json:"modifiedBy,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateModified *types.DateTime `json:"dateModified,omitzero"`

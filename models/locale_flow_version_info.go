@@ -5,7 +5,7 @@ package models
 // LocaleFlowVersionInfo is the LocaleFlowVersionInfo definition.
 type LocaleFlowVersionInfo struct {
 	// NLU Version Info for this flow version.
-	NluVersion *AddressableEntityRef `json:"nluVersion,omitzero"`
+	NluVersion AddressableEntityRef `json:"nluVersion,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

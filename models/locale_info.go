@@ -10,10 +10,10 @@ type LocaleInfo struct {
 	Status *LocaleInfoStatus `json:"status,omitzero"`
 
 	// Error details for the flow version, if any.
-	ErrorInfo *FlowHealthErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo FlowHealthErrorInfo `json:"errorInfo,omitzero"`
 
 	// Info about given flow version.
-	FlowVersionInfo *LocaleFlowVersionInfo `json:"flowVersionInfo,omitzero"`
+	FlowVersionInfo LocaleFlowVersionInfo `json:"flowVersionInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

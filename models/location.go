@@ -16,7 +16,7 @@ type Location struct {
 	// Optional description on the users location
 	Notes *string `json:"notes,omitzero"`
 
-	LocationDefinition *LocationDefinition `json:"locationDefinition,omitzero"`
+	LocationDefinition LocationDefinition `json:"locationDefinition,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

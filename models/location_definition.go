@@ -12,12 +12,12 @@ type LocationDefinition struct {
 	Name *string `json:"name,omitzero"`
 
 	// Site contact for the location entity
-	ContactUser *AddressableEntityRef `json:"contactUser,omitzero"`
+	ContactUser AddressableEntityRef `json:"contactUser,omitzero"`
 
 	// Emergency number for the location entity
-	EmergencyNumber *LocationEmergencyNumber `json:"emergencyNumber,omitzero"`
+	EmergencyNumber LocationEmergencyNumber `json:"emergencyNumber,omitzero"`
 
-	Address *LocationAddress `json:"address,omitzero"`
+	Address LocationAddress `json:"address,omitzero"`
 
 	// Current state of the location entity
 	State *LocationDefinitionState `json:"state,omitzero"`
@@ -40,7 +40,7 @@ type LocationDefinition struct {
 
 	// Address verification information, retrieve dwith the ?expand=addressVerificationDetails query
 	// parameter
-	AddressVerificationDetails *LocationAddressVerificationDetails `json:"addressVerificationDetails,omitzero"`
+	AddressVerificationDetails LocationAddressVerificationDetails `json:"addressVerificationDetails,omitzero"`
 
 	// Boolean field which states if the address has been verified as an actual address
 	AddressVerified *bool `json:"addressVerified,omitzero"`

@@ -25,10 +25,10 @@ type LocationUpdateDefinition struct {
 	ContactUser *string `json:"contactUser,omitzero"`
 
 	// Emergency number for the location
-	EmergencyNumber *LocationEmergencyNumber `json:"emergencyNumber,omitzero"`
+	EmergencyNumber LocationEmergencyNumber `json:"emergencyNumber,omitzero"`
 
 	// Address of the location
-	Address *LocationAddress `json:"address,omitzero"`
+	Address LocationAddress `json:"address,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -6,7 +6,7 @@ import "github.com/purecloudgo/platformclient/types"
 
 // LockInfo is the LockInfo definition.
 type LockInfo struct {
-	LockedBy *DomainEntityRef `json:"lockedBy,omitzero"`
+	LockedBy DomainEntityRef `json:"lockedBy,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`

@@ -10,7 +10,7 @@ type LogCaptureDownloadExecutionResponse struct {
 	ID *string `json:"id,omitzero"`
 
 	// Details of the user that created the job. Required.
-	User *AddressableEntityRef `json:"user,omitzero"`
+	User AddressableEntityRef `json:"user,omitzero"`
 
 	// Execution state of the download. Required.
 	State *LogCaptureDownloadExecutionResponseState `json:"state,omitzero"`

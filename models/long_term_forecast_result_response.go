@@ -6,7 +6,7 @@ package models
 type LongTermForecastResultResponse struct {
 	// The result of the operation. Populated whenever the result is small enough to pass through the api
 	// directly
-	Result *LongTermForecastResult `json:"result,omitzero"`
+	Result LongTermForecastResult `json:"result,omitzero"`
 
 	// The download url to fetch the result. Only populated if the result is too large to pass through the
 	// api directly

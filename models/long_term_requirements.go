@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // LongTermRequirements is the LongTermRequirements definition.
 type LongTermRequirements struct {
 	// Forecast metadata. Required.
-	ForecastMetadata *ForecastMetadata `json:"forecastMetadata,omitzero"`
+	ForecastMetadata ForecastMetadata `json:"forecastMetadata,omitzero"`
 
 	// Date the generation of the requirements started. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.

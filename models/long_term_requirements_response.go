@@ -13,7 +13,7 @@ type LongTermRequirementsResponse struct {
 	ErrorCode *LongTermRequirementsResponseErrorCode `json:"errorCode,omitzero"`
 
 	// For schema documentation only, always null, schema for staffing forecast result at downloadUrl
-	LongTermRequirements *LongTermRequirements `json:"longTermRequirements,omitzero"`
+	LongTermRequirements LongTermRequirements `json:"longTermRequirements,omitzero"`
 
 	// Download URL for the staffing forecast result
 	DownloadURL *string `json:"downloadUrl,omitzero"`

@@ -8,7 +8,7 @@ type LongTermRequirementsServiceGoalDetail struct {
 	ID *string `json:"id,omitzero"`
 
 	// The service goals used to generate the requirements. Required.
-	ServiceGoals *LongTermRequirementsServiceGoal `json:"serviceGoals,omitzero"`
+	ServiceGoals LongTermRequirementsServiceGoal `json:"serviceGoals,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -9,7 +9,7 @@ type MaestroWebhooksInvocationTopicPublicWebhooksEvent struct {
 
 	InvocationTime *string `json:"invocationTime,omitzero"`
 
-	WebhooksInvocation *MaestroWebhooksInvocationTopicWebhooksInvocation `json:"webhooksInvocation,omitzero"`
+	WebhooksInvocation MaestroWebhooksInvocationTopicWebhooksInvocation `json:"webhooksInvocation,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -12,7 +12,7 @@ type ManagementUnit struct {
 	Name *string `json:"name,omitzero"`
 
 	// The business unit to which this management unit belongs
-	BusinessUnit *BusinessUnitReference `json:"businessUnit,omitzero"`
+	BusinessUnit BusinessUnitReference `json:"businessUnit,omitzero"`
 
 	// Start day of week for scheduling and forecasting purposes. Moving to Business Unit
 	StartDayOfWeek *ManagementUnitStartDayOfWeek `json:"startDayOfWeek,omitzero"`
@@ -21,16 +21,16 @@ type ManagementUnit struct {
 	TimeZone *string `json:"timeZone,omitzero"`
 
 	// The configuration settings for this management unit
-	Settings *ManagementUnitSettingsResponse `json:"settings,omitzero"`
+	Settings ManagementUnitSettingsResponse `json:"settings,omitzero"`
 
 	// Version info metadata for this management unit. Deprecated, use settings.metadata
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *DivisionReference `json:"division,omitzero"`
+	Division DivisionReference `json:"division,omitzero"`
 
 	// The user who last modified this entity. Deprecated, use field from settings.metadata instead
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The version of the underlying entity. Deprecated, use field from settings.metadata instead
 	Version *int `json:"version,omitzero"`

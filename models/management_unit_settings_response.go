@@ -5,23 +5,23 @@ package models
 // ManagementUnitSettingsResponse is the ManagementUnitSettingsResponse definition.
 type ManagementUnitSettingsResponse struct {
 	// Adherence settings for this management unit
-	Adherence *AdherenceSettings `json:"adherence,omitzero"`
+	Adherence AdherenceSettings `json:"adherence,omitzero"`
 
 	// Short term forecasting settings for this management unit
-	ShortTermForecasting *ShortTermForecastingSettings `json:"shortTermForecasting,omitzero"`
+	ShortTermForecasting ShortTermForecastingSettings `json:"shortTermForecasting,omitzero"`
 
 	// Time off request settings for this management unit
-	TimeOff *TimeOffSettingsResponse `json:"timeOff,omitzero"`
+	TimeOff TimeOffSettingsResponse `json:"timeOff,omitzero"`
 
 	// Scheduling settings for this management unit. These settings are only available if you have the
 	// permission wfm:managementUnit:view
-	Scheduling *SchedulingSettingsResponse `json:"scheduling,omitzero"`
+	Scheduling SchedulingSettingsResponse `json:"scheduling,omitzero"`
 
 	// Shift trade settings for this management unit
-	ShiftTrading *ShiftTradeSettings `json:"shiftTrading,omitzero"`
+	ShiftTrading ShiftTradeSettings `json:"shiftTrading,omitzero"`
 
 	// Version info metadata for the associated management unit. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // ManagementUnitUserListing is the ManagementUnitUserListing definition.
 type ManagementUnitUserListing struct {
 	// The management unit associated with the users. Required.
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// Users in the management unit. Required.
 	Users []UserReference `json:"users,omitzero"`

@@ -8,7 +8,7 @@ type ManualEscalationRequest struct {
 	SocialMediaNormalizedMessageID *string `json:"socialMediaNormalizedMessageId,omitzero"`
 
 	// The escalation target to which the specified social media normalized message should be routed.
-	EscalationTarget *EscalationTarget `json:"escalationTarget,omitzero"`
+	EscalationTarget EscalationTarget `json:"escalationTarget,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

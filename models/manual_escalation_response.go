@@ -13,7 +13,7 @@ type ManualEscalationResponse struct {
 	ConversationNormalizedMessageID *string `json:"conversationNormalizedMessageId,omitzero"`
 
 	// The target integration configuration used for an social media message.
-	EscalationTarget *EscalationTarget `json:"escalationTarget,omitzero"`
+	EscalationTarget EscalationTarget `json:"escalationTarget,omitzero"`
 
 	// Escalation Status of the message.
 	EscalationStatus *ManualEscalationResponseEscalationStatus `json:"escalationStatus,omitzero"`

@@ -11,13 +11,13 @@ type MatchShiftTradeJobRequest struct {
 	WeekDate *types.Date `json:"weekDate,omitzero"`
 
 	// Associated schedule information for the receiving user. Required.
-	ReceivingSchedule *ReceivingScheduleLookup `json:"receivingSchedule,omitzero"`
+	ReceivingSchedule ReceivingScheduleLookup `json:"receivingSchedule,omitzero"`
 
 	// The ID of the shift the receiving user is giving up in trade, if applicable
 	ReceivingShiftID *string `json:"receivingShiftId,omitzero"`
 
 	// Version metadata for the shift trade. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

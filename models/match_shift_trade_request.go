@@ -11,7 +11,7 @@ type MatchShiftTradeRequest struct {
 	ReceivingShiftID *string `json:"receivingShiftId,omitzero"`
 
 	// Version metadata for the shift trade. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

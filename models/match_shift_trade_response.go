@@ -5,7 +5,7 @@ package models
 // MatchShiftTradeResponse is the MatchShiftTradeResponse definition.
 type MatchShiftTradeResponse struct {
 	// The associated shift trade
-	Trade *ShiftTradeResponse `json:"trade,omitzero"`
+	Trade ShiftTradeResponse `json:"trade,omitzero"`
 
 	// Constraint violations which disallow this shift trade
 	Violations []ShiftTradeMatchViolation `json:"violations,omitzero"`

@@ -7,19 +7,19 @@ import "github.com/purecloudgo/platformclient/types"
 // MediaEndpointStatistics is the MediaEndpointStatistics definition.
 type MediaEndpointStatistics struct {
 	// Trunk information utilized when creating the media endpoint
-	Trunk *MediaStatisticsTrunkInfo `json:"trunk,omitzero"`
+	Trunk MediaStatisticsTrunkInfo `json:"trunk,omitzero"`
 
 	// Station information associated with media endpoint
-	Station *NamedEntity `json:"station,omitzero"`
+	Station NamedEntity `json:"station,omitzero"`
 
 	// User information associated media endpoint
-	User *NamedEntity `json:"user,omitzero"`
+	User NamedEntity `json:"user,omitzero"`
 
 	// The ICE protocol statistics and details. Reference: https://www.rfc-editor.org/rfc/rfc5245
-	Ice *MediaIceStatistics `json:"ice,omitzero"`
+	Ice MediaIceStatistics `json:"ice,omitzero"`
 
 	// Statistics of sent and received RTP. Reference: https://www.rfc-editor.org/rfc/rfc3550
-	Rtp *MediaRtpStatistics `json:"rtp,omitzero"`
+	Rtp MediaRtpStatistics `json:"rtp,omitzero"`
 
 	// Media reconnect attempt count
 	ReconnectAttempts *int `json:"reconnectAttempts,omitzero"`
@@ -28,7 +28,7 @@ type MediaEndpointStatistics struct {
 	SourceType *MediaEndpointStatisticsSourceType `json:"sourceType,omitzero"`
 
 	// Client information associated with media endpoint
-	ClientInfo *MediaStatisticsClientInfo `json:"clientInfo,omitzero"`
+	ClientInfo MediaStatisticsClientInfo `json:"clientInfo,omitzero"`
 
 	// Media endpoint statistics creation time. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -5,10 +5,10 @@ package models
 // MediaIceSelectedPair is the MediaIceSelectedPair definition.
 type MediaIceSelectedPair struct {
 	// The remote candidate that was chosen
-	Client *MediaIceSelectedCandidate `json:"client,omitzero"`
+	Client MediaIceSelectedCandidate `json:"client,omitzero"`
 
 	// The local candidate that was chosen
-	Server *MediaIceSelectedCandidate `json:"server,omitzero"`
+	Server MediaIceSelectedCandidate `json:"server,omitzero"`
 
 	// Relative milliseconds since creation of endpoint when this ICE candidate pair has been selected
 	CandidatePairSelectedMilliseconds *int `json:"candidatePairSelectedMilliseconds,omitzero"`

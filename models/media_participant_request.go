@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // MediaParticipantRequest is the MediaParticipantRequest definition.
 type MediaParticipantRequest struct {
 	// Wrap-up to assign to this participant.
-	Wrapup *WrapupInput `json:"wrapup,omitzero"`
+	Wrapup WrapupInput `json:"wrapup,omitzero"`
 
 	// The state to update to set for this participant's communications. Possible values are: 'connected'
 	// and 'disconnected'.

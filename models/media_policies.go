@@ -5,16 +5,16 @@ package models
 // MediaPolicies is the MediaPolicies definition.
 type MediaPolicies struct {
 	// Conditions and actions for calls
-	CallPolicy *CallMediaPolicy `json:"callPolicy,omitzero"`
+	CallPolicy CallMediaPolicy `json:"callPolicy,omitzero"`
 
 	// Conditions and actions for chats
-	ChatPolicy *ChatMediaPolicy `json:"chatPolicy,omitzero"`
+	ChatPolicy ChatMediaPolicy `json:"chatPolicy,omitzero"`
 
 	// Conditions and actions for emails
-	EmailPolicy *EmailMediaPolicy `json:"emailPolicy,omitzero"`
+	EmailPolicy EmailMediaPolicy `json:"emailPolicy,omitzero"`
 
 	// Conditions and actions for messages
-	MessagePolicy *MessageMediaPolicy `json:"messagePolicy,omitzero"`
+	MessagePolicy MessageMediaPolicy `json:"messagePolicy,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

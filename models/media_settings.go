@@ -12,7 +12,7 @@ type MediaSettings struct {
 	AlertingTimeoutSeconds *int `json:"alertingTimeoutSeconds,omitzero"`
 
 	// The targeted service level for the media type
-	ServiceLevel *ServiceLevel `json:"serviceLevel,omitzero"`
+	ServiceLevel ServiceLevel `json:"serviceLevel,omitzero"`
 
 	// How long to play the alerting tone for an auto-answer interaction
 	AutoAnswerAlertToneSeconds *float64 `json:"autoAnswerAlertToneSeconds,omitzero"`

@@ -10,10 +10,10 @@ type MediaStatisticsPostRequest struct {
 	SourceType *MediaStatisticsPostRequestSourceType `json:"sourceType,omitzero"`
 
 	// Client information associated with media endpoint
-	ClientInfo *MediaStatisticsClientInfo `json:"clientInfo,omitzero"`
+	ClientInfo MediaStatisticsClientInfo `json:"clientInfo,omitzero"`
 
 	// Statistics of sent and received RTP. Reference: https://www.rfc-editor.org/rfc/rfc3550. Required.
-	Rtp *MediaRtpStatistics `json:"rtp,omitzero"`
+	Rtp MediaRtpStatistics `json:"rtp,omitzero"`
 
 	// Media reconnect attempt count
 	ReconnectAttempts *int `json:"reconnectAttempts,omitzero"`

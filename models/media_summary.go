@@ -4,9 +4,9 @@ package models
 
 // MediaSummary is the MediaSummary definition.
 type MediaSummary struct {
-	ContactCenter *MediaSummaryDetail `json:"contactCenter,omitzero"`
+	ContactCenter MediaSummaryDetail `json:"contactCenter,omitzero"`
 
-	Enterprise *MediaSummaryDetail `json:"enterprise,omitzero"`
+	Enterprise MediaSummaryDetail `json:"enterprise,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

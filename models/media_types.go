@@ -6,7 +6,7 @@ package models
 type MediaTypes struct {
 	// Specify allowed media types for inbound and outbound messages. If this field is empty, all inbound
 	// and outbound media will be blocked.
-	Allow *MediaTypeAccess `json:"allow,omitzero"`
+	Allow MediaTypeAccess `json:"allow,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

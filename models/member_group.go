@@ -12,7 +12,7 @@ type MemberGroup struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableDivision `json:"division,omitzero"`
+	Division WritableDivision `json:"division,omitzero"`
 
 	// The group type
 	Type *MemberGroupType `json:"type,omitzero"`

@@ -9,7 +9,7 @@ type MergeContactsRequest struct {
 
 	// Override data to set for specific Contact fields after a merge. Any null fields in `valueOverride`
 	// will not replace existing data.
-	ValueOverride *ExternalContact `json:"valueOverride,omitzero"`
+	ValueOverride ExternalContact `json:"valueOverride,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

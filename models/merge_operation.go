@@ -5,13 +5,13 @@ package models
 // MergeOperation is the MergeOperation definition.
 type MergeOperation struct {
 	// The source contact for the merge operation
-	SourceContact *AddressableEntityRef `json:"sourceContact,omitzero"`
+	SourceContact AddressableEntityRef `json:"sourceContact,omitzero"`
 
 	// The target contact for the merge operation
-	TargetContact *AddressableEntityRef `json:"targetContact,omitzero"`
+	TargetContact AddressableEntityRef `json:"targetContact,omitzero"`
 
 	// The contact created as a result of the merge operation
-	ResultingContact *AddressableEntityRef `json:"resultingContact,omitzero"`
+	ResultingContact AddressableEntityRef `json:"resultingContact,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -27,7 +27,7 @@ type Message struct {
 	// A globally unique identifier for the recording associated with this message.
 	RecordingID *string `json:"recordingId,omitzero"`
 
-	ErrorInfo *ErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo ErrorBody `json:"errorInfo,omitzero"`
 
 	// System defined string indicating what caused the communication to disconnect. Will be null until the
 	// communication disconnects.
@@ -71,23 +71,23 @@ type Message struct {
 	PeerID *string `json:"peerId,omitzero"`
 
 	// Address and name data for a call endpoint.
-	ToAddress *Address `json:"toAddress,omitzero"`
+	ToAddress Address `json:"toAddress,omitzero"`
 
 	// Address and name data for a call endpoint.
-	FromAddress *Address `json:"fromAddress,omitzero"`
+	FromAddress Address `json:"fromAddress,omitzero"`
 
 	// The messages sent on this communication channel.
 	Messages []MessageDetails `json:"messages,omitzero"`
 
 	// A subset of the Journey System's data relevant to a part of a conversation (for external linkage and
 	// internal usage/context).
-	JourneyContext *JourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext JourneyContext `json:"journeyContext,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *Wrapup `json:"wrapup,omitzero"`
+	Wrapup Wrapup `json:"wrapup,omitzero"`
 
 	// After-call work for the communication.
-	AfterCallWork *AfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork AfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call work is required for a communication. Only used when the ACW Setting is
 	// Agent Requested.
@@ -101,7 +101,7 @@ type Message struct {
 	ByoSMSIntegrationID *string `json:"byoSmsIntegrationId,omitzero"`
 
 	// Represents the queue settings for this media type.
-	QueueMediaSettings *ConversationQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings ConversationQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	EngagementSource *MessageEngagementSource `json:"engagementSource,omitzero"`
 

@@ -32,13 +32,13 @@ type MessageDetails struct {
 	Stickers []MessageSticker `json:"stickers,omitzero"`
 
 	// Information that describes the content of the message, if any
-	MessageMetadata *ConversationMessageMetadata `json:"messageMetadata,omitzero"`
+	MessageMetadata ConversationMessageMetadata `json:"messageMetadata,omitzero"`
 
 	// For social media messages, the visibility of the message in the originating social platform
 	SocialVisibility *MessageDetailsSocialVisibility `json:"socialVisibility,omitzero"`
 
 	// Provider specific error information for a communication.
-	ErrorInfo *ErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo ErrorBody `json:"errorInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

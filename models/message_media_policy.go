@@ -5,10 +5,10 @@ package models
 // MessageMediaPolicy is the MessageMediaPolicy definition.
 type MessageMediaPolicy struct {
 	// Actions applied when specified conditions are met
-	Actions *PolicyActions `json:"actions,omitzero"`
+	Actions PolicyActions `json:"actions,omitzero"`
 
 	// Conditions for when actions should be applied
-	Conditions *MessageMediaPolicyConditions `json:"conditions,omitzero"`
+	Conditions MessageMediaPolicyConditions `json:"conditions,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

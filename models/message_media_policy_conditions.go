@@ -18,7 +18,7 @@ type MessageMediaPolicyConditions struct {
 
 	Languages []Language `json:"languages,omitzero"`
 
-	TimeAllowed *TimeAllowed `json:"timeAllowed,omitzero"`
+	TimeAllowed TimeAllowed `json:"timeAllowed,omitzero"`
 
 	// Teams to match conversations against
 	Teams []Team `json:"teams,omitzero"`

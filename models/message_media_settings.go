@@ -12,7 +12,7 @@ type MessageMediaSettings struct {
 	AlertingTimeoutSeconds *int `json:"alertingTimeoutSeconds,omitzero"`
 
 	// The targeted service level for the media type
-	ServiceLevel *ServiceLevel `json:"serviceLevel,omitzero"`
+	ServiceLevel ServiceLevel `json:"serviceLevel,omitzero"`
 
 	// How long to play the alerting tone for an auto-answer interaction
 	AutoAnswerAlertToneSeconds *float64 `json:"autoAnswerAlertToneSeconds,omitzero"`
@@ -27,7 +27,7 @@ type MessageMediaSettings struct {
 	EnableInactivityTimeout *bool `json:"enableInactivityTimeout,omitzero"`
 
 	// Inactivity timeout settings for messages
-	InactivityTimeoutSettings *InactivityTimeoutSettings `json:"inactivityTimeoutSettings,omitzero"`
+	InactivityTimeoutSettings InactivityTimeoutSettings `json:"inactivityTimeoutSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // MessageTypingEventRequest is the MessageTypingEventRequest definition.
 type MessageTypingEventRequest struct {
 	// Typing event. Required.
-	Typing *ConversationEventTyping `json:"typing,omitzero"`
+	Typing ConversationEventTyping `json:"typing,omitzero"`
 
 	// The time when the message typing event was sent. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -23,16 +23,16 @@ type MessagingCampaign struct {
 	Version *int `json:"version,omitzero"`
 
 	// The division this entity belongs to.
-	Division *DomainEntityRef `json:"division,omitzero"`
+	Division DomainEntityRef `json:"division,omitzero"`
 
 	// The current status of the messaging campaign. A messaging campaign may be turned 'on' or 'off'.
 	CampaignStatus *MessagingCampaignCampaignStatus `json:"campaignStatus,omitzero"`
 
 	// The callable time set for this messaging campaign.
-	CallableTimeSet *DomainEntityRef `json:"callableTimeSet,omitzero"`
+	CallableTimeSet DomainEntityRef `json:"callableTimeSet,omitzero"`
 
 	// The contact list that this messaging campaign will send messages for. Required.
-	ContactList *DomainEntityRef `json:"contactList,omitzero"`
+	ContactList DomainEntityRef `json:"contactList,omitzero"`
 
 	// The dnc lists to check before sending a message for this messaging campaign.
 	DncLists []DomainEntityRef `json:"dncLists,omitzero"`
@@ -57,16 +57,16 @@ type MessagingCampaign struct {
 
 	// Indicates (when true) that the campaign supports dynamic queueing of the contact list at the time of
 	// a request for contacts.
-	DynamicContactQueueingSettings *DynamicContactQueueingSettings `json:"dynamicContactQueueingSettings,omitzero"`
+	DynamicContactQueueingSettings DynamicContactQueueingSettings `json:"dynamicContactQueueingSettings,omitzero"`
 
 	// Configuration for this messaging campaign to send Email messages.
-	EmailConfig *EmailConfig `json:"emailConfig,omitzero"`
+	EmailConfig EmailConfig `json:"emailConfig,omitzero"`
 
 	// Configuration for this messaging campaign to send SMS messages.
-	SMSConfig *SmsConfig `json:"smsConfig,omitzero"`
+	SMSConfig SmsConfig `json:"smsConfig,omitzero"`
 
 	// Configuration for this messaging campaign to send WhatsApp messages.
-	WhatsAppConfig *WhatsAppConfig `json:"whatsAppConfig,omitzero"`
+	WhatsAppConfig WhatsAppConfig `json:"whatsAppConfig,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

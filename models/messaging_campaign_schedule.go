@@ -33,7 +33,7 @@ type MessagingCampaignSchedule struct {
 	TimeZone *string `json:"timeZone,omitzero"`
 
 	// The Campaign that this messaging campaign schedule is for. Required.
-	MessagingCampaign *DivisionedDomainEntityRef `json:"messagingCampaign,omitzero"`
+	MessagingCampaign DivisionedDomainEntityRef `json:"messagingCampaign,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -16,7 +16,7 @@ type MessagingCampaignScheduleConfigChangeMessagingCampaignSchedule struct {
 	// time zone identifier to be applied to the intervals; for example Africa/Abidjan
 	TimeZone *string `json:"timeZone,omitzero"`
 
-	MessagingCampaign *MessagingCampaignScheduleConfigChangeUriReference `json:"messagingCampaign,omitzero"`
+	MessagingCampaign MessagingCampaignScheduleConfigChangeUriReference `json:"messagingCampaign,omitzero"`
 
 	AdditionalProperties map[string]map[string]any `json:"additionalProperties,omitzero"`
 

@@ -17,9 +17,9 @@ type MessagingCampaignScheduleConfigChangeScheduleRecurrence struct {
 	// the timezone the recurrence will use
 	TimeZone *string `json:"timeZone,omitzero"`
 
-	Range *MessagingCampaignScheduleConfigChangeRecurrenceRange `json:"range,omitzero"`
+	Range MessagingCampaignScheduleConfigChangeRecurrenceRange `json:"range,omitzero"`
 
-	Pattern *MessagingCampaignScheduleConfigChangeRecurrencePattern `json:"pattern,omitzero"`
+	Pattern MessagingCampaignScheduleConfigChangeRecurrencePattern `json:"pattern,omitzero"`
 
 	// modifications to the original recurrence schedule
 	Alterations []MessagingCampaignScheduleConfigChangeAlteration `json:"alterations,omitzero"`

@@ -5,7 +5,7 @@ package models
 // MessagingConferResponse is the MessagingConferResponse definition.
 type MessagingConferResponse struct {
 	// conversation ID. Required.
-	Conversation *AddressableEntityRef `json:"conversation,omitzero"`
+	Conversation AddressableEntityRef `json:"conversation,omitzero"`
 
 	// The internal communication ID. Required.
 	CommunicationID *string `json:"communicationId,omitzero"`

@@ -13,9 +13,9 @@ type MessagingIntegration struct {
 	Name *string `json:"name,omitzero"`
 
 	// Defines the SupportedContent profile configured for an integration
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
-	MessagingSetting *MessagingSettingReference `json:"messagingSetting,omitzero"`
+	MessagingSetting MessagingSettingReference `json:"messagingSetting,omitzero"`
 
 	// The status of the Integration
 	Status *MessagingIntegrationStatus `json:"status,omitzero"`
@@ -29,7 +29,7 @@ type MessagingIntegration struct {
 
 	// The recipient associated to the Integration. This recipient is used to associate a flow to an
 	// integration
-	Recipient *DomainEntityRef `json:"recipient,omitzero"`
+	Recipient DomainEntityRef `json:"recipient,omitzero"`
 
 	// Date this Integration was created. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -40,10 +40,10 @@ type MessagingIntegration struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// User reference that created this Integration
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// User reference that last modified this Integration
-	ModifiedBy *DomainEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy DomainEntityRef `json:"modifiedBy,omitzero"`
 
 	// Version number required for updates. Required.
 	Version *int `json:"version,omitzero"`

@@ -35,10 +35,10 @@ type MessagingRoutingEstablishedEvent struct {
 	Label *string `json:"label,omitzero"`
 
 	// Metadata about this communication. Required.
-	InitialConfiguration *MessagingInitialConfiguration `json:"initialConfiguration,omitzero"`
+	InitialConfiguration MessagingInitialConfiguration `json:"initialConfiguration,omitzero"`
 
 	// Metadata about the source of this communication's interaction. Required.
-	SourceConfiguration *SourceConfiguration `json:"sourceConfiguration,omitzero"`
+	SourceConfiguration SourceConfiguration `json:"sourceConfiguration,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

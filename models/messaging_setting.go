@@ -24,16 +24,16 @@ type MessagingSetting struct {
 	Version *string `json:"version,omitzero"`
 
 	// User reference that created this Setting
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// User reference that modified this Setting
-	UpdatedBy *DomainEntityRef `json:"updatedBy,omitzero"`
+	UpdatedBy DomainEntityRef `json:"updatedBy,omitzero"`
 
 	// Configuration relating to message contents
-	Content *ContentSetting `json:"content,omitzero"`
+	Content ContentSetting `json:"content,omitzero"`
 
 	// Configuration relating to events which may occur
-	Event *EventSetting `json:"event,omitzero"`
+	Event EventSetting `json:"event,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

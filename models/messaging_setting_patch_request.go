@@ -11,10 +11,10 @@ type MessagingSettingPatchRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// Settings relating to message contents
-	Content *ContentSetting `json:"content,omitzero"`
+	Content ContentSetting `json:"content,omitzero"`
 
 	// Settings relating to events which may occur
-	Event *EventSetting `json:"event,omitzero"`
+	Event EventSetting `json:"event,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

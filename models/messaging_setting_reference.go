@@ -27,16 +27,16 @@ type MessagingSettingReference struct {
 	Version *string `json:"version,omitzero"`
 
 	// User reference that created this Setting
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// User reference that modified this Setting
-	UpdatedBy *DomainEntityRef `json:"updatedBy,omitzero"`
+	UpdatedBy DomainEntityRef `json:"updatedBy,omitzero"`
 
 	// Settings relating to message contents
-	Content *ContentSetting `json:"content,omitzero"`
+	Content ContentSetting `json:"content,omitzero"`
 
 	// Settings relating to events which may occur
-	Event *EventSetting `json:"event,omitzero"`
+	Event EventSetting `json:"event,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

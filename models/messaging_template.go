@@ -6,7 +6,7 @@ package models
 // messaging channel.
 type MessagingTemplate struct {
 	// Defines a messaging template for a WhatsApp messaging channel
-	WhatsApp *WhatsAppDefinition `json:"whatsApp,omitzero"`
+	WhatsApp WhatsAppDefinition `json:"whatsApp,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

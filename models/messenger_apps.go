@@ -5,10 +5,10 @@ package models
 // MessengerApps is the apps embedded in the messenger
 type MessengerApps struct {
 	// The conversation settings that handles chats within the messenger
-	Conversations *ConversationAppSettings `json:"conversations,omitzero"`
+	Conversations ConversationAppSettings `json:"conversations,omitzero"`
 
 	// The knowledge base config for messenger
-	Knowledge *Knowledge `json:"knowledge,omitzero"`
+	Knowledge Knowledge `json:"knowledge,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,19 +10,19 @@ type MessengerSettings struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// The style settings for messenger
-	Styles *MessengerStyles `json:"styles,omitzero"`
+	Styles MessengerStyles `json:"styles,omitzero"`
 
 	// The launcher button settings for messenger
-	LauncherButton *LauncherButtonSettings `json:"launcherButton,omitzero"`
+	LauncherButton LauncherButtonSettings `json:"launcherButton,omitzero"`
 
 	// The file upload settings for messenger
-	FileUpload *FileUploadSettings `json:"fileUpload,omitzero"`
+	FileUpload FileUploadSettings `json:"fileUpload,omitzero"`
 
 	// The apps embedded in the messenger
-	Apps *MessengerApps `json:"apps,omitzero"`
+	Apps MessengerApps `json:"apps,omitzero"`
 
 	// The homescreen settings for messenger
-	HomeScreen *MessengerHomeScreen `json:"homeScreen,omitzero"`
+	HomeScreen MessengerHomeScreen `json:"homeScreen,omitzero"`
 
 	// The session persistence type for messenger
 	SessionPersistenceType *MessengerSettingsSessionPersistenceType `json:"sessionPersistenceType,omitzero"`

@@ -13,7 +13,7 @@ type Metabase struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	Description *string `json:"description,omitzero"`
 

@@ -9,7 +9,7 @@ type MetadataPresentation struct {
 	Title *string `json:"title,omitzero"`
 
 	// description of the contents of the data gathering interface
-	Schema *MetadataSchema `json:"schema,omitzero"`
+	Schema MetadataSchema `json:"schema,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

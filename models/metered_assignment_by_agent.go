@@ -10,9 +10,9 @@ type MeteredAssignmentByAgent struct {
 
 	MaxNumberEvaluations *int `json:"maxNumberEvaluations,omitzero"`
 
-	EvaluationForm *EvaluationForm `json:"evaluationForm,omitzero"`
+	EvaluationForm EvaluationForm `json:"evaluationForm,omitzero"`
 
-	TimeInterval *TimeInterval `json:"timeInterval,omitzero"`
+	TimeInterval TimeInterval `json:"timeInterval,omitzero"`
 
 	TimeZone *string `json:"timeZone,omitzero"`
 

@@ -10,11 +10,11 @@ type MeteredEvaluationAssignment struct {
 
 	MaxNumberEvaluations *int `json:"maxNumberEvaluations,omitzero"`
 
-	EvaluationForm *EvaluationForm `json:"evaluationForm,omitzero"`
+	EvaluationForm EvaluationForm `json:"evaluationForm,omitzero"`
 
 	AssignToActiveUser *bool `json:"assignToActiveUser,omitzero"`
 
-	TimeInterval *TimeInterval `json:"timeInterval,omitzero"`
+	TimeInterval TimeInterval `json:"timeInterval,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -19,13 +19,13 @@ type Metric struct {
 	ExternalMetricDefinitionID *string `json:"externalMetricDefinitionId,omitzero"`
 
 	// Associated objective for this metric
-	Objective *Objective `json:"objective,omitzero"`
+	Objective Objective `json:"objective,omitzero"`
 
 	// Performance profile id of this metric
 	PerformanceProfileID *string `json:"performanceProfileId,omitzero"`
 
 	// The linked metric entity reference
-	LinkedMetric *AddressableEntityRef `json:"linkedMetric,omitzero"`
+	LinkedMetric AddressableEntityRef `json:"linkedMetric,omitzero"`
 
 	// The created date of this metric. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -43,7 +43,7 @@ type Metric struct {
 	TimeDisplayUnit *MetricTimeDisplayUnit `json:"timeDisplayUnit,omitzero"`
 
 	// The source performance profile when this metric is linked
-	SourcePerformanceProfile *PerformanceProfile `json:"sourcePerformanceProfile,omitzero"`
+	SourcePerformanceProfile PerformanceProfile `json:"sourcePerformanceProfile,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

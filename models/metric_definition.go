@@ -24,7 +24,7 @@ type MetricDefinition struct {
 	DivisorMetrics []string `json:"divisorMetrics,omitzero"`
 
 	// A predefined default objective for this metric
-	DefaultObjective *DefaultObjective `json:"defaultObjective,omitzero"`
+	DefaultObjective DefaultObjective `json:"defaultObjective,omitzero"`
 
 	// An optional field to specify if this metric definition is locked to certain template. e.g.
 	// punctuality

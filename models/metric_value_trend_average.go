@@ -16,22 +16,22 @@ type MetricValueTrendAverage struct {
 	DateReferenceWorkday *types.Date `json:"dateReferenceWorkday,omitzero"`
 
 	// The targeted division for the metrics
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The targeted user for the metrics
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The time zone used for aggregating metric values
 	Timezone *string `json:"timezone,omitzero"`
 
 	// The metric value trend and average
-	Result *WorkdayValuesMetricItem `json:"result,omitzero"`
+	Result WorkdayValuesMetricItem `json:"result,omitzero"`
 
 	// The targeted performance profile for the average points
-	PerformanceProfile *AddressableEntityRef `json:"performanceProfile,omitzero"`
+	PerformanceProfile AddressableEntityRef `json:"performanceProfile,omitzero"`
 
 	// The targeted performance profile for the average points
-	Metric *AddressableEntityRef `json:"metric,omitzero"`
+	Metric AddressableEntityRef `json:"metric,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -39,7 +39,7 @@ type Metrics struct {
 	PerformanceProfileID *string `json:"performanceProfileId,omitzero"`
 
 	// The linked metric entity reference
-	LinkedMetric *AddressableEntityRef `json:"linkedMetric,omitzero"`
+	LinkedMetric AddressableEntityRef `json:"linkedMetric,omitzero"`
 
 	// The created date of this metric. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -50,7 +50,7 @@ type Metrics struct {
 	DateUnlinked *types.Date `json:"dateUnlinked,omitzero"`
 
 	// The source performance profile when this metric is linked
-	SourcePerformanceProfile *PerformanceProfile `json:"sourcePerformanceProfile,omitzero"`
+	SourcePerformanceProfile PerformanceProfile `json:"sourcePerformanceProfile,omitzero"`
 
 	// Unit definition of linked external metric
 	UnitDefinition *string `json:"unitDefinition,omitzero"`

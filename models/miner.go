@@ -44,10 +44,10 @@ type Miner struct {
 	Message *string `json:"message,omitzero"`
 
 	// Error Information
-	ErrorInfo *MinerErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo MinerErrorInfo `json:"errorInfo,omitzero"`
 
 	// Warning Information
-	WarningInfo *MinerErrorInfo `json:"warningInfo,omitzero"`
+	WarningInfo MinerErrorInfo `json:"warningInfo,omitzero"`
 
 	// Flag to indicate whether data file to be mined was uploaded.
 	ConversationDataUploaded *bool `json:"conversationDataUploaded,omitzero"`

@@ -11,7 +11,7 @@ type MinerIntent struct {
 	Name *string `json:"name,omitzero"`
 
 	// The miner to which the intent belongs.
-	Miner *Miner `json:"miner,omitzero"`
+	Miner Miner `json:"miner,omitzero"`
 
 	// The utterances that are extracted for an Intent.
 	Utterances []Utterance `json:"utterances,omitzero"`

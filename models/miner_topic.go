@@ -11,7 +11,7 @@ type MinerTopic struct {
 	Name *string `json:"name,omitzero"`
 
 	// The miner to which the topic belongs.
-	Miner *Miner `json:"miner,omitzero"`
+	Miner Miner `json:"miner,omitzero"`
 
 	// Number of conversations where a topic has occurred.
 	ConversationCount *int `json:"conversationCount,omitzero"`

@@ -11,7 +11,7 @@ type MinerTopicPhrase struct {
 	Name *string `json:"name,omitzero"`
 
 	// Topic associated with a phrase.
-	Topic *MinerTopic `json:"topic,omitzero"`
+	Topic MinerTopic `json:"topic,omitzero"`
 
 	// List of utterances related to a phrase.
 	Utterances []Utterance `json:"utterances,omitzero"`

@@ -14,7 +14,7 @@ type MinimumStaffingRequest struct {
 
 	// List of planning groups with their minimum staff value overrides and the days to which the overrides
 	// apply. Setting the enclosed list to empty will clear out all existing overrides
-	PlanningGroupOverrides *ListWrapperPlanningGroupMinimumsRequest `json:"planningGroupOverrides,omitzero"`
+	PlanningGroupOverrides ListWrapperPlanningGroupMinimumsRequest `json:"planningGroupOverrides,omitzero"`
 
 	// The intervals to which the minimum staff values will apply
 	ApplicableIntervals *MinimumStaffingRequestApplicableIntervals `json:"applicableIntervals,omitzero"`

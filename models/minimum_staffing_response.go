@@ -20,7 +20,7 @@ type MinimumStaffingResponse struct {
 	ApplicableIntervals *MinimumStaffingResponseApplicableIntervals `json:"applicableIntervals,omitzero"`
 
 	// Metadata for the business unit's minimum staffing settings. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // MobileSettings is settings for mobile devices
 type MobileSettings struct {
 	// Settings for a user's mobile notifications. Required.
-	Notifications *MobileNotificationSettings `json:"notifications,omitzero"`
+	Notifications MobileNotificationSettings `json:"notifications,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -9,7 +9,7 @@ type ModelMetaData struct {
 	DownloadURLs []string `json:"downloadUrls,omitzero"`
 
 	// Result will always come via downloadUrls; however the schema is included for documentation
-	DownloadResult *ModelMetaDataResult `json:"downloadResult,omitzero"`
+	DownloadResult ModelMetaDataResult `json:"downloadResult,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // ModelMetaDataResult is the ModelMetaDataResult definition.
 type ModelMetaDataResult struct {
 	// Information about the continuous forecast session
-	SessionInfo *SessionInfo `json:"sessionInfo,omitzero"`
+	SessionInfo SessionInfo `json:"sessionInfo,omitzero"`
 
 	// List of planning groups
 	PlanningGroups []PlanningGroupModel `json:"planningGroups,omitzero"`

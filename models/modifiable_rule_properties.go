@@ -27,7 +27,7 @@ type ModifiableRuleProperties struct {
 	WaitBetweenNotificationMs *int `json:"waitBetweenNotificationMs,omitzero"`
 
 	// The set of metric conditions that would trigger an alert.
-	Conditions *CommonRuleConditions `json:"conditions,omitzero"`
+	Conditions CommonRuleConditions `json:"conditions,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // MoveAgentResponse is the MoveAgentResponse definition.
 type MoveAgentResponse struct {
 	// The user associated with the move
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The result of the move
 	Result *MoveAgentResponseResult `json:"result,omitzero"`

@@ -5,10 +5,10 @@ package models
 // MoveAgentsResponse is the MoveAgentsResponse definition.
 type MoveAgentsResponse struct {
 	// The user that made the request
-	RequestingUser *UserReference `json:"requestingUser,omitzero"`
+	RequestingUser UserReference `json:"requestingUser,omitzero"`
 
 	// The management unit specified on the request
-	DestinationManagementUnit *ManagementUnitReference `json:"destinationManagementUnit,omitzero"`
+	DestinationManagementUnit ManagementUnitReference `json:"destinationManagementUnit,omitzero"`
 
 	// The list containing the agent and result of the move operation
 	Results []MoveAgentResponse `json:"results,omitzero"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // MoveManagementUnitResponse is the MoveManagementUnitResponse definition.
 type MoveManagementUnitResponse struct {
 	// The new business unit
-	BusinessUnit *BusinessUnitReference `json:"businessUnit,omitzero"`
+	BusinessUnit BusinessUnitReference `json:"businessUnit,omitzero"`
 
 	// The status of the move. Will always be 'Processing' unless the Management Unit is already in the
 	// requested Business Unit in which case it will be 'Complete'

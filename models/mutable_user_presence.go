@@ -20,10 +20,10 @@ type MutableUserPresence struct {
 	// A boolean used to tell whether or not to set this presence source as the primary on a PATCH
 	Primary *bool `json:"primary,omitzero"`
 
-	PresenceDefinition *PresenceDefinition `json:"presenceDefinition,omitzero"`
+	PresenceDefinition PresenceDefinition `json:"presenceDefinition,omitzero"`
 
 	// The definition of the user's desired future presence
-	FuturePresenceDefinition *PresenceDefinition `json:"futurePresenceDefinition,omitzero"`
+	FuturePresenceDefinition PresenceDefinition `json:"futurePresenceDefinition,omitzero"`
 
 	Message *string `json:"message,omitzero"`
 

@@ -11,7 +11,7 @@ type NamedEntityTypeDefinition struct {
 	Description *string `json:"description,omitzero"`
 
 	// The mechanism enabling detection of the named entity type. Required.
-	Mechanism *NamedEntityTypeMechanism `json:"mechanism,omitzero"`
+	Mechanism NamedEntityTypeMechanism `json:"mechanism,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

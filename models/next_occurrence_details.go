@@ -5,10 +5,10 @@ package models
 // NextOccurrenceDetails is the NextOccurrenceDetails definition.
 type NextOccurrenceDetails struct {
 	// The details for the next start occurrence for the recurrence.
-	StartOccurrenceDetails *OccurrenceDetails `json:"startOccurrenceDetails,omitzero"`
+	StartOccurrenceDetails OccurrenceDetails `json:"startOccurrenceDetails,omitzero"`
 
 	// The details for the next end occurrence for the recurrence.
-	EndOccurrenceDetails *OccurrenceDetails `json:"endOccurrenceDetails,omitzero"`
+	EndOccurrenceDetails OccurrenceDetails `json:"endOccurrenceDetails,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

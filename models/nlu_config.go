@@ -5,7 +5,7 @@ package models
 // NluConfig is the NluConfig definition.
 type NluConfig struct {
 	// NLU domain. Required.
-	Domain *CopilotNluDomain `json:"domain,omitzero"`
+	Domain CopilotNluDomain `json:"domain,omitzero"`
 
 	// Minimum confidence value of accepting NLU intents, must be greater than 0 and less than 1. Required.
 	IntentConfidenceThreshold *float32 `json:"intentConfidenceThreshold,omitzero"`

@@ -5,10 +5,10 @@ package models
 // NluDetectionContext is the NluDetectionContext definition.
 type NluDetectionContext struct {
 	// Restrict detection to this intent.
-	Intent *ContextIntent `json:"intent,omitzero"`
+	Intent ContextIntent `json:"intent,omitzero"`
 
 	// Use this entity to restrict detection.
-	Entity *ContextEntity `json:"entity,omitzero"`
+	Entity ContextEntity `json:"entity,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

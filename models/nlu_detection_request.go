@@ -5,10 +5,10 @@ package models
 // NluDetectionRequest is the NluDetectionRequest definition.
 type NluDetectionRequest struct {
 	// The input subject to NLU detection. Required.
-	Input *NluDetectionInput `json:"input,omitzero"`
+	Input NluDetectionInput `json:"input,omitzero"`
 
 	// The context for the input to NLU detection.
-	Context *NluDetectionContext `json:"context,omitzero"`
+	Context NluDetectionContext `json:"context,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,11 +5,11 @@ package models
 // NluDetectionResponse is the NluDetectionResponse definition.
 type NluDetectionResponse struct {
 	// The NLU domain version which performed the detection.
-	Version *NluDomainVersion `json:"version,omitzero"`
+	Version NluDomainVersion `json:"version,omitzero"`
 
-	Output *NluDetectionOutput `json:"output,omitzero"`
+	Output NluDetectionOutput `json:"output,omitzero"`
 
-	Input *NluDetectionInput `json:"input,omitzero"`
+	Input NluDetectionInput `json:"input,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

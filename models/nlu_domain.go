@@ -16,10 +16,10 @@ type NluDomain struct {
 	Language *string `json:"language,omitzero"`
 
 	// The draft version of that NLU domain.
-	DraftVersion *NluDomainVersionReference `json:"draftVersion,omitzero"`
+	DraftVersion NluDomainVersionReference `json:"draftVersion,omitzero"`
 
 	// The last published version of that NLU domain.
-	LastPublishedVersion *NluDomainVersionReference `json:"lastPublishedVersion,omitzero"`
+	LastPublishedVersion NluDomainVersionReference `json:"lastPublishedVersion,omitzero"`
 
 	// The date when the NLU domain was created. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -10,7 +10,7 @@ type NluDomainVersion struct {
 	ID *string `json:"id,omitzero"`
 
 	// The NLU domain of the version.
-	Domain *NluDomain `json:"domain,omitzero"`
+	Domain NluDomain `json:"domain,omitzero"`
 
 	// The description of the NLU domain version.
 	Description *string `json:"description,omitzero"`

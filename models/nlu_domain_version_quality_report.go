@@ -5,13 +5,13 @@ package models
 // NluDomainVersionQualityReport is the NluDomainVersionQualityReport definition.
 type NluDomainVersionQualityReport struct {
 	// The domain and version details of the quality report. Required.
-	Version *NluDomainVersion `json:"version,omitzero"`
+	Version NluDomainVersion `json:"version,omitzero"`
 
 	// The confusion matrix for the Domain Version. Required.
 	ConfusionMatrix []NluConfusionMatrixRow `json:"confusionMatrix,omitzero"`
 
 	// The quality report summary for the Domain Version. Required.
-	Summary *NluQualityReportSummary `json:"summary,omitzero"`
+	Summary NluQualityReportSummary `json:"summary,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ type NluDomainVersionTrainingResponse struct {
 	// A message indicating result of the action.
 	Message *string `json:"message,omitzero"`
 
-	Version *NluDomainVersion `json:"version,omitzero"`
+	Version NluDomainVersion `json:"version,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -16,7 +16,7 @@ type NluFeedbackResponse struct {
 	Intents []IntentFeedback `json:"intents,omitzero"`
 
 	// The domain version of the feedback.
-	Version *NluDomainVersion `json:"version,omitzero"`
+	Version NluDomainVersion `json:"version,omitzero"`
 
 	// The date when the feedback was created. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -4,15 +4,15 @@ package models
 
 // NluInfo is the NluInfo definition.
 type NluInfo struct {
-	Domain *AddressableEntityRef `json:"domain,omitzero"`
+	Domain AddressableEntityRef `json:"domain,omitzero"`
 
-	Version *NluDomainVersion `json:"version,omitzero"`
+	Version NluDomainVersion `json:"version,omitzero"`
 
 	Intents []Intent `json:"intents,omitzero"`
 
 	EngineVersion *string `json:"engineVersion,omitzero"`
 
-	NluData *NluDomainVersion `json:"nluData,omitzero"`
+	NluData NluDomainVersion `json:"nluData,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type NluUtteranceSegment struct {
 	Text *string `json:"text,omitzero"`
 
 	// The entity annotation of the segment.
-	Entity *NamedEntityAnnotation `json:"entity,omitzero"`
+	Entity NamedEntityAnnotation `json:"entity,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

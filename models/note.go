@@ -10,7 +10,7 @@ type Note struct {
 	ID *string `json:"id,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableStarrableDivision `json:"division,omitzero"`
+	Division WritableStarrableDivision `json:"division,omitzero"`
 
 	// The id of the contact or organization to which this note refers. This only needs to be set for input
 	// when using the Bulk APIs.
@@ -31,7 +31,7 @@ type Note struct {
 
 	// When creating or updating a note, only User.id is required. User object is fully populated when
 	// expanding a note. Required.
-	CreatedBy *User `json:"createdBy,omitzero"`
+	CreatedBy User `json:"createdBy,omitzero"`
 
 	// Links to the sources of data (e.g. one source might be a CRM) that contributed data to this record.
 	// Read-only, and only populated when requested via expand param.

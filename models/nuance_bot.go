@@ -14,16 +14,16 @@ type NuanceBot struct {
 	IntegrationID *string `json:"integrationId,omitzero"`
 
 	// The Nuance Organization for this bot. Required.
-	NuanceOrganization *NuanceOrganization `json:"nuanceOrganization,omitzero"`
+	NuanceOrganization NuanceOrganization `json:"nuanceOrganization,omitzero"`
 
 	// The Application for this bot. Required.
-	Application *NuanceApplication `json:"application,omitzero"`
+	Application NuanceApplication `json:"application,omitzero"`
 
 	// The environment of the Nuance bot. Required.
-	NuanceEnvironment *NuanceEnvironment `json:"nuanceEnvironment,omitzero"`
+	NuanceEnvironment NuanceEnvironment `json:"nuanceEnvironment,omitzero"`
 
 	// The Geography of the Nuance bot. Required.
-	Geography *NuanceGeography `json:"geography,omitzero"`
+	Geography NuanceGeography `json:"geography,omitzero"`
 
 	// client ID/Secret objects for the credentials that execute this Nuance bot
 	Credentials []NuanceBotCredentials `json:"credentials,omitzero"`

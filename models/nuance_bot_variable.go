@@ -20,7 +20,7 @@ type NuanceBotVariable struct {
 	SimpleVariableInfo *string `json:"simpleVariableInfo,omitzero"`
 
 	// The type information for this variable
-	ComplexGenericVariableInfo *ComplexVariableInfo `json:"complexGenericVariableInfo,omitzero"`
+	ComplexGenericVariableInfo ComplexVariableInfo `json:"complexGenericVariableInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

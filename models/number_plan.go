@@ -13,7 +13,7 @@ type NumberPlan struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -52,7 +52,7 @@ type NumberPlan struct {
 
 	Numbers []Number `json:"numbers,omitzero"`
 
-	DigitLength *DigitLength `json:"digitLength,omitzero"`
+	DigitLength DigitLength `json:"digitLength,omitzero"`
 
 	Classification *string `json:"classification,omitzero"`
 

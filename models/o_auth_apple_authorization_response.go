@@ -8,7 +8,7 @@ type OAuthAppleAuthorizationResponse struct {
 	RedirectURL *string `json:"redirectUrl,omitzero"`
 
 	// The error object
-	Error *OAuthAppleAuthorizationResponseError `json:"error,omitzero"`
+	Error OAuthAppleAuthorizationResponseError `json:"error,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

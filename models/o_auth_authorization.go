@@ -6,13 +6,13 @@ import "github.com/purecloudgo/platformclient/types"
 
 // OAuthAuthorization is the OAuthAuthorization definition.
 type OAuthAuthorization struct {
-	Client *OAuthClient `json:"client,omitzero"`
+	Client OAuthClient `json:"client,omitzero"`
 
 	Scope []string `json:"scope,omitzero"`
 
 	Roles []string `json:"roles,omitzero"`
 
-	ResourceOwner *DomainEntityRef `json:"resourceOwner,omitzero"`
+	ResourceOwner DomainEntityRef `json:"resourceOwner,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
@@ -20,9 +20,9 @@ type OAuthAuthorization struct {
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
-	ModifiedBy *DomainEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy DomainEntityRef `json:"modifiedBy,omitzero"`
 
 	Pending *bool `json:"pending,omitzero"`
 

@@ -37,10 +37,10 @@ type OAuthClient struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// User that created this client
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// User that last modified this client
-	ModifiedBy *DomainEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy DomainEntityRef `json:"modifiedBy,omitzero"`
 
 	// The OAuth Grant/Client type supported by this client. Code Authorization Grant/Client type -
 	// Preferred client type where the Client ID and Secret are required to create tokens. Used where the

@@ -8,7 +8,7 @@ type ObservationMetricData struct {
 
 	Qualifier *string `json:"qualifier,omitzero"`
 
-	Stats *StatisticalSummary `json:"stats,omitzero"`
+	Stats StatisticalSummary `json:"stats,omitzero"`
 
 	// Flag for a truncated list of observations. If truncated, the first half of the list of observations
 	// will contain the oldest observations and the second half the newest observations.

@@ -5,7 +5,7 @@ package models
 // OpenActionFields is the OpenActionFields definition.
 type OpenActionFields struct {
 	// The specific type of the open action. Required.
-	OpenAction *DomainEntityRef `json:"openAction,omitzero"`
+	OpenAction DomainEntityRef `json:"openAction,omitzero"`
 
 	// Custom fields defined in the schema referenced by the open action type selected.
 	ConfigurationFields map[string]map[string]any `json:"configurationFields,omitzero"`

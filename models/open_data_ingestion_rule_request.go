@@ -12,7 +12,7 @@ type OpenDataIngestionRuleRequest struct {
 
 	// The external source associated with this open data ingestion rule, which will be used when
 	// performing identity resolution. Required.
-	ExternalSource *DomainEntityRef `json:"externalSource,omitzero"`
+	ExternalSource DomainEntityRef `json:"externalSource,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -38,7 +38,7 @@ type OpenDataIngestionRuleResponse struct {
 
 	// The external source associated with this open data ingestion rule, which is used when performing
 	// identity resolution
-	ExternalSource *DomainEntityRef `json:"externalSource,omitzero"`
+	ExternalSource DomainEntityRef `json:"externalSource,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

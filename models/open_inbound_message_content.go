@@ -5,7 +5,7 @@ package models
 // OpenInboundMessageContent is message content element.
 type OpenInboundMessageContent struct {
 	// Attachment content.
-	Attachment *OpenContentAttachment `json:"attachment,omitzero"`
+	Attachment OpenContentAttachment `json:"attachment,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

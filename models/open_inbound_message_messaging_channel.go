@@ -8,7 +8,7 @@ import "github.com/purecloudgo/platformclient/types"
 // and the message channel/provider, with additional message information
 type OpenInboundMessageMessagingChannel struct {
 	// Information about the recipient the message is received from. Required.
-	From *OpenMessagingFromRecipient `json:"from,omitzero"`
+	From OpenMessagingFromRecipient `json:"from,omitzero"`
 
 	// Original time of the event. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.
@@ -18,7 +18,7 @@ type OpenInboundMessageMessagingChannel struct {
 	MessageID *string `json:"messageId,omitzero"`
 
 	// Additional Custom Information about the channel.
-	Metadata *ConversationChannelMetadata `json:"metadata,omitzero"`
+	Metadata ConversationChannelMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ import "github.com/purecloudgo/platformclient/types"
 // message channel/provider.
 type OpenInboundMessagingChannel struct {
 	// Information about the recipient the message is received from. Required.
-	From *OpenMessagingFromRecipient `json:"from,omitzero"`
+	From OpenMessagingFromRecipient `json:"from,omitzero"`
 
 	// Original time of the event. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.

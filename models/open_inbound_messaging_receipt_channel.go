@@ -8,7 +8,7 @@ import "github.com/purecloudgo/platformclient/types"
 // and the message channel/provider.
 type OpenInboundMessagingReceiptChannel struct {
 	// Information about the recipient the message is intended for. Required.
-	To *OpenMessagingToRecipient `json:"to,omitzero"`
+	To OpenMessagingToRecipient `json:"to,omitzero"`
 
 	// Original time of the event. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.

@@ -5,7 +5,7 @@ package models
 // OpenInboundNormalizedEvent is open Event Messaging rich media message structure
 type OpenInboundNormalizedEvent struct {
 	// Channel-specific information that describes the message and the message channel/provider. Required.
-	Channel *OpenInboundMessagingChannel `json:"channel,omitzero"`
+	Channel OpenInboundMessagingChannel `json:"channel,omitzero"`
 
 	// List of event elements. Required.
 	Events []OpenEvent `json:"events,omitzero"`

@@ -5,7 +5,7 @@ package models
 // OpenInboundNormalizedMessage is open Messaging rich media message structure
 type OpenInboundNormalizedMessage struct {
 	// Channel-specific information that describes the message and the message channel/provider. Required.
-	Channel *OpenInboundMessageMessagingChannel `json:"channel,omitzero"`
+	Channel OpenInboundMessageMessagingChannel `json:"channel,omitzero"`
 
 	// Message text.
 	Text *string `json:"text,omitzero"`

@@ -11,7 +11,7 @@ type OpenInboundNormalizedReceipt struct {
 	ID *string `json:"id,omitzero"`
 
 	// Channel-specific information that describes the message and the message channel/provider. Required.
-	Channel *OpenInboundMessagingReceiptChannel `json:"channel,omitzero"`
+	Channel OpenInboundMessagingReceiptChannel `json:"channel,omitzero"`
 
 	// Message receipt status. Required.
 	Status *OpenInboundNormalizedReceiptStatus `json:"status,omitzero"`

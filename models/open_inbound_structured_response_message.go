@@ -5,10 +5,10 @@ package models
 // OpenInboundStructuredResponseMessage is the OpenInboundStructuredResponseMessage definition.
 type OpenInboundStructuredResponseMessage struct {
 	// Channel-specific information that describes the message and the message channel/provider. Required.
-	Channel *OpenInboundMessageMessagingChannel `json:"channel,omitzero"`
+	Channel OpenInboundMessageMessagingChannel `json:"channel,omitzero"`
 
 	// Button response element. Required.
-	ButtonResponse *ContentButtonResponse `json:"buttonResponse,omitzero"`
+	ButtonResponse ContentButtonResponse `json:"buttonResponse,omitzero"`
 
 	// Id of original structured message that this messages responds to. Required.
 	OriginatingMessageID *string `json:"originatingMessageId,omitzero"`

@@ -10,7 +10,7 @@ type OpenInboundStructuredResponseNormalizedMessageContent struct {
 	ContentType *OpenInboundStructuredResponseNormalizedMessageContentContentType `json:"contentType,omitzero"`
 
 	// Button response content.
-	ButtonResponse *ContentButtonResponse `json:"buttonResponse,omitzero"`
+	ButtonResponse ContentButtonResponse `json:"buttonResponse,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -13,9 +13,9 @@ type OpenIntegration struct {
 	Name *string `json:"name,omitzero"`
 
 	// Defines the SupportedContent profile configured for an integration
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
-	MessagingSetting *MessagingSettingReference `json:"messagingSetting,omitzero"`
+	MessagingSetting MessagingSettingReference `json:"messagingSetting,omitzero"`
 
 	// The outbound notification webhook URL for the Open messaging integration. Required.
 	OutboundNotificationWebhookURL *string `json:"outboundNotificationWebhookUrl,omitzero"`
@@ -31,7 +31,7 @@ type OpenIntegration struct {
 
 	// The recipient associated to the Open messaging Integration. This recipient is used to associate a
 	// flow to an integration
-	Recipient *DomainEntityRef `json:"recipient,omitzero"`
+	Recipient DomainEntityRef `json:"recipient,omitzero"`
 
 	// Date this Integration was created. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -42,16 +42,16 @@ type OpenIntegration struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// User reference that created this Integration
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// User reference that last modified this Integration
-	ModifiedBy *DomainEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy DomainEntityRef `json:"modifiedBy,omitzero"`
 
 	// Status of asynchronous create operation
 	CreateStatus *OpenIntegrationCreateStatus `json:"createStatus,omitzero"`
 
 	// Error information returned, if createStatus is set to Error
-	CreateError *ErrorBody `json:"createError,omitzero"`
+	CreateError ErrorBody `json:"createError,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

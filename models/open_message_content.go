@@ -10,7 +10,7 @@ type OpenMessageContent struct {
 	ContentType *OpenMessageContentContentType `json:"contentType,omitzero"`
 
 	// Attachment content.
-	Attachment *ConversationContentAttachment `json:"attachment,omitzero"`
+	Attachment ConversationContentAttachment `json:"attachment,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,7 +10,7 @@ type OpenMessageEvent struct {
 	EventType *OpenMessageEventEventType `json:"eventType,omitzero"`
 
 	// Typing event.
-	Typing *ConversationEventTyping `json:"typing,omitzero"`
+	Typing ConversationEventTyping `json:"typing,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

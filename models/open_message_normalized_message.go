@@ -10,7 +10,7 @@ type OpenMessageNormalizedMessage struct {
 	ID *string `json:"id,omitzero"`
 
 	// Channel-specific information that describes the message and the message channel/provider. Required.
-	Channel *OpenMessagingChannel `json:"channel,omitzero"`
+	Channel OpenMessagingChannel `json:"channel,omitzero"`
 
 	// Message type. Required.
 	Type *OpenMessageNormalizedMessageType `json:"type,omitzero"`

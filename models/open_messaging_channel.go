@@ -20,17 +20,17 @@ type OpenMessagingChannel struct {
 	MessageID *string `json:"messageId,omitzero"`
 
 	// Information about the recipient the message is sent to. Required.
-	To *OpenMessagingToRecipient `json:"to,omitzero"`
+	To OpenMessagingToRecipient `json:"to,omitzero"`
 
 	// Information about the recipient the message is received from. Required.
-	From *OpenMessagingFromRecipient `json:"from,omitzero"`
+	From OpenMessagingFromRecipient `json:"from,omitzero"`
 
 	// Original time of the event. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.
 	Time *types.DateTime `json:"time,omitzero"`
 
 	// Information about the channel.
-	Metadata *ConversationChannelMetadata `json:"metadata,omitzero"`
+	Metadata ConversationChannelMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

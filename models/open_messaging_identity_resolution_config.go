@@ -5,13 +5,13 @@ package models
 // OpenMessagingIdentityResolutionConfig is the OpenMessagingIdentityResolutionConfig definition.
 type OpenMessagingIdentityResolutionConfig struct {
 	// The division to use when performing identity resolution.
-	Division *WritableStarrableDivision `json:"division,omitzero"`
+	Division WritableStarrableDivision `json:"division,omitzero"`
 
 	// Whether the channel should resolve identities. Required.
 	ResolveIdentities *bool `json:"resolveIdentities,omitzero"`
 
 	// The external source used for stitching this channel.
-	ExternalSource *IdentityResolutionExternalSource `json:"externalSource,omitzero"`
+	ExternalSource IdentityResolutionExternalSource `json:"externalSource,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

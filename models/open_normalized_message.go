@@ -11,7 +11,7 @@ type OpenNormalizedMessage struct {
 	ID *string `json:"id,omitzero"`
 
 	// Channel-specific information that describes the message and the message channel/provider. Required.
-	Channel *OpenMessagingChannel `json:"channel,omitzero"`
+	Channel OpenMessagingChannel `json:"channel,omitzero"`
 
 	// Message type. Required.
 	Type *OpenNormalizedMessageType `json:"type,omitzero"`

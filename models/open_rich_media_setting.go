@@ -5,10 +5,10 @@ package models
 // OpenRichMediaSetting is the OpenRichMediaSetting definition.
 type OpenRichMediaSetting struct {
 	// Setting relating to quick replies
-	QuickReply *OutboundOnlySetting `json:"quickReply,omitzero"`
+	QuickReply OutboundOnlySetting `json:"quickReply,omitzero"`
 
 	// Setting relating to cards
-	Cards *OutboundOnlySetting `json:"cards,omitzero"`
+	Cards OutboundOnlySetting `json:"cards,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -20,21 +20,21 @@ type OpenSocialMediaChannel struct {
 	MessageID *string `json:"messageId,omitzero"`
 
 	// Information about the recipient the message is sent to.
-	To *OpenSocialMediaRecipient `json:"to,omitzero"`
+	To OpenSocialMediaRecipient `json:"to,omitzero"`
 
 	// Information about the recipient the message is received from. Required.
-	From *OpenSocialMediaRecipient `json:"from,omitzero"`
+	From OpenSocialMediaRecipient `json:"from,omitzero"`
 
 	// Original time of the event. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.
 	Time *types.DateTime `json:"time,omitzero"`
 
 	// Information about the channel.
-	Metadata *ConversationChannelMetadata `json:"metadata,omitzero"`
+	Metadata ConversationChannelMetadata `json:"metadata,omitzero"`
 
 	// Meta data of this public post. For example, used to define where in the thread the post exists.
 	// Required.
-	PublicMetadata *OpenSocialMediaPublicMetadata `json:"publicMetadata,omitzero"`
+	PublicMetadata OpenSocialMediaPublicMetadata `json:"publicMetadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

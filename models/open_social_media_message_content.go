@@ -10,13 +10,13 @@ type OpenSocialMediaMessageContent struct {
 	ContentType *OpenSocialMediaMessageContentContentType `json:"contentType,omitzero"`
 
 	// Attachment content.
-	Attachment *ConversationContentAttachment `json:"attachment,omitzero"`
+	Attachment ConversationContentAttachment `json:"attachment,omitzero"`
 
 	// A content type containing text.
-	Text *ConversationContentText `json:"text,omitzero"`
+	Text ConversationContentText `json:"text,omitzero"`
 
 	// A set of reactions to a message.
-	Reaction *ConversationContentReaction `json:"reaction,omitzero"`
+	Reaction ConversationContentReaction `json:"reaction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

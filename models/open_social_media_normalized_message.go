@@ -10,7 +10,7 @@ type OpenSocialMediaNormalizedMessage struct {
 	ID *string `json:"id,omitzero"`
 
 	// Channel-specific information that describes the message and the message channel/provider. Required.
-	Channel *OpenSocialMediaChannel `json:"channel,omitzero"`
+	Channel OpenSocialMediaChannel `json:"channel,omitzero"`
 
 	// Message text.
 	Text *string `json:"text,omitzero"`

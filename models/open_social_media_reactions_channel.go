@@ -20,7 +20,7 @@ type OpenSocialMediaReactionsChannel struct {
 	MessageID *string `json:"messageId,omitzero"`
 
 	// Information about the recipient the message is sent to.
-	To *OpenSocialMediaRecipient `json:"to,omitzero"`
+	To OpenSocialMediaRecipient `json:"to,omitzero"`
 
 	// Original time of the event. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.

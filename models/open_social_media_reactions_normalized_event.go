@@ -8,7 +8,7 @@ type OpenSocialMediaReactionsNormalizedEvent struct {
 	ID *string `json:"id,omitzero"`
 
 	// Channel-specific information that describes the message and the message channel/provider. Required.
-	Channel *OpenSocialMediaReactionsChannel `json:"channel,omitzero"`
+	Channel OpenSocialMediaReactionsChannel `json:"channel,omitzero"`
 
 	// List of event elements. Required.
 	Events []OpenSocialMediaReactionsEvent `json:"events,omitzero"`

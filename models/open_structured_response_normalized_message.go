@@ -12,7 +12,7 @@ type OpenStructuredResponseNormalizedMessage struct {
 	ID *string `json:"id,omitzero"`
 
 	// Channel-specific information that describes the message and the message channel/provider. Required.
-	Channel *OpenMessagingChannel `json:"channel,omitzero"`
+	Channel OpenMessagingChannel `json:"channel,omitzero"`
 
 	// Message type. Required.
 	Type *OpenStructuredResponseNormalizedMessageType `json:"type,omitzero"`

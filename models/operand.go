@@ -16,19 +16,19 @@ type Operand struct {
 	Inverted *bool `json:"inverted,omitzero"`
 
 	// Filter interaction by word(s)
-	Term *Term `json:"term,omitzero"`
+	Term Term `json:"term,omitzero"`
 
 	// Filter interaction by topic ID
 	TopicID *string `json:"topicId,omitzero"`
 
 	// Dictates when the operand must occur in a voice interaction
-	VoiceSecondsPosition *OperandPosition `json:"voiceSecondsPosition,omitzero"`
+	VoiceSecondsPosition OperandPosition `json:"voiceSecondsPosition,omitzero"`
 
 	// Dictates when the operand must occur in a digital interaction
-	DigitalWordsPosition *OperandPosition `json:"digitalWordsPosition,omitzero"`
+	DigitalWordsPosition OperandPosition `json:"digitalWordsPosition,omitzero"`
 
 	// Defines a logical operation that is applied on the current operand, against the following operand
-	InfixOperator *InfixOperator `json:"infixOperator,omitzero"`
+	InfixOperator InfixOperator `json:"infixOperator,omitzero"`
 
 	// Contains a new level of operands
 	Operands []Operand `json:"operands,omitzero"`

@@ -16,7 +16,7 @@ type OperationResponse struct {
 	Type *OperationResponseType `json:"type,omitzero"`
 
 	// The user who created the operation.
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// Operation creation date-time. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -27,7 +27,7 @@ type OperationResponse struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// Source of the operation.
-	Source *KnowledgeOperationSource `json:"source,omitzero"`
+	Source KnowledgeOperationSource `json:"source,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // OperationalEvent is the OperationalEvent definition.
 type OperationalEvent struct {
 	// The event that occurred.
-	EventDefinition *AddressableEntityRef `json:"eventDefinition,omitzero"`
+	EventDefinition AddressableEntityRef `json:"eventDefinition,omitzero"`
 
 	// The unique identifier for the entity
 	EntityID *string `json:"entityId,omitzero"`
@@ -31,7 +31,7 @@ type OperationalEvent struct {
 	ParentEntityID *string `json:"parentEntityId,omitzero"`
 
 	// The link to a conversation
-	Conversation *AddressableEntityRef `json:"conversation,omitzero"`
+	Conversation AddressableEntityRef `json:"conversation,omitzero"`
 
 	// The date when the event created. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -5,7 +5,7 @@ package models
 // OperationalEventNotificationTopicOperationalEventNotification is the
 // OperationalEventNotificationTopicOperationalEventNotification definition.
 type OperationalEventNotificationTopicOperationalEventNotification struct {
-	EventEntity *OperationalEventNotificationTopicEventEntity `json:"eventEntity,omitzero"`
+	EventEntity OperationalEventNotificationTopicEventEntity `json:"eventEntity,omitzero"`
 
 	EntityID *string `json:"entityId,omitzero"`
 

@@ -17,7 +17,7 @@ type OrgAuthSettings struct {
 	IPAddressAllowlist []string `json:"ipAddressAllowlist,omitzero"`
 
 	// The password requirements for the organization.
-	PasswordRequirements *PasswordRequirements `json:"passwordRequirements,omitzero"`
+	PasswordRequirements PasswordRequirements `json:"passwordRequirements,omitzero"`
 
 	// The list of exempt apis from inactivity timeout.
 	InactivityTimeoutExclusions []string `json:"inactivityTimeoutExclusions,omitzero"`

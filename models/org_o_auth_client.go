@@ -21,10 +21,10 @@ type OrgOAuthClient struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// User that created this client
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// User that last modified this client
-	ModifiedBy *DomainEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy DomainEntityRef `json:"modifiedBy,omitzero"`
 
 	// The OAuth Grant/Client type supported by this client. Code Authorization Grant/Client type -
 	// Preferred client type where the Client ID and Secret are required to create tokens. Used where the
@@ -54,7 +54,7 @@ type OrgOAuthClient struct {
 	DateToDelete *types.DateTime `json:"dateToDelete,omitzero"`
 
 	// The oauth client's organization.
-	Organization *NamedEntity `json:"organization,omitzero"`
+	Organization NamedEntity `json:"organization,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

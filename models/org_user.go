@@ -12,9 +12,9 @@ type OrgUser struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
-	Chat *Chat `json:"chat,omitzero"`
+	Chat Chat `json:"chat,omitzero"`
 
 	Department *string `json:"department,omitzero"`
 
@@ -33,7 +33,7 @@ type OrgUser struct {
 
 	Username *string `json:"username,omitzero"`
 
-	Manager *User `json:"manager,omitzero"`
+	Manager User `json:"manager,omitzero"`
 
 	Images []Image `json:"images,omitzero"`
 
@@ -43,36 +43,36 @@ type OrgUser struct {
 
 	Certifications []string `json:"certifications,omitzero"`
 
-	Biography *Biography `json:"biography,omitzero"`
+	Biography Biography `json:"biography,omitzero"`
 
-	EmployerInfo *EmployerInfo `json:"employerInfo,omitzero"`
+	EmployerInfo EmployerInfo `json:"employerInfo,omitzero"`
 
 	// Preferred full name of the agent
 	PreferredName *string `json:"preferredName,omitzero"`
 
 	// ACD routing status
-	RoutingStatus *RoutingStatus `json:"routingStatus,omitzero"`
+	RoutingStatus RoutingStatus `json:"routingStatus,omitzero"`
 
 	// Active presence
-	Presence *UserPresence `json:"presence,omitzero"`
+	Presence UserPresence `json:"presence,omitzero"`
 
 	// Integration presence
-	IntegrationPresence *UserPresence `json:"integrationPresence,omitzero"`
+	IntegrationPresence UserPresence `json:"integrationPresence,omitzero"`
 
 	// Summary of conversion statistics for conversation types.
-	ConversationSummary *UserConversationSummary `json:"conversationSummary,omitzero"`
+	ConversationSummary UserConversationSummary `json:"conversationSummary,omitzero"`
 
 	// Determine if out of office is enabled
-	OutOfOffice *OutOfOffice `json:"outOfOffice,omitzero"`
+	OutOfOffice OutOfOffice `json:"outOfOffice,omitzero"`
 
 	// Current geolocation position
-	Geolocation *Geolocation `json:"geolocation,omitzero"`
+	Geolocation Geolocation `json:"geolocation,omitzero"`
 
 	// Effective, default, and last station information
-	Station *UserStations `json:"station,omitzero"`
+	Station UserStations `json:"station,omitzero"`
 
 	// Roles and permissions assigned to the user
-	Authorization *UserAuthorization `json:"authorization,omitzero"`
+	Authorization UserAuthorization `json:"authorization,omitzero"`
 
 	// Profile skills possessed by the user
 	ProfileSkills []string `json:"profileSkills,omitzero"`
@@ -84,10 +84,10 @@ type OrgUser struct {
 	Groups []Group `json:"groups,omitzero"`
 
 	// The team the user is a member of
-	Team *Team `json:"team,omitzero"`
+	Team Team `json:"team,omitzero"`
 
 	// The WFM work plan bid rank settings for the user
-	WorkPlanBidRanks *WorkPlanBidRanks `json:"workPlanBidRanks,omitzero"`
+	WorkPlanBidRanks WorkPlanBidRanks `json:"workPlanBidRanks,omitzero"`
 
 	// Routing (ACD) skills possessed by the user
 	Skills []UserRoutingSkill `json:"skills,omitzero"`
@@ -101,7 +101,7 @@ type OrgUser struct {
 	// preferred language by the user
 	LanguagePreference *string `json:"languagePreference,omitzero"`
 
-	LastTokenIssued *OAuthLastTokenIssued `json:"lastTokenIssued,omitzero"`
+	LastTokenIssued OAuthLastTokenIssued `json:"lastTokenIssued,omitzero"`
 
 	// The last time the user logged in using username and password. Date time is represented as an
 	// ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -111,7 +111,7 @@ type OrgUser struct {
 	// string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateWelcomeSent *types.DateTime `json:"dateWelcomeSent,omitzero"`
 
-	Organization *Organization `json:"organization,omitzero"`
+	Organization Organization `json:"organization,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

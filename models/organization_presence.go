@@ -20,12 +20,12 @@ type OrganizationPresence struct {
 
 	Primary *bool `json:"primary,omitzero"`
 
-	CreatedBy *User `json:"createdBy,omitzero"`
+	CreatedBy User `json:"createdBy,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	CreatedDate *types.DateTime `json:"createdDate,omitzero"`
 
-	ModifiedBy *User `json:"modifiedBy,omitzero"`
+	ModifiedBy User `json:"modifiedBy,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	ModifiedDate *types.DateTime `json:"modifiedDate,omitzero"`

@@ -37,10 +37,10 @@ type OrganizationPublicApiUsage struct {
 	Status500 *int `json:"status500,omitzero"`
 
 	// The id of the oauthClient that made the request(s).
-	OauthClient *DomainEntityRef `json:"oauthClient,omitzero"`
+	OauthClient DomainEntityRef `json:"oauthClient,omitzero"`
 
 	// The id of the user who made the request(s).
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -29,9 +29,9 @@ type OrphanRecording struct {
 
 	FileState *OrphanRecordingFileState `json:"fileState,omitzero"`
 
-	ProviderEndpoint *Endpoint `json:"providerEndpoint,omitzero"`
+	ProviderEndpoint Endpoint `json:"providerEndpoint,omitzero"`
 
-	Recording *Recording `json:"recording,omitzero"`
+	Recording Recording `json:"recording,omitzero"`
 
 	// The status of the orphaned recording's conversation.
 	OrphanStatus *OrphanRecordingOrphanStatus `json:"orphanStatus,omitzero"`

@@ -8,7 +8,7 @@ type OtherProfileAssignment struct {
 	ID *string `json:"id,omitzero"`
 
 	// The current performance profile that this user belongs to
-	CurrentProfile *DomainEntityRef `json:"currentProfile,omitzero"`
+	CurrentProfile DomainEntityRef `json:"currentProfile,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -11,7 +11,7 @@ type OutOfOffice struct {
 
 	Name *string `json:"name,omitzero"`
 
-	User *User `json:"user,omitzero"`
+	User User `json:"user,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	StartDate *types.DateTime `json:"startDate,omitzero"`

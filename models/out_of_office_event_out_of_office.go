@@ -6,7 +6,7 @@ import "github.com/purecloudgo/platformclient/types"
 
 // OutOfOfficeEventOutOfOffice is the OutOfOfficeEventOutOfOffice definition.
 type OutOfOfficeEventOutOfOffice struct {
-	User *OutOfOfficeEventUser `json:"user,omitzero"`
+	User OutOfOfficeEventUser `json:"user,omitzero"`
 
 	Active *bool `json:"active,omitzero"`
 

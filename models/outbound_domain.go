@@ -12,16 +12,16 @@ type OutboundDomain struct {
 	Name *string `json:"name,omitzero"`
 
 	// CNAME registration Status
-	CnameVerificationResult *VerificationResult `json:"cnameVerificationResult,omitzero"`
+	CnameVerificationResult VerificationResult `json:"cnameVerificationResult,omitzero"`
 
 	// DKIM registration Status
-	DkimVerificationResult *VerificationResult `json:"dkimVerificationResult,omitzero"`
+	DkimVerificationResult VerificationResult `json:"dkimVerificationResult,omitzero"`
 
 	// Sender Type
 	SenderType *OutboundDomainSenderType `json:"senderType,omitzero"`
 
 	// The email settings associated with this domain.
-	EmailSetting *EmailSetting `json:"emailSetting,omitzero"`
+	EmailSetting EmailSetting `json:"emailSetting,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -13,7 +13,7 @@ type OutboundDomainCreateRequest struct {
 	SenderType *OutboundDomainCreateRequestSenderType `json:"senderType,omitzero"`
 
 	// The email settings to associate with this domain.
-	EmailSetting *EmailSettingReference `json:"emailSetting,omitzero"`
+	EmailSetting EmailSettingReference `json:"emailSetting,omitzero"`
 
 	// The domain such as: example.com. Required.
 	Name *string `json:"name,omitzero"`

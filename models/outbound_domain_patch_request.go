@@ -7,13 +7,13 @@ import "github.com/purecloudgo/platformclient/types"
 // OutboundDomainPatchRequest is the OutboundDomainPatchRequest definition.
 type OutboundDomainPatchRequest struct {
 	// The custom SMTP server integration to use when sending outbound emails from this domain.
-	CustomSMTPServer *CustomSmtpServerRequest `json:"customSMTPServer,omitzero"`
+	CustomSMTPServer CustomSmtpServerRequest `json:"customSMTPServer,omitzero"`
 
 	// Sender Type
 	SenderType *OutboundDomainPatchRequestSenderType `json:"senderType,omitzero"`
 
 	// The email settings to associate with this domain.
-	EmailSetting *EmailSettingReference `json:"emailSetting,omitzero"`
+	EmailSetting EmailSettingReference `json:"emailSetting,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

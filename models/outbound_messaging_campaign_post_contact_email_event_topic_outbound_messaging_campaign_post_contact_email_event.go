@@ -15,7 +15,7 @@ type OutboundMessagingCampaignPostContactEmailEventTopicOutboundMessagingCampaig
 
 	OutboundCampaignType *OutboundMessagingCampaignPostContactEmailEventTopicOutboundMessagingCampaignPostContactEmailEventOutboundCampaignType `json:"outboundCampaignType,omitzero"`
 
-	EmailAttributes *OutboundMessagingCampaignPostContactEmailEventTopicEmailAttributes `json:"emailAttributes,omitzero"`
+	EmailAttributes OutboundMessagingCampaignPostContactEmailEventTopicEmailAttributes `json:"emailAttributes,omitzero"`
 
 	WrapupCode *OutboundMessagingCampaignPostContactEmailEventTopicOutboundMessagingCampaignPostContactEmailEventWrapupCode `json:"wrapupCode,omitzero"`
 

@@ -14,7 +14,7 @@ type OutboundMessagingCampaignPostContactSmsEventTopicOutboundMessagingCampaignP
 
 	OutboundCampaignType *OutboundMessagingCampaignPostContactSmsEventTopicOutboundMessagingCampaignPostContactSMSEventOutboundCampaignType `json:"outboundCampaignType,omitzero"`
 
-	SMSAttributes *OutboundMessagingCampaignPostContactSmsEventTopicSMSAttributes `json:"smsAttributes,omitzero"`
+	SMSAttributes OutboundMessagingCampaignPostContactSmsEventTopicSMSAttributes `json:"smsAttributes,omitzero"`
 
 	WrapupCode *OutboundMessagingCampaignPostContactSmsEventTopicOutboundMessagingCampaignPostContactSMSEventWrapupCode `json:"wrapupCode,omitzero"`
 

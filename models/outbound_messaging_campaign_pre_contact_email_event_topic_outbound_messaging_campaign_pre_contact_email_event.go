@@ -12,7 +12,7 @@ type OutboundMessagingCampaignPreContactEmailEventTopicOutboundMessagingCampaign
 
 	OutboundCampaignType *OutboundMessagingCampaignPreContactEmailEventTopicOutboundMessagingCampaignPreContactEmailEventOutboundCampaignType `json:"outboundCampaignType,omitzero"`
 
-	EmailAttributes *OutboundMessagingCampaignPreContactEmailEventTopicEmailAttributes `json:"emailAttributes,omitzero"`
+	EmailAttributes OutboundMessagingCampaignPreContactEmailEventTopicEmailAttributes `json:"emailAttributes,omitzero"`
 
 	WrapupCode *OutboundMessagingCampaignPreContactEmailEventTopicOutboundMessagingCampaignPreContactEmailEventWrapupCode `json:"wrapupCode,omitzero"`
 

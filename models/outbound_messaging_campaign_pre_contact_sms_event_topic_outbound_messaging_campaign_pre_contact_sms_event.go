@@ -12,7 +12,7 @@ type OutboundMessagingCampaignPreContactSmsEventTopicOutboundMessagingCampaignPr
 
 	OutboundCampaignType *OutboundMessagingCampaignPreContactSmsEventTopicOutboundMessagingCampaignPreContactSMSEventOutboundCampaignType `json:"outboundCampaignType,omitzero"`
 
-	SMSAttributes *OutboundMessagingCampaignPreContactSmsEventTopicSMSAttributes `json:"smsAttributes,omitzero"`
+	SMSAttributes OutboundMessagingCampaignPreContactSmsEventTopicSMSAttributes `json:"smsAttributes,omitzero"`
 
 	WrapupCode *OutboundMessagingCampaignPreContactSmsEventTopicOutboundMessagingCampaignPreContactSMSEventWrapupCode `json:"wrapupCode,omitzero"`
 

@@ -9,11 +9,11 @@ type OutboundMessagingEmailCampaignConfigChangeEmailConfig struct {
 	EmailColumns []string `json:"emailColumns,omitzero"`
 
 	// A reference for a Response
-	ContentTemplate *OutboundMessagingEmailCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
+	ContentTemplate OutboundMessagingEmailCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
 
-	FromAddress *OutboundMessagingEmailCampaignConfigChangeFromEmailAddress `json:"fromAddress,omitzero"`
+	FromAddress OutboundMessagingEmailCampaignConfigChangeFromEmailAddress `json:"fromAddress,omitzero"`
 
-	ReplyToAddress *OutboundMessagingEmailCampaignConfigChangeReplyToEmailAddress `json:"replyToAddress,omitzero"`
+	ReplyToAddress OutboundMessagingEmailCampaignConfigChangeReplyToEmailAddress `json:"replyToAddress,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

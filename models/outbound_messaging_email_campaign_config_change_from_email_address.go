@@ -12,7 +12,7 @@ type OutboundMessagingEmailCampaignConfigChangeFromEmailAddress struct {
 	LocalPart *string `json:"localPart,omitzero"`
 
 	// A UriReference for a resource
-	Domain *OutboundMessagingEmailCampaignConfigChangeUriReference `json:"domain,omitzero"`
+	Domain OutboundMessagingEmailCampaignConfigChangeUriReference `json:"domain,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -9,10 +9,10 @@ import "github.com/purecloudgo/platformclient/types"
 type OutboundMessagingEmailCampaignConfigChangeMessagingCampaign struct {
 	CampaignStatus *OutboundMessagingEmailCampaignConfigChangeMessagingCampaignCampaignStatus `json:"campaignStatus,omitzero"`
 
-	CallableTimeSet *OutboundMessagingEmailCampaignConfigChangeUriReference `json:"callableTimeSet,omitzero"`
+	CallableTimeSet OutboundMessagingEmailCampaignConfigChangeUriReference `json:"callableTimeSet,omitzero"`
 
 	// A UriReference for a resource
-	ContactList *OutboundMessagingEmailCampaignConfigChangeUriReference `json:"contactList,omitzero"`
+	ContactList OutboundMessagingEmailCampaignConfigChangeUriReference `json:"contactList,omitzero"`
 
 	// The dnc lists to check before sending a message for this messaging campaign.
 	DncLists []OutboundMessagingEmailCampaignConfigChangeUriReference `json:"dncLists,omitzero"`
@@ -31,11 +31,11 @@ type OutboundMessagingEmailCampaignConfigChangeMessagingCampaign struct {
 
 	RuleSets []OutboundMessagingEmailCampaignConfigChangeUriReference `json:"ruleSets,omitzero"`
 
-	SMSConfig *OutboundMessagingEmailCampaignConfigChangeSmsConfig `json:"smsConfig,omitzero"`
+	SMSConfig OutboundMessagingEmailCampaignConfigChangeSmsConfig `json:"smsConfig,omitzero"`
 
-	EmailConfig *OutboundMessagingEmailCampaignConfigChangeEmailConfig `json:"emailConfig,omitzero"`
+	EmailConfig OutboundMessagingEmailCampaignConfigChangeEmailConfig `json:"emailConfig,omitzero"`
 
-	WhatsAppConfig *OutboundMessagingEmailCampaignConfigChangeWhatsAppConfig `json:"whatsAppConfig,omitzero"`
+	WhatsAppConfig OutboundMessagingEmailCampaignConfigChangeWhatsAppConfig `json:"whatsAppConfig,omitzero"`
 
 	// A list of current error conditions associated with this messaging campaign
 	Errors []OutboundMessagingEmailCampaignConfigChangeErrorDetail `json:"errors,omitzero"`
@@ -56,7 +56,7 @@ type OutboundMessagingEmailCampaignConfigChangeMessagingCampaign struct {
 	Version *int64 `json:"version,omitzero"`
 
 	// A UriReference for a resource
-	Division *OutboundMessagingEmailCampaignConfigChangeUriReference `json:"division,omitzero"`
+	Division OutboundMessagingEmailCampaignConfigChangeUriReference `json:"division,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

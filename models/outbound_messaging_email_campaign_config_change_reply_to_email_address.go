@@ -6,10 +6,10 @@ package models
 // campaign email address
 type OutboundMessagingEmailCampaignConfigChangeReplyToEmailAddress struct {
 	// A UriReference for a resource
-	Domain *OutboundMessagingEmailCampaignConfigChangeUriReference `json:"domain,omitzero"`
+	Domain OutboundMessagingEmailCampaignConfigChangeUriReference `json:"domain,omitzero"`
 
 	// A UriReference for a resource
-	Route *OutboundMessagingEmailCampaignConfigChangeUriReference `json:"route,omitzero"`
+	Route OutboundMessagingEmailCampaignConfigChangeUriReference `json:"route,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

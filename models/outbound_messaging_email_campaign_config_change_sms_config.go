@@ -11,9 +11,9 @@ type OutboundMessagingEmailCampaignConfigChangeSmsConfig struct {
 	// The Contact List column specifying the phone number to send a message to.
 	PhoneColumn *string `json:"phoneColumn,omitzero"`
 
-	SenderSMSPhoneNumber *OutboundMessagingEmailCampaignConfigChangeSmsPhoneNumberRef `json:"senderSmsPhoneNumber,omitzero"`
+	SenderSMSPhoneNumber OutboundMessagingEmailCampaignConfigChangeSmsPhoneNumberRef `json:"senderSmsPhoneNumber,omitzero"`
 
-	ContentTemplate *OutboundMessagingEmailCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
+	ContentTemplate OutboundMessagingEmailCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

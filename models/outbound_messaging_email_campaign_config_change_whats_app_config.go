@@ -8,10 +8,10 @@ type OutboundMessagingEmailCampaignConfigChangeWhatsAppConfig struct {
 	// The Contact List columns specifying the phone number to send a message to.
 	WhatsAppColumns []string `json:"whatsAppColumns,omitzero"`
 
-	Integration *OutboundMessagingEmailCampaignConfigChangeIntegrationRef `json:"integration,omitzero"`
+	Integration OutboundMessagingEmailCampaignConfigChangeIntegrationRef `json:"integration,omitzero"`
 
 	// A reference for a Response
-	ContentTemplate *OutboundMessagingEmailCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
+	ContentTemplate OutboundMessagingEmailCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

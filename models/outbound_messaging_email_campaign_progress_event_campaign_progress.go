@@ -5,7 +5,7 @@ package models
 // OutboundMessagingEmailCampaignProgressEventCampaignProgress is the
 // OutboundMessagingEmailCampaignProgressEventCampaignProgress definition.
 type OutboundMessagingEmailCampaignProgressEventCampaignProgress struct {
-	Campaign *OutboundMessagingEmailCampaignProgressEventUriReference `json:"campaign,omitzero"`
+	Campaign OutboundMessagingEmailCampaignProgressEventUriReference `json:"campaign,omitzero"`
 
 	// The number of contacts that have been called so far
 	NumberOfContactsCalled *float64 `json:"numberOfContactsCalled,omitzero"`

@@ -9,11 +9,11 @@ type OutboundMessagingMessagingCampaignConfigChangeEmailConfig struct {
 	EmailColumns []string `json:"emailColumns,omitzero"`
 
 	// A reference for a Response
-	ContentTemplate *OutboundMessagingMessagingCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
+	ContentTemplate OutboundMessagingMessagingCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
 
-	FromAddress *OutboundMessagingMessagingCampaignConfigChangeFromEmailAddress `json:"fromAddress,omitzero"`
+	FromAddress OutboundMessagingMessagingCampaignConfigChangeFromEmailAddress `json:"fromAddress,omitzero"`
 
-	ReplyToAddress *OutboundMessagingMessagingCampaignConfigChangeReplyToEmailAddress `json:"replyToAddress,omitzero"`
+	ReplyToAddress OutboundMessagingMessagingCampaignConfigChangeReplyToEmailAddress `json:"replyToAddress,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

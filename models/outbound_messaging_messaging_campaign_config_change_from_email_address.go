@@ -12,7 +12,7 @@ type OutboundMessagingMessagingCampaignConfigChangeFromEmailAddress struct {
 	LocalPart *string `json:"localPart,omitzero"`
 
 	// A UriReference for a resource
-	Domain *OutboundMessagingMessagingCampaignConfigChangeUriReference `json:"domain,omitzero"`
+	Domain OutboundMessagingMessagingCampaignConfigChangeUriReference `json:"domain,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -9,10 +9,10 @@ import "github.com/purecloudgo/platformclient/types"
 type OutboundMessagingMessagingCampaignConfigChangeMessagingCampaign struct {
 	CampaignStatus *OutboundMessagingMessagingCampaignConfigChangeMessagingCampaignCampaignStatus `json:"campaignStatus,omitzero"`
 
-	CallableTimeSet *OutboundMessagingMessagingCampaignConfigChangeUriReference `json:"callableTimeSet,omitzero"`
+	CallableTimeSet OutboundMessagingMessagingCampaignConfigChangeUriReference `json:"callableTimeSet,omitzero"`
 
 	// A UriReference for a resource
-	ContactList *OutboundMessagingMessagingCampaignConfigChangeUriReference `json:"contactList,omitzero"`
+	ContactList OutboundMessagingMessagingCampaignConfigChangeUriReference `json:"contactList,omitzero"`
 
 	// The dnc lists to check before sending a message for this messaging campaign.
 	DncLists []OutboundMessagingMessagingCampaignConfigChangeUriReference `json:"dncLists,omitzero"`
@@ -31,11 +31,11 @@ type OutboundMessagingMessagingCampaignConfigChangeMessagingCampaign struct {
 
 	RuleSets []OutboundMessagingMessagingCampaignConfigChangeUriReference `json:"ruleSets,omitzero"`
 
-	SMSConfig *OutboundMessagingMessagingCampaignConfigChangeSmsConfig `json:"smsConfig,omitzero"`
+	SMSConfig OutboundMessagingMessagingCampaignConfigChangeSmsConfig `json:"smsConfig,omitzero"`
 
-	EmailConfig *OutboundMessagingMessagingCampaignConfigChangeEmailConfig `json:"emailConfig,omitzero"`
+	EmailConfig OutboundMessagingMessagingCampaignConfigChangeEmailConfig `json:"emailConfig,omitzero"`
 
-	WhatsAppConfig *OutboundMessagingMessagingCampaignConfigChangeWhatsAppConfig `json:"whatsAppConfig,omitzero"`
+	WhatsAppConfig OutboundMessagingMessagingCampaignConfigChangeWhatsAppConfig `json:"whatsAppConfig,omitzero"`
 
 	// A list of current error conditions associated with this messaging campaign
 	Errors []OutboundMessagingMessagingCampaignConfigChangeErrorDetail `json:"errors,omitzero"`
@@ -56,7 +56,7 @@ type OutboundMessagingMessagingCampaignConfigChangeMessagingCampaign struct {
 	Version *int64 `json:"version,omitzero"`
 
 	// A UriReference for a resource
-	Division *OutboundMessagingMessagingCampaignConfigChangeUriReference `json:"division,omitzero"`
+	Division OutboundMessagingMessagingCampaignConfigChangeUriReference `json:"division,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

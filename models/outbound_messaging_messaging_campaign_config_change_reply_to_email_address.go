@@ -6,10 +6,10 @@ package models
 // campaign email address
 type OutboundMessagingMessagingCampaignConfigChangeReplyToEmailAddress struct {
 	// A UriReference for a resource
-	Domain *OutboundMessagingMessagingCampaignConfigChangeUriReference `json:"domain,omitzero"`
+	Domain OutboundMessagingMessagingCampaignConfigChangeUriReference `json:"domain,omitzero"`
 
 	// A UriReference for a resource
-	Route *OutboundMessagingMessagingCampaignConfigChangeUriReference `json:"route,omitzero"`
+	Route OutboundMessagingMessagingCampaignConfigChangeUriReference `json:"route,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,9 +11,9 @@ type OutboundMessagingMessagingCampaignConfigChangeSmsConfig struct {
 	// The Contact List column specifying the phone number to send a message to.
 	PhoneColumn *string `json:"phoneColumn,omitzero"`
 
-	SenderSMSPhoneNumber *OutboundMessagingMessagingCampaignConfigChangeSmsPhoneNumberRef `json:"senderSmsPhoneNumber,omitzero"`
+	SenderSMSPhoneNumber OutboundMessagingMessagingCampaignConfigChangeSmsPhoneNumberRef `json:"senderSmsPhoneNumber,omitzero"`
 
-	ContentTemplate *OutboundMessagingMessagingCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
+	ContentTemplate OutboundMessagingMessagingCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,10 +8,10 @@ type OutboundMessagingMessagingCampaignConfigChangeWhatsAppConfig struct {
 	// The Contact List columns specifying the phone number to send a message to.
 	WhatsAppColumns []string `json:"whatsAppColumns,omitzero"`
 
-	Integration *OutboundMessagingMessagingCampaignConfigChangeIntegrationRef `json:"integration,omitzero"`
+	Integration OutboundMessagingMessagingCampaignConfigChangeIntegrationRef `json:"integration,omitzero"`
 
 	// A reference for a Response
-	ContentTemplate *OutboundMessagingMessagingCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
+	ContentTemplate OutboundMessagingMessagingCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

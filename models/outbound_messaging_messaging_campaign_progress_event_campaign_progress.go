@@ -5,7 +5,7 @@ package models
 // OutboundMessagingMessagingCampaignProgressEventCampaignProgress is the
 // OutboundMessagingMessagingCampaignProgressEventCampaignProgress definition.
 type OutboundMessagingMessagingCampaignProgressEventCampaignProgress struct {
-	Campaign *OutboundMessagingMessagingCampaignProgressEventUriReference `json:"campaign,omitzero"`
+	Campaign OutboundMessagingMessagingCampaignProgressEventUriReference `json:"campaign,omitzero"`
 
 	// The number of contacts that have been called so far
 	NumberOfContactsCalled *float64 `json:"numberOfContactsCalled,omitzero"`

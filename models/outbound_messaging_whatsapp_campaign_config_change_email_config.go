@@ -9,11 +9,11 @@ type OutboundMessagingWhatsappCampaignConfigChangeEmailConfig struct {
 	EmailColumns []string `json:"emailColumns,omitzero"`
 
 	// A reference for a Response
-	ContentTemplate *OutboundMessagingWhatsappCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
+	ContentTemplate OutboundMessagingWhatsappCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
 
-	FromAddress *OutboundMessagingWhatsappCampaignConfigChangeFromEmailAddress `json:"fromAddress,omitzero"`
+	FromAddress OutboundMessagingWhatsappCampaignConfigChangeFromEmailAddress `json:"fromAddress,omitzero"`
 
-	ReplyToAddress *OutboundMessagingWhatsappCampaignConfigChangeReplyToEmailAddress `json:"replyToAddress,omitzero"`
+	ReplyToAddress OutboundMessagingWhatsappCampaignConfigChangeReplyToEmailAddress `json:"replyToAddress,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

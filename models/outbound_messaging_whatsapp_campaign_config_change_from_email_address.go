@@ -12,7 +12,7 @@ type OutboundMessagingWhatsappCampaignConfigChangeFromEmailAddress struct {
 	LocalPart *string `json:"localPart,omitzero"`
 
 	// A UriReference for a resource
-	Domain *OutboundMessagingWhatsappCampaignConfigChangeUriReference `json:"domain,omitzero"`
+	Domain OutboundMessagingWhatsappCampaignConfigChangeUriReference `json:"domain,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

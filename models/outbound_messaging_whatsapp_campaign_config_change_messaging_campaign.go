@@ -9,10 +9,10 @@ import "github.com/purecloudgo/platformclient/types"
 type OutboundMessagingWhatsappCampaignConfigChangeMessagingCampaign struct {
 	CampaignStatus *OutboundMessagingWhatsappCampaignConfigChangeMessagingCampaignCampaignStatus `json:"campaignStatus,omitzero"`
 
-	CallableTimeSet *OutboundMessagingWhatsappCampaignConfigChangeUriReference `json:"callableTimeSet,omitzero"`
+	CallableTimeSet OutboundMessagingWhatsappCampaignConfigChangeUriReference `json:"callableTimeSet,omitzero"`
 
 	// A UriReference for a resource
-	ContactList *OutboundMessagingWhatsappCampaignConfigChangeUriReference `json:"contactList,omitzero"`
+	ContactList OutboundMessagingWhatsappCampaignConfigChangeUriReference `json:"contactList,omitzero"`
 
 	// The dnc lists to check before sending a message for this messaging campaign.
 	DncLists []OutboundMessagingWhatsappCampaignConfigChangeUriReference `json:"dncLists,omitzero"`
@@ -31,11 +31,11 @@ type OutboundMessagingWhatsappCampaignConfigChangeMessagingCampaign struct {
 
 	RuleSets []OutboundMessagingWhatsappCampaignConfigChangeUriReference `json:"ruleSets,omitzero"`
 
-	SMSConfig *OutboundMessagingWhatsappCampaignConfigChangeSmsConfig `json:"smsConfig,omitzero"`
+	SMSConfig OutboundMessagingWhatsappCampaignConfigChangeSmsConfig `json:"smsConfig,omitzero"`
 
-	EmailConfig *OutboundMessagingWhatsappCampaignConfigChangeEmailConfig `json:"emailConfig,omitzero"`
+	EmailConfig OutboundMessagingWhatsappCampaignConfigChangeEmailConfig `json:"emailConfig,omitzero"`
 
-	WhatsAppConfig *OutboundMessagingWhatsappCampaignConfigChangeWhatsAppConfig `json:"whatsAppConfig,omitzero"`
+	WhatsAppConfig OutboundMessagingWhatsappCampaignConfigChangeWhatsAppConfig `json:"whatsAppConfig,omitzero"`
 
 	// A list of current error conditions associated with this messaging campaign
 	Errors []OutboundMessagingWhatsappCampaignConfigChangeErrorDetail `json:"errors,omitzero"`
@@ -56,7 +56,7 @@ type OutboundMessagingWhatsappCampaignConfigChangeMessagingCampaign struct {
 	Version *int64 `json:"version,omitzero"`
 
 	// A UriReference for a resource
-	Division *OutboundMessagingWhatsappCampaignConfigChangeUriReference `json:"division,omitzero"`
+	Division OutboundMessagingWhatsappCampaignConfigChangeUriReference `json:"division,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

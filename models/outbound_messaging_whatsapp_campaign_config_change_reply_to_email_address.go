@@ -6,10 +6,10 @@ package models
 // campaign email address
 type OutboundMessagingWhatsappCampaignConfigChangeReplyToEmailAddress struct {
 	// A UriReference for a resource
-	Domain *OutboundMessagingWhatsappCampaignConfigChangeUriReference `json:"domain,omitzero"`
+	Domain OutboundMessagingWhatsappCampaignConfigChangeUriReference `json:"domain,omitzero"`
 
 	// A UriReference for a resource
-	Route *OutboundMessagingWhatsappCampaignConfigChangeUriReference `json:"route,omitzero"`
+	Route OutboundMessagingWhatsappCampaignConfigChangeUriReference `json:"route,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,9 +11,9 @@ type OutboundMessagingWhatsappCampaignConfigChangeSmsConfig struct {
 	// The Contact List column specifying the phone number to send a message to.
 	PhoneColumn *string `json:"phoneColumn,omitzero"`
 
-	SenderSMSPhoneNumber *OutboundMessagingWhatsappCampaignConfigChangeSmsPhoneNumberRef `json:"senderSmsPhoneNumber,omitzero"`
+	SenderSMSPhoneNumber OutboundMessagingWhatsappCampaignConfigChangeSmsPhoneNumberRef `json:"senderSmsPhoneNumber,omitzero"`
 
-	ContentTemplate *OutboundMessagingWhatsappCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
+	ContentTemplate OutboundMessagingWhatsappCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

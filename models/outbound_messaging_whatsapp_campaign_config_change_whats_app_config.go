@@ -8,10 +8,10 @@ type OutboundMessagingWhatsappCampaignConfigChangeWhatsAppConfig struct {
 	// The Contact List columns specifying the phone number to send a message to.
 	WhatsAppColumns []string `json:"whatsAppColumns,omitzero"`
 
-	Integration *OutboundMessagingWhatsappCampaignConfigChangeIntegrationRef `json:"integration,omitzero"`
+	Integration OutboundMessagingWhatsappCampaignConfigChangeIntegrationRef `json:"integration,omitzero"`
 
 	// A reference for a Response
-	ContentTemplate *OutboundMessagingWhatsappCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
+	ContentTemplate OutboundMessagingWhatsappCampaignConfigChangeResponseRef `json:"contentTemplate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

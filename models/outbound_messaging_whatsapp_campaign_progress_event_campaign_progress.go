@@ -5,7 +5,7 @@ package models
 // OutboundMessagingWhatsappCampaignProgressEventCampaignProgress is the
 // OutboundMessagingWhatsappCampaignProgressEventCampaignProgress definition.
 type OutboundMessagingWhatsappCampaignProgressEventCampaignProgress struct {
-	Campaign *OutboundMessagingWhatsappCampaignProgressEventUriReference `json:"campaign,omitzero"`
+	Campaign OutboundMessagingWhatsappCampaignProgressEventUriReference `json:"campaign,omitzero"`
 
 	// The number of contacts that have been called so far
 	NumberOfContactsCalled *float64 `json:"numberOfContactsCalled,omitzero"`

@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type OutboundPreviewCampaignPostContactOutboundPreviewCampaignPostContactEvent struct {
 	EventTime *int64 `json:"eventTime,omitzero"`
 
-	VoiceAttributes *OutboundPreviewCampaignPostContactVoiceAttributes `json:"voiceAttributes,omitzero"`
+	VoiceAttributes OutboundPreviewCampaignPostContactVoiceAttributes `json:"voiceAttributes,omitzero"`
 
 	WrapupCode *string `json:"wrapupCode,omitzero"`
 

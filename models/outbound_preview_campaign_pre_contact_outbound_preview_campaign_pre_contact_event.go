@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type OutboundPreviewCampaignPreContactOutboundPreviewCampaignPreContactEvent struct {
 	EventTime *int64 `json:"eventTime,omitzero"`
 
-	VoiceAttributes *OutboundPreviewCampaignPreContactVoiceAttributes `json:"voiceAttributes,omitzero"`
+	VoiceAttributes OutboundPreviewCampaignPreContactVoiceAttributes `json:"voiceAttributes,omitzero"`
 
 	WrapupCode *string `json:"wrapupCode,omitzero"`
 

@@ -13,7 +13,7 @@ type OutboundRoute struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -56,7 +56,7 @@ type OutboundRoute struct {
 	ExternalTrunkBases []DomainEntityRef `json:"externalTrunkBases,omitzero"`
 
 	// The site associated to the outbound route.
-	Site *Site `json:"site,omitzero"`
+	Site Site `json:"site,omitzero"`
 
 	// Is this outbound route being managed remotely.
 	Managed *bool `json:"managed,omitzero"`

@@ -43,7 +43,7 @@ type OutboundSettings struct {
 
 	// The settings for automatic time zone mapping. Note that changing these settings will change them for
 	// both voice and messaging campaigns.
-	AutomaticTimeZoneMapping *AutomaticTimeZoneMappingSettings `json:"automaticTimeZoneMapping,omitzero"`
+	AutomaticTimeZoneMapping AutomaticTimeZoneMappingSettings `json:"automaticTimeZoneMapping,omitzero"`
 
 	// Whether or not to reschedule time-zone blocked contacts
 	RescheduleTimeZoneSkippedContacts *bool `json:"rescheduleTimeZoneSkippedContacts,omitzero"`

@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type OutboundVoiceCampaignPostContactOutboundVoiceCampaignPostContactEvent struct {
 	EventTime *int64 `json:"eventTime,omitzero"`
 
-	VoiceAttributes *OutboundVoiceCampaignPostContactVoiceAttributes `json:"voiceAttributes,omitzero"`
+	VoiceAttributes OutboundVoiceCampaignPostContactVoiceAttributes `json:"voiceAttributes,omitzero"`
 
 	WrapupCode *string `json:"wrapupCode,omitzero"`
 

@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type OutboundVoiceCampaignPreContactOutboundVoiceCampaignPreContactEvent struct {
 	EventTime *int64 `json:"eventTime,omitzero"`
 
-	VoiceAttributes *OutboundVoiceCampaignPreContactVoiceAttributes `json:"voiceAttributes,omitzero"`
+	VoiceAttributes OutboundVoiceCampaignPreContactVoiceAttributes `json:"voiceAttributes,omitzero"`
 
 	WrapupCode *string `json:"wrapupCode,omitzero"`
 

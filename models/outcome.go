@@ -25,13 +25,13 @@ type Outcome struct {
 	IsPositive *bool `json:"isPositive,omitzero"`
 
 	// The context of the outcome. Required.
-	Context *Context `json:"context,omitzero"`
+	Context Context `json:"context,omitzero"`
 
 	// The pattern of rules defining the filter of the outcome. Required.
-	Journey *Journey `json:"journey,omitzero"`
+	Journey Journey `json:"journey,omitzero"`
 
 	// The field from the event indicating the associated value.
-	AssociatedValueField *AssociatedValueField `json:"associatedValueField,omitzero"`
+	AssociatedValueField AssociatedValueField `json:"associatedValueField,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -7,19 +7,19 @@ import "github.com/purecloudgo/platformclient/types"
 // OutcomeAchievedEvent is the OutcomeAchievedEvent definition.
 type OutcomeAchievedEvent struct {
 	// The outcome achieved. Required.
-	Outcome *OutcomeAchievedEventOutcome `json:"outcome,omitzero"`
+	Outcome OutcomeAchievedEventOutcome `json:"outcome,omitzero"`
 
 	// HTTP User-Agent string (see https://tools.ietf.org/html/rfc1945#section-10.15).
 	UserAgentString *string `json:"userAgentString,omitzero"`
 
 	// Customer's browser.
-	Browser *Browser `json:"browser,omitzero"`
+	Browser Browser `json:"browser,omitzero"`
 
 	// Customer's device.
-	Device *Device `json:"device,omitzero"`
+	Device Device `json:"device,omitzero"`
 
 	// Customer's geolocation.
-	Geolocation *JourneyGeolocation `json:"geolocation,omitzero"`
+	Geolocation JourneyGeolocation `json:"geolocation,omitzero"`
 
 	// Visitor's IP address.
 	IPAddress *string `json:"ipAddress,omitzero"`
@@ -28,10 +28,10 @@ type OutcomeAchievedEvent struct {
 	IPOrganization *string `json:"ipOrganization,omitzero"`
 
 	// Marketing / traffic source information.
-	MktCampaign *JourneyCampaign `json:"mktCampaign,omitzero"`
+	MktCampaign JourneyCampaign `json:"mktCampaign,omitzero"`
 
 	// Visit's referrer.
-	VisitReferrer *Referrer `json:"visitReferrer,omitzero"`
+	VisitReferrer Referrer `json:"visitReferrer,omitzero"`
 
 	// When visit was created (e.g. timestamp of the first event in visit). Date time is represented as an
 	// ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

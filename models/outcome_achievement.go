@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // OutcomeAchievement is the OutcomeAchievement definition.
 type OutcomeAchievement struct {
 	// The outcome that was achieved. Required.
-	Outcome *AchievedOutcome `json:"outcome,omitzero"`
+	Outcome AchievedOutcome `json:"outcome,omitzero"`
 
 	// Timestamp indicating when the outcome was achieved. Date time is represented as an ISO-8601 string.
 	// For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.

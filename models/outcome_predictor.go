@@ -8,7 +8,7 @@ type OutcomePredictor struct {
 	ID *string `json:"id,omitzero"`
 
 	// The outcome for which this predictor will provide predictions.
-	Outcome *OutcomeRef `json:"outcome,omitzero"`
+	Outcome OutcomeRef `json:"outcome,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

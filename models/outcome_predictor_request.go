@@ -5,7 +5,7 @@ package models
 // OutcomePredictorRequest is the OutcomePredictorRequest definition.
 type OutcomePredictorRequest struct {
 	// The outcome for which this predictor will provide predictions. Required.
-	Outcome *OutcomeRefRequest `json:"outcome,omitzero"`
+	Outcome OutcomeRefRequest `json:"outcome,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

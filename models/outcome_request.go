@@ -20,13 +20,13 @@ type OutcomeRequest struct {
 	IsPositive *bool `json:"isPositive,omitzero"`
 
 	// The context of the outcome.
-	Context *RequestContext `json:"context,omitzero"`
+	Context RequestContext `json:"context,omitzero"`
 
 	// The pattern of rules defining the filter of the outcome.
-	Journey *RequestJourney `json:"journey,omitzero"`
+	Journey RequestJourney `json:"journey,omitzero"`
 
 	// The field from the event indicating the associated value.
-	AssociatedValueField *AssociatedValueField `json:"associatedValueField,omitzero"`
+	AssociatedValueField AssociatedValueField `json:"associatedValueField,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

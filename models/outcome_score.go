@@ -5,7 +5,7 @@ package models
 // OutcomeScore is the OutcomeScore definition.
 type OutcomeScore struct {
 	// The outcome that the score was calculated for.
-	Outcome *AddressableEntityRef `json:"outcome,omitzero"`
+	Outcome AddressableEntityRef `json:"outcome,omitzero"`
 
 	// Represents the max probability reached in the session.
 	SessionMaxProbability *float32 `json:"sessionMaxProbability,omitzero"`

@@ -35,7 +35,7 @@ type OutgoingMessageRequest struct {
 	Confidence *float64 `json:"confidence,omitzero"`
 
 	// If the botState is Failed the bot can add this error object with more details about the error.
-	ErrorInfo *ErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo ErrorInfo `json:"errorInfo,omitzero"`
 
 	// This is a map of string-string key, value pairs containing optional fields that can be passed from
 	// the bot for custom behavior, tracking, etc, which can be used by the flow.

@@ -9,7 +9,7 @@ type OutlierData struct {
 	DownloadURLs []string `json:"downloadUrls,omitzero"`
 
 	// Result will always come via downloadUrls; however the schema is included for documentation
-	DownloadResultTemplate *OutlierResultTemplate `json:"downloadResultTemplate,omitzero"`
+	DownloadResultTemplate OutlierResultTemplate `json:"downloadResultTemplate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,13 +5,13 @@ package models
 // OverallBestPoints is the OverallBestPoints definition.
 type OverallBestPoints struct {
 	// The requested division
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// List of gamification best point items
 	BestPoints []OverallBestPointsItem `json:"bestPoints,omitzero"`
 
 	// The targeted performance profile for the average points
-	PerformanceProfile *AddressableEntityRef `json:"performanceProfile,omitzero"`
+	PerformanceProfile AddressableEntityRef `json:"performanceProfile,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -93,13 +93,13 @@ type Participant struct {
 	WrapupSkipped *bool `json:"wrapupSkipped,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *Wrapup `json:"wrapup,omitzero"`
+	Wrapup Wrapup `json:"wrapup,omitzero"`
 
 	// List of roles this participant's media has had on the conversation, ie monitor, coach, etc.
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
 	// Information on how a communication should be routed to an agent.
-	ConversationRoutingData *ConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData ConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	// Specifies how long the agent has to answer an interaction before being marked as not responding.
 	AlertingTimeoutMs *int `json:"alertingTimeoutMs,omitzero"`

@@ -10,7 +10,7 @@ type PatchAction struct {
 	MediaType *PatchActionMediaType `json:"mediaType,omitzero"`
 
 	// Action template associated with the action map.
-	ActionTemplate *ActionMapActionTemplate `json:"actionTemplate,omitzero"`
+	ActionTemplate ActionMapActionTemplate `json:"actionTemplate,omitzero"`
 
 	// Action target ID.
 	ActionTargetID *string `json:"actionTargetId,omitzero"`
@@ -19,16 +19,16 @@ type PatchAction struct {
 	IsPacingEnabled *bool `json:"isPacingEnabled,omitzero"`
 
 	// Additional properties.
-	Props *PatchActionProperties `json:"props,omitzero"`
+	Props PatchActionProperties `json:"props,omitzero"`
 
 	// Architect Flow Id and input contract.
-	ArchitectFlowFields *ArchitectFlowFields `json:"architectFlowFields,omitzero"`
+	ArchitectFlowFields ArchitectFlowFields `json:"architectFlowFields,omitzero"`
 
 	// Admin-configurable fields of a web messaging offer action.
-	WebMessagingOfferFields *PatchWebMessagingOfferFields `json:"webMessagingOfferFields,omitzero"`
+	WebMessagingOfferFields PatchWebMessagingOfferFields `json:"webMessagingOfferFields,omitzero"`
 
 	// Admin-configurable fields of an open action.
-	OpenActionFields *OpenActionFields `json:"openActionFields,omitzero"`
+	OpenActionFields OpenActionFields `json:"openActionFields,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -39,16 +39,16 @@ type PatchActionMap struct {
 	PageURLConditions []UrlCondition `json:"pageUrlConditions,omitzero"`
 
 	// Type of activation.
-	Activation *Activation `json:"activation,omitzero"`
+	Activation Activation `json:"activation,omitzero"`
 
 	// Weight of the action map with higher number denoting higher weight.
 	Weight *int `json:"weight,omitzero"`
 
 	// The action that will be executed if this action map is triggered.
-	Action *PatchAction `json:"action,omitzero"`
+	Action PatchAction `json:"action,omitzero"`
 
 	// The action map's associated schedule groups.
-	ActionMapScheduleGroups *PatchActionMapScheduleGroups `json:"actionMapScheduleGroups,omitzero"`
+	ActionMapScheduleGroups PatchActionMapScheduleGroups `json:"actionMapScheduleGroups,omitzero"`
 
 	// Override organization-level frequency cap and always offer web engagements from this action map.
 	IgnoreFrequencyCap *bool `json:"ignoreFrequencyCap,omitzero"`

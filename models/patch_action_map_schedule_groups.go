@@ -5,10 +5,10 @@ package models
 // PatchActionMapScheduleGroups is the PatchActionMapScheduleGroups definition.
 type PatchActionMapScheduleGroups struct {
 	// The actions map's associated schedule group. Required.
-	ActionMapScheduleGroup *ActionMapScheduleGroup `json:"actionMapScheduleGroup,omitzero"`
+	ActionMapScheduleGroup ActionMapScheduleGroup `json:"actionMapScheduleGroup,omitzero"`
 
 	// The action map's associated emergency schedule group.
-	EmergencyActionMapScheduleGroup *ActionMapScheduleGroup `json:"emergencyActionMapScheduleGroup,omitzero"`
+	EmergencyActionMapScheduleGroup ActionMapScheduleGroup `json:"emergencyActionMapScheduleGroup,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

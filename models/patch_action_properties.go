@@ -17,7 +17,7 @@ type PatchActionProperties struct {
 	WebchatDeclineText *string `json:"webchatDeclineText,omitzero"`
 
 	// Survey provided to the user, used for webchat type action.
-	WebchatSurvey *PatchActionSurvey `json:"webchatSurvey,omitzero"`
+	WebchatSurvey PatchActionSurvey `json:"webchatSurvey,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

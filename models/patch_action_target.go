@@ -11,7 +11,7 @@ type PatchActionTarget struct {
 
 	// Service Level of the action target. Chat offers for the target will be throttled with the aim of
 	// achieving this service level.
-	ServiceLevel *ServiceLevel `json:"serviceLevel,omitzero"`
+	ServiceLevel ServiceLevel `json:"serviceLevel,omitzero"`
 
 	// Indicates the non-default short abandon threshold
 	ShortAbandonThreshold *int `json:"shortAbandonThreshold,omitzero"`

@@ -22,7 +22,7 @@ type PatchActionTemplate struct {
 	State *PatchActionTemplateState `json:"state,omitzero"`
 
 	// Properties used to configure an action of type content offer
-	ContentOffer *PatchContentOffer `json:"contentOffer,omitzero"`
+	ContentOffer PatchContentOffer `json:"contentOffer,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

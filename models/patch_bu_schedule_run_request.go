@@ -5,7 +5,7 @@ package models
 // PatchBuScheduleRunRequest is the PatchBuScheduleRunRequest definition.
 type PatchBuScheduleRunRequest struct {
 	// The rescheduling options to update
-	ReschedulingOptions *PatchBuReschedulingOptionsRequest `json:"reschedulingOptions,omitzero"`
+	ReschedulingOptions PatchBuReschedulingOptionsRequest `json:"reschedulingOptions,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -25,10 +25,10 @@ type PatchContentOffer struct {
 	Body *string `json:"body,omitzero"`
 
 	// Properties customizing the call to action button on the content offer.
-	CallToAction *PatchCallToAction `json:"callToAction,omitzero"`
+	CallToAction PatchCallToAction `json:"callToAction,omitzero"`
 
 	// Properties customizing the styling of the content offer.
-	Style *PatchContentOfferStylingConfiguration `json:"style,omitzero"`
+	Style PatchContentOfferStylingConfiguration `json:"style,omitzero"`
 
 	// Image description text for accessibility compliance and assistive technology support.
 	ImageAltText *string `json:"imageAltText,omitzero"`

@@ -5,25 +5,25 @@ package models
 // PatchContentOfferStylingConfiguration is the PatchContentOfferStylingConfiguration definition.
 type PatchContentOfferStylingConfiguration struct {
 	// Properties for customizing the positioning of the content offer.
-	Position *PatchContentPositionProperties `json:"position,omitzero"`
+	Position PatchContentPositionProperties `json:"position,omitzero"`
 
 	// Properties for customizing the appearance of the content offer.
-	Offer *PatchContentOfferStyleProperties `json:"offer,omitzero"`
+	Offer PatchContentOfferStyleProperties `json:"offer,omitzero"`
 
 	// Properties for customizing the appearance of the close button.
-	CloseButton *PatchCloseButtonStyleProperties `json:"closeButton,omitzero"`
+	CloseButton PatchCloseButtonStyleProperties `json:"closeButton,omitzero"`
 
 	// Properties for customizing the appearance of the CTA button.
-	CtaButton *PatchCtaButtonStyleProperties `json:"ctaButton,omitzero"`
+	CtaButton PatchCtaButtonStyleProperties `json:"ctaButton,omitzero"`
 
 	// Properties for customizing the appearance of the title text.
-	Title *PatchTextStyleProperties `json:"title,omitzero"`
+	Title PatchTextStyleProperties `json:"title,omitzero"`
 
 	// Properties for customizing the appearance of the headline text.
-	Headline *PatchTextStyleProperties `json:"headline,omitzero"`
+	Headline PatchTextStyleProperties `json:"headline,omitzero"`
 
 	// Properties for customizing the appearance of the body text.
-	Body *PatchTextStyleProperties `json:"body,omitzero"`
+	Body PatchTextStyleProperties `json:"body,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // PatchIntegrationActionFields is the PatchIntegrationActionFields definition.
 type PatchIntegrationActionFields struct {
 	// Reference to the Integration Action to be used when integrationAction type is qualified
-	IntegrationAction *PatchIntegrationAction `json:"integrationAction,omitzero"`
+	IntegrationAction PatchIntegrationAction `json:"integrationAction,omitzero"`
 
 	// Collection of Request Mappings to use
 	RequestMappings []RequestMapping `json:"requestMappings,omitzero"`

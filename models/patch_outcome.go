@@ -20,13 +20,13 @@ type PatchOutcome struct {
 	IsPositive *bool `json:"isPositive,omitzero"`
 
 	// The context of the outcome.
-	Context *PatchContext `json:"context,omitzero"`
+	Context PatchContext `json:"context,omitzero"`
 
 	// The pattern of rules defining the filter of the outcome.
-	Journey *PatchJourney `json:"journey,omitzero"`
+	Journey PatchJourney `json:"journey,omitzero"`
 
 	// The field from the event indicating the associated value.
-	AssociatedValueField *PatchAssociatedValueField `json:"associatedValueField,omitzero"`
+	AssociatedValueField PatchAssociatedValueField `json:"associatedValueField,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -9,10 +9,10 @@ type PatchPredictorRequest struct {
 	RoutingTimeoutSeconds *int `json:"routingTimeoutSeconds,omitzero"`
 
 	// The predictor schedule that determines when the predictor is used for routing interactions.
-	Schedule *PredictorSchedule `json:"schedule,omitzero"`
+	Schedule PredictorSchedule `json:"schedule,omitzero"`
 
 	// The predictor balancing configuration to enable workload balancing
-	WorkloadBalancingConfig *PredictorWorkloadBalancing `json:"workloadBalancingConfig,omitzero"`
+	WorkloadBalancingConfig PredictorWorkloadBalancing `json:"workloadBalancingConfig,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -23,13 +23,13 @@ type PatchSegment struct {
 	ShouldDisplayToAgent *bool `json:"shouldDisplayToAgent,omitzero"`
 
 	// The context of the segment.
-	Context *PatchContext `json:"context,omitzero"`
+	Context PatchContext `json:"context,omitzero"`
 
 	// The pattern of rules defining the segment.
-	Journey *PatchJourney `json:"journey,omitzero"`
+	Journey PatchJourney `json:"journey,omitzero"`
 
 	// Details of an entity corresponding to this segment in an external system.
-	ExternalSegment *PatchExternalSegment `json:"externalSegment,omitzero"`
+	ExternalSegment PatchExternalSegment `json:"externalSegment,omitzero"`
 
 	// Time, in days, from when the segment is assigned until it is automatically unassigned.
 	AssignmentExpirationDays *int `json:"assignmentExpirationDays,omitzero"`

@@ -6,17 +6,17 @@ package models
 type PatchShiftTradeRequest struct {
 	// Update the ID of the receiving user to direct the request at a specific user, or set the wrapped id
 	// to null to open up a trade to be matched by any user.
-	ReceivingUserID *ValueWrapperString `json:"receivingUserId,omitzero"`
+	ReceivingUserID ValueWrapperString `json:"receivingUserId,omitzero"`
 
 	// Update the expiration time for this shift trade.
-	Expiration *ValueWrapperDate `json:"expiration,omitzero"`
+	Expiration ValueWrapperDate `json:"expiration,omitzero"`
 
 	// Update the acceptable intervals the initiating user is willing to accept in trade. Setting the
 	// enclosed list to empty will make this a one sided trade request
-	AcceptableIntervals *ListWrapperInterval `json:"acceptableIntervals,omitzero"`
+	AcceptableIntervals ListWrapperInterval `json:"acceptableIntervals,omitzero"`
 
 	// Version metadata. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -15,7 +15,7 @@ type PerformancePredictionCompleteEventTopicPerformancePredictionCalculationNoti
 
 	State *PerformancePredictionCompleteEventTopicPerformancePredictionCalculationNotificationState `json:"state,omitzero"`
 
-	Error *PerformancePredictionCompleteEventTopicErrorBody `json:"error,omitzero"`
+	Error PerformancePredictionCompleteEventTopicErrorBody `json:"error,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

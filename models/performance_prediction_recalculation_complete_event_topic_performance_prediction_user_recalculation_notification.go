@@ -15,7 +15,7 @@ type PerformancePredictionRecalculationCompleteEventTopicPerformancePredictionUs
 
 	State *PerformancePredictionRecalculationCompleteEventTopicPerformancePredictionUserRecalculationNotificationState `json:"state,omitzero"`
 
-	Error *PerformancePredictionRecalculationCompleteEventTopicErrorBody `json:"error,omitzero"`
+	Error PerformancePredictionRecalculationCompleteEventTopicErrorBody `json:"error,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

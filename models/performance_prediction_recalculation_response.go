@@ -15,7 +15,7 @@ type PerformancePredictionRecalculationResponse struct {
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
 	// Result will always come via downloadUrls; however the schema is included for documentation
-	DownloadResult *PerformancePredictionOutputs `json:"downloadResult,omitzero"`
+	DownloadResult PerformancePredictionOutputs `json:"downloadResult,omitzero"`
 
 	// The state of the performance prediction. Required.
 	State *PerformancePredictionRecalculationResponseState `json:"state,omitzero"`

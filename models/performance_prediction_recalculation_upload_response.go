@@ -16,7 +16,7 @@ type PerformancePredictionRecalculationUploadResponse struct {
 
 	// Always null. Defines the schema of the json body to be PUT to the url. The json body should be gzip
 	// encoded before uploading
-	UploadBodySchema *PerformancePredictionUploadSchema `json:"uploadBodySchema,omitzero"`
+	UploadBodySchema PerformancePredictionUploadSchema `json:"uploadBodySchema,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -13,7 +13,7 @@ type PerformanceProfile struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division for this performance profile associate to
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// A description about this performance profile. Required.
 	Description *string `json:"description,omitzero"`

@@ -13,7 +13,7 @@ type PersistentConnectionChangeTopicErrorInfoDetails struct {
 
 	Hostname *string `json:"hostname,omitzero"`
 
-	Location *PersistentConnectionChangeTopicErrorLocation `json:"location,omitzero"`
+	Location PersistentConnectionChangeTopicErrorLocation `json:"location,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // PersistentConnectionChangeTopicPersistentConnectionChangeEvent is the
 // PersistentConnectionChangeTopicPersistentConnectionChangeEvent definition.
 type PersistentConnectionChangeTopicPersistentConnectionChangeEvent struct {
-	ErrorInfo *PersistentConnectionChangeTopicErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo PersistentConnectionChangeTopicErrorInfo `json:"errorInfo,omitzero"`
 
 	StationID *string `json:"stationId,omitzero"`
 

@@ -13,7 +13,7 @@ type Phone struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -45,40 +45,40 @@ type Phone struct {
 	CreatedByApp *string `json:"createdByApp,omitzero"`
 
 	// The site associated to the phone. Required.
-	Site *DomainEntityRef `json:"site,omitzero"`
+	Site DomainEntityRef `json:"site,omitzero"`
 
 	// Phone Base Settings. Required.
-	PhoneBaseSettings *PhoneBaseSettings `json:"phoneBaseSettings,omitzero"`
+	PhoneBaseSettings PhoneBaseSettings `json:"phoneBaseSettings,omitzero"`
 
-	LineBaseSettings *DomainEntityRef `json:"lineBaseSettings,omitzero"`
+	LineBaseSettings DomainEntityRef `json:"lineBaseSettings,omitzero"`
 
-	PhoneMetaBase *DomainEntityRef `json:"phoneMetaBase,omitzero"`
+	PhoneMetaBase DomainEntityRef `json:"phoneMetaBase,omitzero"`
 
 	// Lines. Required.
 	Lines []Line `json:"lines,omitzero"`
 
 	// The status of the phone and lines from the primary Edge.
-	Status *PhoneStatus `json:"status,omitzero"`
+	Status PhoneStatus `json:"status,omitzero"`
 
 	// The status of the phone and lines from the secondary Edge.
-	SecondaryStatus *PhoneStatus `json:"secondaryStatus,omitzero"`
+	SecondaryStatus PhoneStatus `json:"secondaryStatus,omitzero"`
 
 	// User Agent Information for this phone. This includes model, firmware version, and manufacturer.
-	UserAgentInfo *UserAgentInfo `json:"userAgentInfo,omitzero"`
+	UserAgentInfo UserAgentInfo `json:"userAgentInfo,omitzero"`
 
 	Properties map[string]map[string]any `json:"properties,omitzero"`
 
-	Capabilities *PhoneCapabilities `json:"capabilities,omitzero"`
+	Capabilities PhoneCapabilities `json:"capabilities,omitzero"`
 
 	// This is the user associated with a WebRTC type phone. It is required for all WebRTC phones.
-	WebRtcUser *DomainEntityRef `json:"webRtcUser,omitzero"`
+	WebRtcUser DomainEntityRef `json:"webRtcUser,omitzero"`
 
 	// Boolean indicating whether the phone is standAlone.
 	StandAlone *bool `json:"standAlone,omitzero"`
 
-	PrimaryEdge *Edge `json:"primaryEdge,omitzero"`
+	PrimaryEdge Edge `json:"primaryEdge,omitzero"`
 
-	SecondaryEdge *Edge `json:"secondaryEdge,omitzero"`
+	SecondaryEdge Edge `json:"secondaryEdge,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -13,7 +13,7 @@ type PhoneBase struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -46,14 +46,14 @@ type PhoneBase struct {
 
 	// A phone metabase is essentially a database for storing phone configuration settings, which
 	// simplifies the configuration process. Required.
-	PhoneMetaBase *DomainEntityRef `json:"phoneMetaBase,omitzero"`
+	PhoneMetaBase DomainEntityRef `json:"phoneMetaBase,omitzero"`
 
 	// The list of linebases associated with the phone base. Required.
 	Lines []LineBase `json:"lines,omitzero"`
 
 	Properties map[string]map[string]any `json:"properties,omitzero"`
 
-	Capabilities *PhoneCapabilities `json:"capabilities,omitzero"`
+	Capabilities PhoneCapabilities `json:"capabilities,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -4,13 +4,13 @@ package models
 
 // PhoneChangeTopicPhone is the PhoneChangeTopicPhone definition.
 type PhoneChangeTopicPhone struct {
-	UserAgentInfo *PhoneChangeTopicUserAgentInfo `json:"userAgentInfo,omitzero"`
+	UserAgentInfo PhoneChangeTopicUserAgentInfo `json:"userAgentInfo,omitzero"`
 
 	ID *string `json:"id,omitzero"`
 
-	Status *PhoneChangeTopicPhoneStatus `json:"status,omitzero"`
+	Status PhoneChangeTopicPhoneStatus `json:"status,omitzero"`
 
-	SecondaryStatus *PhoneChangeTopicPhoneStatus `json:"secondaryStatus,omitzero"`
+	SecondaryStatus PhoneChangeTopicPhoneStatus `json:"secondaryStatus,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

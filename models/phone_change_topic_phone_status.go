@@ -10,9 +10,9 @@ type PhoneChangeTopicPhoneStatus struct {
 
 	OperationalStatus *PhoneChangeTopicPhoneStatusOperationalStatus `json:"operationalStatus,omitzero"`
 
-	Edge *PhoneChangeTopicEdgeReference `json:"edge,omitzero"`
+	Edge PhoneChangeTopicEdgeReference `json:"edge,omitzero"`
 
-	Provision *PhoneChangeTopicProvisionInfo `json:"provision,omitzero"`
+	Provision PhoneChangeTopicProvisionInfo `json:"provision,omitzero"`
 
 	LineStatuses []PhoneChangeTopicLineStatus `json:"lineStatuses,omitzero"`
 

@@ -29,10 +29,10 @@ type PhoneEstablishedEvent struct {
 	Dnis *string `json:"dnis,omitzero"`
 
 	// Metadata about this communication. Required.
-	InitialConfiguration *InitialConfiguration `json:"initialConfiguration,omitzero"`
+	InitialConfiguration InitialConfiguration `json:"initialConfiguration,omitzero"`
 
 	// Metadata about the source of this communication's interaction. Required.
-	SourceConfiguration *SourceConfiguration `json:"sourceConfiguration,omitzero"`
+	SourceConfiguration SourceConfiguration `json:"sourceConfiguration,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

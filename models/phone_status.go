@@ -18,7 +18,7 @@ type PhoneStatus struct {
 	EventCreationTime *string `json:"eventCreationTime,omitzero"`
 
 	// Provision information for this phone
-	Provision *ProvisionInfo `json:"provision,omitzero"`
+	Provision ProvisionInfo `json:"provision,omitzero"`
 
 	// A list of LineStatus information for each of the lines of this phone
 	LineStatuses []LineStatus `json:"lineStatuses,omitzero"`
@@ -27,7 +27,7 @@ type PhoneStatus struct {
 	PhoneAssignmentToEdgeType *PhoneStatusPhoneAssignmentToEdgeType `json:"phoneAssignmentToEdgeType,omitzero"`
 
 	// The URI of the edge that provided this status information.
-	Edge *DomainEntityRef `json:"edge,omitzero"`
+	Edge DomainEntityRef `json:"edge,omitzero"`
 
 	// The URI for this object. Deprecated. Do not use.
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -10,13 +10,13 @@ type PlanningGroup struct {
 	Name *string `json:"name,omitzero"`
 
 	// The ID of the service goal template associated with this planning group
-	ServiceGoalTemplate *ServiceGoalTemplateReference `json:"serviceGoalTemplate,omitzero"`
+	ServiceGoalTemplate ServiceGoalTemplateReference `json:"serviceGoalTemplate,omitzero"`
 
 	// Set of route paths associated with the planning group
 	RoutePaths []RoutePathResponse `json:"routePaths,omitzero"`
 
 	// Version metadata for the planning group
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -7,7 +7,7 @@ type PlanningGroupList struct {
 	Entities []PlanningGroup `json:"entities,omitzero"`
 
 	// Version metadata for the planning groups
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

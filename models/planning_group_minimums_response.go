@@ -5,7 +5,7 @@ package models
 // PlanningGroupMinimumsResponse is the PlanningGroupMinimumsResponse definition.
 type PlanningGroupMinimumsResponse struct {
 	// The planning group to which the day of week minimum staff values apply. Required.
-	PlanningGroup *PlanningGroupReference `json:"planningGroup,omitzero"`
+	PlanningGroup PlanningGroupReference `json:"planningGroup,omitzero"`
 
 	// The list of day of week minimum staff values for this planning group. Required.
 	DayOfWeekMinimums []DayOfWeekMinimums `json:"dayOfWeekMinimums,omitzero"`

@@ -15,7 +15,7 @@ type PlanningGroupRequirementOutput struct {
 	ErrorDetails []LongTermRequirementsErrorDetail `json:"errorDetails,omitzero"`
 
 	// The service goal details used to generate the requirements
-	ServiceGoalDetails *LongTermRequirementsServiceGoalDetail `json:"serviceGoalDetails,omitzero"`
+	ServiceGoalDetails LongTermRequirementsServiceGoalDetail `json:"serviceGoalDetails,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

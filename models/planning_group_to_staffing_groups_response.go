@@ -5,7 +5,7 @@ package models
 // PlanningGroupToStaffingGroupsResponse is the PlanningGroupToStaffingGroupsResponse definition.
 type PlanningGroupToStaffingGroupsResponse struct {
 	// The ID of the planning group. Required.
-	PlanningGroup *PlanningGroupReference `json:"planningGroup,omitzero"`
+	PlanningGroup PlanningGroupReference `json:"planningGroup,omitzero"`
 
 	// The list of staffing groups that are associated with the planning group
 	StaffingGroups []StaffingGroupReference `json:"staffingGroups,omitzero"`

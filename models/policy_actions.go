@@ -25,14 +25,14 @@ type PolicyActions struct {
 
 	AssignSurveys []SurveyAssignment `json:"assignSurveys,omitzero"`
 
-	RetentionDuration *RetentionDuration `json:"retentionDuration,omitzero"`
+	RetentionDuration RetentionDuration `json:"retentionDuration,omitzero"`
 
-	InitiateScreenRecording *InitiateScreenRecording `json:"initiateScreenRecording,omitzero"`
+	InitiateScreenRecording InitiateScreenRecording `json:"initiateScreenRecording,omitzero"`
 
 	MediaTranscriptions []MediaTranscription `json:"mediaTranscriptions,omitzero"`
 
 	// Policy action for exporting recordings using an integration to 3rd party s3.
-	IntegrationExport *IntegrationExport `json:"integrationExport,omitzero"`
+	IntegrationExport IntegrationExport `json:"integrationExport,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

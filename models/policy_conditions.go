@@ -18,11 +18,11 @@ type PolicyConditions struct {
 
 	ForQueues []Queue `json:"forQueues,omitzero"`
 
-	Duration *DurationCondition `json:"duration,omitzero"`
+	Duration DurationCondition `json:"duration,omitzero"`
 
 	WrapupCodes []WrapupCode `json:"wrapupCodes,omitzero"`
 
-	TimeAllowed *TimeAllowed `json:"timeAllowed,omitzero"`
+	TimeAllowed TimeAllowed `json:"timeAllowed,omitzero"`
 
 	// Teams to match conversations against
 	Teams []Team `json:"teams,omitzero"`

@@ -25,15 +25,15 @@ type PolicyCreate struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// Conditions and actions per media type
-	MediaPolicies *MediaPolicies `json:"mediaPolicies,omitzero"`
+	MediaPolicies MediaPolicies `json:"mediaPolicies,omitzero"`
 
 	// Conditions
-	Conditions *PolicyConditions `json:"conditions,omitzero"`
+	Conditions PolicyConditions `json:"conditions,omitzero"`
 
 	// Actions
-	Actions *PolicyActions `json:"actions,omitzero"`
+	Actions PolicyActions `json:"actions,omitzero"`
 
-	PolicyErrors *PolicyErrors `json:"policyErrors,omitzero"`
+	PolicyErrors PolicyErrors `json:"policyErrors,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

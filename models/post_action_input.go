@@ -14,10 +14,10 @@ type PostActionInput struct {
 	IntegrationID *string `json:"integrationId,omitzero"`
 
 	// Configuration to support request and response processing. Required.
-	Config *ActionConfig `json:"config,omitzero"`
+	Config ActionConfig `json:"config,omitzero"`
 
 	// Action contract. Required.
-	Contract *ActionContractInput `json:"contract,omitzero"`
+	Contract ActionContractInput `json:"contract,omitzero"`
 
 	// Indication of whether or not the action is designed to accept sensitive data
 	Secure *bool `json:"secure,omitzero"`

@@ -6,7 +6,7 @@ package models
 type PostInputContract struct {
 	// JSON Schema that defines the body of the request that the client (edge/architect/postman) is sending
 	// to the service, on the /execute path. Required.
-	InputSchema *JsonSchemaDocument `json:"inputSchema,omitzero"`
+	InputSchema JsonSchemaDocument `json:"inputSchema,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -6,7 +6,7 @@ package models
 type PostOutputContract struct {
 	// JSON schema that defines the transformed, successful result that will be sent back to the caller.
 	// Required.
-	SuccessSchema *JsonSchemaDocument `json:"successSchema,omitzero"`
+	SuccessSchema JsonSchemaDocument `json:"successSchema,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -19,7 +19,7 @@ type PostTextRequest struct {
 	BotSessionID *string `json:"botSessionId,omitzero"`
 
 	// Message to send to the bot. Required.
-	PostTextMessage *PostTextMessage `json:"postTextMessage,omitzero"`
+	PostTextMessage PostTextMessage `json:"postTextMessage,omitzero"`
 
 	// The language code the bot will run under
 	LanguageCode *string `json:"languageCode,omitzero"`
@@ -38,16 +38,16 @@ type PostTextRequest struct {
 	MessagingPlatformType *PostTextRequestMessagingPlatformType `json:"messagingPlatformType,omitzero"`
 
 	// Provider specific settings, if any
-	AmazonLexRequest *AmazonLexRequest `json:"amazonLexRequest,omitzero"`
+	AmazonLexRequest AmazonLexRequest `json:"amazonLexRequest,omitzero"`
 
 	// Provider specific settings, if any
-	GoogleDialogflow *GoogleDialogflowCustomSettings `json:"googleDialogflow,omitzero"`
+	GoogleDialogflow GoogleDialogflowCustomSettings `json:"googleDialogflow,omitzero"`
 
 	// Provider specific settings, if any
-	GenesysBotConnector *GenesysBotConnector `json:"genesysBotConnector,omitzero"`
+	GenesysBotConnector GenesysBotConnector `json:"genesysBotConnector,omitzero"`
 
 	// Provider specific settings, if any
-	NuanceMixDlg *NuanceMixDlgSettings `json:"nuanceMixDlg,omitzero"`
+	NuanceMixDlg NuanceMixDlgSettings `json:"nuanceMixDlg,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -16,7 +16,7 @@ type PredictionResults struct {
 	EstimatedWaitTimeSeconds *int `json:"estimatedWaitTimeSeconds,omitzero"`
 
 	// This specifies the interaction label scoped to this estimated wait time calculation
-	Label *AddressableEntityRef `json:"label,omitzero"`
+	Label AddressableEntityRef `json:"label,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

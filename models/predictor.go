@@ -20,7 +20,7 @@ type Predictor struct {
 	RoutingTimeoutSeconds *int `json:"routingTimeoutSeconds,omitzero"`
 
 	// The predictor schedule that determines when the predictor is used for routing interactions.
-	Schedule *PredictorSchedule `json:"schedule,omitzero"`
+	Schedule PredictorSchedule `json:"schedule,omitzero"`
 
 	// The predictor state.
 	State *PredictorState `json:"state,omitzero"`
@@ -34,7 +34,7 @@ type Predictor struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The predictor balancing configuration to enable workload balancing.
-	WorkloadBalancingConfig *PredictorWorkloadBalancing `json:"workloadBalancingConfig,omitzero"`
+	WorkloadBalancingConfig PredictorWorkloadBalancing `json:"workloadBalancingConfig,omitzero"`
 
 	// Predictor error code - optional details on why the predictor went into error state.
 	ErrorCode *string `json:"errorCode,omitzero"`

@@ -8,7 +8,7 @@ import "github.com/purecloudgo/platformclient/types"
 type PresenceEventUserPresence struct {
 	Source *string `json:"source,omitzero"`
 
-	PresenceDefinition *PresenceEventOrganizationPresence `json:"presenceDefinition,omitzero"`
+	PresenceDefinition PresenceEventOrganizationPresence `json:"presenceDefinition,omitzero"`
 
 	Primary *bool `json:"primary,omitzero"`
 
@@ -16,7 +16,7 @@ type PresenceEventUserPresence struct {
 
 	ModifiedDate *types.DateTime `json:"modifiedDate,omitzero"`
 
-	FuturePresenceDefinition *PresenceEventOrganizationPresence `json:"futurePresenceDefinition,omitzero"`
+	FuturePresenceDefinition PresenceEventOrganizationPresence `json:"futurePresenceDefinition,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

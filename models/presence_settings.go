@@ -10,7 +10,7 @@ type PresenceSettings struct {
 	Name *string `json:"name,omitzero"`
 
 	// The settings for the restore presence feature
-	RestorePresenceSettings *RestorePresenceSettings `json:"restorePresenceSettings,omitzero"`
+	RestorePresenceSettings RestorePresenceSettings `json:"restorePresenceSettings,omitzero"`
 
 	// Whether requesting off queue is enabled for the organization
 	RequestingOffQueueEnabled *bool `json:"requestingOffQueueEnabled,omitzero"`

@@ -12,7 +12,7 @@ type ProfileWithDateRange struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// Start workday used as the date range. Dates are represented as an ISO-8601 string. For example:
 	// yyyy-MM-dd

@@ -19,17 +19,17 @@ type Program struct {
 
 	Tags []string `json:"tags,omitzero"`
 
-	ModifiedBy *AddressableEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy AddressableEntityRef `json:"modifiedBy,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
-	PublishedBy *AddressableEntityRef `json:"publishedBy,omitzero"`
+	PublishedBy AddressableEntityRef `json:"publishedBy,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DatePublished *types.DateTime `json:"datePublished,omitzero"`
 
-	TopicLinksJob *AddressableEntityRef `json:"topicLinksJob,omitzero"`
+	TopicLinksJob AddressableEntityRef `json:"topicLinksJob,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -5,7 +5,7 @@ package models
 // ProgramInsightsSettings is the ProgramInsightsSettings definition.
 type ProgramInsightsSettings struct {
 	// The ID of the program
-	Program *BaseProgramEntity `json:"program,omitzero"`
+	Program BaseProgramEntity `json:"program,omitzero"`
 
 	// The program AI Insights settings
 	Enabled *bool `json:"enabled,omitzero"`

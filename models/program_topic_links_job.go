@@ -13,7 +13,7 @@ type ProgramTopicLinksJob struct {
 
 	ProgramID *string `json:"programId,omitzero"`
 
-	CreatedBy *AddressableEntityRef `json:"createdBy,omitzero"`
+	CreatedBy AddressableEntityRef `json:"createdBy,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`

@@ -10,7 +10,7 @@ type ProgramTranscriptionEngine struct {
 
 	Dialects []string `json:"dialects,omitzero"`
 
-	EngineIntegration *EngineIntegration `json:"engineIntegration,omitzero"`
+	EngineIntegration EngineIntegration `json:"engineIntegration,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,13 +10,13 @@ type ProgramTranscriptionEngines struct {
 	ID *string `json:"id,omitzero"`
 
 	// The ID of the program
-	Program *BaseProgramEntity `json:"program,omitzero"`
+	Program BaseProgramEntity `json:"program,omitzero"`
 
 	// The program transcription engine settings
 	TranscriptionEngines []ProgramTranscriptionEngine `json:"transcriptionEngines,omitzero"`
 
 	// The user last modified the record
-	ModifiedBy *AddressableEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy AddressableEntityRef `json:"modifiedBy,omitzero"`
 
 	// The last modified date of the record. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -16,7 +16,7 @@ type Prompt struct {
 	Resources []PromptAsset `json:"resources,omitzero"`
 
 	// Current prompt operation status
-	CurrentOperation *Operation `json:"currentOperation,omitzero"`
+	CurrentOperation Operation `json:"currentOperation,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

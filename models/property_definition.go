@@ -14,7 +14,7 @@ type PropertyDefinition struct {
 
 	Format *string `json:"format,omitzero"`
 
-	Items *Items `json:"items,omitzero"`
+	Items Items `json:"items,omitzero"`
 
 	Properties map[string]PropertyDefinition `json:"properties,omitzero"`
 

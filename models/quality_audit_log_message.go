@@ -16,10 +16,10 @@ type QualityAuditLogMessage struct {
 	UserTrusteeOrgID *string `json:"userTrusteeOrgId,omitzero"`
 
 	// User associated with this audit message.
-	User *DomainEntityRef `json:"user,omitzero"`
+	User DomainEntityRef `json:"user,omitzero"`
 
 	// Client associated with this audit message.
-	Client *AddressableEntityRef `json:"client,omitzero"`
+	Client AddressableEntityRef `json:"client,omitzero"`
 
 	// List of IP addresses of systems that originated or handled the request.
 	RemoteIps []string `json:"remoteIps,omitzero"`
@@ -38,13 +38,13 @@ type QualityAuditLogMessage struct {
 	EventDate *types.DateTime `json:"eventDate,omitzero"`
 
 	// Message describing the event being audited.
-	MessageInfo *MessageInfo `json:"messageInfo,omitzero"`
+	MessageInfo MessageInfo `json:"messageInfo,omitzero"`
 
 	// Action that took place.
 	Action *QualityAuditLogMessageAction `json:"action,omitzero"`
 
 	// Entity that was impacted.
-	Entity *DomainEntityRef `json:"entity,omitzero"`
+	Entity DomainEntityRef `json:"entity,omitzero"`
 
 	// Type of the entity that was impacted.
 	EntityType *QualityAuditLogMessageEntityType `json:"entityType,omitzero"`

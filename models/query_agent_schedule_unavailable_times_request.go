@@ -9,7 +9,7 @@ type QueryAgentScheduleUnavailableTimesRequest struct {
 	AgentID *string `json:"agentId,omitzero"`
 
 	// The schedule for which to fetch unavailable times for the agent. Required.
-	Schedule *BuScheduleReference `json:"schedule,omitzero"`
+	Schedule BuScheduleReference `json:"schedule,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

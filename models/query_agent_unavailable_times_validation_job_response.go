@@ -11,16 +11,16 @@ type QueryAgentUnavailableTimesValidationJobResponse struct {
 	ID *string `json:"id,omitzero"`
 
 	// The agent who started the job. Required.
-	Agent *UserReference `json:"agent,omitzero"`
+	Agent UserReference `json:"agent,omitzero"`
 
 	// Status of the job. Required.
 	Status *QueryAgentUnavailableTimesValidationJobResponseStatus `json:"status,omitzero"`
 
 	// Validation results if status == 'Complete'
-	Result *UnavailableTimesValidationResult `json:"result,omitzero"`
+	Result UnavailableTimesValidationResult `json:"result,omitzero"`
 
 	// Error details if status == 'Error'. The error occurs if the validation job has failed
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

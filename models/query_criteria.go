@@ -23,7 +23,7 @@ type QueryCriteria struct {
 	DataType *QueryCriteriaDataType `json:"dataType,omitzero"`
 
 	// A logical grouping and display order for this item.
-	CategoryInfo *CriteriaCategoryInfo `json:"categoryInfo,omitzero"`
+	CategoryInfo CriteriaCategoryInfo `json:"categoryInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -14,7 +14,7 @@ type QueryCriteriaGroup struct {
 	Not []QueryCriteriaItem `json:"not,omitzero"`
 
 	// A single item
-	Criteria *QueryCriteriaItem `json:"criteria,omitzero"`
+	Criteria QueryCriteriaItem `json:"criteria,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

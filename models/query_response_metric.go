@@ -10,7 +10,7 @@ type QueryResponseMetric struct {
 	Metric *QueryResponseMetricMetric `json:"metric,omitzero"`
 
 	// The aggregated values for this metric
-	Stats *QueryResponseStats `json:"stats,omitzero"`
+	Stats QueryResponseStats `json:"stats,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

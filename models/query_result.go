@@ -9,7 +9,7 @@ type QueryResult struct {
 
 	Name *string `json:"name,omitzero"`
 
-	Body *DomainEntity `json:"body,omitzero"`
+	Body DomainEntity `json:"body,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -4,9 +4,9 @@ package models
 
 // QueryResults is the QueryResults definition.
 type QueryResults struct {
-	Results *DomainEntityListingQueryResult `json:"results,omitzero"`
+	Results DomainEntityListingQueryResult `json:"results,omitzero"`
 
-	FacetInfo *QueryFacetInfo `json:"facetInfo,omitzero"`
+	FacetInfo QueryFacetInfo `json:"facetInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

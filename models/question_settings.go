@@ -7,7 +7,7 @@ type QuestionSettings struct {
 	// The context id of the question in the group
 	QuestionContextID *string `json:"questionContextId,omitzero"`
 
-	Settings *AiScoringSetting `json:"settings,omitzero"`
+	Settings AiScoringSetting `json:"settings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

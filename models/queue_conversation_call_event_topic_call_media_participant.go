@@ -37,17 +37,17 @@ type QueueConversationCallEventTopicCallMediaParticipant struct {
 
 	WrapupPrompt *string `json:"wrapupPrompt,omitzero"`
 
-	User *QueueConversationCallEventTopicUriReference `json:"user,omitzero"`
+	User QueueConversationCallEventTopicUriReference `json:"user,omitzero"`
 
-	Queue *QueueConversationCallEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationCallEventTopicUriReference `json:"queue,omitzero"`
 
-	Team *QueueConversationCallEventTopicUriReference `json:"team,omitzero"`
+	Team QueueConversationCallEventTopicUriReference `json:"team,omitzero"`
 
 	Attributes map[string]string `json:"attributes,omitzero"`
 
-	ErrorInfo *QueueConversationCallEventTopicErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationCallEventTopicErrorBody `json:"errorInfo,omitzero"`
 
-	Script *QueueConversationCallEventTopicUriReference `json:"script,omitzero"`
+	Script QueueConversationCallEventTopicUriReference `json:"script,omitzero"`
 
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
@@ -57,15 +57,15 @@ type QueueConversationCallEventTopicCallMediaParticipant struct {
 
 	Provider *string `json:"provider,omitzero"`
 
-	ExternalContact *QueueConversationCallEventTopicUriReference `json:"externalContact,omitzero"`
+	ExternalContact QueueConversationCallEventTopicUriReference `json:"externalContact,omitzero"`
 
 	ExternalContactInitialDivisionID *string `json:"externalContactInitialDivisionId,omitzero"`
 
-	ExternalOrganization *QueueConversationCallEventTopicUriReference `json:"externalOrganization,omitzero"`
+	ExternalOrganization QueueConversationCallEventTopicUriReference `json:"externalOrganization,omitzero"`
 
-	Wrapup *QueueConversationCallEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationCallEventTopicWrapup `json:"wrapup,omitzero"`
 
-	ConversationRoutingData *QueueConversationCallEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData QueueConversationCallEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	Peer *string `json:"peer,omitzero"`
 
@@ -73,7 +73,7 @@ type QueueConversationCallEventTopicCallMediaParticipant struct {
 
 	FlaggedReason *QueueConversationCallEventTopicCallMediaParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
-	JourneyContext *QueueConversationCallEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext QueueConversationCallEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
 
@@ -85,7 +85,7 @@ type QueueConversationCallEventTopicCallMediaParticipant struct {
 
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
-	QueueMediaSettings *QueueConversationCallEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationCallEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	Muted *bool `json:"muted,omitzero"`
 
@@ -95,15 +95,15 @@ type QueueConversationCallEventTopicCallMediaParticipant struct {
 
 	RecordingState *QueueConversationCallEventTopicCallMediaParticipantRecordingState `json:"recordingState,omitzero"`
 
-	RecordersState *QueueConversationCallEventTopicRecordersState `json:"recordersState,omitzero"`
+	RecordersState QueueConversationCallEventTopicRecordersState `json:"recordersState,omitzero"`
 
-	Disposition *QueueConversationCallEventTopicDisposition `json:"disposition,omitzero"`
+	Disposition QueueConversationCallEventTopicDisposition `json:"disposition,omitzero"`
 
 	TransferSource *string `json:"transferSource,omitzero"`
 
 	SecurePause *bool `json:"securePause,omitzero"`
 
-	Group *QueueConversationCallEventTopicUriReference `json:"group,omitzero"`
+	Group QueueConversationCallEventTopicUriReference `json:"group,omitzero"`
 
 	Ani *string `json:"ani,omitzero"`
 
@@ -121,7 +121,7 @@ type QueueConversationCallEventTopicCallMediaParticipant struct {
 
 	ConsultParticipantID *string `json:"consultParticipantId,omitzero"`
 
-	FaxStatus *QueueConversationCallEventTopicFaxStatus `json:"faxStatus,omitzero"`
+	FaxStatus QueueConversationCallEventTopicFaxStatus `json:"faxStatus,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // QueueConversationCallEventTopicConversationDivisionMembership is the
 // QueueConversationCallEventTopicConversationDivisionMembership definition.
 type QueueConversationCallEventTopicConversationDivisionMembership struct {
-	Division *QueueConversationCallEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division QueueConversationCallEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []QueueConversationCallEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

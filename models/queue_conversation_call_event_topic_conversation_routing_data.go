@@ -6,10 +6,10 @@ package models
 // QueueConversationCallEventTopicConversationRoutingData definition.
 type QueueConversationCallEventTopicConversationRoutingData struct {
 	// A UriReference for a resource
-	Queue *QueueConversationCallEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationCallEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *QueueConversationCallEventTopicUriReference `json:"language,omitzero"`
+	Language QueueConversationCallEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

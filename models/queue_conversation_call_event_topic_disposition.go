@@ -12,9 +12,9 @@ type QueueConversationCallEventTopicDisposition struct {
 	// The final media analyzer result that triggered the disposition result, if any.
 	Analyzer *string `json:"analyzer,omitzero"`
 
-	AmdTimeout *QueueConversationCallEventTopicDispositionAmdTimeout `json:"amdTimeout,omitzero"`
+	AmdTimeout QueueConversationCallEventTopicDispositionAmdTimeout `json:"amdTimeout,omitzero"`
 
-	SilentCallTimeout *QueueConversationCallEventTopicDispositionSilentCallTimeout `json:"silentCallTimeout,omitzero"`
+	SilentCallTimeout QueueConversationCallEventTopicDispositionSilentCallTimeout `json:"silentCallTimeout,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

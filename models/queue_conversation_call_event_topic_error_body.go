@@ -24,7 +24,7 @@ type QueueConversationCallEventTopicErrorBody struct {
 
 	Errors []QueueConversationCallEventTopicErrorBody `json:"errors,omitzero"`
 
-	Limit *QueueConversationCallEventTopicLimit `json:"limit,omitzero"`
+	Limit QueueConversationCallEventTopicLimit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,11 +5,11 @@ package models
 // QueueConversationCallEventTopicJourneyContext is the QueueConversationCallEventTopicJourneyContext
 // definition.
 type QueueConversationCallEventTopicJourneyContext struct {
-	Customer *QueueConversationCallEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer QueueConversationCallEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *QueueConversationCallEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession QueueConversationCallEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *QueueConversationCallEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction QueueConversationCallEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -37,17 +37,17 @@ type QueueConversationCallbackEventTopicCallbackMediaParticipant struct {
 
 	WrapupPrompt *string `json:"wrapupPrompt,omitzero"`
 
-	User *QueueConversationCallbackEventTopicUriReference `json:"user,omitzero"`
+	User QueueConversationCallbackEventTopicUriReference `json:"user,omitzero"`
 
-	Queue *QueueConversationCallbackEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationCallbackEventTopicUriReference `json:"queue,omitzero"`
 
-	Team *QueueConversationCallbackEventTopicUriReference `json:"team,omitzero"`
+	Team QueueConversationCallbackEventTopicUriReference `json:"team,omitzero"`
 
 	Attributes map[string]string `json:"attributes,omitzero"`
 
-	ErrorInfo *QueueConversationCallbackEventTopicErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationCallbackEventTopicErrorBody `json:"errorInfo,omitzero"`
 
-	Script *QueueConversationCallbackEventTopicUriReference `json:"script,omitzero"`
+	Script QueueConversationCallbackEventTopicUriReference `json:"script,omitzero"`
 
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
@@ -57,15 +57,15 @@ type QueueConversationCallbackEventTopicCallbackMediaParticipant struct {
 
 	Provider *string `json:"provider,omitzero"`
 
-	ExternalContact *QueueConversationCallbackEventTopicUriReference `json:"externalContact,omitzero"`
+	ExternalContact QueueConversationCallbackEventTopicUriReference `json:"externalContact,omitzero"`
 
 	ExternalContactInitialDivisionID *string `json:"externalContactInitialDivisionId,omitzero"`
 
-	ExternalOrganization *QueueConversationCallbackEventTopicUriReference `json:"externalOrganization,omitzero"`
+	ExternalOrganization QueueConversationCallbackEventTopicUriReference `json:"externalOrganization,omitzero"`
 
-	Wrapup *QueueConversationCallbackEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationCallbackEventTopicWrapup `json:"wrapup,omitzero"`
 
-	ConversationRoutingData *QueueConversationCallbackEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData QueueConversationCallbackEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	Peer *string `json:"peer,omitzero"`
 
@@ -73,7 +73,7 @@ type QueueConversationCallbackEventTopicCallbackMediaParticipant struct {
 
 	FlaggedReason *QueueConversationCallbackEventTopicCallbackMediaParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
-	JourneyContext *QueueConversationCallbackEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext QueueConversationCallbackEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
 
@@ -85,11 +85,11 @@ type QueueConversationCallbackEventTopicCallbackMediaParticipant struct {
 
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
-	QueueMediaSettings *QueueConversationCallbackEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationCallbackEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
-	OutboundPreview *QueueConversationCallbackEventTopicDialerPreview `json:"outboundPreview,omitzero"`
+	OutboundPreview QueueConversationCallbackEventTopicDialerPreview `json:"outboundPreview,omitzero"`
 
-	Voicemail *QueueConversationCallbackEventTopicVoicemail `json:"voicemail,omitzero"`
+	Voicemail QueueConversationCallbackEventTopicVoicemail `json:"voicemail,omitzero"`
 
 	CallbackNumbers []string `json:"callbackNumbers,omitzero"`
 

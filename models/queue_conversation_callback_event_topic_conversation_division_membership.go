@@ -5,7 +5,7 @@ package models
 // QueueConversationCallbackEventTopicConversationDivisionMembership is the
 // QueueConversationCallbackEventTopicConversationDivisionMembership definition.
 type QueueConversationCallbackEventTopicConversationDivisionMembership struct {
-	Division *QueueConversationCallbackEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division QueueConversationCallbackEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []QueueConversationCallbackEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

@@ -6,10 +6,10 @@ package models
 // QueueConversationCallbackEventTopicConversationRoutingData definition.
 type QueueConversationCallbackEventTopicConversationRoutingData struct {
 	// A UriReference for a resource
-	Queue *QueueConversationCallbackEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationCallbackEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *QueueConversationCallbackEventTopicUriReference `json:"language,omitzero"`
+	Language QueueConversationCallbackEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

@@ -25,7 +25,7 @@ type QueueConversationCallbackEventTopicErrorBody struct {
 
 	Errors []QueueConversationCallbackEventTopicErrorBody `json:"errors,omitzero"`
 
-	Limit *QueueConversationCallbackEventTopicLimit `json:"limit,omitzero"`
+	Limit QueueConversationCallbackEventTopicLimit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

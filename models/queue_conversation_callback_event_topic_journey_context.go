@@ -5,11 +5,11 @@ package models
 // QueueConversationCallbackEventTopicJourneyContext is the
 // QueueConversationCallbackEventTopicJourneyContext definition.
 type QueueConversationCallbackEventTopicJourneyContext struct {
-	Customer *QueueConversationCallbackEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer QueueConversationCallbackEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *QueueConversationCallbackEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession QueueConversationCallbackEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *QueueConversationCallbackEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction QueueConversationCallbackEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -37,17 +37,17 @@ type QueueConversationChatEventTopicChatMediaParticipant struct {
 
 	WrapupPrompt *string `json:"wrapupPrompt,omitzero"`
 
-	User *QueueConversationChatEventTopicUriReference `json:"user,omitzero"`
+	User QueueConversationChatEventTopicUriReference `json:"user,omitzero"`
 
-	Queue *QueueConversationChatEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationChatEventTopicUriReference `json:"queue,omitzero"`
 
-	Team *QueueConversationChatEventTopicUriReference `json:"team,omitzero"`
+	Team QueueConversationChatEventTopicUriReference `json:"team,omitzero"`
 
 	Attributes map[string]string `json:"attributes,omitzero"`
 
-	ErrorInfo *QueueConversationChatEventTopicErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationChatEventTopicErrorBody `json:"errorInfo,omitzero"`
 
-	Script *QueueConversationChatEventTopicUriReference `json:"script,omitzero"`
+	Script QueueConversationChatEventTopicUriReference `json:"script,omitzero"`
 
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
@@ -57,15 +57,15 @@ type QueueConversationChatEventTopicChatMediaParticipant struct {
 
 	Provider *string `json:"provider,omitzero"`
 
-	ExternalContact *QueueConversationChatEventTopicUriReference `json:"externalContact,omitzero"`
+	ExternalContact QueueConversationChatEventTopicUriReference `json:"externalContact,omitzero"`
 
 	ExternalContactInitialDivisionID *string `json:"externalContactInitialDivisionId,omitzero"`
 
-	ExternalOrganization *QueueConversationChatEventTopicUriReference `json:"externalOrganization,omitzero"`
+	ExternalOrganization QueueConversationChatEventTopicUriReference `json:"externalOrganization,omitzero"`
 
-	Wrapup *QueueConversationChatEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationChatEventTopicWrapup `json:"wrapup,omitzero"`
 
-	ConversationRoutingData *QueueConversationChatEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData QueueConversationChatEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	Peer *string `json:"peer,omitzero"`
 
@@ -73,7 +73,7 @@ type QueueConversationChatEventTopicChatMediaParticipant struct {
 
 	FlaggedReason *QueueConversationChatEventTopicChatMediaParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
-	JourneyContext *QueueConversationChatEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext QueueConversationChatEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
 
@@ -85,7 +85,7 @@ type QueueConversationChatEventTopicChatMediaParticipant struct {
 
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
-	QueueMediaSettings *QueueConversationChatEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationChatEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	RoomID *string `json:"roomId,omitzero"`
 

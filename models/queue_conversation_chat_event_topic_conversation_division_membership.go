@@ -5,7 +5,7 @@ package models
 // QueueConversationChatEventTopicConversationDivisionMembership is the
 // QueueConversationChatEventTopicConversationDivisionMembership definition.
 type QueueConversationChatEventTopicConversationDivisionMembership struct {
-	Division *QueueConversationChatEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division QueueConversationChatEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []QueueConversationChatEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

@@ -6,10 +6,10 @@ package models
 // QueueConversationChatEventTopicConversationRoutingData definition.
 type QueueConversationChatEventTopicConversationRoutingData struct {
 	// A UriReference for a resource
-	Queue *QueueConversationChatEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationChatEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *QueueConversationChatEventTopicUriReference `json:"language,omitzero"`
+	Language QueueConversationChatEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

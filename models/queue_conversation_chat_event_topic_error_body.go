@@ -24,7 +24,7 @@ type QueueConversationChatEventTopicErrorBody struct {
 
 	Errors []QueueConversationChatEventTopicErrorBody `json:"errors,omitzero"`
 
-	Limit *QueueConversationChatEventTopicLimit `json:"limit,omitzero"`
+	Limit QueueConversationChatEventTopicLimit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,11 +5,11 @@ package models
 // QueueConversationChatEventTopicJourneyContext is the QueueConversationChatEventTopicJourneyContext
 // definition.
 type QueueConversationChatEventTopicJourneyContext struct {
-	Customer *QueueConversationChatEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer QueueConversationChatEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *QueueConversationChatEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession QueueConversationChatEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *QueueConversationChatEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction QueueConversationChatEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

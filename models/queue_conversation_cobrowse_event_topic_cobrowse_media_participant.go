@@ -37,17 +37,17 @@ type QueueConversationCobrowseEventTopicCobrowseMediaParticipant struct {
 
 	WrapupPrompt *string `json:"wrapupPrompt,omitzero"`
 
-	User *QueueConversationCobrowseEventTopicUriReference `json:"user,omitzero"`
+	User QueueConversationCobrowseEventTopicUriReference `json:"user,omitzero"`
 
-	Queue *QueueConversationCobrowseEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationCobrowseEventTopicUriReference `json:"queue,omitzero"`
 
-	Team *QueueConversationCobrowseEventTopicUriReference `json:"team,omitzero"`
+	Team QueueConversationCobrowseEventTopicUriReference `json:"team,omitzero"`
 
 	Attributes map[string]string `json:"attributes,omitzero"`
 
-	ErrorInfo *QueueConversationCobrowseEventTopicErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationCobrowseEventTopicErrorBody `json:"errorInfo,omitzero"`
 
-	Script *QueueConversationCobrowseEventTopicUriReference `json:"script,omitzero"`
+	Script QueueConversationCobrowseEventTopicUriReference `json:"script,omitzero"`
 
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
@@ -57,15 +57,15 @@ type QueueConversationCobrowseEventTopicCobrowseMediaParticipant struct {
 
 	Provider *string `json:"provider,omitzero"`
 
-	ExternalContact *QueueConversationCobrowseEventTopicUriReference `json:"externalContact,omitzero"`
+	ExternalContact QueueConversationCobrowseEventTopicUriReference `json:"externalContact,omitzero"`
 
 	ExternalContactInitialDivisionID *string `json:"externalContactInitialDivisionId,omitzero"`
 
-	ExternalOrganization *QueueConversationCobrowseEventTopicUriReference `json:"externalOrganization,omitzero"`
+	ExternalOrganization QueueConversationCobrowseEventTopicUriReference `json:"externalOrganization,omitzero"`
 
-	Wrapup *QueueConversationCobrowseEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationCobrowseEventTopicWrapup `json:"wrapup,omitzero"`
 
-	ConversationRoutingData *QueueConversationCobrowseEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData QueueConversationCobrowseEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	Peer *string `json:"peer,omitzero"`
 
@@ -73,7 +73,7 @@ type QueueConversationCobrowseEventTopicCobrowseMediaParticipant struct {
 
 	FlaggedReason *QueueConversationCobrowseEventTopicCobrowseMediaParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
-	JourneyContext *QueueConversationCobrowseEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext QueueConversationCobrowseEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
 
@@ -85,7 +85,7 @@ type QueueConversationCobrowseEventTopicCobrowseMediaParticipant struct {
 
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
-	QueueMediaSettings *QueueConversationCobrowseEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationCobrowseEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	CobrowseSessionID *string `json:"cobrowseSessionId,omitzero"`
 

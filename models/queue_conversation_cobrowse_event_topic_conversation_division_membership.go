@@ -5,7 +5,7 @@ package models
 // QueueConversationCobrowseEventTopicConversationDivisionMembership is the
 // QueueConversationCobrowseEventTopicConversationDivisionMembership definition.
 type QueueConversationCobrowseEventTopicConversationDivisionMembership struct {
-	Division *QueueConversationCobrowseEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division QueueConversationCobrowseEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []QueueConversationCobrowseEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

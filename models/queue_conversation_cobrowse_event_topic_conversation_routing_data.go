@@ -6,10 +6,10 @@ package models
 // QueueConversationCobrowseEventTopicConversationRoutingData definition.
 type QueueConversationCobrowseEventTopicConversationRoutingData struct {
 	// A UriReference for a resource
-	Queue *QueueConversationCobrowseEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationCobrowseEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *QueueConversationCobrowseEventTopicUriReference `json:"language,omitzero"`
+	Language QueueConversationCobrowseEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

@@ -25,7 +25,7 @@ type QueueConversationCobrowseEventTopicErrorBody struct {
 
 	Errors []QueueConversationCobrowseEventTopicErrorBody `json:"errors,omitzero"`
 
-	Limit *QueueConversationCobrowseEventTopicLimit `json:"limit,omitzero"`
+	Limit QueueConversationCobrowseEventTopicLimit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type QueueConversationCobrowseEventTopicJourneyAction struct {
 	// The ID of an action from the Journey System (an action is spawned from an actionMap)
 	ID *string `json:"id,omitzero"`
 
-	ActionMap *QueueConversationCobrowseEventTopicJourneyActionMap `json:"actionMap,omitzero"`
+	ActionMap QueueConversationCobrowseEventTopicJourneyActionMap `json:"actionMap,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

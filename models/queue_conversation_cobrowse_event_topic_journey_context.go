@@ -5,11 +5,11 @@ package models
 // QueueConversationCobrowseEventTopicJourneyContext is the
 // QueueConversationCobrowseEventTopicJourneyContext definition.
 type QueueConversationCobrowseEventTopicJourneyContext struct {
-	Customer *QueueConversationCobrowseEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer QueueConversationCobrowseEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *QueueConversationCobrowseEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession QueueConversationCobrowseEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *QueueConversationCobrowseEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction QueueConversationCobrowseEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -6,7 +6,7 @@ package models
 // definition.
 type QueueConversationCobrowseEventTopicScoredAgent struct {
 	// A UriReference for a resource
-	Agent *QueueConversationCobrowseEventTopicUriReference `json:"agent,omitzero"`
+	Agent QueueConversationCobrowseEventTopicUriReference `json:"agent,omitzero"`
 
 	// Agent's score for the current conversation, from 0 - 100, higher being better
 	Score *int64 `json:"score,omitzero"`

@@ -5,7 +5,7 @@ package models
 // QueueConversationEmailEventTopicConversationDivisionMembership is the
 // QueueConversationEmailEventTopicConversationDivisionMembership definition.
 type QueueConversationEmailEventTopicConversationDivisionMembership struct {
-	Division *QueueConversationEmailEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division QueueConversationEmailEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []QueueConversationEmailEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

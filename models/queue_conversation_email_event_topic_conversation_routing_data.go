@@ -6,10 +6,10 @@ package models
 // QueueConversationEmailEventTopicConversationRoutingData definition.
 type QueueConversationEmailEventTopicConversationRoutingData struct {
 	// A UriReference for a resource
-	Queue *QueueConversationEmailEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationEmailEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *QueueConversationEmailEventTopicUriReference `json:"language,omitzero"`
+	Language QueueConversationEmailEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

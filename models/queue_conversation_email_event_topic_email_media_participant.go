@@ -37,17 +37,17 @@ type QueueConversationEmailEventTopicEmailMediaParticipant struct {
 
 	WrapupPrompt *string `json:"wrapupPrompt,omitzero"`
 
-	User *QueueConversationEmailEventTopicUriReference `json:"user,omitzero"`
+	User QueueConversationEmailEventTopicUriReference `json:"user,omitzero"`
 
-	Queue *QueueConversationEmailEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationEmailEventTopicUriReference `json:"queue,omitzero"`
 
-	Team *QueueConversationEmailEventTopicUriReference `json:"team,omitzero"`
+	Team QueueConversationEmailEventTopicUriReference `json:"team,omitzero"`
 
 	Attributes map[string]string `json:"attributes,omitzero"`
 
-	ErrorInfo *QueueConversationEmailEventTopicErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationEmailEventTopicErrorBody `json:"errorInfo,omitzero"`
 
-	Script *QueueConversationEmailEventTopicUriReference `json:"script,omitzero"`
+	Script QueueConversationEmailEventTopicUriReference `json:"script,omitzero"`
 
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
@@ -57,15 +57,15 @@ type QueueConversationEmailEventTopicEmailMediaParticipant struct {
 
 	Provider *string `json:"provider,omitzero"`
 
-	ExternalContact *QueueConversationEmailEventTopicUriReference `json:"externalContact,omitzero"`
+	ExternalContact QueueConversationEmailEventTopicUriReference `json:"externalContact,omitzero"`
 
 	ExternalContactInitialDivisionID *string `json:"externalContactInitialDivisionId,omitzero"`
 
-	ExternalOrganization *QueueConversationEmailEventTopicUriReference `json:"externalOrganization,omitzero"`
+	ExternalOrganization QueueConversationEmailEventTopicUriReference `json:"externalOrganization,omitzero"`
 
-	Wrapup *QueueConversationEmailEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationEmailEventTopicWrapup `json:"wrapup,omitzero"`
 
-	ConversationRoutingData *QueueConversationEmailEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData QueueConversationEmailEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	Peer *string `json:"peer,omitzero"`
 
@@ -73,7 +73,7 @@ type QueueConversationEmailEventTopicEmailMediaParticipant struct {
 
 	FlaggedReason *QueueConversationEmailEventTopicEmailMediaParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
-	JourneyContext *QueueConversationEmailEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext QueueConversationEmailEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
 
@@ -85,7 +85,7 @@ type QueueConversationEmailEventTopicEmailMediaParticipant struct {
 
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
-	QueueMediaSettings *QueueConversationEmailEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationEmailEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	Subject *string `json:"subject,omitzero"`
 

@@ -25,7 +25,7 @@ type QueueConversationEmailEventTopicErrorBody struct {
 
 	Errors []QueueConversationEmailEventTopicErrorBody `json:"errors,omitzero"`
 
-	Limit *QueueConversationEmailEventTopicLimit `json:"limit,omitzero"`
+	Limit QueueConversationEmailEventTopicLimit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,11 +5,11 @@ package models
 // QueueConversationEmailEventTopicJourneyContext is the QueueConversationEmailEventTopicJourneyContext
 // definition.
 type QueueConversationEmailEventTopicJourneyContext struct {
-	Customer *QueueConversationEmailEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer QueueConversationEmailEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *QueueConversationEmailEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession QueueConversationEmailEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *QueueConversationEmailEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction QueueConversationEmailEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

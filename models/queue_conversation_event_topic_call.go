@@ -19,7 +19,7 @@ type QueueConversationEventTopicCall struct {
 	// State of recording on this call.
 	RecordingState *QueueConversationEventTopicCallRecordingState `json:"recordingState,omitzero"`
 
-	RecordersState *QueueConversationEventTopicRecordersState `json:"recordersState,omitzero"`
+	RecordersState QueueConversationEventTopicRecordersState `json:"recordersState,omitzero"`
 
 	// True if this call is muted so that remote participants can't hear any audio from this end.
 	Muted *bool `json:"muted,omitzero"`
@@ -33,7 +33,7 @@ type QueueConversationEventTopicCall struct {
 	// True when the recording of this call is in secure pause status.
 	SecurePause *bool `json:"securePause,omitzero"`
 
-	ErrorInfo *QueueConversationEventTopicErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationEventTopicErrorDetails `json:"errorInfo,omitzero"`
 
 	// System defined string indicating what caused the communication to disconnect. Will be null until the
 	// communication disconnects.
@@ -48,10 +48,10 @@ type QueueConversationEventTopicCall struct {
 	// If call is a fax of a document in content management, the id of the document in content management.
 	DocumentID *string `json:"documentId,omitzero"`
 
-	Self *QueueConversationEventTopicAddress `json:"self,omitzero"`
+	Self QueueConversationEventTopicAddress `json:"self,omitzero"`
 
 	// Address and name data for a call endpoint.
-	Other *QueueConversationEventTopicAddress `json:"other,omitzero"`
+	Other QueueConversationEventTopicAddress `json:"other,omitzero"`
 
 	// The source provider of the call.
 	Provider *string `json:"provider,omitzero"`
@@ -71,7 +71,7 @@ type QueueConversationEventTopicCall struct {
 	// List of reasons that this call was disconnected. This will be set once the call disconnects.
 	DisconnectReasons []QueueConversationEventTopicDisconnectReason `json:"disconnectReasons,omitzero"`
 
-	FaxStatus *QueueConversationEventTopicFaxStatus `json:"faxStatus,omitzero"`
+	FaxStatus QueueConversationEventTopicFaxStatus `json:"faxStatus,omitzero"`
 
 	// User to User Information (UUI) data managed by SIP session application.
 	UuiData *string `json:"uuiData,omitzero"`
@@ -80,9 +80,9 @@ type QueueConversationEventTopicCall struct {
 	BargedTime *types.DateTime `json:"bargedTime,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationEventTopicWrapup `json:"wrapup,omitzero"`
 
-	AfterCallWork *QueueConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
@@ -92,9 +92,9 @@ type QueueConversationEventTopicCall struct {
 	// conversation.
 	AgentAssistantID *string `json:"agentAssistantId,omitzero"`
 
-	QueueMediaSettings *QueueConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
-	Disposition *QueueConversationEventTopicDisposition `json:"disposition,omitzero"`
+	Disposition QueueConversationEventTopicDisposition `json:"disposition,omitzero"`
 
 	// Indicates how call reaches the agent.
 	TransferSource *string `json:"transferSource,omitzero"`

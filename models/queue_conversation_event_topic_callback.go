@@ -27,9 +27,9 @@ type QueueConversationEventTopicCallback struct {
 	// hold.
 	StartHoldTime *types.DateTime `json:"startHoldTime,omitzero"`
 
-	DialerPreview *QueueConversationEventTopicDialerPreview `json:"dialerPreview,omitzero"`
+	DialerPreview QueueConversationEventTopicDialerPreview `json:"dialerPreview,omitzero"`
 
-	Voicemail *QueueConversationEventTopicVoicemail `json:"voicemail,omitzero"`
+	Voicemail QueueConversationEventTopicVoicemail `json:"voicemail,omitzero"`
 
 	// The phone number(s) to use to place the callback.
 	CallbackNumbers []string `json:"callbackNumbers,omitzero"`
@@ -71,10 +71,10 @@ type QueueConversationEventTopicCallback struct {
 	AutomatedCallbackConfigID *string `json:"automatedCallbackConfigId,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *QueueConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
@@ -88,7 +88,7 @@ type QueueConversationEventTopicCallback struct {
 	CallerIDName *string `json:"callerIdName,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *QueueConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

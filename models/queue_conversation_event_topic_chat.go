@@ -44,20 +44,20 @@ type QueueConversationEventTopicChat struct {
 	// The timestamp when this communication disconnected from the conversation in the provider clock.
 	DisconnectedTime *types.DateTime `json:"disconnectedTime,omitzero"`
 
-	JourneyContext *QueueConversationEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext QueueConversationEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *QueueConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
 	AfterCallWorkRequired *bool `json:"afterCallWorkRequired,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *QueueConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -28,7 +28,7 @@ type QueueConversationEventTopicConversation struct {
 
 	InactivityTimeout *types.DateTime `json:"inactivityTimeout,omitzero"`
 
-	AssociatedConversation *QueueConversationEventTopicDomainEntityRef `json:"associatedConversation,omitzero"`
+	AssociatedConversation QueueConversationEventTopicDomainEntityRef `json:"associatedConversation,omitzero"`
 
 	ConsultationConversations []QueueConversationEventTopicDomainEntityRef `json:"consultationConversations,omitzero"`
 

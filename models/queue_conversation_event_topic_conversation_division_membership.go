@@ -6,7 +6,7 @@ package models
 // QueueConversationEventTopicConversationDivisionMembership definition.
 type QueueConversationEventTopicConversationDivisionMembership struct {
 	// A reference to another domain entity.
-	Division *QueueConversationEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division QueueConversationEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []QueueConversationEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

@@ -5,10 +5,10 @@ package models
 // QueueConversationEventTopicConversationRoutingData is information on how a communication should be
 // routed to an agent.
 type QueueConversationEventTopicConversationRoutingData struct {
-	Queue *QueueConversationEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *QueueConversationEventTopicUriReference `json:"language,omitzero"`
+	Language QueueConversationEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

@@ -11,9 +11,9 @@ type QueueConversationEventTopicDisposition struct {
 	// The final media analyzer result that triggered the disposition result, if any.
 	Analyzer *string `json:"analyzer,omitzero"`
 
-	AmdTimeout *QueueConversationEventTopicDispositionAmdTimeout `json:"amdTimeout,omitzero"`
+	AmdTimeout QueueConversationEventTopicDispositionAmdTimeout `json:"amdTimeout,omitzero"`
 
-	SilentCallTimeout *QueueConversationEventTopicDispositionSilentCallTimeout `json:"silentCallTimeout,omitzero"`
+	SilentCallTimeout QueueConversationEventTopicDispositionSilentCallTimeout `json:"silentCallTimeout,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

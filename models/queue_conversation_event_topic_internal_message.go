@@ -37,10 +37,10 @@ type QueueConversationEventTopicInternalMessage struct {
 	SourceUserID *string `json:"sourceUserId,omitzero"`
 
 	// Address and name data for a call endpoint.
-	ToAddress *QueueConversationEventTopicAddress `json:"toAddress,omitzero"`
+	ToAddress QueueConversationEventTopicAddress `json:"toAddress,omitzero"`
 
 	// Address and name data for a call endpoint.
-	FromAddress *QueueConversationEventTopicAddress `json:"fromAddress,omitzero"`
+	FromAddress QueueConversationEventTopicAddress `json:"fromAddress,omitzero"`
 
 	// The messages sent on this communication channel.
 	Messages []QueueConversationEventTopicInternalMessageDetails `json:"messages,omitzero"`

@@ -5,11 +5,11 @@ package models
 // QueueConversationEventTopicJourneyContext is a subset of the Journey System's data relevant to a
 // part of a conversation (for external linkage and internal usage/context).
 type QueueConversationEventTopicJourneyContext struct {
-	Customer *QueueConversationEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer QueueConversationEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *QueueConversationEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession QueueConversationEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *QueueConversationEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction QueueConversationEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -20,7 +20,7 @@ type QueueConversationEventTopicMessage struct {
 	Held *bool `json:"held,omitzero"`
 
 	// Detailed information about an error response.
-	ErrorInfo *QueueConversationEventTopicErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationEventTopicErrorDetails `json:"errorInfo,omitzero"`
 
 	// The source provider of the email.
 	Provider *string `json:"provider,omitzero"`
@@ -45,10 +45,10 @@ type QueueConversationEventTopicMessage struct {
 	DisconnectedTime *types.DateTime `json:"disconnectedTime,omitzero"`
 
 	// Address and name data for a call endpoint.
-	ToAddress *QueueConversationEventTopicAddress `json:"toAddress,omitzero"`
+	ToAddress QueueConversationEventTopicAddress `json:"toAddress,omitzero"`
 
 	// Address and name data for a call endpoint.
-	FromAddress *QueueConversationEventTopicAddress `json:"fromAddress,omitzero"`
+	FromAddress QueueConversationEventTopicAddress `json:"fromAddress,omitzero"`
 
 	// The messages sent on this communication channel.
 	Messages []QueueConversationEventTopicMessageDetails `json:"messages,omitzero"`
@@ -67,13 +67,13 @@ type QueueConversationEventTopicMessage struct {
 
 	// A subset of the Journey System's data relevant to a part of a conversation (for external linkage and
 	// internal usage/context).
-	JourneyContext *QueueConversationEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext QueueConversationEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *QueueConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
@@ -90,7 +90,7 @@ type QueueConversationEventTopicMessage struct {
 	ByoSMSIntegrationID *string `json:"byoSmsIntegrationId,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *QueueConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// The time when a parked message should resume.
 	ResumeTime *types.DateTime `json:"resumeTime,omitzero"`

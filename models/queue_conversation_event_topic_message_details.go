@@ -24,12 +24,12 @@ type QueueConversationEventTopicMessageDetails struct {
 	Media []QueueConversationEventTopicMessageMedia `json:"media,omitzero"`
 
 	// Detailed information about an error response.
-	ErrorInfo *QueueConversationEventTopicErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationEventTopicErrorDetails `json:"errorInfo,omitzero"`
 
 	// A list of stickers included in the message
 	Stickers []QueueConversationEventTopicMessageSticker `json:"stickers,omitzero"`
 
-	MessageMetadata *QueueConversationEventTopicMessageMetadata `json:"messageMetadata,omitzero"`
+	MessageMetadata QueueConversationEventTopicMessageMetadata `json:"messageMetadata,omitzero"`
 
 	// For social media messages, the visibility of the message in the originating social platform
 	SocialVisibility *QueueConversationEventTopicMessageDetailsSocialVisibility `json:"socialVisibility,omitzero"`

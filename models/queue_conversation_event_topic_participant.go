@@ -65,7 +65,7 @@ type QueueConversationEventTopicParticipant struct {
 	// Specifies how long a timed ACW session will last.
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
-	Wrapup *QueueConversationEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// The timestamp when this participant started after-call work.
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
@@ -73,7 +73,7 @@ type QueueConversationEventTopicParticipant struct {
 	// The timestamp when this participant ended after-call work.
 	EndAcwTime *types.DateTime `json:"endAcwTime,omitzero"`
 
-	ConversationRoutingData *QueueConversationEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData QueueConversationEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	// Specifies how long the agent has to answer an interaction before being marked as not responding.
 	AlertingTimeoutMs *int64 `json:"alertingTimeoutMs,omitzero"`
@@ -127,7 +127,7 @@ type QueueConversationEventTopicParticipant struct {
 
 	Videos []QueueConversationEventTopicVideo `json:"videos,omitzero"`
 
-	Workflow *QueueConversationEventTopicWorkflow `json:"workflow,omitzero"`
+	Workflow QueueConversationEventTopicWorkflow `json:"workflow,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

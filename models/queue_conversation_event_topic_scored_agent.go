@@ -5,7 +5,7 @@ package models
 // QueueConversationEventTopicScoredAgent is the QueueConversationEventTopicScoredAgent definition.
 type QueueConversationEventTopicScoredAgent struct {
 	// A UriReference for a resource
-	Agent *QueueConversationEventTopicUriReference `json:"agent,omitzero"`
+	Agent QueueConversationEventTopicUriReference `json:"agent,omitzero"`
 
 	// Agent's score for the current conversation, from 0 - 100, higher being better
 	Score *int64 `json:"score,omitzero"`

@@ -55,10 +55,10 @@ type QueueConversationEventTopicSocialExpression struct {
 	DisconnectedTime *types.DateTime `json:"disconnectedTime,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *QueueConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.

@@ -15,11 +15,11 @@ type QueueConversationEventTopicTransferResponse struct {
 	// The date/time that this command was issued.
 	DateIssued *types.DateTime `json:"dateIssued,omitzero"`
 
-	Initiator *QueueConversationEventTopicTransferInitiator `json:"initiator,omitzero"`
+	Initiator QueueConversationEventTopicTransferInitiator `json:"initiator,omitzero"`
 
-	ModifiedBy *QueueConversationEventTopicTransferModifedBy `json:"modifiedBy,omitzero"`
+	ModifiedBy QueueConversationEventTopicTransferModifedBy `json:"modifiedBy,omitzero"`
 
-	Destination *QueueConversationEventTopicTransferDestination `json:"destination,omitzero"`
+	Destination QueueConversationEventTopicTransferDestination `json:"destination,omitzero"`
 
 	// The type of transfer to perform.
 	TransferType *QueueConversationEventTopicTransferResponseTransferType `json:"transferType,omitzero"`

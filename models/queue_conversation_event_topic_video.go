@@ -11,7 +11,7 @@ type QueueConversationEventTopicVideo struct {
 	InitialState *QueueConversationEventTopicVideoInitialState `json:"initialState,omitzero"`
 
 	// Address and name data for a call endpoint.
-	Self *QueueConversationEventTopicAddress `json:"self,omitzero"`
+	Self QueueConversationEventTopicAddress `json:"self,omitzero"`
 
 	// A globally unique identifier for this communication.
 	ID *string `json:"id,omitzero"`
@@ -54,17 +54,17 @@ type QueueConversationEventTopicVideo struct {
 	Msids []string `json:"msids,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *QueueConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
 	AfterCallWorkRequired *bool `json:"afterCallWorkRequired,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *QueueConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // QueueConversationMessageEventTopicConversationDivisionMembership is the
 // QueueConversationMessageEventTopicConversationDivisionMembership definition.
 type QueueConversationMessageEventTopicConversationDivisionMembership struct {
-	Division *QueueConversationMessageEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division QueueConversationMessageEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []QueueConversationMessageEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

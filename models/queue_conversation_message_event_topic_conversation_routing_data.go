@@ -6,10 +6,10 @@ package models
 // QueueConversationMessageEventTopicConversationRoutingData definition.
 type QueueConversationMessageEventTopicConversationRoutingData struct {
 	// A UriReference for a resource
-	Queue *QueueConversationMessageEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationMessageEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *QueueConversationMessageEventTopicUriReference `json:"language,omitzero"`
+	Language QueueConversationMessageEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

@@ -25,7 +25,7 @@ type QueueConversationMessageEventTopicErrorBody struct {
 
 	Errors []QueueConversationMessageEventTopicErrorBody `json:"errors,omitzero"`
 
-	Limit *QueueConversationMessageEventTopicLimit `json:"limit,omitzero"`
+	Limit QueueConversationMessageEventTopicLimit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,11 +5,11 @@ package models
 // QueueConversationMessageEventTopicJourneyContext is the
 // QueueConversationMessageEventTopicJourneyContext definition.
 type QueueConversationMessageEventTopicJourneyContext struct {
-	Customer *QueueConversationMessageEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer QueueConversationMessageEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *QueueConversationMessageEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession QueueConversationMessageEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *QueueConversationMessageEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction QueueConversationMessageEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // QueueConversationMessageEventTopicMessageDetails is the
 // QueueConversationMessageEventTopicMessageDetails definition.
 type QueueConversationMessageEventTopicMessageDetails struct {
-	Message *QueueConversationMessageEventTopicUriReference `json:"message,omitzero"`
+	Message QueueConversationMessageEventTopicUriReference `json:"message,omitzero"`
 
 	MessageTime *types.DateTime `json:"messageTime,omitzero"`
 
@@ -19,9 +19,9 @@ type QueueConversationMessageEventTopicMessageDetails struct {
 
 	Stickers []QueueConversationMessageEventTopicMessageSticker `json:"stickers,omitzero"`
 
-	ErrorInfo *QueueConversationMessageEventTopicErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationMessageEventTopicErrorDetails `json:"errorInfo,omitzero"`
 
-	MessageMetadata *QueueConversationMessageEventTopicMessageMetadata `json:"messageMetadata,omitzero"`
+	MessageMetadata QueueConversationMessageEventTopicMessageMetadata `json:"messageMetadata,omitzero"`
 
 	SocialVisibility *QueueConversationMessageEventTopicMessageDetailsSocialVisibility `json:"socialVisibility,omitzero"`
 

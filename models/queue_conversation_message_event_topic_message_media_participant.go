@@ -37,17 +37,17 @@ type QueueConversationMessageEventTopicMessageMediaParticipant struct {
 
 	WrapupPrompt *string `json:"wrapupPrompt,omitzero"`
 
-	User *QueueConversationMessageEventTopicUriReference `json:"user,omitzero"`
+	User QueueConversationMessageEventTopicUriReference `json:"user,omitzero"`
 
-	Queue *QueueConversationMessageEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationMessageEventTopicUriReference `json:"queue,omitzero"`
 
-	Team *QueueConversationMessageEventTopicUriReference `json:"team,omitzero"`
+	Team QueueConversationMessageEventTopicUriReference `json:"team,omitzero"`
 
 	Attributes map[string]string `json:"attributes,omitzero"`
 
-	ErrorInfo *QueueConversationMessageEventTopicErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationMessageEventTopicErrorBody `json:"errorInfo,omitzero"`
 
-	Script *QueueConversationMessageEventTopicUriReference `json:"script,omitzero"`
+	Script QueueConversationMessageEventTopicUriReference `json:"script,omitzero"`
 
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
@@ -57,15 +57,15 @@ type QueueConversationMessageEventTopicMessageMediaParticipant struct {
 
 	Provider *string `json:"provider,omitzero"`
 
-	ExternalContact *QueueConversationMessageEventTopicUriReference `json:"externalContact,omitzero"`
+	ExternalContact QueueConversationMessageEventTopicUriReference `json:"externalContact,omitzero"`
 
 	ExternalContactInitialDivisionID *string `json:"externalContactInitialDivisionId,omitzero"`
 
-	ExternalOrganization *QueueConversationMessageEventTopicUriReference `json:"externalOrganization,omitzero"`
+	ExternalOrganization QueueConversationMessageEventTopicUriReference `json:"externalOrganization,omitzero"`
 
-	Wrapup *QueueConversationMessageEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationMessageEventTopicWrapup `json:"wrapup,omitzero"`
 
-	ConversationRoutingData *QueueConversationMessageEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData QueueConversationMessageEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	Peer *string `json:"peer,omitzero"`
 
@@ -73,7 +73,7 @@ type QueueConversationMessageEventTopicMessageMediaParticipant struct {
 
 	FlaggedReason *QueueConversationMessageEventTopicMessageMediaParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
-	JourneyContext *QueueConversationMessageEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext QueueConversationMessageEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
 
@@ -85,7 +85,7 @@ type QueueConversationMessageEventTopicMessageMediaParticipant struct {
 
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
-	QueueMediaSettings *QueueConversationMessageEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationMessageEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	Messages []QueueConversationMessageEventTopicMessageDetails `json:"messages,omitzero"`
 

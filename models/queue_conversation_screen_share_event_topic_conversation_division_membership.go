@@ -5,7 +5,7 @@ package models
 // QueueConversationScreenShareEventTopicConversationDivisionMembership is the
 // QueueConversationScreenShareEventTopicConversationDivisionMembership definition.
 type QueueConversationScreenShareEventTopicConversationDivisionMembership struct {
-	Division *QueueConversationScreenShareEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division QueueConversationScreenShareEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []QueueConversationScreenShareEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

@@ -6,10 +6,10 @@ package models
 // QueueConversationScreenShareEventTopicConversationRoutingData definition.
 type QueueConversationScreenShareEventTopicConversationRoutingData struct {
 	// A UriReference for a resource
-	Queue *QueueConversationScreenShareEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationScreenShareEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *QueueConversationScreenShareEventTopicUriReference `json:"language,omitzero"`
+	Language QueueConversationScreenShareEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

@@ -25,7 +25,7 @@ type QueueConversationScreenShareEventTopicErrorBody struct {
 
 	Errors []QueueConversationScreenShareEventTopicErrorBody `json:"errors,omitzero"`
 
-	Limit *QueueConversationScreenShareEventTopicLimit `json:"limit,omitzero"`
+	Limit QueueConversationScreenShareEventTopicLimit `json:"limit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,11 +5,11 @@ package models
 // QueueConversationScreenShareEventTopicJourneyContext is the
 // QueueConversationScreenShareEventTopicJourneyContext definition.
 type QueueConversationScreenShareEventTopicJourneyContext struct {
-	Customer *QueueConversationScreenShareEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer QueueConversationScreenShareEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *QueueConversationScreenShareEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession QueueConversationScreenShareEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *QueueConversationScreenShareEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction QueueConversationScreenShareEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

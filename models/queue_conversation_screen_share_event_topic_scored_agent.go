@@ -6,7 +6,7 @@ package models
 // QueueConversationScreenShareEventTopicScoredAgent definition.
 type QueueConversationScreenShareEventTopicScoredAgent struct {
 	// A UriReference for a resource
-	Agent *QueueConversationScreenShareEventTopicUriReference `json:"agent,omitzero"`
+	Agent QueueConversationScreenShareEventTopicUriReference `json:"agent,omitzero"`
 
 	// Agent's score for the current conversation, from 0 - 100, higher being better
 	Score *int64 `json:"score,omitzero"`

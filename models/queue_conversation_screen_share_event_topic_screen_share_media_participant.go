@@ -37,17 +37,17 @@ type QueueConversationScreenShareEventTopicScreenShareMediaParticipant struct {
 
 	WrapupPrompt *string `json:"wrapupPrompt,omitzero"`
 
-	User *QueueConversationScreenShareEventTopicUriReference `json:"user,omitzero"`
+	User QueueConversationScreenShareEventTopicUriReference `json:"user,omitzero"`
 
-	Queue *QueueConversationScreenShareEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationScreenShareEventTopicUriReference `json:"queue,omitzero"`
 
-	Team *QueueConversationScreenShareEventTopicUriReference `json:"team,omitzero"`
+	Team QueueConversationScreenShareEventTopicUriReference `json:"team,omitzero"`
 
 	Attributes map[string]string `json:"attributes,omitzero"`
 
-	ErrorInfo *QueueConversationScreenShareEventTopicErrorBody `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationScreenShareEventTopicErrorBody `json:"errorInfo,omitzero"`
 
-	Script *QueueConversationScreenShareEventTopicUriReference `json:"script,omitzero"`
+	Script QueueConversationScreenShareEventTopicUriReference `json:"script,omitzero"`
 
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
@@ -57,15 +57,15 @@ type QueueConversationScreenShareEventTopicScreenShareMediaParticipant struct {
 
 	Provider *string `json:"provider,omitzero"`
 
-	ExternalContact *QueueConversationScreenShareEventTopicUriReference `json:"externalContact,omitzero"`
+	ExternalContact QueueConversationScreenShareEventTopicUriReference `json:"externalContact,omitzero"`
 
 	ExternalContactInitialDivisionID *string `json:"externalContactInitialDivisionId,omitzero"`
 
-	ExternalOrganization *QueueConversationScreenShareEventTopicUriReference `json:"externalOrganization,omitzero"`
+	ExternalOrganization QueueConversationScreenShareEventTopicUriReference `json:"externalOrganization,omitzero"`
 
-	Wrapup *QueueConversationScreenShareEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationScreenShareEventTopicWrapup `json:"wrapup,omitzero"`
 
-	ConversationRoutingData *QueueConversationScreenShareEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData QueueConversationScreenShareEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	Peer *string `json:"peer,omitzero"`
 
@@ -73,7 +73,7 @@ type QueueConversationScreenShareEventTopicScreenShareMediaParticipant struct {
 
 	FlaggedReason *QueueConversationScreenShareEventTopicScreenShareMediaParticipantFlaggedReason `json:"flaggedReason,omitzero"`
 
-	JourneyContext *QueueConversationScreenShareEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext QueueConversationScreenShareEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
 
@@ -85,7 +85,7 @@ type QueueConversationScreenShareEventTopicScreenShareMediaParticipant struct {
 
 	MediaRoles []string `json:"mediaRoles,omitzero"`
 
-	QueueMediaSettings *QueueConversationScreenShareEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationScreenShareEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	Context *string `json:"context,omitzero"`
 

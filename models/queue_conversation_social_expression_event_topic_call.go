@@ -20,7 +20,7 @@ type QueueConversationSocialExpressionEventTopicCall struct {
 	// State of recording on this call.
 	RecordingState *QueueConversationSocialExpressionEventTopicCallRecordingState `json:"recordingState,omitzero"`
 
-	RecordersState *QueueConversationSocialExpressionEventTopicRecordersState `json:"recordersState,omitzero"`
+	RecordersState QueueConversationSocialExpressionEventTopicRecordersState `json:"recordersState,omitzero"`
 
 	// True if this call is muted so that remote participants can't hear any audio from this end.
 	Muted *bool `json:"muted,omitzero"`
@@ -34,7 +34,7 @@ type QueueConversationSocialExpressionEventTopicCall struct {
 	// True when the recording of this call is in secure pause status.
 	SecurePause *bool `json:"securePause,omitzero"`
 
-	ErrorInfo *QueueConversationSocialExpressionEventTopicErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationSocialExpressionEventTopicErrorDetails `json:"errorInfo,omitzero"`
 
 	// System defined string indicating what caused the communication to disconnect. Will be null until the
 	// communication disconnects.
@@ -49,10 +49,10 @@ type QueueConversationSocialExpressionEventTopicCall struct {
 	// If call is a fax of a document in content management, the id of the document in content management.
 	DocumentID *string `json:"documentId,omitzero"`
 
-	Self *QueueConversationSocialExpressionEventTopicAddress `json:"self,omitzero"`
+	Self QueueConversationSocialExpressionEventTopicAddress `json:"self,omitzero"`
 
 	// Address and name data for a call endpoint.
-	Other *QueueConversationSocialExpressionEventTopicAddress `json:"other,omitzero"`
+	Other QueueConversationSocialExpressionEventTopicAddress `json:"other,omitzero"`
 
 	// The source provider of the call.
 	Provider *string `json:"provider,omitzero"`
@@ -72,7 +72,7 @@ type QueueConversationSocialExpressionEventTopicCall struct {
 	// List of reasons that this call was disconnected. This will be set once the call disconnects.
 	DisconnectReasons []QueueConversationSocialExpressionEventTopicDisconnectReason `json:"disconnectReasons,omitzero"`
 
-	FaxStatus *QueueConversationSocialExpressionEventTopicFaxStatus `json:"faxStatus,omitzero"`
+	FaxStatus QueueConversationSocialExpressionEventTopicFaxStatus `json:"faxStatus,omitzero"`
 
 	// User to User Information (UUI) data managed by SIP session application.
 	UuiData *string `json:"uuiData,omitzero"`
@@ -81,9 +81,9 @@ type QueueConversationSocialExpressionEventTopicCall struct {
 	BargedTime *types.DateTime `json:"bargedTime,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationSocialExpressionEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationSocialExpressionEventTopicWrapup `json:"wrapup,omitzero"`
 
-	AfterCallWork *QueueConversationSocialExpressionEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationSocialExpressionEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
@@ -93,9 +93,9 @@ type QueueConversationSocialExpressionEventTopicCall struct {
 	// conversation.
 	AgentAssistantID *string `json:"agentAssistantId,omitzero"`
 
-	QueueMediaSettings *QueueConversationSocialExpressionEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationSocialExpressionEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
-	Disposition *QueueConversationSocialExpressionEventTopicDisposition `json:"disposition,omitzero"`
+	Disposition QueueConversationSocialExpressionEventTopicDisposition `json:"disposition,omitzero"`
 
 	// Indicates how call reaches the agent.
 	TransferSource *string `json:"transferSource,omitzero"`

@@ -28,9 +28,9 @@ type QueueConversationSocialExpressionEventTopicCallback struct {
 	// hold.
 	StartHoldTime *types.DateTime `json:"startHoldTime,omitzero"`
 
-	DialerPreview *QueueConversationSocialExpressionEventTopicDialerPreview `json:"dialerPreview,omitzero"`
+	DialerPreview QueueConversationSocialExpressionEventTopicDialerPreview `json:"dialerPreview,omitzero"`
 
-	Voicemail *QueueConversationSocialExpressionEventTopicVoicemail `json:"voicemail,omitzero"`
+	Voicemail QueueConversationSocialExpressionEventTopicVoicemail `json:"voicemail,omitzero"`
 
 	// The phone number(s) to use to place the callback.
 	CallbackNumbers []string `json:"callbackNumbers,omitzero"`
@@ -72,10 +72,10 @@ type QueueConversationSocialExpressionEventTopicCallback struct {
 	AutomatedCallbackConfigID *string `json:"automatedCallbackConfigId,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationSocialExpressionEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationSocialExpressionEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *QueueConversationSocialExpressionEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationSocialExpressionEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
@@ -89,7 +89,7 @@ type QueueConversationSocialExpressionEventTopicCallback struct {
 	CallerIDName *string `json:"callerIdName,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *QueueConversationSocialExpressionEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationSocialExpressionEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

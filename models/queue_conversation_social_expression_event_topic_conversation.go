@@ -29,7 +29,7 @@ type QueueConversationSocialExpressionEventTopicConversation struct {
 
 	InactivityTimeout *types.DateTime `json:"inactivityTimeout,omitzero"`
 
-	AssociatedConversation *QueueConversationSocialExpressionEventTopicDomainEntityRef `json:"associatedConversation,omitzero"`
+	AssociatedConversation QueueConversationSocialExpressionEventTopicDomainEntityRef `json:"associatedConversation,omitzero"`
 
 	ConsultationConversations []QueueConversationSocialExpressionEventTopicDomainEntityRef `json:"consultationConversations,omitzero"`
 

@@ -6,7 +6,7 @@ package models
 // QueueConversationSocialExpressionEventTopicConversationDivisionMembership definition.
 type QueueConversationSocialExpressionEventTopicConversationDivisionMembership struct {
 	// A reference to another domain entity.
-	Division *QueueConversationSocialExpressionEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division QueueConversationSocialExpressionEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []QueueConversationSocialExpressionEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

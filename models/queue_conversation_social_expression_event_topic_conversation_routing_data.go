@@ -5,10 +5,10 @@ package models
 // QueueConversationSocialExpressionEventTopicConversationRoutingData is information on how a
 // communication should be routed to an agent.
 type QueueConversationSocialExpressionEventTopicConversationRoutingData struct {
-	Queue *QueueConversationSocialExpressionEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationSocialExpressionEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *QueueConversationSocialExpressionEventTopicUriReference `json:"language,omitzero"`
+	Language QueueConversationSocialExpressionEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

@@ -12,9 +12,9 @@ type QueueConversationSocialExpressionEventTopicDisposition struct {
 	// The final media analyzer result that triggered the disposition result, if any.
 	Analyzer *string `json:"analyzer,omitzero"`
 
-	AmdTimeout *QueueConversationSocialExpressionEventTopicDispositionAmdTimeout `json:"amdTimeout,omitzero"`
+	AmdTimeout QueueConversationSocialExpressionEventTopicDispositionAmdTimeout `json:"amdTimeout,omitzero"`
 
-	SilentCallTimeout *QueueConversationSocialExpressionEventTopicDispositionSilentCallTimeout `json:"silentCallTimeout,omitzero"`
+	SilentCallTimeout QueueConversationSocialExpressionEventTopicDispositionSilentCallTimeout `json:"silentCallTimeout,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

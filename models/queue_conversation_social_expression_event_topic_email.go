@@ -36,7 +36,7 @@ type QueueConversationSocialExpressionEventTopicEmail struct {
 	MessagesSent *int64 `json:"messagesSent,omitzero"`
 
 	// Detailed information about an error response.
-	ErrorInfo *QueueConversationSocialExpressionEventTopicErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationSocialExpressionEventTopicErrorDetails `json:"errorInfo,omitzero"`
 
 	// System defined string indicating what caused the communication to disconnect. Will be null until the
 	// communication disconnects.
@@ -64,17 +64,17 @@ type QueueConversationSocialExpressionEventTopicEmail struct {
 	Spam *bool `json:"spam,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationSocialExpressionEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationSocialExpressionEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *QueueConversationSocialExpressionEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationSocialExpressionEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
 	AfterCallWorkRequired *bool `json:"afterCallWorkRequired,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *QueueConversationSocialExpressionEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationSocialExpressionEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// The time when a parked email should resume.
 	ResumeTime *types.DateTime `json:"resumeTime,omitzero"`

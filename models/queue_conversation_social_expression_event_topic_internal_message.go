@@ -37,10 +37,10 @@ type QueueConversationSocialExpressionEventTopicInternalMessage struct {
 	SourceUserID *string `json:"sourceUserId,omitzero"`
 
 	// Address and name data for a call endpoint.
-	ToAddress *QueueConversationSocialExpressionEventTopicAddress `json:"toAddress,omitzero"`
+	ToAddress QueueConversationSocialExpressionEventTopicAddress `json:"toAddress,omitzero"`
 
 	// Address and name data for a call endpoint.
-	FromAddress *QueueConversationSocialExpressionEventTopicAddress `json:"fromAddress,omitzero"`
+	FromAddress QueueConversationSocialExpressionEventTopicAddress `json:"fromAddress,omitzero"`
 
 	// The messages sent on this communication channel.
 	Messages []QueueConversationSocialExpressionEventTopicInternalMessageDetails `json:"messages,omitzero"`

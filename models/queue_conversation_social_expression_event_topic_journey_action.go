@@ -8,7 +8,7 @@ type QueueConversationSocialExpressionEventTopicJourneyAction struct {
 	// The ID of an action from the Journey System (an action is spawned from an actionMap)
 	ID *string `json:"id,omitzero"`
 
-	ActionMap *QueueConversationSocialExpressionEventTopicJourneyActionMap `json:"actionMap,omitzero"`
+	ActionMap QueueConversationSocialExpressionEventTopicJourneyActionMap `json:"actionMap,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,11 +5,11 @@ package models
 // QueueConversationSocialExpressionEventTopicJourneyContext is a subset of the Journey System's data
 // relevant to a part of a conversation (for external linkage and internal usage/context).
 type QueueConversationSocialExpressionEventTopicJourneyContext struct {
-	Customer *QueueConversationSocialExpressionEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer QueueConversationSocialExpressionEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *QueueConversationSocialExpressionEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession QueueConversationSocialExpressionEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *QueueConversationSocialExpressionEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction QueueConversationSocialExpressionEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

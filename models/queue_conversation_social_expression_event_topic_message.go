@@ -21,7 +21,7 @@ type QueueConversationSocialExpressionEventTopicMessage struct {
 	Held *bool `json:"held,omitzero"`
 
 	// Detailed information about an error response.
-	ErrorInfo *QueueConversationSocialExpressionEventTopicErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationSocialExpressionEventTopicErrorDetails `json:"errorInfo,omitzero"`
 
 	// The source provider of the email.
 	Provider *string `json:"provider,omitzero"`
@@ -46,10 +46,10 @@ type QueueConversationSocialExpressionEventTopicMessage struct {
 	DisconnectedTime *types.DateTime `json:"disconnectedTime,omitzero"`
 
 	// Address and name data for a call endpoint.
-	ToAddress *QueueConversationSocialExpressionEventTopicAddress `json:"toAddress,omitzero"`
+	ToAddress QueueConversationSocialExpressionEventTopicAddress `json:"toAddress,omitzero"`
 
 	// Address and name data for a call endpoint.
-	FromAddress *QueueConversationSocialExpressionEventTopicAddress `json:"fromAddress,omitzero"`
+	FromAddress QueueConversationSocialExpressionEventTopicAddress `json:"fromAddress,omitzero"`
 
 	// The messages sent on this communication channel.
 	Messages []QueueConversationSocialExpressionEventTopicMessageDetails `json:"messages,omitzero"`
@@ -68,13 +68,13 @@ type QueueConversationSocialExpressionEventTopicMessage struct {
 
 	// A subset of the Journey System's data relevant to a part of a conversation (for external linkage and
 	// internal usage/context).
-	JourneyContext *QueueConversationSocialExpressionEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext QueueConversationSocialExpressionEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationSocialExpressionEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationSocialExpressionEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *QueueConversationSocialExpressionEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationSocialExpressionEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
@@ -91,7 +91,7 @@ type QueueConversationSocialExpressionEventTopicMessage struct {
 	ByoSMSIntegrationID *string `json:"byoSmsIntegrationId,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *QueueConversationSocialExpressionEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationSocialExpressionEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// The time when a parked message should resume.
 	ResumeTime *types.DateTime `json:"resumeTime,omitzero"`

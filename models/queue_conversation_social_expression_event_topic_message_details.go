@@ -24,12 +24,12 @@ type QueueConversationSocialExpressionEventTopicMessageDetails struct {
 	Media []QueueConversationSocialExpressionEventTopicMessageMedia `json:"media,omitzero"`
 
 	// Detailed information about an error response.
-	ErrorInfo *QueueConversationSocialExpressionEventTopicErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationSocialExpressionEventTopicErrorDetails `json:"errorInfo,omitzero"`
 
 	// A list of stickers included in the message
 	Stickers []QueueConversationSocialExpressionEventTopicMessageSticker `json:"stickers,omitzero"`
 
-	MessageMetadata *QueueConversationSocialExpressionEventTopicMessageMetadata `json:"messageMetadata,omitzero"`
+	MessageMetadata QueueConversationSocialExpressionEventTopicMessageMetadata `json:"messageMetadata,omitzero"`
 
 	// For social media messages, the visibility of the message in the originating social platform
 	SocialVisibility *QueueConversationSocialExpressionEventTopicMessageDetailsSocialVisibility `json:"socialVisibility,omitzero"`

@@ -66,7 +66,7 @@ type QueueConversationSocialExpressionEventTopicParticipant struct {
 	// Specifies how long a timed ACW session will last.
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
-	Wrapup *QueueConversationSocialExpressionEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationSocialExpressionEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// The timestamp when this participant started after-call work.
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
@@ -74,7 +74,7 @@ type QueueConversationSocialExpressionEventTopicParticipant struct {
 	// The timestamp when this participant ended after-call work.
 	EndAcwTime *types.DateTime `json:"endAcwTime,omitzero"`
 
-	ConversationRoutingData *QueueConversationSocialExpressionEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData QueueConversationSocialExpressionEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	// Specifies how long the agent has to answer an interaction before being marked as not responding.
 	AlertingTimeoutMs *int64 `json:"alertingTimeoutMs,omitzero"`
@@ -128,7 +128,7 @@ type QueueConversationSocialExpressionEventTopicParticipant struct {
 
 	Videos []QueueConversationSocialExpressionEventTopicVideo `json:"videos,omitzero"`
 
-	Workflow *QueueConversationSocialExpressionEventTopicWorkflow `json:"workflow,omitzero"`
+	Workflow QueueConversationSocialExpressionEventTopicWorkflow `json:"workflow,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -6,7 +6,7 @@ package models
 // QueueConversationSocialExpressionEventTopicScoredAgent definition.
 type QueueConversationSocialExpressionEventTopicScoredAgent struct {
 	// A UriReference for a resource
-	Agent *QueueConversationSocialExpressionEventTopicUriReference `json:"agent,omitzero"`
+	Agent QueueConversationSocialExpressionEventTopicUriReference `json:"agent,omitzero"`
 
 	// Agent's score for the current conversation, from 0 - 100, higher being better
 	Score *int64 `json:"score,omitzero"`

@@ -15,11 +15,11 @@ type QueueConversationSocialExpressionEventTopicTransferResponse struct {
 	// The date/time that this command was issued.
 	DateIssued *types.DateTime `json:"dateIssued,omitzero"`
 
-	Initiator *QueueConversationSocialExpressionEventTopicTransferInitiator `json:"initiator,omitzero"`
+	Initiator QueueConversationSocialExpressionEventTopicTransferInitiator `json:"initiator,omitzero"`
 
-	ModifiedBy *QueueConversationSocialExpressionEventTopicTransferModifedBy `json:"modifiedBy,omitzero"`
+	ModifiedBy QueueConversationSocialExpressionEventTopicTransferModifedBy `json:"modifiedBy,omitzero"`
 
-	Destination *QueueConversationSocialExpressionEventTopicTransferDestination `json:"destination,omitzero"`
+	Destination QueueConversationSocialExpressionEventTopicTransferDestination `json:"destination,omitzero"`
 
 	// The type of transfer to perform.
 	TransferType *QueueConversationSocialExpressionEventTopicTransferResponseTransferType `json:"transferType,omitzero"`

@@ -12,7 +12,7 @@ type QueueConversationSocialExpressionEventTopicVideo struct {
 	InitialState *QueueConversationSocialExpressionEventTopicVideoInitialState `json:"initialState,omitzero"`
 
 	// Address and name data for a call endpoint.
-	Self *QueueConversationSocialExpressionEventTopicAddress `json:"self,omitzero"`
+	Self QueueConversationSocialExpressionEventTopicAddress `json:"self,omitzero"`
 
 	// A globally unique identifier for this communication.
 	ID *string `json:"id,omitzero"`
@@ -55,17 +55,17 @@ type QueueConversationSocialExpressionEventTopicVideo struct {
 	Msids []string `json:"msids,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationSocialExpressionEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationSocialExpressionEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *QueueConversationSocialExpressionEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationSocialExpressionEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
 	AfterCallWorkRequired *bool `json:"afterCallWorkRequired,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *QueueConversationSocialExpressionEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationSocialExpressionEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

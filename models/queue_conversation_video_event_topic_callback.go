@@ -27,9 +27,9 @@ type QueueConversationVideoEventTopicCallback struct {
 	// hold.
 	StartHoldTime *types.DateTime `json:"startHoldTime,omitzero"`
 
-	DialerPreview *QueueConversationVideoEventTopicDialerPreview `json:"dialerPreview,omitzero"`
+	DialerPreview QueueConversationVideoEventTopicDialerPreview `json:"dialerPreview,omitzero"`
 
-	Voicemail *QueueConversationVideoEventTopicVoicemail `json:"voicemail,omitzero"`
+	Voicemail QueueConversationVideoEventTopicVoicemail `json:"voicemail,omitzero"`
 
 	// The phone number(s) to use to place the callback.
 	CallbackNumbers []string `json:"callbackNumbers,omitzero"`
@@ -71,10 +71,10 @@ type QueueConversationVideoEventTopicCallback struct {
 	AutomatedCallbackConfigID *string `json:"automatedCallbackConfigId,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationVideoEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationVideoEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *QueueConversationVideoEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationVideoEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
@@ -88,7 +88,7 @@ type QueueConversationVideoEventTopicCallback struct {
 	CallerIDName *string `json:"callerIdName,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *QueueConversationVideoEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationVideoEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -44,20 +44,20 @@ type QueueConversationVideoEventTopicChat struct {
 	// The timestamp when this communication disconnected from the conversation in the provider clock.
 	DisconnectedTime *types.DateTime `json:"disconnectedTime,omitzero"`
 
-	JourneyContext *QueueConversationVideoEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext QueueConversationVideoEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationVideoEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationVideoEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *QueueConversationVideoEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationVideoEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
 	AfterCallWorkRequired *bool `json:"afterCallWorkRequired,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *QueueConversationVideoEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationVideoEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -18,7 +18,7 @@ type QueueConversationVideoEventTopicCobrowse struct {
 	ID *string `json:"id,omitzero"`
 
 	// Address and name data for a call endpoint.
-	Self *QueueConversationVideoEventTopicAddress `json:"self,omitzero"`
+	Self QueueConversationVideoEventTopicAddress `json:"self,omitzero"`
 
 	// The room id for the chat.
 	RoomID *string `json:"roomId,omitzero"`
@@ -57,17 +57,17 @@ type QueueConversationVideoEventTopicCobrowse struct {
 	DisconnectedTime *types.DateTime `json:"disconnectedTime,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationVideoEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationVideoEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *QueueConversationVideoEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationVideoEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
 	AfterCallWorkRequired *bool `json:"afterCallWorkRequired,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *QueueConversationVideoEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationVideoEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

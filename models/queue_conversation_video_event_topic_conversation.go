@@ -29,7 +29,7 @@ type QueueConversationVideoEventTopicConversation struct {
 
 	InactivityTimeout *types.DateTime `json:"inactivityTimeout,omitzero"`
 
-	AssociatedConversation *QueueConversationVideoEventTopicDomainEntityRef `json:"associatedConversation,omitzero"`
+	AssociatedConversation QueueConversationVideoEventTopicDomainEntityRef `json:"associatedConversation,omitzero"`
 
 	ConsultationConversations []QueueConversationVideoEventTopicDomainEntityRef `json:"consultationConversations,omitzero"`
 

@@ -6,7 +6,7 @@ package models
 // QueueConversationVideoEventTopicConversationDivisionMembership definition.
 type QueueConversationVideoEventTopicConversationDivisionMembership struct {
 	// A reference to another domain entity.
-	Division *QueueConversationVideoEventTopicDomainEntityRef `json:"division,omitzero"`
+	Division QueueConversationVideoEventTopicDomainEntityRef `json:"division,omitzero"`
 
 	Entities []QueueConversationVideoEventTopicDivisionEntityRef `json:"entities,omitzero"`
 

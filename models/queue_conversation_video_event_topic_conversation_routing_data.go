@@ -5,10 +5,10 @@ package models
 // QueueConversationVideoEventTopicConversationRoutingData is information on how a communication should
 // be routed to an agent.
 type QueueConversationVideoEventTopicConversationRoutingData struct {
-	Queue *QueueConversationVideoEventTopicUriReference `json:"queue,omitzero"`
+	Queue QueueConversationVideoEventTopicUriReference `json:"queue,omitzero"`
 
 	// A UriReference for a resource
-	Language *QueueConversationVideoEventTopicUriReference `json:"language,omitzero"`
+	Language QueueConversationVideoEventTopicUriReference `json:"language,omitzero"`
 
 	// The priority of the conversation to use for routing decisions
 	Priority *int64 `json:"priority,omitzero"`

@@ -12,9 +12,9 @@ type QueueConversationVideoEventTopicDisposition struct {
 	// The final media analyzer result that triggered the disposition result, if any.
 	Analyzer *string `json:"analyzer,omitzero"`
 
-	AmdTimeout *QueueConversationVideoEventTopicDispositionAmdTimeout `json:"amdTimeout,omitzero"`
+	AmdTimeout QueueConversationVideoEventTopicDispositionAmdTimeout `json:"amdTimeout,omitzero"`
 
-	SilentCallTimeout *QueueConversationVideoEventTopicDispositionSilentCallTimeout `json:"silentCallTimeout,omitzero"`
+	SilentCallTimeout QueueConversationVideoEventTopicDispositionSilentCallTimeout `json:"silentCallTimeout,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

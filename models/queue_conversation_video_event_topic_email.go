@@ -35,7 +35,7 @@ type QueueConversationVideoEventTopicEmail struct {
 	MessagesSent *int64 `json:"messagesSent,omitzero"`
 
 	// Detailed information about an error response.
-	ErrorInfo *QueueConversationVideoEventTopicErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationVideoEventTopicErrorDetails `json:"errorInfo,omitzero"`
 
 	// System defined string indicating what caused the communication to disconnect. Will be null until the
 	// communication disconnects.
@@ -63,17 +63,17 @@ type QueueConversationVideoEventTopicEmail struct {
 	Spam *bool `json:"spam,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationVideoEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationVideoEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *QueueConversationVideoEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationVideoEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
 	AfterCallWorkRequired *bool `json:"afterCallWorkRequired,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *QueueConversationVideoEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationVideoEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// The time when a parked email should resume.
 	ResumeTime *types.DateTime `json:"resumeTime,omitzero"`

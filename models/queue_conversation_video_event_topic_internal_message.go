@@ -37,10 +37,10 @@ type QueueConversationVideoEventTopicInternalMessage struct {
 	SourceUserID *string `json:"sourceUserId,omitzero"`
 
 	// Address and name data for a call endpoint.
-	ToAddress *QueueConversationVideoEventTopicAddress `json:"toAddress,omitzero"`
+	ToAddress QueueConversationVideoEventTopicAddress `json:"toAddress,omitzero"`
 
 	// Address and name data for a call endpoint.
-	FromAddress *QueueConversationVideoEventTopicAddress `json:"fromAddress,omitzero"`
+	FromAddress QueueConversationVideoEventTopicAddress `json:"fromAddress,omitzero"`
 
 	// The messages sent on this communication channel.
 	Messages []QueueConversationVideoEventTopicInternalMessageDetails `json:"messages,omitzero"`

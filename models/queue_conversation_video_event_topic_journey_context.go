@@ -5,11 +5,11 @@ package models
 // QueueConversationVideoEventTopicJourneyContext is a subset of the Journey System's data relevant to
 // a part of a conversation (for external linkage and internal usage/context).
 type QueueConversationVideoEventTopicJourneyContext struct {
-	Customer *QueueConversationVideoEventTopicJourneyCustomer `json:"customer,omitzero"`
+	Customer QueueConversationVideoEventTopicJourneyCustomer `json:"customer,omitzero"`
 
-	CustomerSession *QueueConversationVideoEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession QueueConversationVideoEventTopicJourneyCustomerSession `json:"customerSession,omitzero"`
 
-	TriggeringAction *QueueConversationVideoEventTopicJourneyAction `json:"triggeringAction,omitzero"`
+	TriggeringAction QueueConversationVideoEventTopicJourneyAction `json:"triggeringAction,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -20,7 +20,7 @@ type QueueConversationVideoEventTopicMessage struct {
 	Held *bool `json:"held,omitzero"`
 
 	// Detailed information about an error response.
-	ErrorInfo *QueueConversationVideoEventTopicErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationVideoEventTopicErrorDetails `json:"errorInfo,omitzero"`
 
 	// The source provider of the email.
 	Provider *string `json:"provider,omitzero"`
@@ -45,10 +45,10 @@ type QueueConversationVideoEventTopicMessage struct {
 	DisconnectedTime *types.DateTime `json:"disconnectedTime,omitzero"`
 
 	// Address and name data for a call endpoint.
-	ToAddress *QueueConversationVideoEventTopicAddress `json:"toAddress,omitzero"`
+	ToAddress QueueConversationVideoEventTopicAddress `json:"toAddress,omitzero"`
 
 	// Address and name data for a call endpoint.
-	FromAddress *QueueConversationVideoEventTopicAddress `json:"fromAddress,omitzero"`
+	FromAddress QueueConversationVideoEventTopicAddress `json:"fromAddress,omitzero"`
 
 	// The messages sent on this communication channel.
 	Messages []QueueConversationVideoEventTopicMessageDetails `json:"messages,omitzero"`
@@ -67,13 +67,13 @@ type QueueConversationVideoEventTopicMessage struct {
 
 	// A subset of the Journey System's data relevant to a part of a conversation (for external linkage and
 	// internal usage/context).
-	JourneyContext *QueueConversationVideoEventTopicJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext QueueConversationVideoEventTopicJourneyContext `json:"journeyContext,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationVideoEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationVideoEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *QueueConversationVideoEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationVideoEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
@@ -90,7 +90,7 @@ type QueueConversationVideoEventTopicMessage struct {
 	ByoSMSIntegrationID *string `json:"byoSmsIntegrationId,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *QueueConversationVideoEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationVideoEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// The time when a parked message should resume.
 	ResumeTime *types.DateTime `json:"resumeTime,omitzero"`

@@ -24,12 +24,12 @@ type QueueConversationVideoEventTopicMessageDetails struct {
 	Media []QueueConversationVideoEventTopicMessageMedia `json:"media,omitzero"`
 
 	// Detailed information about an error response.
-	ErrorInfo *QueueConversationVideoEventTopicErrorDetails `json:"errorInfo,omitzero"`
+	ErrorInfo QueueConversationVideoEventTopicErrorDetails `json:"errorInfo,omitzero"`
 
 	// A list of stickers included in the message
 	Stickers []QueueConversationVideoEventTopicMessageSticker `json:"stickers,omitzero"`
 
-	MessageMetadata *QueueConversationVideoEventTopicMessageMetadata `json:"messageMetadata,omitzero"`
+	MessageMetadata QueueConversationVideoEventTopicMessageMetadata `json:"messageMetadata,omitzero"`
 
 	// For social media messages, the visibility of the message in the originating social platform
 	SocialVisibility *QueueConversationVideoEventTopicMessageDetailsSocialVisibility `json:"socialVisibility,omitzero"`

@@ -66,7 +66,7 @@ type QueueConversationVideoEventTopicParticipant struct {
 	// Specifies how long a timed ACW session will last.
 	WrapupTimeoutMs *int64 `json:"wrapupTimeoutMs,omitzero"`
 
-	Wrapup *QueueConversationVideoEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationVideoEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// The timestamp when this participant started after-call work.
 	StartAcwTime *types.DateTime `json:"startAcwTime,omitzero"`
@@ -74,7 +74,7 @@ type QueueConversationVideoEventTopicParticipant struct {
 	// The timestamp when this participant ended after-call work.
 	EndAcwTime *types.DateTime `json:"endAcwTime,omitzero"`
 
-	ConversationRoutingData *QueueConversationVideoEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
+	ConversationRoutingData QueueConversationVideoEventTopicConversationRoutingData `json:"conversationRoutingData,omitzero"`
 
 	// Specifies how long the agent has to answer an interaction before being marked as not responding.
 	AlertingTimeoutMs *int64 `json:"alertingTimeoutMs,omitzero"`
@@ -128,7 +128,7 @@ type QueueConversationVideoEventTopicParticipant struct {
 
 	Videos []QueueConversationVideoEventTopicVideo `json:"videos,omitzero"`
 
-	Workflow *QueueConversationVideoEventTopicWorkflow `json:"workflow,omitzero"`
+	Workflow QueueConversationVideoEventTopicWorkflow `json:"workflow,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -15,11 +15,11 @@ type QueueConversationVideoEventTopicTransferResponse struct {
 	// The date/time that this command was issued.
 	DateIssued *types.DateTime `json:"dateIssued,omitzero"`
 
-	Initiator *QueueConversationVideoEventTopicTransferInitiator `json:"initiator,omitzero"`
+	Initiator QueueConversationVideoEventTopicTransferInitiator `json:"initiator,omitzero"`
 
-	ModifiedBy *QueueConversationVideoEventTopicTransferModifedBy `json:"modifiedBy,omitzero"`
+	ModifiedBy QueueConversationVideoEventTopicTransferModifedBy `json:"modifiedBy,omitzero"`
 
-	Destination *QueueConversationVideoEventTopicTransferDestination `json:"destination,omitzero"`
+	Destination QueueConversationVideoEventTopicTransferDestination `json:"destination,omitzero"`
 
 	// The type of transfer to perform.
 	TransferType *QueueConversationVideoEventTopicTransferResponseTransferType `json:"transferType,omitzero"`

@@ -11,7 +11,7 @@ type QueueConversationVideoEventTopicVideo struct {
 	InitialState *QueueConversationVideoEventTopicVideoInitialState `json:"initialState,omitzero"`
 
 	// Address and name data for a call endpoint.
-	Self *QueueConversationVideoEventTopicAddress `json:"self,omitzero"`
+	Self QueueConversationVideoEventTopicAddress `json:"self,omitzero"`
 
 	// A globally unique identifier for this communication.
 	ID *string `json:"id,omitzero"`
@@ -54,17 +54,17 @@ type QueueConversationVideoEventTopicVideo struct {
 	Msids []string `json:"msids,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *QueueConversationVideoEventTopicWrapup `json:"wrapup,omitzero"`
+	Wrapup QueueConversationVideoEventTopicWrapup `json:"wrapup,omitzero"`
 
 	// A communication's after-call work data.
-	AfterCallWork *QueueConversationVideoEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork QueueConversationVideoEventTopicAfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call is required for a communication. Only used when the ACW Setting is Agent
 	// Requested.
 	AfterCallWorkRequired *bool `json:"afterCallWorkRequired,omitzero"`
 
 	// Represents the queue setting for this media.
-	QueueMediaSettings *QueueConversationVideoEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
+	QueueMediaSettings QueueConversationVideoEventTopicQueueMediaSettings `json:"queueMediaSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

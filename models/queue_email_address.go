@@ -4,7 +4,7 @@ package models
 
 // QueueEmailAddress is the QueueEmailAddress definition.
 type QueueEmailAddress struct {
-	Domain *DomainEntityRef `json:"domain,omitzero"`
+	Domain DomainEntityRef `json:"domain,omitzero"`
 
 	Route *InboundRoute `json:"route,omitzero"`
 

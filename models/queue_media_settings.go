@@ -5,19 +5,19 @@ package models
 // QueueMediaSettings is the QueueMediaSettings definition.
 type QueueMediaSettings struct {
 	// The queue media settings for call interactions.
-	Call *MediaSettings `json:"call,omitzero"`
+	Call MediaSettings `json:"call,omitzero"`
 
 	// The queue media settings for callback interactions.
-	Callback *CallbackMediaSettings `json:"callback,omitzero"`
+	Callback CallbackMediaSettings `json:"callback,omitzero"`
 
 	// The queue media settings for chat interactions.
-	Chat *MediaSettings `json:"chat,omitzero"`
+	Chat MediaSettings `json:"chat,omitzero"`
 
 	// The queue media settings for email interactions.
-	Email *EmailMediaSettings `json:"email,omitzero"`
+	Email EmailMediaSettings `json:"email,omitzero"`
 
 	// The queue media settings for message interactions.
-	Message *MessageMediaSettings `json:"message,omitzero"`
+	Message MessageMediaSettings `json:"message,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

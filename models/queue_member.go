@@ -9,7 +9,7 @@ type QueueMember struct {
 
 	Name *string `json:"name,omitzero"`
 
-	User *User `json:"user,omitzero"`
+	User User `json:"user,omitzero"`
 
 	RingNumber *int `json:"ringNumber,omitzero"`
 
@@ -17,7 +17,7 @@ type QueueMember struct {
 
 	MemberBy *string `json:"memberBy,omitzero"`
 
-	RoutingStatus *RoutingStatus `json:"routingStatus,omitzero"`
+	RoutingStatus RoutingStatus `json:"routingStatus,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

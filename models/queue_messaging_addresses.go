@@ -4,11 +4,11 @@ package models
 
 // QueueMessagingAddresses is the QueueMessagingAddresses definition.
 type QueueMessagingAddresses struct {
-	SMSAddress *DomainEntityRef `json:"smsAddress,omitzero"`
+	SMSAddress DomainEntityRef `json:"smsAddress,omitzero"`
 
-	OpenMessagingRecipient *DomainEntityRef `json:"openMessagingRecipient,omitzero"`
+	OpenMessagingRecipient DomainEntityRef `json:"openMessagingRecipient,omitzero"`
 
-	WhatsAppRecipient *DomainEntityRef `json:"whatsAppRecipient,omitzero"`
+	WhatsAppRecipient DomainEntityRef `json:"whatsAppRecipient,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -6,7 +6,7 @@ package models
 type QueueObservationQuery struct {
 	// Filter to return a subset of observations. Expresses boolean logical predicates as well as
 	// dimensional filters. Required.
-	Filter *QueueObservationQueryFilter `json:"filter,omitzero"`
+	Filter QueueObservationQueryFilter `json:"filter,omitzero"`
 
 	// Behaves like a SQL SELECT clause. Only named metrics will be retrieved. Required.
 	Metrics []string `json:"metrics,omitzero"`

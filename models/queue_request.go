@@ -13,7 +13,7 @@ type QueueRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableDivision `json:"division,omitzero"`
+	Division WritableDivision `json:"division,omitzero"`
 
 	// The queue description.
 	Description *string `json:"description,omitzero"`
@@ -42,19 +42,19 @@ type QueueRequest struct {
 	JoinedMemberCount *int `json:"joinedMemberCount,omitzero"`
 
 	// The media settings for the queue.
-	MediaSettings *QueueMediaSettings `json:"mediaSettings,omitzero"`
+	MediaSettings QueueMediaSettings `json:"mediaSettings,omitzero"`
 
 	// The routing rules for the queue, used for Preferred Agent Routing.
 	RoutingRules []RoutingRule `json:"routingRules,omitzero"`
 
 	// The Conditional Group Routing settings for the queue.
-	ConditionalGroupRouting *ConditionalGroupRouting `json:"conditionalGroupRouting,omitzero"`
+	ConditionalGroupRouting ConditionalGroupRouting `json:"conditionalGroupRouting,omitzero"`
 
 	// The Conditional Group Activation settings for the queue.
-	ConditionalGroupActivation *ConditionalGroupActivation `json:"conditionalGroupActivation,omitzero"`
+	ConditionalGroupActivation ConditionalGroupActivation `json:"conditionalGroupActivation,omitzero"`
 
 	// The bullseye settings for the queue.
-	Bullseye *Bullseye `json:"bullseye,omitzero"`
+	Bullseye Bullseye `json:"bullseye,omitzero"`
 
 	// The Scoring Method for the queue.
 	ScoringMethod *QueueRequestScoringMethod `json:"scoringMethod,omitzero"`
@@ -63,7 +63,7 @@ type QueueRequest struct {
 	LastAgentRoutingMode *QueueRequestLastAgentRoutingMode `json:"lastAgentRoutingMode,omitzero"`
 
 	// The ACW settings for the queue.
-	AcwSettings *AcwSettings `json:"acwSettings,omitzero"`
+	AcwSettings AcwSettings `json:"acwSettings,omitzero"`
 
 	// The skill evaluation method to use when routing conversations.
 	SkillEvaluationMethod *QueueRequestSkillEvaluationMethod `json:"skillEvaluationMethod,omitzero"`
@@ -73,27 +73,27 @@ type QueueRequest struct {
 	MemberGroups []MemberGroup `json:"memberGroups,omitzero"`
 
 	// The in-queue flow to use for call conversations waiting in queue.
-	QueueFlow *DomainEntityRef `json:"queueFlow,omitzero"`
+	QueueFlow DomainEntityRef `json:"queueFlow,omitzero"`
 
 	// The in-queue flow to use for email conversations waiting in queue.
-	EmailInQueueFlow *DomainEntityRef `json:"emailInQueueFlow,omitzero"`
+	EmailInQueueFlow DomainEntityRef `json:"emailInQueueFlow,omitzero"`
 
 	// The in-queue flow to use for message conversations waiting in queue.
-	MessageInQueueFlow *DomainEntityRef `json:"messageInQueueFlow,omitzero"`
+	MessageInQueueFlow DomainEntityRef `json:"messageInQueueFlow,omitzero"`
 
 	// The prompt used for whisper on the queue, if configured.
-	WhisperPrompt *DomainEntityRef `json:"whisperPrompt,omitzero"`
+	WhisperPrompt DomainEntityRef `json:"whisperPrompt,omitzero"`
 
 	// The audio to be played when calls on this queue are on hold. If not configured, the default on-hold
 	// music will play.
-	OnHoldPrompt *DomainEntityRef `json:"onHoldPrompt,omitzero"`
+	OnHoldPrompt DomainEntityRef `json:"onHoldPrompt,omitzero"`
 
 	// Specifies whether the configured whisper should play for all ACD calls, or only for those which are
 	// auto-answered.
 	AutoAnswerOnly *bool `json:"autoAnswerOnly,omitzero"`
 
 	// Canned response library IDs and mode with which they are associated with the queue
-	CannedResponseLibraries *CannedResponseLibraries `json:"cannedResponseLibraries,omitzero"`
+	CannedResponseLibraries CannedResponseLibraries `json:"cannedResponseLibraries,omitzero"`
 
 	// Indicates whether voice transcription is enabled for this queue.
 	EnableTranscription *bool `json:"enableTranscription,omitzero"`
@@ -105,10 +105,10 @@ type QueueRequest struct {
 	EnableManualAssignment *bool `json:"enableManualAssignment,omitzero"`
 
 	// The Agent Owned Routing settings for the queue
-	AgentOwnedRouting *AgentOwnedRouting `json:"agentOwnedRouting,omitzero"`
+	AgentOwnedRouting AgentOwnedRouting `json:"agentOwnedRouting,omitzero"`
 
 	// The Direct Routing settings for the queue
-	DirectRouting *DirectRouting `json:"directRouting,omitzero"`
+	DirectRouting DirectRouting `json:"directRouting,omitzero"`
 
 	// The name to use for caller identification for outbound calls from this queue.
 	CallingPartyName *string `json:"callingPartyName,omitzero"`
@@ -120,10 +120,10 @@ type QueueRequest struct {
 	DefaultScripts map[string]Script `json:"defaultScripts,omitzero"`
 
 	// The messaging addresses for the queue.
-	OutboundMessagingAddresses *QueueMessagingAddresses `json:"outboundMessagingAddresses,omitzero"`
+	OutboundMessagingAddresses QueueMessagingAddresses `json:"outboundMessagingAddresses,omitzero"`
 
 	// The default email address to use for outbound email from this queue.
-	OutboundEmailAddress *QueueEmailAddress `json:"outboundEmailAddress,omitzero"`
+	OutboundEmailAddress QueueEmailAddress `json:"outboundEmailAddress,omitzero"`
 
 	// The ID of an associated external queue.
 	PeerID *string `json:"peerId,omitzero"`

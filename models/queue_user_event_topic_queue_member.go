@@ -6,7 +6,7 @@ package models
 type QueueUserEventTopicQueueMember struct {
 	ID *string `json:"id,omitzero"`
 
-	User *QueueUserEventTopicUserReference `json:"user,omitzero"`
+	User QueueUserEventTopicUserReference `json:"user,omitzero"`
 
 	QueueID *string `json:"queueId,omitzero"`
 

@@ -5,7 +5,7 @@ package models
 // QueueUtilizationDiagnostic is the QueueUtilizationDiagnostic definition.
 type QueueUtilizationDiagnostic struct {
 	// Identifier of the queue
-	Queue *DomainEntityRef `json:"queue,omitzero"`
+	Queue DomainEntityRef `json:"queue,omitzero"`
 
 	// The number of users joined to the queue
 	UsersInQueue *int `json:"usersInQueue,omitzero"`

@@ -13,7 +13,7 @@ type Recipient struct {
 
 	// An automate flow object which defines the set of actions to be taken, when a message is received by
 	// this recipient.
-	Flow *Flow `json:"flow,omitzero"`
+	Flow Flow `json:"flow,omitzero"`
 
 	// Date this recipient was created. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -24,10 +24,10 @@ type Recipient struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// User that created this recipient
-	CreatedBy *User `json:"createdBy,omitzero"`
+	CreatedBy User `json:"createdBy,omitzero"`
 
 	// User that modified this recipient
-	ModifiedBy *User `json:"modifiedBy,omitzero"`
+	ModifiedBy User `json:"modifiedBy,omitzero"`
 
 	// The messenger type for this recipient
 	MessengerType *RecipientMessengerType `json:"messengerType,omitzero"`

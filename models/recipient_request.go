@@ -6,7 +6,7 @@ package models
 type RecipientRequest struct {
 	// An automate flow object which defines the set of actions to be taken, when a message is received by
 	// this recipient.
-	Flow *RecipientFlow `json:"flow,omitzero"`
+	Flow RecipientFlow `json:"flow,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

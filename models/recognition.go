@@ -10,10 +10,10 @@ type Recognition struct {
 	ID *string `json:"id,omitzero"`
 
 	// The recipient of the recognition
-	Recipient *UserReference `json:"recipient,omitzero"`
+	Recipient UserReference `json:"recipient,omitzero"`
 
 	// The creator of the recognition
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The creation date. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -6,7 +6,7 @@ package models
 type RecordingButtonComponent struct {
 	Title *string `json:"title,omitzero"`
 
-	Actions *RecordingContentActions `json:"actions,omitzero"`
+	Actions RecordingContentActions `json:"actions,omitzero"`
 
 	IsSelected *bool `json:"isSelected,omitzero"`
 

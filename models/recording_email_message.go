@@ -18,10 +18,10 @@ type RecordingEmailMessage struct {
 
 	Bcc []EmailAddress `json:"bcc,omitzero"`
 
-	From *EmailAddress `json:"from,omitzero"`
+	From EmailAddress `json:"from,omitzero"`
 
 	// Indicates the address to which the author of the message suggests that replies be sent
-	ReplyTo *EmailAddress `json:"replyTo,omitzero"`
+	ReplyTo EmailAddress `json:"replyTo,omitzero"`
 
 	Subject *string `json:"subject,omitzero"`
 

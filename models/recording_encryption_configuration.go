@@ -26,7 +26,7 @@ type RecordingEncryptionConfiguration struct {
 	KeyConfigurationType *RecordingEncryptionConfigurationKeyConfigurationType `json:"keyConfigurationType,omitzero"`
 
 	// The error message related to the configuration
-	LastError *ErrorBody `json:"lastError,omitzero"`
+	LastError ErrorBody `json:"lastError,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

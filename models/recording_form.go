@@ -5,17 +5,17 @@ package models
 // RecordingForm is the RecordingForm definition.
 type RecordingForm struct {
 	// The introduction component, used to give an intro into what the form entails.
-	Introduction *RecordingIntroduction `json:"introduction,omitzero"`
+	Introduction RecordingIntroduction `json:"introduction,omitzero"`
 
 	// Form pages.
 	FormPages []RecordingFormPage `json:"formPages,omitzero"`
 
 	// Defines the initial prompt message structure containing title and subtitle fields that are displayed
 	// to the end user when a form requires completion.
-	ReceivedMessage *ReceivedReplyMessage `json:"receivedMessage,omitzero"`
+	ReceivedMessage ReceivedReplyMessage `json:"receivedMessage,omitzero"`
 
 	// The reply message after the user has filled out the form received.
-	ReplyMessage *ReceivedReplyMessage `json:"replyMessage,omitzero"`
+	ReplyMessage ReceivedReplyMessage `json:"replyMessage,omitzero"`
 
 	// Content of the payload included in the Form response.
 	Response []RecordingFormResponseComponent `json:"response,omitzero"`

@@ -10,16 +10,16 @@ type RecordingFormPageComponent struct {
 	FormComponentType *RecordingFormPageComponentFormComponentType `json:"formComponentType,omitzero"`
 
 	// Date Picker content.
-	DatePicker *DatePicker `json:"datePicker,omitzero"`
+	DatePicker DatePicker `json:"datePicker,omitzero"`
 
 	// Wheel Picker content.
-	WheelPicker *RecordingWheelPicker `json:"wheelPicker,omitzero"`
+	WheelPicker RecordingWheelPicker `json:"wheelPicker,omitzero"`
 
 	// List Picker content.
-	ListPicker *ListPicker `json:"listPicker,omitzero"`
+	ListPicker ListPicker `json:"listPicker,omitzero"`
 
 	// Input content.
-	Input *RecordingInput `json:"input,omitzero"`
+	Input RecordingInput `json:"input,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

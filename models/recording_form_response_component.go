@@ -8,7 +8,7 @@ type RecordingFormResponseComponent struct {
 	ID *string `json:"id,omitzero"`
 
 	// The content object capturing component response from the original message.
-	Component *RecordingFormResponseContent `json:"component,omitzero"`
+	Component RecordingFormResponseContent `json:"component,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

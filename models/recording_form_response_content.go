@@ -10,7 +10,7 @@ type RecordingFormResponseContent struct {
 	ContentType *RecordingFormResponseContentContentType `json:"contentType,omitzero"`
 
 	// Button response content.
-	ButtonResponse *ButtonResponse `json:"buttonResponse,omitzero"`
+	ButtonResponse ButtonResponse `json:"buttonResponse,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,13 +10,13 @@ type RecordingJob struct {
 	ID *string `json:"id,omitzero"`
 
 	// Details of the user created the job
-	User *AddressableEntityRef `json:"user,omitzero"`
+	User AddressableEntityRef `json:"user,omitzero"`
 
 	// The current state of the job. Required.
 	State *RecordingJobState `json:"state,omitzero"`
 
 	// Original query of the job.
-	RecordingJobsQuery *RecordingJobsQuery `json:"recordingJobsQuery,omitzero"`
+	RecordingJobsQuery RecordingJobsQuery `json:"recordingJobsQuery,omitzero"`
 
 	// Date when the job was created. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

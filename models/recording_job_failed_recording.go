@@ -5,10 +5,10 @@ package models
 // RecordingJobFailedRecording is the RecordingJobFailedRecording definition.
 type RecordingJobFailedRecording struct {
 	// Conversation
-	Conversation *AddressableEntityRef `json:"conversation,omitzero"`
+	Conversation AddressableEntityRef `json:"conversation,omitzero"`
 
 	// Recording
-	Recording *AddressableEntityRef `json:"recording,omitzero"`
+	Recording AddressableEntityRef `json:"recording,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

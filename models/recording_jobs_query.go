@@ -53,7 +53,7 @@ type RecordingJobsQuery struct {
 	// recording to be included in the submitted job query. This result depends on the analytics data lake
 	// job completion. See also:
 	// https://developer.genesys.cloud/analyticsdatamanagement/analytics/jobs/conversation-details-job#data-availability.
-	ConversationQuery *AsyncConversationQuery `json:"conversationQuery,omitzero"`
+	ConversationQuery AsyncConversationQuery `json:"conversationQuery,omitzero"`
 
 	// As an alternative to conversationQuery, specify the date and time range of conversations that are
 	// older than 5 years to query.Results will include all conversations that had activity during the

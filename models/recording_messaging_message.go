@@ -10,10 +10,10 @@ type RecordingMessagingMessage struct {
 	From *string `json:"from,omitzero"`
 
 	// The user who sent this message.
-	FromUser *User `json:"fromUser,omitzero"`
+	FromUser User `json:"fromUser,omitzero"`
 
 	// The PureCloud external contact sender details.
-	FromExternalContact *ExternalContact `json:"fromExternalContact,omitzero"`
+	FromExternalContact ExternalContact `json:"fromExternalContact,omitzero"`
 
 	// The message recipient.
 	To *string `json:"to,omitzero"`
@@ -35,10 +35,10 @@ type RecordingMessagingMessage struct {
 	ParticipantID *string `json:"participantId,omitzero"`
 
 	// A globally unique identifier for the queue involved in this communication.
-	Queue *AddressableEntityRef `json:"queue,omitzero"`
+	Queue AddressableEntityRef `json:"queue,omitzero"`
 
 	// A globally unique identifier for the workflow involved in this communication.
-	Workflow *AddressableEntityRef `json:"workflow,omitzero"`
+	Workflow AddressableEntityRef `json:"workflow,omitzero"`
 
 	// The content of this message.
 	MessageText *string `json:"messageText,omitzero"`
@@ -53,25 +53,25 @@ type RecordingMessagingMessage struct {
 	QuickReplies []QuickReply `json:"quickReplies,omitzero"`
 
 	// Button Response selected by user for this message.
-	ButtonResponse *ButtonResponse `json:"buttonResponse,omitzero"`
+	ButtonResponse ButtonResponse `json:"buttonResponse,omitzero"`
 
 	// List of Button Response selected by user for this message.
 	ButtonResponses []ButtonResponse `json:"buttonResponses,omitzero"`
 
 	// Ephemeral story content.
-	Story *RecordingContentStory `json:"story,omitzero"`
+	Story RecordingContentStory `json:"story,omitzero"`
 
 	// List of cards offered for this message
 	Cards []Card `json:"cards,omitzero"`
 
 	// Template notification content.
-	NotificationTemplate *RecordingNotificationTemplate `json:"notificationTemplate,omitzero"`
+	NotificationTemplate RecordingNotificationTemplate `json:"notificationTemplate,omitzero"`
 
 	// DatePicker content object.
-	DatePicker *DatePicker `json:"datePicker,omitzero"`
+	DatePicker DatePicker `json:"datePicker,omitzero"`
 
 	// ListPicker content object.
-	ListPicker *ListPicker `json:"listPicker,omitzero"`
+	ListPicker ListPicker `json:"listPicker,omitzero"`
 
 	// Indicates the content type for this message
 	ContentType *RecordingMessagingMessageContentType `json:"contentType,omitzero"`
@@ -83,22 +83,22 @@ type RecordingMessagingMessage struct {
 	Events []ConversationMessageEvent `json:"events,omitzero"`
 
 	// InteractiveApplication content.
-	InteractiveApplication *InteractiveApplication `json:"interactiveApplication,omitzero"`
+	InteractiveApplication InteractiveApplication `json:"interactiveApplication,omitzero"`
 
 	// Payment request content.
-	PaymentRequest *PaymentRequest `json:"paymentRequest,omitzero"`
+	PaymentRequest PaymentRequest `json:"paymentRequest,omitzero"`
 
 	// Payment response content.
-	PaymentResponse *PaymentResponse `json:"paymentResponse,omitzero"`
+	PaymentResponse PaymentResponse `json:"paymentResponse,omitzero"`
 
 	// Form content.
-	Form *RecordingForm `json:"form,omitzero"`
+	Form RecordingForm `json:"form,omitzero"`
 
 	// Roadside Assistance content.
-	RoadsideAssistance *RecordingRoadsideAssistance `json:"roadsideAssistance,omitzero"`
+	RoadsideAssistance RecordingRoadsideAssistance `json:"roadsideAssistance,omitzero"`
 
 	// Rich Link content.
-	RichLink *RichLink `json:"richLink,omitzero"`
+	RichLink RichLink `json:"richLink,omitzero"`
 
 	// List of message receipts
 	MessageReceipts []RecordingMessageReceipt `json:"messageReceipts,omitzero"`

@@ -11,16 +11,16 @@ type RecordingNotificationTemplate struct {
 	Language *string `json:"language,omitzero"`
 
 	// The template header.
-	Header *RecordingTemplateHeader `json:"header,omitzero"`
+	Header RecordingTemplateHeader `json:"header,omitzero"`
 
 	// The template body.
-	Body *RecordingTemplateBody `json:"body,omitzero"`
+	Body RecordingTemplateBody `json:"body,omitzero"`
 
 	// Template buttons
 	Buttons []RecordingTemplateButton `json:"buttons,omitzero"`
 
 	// The template footer.
-	Footer *RecordingTemplateFooter `json:"footer,omitzero"`
+	Footer RecordingTemplateFooter `json:"footer,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -14,7 +14,7 @@ type RecordingRoadsideAssistance struct {
 	IsDevicePhoneNumber *bool `json:"isDevicePhoneNumber,omitzero"`
 
 	// User Location object.
-	Location *RecordingLocation `json:"location,omitzero"`
+	Location RecordingLocation `json:"location,omitzero"`
 
 	// The counter of the message.
 	MessageNumber *int `json:"messageNumber,omitzero"`

@@ -5,10 +5,10 @@ package models
 // RecordingTemplateCard is the RecordingTemplateCard definition.
 type RecordingTemplateCard struct {
 	// The template header.
-	Header *RecordingTemplateHeader `json:"header,omitzero"`
+	Header RecordingTemplateHeader `json:"header,omitzero"`
 
 	// The template body.
-	Body *RecordingTemplateBody `json:"body,omitzero"`
+	Body RecordingTemplateBody `json:"body,omitzero"`
 
 	// Template buttons.
 	Buttons []RecordingTemplateButton `json:"buttons,omitzero"`

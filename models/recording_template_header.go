@@ -13,7 +13,7 @@ type RecordingTemplateHeader struct {
 	Text *string `json:"text,omitzero"`
 
 	// Media template header image.
-	Media *RecordingAttachment `json:"media,omitzero"`
+	Media RecordingAttachment `json:"media,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,13 +5,13 @@ package models
 // RecurrenceSettings is the RecurrenceSettings definition.
 type RecurrenceSettings struct {
 	// Settings controlling when to end the recurrence for the activity plan. Required.
-	EndAfter *RecurrenceEndSettings `json:"endAfter,omitzero"`
+	EndAfter RecurrenceEndSettings `json:"endAfter,omitzero"`
 
 	// The recurrence period of the activity plan. Required.
-	RecurrencePeriod *RecurrencePeriod `json:"recurrencePeriod,omitzero"`
+	RecurrencePeriod RecurrencePeriod `json:"recurrencePeriod,omitzero"`
 
 	// Constraint indicating the minimum time in hours between recurrences of the activity plan. Required.
-	MinimumTimeBetweenOccurrences *RecurrencePeriod `json:"minimumTimeBetweenOccurrences,omitzero"`
+	MinimumTimeBetweenOccurrences RecurrencePeriod `json:"minimumTimeBetweenOccurrences,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

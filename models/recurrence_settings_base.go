@@ -5,7 +5,7 @@ package models
 // RecurrenceSettingsBase is the RecurrenceSettingsBase definition.
 type RecurrenceSettingsBase struct {
 	// Settings controlling when to end the recurrence for the activity plan. Required.
-	EndAfter *RecurrenceEndSettings `json:"endAfter,omitzero"`
+	EndAfter RecurrenceEndSettings `json:"endAfter,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,14 +8,14 @@ type Relationship struct {
 	ID *string `json:"id,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableStarrableDivision `json:"division,omitzero"`
+	Division WritableStarrableDivision `json:"division,omitzero"`
 
 	// The user associated with the external organization. When creating or updating a relationship, only
 	// User.id is required. User object is fully populated when expanding a note. Required.
-	User *User `json:"user,omitzero"`
+	User User `json:"user,omitzero"`
 
 	// The external organization this relationship is attached to. Required.
-	ExternalOrganization *ExternalOrganization `json:"externalOrganization,omitzero"`
+	ExternalOrganization ExternalOrganization `json:"externalOrganization,omitzero"`
 
 	// The relationship or role of the user to this external organization.Examples: Account Manager, Sales
 	// Engineer, Implementation Consultant. Between 1 and 100 characters. Required.

@@ -21,16 +21,16 @@ type Reoccurrence struct {
 	TimeZone *string `json:"timeZone,omitzero"`
 
 	// The schedule pattern e.g.: Daily/Weekly. Required.
-	Pattern *Pattern `json:"pattern,omitzero"`
+	Pattern Pattern `json:"pattern,omitzero"`
 
 	// The schedule range e.g.: EndDate/NoEnd/Numbered. Required.
-	Range *Range `json:"range,omitzero"`
+	Range Range `json:"range,omitzero"`
 
 	// Modifications to the original recurrence schedule (Exclusions/Inclusions)
 	Alterations []Alteration `json:"alterations,omitzero"`
 
 	// The next occurrence details for the next start and end occurrences for the recurrence
-	NextOccurrenceDetails *NextOccurrenceDetails `json:"nextOccurrenceDetails,omitzero"`
+	NextOccurrenceDetails NextOccurrenceDetails `json:"nextOccurrenceDetails,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

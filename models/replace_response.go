@@ -12,7 +12,7 @@ type ReplaceResponse struct {
 
 	ChangeNumber *int `json:"changeNumber,omitzero"`
 
-	UploadStatus *DomainEntityRef `json:"uploadStatus,omitzero"`
+	UploadStatus DomainEntityRef `json:"uploadStatus,omitzero"`
 
 	UploadDestinationURI *string `json:"uploadDestinationUri,omitzero"`
 

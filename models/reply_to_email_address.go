@@ -5,10 +5,10 @@ package models
 // ReplyToEmailAddress is the ReplyToEmailAddress definition.
 type ReplyToEmailAddress struct {
 	// The InboundDomain used for the email address. Required.
-	Domain *DomainEntityRef `json:"domain,omitzero"`
+	Domain DomainEntityRef `json:"domain,omitzero"`
 
 	// The InboundRoute used for the email address. Required.
-	Route *DomainEntityRef `json:"route,omitzero"`
+	Route DomainEntityRef `json:"route,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

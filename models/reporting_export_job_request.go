@@ -28,7 +28,7 @@ type ReportingExportJobRequest struct {
 	ViewType *ReportingExportJobRequestViewType `json:"viewType,omitzero"`
 
 	// Filters to apply to create the view. Required.
-	Filter *ViewFilter `json:"filter,omitzero"`
+	Filter ViewFilter `json:"filter,omitzero"`
 
 	// Indicates if the request has been marked as read
 	Read *bool `json:"read,omitzero"`

@@ -42,7 +42,7 @@ type ReportingExportJobResponse struct {
 	Period *string `json:"period,omitzero"`
 
 	// Filters to apply to create the view. Required.
-	Filter *ViewFilter `json:"filter,omitzero"`
+	Filter ViewFilter `json:"filter,omitzero"`
 
 	// Indicates if the request has been marked as read. Required.
 	Read *bool `json:"read,omitzero"`

@@ -16,19 +16,19 @@ type ReportingTurn struct {
 	SessionID *string `json:"sessionId,omitzero"`
 
 	// The conversation details, across potentially multiple Bot Flow sessions.
-	Conversation *AddressableEntityRef `json:"conversation,omitzero"`
+	Conversation AddressableEntityRef `json:"conversation,omitzero"`
 
 	// The bot flow 'ask' action associated with this reporting turn (e.g. AskForIntent).
-	AskAction *ReportingTurnAction `json:"askAction,omitzero"`
+	AskAction ReportingTurnAction `json:"askAction,omitzero"`
 
 	// The intent and associated slots detected during this reporting turn.
-	Intent *ReportingTurnIntent `json:"intent,omitzero"`
+	Intent ReportingTurnIntent `json:"intent,omitzero"`
 
 	// The knowledge data captured during this reporting turn.
-	Knowledge *ReportingTurnKnowledge `json:"knowledge,omitzero"`
+	Knowledge ReportingTurnKnowledge `json:"knowledge,omitzero"`
 
 	// The knowledge data captured during this reporting turn.
-	KnowledgeBaseEvents *ReportingTurnKnowledgeEvents `json:"knowledgeBaseEvents,omitzero"`
+	KnowledgeBaseEvents ReportingTurnKnowledgeEvents `json:"knowledgeBaseEvents,omitzero"`
 
 	// Timestamp indicating when the original turn was created. Date time is represented as an ISO-8601
 	// string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -43,7 +43,7 @@ type ReportingTurn struct {
 	AskActionResult *ReportingTurnAskActionResult `json:"askActionResult,omitzero"`
 
 	// The details related to end of bot flow session.
-	SessionEndDetails *SessionEndDetails `json:"sessionEndDetails,omitzero"`
+	SessionEndDetails SessionEndDetails `json:"sessionEndDetails,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

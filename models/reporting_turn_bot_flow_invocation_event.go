@@ -10,10 +10,10 @@ type ReportingTurnBotFlowInvocationEvent struct {
 	Type *ReportingTurnBotFlowInvocationEventType `json:"type,omitzero"`
 
 	// The action in which the event occurred.
-	Action *ReportingTurnAction `json:"action,omitzero"`
+	Action ReportingTurnAction `json:"action,omitzero"`
 
 	// The details relating to the invoking or invoked flow.
-	Flow *ReportingTurnFlow `json:"flow,omitzero"`
+	Flow ReportingTurnFlow `json:"flow,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

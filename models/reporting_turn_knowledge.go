@@ -8,10 +8,10 @@ type ReportingTurnKnowledge struct {
 	KnowledgeBaseID *string `json:"knowledgeBaseId,omitzero"`
 
 	// The knowledge feedback data that was captured during this reporting turn.
-	Feedback *ReportingTurnKnowledgeFeedback `json:"feedback,omitzero"`
+	Feedback ReportingTurnKnowledgeFeedback `json:"feedback,omitzero"`
 
 	// The knowledge search data that was captured during this reporting turn.
-	Search *ReportingTurnKnowledgeSearch `json:"search,omitzero"`
+	Search ReportingTurnKnowledgeSearch `json:"search,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

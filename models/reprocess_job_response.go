@@ -32,7 +32,7 @@ type ReprocessJobResponse struct {
 	Dialects []string `json:"dialects,omitzero"`
 
 	// The user who created the job. Required.
-	CreatedBy *AddressableEntityRef `json:"createdBy,omitzero"`
+	CreatedBy AddressableEntityRef `json:"createdBy,omitzero"`
 
 	// The date the job was created. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.

@@ -5,7 +5,7 @@ package models
 // ReschedulingManagementUnitResponse is the ReschedulingManagementUnitResponse definition.
 type ReschedulingManagementUnitResponse struct {
 	// The management unit
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// Whether the rescheduling run is applied for the given management unit
 	Applied *bool `json:"applied,omitzero"`

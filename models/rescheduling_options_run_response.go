@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // ReschedulingOptionsRunResponse is the ReschedulingOptionsRunResponse definition.
 type ReschedulingOptionsRunResponse struct {
 	// The existing schedule to which this reschedule run applies
-	ExistingSchedule *BuScheduleReference `json:"existingSchedule,omitzero"`
+	ExistingSchedule BuScheduleReference `json:"existingSchedule,omitzero"`
 
 	// The start date of the period to reschedule. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

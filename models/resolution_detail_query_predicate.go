@@ -19,7 +19,7 @@ type ResolutionDetailQueryPredicate struct {
 	Value *string `json:"value,omitzero"`
 
 	// Right hand side for metric predicates
-	Range *NumericRange `json:"range,omitzero"`
+	Range NumericRange `json:"range,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -18,7 +18,7 @@ type ResourcePermissionPolicy struct {
 
 	AllowConditions *bool `json:"allowConditions,omitzero"`
 
-	ResourceConditionNode *ResourceConditionNode `json:"resourceConditionNode,omitzero"`
+	ResourceConditionNode ResourceConditionNode `json:"resourceConditionNode,omitzero"`
 
 	NamedResources []string `json:"namedResources,omitzero"`
 

@@ -21,7 +21,7 @@ type Response struct {
 	Texts []ResponseText `json:"texts,omitzero"`
 
 	// User that created the response
-	CreatedBy *User `json:"createdBy,omitzero"`
+	CreatedBy User `json:"createdBy,omitzero"`
 
 	// The date and time the response was created. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -34,19 +34,19 @@ type Response struct {
 	Substitutions []ResponseSubstitution `json:"substitutions,omitzero"`
 
 	// Metadata about the text substitutions in json schema format.
-	SubstitutionsSchema *JsonSchemaDocument `json:"substitutionsSchema,omitzero"`
+	SubstitutionsSchema JsonSchemaDocument `json:"substitutionsSchema,omitzero"`
 
 	// The response type represented by the response.
 	ResponseType *ResponseResponseType `json:"responseType,omitzero"`
 
 	// An optional messaging template definition for responseType.MessagingTemplate.
-	MessagingTemplate *MessagingTemplate `json:"messagingTemplate,omitzero"`
+	MessagingTemplate MessagingTemplate `json:"messagingTemplate,omitzero"`
 
 	// Assets used in the response
 	Assets []RmsAssetAddressableRef `json:"assets,omitzero"`
 
 	// Footer template definition for responseType.Footer.
-	Footer *FooterTemplate `json:"footer,omitzero"`
+	Footer FooterTemplate `json:"footer,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

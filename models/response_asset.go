@@ -12,7 +12,7 @@ type ResponseAsset struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// response asset size in bytes
 	ContentLength *int `json:"contentLength,omitzero"`
@@ -28,14 +28,14 @@ type ResponseAsset struct {
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// User who created the response asset
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// Last modified date of the response asset. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// User who last modified the response asset
-	ModifiedBy *DomainEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy DomainEntityRef `json:"modifiedBy,omitzero"`
 
 	// Canned responses actively using this asset
 	Responses []DomainEntityRef `json:"responses,omitzero"`

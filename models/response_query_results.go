@@ -5,7 +5,7 @@ package models
 // ResponseQueryResults is used to return response query results
 type ResponseQueryResults struct {
 	// Contains the query results. Required.
-	Results *ResponseEntityList `json:"results,omitzero"`
+	Results ResponseEntityList `json:"results,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

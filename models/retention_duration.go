@@ -4,9 +4,9 @@ package models
 
 // RetentionDuration is the RetentionDuration definition.
 type RetentionDuration struct {
-	ArchiveRetention *ArchiveRetention `json:"archiveRetention,omitzero"`
+	ArchiveRetention ArchiveRetention `json:"archiveRetention,omitzero"`
 
-	DeleteRetention *DeleteRetention `json:"deleteRetention,omitzero"`
+	DeleteRetention DeleteRetention `json:"deleteRetention,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

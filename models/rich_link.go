@@ -8,7 +8,7 @@ type RichLink struct {
 	ID *string `json:"id,omitzero"`
 
 	// Header for the Rich Link.
-	Header *RichLinkHeader `json:"header,omitzero"`
+	Header RichLinkHeader `json:"header,omitzero"`
 
 	// Footer text for the Rich Link.
 	Footer *string `json:"footer,omitzero"`

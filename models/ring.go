@@ -8,7 +8,7 @@ type Ring struct {
 	ExpansionCriteria []ExpansionCriterium `json:"expansionCriteria,omitzero"`
 
 	// The actions that will be performed just before moving conversations to the next bullseye ring.
-	Actions *Actions `json:"actions,omitzero"`
+	Actions Actions `json:"actions,omitzero"`
 
 	// The groups of agents associated with the ring, if any. Ring membership will update to match group
 	// membership changes.

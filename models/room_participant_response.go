@@ -8,7 +8,7 @@ type RoomParticipantResponse struct {
 	Jid *string `json:"jid,omitzero"`
 
 	// User id of the participant
-	User *AddressableEntityRef `json:"user,omitzero"`
+	User AddressableEntityRef `json:"user,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

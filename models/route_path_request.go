@@ -21,7 +21,7 @@ type RoutePathRequest struct {
 	// The planning group from which to take route paths. This property is only needed if a route path
 	// already exists in another planning group.Note that taking a route path from another planning group
 	// will modify the other planning group
-	SourcePlanningGroup *SourcePlanningGroupRequest `json:"sourcePlanningGroup,omitzero"`
+	SourcePlanningGroup SourcePlanningGroupRequest `json:"sourcePlanningGroup,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

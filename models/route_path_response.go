@@ -7,13 +7,13 @@ import "github.com/purecloudgo/platformclient/types"
 // RoutePathResponse is the RoutePathResponse definition.
 type RoutePathResponse struct {
 	// The ID of the queue associated with the route path
-	Queue *QueueReference `json:"queue,omitzero"`
+	Queue QueueReference `json:"queue,omitzero"`
 
 	// The media type of the given queue associated with the route path
 	MediaType *RoutePathResponseMediaType `json:"mediaType,omitzero"`
 
 	// The ID of the language associated with the route path
-	Language *LanguageReference `json:"language,omitzero"`
+	Language LanguageReference `json:"language,omitzero"`
 
 	// The set of skills associated with the route path
 	Skills []RoutingSkillReference `json:"skills,omitzero"`

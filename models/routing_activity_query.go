@@ -14,7 +14,7 @@ type RoutingActivityQuery struct {
 
 	// Filter to return a subset of observations. Expresses boolean logical predicates as well as
 	// dimensional filters
-	Filter *RoutingActivityQueryFilter `json:"filter,omitzero"`
+	Filter RoutingActivityQueryFilter `json:"filter,omitzero"`
 
 	// Sort the result set in ascending/descending order. Default is ascending
 	Order *RoutingActivityQueryOrder `json:"order,omitzero"`

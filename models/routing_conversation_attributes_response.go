@@ -11,10 +11,10 @@ type RoutingConversationAttributesResponse struct {
 	Skills []RoutingSkill `json:"skills,omitzero"`
 
 	// Current language on in-queue conversation
-	Language *Language `json:"language,omitzero"`
+	Language Language `json:"language,omitzero"`
 
 	// Current label on in-queue conversation
-	Label *UtilizationLabel `json:"label,omitzero"`
+	Label UtilizationLabel `json:"label,omitzero"`
 
 	// Current scored agents on in-queue conversation
 	ScoredAgents []ScoredAgent `json:"scoredAgents,omitzero"`

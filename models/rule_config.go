@@ -11,7 +11,7 @@ type RuleConfig struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// Rule configuration. Required.
-	Rule *CopilotRule `json:"rule,omitzero"`
+	Rule CopilotRule `json:"rule,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type RuleEngineConfig struct {
 	Rules []RuleConfig `json:"rules,omitzero"`
 
 	// Fallback configuration.
-	Fallback *Fallback `json:"fallback,omitzero"`
+	Fallback Fallback `json:"fallback,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -25,10 +25,10 @@ type RuleSet struct {
 
 	// A ContactList to provide user-interface suggestions for contact columns on relevant conditions and
 	// actions.
-	ContactList *DomainEntityRef `json:"contactList,omitzero"`
+	ContactList DomainEntityRef `json:"contactList,omitzero"`
 
 	// A Queue to provide user-interface suggestions for wrap-up codes on relevant conditions and actions.
-	Queue *DomainEntityRef `json:"queue,omitzero"`
+	Queue DomainEntityRef `json:"queue,omitzero"`
 
 	// The list of rules. Required.
 	Rules []DialerRule `json:"rules,omitzero"`

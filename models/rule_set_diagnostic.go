@@ -5,7 +5,7 @@ package models
 // RuleSetDiagnostic is the RuleSetDiagnostic definition.
 type RuleSetDiagnostic struct {
 	// A campaign rule set
-	RuleSet *DomainEntityRef `json:"ruleSet,omitzero"`
+	RuleSet DomainEntityRef `json:"ruleSet,omitzero"`
 
 	// Diagnostic warnings for the rule set
 	Warnings []string `json:"warnings,omitzero"`

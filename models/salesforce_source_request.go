@@ -17,7 +17,7 @@ type SalesforceSourceRequest struct {
 	SchedulePeriod *int `json:"schedulePeriod,omitzero"`
 
 	// The settings of the source.
-	Settings *SalesforceSettings `json:"settings,omitzero"`
+	Settings SalesforceSettings `json:"settings,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

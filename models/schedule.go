@@ -14,7 +14,7 @@ type Schedule struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableDivision `json:"division,omitzero"`
+	Division WritableDivision `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`

@@ -14,7 +14,7 @@ type ScheduleReferenceWithBusinessUnit struct {
 	WeekDate *types.Date `json:"weekDate,omitzero"`
 
 	// The reference of the associated business unit. Required.
-	BusinessUnit *BusinessUnitReference `json:"businessUnit,omitzero"`
+	BusinessUnit BusinessUnitReference `json:"businessUnit,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

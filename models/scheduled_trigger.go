@@ -11,7 +11,7 @@ type ScheduledTrigger struct {
 	Name *string `json:"name,omitzero"`
 
 	// The target to invoke when the scheduled trigger fires
-	Target *TriggerTarget `json:"target,omitzero"`
+	Target TriggerTarget `json:"target,omitzero"`
 
 	// Version of this scheduled trigger
 	Version *int `json:"version,omitzero"`
@@ -20,7 +20,7 @@ type ScheduledTrigger struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// The schedule configuration for when this trigger should fire
-	Schedule *TriggerSchedule `json:"schedule,omitzero"`
+	Schedule TriggerSchedule `json:"schedule,omitzero"`
 
 	// Description of the trigger. Can be up to 512 characters in length.
 	Description *string `json:"description,omitzero"`

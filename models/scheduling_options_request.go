@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // SchedulingOptionsRequest is the SchedulingOptionsRequest definition.
 type SchedulingOptionsRequest struct {
 	// Schedule generation options to apply if no forecast is supplied
-	NoForecastOptions *SchedulingNoForecastOptionsRequest `json:"noForecastOptions,omitzero"`
+	NoForecastOptions SchedulingNoForecastOptionsRequest `json:"noForecastOptions,omitzero"`
 
 	// Overrides the default BU level activity smoothing type for this schedule generation
 	ActivitySmoothingType *SchedulingOptionsRequestActivitySmoothingType `json:"activitySmoothingType,omitzero"`

@@ -13,15 +13,15 @@ type SchedulingSettingsRequest struct {
 	DefaultShrinkagePercent *float64 `json:"defaultShrinkagePercent,omitzero"`
 
 	// Shrinkage overrides for scheduling
-	ShrinkageOverrides *ShrinkageOverrides `json:"shrinkageOverrides,omitzero"`
+	ShrinkageOverrides ShrinkageOverrides `json:"shrinkageOverrides,omitzero"`
 
 	// Planning period settings for scheduling. Only one of planningPeriod or monthlyPlanningPeriod may be
 	// defined
-	PlanningPeriod *ValueWrapperPlanningPeriodSettings `json:"planningPeriod,omitzero"`
+	PlanningPeriod ValueWrapperPlanningPeriodSettings `json:"planningPeriod,omitzero"`
 
 	// Monthly planning period setting for scheduling. Only one of planningPeriod or monthlyPlanningPeriod
 	// may be defined
-	MonthlyPlanningPeriod *ValueWrapperMonthlyPlanningPeriodSettings `json:"monthlyPlanningPeriod,omitzero"`
+	MonthlyPlanningPeriod ValueWrapperMonthlyPlanningPeriodSettings `json:"monthlyPlanningPeriod,omitzero"`
 
 	// Start day of weekend for scheduling
 	StartDayOfWeekend *SchedulingSettingsRequestStartDayOfWeekend `json:"startDayOfWeekend,omitzero"`

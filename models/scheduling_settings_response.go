@@ -13,15 +13,15 @@ type SchedulingSettingsResponse struct {
 	DefaultShrinkagePercent *float64 `json:"defaultShrinkagePercent,omitzero"`
 
 	// Shrinkage overrides for scheduling
-	ShrinkageOverrides *ShrinkageOverrides `json:"shrinkageOverrides,omitzero"`
+	ShrinkageOverrides ShrinkageOverrides `json:"shrinkageOverrides,omitzero"`
 
 	// Planning period settings for scheduling. Only one of planningPeriod or monthlyPlanningPeriod will be
 	// defined if applicable, but both can be null
-	PlanningPeriod *PlanningPeriodSettings `json:"planningPeriod,omitzero"`
+	PlanningPeriod PlanningPeriodSettings `json:"planningPeriod,omitzero"`
 
 	// Monthly planning period settings for scheduling. Only one of planningPeriod or monthlyPlanningPeriod
 	// will be defined if applicable, but both can be null
-	MonthlyPlanningPeriod *MonthlyPlanningPeriodSettings `json:"monthlyPlanningPeriod,omitzero"`
+	MonthlyPlanningPeriod MonthlyPlanningPeriodSettings `json:"monthlyPlanningPeriod,omitzero"`
 
 	// Start day of weekend for scheduling
 	StartDayOfWeekend *SchedulingSettingsResponseStartDayOfWeekend `json:"startDayOfWeekend,omitzero"`

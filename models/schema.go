@@ -14,7 +14,7 @@ type Schema struct {
 	Type []string `json:"type,omitzero"`
 
 	// Denotes the type and pattern of the items in an enum core type
-	Items *Items `json:"items,omitzero"`
+	Items Items `json:"items,omitzero"`
 
 	// For the "date" and "datetime" core types, denotes the regex prescribing the allowable date/datetime
 	// format

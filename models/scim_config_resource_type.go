@@ -28,7 +28,7 @@ type ScimConfigResourceType struct {
 
 	// The metadata of the SCIM resource. Only "location" and "resourceType" are set for "ResourceType"
 	// resources.
-	Meta *ScimMetadata `json:"meta,omitzero"`
+	Meta ScimMetadata `json:"meta,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,28 +11,28 @@ type ScimServiceProviderConfig struct {
 	DocumentationURI *string `json:"documentationUri,omitzero"`
 
 	// The "patch" configuration options.
-	Patch *ScimServiceProviderConfigSimpleFeature `json:"patch,omitzero"`
+	Patch ScimServiceProviderConfigSimpleFeature `json:"patch,omitzero"`
 
 	// The "filter" configuration options.
-	Filter *ScimServiceProviderConfigFilterFeature `json:"filter,omitzero"`
+	Filter ScimServiceProviderConfigFilterFeature `json:"filter,omitzero"`
 
 	// The "etag" configuration options.
-	Etag *ScimServiceProviderConfigSimpleFeature `json:"etag,omitzero"`
+	Etag ScimServiceProviderConfigSimpleFeature `json:"etag,omitzero"`
 
 	// The "sort" configuration options.
-	Sort *ScimServiceProviderConfigSimpleFeature `json:"sort,omitzero"`
+	Sort ScimServiceProviderConfigSimpleFeature `json:"sort,omitzero"`
 
 	// The "bulk" configuration options.
-	Bulk *ScimServiceProviderConfigBulkFeature `json:"bulk,omitzero"`
+	Bulk ScimServiceProviderConfigBulkFeature `json:"bulk,omitzero"`
 
 	// The "changePassword" configuration options.
-	ChangePassword *ScimServiceProviderConfigSimpleFeature `json:"changePassword,omitzero"`
+	ChangePassword ScimServiceProviderConfigSimpleFeature `json:"changePassword,omitzero"`
 
 	// The list of supported authentication schemes.
 	AuthenticationSchemes []ScimServiceProviderConfigAuthenticationScheme `json:"authenticationSchemes,omitzero"`
 
 	// The metadata of the SCIM resource. Metadata is defined as immutable per SCIM RFC.
-	Meta *ScimMetadata `json:"meta,omitzero"`
+	Meta ScimMetadata `json:"meta,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -42,10 +42,10 @@ type ScimV2CreateUser struct {
 	Roles []ScimUserRole `json:"roles,omitzero"`
 
 	// The URI of the schema for the enterprise user.
-	UrnIetfParamsScimSchemasExtensionEnterprise20User *ScimV2EnterpriseUser `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,omitzero"`
+	UrnIetfParamsScimSchemasExtensionEnterprise20User ScimV2EnterpriseUser `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,omitzero"`
 
 	// The URI of the schema for the Genesys Cloud user.
-	UrnIetfParamsScimSchemasExtensionGenesysPurecloud20User *ScimUserExtensions `json:"urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User,omitzero"`
+	UrnIetfParamsScimSchemasExtensionGenesysPurecloud20User ScimUserExtensions `json:"urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,7 +11,7 @@ type ScimV2EnterpriseUser struct {
 	Department *string `json:"department,omitzero"`
 
 	// The user's manager.
-	Manager *Manager `json:"manager,omitzero"`
+	Manager Manager `json:"manager,omitzero"`
 
 	// The user's employee number.
 	EmployeeNumber *string `json:"employeeNumber,omitzero"`

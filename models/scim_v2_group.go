@@ -22,7 +22,7 @@ type ScimV2Group struct {
 	Members []ScimV2MemberReference `json:"members,omitzero"`
 
 	// The metadata of the SCIM resource. Metadata is defined as immutable per SCIM RFC.
-	Meta *ScimMetadata `json:"meta,omitzero"`
+	Meta ScimMetadata `json:"meta,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -19,7 +19,7 @@ type ScimV2SchemaDefinition struct {
 
 	// The metadata of the SCIM resource. Only "location" and "resourceType" are set for "Schema"
 	// resources.
-	Meta *ScimMetadata `json:"meta,omitzero"`
+	Meta ScimMetadata `json:"meta,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -46,13 +46,13 @@ type ScimV2User struct {
 	Roles []ScimUserRole `json:"roles,omitzero"`
 
 	// The URI of the schema for the enterprise user.
-	UrnIetfParamsScimSchemasExtensionEnterprise20User *ScimV2EnterpriseUser `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,omitzero"`
+	UrnIetfParamsScimSchemasExtensionEnterprise20User ScimV2EnterpriseUser `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,omitzero"`
 
 	// The URI of the schema for the Genesys Cloud user.
-	UrnIetfParamsScimSchemasExtensionGenesysPurecloud20User *ScimUserExtensions `json:"urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User,omitzero"`
+	UrnIetfParamsScimSchemasExtensionGenesysPurecloud20User ScimUserExtensions `json:"urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User,omitzero"`
 
 	// The metadata of the SCIM resource. Metadata is defined as immutable per SCIM RFC.
-	Meta *ScimMetadata `json:"meta,omitzero"`
+	Meta ScimMetadata `json:"meta,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -12,11 +12,11 @@ type ScorableSurvey struct {
 	Name *string `json:"name,omitzero"`
 
 	// Survey form used for this survey.
-	SurveyForm *SurveyForm `json:"surveyForm,omitzero"`
+	SurveyForm SurveyForm `json:"surveyForm,omitzero"`
 
 	Status *ScorableSurveyStatus `json:"status,omitzero"`
 
-	Answers *SurveyScoringSet `json:"answers,omitzero"`
+	Answers SurveyScoringSet `json:"answers,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -5,7 +5,7 @@ package models
 // ScoredAgent is the ScoredAgent definition.
 type ScoredAgent struct {
 	// The agent
-	Agent *DomainEntityRef `json:"agent,omitzero"`
+	Agent DomainEntityRef `json:"agent,omitzero"`
 
 	// Agent's score for the current conversation, from 0 - 100, higher being better
 	Score *int `json:"score,omitzero"`

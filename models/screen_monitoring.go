@@ -26,10 +26,10 @@ type ScreenMonitoring struct {
 	Provider *string `json:"provider,omitzero"`
 
 	// The user participant who is being screen monitored.
-	TargetUser *AddressableEntityRef `json:"targetUser,omitzero"`
+	TargetUser AddressableEntityRef `json:"targetUser,omitzero"`
 
 	// Screen Monitoring identifier unique to the sourceUserId-targetUserId pair.
-	ScreenMonitoring *AddressableEntityRef `json:"screenMonitoring,omitzero"`
+	ScreenMonitoring AddressableEntityRef `json:"screenMonitoring,omitzero"`
 
 	// The screen monitoring type.
 	MonitoringType *ScreenMonitoringMonitoringType `json:"monitoringType,omitzero"`

@@ -12,7 +12,7 @@ type Script struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	VersionID *string `json:"versionId,omitzero"`
 

@@ -5,7 +5,7 @@ package models
 // SearchDecisionTableRowsRequest is the SearchDecisionTableRowsRequest definition.
 type SearchDecisionTableRowsRequest struct {
 	// The filter criteria for searching decision table rows. Required.
-	Filter *RowSearchFilter `json:"filter,omitzero"`
+	Filter RowSearchFilter `json:"filter,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

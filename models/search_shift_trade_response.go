@@ -5,13 +5,13 @@ package models
 // SearchShiftTradeResponse is the SearchShiftTradeResponse definition.
 type SearchShiftTradeResponse struct {
 	// A trade which matches search criteria
-	Trade *ShiftTradeResponse `json:"trade,omitzero"`
+	Trade ShiftTradeResponse `json:"trade,omitzero"`
 
 	// IDs of shifts which match the search criteria
 	MatchingReceivingShiftIDs []string `json:"matchingReceivingShiftIds,omitzero"`
 
 	// A preview of what the shift trade would look like if matched
-	Preview *ShiftTradePreviewResponse `json:"preview,omitzero"`
+	Preview ShiftTradePreviewResponse `json:"preview,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -14,7 +14,7 @@ type SearchUnmatchedShiftTradeListJobRequest struct {
 	WeekDates []types.Date `json:"weekDates,omitzero"`
 
 	// Associated schedule information for the receiving user. Required.
-	ReceivingSchedule *ReceivingScheduleLookup `json:"receivingSchedule,omitzero"`
+	ReceivingSchedule ReceivingScheduleLookup `json:"receivingSchedule,omitzero"`
 
 	// The IDs of shifts that the receiving user would potentially be willing to trade. If empty, only
 	// returns one-sided trades

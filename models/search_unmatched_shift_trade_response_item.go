@@ -5,7 +5,7 @@ package models
 // SearchUnmatchedShiftTradeResponseItem is the SearchUnmatchedShiftTradeResponseItem definition.
 type SearchUnmatchedShiftTradeResponseItem struct {
 	// A trade which matches search criteria. Required.
-	Trade *ShiftTradeResponseItem `json:"trade,omitzero"`
+	Trade ShiftTradeResponseItem `json:"trade,omitzero"`
 
 	// The shifts that match the search criteria. Required.
 	ReceivingShiftMatches []ShiftTradeMatchResponseItem `json:"receivingShiftMatches,omitzero"`

@@ -11,7 +11,7 @@ type SearchUpdateRequest struct {
 	Answered *bool `json:"answered,omitzero"`
 
 	// The selected search result chosen as the answer.
-	SelectedAnswer *SelectedAnswer `json:"selectedAnswer,omitzero"`
+	SelectedAnswer SelectedAnswer `json:"selectedAnswer,omitzero"`
 
 	// The search results selected as answers
 	SelectedAnswers []SelectedAnswer `json:"selectedAnswers,omitzero"`

@@ -8,7 +8,7 @@ type SecondaryPresenceLookupItem struct {
 	LookupID *string `json:"lookupId,omitzero"`
 
 	// The secondary presence Id
-	SecondaryPresence *SecondaryPresence `json:"secondaryPresence,omitzero"`
+	SecondaryPresence SecondaryPresence `json:"secondaryPresence,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,7 +10,7 @@ type SecureSession struct {
 	ID *string `json:"id,omitzero"`
 
 	// The flow to execute securely. Required.
-	Flow *DomainEntityRef `json:"flow,omitzero"`
+	Flow DomainEntityRef `json:"flow,omitzero"`
 
 	// Customer-provided data
 	UserData *string `json:"userData,omitzero"`

@@ -15,13 +15,13 @@ type SegmentAssignment struct {
 	DateForUnassignment *types.DateTime `json:"dateForUnassignment,omitzero"`
 
 	// The segment the assignment is for. Required.
-	Segment *SegmentAssignmentSegment `json:"segment,omitzero"`
+	Segment SegmentAssignmentSegment `json:"segment,omitzero"`
 
 	// External contact of the customer to which the segment is assigned. Required.
-	ExternalContact *AddressableEntityRef `json:"externalContact,omitzero"`
+	ExternalContact AddressableEntityRef `json:"externalContact,omitzero"`
 
 	// For session-scoped segments, the session for which the segment was assigned.
-	Session *SegmentAssignmentSession `json:"session,omitzero"`
+	Session SegmentAssignmentSession `json:"session,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // SegmentAssignmentEvent is the SegmentAssignmentEvent definition.
 type SegmentAssignmentEvent struct {
 	// The segment which was assigned. Required.
-	Segment *AddressableEntityRef `json:"segment,omitzero"`
+	Segment AddressableEntityRef `json:"segment,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -28,7 +28,7 @@ type SegmentDetailQueryPredicate struct {
 	Value *string `json:"value,omitzero"`
 
 	// Right hand side for dimension, metric, or property predicates
-	Range *NumericRange `json:"range,omitzero"`
+	Range NumericRange `json:"range,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

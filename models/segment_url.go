@@ -5,7 +5,7 @@ package models
 // SegmentUrl is the SegmentUrl definition.
 type SegmentUrl struct {
 	// The Recording Reference
-	Recording *AddressableEntityRef `json:"recording,omitzero"`
+	Recording AddressableEntityRef `json:"recording,omitzero"`
 
 	// The pre-signed S3 URL of the transcript
 	URL *string `json:"url,omitzero"`

@@ -5,7 +5,7 @@ package models
 // SelectedAnswer is the SelectedAnswer definition.
 type SelectedAnswer struct {
 	// The search result document chosen as the answer. Required.
-	Document *AddressableEntityRef `json:"document,omitzero"`
+	Document AddressableEntityRef `json:"document,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // SelectedCustomCalculationColumns is the SelectedCustomCalculationColumns definition.
 type SelectedCustomCalculationColumns struct {
 	// Custom calculation added as a column
-	CustomCalculation *AddressableEntityRef `json:"customCalculation,omitzero"`
+	CustomCalculation AddressableEntityRef `json:"customCalculation,omitzero"`
 
 	// Indicates if selected custom calculation column is deleted or access revoked for the user
 	Restricted *bool `json:"restricted,omitzero"`

@@ -26,7 +26,7 @@ type SendAgentlessOutboundMessageRequest struct {
 
 	// The messaging template to use in the case of WhatsApp messenger type. This field is required when
 	// using WhatsApp messenger type
-	MessagingTemplate *SendMessagingTemplateRequest `json:"messagingTemplate,omitzero"`
+	MessagingTemplate SendMessagingTemplateRequest `json:"messagingTemplate,omitzero"`
 
 	// Use an existing active conversation to send the agentless outbound message. Set this parameter to
 	// 'true' to use active conversation. Default value: false

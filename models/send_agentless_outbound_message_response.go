@@ -26,21 +26,21 @@ type SendAgentlessOutboundMessageResponse struct {
 
 	// The messaging template sent. (Deprecated - Instead use
 	// message.normalizedMessage.content[#].template)
-	MessagingTemplate *SendMessagingTemplateRequest `json:"messagingTemplate,omitzero"`
+	MessagingTemplate SendMessagingTemplateRequest `json:"messagingTemplate,omitzero"`
 
 	// Use an existing active conversation to send the agentless outbound message. Set this parameter to
 	// 'true' to use active conversation. Default value: false
 	UseExistingActiveConversation *bool `json:"useExistingActiveConversation,omitzero"`
 
 	// Sent agentless outbound message in normalized format
-	Message *MessageData `json:"message,omitzero"`
+	Message MessageData `json:"message,omitzero"`
 
 	// The time when the message was sent. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	Timestamp *types.DateTime `json:"timestamp,omitzero"`
 
 	// Details of the user created the job
-	User *AddressableEntityRef `json:"user,omitzero"`
+	User AddressableEntityRef `json:"user,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -23,7 +23,7 @@ type SendMessagingTemplateRequest struct {
 	ButtonURLParameters []TemplateParameter `json:"buttonUrlParameters,omitzero"`
 
 	// Template parameters for carousel card components
-	CarouselParameters *CarouselParameters `json:"carouselParameters,omitzero"`
+	CarouselParameters CarouselParameters `json:"carouselParameters,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

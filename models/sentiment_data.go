@@ -5,7 +5,7 @@ package models
 // SentimentData is the SentimentData definition.
 type SentimentData struct {
 	// The sentiment insights extracted from the conversation
-	Insights *SentimentInsights `json:"insights,omitzero"`
+	Insights SentimentInsights `json:"insights,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

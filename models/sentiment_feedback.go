@@ -24,7 +24,7 @@ type SentimentFeedback struct {
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// The Id of user who created the sentiment feedback
-	CreatedBy *AddressableEntityRef `json:"createdBy,omitzero"`
+	CreatedBy AddressableEntityRef `json:"createdBy,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -33,7 +33,7 @@ type SequenceSchedule struct {
 	TimeZone *string `json:"timeZone,omitzero"`
 
 	// The CampaignSequence that this SequenceSchedule is for. Required.
-	Sequence *DomainEntityRef `json:"sequence,omitzero"`
+	Sequence DomainEntityRef `json:"sequence,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

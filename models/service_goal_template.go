@@ -10,20 +10,20 @@ type ServiceGoalTemplate struct {
 	Name *string `json:"name,omitzero"`
 
 	// Service level targets for this service goal template
-	ServiceLevel *BuServiceLevel `json:"serviceLevel,omitzero"`
+	ServiceLevel BuServiceLevel `json:"serviceLevel,omitzero"`
 
 	// Average speed of answer targets for this service goal template
-	AverageSpeedOfAnswer *BuAverageSpeedOfAnswer `json:"averageSpeedOfAnswer,omitzero"`
+	AverageSpeedOfAnswer BuAverageSpeedOfAnswer `json:"averageSpeedOfAnswer,omitzero"`
 
 	// Abandon rate targets for this service goal template
-	AbandonRate *BuAbandonRate `json:"abandonRate,omitzero"`
+	AbandonRate BuAbandonRate `json:"abandonRate,omitzero"`
 
 	// Version metadata for the service goal template
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// Settings controlling max percent increase and decrease of service goals for this service goal
 	// template
-	ImpactOverride *ServiceGoalTemplateImpactOverride `json:"impactOverride,omitzero"`
+	ImpactOverride ServiceGoalTemplateImpactOverride `json:"impactOverride,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

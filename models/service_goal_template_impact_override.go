@@ -9,7 +9,7 @@ type ServiceGoalTemplateImpactOverride struct {
 
 	// Settings controlling max percent increase and decrease of service goals for this service goal
 	// template. Required.
-	Impact *WfmServiceGoalImpactSettings `json:"impact,omitzero"`
+	Impact WfmServiceGoalImpactSettings `json:"impact,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

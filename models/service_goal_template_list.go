@@ -7,7 +7,7 @@ type ServiceGoalTemplateList struct {
 	Entities []ServiceGoalTemplate `json:"entities,omitzero"`
 
 	// Version metadata for the service goal templates
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

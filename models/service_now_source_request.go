@@ -17,7 +17,7 @@ type ServiceNowSourceRequest struct {
 	SchedulePeriod *int `json:"schedulePeriod,omitzero"`
 
 	// The settings of the source.
-	Settings *ServiceNowSettings `json:"settings,omitzero"`
+	Settings ServiceNowSettings `json:"settings,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -10,7 +10,7 @@ type Session struct {
 	ID *string `json:"id,omitzero"`
 
 	// The external contact associated with this session.
-	ExternalContact *AddressableEntityRef `json:"externalContact,omitzero"`
+	ExternalContact AddressableEntityRef `json:"externalContact,omitzero"`
 
 	// Primary identifier of the customer in the source where the events for the session originate from.
 	CustomerID *string `json:"customerId,omitzero"`
@@ -46,13 +46,13 @@ type Session struct {
 	AttributeLists map[string]CustomEventAttributeList `json:"attributeLists,omitzero"`
 
 	// Customer's browser.
-	Browser *Browser `json:"browser,omitzero"`
+	Browser Browser `json:"browser,omitzero"`
 
 	// Customer's device.
-	Device *Device `json:"device,omitzero"`
+	Device Device `json:"device,omitzero"`
 
 	// Customer's geolocation.
-	Geolocation *JourneyGeolocation `json:"geolocation,omitzero"`
+	Geolocation JourneyGeolocation `json:"geolocation,omitzero"`
 
 	// Customer's IP address.
 	IPAddress *string `json:"ipAddress,omitzero"`
@@ -61,22 +61,22 @@ type Session struct {
 	IPOrganization *string `json:"ipOrganization,omitzero"`
 
 	// The webpage where the customer's last web interaction occurred.
-	LastPage *JourneyPage `json:"lastPage,omitzero"`
+	LastPage JourneyPage `json:"lastPage,omitzero"`
 
 	// Marketing / traffic source information.
-	MktCampaign *JourneyCampaign `json:"mktCampaign,omitzero"`
+	MktCampaign JourneyCampaign `json:"mktCampaign,omitzero"`
 
 	// Identifies the page URL that originally generated the request for the current page being viewed.
-	Referrer *Referrer `json:"referrer,omitzero"`
+	Referrer Referrer `json:"referrer,omitzero"`
 
 	// Application that the customer is interacting with (for app sessions).
-	App *JourneyApp `json:"app,omitzero"`
+	App JourneyApp `json:"app,omitzero"`
 
 	// SDK library used to generate the events for the session (for app and web sessions).
-	SdkLibrary *SdkLibrary `json:"sdkLibrary,omitzero"`
+	SdkLibrary SdkLibrary `json:"sdkLibrary,omitzero"`
 
 	// Information relating to the device's network connectivity (for app sessions).
-	NetworkConnectivity *NetworkConnectivity `json:"networkConnectivity,omitzero"`
+	NetworkConnectivity NetworkConnectivity `json:"networkConnectivity,omitzero"`
 
 	// Search terms associated with the session.
 	SearchTerms []string `json:"searchTerms,omitzero"`
@@ -97,19 +97,19 @@ type Session struct {
 	ScreenviewCount *int `json:"screenviewCount,omitzero"`
 
 	// Information about the most recent event in this session. Required.
-	LastEvent *SessionLastEvent `json:"lastEvent,omitzero"`
+	LastEvent SessionLastEvent `json:"lastEvent,omitzero"`
 
 	// The conversation for this session.
-	Conversation *AddressableEntityRef `json:"conversation,omitzero"`
+	Conversation AddressableEntityRef `json:"conversation,omitzero"`
 
 	// The last queue connected to this session.
-	LastConnectedQueue *ConnectedQueue `json:"lastConnectedQueue,omitzero"`
+	LastConnectedQueue ConnectedQueue `json:"lastConnectedQueue,omitzero"`
 
 	// The last user connected to this session.
-	LastConnectedUser *ConnectedUser `json:"lastConnectedUser,omitzero"`
+	LastConnectedUser ConnectedUser `json:"lastConnectedUser,omitzero"`
 
 	// The last user disposition connected to this session.
-	LastUserDisposition *ConversationUserDisposition `json:"lastUserDisposition,omitzero"`
+	LastUserDisposition ConversationUserDisposition `json:"lastUserDisposition,omitzero"`
 
 	// Represents the channels used for this conversation.
 	ConversationChannels []ConversationChannel `json:"conversationChannels,omitzero"`
@@ -139,7 +139,7 @@ type Session struct {
 	CaseAssociations []JourneyCaseAssociation `json:"caseAssociations,omitzero"`
 
 	// The case this session refers to.
-	CaseEntity *AddressableEntityRef `json:"caseEntity,omitzero"`
+	CaseEntity AddressableEntityRef `json:"caseEntity,omitzero"`
 
 	// The reference for this case.
 	CaseReference *string `json:"caseReference,omitzero"`

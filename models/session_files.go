@@ -5,13 +5,13 @@ package models
 // SessionFiles is the SessionFiles definition.
 type SessionFiles struct {
 	// Metadata for the requested session
-	MetaData *SessionMetaData `json:"metaData,omitzero"`
+	MetaData SessionMetaData `json:"metaData,omitzero"`
 
 	// Offered data for the requested session
-	Offered *SessionMetricData `json:"offered,omitzero"`
+	Offered SessionMetricData `json:"offered,omitzero"`
 
 	// Average handle time data for the requested session
-	AverageHandleTime *SessionMetricData `json:"averageHandleTime,omitzero"`
+	AverageHandleTime SessionMetricData `json:"averageHandleTime,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // SessionMetaDataResult is the SessionMetaDataResult definition.
 type SessionMetaDataResult struct {
 	// Information about the continuous forecast session
-	SessionInfo *SessionInfo `json:"sessionInfo,omitzero"`
+	SessionInfo SessionInfo `json:"sessionInfo,omitzero"`
 
 	// Captured snapshots
 	Snapshots []Snapshots `json:"snapshots,omitzero"`
@@ -21,10 +21,10 @@ type SessionMetaDataResult struct {
 	DateHistoricalStart *types.DateTime `json:"dateHistoricalStart,omitzero"`
 
 	// Total historical availability for offered metric across all planning groups
-	AggregateOfferedHistoricalAvailability *AggregateHistoricalAvailability `json:"aggregateOfferedHistoricalAvailability,omitzero"`
+	AggregateOfferedHistoricalAvailability AggregateHistoricalAvailability `json:"aggregateOfferedHistoricalAvailability,omitzero"`
 
 	// Total historical availability for average handle time metric across all planning groups
-	AggregateAverageHandleTimeHistoricalAvailability *AggregateHistoricalAvailability `json:"aggregateAverageHandleTimeHistoricalAvailability,omitzero"`
+	AggregateAverageHandleTimeHistoricalAvailability AggregateHistoricalAvailability `json:"aggregateAverageHandleTimeHistoricalAvailability,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,19 +5,19 @@ package models
 // SessionMetricData is the SessionMetricData definition.
 type SessionMetricData struct {
 	// Model to be used for internal evaluation purposes
-	Model *ModelData `json:"model,omitzero"`
+	Model ModelData `json:"model,omitzero"`
 
 	// Forecasted data for the requested session
-	Computed *ComputedData `json:"computed,omitzero"`
+	Computed ComputedData `json:"computed,omitzero"`
 
 	// Historical data for the requested session
-	Historical *HistoricalData `json:"historical,omitzero"`
+	Historical HistoricalData `json:"historical,omitzero"`
 
 	// Contains forecast metadata
-	ModelMetaData *ModelMetaData `json:"modelMetaData,omitzero"`
+	ModelMetaData ModelMetaData `json:"modelMetaData,omitzero"`
 
 	// Contains forecast outlier data
-	Outliers *OutlierData `json:"outliers,omitzero"`
+	Outliers OutlierData `json:"outliers,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // SessionSegmentAssignment is the SessionSegmentAssignment definition.
 type SessionSegmentAssignment struct {
 	// The segment that was assigned. Required.
-	Segment *AssignedSegment `json:"segment,omitzero"`
+	Segment AssignedSegment `json:"segment,omitzero"`
 
 	// Timestamp indicating when the segment was assigned. Date time is represented as an ISO-8601 string.
 	// For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.

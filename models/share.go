@@ -13,19 +13,19 @@ type Share struct {
 
 	SharedEntityType *ShareSharedEntityType `json:"sharedEntityType,omitzero"`
 
-	SharedEntity *DomainEntityRef `json:"sharedEntity,omitzero"`
+	SharedEntity DomainEntityRef `json:"sharedEntity,omitzero"`
 
 	MemberType *ShareMemberType `json:"memberType,omitzero"`
 
-	Member *DomainEntityRef `json:"member,omitzero"`
+	Member DomainEntityRef `json:"member,omitzero"`
 
-	SharedBy *DomainEntityRef `json:"sharedBy,omitzero"`
+	SharedBy DomainEntityRef `json:"sharedBy,omitzero"`
 
-	Workspace *DomainEntityRef `json:"workspace,omitzero"`
+	Workspace DomainEntityRef `json:"workspace,omitzero"`
 
-	User *User `json:"user,omitzero"`
+	User User `json:"user,omitzero"`
 
-	Group *Group `json:"group,omitzero"`
+	Group Group `json:"group,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -10,9 +10,9 @@ type SharedResponse struct {
 
 	ViewURI *string `json:"viewUri,omitzero"`
 
-	Document *Document `json:"document,omitzero"`
+	Document Document `json:"document,omitzero"`
 
-	Share *Share `json:"share,omitzero"`
+	Share Share `json:"share,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

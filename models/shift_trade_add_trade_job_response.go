@@ -20,10 +20,10 @@ type ShiftTradeAddTradeJobResponse struct {
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
 	// Any error information, only set if the status == 'Error'
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// Results for AddTrade job type
-	AddTradeResult *ShiftTradeResponseItem `json:"addTradeResult,omitzero"`
+	AddTradeResult ShiftTradeResponseItem `json:"addTradeResult,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -21,10 +21,10 @@ type ShiftTradeBulkUpdateTradeStateBuJobResponse struct {
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
 	// Any error information, only set if the status == 'Error'
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// Results for BulkUpdateTradeStates job type
-	BulkUpdateTradeStatesResult *BulkUpdateShiftTradeStateResult `json:"bulkUpdateTradeStatesResult,omitzero"`
+	BulkUpdateTradeStatesResult BulkUpdateShiftTradeStateResult `json:"bulkUpdateTradeStatesResult,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

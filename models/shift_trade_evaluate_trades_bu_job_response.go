@@ -20,10 +20,10 @@ type ShiftTradeEvaluateTradesBuJobResponse struct {
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
 	// Any error information, only set if the status == 'Error'
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// Results for EvaluateTrades job type
-	EvaluateTradesResult *EvaluateShiftTradeListJobResponseItem `json:"evaluateTradesResult,omitzero"`
+	EvaluateTradesResult EvaluateShiftTradeListJobResponseItem `json:"evaluateTradesResult,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -5,16 +5,16 @@ package models
 // ShiftTradeInitiatingSideResponseItem is the ShiftTradeInitiatingSideResponseItem definition.
 type ShiftTradeInitiatingSideResponseItem struct {
 	// The user who initiated this trade. Required.
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The management unit of the user who initiated this trade. Required.
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// Associated schedule information for the initiating user. Required.
-	Schedule *ScheduleReferenceWithBusinessUnit `json:"schedule,omitzero"`
+	Schedule ScheduleReferenceWithBusinessUnit `json:"schedule,omitzero"`
 
 	// The shift offered for trade by the initiating user. Required.
-	Shift *ShiftTradeShiftResponseItem `json:"shift,omitzero"`
+	Shift ShiftTradeShiftResponseItem `json:"shift,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type ShiftTradeMatchResponseItem struct {
 	ShiftIDs []string `json:"shiftIds,omitzero"`
 
 	// A preview of what the shift trade would look like if matched. Required.
-	Preview *ShiftTradePreviewResponse `json:"preview,omitzero"`
+	Preview ShiftTradePreviewResponse `json:"preview,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

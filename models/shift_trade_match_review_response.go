@@ -5,10 +5,10 @@ package models
 // ShiftTradeMatchReviewResponse is the ShiftTradeMatchReviewResponse definition.
 type ShiftTradeMatchReviewResponse struct {
 	// Details for the initiatingUser side of the shift trade
-	InitiatingUser *ShiftTradeMatchReviewUserResponse `json:"initiatingUser,omitzero"`
+	InitiatingUser ShiftTradeMatchReviewUserResponse `json:"initiatingUser,omitzero"`
 
 	// Details for the receivingUser side of the shift trade
-	ReceivingUser *ShiftTradeMatchReviewUserResponse `json:"receivingUser,omitzero"`
+	ReceivingUser ShiftTradeMatchReviewUserResponse `json:"receivingUser,omitzero"`
 
 	// Constraint violations introduced after being matched that would normally disallow a trade, but which
 	// can still be overridden by the shift trade administrator

@@ -18,7 +18,7 @@ type ShiftTradeMatchReviewUserResponse struct {
 
 	// Preview of what the shift will look like for the opposite side of this trade after the match is
 	// approved
-	PostTradeNewShift *ShiftTradePreviewResponse `json:"postTradeNewShift,omitzero"`
+	PostTradeNewShift ShiftTradePreviewResponse `json:"postTradeNewShift,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

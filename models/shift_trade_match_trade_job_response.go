@@ -20,10 +20,10 @@ type ShiftTradeMatchTradeJobResponse struct {
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
 	// Any error information, only set if the status == 'Error'
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// Results for MatchTrade job type
-	MatchTradeResult *EvaluatedShiftTradeResponseItem `json:"matchTradeResult,omitzero"`
+	MatchTradeResult EvaluatedShiftTradeResponseItem `json:"matchTradeResult,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -19,14 +19,14 @@ type ShiftTradeNotification struct {
 	NewState *ShiftTradeNotificationNewState `json:"newState,omitzero"`
 
 	// The user who initiated the shift trade
-	InitiatingUser *UserReference `json:"initiatingUser,omitzero"`
+	InitiatingUser UserReference `json:"initiatingUser,omitzero"`
 
 	// The start date and time of the initiating shift. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	InitiatingShiftDate *types.DateTime `json:"initiatingShiftDate,omitzero"`
 
 	// The user on the receiving side of this shift trade (null if not matched)
-	ReceivingUser *UserReference `json:"receivingUser,omitzero"`
+	ReceivingUser UserReference `json:"receivingUser,omitzero"`
 
 	// The start date and time of the receiving shift (null if not matched or if one-sided. Date time is
 	// represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

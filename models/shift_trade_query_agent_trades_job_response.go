@@ -20,10 +20,10 @@ type ShiftTradeQueryAgentTradesJobResponse struct {
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
 	// Any error information, only set if the status == 'Error'
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// Results for QueryAgentTrades job type
-	QueryAgentTradesResult *ShiftTradeListJobResponse `json:"queryAgentTradesResult,omitzero"`
+	QueryAgentTradesResult ShiftTradeListJobResponse `json:"queryAgentTradesResult,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -20,10 +20,10 @@ type ShiftTradeQueryTradesBuJobResponse struct {
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
 	// Any error information, only set if the status == 'Error'
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// Results for QueryTrades job type
-	QueryTradesResult *ShiftTradeListJobResponse `json:"queryTradesResult,omitzero"`
+	QueryTradesResult ShiftTradeListJobResponse `json:"queryTradesResult,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -21,10 +21,10 @@ type ShiftTradeQueryWeekSummariesBuJobResponse struct {
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
 	// Any error information, only set if the status == 'Error'
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// Results for QueryWeekSummaries job type
-	QueryWeekSummariesResult *QueryWeekSummaryListJobResponseItem `json:"queryWeekSummariesResult,omitzero"`
+	QueryWeekSummariesResult QueryWeekSummaryListJobResponseItem `json:"queryWeekSummariesResult,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

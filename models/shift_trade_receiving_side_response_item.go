@@ -5,10 +5,10 @@ package models
 // ShiftTradeReceivingSideResponseItem is the ShiftTradeReceivingSideResponseItem definition.
 type ShiftTradeReceivingSideResponseItem struct {
 	// The receiving user that was matched in a shift trade. Required.
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The shift being traded by the receiving user, or null if picking up a shift in a one-sided trade
-	Shift *ShiftTradeShiftResponseItem `json:"shift,omitzero"`
+	Shift ShiftTradeShiftResponseItem `json:"shift,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

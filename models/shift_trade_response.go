@@ -14,13 +14,13 @@ type ShiftTradeResponse struct {
 	WeekDate *types.Date `json:"weekDate,omitzero"`
 
 	// A reference to the associated schedule
-	Schedule *BuScheduleReferenceForMuRoute `json:"schedule,omitzero"`
+	Schedule BuScheduleReferenceForMuRoute `json:"schedule,omitzero"`
 
 	// The state of this shift trade
 	State *ShiftTradeResponseState `json:"state,omitzero"`
 
 	// The user who initiated this trade
-	InitiatingUser *UserReference `json:"initiatingUser,omitzero"`
+	InitiatingUser UserReference `json:"initiatingUser,omitzero"`
 
 	// The ID of the shift offered for trade by the initiating user
 	InitiatingShiftID *string `json:"initiatingShiftId,omitzero"`
@@ -39,7 +39,7 @@ type ShiftTradeResponse struct {
 
 	// The user matching the trade, or if the state is not 'Matched', the user to whom the trade request
 	// was sent
-	ReceivingUser *UserReference `json:"receivingUser,omitzero"`
+	ReceivingUser UserReference `json:"receivingUser,omitzero"`
 
 	// The ID of the shift being exchanged for the initiating shift, null if the receiving user is picking
 	// up a shift
@@ -67,14 +67,14 @@ type ShiftTradeResponse struct {
 	AcceptableIntervals []string `json:"acceptableIntervals,omitzero"`
 
 	// The user who reviewed this shift trade. The id may be 'System' if it was an automated process
-	ReviewedBy *UserReference `json:"reviewedBy,omitzero"`
+	ReviewedBy UserReference `json:"reviewedBy,omitzero"`
 
 	// The timestamp when this shift trade was reviewed. Date time is represented as an ISO-8601 string.
 	// For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	ReviewedDate *types.DateTime `json:"reviewedDate,omitzero"`
 
 	// Version data for this trade
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

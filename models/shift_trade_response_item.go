@@ -16,10 +16,10 @@ type ShiftTradeResponseItem struct {
 	ExpirationDate *types.DateTime `json:"expirationDate,omitzero"`
 
 	// Details about the initiating user involved in this shift trade. Required.
-	Initiating *ShiftTradeInitiatingSideResponseItem `json:"initiating,omitzero"`
+	Initiating ShiftTradeInitiatingSideResponseItem `json:"initiating,omitzero"`
 
 	// Details about the receiving user involved in this shift trade
-	Receiving *ShiftTradeReceivingSideResponseItem `json:"receiving,omitzero"`
+	Receiving ShiftTradeReceivingSideResponseItem `json:"receiving,omitzero"`
 
 	// Time frames when the initiating user is willing to accept trades. Empty means giving up the shift.
 	// Required.
@@ -31,16 +31,16 @@ type ShiftTradeResponseItem struct {
 
 	// The user to whom the shift trade request was sent in a direct trade, or the user with whom a shift
 	// trade was Matched
-	Target *ShiftTradeTargetResponseItem `json:"target,omitzero"`
+	Target ShiftTradeTargetResponseItem `json:"target,omitzero"`
 
 	// The admin who approved or denied this shift trade
-	ReviewedBy *UserReference `json:"reviewedBy,omitzero"`
+	ReviewedBy UserReference `json:"reviewedBy,omitzero"`
 
 	// The timestamp of when the trade request was reviewed by an admin in ISO-8601 format
 	ReviewedDate *types.DateTime `json:"reviewedDate,omitzero"`
 
 	// Version metadata for this shift trade. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

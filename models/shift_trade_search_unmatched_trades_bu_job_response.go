@@ -21,10 +21,10 @@ type ShiftTradeSearchUnmatchedTradesBuJobResponse struct {
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
 	// Any error information, only set if the status == 'Error'
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// Results for SearchUnmatchedTrades job type
-	SearchUnmatchedTradesResult *SearchUnmatchedShiftTradeListJobResponseItem `json:"searchUnmatchedTradesResult,omitzero"`
+	SearchUnmatchedTradesResult SearchUnmatchedShiftTradeListJobResponseItem `json:"searchUnmatchedTradesResult,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

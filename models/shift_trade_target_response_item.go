@@ -5,7 +5,7 @@ package models
 // ShiftTradeTargetResponseItem is the ShiftTradeTargetResponseItem definition.
 type ShiftTradeTargetResponseItem struct {
 	// The user to whom the shift trade request was sent in a direct trade
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -20,10 +20,10 @@ type ShiftTradeUpdateTradeJobResponse struct {
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
 	// Any error information, only set if the status == 'Error'
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// Results for UpdateTrade job type
-	UpdateTradeResult *ShiftTradeResponseItem `json:"updateTradeResult,omitzero"`
+	UpdateTradeResult ShiftTradeResponseItem `json:"updateTradeResult,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -20,10 +20,10 @@ type ShiftTradeUpdateTradeStateJobResponse struct {
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
 	// Any error information, only set if the status == 'Error'
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// Results for UpdateTradeState job type
-	UpdateTradeStateResult *BulkUpdateShiftTradeStateResultItem `json:"updateTradeStateResult,omitzero"`
+	UpdateTradeStateResult BulkUpdateShiftTradeStateResultItem `json:"updateTradeStateResult,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -10,13 +10,13 @@ type SingleWorkdayAveragePoints struct {
 	DateWorkday *types.Date `json:"dateWorkday,omitzero"`
 
 	// The targeted division for the average points
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The average points per agent earned within the division
 	AveragePoints *float64 `json:"averagePoints,omitzero"`
 
 	// The targeted performance profile for the average points
-	PerformanceProfile *AddressableEntityRef `json:"performanceProfile,omitzero"`
+	PerformanceProfile AddressableEntityRef `json:"performanceProfile,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

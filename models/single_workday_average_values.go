@@ -11,10 +11,10 @@ type SingleWorkdayAverageValues struct {
 	DateWorkday *types.Date `json:"dateWorkday,omitzero"`
 
 	// The targeted division for the metrics
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The targeted user for the metrics
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The time zone used for aggregating metric values
 	Timezone *string `json:"timezone,omitzero"`
@@ -23,7 +23,7 @@ type SingleWorkdayAverageValues struct {
 	Results []WorkdayValuesMetricItem `json:"results,omitzero"`
 
 	// The targeted performance profile for the average points
-	PerformanceProfile *AddressableEntityRef `json:"performanceProfile,omitzero"`
+	PerformanceProfile AddressableEntityRef `json:"performanceProfile,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

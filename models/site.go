@@ -13,7 +13,7 @@ type Site struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -57,17 +57,17 @@ type Site struct {
 	Edges []Edge `json:"edges,omitzero"`
 
 	// Recurrance rule, time zone, and start/end settings for automatic edge updates for this site
-	EdgeAutoUpdateConfig *EdgeAutoUpdateConfig `json:"edgeAutoUpdateConfig,omitzero"`
+	EdgeAutoUpdateConfig EdgeAutoUpdateConfig `json:"edgeAutoUpdateConfig,omitzero"`
 
 	MediaRegionsUseLatencyBased *bool `json:"mediaRegionsUseLatencyBased,omitzero"`
 
 	// Location. Required.
-	Location *LocationDefinition `json:"location,omitzero"`
+	Location LocationDefinition `json:"location,omitzero"`
 
 	Managed *bool `json:"managed,omitzero"`
 
 	// Network Time Protocol settings for the site
-	NtpSettings *NTPSettings `json:"ntpSettings,omitzero"`
+	NtpSettings NTPSettings `json:"ntpSettings,omitzero"`
 
 	// Media model for the site
 	MediaModel *SiteMediaModel `json:"mediaModel,omitzero"`

@@ -13,7 +13,7 @@ type SkillGroup struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableDivision `json:"division,omitzero"`
+	Division WritableDivision `json:"division,omitzero"`
 
 	// Group description
 	Description *string `json:"description,omitzero"`

@@ -11,10 +11,10 @@ type SmsConfig struct {
 	PhoneColumn *string `json:"phoneColumn,omitzero"`
 
 	// A reference to the SMS Phone Number that will be used as the sender of a message. Required.
-	SenderSMSPhoneNumber *SmsPhoneNumberRef `json:"senderSmsPhoneNumber,omitzero"`
+	SenderSMSPhoneNumber SmsPhoneNumberRef `json:"senderSmsPhoneNumber,omitzero"`
 
 	// The content template used to formulate the message to send to the contact.
-	ContentTemplate *DomainEntityRef `json:"contentTemplate,omitzero"`
+	ContentTemplate DomainEntityRef `json:"contentTemplate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -38,10 +38,10 @@ type SmsPhoneNumber struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// User that provisioned this phone number
-	CreatedBy *User `json:"createdBy,omitzero"`
+	CreatedBy User `json:"createdBy,omitzero"`
 
 	// User that last modified this phone number
-	ModifiedBy *User `json:"modifiedBy,omitzero"`
+	ModifiedBy User `json:"modifiedBy,omitzero"`
 
 	// Version number required for updates. Required.
 	Version *int `json:"version,omitzero"`
@@ -62,13 +62,13 @@ type SmsPhoneNumber struct {
 	AutoRenewable *SmsPhoneNumberAutoRenewable `json:"autoRenewable,omitzero"`
 
 	// The id of an address attached to this phone number.
-	AddressID *SmsAddress `json:"addressId,omitzero"`
+	AddressID SmsAddress `json:"addressId,omitzero"`
 
 	// BillingType of this phone number, if the phoneNumberType is shortcode.
 	ShortCodeBillingType *SmsPhoneNumberShortCodeBillingType `json:"shortCodeBillingType,omitzero"`
 
 	// Status of latest asynchronous provisioning action
-	ProvisioningStatus *SmsProvisioningStatus `json:"provisioningStatus,omitzero"`
+	ProvisioningStatus SmsProvisioningStatus `json:"provisioningStatus,omitzero"`
 
 	// Localized country name for the country code this phone number belongs too
 	Country *string `json:"country,omitzero"`
@@ -83,10 +83,10 @@ type SmsPhoneNumber struct {
 	SupportsVoice *bool `json:"supportsVoice,omitzero"`
 
 	// The Genesys Cloud integration this phone number belongs to.
-	Integration *DomainEntityRef `json:"integration,omitzero"`
+	Integration DomainEntityRef `json:"integration,omitzero"`
 
 	// Compliance configuration for short codes, including help, stop and opt in.
-	Compliance *Compliance `json:"compliance,omitzero"`
+	Compliance Compliance `json:"compliance,omitzero"`
 
 	// Defines the media SupportedContent profile configured for an MMS capable phone number. If no custom
 	// profile is assigned, the phone number uses the system's "SMS Default" profile. The "SMS Default"
@@ -94,7 +94,7 @@ type SmsPhoneNumber struct {
 	// image/jpeg, image/png) for outbound messages. When the "SMS Default" profile is in use, this field
 	// will contain the profile name and media types, but will not have an 'id' or 'selfUri' field. To
 	// customize media filtering, assign a custom supported content profile using the PATCH endpoint.
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

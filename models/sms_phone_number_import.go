@@ -22,10 +22,10 @@ type SmsPhoneNumberImport struct {
 	IntegrationID *string `json:"integrationId,omitzero"`
 
 	// Compliance configuration for short codes, including help, stop and opt in.
-	Compliance *Compliance `json:"compliance,omitzero"`
+	Compliance Compliance `json:"compliance,omitzero"`
 
 	// Defines the media SupportedContent profile configured for an MMS capable phone number.
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -8,7 +8,7 @@ type SmsPhoneNumberPatchRequest struct {
 	ID *string `json:"id,omitzero"`
 
 	// Defines the media SupportedContent profile configured for an MMS capable phone number.
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

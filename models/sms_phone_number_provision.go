@@ -26,7 +26,7 @@ type SmsPhoneNumberProvision struct {
 	AddressID *string `json:"addressId,omitzero"`
 
 	// Defines the media SupportedContent profile configured for an MMS capable phone number.
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

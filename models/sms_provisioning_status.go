@@ -13,7 +13,7 @@ type SmsProvisioningStatus struct {
 	State *SmsProvisioningStatusState `json:"state,omitzero"`
 
 	// Any error associated with a Failed state
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// The phone number version associated with the provisioning action
 	Version *int `json:"version,omitzero"`

@@ -5,13 +5,13 @@ package models
 // SnapshotFiles is the SnapshotFiles definition.
 type SnapshotFiles struct {
 	// Metadata for requested snapshot
-	MetaData *SnapshotMetaData `json:"metaData,omitzero"`
+	MetaData SnapshotMetaData `json:"metaData,omitzero"`
 
 	// Offered data for the requested snapshot
-	Offered *SnapshotMetricData `json:"offered,omitzero"`
+	Offered SnapshotMetricData `json:"offered,omitzero"`
 
 	// Average handle time data for the requested snapshot
-	AverageHandleTime *SnapshotMetricData `json:"averageHandleTime,omitzero"`
+	AverageHandleTime SnapshotMetricData `json:"averageHandleTime,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type SnapshotMetaData struct {
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
 	// Result will always come via downloadUrls; however the schema is included for documentation
-	DownloadResult *SnapshotMetaDataResult `json:"downloadResult,omitzero"`
+	DownloadResult SnapshotMetaDataResult `json:"downloadResult,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

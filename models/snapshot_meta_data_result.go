@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // SnapshotMetaDataResult is the SnapshotMetaDataResult definition.
 type SnapshotMetaDataResult struct {
 	// Information about the snapshot
-	SnapshotInfo *SnapshotInfo `json:"snapshotInfo,omitzero"`
+	SnapshotInfo SnapshotInfo `json:"snapshotInfo,omitzero"`
 
 	// Start date of the forecast. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -5,10 +5,10 @@ package models
 // SnapshotMetricData is the SnapshotMetricData definition.
 type SnapshotMetricData struct {
 	// Weekly time series for snapshot data
-	Weekly *Weekly `json:"weekly,omitzero"`
+	Weekly Weekly `json:"weekly,omitzero"`
 
 	// Quarter hour time series for snapshot data
-	QuarterHour *QuarterHourly `json:"quarterHour,omitzero"`
+	QuarterHour QuarterHourly `json:"quarterHour,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

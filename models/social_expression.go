@@ -63,10 +63,10 @@ type SocialExpression struct {
 	PeerID *string `json:"peerId,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *Wrapup `json:"wrapup,omitzero"`
+	Wrapup Wrapup `json:"wrapup,omitzero"`
 
 	// After-call work for the communication.
-	AfterCallWork *AfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork AfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call work is required for a communication. Only used when the ACW Setting is
 	// Agent Requested.

@@ -8,7 +8,7 @@ type SocialMediaAggregateMetricData struct {
 
 	Qualifier *string `json:"qualifier,omitzero"`
 
-	Stats *SocialMediaStatisticalSummary `json:"stats,omitzero"`
+	Stats SocialMediaStatisticalSummary `json:"stats,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -27,7 +27,7 @@ type SocialMediaAsyncAggregationQuery struct {
 
 	// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean
 	// logical predicates as well as dimensional filters
-	Filter *SocialMediaQueryFilter `json:"filter,omitzero"`
+	Filter SocialMediaQueryFilter `json:"filter,omitzero"`
 
 	// Behaves like a SQL SELECT clause. Only named metrics will be retrieved. Required.
 	Metrics []string `json:"metrics,omitzero"`

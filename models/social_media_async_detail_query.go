@@ -19,7 +19,7 @@ type SocialMediaAsyncDetailQuery struct {
 
 	// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean
 	// logical predicates as well as dimensional filters
-	Filter *SocialMediaQueryFilter `json:"filter,omitzero"`
+	Filter SocialMediaQueryFilter `json:"filter,omitzero"`
 
 	// List of topicIds to query in
 	TopicIDs []string `json:"topicIds,omitzero"`

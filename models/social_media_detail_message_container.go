@@ -6,11 +6,11 @@ package models
 type SocialMediaDetailMessageContainer struct {
 	ID *string `json:"id,omitzero"`
 
-	NormalizedMessage *ConversationNormalizedMessage `json:"normalizedMessage,omitzero"`
+	NormalizedMessage ConversationNormalizedMessage `json:"normalizedMessage,omitzero"`
 
-	EscalationInfo *SocialMediaMessageEscalationInfo `json:"escalationInfo,omitzero"`
+	EscalationInfo SocialMediaMessageEscalationInfo `json:"escalationInfo,omitzero"`
 
-	ContentModeration *ContentModeration `json:"contentModeration,omitzero"`
+	ContentModeration ContentModeration `json:"contentModeration,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

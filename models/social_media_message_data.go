@@ -34,14 +34,14 @@ type SocialMediaMessageData struct {
 	Status *SocialMediaMessageDataStatus `json:"status,omitzero"`
 
 	// The message into normalized format
-	NormalizedMessage *ConversationNormalizedMessage `json:"normalizedMessage,omitzero"`
+	NormalizedMessage ConversationNormalizedMessage `json:"normalizedMessage,omitzero"`
 
 	// The delivery event associated with this message in normalized format, if the message direction was
 	// outbound
 	NormalizedReceipts []ConversationNormalizedMessage `json:"normalizedReceipts,omitzero"`
 
 	// User who sent this message.
-	CreatedBy *User `json:"createdBy,omitzero"`
+	CreatedBy User `json:"createdBy,omitzero"`
 
 	// The id of the conversation of this message.
 	ConversationID *string `json:"conversationId,omitzero"`

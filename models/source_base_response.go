@@ -24,13 +24,13 @@ type SourceBaseResponse struct {
 	Type *SourceBaseResponseType `json:"type,omitzero"`
 
 	// The reference to the integration associated with the source.
-	Integration *KnowledgeIntegrationReference `json:"integration,omitzero"`
+	Integration KnowledgeIntegrationReference `json:"integration,omitzero"`
 
 	// The schedule period of the source in hours.
 	SchedulePeriod *int `json:"schedulePeriod,omitzero"`
 
 	// Additional information about the last synchronization of the source.
-	LastSync *SourceLastSync `json:"lastSync,omitzero"`
+	LastSync SourceLastSync `json:"lastSync,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -13,7 +13,7 @@ type SourceEntity struct {
 	Type *SourceEntityType `json:"type,omitzero"`
 
 	// The contest data - Only supplied when celebration is of type ContestComplete
-	ContestCompleteData *ContestCompleteData `json:"contestCompleteData,omitzero"`
+	ContestCompleteData ContestCompleteData `json:"contestCompleteData,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -18,7 +18,7 @@ type SourceLastSync struct {
 	DateEnded *types.DateTime `json:"dateEnded,omitzero"`
 
 	// Optional error message of the last synchronization.
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type SourcePlanningGroupRequest struct {
 	ID *string `json:"id,omitzero"`
 
 	// Version metadata for the planning group. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

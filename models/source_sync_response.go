@@ -10,7 +10,7 @@ type SourceSyncResponse struct {
 	State *SourceSyncResponseState `json:"state,omitzero"`
 
 	// Sync error.
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// Synchronization creation date-time for this source. Date time is represented as an ISO-8601 string.
 	// For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -21,10 +21,10 @@ type SourceSyncResponse struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// Knowledge base to which this synchronization belongs.
-	KnowledgeBase *AddressableEntityRef `json:"knowledgeBase,omitzero"`
+	KnowledgeBase AddressableEntityRef `json:"knowledgeBase,omitzero"`
 
 	// Source to which this synchronization belongs.
-	Source *AddressableEntityRef `json:"source,omitzero"`
+	Source AddressableEntityRef `json:"source,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

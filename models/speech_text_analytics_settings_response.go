@@ -5,7 +5,7 @@ package models
 // SpeechTextAnalyticsSettingsResponse is the SpeechTextAnalyticsSettingsResponse definition.
 type SpeechTextAnalyticsSettingsResponse struct {
 	// Setting to choose name for the default program for topic detection
-	DefaultProgram *AddressableEntityRef `json:"defaultProgram,omitzero"`
+	DefaultProgram AddressableEntityRef `json:"defaultProgram,omitzero"`
 
 	// Setting to choose expected dialects
 	ExpectedDialects []string `json:"expectedDialects,omitzero"`

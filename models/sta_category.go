@@ -19,17 +19,17 @@ type StaCategory struct {
 
 	// A collection of conditions joined together by logical operation to provide more refined filtering of
 	// conversations. Required.
-	Criteria *Operand `json:"criteria,omitzero"`
+	Criteria Operand `json:"criteria,omitzero"`
 
 	// The user who created the record
-	CreatedBy *AddressableEntityRef `json:"createdBy,omitzero"`
+	CreatedBy AddressableEntityRef `json:"createdBy,omitzero"`
 
 	// The creation date of the record. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// The user who last modified the record
-	ModifiedBy *AddressableEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy AddressableEntityRef `json:"modifiedBy,omitzero"`
 
 	// The last modified date of the record. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -17,7 +17,7 @@ type StaffingGroupAllocationsResponseTemplate struct {
 
 	// The total summary of staffing allocation metrics for this capacity plan, for the selected
 	// granularity
-	CapacityPlanMetricsSummary *CapacityPlanMetricsSummary `json:"capacityPlanMetricsSummary,omitzero"`
+	CapacityPlanMetricsSummary CapacityPlanMetricsSummary `json:"capacityPlanMetricsSummary,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

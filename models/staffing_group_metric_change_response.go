@@ -23,13 +23,13 @@ type StaffingGroupMetricChangeResponse struct {
 	Notes *string `json:"notes,omitzero"`
 
 	// Full time equivalent transfer from one staffing group to another
-	TransfersFullTimeEquivalent *TransfersFullTimeEquivalent `json:"transfersFullTimeEquivalent,omitzero"`
+	TransfersFullTimeEquivalent TransfersFullTimeEquivalent `json:"transfersFullTimeEquivalent,omitzero"`
 
 	// The staffing groups affected by the metric change. Required.
 	StaffingGroups []StaffingGroupReference `json:"staffingGroups,omitzero"`
 
 	// The user who created the metric change. Required.
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The date the entity was created, in ISO-8601 format. Required.
 	CreatedDate *types.DateTime `json:"createdDate,omitzero"`

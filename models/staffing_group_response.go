@@ -15,13 +15,13 @@ type StaffingGroupResponse struct {
 
 	// The ID of the management unit to which the staffing group users belong. If undefined the staffing
 	// group can include users from the entire business unit
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// The list of planning groups that are associated with the staffing group
 	PlanningGroups []PlanningGroupReference `json:"planningGroups,omitzero"`
 
 	// Version metadata for the staffing group. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -32,7 +32,7 @@ type Stage struct {
 	DateStarted *types.DateTime `json:"dateStarted,omitzero"`
 
 	// The ID of the User who modified the Stage.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The version of the Stage.
 	Version *int `json:"version,omitzero"`
@@ -44,7 +44,7 @@ type Stage struct {
 	SelfURI *string `json:"selfUri,omitzero"`
 
 	// The parent case of the Stage.
-	Case *CaseReference `json:"case,omitzero"`
+	Case CaseReference `json:"case,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -16,7 +16,7 @@ type Stageplan struct {
 	Description *string `json:"description,omitzero"`
 
 	// The Caseplan of the Stageplan.
-	Caseplan *CaseplanReference `json:"caseplan,omitzero"`
+	Caseplan CaseplanReference `json:"caseplan,omitzero"`
 
 	// The Stageplan creation date. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -27,7 +27,7 @@ type Stageplan struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The ID of the User who modified the Stageplan.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

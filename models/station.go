@@ -22,9 +22,9 @@ type Station struct {
 	// station type is not inin_webrtc_softphone.
 	WebRtcUserID *string `json:"webRtcUserId,omitzero"`
 
-	PrimaryEdge *DomainEntityRef `json:"primaryEdge,omitzero"`
+	PrimaryEdge DomainEntityRef `json:"primaryEdge,omitzero"`
 
-	SecondaryEdge *DomainEntityRef `json:"secondaryEdge,omitzero"`
+	SecondaryEdge DomainEntityRef `json:"secondaryEdge,omitzero"`
 
 	Type *string `json:"type,omitzero"`
 

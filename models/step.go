@@ -32,7 +32,7 @@ type Step struct {
 	DateStarted *types.DateTime `json:"dateStarted,omitzero"`
 
 	// The ID of the User who modified the Step.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The version of the Step.
 	Version *int `json:"version,omitzero"`
@@ -41,13 +41,13 @@ type Step struct {
 	Status *StepStatus `json:"status,omitzero"`
 
 	// The parent stage of the step.
-	Stage *StageReference `json:"stage,omitzero"`
+	Stage StageReference `json:"stage,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`
 
 	// The parent case of the step.
-	Case *CaseReference `json:"case,omitzero"`
+	Case CaseReference `json:"case,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -16,10 +16,10 @@ type Stepplan struct {
 	Description *string `json:"description,omitzero"`
 
 	// The Caseplan of the Stepplan.
-	Caseplan *CaseplanReference `json:"caseplan,omitzero"`
+	Caseplan CaseplanReference `json:"caseplan,omitzero"`
 
 	// The Stageplan of the Stepplan.
-	Stageplan *StageplanReference `json:"stageplan,omitzero"`
+	Stageplan StageplanReference `json:"stageplan,omitzero"`
 
 	// The Stepplan creation date. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -30,13 +30,13 @@ type Stepplan struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The ID of the User who modified the Stepplan.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The activityType of the Stepplan.
 	ActivityType *StepplanActivityType `json:"activityType,omitzero"`
 
 	// The workitemSettings of the Stepplan.
-	WorkitemSettings *WorkitemSettingsResponse `json:"workitemSettings,omitzero"`
+	WorkitemSettings WorkitemSettingsResponse `json:"workitemSettings,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

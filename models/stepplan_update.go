@@ -13,7 +13,7 @@ type StepplanUpdate struct {
 	Description *string `json:"description,omitzero"`
 
 	// The workitemSettings of the Stepplan.
-	WorkitemSettings *WorkitemSettings `json:"workitemSettings,omitzero"`
+	WorkitemSettings WorkitemSettings `json:"workitemSettings,omitzero"`
 
 	// The activityType of the Stepplan.
 	ActivityType *StepplanUpdateActivityType `json:"activityType,omitzero"`

@@ -8,7 +8,7 @@ type StopSettings struct {
 	Keyword []string `json:"keyword,omitzero"`
 
 	// The response configuration for the keywords. Required.
-	Response *ComplianceResponse `json:"response,omitzero"`
+	Response ComplianceResponse `json:"response,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

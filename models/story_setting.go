@@ -5,10 +5,10 @@ package models
 // StorySetting is the StorySetting definition.
 type StorySetting struct {
 	// Setting relating to Story Mentions
-	Mention *InboundOnlySetting `json:"mention,omitzero"`
+	Mention InboundOnlySetting `json:"mention,omitzero"`
 
 	// Setting relating to Story Replies
-	Reply *InboundOnlySetting `json:"reply,omitzero"`
+	Reply InboundOnlySetting `json:"reply,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

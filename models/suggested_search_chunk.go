@@ -20,7 +20,7 @@ type SuggestedSearchChunk struct {
 	Confidence *float32 `json:"confidence,omitzero"`
 
 	// The article.
-	Document *AddressableEntityRef `json:"document,omitzero"`
+	Document AddressableEntityRef `json:"document,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

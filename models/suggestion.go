@@ -10,19 +10,19 @@ type Suggestion struct {
 	ID *string `json:"id,omitzero"`
 
 	// The conversation that the suggestions correspond to.
-	Conversation *AddressableEntityRef `json:"conversation,omitzero"`
+	Conversation AddressableEntityRef `json:"conversation,omitzero"`
 
 	// The assistant that was used to provide the suggestions.
-	Assistant *AddressableEntityRef `json:"assistant,omitzero"`
+	Assistant AddressableEntityRef `json:"assistant,omitzero"`
 
 	// The type of the documents for which the suggestion is.
 	Type *SuggestionType `json:"type,omitzero"`
 
 	// The Faq from the knowledgebase that was provided as the suggestion.
-	Faq *Faq `json:"faq,omitzero"`
+	Faq Faq `json:"faq,omitzero"`
 
 	// The article from the knowledgebase that was provided as the suggestion.
-	Article *Article `json:"article,omitzero"`
+	Article Article `json:"article,omitzero"`
 
 	// Date when the suggestion was created. For example: yyyy-MM-ddTHH:mm:ss.SSZ. Date time is represented
 	// as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -35,22 +35,22 @@ type Suggestion struct {
 	TriggerType *SuggestionTriggerType `json:"triggerType,omitzero"`
 
 	// The conversation context in which the suggestion was raised.
-	Context *SuggestionContext `json:"context,omitzero"`
+	Context SuggestionContext `json:"context,omitzero"`
 
 	// The state of the suggestion.
 	State *SuggestionState `json:"state,omitzero"`
 
 	// The suggested knowledge search result that was provided as the suggestion.
-	KnowledgeSearch *SuggestionKnowledgeSearch `json:"knowledgeSearch,omitzero"`
+	KnowledgeSearch SuggestionKnowledgeSearch `json:"knowledgeSearch,omitzero"`
 
 	// The suggested knowledge article that was provided as the suggestion.
-	KnowledgeArticle *SuggestionKnowledgeArticle `json:"knowledgeArticle,omitzero"`
+	KnowledgeArticle SuggestionKnowledgeArticle `json:"knowledgeArticle,omitzero"`
 
 	// The suggested canned response that was provided as the suggestion.
-	CannedResponse *SuggestionCannedResponse `json:"cannedResponse,omitzero"`
+	CannedResponse SuggestionCannedResponse `json:"cannedResponse,omitzero"`
 
 	// The suggested script that was provided as the suggestion.
-	Script *SuggestionScript `json:"script,omitzero"`
+	Script SuggestionScript `json:"script,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -5,10 +5,10 @@ package models
 // SuggestionCannedResponse is the SuggestionCannedResponse definition.
 type SuggestionCannedResponse struct {
 	// The suggested response.
-	Response *AddressableEntityRef `json:"response,omitzero"`
+	Response AddressableEntityRef `json:"response,omitzero"`
 
 	// The library from which the canned response is suggested
-	Library *AddressableEntityRef `json:"library,omitzero"`
+	Library AddressableEntityRef `json:"library,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,22 +7,22 @@ import "github.com/purecloudgo/platformclient/types"
 // SuggestionContext is the SuggestionContext definition.
 type SuggestionContext struct {
 	// The queue used to assign the interaction to the user, if any.
-	Queue *AddressableEntityRef `json:"queue,omitzero"`
+	Queue AddressableEntityRef `json:"queue,omitzero"`
 
 	// The media type of the conversation in which the suggestion event was raised.
 	MediaType *SuggestionContextMediaType `json:"mediaType,omitzero"`
 
 	// The agent participant who received the raised suggestion, if any.
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The external contact of the end-user participant, if any.
-	ExternalContact *AddressableEntityRef `json:"externalContact,omitzero"`
+	ExternalContact AddressableEntityRef `json:"externalContact,omitzero"`
 
 	// The utterance in the voice conversation, after which the suggestion was raised, if any.
-	Utterance *Entity `json:"utterance,omitzero"`
+	Utterance Entity `json:"utterance,omitzero"`
 
 	// The message in the digital conversation, after which the suggestion was raised, if any.
-	Message *AddressableEntityRef `json:"message,omitzero"`
+	Message AddressableEntityRef `json:"message,omitzero"`
 
 	// The query statement used when generating the suggestion, if any.
 	QueryStatement *string `json:"queryStatement,omitzero"`

@@ -10,7 +10,7 @@ type SuggestionEngagement struct {
 	EngagementType *SuggestionEngagementEngagementType `json:"engagementType,omitzero"`
 
 	// The given feedback on the suggestion, if any.
-	Feedback *SuggestionFeedback `json:"feedback,omitzero"`
+	Feedback SuggestionFeedback `json:"feedback,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

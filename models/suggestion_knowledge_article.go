@@ -11,13 +11,13 @@ type SuggestionKnowledgeArticle struct {
 	Snippets []string `json:"snippets,omitzero"`
 
 	// The article.
-	Document *AddressableEntityRef `json:"document,omitzero"`
+	Document AddressableEntityRef `json:"document,omitzero"`
 
 	// The version of the article.
-	Version *AddressableEntityRef `json:"version,omitzero"`
+	Version AddressableEntityRef `json:"version,omitzero"`
 
 	// The most relevant answer within the suggested article.
-	KnowledgeAnswer *SuggestionKnowledgeAnswer `json:"knowledgeAnswer,omitzero"`
+	KnowledgeAnswer SuggestionKnowledgeAnswer `json:"knowledgeAnswer,omitzero"`
 
 	// The variations of the article.
 	Variations []AddressableEntityRef `json:"variations,omitzero"`

@@ -17,13 +17,13 @@ type SuggestionKnowledgeSearch struct {
 	SearchID *string `json:"searchId,omitzero"`
 
 	// The article matching the query.
-	Document *AddressableEntityRef `json:"document,omitzero"`
+	Document AddressableEntityRef `json:"document,omitzero"`
 
 	// The version of the article.
-	Version *AddressableEntityRef `json:"version,omitzero"`
+	Version AddressableEntityRef `json:"version,omitzero"`
 
 	// The most relevant answer within a searched article for the searched query
-	KnowledgeAnswer *SuggestionKnowledgeAnswer `json:"knowledgeAnswer,omitzero"`
+	KnowledgeAnswer SuggestionKnowledgeAnswer `json:"knowledgeAnswer,omitzero"`
 
 	// Variations of the article.
 	Variations []AddressableEntityRef `json:"variations,omitzero"`

@@ -5,10 +5,10 @@ package models
 // SuggestionScript is the SuggestionScript definition.
 type SuggestionScript struct {
 	// The suggested script.
-	Script *AddressableEntityRef `json:"script,omitzero"`
+	Script AddressableEntityRef `json:"script,omitzero"`
 
 	// The page of the script.
-	Page *AddressableEntityRef `json:"page,omitzero"`
+	Page AddressableEntityRef `json:"page,omitzero"`
 
 	// The payload for the script.
 	Data map[string]string `json:"data,omitzero"`

@@ -29,7 +29,7 @@ type SummaryAggregationQuery struct {
 
 	// Behaves like a SQL WHERE clause. This is ANDed with the interval parameter. Expresses boolean
 	// logical predicates as well as dimensional filters
-	Filter *SummaryAggregateQueryFilter `json:"filter,omitzero"`
+	Filter SummaryAggregateQueryFilter `json:"filter,omitzero"`
 
 	// Behaves like a SQL SELECT clause. Only named metrics will be retrieved. Required.
 	Metrics []string `json:"metrics,omitzero"`
@@ -49,7 +49,7 @@ type SummaryAggregationQuery struct {
 	QueryType *SummaryAggregationQueryQueryType `json:"queryType,omitzero"`
 
 	// Required when requesting multiple metrics. Only applicable for topN/bottomN query type.
-	SortMetric *SummaryAggregationSort `json:"sortMetric,omitzero"`
+	SortMetric SummaryAggregationSort `json:"sortMetric,omitzero"`
 
 	// How many results you want in an ordered list. Only applicable for topN/bottomN query type.
 	Limit *int `json:"limit,omitzero"`

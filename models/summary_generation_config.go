@@ -8,7 +8,7 @@ type SummaryGenerationConfig struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// Configured summary setting object.
-	SummarySetting *SummarySettingEntity `json:"summarySetting,omitzero"`
+	SummarySetting SummarySettingEntity `json:"summarySetting,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

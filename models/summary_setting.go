@@ -22,10 +22,10 @@ type SummarySetting struct {
 	Format *SummarySettingFormat `json:"format,omitzero"`
 
 	// Displaying PII in the generated summary.
-	MaskPII *SummarySettingPII `json:"maskPII,omitzero"`
+	MaskPII SummarySettingPII `json:"maskPII,omitzero"`
 
 	// How to refer to interaction participants in the generated summary.
-	ParticipantLabels *SummarySettingParticipantLabels `json:"participantLabels,omitzero"`
+	ParticipantLabels SummarySettingParticipantLabels `json:"participantLabels,omitzero"`
 
 	// Set which insights to include in the generated summary by default.
 	PredefinedInsights []string `json:"predefinedInsights,omitzero"`

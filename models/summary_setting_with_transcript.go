@@ -8,7 +8,7 @@ type SummarySettingWithTranscript struct {
 	Transcript *string `json:"transcript,omitzero"`
 
 	// Summary setting to preview on the transcript. Required.
-	SummarySetting *SummarySetting `json:"summarySetting,omitzero"`
+	SummarySetting SummarySetting `json:"summarySetting,omitzero"`
 
 	// Session identifier of the summary preview. Required.
 	SummaryPreviewSessionID *string `json:"summaryPreviewSessionId,omitzero"`

@@ -9,7 +9,7 @@ type SupportCenterCategory struct {
 	SelfURI *string `json:"selfUri,omitzero"`
 
 	// Image attributes for a featured category
-	Image *SupportCenterImage `json:"image,omitzero"`
+	Image SupportCenterImage `json:"image,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

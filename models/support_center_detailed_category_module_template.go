@@ -9,7 +9,7 @@ type SupportCenterDetailedCategoryModuleTemplate struct {
 	Active *bool `json:"active,omitzero"`
 
 	// Sidebar settings for the template. Required.
-	Sidebar *SupportCenterDetailedCategoryModuleSidebar `json:"sidebar,omitzero"`
+	Sidebar SupportCenterDetailedCategoryModuleSidebar `json:"sidebar,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,7 +11,7 @@ type SupportCenterHeroStyle struct {
 	TextColor *string `json:"textColor,omitzero"`
 
 	// Background image for hero section
-	Image *SupportCenterImage `json:"image,omitzero"`
+	Image SupportCenterImage `json:"image,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // SupportCenterImage is the SupportCenterImage definition.
 type SupportCenterImage struct {
 	// Source URLs for image. Required.
-	Source *SupportCenterImageSource `json:"source,omitzero"`
+	Source SupportCenterImageSource `json:"source,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

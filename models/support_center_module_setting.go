@@ -13,10 +13,10 @@ type SupportCenterModuleSetting struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// Compact category module template
-	CompactCategoryModuleTemplate *SupportCenterCompactCategoryModuleTemplate `json:"compactCategoryModuleTemplate,omitzero"`
+	CompactCategoryModuleTemplate SupportCenterCompactCategoryModuleTemplate `json:"compactCategoryModuleTemplate,omitzero"`
 
 	// Detailed category module template
-	DetailedCategoryModuleTemplate *SupportCenterDetailedCategoryModuleTemplate `json:"detailedCategoryModuleTemplate,omitzero"`
+	DetailedCategoryModuleTemplate SupportCenterDetailedCategoryModuleTemplate `json:"detailedCategoryModuleTemplate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,7 +10,7 @@ type SupportCenterSettings struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// The knowledge base for knowledge portal (previously support center). Required.
-	KnowledgeBase *AddressableEntityRef `json:"knowledgeBase,omitzero"`
+	KnowledgeBase AddressableEntityRef `json:"knowledgeBase,omitzero"`
 
 	// Customizable display texts for knowledge portal (previously support center)
 	CustomMessages []SupportCenterCustomMessage `json:"customMessages,omitzero"`
@@ -26,13 +26,13 @@ type SupportCenterSettings struct {
 
 	// Document label filter. If set, only documents having at least one of the specified labels will be
 	// returned by knowledge document query operations.
-	LabelFilter *SupportCenterLabelFilter `json:"labelFilter,omitzero"`
+	LabelFilter SupportCenterLabelFilter `json:"labelFilter,omitzero"`
 
 	// Style attributes for knowledge portal (previously support center). Required.
-	StyleSetting *SupportCenterStyleSetting `json:"styleSetting,omitzero"`
+	StyleSetting SupportCenterStyleSetting `json:"styleSetting,omitzero"`
 
 	// Customer feedback settings
-	Feedback *SupportCenterFeedbackSettings `json:"feedback,omitzero"`
+	Feedback SupportCenterFeedbackSettings `json:"feedback,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,10 +5,10 @@ package models
 // SupportCenterStyleSetting is the SupportCenterStyleSetting definition.
 type SupportCenterStyleSetting struct {
 	// Knowledge portal (previously support center) hero customizations. Required.
-	HeroStyle *SupportCenterHeroStyle `json:"heroStyle,omitzero"`
+	HeroStyle SupportCenterHeroStyle `json:"heroStyle,omitzero"`
 
 	// Knowledge portal (previously support center) global customizations. Required.
-	GlobalStyle *SupportCenterGlobalStyle `json:"globalStyle,omitzero"`
+	GlobalStyle SupportCenterGlobalStyle `json:"globalStyle,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

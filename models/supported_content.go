@@ -21,10 +21,10 @@ type SupportedContent struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// User reference that created this supported content profile
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// User reference that modified this supported content profile
-	ModifiedBy *DomainEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy DomainEntityRef `json:"modifiedBy,omitzero"`
 
 	// Version number
 	Version *int `json:"version,omitzero"`
@@ -33,7 +33,7 @@ type SupportedContent struct {
 	// message. The following is an example of allowing all inbound media, and for outbound all images and
 	// only mpeg video: { "mediaTypes": { "allow": { "inbound": [{"type": "* /*"}], "outbound": [{"type":
 	// "image/*"}, {"type": "video/mpeg"}] } } }
-	MediaTypes *MediaTypes `json:"mediaTypes,omitzero"`
+	MediaTypes MediaTypes `json:"mediaTypes,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

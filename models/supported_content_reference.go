@@ -14,7 +14,7 @@ type SupportedContentReference struct {
 	SelfURI *string `json:"selfUri,omitzero"`
 
 	// Media types definition for the supported content
-	MediaTypes *MediaTypes `json:"mediaTypes,omitzero"`
+	MediaTypes MediaTypes `json:"mediaTypes,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -19,7 +19,7 @@ type SupportedLanguagesInfoDefinition struct {
 	SupportedEntityTypes []string `json:"supportedEntityTypes,omitzero"`
 
 	// The configuration for the supported entity types
-	SupportedEntityTypeConfiguration *SupportedEntityTypeStatus `json:"supportedEntityTypeConfiguration,omitzero"`
+	SupportedEntityTypeConfiguration SupportedEntityTypeStatus `json:"supportedEntityTypeConfiguration,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

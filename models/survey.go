@@ -11,27 +11,27 @@ type Survey struct {
 
 	Name *string `json:"name,omitzero"`
 
-	Conversation *ConversationReference `json:"conversation,omitzero"`
+	Conversation ConversationReference `json:"conversation,omitzero"`
 
 	// Survey form used for this survey.
-	SurveyForm *SurveyForm `json:"surveyForm,omitzero"`
+	SurveyForm SurveyForm `json:"surveyForm,omitzero"`
 
-	Agent *DomainEntityRef `json:"agent,omitzero"`
+	Agent DomainEntityRef `json:"agent,omitzero"`
 
 	Status *SurveyStatus `json:"status,omitzero"`
 
-	Queue *QueueReference `json:"queue,omitzero"`
+	Queue QueueReference `json:"queue,omitzero"`
 
-	Answers *SurveyScoringSet `json:"answers,omitzero"`
+	Answers SurveyScoringSet `json:"answers,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	CompletedDate *types.DateTime `json:"completedDate,omitzero"`
 
 	// Additional information about what happened when the survey is in Error status.
-	SurveyErrorDetails *SurveyErrorDetails `json:"surveyErrorDetails,omitzero"`
+	SurveyErrorDetails SurveyErrorDetails `json:"surveyErrorDetails,omitzero"`
 
 	// The team that the agent belongs to
-	AgentTeam *Team `json:"agentTeam,omitzero"`
+	AgentTeam Team `json:"agentTeam,omitzero"`
 
 	// Type of the survey
 	SurveyType *SurveySurveyType `json:"surveyType,omitzero"`
@@ -41,7 +41,7 @@ type Survey struct {
 	MissingRequiredAnswer *bool `json:"missingRequiredAnswer,omitzero"`
 
 	// An Architect flow that executed in order to collect the answers for this survey.
-	Flow *AddressableEntityRef `json:"flow,omitzero"`
+	Flow AddressableEntityRef `json:"flow,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

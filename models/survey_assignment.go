@@ -5,10 +5,10 @@ package models
 // SurveyAssignment is the SurveyAssignment definition.
 type SurveyAssignment struct {
 	// The survey form used for this survey.
-	SurveyForm *PublishedSurveyFormReference `json:"surveyForm,omitzero"`
+	SurveyForm PublishedSurveyFormReference `json:"surveyForm,omitzero"`
 
 	// The URI reference to the flow associated with this survey.
-	Flow *DomainEntityRef `json:"flow,omitzero"`
+	Flow DomainEntityRef `json:"flow,omitzero"`
 
 	// An ISO 8601 repeated interval consisting of the number of repetitions, the start datetime, and the
 	// interval (e.g. R2/2018-03-01T13:00:00Z/P1M10DT2H30M). Total duration must not exceed 90 days.

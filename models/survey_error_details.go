@@ -5,7 +5,7 @@ package models
 // SurveyErrorDetails is the SurveyErrorDetails definition.
 type SurveyErrorDetails struct {
 	// Additional information about any errors that occurred in the survey invite flow.
-	FlowDiagnosticInfo *FlowDiagnosticInfo `json:"flowDiagnosticInfo,omitzero"`
+	FlowDiagnosticInfo FlowDiagnosticInfo `json:"flowDiagnosticInfo,omitzero"`
 
 	// An error code indicating the reason for the survey failure.
 	SurveyErrorReason *string `json:"surveyErrorReason,omitzero"`

@@ -39,7 +39,7 @@ type SurveyForm struct {
 	QuestionGroups []SurveyQuestionGroup `json:"questionGroups,omitzero"`
 
 	// List of published version of this form
-	PublishedVersions *DomainEntityListingSurveyForm `json:"publishedVersions,omitzero"`
+	PublishedVersions DomainEntityListingSurveyForm `json:"publishedVersions,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -4,9 +4,9 @@ package models
 
 // SurveyFormAndScoringSet is the SurveyFormAndScoringSet definition.
 type SurveyFormAndScoringSet struct {
-	SurveyForm *SurveyForm `json:"surveyForm,omitzero"`
+	SurveyForm SurveyForm `json:"surveyForm,omitzero"`
 
-	Answers *SurveyScoringSet `json:"answers,omitzero"`
+	Answers SurveyScoringSet `json:"answers,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

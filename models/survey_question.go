@@ -19,7 +19,7 @@ type SurveyQuestion struct {
 
 	NaEnabled *bool `json:"naEnabled,omitzero"`
 
-	VisibilityCondition *VisibilityCondition `json:"visibilityCondition,omitzero"`
+	VisibilityCondition VisibilityCondition `json:"visibilityCondition,omitzero"`
 
 	// Options from which to choose an answer for this question. Only used by Multiple Choice type
 	// questions.

@@ -17,7 +17,7 @@ type SurveyQuestionGroup struct {
 
 	Questions []SurveyQuestion `json:"questions,omitzero"`
 
-	VisibilityCondition *VisibilityCondition `json:"visibilityCondition,omitzero"`
+	VisibilityCondition VisibilityCondition `json:"visibilityCondition,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,7 +10,7 @@ type TaskManagementObservationDataContainer struct {
 	Metric *TaskManagementObservationDataContainerMetric `json:"metric,omitzero"`
 
 	// The observed statistics for this metric
-	Stats *TaskManagementObservationMetricStats `json:"stats,omitzero"`
+	Stats TaskManagementObservationMetricStats `json:"stats,omitzero"`
 
 	// Qualifier for duration based metrics.
 	Qualifier *TaskManagementObservationDataContainerQualifier `json:"qualifier,omitzero"`

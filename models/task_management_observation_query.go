@@ -12,7 +12,7 @@ type TaskManagementObservationQuery struct {
 	Metrics []TaskManagementQueryMetric `json:"metrics,omitzero"`
 
 	// Filter to return a subset of observations. Required.
-	Filter *TaskManagementObservationQueryFilter `json:"filter,omitzero"`
+	Filter TaskManagementObservationQueryFilter `json:"filter,omitzero"`
 
 	// List of properties to expand. Additional details about the objects returned in the results will be
 	// included in the response if supplied.

@@ -10,10 +10,10 @@ type TaskManagementObservationQueryResponse struct {
 
 	// Details about entities contained in results. Provides expanded information when requested through
 	// the expands parameter.
-	Details *TaskManagementObservationDetailContainer `json:"details,omitzero"`
+	Details TaskManagementObservationDetailContainer `json:"details,omitzero"`
 
 	// Cursor tokens to be used for navigating paginated results
-	Cursors *Cursors `json:"cursors,omitzero"`
+	Cursors Cursors `json:"cursors,omitzero"`
 
 	// A URI to the next page in the listing.
 	NextURI *string `json:"nextUri,omitzero"`

@@ -6,7 +6,7 @@ package models
 type TaskManagementObservationResult struct {
 	// The group dimensions and their values for this result. Represents the combination of groupBy
 	// dimensions that define this result set.
-	Group *TaskManagementObservationGroupResult `json:"group,omitzero"`
+	Group TaskManagementObservationGroupResult `json:"group,omitzero"`
 
 	// The metric data for this group. Contains the actual observation values for each requested metric.
 	Data []TaskManagementObservationDataContainer `json:"data,omitzero"`

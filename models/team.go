@@ -13,7 +13,7 @@ type Team struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableDivision `json:"division,omitzero"`
+	Division WritableDivision `json:"division,omitzero"`
 
 	// Team information.
 	Description *string `json:"description,omitzero"`

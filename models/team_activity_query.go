@@ -14,7 +14,7 @@ type TeamActivityQuery struct {
 
 	// Filter to return a subset of observations. Expresses boolean logical predicates as well as
 	// dimensional filters
-	Filter *TeamActivityQueryFilter `json:"filter,omitzero"`
+	Filter TeamActivityQueryFilter `json:"filter,omitzero"`
 
 	// Sort the result set in ascending/descending order. Default is ascending
 	Order *TeamActivityQueryOrder `json:"order,omitzero"`

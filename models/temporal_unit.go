@@ -6,7 +6,7 @@ package models
 type TemporalUnit struct {
 	DurationEstimated *bool `json:"durationEstimated,omitzero"`
 
-	Duration *Duration `json:"duration,omitzero"`
+	Duration Duration `json:"duration,omitzero"`
 
 	TimeBased *bool `json:"timeBased,omitzero"`
 

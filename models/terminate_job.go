@@ -16,7 +16,7 @@ type TerminateJob struct {
 	JobType *TerminateJobJobType `json:"jobType,omitzero"`
 
 	// The ID of the User who created this Job.
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The job creation date. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

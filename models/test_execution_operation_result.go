@@ -17,7 +17,7 @@ type TestExecutionOperationResult struct {
 	Result map[string]any `json:"result,omitzero"`
 
 	// Error that occurred during the operation
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

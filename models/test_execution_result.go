@@ -8,7 +8,7 @@ type TestExecutionResult struct {
 	Operations []TestExecutionOperationResult `json:"operations,omitzero"`
 
 	// The final error encountered during the test that resulted in test failure
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// The final result of the test. This is the response that would be returned during normal action
 	// execution

@@ -13,7 +13,7 @@ type TestMessage struct {
 	To []EmailAddress `json:"to,omitzero"`
 
 	// The sender of the email message. Required.
-	From *EmailAddress `json:"from,omitzero"`
+	From EmailAddress `json:"from,omitzero"`
 
 	// The subject of the email message.
 	Subject *string `json:"subject,omitzero"`

@@ -5,10 +5,10 @@ package models
 // TestModeEventResults is information about event test mode execution
 type TestModeEventResults struct {
 	// Information about the validation of the schema of the event body passed in to test mode
-	SchemaValidation *TestSchemaOperation `json:"schemaValidation,omitzero"`
+	SchemaValidation TestSchemaOperation `json:"schemaValidation,omitzero"`
 
 	// Information about matched and unmatched triggers
-	TriggerMatchValidation *TestMatchesEventOperation `json:"triggerMatchValidation,omitzero"`
+	TriggerMatchValidation TestMatchesEventOperation `json:"triggerMatchValidation,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,13 +5,13 @@ package models
 // TestModeResults is information about trigger test mode execution
 type TestModeResults struct {
 	// Information about the validation of the schema of the event body passed in to test mode
-	SchemaValidation *TestSchemaOperation `json:"schemaValidation,omitzero"`
+	SchemaValidation TestSchemaOperation `json:"schemaValidation,omitzero"`
 
 	// Information about the validation of the trigger target
-	TargetValidation *TestTargetOperation `json:"targetValidation,omitzero"`
+	TargetValidation TestTargetOperation `json:"targetValidation,omitzero"`
 
 	// Information about the json path matching criteria
-	JSONPathValidation *TestMatchesOperation `json:"jsonPathValidation,omitzero"`
+	JSONPathValidation TestMatchesOperation `json:"jsonPathValidation,omitzero"`
 
 	// Whether the trigger would have matched on the provided event body
 	TriggerMatches *bool `json:"triggerMatches,omitzero"`

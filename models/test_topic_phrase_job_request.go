@@ -5,10 +5,10 @@ package models
 // TestTopicPhraseJobRequest is the TestTopicPhraseJobRequest definition.
 type TestTopicPhraseJobRequest struct {
 	// The topic to test. Required.
-	Topic *TestTopicPhraseTopic `json:"topic,omitzero"`
+	Topic TestTopicPhraseTopic `json:"topic,omitzero"`
 
 	// The transcripts filters
-	TranscriptsFilters *TranscriptsFilters `json:"transcriptsFilters,omitzero"`
+	TranscriptsFilters TranscriptsFilters `json:"transcriptsFilters,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

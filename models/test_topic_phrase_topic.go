@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // TestTopicPhraseTopic is the TestTopicPhraseTopic definition.
 type TestTopicPhraseTopic struct {
 	// The topic phrase to test. Required.
-	Phrase *TestTopicPhrasePhrase `json:"phrase,omitzero"`
+	Phrase TestTopicPhrasePhrase `json:"phrase,omitzero"`
 
 	// The topic strictness, default value is 72
 	Strictness *TestTopicPhraseTopicStrictness `json:"strictness,omitzero"`

@@ -14,7 +14,7 @@ type TextBotDisconnectAction struct {
 	ReasonExtendedInfo *string `json:"reasonExtendedInfo,omitzero"`
 
 	// Describes where in the Bot Flow the user was when the disconnect occurred.
-	FlowLocation *TextBotFlowLocation `json:"flowLocation,omitzero"`
+	FlowLocation TextBotFlowLocation `json:"flowLocation,omitzero"`
 
 	// The list of Flow Outcomes for the bot flow and their details.
 	FlowOutcomes []TextBotFlowOutcome `json:"flowOutcomes,omitzero"`

@@ -17,10 +17,10 @@ type TextBotExitAction struct {
 	ActiveIntent *string `json:"activeIntent,omitzero"`
 
 	// Describes where in the Bot Flow the user was when the exit occurred.
-	FlowLocation *TextBotFlowLocation `json:"flowLocation,omitzero"`
+	FlowLocation TextBotFlowLocation `json:"flowLocation,omitzero"`
 
 	// The output data for the bot flow.
-	OutputData *TextBotInputOutputData `json:"outputData,omitzero"`
+	OutputData TextBotInputOutputData `json:"outputData,omitzero"`
 
 	// The list of Flow Outcomes for the bot flow and their details.
 	FlowOutcomes []TextBotFlowOutcome `json:"flowOutcomes,omitzero"`

@@ -5,7 +5,7 @@ package models
 // TextBotFlowLaunchRequest is settings for launching an instance of a bot flow.
 type TextBotFlowLaunchRequest struct {
 	// Specifies which Bot Flow to launch. Required.
-	Flow *TextBotFlow `json:"flow,omitzero"`
+	Flow TextBotFlow `json:"flow,omitzero"`
 
 	// The ID of the external session that is associated with the bot flow. Required.
 	ExternalSessionID *string `json:"externalSessionId,omitzero"`
@@ -14,10 +14,10 @@ type TextBotFlowLaunchRequest struct {
 	ConversationID *string `json:"conversationId,omitzero"`
 
 	// Input values to the flow. Valid values are defined by the flow's input JSON schema.
-	InputData *TextBotInputOutputData `json:"inputData,omitzero"`
+	InputData TextBotInputOutputData `json:"inputData,omitzero"`
 
 	// Channel information relevant to the bot flow. Required.
-	Channel *TextBotChannel `json:"channel,omitzero"`
+	Channel TextBotChannel `json:"channel,omitzero"`
 
 	// The language that the bot will use in the session. Validated against list of supported languages and
 	// if the value is omitted or is invalid, the default language will be used.

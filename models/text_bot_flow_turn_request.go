@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // TextBotFlowTurnRequest is settings for a turn request to a bot flow.
 type TextBotFlowTurnRequest struct {
 	// The reference to a previous turn if appropriate, used to avoid race conditions.
-	PreviousTurn *TextBotTurnReference `json:"previousTurn,omitzero"`
+	PreviousTurn TextBotTurnReference `json:"previousTurn,omitzero"`
 
 	// Indicates the type of input event being requested. If appropriate, fill out the matching user input
 	// object details on this request. Required.
@@ -15,10 +15,10 @@ type TextBotFlowTurnRequest struct {
 
 	// The data for the input event of this turn if it is a user input event. Only one inputEvent may be
 	// set.
-	InputEventUserInput *TextBotUserInputEvent `json:"inputEventUserInput,omitzero"`
+	InputEventUserInput TextBotUserInputEvent `json:"inputEventUserInput,omitzero"`
 
 	// The data for the input event of this turn if it is an error event. Only one inputEvent may be set.
-	InputEventError *TextBotErrorInputEvent `json:"inputEventError,omitzero"`
+	InputEventError TextBotErrorInputEvent `json:"inputEventError,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,23 +11,23 @@ type TextBotFlowTurnResponse struct {
 	ID *string `json:"id,omitzero"`
 
 	// The reference to a previous turn, if applicable.
-	PreviousTurn *TextBotTurnReference `json:"previousTurn,omitzero"`
+	PreviousTurn TextBotTurnReference `json:"previousTurn,omitzero"`
 
 	// The output prompts for this turn.
-	Prompts *TextBotOutputPrompts `json:"prompts,omitzero"`
+	Prompts TextBotOutputPrompts `json:"prompts,omitzero"`
 
 	// Indicates the suggested next action. If appropriate, the matching output event object includes
 	// additional information. Required.
 	NextActionType *TextBotFlowTurnResponseNextActionType `json:"nextActionType,omitzero"`
 
 	// The next action directive for this turn if it is a Disconnect type.
-	NextActionDisconnect *TextBotDisconnectAction `json:"nextActionDisconnect,omitzero"`
+	NextActionDisconnect TextBotDisconnectAction `json:"nextActionDisconnect,omitzero"`
 
 	// The next action directive for this turn if it is a WaitForInput type.
-	NextActionWaitForInput *TextBotWaitForInputAction `json:"nextActionWaitForInput,omitzero"`
+	NextActionWaitForInput TextBotWaitForInputAction `json:"nextActionWaitForInput,omitzero"`
 
 	// The next action directive for this turn if it is an Exit type.
-	NextActionExit *TextBotExitAction `json:"nextActionExit,omitzero"`
+	NextActionExit TextBotExitAction `json:"nextActionExit,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // TextBotModeConstraints is mode constraints to observe when operating on a bot flow.
 type TextBotModeConstraints struct {
 	// Mode constraints that apply to text scenarios.
-	Text *TextBotTextModeConstraints `json:"text,omitzero"`
+	Text TextBotTextModeConstraints `json:"text,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

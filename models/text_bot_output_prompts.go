@@ -8,7 +8,7 @@ type TextBotOutputPrompts struct {
 	OutputLanguage *string `json:"outputLanguage,omitzero"`
 
 	// Text output prompts, if any.
-	TextPrompts *TextBotModeOutputPrompts `json:"textPrompts,omitzero"`
+	TextPrompts TextBotModeOutputPrompts `json:"textPrompts,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -15,7 +15,7 @@ type TextBotPromptSegment struct {
 
 	// Additional details describing the segment’s contents, which the client should honour where
 	// possible.
-	Format *Format `json:"format,omitzero"`
+	Format Format `json:"format,omitzero"`
 
 	// Details to display Rich Media content. This is only populated when the segment 'type' is 'Rich
 	// Media'.

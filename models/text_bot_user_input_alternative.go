@@ -5,7 +5,7 @@ package models
 // TextBotUserInputAlternative is user input data used in a bot flow turn.
 type TextBotUserInputAlternative struct {
 	// The user input transcript. Required.
-	Transcript *TextBotTranscript `json:"transcript,omitzero"`
+	Transcript TextBotTranscript `json:"transcript,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

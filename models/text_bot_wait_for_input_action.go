@@ -6,7 +6,7 @@ package models
 // sending the data as an input action to the bot flow.
 type TextBotWaitForInputAction struct {
 	// The mode constraints for the user input. Required.
-	ModeConstraints *TextBotModeConstraints `json:"modeConstraints,omitzero"`
+	ModeConstraints TextBotModeConstraints `json:"modeConstraints,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

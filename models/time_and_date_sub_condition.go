@@ -26,7 +26,7 @@ type TimeAndDateSubCondition struct {
 	ThresholdValue *string `json:"thresholdValue,omitzero"`
 
 	// A range of values for BETWEEN and IN operators. Format follows the same rules as 'thresholdValue'.
-	Range *TimeAndDateSubConditionRange `json:"range,omitzero"`
+	Range TimeAndDateSubConditionRange `json:"range,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // TimeOffBalancesResponse is the TimeOffBalancesResponse definition.
 type TimeOffBalancesResponse struct {
 	// The asynchronous job handling the query
-	Job *TimeOffBalanceJobReference `json:"job,omitzero"`
+	Job TimeOffBalanceJobReference `json:"job,omitzero"`
 
 	// The list of time off balances. May come via notification
 	Entities []TimeOffBalanceResponse `json:"entities,omitzero"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // TimeOffIntegrationStatusResponse is the TimeOffIntegrationStatusResponse definition.
 type TimeOffIntegrationStatusResponse struct {
 	// The time off request associated with this integration status. Required.
-	TimeOffRequest *TimeOffRequestReference `json:"timeOffRequest,omitzero"`
+	TimeOffRequest TimeOffRequestReference `json:"timeOffRequest,omitzero"`
 
 	// The value of integration status for the time off request. Required.
 	IntegrationStatus *TimeOffIntegrationStatusResponseIntegrationStatus `json:"integrationStatus,omitzero"`

@@ -16,7 +16,7 @@ type TimeOffLimit struct {
 	DefaultLimitMinutes *int `json:"defaultLimitMinutes,omitzero"`
 
 	// Version metadata for the time off limit
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

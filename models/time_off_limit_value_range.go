@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // TimeOffLimitValueRange is the TimeOffLimitValueRange definition.
 type TimeOffLimitValueRange struct {
 	// The ID of the time off limit
-	TimeOffLimit *TimeOffLimitReference `json:"timeOffLimit,omitzero"`
+	TimeOffLimit TimeOffLimitReference `json:"timeOffLimit,omitzero"`
 
 	// Start date of the requested date range, in ISO-8601 format. The end date is determined by the size
 	// of interval lists. Required.
@@ -29,7 +29,7 @@ type TimeOffLimitValueRange struct {
 	WaitlistedRequestsPerInterval []int `json:"waitlistedRequestsPerInterval,omitzero"`
 
 	// Version metadata for the time off limit
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

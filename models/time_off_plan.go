@@ -26,13 +26,13 @@ type TimeOffPlan struct {
 	DaysBeforeStartToExpireFromWaitlist *int `json:"daysBeforeStartToExpireFromWaitlist,omitzero"`
 
 	// Time off type, if this time off plan is associated with the integration.
-	HrisTimeOffType *HrisTimeOffType `json:"hrisTimeOffType,omitzero"`
+	HrisTimeOffType HrisTimeOffType `json:"hrisTimeOffType,omitzero"`
 
 	// Whether this time off plan is currently being used by agents.
 	Active *bool `json:"active,omitzero"`
 
 	// Version metadata for the time off plan.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -5,7 +5,7 @@ package models
 // TimeOffPlanManagementUnitAssociation is the TimeOffPlanManagementUnitAssociation definition.
 type TimeOffPlanManagementUnitAssociation struct {
 	// Management unit to which this time-off plan belongs. Required.
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// Staffing groups to which this time-off plan applies. If not defined, the plan applies to the
 	// management unit

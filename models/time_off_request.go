@@ -10,7 +10,7 @@ type TimeOffRequest struct {
 	ID *string `json:"id,omitzero"`
 
 	// The user that the time off request belongs to. Required.
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// Whether this is a full day request (false means partial day)
 	IsFullDayRequest *bool `json:"isFullDayRequest,omitzero"`
@@ -52,14 +52,14 @@ type TimeOffRequest struct {
 	Notes *string `json:"notes,omitzero"`
 
 	// The user who submitted this time off request. The id may be 'System' if it was an automated process
-	SubmittedBy *UserReference `json:"submittedBy,omitzero"`
+	SubmittedBy UserReference `json:"submittedBy,omitzero"`
 
 	// The timestamp when this request was submitted. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	SubmittedDate *types.DateTime `json:"submittedDate,omitzero"`
 
 	// The user who reviewed this time off request. The id may be 'System' if it was an automated process
-	ReviewedBy *UserReference `json:"reviewedBy,omitzero"`
+	ReviewedBy UserReference `json:"reviewedBy,omitzero"`
 
 	// The timestamp when this request was reviewed. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -69,7 +69,7 @@ type TimeOffRequest struct {
 	SyncVersion *int `json:"syncVersion,omitzero"`
 
 	// The version metadata of the time off request
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -10,7 +10,7 @@ type TimeOffRequestNotification struct {
 	TimeOffRequestID *string `json:"timeOffRequestId,omitzero"`
 
 	// The user associated with this time off request
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// Whether this is a full day request (false means partial day)
 	IsFullDayRequest *bool `json:"isFullDayRequest,omitzero"`

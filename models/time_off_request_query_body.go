@@ -17,7 +17,7 @@ type TimeOffRequestQueryBody struct {
 	Substatuses []string `json:"substatuses,omitzero"`
 
 	// The inclusive range of dates to filter time off requests
-	DateRange *DateRange `json:"dateRange,omitzero"`
+	DateRange DateRange `json:"dateRange,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

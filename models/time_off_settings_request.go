@@ -21,7 +21,7 @@ type TimeOffSettingsRequest struct {
 
 	// The latest date for the time off request submission interpreted in the business unit time zone in
 	// yyyy-MM-dd format
-	SubmissionLatestDate *ValueWrapperLocalDate `json:"submissionLatestDate,omitzero"`
+	SubmissionLatestDate ValueWrapperLocalDate `json:"submissionLatestDate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // TimeZoneMappingPreview is the TimeZoneMappingPreview definition.
 type TimeZoneMappingPreview struct {
 	// The associated ContactList
-	ContactList *DomainEntityRef `json:"contactList,omitzero"`
+	ContactList DomainEntityRef `json:"contactList,omitzero"`
 
 	// The number of contacts per time zone that mapped to only that time zone
 	ContactsPerTimeZone map[string]int `json:"contactsPerTimeZone,omitzero"`

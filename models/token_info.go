@@ -7,22 +7,22 @@ import "github.com/purecloudgo/platformclient/types"
 // TokenInfo is the TokenInfo definition.
 type TokenInfo struct {
 	// The current organization
-	Organization *NamedEntity `json:"organization,omitzero"`
+	Organization NamedEntity `json:"organization,omitzero"`
 
 	// The token's home organization
-	HomeOrganization *NamedEntity `json:"homeOrganization,omitzero"`
+	HomeOrganization NamedEntity `json:"homeOrganization,omitzero"`
 
 	// The list of scopes authorized for the OAuth client
 	AuthorizedScope []string `json:"authorizedScope,omitzero"`
 
 	// Only present when a user is a clone of trustee user in the trustor org.
-	ClonedUser *TokenInfoClonedUser `json:"clonedUser,omitzero"`
+	ClonedUser TokenInfoClonedUser `json:"clonedUser,omitzero"`
 
 	// Date/Time when token is due to expire. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateTokenIdles *types.DateTime `json:"dateTokenIdles,omitzero"`
 
-	OAuthClient *OrgOAuthClient `json:"OAuthClient,omitzero"`
+	OAuthClient OrgOAuthClient `json:"OAuthClient,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

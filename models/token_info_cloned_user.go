@@ -8,7 +8,7 @@ type TokenInfoClonedUser struct {
 	ID *string `json:"id,omitzero"`
 
 	// Organization of the original native user
-	Organization *Entity `json:"organization,omitzero"`
+	Organization Entity `json:"organization,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

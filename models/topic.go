@@ -29,12 +29,12 @@ type Topic struct {
 
 	Phrases []Phrase `json:"phrases,omitzero"`
 
-	ModifiedBy *AddressableEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy AddressableEntityRef `json:"modifiedBy,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
-	PublishedBy *AddressableEntityRef `json:"publishedBy,omitzero"`
+	PublishedBy AddressableEntityRef `json:"publishedBy,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DatePublished *types.DateTime `json:"datePublished,omitzero"`

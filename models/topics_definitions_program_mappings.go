@@ -6,13 +6,13 @@ import "github.com/purecloudgo/platformclient/types"
 
 // TopicsDefinitionsProgramMappings is the TopicsDefinitionsProgramMappings definition.
 type TopicsDefinitionsProgramMappings struct {
-	Program *BaseProgramEntity `json:"program,omitzero"`
+	Program BaseProgramEntity `json:"program,omitzero"`
 
 	Queues []AddressableEntityRef `json:"queues,omitzero"`
 
 	Flows []AddressableEntityRef `json:"flows,omitzero"`
 
-	ModifiedBy *AddressableEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy AddressableEntityRef `json:"modifiedBy,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateModified *types.DateTime `json:"dateModified,omitzero"`

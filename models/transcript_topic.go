@@ -22,10 +22,10 @@ type TranscriptTopic struct {
 	// The start time of the topic phrase.
 	StartTimeMilliseconds *int `json:"startTimeMilliseconds,omitzero"`
 
-	Duration *TopicDuration `json:"duration,omitzero"`
+	Duration TopicDuration `json:"duration,omitzero"`
 
 	// Location of the phrase
-	Offset *TopicOffset `json:"offset,omitzero"`
+	Offset TopicOffset `json:"offset,omitzero"`
 
 	// Location of the phrase in the recording in milliseconds
 	RecordingLocation *int `json:"recordingLocation,omitzero"`

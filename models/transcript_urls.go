@@ -5,7 +5,7 @@ package models
 // TranscriptUrls is the TranscriptUrls definition.
 type TranscriptUrls struct {
 	// The Conversation Reference
-	Conversation *AddressableEntityRef `json:"conversation,omitzero"`
+	Conversation AddressableEntityRef `json:"conversation,omitzero"`
 
 	// The Communication ID
 	CommunicationID *string `json:"communicationId,omitzero"`

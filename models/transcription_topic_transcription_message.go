@@ -20,7 +20,7 @@ type TranscriptionTopicTranscriptionMessage struct {
 
 	Transcripts []TranscriptionTopicTranscriptResult `json:"transcripts,omitzero"`
 
-	Status *TranscriptionTopicTranscriptionRequestStatus `json:"status,omitzero"`
+	Status TranscriptionTopicTranscriptionRequestStatus `json:"status,omitzero"`
 
 	SpeechTextAnalyticsProgramID *string `json:"speechTextAnalyticsProgramId,omitzero"`
 

@@ -17,13 +17,13 @@ type TransferResponse struct {
 	DateIssued *types.DateTime `json:"dateIssued,omitzero"`
 
 	// The initiator of the command.
-	Initiator *TransferInitiator `json:"initiator,omitzero"`
+	Initiator TransferInitiator `json:"initiator,omitzero"`
 
 	// The user or entity that modified the command.
-	ModifiedBy *TransferResponseModifiedBy `json:"modifiedBy,omitzero"`
+	ModifiedBy TransferResponseModifiedBy `json:"modifiedBy,omitzero"`
 
 	// The destination of the command.
-	Destination *TransferDestination `json:"destination,omitzero"`
+	Destination TransferDestination `json:"destination,omitzero"`
 
 	// The type of transfer to perform.
 	TransferType *TransferResponseTransferType `json:"transferType,omitzero"`

@@ -14,7 +14,7 @@ type Trigger struct {
 	TopicName *string `json:"topicName,omitzero"`
 
 	// The target to invoke when a matching event is received
-	Target *TriggerTarget `json:"target,omitzero"`
+	Target TriggerTarget `json:"target,omitzero"`
 
 	// Version of this trigger
 	Version *int `json:"version,omitzero"`

@@ -13,7 +13,7 @@ type TriggerTarget struct {
 	ID *string `json:"id,omitzero"`
 
 	// Optional config for the target.
-	WorkflowTargetSettings *WorkflowTargetSettings `json:"workflowTargetSettings,omitzero"`
+	WorkflowTargetSettings WorkflowTargetSettings `json:"workflowTargetSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

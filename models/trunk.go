@@ -13,7 +13,7 @@ type Trunk struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The resource's description.
 	Description *string `json:"description,omitzero"`
@@ -48,16 +48,16 @@ type Trunk struct {
 	TrunkType *TrunkTrunkType `json:"trunkType,omitzero"`
 
 	// The Edge using this trunk.
-	Edge *DomainEntityRef `json:"edge,omitzero"`
+	Edge DomainEntityRef `json:"edge,omitzero"`
 
 	// The trunk base configuration used on this trunk.
-	TrunkBase *DomainEntityRef `json:"trunkBase,omitzero"`
+	TrunkBase DomainEntityRef `json:"trunkBase,omitzero"`
 
 	// The metabase used to create this trunk.
-	TrunkMetabase *DomainEntityRef `json:"trunkMetabase,omitzero"`
+	TrunkMetabase DomainEntityRef `json:"trunkMetabase,omitzero"`
 
 	// The edge group associated with this trunk.
-	EdgeGroup *DomainEntityRef `json:"edgeGroup,omitzero"`
+	EdgeGroup DomainEntityRef `json:"edgeGroup,omitzero"`
 
 	// True if this trunk is in-service. This comes from the trunk_enabled property of the referenced trunk
 	// base.
@@ -67,10 +67,10 @@ type Trunk struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// The Logical Interface on the Edge to which the trunk is assigned.
-	LogicalInterface *DomainEntityRef `json:"logicalInterface,omitzero"`
+	LogicalInterface DomainEntityRef `json:"logicalInterface,omitzero"`
 
 	// The connected status of the trunk
-	ConnectedStatus *TrunkConnectedStatus `json:"connectedStatus,omitzero"`
+	ConnectedStatus TrunkConnectedStatus `json:"connectedStatus,omitzero"`
 
 	// The trunk optionsStatus
 	OptionsStatus []TrunkMetricsOptions `json:"optionsStatus,omitzero"`
@@ -79,7 +79,7 @@ type Trunk struct {
 	RegistersStatus []TrunkMetricsRegisters `json:"registersStatus,omitzero"`
 
 	// The trunk ipStatus
-	IPStatus *TrunkMetricsNetworkTypeIp `json:"ipStatus,omitzero"`
+	IPStatus TrunkMetricsNetworkTypeIp `json:"ipStatus,omitzero"`
 
 	// Returns Enabled when the trunk base supports the availability interval and it has a value greater
 	// than 0.

@@ -8,7 +8,7 @@ type TrunkBaseAssignment struct {
 	Family *int `json:"family,omitzero"`
 
 	// A trunk base settings reference.
-	TrunkBase *TrunkBase `json:"trunkBase,omitzero"`
+	TrunkBase TrunkBase `json:"trunkBase,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type TrunkErrorInfo struct {
 
 	Code *string `json:"code,omitzero"`
 
-	Details *TrunkErrorInfoDetails `json:"details,omitzero"`
+	Details TrunkErrorInfoDetails `json:"details,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -6,13 +6,13 @@ package models
 type TrunkInstanceTopicTrunk struct {
 	ID *string `json:"id,omitzero"`
 
-	ConnectedStatus *TrunkInstanceTopicTrunkConnectedStatus `json:"connectedStatus,omitzero"`
+	ConnectedStatus TrunkInstanceTopicTrunkConnectedStatus `json:"connectedStatus,omitzero"`
 
 	OptionsStatus []TrunkInstanceTopicTrunkMetricsOptions `json:"optionsStatus,omitzero"`
 
 	RegistersStatus []TrunkInstanceTopicTrunkMetricsRegisters `json:"registersStatus,omitzero"`
 
-	IPStatus *TrunkInstanceTopicTrunkMetricsNetworkTypeIp `json:"ipStatus,omitzero"`
+	IPStatus TrunkInstanceTopicTrunkMetricsNetworkTypeIp `json:"ipStatus,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type TrunkInstanceTopicTrunkErrorInfo struct {
 
 	Code *string `json:"code,omitzero"`
 
-	Details *TrunkInstanceTopicTrunkErrorInfoDetails `json:"details,omitzero"`
+	Details TrunkInstanceTopicTrunkErrorInfoDetails `json:"details,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

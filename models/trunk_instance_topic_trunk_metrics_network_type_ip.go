@@ -7,7 +7,7 @@ package models
 type TrunkInstanceTopicTrunkMetricsNetworkTypeIp struct {
 	Address *string `json:"address,omitzero"`
 
-	ErrorInfo *TrunkInstanceTopicTrunkErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo TrunkInstanceTopicTrunkErrorInfo `json:"errorInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -12,7 +12,7 @@ type TrunkInstanceTopicTrunkMetricsOptions struct {
 
 	OptionStateTime *types.DateTime `json:"optionStateTime,omitzero"`
 
-	ErrorInfo *TrunkInstanceTopicTrunkErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo TrunkInstanceTopicTrunkErrorInfo `json:"errorInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -12,7 +12,7 @@ type TrunkInstanceTopicTrunkMetricsRegisters struct {
 
 	RegisterStateTime *types.DateTime `json:"registerStateTime,omitzero"`
 
-	ErrorInfo *TrunkInstanceTopicTrunkErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo TrunkInstanceTopicTrunkErrorInfo `json:"errorInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -9,13 +9,13 @@ type TrunkMetrics struct {
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	EventTime *types.DateTime `json:"eventTime,omitzero"`
 
-	LogicalInterface *DomainEntityRef `json:"logicalInterface,omitzero"`
+	LogicalInterface DomainEntityRef `json:"logicalInterface,omitzero"`
 
-	Trunk *DomainEntityRef `json:"trunk,omitzero"`
+	Trunk DomainEntityRef `json:"trunk,omitzero"`
 
-	Calls *TrunkMetricsCalls `json:"calls,omitzero"`
+	Calls TrunkMetricsCalls `json:"calls,omitzero"`
 
-	Qos *TrunkMetricsQoS `json:"qos,omitzero"`
+	Qos TrunkMetricsQoS `json:"qos,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type TrunkMetricsNetworkTypeIp struct {
 	Address *string `json:"address,omitzero"`
 
 	// Information about the error.
-	ErrorInfo *TrunkErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo TrunkErrorInfo `json:"errorInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

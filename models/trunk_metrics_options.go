@@ -14,7 +14,7 @@ type TrunkMetricsOptions struct {
 	// ISO 8601 format UTC absolute date & time of the last change of the option state.
 	OptionStateTime *types.DateTime `json:"optionStateTime,omitzero"`
 
-	ErrorInfo *TrunkErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo TrunkErrorInfo `json:"errorInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

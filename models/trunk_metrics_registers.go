@@ -15,7 +15,7 @@ type TrunkMetricsRegisters struct {
 	// ISO 8601 format UTC absolute date & time of the last change of the register state.
 	RegisterStateTime *types.DateTime `json:"registerStateTime,omitzero"`
 
-	ErrorInfo *TrunkErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo TrunkErrorInfo `json:"errorInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

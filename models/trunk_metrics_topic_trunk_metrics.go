@@ -6,13 +6,13 @@ import "github.com/purecloudgo/platformclient/types"
 
 // TrunkMetricsTopicTrunkMetrics is the TrunkMetricsTopicTrunkMetrics definition.
 type TrunkMetricsTopicTrunkMetrics struct {
-	Calls *TrunkMetricsTopicTrunkMetricsCalls `json:"calls,omitzero"`
+	Calls TrunkMetricsTopicTrunkMetricsCalls `json:"calls,omitzero"`
 
 	EventTime *types.DateTime `json:"eventTime,omitzero"`
 
-	Qos *TrunkMetricsTopicTrunkMetricsQoS `json:"qos,omitzero"`
+	Qos TrunkMetricsTopicTrunkMetricsQoS `json:"qos,omitzero"`
 
-	Trunk *TrunkMetricsTopicUriReference `json:"trunk,omitzero"`
+	Trunk TrunkMetricsTopicUriReference `json:"trunk,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

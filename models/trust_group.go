@@ -57,7 +57,7 @@ type TrustGroup struct {
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// The user that added trusted group.
-	CreatedBy *OrgUser `json:"createdBy,omitzero"`
+	CreatedBy OrgUser `json:"createdBy,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -12,7 +12,7 @@ type TrustMemberCreate struct {
 
 	// The list of trustor organization roles granting this user or group access paired with the divisions
 	// for those roles.
-	RoleDivisions *RoleDivisionGrants `json:"roleDivisions,omitzero"`
+	RoleDivisions RoleDivisionGrants `json:"roleDivisions,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -10,14 +10,14 @@ type TrustRequest struct {
 	ID *string `json:"id,omitzero"`
 
 	// User who created this request.
-	CreatedBy *OrgUser `json:"createdBy,omitzero"`
+	CreatedBy OrgUser `json:"createdBy,omitzero"`
 
 	// Date request was created. There is a 48 hour expiration on all requests. Date time is represented as
 	// an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// Trustee organization who generated this request. Required.
-	Trustee *Organization `json:"trustee,omitzero"`
+	Trustee Organization `json:"trustee,omitzero"`
 
 	// The list of trustee users that are requesting access.
 	Users []OrgUser `json:"users,omitzero"`

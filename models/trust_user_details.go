@@ -11,7 +11,7 @@ type TrustUserDetails struct {
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// User that added trusted user.
-	CreatedBy *OrgUser `json:"createdBy,omitzero"`
+	CreatedBy OrgUser `json:"createdBy,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -30,10 +30,10 @@ type Trustee struct {
 	DateExpired *types.DateTime `json:"dateExpired,omitzero"`
 
 	// User that created trust.
-	CreatedBy *OrgUser `json:"createdBy,omitzero"`
+	CreatedBy OrgUser `json:"createdBy,omitzero"`
 
 	// Organization associated with this trust.
-	Organization *Organization `json:"organization,omitzero"`
+	Organization Organization `json:"organization,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -12,7 +12,7 @@ type TrusteeBillingOverview struct {
 	Name *string `json:"name,omitzero"`
 
 	// Organization. Required.
-	Organization *NamedEntity `json:"organization,omitzero"`
+	Organization NamedEntity `json:"organization,omitzero"`
 
 	// The currency type. Required.
 	Currency *string `json:"currency,omitzero"`

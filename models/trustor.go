@@ -17,13 +17,13 @@ type Trustor struct {
 	DateCreated *types.DateTime `json:"dateCreated,omitzero"`
 
 	// User that created trust.
-	CreatedBy *OrgUser `json:"createdBy,omitzero"`
+	CreatedBy OrgUser `json:"createdBy,omitzero"`
 
 	// Organization associated with this trust.
-	Organization *Organization `json:"organization,omitzero"`
+	Organization Organization `json:"organization,omitzero"`
 
 	// Authorization for the trustee user has in this trustor organization
-	Authorization *TrusteeAuthorization `json:"authorization,omitzero"`
+	Authorization TrusteeAuthorization `json:"authorization,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

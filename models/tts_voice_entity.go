@@ -16,7 +16,7 @@ type TtsVoiceEntity struct {
 	Language *string `json:"language,omitzero"`
 
 	// Ths TTS engine this voice belongs to. Required.
-	Engine *TtsEngineEntity `json:"engine,omitzero"`
+	Engine TtsEngineEntity `json:"engine,omitzero"`
 
 	// The voice is the default voice for its language
 	IsDefault *bool `json:"isDefault,omitzero"`

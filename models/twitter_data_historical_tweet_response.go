@@ -11,7 +11,7 @@ type TwitterDataHistoricalTweetResponse struct {
 	PreviousNumberOfDays *int `json:"previousNumberOfDays,omitzero"`
 
 	// The tweet usage of the org
-	UsageStatistics *TweetUsage `json:"usageStatistics,omitzero"`
+	UsageStatistics TweetUsage `json:"usageStatistics,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // TwitterIdentityResolutionConfig is the TwitterIdentityResolutionConfig definition.
 type TwitterIdentityResolutionConfig struct {
 	// The division to use when performing identity resolution.
-	Division *WritableStarrableDivision `json:"division,omitzero"`
+	Division WritableStarrableDivision `json:"division,omitzero"`
 
 	// Whether the channel should resolve identities. Required.
 	ResolveIdentities *bool `json:"resolveIdentities,omitzero"`

@@ -13,16 +13,16 @@ type TwitterIntegration struct {
 	Name *string `json:"name,omitzero"`
 
 	// Defines the SupportedContent profile configured for an integration
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
-	MessagingSetting *MessagingSettingReference `json:"messagingSetting,omitzero"`
+	MessagingSetting MessagingSettingReference `json:"messagingSetting,omitzero"`
 
 	// The status of the Twitter Integration
 	Status *string `json:"status,omitzero"`
 
 	// The recipient reference associated with the Twitter Integration This recipient is used to associate
 	// a flow to an integration
-	Recipient *DomainEntityRef `json:"recipient,omitzero"`
+	Recipient DomainEntityRef `json:"recipient,omitzero"`
 
 	// Date this Integration was created. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -33,10 +33,10 @@ type TwitterIntegration struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// User reference that created this Integration
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// User reference that last modified this Integration
-	ModifiedBy *DomainEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy DomainEntityRef `json:"modifiedBy,omitzero"`
 
 	// Version number required for updates. Required.
 	Version *int `json:"version,omitzero"`
@@ -45,7 +45,7 @@ type TwitterIntegration struct {
 	CreateStatus *TwitterIntegrationCreateStatus `json:"createStatus,omitzero"`
 
 	// Error information returned, if createStatus is set to Error
-	CreateError *ErrorBody `json:"createError,omitzero"`
+	CreateError ErrorBody `json:"createError,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -11,10 +11,10 @@ type TwitterIntegrationUpdateRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// Defines the SupportedContent profile configured for an integration
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
 	// Defines the message settings to be applied for this integration
-	MessagingSetting *MessagingSettingRequestReference `json:"messagingSetting,omitzero"`
+	MessagingSetting MessagingSettingRequestReference `json:"messagingSetting,omitzero"`
 
 	// The authorization code returned from the signup flow to request access tokens later on
 	SignupCode *string `json:"signupCode,omitzero"`

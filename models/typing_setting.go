@@ -5,7 +5,7 @@ package models
 // TypingSetting is the TypingSetting definition.
 type TypingSetting struct {
 	// Should typing indication Events be sent
-	On *SettingDirection `json:"on,omitzero"`
+	On SettingDirection `json:"on,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -21,7 +21,7 @@ type UCIntegration struct {
 	PbxPermission *string `json:"pbxPermission,omitzero"`
 
 	// icon. Required.
-	Icon *UCIcon `json:"icon,omitzero"`
+	Icon UCIcon `json:"icon,omitzero"`
 
 	// badgeIcon. Required.
 	BadgeIcons map[string]UCIcon `json:"badgeIcons,omitzero"`

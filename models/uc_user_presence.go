@@ -20,7 +20,7 @@ type UcUserPresence struct {
 	// The registered source ID from where the presence was set
 	SourceID *string `json:"sourceId,omitzero"`
 
-	PresenceDefinition *PresenceDefinition `json:"presenceDefinition,omitzero"`
+	PresenceDefinition PresenceDefinition `json:"presenceDefinition,omitzero"`
 
 	Message *string `json:"message,omitzero"`
 

@@ -17,7 +17,7 @@ type UnansweredGroup struct {
 	SuggestedDocuments []UnansweredGroupSuggestedDocument `json:"suggestedDocuments,omitzero"`
 
 	// Statistics object containing the various hit counts for an unanswered group
-	Statistics *KnowledgeGroupStatistics `json:"statistics,omitzero"`
+	Statistics KnowledgeGroupStatistics `json:"statistics,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -8,7 +8,7 @@ type UnansweredPhraseGroupUpdateResponse struct {
 	PhraseAssociations []PhraseAssociations `json:"phraseAssociations,omitzero"`
 
 	// Knowledge base unanswered group response
-	Group *UnansweredGroup `json:"group,omitzero"`
+	Group UnansweredGroup `json:"group,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type UnavailableTime struct {
 	ID *string `json:"id,omitzero"`
 
 	// Exact date, time and length of the unavailability time span. Required.
-	TimeSpan *UnavailableTimesTimeSpan `json:"timeSpan,omitzero"`
+	TimeSpan UnavailableTimesTimeSpan `json:"timeSpan,omitzero"`
 
 	// Comments explaining the unavailability time span
 	Notes *string `json:"notes,omitzero"`

@@ -5,7 +5,7 @@ package models
 // UnavailableTimesManagementUnitSettings is the UnavailableTimesManagementUnitSettings definition.
 type UnavailableTimesManagementUnitSettings struct {
 	// The management unit to which these settings apply. Required.
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// Indicates whether agent availability is enabled for the management unit. Required.
 	Enabled *bool `json:"enabled,omitzero"`

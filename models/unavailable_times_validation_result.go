@@ -11,7 +11,7 @@ type UnavailableTimesValidationResult struct {
 	InvalidWorkPlans []WorkPlanReference `json:"invalidWorkPlans,omitzero"`
 
 	// Message for set of agent unavailable times violating work plan constraints
-	WorkPlanConstraintsViolationMessage *WorkPlanConstraintsViolationMessage `json:"workPlanConstraintsViolationMessage,omitzero"`
+	WorkPlanConstraintsViolationMessage WorkPlanConstraintsViolationMessage `json:"workPlanConstraintsViolationMessage,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -12,7 +12,7 @@ type UnifiedCommunicationsIntegration struct {
 	Name *string `json:"name,omitzero"`
 
 	// ucIntegrationKey. Required.
-	UcIntegrationKey *AddressableEntityRef `json:"ucIntegrationKey,omitzero"`
+	UcIntegrationKey AddressableEntityRef `json:"ucIntegrationKey,omitzero"`
 
 	// integrationPresenceType. Required.
 	IntegrationPresenceSource *UnifiedCommunicationsIntegrationIntegrationPresenceSource `json:"integrationPresenceSource,omitzero"`
@@ -21,7 +21,7 @@ type UnifiedCommunicationsIntegration struct {
 	PbxPermission *string `json:"pbxPermission,omitzero"`
 
 	// icon. Required.
-	Icon *UCIcon `json:"icon,omitzero"`
+	Icon UCIcon `json:"icon,omitzero"`
 
 	// badgeIcon. Required.
 	BadgeIcons map[string]UCIcon `json:"badgeIcons,omitzero"`

@@ -5,7 +5,7 @@ package models
 // UnprocessedExternalEvent is the UnprocessedExternalEvent definition.
 type UnprocessedExternalEvent struct {
 	// The event that failed processing. Required.
-	Event *ExternalEvent `json:"event,omitzero"`
+	Event ExternalEvent `json:"event,omitzero"`
 
 	// The index of the event in the original request. Required.
 	OriginalRequestIndex *int `json:"originalRequestIndex,omitzero"`

@@ -5,10 +5,10 @@ package models
 // UnprocessedSegmentAssignments is the UnprocessedSegmentAssignments definition.
 type UnprocessedSegmentAssignments struct {
 	// The segment assignments to apply.
-	Assign *SegmentAssignments `json:"assign,omitzero"`
+	Assign SegmentAssignments `json:"assign,omitzero"`
 
 	// The segment unassignments to apply.
-	Unassign *SegmentUnassignments `json:"unassign,omitzero"`
+	Unassign SegmentUnassignments `json:"unassign,omitzero"`
 
 	// The total number of segment assignments and unassignments that were not successfully processed.
 	// Required.

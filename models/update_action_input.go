@@ -11,7 +11,7 @@ type UpdateActionInput struct {
 	Name *string `json:"name,omitzero"`
 
 	// Configuration to support request and response processing
-	Config *ActionConfig `json:"config,omitzero"`
+	Config ActionConfig `json:"config,omitzero"`
 
 	// Version of this action. Required.
 	Version *int `json:"version,omitzero"`

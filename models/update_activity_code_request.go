@@ -35,13 +35,13 @@ type UpdateActivityCodeRequest struct {
 	Interruptible *bool `json:"interruptible,omitzero"`
 
 	// The planning group IDs associated with this activity code
-	PlanningGroupIDs *ListWrapperString `json:"planningGroupIds,omitzero"`
+	PlanningGroupIDs ListWrapperString `json:"planningGroupIds,omitzero"`
 
 	// Version metadata for the associated business unit's list of activity codes. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// The secondary presences of this activity code
-	SecondaryPresences *ListWrapperSecondaryPresence `json:"secondaryPresences,omitzero"`
+	SecondaryPresences ListWrapperSecondaryPresence `json:"secondaryPresences,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -13,19 +13,19 @@ type UpdateActivityPlanRequest struct {
 	Description *string `json:"description,omitzero"`
 
 	// Group settings for the activity plan
-	GroupSettings *ValueWrapperGroupSettings `json:"groupSettings,omitzero"`
+	GroupSettings ValueWrapperGroupSettings `json:"groupSettings,omitzero"`
 
 	// Attendee search rule for this activity plan
-	AttendeesSearchRule *ValueWrapperUserSearchRule `json:"attendeesSearchRule,omitzero"`
+	AttendeesSearchRule ValueWrapperUserSearchRule `json:"attendeesSearchRule,omitzero"`
 
 	// Facilitator search rule for this activity plan
-	FacilitatorsSearchRule *ValueWrapperUserSearchRule `json:"facilitatorsSearchRule,omitzero"`
+	FacilitatorsSearchRule ValueWrapperUserSearchRule `json:"facilitatorsSearchRule,omitzero"`
 
 	// Transition time in minutes between facilitated sessions
 	TransitionTimeMinutes *int `json:"transitionTimeMinutes,omitzero"`
 
 	// Allowable service goal impact override settings for this activity plan
-	ServiceGoalImpactOverrides *ValueWrapperActivityPlanServiceGoalImpactOverrides `json:"serviceGoalImpactOverrides,omitzero"`
+	ServiceGoalImpactOverrides ValueWrapperActivityPlanServiceGoalImpactOverrides `json:"serviceGoalImpactOverrides,omitzero"`
 
 	// The optimization objective of this activity plan
 	OptimizationObjective *UpdateActivityPlanRequestOptimizationObjective `json:"optimizationObjective,omitzero"`
@@ -34,7 +34,7 @@ type UpdateActivityPlanRequest struct {
 	State *UpdateActivityPlanRequestState `json:"state,omitzero"`
 
 	// Fixed availability configuration for the activity plan
-	FixedAvailability *ListWrapperFixedAvailability `json:"fixedAvailability,omitzero"`
+	FixedAvailability ListWrapperFixedAvailability `json:"fixedAvailability,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -6,7 +6,7 @@ package models
 type UpdateAlternativeShiftBuSettingsRequest struct {
 	// The granularity at which alternative shifts is allowed. An empty list as the wrapped value will
 	// indicate alternative shifts is disabled
-	EnabledGranularities *ListWrapperAlternativeShiftBuSettingsGranularity `json:"enabledGranularities,omitzero"`
+	EnabledGranularities ListWrapperAlternativeShiftBuSettingsGranularity `json:"enabledGranularities,omitzero"`
 
 	// The minimum number of minutes before the start of a shift that an alternative shift can be
 	// automatically approved
@@ -14,10 +14,10 @@ type UpdateAlternativeShiftBuSettingsRequest struct {
 
 	// Categories of activities that are required to remain at the same time slot for the alternative
 	// shifts offered. An empty list indicates no retained activities
-	RetainedActivityCategories *ListWrapperAlternativeShiftBuSettingsActivityCategory `json:"retainedActivityCategories,omitzero"`
+	RetainedActivityCategories ListWrapperAlternativeShiftBuSettingsActivityCategory `json:"retainedActivityCategories,omitzero"`
 
 	// Version metadata for this business unit's alternative shift settings. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

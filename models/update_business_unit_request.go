@@ -11,7 +11,7 @@ type UpdateBusinessUnitRequest struct {
 	DivisionID *string `json:"divisionId,omitzero"`
 
 	// Configuration for the business unit
-	Settings *UpdateBusinessUnitSettingsRequest `json:"settings,omitzero"`
+	Settings UpdateBusinessUnitSettingsRequest `json:"settings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

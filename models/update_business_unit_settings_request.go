@@ -13,16 +13,16 @@ type UpdateBusinessUnitSettingsRequest struct {
 	TimeZone *string `json:"timeZone,omitzero"`
 
 	// Short term forecasting settings
-	ShortTermForecasting *BuShortTermForecastingSettings `json:"shortTermForecasting,omitzero"`
+	ShortTermForecasting BuShortTermForecastingSettings `json:"shortTermForecasting,omitzero"`
 
 	// Scheduling settings
-	Scheduling *BuSchedulingSettingsRequest `json:"scheduling,omitzero"`
+	Scheduling BuSchedulingSettingsRequest `json:"scheduling,omitzero"`
 
 	// Notification settings
-	Notifications *BuNotificationSettingsRequest `json:"notifications,omitzero"`
+	Notifications BuNotificationSettingsRequest `json:"notifications,omitzero"`
 
 	// Version metadata for this business unit. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -21,7 +21,7 @@ type UpdateCapacityPlanRequest struct {
 	EndBusinessUnitDate *types.Date `json:"endBusinessUnitDate,omitzero"`
 
 	// The selected forecast for this capacity plan
-	Forecast *ValueWrapperBuShortTermForecastReference `json:"forecast,omitzero"`
+	Forecast ValueWrapperBuShortTermForecastReference `json:"forecast,omitzero"`
 
 	// The weekly hours used to calculate full time equivalent agents
 	FullTimeEquivalentWeeklyHours *float64 `json:"fullTimeEquivalentWeeklyHours,omitzero"`
@@ -30,7 +30,7 @@ type UpdateCapacityPlanRequest struct {
 	UseLatestPlanningGroupStaffingGroupAssociation *bool `json:"useLatestPlanningGroupStaffingGroupAssociation,omitzero"`
 
 	// The metadata of this capacity plan. Required.
-	Metadata *CapacityPlanMetadata `json:"metadata,omitzero"`
+	Metadata CapacityPlanMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

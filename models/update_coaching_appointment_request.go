@@ -29,7 +29,7 @@ type UpdateCoachingAppointmentRequest struct {
 	Status *UpdateCoachingAppointmentRequestStatus `json:"status,omitzero"`
 
 	// The Workforce Management schedule the appointment is associated with.
-	WfmSchedule *WfmScheduleReference `json:"wfmSchedule,omitzero"`
+	WfmSchedule WfmScheduleReference `json:"wfmSchedule,omitzero"`
 
 	// The list of external links related to the appointment
 	ExternalLinks []string `json:"externalLinks,omitzero"`

@@ -11,7 +11,7 @@ type UpdateDecisionTableRequest struct {
 	Description *string `json:"description,omitzero"`
 
 	// The column definitions for this decision table.
-	Columns *UpdateDecisionTableColumnsRequest `json:"columns,omitzero"`
+	Columns UpdateDecisionTableColumnsRequest `json:"columns,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

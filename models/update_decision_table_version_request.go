@@ -5,7 +5,7 @@ package models
 // UpdateDecisionTableVersionRequest is the UpdateDecisionTableVersionRequest definition.
 type UpdateDecisionTableVersionRequest struct {
 	// An update to a decision table version row index, which moves the row to a new position in the table.
-	RowIndexUpdate *UpdateRowIndexRequest `json:"rowIndexUpdate,omitzero"`
+	RowIndexUpdate UpdateRowIndexRequest `json:"rowIndexUpdate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

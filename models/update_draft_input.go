@@ -11,10 +11,10 @@ type UpdateDraftInput struct {
 	Name *string `json:"name,omitzero"`
 
 	// Configuration to support request and response processing
-	Config *ActionConfig `json:"config,omitzero"`
+	Config ActionConfig `json:"config,omitzero"`
 
 	// Action contract
-	Contract *ActionContractInput `json:"contract,omitzero"`
+	Contract ActionContractInput `json:"contract,omitzero"`
 
 	// Indication of whether or not the action is designed to accept sensitive data
 	Secure *bool `json:"secure,omitzero"`

@@ -11,7 +11,7 @@ type UpdateManagementUnitRequest struct {
 	DivisionID *string `json:"divisionId,omitzero"`
 
 	// Updated settings for the management unit
-	Settings *ManagementUnitSettingsRequest `json:"settings,omitzero"`
+	Settings ManagementUnitSettingsRequest `json:"settings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // UpdateMuAgentWorkPlanFailureResponse is the UpdateMuAgentWorkPlanFailureResponse definition.
 type UpdateMuAgentWorkPlanFailureResponse struct {
 	// The user for whom the work plan update has failed. Required.
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The work plan update failure reason. Required.
 	Failure *UpdateMuAgentWorkPlanFailureResponseFailure `json:"failure,omitzero"`

@@ -8,10 +8,10 @@ type UpdateMuAgentWorkPlanRequest struct {
 	UserID *string `json:"userId,omitzero"`
 
 	// The current work plan ID for the agent
-	WorkPlanID *ValueWrapperString `json:"workPlanId,omitzero"`
+	WorkPlanID ValueWrapperString `json:"workPlanId,omitzero"`
 
 	// The list of work plan overrides for the agent
-	WorkPlanOverrides *WorkPlanOverrideListWrapperWorkPlanOverrideRequest `json:"workPlanOverrides,omitzero"`
+	WorkPlanOverrides WorkPlanOverrideListWrapperWorkPlanOverrideRequest `json:"workPlanOverrides,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,13 +8,13 @@ type UpdatePlanningGroupRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// Set of route paths to associate with the planning group
-	RoutePaths *SetWrapperRoutePathRequest `json:"routePaths,omitzero"`
+	RoutePaths SetWrapperRoutePathRequest `json:"routePaths,omitzero"`
 
 	// The ID of the service goal template to associate with this planning group
 	ServiceGoalTemplateID *string `json:"serviceGoalTemplateId,omitzero"`
 
 	// Version metadata for the planning group. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

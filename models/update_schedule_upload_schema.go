@@ -12,16 +12,16 @@ type UpdateScheduleUploadSchema struct {
 	Published *bool `json:"published,omitzero"`
 
 	// The short term forecast to associate with the schedule
-	ShortTermForecast *BuShortTermForecastReference `json:"shortTermForecast,omitzero"`
+	ShortTermForecast BuShortTermForecastReference `json:"shortTermForecast,omitzero"`
 
 	// The headcount forecast to associate with the schedule
-	HeadcountForecast *BuHeadcountForecastBuPlanningGroupHeadcountForecastUploadSchema `json:"headcountForecast,omitzero"`
+	HeadcountForecast BuHeadcountForecastBuPlanningGroupHeadcountForecastUploadSchema `json:"headcountForecast,omitzero"`
 
 	// Individual agent schedules
 	AgentSchedules []BuUpdateAgentScheduleUploadSchema `json:"agentSchedules,omitzero"`
 
 	// Version metadata for this schedule. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,13 +11,13 @@ type UpdateScheduledTriggerRequest struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// The target to invoke when the scheduled trigger fires. Required.
-	Target *TriggerTarget `json:"target,omitzero"`
+	Target TriggerTarget `json:"target,omitzero"`
 
 	// The name of the scheduled trigger. Can be up to 162 characters in length. Required.
 	Name *string `json:"name,omitzero"`
 
 	// The schedule configuration for when this trigger should fire. Required.
-	Schedule *TriggerSchedule `json:"schedule,omitzero"`
+	Schedule TriggerSchedule `json:"schedule,omitzero"`
 
 	// Description of the trigger. Can be up to 512 characters in length.
 	Description *string `json:"description,omitzero"`

@@ -5,10 +5,10 @@ package models
 // UpdateSegmentAssignmentRequest is the UpdateSegmentAssignmentRequest definition.
 type UpdateSegmentAssignmentRequest struct {
 	// The segment assignments to apply.
-	Assign *SegmentAssignments `json:"assign,omitzero"`
+	Assign SegmentAssignments `json:"assign,omitzero"`
 
 	// The segment unassignments to apply.
-	Unassign *SegmentUnassignments `json:"unassign,omitzero"`
+	Unassign SegmentUnassignments `json:"unassign,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

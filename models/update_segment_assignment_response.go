@@ -5,7 +5,7 @@ package models
 // UpdateSegmentAssignmentResponse is the UpdateSegmentAssignmentResponse definition.
 type UpdateSegmentAssignmentResponse struct {
 	// The segment assignments and unassignments which could not be processed. Required.
-	UnprocessedItems *UnprocessedSegmentAssignments `json:"unprocessedItems,omitzero"`
+	UnprocessedItems UnprocessedSegmentAssignments `json:"unprocessedItems,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,17 +11,17 @@ type UpdateShiftTradeJobRequest struct {
 	WeekDate *types.Date `json:"weekDate,omitzero"`
 
 	// Target of the shift trade, if applicable
-	Target *ValueWrapperShiftTradeTargetRequestItem `json:"target,omitzero"`
+	Target ValueWrapperShiftTradeTargetRequestItem `json:"target,omitzero"`
 
 	// When this shift trade will expire. Date time is represented as an ISO-8601 string
-	ExpirationDate *ValueWrapperDate `json:"expirationDate,omitzero"`
+	ExpirationDate ValueWrapperDate `json:"expirationDate,omitzero"`
 
 	// Time frames when the initiating user is willing to accept a shift in exchange. Setting the enclosed
 	// list to empty will make this a one sided trade request.
-	AcceptableIntervals *ListWrapperRequiredDateRange `json:"acceptableIntervals,omitzero"`
+	AcceptableIntervals ListWrapperRequiredDateRange `json:"acceptableIntervals,omitzero"`
 
 	// Version metadata for the shift trade. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -14,7 +14,7 @@ type UpdateShiftTradeStateJobRequest struct {
 	State *UpdateShiftTradeStateJobRequestState `json:"state,omitzero"`
 
 	// Version metadata for the shift trade. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,13 +8,13 @@ type UpdateStaffingGroupRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// The set of user Ids to associate with the staffing group
-	UserIDs *SetWrapperString `json:"userIds,omitzero"`
+	UserIDs SetWrapperString `json:"userIds,omitzero"`
 
 	// The set of planning group Ids to associate with the staffing group
-	PlanningGroupIDs *SetWrapperString `json:"planningGroupIds,omitzero"`
+	PlanningGroupIDs SetWrapperString `json:"planningGroupIds,omitzero"`
 
 	// Version metadata for the staffing group. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

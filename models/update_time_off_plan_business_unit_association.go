@@ -6,11 +6,11 @@ package models
 type UpdateTimeOffPlanBusinessUnitAssociation struct {
 	// The IDs of management units to which this time-off plan applies. This must not be set if
 	// staffingGroupIds is populated
-	ManagementUnitIDs *SetWrapperString `json:"managementUnitIds,omitzero"`
+	ManagementUnitIDs SetWrapperString `json:"managementUnitIds,omitzero"`
 
 	// The IDs of staffing groups to which this time-off plan applies. This must not be set if
 	// managementUnitIds is populated
-	StaffingGroupIDs *SetWrapperString `json:"staffingGroupIds,omitzero"`
+	StaffingGroupIDs SetWrapperString `json:"staffingGroupIds,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ package models
 type UpdateTimeOffPlanManagementUnitAssociation struct {
 	// The IDs of staffing groups to which this time-off plan applies. If not defined, the plan is applied
 	// to the management unit
-	StaffingGroupIDs *SetWrapperString `json:"staffingGroupIds,omitzero"`
+	StaffingGroupIDs SetWrapperString `json:"staffingGroupIds,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

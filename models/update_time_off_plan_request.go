@@ -10,10 +10,10 @@ type UpdateTimeOffPlanRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// The set of activity code IDs to associate with this time off plan.
-	ActivityCodeIDs *SetWrapperString `json:"activityCodeIds,omitzero"`
+	ActivityCodeIDs SetWrapperString `json:"activityCodeIds,omitzero"`
 
 	// The set of time off limit IDs to associate with this time off plan.
-	TimeOffLimitIDs *SetWrapperString `json:"timeOffLimitIds,omitzero"`
+	TimeOffLimitIDs SetWrapperString `json:"timeOffLimitIds,omitzero"`
 
 	// Auto approval rule for the time off plan.
 	AutoApprovalRule *UpdateTimeOffPlanRequestAutoApprovalRule `json:"autoApprovalRule,omitzero"`
@@ -23,13 +23,13 @@ type UpdateTimeOffPlanRequest struct {
 	DaysBeforeStartToExpireFromWaitlist *int `json:"daysBeforeStartToExpireFromWaitlist,omitzero"`
 
 	// Time off type, if this time off plan is associated with the integration.
-	HrisTimeOffType *ValueWrapperHrisTimeOffType `json:"hrisTimeOffType,omitzero"`
+	HrisTimeOffType ValueWrapperHrisTimeOffType `json:"hrisTimeOffType,omitzero"`
 
 	// Whether this time off plan should be used by agents.
 	Active *bool `json:"active,omitzero"`
 
 	// Version metadata for the time off plan. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

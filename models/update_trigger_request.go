@@ -11,7 +11,7 @@ type UpdateTriggerRequest struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// The target to invoke when a matching event is received. Required.
-	Target *TriggerTarget `json:"target,omitzero"`
+	Target TriggerTarget `json:"target,omitzero"`
 
 	// The configuration for when a trigger is considered to be a match for an event
 	MatchCriteria []MatchCriteria `json:"matchCriteria,omitzero"`

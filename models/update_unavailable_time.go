@@ -10,7 +10,7 @@ type UpdateUnavailableTime struct {
 
 	// Exact date, time and length of the unavailability time in granularity of minutes. Must be specified
 	// when creating a new unavailable time span
-	TimeSpan *UnavailableTimesTimeSpan `json:"timeSpan,omitzero"`
+	TimeSpan UnavailableTimesTimeSpan `json:"timeSpan,omitzero"`
 
 	// Comments explaining the unavailability time span
 	Notes *string `json:"notes,omitzero"`

@@ -11,7 +11,7 @@ type UpdateUser struct {
 
 	Name *string `json:"name,omitzero"`
 
-	Chat *Chat `json:"chat,omitzero"`
+	Chat Chat `json:"chat,omitzero"`
 
 	Department *string `json:"department,omitzero"`
 
@@ -57,9 +57,9 @@ type UpdateUser struct {
 
 	Certifications []string `json:"certifications,omitzero"`
 
-	Biography *Biography `json:"biography,omitzero"`
+	Biography Biography `json:"biography,omitzero"`
 
-	EmployerInfo *EmployerInfo `json:"employerInfo,omitzero"`
+	EmployerInfo EmployerInfo `json:"employerInfo,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -8,7 +8,7 @@ type UpdateUserAssignmentsRequest struct {
 	UserID *string `json:"userId,omitzero"`
 
 	// Assignment effective date ranges for the user. Empty list removes all assignments. Required.
-	Assignments *SetWrapperAssignmentEffectiveDateRange `json:"assignments,omitzero"`
+	Assignments SetWrapperAssignmentEffectiveDateRange `json:"assignments,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

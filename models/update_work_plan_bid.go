@@ -10,7 +10,7 @@ type UpdateWorkPlanBid struct {
 	Name *string `json:"name,omitzero"`
 
 	// The selected forecast in this work plan bid
-	Forecast *BuShortTermForecastWeekReference `json:"forecast,omitzero"`
+	Forecast BuShortTermForecastWeekReference `json:"forecast,omitzero"`
 
 	// The bid start date where agents start participate in work plan bidding in yyyy-MM-dd format. Dates
 	// are represented as an ISO-8601 string. For example: yyyy-MM-dd
@@ -31,7 +31,7 @@ type UpdateWorkPlanBid struct {
 	RankingTiebreakerType *UpdateWorkPlanBidRankingTiebreakerType `json:"rankingTiebreakerType,omitzero"`
 
 	// The work plan fields visible to agents whenever work plan preferences are made
-	WorkPlanFieldsVisibleToAgents *ListWrapperAgentWorkPlanField `json:"workPlanFieldsVisibleToAgents,omitzero"`
+	WorkPlanFieldsVisibleToAgents ListWrapperAgentWorkPlanField `json:"workPlanFieldsVisibleToAgents,omitzero"`
 
 	// The state of the bid
 	Status *UpdateWorkPlanBidStatus `json:"status,omitzero"`

@@ -11,16 +11,16 @@ type UpdateWorkPlanRotationRequest struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// The date range to which this work plan rotation applies
-	DateRange *DateRangeWithOptionalEnd `json:"dateRange,omitzero"`
+	DateRange DateRangeWithOptionalEnd `json:"dateRange,omitzero"`
 
 	// Agents in this work plan rotation
 	Agents []UpdateWorkPlanRotationAgentRequest `json:"agents,omitzero"`
 
 	// Pattern with list of work plan IDs that rotate on a weekly basis
-	Pattern *WorkPlanPatternRequest `json:"pattern,omitzero"`
+	Pattern WorkPlanPatternRequest `json:"pattern,omitzero"`
 
 	// Version metadata for this work plan rotation. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

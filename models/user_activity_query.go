@@ -14,7 +14,7 @@ type UserActivityQuery struct {
 
 	// Filter to return a subset of observations. Expresses boolean logical predicates as well as
 	// dimensional filters
-	Filter *UserActivityQueryFilter `json:"filter,omitzero"`
+	Filter UserActivityQueryFilter `json:"filter,omitzero"`
 
 	// Sort the result set in ascending/descending order. Default is ascending
 	Order *UserActivityQueryOrder `json:"order,omitzero"`

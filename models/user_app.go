@@ -11,9 +11,9 @@ type UserApp struct {
 	Name *string `json:"name,omitzero"`
 
 	// Integration Type for the userApp
-	IntegrationType *IntegrationType `json:"integrationType,omitzero"`
+	IntegrationType IntegrationType `json:"integrationType,omitzero"`
 
-	Config *UserAppConfigurationInfo `json:"config,omitzero"`
+	Config UserAppConfigurationInfo `json:"config,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

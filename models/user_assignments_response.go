@@ -5,7 +5,7 @@ package models
 // UserAssignmentsResponse is the UserAssignmentsResponse definition.
 type UserAssignmentsResponse struct {
 	// User assigned to the staffing group. Required.
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// Date pairs representing the assignments for the user. Required.
 	Assignments []AssignmentEffectiveDateRange `json:"assignments,omitzero"`

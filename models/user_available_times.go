@@ -5,7 +5,7 @@ package models
 // UserAvailableTimes is the UserAvailableTimes definition.
 type UserAvailableTimes struct {
 	// User reference
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// Periods of availability to schedule coaching appointment for an user
 	AvailableTimes []AvailableTime `json:"availableTimes,omitzero"`

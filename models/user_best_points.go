@@ -5,7 +5,7 @@ package models
 // UserBestPoints is the UserBestPoints definition.
 type UserBestPoints struct {
 	// The requested user for the best points
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// List of best point for the requested user
 	BestPoints []UserBestPointsItem `json:"bestPoints,omitzero"`

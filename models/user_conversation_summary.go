@@ -6,19 +6,19 @@ package models
 type UserConversationSummary struct {
 	UserID *string `json:"userId,omitzero"`
 
-	Call *MediaSummary `json:"call,omitzero"`
+	Call MediaSummary `json:"call,omitzero"`
 
-	Callback *MediaSummary `json:"callback,omitzero"`
+	Callback MediaSummary `json:"callback,omitzero"`
 
-	Email *MediaSummary `json:"email,omitzero"`
+	Email MediaSummary `json:"email,omitzero"`
 
-	Message *MediaSummary `json:"message,omitzero"`
+	Message MediaSummary `json:"message,omitzero"`
 
-	Chat *MediaSummary `json:"chat,omitzero"`
+	Chat MediaSummary `json:"chat,omitzero"`
 
-	SocialExpression *MediaSummary `json:"socialExpression,omitzero"`
+	SocialExpression MediaSummary `json:"socialExpression,omitzero"`
 
-	Video *MediaSummary `json:"video,omitzero"`
+	Video MediaSummary `json:"video,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

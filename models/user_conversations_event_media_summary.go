@@ -4,9 +4,9 @@ package models
 
 // UserConversationsEventMediaSummary is the UserConversationsEventMediaSummary definition.
 type UserConversationsEventMediaSummary struct {
-	ContactCenter *UserConversationsEventMediaSummaryDetail `json:"contactCenter,omitzero"`
+	ContactCenter UserConversationsEventMediaSummaryDetail `json:"contactCenter,omitzero"`
 
-	Enterprise *UserConversationsEventMediaSummaryDetail `json:"enterprise,omitzero"`
+	Enterprise UserConversationsEventMediaSummaryDetail `json:"enterprise,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

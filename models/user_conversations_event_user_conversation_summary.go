@@ -7,19 +7,19 @@ package models
 type UserConversationsEventUserConversationSummary struct {
 	UserID *string `json:"userId,omitzero"`
 
-	Call *UserConversationsEventMediaSummary `json:"call,omitzero"`
+	Call UserConversationsEventMediaSummary `json:"call,omitzero"`
 
-	Callback *UserConversationsEventMediaSummary `json:"callback,omitzero"`
+	Callback UserConversationsEventMediaSummary `json:"callback,omitzero"`
 
-	Email *UserConversationsEventMediaSummary `json:"email,omitzero"`
+	Email UserConversationsEventMediaSummary `json:"email,omitzero"`
 
-	Message *UserConversationsEventMediaSummary `json:"message,omitzero"`
+	Message UserConversationsEventMediaSummary `json:"message,omitzero"`
 
-	Chat *UserConversationsEventMediaSummary `json:"chat,omitzero"`
+	Chat UserConversationsEventMediaSummary `json:"chat,omitzero"`
 
-	SocialExpression *UserConversationsEventMediaSummary `json:"socialExpression,omitzero"`
+	SocialExpression UserConversationsEventMediaSummary `json:"socialExpression,omitzero"`
 
-	Video *UserConversationsEventMediaSummary `json:"video,omitzero"`
+	Video UserConversationsEventMediaSummary `json:"video,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

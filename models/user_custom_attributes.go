@@ -13,7 +13,7 @@ type UserCustomAttributes struct {
 	UserID *string `json:"userId,omitzero"`
 
 	// The schema that dictates which attributes can be included.
-	Schema *DataSchema `json:"schema,omitzero"`
+	Schema DataSchema `json:"schema,omitzero"`
 
 	// The map of attribute values. Required.
 	Attributes map[string]map[string]any `json:"attributes,omitzero"`

@@ -33,7 +33,7 @@ type UserDetailsQuery struct {
 	RoutingStatusAggregations []AnalyticsQueryAggregation `json:"routingStatusAggregations,omitzero"`
 
 	// Page size and number to control iterating through large result sets. Default page size is 25
-	Paging *PagingSpec `json:"paging,omitzero"`
+	Paging PagingSpec `json:"paging,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

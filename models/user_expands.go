@@ -5,28 +5,28 @@ package models
 // UserExpands is the UserExpands definition.
 type UserExpands struct {
 	// ACD routing status
-	RoutingStatus *RoutingStatus `json:"routingStatus,omitzero"`
+	RoutingStatus RoutingStatus `json:"routingStatus,omitzero"`
 
 	// Active presence
-	Presence *UserPresence `json:"presence,omitzero"`
+	Presence UserPresence `json:"presence,omitzero"`
 
 	// Active 3rd party presence
-	IntegrationPresence *UserPresence `json:"integrationPresence,omitzero"`
+	IntegrationPresence UserPresence `json:"integrationPresence,omitzero"`
 
 	// Summary of conversion statistics for conversation types.
-	ConversationSummary *UserConversationSummary `json:"conversationSummary,omitzero"`
+	ConversationSummary UserConversationSummary `json:"conversationSummary,omitzero"`
 
 	// Determine if out of office is enabled
-	OutOfOffice *OutOfOffice `json:"outOfOffice,omitzero"`
+	OutOfOffice OutOfOffice `json:"outOfOffice,omitzero"`
 
 	// Current geolocation position
-	Geolocation *Geolocation `json:"geolocation,omitzero"`
+	Geolocation Geolocation `json:"geolocation,omitzero"`
 
 	// Effective, default, and last station information
-	Station *UserStations `json:"station,omitzero"`
+	Station UserStations `json:"station,omitzero"`
 
 	// Roles and permissions assigned to the user
-	Authorization *UserAuthorization `json:"authorization,omitzero"`
+	Authorization UserAuthorization `json:"authorization,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -12,9 +12,9 @@ type UserGreetingEventGreeting struct {
 
 	OwnerType *string `json:"ownerType,omitzero"`
 
-	Owner *UserGreetingEventGreetingOwner `json:"owner,omitzero"`
+	Owner UserGreetingEventGreetingOwner `json:"owner,omitzero"`
 
-	GreetingAudioFile *UserGreetingEventGreetingAudioFile `json:"greetingAudioFile,omitzero"`
+	GreetingAudioFile UserGreetingEventGreetingAudioFile `json:"greetingAudioFile,omitzero"`
 
 	AudioTTS *string `json:"audioTTS,omitzero"`
 

@@ -7,28 +7,28 @@ import "github.com/purecloudgo/platformclient/types"
 // UserInsightsTrend is the UserInsightsTrend definition.
 type UserInsightsTrend struct {
 	// The performance profile
-	PerformanceProfile *AddressableEntityRef `json:"performanceProfile,omitzero"`
+	PerformanceProfile AddressableEntityRef `json:"performanceProfile,omitzero"`
 
 	// The division
-	Division *DivisionReference `json:"division,omitzero"`
+	Division DivisionReference `json:"division,omitzero"`
 
 	// Granularity
 	Granularity *UserInsightsTrendGranularity `json:"granularity,omitzero"`
 
 	// The comparative period work day date range
-	ComparativePeriod *WorkdayPeriod `json:"comparativePeriod,omitzero"`
+	ComparativePeriod WorkdayPeriod `json:"comparativePeriod,omitzero"`
 
 	// The primary period work day date range
-	PrimaryPeriod *WorkdayPeriod `json:"primaryPeriod,omitzero"`
+	PrimaryPeriod WorkdayPeriod `json:"primaryPeriod,omitzero"`
 
 	// The query user
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The list of insights trend for each metric
 	Entities []UserInsightsTrendMetricItem `json:"entities,omitzero"`
 
 	// The insights trend in total
-	Total *UserInsightsTrendTotalItem `json:"total,omitzero"`
+	Total UserInsightsTrendTotalItem `json:"total,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

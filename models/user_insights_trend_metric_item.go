@@ -5,10 +5,10 @@ package models
 // UserInsightsTrendMetricItem is the UserInsightsTrendMetricItem definition.
 type UserInsightsTrendMetricItem struct {
 	// The gamification metric for the trend
-	Metric *AddressableEntityRef `json:"metric,omitzero"`
+	Metric AddressableEntityRef `json:"metric,omitzero"`
 
 	// Trends for the metric
-	Trends *UserInsightsTrends `json:"trends,omitzero"`
+	Trends UserInsightsTrends `json:"trends,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // UserInsightsTrendTotalItem is the UserInsightsTrendTotalItem definition.
 type UserInsightsTrendTotalItem struct {
 	// Trends for the metric
-	Trends *UserInsightsTrends `json:"trends,omitzero"`
+	Trends UserInsightsTrends `json:"trends,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

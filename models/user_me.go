@@ -12,9 +12,9 @@ type UserMe struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
-	Chat *Chat `json:"chat,omitzero"`
+	Chat Chat `json:"chat,omitzero"`
 
 	Department *string `json:"department,omitzero"`
 
@@ -33,7 +33,7 @@ type UserMe struct {
 
 	Username *string `json:"username,omitzero"`
 
-	Manager *User `json:"manager,omitzero"`
+	Manager User `json:"manager,omitzero"`
 
 	Images []Image `json:"images,omitzero"`
 
@@ -43,36 +43,36 @@ type UserMe struct {
 
 	Certifications []string `json:"certifications,omitzero"`
 
-	Biography *Biography `json:"biography,omitzero"`
+	Biography Biography `json:"biography,omitzero"`
 
-	EmployerInfo *EmployerInfo `json:"employerInfo,omitzero"`
+	EmployerInfo EmployerInfo `json:"employerInfo,omitzero"`
 
 	// Preferred full name of the agent
 	PreferredName *string `json:"preferredName,omitzero"`
 
 	// ACD routing status
-	RoutingStatus *RoutingStatus `json:"routingStatus,omitzero"`
+	RoutingStatus RoutingStatus `json:"routingStatus,omitzero"`
 
 	// Active presence
-	Presence *UserPresence `json:"presence,omitzero"`
+	Presence UserPresence `json:"presence,omitzero"`
 
 	// Integration presence
-	IntegrationPresence *UserPresence `json:"integrationPresence,omitzero"`
+	IntegrationPresence UserPresence `json:"integrationPresence,omitzero"`
 
 	// Summary of conversion statistics for conversation types.
-	ConversationSummary *UserConversationSummary `json:"conversationSummary,omitzero"`
+	ConversationSummary UserConversationSummary `json:"conversationSummary,omitzero"`
 
 	// Determine if out of office is enabled
-	OutOfOffice *OutOfOffice `json:"outOfOffice,omitzero"`
+	OutOfOffice OutOfOffice `json:"outOfOffice,omitzero"`
 
 	// Current geolocation position
-	Geolocation *Geolocation `json:"geolocation,omitzero"`
+	Geolocation Geolocation `json:"geolocation,omitzero"`
 
 	// Effective, default, and last station information
-	Station *UserStations `json:"station,omitzero"`
+	Station UserStations `json:"station,omitzero"`
 
 	// Roles and permissions assigned to the user
-	Authorization *UserAuthorization `json:"authorization,omitzero"`
+	Authorization UserAuthorization `json:"authorization,omitzero"`
 
 	// Profile skills possessed by the user
 	ProfileSkills []string `json:"profileSkills,omitzero"`
@@ -84,10 +84,10 @@ type UserMe struct {
 	Groups []Group `json:"groups,omitzero"`
 
 	// The team the user is a member of
-	Team *Team `json:"team,omitzero"`
+	Team Team `json:"team,omitzero"`
 
 	// The WFM work plan bid rank settings for the user
-	WorkPlanBidRanks *WorkPlanBidRanks `json:"workPlanBidRanks,omitzero"`
+	WorkPlanBidRanks WorkPlanBidRanks `json:"workPlanBidRanks,omitzero"`
 
 	// Routing (ACD) skills possessed by the user
 	Skills []UserRoutingSkill `json:"skills,omitzero"`
@@ -96,7 +96,7 @@ type UserMe struct {
 	Languages []UserRoutingLanguage `json:"languages,omitzero"`
 
 	// Auto answer settings for this user
-	AutoAnswerSettings *AutoAnswerSettings `json:"autoAnswerSettings,omitzero"`
+	AutoAnswerSettings AutoAnswerSettings `json:"autoAnswerSettings,omitzero"`
 
 	// acd auto answer
 	ACDAutoAnswer *bool `json:"acdAutoAnswer,omitzero"`
@@ -104,7 +104,7 @@ type UserMe struct {
 	// preferred language by the user
 	LanguagePreference *string `json:"languagePreference,omitzero"`
 
-	LastTokenIssued *OAuthLastTokenIssued `json:"lastTokenIssued,omitzero"`
+	LastTokenIssued OAuthLastTokenIssued `json:"lastTokenIssued,omitzero"`
 
 	// The last time the user logged in using username and password. Date time is represented as an
 	// ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -115,13 +115,13 @@ type UserMe struct {
 	DateWelcomeSent *types.DateTime `json:"dateWelcomeSent,omitzero"`
 
 	// The PureCloud system date time.
-	Date *ServerDate `json:"date,omitzero"`
+	Date ServerDate `json:"date,omitzero"`
 
 	// Geolocation settings for user's organization.
-	GeolocationSettings *GeolocationSettings `json:"geolocationSettings,omitzero"`
+	GeolocationSettings GeolocationSettings `json:"geolocationSettings,omitzero"`
 
 	// Organization details for this user.
-	Organization *Organization `json:"organization,omitzero"`
+	Organization Organization `json:"organization,omitzero"`
 
 	// The first 100 non-divisioned presence definitions for user's organization.
 	PresenceDefinitions []OrganizationPresence `json:"presenceDefinitions,omitzero"`
@@ -146,16 +146,16 @@ type UserMe struct {
 
 	// The first 50 superiors, direct reports, and siblings of this user. Mutually exclusive with superiors
 	// and direct reports expands.
-	Adjacents *Adjacents `json:"adjacents,omitzero"`
+	Adjacents Adjacents `json:"adjacents,omitzero"`
 
 	// The first 50 routing skills for user's organizations
 	RoutingSkills []RoutingSkill `json:"routingSkills,omitzero"`
 
 	// The field config for all entities types of user's organization
-	FieldConfigs *FieldConfigs `json:"fieldConfigs,omitzero"`
+	FieldConfigs FieldConfigs `json:"fieldConfigs,omitzero"`
 
 	// Information about the current token
-	Token *TokenInfo `json:"token,omitzero"`
+	Token TokenInfo `json:"token,omitzero"`
 
 	// Organizations having this user as a trustee
 	Trustors []Trustor `json:"trustors,omitzero"`

@@ -6,7 +6,7 @@ package models
 type UserObservationQuery struct {
 	// Filter to return a subset of observations. Expresses boolean logical predicates as well as
 	// dimensional filters. Required.
-	Filter *UserObservationQueryFilter `json:"filter,omitzero"`
+	Filter UserObservationQueryFilter `json:"filter,omitzero"`
 
 	// Behaves like a SQL SELECT clause. Only named metrics will be retrieved. Required.
 	Metrics []string `json:"metrics,omitzero"`

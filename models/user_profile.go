@@ -22,7 +22,7 @@ type UserProfile struct {
 	Version *int `json:"version,omitzero"`
 
 	// User information expansions
-	Expands *UserExpands `json:"expands,omitzero"`
+	Expands UserExpands `json:"expands,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // UserProfilesInDateRange is the UserProfilesInDateRange definition.
 type UserProfilesInDateRange struct {
 	// The query agent
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// Start workday used as the date range. Dates are represented as an ISO-8601 string. For example:
 	// yyyy-MM-dd

@@ -17,11 +17,11 @@ type UserRecording struct {
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
-	Workspace *DomainEntityRef `json:"workspace,omitzero"`
+	Workspace DomainEntityRef `json:"workspace,omitzero"`
 
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
-	Conversation *Conversation `json:"conversation,omitzero"`
+	Conversation Conversation `json:"conversation,omitzero"`
 
 	ContentLength *int `json:"contentLength,omitzero"`
 

@@ -7,9 +7,9 @@ type UserRoutingStatusUserRoutingStatus struct {
 	// The unique identifier of the user.
 	ID *string `json:"id,omitzero"`
 
-	RoutingStatus *UserRoutingStatusRoutingStatus `json:"routingStatus,omitzero"`
+	RoutingStatus UserRoutingStatusRoutingStatus `json:"routingStatus,omitzero"`
 
-	ErrorInfo *UserRoutingStatusErrorInfo `json:"errorInfo,omitzero"`
+	ErrorInfo UserRoutingStatusErrorInfo `json:"errorInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

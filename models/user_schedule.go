@@ -14,7 +14,7 @@ type UserSchedule struct {
 	Delete *bool `json:"delete,omitzero"`
 
 	// Version metadata for this schedule. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// ID of the work plan associated with the user during schedule creation
 	WorkPlanID *string `json:"workPlanId,omitzero"`

@@ -12,22 +12,22 @@ type UserScheduleAdherence struct {
 	Name *string `json:"name,omitzero"`
 
 	// The user for whom this status applies
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The business unit to which this user belongs
-	BusinessUnit *BusinessUnitReference `json:"businessUnit,omitzero"`
+	BusinessUnit BusinessUnitReference `json:"businessUnit,omitzero"`
 
 	// The management unit to which this user belongs
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// The team to which this user belongs
-	Team *TeamReference `json:"team,omitzero"`
+	Team TeamReference `json:"team,omitzero"`
 
 	// Activity for which the user is scheduled
 	ScheduledActivityCategory *UserScheduleAdherenceScheduledActivityCategory `json:"scheduledActivityCategory,omitzero"`
 
 	// Activity code for which the user is currently scheduled
-	ScheduledActivityCode *ActivityCodeSummary `json:"scheduledActivityCode,omitzero"`
+	ScheduledActivityCode ActivityCodeSummary `json:"scheduledActivityCode,omitzero"`
 
 	// Actual underlying system presence value
 	SystemPresence *UserScheduleAdherenceSystemPresence `json:"systemPresence,omitzero"`
@@ -52,7 +52,7 @@ type UserScheduleAdherence struct {
 	Impact *UserScheduleAdherenceImpact `json:"impact,omitzero"`
 
 	// Currently applicable explanation for the adherence state
-	AdherenceExplanation *RealTimeAdherenceExplanation `json:"adherenceExplanation,omitzero"`
+	AdherenceExplanation RealTimeAdherenceExplanation `json:"adherenceExplanation,omitzero"`
 
 	// Time when the user entered the current adherenceState in ISO-8601 format
 	TimeOfAdherenceChange *types.DateTime `json:"timeOfAdherenceChange,omitzero"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // UserScheduleShift is the UserScheduleShift definition.
 type UserScheduleShift struct {
 	// The schedule to which this shift belongs
-	WeekSchedule *WeekScheduleReference `json:"weekSchedule,omitzero"`
+	WeekSchedule WeekScheduleReference `json:"weekSchedule,omitzero"`
 
 	// ID of the schedule shift. This is only for the case of updating and deleting an existing shift
 	ID *string `json:"id,omitzero"`

@@ -14,7 +14,7 @@ type UserSettingsForChat struct {
 	NotifyOnReactions *bool `json:"notifyOnReactions,omitzero"`
 
 	// Settings for mobile devices. Required.
-	Mobile *MobileSettings `json:"mobile,omitzero"`
+	Mobile MobileSettings `json:"mobile,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,10 +5,10 @@ package models
 // UserStaffingGroupResponse is the UserStaffingGroupResponse definition.
 type UserStaffingGroupResponse struct {
 	// The user associated with the staffing group
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The current staffing group of the user
-	StaffingGroup *StaffingGroupReference `json:"staffingGroup,omitzero"`
+	StaffingGroup StaffingGroupReference `json:"staffingGroup,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -13,12 +13,12 @@ type UserStation struct {
 
 	Type *string `json:"type,omitzero"`
 
-	AssociatedUser *User `json:"associatedUser,omitzero"`
+	AssociatedUser User `json:"associatedUser,omitzero"`
 
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	AssociatedDate *types.DateTime `json:"associatedDate,omitzero"`
 
-	DefaultUser *User `json:"defaultUser,omitzero"`
+	DefaultUser User `json:"defaultUser,omitzero"`
 
 	// Provider-specific info for this station, e.g. { "edgeGroupId":
 	// "ffe7b15c-a9cc-4f4c-88f5-781327819a49" }

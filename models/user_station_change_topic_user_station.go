@@ -8,7 +8,7 @@ type UserStationChangeTopicUserStation struct {
 
 	Name *string `json:"name,omitzero"`
 
-	AssociatedUser *UserStationChangeTopicUser `json:"associatedUser,omitzero"`
+	AssociatedUser UserStationChangeTopicUser `json:"associatedUser,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

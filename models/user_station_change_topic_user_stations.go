@@ -4,7 +4,7 @@ package models
 
 // UserStationChangeTopicUserStations is the UserStationChangeTopicUserStations definition.
 type UserStationChangeTopicUserStations struct {
-	AssociatedStation *UserStationChangeTopicUserStation `json:"associatedStation,omitzero"`
+	AssociatedStation UserStationChangeTopicUserStation `json:"associatedStation,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,13 +7,13 @@ import "github.com/purecloudgo/platformclient/types"
 // UserTimeOffIntegrationStatusResponse is the UserTimeOffIntegrationStatusResponse definition.
 type UserTimeOffIntegrationStatusResponse struct {
 	// The time off request associated with this integration status. Required.
-	TimeOffRequest *TimeOffRequestReference `json:"timeOffRequest,omitzero"`
+	TimeOffRequest TimeOffRequestReference `json:"timeOffRequest,omitzero"`
 
 	// The value of integration status for the time off request. Required.
 	IntegrationStatus *UserTimeOffIntegrationStatusResponseIntegrationStatus `json:"integrationStatus,omitzero"`
 
 	// The user to whom the time off request belongs. Required.
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type UserTimeOffRequestReference struct {
 	ID *string `json:"id,omitzero"`
 
 	// The ID of the user to whom the time off request applies. Required.
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -4,7 +4,7 @@ package models
 
 // UserTokensTopicTokenNotification is the UserTokensTopicTokenNotification definition.
 type UserTokensTopicTokenNotification struct {
-	User *UserTokensTopicUriReference `json:"user,omitzero"`
+	User UserTokensTopicUriReference `json:"user,omitzero"`
 
 	IPAddress *string `json:"ipAddress,omitzero"`
 

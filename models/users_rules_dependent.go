@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // UsersRulesDependent is users rule dependent response
 type UsersRulesDependent struct {
 	// The rule associated with this dependent
-	Rule *UsersRulesDependentRule `json:"rule,omitzero"`
+	Rule UsersRulesDependentRule `json:"rule,omitzero"`
 
 	// The type id of the dependent
 	TypeID *string `json:"typeId,omitzero"`
@@ -20,10 +20,10 @@ type UsersRulesDependent struct {
 	CreatedDate *types.DateTime `json:"createdDate,omitzero"`
 
 	// The user who created the dependent
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// Information on the last run of the dependent
-	LastRun *UsersRulesLastRunMetadata `json:"lastRun,omitzero"`
+	LastRun UsersRulesLastRunMetadata `json:"lastRun,omitzero"`
 
 	// The number of times the rule has run
 	RecentRunCount *int `json:"recentRunCount,omitzero"`

@@ -14,7 +14,7 @@ type UsersRulesLastRunMetadata struct {
 	CreatedDate *types.DateTime `json:"createdDate,omitzero"`
 
 	// The user that started the run
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The number of users returned by the run
 	ResultCount *int `json:"resultCount,omitzero"`

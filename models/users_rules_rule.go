@@ -25,17 +25,17 @@ type UsersRulesRule struct {
 	CreatedDate *types.DateTime `json:"createdDate,omitzero"`
 
 	// The user who created the rule
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The date/time the rule was last modified. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	ModifiedDate *types.DateTime `json:"modifiedDate,omitzero"`
 
 	// The last user to modify the rule
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// Information on the last run of the rule
-	LastRun *UsersRulesLastRunMetadata `json:"lastRun,omitzero"`
+	LastRun UsersRulesLastRunMetadata `json:"lastRun,omitzero"`
 
 	// The number of times the rule has run
 	RecentRunCount *int `json:"recentRunCount,omitzero"`

@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type V2ConversationMessageTypingEventForUserTopicConversationMessageEvent struct {
 	EventType *V2ConversationMessageTypingEventForUserTopicConversationMessageEventEventType `json:"eventType,omitzero"`
 
-	Typing *V2ConversationMessageTypingEventForUserTopicConversationEventTyping `json:"typing,omitzero"`
+	Typing V2ConversationMessageTypingEventForUserTopicConversationEventTyping `json:"typing,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

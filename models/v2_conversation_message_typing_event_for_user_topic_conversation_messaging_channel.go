@@ -11,9 +11,9 @@ type V2ConversationMessageTypingEventForUserTopicConversationMessagingChannel st
 
 	Platform *V2ConversationMessageTypingEventForUserTopicConversationMessagingChannelPlatform `json:"platform,omitzero"`
 
-	To *V2ConversationMessageTypingEventForUserTopicConversationMessagingToRecipient `json:"to,omitzero"`
+	To V2ConversationMessageTypingEventForUserTopicConversationMessagingToRecipient `json:"to,omitzero"`
 
-	From *V2ConversationMessageTypingEventForUserTopicConversationMessagingFromRecipient `json:"from,omitzero"`
+	From V2ConversationMessageTypingEventForUserTopicConversationMessagingFromRecipient `json:"from,omitzero"`
 
 	Time *types.DateTime `json:"time,omitzero"`
 

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // V2ConversationMessageTypingEventForUserTopicConversationNormalizedMessage is the
 // V2ConversationMessageTypingEventForUserTopicConversationNormalizedMessage definition.
 type V2ConversationMessageTypingEventForUserTopicConversationNormalizedMessage struct {
-	Channel *V2ConversationMessageTypingEventForUserTopicConversationMessagingChannel `json:"channel,omitzero"`
+	Channel V2ConversationMessageTypingEventForUserTopicConversationMessagingChannel `json:"channel,omitzero"`
 
 	Type *V2ConversationMessageTypingEventForUserTopicConversationNormalizedMessageType `json:"type,omitzero"`
 

@@ -7,7 +7,7 @@ package models
 type V2ConversationMessageTypingEventForUserTopicMessageData struct {
 	ConversationID *string `json:"conversationId,omitzero"`
 
-	NormalizedMessage *V2ConversationMessageTypingEventForUserTopicConversationNormalizedMessage `json:"normalizedMessage,omitzero"`
+	NormalizedMessage V2ConversationMessageTypingEventForUserTopicConversationNormalizedMessage `json:"normalizedMessage,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

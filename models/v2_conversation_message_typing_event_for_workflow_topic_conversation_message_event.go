@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type V2ConversationMessageTypingEventForWorkflowTopicConversationMessageEvent struct {
 	EventType *V2ConversationMessageTypingEventForWorkflowTopicConversationMessageEventEventType `json:"eventType,omitzero"`
 
-	Typing *V2ConversationMessageTypingEventForWorkflowTopicConversationEventTyping `json:"typing,omitzero"`
+	Typing V2ConversationMessageTypingEventForWorkflowTopicConversationEventTyping `json:"typing,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,9 +11,9 @@ type V2ConversationMessageTypingEventForWorkflowTopicConversationMessagingChanne
 
 	Platform *V2ConversationMessageTypingEventForWorkflowTopicConversationMessagingChannelPlatform `json:"platform,omitzero"`
 
-	To *V2ConversationMessageTypingEventForWorkflowTopicConversationMessagingToRecipient `json:"to,omitzero"`
+	To V2ConversationMessageTypingEventForWorkflowTopicConversationMessagingToRecipient `json:"to,omitzero"`
 
-	From *V2ConversationMessageTypingEventForWorkflowTopicConversationMessagingFromRecipient `json:"from,omitzero"`
+	From V2ConversationMessageTypingEventForWorkflowTopicConversationMessagingFromRecipient `json:"from,omitzero"`
 
 	Time *types.DateTime `json:"time,omitzero"`
 

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // V2ConversationMessageTypingEventForWorkflowTopicConversationNormalizedMessage is the
 // V2ConversationMessageTypingEventForWorkflowTopicConversationNormalizedMessage definition.
 type V2ConversationMessageTypingEventForWorkflowTopicConversationNormalizedMessage struct {
-	Channel *V2ConversationMessageTypingEventForWorkflowTopicConversationMessagingChannel `json:"channel,omitzero"`
+	Channel V2ConversationMessageTypingEventForWorkflowTopicConversationMessagingChannel `json:"channel,omitzero"`
 
 	Type *V2ConversationMessageTypingEventForWorkflowTopicConversationNormalizedMessageType `json:"type,omitzero"`
 

@@ -7,7 +7,7 @@ package models
 type V2ConversationMessageTypingEventForWorkflowTopicMessageData struct {
 	ConversationID *string `json:"conversationId,omitzero"`
 
-	NormalizedMessage *V2ConversationMessageTypingEventForWorkflowTopicConversationNormalizedMessage `json:"normalizedMessage,omitzero"`
+	NormalizedMessage V2ConversationMessageTypingEventForWorkflowTopicConversationNormalizedMessage `json:"normalizedMessage,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -52,7 +52,7 @@ type V2FlowExecutionDataFlowidTopicFlowExecutionHistory struct {
 	// If applicable, the type of message platform from which the message originated.
 	MessageType *V2FlowExecutionDataFlowidTopicFlowExecutionHistoryMessageType `json:"messageType,omitzero"`
 
-	InvokingContext *V2FlowExecutionDataFlowidTopicInvokingContextInfo `json:"invokingContext,omitzero"`
+	InvokingContext V2FlowExecutionDataFlowidTopicInvokingContextInfo `json:"invokingContext,omitzero"`
 
 	// The start date time for this flow instance execution data.
 	StartDateTime *types.DateTime `json:"startDateTime,omitzero"`

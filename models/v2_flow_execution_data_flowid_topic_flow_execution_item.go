@@ -23,10 +23,10 @@ type V2FlowExecutionDataFlowidTopicFlowExecutionItem struct {
 	StartDateTime *types.DateTime `json:"startDateTime,omitzero"`
 
 	// Event generated when a Flow's Execution History is received and logged.
-	Error *V2FlowExecutionDataFlowidTopicFlowErrorWarningInfo `json:"error,omitzero"`
+	Error V2FlowExecutionDataFlowidTopicFlowErrorWarningInfo `json:"error,omitzero"`
 
 	// Event generated when a Flow's Execution History is received and logged.
-	Warning *V2FlowExecutionDataFlowidTopicFlowErrorWarningInfo `json:"warning,omitzero"`
+	Warning V2FlowExecutionDataFlowidTopicFlowErrorWarningInfo `json:"warning,omitzero"`
 
 	// If applicable, the language tag associated set by the execution.
 	LanguageTag *string `json:"languageTag,omitzero"`

@@ -5,15 +5,15 @@ package models
 // V2FlowExecutionDataFlowidTopicInvokingContextInfo is this contains contextual information about an
 // invoking entity.
 type V2FlowExecutionDataFlowidTopicInvokingContextInfo struct {
-	Flow *V2FlowExecutionDataFlowidTopicInvokingFlowContext `json:"flow,omitzero"`
+	Flow V2FlowExecutionDataFlowidTopicInvokingFlowContext `json:"flow,omitzero"`
 
-	JourneyActionMap *V2FlowExecutionDataFlowidTopicInvokingJourneyActionMapContext `json:"journeyActionMap,omitzero"`
+	JourneyActionMap V2FlowExecutionDataFlowidTopicInvokingJourneyActionMapContext `json:"journeyActionMap,omitzero"`
 
-	ProcessAutomation *V2FlowExecutionDataFlowidTopicInvokingProcessAutomationContext `json:"processAutomation,omitzero"`
+	ProcessAutomation V2FlowExecutionDataFlowidTopicInvokingProcessAutomationContext `json:"processAutomation,omitzero"`
 
-	Quality *V2FlowExecutionDataFlowidTopicInvokingQualityContext `json:"quality,omitzero"`
+	Quality V2FlowExecutionDataFlowidTopicInvokingQualityContext `json:"quality,omitzero"`
 
-	Workitem *V2FlowExecutionDataFlowidTopicInvokingWorkitemContext `json:"workitem,omitzero"`
+	Workitem V2FlowExecutionDataFlowidTopicInvokingWorkitemContext `json:"workitem,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -15,7 +15,7 @@ type V2IntegrationPresenceEventPresenceActivityEvent struct {
 
 	ModifiedDate *types.DateTime `json:"modifiedDate,omitzero"`
 
-	PresenceDefinition *V2IntegrationPresenceEventOrganizationPresence `json:"presenceDefinition,omitzero"`
+	PresenceDefinition V2IntegrationPresenceEventOrganizationPresence `json:"presenceDefinition,omitzero"`
 
 	Message *string `json:"message,omitzero"`
 
@@ -23,7 +23,7 @@ type V2IntegrationPresenceEventPresenceActivityEvent struct {
 
 	PreviousDisplaySourceID *string `json:"previousDisplaySourceId,omitzero"`
 
-	FuturePresenceDefinition *V2IntegrationPresenceEventOrganizationPresence `json:"futurePresenceDefinition,omitzero"`
+	FuturePresenceDefinition V2IntegrationPresenceEventOrganizationPresence `json:"futurePresenceDefinition,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -6,7 +6,7 @@ import "github.com/purecloudgo/platformclient/types"
 
 // V2MobiusAlertsTopicAlert is the V2MobiusAlertsTopicAlert definition.
 type V2MobiusAlertsTopicAlert struct {
-	Rule *V2MobiusAlertsTopicAlertRuleProperties `json:"rule,omitzero"`
+	Rule V2MobiusAlertsTopicAlertRuleProperties `json:"rule,omitzero"`
 
 	ID *string `json:"id,omitzero"`
 
@@ -18,7 +18,7 @@ type V2MobiusAlertsTopicAlert struct {
 
 	DateEnd *types.DateTime `json:"dateEnd,omitzero"`
 
-	Conditions *V2MobiusAlertsTopicCondition `json:"conditions,omitzero"`
+	Conditions V2MobiusAlertsTopicCondition `json:"conditions,omitzero"`
 
 	AdditionalProperties map[string]string `json:"additionalProperties,omitzero"`
 
@@ -36,7 +36,7 @@ type V2MobiusAlertsTopicAlert struct {
 
 	Action *V2MobiusAlertsTopicAlertAction `json:"action,omitzero"`
 
-	AlertSummary *V2MobiusAlertsTopicAlertSummary `json:"alertSummary,omitzero"`
+	AlertSummary V2MobiusAlertsTopicAlertSummary `json:"alertSummary,omitzero"`
 
 	SendExitingAlarmNotification *bool `json:"sendExitingAlarmNotification,omitzero"`
 

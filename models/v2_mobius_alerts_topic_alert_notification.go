@@ -4,7 +4,7 @@ package models
 
 // V2MobiusAlertsTopicAlertNotification is the V2MobiusAlertsTopicAlertNotification definition.
 type V2MobiusAlertsTopicAlertNotification struct {
-	Recipient *V2MobiusAlertsTopicAlertNotificationRecipient `json:"recipient,omitzero"`
+	Recipient V2MobiusAlertsTopicAlertNotificationRecipient `json:"recipient,omitzero"`
 
 	NotificationTypes []string `json:"notificationTypes,omitzero"`
 

@@ -8,7 +8,7 @@ import "github.com/purecloudgo/platformclient/types"
 type V2MobiusAlertsTopicAlertSummary struct {
 	Entities []V2MobiusAlertsTopicAlertSummaryEntity `json:"entities,omitzero"`
 
-	Conversation *V2MobiusAlertsTopicAddressableEntityRef `json:"conversation,omitzero"`
+	Conversation V2MobiusAlertsTopicAddressableEntityRef `json:"conversation,omitzero"`
 
 	MetricType *V2MobiusAlertsTopicAlertSummaryMetricType `json:"metricType,omitzero"`
 

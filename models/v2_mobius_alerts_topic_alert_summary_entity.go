@@ -8,13 +8,13 @@ import "github.com/purecloudgo/platformclient/types"
 type V2MobiusAlertsTopicAlertSummaryEntity struct {
 	EntityType *V2MobiusAlertsTopicAlertSummaryEntityEntityType `json:"entityType,omitzero"`
 
-	User *V2MobiusAlertsTopicAlertingAddressableEntityRef `json:"user,omitzero"`
+	User V2MobiusAlertsTopicAlertingAddressableEntityRef `json:"user,omitzero"`
 
-	Group *V2MobiusAlertsTopicAlertingAddressableEntityRef `json:"group,omitzero"`
+	Group V2MobiusAlertsTopicAlertingAddressableEntityRef `json:"group,omitzero"`
 
-	Queue *V2MobiusAlertsTopicAlertingAddressableEntityRef `json:"queue,omitzero"`
+	Queue V2MobiusAlertsTopicAlertingAddressableEntityRef `json:"queue,omitzero"`
 
-	Team *V2MobiusAlertsTopicAlertingAddressableEntityRef `json:"team,omitzero"`
+	Team V2MobiusAlertsTopicAlertingAddressableEntityRef `json:"team,omitzero"`
 
 	Alerting *bool `json:"alerting,omitzero"`
 

@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type V2MobiusAlertsTopicConditionRulePredicate struct {
 	ID *string `json:"id,omitzero"`
 
-	Entity *V2MobiusAlertsTopicEntityProperties `json:"entity,omitzero"`
+	Entity V2MobiusAlertsTopicEntityProperties `json:"entity,omitzero"`
 
 	Metric *string `json:"metric,omitzero"`
 

@@ -4,7 +4,7 @@ package models
 
 // V2MobiusRulesTopicAlertNotification is the V2MobiusRulesTopicAlertNotification definition.
 type V2MobiusRulesTopicAlertNotification struct {
-	Recipient *V2MobiusRulesTopicAlertNotificationRecipient `json:"recipient,omitzero"`
+	Recipient V2MobiusRulesTopicAlertNotificationRecipient `json:"recipient,omitzero"`
 
 	NotificationTypes []string `json:"notificationTypes,omitzero"`
 

@@ -8,7 +8,7 @@ import "github.com/purecloudgo/platformclient/types"
 type V2MobiusRulesTopicConditionRulePredicate struct {
 	ID *string `json:"id,omitzero"`
 
-	Entity *V2MobiusRulesTopicEntityProperties `json:"entity,omitzero"`
+	Entity V2MobiusRulesTopicEntityProperties `json:"entity,omitzero"`
 
 	Metric *string `json:"metric,omitzero"`
 

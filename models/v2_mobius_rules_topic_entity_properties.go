@@ -8,13 +8,13 @@ import "github.com/purecloudgo/platformclient/types"
 type V2MobiusRulesTopicEntityProperties struct {
 	EntityType *V2MobiusRulesTopicEntityPropertiesEntityType `json:"entityType,omitzero"`
 
-	User *V2MobiusRulesTopicAlertingAddressableEntityRef `json:"user,omitzero"`
+	User V2MobiusRulesTopicAlertingAddressableEntityRef `json:"user,omitzero"`
 
-	Group *V2MobiusRulesTopicAlertingAddressableEntityRef `json:"group,omitzero"`
+	Group V2MobiusRulesTopicAlertingAddressableEntityRef `json:"group,omitzero"`
 
-	Queue *V2MobiusRulesTopicAlertingAddressableEntityRef `json:"queue,omitzero"`
+	Queue V2MobiusRulesTopicAlertingAddressableEntityRef `json:"queue,omitzero"`
 
-	Team *V2MobiusRulesTopicAlertingAddressableEntityRef `json:"team,omitzero"`
+	Team V2MobiusRulesTopicAlertingAddressableEntityRef `json:"team,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -16,7 +16,7 @@ type V2MobiusRulesTopicRule struct {
 
 	Notifications []V2MobiusRulesTopicAlertNotification `json:"notifications,omitzero"`
 
-	Conditions *V2MobiusRulesTopicCondition `json:"conditions,omitzero"`
+	Conditions V2MobiusRulesTopicCondition `json:"conditions,omitzero"`
 
 	Enabled *bool `json:"enabled,omitzero"`
 

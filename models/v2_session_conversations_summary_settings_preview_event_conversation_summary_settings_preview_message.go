@@ -22,11 +22,11 @@ type V2SessionConversationsSummarySettingsPreviewEventConversationSummarySetting
 
 	MediaType *V2SessionConversationsSummarySettingsPreviewEventConversationSummarySettingsPreviewMessageMediaType `json:"mediaType,omitzero"`
 
-	Summary *V2SessionConversationsSummarySettingsPreviewEventConversationSummaryMessage `json:"summary,omitzero"`
+	Summary V2SessionConversationsSummarySettingsPreviewEventConversationSummaryMessage `json:"summary,omitzero"`
 
-	Reason *V2SessionConversationsSummarySettingsPreviewEventConversationReasonMessage `json:"reason,omitzero"`
+	Reason V2SessionConversationsSummarySettingsPreviewEventConversationReasonMessage `json:"reason,omitzero"`
 
-	Resolution *V2SessionConversationsSummarySettingsPreviewEventConversationResolutionMessage `json:"resolution,omitzero"`
+	Resolution V2SessionConversationsSummarySettingsPreviewEventConversationResolutionMessage `json:"resolution,omitzero"`
 
 	FollowupActions []V2SessionConversationsSummarySettingsPreviewEventConversationFollowupAction `json:"followupActions,omitzero"`
 

@@ -9,7 +9,7 @@ type V2WemEngagementCelebrationUpdatesTopicContestWinners struct {
 
 	WinnersCount *int64 `json:"winnersCount,omitzero"`
 
-	ContestScore *V2WemEngagementCelebrationUpdatesTopicContestWinnersScore `json:"contestScore,omitzero"`
+	ContestScore V2WemEngagementCelebrationUpdatesTopicContestWinnersScore `json:"contestScore,omitzero"`
 
 	Users []V2WemEngagementCelebrationUpdatesTopicContestWinnersUsers `json:"users,omitzero"`
 

@@ -9,9 +9,9 @@ import "github.com/purecloudgo/platformclient/types"
 type V2WemEngagementCelebrationUpdatesTopicEngagementCelebration struct {
 	ID *string `json:"id,omitzero"`
 
-	Recipient *V2WemEngagementCelebrationUpdatesTopicUserId `json:"recipient,omitzero"`
+	Recipient V2WemEngagementCelebrationUpdatesTopicUserId `json:"recipient,omitzero"`
 
-	CreatedBy *V2WemEngagementCelebrationUpdatesTopicUserId `json:"createdBy,omitzero"`
+	CreatedBy V2WemEngagementCelebrationUpdatesTopicUserId `json:"createdBy,omitzero"`
 
 	DateCreated *string `json:"dateCreated,omitzero"`
 
@@ -21,7 +21,7 @@ type V2WemEngagementCelebrationUpdatesTopicEngagementCelebration struct {
 
 	Note *string `json:"note,omitzero"`
 
-	SourceEntity *V2WemEngagementCelebrationUpdatesTopicSourceEntity `json:"sourceEntity,omitzero"`
+	SourceEntity V2WemEngagementCelebrationUpdatesTopicSourceEntity `json:"sourceEntity,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,7 +11,7 @@ type V2WemEngagementCelebrationUpdatesTopicSourceEntity struct {
 
 	Type *V2WemEngagementCelebrationUpdatesTopicSourceEntityType `json:"type,omitzero"`
 
-	ContestCompleteData *V2WemEngagementCelebrationUpdatesTopicContestCompleteData `json:"contestCompleteData,omitzero"`
+	ContestCompleteData V2WemEngagementCelebrationUpdatesTopicContestCompleteData `json:"contestCompleteData,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

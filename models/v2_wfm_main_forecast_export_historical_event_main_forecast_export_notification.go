@@ -17,7 +17,7 @@ type V2WfmMainForecastExportHistoricalEventMainForecastExportNotification struct
 
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
-	Error *V2WfmMainForecastExportHistoricalEventMainForecastErrorBody `json:"error,omitzero"`
+	Error V2WfmMainForecastExportHistoricalEventMainForecastErrorBody `json:"error,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

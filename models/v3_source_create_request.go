@@ -20,10 +20,10 @@ type V3SourceCreateRequest struct {
 	TriggerType *V3SourceCreateRequestTriggerType `json:"triggerType,omitzero"`
 
 	// Settings that determine when the source starts a sync. Required if triggerType is Scheduled.
-	ScheduleSettings *V3SourceScheduleSettings `json:"scheduleSettings,omitzero"`
+	ScheduleSettings V3SourceScheduleSettings `json:"scheduleSettings,omitzero"`
 
 	// Filters that determine what documents are synced.
-	Filters *V3SourceFilter `json:"filters,omitzero"`
+	Filters V3SourceFilter `json:"filters,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

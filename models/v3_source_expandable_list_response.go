@@ -25,10 +25,10 @@ type V3SourceExpandableListResponse struct {
 	Status *V3SourceExpandableListResponseStatus `json:"status,omitzero"`
 
 	// The user who created the source.
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The user who modified the document.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// Source creation date-time. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -39,13 +39,13 @@ type V3SourceExpandableListResponse struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The last synchronization of the source.
-	LastSync *V3SourceLastSynchronization `json:"lastSync,omitzero"`
+	LastSync V3SourceLastSynchronization `json:"lastSync,omitzero"`
 
 	// The connection associated with the source. Needs to be expanded.
-	Connection *ConnectionResponse `json:"connection,omitzero"`
+	Connection ConnectionResponse `json:"connection,omitzero"`
 
 	// Optional error details of an errored source.
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

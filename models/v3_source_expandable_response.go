@@ -25,10 +25,10 @@ type V3SourceExpandableResponse struct {
 	Status *V3SourceExpandableResponseStatus `json:"status,omitzero"`
 
 	// The user who created the source.
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The user who modified the document.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// Source creation date-time. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -39,22 +39,22 @@ type V3SourceExpandableResponse struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The last synchronization of the source.
-	LastSync *V3SourceLastSynchronization `json:"lastSync,omitzero"`
+	LastSync V3SourceLastSynchronization `json:"lastSync,omitzero"`
 
 	// Settings that determine when the source starts a sync.
-	ScheduleSettings *V3SourceScheduleSettings `json:"scheduleSettings,omitzero"`
+	ScheduleSettings V3SourceScheduleSettings `json:"scheduleSettings,omitzero"`
 
 	// Filters that determine what documents are synced.
-	Filters *V3SourceFilter `json:"filters,omitzero"`
+	Filters V3SourceFilter `json:"filters,omitzero"`
 
 	// Additional details to the source's filters.
-	FilterDetails *V3SourceFilterDetails `json:"filterDetails,omitzero"`
+	FilterDetails V3SourceFilterDetails `json:"filterDetails,omitzero"`
 
 	// The connection associated with the source. Needs to be expanded.
-	Connection *ConnectionResponse `json:"connection,omitzero"`
+	Connection ConnectionResponse `json:"connection,omitzero"`
 
 	// Optional error details of an errored source.
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -5,7 +5,7 @@ package models
 // V3SourceFilterDetails is the V3SourceFilterDetails definition.
 type V3SourceFilterDetails struct {
 	// Details about the site associated with the Fabric Source.
-	Site *V3SourceSiteDetails `json:"site,omitzero"`
+	Site V3SourceSiteDetails `json:"site,omitzero"`
 
 	// Details about the folders associated with the Fabric Source.
 	Folders []V3SourceFolderDetails `json:"folders,omitzero"`

@@ -34,10 +34,10 @@ type V3SourceLastSynchronization struct {
 	Status *V3SourceLastSynchronizationStatus `json:"status,omitzero"`
 
 	// Statistics of the synchronization.
-	Statistics *V3SynchronizationStatistics `json:"statistics,omitzero"`
+	Statistics V3SynchronizationStatistics `json:"statistics,omitzero"`
 
 	// The error that occurred during the synchronization.
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// The status of the ingestion.
 	IngestionStatus *V3SourceLastSynchronizationIngestionStatus `json:"ingestionStatus,omitzero"`

@@ -13,7 +13,7 @@ type V3SourceUpdateRequest struct {
 	TriggerType *V3SourceUpdateRequestTriggerType `json:"triggerType,omitzero"`
 
 	// Settings that determine when the source starts a sync.
-	ScheduleSettings *V3SourceScheduleSettings `json:"scheduleSettings,omitzero"`
+	ScheduleSettings V3SourceScheduleSettings `json:"scheduleSettings,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -14,10 +14,10 @@ type V3Synchronization struct {
 
 	// The user who started the synchronization if the source is manually synchronized or the user who
 	// created the source for scheduled synchronization.
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The source of the synchronization.
-	Source *V3SourceRef `json:"source,omitzero"`
+	Source V3SourceRef `json:"source,omitzero"`
 
 	// The start time of the synchronization. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -44,10 +44,10 @@ type V3Synchronization struct {
 	Status *V3SynchronizationStatus `json:"status,omitzero"`
 
 	// Statistics of the synchronization.
-	Statistics *V3SynchronizationStatistics `json:"statistics,omitzero"`
+	Statistics V3SynchronizationStatistics `json:"statistics,omitzero"`
 
 	// The error that occurred during the synchronization.
-	Error *ErrorBody `json:"error,omitzero"`
+	Error ErrorBody `json:"error,omitzero"`
 
 	// The status of the ingestion.
 	IngestionStatus *V3SynchronizationIngestionStatus `json:"ingestionStatus,omitzero"`

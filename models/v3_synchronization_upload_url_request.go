@@ -19,7 +19,7 @@ type V3SynchronizationUploadUrlRequest struct {
 	ContentLength *int `json:"contentLength,omitzero"`
 
 	// The metadata of the file to upload
-	Metadata *V3SynchronizationUploadMetadata `json:"metadata,omitzero"`
+	Metadata V3SynchronizationUploadMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // ValidateAddressRequest is the ValidateAddressRequest definition.
 type ValidateAddressRequest struct {
 	// Address schema
-	Address *StreetAddress `json:"address,omitzero"`
+	Address StreetAddress `json:"address,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type ValidateAddressResponse struct {
 	Valid *bool `json:"valid,omitzero"`
 
 	// Subscriber schema
-	Response *SubscriberResponse `json:"response,omitzero"`
+	Response SubscriberResponse `json:"response,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

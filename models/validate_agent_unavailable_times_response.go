@@ -13,7 +13,7 @@ type ValidateAgentUnavailableTimesResponse struct {
 	Status *ValidateAgentUnavailableTimesResponseStatus `json:"status,omitzero"`
 
 	// Validation results if status == 'Complete'
-	Result *UnavailableTimesValidationResult `json:"result,omitzero"`
+	Result UnavailableTimesValidationResult `json:"result,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

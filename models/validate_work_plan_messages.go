@@ -9,7 +9,7 @@ type ValidateWorkPlanMessages struct {
 
 	// This field is not null when there is a set of work plan constraints that conflict thus agent
 	// schedules cannot be generated
-	ConstraintConflictMessage *ConstraintConflictMessage `json:"constraintConflictMessage,omitzero"`
+	ConstraintConflictMessage ConstraintConflictMessage `json:"constraintConflictMessage,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,13 +5,13 @@ package models
 // ValidateWorkPlanResponse is the ValidateWorkPlanResponse definition.
 type ValidateWorkPlanResponse struct {
 	// The work plan reference associated with this response
-	WorkPlan *WorkPlanReference `json:"workPlan,omitzero"`
+	WorkPlan WorkPlanReference `json:"workPlan,omitzero"`
 
 	// Whether the work plan is valid or not
 	Valid *bool `json:"valid,omitzero"`
 
 	// Validation messages for this work plan
-	Messages *ValidateWorkPlanMessages `json:"messages,omitzero"`
+	Messages ValidateWorkPlanMessages `json:"messages,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -4,17 +4,17 @@ package models
 
 // ValidationLimits is the ValidationLimits definition.
 type ValidationLimits struct {
-	MinLength *MinLength `json:"minLength,omitzero"`
+	MinLength MinLength `json:"minLength,omitzero"`
 
-	MaxLength *MaxLength `json:"maxLength,omitzero"`
+	MaxLength MaxLength `json:"maxLength,omitzero"`
 
-	MinItems *MinLength `json:"minItems,omitzero"`
+	MinItems MinLength `json:"minItems,omitzero"`
 
-	MaxItems *MaxLength `json:"maxItems,omitzero"`
+	MaxItems MaxLength `json:"maxItems,omitzero"`
 
-	Minimum *MinLength `json:"minimum,omitzero"`
+	Minimum MinLength `json:"minimum,omitzero"`
 
-	Maximum *MaxLength `json:"maximum,omitzero"`
+	Maximum MaxLength `json:"maximum,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // ValueWrapperActivityCodeStyle is the ValueWrapperActivityCodeStyle definition.
 type ValueWrapperActivityCodeStyle struct {
 	// The value for the associated field
-	Value *ActivityCodeStyle `json:"value,omitzero"`
+	Value ActivityCodeStyle `json:"value,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -6,7 +6,7 @@ package models
 // ValueWrapperActivityPlanServiceGoalImpactOverrides definition.
 type ValueWrapperActivityPlanServiceGoalImpactOverrides struct {
 	// The value for the associated field
-	Value *ActivityPlanServiceGoalImpactOverrides `json:"value,omitzero"`
+	Value ActivityPlanServiceGoalImpactOverrides `json:"value,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

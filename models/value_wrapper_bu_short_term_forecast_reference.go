@@ -5,7 +5,7 @@ package models
 // ValueWrapperBuShortTermForecastReference is the ValueWrapperBuShortTermForecastReference definition.
 type ValueWrapperBuShortTermForecastReference struct {
 	// The value for the associated field
-	Value *BuShortTermForecastReference `json:"value,omitzero"`
+	Value BuShortTermForecastReference `json:"value,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

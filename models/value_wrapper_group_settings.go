@@ -5,7 +5,7 @@ package models
 // ValueWrapperGroupSettings is the ValueWrapperGroupSettings definition.
 type ValueWrapperGroupSettings struct {
 	// The value for the associated field
-	Value *GroupSettings `json:"value,omitzero"`
+	Value GroupSettings `json:"value,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // ValueWrapperHrisTimeOffType is the ValueWrapperHrisTimeOffType definition.
 type ValueWrapperHrisTimeOffType struct {
 	// The value for the associated field
-	Value *HrisTimeOffType `json:"value,omitzero"`
+	Value HrisTimeOffType `json:"value,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -6,7 +6,7 @@ package models
 // definition.
 type ValueWrapperMonthlyPlanningPeriodSettings struct {
 	// The value for the associated field
-	Value *MonthlyPlanningPeriodSettings `json:"value,omitzero"`
+	Value MonthlyPlanningPeriodSettings `json:"value,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

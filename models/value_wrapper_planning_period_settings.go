@@ -5,7 +5,7 @@ package models
 // ValueWrapperPlanningPeriodSettings is the ValueWrapperPlanningPeriodSettings definition.
 type ValueWrapperPlanningPeriodSettings struct {
 	// The value for the associated field
-	Value *PlanningPeriodSettings `json:"value,omitzero"`
+	Value PlanningPeriodSettings `json:"value,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // ValueWrapperShiftTradeTargetRequestItem is the ValueWrapperShiftTradeTargetRequestItem definition.
 type ValueWrapperShiftTradeTargetRequestItem struct {
 	// The value for the associated field
-	Value *ShiftTradeTargetRequestItem `json:"value,omitzero"`
+	Value ShiftTradeTargetRequestItem `json:"value,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // ValueWrapperUserSearchRule is the ValueWrapperUserSearchRule definition.
 type ValueWrapperUserSearchRule struct {
 	// The value for the associated field
-	Value *UserSearchRule `json:"value,omitzero"`
+	Value UserSearchRule `json:"value,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

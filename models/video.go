@@ -56,13 +56,13 @@ type Video struct {
 	Msids []string `json:"msids,omitzero"`
 
 	// Address and name data for a call endpoint.
-	Self *Address `json:"self,omitzero"`
+	Self Address `json:"self,omitzero"`
 
 	// Call wrap up or disposition data.
-	Wrapup *Wrapup `json:"wrapup,omitzero"`
+	Wrapup Wrapup `json:"wrapup,omitzero"`
 
 	// After-call work for the communication.
-	AfterCallWork *AfterCallWork `json:"afterCallWork,omitzero"`
+	AfterCallWork AfterCallWork `json:"afterCallWork,omitzero"`
 
 	// Indicates if after-call work is required for a communication. Only used when the ACW Setting is
 	// Agent Requested.

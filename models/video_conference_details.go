@@ -11,7 +11,7 @@ type VideoConferenceDetails struct {
 	ConversationID *string `json:"conversationId,omitzero"`
 
 	// Information about the participants of the video conference.
-	ParticipantInfo *ParticipantInfo `json:"participantInfo,omitzero"`
+	ParticipantInfo ParticipantInfo `json:"participantInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

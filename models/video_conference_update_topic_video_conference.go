@@ -9,7 +9,7 @@ type VideoConferenceUpdateTopicVideoConference struct {
 
 	ConferenceID *string `json:"conferenceId,omitzero"`
 
-	ParticipantInfo *VideoConferenceUpdateTopicParticipantInfo `json:"participantInfo,omitzero"`
+	ParticipantInfo VideoConferenceUpdateTopicParticipantInfo `json:"participantInfo,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,10 +8,10 @@ type VideoSettings struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// Video Settings for agent
-	Agent *AgentVideoSettings `json:"agent,omitzero"`
+	Agent AgentVideoSettings `json:"agent,omitzero"`
 
 	// Video Settings for user
-	User *UserVideoSettings `json:"user,omitzero"`
+	User UserVideoSettings `json:"user,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -103,10 +103,10 @@ type ViewFilter struct {
 	AbandonDurationsMilliseconds []NumericRange `json:"abandonDurationsMilliseconds,omitzero"`
 
 	// The evaluationScore is used to filter the view
-	EvaluationScore *NumericRange `json:"evaluationScore,omitzero"`
+	EvaluationScore NumericRange `json:"evaluationScore,omitzero"`
 
 	// The evaluationCriticalScore is used to filter the view
-	EvaluationCriticalScore *NumericRange `json:"evaluationCriticalScore,omitzero"`
+	EvaluationCriticalScore NumericRange `json:"evaluationCriticalScore,omitzero"`
 
 	// The evaluation form ids are used to filter the view
 	EvaluationFormIDs []string `json:"evaluationFormIds,omitzero"`
@@ -136,19 +136,19 @@ type ViewFilter struct {
 	SurveyFormIDs []string `json:"surveyFormIds,omitzero"`
 
 	// The survey total score used to filter the view
-	SurveyTotalScore *NumericRange `json:"surveyTotalScore,omitzero"`
+	SurveyTotalScore NumericRange `json:"surveyTotalScore,omitzero"`
 
 	// The survey NPS score used to filter the view
-	SurveyNpsScore *NumericRange `json:"surveyNpsScore,omitzero"`
+	SurveyNpsScore NumericRange `json:"surveyNpsScore,omitzero"`
 
 	// The desired range for mos values
-	Mos *NumericRange `json:"mos,omitzero"`
+	Mos NumericRange `json:"mos,omitzero"`
 
 	// The survey question group score used to filter the view
-	SurveyQuestionGroupScore *NumericRange `json:"surveyQuestionGroupScore,omitzero"`
+	SurveyQuestionGroupScore NumericRange `json:"surveyQuestionGroupScore,omitzero"`
 
 	// The survey promoter score used to filter the view
-	SurveyPromoterScore *NumericRange `json:"surveyPromoterScore,omitzero"`
+	SurveyPromoterScore NumericRange `json:"surveyPromoterScore,omitzero"`
 
 	// The list of survey form context ids used to filter the view
 	SurveyFormContextIDs []string `json:"surveyFormContextIds,omitzero"`
@@ -178,7 +178,7 @@ type ViewFilter struct {
 	SurveyStatuses []string `json:"surveyStatuses,omitzero"`
 
 	// A grouping of conversation level filters
-	ConversationProperties *ConversationProperties `json:"conversationProperties,omitzero"`
+	ConversationProperties ConversationProperties `json:"conversationProperties,omitzero"`
 
 	// Indicates filtering for blind transferred
 	IsBlindTransferred *bool `json:"isBlindTransferred,omitzero"`
@@ -311,10 +311,10 @@ type ViewFilter struct {
 	DevelopmentActivityOverdue *bool `json:"developmentActivityOverdue,omitzero"`
 
 	// The customer sentiment score used to filter the view
-	CustomerSentimentScore *NumericRange `json:"customerSentimentScore,omitzero"`
+	CustomerSentimentScore NumericRange `json:"customerSentimentScore,omitzero"`
 
 	// The customer sentiment trend used to filter the view
-	CustomerSentimentTrend *NumericRange `json:"customerSentimentTrend,omitzero"`
+	CustomerSentimentTrend NumericRange `json:"customerSentimentTrend,omitzero"`
 
 	// The list of transfer targets used to filter flow data
 	FlowTransferTargets []string `json:"flowTransferTargets,omitzero"`
@@ -534,7 +534,7 @@ type ViewFilter struct {
 	IsParked *bool `json:"isParked,omitzero"`
 
 	// The agentEmpathyScore is used to filter the view
-	AgentEmpathyScore *NumericRange `json:"agentEmpathyScore,omitzero"`
+	AgentEmpathyScore NumericRange `json:"agentEmpathyScore,omitzero"`
 
 	// The surveyTypes is used to filter the view
 	SurveyTypes []string `json:"surveyTypes,omitzero"`
@@ -567,28 +567,28 @@ type ViewFilter struct {
 	OtherDurationMilliseconds []NumericRange `json:"otherDurationMilliseconds,omitzero"`
 
 	// The agent talk percentage used to filter the view
-	AgentTalkPercentage *NumericRange `json:"agentTalkPercentage,omitzero"`
+	AgentTalkPercentage NumericRange `json:"agentTalkPercentage,omitzero"`
 
 	// The customer talk percentage used to filter the view
-	CustomerTalkPercentage *NumericRange `json:"customerTalkPercentage,omitzero"`
+	CustomerTalkPercentage NumericRange `json:"customerTalkPercentage,omitzero"`
 
 	// The overtalk percentage used to filter the view
-	OvertalkPercentage *NumericRange `json:"overtalkPercentage,omitzero"`
+	OvertalkPercentage NumericRange `json:"overtalkPercentage,omitzero"`
 
 	// The silence percentage used to filter the view
-	SilencePercentage *NumericRange `json:"silencePercentage,omitzero"`
+	SilencePercentage NumericRange `json:"silencePercentage,omitzero"`
 
 	// The acd percentage used to filter the view
-	ACDPercentage *NumericRange `json:"acdPercentage,omitzero"`
+	ACDPercentage NumericRange `json:"acdPercentage,omitzero"`
 
 	// The ivr percentage used to filter the view
-	IVRPercentage *NumericRange `json:"ivrPercentage,omitzero"`
+	IVRPercentage NumericRange `json:"ivrPercentage,omitzero"`
 
 	// The other (hold/music percentage used to filter the view
-	OtherPercentage *NumericRange `json:"otherPercentage,omitzero"`
+	OtherPercentage NumericRange `json:"otherPercentage,omitzero"`
 
 	// The overtalk instance range used to filter the view
-	OvertalkInstances *NumericRange `json:"overtalkInstances,omitzero"`
+	OvertalkInstances NumericRange `json:"overtalkInstances,omitzero"`
 
 	// Filter to indicate if the screen is recorded
 	IsScreenRecorded *bool `json:"isScreenRecorded,omitzero"`

@@ -5,7 +5,7 @@ package models
 // VmPairingInfo is the VmPairingInfo definition.
 type VmPairingInfo struct {
 	// This is to be used to complete the setup process of a locally deployed virtual edge device.
-	MetaData *MetaData `json:"meta-data,omitzero"`
+	MetaData MetaData `json:"meta-data,omitzero"`
 
 	EdgeID *string `json:"edge-id,omitzero"`
 

@@ -7,10 +7,10 @@ import "github.com/purecloudgo/platformclient/types"
 // VoicemailCopyRecord is the VoicemailCopyRecord definition.
 type VoicemailCopyRecord struct {
 	// The user that the voicemail message was copied to/from
-	User *User `json:"user,omitzero"`
+	User User `json:"user,omitzero"`
 
 	// The group that the voicemail message was copied to/from
-	Group *Group `json:"group,omitzero"`
+	Group Group `json:"group,omitzero"`
 
 	// The date when the voicemail was copied. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -9,7 +9,7 @@ type VoicemailGroupPolicy struct {
 	Name *string `json:"name,omitzero"`
 
 	// The group associated with the policy
-	Group *Group `json:"group,omitzero"`
+	Group Group `json:"group,omitzero"`
 
 	// Whether voicemail is enabled for the group
 	Enabled *bool `json:"enabled,omitzero"`
@@ -28,7 +28,7 @@ type VoicemailGroupPolicy struct {
 	LanguagePreference *string `json:"languagePreference,omitzero"`
 
 	// The email policy for the group
-	EmailPolicy *GroupEmailPolicy `json:"emailPolicy,omitzero"`
+	EmailPolicy GroupEmailPolicy `json:"emailPolicy,omitzero"`
 
 	// How many seconds to ring before rotating to the next member in the group
 	RotateCallsSecs *int `json:"rotateCallsSecs,omitzero"`

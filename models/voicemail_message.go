@@ -10,7 +10,7 @@ type VoicemailMessage struct {
 	ID *string `json:"id,omitzero"`
 
 	// The conversation that the voicemail message is associated with
-	Conversation *Conversation `json:"conversation,omitzero"`
+	Conversation Conversation `json:"conversation,omitzero"`
 
 	// Whether the voicemail message is marked as read
 	Read *bool `json:"read,omitzero"`
@@ -43,7 +43,7 @@ type VoicemailMessage struct {
 	CallerName *string `json:"callerName,omitzero"`
 
 	// Optionally the user that left the voicemail message if the caller was a known user
-	CallerUser *User `json:"callerUser,omitzero"`
+	CallerUser User `json:"callerUser,omitzero"`
 
 	// Whether the voicemail message has been marked as deleted
 	Deleted *bool `json:"deleted,omitzero"`
@@ -53,24 +53,24 @@ type VoicemailMessage struct {
 
 	// The user that the voicemail message belongs to or null which means the voicemail message belongs to
 	// a group or queue
-	User *User `json:"user,omitzero"`
+	User User `json:"user,omitzero"`
 
 	// The group that the voicemail message belongs to or null which means the voicemail message belongs to
 	// a user or queue
-	Group *Group `json:"group,omitzero"`
+	Group Group `json:"group,omitzero"`
 
 	// The queue that the voicemail message belongs to or null which means the voicemail message belongs to
 	// a user or group
-	Queue *Queue `json:"queue,omitzero"`
+	Queue Queue `json:"queue,omitzero"`
 
 	// Represents where this voicemail message was copied from
-	CopiedFrom *VoicemailCopyRecord `json:"copiedFrom,omitzero"`
+	CopiedFrom VoicemailCopyRecord `json:"copiedFrom,omitzero"`
 
 	// Represents where this voicemail has been copied to
 	CopiedTo []VoicemailCopyRecord `json:"copiedTo,omitzero"`
 
 	// The retention policy for this voicemail when deleted is set to true
-	DeleteRetentionPolicy *VoicemailRetentionPolicy `json:"deleteRetentionPolicy,omitzero"`
+	DeleteRetentionPolicy VoicemailRetentionPolicy `json:"deleteRetentionPolicy,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

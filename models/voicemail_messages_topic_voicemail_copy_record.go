@@ -5,9 +5,9 @@ package models
 // VoicemailMessagesTopicVoicemailCopyRecord is the VoicemailMessagesTopicVoicemailCopyRecord
 // definition.
 type VoicemailMessagesTopicVoicemailCopyRecord struct {
-	User *VoicemailMessagesTopicOwner `json:"user,omitzero"`
+	User VoicemailMessagesTopicOwner `json:"user,omitzero"`
 
-	Group *VoicemailMessagesTopicOwner `json:"group,omitzero"`
+	Group VoicemailMessagesTopicOwner `json:"group,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -34,7 +34,7 @@ type VoicemailMessagesTopicVoicemailMessage struct {
 
 	CopiedTo []VoicemailMessagesTopicVoicemailCopyRecord `json:"copiedTo,omitzero"`
 
-	CopiedFrom *VoicemailMessagesTopicVoicemailCopyRecord `json:"copiedFrom,omitzero"`
+	CopiedFrom VoicemailMessagesTopicVoicemailCopyRecord `json:"copiedFrom,omitzero"`
 
 	ModifiedDateString *string `json:"modifiedDateString,omitzero"`
 

@@ -14,7 +14,7 @@ type VoicemailOrganizationPolicy struct {
 	AlertTimeoutSeconds *int `json:"alertTimeoutSeconds,omitzero"`
 
 	// The configuration for user PINs to access their voicemail from a phone
-	PinConfiguration *PINConfiguration `json:"pinConfiguration,omitzero"`
+	PinConfiguration PINConfiguration `json:"pinConfiguration,omitzero"`
 
 	// The extension for voicemail retrieval. The default value is *86.
 	VoicemailExtension *string `json:"voicemailExtension,omitzero"`

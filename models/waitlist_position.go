@@ -7,10 +7,10 @@ import "github.com/purecloudgo/platformclient/types"
 // WaitlistPosition is the WaitlistPosition definition.
 type WaitlistPosition struct {
 	// The time off request for this wait list position
-	TimeOffRequest *TimeOffRequestReference `json:"timeOffRequest,omitzero"`
+	TimeOffRequest TimeOffRequestReference `json:"timeOffRequest,omitzero"`
 
 	// The time off limit for which time off request is waitlisted
-	TimeOffLimit *TimeOffLimitReference `json:"timeOffLimit,omitzero"`
+	TimeOffLimit TimeOffLimitReference `json:"timeOffLimit,omitzero"`
 
 	// The date to which this wait list position applies, as defined by the time zone of the business unit.
 	// Dates are represented as an ISO-8601 string. For example: yyyy-MM-dd

@@ -5,13 +5,13 @@ package models
 // WebActionEvent is the WebActionEvent definition.
 type WebActionEvent struct {
 	// The action that triggered the event. Required.
-	Action *EventAction `json:"action,omitzero"`
+	Action EventAction `json:"action,omitzero"`
 
 	// The action map that triggered the action. Required.
-	ActionMap *ActionEventActionMap `json:"actionMap,omitzero"`
+	ActionMap ActionEventActionMap `json:"actionMap,omitzero"`
 
 	// The target for engagement actions. Required.
-	ActionTarget *AddressableEntityRef `json:"actionTarget,omitzero"`
+	ActionTarget AddressableEntityRef `json:"actionTarget,omitzero"`
 
 	// Milliseconds elapsed until the action is disposed.
 	TimeToDisposition *int `json:"timeToDisposition,omitzero"`
@@ -26,13 +26,13 @@ type WebActionEvent struct {
 	UserAgentString *string `json:"userAgentString,omitzero"`
 
 	// Customer's browser. Required.
-	Browser *Browser `json:"browser,omitzero"`
+	Browser Browser `json:"browser,omitzero"`
 
 	// Customer's device. Required.
-	Device *Device `json:"device,omitzero"`
+	Device Device `json:"device,omitzero"`
 
 	// Customer's geolocation.
-	Geolocation *JourneyGeolocation `json:"geolocation,omitzero"`
+	Geolocation JourneyGeolocation `json:"geolocation,omitzero"`
 
 	// Visitor's IP address.
 	IPAddress *string `json:"ipAddress,omitzero"`
@@ -41,10 +41,10 @@ type WebActionEvent struct {
 	IPOrganization *string `json:"ipOrganization,omitzero"`
 
 	// Marketing / traffic source information.
-	MktCampaign *JourneyCampaign `json:"mktCampaign,omitzero"`
+	MktCampaign JourneyCampaign `json:"mktCampaign,omitzero"`
 
 	// Visit's referrer.
-	VisitReferrer *Referrer `json:"visitReferrer,omitzero"`
+	VisitReferrer Referrer `json:"visitReferrer,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

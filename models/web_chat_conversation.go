@@ -10,7 +10,7 @@ type WebChatConversation struct {
 	Name *string `json:"name,omitzero"`
 
 	// Chat Member
-	Member *WebChatMemberInfo `json:"member,omitzero"`
+	Member WebChatMemberInfo `json:"member,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

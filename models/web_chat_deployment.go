@@ -19,12 +19,12 @@ type WebChatDeployment struct {
 
 	Disabled *bool `json:"disabled,omitzero"`
 
-	WebChatConfig *WebChatConfig `json:"webChatConfig,omitzero"`
+	WebChatConfig WebChatConfig `json:"webChatConfig,omitzero"`
 
 	AllowedDomains []string `json:"allowedDomains,omitzero"`
 
 	// The URI of the Inbound Chat Flow to run when new chats are initiated under this Deployment.
-	Flow *DomainEntityRef `json:"flow,omitzero"`
+	Flow DomainEntityRef `json:"flow,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

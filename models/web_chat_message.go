@@ -12,10 +12,10 @@ type WebChatMessage struct {
 	Name *string `json:"name,omitzero"`
 
 	// The identifier of the conversation. Required.
-	Conversation *WebChatConversation `json:"conversation,omitzero"`
+	Conversation WebChatConversation `json:"conversation,omitzero"`
 
 	// The member who sent the message. Required.
-	Sender *WebChatMemberInfo `json:"sender,omitzero"`
+	Sender WebChatMemberInfo `json:"sender,omitzero"`
 
 	// The message body. Required.
 	Body *string `json:"body,omitzero"`

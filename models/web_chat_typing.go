@@ -11,10 +11,10 @@ type WebChatTyping struct {
 	ID *string `json:"id,omitzero"`
 
 	// The identifier of the conversation. Required.
-	Conversation *WebChatConversation `json:"conversation,omitzero"`
+	Conversation WebChatConversation `json:"conversation,omitzero"`
 
 	// The member who sent the message. Required.
-	Sender *WebChatMemberInfo `json:"sender,omitzero"`
+	Sender WebChatMemberInfo `json:"sender,omitzero"`
 
 	// The timestamp of the message, in ISO-8601 format. Required.
 	Timestamp *types.DateTime `json:"timestamp,omitzero"`

@@ -24,7 +24,7 @@ type WebDeployment struct {
 	AllowedDomains []string `json:"allowedDomains,omitzero"`
 
 	// The supported content profile for a deployment
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
 	// Javascript snippet used to load the config
 	Snippet *string `json:"snippet,omitzero"`
@@ -38,10 +38,10 @@ type WebDeployment struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// A reference to the user who most recently modified the deployment
-	LastModifiedUser *AddressableEntityRef `json:"lastModifiedUser,omitzero"`
+	LastModifiedUser AddressableEntityRef `json:"lastModifiedUser,omitzero"`
 
 	// A reference to the inboundshortmessage flow used by this deployment
-	Flow *WebDeploymentFlowEntityRef `json:"flow,omitzero"`
+	Flow WebDeploymentFlowEntityRef `json:"flow,omitzero"`
 
 	// The current status of the deployment
 	Status *WebDeploymentStatus `json:"status,omitzero"`
@@ -50,7 +50,7 @@ type WebDeployment struct {
 	PushIntegrations []PushIntegration `json:"pushIntegrations,omitzero"`
 
 	// The config version this deployment uses. Required.
-	Configuration *WebDeploymentConfigurationVersionEntityRef `json:"configuration,omitzero"`
+	Configuration WebDeploymentConfigurationVersionEntityRef `json:"configuration,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -6,10 +6,10 @@ package models
 // deployment
 type WebDeploymentActiveConfigurationOnDeployment struct {
 	// The active configuration on a deployment
-	ConfigurationVersion *WebDeploymentConfigurationVersion `json:"configurationVersion,omitzero"`
+	ConfigurationVersion WebDeploymentConfigurationVersion `json:"configurationVersion,omitzero"`
 
 	// The web deployment associated with the active configuration
-	Deployment *WebDeployment `json:"deployment,omitzero"`
+	Deployment WebDeployment `json:"deployment,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -18,7 +18,7 @@ type WebDeploymentConfigurationVersionResponse struct {
 
 	// Headless Mode Support which Controls UI components. When enabled, native UI components will be
 	// disabled and allows for custom-built UI.
-	HeadlessMode *WebDeploymentHeadlessMode `json:"headlessMode,omitzero"`
+	HeadlessMode WebDeploymentHeadlessMode `json:"headlessMode,omitzero"`
 
 	// The description of the configuration
 	Description *string `json:"description,omitzero"`
@@ -33,25 +33,25 @@ type WebDeploymentConfigurationVersionResponse struct {
 	CustomI18nLabels []CustomI18nLabels `json:"customI18nLabels,omitzero"`
 
 	// The settings for messenger
-	Messenger *MessengerSettings `json:"messenger,omitzero"`
+	Messenger MessengerSettings `json:"messenger,omitzero"`
 
 	// The settings for position
-	Position *PositionSettings `json:"position,omitzero"`
+	Position PositionSettings `json:"position,omitzero"`
 
 	// The settings for knowledge portal (previously support center)
-	SupportCenter *SupportCenterSettings `json:"supportCenter,omitzero"`
+	SupportCenter SupportCenterSettings `json:"supportCenter,omitzero"`
 
 	// The settings for cobrowse
-	Cobrowse *CobrowseSettings `json:"cobrowse,omitzero"`
+	Cobrowse CobrowseSettings `json:"cobrowse,omitzero"`
 
 	// The settings for journey events
-	JourneyEvents *JourneyEventsSettings `json:"journeyEvents,omitzero"`
+	JourneyEvents JourneyEventsSettings `json:"journeyEvents,omitzero"`
 
 	// The settings for authenticated deployments
-	AuthenticationSettings *AuthenticationSettings `json:"authenticationSettings,omitzero"`
+	AuthenticationSettings AuthenticationSettings `json:"authenticationSettings,omitzero"`
 
 	// The settings for video
-	Video *VideoSettings `json:"video,omitzero"`
+	Video VideoSettings `json:"video,omitzero"`
 
 	// The date the configuration version was created. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -66,13 +66,13 @@ type WebDeploymentConfigurationVersionResponse struct {
 	DatePublished *types.DateTime `json:"datePublished,omitzero"`
 
 	// A reference to the user who most recently modified the configuration version
-	LastModifiedUser *AddressableEntityRef `json:"lastModifiedUser,omitzero"`
+	LastModifiedUser AddressableEntityRef `json:"lastModifiedUser,omitzero"`
 
 	// A reference to the user who created the configuration version
-	CreatedUser *AddressableEntityRef `json:"createdUser,omitzero"`
+	CreatedUser AddressableEntityRef `json:"createdUser,omitzero"`
 
 	// A reference to the user who published the configuration version
-	PublishedUser *AddressableEntityRef `json:"publishedUser,omitzero"`
+	PublishedUser AddressableEntityRef `json:"publishedUser,omitzero"`
 
 	// The current status of the configuration version
 	Status *WebDeploymentConfigurationVersionResponseStatus `json:"status,omitzero"`

@@ -16,7 +16,7 @@ type WebDeploymentFlowEntityRef struct {
 	FlowDescription *string `json:"flowDescription,omitzero"`
 
 	// The published config version for the associated deployment
-	PublishVersion *FlowVersion `json:"publishVersion,omitzero"`
+	PublishVersion FlowVersion `json:"publishVersion,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type WebDeploymentsDeploymentTopicWebMessagingDeploymentChangeEventBody struct {
 	ID *string `json:"id,omitzero"`
 
-	Configuration *WebDeploymentsDeploymentTopicWebMessagingConfigChangeEventBody `json:"configuration,omitzero"`
+	Configuration WebDeploymentsDeploymentTopicWebMessagingConfigChangeEventBody `json:"configuration,omitzero"`
 
 	Status *WebDeploymentsDeploymentTopicWebMessagingDeploymentChangeEventBodyStatus `json:"status,omitzero"`
 

@@ -6,13 +6,13 @@ package models
 type WebDeploymentsJourneyContext struct {
 	// A subset of the Journey System's action data relevant to a part of a conversation (for external
 	// linkage and internal usage/context)
-	JourneyAction *JourneyAction `json:"journeyAction,omitzero"`
+	JourneyAction JourneyAction `json:"journeyAction,omitzero"`
 
 	// Journey customer information. Used for linking the authenticated customer with the journey.
-	Customer *JourneyCustomer `json:"customer,omitzero"`
+	Customer JourneyCustomer `json:"customer,omitzero"`
 
 	// Contains the Journey System's customer session details.
-	CustomerSession *JourneyCustomerSession `json:"customerSession,omitzero"`
+	CustomerSession JourneyCustomerSession `json:"customerSession,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

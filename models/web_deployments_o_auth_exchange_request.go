@@ -8,9 +8,9 @@ type WebDeploymentsOAuthExchangeRequest struct {
 	DeploymentID *string `json:"deploymentId,omitzero"`
 
 	// A Customer journey context.
-	JourneyContext *WebDeploymentsJourneyContext `json:"journeyContext,omitzero"`
+	JourneyContext WebDeploymentsJourneyContext `json:"journeyContext,omitzero"`
 
-	Oauth *WebDeploymentsOAuthRequestParameters `json:"oauth,omitzero"`
+	Oauth WebDeploymentsOAuthRequestParameters `json:"oauth,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

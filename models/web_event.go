@@ -15,19 +15,19 @@ type WebEvent struct {
 	TotalPageviewCount *int `json:"totalPageviewCount,omitzero"`
 
 	// The webpage where the user interaction occurred. Required.
-	Page *JourneyPage `json:"page,omitzero"`
+	Page JourneyPage `json:"page,omitzero"`
 
 	// HTTP User-Agent string (see https://tools.ietf.org/html/rfc1945#section-10.15). Required.
 	UserAgentString *string `json:"userAgentString,omitzero"`
 
 	// Customer's browser. Required.
-	Browser *Browser `json:"browser,omitzero"`
+	Browser Browser `json:"browser,omitzero"`
 
 	// Customer's device. Required.
-	Device *Device `json:"device,omitzero"`
+	Device Device `json:"device,omitzero"`
 
 	// Customer's geolocation.
-	Geolocation *JourneyGeolocation `json:"geolocation,omitzero"`
+	Geolocation JourneyGeolocation `json:"geolocation,omitzero"`
 
 	// Customer's IP address. May be null if the business configures the tracker to not collect IP
 	// addresses.
@@ -37,10 +37,10 @@ type WebEvent struct {
 	IPOrganization *string `json:"ipOrganization,omitzero"`
 
 	// Marketing / traffic source information.
-	MktCampaign *JourneyCampaign `json:"mktCampaign,omitzero"`
+	MktCampaign JourneyCampaign `json:"mktCampaign,omitzero"`
 
 	// Identifies the page URL that originally generated the request for the current page being viewed.
-	Referrer *Referrer `json:"referrer,omitzero"`
+	Referrer Referrer `json:"referrer,omitzero"`
 
 	// User-defined attributes associated with a particular event. Required.
 	Attributes map[string]CustomEventAttribute `json:"attributes,omitzero"`

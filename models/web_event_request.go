@@ -16,17 +16,17 @@ type WebEventRequest struct {
 	EventName *string `json:"eventName,omitzero"`
 
 	// The webpage where the user interaction occurred. Required.
-	Page *RequestPage `json:"page,omitzero"`
+	Page RequestPage `json:"page,omitzero"`
 
 	// Override for HTTP User-Agent string from request header (see
 	// https://tools.ietf.org/html/rfc1945#section-10.15).
 	UserAgentString *string `json:"userAgentString,omitzero"`
 
 	// Customer's browser.
-	Browser *WebEventBrowser `json:"browser,omitzero"`
+	Browser WebEventBrowser `json:"browser,omitzero"`
 
 	// Customer's device.
-	Device *WebEventDevice `json:"device,omitzero"`
+	Device WebEventDevice `json:"device,omitzero"`
 
 	// Represents the keywords in a customer search query.
 	SearchQuery *string `json:"searchQuery,omitzero"`

@@ -19,16 +19,16 @@ type WebEventResponse struct {
 	CustomerIDType *string `json:"customerIdType,omitzero"`
 
 	// The webpage where the user interaction occurred. Required.
-	Page *ResponsePage `json:"page,omitzero"`
+	Page ResponsePage `json:"page,omitzero"`
 
 	// HTTP User-Agent string (see https://tools.ietf.org/html/rfc1945#section-10.15). Required.
 	UserAgentString *string `json:"userAgentString,omitzero"`
 
 	// Customer's browser. Required.
-	Browser *WebEventBrowser `json:"browser,omitzero"`
+	Browser WebEventBrowser `json:"browser,omitzero"`
 
 	// Customer's device. Required.
-	Device *WebEventDevice `json:"device,omitzero"`
+	Device WebEventDevice `json:"device,omitzero"`
 
 	// Represents the keywords in a customer search query.
 	SearchQuery *string `json:"searchQuery,omitzero"`
@@ -37,17 +37,17 @@ type WebEventResponse struct {
 	IPOrganization *string `json:"ipOrganization,omitzero"`
 
 	// Customer's geolocation.
-	Geolocation *JourneyGeolocation `json:"geolocation,omitzero"`
+	Geolocation JourneyGeolocation `json:"geolocation,omitzero"`
 
 	// Urchin Tracking Module (UTM) parameters used to track the effectiveness of online marketing
 	// campaigns.
-	MktCampaign *JourneyCampaign `json:"mktCampaign,omitzero"`
+	MktCampaign JourneyCampaign `json:"mktCampaign,omitzero"`
 
 	// The session that the event belongs to. Required.
-	Session *WebEventResponseSession `json:"session,omitzero"`
+	Session WebEventResponseSession `json:"session,omitzero"`
 
 	// Identifies the web page that originally generated the request for the current page being viewed.
-	Referrer *Referrer `json:"referrer,omitzero"`
+	Referrer Referrer `json:"referrer,omitzero"`
 
 	// User-defined attributes associated with a particular event. These attributes provide additional
 	// context about the event. For example, items_in_cart or subscription_level. Required.

@@ -19,7 +19,7 @@ type WebEventResponseSession struct {
 	PageviewCount *int `json:"pageviewCount,omitzero"`
 
 	// The referrer of the first event in the web session.
-	Referrer *Referrer `json:"referrer,omitzero"`
+	Referrer Referrer `json:"referrer,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -8,10 +8,10 @@ import "github.com/purecloudgo/platformclient/types"
 // channel/provider.
 type WebMessagingChannel struct {
 	// Information about the recipient the message is received from.
-	From *WebMessagingRecipient `json:"from,omitzero"`
+	From WebMessagingRecipient `json:"from,omitzero"`
 
 	// Information about the recipient the message is sent to.
-	To *WebMessagingRecipient `json:"to,omitzero"`
+	To WebMessagingRecipient `json:"to,omitzero"`
 
 	// When the message was processed by Genesys Cloud. Date time is represented as an ISO-8601 string. For
 	// example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

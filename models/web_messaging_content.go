@@ -10,28 +10,28 @@ type WebMessagingContent struct {
 	ContentType *WebMessagingContentContentType `json:"contentType,omitzero"`
 
 	// Attachment content.
-	Attachment *WebMessagingAttachment `json:"attachment,omitzero"`
+	Attachment WebMessagingAttachment `json:"attachment,omitzero"`
 
 	// Quick reply content.
-	QuickReply *WebMessagingQuickReply `json:"quickReply,omitzero"`
+	QuickReply WebMessagingQuickReply `json:"quickReply,omitzero"`
 
 	// Button response content.
-	ButtonResponse *WebMessagingButtonResponse `json:"buttonResponse,omitzero"`
+	ButtonResponse WebMessagingButtonResponse `json:"buttonResponse,omitzero"`
 
 	// Generic content (Deprecated).
-	Generic *WebMessagingGeneric `json:"generic,omitzero"`
+	Generic WebMessagingGeneric `json:"generic,omitzero"`
 
 	// Card content
-	Card *ContentCard `json:"card,omitzero"`
+	Card ContentCard `json:"card,omitzero"`
 
 	// Carousel content
-	Carousel *ContentCarousel `json:"carousel,omitzero"`
+	Carousel ContentCarousel `json:"carousel,omitzero"`
 
 	// DatePicker content
-	DatePicker *ContentDatePicker `json:"datePicker,omitzero"`
+	DatePicker ContentDatePicker `json:"datePicker,omitzero"`
 
 	// ListPicker content
-	ListPicker *ConversationContentListPicker `json:"listPicker,omitzero"`
+	ListPicker ConversationContentListPicker `json:"listPicker,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

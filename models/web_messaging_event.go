@@ -11,13 +11,13 @@ type WebMessagingEvent struct {
 	EventType *WebMessagingEventEventType `json:"eventType,omitzero"`
 
 	// Cobrowse event.
-	CoBrowse *WebMessagingEventCoBrowse `json:"coBrowse,omitzero"`
+	CoBrowse WebMessagingEventCoBrowse `json:"coBrowse,omitzero"`
 
 	// Presence event.
-	Presence *WebMessagingEventPresence `json:"presence,omitzero"`
+	Presence WebMessagingEventPresence `json:"presence,omitzero"`
 
 	// Video event.
-	Video *WebMessagingEventVideo `json:"video,omitzero"`
+	Video WebMessagingEventVideo `json:"video,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -14,7 +14,7 @@ type WebMessagingGeneric struct {
 	Image *string `json:"image,omitzero"`
 
 	// Actions to be taken.
-	Actions *ContentActions `json:"actions,omitzero"`
+	Actions ContentActions `json:"actions,omitzero"`
 
 	// An array of component objects.
 	Components []ButtonComponent `json:"components,omitzero"`

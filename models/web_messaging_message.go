@@ -11,7 +11,7 @@ type WebMessagingMessage struct {
 	ID *string `json:"id,omitzero"`
 
 	// Channel-specific information that describes the message and the message channel/provider.
-	Channel *WebMessagingChannel `json:"channel,omitzero"`
+	Channel WebMessagingChannel `json:"channel,omitzero"`
 
 	// Message type.
 	Type *WebMessagingMessageType `json:"type,omitzero"`

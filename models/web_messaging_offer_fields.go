@@ -8,7 +8,7 @@ type WebMessagingOfferFields struct {
 	OfferText *string `json:"offerText,omitzero"`
 
 	// Flow to be invoked, overrides default flow when specified.
-	ArchitectFlow *AddressableEntityRef `json:"architectFlow,omitzero"`
+	ArchitectFlow AddressableEntityRef `json:"architectFlow,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -20,19 +20,19 @@ type WeekSchedule struct {
 	Published *bool `json:"published,omitzero"`
 
 	// Summary of the results from the schedule run
-	GenerationResults *WeekScheduleGenerationResult `json:"generationResults,omitzero"`
+	GenerationResults WeekScheduleGenerationResult `json:"generationResults,omitzero"`
 
 	// Short term forecast associated with this schedule
-	ShortTermForecast *ShortTermForecastReference `json:"shortTermForecast,omitzero"`
+	ShortTermForecast ShortTermForecastReference `json:"shortTermForecast,omitzero"`
 
 	// Version metadata for this work plan
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// User schedules in the week
 	UserSchedules map[string]UserSchedule `json:"userSchedules,omitzero"`
 
 	// Headcount information for the week schedule
-	HeadcountForecast *HeadcountForecast `json:"headcountForecast,omitzero"`
+	HeadcountForecast HeadcountForecast `json:"headcountForecast,omitzero"`
 
 	// Version of agent schedules in the week schedule
 	AgentSchedulesVersion *int `json:"agentSchedulesVersion,omitzero"`

@@ -20,13 +20,13 @@ type WeekScheduleListItemResponse struct {
 	Published *bool `json:"published,omitzero"`
 
 	// Summary of the results from the schedule run
-	GenerationResults *WeekScheduleGenerationResult `json:"generationResults,omitzero"`
+	GenerationResults WeekScheduleGenerationResult `json:"generationResults,omitzero"`
 
 	// Short term forecast associated with this schedule
-	ShortTermForecast *ShortTermForecastReference `json:"shortTermForecast,omitzero"`
+	ShortTermForecast ShortTermForecastReference `json:"shortTermForecast,omitzero"`
 
 	// Version metadata for this work plan
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,7 +5,7 @@ package models
 // WeekScheduleResponse is the WeekScheduleResponse definition.
 type WeekScheduleResponse struct {
 	// The result of the request. The value will be null if response is large
-	Result *WeekSchedule `json:"result,omitzero"`
+	Result WeekSchedule `json:"result,omitzero"`
 
 	// The url to fetch the result for large responses. The value is null if result contains the data
 	DownloadURL *string `json:"downloadUrl,omitzero"`

@@ -5,10 +5,10 @@ package models
 // WeekShiftTradeResponse is the WeekShiftTradeResponse definition.
 type WeekShiftTradeResponse struct {
 	// The shift trade details
-	Trade *ShiftTradeResponse `json:"trade,omitzero"`
+	Trade ShiftTradeResponse `json:"trade,omitzero"`
 
 	// A preview of what the schedule would look like if the shift trade is approved plus any violations
-	MatchReview *ShiftTradeMatchReviewResponse `json:"matchReview,omitzero"`
+	MatchReview ShiftTradeMatchReviewResponse `json:"matchReview,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

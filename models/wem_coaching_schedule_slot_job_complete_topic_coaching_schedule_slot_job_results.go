@@ -11,7 +11,7 @@ type WemCoachingScheduleSlotJobCompleteTopicCoachingScheduleSlotJobResults struc
 
 	Status *WemCoachingScheduleSlotJobCompleteTopicCoachingScheduleSlotJobResultsStatus `json:"status,omitzero"`
 
-	Slot *WemCoachingScheduleSlotJobCompleteTopicCoachingScheduleSlotJobResultsSlot `json:"slot,omitzero"`
+	Slot WemCoachingScheduleSlotJobCompleteTopicCoachingScheduleSlotJobResultsSlot `json:"slot,omitzero"`
 
 	HasConflict *bool `json:"hasConflict,omitzero"`
 

@@ -7,7 +7,7 @@ package models
 type WemCoachingScheduleSlotJobCompleteTopicCoachingScheduleSlotJobResultsSlot struct {
 	DateStart *string `json:"dateStart,omitzero"`
 
-	Schedule *WemCoachingScheduleSlotJobCompleteTopicCoachingScheduleSlotJobResultsSlotSchedule `json:"schedule,omitzero"`
+	Schedule WemCoachingScheduleSlotJobCompleteTopicCoachingScheduleSlotJobResultsSlotSchedule `json:"schedule,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

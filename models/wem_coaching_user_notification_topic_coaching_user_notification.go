@@ -17,7 +17,7 @@ type WemCoachingUserNotificationTopicCoachingUserNotification struct {
 
 	Relationship *WemCoachingUserNotificationTopicCoachingUserNotificationRelationship `json:"relationship,omitzero"`
 
-	Appointment *WemCoachingUserNotificationTopicCoachingAppointmentReference `json:"appointment,omitzero"`
+	Appointment WemCoachingUserNotificationTopicCoachingAppointmentReference `json:"appointment,omitzero"`
 
 	DateStart *types.DateTime `json:"dateStart,omitzero"`
 

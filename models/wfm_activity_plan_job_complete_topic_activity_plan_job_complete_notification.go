@@ -11,13 +11,13 @@ type WfmActivityPlanJobCompleteTopicActivityPlanJobCompleteNotification struct {
 
 	Type *WfmActivityPlanJobCompleteTopicActivityPlanJobCompleteNotificationType `json:"type,omitzero"`
 
-	ActivityPlan *WfmActivityPlanJobCompleteTopicActivityPlanReference `json:"activityPlan,omitzero"`
+	ActivityPlan WfmActivityPlanJobCompleteTopicActivityPlanReference `json:"activityPlan,omitzero"`
 
 	Status *WfmActivityPlanJobCompleteTopicActivityPlanJobCompleteNotificationStatus `json:"status,omitzero"`
 
 	Exceptions []WfmActivityPlanJobCompleteTopicActivityPlanJobException `json:"exceptions,omitzero"`
 
-	Error *WfmActivityPlanJobCompleteTopicErrorBody `json:"error,omitzero"`
+	Error WfmActivityPlanJobCompleteTopicErrorBody `json:"error,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -11,13 +11,13 @@ type WfmActivityPlanRunJobCompleteTopicActivityPlanJobCompleteNotification struc
 
 	Type *WfmActivityPlanRunJobCompleteTopicActivityPlanJobCompleteNotificationType `json:"type,omitzero"`
 
-	ActivityPlan *WfmActivityPlanRunJobCompleteTopicActivityPlanReference `json:"activityPlan,omitzero"`
+	ActivityPlan WfmActivityPlanRunJobCompleteTopicActivityPlanReference `json:"activityPlan,omitzero"`
 
 	Status *WfmActivityPlanRunJobCompleteTopicActivityPlanJobCompleteNotificationStatus `json:"status,omitzero"`
 
 	Exceptions []WfmActivityPlanRunJobCompleteTopicActivityPlanJobException `json:"exceptions,omitzero"`
 
-	Error *WfmActivityPlanRunJobCompleteTopicErrorBody `json:"error,omitzero"`
+	Error WfmActivityPlanRunJobCompleteTopicErrorBody `json:"error,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -9,11 +9,11 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmAdherenceExplanationJobCompleteTopicAdherenceExplanationChangedNotification struct {
 	ID *string `json:"id,omitzero"`
 
-	Agent *WfmAdherenceExplanationJobCompleteTopicUserReference `json:"agent,omitzero"`
+	Agent WfmAdherenceExplanationJobCompleteTopicUserReference `json:"agent,omitzero"`
 
-	ManagementUnit *WfmAdherenceExplanationJobCompleteTopicManagementUnit `json:"managementUnit,omitzero"`
+	ManagementUnit WfmAdherenceExplanationJobCompleteTopicManagementUnit `json:"managementUnit,omitzero"`
 
-	BusinessUnit *WfmAdherenceExplanationJobCompleteTopicBusinessUnit `json:"businessUnit,omitzero"`
+	BusinessUnit WfmAdherenceExplanationJobCompleteTopicBusinessUnit `json:"businessUnit,omitzero"`
 
 	Type *WfmAdherenceExplanationJobCompleteTopicAdherenceExplanationChangedNotificationType `json:"type,omitzero"`
 
@@ -25,7 +25,7 @@ type WfmAdherenceExplanationJobCompleteTopicAdherenceExplanationChangedNotificat
 
 	Notes *string `json:"notes,omitzero"`
 
-	ReviewedBy *WfmAdherenceExplanationJobCompleteTopicUserReference `json:"reviewedBy,omitzero"`
+	ReviewedBy WfmAdherenceExplanationJobCompleteTopicUserReference `json:"reviewedBy,omitzero"`
 
 	ReviewedDate *types.DateTime `json:"reviewedDate,omitzero"`
 

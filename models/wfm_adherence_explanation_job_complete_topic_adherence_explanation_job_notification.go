@@ -13,11 +13,11 @@ type WfmAdherenceExplanationJobCompleteTopicAdherenceExplanationJobNotification 
 
 	Status *WfmAdherenceExplanationJobCompleteTopicAdherenceExplanationJobNotificationStatus `json:"status,omitzero"`
 
-	AdherenceExplanation *WfmAdherenceExplanationJobCompleteTopicAdherenceExplanationChangedNotification `json:"adherenceExplanation,omitzero"`
+	AdherenceExplanation WfmAdherenceExplanationJobCompleteTopicAdherenceExplanationChangedNotification `json:"adherenceExplanation,omitzero"`
 
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
-	Error *WfmAdherenceExplanationJobCompleteTopicErrorBody `json:"error,omitzero"`
+	Error WfmAdherenceExplanationJobCompleteTopicErrorBody `json:"error,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,13 +8,13 @@ type WfmAgent struct {
 	ID *string `json:"id,omitzero"`
 
 	// The user associated with this data
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The work plan associated with this agent, if applicable
-	WorkPlan *WorkPlanReference `json:"workPlan,omitzero"`
+	WorkPlan WorkPlanReference `json:"workPlan,omitzero"`
 
 	// The work plan rotation associated with this agent, if applicable
-	WorkPlanRotation *WorkPlanRotationReference `json:"workPlanRotation,omitzero"`
+	WorkPlanRotation WorkPlanRotationReference `json:"workPlanRotation,omitzero"`
 
 	// Whether the agent accepts direct shift trade requests
 	AcceptDirectShiftTrades *bool `json:"acceptDirectShiftTrades,omitzero"`
@@ -35,7 +35,7 @@ type WfmAgent struct {
 	Schedulable *bool `json:"schedulable,omitzero"`
 
 	// Metadata for this agent
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

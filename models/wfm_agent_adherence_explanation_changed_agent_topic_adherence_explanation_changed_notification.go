@@ -9,11 +9,11 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmAgentAdherenceExplanationChangedAgentTopicAdherenceExplanationChangedNotification struct {
 	ID *string `json:"id,omitzero"`
 
-	Agent *WfmAgentAdherenceExplanationChangedAgentTopicUserReference `json:"agent,omitzero"`
+	Agent WfmAgentAdherenceExplanationChangedAgentTopicUserReference `json:"agent,omitzero"`
 
-	ManagementUnit *WfmAgentAdherenceExplanationChangedAgentTopicManagementUnit `json:"managementUnit,omitzero"`
+	ManagementUnit WfmAgentAdherenceExplanationChangedAgentTopicManagementUnit `json:"managementUnit,omitzero"`
 
-	BusinessUnit *WfmAgentAdherenceExplanationChangedAgentTopicBusinessUnit `json:"businessUnit,omitzero"`
+	BusinessUnit WfmAgentAdherenceExplanationChangedAgentTopicBusinessUnit `json:"businessUnit,omitzero"`
 
 	Type *WfmAgentAdherenceExplanationChangedAgentTopicAdherenceExplanationChangedNotificationType `json:"type,omitzero"`
 
@@ -25,7 +25,7 @@ type WfmAgentAdherenceExplanationChangedAgentTopicAdherenceExplanationChangedNot
 
 	Notes *string `json:"notes,omitzero"`
 
-	ReviewedBy *WfmAgentAdherenceExplanationChangedAgentTopicUserReference `json:"reviewedBy,omitzero"`
+	ReviewedBy WfmAgentAdherenceExplanationChangedAgentTopicUserReference `json:"reviewedBy,omitzero"`
 
 	ReviewedDate *types.DateTime `json:"reviewedDate,omitzero"`
 

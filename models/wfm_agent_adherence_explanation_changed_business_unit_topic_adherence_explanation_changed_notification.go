@@ -10,11 +10,11 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmAgentAdherenceExplanationChangedBusinessUnitTopicAdherenceExplanationChangedNotification struct {
 	ID *string `json:"id,omitzero"`
 
-	Agent *WfmAgentAdherenceExplanationChangedBusinessUnitTopicUserReference `json:"agent,omitzero"`
+	Agent WfmAgentAdherenceExplanationChangedBusinessUnitTopicUserReference `json:"agent,omitzero"`
 
-	ManagementUnit *WfmAgentAdherenceExplanationChangedBusinessUnitTopicManagementUnit `json:"managementUnit,omitzero"`
+	ManagementUnit WfmAgentAdherenceExplanationChangedBusinessUnitTopicManagementUnit `json:"managementUnit,omitzero"`
 
-	BusinessUnit *WfmAgentAdherenceExplanationChangedBusinessUnitTopicBusinessUnit `json:"businessUnit,omitzero"`
+	BusinessUnit WfmAgentAdherenceExplanationChangedBusinessUnitTopicBusinessUnit `json:"businessUnit,omitzero"`
 
 	Type *WfmAgentAdherenceExplanationChangedBusinessUnitTopicAdherenceExplanationChangedNotificationType `json:"type,omitzero"`
 
@@ -26,7 +26,7 @@ type WfmAgentAdherenceExplanationChangedBusinessUnitTopicAdherenceExplanationCha
 
 	Notes *string `json:"notes,omitzero"`
 
-	ReviewedBy *WfmAgentAdherenceExplanationChangedBusinessUnitTopicUserReference `json:"reviewedBy,omitzero"`
+	ReviewedBy WfmAgentAdherenceExplanationChangedBusinessUnitTopicUserReference `json:"reviewedBy,omitzero"`
 
 	ReviewedDate *types.DateTime `json:"reviewedDate,omitzero"`
 

@@ -5,14 +5,14 @@ package models
 // WfmAgentHistoricalAdherenceResponse is the WfmAgentHistoricalAdherenceResponse definition.
 type WfmAgentHistoricalAdherenceResponse struct {
 	// A reference to the job that was started by the request. Required.
-	Job *WfmAgentHistoricalAdherenceJobReference `json:"job,omitzero"`
+	Job WfmAgentHistoricalAdherenceJobReference `json:"job,omitzero"`
 
 	// The url list to GET the results of the agent adherence query. This field is populated only if query
 	// state is Complete
 	DownloadURLs []string `json:"downloadUrls,omitzero"`
 
 	// Results will come via downloadUrls, however it may come inline if small enough
-	Result *WfmAgentHistoricalAdherenceResult `json:"result,omitzero"`
+	Result WfmAgentHistoricalAdherenceResult `json:"result,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // WfmAgentHistoricalAdherenceResult is the WfmAgentHistoricalAdherenceResult definition.
 type WfmAgentHistoricalAdherenceResult struct {
 	// The user who submitted the agent historical adherence query
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// Beginning of the date range that was queried, in ISO-8601 format. Required.
 	StartDate *types.DateTime `json:"startDate,omitzero"`

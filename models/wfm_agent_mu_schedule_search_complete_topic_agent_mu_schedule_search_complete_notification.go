@@ -13,7 +13,7 @@ type WfmAgentMuScheduleSearchCompleteTopicAgentMuScheduleSearchCompleteNotificat
 
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
-	Error *WfmAgentMuScheduleSearchCompleteTopicErrorBody `json:"error,omitzero"`
+	Error WfmAgentMuScheduleSearchCompleteTopicErrorBody `json:"error,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

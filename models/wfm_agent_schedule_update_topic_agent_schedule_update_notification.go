@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // WfmAgentScheduleUpdateTopicAgentScheduleUpdateNotification is the
 // WfmAgentScheduleUpdateTopicAgentScheduleUpdateNotification definition.
 type WfmAgentScheduleUpdateTopicAgentScheduleUpdateNotification struct {
-	User *WfmAgentScheduleUpdateTopicUserReference `json:"user,omitzero"`
+	User WfmAgentScheduleUpdateTopicUserReference `json:"user,omitzero"`
 
 	StartDate *types.DateTime `json:"startDate,omitzero"`
 

@@ -15,7 +15,7 @@ type WfmAlternativeShiftJobCompleteEventV3AlternativeShiftJobCompleteNotificatio
 
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
-	Error *WfmAlternativeShiftJobCompleteEventV3ErrorBody `json:"error,omitzero"`
+	Error WfmAlternativeShiftJobCompleteEventV3ErrorBody `json:"error,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

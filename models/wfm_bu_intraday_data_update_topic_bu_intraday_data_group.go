@@ -9,15 +9,15 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmBuIntradayDataUpdateTopicBuIntradayDataGroup struct {
 	MediaType *WfmBuIntradayDataUpdateTopicBuIntradayDataGroupMediaType `json:"mediaType,omitzero"`
 
-	ForecastDataSummary *WfmBuIntradayDataUpdateTopicBuIntradayForecastData `json:"forecastDataSummary,omitzero"`
+	ForecastDataSummary WfmBuIntradayDataUpdateTopicBuIntradayForecastData `json:"forecastDataSummary,omitzero"`
 
 	ForecastDataPerInterval []WfmBuIntradayDataUpdateTopicBuIntradayForecastData `json:"forecastDataPerInterval,omitzero"`
 
-	ScheduleDataSummary *WfmBuIntradayDataUpdateTopicBuIntradayScheduleData `json:"scheduleDataSummary,omitzero"`
+	ScheduleDataSummary WfmBuIntradayDataUpdateTopicBuIntradayScheduleData `json:"scheduleDataSummary,omitzero"`
 
 	ScheduleDataPerInterval []WfmBuIntradayDataUpdateTopicBuIntradayScheduleData `json:"scheduleDataPerInterval,omitzero"`
 
-	PerformancePredictionDataSummary *WfmBuIntradayDataUpdateTopicIntradayPerformancePredictionData `json:"performancePredictionDataSummary,omitzero"`
+	PerformancePredictionDataSummary WfmBuIntradayDataUpdateTopicIntradayPerformancePredictionData `json:"performancePredictionDataSummary,omitzero"`
 
 	PerformancePredictionDataPerInterval []WfmBuIntradayDataUpdateTopicIntradayPerformancePredictionData `json:"performancePredictionDataPerInterval,omitzero"`
 

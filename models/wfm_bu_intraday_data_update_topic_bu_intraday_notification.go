@@ -7,7 +7,7 @@ package models
 type WfmBuIntradayDataUpdateTopicBuIntradayNotification struct {
 	OperationID *string `json:"operationId,omitzero"`
 
-	Result *WfmBuIntradayDataUpdateTopicBuIntradayResult `json:"result,omitzero"`
+	Result WfmBuIntradayDataUpdateTopicBuIntradayResult `json:"result,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -19,9 +19,9 @@ type WfmBuIntradayDataUpdateTopicBuIntradayResult struct {
 
 	NoDataReason *string `json:"noDataReason,omitzero"`
 
-	Schedule *WfmBuIntradayDataUpdateTopicBuScheduleReference `json:"schedule,omitzero"`
+	Schedule WfmBuIntradayDataUpdateTopicBuScheduleReference `json:"schedule,omitzero"`
 
-	ShortTermForecast *WfmBuIntradayDataUpdateTopicBuShortTermForecastReference `json:"shortTermForecast,omitzero"`
+	ShortTermForecast WfmBuIntradayDataUpdateTopicBuShortTermForecastReference `json:"shortTermForecast,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -16,9 +16,9 @@ type WfmBuScheduleRunTopicBuScheduleRun struct {
 
 	WeekCount *int64 `json:"weekCount,omitzero"`
 
-	Schedule *WfmBuScheduleRunTopicBuScheduleReference `json:"schedule,omitzero"`
+	Schedule WfmBuScheduleRunTopicBuScheduleReference `json:"schedule,omitzero"`
 
-	SchedulingCanceledBy *WfmBuScheduleRunTopicUserReference `json:"schedulingCanceledBy,omitzero"`
+	SchedulingCanceledBy WfmBuScheduleRunTopicUserReference `json:"schedulingCanceledBy,omitzero"`
 
 	SchedulingCompletedTime *string `json:"schedulingCompletedTime,omitzero"`
 

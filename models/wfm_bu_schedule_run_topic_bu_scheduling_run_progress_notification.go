@@ -11,7 +11,7 @@ type WfmBuScheduleRunTopicBuSchedulingRunProgressNotification struct {
 
 	OperationID *string `json:"operationId,omitzero"`
 
-	Result *WfmBuScheduleRunTopicBuScheduleRun `json:"result,omitzero"`
+	Result WfmBuScheduleRunTopicBuScheduleRun `json:"result,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

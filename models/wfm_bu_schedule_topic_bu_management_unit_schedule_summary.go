@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // WfmBuScheduleTopicBuManagementUnitScheduleSummary is the
 // WfmBuScheduleTopicBuManagementUnitScheduleSummary definition.
 type WfmBuScheduleTopicBuManagementUnitScheduleSummary struct {
-	ManagementUnit *WfmBuScheduleTopicManagementUnit `json:"managementUnit,omitzero"`
+	ManagementUnit WfmBuScheduleTopicManagementUnit `json:"managementUnit,omitzero"`
 
 	StartDate *types.DateTime `json:"startDate,omitzero"`
 

@@ -16,13 +16,13 @@ type WfmBuScheduleTopicBuScheduleMetadata struct {
 
 	Published *bool `json:"published,omitzero"`
 
-	ShortTermForecast *WfmBuScheduleTopicBuShortTermForecastReference `json:"shortTermForecast,omitzero"`
+	ShortTermForecast WfmBuScheduleTopicBuShortTermForecastReference `json:"shortTermForecast,omitzero"`
 
 	ManagementUnits []WfmBuScheduleTopicBuManagementUnitScheduleSummary `json:"managementUnits,omitzero"`
 
-	GenerationResults *WfmBuScheduleTopicBuScheduleGenerationResultSummary `json:"generationResults,omitzero"`
+	GenerationResults WfmBuScheduleTopicBuScheduleGenerationResultSummary `json:"generationResults,omitzero"`
 
-	Metadata *WfmBuScheduleTopicWfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmBuScheduleTopicWfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

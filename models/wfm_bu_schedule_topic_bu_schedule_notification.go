@@ -12,7 +12,7 @@ type WfmBuScheduleTopicBuScheduleNotification struct {
 
 	EventType *WfmBuScheduleTopicBuScheduleNotificationEventType `json:"eventType,omitzero"`
 
-	Result *WfmBuScheduleTopicBuScheduleMetadata `json:"result,omitzero"`
+	Result WfmBuScheduleTopicBuScheduleMetadata `json:"result,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

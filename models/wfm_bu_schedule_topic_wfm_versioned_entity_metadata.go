@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmBuScheduleTopicWfmVersionedEntityMetadata struct {
 	Version *int64 `json:"version,omitzero"`
 
-	ModifiedBy *WfmBuScheduleTopicUserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy WfmBuScheduleTopicUserReference `json:"modifiedBy,omitzero"`
 
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 

@@ -29,7 +29,7 @@ type WfmBuShortTermForecastCopyCompleteTopicBuShortTermForecast struct {
 
 	WeekCount *int64 `json:"weekCount,omitzero"`
 
-	Metadata *WfmBuShortTermForecastCopyCompleteTopicWfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmBuShortTermForecastCopyCompleteTopicWfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	CanUseForScheduling *bool `json:"canUseForScheduling,omitzero"`
 

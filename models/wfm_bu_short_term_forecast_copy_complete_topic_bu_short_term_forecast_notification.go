@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmBuShortTermForecastCopyCompleteTopicBuShortTermForecastNotification struct {
 	Status *WfmBuShortTermForecastCopyCompleteTopicBuShortTermForecastNotificationStatus `json:"status,omitzero"`
 
-	Result *WfmBuShortTermForecastCopyCompleteTopicBuShortTermForecast `json:"result,omitzero"`
+	Result WfmBuShortTermForecastCopyCompleteTopicBuShortTermForecast `json:"result,omitzero"`
 
 	OperationID *string `json:"operationId,omitzero"`
 

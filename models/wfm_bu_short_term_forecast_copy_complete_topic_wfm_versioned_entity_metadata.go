@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmBuShortTermForecastCopyCompleteTopicWfmVersionedEntityMetadata struct {
 	Version *int64 `json:"version,omitzero"`
 
-	ModifiedBy *WfmBuShortTermForecastCopyCompleteTopicUserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy WfmBuShortTermForecastCopyCompleteTopicUserReference `json:"modifiedBy,omitzero"`
 
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 

@@ -29,7 +29,7 @@ type WfmBuShortTermForecastGenerateProgressTopicBuShortTermForecast struct {
 
 	WeekCount *int64 `json:"weekCount,omitzero"`
 
-	Metadata *WfmBuShortTermForecastGenerateProgressTopicWfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmBuShortTermForecastGenerateProgressTopicWfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	CanUseForScheduling *bool `json:"canUseForScheduling,omitzero"`
 

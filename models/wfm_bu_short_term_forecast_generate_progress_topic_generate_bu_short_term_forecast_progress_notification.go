@@ -10,7 +10,7 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmBuShortTermForecastGenerateProgressTopicGenerateBuShortTermForecastProgressNotification struct {
 	Status *WfmBuShortTermForecastGenerateProgressTopicGenerateBuShortTermForecastProgressNotificationStatus `json:"status,omitzero"`
 
-	Result *WfmBuShortTermForecastGenerateProgressTopicBuShortTermForecast `json:"result,omitzero"`
+	Result WfmBuShortTermForecastGenerateProgressTopicBuShortTermForecast `json:"result,omitzero"`
 
 	OperationID *string `json:"operationId,omitzero"`
 

@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmBuShortTermForecastGenerateProgressTopicWfmVersionedEntityMetadata struct {
 	Version *int64 `json:"version,omitzero"`
 
-	ModifiedBy *WfmBuShortTermForecastGenerateProgressTopicUserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy WfmBuShortTermForecastGenerateProgressTopicUserReference `json:"modifiedBy,omitzero"`
 
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 

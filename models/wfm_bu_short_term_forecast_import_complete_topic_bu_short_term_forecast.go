@@ -29,7 +29,7 @@ type WfmBuShortTermForecastImportCompleteTopicBuShortTermForecast struct {
 
 	WeekCount *int64 `json:"weekCount,omitzero"`
 
-	Metadata *WfmBuShortTermForecastImportCompleteTopicWfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmBuShortTermForecastImportCompleteTopicWfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	CanUseForScheduling *bool `json:"canUseForScheduling,omitzero"`
 

@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmBuShortTermForecastImportCompleteTopicBuShortTermForecastNotification struct {
 	Status *WfmBuShortTermForecastImportCompleteTopicBuShortTermForecastNotificationStatus `json:"status,omitzero"`
 
-	Result *WfmBuShortTermForecastImportCompleteTopicBuShortTermForecast `json:"result,omitzero"`
+	Result WfmBuShortTermForecastImportCompleteTopicBuShortTermForecast `json:"result,omitzero"`
 
 	OperationID *string `json:"operationId,omitzero"`
 

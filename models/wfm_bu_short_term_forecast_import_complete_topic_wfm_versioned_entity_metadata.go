@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmBuShortTermForecastImportCompleteTopicWfmVersionedEntityMetadata struct {
 	Version *int64 `json:"version,omitzero"`
 
-	ModifiedBy *WfmBuShortTermForecastImportCompleteTopicUserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy WfmBuShortTermForecastImportCompleteTopicUserReference `json:"modifiedBy,omitzero"`
 
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 

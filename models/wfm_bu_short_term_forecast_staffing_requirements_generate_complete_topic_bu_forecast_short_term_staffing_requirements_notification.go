@@ -13,7 +13,7 @@ type WfmBuShortTermForecastStaffingRequirementsGenerateCompleteTopicBuForecastSh
 
 	State *WfmBuShortTermForecastStaffingRequirementsGenerateCompleteTopicBuForecastShortTermStaffingRequirementsNotificationState `json:"state,omitzero"`
 
-	Forecast *WfmBuShortTermForecastStaffingRequirementsGenerateCompleteTopicBuShortTermForecastReference `json:"forecast,omitzero"`
+	Forecast WfmBuShortTermForecastStaffingRequirementsGenerateCompleteTopicBuShortTermForecastReference `json:"forecast,omitzero"`
 
 	WeekCount *int64 `json:"weekCount,omitzero"`
 

@@ -29,7 +29,7 @@ type WfmBuShortTermForecastUpdateCompleteTopicBuShortTermForecast struct {
 
 	WeekCount *int64 `json:"weekCount,omitzero"`
 
-	Metadata *WfmBuShortTermForecastUpdateCompleteTopicWfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmBuShortTermForecastUpdateCompleteTopicWfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	CanUseForScheduling *bool `json:"canUseForScheduling,omitzero"`
 

@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmBuShortTermForecastUpdateCompleteTopicBuShortTermForecastNotification struct {
 	Status *WfmBuShortTermForecastUpdateCompleteTopicBuShortTermForecastNotificationStatus `json:"status,omitzero"`
 
-	Result *WfmBuShortTermForecastUpdateCompleteTopicBuShortTermForecast `json:"result,omitzero"`
+	Result WfmBuShortTermForecastUpdateCompleteTopicBuShortTermForecast `json:"result,omitzero"`
 
 	OperationID *string `json:"operationId,omitzero"`
 

@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmBuShortTermForecastUpdateCompleteTopicWfmVersionedEntityMetadata struct {
 	Version *int64 `json:"version,omitzero"`
 
-	ModifiedBy *WfmBuShortTermForecastUpdateCompleteTopicUserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy WfmBuShortTermForecastUpdateCompleteTopicUserReference `json:"modifiedBy,omitzero"`
 
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 

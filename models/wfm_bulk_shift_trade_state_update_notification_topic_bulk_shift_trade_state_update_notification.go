@@ -11,7 +11,7 @@ type WfmBulkShiftTradeStateUpdateNotificationTopicBulkShiftTradeStateUpdateNotif
 
 	OperationID *string `json:"operationId,omitzero"`
 
-	Result *WfmBulkShiftTradeStateUpdateNotificationTopicBulkShiftTradeStateUpdateResultListing `json:"result,omitzero"`
+	Result WfmBulkShiftTradeStateUpdateNotificationTopicBulkShiftTradeStateUpdateResultListing `json:"result,omitzero"`
 
 	WeekDate *types.DateTime `json:"weekDate,omitzero"`
 

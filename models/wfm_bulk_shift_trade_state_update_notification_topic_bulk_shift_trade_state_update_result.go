@@ -11,13 +11,13 @@ type WfmBulkShiftTradeStateUpdateNotificationTopicBulkShiftTradeStateUpdateResul
 
 	State *WfmBulkShiftTradeStateUpdateNotificationTopicBulkShiftTradeStateUpdateResultState `json:"state,omitzero"`
 
-	ReviewedBy *WfmBulkShiftTradeStateUpdateNotificationTopicUserReference `json:"reviewedBy,omitzero"`
+	ReviewedBy WfmBulkShiftTradeStateUpdateNotificationTopicUserReference `json:"reviewedBy,omitzero"`
 
 	ReviewedDate *types.DateTime `json:"reviewedDate,omitzero"`
 
 	FailureReason *WfmBulkShiftTradeStateUpdateNotificationTopicBulkShiftTradeStateUpdateResultFailureReason `json:"failureReason,omitzero"`
 
-	Metadata *WfmBulkShiftTradeStateUpdateNotificationTopicWfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmBulkShiftTradeStateUpdateNotificationTopicWfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

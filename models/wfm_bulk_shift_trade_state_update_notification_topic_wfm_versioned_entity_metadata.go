@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmBulkShiftTradeStateUpdateNotificationTopicWfmVersionedEntityMetadata struct {
 	Version *int64 `json:"version,omitzero"`
 
-	ModifiedBy *WfmBulkShiftTradeStateUpdateNotificationTopicUserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy WfmBulkShiftTradeStateUpdateNotificationTopicUserReference `json:"modifiedBy,omitzero"`
 
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 

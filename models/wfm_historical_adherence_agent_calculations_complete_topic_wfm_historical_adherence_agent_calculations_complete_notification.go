@@ -15,7 +15,7 @@ type WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceA
 
 	DownloadURLs []string `json:"downloadUrls,omitzero"`
 
-	Result *WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceAgentResult `json:"result,omitzero"`
+	Result WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceAgentResult `json:"result,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

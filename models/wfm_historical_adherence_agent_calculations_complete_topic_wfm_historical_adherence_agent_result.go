@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceAgentResult is the
 // WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceAgentResult definition.
 type WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmHistoricalAdherenceAgentResult struct {
-	User *WfmHistoricalAdherenceAgentCalculationsCompleteTopicUserReference `json:"user,omitzero"`
+	User WfmHistoricalAdherenceAgentCalculationsCompleteTopicUserReference `json:"user,omitzero"`
 
 	StartDate *types.DateTime `json:"startDate,omitzero"`
 

@@ -7,7 +7,7 @@ package models
 type WfmHistoricalAdherenceAgentCalculationsCompleteTopicWfmSecondaryPresenceLookupItem struct {
 	LookupID *string `json:"lookupId,omitzero"`
 
-	SecondaryPresence *WfmHistoricalAdherenceAgentCalculationsCompleteTopicSecondaryPresenceReference `json:"secondaryPresence,omitzero"`
+	SecondaryPresence WfmHistoricalAdherenceAgentCalculationsCompleteTopicSecondaryPresenceReference `json:"secondaryPresence,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

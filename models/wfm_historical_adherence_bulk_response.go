@@ -5,14 +5,14 @@ package models
 // WfmHistoricalAdherenceBulkResponse is the WfmHistoricalAdherenceBulkResponse definition.
 type WfmHistoricalAdherenceBulkResponse struct {
 	// A reference to the job that was started by the request
-	Job *WfmHistoricalAdherenceBulkJobReference `json:"job,omitzero"`
+	Job WfmHistoricalAdherenceBulkJobReference `json:"job,omitzero"`
 
 	// The uri list to GET the results of the Historical Adherence query. This field is populated only if
 	// query state is Complete
 	DownloadURLs []string `json:"downloadUrls,omitzero"`
 
 	// Results will always come via downloadUrls; however the schema is included for documentation
-	DownloadResult *WfmHistoricalAdherenceBulkResult `json:"downloadResult,omitzero"`
+	DownloadResult WfmHistoricalAdherenceBulkResult `json:"downloadResult,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

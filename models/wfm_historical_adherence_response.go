@@ -13,7 +13,7 @@ type WfmHistoricalAdherenceResponse struct {
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
 	// Result will always come via downloadUrls; however the schema is included for documentation
-	DownloadResult *WfmHistoricalAdherenceResultWrapper `json:"downloadResult,omitzero"`
+	DownloadResult WfmHistoricalAdherenceResultWrapper `json:"downloadResult,omitzero"`
 
 	// The uri list to GET the results of the Historical Adherence query. For notification purposes only
 	DownloadURLs []string `json:"downloadUrls,omitzero"`

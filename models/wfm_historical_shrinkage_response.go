@@ -14,7 +14,7 @@ type WfmHistoricalShrinkageResponse struct {
 	DownloadURLs []string `json:"downloadUrls,omitzero"`
 
 	// Result will always come via downloadUrls; however the schema is included for documentation
-	DownloadResult *HistoricalShrinkageResultListing `json:"downloadResult,omitzero"`
+	DownloadResult HistoricalShrinkageResultListing `json:"downloadResult,omitzero"`
 
 	// The state of the shrinkage query
 	State *WfmHistoricalShrinkageResponseState `json:"state,omitzero"`

@@ -13,7 +13,7 @@ type WfmIntegrationsHrisTimeOffTypesJobTopicHrisTimeOffTypesJobNotification stru
 
 	Status *WfmIntegrationsHrisTimeOffTypesJobTopicHrisTimeOffTypesJobNotificationStatus `json:"status,omitzero"`
 
-	Error *WfmIntegrationsHrisTimeOffTypesJobTopicErrorBody `json:"error,omitzero"`
+	Error WfmIntegrationsHrisTimeOffTypesJobTopicErrorBody `json:"error,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

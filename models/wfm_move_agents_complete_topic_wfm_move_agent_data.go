@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // WfmMoveAgentsCompleteTopicWfmMoveAgentData is the WfmMoveAgentsCompleteTopicWfmMoveAgentData
 // definition.
 type WfmMoveAgentsCompleteTopicWfmMoveAgentData struct {
-	User *WfmMoveAgentsCompleteTopicUserReference `json:"user,omitzero"`
+	User WfmMoveAgentsCompleteTopicUserReference `json:"user,omitzero"`
 
 	Result *WfmMoveAgentsCompleteTopicWfmMoveAgentDataResult `json:"result,omitzero"`
 

@@ -5,9 +5,9 @@ package models
 // WfmMoveAgentsCompleteTopicWfmMoveAgentsComplete is the
 // WfmMoveAgentsCompleteTopicWfmMoveAgentsComplete definition.
 type WfmMoveAgentsCompleteTopicWfmMoveAgentsComplete struct {
-	RequestingUser *WfmMoveAgentsCompleteTopicUserReference `json:"requestingUser,omitzero"`
+	RequestingUser WfmMoveAgentsCompleteTopicUserReference `json:"requestingUser,omitzero"`
 
-	DestinationManagementUnit *WfmMoveAgentsCompleteTopicManagementUnit `json:"destinationManagementUnit,omitzero"`
+	DestinationManagementUnit WfmMoveAgentsCompleteTopicManagementUnit `json:"destinationManagementUnit,omitzero"`
 
 	Results []WfmMoveAgentsCompleteTopicWfmMoveAgentData `json:"results,omitzero"`
 

@@ -7,7 +7,7 @@ import "github.com/purecloudgo/platformclient/types"
 // WfmMoveManagementUnitTopicMoveManagementUnitNotification is the
 // WfmMoveManagementUnitTopicMoveManagementUnitNotification definition.
 type WfmMoveManagementUnitTopicMoveManagementUnitNotification struct {
-	BusinessUnit *WfmMoveManagementUnitTopicBusinessUnit `json:"businessUnit,omitzero"`
+	BusinessUnit WfmMoveManagementUnitTopicBusinessUnit `json:"businessUnit,omitzero"`
 
 	Status *WfmMoveManagementUnitTopicMoveManagementUnitNotificationStatus `json:"status,omitzero"`
 

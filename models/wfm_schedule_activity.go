@@ -5,7 +5,7 @@ package models
 // WfmScheduleActivity is the WfmScheduleActivity definition.
 type WfmScheduleActivity struct {
 	// ID of user that the schedule is for
-	UserReference *UserReference `json:"userReference,omitzero"`
+	UserReference UserReference `json:"userReference,omitzero"`
 
 	// List of user's scheduled activities
 	Activities []ScheduleActivity `json:"activities,omitzero"`

@@ -10,7 +10,7 @@ type WfmScheduleReference struct {
 	ID *string `json:"id,omitzero"`
 
 	// A reference to a Workforce Management Business Unit. Required.
-	BusinessUnit *WfmBusinessUnitReference `json:"businessUnit,omitzero"`
+	BusinessUnit WfmBusinessUnitReference `json:"businessUnit,omitzero"`
 
 	// The start week date for this schedule. Dates are represented as an ISO-8601 string. For example:
 	// yyyy-MM-dd. Required.

@@ -5,13 +5,13 @@ package models
 // WfmServiceGoalImpactSettings is the WfmServiceGoalImpactSettings definition.
 type WfmServiceGoalImpactSettings struct {
 	// Allowed service level percent increase and decrease. Required.
-	ServiceLevel *WfmServiceGoalImpact `json:"serviceLevel,omitzero"`
+	ServiceLevel WfmServiceGoalImpact `json:"serviceLevel,omitzero"`
 
 	// Allowed average speed of answer percent increase and decrease. Required.
-	AverageSpeedOfAnswer *WfmServiceGoalImpact `json:"averageSpeedOfAnswer,omitzero"`
+	AverageSpeedOfAnswer WfmServiceGoalImpact `json:"averageSpeedOfAnswer,omitzero"`
 
 	// Allowed abandon rate percent increase and decrease. Required.
-	AbandonRate *WfmServiceGoalImpact `json:"abandonRate,omitzero"`
+	AbandonRate WfmServiceGoalImpact `json:"abandonRate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

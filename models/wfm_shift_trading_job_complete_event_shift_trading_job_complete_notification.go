@@ -13,13 +13,13 @@ type WfmShiftTradingJobCompleteEventShiftTradingJobCompleteNotification struct {
 
 	Status *WfmShiftTradingJobCompleteEventShiftTradingJobCompleteNotificationStatus `json:"status,omitzero"`
 
-	Trade *WfmShiftTradingJobCompleteEventTradeEntity `json:"trade,omitzero"`
+	Trade WfmShiftTradingJobCompleteEventTradeEntity `json:"trade,omitzero"`
 
-	WeekSummaries *WfmShiftTradingJobCompleteEventWeekSummaryList `json:"weekSummaries,omitzero"`
+	WeekSummaries WfmShiftTradingJobCompleteEventWeekSummaryList `json:"weekSummaries,omitzero"`
 
 	DownloadURL *string `json:"downloadUrl,omitzero"`
 
-	Error *WfmShiftTradingJobCompleteEventErrorBody `json:"error,omitzero"`
+	Error WfmShiftTradingJobCompleteEventErrorBody `json:"error,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

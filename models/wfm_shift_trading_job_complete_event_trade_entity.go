@@ -17,9 +17,9 @@ type WfmShiftTradingJobCompleteEventTradeEntity struct {
 
 	OneSided *bool `json:"oneSided,omitzero"`
 
-	Initiating *WfmShiftTradingJobCompleteEventTradeSide `json:"initiating,omitzero"`
+	Initiating WfmShiftTradingJobCompleteEventTradeSide `json:"initiating,omitzero"`
 
-	Receiving *WfmShiftTradingJobCompleteEventTradeSide `json:"receiving,omitzero"`
+	Receiving WfmShiftTradingJobCompleteEventTradeSide `json:"receiving,omitzero"`
 
 	TargetUserID *string `json:"targetUserId,omitzero"`
 
@@ -27,7 +27,7 @@ type WfmShiftTradingJobCompleteEventTradeEntity struct {
 
 	ReviewedDate *string `json:"reviewedDate,omitzero"`
 
-	Metadata *WfmShiftTradingJobCompleteEventWfmVersionMetadata `json:"metadata,omitzero"`
+	Metadata WfmShiftTradingJobCompleteEventWfmVersionMetadata `json:"metadata,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -6,7 +6,7 @@ package models
 type WfmShiftTradingJobCompleteEventTradeSide struct {
 	UserID *string `json:"userId,omitzero"`
 
-	Shift *WfmShiftTradingJobCompleteEventTradeShift `json:"shift,omitzero"`
+	Shift WfmShiftTradingJobCompleteEventTradeShift `json:"shift,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -13,7 +13,7 @@ type WfmTimeOffBalanceJobTopicTimeOffBalanceJobNotification struct {
 
 	Status *WfmTimeOffBalanceJobTopicTimeOffBalanceJobNotificationStatus `json:"status,omitzero"`
 
-	Error *WfmTimeOffBalanceJobTopicErrorBody `json:"error,omitzero"`
+	Error WfmTimeOffBalanceJobTopicErrorBody `json:"error,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

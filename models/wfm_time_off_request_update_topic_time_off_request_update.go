@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmTimeOffRequestUpdateTopicTimeOffRequestUpdate struct {
 	ID *string `json:"id,omitzero"`
 
-	User *WfmTimeOffRequestUpdateTopicUserReference `json:"user,omitzero"`
+	User WfmTimeOffRequestUpdateTopicUserReference `json:"user,omitzero"`
 
 	IsFullDayRequest *bool `json:"isFullDayRequest,omitzero"`
 

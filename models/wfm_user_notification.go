@@ -20,16 +20,16 @@ type WfmUserNotification struct {
 	Type *WfmUserNotificationType `json:"type,omitzero"`
 
 	// A shift trade notification. Only set if type == ShiftTrade
-	ShiftTrade *ShiftTradeNotification `json:"shiftTrade,omitzero"`
+	ShiftTrade ShiftTradeNotification `json:"shiftTrade,omitzero"`
 
 	// A time off request notification. Only set if type == TimeOffRequest
-	TimeOffRequest *TimeOffRequestNotification `json:"timeOffRequest,omitzero"`
+	TimeOffRequest TimeOffRequestNotification `json:"timeOffRequest,omitzero"`
 
 	// An adherence explanation notification. Only set if type == AdherenceExplanation
-	AdherenceExplanation *AdherenceExplanationNotification `json:"adherenceExplanation,omitzero"`
+	AdherenceExplanation AdherenceExplanationNotification `json:"adherenceExplanation,omitzero"`
 
 	// An alternative shift trade notification. Only set if type == AlternativeShift
-	AlternativeShift *AlternativeShiftNotification `json:"alternativeShift,omitzero"`
+	AlternativeShift AlternativeShiftNotification `json:"alternativeShift,omitzero"`
 
 	// Whether this notification has been marked "read". Required.
 	MarkedAsRead *bool `json:"markedAsRead,omitzero"`

@@ -9,11 +9,11 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmUserNotificationTopicAdherenceExplanationNotification struct {
 	ID *string `json:"id,omitzero"`
 
-	Agent *WfmUserNotificationTopicUserReference `json:"agent,omitzero"`
+	Agent WfmUserNotificationTopicUserReference `json:"agent,omitzero"`
 
-	ManagementUnit *WfmUserNotificationTopicManagementUnit `json:"managementUnit,omitzero"`
+	ManagementUnit WfmUserNotificationTopicManagementUnit `json:"managementUnit,omitzero"`
 
-	BusinessUnit *WfmUserNotificationTopicBusinessUnit `json:"businessUnit,omitzero"`
+	BusinessUnit WfmUserNotificationTopicBusinessUnit `json:"businessUnit,omitzero"`
 
 	StartDate *types.DateTime `json:"startDate,omitzero"`
 

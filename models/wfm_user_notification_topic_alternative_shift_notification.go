@@ -15,11 +15,11 @@ type WfmUserNotificationTopicAlternativeShiftNotification struct {
 
 	NewState *WfmUserNotificationTopicAlternativeShiftNotificationNewState `json:"newState,omitzero"`
 
-	InitiatingUser *WfmUserNotificationTopicUserReference `json:"initiatingUser,omitzero"`
+	InitiatingUser WfmUserNotificationTopicUserReference `json:"initiatingUser,omitzero"`
 
 	InitiatingShiftDate *types.DateTime `json:"initiatingShiftDate,omitzero"`
 
-	ReceivingUser *WfmUserNotificationTopicUserReference `json:"receivingUser,omitzero"`
+	ReceivingUser WfmUserNotificationTopicUserReference `json:"receivingUser,omitzero"`
 
 	ReceivingShiftDate *types.DateTime `json:"receivingShiftDate,omitzero"`
 

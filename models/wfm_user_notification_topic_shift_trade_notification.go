@@ -15,11 +15,11 @@ type WfmUserNotificationTopicShiftTradeNotification struct {
 
 	NewState *WfmUserNotificationTopicShiftTradeNotificationNewState `json:"newState,omitzero"`
 
-	InitiatingUser *WfmUserNotificationTopicUserReference `json:"initiatingUser,omitzero"`
+	InitiatingUser WfmUserNotificationTopicUserReference `json:"initiatingUser,omitzero"`
 
 	InitiatingShiftDate *types.DateTime `json:"initiatingShiftDate,omitzero"`
 
-	ReceivingUser *WfmUserNotificationTopicUserReference `json:"receivingUser,omitzero"`
+	ReceivingUser WfmUserNotificationTopicUserReference `json:"receivingUser,omitzero"`
 
 	ReceivingShiftDate *types.DateTime `json:"receivingShiftDate,omitzero"`
 

@@ -9,7 +9,7 @@ import "github.com/purecloudgo/platformclient/types"
 type WfmUserNotificationTopicTimeOffRequestNotification struct {
 	TimeOffRequestID *string `json:"timeOffRequestId,omitzero"`
 
-	User *WfmUserNotificationTopicUserReference `json:"user,omitzero"`
+	User WfmUserNotificationTopicUserReference `json:"user,omitzero"`
 
 	IsFullDayRequest *bool `json:"isFullDayRequest,omitzero"`
 

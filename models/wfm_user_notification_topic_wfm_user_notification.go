@@ -15,13 +15,13 @@ type WfmUserNotificationTopicWfmUserNotification struct {
 
 	Type *WfmUserNotificationTopicWfmUserNotificationType `json:"type,omitzero"`
 
-	ShiftTrade *WfmUserNotificationTopicShiftTradeNotification `json:"shiftTrade,omitzero"`
+	ShiftTrade WfmUserNotificationTopicShiftTradeNotification `json:"shiftTrade,omitzero"`
 
-	TimeOffRequest *WfmUserNotificationTopicTimeOffRequestNotification `json:"timeOffRequest,omitzero"`
+	TimeOffRequest WfmUserNotificationTopicTimeOffRequestNotification `json:"timeOffRequest,omitzero"`
 
-	AdherenceExplanation *WfmUserNotificationTopicAdherenceExplanationNotification `json:"adherenceExplanation,omitzero"`
+	AdherenceExplanation WfmUserNotificationTopicAdherenceExplanationNotification `json:"adherenceExplanation,omitzero"`
 
-	AlternativeShift *WfmUserNotificationTopicAlternativeShiftNotification `json:"alternativeShift,omitzero"`
+	AlternativeShift WfmUserNotificationTopicAlternativeShiftNotification `json:"alternativeShift,omitzero"`
 
 	AgentNotification *bool `json:"agentNotification,omitzero"`
 

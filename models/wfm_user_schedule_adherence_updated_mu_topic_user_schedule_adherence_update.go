@@ -7,17 +7,17 @@ import "github.com/purecloudgo/platformclient/types"
 // WfmUserScheduleAdherenceUpdatedMuTopicUserScheduleAdherenceUpdate is the
 // WfmUserScheduleAdherenceUpdatedMuTopicUserScheduleAdherenceUpdate definition.
 type WfmUserScheduleAdherenceUpdatedMuTopicUserScheduleAdherenceUpdate struct {
-	User *WfmUserScheduleAdherenceUpdatedMuTopicUserReference `json:"user,omitzero"`
+	User WfmUserScheduleAdherenceUpdatedMuTopicUserReference `json:"user,omitzero"`
 
 	ManagementUnitID *string `json:"managementUnitId,omitzero"`
 
 	BusinessUnitID *string `json:"businessUnitId,omitzero"`
 
-	Team *WfmUserScheduleAdherenceUpdatedMuTopicUriReference `json:"team,omitzero"`
+	Team WfmUserScheduleAdherenceUpdatedMuTopicUriReference `json:"team,omitzero"`
 
 	ScheduledActivityCategory *string `json:"scheduledActivityCategory,omitzero"`
 
-	ScheduledActivityCode *WfmUserScheduleAdherenceUpdatedMuTopicActivityCodeReference `json:"scheduledActivityCode,omitzero"`
+	ScheduledActivityCode WfmUserScheduleAdherenceUpdatedMuTopicActivityCodeReference `json:"scheduledActivityCode,omitzero"`
 
 	SystemPresence *string `json:"systemPresence,omitzero"`
 
@@ -33,7 +33,7 @@ type WfmUserScheduleAdherenceUpdatedMuTopicUserScheduleAdherenceUpdate struct {
 
 	Impact *string `json:"impact,omitzero"`
 
-	AdherenceExplanation *WfmUserScheduleAdherenceUpdatedMuTopicRealTimeAdherenceExplanation `json:"adherenceExplanation,omitzero"`
+	AdherenceExplanation WfmUserScheduleAdherenceUpdatedMuTopicRealTimeAdherenceExplanation `json:"adherenceExplanation,omitzero"`
 
 	AdherenceChangeTime *types.DateTime `json:"adherenceChangeTime,omitzero"`
 

@@ -7,17 +7,17 @@ import "github.com/purecloudgo/platformclient/types"
 // WfmUserScheduleAdherenceUpdatedTeamTopicUserScheduleAdherenceUpdate is the
 // WfmUserScheduleAdherenceUpdatedTeamTopicUserScheduleAdherenceUpdate definition.
 type WfmUserScheduleAdherenceUpdatedTeamTopicUserScheduleAdherenceUpdate struct {
-	User *WfmUserScheduleAdherenceUpdatedTeamTopicUserReference `json:"user,omitzero"`
+	User WfmUserScheduleAdherenceUpdatedTeamTopicUserReference `json:"user,omitzero"`
 
 	ManagementUnitID *string `json:"managementUnitId,omitzero"`
 
 	BusinessUnitID *string `json:"businessUnitId,omitzero"`
 
-	Team *WfmUserScheduleAdherenceUpdatedTeamTopicUriReference `json:"team,omitzero"`
+	Team WfmUserScheduleAdherenceUpdatedTeamTopicUriReference `json:"team,omitzero"`
 
 	ScheduledActivityCategory *string `json:"scheduledActivityCategory,omitzero"`
 
-	ScheduledActivityCode *WfmUserScheduleAdherenceUpdatedTeamTopicActivityCodeReference `json:"scheduledActivityCode,omitzero"`
+	ScheduledActivityCode WfmUserScheduleAdherenceUpdatedTeamTopicActivityCodeReference `json:"scheduledActivityCode,omitzero"`
 
 	SystemPresence *string `json:"systemPresence,omitzero"`
 
@@ -33,7 +33,7 @@ type WfmUserScheduleAdherenceUpdatedTeamTopicUserScheduleAdherenceUpdate struct 
 
 	Impact *string `json:"impact,omitzero"`
 
-	AdherenceExplanation *WfmUserScheduleAdherenceUpdatedTeamTopicRealTimeAdherenceExplanation `json:"adherenceExplanation,omitzero"`
+	AdherenceExplanation WfmUserScheduleAdherenceUpdatedTeamTopicRealTimeAdherenceExplanation `json:"adherenceExplanation,omitzero"`
 
 	AdherenceChangeTime *types.DateTime `json:"adherenceChangeTime,omitzero"`
 

@@ -7,17 +7,17 @@ import "github.com/purecloudgo/platformclient/types"
 // WfmUserScheduleAdherenceUpdatedTopicUserScheduleAdherenceUpdate is the
 // WfmUserScheduleAdherenceUpdatedTopicUserScheduleAdherenceUpdate definition.
 type WfmUserScheduleAdherenceUpdatedTopicUserScheduleAdherenceUpdate struct {
-	User *WfmUserScheduleAdherenceUpdatedTopicUserReference `json:"user,omitzero"`
+	User WfmUserScheduleAdherenceUpdatedTopicUserReference `json:"user,omitzero"`
 
 	ManagementUnitID *string `json:"managementUnitId,omitzero"`
 
 	BusinessUnitID *string `json:"businessUnitId,omitzero"`
 
-	Team *WfmUserScheduleAdherenceUpdatedTopicUriReference `json:"team,omitzero"`
+	Team WfmUserScheduleAdherenceUpdatedTopicUriReference `json:"team,omitzero"`
 
 	ScheduledActivityCategory *string `json:"scheduledActivityCategory,omitzero"`
 
-	ScheduledActivityCode *WfmUserScheduleAdherenceUpdatedTopicActivityCodeReference `json:"scheduledActivityCode,omitzero"`
+	ScheduledActivityCode WfmUserScheduleAdherenceUpdatedTopicActivityCodeReference `json:"scheduledActivityCode,omitzero"`
 
 	SystemPresence *string `json:"systemPresence,omitzero"`
 
@@ -33,7 +33,7 @@ type WfmUserScheduleAdherenceUpdatedTopicUserScheduleAdherenceUpdate struct {
 
 	Impact *string `json:"impact,omitzero"`
 
-	AdherenceExplanation *WfmUserScheduleAdherenceUpdatedTopicRealTimeAdherenceExplanation `json:"adherenceExplanation,omitzero"`
+	AdherenceExplanation WfmUserScheduleAdherenceUpdatedTopicRealTimeAdherenceExplanation `json:"adherenceExplanation,omitzero"`
 
 	AdherenceChangeTime *types.DateTime `json:"adherenceChangeTime,omitzero"`
 

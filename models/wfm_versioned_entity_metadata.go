@@ -11,7 +11,7 @@ type WfmVersionedEntityMetadata struct {
 
 	// The user who last modified the associated entity. The id may be 'System' if it was an automated
 	// process
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The date the associated entity was last modified. Date time is represented as an ISO-8601 string.
 	// For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -19,7 +19,7 @@ type WfmVersionedEntityMetadata struct {
 
 	// The user who created the associated entity, if available. The id may be 'System' if it was an
 	// automated process
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The date the associated entity was created, if available. Date time is represented as an ISO-8601
 	// string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -33,7 +33,7 @@ type WhatsAppCampaignSchedule struct {
 	TimeZone *string `json:"timeZone,omitzero"`
 
 	// The Campaign that this WhatsApp campaign schedule is for. Required.
-	WhatsAppCampaign *DivisionedDomainEntityRef `json:"whatsAppCampaign,omitzero"`
+	WhatsAppCampaign DivisionedDomainEntityRef `json:"whatsAppCampaign,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -8,10 +8,10 @@ type WhatsAppConfig struct {
 	WhatsAppColumns []string `json:"whatsAppColumns,omitzero"`
 
 	// The WhatsApp integration used to send message to the contact. Required.
-	WhatsAppIntegration *AddressableEntityRef `json:"whatsAppIntegration,omitzero"`
+	WhatsAppIntegration AddressableEntityRef `json:"whatsAppIntegration,omitzero"`
 
 	// The content template used to formulate the WhatsApp message to send to the contact. Required.
-	ContentTemplate *DomainEntityRef `json:"contentTemplate,omitzero"`
+	ContentTemplate DomainEntityRef `json:"contentTemplate,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -19,10 +19,10 @@ type WhatsAppDefinition struct {
 	Buttons []Button `json:"buttons,omitzero"`
 
 	// Footer for the message in the standard WhatsApp messages channel
-	MessageFooter *MessageFooter `json:"messageFooter,omitzero"`
+	MessageFooter MessageFooter `json:"messageFooter,omitzero"`
 
 	// Header for the message in the standard WhatsApp messages channel
-	Header *MessageHeader `json:"header,omitzero"`
+	Header MessageHeader `json:"header,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -6,7 +6,7 @@ package models
 type WhatsAppId struct {
 	// The phone number associated with this WhatsApp account. Requires 'E164 without a leading plus' phone
 	// number. Required.
-	PhoneNumber *PhoneNumber `json:"phoneNumber,omitzero"`
+	PhoneNumber PhoneNumber `json:"phoneNumber,omitzero"`
 
 	// The displayName of this person's account in WhatsApp. Max: 100 characters.
 	DisplayName *string `json:"displayName,omitzero"`

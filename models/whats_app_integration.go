@@ -13,23 +13,23 @@ type WhatsAppIntegration struct {
 	Name *string `json:"name,omitzero"`
 
 	// Defines the SupportedContent profile configured for an integration
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
-	MessagingSetting *MessagingSettingReference `json:"messagingSetting,omitzero"`
+	MessagingSetting MessagingSettingReference `json:"messagingSetting,omitzero"`
 
 	// The phone number associated to the WhatsApp integration. Required.
 	PhoneNumber *string `json:"phoneNumber,omitzero"`
 
 	// The list of available WhatsApp phone numbers for this account. Please select one phone number from
 	// this list to use with the created integration.
-	AvailablePhoneNumbers *WhatsAppAvailablePhoneNumberDetailsListing `json:"availablePhoneNumbers,omitzero"`
+	AvailablePhoneNumbers WhatsAppAvailablePhoneNumberDetailsListing `json:"availablePhoneNumbers,omitzero"`
 
 	// The status of the WhatsApp Integration
 	Status *WhatsAppIntegrationStatus `json:"status,omitzero"`
 
 	// The recipient associated to the WhatsApp Integration. This recipient is used to associate a flow to
 	// an integration
-	Recipient *DomainEntityRef `json:"recipient,omitzero"`
+	Recipient DomainEntityRef `json:"recipient,omitzero"`
 
 	// Date this Integration was created. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z
@@ -40,10 +40,10 @@ type WhatsAppIntegration struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// User reference that created this Integration
-	CreatedBy *DomainEntityRef `json:"createdBy,omitzero"`
+	CreatedBy DomainEntityRef `json:"createdBy,omitzero"`
 
 	// User reference that last modified this Integration
-	ModifiedBy *DomainEntityRef `json:"modifiedBy,omitzero"`
+	ModifiedBy DomainEntityRef `json:"modifiedBy,omitzero"`
 
 	// Version number required for updates. Required.
 	Version *int `json:"version,omitzero"`
@@ -52,13 +52,13 @@ type WhatsAppIntegration struct {
 	ActivationStatusCode *WhatsAppIntegrationActivationStatusCode `json:"activationStatusCode,omitzero"`
 
 	// The error information of WhatsApp Integration activation process
-	ActivationErrorInfo *ErrorBody `json:"activationErrorInfo,omitzero"`
+	ActivationErrorInfo ErrorBody `json:"activationErrorInfo,omitzero"`
 
 	// Status of asynchronous create operation
 	CreateStatus *WhatsAppIntegrationCreateStatus `json:"createStatus,omitzero"`
 
 	// Error information returned, if createStatus is set to Error
-	CreateError *ErrorBody `json:"createError,omitzero"`
+	CreateError ErrorBody `json:"createError,omitzero"`
 
 	// The WhatsApp Business Account Id (WABA Id)
 	WhatsAppBusinessAccountID *string `json:"whatsAppBusinessAccountId,omitzero"`

@@ -11,10 +11,10 @@ type WhatsAppIntegrationRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// Defines the SupportedContent profile configured for an integration
-	SupportedContent *SupportedContentReference `json:"supportedContent,omitzero"`
+	SupportedContent SupportedContentReference `json:"supportedContent,omitzero"`
 
 	// Defines the message settings to be applied for this integration
-	MessagingSetting *MessagingSettingRequestReference `json:"messagingSetting,omitzero"`
+	MessagingSetting MessagingSettingRequestReference `json:"messagingSetting,omitzero"`
 
 	// The phone number associated to the whatsApp integration. Required.
 	PhoneNumber *string `json:"phoneNumber,omitzero"`

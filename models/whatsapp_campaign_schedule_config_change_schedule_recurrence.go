@@ -17,9 +17,9 @@ type WhatsappCampaignScheduleConfigChangeScheduleRecurrence struct {
 	// the timezone the recurrence will use
 	TimeZone *string `json:"timeZone,omitzero"`
 
-	Range *WhatsappCampaignScheduleConfigChangeRecurrenceRange `json:"range,omitzero"`
+	Range WhatsappCampaignScheduleConfigChangeRecurrenceRange `json:"range,omitzero"`
 
-	Pattern *WhatsappCampaignScheduleConfigChangeRecurrencePattern `json:"pattern,omitzero"`
+	Pattern WhatsappCampaignScheduleConfigChangeRecurrencePattern `json:"pattern,omitzero"`
 
 	// modifications to the original recurrence schedule
 	Alterations []WhatsappCampaignScheduleConfigChangeAlteration `json:"alterations,omitzero"`

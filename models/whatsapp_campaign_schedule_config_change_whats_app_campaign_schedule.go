@@ -16,7 +16,7 @@ type WhatsappCampaignScheduleConfigChangeWhatsAppCampaignSchedule struct {
 	// time zone identifier to be applied to the intervals; for example Africa/Abidjan
 	TimeZone *string `json:"timeZone,omitzero"`
 
-	WhatsAppCampaign *WhatsappCampaignScheduleConfigChangeUriReference `json:"whatsAppCampaign,omitzero"`
+	WhatsAppCampaign WhatsappCampaignScheduleConfigChangeUriReference `json:"whatsAppCampaign,omitzero"`
 
 	AdditionalProperties map[string]map[string]any `json:"additionalProperties,omitzero"`
 

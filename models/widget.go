@@ -69,7 +69,7 @@ type Widget struct {
 	ShowProfilePicture *bool `json:"showProfilePicture,omitzero"`
 
 	// The filters to be applied for dashboard widget configuration
-	Filter *ViewFilter `json:"filter,omitzero"`
+	Filter ViewFilter `json:"filter,omitzero"`
 
 	// The list of periods for the dashboard widget configuration
 	Periods []string `json:"periods,omitzero"`

@@ -4,11 +4,11 @@ package models
 
 // WidgetClientConfig is the WidgetClientConfig definition.
 type WidgetClientConfig struct {
-	V1 *WidgetClientConfigV1 `json:"v1,omitzero"`
+	V1 WidgetClientConfigV1 `json:"v1,omitzero"`
 
 	V2 map[string]any `json:"v2,omitzero"`
 
-	V1HTTP *WidgetClientConfigV1Http `json:"v1-http,omitzero"`
+	V1HTTP WidgetClientConfigV1Http `json:"v1-http,omitzero"`
 
 	ThirdParty map[string]any `json:"third-party,omitzero"`
 

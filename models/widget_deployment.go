@@ -22,7 +22,7 @@ type WidgetDeployment struct {
 	Disabled *bool `json:"disabled,omitzero"`
 
 	// The URI of the Inbound Chat Flow to run when new chats are initiated under this Deployment.
-	Flow *DomainEntityRef `json:"flow,omitzero"`
+	Flow DomainEntityRef `json:"flow,omitzero"`
 
 	// The list of domains that are approved to use this Deployment; the list will be added to CORS headers
 	// for ease of web use.
@@ -33,7 +33,7 @@ type WidgetDeployment struct {
 	ClientType *WidgetDeploymentClientType `json:"clientType,omitzero"`
 
 	// The client configuration options that should be made available to the clients of this Deployment.
-	ClientConfig *WidgetClientConfig `json:"clientConfig,omitzero"`
+	ClientConfig WidgetClientConfig `json:"clientConfig,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -13,7 +13,7 @@ type WorkPlanBid struct {
 	Name *string `json:"name,omitzero"`
 
 	// The selected forecast in this work plan bid
-	Forecast *BuShortTermForecastWeekReference `json:"forecast,omitzero"`
+	Forecast BuShortTermForecastWeekReference `json:"forecast,omitzero"`
 
 	// The bid start date where agents start participate in work plan bidding. Dates are represented as an
 	// ISO-8601 string. For example: yyyy-MM-dd. Required.
@@ -43,7 +43,7 @@ type WorkPlanBid struct {
 	WorkPlanFieldsVisibleToAgents []string `json:"workPlanFieldsVisibleToAgents,omitzero"`
 
 	// The meta data of this bid
-	Metadata *WorkPlanBidMetadata `json:"metadata,omitzero"`
+	Metadata WorkPlanBidMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

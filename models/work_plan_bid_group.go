@@ -8,7 +8,7 @@ type WorkPlanBidGroup struct {
 	Name *string `json:"name,omitzero"`
 
 	// The management unit this bid group belongs to. Required.
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// The list of agents who participate in this bid group. Required.
 	Agents []UserReference `json:"agents,omitzero"`

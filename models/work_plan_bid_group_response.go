@@ -8,10 +8,10 @@ type WorkPlanBidGroupResponse struct {
 	ID *string `json:"id,omitzero"`
 
 	// The work plan bid group
-	WorkPlanBidGroup *WorkPlanBidGroup `json:"workPlanBidGroup,omitzero"`
+	WorkPlanBidGroup WorkPlanBidGroup `json:"workPlanBidGroup,omitzero"`
 
 	// The meta data of the bid group
-	Metadata *WorkPlanBidMetadata `json:"metadata,omitzero"`
+	Metadata WorkPlanBidMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

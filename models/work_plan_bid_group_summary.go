@@ -11,7 +11,7 @@ type WorkPlanBidGroupSummary struct {
 	Name *string `json:"name,omitzero"`
 
 	// The management unit this bid group belongs to. Required.
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// The number of agents in this bid group. Required.
 	AgentCount *int `json:"agentCount,omitzero"`

@@ -11,13 +11,13 @@ type WorkPlanBidGroupUpdate struct {
 	ManagementUnitID *string `json:"managementUnitId,omitzero"`
 
 	// Agent IDs who participate in this bid group
-	AgentIDs *ListWrapperString `json:"agentIds,omitzero"`
+	AgentIDs ListWrapperString `json:"agentIds,omitzero"`
 
 	// The list of work plans used in this bid group
-	WorkPlans *ListWrapperBidGroupWorkPlanRequest `json:"workPlans,omitzero"`
+	WorkPlans ListWrapperBidGroupWorkPlanRequest `json:"workPlans,omitzero"`
 
 	// The planning group IDs selected in this bid group
-	PlanningGroupIDs *ListWrapperString `json:"planningGroupIds,omitzero"`
+	PlanningGroupIDs ListWrapperString `json:"planningGroupIds,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -7,14 +7,14 @@ import "github.com/purecloudgo/platformclient/types"
 // WorkPlanBidMetadata is the WorkPlanBidMetadata definition.
 type WorkPlanBidMetadata struct {
 	// The user who created the associated entity. Required.
-	CreatedBy *UserReference `json:"createdBy,omitzero"`
+	CreatedBy UserReference `json:"createdBy,omitzero"`
 
 	// The date the entity created. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z. Required.
 	CreatedDate *types.DateTime `json:"createdDate,omitzero"`
 
 	// The user who modified the entity. The id may be 'System' if it was an automated process
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The entity last modified date. Date time is represented as an ISO-8601 string. For example:
 	// yyyy-MM-ddTHH:mm:ss[.mmm]Z

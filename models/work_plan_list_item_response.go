@@ -92,7 +92,7 @@ type WorkPlanListItemResponse struct {
 	MaximumWorkingWeekendsPerPlanningPeriod *int `json:"maximumWorkingWeekendsPerPlanningPeriod,omitzero"`
 
 	// Optional days to schedule for this work plan. Populate with expand=details
-	OptionalDays *SetWrapperDayOfWeek `json:"optionalDays,omitzero"`
+	OptionalDays SetWrapperDayOfWeek `json:"optionalDays,omitzero"`
 
 	// This constraint ensures that an agent starts each workday within a user-defined time threshold
 	ShiftStartVarianceType *WorkPlanListItemResponseShiftStartVarianceType `json:"shiftStartVarianceType,omitzero"`
@@ -101,7 +101,7 @@ type WorkPlanListItemResponse struct {
 	ShiftStartVariancePeriod *WorkPlanListItemResponseShiftStartVariancePeriod `json:"shiftStartVariancePeriod,omitzero"`
 
 	// Variance in minutes among start times of shifts in this work plan. Populate with expand=details
-	ShiftStartVariances *ListWrapperShiftStartVariance `json:"shiftStartVariances,omitzero"`
+	ShiftStartVariances ListWrapperShiftStartVariance `json:"shiftStartVariances,omitzero"`
 
 	// Shifts in this work plan. Populate with expand=details (defaults to empty list)
 	Shifts []WorkPlanShift `json:"shifts,omitzero"`
@@ -113,7 +113,7 @@ type WorkPlanListItemResponse struct {
 	AgentCount *int `json:"agentCount,omitzero"`
 
 	// Version metadata for this work plan. Required.
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

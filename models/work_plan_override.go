@@ -14,7 +14,7 @@ type WorkPlanOverride struct {
 	WeekCount *int `json:"weekCount,omitzero"`
 
 	// The work plan reference associated with this override. Required.
-	WorkPlan *WorkPlanReference `json:"workPlan,omitzero"`
+	WorkPlan WorkPlanReference `json:"workPlan,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,7 +8,7 @@ type WorkPlanReference struct {
 	ID *string `json:"id,omitzero"`
 
 	// The management unit to which this work plan belongs. Nullable in some routes
-	ManagementUnit *ManagementUnitReference `json:"managementUnit,omitzero"`
+	ManagementUnit ManagementUnitReference `json:"managementUnit,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

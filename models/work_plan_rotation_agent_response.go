@@ -5,10 +5,10 @@ package models
 // WorkPlanRotationAgentResponse is the WorkPlanRotationAgentResponse definition.
 type WorkPlanRotationAgentResponse struct {
 	// The user associated with this work plan rotation
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The date range to which this agent is effective in the work plan rotation
-	DateRange *DateRangeWithOptionalEnd `json:"dateRange,omitzero"`
+	DateRange DateRangeWithOptionalEnd `json:"dateRange,omitzero"`
 
 	// Start position of the work plan in the pattern for this agent in the work plan rotation. Position
 	// value starts from 0

@@ -13,10 +13,10 @@ type WorkPlanRotationResponse struct {
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// The date range to which this work plan rotation applies
-	DateRange *DateRangeWithOptionalEnd `json:"dateRange,omitzero"`
+	DateRange DateRangeWithOptionalEnd `json:"dateRange,omitzero"`
 
 	// Pattern with ordered list of work plans that rotate on a weekly basis
-	Pattern *WorkPlanPatternResponse `json:"pattern,omitzero"`
+	Pattern WorkPlanPatternResponse `json:"pattern,omitzero"`
 
 	// Number of agents in this work plan rotation
 	AgentCount *int `json:"agentCount,omitzero"`
@@ -26,7 +26,7 @@ type WorkPlanRotationResponse struct {
 	Agents []WorkPlanRotationAgentResponse `json:"agents,omitzero"`
 
 	// Version metadata for this work plan rotation
-	Metadata *WfmVersionedEntityMetadata `json:"metadata,omitzero"`
+	Metadata WfmVersionedEntityMetadata `json:"metadata,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -10,7 +10,7 @@ type WorkPlanShift struct {
 	Name *string `json:"name,omitzero"`
 
 	// Days of the week applicable for this shift
-	Days *SetWrapperDayOfWeek `json:"days,omitzero"`
+	Days SetWrapperDayOfWeek `json:"days,omitzero"`
 
 	// Whether the start time of the shift is flexible
 	FlexibleStartTime *bool `json:"flexibleStartTime,omitzero"`
@@ -78,7 +78,7 @@ type WorkPlanShift struct {
 	DayOffRule *WorkPlanShiftDayOffRule `json:"dayOffRule,omitzero"`
 
 	// Planning period constraints
-	PlanningPeriodConstraints *PlanningPeriodShiftConstraints `json:"planningPeriodConstraints,omitzero"`
+	PlanningPeriodConstraints PlanningPeriodShiftConstraints `json:"planningPeriodConstraints,omitzero"`
 
 	// Activities configured for this shift
 	Activities []WorkPlanActivity `json:"activities,omitzero"`

@@ -92,7 +92,7 @@ type WorkPlanValidationRequest struct {
 	MaximumWorkingWeekendsPerPlanningPeriod *int `json:"maximumWorkingWeekendsPerPlanningPeriod,omitzero"`
 
 	// Optional days to schedule for this work plan
-	OptionalDays *SetWrapperDayOfWeek `json:"optionalDays,omitzero"`
+	OptionalDays SetWrapperDayOfWeek `json:"optionalDays,omitzero"`
 
 	// This constraint ensures that an agent starts each workday within a user-defined time threshold
 	ShiftStartVarianceType *WorkPlanValidationRequestShiftStartVarianceType `json:"shiftStartVarianceType,omitzero"`
@@ -101,7 +101,7 @@ type WorkPlanValidationRequest struct {
 	ShiftStartVariancePeriod *WorkPlanValidationRequestShiftStartVariancePeriod `json:"shiftStartVariancePeriod,omitzero"`
 
 	// Variance in minutes among start times of shifts in this work plan
-	ShiftStartVariances *ListWrapperShiftStartVariance `json:"shiftStartVariances,omitzero"`
+	ShiftStartVariances ListWrapperShiftStartVariance `json:"shiftStartVariances,omitzero"`
 
 	// Shifts in this work plan
 	Shifts []WorkPlanShift `json:"shifts,omitzero"`

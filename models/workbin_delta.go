@@ -4,13 +4,13 @@ package models
 
 // WorkbinDelta is the WorkbinDelta definition.
 type WorkbinDelta struct {
-	Name *WorkitemsAttributeChangeString `json:"name,omitzero"`
+	Name WorkitemsAttributeChangeString `json:"name,omitzero"`
 
-	Description *WorkitemsAttributeChangeString `json:"description,omitzero"`
+	Description WorkitemsAttributeChangeString `json:"description,omitzero"`
 
-	DateModified *WorkitemsAttributeChangeInstant `json:"dateModified,omitzero"`
+	DateModified WorkitemsAttributeChangeInstant `json:"dateModified,omitzero"`
 
-	ModifiedBy *WorkitemsAttributeChangeString `json:"modifiedBy,omitzero"`
+	ModifiedBy WorkitemsAttributeChangeString `json:"modifiedBy,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -25,7 +25,7 @@ type WorkbinQueryRequest struct {
 	After *string `json:"after,omitzero"`
 
 	// Sort
-	Sort *WorkbinQuerySort `json:"sort,omitzero"`
+	Sort WorkbinQuerySort `json:"sort,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

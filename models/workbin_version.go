@@ -13,7 +13,7 @@ type WorkbinVersion struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// Workbin description
 	Description *string `json:"description,omitzero"`
@@ -27,7 +27,7 @@ type WorkbinVersion struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The id of the User who modified the Workbin.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// Version
 	Version *int `json:"version,omitzero"`

@@ -5,10 +5,10 @@ package models
 // WorkdayMetric is the WorkdayMetric definition.
 type WorkdayMetric struct {
 	// Gamification metric
-	Metric *Metric `json:"metric,omitzero"`
+	Metric Metric `json:"metric,omitzero"`
 
 	// Current objective for this metric
-	Objective *Objective `json:"objective,omitzero"`
+	Objective Objective `json:"objective,omitzero"`
 
 	// Gamification points earned for this metric
 	Points *int `json:"points,omitzero"`

@@ -15,7 +15,7 @@ type WorkdayPointsTrend struct {
 	DateEndWorkday *types.Date `json:"dateEndWorkday,omitzero"`
 
 	// The targeted user for the query
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// Aggregated for same day comparison
 	DayOfWeek *WorkdayPointsTrendDayOfWeek `json:"dayOfWeek,omitzero"`

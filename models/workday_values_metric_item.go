@@ -7,10 +7,10 @@ import "github.com/purecloudgo/platformclient/types"
 // WorkdayValuesMetricItem is the WorkdayValuesMetricItem definition.
 type WorkdayValuesMetricItem struct {
 	// Gamification metric for the average and the trend
-	Metric *AddressableEntityRef `json:"metric,omitzero"`
+	Metric AddressableEntityRef `json:"metric,omitzero"`
 
 	// Gamification metric definition for the average and the trend
-	MetricDefinition *DomainEntityRef `json:"metricDefinition,omitzero"`
+	MetricDefinition DomainEntityRef `json:"metricDefinition,omitzero"`
 
 	// The average value of the metric
 	Average *float64 `json:"average,omitzero"`

@@ -19,10 +19,10 @@ type WorkdayValuesTrend struct {
 	DateReferenceWorkday *types.Date `json:"dateReferenceWorkday,omitzero"`
 
 	// The targeted division for the query
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The targeted user for the query
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The time zone used for aggregating metric values
 	Timezone *string `json:"timezone,omitzero"`
@@ -31,10 +31,10 @@ type WorkdayValuesTrend struct {
 	Results []WorkdayValuesMetricItem `json:"results,omitzero"`
 
 	// The targeted performance profile for the average points
-	PerformanceProfile *AddressableEntityRef `json:"performanceProfile,omitzero"`
+	PerformanceProfile AddressableEntityRef `json:"performanceProfile,omitzero"`
 
 	// The targeted metric for the average points
-	Metric *AddressableEntityRef `json:"metric,omitzero"`
+	Metric AddressableEntityRef `json:"metric,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

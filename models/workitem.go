@@ -13,19 +13,19 @@ type Workitem struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The Worktype of the Workitem.
-	Type *WorktypeReference `json:"type,omitzero"`
+	Type WorktypeReference `json:"type,omitzero"`
 
 	// The description of the Workitem.
 	Description *string `json:"description,omitzero"`
 
 	// The language of the Workitem.
-	Language *LanguageReference `json:"language,omitzero"`
+	Language LanguageReference `json:"language,omitzero"`
 
 	// The utilization label of the Workitem.
-	UtilizationLabel *WorkitemUtilizationLabelReference `json:"utilizationLabel,omitzero"`
+	UtilizationLabel WorkitemUtilizationLabelReference `json:"utilizationLabel,omitzero"`
 
 	// The priority of the Workitem. The valid range is between -25,000,000 and 25,000,000.
 	Priority *int `json:"priority,omitzero"`
@@ -53,7 +53,7 @@ type Workitem struct {
 	TTL *int `json:"ttl,omitzero"`
 
 	// The current Status of the Workitem.
-	Status *WorkitemStatusReference `json:"status,omitzero"`
+	Status WorkitemStatusReference `json:"status,omitzero"`
 
 	// The Category of the current Status of the Workitem.
 	StatusCategory *WorkitemStatusCategory `json:"statusCategory,omitzero"`
@@ -67,25 +67,25 @@ type Workitem struct {
 	DateClosed *types.DateTime `json:"dateClosed,omitzero"`
 
 	// The Workbin that contains the Workitem.
-	Workbin *WorkbinReference `json:"workbin,omitzero"`
+	Workbin WorkbinReference `json:"workbin,omitzero"`
 
 	// The reporter of the Workitem.
-	Reporter *UserReferenceWithName `json:"reporter,omitzero"`
+	Reporter UserReferenceWithName `json:"reporter,omitzero"`
 
 	// The assignee of the Workitem.
-	Assignee *UserReferenceWithName `json:"assignee,omitzero"`
+	Assignee UserReferenceWithName `json:"assignee,omitzero"`
 
 	// The external contact of the Workitem.
-	ExternalContact *ExternalContactReference `json:"externalContact,omitzero"`
+	ExternalContact ExternalContactReference `json:"externalContact,omitzero"`
 
 	// The external tag of the Workitem.
 	ExternalTag *string `json:"externalTag,omitzero"`
 
 	// The User who modified the Workitem.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The Workitems queue.
-	Queue *WorkitemQueueReference `json:"queue,omitzero"`
+	Queue WorkitemQueueReference `json:"queue,omitzero"`
 
 	// The assignment state of the workitem.
 	AssignmentState *WorkitemAssignmentState `json:"assignmentState,omitzero"`
@@ -108,19 +108,19 @@ type Workitem struct {
 
 	// The schema defining the custom fields of the Workitem. The schema is inherited from the Workitems
 	// Worktype at creation time.
-	Schema *WorkitemSchema `json:"schema,omitzero"`
+	Schema WorkitemSchema `json:"schema,omitzero"`
 
 	// Custom fields defined in the schema referenced by the Workitem.
 	CustomFields map[string]map[string]any `json:"customFields,omitzero"`
 
 	// Auto status transition details of Workitem.
-	AutoStatusTransitionDetail *AutoStatusTransitionDetail `json:"autoStatusTransitionDetail,omitzero"`
+	AutoStatusTransitionDetail AutoStatusTransitionDetail `json:"autoStatusTransitionDetail,omitzero"`
 
 	// A list of scored agents for the Workitem.
 	ScoredAgents []WorkitemScoredAgent `json:"scoredAgents,omitzero"`
 
 	// The script that will be executed for the Workitem.
-	Script *WorkitemScriptReference `json:"script,omitzero"`
+	Script WorkitemScriptReference `json:"script,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -15,13 +15,13 @@ type WorkitemDateBasedRule struct {
 	Type *WorkitemDateBasedRuleType `json:"type,omitzero"`
 
 	// The rules action. If the condition criteria is met this action will be executed.
-	Action *WorkitemRuleAction `json:"action,omitzero"`
+	Action WorkitemRuleAction `json:"action,omitzero"`
 
 	// The Worktype containing the rule.
-	Worktype *WorktypeReference `json:"worktype,omitzero"`
+	Worktype WorktypeReference `json:"worktype,omitzero"`
 
 	// The rules condition. If the condition criteria is met the rules action will be executed.
-	Condition *WorkitemDateBasedCondition `json:"condition,omitzero"`
+	Condition WorkitemDateBasedCondition `json:"condition,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -8,7 +8,7 @@ type WorkitemDateBasedRuleCreate struct {
 	Name *string `json:"name,omitzero"`
 
 	// The rules condition. If the condition criteria is met the rules action will be executed. Required.
-	Condition *WorkitemDateBasedCondition `json:"condition,omitzero"`
+	Condition WorkitemDateBasedCondition `json:"condition,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -4,67 +4,67 @@ package models
 
 // WorkitemDelta is the WorkitemDelta definition.
 type WorkitemDelta struct {
-	Name *WorkitemsAttributeChangeString `json:"name,omitzero"`
+	Name WorkitemsAttributeChangeString `json:"name,omitzero"`
 
-	Description *WorkitemsAttributeChangeString `json:"description,omitzero"`
+	Description WorkitemsAttributeChangeString `json:"description,omitzero"`
 
-	LanguageID *WorkitemsAttributeChangeString `json:"languageId,omitzero"`
+	LanguageID WorkitemsAttributeChangeString `json:"languageId,omitzero"`
 
-	UtilizationLabelID *WorkitemsAttributeChangeString `json:"utilizationLabelId,omitzero"`
+	UtilizationLabelID WorkitemsAttributeChangeString `json:"utilizationLabelId,omitzero"`
 
-	Priority *WorkitemsAttributeChangeInteger `json:"priority,omitzero"`
+	Priority WorkitemsAttributeChangeInteger `json:"priority,omitzero"`
 
-	SkillIDs *WorkitemsAttributeChangeList `json:"skillIds,omitzero"`
+	SkillIDs WorkitemsAttributeChangeList `json:"skillIds,omitzero"`
 
-	PreferredAgentIDs *WorkitemsAttributeChangeList `json:"preferredAgentIds,omitzero"`
+	PreferredAgentIDs WorkitemsAttributeChangeList `json:"preferredAgentIds,omitzero"`
 
-	DateDue *WorkitemsAttributeChangeInstant `json:"dateDue,omitzero"`
+	DateDue WorkitemsAttributeChangeInstant `json:"dateDue,omitzero"`
 
-	DateExpires *WorkitemsAttributeChangeInstant `json:"dateExpires,omitzero"`
+	DateExpires WorkitemsAttributeChangeInstant `json:"dateExpires,omitzero"`
 
-	DurationSeconds *WorkitemsAttributeChangeInteger `json:"durationSeconds,omitzero"`
+	DurationSeconds WorkitemsAttributeChangeInteger `json:"durationSeconds,omitzero"`
 
-	StatusID *WorkitemsAttributeChangeString `json:"statusId,omitzero"`
+	StatusID WorkitemsAttributeChangeString `json:"statusId,omitzero"`
 
-	ReporterID *WorkitemsAttributeChangeString `json:"reporterId,omitzero"`
+	ReporterID WorkitemsAttributeChangeString `json:"reporterId,omitzero"`
 
-	ExternalContactID *WorkitemsAttributeChangeString `json:"externalContactId,omitzero"`
+	ExternalContactID WorkitemsAttributeChangeString `json:"externalContactId,omitzero"`
 
-	AssigneeID *WorkitemsAttributeChangeString `json:"assigneeId,omitzero"`
+	AssigneeID WorkitemsAttributeChangeString `json:"assigneeId,omitzero"`
 
-	WorkbinID *WorkitemsAttributeChangeString `json:"workbinId,omitzero"`
+	WorkbinID WorkitemsAttributeChangeString `json:"workbinId,omitzero"`
 
-	QueueID *WorkitemsAttributeChangeString `json:"queueId,omitzero"`
+	QueueID WorkitemsAttributeChangeString `json:"queueId,omitzero"`
 
-	ExternalTag *WorkitemsAttributeChangeString `json:"externalTag,omitzero"`
+	ExternalTag WorkitemsAttributeChangeString `json:"externalTag,omitzero"`
 
-	WrapupID *WorkitemsAttributeChangeString `json:"wrapupId,omitzero"`
+	WrapupID WorkitemsAttributeChangeString `json:"wrapupId,omitzero"`
 
-	Wrapup *WorkitemsAttributeChangeWrapupDelta `json:"wrapup,omitzero"`
+	Wrapup WorkitemsAttributeChangeWrapupDelta `json:"wrapup,omitzero"`
 
-	TTL *WorkitemsAttributeChangeInteger `json:"ttl,omitzero"`
+	TTL WorkitemsAttributeChangeInteger `json:"ttl,omitzero"`
 
-	DateClosed *WorkitemsAttributeChangeInstant `json:"dateClosed,omitzero"`
+	DateClosed WorkitemsAttributeChangeInstant `json:"dateClosed,omitzero"`
 
-	AssignmentState *WorkitemsAttributeChangeString `json:"assignmentState,omitzero"`
+	AssignmentState WorkitemsAttributeChangeString `json:"assignmentState,omitzero"`
 
-	AutoStatusTransition *WorkitemsAttributeChangeBoolean `json:"autoStatusTransition,omitzero"`
+	AutoStatusTransition WorkitemsAttributeChangeBoolean `json:"autoStatusTransition,omitzero"`
 
-	CustomFields *WorkitemsAttributeChangeMap `json:"customFields,omitzero"`
+	CustomFields WorkitemsAttributeChangeMap `json:"customFields,omitzero"`
 
-	DateModified *WorkitemsAttributeChangeInstant `json:"dateModified,omitzero"`
+	DateModified WorkitemsAttributeChangeInstant `json:"dateModified,omitzero"`
 
-	ModifiedBy *WorkitemsAttributeChangeString `json:"modifiedBy,omitzero"`
+	ModifiedBy WorkitemsAttributeChangeString `json:"modifiedBy,omitzero"`
 
-	StatusCategory *WorkitemsAttributeChangeWorkitemStatusCategory `json:"statusCategory,omitzero"`
+	StatusCategory WorkitemsAttributeChangeWorkitemStatusCategory `json:"statusCategory,omitzero"`
 
-	ScriptID *WorkitemsAttributeChangeString `json:"scriptId,omitzero"`
+	ScriptID WorkitemsAttributeChangeString `json:"scriptId,omitzero"`
 
-	DateAssignmentStateChanged *WorkitemsAttributeChangeInstant `json:"dateAssignmentStateChanged,omitzero"`
+	DateAssignmentStateChanged WorkitemsAttributeChangeInstant `json:"dateAssignmentStateChanged,omitzero"`
 
-	AlertTimeoutSeconds *WorkitemsAttributeChangeInteger `json:"alertTimeoutSeconds,omitzero"`
+	AlertTimeoutSeconds WorkitemsAttributeChangeInteger `json:"alertTimeoutSeconds,omitzero"`
 
-	ScoredAgents *WorkitemsAttributeChangeListWorkitemScoredAgentDelta `json:"scoredAgents,omitzero"`
+	ScoredAgents WorkitemsAttributeChangeListWorkitemScoredAgentDelta `json:"scoredAgents,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

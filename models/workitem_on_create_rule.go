@@ -15,10 +15,10 @@ type WorkitemOnCreateRule struct {
 	Type *WorkitemOnCreateRuleType `json:"type,omitzero"`
 
 	// The rules action. If the condition criteria is met this action will be executed.
-	Action *WorkitemRuleAction `json:"action,omitzero"`
+	Action WorkitemRuleAction `json:"action,omitzero"`
 
 	// The Worktype containing the rule.
-	Worktype *WorktypeReference `json:"worktype,omitzero"`
+	Worktype WorktypeReference `json:"worktype,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -25,7 +25,7 @@ type WorkitemQueryJobCreate struct {
 	Attributes []string `json:"attributes,omitzero"`
 
 	// Sort
-	Sort *WorkitemQueryJobSort `json:"sort,omitzero"`
+	Sort WorkitemQueryJobSort `json:"sort,omitzero"`
 
 	// Interval start date to use to filter results based on create date. Date time is represented as an
 	// ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

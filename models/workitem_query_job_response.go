@@ -21,7 +21,7 @@ type WorkitemQueryJobResponse struct {
 	DateFinished *types.DateTime `json:"dateFinished,omitzero"`
 
 	// The error associated with the query job, if the state is Failed
-	Error *WorkitemQueryJobError `json:"error,omitzero"`
+	Error WorkitemQueryJobError `json:"error,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

@@ -28,7 +28,7 @@ type WorkitemQueryPostRequest struct {
 	After *string `json:"after,omitzero"`
 
 	// Sort
-	Sort *WorkitemQuerySort `json:"sort,omitzero"`
+	Sort WorkitemQuerySort `json:"sort,omitzero"`
 
 	// List of entity attributes to be expanded in the result.
 	Expands []string `json:"expands,omitzero"`

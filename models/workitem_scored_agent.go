@@ -5,7 +5,7 @@ package models
 // WorkitemScoredAgent is the WorkitemScoredAgent definition.
 type WorkitemScoredAgent struct {
 	// The agent
-	Agent *UserReference `json:"agent,omitzero"`
+	Agent UserReference `json:"agent,omitzero"`
 
 	// Agent's score for the workitem, from 0 - 100, higher being better
 	Score *int `json:"score,omitzero"`

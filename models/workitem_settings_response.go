@@ -5,7 +5,7 @@ package models
 // WorkitemSettingsResponse is the WorkitemSettingsResponse definition.
 type WorkitemSettingsResponse struct {
 	// The worktype information for the workitem settings.
-	Worktype *StepplansWorktypeReference `json:"worktype,omitzero"`
+	Worktype StepplansWorktypeReference `json:"worktype,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -22,7 +22,7 @@ type WorkitemStatus struct {
 
 	// Default destination status to which this Status will transition to if auto status transition
 	// enabled.
-	DefaultDestinationStatus *WorkitemStatusReference `json:"defaultDestinationStatus,omitzero"`
+	DefaultDestinationStatus WorkitemStatusReference `json:"defaultDestinationStatus,omitzero"`
 
 	// Delay in seconds for auto status transition
 	StatusTransitionDelaySeconds *int `json:"statusTransitionDelaySeconds,omitzero"`
@@ -31,7 +31,7 @@ type WorkitemStatus struct {
 	StatusTransitionTime *string `json:"statusTransitionTime,omitzero"`
 
 	// The Worktype containing the Status.
-	Worktype *WorktypeReference `json:"worktype,omitzero"`
+	Worktype WorktypeReference `json:"worktype,omitzero"`
 
 	// Terminate workitem on selection of status. Applicable only for statuses in the Closed category.
 	AutoTerminateWorkitem *bool `json:"autoTerminateWorkitem,omitzero"`

@@ -7,16 +7,16 @@ import "github.com/purecloudgo/platformclient/types"
 // WorkitemWrapup is the WorkitemWrapup definition.
 type WorkitemWrapup struct {
 	// Workitem that the wrapup code has been added to.
-	Workitem *WorkitemReference `json:"workitem,omitzero"`
+	Workitem WorkitemReference `json:"workitem,omitzero"`
 
 	// The wrapup code used in the workitem.
-	WrapupCode *WrapupIdReference `json:"wrapupCode,omitzero"`
+	WrapupCode WrapupIdReference `json:"wrapupCode,omitzero"`
 
 	// The user who added the wrapup code to the workitem.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The user for whom wrapup code was added. This may be the same as modifiedBy.
-	User *UserReference `json:"user,omitzero"`
+	User UserReference `json:"user,omitzero"`
 
 	// The modified date of the Workitem when the wrapup code was added. Date time is represented as an
 	// ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z

@@ -6,10 +6,10 @@ package models
 // definition.
 type WorkitemsAttributeChangeWorkitemRuleSettings struct {
 	// New property value
-	NewValue *WorkitemRuleSettings `json:"newValue,omitzero"`
+	NewValue WorkitemRuleSettings `json:"newValue,omitzero"`
 
 	// Old property value
-	OldValue *WorkitemRuleSettings `json:"oldValue,omitzero"`
+	OldValue WorkitemRuleSettings `json:"oldValue,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -5,10 +5,10 @@ package models
 // WorkitemsAttributeChangeWrapupDelta is the WorkitemsAttributeChangeWrapupDelta definition.
 type WorkitemsAttributeChangeWrapupDelta struct {
 	// New property value
-	NewValue *WrapupDelta `json:"newValue,omitzero"`
+	NewValue WrapupDelta `json:"newValue,omitzero"`
 
 	// Old property value
-	OldValue *WrapupDelta `json:"oldValue,omitzero"`
+	OldValue WrapupDelta `json:"oldValue,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

@@ -8,10 +8,10 @@ type WorkitemsChangeWorktypeDelta struct {
 	Version *int `json:"version,omitzero"`
 
 	// modifiedBy
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The changes that originated this version
-	Delta *WorktypeDelta `json:"delta,omitzero"`
+	Delta WorktypeDelta `json:"delta,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

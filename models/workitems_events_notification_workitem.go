@@ -68,7 +68,7 @@ type WorkitemsEventsNotificationWorkitem struct {
 
 	CustomFields map[string]WorkitemsEventsNotificationCustomAttribute `json:"customFields,omitzero"`
 
-	Wrapup *WorkitemsEventsNotificationWrapup `json:"wrapup,omitzero"`
+	Wrapup WorkitemsEventsNotificationWrapup `json:"wrapup,omitzero"`
 
 	Sessions []WorkitemsEventsNotificationSession `json:"sessions,omitzero"`
 

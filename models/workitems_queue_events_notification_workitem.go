@@ -68,7 +68,7 @@ type WorkitemsQueueEventsNotificationWorkitem struct {
 
 	CustomFields map[string]WorkitemsQueueEventsNotificationCustomAttribute `json:"customFields,omitzero"`
 
-	Wrapup *WorkitemsQueueEventsNotificationWrapup `json:"wrapup,omitzero"`
+	Wrapup WorkitemsQueueEventsNotificationWrapup `json:"wrapup,omitzero"`
 
 	Sessions []WorkitemsQueueEventsNotificationSession `json:"sessions,omitzero"`
 

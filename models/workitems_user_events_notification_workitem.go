@@ -68,7 +68,7 @@ type WorkitemsUserEventsNotificationWorkitem struct {
 
 	CustomFields map[string]WorkitemsUserEventsNotificationCustomAttribute `json:"customFields,omitzero"`
 
-	Wrapup *WorkitemsUserEventsNotificationWrapup `json:"wrapup,omitzero"`
+	Wrapup WorkitemsUserEventsNotificationWrapup `json:"wrapup,omitzero"`
 
 	Sessions []WorkitemsUserEventsNotificationSession `json:"sessions,omitzero"`
 

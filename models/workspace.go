@@ -16,7 +16,7 @@ type Workspace struct {
 
 	IsCurrentUserWorkspace *bool `json:"isCurrentUserWorkspace,omitzero"`
 
-	User *DomainEntityRef `json:"user,omitzero"`
+	User DomainEntityRef `json:"user,omitzero"`
 
 	Bucket *string `json:"bucket,omitzero"`
 
@@ -26,7 +26,7 @@ type Workspace struct {
 	// Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
-	Summary *WorkspaceSummary `json:"summary,omitzero"`
+	Summary WorkspaceSummary `json:"summary,omitzero"`
 
 	Acl []string `json:"acl,omitzero"`
 

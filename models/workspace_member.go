@@ -11,18 +11,18 @@ type WorkspaceMember struct {
 
 	Name *string `json:"name,omitzero"`
 
-	Workspace *DomainEntityRef `json:"workspace,omitzero"`
+	Workspace DomainEntityRef `json:"workspace,omitzero"`
 
 	// The workspace member type. Required.
 	MemberType *WorkspaceMemberMemberType `json:"memberType,omitzero"`
 
-	Member *DomainEntityRef `json:"member,omitzero"`
+	Member DomainEntityRef `json:"member,omitzero"`
 
-	User *User `json:"user,omitzero"`
+	User User `json:"user,omitzero"`
 
-	Group *Group `json:"group,omitzero"`
+	Group Group `json:"group,omitzero"`
 
-	SecurityProfile *SecurityProfile `json:"securityProfile,omitzero"`
+	SecurityProfile SecurityProfile `json:"securityProfile,omitzero"`
 
 	// The URI for this object
 	SelfURI *string `json:"selfUri,omitzero"`

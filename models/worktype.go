@@ -13,7 +13,7 @@ type Worktype struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *Division `json:"division,omitzero"`
+	Division Division `json:"division,omitzero"`
 
 	// The description of the Worktype.
 	Description *string `json:"description,omitzero"`
@@ -27,10 +27,10 @@ type Worktype struct {
 	DateModified *types.DateTime `json:"dateModified,omitzero"`
 
 	// The default Workbin for Workitems created from the Worktype.
-	DefaultWorkbin *WorkbinReference `json:"defaultWorkbin,omitzero"`
+	DefaultWorkbin WorkbinReference `json:"defaultWorkbin,omitzero"`
 
 	// The default status for Workitems created from the Worktype.
-	DefaultStatus *WorkitemStatusReference `json:"defaultStatus,omitzero"`
+	DefaultStatus WorkitemStatusReference `json:"defaultStatus,omitzero"`
 
 	// The list of possible statuses for Workitems created from the Worktype.
 	Statuses []WorkitemStatus `json:"statuses,omitzero"`
@@ -49,16 +49,16 @@ type Worktype struct {
 	DefaultPriority *int `json:"defaultPriority,omitzero"`
 
 	// The default language for Workitems created from the Worktype.
-	DefaultLanguage *LanguageReference `json:"defaultLanguage,omitzero"`
+	DefaultLanguage LanguageReference `json:"defaultLanguage,omitzero"`
 
 	// The default time to time to live in seconds for Workitems created from the Worktype.
 	DefaultTTLSeconds *int `json:"defaultTtlSeconds,omitzero"`
 
 	// The id of the User who modified the Worktype.
-	ModifiedBy *UserReference `json:"modifiedBy,omitzero"`
+	ModifiedBy UserReference `json:"modifiedBy,omitzero"`
 
 	// The default queue for Workitems created from the Worktype.
-	DefaultQueue *WorkitemQueueReference `json:"defaultQueue,omitzero"`
+	DefaultQueue WorkitemQueueReference `json:"defaultQueue,omitzero"`
 
 	// The default skills for Workitems created from the Worktype.
 	DefaultSkills []RoutingSkillReference `json:"defaultSkills,omitzero"`
@@ -68,19 +68,19 @@ type Worktype struct {
 	AssignmentEnabled *bool `json:"assignmentEnabled,omitzero"`
 
 	// The schema defining the custom attributes for Workitems created from the Worktype.
-	Schema *WorkitemSchema `json:"schema,omitzero"`
+	Schema WorkitemSchema `json:"schema,omitzero"`
 
 	// The target service level for Workitems created from the Worktype. The default value is 100.
 	ServiceLevelTarget *int `json:"serviceLevelTarget,omitzero"`
 
 	// Settings for the worktypes rules.
-	RuleSettings *WorkitemRuleSettings `json:"ruleSettings,omitzero"`
+	RuleSettings WorkitemRuleSettings `json:"ruleSettings,omitzero"`
 
 	// The flow associated with the Worktype.
-	Flow *WorkitemFlowReference `json:"flow,omitzero"`
+	Flow WorkitemFlowReference `json:"flow,omitzero"`
 
 	// The default script for Workitems created from the Worktype.
-	DefaultScript *WorkitemScriptReference `json:"defaultScript,omitzero"`
+	DefaultScript WorkitemScriptReference `json:"defaultScript,omitzero"`
 
 	// When set to true, will allow Workitems to be associated with External Contacts that are not assigned
 	// to any division. Default value is true.

@@ -4,51 +4,51 @@ package models
 
 // WorktypeDelta is the WorktypeDelta definition.
 type WorktypeDelta struct {
-	Name *WorkitemsAttributeChangeString `json:"name,omitzero"`
+	Name WorkitemsAttributeChangeString `json:"name,omitzero"`
 
-	Description *WorkitemsAttributeChangeString `json:"description,omitzero"`
+	Description WorkitemsAttributeChangeString `json:"description,omitzero"`
 
-	Statuses *WorkitemsAttributeChangeList `json:"statuses,omitzero"`
+	Statuses WorkitemsAttributeChangeList `json:"statuses,omitzero"`
 
-	DefaultWorkbinID *WorkitemsAttributeChangeString `json:"defaultWorkbinId,omitzero"`
+	DefaultWorkbinID WorkitemsAttributeChangeString `json:"defaultWorkbinId,omitzero"`
 
-	DefaultDurationSeconds *WorkitemsAttributeChangeInteger `json:"defaultDurationSeconds,omitzero"`
+	DefaultDurationSeconds WorkitemsAttributeChangeInteger `json:"defaultDurationSeconds,omitzero"`
 
-	DefaultExpirationSeconds *WorkitemsAttributeChangeInteger `json:"defaultExpirationSeconds,omitzero"`
+	DefaultExpirationSeconds WorkitemsAttributeChangeInteger `json:"defaultExpirationSeconds,omitzero"`
 
-	DefaultDueDurationSeconds *WorkitemsAttributeChangeInteger `json:"defaultDueDurationSeconds,omitzero"`
+	DefaultDueDurationSeconds WorkitemsAttributeChangeInteger `json:"defaultDueDurationSeconds,omitzero"`
 
-	DefaultPriority *WorkitemsAttributeChangeInteger `json:"defaultPriority,omitzero"`
+	DefaultPriority WorkitemsAttributeChangeInteger `json:"defaultPriority,omitzero"`
 
-	DefaultSkillIDs *WorkitemsAttributeChangeList `json:"defaultSkillIds,omitzero"`
+	DefaultSkillIDs WorkitemsAttributeChangeList `json:"defaultSkillIds,omitzero"`
 
-	DefaultStatusID *WorkitemsAttributeChangeString `json:"defaultStatusId,omitzero"`
+	DefaultStatusID WorkitemsAttributeChangeString `json:"defaultStatusId,omitzero"`
 
-	DefaultLanguageID *WorkitemsAttributeChangeString `json:"defaultLanguageId,omitzero"`
+	DefaultLanguageID WorkitemsAttributeChangeString `json:"defaultLanguageId,omitzero"`
 
-	DefaultTTLSeconds *WorkitemsAttributeChangeInteger `json:"defaultTtlSeconds,omitzero"`
+	DefaultTTLSeconds WorkitemsAttributeChangeInteger `json:"defaultTtlSeconds,omitzero"`
 
-	AssignmentEnabled *WorkitemsAttributeChangeBoolean `json:"assignmentEnabled,omitzero"`
+	AssignmentEnabled WorkitemsAttributeChangeBoolean `json:"assignmentEnabled,omitzero"`
 
-	DefaultQueueID *WorkitemsAttributeChangeString `json:"defaultQueueId,omitzero"`
+	DefaultQueueID WorkitemsAttributeChangeString `json:"defaultQueueId,omitzero"`
 
-	SchemaID *WorkitemsAttributeChangeString `json:"schemaId,omitzero"`
+	SchemaID WorkitemsAttributeChangeString `json:"schemaId,omitzero"`
 
-	SchemaVersion *WorkitemsAttributeChangeString `json:"schemaVersion,omitzero"`
+	SchemaVersion WorkitemsAttributeChangeString `json:"schemaVersion,omitzero"`
 
-	ServiceLevelTarget *WorkitemsAttributeChangeInteger `json:"serviceLevelTarget,omitzero"`
+	ServiceLevelTarget WorkitemsAttributeChangeInteger `json:"serviceLevelTarget,omitzero"`
 
-	DateModified *WorkitemsAttributeChangeInstant `json:"dateModified,omitzero"`
+	DateModified WorkitemsAttributeChangeInstant `json:"dateModified,omitzero"`
 
-	ModifiedBy *WorkitemsAttributeChangeString `json:"modifiedBy,omitzero"`
+	ModifiedBy WorkitemsAttributeChangeString `json:"modifiedBy,omitzero"`
 
-	DefaultScriptID *WorkitemsAttributeChangeString `json:"defaultScriptId,omitzero"`
+	DefaultScriptID WorkitemsAttributeChangeString `json:"defaultScriptId,omitzero"`
 
-	FlowID *WorkitemsAttributeChangeString `json:"flowId,omitzero"`
+	FlowID WorkitemsAttributeChangeString `json:"flowId,omitzero"`
 
-	RuleSettings *WorkitemsAttributeChangeWorkitemRuleSettings `json:"ruleSettings,omitzero"`
+	RuleSettings WorkitemsAttributeChangeWorkitemRuleSettings `json:"ruleSettings,omitzero"`
 
-	UnassignedDivisionContactsEnabled *WorkitemsAttributeChangeBoolean `json:"unassignedDivisionContactsEnabled,omitzero"`
+	UnassignedDivisionContactsEnabled WorkitemsAttributeChangeBoolean `json:"unassignedDivisionContactsEnabled,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

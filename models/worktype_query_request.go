@@ -31,7 +31,7 @@ type WorktypeQueryRequest struct {
 	Expands *WorktypeQueryRequestExpands `json:"expands,omitzero"`
 
 	// Sort
-	Sort *WorktypeQuerySort `json:"sort,omitzero"`
+	Sort WorktypeQuerySort `json:"sort,omitzero"`
 
 	// NullFields names JSON properties to send as an explicit null, e.g. "defaultQueueId".
 	NullFields []string `json:"-"`

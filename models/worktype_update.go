@@ -38,7 +38,7 @@ type WorktypeUpdate struct {
 	ServiceLevelTarget *int `json:"serviceLevelTarget,omitzero"`
 
 	// Settings for the worktypes rules.
-	RuleSettings *WorkitemRuleSettings `json:"ruleSettings,omitzero"`
+	RuleSettings WorkitemRuleSettings `json:"ruleSettings,omitzero"`
 
 	// When set to true, will allow Workitems to be associated with External Contacts that are not assigned
 	// to any division. Default value is true.

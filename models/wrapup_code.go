@@ -13,7 +13,7 @@ type WrapupCode struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *StarrableDivision `json:"division,omitzero"`
+	Division StarrableDivision `json:"division,omitzero"`
 
 	// The wrap-up code description.
 	Description *string `json:"description,omitzero"`

@@ -13,7 +13,7 @@ type WrapupCodeRequest struct {
 	Name *string `json:"name,omitzero"`
 
 	// The division to which this entity belongs.
-	Division *WritableStarrableDivision `json:"division,omitzero"`
+	Division WritableStarrableDivision `json:"division,omitzero"`
 
 	// The wrap-up code description.
 	Description *string `json:"description,omitzero"`

@@ -180,7 +180,14 @@ func (f *filler) fill(v reflect.Value, seed uint64, name string, depth int, need
 			}
 			f.fill(v.Field(fi.index), hashString(seed, fi.json), fi.json, depth+1, fi.required)
 		}
-		return true
+		if need && v.IsZero() { // required, but nothing was filled: fill the first field that can be
+			for _, fi := range si.fields {
+				if f.fill(v.Field(fi.index), hashString(seed, fi.json), fi.json, depth+1, true) && !v.IsZero() {
+					break
+				}
+			}
+		}
+		return !v.IsZero() || need
 	case reflect.String:
 		if t.PkgPath() != "" && t != reflect.TypeFor[string]() {
 			vals := enumValues(t)

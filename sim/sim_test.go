@@ -219,7 +219,8 @@ func TestCloseLeavesNothingRunning(t *testing.T) {
 			t.Fatal(err)
 		}
 		tr := &http.Transport{}
-		c, _ := s.NewClient(platformclient.WithHTTPClient(&http.Client{Transport: tr}))
+		c, _ := s.NewClient(platformclient.WithHTTPClient(&http.Client{Transport: tr}),
+			platformclient.WithRetryPolicy(platformclient.RetryPolicy{RetryMax: -1}))
 		if err := getUsers(c); err != nil {
 			t.Fatal(err)
 		}

@@ -364,6 +364,8 @@ func isMissing(v reflect.Value) bool {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Map:
 		return v.IsNil()
+	case reflect.Struct: // a nested model held by value: absent is zero
+		return v.IsZero()
 	}
 	return false
 }

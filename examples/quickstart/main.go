@@ -6,8 +6,8 @@
 // Without GENESYS_CLOUD_* variables it starts the simulator (package sim)
 // in-process and, printing each step: logs in with client credentials,
 // creates a user and a queue, lists users page by page, clears a field with
-// an explicit null in a PATCH, meets a 429 and gets past it, and shows the
-// typed error of a 404.
+// an explicit null in a PATCH, gets past a 429 by retrying after
+// Retry-After, and shows the typed error of a 404.
 //
 // With GENESYS_CLOUD_CLIENT_ID, GENESYS_CLOUD_CLIENT_SECRET and
 // GENESYS_CLOUD_REGION (e.g. eu_west_1) set it runs only the read-only steps
@@ -19,13 +19,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"strings"
 	"time"
-
-	"github.com/go-json-experiment/json"
 
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/api/authorization"
@@ -68,11 +64,11 @@ func runSim(ctx context.Context, out io.Writer) error {
 	fmt.Fprintf(out, "Started the Genesys Cloud simulator at %s in %s (%d users seeded).\n",
 		s.URL(), time.Since(start).Round(time.Millisecond), sim.DefaultSeedUsers)
 
-	c, err := login(ctx, s.URL(), s.URL(), s.ClientID(), s.ClientSecret())
+	// The simulator serves login and API at one base URL.
+	c, err := login(ctx, out, s.ClientID(), s.ClientSecret(), platformclient.WithBaseURL(s.URL()), platformclient.WithLoginURL(s.URL()))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(out, "Logged in with client credentials.")
 
 	// Create a user in the home division, and a queue.
 	home, err := authorization.NewClient(c).GetAuthorizationDivisionsHome(ctx, nil)
@@ -111,7 +107,7 @@ func runSim(ctx context.Context, out io.Writer) error {
 	fmt.Fprintf(out, "Patched user with {\"title\": null}: title is now %s, department %q, version %d.\n", title, *patched.Department, *patched.Version)
 
 	// A 429: the simulator answers the next GET of the queue with 429 and
-	// Retry-After: 1.
+	// Retry-After: 1; the client retries.
 	if err := s.InjectFault("GET /api/v2/routing/queues/{queueId}", sim.RateLimited(time.Second).First(1)); err != nil {
 		return err
 	}
@@ -143,11 +139,10 @@ func runLive(ctx context.Context, out io.Writer, id, secret, regionName string) 
 		return err
 	}
 	fmt.Fprintf(out, "Using the organization in region %s (%s).\n", region, region.APIHost())
-	c, err := login(ctx, "https://"+region.LoginHost(), "https://"+region.APIHost(), id, secret)
+	c, err := login(ctx, out, id, secret, platformclient.WithRegion(region))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(out, "Logged in with client credentials.")
 	home, err := authorization.NewClient(c).GetAuthorizationDivisionsHome(ctx, nil)
 	if err != nil {
 		return err
@@ -207,32 +202,25 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-// getAfter429 fetches a queue whose first GET gets a 429. A client that
-// retries answers after waiting Retry-After; one that does not returns the
-// typed 429, and the call is repeated after Retry-After.
+// getAfter429 fetches a queue whose first GET gets a 429: the client waits
+// as Retry-After asks and tries again. OnRetry reports the retry.
 func getAfter429(ctx context.Context, out io.Writer, r *routing.Client, id string) error {
 	start := time.Now()
-	q, err := r.GetRoutingQueue(ctx, id, nil)
-	var apiErr *platformclient.APIError
-	switch {
-	case err == nil:
-		fmt.Fprintf(out, "The client retried after the 429: GET queue succeeded in %s.\n", time.Since(start).Round(100*time.Millisecond))
-	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests:
-		fmt.Fprintf(out, "Got %s (code %s, Retry-After %s); this client does not retry, so waiting and calling again.\n",
-			apiErr.Status, apiErr.Body.Code, apiErr.RetryAfter)
-		select {
-		case <-time.After(apiErr.RetryAfter):
-		case <-ctx.Done():
-			return ctx.Err()
+	attempts := 1
+	onRetry := platformclient.CallRetryPolicy(platformclient.RetryPolicy{OnRetry: func(e platformclient.RetryEvent) {
+		attempts++
+		var apiErr *platformclient.APIError
+		if errors.As(e.Err, &apiErr) && apiErr.RetryAfter > 0 {
+			fmt.Fprintf(out, "Attempt %d got %s with Retry-After %s; the client waits and tries again.\n", e.Attempt, apiErr.Status, apiErr.RetryAfter)
+			return
 		}
-		if q, err = r.GetRoutingQueue(ctx, id, nil); err != nil {
-			return err
-		}
-		fmt.Fprintln(out, "The second GET queue succeeded.")
-	default:
+		fmt.Fprintf(out, "Attempt %d failed (%v); the client tries again in %s.\n", e.Attempt, e.Err, e.Wait.Round(100*time.Millisecond))
+	}})
+	q, err := r.GetRoutingQueue(ctx, id, nil, onRetry)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Fetched queue %q after the 429.\n", *q.Name)
+	fmt.Fprintf(out, "Fetched queue %q after the 429: %d attempts in %s.\n", *q.Name, attempts, time.Since(start).Round(100*time.Millisecond))
 	return nil
 }
 
@@ -248,40 +236,19 @@ func show404(ctx context.Context, out io.Writer, u *users.Client) {
 	fmt.Fprintf(out, "GET of a missing user: unexpected result %v.\n", err)
 }
 
-// login returns a client for apiURL authenticated with client credentials
-// at loginURL.
-//
-// It posts the client-credentials grant itself and uses WithAccessToken.
-// When the SDK's own client-credentials login is on main, this whole
-// function becomes
-//
-//	platformclient.New(platformclient.WithBaseURL(apiURL),
-//		platformclient.WithLoginURL(loginURL),
-//		platformclient.WithClientCredentials(id, secret))
-func login(ctx context.Context, loginURL, apiURL, id, secret string) (*platformclient.Client, error) {
-	form := url.Values{"grant_type": {"client_credentials"}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, loginURL+"/oauth/token", strings.NewReader(form.Encode()))
+// login returns a client that logs in with client credentials (and logs in
+// again whenever the token expires). It logs in at once, so that wrong
+// credentials show here rather than at the first call.
+func login(ctx context.Context, out io.Writer, id, secret string, where ...platformclient.Option) (*platformclient.Client, error) {
+	grant := platformclient.ClientCredentials{ClientID: id, ClientSecret: secret}
+	c, err := platformclient.New(append(where, platformclient.WithGrant(grant))...)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(id, secret)
-	resp, err := http.DefaultClient.Do(req)
+	tok, err := c.Authorize(ctx, grant)
 	if err != nil {
-		return nil, fmt.Errorf("login: %w", err)
+		return nil, err
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return nil, fmt.Errorf("login: %w", err)
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
-	}
-	if err := json.Unmarshal(body, &tok); err != nil || resp.StatusCode != http.StatusOK || tok.AccessToken == "" {
-		return nil, fmt.Errorf("login: %s: %s %s", resp.Status, tok.Error, tok.Description)
-	}
-	return platformclient.New(platformclient.WithBaseURL(apiURL), platformclient.WithAccessToken(tok.AccessToken))
+	fmt.Fprintf(out, "Logged in with client credentials (the token is valid for %s).\n", tok.ExpiresIn)
+	return c, nil
 }

@@ -12,8 +12,8 @@ import (
 
 // TestQuickstart builds the quickstart, runs it without GENESYS_CLOUD_*
 // variables (so against the in-process simulator) and checks that it exits
-// 0 and prints every step. It waits about a second: the 429 step honours
-// Retry-After: 1.
+// 0 and prints every step. It waits about a second: the client honours the
+// Retry-After: 1 of the 429 step.
 func TestQuickstart(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "quickstart")
 	if runtime.GOOS == "windows" {
@@ -38,7 +38,7 @@ func TestQuickstart(t *testing.T) {
 	out := stdout.String()
 	for _, want := range []string{
 		"Started the Genesys Cloud simulator at http://127.0.0.1:",
-		"Logged in with client credentials.",
+		"Logged in with client credentials (the token is valid for 24h0m0s).",
 		`Created user "Ada Lovelace"`,
 		`Created queue "Quickstart queue"`,
 		"Users page 1 of 5: 250 users",
@@ -46,7 +46,8 @@ func TestQuickstart(t *testing.T) {
 		"Listed 1001 users.",
 		`Patched user with {"title": null}: title is now <none>, department "Research", version 2.`,
 		"Injected one 429 (Retry-After: 1)",
-		`Fetched queue "Quickstart queue" after the 429.`,
+		"Attempt 1 got 429 Too Many Requests with Retry-After 1s; the client waits and tries again.",
+		`Fetched queue "Quickstart queue" after the 429: 2 attempts`,
 		"*platformclient.APIError status=404 code=not.found",
 		"IsNotFound=true",
 		"Stopped the simulator. Done.",

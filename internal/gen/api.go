@@ -350,7 +350,7 @@ func (g *generator) paramCode(b *strings.Builder, indent string, p *goParam, exp
 	case "header":
 		fmt.Fprintf(b, "%sreq.SetHeader(%q, %s)\n", indent, p.Name, expr)
 	case "formData":
-		if p.Type == "file" {
+		if p.Parameter.Type == "file" {
 			fmt.Fprintf(b, "%sreq.FormFile(%q, %s)\n", indent, p.Name, expr)
 		} else {
 			fmt.Fprintf(b, "%sreq.FormValue(%q, %s)\n", indent, p.Name, expr)

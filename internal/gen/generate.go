@@ -63,39 +63,15 @@ func Render(s *Spec) (map[string][]byte, Result, error) {
 	res.Models = len(s.Definitions)
 	src["models/doc.go"] = modelsDoc()
 
-	byPkg := map[string][]OpInfo{}
-	tagOf := map[string]string{}
-	for _, op := range ops {
-		tags := op.Tags
-		if len(tags) == 0 {
-			tags = []string{"Default"}
-		}
-		seen := map[string]bool{}
-		for _, t := range tags {
-			p := packageName(t)
-			if seen[p] {
-				continue
-			}
-			seen[p] = true
-			byPkg[p] = append(byPkg[p], op)
-			if _, ok := tagOf[p]; !ok {
-				tagOf[p] = t
-			}
-		}
-	}
+	pkgs := g.apiPackages()
 	var table []tableEntry
-	for _, p := range sortedKeys(byPkg) {
-		methods := uniquer{}
-		var built []*apiOp
-		for _, op := range byPkg[p] {
-			built = append(built, g.buildOp(op, methods))
-		}
-		src["api/"+p+"/"+p+".go"] = g.packageFile(p, tagOf[p], built)
-		for _, a := range built {
-			table = append(table, tableEntry{pkg: p, op: a})
+	for _, p := range pkgs {
+		src["api/"+p.Name+"/"+p.Name+".go"] = g.packageFile(p.Name, p.Tag, p.Ops)
+		for _, a := range p.Ops {
+			table = append(table, tableEntry{pkg: p.Name, op: a})
 		}
 	}
-	res.Packages = len(byPkg)
+	res.Packages = len(pkgs)
 	res.Operations = len(ops)
 	src["api/operations/operations.go"] = g.tableFile(table)
 	if src["api/operations/schema.go"], err = g.schemaFile(); err != nil {
@@ -130,6 +106,49 @@ func Render(s *Spec) (map[string][]byte, Result, error) {
 	wg.Wait()
 	res.Files = len(out)
 	return out, res, firstErr
+}
+
+// apiPackage is one generated package below api/.
+type apiPackage struct {
+	Name string   // Go package name
+	Tag  string   // first tag that maps to the package
+	Ops  []*apiOp // in the order the package file declares them
+}
+
+// apiPackages groups the operations into packages, one per tag, in package
+// name order, and names their methods. Render and Diff both use it, so the
+// diff sees exactly the methods the generator emits.
+func (g *generator) apiPackages() []apiPackage {
+	byPkg := map[string][]OpInfo{}
+	tagOf := map[string]string{}
+	for _, op := range g.ops {
+		tags := op.Tags
+		if len(tags) == 0 {
+			tags = []string{"Default"}
+		}
+		seen := map[string]bool{}
+		for _, t := range tags {
+			p := packageName(t)
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			byPkg[p] = append(byPkg[p], op)
+			if _, ok := tagOf[p]; !ok {
+				tagOf[p] = t
+			}
+		}
+	}
+	var out []apiPackage
+	for _, p := range sortedKeys(byPkg) {
+		methods := uniquer{}
+		var built []*apiOp
+		for _, op := range byPkg[p] {
+			built = append(built, g.buildOp(op, methods))
+		}
+		out = append(out, apiPackage{Name: p, Tag: tagOf[p], Ops: built})
+	}
+	return out
 }
 
 // writeTree writes files and removes stale generated files from the

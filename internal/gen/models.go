@@ -45,10 +45,14 @@ type modelSet struct {
 	sorted []*model
 	global uniquer // package-level identifiers of the models package
 	files  uniquer
+	// embeds records which struct models hold which others by value; a
+	// field that would close a cycle of value fields is a pointer instead.
+	embeds map[string][]string
+	names  map[string]*model // Go name -> model, rebuilt when models are added
 }
 
 func newModelSet(s *Spec) (*modelSet, error) {
-	ms := &modelSet{spec: s, byDef: map[string]*model{}, global: uniquer{}, files: uniquer{}}
+	ms := &modelSet{spec: s, byDef: map[string]*model{}, global: uniquer{}, files: uniquer{}, embeds: map[string][]string{}}
 	for _, n := range []string{"ToJSON"} {
 		ms.global[n] = true
 	}
@@ -132,13 +136,67 @@ func (ms *modelSet) build(m *model) error {
 		f := field{JSON: prop, Name: local.take(exported(prop)), Required: required[prop], ReadOnly: p.ReadOnly}
 		f.Doc = p.Description
 		t := ms.goType(m, exported(prop), p)
-		if isScalarOrModel(t) {
+		switch {
+		case ms.isStructModel(t):
+			// Models are held by value, so that reading a chain of
+			// optional objects cannot dereference nil; only a field that
+			// would make the type contain itself is a pointer.
+			if t == m.Name || ms.embedsTransitively(t, m.Name) {
+				t = "*" + t
+			} else {
+				ms.embeds[m.Name] = append(ms.embeds[m.Name], t)
+			}
+		case ms.isModelName(t):
+			// named map types are nil-able already
+		case isScalarOrModel(t):
 			t = "*" + t
 		}
 		f.Type = t
 		m.Fields = append(m.Fields, f)
 	}
 	return nil
+}
+
+// isStructModel reports whether t names a struct model.
+func (ms *modelSet) isStructModel(t string) bool {
+	m, ok := ms.byName()[t]
+	return ok && m.Map == "" && (len(m.Schema.Properties) > 0 || len(m.Schema.AllOf) > 0)
+}
+
+// isModelName reports whether t names any model.
+func (ms *modelSet) isModelName(t string) bool {
+	_, ok := ms.byName()[t]
+	return ok
+}
+
+func (ms *modelSet) byName() map[string]*model {
+	if len(ms.names) != len(ms.sorted) {
+		ms.names = make(map[string]*model, len(ms.sorted))
+		for _, m := range ms.sorted {
+			ms.names[m.Name] = m
+		}
+	}
+	return ms.names
+}
+
+// embedsTransitively reports whether from holds to by value, directly or
+// through other value fields.
+func (ms *modelSet) embedsTransitively(from, to string) bool {
+	seen := map[string]bool{}
+	stack := []string{from}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if x == to {
+			return true
+		}
+		if seen[x] {
+			continue
+		}
+		seen[x] = true
+		stack = append(stack, ms.embeds[x]...)
+	}
+	return false
 }
 
 // isScalarOrModel reports whether a field of this type needs a pointer to be optional.

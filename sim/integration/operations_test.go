@@ -144,6 +144,9 @@ func (r *ids) fixReferences(op *operations.Operation, v reflect.Value, field str
 			r.fixReferences(op, v.Elem(), field, depth+1)
 		}
 	case reflect.Struct:
+		if v.IsZero() { // an absent nested model (models hold nested models by value)
+			return
+		}
 		t := v.Type()
 		for i := 0; i < t.NumField(); i++ {
 			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")

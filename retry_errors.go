@@ -1,0 +1,62 @@
+package platformclient
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// IsRetryable reports whether err is a failure that a later attempt of an
+// idempotent request may not meet: a 429, 502, 503 or 504 *APIError or a
+// *TransportError other than a certificate or TLS handshake failure. Errors
+// of a context that was cancelled or ran out of time are not retryable.
+func IsRetryable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var te *TransportError
+	if errors.As(err, &te) {
+		return retryableTransport(te)
+	}
+	switch StatusCode(err) {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// IsServerError reports whether err is an API error with a 5xx status.
+func IsServerError(err error) bool {
+	s := StatusCode(err)
+	return s >= 500 && s <= 599
+}
+
+// IsTimeout reports whether err is a timeout: the call's deadline passed, an
+// attempt exceeded RetryPolicy.AttemptTimeout, or the network timed out.
+func IsTimeout(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || isTimeoutErr(err)
+}
+
+// RetryAfter returns the Retry-After of an *APIError in err's chain, or 0.
+func RetryAfter(err error) time.Duration {
+	var e *APIError
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
+}
+
+// Attempts returns the number of attempts behind an *APIError or
+// *TransportError in err's chain, or 0 when err has neither.
+func Attempts(err error) int {
+	var e *APIError
+	if errors.As(err, &e) {
+		return e.Attempts
+	}
+	var te *TransportError
+	if errors.As(err, &te) {
+		return te.Attempts
+	}
+	return 0
+}

@@ -42,6 +42,9 @@ type Client struct {
 
 	// build is the settings being assembled by New's options.
 	build *settings
+
+	// ext is the configuration-file and log-output state (configfile.go).
+	ext *clientState
 }
 
 // settings are the replaceable parts of a client's configuration. A value is
@@ -51,6 +54,9 @@ type settings struct {
 	userAgent string
 	headers   http.Header
 	timeout   time.Duration
+
+	log  logSettings  // request logging (log.go)
+	file fileSettings // configuration-file values of other features (configfile.go)
 }
 
 // clone returns a copy that can be modified without affecting s.
@@ -73,6 +79,7 @@ func New(opts ...Option) (*Client, error) {
 		baseURL:   "https://api." + USEast1.Domain(),
 		userAgent: "platformclient-go/" + Version,
 		headers:   http.Header{},
+		log:       logSettings{level: LogNone, format: LogText, console: true},
 	}}
 	for _, o := range opts {
 		if o == nil {
@@ -87,6 +94,9 @@ func New(opts ...Option) (*Client, error) {
 	}
 	c.cfg.Store(c.build)
 	c.build = nil
+	if err := c.start(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

@@ -159,11 +159,16 @@ func redactJSON(data []byte) (string, bool) {
 		if err != nil {
 			return "", false
 		}
+		kind, n := dec.StackIndex(dec.StackDepth())
+		isName := kind == '{' && n%2 == 1
+		if tok.Kind() == '"' && !isName {
+			// A value such as "error_description": "bad refresh_token=..."
+			tok = jsontext.String(redactText(tok.String()))
+		}
 		if err := enc.WriteToken(tok); err != nil {
 			return "", false
 		}
-		kind, n := dec.StackIndex(dec.StackDepth())
-		if kind == '{' && n%2 == 1 && sensitiveName(tok.String()) {
+		if isName && sensitiveName(tok.String()) {
 			// tok is a member name: replace its value, whatever its kind.
 			if err := dec.SkipValue(); err != nil {
 				return "", false

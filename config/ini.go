@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/ini.v1"
 )
@@ -33,6 +34,16 @@ func parseINI(data []byte) (r *raw, err error) {
 			r, err = nil, &Error{Format: FormatINI, Err: errors.New("unparsable INI")}
 		}
 	}()
+	if !utf8.Valid(data) {
+		line := 0
+		for i, l := range bytes.Split(data, []byte("\n")) {
+			if !utf8.Valid(l) {
+				line = i + 1
+				break
+			}
+		}
+		return nil, &Error{Format: FormatINI, Line: line, Err: errors.New("invalid UTF-8")}
+	}
 	f, err := ini.LoadSources(iniOptions, data)
 	if err != nil {
 		return nil, iniError(data, err)

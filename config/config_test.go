@@ -384,3 +384,30 @@ url = http://alice:wonderland@proxy.internal:3128
 	// true
 	// config: [logging] log_level: unknown level "loud" (want trace, debug, error or none)
 }
+
+// TestDocExamplesParse keeps the examples of docs/logging.md valid.
+func TestDocExamplesParse(t *testing.T) {
+	doc, err := os.ReadFile("../docs/logging.md")
+	if err != nil {
+		t.Skip("docs not found:", err)
+	}
+	found := map[string]bool{}
+	for _, lang := range []string{"ini", "json"} {
+		parts := strings.Split(string(doc), "```"+lang+"\n")
+		for _, p := range parts[1:] {
+			block, _, _ := strings.Cut(p, "```")
+			f, err := Parse([]byte(block))
+			if err != nil {
+				t.Errorf("%s example: %v", lang, err)
+				continue
+			}
+			found[lang] = true
+			if len(f.Unknown) != 0 || f.Gateway.Password == nil || f.Proxy.Password == nil || f.Retry.Max == nil {
+				t.Errorf("%s example incomplete: %s", lang, f)
+			}
+		}
+	}
+	if !found["ini"] || !found["json"] {
+		t.Errorf("examples found: %v", found)
+	}
+}

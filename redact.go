@@ -189,7 +189,23 @@ var textSecret = regexp.MustCompile(`(?i)([a-z0-9_.\-]*(?:password|passwd|secret
 // bearer finds HTTP credentials such as "Bearer abc" and "Basic dXNlcjpwdw==".
 var bearer = regexp.MustCompile(`(?i)\b(bearer|basic|negotiate|digest)(\s+)[A-Za-z0-9._~+/=\-]+`)
 
+// secretWords are the words one of which text must hold for redactText's
+// expressions to match; checking them first keeps redaction cheap.
+var secretWords = [...]string{"pass", "secret", "token", "assertion", "verifier", "authorization",
+	"cookie", "key", "credential", "bearer", "basic", "negotiate", "digest"}
+
 func redactText(s string) string {
+	lower := strings.ToLower(s)
+	found := false
+	for _, w := range secretWords {
+		if strings.Contains(lower, w) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return s
+	}
 	s = bearer.ReplaceAllString(s, "${1}${2}"+redactedValue)
 	return textSecret.ReplaceAllStringFunc(s, func(m string) string {
 		sub := textSecret.FindStringSubmatch(m)

@@ -56,7 +56,7 @@ func (s *testAuthServer) serve(w http.ResponseWriter, r *http.Request) {
 		s.serveToken(w, r)
 	case "/api/v2/users/me":
 		atomic.AddInt64(&s.apiCalls, 1)
-		tok, ok := bearer(r)
+		tok, ok := bearerHeader(r)
 		s.mu.Lock()
 		ok = ok && s.valid[tok] && !s.refuseAll.Load()
 		s.mu.Unlock()
@@ -73,7 +73,7 @@ func (s *testAuthServer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func bearer(r *http.Request) (string, bool) {
+func bearerHeader(r *http.Request) (string, bool) {
 	h := r.Header.Get("Authorization")
 	if len(h) < 7 || h[:7] != "Bearer " {
 		return "", false

@@ -68,7 +68,7 @@ type settings struct {
 	refreshOff  bool     // ShouldRefreshAccessToken = false
 	refreshWait time.Duration
 
-	log  logSettings  // request logging (log.go)
+	log logSettings // request logging (log.go)
 }
 
 // clone returns a copy that can be modified without affecting s.

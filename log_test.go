@@ -274,7 +274,7 @@ func TestLogTransportError(t *testing.T) {
 	url := srv.URL
 	srv.Close()
 	var buf lockedBuffer
-	c, err := New(WithBaseURL(url), WithLogLevel(LogError), WithLogFormat(LogJSON), withConsole(&buf))
+	c, err := New(WithBaseURL(url), noRetries, WithLogLevel(LogError), WithLogFormat(LogJSON), withConsole(&buf))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,13 +86,14 @@ func logURL(u *url.URL) string {
 
 // redactPairs redacts the values of credential names in "a=1&b=2" (a query
 // or a form body), keeping the order and encoding of everything else. A
-// name that cannot be unescaped counts as a credential.
+// name that cannot be unescaped counts as a credential, and so does "code",
+// the one-time authorization code of the OAuth grants.
 func redactPairs(s string) string {
 	parts := strings.Split(s, "&")
 	for i, p := range parts {
 		k, _, hasValue := strings.Cut(p, "=")
 		name, err := url.QueryUnescape(k)
-		if err != nil || sensitiveName(name) {
+		if err != nil || sensitiveName(name) || name == "code" {
 			if !hasValue && err == nil {
 				continue
 			}

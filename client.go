@@ -43,6 +43,9 @@ type Client struct {
 	build *settings
 	// setup is what New's options collect besides settings (nil after New).
 	setup *clientSetup
+
+	// ext is the configuration-file and log-output state (configfile.go).
+	ext *clientState
 }
 
 // settings are the replaceable parts of a client's configuration. A value is
@@ -64,6 +67,8 @@ type settings struct {
 	proxyURL    *url.URL // proxy with credentials; nil: from the environment
 	refreshOff  bool     // ShouldRefreshAccessToken = false
 	refreshWait time.Duration
+
+	log logSettings // request logging (log.go)
 }
 
 // clone returns a copy that can be modified without affecting s.
@@ -87,6 +92,7 @@ func New(opts ...Option) (*Client, error) {
 		userAgent: "platformclient-go/" + Version,
 		headers:   http.Header{},
 		budget:    newRetryBudget(RetryBudget{}),
+		log:       logSettings{level: LogNone, format: LogText, console: true},
 	}, auth: newTokenManager(), setup: &clientSetup{}}
 	for _, o := range opts {
 		if o == nil {
@@ -101,6 +107,9 @@ func New(opts ...Option) (*Client, error) {
 	}
 	c.cfg.Store(c.build)
 	c.build = nil
+	if err := c.start(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"strings"
+	"time"
 )
 
 // CallOption changes one call.
@@ -146,8 +147,10 @@ func (c *Client) attempt(ctx context.Context, cfg *settings, req *Request, u str
 	if err := c.authorize(ctx, cfg, hreq, co); err != nil {
 		return nil, nil, err
 	}
+	start := time.Now()
 	resp, err := c.httpClient.Do(hreq)
 	if err != nil {
+		c.logExchange(ctx, cfg, hreq, body, nil, nil, err, start)
 		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 			return nil, nil, ctxErr
 		}
@@ -156,11 +159,13 @@ func (c *Client) attempt(ctx context.Context, cfg *settings, req *Request, u str
 	defer resp.Body.Close()
 	data, err := readBody(resp)
 	if err != nil {
+		c.logExchange(ctx, cfg, hreq, body, resp, nil, err, start)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, nil, ctxErr
 		}
 		return nil, nil, &TransportError{Method: req.Method, URL: redactURL(u), Err: fmt.Errorf("read response body: %w", err)}
 	}
+	c.logExchange(ctx, cfg, hreq, body, resp, data, nil, start)
 	return resp, data, nil
 }
 

@@ -284,7 +284,8 @@ func (c *Client) requestToken(ctx context.Context, cfg *settings, r tokenRequest
 		e.Code = scrub(e.Code, r.secrets)
 		return Token{}, e
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(r.form.Encode()))
+	form := r.form.Encode()
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form))
 	if err != nil {
 		return fail(&AuthError{Err: errors.New("cannot build the token request")})
 	}
@@ -299,8 +300,13 @@ func (c *Client) requestToken(ctx context.Context, cfg *settings, r tokenRequest
 	if r.secret != "" {
 		hreq.SetBasicAuth(r.clientID, r.secret)
 	}
+	// The exchange is logged like API calls; the logger redacts the form's
+	// secrets and the tokens of the response.
+	sent := &payload{data: []byte(form), contentType: "application/x-www-form-urlencoded"}
+	start := time.Now()
 	resp, err := c.httpClient.Do(hreq)
 	if err != nil {
+		c.logExchange(ctx, cfg, hreq, sent, nil, nil, err, start)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return Token{}, ctxErr
 		}
@@ -308,6 +314,7 @@ func (c *Client) requestToken(ctx context.Context, cfg *settings, r tokenRequest
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody))
+	c.logExchange(ctx, cfg, hreq, sent, resp, data, err, start)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return Token{}, ctxErr

@@ -45,7 +45,7 @@ func (h *hookedClient) Do(req *http.Request) (*http.Response, error) {
 			if req.Body != nil {
 				req.Body.Close()
 			}
-			return nil, err
+			return nil, &HookError{Stage: "pre-request", Err: err}
 		}
 	}
 	resp, err := h.next.Do(req)
@@ -55,8 +55,19 @@ func (h *hookedClient) Do(req *http.Request) (*http.Response, error) {
 	for _, f := range h.post {
 		if err := f(resp); err != nil {
 			resp.Body.Close()
-			return nil, err
+			return nil, &HookError{Stage: "post-request", Err: err}
 		}
 	}
 	return resp, nil
 }
+
+// HookError is the error of a pre- or post-request hook. The client never
+// retries a request a hook refused.
+type HookError struct {
+	Stage string // "pre-request" or "post-request"
+	Err   error
+}
+
+func (e *HookError) Error() string { return e.Stage + " hook: " + e.Err.Error() }
+
+func (e *HookError) Unwrap() error { return e.Err }

@@ -56,7 +56,7 @@ func (s *testAuthServer) serve(w http.ResponseWriter, r *http.Request) {
 		s.serveToken(w, r)
 	case "/api/v2/users/me":
 		atomic.AddInt64(&s.apiCalls, 1)
-		tok, ok := bearer(r)
+		tok, ok := bearerHeader(r)
 		s.mu.Lock()
 		ok = ok && s.valid[tok] && !s.refuseAll.Load()
 		s.mu.Unlock()
@@ -73,7 +73,7 @@ func (s *testAuthServer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func bearer(r *http.Request) (string, bool) {
+func bearerHeader(r *http.Request) (string, bool) {
 	h := r.Header.Get("Authorization")
 	if len(h) < 7 || h[:7] != "Bearer " {
 		return "", false
@@ -144,7 +144,7 @@ func (s *testAuthServer) tokenCalls() []tokenCall {
 // client returns a client whose API and login are the test server.
 func (s *testAuthServer) client(t testing.TB, opts ...Option) *Client {
 	t.Helper()
-	c, err := New(append([]Option{WithBaseURL(s.URL), WithLoginURL(s.URL)}, opts...)...)
+	c, err := New(append([]Option{WithBaseURL(s.URL), WithLoginURL(s.URL), noRetries}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,9 @@ type settableClock struct {
 	t  time.Time
 }
 
-func newSettableClock() *settableClock { return &settableClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)} }
+func newSettableClock() *settableClock {
+	return &settableClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+}
 
 func (c *settableClock) Now() time.Time {
 	c.mu.Lock()
@@ -184,3 +186,7 @@ func (c *settableClock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
 }
+
+// noRetries turns retries off, so that a test of a failure gets the first
+// answer instead of waiting for the backoff.
+var noRetries = WithRetryPolicy(RetryPolicy{RetryMax: -1})

@@ -1,130 +1,222 @@
 package platformclient
 
 import (
-	"encoding/json"
+	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
-// Every value that holds a secret prints without it: String, Format (all
-// fmt verbs, also when nested in other values), LogValue (slog) and
-// MarshalJSON (slog's JSON handler and encoding/json, also when nested)
-// replace the secret by "[redacted]". To save a token, copy its fields
-// into a type of your own.
+// Redaction is always on: whatever the log level, a log line never holds
+// the value of a header, form field, JSON member or query parameter whose
+// name marks a credential (see sensitiveName), nor user information of a URL.
 
-// hidden returns "[redacted]" for a set secret and "" for an empty one.
-func hidden(s string) string {
-	if s == "" {
+const redactedValue = "[REDACTED]"
+
+// maxLogBody bounds the part of a body a log line holds.
+const maxLogBody = 64 << 10
+
+// sensitiveName reports whether a header, field or parameter name holds a
+// credential: Authorization, Proxy-Authorization, Cookie, client_secret,
+// refresh_token, access_token, id_token, assertion, code_verifier, password
+// (also newPassword and the like), API keys. Case, '_', '-' and '.' are
+// ignored, so clientSecret and Client-Secret count too.
+func sensitiveName(name string) bool {
+	n := strings.Map(func(r rune) rune {
+		switch r {
+		case '_', '-', '.', ' ':
+			return -1
+		}
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, name)
+	if strings.HasSuffix(n, "token") {
+		return true
+	}
+	for _, s := range [...]string{"password", "passwd", "secret", "assertion", "verifier",
+		"authorization", "cookie", "apikey", "credential", "privatekey"} {
+		if strings.Contains(n, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// headerAttrs renders headers as a group, names sorted, credentials redacted.
+func headerAttrs(group string, h http.Header) slog.Attr {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	attrs := make([]slog.Attr, 0, len(names))
+	for _, k := range names {
+		v := strings.Join(h[k], ", ")
+		if sensitiveName(k) {
+			v = redactedValue
+		} else {
+			v = redactText(v)
+		}
+		attrs = append(attrs, slog.String(k, v))
+	}
+	return slog.GroupAttrs(group, attrs...)
+}
+
+// logURL renders a request URL without user information and with the values
+// of credential query parameters redacted.
+func logURL(u *url.URL) string {
+	c := *u
+	c.User = nil
+	if c.RawQuery != "" {
+		c.RawQuery = redactPairs(c.RawQuery)
+	}
+	return c.String()
+}
+
+// redactPairs redacts the values of credential names in "a=1&b=2" (a query
+// or a form body), keeping the order and encoding of everything else. A
+// name that cannot be unescaped counts as a credential, and so does "code",
+// the one-time authorization code of the OAuth grants.
+func redactPairs(s string) string {
+	parts := strings.Split(s, "&")
+	for i, p := range parts {
+		k, _, hasValue := strings.Cut(p, "=")
+		name, err := url.QueryUnescape(k)
+		if err != nil || sensitiveName(name) || name == "code" {
+			if !hasValue && err == nil {
+				continue
+			}
+			parts[i] = k + "=" + redactedValue
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// redactBody renders a request or response body for a log line.
+func redactBody(data []byte, contentType string) string {
+	if len(data) == 0 {
 		return ""
 	}
-	return "[redacted]"
-}
-
-// MarshalJSON encodes the token with its secrets redacted.
-func (t Token) MarshalJSON() ([]byte, error) {
-	type plain Token
-	p := plain(t)
-	p.AccessToken, p.RefreshToken = hidden(p.AccessToken), hidden(p.RefreshToken)
-	return json.Marshal(p)
-}
-
-// MarshalJSON encodes the token as "[redacted]".
-func (t StaticToken) MarshalJSON() ([]byte, error) { return json.Marshal(hidden(string(t))) }
-
-// MarshalJSON encodes the grant with its secret redacted.
-func (g ClientCredentials) MarshalJSON() ([]byte, error) {
-	type plain ClientCredentials
-	p := plain(g)
-	p.ClientSecret = hidden(p.ClientSecret)
-	return json.Marshal(p)
-}
-
-// MarshalJSON encodes the grant with its secrets redacted.
-func (g SAML2Bearer) MarshalJSON() ([]byte, error) {
-	type plain SAML2Bearer
-	p := plain(g)
-	p.ClientSecret, p.Assertion = hidden(p.ClientSecret), hidden(p.Assertion)
-	return json.Marshal(p)
-}
-
-// MarshalJSON encodes the grant with its secrets redacted.
-func (g AuthorizationCode) MarshalJSON() ([]byte, error) {
-	type plain AuthorizationCode
-	p := plain(g)
-	p.ClientSecret, p.Code = hidden(p.ClientSecret), hidden(p.Code)
-	return json.Marshal(p)
-}
-
-// MarshalJSON encodes the grant with its secrets redacted.
-func (g PKCE) MarshalJSON() ([]byte, error) {
-	type plain PKCE
-	p := plain(g)
-	p.CodeVerifier, p.Code = hidden(p.CodeVerifier), hidden(p.Code)
-	return json.Marshal(p)
-}
-
-// MarshalJSON encodes the grant with its secrets redacted.
-func (g RefreshToken) MarshalJSON() ([]byte, error) {
-	type plain RefreshToken
-	p := plain(g)
-	p.ClientSecret, p.RefreshToken = hidden(p.ClientSecret), hidden(p.RefreshToken)
-	return json.Marshal(p)
-}
-
-// MarshalJSON encodes the gateway with its password redacted.
-func (g Gateway) MarshalJSON() ([]byte, error) {
-	type plain Gateway
-	p := plain(g)
-	p.Password = hidden(p.Password)
-	return json.Marshal(p)
-}
-
-// MarshalJSON encodes the proxy with its password redacted.
-func (p Proxy) MarshalJSON() ([]byte, error) {
-	type plain Proxy
-	q := plain(p)
-	q.URL, q.Password = redactURL(q.URL), hidden(q.Password)
-	return json.Marshal(q)
-}
-
-// MarshalJSON encodes the configuration with its key redacted.
-func (m MTLS) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		CertFile, KeyFile, CAFile string
-		CertPEMBytes, CAPEMBytes  int
-		KeyPEM                    string
-	}{m.CertFile, m.KeyFile, m.CAFile, len(m.CertPEM), len(m.CAPEM), hidden(string(m.KeyPEM))})
-}
-
-// String describes the client: its endpoints, never its credentials.
-func (c *Client) String() string {
-	s := c.cfg.Load()
-	if s == nil {
-		return "platformclient.Client{}"
+	mt, _, _ := mime.ParseMediaType(contentType)
+	var out string
+	switch {
+	case strings.HasPrefix(mt, "multipart/"):
+		return fmt.Sprintf("[%d bytes of %s]", len(data), mt)
+	case !utf8.Valid(data):
+		return fmt.Sprintf("[%d bytes of binary data]", len(data))
+	case strings.Contains(mt, "json") || looksJSON(data):
+		if r, ok := redactJSON(data); ok {
+			out = r
+		} else {
+			out = redactText(string(data))
+		}
+	case mt == "application/x-www-form-urlencoded":
+		out = redactPairs(string(data))
+	default:
+		out = redactText(string(data))
 	}
-	return fmt.Sprintf("platformclient.Client{BaseURL: %q, LoginURL: %q}", s.baseURL, s.loginURL)
+	return truncate(out, len(data))
 }
 
-// Format prints the client without its credentials, whatever the verb.
-func (c *Client) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
+func looksJSON(data []byte) bool {
+	t := bytes.TrimLeft(data, " \t\r\n")
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+}
 
-// LogValue logs the client without its credentials.
-func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
-
-// Format keeps the token manager's token out of any print.
-func (m *tokenManager) Format(f fmt.State, verb rune) { io.WriteString(f, "tokenManager{[redacted]}") }
-
-// Format prints settings without the gateway and proxy credentials.
-func (s settings) Format(f fmt.State, verb rune) {
-	proxy := "environment"
-	if s.proxyURL != nil {
-		proxy = s.proxyURL.Redacted()
+func truncate(s string, total int) string {
+	if len(s) <= maxLogBody {
+		return s
 	}
-	gw := "none"
-	if s.gateway != nil {
-		gw = s.gateway.String()
+	cut := maxLogBody
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
 	}
-	fmt.Fprintf(f, "settings{baseURL: %q, loginURL: %q, userAgent: %q, timeout: %s, gateway: %s, proxy: %s, refreshOff: %t, refreshWait: %s}",
-		s.baseURL, s.loginURL, s.userAgent, s.timeout, gw, proxy, s.refreshOff, s.refreshWait)
+	return s[:cut] + fmt.Sprintf("…[truncated; body has %d bytes]", total)
+}
+
+// redactJSON re-encodes JSON with the value of every credential member, at
+// any depth, replaced by "[REDACTED]". It reports false for invalid JSON.
+func redactJSON(data []byte) (string, bool) {
+	opts := []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
+	dec := jsontext.NewDecoder(bytes.NewReader(data), opts...)
+	var buf bytes.Buffer
+	enc := jsontext.NewEncoder(&buf, opts...)
+	for {
+		tok, err := dec.ReadToken()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", false
+		}
+		kind, n := dec.StackIndex(dec.StackDepth())
+		isName := kind == '{' && n%2 == 1
+		if tok.Kind() == '"' && !isName {
+			// A value such as "error_description": "bad refresh_token=..."
+			tok = jsontext.String(redactText(tok.String()))
+		}
+		if err := enc.WriteToken(tok); err != nil {
+			return "", false
+		}
+		if isName && sensitiveName(tok.String()) {
+			// tok is a member name: replace its value, whatever its kind.
+			if err := dec.SkipValue(); err != nil {
+				return "", false
+			}
+			if err := enc.WriteToken(jsontext.String(redactedValue)); err != nil {
+				return "", false
+			}
+		}
+	}
+	return strings.TrimRight(buf.String(), "\n"), true
+}
+
+// textSecret finds "name: value", "name=value" and "name": "value" pairs
+// whose name holds a credential word, in text that is not valid JSON or a
+// form: error messages, plain-text bodies, header values.
+var textSecret = regexp.MustCompile(`(?i)([a-z0-9_.\-]*(?:password|passwd|secret|token|assertion|verifier|authorization|cookie|api_?key|credential)[a-z0-9_.\-]*["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s&,;"'}\]]+)`)
+
+// bearer finds HTTP credentials such as "Bearer abc" and "Basic dXNlcjpwdw==".
+var bearer = regexp.MustCompile(`(?i)\b(bearer|basic|negotiate|digest)(\s+)[A-Za-z0-9._~+/=\-]+`)
+
+// secretWords are the words one of which text must hold for redactText's
+// expressions to match; checking them first keeps redaction cheap.
+var secretWords = [...]string{"pass", "secret", "token", "assertion", "verifier", "authorization",
+	"cookie", "key", "credential", "bearer", "basic", "negotiate", "digest"}
+
+func redactText(s string) string {
+	lower := strings.ToLower(s)
+	found := false
+	for _, w := range secretWords {
+		if strings.Contains(lower, w) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return s
+	}
+	s = bearer.ReplaceAllString(s, "${1}${2}"+redactedValue)
+	return textSecret.ReplaceAllStringFunc(s, func(m string) string {
+		sub := textSecret.FindStringSubmatch(m)
+		v := sub[2]
+		switch {
+		case strings.HasPrefix(v, `"`):
+			return sub[1] + `"` + redactedValue + `"`
+		case strings.HasPrefix(v, `'`):
+			return sub[1] + `'` + redactedValue + `'`
+		}
+		return sub[1] + redactedValue
+	})
 }

@@ -14,7 +14,7 @@ import (
 
 // waitFor polls cond until it holds or a generous deadline passes: an
 // assertion with a deadline, not a fixed sleep.
-func waitFor(t testing.TB, what string, cond func() bool) {
+func waitUntil(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
@@ -220,10 +220,10 @@ func TestWaiterTakesOverWhenLeaderGivesUp(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	leader := make(chan error, 1)
 	go func() { leader <- getMe(ctx, c) }()
-	waitFor(t, "the token request", func() bool { return s.tokens.Load() == 1 })
+	waitUntil(t, "the token request", func() bool { return s.tokens.Load() == 1 })
 	waiter := make(chan error, 1)
 	go func() { waiter <- getMe(context.Background(), c) }()
-	waitFor(t, "a waiter", func() bool { return c.auth.waiting.Load() == 1 })
+	waitUntil(t, "a waiter", func() bool { return c.auth.waiting.Load() == 1 })
 	cancel()
 	if err := <-leader; !errors.Is(err, context.Canceled) {
 		t.Errorf("leader: %v, want context.Canceled", err)
@@ -265,7 +265,7 @@ func TestPanickingTokenRequestReleasesWaiters(t *testing.T) {
 	<-d.entered
 	waiter := make(chan error, 1)
 	go func() { waiter <- getMe(context.Background(), c) }()
-	waitFor(t, "a waiter", func() bool { return c.auth.waiting.Load() == 1 })
+	waitUntil(t, "a waiter", func() bool { return c.auth.waiting.Load() == 1 })
 	d.armed.Store(false)
 	close(d.proceed)
 	if p := <-panicked; p == nil {
@@ -315,7 +315,7 @@ func TestNoGoroutineLeft(t *testing.T) {
 			wg.Add(1)
 			go func() { defer wg.Done(); getMe(context.Background(), c) }()
 		}
-		waitFor(t, "the waiters to time out", func() bool { return s.tokens.Load() == 1 && c.auth.waiting.Load() == 0 })
+		waitUntil(t, "the waiters to time out", func() bool { return s.tokens.Load() == 1 && c.auth.waiting.Load() == 0 })
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		getMe(ctx, c)
@@ -330,5 +330,5 @@ func TestNoGoroutineLeft(t *testing.T) {
 		hc.CloseIdleConnections()
 		s.Close()
 	}()
-	waitFor(t, "goroutines to end", func() bool { return runtime.NumGoroutine() <= base })
+	waitUntil(t, "goroutines to end", func() bool { return runtime.NumGoroutine() <= base })
 }

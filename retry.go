@@ -142,8 +142,11 @@ func retryableTransport(te *TransportError) bool {
 		ci   x509.CertificateInvalidError
 		rhe  tls.RecordHeaderError
 		alrt tls.AlertError
+		hook *HookError
 	)
 	switch {
+	case errors.As(te.Err, &hook):
+		return false
 	case errors.As(te.Err, &cve), errors.As(te.Err, &ua), errors.As(te.Err, &he),
 		errors.As(te.Err, &ci), errors.As(te.Err, &rhe), errors.As(te.Err, &alrt):
 		return false

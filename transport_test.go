@@ -131,7 +131,7 @@ func TestMTLS(t *testing.T) {
 	}
 	certFile, keyFile, caFile := write("client.pem", certPEM), write("client-key.pem", keyPEM), write("ca.pem", ca.pem)
 	ctx := context.Background()
-	base := []Option{WithBaseURL(srv.URL), WithLoginURL(srv.URL)}
+	base := []Option{WithBaseURL(srv.URL), WithLoginURL(srv.URL), noRetries}
 
 	t.Run("files, right CA", func(t *testing.T) {
 		c, err := New(append(base, WithMTLSFiles(certFile, keyFile, caFile), WithGrant(ClientCredentials{ClientID: "cid", ClientSecret: "s"}))...)
@@ -372,7 +372,7 @@ func TestProxyConnectHTTPS(t *testing.T) {
 	if n := p.connects.Load(); n != 1 {
 		t.Errorf("%d CONNECT tunnels for 6 requests, want 1", n)
 	}
-	c2, _ := New(WithBaseURL(api.URL), WithMTLS(MTLS{CAPEM: caPEM}), WithAccessToken("t"),
+	c2, _ := New(WithBaseURL(api.URL), WithMTLS(MTLS{CAPEM: caPEM}), WithAccessToken("t"), noRetries,
 		WithProxy(Proxy{URL: p.URL, Username: "proxy-user", Password: "wrong-pa55"}))
 	err = getMe(ctx, c2)
 	var te *TransportError

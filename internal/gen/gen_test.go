@@ -405,7 +405,9 @@ func TestLiveStyleDefinition(t *testing.T) {
 	// The runtime (root package and types) is copied so that the generated
 	// code compiles against it as it would in the real module.
 	copyGlob(t, root, dir, "*.go", "go.mod", "go.sum")
-	copyGlob(t, filepath.Join(root, "types"), filepath.Join(dir, "types"), "*.go")
+	for _, pkg := range []string{"types", "config"} {
+		copyGlob(t, filepath.Join(root, pkg), filepath.Join(dir, pkg), "*.go")
+	}
 	res, err := Generate(s, dir)
 	if err != nil {
 		t.Fatal(err)

@@ -92,6 +92,10 @@ func parseTable(s string) map[string][]string {
 
 // constant writes a string constant one record per line.
 func constant(b *strings.Builder, name, table string) {
+	if table == "" {
+		fmt.Fprintf(b, "const %s = \"\"\n", name)
+		return
+	}
 	fmt.Fprintf(b, "const %s = \"\" +\n", name)
 	recs := strings.SplitAfter(table, "\x1e")
 	for i, r := range recs {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Locations operations.
@@ -50,6 +51,37 @@ func (c *Client) GetLocations(ctx context.Context, opts *GetLocationsOptions, ca
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetLocationsPages returns an iterator over the pages of GetLocations (paged by page number). Pages
+// are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or
+// at the first error, which is yielded last. Pages after the first are read from the listing's
+// nextUri.
+func (c *Client) GetLocationsPages(ctx context.Context, opts *GetLocationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.LocationEntityListing, error] {
+	var o GetLocationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	pg := platformclient.Pager[*models.LocationEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
+	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LocationEntityListing, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetLocations(ctx, &o, call...)
+	}
+	pg.New = func() *models.LocationEntityListing { return new(models.LocationEntityListing) }
+	pg.Info = func(p *models.LocationEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}
+	if o.PageNumber != nil {
+		pg.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, pg)
+}
+
+// GetLocationsItems returns an iterator over the entities of every page of GetLocations; see
+// GetLocationsPages.
+func (c *Client) GetLocationsItems(ctx context.Context, opts *GetLocationsOptions, call ...platformclient.CallOption) iter.Seq2[models.LocationDefinition, error] {
+	return platformclient.Items(c.GetLocationsPages(ctx, opts, call...), func(p *models.LocationEntityListing) []models.LocationDefinition { return p.Entities })
 }
 
 // PostLocationsOptions holds the optional parameters of PostLocations; it has none yet, so pass nil.
@@ -107,6 +139,39 @@ func (c *Client) PostLocationsSearch(ctx context.Context, body *models.LocationS
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostLocationsSearchPages returns an iterator over the pages of PostLocationsSearch (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostLocationsSearchPages(ctx context.Context, body *models.LocationSearchRequest, opts *PostLocationsSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.LocationsSearchResponse, error] {
+	var o PostLocationsSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	pg := platformclient.Pager[*models.LocationsSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
+	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LocationsSearchResponse, error) {
+		o := o
+		var pageBody models.LocationSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostLocationsSearch(ctx, &pageBody, &o, call...)
+	}
+	pg.Info = func(p *models.LocationsSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}
+	if body != nil && body.PageNumber != nil {
+		pg.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, pg)
+}
+
+// PostLocationsSearchItems returns an iterator over the results of every page of PostLocationsSearch;
+// see PostLocationsSearchPages.
+func (c *Client) PostLocationsSearchItems(ctx context.Context, body *models.LocationSearchRequest, opts *PostLocationsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.LocationDefinition, error] {
+	return platformclient.Items(c.PostLocationsSearchPages(ctx, body, opts, call...), func(p *models.LocationsSearchResponse) []models.LocationDefinition { return p.Results })
 }
 
 // GetLocationOptions holds the optional parameters of GetLocation; nil fields are not sent.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Stations operations.
@@ -67,6 +68,36 @@ func (c *Client) GetStations(ctx context.Context, opts *GetStationsOptions, call
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetStationsPages returns an iterator over the pages of GetStations (paged by page number). Pages are
+// fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or at
+// the first error, which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetStationsPages(ctx context.Context, opts *GetStationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.StationEntityListing, error] {
+	var o GetStationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	pg := platformclient.Pager[*models.StationEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
+	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.StationEntityListing, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetStations(ctx, &o, call...)
+	}
+	pg.New = func() *models.StationEntityListing { return new(models.StationEntityListing) }
+	pg.Info = func(p *models.StationEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}
+	if o.PageNumber != nil {
+		pg.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, pg)
+}
+
+// GetStationsItems returns an iterator over the entities of every page of GetStations; see
+// GetStationsPages.
+func (c *Client) GetStationsItems(ctx context.Context, opts *GetStationsOptions, call ...platformclient.CallOption) iter.Seq2[models.Station, error] {
+	return platformclient.Items(c.GetStationsPages(ctx, opts, call...), func(p *models.StationEntityListing) []models.Station { return p.Entities })
 }
 
 // GetStationOptions holds the optional parameters of GetStation; it has none yet, so pass nil.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Utilities operations.
@@ -89,4 +90,35 @@ func (c *Client) GetTimezones(ctx context.Context, opts *GetTimezonesOptions, ca
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTimezonesPages returns an iterator over the pages of GetTimezones (paged by page number). Pages
+// are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or
+// at the first error, which is yielded last. Pages after the first are read from the listing's
+// nextUri.
+func (c *Client) GetTimezonesPages(ctx context.Context, opts *GetTimezonesOptions, call ...platformclient.CallOption) iter.Seq2[*models.TimeZoneEntityListing, error] {
+	var o GetTimezonesOptions
+	if opts != nil {
+		o = *opts
+	}
+	pg := platformclient.Pager[*models.TimeZoneEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
+	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TimeZoneEntityListing, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTimezones(ctx, &o, call...)
+	}
+	pg.New = func() *models.TimeZoneEntityListing { return new(models.TimeZoneEntityListing) }
+	pg.Info = func(p *models.TimeZoneEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}
+	if o.PageNumber != nil {
+		pg.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, pg)
+}
+
+// GetTimezonesItems returns an iterator over the entities of every page of GetTimezones; see
+// GetTimezonesPages.
+func (c *Client) GetTimezonesItems(ctx context.Context, opts *GetTimezonesOptions, call ...platformclient.CallOption) iter.Seq2[models.RegionTimeZone, error] {
+	return platformclient.Items(c.GetTimezonesPages(ctx, opts, call...), func(p *models.TimeZoneEntityListing) []models.RegionTimeZone { return p.Entities })
 }

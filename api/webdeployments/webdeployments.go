@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Web Deployments operations.
@@ -54,6 +55,40 @@ func (c *Client) GetWebdeploymentsConfigurations(ctx context.Context, opts *GetW
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetWebdeploymentsConfigurationsPages returns an iterator over the pages of
+// GetWebdeploymentsConfigurations (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetWebdeploymentsConfigurationsPages(ctx context.Context, opts *GetWebdeploymentsConfigurationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.WebDeploymentConfigurationVersionEntityListing, error] {
+	var o GetWebdeploymentsConfigurationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	pg := platformclient.Pager[*models.WebDeploymentConfigurationVersionEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
+	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WebDeploymentConfigurationVersionEntityListing, error) {
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetWebdeploymentsConfigurations(ctx, &o, call...)
+	}
+	pg.New = func() *models.WebDeploymentConfigurationVersionEntityListing {
+		return new(models.WebDeploymentConfigurationVersionEntityListing)
+	}
+	pg.Info = func(p *models.WebDeploymentConfigurationVersionEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}
+	return platformclient.Pages(ctx, pg)
+}
+
+// GetWebdeploymentsConfigurationsItems returns an iterator over the entities of every page of
+// GetWebdeploymentsConfigurations; see GetWebdeploymentsConfigurationsPages.
+func (c *Client) GetWebdeploymentsConfigurationsItems(ctx context.Context, opts *GetWebdeploymentsConfigurationsOptions, call ...platformclient.CallOption) iter.Seq2[models.WebDeploymentConfigurationVersion, error] {
+	return platformclient.Items(c.GetWebdeploymentsConfigurationsPages(ctx, opts, call...), func(p *models.WebDeploymentConfigurationVersionEntityListing) []models.WebDeploymentConfigurationVersion {
+		return p.Entities
+	})
 }
 
 // PostWebdeploymentsConfigurationsOptions holds the optional parameters of PostWebdeploymentsConfigurations; it has none yet, so pass nil.
@@ -118,6 +153,40 @@ func (c *Client) GetWebdeploymentsConfigurationVersions(ctx context.Context, con
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetWebdeploymentsConfigurationVersionsPages returns an iterator over the pages of
+// GetWebdeploymentsConfigurationVersions (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetWebdeploymentsConfigurationVersionsPages(ctx context.Context, configurationID string, opts *GetWebdeploymentsConfigurationVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.WebDeploymentConfigurationVersionEntityListing, error] {
+	var o GetWebdeploymentsConfigurationVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	pg := platformclient.Pager[*models.WebDeploymentConfigurationVersionEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
+	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WebDeploymentConfigurationVersionEntityListing, error) {
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetWebdeploymentsConfigurationVersions(ctx, configurationID, &o, call...)
+	}
+	pg.New = func() *models.WebDeploymentConfigurationVersionEntityListing {
+		return new(models.WebDeploymentConfigurationVersionEntityListing)
+	}
+	pg.Info = func(p *models.WebDeploymentConfigurationVersionEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}
+	return platformclient.Pages(ctx, pg)
+}
+
+// GetWebdeploymentsConfigurationVersionsItems returns an iterator over the entities of every page of
+// GetWebdeploymentsConfigurationVersions; see GetWebdeploymentsConfigurationVersionsPages.
+func (c *Client) GetWebdeploymentsConfigurationVersionsItems(ctx context.Context, configurationID string, opts *GetWebdeploymentsConfigurationVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.WebDeploymentConfigurationVersion, error] {
+	return platformclient.Items(c.GetWebdeploymentsConfigurationVersionsPages(ctx, configurationID, opts, call...), func(p *models.WebDeploymentConfigurationVersionEntityListing) []models.WebDeploymentConfigurationVersion {
+		return p.Entities
+	})
 }
 
 // GetWebdeploymentsConfigurationVersionsDraftOptions holds the optional parameters of GetWebdeploymentsConfigurationVersionsDraft; it has none yet, so pass nil.
@@ -227,6 +296,40 @@ func (c *Client) GetWebdeploymentsDeployments(ctx context.Context, opts *GetWebd
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetWebdeploymentsDeploymentsPages returns an iterator over the pages of GetWebdeploymentsDeployments
+// (paged by cursor). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetWebdeploymentsDeploymentsPages(ctx context.Context, opts *GetWebdeploymentsDeploymentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ExpandableWebDeploymentEntityListing, error] {
+	var o GetWebdeploymentsDeploymentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	pg := platformclient.Pager[*models.ExpandableWebDeploymentEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
+	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ExpandableWebDeploymentEntityListing, error) {
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetWebdeploymentsDeployments(ctx, &o, call...)
+	}
+	pg.New = func() *models.ExpandableWebDeploymentEntityListing {
+		return new(models.ExpandableWebDeploymentEntityListing)
+	}
+	pg.Info = func(p *models.ExpandableWebDeploymentEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}
+	return platformclient.Pages(ctx, pg)
+}
+
+// GetWebdeploymentsDeploymentsItems returns an iterator over the entities of every page of
+// GetWebdeploymentsDeployments; see GetWebdeploymentsDeploymentsPages.
+func (c *Client) GetWebdeploymentsDeploymentsItems(ctx context.Context, opts *GetWebdeploymentsDeploymentsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExpandableWebDeployment, error] {
+	return platformclient.Items(c.GetWebdeploymentsDeploymentsPages(ctx, opts, call...), func(p *models.ExpandableWebDeploymentEntityListing) []models.ExpandableWebDeployment {
+		return p.Entities
+	})
 }
 
 // PostWebdeploymentsDeploymentsOptions holds the optional parameters of PostWebdeploymentsDeployments; it has none yet, so pass nil.

@@ -30,6 +30,8 @@ type Result struct {
 	Types      int // Go types in package models, nested and enum types included
 	Operations int // distinct operations
 	Packages   int // API packages
+	Paged      int // paged operations (per package) with iterators
+	Topics     int // notification topic patterns with a payload model
 	Files      int
 }
 
@@ -90,6 +92,13 @@ func Render(s *Spec) (map[string][]byte, Result, error) {
 		for _, op := range byPkg[p] {
 			built = append(built, g.buildOp(op, methods))
 		}
+		for _, a := range built {
+			if a.Paging = g.recognisePaging(a); a.Paging != nil {
+				a.Paging.pagesName = methods.take(a.Method + "Pages")
+				a.Paging.itemsName = methods.take(a.Method + "Items")
+				res.Paged++
+			}
+		}
 		src["api/"+p+"/"+p+".go"] = g.packageFile(p, tagOf[p], built)
 		for _, a := range built {
 			table = append(table, tableEntry{pkg: p, op: a})
@@ -98,6 +107,7 @@ func Render(s *Spec) (map[string][]byte, Result, error) {
 	res.Packages = len(byPkg)
 	res.Operations = len(ops)
 	src["api/operations/operations.go"] = g.tableFile(table)
+	src["api/topics/topics.go"], res.Topics = g.topicsFile()
 
 	out := make(map[string][]byte, len(src))
 	var mu sync.Mutex
@@ -202,11 +212,18 @@ func (g *generator) packageFile(pkg, tag string, ops []*apiOp) string {
 		g.optionsCode(body, a)
 		body.WriteString("\n")
 		g.methodCode(body, a)
+		if a.Paging != nil {
+			body.WriteString("\n")
+			g.pagingCode(body, a)
+		}
 	}
 	code := body.String()
 	imports := []string{`"context"`, `"github.com/purecloudgo/platformclient"`}
 	if strings.Contains(code, "models.") {
 		imports = append(imports, `"github.com/purecloudgo/platformclient/models"`)
+	}
+	if strings.Contains(code, "iter.Seq2") {
+		imports = append(imports, `"iter"`)
 	}
 	if typesRef.MatchString(code) {
 		imports = append(imports, `"github.com/purecloudgo/platformclient/types"`)
@@ -257,6 +274,17 @@ type Operation struct {
 	Deprecated  bool
 	Preview     bool
 	Permissions []string
+
+	// Paging is how the operation pages: "" (not paged), "pageNumber" or
+	// "cursor" (platformclient.PagingPageNumber, PagingCursor).
+	Paging string
+	// PageParam says where the page number or continuation token goes:
+	// a query parameter ("pageNumber", "cursor", "after") or a body field
+	// path ("body.pageNumber", "body.paging.pageNumber", "body.after").
+	PageParam string
+	// PageItems is the JSON name of the item array in the response, e.g.
+	// "entities", "results", "conversations".
+	PageItems string
 }
 
 // Param describes one non-body parameter.
@@ -331,6 +359,9 @@ var All = []Operation{
 		}
 		if a.Permissions != nil && len(a.Permissions.Permissions) > 0 {
 			fmt.Fprintf(&b, ", Permissions: %#v", a.Permissions.Permissions)
+		}
+		if pg := a.Paging; pg != nil {
+			fmt.Fprintf(&b, ",\n\t\tPaging: %q, PageParam: %q, PageItems: %q", pg.Kind, pg.Param, pg.Items)
 		}
 		b.WriteString("},\n")
 	}

@@ -44,50 +44,48 @@ type PageRequest struct {
 	// Cursor is the continuation token to send (cursor paging); "" asks for
 	// the first page as the caller's options describe it.
 	Cursor string
+	// NextURI, when not empty, is a listing's nextUri to GET instead of
+	// calling the operation (see Client.GetURI).
+	NextURI string
 }
 
-// Pager describes how to walk the pages of one operation. The generated
-// <Method>Pages methods fill it with small closures; Pages does the rest.
-type Pager[P any] struct {
+// PageSpec describes how an operation pages. The generated <Method>Pages
+// methods fill it; Pages does the rest.
+type PageSpec struct {
 	// Kind is PagingPageNumber or PagingCursor.
 	Kind string
 	// Start is the first page number to request (page-number paging); 0
 	// means 1.
 	Start int
-	// FollowNext makes the walker GET a page's nextUri, when the server
-	// gives one, instead of calling Fetch. Generated code sets it for GET
-	// operations, whose nextUri repeats every query parameter.
+	// FollowNext makes the walker ask for a page's nextUri, when the server
+	// gives one, instead of a page number or cursor. Generated code sets it
+	// for GET operations, whose nextUri repeats every query parameter.
 	FollowNext bool
 	// TokenParam is the query parameter of nextUri that carries the cursor,
 	// used when the listing has no cursor field of its own and nextUri is
 	// not followed (e.g. "after").
 	TokenParam string
-	// Client sends nextUri requests; required when FollowNext is set.
-	Client *Client
-	// Call holds the call options of every request.
-	Call []CallOption
-	// Fetch gets a page through the typed operation.
-	Fetch func(context.Context, PageRequest) (P, error)
-	// New returns an empty page to decode a nextUri response into.
-	New func() P
-	// Info describes a fetched page.
-	Info func(P) PageInfo
 }
 
-// Pages returns an iterator over the pages of an operation. It fetches
-// lazily: a page is requested only when the loop asks for it. It stops when
-// the server reports no further page, when the loop breaks, or at the first
-// error, which it yields (with a zero page) as the last element. A cancelled
-// ctx stops it with ctx.Err().
-func Pages[P any](ctx context.Context, p Pager[P]) iter.Seq2[P, error] {
+// Pages returns an iterator over the pages of an operation: fetch gets the
+// page a PageRequest names (through the typed operation, or Client.GetURI
+// for a nextUri) and info describes a fetched page. It fetches lazily: a
+// page is requested only when the loop asks for it. It stops when the
+// server reports no further page, when the loop breaks, or at the first
+// error, which it yields (with a zero page) as the last element. A
+// cancelled ctx stops it with ctx.Err().
+//
+// The function is generic in the page type only; instantiated with pointer
+// types it compiles once per package, which keeps the generated per-operation
+// code to a few small closures.
+func Pages[P any](ctx context.Context, s PageSpec, fetch func(context.Context, PageRequest) (P, error), info func(P) PageInfo) iter.Seq2[P, error] {
 	return func(yield func(P, error) bool) {
 		var zero P
-		if p.Fetch == nil || p.Info == nil {
-			yield(zero, errors.New("platformclient: paging: incomplete pager"))
+		if fetch == nil || info == nil {
+			yield(zero, errors.New("platformclient: paging: incomplete page spec"))
 			return
 		}
-		req := PageRequest{Number: max(p.Start, 1)}
-		next := "" // nextUri to follow instead of calling Fetch
+		req := PageRequest{Number: max(s.Start, 1)}
 		last := "" // previous continuation, to detect loops
 		seen := 0
 		for {
@@ -95,14 +93,7 @@ func Pages[P any](ctx context.Context, p Pager[P]) iter.Seq2[P, error] {
 				yield(zero, err)
 				return
 			}
-			var page P
-			var err error
-			if next != "" {
-				page = p.New()
-				err = p.Client.GetURI(ctx, next, page, p.Call...)
-			} else {
-				page, err = p.Fetch(ctx, req)
-			}
+			page, err := fetch(ctx, req)
 			if err != nil {
 				yield(zero, err)
 				return
@@ -110,17 +101,16 @@ func Pages[P any](ctx context.Context, p Pager[P]) iter.Seq2[P, error] {
 			if !yield(page, nil) {
 				return
 			}
-			info := p.Info(page)
-			seen += info.Items
-			var ok bool
-			if next, ok = p.advance(&req, info, seen); !ok {
+			pi := info(page)
+			seen += pi.Items
+			if !s.advance(&req, pi, seen) {
 				return
 			}
 			key := ""
 			switch {
-			case next != "":
-				key = "uri:" + next
-			case p.Kind == PagingCursor:
+			case req.NextURI != "":
+				key = "uri:" + req.NextURI
+			case s.Kind == PagingCursor:
 				key = "token:" + req.Cursor
 			}
 			if key != "" {
@@ -134,28 +124,29 @@ func Pages[P any](ctx context.Context, p Pager[P]) iter.Seq2[P, error] {
 	}
 }
 
-// advance decides whether there is another page: it returns the nextUri to
-// follow, or updates req for the next Fetch.
-func (p *Pager[P]) advance(req *PageRequest, info PageInfo, seen int) (next string, ok bool) {
+// advance decides whether there is another page and sets req for it.
+func (s *PageSpec) advance(req *PageRequest, info PageInfo, seen int) bool {
 	nextURI := deref(info.NextURI)
-	follow := p.FollowNext && nextURI != "" && p.Client != nil && p.New != nil
-	if p.Kind == PagingCursor {
+	follow := s.FollowNext && nextURI != ""
+	req.NextURI = ""
+	if s.Kind == PagingCursor {
 		if follow {
-			return nextURI, true
+			req.NextURI = nextURI
+			return true
 		}
 		tok := deref(info.Cursor)
-		if tok == "" && nextURI != "" && p.TokenParam != "" {
-			tok = queryParam(nextURI, p.TokenParam)
+		if tok == "" && nextURI != "" && s.TokenParam != "" {
+			tok = queryParam(nextURI, s.TokenParam)
 		}
 		if tok == "" {
-			return "", false
+			return false
 		}
 		req.Cursor = tok
-		return "", true
+		return true
 	}
 	// Page-number paging.
 	if info.Items == 0 {
-		return "", false
+		return false
 	}
 	cur := req.Number
 	if info.PageNumber != nil && *info.PageNumber > 0 {
@@ -173,31 +164,35 @@ func (p *Pager[P]) advance(req *PageRequest, info PageInfo, seen int) (next stri
 		more = nextURI != ""
 	}
 	if !more {
-		return "", false
+		return false
 	}
 	req.Number = cur + 1
 	if follow {
-		return nextURI, true
+		req.NextURI = nextURI
 	}
-	return "", true
+	return true
 }
 
 // Items flattens a page iterator into an iterator over the pages' items,
 // with the same laziness, stopping and error rules.
 func Items[P, T any](pages iter.Seq2[P, error], items func(P) []T) iter.Seq2[T, error] {
+	// A plain callback rather than a range-over-func loop: this function is
+	// instantiated once per item type, and the plain form compiles to less
+	// code in every API package.
 	return func(yield func(T, error) bool) {
-		for page, err := range pages {
+		pages(func(page P, err error) bool {
 			if err != nil {
 				var zero T
 				yield(zero, err)
-				return
+				return false
 			}
 			for _, it := range items(page) {
 				if !yield(it, nil) {
-					return
+					return false
 				}
 			}
-		}
+			return true
+		})
 	}
 }
 

@@ -74,19 +74,20 @@ func (c *Client) GetAssistantsPages(ctx context.Context, opts *GetAssistantsOpti
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AssistantListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AssistantListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AssistantListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AssistantListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetAssistants(ctx, &o, call...)
-	}
-	pg.New = func() *models.AssistantListing { return new(models.AssistantListing) }
-	pg.Info = func(p *models.AssistantListing) platformclient.PageInfo {
+	}, func(p *models.AssistantListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAssistantsItems returns an iterator over the entities of every page of GetAssistants; see
@@ -173,19 +174,20 @@ func (c *Client) GetAssistantsAgentchecklistsPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AgentChecklistListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AgentChecklistListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AgentChecklistListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AgentChecklistListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetAssistantsAgentchecklists(ctx, &o, call...)
-	}
-	pg.New = func() *models.AgentChecklistListing { return new(models.AgentChecklistListing) }
-	pg.Info = func(p *models.AgentChecklistListing) platformclient.PageInfo {
+	}, func(p *models.AgentChecklistListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAssistantsAgentchecklistsItems returns an iterator over the entities of every page of
@@ -328,19 +330,20 @@ func (c *Client) GetAssistantsQueuesPages(ctx context.Context, opts *GetAssistan
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AssistantQueueListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AssistantQueueListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AssistantQueueListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AssistantQueueListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetAssistantsQueues(ctx, &o, call...)
-	}
-	pg.New = func() *models.AssistantQueueListing { return new(models.AssistantQueueListing) }
-	pg.Info = func(p *models.AssistantQueueListing) platformclient.PageInfo {
+	}, func(p *models.AssistantQueueListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAssistantsQueuesItems returns an iterator over the entities of every page of GetAssistantsQueues;
@@ -458,19 +461,20 @@ func (c *Client) GetAssistantQueuesPages(ctx context.Context, assistantID string
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AssistantQueueListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AssistantQueueListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AssistantQueueListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AssistantQueueListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetAssistantQueues(ctx, assistantID, &o, call...)
-	}
-	pg.New = func() *models.AssistantQueueListing { return new(models.AssistantQueueListing) }
-	pg.Info = func(p *models.AssistantQueueListing) platformclient.PageInfo {
+	}, func(p *models.AssistantQueueListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAssistantQueuesItems returns an iterator over the entities of every page of GetAssistantQueues;

@@ -88,20 +88,21 @@ func (c *Client) GetConversationsSummariesSettingsPages(ctx context.Context, opt
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SummarySettingEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SummarySettingEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SummarySettingEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SummarySettingEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsSummariesSettings(ctx, &o, call...)
-	}
-	pg.New = func() *models.SummarySettingEntityListing { return new(models.SummarySettingEntityListing) }
-	pg.Info = func(p *models.SummarySettingEntityListing) platformclient.PageInfo {
+	}, func(p *models.SummarySettingEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetConversationsSummariesSettingsItems returns an iterator over the entities of every page of
@@ -233,20 +234,21 @@ func (c *Client) GetGuidesPages(ctx context.Context, opts *GetGuidesOptions, cal
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.GuideEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.GuideEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GuideEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GuideEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGuides(ctx, &o, call...)
-	}
-	pg.New = func() *models.GuideEntityListing { return new(models.GuideEntityListing) }
-	pg.Info = func(p *models.GuideEntityListing) platformclient.PageInfo {
+	}, func(p *models.GuideEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetGuidesItems returns an iterator over the entities of every page of GetGuides; see GetGuidesPages.

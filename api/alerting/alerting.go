@@ -109,8 +109,11 @@ func (c *Client) PostAlertingAlertsQueryPages(ctx context.Context, opts *PostAle
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AlertListing]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AlertListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.Body != nil && o.Body.PageNumber != nil {
+		spec.Start = int(*o.Body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AlertListing, error) {
 		o := o
 		var pageBody models.GetAlertQuery
 		if o.Body != nil {
@@ -119,14 +122,9 @@ func (c *Client) PostAlertingAlertsQueryPages(ctx context.Context, opts *PostAle
 		pageBody.PageNumber = &r.Number
 		o.Body = &pageBody
 		return c.PostAlertingAlertsQuery(ctx, &o, call...)
-	}
-	pg.Info = func(p *models.AlertListing) platformclient.PageInfo {
+	}, func(p *models.AlertListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.Body != nil && o.Body.PageNumber != nil {
-		pg.Start = int(*o.Body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostAlertingAlertsQueryItems returns an iterator over the entities of every page of
@@ -301,8 +299,11 @@ func (c *Client) PostAlertingRulesQueryPages(ctx context.Context, opts *PostAler
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CommonRuleContainer]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CommonRuleContainer, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.Body != nil && o.Body.PageNumber != nil {
+		spec.Start = int(*o.Body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CommonRuleContainer, error) {
 		o := o
 		var pageBody models.GetRulesQuery
 		if o.Body != nil {
@@ -311,14 +312,9 @@ func (c *Client) PostAlertingRulesQueryPages(ctx context.Context, opts *PostAler
 		pageBody.PageNumber = &r.Number
 		o.Body = &pageBody
 		return c.PostAlertingRulesQuery(ctx, &o, call...)
-	}
-	pg.Info = func(p *models.CommonRuleContainer) platformclient.PageInfo {
+	}, func(p *models.CommonRuleContainer) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.Body != nil && o.Body.PageNumber != nil {
-		pg.Start = int(*o.Body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostAlertingRulesQueryItems returns an iterator over the entities of every page of

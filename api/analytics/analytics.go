@@ -109,18 +109,16 @@ func (c *Client) GetAnalyticsActionsAggregatesJobResultsPages(ctx context.Contex
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ActionAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ActionAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsActionsAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.ActionAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.ActionAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsActionsAggregatesJobResultsItems returns an iterator over the results of every page of
@@ -238,18 +236,16 @@ func (c *Client) GetAnalyticsAgentcopilotsAggregatesJobResultsPages(ctx context.
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AgentCopilotAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AgentCopilotAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AgentCopilotAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsAgentcopilotsAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.AgentCopilotAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.AgentCopilotAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsAgentcopilotsAggregatesJobResultsItems returns an iterator over the results of every
@@ -431,18 +427,16 @@ func (c *Client) GetAnalyticsAgentutilizationsAggregatesJobResultsPages(ctx cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AgentUtilizationAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AgentUtilizationAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AgentUtilizationAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsAgentutilizationsAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.AgentUtilizationAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.AgentUtilizationAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsAgentutilizationsAggregatesJobResultsItems returns an iterator over the results of every
@@ -554,19 +548,20 @@ func (c *Client) GetAnalyticsBotflowDivisionsReportingturnsPages(ctx context.Con
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ReportingTurnsResponse]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ReportingTurnsResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ReportingTurnsResponse, error) {
+		if r.NextURI != "" {
+			out := new(models.ReportingTurnsResponse)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetAnalyticsBotflowDivisionsReportingturns(ctx, botFlowID, &o, call...)
-	}
-	pg.New = func() *models.ReportingTurnsResponse { return new(models.ReportingTurnsResponse) }
-	pg.Info = func(p *models.ReportingTurnsResponse) platformclient.PageInfo {
+	}, func(p *models.ReportingTurnsResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsBotflowDivisionsReportingturnsItems returns an iterator over the entities of every page
@@ -657,19 +652,20 @@ func (c *Client) GetAnalyticsBotflowReportingturnsPages(ctx context.Context, bot
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ReportingTurnsResponse]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ReportingTurnsResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ReportingTurnsResponse, error) {
+		if r.NextURI != "" {
+			out := new(models.ReportingTurnsResponse)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetAnalyticsBotflowReportingturns(ctx, botFlowID, &o, call...)
-	}
-	pg.New = func() *models.ReportingTurnsResponse { return new(models.ReportingTurnsResponse) }
-	pg.Info = func(p *models.ReportingTurnsResponse) platformclient.PageInfo {
+	}, func(p *models.ReportingTurnsResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsBotflowReportingturnsItems returns an iterator over the entities of every page of
@@ -742,19 +738,20 @@ func (c *Client) GetAnalyticsBotflowSessionsPages(ctx context.Context, botFlowID
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SessionsResponse]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SessionsResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SessionsResponse, error) {
+		if r.NextURI != "" {
+			out := new(models.SessionsResponse)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetAnalyticsBotflowSessions(ctx, botFlowID, &o, call...)
-	}
-	pg.New = func() *models.SessionsResponse { return new(models.SessionsResponse) }
-	pg.Info = func(p *models.SessionsResponse) platformclient.PageInfo {
+	}, func(p *models.SessionsResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsBotflowSessionsItems returns an iterator over the entities of every page of
@@ -851,18 +848,16 @@ func (c *Client) GetAnalyticsBotsAggregatesJobResultsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.BotAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.BotAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BotAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsBotsAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.BotAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.BotAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsBotsAggregatesJobResultsItems returns an iterator over the results of every page of
@@ -979,18 +974,16 @@ func (c *Client) GetAnalyticsCasemanagementAggregatesJobResultsPages(ctx context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CaseManagementAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CaseManagementAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseManagementAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsCasemanagementAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.CaseManagementAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.CaseManagementAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsCasemanagementAggregatesJobResultsItems returns an iterator over the results of every
@@ -1139,18 +1132,16 @@ func (c *Client) GetAnalyticsConversationsAggregatesJobResultsPages(ctx context.
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ConversationAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ConversationAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConversationAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsConversationsAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.ConversationAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.ConversationAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsConversationsAggregatesJobResultsItems returns an iterator over the results of every
@@ -1310,18 +1301,16 @@ func (c *Client) GetAnalyticsConversationsDetailsJobResultsPages(ctx context.Con
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AnalyticsConversationAsyncQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsConversationAsyncQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsConversationAsyncQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsConversationsDetailsJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.AnalyticsConversationAsyncQueryResponse) platformclient.PageInfo {
+	}, func(p *models.AnalyticsConversationAsyncQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Conversations), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsConversationsDetailsJobResultsItems returns an iterator over the conversations of every
@@ -1361,8 +1350,11 @@ func (c *Client) PostAnalyticsConversationsDetailsQueryPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AnalyticsConversationQueryResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsConversationQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.Paging.PageNumber != nil {
+		spec.Start = int(*body.Paging.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsConversationQueryResponse, error) {
 		o := o
 		var pageBody models.ConversationQuery
 		if body != nil {
@@ -1370,14 +1362,9 @@ func (c *Client) PostAnalyticsConversationsDetailsQueryPages(ctx context.Context
 		}
 		pageBody.Paging.PageNumber = &r.Number
 		return c.PostAnalyticsConversationsDetailsQuery(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.AnalyticsConversationQueryResponse) platformclient.PageInfo {
+	}, func(p *models.AnalyticsConversationQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Conversations), Total: p.TotalHits}
-	}
-	if body != nil && body.Paging.PageNumber != nil {
-		pg.Start = int(*body.Paging.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostAnalyticsConversationsDetailsQueryItems returns an iterator over the conversations of every page
@@ -1512,18 +1499,16 @@ func (c *Client) GetAnalyticsCopilotsAggregatesJobResultsPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CopilotAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CopilotAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CopilotAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsCopilotsAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.CopilotAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.CopilotAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsCopilotsAggregatesJobResultsItems returns an iterator over the results of every page of
@@ -1632,19 +1617,20 @@ func (c *Client) GetAnalyticsDataextractionDownloadsMetadataPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DataExtractionFileSchemaListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DataExtractionFileSchemaListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataExtractionFileSchemaListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DataExtractionFileSchemaListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetAnalyticsDataextractionDownloadsMetadata(ctx, &o, call...)
-	}
-	pg.New = func() *models.DataExtractionFileSchemaListing { return new(models.DataExtractionFileSchemaListing) }
-	pg.Info = func(p *models.DataExtractionFileSchemaListing) platformclient.PageInfo {
+	}, func(p *models.DataExtractionFileSchemaListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsDataextractionDownloadsMetadataItems returns an iterator over the entities of every page
@@ -1792,18 +1778,16 @@ func (c *Client) GetAnalyticsEvaluationsAggregatesJobResultsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EvaluationAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsEvaluationsAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.EvaluationAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.EvaluationAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsEvaluationsAggregatesJobResultsItems returns an iterator over the results of every page
@@ -1923,18 +1907,16 @@ func (c *Client) GetAnalyticsFlowexecutionsAggregatesJobResultsPages(ctx context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.FlowExecutionAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.FlowExecutionAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowExecutionAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsFlowexecutionsAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.FlowExecutionAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.FlowExecutionAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsFlowexecutionsAggregatesJobResultsItems returns an iterator over the results of every
@@ -2080,18 +2062,16 @@ func (c *Client) GetAnalyticsFlowsAggregatesJobResultsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.FlowAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.FlowAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsFlowsAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.FlowAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.FlowAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsFlowsAggregatesJobResultsItems returns an iterator over the results of every page of
@@ -2224,18 +2204,16 @@ func (c *Client) GetAnalyticsJourneysAggregatesJobResultsPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.JourneyAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsJourneysAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.JourneyAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.JourneyAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsJourneysAggregatesJobResultsItems returns an iterator over the results of every page of
@@ -2352,18 +2330,16 @@ func (c *Client) GetAnalyticsKnowledgeAggregatesJobResultsPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.KnowledgeAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsKnowledgeAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.KnowledgeAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.KnowledgeAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsKnowledgeAggregatesJobResultsItems returns an iterator over the results of every page of
@@ -2485,20 +2461,21 @@ func (c *Client) GetAnalyticsReportingDashboardsUsersPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DashboardUserListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DashboardUserListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DashboardUserListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DashboardUserListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAnalyticsReportingDashboardsUsers(ctx, &o, call...)
-	}
-	pg.New = func() *models.DashboardUserListing { return new(models.DashboardUserListing) }
-	pg.Info = func(p *models.DashboardUserListing) platformclient.PageInfo {
+	}, func(p *models.DashboardUserListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsReportingDashboardsUsersItems returns an iterator over the entities of every page of
@@ -2575,20 +2552,21 @@ func (c *Client) GetAnalyticsReportingExportsPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ReportingExportJobListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ReportingExportJobListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ReportingExportJobListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ReportingExportJobListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAnalyticsReportingExports(ctx, &o, call...)
-	}
-	pg.New = func() *models.ReportingExportJobListing { return new(models.ReportingExportJobListing) }
-	pg.Info = func(p *models.ReportingExportJobListing) platformclient.PageInfo {
+	}, func(p *models.ReportingExportJobListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsReportingExportsItems returns an iterator over the entities of every page of
@@ -2733,20 +2711,21 @@ func (c *Client) GetAnalyticsReportingSettingsDashboardsQueryPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DashboardConfigurationListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DashboardConfigurationListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DashboardConfigurationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DashboardConfigurationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAnalyticsReportingSettingsDashboardsQuery(ctx, dashboardType, dashboardAccessFilter, &o, call...)
-	}
-	pg.New = func() *models.DashboardConfigurationListing { return new(models.DashboardConfigurationListing) }
-	pg.Info = func(p *models.DashboardConfigurationListing) platformclient.PageInfo {
+	}, func(p *models.DashboardConfigurationListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsReportingSettingsDashboardsQueryItems returns an iterator over the entities of every
@@ -2783,8 +2762,11 @@ func (c *Client) PostAnalyticsReportingSettingsDashboardsQueryPages(ctx context.
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DashboardConfigurationListing]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DashboardConfigurationListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DashboardConfigurationListing, error) {
 		o := o
 		var pageBody models.DashboardConfigurationQueryRequest
 		if body != nil {
@@ -2792,14 +2774,9 @@ func (c *Client) PostAnalyticsReportingSettingsDashboardsQueryPages(ctx context.
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostAnalyticsReportingSettingsDashboardsQuery(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.DashboardConfigurationListing) platformclient.PageInfo {
+	}, func(p *models.DashboardConfigurationListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostAnalyticsReportingSettingsDashboardsQueryItems returns an iterator over the entities of every
@@ -2866,20 +2843,21 @@ func (c *Client) GetAnalyticsReportingSettingsUserDashboardsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DashboardConfigurationListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DashboardConfigurationListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DashboardConfigurationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DashboardConfigurationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAnalyticsReportingSettingsUserDashboards(ctx, userID, &o, call...)
-	}
-	pg.New = func() *models.DashboardConfigurationListing { return new(models.DashboardConfigurationListing) }
-	pg.Info = func(p *models.DashboardConfigurationListing) platformclient.PageInfo {
+	}, func(p *models.DashboardConfigurationListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsReportingSettingsUserDashboardsItems returns an iterator over the entities of every page
@@ -2977,18 +2955,16 @@ func (c *Client) GetAnalyticsResolutionsAggregatesJobResultsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ResolutionAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ResolutionAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ResolutionAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsResolutionsAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.ResolutionAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.ResolutionAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsResolutionsAggregatesJobResultsItems returns an iterator over the results of every page
@@ -3134,18 +3110,16 @@ func (c *Client) GetAnalyticsSummariesAggregatesJobResultsPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SummaryAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SummaryAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SummaryAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsSummariesAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.SummaryAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.SummaryAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsSummariesAggregatesJobResultsItems returns an iterator over the results of every page of
@@ -3262,18 +3236,16 @@ func (c *Client) GetAnalyticsSurveysAggregatesJobResultsPages(ctx context.Contex
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SurveyAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsSurveysAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.SurveyAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.SurveyAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsSurveysAggregatesJobResultsItems returns an iterator over the results of every page of
@@ -3392,18 +3364,16 @@ func (c *Client) GetAnalyticsTaskmanagementAggregatesJobResultsPages(ctx context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TaskManagementAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TaskManagementAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TaskManagementAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsTaskmanagementAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.TaskManagementAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.TaskManagementAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsTaskmanagementAggregatesJobResultsItems returns an iterator over the results of every
@@ -3474,18 +3444,16 @@ func (c *Client) PostAnalyticsTaskmanagementMetricsQueryPages(ctx context.Contex
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TaskManagementObservationQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "after"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TaskManagementObservationQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "after"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TaskManagementObservationQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.PostAnalyticsTaskmanagementMetricsQuery(ctx, body, &o, call...)
-	}
-	pg.Info = func(p *models.TaskManagementObservationQueryResponse) platformclient.PageInfo {
+	}, func(p *models.TaskManagementObservationQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostAnalyticsTaskmanagementMetricsQueryItems returns an iterator over the results of every page of
@@ -3612,18 +3580,16 @@ func (c *Client) GetAnalyticsTranscriptsAggregatesJobResultsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TranscriptAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TranscriptAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TranscriptAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsTranscriptsAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.TranscriptAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.TranscriptAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsTranscriptsAggregatesJobResultsItems returns an iterator over the results of every page
@@ -3769,18 +3735,16 @@ func (c *Client) GetAnalyticsUsersAggregatesJobResultsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsUsersAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.UserAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.UserAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsUsersAggregatesJobResultsItems returns an iterator over the results of every page of
@@ -3909,18 +3873,16 @@ func (c *Client) GetAnalyticsUsersDetailsJobResultsPages(ctx context.Context, jo
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AnalyticsUserDetailsAsyncQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsUserDetailsAsyncQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsUserDetailsAsyncQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsUsersDetailsJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.AnalyticsUserDetailsAsyncQueryResponse) platformclient.PageInfo {
+	}, func(p *models.AnalyticsUserDetailsAsyncQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.UserDetails), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsUsersDetailsJobResultsItems returns an iterator over the userDetails of every page of
@@ -3958,8 +3920,11 @@ func (c *Client) PostAnalyticsUsersDetailsQueryPages(ctx context.Context, body *
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AnalyticsUserDetailsQueryResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsUserDetailsQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.Paging.PageNumber != nil {
+		spec.Start = int(*body.Paging.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsUserDetailsQueryResponse, error) {
 		o := o
 		var pageBody models.UserDetailsQuery
 		if body != nil {
@@ -3967,14 +3932,9 @@ func (c *Client) PostAnalyticsUsersDetailsQueryPages(ctx context.Context, body *
 		}
 		pageBody.Paging.PageNumber = &r.Number
 		return c.PostAnalyticsUsersDetailsQuery(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.AnalyticsUserDetailsQueryResponse) platformclient.PageInfo {
+	}, func(p *models.AnalyticsUserDetailsQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.UserDetails), Total: p.TotalHits}
-	}
-	if body != nil && body.Paging.PageNumber != nil {
-		pg.Start = int(*body.Paging.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostAnalyticsUsersDetailsQueryItems returns an iterator over the userDetails of every page of

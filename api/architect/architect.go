@@ -120,20 +120,21 @@ func (c *Client) GetArchitectDependencytrackingPages(ctx context.Context, name s
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DependencyObjectEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DependencyObjectEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DependencyObjectEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DependencyObjectEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectDependencytracking(ctx, name, &o, call...)
-	}
-	pg.New = func() *models.DependencyObjectEntityListing { return new(models.DependencyObjectEntityListing) }
-	pg.Info = func(p *models.DependencyObjectEntityListing) platformclient.PageInfo {
+	}, func(p *models.DependencyObjectEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectDependencytrackingItems returns an iterator over the entities of every page of
@@ -218,20 +219,21 @@ func (c *Client) GetArchitectDependencytrackingConsumedresourcesPages(ctx contex
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ConsumedResourcesEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ConsumedResourcesEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConsumedResourcesEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ConsumedResourcesEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectDependencytrackingConsumedresources(ctx, id, version, objectType, &o, call...)
-	}
-	pg.New = func() *models.ConsumedResourcesEntityListing { return new(models.ConsumedResourcesEntityListing) }
-	pg.Info = func(p *models.ConsumedResourcesEntityListing) platformclient.PageInfo {
+	}, func(p *models.ConsumedResourcesEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectDependencytrackingConsumedresourcesItems returns an iterator over the entities of every
@@ -294,20 +296,21 @@ func (c *Client) GetArchitectDependencytrackingConsumingresourcesPages(ctx conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ConsumingResourcesEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ConsumingResourcesEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConsumingResourcesEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ConsumingResourcesEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectDependencytrackingConsumingresources(ctx, id, objectType, &o, call...)
-	}
-	pg.New = func() *models.ConsumingResourcesEntityListing { return new(models.ConsumingResourcesEntityListing) }
-	pg.Info = func(p *models.ConsumingResourcesEntityListing) platformclient.PageInfo {
+	}, func(p *models.ConsumingResourcesEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectDependencytrackingConsumingresourcesItems returns an iterator over the entities of every
@@ -403,20 +406,21 @@ func (c *Client) GetArchitectDependencytrackingDeletedresourceconsumersPages(ctx
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DependencyObjectEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DependencyObjectEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DependencyObjectEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DependencyObjectEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectDependencytrackingDeletedresourceconsumers(ctx, &o, call...)
-	}
-	pg.New = func() *models.DependencyObjectEntityListing { return new(models.DependencyObjectEntityListing) }
-	pg.Info = func(p *models.DependencyObjectEntityListing) platformclient.PageInfo {
+	}, func(p *models.DependencyObjectEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectDependencytrackingDeletedresourceconsumersItems returns an iterator over the entities of
@@ -554,20 +558,21 @@ func (c *Client) GetArchitectDependencytrackingTypesPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DependencyTypeEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DependencyTypeEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DependencyTypeEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DependencyTypeEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectDependencytrackingTypes(ctx, &o, call...)
-	}
-	pg.New = func() *models.DependencyTypeEntityListing { return new(models.DependencyTypeEntityListing) }
-	pg.Info = func(p *models.DependencyTypeEntityListing) platformclient.PageInfo {
+	}, func(p *models.DependencyTypeEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectDependencytrackingTypesItems returns an iterator over the entities of every page of
@@ -674,20 +679,21 @@ func (c *Client) GetArchitectDependencytrackingUpdatedresourceconsumersPages(ctx
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DependencyObjectEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DependencyObjectEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DependencyObjectEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DependencyObjectEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectDependencytrackingUpdatedresourceconsumers(ctx, &o, call...)
-	}
-	pg.New = func() *models.DependencyObjectEntityListing { return new(models.DependencyObjectEntityListing) }
-	pg.Info = func(p *models.DependencyObjectEntityListing) platformclient.PageInfo {
+	}, func(p *models.DependencyObjectEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectDependencytrackingUpdatedresourceconsumersItems returns an iterator over the entities of
@@ -745,20 +751,21 @@ func (c *Client) GetArchitectEmergencygroupsPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EmergencyGroupListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EmergencyGroupListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EmergencyGroupListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EmergencyGroupListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectEmergencygroups(ctx, &o, call...)
-	}
-	pg.New = func() *models.EmergencyGroupListing { return new(models.EmergencyGroupListing) }
-	pg.Info = func(p *models.EmergencyGroupListing) platformclient.PageInfo {
+	}, func(p *models.EmergencyGroupListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectEmergencygroupsItems returns an iterator over the entities of every page of
@@ -846,22 +853,21 @@ func (c *Client) GetArchitectEmergencygroupsDivisionviewsPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EmergencyGroupDivisionViewEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EmergencyGroupDivisionViewEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EmergencyGroupDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EmergencyGroupDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectEmergencygroupsDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.EmergencyGroupDivisionViewEntityListing {
-		return new(models.EmergencyGroupDivisionViewEntityListing)
-	}
-	pg.Info = func(p *models.EmergencyGroupDivisionViewEntityListing) platformclient.PageInfo {
+	}, func(p *models.EmergencyGroupDivisionViewEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectEmergencygroupsDivisionviewsItems returns an iterator over the entities of every page of
@@ -987,20 +993,21 @@ func (c *Client) GetArchitectGrammarsPages(ctx context.Context, opts *GetArchite
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.GrammarListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.GrammarListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GrammarListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GrammarListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectGrammars(ctx, &o, call...)
-	}
-	pg.New = func() *models.GrammarListing { return new(models.GrammarListing) }
-	pg.Info = func(p *models.GrammarListing) platformclient.PageInfo {
+	}, func(p *models.GrammarListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectGrammarsItems returns an iterator over the entities of every page of
@@ -1289,20 +1296,21 @@ func (c *Client) GetArchitectIvrsPages(ctx context.Context, opts *GetArchitectIv
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.IVREntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.IVREntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IVREntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.IVREntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectIvrs(ctx, &o, call...)
-	}
-	pg.New = func() *models.IVREntityListing { return new(models.IVREntityListing) }
-	pg.Info = func(p *models.IVREntityListing) platformclient.PageInfo {
+	}, func(p *models.IVREntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectIvrsItems returns an iterator over the entities of every page of GetArchitectIvrs; see
@@ -1386,20 +1394,21 @@ func (c *Client) GetArchitectIvrsDivisionviewsPages(ctx context.Context, opts *G
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.IVRDivisionViewEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.IVRDivisionViewEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IVRDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.IVRDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectIvrsDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.IVRDivisionViewEntityListing { return new(models.IVRDivisionViewEntityListing) }
-	pg.Info = func(p *models.IVRDivisionViewEntityListing) platformclient.PageInfo {
+	}, func(p *models.IVRDivisionViewEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectIvrsDivisionviewsItems returns an iterator over the entities of every page of
@@ -1565,20 +1574,21 @@ func (c *Client) GetArchitectPromptsPages(ctx context.Context, opts *GetArchitec
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.PromptEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.PromptEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PromptEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PromptEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectPrompts(ctx, &o, call...)
-	}
-	pg.New = func() *models.PromptEntityListing { return new(models.PromptEntityListing) }
-	pg.Info = func(p *models.PromptEntityListing) platformclient.PageInfo {
+	}, func(p *models.PromptEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectPromptsItems returns an iterator over the entities of every page of GetArchitectPrompts;
@@ -1765,19 +1775,17 @@ func (c *Client) GetArchitectPromptHistoryHistoryIdPages(ctx context.Context, pr
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.HistoryListing]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.HistoryListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.HistoryListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectPromptHistoryHistoryId(ctx, promptID, historyID, &o, call...)
-	}
-	pg.Info = func(p *models.HistoryListing) platformclient.PageInfo {
+	}, func(p *models.HistoryListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectPromptHistoryHistoryIdItems returns an iterator over the entities of every page of
@@ -1824,20 +1832,21 @@ func (c *Client) GetArchitectPromptResourcesPages(ctx context.Context, promptID 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.PromptAssetEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.PromptAssetEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PromptAssetEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PromptAssetEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectPromptResources(ctx, promptID, &o, call...)
-	}
-	pg.New = func() *models.PromptAssetEntityListing { return new(models.PromptAssetEntityListing) }
-	pg.Info = func(p *models.PromptAssetEntityListing) platformclient.PageInfo {
+	}, func(p *models.PromptAssetEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectPromptResourcesItems returns an iterator over the entities of every page of
@@ -2000,20 +2009,21 @@ func (c *Client) GetArchitectSchedulegroupsPages(ctx context.Context, opts *GetA
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ScheduleGroupEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduleGroupEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduleGroupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScheduleGroupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectSchedulegroups(ctx, &o, call...)
-	}
-	pg.New = func() *models.ScheduleGroupEntityListing { return new(models.ScheduleGroupEntityListing) }
-	pg.Info = func(p *models.ScheduleGroupEntityListing) platformclient.PageInfo {
+	}, func(p *models.ScheduleGroupEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectSchedulegroupsItems returns an iterator over the entities of every page of
@@ -2097,22 +2107,21 @@ func (c *Client) GetArchitectSchedulegroupsDivisionviewsPages(ctx context.Contex
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ScheduleGroupDivisionViewEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduleGroupDivisionViewEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduleGroupDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScheduleGroupDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectSchedulegroupsDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.ScheduleGroupDivisionViewEntityListing {
-		return new(models.ScheduleGroupDivisionViewEntityListing)
-	}
-	pg.Info = func(p *models.ScheduleGroupDivisionViewEntityListing) platformclient.PageInfo {
+	}, func(p *models.ScheduleGroupDivisionViewEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectSchedulegroupsDivisionviewsItems returns an iterator over the entities of every page of
@@ -2223,20 +2232,21 @@ func (c *Client) GetArchitectSchedulesPages(ctx context.Context, opts *GetArchit
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ScheduleEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduleEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduleEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScheduleEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectSchedules(ctx, &o, call...)
-	}
-	pg.New = func() *models.ScheduleEntityListing { return new(models.ScheduleEntityListing) }
-	pg.Info = func(p *models.ScheduleEntityListing) platformclient.PageInfo {
+	}, func(p *models.ScheduleEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectSchedulesItems returns an iterator over the entities of every page of
@@ -2320,20 +2330,21 @@ func (c *Client) GetArchitectSchedulesDivisionviewsPages(ctx context.Context, op
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ScheduleDivisionViewEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduleDivisionViewEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduleDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScheduleDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectSchedulesDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.ScheduleDivisionViewEntityListing { return new(models.ScheduleDivisionViewEntityListing) }
-	pg.Info = func(p *models.ScheduleDivisionViewEntityListing) platformclient.PageInfo {
+	}, func(p *models.ScheduleDivisionViewEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectSchedulesDivisionviewsItems returns an iterator over the entities of every page of
@@ -2460,20 +2471,21 @@ func (c *Client) GetArchitectSystempromptsPages(ctx context.Context, opts *GetAr
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SystemPromptEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SystemPromptEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SystemPromptEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SystemPromptEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectSystemprompts(ctx, &o, call...)
-	}
-	pg.New = func() *models.SystemPromptEntityListing { return new(models.SystemPromptEntityListing) }
-	pg.Info = func(p *models.SystemPromptEntityListing) platformclient.PageInfo {
+	}, func(p *models.SystemPromptEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectSystempromptsItems returns an iterator over the entities of every page of
@@ -2584,19 +2596,17 @@ func (c *Client) GetArchitectSystempromptHistoryHistoryIdPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.HistoryListing]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.HistoryListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.HistoryListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectSystempromptHistoryHistoryId(ctx, promptID, historyID, &o, call...)
-	}
-	pg.Info = func(p *models.HistoryListing) platformclient.PageInfo {
+	}, func(p *models.HistoryListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectSystempromptHistoryHistoryIdItems returns an iterator over the entities of every page of
@@ -2649,20 +2659,21 @@ func (c *Client) GetArchitectSystempromptResourcesPages(ctx context.Context, pro
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SystemPromptAssetEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SystemPromptAssetEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SystemPromptAssetEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SystemPromptAssetEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectSystempromptResources(ctx, promptID, &o, call...)
-	}
-	pg.New = func() *models.SystemPromptAssetEntityListing { return new(models.SystemPromptAssetEntityListing) }
-	pg.Info = func(p *models.SystemPromptAssetEntityListing) platformclient.PageInfo {
+	}, func(p *models.SystemPromptAssetEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetArchitectSystempromptResourcesItems returns an iterator over the entities of every page of
@@ -2869,20 +2880,21 @@ func (c *Client) GetFlowsPages(ctx context.Context, opts *GetFlowsOptions, call 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.FlowEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.FlowEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FlowEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlows(ctx, &o, call...)
-	}
-	pg.New = func() *models.FlowEntityListing { return new(models.FlowEntityListing) }
-	pg.Info = func(p *models.FlowEntityListing) platformclient.PageInfo {
+	}, func(p *models.FlowEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetFlowsItems returns an iterator over the entities of every page of GetFlows; see GetFlowsPages.
@@ -3117,20 +3129,21 @@ func (c *Client) GetFlowsDatatablesPages(ctx context.Context, opts *GetFlowsData
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DataTablesDomainEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DataTablesDomainEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataTablesDomainEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DataTablesDomainEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsDatatables(ctx, &o, call...)
-	}
-	pg.New = func() *models.DataTablesDomainEntityListing { return new(models.DataTablesDomainEntityListing) }
-	pg.Info = func(p *models.DataTablesDomainEntityListing) platformclient.PageInfo {
+	}, func(p *models.DataTablesDomainEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetFlowsDatatablesItems returns an iterator over the entities of every page of GetFlowsDatatables;
@@ -3221,20 +3234,21 @@ func (c *Client) GetFlowsDatatablesDivisionviewsPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DataTablesDomainEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DataTablesDomainEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataTablesDomainEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DataTablesDomainEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsDatatablesDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.DataTablesDomainEntityListing { return new(models.DataTablesDomainEntityListing) }
-	pg.Info = func(p *models.DataTablesDomainEntityListing) platformclient.PageInfo {
+	}, func(p *models.DataTablesDomainEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetFlowsDatatablesDivisionviewsItems returns an iterator over the entities of every page of
@@ -3439,19 +3453,17 @@ func (c *Client) GetFlowsDatatableImportJobsPages(ctx context.Context, datatable
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DataTableImportEntityListing]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DataTableImportEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataTableImportEntityListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsDatatableImportJobs(ctx, datatableID, &o, call...)
-	}
-	pg.Info = func(p *models.DataTableImportEntityListing) platformclient.PageInfo {
+	}, func(p *models.DataTableImportEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetFlowsDatatableImportJobsItems returns an iterator over the entities of every page of
@@ -3553,20 +3565,21 @@ func (c *Client) GetFlowsDatatableRowsPages(ctx context.Context, datatableID str
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DataTableRowEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DataTableRowEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataTableRowEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DataTableRowEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsDatatableRows(ctx, datatableID, &o, call...)
-	}
-	pg.New = func() *models.DataTableRowEntityListing { return new(models.DataTableRowEntityListing) }
-	pg.Info = func(p *models.DataTableRowEntityListing) platformclient.PageInfo {
+	}, func(p *models.DataTableRowEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetFlowsDatatableRowsItems returns an iterator over the entities of every page of
@@ -3751,20 +3764,21 @@ func (c *Client) GetFlowsDivisionviewsPages(ctx context.Context, opts *GetFlowsD
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.FlowDivisionViewEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.FlowDivisionViewEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FlowDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.FlowDivisionViewEntityListing { return new(models.FlowDivisionViewEntityListing) }
-	pg.Info = func(p *models.FlowDivisionViewEntityListing) platformclient.PageInfo {
+	}, func(p *models.FlowDivisionViewEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetFlowsDivisionviewsItems returns an iterator over the entities of every page of
@@ -4036,20 +4050,21 @@ func (c *Client) GetFlowsInstancesSettingsLoglevelsPages(ctx context.Context, op
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.FlowSettingsResponseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.FlowSettingsResponseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowSettingsResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FlowSettingsResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsInstancesSettingsLoglevels(ctx, &o, call...)
-	}
-	pg.New = func() *models.FlowSettingsResponseEntityListing { return new(models.FlowSettingsResponseEntityListing) }
-	pg.Info = func(p *models.FlowSettingsResponseEntityListing) platformclient.PageInfo {
+	}, func(p *models.FlowSettingsResponseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetFlowsInstancesSettingsLoglevelsItems returns an iterator over the entities of every page of
@@ -4278,20 +4293,21 @@ func (c *Client) GetFlowsMilestonesPages(ctx context.Context, opts *GetFlowsMile
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.FlowMilestoneListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.FlowMilestoneListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowMilestoneListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FlowMilestoneListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsMilestones(ctx, &o, call...)
-	}
-	pg.New = func() *models.FlowMilestoneListing { return new(models.FlowMilestoneListing) }
-	pg.Info = func(p *models.FlowMilestoneListing) platformclient.PageInfo {
+	}, func(p *models.FlowMilestoneListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetFlowsMilestonesItems returns an iterator over the entities of every page of GetFlowsMilestones;
@@ -4384,22 +4400,21 @@ func (c *Client) GetFlowsMilestonesDivisionviewsPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.FlowMilestoneDivisionViewEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.FlowMilestoneDivisionViewEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowMilestoneDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FlowMilestoneDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsMilestonesDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.FlowMilestoneDivisionViewEntityListing {
-		return new(models.FlowMilestoneDivisionViewEntityListing)
-	}
-	pg.Info = func(p *models.FlowMilestoneDivisionViewEntityListing) platformclient.PageInfo {
+	}, func(p *models.FlowMilestoneDivisionViewEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetFlowsMilestonesDivisionviewsItems returns an iterator over the entities of every page of
@@ -4536,20 +4551,21 @@ func (c *Client) GetFlowsOutcomesPages(ctx context.Context, opts *GetFlowsOutcom
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.FlowOutcomeListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.FlowOutcomeListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowOutcomeListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FlowOutcomeListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsOutcomes(ctx, &o, call...)
-	}
-	pg.New = func() *models.FlowOutcomeListing { return new(models.FlowOutcomeListing) }
-	pg.Info = func(p *models.FlowOutcomeListing) platformclient.PageInfo {
+	}, func(p *models.FlowOutcomeListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetFlowsOutcomesItems returns an iterator over the entities of every page of GetFlowsOutcomes; see
@@ -4644,22 +4660,21 @@ func (c *Client) GetFlowsOutcomesDivisionviewsPages(ctx context.Context, opts *G
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.FlowOutcomeDivisionViewEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.FlowOutcomeDivisionViewEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowOutcomeDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FlowOutcomeDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsOutcomesDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.FlowOutcomeDivisionViewEntityListing {
-		return new(models.FlowOutcomeDivisionViewEntityListing)
-	}
-	pg.Info = func(p *models.FlowOutcomeDivisionViewEntityListing) platformclient.PageInfo {
+	}, func(p *models.FlowOutcomeDivisionViewEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetFlowsOutcomesDivisionviewsItems returns an iterator over the entities of every page of
@@ -4836,19 +4851,17 @@ func (c *Client) GetFlowHistoryHistoryIdPages(ctx context.Context, flowID string
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.HistoryListing]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.HistoryListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.HistoryListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowHistoryHistoryId(ctx, flowID, historyID, &o, call...)
-	}
-	pg.Info = func(p *models.HistoryListing) platformclient.PageInfo {
+	}, func(p *models.HistoryListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetFlowHistoryHistoryIdItems returns an iterator over the entities of every page of
@@ -5013,20 +5026,21 @@ func (c *Client) GetFlowVersionsPages(ctx context.Context, flowID string, opts *
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.FlowVersionEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.FlowVersionEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowVersionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FlowVersionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowVersions(ctx, flowID, &o, call...)
-	}
-	pg.New = func() *models.FlowVersionEntityListing { return new(models.FlowVersionEntityListing) }
-	pg.Info = func(p *models.FlowVersionEntityListing) platformclient.PageInfo {
+	}, func(p *models.FlowVersionEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetFlowVersionsItems returns an iterator over the entities of every page of GetFlowVersions; see

@@ -75,8 +75,11 @@ func (c *Client) PostAuditsQueryRealtimePages(ctx context.Context, body *models.
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AuditRealtimeQueryResultsResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AuditRealtimeQueryResultsResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuditRealtimeQueryResultsResponse, error) {
 		o := o
 		var pageBody models.AuditRealtimeQueryRequest
 		if body != nil {
@@ -84,14 +87,9 @@ func (c *Client) PostAuditsQueryRealtimePages(ctx context.Context, body *models.
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostAuditsQueryRealtime(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.AuditRealtimeQueryResultsResponse) platformclient.PageInfo {
+	}, func(p *models.AuditRealtimeQueryResultsResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostAuditsQueryRealtimeItems returns an iterator over the entities of every page of
@@ -223,18 +221,16 @@ func (c *Client) GetAuditsQueryTransactionIdResultsPages(ctx context.Context, tr
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AuditQueryExecutionResultsResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AuditQueryExecutionResultsResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuditQueryExecutionResultsResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAuditsQueryTransactionIdResults(ctx, transactionID, &o, call...)
-	}
-	pg.Info = func(p *models.AuditQueryExecutionResultsResponse) platformclient.PageInfo {
+	}, func(p *models.AuditQueryExecutionResultsResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuditsQueryTransactionIdResultsItems returns an iterator over the entities of every page of

@@ -86,20 +86,21 @@ func (c *Client) GetAuthorizationDivisionsPages(ctx context.Context, opts *GetAu
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AuthzDivisionEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthzDivisionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisions(ctx, &o, call...)
-	}
-	pg.New = func() *models.AuthzDivisionEntityListing { return new(models.AuthzDivisionEntityListing) }
-	pg.Info = func(p *models.AuthzDivisionEntityListing) platformclient.PageInfo {
+	}, func(p *models.AuthzDivisionEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationDivisionsItems returns an iterator over the entities of every page of
@@ -162,20 +163,21 @@ func (c *Client) GetAuthorizationDivisionsDeletedPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AuthzDivisionEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthzDivisionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisionsDeleted(ctx, &o, call...)
-	}
-	pg.New = func() *models.AuthzDivisionEntityListing { return new(models.AuthzDivisionEntityListing) }
-	pg.Info = func(p *models.AuthzDivisionEntityListing) platformclient.PageInfo {
+	}, func(p *models.AuthzDivisionEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationDivisionsDeletedItems returns an iterator over the entities of every page of
@@ -267,19 +269,20 @@ func (c *Client) GetAuthorizationDivisionsQueryPages(ctx context.Context, opts *
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AuthzDivisionCursorListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionCursorListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionCursorListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthzDivisionCursorListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetAuthorizationDivisionsQuery(ctx, &o, call...)
-	}
-	pg.New = func() *models.AuthzDivisionCursorListing { return new(models.AuthzDivisionCursorListing) }
-	pg.Info = func(p *models.AuthzDivisionCursorListing) platformclient.PageInfo {
+	}, func(p *models.AuthzDivisionCursorListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationDivisionsQueryItems returns an iterator over the entities of every page of
@@ -386,19 +389,17 @@ func (c *Client) GetAuthorizationDivisionGrantsPages(ctx context.Context, divisi
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AuthzDivisionGrantEntityListing]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionGrantEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionGrantEntityListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisionGrants(ctx, divisionID, &o, call...)
-	}
-	pg.Info = func(p *models.AuthzDivisionGrantEntityListing) platformclient.PageInfo {
+	}, func(p *models.AuthzDivisionGrantEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationDivisionGrantsItems returns an iterator over the entities of every page of
@@ -505,20 +506,21 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedMePages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DivsPermittedEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DivsPermittedEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DivsPermittedEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DivsPermittedEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisionspermittedPagedMe(ctx, permission, &o, call...)
-	}
-	pg.New = func() *models.DivsPermittedEntityListing { return new(models.DivsPermittedEntityListing) }
-	pg.Info = func(p *models.DivsPermittedEntityListing) platformclient.PageInfo {
+	}, func(p *models.DivsPermittedEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationDivisionspermittedPagedMeItems returns an iterator over the entities of every page
@@ -567,20 +569,21 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectIdPages(ctx conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DivsPermittedEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DivsPermittedEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DivsPermittedEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DivsPermittedEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisionspermittedPagedSubjectId(ctx, subjectID, permission, &o, call...)
-	}
-	pg.New = func() *models.DivsPermittedEntityListing { return new(models.DivsPermittedEntityListing) }
-	pg.Info = func(p *models.DivsPermittedEntityListing) platformclient.PageInfo {
+	}, func(p *models.DivsPermittedEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationDivisionspermittedPagedSubjectIdItems returns an iterator over the entities of every
@@ -634,20 +637,21 @@ func (c *Client) GetAuthorizationPermissionsPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.PermissionCollectionEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.PermissionCollectionEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PermissionCollectionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PermissionCollectionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationPermissions(ctx, &o, call...)
-	}
-	pg.New = func() *models.PermissionCollectionEntityListing { return new(models.PermissionCollectionEntityListing) }
-	pg.Info = func(p *models.PermissionCollectionEntityListing) platformclient.PageInfo {
+	}, func(p *models.PermissionCollectionEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationPermissionsItems returns an iterator over the entities of every page of
@@ -696,19 +700,20 @@ func (c *Client) GetAuthorizationPoliciesPages(ctx context.Context, opts *GetAut
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AuthorizationPolicyEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AuthorizationPolicyEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthorizationPolicyEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthorizationPolicyEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetAuthorizationPolicies(ctx, &o, call...)
-	}
-	pg.New = func() *models.AuthorizationPolicyEntityListing { return new(models.AuthorizationPolicyEntityListing) }
-	pg.Info = func(p *models.AuthorizationPolicyEntityListing) platformclient.PageInfo {
+	}, func(p *models.AuthorizationPolicyEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationPoliciesItems returns an iterator over the entities of every page of
@@ -755,19 +760,20 @@ func (c *Client) GetAuthorizationPoliciesSubjectSubjectIdPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AuthorizationPolicyEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AuthorizationPolicyEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthorizationPolicyEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthorizationPolicyEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetAuthorizationPoliciesSubjectSubjectId(ctx, subjectID, &o, call...)
-	}
-	pg.New = func() *models.AuthorizationPolicyEntityListing { return new(models.AuthorizationPolicyEntityListing) }
-	pg.Info = func(p *models.AuthorizationPolicyEntityListing) platformclient.PageInfo {
+	}, func(p *models.AuthorizationPolicyEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationPoliciesSubjectSubjectIdItems returns an iterator over the entities of every page of
@@ -831,19 +837,20 @@ func (c *Client) GetAuthorizationPoliciesTargetPages(ctx context.Context, target
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AuthorizationPolicyEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AuthorizationPolicyEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthorizationPolicyEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthorizationPolicyEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetAuthorizationPoliciesTarget(ctx, targetName, &o, call...)
-	}
-	pg.New = func() *models.AuthorizationPolicyEntityListing { return new(models.AuthorizationPolicyEntityListing) }
-	pg.Info = func(p *models.AuthorizationPolicyEntityListing) platformclient.PageInfo {
+	}, func(p *models.AuthorizationPolicyEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationPoliciesTargetItems returns an iterator over the entities of every page of
@@ -1123,20 +1130,21 @@ func (c *Client) GetAuthorizationRolesPages(ctx context.Context, opts *GetAuthor
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.OrganizationRoleEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.OrganizationRoleEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OrganizationRoleEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OrganizationRoleEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationRoles(ctx, &o, call...)
-	}
-	pg.New = func() *models.OrganizationRoleEntityListing { return new(models.OrganizationRoleEntityListing) }
-	pg.Info = func(p *models.OrganizationRoleEntityListing) platformclient.PageInfo {
+	}, func(p *models.OrganizationRoleEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationRolesItems returns an iterator over the entities of every page of
@@ -1444,22 +1452,21 @@ func (c *Client) GetAuthorizationRoleSubjectgrantsPages(ctx context.Context, rol
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SubjectDivisionGrantsEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SubjectDivisionGrantsEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SubjectDivisionGrantsEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SubjectDivisionGrantsEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationRoleSubjectgrants(ctx, roleID, &o, call...)
-	}
-	pg.New = func() *models.SubjectDivisionGrantsEntityListing {
-		return new(models.SubjectDivisionGrantsEntityListing)
-	}
-	pg.Info = func(p *models.SubjectDivisionGrantsEntityListing) platformclient.PageInfo {
+	}, func(p *models.SubjectDivisionGrantsEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationRoleSubjectgrantsItems returns an iterator over the entities of every page of
@@ -1503,19 +1510,17 @@ func (c *Client) GetAuthorizationRoleUsersPages(ctx context.Context, roleID stri
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserReferenceEntityListing]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserReferenceEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserReferenceEntityListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationRoleUsers(ctx, roleID, &o, call...)
-	}
-	pg.Info = func(p *models.UserReferenceEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserReferenceEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationRoleUsersItems returns an iterator over the entities of every page of

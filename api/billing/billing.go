@@ -85,19 +85,20 @@ func (c *Client) GetBillingContractsPages(ctx context.Context, opts *GetBillingC
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.BillingContractListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.BillingContractListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BillingContractListing, error) {
+		if r.NextURI != "" {
+			out := new(models.BillingContractListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetBillingContracts(ctx, &o, call...)
-	}
-	pg.New = func() *models.BillingContractListing { return new(models.BillingContractListing) }
-	pg.Info = func(p *models.BillingContractListing) platformclient.PageInfo {
+	}, func(p *models.BillingContractListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetBillingContractsItems returns an iterator over the entities of every page of GetBillingContracts;
@@ -166,19 +167,20 @@ func (c *Client) GetBillingContractsInvoicesPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.BillingInvoiceListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.BillingInvoiceListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BillingInvoiceListing, error) {
+		if r.NextURI != "" {
+			out := new(models.BillingInvoiceListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetBillingContractsInvoices(ctx, &o, call...)
-	}
-	pg.New = func() *models.BillingInvoiceListing { return new(models.BillingInvoiceListing) }
-	pg.Info = func(p *models.BillingInvoiceListing) platformclient.PageInfo {
+	}, func(p *models.BillingInvoiceListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetBillingContractsInvoicesItems returns an iterator over the entities of every page of
@@ -254,19 +256,20 @@ func (c *Client) GetBillingContractsInvoiceLinesPages(ctx context.Context, invoi
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.BillingInvoiceItemListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.BillingInvoiceItemListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BillingInvoiceItemListing, error) {
+		if r.NextURI != "" {
+			out := new(models.BillingInvoiceItemListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetBillingContractsInvoiceLines(ctx, invoiceID, &o, call...)
-	}
-	pg.New = func() *models.BillingInvoiceItemListing { return new(models.BillingInvoiceItemListing) }
-	pg.Info = func(p *models.BillingInvoiceItemListing) platformclient.PageInfo {
+	}, func(p *models.BillingInvoiceItemListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetBillingContractsInvoiceLinesItems returns an iterator over the entities of every page of

@@ -69,19 +69,20 @@ func (c *Client) GetBusinessrulesDecisiontablesPages(ctx context.Context, opts *
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DecisionTableListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DecisionTableListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DecisionTableListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DecisionTableListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetBusinessrulesDecisiontables(ctx, &o, call...)
-	}
-	pg.New = func() *models.DecisionTableListing { return new(models.DecisionTableListing) }
-	pg.Info = func(p *models.DecisionTableListing) platformclient.PageInfo {
+	}, func(p *models.DecisionTableListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetBusinessrulesDecisiontablesItems returns an iterator over the entities of every page of
@@ -176,19 +177,20 @@ func (c *Client) GetBusinessrulesDecisiontablesSearchPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DecisionTableListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DecisionTableListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DecisionTableListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DecisionTableListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetBusinessrulesDecisiontablesSearch(ctx, &o, call...)
-	}
-	pg.New = func() *models.DecisionTableListing { return new(models.DecisionTableListing) }
-	pg.Info = func(p *models.DecisionTableListing) platformclient.PageInfo {
+	}, func(p *models.DecisionTableListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetBusinessrulesDecisiontablesSearchItems returns an iterator over the entities of every page of
@@ -312,19 +314,20 @@ func (c *Client) GetBusinessrulesDecisiontableVersionsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DecisionTableVersionListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DecisionTableVersionListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DecisionTableVersionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DecisionTableVersionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetBusinessrulesDecisiontableVersions(ctx, tableID, &o, call...)
-	}
-	pg.New = func() *models.DecisionTableVersionListing { return new(models.DecisionTableVersionListing) }
-	pg.Info = func(p *models.DecisionTableVersionListing) platformclient.PageInfo {
+	}, func(p *models.DecisionTableVersionListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetBusinessrulesDecisiontableVersionsItems returns an iterator over the entities of every page of

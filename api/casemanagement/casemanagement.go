@@ -67,19 +67,20 @@ func (c *Client) GetCasemanagementCaseplansPages(ctx context.Context, opts *GetC
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CaseplanListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CaseplanListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseplanListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CaseplanListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetCasemanagementCaseplans(ctx, &o, call...)
-	}
-	pg.New = func() *models.CaseplanListing { return new(models.CaseplanListing) }
-	pg.Info = func(p *models.CaseplanListing) platformclient.PageInfo {
+	}, func(p *models.CaseplanListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetCasemanagementCaseplansItems returns an iterator over the entities of every page of
@@ -136,8 +137,8 @@ func (c *Client) PostCasemanagementCaseplansQueryPages(ctx context.Context, body
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CaseplanQueryEntityListing]{Kind: "cursor", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CaseplanQueryEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseplanQueryEntityListing, error) {
 		o := o
 		var pageBody models.CaseplanQueryRequest
 		if body != nil {
@@ -147,11 +148,9 @@ func (c *Client) PostCasemanagementCaseplansQueryPages(ctx context.Context, body
 			pageBody.After = &r.Cursor
 		}
 		return c.PostCasemanagementCaseplansQuery(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.CaseplanQueryEntityListing) platformclient.PageInfo {
+	}, func(p *models.CaseplanQueryEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostCasemanagementCaseplansQueryItems returns an iterator over the entities of every page of
@@ -421,19 +420,20 @@ func (c *Client) GetCasemanagementCaseplanVersionStageplansPages(ctx context.Con
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.StageplanListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.StageplanListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.StageplanListing, error) {
+		if r.NextURI != "" {
+			out := new(models.StageplanListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetCasemanagementCaseplanVersionStageplans(ctx, caseplanID, versionID, &o, call...)
-	}
-	pg.New = func() *models.StageplanListing { return new(models.StageplanListing) }
-	pg.Info = func(p *models.StageplanListing) platformclient.PageInfo {
+	}, func(p *models.StageplanListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetCasemanagementCaseplanVersionStageplansItems returns an iterator over the entities of every page
@@ -515,19 +515,20 @@ func (c *Client) GetCasemanagementCaseplanVersionStageplanStepplansPages(ctx con
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.StepplanListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.StepplanListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.StepplanListing, error) {
+		if r.NextURI != "" {
+			out := new(models.StepplanListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetCasemanagementCaseplanVersionStageplanStepplans(ctx, caseplanID, versionID, stageplanID, &o, call...)
-	}
-	pg.New = func() *models.StepplanListing { return new(models.StepplanListing) }
-	pg.Info = func(p *models.StepplanListing) platformclient.PageInfo {
+	}, func(p *models.StepplanListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetCasemanagementCaseplanVersionStageplanStepplansItems returns an iterator over the entities of
@@ -616,8 +617,8 @@ func (c *Client) PostCasemanagementCasesAssociationsQueryPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CaseAssociationQueryEntityListing]{Kind: "cursor", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CaseAssociationQueryEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseAssociationQueryEntityListing, error) {
 		o := o
 		var pageBody models.CaseAssociationQuery
 		if o.Body != nil {
@@ -628,11 +629,9 @@ func (c *Client) PostCasemanagementCasesAssociationsQueryPages(ctx context.Conte
 		}
 		o.Body = &pageBody
 		return c.PostCasemanagementCasesAssociationsQuery(ctx, &o, call...)
-	}
-	pg.Info = func(p *models.CaseAssociationQueryEntityListing) platformclient.PageInfo {
+	}, func(p *models.CaseAssociationQueryEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostCasemanagementCasesAssociationsQueryItems returns an iterator over the entities of every page of
@@ -688,19 +687,20 @@ func (c *Client) GetCasemanagementCasesExternalcontactPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CaseListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CaseListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CaseListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetCasemanagementCasesExternalcontact(ctx, externalContactID, &o, call...)
-	}
-	pg.New = func() *models.CaseListing { return new(models.CaseListing) }
-	pg.Info = func(p *models.CaseListing) platformclient.PageInfo {
+	}, func(p *models.CaseListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetCasemanagementCasesExternalcontactItems returns an iterator over the entities of every page of
@@ -822,19 +822,20 @@ func (c *Client) GetCasemanagementCaseAssociationsPages(ctx context.Context, cas
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CaseAssociationListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CaseAssociationListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseAssociationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CaseAssociationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetCasemanagementCaseAssociations(ctx, caseID, &o, call...)
-	}
-	pg.New = func() *models.CaseAssociationListing { return new(models.CaseAssociationListing) }
-	pg.Info = func(p *models.CaseAssociationListing) platformclient.PageInfo {
+	}, func(p *models.CaseAssociationListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetCasemanagementCaseAssociationsItems returns an iterator over the entities of every page of
@@ -971,19 +972,20 @@ func (c *Client) GetCasemanagementCaseStagesPages(ctx context.Context, caseID st
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.StageListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.StageListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.StageListing, error) {
+		if r.NextURI != "" {
+			out := new(models.StageListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetCasemanagementCaseStages(ctx, caseID, &o, call...)
-	}
-	pg.New = func() *models.StageListing { return new(models.StageListing) }
-	pg.Info = func(p *models.StageListing) platformclient.PageInfo {
+	}, func(p *models.StageListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetCasemanagementCaseStagesItems returns an iterator over the entities of every page of
@@ -1055,19 +1057,20 @@ func (c *Client) GetCasemanagementCaseStageStepsPages(ctx context.Context, caseI
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.StepListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.StepListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.StepListing, error) {
+		if r.NextURI != "" {
+			out := new(models.StepListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetCasemanagementCaseStageSteps(ctx, caseID, stageID, &o, call...)
-	}
-	pg.New = func() *models.StepListing { return new(models.StepListing) }
-	pg.Info = func(p *models.StepListing) platformclient.PageInfo {
+	}, func(p *models.StepListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetCasemanagementCaseStageStepsItems returns an iterator over the entities of every page of

@@ -95,20 +95,21 @@ func (c *Client) GetCoachingAppointmentsPages(ctx context.Context, userIDs []str
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CoachingAppointmentResponseList]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingAppointmentResponseList, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingAppointmentResponseList, error) {
+		if r.NextURI != "" {
+			out := new(models.CoachingAppointmentResponseList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetCoachingAppointments(ctx, userIDs, &o, call...)
-	}
-	pg.New = func() *models.CoachingAppointmentResponseList { return new(models.CoachingAppointmentResponseList) }
-	pg.Info = func(p *models.CoachingAppointmentResponseList) platformclient.PageInfo {
+	}, func(p *models.CoachingAppointmentResponseList) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetCoachingAppointmentsItems returns an iterator over the entities of every page of
@@ -227,20 +228,21 @@ func (c *Client) GetCoachingAppointmentsMePages(ctx context.Context, opts *GetCo
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CoachingAppointmentResponseList]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingAppointmentResponseList, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingAppointmentResponseList, error) {
+		if r.NextURI != "" {
+			out := new(models.CoachingAppointmentResponseList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetCoachingAppointmentsMe(ctx, &o, call...)
-	}
-	pg.New = func() *models.CoachingAppointmentResponseList { return new(models.CoachingAppointmentResponseList) }
-	pg.Info = func(p *models.CoachingAppointmentResponseList) platformclient.PageInfo {
+	}, func(p *models.CoachingAppointmentResponseList) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetCoachingAppointmentsMeItems returns an iterator over the entities of every page of
@@ -349,20 +351,21 @@ func (c *Client) GetCoachingAppointmentAnnotationsPages(ctx context.Context, app
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CoachingAnnotationList]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingAnnotationList, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingAnnotationList, error) {
+		if r.NextURI != "" {
+			out := new(models.CoachingAnnotationList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetCoachingAppointmentAnnotations(ctx, appointmentID, &o, call...)
-	}
-	pg.New = func() *models.CoachingAnnotationList { return new(models.CoachingAnnotationList) }
-	pg.Info = func(p *models.CoachingAnnotationList) platformclient.PageInfo {
+	}, func(p *models.CoachingAnnotationList) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetCoachingAppointmentAnnotationsItems returns an iterator over the entities of every page of
@@ -529,19 +532,17 @@ func (c *Client) GetCoachingAppointmentStatusesPages(ctx context.Context, appoin
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CoachingAppointmentStatusResponseList]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingAppointmentStatusResponseList, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingAppointmentStatusResponseList, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetCoachingAppointmentStatuses(ctx, appointmentID, &o, call...)
-	}
-	pg.Info = func(p *models.CoachingAppointmentStatusResponseList) platformclient.PageInfo {
+	}, func(p *models.CoachingAppointmentStatusResponseList) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetCoachingAppointmentStatusesItems returns an iterator over the entities of every page of
@@ -591,20 +592,21 @@ func (c *Client) GetCoachingNotificationsPages(ctx context.Context, opts *GetCoa
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CoachingNotificationList]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingNotificationList, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingNotificationList, error) {
+		if r.NextURI != "" {
+			out := new(models.CoachingNotificationList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetCoachingNotifications(ctx, &o, call...)
-	}
-	pg.New = func() *models.CoachingNotificationList { return new(models.CoachingNotificationList) }
-	pg.Info = func(p *models.CoachingNotificationList) platformclient.PageInfo {
+	}, func(p *models.CoachingNotificationList) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetCoachingNotificationsItems returns an iterator over the entities of every page of

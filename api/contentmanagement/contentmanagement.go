@@ -73,20 +73,21 @@ func (c *Client) GetContentmanagementDocumentsPages(ctx context.Context, workspa
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DocumentEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DocumentEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DocumentEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DocumentEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetContentmanagementDocuments(ctx, workspaceID, &o, call...)
-	}
-	pg.New = func() *models.DocumentEntityListing { return new(models.DocumentEntityListing) }
-	pg.Info = func(p *models.DocumentEntityListing) platformclient.PageInfo {
+	}, func(p *models.DocumentEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetContentmanagementDocumentsItems returns an iterator over the entities of every page of
@@ -422,20 +423,21 @@ func (c *Client) GetContentmanagementSharesPages(ctx context.Context, opts *GetC
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ShareEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ShareEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ShareEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ShareEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetContentmanagementShares(ctx, &o, call...)
-	}
-	pg.New = func() *models.ShareEntityListing { return new(models.ShareEntityListing) }
-	pg.Info = func(p *models.ShareEntityListing) platformclient.PageInfo {
+	}, func(p *models.ShareEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetContentmanagementSharesItems returns an iterator over the entities of every page of
@@ -529,20 +531,21 @@ func (c *Client) GetContentmanagementStatusPages(ctx context.Context, opts *GetC
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CommandStatusEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CommandStatusEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CommandStatusEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CommandStatusEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetContentmanagementStatus(ctx, &o, call...)
-	}
-	pg.New = func() *models.CommandStatusEntityListing { return new(models.CommandStatusEntityListing) }
-	pg.Info = func(p *models.CommandStatusEntityListing) platformclient.PageInfo {
+	}, func(p *models.CommandStatusEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetContentmanagementStatusItems returns an iterator over the entities of every page of
@@ -640,20 +643,21 @@ func (c *Client) GetContentmanagementWorkspacesPages(ctx context.Context, opts *
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WorkspaceEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WorkspaceEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkspaceEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkspaceEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetContentmanagementWorkspaces(ctx, &o, call...)
-	}
-	pg.New = func() *models.WorkspaceEntityListing { return new(models.WorkspaceEntityListing) }
-	pg.Info = func(p *models.WorkspaceEntityListing) platformclient.PageInfo {
+	}, func(p *models.WorkspaceEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetContentmanagementWorkspacesItems returns an iterator over the entities of every page of
@@ -778,20 +782,21 @@ func (c *Client) GetContentmanagementWorkspaceDocumentsPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DocumentEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DocumentEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DocumentEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DocumentEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetContentmanagementWorkspaceDocuments(ctx, workspaceID, &o, call...)
-	}
-	pg.New = func() *models.DocumentEntityListing { return new(models.DocumentEntityListing) }
-	pg.Info = func(p *models.DocumentEntityListing) platformclient.PageInfo {
+	}, func(p *models.DocumentEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetContentmanagementWorkspaceDocumentsItems returns an iterator over the entities of every page of
@@ -838,20 +843,21 @@ func (c *Client) GetContentmanagementWorkspaceMembersPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WorkspaceMemberEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WorkspaceMemberEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkspaceMemberEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkspaceMemberEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetContentmanagementWorkspaceMembers(ctx, workspaceID, &o, call...)
-	}
-	pg.New = func() *models.WorkspaceMemberEntityListing { return new(models.WorkspaceMemberEntityListing) }
-	pg.Info = func(p *models.WorkspaceMemberEntityListing) platformclient.PageInfo {
+	}, func(p *models.WorkspaceMemberEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetContentmanagementWorkspaceMembersItems returns an iterator over the entities of every page of
@@ -950,20 +956,21 @@ func (c *Client) GetContentmanagementWorkspaceTagvaluesPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TagValueEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TagValueEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TagValueEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TagValueEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetContentmanagementWorkspaceTagvalues(ctx, workspaceID, &o, call...)
-	}
-	pg.New = func() *models.TagValueEntityListing { return new(models.TagValueEntityListing) }
-	pg.Info = func(p *models.TagValueEntityListing) platformclient.PageInfo {
+	}, func(p *models.TagValueEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetContentmanagementWorkspaceTagvaluesItems returns an iterator over the entities of every page of
@@ -1019,8 +1026,11 @@ func (c *Client) PostContentmanagementWorkspaceTagvaluesQueryPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TagValueEntityListing]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TagValueEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TagValueEntityListing, error) {
 		o := o
 		var pageBody models.TagQueryRequest
 		if body != nil {
@@ -1028,14 +1038,9 @@ func (c *Client) PostContentmanagementWorkspaceTagvaluesQueryPages(ctx context.C
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostContentmanagementWorkspaceTagvaluesQuery(ctx, workspaceID, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.TagValueEntityListing) platformclient.PageInfo {
+	}, func(p *models.TagValueEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostContentmanagementWorkspaceTagvaluesQueryItems returns an iterator over the entities of every

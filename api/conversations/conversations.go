@@ -137,18 +137,16 @@ func (c *Client) GetAnalyticsConversationsAggregatesJobResultsPages(ctx context.
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ConversationAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ConversationAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConversationAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsConversationsAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.ConversationAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.ConversationAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsConversationsAggregatesJobResultsItems returns an iterator over the results of every
@@ -308,18 +306,16 @@ func (c *Client) GetAnalyticsConversationsDetailsJobResultsPages(ctx context.Con
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AnalyticsConversationAsyncQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsConversationAsyncQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsConversationAsyncQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsConversationsDetailsJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.AnalyticsConversationAsyncQueryResponse) platformclient.PageInfo {
+	}, func(p *models.AnalyticsConversationAsyncQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Conversations), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsConversationsDetailsJobResultsItems returns an iterator over the conversations of every
@@ -359,8 +355,11 @@ func (c *Client) PostAnalyticsConversationsDetailsQueryPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AnalyticsConversationQueryResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsConversationQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.Paging.PageNumber != nil {
+		spec.Start = int(*body.Paging.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsConversationQueryResponse, error) {
 		o := o
 		var pageBody models.ConversationQuery
 		if body != nil {
@@ -368,14 +367,9 @@ func (c *Client) PostAnalyticsConversationsDetailsQueryPages(ctx context.Context
 		}
 		pageBody.Paging.PageNumber = &r.Number
 		return c.PostAnalyticsConversationsDetailsQuery(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.AnalyticsConversationQueryResponse) platformclient.PageInfo {
+	}, func(p *models.AnalyticsConversationQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Conversations), Total: p.TotalHits}
-	}
-	if body != nil && body.Paging.PageNumber != nil {
-		pg.Start = int(*body.Paging.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostAnalyticsConversationsDetailsQueryItems returns an iterator over the conversations of every page
@@ -828,22 +822,21 @@ func (c *Client) GetConversationsCallsHistoryPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CallHistoryConversationEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CallHistoryConversationEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CallHistoryConversationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CallHistoryConversationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsCallsHistory(ctx, &o, call...)
-	}
-	pg.New = func() *models.CallHistoryConversationEntityListing {
-		return new(models.CallHistoryConversationEntityListing)
-	}
-	pg.Info = func(p *models.CallHistoryConversationEntityListing) platformclient.PageInfo {
+	}, func(p *models.CallHistoryConversationEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetConversationsCallsHistoryItems returns an iterator over the entities of every page of
@@ -2998,20 +2991,21 @@ func (c *Client) GetConversationsMessagesCachedmediaPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CachedMediaItemEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CachedMediaItemEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CachedMediaItemEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CachedMediaItemEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagesCachedmedia(ctx, &o, call...)
-	}
-	pg.New = func() *models.CachedMediaItemEntityListing { return new(models.CachedMediaItemEntityListing) }
-	pg.Info = func(p *models.CachedMediaItemEntityListing) platformclient.PageInfo {
+	}, func(p *models.CachedMediaItemEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetConversationsMessagesCachedmediaItems returns an iterator over the entities of every page of
@@ -3182,20 +3176,21 @@ func (c *Client) GetConversationsMessageCommunicationMessagesMediaPages(ctx cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.MessageMediaListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.MessageMediaListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessageMediaListing, error) {
+		if r.NextURI != "" {
+			out := new(models.MessageMediaListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessageCommunicationMessagesMedia(ctx, conversationID, communicationID, &o, call...)
-	}
-	pg.New = func() *models.MessageMediaListing { return new(models.MessageMediaListing) }
-	pg.Info = func(p *models.MessageMediaListing) platformclient.PageInfo {
+	}, func(p *models.MessageMediaListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetConversationsMessageCommunicationMessagesMediaItems returns an iterator over the entities of
@@ -3999,20 +3994,21 @@ func (c *Client) GetConversationsMessagingIntegrationsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.MessagingIntegrationEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingIntegrationEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingIntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.MessagingIntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingIntegrations(ctx, &o, call...)
-	}
-	pg.New = func() *models.MessagingIntegrationEntityListing { return new(models.MessagingIntegrationEntityListing) }
-	pg.Info = func(p *models.MessagingIntegrationEntityListing) platformclient.PageInfo {
+	}, func(p *models.MessagingIntegrationEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetConversationsMessagingIntegrationsItems returns an iterator over the entities of every page of
@@ -4071,20 +4067,21 @@ func (c *Client) GetConversationsMessagingIntegrationsApplePages(ctx context.Con
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AppleIntegrationEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AppleIntegrationEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AppleIntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AppleIntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingIntegrationsApple(ctx, &o, call...)
-	}
-	pg.New = func() *models.AppleIntegrationEntityListing { return new(models.AppleIntegrationEntityListing) }
-	pg.Info = func(p *models.AppleIntegrationEntityListing) platformclient.PageInfo {
+	}, func(p *models.AppleIntegrationEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetConversationsMessagingIntegrationsAppleItems returns an iterator over the entities of every page
@@ -4216,20 +4213,21 @@ func (c *Client) GetConversationsMessagingIntegrationsFacebookPages(ctx context.
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.FacebookIntegrationEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.FacebookIntegrationEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FacebookIntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FacebookIntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingIntegrationsFacebook(ctx, &o, call...)
-	}
-	pg.New = func() *models.FacebookIntegrationEntityListing { return new(models.FacebookIntegrationEntityListing) }
-	pg.Info = func(p *models.FacebookIntegrationEntityListing) platformclient.PageInfo {
+	}, func(p *models.FacebookIntegrationEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetConversationsMessagingIntegrationsFacebookItems returns an iterator over the entities of every
@@ -4363,20 +4361,21 @@ func (c *Client) GetConversationsMessagingIntegrationsInstagramPages(ctx context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.InstagramIntegrationEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.InstagramIntegrationEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InstagramIntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.InstagramIntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingIntegrationsInstagram(ctx, &o, call...)
-	}
-	pg.New = func() *models.InstagramIntegrationEntityListing { return new(models.InstagramIntegrationEntityListing) }
-	pg.Info = func(p *models.InstagramIntegrationEntityListing) platformclient.PageInfo {
+	}, func(p *models.InstagramIntegrationEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetConversationsMessagingIntegrationsInstagramItems returns an iterator over the entities of every
@@ -4513,20 +4512,21 @@ func (c *Client) GetConversationsMessagingIntegrationsOpenPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.OpenIntegrationEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.OpenIntegrationEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OpenIntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OpenIntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingIntegrationsOpen(ctx, &o, call...)
-	}
-	pg.New = func() *models.OpenIntegrationEntityListing { return new(models.OpenIntegrationEntityListing) }
-	pg.Info = func(p *models.OpenIntegrationEntityListing) platformclient.PageInfo {
+	}, func(p *models.OpenIntegrationEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetConversationsMessagingIntegrationsOpenItems returns an iterator over the entities of every page
@@ -4848,20 +4848,21 @@ func (c *Client) GetConversationsMessagingIntegrationsTwitterPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TwitterIntegrationEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TwitterIntegrationEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TwitterIntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TwitterIntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingIntegrationsTwitter(ctx, &o, call...)
-	}
-	pg.New = func() *models.TwitterIntegrationEntityListing { return new(models.TwitterIntegrationEntityListing) }
-	pg.Info = func(p *models.TwitterIntegrationEntityListing) platformclient.PageInfo {
+	}, func(p *models.TwitterIntegrationEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetConversationsMessagingIntegrationsTwitterItems returns an iterator over the entities of every
@@ -5011,20 +5012,21 @@ func (c *Client) GetConversationsMessagingIntegrationsWhatsappPages(ctx context.
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WhatsAppIntegrationEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WhatsAppIntegrationEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WhatsAppIntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WhatsAppIntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingIntegrationsWhatsapp(ctx, &o, call...)
-	}
-	pg.New = func() *models.WhatsAppIntegrationEntityListing { return new(models.WhatsAppIntegrationEntityListing) }
-	pg.Info = func(p *models.WhatsAppIntegrationEntityListing) platformclient.PageInfo {
+	}, func(p *models.WhatsAppIntegrationEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetConversationsMessagingIntegrationsWhatsappItems returns an iterator over the entities of every
@@ -5255,20 +5257,21 @@ func (c *Client) GetConversationsMessagingSettingsPages(ctx context.Context, opt
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.MessagingConfigListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingConfigListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingConfigListing, error) {
+		if r.NextURI != "" {
+			out := new(models.MessagingConfigListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingSettings(ctx, &o, call...)
-	}
-	pg.New = func() *models.MessagingConfigListing { return new(models.MessagingConfigListing) }
-	pg.Info = func(p *models.MessagingConfigListing) platformclient.PageInfo {
+	}, func(p *models.MessagingConfigListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetConversationsMessagingSettingsItems returns an iterator over the entities of every page of
@@ -5439,20 +5442,21 @@ func (c *Client) GetConversationsMessagingSupportedcontentPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SupportedContentListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SupportedContentListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SupportedContentListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SupportedContentListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingSupportedcontent(ctx, &o, call...)
-	}
-	pg.New = func() *models.SupportedContentListing { return new(models.SupportedContentListing) }
-	pg.Info = func(p *models.SupportedContentListing) platformclient.PageInfo {
+	}, func(p *models.SupportedContentListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetConversationsMessagingSupportedcontentItems returns an iterator over the entities of every page
@@ -6206,20 +6210,21 @@ func (c *Client) GetConversationCommunicationInternalmessagesPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.InternalMessageDataEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.InternalMessageDataEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InternalMessageDataEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.InternalMessageDataEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationCommunicationInternalmessages(ctx, conversationID, communicationID, &o, call...)
-	}
-	pg.New = func() *models.InternalMessageDataEntityListing { return new(models.InternalMessageDataEntityListing) }
-	pg.Info = func(p *models.InternalMessageDataEntityListing) platformclient.PageInfo {
+	}, func(p *models.InternalMessageDataEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetConversationCommunicationInternalmessagesItems returns an iterator over the entities of every
@@ -6858,19 +6863,20 @@ func (c *Client) GetConversationSuggestionsPages(ctx context.Context, conversati
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SuggestionListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SuggestionListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SuggestionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SuggestionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetConversationSuggestions(ctx, conversationID, &o, call...)
-	}
-	pg.New = func() *models.SuggestionListing { return new(models.SuggestionListing) }
-	pg.Info = func(p *models.SuggestionListing) platformclient.PageInfo {
+	}, func(p *models.SuggestionListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetConversationSuggestionsItems returns an iterator over the entities of every page of

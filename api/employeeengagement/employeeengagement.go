@@ -57,20 +57,21 @@ func (c *Client) GetEmployeeengagementCelebrationsPages(ctx context.Context, opt
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.GetCelebrationListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.GetCelebrationListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GetCelebrationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GetCelebrationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetEmployeeengagementCelebrations(ctx, &o, call...)
-	}
-	pg.New = func() *models.GetCelebrationListing { return new(models.GetCelebrationListing) }
-	pg.Info = func(p *models.GetCelebrationListing) platformclient.PageInfo {
+	}, func(p *models.GetCelebrationListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetEmployeeengagementCelebrationsItems returns an iterator over the entities of every page of
@@ -161,19 +162,17 @@ func (c *Client) GetEmployeeengagementRecognitionsPages(ctx context.Context, opt
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.Recognitions]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.Recognitions, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.Recognitions, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetEmployeeengagementRecognitions(ctx, &o, call...)
-	}
-	pg.Info = func(p *models.Recognitions) platformclient.PageInfo {
+	}, func(p *models.Recognitions) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetEmployeeengagementRecognitionsItems returns an iterator over the entities of every page of

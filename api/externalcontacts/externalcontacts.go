@@ -484,20 +484,21 @@ func (c *Client) GetExternalcontactsContactsPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ContactListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ContactListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetExternalcontactsContacts(ctx, &o, call...)
-	}
-	pg.New = func() *models.ContactListing { return new(models.ContactListing) }
-	pg.Info = func(p *models.ContactListing) platformclient.PageInfo {
+	}, func(p *models.ContactListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsContactsItems returns an iterator over the entities of every page of
@@ -594,19 +595,20 @@ func (c *Client) GetExternalcontactsContactsExportsPages(ctx context.Context, op
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ExportListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ExportListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExportListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ExportListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetExternalcontactsContactsExports(ctx, &o, call...)
-	}
-	pg.New = func() *models.ExportListing { return new(models.ExportListing) }
-	pg.Info = func(p *models.ExportListing) platformclient.PageInfo {
+	}, func(p *models.ExportListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsContactsExportsItems returns an iterator over the entities of every page of
@@ -1051,19 +1053,20 @@ func (c *Client) GetExternalcontactsContactJourneySessionsPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SessionListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SessionListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SessionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SessionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetExternalcontactsContactJourneySessions(ctx, contactID, &o, call...)
-	}
-	pg.New = func() *models.SessionListing { return new(models.SessionListing) }
-	pg.Info = func(p *models.SessionListing) platformclient.PageInfo {
+	}, func(p *models.SessionListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsContactJourneySessionsItems returns an iterator over the entities of every page
@@ -1121,20 +1124,21 @@ func (c *Client) GetExternalcontactsContactNotesPages(ctx context.Context, conta
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.NoteListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.NoteListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NoteListing, error) {
+		if r.NextURI != "" {
+			out := new(models.NoteListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetExternalcontactsContactNotes(ctx, contactID, &o, call...)
-	}
-	pg.New = func() *models.NoteListing { return new(models.NoteListing) }
-	pg.Info = func(p *models.NoteListing) platformclient.PageInfo {
+	}, func(p *models.NoteListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsContactNotesItems returns an iterator over the entities of every page of
@@ -1328,19 +1332,20 @@ func (c *Client) GetExternalcontactsExternalsourcesPages(ctx context.Context, op
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CursorExternalSourceListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CursorExternalSourceListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorExternalSourceListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorExternalSourceListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsExternalsources(ctx, &o, call...)
-	}
-	pg.New = func() *models.CursorExternalSourceListing { return new(models.CursorExternalSourceListing) }
-	pg.Info = func(p *models.CursorExternalSourceListing) platformclient.PageInfo {
+	}, func(p *models.CursorExternalSourceListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsExternalsourcesItems returns an iterator over the entities of every page of
@@ -1569,19 +1574,20 @@ func (c *Client) GetExternalcontactsImportCsvSettingsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.Listing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.Listing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.Listing, error) {
+		if r.NextURI != "" {
+			out := new(models.Listing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetExternalcontactsImportCsvSettings(ctx, &o, call...)
-	}
-	pg.New = func() *models.Listing { return new(models.Listing) }
-	pg.Info = func(p *models.Listing) platformclient.PageInfo {
+	}, func(p *models.Listing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsImportCsvSettingsItems returns an iterator over the entities of every page of
@@ -1760,19 +1766,20 @@ func (c *Client) GetExternalcontactsImportJobsPages(ctx context.Context, opts *G
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ContactImportJobEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ContactImportJobEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactImportJobEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ContactImportJobEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetExternalcontactsImportJobs(ctx, &o, call...)
-	}
-	pg.New = func() *models.ContactImportJobEntityListing { return new(models.ContactImportJobEntityListing) }
-	pg.Info = func(p *models.ContactImportJobEntityListing) platformclient.PageInfo {
+	}, func(p *models.ContactImportJobEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsImportJobsItems returns an iterator over the entities of every page of
@@ -1887,21 +1894,20 @@ func (c *Client) GetExternalcontactsImportSettingsPages(ctx context.Context, opt
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ContactImportSettingsEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ContactImportSettingsEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactImportSettingsEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ContactImportSettingsEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetExternalcontactsImportSettings(ctx, &o, call...)
-	}
-	pg.New = func() *models.ContactImportSettingsEntityListing {
-		return new(models.ContactImportSettingsEntityListing)
-	}
-	pg.Info = func(p *models.ContactImportSettingsEntityListing) platformclient.PageInfo {
+	}, func(p *models.ContactImportSettingsEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsImportSettingsItems returns an iterator over the entities of every page of
@@ -2068,20 +2074,21 @@ func (c *Client) GetExternalcontactsOrganizationsPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ExternalOrganizationListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ExternalOrganizationListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExternalOrganizationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ExternalOrganizationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetExternalcontactsOrganizations(ctx, &o, call...)
-	}
-	pg.New = func() *models.ExternalOrganizationListing { return new(models.ExternalOrganizationListing) }
-	pg.Info = func(p *models.ExternalOrganizationListing) platformclient.PageInfo {
+	}, func(p *models.ExternalOrganizationListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsOrganizationsItems returns an iterator over the entities of every page of
@@ -2416,20 +2423,21 @@ func (c *Client) GetExternalcontactsOrganizationContactsPages(ctx context.Contex
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ContactListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ContactListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetExternalcontactsOrganizationContacts(ctx, externalOrganizationID, &o, call...)
-	}
-	pg.New = func() *models.ContactListing { return new(models.ContactListing) }
-	pg.Info = func(p *models.ContactListing) platformclient.PageInfo {
+	}, func(p *models.ContactListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsOrganizationContactsItems returns an iterator over the entities of every page of
@@ -2523,20 +2531,21 @@ func (c *Client) GetExternalcontactsOrganizationNotesPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.NoteListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.NoteListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NoteListing, error) {
+		if r.NextURI != "" {
+			out := new(models.NoteListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetExternalcontactsOrganizationNotes(ctx, externalOrganizationID, &o, call...)
-	}
-	pg.New = func() *models.NoteListing { return new(models.NoteListing) }
-	pg.Info = func(p *models.NoteListing) platformclient.PageInfo {
+	}, func(p *models.NoteListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsOrganizationNotesItems returns an iterator over the entities of every page of
@@ -2675,20 +2684,21 @@ func (c *Client) GetExternalcontactsOrganizationRelationshipsPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.RelationshipListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.RelationshipListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.RelationshipListing, error) {
+		if r.NextURI != "" {
+			out := new(models.RelationshipListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetExternalcontactsOrganizationRelationships(ctx, externalOrganizationID, &o, call...)
-	}
-	pg.New = func() *models.RelationshipListing { return new(models.RelationshipListing) }
-	pg.Info = func(p *models.RelationshipListing) platformclient.PageInfo {
+	}, func(p *models.RelationshipListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsOrganizationRelationshipsItems returns an iterator over the entities of every
@@ -2882,19 +2892,20 @@ func (c *Client) GetExternalcontactsScanContactsPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CursorContactListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CursorContactListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorContactListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorContactListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsScanContacts(ctx, &o, call...)
-	}
-	pg.New = func() *models.CursorContactListing { return new(models.CursorContactListing) }
-	pg.Info = func(p *models.CursorContactListing) platformclient.PageInfo {
+	}, func(p *models.CursorContactListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsScanContactsItems returns an iterator over the entities of every page of
@@ -2941,19 +2952,20 @@ func (c *Client) GetExternalcontactsScanContactsDivisionviewsAllPages(ctx contex
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CursorContactListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CursorContactListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorContactListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorContactListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsScanContactsDivisionviewsAll(ctx, &o, call...)
-	}
-	pg.New = func() *models.CursorContactListing { return new(models.CursorContactListing) }
-	pg.Info = func(p *models.CursorContactListing) platformclient.PageInfo {
+	}, func(p *models.CursorContactListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsScanContactsDivisionviewsAllItems returns an iterator over the entities of every
@@ -3005,19 +3017,20 @@ func (c *Client) GetExternalcontactsScanNotesPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CursorNoteListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CursorNoteListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorNoteListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorNoteListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsScanNotes(ctx, &o, call...)
-	}
-	pg.New = func() *models.CursorNoteListing { return new(models.CursorNoteListing) }
-	pg.Info = func(p *models.CursorNoteListing) platformclient.PageInfo {
+	}, func(p *models.CursorNoteListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsScanNotesItems returns an iterator over the entities of every page of
@@ -3064,19 +3077,20 @@ func (c *Client) GetExternalcontactsScanNotesDivisionviewsAllPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CursorNoteListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CursorNoteListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorNoteListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorNoteListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsScanNotesDivisionviewsAll(ctx, &o, call...)
-	}
-	pg.New = func() *models.CursorNoteListing { return new(models.CursorNoteListing) }
-	pg.Info = func(p *models.CursorNoteListing) platformclient.PageInfo {
+	}, func(p *models.CursorNoteListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsScanNotesDivisionviewsAllItems returns an iterator over the entities of every
@@ -3129,19 +3143,20 @@ func (c *Client) GetExternalcontactsScanOrganizationsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CursorOrganizationListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CursorOrganizationListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorOrganizationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorOrganizationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsScanOrganizations(ctx, &o, call...)
-	}
-	pg.New = func() *models.CursorOrganizationListing { return new(models.CursorOrganizationListing) }
-	pg.Info = func(p *models.CursorOrganizationListing) platformclient.PageInfo {
+	}, func(p *models.CursorOrganizationListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsScanOrganizationsItems returns an iterator over the entities of every page of
@@ -3188,19 +3203,20 @@ func (c *Client) GetExternalcontactsScanOrganizationsDivisionviewsAllPages(ctx c
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CursorOrganizationListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CursorOrganizationListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorOrganizationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorOrganizationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsScanOrganizationsDivisionviewsAll(ctx, &o, call...)
-	}
-	pg.New = func() *models.CursorOrganizationListing { return new(models.CursorOrganizationListing) }
-	pg.Info = func(p *models.CursorOrganizationListing) platformclient.PageInfo {
+	}, func(p *models.CursorOrganizationListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsScanOrganizationsDivisionviewsAllItems returns an iterator over the entities of
@@ -3252,19 +3268,20 @@ func (c *Client) GetExternalcontactsScanRelationshipsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CursorRelationshipListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CursorRelationshipListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorRelationshipListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorRelationshipListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsScanRelationships(ctx, &o, call...)
-	}
-	pg.New = func() *models.CursorRelationshipListing { return new(models.CursorRelationshipListing) }
-	pg.Info = func(p *models.CursorRelationshipListing) platformclient.PageInfo {
+	}, func(p *models.CursorRelationshipListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsScanRelationshipsItems returns an iterator over the entities of every page of
@@ -3311,19 +3328,20 @@ func (c *Client) GetExternalcontactsScanRelationshipsDivisionviewsAllPages(ctx c
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CursorRelationshipListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CursorRelationshipListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorRelationshipListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorRelationshipListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsScanRelationshipsDivisionviewsAll(ctx, &o, call...)
-	}
-	pg.New = func() *models.CursorRelationshipListing { return new(models.CursorRelationshipListing) }
-	pg.Info = func(p *models.CursorRelationshipListing) platformclient.PageInfo {
+	}, func(p *models.CursorRelationshipListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsScanRelationshipsDivisionviewsAllItems returns an iterator over the entities of

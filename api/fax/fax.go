@@ -54,20 +54,21 @@ func (c *Client) GetFaxDocumentsPages(ctx context.Context, opts *GetFaxDocuments
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.FaxDocumentEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.FaxDocumentEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FaxDocumentEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FaxDocumentEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFaxDocuments(ctx, &o, call...)
-	}
-	pg.New = func() *models.FaxDocumentEntityListing { return new(models.FaxDocumentEntityListing) }
-	pg.Info = func(p *models.FaxDocumentEntityListing) platformclient.PageInfo {
+	}, func(p *models.FaxDocumentEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetFaxDocumentsItems returns an iterator over the entities of every page of GetFaxDocuments; see

@@ -136,18 +136,16 @@ func (c *Client) GetAnalyticsFlowsAggregatesJobResultsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.FlowAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.FlowAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsFlowsAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.FlowAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.FlowAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsFlowsAggregatesJobResultsItems returns an iterator over the results of every page of

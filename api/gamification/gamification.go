@@ -81,20 +81,21 @@ func (c *Client) GetEmployeeperformanceExternalmetricsDefinitionsPages(ctx conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ExternalMetricDefinitionListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ExternalMetricDefinitionListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExternalMetricDefinitionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ExternalMetricDefinitionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetEmployeeperformanceExternalmetricsDefinitions(ctx, &o, call...)
-	}
-	pg.New = func() *models.ExternalMetricDefinitionListing { return new(models.ExternalMetricDefinitionListing) }
-	pg.Info = func(p *models.ExternalMetricDefinitionListing) platformclient.PageInfo {
+	}, func(p *models.ExternalMetricDefinitionListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetEmployeeperformanceExternalmetricsDefinitionsItems returns an iterator over the entities of every
@@ -235,20 +236,21 @@ func (c *Client) GetGamificationContestsPages(ctx context.Context, opts *GetGami
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.GetContestsEssentialsListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.GetContestsEssentialsListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GetContestsEssentialsListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GetContestsEssentialsListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGamificationContests(ctx, &o, call...)
-	}
-	pg.New = func() *models.GetContestsEssentialsListing { return new(models.GetContestsEssentialsListing) }
-	pg.Info = func(p *models.GetContestsEssentialsListing) platformclient.PageInfo {
+	}, func(p *models.GetContestsEssentialsListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetGamificationContestsItems returns an iterator over the entities of every page of
@@ -339,20 +341,21 @@ func (c *Client) GetGamificationContestsMePages(ctx context.Context, opts *GetGa
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.GetContestsEssentialsListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.GetContestsEssentialsListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GetContestsEssentialsListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GetContestsEssentialsListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGamificationContestsMe(ctx, &o, call...)
-	}
-	pg.New = func() *models.GetContestsEssentialsListing { return new(models.GetContestsEssentialsListing) }
-	pg.Info = func(p *models.GetContestsEssentialsListing) platformclient.PageInfo {
+	}, func(p *models.GetContestsEssentialsListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetGamificationContestsMeItems returns an iterator over the entities of every page of
@@ -493,19 +496,17 @@ func (c *Client) GetGamificationContestAgentsScoresPages(ctx context.Context, co
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ContestScoresAgentsPagedList]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ContestScoresAgentsPagedList, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContestScoresAgentsPagedList, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGamificationContestAgentsScores(ctx, contestID, &o, call...)
-	}
-	pg.Info = func(p *models.ContestScoresAgentsPagedList) platformclient.PageInfo {
+	}, func(p *models.ContestScoresAgentsPagedList) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetGamificationContestAgentsScoresItems returns an iterator over the entities of every page of
@@ -560,19 +561,17 @@ func (c *Client) GetGamificationContestAgentsScoresMePages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ContestScoresAgentsPagedList]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ContestScoresAgentsPagedList, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContestScoresAgentsPagedList, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGamificationContestAgentsScoresMe(ctx, contestID, &o, call...)
-	}
-	pg.Info = func(p *models.ContestScoresAgentsPagedList) platformclient.PageInfo {
+	}, func(p *models.ContestScoresAgentsPagedList) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetGamificationContestAgentsScoresMeItems returns an iterator over the entities of every page of
@@ -693,19 +692,17 @@ func (c *Client) GetGamificationInsightsPages(ctx context.Context, filterType st
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.InsightsSummary]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.InsightsSummary, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InsightsSummary, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGamificationInsights(ctx, filterType, filterID, granularity, comparativePeriodStartWorkday, primaryPeriodStartWorkday, &o, call...)
-	}
-	pg.Info = func(p *models.InsightsSummary) platformclient.PageInfo {
+	}, func(p *models.InsightsSummary) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetGamificationInsightsItems returns an iterator over the entities of every page of

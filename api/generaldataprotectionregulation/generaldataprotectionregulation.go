@@ -56,20 +56,21 @@ func (c *Client) GetGdprRequestsPages(ctx context.Context, opts *GetGdprRequests
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.GDPRRequestEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.GDPRRequestEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GDPRRequestEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GDPRRequestEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGdprRequests(ctx, &o, call...)
-	}
-	pg.New = func() *models.GDPRRequestEntityListing { return new(models.GDPRRequestEntityListing) }
-	pg.Info = func(p *models.GDPRRequestEntityListing) platformclient.PageInfo {
+	}, func(p *models.GDPRRequestEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetGdprRequestsItems returns an iterator over the entities of every page of GetGdprRequests; see

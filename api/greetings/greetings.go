@@ -54,20 +54,21 @@ func (c *Client) GetGreetingsPages(ctx context.Context, opts *GetGreetingsOption
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DomainEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DomainEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DomainEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DomainEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGreetings(ctx, &o, call...)
-	}
-	pg.New = func() *models.DomainEntityListing { return new(models.DomainEntityListing) }
-	pg.Info = func(p *models.DomainEntityListing) platformclient.PageInfo {
+	}, func(p *models.DomainEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetGreetingsItems returns an iterator over the entities of every page of GetGreetings; see
@@ -295,20 +296,21 @@ func (c *Client) GetGroupGreetingsPages(ctx context.Context, groupID string, opt
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.GreetingListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.GreetingListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GreetingListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GreetingListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGroupGreetings(ctx, groupID, &o, call...)
-	}
-	pg.New = func() *models.GreetingListing { return new(models.GreetingListing) }
-	pg.Info = func(p *models.GreetingListing) platformclient.PageInfo {
+	}, func(p *models.GreetingListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetGroupGreetingsItems returns an iterator over the entities of every page of GetGroupGreetings; see
@@ -398,20 +400,21 @@ func (c *Client) GetUserGreetingsPages(ctx context.Context, userID string, opts 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DomainEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DomainEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DomainEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DomainEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserGreetings(ctx, userID, &o, call...)
-	}
-	pg.New = func() *models.DomainEntityListing { return new(models.DomainEntityListing) }
-	pg.Info = func(p *models.DomainEntityListing) platformclient.PageInfo {
+	}, func(p *models.DomainEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUserGreetingsItems returns an iterator over the entities of every page of GetUserGreetings; see

@@ -85,20 +85,21 @@ func (c *Client) GetGroupsPages(ctx context.Context, opts *GetGroupsOptions, cal
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.GroupEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.GroupEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GroupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GroupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGroups(ctx, &o, call...)
-	}
-	pg.New = func() *models.GroupEntityListing { return new(models.GroupEntityListing) }
-	pg.Info = func(p *models.GroupEntityListing) platformclient.PageInfo {
+	}, func(p *models.GroupEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetGroupsItems returns an iterator over the entities of every page of GetGroups; see GetGroupsPages.
@@ -193,8 +194,11 @@ func (c *Client) PostGroupsSearchPages(ctx context.Context, body *models.GroupSe
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.GroupsSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.GroupsSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GroupsSearchResponse, error) {
 		o := o
 		var pageBody models.GroupSearchRequest
 		if body != nil {
@@ -202,14 +206,9 @@ func (c *Client) PostGroupsSearchPages(ctx context.Context, body *models.GroupSe
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostGroupsSearch(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.GroupsSearchResponse) platformclient.PageInfo {
+	}, func(p *models.GroupsSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostGroupsSearchItems returns an iterator over the results of every page of PostGroupsSearch; see
@@ -381,20 +380,21 @@ func (c *Client) GetGroupMembersPages(ctx context.Context, groupID string, opts 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGroupMembers(ctx, groupID, &o, call...)
-	}
-	pg.New = func() *models.UserEntityListing { return new(models.UserEntityListing) }
-	pg.Info = func(p *models.UserEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetGroupMembersItems returns an iterator over the entities of every page of GetGroupMembers; see
@@ -514,20 +514,21 @@ func (c *Client) GetProfilesGroupsPages(ctx context.Context, opts *GetProfilesGr
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.GroupProfileEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.GroupProfileEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GroupProfileEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GroupProfileEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetProfilesGroups(ctx, &o, call...)
-	}
-	pg.New = func() *models.GroupProfileEntityListing { return new(models.GroupProfileEntityListing) }
-	pg.Info = func(p *models.GroupProfileEntityListing) platformclient.PageInfo {
+	}, func(p *models.GroupProfileEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetProfilesGroupsItems returns an iterator over the entities of every page of GetProfilesGroups; see

@@ -90,20 +90,21 @@ func (c *Client) GetInfrastructureascodeAcceleratorsPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AcceleratorList]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AcceleratorList, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AcceleratorList, error) {
+		if r.NextURI != "" {
+			out := new(models.AcceleratorList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetInfrastructureascodeAccelerators(ctx, &o, call...)
-	}
-	pg.New = func() *models.AcceleratorList { return new(models.AcceleratorList) }
-	pg.Info = func(p *models.AcceleratorList) platformclient.PageInfo {
+	}, func(p *models.AcceleratorList) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetInfrastructureascodeAcceleratorsItems returns an iterator over the entities of every page of

@@ -85,20 +85,21 @@ func (c *Client) GetIntegrationsPages(ctx context.Context, opts *GetIntegrations
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.IntegrationEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.IntegrationEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.IntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrations(ctx, &o, call...)
-	}
-	pg.New = func() *models.IntegrationEntityListing { return new(models.IntegrationEntityListing) }
-	pg.Info = func(p *models.IntegrationEntityListing) platformclient.PageInfo {
+	}, func(p *models.IntegrationEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsItems returns an iterator over the entities of every page of GetIntegrations; see
@@ -214,20 +215,21 @@ func (c *Client) GetIntegrationsActionsPages(ctx context.Context, opts *GetInteg
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ActionEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ActionEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ActionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsActions(ctx, &o, call...)
-	}
-	pg.New = func() *models.ActionEntityListing { return new(models.ActionEntityListing) }
-	pg.Info = func(p *models.ActionEntityListing) platformclient.PageInfo {
+	}, func(p *models.ActionEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsActionsItems returns an iterator over the entities of every page of
@@ -316,19 +318,17 @@ func (c *Client) GetIntegrationsActionsCategoriesPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CategoryEntityListing]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CategoryEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CategoryEntityListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsActionsCategories(ctx, &o, call...)
-	}
-	pg.Info = func(p *models.CategoryEntityListing) platformclient.PageInfo {
+	}, func(p *models.CategoryEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsActionsCategoriesItems returns an iterator over the entities of every page of
@@ -469,20 +469,21 @@ func (c *Client) GetIntegrationsActionsDraftsPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ActionEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ActionEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ActionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsActionsDrafts(ctx, &o, call...)
-	}
-	pg.New = func() *models.ActionEntityListing { return new(models.ActionEntityListing) }
-	pg.Info = func(p *models.ActionEntityListing) platformclient.PageInfo {
+	}, func(p *models.ActionEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsActionsDraftsItems returns an iterator over the entities of every page of
@@ -1010,22 +1011,21 @@ func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotsSummariesPages(ctx 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.BotConnectorBotSummaryEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.BotConnectorBotSummaryEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BotConnectorBotSummaryEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.BotConnectorBotSummaryEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsBotconnectorIntegrationIdBotsSummaries(ctx, integrationID, &o, call...)
-	}
-	pg.New = func() *models.BotConnectorBotSummaryEntityListing {
-		return new(models.BotConnectorBotSummaryEntityListing)
-	}
-	pg.Info = func(p *models.BotConnectorBotSummaryEntityListing) platformclient.PageInfo {
+	}, func(p *models.BotConnectorBotSummaryEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsBotconnectorIntegrationIdBotsSummariesItems returns an iterator over the entities of
@@ -1095,22 +1095,21 @@ func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotVersionsPages(ctx co
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.BotConnectorBotVersionSummaryEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.BotConnectorBotVersionSummaryEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BotConnectorBotVersionSummaryEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.BotConnectorBotVersionSummaryEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsBotconnectorIntegrationIdBotVersions(ctx, integrationID, botID, &o, call...)
-	}
-	pg.New = func() *models.BotConnectorBotVersionSummaryEntityListing {
-		return new(models.BotConnectorBotVersionSummaryEntityListing)
-	}
-	pg.Info = func(p *models.BotConnectorBotVersionSummaryEntityListing) platformclient.PageInfo {
+	}, func(p *models.BotConnectorBotVersionSummaryEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsBotconnectorIntegrationIdBotVersionsItems returns an iterator over the entities of
@@ -1200,20 +1199,21 @@ func (c *Client) GetIntegrationsBotconnectorBotsPages(ctx context.Context, integ
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.BotListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.BotListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BotListing, error) {
+		if r.NextURI != "" {
+			out := new(models.BotListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsBotconnectorBots(ctx, integrationID, &o, call...)
-	}
-	pg.New = func() *models.BotListing { return new(models.BotListing) }
-	pg.Info = func(p *models.BotListing) platformclient.PageInfo {
+	}, func(p *models.BotListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsBotconnectorBotsItems returns an iterator over the entities of every page of
@@ -1260,20 +1260,21 @@ func (c *Client) GetIntegrationsBotconnectorBotsSummariesPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.BotSummaryEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.BotSummaryEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BotSummaryEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.BotSummaryEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsBotconnectorBotsSummaries(ctx, integrationID, &o, call...)
-	}
-	pg.New = func() *models.BotSummaryEntityListing { return new(models.BotSummaryEntityListing) }
-	pg.Info = func(p *models.BotSummaryEntityListing) platformclient.PageInfo {
+	}, func(p *models.BotSummaryEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsBotconnectorBotsSummariesItems returns an iterator over the entities of every page of
@@ -1357,20 +1358,21 @@ func (c *Client) GetIntegrationsClientappsPages(ctx context.Context, opts *GetIn
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ClientAppEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ClientAppEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ClientAppEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ClientAppEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsClientapps(ctx, &o, call...)
-	}
-	pg.New = func() *models.ClientAppEntityListing { return new(models.ClientAppEntityListing) }
-	pg.Info = func(p *models.ClientAppEntityListing) platformclient.PageInfo {
+	}, func(p *models.ClientAppEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsClientappsItems returns an iterator over the entities of every page of
@@ -1437,20 +1439,21 @@ func (c *Client) GetIntegrationsClientappsUnifiedcommunicationsPages(ctx context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UCIntegrationListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UCIntegrationListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UCIntegrationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UCIntegrationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsClientappsUnifiedcommunications(ctx, &o, call...)
-	}
-	pg.New = func() *models.UCIntegrationListing { return new(models.UCIntegrationListing) }
-	pg.Info = func(p *models.UCIntegrationListing) platformclient.PageInfo {
+	}, func(p *models.UCIntegrationListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsClientappsUnifiedcommunicationsItems returns an iterator over the entities of every
@@ -1501,20 +1504,21 @@ func (c *Client) GetIntegrationsCredentialsPages(ctx context.Context, opts *GetI
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CredentialInfoListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CredentialInfoListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CredentialInfoListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CredentialInfoListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsCredentials(ctx, &o, call...)
-	}
-	pg.New = func() *models.CredentialInfoListing { return new(models.CredentialInfoListing) }
-	pg.Info = func(p *models.CredentialInfoListing) platformclient.PageInfo {
+	}, func(p *models.CredentialInfoListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsCredentialsItems returns an iterator over the entities of every page of
@@ -1588,19 +1592,20 @@ func (c *Client) GetIntegrationsCredentialsListingPages(ctx context.Context, opt
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CredentialInfoCursorListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CredentialInfoCursorListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CredentialInfoCursorListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CredentialInfoCursorListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetIntegrationsCredentialsListing(ctx, &o, call...)
-	}
-	pg.New = func() *models.CredentialInfoCursorListing { return new(models.CredentialInfoCursorListing) }
-	pg.Info = func(p *models.CredentialInfoCursorListing) platformclient.PageInfo {
+	}, func(p *models.CredentialInfoCursorListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsCredentialsListingItems returns an iterator over the entities of every page of
@@ -1715,22 +1720,21 @@ func (c *Client) GetIntegrationsSpeechAudioconnectorPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AudioConnectorIntegrationEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AudioConnectorIntegrationEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AudioConnectorIntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AudioConnectorIntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechAudioconnector(ctx, &o, call...)
-	}
-	pg.New = func() *models.AudioConnectorIntegrationEntityListing {
-		return new(models.AudioConnectorIntegrationEntityListing)
-	}
-	pg.Info = func(p *models.AudioConnectorIntegrationEntityListing) platformclient.PageInfo {
+	}, func(p *models.AudioConnectorIntegrationEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsSpeechAudioconnectorItems returns an iterator over the entities of every page of
@@ -1799,22 +1803,21 @@ func (c *Client) GetIntegrationsSpeechDialogflowAgentsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DialogflowAgentSummaryEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DialogflowAgentSummaryEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DialogflowAgentSummaryEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DialogflowAgentSummaryEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechDialogflowAgents(ctx, &o, call...)
-	}
-	pg.New = func() *models.DialogflowAgentSummaryEntityListing {
-		return new(models.DialogflowAgentSummaryEntityListing)
-	}
-	pg.Info = func(p *models.DialogflowAgentSummaryEntityListing) platformclient.PageInfo {
+	}, func(p *models.DialogflowAgentSummaryEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsSpeechDialogflowAgentsItems returns an iterator over the entities of every page of
@@ -1881,22 +1884,21 @@ func (c *Client) GetIntegrationsSpeechDialogflowcxAgentsPages(ctx context.Contex
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DialogflowCXAgentSummaryEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DialogflowCXAgentSummaryEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DialogflowCXAgentSummaryEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DialogflowCXAgentSummaryEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechDialogflowcxAgents(ctx, &o, call...)
-	}
-	pg.New = func() *models.DialogflowCXAgentSummaryEntityListing {
-		return new(models.DialogflowCXAgentSummaryEntityListing)
-	}
-	pg.Info = func(p *models.DialogflowCXAgentSummaryEntityListing) platformclient.PageInfo {
+	}, func(p *models.DialogflowCXAgentSummaryEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsSpeechDialogflowcxAgentsItems returns an iterator over the entities of every page of
@@ -1987,20 +1989,21 @@ func (c *Client) GetIntegrationsSpeechLexBotBotIdAliasesPages(ctx context.Contex
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LexBotAliasEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LexBotAliasEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LexBotAliasEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LexBotAliasEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechLexBotBotIdAliases(ctx, botID, &o, call...)
-	}
-	pg.New = func() *models.LexBotAliasEntityListing { return new(models.LexBotAliasEntityListing) }
-	pg.Info = func(p *models.LexBotAliasEntityListing) platformclient.PageInfo {
+	}, func(p *models.LexBotAliasEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsSpeechLexBotBotIdAliasesItems returns an iterator over the entities of every page of
@@ -2049,20 +2052,21 @@ func (c *Client) GetIntegrationsSpeechLexBotsPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LexBotEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LexBotEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LexBotEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LexBotEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechLexBots(ctx, &o, call...)
-	}
-	pg.New = func() *models.LexBotEntityListing { return new(models.LexBotEntityListing) }
-	pg.Info = func(p *models.LexBotEntityListing) platformclient.PageInfo {
+	}, func(p *models.LexBotEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsSpeechLexBotsItems returns an iterator over the entities of every page of
@@ -2133,20 +2137,21 @@ func (c *Client) GetIntegrationsSpeechLexv2BotBotIdAliasesPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LexV2BotAliasEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LexV2BotAliasEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LexV2BotAliasEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LexV2BotAliasEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechLexv2BotBotIdAliases(ctx, botID, &o, call...)
-	}
-	pg.New = func() *models.LexV2BotAliasEntityListing { return new(models.LexV2BotAliasEntityListing) }
-	pg.Info = func(p *models.LexV2BotAliasEntityListing) platformclient.PageInfo {
+	}, func(p *models.LexV2BotAliasEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsSpeechLexv2BotBotIdAliasesItems returns an iterator over the entities of every page
@@ -2195,20 +2200,21 @@ func (c *Client) GetIntegrationsSpeechLexv2BotsPages(ctx context.Context, opts *
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LexV2BotEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LexV2BotEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LexV2BotEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LexV2BotEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechLexv2Bots(ctx, &o, call...)
-	}
-	pg.New = func() *models.LexV2BotEntityListing { return new(models.LexV2BotEntityListing) }
-	pg.Info = func(p *models.LexV2BotEntityListing) platformclient.PageInfo {
+	}, func(p *models.LexV2BotEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsSpeechLexv2BotsItems returns an iterator over the entities of every page of
@@ -2263,20 +2269,21 @@ func (c *Client) GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsPages(ctx con
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.NuanceBotEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.NuanceBotEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NuanceBotEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.NuanceBotEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechNuanceNuanceIntegrationIdBots(ctx, nuanceIntegrationID, &o, call...)
-	}
-	pg.New = func() *models.NuanceBotEntityListing { return new(models.NuanceBotEntityListing) }
-	pg.Info = func(p *models.NuanceBotEntityListing) platformclient.PageInfo {
+	}, func(p *models.NuanceBotEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsItems returns an iterator over the entities of
@@ -2516,20 +2523,21 @@ func (c *Client) GetIntegrationsSpeechSttEnginesPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SttEngineEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SttEngineEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SttEngineEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SttEngineEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechSttEngines(ctx, &o, call...)
-	}
-	pg.New = func() *models.SttEngineEntityListing { return new(models.SttEngineEntityListing) }
-	pg.Info = func(p *models.SttEngineEntityListing) platformclient.PageInfo {
+	}, func(p *models.SttEngineEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsSpeechSttEnginesItems returns an iterator over the entities of every page of
@@ -2604,20 +2612,21 @@ func (c *Client) GetIntegrationsSpeechTtsEnginesPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TtsEngineEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TtsEngineEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TtsEngineEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TtsEngineEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechTtsEngines(ctx, &o, call...)
-	}
-	pg.New = func() *models.TtsEngineEntityListing { return new(models.TtsEngineEntityListing) }
-	pg.Info = func(p *models.TtsEngineEntityListing) platformclient.PageInfo {
+	}, func(p *models.TtsEngineEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsSpeechTtsEnginesItems returns an iterator over the entities of every page of
@@ -2685,20 +2694,21 @@ func (c *Client) GetIntegrationsSpeechTtsEngineVoicesPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TtsVoiceEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TtsVoiceEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TtsVoiceEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TtsVoiceEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechTtsEngineVoices(ctx, engineID, &o, call...)
-	}
-	pg.New = func() *models.TtsVoiceEntityListing { return new(models.TtsVoiceEntityListing) }
-	pg.Info = func(p *models.TtsVoiceEntityListing) platformclient.PageInfo {
+	}, func(p *models.TtsVoiceEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsSpeechTtsEngineVoicesItems returns an iterator over the entities of every page of
@@ -2811,20 +2821,21 @@ func (c *Client) GetIntegrationsTypesPages(ctx context.Context, opts *GetIntegra
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.IntegrationTypeEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.IntegrationTypeEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IntegrationTypeEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.IntegrationTypeEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsTypes(ctx, &o, call...)
-	}
-	pg.New = func() *models.IntegrationTypeEntityListing { return new(models.IntegrationTypeEntityListing) }
-	pg.Info = func(p *models.IntegrationTypeEntityListing) platformclient.PageInfo {
+	}, func(p *models.IntegrationTypeEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsTypesItems returns an iterator over the entities of every page of
@@ -2923,22 +2934,21 @@ func (c *Client) GetIntegrationsUnifiedcommunicationsClientappsPages(ctx context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UnifiedCommunicationsIntegrationListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UnifiedCommunicationsIntegrationListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UnifiedCommunicationsIntegrationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UnifiedCommunicationsIntegrationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsUnifiedcommunicationsClientapps(ctx, &o, call...)
-	}
-	pg.New = func() *models.UnifiedCommunicationsIntegrationListing {
-		return new(models.UnifiedCommunicationsIntegrationListing)
-	}
-	pg.Info = func(p *models.UnifiedCommunicationsIntegrationListing) platformclient.PageInfo {
+	}, func(p *models.UnifiedCommunicationsIntegrationListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsUnifiedcommunicationsClientappsItems returns an iterator over the entities of every
@@ -3046,20 +3056,21 @@ func (c *Client) GetIntegrationsUserappsPages(ctx context.Context, opts *GetInte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserAppEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserAppEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserAppEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserAppEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsUserapps(ctx, &o, call...)
-	}
-	pg.New = func() *models.UserAppEntityListing { return new(models.UserAppEntityListing) }
-	pg.Info = func(p *models.UserAppEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserAppEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntegrationsUserappsItems returns an iterator over the entities of every page of

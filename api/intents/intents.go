@@ -56,20 +56,21 @@ func (c *Client) GetIntentsAssignmentsExternalcontactPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CustomerIntentAssignmentListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CustomerIntentAssignmentListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CustomerIntentAssignmentListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CustomerIntentAssignmentListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntentsAssignmentsExternalcontact(ctx, externalContactID, &o, call...)
-	}
-	pg.New = func() *models.CustomerIntentAssignmentListing { return new(models.CustomerIntentAssignmentListing) }
-	pg.Info = func(p *models.CustomerIntentAssignmentListing) platformclient.PageInfo {
+	}, func(p *models.CustomerIntentAssignmentListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntentsAssignmentsExternalcontactItems returns an iterator over the entities of every page of
@@ -139,20 +140,21 @@ func (c *Client) GetIntentsCategoriesPages(ctx context.Context, opts *GetIntents
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.IntentsCategoryListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.IntentsCategoryListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IntentsCategoryListing, error) {
+		if r.NextURI != "" {
+			out := new(models.IntentsCategoryListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntentsCategories(ctx, &o, call...)
-	}
-	pg.New = func() *models.IntentsCategoryListing { return new(models.IntentsCategoryListing) }
-	pg.Info = func(p *models.IntentsCategoryListing) platformclient.PageInfo {
+	}, func(p *models.IntentsCategoryListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntentsCategoriesItems returns an iterator over the entities of every page of
@@ -271,20 +273,21 @@ func (c *Client) GetIntentsCustomerintentsPages(ctx context.Context, opts *GetIn
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CustomerIntentListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CustomerIntentListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CustomerIntentListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CustomerIntentListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntentsCustomerintents(ctx, &o, call...)
-	}
-	pg.New = func() *models.CustomerIntentListing { return new(models.CustomerIntentListing) }
-	pg.Info = func(p *models.CustomerIntentListing) platformclient.PageInfo {
+	}, func(p *models.CustomerIntentListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntentsCustomerintentsItems returns an iterator over the entities of every page of
@@ -399,20 +402,21 @@ func (c *Client) GetIntentsCustomerintentSourceintentsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CustomerSourceIntentListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CustomerSourceIntentListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CustomerSourceIntentListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CustomerSourceIntentListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntentsCustomerintentSourceintents(ctx, customerIntentID, &o, call...)
-	}
-	pg.New = func() *models.CustomerSourceIntentListing { return new(models.CustomerSourceIntentListing) }
-	pg.Info = func(p *models.CustomerSourceIntentListing) platformclient.PageInfo {
+	}, func(p *models.CustomerSourceIntentListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntentsCustomerintentSourceintentsItems returns an iterator over the entities of every page of
@@ -505,20 +509,21 @@ func (c *Client) GetIntentsSourceintentsPages(ctx context.Context, opts *GetInte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CustomerSourceIntentListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CustomerSourceIntentListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CustomerSourceIntentListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CustomerSourceIntentListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntentsSourceintents(ctx, &o, call...)
-	}
-	pg.New = func() *models.CustomerSourceIntentListing { return new(models.CustomerSourceIntentListing) }
-	pg.Info = func(p *models.CustomerSourceIntentListing) platformclient.PageInfo {
+	}, func(p *models.CustomerSourceIntentListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetIntentsSourceintentsItems returns an iterator over the entities of every page of

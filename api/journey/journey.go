@@ -108,18 +108,16 @@ func (c *Client) GetAnalyticsJourneysAggregatesJobResultsPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.JourneyAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsJourneysAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.JourneyAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.JourneyAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsJourneysAggregatesJobResultsItems returns an iterator over the results of every page of
@@ -245,19 +243,20 @@ func (c *Client) GetExternalcontactsContactJourneySessionsPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SessionListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SessionListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SessionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SessionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetExternalcontactsContactJourneySessions(ctx, contactID, &o, call...)
-	}
-	pg.New = func() *models.SessionListing { return new(models.SessionListing) }
-	pg.Info = func(p *models.SessionListing) platformclient.PageInfo {
+	}, func(p *models.SessionListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetExternalcontactsContactJourneySessionsItems returns an iterator over the entities of every page
@@ -332,20 +331,21 @@ func (c *Client) GetJourneyActionmapsPages(ctx context.Context, opts *GetJourney
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ActionMapListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ActionMapListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionMapListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ActionMapListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyActionmaps(ctx, &o, call...)
-	}
-	pg.New = func() *models.ActionMapListing { return new(models.ActionMapListing) }
-	pg.Info = func(p *models.ActionMapListing) platformclient.PageInfo {
+	}, func(p *models.ActionMapListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetJourneyActionmapsItems returns an iterator over the entities of every page of
@@ -533,20 +533,21 @@ func (c *Client) GetJourneyActiontargetsPages(ctx context.Context, opts *GetJour
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ActionTargetListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ActionTargetListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionTargetListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ActionTargetListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyActiontargets(ctx, &o, call...)
-	}
-	pg.New = func() *models.ActionTargetListing { return new(models.ActionTargetListing) }
-	pg.Info = func(p *models.ActionTargetListing) platformclient.PageInfo {
+	}, func(p *models.ActionTargetListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetJourneyActiontargetsItems returns an iterator over the entities of every page of
@@ -655,20 +656,21 @@ func (c *Client) GetJourneyActiontemplatesPages(ctx context.Context, opts *GetJo
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ActionTemplateListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ActionTemplateListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionTemplateListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ActionTemplateListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyActiontemplates(ctx, &o, call...)
-	}
-	pg.New = func() *models.ActionTemplateListing { return new(models.ActionTemplateListing) }
-	pg.Info = func(p *models.ActionTemplateListing) platformclient.PageInfo {
+	}, func(p *models.ActionTemplateListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetJourneyActiontemplatesItems returns an iterator over the entities of every page of
@@ -897,22 +899,21 @@ func (c *Client) GetJourneyExternaleventsConfigurationsPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ExternalEventsConfigurationListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ExternalEventsConfigurationListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExternalEventsConfigurationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ExternalEventsConfigurationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyExternaleventsConfigurations(ctx, &o, call...)
-	}
-	pg.New = func() *models.ExternalEventsConfigurationListing {
-		return new(models.ExternalEventsConfigurationListing)
-	}
-	pg.Info = func(p *models.ExternalEventsConfigurationListing) platformclient.PageInfo {
+	}, func(p *models.ExternalEventsConfigurationListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetJourneyExternaleventsConfigurationsItems returns an iterator over the entities of every page of
@@ -1276,20 +1277,21 @@ func (c *Client) GetJourneyOutcomesPages(ctx context.Context, opts *GetJourneyOu
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.OutcomeListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.OutcomeListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OutcomeListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OutcomeListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyOutcomes(ctx, &o, call...)
-	}
-	pg.New = func() *models.OutcomeListing { return new(models.OutcomeListing) }
-	pg.Info = func(p *models.OutcomeListing) platformclient.PageInfo {
+	}, func(p *models.OutcomeListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetJourneyOutcomesItems returns an iterator over the entities of every page of GetJourneyOutcomes;
@@ -1624,20 +1626,21 @@ func (c *Client) GetJourneySegmentsPages(ctx context.Context, opts *GetJourneySe
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SegmentListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SegmentListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SegmentListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SegmentListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneySegments(ctx, &o, call...)
-	}
-	pg.New = func() *models.SegmentListing { return new(models.SegmentListing) }
-	pg.Info = func(p *models.SegmentListing) platformclient.PageInfo {
+	}, func(p *models.SegmentListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetJourneySegmentsItems returns an iterator over the entities of every page of GetJourneySegments;
@@ -1783,19 +1786,20 @@ func (c *Client) GetJourneySessionEventsPages(ctx context.Context, sessionID str
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EventListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EventListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EventListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EventListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetJourneySessionEvents(ctx, sessionID, &o, call...)
-	}
-	pg.New = func() *models.EventListing { return new(models.EventListing) }
-	pg.Info = func(p *models.EventListing) platformclient.PageInfo {
+	}, func(p *models.EventListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetJourneySessionEventsItems returns an iterator over the entities of every page of
@@ -1877,20 +1881,21 @@ func (c *Client) GetJourneyViewsPages(ctx context.Context, opts *GetJourneyViews
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.JourneyViewListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyViewListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyViewListing, error) {
+		if r.NextURI != "" {
+			out := new(models.JourneyViewListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyViews(ctx, &o, call...)
-	}
-	pg.New = func() *models.JourneyViewListing { return new(models.JourneyViewListing) }
-	pg.Info = func(p *models.JourneyViewListing) platformclient.PageInfo {
+	}, func(p *models.JourneyViewListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetJourneyViewsItems returns an iterator over the entities of every page of GetJourneyViews; see
@@ -2039,20 +2044,21 @@ func (c *Client) GetJourneyViewsJobsPages(ctx context.Context, opts *GetJourneyV
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.JourneyViewJobListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyViewJobListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyViewJobListing, error) {
+		if r.NextURI != "" {
+			out := new(models.JourneyViewJobListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyViewsJobs(ctx, &o, call...)
-	}
-	pg.New = func() *models.JourneyViewJobListing { return new(models.JourneyViewJobListing) }
-	pg.Info = func(p *models.JourneyViewJobListing) platformclient.PageInfo {
+	}, func(p *models.JourneyViewJobListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetJourneyViewsJobsItems returns an iterator over the entities of every page of GetJourneyViewsJobs;
@@ -2106,20 +2112,21 @@ func (c *Client) GetJourneyViewsJobsMePages(ctx context.Context, opts *GetJourne
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.JourneyViewJobListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyViewJobListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyViewJobListing, error) {
+		if r.NextURI != "" {
+			out := new(models.JourneyViewJobListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyViewsJobsMe(ctx, &o, call...)
-	}
-	pg.New = func() *models.JourneyViewJobListing { return new(models.JourneyViewJobListing) }
-	pg.Info = func(p *models.JourneyViewJobListing) platformclient.PageInfo {
+	}, func(p *models.JourneyViewJobListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetJourneyViewsJobsMeItems returns an iterator over the entities of every page of
@@ -2164,20 +2171,21 @@ func (c *Client) GetJourneyViewsSchedulesPages(ctx context.Context, opts *GetJou
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.JourneyViewScheduleListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyViewScheduleListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyViewScheduleListing, error) {
+		if r.NextURI != "" {
+			out := new(models.JourneyViewScheduleListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyViewsSchedules(ctx, &o, call...)
-	}
-	pg.New = func() *models.JourneyViewScheduleListing { return new(models.JourneyViewScheduleListing) }
-	pg.Info = func(p *models.JourneyViewScheduleListing) platformclient.PageInfo {
+	}, func(p *models.JourneyViewScheduleListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetJourneyViewsSchedulesItems returns an iterator over the entities of every page of

@@ -162,19 +162,20 @@ func (c *Client) GetKnowledgeConnectionOptionsPages(ctx context.Context, connect
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ConnectionOptionListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ConnectionOptionListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConnectionOptionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ConnectionOptionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeConnectionOptions(ctx, connectionID, &o, call...)
-	}
-	pg.New = func() *models.ConnectionOptionListing { return new(models.ConnectionOptionListing) }
-	pg.Info = func(p *models.ConnectionOptionListing) platformclient.PageInfo {
+	}, func(p *models.ConnectionOptionListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetKnowledgeConnectionOptionsItems returns an iterator over the entities of every page of
@@ -289,19 +290,20 @@ func (c *Client) GetKnowledgeGuestSessionCategoriesPages(ctx context.Context, se
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.GuestCategoryResponseListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.GuestCategoryResponseListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GuestCategoryResponseListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GuestCategoryResponseListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeGuestSessionCategories(ctx, sessionID, &o, call...)
-	}
-	pg.New = func() *models.GuestCategoryResponseListing { return new(models.GuestCategoryResponseListing) }
-	pg.Info = func(p *models.GuestCategoryResponseListing) platformclient.PageInfo {
+	}, func(p *models.GuestCategoryResponseListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetKnowledgeGuestSessionCategoriesItems returns an iterator over the entities of every page of
@@ -404,8 +406,11 @@ func (c *Client) PostKnowledgeGuestSessionDocumentsSearchPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.KnowledgeDocumentGuestSearch]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentGuestSearch, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.Body != nil && o.Body.PageNumber != nil {
+		spec.Start = int(*o.Body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentGuestSearch, error) {
 		o := o
 		var pageBody models.KnowledgeDocumentGuestSearchRequest
 		if o.Body != nil {
@@ -414,14 +419,9 @@ func (c *Client) PostKnowledgeGuestSessionDocumentsSearchPages(ctx context.Conte
 		pageBody.PageNumber = &r.Number
 		o.Body = &pageBody
 		return c.PostKnowledgeGuestSessionDocumentsSearch(ctx, sessionID, &o, call...)
-	}
-	pg.Info = func(p *models.KnowledgeDocumentGuestSearch) platformclient.PageInfo {
+	}, func(p *models.KnowledgeDocumentGuestSearch) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.Body != nil && o.Body.PageNumber != nil {
-		pg.Start = int(*o.Body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostKnowledgeGuestSessionDocumentsSearchItems returns an iterator over the results of every page of
@@ -631,19 +631,20 @@ func (c *Client) GetKnowledgeKnowledgebasesPages(ctx context.Context, opts *GetK
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.KnowledgeBaseListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeBaseListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeBaseListing, error) {
+		if r.NextURI != "" {
+			out := new(models.KnowledgeBaseListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebases(ctx, &o, call...)
-	}
-	pg.New = func() *models.KnowledgeBaseListing { return new(models.KnowledgeBaseListing) }
-	pg.Info = func(p *models.KnowledgeBaseListing) platformclient.PageInfo {
+	}, func(p *models.KnowledgeBaseListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetKnowledgeKnowledgebasesItems returns an iterator over the entities of every page of
@@ -795,19 +796,20 @@ func (c *Client) GetKnowledgeKnowledgebaseCategoriesPages(ctx context.Context, k
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CategoryResponseListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CategoryResponseListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CategoryResponseListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CategoryResponseListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebaseCategories(ctx, knowledgeBaseID, &o, call...)
-	}
-	pg.New = func() *models.CategoryResponseListing { return new(models.CategoryResponseListing) }
-	pg.Info = func(p *models.CategoryResponseListing) platformclient.PageInfo {
+	}, func(p *models.CategoryResponseListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetKnowledgeKnowledgebaseCategoriesItems returns an iterator over the entities of every page of
@@ -918,8 +920,11 @@ func (c *Client) PostKnowledgeKnowledgebaseChunksSearchPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.KnowledgeDocumentChunkResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentChunkResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.Body != nil && o.Body.PageNumber != nil {
+		spec.Start = int(*o.Body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentChunkResponse, error) {
 		o := o
 		var pageBody models.KnowledgeDocumentChunkRequest
 		if o.Body != nil {
@@ -928,14 +933,9 @@ func (c *Client) PostKnowledgeKnowledgebaseChunksSearchPages(ctx context.Context
 		pageBody.PageNumber = &r.Number
 		o.Body = &pageBody
 		return c.PostKnowledgeKnowledgebaseChunksSearch(ctx, knowledgeBaseID, &o, call...)
-	}
-	pg.Info = func(p *models.KnowledgeDocumentChunkResponse) platformclient.PageInfo {
+	}, func(p *models.KnowledgeDocumentChunkResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.Body != nil && o.Body.PageNumber != nil {
-		pg.Start = int(*o.Body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostKnowledgeKnowledgebaseChunksSearchItems returns an iterator over the results of every page of
@@ -1047,19 +1047,20 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentsPages(ctx context.Context, kn
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.KnowledgeDocumentResponseListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentResponseListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentResponseListing, error) {
+		if r.NextURI != "" {
+			out := new(models.KnowledgeDocumentResponseListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebaseDocuments(ctx, knowledgeBaseID, &o, call...)
-	}
-	pg.New = func() *models.KnowledgeDocumentResponseListing { return new(models.KnowledgeDocumentResponseListing) }
-	pg.Info = func(p *models.KnowledgeDocumentResponseListing) platformclient.PageInfo {
+	}, func(p *models.KnowledgeDocumentResponseListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetKnowledgeKnowledgebaseDocumentsItems returns an iterator over the entities of every page of
@@ -1198,8 +1199,11 @@ func (c *Client) PostKnowledgeKnowledgebaseDocumentsQueryPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.KnowledgeDocumentQueryResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.Body != nil && o.Body.PageNumber != nil {
+		spec.Start = int(*o.Body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentQueryResponse, error) {
 		o := o
 		var pageBody models.KnowledgeDocumentQuery
 		if o.Body != nil {
@@ -1208,14 +1212,9 @@ func (c *Client) PostKnowledgeKnowledgebaseDocumentsQueryPages(ctx context.Conte
 		pageBody.PageNumber = &r.Number
 		o.Body = &pageBody
 		return c.PostKnowledgeKnowledgebaseDocumentsQuery(ctx, knowledgeBaseID, &o, call...)
-	}
-	pg.Info = func(p *models.KnowledgeDocumentQueryResponse) platformclient.PageInfo {
+	}, func(p *models.KnowledgeDocumentQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.Body != nil && o.Body.PageNumber != nil {
-		pg.Start = int(*o.Body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostKnowledgeKnowledgebaseDocumentsQueryItems returns an iterator over the results of every page of
@@ -1262,8 +1261,11 @@ func (c *Client) PostKnowledgeKnowledgebaseDocumentsSearchPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.KnowledgeDocumentSearch]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentSearch, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.Body != nil && o.Body.PageNumber != nil {
+		spec.Start = int(*o.Body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentSearch, error) {
 		o := o
 		var pageBody models.KnowledgeDocumentSearchRequest
 		if o.Body != nil {
@@ -1272,14 +1274,9 @@ func (c *Client) PostKnowledgeKnowledgebaseDocumentsSearchPages(ctx context.Cont
 		pageBody.PageNumber = &r.Number
 		o.Body = &pageBody
 		return c.PostKnowledgeKnowledgebaseDocumentsSearch(ctx, knowledgeBaseID, &o, call...)
-	}
-	pg.Info = func(p *models.KnowledgeDocumentSearch) platformclient.PageInfo {
+	}, func(p *models.KnowledgeDocumentSearch) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.Body != nil && o.Body.PageNumber != nil {
-		pg.Start = int(*o.Body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostKnowledgeKnowledgebaseDocumentsSearchItems returns an iterator over the results of every page of
@@ -1512,21 +1509,20 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentFeedbackPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.KnowledgeDocumentFeedbackResponseListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentFeedbackResponseListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentFeedbackResponseListing, error) {
+		if r.NextURI != "" {
+			out := new(models.KnowledgeDocumentFeedbackResponseListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebaseDocumentFeedback(ctx, knowledgeBaseID, documentID, &o, call...)
-	}
-	pg.New = func() *models.KnowledgeDocumentFeedbackResponseListing {
-		return new(models.KnowledgeDocumentFeedbackResponseListing)
-	}
-	pg.Info = func(p *models.KnowledgeDocumentFeedbackResponseListing) platformclient.PageInfo {
+	}, func(p *models.KnowledgeDocumentFeedbackResponseListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetKnowledgeKnowledgebaseDocumentFeedbackItems returns an iterator over the entities of every page
@@ -1652,19 +1648,20 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentVariationsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DocumentVariationResponseListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DocumentVariationResponseListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DocumentVariationResponseListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DocumentVariationResponseListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebaseDocumentVariations(ctx, knowledgeBaseID, documentID, &o, call...)
-	}
-	pg.New = func() *models.DocumentVariationResponseListing { return new(models.DocumentVariationResponseListing) }
-	pg.Info = func(p *models.DocumentVariationResponseListing) platformclient.PageInfo {
+	}, func(p *models.DocumentVariationResponseListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetKnowledgeKnowledgebaseDocumentVariationsItems returns an iterator over the entities of every page
@@ -1798,19 +1795,20 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentVersionsPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.KnowledgeDocumentVersionListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentVersionListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentVersionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.KnowledgeDocumentVersionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebaseDocumentVersions(ctx, knowledgeBaseID, documentID, &o, call...)
-	}
-	pg.New = func() *models.KnowledgeDocumentVersionListing { return new(models.KnowledgeDocumentVersionListing) }
-	pg.Info = func(p *models.KnowledgeDocumentVersionListing) platformclient.PageInfo {
+	}, func(p *models.KnowledgeDocumentVersionListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetKnowledgeKnowledgebaseDocumentVersionsItems returns an iterator over the entities of every page
@@ -1903,21 +1901,20 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentVersionVariationsPages(ctx con
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.KnowledgeDocumentVersionVariationListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentVersionVariationListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentVersionVariationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.KnowledgeDocumentVersionVariationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebaseDocumentVersionVariations(ctx, knowledgeBaseID, documentID, versionID, &o, call...)
-	}
-	pg.New = func() *models.KnowledgeDocumentVersionVariationListing {
-		return new(models.KnowledgeDocumentVersionVariationListing)
-	}
-	pg.Info = func(p *models.KnowledgeDocumentVersionVariationListing) platformclient.PageInfo {
+	}, func(p *models.KnowledgeDocumentVersionVariationListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetKnowledgeKnowledgebaseDocumentVersionVariationsItems returns an iterator over the entities of
@@ -2138,19 +2135,20 @@ func (c *Client) GetKnowledgeKnowledgebaseLabelsPages(ctx context.Context, knowl
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LabelListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LabelListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LabelListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LabelListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebaseLabels(ctx, knowledgeBaseID, &o, call...)
-	}
-	pg.New = func() *models.LabelListing { return new(models.LabelListing) }
-	pg.Info = func(p *models.LabelListing) platformclient.PageInfo {
+	}, func(p *models.LabelListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetKnowledgeKnowledgebaseLabelsItems returns an iterator over the entities of every page of
@@ -2298,19 +2296,20 @@ func (c *Client) GetKnowledgeKnowledgebaseOperationsPages(ctx context.Context, k
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.OperationListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.OperationListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OperationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OperationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebaseOperations(ctx, knowledgeBaseID, &o, call...)
-	}
-	pg.New = func() *models.OperationListing { return new(models.OperationListing) }
-	pg.Info = func(p *models.OperationListing) platformclient.PageInfo {
+	}, func(p *models.OperationListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetKnowledgeKnowledgebaseOperationsItems returns an iterator over the entities of every page of
@@ -2964,19 +2963,20 @@ func (c *Client) GetKnowledgeSettingsPages(ctx context.Context, opts *GetKnowled
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.KnowledgeSettingListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeSettingListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeSettingListing, error) {
+		if r.NextURI != "" {
+			out := new(models.KnowledgeSettingListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeSettings(ctx, &o, call...)
-	}
-	pg.New = func() *models.KnowledgeSettingListing { return new(models.KnowledgeSettingListing) }
-	pg.Info = func(p *models.KnowledgeSettingListing) platformclient.PageInfo {
+	}, func(p *models.KnowledgeSettingListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetKnowledgeSettingsItems returns an iterator over the entities of every page of
@@ -3140,19 +3140,20 @@ func (c *Client) GetKnowledgeSourcesSynchronizationsPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.V3SynchronizationListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.V3SynchronizationListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.V3SynchronizationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.V3SynchronizationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeSourcesSynchronizations(ctx, &o, call...)
-	}
-	pg.New = func() *models.V3SynchronizationListing { return new(models.V3SynchronizationListing) }
-	pg.Info = func(p *models.V3SynchronizationListing) platformclient.PageInfo {
+	}, func(p *models.V3SynchronizationListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetKnowledgeSourcesSynchronizationsItems returns an iterator over the entities of every page of
@@ -3258,19 +3259,20 @@ func (c *Client) GetKnowledgeSourceSynchronizationsPages(ctx context.Context, so
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.V3SynchronizationListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.V3SynchronizationListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.V3SynchronizationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.V3SynchronizationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeSourceSynchronizations(ctx, sourceID, &o, call...)
-	}
-	pg.New = func() *models.V3SynchronizationListing { return new(models.V3SynchronizationListing) }
-	pg.Info = func(p *models.V3SynchronizationListing) platformclient.PageInfo {
+	}, func(p *models.V3SynchronizationListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetKnowledgeSourceSynchronizationsItems returns an iterator over the entities of every page of

@@ -69,20 +69,21 @@ func (c *Client) GetLanguagesPages(ctx context.Context, opts *GetLanguagesOption
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LanguageEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LanguageEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LanguageEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LanguageEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLanguages(ctx, &o, call...)
-	}
-	pg.New = func() *models.LanguageEntityListing { return new(models.LanguageEntityListing) }
-	pg.Info = func(p *models.LanguageEntityListing) platformclient.PageInfo {
+	}, func(p *models.LanguageEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetLanguagesItems returns an iterator over the entities of every page of GetLanguages; see

@@ -57,20 +57,21 @@ func (c *Client) GetLanguageunderstandingDomainsPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.NluDomainListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.NluDomainListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NluDomainListing, error) {
+		if r.NextURI != "" {
+			out := new(models.NluDomainListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLanguageunderstandingDomains(ctx, &o, call...)
-	}
-	pg.New = func() *models.NluDomainListing { return new(models.NluDomainListing) }
-	pg.Info = func(p *models.NluDomainListing) platformclient.PageInfo {
+	}, func(p *models.NluDomainListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetLanguageunderstandingDomainsItems returns an iterator over the entities of every page of
@@ -226,20 +227,21 @@ func (c *Client) GetLanguageunderstandingDomainFeedbackPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.NluFeedbackListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.NluFeedbackListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NluFeedbackListing, error) {
+		if r.NextURI != "" {
+			out := new(models.NluFeedbackListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLanguageunderstandingDomainFeedback(ctx, domainID, &o, call...)
-	}
-	pg.New = func() *models.NluFeedbackListing { return new(models.NluFeedbackListing) }
-	pg.Info = func(p *models.NluFeedbackListing) platformclient.PageInfo {
+	}, func(p *models.NluFeedbackListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetLanguageunderstandingDomainFeedbackItems returns an iterator over the entities of every page of
@@ -345,20 +347,21 @@ func (c *Client) GetLanguageunderstandingDomainVersionsPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.NluDomainVersionListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.NluDomainVersionListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NluDomainVersionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.NluDomainVersionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLanguageunderstandingDomainVersions(ctx, domainID, &o, call...)
-	}
-	pg.New = func() *models.NluDomainVersionListing { return new(models.NluDomainVersionListing) }
-	pg.Info = func(p *models.NluDomainVersionListing) platformclient.PageInfo {
+	}, func(p *models.NluDomainVersionListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetLanguageunderstandingDomainVersionsItems returns an iterator over the entities of every page of
@@ -575,20 +578,21 @@ func (c *Client) GetLanguageunderstandingIgnorephrasePages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.IgnoredMinedPhraseListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.IgnoredMinedPhraseListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IgnoredMinedPhraseListing, error) {
+		if r.NextURI != "" {
+			out := new(models.IgnoredMinedPhraseListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLanguageunderstandingIgnorephrase(ctx, languageCode, &o, call...)
-	}
-	pg.New = func() *models.IgnoredMinedPhraseListing { return new(models.IgnoredMinedPhraseListing) }
-	pg.Info = func(p *models.IgnoredMinedPhraseListing) platformclient.PageInfo {
+	}, func(p *models.IgnoredMinedPhraseListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetLanguageunderstandingIgnorephraseItems returns an iterator over the entities of every page of
@@ -680,20 +684,21 @@ func (c *Client) GetLanguageunderstandingIgnoretopicPages(ctx context.Context, l
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.IgnoredMinedTopicListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.IgnoredMinedTopicListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IgnoredMinedTopicListing, error) {
+		if r.NextURI != "" {
+			out := new(models.IgnoredMinedTopicListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLanguageunderstandingIgnoretopic(ctx, languageCode, &o, call...)
-	}
-	pg.New = func() *models.IgnoredMinedTopicListing { return new(models.IgnoredMinedTopicListing) }
-	pg.Info = func(p *models.IgnoredMinedTopicListing) platformclient.PageInfo {
+	}, func(p *models.IgnoredMinedTopicListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetLanguageunderstandingIgnoretopicItems returns an iterator over the entities of every page of

@@ -146,20 +146,21 @@ func (c *Client) GetLearningAssignmentsPages(ctx context.Context, opts *GetLearn
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LearningAssignmentsDomainEntity]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LearningAssignmentsDomainEntity, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LearningAssignmentsDomainEntity, error) {
+		if r.NextURI != "" {
+			out := new(models.LearningAssignmentsDomainEntity)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLearningAssignments(ctx, &o, call...)
-	}
-	pg.New = func() *models.LearningAssignmentsDomainEntity { return new(models.LearningAssignmentsDomainEntity) }
-	pg.Info = func(p *models.LearningAssignmentsDomainEntity) platformclient.PageInfo {
+	}, func(p *models.LearningAssignmentsDomainEntity) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetLearningAssignmentsItems returns an iterator over the entities of every page of
@@ -355,20 +356,21 @@ func (c *Client) GetLearningAssignmentsMePages(ctx context.Context, opts *GetLea
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LearningAssignmentsDomainEntity]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LearningAssignmentsDomainEntity, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LearningAssignmentsDomainEntity, error) {
+		if r.NextURI != "" {
+			out := new(models.LearningAssignmentsDomainEntity)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLearningAssignmentsMe(ctx, &o, call...)
-	}
-	pg.New = func() *models.LearningAssignmentsDomainEntity { return new(models.LearningAssignmentsDomainEntity) }
-	pg.Info = func(p *models.LearningAssignmentsDomainEntity) platformclient.PageInfo {
+	}, func(p *models.LearningAssignmentsDomainEntity) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetLearningAssignmentsMeItems returns an iterator over the entities of every page of
@@ -639,20 +641,21 @@ func (c *Client) GetLearningModulesPages(ctx context.Context, opts *GetLearningM
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LearningModuleList]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LearningModuleList, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LearningModuleList, error) {
+		if r.NextURI != "" {
+			out := new(models.LearningModuleList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLearningModules(ctx, &o, call...)
-	}
-	pg.New = func() *models.LearningModuleList { return new(models.LearningModuleList) }
-	pg.Info = func(p *models.LearningModuleList) platformclient.PageInfo {
+	}, func(p *models.LearningModuleList) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetLearningModulesItems returns an iterator over the entities of every page of GetLearningModules;
@@ -738,22 +741,21 @@ func (c *Client) GetLearningModulesAssignmentsPages(ctx context.Context, userIDs
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AssignedLearningModuleDomainEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AssignedLearningModuleDomainEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AssignedLearningModuleDomainEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AssignedLearningModuleDomainEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLearningModulesAssignments(ctx, userIDs, &o, call...)
-	}
-	pg.New = func() *models.AssignedLearningModuleDomainEntityListing {
-		return new(models.AssignedLearningModuleDomainEntityListing)
-	}
-	pg.Info = func(p *models.AssignedLearningModuleDomainEntityListing) platformclient.PageInfo {
+	}, func(p *models.AssignedLearningModuleDomainEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetLearningModulesAssignmentsItems returns an iterator over the entities of every page of

@@ -189,19 +189,17 @@ func (c *Client) GetLicenseUsersPages(ctx context.Context, opts *GetLicenseUsers
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserLicensesEntityListing]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserLicensesEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserLicensesEntityListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLicenseUsers(ctx, &o, call...)
-	}
-	pg.Info = func(p *models.UserLicensesEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserLicensesEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetLicenseUsersItems returns an iterator over the entities of every page of GetLicenseUsers; see

@@ -62,20 +62,21 @@ func (c *Client) GetLocationsPages(ctx context.Context, opts *GetLocationsOption
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LocationEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LocationEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LocationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LocationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLocations(ctx, &o, call...)
-	}
-	pg.New = func() *models.LocationEntityListing { return new(models.LocationEntityListing) }
-	pg.Info = func(p *models.LocationEntityListing) platformclient.PageInfo {
+	}, func(p *models.LocationEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetLocationsItems returns an iterator over the entities of every page of GetLocations; see
@@ -149,8 +150,11 @@ func (c *Client) PostLocationsSearchPages(ctx context.Context, body *models.Loca
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LocationsSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LocationsSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LocationsSearchResponse, error) {
 		o := o
 		var pageBody models.LocationSearchRequest
 		if body != nil {
@@ -158,14 +162,9 @@ func (c *Client) PostLocationsSearchPages(ctx context.Context, body *models.Loca
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostLocationsSearch(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.LocationsSearchResponse) platformclient.PageInfo {
+	}, func(p *models.LocationsSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostLocationsSearchItems returns an iterator over the results of every page of PostLocationsSearch;

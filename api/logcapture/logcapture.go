@@ -102,18 +102,16 @@ func (c *Client) PostDiagnosticsLogcaptureBrowserEntriesQueryPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LogCaptureQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "after"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LogCaptureQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "after"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LogCaptureQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.PostDiagnosticsLogcaptureBrowserEntriesQuery(ctx, &o, call...)
-	}
-	pg.Info = func(p *models.LogCaptureQueryResponse) platformclient.PageInfo {
+	}, func(p *models.LogCaptureQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostDiagnosticsLogcaptureBrowserEntriesQueryItems returns an iterator over the entities of every

@@ -58,20 +58,21 @@ func (c *Client) GetMessagingSettingsPages(ctx context.Context, opts *GetMessagi
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.MessagingConfigListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingConfigListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingConfigListing, error) {
+		if r.NextURI != "" {
+			out := new(models.MessagingConfigListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetMessagingSettings(ctx, &o, call...)
-	}
-	pg.New = func() *models.MessagingConfigListing { return new(models.MessagingConfigListing) }
-	pg.Info = func(p *models.MessagingConfigListing) platformclient.PageInfo {
+	}, func(p *models.MessagingConfigListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetMessagingSettingsItems returns an iterator over the entities of every page of
@@ -260,20 +261,21 @@ func (c *Client) GetMessagingSupportedcontentPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SupportedContentListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SupportedContentListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SupportedContentListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SupportedContentListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetMessagingSupportedcontent(ctx, &o, call...)
-	}
-	pg.New = func() *models.SupportedContentListing { return new(models.SupportedContentListing) }
-	pg.Info = func(p *models.SupportedContentListing) platformclient.PageInfo {
+	}, func(p *models.SupportedContentListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetMessagingSupportedcontentItems returns an iterator over the entities of every page of

@@ -59,20 +59,21 @@ func (c *Client) GetMobiledevicesPages(ctx context.Context, opts *GetMobiledevic
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DirectoryUserDevicesListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DirectoryUserDevicesListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DirectoryUserDevicesListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DirectoryUserDevicesListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetMobiledevices(ctx, &o, call...)
-	}
-	pg.New = func() *models.DirectoryUserDevicesListing { return new(models.DirectoryUserDevicesListing) }
-	pg.Info = func(p *models.DirectoryUserDevicesListing) platformclient.PageInfo {
+	}, func(p *models.DirectoryUserDevicesListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetMobiledevicesItems returns an iterator over the entities of every page of GetMobiledevices; see

@@ -86,20 +86,21 @@ func (c *Client) GetAuthorizationDivisionsPages(ctx context.Context, opts *GetAu
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AuthzDivisionEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthzDivisionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisions(ctx, &o, call...)
-	}
-	pg.New = func() *models.AuthzDivisionEntityListing { return new(models.AuthzDivisionEntityListing) }
-	pg.Info = func(p *models.AuthzDivisionEntityListing) platformclient.PageInfo {
+	}, func(p *models.AuthzDivisionEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationDivisionsItems returns an iterator over the entities of every page of
@@ -162,20 +163,21 @@ func (c *Client) GetAuthorizationDivisionsDeletedPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AuthzDivisionEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthzDivisionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisionsDeleted(ctx, &o, call...)
-	}
-	pg.New = func() *models.AuthzDivisionEntityListing { return new(models.AuthzDivisionEntityListing) }
-	pg.Info = func(p *models.AuthzDivisionEntityListing) platformclient.PageInfo {
+	}, func(p *models.AuthzDivisionEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationDivisionsDeletedItems returns an iterator over the entities of every page of
@@ -267,19 +269,20 @@ func (c *Client) GetAuthorizationDivisionsQueryPages(ctx context.Context, opts *
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AuthzDivisionCursorListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionCursorListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionCursorListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthzDivisionCursorListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetAuthorizationDivisionsQuery(ctx, &o, call...)
-	}
-	pg.New = func() *models.AuthzDivisionCursorListing { return new(models.AuthzDivisionCursorListing) }
-	pg.Info = func(p *models.AuthzDivisionCursorListing) platformclient.PageInfo {
+	}, func(p *models.AuthzDivisionCursorListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationDivisionsQueryItems returns an iterator over the entities of every page of

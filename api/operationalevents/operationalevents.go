@@ -122,18 +122,16 @@ func (c *Client) PostUsageEventsQueryPages(ctx context.Context, opts *PostUsageE
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EventQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "after"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EventQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "after"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EventQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.PostUsageEventsQuery(ctx, &o, call...)
-	}
-	pg.Info = func(p *models.EventQueryResponse) platformclient.PageInfo {
+	}, func(p *models.EventQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostUsageEventsQueryItems returns an iterator over the entities of every page of

@@ -93,20 +93,21 @@ func (c *Client) GetOrgauthorizationTrusteesPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TrustEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TrustEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrustEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOrgauthorizationTrustees(ctx, &o, call...)
-	}
-	pg.New = func() *models.TrustEntityListing { return new(models.TrustEntityListing) }
-	pg.Info = func(p *models.TrustEntityListing) platformclient.PageInfo {
+	}, func(p *models.TrustEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOrgauthorizationTrusteesItems returns an iterator over the entities of every page of
@@ -407,20 +408,21 @@ func (c *Client) GetOrgauthorizationTrusteeGroupsPages(ctx context.Context, trus
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TrustGroupEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TrustGroupEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustGroupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrustGroupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOrgauthorizationTrusteeGroups(ctx, trusteeOrgID, &o, call...)
-	}
-	pg.New = func() *models.TrustGroupEntityListing { return new(models.TrustGroupEntityListing) }
-	pg.Info = func(p *models.TrustGroupEntityListing) platformclient.PageInfo {
+	}, func(p *models.TrustGroupEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOrgauthorizationTrusteeGroupsItems returns an iterator over the entities of every page of
@@ -580,20 +582,21 @@ func (c *Client) GetOrgauthorizationTrusteeUsersPages(ctx context.Context, trust
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TrustUserEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TrustUserEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustUserEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrustUserEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOrgauthorizationTrusteeUsers(ctx, trusteeOrgID, &o, call...)
-	}
-	pg.New = func() *models.TrustUserEntityListing { return new(models.TrustUserEntityListing) }
-	pg.Info = func(p *models.TrustUserEntityListing) platformclient.PageInfo {
+	}, func(p *models.TrustUserEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOrgauthorizationTrusteeUsersItems returns an iterator over the entities of every page of
@@ -789,20 +792,21 @@ func (c *Client) GetOrgauthorizationTrustorsPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TrustorEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TrustorEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustorEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrustorEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOrgauthorizationTrustors(ctx, &o, call...)
-	}
-	pg.New = func() *models.TrustorEntityListing { return new(models.TrustorEntityListing) }
-	pg.Info = func(p *models.TrustorEntityListing) platformclient.PageInfo {
+	}, func(p *models.TrustorEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOrgauthorizationTrustorsItems returns an iterator over the entities of every page of
@@ -959,20 +963,21 @@ func (c *Client) GetOrgauthorizationTrustorGroupsPages(ctx context.Context, trus
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TrustGroupEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TrustGroupEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustGroupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrustGroupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOrgauthorizationTrustorGroups(ctx, trustorOrgID, &o, call...)
-	}
-	pg.New = func() *models.TrustGroupEntityListing { return new(models.TrustGroupEntityListing) }
-	pg.Info = func(p *models.TrustGroupEntityListing) platformclient.PageInfo {
+	}, func(p *models.TrustGroupEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOrgauthorizationTrustorGroupsItems returns an iterator over the entities of every page of
@@ -1065,20 +1070,21 @@ func (c *Client) GetOrgauthorizationTrustorUsersPages(ctx context.Context, trust
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TrustUserEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TrustUserEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustUserEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrustUserEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOrgauthorizationTrustorUsers(ctx, trustorOrgID, &o, call...)
-	}
-	pg.New = func() *models.TrustUserEntityListing { return new(models.TrustUserEntityListing) }
-	pg.Info = func(p *models.TrustUserEntityListing) platformclient.PageInfo {
+	}, func(p *models.TrustUserEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOrgauthorizationTrustorUsersItems returns an iterator over the entities of every page of

@@ -80,20 +80,21 @@ func (c *Client) GetOutboundAttemptlimitsPages(ctx context.Context, opts *GetOut
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AttemptLimitsEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AttemptLimitsEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AttemptLimitsEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AttemptLimitsEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundAttemptlimits(ctx, &o, call...)
-	}
-	pg.New = func() *models.AttemptLimitsEntityListing { return new(models.AttemptLimitsEntityListing) }
-	pg.Info = func(p *models.AttemptLimitsEntityListing) platformclient.PageInfo {
+	}, func(p *models.AttemptLimitsEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundAttemptlimitsItems returns an iterator over the entities of every page of
@@ -228,20 +229,21 @@ func (c *Client) GetOutboundCallabletimesetsPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CallableTimeSetEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CallableTimeSetEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CallableTimeSetEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CallableTimeSetEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundCallabletimesets(ctx, &o, call...)
-	}
-	pg.New = func() *models.CallableTimeSetEntityListing { return new(models.CallableTimeSetEntityListing) }
-	pg.Info = func(p *models.CallableTimeSetEntityListing) platformclient.PageInfo {
+	}, func(p *models.CallableTimeSetEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundCallabletimesetsItems returns an iterator over the entities of every page of
@@ -376,20 +378,21 @@ func (c *Client) GetOutboundCallanalysisresponsesetsPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ResponseSetEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ResponseSetEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ResponseSetEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ResponseSetEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundCallanalysisresponsesets(ctx, &o, call...)
-	}
-	pg.New = func() *models.ResponseSetEntityListing { return new(models.ResponseSetEntityListing) }
-	pg.Info = func(p *models.ResponseSetEntityListing) platformclient.PageInfo {
+	}, func(p *models.ResponseSetEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundCallanalysisresponsesetsItems returns an iterator over the entities of every page of
@@ -524,20 +527,21 @@ func (c *Client) GetOutboundCampaignrulesPages(ctx context.Context, opts *GetOut
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CampaignRuleEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CampaignRuleEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CampaignRuleEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CampaignRuleEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundCampaignrules(ctx, &o, call...)
-	}
-	pg.New = func() *models.CampaignRuleEntityListing { return new(models.CampaignRuleEntityListing) }
-	pg.Info = func(p *models.CampaignRuleEntityListing) platformclient.PageInfo {
+	}, func(p *models.CampaignRuleEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundCampaignrulesItems returns an iterator over the entities of every page of
@@ -695,20 +699,21 @@ func (c *Client) GetOutboundCampaignsPages(ctx context.Context, opts *GetOutboun
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CampaignEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CampaignEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CampaignEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CampaignEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundCampaigns(ctx, &o, call...)
-	}
-	pg.New = func() *models.CampaignEntityListing { return new(models.CampaignEntityListing) }
-	pg.Info = func(p *models.CampaignEntityListing) platformclient.PageInfo {
+	}, func(p *models.CampaignEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundCampaignsItems returns an iterator over the entities of every page of
@@ -799,20 +804,21 @@ func (c *Client) GetOutboundCampaignsAllPages(ctx context.Context, opts *GetOutb
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CommonCampaignEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CommonCampaignEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CommonCampaignEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CommonCampaignEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundCampaignsAll(ctx, &o, call...)
-	}
-	pg.New = func() *models.CommonCampaignEntityListing { return new(models.CommonCampaignEntityListing) }
-	pg.Info = func(p *models.CommonCampaignEntityListing) platformclient.PageInfo {
+	}, func(p *models.CommonCampaignEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundCampaignsAllItems returns an iterator over the entities of every page of
@@ -878,22 +884,21 @@ func (c *Client) GetOutboundCampaignsAllDivisionviewsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CommonCampaignDivisionViewEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CommonCampaignDivisionViewEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CommonCampaignDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CommonCampaignDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundCampaignsAllDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.CommonCampaignDivisionViewEntityListing {
-		return new(models.CommonCampaignDivisionViewEntityListing)
-	}
-	pg.Info = func(p *models.CommonCampaignDivisionViewEntityListing) platformclient.PageInfo {
+	}, func(p *models.CommonCampaignDivisionViewEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundCampaignsAllDivisionviewsItems returns an iterator over the entities of every page of
@@ -965,20 +970,21 @@ func (c *Client) GetOutboundCampaignsDivisionviewsPages(ctx context.Context, opt
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CampaignDivisionViewListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CampaignDivisionViewListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CampaignDivisionViewListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CampaignDivisionViewListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundCampaignsDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.CampaignDivisionViewListing { return new(models.CampaignDivisionViewListing) }
-	pg.Info = func(p *models.CampaignDivisionViewListing) platformclient.PageInfo {
+	}, func(p *models.CampaignDivisionViewListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundCampaignsDivisionviewsItems returns an iterator over the entities of every page of
@@ -1341,19 +1347,17 @@ func (c *Client) GetOutboundCampaignSkillcombinationsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.PagedSkillCombinationListing]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.PagedSkillCombinationListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PagedSkillCombinationListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundCampaignSkillcombinations(ctx, campaignID, &o, call...)
-	}
-	pg.Info = func(p *models.PagedSkillCombinationListing) platformclient.PageInfo {
+	}, func(p *models.PagedSkillCombinationListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundCampaignSkillcombinationsItems returns an iterator over the entities of every page of
@@ -1469,20 +1473,21 @@ func (c *Client) GetOutboundContactlistfiltersPages(ctx context.Context, opts *G
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ContactListFilterEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListFilterEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListFilterEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ContactListFilterEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundContactlistfilters(ctx, &o, call...)
-	}
-	pg.New = func() *models.ContactListFilterEntityListing { return new(models.ContactListFilterEntityListing) }
-	pg.Info = func(p *models.ContactListFilterEntityListing) platformclient.PageInfo {
+	}, func(p *models.ContactListFilterEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundContactlistfiltersItems returns an iterator over the entities of every page of
@@ -1669,20 +1674,21 @@ func (c *Client) GetOutboundContactlistsPages(ctx context.Context, opts *GetOutb
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ContactListEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ContactListEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundContactlists(ctx, &o, call...)
-	}
-	pg.New = func() *models.ContactListEntityListing { return new(models.ContactListEntityListing) }
-	pg.Info = func(p *models.ContactListEntityListing) platformclient.PageInfo {
+	}, func(p *models.ContactListEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundContactlistsItems returns an iterator over the entities of every page of
@@ -1793,20 +1799,21 @@ func (c *Client) GetOutboundContactlistsDivisionviewsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ContactListDivisionViewListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListDivisionViewListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListDivisionViewListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ContactListDivisionViewListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundContactlistsDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.ContactListDivisionViewListing { return new(models.ContactListDivisionViewListing) }
-	pg.Info = func(p *models.ContactListDivisionViewListing) platformclient.PageInfo {
+	}, func(p *models.ContactListDivisionViewListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundContactlistsDivisionviewsItems returns an iterator over the entities of every page of
@@ -2105,8 +2112,11 @@ func (c *Client) PostOutboundContactlistContactsSearchPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ContactListingResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListingResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListingResponse, error) {
 		o := o
 		var pageBody models.ContactListingRequest
 		if body != nil {
@@ -2114,14 +2124,9 @@ func (c *Client) PostOutboundContactlistContactsSearchPages(ctx context.Context,
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostOutboundContactlistContactsSearch(ctx, contactListID, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.ContactListingResponse) platformclient.PageInfo {
+	}, func(p *models.ContactListingResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostOutboundContactlistContactsSearchItems returns an iterator over the entities of every page of
@@ -2321,20 +2326,21 @@ func (c *Client) GetOutboundContactlisttemplatesPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ContactListTemplateEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListTemplateEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListTemplateEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ContactListTemplateEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundContactlisttemplates(ctx, &o, call...)
-	}
-	pg.New = func() *models.ContactListTemplateEntityListing { return new(models.ContactListTemplateEntityListing) }
-	pg.Info = func(p *models.ContactListTemplateEntityListing) platformclient.PageInfo {
+	}, func(p *models.ContactListTemplateEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundContactlisttemplatesItems returns an iterator over the entities of every page of
@@ -2545,20 +2551,21 @@ func (c *Client) GetOutboundDigitalrulesetsPages(ctx context.Context, opts *GetO
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DigitalRuleSetEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DigitalRuleSetEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DigitalRuleSetEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DigitalRuleSetEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundDigitalrulesets(ctx, &o, call...)
-	}
-	pg.New = func() *models.DigitalRuleSetEntityListing { return new(models.DigitalRuleSetEntityListing) }
-	pg.Info = func(p *models.DigitalRuleSetEntityListing) platformclient.PageInfo {
+	}, func(p *models.DigitalRuleSetEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundDigitalrulesetsItems returns an iterator over the entities of every page of
@@ -2709,20 +2716,21 @@ func (c *Client) GetOutboundDnclistsPages(ctx context.Context, opts *GetOutbound
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DncListEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DncListEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DncListEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DncListEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundDnclists(ctx, &o, call...)
-	}
-	pg.New = func() *models.DncListEntityListing { return new(models.DncListEntityListing) }
-	pg.Info = func(p *models.DncListEntityListing) platformclient.PageInfo {
+	}, func(p *models.DncListEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundDnclistsItems returns an iterator over the entities of every page of GetOutboundDnclists;
@@ -2823,20 +2831,21 @@ func (c *Client) GetOutboundDnclistsDivisionviewsPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DncListDivisionViewListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DncListDivisionViewListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DncListDivisionViewListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DncListDivisionViewListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundDnclistsDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.DncListDivisionViewListing { return new(models.DncListDivisionViewListing) }
-	pg.Info = func(p *models.DncListDivisionViewListing) platformclient.PageInfo {
+	}, func(p *models.DncListDivisionViewListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundDnclistsDivisionviewsItems returns an iterator over the entities of every page of
@@ -3260,20 +3269,21 @@ func (c *Client) GetOutboundEventsPages(ctx context.Context, opts *GetOutboundEv
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DialerEventEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DialerEventEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DialerEventEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DialerEventEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundEvents(ctx, &o, call...)
-	}
-	pg.New = func() *models.DialerEventEntityListing { return new(models.DialerEventEntityListing) }
-	pg.Info = func(p *models.DialerEventEntityListing) platformclient.PageInfo {
+	}, func(p *models.DialerEventEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundEventsItems returns an iterator over the entities of every page of GetOutboundEvents; see
@@ -3359,22 +3369,21 @@ func (c *Client) GetOutboundFilespecificationtemplatesPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.FileSpecificationTemplateEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.FileSpecificationTemplateEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FileSpecificationTemplateEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FileSpecificationTemplateEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundFilespecificationtemplates(ctx, &o, call...)
-	}
-	pg.New = func() *models.FileSpecificationTemplateEntityListing {
-		return new(models.FileSpecificationTemplateEntityListing)
-	}
-	pg.Info = func(p *models.FileSpecificationTemplateEntityListing) platformclient.PageInfo {
+	}, func(p *models.FileSpecificationTemplateEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundFilespecificationtemplatesItems returns an iterator over the entities of every page of
@@ -3533,20 +3542,21 @@ func (c *Client) GetOutboundImporttemplatesPages(ctx context.Context, opts *GetO
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ImportTemplateEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ImportTemplateEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ImportTemplateEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ImportTemplateEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundImporttemplates(ctx, &o, call...)
-	}
-	pg.New = func() *models.ImportTemplateEntityListing { return new(models.ImportTemplateEntityListing) }
-	pg.Info = func(p *models.ImportTemplateEntityListing) platformclient.PageInfo {
+	}, func(p *models.ImportTemplateEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundImporttemplatesItems returns an iterator over the entities of every page of
@@ -3767,20 +3777,21 @@ func (c *Client) GetOutboundMessagingcampaignsPages(ctx context.Context, opts *G
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.MessagingCampaignEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingCampaignEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingCampaignEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.MessagingCampaignEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundMessagingcampaigns(ctx, &o, call...)
-	}
-	pg.New = func() *models.MessagingCampaignEntityListing { return new(models.MessagingCampaignEntityListing) }
-	pg.Info = func(p *models.MessagingCampaignEntityListing) platformclient.PageInfo {
+	}, func(p *models.MessagingCampaignEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundMessagingcampaignsItems returns an iterator over the entities of every page of
@@ -3879,22 +3890,21 @@ func (c *Client) GetOutboundMessagingcampaignsDivisionviewsPages(ctx context.Con
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.MessagingCampaignDivisionViewEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingCampaignDivisionViewEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingCampaignDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.MessagingCampaignDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundMessagingcampaignsDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.MessagingCampaignDivisionViewEntityListing {
-		return new(models.MessagingCampaignDivisionViewEntityListing)
-	}
-	pg.Info = func(p *models.MessagingCampaignDivisionViewEntityListing) platformclient.PageInfo {
+	}, func(p *models.MessagingCampaignDivisionViewEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundMessagingcampaignsDivisionviewsItems returns an iterator over the entities of every page
@@ -4145,20 +4155,21 @@ func (c *Client) GetOutboundRulesetsPages(ctx context.Context, opts *GetOutbound
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.RuleSetEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.RuleSetEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.RuleSetEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.RuleSetEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundRulesets(ctx, &o, call...)
-	}
-	pg.New = func() *models.RuleSetEntityListing { return new(models.RuleSetEntityListing) }
-	pg.Info = func(p *models.RuleSetEntityListing) platformclient.PageInfo {
+	}, func(p *models.RuleSetEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundRulesetsItems returns an iterator over the entities of every page of GetOutboundRulesets;
@@ -4630,20 +4641,21 @@ func (c *Client) GetOutboundSequencesPages(ctx context.Context, opts *GetOutboun
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CampaignSequenceEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CampaignSequenceEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CampaignSequenceEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CampaignSequenceEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundSequences(ctx, &o, call...)
-	}
-	pg.New = func() *models.CampaignSequenceEntityListing { return new(models.CampaignSequenceEntityListing) }
-	pg.Info = func(p *models.CampaignSequenceEntityListing) platformclient.PageInfo {
+	}, func(p *models.CampaignSequenceEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOutboundSequencesItems returns an iterator over the entities of every page of

@@ -336,20 +336,21 @@ func (c *Client) GetPresencedefinitionsPages(ctx context.Context, opts *GetPrese
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.OrganizationPresenceEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.OrganizationPresenceEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OrganizationPresenceEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OrganizationPresenceEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetPresencedefinitions(ctx, &o, call...)
-	}
-	pg.New = func() *models.OrganizationPresenceEntityListing { return new(models.OrganizationPresenceEntityListing) }
-	pg.Info = func(p *models.OrganizationPresenceEntityListing) platformclient.PageInfo {
+	}, func(p *models.OrganizationPresenceEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetPresencedefinitionsItems returns an iterator over the entities of every page of

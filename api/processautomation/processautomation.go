@@ -67,19 +67,20 @@ func (c *Client) GetProcessautomationScheduledtriggersPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ScheduledTriggerEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduledTriggerEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduledTriggerEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScheduledTriggerEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetProcessautomationScheduledtriggers(ctx, &o, call...)
-	}
-	pg.New = func() *models.ScheduledTriggerEntityListing { return new(models.ScheduledTriggerEntityListing) }
-	pg.Info = func(p *models.ScheduledTriggerEntityListing) platformclient.PageInfo {
+	}, func(p *models.ScheduledTriggerEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetProcessautomationScheduledtriggersItems returns an iterator over the entities of every page of
@@ -210,19 +211,20 @@ func (c *Client) GetProcessautomationTriggersPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TriggerEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TriggerEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TriggerEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TriggerEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetProcessautomationTriggers(ctx, &o, call...)
-	}
-	pg.New = func() *models.TriggerEntityListing { return new(models.TriggerEntityListing) }
-	pg.Info = func(p *models.TriggerEntityListing) platformclient.PageInfo {
+	}, func(p *models.TriggerEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetProcessautomationTriggersItems returns an iterator over the entities of every page of
@@ -291,19 +293,20 @@ func (c *Client) GetProcessautomationTriggersTopicsPages(ctx context.Context, op
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TopicCursorEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TopicCursorEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TopicCursorEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TopicCursorEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetProcessautomationTriggersTopics(ctx, &o, call...)
-	}
-	pg.New = func() *models.TopicCursorEntityListing { return new(models.TopicCursorEntityListing) }
-	pg.Info = func(p *models.TopicCursorEntityListing) platformclient.PageInfo {
+	}, func(p *models.TopicCursorEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetProcessautomationTriggersTopicsItems returns an iterator over the entities of every page of

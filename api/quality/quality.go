@@ -109,18 +109,16 @@ func (c *Client) GetAnalyticsEvaluationsAggregatesJobResultsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EvaluationAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsEvaluationsAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.EvaluationAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.EvaluationAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsEvaluationsAggregatesJobResultsItems returns an iterator over the results of every page
@@ -238,18 +236,16 @@ func (c *Client) GetAnalyticsSurveysAggregatesJobResultsPages(ctx context.Contex
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SurveyAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsSurveysAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.SurveyAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.SurveyAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsSurveysAggregatesJobResultsItems returns an iterator over the results of every page of
@@ -383,20 +379,21 @@ func (c *Client) GetQualityAgentsActivityPages(ctx context.Context, opts *GetQua
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AgentActivityEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AgentActivityEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AgentActivityEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AgentActivityEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityAgentsActivity(ctx, &o, call...)
-	}
-	pg.New = func() *models.AgentActivityEntityListing { return new(models.AgentActivityEntityListing) }
-	pg.Info = func(p *models.AgentActivityEntityListing) platformclient.PageInfo {
+	}, func(p *models.AgentActivityEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetQualityAgentsActivityItems returns an iterator over the entities of every page of
@@ -475,20 +472,21 @@ func (c *Client) GetQualityCalibrationsPages(ctx context.Context, calibratorID s
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CalibrationEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CalibrationEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CalibrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CalibrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityCalibrations(ctx, calibratorID, &o, call...)
-	}
-	pg.New = func() *models.CalibrationEntityListing { return new(models.CalibrationEntityListing) }
-	pg.Info = func(p *models.CalibrationEntityListing) platformclient.PageInfo {
+	}, func(p *models.CalibrationEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetQualityCalibrationsItems returns an iterator over the entities of every page of
@@ -661,18 +659,16 @@ func (c *Client) GetQualityConversationsAuditsQueryTransactionIdResultsPages(ctx
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.QualityAuditQueryExecutionResultsResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.QualityAuditQueryExecutionResultsResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QualityAuditQueryExecutionResultsResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetQualityConversationsAuditsQueryTransactionIdResults(ctx, transactionID, &o, call...)
-	}
-	pg.Info = func(p *models.QualityAuditQueryExecutionResultsResponse) platformclient.PageInfo {
+	}, func(p *models.QualityAuditQueryExecutionResultsResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetQualityConversationsAuditsQueryTransactionIdResultsItems returns an iterator over the entities of
@@ -944,20 +940,21 @@ func (c *Client) GetQualityEvaluationsQueryPages(ctx context.Context, opts *GetQ
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EvaluationEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EvaluationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityEvaluationsQuery(ctx, &o, call...)
-	}
-	pg.New = func() *models.EvaluationEntityListing { return new(models.EvaluationEntityListing) }
-	pg.Info = func(p *models.EvaluationEntityListing) platformclient.PageInfo {
+	}, func(p *models.EvaluationEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetQualityEvaluationsQueryItems returns an iterator over the entities of every page of
@@ -1092,20 +1089,21 @@ func (c *Client) GetQualityEvaluatorsActivityPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EvaluatorActivityEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluatorActivityEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluatorActivityEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EvaluatorActivityEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityEvaluatorsActivity(ctx, &o, call...)
-	}
-	pg.New = func() *models.EvaluatorActivityEntityListing { return new(models.EvaluatorActivityEntityListing) }
-	pg.Info = func(p *models.EvaluatorActivityEntityListing) platformclient.PageInfo {
+	}, func(p *models.EvaluatorActivityEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetQualityEvaluatorsActivityItems returns an iterator over the entities of every page of
@@ -1178,22 +1176,21 @@ func (c *Client) GetQualityFormsPages(ctx context.Context, opts *GetQualityForms
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EvaluationFormResponseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EvaluationFormResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityForms(ctx, &o, call...)
-	}
-	pg.New = func() *models.EvaluationFormResponseEntityListing {
-		return new(models.EvaluationFormResponseEntityListing)
-	}
-	pg.Info = func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
+	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetQualityFormsItems returns an iterator over the entities of every page of GetQualityForms; see
@@ -1288,22 +1285,21 @@ func (c *Client) GetQualityFormsEvaluationsPages(ctx context.Context, opts *GetQ
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EvaluationFormResponseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EvaluationFormResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityFormsEvaluations(ctx, &o, call...)
-	}
-	pg.New = func() *models.EvaluationFormResponseEntityListing {
-		return new(models.EvaluationFormResponseEntityListing)
-	}
-	pg.Info = func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
+	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetQualityFormsEvaluationsItems returns an iterator over the entities of every page of
@@ -1480,22 +1476,21 @@ func (c *Client) GetQualityFormsEvaluationVersionsPages(ctx context.Context, for
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EvaluationFormResponseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EvaluationFormResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityFormsEvaluationVersions(ctx, formID, &o, call...)
-	}
-	pg.New = func() *models.EvaluationFormResponseEntityListing {
-		return new(models.EvaluationFormResponseEntityListing)
-	}
-	pg.Info = func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
+	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetQualityFormsEvaluationVersionsItems returns an iterator over the entities of every page of
@@ -1566,20 +1561,21 @@ func (c *Client) GetQualityFormsSurveysPages(ctx context.Context, opts *GetQuali
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SurveyFormEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyFormEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyFormEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SurveyFormEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityFormsSurveys(ctx, &o, call...)
-	}
-	pg.New = func() *models.SurveyFormEntityListing { return new(models.SurveyFormEntityListing) }
-	pg.Info = func(p *models.SurveyFormEntityListing) platformclient.PageInfo {
+	}, func(p *models.SurveyFormEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetQualityFormsSurveysItems returns an iterator over the entities of every page of
@@ -1752,20 +1748,21 @@ func (c *Client) GetQualityFormsSurveyVersionsPages(ctx context.Context, formID 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SurveyFormEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyFormEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyFormEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SurveyFormEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityFormsSurveyVersions(ctx, formID, &o, call...)
-	}
-	pg.New = func() *models.SurveyFormEntityListing { return new(models.SurveyFormEntityListing) }
-	pg.Info = func(p *models.SurveyFormEntityListing) platformclient.PageInfo {
+	}, func(p *models.SurveyFormEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetQualityFormsSurveyVersionsItems returns an iterator over the entities of every page of
@@ -1870,22 +1867,21 @@ func (c *Client) GetQualityFormVersionsPages(ctx context.Context, formID string,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EvaluationFormResponseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EvaluationFormResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityFormVersions(ctx, formID, &o, call...)
-	}
-	pg.New = func() *models.EvaluationFormResponseEntityListing {
-		return new(models.EvaluationFormResponseEntityListing)
-	}
-	pg.Info = func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
+	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetQualityFormVersionsItems returns an iterator over the entities of every page of
@@ -2026,22 +2022,21 @@ func (c *Client) GetQualityPublishedformsPages(ctx context.Context, opts *GetQua
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EvaluationFormResponseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EvaluationFormResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityPublishedforms(ctx, &o, call...)
-	}
-	pg.New = func() *models.EvaluationFormResponseEntityListing {
-		return new(models.EvaluationFormResponseEntityListing)
-	}
-	pg.Info = func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
+	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetQualityPublishedformsItems returns an iterator over the entities of every page of
@@ -2114,22 +2109,21 @@ func (c *Client) GetQualityPublishedformsEvaluationsPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EvaluationFormResponseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EvaluationFormResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityPublishedformsEvaluations(ctx, &o, call...)
-	}
-	pg.New = func() *models.EvaluationFormResponseEntityListing {
-		return new(models.EvaluationFormResponseEntityListing)
-	}
-	pg.Info = func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
+	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetQualityPublishedformsEvaluationsItems returns an iterator over the entities of every page of
@@ -2218,20 +2212,21 @@ func (c *Client) GetQualityPublishedformsSurveysPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SurveyFormEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyFormEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyFormEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SurveyFormEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityPublishedformsSurveys(ctx, &o, call...)
-	}
-	pg.New = func() *models.SurveyFormEntityListing { return new(models.SurveyFormEntityListing) }
-	pg.Info = func(p *models.SurveyFormEntityListing) platformclient.PageInfo {
+	}, func(p *models.SurveyFormEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetQualityPublishedformsSurveysItems returns an iterator over the entities of every page of

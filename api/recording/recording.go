@@ -368,20 +368,21 @@ func (c *Client) GetOrphanrecordingsPages(ctx context.Context, opts *GetOrphanre
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.OrphanRecordingListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.OrphanRecordingListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OrphanRecordingListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OrphanRecordingListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOrphanrecordings(ctx, &o, call...)
-	}
-	pg.New = func() *models.OrphanRecordingListing { return new(models.OrphanRecordingListing) }
-	pg.Info = func(p *models.OrphanRecordingListing) platformclient.PageInfo {
+	}, func(p *models.OrphanRecordingListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetOrphanrecordingsItems returns an iterator over the entities of every page of GetOrphanrecordings;
@@ -630,20 +631,21 @@ func (c *Client) GetRecordingCrossplatformMediaretentionpoliciesPages(ctx contex
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.PolicyEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.PolicyEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PolicyEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PolicyEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRecordingCrossplatformMediaretentionpolicies(ctx, &o, call...)
-	}
-	pg.New = func() *models.PolicyEntityListing { return new(models.PolicyEntityListing) }
-	pg.Info = func(p *models.PolicyEntityListing) platformclient.PageInfo {
+	}, func(p *models.PolicyEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRecordingCrossplatformMediaretentionpoliciesItems returns an iterator over the entities of every
@@ -822,20 +824,21 @@ func (c *Client) GetRecordingJobsPages(ctx context.Context, opts *GetRecordingJo
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.RecordingJobEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.RecordingJobEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.RecordingJobEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.RecordingJobEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRecordingJobs(ctx, &o, call...)
-	}
-	pg.New = func() *models.RecordingJobEntityListing { return new(models.RecordingJobEntityListing) }
-	pg.Info = func(p *models.RecordingJobEntityListing) platformclient.PageInfo {
+	}, func(p *models.RecordingJobEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRecordingJobsItems returns an iterator over the entities of every page of GetRecordingJobs; see
@@ -968,20 +971,21 @@ func (c *Client) GetRecordingJobFailedrecordingsPages(ctx context.Context, jobID
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.FailedRecordingEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.FailedRecordingEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FailedRecordingEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FailedRecordingEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRecordingJobFailedrecordings(ctx, jobID, &o, call...)
-	}
-	pg.New = func() *models.FailedRecordingEntityListing { return new(models.FailedRecordingEntityListing) }
-	pg.Info = func(p *models.FailedRecordingEntityListing) platformclient.PageInfo {
+	}, func(p *models.FailedRecordingEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRecordingJobFailedrecordingsItems returns an iterator over the entities of every page of
@@ -1175,20 +1179,21 @@ func (c *Client) GetRecordingMediaretentionpoliciesPages(ctx context.Context, op
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.PolicyEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.PolicyEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PolicyEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PolicyEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRecordingMediaretentionpolicies(ctx, &o, call...)
-	}
-	pg.New = func() *models.PolicyEntityListing { return new(models.PolicyEntityListing) }
-	pg.Info = func(p *models.PolicyEntityListing) platformclient.PageInfo {
+	}, func(p *models.PolicyEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRecordingMediaretentionpoliciesItems returns an iterator over the entities of every page of
@@ -1339,20 +1344,21 @@ func (c *Client) GetRecordingRecordingkeysPages(ctx context.Context, opts *GetRe
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EncryptionKeyEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EncryptionKeyEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EncryptionKeyEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EncryptionKeyEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRecordingRecordingkeys(ctx, &o, call...)
-	}
-	pg.New = func() *models.EncryptionKeyEntityListing { return new(models.EncryptionKeyEntityListing) }
-	pg.Info = func(p *models.EncryptionKeyEntityListing) platformclient.PageInfo {
+	}, func(p *models.EncryptionKeyEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRecordingRecordingkeysItems returns an iterator over the entities of every page of
@@ -1569,21 +1575,20 @@ func (c *Client) GetRecordingsRetentionQueryPages(ctx context.Context, retention
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.RecordingRetentionCursorEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.RecordingRetentionCursorEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.RecordingRetentionCursorEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.RecordingRetentionCursorEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetRecordingsRetentionQuery(ctx, retentionThresholdDays, &o, call...)
-	}
-	pg.New = func() *models.RecordingRetentionCursorEntityListing {
-		return new(models.RecordingRetentionCursorEntityListing)
-	}
-	pg.Info = func(p *models.RecordingRetentionCursorEntityListing) platformclient.PageInfo {
+	}, func(p *models.RecordingRetentionCursorEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRecordingsRetentionQueryItems returns an iterator over the entities of every page of

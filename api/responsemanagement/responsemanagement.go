@@ -66,20 +66,21 @@ func (c *Client) GetResponsemanagementLibrariesPages(ctx context.Context, opts *
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LibraryEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LibraryEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LibraryEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LibraryEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetResponsemanagementLibraries(ctx, &o, call...)
-	}
-	pg.New = func() *models.LibraryEntityListing { return new(models.LibraryEntityListing) }
-	pg.Info = func(p *models.LibraryEntityListing) platformclient.PageInfo {
+	}, func(p *models.LibraryEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetResponsemanagementLibrariesItems returns an iterator over the entities of every page of
@@ -162,19 +163,17 @@ func (c *Client) PostResponsemanagementLibrariesQueryPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LibraryEntityListing]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LibraryEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LibraryEntityListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.PostResponsemanagementLibrariesQuery(ctx, body, &o, call...)
-	}
-	pg.Info = func(p *models.LibraryEntityListing) platformclient.PageInfo {
+	}, func(p *models.LibraryEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostResponsemanagementLibrariesQueryItems returns an iterator over the entities of every page of
@@ -286,8 +285,11 @@ func (c *Client) PostResponsemanagementResponseassetsSearchPages(ctx context.Con
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ResponseAssetSearchResults]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ResponseAssetSearchResults, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ResponseAssetSearchResults, error) {
 		o := o
 		var pageBody models.ResponseAssetSearchRequest
 		if body != nil {
@@ -295,14 +297,9 @@ func (c *Client) PostResponsemanagementResponseassetsSearchPages(ctx context.Con
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostResponsemanagementResponseassetsSearch(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.ResponseAssetSearchResults) platformclient.PageInfo {
+	}, func(p *models.ResponseAssetSearchResults) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostResponsemanagementResponseassetsSearchItems returns an iterator over the results of every page
@@ -436,20 +433,21 @@ func (c *Client) GetResponsemanagementResponsesPages(ctx context.Context, librar
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ResponseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ResponseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetResponsemanagementResponses(ctx, libraryID, &o, call...)
-	}
-	pg.New = func() *models.ResponseEntityListing { return new(models.ResponseEntityListing) }
-	pg.Info = func(p *models.ResponseEntityListing) platformclient.PageInfo {
+	}, func(p *models.ResponseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetResponsemanagementResponsesItems returns an iterator over the entities of every page of

@@ -117,19 +117,20 @@ func (c *Client) GetRoutingAssessmentsPages(ctx context.Context, opts *GetRoutin
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AssessmentListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AssessmentListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AssessmentListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AssessmentListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetRoutingAssessments(ctx, &o, call...)
-	}
-	pg.New = func() *models.AssessmentListing { return new(models.AssessmentListing) }
-	pg.Info = func(p *models.AssessmentListing) platformclient.PageInfo {
+	}, func(p *models.AssessmentListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingAssessmentsItems returns an iterator over the entities of every page of
@@ -388,20 +389,21 @@ func (c *Client) GetRoutingEmailDomainsPages(ctx context.Context, opts *GetRouti
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.InboundDomainEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.InboundDomainEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InboundDomainEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.InboundDomainEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingEmailDomains(ctx, &o, call...)
-	}
-	pg.New = func() *models.InboundDomainEntityListing { return new(models.InboundDomainEntityListing) }
-	pg.Info = func(p *models.InboundDomainEntityListing) platformclient.PageInfo {
+	}, func(p *models.InboundDomainEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingEmailDomainsItems returns an iterator over the entities of every page of
@@ -675,20 +677,21 @@ func (c *Client) GetRoutingEmailDomainRoutesPages(ctx context.Context, domainNam
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.InboundRouteEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.InboundRouteEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InboundRouteEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.InboundRouteEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingEmailDomainRoutes(ctx, domainName, &o, call...)
-	}
-	pg.New = func() *models.InboundRouteEntityListing { return new(models.InboundRouteEntityListing) }
-	pg.Info = func(p *models.InboundRouteEntityListing) platformclient.PageInfo {
+	}, func(p *models.InboundRouteEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingEmailDomainRoutesItems returns an iterator over the entities of every page of
@@ -849,20 +852,21 @@ func (c *Client) GetRoutingEmailOutboundDomainsPages(ctx context.Context, opts *
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.OutboundDomainEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.OutboundDomainEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OutboundDomainEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OutboundDomainEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingEmailOutboundDomains(ctx, &o, call...)
-	}
-	pg.New = func() *models.OutboundDomainEntityListing { return new(models.OutboundDomainEntityListing) }
-	pg.Info = func(p *models.OutboundDomainEntityListing) platformclient.PageInfo {
+	}, func(p *models.OutboundDomainEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingEmailOutboundDomainsItems returns an iterator over the entities of every page of
@@ -1089,20 +1093,21 @@ func (c *Client) GetRoutingLanguagesPages(ctx context.Context, opts *GetRoutingL
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LanguageEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LanguageEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LanguageEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LanguageEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingLanguages(ctx, &o, call...)
-	}
-	pg.New = func() *models.LanguageEntityListing { return new(models.LanguageEntityListing) }
-	pg.Info = func(p *models.LanguageEntityListing) platformclient.PageInfo {
+	}, func(p *models.LanguageEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingLanguagesItems returns an iterator over the entities of every page of GetRoutingLanguages;
@@ -1202,20 +1207,21 @@ func (c *Client) GetRoutingMessageRecipientsPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.RecipientListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.RecipientListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.RecipientListing, error) {
+		if r.NextURI != "" {
+			out := new(models.RecipientListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingMessageRecipients(ctx, &o, call...)
-	}
-	pg.New = func() *models.RecipientListing { return new(models.RecipientListing) }
-	pg.Info = func(p *models.RecipientListing) platformclient.PageInfo {
+	}, func(p *models.RecipientListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingMessageRecipientsItems returns an iterator over the entities of every page of
@@ -1319,19 +1325,20 @@ func (c *Client) GetRoutingPredictorsPages(ctx context.Context, opts *GetRouting
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.PredictorListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.PredictorListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PredictorListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PredictorListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetRoutingPredictors(ctx, &o, call...)
-	}
-	pg.New = func() *models.PredictorListing { return new(models.PredictorListing) }
-	pg.Info = func(p *models.PredictorListing) platformclient.PageInfo {
+	}, func(p *models.PredictorListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingPredictorsItems returns an iterator over the entities of every page of
@@ -1656,20 +1663,21 @@ func (c *Client) GetRoutingQueuesPages(ctx context.Context, opts *GetRoutingQueu
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.QueueEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.QueueEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QueueEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.QueueEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingQueues(ctx, &o, call...)
-	}
-	pg.New = func() *models.QueueEntityListing { return new(models.QueueEntityListing) }
-	pg.Info = func(p *models.QueueEntityListing) platformclient.PageInfo {
+	}, func(p *models.QueueEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingQueuesItems returns an iterator over the entities of every page of GetRoutingQueues; see
@@ -1753,20 +1761,21 @@ func (c *Client) GetRoutingQueuesDivisionviewsPages(ctx context.Context, opts *G
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.QueueEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.QueueEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QueueEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.QueueEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingQueuesDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.QueueEntityListing { return new(models.QueueEntityListing) }
-	pg.Info = func(p *models.QueueEntityListing) platformclient.PageInfo {
+	}, func(p *models.QueueEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingQueuesDivisionviewsItems returns an iterator over the entities of every page of
@@ -1816,20 +1825,21 @@ func (c *Client) GetRoutingQueuesDivisionviewsAllPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.QueueEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.QueueEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QueueEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.QueueEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingQueuesDivisionviewsAll(ctx, &o, call...)
-	}
-	pg.New = func() *models.QueueEntityListing { return new(models.QueueEntityListing) }
-	pg.Info = func(p *models.QueueEntityListing) platformclient.PageInfo {
+	}, func(p *models.QueueEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingQueuesDivisionviewsAllItems returns an iterator over the entities of every page of
@@ -1881,20 +1891,21 @@ func (c *Client) GetRoutingQueuesMePages(ctx context.Context, opts *GetRoutingQu
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserQueueEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserQueueEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserQueueEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserQueueEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingQueuesMe(ctx, &o, call...)
-	}
-	pg.New = func() *models.UserQueueEntityListing { return new(models.UserQueueEntityListing) }
-	pg.Info = func(p *models.UserQueueEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserQueueEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingQueuesMeItems returns an iterator over the entities of every page of GetRoutingQueuesMe;
@@ -2193,20 +2204,21 @@ func (c *Client) GetRoutingQueueMembersPages(ctx context.Context, queueID string
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.QueueMemberEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.QueueMemberEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QueueMemberEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.QueueMemberEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingQueueMembers(ctx, queueID, &o, call...)
-	}
-	pg.New = func() *models.QueueMemberEntityListing { return new(models.QueueMemberEntityListing) }
-	pg.Info = func(p *models.QueueMemberEntityListing) platformclient.PageInfo {
+	}, func(p *models.QueueMemberEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingQueueMembersItems returns an iterator over the entities of every page of
@@ -2365,20 +2377,21 @@ func (c *Client) GetRoutingQueueUsersPages(ctx context.Context, queueID string, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.QueueMemberEntityListingV1]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.QueueMemberEntityListingV1, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QueueMemberEntityListingV1, error) {
+		if r.NextURI != "" {
+			out := new(models.QueueMemberEntityListingV1)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingQueueUsers(ctx, queueID, &o, call...)
-	}
-	pg.New = func() *models.QueueMemberEntityListingV1 { return new(models.QueueMemberEntityListingV1) }
-	pg.Info = func(p *models.QueueMemberEntityListingV1) platformclient.PageInfo {
+	}, func(p *models.QueueMemberEntityListingV1) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingQueueUsersItems returns an iterator over the entities of every page of
@@ -2504,20 +2517,21 @@ func (c *Client) GetRoutingQueueWrapupcodesPages(ctx context.Context, queueID st
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WrapupCodeEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WrapupCodeEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WrapupCodeEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WrapupCodeEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingQueueWrapupcodes(ctx, queueID, &o, call...)
-	}
-	pg.New = func() *models.WrapupCodeEntityListing { return new(models.WrapupCodeEntityListing) }
-	pg.Info = func(p *models.WrapupCodeEntityListing) platformclient.PageInfo {
+	}, func(p *models.WrapupCodeEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingQueueWrapupcodesItems returns an iterator over the entities of every page of
@@ -2730,19 +2744,20 @@ func (c *Client) GetRoutingSkillgroupsPages(ctx context.Context, opts *GetRoutin
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SkillGroupEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SkillGroupEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SkillGroupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SkillGroupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetRoutingSkillgroups(ctx, &o, call...)
-	}
-	pg.New = func() *models.SkillGroupEntityListing { return new(models.SkillGroupEntityListing) }
-	pg.Info = func(p *models.SkillGroupEntityListing) platformclient.PageInfo {
+	}, func(p *models.SkillGroupEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingSkillgroupsItems returns an iterator over the entities of every page of
@@ -2861,19 +2876,20 @@ func (c *Client) GetRoutingSkillgroupMembersPages(ctx context.Context, skillGrou
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SkillGroupMemberEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SkillGroupMemberEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SkillGroupMemberEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SkillGroupMemberEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetRoutingSkillgroupMembers(ctx, skillGroupID, &o, call...)
-	}
-	pg.New = func() *models.SkillGroupMemberEntityListing { return new(models.SkillGroupMemberEntityListing) }
-	pg.Info = func(p *models.SkillGroupMemberEntityListing) platformclient.PageInfo {
+	}, func(p *models.SkillGroupMemberEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingSkillgroupMembersItems returns an iterator over the entities of every page of
@@ -2968,20 +2984,21 @@ func (c *Client) GetRoutingSkillsPages(ctx context.Context, opts *GetRoutingSkil
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SkillEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SkillEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SkillEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SkillEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingSkills(ctx, &o, call...)
-	}
-	pg.New = func() *models.SkillEntityListing { return new(models.SkillEntityListing) }
-	pg.Info = func(p *models.SkillEntityListing) platformclient.PageInfo {
+	}, func(p *models.SkillEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingSkillsItems returns an iterator over the entities of every page of GetRoutingSkills; see
@@ -3092,20 +3109,21 @@ func (c *Client) GetRoutingSmsAddressesPages(ctx context.Context, opts *GetRouti
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SmsAddressEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SmsAddressEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SmsAddressEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SmsAddressEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingSmsAddresses(ctx, &o, call...)
-	}
-	pg.New = func() *models.SmsAddressEntityListing { return new(models.SmsAddressEntityListing) }
-	pg.Info = func(p *models.SmsAddressEntityListing) platformclient.PageInfo {
+	}, func(p *models.SmsAddressEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingSmsAddressesItems returns an iterator over the entities of every page of
@@ -3337,20 +3355,21 @@ func (c *Client) GetRoutingSmsPhonenumbersPages(ctx context.Context, opts *GetRo
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SmsPhoneNumberEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SmsPhoneNumberEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SmsPhoneNumberEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SmsPhoneNumberEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingSmsPhonenumbers(ctx, &o, call...)
-	}
-	pg.New = func() *models.SmsPhoneNumberEntityListing { return new(models.SmsPhoneNumberEntityListing) }
-	pg.Info = func(p *models.SmsPhoneNumberEntityListing) platformclient.PageInfo {
+	}, func(p *models.SmsPhoneNumberEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingSmsPhonenumbersItems returns an iterator over the entities of every page of
@@ -3686,20 +3705,21 @@ func (c *Client) GetRoutingUtilizationLabelsPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UtilizationLabelEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UtilizationLabelEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UtilizationLabelEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UtilizationLabelEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingUtilizationLabels(ctx, &o, call...)
-	}
-	pg.New = func() *models.UtilizationLabelEntityListing { return new(models.UtilizationLabelEntityListing) }
-	pg.Info = func(p *models.UtilizationLabelEntityListing) platformclient.PageInfo {
+	}, func(p *models.UtilizationLabelEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingUtilizationLabelsItems returns an iterator over the entities of every page of
@@ -3845,20 +3865,21 @@ func (c *Client) GetRoutingUtilizationTagsPages(ctx context.Context, opts *GetRo
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UtilizationTagEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UtilizationTagEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UtilizationTagEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UtilizationTagEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingUtilizationTags(ctx, &o, call...)
-	}
-	pg.New = func() *models.UtilizationTagEntityListing { return new(models.UtilizationTagEntityListing) }
-	pg.Info = func(p *models.UtilizationTagEntityListing) platformclient.PageInfo {
+	}, func(p *models.UtilizationTagEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingUtilizationTagsItems returns an iterator over the entities of every page of
@@ -4005,20 +4026,21 @@ func (c *Client) GetRoutingWrapupcodesPages(ctx context.Context, opts *GetRoutin
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WrapupCodeEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WrapupCodeEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WrapupCodeEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WrapupCodeEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingWrapupcodes(ctx, &o, call...)
-	}
-	pg.New = func() *models.WrapupCodeEntityListing { return new(models.WrapupCodeEntityListing) }
-	pg.Info = func(p *models.WrapupCodeEntityListing) platformclient.PageInfo {
+	}, func(p *models.WrapupCodeEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingWrapupcodesItems returns an iterator over the entities of every page of
@@ -4101,20 +4123,21 @@ func (c *Client) GetRoutingWrapupcodesDivisionviewsPages(ctx context.Context, op
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WrapupCodeEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WrapupCodeEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WrapupCodeEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WrapupCodeEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingWrapupcodesDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.WrapupCodeEntityListing { return new(models.WrapupCodeEntityListing) }
-	pg.Info = func(p *models.WrapupCodeEntityListing) platformclient.PageInfo {
+	}, func(p *models.WrapupCodeEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetRoutingWrapupcodesDivisionviewsItems returns an iterator over the entities of every page of
@@ -4232,20 +4255,21 @@ func (c *Client) GetUserQueuesPages(ctx context.Context, userID string, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserQueueEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserQueueEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserQueueEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserQueueEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserQueues(ctx, userID, &o, call...)
-	}
-	pg.New = func() *models.UserQueueEntityListing { return new(models.UserQueueEntityListing) }
-	pg.Info = func(p *models.UserQueueEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserQueueEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUserQueuesItems returns an iterator over the entities of every page of GetUserQueues; see
@@ -4340,20 +4364,21 @@ func (c *Client) GetUserRoutinglanguagesPages(ctx context.Context, userID string
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserLanguageEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserLanguageEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserLanguageEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserLanguageEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserRoutinglanguages(ctx, userID, &o, call...)
-	}
-	pg.New = func() *models.UserLanguageEntityListing { return new(models.UserLanguageEntityListing) }
-	pg.Info = func(p *models.UserLanguageEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserLanguageEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUserRoutinglanguagesItems returns an iterator over the entities of every page of
@@ -4469,20 +4494,21 @@ func (c *Client) GetUserRoutingskillsPages(ctx context.Context, userID string, o
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserSkillEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserSkillEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserSkillEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserSkillEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserRoutingskills(ctx, userID, &o, call...)
-	}
-	pg.New = func() *models.UserSkillEntityListing { return new(models.UserSkillEntityListing) }
-	pg.Info = func(p *models.UserSkillEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserSkillEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUserRoutingskillsItems returns an iterator over the entities of every page of
@@ -4617,19 +4643,20 @@ func (c *Client) GetUserSkillgroupsPages(ctx context.Context, userID string, opt
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserSkillGroupEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserSkillGroupEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserSkillGroupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserSkillGroupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetUserSkillgroups(ctx, userID, &o, call...)
-	}
-	pg.New = func() *models.UserSkillGroupEntityListing { return new(models.UserSkillGroupEntityListing) }
-	pg.Info = func(p *models.UserSkillGroupEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserSkillGroupEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUserSkillgroupsItems returns an iterator over the entities of every page of GetUserSkillgroups;

@@ -88,20 +88,21 @@ func (c *Client) GetScriptsPages(ctx context.Context, opts *GetScriptsOptions, c
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ScriptEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ScriptEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScriptEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScriptEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetScripts(ctx, &o, call...)
-	}
-	pg.New = func() *models.ScriptEntityListing { return new(models.ScriptEntityListing) }
-	pg.Info = func(p *models.ScriptEntityListing) platformclient.PageInfo {
+	}, func(p *models.ScriptEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetScriptsItems returns an iterator over the entities of every page of GetScripts; see
@@ -179,20 +180,21 @@ func (c *Client) GetScriptsDivisionviewsPages(ctx context.Context, opts *GetScri
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ScriptEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ScriptEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScriptEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScriptEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetScriptsDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.ScriptEntityListing { return new(models.ScriptEntityListing) }
-	pg.Info = func(p *models.ScriptEntityListing) platformclient.PageInfo {
+	}, func(p *models.ScriptEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetScriptsDivisionviewsItems returns an iterator over the entities of every page of
@@ -262,20 +264,21 @@ func (c *Client) GetScriptsPublishedPages(ctx context.Context, opts *GetScriptsP
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ScriptEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ScriptEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScriptEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScriptEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetScriptsPublished(ctx, &o, call...)
-	}
-	pg.New = func() *models.ScriptEntityListing { return new(models.ScriptEntityListing) }
-	pg.Info = func(p *models.ScriptEntityListing) platformclient.PageInfo {
+	}, func(p *models.ScriptEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetScriptsPublishedItems returns an iterator over the entities of every page of GetScriptsPublished;
@@ -373,20 +376,21 @@ func (c *Client) GetScriptsPublishedDivisionviewsPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ScriptEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ScriptEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScriptEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScriptEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetScriptsPublishedDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.ScriptEntityListing { return new(models.ScriptEntityListing) }
-	pg.Info = func(p *models.ScriptEntityListing) platformclient.PageInfo {
+	}, func(p *models.ScriptEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetScriptsPublishedDivisionviewsItems returns an iterator over the entities of every page of

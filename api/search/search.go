@@ -115,8 +115,11 @@ func (c *Client) PostDocumentationGknSearchPages(ctx context.Context, body *mode
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.GKNDocumentationSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.GKNDocumentationSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GKNDocumentationSearchResponse, error) {
 		o := o
 		var pageBody models.GKNDocumentationSearchRequest
 		if body != nil {
@@ -124,14 +127,9 @@ func (c *Client) PostDocumentationGknSearchPages(ctx context.Context, body *mode
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostDocumentationGknSearch(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.GKNDocumentationSearchResponse) platformclient.PageInfo {
+	}, func(p *models.GKNDocumentationSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostDocumentationGknSearchItems returns an iterator over the results of every page of
@@ -180,8 +178,11 @@ func (c *Client) PostDocumentationSearchPages(ctx context.Context, body *models.
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DocumentationSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DocumentationSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DocumentationSearchResponse, error) {
 		o := o
 		var pageBody models.DocumentationSearchRequest
 		if body != nil {
@@ -189,14 +190,9 @@ func (c *Client) PostDocumentationSearchPages(ctx context.Context, body *models.
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostDocumentationSearch(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.DocumentationSearchResponse) platformclient.PageInfo {
+	}, func(p *models.DocumentationSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostDocumentationSearchItems returns an iterator over the results of every page of
@@ -251,8 +247,11 @@ func (c *Client) PostGroupsSearchPages(ctx context.Context, body *models.GroupSe
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.GroupsSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.GroupsSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GroupsSearchResponse, error) {
 		o := o
 		var pageBody models.GroupSearchRequest
 		if body != nil {
@@ -260,14 +259,9 @@ func (c *Client) PostGroupsSearchPages(ctx context.Context, body *models.GroupSe
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostGroupsSearch(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.GroupsSearchResponse) platformclient.PageInfo {
+	}, func(p *models.GroupsSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostGroupsSearchItems returns an iterator over the results of every page of PostGroupsSearch; see
@@ -323,8 +317,11 @@ func (c *Client) PostLocationsSearchPages(ctx context.Context, body *models.Loca
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LocationsSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LocationsSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LocationsSearchResponse, error) {
 		o := o
 		var pageBody models.LocationSearchRequest
 		if body != nil {
@@ -332,14 +329,9 @@ func (c *Client) PostLocationsSearchPages(ctx context.Context, body *models.Loca
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostLocationsSearch(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.LocationsSearchResponse) platformclient.PageInfo {
+	}, func(p *models.LocationsSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostLocationsSearchItems returns an iterator over the results of every page of PostLocationsSearch;
@@ -511,8 +503,11 @@ func (c *Client) PostTeamsSearchPages(ctx context.Context, body *models.TeamSear
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TeamsSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TeamsSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TeamsSearchResponse, error) {
 		o := o
 		var pageBody models.TeamSearchRequest
 		if body != nil {
@@ -520,14 +515,9 @@ func (c *Client) PostTeamsSearchPages(ctx context.Context, body *models.TeamSear
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostTeamsSearch(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.TeamsSearchResponse) platformclient.PageInfo {
+	}, func(p *models.TeamsSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostTeamsSearchItems returns an iterator over the results of every page of PostTeamsSearch; see
@@ -588,8 +578,11 @@ func (c *Client) PostTelephonyProvidersEdgesSitesSearchPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SitesSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SitesSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SitesSearchResponse, error) {
 		o := o
 		var pageBody models.SiteSearchRequest
 		if body != nil {
@@ -597,14 +590,9 @@ func (c *Client) PostTelephonyProvidersEdgesSitesSearchPages(ctx context.Context
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostTelephonyProvidersEdgesSitesSearch(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.SitesSearchResponse) platformclient.PageInfo {
+	}, func(p *models.SitesSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostTelephonyProvidersEdgesSitesSearchItems returns an iterator over the results of every page of
@@ -668,8 +656,11 @@ func (c *Client) PostUsersSearchPages(ctx context.Context, body *models.UserSear
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UsersSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
 		o := o
 		var pageBody models.UserSearchRequest
 		if body != nil {
@@ -677,14 +668,9 @@ func (c *Client) PostUsersSearchPages(ctx context.Context, body *models.UserSear
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostUsersSearch(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.UsersSearchResponse) platformclient.PageInfo {
+	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostUsersSearchItems returns an iterator over the results of every page of PostUsersSearch; see
@@ -722,8 +708,11 @@ func (c *Client) PostUsersSearchConversationTargetPages(ctx context.Context, bod
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UsersSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
 		o := o
 		var pageBody models.UserSearchRequest
 		if body != nil {
@@ -731,14 +720,9 @@ func (c *Client) PostUsersSearchConversationTargetPages(ctx context.Context, bod
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostUsersSearchConversationTarget(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.UsersSearchResponse) platformclient.PageInfo {
+	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostUsersSearchConversationTargetItems returns an iterator over the results of every page of
@@ -776,8 +760,11 @@ func (c *Client) PostUsersSearchQueuemembersManagePages(ctx context.Context, bod
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UsersSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
 		o := o
 		var pageBody models.UserSearchRequest
 		if body != nil {
@@ -785,14 +772,9 @@ func (c *Client) PostUsersSearchQueuemembersManagePages(ctx context.Context, bod
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostUsersSearchQueuemembersManage(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.UsersSearchResponse) platformclient.PageInfo {
+	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostUsersSearchQueuemembersManageItems returns an iterator over the results of every page of
@@ -827,8 +809,11 @@ func (c *Client) PostUsersSearchTeamsAssignPages(ctx context.Context, body *mode
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UsersSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
 		o := o
 		var pageBody models.UserSearchRequest
 		if body != nil {
@@ -836,14 +821,9 @@ func (c *Client) PostUsersSearchTeamsAssignPages(ctx context.Context, body *mode
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostUsersSearchTeamsAssign(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.UsersSearchResponse) platformclient.PageInfo {
+	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostUsersSearchTeamsAssignItems returns an iterator over the results of every page of
@@ -898,8 +878,11 @@ func (c *Client) PostVoicemailSearchPages(ctx context.Context, body *models.Voic
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.VoicemailsSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailsSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailsSearchResponse, error) {
 		o := o
 		var pageBody models.VoicemailSearchRequest
 		if body != nil {
@@ -907,14 +890,9 @@ func (c *Client) PostVoicemailSearchPages(ctx context.Context, body *models.Voic
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostVoicemailSearch(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.VoicemailsSearchResponse) platformclient.PageInfo {
+	}, func(p *models.VoicemailsSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostVoicemailSearchItems returns an iterator over the results of every page of PostVoicemailSearch;

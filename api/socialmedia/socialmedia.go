@@ -87,18 +87,16 @@ func (c *Client) GetSocialmediaAnalyticsAggregatesJobResultsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SocialMediaAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SocialMediaAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SocialMediaAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetSocialmediaAnalyticsAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.SocialMediaAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.SocialMediaAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetSocialmediaAnalyticsAggregatesJobResultsItems returns an iterator over the results of every page
@@ -178,18 +176,16 @@ func (c *Client) GetSocialmediaAnalyticsMessagesJobResultsPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SocialMediaAsyncDetailQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SocialMediaAsyncDetailQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SocialMediaAsyncDetailQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetSocialmediaAnalyticsMessagesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.SocialMediaAsyncDetailQueryResponse) platformclient.PageInfo {
+	}, func(p *models.SocialMediaAsyncDetailQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetSocialmediaAnalyticsMessagesJobResultsItems returns an iterator over the results of every page of
@@ -237,22 +233,21 @@ func (c *Client) GetSocialmediaEscalationrulesPages(ctx context.Context, divisio
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SocialEscalationResponseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SocialEscalationResponseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SocialEscalationResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SocialEscalationResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSocialmediaEscalationrules(ctx, divisionID, &o, call...)
-	}
-	pg.New = func() *models.SocialEscalationResponseEntityListing {
-		return new(models.SocialEscalationResponseEntityListing)
-	}
-	pg.Info = func(p *models.SocialEscalationResponseEntityListing) platformclient.PageInfo {
+	}, func(p *models.SocialEscalationResponseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetSocialmediaEscalationrulesItems returns an iterator over the entities of every page of
@@ -439,22 +434,21 @@ func (c *Client) GetSocialmediaTopicsPages(ctx context.Context, opts *GetSocialm
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSocialmediaTopics(ctx, &o, call...)
-	}
-	pg.New = func() *models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing {
-		return new(models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing)
-	}
-	pg.Info = func(p *models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing) platformclient.PageInfo {
+	}, func(p *models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetSocialmediaTopicsItems returns an iterator over the entities of every page of
@@ -597,22 +591,21 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DataIngestionRuleResponseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DataIngestionRuleResponseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataIngestionRuleResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DataIngestionRuleResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSocialmediaTopicDataingestionrules(ctx, topicID, &o, call...)
-	}
-	pg.New = func() *models.DataIngestionRuleResponseEntityListing {
-		return new(models.DataIngestionRuleResponseEntityListing)
-	}
-	pg.Info = func(p *models.DataIngestionRuleResponseEntityListing) platformclient.PageInfo {
+	}, func(p *models.DataIngestionRuleResponseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetSocialmediaTopicDataingestionrulesItems returns an iterator over the entities of every page of
@@ -785,22 +778,21 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionR
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.FacebookDataIngestionRuleVersionResponseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.FacebookDataIngestionRuleVersionResponseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FacebookDataIngestionRuleVersionResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FacebookDataIngestionRuleVersionResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersions(ctx, topicID, facebookIngestionRuleID, &o, call...)
-	}
-	pg.New = func() *models.FacebookDataIngestionRuleVersionResponseEntityListing {
-		return new(models.FacebookDataIngestionRuleVersionResponseEntityListing)
-	}
-	pg.Info = func(p *models.FacebookDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
+	}, func(p *models.FacebookDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionsItems returns an
@@ -1013,22 +1005,21 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogl
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersions(ctx, topicID, googleBusinessProfileIngestionRuleID, &o, call...)
-	}
-	pg.New = func() *models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing {
-		return new(models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing)
-	}
-	pg.Info = func(p *models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
+	}, func(p *models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionsItems
@@ -1231,22 +1222,21 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestio
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.InstagramDataIngestionRuleVersionResponseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.InstagramDataIngestionRuleVersionResponseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InstagramDataIngestionRuleVersionResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.InstagramDataIngestionRuleVersionResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersions(ctx, topicID, instagramIngestionRuleID, &o, call...)
-	}
-	pg.New = func() *models.InstagramDataIngestionRuleVersionResponseEntityListing {
-		return new(models.InstagramDataIngestionRuleVersionResponseEntityListing)
-	}
-	pg.Info = func(p *models.InstagramDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
+	}, func(p *models.InstagramDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionsItems returns an
@@ -1439,22 +1429,21 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsPages(ct
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.OpenDataIngestionRuleVersionResponseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.OpenDataIngestionRuleVersionResponseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OpenDataIngestionRuleVersionResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OpenDataIngestionRuleVersionResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSocialmediaTopicDataingestionrulesOpenOpenIdVersions(ctx, topicID, openID, &o, call...)
-	}
-	pg.New = func() *models.OpenDataIngestionRuleVersionResponseEntityListing {
-		return new(models.OpenDataIngestionRuleVersionResponseEntityListing)
-	}
-	pg.Info = func(p *models.OpenDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
+	}, func(p *models.OpenDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsItems returns an iterator over the entities
@@ -1697,22 +1686,21 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRul
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TwitterDataIngestionRuleVersionResponseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TwitterDataIngestionRuleVersionResponseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TwitterDataIngestionRuleVersionResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TwitterDataIngestionRuleVersionResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersions(ctx, topicID, twitterIngestionRuleID, &o, call...)
-	}
-	pg.New = func() *models.TwitterDataIngestionRuleVersionResponseEntityListing {
-		return new(models.TwitterDataIngestionRuleVersionResponseEntityListing)
-	}
-	pg.Info = func(p *models.TwitterDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
+	}, func(p *models.TwitterDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsItems returns an iterator

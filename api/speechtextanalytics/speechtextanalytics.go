@@ -76,20 +76,21 @@ func (c *Client) GetSpeechandtextanalyticsCategoriesPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.CategoriesEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.CategoriesEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CategoriesEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CategoriesEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSpeechandtextanalyticsCategories(ctx, &o, call...)
-	}
-	pg.New = func() *models.CategoriesEntityListing { return new(models.CategoriesEntityListing) }
-	pg.Info = func(p *models.CategoriesEntityListing) platformclient.PageInfo {
+	}, func(p *models.CategoriesEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetSpeechandtextanalyticsCategoriesItems returns an iterator over the entities of every page of
@@ -219,22 +220,21 @@ func (c *Client) GetSpeechandtextanalyticsConversationCategoriesPages(ctx contex
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ConversationCategoriesEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ConversationCategoriesEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConversationCategoriesEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ConversationCategoriesEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSpeechandtextanalyticsConversationCategories(ctx, conversationID, &o, call...)
-	}
-	pg.New = func() *models.ConversationCategoriesEntityListing {
-		return new(models.ConversationCategoriesEntityListing)
-	}
-	pg.Info = func(p *models.ConversationCategoriesEntityListing) platformclient.PageInfo {
+	}, func(p *models.ConversationCategoriesEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetSpeechandtextanalyticsConversationCategoriesItems returns an iterator over the entities of every
@@ -642,22 +642,21 @@ func (c *Client) GetSpeechandtextanalyticsProgramsSettingsInsightsPages(ctx cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ProgramInsightsSettingsEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ProgramInsightsSettingsEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ProgramInsightsSettingsEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ProgramInsightsSettingsEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSpeechandtextanalyticsProgramsSettingsInsights(ctx, &o, call...)
-	}
-	pg.New = func() *models.ProgramInsightsSettingsEntityListing {
-		return new(models.ProgramInsightsSettingsEntityListing)
-	}
-	pg.Info = func(p *models.ProgramInsightsSettingsEntityListing) platformclient.PageInfo {
+	}, func(p *models.ProgramInsightsSettingsEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetSpeechandtextanalyticsProgramsSettingsInsightsItems returns an iterator over the entities of
@@ -949,20 +948,21 @@ func (c *Client) GetSpeechandtextanalyticsReprocessingJobsPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ReprocessJobEntityListingResponse]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ReprocessJobEntityListingResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ReprocessJobEntityListingResponse, error) {
+		if r.NextURI != "" {
+			out := new(models.ReprocessJobEntityListingResponse)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSpeechandtextanalyticsReprocessingJobs(ctx, &o, call...)
-	}
-	pg.New = func() *models.ReprocessJobEntityListingResponse { return new(models.ReprocessJobEntityListingResponse) }
-	pg.Info = func(p *models.ReprocessJobEntityListingResponse) platformclient.PageInfo {
+	}, func(p *models.ReprocessJobEntityListingResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetSpeechandtextanalyticsReprocessingJobsItems returns an iterator over the entities of every page
@@ -1253,20 +1253,21 @@ func (c *Client) GetSpeechandtextanalyticsTopicsPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TopicsEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TopicsEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TopicsEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TopicsEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSpeechandtextanalyticsTopics(ctx, &o, call...)
-	}
-	pg.New = func() *models.TopicsEntityListing { return new(models.TopicsEntityListing) }
-	pg.Info = func(p *models.TopicsEntityListing) platformclient.PageInfo {
+	}, func(p *models.TopicsEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetSpeechandtextanalyticsTopicsItems returns an iterator over the entities of every page of

@@ -78,20 +78,21 @@ func (c *Client) GetStationsPages(ctx context.Context, opts *GetStationsOptions,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.StationEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.StationEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.StationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.StationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetStations(ctx, &o, call...)
-	}
-	pg.New = func() *models.StationEntityListing { return new(models.StationEntityListing) }
-	pg.Info = func(p *models.StationEntityListing) platformclient.PageInfo {
+	}, func(p *models.StationEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetStationsItems returns an iterator over the entities of every page of GetStations; see

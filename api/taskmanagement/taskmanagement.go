@@ -64,8 +64,8 @@ func (c *Client) PostTaskmanagementWorkbinsQueryPages(ctx context.Context, body 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WorkbinQueryEntityListing]{Kind: "cursor", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WorkbinQueryEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkbinQueryEntityListing, error) {
 		o := o
 		var pageBody models.WorkbinQueryRequest
 		if body != nil {
@@ -75,11 +75,9 @@ func (c *Client) PostTaskmanagementWorkbinsQueryPages(ctx context.Context, body 
 			pageBody.After = &r.Cursor
 		}
 		return c.PostTaskmanagementWorkbinsQuery(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.WorkbinQueryEntityListing) platformclient.PageInfo {
+	}, func(p *models.WorkbinQueryEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostTaskmanagementWorkbinsQueryItems returns an iterator over the entities of every page of
@@ -181,19 +179,20 @@ func (c *Client) GetTaskmanagementWorkbinHistoryPages(ctx context.Context, workb
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WorkbinChangeListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WorkbinChangeListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkbinChangeListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkbinChangeListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorkbinHistory(ctx, workbinID, &o, call...)
-	}
-	pg.New = func() *models.WorkbinChangeListing { return new(models.WorkbinChangeListing) }
-	pg.Info = func(p *models.WorkbinChangeListing) platformclient.PageInfo {
+	}, func(p *models.WorkbinChangeListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTaskmanagementWorkbinHistoryItems returns an iterator over the entities of every page of
@@ -247,19 +246,20 @@ func (c *Client) GetTaskmanagementWorkbinVersionsPages(ctx context.Context, work
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WorkbinVersionListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WorkbinVersionListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkbinVersionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkbinVersionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorkbinVersions(ctx, workbinID, &o, call...)
-	}
-	pg.New = func() *models.WorkbinVersionListing { return new(models.WorkbinVersionListing) }
-	pg.Info = func(p *models.WorkbinVersionListing) platformclient.PageInfo {
+	}, func(p *models.WorkbinVersionListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTaskmanagementWorkbinVersionsItems returns an iterator over the entities of every page of
@@ -435,19 +435,20 @@ func (c *Client) GetTaskmanagementWorkitemsBulkJobsUsersMePages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.BulkJobsListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.BulkJobsListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BulkJobsListing, error) {
+		if r.NextURI != "" {
+			out := new(models.BulkJobsListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorkitemsBulkJobsUsersMe(ctx, &o, call...)
-	}
-	pg.New = func() *models.BulkJobsListing { return new(models.BulkJobsListing) }
-	pg.Info = func(p *models.BulkJobsListing) platformclient.PageInfo {
+	}, func(p *models.BulkJobsListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTaskmanagementWorkitemsBulkJobsUsersMeItems returns an iterator over the entities of every page
@@ -568,8 +569,8 @@ func (c *Client) PostTaskmanagementWorkitemsQueryPages(ctx context.Context, body
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WorkitemPostQueryEntityListing]{Kind: "cursor", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemPostQueryEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemPostQueryEntityListing, error) {
 		o := o
 		var pageBody models.WorkitemQueryPostRequest
 		if body != nil {
@@ -579,11 +580,9 @@ func (c *Client) PostTaskmanagementWorkitemsQueryPages(ctx context.Context, body
 			pageBody.After = &r.Cursor
 		}
 		return c.PostTaskmanagementWorkitemsQuery(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.WorkitemPostQueryEntityListing) platformclient.PageInfo {
+	}, func(p *models.WorkitemPostQueryEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostTaskmanagementWorkitemsQueryItems returns an iterator over the entities of every page of
@@ -962,19 +961,20 @@ func (c *Client) GetTaskmanagementWorkitemHistoryPages(ctx context.Context, work
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WorkitemChangeListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemChangeListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemChangeListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkitemChangeListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorkitemHistory(ctx, workitemID, &o, call...)
-	}
-	pg.New = func() *models.WorkitemChangeListing { return new(models.WorkitemChangeListing) }
-	pg.Info = func(p *models.WorkitemChangeListing) platformclient.PageInfo {
+	}, func(p *models.WorkitemChangeListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTaskmanagementWorkitemHistoryItems returns an iterator over the entities of every page of
@@ -1070,19 +1070,20 @@ func (c *Client) GetTaskmanagementWorkitemUserWrapupsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WorkitemWrapupEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemWrapupEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemWrapupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkitemWrapupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorkitemUserWrapups(ctx, workitemID, userID, &o, call...)
-	}
-	pg.New = func() *models.WorkitemWrapupEntityListing { return new(models.WorkitemWrapupEntityListing) }
-	pg.Info = func(p *models.WorkitemWrapupEntityListing) platformclient.PageInfo {
+	}, func(p *models.WorkitemWrapupEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTaskmanagementWorkitemUserWrapupsItems returns an iterator over the entities of every page of
@@ -1150,19 +1151,20 @@ func (c *Client) GetTaskmanagementWorkitemVersionsPages(ctx context.Context, wor
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WorkitemVersionListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemVersionListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemVersionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkitemVersionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorkitemVersions(ctx, workitemID, &o, call...)
-	}
-	pg.New = func() *models.WorkitemVersionListing { return new(models.WorkitemVersionListing) }
-	pg.Info = func(p *models.WorkitemVersionListing) platformclient.PageInfo {
+	}, func(p *models.WorkitemVersionListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTaskmanagementWorkitemVersionsItems returns an iterator over the entities of every page of
@@ -1237,19 +1239,20 @@ func (c *Client) GetTaskmanagementWorkitemWrapupsPages(ctx context.Context, work
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WorkitemWrapupEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemWrapupEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemWrapupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkitemWrapupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorkitemWrapups(ctx, workitemID, &o, call...)
-	}
-	pg.New = func() *models.WorkitemWrapupEntityListing { return new(models.WorkitemWrapupEntityListing) }
-	pg.Info = func(p *models.WorkitemWrapupEntityListing) platformclient.PageInfo {
+	}, func(p *models.WorkitemWrapupEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTaskmanagementWorkitemWrapupsItems returns an iterator over the entities of every page of
@@ -1305,8 +1308,8 @@ func (c *Client) PostTaskmanagementWorktypesQueryPages(ctx context.Context, body
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WorktypeQueryEntityListing]{Kind: "cursor", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WorktypeQueryEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorktypeQueryEntityListing, error) {
 		o := o
 		var pageBody models.WorktypeQueryRequest
 		if body != nil {
@@ -1316,11 +1319,9 @@ func (c *Client) PostTaskmanagementWorktypesQueryPages(ctx context.Context, body
 			pageBody.After = &r.Cursor
 		}
 		return c.PostTaskmanagementWorktypesQuery(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.WorktypeQueryEntityListing) platformclient.PageInfo {
+	}, func(p *models.WorktypeQueryEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostTaskmanagementWorktypesQueryItems returns an iterator over the entities of every page of
@@ -1424,19 +1425,20 @@ func (c *Client) GetTaskmanagementWorktypeFlowsDatebasedRulesPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WorkitemDateBasedRuleListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemDateBasedRuleListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemDateBasedRuleListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkitemDateBasedRuleListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorktypeFlowsDatebasedRules(ctx, worktypeID, &o, call...)
-	}
-	pg.New = func() *models.WorkitemDateBasedRuleListing { return new(models.WorkitemDateBasedRuleListing) }
-	pg.Info = func(p *models.WorkitemDateBasedRuleListing) platformclient.PageInfo {
+	}, func(p *models.WorkitemDateBasedRuleListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTaskmanagementWorktypeFlowsDatebasedRulesItems returns an iterator over the entities of every
@@ -1552,21 +1554,20 @@ func (c *Client) GetTaskmanagementWorktypeFlowsOnattributechangeRulesPages(ctx c
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WorkitemOnAttributeChangeRuleListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemOnAttributeChangeRuleListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemOnAttributeChangeRuleListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkitemOnAttributeChangeRuleListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorktypeFlowsOnattributechangeRules(ctx, worktypeID, &o, call...)
-	}
-	pg.New = func() *models.WorkitemOnAttributeChangeRuleListing {
-		return new(models.WorkitemOnAttributeChangeRuleListing)
-	}
-	pg.Info = func(p *models.WorkitemOnAttributeChangeRuleListing) platformclient.PageInfo {
+	}, func(p *models.WorkitemOnAttributeChangeRuleListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTaskmanagementWorktypeFlowsOnattributechangeRulesItems returns an iterator over the entities of
@@ -1684,19 +1685,20 @@ func (c *Client) GetTaskmanagementWorktypeFlowsOncreateRulesPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WorkitemOnCreateRuleListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemOnCreateRuleListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemOnCreateRuleListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkitemOnCreateRuleListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorktypeFlowsOncreateRules(ctx, worktypeID, &o, call...)
-	}
-	pg.New = func() *models.WorkitemOnCreateRuleListing { return new(models.WorkitemOnCreateRuleListing) }
-	pg.Info = func(p *models.WorkitemOnCreateRuleListing) platformclient.PageInfo {
+	}, func(p *models.WorkitemOnCreateRuleListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTaskmanagementWorktypeFlowsOncreateRulesItems returns an iterator over the entities of every page
@@ -1824,19 +1826,20 @@ func (c *Client) GetTaskmanagementWorktypeHistoryPages(ctx context.Context, work
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WorktypeChangeListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WorktypeChangeListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorktypeChangeListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorktypeChangeListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorktypeHistory(ctx, worktypeID, &o, call...)
-	}
-	pg.New = func() *models.WorktypeChangeListing { return new(models.WorktypeChangeListing) }
-	pg.Info = func(p *models.WorktypeChangeListing) platformclient.PageInfo {
+	}, func(p *models.WorktypeChangeListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTaskmanagementWorktypeHistoryItems returns an iterator over the entities of every page of
@@ -1973,19 +1976,20 @@ func (c *Client) GetTaskmanagementWorktypeVersionsPages(ctx context.Context, wor
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WorktypeVersionListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WorktypeVersionListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorktypeVersionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorktypeVersionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorktypeVersions(ctx, worktypeID, &o, call...)
-	}
-	pg.New = func() *models.WorktypeVersionListing { return new(models.WorktypeVersionListing) }
-	pg.Info = func(p *models.WorktypeVersionListing) platformclient.PageInfo {
+	}, func(p *models.WorktypeVersionListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTaskmanagementWorktypeVersionsItems returns an iterator over the entities of every page of

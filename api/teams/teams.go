@@ -98,19 +98,20 @@ func (c *Client) GetTeamsPages(ctx context.Context, opts *GetTeamsOptions, call 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TeamEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TeamEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TeamEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TeamEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetTeams(ctx, &o, call...)
-	}
-	pg.New = func() *models.TeamEntityListing { return new(models.TeamEntityListing) }
-	pg.Info = func(p *models.TeamEntityListing) platformclient.PageInfo {
+	}, func(p *models.TeamEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTeamsItems returns an iterator over the entities of every page of GetTeams; see GetTeamsPages.
@@ -162,8 +163,11 @@ func (c *Client) PostTeamsSearchPages(ctx context.Context, body *models.TeamSear
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TeamsSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TeamsSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TeamsSearchResponse, error) {
 		o := o
 		var pageBody models.TeamSearchRequest
 		if body != nil {
@@ -171,14 +175,9 @@ func (c *Client) PostTeamsSearchPages(ctx context.Context, body *models.TeamSear
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostTeamsSearch(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.TeamsSearchResponse) platformclient.PageInfo {
+	}, func(p *models.TeamsSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostTeamsSearchItems returns an iterator over the results of every page of PostTeamsSearch; see
@@ -287,19 +286,20 @@ func (c *Client) GetTeamMembersPages(ctx context.Context, teamID string, opts *G
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TeamMemberEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TeamMemberEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TeamMemberEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TeamMemberEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetTeamMembers(ctx, teamID, &o, call...)
-	}
-	pg.New = func() *models.TeamMemberEntityListing { return new(models.TeamMemberEntityListing) }
-	pg.Info = func(p *models.TeamMemberEntityListing) platformclient.PageInfo {
+	}, func(p *models.TeamMemberEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTeamMembersItems returns an iterator over the entities of every page of GetTeamMembers; see

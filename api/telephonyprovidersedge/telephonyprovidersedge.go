@@ -81,20 +81,21 @@ func (c *Client) GetTelephonyProvidersEdgesPages(ctx context.Context, opts *GetT
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EdgeEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EdgeEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EdgeEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EdgeEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdges(ctx, &o, call...)
-	}
-	pg.New = func() *models.EdgeEntityListing { return new(models.EdgeEntityListing) }
-	pg.Info = func(p *models.EdgeEntityListing) platformclient.PageInfo {
+	}, func(p *models.EdgeEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesItems returns an iterator over the entities of every page of
@@ -316,20 +317,21 @@ func (c *Client) GetTelephonyProvidersEdgesDidpoolsPages(ctx context.Context, op
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DIDPoolEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DIDPoolEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DIDPoolEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DIDPoolEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesDidpools(ctx, &o, call...)
-	}
-	pg.New = func() *models.DIDPoolEntityListing { return new(models.DIDPoolEntityListing) }
-	pg.Info = func(p *models.DIDPoolEntityListing) platformclient.PageInfo {
+	}, func(p *models.DIDPoolEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesDidpoolsItems returns an iterator over the entities of every page of
@@ -407,20 +409,21 @@ func (c *Client) GetTelephonyProvidersEdgesDidpoolsDidsPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DIDNumberEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DIDNumberEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DIDNumberEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DIDNumberEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesDidpoolsDids(ctx, typeParam, &o, call...)
-	}
-	pg.New = func() *models.DIDNumberEntityListing { return new(models.DIDNumberEntityListing) }
-	pg.Info = func(p *models.DIDNumberEntityListing) platformclient.PageInfo {
+	}, func(p *models.DIDNumberEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesDidpoolsDidsItems returns an iterator over the entities of every page of
@@ -537,20 +540,21 @@ func (c *Client) GetTelephonyProvidersEdgesDidsPages(ctx context.Context, opts *
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DIDEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DIDEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DIDEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DIDEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesDids(ctx, &o, call...)
-	}
-	pg.New = func() *models.DIDEntityListing { return new(models.DIDEntityListing) }
-	pg.Info = func(p *models.DIDEntityListing) platformclient.PageInfo {
+	}, func(p *models.DIDEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesDidsItems returns an iterator over the entities of every page of
@@ -624,20 +628,21 @@ func (c *Client) GetTelephonyProvidersEdgesEdgegroupsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.EdgeGroupEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.EdgeGroupEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EdgeGroupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EdgeGroupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesEdgegroups(ctx, &o, call...)
-	}
-	pg.New = func() *models.EdgeGroupEntityListing { return new(models.EdgeGroupEntityListing) }
-	pg.Info = func(p *models.EdgeGroupEntityListing) platformclient.PageInfo {
+	}, func(p *models.EdgeGroupEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesEdgegroupsItems returns an iterator over the entities of every page of
@@ -839,20 +844,21 @@ func (c *Client) GetTelephonyProvidersEdgesExtensionpoolsPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ExtensionPoolEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ExtensionPoolEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExtensionPoolEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ExtensionPoolEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesExtensionpools(ctx, &o, call...)
-	}
-	pg.New = func() *models.ExtensionPoolEntityListing { return new(models.ExtensionPoolEntityListing) }
-	pg.Info = func(p *models.ExtensionPoolEntityListing) platformclient.PageInfo {
+	}, func(p *models.ExtensionPoolEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesExtensionpoolsItems returns an iterator over the entities of every page of
@@ -940,22 +946,21 @@ func (c *Client) GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsPages(ctx 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ExtensionPoolDivisionViewEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ExtensionPoolDivisionViewEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExtensionPoolDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ExtensionPoolDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesExtensionpoolsDivisionviews(ctx, &o, call...)
-	}
-	pg.New = func() *models.ExtensionPoolDivisionViewEntityListing {
-		return new(models.ExtensionPoolDivisionViewEntityListing)
-	}
-	pg.Info = func(p *models.ExtensionPoolDivisionViewEntityListing) platformclient.PageInfo {
+	}, func(p *models.ExtensionPoolDivisionViewEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsItems returns an iterator over the entities of
@@ -1063,20 +1068,21 @@ func (c *Client) GetTelephonyProvidersEdgesExtensionsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ExtensionEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ExtensionEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExtensionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ExtensionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesExtensions(ctx, &o, call...)
-	}
-	pg.New = func() *models.ExtensionEntityListing { return new(models.ExtensionEntityListing) }
-	pg.Info = func(p *models.ExtensionEntityListing) platformclient.PageInfo {
+	}, func(p *models.ExtensionEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesExtensionsItems returns an iterator over the entities of every page of
@@ -1151,20 +1157,21 @@ func (c *Client) GetTelephonyProvidersEdgesLinebasesettingsPages(ctx context.Con
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LineBaseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LineBaseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LineBaseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LineBaseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesLinebasesettings(ctx, &o, call...)
-	}
-	pg.New = func() *models.LineBaseEntityListing { return new(models.LineBaseEntityListing) }
-	pg.Info = func(p *models.LineBaseEntityListing) platformclient.PageInfo {
+	}, func(p *models.LineBaseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesLinebasesettingsItems returns an iterator over the entities of every page
@@ -1240,20 +1247,21 @@ func (c *Client) GetTelephonyProvidersEdgesLinesPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.LineEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.LineEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LineEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LineEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesLines(ctx, &o, call...)
-	}
-	pg.New = func() *models.LineEntityListing { return new(models.LineEntityListing) }
-	pg.Info = func(p *models.LineEntityListing) platformclient.PageInfo {
+	}, func(p *models.LineEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesLinesItems returns an iterator over the entities of every page of
@@ -1456,20 +1464,21 @@ func (c *Client) GetTelephonyProvidersEdgesOutboundroutesPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.OutboundRouteEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.OutboundRouteEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OutboundRouteEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OutboundRouteEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesOutboundroutes(ctx, &o, call...)
-	}
-	pg.New = func() *models.OutboundRouteEntityListing { return new(models.OutboundRouteEntityListing) }
-	pg.Info = func(p *models.OutboundRouteEntityListing) platformclient.PageInfo {
+	}, func(p *models.OutboundRouteEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesOutboundroutesItems returns an iterator over the entities of every page of
@@ -1531,20 +1540,21 @@ func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.PhoneBaseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.PhoneBaseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PhoneBaseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PhoneBaseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesPhonebasesettings(ctx, &o, call...)
-	}
-	pg.New = func() *models.PhoneBaseEntityListing { return new(models.PhoneBaseEntityListing) }
-	pg.Info = func(p *models.PhoneBaseEntityListing) platformclient.PageInfo {
+	}, func(p *models.PhoneBaseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesPhonebasesettingsItems returns an iterator over the entities of every page
@@ -1610,20 +1620,21 @@ func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesPa
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.PhoneMetaBaseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.PhoneMetaBaseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PhoneMetaBaseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PhoneMetaBaseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabases(ctx, &o, call...)
-	}
-	pg.New = func() *models.PhoneMetaBaseEntityListing { return new(models.PhoneMetaBaseEntityListing) }
-	pg.Info = func(p *models.PhoneMetaBaseEntityListing) platformclient.PageInfo {
+	}, func(p *models.PhoneMetaBaseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesItems returns an iterator over the
@@ -1803,20 +1814,21 @@ func (c *Client) GetTelephonyProvidersEdgesPhonesPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.PhoneEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.PhoneEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PhoneEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PhoneEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesPhones(ctx, &o, call...)
-	}
-	pg.New = func() *models.PhoneEntityListing { return new(models.PhoneEntityListing) }
-	pg.Info = func(p *models.PhoneEntityListing) platformclient.PageInfo {
+	}, func(p *models.PhoneEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesPhonesItems returns an iterator over the entities of every page of
@@ -2017,20 +2029,21 @@ func (c *Client) GetTelephonyProvidersEdgesSitesPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SiteEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SiteEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SiteEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SiteEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesSites(ctx, &o, call...)
-	}
-	pg.New = func() *models.SiteEntityListing { return new(models.SiteEntityListing) }
-	pg.Info = func(p *models.SiteEntityListing) platformclient.PageInfo {
+	}, func(p *models.SiteEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesSitesItems returns an iterator over the entities of every page of
@@ -2109,8 +2122,11 @@ func (c *Client) PostTelephonyProvidersEdgesSitesSearchPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.SitesSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.SitesSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SitesSearchResponse, error) {
 		o := o
 		var pageBody models.SiteSearchRequest
 		if body != nil {
@@ -2118,14 +2134,9 @@ func (c *Client) PostTelephonyProvidersEdgesSitesSearchPages(ctx context.Context
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostTelephonyProvidersEdgesSitesSearch(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.SitesSearchResponse) platformclient.PageInfo {
+	}, func(p *models.SitesSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostTelephonyProvidersEdgesSitesSearchItems returns an iterator over the results of every page of
@@ -2308,20 +2319,21 @@ func (c *Client) GetTelephonyProvidersEdgesSiteOutboundroutesPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.OutboundRouteBaseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.OutboundRouteBaseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OutboundRouteBaseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OutboundRouteBaseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesSiteOutboundroutes(ctx, siteID, &o, call...)
-	}
-	pg.New = func() *models.OutboundRouteBaseEntityListing { return new(models.OutboundRouteBaseEntityListing) }
-	pg.Info = func(p *models.OutboundRouteBaseEntityListing) platformclient.PageInfo {
+	}, func(p *models.OutboundRouteBaseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesSiteOutboundroutesItems returns an iterator over the entities of every
@@ -2484,20 +2496,21 @@ func (c *Client) GetTelephonyProvidersEdgesTimezonesPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TimeZoneEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TimeZoneEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TimeZoneEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TimeZoneEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesTimezones(ctx, &o, call...)
-	}
-	pg.New = func() *models.TimeZoneEntityListing { return new(models.TimeZoneEntityListing) }
-	pg.Info = func(p *models.TimeZoneEntityListing) platformclient.PageInfo {
+	}, func(p *models.TimeZoneEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesTimezonesItems returns an iterator over the entities of every page of
@@ -2575,20 +2588,21 @@ func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TrunkBaseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TrunkBaseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrunkBaseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrunkBaseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesTrunkbasesettings(ctx, &o, call...)
-	}
-	pg.New = func() *models.TrunkBaseEntityListing { return new(models.TrunkBaseEntityListing) }
-	pg.Info = func(p *models.TrunkBaseEntityListing) platformclient.PageInfo {
+	}, func(p *models.TrunkBaseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesTrunkbasesettingsItems returns an iterator over the entities of every page
@@ -2658,20 +2672,21 @@ func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesPa
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TrunkMetabaseEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TrunkMetabaseEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrunkMetabaseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrunkMetabaseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabases(ctx, &o, call...)
-	}
-	pg.New = func() *models.TrunkMetabaseEntityListing { return new(models.TrunkMetabaseEntityListing) }
-	pg.Info = func(p *models.TrunkMetabaseEntityListing) platformclient.PageInfo {
+	}, func(p *models.TrunkMetabaseEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesItems returns an iterator over the
@@ -2817,20 +2832,21 @@ func (c *Client) GetTelephonyProvidersEdgesTrunksPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TrunkEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TrunkEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrunkEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrunkEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesTrunks(ctx, &o, call...)
-	}
-	pg.New = func() *models.TrunkEntityListing { return new(models.TrunkEntityListing) }
-	pg.Info = func(p *models.TrunkEntityListing) platformclient.PageInfo {
+	}, func(p *models.TrunkEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgesTrunksItems returns an iterator over the entities of every page of
@@ -3497,20 +3513,21 @@ func (c *Client) GetTelephonyProvidersEdgeTrunksPages(ctx context.Context, edgeI
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TrunkEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TrunkEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrunkEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrunkEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgeTrunks(ctx, edgeID, &o, call...)
-	}
-	pg.New = func() *models.TrunkEntityListing { return new(models.TrunkEntityListing) }
-	pg.Info = func(p *models.TrunkEntityListing) platformclient.PageInfo {
+	}, func(p *models.TrunkEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTelephonyProvidersEdgeTrunksItems returns an iterator over the entities of every page of

@@ -142,21 +142,20 @@ func (c *Client) GetUsageAggregatesQueryJobPages(ctx context.Context, jobID stri
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.OrganizationPublicApiUsageResultsResponse]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.OrganizationPublicApiUsageResultsResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OrganizationPublicApiUsageResultsResponse, error) {
+		if r.NextURI != "" {
+			out := new(models.OrganizationPublicApiUsageResultsResponse)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetUsageAggregatesQueryJob(ctx, jobID, &o, call...)
-	}
-	pg.New = func() *models.OrganizationPublicApiUsageResultsResponse {
-		return new(models.OrganizationPublicApiUsageResultsResponse)
-	}
-	pg.Info = func(p *models.OrganizationPublicApiUsageResultsResponse) platformclient.PageInfo {
+	}, func(p *models.OrganizationPublicApiUsageResultsResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUsageAggregatesQueryJobItems returns an iterator over the entities of every page of
@@ -225,21 +224,20 @@ func (c *Client) GetUsageClientClientIdAggregatesQueryJobPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ClientPublicApiUsageResultsResponse]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ClientPublicApiUsageResultsResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ClientPublicApiUsageResultsResponse, error) {
+		if r.NextURI != "" {
+			out := new(models.ClientPublicApiUsageResultsResponse)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetUsageClientClientIdAggregatesQueryJob(ctx, clientID, jobID, &o, call...)
-	}
-	pg.New = func() *models.ClientPublicApiUsageResultsResponse {
-		return new(models.ClientPublicApiUsageResultsResponse)
-	}
-	pg.Info = func(p *models.ClientPublicApiUsageResultsResponse) platformclient.PageInfo {
+	}, func(p *models.ClientPublicApiUsageResultsResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUsageClientClientIdAggregatesQueryJobItems returns an iterator over the entities of every page of

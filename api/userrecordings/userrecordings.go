@@ -58,20 +58,21 @@ func (c *Client) GetUserrecordingsPages(ctx context.Context, opts *GetUserrecord
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserRecordingEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserRecordingEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserRecordingEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserRecordingEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserrecordings(ctx, &o, call...)
-	}
-	pg.New = func() *models.UserRecordingEntityListing { return new(models.UserRecordingEntityListing) }
-	pg.Info = func(p *models.UserRecordingEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserRecordingEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUserrecordingsItems returns an iterator over the entities of every page of GetUserrecordings; see

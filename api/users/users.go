@@ -136,18 +136,16 @@ func (c *Client) GetAnalyticsUsersAggregatesJobResultsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserAsyncAggregateQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserAsyncAggregateQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsUsersAggregatesJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.UserAsyncAggregateQueryResponse) platformclient.PageInfo {
+	}, func(p *models.UserAsyncAggregateQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsUsersAggregatesJobResultsItems returns an iterator over the results of every page of
@@ -276,18 +274,16 @@ func (c *Client) GetAnalyticsUsersDetailsJobResultsPages(ctx context.Context, jo
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AnalyticsUserDetailsAsyncQueryResponse]{Kind: "cursor", Client: c.c, Call: call, TokenParam: "cursor"}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsUserDetailsAsyncQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsUserDetailsAsyncQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsUsersDetailsJobResults(ctx, jobID, &o, call...)
-	}
-	pg.Info = func(p *models.AnalyticsUserDetailsAsyncQueryResponse) platformclient.PageInfo {
+	}, func(p *models.AnalyticsUserDetailsAsyncQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.UserDetails), Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAnalyticsUsersDetailsJobResultsItems returns an iterator over the userDetails of every page of
@@ -325,8 +321,11 @@ func (c *Client) PostAnalyticsUsersDetailsQueryPages(ctx context.Context, body *
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.AnalyticsUserDetailsQueryResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsUserDetailsQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.Paging.PageNumber != nil {
+		spec.Start = int(*body.Paging.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsUserDetailsQueryResponse, error) {
 		o := o
 		var pageBody models.UserDetailsQuery
 		if body != nil {
@@ -334,14 +333,9 @@ func (c *Client) PostAnalyticsUsersDetailsQueryPages(ctx context.Context, body *
 		}
 		pageBody.Paging.PageNumber = &r.Number
 		return c.PostAnalyticsUsersDetailsQuery(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.AnalyticsUserDetailsQueryResponse) platformclient.PageInfo {
+	}, func(p *models.AnalyticsUserDetailsQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.UserDetails), Total: p.TotalHits}
-	}
-	if body != nil && body.Paging.PageNumber != nil {
-		pg.Start = int(*body.Paging.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostAnalyticsUsersDetailsQueryItems returns an iterator over the userDetails of every page of
@@ -431,20 +425,21 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedMePages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DivsPermittedEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DivsPermittedEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DivsPermittedEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DivsPermittedEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisionspermittedPagedMe(ctx, permission, &o, call...)
-	}
-	pg.New = func() *models.DivsPermittedEntityListing { return new(models.DivsPermittedEntityListing) }
-	pg.Info = func(p *models.DivsPermittedEntityListing) platformclient.PageInfo {
+	}, func(p *models.DivsPermittedEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationDivisionspermittedPagedMeItems returns an iterator over the entities of every page
@@ -493,20 +488,21 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectIdPages(ctx conte
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DivsPermittedEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DivsPermittedEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DivsPermittedEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DivsPermittedEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisionspermittedPagedSubjectId(ctx, subjectID, permission, &o, call...)
-	}
-	pg.New = func() *models.DivsPermittedEntityListing { return new(models.DivsPermittedEntityListing) }
-	pg.Info = func(p *models.DivsPermittedEntityListing) platformclient.PageInfo {
+	}, func(p *models.DivsPermittedEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetAuthorizationDivisionspermittedPagedSubjectIdItems returns an iterator over the entities of every
@@ -737,20 +733,21 @@ func (c *Client) GetProfilesUsersPages(ctx context.Context, opts *GetProfilesUse
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserProfileEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserProfileEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserProfileEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserProfileEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetProfilesUsers(ctx, &o, call...)
-	}
-	pg.New = func() *models.UserProfileEntityListing { return new(models.UserProfileEntityListing) }
-	pg.Info = func(p *models.UserProfileEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserProfileEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetProfilesUsersItems returns an iterator over the entities of every page of GetProfilesUsers; see
@@ -984,20 +981,21 @@ func (c *Client) GetUsersPages(ctx context.Context, opts *GetUsersOptions, call 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUsers(ctx, &o, call...)
-	}
-	pg.New = func() *models.UserEntityListing { return new(models.UserEntityListing) }
-	pg.Info = func(p *models.UserEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUsersItems returns an iterator over the entities of every page of GetUsers; see GetUsersPages.
@@ -1088,19 +1086,20 @@ func (c *Client) GetUsersChatsMePages(ctx context.Context, opts *GetUsersChatsMe
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ChatItemCursorListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ChatItemCursorListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ChatItemCursorListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ChatItemCursorListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetUsersChatsMe(ctx, &o, call...)
-	}
-	pg.New = func() *models.ChatItemCursorListing { return new(models.ChatItemCursorListing) }
-	pg.Info = func(p *models.ChatItemCursorListing) platformclient.PageInfo {
+	}, func(p *models.ChatItemCursorListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUsersChatsMeItems returns an iterator over the entities of every page of GetUsersChatsMe; see
@@ -1371,20 +1370,21 @@ func (c *Client) GetUsersDevelopmentActivitiesPages(ctx context.Context, opts *G
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DevelopmentActivityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DevelopmentActivityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DevelopmentActivityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DevelopmentActivityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUsersDevelopmentActivities(ctx, &o, call...)
-	}
-	pg.New = func() *models.DevelopmentActivityListing { return new(models.DevelopmentActivityListing) }
-	pg.Info = func(p *models.DevelopmentActivityListing) platformclient.PageInfo {
+	}, func(p *models.DevelopmentActivityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUsersDevelopmentActivitiesItems returns an iterator over the entities of every page of
@@ -1499,20 +1499,21 @@ func (c *Client) GetUsersDevelopmentActivitiesMePages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.DevelopmentActivityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.DevelopmentActivityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DevelopmentActivityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DevelopmentActivityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUsersDevelopmentActivitiesMe(ctx, &o, call...)
-	}
-	pg.New = func() *models.DevelopmentActivityListing { return new(models.DevelopmentActivityListing) }
-	pg.Info = func(p *models.DevelopmentActivityListing) platformclient.PageInfo {
+	}, func(p *models.DevelopmentActivityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUsersDevelopmentActivitiesMeItems returns an iterator over the entities of every page of
@@ -1692,19 +1693,20 @@ func (c *Client) GetUsersQueryPages(ctx context.Context, opts *GetUsersQueryOpti
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserCursorEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserCursorEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserCursorEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserCursorEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetUsersQuery(ctx, &o, call...)
-	}
-	pg.New = func() *models.UserCursorEntityListing { return new(models.UserCursorEntityListing) }
-	pg.Info = func(p *models.UserCursorEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserCursorEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.Cursor}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUsersQueryItems returns an iterator over the entities of every page of GetUsersQuery; see
@@ -1768,8 +1770,11 @@ func (c *Client) PostUsersSearchPages(ctx context.Context, body *models.UserSear
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UsersSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
 		o := o
 		var pageBody models.UserSearchRequest
 		if body != nil {
@@ -1777,14 +1782,9 @@ func (c *Client) PostUsersSearchPages(ctx context.Context, body *models.UserSear
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostUsersSearch(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.UsersSearchResponse) platformclient.PageInfo {
+	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostUsersSearchItems returns an iterator over the results of every page of PostUsersSearch; see
@@ -1822,8 +1822,11 @@ func (c *Client) PostUsersSearchConversationTargetPages(ctx context.Context, bod
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UsersSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
 		o := o
 		var pageBody models.UserSearchRequest
 		if body != nil {
@@ -1831,14 +1834,9 @@ func (c *Client) PostUsersSearchConversationTargetPages(ctx context.Context, bod
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostUsersSearchConversationTarget(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.UsersSearchResponse) platformclient.PageInfo {
+	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostUsersSearchConversationTargetItems returns an iterator over the results of every page of
@@ -1876,8 +1874,11 @@ func (c *Client) PostUsersSearchQueuemembersManagePages(ctx context.Context, bod
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UsersSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
 		o := o
 		var pageBody models.UserSearchRequest
 		if body != nil {
@@ -1885,14 +1886,9 @@ func (c *Client) PostUsersSearchQueuemembersManagePages(ctx context.Context, bod
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostUsersSearchQueuemembersManage(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.UsersSearchResponse) platformclient.PageInfo {
+	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostUsersSearchQueuemembersManageItems returns an iterator over the results of every page of
@@ -1927,8 +1923,11 @@ func (c *Client) PostUsersSearchTeamsAssignPages(ctx context.Context, body *mode
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UsersSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
 		o := o
 		var pageBody models.UserSearchRequest
 		if body != nil {
@@ -1936,14 +1935,9 @@ func (c *Client) PostUsersSearchTeamsAssignPages(ctx context.Context, body *mode
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostUsersSearchTeamsAssign(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.UsersSearchResponse) platformclient.PageInfo {
+	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostUsersSearchTeamsAssignItems returns an iterator over the results of every page of
@@ -2429,20 +2423,21 @@ func (c *Client) GetUserFavoritesPages(ctx context.Context, userID string, opts 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserFavorites(ctx, userID, &o, call...)
-	}
-	pg.New = func() *models.UserEntityListing { return new(models.UserEntityListing) }
-	pg.Info = func(p *models.UserEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUserFavoritesItems returns an iterator over the entities of every page of GetUserFavorites; see
@@ -2667,20 +2662,21 @@ func (c *Client) GetUserQueuesPages(ctx context.Context, userID string, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserQueueEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserQueueEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserQueueEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserQueueEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserQueues(ctx, userID, &o, call...)
-	}
-	pg.New = func() *models.UserQueueEntityListing { return new(models.UserQueueEntityListing) }
-	pg.Info = func(p *models.UserQueueEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserQueueEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUserQueuesItems returns an iterator over the entities of every page of GetUserQueues; see
@@ -2775,20 +2771,21 @@ func (c *Client) GetUserRoutinglanguagesPages(ctx context.Context, userID string
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserLanguageEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserLanguageEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserLanguageEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserLanguageEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserRoutinglanguages(ctx, userID, &o, call...)
-	}
-	pg.New = func() *models.UserLanguageEntityListing { return new(models.UserLanguageEntityListing) }
-	pg.Info = func(p *models.UserLanguageEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserLanguageEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUserRoutinglanguagesItems returns an iterator over the entities of every page of
@@ -2904,20 +2901,21 @@ func (c *Client) GetUserRoutingskillsPages(ctx context.Context, userID string, o
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserSkillEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserSkillEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserSkillEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserSkillEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserRoutingskills(ctx, userID, &o, call...)
-	}
-	pg.New = func() *models.UserSkillEntityListing { return new(models.UserSkillEntityListing) }
-	pg.Info = func(p *models.UserSkillEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserSkillEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUserRoutingskillsItems returns an iterator over the entities of every page of
@@ -3083,19 +3081,20 @@ func (c *Client) GetUserSkillgroupsPages(ctx context.Context, userID string, opt
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UserSkillGroupEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UserSkillGroupEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserSkillGroupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserSkillGroupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetUserSkillgroups(ctx, userID, &o, call...)
-	}
-	pg.New = func() *models.UserSkillGroupEntityListing { return new(models.UserSkillGroupEntityListing) }
-	pg.Info = func(p *models.UserSkillGroupEntityListing) platformclient.PageInfo {
+	}, func(p *models.UserSkillGroupEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUserSkillgroupsItems returns an iterator over the entities of every page of GetUserSkillgroups;
@@ -3269,20 +3268,21 @@ func (c *Client) GetUserTrustorsPages(ctx context.Context, userID string, opts *
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TrustorEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TrustorEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustorEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrustorEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserTrustors(ctx, userID, &o, call...)
-	}
-	pg.New = func() *models.TrustorEntityListing { return new(models.TrustorEntityListing) }
-	pg.Info = func(p *models.TrustorEntityListing) platformclient.PageInfo {
+	}, func(p *models.TrustorEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUserTrustorsItems returns an iterator over the entities of every page of GetUserTrustors; see

@@ -74,20 +74,21 @@ func (c *Client) GetUsersRulesPages(ctx context.Context, typesParam []string, op
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UsersRulesRuleList]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UsersRulesRuleList, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersRulesRuleList, error) {
+		if r.NextURI != "" {
+			out := new(models.UsersRulesRuleList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUsersRules(ctx, typesParam, &o, call...)
-	}
-	pg.New = func() *models.UsersRulesRuleList { return new(models.UsersRulesRuleList) }
-	pg.Info = func(p *models.UsersRulesRuleList) platformclient.PageInfo {
+	}, func(p *models.UsersRulesRuleList) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUsersRulesItems returns an iterator over the entities of every page of GetUsersRules; see
@@ -154,19 +155,17 @@ func (c *Client) PostUsersRulesQueryPages(ctx context.Context, body *models.User
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UsersRulesQueryResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UsersRulesQueryResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersRulesQueryResponse, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.PostUsersRulesQuery(ctx, body, &o, call...)
-	}
-	pg.Info = func(p *models.UsersRulesQueryResponse) platformclient.PageInfo {
+	}, func(p *models.UsersRulesQueryResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostUsersRulesQueryItems returns an iterator over the entities of every page of PostUsersRulesQuery;
@@ -283,20 +282,21 @@ func (c *Client) GetUsersRuleDependentsPages(ctx context.Context, ruleID string,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.UsersRulesDependentList]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.UsersRulesDependentList, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersRulesDependentList, error) {
+		if r.NextURI != "" {
+			out := new(models.UsersRulesDependentList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUsersRuleDependents(ctx, ruleID, &o, call...)
-	}
-	pg.New = func() *models.UsersRulesDependentList { return new(models.UsersRulesDependentList) }
-	pg.Info = func(p *models.UsersRulesDependentList) platformclient.PageInfo {
+	}, func(p *models.UsersRulesDependentList) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetUsersRuleDependentsItems returns an iterator over the entities of every page of

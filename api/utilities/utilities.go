@@ -101,20 +101,21 @@ func (c *Client) GetTimezonesPages(ctx context.Context, opts *GetTimezonesOption
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.TimeZoneEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.TimeZoneEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TimeZoneEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TimeZoneEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTimezones(ctx, &o, call...)
-	}
-	pg.New = func() *models.TimeZoneEntityListing { return new(models.TimeZoneEntityListing) }
-	pg.Info = func(p *models.TimeZoneEntityListing) platformclient.PageInfo {
+	}, func(p *models.TimeZoneEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetTimezonesItems returns an iterator over the entities of every page of GetTimezones; see

@@ -69,20 +69,21 @@ func (c *Client) GetVoicemailGroupMessagesPages(ctx context.Context, groupID str
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.VoicemailMessageEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailMessageEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailMessageEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.VoicemailMessageEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetVoicemailGroupMessages(ctx, groupID, &o, call...)
-	}
-	pg.New = func() *models.VoicemailMessageEntityListing { return new(models.VoicemailMessageEntityListing) }
-	pg.Info = func(p *models.VoicemailMessageEntityListing) platformclient.PageInfo {
+	}, func(p *models.VoicemailMessageEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetVoicemailGroupMessagesItems returns an iterator over the entities of every page of
@@ -190,20 +191,21 @@ func (c *Client) GetVoicemailMeMessagesPages(ctx context.Context, opts *GetVoice
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.VoicemailMessageEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailMessageEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailMessageEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.VoicemailMessageEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetVoicemailMeMessages(ctx, &o, call...)
-	}
-	pg.New = func() *models.VoicemailMessageEntityListing { return new(models.VoicemailMessageEntityListing) }
-	pg.Info = func(p *models.VoicemailMessageEntityListing) platformclient.PageInfo {
+	}, func(p *models.VoicemailMessageEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetVoicemailMeMessagesItems returns an iterator over the entities of every page of
@@ -475,20 +477,21 @@ func (c *Client) GetVoicemailQueueMessagesPages(ctx context.Context, queueID str
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.VoicemailMessageEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailMessageEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailMessageEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.VoicemailMessageEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetVoicemailQueueMessages(ctx, queueID, &o, call...)
-	}
-	pg.New = func() *models.VoicemailMessageEntityListing { return new(models.VoicemailMessageEntityListing) }
-	pg.Info = func(p *models.VoicemailMessageEntityListing) platformclient.PageInfo {
+	}, func(p *models.VoicemailMessageEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetVoicemailQueueMessagesItems returns an iterator over the entities of every page of
@@ -543,8 +546,11 @@ func (c *Client) PostVoicemailSearchPages(ctx context.Context, body *models.Voic
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.VoicemailsSearchResponse]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailsSearchResponse, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailsSearchResponse, error) {
 		o := o
 		var pageBody models.VoicemailSearchRequest
 		if body != nil {
@@ -552,14 +558,9 @@ func (c *Client) PostVoicemailSearchPages(ctx context.Context, body *models.Voic
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostVoicemailSearch(ctx, &pageBody, &o, call...)
-	}
-	pg.Info = func(p *models.VoicemailsSearchResponse) platformclient.PageInfo {
+	}, func(p *models.VoicemailsSearchResponse) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if body != nil && body.PageNumber != nil {
-		pg.Start = int(*body.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // PostVoicemailSearchItems returns an iterator over the results of every page of PostVoicemailSearch;
@@ -674,20 +675,21 @@ func (c *Client) GetVoicemailUserMessagesPages(ctx context.Context, userID strin
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.VoicemailMessageEntityListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailMessageEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailMessageEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.VoicemailMessageEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetVoicemailUserMessages(ctx, userID, &o, call...)
-	}
-	pg.New = func() *models.VoicemailMessageEntityListing { return new(models.VoicemailMessageEntityListing) }
-	pg.Info = func(p *models.VoicemailMessageEntityListing) platformclient.PageInfo {
+	}, func(p *models.VoicemailMessageEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetVoicemailUserMessagesItems returns an iterator over the entities of every page of

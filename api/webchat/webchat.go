@@ -252,20 +252,21 @@ func (c *Client) GetWebchatGuestConversationMembersPages(ctx context.Context, co
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WebChatMemberInfoEntityList]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WebChatMemberInfoEntityList, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WebChatMemberInfoEntityList, error) {
+		if r.NextURI != "" {
+			out := new(models.WebChatMemberInfoEntityList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetWebchatGuestConversationMembers(ctx, conversationID, &o, call...)
-	}
-	pg.New = func() *models.WebChatMemberInfoEntityList { return new(models.WebChatMemberInfoEntityList) }
-	pg.Info = func(p *models.WebChatMemberInfoEntityList) platformclient.PageInfo {
+	}, func(p *models.WebChatMemberInfoEntityList) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetWebchatGuestConversationMembersItems returns an iterator over the entities of every page of

@@ -66,21 +66,20 @@ func (c *Client) GetWebdeploymentsConfigurationsPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WebDeploymentConfigurationVersionEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WebDeploymentConfigurationVersionEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WebDeploymentConfigurationVersionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WebDeploymentConfigurationVersionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetWebdeploymentsConfigurations(ctx, &o, call...)
-	}
-	pg.New = func() *models.WebDeploymentConfigurationVersionEntityListing {
-		return new(models.WebDeploymentConfigurationVersionEntityListing)
-	}
-	pg.Info = func(p *models.WebDeploymentConfigurationVersionEntityListing) platformclient.PageInfo {
+	}, func(p *models.WebDeploymentConfigurationVersionEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetWebdeploymentsConfigurationsItems returns an iterator over the entities of every page of
@@ -164,21 +163,20 @@ func (c *Client) GetWebdeploymentsConfigurationVersionsPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WebDeploymentConfigurationVersionEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WebDeploymentConfigurationVersionEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WebDeploymentConfigurationVersionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WebDeploymentConfigurationVersionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetWebdeploymentsConfigurationVersions(ctx, configurationID, &o, call...)
-	}
-	pg.New = func() *models.WebDeploymentConfigurationVersionEntityListing {
-		return new(models.WebDeploymentConfigurationVersionEntityListing)
-	}
-	pg.Info = func(p *models.WebDeploymentConfigurationVersionEntityListing) platformclient.PageInfo {
+	}, func(p *models.WebDeploymentConfigurationVersionEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetWebdeploymentsConfigurationVersionsItems returns an iterator over the entities of every page of
@@ -307,21 +305,20 @@ func (c *Client) GetWebdeploymentsDeploymentsPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ExpandableWebDeploymentEntityListing]{Kind: "cursor", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ExpandableWebDeploymentEntityListing, error) {
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExpandableWebDeploymentEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ExpandableWebDeploymentEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.GetWebdeploymentsDeployments(ctx, &o, call...)
-	}
-	pg.New = func() *models.ExpandableWebDeploymentEntityListing {
-		return new(models.ExpandableWebDeploymentEntityListing)
-	}
-	pg.Info = func(p *models.ExpandableWebDeploymentEntityListing) platformclient.PageInfo {
+	}, func(p *models.ExpandableWebDeploymentEntityListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetWebdeploymentsDeploymentsItems returns an iterator over the entities of every page of

@@ -88,19 +88,17 @@ func (c *Client) GetWebmessagingMessagesPages(ctx context.Context, opts *GetWebm
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.WebMessagingMessageEntityList]{Kind: "pageNumber", Client: c.c, Call: call}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.WebMessagingMessageEntityList, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WebMessagingMessageEntityList, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetWebmessagingMessages(ctx, &o, call...)
-	}
-	pg.Info = func(p *models.WebMessagingMessageEntityList) platformclient.PageInfo {
+	}, func(p *models.WebMessagingMessageEntityList) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetWebmessagingMessagesItems returns an iterator over the entities of every page of

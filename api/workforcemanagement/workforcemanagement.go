@@ -3947,20 +3947,21 @@ func (c *Client) GetWorkforcemanagementManagementunitsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	pg := platformclient.Pager[*models.ManagementUnitListing]{Kind: "pageNumber", Client: c.c, Call: call, FollowNext: true}
-	pg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (*models.ManagementUnitListing, error) {
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ManagementUnitListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ManagementUnitListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetWorkforcemanagementManagementunits(ctx, &o, call...)
-	}
-	pg.New = func() *models.ManagementUnitListing { return new(models.ManagementUnitListing) }
-	pg.Info = func(p *models.ManagementUnitListing) platformclient.PageInfo {
+	}, func(p *models.ManagementUnitListing) platformclient.PageInfo {
 		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
-	}
-	if o.PageNumber != nil {
-		pg.Start = int(*o.PageNumber)
-	}
-	return platformclient.Pages(ctx, pg)
+	})
 }
 
 // GetWorkforcemanagementManagementunitsItems returns an iterator over the entities of every page of

@@ -273,7 +273,7 @@ func (g *generator) pagingCode(b *strings.Builder, a *apiOp) {
 	b.WriteString(comment("", doc))
 	fmt.Fprintf(b, "func (c *Client) %s(%s) iter.Seq2[%s, error] {\n", pg.pagesName, sig, page)
 	b.WriteString("\tvar o " + a.Options + "\n\tif opts != nil {\n\t\to = *opts\n\t}\n")
-	fmt.Fprintf(b, "\tpg := platformclient.Pager[%s]{Kind: %q, Client: c.c, Call: call", page, pg.Kind)
+	fmt.Fprintf(b, "\tspec := platformclient.PageSpec{Kind: %q", pg.Kind)
 	if pg.follow {
 		b.WriteString(", FollowNext: true")
 	}
@@ -282,15 +282,20 @@ func (g *generator) pagingCode(b *strings.Builder, a *apiOp) {
 	}
 	b.WriteString("}\n")
 	// Fetch.
-	fmt.Fprintf(b, "\tpg.Fetch = func(ctx context.Context, r platformclient.PageRequest) (%s, error) {\n\t\to := o\n", page)
+	var fetch strings.Builder
+	fmt.Fprintf(&fetch, "func(ctx context.Context, r platformclient.PageRequest) (%s, error) {\n", page)
+	if pg.follow {
+		fmt.Fprintf(&fetch, "\t\tif r.NextURI != \"\" {\n\t\t\tout := new(models.%s)\n\t\t\treturn out, c.c.GetURI(ctx, r.NextURI, out, call...)\n\t\t}\n", pg.page)
+	}
+	fetch.WriteString("\t\to := o\n")
 	callArgs := append([]string(nil), args...)
 	start := ""
 	switch {
 	case pg.param != nil && pg.Kind == pagingNumber:
-		b.WriteString("\t\t" + setInt("o."+pg.param.Field, optionalType(pg.param.Type), "r.Number") + "\n")
+		fetch.WriteString("\t\t" + setInt("o."+pg.param.Field, optionalType(pg.param.Type), "r.Number") + "\n")
 		start = "o." + pg.param.Field
 	case pg.param != nil:
-		fmt.Fprintf(b, "\t\tif r.Cursor != \"\" {\n\t\t\to.%s = &r.Cursor\n\t\t}\n", pg.param.Field)
+		fmt.Fprintf(&fetch, "\t\tif r.Cursor != \"\" {\n\t\t\to.%s = &r.Cursor\n\t\t}\n", pg.param.Field)
 	default: // body paging
 		src := ""
 		if a.Body.Field != "" {
@@ -298,22 +303,22 @@ func (g *generator) pagingCode(b *strings.Builder, a *apiOp) {
 		} else {
 			src = a.Body.Var
 		}
-		fmt.Fprintf(b, "\t\tvar pageBody models.%s\n\t\tif %s != nil {\n\t\t\tpageBody = *%s\n\t\t}\n", pg.bodyModel, src, src)
+		fmt.Fprintf(&fetch, "\t\tvar pageBody models.%s\n\t\tif %s != nil {\n\t\t\tpageBody = *%s\n\t\t}\n", pg.bodyModel, src, src)
 		lhs := "pageBody"
 		for _, f := range pg.bodyPath {
 			lhs += "." + f.Name
 		}
 		last := pg.bodyPath[len(pg.bodyPath)-1]
 		if pg.Kind == pagingNumber {
-			b.WriteString("\t\t" + setInt(lhs, last.Type, "r.Number") + "\n")
+			fetch.WriteString("\t\t" + setInt(lhs, last.Type, "r.Number") + "\n")
 			if strings.HasPrefix(last.Type, "*") {
 				start = src + strings.TrimPrefix(lhs, "pageBody")
 			}
 		} else {
-			fmt.Fprintf(b, "\t\tif r.Cursor != \"\" {\n\t\t\t%s = &r.Cursor\n\t\t}\n", lhs)
+			fmt.Fprintf(&fetch, "\t\tif r.Cursor != \"\" {\n\t\t\t%s = &r.Cursor\n\t\t}\n", lhs)
 		}
 		if a.Body.Field != "" {
-			fmt.Fprintf(b, "\t\to.%s = &pageBody\n", a.Body.Field)
+			fmt.Fprintf(&fetch, "\t\to.%s = &pageBody\n", a.Body.Field)
 		} else {
 			for i, v := range callArgs {
 				if v == a.Body.Var {
@@ -324,11 +329,7 @@ func (g *generator) pagingCode(b *strings.Builder, a *apiOp) {
 	}
 	callArgs = append([]string{"ctx"}, callArgs...)
 	callArgs = append(callArgs, "&o", "call...")
-	fmt.Fprintf(b, "\t\treturn c.%s(%s)\n\t}\n", a.Method, strings.Join(callArgs, ", "))
-	if pg.follow {
-		fmt.Fprintf(b, "\tpg.New = func() %s { return new(models.%s) }\n", page, pg.page)
-	}
-	fmt.Fprintf(b, "\tpg.Info = func(p %s) platformclient.PageInfo {\n\t\treturn platformclient.PageInfo{%s}\n\t}\n", page, strings.Join(pg.info, ", "))
+	fmt.Fprintf(&fetch, "\t\treturn c.%s(%s)\n\t}", a.Method, strings.Join(callArgs, ", "))
 	if start != "" {
 		guard := start
 		if a.Body != nil && a.Body.Field == "" && strings.HasPrefix(start, a.Body.Var+".") {
@@ -336,9 +337,10 @@ func (g *generator) pagingCode(b *strings.Builder, a *apiOp) {
 		} else if a.Body != nil && a.Body.Field != "" && strings.HasPrefix(start, "o."+a.Body.Field+".") {
 			guard = "o." + a.Body.Field + " != nil && " + start
 		}
-		fmt.Fprintf(b, "\tif %s != nil {\n\t\tpg.Start = int(*%s)\n\t}\n", guard, start)
+		fmt.Fprintf(b, "\tif %s != nil {\n\t\tspec.Start = int(*%s)\n\t}\n", guard, start)
 	}
-	b.WriteString("\treturn platformclient.Pages(ctx, pg)\n}\n\n")
+	fmt.Fprintf(b, "\treturn platformclient.Pages(ctx, spec, %s, func(p %s) platformclient.PageInfo {\n\t\treturn platformclient.PageInfo{%s}\n\t})\n}\n\n",
+		fetch.String(), page, strings.Join(pg.info, ", "))
 
 	b.WriteString(comment("", fmt.Sprintf("%s returns an iterator over the %s of every page of %s; see %s.", pg.itemsName, pg.Items, a.Method, pg.pagesName)))
 	fmt.Fprintf(b, "func (c *Client) %s(%s) iter.Seq2[%s, error] {\n", pg.itemsName, sig, pg.itemType)

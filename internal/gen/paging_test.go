@@ -52,7 +52,7 @@ func TestPagingRecognition(t *testing.T) {
 		"func (c *Client) GetThingsPages(ctx context.Context, opts *GetThingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ThingListing, error]",
 		"func (c *Client) GetThingsItems(ctx context.Context, opts *GetThingsOptions, call ...platformclient.CallOption) iter.Seq2[models.Thing, error]",
 		"Total: platformclient.IntPtr(p.Total)",
-		`Kind: "cursor", Client: c.c, Call: call, FollowNext: true`,
+		`spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}`,
 		"func (c *Client) PostThingsQueryItems(ctx context.Context, body *models.ThingQuery,",
 		"pageBody.Paging.PageNumber = &r.Number",
 		"Total: p.TotalHits",

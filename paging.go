@@ -75,51 +75,66 @@ type PageSpec struct {
 // error, which it yields (with a zero page) as the last element. A
 // cancelled ctx stops it with ctx.Err().
 //
-// The function is generic in the page type only; instantiated with pointer
-// types it compiles once per package, which keeps the generated per-operation
-// code to a few small closures.
+// Pages is generic in the page type only, is not inlined and leaves its loop
+// to a non-generic function: instantiated with pointer types it compiles
+// once per API package, so a paged operation adds only a few small closures.
+//
+//go:noinline
 func Pages[P any](ctx context.Context, s PageSpec, fetch func(context.Context, PageRequest) (P, error), info func(P) PageInfo) iter.Seq2[P, error] {
 	return func(yield func(P, error) bool) {
-		var zero P
 		if fetch == nil || info == nil {
+			var zero P
 			yield(zero, errors.New("platformclient: paging: incomplete page spec"))
 			return
 		}
-		req := PageRequest{Number: max(s.Start, 1)}
-		last := "" // previous continuation, to detect loops
-		seen := 0
-		for {
-			if err := ctx.Err(); err != nil {
-				yield(zero, err)
+		// The loop is not generic, so that it is compiled once, in this
+		// package, rather than into every API package.
+		walk(ctx, s,
+			func(ctx context.Context, r PageRequest) (any, error) { return fetch(ctx, r) },
+			func(p any) PageInfo { return info(p.(P)) },
+			func(p any, err error) bool {
+				v, _ := p.(P)
+				return yield(v, err)
+			})
+	}
+}
+
+// walk is the loop of Pages, on pages typed any.
+func walk(ctx context.Context, s PageSpec, fetch func(context.Context, PageRequest) (any, error), info func(any) PageInfo, yield func(any, error) bool) {
+	req := PageRequest{Number: max(s.Start, 1)}
+	last := "" // previous continuation, to detect loops
+	seen := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			yield(nil, err)
+			return
+		}
+		page, err := fetch(ctx, req)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		if !yield(page, nil) {
+			return
+		}
+		pi := info(page)
+		seen += pi.Items
+		if !s.advance(&req, pi, seen) {
+			return
+		}
+		key := ""
+		switch {
+		case req.NextURI != "":
+			key = "uri:" + req.NextURI
+		case s.Kind == PagingCursor:
+			key = "token:" + req.Cursor
+		}
+		if key != "" {
+			if key == last {
+				yield(nil, ErrPageLoop)
 				return
 			}
-			page, err := fetch(ctx, req)
-			if err != nil {
-				yield(zero, err)
-				return
-			}
-			if !yield(page, nil) {
-				return
-			}
-			pi := info(page)
-			seen += pi.Items
-			if !s.advance(&req, pi, seen) {
-				return
-			}
-			key := ""
-			switch {
-			case req.NextURI != "":
-				key = "uri:" + req.NextURI
-			case s.Kind == PagingCursor:
-				key = "token:" + req.Cursor
-			}
-			if key != "" {
-				if key == last {
-					yield(zero, ErrPageLoop)
-					return
-				}
-				last = key
-			}
+			last = key
 		}
 	}
 }
@@ -175,6 +190,8 @@ func (s *PageSpec) advance(req *PageRequest, info PageInfo, seen int) bool {
 
 // Items flattens a page iterator into an iterator over the pages' items,
 // with the same laziness, stopping and error rules.
+//
+//go:noinline
 func Items[P, T any](pages iter.Seq2[P, error], items func(P) []T) iter.Seq2[T, error] {
 	// A plain callback rather than a range-over-func loop: this function is
 	// instantiated once per item type, and the plain form compiles to less

@@ -3,6 +3,7 @@ module github.com/purecloudgo/platformclient
 go 1.26.0
 
 require (
+	github.com/coder/websocket v1.8.15
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/go-json-experiment/json v1.27.2
 	go.uber.org/goleak v1.3.0

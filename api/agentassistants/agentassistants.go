@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Agent Assistants operations.
@@ -63,6 +64,36 @@ func (c *Client) GetAssistants(ctx context.Context, opts *GetAssistantsOptions, 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAssistantsPages returns an iterator over the pages of GetAssistants (paged by cursor). Pages are
+// fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or at
+// the first error, which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAssistantsPages(ctx context.Context, opts *GetAssistantsOptions, call ...platformclient.CallOption) iter.Seq2[*models.AssistantListing, error] {
+	var o GetAssistantsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AssistantListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AssistantListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetAssistants(ctx, &o, call...)
+	}, func(p *models.AssistantListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetAssistantsItems returns an iterator over the entities of every page of GetAssistants; see
+// GetAssistantsPages.
+func (c *Client) GetAssistantsItems(ctx context.Context, opts *GetAssistantsOptions, call ...platformclient.CallOption) iter.Seq2[models.Assistant, error] {
+	return platformclient.Items(c.GetAssistantsPages(ctx, opts, call...), func(p *models.AssistantListing) []models.Assistant { return p.Entities })
 }
 
 // PostAssistantsOptions holds the optional parameters of PostAssistants; it has none yet, so pass nil.
@@ -132,6 +163,37 @@ func (c *Client) GetAssistantsAgentchecklists(ctx context.Context, opts *GetAssi
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAssistantsAgentchecklistsPages returns an iterator over the pages of GetAssistantsAgentchecklists
+// (paged by cursor). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetAssistantsAgentchecklistsPages(ctx context.Context, opts *GetAssistantsAgentchecklistsOptions, call ...platformclient.CallOption) iter.Seq2[*models.AgentChecklistListing, error] {
+	var o GetAssistantsAgentchecklistsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AgentChecklistListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AgentChecklistListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetAssistantsAgentchecklists(ctx, &o, call...)
+	}, func(p *models.AgentChecklistListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetAssistantsAgentchecklistsItems returns an iterator over the entities of every page of
+// GetAssistantsAgentchecklists; see GetAssistantsAgentchecklistsPages.
+func (c *Client) GetAssistantsAgentchecklistsItems(ctx context.Context, opts *GetAssistantsAgentchecklistsOptions, call ...platformclient.CallOption) iter.Seq2[models.AgentChecklist, error] {
+	return platformclient.Items(c.GetAssistantsAgentchecklistsPages(ctx, opts, call...), func(p *models.AgentChecklistListing) []models.AgentChecklist { return p.Entities })
 }
 
 // PostAssistantsAgentchecklistsOptions holds the optional parameters of PostAssistantsAgentchecklists; it has none yet, so pass nil.
@@ -259,6 +321,37 @@ func (c *Client) GetAssistantsQueues(ctx context.Context, opts *GetAssistantsQue
 	return out, nil
 }
 
+// GetAssistantsQueuesPages returns an iterator over the pages of GetAssistantsQueues (paged by
+// cursor). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetAssistantsQueuesPages(ctx context.Context, opts *GetAssistantsQueuesOptions, call ...platformclient.CallOption) iter.Seq2[*models.AssistantQueueListing, error] {
+	var o GetAssistantsQueuesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AssistantQueueListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AssistantQueueListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetAssistantsQueues(ctx, &o, call...)
+	}, func(p *models.AssistantQueueListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetAssistantsQueuesItems returns an iterator over the entities of every page of GetAssistantsQueues;
+// see GetAssistantsQueuesPages.
+func (c *Client) GetAssistantsQueuesItems(ctx context.Context, opts *GetAssistantsQueuesOptions, call ...platformclient.CallOption) iter.Seq2[models.AssistantQueue, error] {
+	return platformclient.Items(c.GetAssistantsQueuesPages(ctx, opts, call...), func(p *models.AssistantQueueListing) []models.AssistantQueue { return p.Entities })
+}
+
 // GetAssistantOptions holds the optional parameters of GetAssistant; nil fields are not sent.
 type GetAssistantOptions struct {
 	// Which fields, if any, to expand. Sent as query parameter "expand". Values: copilot.
@@ -357,6 +450,37 @@ func (c *Client) GetAssistantQueues(ctx context.Context, assistantID string, opt
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAssistantQueuesPages returns an iterator over the pages of GetAssistantQueues (paged by cursor).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetAssistantQueuesPages(ctx context.Context, assistantID string, opts *GetAssistantQueuesOptions, call ...platformclient.CallOption) iter.Seq2[*models.AssistantQueueListing, error] {
+	var o GetAssistantQueuesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AssistantQueueListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AssistantQueueListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetAssistantQueues(ctx, assistantID, &o, call...)
+	}, func(p *models.AssistantQueueListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetAssistantQueuesItems returns an iterator over the entities of every page of GetAssistantQueues;
+// see GetAssistantQueuesPages.
+func (c *Client) GetAssistantQueuesItems(ctx context.Context, assistantID string, opts *GetAssistantQueuesOptions, call ...platformclient.CallOption) iter.Seq2[models.AssistantQueue, error] {
+	return platformclient.Items(c.GetAssistantQueuesPages(ctx, assistantID, opts, call...), func(p *models.AssistantQueueListing) []models.AssistantQueue { return p.Entities })
 }
 
 // DeleteAssistantQueuesOptions holds the optional parameters of DeleteAssistantQueues; nil fields are not sent.

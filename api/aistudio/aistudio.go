@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the AI Studio operations.
@@ -76,6 +77,38 @@ func (c *Client) GetConversationsSummariesSettings(ctx context.Context, opts *Ge
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetConversationsSummariesSettingsPages returns an iterator over the pages of
+// GetConversationsSummariesSettings (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetConversationsSummariesSettingsPages(ctx context.Context, opts *GetConversationsSummariesSettingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SummarySettingEntityListing, error] {
+	var o GetConversationsSummariesSettingsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SummarySettingEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SummarySettingEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetConversationsSummariesSettings(ctx, &o, call...)
+	}, func(p *models.SummarySettingEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetConversationsSummariesSettingsItems returns an iterator over the entities of every page of
+// GetConversationsSummariesSettings; see GetConversationsSummariesSettingsPages.
+func (c *Client) GetConversationsSummariesSettingsItems(ctx context.Context, opts *GetConversationsSummariesSettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.SummarySetting, error] {
+	return platformclient.Items(c.GetConversationsSummariesSettingsPages(ctx, opts, call...), func(p *models.SummarySettingEntityListing) []models.SummarySetting { return p.Entities })
 }
 
 // PostConversationsSummariesSettingsOptions holds the optional parameters of PostConversationsSummariesSettings; it has none yet, so pass nil.
@@ -191,6 +224,36 @@ func (c *Client) GetGuides(ctx context.Context, opts *GetGuidesOptions, call ...
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetGuidesPages returns an iterator over the pages of GetGuides (paged by page number). Pages are
+// fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or at
+// the first error, which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetGuidesPages(ctx context.Context, opts *GetGuidesOptions, call ...platformclient.CallOption) iter.Seq2[*models.GuideEntityListing, error] {
+	var o GetGuidesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GuideEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GuideEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetGuides(ctx, &o, call...)
+	}, func(p *models.GuideEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetGuidesItems returns an iterator over the entities of every page of GetGuides; see GetGuidesPages.
+func (c *Client) GetGuidesItems(ctx context.Context, opts *GetGuidesOptions, call ...platformclient.CallOption) iter.Seq2[models.Guide, error] {
+	return platformclient.Items(c.GetGuidesPages(ctx, opts, call...), func(p *models.GuideEntityListing) []models.Guide { return p.Entities })
 }
 
 // PostGuidesOptions holds the optional parameters of PostGuides; it has none yet, so pass nil.

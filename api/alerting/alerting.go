@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Alerting operations.
@@ -98,6 +99,38 @@ func (c *Client) PostAlertingAlertsQuery(ctx context.Context, opts *PostAlerting
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostAlertingAlertsQueryPages returns an iterator over the pages of PostAlertingAlertsQuery (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostAlertingAlertsQueryPages(ctx context.Context, opts *PostAlertingAlertsQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.AlertListing, error] {
+	var o PostAlertingAlertsQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.Body != nil && o.Body.PageNumber != nil {
+		spec.Start = int(*o.Body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AlertListing, error) {
+		o := o
+		var pageBody models.GetAlertQuery
+		if o.Body != nil {
+			pageBody = *o.Body
+		}
+		pageBody.PageNumber = &r.Number
+		o.Body = &pageBody
+		return c.PostAlertingAlertsQuery(ctx, &o, call...)
+	}, func(p *models.AlertListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// PostAlertingAlertsQueryItems returns an iterator over the entities of every page of
+// PostAlertingAlertsQuery; see PostAlertingAlertsQueryPages.
+func (c *Client) PostAlertingAlertsQueryItems(ctx context.Context, opts *PostAlertingAlertsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.CommonAlert, error] {
+	return platformclient.Items(c.PostAlertingAlertsQueryPages(ctx, opts, call...), func(p *models.AlertListing) []models.CommonAlert { return p.Entities })
 }
 
 // GetAlertingAlertOptions holds the optional parameters of GetAlertingAlert; it has none yet, so pass nil.
@@ -256,6 +289,38 @@ func (c *Client) PostAlertingRulesQuery(ctx context.Context, opts *PostAlertingR
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostAlertingRulesQueryPages returns an iterator over the pages of PostAlertingRulesQuery (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostAlertingRulesQueryPages(ctx context.Context, opts *PostAlertingRulesQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.CommonRuleContainer, error] {
+	var o PostAlertingRulesQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.Body != nil && o.Body.PageNumber != nil {
+		spec.Start = int(*o.Body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CommonRuleContainer, error) {
+		o := o
+		var pageBody models.GetRulesQuery
+		if o.Body != nil {
+			pageBody = *o.Body
+		}
+		pageBody.PageNumber = &r.Number
+		o.Body = &pageBody
+		return c.PostAlertingRulesQuery(ctx, &o, call...)
+	}, func(p *models.CommonRuleContainer) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// PostAlertingRulesQueryItems returns an iterator over the entities of every page of
+// PostAlertingRulesQuery; see PostAlertingRulesQueryPages.
+func (c *Client) PostAlertingRulesQueryItems(ctx context.Context, opts *PostAlertingRulesQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.CommonRule, error] {
+	return platformclient.Items(c.PostAlertingRulesQueryPages(ctx, opts, call...), func(p *models.CommonRuleContainer) []models.CommonRule { return p.Entities })
 }
 
 // GetAlertingRuleOptions holds the optional parameters of GetAlertingRule; it has none yet, so pass nil.

@@ -8,6 +8,7 @@ import (
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
 	"github.com/purecloudgo/platformclient/types"
+	"iter"
 )
 
 // Client calls the Analytics operations.
@@ -97,6 +98,35 @@ func (c *Client) GetAnalyticsActionsAggregatesJobResults(ctx context.Context, jo
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsActionsAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsActionsAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetAnalyticsActionsAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsActionsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ActionAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsActionsAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsActionsAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.ActionAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsActionsAggregatesJobResultsItems returns an iterator over the results of every page of
+// GetAnalyticsActionsAggregatesJobResults; see GetAnalyticsActionsAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsActionsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsActionsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.ActionAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsActionsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.ActionAsyncAggregateQueryResponse) []models.ActionAggregateDataContainer {
+		return p.Results
+	})
 }
 
 // PostAnalyticsActionsAggregatesQueryOptions holds the optional parameters of PostAnalyticsActionsAggregatesQuery; it has none yet, so pass nil.
@@ -195,6 +225,36 @@ func (c *Client) GetAnalyticsAgentcopilotsAggregatesJobResults(ctx context.Conte
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsAgentcopilotsAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsAgentcopilotsAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetAnalyticsAgentcopilotsAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsAgentcopilotsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.AgentCopilotAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsAgentcopilotsAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AgentCopilotAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsAgentcopilotsAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.AgentCopilotAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsAgentcopilotsAggregatesJobResultsItems returns an iterator over the results of every
+// page of GetAnalyticsAgentcopilotsAggregatesJobResults; see
+// GetAnalyticsAgentcopilotsAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsAgentcopilotsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsAgentcopilotsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.AgentCopilotAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsAgentcopilotsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.AgentCopilotAsyncAggregateQueryResponse) []models.AgentCopilotAggregateDataContainer {
+		return p.Results
+	})
 }
 
 // PostAnalyticsAgentcopilotsAggregatesQueryOptions holds the optional parameters of PostAnalyticsAgentcopilotsAggregatesQuery; it has none yet, so pass nil.
@@ -358,6 +418,36 @@ func (c *Client) GetAnalyticsAgentutilizationsAggregatesJobResults(ctx context.C
 	return out, nil
 }
 
+// GetAnalyticsAgentutilizationsAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsAgentutilizationsAggregatesJobResults (paged by cursor). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last.
+func (c *Client) GetAnalyticsAgentutilizationsAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsAgentutilizationsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.AgentUtilizationAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsAgentutilizationsAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AgentUtilizationAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsAgentutilizationsAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.AgentUtilizationAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsAgentutilizationsAggregatesJobResultsItems returns an iterator over the results of every
+// page of GetAnalyticsAgentutilizationsAggregatesJobResults; see
+// GetAnalyticsAgentutilizationsAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsAgentutilizationsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsAgentutilizationsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.AgentUtilizationAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsAgentutilizationsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.AgentUtilizationAsyncAggregateQueryResponse) []models.AgentUtilizationAggregateDataContainer {
+		return p.Results
+	})
+}
+
 // PostAnalyticsAgentutilizationsAggregatesQueryOptions holds the optional parameters of PostAnalyticsAgentutilizationsAggregatesQuery; it has none yet, so pass nil.
 type PostAnalyticsAgentutilizationsAggregatesQueryOptions struct{}
 
@@ -449,6 +539,37 @@ func (c *Client) GetAnalyticsBotflowDivisionsReportingturns(ctx context.Context,
 	return out, nil
 }
 
+// GetAnalyticsBotflowDivisionsReportingturnsPages returns an iterator over the pages of
+// GetAnalyticsBotflowDivisionsReportingturns (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAnalyticsBotflowDivisionsReportingturnsPages(ctx context.Context, botFlowID string, opts *GetAnalyticsBotflowDivisionsReportingturnsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ReportingTurnsResponse, error] {
+	var o GetAnalyticsBotflowDivisionsReportingturnsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ReportingTurnsResponse, error) {
+		if r.NextURI != "" {
+			out := new(models.ReportingTurnsResponse)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetAnalyticsBotflowDivisionsReportingturns(ctx, botFlowID, &o, call...)
+	}, func(p *models.ReportingTurnsResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetAnalyticsBotflowDivisionsReportingturnsItems returns an iterator over the entities of every page
+// of GetAnalyticsBotflowDivisionsReportingturns; see GetAnalyticsBotflowDivisionsReportingturnsPages.
+func (c *Client) GetAnalyticsBotflowDivisionsReportingturnsItems(ctx context.Context, botFlowID string, opts *GetAnalyticsBotflowDivisionsReportingturnsOptions, call ...platformclient.CallOption) iter.Seq2[models.ReportingTurn, error] {
+	return platformclient.Items(c.GetAnalyticsBotflowDivisionsReportingturnsPages(ctx, botFlowID, opts, call...), func(p *models.ReportingTurnsResponse) []models.ReportingTurn { return p.Entities })
+}
+
 // GetAnalyticsBotflowReportingturnsOptions holds the optional parameters of GetAnalyticsBotflowReportingturns; nil fields are not sent.
 type GetAnalyticsBotflowReportingturnsOptions struct {
 	// The cursor that points to the ID of the last item in the list of entities that has been returned.
@@ -522,6 +643,37 @@ func (c *Client) GetAnalyticsBotflowReportingturns(ctx context.Context, botFlowI
 	return out, nil
 }
 
+// GetAnalyticsBotflowReportingturnsPages returns an iterator over the pages of
+// GetAnalyticsBotflowReportingturns (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAnalyticsBotflowReportingturnsPages(ctx context.Context, botFlowID string, opts *GetAnalyticsBotflowReportingturnsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ReportingTurnsResponse, error] {
+	var o GetAnalyticsBotflowReportingturnsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ReportingTurnsResponse, error) {
+		if r.NextURI != "" {
+			out := new(models.ReportingTurnsResponse)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetAnalyticsBotflowReportingturns(ctx, botFlowID, &o, call...)
+	}, func(p *models.ReportingTurnsResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetAnalyticsBotflowReportingturnsItems returns an iterator over the entities of every page of
+// GetAnalyticsBotflowReportingturns; see GetAnalyticsBotflowReportingturnsPages.
+func (c *Client) GetAnalyticsBotflowReportingturnsItems(ctx context.Context, botFlowID string, opts *GetAnalyticsBotflowReportingturnsOptions, call ...platformclient.CallOption) iter.Seq2[models.ReportingTurn, error] {
+	return platformclient.Items(c.GetAnalyticsBotflowReportingturnsPages(ctx, botFlowID, opts, call...), func(p *models.ReportingTurnsResponse) []models.ReportingTurn { return p.Entities })
+}
+
 // GetAnalyticsBotflowSessionsOptions holds the optional parameters of GetAnalyticsBotflowSessions; nil fields are not sent.
 type GetAnalyticsBotflowSessionsOptions struct {
 	// The cursor that points to the ID of the last item in the list of entities that has been returned.
@@ -575,6 +727,37 @@ func (c *Client) GetAnalyticsBotflowSessions(ctx context.Context, botFlowID stri
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsBotflowSessionsPages returns an iterator over the pages of GetAnalyticsBotflowSessions
+// (paged by cursor). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetAnalyticsBotflowSessionsPages(ctx context.Context, botFlowID string, opts *GetAnalyticsBotflowSessionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SessionsResponse, error] {
+	var o GetAnalyticsBotflowSessionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SessionsResponse, error) {
+		if r.NextURI != "" {
+			out := new(models.SessionsResponse)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetAnalyticsBotflowSessions(ctx, botFlowID, &o, call...)
+	}, func(p *models.SessionsResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetAnalyticsBotflowSessionsItems returns an iterator over the entities of every page of
+// GetAnalyticsBotflowSessions; see GetAnalyticsBotflowSessionsPages.
+func (c *Client) GetAnalyticsBotflowSessionsItems(ctx context.Context, botFlowID string, opts *GetAnalyticsBotflowSessionsOptions, call ...platformclient.CallOption) iter.Seq2[models.BotFlowSession, error] {
+	return platformclient.Items(c.GetAnalyticsBotflowSessionsPages(ctx, botFlowID, opts, call...), func(p *models.SessionsResponse) []models.BotFlowSession { return p.Entities })
 }
 
 // PostAnalyticsBotsAggregatesJobsOptions holds the optional parameters of PostAnalyticsBotsAggregatesJobs; it has none yet, so pass nil.
@@ -654,6 +837,33 @@ func (c *Client) GetAnalyticsBotsAggregatesJobResults(ctx context.Context, jobID
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsBotsAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsBotsAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetAnalyticsBotsAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsBotsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.BotAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsBotsAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BotAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsBotsAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.BotAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsBotsAggregatesJobResultsItems returns an iterator over the results of every page of
+// GetAnalyticsBotsAggregatesJobResults; see GetAnalyticsBotsAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsBotsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsBotsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.BotAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsBotsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.BotAsyncAggregateQueryResponse) []models.BotAggregateDataContainer { return p.Results })
 }
 
 // PostAnalyticsBotsAggregatesQueryOptions holds the optional parameters of PostAnalyticsBotsAggregatesQuery; it has none yet, so pass nil.
@@ -753,6 +963,36 @@ func (c *Client) GetAnalyticsCasemanagementAggregatesJobResults(ctx context.Cont
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsCasemanagementAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsCasemanagementAggregatesJobResults (paged by cursor). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last.
+func (c *Client) GetAnalyticsCasemanagementAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsCasemanagementAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CaseManagementAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsCasemanagementAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseManagementAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsCasemanagementAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.CaseManagementAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsCasemanagementAggregatesJobResultsItems returns an iterator over the results of every
+// page of GetAnalyticsCasemanagementAggregatesJobResults; see
+// GetAnalyticsCasemanagementAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsCasemanagementAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsCasemanagementAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.CaseManagementAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsCasemanagementAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.CaseManagementAsyncAggregateQueryResponse) []models.CaseManagementAggregateDataContainer {
+		return p.Results
+	})
 }
 
 // PostAnalyticsCasemanagementAggregatesQueryOptions holds the optional parameters of PostAnalyticsCasemanagementAggregatesQuery; it has none yet, so pass nil.
@@ -881,6 +1121,36 @@ func (c *Client) GetAnalyticsConversationsAggregatesJobResults(ctx context.Conte
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsConversationsAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsConversationsAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetAnalyticsConversationsAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsConversationsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ConversationAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsConversationsAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConversationAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsConversationsAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.ConversationAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsConversationsAggregatesJobResultsItems returns an iterator over the results of every
+// page of GetAnalyticsConversationsAggregatesJobResults; see
+// GetAnalyticsConversationsAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsConversationsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsConversationsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.ConversationAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsConversationsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.ConversationAsyncAggregateQueryResponse) []models.ConversationAggregateDataContainer {
+		return p.Results
+	})
 }
 
 // PostAnalyticsConversationsAggregatesQueryOptions holds the optional parameters of PostAnalyticsConversationsAggregatesQuery; it has none yet, so pass nil.
@@ -1022,6 +1292,36 @@ func (c *Client) GetAnalyticsConversationsDetailsJobResults(ctx context.Context,
 	return out, nil
 }
 
+// GetAnalyticsConversationsDetailsJobResultsPages returns an iterator over the pages of
+// GetAnalyticsConversationsDetailsJobResults (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetAnalyticsConversationsDetailsJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsConversationsDetailsJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.AnalyticsConversationAsyncQueryResponse, error] {
+	var o GetAnalyticsConversationsDetailsJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsConversationAsyncQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsConversationsDetailsJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.AnalyticsConversationAsyncQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Conversations), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsConversationsDetailsJobResultsItems returns an iterator over the conversations of every
+// page of GetAnalyticsConversationsDetailsJobResults; see
+// GetAnalyticsConversationsDetailsJobResultsPages.
+func (c *Client) GetAnalyticsConversationsDetailsJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsConversationsDetailsJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.AnalyticsConversation, error] {
+	return platformclient.Items(c.GetAnalyticsConversationsDetailsJobResultsPages(ctx, jobID, opts, call...), func(p *models.AnalyticsConversationAsyncQueryResponse) []models.AnalyticsConversation {
+		return p.Conversations
+	})
+}
+
 // PostAnalyticsConversationsDetailsQueryOptions holds the optional parameters of PostAnalyticsConversationsDetailsQuery; it has none yet, so pass nil.
 type PostAnalyticsConversationsDetailsQueryOptions struct{}
 
@@ -1039,6 +1339,40 @@ func (c *Client) PostAnalyticsConversationsDetailsQuery(ctx context.Context, bod
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostAnalyticsConversationsDetailsQueryPages returns an iterator over the pages of
+// PostAnalyticsConversationsDetailsQuery (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) PostAnalyticsConversationsDetailsQueryPages(ctx context.Context, body *models.ConversationQuery, opts *PostAnalyticsConversationsDetailsQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.AnalyticsConversationQueryResponse, error] {
+	var o PostAnalyticsConversationsDetailsQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.Paging.PageNumber != nil {
+		spec.Start = int(*body.Paging.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsConversationQueryResponse, error) {
+		o := o
+		var pageBody models.ConversationQuery
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.Paging.PageNumber = &r.Number
+		return c.PostAnalyticsConversationsDetailsQuery(ctx, &pageBody, &o, call...)
+	}, func(p *models.AnalyticsConversationQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Conversations), Total: p.TotalHits}
+	})
+}
+
+// PostAnalyticsConversationsDetailsQueryItems returns an iterator over the conversations of every page
+// of PostAnalyticsConversationsDetailsQuery; see PostAnalyticsConversationsDetailsQueryPages.
+func (c *Client) PostAnalyticsConversationsDetailsQueryItems(ctx context.Context, body *models.ConversationQuery, opts *PostAnalyticsConversationsDetailsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.AnalyticsConversationWithoutAttributes, error] {
+	return platformclient.Items(c.PostAnalyticsConversationsDetailsQueryPages(ctx, body, opts, call...), func(p *models.AnalyticsConversationQueryResponse) []models.AnalyticsConversationWithoutAttributes {
+		return p.Conversations
+	})
 }
 
 // GetAnalyticsConversationDetailsOptions holds the optional parameters of GetAnalyticsConversationDetails; it has none yet, so pass nil.
@@ -1156,6 +1490,35 @@ func (c *Client) GetAnalyticsCopilotsAggregatesJobResults(ctx context.Context, j
 	return out, nil
 }
 
+// GetAnalyticsCopilotsAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsCopilotsAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetAnalyticsCopilotsAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsCopilotsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CopilotAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsCopilotsAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CopilotAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsCopilotsAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.CopilotAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsCopilotsAggregatesJobResultsItems returns an iterator over the results of every page of
+// GetAnalyticsCopilotsAggregatesJobResults; see GetAnalyticsCopilotsAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsCopilotsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsCopilotsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.CopilotAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsCopilotsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.CopilotAsyncAggregateQueryResponse) []models.CopilotAggregateDataContainer {
+		return p.Results
+	})
+}
+
 // PostAnalyticsCopilotsAggregatesQueryOptions holds the optional parameters of PostAnalyticsCopilotsAggregatesQuery; it has none yet, so pass nil.
 type PostAnalyticsCopilotsAggregatesQueryOptions struct{}
 
@@ -1243,6 +1606,38 @@ func (c *Client) GetAnalyticsDataextractionDownloadsMetadata(ctx context.Context
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsDataextractionDownloadsMetadataPages returns an iterator over the pages of
+// GetAnalyticsDataextractionDownloadsMetadata (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAnalyticsDataextractionDownloadsMetadataPages(ctx context.Context, opts *GetAnalyticsDataextractionDownloadsMetadataOptions, call ...platformclient.CallOption) iter.Seq2[*models.DataExtractionFileSchemaListing, error] {
+	var o GetAnalyticsDataextractionDownloadsMetadataOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataExtractionFileSchemaListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DataExtractionFileSchemaListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetAnalyticsDataextractionDownloadsMetadata(ctx, &o, call...)
+	}, func(p *models.DataExtractionFileSchemaListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetAnalyticsDataextractionDownloadsMetadataItems returns an iterator over the entities of every page
+// of GetAnalyticsDataextractionDownloadsMetadata; see
+// GetAnalyticsDataextractionDownloadsMetadataPages.
+func (c *Client) GetAnalyticsDataextractionDownloadsMetadataItems(ctx context.Context, opts *GetAnalyticsDataextractionDownloadsMetadataOptions, call ...platformclient.CallOption) iter.Seq2[models.DataExtractionFileSchema, error] {
+	return platformclient.Items(c.GetAnalyticsDataextractionDownloadsMetadataPages(ctx, opts, call...), func(p *models.DataExtractionFileSchemaListing) []models.DataExtractionFileSchema { return p.Entities })
 }
 
 // GetAnalyticsDataextractionDownloadOptions holds the optional parameters of GetAnalyticsDataextractionDownload; it has none yet, so pass nil.
@@ -1374,6 +1769,36 @@ func (c *Client) GetAnalyticsEvaluationsAggregatesJobResults(ctx context.Context
 	return out, nil
 }
 
+// GetAnalyticsEvaluationsAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsEvaluationsAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetAnalyticsEvaluationsAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsEvaluationsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.EvaluationAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsEvaluationsAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsEvaluationsAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.EvaluationAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsEvaluationsAggregatesJobResultsItems returns an iterator over the results of every page
+// of GetAnalyticsEvaluationsAggregatesJobResults; see
+// GetAnalyticsEvaluationsAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsEvaluationsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsEvaluationsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluationAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsEvaluationsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.EvaluationAsyncAggregateQueryResponse) []models.EvaluationAggregateDataContainer {
+		return p.Results
+	})
+}
+
 // PostAnalyticsEvaluationsAggregatesQueryOptions holds the optional parameters of PostAnalyticsEvaluationsAggregatesQuery; it has none yet, so pass nil.
 type PostAnalyticsEvaluationsAggregatesQueryOptions struct{}
 
@@ -1471,6 +1896,36 @@ func (c *Client) GetAnalyticsFlowexecutionsAggregatesJobResults(ctx context.Cont
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsFlowexecutionsAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsFlowexecutionsAggregatesJobResults (paged by cursor). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last.
+func (c *Client) GetAnalyticsFlowexecutionsAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsFlowexecutionsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.FlowExecutionAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsFlowexecutionsAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowExecutionAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsFlowexecutionsAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.FlowExecutionAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsFlowexecutionsAggregatesJobResultsItems returns an iterator over the results of every
+// page of GetAnalyticsFlowexecutionsAggregatesJobResults; see
+// GetAnalyticsFlowexecutionsAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsFlowexecutionsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsFlowexecutionsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowExecutionAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsFlowexecutionsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.FlowExecutionAsyncAggregateQueryResponse) []models.FlowExecutionAggregateDataContainer {
+		return p.Results
+	})
 }
 
 // PostAnalyticsFlowexecutionsAggregatesQueryOptions holds the optional parameters of PostAnalyticsFlowexecutionsAggregatesQuery; it has none yet, so pass nil.
@@ -1598,6 +2053,33 @@ func (c *Client) GetAnalyticsFlowsAggregatesJobResults(ctx context.Context, jobI
 	return out, nil
 }
 
+// GetAnalyticsFlowsAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsFlowsAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetAnalyticsFlowsAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsFlowsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.FlowAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsFlowsAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsFlowsAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.FlowAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsFlowsAggregatesJobResultsItems returns an iterator over the results of every page of
+// GetAnalyticsFlowsAggregatesJobResults; see GetAnalyticsFlowsAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsFlowsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsFlowsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsFlowsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.FlowAsyncAggregateQueryResponse) []models.FlowAggregateDataContainer { return p.Results })
+}
+
 // PostAnalyticsFlowsAggregatesQueryOptions holds the optional parameters of PostAnalyticsFlowsAggregatesQuery; it has none yet, so pass nil.
 type PostAnalyticsFlowsAggregatesQueryOptions struct{}
 
@@ -1713,6 +2195,35 @@ func (c *Client) GetAnalyticsJourneysAggregatesJobResults(ctx context.Context, j
 	return out, nil
 }
 
+// GetAnalyticsJourneysAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsJourneysAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetAnalyticsJourneysAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsJourneysAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.JourneyAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsJourneysAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsJourneysAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.JourneyAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsJourneysAggregatesJobResultsItems returns an iterator over the results of every page of
+// GetAnalyticsJourneysAggregatesJobResults; see GetAnalyticsJourneysAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsJourneysAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsJourneysAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.JourneyAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsJourneysAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.JourneyAsyncAggregateQueryResponse) []models.JourneyAggregateDataContainer {
+		return p.Results
+	})
+}
+
 // PostAnalyticsJourneysAggregatesQueryOptions holds the optional parameters of PostAnalyticsJourneysAggregatesQuery; it has none yet, so pass nil.
 type PostAnalyticsJourneysAggregatesQueryOptions struct{}
 
@@ -1808,6 +2319,35 @@ func (c *Client) GetAnalyticsKnowledgeAggregatesJobResults(ctx context.Context, 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsKnowledgeAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsKnowledgeAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetAnalyticsKnowledgeAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsKnowledgeAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.KnowledgeAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsKnowledgeAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsKnowledgeAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.KnowledgeAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsKnowledgeAggregatesJobResultsItems returns an iterator over the results of every page of
+// GetAnalyticsKnowledgeAggregatesJobResults; see GetAnalyticsKnowledgeAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsKnowledgeAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsKnowledgeAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsKnowledgeAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.KnowledgeAsyncAggregateQueryResponse) []models.KnowledgeAggregateDataContainer {
+		return p.Results
+	})
 }
 
 // PostAnalyticsKnowledgeAggregatesQueryOptions holds the optional parameters of PostAnalyticsKnowledgeAggregatesQuery; it has none yet, so pass nil.
@@ -1912,6 +2452,38 @@ func (c *Client) GetAnalyticsReportingDashboardsUsers(ctx context.Context, opts 
 	return out, nil
 }
 
+// GetAnalyticsReportingDashboardsUsersPages returns an iterator over the pages of
+// GetAnalyticsReportingDashboardsUsers (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAnalyticsReportingDashboardsUsersPages(ctx context.Context, opts *GetAnalyticsReportingDashboardsUsersOptions, call ...platformclient.CallOption) iter.Seq2[*models.DashboardUserListing, error] {
+	var o GetAnalyticsReportingDashboardsUsersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DashboardUserListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DashboardUserListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAnalyticsReportingDashboardsUsers(ctx, &o, call...)
+	}, func(p *models.DashboardUserListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetAnalyticsReportingDashboardsUsersItems returns an iterator over the entities of every page of
+// GetAnalyticsReportingDashboardsUsers; see GetAnalyticsReportingDashboardsUsersPages.
+func (c *Client) GetAnalyticsReportingDashboardsUsersItems(ctx context.Context, opts *GetAnalyticsReportingDashboardsUsersOptions, call ...platformclient.CallOption) iter.Seq2[models.DashboardUser, error] {
+	return platformclient.Items(c.GetAnalyticsReportingDashboardsUsersPages(ctx, opts, call...), func(p *models.DashboardUserListing) []models.DashboardUser { return p.Entities })
+}
+
 // PostAnalyticsReportingDashboardsUsersBulkRemoveOptions holds the optional parameters of PostAnalyticsReportingDashboardsUsersBulkRemove; it has none yet, so pass nil.
 type PostAnalyticsReportingDashboardsUsersBulkRemoveOptions struct{}
 
@@ -1969,6 +2541,38 @@ func (c *Client) GetAnalyticsReportingExports(ctx context.Context, opts *GetAnal
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsReportingExportsPages returns an iterator over the pages of GetAnalyticsReportingExports
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetAnalyticsReportingExportsPages(ctx context.Context, opts *GetAnalyticsReportingExportsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ReportingExportJobListing, error] {
+	var o GetAnalyticsReportingExportsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ReportingExportJobListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ReportingExportJobListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAnalyticsReportingExports(ctx, &o, call...)
+	}, func(p *models.ReportingExportJobListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetAnalyticsReportingExportsItems returns an iterator over the entities of every page of
+// GetAnalyticsReportingExports; see GetAnalyticsReportingExportsPages.
+func (c *Client) GetAnalyticsReportingExportsItems(ctx context.Context, opts *GetAnalyticsReportingExportsOptions, call ...platformclient.CallOption) iter.Seq2[models.ReportingExportJobResponse, error] {
+	return platformclient.Items(c.GetAnalyticsReportingExportsPages(ctx, opts, call...), func(p *models.ReportingExportJobListing) []models.ReportingExportJobResponse { return p.Entities })
 }
 
 // PostAnalyticsReportingExportsOptions holds the optional parameters of PostAnalyticsReportingExports; it has none yet, so pass nil.
@@ -2098,6 +2702,39 @@ func (c *Client) GetAnalyticsReportingSettingsDashboardsQuery(ctx context.Contex
 	return out, nil
 }
 
+// GetAnalyticsReportingSettingsDashboardsQueryPages returns an iterator over the pages of
+// GetAnalyticsReportingSettingsDashboardsQuery (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAnalyticsReportingSettingsDashboardsQueryPages(ctx context.Context, dashboardType string, dashboardAccessFilter string, opts *GetAnalyticsReportingSettingsDashboardsQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.DashboardConfigurationListing, error] {
+	var o GetAnalyticsReportingSettingsDashboardsQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DashboardConfigurationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DashboardConfigurationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAnalyticsReportingSettingsDashboardsQuery(ctx, dashboardType, dashboardAccessFilter, &o, call...)
+	}, func(p *models.DashboardConfigurationListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetAnalyticsReportingSettingsDashboardsQueryItems returns an iterator over the entities of every
+// page of GetAnalyticsReportingSettingsDashboardsQuery; see
+// GetAnalyticsReportingSettingsDashboardsQueryPages.
+func (c *Client) GetAnalyticsReportingSettingsDashboardsQueryItems(ctx context.Context, dashboardType string, dashboardAccessFilter string, opts *GetAnalyticsReportingSettingsDashboardsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.DashboardConfiguration, error] {
+	return platformclient.Items(c.GetAnalyticsReportingSettingsDashboardsQueryPages(ctx, dashboardType, dashboardAccessFilter, opts, call...), func(p *models.DashboardConfigurationListing) []models.DashboardConfiguration { return p.Entities })
+}
+
 // PostAnalyticsReportingSettingsDashboardsQueryOptions holds the optional parameters of PostAnalyticsReportingSettingsDashboardsQuery; it has none yet, so pass nil.
 type PostAnalyticsReportingSettingsDashboardsQueryOptions struct{}
 
@@ -2114,6 +2751,39 @@ func (c *Client) PostAnalyticsReportingSettingsDashboardsQuery(ctx context.Conte
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostAnalyticsReportingSettingsDashboardsQueryPages returns an iterator over the pages of
+// PostAnalyticsReportingSettingsDashboardsQuery (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last.
+func (c *Client) PostAnalyticsReportingSettingsDashboardsQueryPages(ctx context.Context, body *models.DashboardConfigurationQueryRequest, opts *PostAnalyticsReportingSettingsDashboardsQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.DashboardConfigurationListing, error] {
+	var o PostAnalyticsReportingSettingsDashboardsQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DashboardConfigurationListing, error) {
+		o := o
+		var pageBody models.DashboardConfigurationQueryRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostAnalyticsReportingSettingsDashboardsQuery(ctx, &pageBody, &o, call...)
+	}, func(p *models.DashboardConfigurationListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// PostAnalyticsReportingSettingsDashboardsQueryItems returns an iterator over the entities of every
+// page of PostAnalyticsReportingSettingsDashboardsQuery; see
+// PostAnalyticsReportingSettingsDashboardsQueryPages.
+func (c *Client) PostAnalyticsReportingSettingsDashboardsQueryItems(ctx context.Context, body *models.DashboardConfigurationQueryRequest, opts *PostAnalyticsReportingSettingsDashboardsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.DashboardConfiguration, error] {
+	return platformclient.Items(c.PostAnalyticsReportingSettingsDashboardsQueryPages(ctx, body, opts, call...), func(p *models.DashboardConfigurationListing) []models.DashboardConfiguration { return p.Entities })
 }
 
 // GetAnalyticsReportingSettingsUserDashboardsOptions holds the optional parameters of GetAnalyticsReportingSettingsUserDashboards; nil fields are not sent.
@@ -2162,6 +2832,39 @@ func (c *Client) GetAnalyticsReportingSettingsUserDashboards(ctx context.Context
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsReportingSettingsUserDashboardsPages returns an iterator over the pages of
+// GetAnalyticsReportingSettingsUserDashboards (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAnalyticsReportingSettingsUserDashboardsPages(ctx context.Context, userID string, opts *GetAnalyticsReportingSettingsUserDashboardsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DashboardConfigurationListing, error] {
+	var o GetAnalyticsReportingSettingsUserDashboardsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DashboardConfigurationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DashboardConfigurationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAnalyticsReportingSettingsUserDashboards(ctx, userID, &o, call...)
+	}, func(p *models.DashboardConfigurationListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetAnalyticsReportingSettingsUserDashboardsItems returns an iterator over the entities of every page
+// of GetAnalyticsReportingSettingsUserDashboards; see
+// GetAnalyticsReportingSettingsUserDashboardsPages.
+func (c *Client) GetAnalyticsReportingSettingsUserDashboardsItems(ctx context.Context, userID string, opts *GetAnalyticsReportingSettingsUserDashboardsOptions, call ...platformclient.CallOption) iter.Seq2[models.DashboardConfiguration, error] {
+	return platformclient.Items(c.GetAnalyticsReportingSettingsUserDashboardsPages(ctx, userID, opts, call...), func(p *models.DashboardConfigurationListing) []models.DashboardConfiguration { return p.Entities })
 }
 
 // PostAnalyticsResolutionsAggregatesJobsOptions holds the optional parameters of PostAnalyticsResolutionsAggregatesJobs; it has none yet, so pass nil.
@@ -2241,6 +2944,36 @@ func (c *Client) GetAnalyticsResolutionsAggregatesJobResults(ctx context.Context
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsResolutionsAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsResolutionsAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetAnalyticsResolutionsAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsResolutionsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ResolutionAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsResolutionsAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ResolutionAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsResolutionsAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.ResolutionAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsResolutionsAggregatesJobResultsItems returns an iterator over the results of every page
+// of GetAnalyticsResolutionsAggregatesJobResults; see
+// GetAnalyticsResolutionsAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsResolutionsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsResolutionsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.ResolutionAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsResolutionsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.ResolutionAsyncAggregateQueryResponse) []models.ResolutionAggregateDataContainer {
+		return p.Results
+	})
 }
 
 // PostAnalyticsResolutionsAggregatesQueryOptions holds the optional parameters of PostAnalyticsResolutionsAggregatesQuery; it has none yet, so pass nil.
@@ -2368,6 +3101,35 @@ func (c *Client) GetAnalyticsSummariesAggregatesJobResults(ctx context.Context, 
 	return out, nil
 }
 
+// GetAnalyticsSummariesAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsSummariesAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetAnalyticsSummariesAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsSummariesAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SummaryAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsSummariesAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SummaryAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsSummariesAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.SummaryAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsSummariesAggregatesJobResultsItems returns an iterator over the results of every page of
+// GetAnalyticsSummariesAggregatesJobResults; see GetAnalyticsSummariesAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsSummariesAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsSummariesAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.SummaryAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsSummariesAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.SummaryAsyncAggregateQueryResponse) []models.SummaryAggregateDataContainer {
+		return p.Results
+	})
+}
+
 // PostAnalyticsSummariesAggregatesQueryOptions holds the optional parameters of PostAnalyticsSummariesAggregatesQuery; it has none yet, so pass nil.
 type PostAnalyticsSummariesAggregatesQueryOptions struct{}
 
@@ -2463,6 +3225,35 @@ func (c *Client) GetAnalyticsSurveysAggregatesJobResults(ctx context.Context, jo
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsSurveysAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsSurveysAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetAnalyticsSurveysAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsSurveysAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SurveyAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsSurveysAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsSurveysAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.SurveyAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsSurveysAggregatesJobResultsItems returns an iterator over the results of every page of
+// GetAnalyticsSurveysAggregatesJobResults; see GetAnalyticsSurveysAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsSurveysAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsSurveysAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.SurveyAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsSurveysAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.SurveyAsyncAggregateQueryResponse) []models.SurveyAggregateDataContainer {
+		return p.Results
+	})
 }
 
 // PostAnalyticsSurveysAggregatesQueryOptions holds the optional parameters of PostAnalyticsSurveysAggregatesQuery; it has none yet, so pass nil.
@@ -2564,6 +3355,36 @@ func (c *Client) GetAnalyticsTaskmanagementAggregatesJobResults(ctx context.Cont
 	return out, nil
 }
 
+// GetAnalyticsTaskmanagementAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsTaskmanagementAggregatesJobResults (paged by cursor). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last.
+func (c *Client) GetAnalyticsTaskmanagementAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsTaskmanagementAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.TaskManagementAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsTaskmanagementAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TaskManagementAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsTaskmanagementAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.TaskManagementAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsTaskmanagementAggregatesJobResultsItems returns an iterator over the results of every
+// page of GetAnalyticsTaskmanagementAggregatesJobResults; see
+// GetAnalyticsTaskmanagementAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsTaskmanagementAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsTaskmanagementAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.TaskManagementAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsTaskmanagementAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.TaskManagementAsyncAggregateQueryResponse) []models.TaskManagementAggregateDataContainer {
+		return p.Results
+	})
+}
+
 // PostAnalyticsTaskmanagementAggregatesQueryOptions holds the optional parameters of PostAnalyticsTaskmanagementAggregatesQuery; it has none yet, so pass nil.
 type PostAnalyticsTaskmanagementAggregatesQueryOptions struct{}
 
@@ -2612,6 +3433,35 @@ func (c *Client) PostAnalyticsTaskmanagementMetricsQuery(ctx context.Context, bo
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostAnalyticsTaskmanagementMetricsQueryPages returns an iterator over the pages of
+// PostAnalyticsTaskmanagementMetricsQuery (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) PostAnalyticsTaskmanagementMetricsQueryPages(ctx context.Context, body *models.TaskManagementObservationQuery, opts *PostAnalyticsTaskmanagementMetricsQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.TaskManagementObservationQueryResponse, error] {
+	var o PostAnalyticsTaskmanagementMetricsQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "after"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TaskManagementObservationQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.PostAnalyticsTaskmanagementMetricsQuery(ctx, body, &o, call...)
+	}, func(p *models.TaskManagementObservationQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), NextURI: p.NextURI}
+	})
+}
+
+// PostAnalyticsTaskmanagementMetricsQueryItems returns an iterator over the results of every page of
+// PostAnalyticsTaskmanagementMetricsQuery; see PostAnalyticsTaskmanagementMetricsQueryPages.
+func (c *Client) PostAnalyticsTaskmanagementMetricsQueryItems(ctx context.Context, body *models.TaskManagementObservationQuery, opts *PostAnalyticsTaskmanagementMetricsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.TaskManagementObservationResult, error] {
+	return platformclient.Items(c.PostAnalyticsTaskmanagementMetricsQueryPages(ctx, body, opts, call...), func(p *models.TaskManagementObservationQueryResponse) []models.TaskManagementObservationResult {
+		return p.Results
+	})
 }
 
 // PostAnalyticsTeamsActivityQueryOptions holds the optional parameters of PostAnalyticsTeamsActivityQuery; nil fields are not sent.
@@ -2719,6 +3569,36 @@ func (c *Client) GetAnalyticsTranscriptsAggregatesJobResults(ctx context.Context
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsTranscriptsAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsTranscriptsAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetAnalyticsTranscriptsAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsTranscriptsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.TranscriptAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsTranscriptsAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TranscriptAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsTranscriptsAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.TranscriptAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsTranscriptsAggregatesJobResultsItems returns an iterator over the results of every page
+// of GetAnalyticsTranscriptsAggregatesJobResults; see
+// GetAnalyticsTranscriptsAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsTranscriptsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsTranscriptsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.TranscriptAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsTranscriptsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.TranscriptAsyncAggregateQueryResponse) []models.TranscriptAggregateDataContainer {
+		return p.Results
+	})
 }
 
 // PostAnalyticsTranscriptsAggregatesQueryOptions holds the optional parameters of PostAnalyticsTranscriptsAggregatesQuery; it has none yet, so pass nil.
@@ -2846,6 +3726,33 @@ func (c *Client) GetAnalyticsUsersAggregatesJobResults(ctx context.Context, jobI
 	return out, nil
 }
 
+// GetAnalyticsUsersAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsUsersAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetAnalyticsUsersAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsUsersAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsUsersAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsUsersAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.UserAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsUsersAggregatesJobResultsItems returns an iterator over the results of every page of
+// GetAnalyticsUsersAggregatesJobResults; see GetAnalyticsUsersAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsUsersAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsUsersAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.UserAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsUsersAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.UserAsyncAggregateQueryResponse) []models.UserAggregateDataContainer { return p.Results })
+}
+
 // PostAnalyticsUsersAggregatesQueryOptions holds the optional parameters of PostAnalyticsUsersAggregatesQuery; it has none yet, so pass nil.
 type PostAnalyticsUsersAggregatesQueryOptions struct{}
 
@@ -2957,6 +3864,35 @@ func (c *Client) GetAnalyticsUsersDetailsJobResults(ctx context.Context, jobID s
 	return out, nil
 }
 
+// GetAnalyticsUsersDetailsJobResultsPages returns an iterator over the pages of
+// GetAnalyticsUsersDetailsJobResults (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetAnalyticsUsersDetailsJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsUsersDetailsJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.AnalyticsUserDetailsAsyncQueryResponse, error] {
+	var o GetAnalyticsUsersDetailsJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsUserDetailsAsyncQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsUsersDetailsJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.AnalyticsUserDetailsAsyncQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.UserDetails), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsUsersDetailsJobResultsItems returns an iterator over the userDetails of every page of
+// GetAnalyticsUsersDetailsJobResults; see GetAnalyticsUsersDetailsJobResultsPages.
+func (c *Client) GetAnalyticsUsersDetailsJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsUsersDetailsJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.AnalyticsUserDetail, error] {
+	return platformclient.Items(c.GetAnalyticsUsersDetailsJobResultsPages(ctx, jobID, opts, call...), func(p *models.AnalyticsUserDetailsAsyncQueryResponse) []models.AnalyticsUserDetail {
+		return p.UserDetails
+	})
+}
+
 // PostAnalyticsUsersDetailsQueryOptions holds the optional parameters of PostAnalyticsUsersDetailsQuery; it has none yet, so pass nil.
 type PostAnalyticsUsersDetailsQueryOptions struct{}
 
@@ -2973,6 +3909,38 @@ func (c *Client) PostAnalyticsUsersDetailsQuery(ctx context.Context, body *model
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostAnalyticsUsersDetailsQueryPages returns an iterator over the pages of
+// PostAnalyticsUsersDetailsQuery (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) PostAnalyticsUsersDetailsQueryPages(ctx context.Context, body *models.UserDetailsQuery, opts *PostAnalyticsUsersDetailsQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.AnalyticsUserDetailsQueryResponse, error] {
+	var o PostAnalyticsUsersDetailsQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.Paging.PageNumber != nil {
+		spec.Start = int(*body.Paging.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsUserDetailsQueryResponse, error) {
+		o := o
+		var pageBody models.UserDetailsQuery
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.Paging.PageNumber = &r.Number
+		return c.PostAnalyticsUsersDetailsQuery(ctx, &pageBody, &o, call...)
+	}, func(p *models.AnalyticsUserDetailsQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.UserDetails), Total: p.TotalHits}
+	})
+}
+
+// PostAnalyticsUsersDetailsQueryItems returns an iterator over the userDetails of every page of
+// PostAnalyticsUsersDetailsQuery; see PostAnalyticsUsersDetailsQueryPages.
+func (c *Client) PostAnalyticsUsersDetailsQueryItems(ctx context.Context, body *models.UserDetailsQuery, opts *PostAnalyticsUsersDetailsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.AnalyticsUserDetail, error] {
+	return platformclient.Items(c.PostAnalyticsUsersDetailsQueryPages(ctx, body, opts, call...), func(p *models.AnalyticsUserDetailsQueryResponse) []models.AnalyticsUserDetail { return p.UserDetails })
 }
 
 // PostAnalyticsUsersObservationsQueryOptions holds the optional parameters of PostAnalyticsUsersObservationsQuery; it has none yet, so pass nil.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Architect operations.
@@ -110,6 +111,38 @@ func (c *Client) GetArchitectDependencytracking(ctx context.Context, name string
 	return out, nil
 }
 
+// GetArchitectDependencytrackingPages returns an iterator over the pages of
+// GetArchitectDependencytracking (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetArchitectDependencytrackingPages(ctx context.Context, name string, opts *GetArchitectDependencytrackingOptions, call ...platformclient.CallOption) iter.Seq2[*models.DependencyObjectEntityListing, error] {
+	var o GetArchitectDependencytrackingOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DependencyObjectEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DependencyObjectEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectDependencytracking(ctx, name, &o, call...)
+	}, func(p *models.DependencyObjectEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectDependencytrackingItems returns an iterator over the entities of every page of
+// GetArchitectDependencytracking; see GetArchitectDependencytrackingPages.
+func (c *Client) GetArchitectDependencytrackingItems(ctx context.Context, name string, opts *GetArchitectDependencytrackingOptions, call ...platformclient.CallOption) iter.Seq2[models.DependencyObject, error] {
+	return platformclient.Items(c.GetArchitectDependencytrackingPages(ctx, name, opts, call...), func(p *models.DependencyObjectEntityListing) []models.DependencyObject { return p.Entities })
+}
+
 // GetArchitectDependencytrackingBuildOptions holds the optional parameters of GetArchitectDependencytrackingBuild; it has none yet, so pass nil.
 type GetArchitectDependencytrackingBuildOptions struct{}
 
@@ -177,6 +210,39 @@ func (c *Client) GetArchitectDependencytrackingConsumedresources(ctx context.Con
 	return out, nil
 }
 
+// GetArchitectDependencytrackingConsumedresourcesPages returns an iterator over the pages of
+// GetArchitectDependencytrackingConsumedresources (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetArchitectDependencytrackingConsumedresourcesPages(ctx context.Context, id string, version string, objectType string, opts *GetArchitectDependencytrackingConsumedresourcesOptions, call ...platformclient.CallOption) iter.Seq2[*models.ConsumedResourcesEntityListing, error] {
+	var o GetArchitectDependencytrackingConsumedresourcesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConsumedResourcesEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ConsumedResourcesEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectDependencytrackingConsumedresources(ctx, id, version, objectType, &o, call...)
+	}, func(p *models.ConsumedResourcesEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectDependencytrackingConsumedresourcesItems returns an iterator over the entities of every
+// page of GetArchitectDependencytrackingConsumedresources; see
+// GetArchitectDependencytrackingConsumedresourcesPages.
+func (c *Client) GetArchitectDependencytrackingConsumedresourcesItems(ctx context.Context, id string, version string, objectType string, opts *GetArchitectDependencytrackingConsumedresourcesOptions, call ...platformclient.CallOption) iter.Seq2[models.Dependency, error] {
+	return platformclient.Items(c.GetArchitectDependencytrackingConsumedresourcesPages(ctx, id, version, objectType, opts, call...), func(p *models.ConsumedResourcesEntityListing) []models.Dependency { return p.Entities })
+}
+
 // GetArchitectDependencytrackingConsumingresourcesOptions holds the optional parameters of GetArchitectDependencytrackingConsumingresources; nil fields are not sent.
 type GetArchitectDependencytrackingConsumingresourcesOptions struct {
 	// Types of consuming resources to show. Only versioned types are allowed here. Sent as query parameter
@@ -219,6 +285,39 @@ func (c *Client) GetArchitectDependencytrackingConsumingresources(ctx context.Co
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetArchitectDependencytrackingConsumingresourcesPages returns an iterator over the pages of
+// GetArchitectDependencytrackingConsumingresources (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetArchitectDependencytrackingConsumingresourcesPages(ctx context.Context, id string, objectType string, opts *GetArchitectDependencytrackingConsumingresourcesOptions, call ...platformclient.CallOption) iter.Seq2[*models.ConsumingResourcesEntityListing, error] {
+	var o GetArchitectDependencytrackingConsumingresourcesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConsumingResourcesEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ConsumingResourcesEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectDependencytrackingConsumingresources(ctx, id, objectType, &o, call...)
+	}, func(p *models.ConsumingResourcesEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectDependencytrackingConsumingresourcesItems returns an iterator over the entities of every
+// page of GetArchitectDependencytrackingConsumingresources; see
+// GetArchitectDependencytrackingConsumingresourcesPages.
+func (c *Client) GetArchitectDependencytrackingConsumingresourcesItems(ctx context.Context, id string, objectType string, opts *GetArchitectDependencytrackingConsumingresourcesOptions, call ...platformclient.CallOption) iter.Seq2[models.Dependency, error] {
+	return platformclient.Items(c.GetArchitectDependencytrackingConsumingresourcesPages(ctx, id, objectType, opts, call...), func(p *models.ConsumingResourcesEntityListing) []models.Dependency { return p.Entities })
 }
 
 // GetArchitectDependencytrackingDeletedresourceconsumersOptions holds the optional parameters of GetArchitectDependencytrackingDeletedresourceconsumers; nil fields are not sent.
@@ -296,6 +395,39 @@ func (c *Client) GetArchitectDependencytrackingDeletedresourceconsumers(ctx cont
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetArchitectDependencytrackingDeletedresourceconsumersPages returns an iterator over the pages of
+// GetArchitectDependencytrackingDeletedresourceconsumers (paged by page number). Pages are fetched
+// lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or at the first
+// error, which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetArchitectDependencytrackingDeletedresourceconsumersPages(ctx context.Context, opts *GetArchitectDependencytrackingDeletedresourceconsumersOptions, call ...platformclient.CallOption) iter.Seq2[*models.DependencyObjectEntityListing, error] {
+	var o GetArchitectDependencytrackingDeletedresourceconsumersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DependencyObjectEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DependencyObjectEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectDependencytrackingDeletedresourceconsumers(ctx, &o, call...)
+	}, func(p *models.DependencyObjectEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectDependencytrackingDeletedresourceconsumersItems returns an iterator over the entities of
+// every page of GetArchitectDependencytrackingDeletedresourceconsumers; see
+// GetArchitectDependencytrackingDeletedresourceconsumersPages.
+func (c *Client) GetArchitectDependencytrackingDeletedresourceconsumersItems(ctx context.Context, opts *GetArchitectDependencytrackingDeletedresourceconsumersOptions, call ...platformclient.CallOption) iter.Seq2[models.DependencyObject, error] {
+	return platformclient.Items(c.GetArchitectDependencytrackingDeletedresourceconsumersPages(ctx, opts, call...), func(p *models.DependencyObjectEntityListing) []models.DependencyObject { return p.Entities })
 }
 
 // GetArchitectDependencytrackingObjectOptions holds the optional parameters of GetArchitectDependencytrackingObject; nil fields are not sent.
@@ -417,6 +549,38 @@ func (c *Client) GetArchitectDependencytrackingTypes(ctx context.Context, opts *
 	return out, nil
 }
 
+// GetArchitectDependencytrackingTypesPages returns an iterator over the pages of
+// GetArchitectDependencytrackingTypes (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetArchitectDependencytrackingTypesPages(ctx context.Context, opts *GetArchitectDependencytrackingTypesOptions, call ...platformclient.CallOption) iter.Seq2[*models.DependencyTypeEntityListing, error] {
+	var o GetArchitectDependencytrackingTypesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DependencyTypeEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DependencyTypeEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectDependencytrackingTypes(ctx, &o, call...)
+	}, func(p *models.DependencyTypeEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectDependencytrackingTypesItems returns an iterator over the entities of every page of
+// GetArchitectDependencytrackingTypes; see GetArchitectDependencytrackingTypesPages.
+func (c *Client) GetArchitectDependencytrackingTypesItems(ctx context.Context, opts *GetArchitectDependencytrackingTypesOptions, call ...platformclient.CallOption) iter.Seq2[models.DependencyType, error] {
+	return platformclient.Items(c.GetArchitectDependencytrackingTypesPages(ctx, opts, call...), func(p *models.DependencyTypeEntityListing) []models.DependencyType { return p.Entities })
+}
+
 // GetArchitectDependencytrackingTypeOptions holds the optional parameters of GetArchitectDependencytrackingType; it has none yet, so pass nil.
 type GetArchitectDependencytrackingTypeOptions struct{}
 
@@ -506,6 +670,39 @@ func (c *Client) GetArchitectDependencytrackingUpdatedresourceconsumers(ctx cont
 	return out, nil
 }
 
+// GetArchitectDependencytrackingUpdatedresourceconsumersPages returns an iterator over the pages of
+// GetArchitectDependencytrackingUpdatedresourceconsumers (paged by page number). Pages are fetched
+// lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or at the first
+// error, which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetArchitectDependencytrackingUpdatedresourceconsumersPages(ctx context.Context, opts *GetArchitectDependencytrackingUpdatedresourceconsumersOptions, call ...platformclient.CallOption) iter.Seq2[*models.DependencyObjectEntityListing, error] {
+	var o GetArchitectDependencytrackingUpdatedresourceconsumersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DependencyObjectEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DependencyObjectEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectDependencytrackingUpdatedresourceconsumers(ctx, &o, call...)
+	}, func(p *models.DependencyObjectEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectDependencytrackingUpdatedresourceconsumersItems returns an iterator over the entities of
+// every page of GetArchitectDependencytrackingUpdatedresourceconsumers; see
+// GetArchitectDependencytrackingUpdatedresourceconsumersPages.
+func (c *Client) GetArchitectDependencytrackingUpdatedresourceconsumersItems(ctx context.Context, opts *GetArchitectDependencytrackingUpdatedresourceconsumersOptions, call ...platformclient.CallOption) iter.Seq2[models.DependencyObject, error] {
+	return platformclient.Items(c.GetArchitectDependencytrackingUpdatedresourceconsumersPages(ctx, opts, call...), func(p *models.DependencyObjectEntityListing) []models.DependencyObject { return p.Entities })
+}
+
 // GetArchitectEmergencygroupsOptions holds the optional parameters of GetArchitectEmergencygroups; nil fields are not sent.
 type GetArchitectEmergencygroupsOptions struct {
 	// Page number. Sent as query parameter "pageNumber". Server default: 1.
@@ -543,6 +740,38 @@ func (c *Client) GetArchitectEmergencygroups(ctx context.Context, opts *GetArchi
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetArchitectEmergencygroupsPages returns an iterator over the pages of GetArchitectEmergencygroups
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetArchitectEmergencygroupsPages(ctx context.Context, opts *GetArchitectEmergencygroupsOptions, call ...platformclient.CallOption) iter.Seq2[*models.EmergencyGroupListing, error] {
+	var o GetArchitectEmergencygroupsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EmergencyGroupListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EmergencyGroupListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectEmergencygroups(ctx, &o, call...)
+	}, func(p *models.EmergencyGroupListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectEmergencygroupsItems returns an iterator over the entities of every page of
+// GetArchitectEmergencygroups; see GetArchitectEmergencygroupsPages.
+func (c *Client) GetArchitectEmergencygroupsItems(ctx context.Context, opts *GetArchitectEmergencygroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.EmergencyGroup, error] {
+	return platformclient.Items(c.GetArchitectEmergencygroupsPages(ctx, opts, call...), func(p *models.EmergencyGroupListing) []models.EmergencyGroup { return p.Entities })
 }
 
 // PostArchitectEmergencygroupsOptions holds the optional parameters of PostArchitectEmergencygroups; it has none yet, so pass nil.
@@ -613,6 +842,40 @@ func (c *Client) GetArchitectEmergencygroupsDivisionviews(ctx context.Context, o
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetArchitectEmergencygroupsDivisionviewsPages returns an iterator over the pages of
+// GetArchitectEmergencygroupsDivisionviews (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetArchitectEmergencygroupsDivisionviewsPages(ctx context.Context, opts *GetArchitectEmergencygroupsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.EmergencyGroupDivisionViewEntityListing, error] {
+	var o GetArchitectEmergencygroupsDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EmergencyGroupDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EmergencyGroupDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectEmergencygroupsDivisionviews(ctx, &o, call...)
+	}, func(p *models.EmergencyGroupDivisionViewEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectEmergencygroupsDivisionviewsItems returns an iterator over the entities of every page of
+// GetArchitectEmergencygroupsDivisionviews; see GetArchitectEmergencygroupsDivisionviewsPages.
+func (c *Client) GetArchitectEmergencygroupsDivisionviewsItems(ctx context.Context, opts *GetArchitectEmergencygroupsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.EmergencyGroupDivisionView, error] {
+	return platformclient.Items(c.GetArchitectEmergencygroupsDivisionviewsPages(ctx, opts, call...), func(p *models.EmergencyGroupDivisionViewEntityListing) []models.EmergencyGroupDivisionView {
+		return p.Entities
+	})
 }
 
 // GetArchitectEmergencygroupOptions holds the optional parameters of GetArchitectEmergencygroup; it has none yet, so pass nil.
@@ -719,6 +982,38 @@ func (c *Client) GetArchitectGrammars(ctx context.Context, opts *GetArchitectGra
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetArchitectGrammarsPages returns an iterator over the pages of GetArchitectGrammars (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetArchitectGrammarsPages(ctx context.Context, opts *GetArchitectGrammarsOptions, call ...platformclient.CallOption) iter.Seq2[*models.GrammarListing, error] {
+	var o GetArchitectGrammarsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GrammarListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GrammarListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectGrammars(ctx, &o, call...)
+	}, func(p *models.GrammarListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectGrammarsItems returns an iterator over the entities of every page of
+// GetArchitectGrammars; see GetArchitectGrammarsPages.
+func (c *Client) GetArchitectGrammarsItems(ctx context.Context, opts *GetArchitectGrammarsOptions, call ...platformclient.CallOption) iter.Seq2[models.Grammar, error] {
+	return platformclient.Items(c.GetArchitectGrammarsPages(ctx, opts, call...), func(p *models.GrammarListing) []models.Grammar { return p.Entities })
 }
 
 // PostArchitectGrammarsOptions holds the optional parameters of PostArchitectGrammars; it has none yet, so pass nil.
@@ -992,6 +1287,38 @@ func (c *Client) GetArchitectIvrs(ctx context.Context, opts *GetArchitectIvrsOpt
 	return out, nil
 }
 
+// GetArchitectIvrsPages returns an iterator over the pages of GetArchitectIvrs (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetArchitectIvrsPages(ctx context.Context, opts *GetArchitectIvrsOptions, call ...platformclient.CallOption) iter.Seq2[*models.IVREntityListing, error] {
+	var o GetArchitectIvrsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IVREntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.IVREntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectIvrs(ctx, &o, call...)
+	}, func(p *models.IVREntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectIvrsItems returns an iterator over the entities of every page of GetArchitectIvrs; see
+// GetArchitectIvrsPages.
+func (c *Client) GetArchitectIvrsItems(ctx context.Context, opts *GetArchitectIvrsOptions, call ...platformclient.CallOption) iter.Seq2[models.IVR, error] {
+	return platformclient.Items(c.GetArchitectIvrsPages(ctx, opts, call...), func(p *models.IVREntityListing) []models.IVR { return p.Entities })
+}
+
 // PostArchitectIvrsOptions holds the optional parameters of PostArchitectIvrs; it has none yet, so pass nil.
 type PostArchitectIvrsOptions struct{}
 
@@ -1056,6 +1383,38 @@ func (c *Client) GetArchitectIvrsDivisionviews(ctx context.Context, opts *GetArc
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetArchitectIvrsDivisionviewsPages returns an iterator over the pages of
+// GetArchitectIvrsDivisionviews (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetArchitectIvrsDivisionviewsPages(ctx context.Context, opts *GetArchitectIvrsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.IVRDivisionViewEntityListing, error] {
+	var o GetArchitectIvrsDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IVRDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.IVRDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectIvrsDivisionviews(ctx, &o, call...)
+	}, func(p *models.IVRDivisionViewEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectIvrsDivisionviewsItems returns an iterator over the entities of every page of
+// GetArchitectIvrsDivisionviews; see GetArchitectIvrsDivisionviewsPages.
+func (c *Client) GetArchitectIvrsDivisionviewsItems(ctx context.Context, opts *GetArchitectIvrsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.IVRDivisionView, error] {
+	return platformclient.Items(c.GetArchitectIvrsDivisionviewsPages(ctx, opts, call...), func(p *models.IVRDivisionViewEntityListing) []models.IVRDivisionView { return p.Entities })
 }
 
 // GetArchitectIvrOptions holds the optional parameters of GetArchitectIvr; it has none yet, so pass nil.
@@ -1204,6 +1563,38 @@ func (c *Client) GetArchitectPrompts(ctx context.Context, opts *GetArchitectProm
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetArchitectPromptsPages returns an iterator over the pages of GetArchitectPrompts (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetArchitectPromptsPages(ctx context.Context, opts *GetArchitectPromptsOptions, call ...platformclient.CallOption) iter.Seq2[*models.PromptEntityListing, error] {
+	var o GetArchitectPromptsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PromptEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PromptEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectPrompts(ctx, &o, call...)
+	}, func(p *models.PromptEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectPromptsItems returns an iterator over the entities of every page of GetArchitectPrompts;
+// see GetArchitectPromptsPages.
+func (c *Client) GetArchitectPromptsItems(ctx context.Context, opts *GetArchitectPromptsOptions, call ...platformclient.CallOption) iter.Seq2[models.Prompt, error] {
+	return platformclient.Items(c.GetArchitectPromptsPages(ctx, opts, call...), func(p *models.PromptEntityListing) []models.Prompt { return p.Entities })
 }
 
 // PostArchitectPromptsOptions holds the optional parameters of PostArchitectPrompts; it has none yet, so pass nil.
@@ -1375,6 +1766,34 @@ func (c *Client) GetArchitectPromptHistoryHistoryId(ctx context.Context, promptI
 	return out, nil
 }
 
+// GetArchitectPromptHistoryHistoryIdPages returns an iterator over the pages of
+// GetArchitectPromptHistoryHistoryId (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetArchitectPromptHistoryHistoryIdPages(ctx context.Context, promptID string, historyID string, opts *GetArchitectPromptHistoryHistoryIdOptions, call ...platformclient.CallOption) iter.Seq2[*models.HistoryListing, error] {
+	var o GetArchitectPromptHistoryHistoryIdOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.HistoryListing, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectPromptHistoryHistoryId(ctx, promptID, historyID, &o, call...)
+	}, func(p *models.HistoryListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// GetArchitectPromptHistoryHistoryIdItems returns an iterator over the entities of every page of
+// GetArchitectPromptHistoryHistoryId; see GetArchitectPromptHistoryHistoryIdPages.
+func (c *Client) GetArchitectPromptHistoryHistoryIdItems(ctx context.Context, promptID string, historyID string, opts *GetArchitectPromptHistoryHistoryIdOptions, call ...platformclient.CallOption) iter.Seq2[models.HistoryEntry, error] {
+	return platformclient.Items(c.GetArchitectPromptHistoryHistoryIdPages(ctx, promptID, historyID, opts, call...), func(p *models.HistoryListing) []models.HistoryEntry { return p.Entities })
+}
+
 // GetArchitectPromptResourcesOptions holds the optional parameters of GetArchitectPromptResources; nil fields are not sent.
 type GetArchitectPromptResourcesOptions struct {
 	// Page number. Sent as query parameter "pageNumber". Server default: 1.
@@ -1402,6 +1821,38 @@ func (c *Client) GetArchitectPromptResources(ctx context.Context, promptID strin
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetArchitectPromptResourcesPages returns an iterator over the pages of GetArchitectPromptResources
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetArchitectPromptResourcesPages(ctx context.Context, promptID string, opts *GetArchitectPromptResourcesOptions, call ...platformclient.CallOption) iter.Seq2[*models.PromptAssetEntityListing, error] {
+	var o GetArchitectPromptResourcesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PromptAssetEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PromptAssetEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectPromptResources(ctx, promptID, &o, call...)
+	}, func(p *models.PromptAssetEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectPromptResourcesItems returns an iterator over the entities of every page of
+// GetArchitectPromptResources; see GetArchitectPromptResourcesPages.
+func (c *Client) GetArchitectPromptResourcesItems(ctx context.Context, promptID string, opts *GetArchitectPromptResourcesOptions, call ...platformclient.CallOption) iter.Seq2[models.PromptAsset, error] {
+	return platformclient.Items(c.GetArchitectPromptResourcesPages(ctx, promptID, opts, call...), func(p *models.PromptAssetEntityListing) []models.PromptAsset { return p.Entities })
 }
 
 // PostArchitectPromptResourcesOptions holds the optional parameters of PostArchitectPromptResources; it has none yet, so pass nil.
@@ -1549,6 +2000,38 @@ func (c *Client) GetArchitectSchedulegroups(ctx context.Context, opts *GetArchit
 	return out, nil
 }
 
+// GetArchitectSchedulegroupsPages returns an iterator over the pages of GetArchitectSchedulegroups
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetArchitectSchedulegroupsPages(ctx context.Context, opts *GetArchitectSchedulegroupsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ScheduleGroupEntityListing, error] {
+	var o GetArchitectSchedulegroupsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduleGroupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScheduleGroupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectSchedulegroups(ctx, &o, call...)
+	}, func(p *models.ScheduleGroupEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectSchedulegroupsItems returns an iterator over the entities of every page of
+// GetArchitectSchedulegroups; see GetArchitectSchedulegroupsPages.
+func (c *Client) GetArchitectSchedulegroupsItems(ctx context.Context, opts *GetArchitectSchedulegroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.ScheduleGroup, error] {
+	return platformclient.Items(c.GetArchitectSchedulegroupsPages(ctx, opts, call...), func(p *models.ScheduleGroupEntityListing) []models.ScheduleGroup { return p.Entities })
+}
+
 // PostArchitectSchedulegroupsOptions holds the optional parameters of PostArchitectSchedulegroups; it has none yet, so pass nil.
 type PostArchitectSchedulegroupsOptions struct{}
 
@@ -1613,6 +2096,40 @@ func (c *Client) GetArchitectSchedulegroupsDivisionviews(ctx context.Context, op
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetArchitectSchedulegroupsDivisionviewsPages returns an iterator over the pages of
+// GetArchitectSchedulegroupsDivisionviews (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetArchitectSchedulegroupsDivisionviewsPages(ctx context.Context, opts *GetArchitectSchedulegroupsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ScheduleGroupDivisionViewEntityListing, error] {
+	var o GetArchitectSchedulegroupsDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduleGroupDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScheduleGroupDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectSchedulegroupsDivisionviews(ctx, &o, call...)
+	}, func(p *models.ScheduleGroupDivisionViewEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectSchedulegroupsDivisionviewsItems returns an iterator over the entities of every page of
+// GetArchitectSchedulegroupsDivisionviews; see GetArchitectSchedulegroupsDivisionviewsPages.
+func (c *Client) GetArchitectSchedulegroupsDivisionviewsItems(ctx context.Context, opts *GetArchitectSchedulegroupsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.ScheduleGroupDivisionView, error] {
+	return platformclient.Items(c.GetArchitectSchedulegroupsDivisionviewsPages(ctx, opts, call...), func(p *models.ScheduleGroupDivisionViewEntityListing) []models.ScheduleGroupDivisionView {
+		return p.Entities
+	})
 }
 
 // GetArchitectSchedulegroupOptions holds the optional parameters of GetArchitectSchedulegroup; it has none yet, so pass nil.
@@ -1706,6 +2223,38 @@ func (c *Client) GetArchitectSchedules(ctx context.Context, opts *GetArchitectSc
 	return out, nil
 }
 
+// GetArchitectSchedulesPages returns an iterator over the pages of GetArchitectSchedules (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetArchitectSchedulesPages(ctx context.Context, opts *GetArchitectSchedulesOptions, call ...platformclient.CallOption) iter.Seq2[*models.ScheduleEntityListing, error] {
+	var o GetArchitectSchedulesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduleEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScheduleEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectSchedules(ctx, &o, call...)
+	}, func(p *models.ScheduleEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectSchedulesItems returns an iterator over the entities of every page of
+// GetArchitectSchedules; see GetArchitectSchedulesPages.
+func (c *Client) GetArchitectSchedulesItems(ctx context.Context, opts *GetArchitectSchedulesOptions, call ...platformclient.CallOption) iter.Seq2[models.Schedule, error] {
+	return platformclient.Items(c.GetArchitectSchedulesPages(ctx, opts, call...), func(p *models.ScheduleEntityListing) []models.Schedule { return p.Entities })
+}
+
 // PostArchitectSchedulesOptions holds the optional parameters of PostArchitectSchedules; it has none yet, so pass nil.
 type PostArchitectSchedulesOptions struct{}
 
@@ -1770,6 +2319,38 @@ func (c *Client) GetArchitectSchedulesDivisionviews(ctx context.Context, opts *G
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetArchitectSchedulesDivisionviewsPages returns an iterator over the pages of
+// GetArchitectSchedulesDivisionviews (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetArchitectSchedulesDivisionviewsPages(ctx context.Context, opts *GetArchitectSchedulesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ScheduleDivisionViewEntityListing, error] {
+	var o GetArchitectSchedulesDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduleDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScheduleDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectSchedulesDivisionviews(ctx, &o, call...)
+	}, func(p *models.ScheduleDivisionViewEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectSchedulesDivisionviewsItems returns an iterator over the entities of every page of
+// GetArchitectSchedulesDivisionviews; see GetArchitectSchedulesDivisionviewsPages.
+func (c *Client) GetArchitectSchedulesDivisionviewsItems(ctx context.Context, opts *GetArchitectSchedulesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.SchedulesDivisionView, error] {
+	return platformclient.Items(c.GetArchitectSchedulesDivisionviewsPages(ctx, opts, call...), func(p *models.ScheduleDivisionViewEntityListing) []models.SchedulesDivisionView { return p.Entities })
 }
 
 // GetArchitectScheduleOptions holds the optional parameters of GetArchitectSchedule; it has none yet, so pass nil.
@@ -1881,6 +2462,38 @@ func (c *Client) GetArchitectSystemprompts(ctx context.Context, opts *GetArchite
 	return out, nil
 }
 
+// GetArchitectSystempromptsPages returns an iterator over the pages of GetArchitectSystemprompts
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetArchitectSystempromptsPages(ctx context.Context, opts *GetArchitectSystempromptsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SystemPromptEntityListing, error] {
+	var o GetArchitectSystempromptsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SystemPromptEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SystemPromptEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectSystemprompts(ctx, &o, call...)
+	}, func(p *models.SystemPromptEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectSystempromptsItems returns an iterator over the entities of every page of
+// GetArchitectSystemprompts; see GetArchitectSystempromptsPages.
+func (c *Client) GetArchitectSystempromptsItems(ctx context.Context, opts *GetArchitectSystempromptsOptions, call ...platformclient.CallOption) iter.Seq2[models.SystemPrompt, error] {
+	return platformclient.Items(c.GetArchitectSystempromptsPages(ctx, opts, call...), func(p *models.SystemPromptEntityListing) []models.SystemPrompt { return p.Entities })
+}
+
 // GetArchitectSystempromptOptions holds the optional parameters of GetArchitectSystemprompt; nil fields are not sent.
 type GetArchitectSystempromptOptions struct {
 	// Include the media URIs for each resource. Sent as query parameter "includeMediaUris". Server
@@ -1974,6 +2587,34 @@ func (c *Client) GetArchitectSystempromptHistoryHistoryId(ctx context.Context, p
 	return out, nil
 }
 
+// GetArchitectSystempromptHistoryHistoryIdPages returns an iterator over the pages of
+// GetArchitectSystempromptHistoryHistoryId (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetArchitectSystempromptHistoryHistoryIdPages(ctx context.Context, promptID string, historyID string, opts *GetArchitectSystempromptHistoryHistoryIdOptions, call ...platformclient.CallOption) iter.Seq2[*models.HistoryListing, error] {
+	var o GetArchitectSystempromptHistoryHistoryIdOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.HistoryListing, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectSystempromptHistoryHistoryId(ctx, promptID, historyID, &o, call...)
+	}, func(p *models.HistoryListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// GetArchitectSystempromptHistoryHistoryIdItems returns an iterator over the entities of every page of
+// GetArchitectSystempromptHistoryHistoryId; see GetArchitectSystempromptHistoryHistoryIdPages.
+func (c *Client) GetArchitectSystempromptHistoryHistoryIdItems(ctx context.Context, promptID string, historyID string, opts *GetArchitectSystempromptHistoryHistoryIdOptions, call ...platformclient.CallOption) iter.Seq2[models.HistoryEntry, error] {
+	return platformclient.Items(c.GetArchitectSystempromptHistoryHistoryIdPages(ctx, promptID, historyID, opts, call...), func(p *models.HistoryListing) []models.HistoryEntry { return p.Entities })
+}
+
 // GetArchitectSystempromptResourcesOptions holds the optional parameters of GetArchitectSystempromptResources; nil fields are not sent.
 type GetArchitectSystempromptResourcesOptions struct {
 	// Page number. Sent as query parameter "pageNumber". Server default: 1.
@@ -2007,6 +2648,38 @@ func (c *Client) GetArchitectSystempromptResources(ctx context.Context, promptID
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetArchitectSystempromptResourcesPages returns an iterator over the pages of
+// GetArchitectSystempromptResources (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetArchitectSystempromptResourcesPages(ctx context.Context, promptID string, opts *GetArchitectSystempromptResourcesOptions, call ...platformclient.CallOption) iter.Seq2[*models.SystemPromptAssetEntityListing, error] {
+	var o GetArchitectSystempromptResourcesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SystemPromptAssetEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SystemPromptAssetEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetArchitectSystempromptResources(ctx, promptID, &o, call...)
+	}, func(p *models.SystemPromptAssetEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetArchitectSystempromptResourcesItems returns an iterator over the entities of every page of
+// GetArchitectSystempromptResources; see GetArchitectSystempromptResourcesPages.
+func (c *Client) GetArchitectSystempromptResourcesItems(ctx context.Context, promptID string, opts *GetArchitectSystempromptResourcesOptions, call ...platformclient.CallOption) iter.Seq2[models.SystemPromptAsset, error] {
+	return platformclient.Items(c.GetArchitectSystempromptResourcesPages(ctx, promptID, opts, call...), func(p *models.SystemPromptAssetEntityListing) []models.SystemPromptAsset { return p.Entities })
 }
 
 // PostArchitectSystempromptResourcesOptions holds the optional parameters of PostArchitectSystempromptResources; it has none yet, so pass nil.
@@ -2197,6 +2870,36 @@ func (c *Client) GetFlows(ctx context.Context, opts *GetFlowsOptions, call ...pl
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetFlowsPages returns an iterator over the pages of GetFlows (paged by page number). Pages are
+// fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or at
+// the first error, which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetFlowsPages(ctx context.Context, opts *GetFlowsOptions, call ...platformclient.CallOption) iter.Seq2[*models.FlowEntityListing, error] {
+	var o GetFlowsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FlowEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetFlows(ctx, &o, call...)
+	}, func(p *models.FlowEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetFlowsItems returns an iterator over the entities of every page of GetFlows; see GetFlowsPages.
+func (c *Client) GetFlowsItems(ctx context.Context, opts *GetFlowsOptions, call ...platformclient.CallOption) iter.Seq2[models.Flow, error] {
+	return platformclient.Items(c.GetFlowsPages(ctx, opts, call...), func(p *models.FlowEntityListing) []models.Flow { return p.Entities })
 }
 
 // PostFlowsOptions holds the optional parameters of PostFlows; nil fields are not sent.
@@ -2417,6 +3120,38 @@ func (c *Client) GetFlowsDatatables(ctx context.Context, opts *GetFlowsDatatable
 	return out, nil
 }
 
+// GetFlowsDatatablesPages returns an iterator over the pages of GetFlowsDatatables (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetFlowsDatatablesPages(ctx context.Context, opts *GetFlowsDatatablesOptions, call ...platformclient.CallOption) iter.Seq2[*models.DataTablesDomainEntityListing, error] {
+	var o GetFlowsDatatablesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataTablesDomainEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DataTablesDomainEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetFlowsDatatables(ctx, &o, call...)
+	}, func(p *models.DataTablesDomainEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetFlowsDatatablesItems returns an iterator over the entities of every page of GetFlowsDatatables;
+// see GetFlowsDatatablesPages.
+func (c *Client) GetFlowsDatatablesItems(ctx context.Context, opts *GetFlowsDatatablesOptions, call ...platformclient.CallOption) iter.Seq2[models.DataTable, error] {
+	return platformclient.Items(c.GetFlowsDatatablesPages(ctx, opts, call...), func(p *models.DataTablesDomainEntityListing) []models.DataTable { return p.Entities })
+}
+
 // PostFlowsDatatablesOptions holds the optional parameters of PostFlowsDatatables; it has none yet, so pass nil.
 type PostFlowsDatatablesOptions struct{}
 
@@ -2488,6 +3223,38 @@ func (c *Client) GetFlowsDatatablesDivisionviews(ctx context.Context, opts *GetF
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetFlowsDatatablesDivisionviewsPages returns an iterator over the pages of
+// GetFlowsDatatablesDivisionviews (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetFlowsDatatablesDivisionviewsPages(ctx context.Context, opts *GetFlowsDatatablesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DataTablesDomainEntityListing, error] {
+	var o GetFlowsDatatablesDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataTablesDomainEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DataTablesDomainEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetFlowsDatatablesDivisionviews(ctx, &o, call...)
+	}, func(p *models.DataTablesDomainEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetFlowsDatatablesDivisionviewsItems returns an iterator over the entities of every page of
+// GetFlowsDatatablesDivisionviews; see GetFlowsDatatablesDivisionviewsPages.
+func (c *Client) GetFlowsDatatablesDivisionviewsItems(ctx context.Context, opts *GetFlowsDatatablesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.DataTable, error] {
+	return platformclient.Items(c.GetFlowsDatatablesDivisionviewsPages(ctx, opts, call...), func(p *models.DataTablesDomainEntityListing) []models.DataTable { return p.Entities })
 }
 
 // GetFlowsDatatablesDivisionviewOptions holds the optional parameters of GetFlowsDatatablesDivisionview; nil fields are not sent.
@@ -2678,6 +3445,33 @@ func (c *Client) GetFlowsDatatableImportJobs(ctx context.Context, datatableID st
 	return out, nil
 }
 
+// GetFlowsDatatableImportJobsPages returns an iterator over the pages of GetFlowsDatatableImportJobs
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last.
+func (c *Client) GetFlowsDatatableImportJobsPages(ctx context.Context, datatableID string, opts *GetFlowsDatatableImportJobsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DataTableImportEntityListing, error] {
+	var o GetFlowsDatatableImportJobsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataTableImportEntityListing, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetFlowsDatatableImportJobs(ctx, datatableID, &o, call...)
+	}, func(p *models.DataTableImportEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// GetFlowsDatatableImportJobsItems returns an iterator over the entities of every page of
+// GetFlowsDatatableImportJobs; see GetFlowsDatatableImportJobsPages.
+func (c *Client) GetFlowsDatatableImportJobsItems(ctx context.Context, datatableID string, opts *GetFlowsDatatableImportJobsOptions, call ...platformclient.CallOption) iter.Seq2[models.DataTableImportJob, error] {
+	return platformclient.Items(c.GetFlowsDatatableImportJobsPages(ctx, datatableID, opts, call...), func(p *models.DataTableImportEntityListing) []models.DataTableImportJob { return p.Entities })
+}
+
 // PostFlowsDatatableImportJobsOptions holds the optional parameters of PostFlowsDatatableImportJobs; it has none yet, so pass nil.
 type PostFlowsDatatableImportJobsOptions struct{}
 
@@ -2760,6 +3554,38 @@ func (c *Client) GetFlowsDatatableRows(ctx context.Context, datatableID string, 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetFlowsDatatableRowsPages returns an iterator over the pages of GetFlowsDatatableRows (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetFlowsDatatableRowsPages(ctx context.Context, datatableID string, opts *GetFlowsDatatableRowsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DataTableRowEntityListing, error] {
+	var o GetFlowsDatatableRowsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataTableRowEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DataTableRowEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetFlowsDatatableRows(ctx, datatableID, &o, call...)
+	}, func(p *models.DataTableRowEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetFlowsDatatableRowsItems returns an iterator over the entities of every page of
+// GetFlowsDatatableRows; see GetFlowsDatatableRowsPages.
+func (c *Client) GetFlowsDatatableRowsItems(ctx context.Context, datatableID string, opts *GetFlowsDatatableRowsOptions, call ...platformclient.CallOption) iter.Seq2[map[string]map[string]any, error] {
+	return platformclient.Items(c.GetFlowsDatatableRowsPages(ctx, datatableID, opts, call...), func(p *models.DataTableRowEntityListing) []map[string]map[string]any { return p.Entities })
 }
 
 // PostFlowsDatatableRowsOptions holds the optional parameters of PostFlowsDatatableRows; it has none yet, so pass nil.
@@ -2927,6 +3753,38 @@ func (c *Client) GetFlowsDivisionviews(ctx context.Context, opts *GetFlowsDivisi
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetFlowsDivisionviewsPages returns an iterator over the pages of GetFlowsDivisionviews (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetFlowsDivisionviewsPages(ctx context.Context, opts *GetFlowsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.FlowDivisionViewEntityListing, error] {
+	var o GetFlowsDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FlowDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetFlowsDivisionviews(ctx, &o, call...)
+	}, func(p *models.FlowDivisionViewEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetFlowsDivisionviewsItems returns an iterator over the entities of every page of
+// GetFlowsDivisionviews; see GetFlowsDivisionviewsPages.
+func (c *Client) GetFlowsDivisionviewsItems(ctx context.Context, opts *GetFlowsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowDivisionView, error] {
+	return platformclient.Items(c.GetFlowsDivisionviewsPages(ctx, opts, call...), func(p *models.FlowDivisionViewEntityListing) []models.FlowDivisionView { return p.Entities })
 }
 
 // PostFlowsExecutionsOptions holds the optional parameters of PostFlowsExecutions; it has none yet, so pass nil.
@@ -3183,6 +4041,38 @@ func (c *Client) GetFlowsInstancesSettingsLoglevels(ctx context.Context, opts *G
 	return out, nil
 }
 
+// GetFlowsInstancesSettingsLoglevelsPages returns an iterator over the pages of
+// GetFlowsInstancesSettingsLoglevels (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetFlowsInstancesSettingsLoglevelsPages(ctx context.Context, opts *GetFlowsInstancesSettingsLoglevelsOptions, call ...platformclient.CallOption) iter.Seq2[*models.FlowSettingsResponseEntityListing, error] {
+	var o GetFlowsInstancesSettingsLoglevelsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowSettingsResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FlowSettingsResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetFlowsInstancesSettingsLoglevels(ctx, &o, call...)
+	}, func(p *models.FlowSettingsResponseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetFlowsInstancesSettingsLoglevelsItems returns an iterator over the entities of every page of
+// GetFlowsInstancesSettingsLoglevels; see GetFlowsInstancesSettingsLoglevelsPages.
+func (c *Client) GetFlowsInstancesSettingsLoglevelsItems(ctx context.Context, opts *GetFlowsInstancesSettingsLoglevelsOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowSettingsResponse, error] {
+	return platformclient.Items(c.GetFlowsInstancesSettingsLoglevelsPages(ctx, opts, call...), func(p *models.FlowSettingsResponseEntityListing) []models.FlowSettingsResponse { return p.Entities })
+}
+
 // GetFlowsInstancesSettingsLoglevelsCharacteristicsOptions holds the optional parameters of GetFlowsInstancesSettingsLoglevelsCharacteristics; it has none yet, so pass nil.
 type GetFlowsInstancesSettingsLoglevelsCharacteristicsOptions struct{}
 
@@ -3394,6 +4284,38 @@ func (c *Client) GetFlowsMilestones(ctx context.Context, opts *GetFlowsMilestone
 	return out, nil
 }
 
+// GetFlowsMilestonesPages returns an iterator over the pages of GetFlowsMilestones (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetFlowsMilestonesPages(ctx context.Context, opts *GetFlowsMilestonesOptions, call ...platformclient.CallOption) iter.Seq2[*models.FlowMilestoneListing, error] {
+	var o GetFlowsMilestonesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowMilestoneListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FlowMilestoneListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetFlowsMilestones(ctx, &o, call...)
+	}, func(p *models.FlowMilestoneListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetFlowsMilestonesItems returns an iterator over the entities of every page of GetFlowsMilestones;
+// see GetFlowsMilestonesPages.
+func (c *Client) GetFlowsMilestonesItems(ctx context.Context, opts *GetFlowsMilestonesOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowMilestone, error] {
+	return platformclient.Items(c.GetFlowsMilestonesPages(ctx, opts, call...), func(p *models.FlowMilestoneListing) []models.FlowMilestone { return p.Entities })
+}
+
 // PostFlowsMilestonesOptions holds the optional parameters of PostFlowsMilestones; nil fields are not sent.
 type PostFlowsMilestonesOptions struct {
 	// Sent as body parameter "body".
@@ -3467,6 +4389,40 @@ func (c *Client) GetFlowsMilestonesDivisionviews(ctx context.Context, opts *GetF
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetFlowsMilestonesDivisionviewsPages returns an iterator over the pages of
+// GetFlowsMilestonesDivisionviews (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetFlowsMilestonesDivisionviewsPages(ctx context.Context, opts *GetFlowsMilestonesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.FlowMilestoneDivisionViewEntityListing, error] {
+	var o GetFlowsMilestonesDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowMilestoneDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FlowMilestoneDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetFlowsMilestonesDivisionviews(ctx, &o, call...)
+	}, func(p *models.FlowMilestoneDivisionViewEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetFlowsMilestonesDivisionviewsItems returns an iterator over the entities of every page of
+// GetFlowsMilestonesDivisionviews; see GetFlowsMilestonesDivisionviewsPages.
+func (c *Client) GetFlowsMilestonesDivisionviewsItems(ctx context.Context, opts *GetFlowsMilestonesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowMilestoneDivisionView, error] {
+	return platformclient.Items(c.GetFlowsMilestonesDivisionviewsPages(ctx, opts, call...), func(p *models.FlowMilestoneDivisionViewEntityListing) []models.FlowMilestoneDivisionView {
+		return p.Entities
+	})
 }
 
 // GetFlowsMilestoneOptions holds the optional parameters of GetFlowsMilestone; it has none yet, so pass nil.
@@ -3586,6 +4542,38 @@ func (c *Client) GetFlowsOutcomes(ctx context.Context, opts *GetFlowsOutcomesOpt
 	return out, nil
 }
 
+// GetFlowsOutcomesPages returns an iterator over the pages of GetFlowsOutcomes (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetFlowsOutcomesPages(ctx context.Context, opts *GetFlowsOutcomesOptions, call ...platformclient.CallOption) iter.Seq2[*models.FlowOutcomeListing, error] {
+	var o GetFlowsOutcomesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowOutcomeListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FlowOutcomeListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetFlowsOutcomes(ctx, &o, call...)
+	}, func(p *models.FlowOutcomeListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetFlowsOutcomesItems returns an iterator over the entities of every page of GetFlowsOutcomes; see
+// GetFlowsOutcomesPages.
+func (c *Client) GetFlowsOutcomesItems(ctx context.Context, opts *GetFlowsOutcomesOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowOutcome, error] {
+	return platformclient.Items(c.GetFlowsOutcomesPages(ctx, opts, call...), func(p *models.FlowOutcomeListing) []models.FlowOutcome { return p.Entities })
+}
+
 // PostFlowsOutcomesOptions holds the optional parameters of PostFlowsOutcomes; nil fields are not sent.
 type PostFlowsOutcomesOptions struct {
 	// Sent as body parameter "body".
@@ -3661,6 +4649,40 @@ func (c *Client) GetFlowsOutcomesDivisionviews(ctx context.Context, opts *GetFlo
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetFlowsOutcomesDivisionviewsPages returns an iterator over the pages of
+// GetFlowsOutcomesDivisionviews (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetFlowsOutcomesDivisionviewsPages(ctx context.Context, opts *GetFlowsOutcomesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.FlowOutcomeDivisionViewEntityListing, error] {
+	var o GetFlowsOutcomesDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowOutcomeDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FlowOutcomeDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetFlowsOutcomesDivisionviews(ctx, &o, call...)
+	}, func(p *models.FlowOutcomeDivisionViewEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetFlowsOutcomesDivisionviewsItems returns an iterator over the entities of every page of
+// GetFlowsOutcomesDivisionviews; see GetFlowsOutcomesDivisionviewsPages.
+func (c *Client) GetFlowsOutcomesDivisionviewsItems(ctx context.Context, opts *GetFlowsOutcomesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowOutcomeDivisionView, error] {
+	return platformclient.Items(c.GetFlowsOutcomesDivisionviewsPages(ctx, opts, call...), func(p *models.FlowOutcomeDivisionViewEntityListing) []models.FlowOutcomeDivisionView {
+		return p.Entities
+	})
 }
 
 // GetFlowsOutcomeOptions holds the optional parameters of GetFlowsOutcome; it has none yet, so pass nil.
@@ -3821,6 +4843,33 @@ func (c *Client) GetFlowHistoryHistoryId(ctx context.Context, flowID string, his
 	return out, nil
 }
 
+// GetFlowHistoryHistoryIdPages returns an iterator over the pages of GetFlowHistoryHistoryId (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last.
+func (c *Client) GetFlowHistoryHistoryIdPages(ctx context.Context, flowID string, historyID string, opts *GetFlowHistoryHistoryIdOptions, call ...platformclient.CallOption) iter.Seq2[*models.HistoryListing, error] {
+	var o GetFlowHistoryHistoryIdOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.HistoryListing, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetFlowHistoryHistoryId(ctx, flowID, historyID, &o, call...)
+	}, func(p *models.HistoryListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// GetFlowHistoryHistoryIdItems returns an iterator over the entities of every page of
+// GetFlowHistoryHistoryId; see GetFlowHistoryHistoryIdPages.
+func (c *Client) GetFlowHistoryHistoryIdItems(ctx context.Context, flowID string, historyID string, opts *GetFlowHistoryHistoryIdOptions, call ...platformclient.CallOption) iter.Seq2[models.HistoryEntry, error] {
+	return platformclient.Items(c.GetFlowHistoryHistoryIdPages(ctx, flowID, historyID, opts, call...), func(p *models.HistoryListing) []models.HistoryEntry { return p.Entities })
+}
+
 // GetFlowInstancesSettingsLoglevelsOptions holds the optional parameters of GetFlowInstancesSettingsLoglevels; nil fields are not sent.
 type GetFlowInstancesSettingsLoglevelsOptions struct {
 	// Expand instructions for the result. Sent as query parameter "expand". Values: name, type,
@@ -3966,6 +5015,38 @@ func (c *Client) GetFlowVersions(ctx context.Context, flowID string, opts *GetFl
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetFlowVersionsPages returns an iterator over the pages of GetFlowVersions (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetFlowVersionsPages(ctx context.Context, flowID string, opts *GetFlowVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.FlowVersionEntityListing, error] {
+	var o GetFlowVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowVersionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FlowVersionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetFlowVersions(ctx, flowID, &o, call...)
+	}, func(p *models.FlowVersionEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetFlowVersionsItems returns an iterator over the entities of every page of GetFlowVersions; see
+// GetFlowVersionsPages.
+func (c *Client) GetFlowVersionsItems(ctx context.Context, flowID string, opts *GetFlowVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowVersion, error] {
+	return platformclient.Items(c.GetFlowVersionsPages(ctx, flowID, opts, call...), func(p *models.FlowVersionEntityListing) []models.FlowVersion { return p.Entities })
 }
 
 // PostFlowVersionsOptions holds the optional parameters of PostFlowVersions; it has none yet, so pass nil.

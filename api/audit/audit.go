@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Audit operations.
@@ -64,6 +65,37 @@ func (c *Client) PostAuditsQueryRealtime(ctx context.Context, body *models.Audit
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostAuditsQueryRealtimePages returns an iterator over the pages of PostAuditsQueryRealtime (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostAuditsQueryRealtimePages(ctx context.Context, body *models.AuditRealtimeQueryRequest, opts *PostAuditsQueryRealtimeOptions, call ...platformclient.CallOption) iter.Seq2[*models.AuditRealtimeQueryResultsResponse, error] {
+	var o PostAuditsQueryRealtimeOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuditRealtimeQueryResultsResponse, error) {
+		o := o
+		var pageBody models.AuditRealtimeQueryRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostAuditsQueryRealtime(ctx, &pageBody, &o, call...)
+	}, func(p *models.AuditRealtimeQueryResultsResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostAuditsQueryRealtimeItems returns an iterator over the entities of every page of
+// PostAuditsQueryRealtime; see PostAuditsQueryRealtimePages.
+func (c *Client) PostAuditsQueryRealtimeItems(ctx context.Context, body *models.AuditRealtimeQueryRequest, opts *PostAuditsQueryRealtimeOptions, call ...platformclient.CallOption) iter.Seq2[models.AuditLogMessage, error] {
+	return platformclient.Items(c.PostAuditsQueryRealtimePages(ctx, body, opts, call...), func(p *models.AuditRealtimeQueryResultsResponse) []models.AuditLogMessage { return p.Entities })
 }
 
 // PostAuditsQueryRealtimeRelatedOptions holds the optional parameters of PostAuditsQueryRealtimeRelated; nil fields are not sent.
@@ -178,4 +210,31 @@ func (c *Client) GetAuditsQueryTransactionIdResults(ctx context.Context, transac
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAuditsQueryTransactionIdResultsPages returns an iterator over the pages of
+// GetAuditsQueryTransactionIdResults (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetAuditsQueryTransactionIdResultsPages(ctx context.Context, transactionID string, opts *GetAuditsQueryTransactionIdResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.AuditQueryExecutionResultsResponse, error] {
+	var o GetAuditsQueryTransactionIdResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuditQueryExecutionResultsResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAuditsQueryTransactionIdResults(ctx, transactionID, &o, call...)
+	}, func(p *models.AuditQueryExecutionResultsResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), Cursor: p.Cursor}
+	})
+}
+
+// GetAuditsQueryTransactionIdResultsItems returns an iterator over the entities of every page of
+// GetAuditsQueryTransactionIdResults; see GetAuditsQueryTransactionIdResultsPages.
+func (c *Client) GetAuditsQueryTransactionIdResultsItems(ctx context.Context, transactionID string, opts *GetAuditsQueryTransactionIdResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.AuditLogMessage, error] {
+	return platformclient.Items(c.GetAuditsQueryTransactionIdResultsPages(ctx, transactionID, opts, call...), func(p *models.AuditQueryExecutionResultsResponse) []models.AuditLogMessage { return p.Entities })
 }

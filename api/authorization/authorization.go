@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Authorization operations.
@@ -76,6 +77,38 @@ func (c *Client) GetAuthorizationDivisions(ctx context.Context, opts *GetAuthori
 	return out, nil
 }
 
+// GetAuthorizationDivisionsPages returns an iterator over the pages of GetAuthorizationDivisions
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetAuthorizationDivisionsPages(ctx context.Context, opts *GetAuthorizationDivisionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.AuthzDivisionEntityListing, error] {
+	var o GetAuthorizationDivisionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthzDivisionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAuthorizationDivisions(ctx, &o, call...)
+	}, func(p *models.AuthzDivisionEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetAuthorizationDivisionsItems returns an iterator over the entities of every page of
+// GetAuthorizationDivisions; see GetAuthorizationDivisionsPages.
+func (c *Client) GetAuthorizationDivisionsItems(ctx context.Context, opts *GetAuthorizationDivisionsOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
+	return platformclient.Items(c.GetAuthorizationDivisionsPages(ctx, opts, call...), func(p *models.AuthzDivisionEntityListing) []models.AuthzDivision { return p.Entities })
+}
+
 // PostAuthorizationDivisionsOptions holds the optional parameters of PostAuthorizationDivisions; it has none yet, so pass nil.
 type PostAuthorizationDivisionsOptions struct{}
 
@@ -119,6 +152,38 @@ func (c *Client) GetAuthorizationDivisionsDeleted(ctx context.Context, opts *Get
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAuthorizationDivisionsDeletedPages returns an iterator over the pages of
+// GetAuthorizationDivisionsDeleted (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAuthorizationDivisionsDeletedPages(ctx context.Context, opts *GetAuthorizationDivisionsDeletedOptions, call ...platformclient.CallOption) iter.Seq2[*models.AuthzDivisionEntityListing, error] {
+	var o GetAuthorizationDivisionsDeletedOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthzDivisionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAuthorizationDivisionsDeleted(ctx, &o, call...)
+	}, func(p *models.AuthzDivisionEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetAuthorizationDivisionsDeletedItems returns an iterator over the entities of every page of
+// GetAuthorizationDivisionsDeleted; see GetAuthorizationDivisionsDeletedPages.
+func (c *Client) GetAuthorizationDivisionsDeletedItems(ctx context.Context, opts *GetAuthorizationDivisionsDeletedOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
+	return platformclient.Items(c.GetAuthorizationDivisionsDeletedPages(ctx, opts, call...), func(p *models.AuthzDivisionEntityListing) []models.AuthzDivision { return p.Entities })
 }
 
 // GetAuthorizationDivisionsHomeOptions holds the optional parameters of GetAuthorizationDivisionsHome; it has none yet, so pass nil.
@@ -193,6 +258,37 @@ func (c *Client) GetAuthorizationDivisionsQuery(ctx context.Context, opts *GetAu
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAuthorizationDivisionsQueryPages returns an iterator over the pages of
+// GetAuthorizationDivisionsQuery (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAuthorizationDivisionsQueryPages(ctx context.Context, opts *GetAuthorizationDivisionsQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.AuthzDivisionCursorListing, error] {
+	var o GetAuthorizationDivisionsQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionCursorListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthzDivisionCursorListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetAuthorizationDivisionsQuery(ctx, &o, call...)
+	}, func(p *models.AuthzDivisionCursorListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetAuthorizationDivisionsQueryItems returns an iterator over the entities of every page of
+// GetAuthorizationDivisionsQuery; see GetAuthorizationDivisionsQueryPages.
+func (c *Client) GetAuthorizationDivisionsQueryItems(ctx context.Context, opts *GetAuthorizationDivisionsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
+	return platformclient.Items(c.GetAuthorizationDivisionsQueryPages(ctx, opts, call...), func(p *models.AuthzDivisionCursorListing) []models.AuthzDivision { return p.Entities })
 }
 
 // GetAuthorizationDivisionOptions holds the optional parameters of GetAuthorizationDivision; nil fields are not sent.
@@ -284,6 +380,34 @@ func (c *Client) GetAuthorizationDivisionGrants(ctx context.Context, divisionID 
 	return out, nil
 }
 
+// GetAuthorizationDivisionGrantsPages returns an iterator over the pages of
+// GetAuthorizationDivisionGrants (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetAuthorizationDivisionGrantsPages(ctx context.Context, divisionID string, opts *GetAuthorizationDivisionGrantsOptions, call ...platformclient.CallOption) iter.Seq2[*models.AuthzDivisionGrantEntityListing, error] {
+	var o GetAuthorizationDivisionGrantsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionGrantEntityListing, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAuthorizationDivisionGrants(ctx, divisionID, &o, call...)
+	}, func(p *models.AuthzDivisionGrantEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// GetAuthorizationDivisionGrantsItems returns an iterator over the entities of every page of
+// GetAuthorizationDivisionGrants; see GetAuthorizationDivisionGrantsPages.
+func (c *Client) GetAuthorizationDivisionGrantsItems(ctx context.Context, divisionID string, opts *GetAuthorizationDivisionGrantsOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzGrant, error] {
+	return platformclient.Items(c.GetAuthorizationDivisionGrantsPages(ctx, divisionID, opts, call...), func(p *models.AuthzDivisionGrantEntityListing) []models.AuthzGrant { return p.Entities })
+}
+
 // PostAuthorizationDivisionObjectOptions holds the optional parameters of PostAuthorizationDivisionObject; it has none yet, so pass nil.
 type PostAuthorizationDivisionObjectOptions struct{}
 
@@ -373,6 +497,38 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedMe(ctx context.Context, 
 	return out, nil
 }
 
+// GetAuthorizationDivisionspermittedPagedMePages returns an iterator over the pages of
+// GetAuthorizationDivisionspermittedPagedMe (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAuthorizationDivisionspermittedPagedMePages(ctx context.Context, permission string, opts *GetAuthorizationDivisionspermittedPagedMeOptions, call ...platformclient.CallOption) iter.Seq2[*models.DivsPermittedEntityListing, error] {
+	var o GetAuthorizationDivisionspermittedPagedMeOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DivsPermittedEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DivsPermittedEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAuthorizationDivisionspermittedPagedMe(ctx, permission, &o, call...)
+	}, func(p *models.DivsPermittedEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetAuthorizationDivisionspermittedPagedMeItems returns an iterator over the entities of every page
+// of GetAuthorizationDivisionspermittedPagedMe; see GetAuthorizationDivisionspermittedPagedMePages.
+func (c *Client) GetAuthorizationDivisionspermittedPagedMeItems(ctx context.Context, permission string, opts *GetAuthorizationDivisionspermittedPagedMeOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
+	return platformclient.Items(c.GetAuthorizationDivisionspermittedPagedMePages(ctx, permission, opts, call...), func(p *models.DivsPermittedEntityListing) []models.AuthzDivision { return p.Entities })
+}
+
 // GetAuthorizationDivisionspermittedPagedSubjectIdOptions holds the optional parameters of GetAuthorizationDivisionspermittedPagedSubjectId; nil fields are not sent.
 type GetAuthorizationDivisionspermittedPagedSubjectIdOptions struct {
 	// Page number. Sent as query parameter "pageNumber". Server default: 1.
@@ -402,6 +558,39 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectId(ctx context.Co
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAuthorizationDivisionspermittedPagedSubjectIdPages returns an iterator over the pages of
+// GetAuthorizationDivisionspermittedPagedSubjectId (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectIdPages(ctx context.Context, subjectID string, permission string, opts *GetAuthorizationDivisionspermittedPagedSubjectIdOptions, call ...platformclient.CallOption) iter.Seq2[*models.DivsPermittedEntityListing, error] {
+	var o GetAuthorizationDivisionspermittedPagedSubjectIdOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DivsPermittedEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DivsPermittedEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAuthorizationDivisionspermittedPagedSubjectId(ctx, subjectID, permission, &o, call...)
+	}, func(p *models.DivsPermittedEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetAuthorizationDivisionspermittedPagedSubjectIdItems returns an iterator over the entities of every
+// page of GetAuthorizationDivisionspermittedPagedSubjectId; see
+// GetAuthorizationDivisionspermittedPagedSubjectIdPages.
+func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectIdItems(ctx context.Context, subjectID string, permission string, opts *GetAuthorizationDivisionspermittedPagedSubjectIdOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
+	return platformclient.Items(c.GetAuthorizationDivisionspermittedPagedSubjectIdPages(ctx, subjectID, permission, opts, call...), func(p *models.DivsPermittedEntityListing) []models.AuthzDivision { return p.Entities })
 }
 
 // GetAuthorizationPermissionsOptions holds the optional parameters of GetAuthorizationPermissions; nil fields are not sent.
@@ -439,6 +628,40 @@ func (c *Client) GetAuthorizationPermissions(ctx context.Context, opts *GetAutho
 	return out, nil
 }
 
+// GetAuthorizationPermissionsPages returns an iterator over the pages of GetAuthorizationPermissions
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetAuthorizationPermissionsPages(ctx context.Context, opts *GetAuthorizationPermissionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.PermissionCollectionEntityListing, error] {
+	var o GetAuthorizationPermissionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PermissionCollectionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PermissionCollectionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAuthorizationPermissions(ctx, &o, call...)
+	}, func(p *models.PermissionCollectionEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetAuthorizationPermissionsItems returns an iterator over the entities of every page of
+// GetAuthorizationPermissions; see GetAuthorizationPermissionsPages.
+func (c *Client) GetAuthorizationPermissionsItems(ctx context.Context, opts *GetAuthorizationPermissionsOptions, call ...platformclient.CallOption) iter.Seq2[models.DomainPermissionCollection, error] {
+	return platformclient.Items(c.GetAuthorizationPermissionsPages(ctx, opts, call...), func(p *models.PermissionCollectionEntityListing) []models.DomainPermissionCollection {
+		return p.Entities
+	})
+}
+
 // GetAuthorizationPoliciesOptions holds the optional parameters of GetAuthorizationPolicies; nil fields are not sent.
 type GetAuthorizationPoliciesOptions struct {
 	// The cursor that points to the end of the set of entities that has been returned. Sent as query
@@ -468,6 +691,37 @@ func (c *Client) GetAuthorizationPolicies(ctx context.Context, opts *GetAuthoriz
 	return out, nil
 }
 
+// GetAuthorizationPoliciesPages returns an iterator over the pages of GetAuthorizationPolicies (paged
+// by cursor). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetAuthorizationPoliciesPages(ctx context.Context, opts *GetAuthorizationPoliciesOptions, call ...platformclient.CallOption) iter.Seq2[*models.AuthorizationPolicyEntityListing, error] {
+	var o GetAuthorizationPoliciesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthorizationPolicyEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthorizationPolicyEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetAuthorizationPolicies(ctx, &o, call...)
+	}, func(p *models.AuthorizationPolicyEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetAuthorizationPoliciesItems returns an iterator over the entities of every page of
+// GetAuthorizationPolicies; see GetAuthorizationPoliciesPages.
+func (c *Client) GetAuthorizationPoliciesItems(ctx context.Context, opts *GetAuthorizationPoliciesOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthorizationPolicy, error] {
+	return platformclient.Items(c.GetAuthorizationPoliciesPages(ctx, opts, call...), func(p *models.AuthorizationPolicyEntityListing) []models.AuthorizationPolicy { return p.Entities })
+}
+
 // GetAuthorizationPoliciesSubjectSubjectIdOptions holds the optional parameters of GetAuthorizationPoliciesSubjectSubjectId; nil fields are not sent.
 type GetAuthorizationPoliciesSubjectSubjectIdOptions struct {
 	// The cursor that points to the end of the set of entities that has been returned. Sent as query
@@ -495,6 +749,37 @@ func (c *Client) GetAuthorizationPoliciesSubjectSubjectId(ctx context.Context, s
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAuthorizationPoliciesSubjectSubjectIdPages returns an iterator over the pages of
+// GetAuthorizationPoliciesSubjectSubjectId (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAuthorizationPoliciesSubjectSubjectIdPages(ctx context.Context, subjectID string, opts *GetAuthorizationPoliciesSubjectSubjectIdOptions, call ...platformclient.CallOption) iter.Seq2[*models.AuthorizationPolicyEntityListing, error] {
+	var o GetAuthorizationPoliciesSubjectSubjectIdOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthorizationPolicyEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthorizationPolicyEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetAuthorizationPoliciesSubjectSubjectId(ctx, subjectID, &o, call...)
+	}, func(p *models.AuthorizationPolicyEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetAuthorizationPoliciesSubjectSubjectIdItems returns an iterator over the entities of every page of
+// GetAuthorizationPoliciesSubjectSubjectId; see GetAuthorizationPoliciesSubjectSubjectIdPages.
+func (c *Client) GetAuthorizationPoliciesSubjectSubjectIdItems(ctx context.Context, subjectID string, opts *GetAuthorizationPoliciesSubjectSubjectIdOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthorizationPolicy, error] {
+	return platformclient.Items(c.GetAuthorizationPoliciesSubjectSubjectIdPages(ctx, subjectID, opts, call...), func(p *models.AuthorizationPolicyEntityListing) []models.AuthorizationPolicy { return p.Entities })
 }
 
 // GetAuthorizationPoliciesTargetsOptions holds the optional parameters of GetAuthorizationPoliciesTargets; it has none yet, so pass nil.
@@ -541,6 +826,37 @@ func (c *Client) GetAuthorizationPoliciesTarget(ctx context.Context, targetName 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAuthorizationPoliciesTargetPages returns an iterator over the pages of
+// GetAuthorizationPoliciesTarget (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAuthorizationPoliciesTargetPages(ctx context.Context, targetName string, opts *GetAuthorizationPoliciesTargetOptions, call ...platformclient.CallOption) iter.Seq2[*models.AuthorizationPolicyEntityListing, error] {
+	var o GetAuthorizationPoliciesTargetOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthorizationPolicyEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthorizationPolicyEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetAuthorizationPoliciesTarget(ctx, targetName, &o, call...)
+	}, func(p *models.AuthorizationPolicyEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetAuthorizationPoliciesTargetItems returns an iterator over the entities of every page of
+// GetAuthorizationPoliciesTarget; see GetAuthorizationPoliciesTargetPages.
+func (c *Client) GetAuthorizationPoliciesTargetItems(ctx context.Context, targetName string, opts *GetAuthorizationPoliciesTargetOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthorizationPolicy, error] {
+	return platformclient.Items(c.GetAuthorizationPoliciesTargetPages(ctx, targetName, opts, call...), func(p *models.AuthorizationPolicyEntityListing) []models.AuthorizationPolicy { return p.Entities })
 }
 
 // PutAuthorizationPoliciesTargetOptions holds the optional parameters of PutAuthorizationPoliciesTarget; nil fields are not sent.
@@ -803,6 +1119,38 @@ func (c *Client) GetAuthorizationRoles(ctx context.Context, opts *GetAuthorizati
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAuthorizationRolesPages returns an iterator over the pages of GetAuthorizationRoles (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetAuthorizationRolesPages(ctx context.Context, opts *GetAuthorizationRolesOptions, call ...platformclient.CallOption) iter.Seq2[*models.OrganizationRoleEntityListing, error] {
+	var o GetAuthorizationRolesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OrganizationRoleEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OrganizationRoleEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAuthorizationRoles(ctx, &o, call...)
+	}, func(p *models.OrganizationRoleEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetAuthorizationRolesItems returns an iterator over the entities of every page of
+// GetAuthorizationRoles; see GetAuthorizationRolesPages.
+func (c *Client) GetAuthorizationRolesItems(ctx context.Context, opts *GetAuthorizationRolesOptions, call ...platformclient.CallOption) iter.Seq2[models.DomainOrganizationRole, error] {
+	return platformclient.Items(c.GetAuthorizationRolesPages(ctx, opts, call...), func(p *models.OrganizationRoleEntityListing) []models.DomainOrganizationRole { return p.Entities })
 }
 
 // PostAuthorizationRolesOptions holds the optional parameters of PostAuthorizationRoles; it has none yet, so pass nil.
@@ -1095,6 +1443,38 @@ func (c *Client) GetAuthorizationRoleSubjectgrants(ctx context.Context, roleID s
 	return out, nil
 }
 
+// GetAuthorizationRoleSubjectgrantsPages returns an iterator over the pages of
+// GetAuthorizationRoleSubjectgrants (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAuthorizationRoleSubjectgrantsPages(ctx context.Context, roleID string, opts *GetAuthorizationRoleSubjectgrantsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SubjectDivisionGrantsEntityListing, error] {
+	var o GetAuthorizationRoleSubjectgrantsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SubjectDivisionGrantsEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SubjectDivisionGrantsEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAuthorizationRoleSubjectgrants(ctx, roleID, &o, call...)
+	}, func(p *models.SubjectDivisionGrantsEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetAuthorizationRoleSubjectgrantsItems returns an iterator over the entities of every page of
+// GetAuthorizationRoleSubjectgrants; see GetAuthorizationRoleSubjectgrantsPages.
+func (c *Client) GetAuthorizationRoleSubjectgrantsItems(ctx context.Context, roleID string, opts *GetAuthorizationRoleSubjectgrantsOptions, call ...platformclient.CallOption) iter.Seq2[models.SubjectDivisionGrants, error] {
+	return platformclient.Items(c.GetAuthorizationRoleSubjectgrantsPages(ctx, roleID, opts, call...), func(p *models.SubjectDivisionGrantsEntityListing) []models.SubjectDivisionGrants { return p.Entities })
+}
+
 // GetAuthorizationRoleUsersOptions holds the optional parameters of GetAuthorizationRoleUsers; nil fields are not sent.
 type GetAuthorizationRoleUsersOptions struct {
 	// Page size. Sent as query parameter "pageSize". Server default: 25.
@@ -1120,6 +1500,33 @@ func (c *Client) GetAuthorizationRoleUsers(ctx context.Context, roleID string, o
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAuthorizationRoleUsersPages returns an iterator over the pages of GetAuthorizationRoleUsers
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last.
+func (c *Client) GetAuthorizationRoleUsersPages(ctx context.Context, roleID string, opts *GetAuthorizationRoleUsersOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserReferenceEntityListing, error] {
+	var o GetAuthorizationRoleUsersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserReferenceEntityListing, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAuthorizationRoleUsers(ctx, roleID, &o, call...)
+	}, func(p *models.UserReferenceEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// GetAuthorizationRoleUsersItems returns an iterator over the entities of every page of
+// GetAuthorizationRoleUsers; see GetAuthorizationRoleUsersPages.
+func (c *Client) GetAuthorizationRoleUsersItems(ctx context.Context, roleID string, opts *GetAuthorizationRoleUsersOptions, call ...platformclient.CallOption) iter.Seq2[models.UserReference, error] {
+	return platformclient.Items(c.GetAuthorizationRoleUsersPages(ctx, roleID, opts, call...), func(p *models.UserReferenceEntityListing) []models.UserReference { return p.Entities })
 }
 
 // PutAuthorizationRoleUsersAddOptions holds the optional parameters of PutAuthorizationRoleUsersAdd; it has none yet, so pass nil.

@@ -8,6 +8,7 @@ import (
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
 	"github.com/purecloudgo/platformclient/types"
+	"iter"
 )
 
 // Client calls the Billing operations.
@@ -75,6 +76,37 @@ func (c *Client) GetBillingContracts(ctx context.Context, opts *GetBillingContra
 	return out, nil
 }
 
+// GetBillingContractsPages returns an iterator over the pages of GetBillingContracts (paged by
+// cursor). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetBillingContractsPages(ctx context.Context, opts *GetBillingContractsOptions, call ...platformclient.CallOption) iter.Seq2[*models.BillingContractListing, error] {
+	var o GetBillingContractsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BillingContractListing, error) {
+		if r.NextURI != "" {
+			out := new(models.BillingContractListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetBillingContracts(ctx, &o, call...)
+	}, func(p *models.BillingContractListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetBillingContractsItems returns an iterator over the entities of every page of GetBillingContracts;
+// see GetBillingContractsPages.
+func (c *Client) GetBillingContractsItems(ctx context.Context, opts *GetBillingContractsOptions, call ...platformclient.CallOption) iter.Seq2[models.BillingContract, error] {
+	return platformclient.Items(c.GetBillingContractsPages(ctx, opts, call...), func(p *models.BillingContractListing) []models.BillingContract { return p.Entities })
+}
+
 // GetBillingContractsInvoicesOptions holds the optional parameters of GetBillingContractsInvoices; nil fields are not sent.
 type GetBillingContractsInvoicesOptions struct {
 	// The cursor that points to the start of the set of entities that has been returned. Sent as query
@@ -124,6 +156,37 @@ func (c *Client) GetBillingContractsInvoices(ctx context.Context, opts *GetBilli
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetBillingContractsInvoicesPages returns an iterator over the pages of GetBillingContractsInvoices
+// (paged by cursor). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetBillingContractsInvoicesPages(ctx context.Context, opts *GetBillingContractsInvoicesOptions, call ...platformclient.CallOption) iter.Seq2[*models.BillingInvoiceListing, error] {
+	var o GetBillingContractsInvoicesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BillingInvoiceListing, error) {
+		if r.NextURI != "" {
+			out := new(models.BillingInvoiceListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetBillingContractsInvoices(ctx, &o, call...)
+	}, func(p *models.BillingInvoiceListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetBillingContractsInvoicesItems returns an iterator over the entities of every page of
+// GetBillingContractsInvoices; see GetBillingContractsInvoicesPages.
+func (c *Client) GetBillingContractsInvoicesItems(ctx context.Context, opts *GetBillingContractsInvoicesOptions, call ...platformclient.CallOption) iter.Seq2[models.BillingInvoice, error] {
+	return platformclient.Items(c.GetBillingContractsInvoicesPages(ctx, opts, call...), func(p *models.BillingInvoiceListing) []models.BillingInvoice { return p.Entities })
 }
 
 // GetBillingContractsInvoiceDocumentOptions holds the optional parameters of GetBillingContractsInvoiceDocument; it has none yet, so pass nil.
@@ -182,6 +245,37 @@ func (c *Client) GetBillingContractsInvoiceLines(ctx context.Context, invoiceID 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetBillingContractsInvoiceLinesPages returns an iterator over the pages of
+// GetBillingContractsInvoiceLines (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetBillingContractsInvoiceLinesPages(ctx context.Context, invoiceID string, opts *GetBillingContractsInvoiceLinesOptions, call ...platformclient.CallOption) iter.Seq2[*models.BillingInvoiceItemListing, error] {
+	var o GetBillingContractsInvoiceLinesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BillingInvoiceItemListing, error) {
+		if r.NextURI != "" {
+			out := new(models.BillingInvoiceItemListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetBillingContractsInvoiceLines(ctx, invoiceID, &o, call...)
+	}, func(p *models.BillingInvoiceItemListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetBillingContractsInvoiceLinesItems returns an iterator over the entities of every page of
+// GetBillingContractsInvoiceLines; see GetBillingContractsInvoiceLinesPages.
+func (c *Client) GetBillingContractsInvoiceLinesItems(ctx context.Context, invoiceID string, opts *GetBillingContractsInvoiceLinesOptions, call ...platformclient.CallOption) iter.Seq2[models.BillingInvoiceItem, error] {
+	return platformclient.Items(c.GetBillingContractsInvoiceLinesPages(ctx, invoiceID, opts, call...), func(p *models.BillingInvoiceItemListing) []models.BillingInvoiceItem { return p.Entities })
 }
 
 // GetBillingContractOptions holds the optional parameters of GetBillingContract; it has none yet, so pass nil.

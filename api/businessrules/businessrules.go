@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Business Rules operations.
@@ -57,6 +58,37 @@ func (c *Client) GetBusinessrulesDecisiontables(ctx context.Context, opts *GetBu
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetBusinessrulesDecisiontablesPages returns an iterator over the pages of
+// GetBusinessrulesDecisiontables (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetBusinessrulesDecisiontablesPages(ctx context.Context, opts *GetBusinessrulesDecisiontablesOptions, call ...platformclient.CallOption) iter.Seq2[*models.DecisionTableListing, error] {
+	var o GetBusinessrulesDecisiontablesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DecisionTableListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DecisionTableListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetBusinessrulesDecisiontables(ctx, &o, call...)
+	}, func(p *models.DecisionTableListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetBusinessrulesDecisiontablesItems returns an iterator over the entities of every page of
+// GetBusinessrulesDecisiontables; see GetBusinessrulesDecisiontablesPages.
+func (c *Client) GetBusinessrulesDecisiontablesItems(ctx context.Context, opts *GetBusinessrulesDecisiontablesOptions, call ...platformclient.CallOption) iter.Seq2[models.DecisionTable, error] {
+	return platformclient.Items(c.GetBusinessrulesDecisiontablesPages(ctx, opts, call...), func(p *models.DecisionTableListing) []models.DecisionTable { return p.Entities })
 }
 
 // PostBusinessrulesDecisiontablesOptions holds the optional parameters of PostBusinessrulesDecisiontables; it has none yet, so pass nil.
@@ -134,6 +166,37 @@ func (c *Client) GetBusinessrulesDecisiontablesSearch(ctx context.Context, opts 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetBusinessrulesDecisiontablesSearchPages returns an iterator over the pages of
+// GetBusinessrulesDecisiontablesSearch (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetBusinessrulesDecisiontablesSearchPages(ctx context.Context, opts *GetBusinessrulesDecisiontablesSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.DecisionTableListing, error] {
+	var o GetBusinessrulesDecisiontablesSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DecisionTableListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DecisionTableListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetBusinessrulesDecisiontablesSearch(ctx, &o, call...)
+	}, func(p *models.DecisionTableListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetBusinessrulesDecisiontablesSearchItems returns an iterator over the entities of every page of
+// GetBusinessrulesDecisiontablesSearch; see GetBusinessrulesDecisiontablesSearchPages.
+func (c *Client) GetBusinessrulesDecisiontablesSearchItems(ctx context.Context, opts *GetBusinessrulesDecisiontablesSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.DecisionTable, error] {
+	return platformclient.Items(c.GetBusinessrulesDecisiontablesSearchPages(ctx, opts, call...), func(p *models.DecisionTableListing) []models.DecisionTable { return p.Entities })
 }
 
 // GetBusinessrulesDecisiontableOptions holds the optional parameters of GetBusinessrulesDecisiontable; it has none yet, so pass nil.
@@ -240,6 +303,37 @@ func (c *Client) GetBusinessrulesDecisiontableVersions(ctx context.Context, tabl
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetBusinessrulesDecisiontableVersionsPages returns an iterator over the pages of
+// GetBusinessrulesDecisiontableVersions (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetBusinessrulesDecisiontableVersionsPages(ctx context.Context, tableID string, opts *GetBusinessrulesDecisiontableVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DecisionTableVersionListing, error] {
+	var o GetBusinessrulesDecisiontableVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DecisionTableVersionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DecisionTableVersionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetBusinessrulesDecisiontableVersions(ctx, tableID, &o, call...)
+	}, func(p *models.DecisionTableVersionListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetBusinessrulesDecisiontableVersionsItems returns an iterator over the entities of every page of
+// GetBusinessrulesDecisiontableVersions; see GetBusinessrulesDecisiontableVersionsPages.
+func (c *Client) GetBusinessrulesDecisiontableVersionsItems(ctx context.Context, tableID string, opts *GetBusinessrulesDecisiontableVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.DecisionTableVersion, error] {
+	return platformclient.Items(c.GetBusinessrulesDecisiontableVersionsPages(ctx, tableID, opts, call...), func(p *models.DecisionTableVersionListing) []models.DecisionTableVersion { return p.Entities })
 }
 
 // PostBusinessrulesDecisiontableVersionsOptions holds the optional parameters of PostBusinessrulesDecisiontableVersions; it has none yet, so pass nil.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Case Management operations.
@@ -57,6 +58,37 @@ func (c *Client) GetCasemanagementCaseplans(ctx context.Context, opts *GetCasema
 	return out, nil
 }
 
+// GetCasemanagementCaseplansPages returns an iterator over the pages of GetCasemanagementCaseplans
+// (paged by cursor). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetCasemanagementCaseplansPages(ctx context.Context, opts *GetCasemanagementCaseplansOptions, call ...platformclient.CallOption) iter.Seq2[*models.CaseplanListing, error] {
+	var o GetCasemanagementCaseplansOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseplanListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CaseplanListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetCasemanagementCaseplans(ctx, &o, call...)
+	}, func(p *models.CaseplanListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetCasemanagementCaseplansItems returns an iterator over the entities of every page of
+// GetCasemanagementCaseplans; see GetCasemanagementCaseplansPages.
+func (c *Client) GetCasemanagementCaseplansItems(ctx context.Context, opts *GetCasemanagementCaseplansOptions, call ...platformclient.CallOption) iter.Seq2[models.Caseplan, error] {
+	return platformclient.Items(c.GetCasemanagementCaseplansPages(ctx, opts, call...), func(p *models.CaseplanListing) []models.Caseplan { return p.Entities })
+}
+
 // PostCasemanagementCaseplansOptions holds the optional parameters of PostCasemanagementCaseplans; it has none yet, so pass nil.
 type PostCasemanagementCaseplansOptions struct{}
 
@@ -95,6 +127,36 @@ func (c *Client) PostCasemanagementCaseplansQuery(ctx context.Context, body *mod
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostCasemanagementCaseplansQueryPages returns an iterator over the pages of
+// PostCasemanagementCaseplansQuery (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostCasemanagementCaseplansQueryPages(ctx context.Context, body *models.CaseplanQueryRequest, opts *PostCasemanagementCaseplansQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.CaseplanQueryEntityListing, error] {
+	var o PostCasemanagementCaseplansQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseplanQueryEntityListing, error) {
+		o := o
+		var pageBody models.CaseplanQueryRequest
+		if body != nil {
+			pageBody = *body
+		}
+		if r.Cursor != "" {
+			pageBody.After = &r.Cursor
+		}
+		return c.PostCasemanagementCaseplansQuery(ctx, &pageBody, &o, call...)
+	}, func(p *models.CaseplanQueryEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	})
+}
+
+// PostCasemanagementCaseplansQueryItems returns an iterator over the entities of every page of
+// PostCasemanagementCaseplansQuery; see PostCasemanagementCaseplansQueryPages.
+func (c *Client) PostCasemanagementCaseplansQueryItems(ctx context.Context, body *models.CaseplanQueryRequest, opts *PostCasemanagementCaseplansQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.Caseplan, error] {
+	return platformclient.Items(c.PostCasemanagementCaseplansQueryPages(ctx, body, opts, call...), func(p *models.CaseplanQueryEntityListing) []models.Caseplan { return p.Entities })
 }
 
 // GetCasemanagementCaseplanOptions holds the optional parameters of GetCasemanagementCaseplan; it has none yet, so pass nil.
@@ -349,6 +411,37 @@ func (c *Client) GetCasemanagementCaseplanVersionStageplans(ctx context.Context,
 	return out, nil
 }
 
+// GetCasemanagementCaseplanVersionStageplansPages returns an iterator over the pages of
+// GetCasemanagementCaseplanVersionStageplans (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetCasemanagementCaseplanVersionStageplansPages(ctx context.Context, caseplanID string, versionID string, opts *GetCasemanagementCaseplanVersionStageplansOptions, call ...platformclient.CallOption) iter.Seq2[*models.StageplanListing, error] {
+	var o GetCasemanagementCaseplanVersionStageplansOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.StageplanListing, error) {
+		if r.NextURI != "" {
+			out := new(models.StageplanListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetCasemanagementCaseplanVersionStageplans(ctx, caseplanID, versionID, &o, call...)
+	}, func(p *models.StageplanListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetCasemanagementCaseplanVersionStageplansItems returns an iterator over the entities of every page
+// of GetCasemanagementCaseplanVersionStageplans; see GetCasemanagementCaseplanVersionStageplansPages.
+func (c *Client) GetCasemanagementCaseplanVersionStageplansItems(ctx context.Context, caseplanID string, versionID string, opts *GetCasemanagementCaseplanVersionStageplansOptions, call ...platformclient.CallOption) iter.Seq2[models.Stageplan, error] {
+	return platformclient.Items(c.GetCasemanagementCaseplanVersionStageplansPages(ctx, caseplanID, versionID, opts, call...), func(p *models.StageplanListing) []models.Stageplan { return p.Entities })
+}
+
 // GetCasemanagementCaseplanVersionStageplanOptions holds the optional parameters of GetCasemanagementCaseplanVersionStageplan; nil fields are not sent.
 type GetCasemanagementCaseplanVersionStageplanOptions struct {
 	// Which fields to expand. Sent as query parameter "expands". Values: caseplan.
@@ -411,6 +504,38 @@ func (c *Client) GetCasemanagementCaseplanVersionStageplanStepplans(ctx context.
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetCasemanagementCaseplanVersionStageplanStepplansPages returns an iterator over the pages of
+// GetCasemanagementCaseplanVersionStageplanStepplans (paged by cursor). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetCasemanagementCaseplanVersionStageplanStepplansPages(ctx context.Context, caseplanID string, versionID string, stageplanID string, opts *GetCasemanagementCaseplanVersionStageplanStepplansOptions, call ...platformclient.CallOption) iter.Seq2[*models.StepplanListing, error] {
+	var o GetCasemanagementCaseplanVersionStageplanStepplansOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.StepplanListing, error) {
+		if r.NextURI != "" {
+			out := new(models.StepplanListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetCasemanagementCaseplanVersionStageplanStepplans(ctx, caseplanID, versionID, stageplanID, &o, call...)
+	}, func(p *models.StepplanListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetCasemanagementCaseplanVersionStageplanStepplansItems returns an iterator over the entities of
+// every page of GetCasemanagementCaseplanVersionStageplanStepplans; see
+// GetCasemanagementCaseplanVersionStageplanStepplansPages.
+func (c *Client) GetCasemanagementCaseplanVersionStageplanStepplansItems(ctx context.Context, caseplanID string, versionID string, stageplanID string, opts *GetCasemanagementCaseplanVersionStageplanStepplansOptions, call ...platformclient.CallOption) iter.Seq2[models.Stepplan, error] {
+	return platformclient.Items(c.GetCasemanagementCaseplanVersionStageplanStepplansPages(ctx, caseplanID, versionID, stageplanID, opts, call...), func(p *models.StepplanListing) []models.Stepplan { return p.Entities })
 }
 
 // GetCasemanagementCaseplanVersionStageplanStepplanOptions holds the optional parameters of GetCasemanagementCaseplanVersionStageplanStepplan; nil fields are not sent.
@@ -483,6 +608,38 @@ func (c *Client) PostCasemanagementCasesAssociationsQuery(ctx context.Context, o
 	return out, nil
 }
 
+// PostCasemanagementCasesAssociationsQueryPages returns an iterator over the pages of
+// PostCasemanagementCasesAssociationsQuery (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) PostCasemanagementCasesAssociationsQueryPages(ctx context.Context, opts *PostCasemanagementCasesAssociationsQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.CaseAssociationQueryEntityListing, error] {
+	var o PostCasemanagementCasesAssociationsQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseAssociationQueryEntityListing, error) {
+		o := o
+		var pageBody models.CaseAssociationQuery
+		if o.Body != nil {
+			pageBody = *o.Body
+		}
+		if r.Cursor != "" {
+			pageBody.After = &r.Cursor
+		}
+		o.Body = &pageBody
+		return c.PostCasemanagementCasesAssociationsQuery(ctx, &o, call...)
+	}, func(p *models.CaseAssociationQueryEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	})
+}
+
+// PostCasemanagementCasesAssociationsQueryItems returns an iterator over the entities of every page of
+// PostCasemanagementCasesAssociationsQuery; see PostCasemanagementCasesAssociationsQueryPages.
+func (c *Client) PostCasemanagementCasesAssociationsQueryItems(ctx context.Context, opts *PostCasemanagementCasesAssociationsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.CaseAssociation, error] {
+	return platformclient.Items(c.PostCasemanagementCasesAssociationsQueryPages(ctx, opts, call...), func(p *models.CaseAssociationQueryEntityListing) []models.CaseAssociation { return p.Entities })
+}
+
 // GetCasemanagementCasesExternalcontactOptions holds the optional parameters of GetCasemanagementCasesExternalcontact; nil fields are not sent.
 type GetCasemanagementCasesExternalcontactOptions struct {
 	// The cursor that points to the end of the set of cases that has been returned. Sent as query
@@ -519,6 +676,37 @@ func (c *Client) GetCasemanagementCasesExternalcontact(ctx context.Context, exte
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetCasemanagementCasesExternalcontactPages returns an iterator over the pages of
+// GetCasemanagementCasesExternalcontact (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetCasemanagementCasesExternalcontactPages(ctx context.Context, externalContactID string, opts *GetCasemanagementCasesExternalcontactOptions, call ...platformclient.CallOption) iter.Seq2[*models.CaseListing, error] {
+	var o GetCasemanagementCasesExternalcontactOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CaseListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetCasemanagementCasesExternalcontact(ctx, externalContactID, &o, call...)
+	}, func(p *models.CaseListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetCasemanagementCasesExternalcontactItems returns an iterator over the entities of every page of
+// GetCasemanagementCasesExternalcontact; see GetCasemanagementCasesExternalcontactPages.
+func (c *Client) GetCasemanagementCasesExternalcontactItems(ctx context.Context, externalContactID string, opts *GetCasemanagementCasesExternalcontactOptions, call ...platformclient.CallOption) iter.Seq2[models.Case, error] {
+	return platformclient.Items(c.GetCasemanagementCasesExternalcontactPages(ctx, externalContactID, opts, call...), func(p *models.CaseListing) []models.Case { return p.Entities })
 }
 
 // GetCasemanagementCasesReferenceOptions holds the optional parameters of GetCasemanagementCasesReference; nil fields are not sent.
@@ -623,6 +811,37 @@ func (c *Client) GetCasemanagementCaseAssociations(ctx context.Context, caseID s
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetCasemanagementCaseAssociationsPages returns an iterator over the pages of
+// GetCasemanagementCaseAssociations (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetCasemanagementCaseAssociationsPages(ctx context.Context, caseID string, opts *GetCasemanagementCaseAssociationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CaseAssociationListing, error] {
+	var o GetCasemanagementCaseAssociationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseAssociationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CaseAssociationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetCasemanagementCaseAssociations(ctx, caseID, &o, call...)
+	}, func(p *models.CaseAssociationListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetCasemanagementCaseAssociationsItems returns an iterator over the entities of every page of
+// GetCasemanagementCaseAssociations; see GetCasemanagementCaseAssociationsPages.
+func (c *Client) GetCasemanagementCaseAssociationsItems(ctx context.Context, caseID string, opts *GetCasemanagementCaseAssociationsOptions, call ...platformclient.CallOption) iter.Seq2[models.CaseAssociation, error] {
+	return platformclient.Items(c.GetCasemanagementCaseAssociationsPages(ctx, caseID, opts, call...), func(p *models.CaseAssociationListing) []models.CaseAssociation { return p.Entities })
 }
 
 // PostCasemanagementCaseAssociationsOptions holds the optional parameters of PostCasemanagementCaseAssociations; nil fields are not sent.
@@ -744,6 +963,37 @@ func (c *Client) GetCasemanagementCaseStages(ctx context.Context, caseID string,
 	return out, nil
 }
 
+// GetCasemanagementCaseStagesPages returns an iterator over the pages of GetCasemanagementCaseStages
+// (paged by cursor). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetCasemanagementCaseStagesPages(ctx context.Context, caseID string, opts *GetCasemanagementCaseStagesOptions, call ...platformclient.CallOption) iter.Seq2[*models.StageListing, error] {
+	var o GetCasemanagementCaseStagesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.StageListing, error) {
+		if r.NextURI != "" {
+			out := new(models.StageListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetCasemanagementCaseStages(ctx, caseID, &o, call...)
+	}, func(p *models.StageListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetCasemanagementCaseStagesItems returns an iterator over the entities of every page of
+// GetCasemanagementCaseStages; see GetCasemanagementCaseStagesPages.
+func (c *Client) GetCasemanagementCaseStagesItems(ctx context.Context, caseID string, opts *GetCasemanagementCaseStagesOptions, call ...platformclient.CallOption) iter.Seq2[models.Stage, error] {
+	return platformclient.Items(c.GetCasemanagementCaseStagesPages(ctx, caseID, opts, call...), func(p *models.StageListing) []models.Stage { return p.Entities })
+}
+
 // GetCasemanagementCaseStageOptions holds the optional parameters of GetCasemanagementCaseStage; it has none yet, so pass nil.
 type GetCasemanagementCaseStageOptions struct{}
 
@@ -796,6 +1046,37 @@ func (c *Client) GetCasemanagementCaseStageSteps(ctx context.Context, caseID str
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetCasemanagementCaseStageStepsPages returns an iterator over the pages of
+// GetCasemanagementCaseStageSteps (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetCasemanagementCaseStageStepsPages(ctx context.Context, caseID string, stageID string, opts *GetCasemanagementCaseStageStepsOptions, call ...platformclient.CallOption) iter.Seq2[*models.StepListing, error] {
+	var o GetCasemanagementCaseStageStepsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.StepListing, error) {
+		if r.NextURI != "" {
+			out := new(models.StepListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetCasemanagementCaseStageSteps(ctx, caseID, stageID, &o, call...)
+	}, func(p *models.StepListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetCasemanagementCaseStageStepsItems returns an iterator over the entities of every page of
+// GetCasemanagementCaseStageSteps; see GetCasemanagementCaseStageStepsPages.
+func (c *Client) GetCasemanagementCaseStageStepsItems(ctx context.Context, caseID string, stageID string, opts *GetCasemanagementCaseStageStepsOptions, call ...platformclient.CallOption) iter.Seq2[models.Step, error] {
+	return platformclient.Items(c.GetCasemanagementCaseStageStepsPages(ctx, caseID, stageID, opts, call...), func(p *models.StepListing) []models.Step { return p.Entities })
 }
 
 // GetCasemanagementCaseStageStepOptions holds the optional parameters of GetCasemanagementCaseStageStep; it has none yet, so pass nil.

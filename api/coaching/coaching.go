@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Coaching operations.
@@ -83,6 +84,40 @@ func (c *Client) GetCoachingAppointments(ctx context.Context, userIDs []string, 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetCoachingAppointmentsPages returns an iterator over the pages of GetCoachingAppointments (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetCoachingAppointmentsPages(ctx context.Context, userIDs []string, opts *GetCoachingAppointmentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CoachingAppointmentResponseList, error] {
+	var o GetCoachingAppointmentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingAppointmentResponseList, error) {
+		if r.NextURI != "" {
+			out := new(models.CoachingAppointmentResponseList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetCoachingAppointments(ctx, userIDs, &o, call...)
+	}, func(p *models.CoachingAppointmentResponseList) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetCoachingAppointmentsItems returns an iterator over the entities of every page of
+// GetCoachingAppointments; see GetCoachingAppointmentsPages.
+func (c *Client) GetCoachingAppointmentsItems(ctx context.Context, userIDs []string, opts *GetCoachingAppointmentsOptions, call ...platformclient.CallOption) iter.Seq2[models.CoachingAppointmentResponse, error] {
+	return platformclient.Items(c.GetCoachingAppointmentsPages(ctx, userIDs, opts, call...), func(p *models.CoachingAppointmentResponseList) []models.CoachingAppointmentResponse {
+		return p.Entities
+	})
 }
 
 // PostCoachingAppointmentsOptions holds the optional parameters of PostCoachingAppointments; it has none yet, so pass nil.
@@ -184,6 +219,40 @@ func (c *Client) GetCoachingAppointmentsMe(ctx context.Context, opts *GetCoachin
 	return out, nil
 }
 
+// GetCoachingAppointmentsMePages returns an iterator over the pages of GetCoachingAppointmentsMe
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetCoachingAppointmentsMePages(ctx context.Context, opts *GetCoachingAppointmentsMeOptions, call ...platformclient.CallOption) iter.Seq2[*models.CoachingAppointmentResponseList, error] {
+	var o GetCoachingAppointmentsMeOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingAppointmentResponseList, error) {
+		if r.NextURI != "" {
+			out := new(models.CoachingAppointmentResponseList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetCoachingAppointmentsMe(ctx, &o, call...)
+	}, func(p *models.CoachingAppointmentResponseList) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetCoachingAppointmentsMeItems returns an iterator over the entities of every page of
+// GetCoachingAppointmentsMe; see GetCoachingAppointmentsMePages.
+func (c *Client) GetCoachingAppointmentsMeItems(ctx context.Context, opts *GetCoachingAppointmentsMeOptions, call ...platformclient.CallOption) iter.Seq2[models.CoachingAppointmentResponse, error] {
+	return platformclient.Items(c.GetCoachingAppointmentsMePages(ctx, opts, call...), func(p *models.CoachingAppointmentResponseList) []models.CoachingAppointmentResponse {
+		return p.Entities
+	})
+}
+
 // GetCoachingAppointmentOptions holds the optional parameters of GetCoachingAppointment; it has none yet, so pass nil.
 type GetCoachingAppointmentOptions struct{}
 
@@ -271,6 +340,38 @@ func (c *Client) GetCoachingAppointmentAnnotations(ctx context.Context, appointm
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetCoachingAppointmentAnnotationsPages returns an iterator over the pages of
+// GetCoachingAppointmentAnnotations (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetCoachingAppointmentAnnotationsPages(ctx context.Context, appointmentID string, opts *GetCoachingAppointmentAnnotationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CoachingAnnotationList, error] {
+	var o GetCoachingAppointmentAnnotationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingAnnotationList, error) {
+		if r.NextURI != "" {
+			out := new(models.CoachingAnnotationList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetCoachingAppointmentAnnotations(ctx, appointmentID, &o, call...)
+	}, func(p *models.CoachingAnnotationList) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetCoachingAppointmentAnnotationsItems returns an iterator over the entities of every page of
+// GetCoachingAppointmentAnnotations; see GetCoachingAppointmentAnnotationsPages.
+func (c *Client) GetCoachingAppointmentAnnotationsItems(ctx context.Context, appointmentID string, opts *GetCoachingAppointmentAnnotationsOptions, call ...platformclient.CallOption) iter.Seq2[models.CoachingAnnotation, error] {
+	return platformclient.Items(c.GetCoachingAppointmentAnnotationsPages(ctx, appointmentID, opts, call...), func(p *models.CoachingAnnotationList) []models.CoachingAnnotation { return p.Entities })
 }
 
 // PostCoachingAppointmentAnnotationsOptions holds the optional parameters of PostCoachingAppointmentAnnotations; it has none yet, so pass nil.
@@ -422,6 +523,36 @@ func (c *Client) GetCoachingAppointmentStatuses(ctx context.Context, appointment
 	return out, nil
 }
 
+// GetCoachingAppointmentStatusesPages returns an iterator over the pages of
+// GetCoachingAppointmentStatuses (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetCoachingAppointmentStatusesPages(ctx context.Context, appointmentID string, opts *GetCoachingAppointmentStatusesOptions, call ...platformclient.CallOption) iter.Seq2[*models.CoachingAppointmentStatusResponseList, error] {
+	var o GetCoachingAppointmentStatusesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingAppointmentStatusResponseList, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetCoachingAppointmentStatuses(ctx, appointmentID, &o, call...)
+	}, func(p *models.CoachingAppointmentStatusResponseList) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// GetCoachingAppointmentStatusesItems returns an iterator over the entities of every page of
+// GetCoachingAppointmentStatuses; see GetCoachingAppointmentStatusesPages.
+func (c *Client) GetCoachingAppointmentStatusesItems(ctx context.Context, appointmentID string, opts *GetCoachingAppointmentStatusesOptions, call ...platformclient.CallOption) iter.Seq2[models.CoachingAppointmentStatusResponse, error] {
+	return platformclient.Items(c.GetCoachingAppointmentStatusesPages(ctx, appointmentID, opts, call...), func(p *models.CoachingAppointmentStatusResponseList) []models.CoachingAppointmentStatusResponse {
+		return p.Entities
+	})
+}
+
 // GetCoachingNotificationsOptions holds the optional parameters of GetCoachingNotifications; nil fields are not sent.
 type GetCoachingNotificationsOptions struct {
 	// Page number. Sent as query parameter "pageNumber". Server default: 1.
@@ -450,6 +581,38 @@ func (c *Client) GetCoachingNotifications(ctx context.Context, opts *GetCoaching
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetCoachingNotificationsPages returns an iterator over the pages of GetCoachingNotifications (paged
+// by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetCoachingNotificationsPages(ctx context.Context, opts *GetCoachingNotificationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CoachingNotificationList, error] {
+	var o GetCoachingNotificationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingNotificationList, error) {
+		if r.NextURI != "" {
+			out := new(models.CoachingNotificationList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetCoachingNotifications(ctx, &o, call...)
+	}, func(p *models.CoachingNotificationList) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetCoachingNotificationsItems returns an iterator over the entities of every page of
+// GetCoachingNotifications; see GetCoachingNotificationsPages.
+func (c *Client) GetCoachingNotificationsItems(ctx context.Context, opts *GetCoachingNotificationsOptions, call ...platformclient.CallOption) iter.Seq2[models.CoachingNotification, error] {
+	return platformclient.Items(c.GetCoachingNotificationsPages(ctx, opts, call...), func(p *models.CoachingNotificationList) []models.CoachingNotification { return p.Entities })
 }
 
 // GetCoachingNotificationOptions holds the optional parameters of GetCoachingNotification; nil fields are not sent.

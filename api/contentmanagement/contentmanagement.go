@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Content Management operations.
@@ -61,6 +62,38 @@ func (c *Client) GetContentmanagementDocuments(ctx context.Context, workspaceID 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetContentmanagementDocumentsPages returns an iterator over the pages of
+// GetContentmanagementDocuments (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetContentmanagementDocumentsPages(ctx context.Context, workspaceID string, opts *GetContentmanagementDocumentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DocumentEntityListing, error] {
+	var o GetContentmanagementDocumentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DocumentEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DocumentEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetContentmanagementDocuments(ctx, workspaceID, &o, call...)
+	}, func(p *models.DocumentEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetContentmanagementDocumentsItems returns an iterator over the entities of every page of
+// GetContentmanagementDocuments; see GetContentmanagementDocumentsPages.
+func (c *Client) GetContentmanagementDocumentsItems(ctx context.Context, workspaceID string, opts *GetContentmanagementDocumentsOptions, call ...platformclient.CallOption) iter.Seq2[models.Document, error] {
+	return platformclient.Items(c.GetContentmanagementDocumentsPages(ctx, workspaceID, opts, call...), func(p *models.DocumentEntityListing) []models.Document { return p.Entities })
 }
 
 // PostContentmanagementDocumentsOptions holds the optional parameters of PostContentmanagementDocuments; nil fields are not sent.
@@ -381,6 +414,38 @@ func (c *Client) GetContentmanagementShares(ctx context.Context, opts *GetConten
 	return out, nil
 }
 
+// GetContentmanagementSharesPages returns an iterator over the pages of GetContentmanagementShares
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetContentmanagementSharesPages(ctx context.Context, opts *GetContentmanagementSharesOptions, call ...platformclient.CallOption) iter.Seq2[*models.ShareEntityListing, error] {
+	var o GetContentmanagementSharesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ShareEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ShareEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetContentmanagementShares(ctx, &o, call...)
+	}, func(p *models.ShareEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetContentmanagementSharesItems returns an iterator over the entities of every page of
+// GetContentmanagementShares; see GetContentmanagementSharesPages.
+func (c *Client) GetContentmanagementSharesItems(ctx context.Context, opts *GetContentmanagementSharesOptions, call ...platformclient.CallOption) iter.Seq2[models.Share, error] {
+	return platformclient.Items(c.GetContentmanagementSharesPages(ctx, opts, call...), func(p *models.ShareEntityListing) []models.Share { return p.Entities })
+}
+
 // PostContentmanagementSharesOptions holds the optional parameters of PostContentmanagementShares; it has none yet, so pass nil.
 type PostContentmanagementSharesOptions struct{}
 
@@ -455,6 +520,38 @@ func (c *Client) GetContentmanagementStatus(ctx context.Context, opts *GetConten
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetContentmanagementStatusPages returns an iterator over the pages of GetContentmanagementStatus
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetContentmanagementStatusPages(ctx context.Context, opts *GetContentmanagementStatusOptions, call ...platformclient.CallOption) iter.Seq2[*models.CommandStatusEntityListing, error] {
+	var o GetContentmanagementStatusOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CommandStatusEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CommandStatusEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetContentmanagementStatus(ctx, &o, call...)
+	}, func(p *models.CommandStatusEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetContentmanagementStatusItems returns an iterator over the entities of every page of
+// GetContentmanagementStatus; see GetContentmanagementStatusPages.
+func (c *Client) GetContentmanagementStatusItems(ctx context.Context, opts *GetContentmanagementStatusOptions, call ...platformclient.CallOption) iter.Seq2[models.CommandStatus, error] {
+	return platformclient.Items(c.GetContentmanagementStatusPages(ctx, opts, call...), func(p *models.CommandStatusEntityListing) []models.CommandStatus { return p.Entities })
 }
 
 // GetContentmanagementStatusStatusIdOptions holds the optional parameters of GetContentmanagementStatusStatusId; it has none yet, so pass nil.
@@ -535,6 +632,38 @@ func (c *Client) GetContentmanagementWorkspaces(ctx context.Context, opts *GetCo
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetContentmanagementWorkspacesPages returns an iterator over the pages of
+// GetContentmanagementWorkspaces (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetContentmanagementWorkspacesPages(ctx context.Context, opts *GetContentmanagementWorkspacesOptions, call ...platformclient.CallOption) iter.Seq2[*models.WorkspaceEntityListing, error] {
+	var o GetContentmanagementWorkspacesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkspaceEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkspaceEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetContentmanagementWorkspaces(ctx, &o, call...)
+	}, func(p *models.WorkspaceEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetContentmanagementWorkspacesItems returns an iterator over the entities of every page of
+// GetContentmanagementWorkspaces; see GetContentmanagementWorkspacesPages.
+func (c *Client) GetContentmanagementWorkspacesItems(ctx context.Context, opts *GetContentmanagementWorkspacesOptions, call ...platformclient.CallOption) iter.Seq2[models.Workspace, error] {
+	return platformclient.Items(c.GetContentmanagementWorkspacesPages(ctx, opts, call...), func(p *models.WorkspaceEntityListing) []models.Workspace { return p.Entities })
 }
 
 // PostContentmanagementWorkspacesOptions holds the optional parameters of PostContentmanagementWorkspaces; it has none yet, so pass nil.
@@ -644,6 +773,38 @@ func (c *Client) GetContentmanagementWorkspaceDocuments(ctx context.Context, wor
 	return out, nil
 }
 
+// GetContentmanagementWorkspaceDocumentsPages returns an iterator over the pages of
+// GetContentmanagementWorkspaceDocuments (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetContentmanagementWorkspaceDocumentsPages(ctx context.Context, workspaceID string, opts *GetContentmanagementWorkspaceDocumentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DocumentEntityListing, error] {
+	var o GetContentmanagementWorkspaceDocumentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DocumentEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DocumentEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetContentmanagementWorkspaceDocuments(ctx, workspaceID, &o, call...)
+	}, func(p *models.DocumentEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetContentmanagementWorkspaceDocumentsItems returns an iterator over the entities of every page of
+// GetContentmanagementWorkspaceDocuments; see GetContentmanagementWorkspaceDocumentsPages.
+func (c *Client) GetContentmanagementWorkspaceDocumentsItems(ctx context.Context, workspaceID string, opts *GetContentmanagementWorkspaceDocumentsOptions, call ...platformclient.CallOption) iter.Seq2[models.Document, error] {
+	return platformclient.Items(c.GetContentmanagementWorkspaceDocumentsPages(ctx, workspaceID, opts, call...), func(p *models.DocumentEntityListing) []models.Document { return p.Entities })
+}
+
 // GetContentmanagementWorkspaceMembersOptions holds the optional parameters of GetContentmanagementWorkspaceMembers; nil fields are not sent.
 type GetContentmanagementWorkspaceMembersOptions struct {
 	// Page size. Sent as query parameter "pageSize". Server default: 25.
@@ -671,6 +832,38 @@ func (c *Client) GetContentmanagementWorkspaceMembers(ctx context.Context, works
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetContentmanagementWorkspaceMembersPages returns an iterator over the pages of
+// GetContentmanagementWorkspaceMembers (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetContentmanagementWorkspaceMembersPages(ctx context.Context, workspaceID string, opts *GetContentmanagementWorkspaceMembersOptions, call ...platformclient.CallOption) iter.Seq2[*models.WorkspaceMemberEntityListing, error] {
+	var o GetContentmanagementWorkspaceMembersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkspaceMemberEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkspaceMemberEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetContentmanagementWorkspaceMembers(ctx, workspaceID, &o, call...)
+	}, func(p *models.WorkspaceMemberEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetContentmanagementWorkspaceMembersItems returns an iterator over the entities of every page of
+// GetContentmanagementWorkspaceMembers; see GetContentmanagementWorkspaceMembersPages.
+func (c *Client) GetContentmanagementWorkspaceMembersItems(ctx context.Context, workspaceID string, opts *GetContentmanagementWorkspaceMembersOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkspaceMember, error] {
+	return platformclient.Items(c.GetContentmanagementWorkspaceMembersPages(ctx, workspaceID, opts, call...), func(p *models.WorkspaceMemberEntityListing) []models.WorkspaceMember { return p.Entities })
 }
 
 // GetContentmanagementWorkspaceMemberOptions holds the optional parameters of GetContentmanagementWorkspaceMember; nil fields are not sent.
@@ -754,6 +947,38 @@ func (c *Client) GetContentmanagementWorkspaceTagvalues(ctx context.Context, wor
 	return out, nil
 }
 
+// GetContentmanagementWorkspaceTagvaluesPages returns an iterator over the pages of
+// GetContentmanagementWorkspaceTagvalues (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetContentmanagementWorkspaceTagvaluesPages(ctx context.Context, workspaceID string, opts *GetContentmanagementWorkspaceTagvaluesOptions, call ...platformclient.CallOption) iter.Seq2[*models.TagValueEntityListing, error] {
+	var o GetContentmanagementWorkspaceTagvaluesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TagValueEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TagValueEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetContentmanagementWorkspaceTagvalues(ctx, workspaceID, &o, call...)
+	}, func(p *models.TagValueEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetContentmanagementWorkspaceTagvaluesItems returns an iterator over the entities of every page of
+// GetContentmanagementWorkspaceTagvalues; see GetContentmanagementWorkspaceTagvaluesPages.
+func (c *Client) GetContentmanagementWorkspaceTagvaluesItems(ctx context.Context, workspaceID string, opts *GetContentmanagementWorkspaceTagvaluesOptions, call ...platformclient.CallOption) iter.Seq2[models.TagValue, error] {
+	return platformclient.Items(c.GetContentmanagementWorkspaceTagvaluesPages(ctx, workspaceID, opts, call...), func(p *models.TagValueEntityListing) []models.TagValue { return p.Entities })
+}
+
 // PostContentmanagementWorkspaceTagvaluesOptions holds the optional parameters of PostContentmanagementWorkspaceTagvalues; it has none yet, so pass nil.
 type PostContentmanagementWorkspaceTagvaluesOptions struct{}
 
@@ -790,6 +1015,39 @@ func (c *Client) PostContentmanagementWorkspaceTagvaluesQuery(ctx context.Contex
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostContentmanagementWorkspaceTagvaluesQueryPages returns an iterator over the pages of
+// PostContentmanagementWorkspaceTagvaluesQuery (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last.
+func (c *Client) PostContentmanagementWorkspaceTagvaluesQueryPages(ctx context.Context, workspaceID string, body *models.TagQueryRequest, opts *PostContentmanagementWorkspaceTagvaluesQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.TagValueEntityListing, error] {
+	var o PostContentmanagementWorkspaceTagvaluesQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TagValueEntityListing, error) {
+		o := o
+		var pageBody models.TagQueryRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostContentmanagementWorkspaceTagvaluesQuery(ctx, workspaceID, &pageBody, &o, call...)
+	}, func(p *models.TagValueEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// PostContentmanagementWorkspaceTagvaluesQueryItems returns an iterator over the entities of every
+// page of PostContentmanagementWorkspaceTagvaluesQuery; see
+// PostContentmanagementWorkspaceTagvaluesQueryPages.
+func (c *Client) PostContentmanagementWorkspaceTagvaluesQueryItems(ctx context.Context, workspaceID string, body *models.TagQueryRequest, opts *PostContentmanagementWorkspaceTagvaluesQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.TagValue, error] {
+	return platformclient.Items(c.PostContentmanagementWorkspaceTagvaluesQueryPages(ctx, workspaceID, body, opts, call...), func(p *models.TagValueEntityListing) []models.TagValue { return p.Entities })
 }
 
 // GetContentmanagementWorkspaceTagvalueOptions holds the optional parameters of GetContentmanagementWorkspaceTagvalue; nil fields are not sent.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Conversations operations.
@@ -125,6 +126,36 @@ func (c *Client) GetAnalyticsConversationsAggregatesJobResults(ctx context.Conte
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsConversationsAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsConversationsAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetAnalyticsConversationsAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsConversationsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ConversationAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsConversationsAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConversationAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsConversationsAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.ConversationAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsConversationsAggregatesJobResultsItems returns an iterator over the results of every
+// page of GetAnalyticsConversationsAggregatesJobResults; see
+// GetAnalyticsConversationsAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsConversationsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsConversationsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.ConversationAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsConversationsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.ConversationAsyncAggregateQueryResponse) []models.ConversationAggregateDataContainer {
+		return p.Results
+	})
 }
 
 // PostAnalyticsConversationsAggregatesQueryOptions holds the optional parameters of PostAnalyticsConversationsAggregatesQuery; it has none yet, so pass nil.
@@ -266,6 +297,36 @@ func (c *Client) GetAnalyticsConversationsDetailsJobResults(ctx context.Context,
 	return out, nil
 }
 
+// GetAnalyticsConversationsDetailsJobResultsPages returns an iterator over the pages of
+// GetAnalyticsConversationsDetailsJobResults (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetAnalyticsConversationsDetailsJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsConversationsDetailsJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.AnalyticsConversationAsyncQueryResponse, error] {
+	var o GetAnalyticsConversationsDetailsJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsConversationAsyncQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsConversationsDetailsJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.AnalyticsConversationAsyncQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Conversations), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsConversationsDetailsJobResultsItems returns an iterator over the conversations of every
+// page of GetAnalyticsConversationsDetailsJobResults; see
+// GetAnalyticsConversationsDetailsJobResultsPages.
+func (c *Client) GetAnalyticsConversationsDetailsJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsConversationsDetailsJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.AnalyticsConversation, error] {
+	return platformclient.Items(c.GetAnalyticsConversationsDetailsJobResultsPages(ctx, jobID, opts, call...), func(p *models.AnalyticsConversationAsyncQueryResponse) []models.AnalyticsConversation {
+		return p.Conversations
+	})
+}
+
 // PostAnalyticsConversationsDetailsQueryOptions holds the optional parameters of PostAnalyticsConversationsDetailsQuery; it has none yet, so pass nil.
 type PostAnalyticsConversationsDetailsQueryOptions struct{}
 
@@ -283,6 +344,40 @@ func (c *Client) PostAnalyticsConversationsDetailsQuery(ctx context.Context, bod
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostAnalyticsConversationsDetailsQueryPages returns an iterator over the pages of
+// PostAnalyticsConversationsDetailsQuery (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) PostAnalyticsConversationsDetailsQueryPages(ctx context.Context, body *models.ConversationQuery, opts *PostAnalyticsConversationsDetailsQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.AnalyticsConversationQueryResponse, error] {
+	var o PostAnalyticsConversationsDetailsQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.Paging.PageNumber != nil {
+		spec.Start = int(*body.Paging.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsConversationQueryResponse, error) {
+		o := o
+		var pageBody models.ConversationQuery
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.Paging.PageNumber = &r.Number
+		return c.PostAnalyticsConversationsDetailsQuery(ctx, &pageBody, &o, call...)
+	}, func(p *models.AnalyticsConversationQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Conversations), Total: p.TotalHits}
+	})
+}
+
+// PostAnalyticsConversationsDetailsQueryItems returns an iterator over the conversations of every page
+// of PostAnalyticsConversationsDetailsQuery; see PostAnalyticsConversationsDetailsQueryPages.
+func (c *Client) PostAnalyticsConversationsDetailsQueryItems(ctx context.Context, body *models.ConversationQuery, opts *PostAnalyticsConversationsDetailsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.AnalyticsConversationWithoutAttributes, error] {
+	return platformclient.Items(c.PostAnalyticsConversationsDetailsQueryPages(ctx, body, opts, call...), func(p *models.AnalyticsConversationQueryResponse) []models.AnalyticsConversationWithoutAttributes {
+		return p.Conversations
+	})
 }
 
 // GetAnalyticsConversationDetailsOptions holds the optional parameters of GetAnalyticsConversationDetails; it has none yet, so pass nil.
@@ -716,6 +811,40 @@ func (c *Client) GetConversationsCallsHistory(ctx context.Context, opts *GetConv
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetConversationsCallsHistoryPages returns an iterator over the pages of GetConversationsCallsHistory
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetConversationsCallsHistoryPages(ctx context.Context, opts *GetConversationsCallsHistoryOptions, call ...platformclient.CallOption) iter.Seq2[*models.CallHistoryConversationEntityListing, error] {
+	var o GetConversationsCallsHistoryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CallHistoryConversationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CallHistoryConversationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetConversationsCallsHistory(ctx, &o, call...)
+	}, func(p *models.CallHistoryConversationEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetConversationsCallsHistoryItems returns an iterator over the entities of every page of
+// GetConversationsCallsHistory; see GetConversationsCallsHistoryPages.
+func (c *Client) GetConversationsCallsHistoryItems(ctx context.Context, opts *GetConversationsCallsHistoryOptions, call ...platformclient.CallOption) iter.Seq2[models.CallHistoryConversation, error] {
+	return platformclient.Items(c.GetConversationsCallsHistoryPages(ctx, opts, call...), func(p *models.CallHistoryConversationEntityListing) []models.CallHistoryConversation {
+		return p.Entities
+	})
 }
 
 // GetConversationsCallsMaximumconferencepartiesOptions holds the optional parameters of GetConversationsCallsMaximumconferenceparties; it has none yet, so pass nil.
@@ -2853,6 +2982,38 @@ func (c *Client) GetConversationsMessagesCachedmedia(ctx context.Context, opts *
 	return out, nil
 }
 
+// GetConversationsMessagesCachedmediaPages returns an iterator over the pages of
+// GetConversationsMessagesCachedmedia (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetConversationsMessagesCachedmediaPages(ctx context.Context, opts *GetConversationsMessagesCachedmediaOptions, call ...platformclient.CallOption) iter.Seq2[*models.CachedMediaItemEntityListing, error] {
+	var o GetConversationsMessagesCachedmediaOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CachedMediaItemEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CachedMediaItemEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetConversationsMessagesCachedmedia(ctx, &o, call...)
+	}, func(p *models.CachedMediaItemEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetConversationsMessagesCachedmediaItems returns an iterator over the entities of every page of
+// GetConversationsMessagesCachedmedia; see GetConversationsMessagesCachedmediaPages.
+func (c *Client) GetConversationsMessagesCachedmediaItems(ctx context.Context, opts *GetConversationsMessagesCachedmediaOptions, call ...platformclient.CallOption) iter.Seq2[models.CachedMediaItem, error] {
+	return platformclient.Items(c.GetConversationsMessagesCachedmediaPages(ctx, opts, call...), func(p *models.CachedMediaItemEntityListing) []models.CachedMediaItem { return p.Entities })
+}
+
 // GetConversationsMessagesCachedmediaCachedMediaItemIdOptions holds the optional parameters of GetConversationsMessagesCachedmediaCachedMediaItemId; it has none yet, so pass nil.
 type GetConversationsMessagesCachedmediaCachedMediaItemIdOptions struct{}
 
@@ -3004,6 +3165,39 @@ func (c *Client) GetConversationsMessageCommunicationMessagesMedia(ctx context.C
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetConversationsMessageCommunicationMessagesMediaPages returns an iterator over the pages of
+// GetConversationsMessageCommunicationMessagesMedia (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetConversationsMessageCommunicationMessagesMediaPages(ctx context.Context, conversationID string, communicationID string, opts *GetConversationsMessageCommunicationMessagesMediaOptions, call ...platformclient.CallOption) iter.Seq2[*models.MessageMediaListing, error] {
+	var o GetConversationsMessageCommunicationMessagesMediaOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessageMediaListing, error) {
+		if r.NextURI != "" {
+			out := new(models.MessageMediaListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetConversationsMessageCommunicationMessagesMedia(ctx, conversationID, communicationID, &o, call...)
+	}, func(p *models.MessageMediaListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetConversationsMessageCommunicationMessagesMediaItems returns an iterator over the entities of
+// every page of GetConversationsMessageCommunicationMessagesMedia; see
+// GetConversationsMessageCommunicationMessagesMediaPages.
+func (c *Client) GetConversationsMessageCommunicationMessagesMediaItems(ctx context.Context, conversationID string, communicationID string, opts *GetConversationsMessageCommunicationMessagesMediaOptions, call ...platformclient.CallOption) iter.Seq2[models.MessageMediaData, error] {
+	return platformclient.Items(c.GetConversationsMessageCommunicationMessagesMediaPages(ctx, conversationID, communicationID, opts, call...), func(p *models.MessageMediaListing) []models.MessageMediaData { return p.Entities })
 }
 
 // PostConversationsMessageCommunicationMessagesMediaOptions holds the optional parameters of PostConversationsMessageCommunicationMessagesMedia; it has none yet, so pass nil.
@@ -3791,6 +3985,38 @@ func (c *Client) GetConversationsMessagingIntegrations(ctx context.Context, opts
 	return out, nil
 }
 
+// GetConversationsMessagingIntegrationsPages returns an iterator over the pages of
+// GetConversationsMessagingIntegrations (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetConversationsMessagingIntegrationsPages(ctx context.Context, opts *GetConversationsMessagingIntegrationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.MessagingIntegrationEntityListing, error] {
+	var o GetConversationsMessagingIntegrationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingIntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.MessagingIntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetConversationsMessagingIntegrations(ctx, &o, call...)
+	}, func(p *models.MessagingIntegrationEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetConversationsMessagingIntegrationsItems returns an iterator over the entities of every page of
+// GetConversationsMessagingIntegrations; see GetConversationsMessagingIntegrationsPages.
+func (c *Client) GetConversationsMessagingIntegrationsItems(ctx context.Context, opts *GetConversationsMessagingIntegrationsOptions, call ...platformclient.CallOption) iter.Seq2[models.MessagingIntegration, error] {
+	return platformclient.Items(c.GetConversationsMessagingIntegrationsPages(ctx, opts, call...), func(p *models.MessagingIntegrationEntityListing) []models.MessagingIntegration { return p.Entities })
+}
+
 // GetConversationsMessagingIntegrationsAppleOptions holds the optional parameters of GetConversationsMessagingIntegrationsApple; nil fields are not sent.
 type GetConversationsMessagingIntegrationsAppleOptions struct {
 	// Page size. Sent as query parameter "pageSize". Server default: 25.
@@ -3830,6 +4056,38 @@ func (c *Client) GetConversationsMessagingIntegrationsApple(ctx context.Context,
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetConversationsMessagingIntegrationsApplePages returns an iterator over the pages of
+// GetConversationsMessagingIntegrationsApple (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetConversationsMessagingIntegrationsApplePages(ctx context.Context, opts *GetConversationsMessagingIntegrationsAppleOptions, call ...platformclient.CallOption) iter.Seq2[*models.AppleIntegrationEntityListing, error] {
+	var o GetConversationsMessagingIntegrationsAppleOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AppleIntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AppleIntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetConversationsMessagingIntegrationsApple(ctx, &o, call...)
+	}, func(p *models.AppleIntegrationEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetConversationsMessagingIntegrationsAppleItems returns an iterator over the entities of every page
+// of GetConversationsMessagingIntegrationsApple; see GetConversationsMessagingIntegrationsApplePages.
+func (c *Client) GetConversationsMessagingIntegrationsAppleItems(ctx context.Context, opts *GetConversationsMessagingIntegrationsAppleOptions, call ...platformclient.CallOption) iter.Seq2[models.AppleIntegration, error] {
+	return platformclient.Items(c.GetConversationsMessagingIntegrationsApplePages(ctx, opts, call...), func(p *models.AppleIntegrationEntityListing) []models.AppleIntegration { return p.Entities })
 }
 
 // PostConversationsMessagingIntegrationsAppleOptions holds the optional parameters of PostConversationsMessagingIntegrationsApple; it has none yet, so pass nil.
@@ -3946,6 +4204,39 @@ func (c *Client) GetConversationsMessagingIntegrationsFacebook(ctx context.Conte
 	return out, nil
 }
 
+// GetConversationsMessagingIntegrationsFacebookPages returns an iterator over the pages of
+// GetConversationsMessagingIntegrationsFacebook (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetConversationsMessagingIntegrationsFacebookPages(ctx context.Context, opts *GetConversationsMessagingIntegrationsFacebookOptions, call ...platformclient.CallOption) iter.Seq2[*models.FacebookIntegrationEntityListing, error] {
+	var o GetConversationsMessagingIntegrationsFacebookOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FacebookIntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FacebookIntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetConversationsMessagingIntegrationsFacebook(ctx, &o, call...)
+	}, func(p *models.FacebookIntegrationEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetConversationsMessagingIntegrationsFacebookItems returns an iterator over the entities of every
+// page of GetConversationsMessagingIntegrationsFacebook; see
+// GetConversationsMessagingIntegrationsFacebookPages.
+func (c *Client) GetConversationsMessagingIntegrationsFacebookItems(ctx context.Context, opts *GetConversationsMessagingIntegrationsFacebookOptions, call ...platformclient.CallOption) iter.Seq2[models.FacebookIntegration, error] {
+	return platformclient.Items(c.GetConversationsMessagingIntegrationsFacebookPages(ctx, opts, call...), func(p *models.FacebookIntegrationEntityListing) []models.FacebookIntegration { return p.Entities })
+}
+
 // PostConversationsMessagingIntegrationsFacebookOptions holds the optional parameters of PostConversationsMessagingIntegrationsFacebook; it has none yet, so pass nil.
 type PostConversationsMessagingIntegrationsFacebookOptions struct{}
 
@@ -4059,6 +4350,39 @@ func (c *Client) GetConversationsMessagingIntegrationsInstagram(ctx context.Cont
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetConversationsMessagingIntegrationsInstagramPages returns an iterator over the pages of
+// GetConversationsMessagingIntegrationsInstagram (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetConversationsMessagingIntegrationsInstagramPages(ctx context.Context, opts *GetConversationsMessagingIntegrationsInstagramOptions, call ...platformclient.CallOption) iter.Seq2[*models.InstagramIntegrationEntityListing, error] {
+	var o GetConversationsMessagingIntegrationsInstagramOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InstagramIntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.InstagramIntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetConversationsMessagingIntegrationsInstagram(ctx, &o, call...)
+	}, func(p *models.InstagramIntegrationEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetConversationsMessagingIntegrationsInstagramItems returns an iterator over the entities of every
+// page of GetConversationsMessagingIntegrationsInstagram; see
+// GetConversationsMessagingIntegrationsInstagramPages.
+func (c *Client) GetConversationsMessagingIntegrationsInstagramItems(ctx context.Context, opts *GetConversationsMessagingIntegrationsInstagramOptions, call ...platformclient.CallOption) iter.Seq2[models.InstagramIntegration, error] {
+	return platformclient.Items(c.GetConversationsMessagingIntegrationsInstagramPages(ctx, opts, call...), func(p *models.InstagramIntegrationEntityListing) []models.InstagramIntegration { return p.Entities })
 }
 
 // PostConversationsMessagingIntegrationsInstagramOptions holds the optional parameters of PostConversationsMessagingIntegrationsInstagram; it has none yet, so pass nil.
@@ -4177,6 +4501,38 @@ func (c *Client) GetConversationsMessagingIntegrationsOpen(ctx context.Context, 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetConversationsMessagingIntegrationsOpenPages returns an iterator over the pages of
+// GetConversationsMessagingIntegrationsOpen (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetConversationsMessagingIntegrationsOpenPages(ctx context.Context, opts *GetConversationsMessagingIntegrationsOpenOptions, call ...platformclient.CallOption) iter.Seq2[*models.OpenIntegrationEntityListing, error] {
+	var o GetConversationsMessagingIntegrationsOpenOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OpenIntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OpenIntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetConversationsMessagingIntegrationsOpen(ctx, &o, call...)
+	}, func(p *models.OpenIntegrationEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetConversationsMessagingIntegrationsOpenItems returns an iterator over the entities of every page
+// of GetConversationsMessagingIntegrationsOpen; see GetConversationsMessagingIntegrationsOpenPages.
+func (c *Client) GetConversationsMessagingIntegrationsOpenItems(ctx context.Context, opts *GetConversationsMessagingIntegrationsOpenOptions, call ...platformclient.CallOption) iter.Seq2[models.OpenIntegration, error] {
+	return platformclient.Items(c.GetConversationsMessagingIntegrationsOpenPages(ctx, opts, call...), func(p *models.OpenIntegrationEntityListing) []models.OpenIntegration { return p.Entities })
 }
 
 // PostConversationsMessagingIntegrationsOpenOptions holds the optional parameters of PostConversationsMessagingIntegrationsOpen; it has none yet, so pass nil.
@@ -4483,6 +4839,39 @@ func (c *Client) GetConversationsMessagingIntegrationsTwitter(ctx context.Contex
 	return out, nil
 }
 
+// GetConversationsMessagingIntegrationsTwitterPages returns an iterator over the pages of
+// GetConversationsMessagingIntegrationsTwitter (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetConversationsMessagingIntegrationsTwitterPages(ctx context.Context, opts *GetConversationsMessagingIntegrationsTwitterOptions, call ...platformclient.CallOption) iter.Seq2[*models.TwitterIntegrationEntityListing, error] {
+	var o GetConversationsMessagingIntegrationsTwitterOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TwitterIntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TwitterIntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetConversationsMessagingIntegrationsTwitter(ctx, &o, call...)
+	}, func(p *models.TwitterIntegrationEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetConversationsMessagingIntegrationsTwitterItems returns an iterator over the entities of every
+// page of GetConversationsMessagingIntegrationsTwitter; see
+// GetConversationsMessagingIntegrationsTwitterPages.
+func (c *Client) GetConversationsMessagingIntegrationsTwitterItems(ctx context.Context, opts *GetConversationsMessagingIntegrationsTwitterOptions, call ...platformclient.CallOption) iter.Seq2[models.TwitterIntegration, error] {
+	return platformclient.Items(c.GetConversationsMessagingIntegrationsTwitterPages(ctx, opts, call...), func(p *models.TwitterIntegrationEntityListing) []models.TwitterIntegration { return p.Entities })
+}
+
 // PostConversationsMessagingIntegrationsTwitterOptions holds the optional parameters of PostConversationsMessagingIntegrationsTwitter; it has none yet, so pass nil.
 type PostConversationsMessagingIntegrationsTwitterOptions struct{}
 
@@ -4612,6 +5001,39 @@ func (c *Client) GetConversationsMessagingIntegrationsWhatsapp(ctx context.Conte
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetConversationsMessagingIntegrationsWhatsappPages returns an iterator over the pages of
+// GetConversationsMessagingIntegrationsWhatsapp (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetConversationsMessagingIntegrationsWhatsappPages(ctx context.Context, opts *GetConversationsMessagingIntegrationsWhatsappOptions, call ...platformclient.CallOption) iter.Seq2[*models.WhatsAppIntegrationEntityListing, error] {
+	var o GetConversationsMessagingIntegrationsWhatsappOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WhatsAppIntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WhatsAppIntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetConversationsMessagingIntegrationsWhatsapp(ctx, &o, call...)
+	}, func(p *models.WhatsAppIntegrationEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetConversationsMessagingIntegrationsWhatsappItems returns an iterator over the entities of every
+// page of GetConversationsMessagingIntegrationsWhatsapp; see
+// GetConversationsMessagingIntegrationsWhatsappPages.
+func (c *Client) GetConversationsMessagingIntegrationsWhatsappItems(ctx context.Context, opts *GetConversationsMessagingIntegrationsWhatsappOptions, call ...platformclient.CallOption) iter.Seq2[models.WhatsAppIntegration, error] {
+	return platformclient.Items(c.GetConversationsMessagingIntegrationsWhatsappPages(ctx, opts, call...), func(p *models.WhatsAppIntegrationEntityListing) []models.WhatsAppIntegration { return p.Entities })
 }
 
 // PostConversationsMessagingIntegrationsWhatsappOptions holds the optional parameters of PostConversationsMessagingIntegrationsWhatsapp; it has none yet, so pass nil.
@@ -4826,6 +5248,38 @@ func (c *Client) GetConversationsMessagingSettings(ctx context.Context, opts *Ge
 	return out, nil
 }
 
+// GetConversationsMessagingSettingsPages returns an iterator over the pages of
+// GetConversationsMessagingSettings (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetConversationsMessagingSettingsPages(ctx context.Context, opts *GetConversationsMessagingSettingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.MessagingConfigListing, error] {
+	var o GetConversationsMessagingSettingsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingConfigListing, error) {
+		if r.NextURI != "" {
+			out := new(models.MessagingConfigListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetConversationsMessagingSettings(ctx, &o, call...)
+	}, func(p *models.MessagingConfigListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetConversationsMessagingSettingsItems returns an iterator over the entities of every page of
+// GetConversationsMessagingSettings; see GetConversationsMessagingSettingsPages.
+func (c *Client) GetConversationsMessagingSettingsItems(ctx context.Context, opts *GetConversationsMessagingSettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.MessagingSetting, error] {
+	return platformclient.Items(c.GetConversationsMessagingSettingsPages(ctx, opts, call...), func(p *models.MessagingConfigListing) []models.MessagingSetting { return p.Entities })
+}
+
 // PostConversationsMessagingSettingsOptions holds the optional parameters of PostConversationsMessagingSettings; it has none yet, so pass nil.
 type PostConversationsMessagingSettingsOptions struct{}
 
@@ -4977,6 +5431,38 @@ func (c *Client) GetConversationsMessagingSupportedcontent(ctx context.Context, 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetConversationsMessagingSupportedcontentPages returns an iterator over the pages of
+// GetConversationsMessagingSupportedcontent (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetConversationsMessagingSupportedcontentPages(ctx context.Context, opts *GetConversationsMessagingSupportedcontentOptions, call ...platformclient.CallOption) iter.Seq2[*models.SupportedContentListing, error] {
+	var o GetConversationsMessagingSupportedcontentOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SupportedContentListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SupportedContentListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetConversationsMessagingSupportedcontent(ctx, &o, call...)
+	}, func(p *models.SupportedContentListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetConversationsMessagingSupportedcontentItems returns an iterator over the entities of every page
+// of GetConversationsMessagingSupportedcontent; see GetConversationsMessagingSupportedcontentPages.
+func (c *Client) GetConversationsMessagingSupportedcontentItems(ctx context.Context, opts *GetConversationsMessagingSupportedcontentOptions, call ...platformclient.CallOption) iter.Seq2[models.SupportedContent, error] {
+	return platformclient.Items(c.GetConversationsMessagingSupportedcontentPages(ctx, opts, call...), func(p *models.SupportedContentListing) []models.SupportedContent { return p.Entities })
 }
 
 // PostConversationsMessagingSupportedcontentOptions holds the optional parameters of PostConversationsMessagingSupportedcontent; it has none yet, so pass nil.
@@ -5715,6 +6201,39 @@ func (c *Client) GetConversationCommunicationInternalmessages(ctx context.Contex
 	return out, nil
 }
 
+// GetConversationCommunicationInternalmessagesPages returns an iterator over the pages of
+// GetConversationCommunicationInternalmessages (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetConversationCommunicationInternalmessagesPages(ctx context.Context, conversationID string, communicationID string, opts *GetConversationCommunicationInternalmessagesOptions, call ...platformclient.CallOption) iter.Seq2[*models.InternalMessageDataEntityListing, error] {
+	var o GetConversationCommunicationInternalmessagesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InternalMessageDataEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.InternalMessageDataEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetConversationCommunicationInternalmessages(ctx, conversationID, communicationID, &o, call...)
+	}, func(p *models.InternalMessageDataEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetConversationCommunicationInternalmessagesItems returns an iterator over the entities of every
+// page of GetConversationCommunicationInternalmessages; see
+// GetConversationCommunicationInternalmessagesPages.
+func (c *Client) GetConversationCommunicationInternalmessagesItems(ctx context.Context, conversationID string, communicationID string, opts *GetConversationCommunicationInternalmessagesOptions, call ...platformclient.CallOption) iter.Seq2[models.InternalMessageData, error] {
+	return platformclient.Items(c.GetConversationCommunicationInternalmessagesPages(ctx, conversationID, communicationID, opts, call...), func(p *models.InternalMessageDataEntityListing) []models.InternalMessageData { return p.Entities })
+}
+
 // PostConversationCommunicationInternalmessagesOptions holds the optional parameters of PostConversationCommunicationInternalmessages; it has none yet, so pass nil.
 type PostConversationCommunicationInternalmessagesOptions struct{}
 
@@ -6333,6 +6852,37 @@ func (c *Client) GetConversationSuggestions(ctx context.Context, conversationID 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetConversationSuggestionsPages returns an iterator over the pages of GetConversationSuggestions
+// (paged by cursor). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetConversationSuggestionsPages(ctx context.Context, conversationID string, opts *GetConversationSuggestionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SuggestionListing, error] {
+	var o GetConversationSuggestionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SuggestionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SuggestionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetConversationSuggestions(ctx, conversationID, &o, call...)
+	}, func(p *models.SuggestionListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetConversationSuggestionsItems returns an iterator over the entities of every page of
+// GetConversationSuggestions; see GetConversationSuggestionsPages.
+func (c *Client) GetConversationSuggestionsItems(ctx context.Context, conversationID string, opts *GetConversationSuggestionsOptions, call ...platformclient.CallOption) iter.Seq2[models.Suggestion, error] {
+	return platformclient.Items(c.GetConversationSuggestionsPages(ctx, conversationID, opts, call...), func(p *models.SuggestionListing) []models.Suggestion { return p.Entities })
 }
 
 // PostConversationSuggestionsFeedbackOptions holds the optional parameters of PostConversationSuggestionsFeedback; it has none yet, so pass nil.

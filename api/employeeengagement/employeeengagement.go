@@ -8,6 +8,7 @@ import (
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
 	"github.com/purecloudgo/platformclient/types"
+	"iter"
 )
 
 // Client calls the Employee Engagement operations.
@@ -45,6 +46,38 @@ func (c *Client) GetEmployeeengagementCelebrations(ctx context.Context, opts *Ge
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetEmployeeengagementCelebrationsPages returns an iterator over the pages of
+// GetEmployeeengagementCelebrations (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetEmployeeengagementCelebrationsPages(ctx context.Context, opts *GetEmployeeengagementCelebrationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.GetCelebrationListing, error] {
+	var o GetEmployeeengagementCelebrationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GetCelebrationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GetCelebrationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetEmployeeengagementCelebrations(ctx, &o, call...)
+	}, func(p *models.GetCelebrationListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetEmployeeengagementCelebrationsItems returns an iterator over the entities of every page of
+// GetEmployeeengagementCelebrations; see GetEmployeeengagementCelebrationsPages.
+func (c *Client) GetEmployeeengagementCelebrationsItems(ctx context.Context, opts *GetEmployeeengagementCelebrationsOptions, call ...platformclient.CallOption) iter.Seq2[models.Celebration, error] {
+	return platformclient.Items(c.GetEmployeeengagementCelebrationsPages(ctx, opts, call...), func(p *models.GetCelebrationListing) []models.Celebration { return p.Entities })
 }
 
 // DeleteEmployeeengagementCelebrationOptions holds the optional parameters of DeleteEmployeeengagementCelebration; it has none yet, so pass nil.
@@ -118,6 +151,34 @@ func (c *Client) GetEmployeeengagementRecognitions(ctx context.Context, opts *Ge
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetEmployeeengagementRecognitionsPages returns an iterator over the pages of
+// GetEmployeeengagementRecognitions (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetEmployeeengagementRecognitionsPages(ctx context.Context, opts *GetEmployeeengagementRecognitionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.Recognitions, error] {
+	var o GetEmployeeengagementRecognitionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.Recognitions, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetEmployeeengagementRecognitions(ctx, &o, call...)
+	}, func(p *models.Recognitions) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// GetEmployeeengagementRecognitionsItems returns an iterator over the entities of every page of
+// GetEmployeeengagementRecognitions; see GetEmployeeengagementRecognitionsPages.
+func (c *Client) GetEmployeeengagementRecognitionsItems(ctx context.Context, opts *GetEmployeeengagementRecognitionsOptions, call ...platformclient.CallOption) iter.Seq2[models.Recognition, error] {
+	return platformclient.Items(c.GetEmployeeengagementRecognitionsPages(ctx, opts, call...), func(p *models.Recognitions) []models.Recognition { return p.Entities })
 }
 
 // PostEmployeeengagementRecognitionsOptions holds the optional parameters of PostEmployeeengagementRecognitions; it has none yet, so pass nil.

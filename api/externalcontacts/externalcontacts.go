@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the External Contacts operations.
@@ -474,6 +475,38 @@ func (c *Client) GetExternalcontactsContacts(ctx context.Context, opts *GetExter
 	return out, nil
 }
 
+// GetExternalcontactsContactsPages returns an iterator over the pages of GetExternalcontactsContacts
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetExternalcontactsContactsPages(ctx context.Context, opts *GetExternalcontactsContactsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ContactListing, error] {
+	var o GetExternalcontactsContactsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ContactListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetExternalcontactsContacts(ctx, &o, call...)
+	}, func(p *models.ContactListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsContactsItems returns an iterator over the entities of every page of
+// GetExternalcontactsContacts; see GetExternalcontactsContactsPages.
+func (c *Client) GetExternalcontactsContactsItems(ctx context.Context, opts *GetExternalcontactsContactsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalContact, error] {
+	return platformclient.Items(c.GetExternalcontactsContactsPages(ctx, opts, call...), func(p *models.ContactListing) []models.ExternalContact { return p.Entities })
+}
+
 // PostExternalcontactsContactsOptions holds the optional parameters of PostExternalcontactsContacts; it has none yet, so pass nil.
 type PostExternalcontactsContactsOptions struct{}
 
@@ -551,6 +584,37 @@ func (c *Client) GetExternalcontactsContactsExports(ctx context.Context, opts *G
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetExternalcontactsContactsExportsPages returns an iterator over the pages of
+// GetExternalcontactsContactsExports (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsContactsExportsPages(ctx context.Context, opts *GetExternalcontactsContactsExportsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ExportListing, error] {
+	var o GetExternalcontactsContactsExportsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExportListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ExportListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetExternalcontactsContactsExports(ctx, &o, call...)
+	}, func(p *models.ExportListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsContactsExportsItems returns an iterator over the entities of every page of
+// GetExternalcontactsContactsExports; see GetExternalcontactsContactsExportsPages.
+func (c *Client) GetExternalcontactsContactsExportsItems(ctx context.Context, opts *GetExternalcontactsContactsExportsOptions, call ...platformclient.CallOption) iter.Seq2[models.ContactsExport, error] {
+	return platformclient.Items(c.GetExternalcontactsContactsExportsPages(ctx, opts, call...), func(p *models.ExportListing) []models.ContactsExport { return p.Entities })
 }
 
 // PostExternalcontactsContactsExportsOptions holds the optional parameters of PostExternalcontactsContactsExports; it has none yet, so pass nil.
@@ -980,6 +1044,37 @@ func (c *Client) GetExternalcontactsContactJourneySessions(ctx context.Context, 
 	return out, nil
 }
 
+// GetExternalcontactsContactJourneySessionsPages returns an iterator over the pages of
+// GetExternalcontactsContactJourneySessions (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsContactJourneySessionsPages(ctx context.Context, contactID string, opts *GetExternalcontactsContactJourneySessionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SessionListing, error] {
+	var o GetExternalcontactsContactJourneySessionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SessionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SessionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetExternalcontactsContactJourneySessions(ctx, contactID, &o, call...)
+	}, func(p *models.SessionListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsContactJourneySessionsItems returns an iterator over the entities of every page
+// of GetExternalcontactsContactJourneySessions; see GetExternalcontactsContactJourneySessionsPages.
+func (c *Client) GetExternalcontactsContactJourneySessionsItems(ctx context.Context, contactID string, opts *GetExternalcontactsContactJourneySessionsOptions, call ...platformclient.CallOption) iter.Seq2[models.Session, error] {
+	return platformclient.Items(c.GetExternalcontactsContactJourneySessionsPages(ctx, contactID, opts, call...), func(p *models.SessionListing) []models.Session { return p.Entities })
+}
+
 // GetExternalcontactsContactNotesOptions holds the optional parameters of GetExternalcontactsContactNotes; nil fields are not sent.
 type GetExternalcontactsContactNotesOptions struct {
 	// Page size (limited to fetching first 1,000 records; pageSize <= 100; pageNumber * pageSize must be
@@ -1018,6 +1113,38 @@ func (c *Client) GetExternalcontactsContactNotes(ctx context.Context, contactID 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetExternalcontactsContactNotesPages returns an iterator over the pages of
+// GetExternalcontactsContactNotes (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsContactNotesPages(ctx context.Context, contactID string, opts *GetExternalcontactsContactNotesOptions, call ...platformclient.CallOption) iter.Seq2[*models.NoteListing, error] {
+	var o GetExternalcontactsContactNotesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NoteListing, error) {
+		if r.NextURI != "" {
+			out := new(models.NoteListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetExternalcontactsContactNotes(ctx, contactID, &o, call...)
+	}, func(p *models.NoteListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsContactNotesItems returns an iterator over the entities of every page of
+// GetExternalcontactsContactNotes; see GetExternalcontactsContactNotesPages.
+func (c *Client) GetExternalcontactsContactNotesItems(ctx context.Context, contactID string, opts *GetExternalcontactsContactNotesOptions, call ...platformclient.CallOption) iter.Seq2[models.Note, error] {
+	return platformclient.Items(c.GetExternalcontactsContactNotesPages(ctx, contactID, opts, call...), func(p *models.NoteListing) []models.Note { return p.Entities })
 }
 
 // PostExternalcontactsContactNotesOptions holds the optional parameters of PostExternalcontactsContactNotes; it has none yet, so pass nil.
@@ -1194,6 +1321,37 @@ func (c *Client) GetExternalcontactsExternalsources(ctx context.Context, opts *G
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetExternalcontactsExternalsourcesPages returns an iterator over the pages of
+// GetExternalcontactsExternalsources (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsExternalsourcesPages(ctx context.Context, opts *GetExternalcontactsExternalsourcesOptions, call ...platformclient.CallOption) iter.Seq2[*models.CursorExternalSourceListing, error] {
+	var o GetExternalcontactsExternalsourcesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorExternalSourceListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorExternalSourceListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetExternalcontactsExternalsources(ctx, &o, call...)
+	}, func(p *models.CursorExternalSourceListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsExternalsourcesItems returns an iterator over the entities of every page of
+// GetExternalcontactsExternalsources; see GetExternalcontactsExternalsourcesPages.
+func (c *Client) GetExternalcontactsExternalsourcesItems(ctx context.Context, opts *GetExternalcontactsExternalsourcesOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalSource, error] {
+	return platformclient.Items(c.GetExternalcontactsExternalsourcesPages(ctx, opts, call...), func(p *models.CursorExternalSourceListing) []models.ExternalSource { return p.Entities })
 }
 
 // PostExternalcontactsExternalsourcesOptions holds the optional parameters of PostExternalcontactsExternalsources; it has none yet, so pass nil.
@@ -1407,6 +1565,37 @@ func (c *Client) GetExternalcontactsImportCsvSettings(ctx context.Context, opts 
 	return out, nil
 }
 
+// GetExternalcontactsImportCsvSettingsPages returns an iterator over the pages of
+// GetExternalcontactsImportCsvSettings (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsImportCsvSettingsPages(ctx context.Context, opts *GetExternalcontactsImportCsvSettingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.Listing, error] {
+	var o GetExternalcontactsImportCsvSettingsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.Listing, error) {
+		if r.NextURI != "" {
+			out := new(models.Listing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetExternalcontactsImportCsvSettings(ctx, &o, call...)
+	}, func(p *models.Listing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsImportCsvSettingsItems returns an iterator over the entities of every page of
+// GetExternalcontactsImportCsvSettings; see GetExternalcontactsImportCsvSettingsPages.
+func (c *Client) GetExternalcontactsImportCsvSettingsItems(ctx context.Context, opts *GetExternalcontactsImportCsvSettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.CsvSettings, error] {
+	return platformclient.Items(c.GetExternalcontactsImportCsvSettingsPages(ctx, opts, call...), func(p *models.Listing) []models.CsvSettings { return p.Entities })
+}
+
 // PostExternalcontactsImportCsvSettingsOptions holds the optional parameters of PostExternalcontactsImportCsvSettings; it has none yet, so pass nil.
 type PostExternalcontactsImportCsvSettingsOptions struct{}
 
@@ -1568,6 +1757,37 @@ func (c *Client) GetExternalcontactsImportJobs(ctx context.Context, opts *GetExt
 	return out, nil
 }
 
+// GetExternalcontactsImportJobsPages returns an iterator over the pages of
+// GetExternalcontactsImportJobs (paged by cursor). Pages are fetched lazily; iteration stops after the
+// last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsImportJobsPages(ctx context.Context, opts *GetExternalcontactsImportJobsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ContactImportJobEntityListing, error] {
+	var o GetExternalcontactsImportJobsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactImportJobEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ContactImportJobEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetExternalcontactsImportJobs(ctx, &o, call...)
+	}, func(p *models.ContactImportJobEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsImportJobsItems returns an iterator over the entities of every page of
+// GetExternalcontactsImportJobs; see GetExternalcontactsImportJobsPages.
+func (c *Client) GetExternalcontactsImportJobsItems(ctx context.Context, opts *GetExternalcontactsImportJobsOptions, call ...platformclient.CallOption) iter.Seq2[models.ContactImportJobResponse, error] {
+	return platformclient.Items(c.GetExternalcontactsImportJobsPages(ctx, opts, call...), func(p *models.ContactImportJobEntityListing) []models.ContactImportJobResponse { return p.Entities })
+}
+
 // PostExternalcontactsImportJobsOptions holds the optional parameters of PostExternalcontactsImportJobs; it has none yet, so pass nil.
 type PostExternalcontactsImportJobsOptions struct{}
 
@@ -1663,6 +1883,37 @@ func (c *Client) GetExternalcontactsImportSettings(ctx context.Context, opts *Ge
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetExternalcontactsImportSettingsPages returns an iterator over the pages of
+// GetExternalcontactsImportSettings (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsImportSettingsPages(ctx context.Context, opts *GetExternalcontactsImportSettingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ContactImportSettingsEntityListing, error] {
+	var o GetExternalcontactsImportSettingsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactImportSettingsEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ContactImportSettingsEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetExternalcontactsImportSettings(ctx, &o, call...)
+	}, func(p *models.ContactImportSettingsEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsImportSettingsItems returns an iterator over the entities of every page of
+// GetExternalcontactsImportSettings; see GetExternalcontactsImportSettingsPages.
+func (c *Client) GetExternalcontactsImportSettingsItems(ctx context.Context, opts *GetExternalcontactsImportSettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.ContactImportSettings, error] {
+	return platformclient.Items(c.GetExternalcontactsImportSettingsPages(ctx, opts, call...), func(p *models.ContactImportSettingsEntityListing) []models.ContactImportSettings { return p.Entities })
 }
 
 // PostExternalcontactsImportSettingsOptions holds the optional parameters of PostExternalcontactsImportSettings; it has none yet, so pass nil.
@@ -1812,6 +2063,38 @@ func (c *Client) GetExternalcontactsOrganizations(ctx context.Context, opts *Get
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetExternalcontactsOrganizationsPages returns an iterator over the pages of
+// GetExternalcontactsOrganizations (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsOrganizationsPages(ctx context.Context, opts *GetExternalcontactsOrganizationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ExternalOrganizationListing, error] {
+	var o GetExternalcontactsOrganizationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExternalOrganizationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ExternalOrganizationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetExternalcontactsOrganizations(ctx, &o, call...)
+	}, func(p *models.ExternalOrganizationListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsOrganizationsItems returns an iterator over the entities of every page of
+// GetExternalcontactsOrganizations; see GetExternalcontactsOrganizationsPages.
+func (c *Client) GetExternalcontactsOrganizationsItems(ctx context.Context, opts *GetExternalcontactsOrganizationsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalOrganization, error] {
+	return platformclient.Items(c.GetExternalcontactsOrganizationsPages(ctx, opts, call...), func(p *models.ExternalOrganizationListing) []models.ExternalOrganization { return p.Entities })
 }
 
 // PostExternalcontactsOrganizationsOptions holds the optional parameters of PostExternalcontactsOrganizations; it has none yet, so pass nil.
@@ -2131,6 +2414,38 @@ func (c *Client) GetExternalcontactsOrganizationContacts(ctx context.Context, ex
 	return out, nil
 }
 
+// GetExternalcontactsOrganizationContactsPages returns an iterator over the pages of
+// GetExternalcontactsOrganizationContacts (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsOrganizationContactsPages(ctx context.Context, externalOrganizationID string, opts *GetExternalcontactsOrganizationContactsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ContactListing, error] {
+	var o GetExternalcontactsOrganizationContactsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ContactListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetExternalcontactsOrganizationContacts(ctx, externalOrganizationID, &o, call...)
+	}, func(p *models.ContactListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsOrganizationContactsItems returns an iterator over the entities of every page of
+// GetExternalcontactsOrganizationContacts; see GetExternalcontactsOrganizationContactsPages.
+func (c *Client) GetExternalcontactsOrganizationContactsItems(ctx context.Context, externalOrganizationID string, opts *GetExternalcontactsOrganizationContactsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalContact, error] {
+	return platformclient.Items(c.GetExternalcontactsOrganizationContactsPages(ctx, externalOrganizationID, opts, call...), func(p *models.ContactListing) []models.ExternalContact { return p.Entities })
+}
+
 // GetExternalcontactsOrganizationIdentifiersOptions holds the optional parameters of GetExternalcontactsOrganizationIdentifiers; it has none yet, so pass nil.
 type GetExternalcontactsOrganizationIdentifiersOptions struct{}
 
@@ -2205,6 +2520,38 @@ func (c *Client) GetExternalcontactsOrganizationNotes(ctx context.Context, exter
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetExternalcontactsOrganizationNotesPages returns an iterator over the pages of
+// GetExternalcontactsOrganizationNotes (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsOrganizationNotesPages(ctx context.Context, externalOrganizationID string, opts *GetExternalcontactsOrganizationNotesOptions, call ...platformclient.CallOption) iter.Seq2[*models.NoteListing, error] {
+	var o GetExternalcontactsOrganizationNotesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NoteListing, error) {
+		if r.NextURI != "" {
+			out := new(models.NoteListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetExternalcontactsOrganizationNotes(ctx, externalOrganizationID, &o, call...)
+	}, func(p *models.NoteListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsOrganizationNotesItems returns an iterator over the entities of every page of
+// GetExternalcontactsOrganizationNotes; see GetExternalcontactsOrganizationNotesPages.
+func (c *Client) GetExternalcontactsOrganizationNotesItems(ctx context.Context, externalOrganizationID string, opts *GetExternalcontactsOrganizationNotesOptions, call ...platformclient.CallOption) iter.Seq2[models.Note, error] {
+	return platformclient.Items(c.GetExternalcontactsOrganizationNotesPages(ctx, externalOrganizationID, opts, call...), func(p *models.NoteListing) []models.Note { return p.Entities })
 }
 
 // PostExternalcontactsOrganizationNotesOptions holds the optional parameters of PostExternalcontactsOrganizationNotes; it has none yet, so pass nil.
@@ -2326,6 +2673,39 @@ func (c *Client) GetExternalcontactsOrganizationRelationships(ctx context.Contex
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetExternalcontactsOrganizationRelationshipsPages returns an iterator over the pages of
+// GetExternalcontactsOrganizationRelationships (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsOrganizationRelationshipsPages(ctx context.Context, externalOrganizationID string, opts *GetExternalcontactsOrganizationRelationshipsOptions, call ...platformclient.CallOption) iter.Seq2[*models.RelationshipListing, error] {
+	var o GetExternalcontactsOrganizationRelationshipsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.RelationshipListing, error) {
+		if r.NextURI != "" {
+			out := new(models.RelationshipListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetExternalcontactsOrganizationRelationships(ctx, externalOrganizationID, &o, call...)
+	}, func(p *models.RelationshipListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsOrganizationRelationshipsItems returns an iterator over the entities of every
+// page of GetExternalcontactsOrganizationRelationships; see
+// GetExternalcontactsOrganizationRelationshipsPages.
+func (c *Client) GetExternalcontactsOrganizationRelationshipsItems(ctx context.Context, externalOrganizationID string, opts *GetExternalcontactsOrganizationRelationshipsOptions, call ...platformclient.CallOption) iter.Seq2[models.Relationship, error] {
+	return platformclient.Items(c.GetExternalcontactsOrganizationRelationshipsPages(ctx, externalOrganizationID, opts, call...), func(p *models.RelationshipListing) []models.Relationship { return p.Entities })
 }
 
 // DeleteExternalcontactsOrganizationTrustorOptions holds the optional parameters of DeleteExternalcontactsOrganizationTrustor; it has none yet, so pass nil.
@@ -2503,6 +2883,37 @@ func (c *Client) GetExternalcontactsScanContacts(ctx context.Context, opts *GetE
 	return out, nil
 }
 
+// GetExternalcontactsScanContactsPages returns an iterator over the pages of
+// GetExternalcontactsScanContacts (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsScanContactsPages(ctx context.Context, opts *GetExternalcontactsScanContactsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CursorContactListing, error] {
+	var o GetExternalcontactsScanContactsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorContactListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorContactListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetExternalcontactsScanContacts(ctx, &o, call...)
+	}, func(p *models.CursorContactListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsScanContactsItems returns an iterator over the entities of every page of
+// GetExternalcontactsScanContacts; see GetExternalcontactsScanContactsPages.
+func (c *Client) GetExternalcontactsScanContactsItems(ctx context.Context, opts *GetExternalcontactsScanContactsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalContact, error] {
+	return platformclient.Items(c.GetExternalcontactsScanContactsPages(ctx, opts, call...), func(p *models.CursorContactListing) []models.ExternalContact { return p.Entities })
+}
+
 // GetExternalcontactsScanContactsDivisionviewsAllOptions holds the optional parameters of GetExternalcontactsScanContactsDivisionviewsAll; nil fields are not sent.
 type GetExternalcontactsScanContactsDivisionviewsAllOptions struct {
 	// The number of contacts per page; must be between 10 and 200, default is 100. Sent as query parameter
@@ -2530,6 +2941,38 @@ func (c *Client) GetExternalcontactsScanContactsDivisionviewsAll(ctx context.Con
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetExternalcontactsScanContactsDivisionviewsAllPages returns an iterator over the pages of
+// GetExternalcontactsScanContactsDivisionviewsAll (paged by cursor). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsScanContactsDivisionviewsAllPages(ctx context.Context, opts *GetExternalcontactsScanContactsDivisionviewsAllOptions, call ...platformclient.CallOption) iter.Seq2[*models.CursorContactListing, error] {
+	var o GetExternalcontactsScanContactsDivisionviewsAllOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorContactListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorContactListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetExternalcontactsScanContactsDivisionviewsAll(ctx, &o, call...)
+	}, func(p *models.CursorContactListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsScanContactsDivisionviewsAllItems returns an iterator over the entities of every
+// page of GetExternalcontactsScanContactsDivisionviewsAll; see
+// GetExternalcontactsScanContactsDivisionviewsAllPages.
+func (c *Client) GetExternalcontactsScanContactsDivisionviewsAllItems(ctx context.Context, opts *GetExternalcontactsScanContactsDivisionviewsAllOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalContact, error] {
+	return platformclient.Items(c.GetExternalcontactsScanContactsDivisionviewsAllPages(ctx, opts, call...), func(p *models.CursorContactListing) []models.ExternalContact { return p.Entities })
 }
 
 // GetExternalcontactsScanNotesOptions holds the optional parameters of GetExternalcontactsScanNotes; nil fields are not sent.
@@ -2565,6 +3008,37 @@ func (c *Client) GetExternalcontactsScanNotes(ctx context.Context, opts *GetExte
 	return out, nil
 }
 
+// GetExternalcontactsScanNotesPages returns an iterator over the pages of GetExternalcontactsScanNotes
+// (paged by cursor). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetExternalcontactsScanNotesPages(ctx context.Context, opts *GetExternalcontactsScanNotesOptions, call ...platformclient.CallOption) iter.Seq2[*models.CursorNoteListing, error] {
+	var o GetExternalcontactsScanNotesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorNoteListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorNoteListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetExternalcontactsScanNotes(ctx, &o, call...)
+	}, func(p *models.CursorNoteListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsScanNotesItems returns an iterator over the entities of every page of
+// GetExternalcontactsScanNotes; see GetExternalcontactsScanNotesPages.
+func (c *Client) GetExternalcontactsScanNotesItems(ctx context.Context, opts *GetExternalcontactsScanNotesOptions, call ...platformclient.CallOption) iter.Seq2[models.Note, error] {
+	return platformclient.Items(c.GetExternalcontactsScanNotesPages(ctx, opts, call...), func(p *models.CursorNoteListing) []models.Note { return p.Entities })
+}
+
 // GetExternalcontactsScanNotesDivisionviewsAllOptions holds the optional parameters of GetExternalcontactsScanNotesDivisionviewsAll; nil fields are not sent.
 type GetExternalcontactsScanNotesDivisionviewsAllOptions struct {
 	// The number of notes per page; must be between 10 and 200, default is 100. Sent as query parameter
@@ -2592,6 +3066,38 @@ func (c *Client) GetExternalcontactsScanNotesDivisionviewsAll(ctx context.Contex
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetExternalcontactsScanNotesDivisionviewsAllPages returns an iterator over the pages of
+// GetExternalcontactsScanNotesDivisionviewsAll (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsScanNotesDivisionviewsAllPages(ctx context.Context, opts *GetExternalcontactsScanNotesDivisionviewsAllOptions, call ...platformclient.CallOption) iter.Seq2[*models.CursorNoteListing, error] {
+	var o GetExternalcontactsScanNotesDivisionviewsAllOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorNoteListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorNoteListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetExternalcontactsScanNotesDivisionviewsAll(ctx, &o, call...)
+	}, func(p *models.CursorNoteListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsScanNotesDivisionviewsAllItems returns an iterator over the entities of every
+// page of GetExternalcontactsScanNotesDivisionviewsAll; see
+// GetExternalcontactsScanNotesDivisionviewsAllPages.
+func (c *Client) GetExternalcontactsScanNotesDivisionviewsAllItems(ctx context.Context, opts *GetExternalcontactsScanNotesDivisionviewsAllOptions, call ...platformclient.CallOption) iter.Seq2[models.Note, error] {
+	return platformclient.Items(c.GetExternalcontactsScanNotesDivisionviewsAllPages(ctx, opts, call...), func(p *models.CursorNoteListing) []models.Note { return p.Entities })
 }
 
 // GetExternalcontactsScanOrganizationsOptions holds the optional parameters of GetExternalcontactsScanOrganizations; nil fields are not sent.
@@ -2628,6 +3134,37 @@ func (c *Client) GetExternalcontactsScanOrganizations(ctx context.Context, opts 
 	return out, nil
 }
 
+// GetExternalcontactsScanOrganizationsPages returns an iterator over the pages of
+// GetExternalcontactsScanOrganizations (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsScanOrganizationsPages(ctx context.Context, opts *GetExternalcontactsScanOrganizationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CursorOrganizationListing, error] {
+	var o GetExternalcontactsScanOrganizationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorOrganizationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorOrganizationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetExternalcontactsScanOrganizations(ctx, &o, call...)
+	}, func(p *models.CursorOrganizationListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsScanOrganizationsItems returns an iterator over the entities of every page of
+// GetExternalcontactsScanOrganizations; see GetExternalcontactsScanOrganizationsPages.
+func (c *Client) GetExternalcontactsScanOrganizationsItems(ctx context.Context, opts *GetExternalcontactsScanOrganizationsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalOrganization, error] {
+	return platformclient.Items(c.GetExternalcontactsScanOrganizationsPages(ctx, opts, call...), func(p *models.CursorOrganizationListing) []models.ExternalOrganization { return p.Entities })
+}
+
 // GetExternalcontactsScanOrganizationsDivisionviewsAllOptions holds the optional parameters of GetExternalcontactsScanOrganizationsDivisionviewsAll; nil fields are not sent.
 type GetExternalcontactsScanOrganizationsDivisionviewsAllOptions struct {
 	// The number of organizations per page; must be between 10 and 200, default is 100. Sent as query
@@ -2655,6 +3192,38 @@ func (c *Client) GetExternalcontactsScanOrganizationsDivisionviewsAll(ctx contex
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetExternalcontactsScanOrganizationsDivisionviewsAllPages returns an iterator over the pages of
+// GetExternalcontactsScanOrganizationsDivisionviewsAll (paged by cursor). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsScanOrganizationsDivisionviewsAllPages(ctx context.Context, opts *GetExternalcontactsScanOrganizationsDivisionviewsAllOptions, call ...platformclient.CallOption) iter.Seq2[*models.CursorOrganizationListing, error] {
+	var o GetExternalcontactsScanOrganizationsDivisionviewsAllOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorOrganizationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorOrganizationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetExternalcontactsScanOrganizationsDivisionviewsAll(ctx, &o, call...)
+	}, func(p *models.CursorOrganizationListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsScanOrganizationsDivisionviewsAllItems returns an iterator over the entities of
+// every page of GetExternalcontactsScanOrganizationsDivisionviewsAll; see
+// GetExternalcontactsScanOrganizationsDivisionviewsAllPages.
+func (c *Client) GetExternalcontactsScanOrganizationsDivisionviewsAllItems(ctx context.Context, opts *GetExternalcontactsScanOrganizationsDivisionviewsAllOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalOrganization, error] {
+	return platformclient.Items(c.GetExternalcontactsScanOrganizationsDivisionviewsAllPages(ctx, opts, call...), func(p *models.CursorOrganizationListing) []models.ExternalOrganization { return p.Entities })
 }
 
 // GetExternalcontactsScanRelationshipsOptions holds the optional parameters of GetExternalcontactsScanRelationships; nil fields are not sent.
@@ -2690,6 +3259,37 @@ func (c *Client) GetExternalcontactsScanRelationships(ctx context.Context, opts 
 	return out, nil
 }
 
+// GetExternalcontactsScanRelationshipsPages returns an iterator over the pages of
+// GetExternalcontactsScanRelationships (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsScanRelationshipsPages(ctx context.Context, opts *GetExternalcontactsScanRelationshipsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CursorRelationshipListing, error] {
+	var o GetExternalcontactsScanRelationshipsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorRelationshipListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorRelationshipListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetExternalcontactsScanRelationships(ctx, &o, call...)
+	}, func(p *models.CursorRelationshipListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsScanRelationshipsItems returns an iterator over the entities of every page of
+// GetExternalcontactsScanRelationships; see GetExternalcontactsScanRelationshipsPages.
+func (c *Client) GetExternalcontactsScanRelationshipsItems(ctx context.Context, opts *GetExternalcontactsScanRelationshipsOptions, call ...platformclient.CallOption) iter.Seq2[models.Relationship, error] {
+	return platformclient.Items(c.GetExternalcontactsScanRelationshipsPages(ctx, opts, call...), func(p *models.CursorRelationshipListing) []models.Relationship { return p.Entities })
+}
+
 // GetExternalcontactsScanRelationshipsDivisionviewsAllOptions holds the optional parameters of GetExternalcontactsScanRelationshipsDivisionviewsAll; nil fields are not sent.
 type GetExternalcontactsScanRelationshipsDivisionviewsAllOptions struct {
 	// The number of relationships per page; must be between 10 and 200, default is 100. Sent as query
@@ -2717,4 +3317,36 @@ func (c *Client) GetExternalcontactsScanRelationshipsDivisionviewsAll(ctx contex
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetExternalcontactsScanRelationshipsDivisionviewsAllPages returns an iterator over the pages of
+// GetExternalcontactsScanRelationshipsDivisionviewsAll (paged by cursor). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsScanRelationshipsDivisionviewsAllPages(ctx context.Context, opts *GetExternalcontactsScanRelationshipsDivisionviewsAllOptions, call ...platformclient.CallOption) iter.Seq2[*models.CursorRelationshipListing, error] {
+	var o GetExternalcontactsScanRelationshipsDivisionviewsAllOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorRelationshipListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CursorRelationshipListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetExternalcontactsScanRelationshipsDivisionviewsAll(ctx, &o, call...)
+	}, func(p *models.CursorRelationshipListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsScanRelationshipsDivisionviewsAllItems returns an iterator over the entities of
+// every page of GetExternalcontactsScanRelationshipsDivisionviewsAll; see
+// GetExternalcontactsScanRelationshipsDivisionviewsAllPages.
+func (c *Client) GetExternalcontactsScanRelationshipsDivisionviewsAllItems(ctx context.Context, opts *GetExternalcontactsScanRelationshipsDivisionviewsAllOptions, call ...platformclient.CallOption) iter.Seq2[models.Relationship, error] {
+	return platformclient.Items(c.GetExternalcontactsScanRelationshipsDivisionviewsAllPages(ctx, opts, call...), func(p *models.CursorRelationshipListing) []models.Relationship { return p.Entities })
 }

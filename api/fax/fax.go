@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Fax operations.
@@ -42,6 +43,38 @@ func (c *Client) GetFaxDocuments(ctx context.Context, opts *GetFaxDocumentsOptio
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetFaxDocumentsPages returns an iterator over the pages of GetFaxDocuments (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetFaxDocumentsPages(ctx context.Context, opts *GetFaxDocumentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.FaxDocumentEntityListing, error] {
+	var o GetFaxDocumentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FaxDocumentEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FaxDocumentEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetFaxDocuments(ctx, &o, call...)
+	}, func(p *models.FaxDocumentEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetFaxDocumentsItems returns an iterator over the entities of every page of GetFaxDocuments; see
+// GetFaxDocumentsPages.
+func (c *Client) GetFaxDocumentsItems(ctx context.Context, opts *GetFaxDocumentsOptions, call ...platformclient.CallOption) iter.Seq2[models.FaxDocument, error] {
+	return platformclient.Items(c.GetFaxDocumentsPages(ctx, opts, call...), func(p *models.FaxDocumentEntityListing) []models.FaxDocument { return p.Entities })
 }
 
 // GetFaxDocumentOptions holds the optional parameters of GetFaxDocument; it has none yet, so pass nil.

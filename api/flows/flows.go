@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Flows operations.
@@ -124,6 +125,33 @@ func (c *Client) GetAnalyticsFlowsAggregatesJobResults(ctx context.Context, jobI
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsFlowsAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsFlowsAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetAnalyticsFlowsAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsFlowsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.FlowAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsFlowsAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsFlowsAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.FlowAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsFlowsAggregatesJobResultsItems returns an iterator over the results of every page of
+// GetAnalyticsFlowsAggregatesJobResults; see GetAnalyticsFlowsAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsFlowsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsFlowsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsFlowsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.FlowAsyncAggregateQueryResponse) []models.FlowAggregateDataContainer { return p.Results })
 }
 
 // PostAnalyticsFlowsAggregatesQueryOptions holds the optional parameters of PostAnalyticsFlowsAggregatesQuery; it has none yet, so pass nil.

@@ -8,6 +8,7 @@ import (
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
 	"github.com/purecloudgo/platformclient/types"
+	"iter"
 )
 
 // Client calls the Gamification operations.
@@ -69,6 +70,39 @@ func (c *Client) GetEmployeeperformanceExternalmetricsDefinitions(ctx context.Co
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetEmployeeperformanceExternalmetricsDefinitionsPages returns an iterator over the pages of
+// GetEmployeeperformanceExternalmetricsDefinitions (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetEmployeeperformanceExternalmetricsDefinitionsPages(ctx context.Context, opts *GetEmployeeperformanceExternalmetricsDefinitionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ExternalMetricDefinitionListing, error] {
+	var o GetEmployeeperformanceExternalmetricsDefinitionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExternalMetricDefinitionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ExternalMetricDefinitionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetEmployeeperformanceExternalmetricsDefinitions(ctx, &o, call...)
+	}, func(p *models.ExternalMetricDefinitionListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetEmployeeperformanceExternalmetricsDefinitionsItems returns an iterator over the entities of every
+// page of GetEmployeeperformanceExternalmetricsDefinitions; see
+// GetEmployeeperformanceExternalmetricsDefinitionsPages.
+func (c *Client) GetEmployeeperformanceExternalmetricsDefinitionsItems(ctx context.Context, opts *GetEmployeeperformanceExternalmetricsDefinitionsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalMetricDefinition, error] {
+	return platformclient.Items(c.GetEmployeeperformanceExternalmetricsDefinitionsPages(ctx, opts, call...), func(p *models.ExternalMetricDefinitionListing) []models.ExternalMetricDefinition { return p.Entities })
 }
 
 // PostEmployeeperformanceExternalmetricsDefinitionsOptions holds the optional parameters of PostEmployeeperformanceExternalmetricsDefinitions; nil fields are not sent.
@@ -193,6 +227,38 @@ func (c *Client) GetGamificationContests(ctx context.Context, opts *GetGamificat
 	return out, nil
 }
 
+// GetGamificationContestsPages returns an iterator over the pages of GetGamificationContests (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetGamificationContestsPages(ctx context.Context, opts *GetGamificationContestsOptions, call ...platformclient.CallOption) iter.Seq2[*models.GetContestsEssentialsListing, error] {
+	var o GetGamificationContestsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GetContestsEssentialsListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GetContestsEssentialsListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetGamificationContests(ctx, &o, call...)
+	}, func(p *models.GetContestsEssentialsListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetGamificationContestsItems returns an iterator over the entities of every page of
+// GetGamificationContests; see GetGamificationContestsPages.
+func (c *Client) GetGamificationContestsItems(ctx context.Context, opts *GetGamificationContestsOptions, call ...platformclient.CallOption) iter.Seq2[models.ContestsEssentials, error] {
+	return platformclient.Items(c.GetGamificationContestsPages(ctx, opts, call...), func(p *models.GetContestsEssentialsListing) []models.ContestsEssentials { return p.Entities })
+}
+
 // PostGamificationContestsOptions holds the optional parameters of PostGamificationContests; it has none yet, so pass nil.
 type PostGamificationContestsOptions struct{}
 
@@ -264,6 +330,38 @@ func (c *Client) GetGamificationContestsMe(ctx context.Context, opts *GetGamific
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetGamificationContestsMePages returns an iterator over the pages of GetGamificationContestsMe
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetGamificationContestsMePages(ctx context.Context, opts *GetGamificationContestsMeOptions, call ...platformclient.CallOption) iter.Seq2[*models.GetContestsEssentialsListing, error] {
+	var o GetGamificationContestsMeOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GetContestsEssentialsListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GetContestsEssentialsListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetGamificationContestsMe(ctx, &o, call...)
+	}, func(p *models.GetContestsEssentialsListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetGamificationContestsMeItems returns an iterator over the entities of every page of
+// GetGamificationContestsMe; see GetGamificationContestsMePages.
+func (c *Client) GetGamificationContestsMeItems(ctx context.Context, opts *GetGamificationContestsMeOptions, call ...platformclient.CallOption) iter.Seq2[models.ContestsEssentials, error] {
+	return platformclient.Items(c.GetGamificationContestsMePages(ctx, opts, call...), func(p *models.GetContestsEssentialsListing) []models.ContestsEssentials { return p.Entities })
 }
 
 // PostGamificationContestsUploadsPrizeimagesOptions holds the optional parameters of PostGamificationContestsUploadsPrizeimages; it has none yet, so pass nil.
@@ -389,6 +487,34 @@ func (c *Client) GetGamificationContestAgentsScores(ctx context.Context, contest
 	return out, nil
 }
 
+// GetGamificationContestAgentsScoresPages returns an iterator over the pages of
+// GetGamificationContestAgentsScores (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetGamificationContestAgentsScoresPages(ctx context.Context, contestID string, opts *GetGamificationContestAgentsScoresOptions, call ...platformclient.CallOption) iter.Seq2[*models.ContestScoresAgentsPagedList, error] {
+	var o GetGamificationContestAgentsScoresOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContestScoresAgentsPagedList, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetGamificationContestAgentsScores(ctx, contestID, &o, call...)
+	}, func(p *models.ContestScoresAgentsPagedList) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// GetGamificationContestAgentsScoresItems returns an iterator over the entities of every page of
+// GetGamificationContestAgentsScores; see GetGamificationContestAgentsScoresPages.
+func (c *Client) GetGamificationContestAgentsScoresItems(ctx context.Context, contestID string, opts *GetGamificationContestAgentsScoresOptions, call ...platformclient.CallOption) iter.Seq2[models.ContestScoresAgents, error] {
+	return platformclient.Items(c.GetGamificationContestAgentsScoresPages(ctx, contestID, opts, call...), func(p *models.ContestScoresAgentsPagedList) []models.ContestScoresAgents { return p.Entities })
+}
+
 // GetGamificationContestAgentsScoresMeOptions holds the optional parameters of GetGamificationContestAgentsScoresMe; nil fields are not sent.
 type GetGamificationContestAgentsScoresMeOptions struct {
 	// Sent as query parameter "pageNumber". Server default: 1.
@@ -424,6 +550,34 @@ func (c *Client) GetGamificationContestAgentsScoresMe(ctx context.Context, conte
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetGamificationContestAgentsScoresMePages returns an iterator over the pages of
+// GetGamificationContestAgentsScoresMe (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetGamificationContestAgentsScoresMePages(ctx context.Context, contestID string, opts *GetGamificationContestAgentsScoresMeOptions, call ...platformclient.CallOption) iter.Seq2[*models.ContestScoresAgentsPagedList, error] {
+	var o GetGamificationContestAgentsScoresMeOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContestScoresAgentsPagedList, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetGamificationContestAgentsScoresMe(ctx, contestID, &o, call...)
+	}, func(p *models.ContestScoresAgentsPagedList) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// GetGamificationContestAgentsScoresMeItems returns an iterator over the entities of every page of
+// GetGamificationContestAgentsScoresMe; see GetGamificationContestAgentsScoresMePages.
+func (c *Client) GetGamificationContestAgentsScoresMeItems(ctx context.Context, contestID string, opts *GetGamificationContestAgentsScoresMeOptions, call ...platformclient.CallOption) iter.Seq2[models.ContestScoresAgents, error] {
+	return platformclient.Items(c.GetGamificationContestAgentsScoresMePages(ctx, contestID, opts, call...), func(p *models.ContestScoresAgentsPagedList) []models.ContestScoresAgents { return p.Entities })
 }
 
 // GetGamificationContestAgentsScoresTrendsOptions holds the optional parameters of GetGamificationContestAgentsScoresTrends; it has none yet, so pass nil.
@@ -528,6 +682,33 @@ func (c *Client) GetGamificationInsights(ctx context.Context, filterType string,
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetGamificationInsightsPages returns an iterator over the pages of GetGamificationInsights (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last.
+func (c *Client) GetGamificationInsightsPages(ctx context.Context, filterType string, filterID string, granularity string, comparativePeriodStartWorkday types.Date, primaryPeriodStartWorkday types.Date, opts *GetGamificationInsightsOptions, call ...platformclient.CallOption) iter.Seq2[*models.InsightsSummary, error] {
+	var o GetGamificationInsightsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InsightsSummary, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetGamificationInsights(ctx, filterType, filterID, granularity, comparativePeriodStartWorkday, primaryPeriodStartWorkday, &o, call...)
+	}, func(p *models.InsightsSummary) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// GetGamificationInsightsItems returns an iterator over the entities of every page of
+// GetGamificationInsights; see GetGamificationInsightsPages.
+func (c *Client) GetGamificationInsightsItems(ctx context.Context, filterType string, filterID string, granularity string, comparativePeriodStartWorkday types.Date, primaryPeriodStartWorkday types.Date, opts *GetGamificationInsightsOptions, call ...platformclient.CallOption) iter.Seq2[models.InsightsSummaryUserItem, error] {
+	return platformclient.Items(c.GetGamificationInsightsPages(ctx, filterType, filterID, granularity, comparativePeriodStartWorkday, primaryPeriodStartWorkday, opts, call...), func(p *models.InsightsSummary) []models.InsightsSummaryUserItem { return p.Entities })
 }
 
 // GetGamificationInsightsDetailsOptions holds the optional parameters of GetGamificationInsightsDetails; it has none yet, so pass nil.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the General Data Protection Regulation operations.
@@ -44,6 +45,38 @@ func (c *Client) GetGdprRequests(ctx context.Context, opts *GetGdprRequestsOptio
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetGdprRequestsPages returns an iterator over the pages of GetGdprRequests (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetGdprRequestsPages(ctx context.Context, opts *GetGdprRequestsOptions, call ...platformclient.CallOption) iter.Seq2[*models.GDPRRequestEntityListing, error] {
+	var o GetGdprRequestsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GDPRRequestEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GDPRRequestEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetGdprRequests(ctx, &o, call...)
+	}, func(p *models.GDPRRequestEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetGdprRequestsItems returns an iterator over the entities of every page of GetGdprRequests; see
+// GetGdprRequestsPages.
+func (c *Client) GetGdprRequestsItems(ctx context.Context, opts *GetGdprRequestsOptions, call ...platformclient.CallOption) iter.Seq2[models.GDPRRequest, error] {
+	return platformclient.Items(c.GetGdprRequestsPages(ctx, opts, call...), func(p *models.GDPRRequestEntityListing) []models.GDPRRequest { return p.Entities })
 }
 
 // PostGdprRequestsOptions holds the optional parameters of PostGdprRequests; nil fields are not sent.

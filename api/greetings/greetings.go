@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Greetings operations.
@@ -42,6 +43,38 @@ func (c *Client) GetGreetings(ctx context.Context, opts *GetGreetingsOptions, ca
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetGreetingsPages returns an iterator over the pages of GetGreetings (paged by page number). Pages
+// are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or
+// at the first error, which is yielded last. Pages after the first are read from the listing's
+// nextUri.
+func (c *Client) GetGreetingsPages(ctx context.Context, opts *GetGreetingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DomainEntityListing, error] {
+	var o GetGreetingsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DomainEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DomainEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetGreetings(ctx, &o, call...)
+	}, func(p *models.DomainEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetGreetingsItems returns an iterator over the entities of every page of GetGreetings; see
+// GetGreetingsPages.
+func (c *Client) GetGreetingsItems(ctx context.Context, opts *GetGreetingsOptions, call ...platformclient.CallOption) iter.Seq2[models.DomainEntity, error] {
+	return platformclient.Items(c.GetGreetingsPages(ctx, opts, call...), func(p *models.DomainEntityListing) []models.DomainEntity { return p.Entities })
 }
 
 // PostGreetingsOptions holds the optional parameters of PostGreetings; it has none yet, so pass nil.
@@ -254,6 +287,38 @@ func (c *Client) GetGroupGreetings(ctx context.Context, groupID string, opts *Ge
 	return out, nil
 }
 
+// GetGroupGreetingsPages returns an iterator over the pages of GetGroupGreetings (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetGroupGreetingsPages(ctx context.Context, groupID string, opts *GetGroupGreetingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.GreetingListing, error] {
+	var o GetGroupGreetingsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GreetingListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GreetingListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetGroupGreetings(ctx, groupID, &o, call...)
+	}, func(p *models.GreetingListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetGroupGreetingsItems returns an iterator over the entities of every page of GetGroupGreetings; see
+// GetGroupGreetingsPages.
+func (c *Client) GetGroupGreetingsItems(ctx context.Context, groupID string, opts *GetGroupGreetingsOptions, call ...platformclient.CallOption) iter.Seq2[models.Greeting, error] {
+	return platformclient.Items(c.GetGroupGreetingsPages(ctx, groupID, opts, call...), func(p *models.GreetingListing) []models.Greeting { return p.Entities })
+}
+
 // PostGroupGreetingsOptions holds the optional parameters of PostGroupGreetings; it has none yet, so pass nil.
 type PostGroupGreetingsOptions struct{}
 
@@ -324,6 +389,38 @@ func (c *Client) GetUserGreetings(ctx context.Context, userID string, opts *GetU
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetUserGreetingsPages returns an iterator over the pages of GetUserGreetings (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetUserGreetingsPages(ctx context.Context, userID string, opts *GetUserGreetingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DomainEntityListing, error] {
+	var o GetUserGreetingsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DomainEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DomainEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetUserGreetings(ctx, userID, &o, call...)
+	}, func(p *models.DomainEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetUserGreetingsItems returns an iterator over the entities of every page of GetUserGreetings; see
+// GetUserGreetingsPages.
+func (c *Client) GetUserGreetingsItems(ctx context.Context, userID string, opts *GetUserGreetingsOptions, call ...platformclient.CallOption) iter.Seq2[models.DomainEntity, error] {
+	return platformclient.Items(c.GetUserGreetingsPages(ctx, userID, opts, call...), func(p *models.DomainEntityListing) []models.DomainEntity { return p.Entities })
 }
 
 // PostUserGreetingsOptions holds the optional parameters of PostUserGreetings; it has none yet, so pass nil.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Groups operations.
@@ -74,6 +75,36 @@ func (c *Client) GetGroups(ctx context.Context, opts *GetGroupsOptions, call ...
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetGroupsPages returns an iterator over the pages of GetGroups (paged by page number). Pages are
+// fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or at
+// the first error, which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetGroupsPages(ctx context.Context, opts *GetGroupsOptions, call ...platformclient.CallOption) iter.Seq2[*models.GroupEntityListing, error] {
+	var o GetGroupsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GroupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GroupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetGroups(ctx, &o, call...)
+	}, func(p *models.GroupEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetGroupsItems returns an iterator over the entities of every page of GetGroups; see GetGroupsPages.
+func (c *Client) GetGroupsItems(ctx context.Context, opts *GetGroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.Group, error] {
+	return platformclient.Items(c.GetGroupsPages(ctx, opts, call...), func(p *models.GroupEntityListing) []models.Group { return p.Entities })
 }
 
 // PostGroupsOptions holds the optional parameters of PostGroups; it has none yet, so pass nil.
@@ -153,6 +184,37 @@ func (c *Client) PostGroupsSearch(ctx context.Context, body *models.GroupSearchR
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostGroupsSearchPages returns an iterator over the pages of PostGroupsSearch (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last.
+func (c *Client) PostGroupsSearchPages(ctx context.Context, body *models.GroupSearchRequest, opts *PostGroupsSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.GroupsSearchResponse, error] {
+	var o PostGroupsSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GroupsSearchResponse, error) {
+		o := o
+		var pageBody models.GroupSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostGroupsSearch(ctx, &pageBody, &o, call...)
+	}, func(p *models.GroupsSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostGroupsSearchItems returns an iterator over the results of every page of PostGroupsSearch; see
+// PostGroupsSearchPages.
+func (c *Client) PostGroupsSearchItems(ctx context.Context, body *models.GroupSearchRequest, opts *PostGroupsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.Group, error] {
+	return platformclient.Items(c.PostGroupsSearchPages(ctx, body, opts, call...), func(p *models.GroupsSearchResponse) []models.Group { return p.Results })
 }
 
 // GetGroupOptions holds the optional parameters of GetGroup; it has none yet, so pass nil.
@@ -309,6 +371,38 @@ func (c *Client) GetGroupMembers(ctx context.Context, groupID string, opts *GetG
 	return out, nil
 }
 
+// GetGroupMembersPages returns an iterator over the pages of GetGroupMembers (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetGroupMembersPages(ctx context.Context, groupID string, opts *GetGroupMembersOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserEntityListing, error] {
+	var o GetGroupMembersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetGroupMembers(ctx, groupID, &o, call...)
+	}, func(p *models.UserEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetGroupMembersItems returns an iterator over the entities of every page of GetGroupMembers; see
+// GetGroupMembersPages.
+func (c *Client) GetGroupMembersItems(ctx context.Context, groupID string, opts *GetGroupMembersOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
+	return platformclient.Items(c.GetGroupMembersPages(ctx, groupID, opts, call...), func(p *models.UserEntityListing) []models.User { return p.Entities })
+}
+
 // PostGroupMembersOptions holds the optional parameters of PostGroupMembers; it has none yet, so pass nil.
 type PostGroupMembersOptions struct{}
 
@@ -409,4 +503,36 @@ func (c *Client) GetProfilesGroups(ctx context.Context, opts *GetProfilesGroupsO
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetProfilesGroupsPages returns an iterator over the pages of GetProfilesGroups (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetProfilesGroupsPages(ctx context.Context, opts *GetProfilesGroupsOptions, call ...platformclient.CallOption) iter.Seq2[*models.GroupProfileEntityListing, error] {
+	var o GetProfilesGroupsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GroupProfileEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GroupProfileEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetProfilesGroups(ctx, &o, call...)
+	}, func(p *models.GroupProfileEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetProfilesGroupsItems returns an iterator over the entities of every page of GetProfilesGroups; see
+// GetProfilesGroupsPages.
+func (c *Client) GetProfilesGroupsItems(ctx context.Context, opts *GetProfilesGroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.GroupProfile, error] {
+	return platformclient.Items(c.GetProfilesGroupsPages(ctx, opts, call...), func(p *models.GroupProfileEntityListing) []models.GroupProfile { return p.Entities })
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Infrastructure As Code operations.
@@ -78,6 +79,38 @@ func (c *Client) GetInfrastructureascodeAccelerators(ctx context.Context, opts *
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetInfrastructureascodeAcceleratorsPages returns an iterator over the pages of
+// GetInfrastructureascodeAccelerators (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetInfrastructureascodeAcceleratorsPages(ctx context.Context, opts *GetInfrastructureascodeAcceleratorsOptions, call ...platformclient.CallOption) iter.Seq2[*models.AcceleratorList, error] {
+	var o GetInfrastructureascodeAcceleratorsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AcceleratorList, error) {
+		if r.NextURI != "" {
+			out := new(models.AcceleratorList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetInfrastructureascodeAccelerators(ctx, &o, call...)
+	}, func(p *models.AcceleratorList) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetInfrastructureascodeAcceleratorsItems returns an iterator over the entities of every page of
+// GetInfrastructureascodeAccelerators; see GetInfrastructureascodeAcceleratorsPages.
+func (c *Client) GetInfrastructureascodeAcceleratorsItems(ctx context.Context, opts *GetInfrastructureascodeAcceleratorsOptions, call ...platformclient.CallOption) iter.Seq2[models.AcceleratorMetadata, error] {
+	return platformclient.Items(c.GetInfrastructureascodeAcceleratorsPages(ctx, opts, call...), func(p *models.AcceleratorList) []models.AcceleratorMetadata { return p.Entities })
 }
 
 // GetInfrastructureascodeAcceleratorOptions holds the optional parameters of GetInfrastructureascodeAccelerator; nil fields are not sent.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Integrations operations.
@@ -73,6 +74,38 @@ func (c *Client) GetIntegrations(ctx context.Context, opts *GetIntegrationsOptio
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntegrationsPages returns an iterator over the pages of GetIntegrations (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetIntegrationsPages(ctx context.Context, opts *GetIntegrationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.IntegrationEntityListing, error] {
+	var o GetIntegrationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.IntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrations(ctx, &o, call...)
+	}, func(p *models.IntegrationEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsItems returns an iterator over the entities of every page of GetIntegrations; see
+// GetIntegrationsPages.
+func (c *Client) GetIntegrationsItems(ctx context.Context, opts *GetIntegrationsOptions, call ...platformclient.CallOption) iter.Seq2[models.Integration, error] {
+	return platformclient.Items(c.GetIntegrationsPages(ctx, opts, call...), func(p *models.IntegrationEntityListing) []models.Integration { return p.Entities })
 }
 
 // PostIntegrationsOptions holds the optional parameters of PostIntegrations; nil fields are not sent.
@@ -173,6 +206,38 @@ func (c *Client) GetIntegrationsActions(ctx context.Context, opts *GetIntegratio
 	return out, nil
 }
 
+// GetIntegrationsActionsPages returns an iterator over the pages of GetIntegrationsActions (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetIntegrationsActionsPages(ctx context.Context, opts *GetIntegrationsActionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ActionEntityListing, error] {
+	var o GetIntegrationsActionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ActionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsActions(ctx, &o, call...)
+	}, func(p *models.ActionEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsActionsItems returns an iterator over the entities of every page of
+// GetIntegrationsActions; see GetIntegrationsActionsPages.
+func (c *Client) GetIntegrationsActionsItems(ctx context.Context, opts *GetIntegrationsActionsOptions, call ...platformclient.CallOption) iter.Seq2[models.Action, error] {
+	return platformclient.Items(c.GetIntegrationsActionsPages(ctx, opts, call...), func(p *models.ActionEntityListing) []models.Action { return p.Entities })
+}
+
 // PostIntegrationsActionsOptions holds the optional parameters of PostIntegrationsActions; it has none yet, so pass nil.
 type PostIntegrationsActionsOptions struct{}
 
@@ -242,6 +307,34 @@ func (c *Client) GetIntegrationsActionsCategories(ctx context.Context, opts *Get
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntegrationsActionsCategoriesPages returns an iterator over the pages of
+// GetIntegrationsActionsCategories (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetIntegrationsActionsCategoriesPages(ctx context.Context, opts *GetIntegrationsActionsCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[*models.CategoryEntityListing, error] {
+	var o GetIntegrationsActionsCategoriesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CategoryEntityListing, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsActionsCategories(ctx, &o, call...)
+	}, func(p *models.CategoryEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// GetIntegrationsActionsCategoriesItems returns an iterator over the entities of every page of
+// GetIntegrationsActionsCategories; see GetIntegrationsActionsCategoriesPages.
+func (c *Client) GetIntegrationsActionsCategoriesItems(ctx context.Context, opts *GetIntegrationsActionsCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[models.Category, error] {
+	return platformclient.Items(c.GetIntegrationsActionsCategoriesPages(ctx, opts, call...), func(p *models.CategoryEntityListing) []models.Category { return p.Entities })
 }
 
 // GetIntegrationsActionsCertificatesOptions holds the optional parameters of GetIntegrationsActionsCertificates; nil fields are not sent.
@@ -365,6 +458,38 @@ func (c *Client) GetIntegrationsActionsDrafts(ctx context.Context, opts *GetInte
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntegrationsActionsDraftsPages returns an iterator over the pages of GetIntegrationsActionsDrafts
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetIntegrationsActionsDraftsPages(ctx context.Context, opts *GetIntegrationsActionsDraftsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ActionEntityListing, error] {
+	var o GetIntegrationsActionsDraftsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ActionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsActionsDrafts(ctx, &o, call...)
+	}, func(p *models.ActionEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsActionsDraftsItems returns an iterator over the entities of every page of
+// GetIntegrationsActionsDrafts; see GetIntegrationsActionsDraftsPages.
+func (c *Client) GetIntegrationsActionsDraftsItems(ctx context.Context, opts *GetIntegrationsActionsDraftsOptions, call ...platformclient.CallOption) iter.Seq2[models.Action, error] {
+	return platformclient.Items(c.GetIntegrationsActionsDraftsPages(ctx, opts, call...), func(p *models.ActionEntityListing) []models.Action { return p.Entities })
 }
 
 // PostIntegrationsActionsDraftsOptions holds the optional parameters of PostIntegrationsActionsDrafts; it has none yet, so pass nil.
@@ -877,6 +1002,39 @@ func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotsSummaries(ctx conte
 	return out, nil
 }
 
+// GetIntegrationsBotconnectorIntegrationIdBotsSummariesPages returns an iterator over the pages of
+// GetIntegrationsBotconnectorIntegrationIdBotsSummaries (paged by page number). Pages are fetched
+// lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or at the first
+// error, which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotsSummariesPages(ctx context.Context, integrationID string, opts *GetIntegrationsBotconnectorIntegrationIdBotsSummariesOptions, call ...platformclient.CallOption) iter.Seq2[*models.BotConnectorBotSummaryEntityListing, error] {
+	var o GetIntegrationsBotconnectorIntegrationIdBotsSummariesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BotConnectorBotSummaryEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.BotConnectorBotSummaryEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsBotconnectorIntegrationIdBotsSummaries(ctx, integrationID, &o, call...)
+	}, func(p *models.BotConnectorBotSummaryEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsBotconnectorIntegrationIdBotsSummariesItems returns an iterator over the entities of
+// every page of GetIntegrationsBotconnectorIntegrationIdBotsSummaries; see
+// GetIntegrationsBotconnectorIntegrationIdBotsSummariesPages.
+func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotsSummariesItems(ctx context.Context, integrationID string, opts *GetIntegrationsBotconnectorIntegrationIdBotsSummariesOptions, call ...platformclient.CallOption) iter.Seq2[models.BotSummary, error] {
+	return platformclient.Items(c.GetIntegrationsBotconnectorIntegrationIdBotsSummariesPages(ctx, integrationID, opts, call...), func(p *models.BotConnectorBotSummaryEntityListing) []models.BotSummary { return p.Entities })
+}
+
 // GetIntegrationsBotconnectorIntegrationIdBotOptions holds the optional parameters of GetIntegrationsBotconnectorIntegrationIdBot; nil fields are not sent.
 type GetIntegrationsBotconnectorIntegrationIdBotOptions struct {
 	// Specific Version. Sent as query parameter "version".
@@ -926,6 +1084,41 @@ func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotVersions(ctx context
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntegrationsBotconnectorIntegrationIdBotVersionsPages returns an iterator over the pages of
+// GetIntegrationsBotconnectorIntegrationIdBotVersions (paged by page number). Pages are fetched
+// lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or at the first
+// error, which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotVersionsPages(ctx context.Context, integrationID string, botID string, opts *GetIntegrationsBotconnectorIntegrationIdBotVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.BotConnectorBotVersionSummaryEntityListing, error] {
+	var o GetIntegrationsBotconnectorIntegrationIdBotVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BotConnectorBotVersionSummaryEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.BotConnectorBotVersionSummaryEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsBotconnectorIntegrationIdBotVersions(ctx, integrationID, botID, &o, call...)
+	}, func(p *models.BotConnectorBotVersionSummaryEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsBotconnectorIntegrationIdBotVersionsItems returns an iterator over the entities of
+// every page of GetIntegrationsBotconnectorIntegrationIdBotVersions; see
+// GetIntegrationsBotconnectorIntegrationIdBotVersionsPages.
+func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotVersionsItems(ctx context.Context, integrationID string, botID string, opts *GetIntegrationsBotconnectorIntegrationIdBotVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.BotVersionSummary, error] {
+	return platformclient.Items(c.GetIntegrationsBotconnectorIntegrationIdBotVersionsPages(ctx, integrationID, botID, opts, call...), func(p *models.BotConnectorBotVersionSummaryEntityListing) []models.BotVersionSummary {
+		return p.Entities
+	})
 }
 
 // PostIntegrationsBotconnectorsIncomingMessagesOptions holds the optional parameters of PostIntegrationsBotconnectorsIncomingMessages; it has none yet, so pass nil.
@@ -997,6 +1190,38 @@ func (c *Client) GetIntegrationsBotconnectorBots(ctx context.Context, integratio
 	return out, nil
 }
 
+// GetIntegrationsBotconnectorBotsPages returns an iterator over the pages of
+// GetIntegrationsBotconnectorBots (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsBotconnectorBotsPages(ctx context.Context, integrationID string, opts *GetIntegrationsBotconnectorBotsOptions, call ...platformclient.CallOption) iter.Seq2[*models.BotListing, error] {
+	var o GetIntegrationsBotconnectorBotsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BotListing, error) {
+		if r.NextURI != "" {
+			out := new(models.BotListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsBotconnectorBots(ctx, integrationID, &o, call...)
+	}, func(p *models.BotListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsBotconnectorBotsItems returns an iterator over the entities of every page of
+// GetIntegrationsBotconnectorBots; see GetIntegrationsBotconnectorBotsPages.
+func (c *Client) GetIntegrationsBotconnectorBotsItems(ctx context.Context, integrationID string, opts *GetIntegrationsBotconnectorBotsOptions, call ...platformclient.CallOption) iter.Seq2[models.Bot, error] {
+	return platformclient.Items(c.GetIntegrationsBotconnectorBotsPages(ctx, integrationID, opts, call...), func(p *models.BotListing) []models.Bot { return p.Entities })
+}
+
 // GetIntegrationsBotconnectorBotsSummariesOptions holds the optional parameters of GetIntegrationsBotconnectorBotsSummaries; nil fields are not sent.
 type GetIntegrationsBotconnectorBotsSummariesOptions struct {
 	// Page number. Sent as query parameter "pageNumber". Server default: 1.
@@ -1024,6 +1249,38 @@ func (c *Client) GetIntegrationsBotconnectorBotsSummaries(ctx context.Context, i
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntegrationsBotconnectorBotsSummariesPages returns an iterator over the pages of
+// GetIntegrationsBotconnectorBotsSummaries (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsBotconnectorBotsSummariesPages(ctx context.Context, integrationID string, opts *GetIntegrationsBotconnectorBotsSummariesOptions, call ...platformclient.CallOption) iter.Seq2[*models.BotSummaryEntityListing, error] {
+	var o GetIntegrationsBotconnectorBotsSummariesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BotSummaryEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.BotSummaryEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsBotconnectorBotsSummaries(ctx, integrationID, &o, call...)
+	}, func(p *models.BotSummaryEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsBotconnectorBotsSummariesItems returns an iterator over the entities of every page of
+// GetIntegrationsBotconnectorBotsSummaries; see GetIntegrationsBotconnectorBotsSummariesPages.
+func (c *Client) GetIntegrationsBotconnectorBotsSummariesItems(ctx context.Context, integrationID string, opts *GetIntegrationsBotconnectorBotsSummariesOptions, call ...platformclient.CallOption) iter.Seq2[models.BotConnectorSummary, error] {
+	return platformclient.Items(c.GetIntegrationsBotconnectorBotsSummariesPages(ctx, integrationID, opts, call...), func(p *models.BotSummaryEntityListing) []models.BotConnectorSummary { return p.Entities })
 }
 
 // GetIntegrationsBotconnectorBotOptions holds the optional parameters of GetIntegrationsBotconnectorBot; nil fields are not sent.
@@ -1092,6 +1349,38 @@ func (c *Client) GetIntegrationsClientapps(ctx context.Context, opts *GetIntegra
 	return out, nil
 }
 
+// GetIntegrationsClientappsPages returns an iterator over the pages of GetIntegrationsClientapps
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetIntegrationsClientappsPages(ctx context.Context, opts *GetIntegrationsClientappsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ClientAppEntityListing, error] {
+	var o GetIntegrationsClientappsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ClientAppEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ClientAppEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsClientapps(ctx, &o, call...)
+	}, func(p *models.ClientAppEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsClientappsItems returns an iterator over the entities of every page of
+// GetIntegrationsClientapps; see GetIntegrationsClientappsPages.
+func (c *Client) GetIntegrationsClientappsItems(ctx context.Context, opts *GetIntegrationsClientappsOptions, call ...platformclient.CallOption) iter.Seq2[models.ClientApp, error] {
+	return platformclient.Items(c.GetIntegrationsClientappsPages(ctx, opts, call...), func(p *models.ClientAppEntityListing) []models.ClientApp { return p.Entities })
+}
+
 // GetIntegrationsClientappsUnifiedcommunicationsOptions holds the optional parameters of GetIntegrationsClientappsUnifiedcommunications; nil fields are not sent.
 type GetIntegrationsClientappsUnifiedcommunicationsOptions struct {
 	// The total page size requested. Sent as query parameter "pageSize". Server default: 25.
@@ -1141,6 +1430,39 @@ func (c *Client) GetIntegrationsClientappsUnifiedcommunications(ctx context.Cont
 	return out, nil
 }
 
+// GetIntegrationsClientappsUnifiedcommunicationsPages returns an iterator over the pages of
+// GetIntegrationsClientappsUnifiedcommunications (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsClientappsUnifiedcommunicationsPages(ctx context.Context, opts *GetIntegrationsClientappsUnifiedcommunicationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.UCIntegrationListing, error] {
+	var o GetIntegrationsClientappsUnifiedcommunicationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UCIntegrationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UCIntegrationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsClientappsUnifiedcommunications(ctx, &o, call...)
+	}, func(p *models.UCIntegrationListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsClientappsUnifiedcommunicationsItems returns an iterator over the entities of every
+// page of GetIntegrationsClientappsUnifiedcommunications; see
+// GetIntegrationsClientappsUnifiedcommunicationsPages.
+func (c *Client) GetIntegrationsClientappsUnifiedcommunicationsItems(ctx context.Context, opts *GetIntegrationsClientappsUnifiedcommunicationsOptions, call ...platformclient.CallOption) iter.Seq2[models.UCIntegration, error] {
+	return platformclient.Items(c.GetIntegrationsClientappsUnifiedcommunicationsPages(ctx, opts, call...), func(p *models.UCIntegrationListing) []models.UCIntegration { return p.Entities })
+}
+
 // GetIntegrationsCredentialsOptions holds the optional parameters of GetIntegrationsCredentials; nil fields are not sent.
 type GetIntegrationsCredentialsOptions struct {
 	// Page number. Sent as query parameter "pageNumber". Server default: 1.
@@ -1171,6 +1493,38 @@ func (c *Client) GetIntegrationsCredentials(ctx context.Context, opts *GetIntegr
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntegrationsCredentialsPages returns an iterator over the pages of GetIntegrationsCredentials
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetIntegrationsCredentialsPages(ctx context.Context, opts *GetIntegrationsCredentialsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CredentialInfoListing, error] {
+	var o GetIntegrationsCredentialsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CredentialInfoListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CredentialInfoListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsCredentials(ctx, &o, call...)
+	}, func(p *models.CredentialInfoListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsCredentialsItems returns an iterator over the entities of every page of
+// GetIntegrationsCredentials; see GetIntegrationsCredentialsPages.
+func (c *Client) GetIntegrationsCredentialsItems(ctx context.Context, opts *GetIntegrationsCredentialsOptions, call ...platformclient.CallOption) iter.Seq2[models.CredentialInfo, error] {
+	return platformclient.Items(c.GetIntegrationsCredentialsPages(ctx, opts, call...), func(p *models.CredentialInfoListing) []models.CredentialInfo { return p.Entities })
 }
 
 // PostIntegrationsCredentialsOptions holds the optional parameters of PostIntegrationsCredentials; nil fields are not sent.
@@ -1227,6 +1581,37 @@ func (c *Client) GetIntegrationsCredentialsListing(ctx context.Context, opts *Ge
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntegrationsCredentialsListingPages returns an iterator over the pages of
+// GetIntegrationsCredentialsListing (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsCredentialsListingPages(ctx context.Context, opts *GetIntegrationsCredentialsListingOptions, call ...platformclient.CallOption) iter.Seq2[*models.CredentialInfoCursorListing, error] {
+	var o GetIntegrationsCredentialsListingOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CredentialInfoCursorListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CredentialInfoCursorListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetIntegrationsCredentialsListing(ctx, &o, call...)
+	}, func(p *models.CredentialInfoCursorListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsCredentialsListingItems returns an iterator over the entities of every page of
+// GetIntegrationsCredentialsListing; see GetIntegrationsCredentialsListingPages.
+func (c *Client) GetIntegrationsCredentialsListingItems(ctx context.Context, opts *GetIntegrationsCredentialsListingOptions, call ...platformclient.CallOption) iter.Seq2[models.CredentialInfo, error] {
+	return platformclient.Items(c.GetIntegrationsCredentialsListingPages(ctx, opts, call...), func(p *models.CredentialInfoCursorListing) []models.CredentialInfo { return p.Entities })
 }
 
 // GetIntegrationsCredentialsTypesOptions holds the optional parameters of GetIntegrationsCredentialsTypes; it has none yet, so pass nil.
@@ -1326,6 +1711,40 @@ func (c *Client) GetIntegrationsSpeechAudioconnector(ctx context.Context, opts *
 	return out, nil
 }
 
+// GetIntegrationsSpeechAudioconnectorPages returns an iterator over the pages of
+// GetIntegrationsSpeechAudioconnector (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsSpeechAudioconnectorPages(ctx context.Context, opts *GetIntegrationsSpeechAudioconnectorOptions, call ...platformclient.CallOption) iter.Seq2[*models.AudioConnectorIntegrationEntityListing, error] {
+	var o GetIntegrationsSpeechAudioconnectorOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AudioConnectorIntegrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AudioConnectorIntegrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsSpeechAudioconnector(ctx, &o, call...)
+	}, func(p *models.AudioConnectorIntegrationEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsSpeechAudioconnectorItems returns an iterator over the entities of every page of
+// GetIntegrationsSpeechAudioconnector; see GetIntegrationsSpeechAudioconnectorPages.
+func (c *Client) GetIntegrationsSpeechAudioconnectorItems(ctx context.Context, opts *GetIntegrationsSpeechAudioconnectorOptions, call ...platformclient.CallOption) iter.Seq2[models.AudioConnectorIntegration, error] {
+	return platformclient.Items(c.GetIntegrationsSpeechAudioconnectorPages(ctx, opts, call...), func(p *models.AudioConnectorIntegrationEntityListing) []models.AudioConnectorIntegration {
+		return p.Entities
+	})
+}
+
 // GetIntegrationsSpeechAudioconnectorIntegrationIdOptions holds the optional parameters of GetIntegrationsSpeechAudioconnectorIntegrationId; it has none yet, so pass nil.
 type GetIntegrationsSpeechAudioconnectorIntegrationIdOptions struct{}
 
@@ -1375,6 +1794,38 @@ func (c *Client) GetIntegrationsSpeechDialogflowAgents(ctx context.Context, opts
 	return out, nil
 }
 
+// GetIntegrationsSpeechDialogflowAgentsPages returns an iterator over the pages of
+// GetIntegrationsSpeechDialogflowAgents (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsSpeechDialogflowAgentsPages(ctx context.Context, opts *GetIntegrationsSpeechDialogflowAgentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DialogflowAgentSummaryEntityListing, error] {
+	var o GetIntegrationsSpeechDialogflowAgentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DialogflowAgentSummaryEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DialogflowAgentSummaryEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsSpeechDialogflowAgents(ctx, &o, call...)
+	}, func(p *models.DialogflowAgentSummaryEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsSpeechDialogflowAgentsItems returns an iterator over the entities of every page of
+// GetIntegrationsSpeechDialogflowAgents; see GetIntegrationsSpeechDialogflowAgentsPages.
+func (c *Client) GetIntegrationsSpeechDialogflowAgentsItems(ctx context.Context, opts *GetIntegrationsSpeechDialogflowAgentsOptions, call ...platformclient.CallOption) iter.Seq2[models.DialogflowAgentSummary, error] {
+	return platformclient.Items(c.GetIntegrationsSpeechDialogflowAgentsPages(ctx, opts, call...), func(p *models.DialogflowAgentSummaryEntityListing) []models.DialogflowAgentSummary { return p.Entities })
+}
+
 // GetIntegrationsSpeechDialogflowAgentOptions holds the optional parameters of GetIntegrationsSpeechDialogflowAgent; it has none yet, so pass nil.
 type GetIntegrationsSpeechDialogflowAgentOptions struct{}
 
@@ -1422,6 +1873,40 @@ func (c *Client) GetIntegrationsSpeechDialogflowcxAgents(ctx context.Context, op
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntegrationsSpeechDialogflowcxAgentsPages returns an iterator over the pages of
+// GetIntegrationsSpeechDialogflowcxAgents (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsSpeechDialogflowcxAgentsPages(ctx context.Context, opts *GetIntegrationsSpeechDialogflowcxAgentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DialogflowCXAgentSummaryEntityListing, error] {
+	var o GetIntegrationsSpeechDialogflowcxAgentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DialogflowCXAgentSummaryEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DialogflowCXAgentSummaryEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsSpeechDialogflowcxAgents(ctx, &o, call...)
+	}, func(p *models.DialogflowCXAgentSummaryEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsSpeechDialogflowcxAgentsItems returns an iterator over the entities of every page of
+// GetIntegrationsSpeechDialogflowcxAgents; see GetIntegrationsSpeechDialogflowcxAgentsPages.
+func (c *Client) GetIntegrationsSpeechDialogflowcxAgentsItems(ctx context.Context, opts *GetIntegrationsSpeechDialogflowcxAgentsOptions, call ...platformclient.CallOption) iter.Seq2[models.DialogflowCXAgentSummary, error] {
+	return platformclient.Items(c.GetIntegrationsSpeechDialogflowcxAgentsPages(ctx, opts, call...), func(p *models.DialogflowCXAgentSummaryEntityListing) []models.DialogflowCXAgentSummary {
+		return p.Entities
+	})
 }
 
 // GetIntegrationsSpeechDialogflowcxAgentOptions holds the optional parameters of GetIntegrationsSpeechDialogflowcxAgent; it has none yet, so pass nil.
@@ -1495,6 +1980,38 @@ func (c *Client) GetIntegrationsSpeechLexBotBotIdAliases(ctx context.Context, bo
 	return out, nil
 }
 
+// GetIntegrationsSpeechLexBotBotIdAliasesPages returns an iterator over the pages of
+// GetIntegrationsSpeechLexBotBotIdAliases (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsSpeechLexBotBotIdAliasesPages(ctx context.Context, botID string, opts *GetIntegrationsSpeechLexBotBotIdAliasesOptions, call ...platformclient.CallOption) iter.Seq2[*models.LexBotAliasEntityListing, error] {
+	var o GetIntegrationsSpeechLexBotBotIdAliasesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LexBotAliasEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LexBotAliasEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsSpeechLexBotBotIdAliases(ctx, botID, &o, call...)
+	}, func(p *models.LexBotAliasEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsSpeechLexBotBotIdAliasesItems returns an iterator over the entities of every page of
+// GetIntegrationsSpeechLexBotBotIdAliases; see GetIntegrationsSpeechLexBotBotIdAliasesPages.
+func (c *Client) GetIntegrationsSpeechLexBotBotIdAliasesItems(ctx context.Context, botID string, opts *GetIntegrationsSpeechLexBotBotIdAliasesOptions, call ...platformclient.CallOption) iter.Seq2[models.LexBotAlias, error] {
+	return platformclient.Items(c.GetIntegrationsSpeechLexBotBotIdAliasesPages(ctx, botID, opts, call...), func(p *models.LexBotAliasEntityListing) []models.LexBotAlias { return p.Entities })
+}
+
 // GetIntegrationsSpeechLexBotsOptions holds the optional parameters of GetIntegrationsSpeechLexBots; nil fields are not sent.
 type GetIntegrationsSpeechLexBotsOptions struct {
 	// Page number. Sent as query parameter "pageNumber". Server default: 1.
@@ -1524,6 +2041,38 @@ func (c *Client) GetIntegrationsSpeechLexBots(ctx context.Context, opts *GetInte
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntegrationsSpeechLexBotsPages returns an iterator over the pages of GetIntegrationsSpeechLexBots
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetIntegrationsSpeechLexBotsPages(ctx context.Context, opts *GetIntegrationsSpeechLexBotsOptions, call ...platformclient.CallOption) iter.Seq2[*models.LexBotEntityListing, error] {
+	var o GetIntegrationsSpeechLexBotsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LexBotEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LexBotEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsSpeechLexBots(ctx, &o, call...)
+	}, func(p *models.LexBotEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsSpeechLexBotsItems returns an iterator over the entities of every page of
+// GetIntegrationsSpeechLexBots; see GetIntegrationsSpeechLexBotsPages.
+func (c *Client) GetIntegrationsSpeechLexBotsItems(ctx context.Context, opts *GetIntegrationsSpeechLexBotsOptions, call ...platformclient.CallOption) iter.Seq2[models.LexBot, error] {
+	return platformclient.Items(c.GetIntegrationsSpeechLexBotsPages(ctx, opts, call...), func(p *models.LexBotEntityListing) []models.LexBot { return p.Entities })
 }
 
 // GetIntegrationsSpeechLexv2BotAliasOptions holds the optional parameters of GetIntegrationsSpeechLexv2BotAlias; it has none yet, so pass nil.
@@ -1579,6 +2128,38 @@ func (c *Client) GetIntegrationsSpeechLexv2BotBotIdAliases(ctx context.Context, 
 	return out, nil
 }
 
+// GetIntegrationsSpeechLexv2BotBotIdAliasesPages returns an iterator over the pages of
+// GetIntegrationsSpeechLexv2BotBotIdAliases (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsSpeechLexv2BotBotIdAliasesPages(ctx context.Context, botID string, opts *GetIntegrationsSpeechLexv2BotBotIdAliasesOptions, call ...platformclient.CallOption) iter.Seq2[*models.LexV2BotAliasEntityListing, error] {
+	var o GetIntegrationsSpeechLexv2BotBotIdAliasesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LexV2BotAliasEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LexV2BotAliasEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsSpeechLexv2BotBotIdAliases(ctx, botID, &o, call...)
+	}, func(p *models.LexV2BotAliasEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsSpeechLexv2BotBotIdAliasesItems returns an iterator over the entities of every page
+// of GetIntegrationsSpeechLexv2BotBotIdAliases; see GetIntegrationsSpeechLexv2BotBotIdAliasesPages.
+func (c *Client) GetIntegrationsSpeechLexv2BotBotIdAliasesItems(ctx context.Context, botID string, opts *GetIntegrationsSpeechLexv2BotBotIdAliasesOptions, call ...platformclient.CallOption) iter.Seq2[models.LexV2BotAlias, error] {
+	return platformclient.Items(c.GetIntegrationsSpeechLexv2BotBotIdAliasesPages(ctx, botID, opts, call...), func(p *models.LexV2BotAliasEntityListing) []models.LexV2BotAlias { return p.Entities })
+}
+
 // GetIntegrationsSpeechLexv2BotsOptions holds the optional parameters of GetIntegrationsSpeechLexv2Bots; nil fields are not sent.
 type GetIntegrationsSpeechLexv2BotsOptions struct {
 	// Page number. Sent as query parameter "pageNumber". Server default: 1.
@@ -1608,6 +2189,38 @@ func (c *Client) GetIntegrationsSpeechLexv2Bots(ctx context.Context, opts *GetIn
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntegrationsSpeechLexv2BotsPages returns an iterator over the pages of
+// GetIntegrationsSpeechLexv2Bots (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsSpeechLexv2BotsPages(ctx context.Context, opts *GetIntegrationsSpeechLexv2BotsOptions, call ...platformclient.CallOption) iter.Seq2[*models.LexV2BotEntityListing, error] {
+	var o GetIntegrationsSpeechLexv2BotsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LexV2BotEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LexV2BotEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsSpeechLexv2Bots(ctx, &o, call...)
+	}, func(p *models.LexV2BotEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsSpeechLexv2BotsItems returns an iterator over the entities of every page of
+// GetIntegrationsSpeechLexv2Bots; see GetIntegrationsSpeechLexv2BotsPages.
+func (c *Client) GetIntegrationsSpeechLexv2BotsItems(ctx context.Context, opts *GetIntegrationsSpeechLexv2BotsOptions, call ...platformclient.CallOption) iter.Seq2[models.LexV2Bot, error] {
+	return platformclient.Items(c.GetIntegrationsSpeechLexv2BotsPages(ctx, opts, call...), func(p *models.LexV2BotEntityListing) []models.LexV2Bot { return p.Entities })
 }
 
 // GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsOptions holds the optional parameters of GetIntegrationsSpeechNuanceNuanceIntegrationIdBots; nil fields are not sent.
@@ -1645,6 +2258,39 @@ func (c *Client) GetIntegrationsSpeechNuanceNuanceIntegrationIdBots(ctx context.
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsPages returns an iterator over the pages of
+// GetIntegrationsSpeechNuanceNuanceIntegrationIdBots (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsPages(ctx context.Context, nuanceIntegrationID string, opts *GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsOptions, call ...platformclient.CallOption) iter.Seq2[*models.NuanceBotEntityListing, error] {
+	var o GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NuanceBotEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.NuanceBotEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsSpeechNuanceNuanceIntegrationIdBots(ctx, nuanceIntegrationID, &o, call...)
+	}, func(p *models.NuanceBotEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsItems returns an iterator over the entities of
+// every page of GetIntegrationsSpeechNuanceNuanceIntegrationIdBots; see
+// GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsPages.
+func (c *Client) GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsItems(ctx context.Context, nuanceIntegrationID string, opts *GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsOptions, call ...platformclient.CallOption) iter.Seq2[models.NuanceBot, error] {
+	return platformclient.Items(c.GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsPages(ctx, nuanceIntegrationID, opts, call...), func(p *models.NuanceBotEntityListing) []models.NuanceBot { return p.Entities })
 }
 
 // PostIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobsOptions holds the optional parameters of PostIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobs; nil fields are not sent.
@@ -1868,6 +2514,38 @@ func (c *Client) GetIntegrationsSpeechSttEngines(ctx context.Context, opts *GetI
 	return out, nil
 }
 
+// GetIntegrationsSpeechSttEnginesPages returns an iterator over the pages of
+// GetIntegrationsSpeechSttEngines (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsSpeechSttEnginesPages(ctx context.Context, opts *GetIntegrationsSpeechSttEnginesOptions, call ...platformclient.CallOption) iter.Seq2[*models.SttEngineEntityListing, error] {
+	var o GetIntegrationsSpeechSttEnginesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SttEngineEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SttEngineEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsSpeechSttEngines(ctx, &o, call...)
+	}, func(p *models.SttEngineEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsSpeechSttEnginesItems returns an iterator over the entities of every page of
+// GetIntegrationsSpeechSttEngines; see GetIntegrationsSpeechSttEnginesPages.
+func (c *Client) GetIntegrationsSpeechSttEnginesItems(ctx context.Context, opts *GetIntegrationsSpeechSttEnginesOptions, call ...platformclient.CallOption) iter.Seq2[models.SttEngineEntity, error] {
+	return platformclient.Items(c.GetIntegrationsSpeechSttEnginesPages(ctx, opts, call...), func(p *models.SttEngineEntityListing) []models.SttEngineEntity { return p.Entities })
+}
+
 // GetIntegrationsSpeechSttEngineOptions holds the optional parameters of GetIntegrationsSpeechSttEngine; it has none yet, so pass nil.
 type GetIntegrationsSpeechSttEngineOptions struct{}
 
@@ -1925,6 +2603,38 @@ func (c *Client) GetIntegrationsSpeechTtsEngines(ctx context.Context, opts *GetI
 	return out, nil
 }
 
+// GetIntegrationsSpeechTtsEnginesPages returns an iterator over the pages of
+// GetIntegrationsSpeechTtsEngines (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsSpeechTtsEnginesPages(ctx context.Context, opts *GetIntegrationsSpeechTtsEnginesOptions, call ...platformclient.CallOption) iter.Seq2[*models.TtsEngineEntityListing, error] {
+	var o GetIntegrationsSpeechTtsEnginesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TtsEngineEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TtsEngineEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsSpeechTtsEngines(ctx, &o, call...)
+	}, func(p *models.TtsEngineEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsSpeechTtsEnginesItems returns an iterator over the entities of every page of
+// GetIntegrationsSpeechTtsEngines; see GetIntegrationsSpeechTtsEnginesPages.
+func (c *Client) GetIntegrationsSpeechTtsEnginesItems(ctx context.Context, opts *GetIntegrationsSpeechTtsEnginesOptions, call ...platformclient.CallOption) iter.Seq2[models.TtsEngineEntity, error] {
+	return platformclient.Items(c.GetIntegrationsSpeechTtsEnginesPages(ctx, opts, call...), func(p *models.TtsEngineEntityListing) []models.TtsEngineEntity { return p.Entities })
+}
+
 // GetIntegrationsSpeechTtsEngineOptions holds the optional parameters of GetIntegrationsSpeechTtsEngine; nil fields are not sent.
 type GetIntegrationsSpeechTtsEngineOptions struct {
 	// Include voices for the engine. Sent as query parameter "includeVoices". Server default: false.
@@ -1973,6 +2683,38 @@ func (c *Client) GetIntegrationsSpeechTtsEngineVoices(ctx context.Context, engin
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntegrationsSpeechTtsEngineVoicesPages returns an iterator over the pages of
+// GetIntegrationsSpeechTtsEngineVoices (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsSpeechTtsEngineVoicesPages(ctx context.Context, engineID string, opts *GetIntegrationsSpeechTtsEngineVoicesOptions, call ...platformclient.CallOption) iter.Seq2[*models.TtsVoiceEntityListing, error] {
+	var o GetIntegrationsSpeechTtsEngineVoicesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TtsVoiceEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TtsVoiceEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsSpeechTtsEngineVoices(ctx, engineID, &o, call...)
+	}, func(p *models.TtsVoiceEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsSpeechTtsEngineVoicesItems returns an iterator over the entities of every page of
+// GetIntegrationsSpeechTtsEngineVoices; see GetIntegrationsSpeechTtsEngineVoicesPages.
+func (c *Client) GetIntegrationsSpeechTtsEngineVoicesItems(ctx context.Context, engineID string, opts *GetIntegrationsSpeechTtsEngineVoicesOptions, call ...platformclient.CallOption) iter.Seq2[models.TtsVoiceEntity, error] {
+	return platformclient.Items(c.GetIntegrationsSpeechTtsEngineVoicesPages(ctx, engineID, opts, call...), func(p *models.TtsVoiceEntityListing) []models.TtsVoiceEntity { return p.Entities })
 }
 
 // GetIntegrationsSpeechTtsEngineVoiceOptions holds the optional parameters of GetIntegrationsSpeechTtsEngineVoice; it has none yet, so pass nil.
@@ -2070,6 +2812,38 @@ func (c *Client) GetIntegrationsTypes(ctx context.Context, opts *GetIntegrations
 	return out, nil
 }
 
+// GetIntegrationsTypesPages returns an iterator over the pages of GetIntegrationsTypes (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetIntegrationsTypesPages(ctx context.Context, opts *GetIntegrationsTypesOptions, call ...platformclient.CallOption) iter.Seq2[*models.IntegrationTypeEntityListing, error] {
+	var o GetIntegrationsTypesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IntegrationTypeEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.IntegrationTypeEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsTypes(ctx, &o, call...)
+	}, func(p *models.IntegrationTypeEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsTypesItems returns an iterator over the entities of every page of
+// GetIntegrationsTypes; see GetIntegrationsTypesPages.
+func (c *Client) GetIntegrationsTypesItems(ctx context.Context, opts *GetIntegrationsTypesOptions, call ...platformclient.CallOption) iter.Seq2[models.IntegrationType, error] {
+	return platformclient.Items(c.GetIntegrationsTypesPages(ctx, opts, call...), func(p *models.IntegrationTypeEntityListing) []models.IntegrationType { return p.Entities })
+}
+
 // GetIntegrationsTypeOptions holds the optional parameters of GetIntegrationsType; it has none yet, so pass nil.
 type GetIntegrationsTypeOptions struct{}
 
@@ -2149,6 +2923,41 @@ func (c *Client) GetIntegrationsUnifiedcommunicationsClientapps(ctx context.Cont
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntegrationsUnifiedcommunicationsClientappsPages returns an iterator over the pages of
+// GetIntegrationsUnifiedcommunicationsClientapps (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntegrationsUnifiedcommunicationsClientappsPages(ctx context.Context, opts *GetIntegrationsUnifiedcommunicationsClientappsOptions, call ...platformclient.CallOption) iter.Seq2[*models.UnifiedCommunicationsIntegrationListing, error] {
+	var o GetIntegrationsUnifiedcommunicationsClientappsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UnifiedCommunicationsIntegrationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UnifiedCommunicationsIntegrationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsUnifiedcommunicationsClientapps(ctx, &o, call...)
+	}, func(p *models.UnifiedCommunicationsIntegrationListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsUnifiedcommunicationsClientappsItems returns an iterator over the entities of every
+// page of GetIntegrationsUnifiedcommunicationsClientapps; see
+// GetIntegrationsUnifiedcommunicationsClientappsPages.
+func (c *Client) GetIntegrationsUnifiedcommunicationsClientappsItems(ctx context.Context, opts *GetIntegrationsUnifiedcommunicationsClientappsOptions, call ...platformclient.CallOption) iter.Seq2[models.UnifiedCommunicationsIntegration, error] {
+	return platformclient.Items(c.GetIntegrationsUnifiedcommunicationsClientappsPages(ctx, opts, call...), func(p *models.UnifiedCommunicationsIntegrationListing) []models.UnifiedCommunicationsIntegration {
+		return p.Entities
+	})
 }
 
 // GetIntegrationsUnifiedcommunicationsClientappOptions holds the optional parameters of GetIntegrationsUnifiedcommunicationsClientapp; it has none yet, so pass nil.
@@ -2236,6 +3045,38 @@ func (c *Client) GetIntegrationsUserapps(ctx context.Context, opts *GetIntegrati
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntegrationsUserappsPages returns an iterator over the pages of GetIntegrationsUserapps (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetIntegrationsUserappsPages(ctx context.Context, opts *GetIntegrationsUserappsOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserAppEntityListing, error] {
+	var o GetIntegrationsUserappsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserAppEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserAppEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntegrationsUserapps(ctx, &o, call...)
+	}, func(p *models.UserAppEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntegrationsUserappsItems returns an iterator over the entities of every page of
+// GetIntegrationsUserapps; see GetIntegrationsUserappsPages.
+func (c *Client) GetIntegrationsUserappsItems(ctx context.Context, opts *GetIntegrationsUserappsOptions, call ...platformclient.CallOption) iter.Seq2[models.UserApp, error] {
+	return platformclient.Items(c.GetIntegrationsUserappsPages(ctx, opts, call...), func(p *models.UserAppEntityListing) []models.UserApp { return p.Entities })
 }
 
 // PostIntegrationsWebhookEventsOptions holds the optional parameters of PostIntegrationsWebhookEvents; it has none yet, so pass nil.

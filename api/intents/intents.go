@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Intents operations.
@@ -44,6 +45,40 @@ func (c *Client) GetIntentsAssignmentsExternalcontact(ctx context.Context, exter
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntentsAssignmentsExternalcontactPages returns an iterator over the pages of
+// GetIntentsAssignmentsExternalcontact (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntentsAssignmentsExternalcontactPages(ctx context.Context, externalContactID string, opts *GetIntentsAssignmentsExternalcontactOptions, call ...platformclient.CallOption) iter.Seq2[*models.CustomerIntentAssignmentListing, error] {
+	var o GetIntentsAssignmentsExternalcontactOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CustomerIntentAssignmentListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CustomerIntentAssignmentListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntentsAssignmentsExternalcontact(ctx, externalContactID, &o, call...)
+	}, func(p *models.CustomerIntentAssignmentListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntentsAssignmentsExternalcontactItems returns an iterator over the entities of every page of
+// GetIntentsAssignmentsExternalcontact; see GetIntentsAssignmentsExternalcontactPages.
+func (c *Client) GetIntentsAssignmentsExternalcontactItems(ctx context.Context, externalContactID string, opts *GetIntentsAssignmentsExternalcontactOptions, call ...platformclient.CallOption) iter.Seq2[models.CustomerIntentAssignmentResponse, error] {
+	return platformclient.Items(c.GetIntentsAssignmentsExternalcontactPages(ctx, externalContactID, opts, call...), func(p *models.CustomerIntentAssignmentListing) []models.CustomerIntentAssignmentResponse {
+		return p.Entities
+	})
 }
 
 // PostIntentsAssignmentsExternalcontactCustomerintentAssignmentOptions holds the optional parameters of PostIntentsAssignmentsExternalcontactCustomerintentAssignment; it has none yet, so pass nil.
@@ -94,6 +129,38 @@ func (c *Client) GetIntentsCategories(ctx context.Context, opts *GetIntentsCateg
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntentsCategoriesPages returns an iterator over the pages of GetIntentsCategories (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetIntentsCategoriesPages(ctx context.Context, opts *GetIntentsCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[*models.IntentsCategoryListing, error] {
+	var o GetIntentsCategoriesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IntentsCategoryListing, error) {
+		if r.NextURI != "" {
+			out := new(models.IntentsCategoryListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntentsCategories(ctx, &o, call...)
+	}, func(p *models.IntentsCategoryListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntentsCategoriesItems returns an iterator over the entities of every page of
+// GetIntentsCategories; see GetIntentsCategoriesPages.
+func (c *Client) GetIntentsCategoriesItems(ctx context.Context, opts *GetIntentsCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[models.IntentsCategory, error] {
+	return platformclient.Items(c.GetIntentsCategoriesPages(ctx, opts, call...), func(p *models.IntentsCategoryListing) []models.IntentsCategory { return p.Entities })
 }
 
 // PostIntentsCategoriesOptions holds the optional parameters of PostIntentsCategories; it has none yet, so pass nil.
@@ -197,6 +264,38 @@ func (c *Client) GetIntentsCustomerintents(ctx context.Context, opts *GetIntents
 	return out, nil
 }
 
+// GetIntentsCustomerintentsPages returns an iterator over the pages of GetIntentsCustomerintents
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetIntentsCustomerintentsPages(ctx context.Context, opts *GetIntentsCustomerintentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CustomerIntentListing, error] {
+	var o GetIntentsCustomerintentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CustomerIntentListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CustomerIntentListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntentsCustomerintents(ctx, &o, call...)
+	}, func(p *models.CustomerIntentListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntentsCustomerintentsItems returns an iterator over the entities of every page of
+// GetIntentsCustomerintents; see GetIntentsCustomerintentsPages.
+func (c *Client) GetIntentsCustomerintentsItems(ctx context.Context, opts *GetIntentsCustomerintentsOptions, call ...platformclient.CallOption) iter.Seq2[models.CustomerIntentResponse, error] {
+	return platformclient.Items(c.GetIntentsCustomerintentsPages(ctx, opts, call...), func(p *models.CustomerIntentListing) []models.CustomerIntentResponse { return p.Entities })
+}
+
 // PostIntentsCustomerintentsOptions holds the optional parameters of PostIntentsCustomerintents; it has none yet, so pass nil.
 type PostIntentsCustomerintentsOptions struct{}
 
@@ -294,6 +393,38 @@ func (c *Client) GetIntentsCustomerintentSourceintents(ctx context.Context, cust
 	return out, nil
 }
 
+// GetIntentsCustomerintentSourceintentsPages returns an iterator over the pages of
+// GetIntentsCustomerintentSourceintents (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetIntentsCustomerintentSourceintentsPages(ctx context.Context, customerIntentID string, opts *GetIntentsCustomerintentSourceintentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CustomerSourceIntentListing, error] {
+	var o GetIntentsCustomerintentSourceintentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CustomerSourceIntentListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CustomerSourceIntentListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntentsCustomerintentSourceintents(ctx, customerIntentID, &o, call...)
+	}, func(p *models.CustomerSourceIntentListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntentsCustomerintentSourceintentsItems returns an iterator over the entities of every page of
+// GetIntentsCustomerintentSourceintents; see GetIntentsCustomerintentSourceintentsPages.
+func (c *Client) GetIntentsCustomerintentSourceintentsItems(ctx context.Context, customerIntentID string, opts *GetIntentsCustomerintentSourceintentsOptions, call ...platformclient.CallOption) iter.Seq2[models.CustomerSourceIntent, error] {
+	return platformclient.Items(c.GetIntentsCustomerintentSourceintentsPages(ctx, customerIntentID, opts, call...), func(p *models.CustomerSourceIntentListing) []models.CustomerSourceIntent { return p.Entities })
+}
+
 // PostIntentsCustomerintentSourceintentsBulkAddOptions holds the optional parameters of PostIntentsCustomerintentSourceintentsBulkAdd; it has none yet, so pass nil.
 type PostIntentsCustomerintentSourceintentsBulkAddOptions struct{}
 
@@ -367,4 +498,36 @@ func (c *Client) GetIntentsSourceintents(ctx context.Context, opts *GetIntentsSo
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetIntentsSourceintentsPages returns an iterator over the pages of GetIntentsSourceintents (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetIntentsSourceintentsPages(ctx context.Context, opts *GetIntentsSourceintentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CustomerSourceIntentListing, error] {
+	var o GetIntentsSourceintentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CustomerSourceIntentListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CustomerSourceIntentListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetIntentsSourceintents(ctx, &o, call...)
+	}, func(p *models.CustomerSourceIntentListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetIntentsSourceintentsItems returns an iterator over the entities of every page of
+// GetIntentsSourceintents; see GetIntentsSourceintentsPages.
+func (c *Client) GetIntentsSourceintentsItems(ctx context.Context, opts *GetIntentsSourceintentsOptions, call ...platformclient.CallOption) iter.Seq2[models.CustomerSourceIntent, error] {
+	return platformclient.Items(c.GetIntentsSourceintentsPages(ctx, opts, call...), func(p *models.CustomerSourceIntentListing) []models.CustomerSourceIntent { return p.Entities })
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Journey operations.
@@ -96,6 +97,35 @@ func (c *Client) GetAnalyticsJourneysAggregatesJobResults(ctx context.Context, j
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsJourneysAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsJourneysAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetAnalyticsJourneysAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsJourneysAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.JourneyAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsJourneysAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsJourneysAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.JourneyAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsJourneysAggregatesJobResultsItems returns an iterator over the results of every page of
+// GetAnalyticsJourneysAggregatesJobResults; see GetAnalyticsJourneysAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsJourneysAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsJourneysAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.JourneyAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsJourneysAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.JourneyAsyncAggregateQueryResponse) []models.JourneyAggregateDataContainer {
+		return p.Results
+	})
 }
 
 // PostAnalyticsJourneysAggregatesQueryOptions holds the optional parameters of PostAnalyticsJourneysAggregatesQuery; it has none yet, so pass nil.
@@ -204,6 +234,37 @@ func (c *Client) GetExternalcontactsContactJourneySessions(ctx context.Context, 
 	return out, nil
 }
 
+// GetExternalcontactsContactJourneySessionsPages returns an iterator over the pages of
+// GetExternalcontactsContactJourneySessions (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetExternalcontactsContactJourneySessionsPages(ctx context.Context, contactID string, opts *GetExternalcontactsContactJourneySessionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SessionListing, error] {
+	var o GetExternalcontactsContactJourneySessionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SessionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SessionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetExternalcontactsContactJourneySessions(ctx, contactID, &o, call...)
+	}, func(p *models.SessionListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetExternalcontactsContactJourneySessionsItems returns an iterator over the entities of every page
+// of GetExternalcontactsContactJourneySessions; see GetExternalcontactsContactJourneySessionsPages.
+func (c *Client) GetExternalcontactsContactJourneySessionsItems(ctx context.Context, contactID string, opts *GetExternalcontactsContactJourneySessionsOptions, call ...platformclient.CallOption) iter.Seq2[models.Session, error] {
+	return platformclient.Items(c.GetExternalcontactsContactJourneySessionsPages(ctx, contactID, opts, call...), func(p *models.SessionListing) []models.Session { return p.Entities })
+}
+
 // GetJourneyActionmapsOptions holds the optional parameters of GetJourneyActionmaps; nil fields are not sent.
 type GetJourneyActionmapsOptions struct {
 	// Page number. Sent as query parameter "pageNumber". Server default: 1.
@@ -259,6 +320,38 @@ func (c *Client) GetJourneyActionmaps(ctx context.Context, opts *GetJourneyActio
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetJourneyActionmapsPages returns an iterator over the pages of GetJourneyActionmaps (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetJourneyActionmapsPages(ctx context.Context, opts *GetJourneyActionmapsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ActionMapListing, error] {
+	var o GetJourneyActionmapsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionMapListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ActionMapListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetJourneyActionmaps(ctx, &o, call...)
+	}, func(p *models.ActionMapListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetJourneyActionmapsItems returns an iterator over the entities of every page of
+// GetJourneyActionmaps; see GetJourneyActionmapsPages.
+func (c *Client) GetJourneyActionmapsItems(ctx context.Context, opts *GetJourneyActionmapsOptions, call ...platformclient.CallOption) iter.Seq2[models.ActionMap, error] {
+	return platformclient.Items(c.GetJourneyActionmapsPages(ctx, opts, call...), func(p *models.ActionMapListing) []models.ActionMap { return p.Entities })
 }
 
 // PostJourneyActionmapsOptions holds the optional parameters of PostJourneyActionmaps; nil fields are not sent.
@@ -431,6 +524,38 @@ func (c *Client) GetJourneyActiontargets(ctx context.Context, opts *GetJourneyAc
 	return out, nil
 }
 
+// GetJourneyActiontargetsPages returns an iterator over the pages of GetJourneyActiontargets (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetJourneyActiontargetsPages(ctx context.Context, opts *GetJourneyActiontargetsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ActionTargetListing, error] {
+	var o GetJourneyActiontargetsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionTargetListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ActionTargetListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetJourneyActiontargets(ctx, &o, call...)
+	}, func(p *models.ActionTargetListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetJourneyActiontargetsItems returns an iterator over the entities of every page of
+// GetJourneyActiontargets; see GetJourneyActiontargetsPages.
+func (c *Client) GetJourneyActiontargetsItems(ctx context.Context, opts *GetJourneyActiontargetsOptions, call ...platformclient.CallOption) iter.Seq2[models.ActionTarget, error] {
+	return platformclient.Items(c.GetJourneyActiontargetsPages(ctx, opts, call...), func(p *models.ActionTargetListing) []models.ActionTarget { return p.Entities })
+}
+
 // GetJourneyActiontargetOptions holds the optional parameters of GetJourneyActiontarget; it has none yet, so pass nil.
 type GetJourneyActiontargetOptions struct{}
 
@@ -520,6 +645,38 @@ func (c *Client) GetJourneyActiontemplates(ctx context.Context, opts *GetJourney
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetJourneyActiontemplatesPages returns an iterator over the pages of GetJourneyActiontemplates
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetJourneyActiontemplatesPages(ctx context.Context, opts *GetJourneyActiontemplatesOptions, call ...platformclient.CallOption) iter.Seq2[*models.ActionTemplateListing, error] {
+	var o GetJourneyActiontemplatesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionTemplateListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ActionTemplateListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetJourneyActiontemplates(ctx, &o, call...)
+	}, func(p *models.ActionTemplateListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetJourneyActiontemplatesItems returns an iterator over the entities of every page of
+// GetJourneyActiontemplates; see GetJourneyActiontemplatesPages.
+func (c *Client) GetJourneyActiontemplatesItems(ctx context.Context, opts *GetJourneyActiontemplatesOptions, call ...platformclient.CallOption) iter.Seq2[models.ActionTemplate, error] {
+	return platformclient.Items(c.GetJourneyActiontemplatesPages(ctx, opts, call...), func(p *models.ActionTemplateListing) []models.ActionTemplate { return p.Entities })
 }
 
 // PostJourneyActiontemplatesOptions holds the optional parameters of PostJourneyActiontemplates; nil fields are not sent.
@@ -731,6 +888,40 @@ func (c *Client) GetJourneyExternaleventsConfigurations(ctx context.Context, opt
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetJourneyExternaleventsConfigurationsPages returns an iterator over the pages of
+// GetJourneyExternaleventsConfigurations (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetJourneyExternaleventsConfigurationsPages(ctx context.Context, opts *GetJourneyExternaleventsConfigurationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ExternalEventsConfigurationListing, error] {
+	var o GetJourneyExternaleventsConfigurationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExternalEventsConfigurationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ExternalEventsConfigurationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetJourneyExternaleventsConfigurations(ctx, &o, call...)
+	}, func(p *models.ExternalEventsConfigurationListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetJourneyExternaleventsConfigurationsItems returns an iterator over the entities of every page of
+// GetJourneyExternaleventsConfigurations; see GetJourneyExternaleventsConfigurationsPages.
+func (c *Client) GetJourneyExternaleventsConfigurationsItems(ctx context.Context, opts *GetJourneyExternaleventsConfigurationsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalEventsConfiguration, error] {
+	return platformclient.Items(c.GetJourneyExternaleventsConfigurationsPages(ctx, opts, call...), func(p *models.ExternalEventsConfigurationListing) []models.ExternalEventsConfiguration {
+		return p.Entities
+	})
 }
 
 // PostJourneyExternaleventsConfigurationsOptions holds the optional parameters of PostJourneyExternaleventsConfigurations; nil fields are not sent.
@@ -1077,6 +1268,38 @@ func (c *Client) GetJourneyOutcomes(ctx context.Context, opts *GetJourneyOutcome
 	return out, nil
 }
 
+// GetJourneyOutcomesPages returns an iterator over the pages of GetJourneyOutcomes (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetJourneyOutcomesPages(ctx context.Context, opts *GetJourneyOutcomesOptions, call ...platformclient.CallOption) iter.Seq2[*models.OutcomeListing, error] {
+	var o GetJourneyOutcomesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OutcomeListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OutcomeListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetJourneyOutcomes(ctx, &o, call...)
+	}, func(p *models.OutcomeListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetJourneyOutcomesItems returns an iterator over the entities of every page of GetJourneyOutcomes;
+// see GetJourneyOutcomesPages.
+func (c *Client) GetJourneyOutcomesItems(ctx context.Context, opts *GetJourneyOutcomesOptions, call ...platformclient.CallOption) iter.Seq2[models.Outcome, error] {
+	return platformclient.Items(c.GetJourneyOutcomesPages(ctx, opts, call...), func(p *models.OutcomeListing) []models.Outcome { return p.Entities })
+}
+
 // PostJourneyOutcomesOptions holds the optional parameters of PostJourneyOutcomes; nil fields are not sent.
 type PostJourneyOutcomesOptions struct {
 	// Sent as body parameter "body".
@@ -1394,6 +1617,38 @@ func (c *Client) GetJourneySegments(ctx context.Context, opts *GetJourneySegment
 	return out, nil
 }
 
+// GetJourneySegmentsPages returns an iterator over the pages of GetJourneySegments (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetJourneySegmentsPages(ctx context.Context, opts *GetJourneySegmentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SegmentListing, error] {
+	var o GetJourneySegmentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SegmentListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SegmentListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetJourneySegments(ctx, &o, call...)
+	}, func(p *models.SegmentListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetJourneySegmentsItems returns an iterator over the entities of every page of GetJourneySegments;
+// see GetJourneySegmentsPages.
+func (c *Client) GetJourneySegmentsItems(ctx context.Context, opts *GetJourneySegmentsOptions, call ...platformclient.CallOption) iter.Seq2[models.JourneySegment, error] {
+	return platformclient.Items(c.GetJourneySegmentsPages(ctx, opts, call...), func(p *models.SegmentListing) []models.JourneySegment { return p.Entities })
+}
+
 // PostJourneySegmentsOptions holds the optional parameters of PostJourneySegments; nil fields are not sent.
 type PostJourneySegmentsOptions struct {
 	// Sent as body parameter "body".
@@ -1522,6 +1777,37 @@ func (c *Client) GetJourneySessionEvents(ctx context.Context, sessionID string, 
 	return out, nil
 }
 
+// GetJourneySessionEventsPages returns an iterator over the pages of GetJourneySessionEvents (paged by
+// cursor). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetJourneySessionEventsPages(ctx context.Context, sessionID string, opts *GetJourneySessionEventsOptions, call ...platformclient.CallOption) iter.Seq2[*models.EventListing, error] {
+	var o GetJourneySessionEventsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EventListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EventListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetJourneySessionEvents(ctx, sessionID, &o, call...)
+	}, func(p *models.EventListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetJourneySessionEventsItems returns an iterator over the entities of every page of
+// GetJourneySessionEvents; see GetJourneySessionEventsPages.
+func (c *Client) GetJourneySessionEventsItems(ctx context.Context, sessionID string, opts *GetJourneySessionEventsOptions, call ...platformclient.CallOption) iter.Seq2[models.Event, error] {
+	return platformclient.Items(c.GetJourneySessionEventsPages(ctx, sessionID, opts, call...), func(p *models.EventListing) []models.Event { return p.Entities })
+}
+
 // GetJourneySessionOutcomescoresOptions holds the optional parameters of GetJourneySessionOutcomescores; it has none yet, so pass nil.
 type GetJourneySessionOutcomescoresOptions struct{}
 
@@ -1584,6 +1870,38 @@ func (c *Client) GetJourneyViews(ctx context.Context, opts *GetJourneyViewsOptio
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetJourneyViewsPages returns an iterator over the pages of GetJourneyViews (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetJourneyViewsPages(ctx context.Context, opts *GetJourneyViewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.JourneyViewListing, error] {
+	var o GetJourneyViewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyViewListing, error) {
+		if r.NextURI != "" {
+			out := new(models.JourneyViewListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetJourneyViews(ctx, &o, call...)
+	}, func(p *models.JourneyViewListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetJourneyViewsItems returns an iterator over the entities of every page of GetJourneyViews; see
+// GetJourneyViewsPages.
+func (c *Client) GetJourneyViewsItems(ctx context.Context, opts *GetJourneyViewsOptions, call ...platformclient.CallOption) iter.Seq2[models.JourneyView, error] {
+	return platformclient.Items(c.GetJourneyViewsPages(ctx, opts, call...), func(p *models.JourneyViewListing) []models.JourneyView { return p.Entities })
 }
 
 // PostJourneyViewsOptions holds the optional parameters of PostJourneyViews; it has none yet, so pass nil.
@@ -1717,6 +2035,38 @@ func (c *Client) GetJourneyViewsJobs(ctx context.Context, opts *GetJourneyViewsJ
 	return out, nil
 }
 
+// GetJourneyViewsJobsPages returns an iterator over the pages of GetJourneyViewsJobs (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetJourneyViewsJobsPages(ctx context.Context, opts *GetJourneyViewsJobsOptions, call ...platformclient.CallOption) iter.Seq2[*models.JourneyViewJobListing, error] {
+	var o GetJourneyViewsJobsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyViewJobListing, error) {
+		if r.NextURI != "" {
+			out := new(models.JourneyViewJobListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetJourneyViewsJobs(ctx, &o, call...)
+	}, func(p *models.JourneyViewJobListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetJourneyViewsJobsItems returns an iterator over the entities of every page of GetJourneyViewsJobs;
+// see GetJourneyViewsJobsPages.
+func (c *Client) GetJourneyViewsJobsItems(ctx context.Context, opts *GetJourneyViewsJobsOptions, call ...platformclient.CallOption) iter.Seq2[models.JourneyViewJob, error] {
+	return platformclient.Items(c.GetJourneyViewsJobsPages(ctx, opts, call...), func(p *models.JourneyViewJobListing) []models.JourneyViewJob { return p.Entities })
+}
+
 // GetJourneyViewsJobsMeOptions holds the optional parameters of GetJourneyViewsJobsMe; nil fields are not sent.
 type GetJourneyViewsJobsMeOptions struct {
 	// The number of the page to return. Sent as query parameter "pageNumber". Server default: 1.
@@ -1753,6 +2103,38 @@ func (c *Client) GetJourneyViewsJobsMe(ctx context.Context, opts *GetJourneyView
 	return out, nil
 }
 
+// GetJourneyViewsJobsMePages returns an iterator over the pages of GetJourneyViewsJobsMe (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetJourneyViewsJobsMePages(ctx context.Context, opts *GetJourneyViewsJobsMeOptions, call ...platformclient.CallOption) iter.Seq2[*models.JourneyViewJobListing, error] {
+	var o GetJourneyViewsJobsMeOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyViewJobListing, error) {
+		if r.NextURI != "" {
+			out := new(models.JourneyViewJobListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetJourneyViewsJobsMe(ctx, &o, call...)
+	}, func(p *models.JourneyViewJobListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetJourneyViewsJobsMeItems returns an iterator over the entities of every page of
+// GetJourneyViewsJobsMe; see GetJourneyViewsJobsMePages.
+func (c *Client) GetJourneyViewsJobsMeItems(ctx context.Context, opts *GetJourneyViewsJobsMeOptions, call ...platformclient.CallOption) iter.Seq2[models.JourneyViewJob, error] {
+	return platformclient.Items(c.GetJourneyViewsJobsMePages(ctx, opts, call...), func(p *models.JourneyViewJobListing) []models.JourneyViewJob { return p.Entities })
+}
+
 // GetJourneyViewsSchedulesOptions holds the optional parameters of GetJourneyViewsSchedules; nil fields are not sent.
 type GetJourneyViewsSchedulesOptions struct {
 	// The number of the page to return. Sent as query parameter "pageNumber". Server default: 1.
@@ -1778,6 +2160,38 @@ func (c *Client) GetJourneyViewsSchedules(ctx context.Context, opts *GetJourneyV
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetJourneyViewsSchedulesPages returns an iterator over the pages of GetJourneyViewsSchedules (paged
+// by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetJourneyViewsSchedulesPages(ctx context.Context, opts *GetJourneyViewsSchedulesOptions, call ...platformclient.CallOption) iter.Seq2[*models.JourneyViewScheduleListing, error] {
+	var o GetJourneyViewsSchedulesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyViewScheduleListing, error) {
+		if r.NextURI != "" {
+			out := new(models.JourneyViewScheduleListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetJourneyViewsSchedules(ctx, &o, call...)
+	}, func(p *models.JourneyViewScheduleListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetJourneyViewsSchedulesItems returns an iterator over the entities of every page of
+// GetJourneyViewsSchedules; see GetJourneyViewsSchedulesPages.
+func (c *Client) GetJourneyViewsSchedulesItems(ctx context.Context, opts *GetJourneyViewsSchedulesOptions, call ...platformclient.CallOption) iter.Seq2[models.JourneyViewSchedule, error] {
+	return platformclient.Items(c.GetJourneyViewsSchedulesPages(ctx, opts, call...), func(p *models.JourneyViewScheduleListing) []models.JourneyViewSchedule { return p.Entities })
 }
 
 // GetJourneyViewOptions holds the optional parameters of GetJourneyView; it has none yet, so pass nil.

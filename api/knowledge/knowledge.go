@@ -8,6 +8,7 @@ import (
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
 	"github.com/purecloudgo/platformclient/types"
+	"iter"
 )
 
 // Client calls the Knowledge operations.
@@ -152,6 +153,37 @@ func (c *Client) GetKnowledgeConnectionOptions(ctx context.Context, connectionID
 	return out, nil
 }
 
+// GetKnowledgeConnectionOptionsPages returns an iterator over the pages of
+// GetKnowledgeConnectionOptions (paged by cursor). Pages are fetched lazily; iteration stops after the
+// last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetKnowledgeConnectionOptionsPages(ctx context.Context, connectionID string, opts *GetKnowledgeConnectionOptionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ConnectionOptionListing, error] {
+	var o GetKnowledgeConnectionOptionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConnectionOptionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ConnectionOptionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetKnowledgeConnectionOptions(ctx, connectionID, &o, call...)
+	}, func(p *models.ConnectionOptionListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetKnowledgeConnectionOptionsItems returns an iterator over the entities of every page of
+// GetKnowledgeConnectionOptions; see GetKnowledgeConnectionOptionsPages.
+func (c *Client) GetKnowledgeConnectionOptionsItems(ctx context.Context, connectionID string, opts *GetKnowledgeConnectionOptionsOptions, call ...platformclient.CallOption) iter.Seq2[models.ConnectionOption, error] {
+	return platformclient.Items(c.GetKnowledgeConnectionOptionsPages(ctx, connectionID, opts, call...), func(p *models.ConnectionOptionListing) []models.ConnectionOption { return p.Entities })
+}
+
 // PostKnowledgeDocumentuploadsOptions holds the optional parameters of PostKnowledgeDocumentuploads; it has none yet, so pass nil.
 type PostKnowledgeDocumentuploadsOptions struct{}
 
@@ -249,6 +281,37 @@ func (c *Client) GetKnowledgeGuestSessionCategories(ctx context.Context, session
 	return out, nil
 }
 
+// GetKnowledgeGuestSessionCategoriesPages returns an iterator over the pages of
+// GetKnowledgeGuestSessionCategories (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetKnowledgeGuestSessionCategoriesPages(ctx context.Context, sessionID string, opts *GetKnowledgeGuestSessionCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[*models.GuestCategoryResponseListing, error] {
+	var o GetKnowledgeGuestSessionCategoriesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GuestCategoryResponseListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GuestCategoryResponseListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetKnowledgeGuestSessionCategories(ctx, sessionID, &o, call...)
+	}, func(p *models.GuestCategoryResponseListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetKnowledgeGuestSessionCategoriesItems returns an iterator over the entities of every page of
+// GetKnowledgeGuestSessionCategories; see GetKnowledgeGuestSessionCategoriesPages.
+func (c *Client) GetKnowledgeGuestSessionCategoriesItems(ctx context.Context, sessionID string, opts *GetKnowledgeGuestSessionCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[models.GuestResponseCategory, error] {
+	return platformclient.Items(c.GetKnowledgeGuestSessionCategoriesPages(ctx, sessionID, opts, call...), func(p *models.GuestCategoryResponseListing) []models.GuestResponseCategory { return p.Entities })
+}
+
 // GetKnowledgeGuestSessionDocumentsOptions holds the optional parameters of GetKnowledgeGuestSessionDocuments; nil fields are not sent.
 type GetKnowledgeGuestSessionDocumentsOptions struct {
 	// If specified, retrieves documents associated with category ids, comma separated values expected.
@@ -332,6 +395,41 @@ func (c *Client) PostKnowledgeGuestSessionDocumentsSearch(ctx context.Context, s
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostKnowledgeGuestSessionDocumentsSearchPages returns an iterator over the pages of
+// PostKnowledgeGuestSessionDocumentsSearch (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) PostKnowledgeGuestSessionDocumentsSearchPages(ctx context.Context, sessionID string, opts *PostKnowledgeGuestSessionDocumentsSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.KnowledgeDocumentGuestSearch, error] {
+	var o PostKnowledgeGuestSessionDocumentsSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.Body != nil && o.Body.PageNumber != nil {
+		spec.Start = int(*o.Body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentGuestSearch, error) {
+		o := o
+		var pageBody models.KnowledgeDocumentGuestSearchRequest
+		if o.Body != nil {
+			pageBody = *o.Body
+		}
+		pageBody.PageNumber = &r.Number
+		o.Body = &pageBody
+		return c.PostKnowledgeGuestSessionDocumentsSearch(ctx, sessionID, &o, call...)
+	}, func(p *models.KnowledgeDocumentGuestSearch) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostKnowledgeGuestSessionDocumentsSearchItems returns an iterator over the results of every page of
+// PostKnowledgeGuestSessionDocumentsSearch; see PostKnowledgeGuestSessionDocumentsSearchPages.
+func (c *Client) PostKnowledgeGuestSessionDocumentsSearchItems(ctx context.Context, sessionID string, opts *PostKnowledgeGuestSessionDocumentsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeDocumentGuestSearchResult, error] {
+	return platformclient.Items(c.PostKnowledgeGuestSessionDocumentsSearchPages(ctx, sessionID, opts, call...), func(p *models.KnowledgeDocumentGuestSearch) []models.KnowledgeDocumentGuestSearchResult {
+		return p.Results
+	})
 }
 
 // PostKnowledgeGuestSessionDocumentsSearchSuggestionsOptions holds the optional parameters of PostKnowledgeGuestSessionDocumentsSearchSuggestions; nil fields are not sent.
@@ -524,6 +622,37 @@ func (c *Client) GetKnowledgeKnowledgebases(ctx context.Context, opts *GetKnowle
 	return out, nil
 }
 
+// GetKnowledgeKnowledgebasesPages returns an iterator over the pages of GetKnowledgeKnowledgebases
+// (paged by cursor). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetKnowledgeKnowledgebasesPages(ctx context.Context, opts *GetKnowledgeKnowledgebasesOptions, call ...platformclient.CallOption) iter.Seq2[*models.KnowledgeBaseListing, error] {
+	var o GetKnowledgeKnowledgebasesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeBaseListing, error) {
+		if r.NextURI != "" {
+			out := new(models.KnowledgeBaseListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetKnowledgeKnowledgebases(ctx, &o, call...)
+	}, func(p *models.KnowledgeBaseListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetKnowledgeKnowledgebasesItems returns an iterator over the entities of every page of
+// GetKnowledgeKnowledgebases; see GetKnowledgeKnowledgebasesPages.
+func (c *Client) GetKnowledgeKnowledgebasesItems(ctx context.Context, opts *GetKnowledgeKnowledgebasesOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeBase, error] {
+	return platformclient.Items(c.GetKnowledgeKnowledgebasesPages(ctx, opts, call...), func(p *models.KnowledgeBaseListing) []models.KnowledgeBase { return p.Entities })
+}
+
 // PostKnowledgeKnowledgebasesOptions holds the optional parameters of PostKnowledgeKnowledgebases; it has none yet, so pass nil.
 type PostKnowledgeKnowledgebasesOptions struct{}
 
@@ -658,6 +787,37 @@ func (c *Client) GetKnowledgeKnowledgebaseCategories(ctx context.Context, knowle
 	return out, nil
 }
 
+// GetKnowledgeKnowledgebaseCategoriesPages returns an iterator over the pages of
+// GetKnowledgeKnowledgebaseCategories (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetKnowledgeKnowledgebaseCategoriesPages(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[*models.CategoryResponseListing, error] {
+	var o GetKnowledgeKnowledgebaseCategoriesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CategoryResponseListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CategoryResponseListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetKnowledgeKnowledgebaseCategories(ctx, knowledgeBaseID, &o, call...)
+	}, func(p *models.CategoryResponseListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetKnowledgeKnowledgebaseCategoriesItems returns an iterator over the entities of every page of
+// GetKnowledgeKnowledgebaseCategories; see GetKnowledgeKnowledgebaseCategoriesPages.
+func (c *Client) GetKnowledgeKnowledgebaseCategoriesItems(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[models.CategoryResponse, error] {
+	return platformclient.Items(c.GetKnowledgeKnowledgebaseCategoriesPages(ctx, knowledgeBaseID, opts, call...), func(p *models.CategoryResponseListing) []models.CategoryResponse { return p.Entities })
+}
+
 // PostKnowledgeKnowledgebaseCategoriesOptions holds the optional parameters of PostKnowledgeKnowledgebaseCategories; it has none yet, so pass nil.
 type PostKnowledgeKnowledgebaseCategoriesOptions struct{}
 
@@ -749,6 +909,39 @@ func (c *Client) PostKnowledgeKnowledgebaseChunksSearch(ctx context.Context, kno
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostKnowledgeKnowledgebaseChunksSearchPages returns an iterator over the pages of
+// PostKnowledgeKnowledgebaseChunksSearch (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) PostKnowledgeKnowledgebaseChunksSearchPages(ctx context.Context, knowledgeBaseID string, opts *PostKnowledgeKnowledgebaseChunksSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.KnowledgeDocumentChunkResponse, error] {
+	var o PostKnowledgeKnowledgebaseChunksSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.Body != nil && o.Body.PageNumber != nil {
+		spec.Start = int(*o.Body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentChunkResponse, error) {
+		o := o
+		var pageBody models.KnowledgeDocumentChunkRequest
+		if o.Body != nil {
+			pageBody = *o.Body
+		}
+		pageBody.PageNumber = &r.Number
+		o.Body = &pageBody
+		return c.PostKnowledgeKnowledgebaseChunksSearch(ctx, knowledgeBaseID, &o, call...)
+	}, func(p *models.KnowledgeDocumentChunkResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostKnowledgeKnowledgebaseChunksSearchItems returns an iterator over the results of every page of
+// PostKnowledgeKnowledgebaseChunksSearch; see PostKnowledgeKnowledgebaseChunksSearchPages.
+func (c *Client) PostKnowledgeKnowledgebaseChunksSearchItems(ctx context.Context, knowledgeBaseID string, opts *PostKnowledgeKnowledgebaseChunksSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.DocumentChunkBlock, error] {
+	return platformclient.Items(c.PostKnowledgeKnowledgebaseChunksSearchPages(ctx, knowledgeBaseID, opts, call...), func(p *models.KnowledgeDocumentChunkResponse) []models.DocumentChunkBlock { return p.Results })
 }
 
 // PatchKnowledgeKnowledgebaseChunksSearchSearchIdOptions holds the optional parameters of PatchKnowledgeKnowledgebaseChunksSearchSearchId; nil fields are not sent.
@@ -843,6 +1036,37 @@ func (c *Client) GetKnowledgeKnowledgebaseDocuments(ctx context.Context, knowled
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetKnowledgeKnowledgebaseDocumentsPages returns an iterator over the pages of
+// GetKnowledgeKnowledgebaseDocuments (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetKnowledgeKnowledgebaseDocumentsPages(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseDocumentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.KnowledgeDocumentResponseListing, error] {
+	var o GetKnowledgeKnowledgebaseDocumentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentResponseListing, error) {
+		if r.NextURI != "" {
+			out := new(models.KnowledgeDocumentResponseListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetKnowledgeKnowledgebaseDocuments(ctx, knowledgeBaseID, &o, call...)
+	}, func(p *models.KnowledgeDocumentResponseListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetKnowledgeKnowledgebaseDocumentsItems returns an iterator over the entities of every page of
+// GetKnowledgeKnowledgebaseDocuments; see GetKnowledgeKnowledgebaseDocumentsPages.
+func (c *Client) GetKnowledgeKnowledgebaseDocumentsItems(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseDocumentsOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeDocumentResponse, error] {
+	return platformclient.Items(c.GetKnowledgeKnowledgebaseDocumentsPages(ctx, knowledgeBaseID, opts, call...), func(p *models.KnowledgeDocumentResponseListing) []models.KnowledgeDocumentResponse { return p.Entities })
 }
 
 // PostKnowledgeKnowledgebaseDocumentsOptions holds the optional parameters of PostKnowledgeKnowledgebaseDocuments; it has none yet, so pass nil.
@@ -966,6 +1190,39 @@ func (c *Client) PostKnowledgeKnowledgebaseDocumentsQuery(ctx context.Context, k
 	return out, nil
 }
 
+// PostKnowledgeKnowledgebaseDocumentsQueryPages returns an iterator over the pages of
+// PostKnowledgeKnowledgebaseDocumentsQuery (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) PostKnowledgeKnowledgebaseDocumentsQueryPages(ctx context.Context, knowledgeBaseID string, opts *PostKnowledgeKnowledgebaseDocumentsQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.KnowledgeDocumentQueryResponse, error] {
+	var o PostKnowledgeKnowledgebaseDocumentsQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.Body != nil && o.Body.PageNumber != nil {
+		spec.Start = int(*o.Body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentQueryResponse, error) {
+		o := o
+		var pageBody models.KnowledgeDocumentQuery
+		if o.Body != nil {
+			pageBody = *o.Body
+		}
+		pageBody.PageNumber = &r.Number
+		o.Body = &pageBody
+		return c.PostKnowledgeKnowledgebaseDocumentsQuery(ctx, knowledgeBaseID, &o, call...)
+	}, func(p *models.KnowledgeDocumentQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostKnowledgeKnowledgebaseDocumentsQueryItems returns an iterator over the results of every page of
+// PostKnowledgeKnowledgebaseDocumentsQuery; see PostKnowledgeKnowledgebaseDocumentsQueryPages.
+func (c *Client) PostKnowledgeKnowledgebaseDocumentsQueryItems(ctx context.Context, knowledgeBaseID string, opts *PostKnowledgeKnowledgebaseDocumentsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeDocumentQueryResult, error] {
+	return platformclient.Items(c.PostKnowledgeKnowledgebaseDocumentsQueryPages(ctx, knowledgeBaseID, opts, call...), func(p *models.KnowledgeDocumentQueryResponse) []models.KnowledgeDocumentQueryResult { return p.Results })
+}
+
 // PostKnowledgeKnowledgebaseDocumentsSearchOptions holds the optional parameters of PostKnowledgeKnowledgebaseDocumentsSearch; nil fields are not sent.
 type PostKnowledgeKnowledgebaseDocumentsSearchOptions struct {
 	// Fields, if any, to expand for each document in the search result matching the query. Sent as query
@@ -993,6 +1250,39 @@ func (c *Client) PostKnowledgeKnowledgebaseDocumentsSearch(ctx context.Context, 
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostKnowledgeKnowledgebaseDocumentsSearchPages returns an iterator over the pages of
+// PostKnowledgeKnowledgebaseDocumentsSearch (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last.
+func (c *Client) PostKnowledgeKnowledgebaseDocumentsSearchPages(ctx context.Context, knowledgeBaseID string, opts *PostKnowledgeKnowledgebaseDocumentsSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.KnowledgeDocumentSearch, error] {
+	var o PostKnowledgeKnowledgebaseDocumentsSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.Body != nil && o.Body.PageNumber != nil {
+		spec.Start = int(*o.Body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentSearch, error) {
+		o := o
+		var pageBody models.KnowledgeDocumentSearchRequest
+		if o.Body != nil {
+			pageBody = *o.Body
+		}
+		pageBody.PageNumber = &r.Number
+		o.Body = &pageBody
+		return c.PostKnowledgeKnowledgebaseDocumentsSearch(ctx, knowledgeBaseID, &o, call...)
+	}, func(p *models.KnowledgeDocumentSearch) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostKnowledgeKnowledgebaseDocumentsSearchItems returns an iterator over the results of every page of
+// PostKnowledgeKnowledgebaseDocumentsSearch; see PostKnowledgeKnowledgebaseDocumentsSearchPages.
+func (c *Client) PostKnowledgeKnowledgebaseDocumentsSearchItems(ctx context.Context, knowledgeBaseID string, opts *PostKnowledgeKnowledgebaseDocumentsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeDocumentSearchResult, error] {
+	return platformclient.Items(c.PostKnowledgeKnowledgebaseDocumentsSearchPages(ctx, knowledgeBaseID, opts, call...), func(p *models.KnowledgeDocumentSearch) []models.KnowledgeDocumentSearchResult { return p.Results })
 }
 
 // PostKnowledgeKnowledgebaseDocumentsSearchSuggestionsOptions holds the optional parameters of PostKnowledgeKnowledgebaseDocumentsSearchSuggestions; nil fields are not sent.
@@ -1210,6 +1500,39 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentFeedback(ctx context.Context, 
 	return out, nil
 }
 
+// GetKnowledgeKnowledgebaseDocumentFeedbackPages returns an iterator over the pages of
+// GetKnowledgeKnowledgebaseDocumentFeedback (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetKnowledgeKnowledgebaseDocumentFeedbackPages(ctx context.Context, knowledgeBaseID string, documentID string, opts *GetKnowledgeKnowledgebaseDocumentFeedbackOptions, call ...platformclient.CallOption) iter.Seq2[*models.KnowledgeDocumentFeedbackResponseListing, error] {
+	var o GetKnowledgeKnowledgebaseDocumentFeedbackOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentFeedbackResponseListing, error) {
+		if r.NextURI != "" {
+			out := new(models.KnowledgeDocumentFeedbackResponseListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetKnowledgeKnowledgebaseDocumentFeedback(ctx, knowledgeBaseID, documentID, &o, call...)
+	}, func(p *models.KnowledgeDocumentFeedbackResponseListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetKnowledgeKnowledgebaseDocumentFeedbackItems returns an iterator over the entities of every page
+// of GetKnowledgeKnowledgebaseDocumentFeedback; see GetKnowledgeKnowledgebaseDocumentFeedbackPages.
+func (c *Client) GetKnowledgeKnowledgebaseDocumentFeedbackItems(ctx context.Context, knowledgeBaseID string, documentID string, opts *GetKnowledgeKnowledgebaseDocumentFeedbackOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeDocumentFeedbackResponse, error] {
+	return platformclient.Items(c.GetKnowledgeKnowledgebaseDocumentFeedbackPages(ctx, knowledgeBaseID, documentID, opts, call...), func(p *models.KnowledgeDocumentFeedbackResponseListing) []models.KnowledgeDocumentFeedbackResponse {
+		return p.Entities
+	})
+}
+
 // PostKnowledgeKnowledgebaseDocumentFeedbackOptions holds the optional parameters of PostKnowledgeKnowledgebaseDocumentFeedback; nil fields are not sent.
 type PostKnowledgeKnowledgebaseDocumentFeedbackOptions struct {
 	// Sent as body parameter "body".
@@ -1314,6 +1637,38 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentVariations(ctx context.Context
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetKnowledgeKnowledgebaseDocumentVariationsPages returns an iterator over the pages of
+// GetKnowledgeKnowledgebaseDocumentVariations (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetKnowledgeKnowledgebaseDocumentVariationsPages(ctx context.Context, knowledgeBaseID string, documentID string, opts *GetKnowledgeKnowledgebaseDocumentVariationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DocumentVariationResponseListing, error] {
+	var o GetKnowledgeKnowledgebaseDocumentVariationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DocumentVariationResponseListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DocumentVariationResponseListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetKnowledgeKnowledgebaseDocumentVariations(ctx, knowledgeBaseID, documentID, &o, call...)
+	}, func(p *models.DocumentVariationResponseListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetKnowledgeKnowledgebaseDocumentVariationsItems returns an iterator over the entities of every page
+// of GetKnowledgeKnowledgebaseDocumentVariations; see
+// GetKnowledgeKnowledgebaseDocumentVariationsPages.
+func (c *Client) GetKnowledgeKnowledgebaseDocumentVariationsItems(ctx context.Context, knowledgeBaseID string, documentID string, opts *GetKnowledgeKnowledgebaseDocumentVariationsOptions, call ...platformclient.CallOption) iter.Seq2[models.DocumentVariationResponse, error] {
+	return platformclient.Items(c.GetKnowledgeKnowledgebaseDocumentVariationsPages(ctx, knowledgeBaseID, documentID, opts, call...), func(p *models.DocumentVariationResponseListing) []models.DocumentVariationResponse { return p.Entities })
 }
 
 // PostKnowledgeKnowledgebaseDocumentVariationsOptions holds the optional parameters of PostKnowledgeKnowledgebaseDocumentVariations; it has none yet, so pass nil.
@@ -1431,6 +1786,37 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentVersions(ctx context.Context, 
 	return out, nil
 }
 
+// GetKnowledgeKnowledgebaseDocumentVersionsPages returns an iterator over the pages of
+// GetKnowledgeKnowledgebaseDocumentVersions (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetKnowledgeKnowledgebaseDocumentVersionsPages(ctx context.Context, knowledgeBaseID string, documentID string, opts *GetKnowledgeKnowledgebaseDocumentVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.KnowledgeDocumentVersionListing, error] {
+	var o GetKnowledgeKnowledgebaseDocumentVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentVersionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.KnowledgeDocumentVersionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetKnowledgeKnowledgebaseDocumentVersions(ctx, knowledgeBaseID, documentID, &o, call...)
+	}, func(p *models.KnowledgeDocumentVersionListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetKnowledgeKnowledgebaseDocumentVersionsItems returns an iterator over the entities of every page
+// of GetKnowledgeKnowledgebaseDocumentVersions; see GetKnowledgeKnowledgebaseDocumentVersionsPages.
+func (c *Client) GetKnowledgeKnowledgebaseDocumentVersionsItems(ctx context.Context, knowledgeBaseID string, documentID string, opts *GetKnowledgeKnowledgebaseDocumentVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeDocumentVersion, error] {
+	return platformclient.Items(c.GetKnowledgeKnowledgebaseDocumentVersionsPages(ctx, knowledgeBaseID, documentID, opts, call...), func(p *models.KnowledgeDocumentVersionListing) []models.KnowledgeDocumentVersion { return p.Entities })
+}
+
 // PostKnowledgeKnowledgebaseDocumentVersionsOptions holds the optional parameters of PostKnowledgeKnowledgebaseDocumentVersions; it has none yet, so pass nil.
 type PostKnowledgeKnowledgebaseDocumentVersionsOptions struct{}
 
@@ -1504,6 +1890,40 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentVersionVariations(ctx context.
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetKnowledgeKnowledgebaseDocumentVersionVariationsPages returns an iterator over the pages of
+// GetKnowledgeKnowledgebaseDocumentVersionVariations (paged by cursor). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetKnowledgeKnowledgebaseDocumentVersionVariationsPages(ctx context.Context, knowledgeBaseID string, documentID string, versionID string, opts *GetKnowledgeKnowledgebaseDocumentVersionVariationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.KnowledgeDocumentVersionVariationListing, error] {
+	var o GetKnowledgeKnowledgebaseDocumentVersionVariationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentVersionVariationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.KnowledgeDocumentVersionVariationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetKnowledgeKnowledgebaseDocumentVersionVariations(ctx, knowledgeBaseID, documentID, versionID, &o, call...)
+	}, func(p *models.KnowledgeDocumentVersionVariationListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetKnowledgeKnowledgebaseDocumentVersionVariationsItems returns an iterator over the entities of
+// every page of GetKnowledgeKnowledgebaseDocumentVersionVariations; see
+// GetKnowledgeKnowledgebaseDocumentVersionVariationsPages.
+func (c *Client) GetKnowledgeKnowledgebaseDocumentVersionVariationsItems(ctx context.Context, knowledgeBaseID string, documentID string, versionID string, opts *GetKnowledgeKnowledgebaseDocumentVersionVariationsOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeDocumentVersionVariation, error] {
+	return platformclient.Items(c.GetKnowledgeKnowledgebaseDocumentVersionVariationsPages(ctx, knowledgeBaseID, documentID, versionID, opts, call...), func(p *models.KnowledgeDocumentVersionVariationListing) []models.KnowledgeDocumentVersionVariation {
+		return p.Entities
+	})
 }
 
 // GetKnowledgeKnowledgebaseDocumentVersionVariationOptions holds the optional parameters of GetKnowledgeKnowledgebaseDocumentVersionVariation; it has none yet, so pass nil.
@@ -1706,6 +2126,37 @@ func (c *Client) GetKnowledgeKnowledgebaseLabels(ctx context.Context, knowledgeB
 	return out, nil
 }
 
+// GetKnowledgeKnowledgebaseLabelsPages returns an iterator over the pages of
+// GetKnowledgeKnowledgebaseLabels (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetKnowledgeKnowledgebaseLabelsPages(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseLabelsOptions, call ...platformclient.CallOption) iter.Seq2[*models.LabelListing, error] {
+	var o GetKnowledgeKnowledgebaseLabelsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LabelListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LabelListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetKnowledgeKnowledgebaseLabels(ctx, knowledgeBaseID, &o, call...)
+	}, func(p *models.LabelListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetKnowledgeKnowledgebaseLabelsItems returns an iterator over the entities of every page of
+// GetKnowledgeKnowledgebaseLabels; see GetKnowledgeKnowledgebaseLabelsPages.
+func (c *Client) GetKnowledgeKnowledgebaseLabelsItems(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseLabelsOptions, call ...platformclient.CallOption) iter.Seq2[models.LabelResponse, error] {
+	return platformclient.Items(c.GetKnowledgeKnowledgebaseLabelsPages(ctx, knowledgeBaseID, opts, call...), func(p *models.LabelListing) []models.LabelResponse { return p.Entities })
+}
+
 // PostKnowledgeKnowledgebaseLabelsOptions holds the optional parameters of PostKnowledgeKnowledgebaseLabels; it has none yet, so pass nil.
 type PostKnowledgeKnowledgebaseLabelsOptions struct{}
 
@@ -1834,6 +2285,37 @@ func (c *Client) GetKnowledgeKnowledgebaseOperations(ctx context.Context, knowle
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetKnowledgeKnowledgebaseOperationsPages returns an iterator over the pages of
+// GetKnowledgeKnowledgebaseOperations (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetKnowledgeKnowledgebaseOperationsPages(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseOperationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.OperationListing, error] {
+	var o GetKnowledgeKnowledgebaseOperationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OperationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OperationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetKnowledgeKnowledgebaseOperations(ctx, knowledgeBaseID, &o, call...)
+	}, func(p *models.OperationListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetKnowledgeKnowledgebaseOperationsItems returns an iterator over the entities of every page of
+// GetKnowledgeKnowledgebaseOperations; see GetKnowledgeKnowledgebaseOperationsPages.
+func (c *Client) GetKnowledgeKnowledgebaseOperationsItems(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseOperationsOptions, call ...platformclient.CallOption) iter.Seq2[models.OperationResponse, error] {
+	return platformclient.Items(c.GetKnowledgeKnowledgebaseOperationsPages(ctx, knowledgeBaseID, opts, call...), func(p *models.OperationListing) []models.OperationResponse { return p.Entities })
 }
 
 // GetKnowledgeKnowledgebaseOperationsUsersQueryOptions holds the optional parameters of GetKnowledgeKnowledgebaseOperationsUsersQuery; it has none yet, so pass nil.
@@ -2472,6 +2954,37 @@ func (c *Client) GetKnowledgeSettings(ctx context.Context, opts *GetKnowledgeSet
 	return out, nil
 }
 
+// GetKnowledgeSettingsPages returns an iterator over the pages of GetKnowledgeSettings (paged by
+// cursor). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetKnowledgeSettingsPages(ctx context.Context, opts *GetKnowledgeSettingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.KnowledgeSettingListing, error] {
+	var o GetKnowledgeSettingsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeSettingListing, error) {
+		if r.NextURI != "" {
+			out := new(models.KnowledgeSettingListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetKnowledgeSettings(ctx, &o, call...)
+	}, func(p *models.KnowledgeSettingListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetKnowledgeSettingsItems returns an iterator over the entities of every page of
+// GetKnowledgeSettings; see GetKnowledgeSettingsPages.
+func (c *Client) GetKnowledgeSettingsItems(ctx context.Context, opts *GetKnowledgeSettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeSettingsResponse, error] {
+	return platformclient.Items(c.GetKnowledgeSettingsPages(ctx, opts, call...), func(p *models.KnowledgeSettingListing) []models.KnowledgeSettingsResponse { return p.Entities })
+}
+
 // PostKnowledgeSettingsOptions holds the optional parameters of PostKnowledgeSettings; nil fields are not sent.
 type PostKnowledgeSettingsOptions struct {
 	// Sent as body parameter "body".
@@ -2618,6 +3131,37 @@ func (c *Client) GetKnowledgeSourcesSynchronizations(ctx context.Context, opts *
 	return out, nil
 }
 
+// GetKnowledgeSourcesSynchronizationsPages returns an iterator over the pages of
+// GetKnowledgeSourcesSynchronizations (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetKnowledgeSourcesSynchronizationsPages(ctx context.Context, opts *GetKnowledgeSourcesSynchronizationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.V3SynchronizationListing, error] {
+	var o GetKnowledgeSourcesSynchronizationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.V3SynchronizationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.V3SynchronizationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetKnowledgeSourcesSynchronizations(ctx, &o, call...)
+	}, func(p *models.V3SynchronizationListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetKnowledgeSourcesSynchronizationsItems returns an iterator over the entities of every page of
+// GetKnowledgeSourcesSynchronizations; see GetKnowledgeSourcesSynchronizationsPages.
+func (c *Client) GetKnowledgeSourcesSynchronizationsItems(ctx context.Context, opts *GetKnowledgeSourcesSynchronizationsOptions, call ...platformclient.CallOption) iter.Seq2[models.V3Synchronization, error] {
+	return platformclient.Items(c.GetKnowledgeSourcesSynchronizationsPages(ctx, opts, call...), func(p *models.V3SynchronizationListing) []models.V3Synchronization { return p.Entities })
+}
+
 // GetKnowledgeSourceOptions holds the optional parameters of GetKnowledgeSource; nil fields are not sent.
 type GetKnowledgeSourceOptions struct {
 	// Optional fields to expand for the Source. Sent as query parameter "expand". Values: lastSync,
@@ -2704,6 +3248,37 @@ func (c *Client) GetKnowledgeSourceSynchronizations(ctx context.Context, sourceI
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetKnowledgeSourceSynchronizationsPages returns an iterator over the pages of
+// GetKnowledgeSourceSynchronizations (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetKnowledgeSourceSynchronizationsPages(ctx context.Context, sourceID string, opts *GetKnowledgeSourceSynchronizationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.V3SynchronizationListing, error] {
+	var o GetKnowledgeSourceSynchronizationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.V3SynchronizationListing, error) {
+		if r.NextURI != "" {
+			out := new(models.V3SynchronizationListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetKnowledgeSourceSynchronizations(ctx, sourceID, &o, call...)
+	}, func(p *models.V3SynchronizationListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetKnowledgeSourceSynchronizationsItems returns an iterator over the entities of every page of
+// GetKnowledgeSourceSynchronizations; see GetKnowledgeSourceSynchronizationsPages.
+func (c *Client) GetKnowledgeSourceSynchronizationsItems(ctx context.Context, sourceID string, opts *GetKnowledgeSourceSynchronizationsOptions, call ...platformclient.CallOption) iter.Seq2[models.V3Synchronization, error] {
+	return platformclient.Items(c.GetKnowledgeSourceSynchronizationsPages(ctx, sourceID, opts, call...), func(p *models.V3SynchronizationListing) []models.V3Synchronization { return p.Entities })
 }
 
 // PostKnowledgeSourceSynchronizationsOptions holds the optional parameters of PostKnowledgeSourceSynchronizations; nil fields are not sent.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Languages operations.
@@ -57,6 +58,38 @@ func (c *Client) GetLanguages(ctx context.Context, opts *GetLanguagesOptions, ca
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetLanguagesPages returns an iterator over the pages of GetLanguages (paged by page number). Pages
+// are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or
+// at the first error, which is yielded last. Pages after the first are read from the listing's
+// nextUri.
+func (c *Client) GetLanguagesPages(ctx context.Context, opts *GetLanguagesOptions, call ...platformclient.CallOption) iter.Seq2[*models.LanguageEntityListing, error] {
+	var o GetLanguagesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LanguageEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LanguageEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetLanguages(ctx, &o, call...)
+	}, func(p *models.LanguageEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetLanguagesItems returns an iterator over the entities of every page of GetLanguages; see
+// GetLanguagesPages.
+func (c *Client) GetLanguagesItems(ctx context.Context, opts *GetLanguagesOptions, call ...platformclient.CallOption) iter.Seq2[models.Language, error] {
+	return platformclient.Items(c.GetLanguagesPages(ctx, opts, call...), func(p *models.LanguageEntityListing) []models.Language { return p.Entities })
 }
 
 // PostLanguagesOptions holds the optional parameters of PostLanguages; it has none yet, so pass nil.

@@ -8,6 +8,7 @@ import (
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
 	"github.com/purecloudgo/platformclient/types"
+	"iter"
 )
 
 // Client calls the Language Understanding operations.
@@ -45,6 +46,38 @@ func (c *Client) GetLanguageunderstandingDomains(ctx context.Context, opts *GetL
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetLanguageunderstandingDomainsPages returns an iterator over the pages of
+// GetLanguageunderstandingDomains (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetLanguageunderstandingDomainsPages(ctx context.Context, opts *GetLanguageunderstandingDomainsOptions, call ...platformclient.CallOption) iter.Seq2[*models.NluDomainListing, error] {
+	var o GetLanguageunderstandingDomainsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NluDomainListing, error) {
+		if r.NextURI != "" {
+			out := new(models.NluDomainListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetLanguageunderstandingDomains(ctx, &o, call...)
+	}, func(p *models.NluDomainListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetLanguageunderstandingDomainsItems returns an iterator over the entities of every page of
+// GetLanguageunderstandingDomains; see GetLanguageunderstandingDomainsPages.
+func (c *Client) GetLanguageunderstandingDomainsItems(ctx context.Context, opts *GetLanguageunderstandingDomainsOptions, call ...platformclient.CallOption) iter.Seq2[models.NluDomain, error] {
+	return platformclient.Items(c.GetLanguageunderstandingDomainsPages(ctx, opts, call...), func(p *models.NluDomainListing) []models.NluDomain { return p.Entities })
 }
 
 // PostLanguageunderstandingDomainsOptions holds the optional parameters of PostLanguageunderstandingDomains; it has none yet, so pass nil.
@@ -185,6 +218,38 @@ func (c *Client) GetLanguageunderstandingDomainFeedback(ctx context.Context, dom
 	return out, nil
 }
 
+// GetLanguageunderstandingDomainFeedbackPages returns an iterator over the pages of
+// GetLanguageunderstandingDomainFeedback (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetLanguageunderstandingDomainFeedbackPages(ctx context.Context, domainID string, opts *GetLanguageunderstandingDomainFeedbackOptions, call ...platformclient.CallOption) iter.Seq2[*models.NluFeedbackListing, error] {
+	var o GetLanguageunderstandingDomainFeedbackOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NluFeedbackListing, error) {
+		if r.NextURI != "" {
+			out := new(models.NluFeedbackListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetLanguageunderstandingDomainFeedback(ctx, domainID, &o, call...)
+	}, func(p *models.NluFeedbackListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetLanguageunderstandingDomainFeedbackItems returns an iterator over the entities of every page of
+// GetLanguageunderstandingDomainFeedback; see GetLanguageunderstandingDomainFeedbackPages.
+func (c *Client) GetLanguageunderstandingDomainFeedbackItems(ctx context.Context, domainID string, opts *GetLanguageunderstandingDomainFeedbackOptions, call ...platformclient.CallOption) iter.Seq2[models.NluFeedbackResponse, error] {
+	return platformclient.Items(c.GetLanguageunderstandingDomainFeedbackPages(ctx, domainID, opts, call...), func(p *models.NluFeedbackListing) []models.NluFeedbackResponse { return p.Entities })
+}
+
 // PostLanguageunderstandingDomainFeedbackOptions holds the optional parameters of PostLanguageunderstandingDomainFeedback; it has none yet, so pass nil.
 type PostLanguageunderstandingDomainFeedbackOptions struct{}
 
@@ -271,6 +336,38 @@ func (c *Client) GetLanguageunderstandingDomainVersions(ctx context.Context, dom
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetLanguageunderstandingDomainVersionsPages returns an iterator over the pages of
+// GetLanguageunderstandingDomainVersions (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetLanguageunderstandingDomainVersionsPages(ctx context.Context, domainID string, opts *GetLanguageunderstandingDomainVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.NluDomainVersionListing, error] {
+	var o GetLanguageunderstandingDomainVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NluDomainVersionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.NluDomainVersionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetLanguageunderstandingDomainVersions(ctx, domainID, &o, call...)
+	}, func(p *models.NluDomainVersionListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetLanguageunderstandingDomainVersionsItems returns an iterator over the entities of every page of
+// GetLanguageunderstandingDomainVersions; see GetLanguageunderstandingDomainVersionsPages.
+func (c *Client) GetLanguageunderstandingDomainVersionsItems(ctx context.Context, domainID string, opts *GetLanguageunderstandingDomainVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.NluDomainVersion, error] {
+	return platformclient.Items(c.GetLanguageunderstandingDomainVersionsPages(ctx, domainID, opts, call...), func(p *models.NluDomainVersionListing) []models.NluDomainVersion { return p.Entities })
 }
 
 // PostLanguageunderstandingDomainVersionsOptions holds the optional parameters of PostLanguageunderstandingDomainVersions; nil fields are not sent.
@@ -472,6 +569,38 @@ func (c *Client) GetLanguageunderstandingIgnorephrase(ctx context.Context, langu
 	return out, nil
 }
 
+// GetLanguageunderstandingIgnorephrasePages returns an iterator over the pages of
+// GetLanguageunderstandingIgnorephrase (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetLanguageunderstandingIgnorephrasePages(ctx context.Context, languageCode string, opts *GetLanguageunderstandingIgnorephraseOptions, call ...platformclient.CallOption) iter.Seq2[*models.IgnoredMinedPhraseListing, error] {
+	var o GetLanguageunderstandingIgnorephraseOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IgnoredMinedPhraseListing, error) {
+		if r.NextURI != "" {
+			out := new(models.IgnoredMinedPhraseListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetLanguageunderstandingIgnorephrase(ctx, languageCode, &o, call...)
+	}, func(p *models.IgnoredMinedPhraseListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetLanguageunderstandingIgnorephraseItems returns an iterator over the entities of every page of
+// GetLanguageunderstandingIgnorephrase; see GetLanguageunderstandingIgnorephrasePages.
+func (c *Client) GetLanguageunderstandingIgnorephraseItems(ctx context.Context, languageCode string, opts *GetLanguageunderstandingIgnorephraseOptions, call ...platformclient.CallOption) iter.Seq2[models.IgnoredMinedEntity, error] {
+	return platformclient.Items(c.GetLanguageunderstandingIgnorephrasePages(ctx, languageCode, opts, call...), func(p *models.IgnoredMinedPhraseListing) []models.IgnoredMinedEntity { return p.Entities })
+}
+
 // PostLanguageunderstandingIgnorephraseOptions holds the optional parameters of PostLanguageunderstandingIgnorephrase; it has none yet, so pass nil.
 type PostLanguageunderstandingIgnorephraseOptions struct{}
 
@@ -544,6 +673,38 @@ func (c *Client) GetLanguageunderstandingIgnoretopic(ctx context.Context, langua
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetLanguageunderstandingIgnoretopicPages returns an iterator over the pages of
+// GetLanguageunderstandingIgnoretopic (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetLanguageunderstandingIgnoretopicPages(ctx context.Context, languageCode string, opts *GetLanguageunderstandingIgnoretopicOptions, call ...platformclient.CallOption) iter.Seq2[*models.IgnoredMinedTopicListing, error] {
+	var o GetLanguageunderstandingIgnoretopicOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IgnoredMinedTopicListing, error) {
+		if r.NextURI != "" {
+			out := new(models.IgnoredMinedTopicListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetLanguageunderstandingIgnoretopic(ctx, languageCode, &o, call...)
+	}, func(p *models.IgnoredMinedTopicListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetLanguageunderstandingIgnoretopicItems returns an iterator over the entities of every page of
+// GetLanguageunderstandingIgnoretopic; see GetLanguageunderstandingIgnoretopicPages.
+func (c *Client) GetLanguageunderstandingIgnoretopicItems(ctx context.Context, languageCode string, opts *GetLanguageunderstandingIgnoretopicOptions, call ...platformclient.CallOption) iter.Seq2[models.IgnoredMinedEntity, error] {
+	return platformclient.Items(c.GetLanguageunderstandingIgnoretopicPages(ctx, languageCode, opts, call...), func(p *models.IgnoredMinedTopicListing) []models.IgnoredMinedEntity { return p.Entities })
 }
 
 // PostLanguageunderstandingIgnoretopicOptions holds the optional parameters of PostLanguageunderstandingIgnoretopic; it has none yet, so pass nil.

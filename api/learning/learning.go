@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Learning operations.
@@ -134,6 +135,38 @@ func (c *Client) GetLearningAssignments(ctx context.Context, opts *GetLearningAs
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetLearningAssignmentsPages returns an iterator over the pages of GetLearningAssignments (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetLearningAssignmentsPages(ctx context.Context, opts *GetLearningAssignmentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.LearningAssignmentsDomainEntity, error] {
+	var o GetLearningAssignmentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LearningAssignmentsDomainEntity, error) {
+		if r.NextURI != "" {
+			out := new(models.LearningAssignmentsDomainEntity)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetLearningAssignments(ctx, &o, call...)
+	}, func(p *models.LearningAssignmentsDomainEntity) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetLearningAssignmentsItems returns an iterator over the entities of every page of
+// GetLearningAssignments; see GetLearningAssignmentsPages.
+func (c *Client) GetLearningAssignmentsItems(ctx context.Context, opts *GetLearningAssignmentsOptions, call ...platformclient.CallOption) iter.Seq2[models.LearningAssignment, error] {
+	return platformclient.Items(c.GetLearningAssignmentsPages(ctx, opts, call...), func(p *models.LearningAssignmentsDomainEntity) []models.LearningAssignment { return p.Entities })
 }
 
 // PostLearningAssignmentsOptions holds the optional parameters of PostLearningAssignments; nil fields are not sent.
@@ -312,6 +345,38 @@ func (c *Client) GetLearningAssignmentsMe(ctx context.Context, opts *GetLearning
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetLearningAssignmentsMePages returns an iterator over the pages of GetLearningAssignmentsMe (paged
+// by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetLearningAssignmentsMePages(ctx context.Context, opts *GetLearningAssignmentsMeOptions, call ...platformclient.CallOption) iter.Seq2[*models.LearningAssignmentsDomainEntity, error] {
+	var o GetLearningAssignmentsMeOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LearningAssignmentsDomainEntity, error) {
+		if r.NextURI != "" {
+			out := new(models.LearningAssignmentsDomainEntity)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetLearningAssignmentsMe(ctx, &o, call...)
+	}, func(p *models.LearningAssignmentsDomainEntity) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetLearningAssignmentsMeItems returns an iterator over the entities of every page of
+// GetLearningAssignmentsMe; see GetLearningAssignmentsMePages.
+func (c *Client) GetLearningAssignmentsMeItems(ctx context.Context, opts *GetLearningAssignmentsMeOptions, call ...platformclient.CallOption) iter.Seq2[models.LearningAssignment, error] {
+	return platformclient.Items(c.GetLearningAssignmentsMePages(ctx, opts, call...), func(p *models.LearningAssignmentsDomainEntity) []models.LearningAssignment { return p.Entities })
 }
 
 // GetLearningAssignmentOptions holds the optional parameters of GetLearningAssignment; nil fields are not sent.
@@ -567,6 +632,38 @@ func (c *Client) GetLearningModules(ctx context.Context, opts *GetLearningModule
 	return out, nil
 }
 
+// GetLearningModulesPages returns an iterator over the pages of GetLearningModules (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetLearningModulesPages(ctx context.Context, opts *GetLearningModulesOptions, call ...platformclient.CallOption) iter.Seq2[*models.LearningModuleList, error] {
+	var o GetLearningModulesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LearningModuleList, error) {
+		if r.NextURI != "" {
+			out := new(models.LearningModuleList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetLearningModules(ctx, &o, call...)
+	}, func(p *models.LearningModuleList) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetLearningModulesItems returns an iterator over the entities of every page of GetLearningModules;
+// see GetLearningModulesPages.
+func (c *Client) GetLearningModulesItems(ctx context.Context, opts *GetLearningModulesOptions, call ...platformclient.CallOption) iter.Seq2[models.LearningModule, error] {
+	return platformclient.Items(c.GetLearningModulesPages(ctx, opts, call...), func(p *models.LearningModuleList) []models.LearningModule { return p.Entities })
+}
+
 // PostLearningModulesOptions holds the optional parameters of PostLearningModules; it has none yet, so pass nil.
 type PostLearningModulesOptions struct{}
 
@@ -633,6 +730,40 @@ func (c *Client) GetLearningModulesAssignments(ctx context.Context, userIDs []st
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetLearningModulesAssignmentsPages returns an iterator over the pages of
+// GetLearningModulesAssignments (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetLearningModulesAssignmentsPages(ctx context.Context, userIDs []string, opts *GetLearningModulesAssignmentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.AssignedLearningModuleDomainEntityListing, error] {
+	var o GetLearningModulesAssignmentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AssignedLearningModuleDomainEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AssignedLearningModuleDomainEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetLearningModulesAssignments(ctx, userIDs, &o, call...)
+	}, func(p *models.AssignedLearningModuleDomainEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetLearningModulesAssignmentsItems returns an iterator over the entities of every page of
+// GetLearningModulesAssignments; see GetLearningModulesAssignmentsPages.
+func (c *Client) GetLearningModulesAssignmentsItems(ctx context.Context, userIDs []string, opts *GetLearningModulesAssignmentsOptions, call ...platformclient.CallOption) iter.Seq2[models.AssignedLearningModule, error] {
+	return platformclient.Items(c.GetLearningModulesAssignmentsPages(ctx, userIDs, opts, call...), func(p *models.AssignedLearningModuleDomainEntityListing) []models.AssignedLearningModule {
+		return p.Entities
+	})
 }
 
 // GetLearningModulesCoverartCoverArtIdOptions holds the optional parameters of GetLearningModulesCoverartCoverArtId; it has none yet, so pass nil.

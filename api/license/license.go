@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the License operations.
@@ -178,6 +179,33 @@ func (c *Client) GetLicenseUsers(ctx context.Context, opts *GetLicenseUsersOptio
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetLicenseUsersPages returns an iterator over the pages of GetLicenseUsers (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last.
+func (c *Client) GetLicenseUsersPages(ctx context.Context, opts *GetLicenseUsersOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserLicensesEntityListing, error] {
+	var o GetLicenseUsersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserLicensesEntityListing, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetLicenseUsers(ctx, &o, call...)
+	}, func(p *models.UserLicensesEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// GetLicenseUsersItems returns an iterator over the entities of every page of GetLicenseUsers; see
+// GetLicenseUsersPages.
+func (c *Client) GetLicenseUsersItems(ctx context.Context, opts *GetLicenseUsersOptions, call ...platformclient.CallOption) iter.Seq2[models.UserLicenses, error] {
+	return platformclient.Items(c.GetLicenseUsersPages(ctx, opts, call...), func(p *models.UserLicensesEntityListing) []models.UserLicenses { return p.Entities })
 }
 
 // PostLicenseUsersOptions holds the optional parameters of PostLicenseUsers; nil fields are not sent.

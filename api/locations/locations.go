@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Locations operations.
@@ -50,6 +51,38 @@ func (c *Client) GetLocations(ctx context.Context, opts *GetLocationsOptions, ca
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetLocationsPages returns an iterator over the pages of GetLocations (paged by page number). Pages
+// are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or
+// at the first error, which is yielded last. Pages after the first are read from the listing's
+// nextUri.
+func (c *Client) GetLocationsPages(ctx context.Context, opts *GetLocationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.LocationEntityListing, error] {
+	var o GetLocationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LocationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LocationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetLocations(ctx, &o, call...)
+	}, func(p *models.LocationEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetLocationsItems returns an iterator over the entities of every page of GetLocations; see
+// GetLocationsPages.
+func (c *Client) GetLocationsItems(ctx context.Context, opts *GetLocationsOptions, call ...platformclient.CallOption) iter.Seq2[models.LocationDefinition, error] {
+	return platformclient.Items(c.GetLocationsPages(ctx, opts, call...), func(p *models.LocationEntityListing) []models.LocationDefinition { return p.Entities })
 }
 
 // PostLocationsOptions holds the optional parameters of PostLocations; it has none yet, so pass nil.
@@ -107,6 +140,37 @@ func (c *Client) PostLocationsSearch(ctx context.Context, body *models.LocationS
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostLocationsSearchPages returns an iterator over the pages of PostLocationsSearch (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostLocationsSearchPages(ctx context.Context, body *models.LocationSearchRequest, opts *PostLocationsSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.LocationsSearchResponse, error] {
+	var o PostLocationsSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LocationsSearchResponse, error) {
+		o := o
+		var pageBody models.LocationSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostLocationsSearch(ctx, &pageBody, &o, call...)
+	}, func(p *models.LocationsSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostLocationsSearchItems returns an iterator over the results of every page of PostLocationsSearch;
+// see PostLocationsSearchPages.
+func (c *Client) PostLocationsSearchItems(ctx context.Context, body *models.LocationSearchRequest, opts *PostLocationsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.LocationDefinition, error] {
+	return platformclient.Items(c.PostLocationsSearchPages(ctx, body, opts, call...), func(p *models.LocationsSearchResponse) []models.LocationDefinition { return p.Results })
 }
 
 // GetLocationOptions holds the optional parameters of GetLocation; nil fields are not sent.

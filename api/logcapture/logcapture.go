@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Log Capture operations.
@@ -90,6 +91,34 @@ func (c *Client) PostDiagnosticsLogcaptureBrowserEntriesQuery(ctx context.Contex
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostDiagnosticsLogcaptureBrowserEntriesQueryPages returns an iterator over the pages of
+// PostDiagnosticsLogcaptureBrowserEntriesQuery (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) PostDiagnosticsLogcaptureBrowserEntriesQueryPages(ctx context.Context, opts *PostDiagnosticsLogcaptureBrowserEntriesQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.LogCaptureQueryResponse, error] {
+	var o PostDiagnosticsLogcaptureBrowserEntriesQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "after"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LogCaptureQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.PostDiagnosticsLogcaptureBrowserEntriesQuery(ctx, &o, call...)
+	}, func(p *models.LogCaptureQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// PostDiagnosticsLogcaptureBrowserEntriesQueryItems returns an iterator over the entities of every
+// page of PostDiagnosticsLogcaptureBrowserEntriesQuery; see
+// PostDiagnosticsLogcaptureBrowserEntriesQueryPages.
+func (c *Client) PostDiagnosticsLogcaptureBrowserEntriesQueryItems(ctx context.Context, opts *PostDiagnosticsLogcaptureBrowserEntriesQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.LogEntry, error] {
+	return platformclient.Items(c.PostDiagnosticsLogcaptureBrowserEntriesQueryPages(ctx, opts, call...), func(p *models.LogCaptureQueryResponse) []models.LogEntry { return p.Entities })
 }
 
 // GetDiagnosticsLogcaptureBrowserUsersOptions holds the optional parameters of GetDiagnosticsLogcaptureBrowserUsers; nil fields are not sent.

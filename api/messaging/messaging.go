@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Messaging operations.
@@ -46,6 +47,38 @@ func (c *Client) GetMessagingSettings(ctx context.Context, opts *GetMessagingSet
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetMessagingSettingsPages returns an iterator over the pages of GetMessagingSettings (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetMessagingSettingsPages(ctx context.Context, opts *GetMessagingSettingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.MessagingConfigListing, error] {
+	var o GetMessagingSettingsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingConfigListing, error) {
+		if r.NextURI != "" {
+			out := new(models.MessagingConfigListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetMessagingSettings(ctx, &o, call...)
+	}, func(p *models.MessagingConfigListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetMessagingSettingsItems returns an iterator over the entities of every page of
+// GetMessagingSettings; see GetMessagingSettingsPages.
+func (c *Client) GetMessagingSettingsItems(ctx context.Context, opts *GetMessagingSettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.MessagingSetting, error] {
+	return platformclient.Items(c.GetMessagingSettingsPages(ctx, opts, call...), func(p *models.MessagingConfigListing) []models.MessagingSetting { return p.Entities })
 }
 
 // PostMessagingSettingsOptions holds the optional parameters of PostMessagingSettings; it has none yet, so pass nil.
@@ -217,6 +250,38 @@ func (c *Client) GetMessagingSupportedcontent(ctx context.Context, opts *GetMess
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetMessagingSupportedcontentPages returns an iterator over the pages of GetMessagingSupportedcontent
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetMessagingSupportedcontentPages(ctx context.Context, opts *GetMessagingSupportedcontentOptions, call ...platformclient.CallOption) iter.Seq2[*models.SupportedContentListing, error] {
+	var o GetMessagingSupportedcontentOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SupportedContentListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SupportedContentListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetMessagingSupportedcontent(ctx, &o, call...)
+	}, func(p *models.SupportedContentListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetMessagingSupportedcontentItems returns an iterator over the entities of every page of
+// GetMessagingSupportedcontent; see GetMessagingSupportedcontentPages.
+func (c *Client) GetMessagingSupportedcontentItems(ctx context.Context, opts *GetMessagingSupportedcontentOptions, call ...platformclient.CallOption) iter.Seq2[models.SupportedContent, error] {
+	return platformclient.Items(c.GetMessagingSupportedcontentPages(ctx, opts, call...), func(p *models.SupportedContentListing) []models.SupportedContent { return p.Entities })
 }
 
 // PostMessagingSupportedcontentOptions holds the optional parameters of PostMessagingSupportedcontent; it has none yet, so pass nil.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Mobile Devices operations.
@@ -47,6 +48,38 @@ func (c *Client) GetMobiledevices(ctx context.Context, opts *GetMobiledevicesOpt
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetMobiledevicesPages returns an iterator over the pages of GetMobiledevices (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetMobiledevicesPages(ctx context.Context, opts *GetMobiledevicesOptions, call ...platformclient.CallOption) iter.Seq2[*models.DirectoryUserDevicesListing, error] {
+	var o GetMobiledevicesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DirectoryUserDevicesListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DirectoryUserDevicesListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetMobiledevices(ctx, &o, call...)
+	}, func(p *models.DirectoryUserDevicesListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetMobiledevicesItems returns an iterator over the entities of every page of GetMobiledevices; see
+// GetMobiledevicesPages.
+func (c *Client) GetMobiledevicesItems(ctx context.Context, opts *GetMobiledevicesOptions, call ...platformclient.CallOption) iter.Seq2[models.UserDevice, error] {
+	return platformclient.Items(c.GetMobiledevicesPages(ctx, opts, call...), func(p *models.DirectoryUserDevicesListing) []models.UserDevice { return p.Entities })
 }
 
 // PostMobiledevicesOptions holds the optional parameters of PostMobiledevices; it has none yet, so pass nil.

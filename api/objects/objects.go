@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Objects operations.
@@ -76,6 +77,38 @@ func (c *Client) GetAuthorizationDivisions(ctx context.Context, opts *GetAuthori
 	return out, nil
 }
 
+// GetAuthorizationDivisionsPages returns an iterator over the pages of GetAuthorizationDivisions
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetAuthorizationDivisionsPages(ctx context.Context, opts *GetAuthorizationDivisionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.AuthzDivisionEntityListing, error] {
+	var o GetAuthorizationDivisionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthzDivisionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAuthorizationDivisions(ctx, &o, call...)
+	}, func(p *models.AuthzDivisionEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetAuthorizationDivisionsItems returns an iterator over the entities of every page of
+// GetAuthorizationDivisions; see GetAuthorizationDivisionsPages.
+func (c *Client) GetAuthorizationDivisionsItems(ctx context.Context, opts *GetAuthorizationDivisionsOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
+	return platformclient.Items(c.GetAuthorizationDivisionsPages(ctx, opts, call...), func(p *models.AuthzDivisionEntityListing) []models.AuthzDivision { return p.Entities })
+}
+
 // PostAuthorizationDivisionsOptions holds the optional parameters of PostAuthorizationDivisions; it has none yet, so pass nil.
 type PostAuthorizationDivisionsOptions struct{}
 
@@ -119,6 +152,38 @@ func (c *Client) GetAuthorizationDivisionsDeleted(ctx context.Context, opts *Get
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAuthorizationDivisionsDeletedPages returns an iterator over the pages of
+// GetAuthorizationDivisionsDeleted (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAuthorizationDivisionsDeletedPages(ctx context.Context, opts *GetAuthorizationDivisionsDeletedOptions, call ...platformclient.CallOption) iter.Seq2[*models.AuthzDivisionEntityListing, error] {
+	var o GetAuthorizationDivisionsDeletedOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthzDivisionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAuthorizationDivisionsDeleted(ctx, &o, call...)
+	}, func(p *models.AuthzDivisionEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetAuthorizationDivisionsDeletedItems returns an iterator over the entities of every page of
+// GetAuthorizationDivisionsDeleted; see GetAuthorizationDivisionsDeletedPages.
+func (c *Client) GetAuthorizationDivisionsDeletedItems(ctx context.Context, opts *GetAuthorizationDivisionsDeletedOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
+	return platformclient.Items(c.GetAuthorizationDivisionsDeletedPages(ctx, opts, call...), func(p *models.AuthzDivisionEntityListing) []models.AuthzDivision { return p.Entities })
 }
 
 // GetAuthorizationDivisionsHomeOptions holds the optional parameters of GetAuthorizationDivisionsHome; it has none yet, so pass nil.
@@ -193,6 +258,37 @@ func (c *Client) GetAuthorizationDivisionsQuery(ctx context.Context, opts *GetAu
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAuthorizationDivisionsQueryPages returns an iterator over the pages of
+// GetAuthorizationDivisionsQuery (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAuthorizationDivisionsQueryPages(ctx context.Context, opts *GetAuthorizationDivisionsQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.AuthzDivisionCursorListing, error] {
+	var o GetAuthorizationDivisionsQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionCursorListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AuthzDivisionCursorListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetAuthorizationDivisionsQuery(ctx, &o, call...)
+	}, func(p *models.AuthzDivisionCursorListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetAuthorizationDivisionsQueryItems returns an iterator over the entities of every page of
+// GetAuthorizationDivisionsQuery; see GetAuthorizationDivisionsQueryPages.
+func (c *Client) GetAuthorizationDivisionsQueryItems(ctx context.Context, opts *GetAuthorizationDivisionsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
+	return platformclient.Items(c.GetAuthorizationDivisionsQueryPages(ctx, opts, call...), func(p *models.AuthzDivisionCursorListing) []models.AuthzDivision { return p.Entities })
 }
 
 // GetAuthorizationDivisionOptions holds the optional parameters of GetAuthorizationDivision; nil fields are not sent.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Operational Events operations.
@@ -111,4 +112,30 @@ func (c *Client) PostUsageEventsQuery(ctx context.Context, opts *PostUsageEvents
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostUsageEventsQueryPages returns an iterator over the pages of PostUsageEventsQuery (paged by
+// cursor). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostUsageEventsQueryPages(ctx context.Context, opts *PostUsageEventsQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.EventQueryResponse, error] {
+	var o PostUsageEventsQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "after"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EventQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.PostUsageEventsQuery(ctx, &o, call...)
+	}, func(p *models.EventQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// PostUsageEventsQueryItems returns an iterator over the entities of every page of
+// PostUsageEventsQuery; see PostUsageEventsQueryPages.
+func (c *Client) PostUsageEventsQueryItems(ctx context.Context, opts *PostUsageEventsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.OperationalEvent, error] {
+	return platformclient.Items(c.PostUsageEventsQueryPages(ctx, opts, call...), func(p *models.EventQueryResponse) []models.OperationalEvent { return p.Entities })
 }

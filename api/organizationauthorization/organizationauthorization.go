@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Organization Authorization operations.
@@ -81,6 +82,38 @@ func (c *Client) GetOrgauthorizationTrustees(ctx context.Context, opts *GetOrgau
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOrgauthorizationTrusteesPages returns an iterator over the pages of GetOrgauthorizationTrustees
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetOrgauthorizationTrusteesPages(ctx context.Context, opts *GetOrgauthorizationTrusteesOptions, call ...platformclient.CallOption) iter.Seq2[*models.TrustEntityListing, error] {
+	var o GetOrgauthorizationTrusteesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrustEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOrgauthorizationTrustees(ctx, &o, call...)
+	}, func(p *models.TrustEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOrgauthorizationTrusteesItems returns an iterator over the entities of every page of
+// GetOrgauthorizationTrustees; see GetOrgauthorizationTrusteesPages.
+func (c *Client) GetOrgauthorizationTrusteesItems(ctx context.Context, opts *GetOrgauthorizationTrusteesOptions, call ...platformclient.CallOption) iter.Seq2[models.Trustee, error] {
+	return platformclient.Items(c.GetOrgauthorizationTrusteesPages(ctx, opts, call...), func(p *models.TrustEntityListing) []models.Trustee { return p.Entities })
 }
 
 // PostOrgauthorizationTrusteesOptions holds the optional parameters of PostOrgauthorizationTrustees; it has none yet, so pass nil.
@@ -366,6 +399,38 @@ func (c *Client) GetOrgauthorizationTrusteeGroups(ctx context.Context, trusteeOr
 	return out, nil
 }
 
+// GetOrgauthorizationTrusteeGroupsPages returns an iterator over the pages of
+// GetOrgauthorizationTrusteeGroups (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetOrgauthorizationTrusteeGroupsPages(ctx context.Context, trusteeOrgID string, opts *GetOrgauthorizationTrusteeGroupsOptions, call ...platformclient.CallOption) iter.Seq2[*models.TrustGroupEntityListing, error] {
+	var o GetOrgauthorizationTrusteeGroupsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustGroupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrustGroupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOrgauthorizationTrusteeGroups(ctx, trusteeOrgID, &o, call...)
+	}, func(p *models.TrustGroupEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOrgauthorizationTrusteeGroupsItems returns an iterator over the entities of every page of
+// GetOrgauthorizationTrusteeGroups; see GetOrgauthorizationTrusteeGroupsPages.
+func (c *Client) GetOrgauthorizationTrusteeGroupsItems(ctx context.Context, trusteeOrgID string, opts *GetOrgauthorizationTrusteeGroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.TrustGroup, error] {
+	return platformclient.Items(c.GetOrgauthorizationTrusteeGroupsPages(ctx, trusteeOrgID, opts, call...), func(p *models.TrustGroupEntityListing) []models.TrustGroup { return p.Entities })
+}
+
 // PostOrgauthorizationTrusteeGroupsOptions holds the optional parameters of PostOrgauthorizationTrusteeGroups; it has none yet, so pass nil.
 type PostOrgauthorizationTrusteeGroupsOptions struct{}
 
@@ -506,6 +571,38 @@ func (c *Client) GetOrgauthorizationTrusteeUsers(ctx context.Context, trusteeOrg
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOrgauthorizationTrusteeUsersPages returns an iterator over the pages of
+// GetOrgauthorizationTrusteeUsers (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetOrgauthorizationTrusteeUsersPages(ctx context.Context, trusteeOrgID string, opts *GetOrgauthorizationTrusteeUsersOptions, call ...platformclient.CallOption) iter.Seq2[*models.TrustUserEntityListing, error] {
+	var o GetOrgauthorizationTrusteeUsersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustUserEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrustUserEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOrgauthorizationTrusteeUsers(ctx, trusteeOrgID, &o, call...)
+	}, func(p *models.TrustUserEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOrgauthorizationTrusteeUsersItems returns an iterator over the entities of every page of
+// GetOrgauthorizationTrusteeUsers; see GetOrgauthorizationTrusteeUsersPages.
+func (c *Client) GetOrgauthorizationTrusteeUsersItems(ctx context.Context, trusteeOrgID string, opts *GetOrgauthorizationTrusteeUsersOptions, call ...platformclient.CallOption) iter.Seq2[models.TrustUser, error] {
+	return platformclient.Items(c.GetOrgauthorizationTrusteeUsersPages(ctx, trusteeOrgID, opts, call...), func(p *models.TrustUserEntityListing) []models.TrustUser { return p.Entities })
 }
 
 // PostOrgauthorizationTrusteeUsersOptions holds the optional parameters of PostOrgauthorizationTrusteeUsers; it has none yet, so pass nil.
@@ -686,6 +783,38 @@ func (c *Client) GetOrgauthorizationTrustors(ctx context.Context, opts *GetOrgau
 	return out, nil
 }
 
+// GetOrgauthorizationTrustorsPages returns an iterator over the pages of GetOrgauthorizationTrustors
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetOrgauthorizationTrustorsPages(ctx context.Context, opts *GetOrgauthorizationTrustorsOptions, call ...platformclient.CallOption) iter.Seq2[*models.TrustorEntityListing, error] {
+	var o GetOrgauthorizationTrustorsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustorEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrustorEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOrgauthorizationTrustors(ctx, &o, call...)
+	}, func(p *models.TrustorEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOrgauthorizationTrustorsItems returns an iterator over the entities of every page of
+// GetOrgauthorizationTrustors; see GetOrgauthorizationTrustorsPages.
+func (c *Client) GetOrgauthorizationTrustorsItems(ctx context.Context, opts *GetOrgauthorizationTrustorsOptions, call ...platformclient.CallOption) iter.Seq2[models.Trustor, error] {
+	return platformclient.Items(c.GetOrgauthorizationTrustorsPages(ctx, opts, call...), func(p *models.TrustorEntityListing) []models.Trustor { return p.Entities })
+}
+
 // DeleteOrgauthorizationTrustorsOptions holds the optional parameters of DeleteOrgauthorizationTrustors; it has none yet, so pass nil.
 type DeleteOrgauthorizationTrustorsOptions struct{}
 
@@ -825,6 +954,38 @@ func (c *Client) GetOrgauthorizationTrustorGroups(ctx context.Context, trustorOr
 	return out, nil
 }
 
+// GetOrgauthorizationTrustorGroupsPages returns an iterator over the pages of
+// GetOrgauthorizationTrustorGroups (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetOrgauthorizationTrustorGroupsPages(ctx context.Context, trustorOrgID string, opts *GetOrgauthorizationTrustorGroupsOptions, call ...platformclient.CallOption) iter.Seq2[*models.TrustGroupEntityListing, error] {
+	var o GetOrgauthorizationTrustorGroupsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustGroupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrustGroupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOrgauthorizationTrustorGroups(ctx, trustorOrgID, &o, call...)
+	}, func(p *models.TrustGroupEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOrgauthorizationTrustorGroupsItems returns an iterator over the entities of every page of
+// GetOrgauthorizationTrustorGroups; see GetOrgauthorizationTrustorGroupsPages.
+func (c *Client) GetOrgauthorizationTrustorGroupsItems(ctx context.Context, trustorOrgID string, opts *GetOrgauthorizationTrustorGroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.TrustGroup, error] {
+	return platformclient.Items(c.GetOrgauthorizationTrustorGroupsPages(ctx, trustorOrgID, opts, call...), func(p *models.TrustGroupEntityListing) []models.TrustGroup { return p.Entities })
+}
+
 // GetOrgauthorizationTrustorGroupOptions holds the optional parameters of GetOrgauthorizationTrustorGroup; it has none yet, so pass nil.
 type GetOrgauthorizationTrustorGroupOptions struct{}
 
@@ -898,6 +1059,38 @@ func (c *Client) GetOrgauthorizationTrustorUsers(ctx context.Context, trustorOrg
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOrgauthorizationTrustorUsersPages returns an iterator over the pages of
+// GetOrgauthorizationTrustorUsers (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetOrgauthorizationTrustorUsersPages(ctx context.Context, trustorOrgID string, opts *GetOrgauthorizationTrustorUsersOptions, call ...platformclient.CallOption) iter.Seq2[*models.TrustUserEntityListing, error] {
+	var o GetOrgauthorizationTrustorUsersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustUserEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrustUserEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOrgauthorizationTrustorUsers(ctx, trustorOrgID, &o, call...)
+	}, func(p *models.TrustUserEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOrgauthorizationTrustorUsersItems returns an iterator over the entities of every page of
+// GetOrgauthorizationTrustorUsers; see GetOrgauthorizationTrustorUsersPages.
+func (c *Client) GetOrgauthorizationTrustorUsersItems(ctx context.Context, trustorOrgID string, opts *GetOrgauthorizationTrustorUsersOptions, call ...platformclient.CallOption) iter.Seq2[models.TrustUser, error] {
+	return platformclient.Items(c.GetOrgauthorizationTrustorUsersPages(ctx, trustorOrgID, opts, call...), func(p *models.TrustUserEntityListing) []models.TrustUser { return p.Entities })
 }
 
 // GetOrgauthorizationTrustorUserOptions holds the optional parameters of GetOrgauthorizationTrustorUser; it has none yet, so pass nil.

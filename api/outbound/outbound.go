@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Outbound operations.
@@ -68,6 +69,38 @@ func (c *Client) GetOutboundAttemptlimits(ctx context.Context, opts *GetOutbound
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOutboundAttemptlimitsPages returns an iterator over the pages of GetOutboundAttemptlimits (paged
+// by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetOutboundAttemptlimitsPages(ctx context.Context, opts *GetOutboundAttemptlimitsOptions, call ...platformclient.CallOption) iter.Seq2[*models.AttemptLimitsEntityListing, error] {
+	var o GetOutboundAttemptlimitsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AttemptLimitsEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AttemptLimitsEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundAttemptlimits(ctx, &o, call...)
+	}, func(p *models.AttemptLimitsEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundAttemptlimitsItems returns an iterator over the entities of every page of
+// GetOutboundAttemptlimits; see GetOutboundAttemptlimitsPages.
+func (c *Client) GetOutboundAttemptlimitsItems(ctx context.Context, opts *GetOutboundAttemptlimitsOptions, call ...platformclient.CallOption) iter.Seq2[models.AttemptLimits, error] {
+	return platformclient.Items(c.GetOutboundAttemptlimitsPages(ctx, opts, call...), func(p *models.AttemptLimitsEntityListing) []models.AttemptLimits { return p.Entities })
 }
 
 // PostOutboundAttemptlimitsOptions holds the optional parameters of PostOutboundAttemptlimits; it has none yet, so pass nil.
@@ -187,6 +220,38 @@ func (c *Client) GetOutboundCallabletimesets(ctx context.Context, opts *GetOutbo
 	return out, nil
 }
 
+// GetOutboundCallabletimesetsPages returns an iterator over the pages of GetOutboundCallabletimesets
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetOutboundCallabletimesetsPages(ctx context.Context, opts *GetOutboundCallabletimesetsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CallableTimeSetEntityListing, error] {
+	var o GetOutboundCallabletimesetsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CallableTimeSetEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CallableTimeSetEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundCallabletimesets(ctx, &o, call...)
+	}, func(p *models.CallableTimeSetEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundCallabletimesetsItems returns an iterator over the entities of every page of
+// GetOutboundCallabletimesets; see GetOutboundCallabletimesetsPages.
+func (c *Client) GetOutboundCallabletimesetsItems(ctx context.Context, opts *GetOutboundCallabletimesetsOptions, call ...platformclient.CallOption) iter.Seq2[models.CallableTimeSet, error] {
+	return platformclient.Items(c.GetOutboundCallabletimesetsPages(ctx, opts, call...), func(p *models.CallableTimeSetEntityListing) []models.CallableTimeSet { return p.Entities })
+}
+
 // PostOutboundCallabletimesetsOptions holds the optional parameters of PostOutboundCallabletimesets; it has none yet, so pass nil.
 type PostOutboundCallabletimesetsOptions struct{}
 
@@ -304,6 +369,38 @@ func (c *Client) GetOutboundCallanalysisresponsesets(ctx context.Context, opts *
 	return out, nil
 }
 
+// GetOutboundCallanalysisresponsesetsPages returns an iterator over the pages of
+// GetOutboundCallanalysisresponsesets (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetOutboundCallanalysisresponsesetsPages(ctx context.Context, opts *GetOutboundCallanalysisresponsesetsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ResponseSetEntityListing, error] {
+	var o GetOutboundCallanalysisresponsesetsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ResponseSetEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ResponseSetEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundCallanalysisresponsesets(ctx, &o, call...)
+	}, func(p *models.ResponseSetEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundCallanalysisresponsesetsItems returns an iterator over the entities of every page of
+// GetOutboundCallanalysisresponsesets; see GetOutboundCallanalysisresponsesetsPages.
+func (c *Client) GetOutboundCallanalysisresponsesetsItems(ctx context.Context, opts *GetOutboundCallanalysisresponsesetsOptions, call ...platformclient.CallOption) iter.Seq2[models.ResponseSet, error] {
+	return platformclient.Items(c.GetOutboundCallanalysisresponsesetsPages(ctx, opts, call...), func(p *models.ResponseSetEntityListing) []models.ResponseSet { return p.Entities })
+}
+
 // PostOutboundCallanalysisresponsesetsOptions holds the optional parameters of PostOutboundCallanalysisresponsesets; it has none yet, so pass nil.
 type PostOutboundCallanalysisresponsesetsOptions struct{}
 
@@ -419,6 +516,38 @@ func (c *Client) GetOutboundCampaignrules(ctx context.Context, opts *GetOutbound
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOutboundCampaignrulesPages returns an iterator over the pages of GetOutboundCampaignrules (paged
+// by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetOutboundCampaignrulesPages(ctx context.Context, opts *GetOutboundCampaignrulesOptions, call ...platformclient.CallOption) iter.Seq2[*models.CampaignRuleEntityListing, error] {
+	var o GetOutboundCampaignrulesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CampaignRuleEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CampaignRuleEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundCampaignrules(ctx, &o, call...)
+	}, func(p *models.CampaignRuleEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundCampaignrulesItems returns an iterator over the entities of every page of
+// GetOutboundCampaignrules; see GetOutboundCampaignrulesPages.
+func (c *Client) GetOutboundCampaignrulesItems(ctx context.Context, opts *GetOutboundCampaignrulesOptions, call ...platformclient.CallOption) iter.Seq2[models.CampaignRule, error] {
+	return platformclient.Items(c.GetOutboundCampaignrulesPages(ctx, opts, call...), func(p *models.CampaignRuleEntityListing) []models.CampaignRule { return p.Entities })
 }
 
 // PostOutboundCampaignrulesOptions holds the optional parameters of PostOutboundCampaignrules; it has none yet, so pass nil.
@@ -561,6 +690,38 @@ func (c *Client) GetOutboundCampaigns(ctx context.Context, opts *GetOutboundCamp
 	return out, nil
 }
 
+// GetOutboundCampaignsPages returns an iterator over the pages of GetOutboundCampaigns (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetOutboundCampaignsPages(ctx context.Context, opts *GetOutboundCampaignsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CampaignEntityListing, error] {
+	var o GetOutboundCampaignsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CampaignEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CampaignEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundCampaigns(ctx, &o, call...)
+	}, func(p *models.CampaignEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundCampaignsItems returns an iterator over the entities of every page of
+// GetOutboundCampaigns; see GetOutboundCampaignsPages.
+func (c *Client) GetOutboundCampaignsItems(ctx context.Context, opts *GetOutboundCampaignsOptions, call ...platformclient.CallOption) iter.Seq2[models.Campaign, error] {
+	return platformclient.Items(c.GetOutboundCampaignsPages(ctx, opts, call...), func(p *models.CampaignEntityListing) []models.Campaign { return p.Entities })
+}
+
 // PostOutboundCampaignsOptions holds the optional parameters of PostOutboundCampaigns; nil fields are not sent.
 type PostOutboundCampaignsOptions struct {
 	// Use maxCallsPerAgent with decimal precision. Sent as query parameter "useMaxCallsPerAgentDecimal".
@@ -634,6 +795,38 @@ func (c *Client) GetOutboundCampaignsAll(ctx context.Context, opts *GetOutboundC
 	return out, nil
 }
 
+// GetOutboundCampaignsAllPages returns an iterator over the pages of GetOutboundCampaignsAll (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetOutboundCampaignsAllPages(ctx context.Context, opts *GetOutboundCampaignsAllOptions, call ...platformclient.CallOption) iter.Seq2[*models.CommonCampaignEntityListing, error] {
+	var o GetOutboundCampaignsAllOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CommonCampaignEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CommonCampaignEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundCampaignsAll(ctx, &o, call...)
+	}, func(p *models.CommonCampaignEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundCampaignsAllItems returns an iterator over the entities of every page of
+// GetOutboundCampaignsAll; see GetOutboundCampaignsAllPages.
+func (c *Client) GetOutboundCampaignsAllItems(ctx context.Context, opts *GetOutboundCampaignsAllOptions, call ...platformclient.CallOption) iter.Seq2[models.CommonCampaign, error] {
+	return platformclient.Items(c.GetOutboundCampaignsAllPages(ctx, opts, call...), func(p *models.CommonCampaignEntityListing) []models.CommonCampaign { return p.Entities })
+}
+
 // GetOutboundCampaignsAllDivisionviewsOptions holds the optional parameters of GetOutboundCampaignsAllDivisionviews; nil fields are not sent.
 type GetOutboundCampaignsAllDivisionviewsOptions struct {
 	// Page size. Sent as query parameter "pageSize". Server default: 25.
@@ -680,6 +873,40 @@ func (c *Client) GetOutboundCampaignsAllDivisionviews(ctx context.Context, opts 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOutboundCampaignsAllDivisionviewsPages returns an iterator over the pages of
+// GetOutboundCampaignsAllDivisionviews (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetOutboundCampaignsAllDivisionviewsPages(ctx context.Context, opts *GetOutboundCampaignsAllDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CommonCampaignDivisionViewEntityListing, error] {
+	var o GetOutboundCampaignsAllDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CommonCampaignDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CommonCampaignDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundCampaignsAllDivisionviews(ctx, &o, call...)
+	}, func(p *models.CommonCampaignDivisionViewEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundCampaignsAllDivisionviewsItems returns an iterator over the entities of every page of
+// GetOutboundCampaignsAllDivisionviews; see GetOutboundCampaignsAllDivisionviewsPages.
+func (c *Client) GetOutboundCampaignsAllDivisionviewsItems(ctx context.Context, opts *GetOutboundCampaignsAllDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.CommonCampaignDivisionView, error] {
+	return platformclient.Items(c.GetOutboundCampaignsAllDivisionviewsPages(ctx, opts, call...), func(p *models.CommonCampaignDivisionViewEntityListing) []models.CommonCampaignDivisionView {
+		return p.Entities
+	})
 }
 
 // GetOutboundCampaignsDivisionviewsOptions holds the optional parameters of GetOutboundCampaignsDivisionviews; nil fields are not sent.
@@ -732,6 +959,38 @@ func (c *Client) GetOutboundCampaignsDivisionviews(ctx context.Context, opts *Ge
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOutboundCampaignsDivisionviewsPages returns an iterator over the pages of
+// GetOutboundCampaignsDivisionviews (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetOutboundCampaignsDivisionviewsPages(ctx context.Context, opts *GetOutboundCampaignsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CampaignDivisionViewListing, error] {
+	var o GetOutboundCampaignsDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CampaignDivisionViewListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CampaignDivisionViewListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundCampaignsDivisionviews(ctx, &o, call...)
+	}, func(p *models.CampaignDivisionViewListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundCampaignsDivisionviewsItems returns an iterator over the entities of every page of
+// GetOutboundCampaignsDivisionviews; see GetOutboundCampaignsDivisionviewsPages.
+func (c *Client) GetOutboundCampaignsDivisionviewsItems(ctx context.Context, opts *GetOutboundCampaignsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.CampaignDivisionView, error] {
+	return platformclient.Items(c.GetOutboundCampaignsDivisionviewsPages(ctx, opts, call...), func(p *models.CampaignDivisionViewListing) []models.CampaignDivisionView { return p.Entities })
 }
 
 // GetOutboundCampaignsDivisionviewOptions holds the optional parameters of GetOutboundCampaignsDivisionview; it has none yet, so pass nil.
@@ -1079,6 +1338,34 @@ func (c *Client) GetOutboundCampaignSkillcombinations(ctx context.Context, campa
 	return out, nil
 }
 
+// GetOutboundCampaignSkillcombinationsPages returns an iterator over the pages of
+// GetOutboundCampaignSkillcombinations (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetOutboundCampaignSkillcombinationsPages(ctx context.Context, campaignID string, opts *GetOutboundCampaignSkillcombinationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.PagedSkillCombinationListing, error] {
+	var o GetOutboundCampaignSkillcombinationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PagedSkillCombinationListing, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundCampaignSkillcombinations(ctx, campaignID, &o, call...)
+	}, func(p *models.PagedSkillCombinationListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// GetOutboundCampaignSkillcombinationsItems returns an iterator over the entities of every page of
+// GetOutboundCampaignSkillcombinations; see GetOutboundCampaignSkillcombinationsPages.
+func (c *Client) GetOutboundCampaignSkillcombinationsItems(ctx context.Context, campaignID string, opts *GetOutboundCampaignSkillcombinationsOptions, call ...platformclient.CallOption) iter.Seq2[models.SkillCombinationInfo, error] {
+	return platformclient.Items(c.GetOutboundCampaignSkillcombinationsPages(ctx, campaignID, opts, call...), func(p *models.PagedSkillCombinationListing) []models.SkillCombinationInfo { return p.Entities })
+}
+
 // PostOutboundCampaignStartOptions holds the optional parameters of PostOutboundCampaignStart; it has none yet, so pass nil.
 type PostOutboundCampaignStartOptions struct{}
 
@@ -1175,6 +1462,38 @@ func (c *Client) GetOutboundContactlistfilters(ctx context.Context, opts *GetOut
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOutboundContactlistfiltersPages returns an iterator over the pages of
+// GetOutboundContactlistfilters (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetOutboundContactlistfiltersPages(ctx context.Context, opts *GetOutboundContactlistfiltersOptions, call ...platformclient.CallOption) iter.Seq2[*models.ContactListFilterEntityListing, error] {
+	var o GetOutboundContactlistfiltersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListFilterEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ContactListFilterEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundContactlistfilters(ctx, &o, call...)
+	}, func(p *models.ContactListFilterEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundContactlistfiltersItems returns an iterator over the entities of every page of
+// GetOutboundContactlistfilters; see GetOutboundContactlistfiltersPages.
+func (c *Client) GetOutboundContactlistfiltersItems(ctx context.Context, opts *GetOutboundContactlistfiltersOptions, call ...platformclient.CallOption) iter.Seq2[models.ContactListFilter, error] {
+	return platformclient.Items(c.GetOutboundContactlistfiltersPages(ctx, opts, call...), func(p *models.ContactListFilterEntityListing) []models.ContactListFilter { return p.Entities })
 }
 
 // PostOutboundContactlistfiltersOptions holds the optional parameters of PostOutboundContactlistfilters; it has none yet, so pass nil.
@@ -1346,6 +1665,38 @@ func (c *Client) GetOutboundContactlists(ctx context.Context, opts *GetOutboundC
 	return out, nil
 }
 
+// GetOutboundContactlistsPages returns an iterator over the pages of GetOutboundContactlists (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetOutboundContactlistsPages(ctx context.Context, opts *GetOutboundContactlistsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ContactListEntityListing, error] {
+	var o GetOutboundContactlistsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ContactListEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundContactlists(ctx, &o, call...)
+	}, func(p *models.ContactListEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundContactlistsItems returns an iterator over the entities of every page of
+// GetOutboundContactlists; see GetOutboundContactlistsPages.
+func (c *Client) GetOutboundContactlistsItems(ctx context.Context, opts *GetOutboundContactlistsOptions, call ...platformclient.CallOption) iter.Seq2[models.ContactList, error] {
+	return platformclient.Items(c.GetOutboundContactlistsPages(ctx, opts, call...), func(p *models.ContactListEntityListing) []models.ContactList { return p.Entities })
+}
+
 // PostOutboundContactlistsOptions holds the optional parameters of PostOutboundContactlists; it has none yet, so pass nil.
 type PostOutboundContactlistsOptions struct{}
 
@@ -1437,6 +1788,38 @@ func (c *Client) GetOutboundContactlistsDivisionviews(ctx context.Context, opts 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOutboundContactlistsDivisionviewsPages returns an iterator over the pages of
+// GetOutboundContactlistsDivisionviews (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetOutboundContactlistsDivisionviewsPages(ctx context.Context, opts *GetOutboundContactlistsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ContactListDivisionViewListing, error] {
+	var o GetOutboundContactlistsDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListDivisionViewListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ContactListDivisionViewListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundContactlistsDivisionviews(ctx, &o, call...)
+	}, func(p *models.ContactListDivisionViewListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundContactlistsDivisionviewsItems returns an iterator over the entities of every page of
+// GetOutboundContactlistsDivisionviews; see GetOutboundContactlistsDivisionviewsPages.
+func (c *Client) GetOutboundContactlistsDivisionviewsItems(ctx context.Context, opts *GetOutboundContactlistsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.ContactListDivisionView, error] {
+	return platformclient.Items(c.GetOutboundContactlistsDivisionviewsPages(ctx, opts, call...), func(p *models.ContactListDivisionViewListing) []models.ContactListDivisionView { return p.Entities })
 }
 
 // GetOutboundContactlistsDivisionviewOptions holds the optional parameters of GetOutboundContactlistsDivisionview; nil fields are not sent.
@@ -1720,6 +2103,38 @@ func (c *Client) PostOutboundContactlistContactsSearch(ctx context.Context, cont
 	return out, nil
 }
 
+// PostOutboundContactlistContactsSearchPages returns an iterator over the pages of
+// PostOutboundContactlistContactsSearch (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) PostOutboundContactlistContactsSearchPages(ctx context.Context, contactListID string, body *models.ContactListingRequest, opts *PostOutboundContactlistContactsSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.ContactListingResponse, error] {
+	var o PostOutboundContactlistContactsSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListingResponse, error) {
+		o := o
+		var pageBody models.ContactListingRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostOutboundContactlistContactsSearch(ctx, contactListID, &pageBody, &o, call...)
+	}, func(p *models.ContactListingResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// PostOutboundContactlistContactsSearchItems returns an iterator over the entities of every page of
+// PostOutboundContactlistContactsSearch; see PostOutboundContactlistContactsSearchPages.
+func (c *Client) PostOutboundContactlistContactsSearchItems(ctx context.Context, contactListID string, body *models.ContactListingRequest, opts *PostOutboundContactlistContactsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.DialerContact, error] {
+	return platformclient.Items(c.PostOutboundContactlistContactsSearchPages(ctx, contactListID, body, opts, call...), func(p *models.ContactListingResponse) []models.DialerContact { return p.Entities })
+}
+
 // GetOutboundContactlistContactOptions holds the optional parameters of GetOutboundContactlistContact; it has none yet, so pass nil.
 type GetOutboundContactlistContactOptions struct{}
 
@@ -1900,6 +2315,38 @@ func (c *Client) GetOutboundContactlisttemplates(ctx context.Context, opts *GetO
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOutboundContactlisttemplatesPages returns an iterator over the pages of
+// GetOutboundContactlisttemplates (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetOutboundContactlisttemplatesPages(ctx context.Context, opts *GetOutboundContactlisttemplatesOptions, call ...platformclient.CallOption) iter.Seq2[*models.ContactListTemplateEntityListing, error] {
+	var o GetOutboundContactlisttemplatesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListTemplateEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ContactListTemplateEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundContactlisttemplates(ctx, &o, call...)
+	}, func(p *models.ContactListTemplateEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundContactlisttemplatesItems returns an iterator over the entities of every page of
+// GetOutboundContactlisttemplates; see GetOutboundContactlisttemplatesPages.
+func (c *Client) GetOutboundContactlisttemplatesItems(ctx context.Context, opts *GetOutboundContactlisttemplatesOptions, call ...platformclient.CallOption) iter.Seq2[models.ContactListTemplate, error] {
+	return platformclient.Items(c.GetOutboundContactlisttemplatesPages(ctx, opts, call...), func(p *models.ContactListTemplateEntityListing) []models.ContactListTemplate { return p.Entities })
 }
 
 // PostOutboundContactlisttemplatesOptions holds the optional parameters of PostOutboundContactlisttemplates; it has none yet, so pass nil.
@@ -2095,6 +2542,38 @@ func (c *Client) GetOutboundDigitalrulesets(ctx context.Context, opts *GetOutbou
 	return out, nil
 }
 
+// GetOutboundDigitalrulesetsPages returns an iterator over the pages of GetOutboundDigitalrulesets
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetOutboundDigitalrulesetsPages(ctx context.Context, opts *GetOutboundDigitalrulesetsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DigitalRuleSetEntityListing, error] {
+	var o GetOutboundDigitalrulesetsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DigitalRuleSetEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DigitalRuleSetEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundDigitalrulesets(ctx, &o, call...)
+	}, func(p *models.DigitalRuleSetEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundDigitalrulesetsItems returns an iterator over the entities of every page of
+// GetOutboundDigitalrulesets; see GetOutboundDigitalrulesetsPages.
+func (c *Client) GetOutboundDigitalrulesetsItems(ctx context.Context, opts *GetOutboundDigitalrulesetsOptions, call ...platformclient.CallOption) iter.Seq2[models.DigitalRuleSet, error] {
+	return platformclient.Items(c.GetOutboundDigitalrulesetsPages(ctx, opts, call...), func(p *models.DigitalRuleSetEntityListing) []models.DigitalRuleSet { return p.Entities })
+}
+
 // PostOutboundDigitalrulesetsOptions holds the optional parameters of PostOutboundDigitalrulesets; it has none yet, so pass nil.
 type PostOutboundDigitalrulesetsOptions struct{}
 
@@ -2228,6 +2707,38 @@ func (c *Client) GetOutboundDnclists(ctx context.Context, opts *GetOutboundDncli
 	return out, nil
 }
 
+// GetOutboundDnclistsPages returns an iterator over the pages of GetOutboundDnclists (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetOutboundDnclistsPages(ctx context.Context, opts *GetOutboundDnclistsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DncListEntityListing, error] {
+	var o GetOutboundDnclistsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DncListEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DncListEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundDnclists(ctx, &o, call...)
+	}, func(p *models.DncListEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundDnclistsItems returns an iterator over the entities of every page of GetOutboundDnclists;
+// see GetOutboundDnclistsPages.
+func (c *Client) GetOutboundDnclistsItems(ctx context.Context, opts *GetOutboundDnclistsOptions, call ...platformclient.CallOption) iter.Seq2[models.DncList, error] {
+	return platformclient.Items(c.GetOutboundDnclistsPages(ctx, opts, call...), func(p *models.DncListEntityListing) []models.DncList { return p.Entities })
+}
+
 // PostOutboundDnclistsOptions holds the optional parameters of PostOutboundDnclists; it has none yet, so pass nil.
 type PostOutboundDnclistsOptions struct{}
 
@@ -2309,6 +2820,38 @@ func (c *Client) GetOutboundDnclistsDivisionviews(ctx context.Context, opts *Get
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOutboundDnclistsDivisionviewsPages returns an iterator over the pages of
+// GetOutboundDnclistsDivisionviews (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetOutboundDnclistsDivisionviewsPages(ctx context.Context, opts *GetOutboundDnclistsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DncListDivisionViewListing, error] {
+	var o GetOutboundDnclistsDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DncListDivisionViewListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DncListDivisionViewListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundDnclistsDivisionviews(ctx, &o, call...)
+	}, func(p *models.DncListDivisionViewListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundDnclistsDivisionviewsItems returns an iterator over the entities of every page of
+// GetOutboundDnclistsDivisionviews; see GetOutboundDnclistsDivisionviewsPages.
+func (c *Client) GetOutboundDnclistsDivisionviewsItems(ctx context.Context, opts *GetOutboundDnclistsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.DncListDivisionView, error] {
+	return platformclient.Items(c.GetOutboundDnclistsDivisionviewsPages(ctx, opts, call...), func(p *models.DncListDivisionViewListing) []models.DncListDivisionView { return p.Entities })
 }
 
 // GetOutboundDnclistsDivisionviewOptions holds the optional parameters of GetOutboundDnclistsDivisionview; nil fields are not sent.
@@ -2717,6 +3260,38 @@ func (c *Client) GetOutboundEvents(ctx context.Context, opts *GetOutboundEventsO
 	return out, nil
 }
 
+// GetOutboundEventsPages returns an iterator over the pages of GetOutboundEvents (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetOutboundEventsPages(ctx context.Context, opts *GetOutboundEventsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DialerEventEntityListing, error] {
+	var o GetOutboundEventsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DialerEventEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DialerEventEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundEvents(ctx, &o, call...)
+	}, func(p *models.DialerEventEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundEventsItems returns an iterator over the entities of every page of GetOutboundEvents; see
+// GetOutboundEventsPages.
+func (c *Client) GetOutboundEventsItems(ctx context.Context, opts *GetOutboundEventsOptions, call ...platformclient.CallOption) iter.Seq2[models.EventLog, error] {
+	return platformclient.Items(c.GetOutboundEventsPages(ctx, opts, call...), func(p *models.DialerEventEntityListing) []models.EventLog { return p.Entities })
+}
+
 // GetOutboundEventOptions holds the optional parameters of GetOutboundEvent; it has none yet, so pass nil.
 type GetOutboundEventOptions struct{}
 
@@ -2783,6 +3358,40 @@ func (c *Client) GetOutboundFilespecificationtemplates(ctx context.Context, opts
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOutboundFilespecificationtemplatesPages returns an iterator over the pages of
+// GetOutboundFilespecificationtemplates (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetOutboundFilespecificationtemplatesPages(ctx context.Context, opts *GetOutboundFilespecificationtemplatesOptions, call ...platformclient.CallOption) iter.Seq2[*models.FileSpecificationTemplateEntityListing, error] {
+	var o GetOutboundFilespecificationtemplatesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FileSpecificationTemplateEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FileSpecificationTemplateEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundFilespecificationtemplates(ctx, &o, call...)
+	}, func(p *models.FileSpecificationTemplateEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundFilespecificationtemplatesItems returns an iterator over the entities of every page of
+// GetOutboundFilespecificationtemplates; see GetOutboundFilespecificationtemplatesPages.
+func (c *Client) GetOutboundFilespecificationtemplatesItems(ctx context.Context, opts *GetOutboundFilespecificationtemplatesOptions, call ...platformclient.CallOption) iter.Seq2[models.FileSpecificationTemplate, error] {
+	return platformclient.Items(c.GetOutboundFilespecificationtemplatesPages(ctx, opts, call...), func(p *models.FileSpecificationTemplateEntityListing) []models.FileSpecificationTemplate {
+		return p.Entities
+	})
 }
 
 // PostOutboundFilespecificationtemplatesOptions holds the optional parameters of PostOutboundFilespecificationtemplates; it has none yet, so pass nil.
@@ -2922,6 +3531,38 @@ func (c *Client) GetOutboundImporttemplates(ctx context.Context, opts *GetOutbou
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOutboundImporttemplatesPages returns an iterator over the pages of GetOutboundImporttemplates
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetOutboundImporttemplatesPages(ctx context.Context, opts *GetOutboundImporttemplatesOptions, call ...platformclient.CallOption) iter.Seq2[*models.ImportTemplateEntityListing, error] {
+	var o GetOutboundImporttemplatesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ImportTemplateEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ImportTemplateEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundImporttemplates(ctx, &o, call...)
+	}, func(p *models.ImportTemplateEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundImporttemplatesItems returns an iterator over the entities of every page of
+// GetOutboundImporttemplates; see GetOutboundImporttemplatesPages.
+func (c *Client) GetOutboundImporttemplatesItems(ctx context.Context, opts *GetOutboundImporttemplatesOptions, call ...platformclient.CallOption) iter.Seq2[models.ImportTemplate, error] {
+	return platformclient.Items(c.GetOutboundImporttemplatesPages(ctx, opts, call...), func(p *models.ImportTemplateEntityListing) []models.ImportTemplate { return p.Entities })
 }
 
 // PostOutboundImporttemplatesOptions holds the optional parameters of PostOutboundImporttemplates; it has none yet, so pass nil.
@@ -3127,6 +3768,38 @@ func (c *Client) GetOutboundMessagingcampaigns(ctx context.Context, opts *GetOut
 	return out, nil
 }
 
+// GetOutboundMessagingcampaignsPages returns an iterator over the pages of
+// GetOutboundMessagingcampaigns (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetOutboundMessagingcampaignsPages(ctx context.Context, opts *GetOutboundMessagingcampaignsOptions, call ...platformclient.CallOption) iter.Seq2[*models.MessagingCampaignEntityListing, error] {
+	var o GetOutboundMessagingcampaignsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingCampaignEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.MessagingCampaignEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundMessagingcampaigns(ctx, &o, call...)
+	}, func(p *models.MessagingCampaignEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundMessagingcampaignsItems returns an iterator over the entities of every page of
+// GetOutboundMessagingcampaigns; see GetOutboundMessagingcampaignsPages.
+func (c *Client) GetOutboundMessagingcampaignsItems(ctx context.Context, opts *GetOutboundMessagingcampaignsOptions, call ...platformclient.CallOption) iter.Seq2[models.MessagingCampaign, error] {
+	return platformclient.Items(c.GetOutboundMessagingcampaignsPages(ctx, opts, call...), func(p *models.MessagingCampaignEntityListing) []models.MessagingCampaign { return p.Entities })
+}
+
 // PostOutboundMessagingcampaignsOptions holds the optional parameters of PostOutboundMessagingcampaigns; it has none yet, so pass nil.
 type PostOutboundMessagingcampaignsOptions struct{}
 
@@ -3206,6 +3879,40 @@ func (c *Client) GetOutboundMessagingcampaignsDivisionviews(ctx context.Context,
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOutboundMessagingcampaignsDivisionviewsPages returns an iterator over the pages of
+// GetOutboundMessagingcampaignsDivisionviews (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetOutboundMessagingcampaignsDivisionviewsPages(ctx context.Context, opts *GetOutboundMessagingcampaignsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.MessagingCampaignDivisionViewEntityListing, error] {
+	var o GetOutboundMessagingcampaignsDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingCampaignDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.MessagingCampaignDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundMessagingcampaignsDivisionviews(ctx, &o, call...)
+	}, func(p *models.MessagingCampaignDivisionViewEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundMessagingcampaignsDivisionviewsItems returns an iterator over the entities of every page
+// of GetOutboundMessagingcampaignsDivisionviews; see GetOutboundMessagingcampaignsDivisionviewsPages.
+func (c *Client) GetOutboundMessagingcampaignsDivisionviewsItems(ctx context.Context, opts *GetOutboundMessagingcampaignsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.MessagingCampaignDivisionView, error] {
+	return platformclient.Items(c.GetOutboundMessagingcampaignsDivisionviewsPages(ctx, opts, call...), func(p *models.MessagingCampaignDivisionViewEntityListing) []models.MessagingCampaignDivisionView {
+		return p.Entities
+	})
 }
 
 // GetOutboundMessagingcampaignsDivisionviewOptions holds the optional parameters of GetOutboundMessagingcampaignsDivisionview; it has none yet, so pass nil.
@@ -3437,6 +4144,38 @@ func (c *Client) GetOutboundRulesets(ctx context.Context, opts *GetOutboundRules
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOutboundRulesetsPages returns an iterator over the pages of GetOutboundRulesets (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetOutboundRulesetsPages(ctx context.Context, opts *GetOutboundRulesetsOptions, call ...platformclient.CallOption) iter.Seq2[*models.RuleSetEntityListing, error] {
+	var o GetOutboundRulesetsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.RuleSetEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.RuleSetEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundRulesets(ctx, &o, call...)
+	}, func(p *models.RuleSetEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundRulesetsItems returns an iterator over the entities of every page of GetOutboundRulesets;
+// see GetOutboundRulesetsPages.
+func (c *Client) GetOutboundRulesetsItems(ctx context.Context, opts *GetOutboundRulesetsOptions, call ...platformclient.CallOption) iter.Seq2[models.RuleSet, error] {
+	return platformclient.Items(c.GetOutboundRulesetsPages(ctx, opts, call...), func(p *models.RuleSetEntityListing) []models.RuleSet { return p.Entities })
 }
 
 // PostOutboundRulesetsOptions holds the optional parameters of PostOutboundRulesets; it has none yet, so pass nil.
@@ -3891,6 +4630,38 @@ func (c *Client) GetOutboundSequences(ctx context.Context, opts *GetOutboundSequ
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetOutboundSequencesPages returns an iterator over the pages of GetOutboundSequences (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetOutboundSequencesPages(ctx context.Context, opts *GetOutboundSequencesOptions, call ...platformclient.CallOption) iter.Seq2[*models.CampaignSequenceEntityListing, error] {
+	var o GetOutboundSequencesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CampaignSequenceEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CampaignSequenceEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOutboundSequences(ctx, &o, call...)
+	}, func(p *models.CampaignSequenceEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOutboundSequencesItems returns an iterator over the entities of every page of
+// GetOutboundSequences; see GetOutboundSequencesPages.
+func (c *Client) GetOutboundSequencesItems(ctx context.Context, opts *GetOutboundSequencesOptions, call ...platformclient.CallOption) iter.Seq2[models.CampaignSequence, error] {
+	return platformclient.Items(c.GetOutboundSequencesPages(ctx, opts, call...), func(p *models.CampaignSequenceEntityListing) []models.CampaignSequence { return p.Entities })
 }
 
 // PostOutboundSequencesOptions holds the optional parameters of PostOutboundSequences; it has none yet, so pass nil.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Presence operations.
@@ -324,6 +325,38 @@ func (c *Client) GetPresencedefinitions(ctx context.Context, opts *GetPresencede
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetPresencedefinitionsPages returns an iterator over the pages of GetPresencedefinitions (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetPresencedefinitionsPages(ctx context.Context, opts *GetPresencedefinitionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.OrganizationPresenceEntityListing, error] {
+	var o GetPresencedefinitionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OrganizationPresenceEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OrganizationPresenceEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetPresencedefinitions(ctx, &o, call...)
+	}, func(p *models.OrganizationPresenceEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetPresencedefinitionsItems returns an iterator over the entities of every page of
+// GetPresencedefinitions; see GetPresencedefinitionsPages.
+func (c *Client) GetPresencedefinitionsItems(ctx context.Context, opts *GetPresencedefinitionsOptions, call ...platformclient.CallOption) iter.Seq2[models.OrganizationPresence, error] {
+	return platformclient.Items(c.GetPresencedefinitionsPages(ctx, opts, call...), func(p *models.OrganizationPresenceEntityListing) []models.OrganizationPresence { return p.Entities })
 }
 
 // PostPresencedefinitionsOptions holds the optional parameters of PostPresencedefinitions; it has none yet, so pass nil.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Process Automation operations.
@@ -55,6 +56,37 @@ func (c *Client) GetProcessautomationScheduledtriggers(ctx context.Context, opts
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetProcessautomationScheduledtriggersPages returns an iterator over the pages of
+// GetProcessautomationScheduledtriggers (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetProcessautomationScheduledtriggersPages(ctx context.Context, opts *GetProcessautomationScheduledtriggersOptions, call ...platformclient.CallOption) iter.Seq2[*models.ScheduledTriggerEntityListing, error] {
+	var o GetProcessautomationScheduledtriggersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduledTriggerEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScheduledTriggerEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetProcessautomationScheduledtriggers(ctx, &o, call...)
+	}, func(p *models.ScheduledTriggerEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetProcessautomationScheduledtriggersItems returns an iterator over the entities of every page of
+// GetProcessautomationScheduledtriggers; see GetProcessautomationScheduledtriggersPages.
+func (c *Client) GetProcessautomationScheduledtriggersItems(ctx context.Context, opts *GetProcessautomationScheduledtriggersOptions, call ...platformclient.CallOption) iter.Seq2[models.ScheduledTrigger, error] {
+	return platformclient.Items(c.GetProcessautomationScheduledtriggersPages(ctx, opts, call...), func(p *models.ScheduledTriggerEntityListing) []models.ScheduledTrigger { return p.Entities })
 }
 
 // PostProcessautomationScheduledtriggersOptions holds the optional parameters of PostProcessautomationScheduledtriggers; it has none yet, so pass nil.
@@ -170,6 +202,37 @@ func (c *Client) GetProcessautomationTriggers(ctx context.Context, opts *GetProc
 	return out, nil
 }
 
+// GetProcessautomationTriggersPages returns an iterator over the pages of GetProcessautomationTriggers
+// (paged by cursor). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetProcessautomationTriggersPages(ctx context.Context, opts *GetProcessautomationTriggersOptions, call ...platformclient.CallOption) iter.Seq2[*models.TriggerEntityListing, error] {
+	var o GetProcessautomationTriggersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TriggerEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TriggerEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetProcessautomationTriggers(ctx, &o, call...)
+	}, func(p *models.TriggerEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetProcessautomationTriggersItems returns an iterator over the entities of every page of
+// GetProcessautomationTriggers; see GetProcessautomationTriggersPages.
+func (c *Client) GetProcessautomationTriggersItems(ctx context.Context, opts *GetProcessautomationTriggersOptions, call ...platformclient.CallOption) iter.Seq2[models.Trigger, error] {
+	return platformclient.Items(c.GetProcessautomationTriggersPages(ctx, opts, call...), func(p *models.TriggerEntityListing) []models.Trigger { return p.Entities })
+}
+
 // PostProcessautomationTriggersOptions holds the optional parameters of PostProcessautomationTriggers; it has none yet, so pass nil.
 type PostProcessautomationTriggersOptions struct{}
 
@@ -219,6 +282,37 @@ func (c *Client) GetProcessautomationTriggersTopics(ctx context.Context, opts *G
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetProcessautomationTriggersTopicsPages returns an iterator over the pages of
+// GetProcessautomationTriggersTopics (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetProcessautomationTriggersTopicsPages(ctx context.Context, opts *GetProcessautomationTriggersTopicsOptions, call ...platformclient.CallOption) iter.Seq2[*models.TopicCursorEntityListing, error] {
+	var o GetProcessautomationTriggersTopicsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TopicCursorEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TopicCursorEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetProcessautomationTriggersTopics(ctx, &o, call...)
+	}, func(p *models.TopicCursorEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetProcessautomationTriggersTopicsItems returns an iterator over the entities of every page of
+// GetProcessautomationTriggersTopics; see GetProcessautomationTriggersTopicsPages.
+func (c *Client) GetProcessautomationTriggersTopicsItems(ctx context.Context, opts *GetProcessautomationTriggersTopicsOptions, call ...platformclient.CallOption) iter.Seq2[string, error] {
+	return platformclient.Items(c.GetProcessautomationTriggersTopicsPages(ctx, opts, call...), func(p *models.TopicCursorEntityListing) []string { return p.Entities })
 }
 
 // PostProcessautomationTriggersTopicTestOptions holds the optional parameters of PostProcessautomationTriggersTopicTest; nil fields are not sent.

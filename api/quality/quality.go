@@ -8,6 +8,7 @@ import (
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
 	"github.com/purecloudgo/platformclient/types"
+	"iter"
 )
 
 // Client calls the Quality operations.
@@ -97,6 +98,36 @@ func (c *Client) GetAnalyticsEvaluationsAggregatesJobResults(ctx context.Context
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsEvaluationsAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsEvaluationsAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetAnalyticsEvaluationsAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsEvaluationsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.EvaluationAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsEvaluationsAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsEvaluationsAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.EvaluationAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsEvaluationsAggregatesJobResultsItems returns an iterator over the results of every page
+// of GetAnalyticsEvaluationsAggregatesJobResults; see
+// GetAnalyticsEvaluationsAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsEvaluationsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsEvaluationsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluationAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsEvaluationsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.EvaluationAsyncAggregateQueryResponse) []models.EvaluationAggregateDataContainer {
+		return p.Results
+	})
 }
 
 // PostAnalyticsEvaluationsAggregatesQueryOptions holds the optional parameters of PostAnalyticsEvaluationsAggregatesQuery; it has none yet, so pass nil.
@@ -194,6 +225,35 @@ func (c *Client) GetAnalyticsSurveysAggregatesJobResults(ctx context.Context, jo
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAnalyticsSurveysAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsSurveysAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetAnalyticsSurveysAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsSurveysAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SurveyAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsSurveysAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsSurveysAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.SurveyAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsSurveysAggregatesJobResultsItems returns an iterator over the results of every page of
+// GetAnalyticsSurveysAggregatesJobResults; see GetAnalyticsSurveysAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsSurveysAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsSurveysAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.SurveyAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsSurveysAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.SurveyAsyncAggregateQueryResponse) []models.SurveyAggregateDataContainer {
+		return p.Results
+	})
 }
 
 // PostAnalyticsSurveysAggregatesQueryOptions holds the optional parameters of PostAnalyticsSurveysAggregatesQuery; it has none yet, so pass nil.
@@ -310,6 +370,38 @@ func (c *Client) GetQualityAgentsActivity(ctx context.Context, opts *GetQualityA
 	return out, nil
 }
 
+// GetQualityAgentsActivityPages returns an iterator over the pages of GetQualityAgentsActivity (paged
+// by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetQualityAgentsActivityPages(ctx context.Context, opts *GetQualityAgentsActivityOptions, call ...platformclient.CallOption) iter.Seq2[*models.AgentActivityEntityListing, error] {
+	var o GetQualityAgentsActivityOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AgentActivityEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AgentActivityEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetQualityAgentsActivity(ctx, &o, call...)
+	}, func(p *models.AgentActivityEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetQualityAgentsActivityItems returns an iterator over the entities of every page of
+// GetQualityAgentsActivity; see GetQualityAgentsActivityPages.
+func (c *Client) GetQualityAgentsActivityItems(ctx context.Context, opts *GetQualityAgentsActivityOptions, call ...platformclient.CallOption) iter.Seq2[models.AgentActivity, error] {
+	return platformclient.Items(c.GetQualityAgentsActivityPages(ctx, opts, call...), func(p *models.AgentActivityEntityListing) []models.AgentActivity { return p.Entities })
+}
+
 // GetQualityCalibrationsOptions holds the optional parameters of GetQualityCalibrations; nil fields are not sent.
 type GetQualityCalibrationsOptions struct {
 	// The total page size requested. Sent as query parameter "pageSize". Server default: 25.
@@ -369,6 +461,38 @@ func (c *Client) GetQualityCalibrations(ctx context.Context, calibratorID string
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetQualityCalibrationsPages returns an iterator over the pages of GetQualityCalibrations (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetQualityCalibrationsPages(ctx context.Context, calibratorID string, opts *GetQualityCalibrationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.CalibrationEntityListing, error] {
+	var o GetQualityCalibrationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CalibrationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CalibrationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetQualityCalibrations(ctx, calibratorID, &o, call...)
+	}, func(p *models.CalibrationEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetQualityCalibrationsItems returns an iterator over the entities of every page of
+// GetQualityCalibrations; see GetQualityCalibrationsPages.
+func (c *Client) GetQualityCalibrationsItems(ctx context.Context, calibratorID string, opts *GetQualityCalibrationsOptions, call ...platformclient.CallOption) iter.Seq2[models.Calibration, error] {
+	return platformclient.Items(c.GetQualityCalibrationsPages(ctx, calibratorID, opts, call...), func(p *models.CalibrationEntityListing) []models.Calibration { return p.Entities })
 }
 
 // PostQualityCalibrationsOptions holds the optional parameters of PostQualityCalibrations; nil fields are not sent.
@@ -524,6 +648,36 @@ func (c *Client) GetQualityConversationsAuditsQueryTransactionIdResults(ctx cont
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetQualityConversationsAuditsQueryTransactionIdResultsPages returns an iterator over the pages of
+// GetQualityConversationsAuditsQueryTransactionIdResults (paged by cursor). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last.
+func (c *Client) GetQualityConversationsAuditsQueryTransactionIdResultsPages(ctx context.Context, transactionID string, opts *GetQualityConversationsAuditsQueryTransactionIdResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.QualityAuditQueryExecutionResultsResponse, error] {
+	var o GetQualityConversationsAuditsQueryTransactionIdResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QualityAuditQueryExecutionResultsResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetQualityConversationsAuditsQueryTransactionIdResults(ctx, transactionID, &o, call...)
+	}, func(p *models.QualityAuditQueryExecutionResultsResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), Cursor: p.Cursor}
+	})
+}
+
+// GetQualityConversationsAuditsQueryTransactionIdResultsItems returns an iterator over the entities of
+// every page of GetQualityConversationsAuditsQueryTransactionIdResults; see
+// GetQualityConversationsAuditsQueryTransactionIdResultsPages.
+func (c *Client) GetQualityConversationsAuditsQueryTransactionIdResultsItems(ctx context.Context, transactionID string, opts *GetQualityConversationsAuditsQueryTransactionIdResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.QualityAuditLogMessage, error] {
+	return platformclient.Items(c.GetQualityConversationsAuditsQueryTransactionIdResultsPages(ctx, transactionID, opts, call...), func(p *models.QualityAuditQueryExecutionResultsResponse) []models.QualityAuditLogMessage {
+		return p.Entities
+	})
 }
 
 // PostQualityConversationEvaluationsOptions holds the optional parameters of PostQualityConversationEvaluations; nil fields are not sent.
@@ -777,6 +931,38 @@ func (c *Client) GetQualityEvaluationsQuery(ctx context.Context, opts *GetQualit
 	return out, nil
 }
 
+// GetQualityEvaluationsQueryPages returns an iterator over the pages of GetQualityEvaluationsQuery
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetQualityEvaluationsQueryPages(ctx context.Context, opts *GetQualityEvaluationsQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.EvaluationEntityListing, error] {
+	var o GetQualityEvaluationsQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EvaluationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetQualityEvaluationsQuery(ctx, &o, call...)
+	}, func(p *models.EvaluationEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetQualityEvaluationsQueryItems returns an iterator over the entities of every page of
+// GetQualityEvaluationsQuery; see GetQualityEvaluationsQueryPages.
+func (c *Client) GetQualityEvaluationsQueryItems(ctx context.Context, opts *GetQualityEvaluationsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.Evaluation, error] {
+	return platformclient.Items(c.GetQualityEvaluationsQueryPages(ctx, opts, call...), func(p *models.EvaluationEntityListing) []models.Evaluation { return p.Entities })
+}
+
 // PostQualityEvaluationsScoringOptions holds the optional parameters of PostQualityEvaluationsScoring; it has none yet, so pass nil.
 type PostQualityEvaluationsScoringOptions struct{}
 
@@ -894,6 +1080,38 @@ func (c *Client) GetQualityEvaluatorsActivity(ctx context.Context, opts *GetQual
 	return out, nil
 }
 
+// GetQualityEvaluatorsActivityPages returns an iterator over the pages of GetQualityEvaluatorsActivity
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetQualityEvaluatorsActivityPages(ctx context.Context, opts *GetQualityEvaluatorsActivityOptions, call ...platformclient.CallOption) iter.Seq2[*models.EvaluatorActivityEntityListing, error] {
+	var o GetQualityEvaluatorsActivityOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluatorActivityEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EvaluatorActivityEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetQualityEvaluatorsActivity(ctx, &o, call...)
+	}, func(p *models.EvaluatorActivityEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetQualityEvaluatorsActivityItems returns an iterator over the entities of every page of
+// GetQualityEvaluatorsActivity; see GetQualityEvaluatorsActivityPages.
+func (c *Client) GetQualityEvaluatorsActivityItems(ctx context.Context, opts *GetQualityEvaluatorsActivityOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluatorActivity, error] {
+	return platformclient.Items(c.GetQualityEvaluatorsActivityPages(ctx, opts, call...), func(p *models.EvaluatorActivityEntityListing) []models.EvaluatorActivity { return p.Entities })
+}
+
 // GetQualityFormsOptions holds the optional parameters of GetQualityForms; nil fields are not sent.
 type GetQualityFormsOptions struct {
 	// The total page size requested. Sent as query parameter "pageSize". Server default: 25.
@@ -947,6 +1165,38 @@ func (c *Client) GetQualityForms(ctx context.Context, opts *GetQualityFormsOptio
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetQualityFormsPages returns an iterator over the pages of GetQualityForms (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetQualityFormsPages(ctx context.Context, opts *GetQualityFormsOptions, call ...platformclient.CallOption) iter.Seq2[*models.EvaluationFormResponseEntityListing, error] {
+	var o GetQualityFormsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EvaluationFormResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetQualityForms(ctx, &o, call...)
+	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetQualityFormsItems returns an iterator over the entities of every page of GetQualityForms; see
+// GetQualityFormsPages.
+func (c *Client) GetQualityFormsItems(ctx context.Context, opts *GetQualityFormsOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluationFormResponse, error] {
+	return platformclient.Items(c.GetQualityFormsPages(ctx, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
 }
 
 // PostQualityFormsOptions holds the optional parameters of PostQualityForms; it has none yet, so pass nil.
@@ -1024,6 +1274,38 @@ func (c *Client) GetQualityFormsEvaluations(ctx context.Context, opts *GetQualit
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetQualityFormsEvaluationsPages returns an iterator over the pages of GetQualityFormsEvaluations
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetQualityFormsEvaluationsPages(ctx context.Context, opts *GetQualityFormsEvaluationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.EvaluationFormResponseEntityListing, error] {
+	var o GetQualityFormsEvaluationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EvaluationFormResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetQualityFormsEvaluations(ctx, &o, call...)
+	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetQualityFormsEvaluationsItems returns an iterator over the entities of every page of
+// GetQualityFormsEvaluations; see GetQualityFormsEvaluationsPages.
+func (c *Client) GetQualityFormsEvaluationsItems(ctx context.Context, opts *GetQualityFormsEvaluationsOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluationFormResponse, error] {
+	return platformclient.Items(c.GetQualityFormsEvaluationsPages(ctx, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
 }
 
 // PostQualityFormsEvaluationsOptions holds the optional parameters of PostQualityFormsEvaluations; it has none yet, so pass nil.
@@ -1185,6 +1467,38 @@ func (c *Client) GetQualityFormsEvaluationVersions(ctx context.Context, formID s
 	return out, nil
 }
 
+// GetQualityFormsEvaluationVersionsPages returns an iterator over the pages of
+// GetQualityFormsEvaluationVersions (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetQualityFormsEvaluationVersionsPages(ctx context.Context, formID string, opts *GetQualityFormsEvaluationVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.EvaluationFormResponseEntityListing, error] {
+	var o GetQualityFormsEvaluationVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EvaluationFormResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetQualityFormsEvaluationVersions(ctx, formID, &o, call...)
+	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetQualityFormsEvaluationVersionsItems returns an iterator over the entities of every page of
+// GetQualityFormsEvaluationVersions; see GetQualityFormsEvaluationVersionsPages.
+func (c *Client) GetQualityFormsEvaluationVersionsItems(ctx context.Context, formID string, opts *GetQualityFormsEvaluationVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluationFormResponse, error] {
+	return platformclient.Items(c.GetQualityFormsEvaluationVersionsPages(ctx, formID, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
+}
+
 // GetQualityFormsSurveysOptions holds the optional parameters of GetQualityFormsSurveys; nil fields are not sent.
 type GetQualityFormsSurveysOptions struct {
 	// The total page size requested. Sent as query parameter "pageSize". Server default: 25.
@@ -1236,6 +1550,38 @@ func (c *Client) GetQualityFormsSurveys(ctx context.Context, opts *GetQualityFor
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetQualityFormsSurveysPages returns an iterator over the pages of GetQualityFormsSurveys (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetQualityFormsSurveysPages(ctx context.Context, opts *GetQualityFormsSurveysOptions, call ...platformclient.CallOption) iter.Seq2[*models.SurveyFormEntityListing, error] {
+	var o GetQualityFormsSurveysOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyFormEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SurveyFormEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetQualityFormsSurveys(ctx, &o, call...)
+	}, func(p *models.SurveyFormEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetQualityFormsSurveysItems returns an iterator over the entities of every page of
+// GetQualityFormsSurveys; see GetQualityFormsSurveysPages.
+func (c *Client) GetQualityFormsSurveysItems(ctx context.Context, opts *GetQualityFormsSurveysOptions, call ...platformclient.CallOption) iter.Seq2[models.SurveyForm, error] {
+	return platformclient.Items(c.GetQualityFormsSurveysPages(ctx, opts, call...), func(p *models.SurveyFormEntityListing) []models.SurveyForm { return p.Entities })
 }
 
 // PostQualityFormsSurveysOptions holds the optional parameters of PostQualityFormsSurveys; it has none yet, so pass nil.
@@ -1393,6 +1739,38 @@ func (c *Client) GetQualityFormsSurveyVersions(ctx context.Context, formID strin
 	return out, nil
 }
 
+// GetQualityFormsSurveyVersionsPages returns an iterator over the pages of
+// GetQualityFormsSurveyVersions (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetQualityFormsSurveyVersionsPages(ctx context.Context, formID string, opts *GetQualityFormsSurveyVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SurveyFormEntityListing, error] {
+	var o GetQualityFormsSurveyVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyFormEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SurveyFormEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetQualityFormsSurveyVersions(ctx, formID, &o, call...)
+	}, func(p *models.SurveyFormEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetQualityFormsSurveyVersionsItems returns an iterator over the entities of every page of
+// GetQualityFormsSurveyVersions; see GetQualityFormsSurveyVersionsPages.
+func (c *Client) GetQualityFormsSurveyVersionsItems(ctx context.Context, formID string, opts *GetQualityFormsSurveyVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.SurveyForm, error] {
+	return platformclient.Items(c.GetQualityFormsSurveyVersionsPages(ctx, formID, opts, call...), func(p *models.SurveyFormEntityListing) []models.SurveyForm { return p.Entities })
+}
+
 // GetQualityFormOptions holds the optional parameters of GetQualityForm; it has none yet, so pass nil.
 type GetQualityFormOptions struct{}
 
@@ -1478,6 +1856,38 @@ func (c *Client) GetQualityFormVersions(ctx context.Context, formID string, opts
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetQualityFormVersionsPages returns an iterator over the pages of GetQualityFormVersions (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetQualityFormVersionsPages(ctx context.Context, formID string, opts *GetQualityFormVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.EvaluationFormResponseEntityListing, error] {
+	var o GetQualityFormVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EvaluationFormResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetQualityFormVersions(ctx, formID, &o, call...)
+	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetQualityFormVersionsItems returns an iterator over the entities of every page of
+// GetQualityFormVersions; see GetQualityFormVersionsPages.
+func (c *Client) GetQualityFormVersionsItems(ctx context.Context, formID string, opts *GetQualityFormVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluationFormResponse, error] {
+	return platformclient.Items(c.GetQualityFormVersionsPages(ctx, formID, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
 }
 
 // GetQualityProgramAgentscoringrulesOptions holds the optional parameters of GetQualityProgramAgentscoringrules; it has none yet, so pass nil.
@@ -1603,6 +2013,38 @@ func (c *Client) GetQualityPublishedforms(ctx context.Context, opts *GetQualityP
 	return out, nil
 }
 
+// GetQualityPublishedformsPages returns an iterator over the pages of GetQualityPublishedforms (paged
+// by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetQualityPublishedformsPages(ctx context.Context, opts *GetQualityPublishedformsOptions, call ...platformclient.CallOption) iter.Seq2[*models.EvaluationFormResponseEntityListing, error] {
+	var o GetQualityPublishedformsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EvaluationFormResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetQualityPublishedforms(ctx, &o, call...)
+	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetQualityPublishedformsItems returns an iterator over the entities of every page of
+// GetQualityPublishedforms; see GetQualityPublishedformsPages.
+func (c *Client) GetQualityPublishedformsItems(ctx context.Context, opts *GetQualityPublishedformsOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluationFormResponse, error] {
+	return platformclient.Items(c.GetQualityPublishedformsPages(ctx, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
+}
+
 // PostQualityPublishedformsOptions holds the optional parameters of PostQualityPublishedforms; it has none yet, so pass nil.
 type PostQualityPublishedformsOptions struct{}
 
@@ -1656,6 +2098,38 @@ func (c *Client) GetQualityPublishedformsEvaluations(ctx context.Context, opts *
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetQualityPublishedformsEvaluationsPages returns an iterator over the pages of
+// GetQualityPublishedformsEvaluations (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetQualityPublishedformsEvaluationsPages(ctx context.Context, opts *GetQualityPublishedformsEvaluationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.EvaluationFormResponseEntityListing, error] {
+	var o GetQualityPublishedformsEvaluationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EvaluationFormResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetQualityPublishedformsEvaluations(ctx, &o, call...)
+	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetQualityPublishedformsEvaluationsItems returns an iterator over the entities of every page of
+// GetQualityPublishedformsEvaluations; see GetQualityPublishedformsEvaluationsPages.
+func (c *Client) GetQualityPublishedformsEvaluationsItems(ctx context.Context, opts *GetQualityPublishedformsEvaluationsOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluationFormResponse, error] {
+	return platformclient.Items(c.GetQualityPublishedformsEvaluationsPages(ctx, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
 }
 
 // PostQualityPublishedformsEvaluationsOptions holds the optional parameters of PostQualityPublishedformsEvaluations; it has none yet, so pass nil.
@@ -1727,6 +2201,38 @@ func (c *Client) GetQualityPublishedformsSurveys(ctx context.Context, opts *GetQ
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetQualityPublishedformsSurveysPages returns an iterator over the pages of
+// GetQualityPublishedformsSurveys (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetQualityPublishedformsSurveysPages(ctx context.Context, opts *GetQualityPublishedformsSurveysOptions, call ...platformclient.CallOption) iter.Seq2[*models.SurveyFormEntityListing, error] {
+	var o GetQualityPublishedformsSurveysOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyFormEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SurveyFormEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetQualityPublishedformsSurveys(ctx, &o, call...)
+	}, func(p *models.SurveyFormEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetQualityPublishedformsSurveysItems returns an iterator over the entities of every page of
+// GetQualityPublishedformsSurveys; see GetQualityPublishedformsSurveysPages.
+func (c *Client) GetQualityPublishedformsSurveysItems(ctx context.Context, opts *GetQualityPublishedformsSurveysOptions, call ...platformclient.CallOption) iter.Seq2[models.SurveyForm, error] {
+	return platformclient.Items(c.GetQualityPublishedformsSurveysPages(ctx, opts, call...), func(p *models.SurveyFormEntityListing) []models.SurveyForm { return p.Entities })
 }
 
 // PostQualityPublishedformsSurveysOptions holds the optional parameters of PostQualityPublishedformsSurveys; it has none yet, so pass nil.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Recording operations.
@@ -358,6 +359,38 @@ func (c *Client) GetOrphanrecordings(ctx context.Context, opts *GetOrphanrecordi
 	return out, nil
 }
 
+// GetOrphanrecordingsPages returns an iterator over the pages of GetOrphanrecordings (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetOrphanrecordingsPages(ctx context.Context, opts *GetOrphanrecordingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.OrphanRecordingListing, error] {
+	var o GetOrphanrecordingsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OrphanRecordingListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OrphanRecordingListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetOrphanrecordings(ctx, &o, call...)
+	}, func(p *models.OrphanRecordingListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetOrphanrecordingsItems returns an iterator over the entities of every page of GetOrphanrecordings;
+// see GetOrphanrecordingsPages.
+func (c *Client) GetOrphanrecordingsItems(ctx context.Context, opts *GetOrphanrecordingsOptions, call ...platformclient.CallOption) iter.Seq2[models.OrphanRecording, error] {
+	return platformclient.Items(c.GetOrphanrecordingsPages(ctx, opts, call...), func(p *models.OrphanRecordingListing) []models.OrphanRecording { return p.Entities })
+}
+
 // GetOrphanrecordingOptions holds the optional parameters of GetOrphanrecording; it has none yet, so pass nil.
 type GetOrphanrecordingOptions struct{}
 
@@ -589,6 +622,39 @@ func (c *Client) GetRecordingCrossplatformMediaretentionpolicies(ctx context.Con
 	return out, nil
 }
 
+// GetRecordingCrossplatformMediaretentionpoliciesPages returns an iterator over the pages of
+// GetRecordingCrossplatformMediaretentionpolicies (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetRecordingCrossplatformMediaretentionpoliciesPages(ctx context.Context, opts *GetRecordingCrossplatformMediaretentionpoliciesOptions, call ...platformclient.CallOption) iter.Seq2[*models.PolicyEntityListing, error] {
+	var o GetRecordingCrossplatformMediaretentionpoliciesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PolicyEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PolicyEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRecordingCrossplatformMediaretentionpolicies(ctx, &o, call...)
+	}, func(p *models.PolicyEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRecordingCrossplatformMediaretentionpoliciesItems returns an iterator over the entities of every
+// page of GetRecordingCrossplatformMediaretentionpolicies; see
+// GetRecordingCrossplatformMediaretentionpoliciesPages.
+func (c *Client) GetRecordingCrossplatformMediaretentionpoliciesItems(ctx context.Context, opts *GetRecordingCrossplatformMediaretentionpoliciesOptions, call ...platformclient.CallOption) iter.Seq2[models.Policy, error] {
+	return platformclient.Items(c.GetRecordingCrossplatformMediaretentionpoliciesPages(ctx, opts, call...), func(p *models.PolicyEntityListing) []models.Policy { return p.Entities })
+}
+
 // PostRecordingCrossplatformMediaretentionpoliciesOptions holds the optional parameters of PostRecordingCrossplatformMediaretentionpolicies; it has none yet, so pass nil.
 type PostRecordingCrossplatformMediaretentionpoliciesOptions struct{}
 
@@ -749,6 +815,38 @@ func (c *Client) GetRecordingJobs(ctx context.Context, opts *GetRecordingJobsOpt
 	return out, nil
 }
 
+// GetRecordingJobsPages returns an iterator over the pages of GetRecordingJobs (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetRecordingJobsPages(ctx context.Context, opts *GetRecordingJobsOptions, call ...platformclient.CallOption) iter.Seq2[*models.RecordingJobEntityListing, error] {
+	var o GetRecordingJobsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.RecordingJobEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.RecordingJobEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRecordingJobs(ctx, &o, call...)
+	}, func(p *models.RecordingJobEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRecordingJobsItems returns an iterator over the entities of every page of GetRecordingJobs; see
+// GetRecordingJobsPages.
+func (c *Client) GetRecordingJobsItems(ctx context.Context, opts *GetRecordingJobsOptions, call ...platformclient.CallOption) iter.Seq2[models.RecordingJob, error] {
+	return platformclient.Items(c.GetRecordingJobsPages(ctx, opts, call...), func(p *models.RecordingJobEntityListing) []models.RecordingJob { return p.Entities })
+}
+
 // PostRecordingJobsOptions holds the optional parameters of PostRecordingJobs; it has none yet, so pass nil.
 type PostRecordingJobsOptions struct{}
 
@@ -862,6 +960,38 @@ func (c *Client) GetRecordingJobFailedrecordings(ctx context.Context, jobID stri
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRecordingJobFailedrecordingsPages returns an iterator over the pages of
+// GetRecordingJobFailedrecordings (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetRecordingJobFailedrecordingsPages(ctx context.Context, jobID string, opts *GetRecordingJobFailedrecordingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.FailedRecordingEntityListing, error] {
+	var o GetRecordingJobFailedrecordingsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FailedRecordingEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FailedRecordingEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRecordingJobFailedrecordings(ctx, jobID, &o, call...)
+	}, func(p *models.FailedRecordingEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRecordingJobFailedrecordingsItems returns an iterator over the entities of every page of
+// GetRecordingJobFailedrecordings; see GetRecordingJobFailedrecordingsPages.
+func (c *Client) GetRecordingJobFailedrecordingsItems(ctx context.Context, jobID string, opts *GetRecordingJobFailedrecordingsOptions, call ...platformclient.CallOption) iter.Seq2[models.RecordingJobFailedRecording, error] {
+	return platformclient.Items(c.GetRecordingJobFailedrecordingsPages(ctx, jobID, opts, call...), func(p *models.FailedRecordingEntityListing) []models.RecordingJobFailedRecording { return p.Entities })
 }
 
 // GetRecordingKeyconfigurationsOptions holds the optional parameters of GetRecordingKeyconfigurations; it has none yet, so pass nil.
@@ -1040,6 +1170,38 @@ func (c *Client) GetRecordingMediaretentionpolicies(ctx context.Context, opts *G
 	return out, nil
 }
 
+// GetRecordingMediaretentionpoliciesPages returns an iterator over the pages of
+// GetRecordingMediaretentionpolicies (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetRecordingMediaretentionpoliciesPages(ctx context.Context, opts *GetRecordingMediaretentionpoliciesOptions, call ...platformclient.CallOption) iter.Seq2[*models.PolicyEntityListing, error] {
+	var o GetRecordingMediaretentionpoliciesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PolicyEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PolicyEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRecordingMediaretentionpolicies(ctx, &o, call...)
+	}, func(p *models.PolicyEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRecordingMediaretentionpoliciesItems returns an iterator over the entities of every page of
+// GetRecordingMediaretentionpolicies; see GetRecordingMediaretentionpoliciesPages.
+func (c *Client) GetRecordingMediaretentionpoliciesItems(ctx context.Context, opts *GetRecordingMediaretentionpoliciesOptions, call ...platformclient.CallOption) iter.Seq2[models.Policy, error] {
+	return platformclient.Items(c.GetRecordingMediaretentionpoliciesPages(ctx, opts, call...), func(p *models.PolicyEntityListing) []models.Policy { return p.Entities })
+}
+
 // PostRecordingMediaretentionpoliciesOptions holds the optional parameters of PostRecordingMediaretentionpolicies; it has none yet, so pass nil.
 type PostRecordingMediaretentionpoliciesOptions struct{}
 
@@ -1171,6 +1333,38 @@ func (c *Client) GetRecordingRecordingkeys(ctx context.Context, opts *GetRecordi
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRecordingRecordingkeysPages returns an iterator over the pages of GetRecordingRecordingkeys
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetRecordingRecordingkeysPages(ctx context.Context, opts *GetRecordingRecordingkeysOptions, call ...platformclient.CallOption) iter.Seq2[*models.EncryptionKeyEntityListing, error] {
+	var o GetRecordingRecordingkeysOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EncryptionKeyEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EncryptionKeyEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRecordingRecordingkeys(ctx, &o, call...)
+	}, func(p *models.EncryptionKeyEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRecordingRecordingkeysItems returns an iterator over the entities of every page of
+// GetRecordingRecordingkeys; see GetRecordingRecordingkeysPages.
+func (c *Client) GetRecordingRecordingkeysItems(ctx context.Context, opts *GetRecordingRecordingkeysOptions, call ...platformclient.CallOption) iter.Seq2[models.EncryptionKey, error] {
+	return platformclient.Items(c.GetRecordingRecordingkeysPages(ctx, opts, call...), func(p *models.EncryptionKeyEntityListing) []models.EncryptionKey { return p.Entities })
 }
 
 // PostRecordingRecordingkeysOptions holds the optional parameters of PostRecordingRecordingkeys; it has none yet, so pass nil.
@@ -1370,6 +1564,37 @@ func (c *Client) GetRecordingsRetentionQuery(ctx context.Context, retentionThres
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRecordingsRetentionQueryPages returns an iterator over the pages of GetRecordingsRetentionQuery
+// (paged by cursor). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetRecordingsRetentionQueryPages(ctx context.Context, retentionThresholdDays int, opts *GetRecordingsRetentionQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.RecordingRetentionCursorEntityListing, error] {
+	var o GetRecordingsRetentionQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.RecordingRetentionCursorEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.RecordingRetentionCursorEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetRecordingsRetentionQuery(ctx, retentionThresholdDays, &o, call...)
+	}, func(p *models.RecordingRetentionCursorEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetRecordingsRetentionQueryItems returns an iterator over the entities of every page of
+// GetRecordingsRetentionQuery; see GetRecordingsRetentionQueryPages.
+func (c *Client) GetRecordingsRetentionQueryItems(ctx context.Context, retentionThresholdDays int, opts *GetRecordingsRetentionQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.RecordingRetention, error] {
+	return platformclient.Items(c.GetRecordingsRetentionQueryPages(ctx, retentionThresholdDays, opts, call...), func(p *models.RecordingRetentionCursorEntityListing) []models.RecordingRetention { return p.Entities })
 }
 
 // PostRecordingsScreensessionsAcknowledgeOptions holds the optional parameters of PostRecordingsScreensessionsAcknowledge; it has none yet, so pass nil.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Response Management operations.
@@ -54,6 +55,38 @@ func (c *Client) GetResponsemanagementLibraries(ctx context.Context, opts *GetRe
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetResponsemanagementLibrariesPages returns an iterator over the pages of
+// GetResponsemanagementLibraries (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetResponsemanagementLibrariesPages(ctx context.Context, opts *GetResponsemanagementLibrariesOptions, call ...platformclient.CallOption) iter.Seq2[*models.LibraryEntityListing, error] {
+	var o GetResponsemanagementLibrariesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LibraryEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LibraryEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetResponsemanagementLibraries(ctx, &o, call...)
+	}, func(p *models.LibraryEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetResponsemanagementLibrariesItems returns an iterator over the entities of every page of
+// GetResponsemanagementLibraries; see GetResponsemanagementLibrariesPages.
+func (c *Client) GetResponsemanagementLibrariesItems(ctx context.Context, opts *GetResponsemanagementLibrariesOptions, call ...platformclient.CallOption) iter.Seq2[models.Library, error] {
+	return platformclient.Items(c.GetResponsemanagementLibrariesPages(ctx, opts, call...), func(p *models.LibraryEntityListing) []models.Library { return p.Entities })
 }
 
 // PostResponsemanagementLibrariesOptions holds the optional parameters of PostResponsemanagementLibraries; it has none yet, so pass nil.
@@ -119,6 +152,34 @@ func (c *Client) PostResponsemanagementLibrariesQuery(ctx context.Context, body 
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostResponsemanagementLibrariesQueryPages returns an iterator over the pages of
+// PostResponsemanagementLibrariesQuery (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) PostResponsemanagementLibrariesQueryPages(ctx context.Context, body *models.QueryCriteriaQuery, opts *PostResponsemanagementLibrariesQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.LibraryEntityListing, error] {
+	var o PostResponsemanagementLibrariesQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LibraryEntityListing, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.PostResponsemanagementLibrariesQuery(ctx, body, &o, call...)
+	}, func(p *models.LibraryEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// PostResponsemanagementLibrariesQueryItems returns an iterator over the entities of every page of
+// PostResponsemanagementLibrariesQuery; see PostResponsemanagementLibrariesQueryPages.
+func (c *Client) PostResponsemanagementLibrariesQueryItems(ctx context.Context, body *models.QueryCriteriaQuery, opts *PostResponsemanagementLibrariesQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.Library, error] {
+	return platformclient.Items(c.PostResponsemanagementLibrariesQueryPages(ctx, body, opts, call...), func(p *models.LibraryEntityListing) []models.Library { return p.Entities })
 }
 
 // GetResponsemanagementLibraryOptions holds the optional parameters of GetResponsemanagementLibrary; it has none yet, so pass nil.
@@ -213,6 +274,38 @@ func (c *Client) PostResponsemanagementResponseassetsSearch(ctx context.Context,
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostResponsemanagementResponseassetsSearchPages returns an iterator over the pages of
+// PostResponsemanagementResponseassetsSearch (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last.
+func (c *Client) PostResponsemanagementResponseassetsSearchPages(ctx context.Context, body *models.ResponseAssetSearchRequest, opts *PostResponsemanagementResponseassetsSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.ResponseAssetSearchResults, error] {
+	var o PostResponsemanagementResponseassetsSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ResponseAssetSearchResults, error) {
+		o := o
+		var pageBody models.ResponseAssetSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostResponsemanagementResponseassetsSearch(ctx, &pageBody, &o, call...)
+	}, func(p *models.ResponseAssetSearchResults) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostResponsemanagementResponseassetsSearchItems returns an iterator over the results of every page
+// of PostResponsemanagementResponseassetsSearch; see PostResponsemanagementResponseassetsSearchPages.
+func (c *Client) PostResponsemanagementResponseassetsSearchItems(ctx context.Context, body *models.ResponseAssetSearchRequest, opts *PostResponsemanagementResponseassetsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.ResponseAsset, error] {
+	return platformclient.Items(c.PostResponsemanagementResponseassetsSearchPages(ctx, body, opts, call...), func(p *models.ResponseAssetSearchResults) []models.ResponseAsset { return p.Results })
 }
 
 // GetResponsemanagementResponseassetsStatusStatusIdOptions holds the optional parameters of GetResponsemanagementResponseassetsStatusStatusId; it has none yet, so pass nil.
@@ -329,6 +422,38 @@ func (c *Client) GetResponsemanagementResponses(ctx context.Context, libraryID s
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetResponsemanagementResponsesPages returns an iterator over the pages of
+// GetResponsemanagementResponses (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetResponsemanagementResponsesPages(ctx context.Context, libraryID string, opts *GetResponsemanagementResponsesOptions, call ...platformclient.CallOption) iter.Seq2[*models.ResponseEntityListing, error] {
+	var o GetResponsemanagementResponsesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetResponsemanagementResponses(ctx, libraryID, &o, call...)
+	}, func(p *models.ResponseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetResponsemanagementResponsesItems returns an iterator over the entities of every page of
+// GetResponsemanagementResponses; see GetResponsemanagementResponsesPages.
+func (c *Client) GetResponsemanagementResponsesItems(ctx context.Context, libraryID string, opts *GetResponsemanagementResponsesOptions, call ...platformclient.CallOption) iter.Seq2[models.Response, error] {
+	return platformclient.Items(c.GetResponsemanagementResponsesPages(ctx, libraryID, opts, call...), func(p *models.ResponseEntityListing) []models.Response { return p.Entities })
 }
 
 // PostResponsemanagementResponsesOptions holds the optional parameters of PostResponsemanagementResponses; nil fields are not sent.

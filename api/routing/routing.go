@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Routing operations.
@@ -105,6 +106,37 @@ func (c *Client) GetRoutingAssessments(ctx context.Context, opts *GetRoutingAsse
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRoutingAssessmentsPages returns an iterator over the pages of GetRoutingAssessments (paged by
+// cursor). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetRoutingAssessmentsPages(ctx context.Context, opts *GetRoutingAssessmentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.AssessmentListing, error] {
+	var o GetRoutingAssessmentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AssessmentListing, error) {
+		if r.NextURI != "" {
+			out := new(models.AssessmentListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetRoutingAssessments(ctx, &o, call...)
+	}, func(p *models.AssessmentListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingAssessmentsItems returns an iterator over the entities of every page of
+// GetRoutingAssessments; see GetRoutingAssessmentsPages.
+func (c *Client) GetRoutingAssessmentsItems(ctx context.Context, opts *GetRoutingAssessmentsOptions, call ...platformclient.CallOption) iter.Seq2[models.BenefitAssessment, error] {
+	return platformclient.Items(c.GetRoutingAssessmentsPages(ctx, opts, call...), func(p *models.AssessmentListing) []models.BenefitAssessment { return p.Entities })
 }
 
 // PostRoutingAssessmentsOptions holds the optional parameters of PostRoutingAssessments; nil fields are not sent.
@@ -346,6 +378,38 @@ func (c *Client) GetRoutingEmailDomains(ctx context.Context, opts *GetRoutingEma
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRoutingEmailDomainsPages returns an iterator over the pages of GetRoutingEmailDomains (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetRoutingEmailDomainsPages(ctx context.Context, opts *GetRoutingEmailDomainsOptions, call ...platformclient.CallOption) iter.Seq2[*models.InboundDomainEntityListing, error] {
+	var o GetRoutingEmailDomainsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InboundDomainEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.InboundDomainEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingEmailDomains(ctx, &o, call...)
+	}, func(p *models.InboundDomainEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingEmailDomainsItems returns an iterator over the entities of every page of
+// GetRoutingEmailDomains; see GetRoutingEmailDomainsPages.
+func (c *Client) GetRoutingEmailDomainsItems(ctx context.Context, opts *GetRoutingEmailDomainsOptions, call ...platformclient.CallOption) iter.Seq2[models.InboundDomain, error] {
+	return platformclient.Items(c.GetRoutingEmailDomainsPages(ctx, opts, call...), func(p *models.InboundDomainEntityListing) []models.InboundDomain { return p.Entities })
 }
 
 // PostRoutingEmailDomainsOptions holds the optional parameters of PostRoutingEmailDomains; it has none yet, so pass nil.
@@ -604,6 +668,38 @@ func (c *Client) GetRoutingEmailDomainRoutes(ctx context.Context, domainName str
 	return out, nil
 }
 
+// GetRoutingEmailDomainRoutesPages returns an iterator over the pages of GetRoutingEmailDomainRoutes
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetRoutingEmailDomainRoutesPages(ctx context.Context, domainName string, opts *GetRoutingEmailDomainRoutesOptions, call ...platformclient.CallOption) iter.Seq2[*models.InboundRouteEntityListing, error] {
+	var o GetRoutingEmailDomainRoutesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InboundRouteEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.InboundRouteEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingEmailDomainRoutes(ctx, domainName, &o, call...)
+	}, func(p *models.InboundRouteEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingEmailDomainRoutesItems returns an iterator over the entities of every page of
+// GetRoutingEmailDomainRoutes; see GetRoutingEmailDomainRoutesPages.
+func (c *Client) GetRoutingEmailDomainRoutesItems(ctx context.Context, domainName string, opts *GetRoutingEmailDomainRoutesOptions, call ...platformclient.CallOption) iter.Seq2[models.InboundRoute, error] {
+	return platformclient.Items(c.GetRoutingEmailDomainRoutesPages(ctx, domainName, opts, call...), func(p *models.InboundRouteEntityListing) []models.InboundRoute { return p.Entities })
+}
+
 // PostRoutingEmailDomainRoutesOptions holds the optional parameters of PostRoutingEmailDomainRoutes; it has none yet, so pass nil.
 type PostRoutingEmailDomainRoutesOptions struct{}
 
@@ -745,6 +841,38 @@ func (c *Client) GetRoutingEmailOutboundDomains(ctx context.Context, opts *GetRo
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRoutingEmailOutboundDomainsPages returns an iterator over the pages of
+// GetRoutingEmailOutboundDomains (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetRoutingEmailOutboundDomainsPages(ctx context.Context, opts *GetRoutingEmailOutboundDomainsOptions, call ...platformclient.CallOption) iter.Seq2[*models.OutboundDomainEntityListing, error] {
+	var o GetRoutingEmailOutboundDomainsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OutboundDomainEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OutboundDomainEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingEmailOutboundDomains(ctx, &o, call...)
+	}, func(p *models.OutboundDomainEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingEmailOutboundDomainsItems returns an iterator over the entities of every page of
+// GetRoutingEmailOutboundDomains; see GetRoutingEmailOutboundDomainsPages.
+func (c *Client) GetRoutingEmailOutboundDomainsItems(ctx context.Context, opts *GetRoutingEmailOutboundDomainsOptions, call ...platformclient.CallOption) iter.Seq2[models.OutboundDomain, error] {
+	return platformclient.Items(c.GetRoutingEmailOutboundDomainsPages(ctx, opts, call...), func(p *models.OutboundDomainEntityListing) []models.OutboundDomain { return p.Entities })
 }
 
 // PostRoutingEmailOutboundDomainsOptions holds the optional parameters of PostRoutingEmailOutboundDomains; it has none yet, so pass nil.
@@ -956,6 +1084,38 @@ func (c *Client) GetRoutingLanguages(ctx context.Context, opts *GetRoutingLangua
 	return out, nil
 }
 
+// GetRoutingLanguagesPages returns an iterator over the pages of GetRoutingLanguages (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetRoutingLanguagesPages(ctx context.Context, opts *GetRoutingLanguagesOptions, call ...platformclient.CallOption) iter.Seq2[*models.LanguageEntityListing, error] {
+	var o GetRoutingLanguagesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LanguageEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LanguageEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingLanguages(ctx, &o, call...)
+	}, func(p *models.LanguageEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingLanguagesItems returns an iterator over the entities of every page of GetRoutingLanguages;
+// see GetRoutingLanguagesPages.
+func (c *Client) GetRoutingLanguagesItems(ctx context.Context, opts *GetRoutingLanguagesOptions, call ...platformclient.CallOption) iter.Seq2[models.Language, error] {
+	return platformclient.Items(c.GetRoutingLanguagesPages(ctx, opts, call...), func(p *models.LanguageEntityListing) []models.Language { return p.Entities })
+}
+
 // PostRoutingLanguagesOptions holds the optional parameters of PostRoutingLanguages; it has none yet, so pass nil.
 type PostRoutingLanguagesOptions struct{}
 
@@ -1036,6 +1196,38 @@ func (c *Client) GetRoutingMessageRecipients(ctx context.Context, opts *GetRouti
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRoutingMessageRecipientsPages returns an iterator over the pages of GetRoutingMessageRecipients
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetRoutingMessageRecipientsPages(ctx context.Context, opts *GetRoutingMessageRecipientsOptions, call ...platformclient.CallOption) iter.Seq2[*models.RecipientListing, error] {
+	var o GetRoutingMessageRecipientsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.RecipientListing, error) {
+		if r.NextURI != "" {
+			out := new(models.RecipientListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingMessageRecipients(ctx, &o, call...)
+	}, func(p *models.RecipientListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingMessageRecipientsItems returns an iterator over the entities of every page of
+// GetRoutingMessageRecipients; see GetRoutingMessageRecipientsPages.
+func (c *Client) GetRoutingMessageRecipientsItems(ctx context.Context, opts *GetRoutingMessageRecipientsOptions, call ...platformclient.CallOption) iter.Seq2[models.Recipient, error] {
+	return platformclient.Items(c.GetRoutingMessageRecipientsPages(ctx, opts, call...), func(p *models.RecipientListing) []models.Recipient { return p.Entities })
 }
 
 // GetRoutingMessageRecipientOptions holds the optional parameters of GetRoutingMessageRecipient; it has none yet, so pass nil.
@@ -1122,6 +1314,37 @@ func (c *Client) GetRoutingPredictors(ctx context.Context, opts *GetRoutingPredi
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRoutingPredictorsPages returns an iterator over the pages of GetRoutingPredictors (paged by
+// cursor). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetRoutingPredictorsPages(ctx context.Context, opts *GetRoutingPredictorsOptions, call ...platformclient.CallOption) iter.Seq2[*models.PredictorListing, error] {
+	var o GetRoutingPredictorsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PredictorListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PredictorListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetRoutingPredictors(ctx, &o, call...)
+	}, func(p *models.PredictorListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingPredictorsItems returns an iterator over the entities of every page of
+// GetRoutingPredictors; see GetRoutingPredictorsPages.
+func (c *Client) GetRoutingPredictorsItems(ctx context.Context, opts *GetRoutingPredictorsOptions, call ...platformclient.CallOption) iter.Seq2[models.Predictor, error] {
+	return platformclient.Items(c.GetRoutingPredictorsPages(ctx, opts, call...), func(p *models.PredictorListing) []models.Predictor { return p.Entities })
 }
 
 // PostRoutingPredictorsOptions holds the optional parameters of PostRoutingPredictors; nil fields are not sent.
@@ -1431,6 +1654,38 @@ func (c *Client) GetRoutingQueues(ctx context.Context, opts *GetRoutingQueuesOpt
 	return out, nil
 }
 
+// GetRoutingQueuesPages returns an iterator over the pages of GetRoutingQueues (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetRoutingQueuesPages(ctx context.Context, opts *GetRoutingQueuesOptions, call ...platformclient.CallOption) iter.Seq2[*models.QueueEntityListing, error] {
+	var o GetRoutingQueuesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QueueEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.QueueEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingQueues(ctx, &o, call...)
+	}, func(p *models.QueueEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingQueuesItems returns an iterator over the entities of every page of GetRoutingQueues; see
+// GetRoutingQueuesPages.
+func (c *Client) GetRoutingQueuesItems(ctx context.Context, opts *GetRoutingQueuesOptions, call ...platformclient.CallOption) iter.Seq2[models.Queue, error] {
+	return platformclient.Items(c.GetRoutingQueuesPages(ctx, opts, call...), func(p *models.QueueEntityListing) []models.Queue { return p.Entities })
+}
+
 // PostRoutingQueuesOptions holds the optional parameters of PostRoutingQueues; it has none yet, so pass nil.
 type PostRoutingQueuesOptions struct{}
 
@@ -1497,6 +1752,38 @@ func (c *Client) GetRoutingQueuesDivisionviews(ctx context.Context, opts *GetRou
 	return out, nil
 }
 
+// GetRoutingQueuesDivisionviewsPages returns an iterator over the pages of
+// GetRoutingQueuesDivisionviews (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetRoutingQueuesDivisionviewsPages(ctx context.Context, opts *GetRoutingQueuesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.QueueEntityListing, error] {
+	var o GetRoutingQueuesDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QueueEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.QueueEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingQueuesDivisionviews(ctx, &o, call...)
+	}, func(p *models.QueueEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingQueuesDivisionviewsItems returns an iterator over the entities of every page of
+// GetRoutingQueuesDivisionviews; see GetRoutingQueuesDivisionviewsPages.
+func (c *Client) GetRoutingQueuesDivisionviewsItems(ctx context.Context, opts *GetRoutingQueuesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.Queue, error] {
+	return platformclient.Items(c.GetRoutingQueuesDivisionviewsPages(ctx, opts, call...), func(p *models.QueueEntityListing) []models.Queue { return p.Entities })
+}
+
 // GetRoutingQueuesDivisionviewsAllOptions holds the optional parameters of GetRoutingQueuesDivisionviewsAll; nil fields are not sent.
 type GetRoutingQueuesDivisionviewsAllOptions struct {
 	// Page size [max value is 500]. Sent as query parameter "pageSize". Server default: 25.
@@ -1527,6 +1814,38 @@ func (c *Client) GetRoutingQueuesDivisionviewsAll(ctx context.Context, opts *Get
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRoutingQueuesDivisionviewsAllPages returns an iterator over the pages of
+// GetRoutingQueuesDivisionviewsAll (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetRoutingQueuesDivisionviewsAllPages(ctx context.Context, opts *GetRoutingQueuesDivisionviewsAllOptions, call ...platformclient.CallOption) iter.Seq2[*models.QueueEntityListing, error] {
+	var o GetRoutingQueuesDivisionviewsAllOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QueueEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.QueueEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingQueuesDivisionviewsAll(ctx, &o, call...)
+	}, func(p *models.QueueEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingQueuesDivisionviewsAllItems returns an iterator over the entities of every page of
+// GetRoutingQueuesDivisionviewsAll; see GetRoutingQueuesDivisionviewsAllPages.
+func (c *Client) GetRoutingQueuesDivisionviewsAllItems(ctx context.Context, opts *GetRoutingQueuesDivisionviewsAllOptions, call ...platformclient.CallOption) iter.Seq2[models.Queue, error] {
+	return platformclient.Items(c.GetRoutingQueuesDivisionviewsAllPages(ctx, opts, call...), func(p *models.QueueEntityListing) []models.Queue { return p.Entities })
 }
 
 // GetRoutingQueuesMeOptions holds the optional parameters of GetRoutingQueuesMe; nil fields are not sent.
@@ -1561,6 +1880,38 @@ func (c *Client) GetRoutingQueuesMe(ctx context.Context, opts *GetRoutingQueuesM
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRoutingQueuesMePages returns an iterator over the pages of GetRoutingQueuesMe (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetRoutingQueuesMePages(ctx context.Context, opts *GetRoutingQueuesMeOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserQueueEntityListing, error] {
+	var o GetRoutingQueuesMeOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserQueueEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserQueueEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingQueuesMe(ctx, &o, call...)
+	}, func(p *models.UserQueueEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingQueuesMeItems returns an iterator over the entities of every page of GetRoutingQueuesMe;
+// see GetRoutingQueuesMePages.
+func (c *Client) GetRoutingQueuesMeItems(ctx context.Context, opts *GetRoutingQueuesMeOptions, call ...platformclient.CallOption) iter.Seq2[models.UserQueue, error] {
+	return platformclient.Items(c.GetRoutingQueuesMePages(ctx, opts, call...), func(p *models.UserQueueEntityListing) []models.UserQueue { return p.Entities })
 }
 
 // GetRoutingQueueOptions holds the optional parameters of GetRoutingQueue; nil fields are not sent.
@@ -1844,6 +2195,38 @@ func (c *Client) GetRoutingQueueMembers(ctx context.Context, queueID string, opt
 	return out, nil
 }
 
+// GetRoutingQueueMembersPages returns an iterator over the pages of GetRoutingQueueMembers (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetRoutingQueueMembersPages(ctx context.Context, queueID string, opts *GetRoutingQueueMembersOptions, call ...platformclient.CallOption) iter.Seq2[*models.QueueMemberEntityListing, error] {
+	var o GetRoutingQueueMembersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QueueMemberEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.QueueMemberEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingQueueMembers(ctx, queueID, &o, call...)
+	}, func(p *models.QueueMemberEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingQueueMembersItems returns an iterator over the entities of every page of
+// GetRoutingQueueMembers; see GetRoutingQueueMembersPages.
+func (c *Client) GetRoutingQueueMembersItems(ctx context.Context, queueID string, opts *GetRoutingQueueMembersOptions, call ...platformclient.CallOption) iter.Seq2[models.QueueMember, error] {
+	return platformclient.Items(c.GetRoutingQueueMembersPages(ctx, queueID, opts, call...), func(p *models.QueueMemberEntityListing) []models.QueueMember { return p.Entities })
+}
+
 // PostRoutingQueueMembersOptions holds the optional parameters of PostRoutingQueueMembers; nil fields are not sent.
 type PostRoutingQueueMembersOptions struct {
 	// True to delete queue members. Sent as query parameter "delete". Server default: false.
@@ -1985,6 +2368,38 @@ func (c *Client) GetRoutingQueueUsers(ctx context.Context, queueID string, opts 
 	return out, nil
 }
 
+// GetRoutingQueueUsersPages returns an iterator over the pages of GetRoutingQueueUsers (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetRoutingQueueUsersPages(ctx context.Context, queueID string, opts *GetRoutingQueueUsersOptions, call ...platformclient.CallOption) iter.Seq2[*models.QueueMemberEntityListingV1, error] {
+	var o GetRoutingQueueUsersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QueueMemberEntityListingV1, error) {
+		if r.NextURI != "" {
+			out := new(models.QueueMemberEntityListingV1)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingQueueUsers(ctx, queueID, &o, call...)
+	}, func(p *models.QueueMemberEntityListingV1) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingQueueUsersItems returns an iterator over the entities of every page of
+// GetRoutingQueueUsers; see GetRoutingQueueUsersPages.
+func (c *Client) GetRoutingQueueUsersItems(ctx context.Context, queueID string, opts *GetRoutingQueueUsersOptions, call ...platformclient.CallOption) iter.Seq2[models.QueueMember, error] {
+	return platformclient.Items(c.GetRoutingQueueUsersPages(ctx, queueID, opts, call...), func(p *models.QueueMemberEntityListingV1) []models.QueueMember { return p.Entities })
+}
+
 // PostRoutingQueueUsersOptions holds the optional parameters of PostRoutingQueueUsers; nil fields are not sent.
 type PostRoutingQueueUsersOptions struct {
 	// True to delete queue members. Sent as query parameter "delete". Server default: false.
@@ -2091,6 +2506,38 @@ func (c *Client) GetRoutingQueueWrapupcodes(ctx context.Context, queueID string,
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRoutingQueueWrapupcodesPages returns an iterator over the pages of GetRoutingQueueWrapupcodes
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetRoutingQueueWrapupcodesPages(ctx context.Context, queueID string, opts *GetRoutingQueueWrapupcodesOptions, call ...platformclient.CallOption) iter.Seq2[*models.WrapupCodeEntityListing, error] {
+	var o GetRoutingQueueWrapupcodesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WrapupCodeEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WrapupCodeEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingQueueWrapupcodes(ctx, queueID, &o, call...)
+	}, func(p *models.WrapupCodeEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingQueueWrapupcodesItems returns an iterator over the entities of every page of
+// GetRoutingQueueWrapupcodes; see GetRoutingQueueWrapupcodesPages.
+func (c *Client) GetRoutingQueueWrapupcodesItems(ctx context.Context, queueID string, opts *GetRoutingQueueWrapupcodesOptions, call ...platformclient.CallOption) iter.Seq2[models.WrapupCode, error] {
+	return platformclient.Items(c.GetRoutingQueueWrapupcodesPages(ctx, queueID, opts, call...), func(p *models.WrapupCodeEntityListing) []models.WrapupCode { return p.Entities })
 }
 
 // PostRoutingQueueWrapupcodesOptions holds the optional parameters of PostRoutingQueueWrapupcodes; it has none yet, so pass nil.
@@ -2288,6 +2735,37 @@ func (c *Client) GetRoutingSkillgroups(ctx context.Context, opts *GetRoutingSkil
 	return out, nil
 }
 
+// GetRoutingSkillgroupsPages returns an iterator over the pages of GetRoutingSkillgroups (paged by
+// cursor). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetRoutingSkillgroupsPages(ctx context.Context, opts *GetRoutingSkillgroupsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SkillGroupEntityListing, error] {
+	var o GetRoutingSkillgroupsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SkillGroupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SkillGroupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetRoutingSkillgroups(ctx, &o, call...)
+	}, func(p *models.SkillGroupEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingSkillgroupsItems returns an iterator over the entities of every page of
+// GetRoutingSkillgroups; see GetRoutingSkillgroupsPages.
+func (c *Client) GetRoutingSkillgroupsItems(ctx context.Context, opts *GetRoutingSkillgroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.SkillGroupDefinition, error] {
+	return platformclient.Items(c.GetRoutingSkillgroupsPages(ctx, opts, call...), func(p *models.SkillGroupEntityListing) []models.SkillGroupDefinition { return p.Entities })
+}
+
 // PostRoutingSkillgroupsOptions holds the optional parameters of PostRoutingSkillgroups; it has none yet, so pass nil.
 type PostRoutingSkillgroupsOptions struct{}
 
@@ -2389,6 +2867,37 @@ func (c *Client) GetRoutingSkillgroupMembers(ctx context.Context, skillGroupID s
 	return out, nil
 }
 
+// GetRoutingSkillgroupMembersPages returns an iterator over the pages of GetRoutingSkillgroupMembers
+// (paged by cursor). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetRoutingSkillgroupMembersPages(ctx context.Context, skillGroupID string, opts *GetRoutingSkillgroupMembersOptions, call ...platformclient.CallOption) iter.Seq2[*models.SkillGroupMemberEntityListing, error] {
+	var o GetRoutingSkillgroupMembersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SkillGroupMemberEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SkillGroupMemberEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetRoutingSkillgroupMembers(ctx, skillGroupID, &o, call...)
+	}, func(p *models.SkillGroupMemberEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingSkillgroupMembersItems returns an iterator over the entities of every page of
+// GetRoutingSkillgroupMembers; see GetRoutingSkillgroupMembersPages.
+func (c *Client) GetRoutingSkillgroupMembersItems(ctx context.Context, skillGroupID string, opts *GetRoutingSkillgroupMembersOptions, call ...platformclient.CallOption) iter.Seq2[models.UserReferenceWithName, error] {
+	return platformclient.Items(c.GetRoutingSkillgroupMembersPages(ctx, skillGroupID, opts, call...), func(p *models.SkillGroupMemberEntityListing) []models.UserReferenceWithName { return p.Entities })
+}
+
 // GetRoutingSkillgroupMembersDivisionsOptions holds the optional parameters of GetRoutingSkillgroupMembersDivisions; nil fields are not sent.
 type GetRoutingSkillgroupMembersDivisionsOptions struct {
 	// Expand the name on each user. Sent as query parameter "expand". Values: entities.
@@ -2464,6 +2973,38 @@ func (c *Client) GetRoutingSkills(ctx context.Context, opts *GetRoutingSkillsOpt
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRoutingSkillsPages returns an iterator over the pages of GetRoutingSkills (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetRoutingSkillsPages(ctx context.Context, opts *GetRoutingSkillsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SkillEntityListing, error] {
+	var o GetRoutingSkillsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SkillEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SkillEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingSkills(ctx, &o, call...)
+	}, func(p *models.SkillEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingSkillsItems returns an iterator over the entities of every page of GetRoutingSkills; see
+// GetRoutingSkillsPages.
+func (c *Client) GetRoutingSkillsItems(ctx context.Context, opts *GetRoutingSkillsOptions, call ...platformclient.CallOption) iter.Seq2[models.RoutingSkill, error] {
+	return platformclient.Items(c.GetRoutingSkillsPages(ctx, opts, call...), func(p *models.SkillEntityListing) []models.RoutingSkill { return p.Entities })
 }
 
 // PostRoutingSkillsOptions holds the optional parameters of PostRoutingSkills; it has none yet, so pass nil.
@@ -2557,6 +3098,38 @@ func (c *Client) GetRoutingSmsAddresses(ctx context.Context, opts *GetRoutingSms
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRoutingSmsAddressesPages returns an iterator over the pages of GetRoutingSmsAddresses (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetRoutingSmsAddressesPages(ctx context.Context, opts *GetRoutingSmsAddressesOptions, call ...platformclient.CallOption) iter.Seq2[*models.SmsAddressEntityListing, error] {
+	var o GetRoutingSmsAddressesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SmsAddressEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SmsAddressEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingSmsAddresses(ctx, &o, call...)
+	}, func(p *models.SmsAddressEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingSmsAddressesItems returns an iterator over the entities of every page of
+// GetRoutingSmsAddresses; see GetRoutingSmsAddressesPages.
+func (c *Client) GetRoutingSmsAddressesItems(ctx context.Context, opts *GetRoutingSmsAddressesOptions, call ...platformclient.CallOption) iter.Seq2[models.SmsAddress, error] {
+	return platformclient.Items(c.GetRoutingSmsAddressesPages(ctx, opts, call...), func(p *models.SmsAddressEntityListing) []models.SmsAddress { return p.Entities })
 }
 
 // PostRoutingSmsAddressesOptions holds the optional parameters of PostRoutingSmsAddresses; it has none yet, so pass nil.
@@ -2771,6 +3344,38 @@ func (c *Client) GetRoutingSmsPhonenumbers(ctx context.Context, opts *GetRouting
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRoutingSmsPhonenumbersPages returns an iterator over the pages of GetRoutingSmsPhonenumbers
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetRoutingSmsPhonenumbersPages(ctx context.Context, opts *GetRoutingSmsPhonenumbersOptions, call ...platformclient.CallOption) iter.Seq2[*models.SmsPhoneNumberEntityListing, error] {
+	var o GetRoutingSmsPhonenumbersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SmsPhoneNumberEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SmsPhoneNumberEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingSmsPhonenumbers(ctx, &o, call...)
+	}, func(p *models.SmsPhoneNumberEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingSmsPhonenumbersItems returns an iterator over the entities of every page of
+// GetRoutingSmsPhonenumbers; see GetRoutingSmsPhonenumbersPages.
+func (c *Client) GetRoutingSmsPhonenumbersItems(ctx context.Context, opts *GetRoutingSmsPhonenumbersOptions, call ...platformclient.CallOption) iter.Seq2[models.SmsPhoneNumber, error] {
+	return platformclient.Items(c.GetRoutingSmsPhonenumbersPages(ctx, opts, call...), func(p *models.SmsPhoneNumberEntityListing) []models.SmsPhoneNumber { return p.Entities })
 }
 
 // PostRoutingSmsPhonenumbersOptions holds the optional parameters of PostRoutingSmsPhonenumbers; it has none yet, so pass nil.
@@ -3091,6 +3696,38 @@ func (c *Client) GetRoutingUtilizationLabels(ctx context.Context, opts *GetRouti
 	return out, nil
 }
 
+// GetRoutingUtilizationLabelsPages returns an iterator over the pages of GetRoutingUtilizationLabels
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetRoutingUtilizationLabelsPages(ctx context.Context, opts *GetRoutingUtilizationLabelsOptions, call ...platformclient.CallOption) iter.Seq2[*models.UtilizationLabelEntityListing, error] {
+	var o GetRoutingUtilizationLabelsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UtilizationLabelEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UtilizationLabelEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingUtilizationLabels(ctx, &o, call...)
+	}, func(p *models.UtilizationLabelEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingUtilizationLabelsItems returns an iterator over the entities of every page of
+// GetRoutingUtilizationLabels; see GetRoutingUtilizationLabelsPages.
+func (c *Client) GetRoutingUtilizationLabelsItems(ctx context.Context, opts *GetRoutingUtilizationLabelsOptions, call ...platformclient.CallOption) iter.Seq2[models.UtilizationLabel, error] {
+	return platformclient.Items(c.GetRoutingUtilizationLabelsPages(ctx, opts, call...), func(p *models.UtilizationLabelEntityListing) []models.UtilizationLabel { return p.Entities })
+}
+
 // PostRoutingUtilizationLabelsOptions holds the optional parameters of PostRoutingUtilizationLabels; it has none yet, so pass nil.
 type PostRoutingUtilizationLabelsOptions struct{}
 
@@ -3217,6 +3854,38 @@ func (c *Client) GetRoutingUtilizationTags(ctx context.Context, opts *GetRouting
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRoutingUtilizationTagsPages returns an iterator over the pages of GetRoutingUtilizationTags
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetRoutingUtilizationTagsPages(ctx context.Context, opts *GetRoutingUtilizationTagsOptions, call ...platformclient.CallOption) iter.Seq2[*models.UtilizationTagEntityListing, error] {
+	var o GetRoutingUtilizationTagsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UtilizationTagEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UtilizationTagEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingUtilizationTags(ctx, &o, call...)
+	}, func(p *models.UtilizationTagEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingUtilizationTagsItems returns an iterator over the entities of every page of
+// GetRoutingUtilizationTags; see GetRoutingUtilizationTagsPages.
+func (c *Client) GetRoutingUtilizationTagsItems(ctx context.Context, opts *GetRoutingUtilizationTagsOptions, call ...platformclient.CallOption) iter.Seq2[models.UtilizationTag, error] {
+	return platformclient.Items(c.GetRoutingUtilizationTagsPages(ctx, opts, call...), func(p *models.UtilizationTagEntityListing) []models.UtilizationTag { return p.Entities })
 }
 
 // PostRoutingUtilizationTagsOptions holds the optional parameters of PostRoutingUtilizationTags; it has none yet, so pass nil.
@@ -3348,6 +4017,38 @@ func (c *Client) GetRoutingWrapupcodes(ctx context.Context, opts *GetRoutingWrap
 	return out, nil
 }
 
+// GetRoutingWrapupcodesPages returns an iterator over the pages of GetRoutingWrapupcodes (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetRoutingWrapupcodesPages(ctx context.Context, opts *GetRoutingWrapupcodesOptions, call ...platformclient.CallOption) iter.Seq2[*models.WrapupCodeEntityListing, error] {
+	var o GetRoutingWrapupcodesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WrapupCodeEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WrapupCodeEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingWrapupcodes(ctx, &o, call...)
+	}, func(p *models.WrapupCodeEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingWrapupcodesItems returns an iterator over the entities of every page of
+// GetRoutingWrapupcodes; see GetRoutingWrapupcodesPages.
+func (c *Client) GetRoutingWrapupcodesItems(ctx context.Context, opts *GetRoutingWrapupcodesOptions, call ...platformclient.CallOption) iter.Seq2[models.WrapupCode, error] {
+	return platformclient.Items(c.GetRoutingWrapupcodesPages(ctx, opts, call...), func(p *models.WrapupCodeEntityListing) []models.WrapupCode { return p.Entities })
+}
+
 // PostRoutingWrapupcodesOptions holds the optional parameters of PostRoutingWrapupcodes; it has none yet, so pass nil.
 type PostRoutingWrapupcodesOptions struct{}
 
@@ -3411,6 +4112,38 @@ func (c *Client) GetRoutingWrapupcodesDivisionviews(ctx context.Context, opts *G
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetRoutingWrapupcodesDivisionviewsPages returns an iterator over the pages of
+// GetRoutingWrapupcodesDivisionviews (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetRoutingWrapupcodesDivisionviewsPages(ctx context.Context, opts *GetRoutingWrapupcodesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.WrapupCodeEntityListing, error] {
+	var o GetRoutingWrapupcodesDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WrapupCodeEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WrapupCodeEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetRoutingWrapupcodesDivisionviews(ctx, &o, call...)
+	}, func(p *models.WrapupCodeEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetRoutingWrapupcodesDivisionviewsItems returns an iterator over the entities of every page of
+// GetRoutingWrapupcodesDivisionviews; see GetRoutingWrapupcodesDivisionviewsPages.
+func (c *Client) GetRoutingWrapupcodesDivisionviewsItems(ctx context.Context, opts *GetRoutingWrapupcodesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.WrapupCode, error] {
+	return platformclient.Items(c.GetRoutingWrapupcodesDivisionviewsPages(ctx, opts, call...), func(p *models.WrapupCodeEntityListing) []models.WrapupCode { return p.Entities })
 }
 
 // GetRoutingWrapupcodesDivisionviewOptions holds the optional parameters of GetRoutingWrapupcodesDivisionview; it has none yet, so pass nil.
@@ -3513,6 +4246,38 @@ func (c *Client) GetUserQueues(ctx context.Context, userID string, opts *GetUser
 	return out, nil
 }
 
+// GetUserQueuesPages returns an iterator over the pages of GetUserQueues (paged by page number). Pages
+// are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or
+// at the first error, which is yielded last. Pages after the first are read from the listing's
+// nextUri.
+func (c *Client) GetUserQueuesPages(ctx context.Context, userID string, opts *GetUserQueuesOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserQueueEntityListing, error] {
+	var o GetUserQueuesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserQueueEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserQueueEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetUserQueues(ctx, userID, &o, call...)
+	}, func(p *models.UserQueueEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetUserQueuesItems returns an iterator over the entities of every page of GetUserQueues; see
+// GetUserQueuesPages.
+func (c *Client) GetUserQueuesItems(ctx context.Context, userID string, opts *GetUserQueuesOptions, call ...platformclient.CallOption) iter.Seq2[models.UserQueue, error] {
+	return platformclient.Items(c.GetUserQueuesPages(ctx, userID, opts, call...), func(p *models.UserQueueEntityListing) []models.UserQueue { return p.Entities })
+}
+
 // PatchUserQueuesOptions holds the optional parameters of PatchUserQueues; nil fields are not sent.
 type PatchUserQueuesOptions struct {
 	// Division ID(s). Sent as query parameter "divisionId".
@@ -3588,6 +4353,38 @@ func (c *Client) GetUserRoutinglanguages(ctx context.Context, userID string, opt
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetUserRoutinglanguagesPages returns an iterator over the pages of GetUserRoutinglanguages (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetUserRoutinglanguagesPages(ctx context.Context, userID string, opts *GetUserRoutinglanguagesOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserLanguageEntityListing, error] {
+	var o GetUserRoutinglanguagesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserLanguageEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserLanguageEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetUserRoutinglanguages(ctx, userID, &o, call...)
+	}, func(p *models.UserLanguageEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetUserRoutinglanguagesItems returns an iterator over the entities of every page of
+// GetUserRoutinglanguages; see GetUserRoutinglanguagesPages.
+func (c *Client) GetUserRoutinglanguagesItems(ctx context.Context, userID string, opts *GetUserRoutinglanguagesOptions, call ...platformclient.CallOption) iter.Seq2[models.UserRoutingLanguage, error] {
+	return platformclient.Items(c.GetUserRoutinglanguagesPages(ctx, userID, opts, call...), func(p *models.UserLanguageEntityListing) []models.UserRoutingLanguage { return p.Entities })
 }
 
 // PostUserRoutinglanguagesOptions holds the optional parameters of PostUserRoutinglanguages; it has none yet, so pass nil.
@@ -3686,6 +4483,38 @@ func (c *Client) GetUserRoutingskills(ctx context.Context, userID string, opts *
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetUserRoutingskillsPages returns an iterator over the pages of GetUserRoutingskills (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetUserRoutingskillsPages(ctx context.Context, userID string, opts *GetUserRoutingskillsOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserSkillEntityListing, error] {
+	var o GetUserRoutingskillsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserSkillEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserSkillEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetUserRoutingskills(ctx, userID, &o, call...)
+	}, func(p *models.UserSkillEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetUserRoutingskillsItems returns an iterator over the entities of every page of
+// GetUserRoutingskills; see GetUserRoutingskillsPages.
+func (c *Client) GetUserRoutingskillsItems(ctx context.Context, userID string, opts *GetUserRoutingskillsOptions, call ...platformclient.CallOption) iter.Seq2[models.UserRoutingSkill, error] {
+	return platformclient.Items(c.GetUserRoutingskillsPages(ctx, userID, opts, call...), func(p *models.UserSkillEntityListing) []models.UserRoutingSkill { return p.Entities })
 }
 
 // PostUserRoutingskillsOptions holds the optional parameters of PostUserRoutingskills; it has none yet, so pass nil.
@@ -3803,4 +4632,35 @@ func (c *Client) GetUserSkillgroups(ctx context.Context, userID string, opts *Ge
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetUserSkillgroupsPages returns an iterator over the pages of GetUserSkillgroups (paged by cursor).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetUserSkillgroupsPages(ctx context.Context, userID string, opts *GetUserSkillgroupsOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserSkillGroupEntityListing, error] {
+	var o GetUserSkillgroupsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserSkillGroupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserSkillGroupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetUserSkillgroups(ctx, userID, &o, call...)
+	}, func(p *models.UserSkillGroupEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetUserSkillgroupsItems returns an iterator over the entities of every page of GetUserSkillgroups;
+// see GetUserSkillgroupsPages.
+func (c *Client) GetUserSkillgroupsItems(ctx context.Context, userID string, opts *GetUserSkillgroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.SkillGroup, error] {
+	return platformclient.Items(c.GetUserSkillgroupsPages(ctx, userID, opts, call...), func(p *models.UserSkillGroupEntityListing) []models.SkillGroup { return p.Entities })
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Scripts operations.
@@ -79,6 +80,37 @@ func (c *Client) GetScripts(ctx context.Context, opts *GetScriptsOptions, call .
 	return out, nil
 }
 
+// GetScriptsPages returns an iterator over the pages of GetScripts (paged by page number). Pages are
+// fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or at
+// the first error, which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetScriptsPages(ctx context.Context, opts *GetScriptsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ScriptEntityListing, error] {
+	var o GetScriptsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScriptEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScriptEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetScripts(ctx, &o, call...)
+	}, func(p *models.ScriptEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetScriptsItems returns an iterator over the entities of every page of GetScripts; see
+// GetScriptsPages.
+func (c *Client) GetScriptsItems(ctx context.Context, opts *GetScriptsOptions, call ...platformclient.CallOption) iter.Seq2[models.Script, error] {
+	return platformclient.Items(c.GetScriptsPages(ctx, opts, call...), func(p *models.ScriptEntityListing) []models.Script { return p.Entities })
+}
+
 // GetScriptsDivisionviewsOptions holds the optional parameters of GetScriptsDivisionviews; nil fields are not sent.
 type GetScriptsDivisionviewsOptions struct {
 	// Page size. Sent as query parameter "pageSize". Server default: 25.
@@ -139,6 +171,38 @@ func (c *Client) GetScriptsDivisionviews(ctx context.Context, opts *GetScriptsDi
 	return out, nil
 }
 
+// GetScriptsDivisionviewsPages returns an iterator over the pages of GetScriptsDivisionviews (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetScriptsDivisionviewsPages(ctx context.Context, opts *GetScriptsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ScriptEntityListing, error] {
+	var o GetScriptsDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScriptEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScriptEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetScriptsDivisionviews(ctx, &o, call...)
+	}, func(p *models.ScriptEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetScriptsDivisionviewsItems returns an iterator over the entities of every page of
+// GetScriptsDivisionviews; see GetScriptsDivisionviewsPages.
+func (c *Client) GetScriptsDivisionviewsItems(ctx context.Context, opts *GetScriptsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.Script, error] {
+	return platformclient.Items(c.GetScriptsDivisionviewsPages(ctx, opts, call...), func(p *models.ScriptEntityListing) []models.Script { return p.Entities })
+}
+
 // GetScriptsPublishedOptions holds the optional parameters of GetScriptsPublished; nil fields are not sent.
 type GetScriptsPublishedOptions struct {
 	// Page size. Sent as query parameter "pageSize". Server default: 25.
@@ -189,6 +253,38 @@ func (c *Client) GetScriptsPublished(ctx context.Context, opts *GetScriptsPublis
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetScriptsPublishedPages returns an iterator over the pages of GetScriptsPublished (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetScriptsPublishedPages(ctx context.Context, opts *GetScriptsPublishedOptions, call ...platformclient.CallOption) iter.Seq2[*models.ScriptEntityListing, error] {
+	var o GetScriptsPublishedOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScriptEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScriptEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetScriptsPublished(ctx, &o, call...)
+	}, func(p *models.ScriptEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetScriptsPublishedItems returns an iterator over the entities of every page of GetScriptsPublished;
+// see GetScriptsPublishedPages.
+func (c *Client) GetScriptsPublishedItems(ctx context.Context, opts *GetScriptsPublishedOptions, call ...platformclient.CallOption) iter.Seq2[models.Script, error] {
+	return platformclient.Items(c.GetScriptsPublishedPages(ctx, opts, call...), func(p *models.ScriptEntityListing) []models.Script { return p.Entities })
 }
 
 // PostScriptsPublishedOptions holds the optional parameters of PostScriptsPublished; nil fields are not sent.
@@ -269,6 +365,38 @@ func (c *Client) GetScriptsPublishedDivisionviews(ctx context.Context, opts *Get
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetScriptsPublishedDivisionviewsPages returns an iterator over the pages of
+// GetScriptsPublishedDivisionviews (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetScriptsPublishedDivisionviewsPages(ctx context.Context, opts *GetScriptsPublishedDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ScriptEntityListing, error] {
+	var o GetScriptsPublishedDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScriptEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ScriptEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetScriptsPublishedDivisionviews(ctx, &o, call...)
+	}, func(p *models.ScriptEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetScriptsPublishedDivisionviewsItems returns an iterator over the entities of every page of
+// GetScriptsPublishedDivisionviews; see GetScriptsPublishedDivisionviewsPages.
+func (c *Client) GetScriptsPublishedDivisionviewsItems(ctx context.Context, opts *GetScriptsPublishedDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.Script, error] {
+	return platformclient.Items(c.GetScriptsPublishedDivisionviewsPages(ctx, opts, call...), func(p *models.ScriptEntityListing) []models.Script { return p.Entities })
 }
 
 // GetScriptsPublishedDivisionviewVariablesOptions holds the optional parameters of GetScriptsPublishedDivisionviewVariables; nil fields are not sent.

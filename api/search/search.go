@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Search operations.
@@ -106,6 +107,37 @@ func (c *Client) PostDocumentationGknSearch(ctx context.Context, body *models.GK
 	return out, nil
 }
 
+// PostDocumentationGknSearchPages returns an iterator over the pages of PostDocumentationGknSearch
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostDocumentationGknSearchPages(ctx context.Context, body *models.GKNDocumentationSearchRequest, opts *PostDocumentationGknSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.GKNDocumentationSearchResponse, error] {
+	var o PostDocumentationGknSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GKNDocumentationSearchResponse, error) {
+		o := o
+		var pageBody models.GKNDocumentationSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostDocumentationGknSearch(ctx, &pageBody, &o, call...)
+	}, func(p *models.GKNDocumentationSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostDocumentationGknSearchItems returns an iterator over the results of every page of
+// PostDocumentationGknSearch; see PostDocumentationGknSearchPages.
+func (c *Client) PostDocumentationGknSearchItems(ctx context.Context, body *models.GKNDocumentationSearchRequest, opts *PostDocumentationGknSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.GKNDocumentationResult, error] {
+	return platformclient.Items(c.PostDocumentationGknSearchPages(ctx, body, opts, call...), func(p *models.GKNDocumentationSearchResponse) []models.GKNDocumentationResult { return p.Results })
+}
+
 // GetDocumentationSearchOptions holds the optional parameters of GetDocumentationSearch; it has none yet, so pass nil.
 type GetDocumentationSearchOptions struct{}
 
@@ -136,6 +168,37 @@ func (c *Client) PostDocumentationSearch(ctx context.Context, body *models.Docum
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostDocumentationSearchPages returns an iterator over the pages of PostDocumentationSearch (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostDocumentationSearchPages(ctx context.Context, body *models.DocumentationSearchRequest, opts *PostDocumentationSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.DocumentationSearchResponse, error] {
+	var o PostDocumentationSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DocumentationSearchResponse, error) {
+		o := o
+		var pageBody models.DocumentationSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostDocumentationSearch(ctx, &pageBody, &o, call...)
+	}, func(p *models.DocumentationSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostDocumentationSearchItems returns an iterator over the results of every page of
+// PostDocumentationSearch; see PostDocumentationSearchPages.
+func (c *Client) PostDocumentationSearchItems(ctx context.Context, body *models.DocumentationSearchRequest, opts *PostDocumentationSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.DocumentationResult, error] {
+	return platformclient.Items(c.PostDocumentationSearchPages(ctx, body, opts, call...), func(p *models.DocumentationSearchResponse) []models.DocumentationResult { return p.Results })
 }
 
 // GetGroupsSearchOptions holds the optional parameters of GetGroupsSearch; nil fields are not sent.
@@ -176,6 +239,37 @@ func (c *Client) PostGroupsSearch(ctx context.Context, body *models.GroupSearchR
 	return out, nil
 }
 
+// PostGroupsSearchPages returns an iterator over the pages of PostGroupsSearch (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last.
+func (c *Client) PostGroupsSearchPages(ctx context.Context, body *models.GroupSearchRequest, opts *PostGroupsSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.GroupsSearchResponse, error] {
+	var o PostGroupsSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GroupsSearchResponse, error) {
+		o := o
+		var pageBody models.GroupSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostGroupsSearch(ctx, &pageBody, &o, call...)
+	}, func(p *models.GroupsSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostGroupsSearchItems returns an iterator over the results of every page of PostGroupsSearch; see
+// PostGroupsSearchPages.
+func (c *Client) PostGroupsSearchItems(ctx context.Context, body *models.GroupSearchRequest, opts *PostGroupsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.Group, error] {
+	return platformclient.Items(c.PostGroupsSearchPages(ctx, body, opts, call...), func(p *models.GroupsSearchResponse) []models.Group { return p.Results })
+}
+
 // GetLocationsSearchOptions holds the optional parameters of GetLocationsSearch; nil fields are not sent.
 type GetLocationsSearchOptions struct {
 	// Provides more details about a specified resource. Sent as query parameter "expand". Values: images,
@@ -213,6 +307,37 @@ func (c *Client) PostLocationsSearch(ctx context.Context, body *models.LocationS
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostLocationsSearchPages returns an iterator over the pages of PostLocationsSearch (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostLocationsSearchPages(ctx context.Context, body *models.LocationSearchRequest, opts *PostLocationsSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.LocationsSearchResponse, error] {
+	var o PostLocationsSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LocationsSearchResponse, error) {
+		o := o
+		var pageBody models.LocationSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostLocationsSearch(ctx, &pageBody, &o, call...)
+	}, func(p *models.LocationsSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostLocationsSearchItems returns an iterator over the results of every page of PostLocationsSearch;
+// see PostLocationsSearchPages.
+func (c *Client) PostLocationsSearchItems(ctx context.Context, body *models.LocationSearchRequest, opts *PostLocationsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.LocationDefinition, error] {
+	return platformclient.Items(c.PostLocationsSearchPages(ctx, body, opts, call...), func(p *models.LocationsSearchResponse) []models.LocationDefinition { return p.Results })
 }
 
 // GetSearchOptions holds the optional parameters of GetSearch; nil fields are not sent.
@@ -370,6 +495,37 @@ func (c *Client) PostTeamsSearch(ctx context.Context, body *models.TeamSearchReq
 	return out, nil
 }
 
+// PostTeamsSearchPages returns an iterator over the pages of PostTeamsSearch (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last.
+func (c *Client) PostTeamsSearchPages(ctx context.Context, body *models.TeamSearchRequest, opts *PostTeamsSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.TeamsSearchResponse, error] {
+	var o PostTeamsSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TeamsSearchResponse, error) {
+		o := o
+		var pageBody models.TeamSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostTeamsSearch(ctx, &pageBody, &o, call...)
+	}, func(p *models.TeamsSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostTeamsSearchItems returns an iterator over the results of every page of PostTeamsSearch; see
+// PostTeamsSearchPages.
+func (c *Client) PostTeamsSearchItems(ctx context.Context, body *models.TeamSearchRequest, opts *PostTeamsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.Team, error] {
+	return platformclient.Items(c.PostTeamsSearchPages(ctx, body, opts, call...), func(p *models.TeamsSearchResponse) []models.Team { return p.Results })
+}
+
 // GetTelephonyProvidersEdgesSitesSearchOptions holds the optional parameters of GetTelephonyProvidersEdgesSitesSearch; nil fields are not sent.
 type GetTelephonyProvidersEdgesSitesSearchOptions struct {
 	// expand. Sent as query parameter "expand".
@@ -411,6 +567,38 @@ func (c *Client) PostTelephonyProvidersEdgesSitesSearch(ctx context.Context, bod
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostTelephonyProvidersEdgesSitesSearchPages returns an iterator over the pages of
+// PostTelephonyProvidersEdgesSitesSearch (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) PostTelephonyProvidersEdgesSitesSearchPages(ctx context.Context, body *models.SiteSearchRequest, opts *PostTelephonyProvidersEdgesSitesSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.SitesSearchResponse, error] {
+	var o PostTelephonyProvidersEdgesSitesSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SitesSearchResponse, error) {
+		o := o
+		var pageBody models.SiteSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostTelephonyProvidersEdgesSitesSearch(ctx, &pageBody, &o, call...)
+	}, func(p *models.SitesSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostTelephonyProvidersEdgesSitesSearchItems returns an iterator over the results of every page of
+// PostTelephonyProvidersEdgesSitesSearch; see PostTelephonyProvidersEdgesSitesSearchPages.
+func (c *Client) PostTelephonyProvidersEdgesSitesSearchItems(ctx context.Context, body *models.SiteSearchRequest, opts *PostTelephonyProvidersEdgesSitesSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.Site, error] {
+	return platformclient.Items(c.PostTelephonyProvidersEdgesSitesSearchPages(ctx, body, opts, call...), func(p *models.SitesSearchResponse) []models.Site { return p.Results })
 }
 
 // GetUsersSearchOptions holds the optional parameters of GetUsersSearch; nil fields are not sent.
@@ -460,6 +648,37 @@ func (c *Client) PostUsersSearch(ctx context.Context, body *models.UserSearchReq
 	return out, nil
 }
 
+// PostUsersSearchPages returns an iterator over the pages of PostUsersSearch (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last.
+func (c *Client) PostUsersSearchPages(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.UsersSearchResponse, error] {
+	var o PostUsersSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+		o := o
+		var pageBody models.UserSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostUsersSearch(ctx, &pageBody, &o, call...)
+	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostUsersSearchItems returns an iterator over the results of every page of PostUsersSearch; see
+// PostUsersSearchPages.
+func (c *Client) PostUsersSearchItems(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
+	return platformclient.Items(c.PostUsersSearchPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
+}
+
 // PostUsersSearchConversationTargetOptions holds the optional parameters of PostUsersSearchConversationTarget; it has none yet, so pass nil.
 type PostUsersSearchConversationTargetOptions struct{}
 
@@ -478,6 +697,38 @@ func (c *Client) PostUsersSearchConversationTarget(ctx context.Context, body *mo
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostUsersSearchConversationTargetPages returns an iterator over the pages of
+// PostUsersSearchConversationTarget (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) PostUsersSearchConversationTargetPages(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchConversationTargetOptions, call ...platformclient.CallOption) iter.Seq2[*models.UsersSearchResponse, error] {
+	var o PostUsersSearchConversationTargetOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+		o := o
+		var pageBody models.UserSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostUsersSearchConversationTarget(ctx, &pageBody, &o, call...)
+	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostUsersSearchConversationTargetItems returns an iterator over the results of every page of
+// PostUsersSearchConversationTarget; see PostUsersSearchConversationTargetPages.
+func (c *Client) PostUsersSearchConversationTargetItems(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchConversationTargetOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
+	return platformclient.Items(c.PostUsersSearchConversationTargetPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
 }
 
 // PostUsersSearchQueuemembersManageOptions holds the optional parameters of PostUsersSearchQueuemembersManage; it has none yet, so pass nil.
@@ -500,6 +751,38 @@ func (c *Client) PostUsersSearchQueuemembersManage(ctx context.Context, body *mo
 	return out, nil
 }
 
+// PostUsersSearchQueuemembersManagePages returns an iterator over the pages of
+// PostUsersSearchQueuemembersManage (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) PostUsersSearchQueuemembersManagePages(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchQueuemembersManageOptions, call ...platformclient.CallOption) iter.Seq2[*models.UsersSearchResponse, error] {
+	var o PostUsersSearchQueuemembersManageOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+		o := o
+		var pageBody models.UserSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostUsersSearchQueuemembersManage(ctx, &pageBody, &o, call...)
+	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostUsersSearchQueuemembersManageItems returns an iterator over the results of every page of
+// PostUsersSearchQueuemembersManage; see PostUsersSearchQueuemembersManagePages.
+func (c *Client) PostUsersSearchQueuemembersManageItems(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchQueuemembersManageOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
+	return platformclient.Items(c.PostUsersSearchQueuemembersManagePages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
+}
+
 // PostUsersSearchTeamsAssignOptions holds the optional parameters of PostUsersSearchTeamsAssign; it has none yet, so pass nil.
 type PostUsersSearchTeamsAssignOptions struct{}
 
@@ -516,6 +799,37 @@ func (c *Client) PostUsersSearchTeamsAssign(ctx context.Context, body *models.Us
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostUsersSearchTeamsAssignPages returns an iterator over the pages of PostUsersSearchTeamsAssign
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostUsersSearchTeamsAssignPages(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchTeamsAssignOptions, call ...platformclient.CallOption) iter.Seq2[*models.UsersSearchResponse, error] {
+	var o PostUsersSearchTeamsAssignOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+		o := o
+		var pageBody models.UserSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostUsersSearchTeamsAssign(ctx, &pageBody, &o, call...)
+	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostUsersSearchTeamsAssignItems returns an iterator over the results of every page of
+// PostUsersSearchTeamsAssign; see PostUsersSearchTeamsAssignPages.
+func (c *Client) PostUsersSearchTeamsAssignItems(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchTeamsAssignOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
+	return platformclient.Items(c.PostUsersSearchTeamsAssignPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
 }
 
 // GetVoicemailSearchOptions holds the optional parameters of GetVoicemailSearch; nil fields are not sent.
@@ -554,4 +868,35 @@ func (c *Client) PostVoicemailSearch(ctx context.Context, body *models.Voicemail
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostVoicemailSearchPages returns an iterator over the pages of PostVoicemailSearch (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostVoicemailSearchPages(ctx context.Context, body *models.VoicemailSearchRequest, opts *PostVoicemailSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.VoicemailsSearchResponse, error] {
+	var o PostVoicemailSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailsSearchResponse, error) {
+		o := o
+		var pageBody models.VoicemailSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostVoicemailSearch(ctx, &pageBody, &o, call...)
+	}, func(p *models.VoicemailsSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostVoicemailSearchItems returns an iterator over the results of every page of PostVoicemailSearch;
+// see PostVoicemailSearchPages.
+func (c *Client) PostVoicemailSearchItems(ctx context.Context, body *models.VoicemailSearchRequest, opts *PostVoicemailSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.VoicemailMessage, error] {
+	return platformclient.Items(c.PostVoicemailSearchPages(ctx, body, opts, call...), func(p *models.VoicemailsSearchResponse) []models.VoicemailMessage { return p.Results })
 }

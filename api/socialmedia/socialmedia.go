@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Social Media operations.
@@ -77,6 +78,36 @@ func (c *Client) GetSocialmediaAnalyticsAggregatesJobResults(ctx context.Context
 	return out, nil
 }
 
+// GetSocialmediaAnalyticsAggregatesJobResultsPages returns an iterator over the pages of
+// GetSocialmediaAnalyticsAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetSocialmediaAnalyticsAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetSocialmediaAnalyticsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SocialMediaAsyncAggregateQueryResponse, error] {
+	var o GetSocialmediaAnalyticsAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SocialMediaAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetSocialmediaAnalyticsAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.SocialMediaAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetSocialmediaAnalyticsAggregatesJobResultsItems returns an iterator over the results of every page
+// of GetSocialmediaAnalyticsAggregatesJobResults; see
+// GetSocialmediaAnalyticsAggregatesJobResultsPages.
+func (c *Client) GetSocialmediaAnalyticsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetSocialmediaAnalyticsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.SocialMediaAggregateDataContainer, error] {
+	return platformclient.Items(c.GetSocialmediaAnalyticsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.SocialMediaAsyncAggregateQueryResponse) []models.SocialMediaAggregateDataContainer {
+		return p.Results
+	})
+}
+
 // PostSocialmediaAnalyticsMessagesJobsOptions holds the optional parameters of PostSocialmediaAnalyticsMessagesJobs; it has none yet, so pass nil.
 type PostSocialmediaAnalyticsMessagesJobsOptions struct{}
 
@@ -136,6 +167,35 @@ func (c *Client) GetSocialmediaAnalyticsMessagesJobResults(ctx context.Context, 
 	return out, nil
 }
 
+// GetSocialmediaAnalyticsMessagesJobResultsPages returns an iterator over the pages of
+// GetSocialmediaAnalyticsMessagesJobResults (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) GetSocialmediaAnalyticsMessagesJobResultsPages(ctx context.Context, jobID string, opts *GetSocialmediaAnalyticsMessagesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SocialMediaAsyncDetailQueryResponse, error] {
+	var o GetSocialmediaAnalyticsMessagesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SocialMediaAsyncDetailQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetSocialmediaAnalyticsMessagesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.SocialMediaAsyncDetailQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetSocialmediaAnalyticsMessagesJobResultsItems returns an iterator over the results of every page of
+// GetSocialmediaAnalyticsMessagesJobResults; see GetSocialmediaAnalyticsMessagesJobResultsPages.
+func (c *Client) GetSocialmediaAnalyticsMessagesJobResultsItems(ctx context.Context, jobID string, opts *GetSocialmediaAnalyticsMessagesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.SocialMediaDetailDataContainer, error] {
+	return platformclient.Items(c.GetSocialmediaAnalyticsMessagesJobResultsPages(ctx, jobID, opts, call...), func(p *models.SocialMediaAsyncDetailQueryResponse) []models.SocialMediaDetailDataContainer {
+		return p.Results
+	})
+}
+
 // GetSocialmediaEscalationrulesOptions holds the optional parameters of GetSocialmediaEscalationrules; nil fields are not sent.
 type GetSocialmediaEscalationrulesOptions struct {
 	// Page number. Sent as query parameter "pageNumber". Server default: 1.
@@ -162,6 +222,40 @@ func (c *Client) GetSocialmediaEscalationrules(ctx context.Context, divisionID s
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetSocialmediaEscalationrulesPages returns an iterator over the pages of
+// GetSocialmediaEscalationrules (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetSocialmediaEscalationrulesPages(ctx context.Context, divisionID string, opts *GetSocialmediaEscalationrulesOptions, call ...platformclient.CallOption) iter.Seq2[*models.SocialEscalationResponseEntityListing, error] {
+	var o GetSocialmediaEscalationrulesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SocialEscalationResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SocialEscalationResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetSocialmediaEscalationrules(ctx, divisionID, &o, call...)
+	}, func(p *models.SocialEscalationResponseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetSocialmediaEscalationrulesItems returns an iterator over the entities of every page of
+// GetSocialmediaEscalationrules; see GetSocialmediaEscalationrulesPages.
+func (c *Client) GetSocialmediaEscalationrulesItems(ctx context.Context, divisionID string, opts *GetSocialmediaEscalationrulesOptions, call ...platformclient.CallOption) iter.Seq2[models.EscalationRuleResponse, error] {
+	return platformclient.Items(c.GetSocialmediaEscalationrulesPages(ctx, divisionID, opts, call...), func(p *models.SocialEscalationResponseEntityListing) []models.EscalationRuleResponse {
+		return p.Entities
+	})
 }
 
 // PostSocialmediaEscalationrulesOptions holds the optional parameters of PostSocialmediaEscalationrules; nil fields are not sent.
@@ -331,6 +425,40 @@ func (c *Client) GetSocialmediaTopics(ctx context.Context, opts *GetSocialmediaT
 	return out, nil
 }
 
+// GetSocialmediaTopicsPages returns an iterator over the pages of GetSocialmediaTopics (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetSocialmediaTopicsPages(ctx context.Context, opts *GetSocialmediaTopicsOptions, call ...platformclient.CallOption) iter.Seq2[*models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing, error] {
+	var o GetSocialmediaTopicsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetSocialmediaTopics(ctx, &o, call...)
+	}, func(p *models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetSocialmediaTopicsItems returns an iterator over the entities of every page of
+// GetSocialmediaTopics; see GetSocialmediaTopicsPages.
+func (c *Client) GetSocialmediaTopicsItems(ctx context.Context, opts *GetSocialmediaTopicsOptions, call ...platformclient.CallOption) iter.Seq2[models.SocialTopicWithDataIngestionRuleMetadataResponse, error] {
+	return platformclient.Items(c.GetSocialmediaTopicsPages(ctx, opts, call...), func(p *models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing) []models.SocialTopicWithDataIngestionRuleMetadataResponse {
+		return p.Entities
+	})
+}
+
 // PostSocialmediaTopicsOptions holds the optional parameters of PostSocialmediaTopics; nil fields are not sent.
 type PostSocialmediaTopicsOptions struct {
 	// Sent as body parameter "body".
@@ -452,6 +580,40 @@ func (c *Client) GetSocialmediaTopicDataingestionrules(ctx context.Context, topi
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetSocialmediaTopicDataingestionrulesPages returns an iterator over the pages of
+// GetSocialmediaTopicDataingestionrules (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetSocialmediaTopicDataingestionrulesPages(ctx context.Context, topicID string, opts *GetSocialmediaTopicDataingestionrulesOptions, call ...platformclient.CallOption) iter.Seq2[*models.DataIngestionRuleResponseEntityListing, error] {
+	var o GetSocialmediaTopicDataingestionrulesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataIngestionRuleResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DataIngestionRuleResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetSocialmediaTopicDataingestionrules(ctx, topicID, &o, call...)
+	}, func(p *models.DataIngestionRuleResponseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetSocialmediaTopicDataingestionrulesItems returns an iterator over the entities of every page of
+// GetSocialmediaTopicDataingestionrules; see GetSocialmediaTopicDataingestionrulesPages.
+func (c *Client) GetSocialmediaTopicDataingestionrulesItems(ctx context.Context, topicID string, opts *GetSocialmediaTopicDataingestionrulesOptions, call ...platformclient.CallOption) iter.Seq2[models.DataIngestionRuleResponse, error] {
+	return platformclient.Items(c.GetSocialmediaTopicDataingestionrulesPages(ctx, topicID, opts, call...), func(p *models.DataIngestionRuleResponseEntityListing) []models.DataIngestionRuleResponse {
+		return p.Entities
+	})
 }
 
 // PostSocialmediaTopicDataingestionrulesFacebookOptions holds the optional parameters of PostSocialmediaTopicDataingestionrulesFacebook; nil fields are not sent.
@@ -603,6 +765,44 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionR
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionsPages returns an
+// iterator over the pages of
+// GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersions (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionsPages(ctx context.Context, topicID string, facebookIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.FacebookDataIngestionRuleVersionResponseEntityListing, error] {
+	var o GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FacebookDataIngestionRuleVersionResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.FacebookDataIngestionRuleVersionResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersions(ctx, topicID, facebookIngestionRuleID, &o, call...)
+	}, func(p *models.FacebookDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionsItems returns an
+// iterator over the entities of every page of
+// GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersions; see
+// GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionsPages.
+func (c *Client) GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionsItems(ctx context.Context, topicID string, facebookIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.FacebookDataIngestionRuleVersionResponse, error] {
+	return platformclient.Items(c.GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionsPages(ctx, topicID, facebookIngestionRuleID, opts, call...), func(p *models.FacebookDataIngestionRuleVersionResponseEntityListing) []models.FacebookDataIngestionRuleVersionResponse {
+		return p.Entities
+	})
 }
 
 // GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionOptions holds the optional parameters of GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersion; nil fields are not sent.
@@ -794,6 +994,45 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogl
 	return out, nil
 }
 
+// GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionsPages
+// returns an iterator over the pages of
+// GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersions
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionsPages(ctx context.Context, topicID string, googleBusinessProfileIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing, error] {
+	var o GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersions(ctx, topicID, googleBusinessProfileIngestionRuleID, &o, call...)
+	}, func(p *models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionsItems
+// returns an iterator over the entities of every page of
+// GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersions;
+// see
+// GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionsPages.
+func (c *Client) GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionsItems(ctx context.Context, topicID string, googleBusinessProfileIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.GoogleBusinessProfileDataIngestionRuleVersionResponse, error] {
+	return platformclient.Items(c.GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionsPages(ctx, topicID, googleBusinessProfileIngestionRuleID, opts, call...), func(p *models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing) []models.GoogleBusinessProfileDataIngestionRuleVersionResponse {
+		return p.Entities
+	})
+}
+
 // GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionOptions holds the optional parameters of GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersion; nil fields are not sent.
 type GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionOptions struct {
 	// Determines whether to include soft-deleted item in the result. Sent as query parameter
@@ -972,6 +1211,44 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestio
 	return out, nil
 }
 
+// GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionsPages returns an
+// iterator over the pages of
+// GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersions (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionsPages(ctx context.Context, topicID string, instagramIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.InstagramDataIngestionRuleVersionResponseEntityListing, error] {
+	var o GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InstagramDataIngestionRuleVersionResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.InstagramDataIngestionRuleVersionResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersions(ctx, topicID, instagramIngestionRuleID, &o, call...)
+	}, func(p *models.InstagramDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionsItems returns an
+// iterator over the entities of every page of
+// GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersions; see
+// GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionsPages.
+func (c *Client) GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionsItems(ctx context.Context, topicID string, instagramIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.InstagramDataIngestionRuleVersionResponse, error] {
+	return platformclient.Items(c.GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionsPages(ctx, topicID, instagramIngestionRuleID, opts, call...), func(p *models.InstagramDataIngestionRuleVersionResponseEntityListing) []models.InstagramDataIngestionRuleVersionResponse {
+		return p.Entities
+	})
+}
+
 // GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionOptions holds the optional parameters of GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersion; nil fields are not sent.
 type GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionOptions struct {
 	// Determines whether to include soft-deleted item in the result. Sent as query parameter
@@ -1141,6 +1418,41 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesOpenOpenIdVersions(ctx con
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsPages returns an iterator over the pages of
+// GetSocialmediaTopicDataingestionrulesOpenOpenIdVersions (paged by page number). Pages are fetched
+// lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or at the first
+// error, which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsPages(ctx context.Context, topicID string, openID string, opts *GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.OpenDataIngestionRuleVersionResponseEntityListing, error] {
+	var o GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OpenDataIngestionRuleVersionResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OpenDataIngestionRuleVersionResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetSocialmediaTopicDataingestionrulesOpenOpenIdVersions(ctx, topicID, openID, &o, call...)
+	}, func(p *models.OpenDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsItems returns an iterator over the entities
+// of every page of GetSocialmediaTopicDataingestionrulesOpenOpenIdVersions; see
+// GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsPages.
+func (c *Client) GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsItems(ctx context.Context, topicID string, openID string, opts *GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.OpenDataIngestionRuleVersionResponse, error] {
+	return platformclient.Items(c.GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsPages(ctx, topicID, openID, opts, call...), func(p *models.OpenDataIngestionRuleVersionResponseEntityListing) []models.OpenDataIngestionRuleVersionResponse {
+		return p.Entities
+	})
 }
 
 // GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionOptions holds the optional parameters of GetSocialmediaTopicDataingestionrulesOpenOpenIdVersion; nil fields are not sent.
@@ -1362,6 +1674,43 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRul
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsPages returns an iterator
+// over the pages of GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersions (paged
+// by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsPages(ctx context.Context, topicID string, twitterIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.TwitterDataIngestionRuleVersionResponseEntityListing, error] {
+	var o GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TwitterDataIngestionRuleVersionResponseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TwitterDataIngestionRuleVersionResponseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersions(ctx, topicID, twitterIngestionRuleID, &o, call...)
+	}, func(p *models.TwitterDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsItems returns an iterator
+// over the entities of every page of
+// GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersions; see
+// GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsPages.
+func (c *Client) GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsItems(ctx context.Context, topicID string, twitterIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.TwitterDataIngestionRuleVersionResponse, error] {
+	return platformclient.Items(c.GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsPages(ctx, topicID, twitterIngestionRuleID, opts, call...), func(p *models.TwitterDataIngestionRuleVersionResponseEntityListing) []models.TwitterDataIngestionRuleVersionResponse {
+		return p.Entities
+	})
 }
 
 // GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionOptions holds the optional parameters of GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersion; nil fields are not sent.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Speech & Text Analytics operations.
@@ -64,6 +65,38 @@ func (c *Client) GetSpeechandtextanalyticsCategories(ctx context.Context, opts *
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetSpeechandtextanalyticsCategoriesPages returns an iterator over the pages of
+// GetSpeechandtextanalyticsCategories (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetSpeechandtextanalyticsCategoriesPages(ctx context.Context, opts *GetSpeechandtextanalyticsCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[*models.CategoriesEntityListing, error] {
+	var o GetSpeechandtextanalyticsCategoriesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CategoriesEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.CategoriesEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetSpeechandtextanalyticsCategories(ctx, &o, call...)
+	}, func(p *models.CategoriesEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetSpeechandtextanalyticsCategoriesItems returns an iterator over the entities of every page of
+// GetSpeechandtextanalyticsCategories; see GetSpeechandtextanalyticsCategoriesPages.
+func (c *Client) GetSpeechandtextanalyticsCategoriesItems(ctx context.Context, opts *GetSpeechandtextanalyticsCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[models.StaCategory, error] {
+	return platformclient.Items(c.GetSpeechandtextanalyticsCategoriesPages(ctx, opts, call...), func(p *models.CategoriesEntityListing) []models.StaCategory { return p.Entities })
 }
 
 // PostSpeechandtextanalyticsCategoriesOptions holds the optional parameters of PostSpeechandtextanalyticsCategories; it has none yet, so pass nil.
@@ -176,6 +209,39 @@ func (c *Client) GetSpeechandtextanalyticsConversationCategories(ctx context.Con
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetSpeechandtextanalyticsConversationCategoriesPages returns an iterator over the pages of
+// GetSpeechandtextanalyticsConversationCategories (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetSpeechandtextanalyticsConversationCategoriesPages(ctx context.Context, conversationID string, opts *GetSpeechandtextanalyticsConversationCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[*models.ConversationCategoriesEntityListing, error] {
+	var o GetSpeechandtextanalyticsConversationCategoriesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConversationCategoriesEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ConversationCategoriesEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetSpeechandtextanalyticsConversationCategories(ctx, conversationID, &o, call...)
+	}, func(p *models.ConversationCategoriesEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetSpeechandtextanalyticsConversationCategoriesItems returns an iterator over the entities of every
+// page of GetSpeechandtextanalyticsConversationCategories; see
+// GetSpeechandtextanalyticsConversationCategoriesPages.
+func (c *Client) GetSpeechandtextanalyticsConversationCategoriesItems(ctx context.Context, conversationID string, opts *GetSpeechandtextanalyticsConversationCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[models.ConversationCategory, error] {
+	return platformclient.Items(c.GetSpeechandtextanalyticsConversationCategoriesPages(ctx, conversationID, opts, call...), func(p *models.ConversationCategoriesEntityListing) []models.ConversationCategory { return p.Entities })
 }
 
 // GetSpeechandtextanalyticsConversationCommunicationTranscripturlOptions holds the optional parameters of GetSpeechandtextanalyticsConversationCommunicationTranscripturl; it has none yet, so pass nil.
@@ -567,6 +633,41 @@ func (c *Client) GetSpeechandtextanalyticsProgramsSettingsInsights(ctx context.C
 	return out, nil
 }
 
+// GetSpeechandtextanalyticsProgramsSettingsInsightsPages returns an iterator over the pages of
+// GetSpeechandtextanalyticsProgramsSettingsInsights (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetSpeechandtextanalyticsProgramsSettingsInsightsPages(ctx context.Context, opts *GetSpeechandtextanalyticsProgramsSettingsInsightsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ProgramInsightsSettingsEntityListing, error] {
+	var o GetSpeechandtextanalyticsProgramsSettingsInsightsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ProgramInsightsSettingsEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ProgramInsightsSettingsEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetSpeechandtextanalyticsProgramsSettingsInsights(ctx, &o, call...)
+	}, func(p *models.ProgramInsightsSettingsEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetSpeechandtextanalyticsProgramsSettingsInsightsItems returns an iterator over the entities of
+// every page of GetSpeechandtextanalyticsProgramsSettingsInsights; see
+// GetSpeechandtextanalyticsProgramsSettingsInsightsPages.
+func (c *Client) GetSpeechandtextanalyticsProgramsSettingsInsightsItems(ctx context.Context, opts *GetSpeechandtextanalyticsProgramsSettingsInsightsOptions, call ...platformclient.CallOption) iter.Seq2[models.ProgramInsightsSettings, error] {
+	return platformclient.Items(c.GetSpeechandtextanalyticsProgramsSettingsInsightsPages(ctx, opts, call...), func(p *models.ProgramInsightsSettingsEntityListing) []models.ProgramInsightsSettings {
+		return p.Entities
+	})
+}
+
 // GetSpeechandtextanalyticsProgramsTopiclinksJobOptions holds the optional parameters of GetSpeechandtextanalyticsProgramsTopiclinksJob; it has none yet, so pass nil.
 type GetSpeechandtextanalyticsProgramsTopiclinksJobOptions struct{}
 
@@ -836,6 +937,38 @@ func (c *Client) GetSpeechandtextanalyticsReprocessingJobs(ctx context.Context, 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetSpeechandtextanalyticsReprocessingJobsPages returns an iterator over the pages of
+// GetSpeechandtextanalyticsReprocessingJobs (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetSpeechandtextanalyticsReprocessingJobsPages(ctx context.Context, opts *GetSpeechandtextanalyticsReprocessingJobsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ReprocessJobEntityListingResponse, error] {
+	var o GetSpeechandtextanalyticsReprocessingJobsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ReprocessJobEntityListingResponse, error) {
+		if r.NextURI != "" {
+			out := new(models.ReprocessJobEntityListingResponse)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetSpeechandtextanalyticsReprocessingJobs(ctx, &o, call...)
+	}, func(p *models.ReprocessJobEntityListingResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetSpeechandtextanalyticsReprocessingJobsItems returns an iterator over the entities of every page
+// of GetSpeechandtextanalyticsReprocessingJobs; see GetSpeechandtextanalyticsReprocessingJobsPages.
+func (c *Client) GetSpeechandtextanalyticsReprocessingJobsItems(ctx context.Context, opts *GetSpeechandtextanalyticsReprocessingJobsOptions, call ...platformclient.CallOption) iter.Seq2[models.ReprocessJobResponse, error] {
+	return platformclient.Items(c.GetSpeechandtextanalyticsReprocessingJobsPages(ctx, opts, call...), func(p *models.ReprocessJobEntityListingResponse) []models.ReprocessJobResponse { return p.Entities })
 }
 
 // PostSpeechandtextanalyticsReprocessingJobsOptions holds the optional parameters of PostSpeechandtextanalyticsReprocessingJobs; it has none yet, so pass nil.
@@ -1109,6 +1242,38 @@ func (c *Client) GetSpeechandtextanalyticsTopics(ctx context.Context, opts *GetS
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetSpeechandtextanalyticsTopicsPages returns an iterator over the pages of
+// GetSpeechandtextanalyticsTopics (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetSpeechandtextanalyticsTopicsPages(ctx context.Context, opts *GetSpeechandtextanalyticsTopicsOptions, call ...platformclient.CallOption) iter.Seq2[*models.TopicsEntityListing, error] {
+	var o GetSpeechandtextanalyticsTopicsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TopicsEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TopicsEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetSpeechandtextanalyticsTopics(ctx, &o, call...)
+	}, func(p *models.TopicsEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetSpeechandtextanalyticsTopicsItems returns an iterator over the entities of every page of
+// GetSpeechandtextanalyticsTopics; see GetSpeechandtextanalyticsTopicsPages.
+func (c *Client) GetSpeechandtextanalyticsTopicsItems(ctx context.Context, opts *GetSpeechandtextanalyticsTopicsOptions, call ...platformclient.CallOption) iter.Seq2[models.ListedTopic, error] {
+	return platformclient.Items(c.GetSpeechandtextanalyticsTopicsPages(ctx, opts, call...), func(p *models.TopicsEntityListing) []models.ListedTopic { return p.Entities })
 }
 
 // PostSpeechandtextanalyticsTopicsOptions holds the optional parameters of PostSpeechandtextanalyticsTopics; it has none yet, so pass nil.

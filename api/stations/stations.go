@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Stations operations.
@@ -67,6 +68,37 @@ func (c *Client) GetStations(ctx context.Context, opts *GetStationsOptions, call
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetStationsPages returns an iterator over the pages of GetStations (paged by page number). Pages are
+// fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or at
+// the first error, which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetStationsPages(ctx context.Context, opts *GetStationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.StationEntityListing, error] {
+	var o GetStationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.StationEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.StationEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetStations(ctx, &o, call...)
+	}, func(p *models.StationEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetStationsItems returns an iterator over the entities of every page of GetStations; see
+// GetStationsPages.
+func (c *Client) GetStationsItems(ctx context.Context, opts *GetStationsOptions, call ...platformclient.CallOption) iter.Seq2[models.Station, error] {
+	return platformclient.Items(c.GetStationsPages(ctx, opts, call...), func(p *models.StationEntityListing) []models.Station { return p.Entities })
 }
 
 // GetStationOptions holds the optional parameters of GetStation; it has none yet, so pass nil.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Task Management operations.
@@ -53,6 +54,36 @@ func (c *Client) PostTaskmanagementWorkbinsQuery(ctx context.Context, body *mode
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostTaskmanagementWorkbinsQueryPages returns an iterator over the pages of
+// PostTaskmanagementWorkbinsQuery (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostTaskmanagementWorkbinsQueryPages(ctx context.Context, body *models.WorkbinQueryRequest, opts *PostTaskmanagementWorkbinsQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.WorkbinQueryEntityListing, error] {
+	var o PostTaskmanagementWorkbinsQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkbinQueryEntityListing, error) {
+		o := o
+		var pageBody models.WorkbinQueryRequest
+		if body != nil {
+			pageBody = *body
+		}
+		if r.Cursor != "" {
+			pageBody.After = &r.Cursor
+		}
+		return c.PostTaskmanagementWorkbinsQuery(ctx, &pageBody, &o, call...)
+	}, func(p *models.WorkbinQueryEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	})
+}
+
+// PostTaskmanagementWorkbinsQueryItems returns an iterator over the entities of every page of
+// PostTaskmanagementWorkbinsQuery; see PostTaskmanagementWorkbinsQueryPages.
+func (c *Client) PostTaskmanagementWorkbinsQueryItems(ctx context.Context, body *models.WorkbinQueryRequest, opts *PostTaskmanagementWorkbinsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.Workbin, error] {
+	return platformclient.Items(c.PostTaskmanagementWorkbinsQueryPages(ctx, body, opts, call...), func(p *models.WorkbinQueryEntityListing) []models.Workbin { return p.Entities })
 }
 
 // GetTaskmanagementWorkbinOptions holds the optional parameters of GetTaskmanagementWorkbin; it has none yet, so pass nil.
@@ -139,6 +170,37 @@ func (c *Client) GetTaskmanagementWorkbinHistory(ctx context.Context, workbinID 
 	return out, nil
 }
 
+// GetTaskmanagementWorkbinHistoryPages returns an iterator over the pages of
+// GetTaskmanagementWorkbinHistory (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTaskmanagementWorkbinHistoryPages(ctx context.Context, workbinID string, opts *GetTaskmanagementWorkbinHistoryOptions, call ...platformclient.CallOption) iter.Seq2[*models.WorkbinChangeListing, error] {
+	var o GetTaskmanagementWorkbinHistoryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkbinChangeListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkbinChangeListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetTaskmanagementWorkbinHistory(ctx, workbinID, &o, call...)
+	}, func(p *models.WorkbinChangeListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	})
+}
+
+// GetTaskmanagementWorkbinHistoryItems returns an iterator over the entities of every page of
+// GetTaskmanagementWorkbinHistory; see GetTaskmanagementWorkbinHistoryPages.
+func (c *Client) GetTaskmanagementWorkbinHistoryItems(ctx context.Context, workbinID string, opts *GetTaskmanagementWorkbinHistoryOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemsChangeWorkbinDelta, error] {
+	return platformclient.Items(c.GetTaskmanagementWorkbinHistoryPages(ctx, workbinID, opts, call...), func(p *models.WorkbinChangeListing) []models.WorkitemsChangeWorkbinDelta { return p.Entities })
+}
+
 // GetTaskmanagementWorkbinVersionsOptions holds the optional parameters of GetTaskmanagementWorkbinVersions; nil fields are not sent.
 type GetTaskmanagementWorkbinVersionsOptions struct {
 	// The cursor that points to the end of the set of entities that has been returned. Sent as query
@@ -173,6 +235,37 @@ func (c *Client) GetTaskmanagementWorkbinVersions(ctx context.Context, workbinID
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTaskmanagementWorkbinVersionsPages returns an iterator over the pages of
+// GetTaskmanagementWorkbinVersions (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTaskmanagementWorkbinVersionsPages(ctx context.Context, workbinID string, opts *GetTaskmanagementWorkbinVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.WorkbinVersionListing, error] {
+	var o GetTaskmanagementWorkbinVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkbinVersionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkbinVersionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetTaskmanagementWorkbinVersions(ctx, workbinID, &o, call...)
+	}, func(p *models.WorkbinVersionListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	})
+}
+
+// GetTaskmanagementWorkbinVersionsItems returns an iterator over the entities of every page of
+// GetTaskmanagementWorkbinVersions; see GetTaskmanagementWorkbinVersionsPages.
+func (c *Client) GetTaskmanagementWorkbinVersionsItems(ctx context.Context, workbinID string, opts *GetTaskmanagementWorkbinVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkbinVersion, error] {
+	return platformclient.Items(c.GetTaskmanagementWorkbinVersionsPages(ctx, workbinID, opts, call...), func(p *models.WorkbinVersionListing) []models.WorkbinVersion { return p.Entities })
 }
 
 // GetTaskmanagementWorkbinVersionOptions holds the optional parameters of GetTaskmanagementWorkbinVersion; it has none yet, so pass nil.
@@ -333,6 +426,37 @@ func (c *Client) GetTaskmanagementWorkitemsBulkJobsUsersMe(ctx context.Context, 
 	return out, nil
 }
 
+// GetTaskmanagementWorkitemsBulkJobsUsersMePages returns an iterator over the pages of
+// GetTaskmanagementWorkitemsBulkJobsUsersMe (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTaskmanagementWorkitemsBulkJobsUsersMePages(ctx context.Context, opts *GetTaskmanagementWorkitemsBulkJobsUsersMeOptions, call ...platformclient.CallOption) iter.Seq2[*models.BulkJobsListing, error] {
+	var o GetTaskmanagementWorkitemsBulkJobsUsersMeOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BulkJobsListing, error) {
+		if r.NextURI != "" {
+			out := new(models.BulkJobsListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetTaskmanagementWorkitemsBulkJobsUsersMe(ctx, &o, call...)
+	}, func(p *models.BulkJobsListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	})
+}
+
+// GetTaskmanagementWorkitemsBulkJobsUsersMeItems returns an iterator over the entities of every page
+// of GetTaskmanagementWorkitemsBulkJobsUsersMe; see GetTaskmanagementWorkitemsBulkJobsUsersMePages.
+func (c *Client) GetTaskmanagementWorkitemsBulkJobsUsersMeItems(ctx context.Context, opts *GetTaskmanagementWorkitemsBulkJobsUsersMeOptions, call ...platformclient.CallOption) iter.Seq2[models.BulkJob, error] {
+	return platformclient.Items(c.GetTaskmanagementWorkitemsBulkJobsUsersMePages(ctx, opts, call...), func(p *models.BulkJobsListing) []models.BulkJob { return p.Entities })
+}
+
 // PostTaskmanagementWorkitemsBulkTerminateJobsOptions holds the optional parameters of PostTaskmanagementWorkitemsBulkTerminateJobs; it has none yet, so pass nil.
 type PostTaskmanagementWorkitemsBulkTerminateJobsOptions struct{}
 
@@ -435,6 +559,36 @@ func (c *Client) PostTaskmanagementWorkitemsQuery(ctx context.Context, body *mod
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostTaskmanagementWorkitemsQueryPages returns an iterator over the pages of
+// PostTaskmanagementWorkitemsQuery (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostTaskmanagementWorkitemsQueryPages(ctx context.Context, body *models.WorkitemQueryPostRequest, opts *PostTaskmanagementWorkitemsQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.WorkitemPostQueryEntityListing, error] {
+	var o PostTaskmanagementWorkitemsQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemPostQueryEntityListing, error) {
+		o := o
+		var pageBody models.WorkitemQueryPostRequest
+		if body != nil {
+			pageBody = *body
+		}
+		if r.Cursor != "" {
+			pageBody.After = &r.Cursor
+		}
+		return c.PostTaskmanagementWorkitemsQuery(ctx, &pageBody, &o, call...)
+	}, func(p *models.WorkitemPostQueryEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	})
+}
+
+// PostTaskmanagementWorkitemsQueryItems returns an iterator over the entities of every page of
+// PostTaskmanagementWorkitemsQuery; see PostTaskmanagementWorkitemsQueryPages.
+func (c *Client) PostTaskmanagementWorkitemsQueryItems(ctx context.Context, body *models.WorkitemQueryPostRequest, opts *PostTaskmanagementWorkitemsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.Workitem, error] {
+	return platformclient.Items(c.PostTaskmanagementWorkitemsQueryPages(ctx, body, opts, call...), func(p *models.WorkitemPostQueryEntityListing) []models.Workitem { return p.Entities })
 }
 
 // PostTaskmanagementWorkitemsQueryJobsOptions holds the optional parameters of PostTaskmanagementWorkitemsQueryJobs; it has none yet, so pass nil.
@@ -798,6 +952,37 @@ func (c *Client) GetTaskmanagementWorkitemHistory(ctx context.Context, workitemI
 	return out, nil
 }
 
+// GetTaskmanagementWorkitemHistoryPages returns an iterator over the pages of
+// GetTaskmanagementWorkitemHistory (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTaskmanagementWorkitemHistoryPages(ctx context.Context, workitemID string, opts *GetTaskmanagementWorkitemHistoryOptions, call ...platformclient.CallOption) iter.Seq2[*models.WorkitemChangeListing, error] {
+	var o GetTaskmanagementWorkitemHistoryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemChangeListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkitemChangeListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetTaskmanagementWorkitemHistory(ctx, workitemID, &o, call...)
+	}, func(p *models.WorkitemChangeListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	})
+}
+
+// GetTaskmanagementWorkitemHistoryItems returns an iterator over the entities of every page of
+// GetTaskmanagementWorkitemHistory; see GetTaskmanagementWorkitemHistoryPages.
+func (c *Client) GetTaskmanagementWorkitemHistoryItems(ctx context.Context, workitemID string, opts *GetTaskmanagementWorkitemHistoryOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemsChangeWorkitemDelta, error] {
+	return platformclient.Items(c.GetTaskmanagementWorkitemHistoryPages(ctx, workitemID, opts, call...), func(p *models.WorkitemChangeListing) []models.WorkitemsChangeWorkitemDelta { return p.Entities })
+}
+
 // PostTaskmanagementWorkitemTerminateOptions holds the optional parameters of PostTaskmanagementWorkitemTerminate; nil fields are not sent.
 type PostTaskmanagementWorkitemTerminateOptions struct {
 	// Terminated request. Sent as body parameter "body".
@@ -876,6 +1061,37 @@ func (c *Client) GetTaskmanagementWorkitemUserWrapups(ctx context.Context, worki
 	return out, nil
 }
 
+// GetTaskmanagementWorkitemUserWrapupsPages returns an iterator over the pages of
+// GetTaskmanagementWorkitemUserWrapups (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTaskmanagementWorkitemUserWrapupsPages(ctx context.Context, workitemID string, userID string, opts *GetTaskmanagementWorkitemUserWrapupsOptions, call ...platformclient.CallOption) iter.Seq2[*models.WorkitemWrapupEntityListing, error] {
+	var o GetTaskmanagementWorkitemUserWrapupsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemWrapupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkitemWrapupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetTaskmanagementWorkitemUserWrapups(ctx, workitemID, userID, &o, call...)
+	}, func(p *models.WorkitemWrapupEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetTaskmanagementWorkitemUserWrapupsItems returns an iterator over the entities of every page of
+// GetTaskmanagementWorkitemUserWrapups; see GetTaskmanagementWorkitemUserWrapupsPages.
+func (c *Client) GetTaskmanagementWorkitemUserWrapupsItems(ctx context.Context, workitemID string, userID string, opts *GetTaskmanagementWorkitemUserWrapupsOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemWrapup, error] {
+	return platformclient.Items(c.GetTaskmanagementWorkitemUserWrapupsPages(ctx, workitemID, userID, opts, call...), func(p *models.WorkitemWrapupEntityListing) []models.WorkitemWrapup { return p.Entities })
+}
+
 // PatchTaskmanagementWorkitemUserWrapupsOptions holds the optional parameters of PatchTaskmanagementWorkitemUserWrapups; it has none yet, so pass nil.
 type PatchTaskmanagementWorkitemUserWrapupsOptions struct{}
 
@@ -924,6 +1140,37 @@ func (c *Client) GetTaskmanagementWorkitemVersions(ctx context.Context, workitem
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTaskmanagementWorkitemVersionsPages returns an iterator over the pages of
+// GetTaskmanagementWorkitemVersions (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTaskmanagementWorkitemVersionsPages(ctx context.Context, workitemID string, opts *GetTaskmanagementWorkitemVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.WorkitemVersionListing, error] {
+	var o GetTaskmanagementWorkitemVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemVersionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkitemVersionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetTaskmanagementWorkitemVersions(ctx, workitemID, &o, call...)
+	}, func(p *models.WorkitemVersionListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	})
+}
+
+// GetTaskmanagementWorkitemVersionsItems returns an iterator over the entities of every page of
+// GetTaskmanagementWorkitemVersions; see GetTaskmanagementWorkitemVersionsPages.
+func (c *Client) GetTaskmanagementWorkitemVersionsItems(ctx context.Context, workitemID string, opts *GetTaskmanagementWorkitemVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemVersion, error] {
+	return platformclient.Items(c.GetTaskmanagementWorkitemVersionsPages(ctx, workitemID, opts, call...), func(p *models.WorkitemVersionListing) []models.WorkitemVersion { return p.Entities })
 }
 
 // GetTaskmanagementWorkitemVersionOptions holds the optional parameters of GetTaskmanagementWorkitemVersion; it has none yet, so pass nil.
@@ -983,6 +1230,37 @@ func (c *Client) GetTaskmanagementWorkitemWrapups(ctx context.Context, workitemI
 	return out, nil
 }
 
+// GetTaskmanagementWorkitemWrapupsPages returns an iterator over the pages of
+// GetTaskmanagementWorkitemWrapups (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTaskmanagementWorkitemWrapupsPages(ctx context.Context, workitemID string, opts *GetTaskmanagementWorkitemWrapupsOptions, call ...platformclient.CallOption) iter.Seq2[*models.WorkitemWrapupEntityListing, error] {
+	var o GetTaskmanagementWorkitemWrapupsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemWrapupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkitemWrapupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetTaskmanagementWorkitemWrapups(ctx, workitemID, &o, call...)
+	}, func(p *models.WorkitemWrapupEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetTaskmanagementWorkitemWrapupsItems returns an iterator over the entities of every page of
+// GetTaskmanagementWorkitemWrapups; see GetTaskmanagementWorkitemWrapupsPages.
+func (c *Client) GetTaskmanagementWorkitemWrapupsItems(ctx context.Context, workitemID string, opts *GetTaskmanagementWorkitemWrapupsOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemWrapup, error] {
+	return platformclient.Items(c.GetTaskmanagementWorkitemWrapupsPages(ctx, workitemID, opts, call...), func(p *models.WorkitemWrapupEntityListing) []models.WorkitemWrapup { return p.Entities })
+}
+
 // PostTaskmanagementWorktypesOptions holds the optional parameters of PostTaskmanagementWorktypes; it has none yet, so pass nil.
 type PostTaskmanagementWorktypesOptions struct{}
 
@@ -1020,6 +1298,36 @@ func (c *Client) PostTaskmanagementWorktypesQuery(ctx context.Context, body *mod
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostTaskmanagementWorktypesQueryPages returns an iterator over the pages of
+// PostTaskmanagementWorktypesQuery (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostTaskmanagementWorktypesQueryPages(ctx context.Context, body *models.WorktypeQueryRequest, opts *PostTaskmanagementWorktypesQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.WorktypeQueryEntityListing, error] {
+	var o PostTaskmanagementWorktypesQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorktypeQueryEntityListing, error) {
+		o := o
+		var pageBody models.WorktypeQueryRequest
+		if body != nil {
+			pageBody = *body
+		}
+		if r.Cursor != "" {
+			pageBody.After = &r.Cursor
+		}
+		return c.PostTaskmanagementWorktypesQuery(ctx, &pageBody, &o, call...)
+	}, func(p *models.WorktypeQueryEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	})
+}
+
+// PostTaskmanagementWorktypesQueryItems returns an iterator over the entities of every page of
+// PostTaskmanagementWorktypesQuery; see PostTaskmanagementWorktypesQueryPages.
+func (c *Client) PostTaskmanagementWorktypesQueryItems(ctx context.Context, body *models.WorktypeQueryRequest, opts *PostTaskmanagementWorktypesQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.Worktype, error] {
+	return platformclient.Items(c.PostTaskmanagementWorktypesQueryPages(ctx, body, opts, call...), func(p *models.WorktypeQueryEntityListing) []models.Worktype { return p.Entities })
 }
 
 // GetTaskmanagementWorktypeOptions holds the optional parameters of GetTaskmanagementWorktype; nil fields are not sent.
@@ -1106,6 +1414,38 @@ func (c *Client) GetTaskmanagementWorktypeFlowsDatebasedRules(ctx context.Contex
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTaskmanagementWorktypeFlowsDatebasedRulesPages returns an iterator over the pages of
+// GetTaskmanagementWorktypeFlowsDatebasedRules (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTaskmanagementWorktypeFlowsDatebasedRulesPages(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeFlowsDatebasedRulesOptions, call ...platformclient.CallOption) iter.Seq2[*models.WorkitemDateBasedRuleListing, error] {
+	var o GetTaskmanagementWorktypeFlowsDatebasedRulesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemDateBasedRuleListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkitemDateBasedRuleListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetTaskmanagementWorktypeFlowsDatebasedRules(ctx, worktypeID, &o, call...)
+	}, func(p *models.WorkitemDateBasedRuleListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	})
+}
+
+// GetTaskmanagementWorktypeFlowsDatebasedRulesItems returns an iterator over the entities of every
+// page of GetTaskmanagementWorktypeFlowsDatebasedRules; see
+// GetTaskmanagementWorktypeFlowsDatebasedRulesPages.
+func (c *Client) GetTaskmanagementWorktypeFlowsDatebasedRulesItems(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeFlowsDatebasedRulesOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemDateBasedRule, error] {
+	return platformclient.Items(c.GetTaskmanagementWorktypeFlowsDatebasedRulesPages(ctx, worktypeID, opts, call...), func(p *models.WorkitemDateBasedRuleListing) []models.WorkitemDateBasedRule { return p.Entities })
 }
 
 // PostTaskmanagementWorktypeFlowsDatebasedRulesOptions holds the optional parameters of PostTaskmanagementWorktypeFlowsDatebasedRules; it has none yet, so pass nil.
@@ -1205,6 +1545,40 @@ func (c *Client) GetTaskmanagementWorktypeFlowsOnattributechangeRules(ctx contex
 	return out, nil
 }
 
+// GetTaskmanagementWorktypeFlowsOnattributechangeRulesPages returns an iterator over the pages of
+// GetTaskmanagementWorktypeFlowsOnattributechangeRules (paged by cursor). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTaskmanagementWorktypeFlowsOnattributechangeRulesPages(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeFlowsOnattributechangeRulesOptions, call ...platformclient.CallOption) iter.Seq2[*models.WorkitemOnAttributeChangeRuleListing, error] {
+	var o GetTaskmanagementWorktypeFlowsOnattributechangeRulesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemOnAttributeChangeRuleListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkitemOnAttributeChangeRuleListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetTaskmanagementWorktypeFlowsOnattributechangeRules(ctx, worktypeID, &o, call...)
+	}, func(p *models.WorkitemOnAttributeChangeRuleListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	})
+}
+
+// GetTaskmanagementWorktypeFlowsOnattributechangeRulesItems returns an iterator over the entities of
+// every page of GetTaskmanagementWorktypeFlowsOnattributechangeRules; see
+// GetTaskmanagementWorktypeFlowsOnattributechangeRulesPages.
+func (c *Client) GetTaskmanagementWorktypeFlowsOnattributechangeRulesItems(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeFlowsOnattributechangeRulesOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemOnAttributeChangeRule, error] {
+	return platformclient.Items(c.GetTaskmanagementWorktypeFlowsOnattributechangeRulesPages(ctx, worktypeID, opts, call...), func(p *models.WorkitemOnAttributeChangeRuleListing) []models.WorkitemOnAttributeChangeRule {
+		return p.Entities
+	})
+}
+
 // PostTaskmanagementWorktypeFlowsOnattributechangeRulesOptions holds the optional parameters of PostTaskmanagementWorktypeFlowsOnattributechangeRules; it has none yet, so pass nil.
 type PostTaskmanagementWorktypeFlowsOnattributechangeRulesOptions struct{}
 
@@ -1300,6 +1674,38 @@ func (c *Client) GetTaskmanagementWorktypeFlowsOncreateRules(ctx context.Context
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTaskmanagementWorktypeFlowsOncreateRulesPages returns an iterator over the pages of
+// GetTaskmanagementWorktypeFlowsOncreateRules (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTaskmanagementWorktypeFlowsOncreateRulesPages(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeFlowsOncreateRulesOptions, call ...platformclient.CallOption) iter.Seq2[*models.WorkitemOnCreateRuleListing, error] {
+	var o GetTaskmanagementWorktypeFlowsOncreateRulesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemOnCreateRuleListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorkitemOnCreateRuleListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetTaskmanagementWorktypeFlowsOncreateRules(ctx, worktypeID, &o, call...)
+	}, func(p *models.WorkitemOnCreateRuleListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	})
+}
+
+// GetTaskmanagementWorktypeFlowsOncreateRulesItems returns an iterator over the entities of every page
+// of GetTaskmanagementWorktypeFlowsOncreateRules; see
+// GetTaskmanagementWorktypeFlowsOncreateRulesPages.
+func (c *Client) GetTaskmanagementWorktypeFlowsOncreateRulesItems(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeFlowsOncreateRulesOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemOnCreateRule, error] {
+	return platformclient.Items(c.GetTaskmanagementWorktypeFlowsOncreateRulesPages(ctx, worktypeID, opts, call...), func(p *models.WorkitemOnCreateRuleListing) []models.WorkitemOnCreateRule { return p.Entities })
 }
 
 // PostTaskmanagementWorktypeFlowsOncreateRulesOptions holds the optional parameters of PostTaskmanagementWorktypeFlowsOncreateRules; it has none yet, so pass nil.
@@ -1409,6 +1815,37 @@ func (c *Client) GetTaskmanagementWorktypeHistory(ctx context.Context, worktypeI
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTaskmanagementWorktypeHistoryPages returns an iterator over the pages of
+// GetTaskmanagementWorktypeHistory (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTaskmanagementWorktypeHistoryPages(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeHistoryOptions, call ...platformclient.CallOption) iter.Seq2[*models.WorktypeChangeListing, error] {
+	var o GetTaskmanagementWorktypeHistoryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorktypeChangeListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorktypeChangeListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetTaskmanagementWorktypeHistory(ctx, worktypeID, &o, call...)
+	}, func(p *models.WorktypeChangeListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	})
+}
+
+// GetTaskmanagementWorktypeHistoryItems returns an iterator over the entities of every page of
+// GetTaskmanagementWorktypeHistory; see GetTaskmanagementWorktypeHistoryPages.
+func (c *Client) GetTaskmanagementWorktypeHistoryItems(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeHistoryOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemsChangeWorktypeDelta, error] {
+	return platformclient.Items(c.GetTaskmanagementWorktypeHistoryPages(ctx, worktypeID, opts, call...), func(p *models.WorktypeChangeListing) []models.WorkitemsChangeWorktypeDelta { return p.Entities })
 }
 
 // GetTaskmanagementWorktypeStatusesOptions holds the optional parameters of GetTaskmanagementWorktypeStatuses; it has none yet, so pass nil.
@@ -1528,6 +1965,37 @@ func (c *Client) GetTaskmanagementWorktypeVersions(ctx context.Context, worktype
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTaskmanagementWorktypeVersionsPages returns an iterator over the pages of
+// GetTaskmanagementWorktypeVersions (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTaskmanagementWorktypeVersionsPages(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.WorktypeVersionListing, error] {
+	var o GetTaskmanagementWorktypeVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorktypeVersionListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WorktypeVersionListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetTaskmanagementWorktypeVersions(ctx, worktypeID, &o, call...)
+	}, func(p *models.WorktypeVersionListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	})
+}
+
+// GetTaskmanagementWorktypeVersionsItems returns an iterator over the entities of every page of
+// GetTaskmanagementWorktypeVersions; see GetTaskmanagementWorktypeVersionsPages.
+func (c *Client) GetTaskmanagementWorktypeVersionsItems(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.WorktypeVersion, error] {
+	return platformclient.Items(c.GetTaskmanagementWorktypeVersionsPages(ctx, worktypeID, opts, call...), func(p *models.WorktypeVersionListing) []models.WorktypeVersion { return p.Entities })
 }
 
 // GetTaskmanagementWorktypeVersionOptions holds the optional parameters of GetTaskmanagementWorktypeVersion; it has none yet, so pass nil.

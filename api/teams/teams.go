@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Teams operations.
@@ -89,6 +90,35 @@ func (c *Client) GetTeams(ctx context.Context, opts *GetTeamsOptions, call ...pl
 	return out, nil
 }
 
+// GetTeamsPages returns an iterator over the pages of GetTeams (paged by cursor). Pages are fetched
+// lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or at the first
+// error, which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTeamsPages(ctx context.Context, opts *GetTeamsOptions, call ...platformclient.CallOption) iter.Seq2[*models.TeamEntityListing, error] {
+	var o GetTeamsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TeamEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TeamEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetTeams(ctx, &o, call...)
+	}, func(p *models.TeamEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetTeamsItems returns an iterator over the entities of every page of GetTeams; see GetTeamsPages.
+func (c *Client) GetTeamsItems(ctx context.Context, opts *GetTeamsOptions, call ...platformclient.CallOption) iter.Seq2[models.Team, error] {
+	return platformclient.Items(c.GetTeamsPages(ctx, opts, call...), func(p *models.TeamEntityListing) []models.Team { return p.Entities })
+}
+
 // PostTeamsOptions holds the optional parameters of PostTeams; it has none yet, so pass nil.
 type PostTeamsOptions struct{}
 
@@ -123,6 +153,37 @@ func (c *Client) PostTeamsSearch(ctx context.Context, body *models.TeamSearchReq
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostTeamsSearchPages returns an iterator over the pages of PostTeamsSearch (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last.
+func (c *Client) PostTeamsSearchPages(ctx context.Context, body *models.TeamSearchRequest, opts *PostTeamsSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.TeamsSearchResponse, error] {
+	var o PostTeamsSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TeamsSearchResponse, error) {
+		o := o
+		var pageBody models.TeamSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostTeamsSearch(ctx, &pageBody, &o, call...)
+	}, func(p *models.TeamsSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostTeamsSearchItems returns an iterator over the results of every page of PostTeamsSearch; see
+// PostTeamsSearchPages.
+func (c *Client) PostTeamsSearchItems(ctx context.Context, body *models.TeamSearchRequest, opts *PostTeamsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.Team, error] {
+	return platformclient.Items(c.PostTeamsSearchPages(ctx, body, opts, call...), func(p *models.TeamsSearchResponse) []models.Team { return p.Results })
 }
 
 // GetTeamOptions holds the optional parameters of GetTeam; nil fields are not sent.
@@ -214,6 +275,37 @@ func (c *Client) GetTeamMembers(ctx context.Context, teamID string, opts *GetTea
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTeamMembersPages returns an iterator over the pages of GetTeamMembers (paged by cursor). Pages
+// are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or
+// at the first error, which is yielded last. Pages after the first are read from the listing's
+// nextUri.
+func (c *Client) GetTeamMembersPages(ctx context.Context, teamID string, opts *GetTeamMembersOptions, call ...platformclient.CallOption) iter.Seq2[*models.TeamMemberEntityListing, error] {
+	var o GetTeamMembersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TeamMemberEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TeamMemberEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetTeamMembers(ctx, teamID, &o, call...)
+	}, func(p *models.TeamMemberEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetTeamMembersItems returns an iterator over the entities of every page of GetTeamMembers; see
+// GetTeamMembersPages.
+func (c *Client) GetTeamMembersItems(ctx context.Context, teamID string, opts *GetTeamMembersOptions, call ...platformclient.CallOption) iter.Seq2[models.UserReferenceWithName, error] {
+	return platformclient.Items(c.GetTeamMembersPages(ctx, teamID, opts, call...), func(p *models.TeamMemberEntityListing) []models.UserReferenceWithName { return p.Entities })
 }
 
 // PostTeamMembersOptions holds the optional parameters of PostTeamMembers; it has none yet, so pass nil.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Telephony Providers Edge operations.
@@ -69,6 +70,38 @@ func (c *Client) GetTelephonyProvidersEdges(ctx context.Context, opts *GetTeleph
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTelephonyProvidersEdgesPages returns an iterator over the pages of GetTelephonyProvidersEdges
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesPages(ctx context.Context, opts *GetTelephonyProvidersEdgesOptions, call ...platformclient.CallOption) iter.Seq2[*models.EdgeEntityListing, error] {
+	var o GetTelephonyProvidersEdgesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EdgeEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EdgeEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdges(ctx, &o, call...)
+	}, func(p *models.EdgeEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesItems returns an iterator over the entities of every page of
+// GetTelephonyProvidersEdges; see GetTelephonyProvidersEdgesPages.
+func (c *Client) GetTelephonyProvidersEdgesItems(ctx context.Context, opts *GetTelephonyProvidersEdgesOptions, call ...platformclient.CallOption) iter.Seq2[models.Edge, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesPages(ctx, opts, call...), func(p *models.EdgeEntityListing) []models.Edge { return p.Entities })
 }
 
 // PostTelephonyProvidersEdgesOptions holds the optional parameters of PostTelephonyProvidersEdges; it has none yet, so pass nil.
@@ -275,6 +308,38 @@ func (c *Client) GetTelephonyProvidersEdgesDidpools(ctx context.Context, opts *G
 	return out, nil
 }
 
+// GetTelephonyProvidersEdgesDidpoolsPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesDidpools (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesDidpoolsPages(ctx context.Context, opts *GetTelephonyProvidersEdgesDidpoolsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DIDPoolEntityListing, error] {
+	var o GetTelephonyProvidersEdgesDidpoolsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DIDPoolEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DIDPoolEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesDidpools(ctx, &o, call...)
+	}, func(p *models.DIDPoolEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesDidpoolsItems returns an iterator over the entities of every page of
+// GetTelephonyProvidersEdgesDidpools; see GetTelephonyProvidersEdgesDidpoolsPages.
+func (c *Client) GetTelephonyProvidersEdgesDidpoolsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesDidpoolsOptions, call ...platformclient.CallOption) iter.Seq2[models.DIDPool, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesDidpoolsPages(ctx, opts, call...), func(p *models.DIDPoolEntityListing) []models.DIDPool { return p.Entities })
+}
+
 // PostTelephonyProvidersEdgesDidpoolsOptions holds the optional parameters of PostTelephonyProvidersEdgesDidpools; it has none yet, so pass nil.
 type PostTelephonyProvidersEdgesDidpoolsOptions struct{}
 
@@ -333,6 +398,38 @@ func (c *Client) GetTelephonyProvidersEdgesDidpoolsDids(ctx context.Context, typ
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTelephonyProvidersEdgesDidpoolsDidsPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesDidpoolsDids (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesDidpoolsDidsPages(ctx context.Context, typeParam string, opts *GetTelephonyProvidersEdgesDidpoolsDidsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DIDNumberEntityListing, error] {
+	var o GetTelephonyProvidersEdgesDidpoolsDidsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DIDNumberEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DIDNumberEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesDidpoolsDids(ctx, typeParam, &o, call...)
+	}, func(p *models.DIDNumberEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesDidpoolsDidsItems returns an iterator over the entities of every page of
+// GetTelephonyProvidersEdgesDidpoolsDids; see GetTelephonyProvidersEdgesDidpoolsDidsPages.
+func (c *Client) GetTelephonyProvidersEdgesDidpoolsDidsItems(ctx context.Context, typeParam string, opts *GetTelephonyProvidersEdgesDidpoolsDidsOptions, call ...platformclient.CallOption) iter.Seq2[models.DIDNumber, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesDidpoolsDidsPages(ctx, typeParam, opts, call...), func(p *models.DIDNumberEntityListing) []models.DIDNumber { return p.Entities })
 }
 
 // GetTelephonyProvidersEdgesDidpoolOptions holds the optional parameters of GetTelephonyProvidersEdgesDidpool; it has none yet, so pass nil.
@@ -434,6 +531,38 @@ func (c *Client) GetTelephonyProvidersEdgesDids(ctx context.Context, opts *GetTe
 	return out, nil
 }
 
+// GetTelephonyProvidersEdgesDidsPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesDids (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesDidsPages(ctx context.Context, opts *GetTelephonyProvidersEdgesDidsOptions, call ...platformclient.CallOption) iter.Seq2[*models.DIDEntityListing, error] {
+	var o GetTelephonyProvidersEdgesDidsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DIDEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DIDEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesDids(ctx, &o, call...)
+	}, func(p *models.DIDEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesDidsItems returns an iterator over the entities of every page of
+// GetTelephonyProvidersEdgesDids; see GetTelephonyProvidersEdgesDidsPages.
+func (c *Client) GetTelephonyProvidersEdgesDidsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesDidsOptions, call ...platformclient.CallOption) iter.Seq2[models.DID, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesDidsPages(ctx, opts, call...), func(p *models.DIDEntityListing) []models.DID { return p.Entities })
+}
+
 // GetTelephonyProvidersEdgesDidOptions holds the optional parameters of GetTelephonyProvidersEdgesDid; it has none yet, so pass nil.
 type GetTelephonyProvidersEdgesDidOptions struct{}
 
@@ -488,6 +617,38 @@ func (c *Client) GetTelephonyProvidersEdgesEdgegroups(ctx context.Context, opts 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTelephonyProvidersEdgesEdgegroupsPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesEdgegroups (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesEdgegroupsPages(ctx context.Context, opts *GetTelephonyProvidersEdgesEdgegroupsOptions, call ...platformclient.CallOption) iter.Seq2[*models.EdgeGroupEntityListing, error] {
+	var o GetTelephonyProvidersEdgesEdgegroupsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EdgeGroupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.EdgeGroupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesEdgegroups(ctx, &o, call...)
+	}, func(p *models.EdgeGroupEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesEdgegroupsItems returns an iterator over the entities of every page of
+// GetTelephonyProvidersEdgesEdgegroups; see GetTelephonyProvidersEdgesEdgegroupsPages.
+func (c *Client) GetTelephonyProvidersEdgesEdgegroupsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesEdgegroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.EdgeGroup, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesEdgegroupsPages(ctx, opts, call...), func(p *models.EdgeGroupEntityListing) []models.EdgeGroup { return p.Entities })
 }
 
 // PostTelephonyProvidersEdgesEdgegroupsOptions holds the optional parameters of PostTelephonyProvidersEdgesEdgegroups; it has none yet, so pass nil.
@@ -674,6 +835,38 @@ func (c *Client) GetTelephonyProvidersEdgesExtensionpools(ctx context.Context, o
 	return out, nil
 }
 
+// GetTelephonyProvidersEdgesExtensionpoolsPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesExtensionpools (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesExtensionpoolsPages(ctx context.Context, opts *GetTelephonyProvidersEdgesExtensionpoolsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ExtensionPoolEntityListing, error] {
+	var o GetTelephonyProvidersEdgesExtensionpoolsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExtensionPoolEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ExtensionPoolEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesExtensionpools(ctx, &o, call...)
+	}, func(p *models.ExtensionPoolEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesExtensionpoolsItems returns an iterator over the entities of every page of
+// GetTelephonyProvidersEdgesExtensionpools; see GetTelephonyProvidersEdgesExtensionpoolsPages.
+func (c *Client) GetTelephonyProvidersEdgesExtensionpoolsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesExtensionpoolsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExtensionPool, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesExtensionpoolsPages(ctx, opts, call...), func(p *models.ExtensionPoolEntityListing) []models.ExtensionPool { return p.Entities })
+}
+
 // PostTelephonyProvidersEdgesExtensionpoolsOptions holds the optional parameters of PostTelephonyProvidersEdgesExtensionpools; it has none yet, so pass nil.
 type PostTelephonyProvidersEdgesExtensionpoolsOptions struct{}
 
@@ -742,6 +935,41 @@ func (c *Client) GetTelephonyProvidersEdgesExtensionpoolsDivisionviews(ctx conte
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesExtensionpoolsDivisionviews (paged by page number). Pages are fetched
+// lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or at the first
+// error, which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsPages(ctx context.Context, opts *GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ExtensionPoolDivisionViewEntityListing, error] {
+	var o GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExtensionPoolDivisionViewEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ExtensionPoolDivisionViewEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesExtensionpoolsDivisionviews(ctx, &o, call...)
+	}, func(p *models.ExtensionPoolDivisionViewEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsItems returns an iterator over the entities of
+// every page of GetTelephonyProvidersEdgesExtensionpoolsDivisionviews; see
+// GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsPages.
+func (c *Client) GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExtensionPoolDivisionView, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsPages(ctx, opts, call...), func(p *models.ExtensionPoolDivisionViewEntityListing) []models.ExtensionPoolDivisionView {
+		return p.Entities
+	})
 }
 
 // GetTelephonyProvidersEdgesExtensionpoolOptions holds the optional parameters of GetTelephonyProvidersEdgesExtensionpool; it has none yet, so pass nil.
@@ -831,6 +1059,38 @@ func (c *Client) GetTelephonyProvidersEdgesExtensions(ctx context.Context, opts 
 	return out, nil
 }
 
+// GetTelephonyProvidersEdgesExtensionsPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesExtensions (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesExtensionsPages(ctx context.Context, opts *GetTelephonyProvidersEdgesExtensionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ExtensionEntityListing, error] {
+	var o GetTelephonyProvidersEdgesExtensionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExtensionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ExtensionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesExtensions(ctx, &o, call...)
+	}, func(p *models.ExtensionEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesExtensionsItems returns an iterator over the entities of every page of
+// GetTelephonyProvidersEdgesExtensions; see GetTelephonyProvidersEdgesExtensionsPages.
+func (c *Client) GetTelephonyProvidersEdgesExtensionsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesExtensionsOptions, call ...platformclient.CallOption) iter.Seq2[models.Extension, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesExtensionsPages(ctx, opts, call...), func(p *models.ExtensionEntityListing) []models.Extension { return p.Entities })
+}
+
 // GetTelephonyProvidersEdgesExtensionOptions holds the optional parameters of GetTelephonyProvidersEdgesExtension; it has none yet, so pass nil.
 type GetTelephonyProvidersEdgesExtensionOptions struct{}
 
@@ -886,6 +1146,38 @@ func (c *Client) GetTelephonyProvidersEdgesLinebasesettings(ctx context.Context,
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTelephonyProvidersEdgesLinebasesettingsPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesLinebasesettings (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesLinebasesettingsPages(ctx context.Context, opts *GetTelephonyProvidersEdgesLinebasesettingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.LineBaseEntityListing, error] {
+	var o GetTelephonyProvidersEdgesLinebasesettingsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LineBaseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LineBaseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesLinebasesettings(ctx, &o, call...)
+	}, func(p *models.LineBaseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesLinebasesettingsItems returns an iterator over the entities of every page
+// of GetTelephonyProvidersEdgesLinebasesettings; see GetTelephonyProvidersEdgesLinebasesettingsPages.
+func (c *Client) GetTelephonyProvidersEdgesLinebasesettingsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesLinebasesettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.LineBase, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesLinebasesettingsPages(ctx, opts, call...), func(p *models.LineBaseEntityListing) []models.LineBase { return p.Entities })
 }
 
 // GetTelephonyProvidersEdgesLinebasesettingOptions holds the optional parameters of GetTelephonyProvidersEdgesLinebasesetting; it has none yet, so pass nil.
@@ -944,6 +1236,38 @@ func (c *Client) GetTelephonyProvidersEdgesLines(ctx context.Context, opts *GetT
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTelephonyProvidersEdgesLinesPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesLines (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesLinesPages(ctx context.Context, opts *GetTelephonyProvidersEdgesLinesOptions, call ...platformclient.CallOption) iter.Seq2[*models.LineEntityListing, error] {
+	var o GetTelephonyProvidersEdgesLinesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LineEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.LineEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesLines(ctx, &o, call...)
+	}, func(p *models.LineEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesLinesItems returns an iterator over the entities of every page of
+// GetTelephonyProvidersEdgesLines; see GetTelephonyProvidersEdgesLinesPages.
+func (c *Client) GetTelephonyProvidersEdgesLinesItems(ctx context.Context, opts *GetTelephonyProvidersEdgesLinesOptions, call ...platformclient.CallOption) iter.Seq2[models.Line, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesLinesPages(ctx, opts, call...), func(p *models.LineEntityListing) []models.Line { return p.Entities })
 }
 
 // GetTelephonyProvidersEdgesLinesTemplateOptions holds the optional parameters of GetTelephonyProvidersEdgesLinesTemplate; it has none yet, so pass nil.
@@ -1131,6 +1455,38 @@ func (c *Client) GetTelephonyProvidersEdgesOutboundroutes(ctx context.Context, o
 	return out, nil
 }
 
+// GetTelephonyProvidersEdgesOutboundroutesPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesOutboundroutes (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesOutboundroutesPages(ctx context.Context, opts *GetTelephonyProvidersEdgesOutboundroutesOptions, call ...platformclient.CallOption) iter.Seq2[*models.OutboundRouteEntityListing, error] {
+	var o GetTelephonyProvidersEdgesOutboundroutesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OutboundRouteEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OutboundRouteEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesOutboundroutes(ctx, &o, call...)
+	}, func(p *models.OutboundRouteEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesOutboundroutesItems returns an iterator over the entities of every page of
+// GetTelephonyProvidersEdgesOutboundroutes; see GetTelephonyProvidersEdgesOutboundroutesPages.
+func (c *Client) GetTelephonyProvidersEdgesOutboundroutesItems(ctx context.Context, opts *GetTelephonyProvidersEdgesOutboundroutesOptions, call ...platformclient.CallOption) iter.Seq2[models.OutboundRoute, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesOutboundroutesPages(ctx, opts, call...), func(p *models.OutboundRouteEntityListing) []models.OutboundRoute { return p.Entities })
+}
+
 // GetTelephonyProvidersEdgesPhonebasesettingsOptions holds the optional parameters of GetTelephonyProvidersEdgesPhonebasesettings; nil fields are not sent.
 type GetTelephonyProvidersEdgesPhonebasesettingsOptions struct {
 	// Page size. Sent as query parameter "pageSize". Server default: 25.
@@ -1173,6 +1529,39 @@ func (c *Client) GetTelephonyProvidersEdgesPhonebasesettings(ctx context.Context
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTelephonyProvidersEdgesPhonebasesettingsPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesPhonebasesettings (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsPages(ctx context.Context, opts *GetTelephonyProvidersEdgesPhonebasesettingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.PhoneBaseEntityListing, error] {
+	var o GetTelephonyProvidersEdgesPhonebasesettingsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PhoneBaseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PhoneBaseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesPhonebasesettings(ctx, &o, call...)
+	}, func(p *models.PhoneBaseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesPhonebasesettingsItems returns an iterator over the entities of every page
+// of GetTelephonyProvidersEdgesPhonebasesettings; see
+// GetTelephonyProvidersEdgesPhonebasesettingsPages.
+func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesPhonebasesettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.PhoneBase, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesPhonebasesettingsPages(ctx, opts, call...), func(p *models.PhoneBaseEntityListing) []models.PhoneBase { return p.Entities })
 }
 
 // PostTelephonyProvidersEdgesPhonebasesettingsOptions holds the optional parameters of PostTelephonyProvidersEdgesPhonebasesettings; it has none yet, so pass nil.
@@ -1219,6 +1608,40 @@ func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabases(c
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesPages returns an iterator over the
+// pages of GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabases (paged by page number). Pages
+// are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or
+// at the first error, which is yielded last. Pages after the first are read from the listing's
+// nextUri.
+func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesPages(ctx context.Context, opts *GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesOptions, call ...platformclient.CallOption) iter.Seq2[*models.PhoneMetaBaseEntityListing, error] {
+	var o GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PhoneMetaBaseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PhoneMetaBaseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabases(ctx, &o, call...)
+	}, func(p *models.PhoneMetaBaseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesItems returns an iterator over the
+// entities of every page of GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabases; see
+// GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesPages.
+func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesItems(ctx context.Context, opts *GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesOptions, call ...platformclient.CallOption) iter.Seq2[models.Metabase, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesPages(ctx, opts, call...), func(p *models.PhoneMetaBaseEntityListing) []models.Metabase { return p.Entities })
 }
 
 // GetTelephonyProvidersEdgesPhonebasesettingsTemplateOptions holds the optional parameters of GetTelephonyProvidersEdgesPhonebasesettingsTemplate; it has none yet, so pass nil.
@@ -1380,6 +1803,38 @@ func (c *Client) GetTelephonyProvidersEdgesPhones(ctx context.Context, opts *Get
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTelephonyProvidersEdgesPhonesPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesPhones (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesPhonesPages(ctx context.Context, opts *GetTelephonyProvidersEdgesPhonesOptions, call ...platformclient.CallOption) iter.Seq2[*models.PhoneEntityListing, error] {
+	var o GetTelephonyProvidersEdgesPhonesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PhoneEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.PhoneEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesPhones(ctx, &o, call...)
+	}, func(p *models.PhoneEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesPhonesItems returns an iterator over the entities of every page of
+// GetTelephonyProvidersEdgesPhones; see GetTelephonyProvidersEdgesPhonesPages.
+func (c *Client) GetTelephonyProvidersEdgesPhonesItems(ctx context.Context, opts *GetTelephonyProvidersEdgesPhonesOptions, call ...platformclient.CallOption) iter.Seq2[models.Phone, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesPhonesPages(ctx, opts, call...), func(p *models.PhoneEntityListing) []models.Phone { return p.Entities })
 }
 
 // PostTelephonyProvidersEdgesPhonesOptions holds the optional parameters of PostTelephonyProvidersEdgesPhones; it has none yet, so pass nil.
@@ -1565,6 +2020,38 @@ func (c *Client) GetTelephonyProvidersEdgesSites(ctx context.Context, opts *GetT
 	return out, nil
 }
 
+// GetTelephonyProvidersEdgesSitesPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesSites (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesSitesPages(ctx context.Context, opts *GetTelephonyProvidersEdgesSitesOptions, call ...platformclient.CallOption) iter.Seq2[*models.SiteEntityListing, error] {
+	var o GetTelephonyProvidersEdgesSitesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SiteEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.SiteEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesSites(ctx, &o, call...)
+	}, func(p *models.SiteEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesSitesItems returns an iterator over the entities of every page of
+// GetTelephonyProvidersEdgesSites; see GetTelephonyProvidersEdgesSitesPages.
+func (c *Client) GetTelephonyProvidersEdgesSitesItems(ctx context.Context, opts *GetTelephonyProvidersEdgesSitesOptions, call ...platformclient.CallOption) iter.Seq2[models.Site, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesSitesPages(ctx, opts, call...), func(p *models.SiteEntityListing) []models.Site { return p.Entities })
+}
+
 // PostTelephonyProvidersEdgesSitesOptions holds the optional parameters of PostTelephonyProvidersEdgesSites; it has none yet, so pass nil.
 type PostTelephonyProvidersEdgesSitesOptions struct{}
 
@@ -1624,6 +2111,38 @@ func (c *Client) PostTelephonyProvidersEdgesSitesSearch(ctx context.Context, bod
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostTelephonyProvidersEdgesSitesSearchPages returns an iterator over the pages of
+// PostTelephonyProvidersEdgesSitesSearch (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last.
+func (c *Client) PostTelephonyProvidersEdgesSitesSearchPages(ctx context.Context, body *models.SiteSearchRequest, opts *PostTelephonyProvidersEdgesSitesSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.SitesSearchResponse, error] {
+	var o PostTelephonyProvidersEdgesSitesSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SitesSearchResponse, error) {
+		o := o
+		var pageBody models.SiteSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostTelephonyProvidersEdgesSitesSearch(ctx, &pageBody, &o, call...)
+	}, func(p *models.SitesSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostTelephonyProvidersEdgesSitesSearchItems returns an iterator over the results of every page of
+// PostTelephonyProvidersEdgesSitesSearch; see PostTelephonyProvidersEdgesSitesSearchPages.
+func (c *Client) PostTelephonyProvidersEdgesSitesSearchItems(ctx context.Context, body *models.SiteSearchRequest, opts *PostTelephonyProvidersEdgesSitesSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.Site, error] {
+	return platformclient.Items(c.PostTelephonyProvidersEdgesSitesSearchPages(ctx, body, opts, call...), func(p *models.SitesSearchResponse) []models.Site { return p.Results })
 }
 
 // GetTelephonyProvidersEdgesSiteOptions holds the optional parameters of GetTelephonyProvidersEdgesSite; it has none yet, so pass nil.
@@ -1791,6 +2310,39 @@ func (c *Client) GetTelephonyProvidersEdgesSiteOutboundroutes(ctx context.Contex
 	return out, nil
 }
 
+// GetTelephonyProvidersEdgesSiteOutboundroutesPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesSiteOutboundroutes (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesSiteOutboundroutesPages(ctx context.Context, siteID string, opts *GetTelephonyProvidersEdgesSiteOutboundroutesOptions, call ...platformclient.CallOption) iter.Seq2[*models.OutboundRouteBaseEntityListing, error] {
+	var o GetTelephonyProvidersEdgesSiteOutboundroutesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OutboundRouteBaseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.OutboundRouteBaseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesSiteOutboundroutes(ctx, siteID, &o, call...)
+	}, func(p *models.OutboundRouteBaseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesSiteOutboundroutesItems returns an iterator over the entities of every
+// page of GetTelephonyProvidersEdgesSiteOutboundroutes; see
+// GetTelephonyProvidersEdgesSiteOutboundroutesPages.
+func (c *Client) GetTelephonyProvidersEdgesSiteOutboundroutesItems(ctx context.Context, siteID string, opts *GetTelephonyProvidersEdgesSiteOutboundroutesOptions, call ...platformclient.CallOption) iter.Seq2[models.OutboundRouteBase, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesSiteOutboundroutesPages(ctx, siteID, opts, call...), func(p *models.OutboundRouteBaseEntityListing) []models.OutboundRouteBase { return p.Entities })
+}
+
 // PostTelephonyProvidersEdgesSiteOutboundroutesOptions holds the optional parameters of PostTelephonyProvidersEdgesSiteOutboundroutes; it has none yet, so pass nil.
 type PostTelephonyProvidersEdgesSiteOutboundroutesOptions struct{}
 
@@ -1935,6 +2487,38 @@ func (c *Client) GetTelephonyProvidersEdgesTimezones(ctx context.Context, opts *
 	return out, nil
 }
 
+// GetTelephonyProvidersEdgesTimezonesPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesTimezones (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesTimezonesPages(ctx context.Context, opts *GetTelephonyProvidersEdgesTimezonesOptions, call ...platformclient.CallOption) iter.Seq2[*models.TimeZoneEntityListing, error] {
+	var o GetTelephonyProvidersEdgesTimezonesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TimeZoneEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TimeZoneEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesTimezones(ctx, &o, call...)
+	}, func(p *models.TimeZoneEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesTimezonesItems returns an iterator over the entities of every page of
+// GetTelephonyProvidersEdgesTimezones; see GetTelephonyProvidersEdgesTimezonesPages.
+func (c *Client) GetTelephonyProvidersEdgesTimezonesItems(ctx context.Context, opts *GetTelephonyProvidersEdgesTimezonesOptions, call ...platformclient.CallOption) iter.Seq2[models.RegionTimeZone, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesTimezonesPages(ctx, opts, call...), func(p *models.TimeZoneEntityListing) []models.RegionTimeZone { return p.Entities })
+}
+
 // GetTelephonyProvidersEdgesTrunkbasesettingsOptions holds the optional parameters of GetTelephonyProvidersEdgesTrunkbasesettings; nil fields are not sent.
 type GetTelephonyProvidersEdgesTrunkbasesettingsOptions struct {
 	// Page number. Sent as query parameter "pageNumber". Server default: 1.
@@ -1995,6 +2579,39 @@ func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettings(ctx context.Context
 	return out, nil
 }
 
+// GetTelephonyProvidersEdgesTrunkbasesettingsPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesTrunkbasesettings (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsPages(ctx context.Context, opts *GetTelephonyProvidersEdgesTrunkbasesettingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.TrunkBaseEntityListing, error] {
+	var o GetTelephonyProvidersEdgesTrunkbasesettingsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrunkBaseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrunkBaseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesTrunkbasesettings(ctx, &o, call...)
+	}, func(p *models.TrunkBaseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesTrunkbasesettingsItems returns an iterator over the entities of every page
+// of GetTelephonyProvidersEdgesTrunkbasesettings; see
+// GetTelephonyProvidersEdgesTrunkbasesettingsPages.
+func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesTrunkbasesettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.TrunkBase, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesTrunkbasesettingsPages(ctx, opts, call...), func(p *models.TrunkBaseEntityListing) []models.TrunkBase { return p.Entities })
+}
+
 // PostTelephonyProvidersEdgesTrunkbasesettingsOptions holds the optional parameters of PostTelephonyProvidersEdgesTrunkbasesettings; it has none yet, so pass nil.
 type PostTelephonyProvidersEdgesTrunkbasesettingsOptions struct{}
 
@@ -2043,6 +2660,40 @@ func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabases(c
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesPages returns an iterator over the
+// pages of GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabases (paged by page number). Pages
+// are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or
+// at the first error, which is yielded last. Pages after the first are read from the listing's
+// nextUri.
+func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesPages(ctx context.Context, opts *GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesOptions, call ...platformclient.CallOption) iter.Seq2[*models.TrunkMetabaseEntityListing, error] {
+	var o GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrunkMetabaseEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrunkMetabaseEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabases(ctx, &o, call...)
+	}, func(p *models.TrunkMetabaseEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesItems returns an iterator over the
+// entities of every page of GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabases; see
+// GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesPages.
+func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesItems(ctx context.Context, opts *GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesOptions, call ...platformclient.CallOption) iter.Seq2[models.Metabase, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesPages(ctx, opts, call...), func(p *models.TrunkMetabaseEntityListing) []models.Metabase { return p.Entities })
 }
 
 // GetTelephonyProvidersEdgesTrunkbasesettingsTemplateOptions holds the optional parameters of GetTelephonyProvidersEdgesTrunkbasesettingsTemplate; it has none yet, so pass nil.
@@ -2170,6 +2821,38 @@ func (c *Client) GetTelephonyProvidersEdgesTrunks(ctx context.Context, opts *Get
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTelephonyProvidersEdgesTrunksPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgesTrunks (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgesTrunksPages(ctx context.Context, opts *GetTelephonyProvidersEdgesTrunksOptions, call ...platformclient.CallOption) iter.Seq2[*models.TrunkEntityListing, error] {
+	var o GetTelephonyProvidersEdgesTrunksOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrunkEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrunkEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgesTrunks(ctx, &o, call...)
+	}, func(p *models.TrunkEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgesTrunksItems returns an iterator over the entities of every page of
+// GetTelephonyProvidersEdgesTrunks; see GetTelephonyProvidersEdgesTrunksPages.
+func (c *Client) GetTelephonyProvidersEdgesTrunksItems(ctx context.Context, opts *GetTelephonyProvidersEdgesTrunksOptions, call ...platformclient.CallOption) iter.Seq2[models.Trunk, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgesTrunksPages(ctx, opts, call...), func(p *models.TrunkEntityListing) []models.Trunk { return p.Entities })
 }
 
 // GetTelephonyProvidersEdgesTrunksMetricsOptions holds the optional parameters of GetTelephonyProvidersEdgesTrunksMetrics; it has none yet, so pass nil.
@@ -2819,6 +3502,38 @@ func (c *Client) GetTelephonyProvidersEdgeTrunks(ctx context.Context, edgeID str
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTelephonyProvidersEdgeTrunksPages returns an iterator over the pages of
+// GetTelephonyProvidersEdgeTrunks (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetTelephonyProvidersEdgeTrunksPages(ctx context.Context, edgeID string, opts *GetTelephonyProvidersEdgeTrunksOptions, call ...platformclient.CallOption) iter.Seq2[*models.TrunkEntityListing, error] {
+	var o GetTelephonyProvidersEdgeTrunksOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrunkEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrunkEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTelephonyProvidersEdgeTrunks(ctx, edgeID, &o, call...)
+	}, func(p *models.TrunkEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTelephonyProvidersEdgeTrunksItems returns an iterator over the entities of every page of
+// GetTelephonyProvidersEdgeTrunks; see GetTelephonyProvidersEdgeTrunksPages.
+func (c *Client) GetTelephonyProvidersEdgeTrunksItems(ctx context.Context, edgeID string, opts *GetTelephonyProvidersEdgeTrunksOptions, call ...platformclient.CallOption) iter.Seq2[models.Trunk, error] {
+	return platformclient.Items(c.GetTelephonyProvidersEdgeTrunksPages(ctx, edgeID, opts, call...), func(p *models.TrunkEntityListing) []models.Trunk { return p.Entities })
 }
 
 // PostTelephonyProvidersEdgeUnpairOptions holds the optional parameters of PostTelephonyProvidersEdgeUnpair; it has none yet, so pass nil.

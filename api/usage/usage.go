@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Usage operations.
@@ -132,6 +133,39 @@ func (c *Client) GetUsageAggregatesQueryJob(ctx context.Context, jobID string, o
 	return out, nil
 }
 
+// GetUsageAggregatesQueryJobPages returns an iterator over the pages of GetUsageAggregatesQueryJob
+// (paged by cursor). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetUsageAggregatesQueryJobPages(ctx context.Context, jobID string, opts *GetUsageAggregatesQueryJobOptions, call ...platformclient.CallOption) iter.Seq2[*models.OrganizationPublicApiUsageResultsResponse, error] {
+	var o GetUsageAggregatesQueryJobOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OrganizationPublicApiUsageResultsResponse, error) {
+		if r.NextURI != "" {
+			out := new(models.OrganizationPublicApiUsageResultsResponse)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetUsageAggregatesQueryJob(ctx, jobID, &o, call...)
+	}, func(p *models.OrganizationPublicApiUsageResultsResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetUsageAggregatesQueryJobItems returns an iterator over the entities of every page of
+// GetUsageAggregatesQueryJob; see GetUsageAggregatesQueryJobPages.
+func (c *Client) GetUsageAggregatesQueryJobItems(ctx context.Context, jobID string, opts *GetUsageAggregatesQueryJobOptions, call ...platformclient.CallOption) iter.Seq2[models.OrganizationPublicApiUsage, error] {
+	return platformclient.Items(c.GetUsageAggregatesQueryJobPages(ctx, jobID, opts, call...), func(p *models.OrganizationPublicApiUsageResultsResponse) []models.OrganizationPublicApiUsage {
+		return p.Entities
+	})
+}
+
 // PostUsageClientClientIdAggregatesQueryJobsOptions holds the optional parameters of PostUsageClientClientIdAggregatesQueryJobs; it has none yet, so pass nil.
 type PostUsageClientClientIdAggregatesQueryJobsOptions struct{}
 
@@ -179,6 +213,37 @@ func (c *Client) GetUsageClientClientIdAggregatesQueryJob(ctx context.Context, c
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetUsageClientClientIdAggregatesQueryJobPages returns an iterator over the pages of
+// GetUsageClientClientIdAggregatesQueryJob (paged by cursor). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetUsageClientClientIdAggregatesQueryJobPages(ctx context.Context, clientID string, jobID string, opts *GetUsageClientClientIdAggregatesQueryJobOptions, call ...platformclient.CallOption) iter.Seq2[*models.ClientPublicApiUsageResultsResponse, error] {
+	var o GetUsageClientClientIdAggregatesQueryJobOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ClientPublicApiUsageResultsResponse, error) {
+		if r.NextURI != "" {
+			out := new(models.ClientPublicApiUsageResultsResponse)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetUsageClientClientIdAggregatesQueryJob(ctx, clientID, jobID, &o, call...)
+	}, func(p *models.ClientPublicApiUsageResultsResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetUsageClientClientIdAggregatesQueryJobItems returns an iterator over the entities of every page of
+// GetUsageClientClientIdAggregatesQueryJob; see GetUsageClientClientIdAggregatesQueryJobPages.
+func (c *Client) GetUsageClientClientIdAggregatesQueryJobItems(ctx context.Context, clientID string, jobID string, opts *GetUsageClientClientIdAggregatesQueryJobOptions, call ...platformclient.CallOption) iter.Seq2[models.ClientPublicApiUsage, error] {
+	return platformclient.Items(c.GetUsageClientClientIdAggregatesQueryJobPages(ctx, clientID, jobID, opts, call...), func(p *models.ClientPublicApiUsageResultsResponse) []models.ClientPublicApiUsage { return p.Entities })
 }
 
 // PostUsageQueryOptions holds the optional parameters of PostUsageQuery; it has none yet, so pass nil.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the User Recordings operations.
@@ -46,6 +47,38 @@ func (c *Client) GetUserrecordings(ctx context.Context, opts *GetUserrecordingsO
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetUserrecordingsPages returns an iterator over the pages of GetUserrecordings (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetUserrecordingsPages(ctx context.Context, opts *GetUserrecordingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserRecordingEntityListing, error] {
+	var o GetUserrecordingsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserRecordingEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserRecordingEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetUserrecordings(ctx, &o, call...)
+	}, func(p *models.UserRecordingEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetUserrecordingsItems returns an iterator over the entities of every page of GetUserrecordings; see
+// GetUserrecordingsPages.
+func (c *Client) GetUserrecordingsItems(ctx context.Context, opts *GetUserrecordingsOptions, call ...platformclient.CallOption) iter.Seq2[models.UserRecording, error] {
+	return platformclient.Items(c.GetUserrecordingsPages(ctx, opts, call...), func(p *models.UserRecordingEntityListing) []models.UserRecording { return p.Entities })
 }
 
 // GetUserrecordingsSummaryOptions holds the optional parameters of GetUserrecordingsSummary; it has none yet, so pass nil.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Users operations.
@@ -126,6 +127,33 @@ func (c *Client) GetAnalyticsUsersAggregatesJobResults(ctx context.Context, jobI
 	return out, nil
 }
 
+// GetAnalyticsUsersAggregatesJobResultsPages returns an iterator over the pages of
+// GetAnalyticsUsersAggregatesJobResults (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetAnalyticsUsersAggregatesJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsUsersAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserAsyncAggregateQueryResponse, error] {
+	var o GetAnalyticsUsersAggregatesJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserAsyncAggregateQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsUsersAggregatesJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.UserAsyncAggregateQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsUsersAggregatesJobResultsItems returns an iterator over the results of every page of
+// GetAnalyticsUsersAggregatesJobResults; see GetAnalyticsUsersAggregatesJobResultsPages.
+func (c *Client) GetAnalyticsUsersAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsUsersAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.UserAggregateDataContainer, error] {
+	return platformclient.Items(c.GetAnalyticsUsersAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.UserAsyncAggregateQueryResponse) []models.UserAggregateDataContainer { return p.Results })
+}
+
 // PostAnalyticsUsersAggregatesQueryOptions holds the optional parameters of PostAnalyticsUsersAggregatesQuery; it has none yet, so pass nil.
 type PostAnalyticsUsersAggregatesQueryOptions struct{}
 
@@ -237,6 +265,35 @@ func (c *Client) GetAnalyticsUsersDetailsJobResults(ctx context.Context, jobID s
 	return out, nil
 }
 
+// GetAnalyticsUsersDetailsJobResultsPages returns an iterator over the pages of
+// GetAnalyticsUsersDetailsJobResults (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) GetAnalyticsUsersDetailsJobResultsPages(ctx context.Context, jobID string, opts *GetAnalyticsUsersDetailsJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[*models.AnalyticsUserDetailsAsyncQueryResponse, error] {
+	var o GetAnalyticsUsersDetailsJobResultsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsUserDetailsAsyncQueryResponse, error) {
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetAnalyticsUsersDetailsJobResults(ctx, jobID, &o, call...)
+	}, func(p *models.AnalyticsUserDetailsAsyncQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.UserDetails), Cursor: p.Cursor}
+	})
+}
+
+// GetAnalyticsUsersDetailsJobResultsItems returns an iterator over the userDetails of every page of
+// GetAnalyticsUsersDetailsJobResults; see GetAnalyticsUsersDetailsJobResultsPages.
+func (c *Client) GetAnalyticsUsersDetailsJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsUsersDetailsJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.AnalyticsUserDetail, error] {
+	return platformclient.Items(c.GetAnalyticsUsersDetailsJobResultsPages(ctx, jobID, opts, call...), func(p *models.AnalyticsUserDetailsAsyncQueryResponse) []models.AnalyticsUserDetail {
+		return p.UserDetails
+	})
+}
+
 // PostAnalyticsUsersDetailsQueryOptions holds the optional parameters of PostAnalyticsUsersDetailsQuery; it has none yet, so pass nil.
 type PostAnalyticsUsersDetailsQueryOptions struct{}
 
@@ -253,6 +310,38 @@ func (c *Client) PostAnalyticsUsersDetailsQuery(ctx context.Context, body *model
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostAnalyticsUsersDetailsQueryPages returns an iterator over the pages of
+// PostAnalyticsUsersDetailsQuery (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) PostAnalyticsUsersDetailsQueryPages(ctx context.Context, body *models.UserDetailsQuery, opts *PostAnalyticsUsersDetailsQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.AnalyticsUserDetailsQueryResponse, error] {
+	var o PostAnalyticsUsersDetailsQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.Paging.PageNumber != nil {
+		spec.Start = int(*body.Paging.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsUserDetailsQueryResponse, error) {
+		o := o
+		var pageBody models.UserDetailsQuery
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.Paging.PageNumber = &r.Number
+		return c.PostAnalyticsUsersDetailsQuery(ctx, &pageBody, &o, call...)
+	}, func(p *models.AnalyticsUserDetailsQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.UserDetails), Total: p.TotalHits}
+	})
+}
+
+// PostAnalyticsUsersDetailsQueryItems returns an iterator over the userDetails of every page of
+// PostAnalyticsUsersDetailsQuery; see PostAnalyticsUsersDetailsQueryPages.
+func (c *Client) PostAnalyticsUsersDetailsQueryItems(ctx context.Context, body *models.UserDetailsQuery, opts *PostAnalyticsUsersDetailsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.AnalyticsUserDetail, error] {
+	return platformclient.Items(c.PostAnalyticsUsersDetailsQueryPages(ctx, body, opts, call...), func(p *models.AnalyticsUserDetailsQueryResponse) []models.AnalyticsUserDetail { return p.UserDetails })
 }
 
 // PostAnalyticsUsersObservationsQueryOptions holds the optional parameters of PostAnalyticsUsersObservationsQuery; it has none yet, so pass nil.
@@ -327,6 +416,38 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedMe(ctx context.Context, 
 	return out, nil
 }
 
+// GetAuthorizationDivisionspermittedPagedMePages returns an iterator over the pages of
+// GetAuthorizationDivisionspermittedPagedMe (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAuthorizationDivisionspermittedPagedMePages(ctx context.Context, permission string, opts *GetAuthorizationDivisionspermittedPagedMeOptions, call ...platformclient.CallOption) iter.Seq2[*models.DivsPermittedEntityListing, error] {
+	var o GetAuthorizationDivisionspermittedPagedMeOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DivsPermittedEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DivsPermittedEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAuthorizationDivisionspermittedPagedMe(ctx, permission, &o, call...)
+	}, func(p *models.DivsPermittedEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetAuthorizationDivisionspermittedPagedMeItems returns an iterator over the entities of every page
+// of GetAuthorizationDivisionspermittedPagedMe; see GetAuthorizationDivisionspermittedPagedMePages.
+func (c *Client) GetAuthorizationDivisionspermittedPagedMeItems(ctx context.Context, permission string, opts *GetAuthorizationDivisionspermittedPagedMeOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
+	return platformclient.Items(c.GetAuthorizationDivisionspermittedPagedMePages(ctx, permission, opts, call...), func(p *models.DivsPermittedEntityListing) []models.AuthzDivision { return p.Entities })
+}
+
 // GetAuthorizationDivisionspermittedPagedSubjectIdOptions holds the optional parameters of GetAuthorizationDivisionspermittedPagedSubjectId; nil fields are not sent.
 type GetAuthorizationDivisionspermittedPagedSubjectIdOptions struct {
 	// Page number. Sent as query parameter "pageNumber". Server default: 1.
@@ -356,6 +477,39 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectId(ctx context.Co
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetAuthorizationDivisionspermittedPagedSubjectIdPages returns an iterator over the pages of
+// GetAuthorizationDivisionspermittedPagedSubjectId (paged by page number). Pages are fetched lazily;
+// iteration stops after the last page, when the loop breaks, when ctx is done, or at the first error,
+// which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectIdPages(ctx context.Context, subjectID string, permission string, opts *GetAuthorizationDivisionspermittedPagedSubjectIdOptions, call ...platformclient.CallOption) iter.Seq2[*models.DivsPermittedEntityListing, error] {
+	var o GetAuthorizationDivisionspermittedPagedSubjectIdOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DivsPermittedEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DivsPermittedEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetAuthorizationDivisionspermittedPagedSubjectId(ctx, subjectID, permission, &o, call...)
+	}, func(p *models.DivsPermittedEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetAuthorizationDivisionspermittedPagedSubjectIdItems returns an iterator over the entities of every
+// page of GetAuthorizationDivisionspermittedPagedSubjectId; see
+// GetAuthorizationDivisionspermittedPagedSubjectIdPages.
+func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectIdItems(ctx context.Context, subjectID string, permission string, opts *GetAuthorizationDivisionspermittedPagedSubjectIdOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
+	return platformclient.Items(c.GetAuthorizationDivisionspermittedPagedSubjectIdPages(ctx, subjectID, permission, opts, call...), func(p *models.DivsPermittedEntityListing) []models.AuthzDivision { return p.Entities })
 }
 
 // GetAuthorizationSubjectsMeOptions holds the optional parameters of GetAuthorizationSubjectsMe; nil fields are not sent.
@@ -568,6 +722,38 @@ func (c *Client) GetProfilesUsers(ctx context.Context, opts *GetProfilesUsersOpt
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetProfilesUsersPages returns an iterator over the pages of GetProfilesUsers (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetProfilesUsersPages(ctx context.Context, opts *GetProfilesUsersOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserProfileEntityListing, error] {
+	var o GetProfilesUsersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserProfileEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserProfileEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetProfilesUsers(ctx, &o, call...)
+	}, func(p *models.UserProfileEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetProfilesUsersItems returns an iterator over the entities of every page of GetProfilesUsers; see
+// GetProfilesUsersPages.
+func (c *Client) GetProfilesUsersItems(ctx context.Context, opts *GetProfilesUsersOptions, call ...platformclient.CallOption) iter.Seq2[models.UserProfile, error] {
+	return platformclient.Items(c.GetProfilesUsersPages(ctx, opts, call...), func(p *models.UserProfileEntityListing) []models.UserProfile { return p.Entities })
 }
 
 // GetRoutingDirectroutingbackupSettingsMeOptions holds the optional parameters of GetRoutingDirectroutingbackupSettingsMe; it has none yet, so pass nil.
@@ -787,6 +973,36 @@ func (c *Client) GetUsers(ctx context.Context, opts *GetUsersOptions, call ...pl
 	return out, nil
 }
 
+// GetUsersPages returns an iterator over the pages of GetUsers (paged by page number). Pages are
+// fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or at
+// the first error, which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetUsersPages(ctx context.Context, opts *GetUsersOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserEntityListing, error] {
+	var o GetUsersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetUsers(ctx, &o, call...)
+	}, func(p *models.UserEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetUsersItems returns an iterator over the entities of every page of GetUsers; see GetUsersPages.
+func (c *Client) GetUsersItems(ctx context.Context, opts *GetUsersOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
+	return platformclient.Items(c.GetUsersPages(ctx, opts, call...), func(p *models.UserEntityListing) []models.User { return p.Entities })
+}
+
 // PostUsersOptions holds the optional parameters of PostUsers; it has none yet, so pass nil.
 type PostUsersOptions struct{}
 
@@ -859,6 +1075,37 @@ func (c *Client) GetUsersChatsMe(ctx context.Context, opts *GetUsersChatsMeOptio
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetUsersChatsMePages returns an iterator over the pages of GetUsersChatsMe (paged by cursor). Pages
+// are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or
+// at the first error, which is yielded last. Pages after the first are read from the listing's
+// nextUri.
+func (c *Client) GetUsersChatsMePages(ctx context.Context, opts *GetUsersChatsMeOptions, call ...platformclient.CallOption) iter.Seq2[*models.ChatItemCursorListing, error] {
+	var o GetUsersChatsMeOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ChatItemCursorListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ChatItemCursorListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetUsersChatsMe(ctx, &o, call...)
+	}, func(p *models.ChatItemCursorListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetUsersChatsMeItems returns an iterator over the entities of every page of GetUsersChatsMe; see
+// GetUsersChatsMePages.
+func (c *Client) GetUsersChatsMeItems(ctx context.Context, opts *GetUsersChatsMeOptions, call ...platformclient.CallOption) iter.Seq2[models.ChatItem, error] {
+	return platformclient.Items(c.GetUsersChatsMePages(ctx, opts, call...), func(p *models.ChatItemCursorListing) []models.ChatItem { return p.Entities })
 }
 
 // GetUsersCustomattributesSchemasOptions holds the optional parameters of GetUsersCustomattributesSchemas; it has none yet, so pass nil.
@@ -1114,6 +1361,38 @@ func (c *Client) GetUsersDevelopmentActivities(ctx context.Context, opts *GetUse
 	return out, nil
 }
 
+// GetUsersDevelopmentActivitiesPages returns an iterator over the pages of
+// GetUsersDevelopmentActivities (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetUsersDevelopmentActivitiesPages(ctx context.Context, opts *GetUsersDevelopmentActivitiesOptions, call ...platformclient.CallOption) iter.Seq2[*models.DevelopmentActivityListing, error] {
+	var o GetUsersDevelopmentActivitiesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DevelopmentActivityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DevelopmentActivityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetUsersDevelopmentActivities(ctx, &o, call...)
+	}, func(p *models.DevelopmentActivityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetUsersDevelopmentActivitiesItems returns an iterator over the entities of every page of
+// GetUsersDevelopmentActivities; see GetUsersDevelopmentActivitiesPages.
+func (c *Client) GetUsersDevelopmentActivitiesItems(ctx context.Context, opts *GetUsersDevelopmentActivitiesOptions, call ...platformclient.CallOption) iter.Seq2[models.DevelopmentActivity, error] {
+	return platformclient.Items(c.GetUsersDevelopmentActivitiesPages(ctx, opts, call...), func(p *models.DevelopmentActivityListing) []models.DevelopmentActivity { return p.Entities })
+}
+
 // PostUsersDevelopmentActivitiesAggregatesQueryOptions holds the optional parameters of PostUsersDevelopmentActivitiesAggregatesQuery; it has none yet, so pass nil.
 type PostUsersDevelopmentActivitiesAggregatesQueryOptions struct{}
 
@@ -1209,6 +1488,38 @@ func (c *Client) GetUsersDevelopmentActivitiesMe(ctx context.Context, opts *GetU
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetUsersDevelopmentActivitiesMePages returns an iterator over the pages of
+// GetUsersDevelopmentActivitiesMe (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetUsersDevelopmentActivitiesMePages(ctx context.Context, opts *GetUsersDevelopmentActivitiesMeOptions, call ...platformclient.CallOption) iter.Seq2[*models.DevelopmentActivityListing, error] {
+	var o GetUsersDevelopmentActivitiesMeOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DevelopmentActivityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.DevelopmentActivityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetUsersDevelopmentActivitiesMe(ctx, &o, call...)
+	}, func(p *models.DevelopmentActivityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetUsersDevelopmentActivitiesMeItems returns an iterator over the entities of every page of
+// GetUsersDevelopmentActivitiesMe; see GetUsersDevelopmentActivitiesMePages.
+func (c *Client) GetUsersDevelopmentActivitiesMeItems(ctx context.Context, opts *GetUsersDevelopmentActivitiesMeOptions, call ...platformclient.CallOption) iter.Seq2[models.DevelopmentActivity, error] {
+	return platformclient.Items(c.GetUsersDevelopmentActivitiesMePages(ctx, opts, call...), func(p *models.DevelopmentActivityListing) []models.DevelopmentActivity { return p.Entities })
 }
 
 // GetUsersDevelopmentActivityOptions holds the optional parameters of GetUsersDevelopmentActivity; it has none yet, so pass nil.
@@ -1374,6 +1685,36 @@ func (c *Client) GetUsersQuery(ctx context.Context, opts *GetUsersQueryOptions, 
 	return out, nil
 }
 
+// GetUsersQueryPages returns an iterator over the pages of GetUsersQuery (paged by cursor). Pages are
+// fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or at
+// the first error, which is yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetUsersQueryPages(ctx context.Context, opts *GetUsersQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserCursorEntityListing, error] {
+	var o GetUsersQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserCursorEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserCursorEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.Cursor = &r.Cursor
+		}
+		return c.GetUsersQuery(ctx, &o, call...)
+	}, func(p *models.UserCursorEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.Cursor}
+	})
+}
+
+// GetUsersQueryItems returns an iterator over the entities of every page of GetUsersQuery; see
+// GetUsersQueryPages.
+func (c *Client) GetUsersQueryItems(ctx context.Context, opts *GetUsersQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
+	return platformclient.Items(c.GetUsersQueryPages(ctx, opts, call...), func(p *models.UserCursorEntityListing) []models.User { return p.Entities })
+}
+
 // GetUsersSearchOptions holds the optional parameters of GetUsersSearch; nil fields are not sent.
 type GetUsersSearchOptions struct {
 	// expand. Sent as query parameter "expand".
@@ -1421,6 +1762,37 @@ func (c *Client) PostUsersSearch(ctx context.Context, body *models.UserSearchReq
 	return out, nil
 }
 
+// PostUsersSearchPages returns an iterator over the pages of PostUsersSearch (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last.
+func (c *Client) PostUsersSearchPages(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.UsersSearchResponse, error] {
+	var o PostUsersSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+		o := o
+		var pageBody models.UserSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostUsersSearch(ctx, &pageBody, &o, call...)
+	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostUsersSearchItems returns an iterator over the results of every page of PostUsersSearch; see
+// PostUsersSearchPages.
+func (c *Client) PostUsersSearchItems(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
+	return platformclient.Items(c.PostUsersSearchPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
+}
+
 // PostUsersSearchConversationTargetOptions holds the optional parameters of PostUsersSearchConversationTarget; it has none yet, so pass nil.
 type PostUsersSearchConversationTargetOptions struct{}
 
@@ -1439,6 +1811,38 @@ func (c *Client) PostUsersSearchConversationTarget(ctx context.Context, body *mo
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostUsersSearchConversationTargetPages returns an iterator over the pages of
+// PostUsersSearchConversationTarget (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) PostUsersSearchConversationTargetPages(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchConversationTargetOptions, call ...platformclient.CallOption) iter.Seq2[*models.UsersSearchResponse, error] {
+	var o PostUsersSearchConversationTargetOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+		o := o
+		var pageBody models.UserSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostUsersSearchConversationTarget(ctx, &pageBody, &o, call...)
+	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostUsersSearchConversationTargetItems returns an iterator over the results of every page of
+// PostUsersSearchConversationTarget; see PostUsersSearchConversationTargetPages.
+func (c *Client) PostUsersSearchConversationTargetItems(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchConversationTargetOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
+	return platformclient.Items(c.PostUsersSearchConversationTargetPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
 }
 
 // PostUsersSearchQueuemembersManageOptions holds the optional parameters of PostUsersSearchQueuemembersManage; it has none yet, so pass nil.
@@ -1461,6 +1865,38 @@ func (c *Client) PostUsersSearchQueuemembersManage(ctx context.Context, body *mo
 	return out, nil
 }
 
+// PostUsersSearchQueuemembersManagePages returns an iterator over the pages of
+// PostUsersSearchQueuemembersManage (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last.
+func (c *Client) PostUsersSearchQueuemembersManagePages(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchQueuemembersManageOptions, call ...platformclient.CallOption) iter.Seq2[*models.UsersSearchResponse, error] {
+	var o PostUsersSearchQueuemembersManageOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+		o := o
+		var pageBody models.UserSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostUsersSearchQueuemembersManage(ctx, &pageBody, &o, call...)
+	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostUsersSearchQueuemembersManageItems returns an iterator over the results of every page of
+// PostUsersSearchQueuemembersManage; see PostUsersSearchQueuemembersManagePages.
+func (c *Client) PostUsersSearchQueuemembersManageItems(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchQueuemembersManageOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
+	return platformclient.Items(c.PostUsersSearchQueuemembersManagePages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
+}
+
 // PostUsersSearchTeamsAssignOptions holds the optional parameters of PostUsersSearchTeamsAssign; it has none yet, so pass nil.
 type PostUsersSearchTeamsAssignOptions struct{}
 
@@ -1477,6 +1913,37 @@ func (c *Client) PostUsersSearchTeamsAssign(ctx context.Context, body *models.Us
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostUsersSearchTeamsAssignPages returns an iterator over the pages of PostUsersSearchTeamsAssign
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostUsersSearchTeamsAssignPages(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchTeamsAssignOptions, call ...platformclient.CallOption) iter.Seq2[*models.UsersSearchResponse, error] {
+	var o PostUsersSearchTeamsAssignOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+		o := o
+		var pageBody models.UserSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostUsersSearchTeamsAssign(ctx, &pageBody, &o, call...)
+	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostUsersSearchTeamsAssignItems returns an iterator over the results of every page of
+// PostUsersSearchTeamsAssign; see PostUsersSearchTeamsAssignPages.
+func (c *Client) PostUsersSearchTeamsAssignItems(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchTeamsAssignOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
+	return platformclient.Items(c.PostUsersSearchTeamsAssignPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
 }
 
 // GetUsersStationsMeOptions holds the optional parameters of GetUsersStationsMe; it has none yet, so pass nil.
@@ -1947,6 +2414,38 @@ func (c *Client) GetUserFavorites(ctx context.Context, userID string, opts *GetU
 	return out, nil
 }
 
+// GetUserFavoritesPages returns an iterator over the pages of GetUserFavorites (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetUserFavoritesPages(ctx context.Context, userID string, opts *GetUserFavoritesOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserEntityListing, error] {
+	var o GetUserFavoritesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetUserFavorites(ctx, userID, &o, call...)
+	}, func(p *models.UserEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetUserFavoritesItems returns an iterator over the entities of every page of GetUserFavorites; see
+// GetUserFavoritesPages.
+func (c *Client) GetUserFavoritesItems(ctx context.Context, userID string, opts *GetUserFavoritesOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
+	return platformclient.Items(c.GetUserFavoritesPages(ctx, userID, opts, call...), func(p *models.UserEntityListing) []models.User { return p.Entities })
+}
+
 // GetUserGeolocationOptions holds the optional parameters of GetUserGeolocation; it has none yet, so pass nil.
 type GetUserGeolocationOptions struct{}
 
@@ -2154,6 +2653,38 @@ func (c *Client) GetUserQueues(ctx context.Context, userID string, opts *GetUser
 	return out, nil
 }
 
+// GetUserQueuesPages returns an iterator over the pages of GetUserQueues (paged by page number). Pages
+// are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or
+// at the first error, which is yielded last. Pages after the first are read from the listing's
+// nextUri.
+func (c *Client) GetUserQueuesPages(ctx context.Context, userID string, opts *GetUserQueuesOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserQueueEntityListing, error] {
+	var o GetUserQueuesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserQueueEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserQueueEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetUserQueues(ctx, userID, &o, call...)
+	}, func(p *models.UserQueueEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetUserQueuesItems returns an iterator over the entities of every page of GetUserQueues; see
+// GetUserQueuesPages.
+func (c *Client) GetUserQueuesItems(ctx context.Context, userID string, opts *GetUserQueuesOptions, call ...platformclient.CallOption) iter.Seq2[models.UserQueue, error] {
+	return platformclient.Items(c.GetUserQueuesPages(ctx, userID, opts, call...), func(p *models.UserQueueEntityListing) []models.UserQueue { return p.Entities })
+}
+
 // PatchUserQueuesOptions holds the optional parameters of PatchUserQueues; nil fields are not sent.
 type PatchUserQueuesOptions struct {
 	// Division ID(s). Sent as query parameter "divisionId".
@@ -2229,6 +2760,38 @@ func (c *Client) GetUserRoutinglanguages(ctx context.Context, userID string, opt
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetUserRoutinglanguagesPages returns an iterator over the pages of GetUserRoutinglanguages (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetUserRoutinglanguagesPages(ctx context.Context, userID string, opts *GetUserRoutinglanguagesOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserLanguageEntityListing, error] {
+	var o GetUserRoutinglanguagesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserLanguageEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserLanguageEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetUserRoutinglanguages(ctx, userID, &o, call...)
+	}, func(p *models.UserLanguageEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetUserRoutinglanguagesItems returns an iterator over the entities of every page of
+// GetUserRoutinglanguages; see GetUserRoutinglanguagesPages.
+func (c *Client) GetUserRoutinglanguagesItems(ctx context.Context, userID string, opts *GetUserRoutinglanguagesOptions, call ...platformclient.CallOption) iter.Seq2[models.UserRoutingLanguage, error] {
+	return platformclient.Items(c.GetUserRoutinglanguagesPages(ctx, userID, opts, call...), func(p *models.UserLanguageEntityListing) []models.UserRoutingLanguage { return p.Entities })
 }
 
 // PostUserRoutinglanguagesOptions holds the optional parameters of PostUserRoutinglanguages; it has none yet, so pass nil.
@@ -2327,6 +2890,38 @@ func (c *Client) GetUserRoutingskills(ctx context.Context, userID string, opts *
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetUserRoutingskillsPages returns an iterator over the pages of GetUserRoutingskills (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetUserRoutingskillsPages(ctx context.Context, userID string, opts *GetUserRoutingskillsOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserSkillEntityListing, error] {
+	var o GetUserRoutingskillsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserSkillEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserSkillEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetUserRoutingskills(ctx, userID, &o, call...)
+	}, func(p *models.UserSkillEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetUserRoutingskillsItems returns an iterator over the entities of every page of
+// GetUserRoutingskills; see GetUserRoutingskillsPages.
+func (c *Client) GetUserRoutingskillsItems(ctx context.Context, userID string, opts *GetUserRoutingskillsOptions, call ...platformclient.CallOption) iter.Seq2[models.UserRoutingSkill, error] {
+	return platformclient.Items(c.GetUserRoutingskillsPages(ctx, userID, opts, call...), func(p *models.UserSkillEntityListing) []models.UserRoutingSkill { return p.Entities })
 }
 
 // PostUserRoutingskillsOptions holds the optional parameters of PostUserRoutingskills; it has none yet, so pass nil.
@@ -2475,6 +3070,37 @@ func (c *Client) GetUserSkillgroups(ctx context.Context, userID string, opts *Ge
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetUserSkillgroupsPages returns an iterator over the pages of GetUserSkillgroups (paged by cursor).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetUserSkillgroupsPages(ctx context.Context, userID string, opts *GetUserSkillgroupsOptions, call ...platformclient.CallOption) iter.Seq2[*models.UserSkillGroupEntityListing, error] {
+	var o GetUserSkillgroupsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserSkillGroupEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.UserSkillGroupEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetUserSkillgroups(ctx, userID, &o, call...)
+	}, func(p *models.UserSkillGroupEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetUserSkillgroupsItems returns an iterator over the entities of every page of GetUserSkillgroups;
+// see GetUserSkillgroupsPages.
+func (c *Client) GetUserSkillgroupsItems(ctx context.Context, userID string, opts *GetUserSkillgroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.SkillGroup, error] {
+	return platformclient.Items(c.GetUserSkillgroupsPages(ctx, userID, opts, call...), func(p *models.UserSkillGroupEntityListing) []models.SkillGroup { return p.Entities })
 }
 
 // GetUserStateOptions holds the optional parameters of GetUserState; it has none yet, so pass nil.
@@ -2631,6 +3257,38 @@ func (c *Client) GetUserTrustors(ctx context.Context, userID string, opts *GetUs
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetUserTrustorsPages returns an iterator over the pages of GetUserTrustors (paged by page number).
+// Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is
+// done, or at the first error, which is yielded last. Pages after the first are read from the
+// listing's nextUri.
+func (c *Client) GetUserTrustorsPages(ctx context.Context, userID string, opts *GetUserTrustorsOptions, call ...platformclient.CallOption) iter.Seq2[*models.TrustorEntityListing, error] {
+	var o GetUserTrustorsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustorEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TrustorEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetUserTrustors(ctx, userID, &o, call...)
+	}, func(p *models.TrustorEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetUserTrustorsItems returns an iterator over the entities of every page of GetUserTrustors; see
+// GetUserTrustorsPages.
+func (c *Client) GetUserTrustorsItems(ctx context.Context, userID string, opts *GetUserTrustorsOptions, call ...platformclient.CallOption) iter.Seq2[models.Trustor, error] {
+	return platformclient.Items(c.GetUserTrustorsPages(ctx, userID, opts, call...), func(p *models.TrustorEntityListing) []models.Trustor { return p.Entities })
 }
 
 // GetUserVerifiersOptions holds the optional parameters of GetUserVerifiers; it has none yet, so pass nil.

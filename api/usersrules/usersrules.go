@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Users Rules operations.
@@ -64,6 +65,38 @@ func (c *Client) GetUsersRules(ctx context.Context, typesParam []string, opts *G
 	return out, nil
 }
 
+// GetUsersRulesPages returns an iterator over the pages of GetUsersRules (paged by page number). Pages
+// are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or
+// at the first error, which is yielded last. Pages after the first are read from the listing's
+// nextUri.
+func (c *Client) GetUsersRulesPages(ctx context.Context, typesParam []string, opts *GetUsersRulesOptions, call ...platformclient.CallOption) iter.Seq2[*models.UsersRulesRuleList, error] {
+	var o GetUsersRulesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersRulesRuleList, error) {
+		if r.NextURI != "" {
+			out := new(models.UsersRulesRuleList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetUsersRules(ctx, typesParam, &o, call...)
+	}, func(p *models.UsersRulesRuleList) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetUsersRulesItems returns an iterator over the entities of every page of GetUsersRules; see
+// GetUsersRulesPages.
+func (c *Client) GetUsersRulesItems(ctx context.Context, typesParam []string, opts *GetUsersRulesOptions, call ...platformclient.CallOption) iter.Seq2[models.UsersRulesRule, error] {
+	return platformclient.Items(c.GetUsersRulesPages(ctx, typesParam, opts, call...), func(p *models.UsersRulesRuleList) []models.UsersRulesRule { return p.Entities })
+}
+
 // PostUsersRulesOptions holds the optional parameters of PostUsersRules; it has none yet, so pass nil.
 type PostUsersRulesOptions struct{}
 
@@ -112,6 +145,33 @@ func (c *Client) PostUsersRulesQuery(ctx context.Context, body *models.UsersRule
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostUsersRulesQueryPages returns an iterator over the pages of PostUsersRulesQuery (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostUsersRulesQueryPages(ctx context.Context, body *models.UsersRulesQueryRuleRequest, opts *PostUsersRulesQueryOptions, call ...platformclient.CallOption) iter.Seq2[*models.UsersRulesQueryResponse, error] {
+	var o PostUsersRulesQueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersRulesQueryResponse, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.PostUsersRulesQuery(ctx, body, &o, call...)
+	}, func(p *models.UsersRulesQueryResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, NextURI: p.NextURI}
+	})
+}
+
+// PostUsersRulesQueryItems returns an iterator over the entities of every page of PostUsersRulesQuery;
+// see PostUsersRulesQueryPages.
+func (c *Client) PostUsersRulesQueryItems(ctx context.Context, body *models.UsersRulesQueryRuleRequest, opts *PostUsersRulesQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.UserReference, error] {
+	return platformclient.Items(c.PostUsersRulesQueryPages(ctx, body, opts, call...), func(p *models.UsersRulesQueryResponse) []models.UserReference { return p.Entities })
 }
 
 // GetUsersRulesSettingOptions holds the optional parameters of GetUsersRulesSetting; it has none yet, so pass nil.
@@ -211,6 +271,38 @@ func (c *Client) GetUsersRuleDependents(ctx context.Context, ruleID string, opts
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetUsersRuleDependentsPages returns an iterator over the pages of GetUsersRuleDependents (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetUsersRuleDependentsPages(ctx context.Context, ruleID string, opts *GetUsersRuleDependentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.UsersRulesDependentList, error] {
+	var o GetUsersRuleDependentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersRulesDependentList, error) {
+		if r.NextURI != "" {
+			out := new(models.UsersRulesDependentList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetUsersRuleDependents(ctx, ruleID, &o, call...)
+	}, func(p *models.UsersRulesDependentList) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetUsersRuleDependentsItems returns an iterator over the entities of every page of
+// GetUsersRuleDependents; see GetUsersRuleDependentsPages.
+func (c *Client) GetUsersRuleDependentsItems(ctx context.Context, ruleID string, opts *GetUsersRuleDependentsOptions, call ...platformclient.CallOption) iter.Seq2[models.UsersRulesDependent, error] {
+	return platformclient.Items(c.GetUsersRuleDependentsPages(ctx, ruleID, opts, call...), func(p *models.UsersRulesDependentList) []models.UsersRulesDependent { return p.Entities })
 }
 
 // GetUsersRuleDependentTypeIdOptions holds the optional parameters of GetUsersRuleDependentTypeId; it has none yet, so pass nil.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Utilities operations.
@@ -89,4 +90,36 @@ func (c *Client) GetTimezones(ctx context.Context, opts *GetTimezonesOptions, ca
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetTimezonesPages returns an iterator over the pages of GetTimezones (paged by page number). Pages
+// are fetched lazily; iteration stops after the last page, when the loop breaks, when ctx is done, or
+// at the first error, which is yielded last. Pages after the first are read from the listing's
+// nextUri.
+func (c *Client) GetTimezonesPages(ctx context.Context, opts *GetTimezonesOptions, call ...platformclient.CallOption) iter.Seq2[*models.TimeZoneEntityListing, error] {
+	var o GetTimezonesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TimeZoneEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.TimeZoneEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetTimezones(ctx, &o, call...)
+	}, func(p *models.TimeZoneEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetTimezonesItems returns an iterator over the entities of every page of GetTimezones; see
+// GetTimezonesPages.
+func (c *Client) GetTimezonesItems(ctx context.Context, opts *GetTimezonesOptions, call ...platformclient.CallOption) iter.Seq2[models.RegionTimeZone, error] {
+	return platformclient.Items(c.GetTimezonesPages(ctx, opts, call...), func(p *models.TimeZoneEntityListing) []models.RegionTimeZone { return p.Entities })
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Voicemail operations.
@@ -57,6 +58,38 @@ func (c *Client) GetVoicemailGroupMessages(ctx context.Context, groupID string, 
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetVoicemailGroupMessagesPages returns an iterator over the pages of GetVoicemailGroupMessages
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetVoicemailGroupMessagesPages(ctx context.Context, groupID string, opts *GetVoicemailGroupMessagesOptions, call ...platformclient.CallOption) iter.Seq2[*models.VoicemailMessageEntityListing, error] {
+	var o GetVoicemailGroupMessagesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailMessageEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.VoicemailMessageEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetVoicemailGroupMessages(ctx, groupID, &o, call...)
+	}, func(p *models.VoicemailMessageEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetVoicemailGroupMessagesItems returns an iterator over the entities of every page of
+// GetVoicemailGroupMessages; see GetVoicemailGroupMessagesPages.
+func (c *Client) GetVoicemailGroupMessagesItems(ctx context.Context, groupID string, opts *GetVoicemailGroupMessagesOptions, call ...platformclient.CallOption) iter.Seq2[models.VoicemailMessage, error] {
+	return platformclient.Items(c.GetVoicemailGroupMessagesPages(ctx, groupID, opts, call...), func(p *models.VoicemailMessageEntityListing) []models.VoicemailMessage { return p.Entities })
 }
 
 // GetVoicemailGroupPolicyOptions holds the optional parameters of GetVoicemailGroupPolicy; it has none yet, so pass nil.
@@ -147,6 +180,38 @@ func (c *Client) GetVoicemailMeMessages(ctx context.Context, opts *GetVoicemailM
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetVoicemailMeMessagesPages returns an iterator over the pages of GetVoicemailMeMessages (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last. Pages after the first are read from
+// the listing's nextUri.
+func (c *Client) GetVoicemailMeMessagesPages(ctx context.Context, opts *GetVoicemailMeMessagesOptions, call ...platformclient.CallOption) iter.Seq2[*models.VoicemailMessageEntityListing, error] {
+	var o GetVoicemailMeMessagesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailMessageEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.VoicemailMessageEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetVoicemailMeMessages(ctx, &o, call...)
+	}, func(p *models.VoicemailMessageEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetVoicemailMeMessagesItems returns an iterator over the entities of every page of
+// GetVoicemailMeMessages; see GetVoicemailMeMessagesPages.
+func (c *Client) GetVoicemailMeMessagesItems(ctx context.Context, opts *GetVoicemailMeMessagesOptions, call ...platformclient.CallOption) iter.Seq2[models.VoicemailMessage, error] {
+	return platformclient.Items(c.GetVoicemailMeMessagesPages(ctx, opts, call...), func(p *models.VoicemailMessageEntityListing) []models.VoicemailMessage { return p.Entities })
 }
 
 // GetVoicemailMePolicyOptions holds the optional parameters of GetVoicemailMePolicy; it has none yet, so pass nil.
@@ -403,6 +468,38 @@ func (c *Client) GetVoicemailQueueMessages(ctx context.Context, queueID string, 
 	return out, nil
 }
 
+// GetVoicemailQueueMessagesPages returns an iterator over the pages of GetVoicemailQueueMessages
+// (paged by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetVoicemailQueueMessagesPages(ctx context.Context, queueID string, opts *GetVoicemailQueueMessagesOptions, call ...platformclient.CallOption) iter.Seq2[*models.VoicemailMessageEntityListing, error] {
+	var o GetVoicemailQueueMessagesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailMessageEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.VoicemailMessageEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetVoicemailQueueMessages(ctx, queueID, &o, call...)
+	}, func(p *models.VoicemailMessageEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetVoicemailQueueMessagesItems returns an iterator over the entities of every page of
+// GetVoicemailQueueMessages; see GetVoicemailQueueMessagesPages.
+func (c *Client) GetVoicemailQueueMessagesItems(ctx context.Context, queueID string, opts *GetVoicemailQueueMessagesOptions, call ...platformclient.CallOption) iter.Seq2[models.VoicemailMessage, error] {
+	return platformclient.Items(c.GetVoicemailQueueMessagesPages(ctx, queueID, opts, call...), func(p *models.VoicemailMessageEntityListing) []models.VoicemailMessage { return p.Entities })
+}
+
 // GetVoicemailSearchOptions holds the optional parameters of GetVoicemailSearch; nil fields are not sent.
 type GetVoicemailSearchOptions struct {
 	// expand. Sent as query parameter "expand".
@@ -439,6 +536,37 @@ func (c *Client) PostVoicemailSearch(ctx context.Context, body *models.Voicemail
 		return nil, err
 	}
 	return out, nil
+}
+
+// PostVoicemailSearchPages returns an iterator over the pages of PostVoicemailSearch (paged by page
+// number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks, when
+// ctx is done, or at the first error, which is yielded last.
+func (c *Client) PostVoicemailSearchPages(ctx context.Context, body *models.VoicemailSearchRequest, opts *PostVoicemailSearchOptions, call ...platformclient.CallOption) iter.Seq2[*models.VoicemailsSearchResponse, error] {
+	var o PostVoicemailSearchOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if body != nil && body.PageNumber != nil {
+		spec.Start = int(*body.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailsSearchResponse, error) {
+		o := o
+		var pageBody models.VoicemailSearchRequest
+		if body != nil {
+			pageBody = *body
+		}
+		pageBody.PageNumber = &r.Number
+		return c.PostVoicemailSearch(ctx, &pageBody, &o, call...)
+	}, func(p *models.VoicemailsSearchResponse) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// PostVoicemailSearchItems returns an iterator over the results of every page of PostVoicemailSearch;
+// see PostVoicemailSearchPages.
+func (c *Client) PostVoicemailSearchItems(ctx context.Context, body *models.VoicemailSearchRequest, opts *PostVoicemailSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.VoicemailMessage, error] {
+	return platformclient.Items(c.PostVoicemailSearchPages(ctx, body, opts, call...), func(p *models.VoicemailsSearchResponse) []models.VoicemailMessage { return p.Results })
 }
 
 // GetVoicemailUserpolicyOptions holds the optional parameters of GetVoicemailUserpolicy; it has none yet, so pass nil.
@@ -536,4 +664,36 @@ func (c *Client) GetVoicemailUserMessages(ctx context.Context, userID string, op
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetVoicemailUserMessagesPages returns an iterator over the pages of GetVoicemailUserMessages (paged
+// by page number). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetVoicemailUserMessagesPages(ctx context.Context, userID string, opts *GetVoicemailUserMessagesOptions, call ...platformclient.CallOption) iter.Seq2[*models.VoicemailMessageEntityListing, error] {
+	var o GetVoicemailUserMessagesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailMessageEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.VoicemailMessageEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetVoicemailUserMessages(ctx, userID, &o, call...)
+	}, func(p *models.VoicemailMessageEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetVoicemailUserMessagesItems returns an iterator over the entities of every page of
+// GetVoicemailUserMessages; see GetVoicemailUserMessagesPages.
+func (c *Client) GetVoicemailUserMessagesItems(ctx context.Context, userID string, opts *GetVoicemailUserMessagesOptions, call ...platformclient.CallOption) iter.Seq2[models.VoicemailMessage, error] {
+	return platformclient.Items(c.GetVoicemailUserMessagesPages(ctx, userID, opts, call...), func(p *models.VoicemailMessageEntityListing) []models.VoicemailMessage { return p.Entities })
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Web Chat operations.
@@ -240,6 +241,38 @@ func (c *Client) GetWebchatGuestConversationMembers(ctx context.Context, convers
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetWebchatGuestConversationMembersPages returns an iterator over the pages of
+// GetWebchatGuestConversationMembers (paged by page number). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetWebchatGuestConversationMembersPages(ctx context.Context, conversationID string, opts *GetWebchatGuestConversationMembersOptions, call ...platformclient.CallOption) iter.Seq2[*models.WebChatMemberInfoEntityList, error] {
+	var o GetWebchatGuestConversationMembersOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WebChatMemberInfoEntityList, error) {
+		if r.NextURI != "" {
+			out := new(models.WebChatMemberInfoEntityList)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetWebchatGuestConversationMembers(ctx, conversationID, &o, call...)
+	}, func(p *models.WebChatMemberInfoEntityList) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetWebchatGuestConversationMembersItems returns an iterator over the entities of every page of
+// GetWebchatGuestConversationMembers; see GetWebchatGuestConversationMembersPages.
+func (c *Client) GetWebchatGuestConversationMembersItems(ctx context.Context, conversationID string, opts *GetWebchatGuestConversationMembersOptions, call ...platformclient.CallOption) iter.Seq2[models.WebChatMemberInfo, error] {
+	return platformclient.Items(c.GetWebchatGuestConversationMembersPages(ctx, conversationID, opts, call...), func(p *models.WebChatMemberInfoEntityList) []models.WebChatMemberInfo { return p.Entities })
 }
 
 // GetWebchatGuestConversationMemberOptions holds the optional parameters of GetWebchatGuestConversationMember; it has none yet, so pass nil.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Web Deployments operations.
@@ -54,6 +55,39 @@ func (c *Client) GetWebdeploymentsConfigurations(ctx context.Context, opts *GetW
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetWebdeploymentsConfigurationsPages returns an iterator over the pages of
+// GetWebdeploymentsConfigurations (paged by cursor). Pages are fetched lazily; iteration stops after
+// the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded last.
+// Pages after the first are read from the listing's nextUri.
+func (c *Client) GetWebdeploymentsConfigurationsPages(ctx context.Context, opts *GetWebdeploymentsConfigurationsOptions, call ...platformclient.CallOption) iter.Seq2[*models.WebDeploymentConfigurationVersionEntityListing, error] {
+	var o GetWebdeploymentsConfigurationsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WebDeploymentConfigurationVersionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WebDeploymentConfigurationVersionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetWebdeploymentsConfigurations(ctx, &o, call...)
+	}, func(p *models.WebDeploymentConfigurationVersionEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetWebdeploymentsConfigurationsItems returns an iterator over the entities of every page of
+// GetWebdeploymentsConfigurations; see GetWebdeploymentsConfigurationsPages.
+func (c *Client) GetWebdeploymentsConfigurationsItems(ctx context.Context, opts *GetWebdeploymentsConfigurationsOptions, call ...platformclient.CallOption) iter.Seq2[models.WebDeploymentConfigurationVersion, error] {
+	return platformclient.Items(c.GetWebdeploymentsConfigurationsPages(ctx, opts, call...), func(p *models.WebDeploymentConfigurationVersionEntityListing) []models.WebDeploymentConfigurationVersion {
+		return p.Entities
+	})
 }
 
 // PostWebdeploymentsConfigurationsOptions holds the optional parameters of PostWebdeploymentsConfigurations; it has none yet, so pass nil.
@@ -118,6 +152,39 @@ func (c *Client) GetWebdeploymentsConfigurationVersions(ctx context.Context, con
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetWebdeploymentsConfigurationVersionsPages returns an iterator over the pages of
+// GetWebdeploymentsConfigurationVersions (paged by cursor). Pages are fetched lazily; iteration stops
+// after the last page, when the loop breaks, when ctx is done, or at the first error, which is yielded
+// last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetWebdeploymentsConfigurationVersionsPages(ctx context.Context, configurationID string, opts *GetWebdeploymentsConfigurationVersionsOptions, call ...platformclient.CallOption) iter.Seq2[*models.WebDeploymentConfigurationVersionEntityListing, error] {
+	var o GetWebdeploymentsConfigurationVersionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WebDeploymentConfigurationVersionEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.WebDeploymentConfigurationVersionEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetWebdeploymentsConfigurationVersions(ctx, configurationID, &o, call...)
+	}, func(p *models.WebDeploymentConfigurationVersionEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetWebdeploymentsConfigurationVersionsItems returns an iterator over the entities of every page of
+// GetWebdeploymentsConfigurationVersions; see GetWebdeploymentsConfigurationVersionsPages.
+func (c *Client) GetWebdeploymentsConfigurationVersionsItems(ctx context.Context, configurationID string, opts *GetWebdeploymentsConfigurationVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.WebDeploymentConfigurationVersion, error] {
+	return platformclient.Items(c.GetWebdeploymentsConfigurationVersionsPages(ctx, configurationID, opts, call...), func(p *models.WebDeploymentConfigurationVersionEntityListing) []models.WebDeploymentConfigurationVersion {
+		return p.Entities
+	})
 }
 
 // GetWebdeploymentsConfigurationVersionsDraftOptions holds the optional parameters of GetWebdeploymentsConfigurationVersionsDraft; it has none yet, so pass nil.
@@ -227,6 +294,39 @@ func (c *Client) GetWebdeploymentsDeployments(ctx context.Context, opts *GetWebd
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetWebdeploymentsDeploymentsPages returns an iterator over the pages of GetWebdeploymentsDeployments
+// (paged by cursor). Pages are fetched lazily; iteration stops after the last page, when the loop
+// breaks, when ctx is done, or at the first error, which is yielded last. Pages after the first are
+// read from the listing's nextUri.
+func (c *Client) GetWebdeploymentsDeploymentsPages(ctx context.Context, opts *GetWebdeploymentsDeploymentsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ExpandableWebDeploymentEntityListing, error] {
+	var o GetWebdeploymentsDeploymentsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExpandableWebDeploymentEntityListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ExpandableWebDeploymentEntityListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		if r.Cursor != "" {
+			o.After = &r.Cursor
+		}
+		return c.GetWebdeploymentsDeployments(ctx, &o, call...)
+	}, func(p *models.ExpandableWebDeploymentEntityListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	})
+}
+
+// GetWebdeploymentsDeploymentsItems returns an iterator over the entities of every page of
+// GetWebdeploymentsDeployments; see GetWebdeploymentsDeploymentsPages.
+func (c *Client) GetWebdeploymentsDeploymentsItems(ctx context.Context, opts *GetWebdeploymentsDeploymentsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExpandableWebDeployment, error] {
+	return platformclient.Items(c.GetWebdeploymentsDeploymentsPages(ctx, opts, call...), func(p *models.ExpandableWebDeploymentEntityListing) []models.ExpandableWebDeployment {
+		return p.Entities
+	})
 }
 
 // PostWebdeploymentsDeploymentsOptions holds the optional parameters of PostWebdeploymentsDeployments; it has none yet, so pass nil.

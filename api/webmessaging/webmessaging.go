@@ -7,6 +7,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"iter"
 )
 
 // Client calls the Web Messaging operations.
@@ -77,4 +78,31 @@ func (c *Client) GetWebmessagingMessages(ctx context.Context, opts *GetWebmessag
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetWebmessagingMessagesPages returns an iterator over the pages of GetWebmessagingMessages (paged by
+// page number). Pages are fetched lazily; iteration stops after the last page, when the loop breaks,
+// when ctx is done, or at the first error, which is yielded last.
+func (c *Client) GetWebmessagingMessagesPages(ctx context.Context, opts *GetWebmessagingMessagesOptions, call ...platformclient.CallOption) iter.Seq2[*models.WebMessagingMessageEntityList, error] {
+	var o GetWebmessagingMessagesOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WebMessagingMessageEntityList, error) {
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetWebmessagingMessages(ctx, &o, call...)
+	}, func(p *models.WebMessagingMessageEntityList) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	})
+}
+
+// GetWebmessagingMessagesItems returns an iterator over the entities of every page of
+// GetWebmessagingMessages; see GetWebmessagingMessagesPages.
+func (c *Client) GetWebmessagingMessagesItems(ctx context.Context, opts *GetWebmessagingMessagesOptions, call ...platformclient.CallOption) iter.Seq2[models.WebMessagingMessage, error] {
+	return platformclient.Items(c.GetWebmessagingMessagesPages(ctx, opts, call...), func(p *models.WebMessagingMessageEntityList) []models.WebMessagingMessage { return p.Entities })
 }

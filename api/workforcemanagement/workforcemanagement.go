@@ -8,6 +8,7 @@ import (
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
 	"github.com/purecloudgo/platformclient/types"
+	"iter"
 )
 
 // Client calls the Workforce Management operations.
@@ -3935,6 +3936,38 @@ func (c *Client) GetWorkforcemanagementManagementunits(ctx context.Context, opts
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetWorkforcemanagementManagementunitsPages returns an iterator over the pages of
+// GetWorkforcemanagementManagementunits (paged by page number). Pages are fetched lazily; iteration
+// stops after the last page, when the loop breaks, when ctx is done, or at the first error, which is
+// yielded last. Pages after the first are read from the listing's nextUri.
+func (c *Client) GetWorkforcemanagementManagementunitsPages(ctx context.Context, opts *GetWorkforcemanagementManagementunitsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ManagementUnitListing, error] {
+	var o GetWorkforcemanagementManagementunitsOptions
+	if opts != nil {
+		o = *opts
+	}
+	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	if o.PageNumber != nil {
+		spec.Start = int(*o.PageNumber)
+	}
+	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ManagementUnitListing, error) {
+		if r.NextURI != "" {
+			out := new(models.ManagementUnitListing)
+			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
+		}
+		o := o
+		o.PageNumber = &r.Number
+		return c.GetWorkforcemanagementManagementunits(ctx, &o, call...)
+	}, func(p *models.ManagementUnitListing) platformclient.PageInfo {
+		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	})
+}
+
+// GetWorkforcemanagementManagementunitsItems returns an iterator over the entities of every page of
+// GetWorkforcemanagementManagementunits; see GetWorkforcemanagementManagementunitsPages.
+func (c *Client) GetWorkforcemanagementManagementunitsItems(ctx context.Context, opts *GetWorkforcemanagementManagementunitsOptions, call ...platformclient.CallOption) iter.Seq2[models.ManagementUnit, error] {
+	return platformclient.Items(c.GetWorkforcemanagementManagementunitsPages(ctx, opts, call...), func(p *models.ManagementUnitListing) []models.ManagementUnit { return p.Entities })
 }
 
 // PostWorkforcemanagementManagementunitsOptions holds the optional parameters of PostWorkforcemanagementManagementunits; it has none yet, so pass nil.

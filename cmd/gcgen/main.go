@@ -4,13 +4,15 @@
 //
 // Usage:
 //
-//	gcgen [-spec path-or-url] [-out dir]
+//	gcgen [-spec path-or-url] [-mappings path-or-url] [-out dir]
 //	gcgen diff [-format md|json] [-o file] [-bump VERSION] [-allow-major] OLD NEW
 //
 // Without a subcommand gcgen generates code. The default definition is
 // ../shared/spec/platform-api-v2.json, relative to the output directory.
-// When the output directory holds a VERSION file, gcgen also writes
-// version.go from it.
+// The notification topic table (api/topics) is built from
+// notification-mappings.json beside the definition unless -mappings names
+// another file; without one the table is empty. When the output directory
+// holds a VERSION file, gcgen also writes version.go from it.
 //
 // gcgen diff compares the definitions OLD and NEW (file paths or http(s)
 // URLs) and writes release notes (Markdown) or the full report (JSON),
@@ -25,8 +27,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/purecloudgo/platformclient/internal/gen"
 )
@@ -49,6 +53,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	out := fs.String("out", ".", "module root to write models/ and api/ into")
 	spec := fs.String("spec", "", "definition file path or http(s) URL (default ../shared/spec/platform-api-v2.json from -out)")
+	mappings := fs.String("mappings", "", "notification-mappings.json path or URL (default: beside the definition; an empty topic table when it is absent)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -58,6 +63,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	s, err := gen.Load(src)
 	if err != nil {
+		return err
+	}
+	mp := *mappings
+	if mp == "" {
+		mp = sibling(src, "notification-mappings.json")
+	}
+	topics, err := gen.LoadMappings(mp)
+	switch {
+	case err == nil:
+		s.Notifications = topics
+	case *mappings == "" && errors.Is(err, gen.ErrNotFound):
+		fmt.Fprintf(stdout, "gcgen: no %s; the topic table is empty\n", mp)
+	default:
 		return err
 	}
 	res, err := gen.Generate(s, *out)
@@ -71,9 +89,20 @@ func run(args []string, stdout, stderr io.Writer) error {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	fmt.Fprintf(stdout, "gcgen: %d definitions (%d Go types), %d operations in %d packages, %d files\n",
-		res.Models, res.Types, res.Operations, res.Packages, res.Files)
+	fmt.Fprintf(stdout, "gcgen: %d definitions (%d Go types), %d operations in %d packages (%d paged), %d notification topics, %d files\n",
+		res.Models, res.Types, res.Operations, res.Packages, res.Paged, res.Topics, res.Files)
 	return nil
+}
+
+// sibling returns the path or URL of a file named name in the same directory
+// as src.
+func sibling(src, name string) string {
+	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+		if u, err := url.Parse(src); err == nil {
+			return u.ResolveReference(&url.URL{Path: name}).String()
+		}
+	}
+	return filepath.Join(filepath.Dir(src), name)
 }
 
 func runDiff(args []string, stdout, stderr io.Writer) error {

@@ -21,6 +21,7 @@ type apiOp struct {
 	ResultKind string // "ref", "value", "text"
 	Accept     string
 	Content    string
+	Paging     *paging // nil unless the operation is paged
 }
 
 type goParam struct {

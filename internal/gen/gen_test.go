@@ -131,6 +131,9 @@ func TestGeneratedCodeIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if s.Notifications, err = LoadMappings(filepath.Join(filepath.Dir(path), "notification-mappings.json")); err != nil {
+		t.Fatal(err)
+	}
 	files, _, err := Render(s)
 	if err != nil {
 		t.Fatal(err)
@@ -162,6 +165,7 @@ func TestGeneratedCodeIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s2.Notifications = s.Notifications
 	again, _, err := Render(s2)
 	if err != nil {
 		t.Fatal(err)

@@ -30,6 +30,8 @@ type Result struct {
 	Types      int // Go types in package models, nested and enum types included
 	Operations int // distinct operations
 	Packages   int // API packages
+	Paged      int // paged operations (per package) with iterators
+	Topics     int // notification topic patterns with a payload model
 	Files      int
 }
 
@@ -69,6 +71,9 @@ func Render(s *Spec) (map[string][]byte, Result, error) {
 		src["api/"+p.Name+"/"+p.Name+".go"] = g.packageFile(p.Name, p.Tag, p.Ops)
 		for _, a := range p.Ops {
 			table = append(table, tableEntry{pkg: p.Name, op: a})
+			if a.Paging != nil {
+				res.Paged++
+			}
 		}
 	}
 	res.Packages = len(pkgs)
@@ -77,6 +82,7 @@ func Render(s *Spec) (map[string][]byte, Result, error) {
 	if src["api/operations/schema.go"], err = g.schemaFile(); err != nil {
 		return nil, res, err
 	}
+	src["api/topics/topics.go"], res.Topics = g.topicsFile()
 
 	out := make(map[string][]byte, len(src))
 	var mu sync.Mutex
@@ -145,6 +151,14 @@ func (g *generator) apiPackages() []apiPackage {
 		var built []*apiOp
 		for _, op := range byPkg[p] {
 			built = append(built, g.buildOp(op, methods))
+		}
+		// Iterators are named after all plain methods, so that a plain
+		// method never changes name because an iterator took it.
+		for _, a := range built {
+			if a.Paging = g.recognisePaging(a); a.Paging != nil {
+				a.Paging.pagesName = methods.take(a.Method + "Pages")
+				a.Paging.itemsName = methods.take(a.Method + "Items")
+			}
 		}
 		out = append(out, apiPackage{Name: p, Tag: tagOf[p], Ops: built})
 	}
@@ -224,11 +238,18 @@ func (g *generator) packageFile(pkg, tag string, ops []*apiOp) string {
 		g.optionsCode(body, a)
 		body.WriteString("\n")
 		g.methodCode(body, a)
+		if a.Paging != nil {
+			body.WriteString("\n")
+			g.pagingCode(body, a)
+		}
 	}
 	code := body.String()
 	imports := []string{`"context"`, `"github.com/purecloudgo/platformclient"`}
 	if strings.Contains(code, "models.") {
 		imports = append(imports, `"github.com/purecloudgo/platformclient/models"`)
+	}
+	if strings.Contains(code, "iter.Seq2") {
+		imports = append(imports, `"iter"`)
 	}
 	if typesRef.MatchString(code) {
 		imports = append(imports, `"github.com/purecloudgo/platformclient/types"`)
@@ -279,6 +300,17 @@ type Operation struct {
 	Deprecated  bool
 	Preview     bool
 	Permissions []string
+
+	// Paging is how the operation pages: "" (not paged), "pageNumber" or
+	// "cursor" (platformclient.PagingPageNumber, PagingCursor).
+	Paging string
+	// PageParam says where the page number or continuation token goes:
+	// a query parameter ("pageNumber", "cursor", "after") or a body field
+	// path ("body.pageNumber", "body.paging.pageNumber", "body.after").
+	PageParam string
+	// PageItems is the JSON name of the item array in the response, e.g.
+	// "entities", "results", "conversations".
+	PageItems string
 }
 
 // Param describes one non-body parameter.
@@ -353,6 +385,9 @@ var All = []Operation{
 		}
 		if a.Permissions != nil && len(a.Permissions.Permissions) > 0 {
 			fmt.Fprintf(&b, ", Permissions: %#v", a.Permissions.Permissions)
+		}
+		if pg := a.Paging; pg != nil {
+			fmt.Fprintf(&b, ",\n\t\tPaging: %q, PageParam: %q, PageItems: %q", pg.Kind, pg.Param, pg.Items)
 		}
 		b.WriteString("},\n")
 	}

@@ -4,8 +4,10 @@ package gen
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"strings"
@@ -24,6 +26,33 @@ type Spec struct {
 	Paths       map[string]map[string]json.RawMessage `json:"paths"`
 	Definitions map[string]*Schema                    `json:"definitions"`
 	Parameters  map[string]*Parameter                 `json:"parameters"`
+
+	// Notifications maps notification topics to definitions; it comes from
+	// a separate file (see LoadMappings), not from the definition.
+	Notifications []NotificationTopic `json:"-"`
+}
+
+// NotificationTopic is one entry of notification-mappings.json: a topic
+// pattern such as "v2.users.{id}.presence" and the definition of its payload.
+type NotificationTopic struct {
+	Topic string `json:"topic"`
+	Class string `json:"class"`
+}
+
+// LoadMappings reads a notification-mappings.json file (path or http(s) URL):
+// {"notifications": [{"topic": ..., "class": ...}, ...]}.
+func LoadMappings(src string) ([]NotificationTopic, error) {
+	b, err := readSource(src)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Notifications []NotificationTopic `json:"notifications"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("decode notification mappings: %w", err)
+	}
+	return doc.Notifications, nil
 }
 
 // Info is the info object of the definition.
@@ -175,31 +204,45 @@ type Response struct {
 
 // Load reads a definition from a file path or an http(s) URL.
 func Load(src string) (*Spec, error) {
+	b, err := readSource(src)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(b)
+}
+
+// ErrNotFound is returned by readSource for a missing file or an HTTP 404.
+var ErrNotFound = errors.New("not found")
+
+// readSource reads a file path or an http(s) URL.
+func readSource(src string) ([]byte, error) {
 	var r io.Reader
 	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
 		hc := &http.Client{Timeout: 2 * time.Minute}
 		resp, err := hc.Get(src)
 		if err != nil {
-			return nil, fmt.Errorf("fetch definition: %w", err)
+			return nil, fmt.Errorf("fetch %s: %w", src, err)
 		}
 		defer resp.Body.Close()
+		if resp.StatusCode == http.StatusNotFound {
+			return nil, fmt.Errorf("fetch %s: %w", src, ErrNotFound)
+		}
 		if resp.StatusCode != http.StatusOK {
-			return nil, fmt.Errorf("fetch definition %s: HTTP %s", src, resp.Status)
+			return nil, fmt.Errorf("fetch %s: HTTP %s", src, resp.Status)
 		}
 		r = resp.Body
 	} else {
 		f, err := os.Open(src)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %w", ErrNotFound, err)
+		}
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
 		r = f
 	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	return Parse(b)
+	return io.ReadAll(r)
 }
 
 // Parse decodes a Swagger 2.0 definition.

@@ -158,7 +158,7 @@ func routeFaultKey(route string) (string, error) {
 	if !ok || method == "" || !strings.HasPrefix(path, "/") {
 		return "", fmt.Errorf("sim: fault route %q: want \"METHOD /path/template\" or %q", route, AllRoutes)
 	}
-	if strings.HasPrefix(path, "/oauth/") {
+	if strings.HasPrefix(path, "/oauth/") || isSocketPath(path) {
 		return routeKey(method, path), nil
 	}
 	rt := sharedRouter().lookup(method, path)
@@ -169,8 +169,10 @@ func routeFaultKey(route string) (string, error) {
 }
 
 // InjectFault adds a fault to a route, "METHOD /api/v2/path/{template}"
-// (variable names do not matter; "POST /oauth/token" and
-// "GET /oauth/authorize" work too), or to every API request with AllRoutes.
+// (variable names do not matter; "POST /oauth/token",
+// "GET /oauth/authorize" and the notification websocket
+// "GET /channels/{channelId}" work too), or to every API request with
+// AllRoutes.
 // Faults on a route are tried before global ones; the first that hits a
 // request decides its fate (latency faults delay and let later faults
 // decide). It is safe to call while the server runs.

@@ -459,10 +459,18 @@ func init() {
 		}, nil
 	}
 	users.removed = func(st *store, id string) {
+		st.agentMu.Lock()
+		delete(st.presence, id)
+		delete(st.routing, id)
+		st.agentMu.Unlock()
 		st.memMu.Lock()
 		defer st.memMu.Unlock()
 		for q, ms := range st.queueMembers {
+			n := len(ms)
 			st.queueMembers[q] = slices.DeleteFunc(ms, func(m queueMember) bool { return m.userID == id })
+			if len(st.queueMembers[q]) != n {
+				st.queueMemberEvent(q, id, false)
+			}
 		}
 		for g, ms := range st.groupMembers {
 			st.groupMembers[g] = slices.DeleteFunc(ms, func(m string) bool { return m == id })
@@ -888,11 +896,18 @@ func postQueueMembers(c *call) (int, any, *apiError) {
 	defer st.memMu.Unlock()
 	ms := st.queueMembers[id]
 	if remove {
-		ms = slices.DeleteFunc(ms, func(m queueMember) bool { return slices.Contains(ids, m.userID) })
+		ms = slices.DeleteFunc(ms, func(m queueMember) bool {
+			if slices.Contains(ids, m.userID) {
+				st.queueMemberEvent(id, m.userID, false)
+				return true
+			}
+			return false
+		})
 	} else {
 		for _, uid := range ids {
 			if !slices.ContainsFunc(ms, func(m queueMember) bool { return m.userID == uid }) {
 				ms = append(ms, queueMember{userID: uid, ringNumber: 1})
+				st.queueMemberEvent(id, uid, false)
 			}
 		}
 	}
@@ -933,6 +948,7 @@ func patchQueueMembers(c *call) (int, any, *apiError) {
 		}
 		applyMember(&ms[k], &body[i])
 		changed = append(changed, ms[k])
+		st.queueMemberEvent(id, ms[k].userID, ms[k].joined)
 	}
 	st.memMu.Unlock()
 	var items []entity
@@ -960,6 +976,7 @@ func patchQueueMember(c *call) (int, any, *apiError) {
 		return 0, nil, notFound(fmt.Sprintf("The user %s is not a member of the queue %s.", uid, id))
 	}
 	applyMember(&ms[k], c.body.(*models.QueueMember))
+	st.queueMemberEvent(id, uid, ms[k].joined)
 	return http.StatusNoContent, nil, nil
 }
 
@@ -978,5 +995,6 @@ func deleteQueueMember(c *call) (int, any, *apiError) {
 		return 0, nil, notFound(fmt.Sprintf("The user %s is not a member of the queue %s.", uid, id))
 	}
 	st.queueMembers[id] = slices.Delete(ms, k, k+1)
+	st.queueMemberEvent(id, uid, false)
 	return http.StatusNoContent, nil, nil
 }

@@ -21,6 +21,13 @@ type store struct {
 	memMu        sync.Mutex
 	queueMembers map[string][]queueMember // by queue id, in joining order
 	groupMembers map[string][]string      // user ids by group id
+
+	agentMu  sync.Mutex
+	presence map[string]map[string]userPresence // by user id, then lower-case source id
+	routing  map[string]routingState            // by user id
+
+	// publish sends a notification event; set by New.
+	publish func(topic string, body any) int
 }
 
 // queueMember is a user's membership of a queue.
@@ -31,7 +38,9 @@ type queueMember struct {
 }
 
 func newStore(seed uint64, now func() time.Time) *store {
-	st := &store{seed: seed, now: now, queueMembers: map[string][]queueMember{}, groupMembers: map[string][]string{}}
+	st := &store{seed: seed, now: now, queueMembers: map[string][]queueMember{}, groupMembers: map[string][]string{},
+		presence: map[string]map[string]userPresence{}, routing: map[string]routingState{},
+		publish: func(string, any) int { return 0 }}
 	st.users = newCollection("user", "/api/v2/users", reflect.TypeFor[models.User](), seed)
 	st.groups = newCollection("group", "/api/v2/groups", reflect.TypeFor[models.Group](), seed)
 	st.queues = newCollection("queue", "/api/v2/routing/queues", reflect.TypeFor[models.Queue](), seed)

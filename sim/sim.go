@@ -25,6 +25,9 @@
 //     languages, wrap-up codes, divisions, presence definitions and external
 //     contacts keep real state: create, read, update, delete, paged listings
 //     and 409 on a stale version.
+//   - Notifications: channels, subscriptions and the channel websocket
+//     (connectUri points at the simulator), with events for changes of
+//     user presence, routing status and queue membership.
 //   - Faults per route or for every request (InjectFault, WithFault,
 //     WithFaultProfile), and an optional rate limit per token.
 //
@@ -48,6 +51,8 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json"
+
+	"github.com/purecloudgo/platformclient/internal/notifysim"
 )
 
 // Default credentials of the simulator's OAuth client. They guard nothing:
@@ -75,6 +80,7 @@ type config struct {
 	rateAllowed   int
 	rateWindow    time.Duration
 	maxBody       int64
+	notify        NotificationSettings
 }
 
 type routeFault struct {
@@ -210,6 +216,10 @@ type Server struct {
 	answers     sync.Map // generated answers by operation and path ([]byte)
 	answerCount atomic.Int64
 
+	// notifications, made on first use (see hub)
+	notifyHub *notifysim.Hub
+	notifyMux *http.ServeMux
+
 	// lifecycle
 	mu      sync.Mutex
 	closed  bool
@@ -265,6 +275,7 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s.store = newStore(cfg.seed, s.now)
 	s.store.seedData(cfg.seedUsers)
+	s.store.publish = s.publish
 	return s, nil
 }
 
@@ -339,6 +350,7 @@ func (s *Server) Close() error {
 	s.closed = true
 	close(s.done)
 	s.mu.Unlock()
+	s.closeHub() // open websockets keep their handlers running
 	var err error
 	if s.srv != nil {
 		err = s.srv.Close()
@@ -408,7 +420,9 @@ func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if !ok {
 		return nil, nil, errors.New("sim: connection cannot be hijacked")
 	}
-	r.status = -1
+	if r.status == 0 { // a websocket upgrade has written 101 already
+		r.status = -1
+	}
 	return hj.Hijack()
 }
 
@@ -451,6 +465,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, corr string) {
 		return
 	case "/oauth/authorize":
 		s.handleAuthorize(w, r)
+		return
+	}
+	if isSocketPath(r.URL.Path) {
+		s.serveSocket(w, r, corr)
 		return
 	}
 	rt, vars, allowed := s.router.match(r.Method, r.URL.EscapedPath())
@@ -498,6 +516,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, corr string) {
 		return
 	}
 	c.body = body
+	if isNotificationRoute(rt) {
+		s.serveNotifications(w, r, corr, data)
+		return
+	}
 	h := stateful[rt.key]
 	if h == nil {
 		h = generic

@@ -70,6 +70,13 @@ func resolveIDs(t *testing.T, c *platformclient.Client) *ids {
 	r.byVar["definitionId"] = listIDs(t, c, "/api/v2/presence/definitions")[0]
 	r.byVar["contactId"] = listIDs(t, c, "/api/v2/externalcontacts/contacts")[0]
 	r.members = listIDs(t, c, "/api/v2/routing/queues/"+r.byVar["queueId"]+"/members?pageSize=100")
+	var ch struct {
+		ID string `json:"id"`
+	}
+	if err := c.Do(context.Background(), platformclient.NewRequest("POST", "/api/v2/notifications/channels"), &ch); err != nil {
+		t.Fatal(err)
+	}
+	r.byVar["channelId"] = ch.ID
 	var home struct{ ID string }
 	if err := c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/authorization/divisions/home"), &home); err != nil {
 		t.Fatal(err)
@@ -156,6 +163,9 @@ func (r *ids) fixReferences(op *operations.Operation, v reflect.Value, field str
 				f.Set(reflect.ValueOf(&r.home))
 			case name == "id" && field == "division" && f.Type() == reflect.TypeFor[*string]():
 				f.Set(reflect.ValueOf(&r.home))
+			case name == "id" && field == "presenceDefinition" && f.Type() == reflect.TypeFor[*string]():
+				id := r.byVar["presenceId"]
+				f.Set(reflect.ValueOf(&id))
 			case name == "id" && field == "member" && f.Type() == reflect.TypeFor[*string]():
 				id := r.members[0]
 				f.Set(reflect.ValueOf(&id))

@@ -25,9 +25,11 @@
 //     languages, wrap-up codes, divisions, presence definitions and external
 //     contacts keep real state: create, read, update, delete, paged listings
 //     and 409 on a stale version.
+//   - Each user's presence and routing status are kept too.
 //   - Notifications: channels, subscriptions and the channel websocket
 //     (connectUri points at the simulator), with events for changes of
-//     user presence, routing status and queue membership.
+//     user presence, routing status and queue membership; SocketClosing,
+//     DropSockets and ExpireChannel act as the service does.
 //   - Faults per route or for every request (InjectFault, WithFault,
 //     WithFaultProfile), and an optional rate limit per token.
 //

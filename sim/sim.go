@@ -235,6 +235,8 @@ type Server struct {
 
 // New builds a simulator without listening: serve it through Handler (for
 // example with httptest.NewServer) or call Start instead.
+// Close it when done if it served notifications: their websockets and
+// heartbeats run until then.
 func New(opts ...Option) (*Server, error) {
 	cfg := config{
 		addr:          "127.0.0.1:0",

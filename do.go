@@ -291,8 +291,11 @@ func decodeInto(out any, data []byte, contentType string) error {
 }
 
 // readBody reads a whole response body, in one allocation when the length
-// is known.
+// is known. A response to HEAD has no body, whatever its Content-Length says.
 func readBody(resp *http.Response) ([]byte, error) {
+	if resp.Request != nil && resp.Request.Method == http.MethodHead {
+		return nil, nil
+	}
 	if n := resp.ContentLength; n > 0 && n <= 256<<20 {
 		buf := make([]byte, n)
 		if _, err := io.ReadFull(resp.Body, buf); err != nil {

@@ -415,3 +415,14 @@ func TestConnectionsAreReused(t *testing.T) {
 		t.Fatalf("20 sequential calls opened %d connections, want 1", conns)
 	}
 }
+
+func TestHeadErrorHasNoBody(t *testing.T) {
+	srv := newRecorder(t, 404, "application/json", "")
+	srv.header.Set("Content-Length", "57") // what the GET would have sent
+	c := newClient(t, srv.URL)
+	err := c.Do(context.Background(), platformclient.NewRequest("HEAD", "/api/v2/users/{userId}", "nope"), nil)
+	var ae *platformclient.APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 404 {
+		t.Fatalf("got %T %v, want a 404 APIError", err, err)
+	}
+}

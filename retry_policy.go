@@ -8,7 +8,7 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// The defaults of RetryPolicy. See docs/retries.md for the reasons.
+// The defaults of RetryPolicy. README.md ("Retries and rate limits") gives the reasons.
 const (
 	defaultRetryMax      = 3
 	defaultRetryWaitMin  = 1 * time.Second

@@ -385,9 +385,9 @@ url = http://alice:wonderland@proxy.internal:3128
 	// config: [logging] log_level: unknown level "loud" (want trace, debug, error or none)
 }
 
-// TestDocExamplesParse keeps the examples of docs/logging.md valid.
+// TestDocExamplesParse keeps the configuration examples of README.md valid.
 func TestDocExamplesParse(t *testing.T) {
-	doc, err := os.ReadFile("../docs/logging.md")
+	doc, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Skip("docs not found:", err)
 	}

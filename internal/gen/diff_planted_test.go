@@ -15,16 +15,7 @@ var update = flag.Bool("update", false, "rewrite golden files under testdata")
 // realSpecPath returns the shared API definition, or skips the test.
 func realSpecPath(t *testing.T) string {
 	t.Helper()
-	for _, p := range []string{
-		filepath.Join("..", "..", "..", "shared", "spec", "platform-api-v2.json"),
-		"/work/shared/spec/platform-api-v2.json",
-	} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Skip("API definition ../shared/spec/platform-api-v2.json not found")
-	return ""
+	return sharedSpec(t)
 }
 
 // ordered is a JSON object that keeps its key order, so that a copy of the
@@ -364,14 +355,8 @@ func lineDiff(want, got string) string {
 // BenchmarkDiffRealSpec measures a diff of the shared definition with
 // itself (both sides already parsed).
 func BenchmarkDiffRealSpec(b *testing.B) {
-	var path string
-	for _, p := range []string{filepath.Join("..", "..", "..", "shared", "spec", "platform-api-v2.json"), "/work/shared/spec/platform-api-v2.json"} {
-		if _, err := os.Stat(p); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
+	path := filepath.Join("..", "..", "..", "shared", "spec", "platform-api-v2.json")
+	if _, err := os.Stat(path); err != nil {
 		b.Skip("API definition not found")
 	}
 	s, err := Load(path)

@@ -5,9 +5,12 @@
 // A program builds one Client and shares it between goroutines:
 //
 //	c, err := platformclient.New(platformclient.WithRegion(platformclient.EUWest1),
-//		platformclient.WithAccessToken(token))
-//	users := users.NewClient(c)
-//	me, err := users.GetUsersMe(ctx, nil)
+//		platformclient.WithGrant(platformclient.ClientCredentials{ClientID: id, ClientSecret: secret}))
+//	me, err := users.NewClient(c).GetUsersMe(ctx, nil)
+//
+// Package sim is a local Genesys Cloud to try the SDK and test programs
+// against; README.md covers authentication, retries, logging, the
+// configuration file, paging and notifications.
 package platformclient
 
 import (

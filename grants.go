@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -222,10 +223,11 @@ type AuthError struct {
 	URL           string // the token endpoint
 	StatusCode    int    // 0 when no response arrived
 	Status        string
-	Code          string // the OAuth "error" field, e.g. "invalid_client"
-	Description   string // "error_description" or "description"
-	CorrelationID string // ININ-Correlation-Id header
-	Err           error  // the transport or decoding error, if any
+	Code          string        // the OAuth "error" field, e.g. "invalid_client"
+	Description   string        // "error_description" or "description"
+	CorrelationID string        // ININ-Correlation-Id header
+	RetryAfter    time.Duration // Retry-After header of a refused request; 0 when absent
+	Err           error         // the transport or decoding error, if any
 }
 
 func (e *AuthError) Error() string {
@@ -271,8 +273,57 @@ type tokenResponse struct {
 	ErrorDescription string      `json:"error_description"`
 }
 
-// requestToken posts r to the token endpoint and returns the token.
+// requestToken posts r to the token endpoint and returns the token. It
+// retries, with the client's retry policy, what is safe to retry for every
+// grant: a 429 (the login service refused without acting) and a connection
+// that could not be opened. An authorization code or a rotated refresh token
+// may already be spent after a 5xx, so those are not retried.
 func (c *Client) requestToken(ctx context.Context, cfg *settings, r tokenRequest) (Token, error) {
+	pol := cfg.retry.withDefaults()
+	clk := cfg.clock
+	if clk == nil {
+		clk = realClock{}
+	}
+	jitter := cfg.jitter
+	if jitter == nil {
+		jitter = rand.Float64
+	}
+	for n := 1; ; n++ {
+		tok, err := c.exchangeToken(ctx, cfg, r)
+		var ae *AuthError
+		if err == nil || n > pol.RetryMax || !errors.As(err, &ae) || !tokenRetryable(ae) {
+			return tok, err
+		}
+		wait := ae.RetryAfter
+		if wait <= 0 {
+			wait = pol.backoff(n, jitter())
+		}
+		if pol.MaxRetryAfter > 0 && wait > pol.MaxRetryAfter {
+			return tok, err
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return tok, err
+		}
+		if pol.OnRetry != nil {
+			pol.OnRetry(RetryEvent{Method: http.MethodPost, URL: ae.URL, Attempt: n, Wait: wait, Err: err})
+		}
+		if clk.Sleep(ctx, wait) != nil {
+			return tok, err
+		}
+	}
+}
+
+// tokenRetryable reports whether a failed token request may be sent again.
+func tokenRetryable(e *AuthError) bool {
+	if e.StatusCode == http.StatusTooManyRequests {
+		return true
+	}
+	var te *TransportError
+	return e.StatusCode == 0 && errors.As(e.Err, &te) && notSent(te)
+}
+
+// exchangeToken posts r to the token endpoint once.
+func (c *Client) exchangeToken(ctx context.Context, cfg *settings, r tokenRequest) (Token, error) {
 	grantType := r.form.Get("grant_type")
 	if cfg.loginURL == "" {
 		return Token{}, ErrNoLoginURL
@@ -322,7 +373,8 @@ func (c *Client) requestToken(ctx context.Context, cfg *settings, r tokenRequest
 		return fail(&AuthError{StatusCode: resp.StatusCode, Status: resp.Status,
 			Err: &TransportError{Method: http.MethodPost, URL: redactURL(endpoint), Err: errors.New("response body cut short")}})
 	}
-	e := &AuthError{StatusCode: resp.StatusCode, Status: resp.Status, CorrelationID: resp.Header.Get("ININ-Correlation-Id")}
+	e := &AuthError{StatusCode: resp.StatusCode, Status: resp.Status, CorrelationID: resp.Header.Get("ININ-Correlation-Id"),
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	var body tokenResponse
 	// The decoder's message may quote the body, which may hold a token:
 	// only the fact that decoding failed is kept.

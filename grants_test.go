@@ -419,7 +419,7 @@ func TestAuthErrorHasNoSecrets(t *testing.T) {
 		srv2.Close()
 	}
 	// Unreachable login service.
-	c3, _ := New(WithBaseURL("http://127.0.0.1:1"), WithLoginURL("http://127.0.0.1:1"))
+	c3, _ := New(WithBaseURL("http://127.0.0.1:1"), WithLoginURL("http://127.0.0.1:1"), noRetries)
 	_, err = c3.Authorize(context.Background(), ClientCredentials{ClientID: "cid", ClientSecret: secret})
 	var te *TransportError
 	if !errors.As(err, &ae) || !errors.As(err, &te) || strings.Contains(err.Error(), secret) {
@@ -436,5 +436,43 @@ func TestExpiresInAsString(t *testing.T) {
 	tok, err := c.Authorize(context.Background(), ClientCredentials{ClientID: "cid", ClientSecret: "x"})
 	if err != nil || tok.ExpiresIn != 86399*time.Second {
 		t.Fatalf("%v %v", tok, err)
+	}
+}
+
+// TestTokenRequestRetries429 shows a login refused with 429 retried after
+// Retry-After, and a 503 (after which a code may be spent) not retried.
+func TestTokenRequestRetries429(t *testing.T) {
+	var calls atomic.Int32
+	status := http.StatusTooManyRequests
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "7")
+			w.WriteHeader(status)
+			fmt.Fprint(w, `{"error":"too_many_requests"}`)
+			return
+		}
+		fmt.Fprint(w, `{"access_token":"tok","token_type":"bearer","expires_in":3600}`)
+	}))
+	defer srv.Close()
+	clk := newFakeClock()
+	c, err := New(WithBaseURL(srv.URL), WithLoginURL(srv.URL), withClock(clk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := c.Authorize(context.Background(), ClientCredentials{ClientID: "id", ClientSecret: "s"})
+	if err != nil || tok.AccessToken != "tok" || calls.Load() != 2 {
+		t.Fatalf("token %v, err %v, %d requests", tok.AccessToken != "", err, calls.Load())
+	}
+	if w := clk.Waits(); len(w) != 1 || w[0] < 7*time.Second || w[0] > 8*time.Second {
+		t.Fatalf("waits %v, want one of Retry-After 7s", w)
+	}
+
+	calls.Store(0)
+	status = http.StatusServiceUnavailable
+	_, err = c.Authorize(context.Background(), ClientCredentials{ClientID: "id", ClientSecret: "s"})
+	var ae *AuthError
+	if !errors.As(err, &ae) || ae.StatusCode != 503 || calls.Load() != 1 || ae.RetryAfter != 7*time.Second {
+		t.Fatalf("503: %v after %d requests", err, calls.Load())
 	}
 }

@@ -83,6 +83,7 @@ type config struct {
 	rateWindow    time.Duration
 	maxBody       int64
 	notify        NotificationSettings
+	jobPolls      int // status polls of an analytics job that report QUEUED
 }
 
 type routeFault struct {
@@ -214,6 +215,7 @@ type Server struct {
 	faults  *faultSet
 	limiter *rateLimiter
 	corr    atomic.Uint64
+	jobs    analyticsJobs // analytics details jobs (analytics.go)
 
 	answers     sync.Map // generated answers by operation and path ([]byte)
 	answerCount atomic.Int64
@@ -248,6 +250,7 @@ func New(opts ...Option) (*Server, error) {
 		seed:          1,
 		clock:         time.Now,
 		maxBody:       16 << 20,
+		jobPolls:      DefaultAnalyticsJobPolls,
 	}
 	for _, o := range opts {
 		if o == nil {

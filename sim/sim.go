@@ -26,6 +26,9 @@
 //     contacts keep real state: create, read, update, delete, paged listings
 //     and 409 on a stale version.
 //   - Each user's presence and routing status are kept too.
+//   - Analytics conversation and user details jobs: submit, poll (QUEUED,
+//     then FULFILLED; see WithAnalyticsJobPolls and FailNextAnalyticsJob),
+//     cursor-paged results, delete.
 //   - Notifications: channels, subscriptions and the channel websocket
 //     (connectUri points at the simulator), with events for changes of
 //     user presence, routing status and queue membership; SocketClosing,

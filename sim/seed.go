@@ -172,3 +172,7 @@ func (st *store) seedData(users int) {
 		}
 	}
 }
+
+// UserIDs returns the ids of the users the simulator holds now (seeded and
+// created, not deleted), in creation order: the order of the users listing.
+func (s *Server) UserIDs() []string { return s.store.users.ids() }

@@ -26,6 +26,9 @@
 //     contacts keep real state: create, read, update, delete, paged listings
 //     and 409 on a stale version.
 //   - Each user's presence and routing status are kept too.
+//   - Analytics conversation and user details jobs: submit, poll (QUEUED,
+//     then FULFILLED; see WithAnalyticsJobPolls and FailNextAnalyticsJob),
+//     cursor-paged results, delete.
 //   - Notifications: channels, subscriptions and the channel websocket
 //     (connectUri points at the simulator), with events for changes of
 //     user presence, routing status and queue membership; SocketClosing,
@@ -83,6 +86,7 @@ type config struct {
 	rateWindow    time.Duration
 	maxBody       int64
 	notify        NotificationSettings
+	jobPolls      int // status polls of an analytics job that report QUEUED
 }
 
 type routeFault struct {
@@ -214,6 +218,7 @@ type Server struct {
 	faults  *faultSet
 	limiter *rateLimiter
 	corr    atomic.Uint64
+	jobs    analyticsJobs // analytics details jobs (analytics.go)
 
 	answers     sync.Map // generated answers by operation and path ([]byte)
 	answerCount atomic.Int64
@@ -248,6 +253,7 @@ func New(opts ...Option) (*Server, error) {
 		seed:          1,
 		clock:         time.Now,
 		maxBody:       16 << 20,
+		jobPolls:      DefaultAnalyticsJobPolls,
 	}
 	for _, o := range opts {
 		if o == nil {

@@ -29,6 +29,7 @@ type ids struct {
 	users    []string
 	home     string
 	versions map[string]int
+	jobs     map[string]string // fulfilled analytics job ids by job collection path
 }
 
 func listIDs(t *testing.T, c *platformclient.Client, path string) []string {
@@ -82,6 +83,32 @@ func resolveIDs(t *testing.T, c *platformclient.Client) *ids {
 		t.Fatal(err)
 	}
 	r.home = home.ID
+	r.jobs = map[string]string{}
+	for _, base := range []string{"/api/v2/analytics/conversations/details/jobs", "/api/v2/analytics/users/details/jobs"} {
+		var job struct {
+			JobID string `json:"jobId"`
+		}
+		req := platformclient.NewRequest("POST", base)
+		req.Body = map[string]any{"interval": "2026-01-01T00:00:00Z/2026-01-02T00:00:00Z", "limit": 10}
+		if err := c.Do(context.Background(), req, &job); err != nil {
+			t.Fatalf("submit %s: %v", base, err)
+		}
+		for poll := 0; ; poll++ { // the simulator fulfils jobs after a poll or two
+			var st struct {
+				State string `json:"state"`
+			}
+			if err := c.Do(context.Background(), platformclient.NewRequest("GET", base+"/{jobId}", job.JobID), &st); err != nil {
+				t.Fatalf("poll %s: %v", base, err)
+			}
+			if st.State == "FULFILLED" {
+				break
+			}
+			if poll == 10 {
+				t.Fatalf("job %s of %s is still %s after %d polls", job.JobID, base, st.State, poll+1)
+			}
+		}
+		r.jobs[base] = job.JobID
+	}
 	return r
 }
 
@@ -91,6 +118,9 @@ func (r *ids) pathValue(op *operations.Operation, name string) string {
 		m := r.members[r.nextMem%len(r.members)]
 		r.nextMem++
 		return m
+	}
+	if base, _, ok := strings.Cut(op.Path, "/{jobId}"); ok && name == "jobId" && r.jobs[base] != "" {
+		return r.jobs[base]
 	}
 	for _, p := range op.Params {
 		if p.Name != name || p.In != "path" {

@@ -1,0 +1,406 @@
+package sim
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/types"
+)
+
+// Asynchronous analytics details jobs (conversation and user details):
+//
+//	POST   /api/v2/analytics/{conversations|users}/details/jobs                 -> {"jobId"}
+//	GET    /api/v2/analytics/{conversations|users}/details/jobs/{jobId}         -> AsyncQueryStatus
+//	GET    /api/v2/analytics/{conversations|users}/details/jobs/{jobId}/results -> a page of results
+//	DELETE /api/v2/analytics/{conversations|users}/details/jobs/{jobId}         -> 204; the job is gone
+//
+// A job reports QUEUED on its first WithAnalyticsJobPolls polls and its
+// final state after: FULFILLED, or the state FailNextAnalyticsJob asked for.
+// Results are read with a cursor; pageSize (query, default 100, at most
+// 1,000) sets the page size and the query body's limit the number of results
+// (default DefaultAnalyticsJobResults conversations; for user details the
+// active users, at most limit).
+
+// DefaultAnalyticsJobResults is the number of conversations a conversation
+// details job finds when its query sets no limit.
+const DefaultAnalyticsJobResults = 250
+
+// DefaultAnalyticsJobPolls is how many status polls report QUEUED before a
+// job reaches its final state (see WithAnalyticsJobPolls).
+const DefaultAnalyticsJobPolls = 1
+
+const (
+	jobPageSize    = 100
+	jobMaxPageSize = 1000
+	jobMaxResults  = 1_000_000
+	jobLifetime    = 24 * time.Hour // results expire a day after completion
+)
+
+// WithAnalyticsJobPolls sets how many status polls of an analytics details
+// job report QUEUED before it reports its final state (default
+// DefaultAnalyticsJobPolls; 0 makes jobs final at once).
+func WithAnalyticsJobPolls(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return fmt.Errorf("sim: negative analytics job polls %d", n)
+		}
+		c.jobPolls = n
+		return nil
+	}
+}
+
+// FailNextAnalyticsJob makes the next analytics details job submitted end in
+// state "FAILED", "CANCELLED" or "EXPIRED" instead of FULFILLED, with message
+// as its errorMessage (FAILED only). Calls queue up: each one applies to one
+// further job.
+func (s *Server) FailNextAnalyticsJob(state, message string) error {
+	switch state {
+	case "FAILED", "CANCELLED", "EXPIRED":
+	default:
+		return fmt.Errorf("sim: analytics job state %q is not FAILED, CANCELLED or EXPIRED", state)
+	}
+	s.jobs.mu.Lock()
+	defer s.jobs.mu.Unlock()
+	s.jobs.failNext = append(s.jobs.failNext, jobOutcome{state: state, message: message})
+	return nil
+}
+
+// AnalyticsJobState reports the state an analytics details job shows now
+// (without counting as a poll), and false for a job that does not exist,
+// e.g. one that was deleted.
+func (s *Server) AnalyticsJobState(jobID string) (string, bool) {
+	s.jobs.mu.Lock()
+	defer s.jobs.mu.Unlock()
+	j, ok := s.jobs.byID[jobID]
+	if !ok {
+		return "", false
+	}
+	return j.state(), true
+}
+
+type jobOutcome struct{ state, message string }
+
+// analyticsJobs holds the submitted jobs of a Server; its zero value is ready.
+type analyticsJobs struct {
+	mu       sync.Mutex
+	byID     map[string]*analyticsJob
+	made     uint64
+	failNext []jobOutcome
+}
+
+// analyticsJob is one submitted details job.
+type analyticsJob struct {
+	id        string
+	kind      string // "conversations" or "users"
+	polls     int    // status polls so far
+	queued    int    // polls that report QUEUED
+	outcome   jobOutcome
+	total     int
+	desc      bool
+	start     time.Time // interval
+	end       time.Time
+	users     []string // the active users at submission: the users found, or the agents of conversations
+	submitted time.Time
+	completed time.Time // set when the final state is first reported
+}
+
+func (j *analyticsJob) state() string {
+	if j.polls <= j.queued {
+		return "QUEUED"
+	}
+	return j.outcome.state
+}
+
+func init() {
+	for _, kind := range []string{"conversations", "users"} {
+		base := "/api/v2/analytics/" + kind + "/details/jobs"
+		bind("POST", base, submitJob(kind))
+		bind("GET", base+"/{jobId}", jobStatus(kind))
+		bind("DELETE", base+"/{jobId}", deleteJob(kind))
+		bind("GET", base+"/{jobId}/results", jobResults(kind))
+	}
+}
+
+// parseInterval reads an ISO-8601 interval "start/end" of two date-times.
+func parseInterval(s string) (time.Time, time.Time, bool) {
+	a, b, ok := strings.Cut(s, "/")
+	if !ok {
+		return time.Time{}, time.Time{}, false
+	}
+	start, err1 := types.ParseDateTime(a)
+	end, err2 := types.ParseDateTime(b)
+	if err1 != nil || err2 != nil || !end.Time.After(start.Time) {
+		return time.Time{}, time.Time{}, false
+	}
+	return start.Time.UTC(), end.Time.UTC(), true
+}
+
+func submitJob(kind string) handler {
+	return func(c *call) (int, any, *apiError) {
+		s := c.s
+		var interval string
+		var limit *int
+		var desc bool
+		switch b := c.body.(type) {
+		case *models.AsyncConversationQuery:
+			interval, limit = platformValue(b.Interval), b.Limit
+			desc = b.Order != nil && strings.EqualFold(string(*b.Order), "desc")
+		case *models.AsyncUserDetailsQuery:
+			interval, limit = platformValue(b.Interval), b.Limit
+			desc = b.Order != nil && strings.EqualFold(string(*b.Order), "desc")
+		}
+		if interval == "" {
+			return 0, nil, badRequest("interval", "The query needs an interval.")
+		}
+		start, end, ok := parseInterval(interval)
+		if !ok {
+			// Generated test bodies carry free text: fall back to the day
+			// before now rather than refusing them.
+			end = s.now().UTC().Truncate(time.Hour)
+			start = end.Add(-24 * time.Hour)
+		}
+		j := &analyticsJob{kind: kind, queued: s.cfg.jobPolls, desc: desc, start: start, end: end,
+			submitted: s.now().UTC(), outcome: jobOutcome{state: "FULFILLED"}}
+		for _, it := range s.store.users.list(func(e entity) bool { return str(e["state"]) == "active" }) {
+			j.users = append(j.users, str(it.e["id"]))
+		}
+		if kind == "users" {
+			j.total = len(j.users)
+			if limit != nil && *limit >= 0 && *limit < j.total {
+				j.total = *limit
+				j.users = j.users[:j.total]
+			}
+		} else {
+			j.total = DefaultAnalyticsJobResults
+			if limit != nil && *limit >= 0 {
+				j.total = min(*limit, jobMaxResults)
+			}
+		}
+		js := &s.jobs
+		js.mu.Lock()
+		js.made++
+		j.id = uuidFrom(hashString(s.cfg.seed, "analyticsjob/"+strconv.FormatUint(js.made, 10)))
+		if len(js.failNext) > 0 {
+			j.outcome = js.failNext[0]
+			js.failNext = js.failNext[1:]
+		}
+		if js.byID == nil {
+			js.byID = map[string]*analyticsJob{}
+		}
+		js.byID[j.id] = j
+		js.mu.Unlock()
+		return http.StatusAccepted, &models.AsyncQueryResponse{JobID: &j.id}, nil
+	}
+}
+
+func platformValue(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// job finds a job of kind; the caller holds s.jobs.mu.
+func (js *analyticsJobs) job(kind, id string) (*analyticsJob, *apiError) {
+	j, ok := js.byID[id]
+	if !ok || j.kind != kind {
+		e := notFound(fmt.Sprintf("The analytics job %s does not exist.", id))
+		e.entity = id
+		return nil, e
+	}
+	return j, nil
+}
+
+func jobStatus(kind string) handler {
+	return func(c *call) (int, any, *apiError) {
+		js := &c.s.jobs
+		js.mu.Lock()
+		defer js.mu.Unlock()
+		j, e := js.job(kind, c.vars["jobId"])
+		if e != nil {
+			return 0, nil, e
+		}
+		j.polls++
+		state := j.state()
+		st := models.AsyncQueryStatus{State: (*models.AsyncQueryStatusState)(&state),
+			SubmissionDate: ptrTo(types.NewDateTime(j.submitted))}
+		if state != "QUEUED" {
+			if j.completed.IsZero() {
+				j.completed = c.s.now().UTC()
+			}
+			st.CompletionDate = ptrTo(types.NewDateTime(j.completed))
+			st.ExpirationDate = ptrTo(types.NewDateTime(j.completed.Add(jobLifetime)))
+			if state == "FAILED" && j.outcome.message != "" {
+				st.ErrorMessage = &j.outcome.message
+			}
+		}
+		return http.StatusOK, &st, nil
+	}
+}
+
+func deleteJob(kind string) handler {
+	return func(c *call) (int, any, *apiError) {
+		js := &c.s.jobs
+		js.mu.Lock()
+		defer js.mu.Unlock()
+		j, e := js.job(kind, c.vars["jobId"])
+		if e != nil {
+			return 0, nil, e
+		}
+		delete(js.byID, j.id)
+		return http.StatusNoContent, nil, nil
+	}
+}
+
+// encodeCursor and decodeCursor make the opaque results cursor: the job id
+// and the offset of the next result.
+func encodeCursor(jobID string, offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(jobID + "/" + strconv.Itoa(offset)))
+}
+
+func decodeCursor(jobID, cursor string, total int) (int, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil {
+		return 0, false
+	}
+	id, off, ok := strings.Cut(string(raw), "/")
+	n, err := strconv.Atoi(off)
+	if !ok || err != nil || id != jobID || n <= 0 || n >= total {
+		return 0, false
+	}
+	return n, true
+}
+
+func jobResults(kind string) handler {
+	return func(c *call) (int, any, *apiError) {
+		js := &c.s.jobs
+		js.mu.Lock()
+		j, e := js.job(kind, c.vars["jobId"])
+		var snap analyticsJob
+		if e == nil {
+			if j.state() == "FULFILLED" && j.completed.IsZero() {
+				j.completed = c.s.now().UTC()
+			}
+			snap = *j
+		}
+		js.mu.Unlock()
+		if e != nil {
+			return 0, nil, e
+		}
+		if st := snap.state(); st != "FULFILLED" {
+			return 0, nil, badRequest("jobId", fmt.Sprintf("The analytics job %s is %s; results are available once it is FULFILLED.", snap.id, st))
+		}
+		size := jobPageSize
+		if v := first(c.query["pageSize"]); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > jobMaxPageSize {
+				return 0, nil, badRequest("pageSize", fmt.Sprintf("pageSize must be an integer from 1 to %d.", jobMaxPageSize))
+			}
+			size = n
+		}
+		from := 0
+		if cur := first(c.query["cursor"]); cur != "" {
+			n, ok := decodeCursor(snap.id, cur, snap.total)
+			if !ok {
+				return 0, nil, badRequest("cursor", "The cursor is not one this job handed out.")
+			}
+			from = n
+		}
+		to := min(from+size, snap.total)
+		var next *string
+		if to < snap.total {
+			next = ptrTo(encodeCursor(snap.id, to))
+		}
+		avail := ptrTo(types.NewDateTime(snap.completed))
+		if kind == "users" {
+			out := &models.AnalyticsUserDetailsAsyncQueryResponse{Cursor: next, DataAvailabilityDate: avail,
+				UserDetails: make([]models.AnalyticsUserDetail, 0, to-from)}
+			for i := from; i < to; i++ {
+				out.UserDetails = append(out.UserDetails, userDetail(&snap, snap.index(i)))
+			}
+			return http.StatusOK, out, nil
+		}
+		out := &models.AnalyticsConversationAsyncQueryResponse{Cursor: next, DataAvailabilityDate: avail,
+			Conversations: make([]models.AnalyticsConversation, 0, to-from)}
+		home := c.s.store.homeDivision
+		for i := from; i < to; i++ {
+			out.Conversations = append(out.Conversations, conversation(c.s.cfg.seed, &snap, snap.index(i), home, snap.users))
+		}
+		return http.StatusOK, out, nil
+	}
+}
+
+// index maps the position of a result to the result's number, honouring
+// the query's order.
+func (j *analyticsJob) index(pos int) int {
+	if j.desc {
+		return j.total - 1 - pos
+	}
+	return pos
+}
+
+// at spreads result i of n evenly across the job's interval.
+func (j *analyticsJob) at(i int) time.Time {
+	span := j.end.Sub(j.start)
+	return j.start.Add(time.Duration(float64(span) * float64(i) / float64(max(j.total, 1)))).Truncate(time.Millisecond)
+}
+
+// conversation is the i-th conversation a job finds: an inbound voice call
+// between a customer and one of the users, deterministic in the seed, the
+// interval and i.
+func conversation(seed uint64, j *analyticsJob, i int, division string, users []string) models.AnalyticsConversation {
+	key := j.start.Format(time.RFC3339) + "/" + strconv.Itoa(i)
+	id := uuidFrom(hashString(seed, "conversation/"+key))
+	start := j.at(i)
+	end := start.Add(time.Duration(60+hashString(seed, "duration/"+key)%600) * time.Second)
+	customer, agent := models.AnalyticsParticipantPurposeCustomer, models.AnalyticsParticipantPurposeAgent
+	voice, inbound := models.AnalyticsSessionMediaTypeVoice, models.AnalyticsSessionDirectionInbound
+	session := func(who string) []models.AnalyticsSession {
+		return []models.AnalyticsSession{{SessionID: ptrTo(uuidFrom(hashString(seed, "session/"+who+"/"+key))),
+			MediaType: &voice, Direction: &inbound}}
+	}
+	c := models.AnalyticsConversation{
+		ConversationID:       &id,
+		ConversationStart:    ptrTo(types.NewDateTime(start)),
+		ConversationEnd:      ptrTo(types.NewDateTime(end)),
+		OriginatingDirection: ptrTo(models.AnalyticsConversationOriginatingDirectionInbound),
+		Participants: []models.AnalyticsParticipant{{
+			ParticipantID: ptrTo(uuidFrom(hashString(seed, "participant/customer/"+key))),
+			Purpose:       &customer,
+			Sessions:      session("customer"),
+		}},
+	}
+	if division != "" {
+		c.DivisionIDs = []string{division}
+	}
+	if len(users) > 0 {
+		u := users[hashString(seed, "agent/"+key)%uint64(len(users))]
+		c.Participants = append(c.Participants, models.AnalyticsParticipant{
+			ParticipantID: ptrTo(uuidFrom(hashString(seed, "participant/agent/"+key))),
+			Purpose:       &agent,
+			UserID:        &u,
+			Sessions:      session("agent"),
+		})
+	}
+	return c
+}
+
+// userDetail is the presence and routing record of the i-th user a job
+// found: available and idle from the start of the interval.
+func userDetail(j *analyticsJob, i int) models.AnalyticsUserDetail {
+	start := ptrTo(types.NewDateTime(j.start))
+	end := ptrTo(types.NewDateTime(j.end))
+	return models.AnalyticsUserDetail{
+		UserID: &j.users[i],
+		PrimaryPresence: []models.AnalyticsUserPresenceRecord{{StartTime: start, EndTime: end,
+			SystemPresence: ptrTo(models.AnalyticsUserPresenceRecordSystemPresenceAVAILABLE)}},
+		RoutingStatus: []models.AnalyticsRoutingStatusRecord{{StartTime: start, EndTime: end,
+			RoutingStatus: ptrTo(models.AnalyticsRoutingStatusRecordRoutingStatusIDLE)}},
+	}
+}

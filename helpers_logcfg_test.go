@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 // withConsole sends console log lines to w instead of standard error.
@@ -50,15 +49,3 @@ func jsonLines(t *testing.T, s string) []map[string]any {
 	return out
 }
 
-// waitFor polls cond until it holds, failing the test after deadline.
-func waitFor(t *testing.T, deadline time.Duration, what string, cond func() bool) time.Duration {
-	t.Helper()
-	start := time.Now()
-	for !cond() {
-		if time.Since(start) > deadline {
-			t.Fatalf("%s: not within %v", what, deadline)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return time.Since(start)
-}

@@ -23,13 +23,12 @@ import (
 // ids holds real ids of seeded entities, so calls on stateful routes find
 // what they name.
 type ids struct {
-	byVar    map[string]string
-	members  []string // members of byVar["queueId"]
-	nextMem  int
-	users    []string
-	home     string
-	versions map[string]int
-	jobs     map[string]string // fulfilled analytics job ids by job collection path
+	byVar   map[string]string
+	members []string // members of byVar["queueId"]
+	nextMem int
+	users   []string
+	home    string
+	jobs    map[string]string // fulfilled analytics job ids by job collection path
 }
 
 func listIDs(t *testing.T, c *platformclient.Client, path string) []string {

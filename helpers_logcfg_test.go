@@ -48,4 +48,3 @@ func jsonLines(t *testing.T, s string) []map[string]any {
 	}
 	return out
 }
-

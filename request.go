@@ -44,7 +44,7 @@ type FormFile struct {
 func NewRequest(method, pathTemplate string, pathValues ...any) *Request {
 	r := &Request{Method: method, PathTemplate: pathTemplate}
 	for _, v := range pathValues {
-		s, ok := formatValue(v)
+		s, _, ok := formatValue(v) // a nil pointer gives "", refused by Path
 		if !ok {
 			r.err = fmt.Errorf("platformclient: path parameter of %s has unsupported type %T", pathTemplate, v)
 		}
@@ -177,8 +177,8 @@ func values(v any) ([]string, bool) {
 	case []bool:
 		return mapSlice(v, strconv.FormatBool), true
 	}
-	s, ok := formatValue(v)
-	if !ok || s == "\x00nil" {
+	s, set, ok := formatValue(v)
+	if !set || !ok {
 		return nil, ok
 	}
 	return []string{s}, true
@@ -195,71 +195,59 @@ func mapSlice[T any](v []T, f func(T) string) []string {
 	return out
 }
 
-// formatValue renders one scalar; "\x00nil" marks a nil pointer.
-func formatValue(v any) (string, bool) {
+// formatValue renders one scalar or a pointer to one. set is false for a
+// nil pointer (the parameter is not sent); ok is false for a type that
+// cannot be a parameter.
+func formatValue(v any) (s string, set, ok bool) {
 	switch v := v.(type) {
 	case string:
-		return v, true
-	case *string:
-		if v == nil {
-			return "\x00nil", true
-		}
-		return *v, true
+		return v, true, true
 	case int:
-		return strconv.Itoa(v), true
-	case *int:
-		if v == nil {
-			return "\x00nil", true
-		}
-		return strconv.Itoa(*v), true
+		return strconv.Itoa(v), true, true
 	case int32:
-		return strconv.FormatInt(int64(v), 10), true
-	case *int32:
-		if v == nil {
-			return "\x00nil", true
-		}
-		return strconv.FormatInt(int64(*v), 10), true
+		return strconv.FormatInt(int64(v), 10), true, true
 	case int64:
-		return strconv.FormatInt(v, 10), true
-	case *int64:
-		if v == nil {
-			return "\x00nil", true
-		}
-		return strconv.FormatInt(*v, 10), true
+		return strconv.FormatInt(v, 10), true, true
 	case float64:
-		return strconv.FormatFloat(v, 'g', -1, 64), true
-	case *float64:
-		if v == nil {
-			return "\x00nil", true
-		}
-		return strconv.FormatFloat(*v, 'g', -1, 64), true
+		return strconv.FormatFloat(v, 'g', -1, 64), true, true
 	case float32:
-		return strconv.FormatFloat(float64(v), 'g', -1, 32), true
-	case *float32:
-		if v == nil {
-			return "\x00nil", true
-		}
-		return strconv.FormatFloat(float64(*v), 'g', -1, 32), true
+		return strconv.FormatFloat(float64(v), 'g', -1, 32), true, true
 	case bool:
-		return strconv.FormatBool(v), true
+		return strconv.FormatBool(v), true, true
+	case *string:
+		return formatPointer(v)
+	case *int:
+		return formatPointer(v)
+	case *int32:
+		return formatPointer(v)
+	case *int64:
+		return formatPointer(v)
+	case *float64:
+		return formatPointer(v)
+	case *float32:
+		return formatPointer(v)
 	case *bool:
-		if v == nil {
-			return "\x00nil", true
-		}
-		return strconv.FormatBool(*v), true
+		return formatPointer(v)
 	case encoding.TextMarshaler:
 		if isNilPointer(v) {
-			return "\x00nil", true
+			return "", false, true
 		}
 		b, err := v.MarshalText()
-		return string(b), err == nil
+		return string(b), true, err == nil
 	case fmt.Stringer:
 		if isNilPointer(v) {
-			return "\x00nil", true
+			return "", false, true
 		}
-		return v.String(), true
+		return v.String(), true, true
 	}
-	return "", false
+	return "", false, false
+}
+
+func formatPointer[T any](p *T) (string, bool, bool) {
+	if p == nil {
+		return "", false, true
+	}
+	return formatValue(*p)
 }
 
 func isNilPointer(v any) bool {

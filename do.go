@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"slices"
 	"strings"
 	"time"
 )
@@ -234,7 +236,7 @@ func (r *Request) encodeBody() (*payload, error) {
 func (r *Request) multipartBody() (*payload, error) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	for _, k := range sortedFormKeys(r.Form) {
+	for _, k := range slices.Sorted(maps.Keys(r.Form)) {
 		for _, v := range r.Form[k] {
 			if err := w.WriteField(k, v); err != nil {
 				return nil, err

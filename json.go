@@ -1,9 +1,6 @@
 package platformclient
 
 import (
-	"net/url"
-	"sort"
-
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -22,12 +19,3 @@ func marshalJSON(v any) ([]byte, error) { return types.Marshal(v) }
 var lenient = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 
 func unmarshalJSON(data []byte, v any) error { return json.Unmarshal(data, v, lenient) }
-
-func sortedFormKeys(v url.Values) []string {
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}

@@ -167,7 +167,7 @@ func (g *generator) schemaRef(s *Schema) string {
 		}
 		return "any"
 	}
-	return g.qualify(g.paramSchemaType(s))
+	return g.paramSchemaType(s)
 }
 
 // paramSchemaType is goType for schemas outside models; inline enums stay strings.
@@ -213,8 +213,6 @@ func (g *generator) paramSchemaType(s *Schema) string {
 	}
 	return "any"
 }
-
-func (g *generator) qualify(t string) string { return t }
 
 // paramType returns the Go type of a non-body parameter (without pointer).
 func (g *generator) paramType(p *Parameter) string {

@@ -148,7 +148,7 @@ func (ms *modelSet) build(m *model) error {
 			}
 		case ms.isModelName(t):
 			// named map types are nil-able already
-		case isScalarOrModel(t):
+		case needsPointer(t):
 			t = "*" + t
 		}
 		f.Type = t
@@ -199,8 +199,9 @@ func (ms *modelSet) embedsTransitively(from, to string) bool {
 	return false
 }
 
-// isScalarOrModel reports whether a field of this type needs a pointer to be optional.
-func isScalarOrModel(t string) bool {
+// needsPointer reports whether a field of this type needs a pointer to be
+// optional: scalars and enums do, slices, maps and any are nil-able already.
+func needsPointer(t string) bool {
 	return !strings.HasPrefix(t, "[]") && !strings.HasPrefix(t, "map[") && t != "any"
 }
 

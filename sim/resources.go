@@ -962,25 +962,24 @@ func patchQueueMembers(c *call) (int, any, *apiError) {
 }
 
 func patchQueueMember(c *call) (int, any, *apiError) {
-	st := c.s.store
-	id, ae := queueExists(c)
-	if ae != nil {
-		return 0, nil, ae
-	}
-	uid := c.vars["memberId"]
-	st.memMu.Lock()
-	defer st.memMu.Unlock()
-	ms := st.queueMembers[id]
-	k := slices.IndexFunc(ms, func(m queueMember) bool { return m.userID == uid })
-	if k < 0 {
-		return 0, nil, notFound(fmt.Sprintf("The user %s is not a member of the queue %s.", uid, id))
-	}
-	applyMember(&ms[k], c.body.(*models.QueueMember))
-	st.queueMemberEvent(id, uid, ms[k].joined)
-	return http.StatusNoContent, nil, nil
+	return withQueueMember(c, func(st *store, id string, ms []queueMember, k int) {
+		applyMember(&ms[k], c.body.(*models.QueueMember))
+		st.queueMemberEvent(id, ms[k].userID, ms[k].joined)
+	})
 }
 
 func deleteQueueMember(c *call) (int, any, *apiError) {
+	return withQueueMember(c, func(st *store, id string, ms []queueMember, k int) {
+		uid := ms[k].userID
+		st.queueMembers[id] = slices.Delete(ms, k, k+1)
+		st.queueMemberEvent(id, uid, false)
+	})
+}
+
+// withQueueMember finds the member {memberId} of the queue {queueId} and
+// runs f on it with the membership lock held; it answers 204, or 404 when
+// the queue or the member does not exist.
+func withQueueMember(c *call, f func(st *store, queueID string, ms []queueMember, k int)) (int, any, *apiError) {
 	st := c.s.store
 	id, ae := queueExists(c)
 	if ae != nil {
@@ -994,7 +993,6 @@ func deleteQueueMember(c *call) (int, any, *apiError) {
 	if k < 0 {
 		return 0, nil, notFound(fmt.Sprintf("The user %s is not a member of the queue %s.", uid, id))
 	}
-	st.queueMembers[id] = slices.Delete(ms, k, k+1)
-	st.queueMemberEvent(id, uid, false)
+	f(st, id, ms, k)
 	return http.StatusNoContent, nil, nil
 }

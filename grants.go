@@ -414,7 +414,7 @@ func (c *Client) exchangeToken(ctx context.Context, cfg *settings, r tokenReques
 func scrub(s string, secrets []string) string {
 	for _, v := range secrets {
 		if v != "" {
-			s = strings.ReplaceAll(s, v, "[redacted]")
+			s = strings.ReplaceAll(s, v, secretMark)
 		}
 	}
 	return s

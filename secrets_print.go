@@ -13,12 +13,16 @@ import (
 // replace the secret by "[redacted]". To save a token, copy its fields
 // into a type of your own.
 
-// hidden returns "[redacted]" for a set secret and "" for an empty one.
+// secretMark replaces a secret in String, Format, LogValue and MarshalJSON
+// output and in error messages. (Log lines use redactedValue.)
+const secretMark = "[redacted]"
+
+// hidden returns secretMark for a set secret and "" for an empty one.
 func hidden(s string) string {
 	if s == "" {
 		return ""
 	}
-	return "[redacted]"
+	return secretMark
 }
 
 // MarshalJSON encodes the token with its secrets redacted.

@@ -114,10 +114,10 @@ func (c *Client) authorize(ctx context.Context, cfg *settings, hreq *http.Reques
 }
 
 // redact returns "[redacted]" for a set secret and `""` for an empty one, so
-// a reader can still tell whether it was set.
+// a reader of a String method can still tell whether it was set.
 func redact(s string) string {
 	if s == "" {
 		return `""`
 	}
-	return "[redacted]"
+	return secretMark
 }

@@ -288,16 +288,7 @@ func (s *Server) exchangeCode(w http.ResponseWriter, r *http.Request, form url.V
 		return
 	}
 	if info.challenge != "" {
-		clientID := form.Get("client_id")
-		if id, present, ok := s.clientAuth(r); present {
-			if !ok {
-				writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "invalid client id or secret")
-				return
-			}
-			clientID = id
-		}
-		if clientID != info.clientID {
-			writeOAuthError(w, http.StatusBadRequest, "invalid_client", "client_id does not match the authorization request")
+		if !s.publicClient(w, r, form, info.clientID, "the authorization request") {
 			return
 		}
 		verifier := form.Get("code_verifier")
@@ -332,16 +323,7 @@ func (s *Server) refreshGrant(w http.ResponseWriter, r *http.Request, form url.V
 		return
 	}
 	if info.public {
-		clientID := form.Get("client_id")
-		if id, present, ok := s.clientAuth(r); present {
-			if !ok {
-				writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "invalid client id or secret")
-				return
-			}
-			clientID = id
-		}
-		if clientID != info.clientID {
-			writeOAuthError(w, http.StatusBadRequest, "invalid_client", "client_id does not match the refresh token")
+		if !s.publicClient(w, r, form, info.clientID, "the refresh token") {
 			return
 		}
 	} else if !s.requireClient(w, r) {
@@ -423,4 +405,23 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, ru.String()+fragment, http.StatusFound)
+}
+
+// publicClient checks the client of a grant without a secret (PKCE and its
+// refresh): the form's client_id, or Basic credentials when present, must be
+// want. It writes the OAuth error and returns false otherwise.
+func (s *Server) publicClient(w http.ResponseWriter, r *http.Request, form url.Values, want, what string) bool {
+	clientID := form.Get("client_id")
+	if id, present, ok := s.clientAuth(r); present {
+		if !ok {
+			writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "invalid client id or secret")
+			return false
+		}
+		clientID = id
+	}
+	if clientID != want {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_client", "client_id does not match "+what)
+		return false
+	}
+	return true
 }

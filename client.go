@@ -72,6 +72,8 @@ type settings struct {
 	refreshWait time.Duration
 
 	log logSettings // request logging (log.go)
+
+	observer Observer // sees every call (observe.go); nil: none
 }
 
 // clone returns a copy that can be modified without affecting s.
@@ -113,6 +115,10 @@ func New(opts ...Option) (*Client, error) {
 	if err := c.start(); err != nil {
 		return nil, err
 	}
+	if err := c.usable(); err != nil {
+		_ = c.Close()
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -131,8 +137,8 @@ func newTransport() *http.Transport {
 func WithBaseURL(raw string) Option {
 	return func(c *Client) error {
 		u, err := url.Parse(raw)
-		if err != nil || u.Scheme == "" || u.Host == "" {
-			return fmt.Errorf("platformclient: invalid base URL %q", raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("platformclient: invalid base URL %q (want http:// or https://, a host and no query)", redactURL(raw))
 		}
 		c.build.baseURL = strings.TrimRight(u.String(), "/")
 		c.setup.placed = true

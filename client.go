@@ -6,7 +6,13 @@
 //
 //	c, err := platformclient.New(platformclient.WithRegion(platformclient.EUWest1),
 //		platformclient.WithGrant(platformclient.ClientCredentials{ClientID: id, ClientSecret: secret}))
-//	me, err := users.NewClient(c).GetUsersMe(ctx, nil)
+//	page, err := users.NewClient(c).GetUsers(ctx, &users.GetUsersOptions{PageSize: platformclient.Ptr(100)})
+//
+// WithEnvironment instead reads the client id, secret and region (or the
+// base URL of a simulator) from GENESYSCLOUD_* environment variables.
+// With client credentials the program acts as itself: it calls operations
+// about the organization. Operations about "me" (users.GetUsersMe) need a
+// user's token, from the authorization-code or PKCE grant.
 //
 // Package sim is a local Genesys Cloud to try the SDK and test programs
 // against; README.md covers authentication, retries, logging, the

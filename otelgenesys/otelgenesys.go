@@ -22,7 +22,7 @@ const ScopeName = "github.com/purecloudgo/platformclient/otelgenesys"
 
 // Attribute keys of this package beyond the semantic conventions.
 const (
-	OperationKey     = attribute.Key("genesys.operation")       // "users.GetUser"
+	OperationKey     = attribute.Key("genesys.operation")      // "users.GetUser"
 	CorrelationIDKey = attribute.Key("genesys.correlation_id") // the ININ-Correlation-Id response header
 	AttemptsKey      = attribute.Key("genesys.attempts")       // attempts of the call, retries included
 	AttemptKey       = attribute.Key("genesys.attempt")        // the attempt an event is about

@@ -144,7 +144,7 @@ func TestObserverSeesRateLimitWaits(t *testing.T) {
 	t.Parallel()
 	s := sim.StartTest(t, sim.WithSeedUsers(1))
 	rec := &callRecorder{skip: platformclient.TokenOperation}
-	c := simClient(t, s, platformclient.WithObserver(rec), platformclient.WithRateLimit(50, 1))
+	c := simClient(t, s, platformclient.WithObserver(rec), platformclient.WithRateLimit(4, 1))
 	ctx := context.Background()
 	for range 2 {
 		if err := c.Do(ctx, platformclient.NewRequest("GET", "/api/v2/authorization/divisions/home"), nil); err != nil {

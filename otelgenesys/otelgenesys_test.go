@@ -34,12 +34,18 @@ type rig struct {
 
 func newRig(t *testing.T, simOpts ...sim.Option) *rig {
 	t.Helper()
+	return newRigWith(t, nil, simOpts...)
+}
+
+// newRigWith is newRig with more client options.
+func newRigWith(t *testing.T, clientOpts []platformclient.Option, simOpts ...sim.Option) *rig {
+	t.Helper()
 	r := &rig{s: sim.StartTest(t, append([]sim.Option{sim.WithSeedUsers(3)}, simOpts...)...),
 		spans: tracetest.NewSpanRecorder(), metrics: sdkmetric.NewManualReader()}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(r.spans))
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(r.metrics))
 	t.Cleanup(func() { _ = tp.Shutdown(context.Background()); _ = mp.Shutdown(context.Background()) })
-	c, err := platformclient.New(platformclient.WithBaseURL(r.s.URL()), platformclient.WithLoginURL(r.s.URL()),
+	c, err := platformclient.New(append([]platformclient.Option{platformclient.WithBaseURL(r.s.URL()), platformclient.WithLoginURL(r.s.URL()),
 		platformclient.WithGrant(platformclient.ClientCredentials{ClientID: r.s.ClientID(), ClientSecret: r.s.ClientSecret()}),
 		otelgenesys.ClientOption(otelgenesys.WithTracerProvider(tp), otelgenesys.WithMeterProvider(mp)),
 		platformclient.WithPreRequestHook(func(req *http.Request) error {
@@ -47,7 +53,7 @@ func newRig(t *testing.T, simOpts ...sim.Option) *rig {
 			r.parents = append(r.parents, req.URL.Path+" "+req.Header.Get("traceparent"))
 			r.mu.Unlock()
 			return nil
-		}))
+		})}, clientOpts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,4 +330,28 @@ func TestRefusedLogin(t *testing.T) {
 		t.Errorf("refused token requests %d, want 1", n)
 	}
 	r.noSecrets(t, "not-the-secret", r.s.ClientSecret())
+}
+
+// A pause of the client's own rate limit is an event of the call's span.
+func TestRateLimitPause(t *testing.T) {
+	t.Parallel()
+	r := newRigWith(t, []platformclient.Option{platformclient.WithRateLimit(4, 1)})
+	u := users.NewClient(r.c)
+	for range 2 {
+		if _, err := u.GetUsers(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	calls := r.span(t, "users.GetUsers")
+	if len(calls) != 2 {
+		t.Fatalf("%d spans", len(calls))
+	}
+	ev := calls[1].Events()
+	if len(ev) != 1 || ev[0].Name != "rate_limit_wait" {
+		t.Fatalf("events of the second call %v, want one rate_limit_wait", ev)
+	}
+	wantAttrs(t, "rate_limit_wait", ev[0].Attributes, map[string]string{"genesys.attempt": "1"})
+	if w := attrs(ev[0].Attributes)["genesys.wait"]; w <= "0.001" {
+		t.Errorf("wait %s s", w)
+	}
 }

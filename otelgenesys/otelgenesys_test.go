@@ -102,33 +102,26 @@ func (r *rig) collect(t *testing.T) metricdata.ResourceMetrics {
 	return rm
 }
 
-// sum adds the points of a counter whose attributes include match.
-func sum(rm metricdata.ResourceMetrics, name string, match map[string]string) int64 {
+// total adds the values of a counter's points, or the recordings of a
+// histogram's, whose attributes include match.
+func total(rm metricdata.ResourceMetrics, name string, match map[string]string) int64 {
 	var n int64
 	for _, sm := range rm.ScopeMetrics {
 		for _, m := range sm.Metrics {
-			if s, ok := m.Data.(metricdata.Sum[int64]); ok && m.Name == name {
-				for _, p := range s.DataPoints {
+			if m.Name != name {
+				continue
+			}
+			switch d := m.Data.(type) {
+			case metricdata.Sum[int64]:
+				for _, p := range d.DataPoints {
 					if has(p.Attributes.ToSlice(), match) {
 						n += p.Value
 					}
 				}
-			}
-		}
-	}
-	return n
-}
-
-// histogramCount counts the recordings of a histogram whose attributes
-// include match.
-func histogramCount(rm metricdata.ResourceMetrics, name string, match map[string]string) uint64 {
-	var n uint64
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if h, ok := m.Data.(metricdata.Histogram[float64]); ok && m.Name == name {
-				for _, p := range h.DataPoints {
+			case metricdata.Histogram[float64]:
+				for _, p := range d.DataPoints {
 					if has(p.Attributes.ToSlice(), match) {
-						n += p.Count
+						n += int64(p.Count)
 					}
 				}
 			}
@@ -212,10 +205,10 @@ func TestSuccessfulCall(t *testing.T) {
 		t.Errorf("traceparent headers %s, want %s", got, want)
 	}
 	rm := r.collect(t)
-	if n := histogramCount(rm, "genesys.client.call.duration", map[string]string{"genesys.operation": "users.GetUsers", "genesys.status_class": "2xx", "http.request.method": "GET"}); n != 1 {
+	if n := total(rm, "genesys.client.call.duration", map[string]string{"genesys.operation": "users.GetUsers", "genesys.status_class": "2xx", "http.request.method": "GET"}); n != 1 {
 		t.Errorf("duration histogram: %d recordings, want 1", n)
 	}
-	if n := sum(rm, "genesys.client.token.requests", map[string]string{"genesys.oauth.grant_type": "client_credentials", "genesys.status_class": "2xx"}); n != 1 {
+	if n := total(rm, "genesys.client.token.requests", map[string]string{"genesys.oauth.grant_type": "client_credentials", "genesys.status_class": "2xx"}); n != 1 {
 		t.Errorf("token requests %d, want 1", n)
 	}
 	r.noSecrets(t, r.secrets(t)...)
@@ -245,10 +238,10 @@ func TestCallRetriedAfter429(t *testing.T) {
 	}
 	rm := r.collect(t)
 	op := map[string]string{"genesys.operation": "users.GetUsers"}
-	if n := sum(rm, "genesys.client.call.retries", map[string]string{"genesys.operation": "users.GetUsers", "genesys.retry.kind": "retry_after"}); n != 1 {
+	if n := total(rm, "genesys.client.call.retries", map[string]string{"genesys.operation": "users.GetUsers", "genesys.retry.kind": "retry_after"}); n != 1 {
 		t.Errorf("retries %d, want 1", n)
 	}
-	if n := sum(rm, "genesys.client.rate_limited", op); n != 1 {
+	if n := total(rm, "genesys.client.rate_limited", op); n != 1 {
 		t.Errorf("429s %d, want 1", n)
 	}
 	r.noSecrets(t, r.secrets(t)...)
@@ -275,10 +268,10 @@ func TestNotFound(t *testing.T) {
 		t.Error("no correlation id on the 404")
 	}
 	rm := r.collect(t)
-	if n := histogramCount(rm, "genesys.client.call.duration", map[string]string{"genesys.operation": "users.GetUser", "genesys.status_class": "4xx"}); n != 1 {
+	if n := total(rm, "genesys.client.call.duration", map[string]string{"genesys.operation": "users.GetUser", "genesys.status_class": "4xx"}); n != 1 {
 		t.Errorf("duration of 4xx calls: %d recordings, want 1", n)
 	}
-	if n := sum(rm, "genesys.client.call.retries", nil); n != 0 {
+	if n := total(rm, "genesys.client.call.retries", nil); n != 0 {
 		t.Errorf("retries %d, want 0", n)
 	}
 	r.noSecrets(t, r.secrets(t)...)
@@ -307,7 +300,7 @@ func TestTokenRefresh(t *testing.T) {
 		t.Error("the renewal is not a child of the second call's span")
 	}
 	wantAttrs(t, "second call", calls[1].Attributes(), map[string]string{"http.response.status_code": "200"})
-	if n := sum(r.collect(t), "genesys.client.token.requests", map[string]string{"genesys.status_class": "2xx"}); n != 2 {
+	if n := total(r.collect(t), "genesys.client.token.requests", map[string]string{"genesys.status_class": "2xx"}); n != 2 {
 		t.Errorf("token requests %d, want 2", n)
 	}
 	r.noSecrets(t, append(append(first, r.secrets(t)...), "revoked-token-value")...)
@@ -326,7 +319,7 @@ func TestRefusedLogin(t *testing.T) {
 	if len(tokens) != 1 || tokens[0].Status().Code != codes.Error {
 		t.Fatalf("token spans %v", tokens)
 	}
-	if n := sum(r.collect(t), "genesys.client.token.requests", map[string]string{"genesys.status_class": "4xx"}); n != 1 {
+	if n := total(r.collect(t), "genesys.client.token.requests", map[string]string{"genesys.status_class": "4xx"}); n != 1 {
 		t.Errorf("refused token requests %d, want 1", n)
 	}
 	r.noSecrets(t, "not-the-secret", r.s.ClientSecret())

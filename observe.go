@@ -180,8 +180,9 @@ type observed struct {
 	obs CallObserver
 }
 
-// startObserved starts observing a call; nil when there is no observer or
-// it declines the call. hdr receives the headers the observer adds.
+// startObserved starts observing a call: it gives info an empty Header for
+// the observer to fill, and returns nil when there is no observer or it
+// declines the call.
 func startObserved(ctx context.Context, o Observer, info *CallInfo) (context.Context, *observed) {
 	if o == nil {
 		return ctx, nil

@@ -257,13 +257,13 @@ func (c *Client) doObserved(ctx context.Context, cfg *settings, req *Request, ou
 	info := &CallInfo{Kind: KindAPI, Operation: req.Operation, Method: req.Method,
 		URLTemplate: req.PathTemplate, BaseURL: redactURL(cfg.baseURL)}
 	ctx, ob := startObserved(ctx, cfg.observer, info)
-	if ob == nil {
-		return c.do(ctx, cfg, req, out, co)
-	}
 	for k, vs := range info.Header {
 		for _, v := range vs {
 			CallHeader(k, v)(co)
 		}
+	}
+	if ob == nil {
+		return c.do(ctx, cfg, req, out, co)
 	}
 	co.observed = ob
 	var resp Response

@@ -6,7 +6,13 @@
 //
 //	c, err := platformclient.New(platformclient.WithRegion(platformclient.EUWest1),
 //		platformclient.WithGrant(platformclient.ClientCredentials{ClientID: id, ClientSecret: secret}))
-//	me, err := users.NewClient(c).GetUsersMe(ctx, nil)
+//	page, err := users.NewClient(c).GetUsers(ctx, &users.GetUsersOptions{PageSize: platformclient.Ptr(100)})
+//
+// WithEnvironment instead reads the client id, secret and region (or the
+// base URL of a simulator) from GENESYSCLOUD_* environment variables.
+// With client credentials the program acts as itself: it calls operations
+// about the organization. Operations about "me" (users.GetUsersMe) need a
+// user's token, from the authorization-code or PKCE grant.
 //
 // Package sim is a local Genesys Cloud to try the SDK and test programs
 // against; README.md covers authentication, retries, logging, the
@@ -72,6 +78,8 @@ type settings struct {
 	refreshWait time.Duration
 
 	log logSettings // request logging (log.go)
+
+	observer Observer // sees every call (observe.go); nil: none
 }
 
 // clone returns a copy that can be modified without affecting s.
@@ -113,6 +121,10 @@ func New(opts ...Option) (*Client, error) {
 	if err := c.start(); err != nil {
 		return nil, err
 	}
+	if err := c.usable(); err != nil {
+		_ = c.Close()
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -131,8 +143,8 @@ func newTransport() *http.Transport {
 func WithBaseURL(raw string) Option {
 	return func(c *Client) error {
 		u, err := url.Parse(raw)
-		if err != nil || u.Scheme == "" || u.Host == "" {
-			return fmt.Errorf("platformclient: invalid base URL %q", raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("platformclient: invalid base URL %q (want http:// or https://, a host and no query)", redactURL(raw))
 		}
 		c.build.baseURL = strings.TrimRight(u.String(), "/")
 		c.setup.placed = true

@@ -26,6 +26,7 @@ type callOptions struct {
 	retry      RetryPolicy // per-call overrides; zero fields keep the client's
 	idempotent bool        // CallIdempotent: POST/PATCH may be retried
 	attempts   int         // attempts made, set by send
+	observed   *observed   // the observers following the call; nil: none (observe.go)
 }
 
 // Response is what a call received, filled by CaptureResponse.
@@ -71,6 +72,14 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...CallOpti
 		}
 	}
 	cfg := c.settings()
+	if cfg.observer != nil {
+		return c.doObserved(ctx, cfg, req, out, &co)
+	}
+	return c.do(ctx, cfg, req, out, &co)
+}
+
+// do is Do once the call's options are read.
+func (c *Client) do(ctx context.Context, cfg *settings, req *Request, out any, co *callOptions) error {
 	path, err := req.Path()
 	if err != nil {
 		return err
@@ -88,9 +97,9 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...CallOpti
 		ctx, cancel = context.WithTimeout(ctx, cfg.timeout)
 		defer cancel()
 	}
-	resp, data, err := c.send(ctx, cfg, req, u, body, &co)
+	resp, data, err := c.send(ctx, cfg, req, u, body, co)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized && c.reauthorize(cfg, co.token) {
-		resp, data, err = c.send(ctx, cfg, req, u, body, &co) // once, with a new token
+		resp, data, err = c.send(ctx, cfg, req, u, body, co) // once, with a new token
 	}
 	if err != nil {
 		return err

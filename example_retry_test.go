@@ -58,7 +58,7 @@ func ExampleIsRetryable() {
 	defer srv.Close()
 	c, _ := platformclient.New(platformclient.WithBaseURL(srv.URL), platformclient.WithAccessToken("token"))
 
-	err := c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/users/me"), nil)
+	err := c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/routing/queues"), nil)
 	var apiErr *platformclient.APIError
 	if errors.As(err, &apiErr) {
 		fmt.Println(apiErr.StatusCode, apiErr.RetryAfter, apiErr.CorrelationID, apiErr.Attempts)

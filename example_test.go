@@ -4,65 +4,58 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 
 	"github.com/purecloudgo/platformclient"
-	"github.com/purecloudgo/platformclient/api/taskmanagement"
 	"github.com/purecloudgo/platformclient/api/users"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/sim"
 )
 
-// A stand-in for api.mypurecloud.com, so that the examples run anywhere.
-func exampleServer() *httptest.Server {
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		switch r.URL.Path {
-		case "/api/v2/users/me":
-			fmt.Fprint(w, `{"id":"u1","name":"Ann Agent","state":"active","presence":{"presenceDefinition":{"systemPresence":"Available"}}}`)
-		case "/api/v2/taskmanagement/worktypes/w1":
-			fmt.Fprint(w, `{"id":"w1","name":"Returns"}`)
-		default:
-			w.Header().Set("ININ-Correlation-Id", "c0ffee")
-			w.WriteHeader(http.StatusNotFound)
-			fmt.Fprint(w, `{"message":"Not found","code":"not.found","status":404}`)
-		}
-	}))
-}
-
 func Example() {
-	srv := exampleServer()
-	defer srv.Close()
+	// A local Genesys Cloud, so that the example runs anywhere. In
+	// production: platformclient.WithEnvironment() (or WithRegion and
+	// WithGrant) instead of the simulator's URLs.
+	s, err := sim.Start(sim.WithSeedUsers(3))
+	if err != nil {
+		panic(err)
+	}
+	defer s.Close()
 
-	// In production: platformclient.WithRegion(platformclient.EUWest1) and a
-	// login option instead of a base URL and a hand-set token.
-	client, err := platformclient.New(platformclient.WithBaseURL(srv.URL), platformclient.WithAccessToken("token"))
+	// Client credentials: the program acts as itself, so it calls
+	// operations about the organization (users, queues…), not /users/me,
+	// which needs a user's token.
+	client, err := platformclient.New(
+		platformclient.WithBaseURL(s.URL()), platformclient.WithLoginURL(s.URL()),
+		platformclient.WithGrant(platformclient.ClientCredentials{ClientID: s.ClientID(), ClientSecret: s.ClientSecret()}))
 	if err != nil {
 		panic(err)
 	}
 	ctx := context.Background()
-	me, err := users.NewClient(client).GetUsersMe(ctx, &users.GetUsersMeOptions{Expand: []string{"presence"}})
+	u := users.NewClient(client)
+
+	// Optional parameters go in the options struct (nil for none).
+	page, err := u.GetUsers(ctx, &users.GetUsersOptions{PageSize: platformclient.Ptr(2)})
 	if err != nil {
 		panic(err)
 	}
-	// Nested objects are values: reading a chain never dereferences nil.
-	fmt.Println(platformclient.Value(me.Name), *me.State, platformclient.Value(me.Presence.PresenceDefinition.SystemPresence))
+	fmt.Println(len(page.Entities), "of", platformclient.Value(page.Total), "users")
+	ada := page.Entities[0]
+	fmt.Println(platformclient.Value(ada.Name), platformclient.Value(ada.State))
 
 	// Optional fields are pointers; NullFields sends an explicit null.
-	_, err = taskmanagement.NewClient(client).PatchTaskmanagementWorktype(ctx, "w1", &models.WorktypeUpdate{
-		Name:       platformclient.Ptr("Returns"),
-		NullFields: []string{"defaultQueueId"},
-	}, nil)
-	fmt.Println(err)
+	patched, err := u.PatchUser(ctx, *ada.ID, &models.UpdateUser{Version: ada.Version,
+		Department: platformclient.Ptr("Research"), NullFields: []string{"title"}}, nil)
+	fmt.Println(platformclient.Value(patched.Department), patched.Title == nil, err)
 
 	// Errors are typed.
-	_, err = users.NewClient(client).GetUser(ctx, "nobody", nil)
+	_, err = u.GetUser(ctx, "00000000-0000-4000-8000-000000000000", nil)
 	var apiErr *platformclient.APIError
 	if errors.As(err, &apiErr) {
-		fmt.Println(apiErr.StatusCode, apiErr.Body.Code, apiErr.CorrelationID, platformclient.IsNotFound(err))
+		fmt.Println(apiErr.StatusCode, apiErr.Body.Code, apiErr.CorrelationID != "", platformclient.IsNotFound(err))
 	}
 	// Output:
-	// Ann Agent active Available
-	// <nil>
-	// 404 not.found c0ffee true
+	// 2 of 3 users
+	// Ada Okafor 0001 active
+	// Research true <nil>
+	// 404 not.found true true
 }

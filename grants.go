@@ -279,6 +279,16 @@ type tokenResponse struct {
 // that could not be opened. An authorization code or a rotated refresh token
 // may already be spent after a 5xx, so those are not retried.
 func (c *Client) requestToken(ctx context.Context, cfg *settings, r tokenRequest) (Token, error) {
+	if cfg.observer != nil {
+		return c.requestTokenObserved(ctx, cfg, r)
+	}
+	tok, _, err := c.requestTokenAttempts(ctx, cfg, r, nil, nil)
+	return tok, err
+}
+
+// requestTokenAttempts is requestToken, reporting to ob (nil: none) and
+// adding hdr to each request; it returns the number of attempts made.
+func (c *Client) requestTokenAttempts(ctx context.Context, cfg *settings, r tokenRequest, ob *observed, hdr http.Header) (Token, int, error) {
 	pol := cfg.retry.withDefaults()
 	clk := cfg.clock
 	if clk == nil {
@@ -289,26 +299,27 @@ func (c *Client) requestToken(ctx context.Context, cfg *settings, r tokenRequest
 		jitter = rand.Float64
 	}
 	for n := 1; ; n++ {
-		tok, err := c.exchangeToken(ctx, cfg, r)
+		tok, err := c.exchangeToken(ctx, cfg, r, hdr)
 		var ae *AuthError
 		if err == nil || n > pol.RetryMax || !errors.As(err, &ae) || !tokenRetryable(ae) {
-			return tok, err
+			return tok, n, err
 		}
 		wait := ae.RetryAfter
 		if wait <= 0 {
 			wait = pol.backoff(n, jitter())
 		}
 		if pol.MaxRetryAfter > 0 && wait > pol.MaxRetryAfter {
-			return tok, err
+			return tok, n, err
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			return tok, err
+			return tok, n, err
 		}
 		if pol.OnRetry != nil {
 			pol.OnRetry(RetryEvent{Method: http.MethodPost, URL: ae.URL, Attempt: n, Wait: wait, Err: err})
 		}
+		ob.tokenRetry(n, wait, ae)
 		if clk.Sleep(ctx, wait) != nil {
-			return tok, err
+			return tok, n, err
 		}
 	}
 }
@@ -323,7 +334,8 @@ func tokenRetryable(e *AuthError) bool {
 }
 
 // exchangeToken posts r to the token endpoint once.
-func (c *Client) exchangeToken(ctx context.Context, cfg *settings, r tokenRequest) (Token, error) {
+// hdr holds headers an observer adds (nil: none).
+func (c *Client) exchangeToken(ctx context.Context, cfg *settings, r tokenRequest, hdr http.Header) (Token, error) {
 	grantType := r.form.Get("grant_type")
 	if cfg.loginURL == "" {
 		return Token{}, ErrNoLoginURL
@@ -344,6 +356,9 @@ func (c *Client) exchangeToken(ctx context.Context, cfg *settings, r tokenReques
 		if http.CanonicalHeaderKey(k) != "Authorization" {
 			hreq.Header[k] = append([]string(nil), vs...)
 		}
+	}
+	for k, vs := range hdr {
+		hreq.Header[k] = append([]string(nil), vs...)
 	}
 	hreq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	hreq.Header.Set("Accept", "application/json")

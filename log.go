@@ -46,8 +46,27 @@ const (
 
 // LevelTrace is the log/slog level of trace lines, below slog.LevelDebug.
 // Lines of failed exchanges have slog.LevelError, debug lines
-// slog.LevelDebug.
+// slog.LevelDebug. log/slog's handlers print it as "DEBUG-4" unless their
+// HandlerOptions.ReplaceAttr is ReplaceLevelAttr, as the client's own are.
 const LevelTrace = slog.Level(-8)
+
+// ReplaceLevelAttr names LevelTrace "TRACE" in log lines. Give it to your
+// own handler (WithLogHandler) so that trace lines read as they do in the
+// client's own output:
+//
+//	h := slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{
+//		Level: platformclient.LevelTrace, ReplaceAttr: platformclient.ReplaceLevelAttr})
+//
+// Other attributes pass unchanged; call it from your own ReplaceAttr to
+// combine both.
+func ReplaceLevelAttr(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.LevelKey {
+		if l, ok := a.Value.Any().(slog.Level); ok && l == LevelTrace {
+			a.Value = slog.StringValue("TRACE")
+		}
+	}
+	return a
+}
 
 // logMessage is the message of every exchange's log line.
 const logMessage = "http request"
@@ -165,14 +184,7 @@ func (c *Client) buildLogger(s *settings) error {
 }
 
 func newLogHandler(f LogFormat, w io.Writer) slog.Handler {
-	opts := &slog.HandlerOptions{Level: LevelTrace, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-		if len(groups) == 0 && a.Key == slog.LevelKey {
-			if l, ok := a.Value.Any().(slog.Level); ok && l == LevelTrace {
-				a.Value = slog.StringValue("TRACE")
-			}
-		}
-		return a
-	}}
+	opts := &slog.HandlerOptions{Level: LevelTrace, ReplaceAttr: ReplaceLevelAttr}
 	if f == LogJSON {
 		return slog.NewJSONHandler(w, opts)
 	}

@@ -2,6 +2,7 @@ package platformclient
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
@@ -187,8 +188,39 @@ func redactJSON(data []byte) (string, bool) {
 // form: error messages, plain-text bodies, header values.
 var textSecret = regexp.MustCompile(`(?i)([a-z0-9_.\-]*(?:password|passwd|secret|token|assertion|verifier|authorization|cookie|api_?key|credential)[a-z0-9_.\-]*["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s&,;"'}\]]+)`)
 
-// bearer finds HTTP credentials such as "Bearer abc" and "Basic dXNlcjpwdw==".
-var bearer = regexp.MustCompile(`(?i)\b(bearer|basic|negotiate|digest)(\s+)[A-Za-z0-9._~+/=\-]+`)
+// bearer finds HTTP credentials such as "Bearer abc" and "Basic dXNlcjpwdw==",
+// with what precedes them when it is a header name ("Authorization: ").
+var bearer = regexp.MustCompile(`(?i)(authorization["']?\s*[:=]\s*["']?)?\b(bearer|basic|negotiate|digest)(\s+)([A-Za-z0-9._~+/=\-]+)`)
+
+// redactScheme redacts the credential of one match of bearer. After
+// "Basic" in running text ("HTTP Basic client credentials") a word is kept
+// unless it is the value of an Authorization header or could be a Basic
+// credential: base64 of "id:secret", or anything holding a character that
+// is not a letter.
+func redactScheme(m string) string {
+	sub := bearer.FindStringSubmatch(m)
+	header, scheme, space, cred := sub[1], sub[2], sub[3], sub[4]
+	if header == "" && strings.EqualFold(scheme, "basic") && !basicCredential(cred) {
+		return m
+	}
+	return header + scheme + space + redactedValue
+}
+
+// basicCredential reports whether w, the word after "Basic", may be a
+// credential.
+func basicCredential(w string) bool {
+	for _, r := range w {
+		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') {
+			return true
+		}
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding} {
+		if b, err := enc.DecodeString(w); err == nil && bytes.IndexByte(b, ':') >= 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // secretWords are the words one of which text must hold for redactText's
 // expressions to match; checking them first keeps redaction cheap.
@@ -207,7 +239,7 @@ func redactText(s string) string {
 	if !found {
 		return s
 	}
-	s = bearer.ReplaceAllString(s, "${1}${2}"+redactedValue)
+	s = bearer.ReplaceAllStringFunc(s, redactScheme)
 	return textSecret.ReplaceAllStringFunc(s, func(m string) string {
 		sub := textSecret.FindStringSubmatch(m)
 		v := sub[2]

@@ -14,6 +14,9 @@ import (
 // Request is one API call as the generated methods describe it. Users only
 // need it to call an operation by hand through Client.Do.
 type Request struct {
+	// Operation names the operation for observers (WithObserver) as
+	// package.Method, e.g. "users.GetUser"; the generated methods set it.
+	Operation    string
 	Method       string
 	PathTemplate string   // e.g. "/api/v2/users/{userId}"
 	PathValues   []string // values of the template's variables, in order

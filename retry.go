@@ -31,9 +31,11 @@ func (c *Client) send(ctx context.Context, cfg *settings, req *Request, u string
 	held := 0 // budget tokens taken for the attempt in flight
 	for n := 1; ; n++ {
 		co.attempts = n
+		paced := co.observed.waitStart(clk)
 		if err := waitRateLimit(ctx, cfg.limiter, clk); err != nil {
 			return nil, nil, err
 		}
+		co.observed.rateLimitWait(n, clk, paced)
 		resp, data, err := c.attemptOnce(ctx, pol.AttemptTimeout, cfg, req, u, body, co)
 		v := classify(method, unsafeOK, resp, err)
 		if !v.retry {
@@ -69,6 +71,7 @@ func (c *Client) send(ctx context.Context, cfg *settings, req *Request, u string
 		if pol.OnRetry != nil {
 			pol.OnRetry(RetryEvent{Method: req.Method, URL: redactURL(u), Attempt: n, Wait: wait, Err: cause})
 		}
+		co.observed.retry(n, wait, resp, cause)
 		if serr := clk.Sleep(ctx, wait); serr != nil {
 			cfg.budget.give(held) // the retry was not made
 			return nil, nil, fmt.Errorf("platformclient: %w while waiting to retry; last attempt: %w", serr, cause)

@@ -221,3 +221,17 @@ func WithMTLSFiles(certFile, keyFile, caFile string) Option {
 func WithMTLSContents(cert, key, ca []byte) Option {
 	return WithMTLS(MTLS{CertPEM: cert, KeyPEM: key, CAPEM: ca})
 }
+
+// usable refuses a client New can see would fail on its first call: a grant
+// that has no login host to go to.
+func (c *Client) usable() error {
+	s := c.settings()
+	c.auth.mu.Lock()
+	grant := c.auth.grant
+	c.auth.mu.Unlock()
+	if grant != nil && s.loginURL == "" {
+		return fmt.Errorf("%w (the base URL %s is not an api.<domain> host, so the login host cannot be derived from it)",
+			ErrNoLoginURL, redactURL(s.baseURL))
+	}
+	return nil
+}

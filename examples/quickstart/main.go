@@ -3,15 +3,17 @@
 //
 //	go run ./examples/quickstart
 //
-// Without GENESYS_CLOUD_* variables it starts the simulator (package sim)
-// in-process and, printing each step: logs in with client credentials,
-// creates a user and a queue, lists users page by page, clears a field with
-// an explicit null in a PATCH, gets past a 429 by retrying after
-// Retry-After, and shows the typed error of a 404.
+// Without GENESYSCLOUD_* (or GENESYS_CLOUD_*) variables it starts the
+// simulator (package sim) in-process and, printing each step: logs in with
+// client credentials, creates a user and a queue, lists users page by page,
+// clears a field with an explicit null in a PATCH, gets past a 429 by
+// retrying after Retry-After, and shows the typed error of a 404.
 //
-// With GENESYS_CLOUD_CLIENT_ID, GENESYS_CLOUD_CLIENT_SECRET and
-// GENESYS_CLOUD_REGION (e.g. eu_west_1) set it runs only the read-only steps
-// against that organization.
+// With the variables platformclient.WithEnvironment reads set, it runs only
+// the read-only steps against what they point at: an organization
+// (GENESYSCLOUD_OAUTHCLIENT_ID, GENESYSCLOUD_OAUTHCLIENT_SECRET and
+// GENESYSCLOUD_REGION, e.g. eu-west-1) or a running gcsim
+// (GENESYSCLOUD_BASE_URL and the client id and secret it prints).
 package main
 
 import (
@@ -20,7 +22,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/purecloudgo/platformclient"
@@ -41,12 +42,8 @@ func main() {
 }
 
 func run(ctx context.Context, out io.Writer) error {
-	id, secret, region := os.Getenv("GENESYS_CLOUD_CLIENT_ID"), os.Getenv("GENESYS_CLOUD_CLIENT_SECRET"), os.Getenv("GENESYS_CLOUD_REGION")
-	switch {
-	case id != "" && secret != "" && region != "":
-		return runLive(ctx, out, id, secret, region)
-	case id != "" || secret != "" || region != "":
-		return errors.New("set all of GENESYS_CLOUD_CLIENT_ID, GENESYS_CLOUD_CLIENT_SECRET and GENESYS_CLOUD_REGION to use a real organization, or none to use the simulator")
+	if platformclient.EnvironmentSet() {
+		return runEnvironment(ctx, out)
 	}
 	return runSim(ctx, out)
 }
@@ -64,8 +61,11 @@ func runSim(ctx context.Context, out io.Writer) error {
 	fmt.Fprintf(out, "Started the Genesys Cloud simulator at %s in %s (%d users seeded).\n",
 		s.URL(), time.Since(start).Round(time.Millisecond), sim.DefaultSeedUsers)
 
-	// The simulator serves login and API at one base URL.
-	c, err := login(ctx, out, s.ClientID(), s.ClientSecret(), platformclient.WithBaseURL(s.URL()), platformclient.WithLoginURL(s.URL()))
+	// The simulator serves login and API at one base URL. A program that
+	// reads its settings from the environment (WithEnvironment) gets the
+	// same options from GENESYSCLOUD_BASE_URL and the client id and secret.
+	c, err := login(ctx, out, platformclient.WithBaseURL(s.URL()), platformclient.WithLoginURL(s.URL()),
+		platformclient.WithGrant(platformclient.ClientCredentials{ClientID: s.ClientID(), ClientSecret: s.ClientSecret()}))
 	if err != nil {
 		return err
 	}
@@ -132,14 +132,10 @@ func runSim(ctx context.Context, out io.Writer) error {
 	return nil
 }
 
-// runLive runs the read-only steps against a real organization.
-func runLive(ctx context.Context, out io.Writer, id, secret, regionName string) error {
-	region, err := parseRegion(regionName)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "Using the organization in region %s (%s).\n", region, region.APIHost())
-	c, err := login(ctx, out, id, secret, platformclient.WithRegion(region))
+// runEnvironment runs the read-only steps against what the environment
+// points at: an organization, or a running gcsim.
+func runEnvironment(ctx context.Context, out io.Writer) error {
+	c, err := login(ctx, out, platformclient.WithEnvironment())
 	if err != nil {
 		return err
 	}
@@ -147,28 +143,13 @@ func runLive(ctx context.Context, out io.Writer, id, secret, regionName string) 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Home division: %q.\n", *home.Name)
+	fmt.Fprintf(out, "Home division: %q.\n", deref(home.Name))
 	if err := listUsers(ctx, out, c, 100, 3); err != nil {
 		return err
 	}
 	show404(ctx, out, users.NewClient(c))
 	fmt.Fprintln(out, "Done (read-only: nothing was changed).")
 	return nil
-}
-
-// parseRegion accepts "eu_west_1", "eu-west-1" or a domain such as
-// "mypurecloud.ie".
-func parseRegion(s string) (platformclient.Region, error) {
-	r := platformclient.Region(strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "-", "_"))
-	if r.Domain() != "" {
-		return r, nil
-	}
-	for _, r := range platformclient.Regions() {
-		if strings.EqualFold(r.Domain(), strings.TrimSpace(s)) {
-			return r, nil
-		}
-	}
-	return "", fmt.Errorf("unknown GENESYS_CLOUD_REGION %q (want e.g. us_east_1 or eu_west_1)", s)
 }
 
 // listUsers prints the users page by page (maxPages 0: all pages).
@@ -185,13 +166,21 @@ func listUsers(ctx context.Context, out io.Writer, c *platformclient.Client, pag
 		if n := len(l.Entities); n > 0 {
 			first, last = deref(l.Entities[0].Name), deref(l.Entities[n-1].Name)
 		}
-		fmt.Fprintf(out, "Users page %d of %d: %d users (%s ... %s).\n", page, deref(l.PageCount), len(l.Entities), first, last)
+		fmt.Fprintf(out, "Users page %d of %d: %s (%s ... %s).\n", page, deref(l.PageCount), count(len(l.Entities), "user"), first, last)
 		if l.NextURI == nil || (maxPages > 0 && page >= maxPages) {
 			break
 		}
 	}
-	fmt.Fprintf(out, "Listed %d users.\n", seen)
+	fmt.Fprintf(out, "Listed %s.\n", count(seen, "user"))
 	return nil
+}
+
+// count returns "1 user", "2 users".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func deref[T any](p *T) T {
@@ -239,16 +228,20 @@ func show404(ctx context.Context, out io.Writer, u *users.Client) {
 // login returns a client that logs in with client credentials (and logs in
 // again whenever the token expires). It logs in at once, so that wrong
 // credentials show here rather than at the first call.
-func login(ctx context.Context, out io.Writer, id, secret string, where ...platformclient.Option) (*platformclient.Client, error) {
-	grant := platformclient.ClientCredentials{ClientID: id, ClientSecret: secret}
-	c, err := platformclient.New(append(where, platformclient.WithGrant(grant))...)
+func login(ctx context.Context, out io.Writer, opts ...platformclient.Option) (*platformclient.Client, error) {
+	c, err := platformclient.New(opts...)
 	if err != nil {
 		return nil, err
 	}
-	tok, err := c.Authorize(ctx, grant)
+	fmt.Fprintf(out, "Using %s (login at %s).\n", c.BaseURL(), c.LoginURL())
+	tok, err := c.Token(ctx)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(out, "Logged in with client credentials (the token is valid for %s).\n", tok.ExpiresIn)
+	if tok.ExpiresIn > 0 {
+		fmt.Fprintf(out, "Logged in with client credentials (the token is valid for %s).\n", tok.ExpiresIn)
+	} else {
+		fmt.Fprintln(out, "Using the access token from the environment (it is not renewed).")
+	}
 	return c, nil
 }

@@ -12,6 +12,7 @@ import (
 type apiOp struct {
 	OpInfo
 	ID         string // x-purecloud-method-name, else operationId, else derived
+	Pkg        string // Go package name
 	Method     string // Go method name
 	Options    string // options struct name
 	Positional []*goParam
@@ -296,6 +297,7 @@ func (g *generator) methodCode(b *strings.Builder, a *apiOp) {
 		b.WriteString(", " + v)
 	}
 	b.WriteString(")\n")
+	fmt.Fprintf(b, "\treq.Operation = %q\n", a.Pkg+"."+a.Method)
 	if a.Accept != "application/json" {
 		fmt.Fprintf(b, "\treq.Accept = %q\n", a.Accept)
 	}

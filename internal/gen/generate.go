@@ -69,6 +69,7 @@ func Render(s *Spec) (map[string][]byte, Result, error) {
 	var table []tableEntry
 	for _, p := range pkgs {
 		src["api/"+p.Name+"/"+p.Name+".go"] = g.packageFile(p.Name, p.Tag, p.Ops)
+		src["api/"+p.Name+"/doc.go"] = packageDoc(p.Name, p.Tag, p.Ops)
 		for _, a := range p.Ops {
 			table = append(table, tableEntry{pkg: p.Name, op: a})
 			if a.Paging != nil {
@@ -150,7 +151,9 @@ func (g *generator) apiPackages() []apiPackage {
 		methods := uniquer{}
 		var built []*apiOp
 		for _, op := range byPkg[p] {
-			built = append(built, g.buildOp(op, methods))
+			a := g.buildOp(op, methods)
+			a.Pkg = p
+			built = append(built, a)
 		}
 		// Iterators are named after all plain methods, so that a plain
 		// method never changes name because an iterator took it.
@@ -229,7 +232,7 @@ func ToJSON(v any) (string, error) {
 func (g *generator) packageFile(pkg, tag string, ops []*apiOp) string {
 	var b strings.Builder
 	b.WriteString(Header)
-	fmt.Fprintf(&b, "// Package %s calls the %s operations of the Genesys Cloud Platform API.\npackage %s\n\n", pkg, tag, pkg)
+	fmt.Fprintf(&b, "package %s\n\n", pkg)
 	body := &strings.Builder{}
 	fmt.Fprintf(body, "// Client calls the %s operations.\ntype Client struct {\n\tc *platformclient.Client\n}\n\n", tag)
 	fmt.Fprintf(body, "// NewClient returns a client for the %s operations that sends requests through c.\nfunc NewClient(c *platformclient.Client) *Client {\n\treturn &Client{c: c}\n}\n", tag)

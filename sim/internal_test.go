@@ -74,7 +74,7 @@ func TestSeedDecodesStrictly(t *testing.T) {
 			if err := json.Unmarshal(data, v, json.RejectUnknownMembers(true)); err != nil {
 				t.Errorf("%s %v: %v", col.kind, e["id"], err)
 			}
-			if e := checkModel(reflect.ValueOf(v), "", 0); e != nil {
+			if e := checkModel(reflect.ValueOf(v), "", 0, nil); e != nil {
 				t.Errorf("%s: %v", col.kind, e)
 			}
 		}

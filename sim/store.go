@@ -278,6 +278,9 @@ func pageOf(q url.Values) (paging, *apiError) {
 	p := paging{size: defaultPageSize, number: 1}
 	if v := q.Get("pageSize"); v != "" {
 		n, err := strconv.Atoi(v)
+		if n == 0 && err == nil {
+			n = defaultPageSize // 0 is "not set" (the Go SDK sends it)
+		}
 		if err != nil || n < 1 {
 			return p, badRequest("pageSize", "pageSize must be a positive integer.")
 		}
@@ -288,6 +291,9 @@ func pageOf(q url.Values) (paging, *apiError) {
 	}
 	if v := q.Get("pageNumber"); v != "" {
 		n, err := strconv.Atoi(v)
+		if n == 0 && err == nil {
+			n = 1
+		}
 		if err != nil || n < 1 {
 			return p, badRequest("pageNumber", "pageNumber must be a positive integer.")
 		}

@@ -33,7 +33,21 @@ func patternFor(p string) *regexp.Regexp {
 }
 
 // validateParams checks the path, query and header parameters of a call
-// against the operation's parameter list.
+// against the operation's parameter list. It is liberal where the service
+// is, and normalises the query in place so handlers see one form:
+//
+//   - an array parameter may come repeated (a=x&a=y), comma-joined (a=x,y,
+//     as the public SDKs send whatever collectionFormat says), joined with
+//     its declared separator, or any mix; it is stored repeated, and each
+//     element is checked (against the enum, the type, ...);
+//   - an empty value of an optional parameter (expand=, name=) is unset;
+//   - 0 for an optional integer that must be positive, and for pageSize and
+//     pageNumber, is unset (the Go SDK sends every unset integer as 0);
+//   - booleans are true or false in any case (True, FALSE), stored in lower
+//     case.
+//
+// Everything else is checked strictly: types, enums, minimum and maximum,
+// lengths and patterns.
 func validateParams(op *operations.Operation, vars map[string]string, q url.Values, h http.Header) *apiError {
 	for i := range op.Params {
 		p := &op.Params[i]
@@ -44,12 +58,7 @@ func validateParams(op *operations.Operation, vars map[string]string, q url.Valu
 				vals = []string{v}
 			}
 		case "query":
-			vals = q[p.Name]
-			if p.Type == "array" && p.CollectionFormat != "multi" && p.CollectionFormat != "" {
-				vals = splitJoined(vals, p.CollectionFormat)
-			} else if p.Type == "array" && p.CollectionFormat == "" {
-				vals = splitJoined(vals, "csv")
-			}
+			vals = normaliseQuery(p, q)
 		case "header":
 			if v := h.Get(p.Name); v != "" {
 				vals = []string{v}
@@ -62,9 +71,6 @@ func validateParams(op *operations.Operation, vars map[string]string, q url.Valu
 				return badRequest(p.Name, fmt.Sprintf("Missing required %s parameter %q.", p.In, p.Name))
 			}
 			continue
-		}
-		if p.Type != "array" && len(vals) > 1 && p.In == "query" {
-			vals = vals[:1]
 		}
 		typ := p.Type
 		if typ == "array" {
@@ -79,8 +85,49 @@ func validateParams(op *operations.Operation, vars map[string]string, q url.Valu
 	return nil
 }
 
+// normaliseQuery reads a query parameter the way the service does and
+// stores it back in its canonical form (see validateParams); it returns the
+// values to check, none when the parameter counts as unset.
+func normaliseQuery(p *operations.Param, q url.Values) []string {
+	raw, sent := q[p.Name]
+	if !sent {
+		return nil
+	}
+	var vals []string
+	if p.Type == "array" {
+		vals = splitJoined(raw, p.CollectionFormat)
+	} else if len(raw) > 0 && raw[0] != "" {
+		vals = raw[:1]
+		switch {
+		case p.Type == "boolean":
+			vals = []string{strings.ToLower(raw[0])}
+		case p.Type == "integer" && !p.Required && unsetInteger(p, raw[0]):
+			vals = nil
+		}
+	}
+	if len(vals) == 0 {
+		delete(q, p.Name)
+		return nil
+	}
+	q[p.Name] = vals
+	return vals
+}
+
+// unsetInteger reports whether an integer value means "not set": 0 where
+// the parameter must be positive, or for the paging parameters.
+func unsetInteger(p *operations.Param, v string) bool {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n != 0 {
+		return false
+	}
+	return p.Name == "pageSize" || p.Name == "pageNumber" || (p.Min != nil && *p.Min > 0)
+}
+
+// splitJoined splits array values on commas, and on the separator of
+// format when it declares another (ssv, tsv, pipes); empty parts are
+// dropped.
 func splitJoined(vals []string, format string) []string {
-	sep := ","
+	sep := ""
 	switch format {
 	case "ssv":
 		sep = " "
@@ -91,10 +138,21 @@ func splitJoined(vals []string, format string) []string {
 	}
 	var out []string
 	for _, v := range vals {
-		for _, part := range strings.Split(v, sep) {
-			if part != "" {
-				out = append(out, part)
+		for _, part := range strings.Split(v, ",") {
+			if sep != "" {
+				out = appendNonEmpty(out, strings.Split(part, sep)...)
+			} else {
+				out = appendNonEmpty(out, part)
 			}
+		}
+	}
+	return out
+}
+
+func appendNonEmpty(out []string, parts ...string) []string {
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
 		}
 	}
 	return out
@@ -120,7 +178,7 @@ func checkScalar(p *operations.Param, typ, v string) *apiError {
 		}
 		num, isNum = f, true
 	case "boolean":
-		if v != "true" && v != "false" {
+		if !strings.EqualFold(v, "true") && !strings.EqualFold(v, "false") {
 			return bad(fmt.Sprintf("%q is not true or false", v))
 		}
 	default:
@@ -199,7 +257,7 @@ func decodeBody(op *operations.Operation, contentType string, data []byte) (any,
 	if err := json.Unmarshal(data, v, strict); err != nil {
 		return nil, jsonError(err)
 	}
-	if e := checkModel(reflect.ValueOf(v), "", 0); e != nil {
+	if e := checkModel(reflect.ValueOf(v), "", 0, lenientRequired[op.ID]); e != nil {
 		return nil, e
 	}
 	return v, nil
@@ -299,9 +357,20 @@ func joinField(parent, name string) string {
 	return parent + "." + name
 }
 
+// lenientRequired lists, by operation id, the body fields the definition
+// marks required but the service does not insist on: the simulator follows
+// the service.
+var lenientRequired = map[string]map[string]bool{
+	// The service puts a user created without divisionId in the home
+	// division (the public SDKs' own tests create users with name, email
+	// and password only).
+	"postUsers": {"divisionId": true},
+}
+
 // checkModel checks required properties and enumerated values in a decoded
-// body.
-func checkModel(v reflect.Value, path string, depth int) *apiError {
+// body; optional names the field paths whose required mark is not
+// enforced.
+func checkModel(v reflect.Value, path string, depth int, optional map[string]bool) *apiError {
 	if depth > 64 || !v.IsValid() {
 		return nil
 	}
@@ -310,7 +379,7 @@ func checkModel(v reflect.Value, path string, depth int) *apiError {
 		if v.IsNil() {
 			return nil
 		}
-		return checkModel(v.Elem(), path, depth+1)
+		return checkModel(v.Elem(), path, depth+1, optional)
 	case reflect.Struct:
 		if isTimeType(v.Type()) || v.Type().PkgPath() != modelsPkg {
 			return nil
@@ -318,12 +387,12 @@ func checkModel(v reflect.Value, path string, depth int) *apiError {
 		si := infoFor(v.Type())
 		for _, fi := range si.fields {
 			fv := v.Field(fi.index)
-			if fi.required && isMissing(fv) {
-				f := joinField(path, fi.json)
+			f := joinField(path, fi.json)
+			if fi.required && !optional[f] && isMissing(fv) {
 				return badRequest(f, fmt.Sprintf("Missing required field %q.", f))
 			}
 			if !fv.IsZero() {
-				if e := checkModel(fv, joinField(path, fi.json), depth+1); e != nil {
+				if e := checkModel(fv, f, depth+1, optional); e != nil {
 					return e
 				}
 			}
@@ -344,14 +413,14 @@ func checkModel(v reflect.Value, path string, depth int) *apiError {
 			return nil
 		}
 		for i := 0; i < v.Len(); i++ {
-			if e := checkModel(v.Index(i), fmt.Sprintf("%s[%d]", fieldOrBody(path), i), depth+1); e != nil {
+			if e := checkModel(v.Index(i), fmt.Sprintf("%s[%d]", fieldOrBody(path), i), depth+1, optional); e != nil {
 				return e
 			}
 		}
 	case reflect.Map:
 		iter := v.MapRange()
 		for iter.Next() {
-			if e := checkModel(iter.Value(), joinField(path, fmt.Sprint(iter.Key().Interface())), depth+1); e != nil {
+			if e := checkModel(iter.Value(), joinField(path, fmt.Sprint(iter.Key().Interface())), depth+1, optional); e != nil {
 				return e
 			}
 		}

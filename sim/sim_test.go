@@ -102,7 +102,7 @@ func TestValidation(t *testing.T) {
 		{"path pattern", "GET", "/api/v2/casemanagement/caseplans/not-a-uuid", "", "", 400, "caseplanId"},
 		{"unknown member", "POST", "/api/v2/routing/skills", "application/json", `{"name":"x","bogus":1}`, 400, "bogus"},
 		{"mistyped member", "POST", "/api/v2/routing/skills", "application/json", `{"name":5}`, 400, "name"},
-		{"missing required member", "POST", "/api/v2/users", "application/json", `{"name":"x","email":"x@example.com"}`, 400, "divisionId"},
+		{"missing required member", "POST", "/api/v2/users", "application/json", `{"email":"x@example.com","divisionId":"` + home + `"}`, 400, "name"},
 		{"enum member", "POST", "/api/v2/users", "application/json", `{"name":"x","email":"x@example.com","divisionId":"` + home + `","state":"zombie"}`, 400, "state"},
 		{"nested enum member", "POST", "/api/v2/users", "application/json", `{"name":"x","email":"x@example.com","divisionId":"` + home + `","addresses":[{"address":"1","mediaType":"FAX"}]}`, 400, "addresses[0].mediaType"},
 		{"unknown reference", "POST", "/api/v2/users", "application/json", `{"name":"x","email":"x@example.com","divisionId":"nope"}`, 400, "divisionId"},

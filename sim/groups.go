@@ -32,7 +32,8 @@ func init() {
 		}
 		return nil
 	}
-	groups.view = func(st *store, e entity) entity {
+	groups.view = func(c *call, e entity) entity {
+		st := c.s.store
 		out := cloneEntity(e)
 		st.memMu.Lock()
 		out["memberCount"] = len(st.groupMembers[str(e["id"])])
@@ -55,8 +56,8 @@ func init() {
 func (st *store) usersListing(c *call, ids []string, paged bool) (int, any, *apiError) {
 	var items []entity
 	for _, id := range ids {
-		if u, ok := st.users.get(id); ok {
-			items = append(items, u)
+		if it, ok := st.users.getItem(id); ok {
+			items = append(items, st.expandUser(it.e, listValues(c.query, "expand")))
 		}
 	}
 	p := paging{size: max(len(items), 1), number: 1}

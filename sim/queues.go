@@ -34,7 +34,8 @@ func init() {
 		}
 		return nil
 	}
-	queues.view = func(st *store, e entity) entity {
+	queues.view = func(c *call, e entity) entity {
+		st := c.s.store
 		out := cloneEntity(e)
 		st.memMu.Lock()
 		ms := st.queueMembers[str(e["id"])]

@@ -29,7 +29,10 @@ type resource struct {
 	filter func(c *call) (func(entity) bool, *apiError)
 	// view decorates an entity on its way out (computed fields); it must
 	// not modify e.
-	view func(st *store, e entity) entity
+	view func(c *call, e entity) entity
+	// plain reports whether an entity goes out as stored for this call, so
+	// its cached encoding can be sent; nil means never when view is set.
+	plain func(c *call, e entity) bool
 	// removed cleans up after a delete.
 	removed func(st *store, id string)
 	// paged is false for listings without pageSize/pageNumber.
@@ -43,11 +46,16 @@ func bind(method, template string, h handler) {
 	stateful[routeKey(method, template)] = h
 }
 
-func (res *resource) out(st *store, e entity) entity {
+func (res *resource) out(c *call, e entity) entity {
 	if res.view != nil {
-		return res.view(st, e)
+		return res.view(c, e)
 	}
 	return e
+}
+
+// viewed reports whether e must go through view for the call.
+func (res *resource) viewed(c *call, e entity) bool {
+	return res.view != nil && (res.plain == nil || !res.plain(c, e))
 }
 
 func responseType(c *call) reflect.Type {
@@ -165,9 +173,9 @@ func (res *resource) list(c *call) (int, any, *apiError) {
 	}
 	l := fitTo(pageListing(res.col(st).base, c.query, items, p), responseType(c))
 	page, _ := l["entities"].([]any)
-	if res.view != nil {
+	if slices.ContainsFunc(page, func(x any) bool { return res.viewed(c, x.(item).e) }) {
 		for i, x := range page {
-			page[i] = res.view(st, x.(item).e)
+			page[i] = res.out(c, x.(item).e)
 		}
 		return http.StatusOK, l, nil
 	}
@@ -194,8 +202,8 @@ func (res *resource) get(c *call) (int, any, *apiError) {
 	if !ok {
 		return 0, nil, col.notFound(id)
 	}
-	if res.view != nil {
-		return http.StatusOK, res.view(c.s.store, it.e), nil
+	if res.viewed(c, it.e) {
+		return http.StatusOK, res.view(c, it.e), nil
 	}
 	raw, err := it.encoded()
 	if err != nil {
@@ -232,7 +240,7 @@ func (res *resource) create(c *call) (int, any, *apiError) {
 	}
 	e := canonical(body, col.model)
 	col.put(e)
-	return http.StatusOK, res.out(st, cloneEntity(e)), nil
+	return http.StatusOK, res.out(c, cloneEntity(e)), nil
 }
 
 // touch sets the version and date fields the model has.
@@ -313,7 +321,7 @@ func (res *resource) update(patch bool) handler {
 		}
 		e = canonical(e, col.model)
 		col.put(e)
-		return http.StatusOK, res.out(st, cloneEntity(e)), nil
+		return http.StatusOK, res.out(c, cloneEntity(e)), nil
 	}
 }
 

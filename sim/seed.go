@@ -26,6 +26,8 @@ type store struct {
 	presence map[string]map[string]userPresence // by user id, then lower-case source id
 	routing  map[string]routingState            // by user id
 
+	userState *userState // profile skills, routing skills and languages, last logins (userstate.go)
+
 	// publish sends a notification event; set by New.
 	publish func(topic string, body any) int
 }
@@ -40,7 +42,7 @@ type queueMember struct {
 func newStore(seed uint64, now func() time.Time) *store {
 	st := &store{seed: seed, now: now, queueMembers: map[string][]queueMember{}, groupMembers: map[string][]string{},
 		presence: map[string]map[string]userPresence{}, routing: map[string]routingState{},
-		publish: func(string, any) int { return 0 }}
+		publish: func(string, any) int { return 0 }, userState: newUserState()}
 	st.users = newCollection("user", "/api/v2/users", reflect.TypeFor[models.User](), seed)
 	st.groups = newCollection("group", "/api/v2/groups", reflect.TypeFor[models.Group](), seed)
 	st.queues = newCollection("queue", "/api/v2/routing/queues", reflect.TypeFor[models.Queue](), seed)

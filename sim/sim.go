@@ -86,7 +86,8 @@ type config struct {
 	rateWindow    time.Duration
 	maxBody       int64
 	notify        NotificationSettings
-	jobPolls      int // status polls of an analytics job that report QUEUED
+	jobPolls      int    // status polls of an analytics job that report QUEUED
+	loginUser     string // id or email of the user the user grants log in (tokenusers.go)
 }
 
 type routeFault struct {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 )
@@ -18,8 +19,12 @@ func (st *store) userRef(id string) (entity, bool) {
 		"state": u["state"], "division": u["division"], "version": u["version"], "selfUri": u["selfUri"]}, true
 }
 
+// usersResource is the users resource; /users/me reads through it too.
+var usersResource = &resource{col: func(st *store) *collection { return st.users }, idVar: "userId", paged: true,
+	view: userView, plain: userPlain}
+
 func init() {
-	users := &resource{col: func(st *store) *collection { return st.users }, idVar: "userId", paged: true}
+	users := usersResource
 	users.prepare = func(c *call, old, e entity) *apiError {
 		st := c.s.store
 		if old == nil { // CreateUser: divisionId -> division; username from email; no password kept
@@ -76,6 +81,7 @@ func init() {
 		}, nil
 	}
 	users.removed = func(st *store, id string) {
+		st.userState.forget(id)
 		st.agentMu.Lock()
 		delete(st.presence, id)
 		delete(st.routing, id)
@@ -94,4 +100,25 @@ func init() {
 		}
 	}
 	users.crud("/api/v2/users", "/api/v2/users/{userId}", "list", "create", "get", "patch", "delete")
+	bind("GET", "/api/v2/users/me", getUsersMe)
+}
+
+// noUserContext is the service's answer to /users/me with a token that
+// belongs to no user (client credentials).
+var noUserContext = &apiError{status: http.StatusBadRequest, code: "bad.request",
+	message: "This request requires a user context. Client credentials cannot be used for requests to this resource."}
+
+// getUsersMe serves GET /api/v2/users/me: the user the token belongs to
+// (authorization code, PKCE, SAML2 bearer, implicit), with expand; a
+// client-credentials token gets 400, as on the service.
+func getUsersMe(c *call) (int, any, *apiError) {
+	uid := c.s.tokenUser(c.token)
+	if uid == "" {
+		return 0, nil, noUserContext
+	}
+	it, ok := c.s.store.users.getItem(uid)
+	if !ok {
+		return 0, nil, c.s.store.users.notFound(uid)
+	}
+	return http.StatusOK, userView(c, it.e), nil
 }

@@ -90,7 +90,7 @@ func (k *assignmentKind) check(st *store, field string, ids []*string, profs []*
 	out := make([]assignment, 0, len(ids))
 	for i := range ids {
 		f := field
-		if len(ids) > 1 || field == "" {
+		if len(ids) > 1 {
 			f = fmt.Sprintf("%s[%d]", field, i)
 		}
 		if ids[i] == nil || *ids[i] == "" {

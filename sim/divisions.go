@@ -32,7 +32,7 @@ func init() {
 	divisions.prepare = func(c *call, old, e entity) *apiError {
 		e["homeDivision"] = old != nil && old["homeDivision"] == true
 		delete(e, "objectCounts")
-		return nil
+		return c.s.store.divisions.uniqueName(e, "division")
 	}
 	divisions.crud("/api/v2/authorization/divisions", "/api/v2/authorization/divisions/{divisionId}", "list", "create", "get", "put")
 	bind("DELETE", "/api/v2/authorization/divisions/{divisionId}", func(c *call) (int, any, *apiError) {

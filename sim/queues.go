@@ -26,13 +26,7 @@ func init() {
 		delete(e, "memberCount")
 		delete(e, "userMemberCount")
 		delete(e, "joinedMemberCount")
-		name := str(e["name"])
-		for id, q := range st.queues.items {
-			if id != e["id"] && strings.EqualFold(str(q["name"]), name) {
-				return conflict(id, fmt.Sprintf("A queue named %q already exists.", name))
-			}
-		}
-		return nil
+		return st.queues.uniqueName(e, "queue")
 	}
 	queues.view = func(c *call, e entity) entity {
 		st := c.s.store

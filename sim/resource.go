@@ -382,3 +382,16 @@ func (res *resource) crud(base, item string, methods ...string) {
 		}
 	}
 }
+
+// uniqueName answers 409 when another entity of the collection has e's
+// name (case ignored), as the service does for queues and divisions. The
+// caller holds col.mu (prepare runs with it).
+func (col *collection) uniqueName(e entity, what string) *apiError {
+	name := str(e["name"])
+	for id, x := range col.items {
+		if id != e["id"] && strings.EqualFold(str(x["name"]), name) {
+			return conflict(id, fmt.Sprintf("A %s named %q already exists.", what, name))
+		}
+	}
+	return nil
+}

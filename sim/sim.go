@@ -88,6 +88,7 @@ type config struct {
 	notify        NotificationSettings
 	jobPolls      int    // status polls of an analytics job that report QUEUED
 	loginUser     string // id or email of the user the user grants log in (tokenusers.go)
+	recordSize    int    // requests kept for Requests (requestlog.go)
 }
 
 type routeFault struct {
@@ -219,7 +220,8 @@ type Server struct {
 	faults  *faultSet
 	limiter *rateLimiter
 	corr    atomic.Uint64
-	jobs    analyticsJobs // analytics details jobs (analytics.go)
+	jobs    analyticsJobs  // analytics details jobs (analytics.go)
+	records *requestRecord // the latest requests (requestlog.go); nil when off
 
 	answers     sync.Map // generated answers by operation and path ([]byte)
 	answerCount atomic.Int64
@@ -255,6 +257,7 @@ func New(opts ...Option) (*Server, error) {
 		clock:         time.Now,
 		maxBody:       16 << 20,
 		jobPolls:      DefaultAnalyticsJobPolls,
+		recordSize:    DefaultRequestRecord,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -270,6 +273,9 @@ func New(opts ...Option) (*Server, error) {
 		auth:   newAuthStore(),
 		faults: &faultSet{byRoute: map[string][]*activeFault{}},
 		done:   make(chan struct{}),
+	}
+	if cfg.recordSize > 0 {
+		s.records = &requestRecord{size: cfg.recordSize}
 	}
 	if cfg.rateAllowed > 0 {
 		s.limiter = newRateLimiter(cfg.rateAllowed, cfg.rateWindow)
@@ -458,6 +464,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			l.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method),
 				slog.String("path", r.URL.Path), slog.Int("status", status),
 				slog.Duration("duration", time.Since(start)), slog.String("correlationId", corr))
+		}()
+	}
+	var body *bodyCapture
+	if s.records != nil {
+		body = captureBody(r)
+		at := s.now()
+		defer func() {
+			status := rec.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			s.record(r, status, corr, body, at)
 		}()
 	}
 	s.serve(rec, r, corr)

@@ -86,9 +86,11 @@ type config struct {
 	rateWindow    time.Duration
 	maxBody       int64
 	notify        NotificationSettings
-	jobPolls      int    // status polls of an analytics job that report QUEUED
-	loginUser     string // id or email of the user the user grants log in (tokenusers.go)
-	recordSize    int    // requests kept for Requests (requestlog.go)
+	jobPolls      int      // status polls of an analytics job that report QUEUED
+	loginUser     string   // id or email of the user the user grants log in (tokenusers.go)
+	recordSize    int      // requests kept for Requests (requestlog.go)
+	fixture       *Fixture // the organization to start with (fixture.go)
+	seedUsersSet  bool     // WithSeedUsers was given
 }
 
 type routeFault struct {
@@ -143,7 +145,7 @@ func WithSeedUsers(n int) Option {
 		if n < 0 {
 			return fmt.Errorf("sim: negative seed size %d", n)
 		}
-		c.seedUsers = n
+		c.seedUsers, c.seedUsersSet = n, true
 		return nil
 	}
 }
@@ -291,7 +293,9 @@ func New(opts ...Option) (*Server, error) {
 		}
 	}
 	s.store = newStore(cfg.seed, s.now)
-	s.store.seedData(cfg.seedUsers)
+	if err := s.store.populate(cfg); err != nil {
+		return nil, err
+	}
 	s.store.publish = s.publish
 	return s, nil
 }

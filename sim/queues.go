@@ -116,6 +116,9 @@ func listQueueMembers(c *call) (int, any, *apiError) {
 		if !ok || (name != "" && !nameMatches(name, str(e["name"]))) {
 			continue
 		}
+		if expand := listValues(c.query, "expand"); len(expand) > 0 {
+			e["user"] = st.expandUser(e["user"].(entity), expand)
+		}
 		items = append(items, e)
 	}
 	if descending(c.query) {

@@ -327,9 +327,7 @@ func (st *store) expandUser(e entity, expand []string) entity {
 				m = st.routingOf(id).model(id)
 			}
 			st.agentMu.Unlock()
-			if v, err := toEntity(m); err == nil {
-				out[k] = v
-			}
+			out[k] = m // a model value: encoded as the API answers it
 		case "groups":
 			out[k] = st.groupsOf(id)
 		case "skills":

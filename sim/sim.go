@@ -18,14 +18,23 @@
 //     expire after a configurable lifetime; an unknown or expired token
 //     gets 401 with a Genesys error body. Login and API share one base URL.
 //   - Every operation answers. Path, query and body are validated against
-//     the operation's parameters and models (a 400 names the bad field);
-//     unknown paths get 404. Answers of operations without state are
-//     deterministic values of the response model.
+//     the operation's parameters and models (a 400 names the bad field),
+//     accepting what the public SDKs send (comma-joined arrays, 0 for unset
+//     integers, booleans in any case; see validateParams); unknown paths get
+//     404. Answers of operations without state are deterministic values of
+//     the response model.
 //   - Users, groups (and members), routing queues (and members), skills,
 //     languages, wrap-up codes, divisions, presence definitions and external
 //     contacts keep real state: create, read, update, delete, paged listings
 //     and 409 on a stale version.
-//   - Each user's presence and routing status are kept too.
+//   - Each user's presence, routing status, routing skills and languages
+//     and profile skills are kept too, and expand on users reads them.
+//     User tokens belong to a simulated user (/users/me; see UserToken);
+//     client-credentials tokens to none.
+//   - The organization is generated (WithSeedUsers) or read from a JSON
+//     fixture (WithFixture, WithFixtureFile).
+//   - The requests received are recorded, secrets redacted (Requests,
+//     RequestsTo, ResetRequests).
 //   - Analytics conversation and user details jobs: submit, poll (QUEUED,
 //     then FULFILLED; see WithAnalyticsJobPolls and FailNextAnalyticsJob),
 //     cursor-paged results, delete.

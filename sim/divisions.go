@@ -27,6 +27,20 @@ func (st *store) divisionRef(field string, v any) (entity, *apiError) {
 	return entity{"id": id, "name": d["name"], "selfUri": d["selfUri"]}, nil
 }
 
+// setDivision resolves the division reference of an entity that is
+// created (default: the home division), or updated with a division.
+func (st *store) setDivision(old, e entity) *apiError {
+	if old != nil && e["division"] == nil {
+		return nil
+	}
+	d, ae := st.divisionRef("division.id", e["division"])
+	if ae != nil {
+		return ae
+	}
+	e["division"] = d
+	return nil
+}
+
 func init() {
 	divisions := &resource{col: func(st *store) *collection { return st.divisions }, idVar: "divisionId", paged: true}
 	divisions.prepare = func(c *call, old, e entity) *apiError {

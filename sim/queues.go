@@ -15,12 +15,8 @@ func init() {
 	queues := &resource{col: func(st *store) *collection { return st.queues }, idVar: "queueId", paged: true}
 	queues.prepare = func(c *call, old, e entity) *apiError {
 		st := c.s.store
-		if old == nil || e["division"] != nil {
-			d, ae := st.divisionRef("division.id", e["division"])
-			if ae != nil {
-				return ae
-			}
-			e["division"] = d
+		if ae := st.setDivision(old, e); ae != nil {
+			return ae
 		}
 		delete(e, "sourceQueueId")
 		delete(e, "memberCount")

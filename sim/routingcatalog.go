@@ -19,15 +19,7 @@ func init() {
 
 	wrapups := &resource{col: func(st *store) *collection { return st.wrapups }, idVar: "codeId", paged: true}
 	wrapups.prepare = func(c *call, old, e entity) *apiError {
-		st := c.s.store
-		if old == nil || e["division"] != nil {
-			d, ae := st.divisionRef("division.id", e["division"])
-			if ae != nil {
-				return ae
-			}
-			e["division"] = d
-		}
-		return nil
+		return c.s.store.setDivision(old, e)
 	}
 	wrapups.crud("/api/v2/routing/wrapupcodes", "/api/v2/routing/wrapupcodes/{codeId}", "list", "create", "get", "put", "delete")
 }

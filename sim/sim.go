@@ -47,6 +47,18 @@
 //
 // The simulator needs no definition file: it is driven by the tables the
 // generator emits in package operations.
+//
+// Where things are: sim.go (server, request flow), router.go, validate.go
+// (parameters and wire tolerance), validate_body.go, errors.go, store.go
+// (collections), paging.go, resource.go (the CRUD machinery of stateful
+// resources), seed.go and fixture.go (the organization), and one file per
+// domain: users.go and userstate.go (users, expand, skills, profile skills),
+// agents.go (presence, routing status), groups.go, queues.go,
+// routingcatalog.go (skills, languages, wrap-up codes), divisions.go,
+// presencedefs.go, contacts.go, analytics.go, notify.go (notifications),
+// oauth.go and tokenusers.go (login service, token owners), requestlog.go
+// (the request record), faults.go and ratelimit.go, generic.go and fill.go
+// (answers of operations without state).
 package sim
 
 import (

@@ -145,16 +145,14 @@ func captureBody(r *http.Request) *bodyCapture {
 func isLoginPath(p string) bool { return strings.HasPrefix(p, "/oauth/") }
 
 // record adds a finished request to the record.
-func (s *Server) record(r *http.Request, status int, corr string, body *bodyCapture, at time.Time) {
+func (s *Server) record(r *http.Request, rt *route, status int, corr string, body *bodyCapture, at time.Time) {
 	x := RecordedRequest{Time: at, Method: r.Method, Path: r.URL.Path, Status: status, CorrelationID: corr,
 		Query: redactQuery(r.URL.Query())}
 	switch {
 	case isLoginPath(r.URL.Path):
 		x.Route = r.Method + " " + r.URL.Path
-	case !isSocketPath(r.URL.Path):
-		if rt, _, _ := s.router.match(r.Method, r.URL.EscapedPath()); rt != nil {
-			x.Route = strings.ToUpper(rt.op.Method) + " " + rt.template
-		}
+	case rt != nil:
+		x.Route = strings.ToUpper(rt.op.Method) + " " + rt.template
 	}
 	if body != nil && !body.over && body.buf.Len() > 0 {
 		x.Body = redactJSON(body.buf.Bytes())

@@ -439,6 +439,7 @@ func (s *Server) nextCorrelation() string {
 type recorder struct {
 	http.ResponseWriter
 	status int
+	route  *route // the operation matched, nil for login, sockets and unknown paths
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -500,7 +501,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if status == 0 {
 				status = http.StatusOK
 			}
-			s.record(r, status, corr, body, at)
+			s.record(r, rec.route, status, corr, body, at)
 		}()
 	}
 	s.serve(rec, r, corr)
@@ -526,6 +527,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, corr string) {
 		return
 	}
 	rt, vars, allowed := s.router.match(r.Method, r.URL.EscapedPath())
+	if rec, ok := w.(*recorder); ok {
+		rec.route = rt // for the request record
+	}
 	if rt == nil {
 		if len(allowed) > 0 {
 			w.Header().Set("Allow", strings.Join(allowed, ", "))

@@ -50,6 +50,34 @@ type assignmentKind struct {
 	sub    string // "routingskills"
 	idVar  string // "skillId"
 	uriKey string // "skillUri"
+	// after, when set, runs after each successful change of a user's
+	// assignments (e.g. to offer waiting conversations to agents who now
+	// have the skills they ask for).
+	after func(c *call)
+}
+
+// ids returns the ids of a user's skills or languages, in adding order.
+func (k *assignmentKind) ids(st *store, userID string) []string {
+	st.userState.mu.Lock()
+	defer st.userState.mu.Unlock()
+	as := k.of(st.userState)[userID]
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.id
+	}
+	return out
+}
+
+// changed wraps a handler that changes assignments so that after runs
+// once it succeeds.
+func (k *assignmentKind) changed(h handler) handler {
+	return func(c *call) (int, any, *apiError) {
+		status, out, e := h(c)
+		if e == nil && k.after != nil {
+			k.after(c)
+		}
+		return status, out, e
+	}
 }
 
 var (
@@ -161,7 +189,7 @@ func (k *assignmentKind) bind() {
 		}
 		return k.listing(c, uid)
 	})
-	bindExisting("POST", base, func(c *call) (int, any, *apiError) {
+	bindExisting("POST", base, k.changed(func(c *call) (int, any, *apiError) {
 		uid, ae := userExists(c)
 		if ae != nil {
 			return 0, nil, ae
@@ -174,9 +202,9 @@ func (k *assignmentKind) bind() {
 		k.set(c.s.store, uid, as, false)
 		e, _ := k.entity(c.s.store, uid, as[0])
 		return http.StatusOK, e, nil
-	})
+	}))
 	bulk := func(replace bool) handler {
-		return func(c *call) (int, any, *apiError) {
+		return k.changed(func(c *call) (int, any, *apiError) {
 			uid, ae := userExists(c)
 			if ae != nil {
 				return 0, nil, ae
@@ -188,11 +216,11 @@ func (k *assignmentKind) bind() {
 			}
 			k.set(c.s.store, uid, as, replace)
 			return k.listing(c, uid)
-		}
+		})
 	}
 	bindExisting("PATCH", base+"/bulk", bulk(false))
 	bindExisting("PUT", base+"/bulk", bulk(true))
-	one := func(c *call) (int, any, *apiError) {
+	one := k.changed(func(c *call) (int, any, *apiError) {
 		uid, ae := userExists(c)
 		if ae != nil {
 			return 0, nil, ae
@@ -206,10 +234,10 @@ func (k *assignmentKind) bind() {
 		k.set(c.s.store, uid, as, false)
 		e, _ := k.entity(c.s.store, uid, as[0])
 		return http.StatusOK, e, nil
-	}
+	})
 	bindExisting("PUT", base+"/{"+k.idVar+"}", one)
 	bindExisting("PATCH", base+"/{"+k.idVar+"}", one)
-	bindExisting("DELETE", base+"/{"+k.idVar+"}", func(c *call) (int, any, *apiError) {
+	bindExisting("DELETE", base+"/{"+k.idVar+"}", k.changed(func(c *call) (int, any, *apiError) {
 		uid, ae := userExists(c)
 		if ae != nil {
 			return 0, nil, ae
@@ -226,7 +254,7 @@ func (k *assignmentKind) bind() {
 			return 0, nil, notFound(fmt.Sprintf("The user %s has no %s %s.", uid, k.col(st).kind, id))
 		}
 		return http.StatusNoContent, nil, nil
-	})
+	}))
 }
 
 // postedAssignment reads the id and proficiency of one skill or language

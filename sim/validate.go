@@ -96,7 +96,7 @@ func normaliseQuery(p *operations.Param, q url.Values) []string {
 		switch {
 		case p.Type == "boolean":
 			vals = []string{strings.ToLower(raw[0])}
-		case p.Type == "integer" && !p.Required && unsetInteger(p, raw[0]):
+		case !p.Required && unsetInteger(p, raw[0]):
 			vals = nil
 		}
 	}
@@ -108,14 +108,15 @@ func normaliseQuery(p *operations.Param, q url.Values) []string {
 	return vals
 }
 
-// unsetInteger reports whether an integer value means "not set": 0 where
-// the parameter must be positive, or for the paging parameters.
+// unsetInteger reports whether a value means "not set": 0 for the paging
+// parameters (some are typed as strings), or for an integer that must be
+// positive.
 func unsetInteger(p *operations.Param, v string) bool {
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n != 0 {
 		return false
 	}
-	return p.Name == "pageSize" || p.Name == "pageNumber" || (p.Min != nil && *p.Min > 0)
+	return p.Name == "pageSize" || p.Name == "pageNumber" || (p.Type == "integer" && p.Min != nil && *p.Min > 0)
 }
 
 // splitJoined splits array values on commas, and on the separator of

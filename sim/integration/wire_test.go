@@ -137,6 +137,8 @@ func TestWireArraysZerosBooleans(t *testing.T) {
 	if p.PageSize != 25 || p.PageNumber != 1 || len(p.Entities) != 25 || p.Entities[0].Presence == nil || p.Entities[0].Groups != nil {
 		t.Fatalf("zero integers: pageSize %d pageNumber %d, %d entities; %+v", p.PageSize, p.PageNumber, len(p.Entities), p.Entities[0])
 	}
+	// A paging parameter the definition types as a string.
+	w.send("GET", "/api/v2/webdeployments/deployments?pageSize=0&pageNumber=0", nil, 200, nil)
 	// Repeated and mixed forms.
 	p = wirePage{}
 	w.send("GET", "/api/v2/users?pageSize=2&expand=presence&expand=groups,routingStatus", nil, 200, &p)

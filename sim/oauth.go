@@ -230,7 +230,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 			writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "assertion must be a non-empty base64-encoded SAML assertion")
 			return
 		}
-		s.writeToken(w, s.cfg.clientID, gt, false, false)
+		s.writeTokenFor(w, s.assertionUser(form.Get("assertion")), s.cfg.clientID, gt, false, false)
 	case grantAuthorizationCode:
 		s.exchangeCode(w, r, form)
 	case grantRefreshToken:

@@ -1,8 +1,10 @@
 package sim
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -11,7 +13,8 @@ import (
 // 400 with it). Every other grant (authorization code with or without PKCE,
 // SAML2 bearer, implicit, and the refresh tokens they bring) logs in the
 // login user: the one named by WithLoginUser, else the first user of the
-// organization. UserToken issues a token for any user.
+// organization. A SAML2 assertion whose NameID is a user's email or id logs
+// in that user. UserToken issues a token for any user.
 
 // WithLoginUser sets the user that the user grants log in, by id or email
 // (default: the first user in creation order, the first seeded user).
@@ -29,6 +32,27 @@ func WithLoginUser(idOrEmail string) Option {
 func (s *Server) tokenOwner(grant string) string {
 	if grant == grantClientCredentials {
 		return ""
+	}
+	return s.LoginUserID()
+}
+
+// nameID finds the NameID of a SAML assertion.
+var nameID = regexp.MustCompile(`<(?:[A-Za-z0-9_]+:)?NameID\b[^>]*>\s*([^<\s]+)\s*</`)
+
+// assertionUser returns the user a base64 SAML2 assertion names by its
+// NameID (an email or id), else the login user.
+func (s *Server) assertionUser(assertion string) string {
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+		b, err := enc.DecodeString(assertion)
+		if err != nil {
+			continue
+		}
+		if m := nameID.FindSubmatch(b); m != nil {
+			if id := s.store.findUser(string(m[1])); id != "" {
+				return id
+			}
+		}
+		break
 	}
 	return s.LoginUserID()
 }

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -377,4 +378,35 @@ func TestWireDivisionConflict(t *testing.T) {
 	}
 	w.send("PUT", "/api/v2/authorization/divisions/"+d.ID, map[string]any{"name": "Home", "description": "d"}, 409, nil)
 	w.send("PUT", "/api/v2/authorization/divisions/"+d.ID, map[string]any{"name": "Team Blue", "description": "same name, same division"}, 200, nil)
+}
+
+// TestWireSAML2User: a SAML2 bearer token belongs to the user its
+// assertion's NameID names (else the login user).
+func TestWireSAML2User(t *testing.T) {
+	s := sim.StartTest(t, sim.WithSeedUsers(5))
+	w := newWire(t, s)
+	login := func(assertionXML string) string {
+		form := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:saml2-bearer"}, "orgName": {s.OrgName()},
+			"assertion": {base64.StdEncoding.EncodeToString([]byte(assertionXML))}}
+		req, _ := http.NewRequest("POST", s.URL()+"/oauth/token", strings.NewReader(form.Encode()))
+		req.SetBasicAuth(s.ClientID(), s.ClientSecret())
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		var tok struct {
+			AccessToken string `json:"access_token"`
+		}
+		w.do(req, 200, &tok)
+		w.token = tok.AccessToken
+		var me struct {
+			ID string `json:"id"`
+		}
+		w.send("GET", "/api/v2/users/me", nil, 200, &me)
+		return me.ID
+	}
+	named := `<saml2:Assertion><saml2:Subject><saml2:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">user0003@sim.example.com</saml2:NameID></saml2:Subject></saml2:Assertion>`
+	if got := login(named); got != s.UserIDs()[2] {
+		t.Errorf("NameID user0003: /users/me is %s, want %s", got, s.UserIDs()[2])
+	}
+	if got := login(`<saml2:Assertion><saml2:NameID>stranger@example.com</saml2:NameID></saml2:Assertion>`); got != s.LoginUserID() {
+		t.Errorf("unknown NameID: /users/me is %s, want the login user", got)
+	}
 }

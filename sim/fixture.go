@@ -325,22 +325,35 @@ func (l *fixtureLoader) user(e entity, i int) error {
 		name string
 		v    any
 	}{{userSkills, "skills", skills}, {userLanguages, "languages", langs}} {
-		list, _ := x.v.([]any)
+		list, ok := x.v.([]any)
+		if !ok && x.v != nil {
+			return fmt.Errorf("sim: fixture %s.%s: want a list", at, x.name)
+		}
 		var as []assignment
 		for j, a := range list {
 			m, _ := a.(map[string]any)
-			aid, ok := l.lookup(x.kind.col(st), a)
-			if !ok {
+			aid, found := l.lookup(x.kind.col(st), a)
+			if !found {
 				return fmt.Errorf("sim: fixture %s.%s[%d]: no such %s", at, x.name, j, x.kind.col(st).kind)
 			}
 			p, _ := number(m["proficiency"])
+			if p < 0 || p > 5 {
+				return fmt.Errorf("sim: fixture %s.%s[%d].proficiency: %v is not from 0 to 5", at, x.name, j, p)
+			}
 			as = append(as, assignment{id: aid, proficiency: p})
 		}
 		x.kind.set(st, id, as, true)
 	}
-	if list, ok := profile.([]any); ok {
+	if profile != nil {
+		list, ok := profile.([]any)
+		if !ok {
+			return fmt.Errorf("sim: fixture %s.profileSkills: want a list of strings", at)
+		}
 		var ps []string
-		for _, p := range list {
+		for j, p := range list {
+			if _, ok := p.(string); !ok {
+				return fmt.Errorf("sim: fixture %s.profileSkills[%d]: want a string", at, j)
+			}
 			ps = append(ps, str(p))
 		}
 		st.userState.mu.Lock()
@@ -379,7 +392,10 @@ func (l *fixtureLoader) presence(userID, at string, v any) error {
 
 // members resolves a list of users (ids, emails, or objects with "user").
 func (l *fixtureLoader) members(at string, v any) ([]queueMember, error) {
-	list, _ := v.([]any)
+	list, ok := v.([]any)
+	if !ok && v != nil {
+		return nil, fmt.Errorf("sim: fixture %s.members: want a list", at)
+	}
 	out := make([]queueMember, 0, len(list))
 	for j, x := range list {
 		m := queueMember{joined: true, ringNumber: 1}

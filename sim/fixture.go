@@ -94,12 +94,43 @@ func WithFixtureFile(path string) Option {
 // fixtureLoader loads one fixture into a store.
 type fixtureLoader struct {
 	st *store
+	// names finds the entities a fixture added or the store held, by
+	// collection and lower-case name (and email, for users).
+	names map[*collection]map[string]string
+	// presences finds presence definitions by id, name or system presence.
+	presences map[string]entity
+}
+
+// index returns the name index of col, built on first use from what the
+// collection holds.
+func (l *fixtureLoader) index(col *collection) map[string]string {
+	if m, ok := l.names[col]; ok {
+		return m
+	}
+	m := map[string]string{}
+	for _, it := range col.list(nil) {
+		l.remember(m, it.e)
+	}
+	l.names[col] = m
+	return m
+}
+
+// remember adds an entity's name and email to an index; the first entity
+// of a name keeps it.
+func (l *fixtureLoader) remember(m map[string]string, e entity) {
+	for _, k := range []string{"name", "email"} {
+		if v := strings.ToLower(str(e[k])); v != "" {
+			if _, taken := m[v]; !taken {
+				m[v] = str(e["id"])
+			}
+		}
+	}
 }
 
 // seedFixture fills the store from f. Errors name the entry at fault
 // ("users[2].division: …").
 func (st *store) seedFixture(f *Fixture) error {
-	l := &fixtureLoader{st: st}
+	l := &fixtureLoader{st: st, names: map[*collection]map[string]string{}}
 	if len(f.Divisions) == 0 {
 		st.seedDivisions([]string{"Home"})
 	}
@@ -235,6 +266,9 @@ func (l *fixtureLoader) put(col *collection, list string, i int, e entity) (stri
 	e["id"], e["selfUri"] = id, col.base+"/"+id
 	l.st.touch(col, e, true)
 	col.put(canonical(e, col.model))
+	if m, ok := l.names[col]; ok {
+		l.remember(m, e)
+	}
 	return id, nil
 }
 
@@ -253,12 +287,8 @@ func (l *fixtureLoader) lookup(col *collection, v any) (string, bool) {
 	if _, ok := col.getItem(ref); ok {
 		return ref, true
 	}
-	for _, it := range col.list(func(e entity) bool {
-		return strings.EqualFold(str(e["name"]), ref) || strings.EqualFold(str(e["email"]), ref)
-	}) {
-		return str(it.e["id"]), true
-	}
-	return "", false
+	id, ok := l.index(col)[strings.ToLower(ref)]
+	return id, ok
 }
 
 // division replaces e's "division" (a name or id; default home) with a
@@ -292,8 +322,10 @@ func (l *fixtureLoader) user(e entity, i int) error {
 	if e["email"] != nil {
 		setDefault(e, "username", e["email"])
 	}
-	for _, u := range st.users.list(func(u entity) bool { return e["email"] != nil && strings.EqualFold(str(u["email"]), str(e["email"])) }) {
-		return fmt.Errorf("sim: fixture %s: the email %s is already used by %s", at, str(e["email"]), str(u.e["id"]))
+	if email := strings.ToLower(str(e["email"])); email != "" {
+		if other, used := l.index(st.users)[email]; used {
+			return fmt.Errorf("sim: fixture %s: the email %s is already used by %s", at, str(e["email"]), other)
+		}
 	}
 	id, err := l.put(st.users, "users", i, e)
 	if err != nil {
@@ -367,15 +399,19 @@ func (l *fixtureLoader) user(e entity, i int) error {
 // name or system presence.
 func (l *fixtureLoader) presence(userID, at string, v any) error {
 	st := l.st
-	want := presenceKey(str(v))
-	var def entity
-	for _, it := range st.presences.list(func(e entity) bool {
-		return str(e["id"]) == str(v) || presenceKey(str(e["name"])) == want || presenceKey(str(e["systemPresence"])) == want
-	}) {
-		def = it.e
-		break
+	if l.presences == nil {
+		l.presences = map[string]entity{}
+		for _, it := range st.presences.list(nil) {
+			for _, k := range []string{presenceKey(str(it.e["systemPresence"])), presenceKey(str(it.e["name"])), str(it.e["id"])} {
+				l.presences[k] = it.e // names win over system presences, ids over both
+			}
+		}
 	}
-	if def == nil {
+	def, ok := l.presences[str(v)]
+	if !ok {
+		def, ok = l.presences[presenceKey(str(v))]
+	}
+	if !ok {
 		return fmt.Errorf("sim: fixture %s.presence: no presence definition %v", at, v)
 	}
 	st.agentMu.Lock()

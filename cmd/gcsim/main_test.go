@@ -120,21 +120,10 @@ func TestRunFixture(t *testing.T) {
 	if out := stdout.String(); !strings.Contains(out, "users:                    3\n") || !strings.Contains(out, "fixture:") {
 		t.Fatalf("stdout:\n%s", stdout)
 	}
-	req, _ := http.NewRequest("POST", base+"/oauth/token", strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth("sim-client-id", "sim-client-secret")
+	tok := token(t, base)
+	req, _ := http.NewRequest("GET", base+"/api/v2/users?pageSize=0&expand=presence", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
 	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	_ = json.NewDecoder(resp.Body).Decode(&tok)
-	resp.Body.Close()
-	req, _ = http.NewRequest("GET", base+"/api/v2/users?pageSize=0&expand=presence", nil)
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,4 +139,44 @@ func TestRunFixtureAndUsers(t *testing.T) {
 	if out := stdout.String(); !strings.Contains(out, "users:                    13\n") {
 		t.Fatalf("stdout:\n%s", out)
 	}
+}
+
+// TestRunNotificationFlags: -channels reaches the notification service.
+func TestRunNotificationFlags(t *testing.T) {
+	base, _ := startRun(t, "-users", "1", "-channels", "1", "-heartbeat", "100ms")
+	tok := token(t, base)
+	var statuses []int
+	for range 2 {
+		req, _ := http.NewRequest("POST", base+"/api/v2/notifications/channels", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		statuses = append(statuses, resp.StatusCode)
+	}
+	if statuses[0] != 200 || statuses[1] < 400 {
+		t.Fatalf("two channels with -channels 1: %v", statuses)
+	}
+}
+
+// token logs in with the default client credentials.
+func token(t *testing.T, base string) string {
+	t.Helper()
+	req, _ := http.NewRequest("POST", base+"/oauth/token", strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("sim-client-id", "sim-client-secret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
+		t.Fatalf("login: %d %v", resp.StatusCode, err)
+	}
+	return tok.AccessToken
 }

@@ -127,11 +127,17 @@ func BenchmarkServeListUsersExpand(b *testing.B) {
 // seeded users (and what scales with them: 10,000 external contacts, 200
 // groups and 200 queues with their members), after a garbage collection.
 func BenchmarkSeedMemory(b *testing.B) {
+	benchHeap(b, sim.WithSeedUsers(10000))
+}
+
+// benchHeap builds simulators with opts and reports the heap one holds,
+// after a garbage collection.
+func benchHeap(b *testing.B, opts ...sim.Option) {
 	var before, after runtime.MemStats
 	for b.Loop() {
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		s, err := sim.New(sim.WithSeedUsers(10000))
+		s, err := sim.New(opts...)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,7 +2,6 @@ package sim_test
 
 import (
 	"fmt"
-	"runtime"
 	"testing"
 
 	"github.com/purecloudgo/platformclient/sim"
@@ -28,19 +27,5 @@ func bigFixture(n int) *sim.Fixture {
 // BenchmarkFixture10000 loads a fixture of 10,000 users (with a presence
 // and a skill each) and 200 queues of 50 members, and reports the heap.
 func BenchmarkFixture10000(b *testing.B) {
-	f := bigFixture(10000)
-	var before, after runtime.MemStats
-	for b.Loop() {
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		s, err := sim.New(sim.WithFixture(f))
-		if err != nil {
-			b.Fatal(err)
-		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		runtime.KeepAlive(s)
-		_ = s.Close()
-	}
-	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heap-MiB")
+	benchHeap(b, sim.WithFixture(bigFixture(10000)))
 }

@@ -28,16 +28,24 @@ type wire struct {
 func newWire(t *testing.T, s *sim.Server) *wire {
 	t.Helper()
 	w := &wire{t: t, base: s.URL()}
-	form := url.Values{"grant_type": {"client_credentials"}}
+	w.login(s, url.Values{"grant_type": {"client_credentials"}})
+	return w
+}
+
+// login posts a grant to /oauth/token with the simulator's client
+// credentials, keeps the access token and returns the refresh token.
+func (w *wire) login(s *sim.Server, form url.Values) string {
+	w.t.Helper()
 	req, _ := http.NewRequest("POST", s.URL()+"/oauth/token", strings.NewReader(form.Encode()))
 	req.SetBasicAuth(s.ClientID(), s.ClientSecret())
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	var tok struct {
-		AccessToken string `json:"access_token"`
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
 	}
 	w.do(req, 200, &tok)
 	w.token = tok.AccessToken
-	return w
+	return tok.RefreshToken
 }
 
 // send sends method rawPath (with its query as written, unescaped as the Go
@@ -308,16 +316,7 @@ func TestWireUsersMe(t *testing.T) {
 	}
 	resp.Body.Close()
 	loc, _ := url.Parse(resp.Header.Get("Location"))
-	form := url.Values{"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")}, "redirect_uri": {"http://127.0.0.1/cb"}}
-	req, _ = http.NewRequest("POST", s.URL()+"/oauth/token", strings.NewReader(form.Encode()))
-	req.SetBasicAuth(s.ClientID(), s.ClientSecret())
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	var tok struct {
-		AccessToken  string `json:"access_token"`
-		RefreshToken string `json:"refresh_token"`
-	}
-	w.do(req, 200, &tok)
-	w.token = tok.AccessToken
+	refresh := w.login(s, url.Values{"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")}, "redirect_uri": {"http://127.0.0.1/cb"}})
 	var me struct {
 		ID            string  `json:"id"`
 		DateLastLogin *string `json:"dateLastLogin"`
@@ -330,12 +329,7 @@ func TestWireUsersMe(t *testing.T) {
 		t.Fatalf("/users/me with a user token: %+v, want %s with presence and dateLastLogin", me, s.LoginUserID())
 	}
 	// The refreshed token belongs to the same user.
-	form = url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}}
-	req, _ = http.NewRequest("POST", s.URL()+"/oauth/token", strings.NewReader(form.Encode()))
-	req.SetBasicAuth(s.ClientID(), s.ClientSecret())
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	w.do(req, 200, &tok)
-	w.token = tok.AccessToken
+	w.login(s, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refresh}})
 	me.ID = ""
 	w.send("GET", "/api/v2/users/me", nil, 200, &me)
 	if me.ID != s.UserIDs()[0] {
@@ -386,16 +380,8 @@ func TestWireSAML2User(t *testing.T) {
 	s := sim.StartTest(t, sim.WithSeedUsers(5))
 	w := newWire(t, s)
 	login := func(assertionXML string) string {
-		form := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:saml2-bearer"}, "orgName": {s.OrgName()},
-			"assertion": {base64.StdEncoding.EncodeToString([]byte(assertionXML))}}
-		req, _ := http.NewRequest("POST", s.URL()+"/oauth/token", strings.NewReader(form.Encode()))
-		req.SetBasicAuth(s.ClientID(), s.ClientSecret())
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		var tok struct {
-			AccessToken string `json:"access_token"`
-		}
-		w.do(req, 200, &tok)
-		w.token = tok.AccessToken
+		w.login(s, url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:saml2-bearer"}, "orgName": {s.OrgName()},
+			"assertion": {base64.StdEncoding.EncodeToString([]byte(assertionXML))}})
 		var me struct {
 			ID string `json:"id"`
 		}

@@ -99,6 +99,7 @@ func listQueueMembers(c *call) (int, any, *apiError) {
 	}
 	joined := first(c.query["joined"])
 	name := first(c.query["name"])
+	keep := st.agentFilter(c.query)
 	st.memMu.Lock()
 	ms := slices.Clone(st.queueMembers[id])
 	st.memMu.Unlock()
@@ -106,6 +107,9 @@ func listQueueMembers(c *call) (int, any, *apiError) {
 	var items []entity
 	for _, m := range ms {
 		if joined != "" && fmt.Sprint(m.joined) != joined {
+			continue
+		}
+		if !keep(m.userID) {
 			continue
 		}
 		e, ok := st.queueMemberEntity(id, m, base)
@@ -121,6 +125,24 @@ func listQueueMembers(c *call) (int, any, *apiError) {
 		slices.Reverse(items)
 	}
 	return http.StatusOK, fitTo(pageListing(base, c.query, items, p), responseType(c)), nil
+}
+
+// agentFilter reads the routingStatus and presence filters of a queue
+// members listing (lists of routing statuses and of system presences, case
+// ignored) and returns the test of a member's user.
+func (st *store) agentFilter(q map[string][]string) func(userID string) bool {
+	statuses, presences := listValues(q, "routingStatus"), listValues(q, "presence")
+	if len(statuses) == 0 && len(presences) == 0 {
+		return func(string) bool { return true }
+	}
+	matches := func(list []string, v string) bool {
+		return len(list) == 0 || slices.ContainsFunc(list, func(x string) bool { return presenceKey(x) == presenceKey(v) })
+	}
+	return func(userID string) bool {
+		st.agentMu.Lock()
+		defer st.agentMu.Unlock()
+		return matches(statuses, string(st.routingOf(userID).status)) && matches(presences, st.presenceOf(userID, "purecloud").system)
+	}
 }
 
 // postQueueMembers adds (or with ?delete=true removes) up to 100 users.

@@ -396,3 +396,43 @@ func TestWireSAML2User(t *testing.T) {
 		t.Errorf("unknown NameID: /users/me is %s, want the login user", got)
 	}
 }
+
+// TestWireQueueMemberFilters: a wallboard's filters of queue members by
+// routing status and presence, comma-joined as the SDKs send them.
+func TestWireQueueMemberFilters(t *testing.T) {
+	s := sim.StartTest(t, sim.WithSeedUsers(60))
+	w := newWire(t, s)
+	var queues struct {
+		Entities []struct{ ID string } `json:"entities"`
+	}
+	w.send("GET", "/api/v2/routing/queues", nil, 200, &queues)
+	q := queues.Entities[0].ID
+	var members struct {
+		Entities []struct {
+			ID string `json:"id"`
+		} `json:"entities"`
+	}
+	w.send("GET", "/api/v2/routing/queues/"+q+"/members?pageSize=100", nil, 200, &members)
+	a, b := members.Entities[0].ID, members.Entities[1].ID
+	w.send("PUT", "/api/v2/users/"+a+"/routingstatus", map[string]any{"status": "IDLE"}, 200, nil)
+	w.send("PUT", "/api/v2/users/"+b+"/routingstatus", map[string]any{"status": "INTERACTING"}, 200, nil)
+	count := func(query string) int {
+		var l struct {
+			Entities []struct{ ID string } `json:"entities"`
+		}
+		w.send("GET", "/api/v2/routing/queues/"+q+"/members?pageSize=100&"+query, nil, 200, &l)
+		return len(l.Entities)
+	}
+	if n := count("routingStatus=IDLE,INTERACTING"); n != 2 {
+		t.Errorf("routingStatus=IDLE,INTERACTING: %d members, want 2", n)
+	}
+	if n := count("routingStatus=IDLE&presence=Offline"); n != 1 {
+		t.Errorf("IDLE and Offline: %d members, want 1", n)
+	}
+	if n := count("presence=offline"); n != 25 {
+		t.Errorf("presence=offline: %d members, want all 25", n)
+	}
+	if n := count("presence=Available"); n != 0 {
+		t.Errorf("presence=Available: %d members, want none", n)
+	}
+}

@@ -52,7 +52,8 @@
 // (parameters and wire tolerance), validate_body.go, errors.go, store.go
 // (collections), paging.go, resource.go (the CRUD machinery of stateful
 // resources), seed.go and fixture.go (the organization), and one file per
-// domain: users.go and userstate.go (users, expand, skills, profile skills),
+// domain: users.go, userexpand.go, userassignments.go and userstate.go (users,
+// expand, routing skills and languages, profile skills),
 // agents.go (presence, routing status), groups.go, queues.go,
 // routingcatalog.go (skills, languages, wrap-up codes), divisions.go,
 // presencedefs.go, contacts.go, analytics.go, notify.go (notifications),

@@ -134,6 +134,14 @@ func (st *store) seedFixture(f *Fixture) error {
 	if len(f.Divisions) == 0 {
 		st.seedDivisions([]string{"Home"})
 	}
+	homes := 0
+	for i, d := range f.Divisions {
+		if h, _ := d["home"].(bool); h {
+			if homes++; homes > 1 {
+				return fmt.Errorf("sim: fixture divisions[%d]: a second home division", i)
+			}
+		}
+	}
 	for i, d := range f.Divisions {
 		d = clone(d)
 		home, _ := d["home"].(bool)
@@ -179,17 +187,16 @@ func (st *store) seedFixture(f *Fixture) error {
 			e["languageLabels"] = map[string]any{"en_US": e["name"]}
 		}
 		setDefault(e, "systemPresence", e["name"])
+		mirror := clone(e) // the same definition for /api/v2/presence/definitions
 		id, err := l.put(st.presences, "presenceDefinitions", i, e)
 		if err != nil {
 			return err
 		}
-		def := clone(e)
-		def["id"], def["type"], def["divisionId"] = id, "System", "*"
-		delete(def, "selfUri")
-		delete(def, "primary")
-		if _, err := l.put(st.presenceDefs, "presenceDefinitions", i, def); err != nil {
-			return err
-		}
+		mirror["id"], mirror["type"], mirror["divisionId"] = id, "System", "*"
+		mirror["selfUri"] = st.presenceDefs.base + "/" + id
+		st.presenceDefs.mu.Lock()
+		st.presenceDefs.put(canonical(mirror, st.presenceDefs.model))
+		st.presenceDefs.mu.Unlock()
 	}
 	for i, e := range f.Users {
 		if err := l.user(clone(e), i); err != nil {

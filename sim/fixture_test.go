@@ -129,6 +129,7 @@ func TestFixtureErrors(t *testing.T) {
 		{"skills not a list", `{"users":[{"name":"A","skills":"Billing"}]}`, "users[0].skills"},
 		{"profile skill not a string", `{"users":[{"name":"A","profileSkills":[1]}]}`, "users[0].profileSkills[0]"},
 		{"members not a list", `{"groups":[{"name":"G","members":"a@x.com"}]}`, "groups[0].members"},
+		{"two home divisions", `{"divisions":[{"name":"A","home":true},{"name":"B","home":true}]}`, "divisions[1]"},
 		{"duplicate id", `{"skills":[{"id":"a","name":"A"},{"id":"a","name":"B"}]}`, "duplicate id"},
 		{"duplicate queue name", `{"queues":[{"name":"Q"},{"name":"q"}]}`, "queues[1]"},
 		{"duplicate email", `{"users":[{"name":"A","email":"a@x.com"},{"name":"B","email":"A@x.com"}]}`, "users[1]"},
@@ -144,5 +145,39 @@ func TestFixtureErrors(t *testing.T) {
 	}
 	if _, err := sim.New(sim.WithFixtureFile("testdata/no-such-file.json")); err == nil {
 		t.Error("a missing fixture file started")
+	}
+}
+
+func TestFixturePresenceDefinitions(t *testing.T) {
+	f, err := sim.ReadFixture(strings.NewReader(`{
+		"divisions": [{"name": "Main"}, {"name": "HQ", "home": true}],
+		"presenceDefinitions": [
+			{"name": "Available", "systemPresence": "Available"},
+			{"name": "Offline", "systemPresence": "Offline"},
+			{"name": "Lunch", "systemPresence": "Away", "primary": false},
+			{"name": "On Queue", "systemPresence": "On Queue"}
+		],
+		"users": [{"name": "A", "email": "a@example.com", "presence": "Lunch"}, {"name": "B", "email": "b@example.com", "presence": "on queue"}]
+	}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sim.StartTest(t, sim.WithFixture(f))
+	var defs, defs2 listing[struct{ ID, Name string }]
+	getJSON(t, s, "/api/v2/presencedefinitions", &defs)
+	getJSON(t, s, "/api/v2/presence/definitions", &defs2)
+	if defs.Total != 4 || len(defs2.Entities) != 4 || defs.Entities[2].ID != defs2.Entities[2].ID {
+		t.Fatalf("the fixture's definitions on both APIs: %+v %+v", defs, defs2)
+	}
+	var users listing[fixtureUser]
+	getJSON(t, s, "/api/v2/users?expand=presence,routingStatus", &users)
+	a, b := users.Entities[0], users.Entities[1]
+	if a.Presence.PresenceDefinition.SystemPresence != "Away" || b.Presence.PresenceDefinition.SystemPresence != "On Queue" || b.RoutingStatus.Status != "IDLE" {
+		t.Fatalf("presences: %+v %+v", a, b)
+	}
+	var home struct{ Name string }
+	getJSON(t, s, "/api/v2/authorization/divisions/home", &home)
+	if home.Name != "HQ" || a.Division.Name != "HQ" {
+		t.Fatalf("home division %q, user's %q; want HQ", home.Name, a.Division.Name)
 	}
 }

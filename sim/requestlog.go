@@ -51,17 +51,15 @@ func WithRequestRecord(n int) Option {
 
 // requestRecord is a ring of the latest requests.
 type requestRecord struct {
-	mu    sync.Mutex
-	size  int
-	ring  []RecordedRequest
-	next  int // where the next request goes once the ring is full
-	total int
+	mu   sync.Mutex
+	size int
+	ring []RecordedRequest
+	next int // where the next request goes once the ring is full
 }
 
 func (r *requestRecord) add(x RecordedRequest) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.total++
 	if len(r.ring) < r.size {
 		r.ring = append(r.ring, x)
 		return

@@ -219,6 +219,7 @@ type Server struct {
 	limiter *rateLimiter
 	corr    atomic.Uint64
 	jobs    analyticsJobs // analytics details jobs (analytics.go)
+	convs   convEngine    // conversations with state (conversations.go)
 
 	answers     sync.Map // generated answers by operation and path ([]byte)
 	answerCount atomic.Int64

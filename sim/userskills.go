@@ -154,7 +154,9 @@ func init() {
 		e := &c.s.convs
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		e.skills[uid] = slices.DeleteFunc(e.skills[uid], func(a agentSkill) bool { return a.id == c.vars["skillId"] })
+		if have, ok := e.skills[uid]; ok {
+			e.skills[uid] = slices.DeleteFunc(have, func(a agentSkill) bool { return a.id == c.vars["skillId"] })
+		}
 		return http.StatusNoContent, nil, nil
 	})
 }

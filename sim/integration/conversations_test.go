@@ -63,7 +63,7 @@ var convStart = time.Now().UTC().Truncate(time.Second)
 func startConv(t *testing.T) *convEnv {
 	t.Helper()
 	e := &convEnv{clock: &convClock{t: convStart}}
-	e.s = sim.StartTest(t, sim.WithSeedUsers(50), sim.WithClock(e.clock.Now), sim.WithAnalyticsJobPolls(0),
+	e.s = sim.StartTest(t, sim.WithSeedUsers(100), sim.WithClock(e.clock.Now), sim.WithAnalyticsJobPolls(0),
 		sim.WithNotifications(sim.NotificationSettings{HeartbeatInterval: -1}))
 	var err error
 	if e.c, err = e.s.NewClient(); err != nil {

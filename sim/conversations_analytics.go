@@ -177,6 +177,27 @@ func (s *Server) analyticsConv(cv *conv) models.AnalyticsConversation {
 // conversation passes when every filter matches.
 type detailFilter []func(cv *conv) bool
 
+// participantDims read a participant's value of a dimension.
+var participantDims = map[string]func(p *participant) string{
+	"queueId": func(p *participant) string {
+		if p.purpose == purposeACD {
+			return p.queueID
+		}
+		return ""
+	},
+	"userId":        func(p *participant) string { return p.userID },
+	"purpose":       func(p *participant) string { return p.purpose },
+	"participantId": func(p *participant) string { return p.id },
+	"sessionId":     func(p *participant) string { return p.commID },
+	"wrapUpCode":    func(p *participant) string { return p.wrapupCode },
+}
+
+// segmentDims read a segment's value of a dimension.
+var segmentDims = map[string]func(sg segment) string{
+	"disconnectType": func(sg segment) string { return sg.disconnect },
+	"segmentType":    func(sg segment) string { return sg.typ },
+}
+
 // dimensionMatch reports whether a conversation has a value of a dimension.
 func dimensionMatch(cv *conv, dim, value string) bool {
 	switch dim {
@@ -189,37 +210,14 @@ func dimensionMatch(cv *conv, dim, value string) bool {
 	case "divisionId":
 		return cv.division == value
 	}
+	pv, sv := participantDims[dim], segmentDims[dim]
 	for _, p := range cv.parts {
-		switch dim {
-		case "queueId":
-			if p.queueID == value && p.purpose == purposeACD {
+		if pv != nil && pv(p) == value {
+			return true
+		}
+		for _, sg := range p.segs {
+			if sv != nil && sv(sg) == value {
 				return true
-			}
-		case "userId":
-			if p.userID == value {
-				return true
-			}
-		case "purpose":
-			if p.purpose == value {
-				return true
-			}
-		case "participantId":
-			if p.id == value {
-				return true
-			}
-		case "sessionId":
-			if p.commID == value {
-				return true
-			}
-		case "wrapUpCode":
-			if p.wrapupCode == value {
-				return true
-			}
-		case "disconnectType", "segmentType":
-			for _, sg := range p.segs {
-				if (dim == "disconnectType" && sg.disconnect == value) || (dim == "segmentType" && sg.typ == value) {
-					return true
-				}
 			}
 		}
 	}

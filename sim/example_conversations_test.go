@@ -3,7 +3,6 @@ package sim_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/purecloudgo/platformclient"
@@ -16,22 +15,12 @@ import (
 	"github.com/purecloudgo/platformclient/sim"
 )
 
-// manualClock is a clock a test moves by hand.
-type manualClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *manualClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *manualClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 // An inbound call routes to an agent who is On Queue; the agent answers,
 // hangs up and wraps up through the API, and the conversation's details
 // show the durations that passed on the simulator's clock.
 func ExampleServer_InboundCall() {
 	ctx := context.Background()
-	clock := &manualClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	clock := newFakeClock() // a func() time.Time moved by hand (sim/oauth_test.go); starts 2026-03-01 12:00 UTC
 	s, err := sim.Start(sim.WithSeedUsers(50), sim.WithClock(clock.Now))
 	if err != nil {
 		fmt.Println(err)
@@ -87,7 +76,7 @@ func ExampleServer_InboundCall() {
 	fmt.Println("after wrap-up:", *rs.Status)
 
 	// The conversation's details.
-	iv := "2026-03-02T00:00:00Z/2026-03-03T00:00:00Z"
+	iv := "2026-03-01T00:00:00Z/2026-03-02T00:00:00Z"
 	q, _ := analytics.NewClient(c).PostAnalyticsConversationsDetailsQuery(ctx, &models.ConversationQuery{Interval: &iv}, nil)
 	for _, m := range q.Conversations[0].Participants[2].Sessions[0].Metrics {
 		switch *m.Name {

@@ -166,6 +166,8 @@ type convEngine struct {
 	done   []*conv // ended, in end order
 	made   uint64
 	skills map[string][]agentSkill // routing skills by user id (userskills.go)
+	open   map[string]string       // queue by open messaging integration id (conversations_messaging.go)
+	openBy map[string]*conv        // live open messaging conversation by integration and sender
 }
 
 // agentSkill is a routing skill of a user.

@@ -2,12 +2,14 @@ package integration
 
 import (
 	"context"
+	"net/http"
 	"testing"
 	"time"
 
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
 	"github.com/purecloudgo/platformclient/sim"
+	"github.com/purecloudgo/platformclient/types"
 )
 
 // agentPart returns the conversation's participant of a user (the last
@@ -250,5 +252,46 @@ func TestAbandonAndQueueTransfer(t *testing.T) {
 	if platformclient.Value(last.Purpose) != "acd" || platformclient.Value(last.Queue.ID) != other ||
 		platformclient.Value(last.State) != models.MessageMediaParticipantStateConnected {
 		t.Fatalf("after the queue transfer: %+v", last)
+	}
+}
+
+// TestOpenMessagingInbound delivers messages through an open messaging
+// integration: the first one of a sender starts a conversation in the
+// integration's queue, the next joins it, and it routes like any other.
+func TestOpenMessagingInbound(t *testing.T) {
+	e := startConv(t)
+	ctx := context.Background()
+	msg := func(text string) (*models.OpenMessageNormalizedMessage, error) {
+		idType := models.OpenMessagingFromRecipientIDTypeOpaque
+		return e.cv.PostConversationsMessageInboundOpenMessage(ctx, "my-integration", &models.OpenInboundNormalizedMessage{
+			Channel: models.OpenInboundMessageMessagingChannel{
+				From: models.OpenMessagingFromRecipient{ID: ptr("customer-7"), IDType: &idType, Nickname: ptr("Sam")},
+				Time: ptr(types.NewDateTime(e.clock.Now())), MessageID: ptr("m1")},
+			Text: &text}, nil)
+	}
+	_, err := msg("hello")
+	wantAPIError(t, "an integration the simulator does not route", err, http.StatusNotFound, "not.found")
+	if err := e.s.RouteOpenMessaging("my-integration", e.queue); err != nil {
+		t.Fatal(err)
+	}
+	first, err := msg("hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := msg("anyone there?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *first.ConversationID != *second.ConversationID || platformclient.Value(second.Text) != "anyone there?" {
+		t.Fatalf("two messages of one sender: %s and %s", *first.ConversationID, *second.ConversationID)
+	}
+	wantCounts(t, "waiting", e.observe(t), map[string]int{"oWaiting": 1})
+	e.goOnQueue(t, e.agent)
+	if commState(e.agentPart(t, *first.ConversationID, e.agent)) != "alerting" {
+		t.Fatal("the message did not route to the agent")
+	}
+	m, err := e.cv.GetConversationsMessage(ctx, *first.ConversationID, nil)
+	if err != nil || platformclient.Value(m.Participants[0].Name) != "Sam" {
+		t.Fatalf("message conversation: %+v, %v", m, err)
 	}
 }

@@ -82,6 +82,9 @@ type participant struct {
 	wrapupNotes    string
 
 	segs []segment
+
+	// Detail events published (conversations_events.go).
+	evStart, evEnd, evAcw bool
 }
 
 // openSeg starts a segment, closing the open one.

@@ -186,8 +186,10 @@ func (s *Server) mediaConv(cv *conv) entity {
 }
 
 // publishConv sends a conversation's state to the users and queues it
-// involves, in both shapes. The caller holds e.mu.
+// involves, in both shapes, and its new detail events. The caller holds
+// e.mu.
 func (s *Server) publishConv(cv *conv) {
+	s.publishDetails(cv)
 	if s.liveHub() == nil {
 		return
 	}

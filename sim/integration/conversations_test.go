@@ -163,9 +163,10 @@ func wantCounts(t *testing.T, step string, got map[string]int, want map[string]i
 	}
 }
 
-// agentParticipant waits for a v2.users.{id}.conversations event in which
-// the user's participant has the state.
-func agentEvent(t *testing.T, conn *notifications.Conn, convID, uid, state string) *models.ConversationEventTopicParticipant {
+// agentEvent waits for a v2.users.{id}.conversations event in which the
+// user's participant has the state; it keeps the other events it reads in
+// seen, by topic pattern.
+func agentEvent(t *testing.T, conn *notifications.Conn, seen map[string]any, convID, uid, state string) *models.ConversationEventTopicParticipant {
 	t.Helper()
 	timeout := time.After(5 * time.Second)
 	for {
@@ -174,6 +175,7 @@ func agentEvent(t *testing.T, conn *notifications.Conn, convID, uid, state strin
 			if ev.Err != nil {
 				t.Fatalf("event %s: %v", ev.Topic, ev.Err)
 			}
+			seen[ev.Pattern] = ev.Data
 			c, ok := notifications.As[models.ConversationEventTopicConversation](ev)
 			if !ok || platformclient.Value(c.ID) != convID {
 				continue
@@ -235,7 +237,13 @@ func TestCallbackEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	convID := *cb.Conversation.ID
-	alerting := agentEvent(t, conn, convID, e.agent, "alerting")
+	seen := map[string]any{}
+	if err := conn.Subscribe(ctx, notifications.Topic("v2.detail.events.conversation.{id}.acd.end", convID),
+		notifications.Topic("v2.detail.events.conversation.{id}.user.end", convID),
+		notifications.Topic("v2.detail.events.conversation.{id}.acw", convID)); err != nil {
+		t.Fatal(err)
+	}
+	alerting := agentEvent(t, conn, seen, convID, e.agent, "alerting")
 	pid, cid := *alerting.ID, *alerting.Callbacks[0].ID
 	if st := e.routingStatus(t, e.agent); st != models.RoutingStatusStatusINTERACTING {
 		t.Fatalf("alerting: routing status %s", st)
@@ -249,7 +257,7 @@ func TestCallbackEndToEnd(t *testing.T) {
 		&models.MediaParticipantRequest{State: ptr(models.MediaParticipantRequestStateConnected)}, nil); err != nil {
 		t.Fatal(err)
 	}
-	agentEvent(t, conn, convID, e.agent, "connected")
+	agentEvent(t, conn, seen, convID, e.agent, "connected")
 	wantCounts(t, "connected", e.observe(t), map[string]int{"oWaiting": 0, "oAlerting": 0, "oInteracting": 1})
 	got, err := e.cv.GetConversationsCallback(ctx, convID, nil)
 	if err != nil {
@@ -266,7 +274,7 @@ func TestCallbackEndToEnd(t *testing.T) {
 		&models.MediaParticipantRequest{State: ptr(models.MediaParticipantRequestStateDisconnected)}, nil); err != nil {
 		t.Fatal(err)
 	}
-	agentEvent(t, conn, convID, e.agent, "disconnected")
+	agentEvent(t, conn, seen, convID, e.agent, "disconnected")
 	if st := e.routingStatus(t, e.agent); st != models.RoutingStatusStatusINTERACTING {
 		t.Fatalf("after-call work: routing status %s, want INTERACTING until wrap-up", st)
 	}
@@ -284,6 +292,25 @@ func TestCallbackEndToEnd(t *testing.T) {
 	}
 	if st := e.routingStatus(t, e.agent); st != models.RoutingStatusStatusIDLE {
 		t.Fatalf("wrapped up: routing status %s", st)
+	}
+	// The detail events: the queue's end (answered by the agent), the
+	// agent's end and after-call work, with their durations.
+	for deadline := time.After(5 * time.Second); seen["v2.detail.events.conversation.{id}.acw"] == nil; {
+		select {
+		case ev := <-conn.Events():
+			seen[ev.Pattern] = ev.Data
+		case <-deadline:
+			t.Fatal("no acw detail event")
+		}
+	}
+	acdEnd := seen["v2.detail.events.conversation.{id}.acd.end"].(*models.AcdEndDetailEventTopicAcdEndEvent)
+	userEnd := seen["v2.detail.events.conversation.{id}.user.end"].(*models.UserEndDetailEventTopicUserEndEvent)
+	acw := seen["v2.detail.events.conversation.{id}.acw"].(*models.AcwDetailEventTopicAfterCallWorkEvent)
+	if platformclient.Value(acdEnd.ACDOutcome) != models.AcdEndDetailEventTopicAcdEndEventACDOutcomeANSWERED ||
+		platformclient.Value(acdEnd.AnsweredUserID) != e.agent || platformclient.Value(userEnd.InteractingDurationMs) != 120000 ||
+		platformclient.Value(userEnd.AlertingDurationMs) != 5000 || platformclient.Value(acw.WrapupDurationMs) != 30000 ||
+		platformclient.Value(acw.WrapupCode) != code {
+		t.Fatalf("detail events: %+v / %+v / %+v", acdEnd, userEnd, acw)
 	}
 	wantCounts(t, "wrapped up", e.observe(t), map[string]int{"oWaiting": 0, "oInteracting": 0, "oOnQueueUsers/IDLE": 1})
 	full, err := e.cv.GetConversation(ctx, convID, nil)

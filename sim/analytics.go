@@ -109,7 +109,7 @@ type analyticsJob struct {
 }
 
 func (j *analyticsJob) state() string {
-	if j.polls <= j.queued {
+	if j.queued > 0 && j.polls <= j.queued {
 		return "QUEUED"
 	}
 	return j.outcome.state

@@ -77,3 +77,41 @@ func BenchmarkDetailsQuery(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDetailsJob times a details job over 10,000 ended conversations:
+// submit, then read every result in pages of 1,000.
+func BenchmarkDetailsJob(b *testing.B) {
+	s, err := sim.Start(sim.WithSeedUsers(100), sim.WithAnalyticsJobPolls(0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.SeedEndedConversations(10_000, seedFrom, seedFrom.Add(24*time.Hour)); err != nil {
+		b.Fatal(err)
+	}
+	c, err := s.NewClient()
+	if err != nil {
+		b.Fatal(err)
+	}
+	an := analytics.NewClient(c)
+	iv := "2026-03-01T00:00:00Z/2026-03-02T00:00:00Z"
+	ctx := context.Background()
+	for b.Loop() {
+		job, err := an.PostAnalyticsConversationsDetailsJobs(ctx, &models.AsyncConversationQuery{Interval: &iv}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for conv, err := range an.GetAnalyticsConversationsDetailsJobResultsItems(ctx, *job.JobID,
+			&analytics.GetAnalyticsConversationsDetailsJobResultsOptions{PageSize: platformclient.Ptr(1000)}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			_ = conv
+			n++
+		}
+		if n != 10_000 {
+			b.Fatalf("%d results", n)
+		}
+	}
+}

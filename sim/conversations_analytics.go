@@ -224,59 +224,126 @@ func dimensionMatch(cv *conv, dim, value string) bool {
 	return false
 }
 
-// supportedDimensions are the dimensions a details filter can use.
-var supportedDimensions = []string{"conversationId", "mediaType", "originatingDirection", "direction", "divisionId",
-	"queueId", "userId", "purpose", "participantId", "sessionId", "wrapUpCode", "disconnectType", "segmentType"}
-
 // predicate is what filtering needs of a conversation or segment predicate.
 type predicate struct{ dim, op, value string }
 
-// compileFilter builds one filter of predicates joined by and/or.
-func compileFilter(field, typ string, preds []predicate) (func(*conv) bool, *apiError) {
-	for i, p := range preds {
-		if !slices.Contains(supportedDimensions, p.dim) {
-			return nil, badRequest(fmt.Sprintf("%s.predicates[%d].dimension", field, i),
-				fmt.Sprintf("The simulator filters on %s only.", strings.Join(supportedDimensions, ", ")))
-		}
-		if p.op != "" && p.op != "matches" {
-			return nil, badRequest(fmt.Sprintf("%s.predicates[%d].operator", field, i), "The simulator supports the matches operator only.")
-		}
-	}
-	or := strings.EqualFold(typ, "or")
-	return func(cv *conv) bool {
-		for _, p := range preds {
-			ok := dimensionMatch(cv, p.dim, p.value)
-			if or && ok {
-				return true
-			}
-			if !or && !ok {
-				return false
-			}
-		}
-		return !or || len(preds) == 0
-	}, nil
+// filterSpec is a details filter of either kind: predicates and clauses
+// (groups of predicates) joined by its type, "and" or "or".
+type filterSpec struct {
+	typ     string
+	preds   []predicate
+	clauses []filterSpec
 }
 
-// compileQuery reads the filters of a details query.
-func compileQuery(convFilters []models.ConversationDetailQueryFilter, segFilters []models.SegmentDetailQueryFilter) (detailFilter, *apiError) {
-	var out detailFilter
-	for i, f := range convFilters {
-		var preds []predicate
-		for _, p := range f.Predicates {
-			preds = append(preds, predicate{dim: string(deref(p.Dimension)), op: string(deref(p.Operator)), value: platformValue(p.Value)})
+// compileFilter builds the test of one filter or clause. A predicate on a
+// dimension the simulator does not keep (or on a metric) matches no
+// conversation: they have no value for it.
+func compileFilter(field string, f filterSpec) (func(*conv) bool, *apiError) {
+	var tests []func(*conv) bool
+	for i, p := range f.preds {
+		switch p.op {
+		case "", "matches", "notMatches", "exists", "notExists":
+		default:
+			return nil, badRequest(fmt.Sprintf("%s.predicates[%d].operator", field, i), fmt.Sprintf("Unknown operator %q.", p.op))
 		}
-		fn, ae := compileFilter(fmt.Sprintf("conversationFilters[%d]", i), string(deref(f.Type)), preds)
+		tests = append(tests, func(cv *conv) bool {
+			switch p.op {
+			case "exists":
+				return dimensionExists(cv, p.dim)
+			case "notExists":
+				return !dimensionExists(cv, p.dim)
+			case "notMatches":
+				return dimensionExists(cv, p.dim) && !dimensionMatch(cv, p.dim, p.value)
+			}
+			return dimensionMatch(cv, p.dim, p.value)
+		})
+	}
+	for i, cl := range f.clauses {
+		fn, ae := compileFilter(fmt.Sprintf("%s.clauses[%d]", field, i), cl)
 		if ae != nil {
 			return nil, ae
 		}
-		out = append(out, fn)
+		tests = append(tests, fn)
+	}
+	or := strings.EqualFold(f.typ, "or")
+	return func(cv *conv) bool {
+		for _, t := range tests {
+			if ok := t(cv); or && ok {
+				return true
+			} else if !or && !ok {
+				return false
+			}
+		}
+		return !or || len(tests) == 0
+	}, nil
+}
+
+// dimensionExists reports whether a conversation has any value of a
+// dimension.
+func dimensionExists(cv *conv, dim string) bool {
+	switch dim {
+	case "conversationId", "mediaType", "originatingDirection", "direction":
+		return true
+	case "divisionId":
+		return cv.division != ""
+	}
+	pv, sv := participantDims[dim], segmentDims[dim]
+	for _, p := range cv.parts {
+		if pv != nil && pv(p) != "" {
+			return true
+		}
+		for _, sg := range p.segs {
+			if sv != nil && sv(sg) != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// specOf converts a generated filter or clause (type, predicates) into a
+// filterSpec.
+func specOf[P any](typ string, preds []P, read func(P) predicate) filterSpec {
+	f := filterSpec{typ: typ}
+	for _, p := range preds {
+		f.preds = append(f.preds, read(p))
+	}
+	return f
+}
+
+func convPredicate(p models.ConversationDetailQueryPredicate) predicate {
+	return predicate{dim: string(deref(p.Dimension)), op: string(deref(p.Operator)), value: platformValue(p.Value)}
+}
+
+func segPredicate(p models.SegmentDetailQueryPredicate) predicate {
+	return predicate{dim: string(deref(p.Dimension)), op: string(deref(p.Operator)), value: platformValue(p.Value)}
+}
+
+// compileQuery reads the conversation and segment filters of a details
+// query; a conversation passes when it passes every filter.
+func compileQuery(convFilters []models.ConversationDetailQueryFilter, segFilters []models.SegmentDetailQueryFilter) (detailFilter, *apiError) {
+	type named struct {
+		field string
+		spec  filterSpec
+	}
+	var specs []named
+	for i, f := range convFilters {
+		sp := specOf(string(deref(f.Type)), f.Predicates, convPredicate)
+		for _, cl := range f.Clauses {
+			sp.clauses = append(sp.clauses, specOf(string(deref(cl.Type)), cl.Predicates, convPredicate))
+		}
+		specs = append(specs, named{fmt.Sprintf("conversationFilters[%d]", i), sp})
 	}
 	for i, f := range segFilters {
-		var preds []predicate
-		for _, p := range f.Predicates {
-			preds = append(preds, predicate{dim: string(deref(p.Dimension)), op: string(deref(p.Operator)), value: platformValue(p.Value)})
+		sp := specOf(string(deref(f.Type)), f.Predicates, segPredicate)
+		for _, cl := range f.Clauses {
+			sp.clauses = append(sp.clauses, specOf(string(deref(cl.Type)), cl.Predicates, segPredicate))
 		}
-		fn, ae := compileFilter(fmt.Sprintf("segmentFilters[%d]", i), string(deref(f.Type)), preds)
+		specs = append(specs, named{fmt.Sprintf("segmentFilters[%d]", i), sp})
+	}
+	var out detailFilter
+	for _, n := range specs {
+		fn, ae := compileFilter(n.field, n.spec)
 		if ae != nil {
 			return nil, ae
 		}

@@ -51,19 +51,7 @@ func TestEndedConversationsHeap(t *testing.T) {
 // BenchmarkDetailsQuery times a details query over 10,000 ended
 // conversations (a full day), reading the first page of 100.
 func BenchmarkDetailsQuery(b *testing.B) {
-	s, err := sim.Start(sim.WithSeedUsers(100))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.SeedEndedConversations(10_000, seedFrom, seedFrom.Add(24*time.Hour)); err != nil {
-		b.Fatal(err)
-	}
-	c, err := s.NewClient()
-	if err != nil {
-		b.Fatal(err)
-	}
-	an := analytics.NewClient(c)
+	an := seededAnalytics(b)
 	iv := "2026-03-01T00:00:00Z/2026-03-02T00:00:00Z"
 	q := &models.ConversationQuery{Interval: &iv, Paging: models.PagingSpec{PageSize: platformclient.Ptr(100), PageNumber: platformclient.Ptr(1)}}
 	ctx := context.Background()
@@ -81,19 +69,7 @@ func BenchmarkDetailsQuery(b *testing.B) {
 // BenchmarkDetailsJob times a details job over 10,000 ended conversations:
 // submit, then read every result in pages of 1,000.
 func BenchmarkDetailsJob(b *testing.B) {
-	s, err := sim.Start(sim.WithSeedUsers(100), sim.WithAnalyticsJobPolls(0))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.SeedEndedConversations(10_000, seedFrom, seedFrom.Add(24*time.Hour)); err != nil {
-		b.Fatal(err)
-	}
-	c, err := s.NewClient()
-	if err != nil {
-		b.Fatal(err)
-	}
-	an := analytics.NewClient(c)
+	an := seededAnalytics(b)
 	iv := "2026-03-01T00:00:00Z/2026-03-02T00:00:00Z"
 	ctx := context.Background()
 	for b.Loop() {
@@ -114,4 +90,20 @@ func BenchmarkDetailsJob(b *testing.B) {
 			b.Fatalf("%d results", n)
 		}
 	}
+}
+
+// seededAnalytics starts a simulator with 10,000 ended conversations on
+// 2026-03-01 (jobs final at once) and returns its analytics client; the
+// simulator closes when the benchmark ends.
+func seededAnalytics(b *testing.B) *analytics.Client {
+	b.Helper()
+	s := sim.StartTest(b, sim.WithSeedUsers(100), sim.WithAnalyticsJobPolls(0))
+	if _, err := s.SeedEndedConversations(10_000, seedFrom, seedFrom.Add(24*time.Hour)); err != nil {
+		b.Fatal(err)
+	}
+	c, err := s.NewClient()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return analytics.NewClient(c)
 }

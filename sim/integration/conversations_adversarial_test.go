@@ -181,6 +181,22 @@ func TestDetailsQueryRefusalsAndPaging(t *testing.T) {
 	if err != nil || platformclient.Value(r.TotalHits) != 41 {
 		t.Fatalf("queue filter: %v hits, %v", r, err)
 	}
+	// A clause of either queue matches them all.
+	both := []models.SegmentDetailQueryPredicate{{Dimension: &dim, Value: qs.Entities[0].ID}, {Dimension: &dim, Value: qs.Entities[1].ID}}
+	r, err = e.an.PostAnalyticsConversationsDetailsQuery(ctx, &models.ConversationQuery{Interval: &iv,
+		SegmentFilters: []models.SegmentDetailQueryFilter{{Type: ptr(models.SegmentDetailQueryFilterTypeAnd),
+			Clauses: []models.SegmentDetailQueryClause{{Type: ptr(models.SegmentDetailQueryClauseTypeOr), Predicates: both}}}}}, nil)
+	if err != nil || platformclient.Value(r.TotalHits) != 82 {
+		t.Fatalf("clause of both queues: %v hits, %v", r, err)
+	}
+	// A dimension the simulator keeps no value of matches nothing.
+	odd := models.SegmentDetailQueryPredicateDimensionAni
+	r, err = e.an.PostAnalyticsConversationsDetailsQuery(ctx, &models.ConversationQuery{Interval: &iv,
+		SegmentFilters: []models.SegmentDetailQueryFilter{{Type: ptr(models.SegmentDetailQueryFilterTypeAnd),
+			Predicates: []models.SegmentDetailQueryPredicate{{Dimension: &odd, Value: ptr("x")}}}}}, nil)
+	if err != nil || platformclient.Value(r.TotalHits) != 0 || len(r.Conversations) != 0 {
+		t.Fatalf("a dimension without values: %+v, %v", r, err)
+	}
 	// Observations need a queue.
 	_, err = e.an.PostAnalyticsQueuesObservationsQuery(ctx, &models.QueueObservationQuery{Metrics: []string{"oWaiting"}}, nil)
 	wantAPIError(t, "observations without a queue", err, http.StatusBadRequest, "bad.request")

@@ -380,12 +380,15 @@ func (s *Server) matchingConvs(start, end time.Time, f detailFilter, desc bool) 
 			out = append(out, cv)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b *conv) int {
+	byStart := func(a, b *conv) int {
 		if c := a.start.Compare(b.start); c != 0 {
 			return c
 		}
 		return int(a.seq) - int(b.seq)
-	})
+	}
+	if !slices.IsSortedFunc(out, byStart) { // seeded ones come in order
+		slices.SortStableFunc(out, byStart)
+	}
 	if desc {
 		slices.Reverse(out)
 	}

@@ -179,7 +179,7 @@ type agentSkill struct {
 	proficiency float64
 }
 
-// newID makes a deterministic id; the caller holds e.mu.
+// convID makes a deterministic conversation id; the caller holds e.mu.
 func (s *Server) convID(kind string) string {
 	s.convs.made++
 	return uuidFrom(hashString(s.cfg.seed, "conversation/"+kind+"/"+strconv.FormatUint(s.convs.made, 10)))

@@ -46,7 +46,7 @@ func init() {
 	}
 }
 
-// created answers a new conversation's creation.
+// postCallback creates a callback in a queue.
 func postCallback(c *call) (int, any, *apiError) {
 	b := c.body.(*models.CreateCallbackCommand)
 	qid := platformValue(b.QueueID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"runtime"
 	"testing"
 	"time"
 
@@ -114,4 +115,30 @@ func BenchmarkServeUnauthorized(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
+}
+
+// BenchmarkServeListUsersExpand is a page of 25 users with presence,
+// routing status and groups expanded from the simulator's state.
+func BenchmarkServeListUsersExpand(b *testing.B) {
+	benchRequests(b, "GET", "/api/v2/users?pageSize=25&expand=presence,routingStatus,groups")
+}
+
+// BenchmarkSeedMemory reports the heap a simulator holds with 10,000
+// seeded users (and what scales with them: 10,000 external contacts, 200
+// groups and 200 queues with their members), after a garbage collection.
+func BenchmarkSeedMemory(b *testing.B) {
+	var before, after runtime.MemStats
+	for b.Loop() {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		s, err := sim.New(sim.WithSeedUsers(10000))
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		runtime.KeepAlive(s)
+		_ = s.Close()
+	}
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heap-MiB")
 }

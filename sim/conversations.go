@@ -168,15 +168,8 @@ type convEngine struct {
 	live   []*conv // not ended, in creation order
 	done   []*conv // ended, in end order
 	made   uint64
-	skills map[string][]agentSkill // routing skills by user id (userskills.go)
-	open   map[string]string       // queue by open messaging integration id (conversations_messaging.go)
-	openBy map[string]*conv        // live open messaging conversation by integration and sender
-}
-
-// agentSkill is a routing skill of a user.
-type agentSkill struct {
-	id          string
-	proficiency float64
+	open   map[string]string // queue by open messaging integration id (conversations_messaging.go)
+	openBy map[string]*conv  // live open messaging conversation by integration and sender
 }
 
 // convID makes a deterministic conversation id; the caller holds e.mu.

@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -74,7 +76,7 @@ func TestSeedDecodesStrictly(t *testing.T) {
 			if err := json.Unmarshal(data, v, json.RejectUnknownMembers(true)); err != nil {
 				t.Errorf("%s %v: %v", col.kind, e["id"], err)
 			}
-			if e := checkModel(reflect.ValueOf(v), "", 0); e != nil {
+			if e := checkModel(reflect.ValueOf(v), "", 0, nil); e != nil {
 				t.Errorf("%s: %v", col.kind, e)
 			}
 		}
@@ -100,6 +102,36 @@ func TestUUIDShape(t *testing.T) {
 	for i := uint64(0); i < 1000; i++ {
 		if u := uuidFrom(i); !re.MatchString(u) {
 			t.Fatalf("uuidFrom(%d) = %s", i, u)
+		}
+	}
+}
+
+func TestNormaliseQuery(t *testing.T) {
+	min1 := 1.0
+	cases := []struct {
+		p    operations.Param
+		raw  []string
+		want []string // nil: unset
+	}{
+		{operations.Param{Name: "expand", Type: "array", CollectionFormat: "multi"}, []string{"a,b", "c"}, []string{"a", "b", "c"}},
+		{operations.Param{Name: "ids", Type: "array", CollectionFormat: "pipes"}, []string{"a|b,c"}, []string{"a", "b", "c"}},
+		{operations.Param{Name: "ids", Type: "array", CollectionFormat: "ssv"}, []string{"a b"}, []string{"a", "b"}},
+		{operations.Param{Name: "expand", Type: "array"}, []string{""}, nil},
+		{operations.Param{Name: "expand", Type: "array"}, []string{" , "}, nil},
+		{operations.Param{Name: "pageSize", Type: "integer"}, []string{"0"}, nil},
+		{operations.Param{Name: "pageSize", Type: "string"}, []string{"0"}, nil},
+		{operations.Param{Name: "limit", Type: "integer", Min: &min1}, []string{"0"}, nil},
+		{operations.Param{Name: "limit", Type: "integer"}, []string{"0"}, []string{"0"}},
+		{operations.Param{Name: "limit", Type: "integer", Min: &min1, Required: true}, []string{"0"}, []string{"0"}},
+		{operations.Param{Name: "joined", Type: "boolean"}, []string{"True"}, []string{"true"}},
+		{operations.Param{Name: "name", Type: "string"}, []string{"", "x"}, nil},
+		{operations.Param{Name: "name", Type: "string"}, []string{"x", "y"}, []string{"x"}},
+	}
+	for _, tc := range cases {
+		q := url.Values{tc.p.Name: tc.raw}
+		got := normaliseQuery(&tc.p, q)
+		if !slices.Equal(got, tc.want) || !slices.Equal(q[tc.p.Name], tc.want) {
+			t.Errorf("%+v %q: got %q, query %q; want %q", tc.p, tc.raw, got, q[tc.p.Name], tc.want)
 		}
 	}
 }

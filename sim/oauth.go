@@ -29,6 +29,7 @@ const codeLifetime = 5 * time.Minute
 // tokenInfo is what the simulator knows of an access token.
 type tokenInfo struct {
 	clientID string
+	userID   string // the user a user token belongs to; "" for client credentials
 	grant    string
 	expires  time.Time
 }
@@ -36,6 +37,7 @@ type tokenInfo struct {
 // refreshInfo is what the simulator knows of a refresh token.
 type refreshInfo struct {
 	clientID string
+	userID   string
 	public   bool // issued through PKCE: refreshing needs no client secret
 }
 
@@ -65,9 +67,20 @@ func randomToken(prefix string) string {
 	return prefix + rand.Text()
 }
 
-// issue creates an access token (and a refresh token when refresh is true).
+// issue creates an access token (and a refresh token when refresh is true)
+// for the user that the grant logs in (see tokenOwner).
 func (s *Server) issue(clientID, grant string, refresh, public bool) (access, refreshTok string, lifetime time.Duration) {
+	return s.issueFor(s.tokenOwner(grant), clientID, grant, refresh, public)
+}
+
+// issueFor creates an access token that belongs to userID ("" for none).
+func (s *Server) issueFor(userID, clientID, grant string, refresh, public bool) (access, refreshTok string, lifetime time.Duration) {
 	now := s.now()
+	if userID != "" {
+		s.store.userState.mu.Lock()
+		s.store.userState.lastLogin[userID] = now
+		s.store.userState.mu.Unlock()
+	}
 	lifetime = s.cfg.tokenLifetime
 	access = randomToken("simat-")
 	a := s.auth
@@ -86,10 +99,10 @@ func (s *Server) issue(clientID, grant string, refresh, public bool) (access, re
 			}
 		}
 	}
-	a.tokens[access] = tokenInfo{clientID: clientID, grant: grant, expires: now.Add(lifetime)}
+	a.tokens[access] = tokenInfo{clientID: clientID, userID: userID, grant: grant, expires: now.Add(lifetime)}
 	if refresh {
 		refreshTok = randomToken("simrt-")
-		a.refresh[refreshTok] = refreshInfo{clientID: clientID, public: public}
+		a.refresh[refreshTok] = refreshInfo{clientID: clientID, userID: userID, public: public}
 	}
 	return access, refreshTok, lifetime
 }
@@ -217,7 +230,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 			writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "assertion must be a non-empty base64-encoded SAML assertion")
 			return
 		}
-		s.writeToken(w, s.cfg.clientID, gt, false, false)
+		s.writeTokenFor(w, s.assertionUser(form.Get("assertion")), s.cfg.clientID, gt, false, false)
 	case grantAuthorizationCode:
 		s.exchangeCode(w, r, form)
 	case grantRefreshToken:
@@ -256,7 +269,12 @@ func validAssertion(a string) bool {
 }
 
 func (s *Server) writeToken(w http.ResponseWriter, clientID, grant string, refresh, public bool) {
-	access, rt, life := s.issue(clientID, grant, refresh, public)
+	s.writeTokenFor(w, s.tokenOwner(grant), clientID, grant, refresh, public)
+}
+
+// writeTokenFor answers a token request with a token that belongs to userID.
+func (s *Server) writeTokenFor(w http.ResponseWriter, userID, clientID, grant string, refresh, public bool) {
+	access, rt, life := s.issueFor(userID, clientID, grant, refresh, public)
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, tokenResponse{AccessToken: access, TokenType: "bearer",
 		ExpiresIn: int((life + time.Second - 1) / time.Second), RefreshToken: rt})
@@ -337,7 +355,7 @@ func (s *Server) refreshGrant(w http.ResponseWriter, r *http.Request, form url.V
 		writeOAuthError(w, http.StatusBadRequest, "invalid_grant", "unknown or already used refresh token")
 		return
 	}
-	s.writeToken(w, info.clientID, grantRefreshToken, true, info.public)
+	s.writeTokenFor(w, info.userID, info.clientID, grantRefreshToken, true, info.public)
 }
 
 // handleAuthorize serves GET /oauth/authorize: it approves every request

@@ -34,17 +34,39 @@ var routingTriggers = []struct{ method, path string }{
 	{"PATCH", "/api/v2/routing/queues/{queueId}/users/{memberId}"},
 }
 
-// This file's name sorts after agents.go and resources.go, so their
-// handlers are bound when this runs (Go runs a package's init functions in
-// file name order). TestRoutingAfterQueueJoin checks it.
+// This file's name sorts after agents.go and queues.go, so their handlers
+// are bound when this runs (Go runs a package's init functions in file
+// name order); TestRoutingWaitsForAnAgent checks it. A change of a user's
+// routing skills (userstate.go) routes through its after hook.
 func init() {
 	for _, t := range routingTriggers {
 		key := routeKey(t.method, t.path)
 		if h := stateful[key]; h != nil {
 			stateful[key] = thenRoute(h)
+		} else {
+			unboundTriggers = append(unboundTriggers, key)
 		}
 	}
+	userSkills.after = func(c *call) { c.s.routeWaiting() }
 }
+
+// hasSkills reports whether a user has every routing skill.
+func (s *Server) hasSkills(userID string, skills []string) bool {
+	if len(skills) == 0 {
+		return true
+	}
+	have := userSkills.ids(s.store, userID)
+	for _, want := range skills {
+		if !slices.Contains(have, want) {
+			return false
+		}
+	}
+	return true
+}
+
+// unboundTriggers lists the routing triggers that had no handler to wrap
+// (a test checks it is empty).
+var unboundTriggers []string
 
 // thenRoute runs h and, when it succeeds, the routing engine.
 func thenRoute(h handler) handler {

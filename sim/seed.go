@@ -26,6 +26,8 @@ type store struct {
 	presence map[string]map[string]userPresence // by user id, then lower-case source id
 	routing  map[string]routingState            // by user id
 
+	userState *userState // profile skills, routing skills and languages, last logins (userstate.go)
+
 	// publish sends a notification event; set by New.
 	publish func(topic string, body any) int
 }
@@ -40,7 +42,7 @@ type queueMember struct {
 func newStore(seed uint64, now func() time.Time) *store {
 	st := &store{seed: seed, now: now, queueMembers: map[string][]queueMember{}, groupMembers: map[string][]string{},
 		presence: map[string]map[string]userPresence{}, routing: map[string]routingState{},
-		publish: func(string, any) int { return 0 }}
+		publish: func(string, any) int { return 0 }, userState: newUserState()}
 	st.users = newCollection("user", "/api/v2/users", reflect.TypeFor[models.User](), seed)
 	st.groups = newCollection("group", "/api/v2/groups", reflect.TypeFor[models.Group](), seed)
 	st.queues = newCollection("queue", "/api/v2/routing/queues", reflect.TypeFor[models.Queue](), seed)
@@ -69,6 +71,12 @@ func (st *store) stamp(seed uint64) string {
 	return defaultFiller.when(seed).Format("2006-01-02T15:04:05.000Z")
 }
 
+// homeRef is the reference to the home division that entities embed.
+func (st *store) homeRef() entity {
+	d, _ := st.divisions.get(st.homeDivision)
+	return ref(st.divisions, st.homeDivision, str(d["name"]))
+}
+
 func ref(c *collection, id, name string) entity {
 	e := entity{"id": id, "selfUri": c.base + "/" + id}
 	if name != "" {
@@ -77,11 +85,35 @@ func ref(c *collection, id, name string) entity {
 	return e
 }
 
+// populate fills the organization from the fixture, the generated data, or
+// both (see WithFixture).
+func (st *store) populate(cfg config) error {
+	if cfg.fixture == nil {
+		st.seedData(cfg.seedUsers)
+		return nil
+	}
+	if err := st.seedFixture(cfg.fixture); err != nil {
+		return err
+	}
+	if cfg.seedUsersSet && cfg.seedUsers > 0 {
+		st.seedCatalog()
+		st.seedPeople(cfg.seedUsers)
+	}
+	return nil
+}
+
 // seedData fills the organization: users users, one external contact each,
 // a group and a queue per 50 users (at least one of each), and fixed sets of
 // divisions, skills, languages, wrap-up codes and presence definitions.
 func (st *store) seedData(users int) {
-	divNames := []string{"Home", "Sales Division", "Support Division"}
+	st.seedDivisions([]string{"Home", "Sales Division", "Support Division"})
+	st.seedCatalog()
+	st.seedPresences()
+	st.seedPeople(users)
+}
+
+// seedDivisions adds divisions; the first is the home division.
+func (st *store) seedDivisions(divNames []string) {
 	for i, n := range divNames {
 		id := st.divisions.seedID(i)
 		if i == 0 {
@@ -90,7 +122,11 @@ func (st *store) seedData(users int) {
 		st.divisions.put(entity{"id": id, "name": n, "description": n + " of the simulated organization",
 			"homeDivision": i == 0, "selfUri": st.divisions.base + "/" + id})
 	}
-	home := ref(st.divisions, st.homeDivision, "Home")
+}
+
+// seedCatalog adds 25 skills, 10 languages and 10 wrap-up codes.
+func (st *store) seedCatalog() {
+	home := st.homeRef()
 	for i := 0; i < 25; i++ {
 		id := st.skills.seedID(i)
 		name := skillNames[i%len(skillNames)]
@@ -111,6 +147,10 @@ func (st *store) seedData(users int) {
 			"dateCreated": st.stamp(uint64(i)), "dateModified": st.stamp(uint64(i)), "createdBy": "system",
 			"selfUri": st.wrapups.base + "/" + id})
 	}
+}
+
+// seedPresences adds the presence definitions, to both presence APIs.
+func (st *store) seedPresences() {
 	for i, n := range presences {
 		id := st.presences.seedID(i)
 		st.presences.put(entity{"id": id, "name": n, "languageLabels": map[string]any{"en_US": n},
@@ -120,6 +160,12 @@ func (st *store) seedData(users int) {
 		st.presenceDefs.put(entity{"id": id2, "name": n, "type": "System", "languageLabels": map[string]any{"en_US": n},
 			"systemPresence": n, "divisionId": "*", "deactivated": false, "selfUri": st.presenceDefs.base + "/" + id2})
 	}
+}
+
+// seedPeople adds users users, one external contact each, and a group and a
+// queue per 50 users (at least one of each) with members.
+func (st *store) seedPeople(users int) {
+	home := st.homeRef()
 	for i := 0; i < users; i++ {
 		id := st.users.seedID(i)
 		first, last := firstNames[i%len(firstNames)], lastNames[(i/len(firstNames))%len(lastNames)]

@@ -18,14 +18,23 @@
 //     expire after a configurable lifetime; an unknown or expired token
 //     gets 401 with a Genesys error body. Login and API share one base URL.
 //   - Every operation answers. Path, query and body are validated against
-//     the operation's parameters and models (a 400 names the bad field);
-//     unknown paths get 404. Answers of operations without state are
-//     deterministic values of the response model.
+//     the operation's parameters and models (a 400 names the bad field),
+//     accepting what the public SDKs send (comma-joined arrays, 0 for unset
+//     integers, booleans in any case; see validateParams); unknown paths get
+//     404. Answers of operations without state are deterministic values of
+//     the response model.
 //   - Users, groups (and members), routing queues (and members), skills,
 //     languages, wrap-up codes, divisions, presence definitions and external
 //     contacts keep real state: create, read, update, delete, paged listings
 //     and 409 on a stale version.
-//   - Each user's presence and routing status are kept too.
+//   - Each user's presence, routing status, routing skills and languages
+//     and profile skills are kept too, and expand on users reads them.
+//     User tokens belong to a simulated user (/users/me; see UserToken);
+//     client-credentials tokens to none.
+//   - The organization is generated (WithSeedUsers) or read from a JSON
+//     fixture (WithFixture, WithFixtureFile).
+//   - The requests received are recorded, secrets redacted (Requests,
+//     RequestsTo, ResetRequests).
 //   - Analytics conversation and user details jobs: submit, poll (QUEUED,
 //     then FULFILLED; see WithAnalyticsJobPolls and FailNextAnalyticsJob),
 //     cursor-paged results, delete.
@@ -38,6 +47,18 @@
 //
 // The simulator needs no definition file: it is driven by the tables the
 // generator emits in package operations.
+//
+// Where things are: sim.go (server, request flow), router.go, validate.go
+// (parameters and wire tolerance), validate_body.go, errors.go, store.go
+// (collections), paging.go, resource.go (the CRUD machinery of stateful
+// resources), seed.go and fixture.go (the organization), and one file per
+// domain: users.go and userstate.go (users, expand, skills, profile skills),
+// agents.go (presence, routing status), groups.go, queues.go,
+// routingcatalog.go (skills, languages, wrap-up codes), divisions.go,
+// presencedefs.go, contacts.go, analytics.go, notify.go (notifications),
+// oauth.go and tokenusers.go (login service, token owners), requestlog.go
+// (the request record), faults.go and ratelimit.go, generic.go and fill.go
+// (answers of operations without state).
 package sim
 
 import (
@@ -86,7 +107,11 @@ type config struct {
 	rateWindow    time.Duration
 	maxBody       int64
 	notify        NotificationSettings
-	jobPolls      int // status polls of an analytics job that report QUEUED
+	jobPolls      int      // status polls of an analytics job that report QUEUED
+	loginUser     string   // id or email of the user the user grants log in (tokenusers.go)
+	recordSize    int      // requests kept for Requests (requestlog.go)
+	fixture       *Fixture // the organization to start with (fixture.go)
+	seedUsersSet  bool     // WithSeedUsers was given
 }
 
 type routeFault struct {
@@ -141,7 +166,7 @@ func WithSeedUsers(n int) Option {
 		if n < 0 {
 			return fmt.Errorf("sim: negative seed size %d", n)
 		}
-		c.seedUsers = n
+		c.seedUsers, c.seedUsersSet = n, true
 		return nil
 	}
 }
@@ -218,8 +243,9 @@ type Server struct {
 	faults  *faultSet
 	limiter *rateLimiter
 	corr    atomic.Uint64
-	jobs    analyticsJobs // analytics details jobs (analytics.go)
-	convs   convEngine    // conversations with state (conversations.go)
+	jobs    analyticsJobs  // analytics details jobs (analytics.go)
+	convs   convEngine     // conversations with state (conversations.go)
+	records *requestRecord // the latest requests (requestlog.go); nil when off
 
 	answers     sync.Map // generated answers by operation and path ([]byte)
 	answerCount atomic.Int64
@@ -255,6 +281,7 @@ func New(opts ...Option) (*Server, error) {
 		clock:         time.Now,
 		maxBody:       16 << 20,
 		jobPolls:      DefaultAnalyticsJobPolls,
+		recordSize:    DefaultRequestRecord,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -271,6 +298,9 @@ func New(opts ...Option) (*Server, error) {
 		faults: &faultSet{byRoute: map[string][]*activeFault{}},
 		done:   make(chan struct{}),
 	}
+	if cfg.recordSize > 0 {
+		s.records = &requestRecord{size: cfg.recordSize}
+	}
 	if cfg.rateAllowed > 0 {
 		s.limiter = newRateLimiter(cfg.rateAllowed, cfg.rateWindow)
 	}
@@ -285,7 +315,9 @@ func New(opts ...Option) (*Server, error) {
 		}
 	}
 	s.store = newStore(cfg.seed, s.now)
-	s.store.seedData(cfg.seedUsers)
+	if err := s.store.populate(cfg); err != nil {
+		return nil, err
+	}
 	s.store.publish = s.publish
 	return s, nil
 }
@@ -408,6 +440,7 @@ func (s *Server) nextCorrelation() string {
 type recorder struct {
 	http.ResponseWriter
 	status int
+	route  *route // the operation matched, nil for login, sockets and unknown paths
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -460,6 +493,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				slog.Duration("duration", time.Since(start)), slog.String("correlationId", corr))
 		}()
 	}
+	var body *bodyCapture
+	if s.records != nil {
+		body = captureBody(r)
+		at := s.now()
+		defer func() {
+			status := rec.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			s.record(r, rec.route, status, corr, body, at)
+		}()
+	}
 	s.serve(rec, r, corr)
 }
 
@@ -483,6 +528,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, corr string) {
 		return
 	}
 	rt, vars, allowed := s.router.match(r.Method, r.URL.EscapedPath())
+	if rec, ok := w.(*recorder); ok {
+		rec.route = rt // for the request record
+	}
 	if rt == nil {
 		if len(allowed) > 0 {
 			w.Header().Set("Allow", strings.Join(allowed, ", "))

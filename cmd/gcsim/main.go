@@ -5,12 +5,17 @@
 // Usage:
 //
 //	gcsim [-addr 127.0.0.1:8080] [-token-lifetime 24h] [-users 1000]
+//	      [-fixture org.json] [-login-user EMAIL]
 //	      [-faults none|rate-limited|flaky|slow|outage|chaos] [-rate-limit 0]
+//	      [-heartbeat 30s] [-closing-grace 1m] [-channel-lifetime 24h] [-channels 20]
 //	      [-client-id ID] [-client-secret SECRET] [-org NAME] [-seed 1] [-quiet]
 //
 // Login (/oauth/token, /oauth/authorize) and API (/api/v2/...) share the
-// base URL it prints. Each request is logged to standard error (method,
-// path, status, duration, correlation id); -quiet turns that off.
+// base URL it prints, with the client id and secret to use and the
+// environment variables (GENESYSCLOUD_BASE_URL, GENESYSCLOUD_OAUTHCLIENT_ID,
+// GENESYSCLOUD_OAUTHCLIENT_SECRET) that point a program at it. Each request
+// is logged to standard error (method, path, status, duration, correlation
+// id; never query strings, headers or bodies); -quiet turns that off.
 package main
 
 import (
@@ -48,7 +53,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
 	lifetime := fs.Duration("token-lifetime", 24*time.Hour, "lifetime of access tokens (at least 1s)")
-	users := fs.Int("users", sim.DefaultSeedUsers, "number of seeded users (groups, queues and contacts scale with it)")
+	users := fs.Int("users", sim.DefaultSeedUsers, "number of generated users (groups, queues and contacts scale with it); with -fixture, 0 unless given")
+	fixture := fs.String("fixture", "", "JSON file of the organization to start with (see sim/testdata/fixture.json)")
+	loginUser := fs.String("login-user", "", "id or email of the user that the user grants (authorization code, PKCE, SAML2, implicit) log in; default the first user")
+	heartbeat := fs.Duration("heartbeat", 30*time.Second, "interval of channel.metadata heartbeats on notification sockets (negative: none)")
+	grace := fs.Duration("closing-grace", time.Minute, "time between v2.system.socket_closing and the socket's close")
+	channelLife := fs.Duration("channel-lifetime", 24*time.Hour, "lifetime of notification channels")
+	channels := fs.Int("channels", 20, "live notification channels allowed")
 	faults := fs.String("faults", "none", "fault profile: "+strings.Join(sim.FaultProfiles(), ", "))
 	rate := fs.Int("rate-limit", 0, "requests per minute allowed per token (0: no limit; Genesys Cloud allows 300)")
 	clientID := fs.String("client-id", sim.DefaultClientID, "OAuth client id to accept")
@@ -70,14 +81,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
+	usersSet := false
+	fs.Visit(func(f *flag.Flag) { usersSet = usersSet || f.Name == "users" })
 	opts := []sim.Option{
 		sim.WithAddr(*addr),
 		sim.WithTokenLifetime(*lifetime),
-		sim.WithSeedUsers(*users),
 		sim.WithFaultProfile(*faults),
+		sim.WithNotifications(sim.NotificationSettings{HeartbeatInterval: *heartbeat, ClosingGrace: *grace,
+			ChannelLifetime: *channelLife, MaxChannels: *channels}),
 		sim.WithClientCredentials(*clientID, *clientSecret),
 		sim.WithOrgName(*org),
 		sim.WithSeed(*seed),
+	}
+	if *fixture == "" || usersSet {
+		opts = append(opts, sim.WithSeedUsers(*users))
+	}
+	if *fixture != "" {
+		opts = append(opts, sim.WithFixtureFile(*fixture))
+	}
+	if *loginUser != "" {
+		opts = append(opts, sim.WithLoginUser(*loginUser))
 	}
 	if *rate > 0 {
 		opts = append(opts, sim.WithRateLimit(*rate, time.Minute))
@@ -93,13 +116,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	defer s.Close()
 	fmt.Fprintf(stdout, "gcsim: Genesys Cloud simulator ready in %s\n", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "  base URL (login and API): %s\n", s.URL())
-	fmt.Fprintf(stdout, "  OAuth client id:          %s (secret: the -client-secret flag; gcsim -h shows the default)\n", s.ClientID())
-	fmt.Fprintf(stdout, "  seeded users:             %d\n", *users)
+	fmt.Fprintf(stdout, "  OAuth client id:          %s\n", s.ClientID())
+	fmt.Fprintf(stdout, "  OAuth client secret:      %s\n", s.ClientSecret())
+	if *fixture != "" {
+		fmt.Fprintf(stdout, "  fixture:                  %s\n", *fixture)
+	}
+	fmt.Fprintf(stdout, "  users:                    %d\n", len(s.UserIDs()))
+	if id := s.LoginUserID(); id != "" {
+		fmt.Fprintf(stdout, "  user grants log in as:    %s (client-credentials tokens have no user: /users/me answers 400)\n", id)
+	}
 	fmt.Fprintf(stdout, "  token lifetime:           %s\n", *lifetime)
 	fmt.Fprintf(stdout, "  fault profile:            %s (%s)\n", *faults, sim.ProfileDescription(*faults))
 	if *rate > 0 {
 		fmt.Fprintf(stdout, "  rate limit:               %d requests per minute per token\n", *rate)
 	}
+	fmt.Fprintf(stdout, "  notifications:            heartbeat %s, closing grace %s, channels live %s, at most %d\n", *heartbeat, *grace, *channelLife, *channels)
+	fmt.Fprintf(stdout, "To point a program (or the quickstart) at it:\n")
+	fmt.Fprintf(stdout, "  export GENESYSCLOUD_BASE_URL=%s\n", s.URL())
+	fmt.Fprintf(stdout, "  export GENESYSCLOUD_OAUTHCLIENT_ID=%s\n", s.ClientID())
+	fmt.Fprintf(stdout, "  export GENESYSCLOUD_OAUTHCLIENT_SECRET=%s\n", s.ClientSecret())
 	fmt.Fprintf(stdout, "Press Ctrl-C to stop.\n")
 	if ready != nil {
 		ready <- s.URL()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -63,8 +64,12 @@ func TestRunServesAndLogs(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := stdout.String()
-	if !strings.Contains(out, "base URL (login and API): "+base) || !strings.Contains(out, "seeded users:             7") || strings.Contains(out, "s3cret") {
-		t.Fatalf("stdout:\n%s", out)
+	for _, want := range []string{"base URL (login and API): " + base, "users:                    7", "OAuth client secret:      s3cret",
+		"export GENESYSCLOUD_BASE_URL=" + base + "\n", "export GENESYSCLOUD_OAUTHCLIENT_ID=sim-client-id\n",
+		"export GENESYSCLOUD_OAUTHCLIENT_SECRET=s3cret\n", "heartbeat 30s"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("stdout lacks %q:\n%s", want, out)
+		}
 	}
 	if log := stderr.String(); !strings.Contains(log, "path=/oauth/token") || strings.Contains(log, "s3cret") {
 		t.Fatalf("request log:\n%s", log)
@@ -72,10 +77,77 @@ func TestRunServesAndLogs(t *testing.T) {
 }
 
 func TestRunRejectsBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-faults", "nope"}, {"-token-lifetime", "10ms"}, {"-users", "-1"}, {"extra"}} {
+	for _, args := range [][]string{{"-faults", "nope"}, {"-token-lifetime", "10ms"}, {"-users", "-1"}, {"extra"},
+		{"-fixture", "no-such-file.json"}, {"-channels", "-1"}, {"-login-user", " "}} {
 		var out bytes.Buffer
 		if err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, args...), &out, &out, nil); err == nil {
 			t.Errorf("%v: accepted", args)
 		}
+	}
+}
+
+// startRun runs gcsim with args until the test ends and returns its base
+// URL and standard output.
+func startRun(t *testing.T, args ...string) (string, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0", "-quiet"}, args...), &stdout, &stderr, ready)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+	select {
+	case base := <-ready:
+		return base, &stdout
+	case err := <-done:
+		done <- err
+		t.Fatalf("run: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("not ready")
+	}
+	return "", nil
+}
+
+func TestRunFixture(t *testing.T) {
+	base, stdout := startRun(t, "-fixture", "../../sim/testdata/fixture.json", "-login-user", "bruno@example.com")
+	if out := stdout.String(); !strings.Contains(out, "users:                    3\n") || !strings.Contains(out, "fixture:") {
+		t.Fatalf("stdout:\n%s", stdout)
+	}
+	req, _ := http.NewRequest("POST", base+"/oauth/token", strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("sim-client-id", "sim-client-secret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	req, _ = http.NewRequest("GET", base+"/api/v2/users?pageSize=0&expand=presence", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"total":3`) || !strings.Contains(string(b), "ada@example.com") {
+		t.Fatalf("users: %d %s", resp.StatusCode, b)
+	}
+}
+
+func TestRunFixtureAndUsers(t *testing.T) {
+	_, stdout := startRun(t, "-fixture", "../../sim/testdata/fixture.json", "-users", "10")
+	if out := stdout.String(); !strings.Contains(out, "users:                    13\n") {
+		t.Fatalf("stdout:\n%s", out)
 	}
 }

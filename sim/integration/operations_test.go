@@ -199,14 +199,19 @@ func (r *ids) fixReferences(op *operations.Operation, v reflect.Value, field str
 			case name == "id" && field == "member" && f.Type() == reflect.TypeFor[*string]():
 				id := r.members[0]
 				f.Set(reflect.ValueOf(&id))
+			case name == "id" && strings.Contains(op.Path, "/routingskills") && f.Type() == reflect.TypeFor[*string]():
+				id := r.byVar["skillId"]
+				f.Set(reflect.ValueOf(&id))
+			case name == "id" && strings.Contains(op.Path, "/routinglanguages") && f.Type() == reflect.TypeFor[*string]():
+				id := r.byVar["languageId"]
+				f.Set(reflect.ValueOf(&id))
+			case name == "proficiency" && f.Type() == reflect.TypeFor[*float64]():
+				f.Set(reflect.ValueOf(platformclient.Ptr(3.0)))
 			case (name == "ownerIds" || name == "memberIds") && f.Type() == reflect.TypeFor[[]string]():
 				f.Set(reflect.ValueOf([]string{r.users[1]}))
 			case name == "interval" && f.Type() == reflect.TypeFor[*string]():
 				iv := "2026-01-01T00:00:00Z/2026-01-02T00:00:00Z"
 				f.Set(reflect.ValueOf(&iv))
-			case name == "id" && field == "" && strings.Contains(op.Path, "/routingskills") && f.Type() == reflect.TypeFor[*string]():
-				id := r.byVar["skillId"]
-				f.Set(reflect.ValueOf(&id))
 			case name == "manager" && f.Type() == reflect.TypeFor[*string]():
 				f.Set(reflect.ValueOf(&r.users[2]))
 			default:
@@ -259,6 +264,15 @@ func TestEveryOperation(t *testing.T) {
 	}
 	ctx := context.Background()
 	r := resolveIDs(t, c)
+	// /users/me needs a token that belongs to a user.
+	userTok, err := s.UserToken(r.users[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	uc, err := platformclient.New(platformclient.WithBaseURL(s.URL()), platformclient.WithAccessToken(userTok))
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	// Deletes go last, deepest paths first, so nothing is deleted before
 	// the calls that need it.
@@ -314,7 +328,11 @@ func TestEveryOperation(t *testing.T) {
 		case op.Produces != "" && !strings.Contains(op.Produces, "json"):
 			out = new(string)
 		}
-		if err := c.Do(ctx, req, out, platformclient.CaptureResponse(&resp)); err != nil {
+		caller := c
+		if strings.HasPrefix(op.Path, "/api/v2/users/me") {
+			caller = uc
+		}
+		if err := caller.Do(ctx, req, out, platformclient.CaptureResponse(&resp)); err != nil {
 			if refusedByState(op, err) {
 				refused++
 				continue

@@ -34,6 +34,7 @@ const (
 	purposeCustomer = "customer"
 	purposeACD      = "acd"
 	purposeAgent    = "agent"
+	purposeUser     = "user" // a user on a call they placed themselves
 )
 
 // segment is one stretch of a participant's session, as the analytics
@@ -276,6 +277,38 @@ func (s *Server) placeInbound(in Inbound) (string, *apiError) {
 	s.dispatchLocked()
 	e.mu.Unlock()
 	return cv.id, nil
+}
+
+// placeOutbound creates a call a user places to a phone number: the user
+// and the customer are connected at once (the simulator does not ring
+// phones). It is not routed and does not change the user's routing status.
+func (s *Server) placeOutbound(userID, number string) string {
+	e := &s.convs
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := s.now().UTC()
+	cv := &conv{media: MediaCall, start: now, division: s.store.homeDivision, direction: "outbound"}
+	cv.id = s.convID("")
+	cv.seq = e.made
+	name := ""
+	if u, ok := s.store.users.getItem(userID); ok {
+		name = str(u.e["name"])
+	}
+	user := &participant{purpose: purposeUser, userID: userID, name: name, state: stateConnected, direction: "outbound",
+		start: now, connected: now}
+	cust := &participant{purpose: purposeCustomer, name: "Customer", address: number, state: stateConnected,
+		direction: "outbound", start: now, connected: now}
+	user.openSeg("interact", now)
+	cust.openSeg("interact", now)
+	cv.parts = append(cv.parts, cust, user)
+	s.assignIDs(cv)
+	if e.byID == nil {
+		e.byID = map[string]*conv{}
+	}
+	e.byID[cv.id] = cv
+	e.live = append(e.live, cv)
+	s.publishConv(cv)
+	return cv.id
 }
 
 // checkQueue answers 400 for an empty or unknown queue id.

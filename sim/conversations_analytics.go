@@ -68,7 +68,7 @@ func metrics(cv *conv, p *participant) []models.AnalyticsSessionMetric {
 				add("tAbandon", ms(p.end.Sub(p.start)), p.end)
 			}
 		}
-	case purposeAgent:
+	case purposeAgent, purposeUser:
 		if d, ok := segTotal(p, "alert"); ok {
 			add("tAlert", ms(d), p.alertStart.Add(d))
 		}

@@ -75,14 +75,22 @@ func postCallback(c *call) (int, any, *apiError) {
 	}, nil
 }
 
-// postCall places a call into a queue (callQueueId). A call that names
-// only a phone number is placed by the token's user: a client-credentials
-// token has none, so it gets 400.
+// postCall places a call into a queue (callQueueId), or, for a user
+// token, from the token's user to a phone number. A client-credentials
+// token has no user, so a call without a queue gets 400.
 func postCall(c *call) (int, any, *apiError) {
 	b := c.body.(*models.CreateCallRequest)
 	qid := platformValue(b.CallQueueID)
 	if qid == "" {
-		return 0, nil, badRequest("callQueueId", "The simulator places calls into a queue: set callQueueId (calls placed by a user need a user token).")
+		uid := c.s.tokenUser(c.token)
+		if uid == "" {
+			return 0, nil, badRequest("callQueueId", "A call needs a user to place it (a user token) or a callQueueId: a client-credentials token has no user.")
+		}
+		if platformValue(b.PhoneNumber) == "" {
+			return 0, nil, badRequest("phoneNumber", "A phoneNumber or a callQueueId is required.")
+		}
+		id := c.s.placeOutbound(uid, platformValue(b.PhoneNumber))
+		return http.StatusOK, &models.CreateCallResponse{ID: &id, SelfURI: ptrTo("/api/v2/conversations/calls/" + id)}, nil
 	}
 	from := platformValue(b.PhoneNumber)
 	if from == "" {
@@ -189,6 +197,9 @@ func change(c *call, media string, f func(cv *conv, p *participant) *apiError) *
 	if ae != nil {
 		return ae
 	}
+	if ae := s.owns(c, p); ae != nil {
+		return ae
+	}
 	if ae := f(cv, p); ae != nil {
 		return ae
 	}
@@ -196,6 +207,17 @@ func change(c *call, media string, f func(cv *conv, p *participant) *apiError) *
 	s.publishConv(cv)
 	s.dispatchLocked()
 	return nil
+}
+
+// owns refuses a user token's change of another user's participant (a
+// client-credentials token acts for the organization and may change any).
+func (s *Server) owns(c *call, p *participant) *apiError {
+	uid := s.tokenUser(c.token)
+	if uid == "" || p.userID == "" || p.userID == uid {
+		return nil
+	}
+	return &apiError{status: http.StatusForbidden, code: "not.authorized",
+		message: fmt.Sprintf("The participant %s belongs to another user: a user changes only their own participants.", p.id)}
 }
 
 func getConversation(media string) handler {
@@ -214,19 +236,20 @@ func getConversation(media string) handler {
 	}
 }
 
-// listConversations lists the conversations in progress (every one: the
-// simulator's client-credentials tokens belong to no user).
+// listConversations lists the conversations in progress of the token's
+// user, or every one for a client-credentials token (it has no user).
 func listConversations(media string) handler {
 	return func(c *call) (int, any, *apiError) {
 		p, ae := pageOf(c.query)
 		if ae != nil {
 			return 0, nil, ae
 		}
+		uid := c.s.tokenUser(c.token)
 		e := &c.s.convs
 		e.mu.Lock()
 		var items []entity
 		for _, cv := range e.live {
-			if cv.ended() || (media != "" && cv.media != media) {
+			if cv.ended() || (media != "" && cv.media != media) || (uid != "" && !slices.Contains(cv.users(), uid)) {
 				continue
 			}
 			if media == "" {
@@ -282,8 +305,8 @@ func patchParticipant(media string) handler {
 				}
 			}
 			if b.Held != nil && *b.Held != p.held {
-				if p.purpose != purposeAgent || p.state != stateConnected {
-					return invalidState(p, "cannot be held or resumed: only a connected agent can")
+				if (p.purpose != purposeAgent && p.purpose != purposeUser) || p.state != stateConnected {
+					return invalidState(p, "cannot be held or resumed: only a connected agent or user can")
 				}
 				p.held = *b.Held
 				if p.held {

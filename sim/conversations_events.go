@@ -15,7 +15,7 @@ import (
 //	v2.detail.events.conversation.{id}.acw (wrap-up code, notes and duration)
 
 // detailKinds names the detail topic of a participant's purpose.
-var detailKinds = map[string]string{purposeCustomer: "customer", purposeACD: "acd", purposeAgent: "user"}
+var detailKinds = map[string]string{purposeCustomer: "customer", purposeACD: "acd", purposeAgent: "user", purposeUser: "user"}
 
 // epochMs is a time as the detail events carry it.
 func epochMs(t time.Time) int64 { return t.UnixMilli() }
@@ -54,7 +54,7 @@ func (s *Server) detailEnd(cv *conv, p *participant, e entity) {
 		if len(p.skills) > 0 {
 			e["requestedRoutingSkillIds"] = p.skills
 		}
-	case purposeAgent:
+	case purposeAgent, purposeUser:
 		talk, _ := segTotal(p, "interact")
 		held, _ := segTotal(p, "hold")
 		alert, _ := segTotal(p, "alert")

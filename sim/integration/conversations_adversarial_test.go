@@ -278,3 +278,62 @@ func responseOf(t *testing.T, method, path string) any {
 	t.Fatalf("no operation for %s %s", method, path)
 	return nil
 }
+
+// TestUserTokenConversations acts as agents with their own tokens: an
+// agent answers their own offer but not someone else's (403), places a
+// call to a number, and lists only their conversations.
+func TestUserTokenConversations(t *testing.T) {
+	e := startConv(t)
+	ctx := context.Background()
+	ms, err := e.rt.GetRoutingQueueMembers(ctx, e.queue, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := *ms.Entities[2].ID
+	asUser := func(uid string) *conversations.Client {
+		tok, err := e.s.UserToken(uid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := platformclient.New(platformclient.WithBaseURL(e.s.URL()), platformclient.WithAccessToken(tok))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return conversations.NewClient(c)
+	}
+	mine, theirs := asUser(e.agent), asUser(other)
+	e.goOnQueue(t, e.agent)
+	id, err := e.s.InboundCall(e.queue, "tel:+13175550100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := e.agentPart(t, id, e.agent)
+	answer := &models.MediaParticipantRequest{State: ptr(models.MediaParticipantRequestStateConnected)}
+	err = theirs.PatchConversationsCallParticipant(ctx, id, *p.ID, answer, nil)
+	wantAPIError(t, "answering someone else's offer", err, http.StatusForbidden, "not.authorized")
+	if err := mine.PatchConversationsCallParticipant(ctx, id, *p.ID, answer, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	// The other agent calls a customer: a conversation of their own.
+	out, err := theirs.PostConversationsCalls(ctx, &models.CreateCallRequest{PhoneNumber: ptr("+13175550177")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := theirs.GetConversationsCalls(ctx, nil)
+	if err != nil || len(l.Entities) != 1 || *l.Entities[0].ID != *out.ID {
+		t.Fatalf("the caller's calls: %+v, %v", l, err)
+	}
+	call := l.Entities[0]
+	if platformclient.Value(call.Participants[1].Purpose) != "user" || platformclient.Value(call.Participants[0].Address) != "+13175550177" ||
+		platformclient.Value(call.Participants[1].Direction) != models.CallMediaParticipantDirectionOutbound {
+		t.Fatalf("outbound call: %+v", call.Participants)
+	}
+	all, err := e.cv.GetConversationsCalls(ctx, nil) // client credentials: every call
+	if err != nil || len(all.Entities) != 2 {
+		t.Fatalf("every call: %+v, %v", all, err)
+	}
+	if _, err := theirs.PostConversationDisconnect(ctx, *out.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+}

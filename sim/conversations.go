@@ -255,9 +255,8 @@ func (s *Server) placeInbound(in Inbound) (string, *apiError) {
 	e := &s.convs
 	e.mu.Lock()
 	now := s.now().UTC()
-	cv := &conv{media: in.Media, start: now, division: s.store.homeDivision, subject: in.Subject, direction: "inbound"}
-	cv.id = s.convID("")
-	cv.seq = e.made
+	cv := s.newConv(in.Media, "inbound", now)
+	cv.subject = in.Subject
 	name := in.Name
 	if name == "" {
 		name = "Customer"
@@ -267,13 +266,7 @@ func (s *Server) placeInbound(in Inbound) (string, *apiError) {
 	cust.openSeg("interact", now)
 	cv.parts = append(cv.parts, cust)
 	s.addACD(cv, in.QueueID, in.SkillIDs, in.LanguageID, in.Priority, now)
-	s.assignIDs(cv)
-	if e.byID == nil {
-		e.byID = map[string]*conv{}
-	}
-	e.byID[cv.id] = cv
-	e.live = append(e.live, cv)
-	s.publishConv(cv)
+	s.register(cv)
 	s.dispatchLocked()
 	e.mu.Unlock()
 	return cv.id, nil
@@ -287,9 +280,7 @@ func (s *Server) placeOutbound(userID, number string) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := s.now().UTC()
-	cv := &conv{media: MediaCall, start: now, division: s.store.homeDivision, direction: "outbound"}
-	cv.id = s.convID("")
-	cv.seq = e.made
+	cv := s.newConv(MediaCall, "outbound", now)
 	name := ""
 	if u, ok := s.store.users.getItem(userID); ok {
 		name = str(u.e["name"])
@@ -301,14 +292,29 @@ func (s *Server) placeOutbound(userID, number string) string {
 	user.openSeg("interact", now)
 	cust.openSeg("interact", now)
 	cv.parts = append(cv.parts, cust, user)
+	s.register(cv)
+	return cv.id
+}
+
+// newConv starts a conversation with a fresh id. The caller holds e.mu.
+func (s *Server) newConv(media, direction string, now time.Time) *conv {
+	cv := &conv{media: media, start: now, division: s.store.homeDivision, direction: direction}
+	cv.id = s.convID("")
+	cv.seq = s.convs.made
+	return cv
+}
+
+// register makes a new conversation live and publishes it. The caller
+// holds e.mu.
+func (s *Server) register(cv *conv) {
 	s.assignIDs(cv)
+	e := &s.convs
 	if e.byID == nil {
 		e.byID = map[string]*conv{}
 	}
 	e.byID[cv.id] = cv
 	e.live = append(e.live, cv)
 	s.publishConv(cv)
-	return cv.id
 }
 
 // checkQueue answers 400 for an empty or unknown queue id.

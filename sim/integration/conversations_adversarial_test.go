@@ -285,11 +285,7 @@ func responseOf(t *testing.T, method, path string) any {
 func TestUserTokenConversations(t *testing.T) {
 	e := startConv(t)
 	ctx := context.Background()
-	ms, err := e.rt.GetRoutingQueueMembers(ctx, e.queue, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other := *ms.Entities[2].ID
+	other := e.member(t, 2)
 	asUser := func(uid string) *conversations.Client {
 		tok, err := e.s.UserToken(uid)
 		if err != nil {

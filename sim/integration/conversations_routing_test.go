@@ -62,11 +62,7 @@ func (e *convEnv) patch(t *testing.T, convID, pid string, req *models.MediaParti
 func TestRoutingWaitsForAnAgent(t *testing.T) {
 	e := startConv(t)
 	ctx := context.Background()
-	ms, err := e.rt.GetRoutingQueueMembers(ctx, e.queue, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other := *ms.Entities[2].ID
+	other := e.member(t, 2)
 	skills, err := e.rt.GetRoutingSkills(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -129,11 +125,7 @@ func TestRoutingWaitsForAnAgent(t *testing.T) {
 func TestTransferAndHold(t *testing.T) {
 	e := startConv(t)
 	ctx := context.Background()
-	ms, err := e.rt.GetRoutingQueueMembers(ctx, e.queue, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	second := *ms.Entities[2].ID
+	second := e.member(t, 2)
 	e.goOnQueue(t, e.agent)
 	call, err := e.cv.PostConversationsCalls(ctx, &models.CreateCallRequest{CallQueueID: &e.queue, PhoneNumber: ptr("+13175550111")}, nil)
 	if err != nil {

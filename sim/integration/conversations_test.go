@@ -77,11 +77,7 @@ func startConv(t *testing.T) *convEnv {
 		t.Fatal(err)
 	}
 	e.queue = *qs.Entities[0].ID
-	ms, err := e.rt.GetRoutingQueueMembers(ctx, e.queue, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.agent = *ms.Entities[1].ID
+	e.agent = e.member(t, 1)
 	defs, err := e.pr.GetPresencedefinitions(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -95,6 +91,16 @@ func startConv(t *testing.T) *convEnv {
 		}
 	}
 	return e
+}
+
+// member returns the id of the queue's i-th member.
+func (e *convEnv) member(t *testing.T, i int) string {
+	t.Helper()
+	ms, err := e.rt.GetRoutingQueueMembers(context.Background(), e.queue, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *ms.Entities[i].ID
 }
 
 // goOnQueue joins a member to the queue and sets them On Queue.

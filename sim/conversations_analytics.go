@@ -460,6 +460,43 @@ type detailsAnswer struct {
 	TotalHits     int                            `json:"totalHits"`
 }
 
+// getConversationDetails serves GET
+// /api/v2/analytics/conversations/{conversationId}/details: the details of
+// a conversation, ended or in progress.
+func getConversationDetails(c *call) (int, any, *apiError) {
+	e := &c.s.convs
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	cv, ae := c.s.findConv(c.vars["conversationId"], "")
+	if ae != nil {
+		return 0, nil, ae
+	}
+	return http.StatusOK, c.s.analyticsConv(cv), nil
+}
+
+// getConversationsDetails serves GET /api/v2/analytics/conversations/details?id=…:
+// the details of the conversations named that exist.
+func getConversationsDetails(c *call) (int, any, *apiError) {
+	e := &c.s.convs
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := detailsList{Conversations: []models.AnalyticsConversation{}}
+	for _, id := range listValues(c.query, "id") {
+		if cv, ok := e.byID[id]; ok {
+			out.Conversations = append(out.Conversations, c.s.analyticsConv(cv))
+		}
+	}
+	return http.StatusOK, out, nil
+}
+
+// detailsList is AnalyticsConversationWithoutAttributesMultiGetResponse with
+// the conversations' full model (see detailsAnswer).
+type detailsList struct {
+	Conversations []models.AnalyticsConversation `json:"conversations"`
+}
+
 func init() {
 	bind("POST", "/api/v2/analytics/conversations/details/query", postDetailsQuery)
+	bind("GET", "/api/v2/analytics/conversations/{conversationId}/details", getConversationDetails)
+	bind("GET", "/api/v2/analytics/conversations/details", getConversationsDetails)
 }

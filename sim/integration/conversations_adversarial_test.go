@@ -220,7 +220,8 @@ func TestConversationAnswersFitModels(t *testing.T) {
 	// The agent answers the call; the rest wait.
 	p := e.agentPart(t, ids["calls"], e.agent)
 	e.patch(t, ids["calls"], *p.ID, &models.MediaParticipantRequest{State: ptr(models.MediaParticipantRequestStateConnected)})
-	paths := []string{"/api/v2/conversations", "/api/v2/conversations/" + ids["calls"]}
+	paths := []string{"/api/v2/conversations", "/api/v2/conversations/" + ids["calls"],
+		"/api/v2/analytics/conversations/" + ids["calls"] + "/details"}
 	for media, id := range ids {
 		paths = append(paths, "/api/v2/conversations/"+media, "/api/v2/conversations/"+media+"/"+id)
 	}

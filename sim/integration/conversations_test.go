@@ -373,6 +373,14 @@ func TestCallbackEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("details query", one)
+	single, err := e.an.GetAnalyticsConversationDetails(ctx, convID, nil)
+	if err != nil || *single.ConversationID != convID || len(single.Participants) != 3 {
+		t.Fatalf("details of one conversation: %+v, %v", single, err)
+	}
+	multi, err := e.an.GetAnalyticsConversationsDetails(ctx, &analytics.GetAnalyticsConversationsDetailsOptions{ID: []string{convID, "0b8c7a6e-5d4c-4b3a-9f1e-2d3c4b5a6978"}})
+	if err != nil || len(multi.Conversations) != 1 {
+		t.Fatalf("details by ids: %+v, %v", multi, err)
+	}
 	jobs := analyticsjobs.New(e.c)
 	job, err := jobs.SubmitConversationDetails(ctx, &models.AsyncConversationQuery{Interval: &interval})
 	if err != nil {

@@ -365,7 +365,8 @@ func refusedByState(op *operations.Operation, err error) bool {
 		ae.Body.Code == "" || ae.Body.ContextID == "" || ae.Body.Message == "" {
 		return false
 	}
-	return strings.HasPrefix(op.Path, "/api/v2/conversations") || op.Path == "/api/v2/analytics/queues/observations/query"
+	return strings.HasPrefix(op.Path, "/api/v2/conversations") || op.Path == "/api/v2/analytics/queues/observations/query" ||
+		op.Path == "/api/v2/analytics/conversations/{conversationId}/details"
 }
 
 func TestOperationCount(t *testing.T) {

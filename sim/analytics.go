@@ -24,12 +24,9 @@ import (
 // final state after: FULFILLED, or the state FailNextAnalyticsJob asked for.
 // Results are read with a cursor; pageSize (query, default 100, at most
 // 1,000) sets the page size and the query body's limit the number of results
-// (default DefaultAnalyticsJobResults conversations; for user details the
-// active users, at most limit).
-
-// DefaultAnalyticsJobResults is the number of conversations a conversation
-// details job finds when its query sets no limit.
-const DefaultAnalyticsJobResults = 250
+// (at most limit of: the simulator's ended conversations that started in the
+// interval and pass the filters, as conversations_analytics.go renders them;
+// for user details the active users). An invalid interval gets 400.
 
 // DefaultAnalyticsJobPolls is how many status polls report QUEUED before a
 // job reaches its final state (see WithAnalyticsJobPolls).
@@ -105,13 +102,14 @@ type analyticsJob struct {
 	desc      bool
 	start     time.Time // interval
 	end       time.Time
-	users     []string // the active users at submission: the users found, or the agents of conversations
+	users     []string // user details: the active users at submission
+	convs     []*conv  // conversation details: the conversations found at submission
 	submitted time.Time
 	completed time.Time // set when the final state is first reported
 }
 
 func (j *analyticsJob) state() string {
-	if j.polls <= j.queued {
+	if j.queued > 0 && j.polls <= j.queued {
 		return "QUEUED"
 	}
 	return j.outcome.state
@@ -147,39 +145,42 @@ func submitJob(kind string) handler {
 		var interval string
 		var limit *int
 		var desc bool
+		var filter detailFilter
 		switch b := c.body.(type) {
 		case *models.AsyncConversationQuery:
 			interval, limit = platformValue(b.Interval), b.Limit
 			desc = b.Order != nil && strings.EqualFold(string(*b.Order), "desc")
+			var ae *apiError
+			if filter, ae = compileQuery(b.ConversationFilters, b.SegmentFilters); ae != nil {
+				return 0, nil, ae
+			}
 		case *models.AsyncUserDetailsQuery:
 			interval, limit = platformValue(b.Interval), b.Limit
 			desc = b.Order != nil && strings.EqualFold(string(*b.Order), "desc")
 		}
-		if interval == "" {
-			return 0, nil, badRequest("interval", "The query needs an interval.")
-		}
-		start, end, ok := parseInterval(interval)
-		if !ok {
-			// Generated test bodies carry free text: fall back to the day
-			// before now rather than refusing them.
-			end = s.now().UTC().Truncate(time.Hour)
-			start = end.Add(-24 * time.Hour)
+		start, end, ae := checkInterval(interval)
+		if ae != nil {
+			return 0, nil, ae
 		}
 		j := &analyticsJob{kind: kind, queued: s.cfg.jobPolls, desc: desc, start: start, end: end,
 			submitted: s.now().UTC(), outcome: jobOutcome{state: "FULFILLED"}}
-		for _, it := range s.store.users.list(func(e entity) bool { return str(e["state"]) == "active" }) {
-			j.users = append(j.users, str(it.e["id"]))
-		}
 		if kind == "users" {
+			for _, it := range s.store.users.list(func(e entity) bool { return str(e["state"]) == "active" }) {
+				j.users = append(j.users, str(it.e["id"]))
+			}
 			j.total = len(j.users)
 			if limit != nil && *limit >= 0 && *limit < j.total {
 				j.total = *limit
 				j.users = j.users[:j.total]
 			}
 		} else {
-			j.total = DefaultAnalyticsJobResults
-			if limit != nil && *limit >= 0 {
+			s.convs.mu.Lock()
+			j.convs = s.matchingConvs(start, end, filter, desc)
+			s.convs.mu.Unlock()
+			j.total = len(j.convs)
+			if limit != nil && *limit >= 0 && *limit < j.total {
 				j.total = min(*limit, jobMaxResults)
+				j.convs = j.convs[:j.total]
 			}
 		}
 		js := &s.jobs
@@ -328,10 +329,11 @@ func jobResults(kind string) handler {
 		}
 		out := &models.AnalyticsConversationAsyncQueryResponse{Cursor: next, DataAvailabilityDate: avail,
 			Conversations: make([]models.AnalyticsConversation, 0, to-from)}
-		home := c.s.store.homeDivision
-		for i := from; i < to; i++ {
-			out.Conversations = append(out.Conversations, conversation(c.s.cfg.seed, &snap, snap.index(i), home, snap.users))
+		c.s.convs.mu.Lock()
+		for _, cv := range snap.convs[from:to] {
+			out.Conversations = append(out.Conversations, c.s.analyticsConv(cv))
 		}
+		c.s.convs.mu.Unlock()
 		return http.StatusOK, out, nil
 	}
 }
@@ -343,52 +345,6 @@ func (j *analyticsJob) index(pos int) int {
 		return j.total - 1 - pos
 	}
 	return pos
-}
-
-// at spreads result i of n evenly across the job's interval.
-func (j *analyticsJob) at(i int) time.Time {
-	span := j.end.Sub(j.start)
-	return j.start.Add(time.Duration(float64(span) * float64(i) / float64(max(j.total, 1)))).Truncate(time.Millisecond)
-}
-
-// conversation is the i-th conversation a job finds: an inbound voice call
-// between a customer and one of the users, deterministic in the seed, the
-// interval and i.
-func conversation(seed uint64, j *analyticsJob, i int, division string, users []string) models.AnalyticsConversation {
-	key := j.start.Format(time.RFC3339) + "/" + strconv.Itoa(i)
-	id := uuidFrom(hashString(seed, "conversation/"+key))
-	start := j.at(i)
-	end := start.Add(time.Duration(60+hashString(seed, "duration/"+key)%600) * time.Second)
-	customer, agent := models.AnalyticsParticipantPurposeCustomer, models.AnalyticsParticipantPurposeAgent
-	voice, inbound := models.AnalyticsSessionMediaTypeVoice, models.AnalyticsSessionDirectionInbound
-	session := func(who string) []models.AnalyticsSession {
-		return []models.AnalyticsSession{{SessionID: ptrTo(uuidFrom(hashString(seed, "session/"+who+"/"+key))),
-			MediaType: &voice, Direction: &inbound}}
-	}
-	c := models.AnalyticsConversation{
-		ConversationID:       &id,
-		ConversationStart:    ptrTo(types.NewDateTime(start)),
-		ConversationEnd:      ptrTo(types.NewDateTime(end)),
-		OriginatingDirection: ptrTo(models.AnalyticsConversationOriginatingDirectionInbound),
-		Participants: []models.AnalyticsParticipant{{
-			ParticipantID: ptrTo(uuidFrom(hashString(seed, "participant/customer/"+key))),
-			Purpose:       &customer,
-			Sessions:      session("customer"),
-		}},
-	}
-	if division != "" {
-		c.DivisionIDs = []string{division}
-	}
-	if len(users) > 0 {
-		u := users[hashString(seed, "agent/"+key)%uint64(len(users))]
-		c.Participants = append(c.Participants, models.AnalyticsParticipant{
-			ParticipantID: ptrTo(uuidFrom(hashString(seed, "participant/agent/"+key))),
-			Purpose:       &agent,
-			UserID:        &u,
-			Sessions:      session("agent"),
-		})
-	}
-	return c
 }
 
 // userDetail is the presence and routing record of the i-th user a job

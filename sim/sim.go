@@ -35,12 +35,19 @@
 //     fixture (WithFixture, WithFixtureFile).
 //   - The requests received are recorded, secrets redacted (Requests,
 //     RequestsTo, ResetRequests).
-//   - Analytics conversation and user details jobs: submit, poll (QUEUED,
-//     then FULFILLED; see WithAnalyticsJobPolls and FailNextAnalyticsJob),
-//     cursor-paged results, delete.
+//   - Conversations (calls, callbacks, emails, messages, chats) keep state:
+//     created through the API or by Inbound, InboundCall and the like,
+//     routed to a joined, idle member of the queue who has the skills
+//     asked for, answered, held, transferred, disconnected and wrapped up
+//     through the participant routes; SeedEndedConversations adds history.
+//   - Analytics from that state: the conversation details query and jobs
+//     (submit, poll: QUEUED, then FULFILLED; see WithAnalyticsJobPolls and
+//     FailNextAnalyticsJob; cursor-paged results, delete), user details
+//     jobs, and queue observations.
 //   - Notifications: channels, subscriptions and the channel websocket
 //     (connectUri points at the simulator), with events for changes of
-//     user presence, routing status and queue membership; SocketClosing,
+//     user presence, routing status, queue membership and conversations
+//     (and their detail events); SocketClosing,
 //     DropSockets and ExpireChannel act as the service does.
 //   - Faults per route or for every request (InjectFault, WithFault,
 //     WithFaultProfile), and an optional rate limit per token.
@@ -56,7 +63,12 @@
 // expand, routing skills and languages, profile skills),
 // agents.go (presence, routing status), groups.go, queues.go,
 // routingcatalog.go (skills, languages, wrap-up codes), divisions.go,
-// presencedefs.go, contacts.go, analytics.go, notify.go (notifications),
+// presencedefs.go, contacts.go, conversations.go (conversation state;
+// conversations_api.go its routes, conversations_render.go its JSON and
+// events, conversations_events.go detail events, conversations_messaging.go
+// open messaging), routing_engine.go (offering conversations to agents),
+// conversations_analytics.go (details query), observations.go (queue
+// observations), analytics.go (details jobs), notify.go (notifications),
 // oauth.go and tokenusers.go (login service, token owners), requestlog.go
 // (the request record), faults.go and ratelimit.go, generic.go and fill.go
 // (answers of operations without state).
@@ -245,6 +257,7 @@ type Server struct {
 	limiter *rateLimiter
 	corr    atomic.Uint64
 	jobs    analyticsJobs  // analytics details jobs (analytics.go)
+	convs   convEngine     // conversations with state (conversations.go)
 	records *requestRecord // the latest requests (requestlog.go); nil when off
 
 	answers     sync.Map // generated answers by operation and path ([]byte)

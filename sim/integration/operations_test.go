@@ -5,6 +5,7 @@ package integration
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -208,6 +209,9 @@ func (r *ids) fixReferences(op *operations.Operation, v reflect.Value, field str
 				f.Set(reflect.ValueOf(platformclient.Ptr(3.0)))
 			case (name == "ownerIds" || name == "memberIds") && f.Type() == reflect.TypeFor[[]string]():
 				f.Set(reflect.ValueOf([]string{r.users[1]}))
+			case name == "interval" && f.Type() == reflect.TypeFor[*string]():
+				iv := "2026-01-01T00:00:00Z/2026-01-02T00:00:00Z"
+				f.Set(reflect.ValueOf(&iv))
 			case name == "manager" && f.Type() == reflect.TypeFor[*string]():
 				f.Set(reflect.ValueOf(&r.users[2]))
 			default:
@@ -289,7 +293,7 @@ func TestEveryOperation(t *testing.T) {
 		return 0
 	})
 
-	ok := 0
+	ok, refused := 0, 0
 	for i, op := range order {
 		var values []any
 		for _, seg := range strings.Split(op.Path, "/") {
@@ -329,6 +333,10 @@ func TestEveryOperation(t *testing.T) {
 			caller = uc
 		}
 		if err := caller.Do(ctx, req, out, platformclient.CaptureResponse(&resp)); err != nil {
+			if refusedByState(op, err) {
+				refused++
+				continue
+			}
 			t.Errorf("%s %s (%s): %v", op.Method, op.Path, op.ID, err)
 			continue
 		}
@@ -341,10 +349,24 @@ func TestEveryOperation(t *testing.T) {
 		}
 		ok++
 	}
-	if ok != len(operations.All) || ok != 3164 {
-		t.Fatalf("%d of %d operations answered and decoded (the definition has 3,164)", ok, len(operations.All))
+	if ok+refused != len(operations.All) || ok+refused != 3164 {
+		t.Fatalf("%d of %d operations answered and decoded, %d refused (the definition has 3,164)", ok, len(operations.All), refused)
 	}
-	t.Logf("%d operations answered and decoded", ok)
+	t.Logf("%d operations answered and decoded, %d refused the made-up conversations", ok, refused)
+}
+
+// refusedByState reports whether an operation on conversations, which the
+// simulator keeps state for, refused the test's made-up ids and bodies
+// with a Genesys 400 or 404 (sim/integration/conversations_test.go drives
+// those operations with real conversations).
+func refusedByState(op *operations.Operation, err error) bool {
+	var ae *platformclient.APIError
+	if !errors.As(err, &ae) || (ae.StatusCode != http.StatusBadRequest && ae.StatusCode != http.StatusNotFound) ||
+		ae.Body.Code == "" || ae.Body.ContextID == "" || ae.Body.Message == "" {
+		return false
+	}
+	return strings.HasPrefix(op.Path, "/api/v2/conversations") || op.Path == "/api/v2/analytics/queues/observations/query" ||
+		op.Path == "/api/v2/analytics/conversations/{conversationId}/details"
 }
 
 func TestOperationCount(t *testing.T) {

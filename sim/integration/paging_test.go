@@ -154,7 +154,19 @@ func TestUsersItemsCancel(t *testing.T) {
 const (
 	jobsBase = "/api/v2/analytics/conversations/details/jobs"
 	interval = "2026-03-01T00:00:00Z/2026-03-02T00:00:00Z"
+	// seeded is the number of ended conversations seedJobConversations adds.
+	seeded = 250
 )
+
+// seedJobConversations adds ended conversations across the interval for
+// the jobs to find.
+func seedJobConversations(t *testing.T, s *sim.Server) {
+	t.Helper()
+	from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := s.SeedEndedConversations(seeded, from, from.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // noSleep is a Sleeper that returns at once, counting its calls.
 func noSleep(calls *int) analyticsjobs.Sleeper {
@@ -169,7 +181,8 @@ func noSleep(calls *int) analyticsjobs.Sleeper {
 // cursor is what the next request sends, and the pages hold every result
 // once.
 func TestAnalyticsJobCursorPages(t *testing.T) {
-	_, c, cnt := countingClient(t)
+	s, c, cnt := countingClient(t)
+	seedJobConversations(t, s)
 	ctx := context.Background()
 	api := analytics.NewClient(c)
 	r, err := api.PostAnalyticsConversationsDetailsJobs(ctx, &models.AsyncConversationQuery{Interval: ptr(interval)}, nil)
@@ -202,7 +215,7 @@ func TestAnalyticsJobCursorPages(t *testing.T) {
 			}
 			seen[*conv.ConversationID] = true
 		}
-		last := len(seen) == sim.DefaultAnalyticsJobResults
+		last := len(seen) == seeded
 		if (p.Cursor == nil) != last {
 			t.Fatalf("page %d (%d results so far): cursor %v", pages, len(seen), p.Cursor)
 		}
@@ -210,8 +223,8 @@ func TestAnalyticsJobCursorPages(t *testing.T) {
 			cursors = append(cursors, *p.Cursor)
 		}
 	}
-	if len(seen) != sim.DefaultAnalyticsJobResults || pages != 7 || len(cursors) != 6 {
-		t.Fatalf("%d results in %d pages with %d cursors, want %d in 7 with 6", len(seen), pages, len(cursors), sim.DefaultAnalyticsJobResults)
+	if len(seen) != seeded || pages != 7 || len(cursors) != 6 {
+		t.Fatalf("%d results in %d pages with %d cursors, want %d in 7 with 6", len(seen), pages, len(cursors), seeded)
 	}
 	if n := cnt.get("GET", jobsBase+"/"+*r.JobID+"/results"); n != 7 {
 		t.Fatalf("%d results requests, want 7", n)
@@ -227,6 +240,7 @@ func TestAnalyticsJobCursorPages(t *testing.T) {
 // without sleeping and reads every result through the cursor.
 func TestAnalyticsJobSucceeds(t *testing.T) {
 	s, c, cnt := countingClient(t, sim.WithAnalyticsJobPolls(2))
+	seedJobConversations(t, s)
 	ctx := context.Background()
 	sleeps := 0
 	jobs := analyticsjobs.New(c, analyticsjobs.WithSleeper(noSleep(&sleeps)))
@@ -262,8 +276,8 @@ func TestAnalyticsJobSucceeds(t *testing.T) {
 			t.Fatalf("conversation %s has no participants", id)
 		}
 	}
-	if len(seen) != sim.DefaultAnalyticsJobResults {
-		t.Fatalf("%d conversations, want %d", len(seen), sim.DefaultAnalyticsJobResults)
+	if len(seen) != seeded {
+		t.Fatalf("%d conversations, want %d", len(seen), seeded)
 	}
 	if n := cnt.get("GET", jobsBase+"/"+job.ID+"/results"); n <= 1 {
 		t.Fatalf("%d results requests, want several (cursor paging)", n)

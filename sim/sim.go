@@ -504,7 +504,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, corr string) {
 		}
 		c.token = tok
 		if s.limiter != nil {
-			if e := s.limiter.take(tok, s.now()); e != nil {
+			if e := s.limiter.take(w.Header(), tok, s.now()); e != nil {
 				writeError(w, corr, e)
 				return
 			}

@@ -11,13 +11,13 @@ import (
 // Retry-After, cut to maxPaceWait) so that a misbehaving server cannot stop
 // a client for longer, nor make it divide by zero.
 const (
-	maxPaceWait      = time.Hour       // longest window, reset or hold believed
-	maxPaceAllowed   = 1_000_000       // largest allowance believed
-	defaultWindow    = time.Minute     // Genesys Cloud's window, when none was reported
-	paceCleanWindows = 10              // windows without a 429 after which a cap learnt from 429s is dropped
-	paceBurstShare   = 20              // a burst is 1/20 (5 %) of the allowance, the rest is spread
-	paceMinHold      = time.Second     // hold after a 429 that says nothing about when to come back
-	maxPaceCount     = 1 << 24         // bound on counters, against absurd counts
+	maxPaceWait      = time.Hour   // longest window, reset or hold believed
+	maxPaceAllowed   = 1_000_000   // largest allowance believed
+	defaultWindow    = time.Minute // Genesys Cloud's window, when none was reported
+	paceCleanWindows = 10          // windows without a 429 after which a cap learnt from 429s is dropped
+	paceBurstShare   = 20          // a burst is 1/20 (5 %) of the allowance, the rest is spread
+	paceMinHold      = time.Second // hold after a 429 that says nothing about when to come back
+	maxPaceCount     = 1 << 24     // bound on counters, against absurd counts
 )
 
 // Pacing configures the client's coordinated rate-limit pacing, which is on

@@ -116,26 +116,26 @@ type pacer struct {
 	fixed time.Duration // interval of a fixed rate; 0: none
 	burst int           // burst of the fixed rate
 
-	allowed  int           // inin-ratelimit-allowed; 0: unknown
-	body     int           // limit.value of a 429's error body; 0: unknown
-	capped   int           // allowance shown by 429s the others did not predict; 0: none
-	clean    int           // windows since capped was learnt
-	wCur     time.Duration // longest reset reported in the current window
-	wPrev    time.Duration // and in the previous one
-	guess    time.Duration // window guessed from a hold, when no reset was reported
-	winEnd   time.Time     // end of the API's current window (earliest report)
-	used     int           // requests the API counted in its current window
-	sent     int           // attempts released since the window (or hold) began
-	tat      time.Time     // theoretical arrival time of the spread (GCRA)
-	held     time.Time     // no attempt before this time
-	heldFrom time.Time     // when the current hold was decided
-	epoch    uint64        // advanced by each new hold: waiters queue again
-	waiting  int
-	limited  int64
+	allowed int           // inin-ratelimit-allowed; 0: unknown
+	body    int           // limit.value of a 429's error body; 0: unknown
+	capped  int           // allowance shown by 429s the others did not predict; 0: none
+	clean   int           // windows since capped was learnt
+	wCur    time.Duration // longest reset reported in the current window
+	wPrev   time.Duration // and in the previous one
+	guess   time.Duration // window guessed from a hold, when no reset was reported
+	winEnd  time.Time     // end of the API's current window (earliest report)
+	used    int           // requests the API counted in its current window
+	sent    int           // attempts released since the window (or hold) began
+	tat     time.Time     // theoretical arrival time of the spread (GCRA)
+	held    time.Time     // no attempt before this time
+	epoch   uint64        // advanced by each new hold: waiters queue again
+	waiting int
+	limited int64
 }
 
-// ticket is a released attempt, for observe.
-type ticket struct{ at time.Time }
+// ticket is a released attempt, for observe: the hold in force when it
+// went.
+type ticket struct{ epoch uint64 }
 
 func newPacer() *pacer { return &pacer{learn: true} }
 
@@ -177,7 +177,7 @@ func (p *pacer) wait(ctx context.Context, clk clock, maxHold time.Duration) (tic
 		if d <= 0 {
 			p.release(now, next)
 			p.mu.Unlock()
-			return ticket{at: now}, nil
+			return ticket{epoch: p.epoch}, nil
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
 			e := &RateLimitError{Wait: d, State: p.stateLocked(now), Err: context.DeadlineExceeded}
@@ -210,7 +210,7 @@ func (p *pacer) wait(ctx context.Context, clk clock, maxHold time.Duration) (tic
 			now = clk.Now()
 			p.release(now, p.tat)
 			p.mu.Unlock()
-			return ticket{at: now}, nil
+			return ticket{epoch: epoch}, nil
 		}
 		p.mu.Unlock() // a hold began while this call slept: queue again
 	}
@@ -223,6 +223,10 @@ func (p *pacer) turn(now time.Time) (slot, next time.Time) {
 	slot = now
 	if p.held.After(slot) {
 		slot = p.held
+	}
+	// The API's window is spent, by its count or by ours: wait for its end.
+	if a := p.allowance(); a > 0 && p.winEnd.After(slot) && max(p.sent, p.used) >= a {
+		slot = p.winEnd
 	}
 	iv, burst := p.interval()
 	if iv <= 0 {
@@ -328,13 +332,13 @@ func (p *pacer) observe(tk ticket, resp *http.Response, body []byte, now time.Ti
 // (keep the earliest end, as resets are rounded up) or a new one.
 func (p *pacer) noteWindow(end time.Time, reset time.Duration, count int, now time.Time) {
 	if p.winEnd.IsZero() || !now.Before(p.winEnd) || end.After(p.winEnd.Add(p.window()/2)) {
+		sent := p.sent // attempts released since the last window ended, or since the start
 		p.newWindow(end, reset, now)
-		if count > 0 {
-			p.sent = min(count, maxPaceCount)
-		}
+		p.sent = max(sent, count)
 		return
 	}
 	p.wCur = max(p.wCur, reset)
+	p.sent = max(p.sent, count)
 	if end.Before(p.winEnd) {
 		p.winEnd = end
 	}
@@ -365,7 +369,7 @@ func (p *pacer) on429(tk ticket, r rateReport, h http.Header, body []byte, now t
 	// A 429 for an attempt released before the current hold began was
 	// already accounted for; a later one shows the allowance learnt so far
 	// is too high (or another program shares the token).
-	if p.heldFrom.IsZero() || !tk.at.Before(p.heldFrom) {
+	if tk.epoch == p.epoch {
 		through := p.sent - 1
 		if r.count > 0 {
 			through = r.count - 1
@@ -382,7 +386,7 @@ func (p *pacer) on429(tk ticket, r rateReport, h http.Header, body []byte, now t
 		end = p.winEnd
 	}
 	if max(p.wCur, p.wPrev) == 0 {
-		p.guess = max(end.Sub(now), paceMinHold)
+		p.guess = max(p.guess, end.Sub(now), paceMinHold)
 	}
 	p.hold(end, now)
 }
@@ -392,7 +396,7 @@ func (p *pacer) hold(end, now time.Time) {
 	if !end.After(p.held) {
 		return
 	}
-	p.held, p.heldFrom = end, now
+	p.held = end
 	p.epoch++
 	p.sent = 0
 	p.tat = end

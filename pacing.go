@@ -14,7 +14,7 @@ const (
 	maxPaceWait      = time.Hour   // longest window, reset or hold believed
 	maxPaceAllowed   = 1_000_000   // largest allowance believed
 	defaultWindow    = time.Minute // Genesys Cloud's window, when none was reported
-	paceCleanWindows = 10          // windows without a 429 after which a cap learnt from 429s is dropped
+	paceCleanWindows = 10          // windows without a 429 after which a cap learnt from 429s is raised
 	paceBurstShare   = 20          // a burst is 1/20 (5 %) of the allowance, the rest is spread
 	paceMinHold      = time.Second // hold after a 429 that says nothing about when to come back
 	maxPaceCount     = 1 << 24     // bound on counters, against absurd counts
@@ -119,7 +119,7 @@ type pacer struct {
 	allowed int           // inin-ratelimit-allowed; 0: unknown
 	body    int           // limit.value of a 429's error body; 0: unknown
 	capped  int           // allowance shown by 429s the others did not predict; 0: none
-	clean   int           // windows since capped was learnt
+	clean   int           // windows since capped was learnt or raised
 	wCur    time.Duration // longest reset reported in the current window
 	wPrev   time.Duration // and in the previous one
 	guess   time.Duration // window guessed from a hold, when no reset was reported
@@ -331,7 +331,7 @@ func (p *pacer) observe(tk ticket, resp *http.Response, body []byte, now time.Ti
 // noteWindow places a report of a window ending at end: the current window
 // (keep the earliest end, as resets are rounded up) or a new one.
 func (p *pacer) noteWindow(end time.Time, reset time.Duration, count int, now time.Time) {
-	if p.winEnd.IsZero() || !now.Before(p.winEnd) || end.After(p.winEnd.Add(p.window()/2)) {
+	if p.isNewWindow(end, count, now) {
 		sent := p.sent // attempts released since the last window ended, or since the start
 		p.newWindow(end, reset, now)
 		p.sent = max(sent, count)
@@ -341,6 +341,24 @@ func (p *pacer) noteWindow(end time.Time, reset time.Duration, count int, now ti
 	p.sent = max(p.sent, count)
 	if end.Before(p.winEnd) {
 		p.winEnd = end
+	}
+}
+
+// isNewWindow tells whether a report of a window ending at end, with a
+// count (-1: none), is of a window after the current one. Resets are often
+// whole seconds rounded up, so an end alone can be a second late: a report
+// of the current window whose end is well after the one known must also
+// show a count that went down.
+func (p *pacer) isNewWindow(end time.Time, count int, now time.Time) bool {
+	switch half := p.window() / 2; {
+	case p.winEnd.IsZero() || !now.Before(p.winEnd):
+		return true
+	case !end.After(p.winEnd.Add(half)):
+		return false
+	case count >= 0:
+		return count < p.used // counts only grow within a window
+	default:
+		return end.After(p.winEnd.Add(half + time.Second))
 	}
 }
 
@@ -354,8 +372,14 @@ func (p *pacer) newWindow(end time.Time, reset time.Duration, now time.Time) {
 	if end.IsZero() {
 		return
 	}
-	if p.clean++; p.clean >= paceCleanWindows { // windows the API reported, without a surprise 429
-		p.capped = 0
+	if p.clean++; p.capped > 0 && p.clean >= paceCleanWindows {
+		// Windows without a surprise 429: the API may allow more again
+		// (another program sharing the token stopped); try a quarter more.
+		p.capped += p.capped/4 + 1
+		p.clean = 0
+		if a := p.allowance(); a < p.capped {
+			p.capped = 0
+		}
 	}
 }
 

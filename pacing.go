@@ -176,8 +176,9 @@ func (p *pacer) wait(ctx context.Context, clk clock, maxHold time.Duration) (tic
 		d := slot.Sub(now)
 		if d <= 0 {
 			p.release(now, next)
+			tk := ticket{epoch: p.epoch}
 			p.mu.Unlock()
-			return ticket{epoch: p.epoch}, nil
+			return tk, nil
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
 			e := &RateLimitError{Wait: d, State: p.stateLocked(now), Err: context.DeadlineExceeded}

@@ -126,6 +126,9 @@ type pacer struct {
 	winEnd  time.Time     // end of the API's current window (earliest report)
 	used    int           // requests the API counted in its current window
 	sent    int           // attempts released since the window (or hold) began
+	okCur   int           // answers other than 429 to attempts released since then
+	okPrev  int           // and to attempts released before the current hold
+	capEp   uint64        // the epoch that began with capped learnt
 	tat     time.Time     // theoretical arrival time of the spread (GCRA)
 	held    time.Time     // no attempt before this time
 	epoch   uint64        // advanced by each new hold: waiters queue again
@@ -210,8 +213,9 @@ func (p *pacer) wait(ctx context.Context, clk clock, maxHold time.Duration) (tic
 		if p.epoch == epoch {
 			now = clk.Now()
 			p.release(now, p.tat)
+			tk := ticket{epoch: epoch}
 			p.mu.Unlock()
-			return ticket{epoch: epoch}, nil
+			return tk, nil
 		}
 		p.mu.Unlock() // a hold began while this call slept: queue again
 	}
@@ -303,9 +307,6 @@ func (p *pacer) observe(tk ticket, resp *http.Response, body []byte, now time.Ti
 	}
 	limited := resp.StatusCode == http.StatusTooManyRequests
 	r := readRateReport(resp.Header)
-	if !limited && !r.any() {
-		return
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.learn {
@@ -324,8 +325,25 @@ func (p *pacer) observe(tk ticket, resp *http.Response, body []byte, now time.Ti
 		p.on429(tk, r, resp.Header, body, now)
 		return
 	}
+	p.accepted(tk)
 	if a := p.allowance(); a > 0 && r.count >= a && p.winEnd.After(now) {
 		p.hold(p.winEnd, now) // the window is spent: wait for its end rather than for a 429
+	}
+}
+
+// accepted counts an answer other than 429: the API let the attempt
+// through. Attempts released before the hold that a 429 began show how
+// many that window took, which may raise the allowance learnt from the
+// 429 (answers come back in any order).
+func (p *pacer) accepted(tk ticket) {
+	switch tk.epoch {
+	case p.epoch:
+		p.okCur++
+	case p.epoch - 1:
+		p.okPrev++
+		if p.capEp == p.epoch && p.capped > 0 && p.okPrev > p.capped {
+			p.capped = min(p.okPrev, maxPaceCount)
+		}
 	}
 }
 
@@ -369,7 +387,7 @@ func (p *pacer) newWindow(end time.Time, reset time.Duration, now time.Time) {
 	if p.wCur > 0 {
 		p.wPrev = p.wCur
 	}
-	p.wCur, p.winEnd, p.used, p.sent = reset, end, 0, 0
+	p.wCur, p.winEnd, p.used, p.sent, p.okCur = reset, end, 0, 0, 0
 	if end.IsZero() {
 		return
 	}
@@ -395,12 +413,13 @@ func (p *pacer) on429(tk ticket, r rateReport, h http.Header, body []byte, now t
 	// already accounted for; a later one shows the allowance learnt so far
 	// is too high (or another program shares the token).
 	if tk.epoch == p.epoch {
-		through := p.sent - 1
+		through := p.okCur // at least these got through; more answers may come
 		if r.count > 0 {
 			through = r.count - 1
 		}
-		if a := p.allowance(); through >= 1 && (a == 0 || through < a) {
-			p.capped, p.clean = through, 0
+		through = max(through, 1)
+		if a := p.allowance(); a == 0 || through < a {
+			p.capped, p.clean, p.capEp = through, 0, p.epoch+1
 		}
 	}
 	end := now.Add(paceMinHold)
@@ -423,7 +442,7 @@ func (p *pacer) hold(end, now time.Time) {
 	}
 	p.held = end
 	p.epoch++
-	p.sent = 0
+	p.sent, p.okPrev, p.okCur = 0, p.okCur, 0
 	p.tat = end
 	if iv, burst := p.interval(); iv > 0 {
 		// The first attempt goes at end, the next ones one interval apart:

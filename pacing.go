@@ -149,7 +149,8 @@ func (p *pacer) configure(learn bool, perSecond float64, burst int) {
 	p.learn = learn
 	p.fixed, p.burst = 0, 0
 	if perSecond > 0 {
-		p.fixed = max(time.Duration(float64(time.Second)/perSecond), 1)
+		// At most one attempt in a century: a tinier rate would overflow.
+		p.fixed = time.Duration(max(min(float64(time.Second)/perSecond, float64(100*365*24*time.Hour)), 1))
 		p.burst = max(burst, 1)
 	}
 }

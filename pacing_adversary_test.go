@@ -141,3 +141,19 @@ func TestPacingRateLimitErrorIsTyped(t *testing.T) {
 		t.Fatalf("%q", e.Error())
 	}
 }
+
+// TestPacingTinyRate: a fixed rate too small for a time.Duration does not
+// overflow into no limit at all.
+func TestPacingTinyRate(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { writeOK(w) })
+	c, _ := newTestClient(t, srv, WithRateLimit(1e-300, 1))
+	if _, _, err := get(t, c); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	var rl *RateLimitError
+	if err := c.Do(ctx, NewRequest("GET", "/x"), nil); !errors.As(err, &rl) || rl.Wait < time.Hour {
+		t.Fatalf("second call at a rate of 1e-300/s: %v", err)
+	}
+}

@@ -34,7 +34,7 @@ func (c *Client) send(ctx context.Context, cfg *settings, req *Request, u string
 			return nil, nil, err
 		}
 		resp, data, err := c.attemptOnce(ctx, pol.AttemptTimeout, cfg, req, u, body, co)
-		cfg.pacer.observe(tk, resp, data, clk.Now())
+		cfg.limiter.observe(tk, resp, data, clk.Now())
 		v := classify(method, unsafeOK, resp, err)
 		if !v.retry {
 			if v.healthy {

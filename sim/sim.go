@@ -196,8 +196,9 @@ func WithFaultProfile(name string) Option {
 }
 
 // WithRateLimit limits each access token to allowed API requests per window,
-// answering 429 with Retry-After and inin-ratelimit-* headers beyond it
-// (Genesys Cloud allows 300 a minute). Zero turns the limit off (default).
+// sending the inin-ratelimit-* headers on every answer and answering 429
+// with Retry-After beyond it (Genesys Cloud allows 300 a minute). Zero turns
+// the limit off (default).
 func WithRateLimit(allowed int, window time.Duration) Option {
 	return func(c *config) error {
 		if allowed < 0 || (allowed > 0 && window < time.Second) {

@@ -27,8 +27,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // HTTPDoer sends HTTP requests; *http.Client implements it. Use WithHTTPClient
@@ -67,7 +65,7 @@ type settings struct {
 
 	retry   RetryPolicy    // zero fields take the defaults (retry_policy.go)
 	budget  *retryBudget   // shared by clones; nil: no budget
-	limiter *rate.Limiter  // client-side rate limit; nil: none
+	limiter *pacer         // rate-limit pacing, shared by clones (pacing.go)
 	clock   clock          // waits and time; nil: the real clock
 	jitter  func() float64 // random numbers in [0,1) for jitter; nil: math/rand
 
@@ -103,6 +101,7 @@ func New(opts ...Option) (*Client, error) {
 		userAgent: "platformclient-go/" + Version,
 		headers:   http.Header{},
 		budget:    newRetryBudget(RetryBudget{}),
+		limiter:   newPacer(),
 		log:       logSettings{level: LogNone, format: LogText, console: true},
 	}, auth: newTokenManager(), setup: &clientSetup{}}
 	for _, o := range opts {

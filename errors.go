@@ -124,6 +124,11 @@ func newAPIError(resp *http.Response, body []byte, method, url string) *APIError
 	return e
 }
 
+// maxRetryAfterSecs bounds the seconds of Retry-After and
+// inin-ratelimit-reset (a year), so that an absurd value cannot overflow a
+// time.Duration into a negative one.
+const maxRetryAfterSecs = 365 * 24 * 3600
+
 // parseRetryAfter reads a Retry-After header in seconds or as an HTTP date.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
@@ -134,7 +139,7 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		if secs < 0 {
 			return 0
 		}
-		return time.Duration(secs * float64(time.Second))
+		return time.Duration(min(secs, maxRetryAfterSecs) * float64(time.Second))
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {
@@ -152,8 +157,8 @@ func parseRateLimit(h http.Header) *RateLimit {
 	rl := &RateLimit{}
 	rl.Count, _ = strconv.Atoi(c)
 	rl.Allowed, _ = strconv.Atoi(a)
-	if secs, err := strconv.ParseFloat(r, 64); err == nil {
-		rl.Reset = time.Duration(secs * float64(time.Second))
+	if secs, err := strconv.ParseFloat(r, 64); err == nil && secs > 0 {
+		rl.Reset = time.Duration(min(secs, maxRetryAfterSecs) * float64(time.Second))
 	}
 	return rl
 }
@@ -176,8 +181,13 @@ func IsConflict(err error) bool { return StatusCode(err) == http.StatusConflict 
 // IsUnauthorized reports whether err is an API error with status 401.
 func IsUnauthorized(err error) bool { return StatusCode(err) == http.StatusUnauthorized }
 
-// IsRateLimited reports whether err is an API error with status 429.
-func IsRateLimited(err error) bool { return StatusCode(err) == http.StatusTooManyRequests }
+// IsRateLimited reports whether err is an API error with status 429, or a
+// *RateLimitError: a call that did not get its turn under the client's
+// pacing.
+func IsRateLimited(err error) bool {
+	var rl *RateLimitError
+	return StatusCode(err) == http.StatusTooManyRequests || errors.As(err, &rl)
+}
 
 // DecodeError reports a 2xx response whose body could not be decoded into
 // the result type.

@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // send performs the attempts of one call and returns the final response with
@@ -32,11 +30,13 @@ func (c *Client) send(ctx context.Context, cfg *settings, req *Request, u string
 	for n := 1; ; n++ {
 		co.attempts = n
 		paced := co.observed.waitStart(clk)
-		if err := waitRateLimit(ctx, cfg.limiter, clk); err != nil {
+		tk, err := c.pace(ctx, cfg, clk, pol.MaxRetryAfter, req.Method, u)
+		if err != nil {
 			return nil, nil, err
 		}
 		co.observed.rateLimitWait(n, clk, paced)
 		resp, data, err := c.attemptOnce(ctx, pol.AttemptTimeout, cfg, req, u, body, co)
+		cfg.limiter.observe(tk, resp, data, clk.Now())
 		v := classify(method, unsafeOK, resp, err)
 		if !v.retry {
 			if v.healthy {
@@ -216,29 +216,4 @@ func (p RetryPolicy) backoff(n int, r float64) time.Duration {
 	u = min(u, p.RetryWaitMax)
 	d := u/2 + time.Duration(r*float64(u/2))
 	return min(max(d, p.RetryWaitMin), p.RetryWaitMax)
-}
-
-// waitRateLimit waits for the client-side rate limiter, if any.
-func waitRateLimit(ctx context.Context, lim *rate.Limiter, clk clock) error {
-	if lim == nil {
-		return nil
-	}
-	now := clk.Now()
-	r := lim.ReserveN(now, 1)
-	if !r.OK() {
-		return errors.New("platformclient: client-side rate limit admits no request")
-	}
-	d := r.DelayFrom(now)
-	if d <= 0 {
-		return nil
-	}
-	if dl, has := ctx.Deadline(); has && time.Until(dl) < d {
-		r.CancelAt(now)
-		return fmt.Errorf("platformclient: client-side rate limit: a wait of %s would pass the deadline: %w", d, context.DeadlineExceeded)
-	}
-	if err := clk.Sleep(ctx, d); err != nil {
-		r.CancelAt(clk.Now())
-		return err
-	}
-	return nil
 }

@@ -8,8 +8,9 @@ import (
 )
 
 // IsRetryable reports whether err is a failure that a later attempt of an
-// idempotent request may not meet: a 429, 502, 503 or 504 *APIError or a
-// *TransportError other than a certificate or TLS handshake failure. Errors
+// idempotent request may not meet: a 429, 502, 503 or 504 *APIError, a
+// *RateLimitError, or a *TransportError other than a certificate or TLS
+// handshake failure. Errors
 // of a context that was cancelled or ran out of time are not retryable.
 func IsRetryable(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -18,6 +19,10 @@ func IsRetryable(err error) bool {
 	var te *TransportError
 	if errors.As(err, &te) {
 		return retryableTransport(te)
+	}
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		return true // nothing was sent; a later call may get its turn
 	}
 	switch StatusCode(err) {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
@@ -38,11 +43,16 @@ func IsTimeout(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || isTimeoutErr(err)
 }
 
-// RetryAfter returns the Retry-After of an *APIError in err's chain, or 0.
+// RetryAfter returns the Retry-After of an *APIError in err's chain, or the
+// Wait of a *RateLimitError, or 0.
 func RetryAfter(err error) time.Duration {
 	var e *APIError
 	if errors.As(err, &e) {
 		return e.RetryAfter
+	}
+	var rl *RateLimitError
+	if errors.As(err, &rl) {
+		return rl.Wait
 	}
 	return 0
 }

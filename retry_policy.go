@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // The defaults of RetryPolicy. README.md ("Retries and rate limits") gives the reasons.
@@ -219,22 +217,6 @@ func (c *Client) RetryTokens() (available, capacity int) {
 		return 0, 0
 	}
 	return b.state()
-}
-
-// WithRateLimit limits the client to perSecond attempts per second on
-// average with bursts of up to burst, retries included; a call waits for its
-// turn (or until its context ends). Off by default: the API's own limits
-// answer with 429, which the retry policy handles. perSecond <= 0 turns the
-// limit off.
-func WithRateLimit(perSecond float64, burst int) Option {
-	return func(c *Client) error {
-		if perSecond <= 0 {
-			c.build.limiter = nil
-			return nil
-		}
-		c.build.limiter = rate.NewLimiter(rate.Limit(perSecond), max(burst, 1))
-		return nil
-	}
 }
 
 // withClock replaces the clock that times waits (tests).

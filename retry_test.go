@@ -214,10 +214,11 @@ func TestRetry429AboveCapReturnsAtOnce(t *testing.T) {
 				e.RateLimit == nil || e.RateLimit.Reset != 600*time.Second || RetryAfter(err) != e.RetryAfter {
 				t.Fatalf("error %+v", e)
 			}
-			// A call that accepts longer waits retries.
+			// A call that accepts longer waits first waits out the client's
+			// hold (pacing), then retries.
 			n.Store(0)
 			_, _, err = get(t, c, CallRetryPolicy(RetryPolicy{MaxRetryAfter: time.Hour, MaxElapsed: time.Hour, RetryMax: 1}))
-			if n.Load() != 2 || asAPIError(t, err).Attempts != 2 || len(fc.Waits()) != 1 || fc.Waits()[0] < tc.want-time.Second {
+			if n.Load() != 2 || asAPIError(t, err).Attempts != 2 || len(fc.Waits()) != 2 || fc.Waits()[1] < tc.want-time.Second {
 				t.Fatalf("with a larger cap: server saw %d, waits %v, err %v", n.Load(), fc.Waits(), err)
 			}
 		})

@@ -30,9 +30,10 @@ func newRateLimiter(allowed int, window time.Duration) *rateLimiter {
 	return &rateLimiter{allowed: allowed, window: window, windows: map[string]*rateWindow{}}
 }
 
-// take counts a request of token at now and returns the 429 to send when the
-// token is over its limit.
-func (l *rateLimiter) take(token string, now time.Time) *apiError {
+// take counts a request of token at now, sets the inin-ratelimit-* headers
+// of its answer in h (on every answer, as Genesys Cloud does) and returns
+// the 429 to send when the token is over its limit.
+func (l *rateLimiter) take(h http.Header, token string, now time.Time) *apiError {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	w := l.windows[token]
@@ -48,18 +49,18 @@ func (l *rateLimiter) take(token string, now time.Time) *apiError {
 		l.windows[token] = w
 	}
 	w.count++
+	reset := w.start.Add(l.window).Sub(now)
+	secs := max(int((reset+time.Second-1)/time.Second), 1)
+	h.Set("inin-ratelimit-count", strconv.Itoa(w.count))
+	h.Set("inin-ratelimit-allowed", strconv.Itoa(l.allowed))
+	h.Set("inin-ratelimit-reset", strconv.Itoa(secs))
 	if w.count <= l.allowed {
 		return nil
 	}
-	reset := w.start.Add(l.window).Sub(now)
-	secs := max(int((reset+time.Second-1)/time.Second), 1)
 	e := &apiError{status: http.StatusTooManyRequests, code: "too.many.requests",
 		message: fmt.Sprintf("Rate limit exceeded the maximum. [%d] requests for [%d] seconds", l.allowed, int(l.window/time.Second)),
 		limit:   &errorLimit{Key: "token.rate.per.minute", Namespace: "platform.api", Value: float64(l.allowed)},
 		header:  http.Header{}}
 	e.header.Set("Retry-After", strconv.Itoa(secs))
-	e.header.Set("inin-ratelimit-count", strconv.Itoa(w.count))
-	e.header.Set("inin-ratelimit-allowed", strconv.Itoa(l.allowed))
-	e.header.Set("inin-ratelimit-reset", strconv.Itoa(secs))
 	return e
 }

@@ -234,8 +234,9 @@ func WithFaultProfile(name string) Option {
 }
 
 // WithRateLimit limits each access token to allowed API requests per window,
-// answering 429 with Retry-After and inin-ratelimit-* headers beyond it
-// (Genesys Cloud allows 300 a minute). Zero turns the limit off (default).
+// sending the inin-ratelimit-* headers on every answer and answering 429
+// with Retry-After beyond it (Genesys Cloud allows 300 a minute). Zero turns
+// the limit off (default).
 func WithRateLimit(allowed int, window time.Duration) Option {
 	return func(c *config) error {
 		if allowed < 0 || (allowed > 0 && window < time.Second) {
@@ -566,7 +567,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, corr string) {
 		}
 		c.token = tok
 		if s.limiter != nil {
-			if e := s.limiter.take(tok, s.now()); e != nil {
+			if e := s.limiter.take(w.Header(), tok, s.now()); e != nil {
 				writeError(w, corr, e)
 				return
 			}

@@ -29,6 +29,9 @@
 //	genesys.client.rate_limited   counter of 429 responses: genesys.operation
 //	genesys.client.token.requests counter: genesys.oauth.grant_type, genesys.status_class
 //
+// RegisterRateLimitMetrics adds gauges of a client's rate-limit pacing
+// state (allowed, remaining, waiting, rate, held).
+//
 // genesys.status_class is "2xx", "3xx", "4xx", "5xx", or "error" when no
 // response came. No attribute holds a secret, an error message or a
 // query string: only names, templates, codes, counts and durations.

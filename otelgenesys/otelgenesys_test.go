@@ -348,3 +348,69 @@ func TestRateLimitPause(t *testing.T) {
 		t.Errorf("wait %s s", w)
 	}
 }
+
+// gauge returns the value of an int64 or float64 gauge, and whether it was reported.
+func gauge(rm metricdata.ResourceMetrics, name string) (float64, bool) {
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if m.Name != name {
+				continue
+			}
+			switch d := m.Data.(type) {
+			case metricdata.Gauge[int64]:
+				if len(d.DataPoints) == 1 {
+					return float64(d.DataPoints[0].Value), true
+				}
+			case metricdata.Gauge[float64]:
+				if len(d.DataPoints) == 1 {
+					return d.DataPoints[0].Value, true
+				}
+			}
+		}
+	}
+	return 0, false
+}
+
+func TestRateLimitGauges(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, sim.WithRateLimit(50, 2*time.Second))
+	reader := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
+	collect := func() metricdata.ResourceMetrics {
+		var rm metricdata.ResourceMetrics
+		if err := reader.Collect(context.Background(), &rm); err != nil {
+			t.Fatal(err)
+		}
+		return rm
+	}
+	reg, err := otelgenesys.RegisterRateLimitMetrics(r.c, otelgenesys.WithMeterProvider(mp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := gauge(collect(), "genesys.client.ratelimit.allowed"); !ok || v != 0 {
+		t.Fatalf("allowed before any call = %v (reported %v), want 0", v, ok)
+	}
+	u := users.NewClient(r.c)
+	for range 3 {
+		if _, err := u.GetUsers(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rm := collect()
+	if v, _ := gauge(rm, "genesys.client.ratelimit.allowed"); v != 50 {
+		t.Errorf("allowed = %v, want the simulator's 50", v)
+	}
+	if v, _ := gauge(rm, "genesys.client.ratelimit.remaining"); v <= 0 || v >= 50 {
+		t.Errorf("remaining = %v, want between 0 and 50 after 3 calls", v)
+	}
+	if v, _ := gauge(rm, "genesys.client.ratelimit.rate"); v <= 0 {
+		t.Errorf("rate = %v, want a learnt rate", v)
+	}
+	if err := reg.Unregister(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := gauge(collect(), "genesys.client.ratelimit.allowed"); ok {
+		t.Error("gauges still reported after Unregister")
+	}
+}

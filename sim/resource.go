@@ -43,7 +43,11 @@ type resource struct {
 var stateful = map[string]handler{}
 
 func bind(method, template string, h handler) {
-	stateful[routeKey(method, template)] = h
+	key := routeKey(method, template)
+	if routingTriggers[key] {
+		h = thenRoute(h)
+	}
+	stateful[key] = h
 }
 
 func (res *resource) out(c *call, e entity) entity {

@@ -21,32 +21,24 @@ import (
 // changes, and queue membership changes (the routes wrapped below).
 
 // routingTriggers are the routes whose success may let a waiting
-// conversation reach an agent.
-var routingTriggers = []struct{ method, path string }{
-	{"PATCH", "/api/v2/users/{userId}/presences/purecloud"},
-	{"PATCH", "/api/v2/users/{userId}/presences/{sourceId}"},
-	{"PUT", "/api/v2/users/{userId}/routingstatus"},
-	{"POST", "/api/v2/routing/queues/{queueId}/members"},
-	{"PATCH", "/api/v2/routing/queues/{queueId}/members"},
-	{"PATCH", "/api/v2/routing/queues/{queueId}/members/{memberId}"},
-	{"POST", "/api/v2/routing/queues/{queueId}/users"},
-	{"PATCH", "/api/v2/routing/queues/{queueId}/users"},
-	{"PATCH", "/api/v2/routing/queues/{queueId}/users/{memberId}"},
+// conversation reach an agent: bind wraps their handlers with thenRoute.
+// It is a package variable, so it is set before any init function binds a
+// handler, whatever the order of the files.
+var routingTriggers = map[string]bool{
+	routeKey("PATCH", "/api/v2/users/{userId}/presences/purecloud"):          true,
+	routeKey("PATCH", "/api/v2/users/{userId}/presences/{sourceId}"):         true,
+	routeKey("PUT", "/api/v2/users/{userId}/routingstatus"):                  true,
+	routeKey("POST", "/api/v2/routing/queues/{queueId}/members"):             true,
+	routeKey("PATCH", "/api/v2/routing/queues/{queueId}/members"):            true,
+	routeKey("PATCH", "/api/v2/routing/queues/{queueId}/members/{memberId}"): true,
+	routeKey("POST", "/api/v2/routing/queues/{queueId}/users"):               true,
+	routeKey("PATCH", "/api/v2/routing/queues/{queueId}/users"):              true,
+	routeKey("PATCH", "/api/v2/routing/queues/{queueId}/users/{memberId}"):   true,
 }
 
-// This file's name sorts after agents.go and queues.go, so their handlers
-// are bound when this runs (Go runs a package's init functions in file
-// name order); TestRoutingWaitsForAnAgent checks it. A change of a user's
-// routing skills (userstate.go) routes through its after hook.
+// A change of a user's routing skills (userstate.go) routes through its
+// after hook.
 func init() {
-	for _, t := range routingTriggers {
-		key := routeKey(t.method, t.path)
-		if h := stateful[key]; h != nil {
-			stateful[key] = thenRoute(h)
-		} else {
-			unboundTriggers = append(unboundTriggers, key)
-		}
-	}
 	userSkills.after = func(c *call) { c.s.routeWaiting() }
 }
 
@@ -63,10 +55,6 @@ func (s *Server) hasSkills(userID string, skills []string) bool {
 	}
 	return true
 }
-
-// unboundTriggers lists the routing triggers that had no handler to wrap
-// (a test checks it is empty).
-var unboundTriggers []string
 
 // thenRoute runs h and, when it succeeds, the routing engine.
 func thenRoute(h handler) handler {

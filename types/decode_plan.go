@@ -1,0 +1,387 @@
+package types
+
+import (
+	"encoding"
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"sync"
+	"unsafe"
+)
+
+// decodeFunc decodes the JSON value at the decoder's position into the Go
+// value of one type at p.
+type decodeFunc func(d *decoder, p unsafe.Pointer) error
+
+var (
+	decodeFuncs sync.Map // reflect.Type -> decodeFunc, nil when the type is not handled
+	decodeBuild sync.Mutex
+)
+
+var (
+	dateTimeType      = reflect.TypeFor[DateTime]()
+	dateType          = reflect.TypeFor[Date]()
+	localDateTimeType = reflect.TypeFor[LocalDateTime]()
+	yearMonthType     = reflect.TypeFor[YearMonth]()
+	anyType           = reflect.TypeFor[any]()
+	stringType        = reflect.TypeFor[string]()
+	jsonUnmarshaler   = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler   = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// decodeFuncFor returns the decoder of t, nil when the fast codec leaves t
+// to the reference library.
+func decodeFuncFor(t reflect.Type) decodeFunc {
+	if f, ok := decodeFuncs.Load(t); ok {
+		return f.(decodeFunc)
+	}
+	decodeBuild.Lock()
+	defer decodeBuild.Unlock()
+	b := decodeBuilder{pending: map[reflect.Type]*decodeFunc{}, built: map[reflect.Type]decodeFunc{}}
+	f := b.build(t)
+	if f != nil {
+		for bt, bf := range b.built {
+			decodeFuncs.LoadOrStore(bt, bf)
+		}
+	}
+	decodeFuncs.LoadOrStore(t, f)
+	return f
+}
+
+// decodeBuilder builds the decoders of a type and of the types inside it;
+// they are published only when the whole type is handled.
+type decodeBuilder struct {
+	pending map[reflect.Type]*decodeFunc // types being built, for recursive types
+	built   map[reflect.Type]decodeFunc
+}
+
+func (b *decodeBuilder) build(t reflect.Type) decodeFunc {
+	if f, ok := decodeFuncs.Load(t); ok {
+		return f.(decodeFunc)
+	}
+	if f, ok := b.built[t]; ok {
+		return f
+	}
+	if slot, ok := b.pending[t]; ok {
+		return func(d *decoder, p unsafe.Pointer) error { return (*slot)(d, p) }
+	}
+	slot := new(decodeFunc)
+	b.pending[t] = slot
+	f := b.make(t)
+	delete(b.pending, t)
+	if f == nil {
+		return nil
+	}
+	*slot = f
+	b.built[t] = f
+	return f
+}
+
+func (b *decodeBuilder) make(t reflect.Type) decodeFunc {
+	switch t {
+	case dateTimeType:
+		return decodeText(func(s string, p unsafe.Pointer) (err error) { *(*DateTime)(p), err = ParseDateTime(s); return })
+	case dateType:
+		return decodeText(func(s string, p unsafe.Pointer) (err error) { *(*Date)(p), err = ParseDate(s); return })
+	case localDateTimeType:
+		return decodeText(func(s string, p unsafe.Pointer) (err error) { *(*LocalDateTime)(p), err = ParseLocalDateTime(s); return })
+	case yearMonthType:
+		return decodeText(func(s string, p unsafe.Pointer) (err error) { *(*YearMonth)(p), err = ParseYearMonth(s); return })
+	case anyType:
+		return func(d *decoder, p unsafe.Pointer) (err error) { *(*any)(p), err = d.anyValue(); return }
+	}
+	if hasCustomJSON(t) {
+		return nil
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return decodeString
+	case reflect.Bool:
+		return decodeBool
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return decodeInt(t.Kind(), t.Bits())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return decodeUint(t.Kind(), t.Bits())
+	case reflect.Float32:
+		return decodeFloat32
+	case reflect.Float64:
+		return decodeFloat64
+	case reflect.Pointer:
+		return b.pointer(t)
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return nil // base64 in the reference library
+		}
+		return b.slice(t)
+	case reflect.Map:
+		return b.mapOf(t)
+	case reflect.Struct:
+		return b.structOf(t)
+	}
+	return nil
+}
+
+// hasCustomJSON reports whether t brings its own JSON or text decoding,
+// which the reference library honours.
+func hasCustomJSON(t reflect.Type) bool {
+	pt := reflect.PointerTo(t)
+	if pt.Implements(jsonUnmarshaler) || pt.Implements(textUnmarshaler) {
+		return true
+	}
+	_, from := pt.MethodByName("UnmarshalJSONFrom")
+	return from
+}
+
+func decodeText(parse func(s string, p unsafe.Pointer) error) decodeFunc {
+	return func(d *decoder, p unsafe.Pointer) error {
+		switch d.peek() {
+		case 'n':
+			return errFast // the reference library reports null here
+		case '"':
+		default:
+			return errFast
+		}
+		s, err := d.str()
+		if err != nil {
+			return err
+		}
+		if parse(bytesString(s), p) != nil {
+			return errFast
+		}
+		return nil
+	}
+}
+
+func decodeString(d *decoder, p unsafe.Pointer) error {
+	switch d.peek() {
+	case '"':
+		s, err := d.str()
+		if err != nil {
+			return err
+		}
+		*(*string)(p) = string(s)
+		return nil
+	case 'n':
+		*(*string)(p) = ""
+		return d.literal("null")
+	}
+	return errFast
+}
+
+func decodeBool(d *decoder, p unsafe.Pointer) error {
+	switch d.peek() {
+	case 't':
+		*(*bool)(p) = true
+		return d.literal("true")
+	case 'f':
+		*(*bool)(p) = false
+		return d.literal("false")
+	case 'n':
+		*(*bool)(p) = false
+		return d.literal("null")
+	}
+	return errFast
+}
+
+// numberText reads a number, or null (reported as nil text).
+func (d *decoder) numberText() ([]byte, bool, error) {
+	switch c := d.peek(); {
+	case c == 'n':
+		return nil, true, d.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		return d.number()
+	}
+	return nil, false, errFast
+}
+
+func decodeInt(k reflect.Kind, bits int) decodeFunc {
+	return func(d *decoder, p unsafe.Pointer) error {
+		text, integer, err := d.numberText()
+		if err != nil || !integer {
+			return errFast
+		}
+		var n int64
+		if text != nil {
+			if n, err = strconv.ParseInt(bytesString(text), 10, bits); err != nil {
+				return errFast
+			}
+		}
+		switch k {
+		case reflect.Int:
+			*(*int)(p) = int(n)
+		case reflect.Int8:
+			*(*int8)(p) = int8(n)
+		case reflect.Int16:
+			*(*int16)(p) = int16(n)
+		case reflect.Int32:
+			*(*int32)(p) = int32(n)
+		default:
+			*(*int64)(p) = n
+		}
+		return nil
+	}
+}
+
+func decodeUint(k reflect.Kind, bits int) decodeFunc {
+	return func(d *decoder, p unsafe.Pointer) error {
+		text, integer, err := d.numberText()
+		if err != nil || !integer {
+			return errFast
+		}
+		var n uint64
+		if text != nil {
+			if n, err = strconv.ParseUint(bytesString(text), 10, bits); err != nil {
+				return errFast
+			}
+		}
+		switch k {
+		case reflect.Uint:
+			*(*uint)(p) = uint(n)
+		case reflect.Uint8:
+			*(*uint8)(p) = uint8(n)
+		case reflect.Uint16:
+			*(*uint16)(p) = uint16(n)
+		case reflect.Uint32:
+			*(*uint32)(p) = uint32(n)
+		default:
+			*(*uint64)(p) = n
+		}
+		return nil
+	}
+}
+
+func (d *decoder) float(bits int) (float64, error) {
+	text, _, err := d.numberText()
+	if err != nil || text == nil {
+		return 0, err
+	}
+	f, err := strconv.ParseFloat(bytesString(text), bits)
+	if err != nil {
+		return 0, errFast
+	}
+	return f, nil
+}
+
+func decodeFloat64(d *decoder, p unsafe.Pointer) (err error) {
+	*(*float64)(p), err = d.float(64)
+	return err
+}
+
+func decodeFloat32(d *decoder, p unsafe.Pointer) error {
+	f, err := d.float(32)
+	*(*float32)(p) = float32(f)
+	return err
+}
+
+func (b *decodeBuilder) pointer(t reflect.Type) decodeFunc {
+	et := t.Elem()
+	elem := b.build(et)
+	if elem == nil {
+		return nil
+	}
+	alloc := allocFor(et)
+	return func(d *decoder, p unsafe.Pointer) error {
+		pp := (*unsafe.Pointer)(p)
+		if d.peek() == 'n' {
+			*pp = nil
+			return d.literal("null")
+		}
+		if *pp == nil {
+			*pp = alloc()
+		}
+		return elem(d, *pp)
+	}
+}
+
+// allocFor returns a function that allocates a zero value of t.
+func allocFor(t reflect.Type) func() unsafe.Pointer {
+	switch t {
+	case stringType:
+		return func() unsafe.Pointer { return unsafe.Pointer(new(string)) }
+	case reflect.TypeFor[int]():
+		return func() unsafe.Pointer { return unsafe.Pointer(new(int)) }
+	case reflect.TypeFor[bool]():
+		return func() unsafe.Pointer { return unsafe.Pointer(new(bool)) }
+	case reflect.TypeFor[float64]():
+		return func() unsafe.Pointer { return unsafe.Pointer(new(float64)) }
+	case reflect.TypeFor[int64]():
+		return func() unsafe.Pointer { return unsafe.Pointer(new(int64)) }
+	case dateTimeType:
+		return func() unsafe.Pointer { return unsafe.Pointer(new(DateTime)) }
+	}
+	return func() unsafe.Pointer { return reflect.New(t).UnsafePointer() }
+}
+
+// sliceHeader is the layout of every Go slice.
+type sliceHeader struct {
+	data     unsafe.Pointer
+	len, cap int
+}
+
+func (b *decodeBuilder) slice(t reflect.Type) decodeFunc {
+	et := t.Elem()
+	elem := b.build(et)
+	if elem == nil {
+		return nil
+	}
+	size := et.Size()
+	return func(d *decoder, p unsafe.Pointer) error {
+		h := (*sliceHeader)(p)
+		switch d.peek() {
+		case 'n':
+			*h = sliceHeader{}
+			return d.literal("null")
+		case '[':
+		default:
+			return errFast
+		}
+			h.len = 0
+		if h.data == nil {
+			// A non-nil empty slice: [] decodes as [], not as null.
+			*h = sliceHeader{data: reflect.MakeSlice(t, 0, 0).UnsafePointer()}
+		}
+		zeroFrom := h.cap // elements below may hold old values: cleared before use
+		start := d.pos
+		err := d.array(func(d *decoder, _ int) error {
+			if h.len == h.cap {
+				growSlice(t, h, len(d.data)-d.pos, d.pos-start)
+				zeroFrom = h.len
+			}
+			ep := unsafe.Add(h.data, uintptr(h.len)*size)
+			if h.len < zeroFrom {
+				reflect.NewAt(et, ep).Elem().SetZero()
+			}
+			h.len++
+			return elem(d, ep)
+		})
+		if err == nil && h.cap > 2*h.len+8 {
+			trimSlice(t, h)
+		}
+		return err
+	}
+}
+
+// growSlice gives h room for more elements. Beyond doubling, it sizes the
+// slice from the bytes left in the input and the bytes per element so far,
+// so that a long listing is allocated once or twice instead of ten times;
+// the guess is bounded by twice the input left, in memory.
+func growSlice(t reflect.Type, h *sliceHeader, left, used int) {
+	newCap := max(4, 2*h.cap)
+	if h.len > 0 && used > 0 {
+		per := max(1, used/h.len)
+		guess := h.len + left/per + 1
+		if guess > newCap && uintptr(guess-h.len)*t.Elem().Size() <= 2*uintptr(left) {
+			newCap = guess
+		}
+	}
+	resize(t, h, newCap)
+}
+
+func trimSlice(t reflect.Type, h *sliceHeader) { resize(t, h, h.len) }
+
+func resize(t reflect.Type, h *sliceHeader, newCap int) {
+	old := reflect.NewAt(t, unsafe.Pointer(h)).Elem()
+	ns := reflect.MakeSlice(t, h.len, newCap)
+	reflect.Copy(ns, old)
+	*h = sliceHeader{data: ns.UnsafePointer(), len: h.len, cap: newCap}
+}

@@ -84,7 +84,10 @@ func (b *decodeBuilder) make(t reflect.Type) decodeFunc {
 	case dateType:
 		return decodeText(func(s string, p unsafe.Pointer) (err error) { *(*Date)(p), err = ParseDate(s); return })
 	case localDateTimeType:
-		return decodeText(func(s string, p unsafe.Pointer) (err error) { *(*LocalDateTime)(p), err = ParseLocalDateTime(s); return })
+		return decodeText(func(s string, p unsafe.Pointer) (err error) {
+			*(*LocalDateTime)(p), err = ParseLocalDateTime(s)
+			return
+		})
 	case yearMonthType:
 		return decodeText(func(s string, p unsafe.Pointer) (err error) { *(*YearMonth)(p), err = ParseYearMonth(s); return })
 	case anyType:
@@ -335,7 +338,7 @@ func (b *decodeBuilder) slice(t reflect.Type) decodeFunc {
 		default:
 			return errFast
 		}
-			h.len = 0
+		h.len = 0
 		if h.data == nil {
 			// A non-nil empty slice: [] decodes as [], not as null.
 			*h = sliceHeader{data: reflect.MakeSlice(t, 0, 0).UnsafePointer()}

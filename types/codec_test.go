@@ -115,7 +115,6 @@ func TestUnmarshalAdversarialInput(t *testing.T) {
 	sameDecode[types.Date](t, `"2026-02-30"`)
 }
 
-
 func TestMarshalAgreesWithTheReference(t *testing.T) {
 	utc := time.Date(2026, 1, 2, 3, 4, 5, 123456789, time.UTC)
 	dt, _ := types.ParseDateTime("2026-01-02T03:04:05.12+05:30")

@@ -141,7 +141,10 @@ func (b *encodeBuilder) make(t reflect.Type) encodeFunc {
 			return nil
 		}
 	case reflect.Uint8:
-		return func(e *encoder, p unsafe.Pointer) error { e.buf = strconv.AppendUint(e.buf, uint64(*(*uint8)(p)), 10); return nil }
+		return func(e *encoder, p unsafe.Pointer) error {
+			e.buf = strconv.AppendUint(e.buf, uint64(*(*uint8)(p)), 10)
+			return nil
+		}
 	case reflect.Uint16:
 		return func(e *encoder, p unsafe.Pointer) error {
 			e.buf = strconv.AppendUint(e.buf, uint64(*(*uint16)(p)), 10)

@@ -165,6 +165,15 @@ func (b *encodeBuilder) make(t reflect.Type) encodeFunc {
 	case reflect.Float64:
 		return func(e *encoder, p unsafe.Pointer) error { return e.float(*(*float64)(p), 64) }
 	case reflect.Pointer:
+		if t.Elem().Kind() == reflect.String && !hasCustomEncoding(t.Elem()) {
+			return func(e *encoder, p unsafe.Pointer) error {
+				if pp := *(**string)(p); pp != nil {
+					return e.str(*pp)
+				}
+				e.buf = append(e.buf, "null"...)
+				return nil
+			}
+		}
 		elem := b.build(t.Elem())
 		if elem == nil {
 			return nil
@@ -210,15 +219,6 @@ func (e *encoder) nested(f encodeFunc, p unsafe.Pointer) error {
 	return err
 }
 
-// escapeASCII marks the ASCII bytes a JSON string must escape.
-var escapeASCII = func() (t [utf8.RuneSelf]bool) {
-	for c := 0; c < 0x20; c++ {
-		t[c] = true
-	}
-	t['"'], t['\\'] = true, true
-	return t
-}()
-
 // str appends s quoted, escaped as the reference library does; invalid
 // UTF-8 is left to it (it reports an error).
 func (e *encoder) str(s string) error {
@@ -226,16 +226,16 @@ func (e *encoder) str(s string) error {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if !needsCare[c] {
+			i++
+			continue
+		}
 		if c >= utf8.RuneSelf {
 			r, n := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && n == 1 {
 				return errFast
 			}
 			i += n
-			continue
-		}
-		if !escapeASCII[c] {
-			i++
 			continue
 		}
 		b = append(b, s[start:i]...)

@@ -8,6 +8,7 @@ package jsonref
 
 import (
 	stdjson "encoding/json"
+	"reflect"
 	"testing"
 
 	goccy "github.com/goccy/go-json"
@@ -56,4 +57,41 @@ func BenchmarkEncode(b *testing.B) {
 	b.Run("lib=sdk", func(b *testing.B) { encodeBench(b, types.Marshal) })
 	b.Run("lib=goccy", func(b *testing.B) { encodeBench(b, goccy.Marshal) })
 	b.Run("lib=std", func(b *testing.B) { encodeBench(b, stdjson.Marshal) })
+}
+
+// TestSameWire checks that the comparison is fair: every library writes the
+// same JSON for the listing (goccy and encoding/json also escape & < > for
+// HTML, which the SDK, like encoding/json/v2, does not) and reads back the
+// same value.
+func TestSameWire(t *testing.T) {
+	ours, err := types.Marshal(listing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := goccy.Marshal(listing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	std, err := stdjson.Marshal(listing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameJSON(ours, theirs) || string(theirs) != string(std) {
+		t.Fatalf("encodings differ: sdk %d bytes, goccy %d, encoding/json %d", len(ours), len(theirs), len(std))
+	}
+	var a, b models.UserEntityListing
+	if err := types.Unmarshal(wire, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := goccy.Unmarshal(wire, &b); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("decoded listings differ")
+	}
+}
+
+func sameJSON(a, b []byte) bool {
+	var va, vb any
+	return stdjson.Unmarshal(a, &va) == nil && stdjson.Unmarshal(b, &vb) == nil && reflect.DeepEqual(va, vb)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"reflect"
 	"strconv"
-	"sync"
 	"unsafe"
 )
 
@@ -13,10 +12,7 @@ import (
 // value of one type at p.
 type decodeFunc func(d *decoder, p unsafe.Pointer) error
 
-var (
-	decodeFuncs sync.Map // reflect.Type -> decodeFunc, nil when the type is not handled
-	decodeBuild sync.Mutex
-)
+var decodePlans codecPlans[decodeFunc]
 
 var (
 	dateTimeType      = reflect.TypeFor[DateTime]()
@@ -32,50 +28,17 @@ var (
 // decodeFuncFor returns the decoder of t, nil when the fast codec leaves t
 // to the reference library.
 func decodeFuncFor(t reflect.Type) decodeFunc {
-	if f, ok := decodeFuncs.Load(t); ok {
-		return f.(decodeFunc)
-	}
-	decodeBuild.Lock()
-	defer decodeBuild.Unlock()
-	b := decodeBuilder{pending: map[reflect.Type]*decodeFunc{}, built: map[reflect.Type]decodeFunc{}}
-	f := b.build(t)
-	if f != nil {
-		for bt, bf := range b.built {
-			decodeFuncs.LoadOrStore(bt, bf)
-		}
-	}
-	decodeFuncs.LoadOrStore(t, f)
-	return f
+	return decodePlans.get(t, func() *planBuild[decodeFunc] {
+		b := &decodeBuilder{newPlanBuild(&decodePlans, func(slot *decodeFunc) decodeFunc {
+			return func(d *decoder, p unsafe.Pointer) error { return (*slot)(d, p) }
+		})}
+		b.planBuild.make = b.make
+		return &b.planBuild
+	})
 }
 
-// decodeBuilder builds the decoders of a type and of the types inside it;
-// they are published only when the whole type is handled.
-type decodeBuilder struct {
-	pending map[reflect.Type]*decodeFunc // types being built, for recursive types
-	built   map[reflect.Type]decodeFunc
-}
-
-func (b *decodeBuilder) build(t reflect.Type) decodeFunc {
-	if f, ok := decodeFuncs.Load(t); ok {
-		return f.(decodeFunc)
-	}
-	if f, ok := b.built[t]; ok {
-		return f
-	}
-	if slot, ok := b.pending[t]; ok {
-		return func(d *decoder, p unsafe.Pointer) error { return (*slot)(d, p) }
-	}
-	slot := new(decodeFunc)
-	b.pending[t] = slot
-	f := b.make(t)
-	delete(b.pending, t)
-	if f == nil {
-		return nil
-	}
-	*slot = f
-	b.built[t] = f
-	return f
-}
+// decodeBuilder builds decoders; its methods build the kinds of Go types.
+type decodeBuilder struct{ planBuild[decodeFunc] }
 
 func (b *decodeBuilder) make(t reflect.Type) decodeFunc {
 	switch t {

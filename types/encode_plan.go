@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -22,10 +21,7 @@ type encoder struct {
 // encodeFunc appends the JSON of the Go value of one type at p.
 type encodeFunc func(e *encoder, p unsafe.Pointer) error
 
-var (
-	encodeFuncs sync.Map // reflect.Type -> encodeFunc, nil when the type is not handled
-	encodeBuild sync.Mutex
-)
+var encodePlans codecPlans[encodeFunc]
 
 var (
 	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
@@ -35,50 +31,17 @@ var (
 // encodeFuncFor returns the encoder of t, nil when the fast codec leaves t
 // to the reference library.
 func encodeFuncFor(t reflect.Type) encodeFunc {
-	if f, ok := encodeFuncs.Load(t); ok {
-		return f.(encodeFunc)
-	}
-	encodeBuild.Lock()
-	defer encodeBuild.Unlock()
-	b := encodeBuilder{pending: map[reflect.Type]*encodeFunc{}, built: map[reflect.Type]encodeFunc{}}
-	f := b.build(t)
-	if f != nil {
-		for bt, bf := range b.built {
-			encodeFuncs.LoadOrStore(bt, bf)
-		}
-	}
-	encodeFuncs.LoadOrStore(t, f)
-	return f
+	return encodePlans.get(t, func() *planBuild[encodeFunc] {
+		b := &encodeBuilder{newPlanBuild(&encodePlans, func(slot *encodeFunc) encodeFunc {
+			return func(e *encoder, p unsafe.Pointer) error { return (*slot)(e, p) }
+		})}
+		b.planBuild.make = b.make
+		return &b.planBuild
+	})
 }
 
-// encodeBuilder builds the encoders of a type and of the types inside it;
-// they are published only when the whole type is handled.
-type encodeBuilder struct {
-	pending map[reflect.Type]*encodeFunc
-	built   map[reflect.Type]encodeFunc
-}
-
-func (b *encodeBuilder) build(t reflect.Type) encodeFunc {
-	if f, ok := encodeFuncs.Load(t); ok {
-		return f.(encodeFunc)
-	}
-	if f, ok := b.built[t]; ok {
-		return f
-	}
-	if slot, ok := b.pending[t]; ok {
-		return func(e *encoder, p unsafe.Pointer) error { return (*slot)(e, p) }
-	}
-	slot := new(encodeFunc)
-	b.pending[t] = slot
-	f := b.make(t)
-	delete(b.pending, t)
-	if f == nil {
-		return nil
-	}
-	*slot = f
-	b.built[t] = f
-	return f
-}
+// encodeBuilder builds encoders; its methods build the kinds of Go types.
+type encodeBuilder struct{ planBuild[encodeFunc] }
 
 func (b *encodeBuilder) make(t reflect.Type) encodeFunc {
 	switch t {

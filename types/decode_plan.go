@@ -253,29 +253,49 @@ func (b *decodeBuilder) pointer(t reflect.Type) decodeFunc {
 			return d.literal("null")
 		}
 		if *pp == nil {
-			*pp = alloc()
+			*pp = alloc(d)
 		}
 		return elem(d, *pp)
 	}
 }
 
-// allocFor returns a function that allocates a zero value of t.
-func allocFor(t reflect.Type) func() unsafe.Pointer {
-	switch t {
-	case stringType:
-		return func() unsafe.Pointer { return unsafe.Pointer(new(string)) }
-	case reflect.TypeFor[int]():
-		return func() unsafe.Pointer { return unsafe.Pointer(new(int)) }
-	case reflect.TypeFor[bool]():
-		return func() unsafe.Pointer { return unsafe.Pointer(new(bool)) }
-	case reflect.TypeFor[float64]():
-		return func() unsafe.Pointer { return unsafe.Pointer(new(float64)) }
-	case reflect.TypeFor[int64]():
-		return func() unsafe.Pointer { return unsafe.Pointer(new(int64)) }
-	case dateTimeType:
-		return func() unsafe.Pointer { return unsafe.Pointer(new(DateTime)) }
+// allocFor returns a function that allocates a zero value of t. Optional
+// strings, enums, numbers and booleans, most of a model's fields, come from
+// small blocks shared within one decode (see slab), not one allocation each.
+func allocFor(t reflect.Type) func(d *decoder) unsafe.Pointer {
+	if t.Size() == 0 || hasCustomJSON(t) {
+		return func(*decoder) unsafe.Pointer { return reflect.New(t).UnsafePointer() }
 	}
-	return func() unsafe.Pointer { return reflect.New(t).UnsafePointer() }
+	switch t.Kind() {
+	case reflect.String:
+		return func(d *decoder) unsafe.Pointer { return unsafe.Pointer(slab(&d.strs)) }
+	case reflect.Int, reflect.Int64:
+		return func(d *decoder) unsafe.Pointer { return unsafe.Pointer(slab(&d.ints)) }
+	case reflect.Float64:
+		return func(d *decoder) unsafe.Pointer { return unsafe.Pointer(slab(&d.floats)) }
+	case reflect.Bool:
+		return func(d *decoder) unsafe.Pointer { return unsafe.Pointer(slab(&d.bools)) }
+	}
+	if t == dateTimeType {
+		return func(*decoder) unsafe.Pointer { return unsafe.Pointer(new(DateTime)) }
+	}
+	return func(*decoder) unsafe.Pointer { return reflect.New(t).UnsafePointer() }
+}
+
+// slabSize is how many values one block holds: a value kept after the
+// decode keeps at most this many of its neighbours alive.
+const slabSize = 16
+
+// slab hands out the next zero value of a block, allocating a block when
+// the last one is used up. A pointer into a block of strings also serves
+// string types of other names (enums): they have the same layout.
+func slab[T any](block *[]T) *T {
+	if len(*block) == 0 {
+		*block = make([]T, slabSize)
+	}
+	p := &(*block)[0]
+	*block = (*block)[1:]
+	return p
 }
 
 // sliceHeader is the layout of every Go slice.
@@ -304,7 +324,7 @@ func (b *decodeBuilder) slice(t reflect.Type) decodeFunc {
 		h.len = 0
 		if h.data == nil {
 			// A non-nil empty slice: [] decodes as [], not as null.
-			*h = sliceHeader{data: reflect.MakeSlice(t, 0, 0).UnsafePointer()}
+			*h = sliceHeader{data: unsafe.Pointer(&zeroLength)}
 		}
 		zeroFrom := h.cap // elements below may hold old values: cleared before use
 		start := d.pos
@@ -332,7 +352,7 @@ func (b *decodeBuilder) slice(t reflect.Type) decodeFunc {
 // so that a long listing is allocated once or twice instead of ten times;
 // the guess is bounded by twice the input left, in memory.
 func growSlice(t reflect.Type, h *sliceHeader, left, used int) {
-	newCap := max(4, 2*h.cap)
+	newCap := max(4, 2*h.cap) // most arrays in models hold a few elements
 	if h.len > 0 && used > 0 {
 		per := max(1, used/h.len)
 		guess := h.len + left/per + 1
@@ -343,11 +363,18 @@ func growSlice(t reflect.Type, h *sliceHeader, left, used int) {
 	resize(t, h, newCap)
 }
 
-func trimSlice(t reflect.Type, h *sliceHeader) { resize(t, h, h.len) }
-
-func resize(t reflect.Type, h *sliceHeader, newCap int) {
+// trimSlice gives back the room a too high guess left unused.
+func trimSlice(t reflect.Type, h *sliceHeader) {
 	old := reflect.NewAt(t, unsafe.Pointer(h)).Elem()
-	ns := reflect.MakeSlice(t, h.len, newCap)
+	ns := reflect.MakeSlice(t, h.len, h.len)
 	reflect.Copy(ns, old)
-	*h = sliceHeader{data: ns.UnsafePointer(), len: h.len, cap: newCap}
+	old.Set(ns)
 }
+
+// resize grows the slice at h in place to newCap elements, one allocation.
+func resize(t reflect.Type, h *sliceHeader, newCap int) {
+	reflect.NewAt(t, unsafe.Pointer(h)).Elem().Grow(newCap - h.len)
+}
+
+// zeroLength is where empty slices point: any non-nil address will do.
+var zeroLength [0]uint64

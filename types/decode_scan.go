@@ -22,6 +22,12 @@ type decoder struct {
 	pos   int
 	depth int
 	buf   []byte // scratch for strings with escapes or invalid UTF-8
+
+	// blocks the values of optional fields come from (see slab)
+	strs   []string
+	ints   []int64
+	floats []float64
+	bools  []bool
 }
 
 var isSpace = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}

@@ -2,6 +2,7 @@ package types_test
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"reflect"
 	"strings"
@@ -165,4 +166,68 @@ func FuzzUnmarshalAgreesWithTheReference(f *testing.F) {
 		sameDecode[models.User](t, data)
 		sameDecode[any](t, data)
 	})
+}
+
+// sameDecodeInto decodes data with both codecs into copies of a value that
+// already holds data, and fails unless the results agree.
+func sameDecodeInto[T any](t *testing.T, data string, fill func() T) {
+	t.Helper()
+	fast, ref := fill(), fill()
+	errFast := types.Unmarshal([]byte(data), &fast)
+	errRef := json.Unmarshal([]byte(data), &ref, reference)
+	if (errFast == nil) != (errRef == nil) || errFast == nil && !reflect.DeepEqual(fast, ref) {
+		t.Errorf("%.80q into a filled %T: fast %+v %v, reference %+v %v", data, fast, fast, errFast, ref, errRef)
+	}
+}
+
+func TestUnmarshalIntoValuesThatHoldData(t *testing.T) {
+	filled := func() models.User {
+		return models.User{ID: ptr("old"), Name: ptr("kept"),
+			Addresses: append(make([]models.Contact, 0, 8), models.Contact{Address: ptr("a1"), Display: ptr("d1")}, models.Contact{Address: ptr("a2")}),
+			Division:  models.Division{ID: ptr("div"), Name: ptr("Home")}}
+	}
+	for _, data := range []string{
+		`{"id":"new"}`, `{"addresses":[{"type":"WORK"}]}`, `{"addresses":[]}`, `{"addresses":null}`,
+		`{"addresses":[{},{},{},{},{},{},{},{},{},{}]}`, `{"division":{"id":"other"}}`, `{"division":null}`, `{"name":null}`,
+	} {
+		sameDecodeInto(t, data, filled)
+	}
+}
+
+func TestCodecConcurrentFirstUse(t *testing.T) {
+	// Plans are built on first use; many goroutines meeting new types at
+	// once must all get working ones (run with -race).
+	done := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			var q models.QueueEntityListing
+			err := types.Unmarshal([]byte(`{"entities":[{"id":"q","name":"Q","memberCount":3}]}`), &q)
+			if err == nil && (len(q.Entities) != 1 || *q.Entities[0].MemberCount != 3) {
+				err = errors.New("queue listing decoded wrong")
+			}
+			if err == nil {
+				_, err = types.Marshal(&q)
+			}
+			done <- err
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestUnmarshalErrorNamesThePathDeepInAListing(t *testing.T) {
+	l := fixture.UsersListing(5)
+	wire, err := types.Marshal(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(wire), "2026-11-26T09:33:00.000Z", "yesterday", 1)
+	var got models.UserEntityListing
+	err = types.Unmarshal([]byte(bad), &got)
+	if !errors.Is(err, types.ErrFormat) || !strings.Contains(err.Error(), "/entities/3/routingStatus/startTime") {
+		t.Fatalf("got %v", err)
+	}
 }

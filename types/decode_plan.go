@@ -125,7 +125,7 @@ func decodeString(d *decoder, p unsafe.Pointer) error {
 		if err != nil {
 			return err
 		}
-		*(*string)(p) = string(s)
+		*(*string)(p) = d.keep(s)
 		return nil
 	case 'n':
 		*(*string)(p) = ""

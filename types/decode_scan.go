@@ -28,6 +28,29 @@ type decoder struct {
 	ints   []int64
 	floats []float64
 	bools  []bool
+	text   []byte // the unused rest of the block strings are copied into (see keep)
+}
+
+// textBlock is the size of the blocks short strings are copied into; a
+// string kept after the decode keeps at most one block alive.
+const textBlock = 2048
+
+// keep returns b as a string of its own. Short strings share blocks, one
+// allocation for many, as most strings of a model are short.
+func (d *decoder) keep(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > textBlock/8 {
+		return string(b)
+	}
+	if len(d.text) < len(b) {
+		d.text = make([]byte, textBlock)
+	}
+	n := copy(d.text, b)
+	s := unsafe.String(&d.text[0], n)
+	d.text = d.text[n:]
+	return s
 }
 
 var isSpace = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}

@@ -100,11 +100,11 @@ func (d *decoder) anyValue() (any, error) {
 	switch d.peek() {
 	case '"':
 		s, err := d.str()
-		return string(s), err
+		return d.keep(s), err
 	case '{':
 		m := map[string]any{}
 		err := d.object(func(d *decoder, name []byte) error {
-			key := string(name)
+			key := d.keep(name)
 			v, err := d.anyValue()
 			m[key] = v
 			return err

@@ -165,6 +165,14 @@ func FuzzUnmarshalAgreesWithTheReference(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data string) {
 		sameDecode[models.User](t, data)
 		sameDecode[any](t, data)
+		var u models.User
+		if types.Unmarshal([]byte(data), &u) == nil {
+			sameEncode(t, &u)
+		}
+		var v any
+		if types.Unmarshal([]byte(data), &v) == nil {
+			sameEncode(t, v)
+		}
 	})
 }
 

@@ -54,7 +54,13 @@ func (b *decodeBuilder) make(t reflect.Type) decodeFunc {
 	case yearMonthType:
 		return decodeText(func(s string, p unsafe.Pointer) (err error) { *(*YearMonth)(p), err = ParseYearMonth(s); return })
 	case anyType:
-		return func(d *decoder, p unsafe.Pointer) (err error) { *(*any)(p), err = d.anyValue(); return }
+		return func(d *decoder, p unsafe.Pointer) (err error) {
+			if *(*any)(p) != nil {
+				return errFast // merging into a value held is the reference library's
+			}
+			*(*any)(p), err = d.anyValue()
+			return err
+		}
 	}
 	if hasCustomJSON(t) {
 		return nil

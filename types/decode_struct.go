@@ -84,6 +84,9 @@ func (b *decodeBuilder) mapOf(t reflect.Type) decodeFunc {
 		}
 		return d.object(func(d *decoder, name []byte) error {
 			key := reflect.ValueOf(string(name)).Convert(t.Key())
+			if m.MapIndex(key).IsValid() {
+				return errFast // a duplicate name merges, as the reference library does it
+			}
 			v := reflect.New(et)
 			if err := elem(d, v.UnsafePointer()); err != nil {
 				return err
@@ -105,6 +108,9 @@ func (d *decoder) anyValue() (any, error) {
 		m := map[string]any{}
 		err := d.object(func(d *decoder, name []byte) error {
 			key := d.keep(name)
+			if _, dup := m[key]; dup {
+				return errFast // a duplicate name merges, as the reference library does it
+			}
 			v, err := d.anyValue()
 			m[key] = v
 			return err

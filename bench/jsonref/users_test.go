@@ -1,9 +1,11 @@
 // Package jsonref measures the SDK's JSON encoding and decoding side by side
-// with github.com/goccy/go-json and encoding/json on the same Go types and the
-// same 1.1 MB listing of 500 users. It is a module of its own so that the
+// with github.com/goccy/go-json, encoding/json and github.com/go-json-experiment/json
+// (the SDK's codec before, still behind it for errors) on the same Go types
+// and the same 1.2 MB listing of 500 users. It is a module of its own so that the
 // reference libraries never become dependencies of the SDK:
 //
-//	cd bench/jsonref && go test -bench . -count 10 | tee new.txt
+//	cd bench/jsonref && go test -bench .
+//	bench/jsonref/compare.sh 10 > results.txt   # alternating rounds, for benchstat
 package jsonref
 
 import (
@@ -11,6 +13,8 @@ import (
 	"reflect"
 	"testing"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	goccy "github.com/goccy/go-json"
 
 	"github.com/purecloudgo/platformclient/bench/fixture"
@@ -51,12 +55,21 @@ func BenchmarkDecode(b *testing.B) {
 	b.Run("lib=sdk", func(b *testing.B) { decodeBench(b, types.Unmarshal) })
 	b.Run("lib=goccy", func(b *testing.B) { decodeBench(b, goccy.Unmarshal) })
 	b.Run("lib=std", func(b *testing.B) { decodeBench(b, stdjson.Unmarshal) })
+	// The SDK's decoder until the fast codec: the reference library alone.
+	b.Run("lib=jsonv2", func(b *testing.B) {
+		decodeBench(b, func(data []byte, v any) error { return jsonv2.Unmarshal(data, v, lenient) })
+	})
 }
+
+var lenient = jsonv2.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 
 func BenchmarkEncode(b *testing.B) {
 	b.Run("lib=sdk", func(b *testing.B) { encodeBench(b, types.Marshal) })
 	b.Run("lib=goccy", func(b *testing.B) { encodeBench(b, goccy.Marshal) })
 	b.Run("lib=std", func(b *testing.B) { encodeBench(b, stdjson.Marshal) })
+	// The reference library alone: the SDK's encoder until the fast codec
+	// took this and, for NullFields, a walk over the value.
+	b.Run("lib=jsonv2", func(b *testing.B) { encodeBench(b, func(v any) ([]byte, error) { return jsonv2.Marshal(v) }) })
 }
 
 // TestSameWire checks that the comparison is fair: every library writes the

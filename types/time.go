@@ -1,6 +1,7 @@
 // Package types holds the wire types shared by the generated models: calendar
 // dates, date-times that round-trip their wire text, local date-times,
-// year-months, and the encoder of explicit JSON nulls.
+// year-months; and the JSON codec the client uses for every body
+// (Marshal, with explicit nulls from NullFields, and Unmarshal).
 package types
 
 import (

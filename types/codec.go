@@ -52,7 +52,7 @@ func Marshal(v any) ([]byte, error) {
 			c := reflect.New(t) // addressable copy: a pointer, or the value itself
 			c.Elem().Set(reflect.ValueOf(v))
 			hint := sizeHint(t)
-			e := encoder{buf: make([]byte, 0, hint.Load()+512)}
+			e := encoder{buf: make([]byte, 0, min(hint.Load(), maxHint)+512)}
 			if f(&e, c.UnsafePointer()) == nil {
 				hint.Store(int64(len(e.buf)))
 				return e.buf, nil
@@ -63,6 +63,10 @@ func Marshal(v any) ([]byte, error) {
 }
 
 var sizeHints sync.Map // reflect.Type -> *atomic.Int64
+
+// maxHint bounds the buffer a size hint asks for: after one huge body, the
+// next small one of the same type does not take as much memory.
+const maxHint = 8 << 20
 
 // sizeHint holds the length of the last JSON text encoded from a value of t,
 // so that the next one is written into a buffer of the right size at once.

@@ -18,14 +18,17 @@ var lenient = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.Allo
 // values newer than the SDK are kept as they are, duplicate names and
 // invalid UTF-8 are accepted.
 //
-// A fast decoder built per Go type handles the generated models. Anything it
-// does not handle, and every error, goes to the reference library,
+// A fast decoder built per Go type handles the generated models decoded into
+// zero values. Anything it does not handle, values that already hold data,
+// and every error go to the reference library,
 // github.com/go-json-experiment/json, so that an error names the JSON path of
 // the bad value ("/entities/3/routingStatus/startTime") and unusual types
 // keep their documented behaviour.
 func Unmarshal(data []byte, v any) error {
 	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Pointer && !rv.IsNil() {
+	// A value that already holds data goes to the reference library, which
+	// merges into it, also when the fast decoder would stop half-way.
+	if rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().IsZero() {
 		if f := decodeFuncFor(rv.Type().Elem()); f != nil {
 			d := decoder{data: data}
 			if f(&d, rv.UnsafePointer()) == nil && d.peek() == 0 && d.pos == len(data) {

@@ -12,13 +12,11 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// Marshal encodes v as JSON and sends as an explicit null every JSON name
-// listed in the NullFields of any struct inside v, at any depth. The client
-// encodes every request body with it; models.ToJSON uses it too.
-//
-// Values without NullFields are encoded by encoding/json as they are, so the
-// common case costs one walk over the value and nothing else.
-func Marshal(v any) ([]byte, error) {
+// marshalWithNulls is Marshal through the reference library: it encodes v,
+// then adds the NullFields nulls found by a walk over v and encodes the
+// result again, with sorted names. Marshal uses it for the values the fast
+// encoder leaves: values with NullFields set, unusual types and errors.
+func marshalWithNulls(v any) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err

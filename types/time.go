@@ -1,6 +1,7 @@
 // Package types holds the wire types shared by the generated models: calendar
 // dates, date-times that round-trip their wire text, local date-times,
-// year-months, and the encoder of explicit JSON nulls.
+// year-months; and the JSON codec the client uses for every body
+// (Marshal, with explicit nulls from NullFields, and Unmarshal).
 package types
 
 import (
@@ -221,9 +222,24 @@ func layoutFor(frac int8) string {
 	return string(l)
 }
 
+// dateTimeLayouts are the wire layouts of DateTime by frac+1.
+var dateTimeLayouts = func() (l [11]string) {
+	for f := int8(-1); f <= 9; f++ {
+		l[f+1] = "2006-01-02T15:04:05" + layoutFor(f) + "Z07:00"
+	}
+	return l
+}()
+
 // String formats t as it is sent on the wire.
-func (t DateTime) String() string {
-	return t.Time.Format("2006-01-02T15:04:05" + layoutFor(t.frac) + "Z07:00")
+func (t DateTime) String() string { return string(t.appendText(nil)) }
+
+// appendText appends t as it is sent on the wire, without quotes.
+func (t DateTime) appendText(b []byte) []byte {
+	layout := "2006-01-02T15:04:05" + layoutFor(t.frac) + "Z07:00"
+	if t.frac >= -1 && t.frac <= 9 {
+		layout = dateTimeLayouts[t.frac+1]
+	}
+	return t.Time.AppendFormat(b, layout)
 }
 
 // MarshalText implements encoding.TextMarshaler.
@@ -240,7 +256,10 @@ func (t *DateTime) UnmarshalText(b []byte) error {
 }
 
 // MarshalJSON implements json.Marshaler.
-func (t DateTime) MarshalJSON() ([]byte, error) { return quote(nil, t.String()), nil }
+func (t DateTime) MarshalJSON() ([]byte, error) {
+	b := append(make([]byte, 0, 32), '"')
+	return append(t.appendText(b), '"'), nil
+}
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (t *DateTime) UnmarshalJSON(b []byte) error {

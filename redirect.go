@@ -93,7 +93,7 @@ func redirectRefusal(first *http.Request, to *url.URL, hops int) string {
 		return fmt.Sprintf("the Location has another scheme (%.20q)", to.Scheme)
 	case !sameHost(first.URL, to):
 		return "the Location is on another host; its credentials stay with " + first.URL.Host
-	case hops >= maxRedirects:
+	case hops > maxRedirects:
 		return fmt.Sprintf("too many redirects (the limit is %d)", maxRedirects)
 	}
 	return ""

@@ -50,7 +50,7 @@ func TestBadHeaderInCalls(t *testing.T) {
 		call  []platformclient.CallOption
 		login string // the access token the login service hands out
 	}{
-		{name: "CallHeader", call: []platformclient.CallOption{platformclient.CallHeader("X-Trace", "t\r\nX-Evil: " + apiKey)}},
+		{name: "CallHeader", call: []platformclient.CallOption{platformclient.CallHeader("X-Trace", "t\r\nX-Evil: "+apiKey)}},
 		{name: "hook", opts: []platformclient.Option{platformclient.WithPreRequestHook(func(r *http.Request) error {
 			r.Header.Set("X-Trace", "t\r\nX-Evil: "+apiKey)
 			return nil

@@ -85,6 +85,7 @@ type config struct {
 	rateAllowed   int
 	rateWindow    time.Duration
 	maxBody       int64
+	redirectURIs  []string // accepted by /oauth/authorize; none: loopback only (redirect_uris.go)
 	notify        NotificationSettings
 	jobPolls      int // status polls of an analytics job that report QUEUED
 }
@@ -252,7 +253,7 @@ func New(opts ...Option) (*Server, error) {
 		seedUsers:     DefaultSeedUsers,
 		seed:          1,
 		clock:         time.Now,
-		maxBody:       16 << 20,
+		maxBody:       defaultMaxBody,
 		jobPolls:      DefaultAnalyticsJobPolls,
 	}
 	for _, o := range opts {

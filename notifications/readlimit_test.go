@@ -10,7 +10,6 @@ import (
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/internal/notifysim"
 	"github.com/purecloudgo/platformclient/notifications"
-
 )
 
 // A websocket message larger than the client's maximum response size is not

@@ -59,6 +59,30 @@ func checkHeaders(source string, h http.Header) error {
 	return nil
 }
 
+// controlAt returns the index of the first control character of s (CR, LF,
+// NUL…, tab included), or -1.
+func controlAt(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] == 0x7f {
+			return i
+		}
+	}
+	return -1
+}
+
+// checkControl refuses a gateway whose host, paths or credentials hold a
+// control character: they end up in URLs and headers.
+func (g *Gateway) checkControl() error {
+	for _, f := range []struct{ name, v string }{{"host", g.Host}, {"login path", g.LoginPath},
+		{"API path", g.APIPath}, {"username", g.Username}, {"password", g.Password}} {
+		if i := controlAt(f.v); i >= 0 {
+			return &HeaderError{Name: "gateway " + f.name, Source: "WithGateway",
+				Reason: fmt.Sprintf("has the control character %s at byte %d", ctlName(f.v[i]), i)}
+		}
+	}
+	return nil
+}
+
 // ctlName names a control character.
 func ctlName(b byte) string {
 	switch b {

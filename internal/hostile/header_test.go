@@ -35,8 +35,13 @@ func TestBadHeaderOptions(t *testing.T) {
 	if _, err := platformclient.New(platformclient.WithHeader("Bad Name", "v")); err == nil {
 		t.Error("a header name with a space was accepted")
 	}
-	if _, err := platformclient.New(platformclient.WithGateway(platformclient.Gateway{Host: "gw\r\nX: 1"})); err == nil {
-		t.Error("a gateway host with CR LF was accepted")
+	for _, g := range []platformclient.Gateway{{Host: "gw\r\nx"}, {Host: "gw", APIPath: "a\nb"}, {Host: "gw", LoginPath: "a\x00"},
+		{Host: "gw", Username: "u\r\n"}, {Host: "gw", Password: "p\r\nX-Evil: " + apiKey}} {
+		_, err := platformclient.New(platformclient.WithGateway(g))
+		var he *platformclient.HeaderError
+		if !errors.As(err, &he) || strings.Contains(err.Error(), apiKey) {
+			t.Errorf("gateway %v: error %v, want a *HeaderError", g, err)
+		}
 	}
 }
 

@@ -386,7 +386,6 @@ func (c *Client) exchangeToken(ctx context.Context, cfg *settings, r tokenReques
 	if re := redirectError(hreq, resp, data); re != nil {
 		// A login never follows a redirect (redirect.go): nothing was sent
 		// to the Location, and whatever the Location serves is no token.
-		re.Reason = "a login never follows a redirect"
 		e.Err = re
 		return fail(e)
 	}

@@ -28,7 +28,8 @@ const maxLogBody = 64 << 10
 // sensitiveName reports whether a header, field or parameter name holds a
 // credential: Authorization, Proxy-Authorization, Cookie, client_secret,
 // refresh_token, access_token, id_token, assertion, code_verifier, password
-// (also newPassword and the like), API keys. Case, '_', '-' and '.' are
+// (also newPassword and the like), API keys, the signatures of signed URLs
+// (X-Amz-Signature, X-Goog-Signature, sig). Case, '_', '-' and '.' are
 // ignored, so clientSecret and Client-Secret count too.
 func sensitiveName(name string) bool {
 	n := strings.Map(func(r rune) rune {
@@ -41,11 +42,11 @@ func sensitiveName(name string) bool {
 		}
 		return r
 	}, name)
-	if strings.HasSuffix(n, "token") {
+	if strings.HasSuffix(n, "token") || n == "sig" {
 		return true
 	}
 	for _, s := range [...]string{"password", "passwd", "secret", "assertion", "verifier",
-		"authorization", "cookie", "apikey", "credential", "privatekey"} {
+		"authorization", "cookie", "apikey", "credential", "privatekey", "signature"} {
 		if strings.Contains(n, s) {
 			return true
 		}
@@ -65,6 +66,8 @@ func headerAttrs(group string, h http.Header) slog.Attr {
 		v := strings.Join(h[k], ", ")
 		if sensitiveName(k) {
 			v = redactedValue
+		} else if u, err := url.Parse(v); err == nil && u.IsAbs() && (k == "Location" || k == "Content-Location") {
+			v = logURL(u) // a signed URL's signature is in its query
 		} else {
 			v = redactText(v)
 		}

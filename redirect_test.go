@@ -54,3 +54,17 @@ func TestRedirectErrorHidesSignature(t *testing.T) {
 		t.Errorf("message %q", msg)
 	}
 }
+
+// A redirect to a signed URL is logged without the signature.
+func TestLocationLoggedWithoutSignature(t *testing.T) {
+	h := http.Header{"Location": {"https://u:pw@storage.example.com/rec.wav?X-Amz-Signature=abc123&X-Amz-Expires=60&sig=def456"}}
+	out := headerAttrs("response_headers", h).String()
+	for _, s := range []string{"abc123", "def456", "pw@"} {
+		if strings.Contains(out, s) {
+			t.Errorf("%s holds %q", out, s)
+		}
+	}
+	if !strings.Contains(out, "X-Amz-Expires=60") {
+		t.Errorf("%s", out)
+	}
+}

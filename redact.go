@@ -188,7 +188,7 @@ func redactJSON(data []byte) (string, bool) {
 // textSecret finds "name: value", "name=value" and "name": "value" pairs
 // whose name holds a credential word, in text that is not valid JSON or a
 // form: error messages, plain-text bodies, header values.
-var textSecret = regexp.MustCompile(`(?i)([a-z0-9_.\-]*(?:password|passwd|secret|token|assertion|verifier|authorization|cookie|api_?key|credential)[a-z0-9_.\-]*["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s&,;"'}\]]+)`)
+var textSecret = regexp.MustCompile(`(?i)([a-z0-9_.\-]*(?:password|passwd|secret|token|assertion|verifier|authorization|cookie|api_?key|credential|signature)[a-z0-9_.\-]*["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s&,;"'}\]]+)`)
 
 // bearer finds HTTP credentials such as "Bearer abc" and "Basic dXNlcjpwdw==".
 var bearer = regexp.MustCompile(`(?i)\b(bearer|basic|negotiate|digest)(\s+)[A-Za-z0-9._~+/=\-]+`)
@@ -196,7 +196,7 @@ var bearer = regexp.MustCompile(`(?i)\b(bearer|basic|negotiate|digest)(\s+)[A-Za
 // secretWords are the words one of which text must hold for redactText's
 // expressions to match; checking them first keeps redaction cheap.
 var secretWords = [...]string{"pass", "secret", "token", "assertion", "verifier", "authorization",
-	"cookie", "key", "credential", "bearer", "basic", "negotiate", "digest"}
+	"cookie", "key", "credential", "bearer", "basic", "negotiate", "digest", "signature"}
 
 func redactText(s string) string {
 	lower := strings.ToLower(s)

@@ -68,3 +68,14 @@ func TestLocationLoggedWithoutSignature(t *testing.T) {
 		t.Errorf("%s", out)
 	}
 }
+
+// A signed URL in a JSON body (GetDownload with issueRedirect=false) is
+// logged without its signature.
+func TestSignedURLInBodyLoggedWithoutSignature(t *testing.T) {
+	out := redactBody([]byte(`{"url":"https://s.example.com/r.wav?X-Amz-Credential=AKIA1&X-Amz-Signature=abc123&X-Goog-Signature=def456"}`), "application/json")
+	for _, s := range []string{"abc123", "def456", "AKIA1"} {
+		if strings.Contains(out, s) {
+			t.Errorf("%s holds %q", out, s)
+		}
+	}
+}

@@ -86,7 +86,7 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	r := io.LimitReader(resp.Body, limit+1)
 	for {
 		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)] // grow as append does
+			buf = grow(buf, resp.ContentLength, limit)
 		}
 		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
@@ -100,6 +100,21 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 			return nil, err
 		}
 	}
+}
+
+// grow returns buf with twice the capacity (so what is allocated stays
+// within twice what arrived), or just what the announced length needs (plus
+// one byte to see EOF) when doubling would reach it, and never more than
+// limit+1.
+func grow(buf []byte, announced, limit int64) []byte {
+	c := int64(2 * cap(buf))
+	if announced >= 0 && announced+1 > int64(len(buf)) && c >= announced {
+		c = announced + 1
+	}
+	c = min(c, limit+1)
+	nb := make([]byte, len(buf), c)
+	copy(nb, buf)
+	return nb
 }
 
 // tooLarge returns the *ResponseTooLargeError of resp.

@@ -84,3 +84,17 @@ func BenchmarkReadBodyLyingContentLength(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadBody1MB measures an honest 1 MB body: about twice its size
+// is allocated while it grows.
+func BenchmarkReadBody1MB(b *testing.B) {
+	payload := bytes.Repeat([]byte("z"), 1<<20)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(payload)))
+	for b.Loop() {
+		resp := &http.Response{ContentLength: int64(len(payload)), Body: io.NopCloser(bytes.NewReader(payload))}
+		if _, err := readBody(resp, DefaultMaxResponseSize); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/api/users"
 	"github.com/purecloudgo/platformclient/internal/hostile"
+	"go.uber.org/goleak"
 )
 
 // A server that announces a large body and sends 10 bytes costs the client
@@ -93,8 +94,11 @@ func TestResponseTooLarge(t *testing.T) {
 	}
 }
 
-// A body that drips a byte at a time is stopped by the caller's deadline.
+// A body that drips a byte at a time is stopped by the caller's deadline,
+// and no goroutine is left reading it.
 func TestSlowDripBody(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) }) // runs last, after the server's Close
 	stop := make(chan struct{})
 	api := hostile.New(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

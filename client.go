@@ -155,7 +155,9 @@ func WithRegion(r Region) Option {
 	}
 }
 
-// WithHTTPClient replaces the HTTP client that sends requests.
+// WithHTTPClient replaces the HTTP client that sends requests. An
+// *http.Client is used through a copy whose CheckRedirect applies the
+// client's redirect policy (README, "Security"); h itself is not modified.
 func WithHTTPClient(h HTTPDoer) Option {
 	return func(c *Client) error {
 		if h == nil {

@@ -74,6 +74,7 @@ type settings struct {
 	proxyURL    *url.URL // proxy with credentials; nil: from the environment
 	refreshOff  bool     // ShouldRefreshAccessToken = false
 	refreshWait time.Duration
+	maxBody     int64 // largest response body read; 0: DefaultMaxResponseSize (bodylimit.go)
 
 	log logSettings // request logging (log.go)
 
@@ -165,7 +166,9 @@ func WithRegion(r Region) Option {
 	}
 }
 
-// WithHTTPClient replaces the HTTP client that sends requests.
+// WithHTTPClient replaces the HTTP client that sends requests. An
+// *http.Client is used through a copy whose CheckRedirect applies the
+// client's redirect policy (README, "Security"); h itself is not modified.
 func WithHTTPClient(h HTTPDoer) Option {
 	return func(c *Client) error {
 		if h == nil {
@@ -176,14 +179,30 @@ func WithHTTPClient(h HTTPDoer) Option {
 	}
 }
 
-// WithUserAgent sets the User-Agent header.
+// WithUserAgent sets the User-Agent header. A value with a control
+// character (CR, LF, NUL…) makes New fail with *HeaderError.
 func WithUserAgent(ua string) Option {
-	return func(c *Client) error { c.build.userAgent = ua; return nil }
+	return func(c *Client) error {
+		if err := checkHeader("WithUserAgent", "User-Agent", ua); err != nil {
+			return err
+		}
+		c.build.userAgent = ua
+		return nil
+	}
 }
 
-// WithHeader adds a header to every request.
+// WithHeader adds a header to every API request. A name that is not an HTTP
+// token, or a value with a control character (CR, LF, NUL…), makes New fail
+// with *HeaderError. The header is never sent to another host (see
+// Client.Download).
 func WithHeader(name, value string) Option {
-	return func(c *Client) error { c.build.headers.Add(name, value); return nil }
+	return func(c *Client) error {
+		if err := checkHeader("WithHeader", name, value); err != nil {
+			return err
+		}
+		c.build.headers.Add(name, value)
+		return nil
+	}
 }
 
 // WithTimeout bounds every call (all attempts included) unless the caller's

@@ -243,15 +243,35 @@ func (c *Client) reload(f *config.File, err error) {
 	}
 }
 
-// logUnknown warns about keys the file has that this SDK does not know.
+// logUnknown warns about keys the file has that this SDK does not know
+// (a typo such as log_levle would otherwise go unnoticed). The warning is
+// written whatever the log level, even none (the default): to the client's
+// log outputs, the console (standard error) unless turned off.
 func (c *Client) logUnknown(f *config.File) {
 	if f == nil || len(f.Unknown) == 0 {
 		return
 	}
-	if l := c.settings().log.logger; l != nil {
+	s := c.settings()
+	l := s.log.logger
+	if l == nil {
+		l = c.warnLogger(s)
+	}
+	if l != nil {
 		l.LogAttrs(context.Background(), slog.LevelWarn, "configuration has unknown keys; they are ignored",
 			slog.String("path", f.Path), slog.String("keys", strings.Join(f.Unknown, ", ")))
 	}
+}
+
+// warnLogger returns a logger for warnings about the configuration when the
+// log level is none: to the log handler, the console and the log file as
+// the settings have them; nil when there is none.
+func (c *Client) warnLogger(s *settings) *slog.Logger {
+	w := s.clone()
+	w.log.level = LogError // any level but none builds the outputs
+	if c.buildLogger(w) != nil {
+		return nil
+	}
+	return w.log.logger
 }
 
 // Close stops watching the configuration file, waiting until a reload in

@@ -22,6 +22,7 @@ type callOptions struct {
 	response *Response
 	headers  http.Header
 	token    string // the access token the last attempt sent
+	err      error  // a CallOption that cannot be applied (CallHeader)
 
 	retry      RetryPolicy // per-call overrides; zero fields keep the client's
 	idempotent bool        // CallIdempotent: POST/PATCH may be retried
@@ -45,9 +46,17 @@ func CaptureResponse(r *Response) CallOption {
 	return func(o *callOptions) { o.response = r }
 }
 
-// CallHeader adds a header to this call only.
+// CallHeader adds a header to this call only. A name that is not an HTTP
+// token, or a value with a control character (CR, LF, NUL…), fails the call
+// with *HeaderError before anything is sent.
 func CallHeader(name, value string) CallOption {
 	return func(o *callOptions) {
+		if err := checkHeader("CallHeader", name, value); err != nil {
+			if o.err == nil {
+				o.err = err
+			}
+			return
+		}
 		if o.headers == nil {
 			o.headers = http.Header{}
 		}
@@ -70,6 +79,9 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...CallOpti
 		if o != nil {
 			o(&co)
 		}
+	}
+	if co.err != nil {
+		return co.err
 	}
 	cfg := c.settings()
 	if cfg.observer != nil {
@@ -102,6 +114,9 @@ func (c *Client) do(ctx context.Context, cfg *settings, req *Request, out any, c
 		resp, data, err = c.send(ctx, cfg, req, u, body, co) // once, with a new token
 	}
 	if err != nil {
+		if data, ok := redirectResult(req, err); ok { // download.go
+			return decodeInto(out, data, "application/json")
+		}
 		return err
 	}
 	if co.response != nil {
@@ -158,6 +173,11 @@ func (c *Client) attempt(ctx context.Context, cfg *settings, req *Request, u str
 	if err := c.authorize(ctx, cfg, hreq, co); err != nil {
 		return nil, nil, err
 	}
+	// A header net/http would refuse at send time is refused here, as an
+	// error that is not retried.
+	if err := checkHeaders("request", hreq.Header); err != nil {
+		return nil, nil, err
+	}
 	start := time.Now()
 	resp, err := c.httpClient.Do(hreq)
 	if err != nil {
@@ -165,18 +185,27 @@ func (c *Client) attempt(ctx context.Context, cfg *settings, req *Request, u str
 		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 			return nil, nil, ctxErr
 		}
+		if re := locationError(hreq, err); re != nil {
+			return nil, nil, re
+		}
 		return nil, nil, &TransportError{Method: req.Method, URL: redactURL(u), Err: err}
 	}
 	defer resp.Body.Close()
-	data, err := readBody(resp)
+	data, err := readBody(resp, cfg.maxResponseSize())
 	if err != nil {
 		c.logExchange(ctx, cfg, hreq, body, resp, nil, err, start)
+		if errors.Is(err, errBodyTooLarge) {
+			return nil, nil, tooLarge(req.Method, redactURL(u), resp, cfg.maxResponseSize())
+		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, nil, ctxErr
 		}
 		return nil, nil, &TransportError{Method: req.Method, URL: redactURL(u), Err: fmt.Errorf("read response body: %w", err)}
 	}
 	c.logExchange(ctx, cfg, hreq, body, resp, data, nil, start)
+	if re := redirectError(hreq, resp, data); re != nil {
+		return nil, nil, re
+	}
 	return resp, data, nil
 }
 
@@ -299,20 +328,4 @@ func decodeInto(out any, data []byte, contentType string) error {
 		return nil // an empty 2xx body leaves out as it is
 	}
 	return unmarshalJSON(data, out)
-}
-
-// readBody reads a whole response body, in one allocation when the length
-// is known. A response to HEAD has no body, whatever its Content-Length says.
-func readBody(resp *http.Response) ([]byte, error) {
-	if resp.Request != nil && resp.Request.Method == http.MethodHead {
-		return nil, nil
-	}
-	if n := resp.ContentLength; n > 0 && n <= 256<<20 {
-		buf := make([]byte, n)
-		if _, err := io.ReadFull(resp.Body, buf); err != nil {
-			return nil, err
-		}
-		return buf, nil
-	}
-	return io.ReadAll(resp.Body)
 }

@@ -184,6 +184,9 @@ func (s *settings) withGateway(g *Gateway) (*settings, error) {
 		s.gateway = nil
 		return s, nil
 	}
+	if err := g.checkControl(); err != nil {
+		return nil, err
+	}
 	login, err := g.LoginBaseURL()
 	if err != nil {
 		return nil, err

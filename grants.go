@@ -376,20 +376,34 @@ func (c *Client) exchangeToken(ctx context.Context, cfg *settings, r tokenReques
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return Token{}, ctxErr
 		}
+		if re := locationError(hreq, err); re != nil {
+			return fail(&AuthError{Err: re})
+		}
 		return fail(&AuthError{Err: &TransportError{Method: http.MethodPost, URL: redactURL(endpoint), Err: err}})
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBody))
+	limit := min(maxTokenBody, cfg.maxResponseSize())
+	data, err := readBody(resp, limit)
 	c.logExchange(ctx, cfg, hreq, sent, resp, data, err, start)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return Token{}, ctxErr
+		}
+		if errors.Is(err, errBodyTooLarge) {
+			return fail(&AuthError{StatusCode: resp.StatusCode, Status: resp.Status,
+				Err: tooLarge(http.MethodPost, redactURL(endpoint), resp, limit)})
 		}
 		return fail(&AuthError{StatusCode: resp.StatusCode, Status: resp.Status,
 			Err: &TransportError{Method: http.MethodPost, URL: redactURL(endpoint), Err: errors.New("response body cut short")}})
 	}
 	e := &AuthError{StatusCode: resp.StatusCode, Status: resp.Status, CorrelationID: resp.Header.Get("ININ-Correlation-Id"),
 		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+	if re := redirectError(hreq, resp, data); re != nil {
+		// A login never follows a redirect (redirect.go): nothing was sent
+		// to the Location, and whatever the Location serves is no token.
+		e.Err = re
+		return fail(e)
+	}
 	var body tokenResponse
 	// The decoder's message may quote the body, which may hold a token:
 	// only the fact that decoding failed is kept.

@@ -48,6 +48,15 @@ func (h *hookedClient) Do(req *http.Request) (*http.Response, error) {
 			return nil, &HookError{Stage: "pre-request", Err: err}
 		}
 	}
+	if isForeign(req) {
+		stripForeign(req.Header) // a hook's headers stay with the API's host
+	}
+	if err := checkHeaders("pre-request hook", req.Header); err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, &HookError{Stage: "pre-request", Err: err}
+	}
 	resp, err := h.next.Do(req)
 	if err != nil {
 		return nil, err

@@ -156,7 +156,17 @@ func (c *Client) reauthorize(cfg *settings, rejected string) bool {
 type tokenManager struct {
 	now func() time.Time // the clock; replaced in tests
 
-	mu      sync.Mutex
+	mu sync.Mutex
+	// The secrets live behind a pointer, so that no print of a Client, even
+	// one that bypasses Format (a bad verb on a Client value), reaches them:
+	// fmt shows nested pointers as addresses.
+	*tokenSecrets
+
+	waiting atomic.Int64 // goroutines waiting for a flight
+}
+
+// tokenSecrets is the state of a tokenManager that mu guards.
+type tokenSecrets struct {
 	grant   Grant       // renews tok; nil for a token set by hand
 	source  TokenSource // a user's token source; when set, grant and tok are unused
 	tok     Token       // the current token; zero before the first login
@@ -164,8 +174,6 @@ type tokenManager struct {
 	gen     uint64      // bumped when Authorize or SetToken replace the token
 	flight  *flight     // the renewal in progress, if any
 	retryAt time.Time   // no early renewal before this, after one failed
-
-	waiting atomic.Int64 // goroutines waiting for a flight
 }
 
 // flight is one token request that several calls wait for.
@@ -176,7 +184,9 @@ type flight struct {
 	leaderGone bool // the error is the leader's own cancellation
 }
 
-func newTokenManager() *tokenManager { return &tokenManager{now: time.Now} }
+func newTokenManager() *tokenManager {
+	return &tokenManager{now: time.Now, tokenSecrets: &tokenSecrets{}}
+}
 
 // token returns the token to send, and false when the client has no
 // credentials at all.

@@ -29,7 +29,8 @@ const maxLogBody = 64 << 10
 // sensitiveName reports whether a header, field or parameter name holds a
 // credential: Authorization, Proxy-Authorization, Cookie, client_secret,
 // refresh_token, access_token, id_token, assertion, code_verifier, password
-// (also newPassword and the like), API keys. Case, '_', '-' and '.' are
+// (also newPassword and the like), API keys, the signatures of signed URLs
+// (X-Amz-Signature, X-Goog-Signature, sig). Case, '_', '-' and '.' are
 // ignored, so clientSecret and Client-Secret count too.
 func sensitiveName(name string) bool {
 	n := strings.Map(func(r rune) rune {
@@ -42,11 +43,11 @@ func sensitiveName(name string) bool {
 		}
 		return r
 	}, name)
-	if strings.HasSuffix(n, "token") {
+	if strings.HasSuffix(n, "token") || n == "sig" {
 		return true
 	}
 	for _, s := range [...]string{"password", "passwd", "secret", "assertion", "verifier",
-		"authorization", "cookie", "apikey", "credential", "privatekey"} {
+		"authorization", "cookie", "apikey", "credential", "privatekey", "signature"} {
 		if strings.Contains(n, s) {
 			return true
 		}
@@ -66,6 +67,8 @@ func headerAttrs(group string, h http.Header) slog.Attr {
 		v := strings.Join(h[k], ", ")
 		if sensitiveName(k) {
 			v = redactedValue
+		} else if u, err := url.Parse(v); err == nil && u.IsAbs() && (k == "Location" || k == "Content-Location") {
+			v = logURL(u) // a signed URL's signature is in its query
 		} else {
 			v = redactText(v)
 		}
@@ -186,7 +189,7 @@ func redactJSON(data []byte) (string, bool) {
 // textSecret finds "name: value", "name=value" and "name": "value" pairs
 // whose name holds a credential word, in text that is not valid JSON or a
 // form: error messages, plain-text bodies, header values.
-var textSecret = regexp.MustCompile(`(?i)([a-z0-9_.\-]*(?:password|passwd|secret|token|assertion|verifier|authorization|cookie|api_?key|credential)[a-z0-9_.\-]*["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s&,;"'}\]]+)`)
+var textSecret = regexp.MustCompile(`(?i)([a-z0-9_.\-]*(?:password|passwd|secret|token|assertion|verifier|authorization|cookie|api_?key|credential|signature)[a-z0-9_.\-]*["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|'[^']*'?|[^\s&,;"'}\]]+)`)
 
 // bearer finds HTTP credentials such as "Bearer abc" and "Basic dXNlcjpwdw==",
 // with what precedes them when it is a header name ("Authorization: ").
@@ -225,7 +228,7 @@ func basicCredential(w string) bool {
 // secretWords are the words one of which text must hold for redactText's
 // expressions to match; checking them first keeps redaction cheap.
 var secretWords = [...]string{"pass", "secret", "token", "assertion", "verifier", "authorization",
-	"cookie", "key", "credential", "bearer", "basic", "negotiate", "digest"}
+	"cookie", "key", "credential", "bearer", "basic", "negotiate", "digest", "signature"}
 
 func redactText(s string) string {
 	lower := strings.ToLower(s)

@@ -179,7 +179,8 @@ func assertNoSecrets(t *testing.T, name, out string) {
 func TestSensitiveName(t *testing.T) {
 	for _, n := range []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "client_secret",
 		"clientSecret", "refresh_token", "access_token", "id_token", "assertion", "code_verifier", "codeVerifier",
-		"password", "newPassword", "PASSWORD", "X-Api-Key", "apiKey", "token", "credentials", "private_key"} {
+		"password", "newPassword", "PASSWORD", "X-Api-Key", "apiKey", "token", "credentials", "private_key",
+		"X-Amz-Signature", "X-Goog-Signature", "sig"} {
 		if !sensitiveName(n) {
 			t.Errorf("%s not sensitive", n)
 		}

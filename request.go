@@ -27,7 +27,12 @@ type Request struct {
 	ContentType  string // default "application/json" for bodies
 	Form         url.Values
 	Files        []FormFile
-	err          error
+	// RedirectField makes a redirect the result of a GET whose answer is a
+	// redirect to a URL (downloads.GetDownload with issueRedirect): out
+	// receives the JSON object {RedirectField: Location} instead of the
+	// call failing with *RedirectError. The redirect is not followed.
+	RedirectField string
+	err           error
 }
 
 // File is the content of a form file parameter.
@@ -56,8 +61,10 @@ func NewRequest(method, pathTemplate string, pathValues ...any) *Request {
 	return r
 }
 
-// Path returns the escaped path with its variables filled in, or an error
-// naming a variable whose value is empty.
+// Path returns the escaped path with its variables filled in, or a
+// *ParamError naming a variable whose value is empty or only dots ("." and
+// ".." would address another resource on any server or proxy that cleans
+// paths, and url.PathEscape leaves dots as they are).
 func (r *Request) Path() (string, error) {
 	if r.err != nil {
 		return "", r.err
@@ -80,6 +87,9 @@ func (r *Request) Path() (string, error) {
 		b.WriteString(rest[:open])
 		if i >= len(r.PathValues) || r.PathValues[i] == "" {
 			return "", &ParamError{Name: name, In: "path", Reason: "must not be empty"}
+		}
+		if strings.Trim(r.PathValues[i], ".") == "" {
+			return "", &ParamError{Name: name, In: "path", Reason: `must not be "." or ".." (or only dots): it would address another resource`}
 		}
 		b.WriteString(url.PathEscape(r.PathValues[i]))
 		i++

@@ -132,3 +132,15 @@ func (s settings) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, "settings{baseURL: %q, loginURL: %q, userAgent: %q, timeout: %s, gateway: %s, proxy: %s, refreshOff: %t, refreshWait: %s}",
 		s.baseURL, s.loginURL, s.userAgent, s.timeout, gw, proxy, s.refreshOff, s.refreshWait)
 }
+
+// Format prints the adapter without the token source it wraps, whatever
+// the verb: that source may hold a token.
+func (t *toOAuth2) Format(f fmt.State, verb rune) {
+	io.WriteString(f, "platformclient.OAuth2TokenSource("+secretMark+")")
+}
+
+// Format prints the adapter without the token source it wraps, whatever
+// the verb: that source may hold a token.
+func (f fromOAuth2) Format(s fmt.State, verb rune) {
+	io.WriteString(s, "platformclient.FromOAuth2("+secretMark+")")
+}

@@ -51,6 +51,7 @@ func (c *Client) finishSetup() error {
 		}
 		c.httpClient = &http.Client{Transport: t}
 	}
+	c.httpClient = guardRedirects(c.httpClient) // redirect.go
 	if len(s.pre) > 0 || len(s.post) > 0 {
 		c.httpClient = &hookedClient{next: c.httpClient, pre: s.pre, post: s.post}
 	}

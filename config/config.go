@@ -97,7 +97,8 @@ type File struct {
 
 	// Unknown lists the "section.key" names (or "section" names) the file
 	// has but this package does not know, in file order. They are ignored,
-	// so that a file written for a newer SDK still loads.
+	// so that a file written for a newer SDK still loads; platformclient
+	// warns about them whatever its log level.
 	Unknown []string
 
 	sum [sha256.Size]byte // of the raw content, to skip unchanged rereads
@@ -306,7 +307,11 @@ func readFile(path string) ([]byte, error) {
 
 // Parse parses the content of a configuration file: JSON when its first
 // character other than white space (and a UTF-8 byte order mark) is '{',
-// INI otherwise. Empty content is a valid file that sets nothing.
+// INI otherwise. Empty content (or only comments, or {}) is a valid file
+// that sets nothing. Content with keys or sections but no key this package
+// knows is an *Error wrapping ErrNoKnownKey: YAML, TOML or another
+// program's file read as INI. A key set twice is an *Error, in INI as in
+// JSON.
 func Parse(data []byte) (*File, error) {
 	var (
 		r   *raw

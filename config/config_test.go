@@ -197,7 +197,7 @@ func TestProxyCredentialsInURL(t *testing.T) {
 }
 
 func TestUnknownKeysAreListed(t *testing.T) {
-	f, err := Parse([]byte("top = 1\n[logging]\nlog_levle = debug\n[extra]\na = 1\n[empty]\n"))
+	f, err := Parse([]byte("top = 1\n[logging]\nlog_levle = debug\nlog_level = debug\n[extra]\na = 1\n[empty]\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func TestUnknownKeysAreListed(t *testing.T) {
 	if !reflect.DeepEqual(f.Unknown, want) {
 		t.Errorf("Unknown = %q, want %q", f.Unknown, want)
 	}
-	f, err = Parse([]byte(`{"logging":{"log_levle":"debug"},"extra":{},"x":null}`))
+	f, err = Parse([]byte(`{"logging":{"log_levle":"debug","log_level":"debug"},"extra":{},"x":null}`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -190,11 +191,35 @@ func proxyURL(f *File, v rawValue) error {
 	return nil
 }
 
+// ErrNoKnownKey is wrapped by the *Error of a file that has keys or
+// sections but no key this package knows.
+var ErrNoKnownKey = errors.New("no key this SDK knows")
+
+// knownSections returns the known sections r names, for messages.
+func (r *raw) knownSections() []string {
+	var out []string
+	for _, s := range r.sections {
+		if _, ok := keys[s]; ok && !slices.Contains(out, "["+s+"]") {
+			out = append(out, "["+s+"]")
+		}
+	}
+	return out
+}
+
+// firstNames lists up to five names for a message.
+func firstNames(names []string) string {
+	if len(names) > 5 {
+		return strings.Join(names[:5], ", ") + ", …"
+	}
+	return strings.Join(names, ", ")
+}
+
 // decode types the values of r.
 func (r *raw) decode(format Format) (*File, error) {
 	f := &File{Format: format}
 	seenSection := map[string]bool{}
 	var proxyKey string
+	known := 0
 	for _, e := range r.entries {
 		sec, ok := keys[e.section]
 		set := sec[e.key]
@@ -203,6 +228,7 @@ func (r *raw) decode(format Format) (*File, error) {
 			seenSection[e.section] = true
 			continue
 		}
+		known++
 		seenSection[e.section] = true
 		if e.val.text == "" {
 			continue // an empty value leaves the key unset
@@ -223,6 +249,12 @@ func (r *raw) decode(format Format) (*File, error) {
 			f.Unknown = append(f.Unknown, s)
 			seenSection[s] = true
 		}
+	}
+	if known == 0 && (len(r.entries) > 0 || len(r.sections) > 0) {
+		// Something that is not a configuration file of this SDK: YAML or
+		// TOML read as INI, a file of another program.
+		return nil, &Error{Format: format, Err: fmt.Errorf("%w (the file has %s); want INI sections such as [logging] or a JSON object of them",
+			ErrNoKnownKey, firstNames(append(append([]string(nil), f.Unknown...), r.knownSections()...)))}
 	}
 	// Credentials given in the proxy URL count only where the keys are unset.
 	if f.proxyUser != nil {

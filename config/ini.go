@@ -18,11 +18,16 @@ import (
 // Values are read with Key.Value, which skips the library's %(name)s
 // interpolation. Quoting a value ("...") keeps leading or trailing spaces
 // and " #".
+//
+// Shadows are kept (with duplicate values) only to find keys set twice,
+// which are an error, as in JSON.
 var iniOptions = ini.LoadOptions{
-	Insensitive:              true,
-	IgnoreContinuation:       true,
-	SpaceBeforeInlineComment: true,
-	KeyValueDelimiters:       "=:",
+	Insensitive:                true,
+	IgnoreContinuation:         true,
+	SpaceBeforeInlineComment:   true,
+	KeyValueDelimiters:         "=:",
+	AllowShadows:               true,
+	AllowDuplicateShadowValues: true,
 }
 
 // parseINI reads INI content with gopkg.in/ini.v1.
@@ -60,6 +65,10 @@ func parseINI(data []byte) (r *raw, err error) {
 		}
 		r.sections = append(r.sections, name)
 		for _, k := range keys {
+			if len(k.ValueWithShadows()) > 1 {
+				return nil, &Error{Format: FormatINI, Line: secondLine(data, name, k.Name()), Section: name, Key: k.Name(),
+					Err: errors.New("set more than once")}
+			}
 			r.entries = append(r.entries, rawEntry{section: name, key: k.Name(), val: rawValue{text: k.Value()}})
 		}
 	}
@@ -95,6 +104,29 @@ func iniError(data []byte, err error) error {
 		e.Line = lineOf(data, line)
 	}
 	return e
+}
+
+// secondLine returns the 1-based line where key is set a second time in
+// section (case-insensitive; sections may be repeated); 0 if not found.
+func secondLine(data []byte, section, key string) int {
+	cur, seen := ini.DefaultSection, 0
+	for i, l := range strings.Split(string(data), "\n") {
+		t := strings.TrimSpace(strings.TrimPrefix(l, "\xef\xbb\xbf"))
+		if strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
+			cur = strings.TrimSpace(t[1 : len(t)-1])
+			continue
+		}
+		name, _, ok := strings.Cut(t, "=")
+		if n2, _, ok2 := strings.Cut(t, ":"); ok2 && (!ok || len(n2) < len(name)) {
+			name, ok = n2, true
+		}
+		if ok && strings.EqualFold(cur, section) && strings.EqualFold(strings.Trim(strings.TrimSpace(name), "\"`"), key) {
+			if seen++; seen == 2 {
+				return i + 1
+			}
+		}
+	}
+	return 0
 }
 
 // lineOf returns the 1-based number of the first line of data whose text,

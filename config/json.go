@@ -68,10 +68,9 @@ func parseJSON(data []byte) (*raw, error) {
 				return nil, fail(err)
 			}
 			v.line = line(data, dec.InputOffset())
-			if tok.Kind() == 'n' {
-				continue
+			if tok.Kind() != 'n' { // null leaves the key unset, like an empty value
+				v.text = tok.String()
 			}
-			v.text = tok.String()
 			r.entries = append(r.entries, rawEntry{section: section, key: key, val: v})
 		}
 		if _, err := dec.ReadToken(); err != nil { // '}'

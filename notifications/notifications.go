@@ -159,7 +159,9 @@ func WithReconnectBackoff(initial, max time.Duration) Option {
 	return func(o *options) { o.backoffInitial, o.backoffMax = initial, max }
 }
 
-// WithReadLimit sets the largest message accepted (default 16 MiB).
+// WithReadLimit sets the largest message accepted (default: the
+// platformclient.Client's MaxResponseSize, the bound of its response
+// bodies). A larger message closes the socket, which is then replaced.
 func WithReadLimit(n int64) Option { return func(o *options) { o.readLimit = n } }
 
 // Client creates channels and connections. It is safe for concurrent use.
@@ -171,7 +173,7 @@ type Client struct {
 // NewClient returns a Client that calls the API through c.
 func NewClient(c *platformclient.Client, opts ...Option) *Client {
 	o := options{buffer: 256, heartbeatTimeout: 75 * time.Second, expiryMargin: 10 * time.Minute,
-		handoverGrace: 5 * time.Second, backoffInitial: time.Second, backoffMax: time.Minute, readLimit: 16 << 20}
+		handoverGrace: 5 * time.Second, backoffInitial: time.Second, backoffMax: time.Minute, readLimit: c.MaxResponseSize()}
 	if h, ok := c.HTTPClient().(*http.Client); ok {
 		o.httpClient = h
 	}

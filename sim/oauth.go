@@ -360,7 +360,8 @@ func (s *Server) refreshGrant(w http.ResponseWriter, r *http.Request, form url.V
 
 // handleAuthorize serves GET /oauth/authorize: it approves every request
 // at once and redirects back with a code (or, for response_type=token, an
-// access token in the fragment).
+// access token in the fragment), to a registered redirect URI only
+// (WithRedirectURIs; loopback URIs by default).
 func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST")
@@ -381,6 +382,12 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	ru, err := url.Parse(redirect)
 	if redirect == "" || err != nil || !ru.IsAbs() {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "redirect_uri must be an absolute URL")
+		return
+	}
+	if !s.redirectAllowed(redirect, ru) {
+		// Never redirect to an unregistered URI: it would hand a code or
+		// token to whoever serves it (RFC 6749, 4.1.2.1).
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "redirect_uri is not registered for this client")
 		return
 	}
 	challenge := q.Get("code_challenge")

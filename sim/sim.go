@@ -119,6 +119,7 @@ type config struct {
 	rateAllowed   int
 	rateWindow    time.Duration
 	maxBody       int64
+	redirectURIs  []string // accepted by /oauth/authorize; none: loopback only (redirect_uris.go)
 	notify        NotificationSettings
 	jobPolls      int      // status polls of an analytics job that report QUEUED
 	loginUser     string   // id or email of the user the user grants log in (tokenusers.go)
@@ -293,7 +294,7 @@ func New(opts ...Option) (*Server, error) {
 		seedUsers:     DefaultSeedUsers,
 		seed:          1,
 		clock:         time.Now,
-		maxBody:       16 << 20,
+		maxBody:       defaultMaxBody,
 		jobPolls:      DefaultAnalyticsJobPolls,
 		recordSize:    DefaultRequestRecord,
 	}

@@ -35,9 +35,14 @@ type GetDownloadOptions struct {
 // this method will issue a redirect to the url to the content
 //
 //	GET /api/v2/downloads/{downloadId}
+//
+// The API answers with a redirect to the URL unless issueRedirect is false; either way the result's
+// "url" property holds the URL and the redirect is not followed. Stream the content with
+// platformclient's Client.Download, which sends no credential to the URL.
 func (c *Client) GetDownload(ctx context.Context, downloadID string, opts *GetDownloadOptions, call ...platformclient.CallOption) (*models.UrlResponse, error) {
 	req := platformclient.NewRequest("GET", "/api/v2/downloads/{downloadId}", downloadID)
 	req.Operation = "downloads.GetDownload"
+	req.RedirectField = "url"
 	if opts != nil {
 		req.AddQuery("contentDisposition", opts.ContentDisposition)
 		req.AddQuery("issueRedirect", opts.IssueRedirect)

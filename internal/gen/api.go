@@ -23,6 +23,10 @@ type apiOp struct {
 	Accept     string
 	Content    string
 	Paging     *paging // nil unless the operation is paged
+	// RedirectField is the JSON name of the result's URL property when the
+	// operation answers with a redirect to that URL (issueRedirect): the
+	// runtime returns the Location there instead of following it.
+	RedirectField string
 }
 
 type goParam struct {
@@ -131,7 +135,38 @@ func (g *generator) buildOp(op OpInfo, methods uniquer) *apiOp {
 	} else if !isJSON(a.Accept) {
 		a.Result, a.ResultKind = "string", "text"
 	}
+	a.RedirectField = g.redirectField(a)
 	return a
+}
+
+// redirectField returns the JSON name of the string property "url" of a
+// GET's result model when the GET has the boolean query parameter
+// issueRedirect, by which the API answers with a redirect to that URL
+// (GET /api/v2/downloads/{downloadId}); "" otherwise.
+func (g *generator) redirectField(a *apiOp) string {
+	if a.OpInfo.Method != "GET" || a.ResultKind != "ref" {
+		return ""
+	}
+	hasFlag := false
+	for _, p := range a.Optional {
+		if p.In == "query" && p.Name == "issueRedirect" && p.Parameter.Type == "boolean" {
+			hasFlag = true
+		}
+	}
+	r := successResponse(a.Responses)
+	if !hasFlag || r == nil || r.Schema == nil || r.Schema.Ref == "" {
+		return ""
+	}
+	m, ok := g.models.byDef[refName(r.Schema.Ref)]
+	if !ok {
+		return ""
+	}
+	for _, f := range m.Fields {
+		if f.JSON == "url" && f.Type == "*string" {
+			return f.JSON
+		}
+	}
+	return ""
 }
 
 func isJSON(ct string) bool { return strings.Contains(ct, "json") }
@@ -270,6 +305,12 @@ func (g *generator) methodCode(b *strings.Builder, a *apiOp) {
 	if a.Preview {
 		b.WriteString("//\n// Preview: this resource is in preview and may change without notice.\n")
 	}
+	if a.RedirectField != "" {
+		b.WriteString("//\n")
+		b.WriteString(comment("", fmt.Sprintf("The API answers with a redirect to the URL unless issueRedirect is false; "+
+			"either way the result's %q property holds the URL and the redirect is not followed. "+
+			"Stream the content with platformclient's Client.Download, which sends no credential to the URL.", a.RedirectField)))
+	}
 	if a.Deprecated {
 		b.WriteString("//\n// Deprecated: the API marks this operation as deprecated.\n")
 	}
@@ -303,6 +344,9 @@ func (g *generator) methodCode(b *strings.Builder, a *apiOp) {
 	}
 	if a.Content != "" {
 		fmt.Fprintf(b, "\treq.ContentType = %q\n", a.Content)
+	}
+	if a.RedirectField != "" {
+		fmt.Fprintf(b, "\treq.RedirectField = %q\n", a.RedirectField)
 	}
 	for _, p := range a.Positional {
 		g.paramCode(b, "\t", p, p.Var)

@@ -133,7 +133,7 @@ func BenchmarkUsersItems(b *testing.B) {
 			}
 			api := users.NewClient(c)
 			ctx := context.Background()
-			opts := &users.GetUsersOptions{PageSize: ptr(500)}
+			opts := &users.GetUsersOptions{PageSize: platformclient.Ptr(500)}
 			var peak, allocs uint64
 			b.ResetTimer()
 			for range b.N {

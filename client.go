@@ -63,11 +63,11 @@ type settings struct {
 	headers   http.Header
 	timeout   time.Duration
 
-	retry   RetryPolicy    // zero fields take the defaults (retry_policy.go)
-	budget  *retryBudget   // shared by clones; nil: no budget
-	limiter *pacer         // rate-limit pacing, shared by clones (pacing.go)
-	clock   clock          // waits and time; nil: the real clock
-	jitter  func() float64 // random numbers in [0,1) for jitter; nil: math/rand
+	retry  RetryPolicy    // zero fields take the defaults (retry_policy.go)
+	budget *retryBudget   // shared by clones; nil: no budget
+	pacer  *pacer         // rate-limit pacing, shared by clones (pacing.go)
+	clock  clock          // waits and time; nil: the real clock
+	jitter func() float64 // random numbers in [0,1) for jitter; nil: math/rand
 
 	loginURL    string   // login service base URL, no trailing slash; "" when unknown
 	gateway     *Gateway // the gateway baseURL and loginURL point to, if any
@@ -102,7 +102,7 @@ func New(opts ...Option) (*Client, error) {
 		userAgent: "platformclient-go/" + Version,
 		headers:   http.Header{},
 		budget:    newRetryBudget(RetryBudget{}),
-		limiter:   newPacer(),
+		pacer:     newPacer(),
 		log:       logSettings{level: LogNone, format: LogText, console: true},
 	}, auth: newTokenManager(), setup: &clientSetup{}}
 	for _, o := range opts {

@@ -223,7 +223,7 @@ func (ob *observed) tokenRetry(n int, wait time.Duration, ae *AuthError) {
 }
 
 // minReportedWait is the shortest rate-limit wait reported: a shorter one
-// is the time the limiter itself takes.
+// is the time the pacer itself takes.
 const minReportedWait = time.Millisecond
 
 // waitStart returns the time a rate-limit wait starts, read only when the

@@ -44,7 +44,7 @@ type Pacing struct {
 // WithPacing(platformclient.Pacing{Disabled: true}) turns it off.
 func WithPacing(p Pacing) Option {
 	return func(c *Client) error {
-		c.build.limiter.configure(!p.Disabled, p.Rate, p.Burst)
+		c.build.pacer.configure(!p.Disabled, p.Rate, p.Burst)
 		return nil
 	}
 }
@@ -56,7 +56,7 @@ func WithPacing(p Pacing) Option {
 // API's allowance when that is lower. perSecond <= 0 removes the cap.
 func WithRateLimit(perSecond float64, burst int) Option {
 	return func(c *Client) error {
-		p := c.build.limiter
+		p := c.build.pacer
 		p.configure(p.learn, perSecond, burst)
 		return nil
 	}
@@ -96,7 +96,7 @@ type RateLimitState struct {
 // pacing. It is safe to call from any goroutine.
 func (c *Client) RateLimitState() RateLimitState {
 	cfg := c.settings()
-	return cfg.limiter.state(clockOf(cfg).Now())
+	return cfg.pacer.state(clockOf(cfg).Now())
 }
 
 // clockOf returns the clock of cfg, the real one by default.
@@ -159,7 +159,7 @@ func (p *pacer) configure(learn bool, perSecond float64, burst int) {
 // pass the deadline of ctx, or a hold longer than maxHold (when positive),
 // fails at once with a *RateLimitError.
 func (c *Client) pace(ctx context.Context, cfg *settings, clk clock, maxHold time.Duration, method, u string) (ticket, error) {
-	tk, err := cfg.limiter.wait(ctx, clk, maxHold)
+	tk, err := cfg.pacer.wait(ctx, clk, maxHold)
 	if err != nil {
 		err.Method, err.URL = method, redactURL(u)
 		return tk, err

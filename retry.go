@@ -36,7 +36,7 @@ func (c *Client) send(ctx context.Context, cfg *settings, req *Request, u string
 		}
 		co.observed.rateLimitWait(n, clk, paced)
 		resp, data, err := c.attemptOnce(ctx, pol.AttemptTimeout, cfg, req, u, body, co)
-		cfg.limiter.observe(tk, resp, data, clk.Now())
+		cfg.pacer.observe(tk, resp, data, clk.Now())
 		v := classify(method, unsafeOK, resp, err)
 		if !v.retry {
 			if v.healthy {

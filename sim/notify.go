@@ -64,7 +64,8 @@ func (s *Server) hub() (*notifysim.Hub, *http.ServeMux) {
 			MaxChannels:       ns.MaxChannels,
 			Permit:            permitTopic,
 			ConnectBase:       s.connectBase,
-			Now:               s.now,
+			// Channels expire in real time, whatever WithClock says: the
+			// websocket and the client that renews the channel live in it.
 		})
 		s.notifyMux = http.NewServeMux()
 		s.notifyHub.Mount(s.notifyMux)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/purecloudgo/platformclient"
+	"github.com/purecloudgo/platformclient/models"
 	"github.com/purecloudgo/platformclient/sim"
 )
 
@@ -288,5 +289,29 @@ func TestExpireTokensAndTokenSource(t *testing.T) {
 	s.ExpireTokens()
 	if resp, _ := apiGet(t, s, "/api/v2/users", tok); resp.StatusCode != 401 {
 		t.Fatalf("after ExpireTokens: %d", resp.StatusCode)
+	}
+}
+
+// TestChannelExpiresInRealTime: a simulator on a clock far in the past
+// still hands out channels that expire a day from now in real time, so
+// the notifications client does not renew them at once.
+func TestChannelExpiresInRealTime(t *testing.T) {
+	clk := &fakeClock{t: time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)}
+	s := sim.StartTest(t, sim.WithClock(clk.Now))
+	c, err := platformclient.New(platformclient.WithBaseURL(s.URL()), platformclient.WithLoginURL(s.URL()),
+		platformclient.WithGrant(platformclient.ClientCredentials{ClientID: s.ClientID(), ClientSecret: s.ClientSecret()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var ch models.Channel
+	if err := c.Do(context.Background(), platformclient.NewRequest("POST", "/api/v2/notifications/channels"), &ch); err != nil {
+		t.Fatal(err)
+	}
+	if ch.Expires == nil {
+		t.Fatal("channel without expires")
+	}
+	if left := time.Until(ch.Expires.Time); left < time.Hour {
+		t.Fatalf("channel expires %v, in %v of real time", ch.Expires, left)
 	}
 }

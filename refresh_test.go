@@ -332,3 +332,18 @@ func TestNoGoroutineLeft(t *testing.T) {
 	}()
 	waitUntil(t, "goroutines to end", func() bool { return runtime.NumGoroutine() <= base })
 }
+
+// TestReplayAfter401CountsEveryAttempt: the attempt refused with 401 and
+// its replay with a new token are both counted.
+func TestReplayAfter401CountsEveryAttempt(t *testing.T) {
+	s := newTestAuthServer(t)
+	c := stormClient(t, s)
+	c.SetToken(Token{AccessToken: "revoked", Expiry: time.Now().Add(time.Hour)})
+	var resp Response
+	if err := c.Do(context.Background(), NewRequest(http.MethodGet, "/api/v2/users/me"), nil, CaptureResponse(&resp)); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK || resp.Attempts != 2 {
+		t.Fatalf("status %d after %d attempts, want 200 after 2 (401, then the replay)", resp.StatusCode, resp.Attempts)
+	}
+}

@@ -26,9 +26,10 @@ func (c *Client) send(ctx context.Context, cfg *settings, req *Request, u string
 	method := strings.ToUpper(req.Method)
 	unsafeOK := pol.RetryNonIdempotent || co.idempotent || idempotentMethod(method)
 	start := clk.Now()
-	held := 0 // budget tokens taken for the attempt in flight
+	held := 0             // budget tokens taken for the attempt in flight
+	before := co.attempts // attempts of this call before this send (a replay after 401)
 	for n := 1; ; n++ {
-		co.attempts = n
+		co.attempts = before + n
 		paced := co.observed.waitStart(clk)
 		tk, err := c.pace(ctx, cfg, clk, pol.MaxRetryAfter, req.Method, u)
 		if err != nil {
@@ -42,24 +43,24 @@ func (c *Client) send(ctx context.Context, cfg *settings, req *Request, u string
 			if v.healthy {
 				cfg.budget.success(held)
 			}
-			return resp, data, withAttempts(err, n)
+			return resp, data, withAttempts(err, co.attempts)
 		}
 		if n > pol.RetryMax {
-			return resp, data, withAttempts(err, n)
+			return resp, data, withAttempts(err, co.attempts)
 		}
 		wait, ok := pol.wait(n, resp, clk.Now(), cfg.jitter)
 		if !ok { // Retry-After above the cap
-			return resp, data, withAttempts(err, n)
+			return resp, data, withAttempts(err, co.attempts)
 		}
 		if pol.MaxElapsed > 0 && clk.Now().Sub(start)+wait > pol.MaxElapsed {
-			return resp, data, withAttempts(err, n)
+			return resp, data, withAttempts(err, co.attempts)
 		}
 		if dl, has := ctx.Deadline(); has && time.Until(dl) < wait {
-			return resp, data, withAttempts(err, n) // the retry could not finish in time
+			return resp, data, withAttempts(err, co.attempts) // the retry could not finish in time
 		}
 		cost := cfg.budget.cost(v.timeout)
 		if !cfg.budget.take(cost) {
-			return resp, data, withAttempts(err, n)
+			return resp, data, withAttempts(err, co.attempts)
 		}
 		held = cost
 		cause := err

@@ -1,9 +1,12 @@
 package types_test
 
 import (
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/types"
 )
 
 // levelText has only an AppendText method (encoding.TextAppender), which the
@@ -22,4 +25,54 @@ func TestMarshalHonoursAppendText(t *testing.T) {
 	} {
 		sameEncode(t, v)
 	}
+}
+
+// TestCodecBoundsNesting feeds a million nested arrays in free-form fields:
+// the fast decoder must stop at the reference library's depth limit (10,000)
+// and report its error, not exhaust the goroutine stack; the encoder must do
+// the same with a value nested as deep, and with cycles.
+func TestCodecBoundsNesting(t *testing.T) {
+	const n = 1_000_000
+	deep := strings.Repeat("[", n) + strings.Repeat("]", n)
+	sameDecode[models.JsonNode](t, `{"a":`+deep+`}`)
+	sameDecode[models.AvailableTopic](t, `{"schema":{"x":{"a":`+deep+`}}}`)
+	sameDecode[any](t, deep)
+	sameDecode[[]any](t, deep)
+
+	var v any = []any{}
+	for range n {
+		v = []any{v}
+	}
+	sameEncode(t, v)
+	m := map[string]any{}
+	m["self"] = m
+	a := []any{nil}
+	a[0] = a
+	u := &models.User{}
+	u.Manager = u
+	for _, c := range []any{m, a, u} {
+		if _, err := types.Marshal(c); err == nil {
+			t.Errorf("%T with a cycle: no error", c)
+		}
+		sameEncode(t, c)
+	}
+}
+
+// TestCodecNilAndEmptyContainers pins how nil and empty slices and maps, and
+// nil pointers inside maps and free-form values, are written and read back.
+func TestCodecNilAndEmptyContainers(t *testing.T) {
+	var nilMap map[string]any
+	var nilSlice []any
+	var nilUser *models.User
+	for _, v := range []any{
+		map[string]any{"n": nilMap, "s": nilSlice, "p": nilUser}, models.JsonNode(nil), []models.JsonNode{nil, {}},
+		map[string]*string{"a": nil}, map[string][]string{"a": nil, "b": {}},
+		&models.AvailableTopic{Schema: map[string]map[string]any{"x": nil, "y": {}}},
+		&models.CsvUploadPreviewResponse{Entries: [][]string{nil, {}, {"a"}}},
+		[]any{float32(1.5), int8(-3), uint64(math.MaxUint64), "x"},
+	} {
+		sameEncode(t, v)
+	}
+	sameDecode[models.CsvUploadPreviewResponse](t, `{"entries":[null,[],["a",null]],"entries":[[],["b"]]}`)
+	sameDecode[models.AvailableTopic](t, `{"schema":{"x":null,"y":{},"z":{"a":null}}}`)
 }

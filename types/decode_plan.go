@@ -355,19 +355,25 @@ func (b *decodeBuilder) slice(t reflect.Type) decodeFunc {
 
 // growSlice gives h room for more elements. Beyond doubling, it sizes the
 // slice from the bytes left in the input and the bytes per element so far,
-// so that a long listing is allocated once or twice instead of ten times;
-// the guess is bounded by twice the input left, in memory.
+// so that a long listing is allocated in a few steps instead of ten; the
+// guess is bounded by twice the input left, in memory, and by eight times
+// the elements read so far: the rest of the input is mostly not this
+// array's when the array is one of many inside a listing, and room sized
+// from it for each of them made decoding quadratic in the input size.
 func growSlice(t reflect.Type, h *sliceHeader, left, used int) {
 	newCap := max(4, 2*h.cap) // most arrays in models hold a few elements
 	if h.len > 0 && used > 0 {
 		per := max(1, used/h.len)
-		guess := h.len + left/per + 1
+		guess := min(h.len+left/per+1, maxGrowth*h.len)
 		if guess > newCap && uintptr(guess-h.len)*t.Elem().Size() <= 2*uintptr(left) {
 			newCap = guess
 		}
 	}
 	resize(t, h, newCap)
 }
+
+// maxGrowth bounds how many times larger one growth makes a slice.
+const maxGrowth = 8
 
 // trimSlice gives back the room a too high guess left unused.
 func trimSlice(t reflect.Type, h *sliceHeader) {

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-json-experiment/json"
 
@@ -126,6 +127,20 @@ func TestUnmarshalManySmallArrays(t *testing.T) {
 		t.Logf("%v, %d KB: fast %d KB, reference %d KB", c.typ, len(c.data)>>10, fast>>10, ref>>10)
 		if fast > 2*ref {
 			t.Errorf("%v: decoding %d KB allocated %d MB, the reference library %d MB", c.typ, len(c.data)>>10, fast>>20, ref>>20)
+		}
+	}
+}
+
+// TestMarshalSortsMapNamesOnEveryPath: the fast encoder writes the names of
+// maps sorted; a value it leaves to the reference library (here for the
+// time.Time inside) came out in a random order, different from call to call.
+func TestMarshalSortsMapNamesOnEveryPath(t *testing.T) {
+	v := map[string]any{"t": time.Unix(0, 0).UTC(), "a": 1, "b": map[string]int{"z": 1, "y": 2, "x": 3}, "c": 3, "d": 4}
+	want := `{"a":1,"b":{"x":3,"y":2,"z":1},"c":3,"d":4,"t":"1970-01-01T00:00:00Z"}`
+	for range 20 {
+		got, err := types.Marshal(v)
+		if err != nil || string(got) != want {
+			t.Fatalf("got %s %v, want %s", got, err, want)
 		}
 	}
 }

@@ -336,7 +336,7 @@ func (b *decodeBuilder) slice(t reflect.Type) decodeFunc {
 		start := d.pos
 		err := d.array(func(d *decoder, _ int) error {
 			if h.len == h.cap {
-				growSlice(t, h, len(d.data)-d.pos, d.pos-start)
+				d.growSlice(t, h, d.pos-start)
 				zeroFrom = h.len
 			}
 			ep := unsafe.Add(h.data, uintptr(h.len)*size)
@@ -353,17 +353,25 @@ func (b *decodeBuilder) slice(t reflect.Type) decodeFunc {
 	}
 }
 
-// growSlice gives h room for more elements. Beyond doubling, it sizes the
-// slice from the bytes left in the input and the bytes per element so far,
-// so that a long listing is allocated once or twice instead of ten times;
-// the guess is bounded by twice the input left, in memory.
-func growSlice(t reflect.Type, h *sliceHeader, left, used int) {
+// growSlice gives h, an array being read that used bytes so far, room for
+// more elements: twice as many, or for one array per decode near the top (a
+// listing's entities) room sized from the bytes left in the input and the
+// bytes per element so far, so that a long listing is allocated once or
+// twice instead of ten times; that guess is bounded by twice the input
+// left, in memory.
+//
+// Other arrays only double: when they are many short arrays inside a
+// listing, the rest of the input is mostly not theirs, and room sized from
+// it for each of them made decoding quadratic in the input size.
+func (d *decoder) growSlice(t reflect.Type, h *sliceHeader, used int) {
 	newCap := max(4, 2*h.cap) // most arrays in models hold a few elements
-	if h.len > 0 && used > 0 {
+	if !d.guessed && d.depth <= 2 && h.len > 0 && used > 0 {
+		left := len(d.data) - d.pos
 		per := max(1, used/h.len)
 		guess := h.len + left/per + 1
 		if guess > newCap && uintptr(guess-h.len)*t.Elem().Size() <= 2*uintptr(left) {
 			newCap = guess
+			d.guessed = true
 		}
 	}
 	resize(t, h, newCap)

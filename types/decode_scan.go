@@ -18,10 +18,11 @@ const maxNesting = 10000
 
 // decoder reads one JSON text from data.
 type decoder struct {
-	data  []byte
-	pos   int
-	depth int
-	buf   []byte // scratch for strings with escapes or invalid UTF-8
+	data    []byte
+	pos     int
+	depth   int
+	guessed bool   // an array was sized from the input left (see growSlice)
+	buf     []byte // scratch for strings with escapes or invalid UTF-8
 
 	// blocks the values of optional fields come from (see slab)
 	strs   []string

@@ -26,6 +26,7 @@ var encodePlans codecPlans[encodeFunc]
 var (
 	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
 	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+	textAppender  = reflect.TypeFor[encoding.TextAppender]()
 )
 
 // encodeFuncFor returns the encoder of t, nil when the fast codec leaves t
@@ -162,10 +163,12 @@ func (b *encodeBuilder) make(t reflect.Type) encodeFunc {
 	return nil
 }
 
-// hasCustomEncoding reports whether t brings its own JSON or text encoding.
+// hasCustomEncoding reports whether t brings its own JSON or text encoding,
+// which the reference library honours: MarshalJSONTo, MarshalJSON,
+// AppendText or MarshalText.
 func hasCustomEncoding(t reflect.Type) bool {
 	pt := reflect.PointerTo(t)
-	if pt.Implements(jsonMarshaler) || pt.Implements(textMarshaler) {
+	if pt.Implements(jsonMarshaler) || pt.Implements(textAppender) || pt.Implements(textMarshaler) {
 		return true
 	}
 	_, to := pt.MethodByName("MarshalJSONTo")

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/go-json-experiment/json"
+
 	"github.com/purecloudgo/platformclient/models"
 	"github.com/purecloudgo/platformclient/types"
 )
@@ -26,9 +28,15 @@ func ExampleUnmarshal() {
 
 	err = types.Unmarshal([]byte(`{"routingStatus":{"startTime":"yesterday"}}`), &u)
 	fmt.Println(errors.Is(err, types.ErrFormat))
-	fmt.Println(err)
+	// The error names the JSON path of the bad value. (Its wording is the
+	// reference library's, which picks "cannot" or "unable to" at random
+	// once per process: match on the path or on ErrFormat, not the text.)
+	var se *json.SemanticError
+	if errors.As(err, &se) {
+		fmt.Println(se.JSONPointer)
+	}
 	// Output:
 	// <nil> suspended-in-2030 false 2026-11-26T09:30:00.5+01:00
 	// true
-	// json: cannot unmarshal JSON string into Go types.DateTime within "/routingStatus/startTime": malformed value: date-time "yesterday"
+	// /routingStatus/startTime
 }

@@ -13,11 +13,12 @@ import (
 )
 
 // marshalWithNulls is Marshal through the reference library: it encodes v,
+// with the names of maps in sorted order as the fast encoder writes them,
 // then adds the NullFields nulls found by a walk over v and encodes the
 // result again, with sorted names. Marshal uses it for the values the fast
 // encoder leaves: values with NullFields set, unusual types and errors.
 func marshalWithNulls(v any) ([]byte, error) {
-	b, err := json.Marshal(v)
+	b, err := json.Marshal(v, json.Deterministic(true))
 	if err != nil {
 		return nil, err
 	}

@@ -44,38 +44,34 @@ func TestRedirectRefusal(t *testing.T) {
 func TestRedirectErrorHidesSignature(t *testing.T) {
 	e := &RedirectError{Method: "GET", URL: "https://api.example.com/api/v2/downloads/d1", StatusCode: 303,
 		Location: "https://u:pw@storage.example.com/b/rec.wav?X-Amz-Signature=abc123&sig=def456", Reason: "r"}
-	msg := e.Error()
-	for _, s := range []string{"abc123", "def456", "pw"} {
-		if strings.Contains(msg, s) {
-			t.Errorf("message %q holds %q", msg, s)
-		}
-	}
-	if !strings.Contains(msg, "storage.example.com/b/rec.wav") {
-		t.Errorf("message %q", msg)
-	}
+	assertShown(t, e.Error(), []string{"storage.example.com/b/rec.wav"}, "abc123", "def456", "pw")
 }
 
 // A redirect to a signed URL is logged without the signature.
 func TestLocationLoggedWithoutSignature(t *testing.T) {
 	h := http.Header{"Location": {"https://u:pw@storage.example.com/rec.wav?X-Amz-Signature=abc123&X-Amz-Expires=60&sig=def456"}}
-	out := headerAttrs("response_headers", h).String()
-	for _, s := range []string{"abc123", "def456", "pw@"} {
-		if strings.Contains(out, s) {
-			t.Errorf("%s holds %q", out, s)
-		}
-	}
-	if !strings.Contains(out, "X-Amz-Expires=60") {
-		t.Errorf("%s", out)
-	}
+	assertShown(t, headerAttrs("response_headers", h).String(), []string{"X-Amz-Expires=60"}, "abc123", "def456", "pw@")
 }
 
 // A signed URL in a JSON body (GetDownload with issueRedirect=false) is
 // logged without its signature.
 func TestSignedURLInBodyLoggedWithoutSignature(t *testing.T) {
 	out := redactBody([]byte(`{"url":"https://s.example.com/r.wav?X-Amz-Credential=AKIA1&X-Amz-Signature=abc123&X-Goog-Signature=def456"}`), "application/json")
-	for _, s := range []string{"abc123", "def456", "AKIA1"} {
+	assertShown(t, out, []string{"s.example.com/r.wav"}, "abc123", "def456", "AKIA1")
+}
+
+// assertShown fails the test unless out holds every string of want and
+// none of hidden.
+func assertShown(t *testing.T, out string, want []string, hidden ...string) {
+	t.Helper()
+	for _, s := range hidden {
 		if strings.Contains(out, s) {
 			t.Errorf("%s holds %q", out, s)
+		}
+	}
+	for _, s := range want {
+		if !strings.Contains(out, s) {
+			t.Errorf("%s lacks %q", out, s)
 		}
 	}
 }

@@ -102,12 +102,17 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	}
 }
 
-// grow returns buf with twice the capacity (so what is allocated stays
-// within twice what arrived), or just what the announced length needs (plus
-// one byte to see EOF) when doubling would reach it, and never more than
-// limit+1.
+// grow returns buf with more capacity: four times as much while a longer
+// announced length is still to come (so what is allocated stays within four
+// times what arrived, whatever the server announced), twice as much when no
+// length was announced, or just what the announced length needs (plus one
+// byte to see EOF) when that is reached first; never more than limit+1.
 func grow(buf []byte, announced, limit int64) []byte {
-	c := int64(2 * cap(buf))
+	factor := int64(2)
+	if announced > int64(len(buf)) {
+		factor = 4
+	}
+	c := factor * int64(cap(buf))
 	if announced >= 0 && announced+1 > int64(len(buf)) && c >= announced {
 		c = announced + 1
 	}

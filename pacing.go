@@ -124,6 +124,8 @@ type pacer struct {
 	wPrev   time.Duration // and in the previous one
 	guess   time.Duration // window guessed from a hold, when no reset was reported
 	winEnd  time.Time     // end of the API's current window (earliest report)
+	prevEnd time.Time     // end of the window before it; zero: none
+	flying  int           // attempts released and not answered yet
 	used    int           // requests the API counted in its current window
 	sent    int           // attempts released since the window (or hold) began
 	okCur   int           // answers other than 429 to attempts released since then
@@ -257,6 +259,7 @@ func (p *pacer) release(now time.Time, next time.Time) {
 	if p.sent < maxPaceCount {
 		p.sent++
 	}
+	p.flying++
 }
 
 // allowance returns the learnt allowance: the lowest known, 0 when none.
@@ -303,23 +306,27 @@ func (p *pacer) interval() (time.Duration, int) {
 
 // observe learns from the answer to an attempt released with tk.
 func (p *pacer) observe(tk ticket, resp *http.Response, body []byte, now time.Time) {
-	if p == nil || resp == nil {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.flying = max(p.flying-1, 0)
+	if resp == nil || !p.learn {
 		return
 	}
 	limited := resp.StatusCode == http.StatusTooManyRequests
 	r := readRateReport(resp.Header)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if !p.learn {
-		return
-	}
-	if r.reset > 0 {
+	// An answer that comes back after its window ended reports that window:
+	// its count must not fill the next one.
+	stale := r.reset > 0 && p.stale(now.Add(r.reset))
+	if r.reset > 0 && !stale {
 		p.noteWindow(now.Add(r.reset), r.reset, r.count, now)
 	}
 	if r.allowed > 0 {
 		p.allowed = r.allowed
 	}
-	if r.count >= 0 && !p.winEnd.IsZero() {
+	if r.count >= 0 && !p.winEnd.IsZero() && !stale {
 		p.used = max(p.used, r.count)
 	}
 	if limited {
@@ -327,7 +334,7 @@ func (p *pacer) observe(tk ticket, resp *http.Response, body []byte, now time.Ti
 		return
 	}
 	p.accepted(tk)
-	if a := p.allowance(); a > 0 && r.count >= a && p.winEnd.After(now) {
+	if a := p.allowance(); a > 0 && r.count >= a && p.winEnd.After(now) && !stale {
 		p.hold(p.winEnd, now) // the window is spent: wait for its end rather than for a 429
 	}
 }
@@ -348,13 +355,28 @@ func (p *pacer) accepted(tk ticket) {
 	}
 }
 
+// stale reports whether a report of a window ending at end is of the
+// window that ended at prevEnd: resets are rounded up to whole seconds, so
+// its end can be up to a second late, while the next window ends a whole
+// window later.
+func (p *pacer) stale(end time.Time) bool {
+	return !p.prevEnd.IsZero() && !end.After(p.prevEnd.Add(max(p.window()/2, time.Second)))
+}
+
 // noteWindow places a report of a window ending at end: the current window
 // (keep the earliest end, as resets are rounded up) or a new one.
 func (p *pacer) noteWindow(end time.Time, reset time.Duration, count int, now time.Time) {
 	if p.isNewWindow(end, count, now) {
 		sent := p.sent // attempts released since the last window ended, or since the start
 		p.newWindow(end, reset, now)
-		p.sent = max(sent, count)
+		if count < 0 {
+			p.sent = sent
+		} else {
+			// The API counted count attempts in its new window, and may
+			// count those still in flight; the others released since ours
+			// ended went in the old one.
+			p.sent = max(min(sent, count+p.flying), count)
+		}
 		return
 	}
 	p.wCur = max(p.wCur, reset)
@@ -387,6 +409,9 @@ func (p *pacer) isNewWindow(end time.Time, count int, now time.Time) bool {
 func (p *pacer) newWindow(end time.Time, reset time.Duration, now time.Time) {
 	if p.wCur > 0 {
 		p.wPrev = p.wCur
+	}
+	if !p.winEnd.IsZero() {
+		p.prevEnd = p.winEnd
 	}
 	p.wCur, p.winEnd, p.used, p.sent, p.okCur = reset, end, 0, 0, 0
 	if end.IsZero() {

@@ -205,6 +205,15 @@ func hex4(data []byte, i int) (rune, bool) {
 	return r, true
 }
 
+// digits returns the index of the first byte at or after i in data that is
+// not an ASCII digit.
+func digits(data []byte, i int) int {
+	for i < len(data) && data[i] >= '0' && data[i] <= '9' {
+		i++
+	}
+	return i
+}
+
 // number reads a JSON number at pos and returns its text; integer is true
 // when it has neither fraction nor exponent.
 func (d *decoder) number() (text []byte, integer bool, err error) {
@@ -217,23 +226,18 @@ func (d *decoder) number() (text []byte, integer bool, err error) {
 	case i < len(data) && data[i] == '0':
 		i++
 	case i < len(data) && data[i] >= '1' && data[i] <= '9':
-		for i < len(data) && data[i] >= '0' && data[i] <= '9' {
-			i++
-		}
+		i = digits(data, i)
 	default:
 		return nil, false, errFast
 	}
 	integer = true
 	if i < len(data) && data[i] == '.' {
 		integer = false
-		i++
-		j := i
-		for i < len(data) && data[i] >= '0' && data[i] <= '9' {
-			i++
-		}
-		if i == j {
+		j := digits(data, i+1)
+		if j == i+1 {
 			return nil, false, errFast
 		}
+		i = j
 	}
 	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
 		integer = false
@@ -241,13 +245,11 @@ func (d *decoder) number() (text []byte, integer bool, err error) {
 		if i < len(data) && (data[i] == '+' || data[i] == '-') {
 			i++
 		}
-		j := i
-		for i < len(data) && data[i] >= '0' && data[i] <= '9' {
-			i++
-		}
-		if i == j {
+		j := digits(data, i)
+		if j == i {
 			return nil, false, errFast
 		}
+		i = j
 	}
 	text = data[d.pos:i]
 	d.pos = i

@@ -356,11 +356,12 @@ func (p *pacer) accepted(tk ticket) {
 }
 
 // stale reports whether a report of a window ending at end is of the
-// window that ended at prevEnd: resets are rounded up to whole seconds, so
-// its end can be up to a second late, while the next window ends a whole
-// window later.
+// window that ended at prevEnd. Resets are whole seconds rounded up, so an
+// answer that comes back just after its window ended reports an end up to
+// a second (plus its latency) after prevEnd, while the next window ends a
+// whole window after it: the line between them is halfway.
 func (p *pacer) stale(end time.Time) bool {
-	return !p.prevEnd.IsZero() && !end.After(p.prevEnd.Add(max(p.window()/2, time.Second)))
+	return !p.prevEnd.IsZero() && !end.After(p.prevEnd.Add((p.window()+time.Second)/2))
 }
 
 // noteWindow places a report of a window ending at end: the current window

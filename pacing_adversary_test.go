@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -157,3 +158,48 @@ func TestPacingTinyRate(t *testing.T) {
 		t.Fatalf("second call at a rate of 1e-300/s: %v", err)
 	}
 }
+
+// TestPacingWindowChange: at the change of a 2 s window, answers to
+// attempts of the old window come back late with a count near the
+// allowance. They must not fill the new window: after them, the client may
+// still send at once.
+func TestPacingWindowChange(t *testing.T) {
+	p := newPacer()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	answer := func(now time.Time, count int, reset string) {
+		h := http.Header{}
+		h.Set("inin-ratelimit-allowed", "100")
+		h.Set("inin-ratelimit-count", strconv.Itoa(count))
+		h.Set("inin-ratelimit-reset", reset)
+		tk, err := p.wait(context.Background(), fixedClock{now}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.observe(tk, &http.Response{StatusCode: http.StatusOK, Header: h}, nil, now)
+	}
+	// The first window: 95 attempts spread over 2 s, ending at t0+2s.
+	for i := range 95 {
+		now := t0.Add(time.Duration(i) * 20 * time.Millisecond)
+		answer(now, i+1, strconv.Itoa(int(math.Ceil((2*time.Second - now.Sub(t0)).Seconds()))))
+	}
+	// Past its end, the answer to the last attempt of the old window arrives: reset 1, count 100.
+	late := t0.Add(2050 * time.Millisecond)
+	p.mu.Lock()
+	p.release(late, late) // an attempt of the new window goes
+	p.mu.Unlock()
+	p.observe(ticket{epoch: p.epoch}, &http.Response{StatusCode: http.StatusOK,
+		Header: http.Header{"Inin-Ratelimit-Allowed": {"100"}, "Inin-Ratelimit-Count": {"100"}, "Inin-Ratelimit-Reset": {"1"}}}, nil, late)
+	p.mu.Lock()
+	slot, _ := p.turn(late.Add(100 * time.Millisecond))
+	st := p.stateLocked(late)
+	p.mu.Unlock()
+	if wait := slot.Sub(late.Add(100 * time.Millisecond)); wait > 100*time.Millisecond {
+		t.Fatalf("the next attempt waits %s after a late answer of the old window; state %+v", wait, st)
+	}
+}
+
+// fixedClock is a clock that stays at one time and does not sleep.
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time                                   { return c.t }
+func (c fixedClock) Sleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }

@@ -9,6 +9,7 @@
 //	      [-faults none|rate-limited|flaky|slow|outage|chaos] [-rate-limit 0]
 //	      [-heartbeat 30s] [-closing-grace 1m] [-channel-lifetime 24h] [-channels 20]
 //	      [-client-id ID] [-client-secret SECRET] [-org NAME] [-seed 1] [-quiet]
+//	      [-redirect-uri URI]...
 //
 // Login (/oauth/token, /oauth/authorize) and API (/api/v2/...) share the
 // base URL it prints, with the client id and secret to use and the
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	org := fs.String("org", sim.DefaultOrgName, "organization name for the SAML2 bearer grant")
 	seed := fs.Uint64("seed", 1, "seed of the generated data and ids")
 	quiet := fs.Bool("quiet", false, "do not log requests")
+	var redirects stringList
+	fs.Var(&redirects, "redirect-uri", "redirect URI /oauth/authorize accepts, compared exactly (repeatable; none: loopback URIs only)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: gcsim [flags]\n\nRuns a local Genesys Cloud Platform API simulator.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -99,6 +102,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	if *fixture != "" {
 		opts = append(opts, sim.WithFixtureFile(*fixture))
 	}
+	if len(redirects) > 0 {
+		opts = append(opts, sim.WithRedirectURIs(redirects...))
+	}
 	if *loginUser != "" {
 		opts = append(opts, sim.WithLoginUser(*loginUser))
 	}
@@ -126,6 +132,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		fmt.Fprintf(stdout, "  user grants log in as:    %s (client-credentials tokens have no user: /users/me answers 400)\n", id)
 	}
 	fmt.Fprintf(stdout, "  token lifetime:           %s\n", *lifetime)
+	if len(redirects) == 0 {
+		fmt.Fprintf(stdout, "  redirect URIs:            loopback only (http(s)://127.0.0.1, [::1] or localhost, any port and path)\n")
+	}
+	for _, u := range redirects {
+		fmt.Fprintf(stdout, "  redirect URI:             %s\n", u)
+	}
 	fmt.Fprintf(stdout, "  fault profile:            %s (%s)\n", *faults, sim.ProfileDescription(*faults))
 	if *rate > 0 {
 		fmt.Fprintf(stdout, "  rate limit:               %d requests per minute per token\n", *rate)
@@ -142,4 +154,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "gcsim: stopping")
 	return s.Close()
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
 }

@@ -78,7 +78,7 @@ func TestRunServesAndLogs(t *testing.T) {
 
 func TestRunRejectsBadFlags(t *testing.T) {
 	for _, args := range [][]string{{"-faults", "nope"}, {"-token-lifetime", "10ms"}, {"-users", "-1"}, {"extra"},
-		{"-fixture", "no-such-file.json"}, {"-channels", "-1"}, {"-login-user", " "}} {
+		{"-fixture", "no-such-file.json"}, {"-channels", "-1"}, {"-login-user", " "}, {"-redirect-uri", "not a url"}, {"-redirect-uri", "https://a.example.com/cb#frag"}} {
 		var out bytes.Buffer
 		if err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, args...), &out, &out, nil); err == nil {
 			t.Errorf("%v: accepted", args)

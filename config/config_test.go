@@ -385,9 +385,10 @@ url = http://alice:wonderland@proxy.internal:3128
 	// config: [logging] log_level: unknown level "loud" (want trace, debug, error or none)
 }
 
-// TestDocExamplesParse keeps the configuration examples of README.md valid.
+// TestDocExamplesParse keeps the configuration examples of the configuration
+// guide (docs/configuration.md) valid.
 func TestDocExamplesParse(t *testing.T) {
-	doc, err := os.ReadFile("../README.md")
+	doc, err := os.ReadFile("../docs/configuration.md")
 	if err != nil {
 		t.Skip("docs not found:", err)
 	}

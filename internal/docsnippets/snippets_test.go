@@ -121,7 +121,6 @@ var (
 	s                           *sim.Server
 	myHTTPClient                *http.Client
 	certPEM, keyPEM, caPEM      []byte
-	req                         *platformclient.Request
 	out                         any
 	file                        *os.File
 	interval                    string
@@ -130,6 +129,13 @@ var (
 	dateTime                    types.DateTime
 	user                        *models.User
 )
+
+// req is a request built by hand, of whatever type Client.Do takes.
+var req = requestOf((*platformclient.Client).Do)
+
+func requestOf[R any](func(*platformclient.Client, context.Context, R, any, ...platformclient.CallOption) error) (r R) {
+	return r
+}
 
 func checkRevocation(host string) error { return nil }
 func verifyPeer(*tls.ConnectionState) error { return nil }

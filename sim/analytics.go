@@ -24,9 +24,11 @@ import (
 // final state after: FULFILLED, or the state FailNextAnalyticsJob asked for.
 // Results are read with a cursor; pageSize (query, default 100, at most
 // 1,000) sets the page size and the query body's limit the number of results
-// (at most limit of: the simulator's ended conversations that started in the
-// interval and pass the filters, as conversations_analytics.go renders them;
-// for user details the active users). An invalid interval gets 400.
+// (at most limit of: the simulator's conversations, in progress or ended,
+// that a details query of the same interval and filters finds at
+// submission, as conversations_analytics.go renders them when the results
+// are read; for user details the active users). An invalid interval gets
+// 400.
 
 // DefaultAnalyticsJobPolls is how many status polls report QUEUED before a
 // job reaches its final state (see WithAnalyticsJobPolls).

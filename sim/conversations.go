@@ -13,8 +13,9 @@ import (
 // routing engine (routing_engine.go) offers a waiting conversation to an
 // agent; the API (conversations_api.go) and the simulator's methods
 // (Inbound…) change participants; every change is published
-// (conversations_render.go); ended conversations feed the analytics
-// (conversations_analytics.go, observations.go).
+// (conversations_render.go); conversations in progress and ended feed the
+// analytics (conversations_analytics.go, conversations_index.go,
+// observations.go).
 
 // Media types of a conversation, as Inbound takes them.
 const (
@@ -45,6 +46,9 @@ type segment struct {
 	queueID    string
 	disconnect string
 	code, note string
+	// Consult transfers and conferences (conversations_consult.go).
+	conference   bool
+	transferType string // "Consult" or "Blind" on the segment a transfer ended
 }
 
 // participant is one party of a conversation.
@@ -164,13 +168,16 @@ func (cv *conv) users() []string {
 
 // convEngine holds the conversations of a Server; its zero value is ready.
 type convEngine struct {
-	mu     sync.Mutex
-	byID   map[string]*conv
-	live   []*conv // not ended, in creation order
-	done   []*conv // ended, in end order
-	made   uint64
-	open   map[string]string // queue by open messaging integration id (conversations_messaging.go)
-	openBy map[string]*conv  // live open messaging conversation by integration and sender
+	mu   sync.Mutex
+	byID map[string]*conv
+	live []*conv // not ended, in creation order
+	done []*conv // ended, in end order
+	// Index of the ended conversations for analytics (conversations_index.go).
+	ended   []*conv       // by start, then creation
+	longest time.Duration // the longest of them
+	made    uint64
+	open    map[string]string // queue by open messaging integration id (conversations_messaging.go)
+	openBy  map[string]*conv  // live open messaging conversation by integration and sender
 }
 
 // convID makes a deterministic conversation id; the caller holds e.mu.
@@ -400,6 +407,7 @@ func (s *Server) endIfDone(cv *conv, now time.Time) {
 	}
 	cv.end = now
 	s.convs.done = append(s.convs.done, cv)
+	s.convs.indexEnded(cv)
 	s.retire(cv)
 }
 
@@ -513,6 +521,7 @@ func (s *Server) SeedEndedConversations(n int, from, to time.Time) ([]string, er
 		s.assignIDs(cv)
 		e.byID[cv.id] = cv
 		e.done = append(e.done, cv)
+		e.indexEnded(cv)
 		ids = append(ids, cv.id)
 	}
 	return ids, nil

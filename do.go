@@ -1,16 +1,9 @@
 package platformclient
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"maps"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
-	"slices"
 	"strings"
 	"time"
 )
@@ -27,7 +20,9 @@ type callOptions struct {
 	retry      RetryPolicy // per-call overrides; zero fields keep the client's
 	idempotent bool        // CallIdempotent: POST/PATCH may be retried
 	attempts   int         // attempts made, set by send
-	observed   *observed   // the observers following the call; nil: none (observe.go)
+	// notFoundFor is RetryNotFound's bound: a 404 is retried until then.
+	notFoundFor time.Duration
+	observed    *observed // the observers following the call; nil: none (observe.go)
 }
 
 // Response is what a call received, filled by CaptureResponse.
@@ -90,17 +85,10 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...CallOpti
 	return c.do(ctx, cfg, req, out, &co)
 }
 
-// do is Do once the call's options are read.
+// do is Do once the call's options are read: build the call, send it
+// (once more with a new token after a 401), and make the result.
 func (c *Client) do(ctx context.Context, cfg *settings, req *Request, out any, co *callOptions) error {
-	path, err := req.Path()
-	if err != nil {
-		return err
-	}
-	u := cfg.baseURL + path
-	if len(req.Query) > 0 {
-		u += "?" + req.Query.Encode()
-	}
-	body, err := req.encodeBody()
+	k, err := c.newAPICall(cfg, req, out, co)
 	if err != nil {
 		return err
 	}
@@ -109,9 +97,14 @@ func (c *Client) do(ctx context.Context, cfg *settings, req *Request, out any, c
 		ctx, cancel = context.WithTimeout(ctx, cfg.timeout)
 		defer cancel()
 	}
-	resp, data, err := c.send(ctx, cfg, req, u, body, co)
+	resp, data, err := k.send(ctx)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized && c.reauthorize(cfg, co.token) {
-		resp, data, err = c.send(ctx, cfg, req, u, body, co) // once, with a new token
+		resp, data, err = k.send(ctx) // once, with a new token
+	}
+	if resp != nil && co.response != nil {
+		*co.response = Response{StatusCode: resp.StatusCode, Header: resp.Header,
+			CorrelationID: resp.Header.Get("ININ-Correlation-Id"), Body: data,
+			RateLimit: parseRateLimit(resp.Header), Attempts: co.attempts}
 	}
 	if err != nil {
 		if data, ok := redirectResult(req, err); ok { // download.go
@@ -119,103 +112,28 @@ func (c *Client) do(ctx context.Context, cfg *settings, req *Request, out any, c
 		}
 		return err
 	}
-	if co.response != nil {
-		*co.response = Response{StatusCode: resp.StatusCode, Header: resp.Header,
-			CorrelationID: resp.Header.Get("ININ-Correlation-Id"), Body: data,
-			RateLimit: parseRateLimit(resp.Header), Attempts: co.attempts}
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := newAPIError(resp, data, req.Method, redactURL(u))
+	if !is2xx(resp.StatusCode) {
+		e := newAPIError(resp, data, req.Method, redactURL(k.url))
 		e.Attempts = max(co.attempts, 1)
 		return e
-	}
-	if err := decodeInto(out, data, resp.Header.Get("Content-Type")); err != nil {
-		b := data
-		if len(b) > maxErrorBody {
-			b = b[:maxErrorBody]
-		}
-		return &DecodeError{Method: req.Method, URL: redactURL(u), StatusCode: resp.StatusCode,
-			ContentType: resp.Header.Get("Content-Type"), Body: b, Err: err}
 	}
 	return nil
 }
 
-// attempt sends the request once.
-func (c *Client) attempt(ctx context.Context, cfg *settings, req *Request, u string, body *payload, co *callOptions) (*http.Response, []byte, error) {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body.data)
-	}
-	hreq, err := http.NewRequestWithContext(ctx, req.Method, u, rd)
-	if err != nil {
-		return nil, nil, fmt.Errorf("platformclient: build request: %w", err)
-	}
-	if body != nil {
-		data := body.data
-		hreq.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-		hreq.Header.Set("Content-Type", body.contentType)
-	}
-	accept := req.Accept
-	if accept == "" {
-		accept = "application/json"
-	}
-	hreq.Header.Set("Accept", accept)
-	hreq.Header.Set("User-Agent", cfg.userAgent)
-	for k, vs := range cfg.headers {
-		hreq.Header[k] = append([]string(nil), vs...)
-	}
-	for k, vs := range req.Headers {
-		hreq.Header[k] = append([]string(nil), vs...)
-	}
-	for k, vs := range co.headers {
-		hreq.Header[k] = append([]string(nil), vs...)
-	}
-	if err := c.authorize(ctx, cfg, hreq, co); err != nil {
-		return nil, nil, err
-	}
-	// A header net/http would refuse at send time is refused here, as an
-	// error that is not retried.
-	if err := checkHeaders("request", hreq.Header); err != nil {
-		return nil, nil, err
-	}
-	start := time.Now()
-	resp, err := c.httpClient.Do(hreq)
-	if err != nil {
-		c.logExchange(ctx, cfg, hreq, body, nil, nil, err, start)
-		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
-			return nil, nil, ctxErr
-		}
-		if re := locationError(hreq, err); re != nil {
-			return nil, nil, re
-		}
-		return nil, nil, &TransportError{Method: req.Method, URL: redactURL(u), Err: err}
-	}
-	defer resp.Body.Close()
-	data, err := readBody(resp, cfg.maxResponseSize())
-	if err != nil {
-		c.logExchange(ctx, cfg, hreq, body, resp, nil, err, start)
-		if errors.Is(err, errBodyTooLarge) {
-			return nil, nil, tooLarge(req.Method, redactURL(u), resp, cfg.maxResponseSize())
-		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, nil, ctxErr
-		}
-		return nil, nil, &TransportError{Method: req.Method, URL: redactURL(u), Err: fmt.Errorf("read response body: %w", err)}
-	}
-	c.logExchange(ctx, cfg, hreq, body, resp, data, nil, start)
-	if re := redirectError(hreq, resp, data); re != nil {
-		return nil, nil, re
-	}
-	return resp, data, nil
-}
-
 // TransportError is a request that got no complete HTTP response: a refused
-// or reset connection, a TLS failure, a body cut short.
+// or reset connection, a TLS failure, a 2xx body cut short.
 type TransportError struct {
 	Method   string
 	URL      string
 	Err      error
 	Attempts int // attempts made, retries included
+	// OutcomeUnknown is set for a request that is not idempotent (POST,
+	// PATCH) when it may have reached the service: the connection failed
+	// after it was sent, or the 2xx answer's body was cut short. The
+	// operation may have been applied: look the object up before creating
+	// it again. It is not set when the request provably was not sent (the
+	// connection could not be opened). See IsOutcomeUnknown.
+	OutcomeUnknown bool
 }
 
 func (e *TransportError) Error() string {
@@ -236,96 +154,4 @@ func redactURL(u string) string {
 		}
 	}
 	return u
-}
-
-// encodeBody renders the body once so that it can be sent again on retry.
-func (r *Request) encodeBody() (*payload, error) {
-	if len(r.Files) > 0 {
-		return r.multipartBody()
-	}
-	if r.Form != nil && r.Body == nil {
-		return &payload{data: []byte(r.Form.Encode()), contentType: "application/x-www-form-urlencoded"}, nil
-	}
-	if r.Body == nil || isNilPointer(r.Body) {
-		return nil, nil
-	}
-	ct := r.ContentType
-	switch b := r.Body.(type) {
-	case []byte:
-		return &payload{data: b, contentType: orDefault(ct, "application/octet-stream")}, nil
-	case string:
-		if ct == "" || !strings.Contains(ct, "json") {
-			return &payload{data: []byte(b), contentType: orDefault(ct, "text/plain; charset=utf-8")}, nil
-		}
-	case io.Reader:
-		data, err := io.ReadAll(b)
-		if err != nil {
-			return nil, fmt.Errorf("platformclient: read request body: %w", err)
-		}
-		return &payload{data: data, contentType: orDefault(ct, "application/octet-stream")}, nil
-	}
-	data, err := marshalJSON(r.Body)
-	if err != nil {
-		return nil, fmt.Errorf("platformclient: encode request body: %w", err)
-	}
-	return &payload{data: data, contentType: orDefault(ct, "application/json")}, nil
-}
-
-func (r *Request) multipartBody() (*payload, error) {
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	for _, k := range slices.Sorted(maps.Keys(r.Form)) {
-		for _, v := range r.Form[k] {
-			if err := w.WriteField(k, v); err != nil {
-				return nil, err
-			}
-		}
-	}
-	for _, f := range r.Files {
-		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename=%q`, f.Field, f.File.Name))
-		h.Set("Content-Type", "application/octet-stream")
-		part, err := w.CreatePart(h)
-		if err != nil {
-			return nil, err
-		}
-		if f.File.Content != nil {
-			if _, err := io.Copy(part, f.File.Content); err != nil {
-				return nil, fmt.Errorf("platformclient: read form file %q: %w", f.Field, err)
-			}
-		}
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return &payload{data: buf.Bytes(), contentType: w.FormDataContentType()}, nil
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
-
-// decodeInto stores a 2xx body in out.
-func decodeInto(out any, data []byte, contentType string) error {
-	switch o := out.(type) {
-	case nil:
-		return nil
-	case *[]byte:
-		*o = data
-		return nil
-	case *string:
-		t := bytes.TrimSpace(data)
-		if strings.Contains(contentType, "json") && len(t) > 0 && t[0] == '"' {
-			return unmarshalJSON(t, o)
-		}
-		*o = string(data)
-		return nil
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil // an empty 2xx body leaves out as it is
-	}
-	return unmarshalJSON(data, out)
 }

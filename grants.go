@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -42,6 +40,9 @@ type tokenRequest struct {
 	clientID string     // sent as the Basic user when secret is set
 	secret   string     // Basic password; no Basic header when empty
 	secrets  []string   // values scrubbed from error messages
+	// repeatable: the request may be sent again after it may have reached
+	// the login service (no one-time code or rotated refresh token in it).
+	repeatable bool
 }
 
 // ClientCredentials is the client credentials grant, for a program that
@@ -57,7 +58,7 @@ func (g ClientCredentials) request() (tokenRequest, error) {
 		return tokenRequest{}, errors.New("platformclient: client credentials need a client id and a client secret")
 	}
 	return tokenRequest{form: url.Values{"grant_type": {"client_credentials"}},
-		clientID: g.ClientID, secret: g.ClientSecret, secrets: []string{g.ClientSecret}}, nil
+		clientID: g.ClientID, secret: g.ClientSecret, secrets: []string{g.ClientSecret}, repeatable: true}, nil
 }
 func (g ClientCredentials) client() (string, string) { return g.ClientID, g.ClientSecret }
 func (g ClientCredentials) repeatable() bool         { return true }
@@ -89,7 +90,7 @@ func (g SAML2Bearer) request() (tokenRequest, error) {
 		return tokenRequest{}, errors.New("platformclient: the SAML2 bearer grant needs a client id, a client secret, an organization name and an assertion")
 	}
 	return tokenRequest{form: url.Values{"grant_type": {SAML2BearerGrantType}, "orgName": {g.OrgName}, "assertion": {g.Assertion}},
-		clientID: g.ClientID, secret: g.ClientSecret, secrets: []string{g.ClientSecret, g.Assertion}}, nil
+		clientID: g.ClientID, secret: g.ClientSecret, secrets: []string{g.ClientSecret, g.Assertion}, repeatable: true}, nil
 }
 func (g SAML2Bearer) client() (string, string) { return g.ClientID, g.ClientSecret }
 func (g SAML2Bearer) repeatable() bool         { return true }
@@ -273,170 +274,40 @@ type tokenResponse struct {
 	ErrorDescription string      `json:"error_description"`
 }
 
-// requestToken posts r to the token endpoint and returns the token. It
-// retries, with the client's retry policy, what is safe to retry for every
-// grant: a 429 (the login service refused without acting) and a connection
-// that could not be opened. An authorization code or a rotated refresh token
-// may already be spent after a 5xx, so those are not retried.
+// requestToken posts r to the token endpoint and returns the token, with
+// the client's retry policy: what the login service refused without using
+// the grant is retried for every grant, a failure after the request was
+// sent only for grants that may be repeated (decideToken).
 func (c *Client) requestToken(ctx context.Context, cfg *settings, r tokenRequest) (Token, error) {
 	if cfg.observer != nil {
 		return c.requestTokenObserved(ctx, cfg, r)
 	}
-	tok, _, err := c.requestTokenAttempts(ctx, cfg, r, nil, nil)
-	return tok, err
+	return c.sendToken(ctx, cfg, r, &callOptions{})
 }
 
-// requestTokenAttempts is requestToken, reporting to ob (nil: none) and
-// adding hdr to each request; it returns the number of attempts made.
-func (c *Client) requestTokenAttempts(ctx context.Context, cfg *settings, r tokenRequest, ob *observed, hdr http.Header) (Token, int, error) {
-	pol := cfg.retry.withDefaults()
-	clk := cfg.clock
-	if clk == nil {
-		clk = realClock{}
-	}
-	jitter := cfg.jitter
-	if jitter == nil {
-		jitter = rand.Float64
-	}
-	for n := 1; ; n++ {
-		tok, err := c.exchangeToken(ctx, cfg, r, hdr)
-		var ae *AuthError
-		if err == nil || n > pol.RetryMax || !errors.As(err, &ae) || !tokenRetryable(ae) {
-			return tok, n, err
-		}
-		wait := ae.RetryAfter
-		if wait <= 0 {
-			wait = pol.backoff(n, jitter())
-		}
-		if pol.MaxRetryAfter > 0 && wait > pol.MaxRetryAfter {
-			return tok, n, err
-		}
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			return tok, n, err
-		}
-		if pol.OnRetry != nil {
-			pol.OnRetry(RetryEvent{Method: http.MethodPost, URL: ae.URL, Attempt: n, Wait: wait, Err: err})
-		}
-		ob.tokenRetry(n, wait, ae)
-		if clk.Sleep(ctx, wait) != nil {
-			return tok, n, err
-		}
-	}
-}
-
-// tokenRetryable reports whether a failed token request may be sent again.
-func tokenRetryable(e *AuthError) bool {
-	if e.StatusCode == http.StatusTooManyRequests {
-		return true
-	}
-	var te *TransportError
-	return e.StatusCode == 0 && errors.As(e.Err, &te) && notSent(te)
-}
-
-// exchangeToken posts r to the token endpoint once.
-// hdr holds headers an observer adds (nil: none).
-func (c *Client) exchangeToken(ctx context.Context, cfg *settings, r tokenRequest, hdr http.Header) (Token, error) {
-	grantType := r.form.Get("grant_type")
+// sendToken builds the call of the token request r and sends it; co holds
+// the headers and observers of the call and gets its number of attempts.
+func (c *Client) sendToken(ctx context.Context, cfg *settings, r tokenRequest, co *callOptions) (Token, error) {
 	if cfg.loginURL == "" {
 		return Token{}, ErrNoLoginURL
 	}
+	k := newTokenCall(c, cfg, &r, co)
+	if _, _, err := k.send(ctx); err != nil {
+		return Token{}, err
+	}
+	return k.tok, nil
+}
+
+// newTokenCall builds the call of a token request: a form POSTed to the
+// login URL's /oauth/token, logged like API calls (the logger redacts the
+// form's secrets and the tokens of the response).
+func newTokenCall(c *Client, cfg *settings, r *tokenRequest, co *callOptions) *call {
 	endpoint := cfg.loginURL + "/oauth/token"
-	fail := func(e *AuthError) (Token, error) {
-		e.GrantType, e.URL = grantType, redactURL(endpoint)
-		e.Description = scrub(e.Description, r.secrets)
-		e.Code = scrub(e.Code, r.secrets)
-		return Token{}, e
-	}
-	form := r.form.Encode()
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form))
-	if err != nil {
-		return fail(&AuthError{Err: errors.New("cannot build the token request")})
-	}
-	for k, vs := range cfg.headers {
-		if http.CanonicalHeaderKey(k) != "Authorization" {
-			hreq.Header[k] = append([]string(nil), vs...)
-		}
-	}
-	for k, vs := range hdr {
-		hreq.Header[k] = append([]string(nil), vs...)
-	}
-	hreq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	hreq.Header.Set("Accept", "application/json")
-	hreq.Header.Set("User-Agent", cfg.userAgent)
-	if r.secret != "" {
-		hreq.SetBasicAuth(r.clientID, r.secret)
-	}
-	// The exchange is logged like API calls; the logger redacts the form's
-	// secrets and the tokens of the response.
-	sent := &payload{data: []byte(form), contentType: "application/x-www-form-urlencoded"}
-	start := time.Now()
-	resp, err := c.httpClient.Do(hreq)
-	if err != nil {
-		c.logExchange(ctx, cfg, hreq, sent, nil, nil, err, start)
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return Token{}, ctxErr
-		}
-		if re := locationError(hreq, err); re != nil {
-			return fail(&AuthError{Err: re})
-		}
-		return fail(&AuthError{Err: &TransportError{Method: http.MethodPost, URL: redactURL(endpoint), Err: err}})
-	}
-	defer resp.Body.Close()
-	limit := min(maxTokenBody, cfg.maxResponseSize())
-	data, err := readBody(resp, limit)
-	c.logExchange(ctx, cfg, hreq, sent, resp, data, err, start)
-	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return Token{}, ctxErr
-		}
-		if errors.Is(err, errBodyTooLarge) {
-			return fail(&AuthError{StatusCode: resp.StatusCode, Status: resp.Status,
-				Err: tooLarge(http.MethodPost, redactURL(endpoint), resp, limit)})
-		}
-		return fail(&AuthError{StatusCode: resp.StatusCode, Status: resp.Status,
-			Err: &TransportError{Method: http.MethodPost, URL: redactURL(endpoint), Err: errors.New("response body cut short")}})
-	}
-	e := &AuthError{StatusCode: resp.StatusCode, Status: resp.Status, CorrelationID: resp.Header.Get("ININ-Correlation-Id"),
-		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
-	if re := redirectError(hreq, resp, data); re != nil {
-		// A login never follows a redirect (redirect.go): nothing was sent
-		// to the Location, and whatever the Location serves is no token.
-		e.Err = re
-		return fail(e)
-	}
-	var body tokenResponse
-	// The decoder's message may quote the body, which may hold a token:
-	// only the fact that decoding failed is kept.
-	decodeErr := json.Unmarshal(data, &body)
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		if decodeErr == nil {
-			e.Code = body.Error
-			e.Description = body.ErrorDescription
-			if e.Description == "" {
-				e.Description = body.Description
-			}
-		}
-		return fail(e)
-	}
-	if decodeErr != nil {
-		e.Err = errors.New("the token response is not valid JSON")
-		return fail(e)
-	}
-	if body.AccessToken == "" {
-		e.Err = errors.New("the token response has no access_token")
-		return fail(e)
-	}
-	tok := Token{AccessToken: body.AccessToken, TokenType: body.TokenType, RefreshToken: body.RefreshToken}
-	if body.ExpiresIn != "" {
-		secs, err := strconv.ParseFloat(string(body.ExpiresIn), 64)
-		if err != nil || secs < 0 || secs > 1e9 {
-			e.Err = errors.New("the token response has an invalid expires_in")
-			return fail(e)
-		}
-		tok.ExpiresIn = time.Duration(secs * float64(time.Second))
-		tok.Expiry = c.auth.now().Add(tok.ExpiresIn)
-	}
-	return tok, nil
+	clk := clockOf(cfg)
+	return &call{c: c, cfg: cfg, kind: KindToken, method: http.MethodPost, url: endpoint, shown: redactURL(endpoint),
+		body:  &payload{data: []byte(r.form.Encode()), contentType: "application/x-www-form-urlencoded"},
+		token: r, co: co, clk: clk, pol: cfg.retry.withDefaults(),
+		replayable: r.repeatable, decide: decideToken, start: clk.Now()}
 }
 
 // scrub replaces every secret in s.

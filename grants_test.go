@@ -440,7 +440,8 @@ func TestExpiresInAsString(t *testing.T) {
 }
 
 // TestTokenRequestRetries429 shows a login refused with 429 retried after
-// Retry-After, and a 503 (after which a code may be spent) not retried.
+// Retry-After, a 503 (a refusal before the grant is used) retried too, and
+// a 502 (after which a code may be spent) not retried for a one-time code.
 func TestTokenRequestRetries429(t *testing.T) {
 	var calls atomic.Int32
 	status := http.StatusTooManyRequests
@@ -470,9 +471,16 @@ func TestTokenRequestRetries429(t *testing.T) {
 
 	calls.Store(0)
 	status = http.StatusServiceUnavailable
-	_, err = c.Authorize(context.Background(), ClientCredentials{ClientID: "id", ClientSecret: "s"})
-	var ae *AuthError
-	if !errors.As(err, &ae) || ae.StatusCode != 503 || calls.Load() != 1 || ae.RetryAfter != 7*time.Second {
+	code := AuthorizationCode{ClientID: "id", ClientSecret: "s", Code: "c", RedirectURI: "https://app.example/cb"}
+	if _, err = c.Authorize(context.Background(), code); err != nil || calls.Load() != 2 {
 		t.Fatalf("503: %v after %d requests", err, calls.Load())
+	}
+
+	calls.Store(0)
+	status = http.StatusBadGateway
+	_, err = c.Authorize(context.Background(), code)
+	var ae *AuthError
+	if !errors.As(err, &ae) || ae.StatusCode != 502 || calls.Load() != 1 || ae.RetryAfter != 7*time.Second {
+		t.Fatalf("502: %v after %d requests", err, calls.Load())
 	}
 }

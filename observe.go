@@ -210,18 +210,6 @@ func (ob *observed) retry(n int, wait time.Duration, resp *http.Response, cause 
 	ob.obs.Event(e)
 }
 
-// tokenRetry reports the wait before the retry of failed token request n.
-func (ob *observed) tokenRetry(n int, wait time.Duration, ae *AuthError) {
-	if ob == nil {
-		return
-	}
-	e := CallEvent{Kind: EventRetry, Attempt: n, Wait: wait, StatusCode: ae.StatusCode, Err: ae}
-	if ae.RetryAfter > 0 {
-		e.Kind = EventRetryAfter
-	}
-	ob.obs.Event(e)
-}
-
 // minReportedWait is the shortest rate-limit wait reported: a shorter one
 // is the time the pacer itself takes.
 const minReportedWait = time.Millisecond
@@ -289,9 +277,10 @@ func (c *Client) requestTokenObserved(ctx context.Context, cfg *settings, r toke
 	info := &CallInfo{Kind: KindToken, Operation: TokenOperation, Method: http.MethodPost,
 		URLTemplate: "/oauth/token", BaseURL: redactURL(cfg.loginURL), GrantType: r.form.Get("grant_type")}
 	ctx, ob := startObserved(ctx, cfg.observer, info)
-	tok, attempts, err := c.requestTokenAttempts(ctx, cfg, r, ob, info.Header)
+	co := &callOptions{headers: info.Header, observed: ob}
+	tok, err := c.sendToken(ctx, cfg, r, co)
 	if ob != nil {
-		res := CallResult{StatusCode: http.StatusOK, Attempts: attempts, Err: err}
+		res := CallResult{StatusCode: http.StatusOK, Attempts: co.attempts, Err: err}
 		var ae *AuthError
 		if errors.As(err, &ae) {
 			res.StatusCode, res.CorrelationID = ae.StatusCode, ae.CorrelationID

@@ -1,12 +1,17 @@
 package platformclient
 
 import (
+	"bytes"
 	"encoding"
 	"fmt"
 	"io"
+	"maps"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -266,4 +271,97 @@ func formatPointer[T any](p *T) (string, bool, bool) {
 func isNilPointer(v any) bool {
 	rv := reflect.ValueOf(v)
 	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
+// newAPICall builds the call of req: its URL, its body encoded once (to be
+// sent again on retry), the retry policy and the decider.
+func (c *Client) newAPICall(cfg *settings, req *Request, out any, co *callOptions) (*call, error) {
+	path, err := req.Path()
+	if err != nil {
+		return nil, err
+	}
+	u := cfg.baseURL + path
+	if len(req.Query) > 0 {
+		u += "?" + req.Query.Encode()
+	}
+	body, err := req.encodeBody()
+	if err != nil {
+		return nil, err
+	}
+	pol := cfg.retry.merge(co.retry).withDefaults()
+	clk := clockOf(cfg)
+	return &call{c: c, cfg: cfg, kind: KindAPI, method: req.Method, url: u, shown: redactURL(u),
+		req: req, out: out, body: body, co: co, clk: clk, pol: pol,
+		replayable: pol.RetryNonIdempotent || co.idempotent || idempotentMethod(strings.ToUpper(req.Method)),
+		decide:     decideAPI, start: clk.Now()}, nil
+}
+
+// encodeBody renders the body once so that it can be sent again on retry.
+func (r *Request) encodeBody() (*payload, error) {
+	if len(r.Files) > 0 {
+		return r.multipartBody()
+	}
+	if r.Form != nil && r.Body == nil {
+		return &payload{data: []byte(r.Form.Encode()), contentType: "application/x-www-form-urlencoded"}, nil
+	}
+	if r.Body == nil || isNilPointer(r.Body) {
+		return nil, nil
+	}
+	ct := r.ContentType
+	switch b := r.Body.(type) {
+	case []byte:
+		return &payload{data: b, contentType: orDefault(ct, "application/octet-stream")}, nil
+	case string:
+		if ct == "" || !strings.Contains(ct, "json") {
+			return &payload{data: []byte(b), contentType: orDefault(ct, "text/plain; charset=utf-8")}, nil
+		}
+	case io.Reader:
+		data, err := io.ReadAll(b)
+		if err != nil {
+			return nil, fmt.Errorf("platformclient: read request body: %w", err)
+		}
+		return &payload{data: data, contentType: orDefault(ct, "application/octet-stream")}, nil
+	}
+	data, err := marshalJSON(r.Body)
+	if err != nil {
+		return nil, fmt.Errorf("platformclient: encode request body: %w", err)
+	}
+	return &payload{data: data, contentType: orDefault(ct, "application/json")}, nil
+}
+
+func (r *Request) multipartBody() (*payload, error) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for _, k := range slices.Sorted(maps.Keys(r.Form)) {
+		for _, v := range r.Form[k] {
+			if err := w.WriteField(k, v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, f := range r.Files {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename=%q`, f.Field, f.File.Name))
+		h.Set("Content-Type", "application/octet-stream")
+		part, err := w.CreatePart(h)
+		if err != nil {
+			return nil, err
+		}
+		if f.File.Content != nil {
+			if _, err := io.Copy(part, f.File.Content); err != nil {
+				return nil, fmt.Errorf("platformclient: read form file %q: %w", f.Field, err)
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return &payload{data: buf.Bytes(), contentType: w.FormDataContentType()}, nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -2,186 +2,173 @@ package platformclient
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
-	"strings"
 	"time"
 )
 
-// send performs the attempts of one call and returns the final response with
-// its body read and closed. A non-2xx final response is returned as a
-// response (Do turns it into an *APIError); co.attempts says how many
-// attempts were made.
-func (c *Client) send(ctx context.Context, cfg *settings, req *Request, u string, body *payload, co *callOptions) (*http.Response, []byte, error) {
-	pol := cfg.retry.merge(co.retry).withDefaults()
-	clk := cfg.clock
-	if clk == nil {
-		clk = realClock{}
-	}
-	method := strings.ToUpper(req.Method)
-	unsafeOK := pol.RetryNonIdempotent || co.idempotent || idempotentMethod(method)
-	start := clk.Now()
-	held := 0             // budget tokens taken for the attempt in flight
-	before := co.attempts // attempts of this call before this send (a replay after 401)
+// A request goes one way, each step in its own file:
+//
+//	build   request.go  newAPICall (grants.go: newTokenCall) makes the call
+//	send    retry.go    (*call).send: pace, attempt, decide, wait, again
+//	attempt attempt.go  (*call).attempt: headers, token, transport, bounded read, log
+//	decode  decode.go   (*call).decode: the body into the result, or a token
+//
+// API calls and token requests go through the same loop; what may be
+// retried is decided per kind (retry_decide.go).
+
+// call is one request in flight (an API call or a token request) with
+// everything its steps need.
+type call struct {
+	c    *Client
+	cfg  *settings
+	kind CallKind
+
+	method string        // upper case
+	url    string        // the full URL
+	shown  string        // url without user information, for errors and logs
+	req    *Request      // the API request; nil for token requests
+	out    any           // where a 2xx API body is decoded
+	body   *payload      // the encoded body, sent again on retry; nil: none
+	token  *tokenRequest // the token request; nil for API calls
+	tok    Token         // the token a token request got
+
+	co  *callOptions // per-call options, headers and observers
+	clk clock
+	pol RetryPolicy
+	// replayable says that a request that may have reached the server can
+	// be sent again: an idempotent API call, or a token request of a grant
+	// that may be repeated.
+	replayable bool
+	decide     decider
+
+	start time.Time // when the call started, for MaxElapsed
+	held  int       // retry budget tokens taken for the attempt in flight
+}
+
+// lease is what the pacing step gives an attempt: its turn in the client's
+// pacer. A token pool adds the token the attempt goes out on here.
+type lease struct {
+	turn ticket
+}
+
+// send makes the attempts of the call and returns the final response with
+// its body read and closed. A non-2xx API response is returned as a
+// response (Do turns it into an *APIError); co.attempts counts the attempts
+// made, across sends of one call (a replay after a 401).
+func (k *call) send(ctx context.Context) (*http.Response, []byte, error) {
+	before := k.co.attempts
+	k.held = 0
 	for n := 1; ; n++ {
-		co.attempts = before + n
-		paced := co.observed.waitStart(clk)
-		tk, err := c.pace(ctx, cfg, clk, pol.MaxRetryAfter, req.Method, u)
+		k.co.attempts = before + n
+		l, err := k.pace(ctx, n)
 		if err != nil {
 			return nil, nil, err
 		}
-		co.observed.rateLimitWait(n, clk, paced)
-		resp, data, err := c.attemptOnce(ctx, pol.AttemptTimeout, cfg, req, u, body, co)
-		cfg.pacer.observe(tk, resp, data, clk.Now())
-		v := classify(method, unsafeOK, resp, err)
+		resp, data, err := k.attemptOnce(ctx, l)
+		k.settle(l, resp, data)
+		err = k.decode(resp, data, err, n)
+		v := k.decide(k, resp, err)
 		if !v.retry {
 			if v.healthy {
-				cfg.budget.success(held)
+				k.cfg.budget.success(k.held)
 			}
-			return resp, data, withAttempts(err, co.attempts)
+			return resp, data, k.final(err)
 		}
-		if n > pol.RetryMax {
-			return resp, data, withAttempts(err, co.attempts)
+		wait, ok := k.wait(ctx, n, resp, v)
+		if !ok {
+			return resp, data, k.final(err)
 		}
-		wait, ok := pol.wait(n, resp, clk.Now(), cfg.jitter)
-		if !ok { // Retry-After above the cap
-			return resp, data, withAttempts(err, co.attempts)
+		if v.free {
+			k.held = 0
+		} else {
+			cost := k.cfg.budget.cost(v.timeout)
+			if !k.cfg.budget.take(cost) {
+				return resp, data, k.final(err)
+			}
+			k.held = cost
 		}
-		if pol.MaxElapsed > 0 && clk.Now().Sub(start)+wait > pol.MaxElapsed {
-			return resp, data, withAttempts(err, co.attempts)
+		cause := k.cause(resp, data, err, n)
+		if k.pol.OnRetry != nil {
+			k.pol.OnRetry(RetryEvent{Method: k.method, URL: k.shown, Attempt: n, Wait: wait, Err: cause})
 		}
-		if dl, has := ctx.Deadline(); has && time.Until(dl) < wait {
-			return resp, data, withAttempts(err, co.attempts) // the retry could not finish in time
-		}
-		cost := cfg.budget.cost(v.timeout)
-		if !cfg.budget.take(cost) {
-			return resp, data, withAttempts(err, co.attempts)
-		}
-		held = cost
-		cause := err
-		if resp != nil {
-			e := newAPIError(resp, data, req.Method, redactURL(u))
-			e.Attempts = n
-			cause = e
-		}
-		if pol.OnRetry != nil {
-			pol.OnRetry(RetryEvent{Method: req.Method, URL: redactURL(u), Attempt: n, Wait: wait, Err: cause})
-		}
-		co.observed.retry(n, wait, resp, cause)
-		if serr := clk.Sleep(ctx, wait); serr != nil {
-			cfg.budget.give(held) // the retry was not made
+		k.co.observed.retry(n, wait, resp, cause)
+		if serr := k.clk.Sleep(ctx, wait); serr != nil {
+			k.cfg.budget.give(k.held) // the retry was not made
 			return nil, nil, fmt.Errorf("platformclient: %w while waiting to retry; last attempt: %w", serr, cause)
 		}
 	}
 }
 
-// attemptOnce makes one attempt, bounded by timeout when it is positive. An
-// attempt that runs out of its own time (not the caller's) is returned as a
-// *TransportError wrapping errAttemptTimeout.
-func (c *Client) attemptOnce(ctx context.Context, timeout time.Duration, cfg *settings, req *Request, u string, body *payload, co *callOptions) (*http.Response, []byte, error) {
-	if timeout <= 0 {
-		return c.attempt(ctx, cfg, req, u, body, co)
+// pace waits for the turn of attempt n in the client's pacer (API calls
+// only: the login service has limits of its own). A wait that would pass
+// the deadline of ctx, or a hold longer than MaxRetryAfter, fails at once
+// with a *RateLimitError.
+func (k *call) pace(ctx context.Context, n int) (lease, error) {
+	if k.kind != KindAPI {
+		return lease{}, nil
 	}
-	actx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel() // attempt has read and closed the body when it returns
-	resp, data, err := c.attempt(actx, cfg, req, u, body, co)
-	if err != nil && ctx.Err() == nil && actx.Err() != nil {
-		return nil, nil, &TransportError{Method: req.Method, URL: redactURL(u),
-			Err: fmt.Errorf("%w after %s", errAttemptTimeout, timeout)}
-	}
-	return resp, data, err
-}
-
-// errAttemptTimeout is wrapped by the *TransportError of an attempt that
-// exceeded RetryPolicy.AttemptTimeout.
-var errAttemptTimeout = errors.New("attempt timed out")
-
-// verdict is what classify decides about an attempt.
-type verdict struct {
-	retry   bool // the attempt may be repeated
-	timeout bool // it failed by timing out (costs more budget)
-	healthy bool // the API answered normally (refills the budget)
-}
-
-// classify decides whether an attempt may be retried.
-func classify(method string, unsafeOK bool, resp *http.Response, err error) verdict {
+	waited := k.co.observed.waitStart(k.clk)
+	tk, err := k.cfg.pacer.wait(ctx, k.clk, k.pol.MaxRetryAfter)
 	if err != nil {
-		var te *TransportError
-		if !errors.As(err, &te) || !retryableTransport(te) {
-			return verdict{}
+		err.Method, err.URL = k.method, k.shown
+		return lease{}, err
+	}
+	k.co.observed.rateLimitWait(n, k.clk, waited)
+	return lease{turn: tk}, nil
+}
+
+// settle tells the pacer what the attempt of l got.
+func (k *call) settle(l lease, resp *http.Response, data []byte) {
+	if k.kind == KindAPI {
+		k.cfg.pacer.observe(l.turn, resp, data, k.clk.Now())
+	}
+}
+
+// wait returns the wait before the retry of failed attempt n, or false when
+// the retry may not be made: the policy's retries are spent, Retry-After is
+// over MaxRetryAfter, or the wait would end past MaxElapsed, the verdict's
+// own bound or the context's deadline.
+func (k *call) wait(ctx context.Context, n int, resp *http.Response, v verdict) (time.Duration, bool) {
+	if v.within <= 0 && n > k.pol.RetryMax {
+		return 0, false
+	}
+	wait, ok := k.pol.wait(n, resp, k.clk.Now(), k.cfg.jitter)
+	if !ok { // Retry-After above the cap
+		return 0, false
+	}
+	elapsed := k.clk.Now().Sub(k.start)
+	if v.within > 0 && elapsed+wait > v.within {
+		wait = v.within - elapsed // a last look at the end of the bound
+		if wait <= 0 {
+			return 0, false
 		}
-		return verdict{retry: unsafeOK || notSent(te), timeout: isTimeoutErr(te)}
 	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests:
-		return verdict{retry: true}
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return verdict{retry: unsafeOK}
+	if k.pol.MaxElapsed > 0 && elapsed+wait > k.pol.MaxElapsed {
+		return 0, false
 	}
-	return verdict{healthy: resp.StatusCode < 500}
+	if dl, has := ctx.Deadline(); has && time.Until(dl) < wait {
+		return 0, false // the retry could not finish in time
+	}
+	return wait, true
 }
 
-// idempotentMethod reports whether repeating a request of this method has
-// the effect of sending it once (RFC 9110, 9.2.2).
-func idempotentMethod(m string) bool {
-	switch m {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
-		return true
+// cause is the error that failed attempt n, for retry events and for the
+// error of a wait cut short: err, or the *APIError of a response.
+func (k *call) cause(resp *http.Response, data []byte, err error, n int) error {
+	if err != nil || resp == nil {
+		return k.mark(err)
 	}
-	return false
+	e := newAPIError(resp, data, k.req.Method, k.shown)
+	e.Attempts = n
+	return e
 }
 
-// retryableTransport reports whether a connection error may go away on a
-// new attempt: certificate and TLS handshake mismatches do not.
-func retryableTransport(te *TransportError) bool {
-	var (
-		cve  *tls.CertificateVerificationError
-		ua   x509.UnknownAuthorityError
-		he   x509.HostnameError
-		ci   x509.CertificateInvalidError
-		rhe  tls.RecordHeaderError
-		alrt tls.AlertError
-		hook *HookError
-	)
-	switch {
-	case errors.As(te.Err, &hook):
-		return false
-	case errors.As(te.Err, &cve), errors.As(te.Err, &ua), errors.As(te.Err, &he),
-		errors.As(te.Err, &ci), errors.As(te.Err, &rhe), errors.As(te.Err, &alrt):
-		return false
-	}
-	return true
-}
-
-// notSent reports whether the request never left: the connection could not
-// be opened, so any method may be retried.
-func notSent(te *TransportError) bool {
-	var op *net.OpError
-	return errors.As(te.Err, &op) && (op.Op == "dial" || op.Op == "proxyconnect")
-}
-
-// isTimeoutErr reports whether err is a timeout of the network or of an
-// attempt.
-func isTimeoutErr(err error) bool {
-	if errors.Is(err, errAttemptTimeout) {
-		return true
-	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// withAttempts records the number of attempts in a *TransportError.
-func withAttempts(err error, n int) error {
-	var te *TransportError
-	if errors.As(err, &te) {
-		te.Attempts = n
-	}
-	return err
+// final is the error of the call's last attempt, with the number of
+// attempts made and whether the outcome is unknown.
+func (k *call) final(err error) error {
+	return withAttempts(k.mark(err), k.co.attempts)
 }
 
 // wait returns the wait before retrying after failed attempt n: the

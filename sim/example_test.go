@@ -2,11 +2,11 @@ package sim_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
-	"github.com/purecloudgo/platformclient"
+	"github.com/purecloudgo/platformclient/api/routing"
 	"github.com/purecloudgo/platformclient/api/users"
+	"github.com/purecloudgo/platformclient/models"
 	"github.com/purecloudgo/platformclient/sim"
 )
 
@@ -35,9 +35,12 @@ func ExampleStart() {
 	// Output: 120 users, page 2 of 5, first on the page: Farid Lindqvist 0026
 }
 
-// Make an operation answer 200 with a body cut short, to test how code
-// handles a response it cannot decode. Other faults: sim.RateLimited,
-// sim.ServerError, sim.Latency, sim.ConnectionReset, sim.HTMLError.
+// Cut the answer of a create after the work, as a dropped connection
+// does: the call fails, yet the queue exists, and the request record says
+// the operation was applied. Faults before the work (sim.RateLimited,
+// sim.ServerError, sim.HTMLError, sim.ConnectionReset) apply nothing;
+// faults after it (sim.CutBody, sim.CutJSON, sim.ConnectionResetAfter)
+// spoil only the answer.
 func ExampleServer_InjectFault() {
 	s, err := sim.Start(sim.WithSeedUsers(1))
 	if err != nil {
@@ -46,18 +49,27 @@ func ExampleServer_InjectFault() {
 	}
 	defer s.Close()
 	c, _ := s.NewClient()
+	queues := routing.NewClient(c)
 
-	if err := s.InjectFault("GET /api/v2/users", sim.MalformedJSON().First(1)); err != nil {
+	if err := s.InjectFault("POST /api/v2/routing/queues", sim.CutBody().First(1)); err != nil {
 		fmt.Println(err)
 		return
 	}
-	_, err = users.NewClient(c).GetUsers(context.Background(), nil)
-	var decodeErr *platformclient.DecodeError
-	fmt.Println(errors.As(err, &decodeErr), decodeErr.StatusCode)
+	name := "Cut answers"
+	_, err = queues.PostRoutingQueues(context.Background(), &models.CreateQueueRequest{Name: &name}, nil)
+	fmt.Println("create failed:", err != nil)
 
-	_, err = users.NewClient(c).GetUsers(context.Background(), nil) // the fault hit only the first call
-	fmt.Println(err)
+	rec := s.RequestsTo("POST /api/v2/routing/queues")[0]
+	fmt.Println(rec.Fault, rec.Applied, rec.OperationStatus)
+
+	l, err := queues.GetRoutingQueues(context.Background(), &routing.GetRoutingQueuesOptions{Name: &name})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("queues named so:", len(l.Entities))
 	// Output:
-	// true 200
-	// <nil>
+	// create failed: true
+	// cut-body true 200
+	// queues named so: 1
 }

@@ -2,9 +2,7 @@ package sim
 
 import (
 	"fmt"
-	"net"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -12,41 +10,110 @@ import (
 	"time"
 )
 
-// FaultKind is what an injected fault does to a request.
+// FaultKind is what an injected fault does to a request, and whether the
+// operation runs: see RunsOperation and Effect.
 type FaultKind int
 
-// The kinds of fault.
+// The kinds of fault. Kinds that answer before the work leave the
+// simulator's state as it was; kinds that answer after it have applied the
+// operation (a created object exists, a deleted one is gone) and spoil only
+// the answer, as a proxy or a dropped connection does. The service never
+// answers 2xx for an operation it did not apply, and neither does a fault.
 const (
-	// FaultStatus answers with Fault.Status and a Genesys error body. A 429
-	// carries Retry-After (from Fault.RetryAfter) and inin-ratelimit-*
-	// headers; a 503 carries Retry-After when Fault.RetryAfter is set.
+	// FaultStatus answers with Fault.Status and a Genesys error body before
+	// the operation runs. A 429 carries Retry-After (from Fault.RetryAfter)
+	// and inin-ratelimit-* headers; a 503 carries Retry-After when
+	// Fault.RetryAfter is set.
 	FaultStatus FaultKind = iota + 1
-	// FaultReset closes the connection without an answer (a TCP reset).
-	FaultReset
-	// FaultMalformedJSON answers 200 with a JSON body cut short.
-	FaultMalformedJSON
-	// FaultHTML answers Fault.Status (502 by default) with an HTML page, as a
-	// proxy in front of the API might.
+	// FaultResetBefore closes the connection with a TCP reset before the
+	// operation runs: no answer, nothing applied.
+	FaultResetBefore
+	// FaultHTML answers Fault.Status (502 by default) with an HTML page
+	// before the operation runs, as a gateway in front of the API might.
 	FaultHTML
 	// FaultLatency waits Fault.Latency, then lets the request through.
 	FaultLatency
+	// FaultResetAfter runs the operation, then closes the connection with a
+	// TCP reset instead of sending its answer.
+	FaultResetAfter
+	// FaultCutBody runs the operation and sends its answer with the real
+	// status and Content-Length but only half of the body, then closes the
+	// connection. An answer without a body is cut before its status line
+	// (the client sees the connection close, as with FaultResetAfter).
+	FaultCutBody
+	// FaultCutJSON runs the operation and sends its answer chunked, the
+	// JSON value ending halfway (the transfer itself ends cleanly). An
+	// answer without a body is cut as by FaultCutBody.
+	FaultCutJSON
 )
 
-// String names the kind, e.g. "reset".
+// FaultKinds returns every fault kind, in the order of their values.
+func FaultKinds() []FaultKind {
+	return []FaultKind{FaultStatus, FaultResetBefore, FaultHTML, FaultLatency, FaultResetAfter, FaultCutBody, FaultCutJSON}
+}
+
+// String names the kind, e.g. "reset-before".
 func (k FaultKind) String() string {
 	switch k {
 	case FaultStatus:
 		return "status"
-	case FaultReset:
-		return "reset"
-	case FaultMalformedJSON:
-		return "malformed-json"
+	case FaultResetBefore:
+		return "reset-before"
 	case FaultHTML:
 		return "html"
 	case FaultLatency:
 		return "latency"
+	case FaultResetAfter:
+		return "reset-after"
+	case FaultCutBody:
+		return "cut-body"
+	case FaultCutJSON:
+		return "cut-json"
 	}
 	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// RunsOperation reports whether a request hit by a fault of this kind
+// still runs its operation (and so changes the simulator's state as the
+// operation does). Latency faults only delay: the request goes on.
+func (k FaultKind) RunsOperation() bool {
+	switch k {
+	case FaultLatency, FaultResetAfter, FaultCutBody, FaultCutJSON:
+		return true
+	}
+	return false
+}
+
+// Effect says in a few words what the kind does to a request and whether
+// the operation is applied, as gcsim -h shows it.
+func (k FaultKind) Effect() string {
+	switch k {
+	case FaultStatus:
+		return "error status (429, 5xx) with a Genesys error body, before the operation: not applied"
+	case FaultResetBefore:
+		return "connection reset before the operation: no answer, not applied"
+	case FaultHTML:
+		return "HTML error page of a gateway (502), before the operation: not applied"
+	case FaultLatency:
+		return "delays the request, which then goes on: applied as usual"
+	case FaultResetAfter:
+		return "operation runs, then the connection is reset instead of the answer: applied, no answer"
+	case FaultCutBody:
+		return "operation runs, its answer stops short of Content-Length and the connection closes: applied"
+	case FaultCutJSON:
+		return "operation runs, its answer is sent chunked with the JSON value ending early: applied"
+	}
+	return ""
+}
+
+// answersAfter reports whether the fault acts on the operation's answer
+// (so the operation runs first) rather than instead of the operation.
+func (k FaultKind) answersAfter() bool {
+	switch k {
+	case FaultResetAfter, FaultCutBody, FaultCutJSON:
+		return true
+	}
+	return false
 }
 
 // Fault is a failure the simulator injects into matching requests.
@@ -55,7 +122,7 @@ type Fault struct {
 	Status     int           // FaultStatus and FaultHTML
 	RetryAfter time.Duration // Retry-After of a 429 or 503; rounded up to whole seconds
 	// Latency delays the answer; for kinds other than FaultLatency it delays
-	// the fault.
+	// the fault (before the operation runs).
 	Latency time.Duration
 	// Times limits the fault to the first Times matching requests (after
 	// Every is applied); 0 means no limit.
@@ -65,24 +132,37 @@ type Fault struct {
 	Every int
 }
 
-// RateLimited is a 429 with a Retry-After header and inin-ratelimit-* headers.
+// RateLimited is a 429 with a Retry-After header and inin-ratelimit-*
+// headers, answered before the operation runs.
 func RateLimited(retryAfter time.Duration) Fault {
 	return Fault{Kind: FaultStatus, Status: http.StatusTooManyRequests, RetryAfter: retryAfter}
 }
 
-// ServerError is a 5xx answer with a Genesys error body.
+// ServerError is a 5xx answer with a Genesys error body, answered before
+// the operation runs.
 func ServerError(status int) Fault { return Fault{Kind: FaultStatus, Status: status} }
 
 // Latency delays matching requests by d.
 func Latency(d time.Duration) Fault { return Fault{Kind: FaultLatency, Latency: d} }
 
-// ConnectionReset closes the connection of matching requests without an answer.
-func ConnectionReset() Fault { return Fault{Kind: FaultReset} }
+// ConnectionReset closes the connection of matching requests without an
+// answer, before the operation runs (FaultResetBefore).
+func ConnectionReset() Fault { return Fault{Kind: FaultResetBefore} }
 
-// MalformedJSON answers matching requests with 200 and a truncated JSON body.
-func MalformedJSON() Fault { return Fault{Kind: FaultMalformedJSON} }
+// ConnectionResetAfter runs the operation of matching requests, then
+// closes the connection without an answer (FaultResetAfter).
+func ConnectionResetAfter() Fault { return Fault{Kind: FaultResetAfter} }
 
-// HTMLError answers matching requests with status and an HTML error page.
+// CutBody runs the operation of matching requests and sends only half of
+// its answer's body, short of its Content-Length (FaultCutBody).
+func CutBody() Fault { return Fault{Kind: FaultCutBody} }
+
+// CutJSON runs the operation of matching requests and sends its answer
+// chunked, the JSON value ending halfway (FaultCutJSON).
+func CutJSON() Fault { return Fault{Kind: FaultCutJSON} }
+
+// HTMLError answers matching requests with status and an HTML error page,
+// before the operation runs.
 func HTMLError(status int) Fault { return Fault{Kind: FaultHTML, Status: status} }
 
 // First returns f limited to the first n matching requests: a burst.
@@ -101,7 +181,7 @@ func (f Fault) validate() error {
 		if f.Status != 0 && (f.Status < 400 || f.Status > 599) {
 			return fmt.Errorf("sim: fault status %d is not an error status", f.Status)
 		}
-	case FaultReset, FaultMalformedJSON:
+	case FaultResetBefore, FaultResetAfter, FaultCutBody, FaultCutJSON:
 	case FaultLatency:
 		if f.Latency <= 0 {
 			return fmt.Errorf("sim: latency fault without a latency")
@@ -175,13 +255,12 @@ func routeFaultKey(route string) (string, error) {
 // AllRoutes.
 // Faults on a route are tried before global ones; the first that hits a
 // request decides its fate (latency faults delay and let later faults
-// decide). It is safe to call while the server runs.
+// decide). Faults that act on the operation's answer (FaultResetAfter,
+// FaultCutBody, FaultCutJSON) do not apply to the websocket. It is safe
+// to call while the server runs.
 func (s *Server) InjectFault(route string, f Fault) error {
-	key, err := routeFaultKey(route)
+	key, err := checkFault(route, f)
 	if err != nil {
-		return err
-	}
-	if err := f.validate(); err != nil {
 		return err
 	}
 	s.faults.mu.Lock()
@@ -190,161 +269,24 @@ func (s *Server) InjectFault(route string, f Fault) error {
 	return nil
 }
 
+// checkFault validates a fault for a route and returns the route's key.
+func checkFault(route string, f Fault) (string, error) {
+	key, err := routeFaultKey(route)
+	if err != nil {
+		return "", err
+	}
+	if err := f.validate(); err != nil {
+		return "", err
+	}
+	if f.Kind.answersAfter() && key == routeKey(http.MethodGet, "/channels/{}") {
+		return "", fmt.Errorf("sim: fault %s does not apply to the notification websocket", f.Kind)
+	}
+	return key, nil
+}
+
 // ClearFaults removes every injected fault (fault profiles included).
 func (s *Server) ClearFaults() {
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
 	clear(s.faults.byRoute)
-}
-
-// faultsFor returns the faults that may apply to a route key.
-func (fs *faultSet) faultsFor(key string, api bool) []*activeFault {
-	fs.mu.RLock()
-	defer fs.mu.RUnlock()
-	var out []*activeFault
-	out = append(out, fs.byRoute[key]...)
-	if api {
-		out = append(out, fs.byRoute[""]...)
-	}
-	return out
-}
-
-// applyFaults runs the faults of a request; it returns true when a fault
-// answered (or dropped) the request.
-func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request, corr, key string, api bool) bool {
-	faults := s.faults.faultsFor(key, api)
-	for _, a := range faults {
-		if !a.applies() {
-			continue
-		}
-		if a.f.Latency > 0 && !s.sleep(r, a.f.Latency) {
-			writeError(w, corr, &apiError{status: http.StatusServiceUnavailable, code: "service.unavailable", message: "The simulator is shutting down."})
-			return true
-		}
-		switch a.f.Kind {
-		case FaultLatency:
-			continue
-		case FaultStatus:
-			writeError(w, corr, statusFault(a.f))
-		case FaultHTML:
-			status := a.f.Status
-			if status == 0 {
-				status = http.StatusBadGateway
-			}
-			text := fmt.Sprintf("%d %s", status, http.StatusText(status))
-			body := "<!DOCTYPE html>\n<html><head><title>" + text + "</title></head>\n<body><center><h1>" + text +
-				"</h1></center><hr><center>sim-gateway</center></body></html>\n"
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-			w.WriteHeader(status)
-			_, _ = w.Write([]byte(body))
-		case FaultMalformedJSON:
-			body := `{"id": "3f1c2a9e-77c4-4d8e-9f0a-5b6c7d8e9f01", "name": "Truncated`
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-			w.WriteHeader(http.StatusOK)
-			_, _ = w.Write([]byte(body))
-		case FaultReset:
-			resetConnection(w)
-		}
-		return true
-	}
-	return false
-}
-
-// statusFault builds the error answer of a FaultStatus fault.
-func statusFault(f Fault) *apiError {
-	e := &apiError{status: f.Status, header: http.Header{}}
-	secs := int((f.RetryAfter + time.Second - 1) / time.Second)
-	switch f.Status {
-	case http.StatusTooManyRequests:
-		e.code = "too.many.requests"
-		e.message = fmt.Sprintf("Rate limit exceeded the maximum. [%d] requests for [60] seconds", defaultRateAllowed)
-		e.limit = &errorLimit{Key: "token.rate.per.minute", Namespace: "platform.api", Value: defaultRateAllowed}
-		e.header.Set("inin-ratelimit-count", strconv.Itoa(defaultRateAllowed+1))
-		e.header.Set("inin-ratelimit-allowed", strconv.Itoa(defaultRateAllowed))
-		e.header.Set("inin-ratelimit-reset", strconv.Itoa(max(secs, 1)))
-	case http.StatusInternalServerError:
-		e.code, e.message = "internal.server.error", "The server encountered an internal error. Please retry the request."
-	case http.StatusBadGateway:
-		e.code, e.message = "bad.gateway", "The server received an invalid response from an upstream server."
-	case http.StatusServiceUnavailable:
-		e.code, e.message = "service.unavailable", "Service temporarily unavailable. Please retry the request."
-	case http.StatusGatewayTimeout:
-		e.code, e.message = "gateway.timeout", "The server did not receive a timely response from an upstream server."
-	default:
-		e.code, e.message = "injected.fault", fmt.Sprintf("Injected fault: %d %s", f.Status, http.StatusText(f.Status))
-	}
-	if secs > 0 {
-		e.header.Set("Retry-After", strconv.Itoa(secs))
-	}
-	return e
-}
-
-// resetConnection drops the client's connection with a TCP reset.
-func resetConnection(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler)
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	if tc, ok := conn.(*net.TCPConn); ok {
-		_ = tc.SetLinger(0)
-	}
-	_ = conn.Close()
-}
-
-// FaultProfiles returns the names of the fault profiles WithFaultProfile
-// and gcsim -faults accept.
-func FaultProfiles() []string {
-	names := make([]string, 0, len(profiles))
-	for n := range profiles {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// profiles are named sets of global faults. Counters make them
-// deterministic: "every 10th request", never "10% of requests".
-var profiles = map[string][]Fault{
-	"none":         nil,
-	"rate-limited": {RateLimited(time.Second).EveryNth(5)},
-	"flaky": {
-		ServerError(http.StatusServiceUnavailable).EveryNth(10),
-		RateLimited(time.Second).EveryNth(20),
-		ConnectionReset().EveryNth(50),
-	},
-	"slow":   {Latency(200 * time.Millisecond)},
-	"outage": {ServerError(http.StatusServiceUnavailable)},
-	"chaos": {
-		Latency(50 * time.Millisecond),
-		ServerError(http.StatusServiceUnavailable).EveryNth(10),
-		RateLimited(time.Second).EveryNth(15),
-		MalformedJSON().EveryNth(30),
-		HTMLError(http.StatusBadGateway).EveryNth(40),
-		ConnectionReset().EveryNth(50),
-	},
-}
-
-// ProfileDescription says what a fault profile does.
-func ProfileDescription(name string) string {
-	switch name {
-	case "none":
-		return "no faults"
-	case "rate-limited":
-		return "every 5th API request gets 429 with Retry-After: 1"
-	case "flaky":
-		return "every 10th API request gets 503, every 20th 429 (Retry-After: 1), every 50th a connection reset"
-	case "slow":
-		return "every API request waits 200 ms"
-	case "outage":
-		return "every API request gets 503"
-	case "chaos":
-		return "50 ms latency; every 10th request 503, 15th 429, 30th malformed JSON, 40th an HTML 502, 50th a reset"
-	}
-	return ""
 }

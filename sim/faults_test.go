@@ -123,18 +123,6 @@ func TestFaultConnectionReset(t *testing.T) {
 	}
 }
 
-func TestFaultMalformedJSON(t *testing.T) {
-	s, c := startWithClient(t)
-	if err := s.InjectFault(usersRoute, sim.MalformedJSON().First(1)); err != nil {
-		t.Fatal(err)
-	}
-	err := getUsers(c)
-	var de *platformclient.DecodeError
-	if !errors.As(err, &de) || de.StatusCode != 200 || len(de.Body) == 0 {
-		t.Fatalf("want *DecodeError, got %T %v", err, err)
-	}
-}
-
 func TestFaultHTML(t *testing.T) {
 	s, c := startWithClient(t)
 	if err := s.InjectFault(usersRoute, sim.HTMLError(0).First(1)); err != nil {

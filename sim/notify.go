@@ -119,7 +119,7 @@ func isSocketPath(p string) bool {
 // service's streaming endpoint it needs no token: the channel id is the
 // secret. Faults on "GET /channels/{channelId}" apply.
 func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request, corr string) {
-	if s.applyFaults(w, r, corr, routeKey(r.Method, "/channels/{}"), false) {
+	if done, _ := s.applyFaults(w, r, corr, routeKey(r.Method, "/channels/{}"), false); done { // faults after the work are refused here
 		return
 	}
 	if r.Method != http.MethodGet {

@@ -28,6 +28,18 @@ type RecordedRequest struct {
 	Body          []byte     // the JSON body, secrets redacted; nil for none
 	Status        int        // the status answered (-1 for a connection reset)
 	CorrelationID string     // ININ-Correlation-Id of the answer
+	// Fault is the kind of the injected fault that hit the request, 0 for
+	// none (a latency fault shows only when no other fault hit).
+	Fault FaultKind
+	// OperationStatus is the status the operation itself answered: the same
+	// as Status unless a fault acting after the work (FaultResetAfter,
+	// FaultCutBody, FaultCutJSON) spoiled the answer; 0 when the operation
+	// did not run (a fault answered before it).
+	OperationStatus int
+	// Applied reports whether the operation ran and succeeded (its own
+	// status was 2xx), whatever reached the client: a create whose answer
+	// was cut created its object; one answered 503 by a fault did not.
+	Applied bool
 }
 
 // DefaultRequestRecord is how many requests the record keeps by default.
@@ -143,14 +155,25 @@ func captureBody(r *http.Request) *bodyCapture {
 func isLoginPath(p string) bool { return strings.HasPrefix(p, "/oauth/") }
 
 // record adds a finished request to the record.
-func (s *Server) record(r *http.Request, rt *route, status int, corr string, body *bodyCapture, at time.Time) {
+func (s *Server) record(r *http.Request, rec *recorder, corr string, body *bodyCapture, at time.Time) {
+	status := rec.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	op := status
+	switch {
+	case rec.fault.answersAfter():
+		op = rec.opStatus
+	case rec.fault != 0 && !rec.fault.RunsOperation():
+		op = 0
+	}
 	x := RecordedRequest{Time: at, Method: r.Method, Path: r.URL.Path, Status: status, CorrelationID: corr,
-		Query: redactQuery(r.URL.Query())}
+		Query: redactQuery(r.URL.Query()), Fault: rec.fault, OperationStatus: op, Applied: op >= 200 && op < 300}
 	switch {
 	case isLoginPath(r.URL.Path):
 		x.Route = r.Method + " " + r.URL.Path
-	case rt != nil:
-		x.Route = strings.ToUpper(rt.op.Method) + " " + rt.template
+	case rec.route != nil:
+		x.Route = strings.ToUpper(rec.route.op.Method) + " " + rec.route.template
 	}
 	if body != nil && !body.over && body.buf.Len() > 0 {
 		x.Body = redactJSON(body.buf.Bytes())

@@ -211,10 +211,7 @@ func WithLogger(l *slog.Logger) Option {
 // WithFault injects a fault from the start; see Server.InjectFault.
 func WithFault(route string, f Fault) Option {
 	return func(c *config) error {
-		if _, err := routeFaultKey(route); err != nil {
-			return err
-		}
-		if err := f.validate(); err != nil {
+		if _, err := checkFault(route, f); err != nil {
 			return err
 		}
 		c.faults = append(c.faults, routeFault{route: route, f: f})
@@ -456,7 +453,14 @@ type recorder struct {
 	http.ResponseWriter
 	status int
 	route  *route // the operation matched, nil for login, sockets and unknown paths
+	fault  FaultKind
+	// opStatus is the operation's own status when a fault acting after the
+	// work spoiled its answer.
+	opStatus int
 }
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func (r *recorder) WriteHeader(code int) {
 	if r.status == 0 {
@@ -513,11 +517,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		body = captureBody(r)
 		at := s.now()
 		defer func() {
-			status := rec.status
-			if status == 0 {
-				status = http.StatusOK
-			}
-			s.record(r, rec.route, status, corr, body, at)
+			s.record(r, rec, corr, body, at)
 		}()
 	}
 	s.serve(rec, r, corr)
@@ -526,8 +526,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, corr string) {
 	switch r.URL.Path {
 	case "/oauth/token", "/oauth/authorize":
-		if s.applyFaults(w, r, corr, routeKey(r.Method, r.URL.Path), false) {
+		done, after := s.applyFaults(w, r, corr, routeKey(r.Method, r.URL.Path), false)
+		if done {
 			return
+		}
+		if after != nil {
+			held := holdAnswer(w)
+			defer spoilAnswer(w, r, held, *after)
+			w = held
 		}
 	}
 	switch r.URL.Path {
@@ -556,8 +562,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, corr string) {
 		writeError(w, corr, notFound("HTTP 404 Not Found: no operation answers "+r.Method+" "+r.URL.Path+"."))
 		return
 	}
-	if s.applyFaults(w, r, corr, rt.key, true) {
+	done, after := s.applyFaults(w, r, corr, rt.key, true)
+	if done {
 		return
+	}
+	if after != nil {
+		held := holdAnswer(w)
+		defer spoilAnswer(w, r, held, *after)
+		w = held
 	}
 	c := &call{s: s, rt: rt, vars: vars, query: r.URL.Query(), path: r.URL.EscapedPath(), header: r.Header, corr: corr}
 	if !rt.op.Public {

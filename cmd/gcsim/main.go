@@ -75,7 +75,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		fs.PrintDefaults()
 		fmt.Fprintf(fs.Output(), "\nFault profiles:\n")
 		for _, p := range sim.FaultProfiles() {
-			fmt.Fprintf(fs.Output(), "  %-13s %s\n", p, sim.ProfileDescription(p))
+			fmt.Fprintf(fs.Output(), "  %-13s %s\n", p, strings.ReplaceAll(sim.ProfileDescription(p), "; ", "\n                "))
+		}
+		fmt.Fprintf(fs.Output(), "\nFault kinds (whether the operation is applied):\n")
+		for _, k := range sim.FaultKinds() {
+			fmt.Fprintf(fs.Output(), "  %-13s %s\n", k, k.Effect())
 		}
 	}
 	if err := fs.Parse(args); err != nil {

@@ -128,6 +128,7 @@ var (
 	clock                       *myClock
 	dateTime                    types.DateTime
 	user                        *models.User
+	name                        string
 )
 
 // req is a request built by hand, of whatever type Client.Do takes.

@@ -125,7 +125,7 @@ func (k *call) setHeaders(ctx context.Context, hreq *http.Request, l lease) erro
 	copyHeader(k.cfg.headers, false)
 	copyHeader(k.req.Headers, false)
 	copyHeader(k.co.headers, false)
-	if err := k.c.authorize(ctx, k.cfg, hreq, k.co); err != nil {
+	if err := k.c.authorize(ctx, k.cfg, hreq, k.co, l.turn.slot); err != nil {
 		return err
 	}
 	return checkHeaders("request", h)

@@ -53,6 +53,12 @@ type Client struct {
 
 	// ext is the configuration-file and log-output state (configfile.go).
 	ext *clientState
+
+	// The token pool (tokenpool.go) and shared state (sharedstate.go);
+	// pool is nil for a client of one token without shared state.
+	pool        *tokenPool
+	poolSize    int
+	sharedState SharedState
 }
 
 // settings are the replaceable parts of a client's configuration. A value is
@@ -114,6 +120,9 @@ func New(opts ...Option) (*Client, error) {
 		}
 	}
 	if err := c.finishSetup(); err != nil {
+		return nil, err
+	}
+	if err := c.finishPool(); err != nil {
 		return nil, err
 	}
 	c.cfg.Store(c.build)

@@ -146,6 +146,11 @@ func (c *Client) Token(ctx context.Context) (Token, error) {
 // reauthorize is called after a 401 to the access token rejected. It reports
 // whether the call should be replayed with a new token.
 func (c *Client) reauthorize(cfg *settings, rejected string) bool {
+	if c.pool != nil {
+		if s := c.pool.slotWithToken(rejected); s != nil {
+			return s.auth.invalidate(cfg, rejected)
+		}
+	}
 	return c.auth.invalidate(cfg, rejected)
 }
 
@@ -163,6 +168,9 @@ type tokenManager struct {
 	*tokenSecrets
 
 	waiting atomic.Int64 // goroutines waiting for a flight
+
+	// fetch replaces renew for a token of a pool (tokenpool.go); nil: renew.
+	fetch func(ctx context.Context, c *Client, cfg *settings, g Grant, cur Token) (Token, error)
 }
 
 // tokenSecrets is the state of a tokenManager that mu guards.
@@ -269,7 +277,13 @@ func (m *tokenManager) lead(ctx context.Context, c *Client, cfg *settings, f *fl
 			m.finish(f, gen, cur, Token{}, errTokenRequestAborted, false)
 		}
 	}()
-	tok, err := c.renew(ctx, cfg, g, cur)
+	renew := c.renew
+	if m.fetch != nil {
+		renew = func(ctx context.Context, cfg *settings, g Grant, cur Token) (Token, error) {
+			return m.fetch(ctx, c, cfg, g, cur)
+		}
+	}
+	tok, err := renew(ctx, cfg, g, cur)
 	finished = true
 	return m.finish(f, gen, cur, tok, err, err != nil && ctx.Err() != nil)
 }

@@ -90,12 +90,19 @@ type RateLimitState struct {
 	Waiting int
 	// Limited is the number of 429 answers the client has received.
 	Limited int64
+	// Tokens holds the state of each token of a pool (WithTokenPool), in
+	// the order they were fetched; the fields above then add up the
+	// tokens' counts and give the first token's window. Nil without a pool.
+	Tokens []RateLimitState
 }
 
 // RateLimitState returns the current state of the client's rate-limit
 // pacing. It is safe to call from any goroutine.
 func (c *Client) RateLimitState() RateLimitState {
 	cfg := c.settings()
+	if c.pool != nil {
+		return poolState(c.pool.states(clockOf(cfg).Now()))
+	}
 	return cfg.pacer.state(clockOf(cfg).Now())
 }
 
@@ -140,7 +147,18 @@ type pacer struct {
 
 // ticket is a released attempt, for observe: the hold in force when it
 // went.
-type ticket struct{ epoch uint64 }
+type ticket struct {
+	epoch uint64
+	slot  *poolSlot // the pool's token it was paced on; nil: no pool
+}
+
+// pacerOf returns the pacer tk was released by.
+func (tk ticket) pacerOf(cfg *settings) *pacer {
+	if tk.slot != nil {
+		return tk.slot.pacer
+	}
+	return cfg.pacer
+}
 
 func newPacer() *pacer { return &pacer{learn: true} }
 

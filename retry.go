@@ -110,7 +110,7 @@ func (k *call) pace(ctx context.Context, n int) (lease, error) {
 		return lease{}, nil
 	}
 	waited := k.co.observed.waitStart(k.clk)
-	tk, err := k.cfg.pacer.wait(ctx, k.clk, k.pol.MaxRetryAfter)
+	tk, err := k.c.waitTurn(ctx, k.cfg, k.clk, k.pol.MaxRetryAfter)
 	if err != nil {
 		err.Method, err.URL = k.method, k.shown
 		return lease{}, err
@@ -122,7 +122,7 @@ func (k *call) pace(ctx context.Context, n int) (lease, error) {
 // settle tells the pacer what the attempt of l got.
 func (k *call) settle(l lease, resp *http.Response, data []byte) {
 	if k.kind == KindAPI {
-		k.cfg.pacer.observe(l.turn, resp, data, k.clk.Now())
+		l.turn.pacerOf(k.cfg).observe(l.turn, resp, data, k.clk.Now())
 	}
 }
 

@@ -100,8 +100,9 @@ func (t StaticToken) LogValue() slog.Value { return slog.StringValue(t.String())
 
 // authorize sets the Authorization header of an outgoing request and notes
 // the token sent, so that a 401 can invalidate exactly that token.
-func (c *Client) authorize(ctx context.Context, cfg *settings, hreq *http.Request, co *callOptions) error {
-	tok, ok, err := c.auth.token(ctx, c, cfg)
+// slot is the pool's token the attempt was paced on (nil: no pool).
+func (c *Client) authorize(ctx context.Context, cfg *settings, hreq *http.Request, co *callOptions, slot *poolSlot) error {
+	tok, ok, err := c.managerFor(slot).token(ctx, c, cfg)
 	if err != nil {
 		return err
 	}

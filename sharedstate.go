@@ -1,0 +1,363 @@
+package platformclient
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hkdf"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// SharedState is a store that several processes using one OAuth client
+// share (package redisstate implements it on Redis), so that together they
+// request each pooled token once and keep inside each token's allowance.
+// The client names every entry by an HMAC of its client secret, so the
+// store never sees a client id, and seals the tokens it stores with a key
+// derived from the secret: a reader of the store without the secret holds
+// nothing usable.
+//
+// Every method is called with a context bounded to a quarter of a second
+// at most: an implementation that cannot answer in that time returns an
+// error, and the client paces that call on its own.
+type SharedState interface {
+	// Pace reserves the next turn on one of the tokens r names: the one
+	// whose turn comes first. It is one round trip.
+	Pace(ctx context.Context, r SharedPace) (SharedTurn, error)
+	// LoadToken returns the sealed token stored under key, nil when none.
+	LoadToken(ctx context.Context, key string) ([]byte, error)
+	// ClaimToken claims, for ttl, the right to request the token of key
+	// from the token endpoint; false when another process holds the claim.
+	ClaimToken(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// StoreToken stores a sealed token under key for ttl and drops the
+	// claim on it.
+	StoreToken(ctx context.Context, key string, sealed []byte, ttl time.Duration) error
+	// ReleaseClaim drops a claim whose token request failed.
+	ReleaseClaim(ctx context.Context, key string) error
+}
+
+// SharedPace asks a SharedState for a turn. Times are relative, so that the
+// processes' clocks need not agree: the store reads its own.
+type SharedPace struct {
+	// Keys names each token's ledger; Tokens holds what this process
+	// learnt about each, in the same order.
+	Keys   []string
+	Tokens []SharedToken
+	// MaxWait is the latest turn worth reserving: a turn later than that
+	// is reported (Reserved false) but not taken.
+	MaxWait time.Duration
+	// Grow asks not to reserve a turn that would wait: the process would
+	// rather open one more token.
+	Grow bool
+	// Unknown is the spacing to use for a token whose allowance nobody has
+	// learnt yet.
+	Unknown time.Duration
+	// TTL is how long a ledger lives without calls.
+	TTL time.Duration
+}
+
+// SharedToken is what a process learnt about one token's allowance: its
+// attempts are spaced Interval apart with bursts of up to Burst (both 0
+// when unknown), and none may go for Hold (0: no hold).
+type SharedToken struct {
+	Interval time.Duration
+	Burst    int
+	Hold     time.Duration
+}
+
+// SharedTurn is a SharedState's answer: the token (an index into
+// SharedPace.Keys) and the wait before the attempt may go; Reserved says
+// that the turn was taken for this caller.
+type SharedTurn struct {
+	Index    int
+	Wait     time.Duration
+	Reserved bool
+}
+
+// WithSharedState shares the client's pooled tokens and their pacing with
+// every process that uses the same client credentials and store s (see
+// package redisstate). Processes then request each token once, not once
+// each, and together keep inside each token's allowance: each attempt
+// reserves its turn in one round trip. When the store is slow or down the
+// client paces on its own for a second at a time (each call waits at most
+// a quarter of a second for the store), so no call fails because of it,
+// and it rejoins when the store answers again. It needs the client
+// credentials grant; use it with WithTokenPool.
+func WithSharedState(s SharedState) Option {
+	return func(c *Client) error {
+		if s == nil {
+			return errors.New("platformclient: nil shared state")
+		}
+		c.sharedState = s
+		return nil
+	}
+}
+
+// Shared-state timing.
+const (
+	sharedTimeout   = 250 * time.Millisecond // longest wait for the store
+	sharedDownFor   = time.Second            // local pacing after the store failed
+	sharedClaimTTL  = 15 * time.Second       // a claim on a token request
+	sharedPollEvery = 100 * time.Millisecond // waiting for another process's token
+	sharedPollFor   = 5 * time.Second
+	sharedLedgerTTL = 10 * time.Minute
+	sharedUnknownIv = 10 * time.Millisecond // spacing before any allowance is known
+	sharedMaxBook   = 30 * time.Second      // latest turn booked without a deadline
+)
+
+// sharedLink is a client's view of its SharedState.
+type sharedLink struct {
+	s     SharedState
+	seal  cipher.AEAD
+	names []byte // HMAC key of entry names
+	scope string // the API the tokens are for
+
+	mu        sync.Mutex
+	downUntil time.Time
+}
+
+func newSharedLink(s SharedState, baseURL, clientID, secret string) *sharedLink {
+	salt := []byte("platformclient/sharedstate/" + clientID)
+	sealKey, _ := hkdf.Key(sha256.New, []byte(secret), salt, "token seal", 32)
+	nameKey, _ := hkdf.Key(sha256.New, []byte(secret), salt, "entry names", 32)
+	block, _ := aes.NewCipher(sealKey)
+	aead, _ := cipher.NewGCM(block)
+	return &sharedLink{s: s, seal: aead, names: nameKey, scope: baseURL}
+}
+
+// key names entry kind of token i: an HMAC, so the store shows neither the
+// client nor the API.
+func (l *sharedLink) key(kind string, i int) string {
+	m := hmac.New(sha256.New, l.names)
+	m.Write([]byte(l.scope + "\x00" + kind + "\x00" + strconv.Itoa(i)))
+	return "pc:" + hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// up reports whether the store is believed to answer.
+func (l *sharedLink) up(now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return !now.Before(l.downUntil)
+}
+
+// down notes that the store failed to answer in time.
+func (l *sharedLink) down(now time.Time) {
+	l.mu.Lock()
+	l.downUntil = now.Add(sharedDownFor)
+	l.mu.Unlock()
+}
+
+// bound returns ctx bounded by the store's timeout.
+func bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, sharedTimeout)
+}
+
+// sealedToken is what the store holds of a token, sealed.
+type sealedToken struct {
+	AccessToken string `json:"a"`
+	TokenType   string `json:"t"`
+	ExpiresIn   int64  `json:"e"` // ns
+	Expiry      int64  `json:"x"` // unix ms; 0 unknown
+}
+
+// sealToken seals tok for the entry key (the key is authenticated too, so
+// an entry cannot be moved to another name).
+func (l *sharedLink) sealToken(key string, tok Token) []byte {
+	st := sealedToken{AccessToken: tok.AccessToken, TokenType: tok.TokenType, ExpiresIn: int64(tok.ExpiresIn)}
+	if !tok.Expiry.IsZero() {
+		st.Expiry = tok.Expiry.UnixMilli()
+	}
+	plain, _ := json.Marshal(st)
+	nonce := make([]byte, l.seal.NonceSize())
+	_, _ = rand.Read(nonce)
+	return l.seal.Seal(nonce, nonce, plain, []byte(key))
+}
+
+// openToken opens a sealed entry; false when it does not open (another
+// secret, tampered with).
+func (l *sharedLink) openToken(key string, blob []byte) (Token, bool) {
+	n := l.seal.NonceSize()
+	if len(blob) < n {
+		return Token{}, false
+	}
+	plain, err := l.seal.Open(nil, blob[:n], blob[n:], []byte(key))
+	if err != nil {
+		return Token{}, false
+	}
+	var st sealedToken
+	if json.Unmarshal(plain, &st) != nil || st.AccessToken == "" {
+		return Token{}, false
+	}
+	tok := Token{AccessToken: st.AccessToken, TokenType: st.TokenType, ExpiresIn: time.Duration(st.ExpiresIn)}
+	if st.Expiry > 0 {
+		tok.Expiry = time.UnixMilli(st.Expiry)
+	}
+	return tok, true
+}
+
+// token returns the token of slot i from the store when another process
+// has it (or is fetching it and stores it soon), other than cur and not
+// due. false: this process must request it, and then store it.
+func (l *sharedLink) token(ctx context.Context, i int, cur Token, now time.Time) (Token, bool) {
+	if !l.up(now) {
+		return Token{}, false
+	}
+	key := l.key("token", i)
+	load := func() (Token, bool, error) {
+		lctx, cancel := bound(ctx)
+		defer cancel()
+		blob, err := l.s.LoadToken(lctx, key)
+		if err != nil || blob == nil {
+			return Token{}, false, err
+		}
+		tok, ok := l.openToken(key, blob)
+		if !ok || tok.AccessToken == cur.AccessToken || tok.dueAt(time.Now()) {
+			return Token{}, false, nil
+		}
+		return tok, true, nil
+	}
+	tok, ok, err := load()
+	if err != nil {
+		l.down(now)
+		return Token{}, false
+	}
+	if ok {
+		return tok, true
+	}
+	cctx, cancel := bound(ctx)
+	claimed, err := l.s.ClaimToken(cctx, key, sharedClaimTTL)
+	cancel()
+	if err != nil {
+		l.down(now)
+		return Token{}, false
+	}
+	if claimed {
+		return Token{}, false
+	}
+	// Another process is requesting it: wait for its result.
+	deadline := time.Now().Add(sharedPollFor)
+	t := time.NewTicker(sharedPollEvery)
+	defer t.Stop()
+	for time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return Token{}, false
+		case <-t.C:
+		}
+		tok, ok, err := load()
+		if err != nil {
+			l.down(time.Now())
+			return Token{}, false
+		}
+		if ok {
+			return tok, true
+		}
+	}
+	return Token{}, false
+}
+
+// store puts the token of slot i in the store for the others.
+func (l *sharedLink) store(i int, tok Token, now time.Time) {
+	key := l.key("token", i)
+	ttl := time.Hour
+	if !tok.Expiry.IsZero() {
+		ttl = tok.Expiry.Sub(now)
+	}
+	if ttl <= time.Second {
+		return
+	}
+	ctx, cancel := bound(context.Background())
+	defer cancel()
+	if l.s.StoreToken(ctx, key, l.sealToken(key, tok), ttl) != nil {
+		l.down(now)
+	}
+}
+
+// release drops this process's claim on the token of slot i.
+func (l *sharedLink) release(i int) {
+	ctx, cancel := bound(context.Background())
+	defer cancel()
+	_ = l.s.ReleaseClaim(ctx, l.key("token", i))
+}
+
+// chooseShared reserves the next turn through the shared state. ok is
+// false when the store did not answer: the caller paces locally.
+func (p *tokenPool) chooseShared(ctx context.Context, clk clock, maxHold time.Duration) (*poolSlot, *RateLimitError, bool) {
+	l := p.shared
+	for {
+		now := clk.Now()
+		p.mu.Lock()
+		slots := p.slots
+		grow := len(slots) < p.size && !now.Before(p.nextOpen)
+		p.mu.Unlock()
+		r := SharedPace{Keys: make([]string, len(slots)), Tokens: make([]SharedToken, len(slots)),
+			MaxWait: sharedMaxBook, Grow: grow, Unknown: sharedUnknownIv, TTL: sharedLedgerTTL}
+		if dl, ok := ctx.Deadline(); ok {
+			r.MaxWait = min(r.MaxWait, time.Until(dl))
+		}
+		if maxHold > 0 {
+			r.MaxWait = min(r.MaxWait, maxHold)
+		}
+		for i, s := range slots {
+			r.Keys[i] = l.key("ledger", s.index)
+			r.Tokens[i] = s.pacer.shared(now)
+		}
+		sctx, cancel := bound(ctx)
+		turn, err := l.s.Pace(sctx, r)
+		cancel()
+		if err != nil || turn.Index < 0 || turn.Index >= len(slots) {
+			if ctx.Err() != nil {
+				return nil, &RateLimitError{State: slots[0].pacer.state(now), Err: ctx.Err()}, true
+			}
+			l.down(now)
+			return nil, nil, false
+		}
+		s := slots[turn.Index]
+		if !turn.Reserved {
+			if grow && turn.Wait > 0 {
+				p.mu.Lock()
+				p.openLocked(now)
+				p.mu.Unlock()
+				continue
+			}
+			if dl, ok := ctx.Deadline(); (ok && time.Until(dl) < turn.Wait) || (maxHold > 0 && turn.Wait > maxHold) {
+				e := &RateLimitError{Wait: turn.Wait, State: s.pacer.state(now)}
+				if ok && time.Until(dl) < turn.Wait {
+					e.Err = context.DeadlineExceeded
+				}
+				return nil, e, true
+			}
+		}
+		if turn.Wait > 0 {
+			if err := clk.Sleep(ctx, turn.Wait); err != nil {
+				return nil, &RateLimitError{Wait: turn.Wait, State: s.pacer.state(clk.Now()), Err: err}, true
+			}
+		}
+		if turn.Reserved {
+			return s, nil, true
+		}
+	}
+}
+
+// shared returns what p learnt, for the shared ledger.
+func (p *pacer) shared(now time.Time) SharedToken {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var t SharedToken
+	if a := p.allowance(); a > 0 || p.fixed > 0 {
+		t.Interval, t.Burst = p.interval()
+	}
+	if p.held.After(now) {
+		t.Hold = p.held.Sub(now)
+	} else if a := p.allowance(); a > 0 && p.winEnd.After(now) && max(p.sent, p.used) >= a {
+		t.Hold = p.winEnd.Sub(now)
+	}
+	return t
+}

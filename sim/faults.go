@@ -38,12 +38,12 @@ const (
 	FaultResetAfter
 	// FaultCutBody runs the operation and sends its answer with the real
 	// status and Content-Length but only half of the body, then closes the
-	// connection. An answer without a body is cut before its status line
-	// (the client sees the connection close, as with FaultResetAfter).
+	// connection. An answer without a body (a 204, a HEAD) has nothing to
+	// cut and arrives whole.
 	FaultCutBody
 	// FaultCutJSON runs the operation and sends its answer chunked, the
 	// JSON value ending halfway (the transfer itself ends cleanly). An
-	// answer without a body is cut as by FaultCutBody.
+	// answer without a body arrives whole, as with FaultCutBody.
 	FaultCutJSON
 )
 

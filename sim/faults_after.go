@@ -47,8 +47,13 @@ func spoilAnswer(w http.ResponseWriter, r *http.Request, h *heldAnswer, f Fault)
 	body := h.body.Bytes()
 	bodyless := r.Method == http.MethodHead || status < 200 || status == http.StatusNoContent ||
 		status == http.StatusNotModified || len(body) == 0
-	if f.Kind == FaultResetAfter || bodyless {
+	switch {
+	case f.Kind == FaultResetAfter:
 		resetConnection(w)
+		return
+	case bodyless: // nothing to cut: the answer arrives whole
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
 		return
 	}
 	cut := body[:len(body)/2]

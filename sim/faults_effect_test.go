@@ -132,12 +132,15 @@ func TestFaultEffectOnDelete(t *testing.T) {
 			if rec.Fault != k {
 				t.Fatalf("record's fault %s, want %s", rec.Fault, k)
 			}
-			// A 204 has no body to cut: every kind after the work drops
-			// the connection, like a reset.
+			// A 204 has no body to cut: it arrives whole.
 			switch k {
 			case sim.FaultStatus, sim.FaultHTML:
 				if err != nil || resp.StatusCode < 500 || rec.Status != resp.StatusCode {
 					t.Fatalf("%s: %v %v", k, err, resp)
+				}
+			case sim.FaultCutBody, sim.FaultCutJSON:
+				if err != nil || resp.StatusCode != http.StatusNoContent || rec.Status != http.StatusNoContent {
+					t.Fatalf("%s on a 204: %v %v", k, err, resp)
 				}
 			default:
 				if err == nil || rec.Status != -1 {

@@ -88,6 +88,11 @@ type participant struct {
 
 	segs []segment
 
+	// Consult transfers and conferences (conversations_consult.go).
+	consultPart  string      // the destination of the consult this party is the object of
+	consults     []time.Time // when this agent started consults
+	inConference bool        // its segments are conference ones
+
 	// Detail events published (conversations_events.go).
 	evStart, evEnd, evAcw bool
 }
@@ -95,7 +100,7 @@ type participant struct {
 // openSeg starts a segment, closing the open one.
 func (p *participant) openSeg(typ string, at time.Time) {
 	p.closeSeg(at, "")
-	p.segs = append(p.segs, segment{typ: typ, start: at, queueID: p.queueID})
+	p.segs = append(p.segs, segment{typ: typ, start: at, queueID: p.queueID, conference: p.inConference})
 }
 
 // closeSeg ends the open segment, if any.
@@ -103,6 +108,7 @@ func (p *participant) closeSeg(at time.Time, disconnect string) {
 	if n := len(p.segs); n > 0 && p.segs[n-1].end.IsZero() {
 		p.segs[n-1].end = at
 		p.segs[n-1].disconnect = disconnect
+		p.segs[n-1].transferType = transferType(disconnect)
 	}
 }
 
@@ -118,7 +124,9 @@ type conv struct {
 	subject    string
 	direction  string
 	parts      []*participant
-	seq        uint64 // creation order
+	seq        uint64   // creation order
+	consult    *consult // in progress (conversations_consult.go)
+	conference bool     // parties were added: a conference
 }
 
 // ended reports whether every participant has disconnected.
@@ -405,7 +413,7 @@ func (s *Server) endIfDone(cv *conv, now time.Time) {
 			return
 		}
 	}
-	cv.end = now
+	cv.end, cv.consult = now, nil
 	s.convs.done = append(s.convs.done, cv)
 	s.convs.indexEnded(cv)
 	s.retire(cv)

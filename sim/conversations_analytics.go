@@ -84,6 +84,9 @@ func metrics(cv *conv, p *participant) []models.AnalyticsSessionMetric {
 			}
 		}
 		add("nConnected", 1, p.connected)
+		for _, at := range p.consults {
+			add("nConsult", 1, at)
+		}
 		if p.end.IsZero() {
 			break
 		}
@@ -95,8 +98,13 @@ func metrics(cv *conv, p *participant) []models.AnalyticsSessionMetric {
 			add("tHeld", ms(held), p.end)
 			add("tHeldComplete", ms(held), p.end)
 		}
-		if p.disconnect == "transfer" {
+		switch p.disconnect {
+		case "transfer":
 			add("nTransferred", 1, p.end)
+			add("nBlindTransferred", 1, p.end)
+		case "consultTransfer":
+			add("nTransferred", 1, p.end)
+			add("nConsultTransferred", 1, p.end)
 		}
 		acw, _ := segTotal(p, "wrapup")
 		handled := p.end
@@ -154,6 +162,9 @@ func (s *Server) analyticsConv(cv *conv) models.AnalyticsConversation {
 			}
 			if sg.queueID != "" {
 				seg.QueueID = ptrTo(sg.queueID)
+			}
+			if sg.conference {
+				seg.Conference = ptrTo(true)
 			}
 			if sg.disconnect != "" {
 				seg.DisconnectType = ptrTo(models.AnalyticsConversationSegmentDisconnectType(sg.disconnect))

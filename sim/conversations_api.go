@@ -203,6 +203,7 @@ func change(c *call, media string, f func(cv *conv, p *participant) *apiError) *
 	if ae := f(cv, p); ae != nil {
 		return ae
 	}
+	s.followConsult(cv, s.now().UTC())
 	s.endIfDone(cv, s.now().UTC())
 	s.publishConv(cv)
 	s.dispatchLocked()
@@ -361,7 +362,7 @@ func (s *Server) setState(cv *conv, p *participant, state string, now time.Time)
 				}
 			}
 		}
-		s.disconnectPart(cv, p, "client", now)
+		s.disconnectPart(cv, p, leaveKind(cv, p), now)
 	default:
 		return badRequest("state", fmt.Sprintf("The state %q cannot be set through the API: use connected or disconnected.", state))
 	}

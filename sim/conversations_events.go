@@ -43,6 +43,9 @@ func (s *Server) detailBase(cv *conv, p *participant, at time.Time) entity {
 // detailEnd adds what an end event reports.
 func (s *Server) detailEnd(cv *conv, p *participant, e entity) {
 	e["disconnectType"] = strings.ToUpper(p.disconnect)
+	if d, ok := eventDisconnect[p.disconnect]; ok {
+		e["disconnectType"] = d
+	}
 	switch p.purpose {
 	case purposeACD:
 		e["acdOutcome"] = "ABANDON"
@@ -71,6 +74,9 @@ func (s *Server) publishDetails(cv *conv) {
 	topic := "v2.detail.events.conversation." + cv.id + "."
 	for _, p := range cv.parts {
 		kind := detailKinds[p.purpose]
+		if kind == "" { // an external party has no detail topic
+			continue
+		}
 		if !p.evStart {
 			p.evStart = true
 			if live {

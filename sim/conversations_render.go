@@ -77,6 +77,7 @@ func commonParticipant(cv *conv, p *participant) entity {
 	setTime(e, "startTime", p.start)
 	setTime(e, "connectedTime", p.connected)
 	setTime(e, "endTime", p.end)
+	setStr(e, "consultParticipantId", p.consultPart)
 	if p.queueID != "" {
 		e["conversationRoutingData"] = routingData(p)
 	}
@@ -96,7 +97,7 @@ func commonParticipant(cv *conv, p *participant) entity {
 // communication is a participant's communication in the generic shape.
 func communication(cv *conv, p *participant) entity {
 	c := entity{"id": p.commID, "state": p.state, "direction": p.direction, "held": p.held, "provider": "PureCloud"}
-	setStr(c, "disconnectType", p.disconnect)
+	setStr(c, "disconnectType", wireDisconnect(p.disconnect))
 	setTime(c, "startAlertingTime", p.alertStart)
 	setTime(c, "connectedTime", p.connected)
 	setTime(c, "disconnectedTime", p.end)

@@ -70,3 +70,16 @@ func Attempts(err error) int {
 	}
 	return 0
 }
+
+// IsOutcomeUnknown reports whether err is a request that is not idempotent
+// (POST, PATCH) which may have been applied although the call failed: the
+// connection broke after the request was sent and before a status came, or
+// the 2xx answer's body was cut short (TransportError.OutcomeUnknown). Look
+// the object up (by a name or an external id the request set) before
+// creating it again. It is false when the request provably was not sent,
+// and for any answer with an HTTP error status (the service did not apply
+// it).
+func IsOutcomeUnknown(err error) bool {
+	var te *TransportError
+	return errors.As(err, &te) && te.OutcomeUnknown
+}

@@ -1,6 +1,7 @@
 package platformclient
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -187,15 +188,17 @@ func TestLoginWaitCancelled(t *testing.T) {
 	}
 }
 
-// retryWatcher is an Observer that keeps the events of token requests.
+// retryWatcher is an Observer that keeps the events of the calls of one
+// kind (token requests when kind is 0).
 type retryWatcher struct {
+	kind   CallKind
 	mu     sync.Mutex
 	events []CallEvent
 	ends   []CallResult
 }
 
 func (r *retryWatcher) StartCall(ctx context.Context, info *CallInfo) (context.Context, CallObserver) {
-	if info.Kind != KindToken {
+	if want := cmp.Or(r.kind, KindToken); info.Kind != want {
 		return ctx, nil
 	}
 	return ctx, r

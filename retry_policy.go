@@ -228,3 +228,14 @@ func withClock(k clock) Option {
 func withJitter(f func() float64) Option {
 	return func(c *Client) error { c.build.jitter = f; return nil }
 }
+
+// RetryNotFound makes one call retry a 404 answer, with the policy's
+// backoff, for up to d after the call started: for reading an object right
+// after creating it, while the service's replicas may not know it yet
+// (eventual consistency). The retries of a 404 do not count against
+// RetryMax or the retry budget; MaxElapsed and the context still bound
+// them. A 404 that lasts longer than d is returned as the *APIError. It is
+// never on by default; d <= 0 leaves it off.
+func RetryNotFound(d time.Duration) CallOption {
+	return func(o *callOptions) { o.notFoundFor = max(d, 0) }
+}

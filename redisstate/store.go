@@ -1,0 +1,99 @@
+// Package redisstate shares a platformclient client's pooled tokens and
+// their pacing between processes through Redis: pass a Store to
+// platformclient.WithSharedState.
+//
+//	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
+//	c, err := platformclient.New(platformclient.WithRegion(platformclient.EUWest1),
+//		platformclient.WithGrant(platformclient.ClientCredentials{ClientID: id, ClientSecret: secret}),
+//		platformclient.WithTokenPool(8),
+//		platformclient.WithSharedState(redisstate.New(rdb)))
+//
+// Every attempt reserves its turn with one script call (one round trip);
+// tokens are stored sealed by the client, under names the client derives
+// from its secret, so Redis holds neither a usable token nor a client id.
+// Every entry has a TTL: a process that dies leaves nothing behind that
+// blocks the others.
+package redisstate
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/purecloudgo/platformclient"
+	"github.com/redis/go-redis/v9"
+)
+
+//go:embed pace.lua
+var paceLua string
+
+var paceScript = redis.NewScript(paceLua)
+
+// Store is a platformclient.SharedState on Redis. It is safe for
+// concurrent use.
+type Store struct {
+	rdb redis.UniversalClient
+}
+
+// New returns a Store on rdb (a *redis.Client, *redis.ClusterClient or
+// any redis.UniversalClient). The caller keeps rdb and closes it.
+func New(rdb redis.UniversalClient) *Store { return &Store{rdb: rdb} }
+
+var _ platformclient.SharedState = (*Store)(nil)
+
+// Pace reserves the next turn on the token of r whose turn comes first: one
+// EVALSHA (EVAL the first time) of a script that reads Redis's own clock.
+func (s *Store) Pace(ctx context.Context, r platformclient.SharedPace) (platformclient.SharedTurn, error) {
+	if len(r.Keys) == 0 || len(r.Tokens) != len(r.Keys) {
+		return platformclient.SharedTurn{}, errors.New("redisstate: a pace request needs one token per key")
+	}
+	grow := "0"
+	if r.Grow {
+		grow = "1"
+	}
+	args := make([]any, 0, 4+3*len(r.Keys))
+	args = append(args, r.MaxWait.Microseconds(), grow, max(r.Unknown.Microseconds(), 1), max(r.TTL.Milliseconds(), 1000))
+	for _, t := range r.Tokens {
+		args = append(args, t.Interval.Microseconds(), t.Burst, t.Hold.Microseconds())
+	}
+	v, err := paceScript.Run(ctx, s.rdb, r.Keys, args...).Int64Slice()
+	if err != nil {
+		return platformclient.SharedTurn{}, err
+	}
+	if len(v) != 3 {
+		return platformclient.SharedTurn{}, errors.New("redisstate: unexpected answer from the pace script")
+	}
+	return platformclient.SharedTurn{Index: int(v[0]), Wait: time.Duration(v[1]) * time.Microsecond, Reserved: v[2] == 1}, nil
+}
+
+// LoadToken returns the sealed token under key, nil when none.
+func (s *Store) LoadToken(ctx context.Context, key string) ([]byte, error) {
+	b, err := s.rdb.Get(ctx, key).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	return b, err
+}
+
+// ClaimToken sets the claim on key's token request if nobody holds it.
+func (s *Store) ClaimToken(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	return s.rdb.SetNX(ctx, key+":claim", strconv.FormatInt(time.Now().UnixNano(), 36), ttl).Result()
+}
+
+// StoreToken stores the sealed token and drops the claim, in one round
+// trip.
+func (s *Store) StoreToken(ctx context.Context, key string, sealed []byte, ttl time.Duration) error {
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, key, sealed, ttl)
+		p.Del(ctx, key+":claim")
+		return nil
+	})
+	return err
+}
+
+// ReleaseClaim drops the claim on key's token request.
+func (s *Store) ReleaseClaim(ctx context.Context, key string) error {
+	return s.rdb.Del(ctx, key+":claim").Err()
+}

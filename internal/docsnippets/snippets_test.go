@@ -307,10 +307,12 @@ func TestSnippetsCompile(t *testing.T) {
 				t.Errorf("%s:%d: a go block that is neither declarations nor statements: %v", s.file, s.line, err)
 				continue
 			}
-			// Snippets of the OpenTelemetry module are checked in that module.
+			// Snippets of a nested module are checked in that module.
 			dir := root
-			if strings.Contains(s.code, "otelgenesys.") {
-				dir = filepath.Join(root, "otelgenesys")
+			for _, nested := range []string{"otelgenesys", "redisstate"} {
+				if strings.Contains(s.code, nested+".") {
+					dir = filepath.Join(root, nested)
+				}
 			}
 			if groups[dir] == nil {
 				groups[dir] = map[string]string{"givens.go": givens}

@@ -78,7 +78,10 @@ func metrics(cv *conv, p *participant) []models.AnalyticsSessionMetric {
 			break
 		}
 		for _, q := range cv.parts {
-			if q.purpose == purposeACD && q.queueID == p.queueID && !q.start.After(p.connected) {
+			// The queue's wait this agent answered: it lasted until the answer
+			// (a consult's destination answers after it).
+			if q.purpose == purposeACD && q.queueID == p.queueID && !q.start.After(p.connected) &&
+				(q.end.IsZero() || !q.end.Before(p.connected)) {
 				add("tAnswered", ms(p.connected.Sub(q.start)), p.connected)
 				break
 			}

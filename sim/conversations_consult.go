@@ -157,6 +157,9 @@ func postConsult(c *call) (int, any, *apiError) {
 			e.code = "conversation.participant.invalid.state"
 			return e
 		}
+		if t.userID != "" && t.userID == agent.userID {
+			return badRequest("userId", "An agent cannot consult themselves.")
+		}
 		now := s.now().UTC()
 		dest := s.addParty(cv, agent.queueID, t, now)
 		cv.consult = &consult{object: obj, consultant: agent, dest: dest, speakTo: t.speakTo}

@@ -60,7 +60,7 @@ func (k *call) attempt(ctx context.Context, l lease) (*http.Response, []byte, er
 	start := time.Now()
 	resp, err := k.c.httpClient.Do(hreq)
 	if err != nil {
-		k.c.logExchange(ctx, k.cfg, hreq, k.body, nil, nil, err, start)
+		k.c.logExchange(ctx, k.cfg, exchange{req: hreq, body: k.body, err: err, start: start})
 		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 			return nil, nil, ctxErr
 		}
@@ -73,7 +73,7 @@ func (k *call) attempt(ctx context.Context, l lease) (*http.Response, []byte, er
 	limit := k.bodyLimit()
 	data, err := readBody(resp, limit)
 	if err != nil {
-		k.c.logExchange(ctx, k.cfg, hreq, k.body, resp, nil, err, start)
+		k.c.logExchange(ctx, k.cfg, exchange{req: hreq, body: k.body, resp: resp, err: err, start: start})
 		if errors.Is(err, errBodyTooLarge) {
 			return nil, nil, tooLarge(k.method, k.shown, resp, limit)
 		}
@@ -82,7 +82,7 @@ func (k *call) attempt(ctx context.Context, l lease) (*http.Response, []byte, er
 		}
 		return resp, nil, &TransportError{Method: k.method, URL: k.shown, Err: fmt.Errorf("read response body: %w", err)}
 	}
-	k.c.logExchange(ctx, k.cfg, hreq, k.body, resp, data, nil, start)
+	k.c.logExchange(ctx, k.cfg, exchange{req: hreq, body: k.body, resp: resp, data: data, start: start})
 	if re := redirectError(hreq, resp, data); re != nil {
 		return nil, nil, re
 	}

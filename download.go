@@ -47,7 +47,7 @@ func (c *Client) Download(ctx context.Context, rawURL string, w io.Writer) (int6
 	start := time.Now()
 	resp, err := c.httpClient.Do(hreq)
 	if err != nil {
-		c.logExchange(ctx, cfg, &logged, nil, nil, nil, err, start)
+		c.logExchange(ctx, cfg, exchange{req: &logged, err: err, start: start})
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return 0, ctxErr
 		}
@@ -60,7 +60,7 @@ func (c *Client) Download(ctx context.Context, rawURL string, w io.Writer) (int6
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		data, _ := readBody(&http.Response{Body: resp.Body, ContentLength: -1}, maxErrorBody)
-		c.logExchange(ctx, cfg, &logged, nil, resp, data, nil, start)
+		c.logExchange(ctx, cfg, exchange{req: &logged, resp: resp, data: data, start: start})
 		if re := redirectError(hreq, resp, data); re != nil {
 			re.URL = shown
 			re.resp.URL = shown
@@ -68,7 +68,7 @@ func (c *Client) Download(ctx context.Context, rawURL string, w io.Writer) (int6
 		}
 		return 0, newAPIError(resp, data, http.MethodGet, shown)
 	}
-	c.logExchange(ctx, cfg, &logged, nil, resp, nil, nil, start)
+	c.logExchange(ctx, cfg, exchange{req: &logged, resp: resp, start: start})
 	cw := &countingWriter{w: w}
 	_, err = io.Copy(cw, resp.Body)
 	switch {

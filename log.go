@@ -191,9 +191,20 @@ func newLogHandler(f LogFormat, w io.Writer) slog.Handler {
 	return slog.NewTextHandler(w, opts)
 }
 
-// logExchange writes the log line of one HTTP exchange: resp and data when
-// a response came, err when none did.
-func (c *Client) logExchange(ctx context.Context, cfg *settings, hreq *http.Request, body *payload, resp *http.Response, data []byte, err error, start time.Time) {
+// exchange is one HTTP exchange as it is logged.
+type exchange struct {
+	req   *http.Request  // what was sent
+	body  *payload       // its body; nil: none or not logged
+	resp  *http.Response // the response; nil when none came
+	data  []byte         // the response body read
+	err   error          // why the exchange failed, if it did
+	start time.Time      // when the request was sent
+}
+
+// logExchange writes the log line of one HTTP exchange: x.resp and x.data
+// when a response came, x.err when none did or its body broke off.
+func (c *Client) logExchange(ctx context.Context, cfg *settings, x exchange) {
+	hreq, body, resp, data, err, start := x.req, x.body, x.resp, x.data, x.err, x.start
 	l := cfg.log.logger
 	if l == nil {
 		return

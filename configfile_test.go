@@ -19,6 +19,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/purecloudgo/platformclient/config"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // reloadDeadline bounds the wait for a reload; the watcher applies a change
@@ -386,7 +387,7 @@ func TestConfigReloadDuringRequests(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				if err := c.Do(ctx, NewRequest("GET", "/api/v2/ok"), nil); err != nil && ctx.Err() == nil {
+				if err := c.Do(ctx, runtime.NewRequest("GET", "/api/v2/ok"), nil); err != nil && ctx.Err() == nil {
 					t.Error(err)
 					return
 				}
@@ -468,7 +469,7 @@ func ExampleWithLogHandler() {
 	}})
 	c, _ := New(WithBaseURL(srv.URL), WithAccessToken("secret-token"), WithLogLevel(LogError), WithLogHandler(h))
 	defer c.Close()
-	_ = c.Do(context.Background(), NewRequest("GET", "/api/v2/users/{userId}", "42"), nil)
+	_ = c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/users/{userId}", "42"), nil)
 	// Output:
 	// level=ERROR msg="http request" method=GET status=404 correlation_id=7d3a request_headers.Accept=application/json request_headers.Authorization=[REDACTED] request_headers.User-Agent=platformclient-go/0.1.0 response_headers.Inin-Correlation-Id=7d3a
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // CallOption changes one call.
@@ -68,7 +70,7 @@ type payload struct {
 // Do sends req and decodes a 2xx response into out: a pointer to a model,
 // slice or map for JSON; *string for text; *[]byte for raw bytes; nil to
 // discard. A non-2xx response is returned as *APIError.
-func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...CallOption) error {
+func (c *Client) Do(ctx context.Context, req *runtime.Request, out any, opts ...CallOption) error {
 	var co callOptions
 	for _, o := range opts {
 		if o != nil {
@@ -87,7 +89,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...CallOpti
 
 // do is Do once the call's options are read: build the call, send it
 // (once more with a new token after a 401), and make the result.
-func (c *Client) do(ctx context.Context, cfg *settings, req *Request, out any, co *callOptions) error {
+func (c *Client) do(ctx context.Context, cfg *settings, req *runtime.Request, out any, co *callOptions) error {
 	k, err := c.newAPICall(cfg, req, out, co)
 	if err != nil {
 		return err

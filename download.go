@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Download streams the content at rawURL to w and returns the number of
@@ -130,7 +132,7 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 // RedirectField: the JSON object {RedirectField: absolute Location}, and
 // true; false when err is not such a redirect or its Location is no
 // http(s) URL.
-func redirectResult(req *Request, err error) ([]byte, bool) {
+func redirectResult(req *runtime.Request, err error) ([]byte, bool) {
 	var re *RedirectError
 	if req.RedirectField == "" || !errors.As(err, &re) || re.StatusCode == 0 || re.Location == "" {
 		return nil, false

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/purecloudgo/platformclient"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // The examples run against exampleLogin, a small local stand-in for the
@@ -134,7 +135,7 @@ func orgName(ctx context.Context, c *platformclient.Client) string {
 	var org struct {
 		Name string `json:"name"`
 	}
-	if err := c.Do(ctx, platformclient.NewRequest(http.MethodGet, "/api/v2/organizations/me"), &org); err != nil {
+	if err := c.Do(ctx, runtime.NewRequest(http.MethodGet, "/api/v2/organizations/me"), &org); err != nil {
 		return "error: " + err.Error()
 	}
 	return org.Name

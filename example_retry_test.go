@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/purecloudgo/platformclient"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // A client that logs each retry; the local server fails once with 503.
@@ -41,7 +42,7 @@ func ExampleWithRetryPolicy() {
 	var user struct {
 		Name string `json:"name"`
 	}
-	err = c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/users/{userId}", "42"), &user)
+	err = c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/users/{userId}", "42"), &user)
 	fmt.Println(user.Name, err)
 	// Output:
 	// attempt 1: status 503, retrying
@@ -58,7 +59,7 @@ func ExampleIsRetryable() {
 	defer srv.Close()
 	c, _ := platformclient.New(platformclient.WithBaseURL(srv.URL), platformclient.WithAccessToken("token"))
 
-	err := c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/routing/queues"), nil)
+	err := c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/routing/queues"), nil)
 	var apiErr *platformclient.APIError
 	if errors.As(err, &apiErr) {
 		fmt.Println(apiErr.StatusCode, apiErr.RetryAfter, apiErr.CorrelationID, apiErr.Attempts)

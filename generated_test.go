@@ -23,6 +23,7 @@ import (
 	"github.com/purecloudgo/platformclient/api/telephonyprovidersedge"
 	"github.com/purecloudgo/platformclient/api/users"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/types"
 )
 
@@ -182,7 +183,7 @@ func TestTextResponse(t *testing.T) {
 func TestFormAndMultipartBodies(t *testing.T) {
 	srv := newRecorder(t, 200, "application/json", `{}`)
 	c := newClient(t, srv.URL)
-	req := platformclient.NewRequest("POST", "/api/v2/things/{id}/form", "x")
+	req := runtime.NewRequest("POST", "/api/v2/things/{id}/form", "x")
 	req.FormValue("name", ptr("a b"))
 	req.FormValue("tags", []string{"1", "2"})
 	req.FormValue("skip", (*string)(nil))
@@ -194,7 +195,7 @@ func TestFormAndMultipartBodies(t *testing.T) {
 		t.Fatalf("form: %s %q", got.contentType, got.body)
 	}
 
-	req = platformclient.NewRequest("POST", "/api/v2/things/upload")
+	req = runtime.NewRequest("POST", "/api/v2/things/upload")
 	req.FormValue("title", "report")
 	req.FormFile("file", platformclient.File{Name: "r.csv", Content: strings.NewReader("a,b\n1,2\n")})
 	if err := c.Do(context.Background(), req, nil); err != nil {
@@ -277,7 +278,7 @@ func TestDecodeWireTypes(t *testing.T) {
 func decodeVia(t *testing.T, body string, out any) {
 	t.Helper()
 	srv := newRecorder(t, 200, "application/json", body)
-	if err := newClient(t, srv.URL).Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/x"), out); err != nil {
+	if err := newClient(t, srv.URL).Do(context.Background(), runtime.NewRequest("GET", "/api/v2/x"), out); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -420,7 +421,7 @@ func TestHeadErrorHasNoBody(t *testing.T) {
 	srv := newRecorder(t, 404, "application/json", "")
 	srv.header.Set("Content-Length", "57") // what the GET would have sent
 	c := newClient(t, srv.URL)
-	err := c.Do(context.Background(), platformclient.NewRequest("HEAD", "/api/v2/users/{userId}", "nope"), nil)
+	err := c.Do(context.Background(), runtime.NewRequest("HEAD", "/api/v2/users/{userId}", "nope"), nil)
 	var ae *platformclient.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != 404 {
 		t.Fatalf("got %T %v, want a 404 APIError", err, err)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 func TestCheckHeader(t *testing.T) {
@@ -65,7 +67,7 @@ func BenchmarkRefuseBadHeader(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			c, hits := badHeaderClient(b, bc.opts...)
 			ctx := context.Background()
-			req := NewRequest("GET", "/api/v2/users/me")
+			req := runtime.NewRequest("GET", "/api/v2/users/me")
 			for b.Loop() {
 				var he *HeaderError
 				if err := c.Do(ctx, req, nil, bc.call...); !errors.As(err, &he) {

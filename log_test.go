@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // apiServer answers /ok with 200 and anything else with a Genesys 404, both
@@ -37,12 +39,12 @@ func apiServer(t *testing.T) *httptest.Server {
 func callBoth(t *testing.T, c *Client) {
 	t.Helper()
 	ctx := context.Background()
-	req := NewRequest("POST", "/api/v2/ok")
+	req := runtime.NewRequest("POST", "/api/v2/ok")
 	req.Body = map[string]string{"name": "request-body-marker"}
 	if err := c.Do(ctx, req, nil); err != nil {
 		t.Fatal(err)
 	}
-	req = NewRequest("POST", "/api/v2/missing")
+	req = runtime.NewRequest("POST", "/api/v2/missing")
 	req.Body = map[string]string{"name": "request-body-marker"}
 	if err := c.Do(ctx, req, nil); !IsNotFound(err) {
 		t.Fatalf("want 404, got %v", err)
@@ -279,7 +281,7 @@ func TestLogTransportError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	req := NewRequest("GET", "/api/v2/users")
+	req := runtime.NewRequest("GET", "/api/v2/users")
 	req.AddQuery("access_token", "query-secret-value")
 	var te *TransportError
 	if err := c.Do(context.Background(), req, nil); !errors.As(err, &te) {
@@ -327,7 +329,7 @@ func benchLog(b *testing.B, level LogLevel) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		req := NewRequest("POST", "/api/v2/x")
+		req := runtime.NewRequest("POST", "/api/v2/x")
 		req.Body = map[string]string{"password": "p", "name": "n"}
 		if err := c.Do(ctx, req, nil); err != nil {
 			b.Fatal(err)

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // tokenCall is one request the test login service received.
@@ -156,7 +158,7 @@ func getMe(ctx context.Context, c *Client) error {
 	var out struct {
 		ID string `json:"id"`
 	}
-	if err := c.Do(ctx, NewRequest(http.MethodGet, "/api/v2/users/me"), &out); err != nil {
+	if err := c.Do(ctx, runtime.NewRequest(http.MethodGet, "/api/v2/users/me"), &out); err != nil {
 		return err
 	}
 	if out.ID != "me" {

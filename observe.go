@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Observer watches the calls of a client: API calls and the token requests
@@ -241,7 +243,7 @@ func (ob *observed) end(r CallResult) {
 }
 
 // doObserved is Do for a client with observers.
-func (c *Client) doObserved(ctx context.Context, cfg *settings, req *Request, out any, co *callOptions) error {
+func (c *Client) doObserved(ctx context.Context, cfg *settings, req *runtime.Request, out any, co *callOptions) error {
 	info := &CallInfo{Kind: KindAPI, Operation: req.Operation, Method: req.Method,
 		URLTemplate: req.PathTemplate, BaseURL: redactURL(cfg.baseURL)}
 	ctx, ob := startObserved(ctx, cfg.observer, info)

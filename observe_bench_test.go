@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // cannedDoer answers every request with the same small JSON body, in
@@ -36,7 +38,7 @@ func benchmarkDo(b *testing.B, opts ...Option) {
 	var out struct{ ID, Name string }
 	b.ReportAllocs()
 	for b.Loop() {
-		req := NewRequest("GET", "/api/v2/users/{userId}", "u1")
+		req := runtime.NewRequest("GET", "/api/v2/users/{userId}", "u1")
 		req.Operation = "users.GetUser"
 		if err := c.Do(ctx, req, &out); err != nil {
 			b.Fatal(err)

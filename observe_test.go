@@ -13,6 +13,7 @@ import (
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/api/routing"
 	"github.com/purecloudgo/platformclient/api/users"
+	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/sim"
 )
 
@@ -99,7 +100,7 @@ func TestObserverSeesCallsAndTokenRequests(t *testing.T) {
 		t.Fatalf("GetUser of a missing user: %v", err)
 	}
 	// A call built by hand has the operation it is given, here none.
-	if err := c.Do(ctx, platformclient.NewRequest("GET", "/api/v2/authorization/divisions/home"), nil); err != nil {
+	if err := c.Do(ctx, runtime.NewRequest("GET", "/api/v2/authorization/divisions/home"), nil); err != nil {
 		t.Fatal(err)
 	}
 	// The token request happens inside the first call.
@@ -147,7 +148,7 @@ func TestObserverSeesRateLimitWaits(t *testing.T) {
 	c := simClient(t, s, platformclient.WithObserver(rec), platformclient.WithRateLimit(4, 1))
 	ctx := context.Background()
 	for range 2 {
-		if err := c.Do(ctx, platformclient.NewRequest("GET", "/api/v2/authorization/divisions/home"), nil); err != nil {
+		if err := c.Do(ctx, runtime.NewRequest("GET", "/api/v2/authorization/divisions/home"), nil); err != nil {
 			t.Fatal(err)
 		}
 	}

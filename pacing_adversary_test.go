@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // TestPacingAbsurdHeaders: answers whose inin-ratelimit-* headers are
@@ -154,7 +156,7 @@ func TestPacingTinyRate(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
 	var rl *RateLimitError
-	if err := c.Do(ctx, NewRequest("GET", "/x"), nil); !errors.As(err, &rl) || rl.Wait < time.Hour {
+	if err := c.Do(ctx, runtime.NewRequest("GET", "/x"), nil); !errors.As(err, &rl) || rl.Wait < time.Hour {
 		t.Fatalf("second call at a rate of 1e-300/s: %v", err)
 	}
 }

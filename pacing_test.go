@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // windowServer is an API with a fixed-window limit per window (not per
@@ -105,7 +107,7 @@ func runCallers(t *testing.T, s *windowServer, sc *simClock, callers, calls int,
 		wg.Go(func() {
 			defer sc.finish()
 			for range calls {
-				if err := c.Do(context.Background(), NewRequest("GET", "/api/v2/things"), nil); err != nil {
+				if err := c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/things"), nil); err != nil {
 					mu.Lock()
 					errs = append(errs, err)
 					mu.Unlock()
@@ -213,7 +215,7 @@ func TestPacingDeadlineWins(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	err := c.Do(ctx, NewRequest("GET", "/api/v2/things"), nil)
+	err := c.Do(ctx, runtime.NewRequest("GET", "/api/v2/things"), nil)
 	var rl *RateLimitError
 	if !errors.As(err, &rl) || !errors.Is(err, context.DeadlineExceeded) || !IsRateLimited(err) || IsRetryable(err) ||
 		rl.Wait != time.Hour || RetryAfter(err) != time.Hour || rl.Method != "GET" || rl.State.HeldUntil.IsZero() {
@@ -221,7 +223,7 @@ func TestPacingDeadlineWins(t *testing.T) {
 	}
 	t.Logf("with a deadline: %v", err)
 
-	err = c.Do(context.Background(), NewRequest("GET", "/api/v2/things"), nil)
+	err = c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/things"), nil)
 	if !errors.As(err, &rl) || rl.Err != nil || errors.Is(err, context.DeadlineExceeded) || !IsRetryable(err) {
 		t.Fatalf("without a deadline: %v (%T)", err, err)
 	}
@@ -253,10 +255,10 @@ func TestPacingCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = c.Do(context.Background(), NewRequest("GET", "/x"), nil)
+	_ = c.Do(context.Background(), runtime.NewRequest("GET", "/x"), nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
-	go func() { done <- c.Do(ctx, NewRequest("GET", "/x"), nil) }()
+	go func() { done <- c.Do(ctx, runtime.NewRequest("GET", "/x"), nil) }()
 	for c.RateLimitState().Waiting != 1 {
 		time.Sleep(time.Millisecond)
 	}

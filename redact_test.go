@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // The credentials of TestNoSecretsInLogs. Each is distinctive so that any
@@ -97,7 +99,7 @@ func TestNoSecretsInLogs(t *testing.T) {
 				{"grant_type": {"refresh_token"}, "refresh_token": {s["refresh_token"]}},
 			}
 			for i, g := range grants {
-				req := NewRequest("POST", "/oauth/token")
+				req := runtime.NewRequest("POST", "/oauth/token")
 				for k, vs := range g {
 					for _, v := range vs {
 						req.FormValue(k, v)
@@ -109,7 +111,7 @@ func TestNoSecretsInLogs(t *testing.T) {
 				}
 			}
 			// API calls: JSON body with nested credentials, a text error.
-			req := NewRequest("PUT", "/api/v2/users/{userId}/password", "me")
+			req := runtime.NewRequest("PUT", "/api/v2/users/{userId}/password", "me")
 			req.Body = map[string]any{
 				"password": s["password"], "newPassword": s["new_password"],
 				"integration": map[string]any{"credentials": []any{map[string]any{"client_secret": s["client_secret"]}},
@@ -119,13 +121,13 @@ func TestNoSecretsInLogs(t *testing.T) {
 			if err := c.Do(ctx, req, nil); err != nil {
 				t.Fatal(err)
 			}
-			req = NewRequest("POST", "/api/v2/echo-text")
+			req = runtime.NewRequest("POST", "/api/v2/echo-text")
 			req.Body = "password=" + s["password"] + "&refresh_token=" + s["refresh_token"]
 			req.ContentType = "text/plain"
 			if err := c.Do(ctx, req, nil); err == nil {
 				t.Fatal("want 500")
 			}
-			req = NewRequest("GET", "/api/v2/query")
+			req = runtime.NewRequest("GET", "/api/v2/query")
 			req.AddQuery("access_token", s["query_token"])
 			req.AddQuery("pageSize", 25)
 			if err := c.Do(ctx, req, nil); err != nil {

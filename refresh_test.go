@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	gcruntime "github.com/purecloudgo/platformclient/runtime"
 )
 
 // waitFor polls cond until it holds or a generous deadline passes: an
@@ -340,7 +342,7 @@ func TestReplayAfter401CountsEveryAttempt(t *testing.T) {
 	c := stormClient(t, s)
 	c.SetToken(Token{AccessToken: "revoked", Expiry: time.Now().Add(time.Hour)})
 	var resp Response
-	if err := c.Do(context.Background(), NewRequest(http.MethodGet, "/api/v2/users/me"), nil, CaptureResponse(&resp)); err != nil {
+	if err := c.Do(context.Background(), gcruntime.NewRequest(http.MethodGet, "/api/v2/users/me"), nil, CaptureResponse(&resp)); err != nil {
 		t.Fatal(err)
 	}
 	if resp.StatusCode != http.StatusOK || resp.Attempts != 2 {

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"time"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // A request goes one way, each step in its own file:
@@ -25,14 +27,14 @@ type call struct {
 	cfg  *settings
 	kind CallKind
 
-	method string        // upper case
-	url    string        // the full URL
-	shown  string        // url without user information, for errors and logs
-	req    *Request      // the API request; nil for token requests
-	out    any           // where a 2xx API body is decoded
-	body   *payload      // the encoded body, sent again on retry; nil: none
-	token  *tokenRequest // the token request; nil for API calls
-	tok    Token         // the token a token request got
+	method string           // upper case
+	url    string           // the full URL
+	shown  string           // url without user information, for errors and logs
+	req    *runtime.Request // the API request; nil for token requests
+	out    any              // where a 2xx API body is decoded
+	body   *payload         // the encoded body, sent again on retry; nil: none
+	token  *tokenRequest    // the token request; nil for API calls
+	tok    Token            // the token a token request got
 
 	co  *callOptions // per-call options, headers and observers
 	clk clock

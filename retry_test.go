@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // fakeClock is virtual time that moves only when a call waits; it records
@@ -109,7 +111,7 @@ func get(t *testing.T, c *Client, opts ...CallOption) (okBody, Response, error) 
 	t.Helper()
 	var out okBody
 	var r Response
-	err := c.Do(context.Background(), NewRequest("GET", "/api/v2/things"), &out, append(opts, CaptureResponse(&r))...)
+	err := c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/things"), &out, append(opts, CaptureResponse(&r))...)
 	return out, r, err
 }
 
@@ -336,7 +338,7 @@ func TestRetryNonIdempotentMethods(t *testing.T) {
 				writeError(w, tc.status, "x", int(n.Add(1)))
 			})
 			c, _ := newTestClient(t, srv, tc.client...)
-			req := NewRequest(tc.method, "/api/v2/things")
+			req := runtime.NewRequest(tc.method, "/api/v2/things")
 			if tc.method != "DELETE" {
 				req.Body = map[string]string{"name": "x"}
 			}
@@ -357,22 +359,22 @@ func TestRetryReplaysBodyByteIdentically(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name  string
-		build func() *Request
+		build func() *runtime.Request
 	}{
-		{"json", func() *Request {
-			r := NewRequest("POST", "/api/v2/things")
+		{"json", func() *runtime.Request {
+			r := runtime.NewRequest("POST", "/api/v2/things")
 			r.Body = &item{Name: "replay é", Tags: []string{"a", "b"}, Count: 3}
 			return r
 		}},
-		{"reader", func() *Request {
-			r := NewRequest("POST", "/api/v2/things")
+		{"reader", func() *runtime.Request {
+			r := runtime.NewRequest("POST", "/api/v2/things")
 			r.Body = strings.NewReader(strings.Repeat("stream-once ", 1000))
 			return r
 		}},
-		{"multipart", func() *Request {
-			r := NewRequest("POST", "/api/v2/things")
+		{"multipart", func() *runtime.Request {
+			r := runtime.NewRequest("POST", "/api/v2/things")
 			r.Form = map[string][]string{"field": {"v"}}
-			r.Files = []FormFile{{Field: "file", File: File{Name: "a.bin", Content: bytes.NewReader(bytes.Repeat([]byte{0, 1, 2, 255}, 4096))}}}
+			r.Files = []runtime.FormFile{{Field: "file", File: File{Name: "a.bin", Content: bytes.NewReader(bytes.Repeat([]byte{0, 1, 2, 255}, 4096))}}}
 			return r
 		}},
 	} {
@@ -461,13 +463,13 @@ func TestRetryConnectionResetMidResponse(t *testing.T) {
 
 	// A POST is not repeated: the server may have acted on it.
 	n.Store(0)
-	err = c.Do(context.Background(), NewRequest("POST", "/api/v2/things"), nil)
+	err = c.Do(context.Background(), runtime.NewRequest("POST", "/api/v2/things"), nil)
 	if !errors.As(err, &te) || te.Attempts != 1 || n.Load() != 1 {
 		t.Fatalf("POST: err %v (%T), server saw %d", err, err, n.Load())
 	}
 	// ... unless the caller says it may be.
 	n.Store(0)
-	if err := c.Do(context.Background(), NewRequest("POST", "/api/v2/things"), nil, CallIdempotent()); err != nil || n.Load() != 2 {
+	if err := c.Do(context.Background(), runtime.NewRequest("POST", "/api/v2/things"), nil, CallIdempotent()); err != nil || n.Load() != 2 {
 		t.Fatalf("POST with CallIdempotent: err %v, server saw %d", err, n.Load())
 	}
 }
@@ -488,7 +490,7 @@ func TestRetryConnectionRefusedAnyMethod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = c.Do(context.Background(), NewRequest("POST", "/api/v2/things"), nil)
+	err = c.Do(context.Background(), runtime.NewRequest("POST", "/api/v2/things"), nil)
 	var te *TransportError
 	if !errors.As(err, &te) || te.Attempts != 4 || !IsRetryable(err) {
 		t.Fatalf("err %v (%T); want a *TransportError after 4 attempts", err, err)
@@ -524,7 +526,7 @@ func TestSlowResponseAgainstDeadline(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	err := c.Do(ctx, NewRequest("GET", "/api/v2/things"), nil)
+	err := c.Do(ctx, runtime.NewRequest("GET", "/api/v2/things"), nil)
 	if !errors.Is(err, context.DeadlineExceeded) || !IsTimeout(err) || IsRetryable(err) {
 		t.Fatalf("err %v; want the context's deadline", err)
 	}
@@ -534,7 +536,7 @@ func TestSlowResponseAgainstDeadline(t *testing.T) {
 
 	// The client-wide default timeout does the same.
 	c2, _ := newTestClient(t, srv, WithTimeout(50*time.Millisecond))
-	if err := c2.Do(context.Background(), NewRequest("GET", "/api/v2/things"), nil); !errors.Is(err, context.DeadlineExceeded) {
+	if err := c2.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/things"), nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("WithTimeout: err %v", err)
 	}
 }
@@ -567,7 +569,7 @@ func TestRetryWaitBeyondDeadlineReturnsAtOnce(t *testing.T) {
 	c, fc := newTestClient(t, srv)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := c.Do(ctx, NewRequest("GET", "/api/v2/things"), nil)
+	err := c.Do(ctx, runtime.NewRequest("GET", "/api/v2/things"), nil)
 	if e := asAPIError(t, err); e.StatusCode != 503 || e.RetryAfter != 30*time.Second || e.Attempts != 1 {
 		t.Fatalf("error %+v", e)
 	}
@@ -608,7 +610,7 @@ func TestCancelStopsWaitingAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- c.Do(ctx, NewRequest("GET", "/api/v2/things"), nil) }()
+	go func() { done <- c.Do(ctx, runtime.NewRequest("GET", "/api/v2/things"), nil) }()
 	select {
 	case err = <-done:
 	case <-time.After(30 * time.Second): // a safety net; the call ends in milliseconds
@@ -695,7 +697,7 @@ func TestRateLimit(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	err := c2.Do(ctx, NewRequest("GET", "/api/v2/things"), nil)
+	err := c2.Do(ctx, runtime.NewRequest("GET", "/api/v2/things"), nil)
 	if !errors.Is(err, context.DeadlineExceeded) || len(fc2.Waits()) != 0 {
 		t.Fatalf("err %v, waits %v", err, fc2.Waits())
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // TestNoSecretsInLogsFromRealGrants logs in with every grant at trace level
@@ -29,7 +31,7 @@ func TestNoSecretsInLogsFromRealGrants(t *testing.T) {
 				if err := getMe(ctx, c); err != nil {
 					t.Fatal(err)
 				}
-				if err := c.Do(ctx, NewRequest("GET", "/api/v2/nothing"), nil); StatusCode(err) != 404 {
+				if err := c.Do(ctx, runtime.NewRequest("GET", "/api/v2/nothing"), nil); StatusCode(err) != 404 {
 					t.Fatalf("failing call: %v", err)
 				}
 				s.refuseAll.Store(true) // the next call gets a 401 and renews with the refresh token

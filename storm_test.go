@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // simClock is a discrete-event clock for many concurrent callers: virtual
@@ -126,7 +128,7 @@ func runStorm(t *testing.T, callers int, outage time.Duration, opts ...Option) s
 		wg.Go(func() {
 			defer sc.finish()
 			var out okBody
-			err := c.Do(context.Background(), NewRequest("GET", "/api/v2/things"), &out)
+			err := c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/things"), &out)
 			mu.Lock()
 			defer mu.Unlock()
 			var e *APIError

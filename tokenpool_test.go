@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // limitServer is an API with Genesys Cloud's limits: each token allows
@@ -155,7 +157,7 @@ func runLoad(c *Client, workers int, d time.Duration) (failed int64, firstErr er
 	for range workers {
 		wg.Go(func() {
 			for time.Now().Before(stop) {
-				err := c.Do(context.Background(), NewRequest("GET", "/api/v2/users/me"), nil)
+				err := c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/users/me"), nil)
 				if err != nil {
 					n.Add(1)
 					mu.Lock()
@@ -218,7 +220,7 @@ func TestTokenPoolLazy(t *testing.T) {
 	c := s.client(t, WithTokenPool(8))
 	for range 20 {
 		time.Sleep(50 * time.Millisecond) // 20 a second: one token's pace is 50
-		if err := c.Do(context.Background(), NewRequest("GET", "/api/v2/users/me"), nil); err != nil {
+		if err := c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/users/me"), nil); err != nil {
 			t.Fatal(err)
 		}
 	}

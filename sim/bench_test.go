@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/purecloudgo/platformclient"
+	gcruntime "github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/sim"
 )
 
@@ -41,7 +42,7 @@ func benchRequests(b *testing.B, method, path string) {
 	}
 	ctx := context.Background()
 	var raw []byte
-	if err := c.Do(ctx, platformclient.NewRequest(method, path), &raw); err != nil {
+	if err := c.Do(ctx, gcruntime.NewRequest(method, path), &raw); err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(raw)))
@@ -50,7 +51,7 @@ func benchRequests(b *testing.B, method, path string) {
 	b.RunParallel(func(pb *testing.PB) {
 		var body []byte
 		for pb.Next() {
-			if err := c.Do(ctx, platformclient.NewRequest(method, path), &body); err != nil {
+			if err := c.Do(ctx, gcruntime.NewRequest(method, path), &body); err != nil {
 				b.Error(err)
 				return
 			}
@@ -72,7 +73,7 @@ func BenchmarkServeGetUser(b *testing.B) {
 			ID string `json:"id"`
 		} `json:"entities"`
 	}
-	err = c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/users"), &l)
+	err = c.Do(context.Background(), gcruntime.NewRequest("GET", "/api/v2/users"), &l)
 	s.Close()
 	if err != nil || len(l.Entities) == 0 {
 		b.Fatal(err)

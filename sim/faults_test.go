@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/purecloudgo/platformclient"
+	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/sim"
 )
 
@@ -18,7 +19,7 @@ const usersRoute = "GET /api/v2/users"
 
 func getUsers(c *platformclient.Client) error {
 	var out map[string]any
-	return c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/users"), &out)
+	return c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/users"), &out)
 }
 
 // startWithClient starts a simulator and a client that does not retry, so
@@ -100,7 +101,7 @@ func TestFaultServerErrorBurst(t *testing.T) {
 		t.Fatalf("500 through the client: %T %v", err, err)
 	}
 	// Other routes were never affected.
-	if err := c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/routing/queues"), nil); err != nil {
+	if err := c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/routing/queues"), nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -155,7 +156,7 @@ func TestFaultLatency(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	err := c.Do(ctx, platformclient.NewRequest("GET", "/api/v2/users"), nil)
+	err := c.Do(ctx, runtime.NewRequest("GET", "/api/v2/users"), nil)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("want deadline exceeded, got %v", err)
 	}

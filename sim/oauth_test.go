@@ -16,6 +16,7 @@ import (
 
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/sim"
 )
 
@@ -137,7 +138,7 @@ func TestTokenExpiry(t *testing.T) {
 	}
 	// Through the client: a typed 401.
 	c, _ := platformclient.New(platformclient.WithBaseURL(s.URL()), platformclient.WithAccessToken(tok.AccessToken))
-	err := c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/users"), nil)
+	err := c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/users"), nil)
 	var apiErr *platformclient.APIError
 	if !errors.As(err, &apiErr) || !platformclient.IsUnauthorized(err) || apiErr.CorrelationID == "" {
 		t.Fatalf("client: %v", err)
@@ -278,11 +279,11 @@ func TestExpireTokensAndTokenSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := c.Do(ctx, platformclient.NewRequest("GET", "/api/v2/users"), nil); err != nil {
+	if err := c.Do(ctx, runtime.NewRequest("GET", "/api/v2/users"), nil); err != nil {
 		t.Fatal(err)
 	}
 	clock.Add(2 * time.Minute) // the token source renews an expired token
-	if err := c.Do(ctx, platformclient.NewRequest("GET", "/api/v2/users"), nil); err != nil {
+	if err := c.Do(ctx, runtime.NewRequest("GET", "/api/v2/users"), nil); err != nil {
 		t.Fatalf("after expiry: %v", err)
 	}
 	tok := s.AccessToken()
@@ -305,7 +306,7 @@ func TestChannelExpiresInRealTime(t *testing.T) {
 	}
 	defer c.Close()
 	var ch models.Channel
-	if err := c.Do(context.Background(), platformclient.NewRequest("POST", "/api/v2/notifications/channels"), &ch); err != nil {
+	if err := c.Do(context.Background(), runtime.NewRequest("POST", "/api/v2/notifications/channels"), &ch); err != nil {
 		t.Fatal(err)
 	}
 	if ch.Expires == nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/purecloudgo/platformclient"
+	gcruntime "github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/sim"
 )
 
@@ -169,7 +170,7 @@ func TestMountedHandler(t *testing.T) {
 	var out struct {
 		Total int `json:"total"`
 	}
-	if err := c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/users"), &out); err != nil || out.Total != 2 {
+	if err := c.Do(context.Background(), gcruntime.NewRequest("GET", "/api/v2/users"), &out); err != nil || out.Total != 2 {
 		t.Fatalf("%v %+v", err, out)
 	}
 	if _, err := s.NewClient(); err == nil {
@@ -227,7 +228,7 @@ func TestCloseLeavesNothingRunning(t *testing.T) {
 		}
 		stuck := make(chan error, 1)
 		go func() {
-			stuck <- c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/routing/queues"), nil)
+			stuck <- c.Do(context.Background(), gcruntime.NewRequest("GET", "/api/v2/routing/queues"), nil)
 		}()
 		time.Sleep(20 * time.Millisecond) // let the request reach the latency fault
 		closed := make(chan error, 1)

@@ -16,6 +16,7 @@ import (
 	"github.com/purecloudgo/platformclient/api/conversations"
 	"github.com/purecloudgo/platformclient/api/operations"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/sim"
 )
 
@@ -227,7 +228,7 @@ func TestConversationAnswersFitModels(t *testing.T) {
 	}
 	for _, path := range paths {
 		var resp platformclient.Response
-		if err := e.c.Do(ctx, platformclient.NewRequest("GET", path), nil, platformclient.CaptureResponse(&resp)); err != nil {
+		if err := e.c.Do(ctx, runtime.NewRequest("GET", path), nil, platformclient.CaptureResponse(&resp)); err != nil {
 			t.Fatalf("GET %s: %v", path, err)
 		}
 		out := responseOf(t, "GET", path)
@@ -245,7 +246,7 @@ func TestConversationAnswersFitModels(t *testing.T) {
 		}
 	}
 	var resp platformclient.Response
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/conversations/details/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/conversations/details/query")
 	req.Body = &models.ConversationQuery{Interval: &iv}
 	if err := e.c.Do(ctx, req, nil, platformclient.CaptureResponse(&resp)); err != nil {
 		t.Fatal(err)

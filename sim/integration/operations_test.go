@@ -18,6 +18,7 @@ import (
 
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/api/operations"
+	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/sim"
 )
 
@@ -40,7 +41,7 @@ func listIDs(t *testing.T, c *platformclient.Client, path string) []string {
 			HomeDivision bool   `json:"homeDivision"`
 		} `json:"entities"`
 	}
-	if err := c.Do(context.Background(), platformclient.NewRequest("GET", path), &l); err != nil {
+	if err := c.Do(context.Background(), runtime.NewRequest("GET", path), &l); err != nil {
 		t.Fatalf("list %s: %v", path, err)
 	}
 	var out []string
@@ -74,12 +75,12 @@ func resolveIDs(t *testing.T, c *platformclient.Client) *ids {
 	var ch struct {
 		ID string `json:"id"`
 	}
-	if err := c.Do(context.Background(), platformclient.NewRequest("POST", "/api/v2/notifications/channels"), &ch); err != nil {
+	if err := c.Do(context.Background(), runtime.NewRequest("POST", "/api/v2/notifications/channels"), &ch); err != nil {
 		t.Fatal(err)
 	}
 	r.byVar["channelId"] = ch.ID
 	var home struct{ ID string }
-	if err := c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/authorization/divisions/home"), &home); err != nil {
+	if err := c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/authorization/divisions/home"), &home); err != nil {
 		t.Fatal(err)
 	}
 	r.home = home.ID
@@ -88,7 +89,7 @@ func resolveIDs(t *testing.T, c *platformclient.Client) *ids {
 		var job struct {
 			JobID string `json:"jobId"`
 		}
-		req := platformclient.NewRequest("POST", base)
+		req := runtime.NewRequest("POST", base)
 		req.Body = map[string]any{"interval": "2026-01-01T00:00:00Z/2026-01-02T00:00:00Z", "limit": 10}
 		if err := c.Do(context.Background(), req, &job); err != nil {
 			t.Fatalf("submit %s: %v", base, err)
@@ -97,7 +98,7 @@ func resolveIDs(t *testing.T, c *platformclient.Client) *ids {
 			var st struct {
 				State string `json:"state"`
 			}
-			if err := c.Do(context.Background(), platformclient.NewRequest("GET", base+"/{jobId}", job.JobID), &st); err != nil {
+			if err := c.Do(context.Background(), runtime.NewRequest("GET", base+"/{jobId}", job.JobID), &st); err != nil {
 				t.Fatalf("poll %s: %v", base, err)
 			}
 			if st.State == "FULFILLED" {
@@ -245,7 +246,7 @@ func setVersion(ctx context.Context, c *platformclient.Client, op *operations.Op
 		var cur struct {
 			Version *int `json:"version"`
 		}
-		if err := c.Do(ctx, platformclient.NewRequest("GET", tmpl, values[:n]...), &cur); err == nil && cur.Version != nil {
+		if err := c.Do(ctx, runtime.NewRequest("GET", tmpl, values[:n]...), &cur); err == nil && cur.Version != nil {
 			rv.FieldByIndex(f.Index).Set(reflect.ValueOf(cur.Version))
 			return
 		}
@@ -301,7 +302,7 @@ func TestEveryOperation(t *testing.T) {
 				values = append(values, r.pathValue(op, seg[1:len(seg)-1]))
 			}
 		}
-		req := platformclient.NewRequest(op.Method, op.Path, values...)
+		req := runtime.NewRequest(op.Method, op.Path, values...)
 		req.Accept = op.Produces
 		for _, p := range op.Params {
 			if p.Required && p.In == "query" {

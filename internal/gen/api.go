@@ -333,7 +333,7 @@ func (g *generator) methodCode(b *strings.Builder, a *apiOp) {
 			pathArgs = append(pathArgs, p.Var)
 		}
 	}
-	fmt.Fprintf(b, "\treq := platformclient.NewRequest(%q, %q", a.OpInfo.Method, a.Path)
+	fmt.Fprintf(b, "\treq := runtime.NewRequest(%q, %q", a.OpInfo.Method, a.Path)
 	for _, v := range pathArgs {
 		b.WriteString(", " + v)
 	}

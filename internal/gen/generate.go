@@ -254,6 +254,9 @@ func (g *generator) packageFile(pkg, tag string, ops []*apiOp) string {
 	if strings.Contains(code, "iter.Seq2") {
 		imports = append(imports, `"iter"`)
 	}
+	if strings.Contains(code, "runtime.") {
+		imports = append(imports, `"github.com/purecloudgo/platformclient/runtime"`)
+	}
 	if typesRef.MatchString(code) {
 		imports = append(imports, `"github.com/purecloudgo/platformclient/types"`)
 	}
@@ -305,7 +308,7 @@ type Operation struct {
 	Permissions []string
 
 	// Paging is how the operation pages: "" (not paged), "pageNumber" or
-	// "cursor" (platformclient.PagingPageNumber, PagingCursor).
+	// "cursor" (runtime.PageNumber, runtime.Cursor).
 	Paging string
 	// PageParam says where the page number or continuation token goes:
 	// a query parameter ("pageNumber", "cursor", "after") or a body field

@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// Paging kinds (the values of platformclient.PagingPageNumber and
-// platformclient.PagingCursor).
+// Paging kinds (the values of runtime.PageNumber and runtime.Cursor, and of
+// operations.Operation.Paging).
 const (
 	pagingNumber = "pageNumber"
 	pagingCursor = "cursor"
@@ -213,9 +213,9 @@ func intExpr(f field) string {
 	case "int":
 		return "&p." + f.Name
 	case "*int32", "*int64":
-		return "platformclient.IntPtr(p." + f.Name + ")"
+		return "runtime.IntPtr(p." + f.Name + ")"
 	case "int32", "int64":
-		return "platformclient.IntPtr(&p." + f.Name + ")"
+		return "runtime.IntPtr(&p." + f.Name + ")"
 	}
 	return ""
 }
@@ -246,7 +246,7 @@ func setInt(lhs, t, n string) string {
 }
 
 // pagingCode renders the <Method>Pages and <Method>Items methods of a paged
-// operation. They hold only closures; the loop is platformclient.Pages.
+// operation. They hold only closures; the loop is runtime.Pages.
 func (g *generator) pagingCode(b *strings.Builder, a *apiOp) {
 	pg := a.Paging
 	page := "*models." + pg.page
@@ -273,7 +273,11 @@ func (g *generator) pagingCode(b *strings.Builder, a *apiOp) {
 	b.WriteString(comment("", doc))
 	fmt.Fprintf(b, "func (c *Client) %s(%s) iter.Seq2[%s, error] {\n", pg.pagesName, sig, page)
 	b.WriteString("\tvar o " + a.Options + "\n\tif opts != nil {\n\t\to = *opts\n\t}\n")
-	fmt.Fprintf(b, "\tspec := platformclient.PageSpec{Kind: %q", pg.Kind)
+	kind := "runtime.PageNumber"
+	if pg.Kind == pagingCursor {
+		kind = "runtime.Cursor"
+	}
+	fmt.Fprintf(b, "\tspec := runtime.PageSpec{Kind: %s", kind)
 	if pg.follow {
 		b.WriteString(", FollowNext: true")
 	}
@@ -283,7 +287,7 @@ func (g *generator) pagingCode(b *strings.Builder, a *apiOp) {
 	b.WriteString("}\n")
 	// Fetch.
 	var fetch strings.Builder
-	fmt.Fprintf(&fetch, "func(ctx context.Context, r platformclient.PageRequest) (%s, error) {\n", page)
+	fmt.Fprintf(&fetch, "func(ctx context.Context, r runtime.PageRequest) (%s, error) {\n", page)
 	if pg.follow {
 		fmt.Fprintf(&fetch, "\t\tif r.NextURI != \"\" {\n\t\t\tout := new(models.%s)\n\t\t\treturn out, c.c.GetURI(ctx, r.NextURI, out, call...)\n\t\t}\n", pg.page)
 	}
@@ -339,11 +343,11 @@ func (g *generator) pagingCode(b *strings.Builder, a *apiOp) {
 		}
 		fmt.Fprintf(b, "\tif %s != nil {\n\t\tspec.Start = int(*%s)\n\t}\n", guard, start)
 	}
-	fmt.Fprintf(b, "\treturn platformclient.Pages(ctx, spec, %s, func(p %s) platformclient.PageInfo {\n\t\treturn platformclient.PageInfo{%s}\n\t})\n}\n\n",
+	fmt.Fprintf(b, "\treturn runtime.Pages(ctx, spec, %s, func(p %s) runtime.PageInfo {\n\t\treturn runtime.PageInfo{%s}\n\t})\n}\n\n",
 		fetch.String(), page, strings.Join(pg.info, ", "))
 
 	b.WriteString(comment("", fmt.Sprintf("%s returns an iterator over the %s of every page of %s; see %s.", pg.itemsName, pg.Items, a.Method, pg.pagesName)))
 	fmt.Fprintf(b, "func (c *Client) %s(%s) iter.Seq2[%s, error] {\n", pg.itemsName, sig, pg.itemType)
-	fmt.Fprintf(b, "\treturn platformclient.Items(c.%s(%s), func(p %s) []%s { return p.%s })\n}\n",
+	fmt.Fprintf(b, "\treturn runtime.Items(c.%s(%s), func(p %s) []%s { return p.%s })\n}\n",
 		pg.pagesName, strings.Join(append(append([]string{"ctx"}, args...), "opts", "call..."), ", "), page, pg.itemType, pg.itemsGo)
 }

@@ -51,8 +51,8 @@ func TestPagingRecognition(t *testing.T) {
 	for _, want := range []string{
 		"func (c *Client) GetThingsPages(ctx context.Context, opts *GetThingsOptions, call ...platformclient.CallOption) iter.Seq2[*models.ThingListing, error]",
 		"func (c *Client) GetThingsItems(ctx context.Context, opts *GetThingsOptions, call ...platformclient.CallOption) iter.Seq2[models.Thing, error]",
-		"Total: platformclient.IntPtr(p.Total)",
-		`spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}`,
+		"Total: runtime.IntPtr(p.Total)",
+		"spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}",
 		"func (c *Client) PostThingsQueryItems(ctx context.Context, body *models.ThingQuery,",
 		"pageBody.Paging.PageNumber = &r.Number",
 		"Total: p.TotalHits",

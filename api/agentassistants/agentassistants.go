@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -49,7 +50,7 @@ type GetAssistantsOptions struct {
 //
 // Requires all of the permissions: assistants:assistant:view.
 func (c *Client) GetAssistants(ctx context.Context, opts *GetAssistantsOptions, call ...platformclient.CallOption) (*models.AssistantListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/assistants")
+	req := runtime.NewRequest("GET", "/api/v2/assistants")
 	req.Operation = "agentassistants.GetAssistants"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -74,8 +75,8 @@ func (c *Client) GetAssistantsPages(ctx context.Context, opts *GetAssistantsOpti
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AssistantListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AssistantListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AssistantListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -85,15 +86,15 @@ func (c *Client) GetAssistantsPages(ctx context.Context, opts *GetAssistantsOpti
 			o.After = &r.Cursor
 		}
 		return c.GetAssistants(ctx, &o, call...)
-	}, func(p *models.AssistantListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.AssistantListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetAssistantsItems returns an iterator over the entities of every page of GetAssistants; see
 // GetAssistantsPages.
 func (c *Client) GetAssistantsItems(ctx context.Context, opts *GetAssistantsOptions, call ...platformclient.CallOption) iter.Seq2[models.Assistant, error] {
-	return platformclient.Items(c.GetAssistantsPages(ctx, opts, call...), func(p *models.AssistantListing) []models.Assistant { return p.Entities })
+	return runtime.Items(c.GetAssistantsPages(ctx, opts, call...), func(p *models.AssistantListing) []models.Assistant { return p.Entities })
 }
 
 // PostAssistantsOptions holds the optional parameters of PostAssistants; it has none yet, so pass nil.
@@ -105,7 +106,7 @@ type PostAssistantsOptions struct{}
 //
 // Requires all of the permissions: assistants:assistant:add.
 func (c *Client) PostAssistants(ctx context.Context, body *models.Assistant, opts *PostAssistantsOptions, call ...platformclient.CallOption) (*models.Assistant, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/assistants")
+	req := runtime.NewRequest("POST", "/api/v2/assistants")
 	req.Operation = "agentassistants.PostAssistants"
 	req.Body = body
 	out := new(models.Assistant)
@@ -149,7 +150,7 @@ type GetAssistantsAgentchecklistsOptions struct {
 //
 // Requires all of the permissions: assistants:agentchecklist:view.
 func (c *Client) GetAssistantsAgentchecklists(ctx context.Context, opts *GetAssistantsAgentchecklistsOptions, call ...platformclient.CallOption) (*models.AgentChecklistListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/assistants/agentchecklists")
+	req := runtime.NewRequest("GET", "/api/v2/assistants/agentchecklists")
 	req.Operation = "agentassistants.GetAssistantsAgentchecklists"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -176,8 +177,8 @@ func (c *Client) GetAssistantsAgentchecklistsPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AgentChecklistListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AgentChecklistListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AgentChecklistListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -187,15 +188,15 @@ func (c *Client) GetAssistantsAgentchecklistsPages(ctx context.Context, opts *Ge
 			o.After = &r.Cursor
 		}
 		return c.GetAssistantsAgentchecklists(ctx, &o, call...)
-	}, func(p *models.AgentChecklistListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.AgentChecklistListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetAssistantsAgentchecklistsItems returns an iterator over the entities of every page of
 // GetAssistantsAgentchecklists; see GetAssistantsAgentchecklistsPages.
 func (c *Client) GetAssistantsAgentchecklistsItems(ctx context.Context, opts *GetAssistantsAgentchecklistsOptions, call ...platformclient.CallOption) iter.Seq2[models.AgentChecklist, error] {
-	return platformclient.Items(c.GetAssistantsAgentchecklistsPages(ctx, opts, call...), func(p *models.AgentChecklistListing) []models.AgentChecklist { return p.Entities })
+	return runtime.Items(c.GetAssistantsAgentchecklistsPages(ctx, opts, call...), func(p *models.AgentChecklistListing) []models.AgentChecklist { return p.Entities })
 }
 
 // PostAssistantsAgentchecklistsOptions holds the optional parameters of PostAssistantsAgentchecklists; it has none yet, so pass nil.
@@ -207,7 +208,7 @@ type PostAssistantsAgentchecklistsOptions struct{}
 //
 // Requires all of the permissions: assistants:agentchecklist:add.
 func (c *Client) PostAssistantsAgentchecklists(ctx context.Context, body *models.AgentChecklist, opts *PostAssistantsAgentchecklistsOptions, call ...platformclient.CallOption) (*models.AgentChecklist, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/assistants/agentchecklists")
+	req := runtime.NewRequest("POST", "/api/v2/assistants/agentchecklists")
 	req.Operation = "agentassistants.PostAssistantsAgentchecklists"
 	req.Body = body
 	out := new(models.AgentChecklist)
@@ -226,7 +227,7 @@ type GetAssistantsAgentchecklistsLanguagesOptions struct{}
 //
 // Requires all of the permissions: assistants:agentchecklist:view.
 func (c *Client) GetAssistantsAgentchecklistsLanguages(ctx context.Context, opts *GetAssistantsAgentchecklistsLanguagesOptions, call ...platformclient.CallOption) (*models.EntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/assistants/agentchecklists/languages")
+	req := runtime.NewRequest("GET", "/api/v2/assistants/agentchecklists/languages")
 	req.Operation = "agentassistants.GetAssistantsAgentchecklistsLanguages"
 	out := new(models.EntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -244,7 +245,7 @@ type GetAssistantsAgentchecklistOptions struct{}
 //
 // Requires all of the permissions: assistants:agentchecklist:view.
 func (c *Client) GetAssistantsAgentchecklist(ctx context.Context, agentChecklistID string, opts *GetAssistantsAgentchecklistOptions, call ...platformclient.CallOption) (*models.AgentChecklist, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/assistants/agentchecklists/{agentChecklistId}", agentChecklistID)
+	req := runtime.NewRequest("GET", "/api/v2/assistants/agentchecklists/{agentChecklistId}", agentChecklistID)
 	req.Operation = "agentassistants.GetAssistantsAgentchecklist"
 	out := new(models.AgentChecklist)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -262,7 +263,7 @@ type PutAssistantsAgentchecklistOptions struct{}
 //
 // Requires all of the permissions: assistants:agentchecklist:edit.
 func (c *Client) PutAssistantsAgentchecklist(ctx context.Context, agentChecklistID string, body *models.AgentChecklist, opts *PutAssistantsAgentchecklistOptions, call ...platformclient.CallOption) (*models.AgentChecklist, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/assistants/agentchecklists/{agentChecklistId}", agentChecklistID)
+	req := runtime.NewRequest("PUT", "/api/v2/assistants/agentchecklists/{agentChecklistId}", agentChecklistID)
 	req.Operation = "agentassistants.PutAssistantsAgentchecklist"
 	req.Body = body
 	out := new(models.AgentChecklist)
@@ -281,7 +282,7 @@ type DeleteAssistantsAgentchecklistOptions struct{}
 //
 // Requires all of the permissions: assistants:agentchecklist:delete.
 func (c *Client) DeleteAssistantsAgentchecklist(ctx context.Context, agentChecklistID string, opts *DeleteAssistantsAgentchecklistOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/assistants/agentchecklists/{agentChecklistId}", agentChecklistID)
+	req := runtime.NewRequest("DELETE", "/api/v2/assistants/agentchecklists/{agentChecklistId}", agentChecklistID)
 	req.Operation = "agentassistants.DeleteAssistantsAgentchecklist"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -313,7 +314,7 @@ type GetAssistantsQueuesOptions struct {
 //
 // Requires all of the permissions: assistants:queue:view.
 func (c *Client) GetAssistantsQueues(ctx context.Context, opts *GetAssistantsQueuesOptions, call ...platformclient.CallOption) (*models.AssistantQueueListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/assistants/queues")
+	req := runtime.NewRequest("GET", "/api/v2/assistants/queues")
 	req.Operation = "agentassistants.GetAssistantsQueues"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -338,8 +339,8 @@ func (c *Client) GetAssistantsQueuesPages(ctx context.Context, opts *GetAssistan
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AssistantQueueListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AssistantQueueListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AssistantQueueListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -349,15 +350,15 @@ func (c *Client) GetAssistantsQueuesPages(ctx context.Context, opts *GetAssistan
 			o.After = &r.Cursor
 		}
 		return c.GetAssistantsQueues(ctx, &o, call...)
-	}, func(p *models.AssistantQueueListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.AssistantQueueListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetAssistantsQueuesItems returns an iterator over the entities of every page of GetAssistantsQueues;
 // see GetAssistantsQueuesPages.
 func (c *Client) GetAssistantsQueuesItems(ctx context.Context, opts *GetAssistantsQueuesOptions, call ...platformclient.CallOption) iter.Seq2[models.AssistantQueue, error] {
-	return platformclient.Items(c.GetAssistantsQueuesPages(ctx, opts, call...), func(p *models.AssistantQueueListing) []models.AssistantQueue { return p.Entities })
+	return runtime.Items(c.GetAssistantsQueuesPages(ctx, opts, call...), func(p *models.AssistantQueueListing) []models.AssistantQueue { return p.Entities })
 }
 
 // GetAssistantOptions holds the optional parameters of GetAssistant; nil fields are not sent.
@@ -379,7 +380,7 @@ type GetAssistantOptions struct {
 //
 // Requires all of the permissions: assistants:assistant:view.
 func (c *Client) GetAssistant(ctx context.Context, assistantID string, opts *GetAssistantOptions, call ...platformclient.CallOption) (*models.Assistant, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/assistants/{assistantId}", assistantID)
+	req := runtime.NewRequest("GET", "/api/v2/assistants/{assistantId}", assistantID)
 	req.Operation = "agentassistants.GetAssistant"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -402,7 +403,7 @@ type DeleteAssistantOptions struct{}
 //
 // Requires all of the permissions: assistants:assistant:delete.
 func (c *Client) DeleteAssistant(ctx context.Context, assistantID string, opts *DeleteAssistantOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/assistants/{assistantId}", assistantID)
+	req := runtime.NewRequest("DELETE", "/api/v2/assistants/{assistantId}", assistantID)
 	req.Operation = "agentassistants.DeleteAssistant"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -416,7 +417,7 @@ type PatchAssistantOptions struct{}
 //
 // Requires all of the permissions: assistants:assistant:edit.
 func (c *Client) PatchAssistant(ctx context.Context, assistantID string, body *models.Assistant, opts *PatchAssistantOptions, call ...platformclient.CallOption) (*models.Assistant, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/assistants/{assistantId}", assistantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/assistants/{assistantId}", assistantID)
 	req.Operation = "agentassistants.PatchAssistant"
 	req.Body = body
 	out := new(models.Assistant)
@@ -449,7 +450,7 @@ type GetAssistantQueuesOptions struct {
 //
 // Requires all of the permissions: assistants:queue:view.
 func (c *Client) GetAssistantQueues(ctx context.Context, assistantID string, opts *GetAssistantQueuesOptions, call ...platformclient.CallOption) (*models.AssistantQueueListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/assistants/{assistantId}/queues", assistantID)
+	req := runtime.NewRequest("GET", "/api/v2/assistants/{assistantId}/queues", assistantID)
 	req.Operation = "agentassistants.GetAssistantQueues"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -473,8 +474,8 @@ func (c *Client) GetAssistantQueuesPages(ctx context.Context, assistantID string
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AssistantQueueListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AssistantQueueListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AssistantQueueListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -484,15 +485,15 @@ func (c *Client) GetAssistantQueuesPages(ctx context.Context, assistantID string
 			o.After = &r.Cursor
 		}
 		return c.GetAssistantQueues(ctx, assistantID, &o, call...)
-	}, func(p *models.AssistantQueueListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.AssistantQueueListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetAssistantQueuesItems returns an iterator over the entities of every page of GetAssistantQueues;
 // see GetAssistantQueuesPages.
 func (c *Client) GetAssistantQueuesItems(ctx context.Context, assistantID string, opts *GetAssistantQueuesOptions, call ...platformclient.CallOption) iter.Seq2[models.AssistantQueue, error] {
-	return platformclient.Items(c.GetAssistantQueuesPages(ctx, assistantID, opts, call...), func(p *models.AssistantQueueListing) []models.AssistantQueue { return p.Entities })
+	return runtime.Items(c.GetAssistantQueuesPages(ctx, assistantID, opts, call...), func(p *models.AssistantQueueListing) []models.AssistantQueue { return p.Entities })
 }
 
 // DeleteAssistantQueuesOptions holds the optional parameters of DeleteAssistantQueues; nil fields are not sent.
@@ -509,7 +510,7 @@ type DeleteAssistantQueuesOptions struct {
 //
 // Requires all of the permissions: assistants:queue:delete.
 func (c *Client) DeleteAssistantQueues(ctx context.Context, assistantID string, opts *DeleteAssistantQueuesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/assistants/{assistantId}/queues", assistantID)
+	req := runtime.NewRequest("DELETE", "/api/v2/assistants/{assistantId}/queues", assistantID)
 	req.Operation = "agentassistants.DeleteAssistantQueues"
 	if opts != nil {
 		req.AddQuery("queueIds", opts.QueueIDs)
@@ -526,7 +527,7 @@ type PatchAssistantQueuesOptions struct{}
 //
 // Requires all of the permissions: assistants:queue:edit.
 func (c *Client) PatchAssistantQueues(ctx context.Context, assistantID string, body []models.AssistantQueue, opts *PatchAssistantQueuesOptions, call ...platformclient.CallOption) (*models.AssistantQueueListing, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/assistants/{assistantId}/queues", assistantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/assistants/{assistantId}/queues", assistantID)
 	req.Operation = "agentassistants.PatchAssistantQueues"
 	req.Body = body
 	out := new(models.AssistantQueueListing)
@@ -548,7 +549,7 @@ type GetAssistantQueueOptions struct {
 //
 // Requires all of the permissions: assistants:queue:view.
 func (c *Client) GetAssistantQueue(ctx context.Context, assistantID string, queueID string, opts *GetAssistantQueueOptions, call ...platformclient.CallOption) (*models.AssistantQueue, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/assistants/{assistantId}/queues/{queueId}", assistantID, queueID)
+	req := runtime.NewRequest("GET", "/api/v2/assistants/{assistantId}/queues/{queueId}", assistantID, queueID)
 	req.Operation = "agentassistants.GetAssistantQueue"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -569,7 +570,7 @@ type PutAssistantQueueOptions struct{}
 //
 // Requires all of the permissions: assistants:queue:edit.
 func (c *Client) PutAssistantQueue(ctx context.Context, assistantID string, queueID string, body *models.AssistantQueue, opts *PutAssistantQueueOptions, call ...platformclient.CallOption) (*models.AssistantQueue, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/assistants/{assistantId}/queues/{queueId}", assistantID, queueID)
+	req := runtime.NewRequest("PUT", "/api/v2/assistants/{assistantId}/queues/{queueId}", assistantID, queueID)
 	req.Operation = "agentassistants.PutAssistantQueue"
 	req.Body = body
 	out := new(models.AssistantQueue)
@@ -588,7 +589,7 @@ type DeleteAssistantQueueOptions struct{}
 //
 // Requires all of the permissions: assistants:queue:delete.
 func (c *Client) DeleteAssistantQueue(ctx context.Context, assistantID string, queueID string, opts *DeleteAssistantQueueOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/assistants/{assistantId}/queues/{queueId}", assistantID, queueID)
+	req := runtime.NewRequest("DELETE", "/api/v2/assistants/{assistantId}/queues/{queueId}", assistantID, queueID)
 	req.Operation = "agentassistants.DeleteAssistantQueue"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -602,7 +603,7 @@ type PostAssistantQueueUsersBulkAddOptions struct{}
 //
 // Requires any of the permissions: assistants:queueUserAssignment:add.
 func (c *Client) PostAssistantQueueUsersBulkAdd(ctx context.Context, assistantID string, queueID string, body *models.AssistantQueueUsersBulkAddRequest, opts *PostAssistantQueueUsersBulkAddOptions, call ...platformclient.CallOption) (*models.BulkResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/assistants/{assistantId}/queues/{queueId}/users/bulk/add", assistantID, queueID)
+	req := runtime.NewRequest("POST", "/api/v2/assistants/{assistantId}/queues/{queueId}/users/bulk/add", assistantID, queueID)
 	req.Operation = "agentassistants.PostAssistantQueueUsersBulkAdd"
 	req.Body = body
 	out := new(models.BulkResponse)
@@ -622,7 +623,7 @@ type PostAssistantQueueUsersBulkRemoveOptions struct{}
 //
 // Requires any of the permissions: assistants:queueUserAssignment:delete.
 func (c *Client) PostAssistantQueueUsersBulkRemove(ctx context.Context, assistantID string, queueID string, body *models.AssistantQueueUsersBulkRemoveRequest, opts *PostAssistantQueueUsersBulkRemoveOptions, call ...platformclient.CallOption) (*models.BulkResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/assistants/{assistantId}/queues/{queueId}/users/bulk/remove", assistantID, queueID)
+	req := runtime.NewRequest("POST", "/api/v2/assistants/{assistantId}/queues/{queueId}/users/bulk/remove", assistantID, queueID)
 	req.Operation = "agentassistants.PostAssistantQueueUsersBulkRemove"
 	req.Body = body
 	out := new(models.BulkResponse)
@@ -641,7 +642,7 @@ type PostAssistantQueueUsersJobsOptions struct{}
 //
 // Requires any of the permissions: assistants:queueUserJob:add.
 func (c *Client) PostAssistantQueueUsersJobs(ctx context.Context, assistantID string, queueID string, body *models.AssistantQueueUsersJobsRequest, opts *PostAssistantQueueUsersJobsOptions, call ...platformclient.CallOption) (*models.AssistantQueueUsersJobsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/assistants/{assistantId}/queues/{queueId}/users/jobs", assistantID, queueID)
+	req := runtime.NewRequest("POST", "/api/v2/assistants/{assistantId}/queues/{queueId}/users/jobs", assistantID, queueID)
 	req.Operation = "agentassistants.PostAssistantQueueUsersJobs"
 	req.Body = body
 	out := new(models.AssistantQueueUsersJobsResponse)
@@ -660,7 +661,7 @@ type GetAssistantQueueUsersJobOptions struct{}
 //
 // Requires any of the permissions: assistants:queueUserJob:view.
 func (c *Client) GetAssistantQueueUsersJob(ctx context.Context, assistantID string, queueID string, jobID string, opts *GetAssistantQueueUsersJobOptions, call ...platformclient.CallOption) (*models.AssistantQueueUsersJobsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/assistants/{assistantId}/queues/{queueId}/users/jobs/{jobId}", assistantID, queueID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/assistants/{assistantId}/queues/{queueId}/users/jobs/{jobId}", assistantID, queueID, jobID)
 	req.Operation = "agentassistants.GetAssistantQueueUsersJob"
 	out := new(models.AssistantQueueUsersJobsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -682,7 +683,7 @@ type PostAssistantQueueUsersQueryOptions struct {
 //
 // Requires any of the permissions: assistants:queueUserAssignment:view.
 func (c *Client) PostAssistantQueueUsersQuery(ctx context.Context, assistantID string, queueID string, body *models.AssistantQueueUsersQueryRequest, opts *PostAssistantQueueUsersQueryOptions, call ...platformclient.CallOption) (*models.AssistantQueueUsersQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/assistants/{assistantId}/queues/{queueId}/users/query", assistantID, queueID)
+	req := runtime.NewRequest("POST", "/api/v2/assistants/{assistantId}/queues/{queueId}/users/query", assistantID, queueID)
 	req.Operation = "agentassistants.PostAssistantQueueUsersQuery"
 	req.Body = body
 	if opts != nil {

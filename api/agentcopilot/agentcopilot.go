@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Agent Copilot operations.
@@ -31,7 +32,7 @@ type GetAssistantsCopilotFeaturesupportOptions struct {
 //
 // Requires all of the permissions: assistants:copilot:view.
 func (c *Client) GetAssistantsCopilotFeaturesupport(ctx context.Context, opts *GetAssistantsCopilotFeaturesupportOptions, call ...platformclient.CallOption) (*models.LanguageSupportResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/assistants/copilot/featuresupport")
+	req := runtime.NewRequest("GET", "/api/v2/assistants/copilot/featuresupport")
 	req.Operation = "agentcopilot.GetAssistantsCopilotFeaturesupport"
 	if opts != nil {
 		req.AddQuery("language", opts.Language)
@@ -52,7 +53,7 @@ type GetAssistantCopilotOptions struct{}
 //
 // Requires all of the permissions: assistants:copilot:view.
 func (c *Client) GetAssistantCopilot(ctx context.Context, assistantID string, opts *GetAssistantCopilotOptions, call ...platformclient.CallOption) (*models.Copilot, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/assistants/{assistantId}/copilot", assistantID)
+	req := runtime.NewRequest("GET", "/api/v2/assistants/{assistantId}/copilot", assistantID)
 	req.Operation = "agentcopilot.GetAssistantCopilot"
 	out := new(models.Copilot)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -70,7 +71,7 @@ type PutAssistantCopilotOptions struct{}
 //
 // Requires all of the permissions: assistants:copilot:edit.
 func (c *Client) PutAssistantCopilot(ctx context.Context, assistantID string, body *models.Copilot, opts *PutAssistantCopilotOptions, call ...platformclient.CallOption) (*models.Copilot, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/assistants/{assistantId}/copilot", assistantID)
+	req := runtime.NewRequest("PUT", "/api/v2/assistants/{assistantId}/copilot", assistantID)
 	req.Operation = "agentcopilot.PutAssistantCopilot"
 	req.Body = body
 	out := new(models.Copilot)

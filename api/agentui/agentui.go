@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Agent UI operations.
@@ -27,7 +28,7 @@ type GetUsersAgentuiAgentsAutoanswerAgentIdSettingsOptions struct{}
 //
 // Requires any of the permissions: agentUI:agents:view.
 func (c *Client) GetUsersAgentuiAgentsAutoanswerAgentIdSettings(ctx context.Context, agentID string, opts *GetUsersAgentuiAgentsAutoanswerAgentIdSettingsOptions, call ...platformclient.CallOption) (*models.AutoAnswerSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", agentID)
+	req := runtime.NewRequest("GET", "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", agentID)
 	req.Operation = "agentui.GetUsersAgentuiAgentsAutoanswerAgentIdSettings"
 	out := new(models.AutoAnswerSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -45,7 +46,7 @@ type PutUsersAgentuiAgentsAutoanswerAgentIdSettingsOptions struct{}
 //
 // Requires any of the permissions: agentUI:agents:edit.
 func (c *Client) PutUsersAgentuiAgentsAutoanswerAgentIdSettings(ctx context.Context, agentID string, body *models.AutoAnswerSettings, opts *PutUsersAgentuiAgentsAutoanswerAgentIdSettingsOptions, call ...platformclient.CallOption) (*models.AutoAnswerSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", agentID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", agentID)
 	req.Operation = "agentui.PutUsersAgentuiAgentsAutoanswerAgentIdSettings"
 	req.Body = body
 	out := new(models.AutoAnswerSettings)
@@ -64,7 +65,7 @@ type DeleteUsersAgentuiAgentsAutoanswerAgentIdSettingsOptions struct{}
 //
 // Requires any of the permissions: agentUI:agents:delete.
 func (c *Client) DeleteUsersAgentuiAgentsAutoanswerAgentIdSettings(ctx context.Context, agentID string, opts *DeleteUsersAgentuiAgentsAutoanswerAgentIdSettingsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", agentID)
+	req := runtime.NewRequest("DELETE", "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", agentID)
 	req.Operation = "agentui.DeleteUsersAgentuiAgentsAutoanswerAgentIdSettings"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -78,7 +79,7 @@ type PatchUsersAgentuiAgentsAutoanswerAgentIdSettingsOptions struct{}
 //
 // Requires any of the permissions: agentUI:agents:edit.
 func (c *Client) PatchUsersAgentuiAgentsAutoanswerAgentIdSettings(ctx context.Context, agentID string, body *models.AutoAnswerSettings, opts *PatchUsersAgentuiAgentsAutoanswerAgentIdSettingsOptions, call ...platformclient.CallOption) (*models.AutoAnswerSettings, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", agentID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", agentID)
 	req.Operation = "agentui.PatchUsersAgentuiAgentsAutoanswerAgentIdSettings"
 	req.Body = body
 	out := new(models.AutoAnswerSettings)

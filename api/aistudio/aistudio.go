@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -28,7 +29,7 @@ type PostConversationsSummariesPreviewOptions struct{}
 //
 // Requires all of the permissions: aiStudio:summaryPreview:view.
 func (c *Client) PostConversationsSummariesPreview(ctx context.Context, body *models.SummarySettingWithTranscript, opts *PostConversationsSummariesPreviewOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/summaries/preview")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/summaries/preview")
 	req.Operation = "aistudio.PostConversationsSummariesPreview"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -63,7 +64,7 @@ type GetConversationsSummariesSettingsOptions struct {
 //
 // Requires all of the permissions: aiStudio:summaryConfig:view.
 func (c *Client) GetConversationsSummariesSettings(ctx context.Context, opts *GetConversationsSummariesSettingsOptions, call ...platformclient.CallOption) (*models.SummarySettingEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/summaries/settings")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/summaries/settings")
 	req.Operation = "aistudio.GetConversationsSummariesSettings"
 	if opts != nil {
 		req.AddQuery("language", opts.Language)
@@ -89,11 +90,11 @@ func (c *Client) GetConversationsSummariesSettingsPages(ctx context.Context, opt
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SummarySettingEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SummarySettingEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SummarySettingEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -101,15 +102,15 @@ func (c *Client) GetConversationsSummariesSettingsPages(ctx context.Context, opt
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsSummariesSettings(ctx, &o, call...)
-	}, func(p *models.SummarySettingEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SummarySettingEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetConversationsSummariesSettingsItems returns an iterator over the entities of every page of
 // GetConversationsSummariesSettings; see GetConversationsSummariesSettingsPages.
 func (c *Client) GetConversationsSummariesSettingsItems(ctx context.Context, opts *GetConversationsSummariesSettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.SummarySetting, error] {
-	return platformclient.Items(c.GetConversationsSummariesSettingsPages(ctx, opts, call...), func(p *models.SummarySettingEntityListing) []models.SummarySetting { return p.Entities })
+	return runtime.Items(c.GetConversationsSummariesSettingsPages(ctx, opts, call...), func(p *models.SummarySettingEntityListing) []models.SummarySetting { return p.Entities })
 }
 
 // PostConversationsSummariesSettingsOptions holds the optional parameters of PostConversationsSummariesSettings; it has none yet, so pass nil.
@@ -121,7 +122,7 @@ type PostConversationsSummariesSettingsOptions struct{}
 //
 // Requires all of the permissions: aiStudio:summaryConfig:add.
 func (c *Client) PostConversationsSummariesSettings(ctx context.Context, body *models.SummarySetting, opts *PostConversationsSummariesSettingsOptions, call ...platformclient.CallOption) (*models.SummarySetting, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/summaries/settings")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/summaries/settings")
 	req.Operation = "aistudio.PostConversationsSummariesSettings"
 	req.Body = body
 	out := new(models.SummarySetting)
@@ -140,7 +141,7 @@ type GetConversationsSummariesSettingOptions struct{}
 //
 // Requires all of the permissions: aiStudio:summaryConfig:view.
 func (c *Client) GetConversationsSummariesSetting(ctx context.Context, summarySettingID string, opts *GetConversationsSummariesSettingOptions, call ...platformclient.CallOption) (*models.SummarySetting, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/summaries/settings/{summarySettingId}", summarySettingID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/summaries/settings/{summarySettingId}", summarySettingID)
 	req.Operation = "aistudio.GetConversationsSummariesSetting"
 	out := new(models.SummarySetting)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -158,7 +159,7 @@ type PutConversationsSummariesSettingOptions struct{}
 //
 // Requires all of the permissions: aiStudio:summaryConfig:edit.
 func (c *Client) PutConversationsSummariesSetting(ctx context.Context, summarySettingID string, body *models.SummarySetting, opts *PutConversationsSummariesSettingOptions, call ...platformclient.CallOption) (*models.SummarySetting, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/summaries/settings/{summarySettingId}", summarySettingID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/summaries/settings/{summarySettingId}", summarySettingID)
 	req.Operation = "aistudio.PutConversationsSummariesSetting"
 	req.Body = body
 	out := new(models.SummarySetting)
@@ -177,7 +178,7 @@ type DeleteConversationsSummariesSettingOptions struct{}
 //
 // Requires all of the permissions: aiStudio:summaryConfig:delete.
 func (c *Client) DeleteConversationsSummariesSetting(ctx context.Context, summarySettingID string, opts *DeleteConversationsSummariesSettingOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/summaries/settings/{summarySettingId}", summarySettingID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/summaries/settings/{summarySettingId}", summarySettingID)
 	req.Operation = "aistudio.DeleteConversationsSummariesSetting"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -214,7 +215,7 @@ type GetGuidesOptions struct {
 //
 // Requires all of the permissions: aiStudio:guide:view.
 func (c *Client) GetGuides(ctx context.Context, opts *GetGuidesOptions, call ...platformclient.CallOption) (*models.GuideEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/guides")
+	req := runtime.NewRequest("GET", "/api/v2/guides")
 	req.Operation = "aistudio.GetGuides"
 	if opts != nil {
 		req.AddQuery("name", opts.Name)
@@ -240,11 +241,11 @@ func (c *Client) GetGuidesPages(ctx context.Context, opts *GetGuidesOptions, cal
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GuideEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.GuideEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.GuideEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -252,14 +253,14 @@ func (c *Client) GetGuidesPages(ctx context.Context, opts *GetGuidesOptions, cal
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGuides(ctx, &o, call...)
-	}, func(p *models.GuideEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.GuideEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetGuidesItems returns an iterator over the entities of every page of GetGuides; see GetGuidesPages.
 func (c *Client) GetGuidesItems(ctx context.Context, opts *GetGuidesOptions, call ...platformclient.CallOption) iter.Seq2[models.Guide, error] {
-	return platformclient.Items(c.GetGuidesPages(ctx, opts, call...), func(p *models.GuideEntityListing) []models.Guide { return p.Entities })
+	return runtime.Items(c.GetGuidesPages(ctx, opts, call...), func(p *models.GuideEntityListing) []models.Guide { return p.Entities })
 }
 
 // PostGuidesOptions holds the optional parameters of PostGuides; it has none yet, so pass nil.
@@ -271,7 +272,7 @@ type PostGuidesOptions struct{}
 //
 // Requires all of the permissions: aiStudio:guide:add.
 func (c *Client) PostGuides(ctx context.Context, body *models.CreateGuide, opts *PostGuidesOptions, call ...platformclient.CallOption) (*models.Guide, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/guides")
+	req := runtime.NewRequest("POST", "/api/v2/guides")
 	req.Operation = "aistudio.PostGuides"
 	req.Body = body
 	out := new(models.Guide)
@@ -290,7 +291,7 @@ type PostGuidesJobsOptions struct{}
 //
 // Requires all of the permissions: aiStudio:guideJob:add.
 func (c *Client) PostGuidesJobs(ctx context.Context, body *models.GenerateGuideContentRequest, opts *PostGuidesJobsOptions, call ...platformclient.CallOption) (*models.GuideContentGenerationJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/guides/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/guides/jobs")
 	req.Operation = "aistudio.PostGuidesJobs"
 	req.Body = body
 	out := new(models.GuideContentGenerationJob)
@@ -309,7 +310,7 @@ type GetGuidesJobOptions struct{}
 //
 // Requires all of the permissions: aiStudio:guideJob:view.
 func (c *Client) GetGuidesJob(ctx context.Context, jobID string, opts *GetGuidesJobOptions, call ...platformclient.CallOption) (*models.GuideContentGenerationJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/guides/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/guides/jobs/{jobId}", jobID)
 	req.Operation = "aistudio.GetGuidesJob"
 	out := new(models.GuideContentGenerationJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -327,7 +328,7 @@ type PostGuidesUploadsOptions struct{}
 //
 // Requires all of the permissions: aiStudio:guide:upload.
 func (c *Client) PostGuidesUploads(ctx context.Context, body *models.UploadUrlRequest, opts *PostGuidesUploadsOptions, call ...platformclient.CallOption) (*models.UploadUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/guides/uploads")
+	req := runtime.NewRequest("POST", "/api/v2/guides/uploads")
 	req.Operation = "aistudio.PostGuidesUploads"
 	req.Body = body
 	out := new(models.UploadUrlResponse)
@@ -346,7 +347,7 @@ type GetGuideOptions struct{}
 //
 // Requires all of the permissions: aiStudio:guide:view.
 func (c *Client) GetGuide(ctx context.Context, guideID string, opts *GetGuideOptions, call ...platformclient.CallOption) (*models.Guide, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/guides/{guideId}", guideID)
+	req := runtime.NewRequest("GET", "/api/v2/guides/{guideId}", guideID)
 	req.Operation = "aistudio.GetGuide"
 	out := new(models.Guide)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -364,7 +365,7 @@ type PatchGuideOptions struct{}
 //
 // Requires all of the permissions: aiStudio:guide:edit.
 func (c *Client) PatchGuide(ctx context.Context, guideID string, body *models.UpdateGuide, opts *PatchGuideOptions, call ...platformclient.CallOption) (*models.Guide, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/guides/{guideId}", guideID)
+	req := runtime.NewRequest("PATCH", "/api/v2/guides/{guideId}", guideID)
 	req.Operation = "aistudio.PatchGuide"
 	req.Body = body
 	out := new(models.Guide)
@@ -383,7 +384,7 @@ type DeleteGuideJobsOptions struct{}
 //
 // Requires all of the permissions: aiStudio:guideJob:add.
 func (c *Client) DeleteGuideJobs(ctx context.Context, guideID string, opts *DeleteGuideJobsOptions, call ...platformclient.CallOption) (*models.GuideJob, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/guides/{guideId}/jobs", guideID)
+	req := runtime.NewRequest("DELETE", "/api/v2/guides/{guideId}/jobs", guideID)
 	req.Operation = "aistudio.DeleteGuideJobs"
 	out := new(models.GuideJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -401,7 +402,7 @@ type GetGuideJobOptions struct{}
 //
 // Requires all of the permissions: aiStudio:guideJob:view.
 func (c *Client) GetGuideJob(ctx context.Context, guideID string, jobID string, opts *GetGuideJobOptions, call ...platformclient.CallOption) (*models.GuideJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/guides/{guideId}/jobs/{jobId}", guideID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/guides/{guideId}/jobs/{jobId}", guideID, jobID)
 	req.Operation = "aistudio.GetGuideJob"
 	out := new(models.GuideJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -422,7 +423,7 @@ type PostGuideSessionTurnsOptions struct{}
 //
 // Requires all of the permissions: aiStudio:guideSessionTurn:add.
 func (c *Client) PostGuideSessionTurns(ctx context.Context, guideID string, guideSessionID string, body *models.GuideSessionTurnRequest, opts *PostGuideSessionTurnsOptions, call ...platformclient.CallOption) (*models.GuideSessionTurnResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/guides/{guideId}/sessions/{guideSessionId}/turns", guideID, guideSessionID)
+	req := runtime.NewRequest("POST", "/api/v2/guides/{guideId}/sessions/{guideSessionId}/turns", guideID, guideSessionID)
 	req.Operation = "aistudio.PostGuideSessionTurns"
 	req.Body = body
 	out := new(models.GuideSessionTurnResponse)
@@ -444,7 +445,7 @@ type PostGuideVersionsOptions struct {
 //
 // Requires all of the permissions: aiStudio:guideVersion:add.
 func (c *Client) PostGuideVersions(ctx context.Context, guideID string, opts *PostGuideVersionsOptions, call ...platformclient.CallOption) (*models.GuideVersion, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/guides/{guideId}/versions", guideID)
+	req := runtime.NewRequest("POST", "/api/v2/guides/{guideId}/versions", guideID)
 	req.Operation = "aistudio.PostGuideVersions"
 	if opts != nil {
 		req.Body = opts.Body
@@ -465,7 +466,7 @@ type GetGuideVersionOptions struct{}
 //
 // Requires all of the permissions: aiStudio:guideVersion:view.
 func (c *Client) GetGuideVersion(ctx context.Context, guideID string, versionID string, opts *GetGuideVersionOptions, call ...platformclient.CallOption) (*models.GuideVersion, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/guides/{guideId}/versions/{versionId}", guideID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/guides/{guideId}/versions/{versionId}", guideID, versionID)
 	req.Operation = "aistudio.GetGuideVersion"
 	out := new(models.GuideVersion)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -483,7 +484,7 @@ type PatchGuideVersionOptions struct{}
 //
 // Requires all of the permissions: aiStudio:guideVersion:edit.
 func (c *Client) PatchGuideVersion(ctx context.Context, guideID string, versionID string, body *models.UpdateGuideVersion, opts *PatchGuideVersionOptions, call ...platformclient.CallOption) (*models.GuideVersion, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/guides/{guideId}/versions/{versionId}", guideID, versionID)
+	req := runtime.NewRequest("PATCH", "/api/v2/guides/{guideId}/versions/{versionId}", guideID, versionID)
 	req.Operation = "aistudio.PatchGuideVersion"
 	req.Body = body
 	out := new(models.GuideVersion)
@@ -502,7 +503,7 @@ type PostGuideVersionJobsOptions struct{}
 //
 // Requires all of the permissions: aiStudio:guideVersionJob:add.
 func (c *Client) PostGuideVersionJobs(ctx context.Context, guideID string, versionID string, body *models.GuideVersionPublishJobRequest, opts *PostGuideVersionJobsOptions, call ...platformclient.CallOption) (*models.GuideVersionPublishJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/guides/{guideId}/versions/{versionId}/jobs", guideID, versionID)
+	req := runtime.NewRequest("POST", "/api/v2/guides/{guideId}/versions/{versionId}/jobs", guideID, versionID)
 	req.Operation = "aistudio.PostGuideVersionJobs"
 	req.Body = body
 	out := new(models.GuideVersionPublishJob)
@@ -521,7 +522,7 @@ type GetGuideVersionJobOptions struct{}
 //
 // Requires all of the permissions: aiStudio:guideVersionJob:view.
 func (c *Client) GetGuideVersionJob(ctx context.Context, guideID string, versionID string, jobID string, opts *GetGuideVersionJobOptions, call ...platformclient.CallOption) (*models.GuideVersionPublishJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/guides/{guideId}/versions/{versionId}/jobs/{jobId}", guideID, versionID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/guides/{guideId}/versions/{versionId}/jobs/{jobId}", guideID, versionID, jobID)
 	req.Operation = "aistudio.GetGuideVersionJob"
 	out := new(models.GuideVersionPublishJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {

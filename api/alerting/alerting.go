@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -28,7 +29,7 @@ type DeleteAlertingAlertsAllOptions struct{}
 //
 // Requires all of the permissions: alerting:alert:edit.
 func (c *Client) DeleteAlertingAlertsAll(ctx context.Context, opts *DeleteAlertingAlertsAllOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/alerting/alerts/all")
+	req := runtime.NewRequest("DELETE", "/api/v2/alerting/alerts/all")
 	req.Operation = "alerting.DeleteAlertingAlertsAll"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -49,7 +50,7 @@ type PatchAlertingAlertsAllOptions struct {
 //
 // Requires all of the permissions: alerting:alert:edit.
 func (c *Client) PatchAlertingAlertsAll(ctx context.Context, opts *PatchAlertingAlertsAllOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/alerting/alerts/all")
+	req := runtime.NewRequest("PATCH", "/api/v2/alerting/alerts/all")
 	req.Operation = "alerting.PatchAlertingAlertsAll"
 	if opts != nil {
 		req.Body = opts.Body
@@ -70,7 +71,7 @@ type PatchAlertingAlertsBulkOptions struct{}
 //
 // Requires all of the permissions: alerting:alert:edit.
 func (c *Client) PatchAlertingAlertsBulk(ctx context.Context, body *models.CommonAlertBulkUpdateRequest, opts *PatchAlertingAlertsBulkOptions, call ...platformclient.CallOption) (*models.BulkResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/alerting/alerts/bulk")
+	req := runtime.NewRequest("PATCH", "/api/v2/alerting/alerts/bulk")
 	req.Operation = "alerting.PatchAlertingAlertsBulk"
 	req.Body = body
 	out := new(models.BulkResponse)
@@ -92,7 +93,7 @@ type PostAlertingAlertsQueryOptions struct {
 //
 // Requires all of the permissions: alerting:alert:view.
 func (c *Client) PostAlertingAlertsQuery(ctx context.Context, opts *PostAlertingAlertsQueryOptions, call ...platformclient.CallOption) (*models.AlertListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/alerting/alerts/query")
+	req := runtime.NewRequest("POST", "/api/v2/alerting/alerts/query")
 	req.Operation = "alerting.PostAlertingAlertsQuery"
 	if opts != nil {
 		req.Body = opts.Body
@@ -112,11 +113,11 @@ func (c *Client) PostAlertingAlertsQueryPages(ctx context.Context, opts *PostAle
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.Body != nil && o.Body.PageNumber != nil {
 		spec.Start = int(*o.Body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AlertListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AlertListing, error) {
 		o := o
 		var pageBody models.GetAlertQuery
 		if o.Body != nil {
@@ -125,15 +126,15 @@ func (c *Client) PostAlertingAlertsQueryPages(ctx context.Context, opts *PostAle
 		pageBody.PageNumber = &r.Number
 		o.Body = &pageBody
 		return c.PostAlertingAlertsQuery(ctx, &o, call...)
-	}, func(p *models.AlertListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.AlertListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // PostAlertingAlertsQueryItems returns an iterator over the entities of every page of
 // PostAlertingAlertsQuery; see PostAlertingAlertsQueryPages.
 func (c *Client) PostAlertingAlertsQueryItems(ctx context.Context, opts *PostAlertingAlertsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.CommonAlert, error] {
-	return platformclient.Items(c.PostAlertingAlertsQueryPages(ctx, opts, call...), func(p *models.AlertListing) []models.CommonAlert { return p.Entities })
+	return runtime.Items(c.PostAlertingAlertsQueryPages(ctx, opts, call...), func(p *models.AlertListing) []models.CommonAlert { return p.Entities })
 }
 
 // GetAlertingAlertOptions holds the optional parameters of GetAlertingAlert; it has none yet, so pass nil.
@@ -145,7 +146,7 @@ type GetAlertingAlertOptions struct{}
 //
 // Requires all of the permissions: alerting:alert:view.
 func (c *Client) GetAlertingAlert(ctx context.Context, alertID string, opts *GetAlertingAlertOptions, call ...platformclient.CallOption) (*models.CommonAlert, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/alerting/alerts/{alertId}", alertID)
+	req := runtime.NewRequest("GET", "/api/v2/alerting/alerts/{alertId}", alertID)
 	req.Operation = "alerting.GetAlertingAlert"
 	out := new(models.CommonAlert)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -166,7 +167,7 @@ type PutAlertingAlertOptions struct {
 //
 // Requires all of the permissions: alerting:alert:edit.
 func (c *Client) PutAlertingAlert(ctx context.Context, alertID string, opts *PutAlertingAlertOptions, call ...platformclient.CallOption) (*models.AlertingUnreadStatus, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/alerting/alerts/{alertId}", alertID)
+	req := runtime.NewRequest("PUT", "/api/v2/alerting/alerts/{alertId}", alertID)
 	req.Operation = "alerting.PutAlertingAlert"
 	if opts != nil {
 		req.Body = opts.Body
@@ -187,7 +188,7 @@ type DeleteAlertingAlertOptions struct{}
 //
 // Requires all of the permissions: alerting:alert:delete.
 func (c *Client) DeleteAlertingAlert(ctx context.Context, alertID string, opts *DeleteAlertingAlertOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/alerting/alerts/{alertId}", alertID)
+	req := runtime.NewRequest("DELETE", "/api/v2/alerting/alerts/{alertId}", alertID)
 	req.Operation = "alerting.DeleteAlertingAlert"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -209,7 +210,7 @@ type PatchAlertingAlertOptions struct {
 //
 // Requires all of the permissions: alerting:alert:edit.
 func (c *Client) PatchAlertingAlert(ctx context.Context, alertID string, opts *PatchAlertingAlertOptions, call ...platformclient.CallOption) (*models.CommonAlert, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/alerting/alerts/{alertId}", alertID)
+	req := runtime.NewRequest("PATCH", "/api/v2/alerting/alerts/{alertId}", alertID)
 	req.Operation = "alerting.PatchAlertingAlert"
 	if opts != nil {
 		req.Body = opts.Body
@@ -230,7 +231,7 @@ type PostAlertingRulesOptions struct{}
 //
 // Requires all of the permissions: alerting:rule:add.
 func (c *Client) PostAlertingRules(ctx context.Context, body *models.CommonRule, opts *PostAlertingRulesOptions, call ...platformclient.CallOption) (*models.CommonRule, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/alerting/rules")
+	req := runtime.NewRequest("POST", "/api/v2/alerting/rules")
 	req.Operation = "alerting.PostAlertingRules"
 	req.Body = body
 	out := new(models.CommonRule)
@@ -249,7 +250,7 @@ type PatchAlertingRulesBulkOptions struct{}
 //
 // Requires all of the permissions: alerting:rule:edit.
 func (c *Client) PatchAlertingRulesBulk(ctx context.Context, body *models.CommonRuleBulkUpdateNotificationsRequest, opts *PatchAlertingRulesBulkOptions, call ...platformclient.CallOption) (*models.BulkResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/alerting/rules/bulk")
+	req := runtime.NewRequest("PATCH", "/api/v2/alerting/rules/bulk")
 	req.Operation = "alerting.PatchAlertingRulesBulk"
 	req.Body = body
 	out := new(models.BulkResponse)
@@ -268,7 +269,7 @@ type PostAlertingRulesBulkRemoveOptions struct{}
 //
 // Requires all of the permissions: alerting:rule:delete.
 func (c *Client) PostAlertingRulesBulkRemove(ctx context.Context, body *models.CommonRuleBulkDeleteRequest, opts *PostAlertingRulesBulkRemoveOptions, call ...platformclient.CallOption) (*models.BulkResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/alerting/rules/bulk/remove")
+	req := runtime.NewRequest("POST", "/api/v2/alerting/rules/bulk/remove")
 	req.Operation = "alerting.PostAlertingRulesBulkRemove"
 	req.Body = body
 	out := new(models.BulkResponse)
@@ -290,7 +291,7 @@ type PostAlertingRulesQueryOptions struct {
 //
 // Requires all of the permissions: alerting:rule:view.
 func (c *Client) PostAlertingRulesQuery(ctx context.Context, opts *PostAlertingRulesQueryOptions, call ...platformclient.CallOption) (*models.CommonRuleContainer, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/alerting/rules/query")
+	req := runtime.NewRequest("POST", "/api/v2/alerting/rules/query")
 	req.Operation = "alerting.PostAlertingRulesQuery"
 	if opts != nil {
 		req.Body = opts.Body
@@ -310,11 +311,11 @@ func (c *Client) PostAlertingRulesQueryPages(ctx context.Context, opts *PostAler
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.Body != nil && o.Body.PageNumber != nil {
 		spec.Start = int(*o.Body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CommonRuleContainer, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CommonRuleContainer, error) {
 		o := o
 		var pageBody models.GetRulesQuery
 		if o.Body != nil {
@@ -323,15 +324,15 @@ func (c *Client) PostAlertingRulesQueryPages(ctx context.Context, opts *PostAler
 		pageBody.PageNumber = &r.Number
 		o.Body = &pageBody
 		return c.PostAlertingRulesQuery(ctx, &o, call...)
-	}, func(p *models.CommonRuleContainer) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CommonRuleContainer) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // PostAlertingRulesQueryItems returns an iterator over the entities of every page of
 // PostAlertingRulesQuery; see PostAlertingRulesQueryPages.
 func (c *Client) PostAlertingRulesQueryItems(ctx context.Context, opts *PostAlertingRulesQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.CommonRule, error] {
-	return platformclient.Items(c.PostAlertingRulesQueryPages(ctx, opts, call...), func(p *models.CommonRuleContainer) []models.CommonRule { return p.Entities })
+	return runtime.Items(c.PostAlertingRulesQueryPages(ctx, opts, call...), func(p *models.CommonRuleContainer) []models.CommonRule { return p.Entities })
 }
 
 // GetAlertingRuleOptions holds the optional parameters of GetAlertingRule; it has none yet, so pass nil.
@@ -343,7 +344,7 @@ type GetAlertingRuleOptions struct{}
 //
 // Requires all of the permissions: alerting:rule:view.
 func (c *Client) GetAlertingRule(ctx context.Context, ruleID string, opts *GetAlertingRuleOptions, call ...platformclient.CallOption) (*models.CommonRule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/alerting/rules/{ruleId}", ruleID)
+	req := runtime.NewRequest("GET", "/api/v2/alerting/rules/{ruleId}", ruleID)
 	req.Operation = "alerting.GetAlertingRule"
 	out := new(models.CommonRule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -361,7 +362,7 @@ type PutAlertingRuleOptions struct{}
 //
 // Requires all of the permissions: alerting:rule:edit.
 func (c *Client) PutAlertingRule(ctx context.Context, ruleID string, body *models.ModifiableRuleProperties, opts *PutAlertingRuleOptions, call ...platformclient.CallOption) (*models.CommonRule, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/alerting/rules/{ruleId}", ruleID)
+	req := runtime.NewRequest("PUT", "/api/v2/alerting/rules/{ruleId}", ruleID)
 	req.Operation = "alerting.PutAlertingRule"
 	req.Body = body
 	out := new(models.CommonRule)
@@ -380,7 +381,7 @@ type DeleteAlertingRuleOptions struct{}
 //
 // Requires all of the permissions: alerting:rule:delete.
 func (c *Client) DeleteAlertingRule(ctx context.Context, ruleID string, opts *DeleteAlertingRuleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/alerting/rules/{ruleId}", ruleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/alerting/rules/{ruleId}", ruleID)
 	req.Operation = "alerting.DeleteAlertingRule"
 	return c.c.Do(ctx, req, nil, call...)
 }

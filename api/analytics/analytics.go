@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/types"
 	"iter"
 )
@@ -31,7 +32,7 @@ type PostAnalyticsActionsAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsActionsAggregatesJobs(ctx context.Context, body *models.ActionAsyncAggregationQuery, opts *PostAnalyticsActionsAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/actions/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/actions/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsActionsAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -52,7 +53,7 @@ type GetAnalyticsActionsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsActionsAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsActionsAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/actions/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/actions/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsActionsAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -72,7 +73,7 @@ type DeleteAnalyticsActionsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsActionsAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsActionsAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/actions/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/actions/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsActionsAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -91,7 +92,7 @@ type GetAnalyticsActionsAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsActionsAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsActionsAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.ActionAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/actions/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/actions/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsActionsAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -112,22 +113,22 @@ func (c *Client) GetAnalyticsActionsAggregatesJobResultsPages(ctx context.Contex
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ActionAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsActionsAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.ActionAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.ActionAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
 // GetAnalyticsActionsAggregatesJobResultsItems returns an iterator over the results of every page of
 // GetAnalyticsActionsAggregatesJobResults; see GetAnalyticsActionsAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsActionsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsActionsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.ActionAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsActionsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.ActionAsyncAggregateQueryResponse) []models.ActionAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsActionsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.ActionAsyncAggregateQueryResponse) []models.ActionAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -141,7 +142,7 @@ type PostAnalyticsActionsAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: integrations:action:view, bridge:actions:view.
 func (c *Client) PostAnalyticsActionsAggregatesQuery(ctx context.Context, body *models.ActionAggregationQuery, opts *PostAnalyticsActionsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.ActionAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/actions/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/actions/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsActionsAggregatesQuery"
 	req.Body = body
 	out := new(models.ActionAggregateQueryResponse)
@@ -162,7 +163,7 @@ type PostAnalyticsAgentcopilotsAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsAgentcopilotsAggregatesJobs(ctx context.Context, body *models.AgentCopilotAsyncAggregationQuery, opts *PostAnalyticsAgentcopilotsAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/agentcopilots/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/agentcopilots/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsAgentcopilotsAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -183,7 +184,7 @@ type GetAnalyticsAgentcopilotsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsAgentcopilotsAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsAgentcopilotsAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/agentcopilots/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/agentcopilots/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsAgentcopilotsAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -204,7 +205,7 @@ type DeleteAnalyticsAgentcopilotsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsAgentcopilotsAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsAgentcopilotsAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/agentcopilots/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/agentcopilots/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsAgentcopilotsAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -223,7 +224,7 @@ type GetAnalyticsAgentcopilotsAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsAgentcopilotsAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsAgentcopilotsAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.AgentCopilotAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/agentcopilots/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/agentcopilots/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsAgentcopilotsAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -244,15 +245,15 @@ func (c *Client) GetAnalyticsAgentcopilotsAggregatesJobResultsPages(ctx context.
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AgentCopilotAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AgentCopilotAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsAgentcopilotsAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.AgentCopilotAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.AgentCopilotAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
@@ -260,7 +261,7 @@ func (c *Client) GetAnalyticsAgentcopilotsAggregatesJobResultsPages(ctx context.
 // page of GetAnalyticsAgentcopilotsAggregatesJobResults; see
 // GetAnalyticsAgentcopilotsAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsAgentcopilotsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsAgentcopilotsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.AgentCopilotAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsAgentcopilotsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.AgentCopilotAsyncAggregateQueryResponse) []models.AgentCopilotAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsAgentcopilotsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.AgentCopilotAsyncAggregateQueryResponse) []models.AgentCopilotAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -274,7 +275,7 @@ type PostAnalyticsAgentcopilotsAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:agentCopilotAggregate:view.
 func (c *Client) PostAnalyticsAgentcopilotsAggregatesQuery(ctx context.Context, body *models.AgentCopilotAggregationQuery, opts *PostAnalyticsAgentcopilotsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.AgentCopilotAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/agentcopilots/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/agentcopilots/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsAgentcopilotsAggregatesQuery"
 	req.Body = body
 	out := new(models.AgentCopilotAggregateQueryResponse)
@@ -298,7 +299,7 @@ type PostAnalyticsAgentsStatusCountsOptions struct {
 //
 // Requires any of the permissions: analytics:agentState:view.
 func (c *Client) PostAnalyticsAgentsStatusCounts(ctx context.Context, body *models.AgentStateCountsRequest, opts *PostAnalyticsAgentsStatusCountsOptions, call ...platformclient.CallOption) (*models.AnalyticsAgentStateCountsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/agents/status/counts")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/agents/status/counts")
 	req.Operation = "analytics.PostAnalyticsAgentsStatusCounts"
 	req.Body = body
 	if opts != nil {
@@ -320,7 +321,7 @@ type PostAnalyticsAgentsStatusQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:agentState:view.
 func (c *Client) PostAnalyticsAgentsStatusQuery(ctx context.Context, body *models.AgentStateQueryRequest, opts *PostAnalyticsAgentsStatusQueryOptions, call ...platformclient.CallOption) (*models.AnalyticsAgentStateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/agents/status/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/agents/status/query")
 	req.Operation = "analytics.PostAnalyticsAgentsStatusQuery"
 	req.Body = body
 	out := new(models.AnalyticsAgentStateQueryResponse)
@@ -339,7 +340,7 @@ type GetAnalyticsAgentStatusOptions struct{}
 //
 // Requires any of the permissions: analytics:agentState:view.
 func (c *Client) GetAnalyticsAgentStatus(ctx context.Context, userID string, opts *GetAnalyticsAgentStatusOptions, call ...platformclient.CallOption) (*models.AnalyticsAgentStateAgentResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/agents/{userId}/status", userID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/agents/{userId}/status", userID)
 	req.Operation = "analytics.GetAnalyticsAgentStatus"
 	out := new(models.AnalyticsAgentStateAgentResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -359,7 +360,7 @@ type PostAnalyticsAgentutilizationsAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsAgentutilizationsAggregatesJobs(ctx context.Context, body *models.AgentUtilizationAsyncAggregationQuery, opts *PostAnalyticsAgentutilizationsAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/agentutilizations/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/agentutilizations/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsAgentutilizationsAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -381,7 +382,7 @@ type GetAnalyticsAgentutilizationsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsAgentutilizationsAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsAgentutilizationsAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/agentutilizations/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/agentutilizations/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsAgentutilizationsAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -402,7 +403,7 @@ type DeleteAnalyticsAgentutilizationsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsAgentutilizationsAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsAgentutilizationsAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/agentutilizations/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/agentutilizations/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsAgentutilizationsAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -422,7 +423,7 @@ type GetAnalyticsAgentutilizationsAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsAgentutilizationsAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsAgentutilizationsAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.AgentUtilizationAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/agentutilizations/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/agentutilizations/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsAgentutilizationsAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -443,15 +444,15 @@ func (c *Client) GetAnalyticsAgentutilizationsAggregatesJobResultsPages(ctx cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AgentUtilizationAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AgentUtilizationAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsAgentutilizationsAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.AgentUtilizationAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.AgentUtilizationAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
@@ -459,7 +460,7 @@ func (c *Client) GetAnalyticsAgentutilizationsAggregatesJobResultsPages(ctx cont
 // page of GetAnalyticsAgentutilizationsAggregatesJobResults; see
 // GetAnalyticsAgentutilizationsAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsAgentutilizationsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsAgentutilizationsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.AgentUtilizationAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsAgentutilizationsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.AgentUtilizationAsyncAggregateQueryResponse) []models.AgentUtilizationAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsAgentutilizationsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.AgentUtilizationAsyncAggregateQueryResponse) []models.AgentUtilizationAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -475,7 +476,7 @@ type PostAnalyticsAgentutilizationsAggregatesQueryOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsAgentutilizationsAggregatesQuery(ctx context.Context, body *models.AgentUtilizationAggregationQuery, opts *PostAnalyticsAgentutilizationsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.AgentUtilizationAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/agentutilizations/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/agentutilizations/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsAgentutilizationsAggregatesQuery"
 	req.Body = body
 	out := new(models.AgentUtilizationAggregateQueryResponse)
@@ -539,7 +540,7 @@ type GetAnalyticsBotflowDivisionsReportingturnsOptions struct {
 //
 // Requires any of the permissions: analytics:botFlowDivisionAwareReportingTurn:view.
 func (c *Client) GetAnalyticsBotflowDivisionsReportingturns(ctx context.Context, botFlowID string, opts *GetAnalyticsBotflowDivisionsReportingturnsOptions, call ...platformclient.CallOption) (*models.ReportingTurnsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/botflows/{botFlowId}/divisions/reportingturns", botFlowID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/botflows/{botFlowId}/divisions/reportingturns", botFlowID)
 	req.Operation = "analytics.GetAnalyticsBotflowDivisionsReportingturns"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -566,8 +567,8 @@ func (c *Client) GetAnalyticsBotflowDivisionsReportingturnsPages(ctx context.Con
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ReportingTurnsResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ReportingTurnsResponse, error) {
 		if r.NextURI != "" {
 			out := new(models.ReportingTurnsResponse)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -577,15 +578,15 @@ func (c *Client) GetAnalyticsBotflowDivisionsReportingturnsPages(ctx context.Con
 			o.After = &r.Cursor
 		}
 		return c.GetAnalyticsBotflowDivisionsReportingturns(ctx, botFlowID, &o, call...)
-	}, func(p *models.ReportingTurnsResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.ReportingTurnsResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetAnalyticsBotflowDivisionsReportingturnsItems returns an iterator over the entities of every page
 // of GetAnalyticsBotflowDivisionsReportingturns; see GetAnalyticsBotflowDivisionsReportingturnsPages.
 func (c *Client) GetAnalyticsBotflowDivisionsReportingturnsItems(ctx context.Context, botFlowID string, opts *GetAnalyticsBotflowDivisionsReportingturnsOptions, call ...platformclient.CallOption) iter.Seq2[models.ReportingTurn, error] {
-	return platformclient.Items(c.GetAnalyticsBotflowDivisionsReportingturnsPages(ctx, botFlowID, opts, call...), func(p *models.ReportingTurnsResponse) []models.ReportingTurn { return p.Entities })
+	return runtime.Items(c.GetAnalyticsBotflowDivisionsReportingturnsPages(ctx, botFlowID, opts, call...), func(p *models.ReportingTurnsResponse) []models.ReportingTurn { return p.Entities })
 }
 
 // GetAnalyticsBotflowReportingturnsOptions holds the optional parameters of GetAnalyticsBotflowReportingturns; nil fields are not sent.
@@ -644,7 +645,7 @@ type GetAnalyticsBotflowReportingturnsOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetAnalyticsBotflowReportingturns(ctx context.Context, botFlowID string, opts *GetAnalyticsBotflowReportingturnsOptions, call ...platformclient.CallOption) (*models.ReportingTurnsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/botflows/{botFlowId}/reportingturns", botFlowID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/botflows/{botFlowId}/reportingturns", botFlowID)
 	req.Operation = "analytics.GetAnalyticsBotflowReportingturns"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -671,8 +672,8 @@ func (c *Client) GetAnalyticsBotflowReportingturnsPages(ctx context.Context, bot
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ReportingTurnsResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ReportingTurnsResponse, error) {
 		if r.NextURI != "" {
 			out := new(models.ReportingTurnsResponse)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -682,15 +683,15 @@ func (c *Client) GetAnalyticsBotflowReportingturnsPages(ctx context.Context, bot
 			o.After = &r.Cursor
 		}
 		return c.GetAnalyticsBotflowReportingturns(ctx, botFlowID, &o, call...)
-	}, func(p *models.ReportingTurnsResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.ReportingTurnsResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetAnalyticsBotflowReportingturnsItems returns an iterator over the entities of every page of
 // GetAnalyticsBotflowReportingturns; see GetAnalyticsBotflowReportingturnsPages.
 func (c *Client) GetAnalyticsBotflowReportingturnsItems(ctx context.Context, botFlowID string, opts *GetAnalyticsBotflowReportingturnsOptions, call ...platformclient.CallOption) iter.Seq2[models.ReportingTurn, error] {
-	return platformclient.Items(c.GetAnalyticsBotflowReportingturnsPages(ctx, botFlowID, opts, call...), func(p *models.ReportingTurnsResponse) []models.ReportingTurn { return p.Entities })
+	return runtime.Items(c.GetAnalyticsBotflowReportingturnsPages(ctx, botFlowID, opts, call...), func(p *models.ReportingTurnsResponse) []models.ReportingTurn { return p.Entities })
 }
 
 // GetAnalyticsBotflowSessionsOptions holds the optional parameters of GetAnalyticsBotflowSessions; nil fields are not sent.
@@ -733,7 +734,7 @@ type GetAnalyticsBotflowSessionsOptions struct {
 //
 // Requires any of the permissions: analytics:botFlowSession:view.
 func (c *Client) GetAnalyticsBotflowSessions(ctx context.Context, botFlowID string, opts *GetAnalyticsBotflowSessionsOptions, call ...platformclient.CallOption) (*models.SessionsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/botflows/{botFlowId}/sessions", botFlowID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/botflows/{botFlowId}/sessions", botFlowID)
 	req.Operation = "analytics.GetAnalyticsBotflowSessions"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -758,8 +759,8 @@ func (c *Client) GetAnalyticsBotflowSessionsPages(ctx context.Context, botFlowID
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SessionsResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SessionsResponse, error) {
 		if r.NextURI != "" {
 			out := new(models.SessionsResponse)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -769,15 +770,15 @@ func (c *Client) GetAnalyticsBotflowSessionsPages(ctx context.Context, botFlowID
 			o.After = &r.Cursor
 		}
 		return c.GetAnalyticsBotflowSessions(ctx, botFlowID, &o, call...)
-	}, func(p *models.SessionsResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.SessionsResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetAnalyticsBotflowSessionsItems returns an iterator over the entities of every page of
 // GetAnalyticsBotflowSessions; see GetAnalyticsBotflowSessionsPages.
 func (c *Client) GetAnalyticsBotflowSessionsItems(ctx context.Context, botFlowID string, opts *GetAnalyticsBotflowSessionsOptions, call ...platformclient.CallOption) iter.Seq2[models.BotFlowSession, error] {
-	return platformclient.Items(c.GetAnalyticsBotflowSessionsPages(ctx, botFlowID, opts, call...), func(p *models.SessionsResponse) []models.BotFlowSession { return p.Entities })
+	return runtime.Items(c.GetAnalyticsBotflowSessionsPages(ctx, botFlowID, opts, call...), func(p *models.SessionsResponse) []models.BotFlowSession { return p.Entities })
 }
 
 // PostAnalyticsBotsAggregatesJobsOptions holds the optional parameters of PostAnalyticsBotsAggregatesJobs; it has none yet, so pass nil.
@@ -791,7 +792,7 @@ type PostAnalyticsBotsAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsBotsAggregatesJobs(ctx context.Context, body *models.BotAsyncAggregationQuery, opts *PostAnalyticsBotsAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/bots/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/bots/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsBotsAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -812,7 +813,7 @@ type GetAnalyticsBotsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsBotsAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsBotsAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/bots/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/bots/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsBotsAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -832,7 +833,7 @@ type DeleteAnalyticsBotsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsBotsAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsBotsAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/bots/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/bots/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsBotsAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -851,7 +852,7 @@ type GetAnalyticsBotsAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsBotsAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsBotsAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.BotAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/bots/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/bots/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsBotsAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -872,22 +873,22 @@ func (c *Client) GetAnalyticsBotsAggregatesJobResultsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BotAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.BotAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsBotsAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.BotAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.BotAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
 // GetAnalyticsBotsAggregatesJobResultsItems returns an iterator over the results of every page of
 // GetAnalyticsBotsAggregatesJobResults; see GetAnalyticsBotsAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsBotsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsBotsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.BotAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsBotsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.BotAsyncAggregateQueryResponse) []models.BotAggregateDataContainer { return p.Results })
+	return runtime.Items(c.GetAnalyticsBotsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.BotAsyncAggregateQueryResponse) []models.BotAggregateDataContainer { return p.Results })
 }
 
 // PostAnalyticsBotsAggregatesQueryOptions holds the optional parameters of PostAnalyticsBotsAggregatesQuery; it has none yet, so pass nil.
@@ -899,7 +900,7 @@ type PostAnalyticsBotsAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:botAggregate:view.
 func (c *Client) PostAnalyticsBotsAggregatesQuery(ctx context.Context, body *models.BotAggregationQuery, opts *PostAnalyticsBotsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.BotAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/bots/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/bots/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsBotsAggregatesQuery"
 	req.Body = body
 	out := new(models.BotAggregateQueryResponse)
@@ -920,7 +921,7 @@ type PostAnalyticsCasemanagementAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsCasemanagementAggregatesJobs(ctx context.Context, body *models.CaseManagementAsyncAggregationQuery, opts *PostAnalyticsCasemanagementAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/casemanagement/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/casemanagement/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsCasemanagementAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -941,7 +942,7 @@ type GetAnalyticsCasemanagementAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsCasemanagementAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsCasemanagementAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/casemanagement/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/casemanagement/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsCasemanagementAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -962,7 +963,7 @@ type DeleteAnalyticsCasemanagementAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsCasemanagementAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsCasemanagementAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/casemanagement/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/casemanagement/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsCasemanagementAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -982,7 +983,7 @@ type GetAnalyticsCasemanagementAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsCasemanagementAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsCasemanagementAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.CaseManagementAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/casemanagement/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/casemanagement/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsCasemanagementAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -1003,15 +1004,15 @@ func (c *Client) GetAnalyticsCasemanagementAggregatesJobResultsPages(ctx context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseManagementAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CaseManagementAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsCasemanagementAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.CaseManagementAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.CaseManagementAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
@@ -1019,7 +1020,7 @@ func (c *Client) GetAnalyticsCasemanagementAggregatesJobResultsPages(ctx context
 // page of GetAnalyticsCasemanagementAggregatesJobResults; see
 // GetAnalyticsCasemanagementAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsCasemanagementAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsCasemanagementAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.CaseManagementAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsCasemanagementAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.CaseManagementAsyncAggregateQueryResponse) []models.CaseManagementAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsCasemanagementAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.CaseManagementAsyncAggregateQueryResponse) []models.CaseManagementAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -1035,7 +1036,7 @@ type PostAnalyticsCasemanagementAggregatesQueryOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsCasemanagementAggregatesQuery(ctx context.Context, body *models.CaseManagementAggregationQuery, opts *PostAnalyticsCasemanagementAggregatesQueryOptions, call ...platformclient.CallOption) (*models.CaseManagementAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/casemanagement/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/casemanagement/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsCasemanagementAggregatesQuery"
 	req.Body = body
 	out := new(models.CaseManagementAggregateQueryResponse)
@@ -1060,7 +1061,7 @@ type PostAnalyticsConversationsActivityQueryOptions struct {
 //
 // Requires any of the permissions: analytics:queueObservation:view.
 func (c *Client) PostAnalyticsConversationsActivityQuery(ctx context.Context, body *models.ConversationActivityQuery, opts *PostAnalyticsConversationsActivityQueryOptions, call ...platformclient.CallOption) (*models.ConversationActivityResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/conversations/activity/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/conversations/activity/query")
 	req.Operation = "analytics.PostAnalyticsConversationsActivityQuery"
 	req.Body = body
 	if opts != nil {
@@ -1085,7 +1086,7 @@ type PostAnalyticsConversationsAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsConversationsAggregatesJobs(ctx context.Context, body *models.ConversationAsyncAggregationQuery, opts *PostAnalyticsConversationsAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/conversations/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/conversations/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsConversationsAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -1106,7 +1107,7 @@ type GetAnalyticsConversationsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsConversationsAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsConversationsAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/conversations/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/conversations/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsConversationsAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1127,7 +1128,7 @@ type DeleteAnalyticsConversationsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsConversationsAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsConversationsAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/conversations/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/conversations/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsConversationsAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1146,7 +1147,7 @@ type GetAnalyticsConversationsAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsConversationsAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsConversationsAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.ConversationAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/conversations/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/conversations/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsConversationsAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -1167,15 +1168,15 @@ func (c *Client) GetAnalyticsConversationsAggregatesJobResultsPages(ctx context.
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConversationAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ConversationAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsConversationsAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.ConversationAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.ConversationAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
@@ -1183,7 +1184,7 @@ func (c *Client) GetAnalyticsConversationsAggregatesJobResultsPages(ctx context.
 // page of GetAnalyticsConversationsAggregatesJobResults; see
 // GetAnalyticsConversationsAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsConversationsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsConversationsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.ConversationAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsConversationsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.ConversationAsyncAggregateQueryResponse) []models.ConversationAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsConversationsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.ConversationAsyncAggregateQueryResponse) []models.ConversationAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -1197,7 +1198,7 @@ type PostAnalyticsConversationsAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:conversationAggregate:view.
 func (c *Client) PostAnalyticsConversationsAggregatesQuery(ctx context.Context, body *models.ConversationAggregationQuery, opts *PostAnalyticsConversationsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.ConversationAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/conversations/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/conversations/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsConversationsAggregatesQuery"
 	req.Body = body
 	out := new(models.ConversationAggregateQueryResponse)
@@ -1220,7 +1221,7 @@ type GetAnalyticsConversationsDetailsOptions struct {
 // Requires any of the permissions: analytics:conversationDetail:view,
 // analytics:agentConversationDetail:view.
 func (c *Client) GetAnalyticsConversationsDetails(ctx context.Context, opts *GetAnalyticsConversationsDetailsOptions, call ...platformclient.CallOption) (*models.AnalyticsConversationWithoutAttributesMultiGetResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/conversations/details")
+	req := runtime.NewRequest("GET", "/api/v2/analytics/conversations/details")
 	req.Operation = "analytics.GetAnalyticsConversationsDetails"
 	if opts != nil {
 		req.AddQuery("id", opts.ID)
@@ -1242,7 +1243,7 @@ type PostAnalyticsConversationsDetailsJobsOptions struct{}
 // Requires any of the permissions: analytics:conversationDetail:view,
 // analytics:agentConversationDetail:view.
 func (c *Client) PostAnalyticsConversationsDetailsJobs(ctx context.Context, body *models.AsyncConversationQuery, opts *PostAnalyticsConversationsDetailsJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/conversations/details/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/conversations/details/jobs")
 	req.Operation = "analytics.PostAnalyticsConversationsDetailsJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -1261,7 +1262,7 @@ type GetAnalyticsConversationsDetailsJobsAvailabilityOptions struct{}
 //
 // Requires any of the permissions: analytics:conversationDetail:view.
 func (c *Client) GetAnalyticsConversationsDetailsJobsAvailability(ctx context.Context, opts *GetAnalyticsConversationsDetailsJobsAvailabilityOptions, call ...platformclient.CallOption) (*models.DataAvailabilityResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/conversations/details/jobs/availability")
+	req := runtime.NewRequest("GET", "/api/v2/analytics/conversations/details/jobs/availability")
 	req.Operation = "analytics.GetAnalyticsConversationsDetailsJobsAvailability"
 	out := new(models.DataAvailabilityResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1280,7 +1281,7 @@ type GetAnalyticsConversationsDetailsJobOptions struct{}
 // Requires any of the permissions: analytics:conversationDetail:view,
 // analytics:agentConversationDetail:view.
 func (c *Client) GetAnalyticsConversationsDetailsJob(ctx context.Context, jobID string, opts *GetAnalyticsConversationsDetailsJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/conversations/details/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/conversations/details/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsConversationsDetailsJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1299,7 +1300,7 @@ type DeleteAnalyticsConversationsDetailsJobOptions struct{}
 // Requires any of the permissions: analytics:conversationDetail:view,
 // analytics:agentConversationDetail:view.
 func (c *Client) DeleteAnalyticsConversationsDetailsJob(ctx context.Context, jobID string, opts *DeleteAnalyticsConversationsDetailsJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/conversations/details/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/conversations/details/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsConversationsDetailsJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1321,7 +1322,7 @@ type GetAnalyticsConversationsDetailsJobResultsOptions struct {
 // Requires any of the permissions: analytics:conversationDetail:view,
 // analytics:agentConversationDetail:view.
 func (c *Client) GetAnalyticsConversationsDetailsJobResults(ctx context.Context, jobID string, opts *GetAnalyticsConversationsDetailsJobResultsOptions, call ...platformclient.CallOption) (*models.AnalyticsConversationAsyncQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/conversations/details/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/conversations/details/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsConversationsDetailsJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -1343,15 +1344,15 @@ func (c *Client) GetAnalyticsConversationsDetailsJobResultsPages(ctx context.Con
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsConversationAsyncQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AnalyticsConversationAsyncQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsConversationsDetailsJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.AnalyticsConversationAsyncQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Conversations), Cursor: p.Cursor}
+	}, func(p *models.AnalyticsConversationAsyncQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Conversations), Cursor: p.Cursor}
 	})
 }
 
@@ -1359,7 +1360,7 @@ func (c *Client) GetAnalyticsConversationsDetailsJobResultsPages(ctx context.Con
 // page of GetAnalyticsConversationsDetailsJobResults; see
 // GetAnalyticsConversationsDetailsJobResultsPages.
 func (c *Client) GetAnalyticsConversationsDetailsJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsConversationsDetailsJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.AnalyticsConversation, error] {
-	return platformclient.Items(c.GetAnalyticsConversationsDetailsJobResultsPages(ctx, jobID, opts, call...), func(p *models.AnalyticsConversationAsyncQueryResponse) []models.AnalyticsConversation {
+	return runtime.Items(c.GetAnalyticsConversationsDetailsJobResultsPages(ctx, jobID, opts, call...), func(p *models.AnalyticsConversationAsyncQueryResponse) []models.AnalyticsConversation {
 		return p.Conversations
 	})
 }
@@ -1374,7 +1375,7 @@ type PostAnalyticsConversationsDetailsQueryOptions struct{}
 // Requires any of the permissions: analytics:conversationDetail:view,
 // analytics:agentConversationDetail:view.
 func (c *Client) PostAnalyticsConversationsDetailsQuery(ctx context.Context, body *models.ConversationQuery, opts *PostAnalyticsConversationsDetailsQueryOptions, call ...platformclient.CallOption) (*models.AnalyticsConversationQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/conversations/details/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/conversations/details/query")
 	req.Operation = "analytics.PostAnalyticsConversationsDetailsQuery"
 	req.Body = body
 	out := new(models.AnalyticsConversationQueryResponse)
@@ -1393,11 +1394,11 @@ func (c *Client) PostAnalyticsConversationsDetailsQueryPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.Paging.PageNumber != nil {
 		spec.Start = int(*body.Paging.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsConversationQueryResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AnalyticsConversationQueryResponse, error) {
 		o := o
 		var pageBody models.ConversationQuery
 		if body != nil {
@@ -1405,15 +1406,15 @@ func (c *Client) PostAnalyticsConversationsDetailsQueryPages(ctx context.Context
 		}
 		pageBody.Paging.PageNumber = &r.Number
 		return c.PostAnalyticsConversationsDetailsQuery(ctx, &pageBody, &o, call...)
-	}, func(p *models.AnalyticsConversationQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Conversations), Total: p.TotalHits}
+	}, func(p *models.AnalyticsConversationQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Conversations), Total: p.TotalHits}
 	})
 }
 
 // PostAnalyticsConversationsDetailsQueryItems returns an iterator over the conversations of every page
 // of PostAnalyticsConversationsDetailsQuery; see PostAnalyticsConversationsDetailsQueryPages.
 func (c *Client) PostAnalyticsConversationsDetailsQueryItems(ctx context.Context, body *models.ConversationQuery, opts *PostAnalyticsConversationsDetailsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.AnalyticsConversationWithoutAttributes, error] {
-	return platformclient.Items(c.PostAnalyticsConversationsDetailsQueryPages(ctx, body, opts, call...), func(p *models.AnalyticsConversationQueryResponse) []models.AnalyticsConversationWithoutAttributes {
+	return runtime.Items(c.PostAnalyticsConversationsDetailsQueryPages(ctx, body, opts, call...), func(p *models.AnalyticsConversationQueryResponse) []models.AnalyticsConversationWithoutAttributes {
 		return p.Conversations
 	})
 }
@@ -1428,7 +1429,7 @@ type GetAnalyticsConversationDetailsOptions struct{}
 // Requires any of the permissions: analytics:conversationDetail:view,
 // analytics:agentConversationDetail:view.
 func (c *Client) GetAnalyticsConversationDetails(ctx context.Context, conversationID string, opts *GetAnalyticsConversationDetailsOptions, call ...platformclient.CallOption) (*models.AnalyticsConversationWithoutAttributes, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/conversations/{conversationId}/details", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/conversations/{conversationId}/details", conversationID)
 	req.Operation = "analytics.GetAnalyticsConversationDetails"
 	out := new(models.AnalyticsConversationWithoutAttributes)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1446,7 +1447,7 @@ type PostAnalyticsConversationDetailsPropertiesOptions struct{}
 //
 // Requires any of the permissions: analytics:conversationProperties:index.
 func (c *Client) PostAnalyticsConversationDetailsProperties(ctx context.Context, conversationID string, body *models.PropertyIndexRequest, opts *PostAnalyticsConversationDetailsPropertiesOptions, call ...platformclient.CallOption) (*models.PropertyIndexRequest, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/conversations/{conversationId}/details/properties", conversationID)
+	req := runtime.NewRequest("POST", "/api/v2/analytics/conversations/{conversationId}/details/properties", conversationID)
 	req.Operation = "analytics.PostAnalyticsConversationDetailsProperties"
 	req.Body = body
 	out := new(models.PropertyIndexRequest)
@@ -1467,7 +1468,7 @@ type PostAnalyticsCopilotsAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsCopilotsAggregatesJobs(ctx context.Context, body *models.CopilotAsyncAggregationQuery, opts *PostAnalyticsCopilotsAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/copilots/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/copilots/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsCopilotsAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -1488,7 +1489,7 @@ type GetAnalyticsCopilotsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsCopilotsAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsCopilotsAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/copilots/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/copilots/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsCopilotsAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1508,7 +1509,7 @@ type DeleteAnalyticsCopilotsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsCopilotsAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsCopilotsAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/copilots/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/copilots/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsCopilotsAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1527,7 +1528,7 @@ type GetAnalyticsCopilotsAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsCopilotsAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsCopilotsAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.CopilotAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/copilots/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/copilots/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsCopilotsAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -1548,22 +1549,22 @@ func (c *Client) GetAnalyticsCopilotsAggregatesJobResultsPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CopilotAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CopilotAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsCopilotsAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.CopilotAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.CopilotAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
 // GetAnalyticsCopilotsAggregatesJobResultsItems returns an iterator over the results of every page of
 // GetAnalyticsCopilotsAggregatesJobResults; see GetAnalyticsCopilotsAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsCopilotsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsCopilotsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.CopilotAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsCopilotsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.CopilotAsyncAggregateQueryResponse) []models.CopilotAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsCopilotsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.CopilotAsyncAggregateQueryResponse) []models.CopilotAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -1579,7 +1580,7 @@ type PostAnalyticsCopilotsAggregatesQueryOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsCopilotsAggregatesQuery(ctx context.Context, body *models.CopilotAggregationQuery, opts *PostAnalyticsCopilotsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.CopilotAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/copilots/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/copilots/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsCopilotsAggregatesQuery"
 	req.Body = body
 	out := new(models.CopilotAggregateQueryResponse)
@@ -1600,7 +1601,7 @@ type PostAnalyticsDataextractionDownloadsBulkOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsDataextractionDownloadsBulk(ctx context.Context, body *models.DownloadServiceRequest, opts *PostAnalyticsDataextractionDownloadsBulkOptions, call ...platformclient.CallOption) (*models.DataExtractionFileUrlListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/dataextraction/downloads/bulk")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/dataextraction/downloads/bulk")
 	req.Operation = "analytics.PostAnalyticsDataextractionDownloadsBulk"
 	req.Body = body
 	out := new(models.DataExtractionFileUrlListing)
@@ -1643,7 +1644,7 @@ type GetAnalyticsDataextractionDownloadsMetadataOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsDataextractionDownloadsMetadata(ctx context.Context, opts *GetAnalyticsDataextractionDownloadsMetadataOptions, call ...platformclient.CallOption) (*models.DataExtractionFileSchemaListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/dataextraction/downloads/metadata")
+	req := runtime.NewRequest("GET", "/api/v2/analytics/dataextraction/downloads/metadata")
 	req.Operation = "analytics.GetAnalyticsDataextractionDownloadsMetadata"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -1669,8 +1670,8 @@ func (c *Client) GetAnalyticsDataextractionDownloadsMetadataPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataExtractionFileSchemaListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DataExtractionFileSchemaListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DataExtractionFileSchemaListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1680,8 +1681,8 @@ func (c *Client) GetAnalyticsDataextractionDownloadsMetadataPages(ctx context.Co
 			o.After = &r.Cursor
 		}
 		return c.GetAnalyticsDataextractionDownloadsMetadata(ctx, &o, call...)
-	}, func(p *models.DataExtractionFileSchemaListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.DataExtractionFileSchemaListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
@@ -1689,7 +1690,7 @@ func (c *Client) GetAnalyticsDataextractionDownloadsMetadataPages(ctx context.Co
 // of GetAnalyticsDataextractionDownloadsMetadata; see
 // GetAnalyticsDataextractionDownloadsMetadataPages.
 func (c *Client) GetAnalyticsDataextractionDownloadsMetadataItems(ctx context.Context, opts *GetAnalyticsDataextractionDownloadsMetadataOptions, call ...platformclient.CallOption) iter.Seq2[models.DataExtractionFileSchema, error] {
-	return platformclient.Items(c.GetAnalyticsDataextractionDownloadsMetadataPages(ctx, opts, call...), func(p *models.DataExtractionFileSchemaListing) []models.DataExtractionFileSchema { return p.Entities })
+	return runtime.Items(c.GetAnalyticsDataextractionDownloadsMetadataPages(ctx, opts, call...), func(p *models.DataExtractionFileSchemaListing) []models.DataExtractionFileSchema { return p.Entities })
 }
 
 // GetAnalyticsDataextractionDownloadOptions holds the optional parameters of GetAnalyticsDataextractionDownload; it has none yet, so pass nil.
@@ -1703,7 +1704,7 @@ type GetAnalyticsDataextractionDownloadOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsDataextractionDownload(ctx context.Context, downloadID string, opts *GetAnalyticsDataextractionDownloadOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/dataextraction/downloads/{downloadId}", downloadID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/dataextraction/downloads/{downloadId}", downloadID)
 	req.Operation = "analytics.GetAnalyticsDataextractionDownload"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1717,7 +1718,7 @@ type GetAnalyticsDataretentionSettingsOptions struct{}
 //
 // Requires any of the permissions: analytics:dataRetention:view.
 func (c *Client) GetAnalyticsDataretentionSettings(ctx context.Context, opts *GetAnalyticsDataretentionSettingsOptions, call ...platformclient.CallOption) (*models.AnalyticsDataRetentionResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/dataretention/settings")
+	req := runtime.NewRequest("GET", "/api/v2/analytics/dataretention/settings")
 	req.Operation = "analytics.GetAnalyticsDataretentionSettings"
 	out := new(models.AnalyticsDataRetentionResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1735,7 +1736,7 @@ type PutAnalyticsDataretentionSettingsOptions struct{}
 //
 // Requires any of the permissions: analytics:dataRetention:edit.
 func (c *Client) PutAnalyticsDataretentionSettings(ctx context.Context, body *models.UpdateAnalyticsDataRetentionRequest, opts *PutAnalyticsDataretentionSettingsOptions, call ...platformclient.CallOption) (*models.AnalyticsDataRetentionResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/analytics/dataretention/settings")
+	req := runtime.NewRequest("PUT", "/api/v2/analytics/dataretention/settings")
 	req.Operation = "analytics.PutAnalyticsDataretentionSettings"
 	req.Body = body
 	out := new(models.AnalyticsDataRetentionResponse)
@@ -1756,7 +1757,7 @@ type PostAnalyticsEvaluationsAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsEvaluationsAggregatesJobs(ctx context.Context, body *models.EvaluationAsyncAggregationQuery, opts *PostAnalyticsEvaluationsAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/evaluations/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/evaluations/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsEvaluationsAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -1777,7 +1778,7 @@ type GetAnalyticsEvaluationsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsEvaluationsAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsEvaluationsAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/evaluations/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/evaluations/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsEvaluationsAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1797,7 +1798,7 @@ type DeleteAnalyticsEvaluationsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsEvaluationsAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsEvaluationsAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/evaluations/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/evaluations/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsEvaluationsAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1816,7 +1817,7 @@ type GetAnalyticsEvaluationsAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsEvaluationsAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsEvaluationsAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.EvaluationAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/evaluations/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/evaluations/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsEvaluationsAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -1837,15 +1838,15 @@ func (c *Client) GetAnalyticsEvaluationsAggregatesJobResultsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EvaluationAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsEvaluationsAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.EvaluationAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.EvaluationAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
@@ -1853,7 +1854,7 @@ func (c *Client) GetAnalyticsEvaluationsAggregatesJobResultsPages(ctx context.Co
 // of GetAnalyticsEvaluationsAggregatesJobResults; see
 // GetAnalyticsEvaluationsAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsEvaluationsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsEvaluationsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluationAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsEvaluationsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.EvaluationAsyncAggregateQueryResponse) []models.EvaluationAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsEvaluationsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.EvaluationAsyncAggregateQueryResponse) []models.EvaluationAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -1867,7 +1868,7 @@ type PostAnalyticsEvaluationsAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:evaluationAggregate:view.
 func (c *Client) PostAnalyticsEvaluationsAggregatesQuery(ctx context.Context, body *models.EvaluationAggregationQuery, opts *PostAnalyticsEvaluationsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.EvaluationAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/evaluations/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/evaluations/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsEvaluationsAggregatesQuery"
 	req.Body = body
 	out := new(models.EvaluationAggregateQueryResponse)
@@ -1888,7 +1889,7 @@ type PostAnalyticsFlowexecutionsAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsFlowexecutionsAggregatesJobs(ctx context.Context, body *models.FlowExecutionAsyncAggregationQuery, opts *PostAnalyticsFlowexecutionsAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/flowexecutions/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/flowexecutions/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsFlowexecutionsAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -1909,7 +1910,7 @@ type GetAnalyticsFlowexecutionsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsFlowexecutionsAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsFlowexecutionsAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/flowexecutions/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/flowexecutions/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsFlowexecutionsAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1930,7 +1931,7 @@ type DeleteAnalyticsFlowexecutionsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsFlowexecutionsAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsFlowexecutionsAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/flowexecutions/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/flowexecutions/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsFlowexecutionsAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1950,7 +1951,7 @@ type GetAnalyticsFlowexecutionsAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsFlowexecutionsAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsFlowexecutionsAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.FlowExecutionAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/flowexecutions/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/flowexecutions/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsFlowexecutionsAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -1971,15 +1972,15 @@ func (c *Client) GetAnalyticsFlowexecutionsAggregatesJobResultsPages(ctx context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowExecutionAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.FlowExecutionAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsFlowexecutionsAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.FlowExecutionAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.FlowExecutionAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
@@ -1987,7 +1988,7 @@ func (c *Client) GetAnalyticsFlowexecutionsAggregatesJobResultsPages(ctx context
 // page of GetAnalyticsFlowexecutionsAggregatesJobResults; see
 // GetAnalyticsFlowexecutionsAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsFlowexecutionsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsFlowexecutionsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowExecutionAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsFlowexecutionsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.FlowExecutionAsyncAggregateQueryResponse) []models.FlowExecutionAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsFlowexecutionsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.FlowExecutionAsyncAggregateQueryResponse) []models.FlowExecutionAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -2001,7 +2002,7 @@ type PostAnalyticsFlowexecutionsAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:flowExecutionAggregate:view.
 func (c *Client) PostAnalyticsFlowexecutionsAggregatesQuery(ctx context.Context, body *models.FlowExecutionAggregationQuery, opts *PostAnalyticsFlowexecutionsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.FlowExecutionAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/flowexecutions/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/flowexecutions/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsFlowexecutionsAggregatesQuery"
 	req.Body = body
 	out := new(models.FlowExecutionAggregateQueryResponse)
@@ -2026,7 +2027,7 @@ type PostAnalyticsFlowsActivityQueryOptions struct {
 //
 // Requires any of the permissions: analytics:flowObservation:view.
 func (c *Client) PostAnalyticsFlowsActivityQuery(ctx context.Context, body *models.FlowActivityQuery, opts *PostAnalyticsFlowsActivityQueryOptions, call ...platformclient.CallOption) (*models.FlowActivityResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/flows/activity/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/flows/activity/query")
 	req.Operation = "analytics.PostAnalyticsFlowsActivityQuery"
 	req.Body = body
 	if opts != nil {
@@ -2051,7 +2052,7 @@ type PostAnalyticsFlowsAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsFlowsAggregatesJobs(ctx context.Context, body *models.FlowAsyncAggregationQuery, opts *PostAnalyticsFlowsAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/flows/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/flows/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsFlowsAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -2072,7 +2073,7 @@ type GetAnalyticsFlowsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsFlowsAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsFlowsAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/flows/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/flows/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsFlowsAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2092,7 +2093,7 @@ type DeleteAnalyticsFlowsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsFlowsAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsFlowsAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/flows/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/flows/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsFlowsAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2111,7 +2112,7 @@ type GetAnalyticsFlowsAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsFlowsAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsFlowsAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.FlowAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/flows/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/flows/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsFlowsAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -2132,22 +2133,22 @@ func (c *Client) GetAnalyticsFlowsAggregatesJobResultsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.FlowAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsFlowsAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.FlowAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.FlowAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
 // GetAnalyticsFlowsAggregatesJobResultsItems returns an iterator over the results of every page of
 // GetAnalyticsFlowsAggregatesJobResults; see GetAnalyticsFlowsAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsFlowsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsFlowsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsFlowsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.FlowAsyncAggregateQueryResponse) []models.FlowAggregateDataContainer { return p.Results })
+	return runtime.Items(c.GetAnalyticsFlowsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.FlowAsyncAggregateQueryResponse) []models.FlowAggregateDataContainer { return p.Results })
 }
 
 // PostAnalyticsFlowsAggregatesQueryOptions holds the optional parameters of PostAnalyticsFlowsAggregatesQuery; it has none yet, so pass nil.
@@ -2159,7 +2160,7 @@ type PostAnalyticsFlowsAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:flowAggregate:view.
 func (c *Client) PostAnalyticsFlowsAggregatesQuery(ctx context.Context, body *models.FlowAggregationQuery, opts *PostAnalyticsFlowsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.FlowAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/flows/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/flows/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsFlowsAggregatesQuery"
 	req.Body = body
 	out := new(models.FlowAggregateQueryResponse)
@@ -2178,7 +2179,7 @@ type PostAnalyticsFlowsObservationsQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:flowObservation:view.
 func (c *Client) PostAnalyticsFlowsObservationsQuery(ctx context.Context, body *models.FlowObservationQuery, opts *PostAnalyticsFlowsObservationsQueryOptions, call ...platformclient.CallOption) (*models.FlowObservationQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/flows/observations/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/flows/observations/query")
 	req.Operation = "analytics.PostAnalyticsFlowsObservationsQuery"
 	req.Body = body
 	out := new(models.FlowObservationQueryResponse)
@@ -2199,7 +2200,7 @@ type PostAnalyticsJourneysAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsJourneysAggregatesJobs(ctx context.Context, body *models.JourneyAsyncAggregationQuery, opts *PostAnalyticsJourneysAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/journeys/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/journeys/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsJourneysAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -2220,7 +2221,7 @@ type GetAnalyticsJourneysAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsJourneysAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsJourneysAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/journeys/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/journeys/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsJourneysAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2240,7 +2241,7 @@ type DeleteAnalyticsJourneysAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsJourneysAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsJourneysAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/journeys/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/journeys/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsJourneysAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2259,7 +2260,7 @@ type GetAnalyticsJourneysAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsJourneysAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsJourneysAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.JourneyAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/journeys/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/journeys/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsJourneysAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -2280,22 +2281,22 @@ func (c *Client) GetAnalyticsJourneysAggregatesJobResultsPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.JourneyAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsJourneysAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.JourneyAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.JourneyAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
 // GetAnalyticsJourneysAggregatesJobResultsItems returns an iterator over the results of every page of
 // GetAnalyticsJourneysAggregatesJobResults; see GetAnalyticsJourneysAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsJourneysAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsJourneysAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.JourneyAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsJourneysAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.JourneyAsyncAggregateQueryResponse) []models.JourneyAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsJourneysAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.JourneyAsyncAggregateQueryResponse) []models.JourneyAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -2309,7 +2310,7 @@ type PostAnalyticsJourneysAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:journeyAggregate:view.
 func (c *Client) PostAnalyticsJourneysAggregatesQuery(ctx context.Context, body *models.JourneyAggregationQuery, opts *PostAnalyticsJourneysAggregatesQueryOptions, call ...platformclient.CallOption) (*models.JourneyAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/journeys/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/journeys/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsJourneysAggregatesQuery"
 	req.Body = body
 	out := new(models.JourneyAggregateQueryResponse)
@@ -2330,7 +2331,7 @@ type PostAnalyticsKnowledgeAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsKnowledgeAggregatesJobs(ctx context.Context, body *models.KnowledgeAsyncAggregationQuery, opts *PostAnalyticsKnowledgeAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/knowledge/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/knowledge/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsKnowledgeAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -2351,7 +2352,7 @@ type GetAnalyticsKnowledgeAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsKnowledgeAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsKnowledgeAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/knowledge/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/knowledge/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsKnowledgeAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2371,7 +2372,7 @@ type DeleteAnalyticsKnowledgeAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsKnowledgeAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsKnowledgeAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/knowledge/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/knowledge/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsKnowledgeAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2390,7 +2391,7 @@ type GetAnalyticsKnowledgeAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsKnowledgeAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsKnowledgeAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.KnowledgeAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/knowledge/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/knowledge/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsKnowledgeAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -2411,22 +2412,22 @@ func (c *Client) GetAnalyticsKnowledgeAggregatesJobResultsPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.KnowledgeAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsKnowledgeAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.KnowledgeAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.KnowledgeAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
 // GetAnalyticsKnowledgeAggregatesJobResultsItems returns an iterator over the results of every page of
 // GetAnalyticsKnowledgeAggregatesJobResults; see GetAnalyticsKnowledgeAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsKnowledgeAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsKnowledgeAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsKnowledgeAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.KnowledgeAsyncAggregateQueryResponse) []models.KnowledgeAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsKnowledgeAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.KnowledgeAsyncAggregateQueryResponse) []models.KnowledgeAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -2440,7 +2441,7 @@ type PostAnalyticsKnowledgeAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:knowledgeAggregate:view.
 func (c *Client) PostAnalyticsKnowledgeAggregatesQuery(ctx context.Context, body *models.KnowledgeAggregationQuery, opts *PostAnalyticsKnowledgeAggregatesQueryOptions, call ...platformclient.CallOption) (*models.KnowledgeAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/knowledge/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/knowledge/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsKnowledgeAggregatesQuery"
 	req.Body = body
 	out := new(models.KnowledgeAggregateQueryResponse)
@@ -2459,7 +2460,7 @@ type PostAnalyticsQueuesObservationsQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:queueObservation:view.
 func (c *Client) PostAnalyticsQueuesObservationsQuery(ctx context.Context, body *models.QueueObservationQuery, opts *PostAnalyticsQueuesObservationsQueryOptions, call ...platformclient.CallOption) (*models.QueueObservationQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/queues/observations/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/queues/observations/query")
 	req.Operation = "analytics.PostAnalyticsQueuesObservationsQuery"
 	req.Body = body
 	out := new(models.QueueObservationQueryResponse)
@@ -2483,7 +2484,7 @@ type PostAnalyticsRatelimitsAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:rateLimitAggregate:view.
 func (c *Client) PostAnalyticsRatelimitsAggregatesQuery(ctx context.Context, body *models.RateLimitAggregationQuery, opts *PostAnalyticsRatelimitsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.RateLimitAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/ratelimits/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/ratelimits/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsRatelimitsAggregatesQuery"
 	req.Body = body
 	out := new(models.RateLimitAggregateQueryResponse)
@@ -2520,7 +2521,7 @@ type GetAnalyticsReportingDashboardsUsersOptions struct {
 //
 // Requires all of the permissions: analytics:dashboardConfigurations:view.
 func (c *Client) GetAnalyticsReportingDashboardsUsers(ctx context.Context, opts *GetAnalyticsReportingDashboardsUsersOptions, call ...platformclient.CallOption) (*models.DashboardUserListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/reporting/dashboards/users")
+	req := runtime.NewRequest("GET", "/api/v2/analytics/reporting/dashboards/users")
 	req.Operation = "analytics.GetAnalyticsReportingDashboardsUsers"
 	if opts != nil {
 		req.AddQuery("sortBy", opts.SortBy)
@@ -2546,11 +2547,11 @@ func (c *Client) GetAnalyticsReportingDashboardsUsersPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DashboardUserListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DashboardUserListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DashboardUserListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2558,15 +2559,15 @@ func (c *Client) GetAnalyticsReportingDashboardsUsersPages(ctx context.Context, 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAnalyticsReportingDashboardsUsers(ctx, &o, call...)
-	}, func(p *models.DashboardUserListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DashboardUserListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetAnalyticsReportingDashboardsUsersItems returns an iterator over the entities of every page of
 // GetAnalyticsReportingDashboardsUsers; see GetAnalyticsReportingDashboardsUsersPages.
 func (c *Client) GetAnalyticsReportingDashboardsUsersItems(ctx context.Context, opts *GetAnalyticsReportingDashboardsUsersOptions, call ...platformclient.CallOption) iter.Seq2[models.DashboardUser, error] {
-	return platformclient.Items(c.GetAnalyticsReportingDashboardsUsersPages(ctx, opts, call...), func(p *models.DashboardUserListing) []models.DashboardUser { return p.Entities })
+	return runtime.Items(c.GetAnalyticsReportingDashboardsUsersPages(ctx, opts, call...), func(p *models.DashboardUserListing) []models.DashboardUser { return p.Entities })
 }
 
 // PostAnalyticsReportingDashboardsUsersBulkRemoveOptions holds the optional parameters of PostAnalyticsReportingDashboardsUsersBulkRemove; it has none yet, so pass nil.
@@ -2579,7 +2580,7 @@ type PostAnalyticsReportingDashboardsUsersBulkRemoveOptions struct{}
 // Requires any of the permissions: analytics:dashboardConfigurations:deleteActive,
 // analytics:dashboardConfigurations:deleteInactive.
 func (c *Client) PostAnalyticsReportingDashboardsUsersBulkRemove(ctx context.Context, body []string, opts *PostAnalyticsReportingDashboardsUsersBulkRemoveOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/reporting/dashboards/users/bulk/remove")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/reporting/dashboards/users/bulk/remove")
 	req.Operation = "analytics.PostAnalyticsReportingDashboardsUsersBulkRemove"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -2594,7 +2595,7 @@ type GetAnalyticsReportingDashboardsUserOptions struct{}
 //
 // Requires all of the permissions: analytics:dashboardConfigurations:view.
 func (c *Client) GetAnalyticsReportingDashboardsUser(ctx context.Context, userID string, opts *GetAnalyticsReportingDashboardsUserOptions, call ...platformclient.CallOption) (*models.DashboardUser, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/reporting/dashboards/users/{userId}", userID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/reporting/dashboards/users/{userId}", userID)
 	req.Operation = "analytics.GetAnalyticsReportingDashboardsUser"
 	out := new(models.DashboardUser)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2618,7 +2619,7 @@ type GetAnalyticsReportingExportsOptions struct {
 //
 // Requires all of the permissions: analytics:dataExport:view.
 func (c *Client) GetAnalyticsReportingExports(ctx context.Context, opts *GetAnalyticsReportingExportsOptions, call ...platformclient.CallOption) (*models.ReportingExportJobListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/reporting/exports")
+	req := runtime.NewRequest("GET", "/api/v2/analytics/reporting/exports")
 	req.Operation = "analytics.GetAnalyticsReportingExports"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2640,11 +2641,11 @@ func (c *Client) GetAnalyticsReportingExportsPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ReportingExportJobListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ReportingExportJobListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ReportingExportJobListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2652,15 +2653,15 @@ func (c *Client) GetAnalyticsReportingExportsPages(ctx context.Context, opts *Ge
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAnalyticsReportingExports(ctx, &o, call...)
-	}, func(p *models.ReportingExportJobListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ReportingExportJobListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetAnalyticsReportingExportsItems returns an iterator over the entities of every page of
 // GetAnalyticsReportingExports; see GetAnalyticsReportingExportsPages.
 func (c *Client) GetAnalyticsReportingExportsItems(ctx context.Context, opts *GetAnalyticsReportingExportsOptions, call ...platformclient.CallOption) iter.Seq2[models.ReportingExportJobResponse, error] {
-	return platformclient.Items(c.GetAnalyticsReportingExportsPages(ctx, opts, call...), func(p *models.ReportingExportJobListing) []models.ReportingExportJobResponse { return p.Entities })
+	return runtime.Items(c.GetAnalyticsReportingExportsPages(ctx, opts, call...), func(p *models.ReportingExportJobListing) []models.ReportingExportJobResponse { return p.Entities })
 }
 
 // PostAnalyticsReportingExportsOptions holds the optional parameters of PostAnalyticsReportingExports; it has none yet, so pass nil.
@@ -2675,7 +2676,7 @@ type PostAnalyticsReportingExportsOptions struct{}
 //
 // Requires all of the permissions: analytics:dataExport:add.
 func (c *Client) PostAnalyticsReportingExports(ctx context.Context, body *models.ReportingExportJobRequest, opts *PostAnalyticsReportingExportsOptions, call ...platformclient.CallOption) (*models.ReportingExportJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/reporting/exports")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/reporting/exports")
 	req.Operation = "analytics.PostAnalyticsReportingExports"
 	req.Body = body
 	out := new(models.ReportingExportJobResponse)
@@ -2694,7 +2695,7 @@ type GetAnalyticsReportingExportsMetadataOptions struct{}
 //
 // Requires all of the permissions: analytics:dataExport:view.
 func (c *Client) GetAnalyticsReportingExportsMetadata(ctx context.Context, opts *GetAnalyticsReportingExportsMetadataOptions, call ...platformclient.CallOption) (*models.ReportingExportMetadataJobListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/reporting/exports/metadata")
+	req := runtime.NewRequest("GET", "/api/v2/analytics/reporting/exports/metadata")
 	req.Operation = "analytics.GetAnalyticsReportingExportsMetadata"
 	out := new(models.ReportingExportMetadataJobListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2710,7 +2711,7 @@ type GetAnalyticsReportingSettingsOptions struct{}
 //
 //	GET /api/v2/analytics/reporting/settings
 func (c *Client) GetAnalyticsReportingSettings(ctx context.Context, opts *GetAnalyticsReportingSettingsOptions, call ...platformclient.CallOption) (*models.AnalyticsReportingSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/reporting/settings")
+	req := runtime.NewRequest("GET", "/api/v2/analytics/reporting/settings")
 	req.Operation = "analytics.GetAnalyticsReportingSettings"
 	out := new(models.AnalyticsReportingSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2728,7 +2729,7 @@ type PatchAnalyticsReportingSettingsOptions struct{}
 //
 // Requires any of the permissions: analytics:reportingSettings:edit.
 func (c *Client) PatchAnalyticsReportingSettings(ctx context.Context, body *models.AnalyticsReportingSettings, opts *PatchAnalyticsReportingSettingsOptions, call ...platformclient.CallOption) (*models.AnalyticsReportingSettings, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/analytics/reporting/settings")
+	req := runtime.NewRequest("PATCH", "/api/v2/analytics/reporting/settings")
 	req.Operation = "analytics.PatchAnalyticsReportingSettings"
 	req.Body = body
 	out := new(models.AnalyticsReportingSettings)
@@ -2747,7 +2748,7 @@ type PostAnalyticsReportingSettingsDashboardsBulkRemoveOptions struct{}
 //
 // Requires all of the permissions: analytics:dashboardConfigurations:edit.
 func (c *Client) PostAnalyticsReportingSettingsDashboardsBulkRemove(ctx context.Context, body *models.DashboardConfigurationBulkRequest, opts *PostAnalyticsReportingSettingsDashboardsBulkRemoveOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/reporting/settings/dashboards/bulk/remove")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/reporting/settings/dashboards/bulk/remove")
 	req.Operation = "analytics.PostAnalyticsReportingSettingsDashboardsBulkRemove"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -2778,7 +2779,7 @@ type GetAnalyticsReportingSettingsDashboardsQueryOptions struct {
 //
 // Requires all of the permissions: analytics:dashboardConfigurations:view.
 func (c *Client) GetAnalyticsReportingSettingsDashboardsQuery(ctx context.Context, dashboardType string, dashboardAccessFilter string, opts *GetAnalyticsReportingSettingsDashboardsQueryOptions, call ...platformclient.CallOption) (*models.DashboardConfigurationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/reporting/settings/dashboards/query")
+	req := runtime.NewRequest("GET", "/api/v2/analytics/reporting/settings/dashboards/query")
 	req.Operation = "analytics.GetAnalyticsReportingSettingsDashboardsQuery"
 	req.AddQuery("dashboardType", dashboardType)
 	req.AddQuery("dashboardAccessFilter", dashboardAccessFilter)
@@ -2805,11 +2806,11 @@ func (c *Client) GetAnalyticsReportingSettingsDashboardsQueryPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DashboardConfigurationListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DashboardConfigurationListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DashboardConfigurationListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2817,8 +2818,8 @@ func (c *Client) GetAnalyticsReportingSettingsDashboardsQueryPages(ctx context.C
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAnalyticsReportingSettingsDashboardsQuery(ctx, dashboardType, dashboardAccessFilter, &o, call...)
-	}, func(p *models.DashboardConfigurationListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DashboardConfigurationListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -2826,7 +2827,7 @@ func (c *Client) GetAnalyticsReportingSettingsDashboardsQueryPages(ctx context.C
 // page of GetAnalyticsReportingSettingsDashboardsQuery; see
 // GetAnalyticsReportingSettingsDashboardsQueryPages.
 func (c *Client) GetAnalyticsReportingSettingsDashboardsQueryItems(ctx context.Context, dashboardType string, dashboardAccessFilter string, opts *GetAnalyticsReportingSettingsDashboardsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.DashboardConfiguration, error] {
-	return platformclient.Items(c.GetAnalyticsReportingSettingsDashboardsQueryPages(ctx, dashboardType, dashboardAccessFilter, opts, call...), func(p *models.DashboardConfigurationListing) []models.DashboardConfiguration { return p.Entities })
+	return runtime.Items(c.GetAnalyticsReportingSettingsDashboardsQueryPages(ctx, dashboardType, dashboardAccessFilter, opts, call...), func(p *models.DashboardConfigurationListing) []models.DashboardConfiguration { return p.Entities })
 }
 
 // PostAnalyticsReportingSettingsDashboardsQueryOptions holds the optional parameters of PostAnalyticsReportingSettingsDashboardsQuery; it has none yet, so pass nil.
@@ -2838,7 +2839,7 @@ type PostAnalyticsReportingSettingsDashboardsQueryOptions struct{}
 //
 // Requires all of the permissions: analytics:dashboardConfigurations:view.
 func (c *Client) PostAnalyticsReportingSettingsDashboardsQuery(ctx context.Context, body *models.DashboardConfigurationQueryRequest, opts *PostAnalyticsReportingSettingsDashboardsQueryOptions, call ...platformclient.CallOption) (*models.DashboardConfigurationListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/reporting/settings/dashboards/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/reporting/settings/dashboards/query")
 	req.Operation = "analytics.PostAnalyticsReportingSettingsDashboardsQuery"
 	req.Body = body
 	out := new(models.DashboardConfigurationListing)
@@ -2857,11 +2858,11 @@ func (c *Client) PostAnalyticsReportingSettingsDashboardsQueryPages(ctx context.
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DashboardConfigurationListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DashboardConfigurationListing, error) {
 		o := o
 		var pageBody models.DashboardConfigurationQueryRequest
 		if body != nil {
@@ -2869,8 +2870,8 @@ func (c *Client) PostAnalyticsReportingSettingsDashboardsQueryPages(ctx context.
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostAnalyticsReportingSettingsDashboardsQuery(ctx, &pageBody, &o, call...)
-	}, func(p *models.DashboardConfigurationListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DashboardConfigurationListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -2878,7 +2879,7 @@ func (c *Client) PostAnalyticsReportingSettingsDashboardsQueryPages(ctx context.
 // page of PostAnalyticsReportingSettingsDashboardsQuery; see
 // PostAnalyticsReportingSettingsDashboardsQueryPages.
 func (c *Client) PostAnalyticsReportingSettingsDashboardsQueryItems(ctx context.Context, body *models.DashboardConfigurationQueryRequest, opts *PostAnalyticsReportingSettingsDashboardsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.DashboardConfiguration, error] {
-	return platformclient.Items(c.PostAnalyticsReportingSettingsDashboardsQueryPages(ctx, body, opts, call...), func(p *models.DashboardConfigurationListing) []models.DashboardConfiguration { return p.Entities })
+	return runtime.Items(c.PostAnalyticsReportingSettingsDashboardsQueryPages(ctx, body, opts, call...), func(p *models.DashboardConfigurationListing) []models.DashboardConfiguration { return p.Entities })
 }
 
 // GetAnalyticsReportingSettingsUserDashboardsOptions holds the optional parameters of GetAnalyticsReportingSettingsUserDashboards; nil fields are not sent.
@@ -2912,7 +2913,7 @@ type GetAnalyticsReportingSettingsUserDashboardsOptions struct {
 //
 // Requires all of the permissions: analytics:dashboardConfigurations:viewPrivate.
 func (c *Client) GetAnalyticsReportingSettingsUserDashboards(ctx context.Context, userID string, opts *GetAnalyticsReportingSettingsUserDashboardsOptions, call ...platformclient.CallOption) (*models.DashboardConfigurationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/reporting/settings/users/{userId}/dashboards", userID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/reporting/settings/users/{userId}/dashboards", userID)
 	req.Operation = "analytics.GetAnalyticsReportingSettingsUserDashboards"
 	if opts != nil {
 		req.AddQuery("sortBy", opts.SortBy)
@@ -2939,11 +2940,11 @@ func (c *Client) GetAnalyticsReportingSettingsUserDashboardsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DashboardConfigurationListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DashboardConfigurationListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DashboardConfigurationListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2951,8 +2952,8 @@ func (c *Client) GetAnalyticsReportingSettingsUserDashboardsPages(ctx context.Co
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAnalyticsReportingSettingsUserDashboards(ctx, userID, &o, call...)
-	}, func(p *models.DashboardConfigurationListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DashboardConfigurationListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -2960,7 +2961,7 @@ func (c *Client) GetAnalyticsReportingSettingsUserDashboardsPages(ctx context.Co
 // of GetAnalyticsReportingSettingsUserDashboards; see
 // GetAnalyticsReportingSettingsUserDashboardsPages.
 func (c *Client) GetAnalyticsReportingSettingsUserDashboardsItems(ctx context.Context, userID string, opts *GetAnalyticsReportingSettingsUserDashboardsOptions, call ...platformclient.CallOption) iter.Seq2[models.DashboardConfiguration, error] {
-	return platformclient.Items(c.GetAnalyticsReportingSettingsUserDashboardsPages(ctx, userID, opts, call...), func(p *models.DashboardConfigurationListing) []models.DashboardConfiguration { return p.Entities })
+	return runtime.Items(c.GetAnalyticsReportingSettingsUserDashboardsPages(ctx, userID, opts, call...), func(p *models.DashboardConfigurationListing) []models.DashboardConfiguration { return p.Entities })
 }
 
 // PostAnalyticsResolutionsAggregatesJobsOptions holds the optional parameters of PostAnalyticsResolutionsAggregatesJobs; it has none yet, so pass nil.
@@ -2974,7 +2975,7 @@ type PostAnalyticsResolutionsAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsResolutionsAggregatesJobs(ctx context.Context, body *models.ResolutionAsyncAggregationQuery, opts *PostAnalyticsResolutionsAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/resolutions/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/resolutions/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsResolutionsAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -2995,7 +2996,7 @@ type GetAnalyticsResolutionsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsResolutionsAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsResolutionsAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/resolutions/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/resolutions/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsResolutionsAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3015,7 +3016,7 @@ type DeleteAnalyticsResolutionsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsResolutionsAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsResolutionsAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/resolutions/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/resolutions/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsResolutionsAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3034,7 +3035,7 @@ type GetAnalyticsResolutionsAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsResolutionsAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsResolutionsAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.ResolutionAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/resolutions/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/resolutions/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsResolutionsAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -3055,15 +3056,15 @@ func (c *Client) GetAnalyticsResolutionsAggregatesJobResultsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ResolutionAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ResolutionAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsResolutionsAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.ResolutionAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.ResolutionAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
@@ -3071,7 +3072,7 @@ func (c *Client) GetAnalyticsResolutionsAggregatesJobResultsPages(ctx context.Co
 // of GetAnalyticsResolutionsAggregatesJobResults; see
 // GetAnalyticsResolutionsAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsResolutionsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsResolutionsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.ResolutionAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsResolutionsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.ResolutionAsyncAggregateQueryResponse) []models.ResolutionAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsResolutionsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.ResolutionAsyncAggregateQueryResponse) []models.ResolutionAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -3085,7 +3086,7 @@ type PostAnalyticsResolutionsAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:resolutionAggregate:view.
 func (c *Client) PostAnalyticsResolutionsAggregatesQuery(ctx context.Context, body *models.ResolutionAggregationQuery, opts *PostAnalyticsResolutionsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.ResolutionAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/resolutions/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/resolutions/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsResolutionsAggregatesQuery"
 	req.Body = body
 	out := new(models.ResolutionAggregateQueryResponse)
@@ -3110,7 +3111,7 @@ type PostAnalyticsRoutingActivityQueryOptions struct {
 //
 // Requires any of the permissions: analytics:queueObservation:view.
 func (c *Client) PostAnalyticsRoutingActivityQuery(ctx context.Context, body *models.RoutingActivityQuery, opts *PostAnalyticsRoutingActivityQueryOptions, call ...platformclient.CallOption) (*models.RoutingActivityResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/routing/activity/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/routing/activity/query")
 	req.Operation = "analytics.PostAnalyticsRoutingActivityQuery"
 	req.Body = body
 	if opts != nil {
@@ -3135,7 +3136,7 @@ type PostAnalyticsSummariesAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsSummariesAggregatesJobs(ctx context.Context, body *models.SummaryAsyncAggregationQuery, opts *PostAnalyticsSummariesAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/summaries/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/summaries/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsSummariesAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -3156,7 +3157,7 @@ type GetAnalyticsSummariesAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsSummariesAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsSummariesAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/summaries/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/summaries/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsSummariesAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3176,7 +3177,7 @@ type DeleteAnalyticsSummariesAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsSummariesAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsSummariesAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/summaries/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/summaries/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsSummariesAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3195,7 +3196,7 @@ type GetAnalyticsSummariesAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsSummariesAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsSummariesAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.SummaryAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/summaries/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/summaries/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsSummariesAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -3216,22 +3217,22 @@ func (c *Client) GetAnalyticsSummariesAggregatesJobResultsPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SummaryAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SummaryAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsSummariesAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.SummaryAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.SummaryAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
 // GetAnalyticsSummariesAggregatesJobResultsItems returns an iterator over the results of every page of
 // GetAnalyticsSummariesAggregatesJobResults; see GetAnalyticsSummariesAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsSummariesAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsSummariesAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.SummaryAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsSummariesAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.SummaryAsyncAggregateQueryResponse) []models.SummaryAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsSummariesAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.SummaryAsyncAggregateQueryResponse) []models.SummaryAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -3245,7 +3246,7 @@ type PostAnalyticsSummariesAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:summaryAggregate:view.
 func (c *Client) PostAnalyticsSummariesAggregatesQuery(ctx context.Context, body *models.SummaryAggregationQuery, opts *PostAnalyticsSummariesAggregatesQueryOptions, call ...platformclient.CallOption) (*models.SummaryAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/summaries/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/summaries/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsSummariesAggregatesQuery"
 	req.Body = body
 	out := new(models.SummaryAggregateQueryResponse)
@@ -3266,7 +3267,7 @@ type PostAnalyticsSurveysAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsSurveysAggregatesJobs(ctx context.Context, body *models.SurveyAsyncAggregationQuery, opts *PostAnalyticsSurveysAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/surveys/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/surveys/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsSurveysAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -3287,7 +3288,7 @@ type GetAnalyticsSurveysAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsSurveysAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsSurveysAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/surveys/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/surveys/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsSurveysAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3307,7 +3308,7 @@ type DeleteAnalyticsSurveysAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsSurveysAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsSurveysAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/surveys/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/surveys/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsSurveysAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3326,7 +3327,7 @@ type GetAnalyticsSurveysAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsSurveysAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsSurveysAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.SurveyAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/surveys/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/surveys/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsSurveysAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -3347,22 +3348,22 @@ func (c *Client) GetAnalyticsSurveysAggregatesJobResultsPages(ctx context.Contex
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SurveyAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsSurveysAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.SurveyAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.SurveyAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
 // GetAnalyticsSurveysAggregatesJobResultsItems returns an iterator over the results of every page of
 // GetAnalyticsSurveysAggregatesJobResults; see GetAnalyticsSurveysAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsSurveysAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsSurveysAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.SurveyAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsSurveysAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.SurveyAsyncAggregateQueryResponse) []models.SurveyAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsSurveysAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.SurveyAsyncAggregateQueryResponse) []models.SurveyAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -3376,7 +3377,7 @@ type PostAnalyticsSurveysAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:surveyAggregate:view.
 func (c *Client) PostAnalyticsSurveysAggregatesQuery(ctx context.Context, body *models.SurveyAggregationQuery, opts *PostAnalyticsSurveysAggregatesQueryOptions, call ...platformclient.CallOption) (*models.SurveyAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/surveys/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/surveys/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsSurveysAggregatesQuery"
 	req.Body = body
 	out := new(models.SurveyAggregateQueryResponse)
@@ -3397,7 +3398,7 @@ type PostAnalyticsTaskmanagementAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsTaskmanagementAggregatesJobs(ctx context.Context, body *models.TaskManagementAsyncAggregationQuery, opts *PostAnalyticsTaskmanagementAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/taskmanagement/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/taskmanagement/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsTaskmanagementAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -3418,7 +3419,7 @@ type GetAnalyticsTaskmanagementAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsTaskmanagementAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsTaskmanagementAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/taskmanagement/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/taskmanagement/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsTaskmanagementAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3439,7 +3440,7 @@ type DeleteAnalyticsTaskmanagementAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsTaskmanagementAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsTaskmanagementAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/taskmanagement/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/taskmanagement/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsTaskmanagementAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3459,7 +3460,7 @@ type GetAnalyticsTaskmanagementAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsTaskmanagementAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsTaskmanagementAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.TaskManagementAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/taskmanagement/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/taskmanagement/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsTaskmanagementAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -3480,15 +3481,15 @@ func (c *Client) GetAnalyticsTaskmanagementAggregatesJobResultsPages(ctx context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TaskManagementAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TaskManagementAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsTaskmanagementAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.TaskManagementAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.TaskManagementAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
@@ -3496,7 +3497,7 @@ func (c *Client) GetAnalyticsTaskmanagementAggregatesJobResultsPages(ctx context
 // page of GetAnalyticsTaskmanagementAggregatesJobResults; see
 // GetAnalyticsTaskmanagementAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsTaskmanagementAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsTaskmanagementAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.TaskManagementAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsTaskmanagementAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.TaskManagementAsyncAggregateQueryResponse) []models.TaskManagementAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsTaskmanagementAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.TaskManagementAsyncAggregateQueryResponse) []models.TaskManagementAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -3510,7 +3511,7 @@ type PostAnalyticsTaskmanagementAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:taskManagementAggregate:view.
 func (c *Client) PostAnalyticsTaskmanagementAggregatesQuery(ctx context.Context, body *models.TaskManagementAggregationQuery, opts *PostAnalyticsTaskmanagementAggregatesQueryOptions, call ...platformclient.CallOption) (*models.TaskManagementAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/taskmanagement/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/taskmanagement/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsTaskmanagementAggregatesQuery"
 	req.Body = body
 	out := new(models.TaskManagementAggregateQueryResponse)
@@ -3539,7 +3540,7 @@ type PostAnalyticsTaskmanagementMetricsQueryOptions struct {
 //
 // Requires all of the permissions: analytics:taskManagementObservation:view.
 func (c *Client) PostAnalyticsTaskmanagementMetricsQuery(ctx context.Context, body *models.TaskManagementObservationQuery, opts *PostAnalyticsTaskmanagementMetricsQueryOptions, call ...platformclient.CallOption) (*models.TaskManagementObservationQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/taskmanagement/metrics/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/taskmanagement/metrics/query")
 	req.Operation = "analytics.PostAnalyticsTaskmanagementMetricsQuery"
 	req.Body = body
 	if opts != nil {
@@ -3562,22 +3563,22 @@ func (c *Client) PostAnalyticsTaskmanagementMetricsQueryPages(ctx context.Contex
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "after"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TaskManagementObservationQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "after"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TaskManagementObservationQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.PostAnalyticsTaskmanagementMetricsQuery(ctx, body, &o, call...)
-	}, func(p *models.TaskManagementObservationQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), NextURI: p.NextURI}
+	}, func(p *models.TaskManagementObservationQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), NextURI: p.NextURI}
 	})
 }
 
 // PostAnalyticsTaskmanagementMetricsQueryItems returns an iterator over the results of every page of
 // PostAnalyticsTaskmanagementMetricsQuery; see PostAnalyticsTaskmanagementMetricsQueryPages.
 func (c *Client) PostAnalyticsTaskmanagementMetricsQueryItems(ctx context.Context, body *models.TaskManagementObservationQuery, opts *PostAnalyticsTaskmanagementMetricsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.TaskManagementObservationResult, error] {
-	return platformclient.Items(c.PostAnalyticsTaskmanagementMetricsQueryPages(ctx, body, opts, call...), func(p *models.TaskManagementObservationQueryResponse) []models.TaskManagementObservationResult {
+	return runtime.Items(c.PostAnalyticsTaskmanagementMetricsQueryPages(ctx, body, opts, call...), func(p *models.TaskManagementObservationQueryResponse) []models.TaskManagementObservationResult {
 		return p.Results
 	})
 }
@@ -3597,7 +3598,7 @@ type PostAnalyticsTeamsActivityQueryOptions struct {
 //
 // Requires any of the permissions: analytics:teamObservation:view.
 func (c *Client) PostAnalyticsTeamsActivityQuery(ctx context.Context, body *models.TeamActivityQuery, opts *PostAnalyticsTeamsActivityQueryOptions, call ...platformclient.CallOption) (*models.TeamActivityResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/teams/activity/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/teams/activity/query")
 	req.Operation = "analytics.PostAnalyticsTeamsActivityQuery"
 	req.Body = body
 	if opts != nil {
@@ -3622,7 +3623,7 @@ type PostAnalyticsTranscriptsAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsTranscriptsAggregatesJobs(ctx context.Context, body *models.TranscriptAsyncAggregationQuery, opts *PostAnalyticsTranscriptsAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/transcripts/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/transcripts/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsTranscriptsAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -3643,7 +3644,7 @@ type GetAnalyticsTranscriptsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsTranscriptsAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsTranscriptsAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/transcripts/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/transcripts/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsTranscriptsAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3663,7 +3664,7 @@ type DeleteAnalyticsTranscriptsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsTranscriptsAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsTranscriptsAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/transcripts/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/transcripts/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsTranscriptsAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3682,7 +3683,7 @@ type GetAnalyticsTranscriptsAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsTranscriptsAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsTranscriptsAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.TranscriptAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/transcripts/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/transcripts/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsTranscriptsAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -3703,15 +3704,15 @@ func (c *Client) GetAnalyticsTranscriptsAggregatesJobResultsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TranscriptAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TranscriptAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsTranscriptsAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.TranscriptAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.TranscriptAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
@@ -3719,7 +3720,7 @@ func (c *Client) GetAnalyticsTranscriptsAggregatesJobResultsPages(ctx context.Co
 // of GetAnalyticsTranscriptsAggregatesJobResults; see
 // GetAnalyticsTranscriptsAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsTranscriptsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsTranscriptsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.TranscriptAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsTranscriptsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.TranscriptAsyncAggregateQueryResponse) []models.TranscriptAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsTranscriptsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.TranscriptAsyncAggregateQueryResponse) []models.TranscriptAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -3733,7 +3734,7 @@ type PostAnalyticsTranscriptsAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:speechAndTextAnalyticsAggregates:view.
 func (c *Client) PostAnalyticsTranscriptsAggregatesQuery(ctx context.Context, body *models.TranscriptAggregationQuery, opts *PostAnalyticsTranscriptsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.TranscriptAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/transcripts/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/transcripts/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsTranscriptsAggregatesQuery"
 	req.Body = body
 	out := new(models.TranscriptAggregateQueryResponse)
@@ -3758,7 +3759,7 @@ type PostAnalyticsUsersActivityQueryOptions struct {
 //
 // Requires any of the permissions: analytics:userObservation:view.
 func (c *Client) PostAnalyticsUsersActivityQuery(ctx context.Context, body *models.UserActivityQuery, opts *PostAnalyticsUsersActivityQueryOptions, call ...platformclient.CallOption) (*models.UserActivityResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/users/activity/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/users/activity/query")
 	req.Operation = "analytics.PostAnalyticsUsersActivityQuery"
 	req.Body = body
 	if opts != nil {
@@ -3783,7 +3784,7 @@ type PostAnalyticsUsersAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsUsersAggregatesJobs(ctx context.Context, body *models.UserAsyncAggregationQuery, opts *PostAnalyticsUsersAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/users/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/users/aggregates/jobs")
 	req.Operation = "analytics.PostAnalyticsUsersAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -3804,7 +3805,7 @@ type GetAnalyticsUsersAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsUsersAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsUsersAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/users/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/users/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsUsersAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3824,7 +3825,7 @@ type DeleteAnalyticsUsersAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsUsersAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsUsersAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/users/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/users/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsUsersAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3843,7 +3844,7 @@ type GetAnalyticsUsersAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsUsersAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsUsersAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.UserAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/users/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/users/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsUsersAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -3864,22 +3865,22 @@ func (c *Client) GetAnalyticsUsersAggregatesJobResultsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsUsersAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.UserAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.UserAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
 // GetAnalyticsUsersAggregatesJobResultsItems returns an iterator over the results of every page of
 // GetAnalyticsUsersAggregatesJobResults; see GetAnalyticsUsersAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsUsersAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsUsersAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.UserAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsUsersAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.UserAsyncAggregateQueryResponse) []models.UserAggregateDataContainer { return p.Results })
+	return runtime.Items(c.GetAnalyticsUsersAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.UserAsyncAggregateQueryResponse) []models.UserAggregateDataContainer { return p.Results })
 }
 
 // PostAnalyticsUsersAggregatesQueryOptions holds the optional parameters of PostAnalyticsUsersAggregatesQuery; it has none yet, so pass nil.
@@ -3891,7 +3892,7 @@ type PostAnalyticsUsersAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:userAggregate:view.
 func (c *Client) PostAnalyticsUsersAggregatesQuery(ctx context.Context, body *models.UserAggregationQuery, opts *PostAnalyticsUsersAggregatesQueryOptions, call ...platformclient.CallOption) (*models.UserAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/users/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/users/aggregates/query")
 	req.Operation = "analytics.PostAnalyticsUsersAggregatesQuery"
 	req.Body = body
 	out := new(models.UserAggregateQueryResponse)
@@ -3910,7 +3911,7 @@ type PostAnalyticsUsersDetailsJobsOptions struct{}
 //
 // Requires any of the permissions: analytics:userDetail:view.
 func (c *Client) PostAnalyticsUsersDetailsJobs(ctx context.Context, body *models.AsyncUserDetailsQuery, opts *PostAnalyticsUsersDetailsJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/users/details/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/users/details/jobs")
 	req.Operation = "analytics.PostAnalyticsUsersDetailsJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -3929,7 +3930,7 @@ type GetAnalyticsUsersDetailsJobsAvailabilityOptions struct{}
 //
 // Requires any of the permissions: analytics:userDetail:view.
 func (c *Client) GetAnalyticsUsersDetailsJobsAvailability(ctx context.Context, opts *GetAnalyticsUsersDetailsJobsAvailabilityOptions, call ...platformclient.CallOption) (*models.DataAvailabilityResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/users/details/jobs/availability")
+	req := runtime.NewRequest("GET", "/api/v2/analytics/users/details/jobs/availability")
 	req.Operation = "analytics.GetAnalyticsUsersDetailsJobsAvailability"
 	out := new(models.DataAvailabilityResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3947,7 +3948,7 @@ type GetAnalyticsUsersDetailsJobOptions struct{}
 //
 // Requires any of the permissions: analytics:userDetail:view.
 func (c *Client) GetAnalyticsUsersDetailsJob(ctx context.Context, jobID string, opts *GetAnalyticsUsersDetailsJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/users/details/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/users/details/jobs/{jobId}", jobID)
 	req.Operation = "analytics.GetAnalyticsUsersDetailsJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3965,7 +3966,7 @@ type DeleteAnalyticsUsersDetailsJobOptions struct{}
 //
 // Requires any of the permissions: analytics:userDetail:view.
 func (c *Client) DeleteAnalyticsUsersDetailsJob(ctx context.Context, jobID string, opts *DeleteAnalyticsUsersDetailsJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/users/details/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/users/details/jobs/{jobId}", jobID)
 	req.Operation = "analytics.DeleteAnalyticsUsersDetailsJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3986,7 +3987,7 @@ type GetAnalyticsUsersDetailsJobResultsOptions struct {
 //
 // Requires any of the permissions: analytics:userDetail:view.
 func (c *Client) GetAnalyticsUsersDetailsJobResults(ctx context.Context, jobID string, opts *GetAnalyticsUsersDetailsJobResultsOptions, call ...platformclient.CallOption) (*models.AnalyticsUserDetailsAsyncQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/users/details/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/users/details/jobs/{jobId}/results", jobID)
 	req.Operation = "analytics.GetAnalyticsUsersDetailsJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -4008,22 +4009,22 @@ func (c *Client) GetAnalyticsUsersDetailsJobResultsPages(ctx context.Context, jo
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsUserDetailsAsyncQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AnalyticsUserDetailsAsyncQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsUsersDetailsJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.AnalyticsUserDetailsAsyncQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.UserDetails), Cursor: p.Cursor}
+	}, func(p *models.AnalyticsUserDetailsAsyncQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.UserDetails), Cursor: p.Cursor}
 	})
 }
 
 // GetAnalyticsUsersDetailsJobResultsItems returns an iterator over the userDetails of every page of
 // GetAnalyticsUsersDetailsJobResults; see GetAnalyticsUsersDetailsJobResultsPages.
 func (c *Client) GetAnalyticsUsersDetailsJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsUsersDetailsJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.AnalyticsUserDetail, error] {
-	return platformclient.Items(c.GetAnalyticsUsersDetailsJobResultsPages(ctx, jobID, opts, call...), func(p *models.AnalyticsUserDetailsAsyncQueryResponse) []models.AnalyticsUserDetail {
+	return runtime.Items(c.GetAnalyticsUsersDetailsJobResultsPages(ctx, jobID, opts, call...), func(p *models.AnalyticsUserDetailsAsyncQueryResponse) []models.AnalyticsUserDetail {
 		return p.UserDetails
 	})
 }
@@ -4037,7 +4038,7 @@ type PostAnalyticsUsersDetailsQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:userDetail:view.
 func (c *Client) PostAnalyticsUsersDetailsQuery(ctx context.Context, body *models.UserDetailsQuery, opts *PostAnalyticsUsersDetailsQueryOptions, call ...platformclient.CallOption) (*models.AnalyticsUserDetailsQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/users/details/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/users/details/query")
 	req.Operation = "analytics.PostAnalyticsUsersDetailsQuery"
 	req.Body = body
 	out := new(models.AnalyticsUserDetailsQueryResponse)
@@ -4056,11 +4057,11 @@ func (c *Client) PostAnalyticsUsersDetailsQueryPages(ctx context.Context, body *
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.Paging.PageNumber != nil {
 		spec.Start = int(*body.Paging.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsUserDetailsQueryResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AnalyticsUserDetailsQueryResponse, error) {
 		o := o
 		var pageBody models.UserDetailsQuery
 		if body != nil {
@@ -4068,15 +4069,15 @@ func (c *Client) PostAnalyticsUsersDetailsQueryPages(ctx context.Context, body *
 		}
 		pageBody.Paging.PageNumber = &r.Number
 		return c.PostAnalyticsUsersDetailsQuery(ctx, &pageBody, &o, call...)
-	}, func(p *models.AnalyticsUserDetailsQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.UserDetails), Total: p.TotalHits}
+	}, func(p *models.AnalyticsUserDetailsQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.UserDetails), Total: p.TotalHits}
 	})
 }
 
 // PostAnalyticsUsersDetailsQueryItems returns an iterator over the userDetails of every page of
 // PostAnalyticsUsersDetailsQuery; see PostAnalyticsUsersDetailsQueryPages.
 func (c *Client) PostAnalyticsUsersDetailsQueryItems(ctx context.Context, body *models.UserDetailsQuery, opts *PostAnalyticsUsersDetailsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.AnalyticsUserDetail, error] {
-	return platformclient.Items(c.PostAnalyticsUsersDetailsQueryPages(ctx, body, opts, call...), func(p *models.AnalyticsUserDetailsQueryResponse) []models.AnalyticsUserDetail { return p.UserDetails })
+	return runtime.Items(c.PostAnalyticsUsersDetailsQueryPages(ctx, body, opts, call...), func(p *models.AnalyticsUserDetailsQueryResponse) []models.AnalyticsUserDetail { return p.UserDetails })
 }
 
 // PostAnalyticsUsersObservationsQueryOptions holds the optional parameters of PostAnalyticsUsersObservationsQuery; it has none yet, so pass nil.
@@ -4088,7 +4089,7 @@ type PostAnalyticsUsersObservationsQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:userObservation:view.
 func (c *Client) PostAnalyticsUsersObservationsQuery(ctx context.Context, body *models.UserObservationQuery, opts *PostAnalyticsUsersObservationsQueryOptions, call ...platformclient.CallOption) (*models.UserObservationQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/users/observations/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/users/observations/query")
 	req.Operation = "analytics.PostAnalyticsUsersObservationsQuery"
 	req.Body = body
 	out := new(models.UserObservationQueryResponse)

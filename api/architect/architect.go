@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -92,7 +93,7 @@ type GetArchitectDependencytrackingOptions struct {
 //
 // Requires all of the permissions: architect:dependencyTracking:view.
 func (c *Client) GetArchitectDependencytracking(ctx context.Context, name string, opts *GetArchitectDependencytrackingOptions, call ...platformclient.CallOption) (*models.DependencyObjectEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/dependencytracking")
+	req := runtime.NewRequest("GET", "/api/v2/architect/dependencytracking")
 	req.Operation = "architect.GetArchitectDependencytracking"
 	req.AddQuery("name", name)
 	if opts != nil {
@@ -120,11 +121,11 @@ func (c *Client) GetArchitectDependencytrackingPages(ctx context.Context, name s
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DependencyObjectEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DependencyObjectEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DependencyObjectEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -132,15 +133,15 @@ func (c *Client) GetArchitectDependencytrackingPages(ctx context.Context, name s
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectDependencytracking(ctx, name, &o, call...)
-	}, func(p *models.DependencyObjectEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DependencyObjectEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetArchitectDependencytrackingItems returns an iterator over the entities of every page of
 // GetArchitectDependencytracking; see GetArchitectDependencytrackingPages.
 func (c *Client) GetArchitectDependencytrackingItems(ctx context.Context, name string, opts *GetArchitectDependencytrackingOptions, call ...platformclient.CallOption) iter.Seq2[models.DependencyObject, error] {
-	return platformclient.Items(c.GetArchitectDependencytrackingPages(ctx, name, opts, call...), func(p *models.DependencyObjectEntityListing) []models.DependencyObject { return p.Entities })
+	return runtime.Items(c.GetArchitectDependencytrackingPages(ctx, name, opts, call...), func(p *models.DependencyObjectEntityListing) []models.DependencyObject { return p.Entities })
 }
 
 // GetArchitectDependencytrackingBuildOptions holds the optional parameters of GetArchitectDependencytrackingBuild; it has none yet, so pass nil.
@@ -152,7 +153,7 @@ type GetArchitectDependencytrackingBuildOptions struct{}
 //
 // Requires all of the permissions: architect:dependencyTracking:view.
 func (c *Client) GetArchitectDependencytrackingBuild(ctx context.Context, opts *GetArchitectDependencytrackingBuildOptions, call ...platformclient.CallOption) (*models.DependencyStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/dependencytracking/build")
+	req := runtime.NewRequest("GET", "/api/v2/architect/dependencytracking/build")
 	req.Operation = "architect.GetArchitectDependencytrackingBuild"
 	out := new(models.DependencyStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -172,7 +173,7 @@ type PostArchitectDependencytrackingBuildOptions struct{}
 //
 // Requires all of the permissions: architect:dependencyTracking:rebuild.
 func (c *Client) PostArchitectDependencytrackingBuild(ctx context.Context, opts *PostArchitectDependencytrackingBuildOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/architect/dependencytracking/build")
+	req := runtime.NewRequest("POST", "/api/v2/architect/dependencytracking/build")
 	req.Operation = "architect.PostArchitectDependencytrackingBuild"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -196,7 +197,7 @@ type GetArchitectDependencytrackingConsumedresourcesOptions struct {
 //
 // Requires all of the permissions: architect:dependencyTracking:view.
 func (c *Client) GetArchitectDependencytrackingConsumedresources(ctx context.Context, id string, version string, objectType string, opts *GetArchitectDependencytrackingConsumedresourcesOptions, call ...platformclient.CallOption) (*models.ConsumedResourcesEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/dependencytracking/consumedresources")
+	req := runtime.NewRequest("GET", "/api/v2/architect/dependencytracking/consumedresources")
 	req.Operation = "architect.GetArchitectDependencytrackingConsumedresources"
 	req.AddQuery("id", id)
 	req.AddQuery("version", version)
@@ -222,11 +223,11 @@ func (c *Client) GetArchitectDependencytrackingConsumedresourcesPages(ctx contex
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConsumedResourcesEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ConsumedResourcesEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ConsumedResourcesEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -234,8 +235,8 @@ func (c *Client) GetArchitectDependencytrackingConsumedresourcesPages(ctx contex
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectDependencytrackingConsumedresources(ctx, id, version, objectType, &o, call...)
-	}, func(p *models.ConsumedResourcesEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ConsumedResourcesEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -243,7 +244,7 @@ func (c *Client) GetArchitectDependencytrackingConsumedresourcesPages(ctx contex
 // page of GetArchitectDependencytrackingConsumedresources; see
 // GetArchitectDependencytrackingConsumedresourcesPages.
 func (c *Client) GetArchitectDependencytrackingConsumedresourcesItems(ctx context.Context, id string, version string, objectType string, opts *GetArchitectDependencytrackingConsumedresourcesOptions, call ...platformclient.CallOption) iter.Seq2[models.Dependency, error] {
-	return platformclient.Items(c.GetArchitectDependencytrackingConsumedresourcesPages(ctx, id, version, objectType, opts, call...), func(p *models.ConsumedResourcesEntityListing) []models.Dependency { return p.Entities })
+	return runtime.Items(c.GetArchitectDependencytrackingConsumedresourcesPages(ctx, id, version, objectType, opts, call...), func(p *models.ConsumedResourcesEntityListing) []models.Dependency { return p.Entities })
 }
 
 // GetArchitectDependencytrackingConsumingresourcesOptions holds the optional parameters of GetArchitectDependencytrackingConsumingresources; nil fields are not sent.
@@ -273,7 +274,7 @@ type GetArchitectDependencytrackingConsumingresourcesOptions struct {
 //
 // Requires all of the permissions: architect:dependencyTracking:view.
 func (c *Client) GetArchitectDependencytrackingConsumingresources(ctx context.Context, id string, objectType string, opts *GetArchitectDependencytrackingConsumingresourcesOptions, call ...platformclient.CallOption) (*models.ConsumingResourcesEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/dependencytracking/consumingresources")
+	req := runtime.NewRequest("GET", "/api/v2/architect/dependencytracking/consumingresources")
 	req.Operation = "architect.GetArchitectDependencytrackingConsumingresources"
 	req.AddQuery("id", id)
 	req.AddQuery("objectType", objectType)
@@ -300,11 +301,11 @@ func (c *Client) GetArchitectDependencytrackingConsumingresourcesPages(ctx conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConsumingResourcesEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ConsumingResourcesEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ConsumingResourcesEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -312,8 +313,8 @@ func (c *Client) GetArchitectDependencytrackingConsumingresourcesPages(ctx conte
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectDependencytrackingConsumingresources(ctx, id, objectType, &o, call...)
-	}, func(p *models.ConsumingResourcesEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ConsumingResourcesEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -321,7 +322,7 @@ func (c *Client) GetArchitectDependencytrackingConsumingresourcesPages(ctx conte
 // page of GetArchitectDependencytrackingConsumingresources; see
 // GetArchitectDependencytrackingConsumingresourcesPages.
 func (c *Client) GetArchitectDependencytrackingConsumingresourcesItems(ctx context.Context, id string, objectType string, opts *GetArchitectDependencytrackingConsumingresourcesOptions, call ...platformclient.CallOption) iter.Seq2[models.Dependency, error] {
-	return platformclient.Items(c.GetArchitectDependencytrackingConsumingresourcesPages(ctx, id, objectType, opts, call...), func(p *models.ConsumingResourcesEntityListing) []models.Dependency { return p.Entities })
+	return runtime.Items(c.GetArchitectDependencytrackingConsumingresourcesPages(ctx, id, objectType, opts, call...), func(p *models.ConsumingResourcesEntityListing) []models.Dependency { return p.Entities })
 }
 
 // GetArchitectDependencytrackingDeletedresourceconsumersOptions holds the optional parameters of GetArchitectDependencytrackingDeletedresourceconsumers; nil fields are not sent.
@@ -384,7 +385,7 @@ type GetArchitectDependencytrackingDeletedresourceconsumersOptions struct {
 //
 // Requires all of the permissions: architect:dependencyTracking:view.
 func (c *Client) GetArchitectDependencytrackingDeletedresourceconsumers(ctx context.Context, opts *GetArchitectDependencytrackingDeletedresourceconsumersOptions, call ...platformclient.CallOption) (*models.DependencyObjectEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/dependencytracking/deletedresourceconsumers")
+	req := runtime.NewRequest("GET", "/api/v2/architect/dependencytracking/deletedresourceconsumers")
 	req.Operation = "architect.GetArchitectDependencytrackingDeletedresourceconsumers"
 	if opts != nil {
 		req.AddQuery("name", opts.Name)
@@ -411,11 +412,11 @@ func (c *Client) GetArchitectDependencytrackingDeletedresourceconsumersPages(ctx
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DependencyObjectEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DependencyObjectEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DependencyObjectEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -423,8 +424,8 @@ func (c *Client) GetArchitectDependencytrackingDeletedresourceconsumersPages(ctx
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectDependencytrackingDeletedresourceconsumers(ctx, &o, call...)
-	}, func(p *models.DependencyObjectEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DependencyObjectEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -432,7 +433,7 @@ func (c *Client) GetArchitectDependencytrackingDeletedresourceconsumersPages(ctx
 // every page of GetArchitectDependencytrackingDeletedresourceconsumers; see
 // GetArchitectDependencytrackingDeletedresourceconsumersPages.
 func (c *Client) GetArchitectDependencytrackingDeletedresourceconsumersItems(ctx context.Context, opts *GetArchitectDependencytrackingDeletedresourceconsumersOptions, call ...platformclient.CallOption) iter.Seq2[models.DependencyObject, error] {
-	return platformclient.Items(c.GetArchitectDependencytrackingDeletedresourceconsumersPages(ctx, opts, call...), func(p *models.DependencyObjectEntityListing) []models.DependencyObject { return p.Entities })
+	return runtime.Items(c.GetArchitectDependencytrackingDeletedresourceconsumersPages(ctx, opts, call...), func(p *models.DependencyObjectEntityListing) []models.DependencyObject { return p.Entities })
 }
 
 // GetArchitectDependencytrackingObjectOptions holds the optional parameters of GetArchitectDependencytrackingObject; nil fields are not sent.
@@ -509,7 +510,7 @@ type GetArchitectDependencytrackingObjectOptions struct {
 //
 // Requires all of the permissions: architect:dependencyTracking:view.
 func (c *Client) GetArchitectDependencytrackingObject(ctx context.Context, id string, opts *GetArchitectDependencytrackingObjectOptions, call ...platformclient.CallOption) (*models.DependencyObject, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/dependencytracking/object")
+	req := runtime.NewRequest("GET", "/api/v2/architect/dependencytracking/object")
 	req.Operation = "architect.GetArchitectDependencytrackingObject"
 	req.AddQuery("id", id)
 	if opts != nil {
@@ -543,7 +544,7 @@ type GetArchitectDependencytrackingTypesOptions struct {
 //
 // Requires all of the permissions: architect:dependencyTracking:view.
 func (c *Client) GetArchitectDependencytrackingTypes(ctx context.Context, opts *GetArchitectDependencytrackingTypesOptions, call ...platformclient.CallOption) (*models.DependencyTypeEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/dependencytracking/types")
+	req := runtime.NewRequest("GET", "/api/v2/architect/dependencytracking/types")
 	req.Operation = "architect.GetArchitectDependencytrackingTypes"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -565,11 +566,11 @@ func (c *Client) GetArchitectDependencytrackingTypesPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DependencyTypeEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DependencyTypeEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DependencyTypeEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -577,15 +578,15 @@ func (c *Client) GetArchitectDependencytrackingTypesPages(ctx context.Context, o
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectDependencytrackingTypes(ctx, &o, call...)
-	}, func(p *models.DependencyTypeEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DependencyTypeEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetArchitectDependencytrackingTypesItems returns an iterator over the entities of every page of
 // GetArchitectDependencytrackingTypes; see GetArchitectDependencytrackingTypesPages.
 func (c *Client) GetArchitectDependencytrackingTypesItems(ctx context.Context, opts *GetArchitectDependencytrackingTypesOptions, call ...platformclient.CallOption) iter.Seq2[models.DependencyType, error] {
-	return platformclient.Items(c.GetArchitectDependencytrackingTypesPages(ctx, opts, call...), func(p *models.DependencyTypeEntityListing) []models.DependencyType { return p.Entities })
+	return runtime.Items(c.GetArchitectDependencytrackingTypesPages(ctx, opts, call...), func(p *models.DependencyTypeEntityListing) []models.DependencyType { return p.Entities })
 }
 
 // GetArchitectDependencytrackingTypeOptions holds the optional parameters of GetArchitectDependencytrackingType; it has none yet, so pass nil.
@@ -597,7 +598,7 @@ type GetArchitectDependencytrackingTypeOptions struct{}
 //
 // Requires all of the permissions: architect:dependencyTracking:view.
 func (c *Client) GetArchitectDependencytrackingType(ctx context.Context, typeID string, opts *GetArchitectDependencytrackingTypeOptions, call ...platformclient.CallOption) (*models.DependencyType, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/dependencytracking/types/{typeId}", typeID)
+	req := runtime.NewRequest("GET", "/api/v2/architect/dependencytracking/types/{typeId}", typeID)
 	req.Operation = "architect.GetArchitectDependencytrackingType"
 	out := new(models.DependencyType)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -662,7 +663,7 @@ type GetArchitectDependencytrackingUpdatedresourceconsumersOptions struct {
 //
 // Requires all of the permissions: architect:dependencyTracking:view.
 func (c *Client) GetArchitectDependencytrackingUpdatedresourceconsumers(ctx context.Context, opts *GetArchitectDependencytrackingUpdatedresourceconsumersOptions, call ...platformclient.CallOption) (*models.DependencyObjectEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/dependencytracking/updatedresourceconsumers")
+	req := runtime.NewRequest("GET", "/api/v2/architect/dependencytracking/updatedresourceconsumers")
 	req.Operation = "architect.GetArchitectDependencytrackingUpdatedresourceconsumers"
 	if opts != nil {
 		req.AddQuery("name", opts.Name)
@@ -688,11 +689,11 @@ func (c *Client) GetArchitectDependencytrackingUpdatedresourceconsumersPages(ctx
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DependencyObjectEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DependencyObjectEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DependencyObjectEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -700,8 +701,8 @@ func (c *Client) GetArchitectDependencytrackingUpdatedresourceconsumersPages(ctx
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectDependencytrackingUpdatedresourceconsumers(ctx, &o, call...)
-	}, func(p *models.DependencyObjectEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DependencyObjectEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -709,7 +710,7 @@ func (c *Client) GetArchitectDependencytrackingUpdatedresourceconsumersPages(ctx
 // every page of GetArchitectDependencytrackingUpdatedresourceconsumers; see
 // GetArchitectDependencytrackingUpdatedresourceconsumersPages.
 func (c *Client) GetArchitectDependencytrackingUpdatedresourceconsumersItems(ctx context.Context, opts *GetArchitectDependencytrackingUpdatedresourceconsumersOptions, call ...platformclient.CallOption) iter.Seq2[models.DependencyObject, error] {
-	return platformclient.Items(c.GetArchitectDependencytrackingUpdatedresourceconsumersPages(ctx, opts, call...), func(p *models.DependencyObjectEntityListing) []models.DependencyObject { return p.Entities })
+	return runtime.Items(c.GetArchitectDependencytrackingUpdatedresourceconsumersPages(ctx, opts, call...), func(p *models.DependencyObjectEntityListing) []models.DependencyObject { return p.Entities })
 }
 
 // GetArchitectEmergencygroupsOptions holds the optional parameters of GetArchitectEmergencygroups; nil fields are not sent.
@@ -736,7 +737,7 @@ type GetArchitectEmergencygroupsOptions struct {
 //
 // Requires all of the permissions: routing:emergencyGroup:view.
 func (c *Client) GetArchitectEmergencygroups(ctx context.Context, opts *GetArchitectEmergencygroupsOptions, call ...platformclient.CallOption) (*models.EmergencyGroupListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/emergencygroups")
+	req := runtime.NewRequest("GET", "/api/v2/architect/emergencygroups")
 	req.Operation = "architect.GetArchitectEmergencygroups"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -761,11 +762,11 @@ func (c *Client) GetArchitectEmergencygroupsPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EmergencyGroupListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EmergencyGroupListing, error) {
 		if r.NextURI != "" {
 			out := new(models.EmergencyGroupListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -773,15 +774,15 @@ func (c *Client) GetArchitectEmergencygroupsPages(ctx context.Context, opts *Get
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectEmergencygroups(ctx, &o, call...)
-	}, func(p *models.EmergencyGroupListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.EmergencyGroupListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetArchitectEmergencygroupsItems returns an iterator over the entities of every page of
 // GetArchitectEmergencygroups; see GetArchitectEmergencygroupsPages.
 func (c *Client) GetArchitectEmergencygroupsItems(ctx context.Context, opts *GetArchitectEmergencygroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.EmergencyGroup, error] {
-	return platformclient.Items(c.GetArchitectEmergencygroupsPages(ctx, opts, call...), func(p *models.EmergencyGroupListing) []models.EmergencyGroup { return p.Entities })
+	return runtime.Items(c.GetArchitectEmergencygroupsPages(ctx, opts, call...), func(p *models.EmergencyGroupListing) []models.EmergencyGroup { return p.Entities })
 }
 
 // PostArchitectEmergencygroupsOptions holds the optional parameters of PostArchitectEmergencygroups; it has none yet, so pass nil.
@@ -793,7 +794,7 @@ type PostArchitectEmergencygroupsOptions struct{}
 //
 // Requires all of the permissions: routing:emergencyGroup:add.
 func (c *Client) PostArchitectEmergencygroups(ctx context.Context, body *models.EmergencyGroup, opts *PostArchitectEmergencygroupsOptions, call ...platformclient.CallOption) (*models.EmergencyGroup, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/architect/emergencygroups")
+	req := runtime.NewRequest("POST", "/api/v2/architect/emergencygroups")
 	req.Operation = "architect.PostArchitectEmergencygroups"
 	req.Body = body
 	out := new(models.EmergencyGroup)
@@ -838,7 +839,7 @@ type GetArchitectEmergencygroupsDivisionviewsOptions struct {
 //
 // Requires all of the permissions: routing:emergencyGroup:search.
 func (c *Client) GetArchitectEmergencygroupsDivisionviews(ctx context.Context, opts *GetArchitectEmergencygroupsDivisionviewsOptions, call ...platformclient.CallOption) (*models.EmergencyGroupDivisionViewEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/emergencygroups/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/architect/emergencygroups/divisionviews")
 	req.Operation = "architect.GetArchitectEmergencygroupsDivisionviews"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -865,11 +866,11 @@ func (c *Client) GetArchitectEmergencygroupsDivisionviewsPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EmergencyGroupDivisionViewEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EmergencyGroupDivisionViewEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.EmergencyGroupDivisionViewEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -877,15 +878,15 @@ func (c *Client) GetArchitectEmergencygroupsDivisionviewsPages(ctx context.Conte
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectEmergencygroupsDivisionviews(ctx, &o, call...)
-	}, func(p *models.EmergencyGroupDivisionViewEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.EmergencyGroupDivisionViewEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetArchitectEmergencygroupsDivisionviewsItems returns an iterator over the entities of every page of
 // GetArchitectEmergencygroupsDivisionviews; see GetArchitectEmergencygroupsDivisionviewsPages.
 func (c *Client) GetArchitectEmergencygroupsDivisionviewsItems(ctx context.Context, opts *GetArchitectEmergencygroupsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.EmergencyGroupDivisionView, error] {
-	return platformclient.Items(c.GetArchitectEmergencygroupsDivisionviewsPages(ctx, opts, call...), func(p *models.EmergencyGroupDivisionViewEntityListing) []models.EmergencyGroupDivisionView {
+	return runtime.Items(c.GetArchitectEmergencygroupsDivisionviewsPages(ctx, opts, call...), func(p *models.EmergencyGroupDivisionViewEntityListing) []models.EmergencyGroupDivisionView {
 		return p.Entities
 	})
 }
@@ -899,7 +900,7 @@ type GetArchitectEmergencygroupOptions struct{}
 //
 // Requires all of the permissions: routing:emergencyGroup:view.
 func (c *Client) GetArchitectEmergencygroup(ctx context.Context, emergencyGroupID string, opts *GetArchitectEmergencygroupOptions, call ...platformclient.CallOption) (*models.EmergencyGroup, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/emergencygroups/{emergencyGroupId}", emergencyGroupID)
+	req := runtime.NewRequest("GET", "/api/v2/architect/emergencygroups/{emergencyGroupId}", emergencyGroupID)
 	req.Operation = "architect.GetArchitectEmergencygroup"
 	out := new(models.EmergencyGroup)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -917,7 +918,7 @@ type PutArchitectEmergencygroupOptions struct{}
 //
 // Requires all of the permissions: routing:emergencyGroup:edit.
 func (c *Client) PutArchitectEmergencygroup(ctx context.Context, emergencyGroupID string, body *models.EmergencyGroup, opts *PutArchitectEmergencygroupOptions, call ...platformclient.CallOption) (*models.EmergencyGroup, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/architect/emergencygroups/{emergencyGroupId}", emergencyGroupID)
+	req := runtime.NewRequest("PUT", "/api/v2/architect/emergencygroups/{emergencyGroupId}", emergencyGroupID)
 	req.Operation = "architect.PutArchitectEmergencygroup"
 	req.Body = body
 	out := new(models.EmergencyGroup)
@@ -936,7 +937,7 @@ type DeleteArchitectEmergencygroupOptions struct{}
 //
 // Requires all of the permissions: routing:emergencyGroup:delete.
 func (c *Client) DeleteArchitectEmergencygroup(ctx context.Context, emergencyGroupID string, opts *DeleteArchitectEmergencygroupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/architect/emergencygroups/{emergencyGroupId}", emergencyGroupID)
+	req := runtime.NewRequest("DELETE", "/api/v2/architect/emergencygroups/{emergencyGroupId}", emergencyGroupID)
 	req.Operation = "architect.DeleteArchitectEmergencygroup"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -980,7 +981,7 @@ type GetArchitectGrammarsOptions struct {
 //
 // Requires all of the permissions: architect:grammar:view.
 func (c *Client) GetArchitectGrammars(ctx context.Context, opts *GetArchitectGrammarsOptions, call ...platformclient.CallOption) (*models.GrammarListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/grammars")
+	req := runtime.NewRequest("GET", "/api/v2/architect/grammars")
 	req.Operation = "architect.GetArchitectGrammars"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1009,11 +1010,11 @@ func (c *Client) GetArchitectGrammarsPages(ctx context.Context, opts *GetArchite
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GrammarListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.GrammarListing, error) {
 		if r.NextURI != "" {
 			out := new(models.GrammarListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1021,15 +1022,15 @@ func (c *Client) GetArchitectGrammarsPages(ctx context.Context, opts *GetArchite
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectGrammars(ctx, &o, call...)
-	}, func(p *models.GrammarListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.GrammarListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetArchitectGrammarsItems returns an iterator over the entities of every page of
 // GetArchitectGrammars; see GetArchitectGrammarsPages.
 func (c *Client) GetArchitectGrammarsItems(ctx context.Context, opts *GetArchitectGrammarsOptions, call ...platformclient.CallOption) iter.Seq2[models.Grammar, error] {
-	return platformclient.Items(c.GetArchitectGrammarsPages(ctx, opts, call...), func(p *models.GrammarListing) []models.Grammar { return p.Entities })
+	return runtime.Items(c.GetArchitectGrammarsPages(ctx, opts, call...), func(p *models.GrammarListing) []models.Grammar { return p.Entities })
 }
 
 // PostArchitectGrammarsOptions holds the optional parameters of PostArchitectGrammars; it has none yet, so pass nil.
@@ -1041,7 +1042,7 @@ type PostArchitectGrammarsOptions struct{}
 //
 // Requires all of the permissions: architect:grammar:add.
 func (c *Client) PostArchitectGrammars(ctx context.Context, body *models.Grammar, opts *PostArchitectGrammarsOptions, call ...platformclient.CallOption) (*models.Grammar, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/architect/grammars")
+	req := runtime.NewRequest("POST", "/api/v2/architect/grammars")
 	req.Operation = "architect.PostArchitectGrammars"
 	req.Body = body
 	out := new(models.Grammar)
@@ -1065,7 +1066,7 @@ type GetArchitectGrammarOptions struct {
 //
 // Requires all of the permissions: architect:grammar:view.
 func (c *Client) GetArchitectGrammar(ctx context.Context, grammarID string, opts *GetArchitectGrammarOptions, call ...platformclient.CallOption) (*models.Grammar, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/grammars/{grammarId}", grammarID)
+	req := runtime.NewRequest("GET", "/api/v2/architect/grammars/{grammarId}", grammarID)
 	req.Operation = "architect.GetArchitectGrammar"
 	if opts != nil {
 		req.AddQuery("includeFileUrls", opts.IncludeFileURLs)
@@ -1086,7 +1087,7 @@ type DeleteArchitectGrammarOptions struct{}
 //
 // Requires all of the permissions: architect:grammar:delete.
 func (c *Client) DeleteArchitectGrammar(ctx context.Context, grammarID string, opts *DeleteArchitectGrammarOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/architect/grammars/{grammarId}", grammarID)
+	req := runtime.NewRequest("DELETE", "/api/v2/architect/grammars/{grammarId}", grammarID)
 	req.Operation = "architect.DeleteArchitectGrammar"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -1107,7 +1108,7 @@ type PatchArchitectGrammarOptions struct {
 //
 // Requires all of the permissions: architect:grammar:edit.
 func (c *Client) PatchArchitectGrammar(ctx context.Context, grammarID string, opts *PatchArchitectGrammarOptions, call ...platformclient.CallOption) (*models.Grammar, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/architect/grammars/{grammarId}", grammarID)
+	req := runtime.NewRequest("PATCH", "/api/v2/architect/grammars/{grammarId}", grammarID)
 	req.Operation = "architect.PatchArchitectGrammar"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1128,7 +1129,7 @@ type PostArchitectGrammarLanguagesOptions struct{}
 //
 // Requires all of the permissions: architect:grammar:edit.
 func (c *Client) PostArchitectGrammarLanguages(ctx context.Context, grammarID string, body *models.GrammarLanguage, opts *PostArchitectGrammarLanguagesOptions, call ...platformclient.CallOption) (*models.GrammarLanguage, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/architect/grammars/{grammarId}/languages", grammarID)
+	req := runtime.NewRequest("POST", "/api/v2/architect/grammars/{grammarId}/languages", grammarID)
 	req.Operation = "architect.PostArchitectGrammarLanguages"
 	req.Body = body
 	out := new(models.GrammarLanguage)
@@ -1147,7 +1148,7 @@ type GetArchitectGrammarLanguageOptions struct{}
 //
 // Requires all of the permissions: architect:grammar:view.
 func (c *Client) GetArchitectGrammarLanguage(ctx context.Context, grammarID string, languageCode string, opts *GetArchitectGrammarLanguageOptions, call ...platformclient.CallOption) (*models.GrammarLanguage, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/grammars/{grammarId}/languages/{languageCode}", grammarID, languageCode)
+	req := runtime.NewRequest("GET", "/api/v2/architect/grammars/{grammarId}/languages/{languageCode}", grammarID, languageCode)
 	req.Operation = "architect.GetArchitectGrammarLanguage"
 	out := new(models.GrammarLanguage)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1165,7 +1166,7 @@ type DeleteArchitectGrammarLanguageOptions struct{}
 //
 // Requires all of the permissions: architect:grammar:edit.
 func (c *Client) DeleteArchitectGrammarLanguage(ctx context.Context, grammarID string, languageCode string, opts *DeleteArchitectGrammarLanguageOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/architect/grammars/{grammarId}/languages/{languageCode}", grammarID, languageCode)
+	req := runtime.NewRequest("DELETE", "/api/v2/architect/grammars/{grammarId}/languages/{languageCode}", grammarID, languageCode)
 	req.Operation = "architect.DeleteArchitectGrammarLanguage"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1182,7 +1183,7 @@ type PatchArchitectGrammarLanguageOptions struct {
 //
 // Requires all of the permissions: architect:grammar:edit.
 func (c *Client) PatchArchitectGrammarLanguage(ctx context.Context, grammarID string, languageCode string, opts *PatchArchitectGrammarLanguageOptions, call ...platformclient.CallOption) (*models.GrammarLanguage, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/architect/grammars/{grammarId}/languages/{languageCode}", grammarID, languageCode)
+	req := runtime.NewRequest("PATCH", "/api/v2/architect/grammars/{grammarId}/languages/{languageCode}", grammarID, languageCode)
 	req.Operation = "architect.PatchArchitectGrammarLanguage"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1204,7 +1205,7 @@ type PostArchitectGrammarLanguageFilesDtmfOptions struct{}
 //
 // Requires all of the permissions: architect:grammar:edit.
 func (c *Client) PostArchitectGrammarLanguageFilesDtmf(ctx context.Context, grammarID string, languageCode string, body *models.GrammarFileUploadRequest, opts *PostArchitectGrammarLanguageFilesDtmfOptions, call ...platformclient.CallOption) (*models.UploadUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/architect/grammars/{grammarId}/languages/{languageCode}/files/dtmf", grammarID, languageCode)
+	req := runtime.NewRequest("POST", "/api/v2/architect/grammars/{grammarId}/languages/{languageCode}/files/dtmf", grammarID, languageCode)
 	req.Operation = "architect.PostArchitectGrammarLanguageFilesDtmf"
 	req.Body = body
 	out := new(models.UploadUrlResponse)
@@ -1224,7 +1225,7 @@ type DeleteArchitectGrammarLanguageFilesDtmfOptions struct{}
 //
 // Requires all of the permissions: architect:grammar:edit.
 func (c *Client) DeleteArchitectGrammarLanguageFilesDtmf(ctx context.Context, grammarID string, languageCode string, opts *DeleteArchitectGrammarLanguageFilesDtmfOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/architect/grammars/{grammarId}/languages/{languageCode}/files/dtmf", grammarID, languageCode)
+	req := runtime.NewRequest("DELETE", "/api/v2/architect/grammars/{grammarId}/languages/{languageCode}/files/dtmf", grammarID, languageCode)
 	req.Operation = "architect.DeleteArchitectGrammarLanguageFilesDtmf"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1239,7 +1240,7 @@ type PostArchitectGrammarLanguageFilesVoiceOptions struct{}
 //
 // Requires all of the permissions: architect:grammar:edit.
 func (c *Client) PostArchitectGrammarLanguageFilesVoice(ctx context.Context, grammarID string, languageCode string, body *models.GrammarFileUploadRequest, opts *PostArchitectGrammarLanguageFilesVoiceOptions, call ...platformclient.CallOption) (*models.UploadUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/architect/grammars/{grammarId}/languages/{languageCode}/files/voice", grammarID, languageCode)
+	req := runtime.NewRequest("POST", "/api/v2/architect/grammars/{grammarId}/languages/{languageCode}/files/voice", grammarID, languageCode)
 	req.Operation = "architect.PostArchitectGrammarLanguageFilesVoice"
 	req.Body = body
 	out := new(models.UploadUrlResponse)
@@ -1259,7 +1260,7 @@ type DeleteArchitectGrammarLanguageFilesVoiceOptions struct{}
 //
 // Requires all of the permissions: architect:grammar:edit.
 func (c *Client) DeleteArchitectGrammarLanguageFilesVoice(ctx context.Context, grammarID string, languageCode string, opts *DeleteArchitectGrammarLanguageFilesVoiceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/architect/grammars/{grammarId}/languages/{languageCode}/files/voice", grammarID, languageCode)
+	req := runtime.NewRequest("DELETE", "/api/v2/architect/grammars/{grammarId}/languages/{languageCode}/files/voice", grammarID, languageCode)
 	req.Operation = "architect.DeleteArchitectGrammarLanguageFilesVoice"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1297,7 +1298,7 @@ type GetArchitectIvrsOptions struct {
 //
 // Requires all of the permissions: routing:callRoute:view.
 func (c *Client) GetArchitectIvrs(ctx context.Context, opts *GetArchitectIvrsOptions, call ...platformclient.CallOption) (*models.IVREntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/ivrs")
+	req := runtime.NewRequest("GET", "/api/v2/architect/ivrs")
 	req.Operation = "architect.GetArchitectIvrs"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1325,11 +1326,11 @@ func (c *Client) GetArchitectIvrsPages(ctx context.Context, opts *GetArchitectIv
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IVREntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.IVREntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.IVREntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1337,15 +1338,15 @@ func (c *Client) GetArchitectIvrsPages(ctx context.Context, opts *GetArchitectIv
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectIvrs(ctx, &o, call...)
-	}, func(p *models.IVREntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.IVREntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetArchitectIvrsItems returns an iterator over the entities of every page of GetArchitectIvrs; see
 // GetArchitectIvrsPages.
 func (c *Client) GetArchitectIvrsItems(ctx context.Context, opts *GetArchitectIvrsOptions, call ...platformclient.CallOption) iter.Seq2[models.IVR, error] {
-	return platformclient.Items(c.GetArchitectIvrsPages(ctx, opts, call...), func(p *models.IVREntityListing) []models.IVR { return p.Entities })
+	return runtime.Items(c.GetArchitectIvrsPages(ctx, opts, call...), func(p *models.IVREntityListing) []models.IVR { return p.Entities })
 }
 
 // PostArchitectIvrsOptions holds the optional parameters of PostArchitectIvrs; it has none yet, so pass nil.
@@ -1357,7 +1358,7 @@ type PostArchitectIvrsOptions struct{}
 //
 // Requires all of the permissions: routing:callRoute:add.
 func (c *Client) PostArchitectIvrs(ctx context.Context, body *models.IVR, opts *PostArchitectIvrsOptions, call ...platformclient.CallOption) (*models.IVR, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/architect/ivrs")
+	req := runtime.NewRequest("POST", "/api/v2/architect/ivrs")
 	req.Operation = "architect.PostArchitectIvrs"
 	req.Body = body
 	out := new(models.IVR)
@@ -1398,7 +1399,7 @@ type GetArchitectIvrsDivisionviewsOptions struct {
 //
 // Requires all of the permissions: routing:callRoute:search.
 func (c *Client) GetArchitectIvrsDivisionviews(ctx context.Context, opts *GetArchitectIvrsDivisionviewsOptions, call ...platformclient.CallOption) (*models.IVRDivisionViewEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/ivrs/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/architect/ivrs/divisionviews")
 	req.Operation = "architect.GetArchitectIvrsDivisionviews"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1425,11 +1426,11 @@ func (c *Client) GetArchitectIvrsDivisionviewsPages(ctx context.Context, opts *G
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IVRDivisionViewEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.IVRDivisionViewEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.IVRDivisionViewEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1437,15 +1438,15 @@ func (c *Client) GetArchitectIvrsDivisionviewsPages(ctx context.Context, opts *G
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectIvrsDivisionviews(ctx, &o, call...)
-	}, func(p *models.IVRDivisionViewEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.IVRDivisionViewEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetArchitectIvrsDivisionviewsItems returns an iterator over the entities of every page of
 // GetArchitectIvrsDivisionviews; see GetArchitectIvrsDivisionviewsPages.
 func (c *Client) GetArchitectIvrsDivisionviewsItems(ctx context.Context, opts *GetArchitectIvrsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.IVRDivisionView, error] {
-	return platformclient.Items(c.GetArchitectIvrsDivisionviewsPages(ctx, opts, call...), func(p *models.IVRDivisionViewEntityListing) []models.IVRDivisionView { return p.Entities })
+	return runtime.Items(c.GetArchitectIvrsDivisionviewsPages(ctx, opts, call...), func(p *models.IVRDivisionViewEntityListing) []models.IVRDivisionView { return p.Entities })
 }
 
 // GetArchitectIvrOptions holds the optional parameters of GetArchitectIvr; it has none yet, so pass nil.
@@ -1457,7 +1458,7 @@ type GetArchitectIvrOptions struct{}
 //
 // Requires all of the permissions: routing:callRoute:view.
 func (c *Client) GetArchitectIvr(ctx context.Context, iVRID string, opts *GetArchitectIvrOptions, call ...platformclient.CallOption) (*models.IVR, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/ivrs/{ivrId}", iVRID)
+	req := runtime.NewRequest("GET", "/api/v2/architect/ivrs/{ivrId}", iVRID)
 	req.Operation = "architect.GetArchitectIvr"
 	out := new(models.IVR)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1475,7 +1476,7 @@ type PutArchitectIvrOptions struct{}
 //
 // Requires all of the permissions: routing:callRoute:edit.
 func (c *Client) PutArchitectIvr(ctx context.Context, iVRID string, body *models.IVR, opts *PutArchitectIvrOptions, call ...platformclient.CallOption) (*models.IVR, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/architect/ivrs/{ivrId}", iVRID)
+	req := runtime.NewRequest("PUT", "/api/v2/architect/ivrs/{ivrId}", iVRID)
 	req.Operation = "architect.PutArchitectIvr"
 	req.Body = body
 	out := new(models.IVR)
@@ -1494,7 +1495,7 @@ type DeleteArchitectIvrOptions struct{}
 //
 // Requires all of the permissions: routing:callRoute:delete.
 func (c *Client) DeleteArchitectIvr(ctx context.Context, iVRID string, opts *DeleteArchitectIvrOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/architect/ivrs/{ivrId}", iVRID)
+	req := runtime.NewRequest("DELETE", "/api/v2/architect/ivrs/{ivrId}", iVRID)
 	req.Operation = "architect.DeleteArchitectIvr"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1508,7 +1509,7 @@ type GetArchitectIvrIdentityresolutionOptions struct{}
 //
 // Requires all of the permissions: routing:callRoute:view, routing:identityResolutionIvr:view.
 func (c *Client) GetArchitectIvrIdentityresolution(ctx context.Context, iVRID string, opts *GetArchitectIvrIdentityresolutionOptions, call ...platformclient.CallOption) (*models.IVRIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/ivrs/{ivrId}/identityresolution", iVRID)
+	req := runtime.NewRequest("GET", "/api/v2/architect/ivrs/{ivrId}/identityresolution", iVRID)
 	req.Operation = "architect.GetArchitectIvrIdentityresolution"
 	out := new(models.IVRIdentityResolutionConfig)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1526,7 +1527,7 @@ type PutArchitectIvrIdentityresolutionOptions struct{}
 //
 // Requires all of the permissions: routing:callRoute:edit, routing:identityResolutionIvr:edit.
 func (c *Client) PutArchitectIvrIdentityresolution(ctx context.Context, iVRID string, body *models.IVRIdentityResolutionConfig, opts *PutArchitectIvrIdentityresolutionOptions, call ...platformclient.CallOption) (*models.IVRIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/architect/ivrs/{ivrId}/identityresolution", iVRID)
+	req := runtime.NewRequest("PUT", "/api/v2/architect/ivrs/{ivrId}/identityresolution", iVRID)
 	req.Operation = "architect.PutArchitectIvrIdentityresolution"
 	req.Body = body
 	out := new(models.IVRIdentityResolutionConfig)
@@ -1581,7 +1582,7 @@ type GetArchitectPromptsOptions struct {
 //
 // Requires all of the permissions: architect:userPrompt:view.
 func (c *Client) GetArchitectPrompts(ctx context.Context, opts *GetArchitectPromptsOptions, call ...platformclient.CallOption) (*models.PromptEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/prompts")
+	req := runtime.NewRequest("GET", "/api/v2/architect/prompts")
 	req.Operation = "architect.GetArchitectPrompts"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1611,11 +1612,11 @@ func (c *Client) GetArchitectPromptsPages(ctx context.Context, opts *GetArchitec
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PromptEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.PromptEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.PromptEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1623,15 +1624,15 @@ func (c *Client) GetArchitectPromptsPages(ctx context.Context, opts *GetArchitec
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectPrompts(ctx, &o, call...)
-	}, func(p *models.PromptEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.PromptEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetArchitectPromptsItems returns an iterator over the entities of every page of GetArchitectPrompts;
 // see GetArchitectPromptsPages.
 func (c *Client) GetArchitectPromptsItems(ctx context.Context, opts *GetArchitectPromptsOptions, call ...platformclient.CallOption) iter.Seq2[models.Prompt, error] {
-	return platformclient.Items(c.GetArchitectPromptsPages(ctx, opts, call...), func(p *models.PromptEntityListing) []models.Prompt { return p.Entities })
+	return runtime.Items(c.GetArchitectPromptsPages(ctx, opts, call...), func(p *models.PromptEntityListing) []models.Prompt { return p.Entities })
 }
 
 // PostArchitectPromptsOptions holds the optional parameters of PostArchitectPrompts; it has none yet, so pass nil.
@@ -1643,7 +1644,7 @@ type PostArchitectPromptsOptions struct{}
 //
 // Requires all of the permissions: architect:userPrompt:add.
 func (c *Client) PostArchitectPrompts(ctx context.Context, body *models.Prompt, opts *PostArchitectPromptsOptions, call ...platformclient.CallOption) (*models.Prompt, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/architect/prompts")
+	req := runtime.NewRequest("POST", "/api/v2/architect/prompts")
 	req.Operation = "architect.PostArchitectPrompts"
 	req.Body = body
 	out := new(models.Prompt)
@@ -1665,7 +1666,7 @@ type DeleteArchitectPromptsOptions struct{}
 //
 // Requires all of the permissions: architect:userPrompt:delete.
 func (c *Client) DeleteArchitectPrompts(ctx context.Context, id []string, opts *DeleteArchitectPromptsOptions, call ...platformclient.CallOption) (*models.Operation, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/architect/prompts")
+	req := runtime.NewRequest("DELETE", "/api/v2/architect/prompts")
 	req.Operation = "architect.DeleteArchitectPrompts"
 	req.AddQuery("id", id)
 	out := new(models.Operation)
@@ -1695,7 +1696,7 @@ type GetArchitectPromptOptions struct {
 //
 // Requires all of the permissions: architect:userPrompt:view.
 func (c *Client) GetArchitectPrompt(ctx context.Context, promptID string, opts *GetArchitectPromptOptions, call ...platformclient.CallOption) (*models.Prompt, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/prompts/{promptId}", promptID)
+	req := runtime.NewRequest("GET", "/api/v2/architect/prompts/{promptId}", promptID)
 	req.Operation = "architect.GetArchitectPrompt"
 	if opts != nil {
 		req.AddQuery("includeMediaUris", opts.IncludeMediaURIs)
@@ -1718,7 +1719,7 @@ type PutArchitectPromptOptions struct{}
 //
 // Requires all of the permissions: architect:userPrompt:edit.
 func (c *Client) PutArchitectPrompt(ctx context.Context, promptID string, body *models.Prompt, opts *PutArchitectPromptOptions, call ...platformclient.CallOption) (*models.Prompt, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/architect/prompts/{promptId}", promptID)
+	req := runtime.NewRequest("PUT", "/api/v2/architect/prompts/{promptId}", promptID)
 	req.Operation = "architect.PutArchitectPrompt"
 	req.Body = body
 	out := new(models.Prompt)
@@ -1740,7 +1741,7 @@ type DeleteArchitectPromptOptions struct {
 //
 // Requires all of the permissions: architect:userPrompt:delete.
 func (c *Client) DeleteArchitectPrompt(ctx context.Context, promptID string, opts *DeleteArchitectPromptOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/architect/prompts/{promptId}", promptID)
+	req := runtime.NewRequest("DELETE", "/api/v2/architect/prompts/{promptId}", promptID)
 	req.Operation = "architect.DeleteArchitectPrompt"
 	if opts != nil {
 		req.AddQuery("allResources", opts.AllResources)
@@ -1759,7 +1760,7 @@ type PostArchitectPromptHistoryOptions struct{}
 //
 // Requires all of the permissions: architect:userPrompt:view.
 func (c *Client) PostArchitectPromptHistory(ctx context.Context, promptID string, opts *PostArchitectPromptHistoryOptions, call ...platformclient.CallOption) (*models.Operation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/architect/prompts/{promptId}/history", promptID)
+	req := runtime.NewRequest("POST", "/api/v2/architect/prompts/{promptId}/history", promptID)
 	req.Operation = "architect.PostArchitectPromptHistory"
 	out := new(models.Operation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1794,7 +1795,7 @@ type GetArchitectPromptHistoryHistoryIdOptions struct {
 //
 // Requires all of the permissions: architect:userPrompt:view.
 func (c *Client) GetArchitectPromptHistoryHistoryId(ctx context.Context, promptID string, historyID string, opts *GetArchitectPromptHistoryHistoryIdOptions, call ...platformclient.CallOption) (*models.HistoryListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/prompts/{promptId}/history/{historyId}", promptID, historyID)
+	req := runtime.NewRequest("GET", "/api/v2/architect/prompts/{promptId}/history/{historyId}", promptID, historyID)
 	req.Operation = "architect.GetArchitectPromptHistoryHistoryId"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1819,23 +1820,23 @@ func (c *Client) GetArchitectPromptHistoryHistoryIdPages(ctx context.Context, pr
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.HistoryListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.HistoryListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectPromptHistoryHistoryId(ctx, promptID, historyID, &o, call...)
-	}, func(p *models.HistoryListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.HistoryListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // GetArchitectPromptHistoryHistoryIdItems returns an iterator over the entities of every page of
 // GetArchitectPromptHistoryHistoryId; see GetArchitectPromptHistoryHistoryIdPages.
 func (c *Client) GetArchitectPromptHistoryHistoryIdItems(ctx context.Context, promptID string, historyID string, opts *GetArchitectPromptHistoryHistoryIdOptions, call ...platformclient.CallOption) iter.Seq2[models.HistoryEntry, error] {
-	return platformclient.Items(c.GetArchitectPromptHistoryHistoryIdPages(ctx, promptID, historyID, opts, call...), func(p *models.HistoryListing) []models.HistoryEntry { return p.Entities })
+	return runtime.Items(c.GetArchitectPromptHistoryHistoryIdPages(ctx, promptID, historyID, opts, call...), func(p *models.HistoryListing) []models.HistoryEntry { return p.Entities })
 }
 
 // GetArchitectPromptResourcesOptions holds the optional parameters of GetArchitectPromptResources; nil fields are not sent.
@@ -1855,7 +1856,7 @@ type GetArchitectPromptResourcesOptions struct {
 //
 // Requires all of the permissions: architect:userPrompt:view.
 func (c *Client) GetArchitectPromptResources(ctx context.Context, promptID string, opts *GetArchitectPromptResourcesOptions, call ...platformclient.CallOption) (*models.PromptAssetEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/prompts/{promptId}/resources", promptID)
+	req := runtime.NewRequest("GET", "/api/v2/architect/prompts/{promptId}/resources", promptID)
 	req.Operation = "architect.GetArchitectPromptResources"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1877,11 +1878,11 @@ func (c *Client) GetArchitectPromptResourcesPages(ctx context.Context, promptID 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PromptAssetEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.PromptAssetEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.PromptAssetEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1889,15 +1890,15 @@ func (c *Client) GetArchitectPromptResourcesPages(ctx context.Context, promptID 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectPromptResources(ctx, promptID, &o, call...)
-	}, func(p *models.PromptAssetEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.PromptAssetEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetArchitectPromptResourcesItems returns an iterator over the entities of every page of
 // GetArchitectPromptResources; see GetArchitectPromptResourcesPages.
 func (c *Client) GetArchitectPromptResourcesItems(ctx context.Context, promptID string, opts *GetArchitectPromptResourcesOptions, call ...platformclient.CallOption) iter.Seq2[models.PromptAsset, error] {
-	return platformclient.Items(c.GetArchitectPromptResourcesPages(ctx, promptID, opts, call...), func(p *models.PromptAssetEntityListing) []models.PromptAsset { return p.Entities })
+	return runtime.Items(c.GetArchitectPromptResourcesPages(ctx, promptID, opts, call...), func(p *models.PromptAssetEntityListing) []models.PromptAsset { return p.Entities })
 }
 
 // PostArchitectPromptResourcesOptions holds the optional parameters of PostArchitectPromptResources; it has none yet, so pass nil.
@@ -1909,7 +1910,7 @@ type PostArchitectPromptResourcesOptions struct{}
 //
 // Requires all of the permissions: architect:userPrompt:edit.
 func (c *Client) PostArchitectPromptResources(ctx context.Context, promptID string, body *models.PromptAssetCreate, opts *PostArchitectPromptResourcesOptions, call ...platformclient.CallOption) (*models.PromptAsset, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/architect/prompts/{promptId}/resources", promptID)
+	req := runtime.NewRequest("POST", "/api/v2/architect/prompts/{promptId}/resources", promptID)
 	req.Operation = "architect.PostArchitectPromptResources"
 	req.Body = body
 	out := new(models.PromptAsset)
@@ -1928,7 +1929,7 @@ type GetArchitectPromptResourceOptions struct{}
 //
 // Requires all of the permissions: architect:userPrompt:view.
 func (c *Client) GetArchitectPromptResource(ctx context.Context, promptID string, languageCode string, opts *GetArchitectPromptResourceOptions, call ...platformclient.CallOption) (*models.PromptAsset, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/prompts/{promptId}/resources/{languageCode}", promptID, languageCode)
+	req := runtime.NewRequest("GET", "/api/v2/architect/prompts/{promptId}/resources/{languageCode}", promptID, languageCode)
 	req.Operation = "architect.GetArchitectPromptResource"
 	out := new(models.PromptAsset)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1946,7 +1947,7 @@ type PutArchitectPromptResourceOptions struct{}
 //
 // Requires all of the permissions: architect:userPrompt:edit.
 func (c *Client) PutArchitectPromptResource(ctx context.Context, promptID string, languageCode string, body *models.PromptAsset, opts *PutArchitectPromptResourceOptions, call ...platformclient.CallOption) (*models.PromptAsset, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/architect/prompts/{promptId}/resources/{languageCode}", promptID, languageCode)
+	req := runtime.NewRequest("PUT", "/api/v2/architect/prompts/{promptId}/resources/{languageCode}", promptID, languageCode)
 	req.Operation = "architect.PutArchitectPromptResource"
 	req.Body = body
 	out := new(models.PromptAsset)
@@ -1965,7 +1966,7 @@ type DeleteArchitectPromptResourceOptions struct{}
 //
 // Requires all of the permissions: architect:userPrompt:edit.
 func (c *Client) DeleteArchitectPromptResource(ctx context.Context, promptID string, languageCode string, opts *DeleteArchitectPromptResourceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/architect/prompts/{promptId}/resources/{languageCode}", promptID, languageCode)
+	req := runtime.NewRequest("DELETE", "/api/v2/architect/prompts/{promptId}/resources/{languageCode}", promptID, languageCode)
 	req.Operation = "architect.DeleteArchitectPromptResource"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1979,7 +1980,7 @@ type DeleteArchitectPromptResourceAudioOptions struct{}
 //
 // Requires all of the permissions: architect:userPrompt:edit.
 func (c *Client) DeleteArchitectPromptResourceAudio(ctx context.Context, promptID string, languageCode string, opts *DeleteArchitectPromptResourceAudioOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/architect/prompts/{promptId}/resources/{languageCode}/audio", promptID, languageCode)
+	req := runtime.NewRequest("DELETE", "/api/v2/architect/prompts/{promptId}/resources/{languageCode}/audio", promptID, languageCode)
 	req.Operation = "architect.DeleteArchitectPromptResourceAudio"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1995,7 +1996,7 @@ type PostArchitectPromptResourceUploadsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostArchitectPromptResourceUploads(ctx context.Context, promptID string, languageCode string, opts *PostArchitectPromptResourceUploadsOptions, call ...platformclient.CallOption) (*models.PromptAssetUpload, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/architect/prompts/{promptId}/resources/{languageCode}/uploads", promptID, languageCode)
+	req := runtime.NewRequest("POST", "/api/v2/architect/prompts/{promptId}/resources/{languageCode}/uploads", promptID, languageCode)
 	req.Operation = "architect.PostArchitectPromptResourceUploads"
 	out := new(models.PromptAssetUpload)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2034,7 +2035,7 @@ type GetArchitectSchedulegroupsOptions struct {
 //
 // Requires all of the permissions: routing:scheduleGroup:view.
 func (c *Client) GetArchitectSchedulegroups(ctx context.Context, opts *GetArchitectSchedulegroupsOptions, call ...platformclient.CallOption) (*models.ScheduleGroupEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/schedulegroups")
+	req := runtime.NewRequest("GET", "/api/v2/architect/schedulegroups")
 	req.Operation = "architect.GetArchitectSchedulegroups"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2061,11 +2062,11 @@ func (c *Client) GetArchitectSchedulegroupsPages(ctx context.Context, opts *GetA
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduleGroupEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ScheduleGroupEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ScheduleGroupEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2073,15 +2074,15 @@ func (c *Client) GetArchitectSchedulegroupsPages(ctx context.Context, opts *GetA
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectSchedulegroups(ctx, &o, call...)
-	}, func(p *models.ScheduleGroupEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ScheduleGroupEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetArchitectSchedulegroupsItems returns an iterator over the entities of every page of
 // GetArchitectSchedulegroups; see GetArchitectSchedulegroupsPages.
 func (c *Client) GetArchitectSchedulegroupsItems(ctx context.Context, opts *GetArchitectSchedulegroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.ScheduleGroup, error] {
-	return platformclient.Items(c.GetArchitectSchedulegroupsPages(ctx, opts, call...), func(p *models.ScheduleGroupEntityListing) []models.ScheduleGroup { return p.Entities })
+	return runtime.Items(c.GetArchitectSchedulegroupsPages(ctx, opts, call...), func(p *models.ScheduleGroupEntityListing) []models.ScheduleGroup { return p.Entities })
 }
 
 // PostArchitectSchedulegroupsOptions holds the optional parameters of PostArchitectSchedulegroups; it has none yet, so pass nil.
@@ -2093,7 +2094,7 @@ type PostArchitectSchedulegroupsOptions struct{}
 //
 // Requires all of the permissions: routing:scheduleGroup:add.
 func (c *Client) PostArchitectSchedulegroups(ctx context.Context, body *models.ScheduleGroup, opts *PostArchitectSchedulegroupsOptions, call ...platformclient.CallOption) (*models.ScheduleGroup, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/architect/schedulegroups")
+	req := runtime.NewRequest("POST", "/api/v2/architect/schedulegroups")
 	req.Operation = "architect.PostArchitectSchedulegroups"
 	req.Body = body
 	out := new(models.ScheduleGroup)
@@ -2134,7 +2135,7 @@ type GetArchitectSchedulegroupsDivisionviewsOptions struct {
 //
 // Requires all of the permissions: routing:scheduleGroup:search.
 func (c *Client) GetArchitectSchedulegroupsDivisionviews(ctx context.Context, opts *GetArchitectSchedulegroupsDivisionviewsOptions, call ...platformclient.CallOption) (*models.ScheduleGroupDivisionViewEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/schedulegroups/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/architect/schedulegroups/divisionviews")
 	req.Operation = "architect.GetArchitectSchedulegroupsDivisionviews"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2161,11 +2162,11 @@ func (c *Client) GetArchitectSchedulegroupsDivisionviewsPages(ctx context.Contex
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduleGroupDivisionViewEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ScheduleGroupDivisionViewEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ScheduleGroupDivisionViewEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2173,15 +2174,15 @@ func (c *Client) GetArchitectSchedulegroupsDivisionviewsPages(ctx context.Contex
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectSchedulegroupsDivisionviews(ctx, &o, call...)
-	}, func(p *models.ScheduleGroupDivisionViewEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ScheduleGroupDivisionViewEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetArchitectSchedulegroupsDivisionviewsItems returns an iterator over the entities of every page of
 // GetArchitectSchedulegroupsDivisionviews; see GetArchitectSchedulegroupsDivisionviewsPages.
 func (c *Client) GetArchitectSchedulegroupsDivisionviewsItems(ctx context.Context, opts *GetArchitectSchedulegroupsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.ScheduleGroupDivisionView, error] {
-	return platformclient.Items(c.GetArchitectSchedulegroupsDivisionviewsPages(ctx, opts, call...), func(p *models.ScheduleGroupDivisionViewEntityListing) []models.ScheduleGroupDivisionView {
+	return runtime.Items(c.GetArchitectSchedulegroupsDivisionviewsPages(ctx, opts, call...), func(p *models.ScheduleGroupDivisionViewEntityListing) []models.ScheduleGroupDivisionView {
 		return p.Entities
 	})
 }
@@ -2195,7 +2196,7 @@ type GetArchitectSchedulegroupOptions struct{}
 //
 // Requires all of the permissions: routing:scheduleGroup:view.
 func (c *Client) GetArchitectSchedulegroup(ctx context.Context, scheduleGroupID string, opts *GetArchitectSchedulegroupOptions, call ...platformclient.CallOption) (*models.ScheduleGroup, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/schedulegroups/{scheduleGroupId}", scheduleGroupID)
+	req := runtime.NewRequest("GET", "/api/v2/architect/schedulegroups/{scheduleGroupId}", scheduleGroupID)
 	req.Operation = "architect.GetArchitectSchedulegroup"
 	out := new(models.ScheduleGroup)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2213,7 +2214,7 @@ type PutArchitectSchedulegroupOptions struct{}
 //
 // Requires all of the permissions: routing:scheduleGroup:edit.
 func (c *Client) PutArchitectSchedulegroup(ctx context.Context, scheduleGroupID string, body *models.ScheduleGroup, opts *PutArchitectSchedulegroupOptions, call ...platformclient.CallOption) (*models.ScheduleGroup, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/architect/schedulegroups/{scheduleGroupId}", scheduleGroupID)
+	req := runtime.NewRequest("PUT", "/api/v2/architect/schedulegroups/{scheduleGroupId}", scheduleGroupID)
 	req.Operation = "architect.PutArchitectSchedulegroup"
 	req.Body = body
 	out := new(models.ScheduleGroup)
@@ -2232,7 +2233,7 @@ type DeleteArchitectSchedulegroupOptions struct{}
 //
 // Requires all of the permissions: routing:scheduleGroup:delete.
 func (c *Client) DeleteArchitectSchedulegroup(ctx context.Context, scheduleGroupID string, opts *DeleteArchitectSchedulegroupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/architect/schedulegroups/{scheduleGroupId}", scheduleGroupID)
+	req := runtime.NewRequest("DELETE", "/api/v2/architect/schedulegroups/{scheduleGroupId}", scheduleGroupID)
 	req.Operation = "architect.DeleteArchitectSchedulegroup"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2264,7 +2265,7 @@ type GetArchitectSchedulesOptions struct {
 //
 // Requires all of the permissions: routing:schedule:view.
 func (c *Client) GetArchitectSchedules(ctx context.Context, opts *GetArchitectSchedulesOptions, call ...platformclient.CallOption) (*models.ScheduleEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/schedules")
+	req := runtime.NewRequest("GET", "/api/v2/architect/schedules")
 	req.Operation = "architect.GetArchitectSchedules"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2290,11 +2291,11 @@ func (c *Client) GetArchitectSchedulesPages(ctx context.Context, opts *GetArchit
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduleEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ScheduleEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ScheduleEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2302,15 +2303,15 @@ func (c *Client) GetArchitectSchedulesPages(ctx context.Context, opts *GetArchit
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectSchedules(ctx, &o, call...)
-	}, func(p *models.ScheduleEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ScheduleEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetArchitectSchedulesItems returns an iterator over the entities of every page of
 // GetArchitectSchedules; see GetArchitectSchedulesPages.
 func (c *Client) GetArchitectSchedulesItems(ctx context.Context, opts *GetArchitectSchedulesOptions, call ...platformclient.CallOption) iter.Seq2[models.Schedule, error] {
-	return platformclient.Items(c.GetArchitectSchedulesPages(ctx, opts, call...), func(p *models.ScheduleEntityListing) []models.Schedule { return p.Entities })
+	return runtime.Items(c.GetArchitectSchedulesPages(ctx, opts, call...), func(p *models.ScheduleEntityListing) []models.Schedule { return p.Entities })
 }
 
 // PostArchitectSchedulesOptions holds the optional parameters of PostArchitectSchedules; it has none yet, so pass nil.
@@ -2322,7 +2323,7 @@ type PostArchitectSchedulesOptions struct{}
 //
 // Requires all of the permissions: routing:schedule:add.
 func (c *Client) PostArchitectSchedules(ctx context.Context, body *models.Schedule, opts *PostArchitectSchedulesOptions, call ...platformclient.CallOption) (*models.Schedule, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/architect/schedules")
+	req := runtime.NewRequest("POST", "/api/v2/architect/schedules")
 	req.Operation = "architect.PostArchitectSchedules"
 	req.Body = body
 	out := new(models.Schedule)
@@ -2363,7 +2364,7 @@ type GetArchitectSchedulesDivisionviewsOptions struct {
 //
 // Requires all of the permissions: routing:schedule:search.
 func (c *Client) GetArchitectSchedulesDivisionviews(ctx context.Context, opts *GetArchitectSchedulesDivisionviewsOptions, call ...platformclient.CallOption) (*models.ScheduleDivisionViewEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/schedules/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/architect/schedules/divisionviews")
 	req.Operation = "architect.GetArchitectSchedulesDivisionviews"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2390,11 +2391,11 @@ func (c *Client) GetArchitectSchedulesDivisionviewsPages(ctx context.Context, op
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduleDivisionViewEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ScheduleDivisionViewEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ScheduleDivisionViewEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2402,15 +2403,15 @@ func (c *Client) GetArchitectSchedulesDivisionviewsPages(ctx context.Context, op
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectSchedulesDivisionviews(ctx, &o, call...)
-	}, func(p *models.ScheduleDivisionViewEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ScheduleDivisionViewEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetArchitectSchedulesDivisionviewsItems returns an iterator over the entities of every page of
 // GetArchitectSchedulesDivisionviews; see GetArchitectSchedulesDivisionviewsPages.
 func (c *Client) GetArchitectSchedulesDivisionviewsItems(ctx context.Context, opts *GetArchitectSchedulesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.SchedulesDivisionView, error] {
-	return platformclient.Items(c.GetArchitectSchedulesDivisionviewsPages(ctx, opts, call...), func(p *models.ScheduleDivisionViewEntityListing) []models.SchedulesDivisionView { return p.Entities })
+	return runtime.Items(c.GetArchitectSchedulesDivisionviewsPages(ctx, opts, call...), func(p *models.ScheduleDivisionViewEntityListing) []models.SchedulesDivisionView { return p.Entities })
 }
 
 // GetArchitectScheduleOptions holds the optional parameters of GetArchitectSchedule; it has none yet, so pass nil.
@@ -2422,7 +2423,7 @@ type GetArchitectScheduleOptions struct{}
 //
 // Requires all of the permissions: routing:schedule:view.
 func (c *Client) GetArchitectSchedule(ctx context.Context, scheduleID string, opts *GetArchitectScheduleOptions, call ...platformclient.CallOption) (*models.Schedule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/schedules/{scheduleId}", scheduleID)
+	req := runtime.NewRequest("GET", "/api/v2/architect/schedules/{scheduleId}", scheduleID)
 	req.Operation = "architect.GetArchitectSchedule"
 	out := new(models.Schedule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2440,7 +2441,7 @@ type PutArchitectScheduleOptions struct{}
 //
 // Requires all of the permissions: routing:schedule:edit.
 func (c *Client) PutArchitectSchedule(ctx context.Context, scheduleID string, body *models.Schedule, opts *PutArchitectScheduleOptions, call ...platformclient.CallOption) (*models.Schedule, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/architect/schedules/{scheduleId}", scheduleID)
+	req := runtime.NewRequest("PUT", "/api/v2/architect/schedules/{scheduleId}", scheduleID)
 	req.Operation = "architect.PutArchitectSchedule"
 	req.Body = body
 	out := new(models.Schedule)
@@ -2459,7 +2460,7 @@ type DeleteArchitectScheduleOptions struct{}
 //
 // Requires all of the permissions: routing:schedule:delete.
 func (c *Client) DeleteArchitectSchedule(ctx context.Context, scheduleID string, opts *DeleteArchitectScheduleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/architect/schedules/{scheduleId}", scheduleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/architect/schedules/{scheduleId}", scheduleID)
 	req.Operation = "architect.DeleteArchitectSchedule"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2505,7 +2506,7 @@ type GetArchitectSystempromptsOptions struct {
 //
 // Requires all of the permissions: architect:systemPrompt:view.
 func (c *Client) GetArchitectSystemprompts(ctx context.Context, opts *GetArchitectSystempromptsOptions, call ...platformclient.CallOption) (*models.SystemPromptEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/systemprompts")
+	req := runtime.NewRequest("GET", "/api/v2/architect/systemprompts")
 	req.Operation = "architect.GetArchitectSystemprompts"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2535,11 +2536,11 @@ func (c *Client) GetArchitectSystempromptsPages(ctx context.Context, opts *GetAr
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SystemPromptEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SystemPromptEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SystemPromptEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2547,15 +2548,15 @@ func (c *Client) GetArchitectSystempromptsPages(ctx context.Context, opts *GetAr
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectSystemprompts(ctx, &o, call...)
-	}, func(p *models.SystemPromptEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SystemPromptEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetArchitectSystempromptsItems returns an iterator over the entities of every page of
 // GetArchitectSystemprompts; see GetArchitectSystempromptsPages.
 func (c *Client) GetArchitectSystempromptsItems(ctx context.Context, opts *GetArchitectSystempromptsOptions, call ...platformclient.CallOption) iter.Seq2[models.SystemPrompt, error] {
-	return platformclient.Items(c.GetArchitectSystempromptsPages(ctx, opts, call...), func(p *models.SystemPromptEntityListing) []models.SystemPrompt { return p.Entities })
+	return runtime.Items(c.GetArchitectSystempromptsPages(ctx, opts, call...), func(p *models.SystemPromptEntityListing) []models.SystemPrompt { return p.Entities })
 }
 
 // GetArchitectSystempromptOptions holds the optional parameters of GetArchitectSystemprompt; nil fields are not sent.
@@ -2578,7 +2579,7 @@ type GetArchitectSystempromptOptions struct {
 //
 // Requires all of the permissions: architect:systemPrompt:view.
 func (c *Client) GetArchitectSystemprompt(ctx context.Context, promptID string, opts *GetArchitectSystempromptOptions, call ...platformclient.CallOption) (*models.SystemPrompt, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/systemprompts/{promptId}", promptID)
+	req := runtime.NewRequest("GET", "/api/v2/architect/systemprompts/{promptId}", promptID)
 	req.Operation = "architect.GetArchitectSystemprompt"
 	if opts != nil {
 		req.AddQuery("includeMediaUris", opts.IncludeMediaURIs)
@@ -2603,7 +2604,7 @@ type PostArchitectSystempromptHistoryOptions struct{}
 //
 // Requires all of the permissions: architect:systemPrompt:view.
 func (c *Client) PostArchitectSystempromptHistory(ctx context.Context, promptID string, opts *PostArchitectSystempromptHistoryOptions, call ...platformclient.CallOption) (*models.Operation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/architect/systemprompts/{promptId}/history", promptID)
+	req := runtime.NewRequest("POST", "/api/v2/architect/systemprompts/{promptId}/history", promptID)
 	req.Operation = "architect.PostArchitectSystempromptHistory"
 	out := new(models.Operation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2638,7 +2639,7 @@ type GetArchitectSystempromptHistoryHistoryIdOptions struct {
 //
 // Requires all of the permissions: architect:systemPrompt:view.
 func (c *Client) GetArchitectSystempromptHistoryHistoryId(ctx context.Context, promptID string, historyID string, opts *GetArchitectSystempromptHistoryHistoryIdOptions, call ...platformclient.CallOption) (*models.HistoryListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/systemprompts/{promptId}/history/{historyId}", promptID, historyID)
+	req := runtime.NewRequest("GET", "/api/v2/architect/systemprompts/{promptId}/history/{historyId}", promptID, historyID)
 	req.Operation = "architect.GetArchitectSystempromptHistoryHistoryId"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2663,23 +2664,23 @@ func (c *Client) GetArchitectSystempromptHistoryHistoryIdPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.HistoryListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.HistoryListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectSystempromptHistoryHistoryId(ctx, promptID, historyID, &o, call...)
-	}, func(p *models.HistoryListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.HistoryListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // GetArchitectSystempromptHistoryHistoryIdItems returns an iterator over the entities of every page of
 // GetArchitectSystempromptHistoryHistoryId; see GetArchitectSystempromptHistoryHistoryIdPages.
 func (c *Client) GetArchitectSystempromptHistoryHistoryIdItems(ctx context.Context, promptID string, historyID string, opts *GetArchitectSystempromptHistoryHistoryIdOptions, call ...platformclient.CallOption) iter.Seq2[models.HistoryEntry, error] {
-	return platformclient.Items(c.GetArchitectSystempromptHistoryHistoryIdPages(ctx, promptID, historyID, opts, call...), func(p *models.HistoryListing) []models.HistoryEntry { return p.Entities })
+	return runtime.Items(c.GetArchitectSystempromptHistoryHistoryIdPages(ctx, promptID, historyID, opts, call...), func(p *models.HistoryListing) []models.HistoryEntry { return p.Entities })
 }
 
 // GetArchitectSystempromptResourcesOptions holds the optional parameters of GetArchitectSystempromptResources; nil fields are not sent.
@@ -2703,7 +2704,7 @@ type GetArchitectSystempromptResourcesOptions struct {
 //
 // Requires all of the permissions: architect:systemPrompt:view.
 func (c *Client) GetArchitectSystempromptResources(ctx context.Context, promptID string, opts *GetArchitectSystempromptResourcesOptions, call ...platformclient.CallOption) (*models.SystemPromptAssetEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/systemprompts/{promptId}/resources", promptID)
+	req := runtime.NewRequest("GET", "/api/v2/architect/systemprompts/{promptId}/resources", promptID)
 	req.Operation = "architect.GetArchitectSystempromptResources"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2727,11 +2728,11 @@ func (c *Client) GetArchitectSystempromptResourcesPages(ctx context.Context, pro
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SystemPromptAssetEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SystemPromptAssetEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SystemPromptAssetEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2739,15 +2740,15 @@ func (c *Client) GetArchitectSystempromptResourcesPages(ctx context.Context, pro
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetArchitectSystempromptResources(ctx, promptID, &o, call...)
-	}, func(p *models.SystemPromptAssetEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SystemPromptAssetEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetArchitectSystempromptResourcesItems returns an iterator over the entities of every page of
 // GetArchitectSystempromptResources; see GetArchitectSystempromptResourcesPages.
 func (c *Client) GetArchitectSystempromptResourcesItems(ctx context.Context, promptID string, opts *GetArchitectSystempromptResourcesOptions, call ...platformclient.CallOption) iter.Seq2[models.SystemPromptAsset, error] {
-	return platformclient.Items(c.GetArchitectSystempromptResourcesPages(ctx, promptID, opts, call...), func(p *models.SystemPromptAssetEntityListing) []models.SystemPromptAsset { return p.Entities })
+	return runtime.Items(c.GetArchitectSystempromptResourcesPages(ctx, promptID, opts, call...), func(p *models.SystemPromptAssetEntityListing) []models.SystemPromptAsset { return p.Entities })
 }
 
 // PostArchitectSystempromptResourcesOptions holds the optional parameters of PostArchitectSystempromptResources; it has none yet, so pass nil.
@@ -2759,7 +2760,7 @@ type PostArchitectSystempromptResourcesOptions struct{}
 //
 // Requires all of the permissions: architect:systemPrompt:edit.
 func (c *Client) PostArchitectSystempromptResources(ctx context.Context, promptID string, body *models.SystemPromptAsset, opts *PostArchitectSystempromptResourcesOptions, call ...platformclient.CallOption) (*models.SystemPromptAsset, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/architect/systemprompts/{promptId}/resources", promptID)
+	req := runtime.NewRequest("POST", "/api/v2/architect/systemprompts/{promptId}/resources", promptID)
 	req.Operation = "architect.PostArchitectSystempromptResources"
 	req.Body = body
 	out := new(models.SystemPromptAsset)
@@ -2778,7 +2779,7 @@ type GetArchitectSystempromptResourceOptions struct{}
 //
 // Requires all of the permissions: architect:systemPrompt:view.
 func (c *Client) GetArchitectSystempromptResource(ctx context.Context, promptID string, languageCode string, opts *GetArchitectSystempromptResourceOptions, call ...platformclient.CallOption) (*models.SystemPromptAsset, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/architect/systemprompts/{promptId}/resources/{languageCode}", promptID, languageCode)
+	req := runtime.NewRequest("GET", "/api/v2/architect/systemprompts/{promptId}/resources/{languageCode}", promptID, languageCode)
 	req.Operation = "architect.GetArchitectSystempromptResource"
 	out := new(models.SystemPromptAsset)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2796,7 +2797,7 @@ type PutArchitectSystempromptResourceOptions struct{}
 //
 // Requires all of the permissions: architect:systemPrompt:edit.
 func (c *Client) PutArchitectSystempromptResource(ctx context.Context, promptID string, languageCode string, body *models.SystemPromptAsset, opts *PutArchitectSystempromptResourceOptions, call ...platformclient.CallOption) (*models.SystemPromptAsset, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/architect/systemprompts/{promptId}/resources/{languageCode}", promptID, languageCode)
+	req := runtime.NewRequest("PUT", "/api/v2/architect/systemprompts/{promptId}/resources/{languageCode}", promptID, languageCode)
 	req.Operation = "architect.PutArchitectSystempromptResource"
 	req.Body = body
 	out := new(models.SystemPromptAsset)
@@ -2815,7 +2816,7 @@ type DeleteArchitectSystempromptResourceOptions struct{}
 //
 // Requires all of the permissions: architect:systemPrompt:edit.
 func (c *Client) DeleteArchitectSystempromptResource(ctx context.Context, promptID string, languageCode string, opts *DeleteArchitectSystempromptResourceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/architect/systemprompts/{promptId}/resources/{languageCode}", promptID, languageCode)
+	req := runtime.NewRequest("DELETE", "/api/v2/architect/systemprompts/{promptId}/resources/{languageCode}", promptID, languageCode)
 	req.Operation = "architect.DeleteArchitectSystempromptResource"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2831,7 +2832,7 @@ type PostArchitectSystempromptResourceUploadsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostArchitectSystempromptResourceUploads(ctx context.Context, promptID string, languageCode string, opts *PostArchitectSystempromptResourceUploadsOptions, call ...platformclient.CallOption) (*models.PromptAssetUpload, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/architect/systemprompts/{promptId}/resources/{languageCode}/uploads", promptID, languageCode)
+	req := runtime.NewRequest("POST", "/api/v2/architect/systemprompts/{promptId}/resources/{languageCode}/uploads", promptID, languageCode)
 	req.Operation = "architect.PostArchitectSystempromptResourceUploads"
 	out := new(models.PromptAssetUpload)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2915,7 +2916,7 @@ type GetFlowsOptions struct {
 //
 // Requires any of the permissions: architect:flow:view.
 func (c *Client) GetFlows(ctx context.Context, opts *GetFlowsOptions, call ...platformclient.CallOption) (*models.FlowEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows")
+	req := runtime.NewRequest("GET", "/api/v2/flows")
 	req.Operation = "architect.GetFlows"
 	if opts != nil {
 		req.AddQuery("type", opts.Type)
@@ -2954,11 +2955,11 @@ func (c *Client) GetFlowsPages(ctx context.Context, opts *GetFlowsOptions, call 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.FlowEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.FlowEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2966,14 +2967,14 @@ func (c *Client) GetFlowsPages(ctx context.Context, opts *GetFlowsOptions, call 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlows(ctx, &o, call...)
-	}, func(p *models.FlowEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.FlowEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetFlowsItems returns an iterator over the entities of every page of GetFlows; see GetFlowsPages.
 func (c *Client) GetFlowsItems(ctx context.Context, opts *GetFlowsOptions, call ...platformclient.CallOption) iter.Seq2[models.Flow, error] {
-	return platformclient.Items(c.GetFlowsPages(ctx, opts, call...), func(p *models.FlowEntityListing) []models.Flow { return p.Entities })
+	return runtime.Items(c.GetFlowsPages(ctx, opts, call...), func(p *models.FlowEntityListing) []models.Flow { return p.Entities })
 }
 
 // PostFlowsOptions holds the optional parameters of PostFlows; nil fields are not sent.
@@ -2988,7 +2989,7 @@ type PostFlowsOptions struct {
 //
 // Requires any of the permissions: architect:flow:add.
 func (c *Client) PostFlows(ctx context.Context, body *models.Flow, opts *PostFlowsOptions, call ...platformclient.CallOption) (*models.Flow, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows")
+	req := runtime.NewRequest("POST", "/api/v2/flows")
 	req.Operation = "architect.PostFlows"
 	req.Body = body
 	if opts != nil {
@@ -3013,7 +3014,7 @@ type DeleteFlowsOptions struct{}
 //
 // Requires any of the permissions: architect:flow:delete.
 func (c *Client) DeleteFlows(ctx context.Context, id []string, opts *DeleteFlowsOptions, call ...platformclient.CallOption) (*models.Operation, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/flows")
+	req := runtime.NewRequest("DELETE", "/api/v2/flows")
 	req.Operation = "architect.DeleteFlows"
 	req.AddQuery("id", id)
 	out := new(models.Operation)
@@ -3034,7 +3035,7 @@ type PostFlowsActionsCheckinOptions struct{}
 //
 // Requires any of the permissions: architect:flow:edit, architect:flow:unlock.
 func (c *Client) PostFlowsActionsCheckin(ctx context.Context, flow string, opts *PostFlowsActionsCheckinOptions, call ...platformclient.CallOption) (*models.Operation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/actions/checkin")
+	req := runtime.NewRequest("POST", "/api/v2/flows/actions/checkin")
 	req.Operation = "architect.PostFlowsActionsCheckin"
 	req.AddQuery("flow", flow)
 	out := new(models.Operation)
@@ -3053,7 +3054,7 @@ type PostFlowsActionsCheckoutOptions struct{}
 //
 // Requires any of the permissions: architect:flow:edit.
 func (c *Client) PostFlowsActionsCheckout(ctx context.Context, flow string, opts *PostFlowsActionsCheckoutOptions, call ...platformclient.CallOption) (*models.Flow, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/actions/checkout")
+	req := runtime.NewRequest("POST", "/api/v2/flows/actions/checkout")
 	req.Operation = "architect.PostFlowsActionsCheckout"
 	req.AddQuery("flow", flow)
 	out := new(models.Flow)
@@ -3072,7 +3073,7 @@ type PostFlowsActionsDeactivateOptions struct{}
 //
 // Requires any of the permissions: architect:flow:publish.
 func (c *Client) PostFlowsActionsDeactivate(ctx context.Context, flow string, opts *PostFlowsActionsDeactivateOptions, call ...platformclient.CallOption) (*models.Flow, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/actions/deactivate")
+	req := runtime.NewRequest("POST", "/api/v2/flows/actions/deactivate")
 	req.Operation = "architect.PostFlowsActionsDeactivate"
 	req.AddQuery("flow", flow)
 	out := new(models.Flow)
@@ -3096,7 +3097,7 @@ type PostFlowsActionsPublishOptions struct {
 //
 // Requires any of the permissions: architect:flow:unlock, architect:flow:publish.
 func (c *Client) PostFlowsActionsPublish(ctx context.Context, flow string, opts *PostFlowsActionsPublishOptions, call ...platformclient.CallOption) (*models.Operation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/actions/publish")
+	req := runtime.NewRequest("POST", "/api/v2/flows/actions/publish")
 	req.Operation = "architect.PostFlowsActionsPublish"
 	req.AddQuery("flow", flow)
 	if opts != nil {
@@ -3118,7 +3119,7 @@ type PostFlowsActionsRevertOptions struct{}
 //
 // Requires any of the permissions: architect:flow:edit.
 func (c *Client) PostFlowsActionsRevert(ctx context.Context, flow string, opts *PostFlowsActionsRevertOptions, call ...platformclient.CallOption) (*models.Flow, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/actions/revert")
+	req := runtime.NewRequest("POST", "/api/v2/flows/actions/revert")
 	req.Operation = "architect.PostFlowsActionsRevert"
 	req.AddQuery("flow", flow)
 	out := new(models.Flow)
@@ -3141,7 +3142,7 @@ type PostFlowsActionsUnlockOptions struct{}
 //
 // Requires any of the permissions: architect:flow:unlock.
 func (c *Client) PostFlowsActionsUnlock(ctx context.Context, flow string, opts *PostFlowsActionsUnlockOptions, call ...platformclient.CallOption) (*models.Flow, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/actions/unlock")
+	req := runtime.NewRequest("POST", "/api/v2/flows/actions/unlock")
 	req.Operation = "architect.PostFlowsActionsUnlock"
 	req.AddQuery("flow", flow)
 	out := new(models.Flow)
@@ -3185,7 +3186,7 @@ type GetFlowsDatatablesOptions struct {
 //
 // Requires any of the permissions: architect:datatable:view.
 func (c *Client) GetFlowsDatatables(ctx context.Context, opts *GetFlowsDatatablesOptions, call ...platformclient.CallOption) (*models.DataTablesDomainEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/datatables")
+	req := runtime.NewRequest("GET", "/api/v2/flows/datatables")
 	req.Operation = "architect.GetFlowsDatatables"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -3212,11 +3213,11 @@ func (c *Client) GetFlowsDatatablesPages(ctx context.Context, opts *GetFlowsData
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataTablesDomainEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DataTablesDomainEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DataTablesDomainEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3224,15 +3225,15 @@ func (c *Client) GetFlowsDatatablesPages(ctx context.Context, opts *GetFlowsData
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsDatatables(ctx, &o, call...)
-	}, func(p *models.DataTablesDomainEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DataTablesDomainEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetFlowsDatatablesItems returns an iterator over the entities of every page of GetFlowsDatatables;
 // see GetFlowsDatatablesPages.
 func (c *Client) GetFlowsDatatablesItems(ctx context.Context, opts *GetFlowsDatatablesOptions, call ...platformclient.CallOption) iter.Seq2[models.DataTable, error] {
-	return platformclient.Items(c.GetFlowsDatatablesPages(ctx, opts, call...), func(p *models.DataTablesDomainEntityListing) []models.DataTable { return p.Entities })
+	return runtime.Items(c.GetFlowsDatatablesPages(ctx, opts, call...), func(p *models.DataTablesDomainEntityListing) []models.DataTable { return p.Entities })
 }
 
 // PostFlowsDatatablesOptions holds the optional parameters of PostFlowsDatatables; it has none yet, so pass nil.
@@ -3248,7 +3249,7 @@ type PostFlowsDatatablesOptions struct{}
 //
 // Requires any of the permissions: architect:datatable:add.
 func (c *Client) PostFlowsDatatables(ctx context.Context, body *models.DataTable, opts *PostFlowsDatatablesOptions, call ...platformclient.CallOption) (*models.DataTable, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/datatables")
+	req := runtime.NewRequest("POST", "/api/v2/flows/datatables")
 	req.Operation = "architect.PostFlowsDatatables"
 	req.Body = body
 	out := new(models.DataTable)
@@ -3292,7 +3293,7 @@ type GetFlowsDatatablesDivisionviewsOptions struct {
 //
 // Requires all of the permissions: architect:datatable:search.
 func (c *Client) GetFlowsDatatablesDivisionviews(ctx context.Context, opts *GetFlowsDatatablesDivisionviewsOptions, call ...platformclient.CallOption) (*models.DataTablesDomainEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/datatables/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/flows/datatables/divisionviews")
 	req.Operation = "architect.GetFlowsDatatablesDivisionviews"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -3319,11 +3320,11 @@ func (c *Client) GetFlowsDatatablesDivisionviewsPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataTablesDomainEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DataTablesDomainEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DataTablesDomainEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3331,15 +3332,15 @@ func (c *Client) GetFlowsDatatablesDivisionviewsPages(ctx context.Context, opts 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsDatatablesDivisionviews(ctx, &o, call...)
-	}, func(p *models.DataTablesDomainEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DataTablesDomainEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetFlowsDatatablesDivisionviewsItems returns an iterator over the entities of every page of
 // GetFlowsDatatablesDivisionviews; see GetFlowsDatatablesDivisionviewsPages.
 func (c *Client) GetFlowsDatatablesDivisionviewsItems(ctx context.Context, opts *GetFlowsDatatablesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.DataTable, error] {
-	return platformclient.Items(c.GetFlowsDatatablesDivisionviewsPages(ctx, opts, call...), func(p *models.DataTablesDomainEntityListing) []models.DataTable { return p.Entities })
+	return runtime.Items(c.GetFlowsDatatablesDivisionviewsPages(ctx, opts, call...), func(p *models.DataTablesDomainEntityListing) []models.DataTable { return p.Entities })
 }
 
 // GetFlowsDatatablesDivisionviewOptions holds the optional parameters of GetFlowsDatatablesDivisionview; nil fields are not sent.
@@ -3356,7 +3357,7 @@ type GetFlowsDatatablesDivisionviewOptions struct {
 //
 // Requires all of the permissions: architect:datatable:search.
 func (c *Client) GetFlowsDatatablesDivisionview(ctx context.Context, datatableID string, opts *GetFlowsDatatablesDivisionviewOptions, call ...platformclient.CallOption) (*models.DataTable, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/datatables/divisionviews/{datatableId}", datatableID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/datatables/divisionviews/{datatableId}", datatableID)
 	req.Operation = "architect.GetFlowsDatatablesDivisionview"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -3382,7 +3383,7 @@ type GetFlowsDatatableOptions struct {
 //
 // Requires any of the permissions: architect:datatable:view.
 func (c *Client) GetFlowsDatatable(ctx context.Context, datatableID string, opts *GetFlowsDatatableOptions, call ...platformclient.CallOption) (*models.DataTable, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/datatables/{datatableId}", datatableID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/datatables/{datatableId}", datatableID)
 	req.Operation = "architect.GetFlowsDatatable"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -3409,7 +3410,7 @@ type PutFlowsDatatableOptions struct {
 //
 // Requires any of the permissions: architect:datatable:edit.
 func (c *Client) PutFlowsDatatable(ctx context.Context, datatableID string, body *models.DataTable, opts *PutFlowsDatatableOptions, call ...platformclient.CallOption) (*models.DataTable, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/flows/datatables/{datatableId}", datatableID)
+	req := runtime.NewRequest("PUT", "/api/v2/flows/datatables/{datatableId}", datatableID)
 	req.Operation = "architect.PutFlowsDatatable"
 	req.Body = body
 	if opts != nil {
@@ -3436,7 +3437,7 @@ type DeleteFlowsDatatableOptions struct {
 //
 // Requires any of the permissions: architect:datatable:delete.
 func (c *Client) DeleteFlowsDatatable(ctx context.Context, datatableID string, opts *DeleteFlowsDatatableOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/flows/datatables/{datatableId}", datatableID)
+	req := runtime.NewRequest("DELETE", "/api/v2/flows/datatables/{datatableId}", datatableID)
 	req.Operation = "architect.DeleteFlowsDatatable"
 	if opts != nil {
 		req.AddQuery("force", opts.Force)
@@ -3456,7 +3457,7 @@ type PostFlowsDatatableExportJobsOptions struct{}
 //
 // Requires any of the permissions: architect:datatable:view, architect:datatableRow:view.
 func (c *Client) PostFlowsDatatableExportJobs(ctx context.Context, datatableID string, opts *PostFlowsDatatableExportJobsOptions, call ...platformclient.CallOption) (*models.DataTableExportJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/datatables/{datatableId}/export/jobs", datatableID)
+	req := runtime.NewRequest("POST", "/api/v2/flows/datatables/{datatableId}/export/jobs", datatableID)
 	req.Operation = "architect.PostFlowsDatatableExportJobs"
 	out := new(models.DataTableExportJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3476,7 +3477,7 @@ type GetFlowsDatatableExportJobOptions struct{}
 //
 // Requires any of the permissions: architect:datatable:view, architect:datatableRow:view.
 func (c *Client) GetFlowsDatatableExportJob(ctx context.Context, datatableID string, exportJobID string, opts *GetFlowsDatatableExportJobOptions, call ...platformclient.CallOption) (*models.DataTableExportJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/datatables/{datatableId}/export/jobs/{exportJobId}", datatableID, exportJobID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/datatables/{datatableId}/export/jobs/{exportJobId}", datatableID, exportJobID)
 	req.Operation = "architect.GetFlowsDatatableExportJob"
 	out := new(models.DataTableExportJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3500,7 +3501,7 @@ type PostFlowsDatatableImportCsvJobsOptions struct{}
 //
 // Requires any of the permissions: architect:datatable:edit, architect:datatableRow:add.
 func (c *Client) PostFlowsDatatableImportCsvJobs(ctx context.Context, datatableID string, body *models.DataTableImportJob, opts *PostFlowsDatatableImportCsvJobsOptions, call ...platformclient.CallOption) (*models.DataTableImportJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/datatables/{datatableId}/import/csv/jobs", datatableID)
+	req := runtime.NewRequest("POST", "/api/v2/flows/datatables/{datatableId}/import/csv/jobs", datatableID)
 	req.Operation = "architect.PostFlowsDatatableImportCsvJobs"
 	req.Body = body
 	out := new(models.DataTableImportJob)
@@ -3525,7 +3526,7 @@ type GetFlowsDatatableImportJobsOptions struct {
 //
 // Requires any of the permissions: architect:datatable:edit, architect:datatableRow:view.
 func (c *Client) GetFlowsDatatableImportJobs(ctx context.Context, datatableID string, opts *GetFlowsDatatableImportJobsOptions, call ...platformclient.CallOption) (*models.DataTableImportEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/datatables/{datatableId}/import/jobs", datatableID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/datatables/{datatableId}/import/jobs", datatableID)
 	req.Operation = "architect.GetFlowsDatatableImportJobs"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -3546,23 +3547,23 @@ func (c *Client) GetFlowsDatatableImportJobsPages(ctx context.Context, datatable
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataTableImportEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DataTableImportEntityListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsDatatableImportJobs(ctx, datatableID, &o, call...)
-	}, func(p *models.DataTableImportEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.DataTableImportEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // GetFlowsDatatableImportJobsItems returns an iterator over the entities of every page of
 // GetFlowsDatatableImportJobs; see GetFlowsDatatableImportJobsPages.
 func (c *Client) GetFlowsDatatableImportJobsItems(ctx context.Context, datatableID string, opts *GetFlowsDatatableImportJobsOptions, call ...platformclient.CallOption) iter.Seq2[models.DataTableImportJob, error] {
-	return platformclient.Items(c.GetFlowsDatatableImportJobsPages(ctx, datatableID, opts, call...), func(p *models.DataTableImportEntityListing) []models.DataTableImportJob { return p.Entities })
+	return runtime.Items(c.GetFlowsDatatableImportJobsPages(ctx, datatableID, opts, call...), func(p *models.DataTableImportEntityListing) []models.DataTableImportJob { return p.Entities })
 }
 
 // PostFlowsDatatableImportJobsOptions holds the optional parameters of PostFlowsDatatableImportJobs; it has none yet, so pass nil.
@@ -3580,7 +3581,7 @@ type PostFlowsDatatableImportJobsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostFlowsDatatableImportJobs(ctx context.Context, datatableID string, body *models.DataTableImportJob, opts *PostFlowsDatatableImportJobsOptions, call ...platformclient.CallOption) (*models.DataTableImportJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/datatables/{datatableId}/import/jobs", datatableID)
+	req := runtime.NewRequest("POST", "/api/v2/flows/datatables/{datatableId}/import/jobs", datatableID)
 	req.Operation = "architect.PostFlowsDatatableImportJobs"
 	req.Body = body
 	out := new(models.DataTableImportJob)
@@ -3601,7 +3602,7 @@ type GetFlowsDatatableImportJobOptions struct{}
 //
 // Requires any of the permissions: architect:datatable:view, architect:datatableRow:view.
 func (c *Client) GetFlowsDatatableImportJob(ctx context.Context, datatableID string, importJobID string, opts *GetFlowsDatatableImportJobOptions, call ...platformclient.CallOption) (*models.DataTableImportJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/datatables/{datatableId}/import/jobs/{importJobId}", datatableID, importJobID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/datatables/{datatableId}/import/jobs/{importJobId}", datatableID, importJobID)
 	req.Operation = "architect.GetFlowsDatatableImportJob"
 	out := new(models.DataTableImportJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3637,7 +3638,7 @@ type GetFlowsDatatableRowsOptions struct {
 //
 // Requires any of the permissions: architect:datatable:view, architect:datatableRow:view.
 func (c *Client) GetFlowsDatatableRows(ctx context.Context, datatableID string, opts *GetFlowsDatatableRowsOptions, call ...platformclient.CallOption) (*models.DataTableRowEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/datatables/{datatableId}/rows", datatableID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/datatables/{datatableId}/rows", datatableID)
 	req.Operation = "architect.GetFlowsDatatableRows"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -3661,11 +3662,11 @@ func (c *Client) GetFlowsDatatableRowsPages(ctx context.Context, datatableID str
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataTableRowEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DataTableRowEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DataTableRowEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3673,15 +3674,15 @@ func (c *Client) GetFlowsDatatableRowsPages(ctx context.Context, datatableID str
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsDatatableRows(ctx, datatableID, &o, call...)
-	}, func(p *models.DataTableRowEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DataTableRowEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetFlowsDatatableRowsItems returns an iterator over the entities of every page of
 // GetFlowsDatatableRows; see GetFlowsDatatableRowsPages.
 func (c *Client) GetFlowsDatatableRowsItems(ctx context.Context, datatableID string, opts *GetFlowsDatatableRowsOptions, call ...platformclient.CallOption) iter.Seq2[map[string]map[string]any, error] {
-	return platformclient.Items(c.GetFlowsDatatableRowsPages(ctx, datatableID, opts, call...), func(p *models.DataTableRowEntityListing) []map[string]map[string]any { return p.Entities })
+	return runtime.Items(c.GetFlowsDatatableRowsPages(ctx, datatableID, opts, call...), func(p *models.DataTableRowEntityListing) []map[string]map[string]any { return p.Entities })
 }
 
 // PostFlowsDatatableRowsOptions holds the optional parameters of PostFlowsDatatableRows; it has none yet, so pass nil.
@@ -3698,7 +3699,7 @@ type PostFlowsDatatableRowsOptions struct{}
 //
 // Requires any of the permissions: architect:datatable:add, architect:datatableRow:add.
 func (c *Client) PostFlowsDatatableRows(ctx context.Context, datatableID string, body map[string]map[string]any, opts *PostFlowsDatatableRowsOptions, call ...platformclient.CallOption) (map[string]map[string]any, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/datatables/{datatableId}/rows", datatableID)
+	req := runtime.NewRequest("POST", "/api/v2/flows/datatables/{datatableId}/rows", datatableID)
 	req.Operation = "architect.PostFlowsDatatableRows"
 	req.Body = body
 	var out map[string]map[string]any
@@ -3724,7 +3725,7 @@ type GetFlowsDatatableRowOptions struct {
 //
 // Requires any of the permissions: architect:datatable:view, architect:datatableRow:view.
 func (c *Client) GetFlowsDatatableRow(ctx context.Context, datatableID string, rowID string, opts *GetFlowsDatatableRowOptions, call ...platformclient.CallOption) (map[string]map[string]any, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/datatables/{datatableId}/rows/{rowId}", datatableID, rowID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/datatables/{datatableId}/rows/{rowId}", datatableID, rowID)
 	req.Operation = "architect.GetFlowsDatatableRow"
 	if opts != nil {
 		req.AddQuery("showbrief", opts.Showbrief)
@@ -3752,7 +3753,7 @@ type PutFlowsDatatableRowOptions struct {
 //
 // Requires any of the permissions: architect:datatable:edit, architect:datatableRow:edit.
 func (c *Client) PutFlowsDatatableRow(ctx context.Context, datatableID string, rowID string, opts *PutFlowsDatatableRowOptions, call ...platformclient.CallOption) (map[string]map[string]any, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/flows/datatables/{datatableId}/rows/{rowId}", datatableID, rowID)
+	req := runtime.NewRequest("PUT", "/api/v2/flows/datatables/{datatableId}/rows/{rowId}", datatableID, rowID)
 	req.Operation = "architect.PutFlowsDatatableRow"
 	if opts != nil {
 		req.Body = opts.Body
@@ -3775,7 +3776,7 @@ type DeleteFlowsDatatableRowOptions struct{}
 //
 // Requires any of the permissions: architect:datatable:delete, architect:datatableRow:delete.
 func (c *Client) DeleteFlowsDatatableRow(ctx context.Context, datatableID string, rowID string, opts *DeleteFlowsDatatableRowOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/flows/datatables/{datatableId}/rows/{rowId}", datatableID, rowID)
+	req := runtime.NewRequest("DELETE", "/api/v2/flows/datatables/{datatableId}/rows/{rowId}", datatableID, rowID)
 	req.Operation = "architect.DeleteFlowsDatatableRow"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3833,7 +3834,7 @@ type GetFlowsDivisionviewsOptions struct {
 //
 // Requires all of the permissions: architect:flow:search.
 func (c *Client) GetFlowsDivisionviews(ctx context.Context, opts *GetFlowsDivisionviewsOptions, call ...platformclient.CallOption) (*models.FlowDivisionViewEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/flows/divisionviews")
 	req.Operation = "architect.GetFlowsDivisionviews"
 	if opts != nil {
 		req.AddQuery("type", opts.Type)
@@ -3865,11 +3866,11 @@ func (c *Client) GetFlowsDivisionviewsPages(ctx context.Context, opts *GetFlowsD
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowDivisionViewEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.FlowDivisionViewEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.FlowDivisionViewEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3877,15 +3878,15 @@ func (c *Client) GetFlowsDivisionviewsPages(ctx context.Context, opts *GetFlowsD
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsDivisionviews(ctx, &o, call...)
-	}, func(p *models.FlowDivisionViewEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.FlowDivisionViewEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetFlowsDivisionviewsItems returns an iterator over the entities of every page of
 // GetFlowsDivisionviews; see GetFlowsDivisionviewsPages.
 func (c *Client) GetFlowsDivisionviewsItems(ctx context.Context, opts *GetFlowsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowDivisionView, error] {
-	return platformclient.Items(c.GetFlowsDivisionviewsPages(ctx, opts, call...), func(p *models.FlowDivisionViewEntityListing) []models.FlowDivisionView { return p.Entities })
+	return runtime.Items(c.GetFlowsDivisionviewsPages(ctx, opts, call...), func(p *models.FlowDivisionViewEntityListing) []models.FlowDivisionView { return p.Entities })
 }
 
 // PostFlowsExecutionsOptions holds the optional parameters of PostFlowsExecutions; it has none yet, so pass nil.
@@ -3901,7 +3902,7 @@ type PostFlowsExecutionsOptions struct{}
 //
 // Requires any of the permissions: architect:flow:launch.
 func (c *Client) PostFlowsExecutions(ctx context.Context, body *models.FlowExecutionLaunchRequest, opts *PostFlowsExecutionsOptions, call ...platformclient.CallOption) (*models.FlowExecutionLaunchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/executions")
+	req := runtime.NewRequest("POST", "/api/v2/flows/executions")
 	req.Operation = "architect.PostFlowsExecutions"
 	req.Body = body
 	out := new(models.FlowExecutionLaunchResponse)
@@ -3921,7 +3922,7 @@ type GetFlowsExecutionOptions struct{}
 //
 // Requires any of the permissions: architect:flowExecution:view.
 func (c *Client) GetFlowsExecution(ctx context.Context, flowExecutionID string, opts *GetFlowsExecutionOptions, call ...platformclient.CallOption) (*models.FlowRuntimeExecution, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/executions/{flowExecutionId}", flowExecutionID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/executions/{flowExecutionId}", flowExecutionID)
 	req.Operation = "architect.GetFlowsExecution"
 	out := new(models.FlowRuntimeExecution)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3939,7 +3940,7 @@ type PostFlowsExportJobsOptions struct{}
 //
 // Requires all of the permissions: architect:jobExport:create.
 func (c *Client) PostFlowsExportJobs(ctx context.Context, body *models.RegisterArchitectExportJob, opts *PostFlowsExportJobsOptions, call ...platformclient.CallOption) (*models.RegisterArchitectExportJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/export/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/flows/export/jobs")
 	req.Operation = "architect.PostFlowsExportJobs"
 	req.Body = body
 	out := new(models.RegisterArchitectExportJobResponse)
@@ -3961,7 +3962,7 @@ type GetFlowsExportJobOptions struct {
 //
 // Requires all of the permissions: architect:jobExport:view.
 func (c *Client) GetFlowsExportJob(ctx context.Context, jobID string, opts *GetFlowsExportJobOptions, call ...platformclient.CallOption) (*models.ArchitectExportJobStateResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/export/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/export/jobs/{jobId}", jobID)
 	req.Operation = "architect.GetFlowsExportJob"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -3989,7 +3990,7 @@ type PostFlowsInstancesJobsOptions struct {
 //
 // Requires any of the permissions: architect:flowInstance:view.
 func (c *Client) PostFlowsInstancesJobs(ctx context.Context, body *models.ExecutionDataRequest, opts *PostFlowsInstancesJobsOptions, call ...platformclient.CallOption) (*models.GetFlowExecutionDataJobResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/instances/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/flows/instances/jobs")
 	req.Operation = "architect.PostFlowsInstancesJobs"
 	req.Body = body
 	if opts != nil {
@@ -4012,7 +4013,7 @@ type GetFlowsInstancesJobOptions struct{}
 //
 // Requires any of the permissions: architect:flowInstance:view.
 func (c *Client) GetFlowsInstancesJob(ctx context.Context, jobID string, opts *GetFlowsInstancesJobOptions, call ...platformclient.CallOption) (*models.GetFlowExecutionDataJobResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/instances/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/instances/jobs/{jobId}", jobID)
 	req.Operation = "architect.GetFlowsInstancesJob"
 	out := new(models.GetFlowExecutionDataJobResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4039,7 +4040,7 @@ type PostFlowsInstancesQueryOptions struct {
 //
 // Requires any of the permissions: architect:flowInstance:search.
 func (c *Client) PostFlowsInstancesQuery(ctx context.Context, body *models.CriteriaQuery, opts *PostFlowsInstancesQueryOptions, call ...platformclient.CallOption) (*models.FlowResultEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/instances/query")
+	req := runtime.NewRequest("POST", "/api/v2/flows/instances/query")
 	req.Operation = "architect.PostFlowsInstancesQuery"
 	req.Body = body
 	if opts != nil {
@@ -4068,7 +4069,7 @@ type GetFlowsInstancesQuerycapabilitiesOptions struct {
 //
 // Requires any of the permissions: architect:flowInstance:search.
 func (c *Client) GetFlowsInstancesQuerycapabilities(ctx context.Context, opts *GetFlowsInstancesQuerycapabilitiesOptions, call ...platformclient.CallOption) (*models.FlowsQueryCriteriaResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/instances/querycapabilities")
+	req := runtime.NewRequest("GET", "/api/v2/flows/instances/querycapabilities")
 	req.Operation = "architect.GetFlowsInstancesQuerycapabilities"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -4089,7 +4090,7 @@ type GetFlowsInstancesSettingsExecutiondataOptions struct{}
 //
 // Requires any of the permissions: architect:flowinstanceexecutiondata:view.
 func (c *Client) GetFlowsInstancesSettingsExecutiondata(ctx context.Context, opts *GetFlowsInstancesSettingsExecutiondataOptions, call ...platformclient.CallOption) (*models.ExecutionDataFlowSettingsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/instances/settings/executiondata")
+	req := runtime.NewRequest("GET", "/api/v2/flows/instances/settings/executiondata")
 	req.Operation = "architect.GetFlowsInstancesSettingsExecutiondata"
 	out := new(models.ExecutionDataFlowSettingsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4107,7 +4108,7 @@ type PatchFlowsInstancesSettingsExecutiondataOptions struct{}
 //
 // Requires any of the permissions: architect:flowinstanceexecutiondata:edit.
 func (c *Client) PatchFlowsInstancesSettingsExecutiondata(ctx context.Context, body *models.ExecutionDataSettingsRequest, opts *PatchFlowsInstancesSettingsExecutiondataOptions, call ...platformclient.CallOption) (*models.ExecutionDataFlowSettingsResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/flows/instances/settings/executiondata")
+	req := runtime.NewRequest("PATCH", "/api/v2/flows/instances/settings/executiondata")
 	req.Operation = "architect.PatchFlowsInstancesSettingsExecutiondata"
 	req.Body = body
 	out := new(models.ExecutionDataFlowSettingsResponse)
@@ -4139,7 +4140,7 @@ type GetFlowsInstancesSettingsLoglevelsOptions struct {
 //
 // Requires all of the permissions: architect:flowLogLevel:view, architect:flow:search.
 func (c *Client) GetFlowsInstancesSettingsLoglevels(ctx context.Context, opts *GetFlowsInstancesSettingsLoglevelsOptions, call ...platformclient.CallOption) (*models.FlowSettingsResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/instances/settings/loglevels")
+	req := runtime.NewRequest("GET", "/api/v2/flows/instances/settings/loglevels")
 	req.Operation = "architect.GetFlowsInstancesSettingsLoglevels"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -4162,11 +4163,11 @@ func (c *Client) GetFlowsInstancesSettingsLoglevelsPages(ctx context.Context, op
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowSettingsResponseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.FlowSettingsResponseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.FlowSettingsResponseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4174,15 +4175,15 @@ func (c *Client) GetFlowsInstancesSettingsLoglevelsPages(ctx context.Context, op
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsInstancesSettingsLoglevels(ctx, &o, call...)
-	}, func(p *models.FlowSettingsResponseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.FlowSettingsResponseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetFlowsInstancesSettingsLoglevelsItems returns an iterator over the entities of every page of
 // GetFlowsInstancesSettingsLoglevels; see GetFlowsInstancesSettingsLoglevelsPages.
 func (c *Client) GetFlowsInstancesSettingsLoglevelsItems(ctx context.Context, opts *GetFlowsInstancesSettingsLoglevelsOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowSettingsResponse, error] {
-	return platformclient.Items(c.GetFlowsInstancesSettingsLoglevelsPages(ctx, opts, call...), func(p *models.FlowSettingsResponseEntityListing) []models.FlowSettingsResponse { return p.Entities })
+	return runtime.Items(c.GetFlowsInstancesSettingsLoglevelsPages(ctx, opts, call...), func(p *models.FlowSettingsResponseEntityListing) []models.FlowSettingsResponse { return p.Entities })
 }
 
 // GetFlowsInstancesSettingsLoglevelsCharacteristicsOptions holds the optional parameters of GetFlowsInstancesSettingsLoglevelsCharacteristics; it has none yet, so pass nil.
@@ -4198,7 +4199,7 @@ type GetFlowsInstancesSettingsLoglevelsCharacteristicsOptions struct{}
 //
 // Requires any of the permissions: architect:flowLogLevel:view, architect:flowLogLevelDefault:view.
 func (c *Client) GetFlowsInstancesSettingsLoglevelsCharacteristics(ctx context.Context, opts *GetFlowsInstancesSettingsLoglevelsCharacteristicsOptions, call ...platformclient.CallOption) (*models.FlowLogLevelCharacteristicsDefinitions, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/instances/settings/loglevels/characteristics")
+	req := runtime.NewRequest("GET", "/api/v2/flows/instances/settings/loglevels/characteristics")
 	req.Operation = "architect.GetFlowsInstancesSettingsLoglevelsCharacteristics"
 	out := new(models.FlowLogLevelCharacteristicsDefinitions)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4222,7 +4223,7 @@ type GetFlowsInstancesSettingsLoglevelsDefaultOptions struct {
 //
 // Requires any of the permissions: architect:flowLogLevelDefault:view.
 func (c *Client) GetFlowsInstancesSettingsLoglevelsDefault(ctx context.Context, opts *GetFlowsInstancesSettingsLoglevelsDefaultOptions, call ...platformclient.CallOption) (*models.FlowSettingsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/instances/settings/loglevels/default")
+	req := runtime.NewRequest("GET", "/api/v2/flows/instances/settings/loglevels/default")
 	req.Operation = "architect.GetFlowsInstancesSettingsLoglevelsDefault"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -4247,7 +4248,7 @@ type PutFlowsInstancesSettingsLoglevelsDefaultOptions struct {
 //
 // Requires any of the permissions: architect:flowLogLevelDefault:edit.
 func (c *Client) PutFlowsInstancesSettingsLoglevelsDefault(ctx context.Context, body *models.FlowLogLevelRequest, opts *PutFlowsInstancesSettingsLoglevelsDefaultOptions, call ...platformclient.CallOption) (*models.FlowSettingsResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/flows/instances/settings/loglevels/default")
+	req := runtime.NewRequest("PUT", "/api/v2/flows/instances/settings/loglevels/default")
 	req.Operation = "architect.PutFlowsInstancesSettingsLoglevelsDefault"
 	req.Body = body
 	if opts != nil {
@@ -4269,7 +4270,7 @@ type DeleteFlowsInstancesSettingsLoglevelsDefaultOptions struct{}
 //
 // Requires any of the permissions: architect:flowLogLevelDefault:delete.
 func (c *Client) DeleteFlowsInstancesSettingsLoglevelsDefault(ctx context.Context, opts *DeleteFlowsInstancesSettingsLoglevelsDefaultOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/flows/instances/settings/loglevels/default")
+	req := runtime.NewRequest("DELETE", "/api/v2/flows/instances/settings/loglevels/default")
 	req.Operation = "architect.DeleteFlowsInstancesSettingsLoglevelsDefault"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4290,7 +4291,7 @@ type GetFlowsInstanceOptions struct {
 //
 // Requires any of the permissions: architect:flowInstance:view.
 func (c *Client) GetFlowsInstance(ctx context.Context, instanceID string, opts *GetFlowsInstanceOptions, call ...platformclient.CallOption) (*models.GetFlowExecutionDataJobResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/instances/{instanceId}", instanceID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/instances/{instanceId}", instanceID)
 	req.Operation = "architect.GetFlowsInstance"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -4312,7 +4313,7 @@ type PostFlowsJobsOptions struct{}
 //
 // Requires all of the permissions: architect:job:create.
 func (c *Client) PostFlowsJobs(ctx context.Context, opts *PostFlowsJobsOptions, call ...platformclient.CallOption) (*models.RegisterArchitectJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/flows/jobs")
 	req.Operation = "architect.PostFlowsJobs"
 	out := new(models.RegisterArchitectJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4333,7 +4334,7 @@ type GetFlowsJobOptions struct {
 //
 // Requires all of the permissions: architect:job:view.
 func (c *Client) GetFlowsJob(ctx context.Context, jobID string, opts *GetFlowsJobOptions, call ...platformclient.CallOption) (*models.ArchitectJobStateResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/jobs/{jobId}", jobID)
 	req.Operation = "architect.GetFlowsJob"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -4384,7 +4385,7 @@ type GetFlowsMilestonesOptions struct {
 //
 // Requires all of the permissions: architect:flowMilestone:view.
 func (c *Client) GetFlowsMilestones(ctx context.Context, opts *GetFlowsMilestonesOptions, call ...platformclient.CallOption) (*models.FlowMilestoneListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/milestones")
+	req := runtime.NewRequest("GET", "/api/v2/flows/milestones")
 	req.Operation = "architect.GetFlowsMilestones"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -4413,11 +4414,11 @@ func (c *Client) GetFlowsMilestonesPages(ctx context.Context, opts *GetFlowsMile
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowMilestoneListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.FlowMilestoneListing, error) {
 		if r.NextURI != "" {
 			out := new(models.FlowMilestoneListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4425,15 +4426,15 @@ func (c *Client) GetFlowsMilestonesPages(ctx context.Context, opts *GetFlowsMile
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsMilestones(ctx, &o, call...)
-	}, func(p *models.FlowMilestoneListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.FlowMilestoneListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetFlowsMilestonesItems returns an iterator over the entities of every page of GetFlowsMilestones;
 // see GetFlowsMilestonesPages.
 func (c *Client) GetFlowsMilestonesItems(ctx context.Context, opts *GetFlowsMilestonesOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowMilestone, error] {
-	return platformclient.Items(c.GetFlowsMilestonesPages(ctx, opts, call...), func(p *models.FlowMilestoneListing) []models.FlowMilestone { return p.Entities })
+	return runtime.Items(c.GetFlowsMilestonesPages(ctx, opts, call...), func(p *models.FlowMilestoneListing) []models.FlowMilestone { return p.Entities })
 }
 
 // PostFlowsMilestonesOptions holds the optional parameters of PostFlowsMilestones; nil fields are not sent.
@@ -4448,7 +4449,7 @@ type PostFlowsMilestonesOptions struct {
 //
 // Requires all of the permissions: architect:flowMilestone:add.
 func (c *Client) PostFlowsMilestones(ctx context.Context, opts *PostFlowsMilestonesOptions, call ...platformclient.CallOption) (*models.FlowMilestone, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/milestones")
+	req := runtime.NewRequest("POST", "/api/v2/flows/milestones")
 	req.Operation = "architect.PostFlowsMilestones"
 	if opts != nil {
 		req.Body = opts.Body
@@ -4495,7 +4496,7 @@ type GetFlowsMilestonesDivisionviewsOptions struct {
 //
 // Requires all of the permissions: architect:flowMilestone:search.
 func (c *Client) GetFlowsMilestonesDivisionviews(ctx context.Context, opts *GetFlowsMilestonesDivisionviewsOptions, call ...platformclient.CallOption) (*models.FlowMilestoneDivisionViewEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/milestones/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/flows/milestones/divisionviews")
 	req.Operation = "architect.GetFlowsMilestonesDivisionviews"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -4522,11 +4523,11 @@ func (c *Client) GetFlowsMilestonesDivisionviewsPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowMilestoneDivisionViewEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.FlowMilestoneDivisionViewEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.FlowMilestoneDivisionViewEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4534,15 +4535,15 @@ func (c *Client) GetFlowsMilestonesDivisionviewsPages(ctx context.Context, opts 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsMilestonesDivisionviews(ctx, &o, call...)
-	}, func(p *models.FlowMilestoneDivisionViewEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.FlowMilestoneDivisionViewEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetFlowsMilestonesDivisionviewsItems returns an iterator over the entities of every page of
 // GetFlowsMilestonesDivisionviews; see GetFlowsMilestonesDivisionviewsPages.
 func (c *Client) GetFlowsMilestonesDivisionviewsItems(ctx context.Context, opts *GetFlowsMilestonesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowMilestoneDivisionView, error] {
-	return platformclient.Items(c.GetFlowsMilestonesDivisionviewsPages(ctx, opts, call...), func(p *models.FlowMilestoneDivisionViewEntityListing) []models.FlowMilestoneDivisionView {
+	return runtime.Items(c.GetFlowsMilestonesDivisionviewsPages(ctx, opts, call...), func(p *models.FlowMilestoneDivisionViewEntityListing) []models.FlowMilestoneDivisionView {
 		return p.Entities
 	})
 }
@@ -4558,7 +4559,7 @@ type GetFlowsMilestoneOptions struct{}
 //
 // Requires all of the permissions: architect:flowMilestone:view.
 func (c *Client) GetFlowsMilestone(ctx context.Context, milestoneID string, opts *GetFlowsMilestoneOptions, call ...platformclient.CallOption) (*models.FlowMilestone, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/milestones/{milestoneId}", milestoneID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/milestones/{milestoneId}", milestoneID)
 	req.Operation = "architect.GetFlowsMilestone"
 	out := new(models.FlowMilestone)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4579,7 +4580,7 @@ type PutFlowsMilestoneOptions struct {
 //
 // Requires all of the permissions: architect:flowMilestone:edit.
 func (c *Client) PutFlowsMilestone(ctx context.Context, milestoneID string, opts *PutFlowsMilestoneOptions, call ...platformclient.CallOption) (*models.FlowMilestone, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/flows/milestones/{milestoneId}", milestoneID)
+	req := runtime.NewRequest("PUT", "/api/v2/flows/milestones/{milestoneId}", milestoneID)
 	req.Operation = "architect.PutFlowsMilestone"
 	if opts != nil {
 		req.Body = opts.Body
@@ -4600,7 +4601,7 @@ type DeleteFlowsMilestoneOptions struct{}
 //
 // Requires all of the permissions: architect:flowMilestone:delete.
 func (c *Client) DeleteFlowsMilestone(ctx context.Context, milestoneID string, opts *DeleteFlowsMilestoneOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/flows/milestones/{milestoneId}", milestoneID)
+	req := runtime.NewRequest("DELETE", "/api/v2/flows/milestones/{milestoneId}", milestoneID)
 	req.Operation = "architect.DeleteFlowsMilestone"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -4648,7 +4649,7 @@ type GetFlowsOutcomesOptions struct {
 //
 // Requires all of the permissions: architect:flowOutcome:view.
 func (c *Client) GetFlowsOutcomes(ctx context.Context, opts *GetFlowsOutcomesOptions, call ...platformclient.CallOption) (*models.FlowOutcomeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/outcomes")
+	req := runtime.NewRequest("GET", "/api/v2/flows/outcomes")
 	req.Operation = "architect.GetFlowsOutcomes"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -4677,11 +4678,11 @@ func (c *Client) GetFlowsOutcomesPages(ctx context.Context, opts *GetFlowsOutcom
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowOutcomeListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.FlowOutcomeListing, error) {
 		if r.NextURI != "" {
 			out := new(models.FlowOutcomeListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4689,15 +4690,15 @@ func (c *Client) GetFlowsOutcomesPages(ctx context.Context, opts *GetFlowsOutcom
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsOutcomes(ctx, &o, call...)
-	}, func(p *models.FlowOutcomeListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.FlowOutcomeListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetFlowsOutcomesItems returns an iterator over the entities of every page of GetFlowsOutcomes; see
 // GetFlowsOutcomesPages.
 func (c *Client) GetFlowsOutcomesItems(ctx context.Context, opts *GetFlowsOutcomesOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowOutcome, error] {
-	return platformclient.Items(c.GetFlowsOutcomesPages(ctx, opts, call...), func(p *models.FlowOutcomeListing) []models.FlowOutcome { return p.Entities })
+	return runtime.Items(c.GetFlowsOutcomesPages(ctx, opts, call...), func(p *models.FlowOutcomeListing) []models.FlowOutcome { return p.Entities })
 }
 
 // PostFlowsOutcomesOptions holds the optional parameters of PostFlowsOutcomes; nil fields are not sent.
@@ -4714,7 +4715,7 @@ type PostFlowsOutcomesOptions struct {
 //
 // Requires all of the permissions: architect:flowOutcome:add.
 func (c *Client) PostFlowsOutcomes(ctx context.Context, opts *PostFlowsOutcomesOptions, call ...platformclient.CallOption) (*models.FlowOutcome, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/outcomes")
+	req := runtime.NewRequest("POST", "/api/v2/flows/outcomes")
 	req.Operation = "architect.PostFlowsOutcomes"
 	if opts != nil {
 		req.Body = opts.Body
@@ -4761,7 +4762,7 @@ type GetFlowsOutcomesDivisionviewsOptions struct {
 //
 // Requires all of the permissions: architect:flowOutcome:search.
 func (c *Client) GetFlowsOutcomesDivisionviews(ctx context.Context, opts *GetFlowsOutcomesDivisionviewsOptions, call ...platformclient.CallOption) (*models.FlowOutcomeDivisionViewEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/outcomes/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/flows/outcomes/divisionviews")
 	req.Operation = "architect.GetFlowsOutcomesDivisionviews"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -4788,11 +4789,11 @@ func (c *Client) GetFlowsOutcomesDivisionviewsPages(ctx context.Context, opts *G
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowOutcomeDivisionViewEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.FlowOutcomeDivisionViewEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.FlowOutcomeDivisionViewEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4800,15 +4801,15 @@ func (c *Client) GetFlowsOutcomesDivisionviewsPages(ctx context.Context, opts *G
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowsOutcomesDivisionviews(ctx, &o, call...)
-	}, func(p *models.FlowOutcomeDivisionViewEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.FlowOutcomeDivisionViewEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetFlowsOutcomesDivisionviewsItems returns an iterator over the entities of every page of
 // GetFlowsOutcomesDivisionviews; see GetFlowsOutcomesDivisionviewsPages.
 func (c *Client) GetFlowsOutcomesDivisionviewsItems(ctx context.Context, opts *GetFlowsOutcomesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowOutcomeDivisionView, error] {
-	return platformclient.Items(c.GetFlowsOutcomesDivisionviewsPages(ctx, opts, call...), func(p *models.FlowOutcomeDivisionViewEntityListing) []models.FlowOutcomeDivisionView {
+	return runtime.Items(c.GetFlowsOutcomesDivisionviewsPages(ctx, opts, call...), func(p *models.FlowOutcomeDivisionViewEntityListing) []models.FlowOutcomeDivisionView {
 		return p.Entities
 	})
 }
@@ -4824,7 +4825,7 @@ type GetFlowsOutcomeOptions struct{}
 //
 // Requires all of the permissions: architect:flowOutcome:view.
 func (c *Client) GetFlowsOutcome(ctx context.Context, flowOutcomeID string, opts *GetFlowsOutcomeOptions, call ...platformclient.CallOption) (*models.FlowOutcome, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/outcomes/{flowOutcomeId}", flowOutcomeID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/outcomes/{flowOutcomeId}", flowOutcomeID)
 	req.Operation = "architect.GetFlowsOutcome"
 	out := new(models.FlowOutcome)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4847,7 +4848,7 @@ type PutFlowsOutcomeOptions struct {
 //
 // Requires all of the permissions: architect:flowOutcome:edit.
 func (c *Client) PutFlowsOutcome(ctx context.Context, flowOutcomeID string, opts *PutFlowsOutcomeOptions, call ...platformclient.CallOption) (*models.Operation, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/flows/outcomes/{flowOutcomeId}", flowOutcomeID)
+	req := runtime.NewRequest("PUT", "/api/v2/flows/outcomes/{flowOutcomeId}", flowOutcomeID)
 	req.Operation = "architect.PutFlowsOutcome"
 	if opts != nil {
 		req.Body = opts.Body
@@ -4871,7 +4872,7 @@ type GetFlowOptions struct {
 //
 // Requires any of the permissions: architect:flow:view.
 func (c *Client) GetFlow(ctx context.Context, flowID string, opts *GetFlowOptions, call ...platformclient.CallOption) (*models.Flow, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/{flowId}", flowID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/{flowId}", flowID)
 	req.Operation = "architect.GetFlow"
 	if opts != nil {
 		req.AddQuery("deleted", opts.Deleted)
@@ -4892,7 +4893,7 @@ type PutFlowOptions struct{}
 //
 // Requires any of the permissions: architect:flow:edit.
 func (c *Client) PutFlow(ctx context.Context, flowID string, body *models.Flow, opts *PutFlowOptions, call ...platformclient.CallOption) (*models.Flow, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/flows/{flowId}", flowID)
+	req := runtime.NewRequest("PUT", "/api/v2/flows/{flowId}", flowID)
 	req.Operation = "architect.PutFlow"
 	req.Body = body
 	out := new(models.Flow)
@@ -4911,7 +4912,7 @@ type DeleteFlowOptions struct{}
 //
 // Requires any of the permissions: architect:flow:delete.
 func (c *Client) DeleteFlow(ctx context.Context, flowID string, opts *DeleteFlowOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/flows/{flowId}", flowID)
+	req := runtime.NewRequest("DELETE", "/api/v2/flows/{flowId}", flowID)
 	req.Operation = "architect.DeleteFlow"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4927,7 +4928,7 @@ type PostFlowHistoryOptions struct{}
 //
 // Requires any of the permissions: architect:flow:view.
 func (c *Client) PostFlowHistory(ctx context.Context, flowID string, opts *PostFlowHistoryOptions, call ...platformclient.CallOption) (*models.Operation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/{flowId}/history", flowID)
+	req := runtime.NewRequest("POST", "/api/v2/flows/{flowId}/history", flowID)
 	req.Operation = "architect.PostFlowHistory"
 	out := new(models.Operation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4962,7 +4963,7 @@ type GetFlowHistoryHistoryIdOptions struct {
 //
 // Requires any of the permissions: architect:flow:view.
 func (c *Client) GetFlowHistoryHistoryId(ctx context.Context, flowID string, historyID string, opts *GetFlowHistoryHistoryIdOptions, call ...platformclient.CallOption) (*models.HistoryListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/{flowId}/history/{historyId}", flowID, historyID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/{flowId}/history/{historyId}", flowID, historyID)
 	req.Operation = "architect.GetFlowHistoryHistoryId"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -4986,23 +4987,23 @@ func (c *Client) GetFlowHistoryHistoryIdPages(ctx context.Context, flowID string
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.HistoryListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.HistoryListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowHistoryHistoryId(ctx, flowID, historyID, &o, call...)
-	}, func(p *models.HistoryListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.HistoryListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // GetFlowHistoryHistoryIdItems returns an iterator over the entities of every page of
 // GetFlowHistoryHistoryId; see GetFlowHistoryHistoryIdPages.
 func (c *Client) GetFlowHistoryHistoryIdItems(ctx context.Context, flowID string, historyID string, opts *GetFlowHistoryHistoryIdOptions, call ...platformclient.CallOption) iter.Seq2[models.HistoryEntry, error] {
-	return platformclient.Items(c.GetFlowHistoryHistoryIdPages(ctx, flowID, historyID, opts, call...), func(p *models.HistoryListing) []models.HistoryEntry { return p.Entities })
+	return runtime.Items(c.GetFlowHistoryHistoryIdPages(ctx, flowID, historyID, opts, call...), func(p *models.HistoryListing) []models.HistoryEntry { return p.Entities })
 }
 
 // GetFlowInstancesSettingsLoglevelsOptions holds the optional parameters of GetFlowInstancesSettingsLoglevels; nil fields are not sent.
@@ -5018,7 +5019,7 @@ type GetFlowInstancesSettingsLoglevelsOptions struct {
 //
 // Requires all of the permissions: architect:flowLogLevel:view.
 func (c *Client) GetFlowInstancesSettingsLoglevels(ctx context.Context, flowID string, opts *GetFlowInstancesSettingsLoglevelsOptions, call ...platformclient.CallOption) (*models.FlowSettingsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/{flowId}/instances/settings/loglevels", flowID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/{flowId}/instances/settings/loglevels", flowID)
 	req.Operation = "architect.GetFlowInstancesSettingsLoglevels"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -5045,7 +5046,7 @@ type PutFlowInstancesSettingsLoglevelsOptions struct {
 //
 // Requires all of the permissions: architect:flowLogLevel:edit.
 func (c *Client) PutFlowInstancesSettingsLoglevels(ctx context.Context, flowID string, body *models.FlowLogLevelRequest, opts *PutFlowInstancesSettingsLoglevelsOptions, call ...platformclient.CallOption) (*models.FlowSettingsResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/flows/{flowId}/instances/settings/loglevels", flowID)
+	req := runtime.NewRequest("PUT", "/api/v2/flows/{flowId}/instances/settings/loglevels", flowID)
 	req.Operation = "architect.PutFlowInstancesSettingsLoglevels"
 	req.Body = body
 	if opts != nil {
@@ -5073,7 +5074,7 @@ type PostFlowInstancesSettingsLoglevelsOptions struct {
 //
 // Requires all of the permissions: architect:flowLogLevel:add.
 func (c *Client) PostFlowInstancesSettingsLoglevels(ctx context.Context, flowID string, body *models.FlowLogLevelRequest, opts *PostFlowInstancesSettingsLoglevelsOptions, call ...platformclient.CallOption) (*models.FlowSettingsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/{flowId}/instances/settings/loglevels", flowID)
+	req := runtime.NewRequest("POST", "/api/v2/flows/{flowId}/instances/settings/loglevels", flowID)
 	req.Operation = "architect.PostFlowInstancesSettingsLoglevels"
 	req.Body = body
 	if opts != nil {
@@ -5097,7 +5098,7 @@ type DeleteFlowInstancesSettingsLoglevelsOptions struct{}
 //
 // Requires all of the permissions: architect:flowLogLevel:delete.
 func (c *Client) DeleteFlowInstancesSettingsLoglevels(ctx context.Context, flowID string, opts *DeleteFlowInstancesSettingsLoglevelsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/flows/{flowId}/instances/settings/loglevels", flowID)
+	req := runtime.NewRequest("DELETE", "/api/v2/flows/{flowId}/instances/settings/loglevels", flowID)
 	req.Operation = "architect.DeleteFlowInstancesSettingsLoglevels"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -5114,7 +5115,7 @@ type GetFlowLatestconfigurationOptions struct {
 //
 // Requires any of the permissions: architect:flow:view.
 func (c *Client) GetFlowLatestconfiguration(ctx context.Context, flowID string, opts *GetFlowLatestconfigurationOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/{flowId}/latestconfiguration", flowID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/{flowId}/latestconfiguration", flowID)
 	req.Operation = "architect.GetFlowLatestconfiguration"
 	if opts != nil {
 		req.AddQuery("deleted", opts.Deleted)
@@ -5144,7 +5145,7 @@ type GetFlowVersionsOptions struct {
 //
 // Requires any of the permissions: architect:flow:view.
 func (c *Client) GetFlowVersions(ctx context.Context, flowID string, opts *GetFlowVersionsOptions, call ...platformclient.CallOption) (*models.FlowVersionEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/{flowId}/versions", flowID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/{flowId}/versions", flowID)
 	req.Operation = "architect.GetFlowVersions"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -5167,11 +5168,11 @@ func (c *Client) GetFlowVersionsPages(ctx context.Context, flowID string, opts *
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowVersionEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.FlowVersionEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.FlowVersionEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -5179,15 +5180,15 @@ func (c *Client) GetFlowVersionsPages(ctx context.Context, flowID string, opts *
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFlowVersions(ctx, flowID, &o, call...)
-	}, func(p *models.FlowVersionEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.FlowVersionEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetFlowVersionsItems returns an iterator over the entities of every page of GetFlowVersions; see
 // GetFlowVersionsPages.
 func (c *Client) GetFlowVersionsItems(ctx context.Context, flowID string, opts *GetFlowVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowVersion, error] {
-	return platformclient.Items(c.GetFlowVersionsPages(ctx, flowID, opts, call...), func(p *models.FlowVersionEntityListing) []models.FlowVersion { return p.Entities })
+	return runtime.Items(c.GetFlowVersionsPages(ctx, flowID, opts, call...), func(p *models.FlowVersionEntityListing) []models.FlowVersion { return p.Entities })
 }
 
 // PostFlowVersionsOptions holds the optional parameters of PostFlowVersions; it has none yet, so pass nil.
@@ -5199,7 +5200,7 @@ type PostFlowVersionsOptions struct{}
 //
 // Requires any of the permissions: architect:flow:edit.
 func (c *Client) PostFlowVersions(ctx context.Context, flowID string, body map[string]any, opts *PostFlowVersionsOptions, call ...platformclient.CallOption) (*models.FlowVersion, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/flows/{flowId}/versions", flowID)
+	req := runtime.NewRequest("POST", "/api/v2/flows/{flowId}/versions", flowID)
 	req.Operation = "architect.PostFlowVersions"
 	req.Body = body
 	out := new(models.FlowVersion)
@@ -5221,7 +5222,7 @@ type GetFlowVersionOptions struct {
 //
 // Requires any of the permissions: architect:flow:view.
 func (c *Client) GetFlowVersion(ctx context.Context, flowID string, versionID string, opts *GetFlowVersionOptions, call ...platformclient.CallOption) (*models.FlowVersion, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/{flowId}/versions/{versionId}", flowID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/{flowId}/versions/{versionId}", flowID, versionID)
 	req.Operation = "architect.GetFlowVersion"
 	if opts != nil {
 		req.AddQuery("deleted", opts.Deleted)
@@ -5245,7 +5246,7 @@ type GetFlowVersionConfigurationOptions struct {
 //
 // Requires any of the permissions: architect:flow:view.
 func (c *Client) GetFlowVersionConfiguration(ctx context.Context, flowID string, versionID string, opts *GetFlowVersionConfigurationOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/{flowId}/versions/{versionId}/configuration", flowID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/{flowId}/versions/{versionId}/configuration", flowID, versionID)
 	req.Operation = "architect.GetFlowVersionConfiguration"
 	if opts != nil {
 		req.AddQuery("deleted", opts.Deleted)
@@ -5271,7 +5272,7 @@ type GetFlowVersionHealthOptions struct {
 //
 // Requires any of the permissions: architect:flow:view.
 func (c *Client) GetFlowVersionHealth(ctx context.Context, flowID string, versionID string, opts *GetFlowVersionHealthOptions, call ...platformclient.CallOption) (*models.FlowHealth, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/{flowId}/versions/{versionId}/health", flowID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/{flowId}/versions/{versionId}/health", flowID, versionID)
 	req.Operation = "architect.GetFlowVersionHealth"
 	if opts != nil {
 		req.AddQuery("language", opts.Language)
@@ -5293,7 +5294,7 @@ type GetFlowVersionIntentHealthOptions struct{}
 //
 // Requires any of the permissions: architect:flow:view.
 func (c *Client) GetFlowVersionIntentHealth(ctx context.Context, flowID string, versionID string, intentID string, language string, opts *GetFlowVersionIntentHealthOptions, call ...platformclient.CallOption) (*models.FlowHealthIntent, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/{flowId}/versions/{versionId}/intents/{intentId}/health", flowID, versionID, intentID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/{flowId}/versions/{versionId}/intents/{intentId}/health", flowID, versionID, intentID)
 	req.Operation = "architect.GetFlowVersionIntentHealth"
 	req.AddQuery("language", language)
 	out := new(models.FlowHealthIntent)
@@ -5313,7 +5314,7 @@ type GetFlowVersionIntentUtteranceHealthOptions struct{}
 //
 // Requires any of the permissions: architect:flow:view.
 func (c *Client) GetFlowVersionIntentUtteranceHealth(ctx context.Context, flowID string, versionID string, intentID string, utteranceID string, language string, opts *GetFlowVersionIntentUtteranceHealthOptions, call ...platformclient.CallOption) (*models.FlowHealthUtterance, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/flows/{flowId}/versions/{versionId}/intents/{intentId}/utterances/{utteranceId}/health", flowID, versionID, intentID, utteranceID)
+	req := runtime.NewRequest("GET", "/api/v2/flows/{flowId}/versions/{versionId}/intents/{intentId}/utterances/{utteranceId}/health", flowID, versionID, intentID, utteranceID)
 	req.Operation = "architect.GetFlowVersionIntentUtteranceHealth"
 	req.AddQuery("language", language)
 	out := new(models.FlowHealthUtterance)

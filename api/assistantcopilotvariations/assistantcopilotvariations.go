@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Assistant Copilot Variations operations.
@@ -27,7 +28,7 @@ type GetAssistantVariationsOptions struct{}
 //
 // Requires all of the permissions: assistants:copilot:view.
 func (c *Client) GetAssistantVariations(ctx context.Context, assistantID string, opts *GetAssistantVariationsOptions, call ...platformclient.CallOption) (*models.AssistantCopilotVariationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/assistants/{assistantId}/variations", assistantID)
+	req := runtime.NewRequest("GET", "/api/v2/assistants/{assistantId}/variations", assistantID)
 	req.Operation = "assistantcopilotvariations.GetAssistantVariations"
 	out := new(models.AssistantCopilotVariationListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -45,7 +46,7 @@ type PostAssistantVariationsOptions struct{}
 //
 // Requires all of the permissions: assistants:copilot:edit.
 func (c *Client) PostAssistantVariations(ctx context.Context, assistantID string, body *models.AssistantCopilotVariation, opts *PostAssistantVariationsOptions, call ...platformclient.CallOption) (*models.AssistantCopilotVariation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/assistants/{assistantId}/variations", assistantID)
+	req := runtime.NewRequest("POST", "/api/v2/assistants/{assistantId}/variations", assistantID)
 	req.Operation = "assistantcopilotvariations.PostAssistantVariations"
 	req.Body = body
 	out := new(models.AssistantCopilotVariation)
@@ -64,7 +65,7 @@ type GetAssistantVariationOptions struct{}
 //
 // Requires all of the permissions: assistants:copilot:view.
 func (c *Client) GetAssistantVariation(ctx context.Context, assistantID string, variationID string, opts *GetAssistantVariationOptions, call ...platformclient.CallOption) (*models.AssistantCopilotVariation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/assistants/{assistantId}/variations/{variationId}", assistantID, variationID)
+	req := runtime.NewRequest("GET", "/api/v2/assistants/{assistantId}/variations/{variationId}", assistantID, variationID)
 	req.Operation = "assistantcopilotvariations.GetAssistantVariation"
 	out := new(models.AssistantCopilotVariation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -82,7 +83,7 @@ type PutAssistantVariationOptions struct{}
 //
 // Requires all of the permissions: assistants:copilot:edit.
 func (c *Client) PutAssistantVariation(ctx context.Context, assistantID string, variationID string, body *models.AssistantCopilotVariation, opts *PutAssistantVariationOptions, call ...platformclient.CallOption) (*models.AssistantCopilotVariation, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/assistants/{assistantId}/variations/{variationId}", assistantID, variationID)
+	req := runtime.NewRequest("PUT", "/api/v2/assistants/{assistantId}/variations/{variationId}", assistantID, variationID)
 	req.Operation = "assistantcopilotvariations.PutAssistantVariation"
 	req.Body = body
 	out := new(models.AssistantCopilotVariation)
@@ -101,7 +102,7 @@ type DeleteAssistantVariationOptions struct{}
 //
 // Requires all of the permissions: assistants:copilot:edit.
 func (c *Client) DeleteAssistantVariation(ctx context.Context, assistantID string, variationID string, opts *DeleteAssistantVariationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/assistants/{assistantId}/variations/{variationId}", assistantID, variationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/assistants/{assistantId}/variations/{variationId}", assistantID, variationID)
 	req.Operation = "assistantcopilotvariations.DeleteAssistantVariation"
 	return c.c.Do(ctx, req, nil, call...)
 }

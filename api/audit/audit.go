@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -30,7 +31,7 @@ type PostAuditsQueryOptions struct{}
 //
 // Requires all of the permissions: audits:audit:view.
 func (c *Client) PostAuditsQuery(ctx context.Context, body *models.AuditQueryRequest, opts *PostAuditsQueryOptions, call ...platformclient.CallOption) (*models.AuditQueryExecutionStatusResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/audits/query")
+	req := runtime.NewRequest("POST", "/api/v2/audits/query")
 	req.Operation = "audit.PostAuditsQuery"
 	req.Body = body
 	out := new(models.AuditQueryExecutionStatusResponse)
@@ -55,7 +56,7 @@ type PostAuditsQueryRealtimeOptions struct {
 //
 // Requires all of the permissions: audits:audit:view.
 func (c *Client) PostAuditsQueryRealtime(ctx context.Context, body *models.AuditRealtimeQueryRequest, opts *PostAuditsQueryRealtimeOptions, call ...platformclient.CallOption) (*models.AuditRealtimeQueryResultsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/audits/query/realtime")
+	req := runtime.NewRequest("POST", "/api/v2/audits/query/realtime")
 	req.Operation = "audit.PostAuditsQueryRealtime"
 	req.Body = body
 	if opts != nil {
@@ -76,11 +77,11 @@ func (c *Client) PostAuditsQueryRealtimePages(ctx context.Context, body *models.
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuditRealtimeQueryResultsResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AuditRealtimeQueryResultsResponse, error) {
 		o := o
 		var pageBody models.AuditRealtimeQueryRequest
 		if body != nil {
@@ -88,15 +89,15 @@ func (c *Client) PostAuditsQueryRealtimePages(ctx context.Context, body *models.
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostAuditsQueryRealtime(ctx, &pageBody, &o, call...)
-	}, func(p *models.AuditRealtimeQueryResultsResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.AuditRealtimeQueryResultsResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostAuditsQueryRealtimeItems returns an iterator over the entities of every page of
 // PostAuditsQueryRealtime; see PostAuditsQueryRealtimePages.
 func (c *Client) PostAuditsQueryRealtimeItems(ctx context.Context, body *models.AuditRealtimeQueryRequest, opts *PostAuditsQueryRealtimeOptions, call ...platformclient.CallOption) iter.Seq2[models.AuditLogMessage, error] {
-	return platformclient.Items(c.PostAuditsQueryRealtimePages(ctx, body, opts, call...), func(p *models.AuditRealtimeQueryResultsResponse) []models.AuditLogMessage { return p.Entities })
+	return runtime.Items(c.PostAuditsQueryRealtimePages(ctx, body, opts, call...), func(p *models.AuditRealtimeQueryResultsResponse) []models.AuditLogMessage { return p.Entities })
 }
 
 // PostAuditsQueryRealtimeRelatedOptions holds the optional parameters of PostAuditsQueryRealtimeRelated; nil fields are not sent.
@@ -112,7 +113,7 @@ type PostAuditsQueryRealtimeRelatedOptions struct {
 //
 // Requires all of the permissions: audits:audit:view.
 func (c *Client) PostAuditsQueryRealtimeRelated(ctx context.Context, body *models.AuditRealtimeRelatedRequest, opts *PostAuditsQueryRealtimeRelatedOptions, call ...platformclient.CallOption) (*models.AuditRealtimeRelatedResultsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/audits/query/realtime/related")
+	req := runtime.NewRequest("POST", "/api/v2/audits/query/realtime/related")
 	req.Operation = "audit.PostAuditsQueryRealtimeRelated"
 	req.Body = body
 	if opts != nil {
@@ -134,7 +135,7 @@ type GetAuditsQueryRealtimeServicemappingOptions struct{}
 //
 // Requires all of the permissions: audits:audit:view.
 func (c *Client) GetAuditsQueryRealtimeServicemapping(ctx context.Context, opts *GetAuditsQueryRealtimeServicemappingOptions, call ...platformclient.CallOption) (*models.AuditQueryServiceMapping, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/audits/query/realtime/servicemapping")
+	req := runtime.NewRequest("GET", "/api/v2/audits/query/realtime/servicemapping")
 	req.Operation = "audit.GetAuditsQueryRealtimeServicemapping"
 	out := new(models.AuditQueryServiceMapping)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -152,7 +153,7 @@ type GetAuditsQueryServicemappingOptions struct{}
 //
 // Requires all of the permissions: audits:audit:view.
 func (c *Client) GetAuditsQueryServicemapping(ctx context.Context, opts *GetAuditsQueryServicemappingOptions, call ...platformclient.CallOption) (*models.AuditQueryServiceMapping, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/audits/query/servicemapping")
+	req := runtime.NewRequest("GET", "/api/v2/audits/query/servicemapping")
 	req.Operation = "audit.GetAuditsQueryServicemapping"
 	out := new(models.AuditQueryServiceMapping)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -170,7 +171,7 @@ type GetAuditsQueryTransactionIdOptions struct{}
 //
 // Requires all of the permissions: audits:audit:view.
 func (c *Client) GetAuditsQueryTransactionId(ctx context.Context, transactionID string, opts *GetAuditsQueryTransactionIdOptions, call ...platformclient.CallOption) (*models.AuditQueryExecutionStatusResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/audits/query/{transactionId}", transactionID)
+	req := runtime.NewRequest("GET", "/api/v2/audits/query/{transactionId}", transactionID)
 	req.Operation = "audit.GetAuditsQueryTransactionId"
 	out := new(models.AuditQueryExecutionStatusResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -203,7 +204,7 @@ type GetAuditsQueryTransactionIdResultsOptions struct {
 //
 // Requires all of the permissions: audits:audit:view.
 func (c *Client) GetAuditsQueryTransactionIdResults(ctx context.Context, transactionID string, opts *GetAuditsQueryTransactionIdResultsOptions, call ...platformclient.CallOption) (*models.AuditQueryExecutionResultsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/audits/query/{transactionId}/results", transactionID)
+	req := runtime.NewRequest("GET", "/api/v2/audits/query/{transactionId}/results", transactionID)
 	req.Operation = "audit.GetAuditsQueryTransactionIdResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -227,20 +228,20 @@ func (c *Client) GetAuditsQueryTransactionIdResultsPages(ctx context.Context, tr
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuditQueryExecutionResultsResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AuditQueryExecutionResultsResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAuditsQueryTransactionIdResults(ctx, transactionID, &o, call...)
-	}, func(p *models.AuditQueryExecutionResultsResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), Cursor: p.Cursor}
+	}, func(p *models.AuditQueryExecutionResultsResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), Cursor: p.Cursor}
 	})
 }
 
 // GetAuditsQueryTransactionIdResultsItems returns an iterator over the entities of every page of
 // GetAuditsQueryTransactionIdResults; see GetAuditsQueryTransactionIdResultsPages.
 func (c *Client) GetAuditsQueryTransactionIdResultsItems(ctx context.Context, transactionID string, opts *GetAuditsQueryTransactionIdResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.AuditLogMessage, error] {
-	return platformclient.Items(c.GetAuditsQueryTransactionIdResultsPages(ctx, transactionID, opts, call...), func(p *models.AuditQueryExecutionResultsResponse) []models.AuditLogMessage { return p.Entities })
+	return runtime.Items(c.GetAuditsQueryTransactionIdResultsPages(ctx, transactionID, opts, call...), func(p *models.AuditQueryExecutionResultsResponse) []models.AuditLogMessage { return p.Entities })
 }

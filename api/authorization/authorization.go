@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -57,7 +58,7 @@ type GetAuthorizationDivisionsOptions struct {
 //
 //	GET /api/v2/authorization/divisions
 func (c *Client) GetAuthorizationDivisions(ctx context.Context, opts *GetAuthorizationDivisionsOptions, call ...platformclient.CallOption) (*models.AuthzDivisionEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisions")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisions")
 	req.Operation = "authorization.GetAuthorizationDivisions"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -86,11 +87,11 @@ func (c *Client) GetAuthorizationDivisionsPages(ctx context.Context, opts *GetAu
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AuthzDivisionEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AuthzDivisionEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -98,15 +99,15 @@ func (c *Client) GetAuthorizationDivisionsPages(ctx context.Context, opts *GetAu
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisions(ctx, &o, call...)
-	}, func(p *models.AuthzDivisionEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.AuthzDivisionEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetAuthorizationDivisionsItems returns an iterator over the entities of every page of
 // GetAuthorizationDivisions; see GetAuthorizationDivisionsPages.
 func (c *Client) GetAuthorizationDivisionsItems(ctx context.Context, opts *GetAuthorizationDivisionsOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
-	return platformclient.Items(c.GetAuthorizationDivisionsPages(ctx, opts, call...), func(p *models.AuthzDivisionEntityListing) []models.AuthzDivision { return p.Entities })
+	return runtime.Items(c.GetAuthorizationDivisionsPages(ctx, opts, call...), func(p *models.AuthzDivisionEntityListing) []models.AuthzDivision { return p.Entities })
 }
 
 // PostAuthorizationDivisionsOptions holds the optional parameters of PostAuthorizationDivisions; it has none yet, so pass nil.
@@ -118,7 +119,7 @@ type PostAuthorizationDivisionsOptions struct{}
 //
 // Requires all of the permissions: authorization:division:add, authorization:grant:add.
 func (c *Client) PostAuthorizationDivisions(ctx context.Context, body *models.AuthzDivision, opts *PostAuthorizationDivisionsOptions, call ...platformclient.CallOption) (*models.AuthzDivision, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/divisions")
+	req := runtime.NewRequest("POST", "/api/v2/authorization/divisions")
 	req.Operation = "authorization.PostAuthorizationDivisions"
 	req.Body = body
 	out := new(models.AuthzDivision)
@@ -143,7 +144,7 @@ type GetAuthorizationDivisionsDeletedOptions struct {
 //
 // Requires any of the permissions: authorization:divisionDeleted:view.
 func (c *Client) GetAuthorizationDivisionsDeleted(ctx context.Context, opts *GetAuthorizationDivisionsDeletedOptions, call ...platformclient.CallOption) (*models.AuthzDivisionEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisions/deleted")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisions/deleted")
 	req.Operation = "authorization.GetAuthorizationDivisionsDeleted"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -165,11 +166,11 @@ func (c *Client) GetAuthorizationDivisionsDeletedPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AuthzDivisionEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AuthzDivisionEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -177,15 +178,15 @@ func (c *Client) GetAuthorizationDivisionsDeletedPages(ctx context.Context, opts
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisionsDeleted(ctx, &o, call...)
-	}, func(p *models.AuthzDivisionEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.AuthzDivisionEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetAuthorizationDivisionsDeletedItems returns an iterator over the entities of every page of
 // GetAuthorizationDivisionsDeleted; see GetAuthorizationDivisionsDeletedPages.
 func (c *Client) GetAuthorizationDivisionsDeletedItems(ctx context.Context, opts *GetAuthorizationDivisionsDeletedOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
-	return platformclient.Items(c.GetAuthorizationDivisionsDeletedPages(ctx, opts, call...), func(p *models.AuthzDivisionEntityListing) []models.AuthzDivision { return p.Entities })
+	return runtime.Items(c.GetAuthorizationDivisionsDeletedPages(ctx, opts, call...), func(p *models.AuthzDivisionEntityListing) []models.AuthzDivision { return p.Entities })
 }
 
 // GetAuthorizationDivisionsHomeOptions holds the optional parameters of GetAuthorizationDivisionsHome; it has none yet, so pass nil.
@@ -197,7 +198,7 @@ type GetAuthorizationDivisionsHomeOptions struct{}
 //
 //	GET /api/v2/authorization/divisions/home
 func (c *Client) GetAuthorizationDivisionsHome(ctx context.Context, opts *GetAuthorizationDivisionsHomeOptions, call ...platformclient.CallOption) (*models.AuthzDivision, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisions/home")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisions/home")
 	req.Operation = "authorization.GetAuthorizationDivisionsHome"
 	out := new(models.AuthzDivision)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -213,7 +214,7 @@ type GetAuthorizationDivisionsLimitOptions struct{}
 //
 //	GET /api/v2/authorization/divisions/limit
 func (c *Client) GetAuthorizationDivisionsLimit(ctx context.Context, opts *GetAuthorizationDivisionsLimitOptions, call ...platformclient.CallOption) (int, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisions/limit")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisions/limit")
 	req.Operation = "authorization.GetAuthorizationDivisionsLimit"
 	var out int
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -249,7 +250,7 @@ type GetAuthorizationDivisionsQueryOptions struct {
 //
 //	GET /api/v2/authorization/divisions/query
 func (c *Client) GetAuthorizationDivisionsQuery(ctx context.Context, opts *GetAuthorizationDivisionsQueryOptions, call ...platformclient.CallOption) (*models.AuthzDivisionCursorListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisions/query")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisions/query")
 	req.Operation = "authorization.GetAuthorizationDivisionsQuery"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -274,8 +275,8 @@ func (c *Client) GetAuthorizationDivisionsQueryPages(ctx context.Context, opts *
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionCursorListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AuthzDivisionCursorListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AuthzDivisionCursorListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -285,15 +286,15 @@ func (c *Client) GetAuthorizationDivisionsQueryPages(ctx context.Context, opts *
 			o.After = &r.Cursor
 		}
 		return c.GetAuthorizationDivisionsQuery(ctx, &o, call...)
-	}, func(p *models.AuthzDivisionCursorListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.AuthzDivisionCursorListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetAuthorizationDivisionsQueryItems returns an iterator over the entities of every page of
 // GetAuthorizationDivisionsQuery; see GetAuthorizationDivisionsQueryPages.
 func (c *Client) GetAuthorizationDivisionsQueryItems(ctx context.Context, opts *GetAuthorizationDivisionsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
-	return platformclient.Items(c.GetAuthorizationDivisionsQueryPages(ctx, opts, call...), func(p *models.AuthzDivisionCursorListing) []models.AuthzDivision { return p.Entities })
+	return runtime.Items(c.GetAuthorizationDivisionsQueryPages(ctx, opts, call...), func(p *models.AuthzDivisionCursorListing) []models.AuthzDivision { return p.Entities })
 }
 
 // GetAuthorizationDivisionOptions holds the optional parameters of GetAuthorizationDivision; nil fields are not sent.
@@ -307,7 +308,7 @@ type GetAuthorizationDivisionOptions struct {
 //
 //	GET /api/v2/authorization/divisions/{divisionId}
 func (c *Client) GetAuthorizationDivision(ctx context.Context, divisionID string, opts *GetAuthorizationDivisionOptions, call ...platformclient.CallOption) (*models.AuthzDivision, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisions/{divisionId}", divisionID)
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisions/{divisionId}", divisionID)
 	req.Operation = "authorization.GetAuthorizationDivision"
 	if opts != nil {
 		req.AddQuery("objectCount", opts.ObjectCount)
@@ -328,7 +329,7 @@ type PutAuthorizationDivisionOptions struct{}
 //
 // Requires any of the permissions: authorization:division:edit.
 func (c *Client) PutAuthorizationDivision(ctx context.Context, divisionID string, body *models.AuthzDivision, opts *PutAuthorizationDivisionOptions, call ...platformclient.CallOption) (*models.AuthzDivision, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/authorization/divisions/{divisionId}", divisionID)
+	req := runtime.NewRequest("PUT", "/api/v2/authorization/divisions/{divisionId}", divisionID)
 	req.Operation = "authorization.PutAuthorizationDivision"
 	req.Body = body
 	out := new(models.AuthzDivision)
@@ -351,7 +352,7 @@ type DeleteAuthorizationDivisionOptions struct {
 //
 // Requires any of the permissions: authorization:division:delete.
 func (c *Client) DeleteAuthorizationDivision(ctx context.Context, divisionID string, opts *DeleteAuthorizationDivisionOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/authorization/divisions/{divisionId}", divisionID)
+	req := runtime.NewRequest("DELETE", "/api/v2/authorization/divisions/{divisionId}", divisionID)
 	req.Operation = "authorization.DeleteAuthorizationDivision"
 	if opts != nil {
 		req.AddQuery("force", opts.Force)
@@ -376,7 +377,7 @@ type GetAuthorizationDivisionGrantsOptions struct {
 //
 // Requires any of the permissions: authorization:grant:view.
 func (c *Client) GetAuthorizationDivisionGrants(ctx context.Context, divisionID string, opts *GetAuthorizationDivisionGrantsOptions, call ...platformclient.CallOption) (*models.AuthzDivisionGrantEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisions/{divisionId}/grants", divisionID)
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisions/{divisionId}/grants", divisionID)
 	req.Operation = "authorization.GetAuthorizationDivisionGrants"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -398,23 +399,23 @@ func (c *Client) GetAuthorizationDivisionGrantsPages(ctx context.Context, divisi
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionGrantEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AuthzDivisionGrantEntityListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisionGrants(ctx, divisionID, &o, call...)
-	}, func(p *models.AuthzDivisionGrantEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.AuthzDivisionGrantEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // GetAuthorizationDivisionGrantsItems returns an iterator over the entities of every page of
 // GetAuthorizationDivisionGrants; see GetAuthorizationDivisionGrantsPages.
 func (c *Client) GetAuthorizationDivisionGrantsItems(ctx context.Context, divisionID string, opts *GetAuthorizationDivisionGrantsOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzGrant, error] {
-	return platformclient.Items(c.GetAuthorizationDivisionGrantsPages(ctx, divisionID, opts, call...), func(p *models.AuthzDivisionGrantEntityListing) []models.AuthzGrant { return p.Entities })
+	return runtime.Items(c.GetAuthorizationDivisionGrantsPages(ctx, divisionID, opts, call...), func(p *models.AuthzDivisionGrantEntityListing) []models.AuthzGrant { return p.Entities })
 }
 
 // PostAuthorizationDivisionObjectOptions holds the optional parameters of PostAuthorizationDivisionObject; it has none yet, so pass nil.
@@ -429,7 +430,7 @@ type PostAuthorizationDivisionObjectOptions struct{}
 //
 //	POST /api/v2/authorization/divisions/{divisionId}/objects/{objectType}
 func (c *Client) PostAuthorizationDivisionObject(ctx context.Context, divisionID string, objectType string, body []string, opts *PostAuthorizationDivisionObjectOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/divisions/{divisionId}/objects/{objectType}", divisionID, objectType)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/divisions/{divisionId}/objects/{objectType}", divisionID, objectType)
 	req.Operation = "authorization.PostAuthorizationDivisionObject"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -444,7 +445,7 @@ type PostAuthorizationDivisionRestoreOptions struct{}
 //
 // Requires any of the permissions: authorization:division:add.
 func (c *Client) PostAuthorizationDivisionRestore(ctx context.Context, divisionID string, body *models.AuthzDivision, opts *PostAuthorizationDivisionRestoreOptions, call ...platformclient.CallOption) (*models.AuthzDivision, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/divisions/{divisionId}/restore", divisionID)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/divisions/{divisionId}/restore", divisionID)
 	req.Operation = "authorization.PostAuthorizationDivisionRestore"
 	req.Body = body
 	out := new(models.AuthzDivision)
@@ -469,7 +470,7 @@ type GetAuthorizationDivisionspermittedMeOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetAuthorizationDivisionspermittedMe(ctx context.Context, permission string, opts *GetAuthorizationDivisionspermittedMeOptions, call ...platformclient.CallOption) ([]models.AuthzDivision, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisionspermitted/me")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisionspermitted/me")
 	req.Operation = "authorization.GetAuthorizationDivisionspermittedMe"
 	req.AddQuery("permission", permission)
 	if opts != nil {
@@ -496,7 +497,7 @@ type GetAuthorizationDivisionspermittedPagedMeOptions struct {
 //
 //	GET /api/v2/authorization/divisionspermitted/paged/me
 func (c *Client) GetAuthorizationDivisionspermittedPagedMe(ctx context.Context, permission string, opts *GetAuthorizationDivisionspermittedPagedMeOptions, call ...platformclient.CallOption) (*models.DivsPermittedEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisionspermitted/paged/me")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisionspermitted/paged/me")
 	req.Operation = "authorization.GetAuthorizationDivisionspermittedPagedMe"
 	req.AddQuery("permission", permission)
 	if opts != nil {
@@ -519,11 +520,11 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedMePages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DivsPermittedEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DivsPermittedEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DivsPermittedEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -531,15 +532,15 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedMePages(ctx context.Cont
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisionspermittedPagedMe(ctx, permission, &o, call...)
-	}, func(p *models.DivsPermittedEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DivsPermittedEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetAuthorizationDivisionspermittedPagedMeItems returns an iterator over the entities of every page
 // of GetAuthorizationDivisionspermittedPagedMe; see GetAuthorizationDivisionspermittedPagedMePages.
 func (c *Client) GetAuthorizationDivisionspermittedPagedMeItems(ctx context.Context, permission string, opts *GetAuthorizationDivisionspermittedPagedMeOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
-	return platformclient.Items(c.GetAuthorizationDivisionspermittedPagedMePages(ctx, permission, opts, call...), func(p *models.DivsPermittedEntityListing) []models.AuthzDivision { return p.Entities })
+	return runtime.Items(c.GetAuthorizationDivisionspermittedPagedMePages(ctx, permission, opts, call...), func(p *models.DivsPermittedEntityListing) []models.AuthzDivision { return p.Entities })
 }
 
 // GetAuthorizationDivisionspermittedPagedSubjectIdOptions holds the optional parameters of GetAuthorizationDivisionspermittedPagedSubjectId; nil fields are not sent.
@@ -560,7 +561,7 @@ type GetAuthorizationDivisionspermittedPagedSubjectIdOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectId(ctx context.Context, subjectID string, permission string, opts *GetAuthorizationDivisionspermittedPagedSubjectIdOptions, call ...platformclient.CallOption) (*models.DivsPermittedEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisionspermitted/paged/{subjectId}", subjectID)
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisionspermitted/paged/{subjectId}", subjectID)
 	req.Operation = "authorization.GetAuthorizationDivisionspermittedPagedSubjectId"
 	req.AddQuery("permission", permission)
 	if opts != nil {
@@ -583,11 +584,11 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectIdPages(ctx conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DivsPermittedEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DivsPermittedEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DivsPermittedEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -595,8 +596,8 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectIdPages(ctx conte
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisionspermittedPagedSubjectId(ctx, subjectID, permission, &o, call...)
-	}, func(p *models.DivsPermittedEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DivsPermittedEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -604,7 +605,7 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectIdPages(ctx conte
 // page of GetAuthorizationDivisionspermittedPagedSubjectId; see
 // GetAuthorizationDivisionspermittedPagedSubjectIdPages.
 func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectIdItems(ctx context.Context, subjectID string, permission string, opts *GetAuthorizationDivisionspermittedPagedSubjectIdOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
-	return platformclient.Items(c.GetAuthorizationDivisionspermittedPagedSubjectIdPages(ctx, subjectID, permission, opts, call...), func(p *models.DivsPermittedEntityListing) []models.AuthzDivision { return p.Entities })
+	return runtime.Items(c.GetAuthorizationDivisionspermittedPagedSubjectIdPages(ctx, subjectID, permission, opts, call...), func(p *models.DivsPermittedEntityListing) []models.AuthzDivision { return p.Entities })
 }
 
 // GetAuthorizationPermissionsOptions holds the optional parameters of GetAuthorizationPermissions; nil fields are not sent.
@@ -628,7 +629,7 @@ type GetAuthorizationPermissionsOptions struct {
 //
 //	GET /api/v2/authorization/permissions
 func (c *Client) GetAuthorizationPermissions(ctx context.Context, opts *GetAuthorizationPermissionsOptions, call ...platformclient.CallOption) (*models.PermissionCollectionEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/permissions")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/permissions")
 	req.Operation = "authorization.GetAuthorizationPermissions"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -652,11 +653,11 @@ func (c *Client) GetAuthorizationPermissionsPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PermissionCollectionEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.PermissionCollectionEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.PermissionCollectionEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -664,15 +665,15 @@ func (c *Client) GetAuthorizationPermissionsPages(ctx context.Context, opts *Get
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationPermissions(ctx, &o, call...)
-	}, func(p *models.PermissionCollectionEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.PermissionCollectionEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetAuthorizationPermissionsItems returns an iterator over the entities of every page of
 // GetAuthorizationPermissions; see GetAuthorizationPermissionsPages.
 func (c *Client) GetAuthorizationPermissionsItems(ctx context.Context, opts *GetAuthorizationPermissionsOptions, call ...platformclient.CallOption) iter.Seq2[models.DomainPermissionCollection, error] {
-	return platformclient.Items(c.GetAuthorizationPermissionsPages(ctx, opts, call...), func(p *models.PermissionCollectionEntityListing) []models.DomainPermissionCollection {
+	return runtime.Items(c.GetAuthorizationPermissionsPages(ctx, opts, call...), func(p *models.PermissionCollectionEntityListing) []models.DomainPermissionCollection {
 		return p.Entities
 	})
 }
@@ -694,7 +695,7 @@ type GetAuthorizationPoliciesOptions struct {
 //
 // Requires any of the permissions: authorization:policy:view.
 func (c *Client) GetAuthorizationPolicies(ctx context.Context, opts *GetAuthorizationPoliciesOptions, call ...platformclient.CallOption) (*models.AuthorizationPolicyEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/policies")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/policies")
 	req.Operation = "authorization.GetAuthorizationPolicies"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -716,8 +717,8 @@ func (c *Client) GetAuthorizationPoliciesPages(ctx context.Context, opts *GetAut
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthorizationPolicyEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AuthorizationPolicyEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AuthorizationPolicyEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -727,15 +728,15 @@ func (c *Client) GetAuthorizationPoliciesPages(ctx context.Context, opts *GetAut
 			o.After = &r.Cursor
 		}
 		return c.GetAuthorizationPolicies(ctx, &o, call...)
-	}, func(p *models.AuthorizationPolicyEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.AuthorizationPolicyEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetAuthorizationPoliciesItems returns an iterator over the entities of every page of
 // GetAuthorizationPolicies; see GetAuthorizationPoliciesPages.
 func (c *Client) GetAuthorizationPoliciesItems(ctx context.Context, opts *GetAuthorizationPoliciesOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthorizationPolicy, error] {
-	return platformclient.Items(c.GetAuthorizationPoliciesPages(ctx, opts, call...), func(p *models.AuthorizationPolicyEntityListing) []models.AuthorizationPolicy { return p.Entities })
+	return runtime.Items(c.GetAuthorizationPoliciesPages(ctx, opts, call...), func(p *models.AuthorizationPolicyEntityListing) []models.AuthorizationPolicy { return p.Entities })
 }
 
 // GetAuthorizationPoliciesSubjectSubjectIdOptions holds the optional parameters of GetAuthorizationPoliciesSubjectSubjectId; nil fields are not sent.
@@ -755,7 +756,7 @@ type GetAuthorizationPoliciesSubjectSubjectIdOptions struct {
 //
 // Requires any of the permissions: authorization:policy:view.
 func (c *Client) GetAuthorizationPoliciesSubjectSubjectId(ctx context.Context, subjectID string, opts *GetAuthorizationPoliciesSubjectSubjectIdOptions, call ...platformclient.CallOption) (*models.AuthorizationPolicyEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/policies/subject/{subjectId}", subjectID)
+	req := runtime.NewRequest("GET", "/api/v2/authorization/policies/subject/{subjectId}", subjectID)
 	req.Operation = "authorization.GetAuthorizationPoliciesSubjectSubjectId"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -777,8 +778,8 @@ func (c *Client) GetAuthorizationPoliciesSubjectSubjectIdPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthorizationPolicyEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AuthorizationPolicyEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AuthorizationPolicyEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -788,15 +789,15 @@ func (c *Client) GetAuthorizationPoliciesSubjectSubjectIdPages(ctx context.Conte
 			o.After = &r.Cursor
 		}
 		return c.GetAuthorizationPoliciesSubjectSubjectId(ctx, subjectID, &o, call...)
-	}, func(p *models.AuthorizationPolicyEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.AuthorizationPolicyEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetAuthorizationPoliciesSubjectSubjectIdItems returns an iterator over the entities of every page of
 // GetAuthorizationPoliciesSubjectSubjectId; see GetAuthorizationPoliciesSubjectSubjectIdPages.
 func (c *Client) GetAuthorizationPoliciesSubjectSubjectIdItems(ctx context.Context, subjectID string, opts *GetAuthorizationPoliciesSubjectSubjectIdOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthorizationPolicy, error] {
-	return platformclient.Items(c.GetAuthorizationPoliciesSubjectSubjectIdPages(ctx, subjectID, opts, call...), func(p *models.AuthorizationPolicyEntityListing) []models.AuthorizationPolicy { return p.Entities })
+	return runtime.Items(c.GetAuthorizationPoliciesSubjectSubjectIdPages(ctx, subjectID, opts, call...), func(p *models.AuthorizationPolicyEntityListing) []models.AuthorizationPolicy { return p.Entities })
 }
 
 // GetAuthorizationPoliciesTargetsOptions holds the optional parameters of GetAuthorizationPoliciesTargets; it has none yet, so pass nil.
@@ -808,7 +809,7 @@ type GetAuthorizationPoliciesTargetsOptions struct{}
 //
 // Requires any of the permissions: authorization:policy:view.
 func (c *Client) GetAuthorizationPoliciesTargets(ctx context.Context, opts *GetAuthorizationPoliciesTargetsOptions, call ...platformclient.CallOption) (*models.TargetAttributes, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/policies/targets")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/policies/targets")
 	req.Operation = "authorization.GetAuthorizationPoliciesTargets"
 	out := new(models.TargetAttributes)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -834,7 +835,7 @@ type GetAuthorizationPoliciesTargetOptions struct {
 //
 // Requires any of the permissions: authorization:policy:view.
 func (c *Client) GetAuthorizationPoliciesTarget(ctx context.Context, targetName string, opts *GetAuthorizationPoliciesTargetOptions, call ...platformclient.CallOption) (*models.AuthorizationPolicyEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/policies/targets/{targetName}", targetName)
+	req := runtime.NewRequest("GET", "/api/v2/authorization/policies/targets/{targetName}", targetName)
 	req.Operation = "authorization.GetAuthorizationPoliciesTarget"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -856,8 +857,8 @@ func (c *Client) GetAuthorizationPoliciesTargetPages(ctx context.Context, target
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthorizationPolicyEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AuthorizationPolicyEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AuthorizationPolicyEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -867,15 +868,15 @@ func (c *Client) GetAuthorizationPoliciesTargetPages(ctx context.Context, target
 			o.After = &r.Cursor
 		}
 		return c.GetAuthorizationPoliciesTarget(ctx, targetName, &o, call...)
-	}, func(p *models.AuthorizationPolicyEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.AuthorizationPolicyEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetAuthorizationPoliciesTargetItems returns an iterator over the entities of every page of
 // GetAuthorizationPoliciesTarget; see GetAuthorizationPoliciesTargetPages.
 func (c *Client) GetAuthorizationPoliciesTargetItems(ctx context.Context, targetName string, opts *GetAuthorizationPoliciesTargetOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthorizationPolicy, error] {
-	return platformclient.Items(c.GetAuthorizationPoliciesTargetPages(ctx, targetName, opts, call...), func(p *models.AuthorizationPolicyEntityListing) []models.AuthorizationPolicy { return p.Entities })
+	return runtime.Items(c.GetAuthorizationPoliciesTargetPages(ctx, targetName, opts, call...), func(p *models.AuthorizationPolicyEntityListing) []models.AuthorizationPolicy { return p.Entities })
 }
 
 // PutAuthorizationPoliciesTargetOptions holds the optional parameters of PutAuthorizationPoliciesTarget; nil fields are not sent.
@@ -892,7 +893,7 @@ type PutAuthorizationPoliciesTargetOptions struct {
 //
 // Requires any of the permissions: authorization:policy:edit, authorization:policy:add.
 func (c *Client) PutAuthorizationPoliciesTarget(ctx context.Context, targetName string, body *models.AuthorizationPolicy, opts *PutAuthorizationPoliciesTargetOptions, call ...platformclient.CallOption) (*models.AuthorizationPolicy, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/authorization/policies/targets/{targetName}", targetName)
+	req := runtime.NewRequest("PUT", "/api/v2/authorization/policies/targets/{targetName}", targetName)
 	req.Operation = "authorization.PutAuthorizationPoliciesTarget"
 	req.Body = body
 	if opts != nil {
@@ -919,7 +920,7 @@ type PostAuthorizationPoliciesTargetOptions struct {
 //
 // Requires any of the permissions: authorization:policy:add.
 func (c *Client) PostAuthorizationPoliciesTarget(ctx context.Context, targetName string, body *models.AuthorizationPolicy, opts *PostAuthorizationPoliciesTargetOptions, call ...platformclient.CallOption) (*models.AuthorizationPolicy, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/policies/targets/{targetName}", targetName)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/policies/targets/{targetName}", targetName)
 	req.Operation = "authorization.PostAuthorizationPoliciesTarget"
 	req.Body = body
 	if opts != nil {
@@ -942,7 +943,7 @@ type GetAuthorizationPoliciesTargetSubjectSubjectIdOptions struct{}
 //
 // Requires any of the permissions: authorization:policy:view.
 func (c *Client) GetAuthorizationPoliciesTargetSubjectSubjectId(ctx context.Context, targetName string, subjectID string, opts *GetAuthorizationPoliciesTargetSubjectSubjectIdOptions, call ...platformclient.CallOption) (*models.AuthorizationPolicy, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/policies/targets/{targetName}/subject/{subjectId}", targetName, subjectID)
+	req := runtime.NewRequest("GET", "/api/v2/authorization/policies/targets/{targetName}/subject/{subjectId}", targetName, subjectID)
 	req.Operation = "authorization.GetAuthorizationPoliciesTargetSubjectSubjectId"
 	out := new(models.AuthorizationPolicy)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -960,7 +961,7 @@ type DeleteAuthorizationPoliciesTargetSubjectSubjectIdOptions struct{}
 //
 // Requires any of the permissions: authorization:policy:delete.
 func (c *Client) DeleteAuthorizationPoliciesTargetSubjectSubjectId(ctx context.Context, targetName string, subjectID string, opts *DeleteAuthorizationPoliciesTargetSubjectSubjectIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/authorization/policies/targets/{targetName}/subject/{subjectId}", targetName, subjectID)
+	req := runtime.NewRequest("DELETE", "/api/v2/authorization/policies/targets/{targetName}/subject/{subjectId}", targetName, subjectID)
 	req.Operation = "authorization.DeleteAuthorizationPoliciesTargetSubjectSubjectId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -975,7 +976,7 @@ type PostAuthorizationPoliciesTargetValidateOptions struct{}
 //
 // Requires any of the permissions: authorization:policy:add.
 func (c *Client) PostAuthorizationPoliciesTargetValidate(ctx context.Context, targetName string, body *models.AuthorizationPolicy, opts *PostAuthorizationPoliciesTargetValidateOptions, call ...platformclient.CallOption) (*models.ValidationErrorListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/policies/targets/{targetName}/validate", targetName)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/policies/targets/{targetName}/validate", targetName)
 	req.Operation = "authorization.PostAuthorizationPoliciesTargetValidate"
 	req.Body = body
 	out := new(models.ValidationErrorListing)
@@ -994,7 +995,7 @@ type GetAuthorizationPolicyOptions struct{}
 //
 // Requires any of the permissions: authorization:policy:view.
 func (c *Client) GetAuthorizationPolicy(ctx context.Context, policyID string, opts *GetAuthorizationPolicyOptions, call ...platformclient.CallOption) (*models.AuthorizationPolicy, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/policies/{policyId}", policyID)
+	req := runtime.NewRequest("GET", "/api/v2/authorization/policies/{policyId}", policyID)
 	req.Operation = "authorization.GetAuthorizationPolicy"
 	out := new(models.AuthorizationPolicy)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1016,7 +1017,7 @@ type PutAuthorizationPolicyOptions struct {
 //
 // Requires any of the permissions: authorization:policy:add.
 func (c *Client) PutAuthorizationPolicy(ctx context.Context, policyID string, body *models.AuthorizationPolicy, opts *PutAuthorizationPolicyOptions, call ...platformclient.CallOption) (*models.AuthorizationPolicy, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/authorization/policies/{policyId}", policyID)
+	req := runtime.NewRequest("PUT", "/api/v2/authorization/policies/{policyId}", policyID)
 	req.Operation = "authorization.PutAuthorizationPolicy"
 	req.Body = body
 	if opts != nil {
@@ -1039,7 +1040,7 @@ type GetAuthorizationPolicyAttributesOptions struct{}
 //
 // Requires any of the permissions: authorization:policy:view.
 func (c *Client) GetAuthorizationPolicyAttributes(ctx context.Context, policyID string, opts *GetAuthorizationPolicyAttributesOptions, call ...platformclient.CallOption) (*models.PolicyAttributeSet, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/policies/{policyId}/attributes", policyID)
+	req := runtime.NewRequest("GET", "/api/v2/authorization/policies/{policyId}/attributes", policyID)
 	req.Operation = "authorization.GetAuthorizationPolicyAttributes"
 	out := new(models.PolicyAttributeSet)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1058,7 +1059,7 @@ type PostAuthorizationPolicySimulateOptions struct{}
 //
 // Requires any of the permissions: authorization:policy:view.
 func (c *Client) PostAuthorizationPolicySimulate(ctx context.Context, policyID string, body *models.PolicyTestPayload, opts *PostAuthorizationPolicySimulateOptions, call ...platformclient.CallOption) (*models.PolicyTestResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/policies/{policyId}/simulate", policyID)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/policies/{policyId}/simulate", policyID)
 	req.Operation = "authorization.PostAuthorizationPolicySimulate"
 	req.Body = body
 	out := new(models.PolicyTestResult)
@@ -1078,7 +1079,7 @@ type GetAuthorizationProductsOptions struct{}
 //
 //	GET /api/v2/authorization/products
 func (c *Client) GetAuthorizationProducts(ctx context.Context, opts *GetAuthorizationProductsOptions, call ...platformclient.CallOption) (*models.OrganizationProductEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/products")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/products")
 	req.Operation = "authorization.GetAuthorizationProducts"
 	out := new(models.OrganizationProductEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1129,7 +1130,7 @@ type GetAuthorizationRolesOptions struct {
 //
 // Requires any of the permissions: authorization:role:view.
 func (c *Client) GetAuthorizationRoles(ctx context.Context, opts *GetAuthorizationRolesOptions, call ...platformclient.CallOption) (*models.OrganizationRoleEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/roles")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/roles")
 	req.Operation = "authorization.GetAuthorizationRoles"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1160,11 +1161,11 @@ func (c *Client) GetAuthorizationRolesPages(ctx context.Context, opts *GetAuthor
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OrganizationRoleEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.OrganizationRoleEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.OrganizationRoleEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1172,15 +1173,15 @@ func (c *Client) GetAuthorizationRolesPages(ctx context.Context, opts *GetAuthor
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationRoles(ctx, &o, call...)
-	}, func(p *models.OrganizationRoleEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.OrganizationRoleEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetAuthorizationRolesItems returns an iterator over the entities of every page of
 // GetAuthorizationRoles; see GetAuthorizationRolesPages.
 func (c *Client) GetAuthorizationRolesItems(ctx context.Context, opts *GetAuthorizationRolesOptions, call ...platformclient.CallOption) iter.Seq2[models.DomainOrganizationRole, error] {
-	return platformclient.Items(c.GetAuthorizationRolesPages(ctx, opts, call...), func(p *models.OrganizationRoleEntityListing) []models.DomainOrganizationRole { return p.Entities })
+	return runtime.Items(c.GetAuthorizationRolesPages(ctx, opts, call...), func(p *models.OrganizationRoleEntityListing) []models.DomainOrganizationRole { return p.Entities })
 }
 
 // PostAuthorizationRolesOptions holds the optional parameters of PostAuthorizationRoles; it has none yet, so pass nil.
@@ -1192,7 +1193,7 @@ type PostAuthorizationRolesOptions struct{}
 //
 // Requires any of the permissions: authorization:role:add.
 func (c *Client) PostAuthorizationRoles(ctx context.Context, body *models.DomainOrganizationRoleCreate, opts *PostAuthorizationRolesOptions, call ...platformclient.CallOption) (*models.DomainOrganizationRole, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/roles")
+	req := runtime.NewRequest("POST", "/api/v2/authorization/roles")
 	req.Operation = "authorization.PostAuthorizationRoles"
 	req.Body = body
 	out := new(models.DomainOrganizationRole)
@@ -1211,7 +1212,7 @@ type PutAuthorizationRolesDefaultOptions struct{}
 //
 // Requires any of the permissions: authorization:role:edit.
 func (c *Client) PutAuthorizationRolesDefault(ctx context.Context, body []models.DomainOrganizationRole, opts *PutAuthorizationRolesDefaultOptions, call ...platformclient.CallOption) (*models.OrganizationRoleEntityListing, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/authorization/roles/default")
+	req := runtime.NewRequest("PUT", "/api/v2/authorization/roles/default")
 	req.Operation = "authorization.PutAuthorizationRolesDefault"
 	req.Body = body
 	out := new(models.OrganizationRoleEntityListing)
@@ -1239,7 +1240,7 @@ type PostAuthorizationRolesDefaultOptions struct {
 //
 // Requires any of the permissions: authorization:role:edit.
 func (c *Client) PostAuthorizationRolesDefault(ctx context.Context, opts *PostAuthorizationRolesDefaultOptions, call ...platformclient.CallOption) (*models.OrganizationRoleEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/roles/default")
+	req := runtime.NewRequest("POST", "/api/v2/authorization/roles/default")
 	req.Operation = "authorization.PostAuthorizationRolesDefault"
 	if opts != nil {
 		req.AddQuery("force", opts.Force)
@@ -1260,7 +1261,7 @@ type GetAuthorizationRolesSettingsOptions struct{}
 //
 // Requires any of the permissions: directory:organization:admin, authorization:settings:view.
 func (c *Client) GetAuthorizationRolesSettings(ctx context.Context, opts *GetAuthorizationRolesSettingsOptions, call ...platformclient.CallOption) (*models.RoleSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/roles/settings")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/roles/settings")
 	req.Operation = "authorization.GetAuthorizationRolesSettings"
 	out := new(models.RoleSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1280,7 +1281,7 @@ type PutAuthorizationRolesSettingsOptions struct{}
 //
 // Requires any of the permissions: directory:organization:admin, authorization:settings:edit.
 func (c *Client) PutAuthorizationRolesSettings(ctx context.Context, body *models.RoleSettings, opts *PutAuthorizationRolesSettingsOptions, call ...platformclient.CallOption) (*models.RoleSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/authorization/roles/settings")
+	req := runtime.NewRequest("PUT", "/api/v2/authorization/roles/settings")
 	req.Operation = "authorization.PutAuthorizationRolesSettings"
 	req.Body = body
 	out := new(models.RoleSettings)
@@ -1301,7 +1302,7 @@ type GetAuthorizationRoleComparedefaultRightRoleIdOptions struct{}
 //
 // Requires any of the permissions: authorization:role:view.
 func (c *Client) GetAuthorizationRoleComparedefaultRightRoleId(ctx context.Context, leftRoleID string, rightRoleID string, opts *GetAuthorizationRoleComparedefaultRightRoleIdOptions, call ...platformclient.CallOption) (*models.DomainOrgRoleDifference, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/roles/{leftRoleId}/comparedefault/{rightRoleId}", leftRoleID, rightRoleID)
+	req := runtime.NewRequest("GET", "/api/v2/authorization/roles/{leftRoleId}/comparedefault/{rightRoleId}", leftRoleID, rightRoleID)
 	req.Operation = "authorization.GetAuthorizationRoleComparedefaultRightRoleId"
 	out := new(models.DomainOrgRoleDifference)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1321,7 +1322,7 @@ type PostAuthorizationRoleComparedefaultRightRoleIdOptions struct{}
 //
 // Requires any of the permissions: authorization:role:view.
 func (c *Client) PostAuthorizationRoleComparedefaultRightRoleId(ctx context.Context, leftRoleID string, rightRoleID string, body *models.DomainOrganizationRole, opts *PostAuthorizationRoleComparedefaultRightRoleIdOptions, call ...platformclient.CallOption) (*models.DomainOrgRoleDifference, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/roles/{leftRoleId}/comparedefault/{rightRoleId}", leftRoleID, rightRoleID)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/roles/{leftRoleId}/comparedefault/{rightRoleId}", leftRoleID, rightRoleID)
 	req.Operation = "authorization.PostAuthorizationRoleComparedefaultRightRoleId"
 	req.Body = body
 	out := new(models.DomainOrgRoleDifference)
@@ -1351,7 +1352,7 @@ type GetAuthorizationRoleOptions struct {
 //
 // Requires any of the permissions: authorization:role:view.
 func (c *Client) GetAuthorizationRole(ctx context.Context, roleID string, opts *GetAuthorizationRoleOptions, call ...platformclient.CallOption) (*models.DomainOrganizationRole, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/roles/{roleId}", roleID)
+	req := runtime.NewRequest("GET", "/api/v2/authorization/roles/{roleId}", roleID)
 	req.Operation = "authorization.GetAuthorizationRole"
 	if opts != nil {
 		req.AddQuery("userCount", opts.UserCount)
@@ -1375,7 +1376,7 @@ type PutAuthorizationRoleOptions struct{}
 //
 // Requires any of the permissions: authorization:role:edit.
 func (c *Client) PutAuthorizationRole(ctx context.Context, roleID string, body *models.DomainOrganizationRoleUpdate, opts *PutAuthorizationRoleOptions, call ...platformclient.CallOption) (*models.DomainOrganizationRole, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/authorization/roles/{roleId}", roleID)
+	req := runtime.NewRequest("PUT", "/api/v2/authorization/roles/{roleId}", roleID)
 	req.Operation = "authorization.PutAuthorizationRole"
 	req.Body = body
 	out := new(models.DomainOrganizationRole)
@@ -1398,7 +1399,7 @@ type PostAuthorizationRoleOptions struct {
 //
 // Requires all of the permissions: authorization:grant:add.
 func (c *Client) PostAuthorizationRole(ctx context.Context, roleID string, body *models.SubjectDivisions, opts *PostAuthorizationRoleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/roles/{roleId}", roleID)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/roles/{roleId}", roleID)
 	req.Operation = "authorization.PostAuthorizationRole"
 	req.Body = body
 	if opts != nil {
@@ -1416,7 +1417,7 @@ type DeleteAuthorizationRoleOptions struct{}
 //
 // Requires any of the permissions: authorization:role:delete.
 func (c *Client) DeleteAuthorizationRole(ctx context.Context, roleID string, opts *DeleteAuthorizationRoleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/authorization/roles/{roleId}", roleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/authorization/roles/{roleId}", roleID)
 	req.Operation = "authorization.DeleteAuthorizationRole"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1430,7 +1431,7 @@ type PatchAuthorizationRoleOptions struct{}
 //
 // Requires any of the permissions: authorization:role:edit.
 func (c *Client) PatchAuthorizationRole(ctx context.Context, roleID string, body *models.DomainOrganizationRole, opts *PatchAuthorizationRoleOptions, call ...platformclient.CallOption) (*models.DomainOrganizationRole, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/authorization/roles/{roleId}", roleID)
+	req := runtime.NewRequest("PATCH", "/api/v2/authorization/roles/{roleId}", roleID)
 	req.Operation = "authorization.PatchAuthorizationRole"
 	req.Body = body
 	out := new(models.DomainOrganizationRole)
@@ -1469,7 +1470,7 @@ type GetAuthorizationRoleSubjectgrantsOptions struct {
 //
 // Requires any of the permissions: authorization:role:view.
 func (c *Client) GetAuthorizationRoleSubjectgrants(ctx context.Context, roleID string, opts *GetAuthorizationRoleSubjectgrantsOptions, call ...platformclient.CallOption) (*models.SubjectDivisionGrantsEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/roles/{roleId}/subjectgrants", roleID)
+	req := runtime.NewRequest("GET", "/api/v2/authorization/roles/{roleId}/subjectgrants", roleID)
 	req.Operation = "authorization.GetAuthorizationRoleSubjectgrants"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1495,11 +1496,11 @@ func (c *Client) GetAuthorizationRoleSubjectgrantsPages(ctx context.Context, rol
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SubjectDivisionGrantsEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SubjectDivisionGrantsEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SubjectDivisionGrantsEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1507,15 +1508,15 @@ func (c *Client) GetAuthorizationRoleSubjectgrantsPages(ctx context.Context, rol
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationRoleSubjectgrants(ctx, roleID, &o, call...)
-	}, func(p *models.SubjectDivisionGrantsEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SubjectDivisionGrantsEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetAuthorizationRoleSubjectgrantsItems returns an iterator over the entities of every page of
 // GetAuthorizationRoleSubjectgrants; see GetAuthorizationRoleSubjectgrantsPages.
 func (c *Client) GetAuthorizationRoleSubjectgrantsItems(ctx context.Context, roleID string, opts *GetAuthorizationRoleSubjectgrantsOptions, call ...platformclient.CallOption) iter.Seq2[models.SubjectDivisionGrants, error] {
-	return platformclient.Items(c.GetAuthorizationRoleSubjectgrantsPages(ctx, roleID, opts, call...), func(p *models.SubjectDivisionGrantsEntityListing) []models.SubjectDivisionGrants { return p.Entities })
+	return runtime.Items(c.GetAuthorizationRoleSubjectgrantsPages(ctx, roleID, opts, call...), func(p *models.SubjectDivisionGrantsEntityListing) []models.SubjectDivisionGrants { return p.Entities })
 }
 
 // GetAuthorizationRoleUsersOptions holds the optional parameters of GetAuthorizationRoleUsers; nil fields are not sent.
@@ -1533,7 +1534,7 @@ type GetAuthorizationRoleUsersOptions struct {
 //
 //	GET /api/v2/authorization/roles/{roleId}/users
 func (c *Client) GetAuthorizationRoleUsers(ctx context.Context, roleID string, opts *GetAuthorizationRoleUsersOptions, call ...platformclient.CallOption) (*models.UserReferenceEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/roles/{roleId}/users", roleID)
+	req := runtime.NewRequest("GET", "/api/v2/authorization/roles/{roleId}/users", roleID)
 	req.Operation = "authorization.GetAuthorizationRoleUsers"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1554,23 +1555,23 @@ func (c *Client) GetAuthorizationRoleUsersPages(ctx context.Context, roleID stri
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserReferenceEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserReferenceEntityListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationRoleUsers(ctx, roleID, &o, call...)
-	}, func(p *models.UserReferenceEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.UserReferenceEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // GetAuthorizationRoleUsersItems returns an iterator over the entities of every page of
 // GetAuthorizationRoleUsers; see GetAuthorizationRoleUsersPages.
 func (c *Client) GetAuthorizationRoleUsersItems(ctx context.Context, roleID string, opts *GetAuthorizationRoleUsersOptions, call ...platformclient.CallOption) iter.Seq2[models.UserReference, error] {
-	return platformclient.Items(c.GetAuthorizationRoleUsersPages(ctx, roleID, opts, call...), func(p *models.UserReferenceEntityListing) []models.UserReference { return p.Entities })
+	return runtime.Items(c.GetAuthorizationRoleUsersPages(ctx, roleID, opts, call...), func(p *models.UserReferenceEntityListing) []models.UserReference { return p.Entities })
 }
 
 // PutAuthorizationRoleUsersAddOptions holds the optional parameters of PutAuthorizationRoleUsersAdd; it has none yet, so pass nil.
@@ -1582,7 +1583,7 @@ type PutAuthorizationRoleUsersAddOptions struct{}
 //
 // Requires any of the permissions: authorization:grant:add.
 func (c *Client) PutAuthorizationRoleUsersAdd(ctx context.Context, roleID string, body []string, opts *PutAuthorizationRoleUsersAddOptions, call ...platformclient.CallOption) ([]string, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/authorization/roles/{roleId}/users/add", roleID)
+	req := runtime.NewRequest("PUT", "/api/v2/authorization/roles/{roleId}/users/add", roleID)
 	req.Operation = "authorization.PutAuthorizationRoleUsersAdd"
 	req.Body = body
 	var out []string
@@ -1601,7 +1602,7 @@ type PutAuthorizationRoleUsersRemoveOptions struct{}
 //
 // Requires any of the permissions: authorization:grant:delete.
 func (c *Client) PutAuthorizationRoleUsersRemove(ctx context.Context, roleID string, body []string, opts *PutAuthorizationRoleUsersRemoveOptions, call ...platformclient.CallOption) ([]string, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/authorization/roles/{roleId}/users/remove", roleID)
+	req := runtime.NewRequest("PUT", "/api/v2/authorization/roles/{roleId}/users/remove", roleID)
 	req.Operation = "authorization.PutAuthorizationRoleUsersRemove"
 	req.Body = body
 	var out []string
@@ -1620,7 +1621,7 @@ type GetAuthorizationSettingsOptions struct{}
 //
 // Requires any of the permissions: directory:organization:admin, authorization:settings:view.
 func (c *Client) GetAuthorizationSettings(ctx context.Context, opts *GetAuthorizationSettingsOptions, call ...platformclient.CallOption) (*models.AuthorizationSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/settings")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/settings")
 	req.Operation = "authorization.GetAuthorizationSettings"
 	out := new(models.AuthorizationSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1638,7 +1639,7 @@ type PatchAuthorizationSettingsOptions struct{}
 //
 // Requires any of the permissions: directory:organization:admin, authorization:settings:edit.
 func (c *Client) PatchAuthorizationSettings(ctx context.Context, body *models.AuthorizationSettings, opts *PatchAuthorizationSettingsOptions, call ...platformclient.CallOption) (*models.AuthorizationSettings, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/authorization/settings")
+	req := runtime.NewRequest("PATCH", "/api/v2/authorization/settings")
 	req.Operation = "authorization.PatchAuthorizationSettings"
 	req.Body = body
 	out := new(models.AuthorizationSettings)
@@ -1660,7 +1661,7 @@ type GetAuthorizationSubjectsMeOptions struct {
 //
 //	GET /api/v2/authorization/subjects/me
 func (c *Client) GetAuthorizationSubjectsMe(ctx context.Context, opts *GetAuthorizationSubjectsMeOptions, call ...platformclient.CallOption) (*models.AuthzSubject, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/subjects/me")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/subjects/me")
 	req.Operation = "authorization.GetAuthorizationSubjectsMe"
 	if opts != nil {
 		req.AddQuery("includeDuplicates", opts.IncludeDuplicates)
@@ -1684,7 +1685,7 @@ type GetAuthorizationSubjectsRolecountsOptions struct {
 //
 // Requires any of the permissions: authorization:grant:view.
 func (c *Client) GetAuthorizationSubjectsRolecounts(ctx context.Context, opts *GetAuthorizationSubjectsRolecountsOptions, call ...platformclient.CallOption) (map[string]map[string]any, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/subjects/rolecounts")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/subjects/rolecounts")
 	req.Operation = "authorization.GetAuthorizationSubjectsRolecounts"
 	if opts != nil {
 		req.AddQuery("id", opts.ID)
@@ -1709,7 +1710,7 @@ type GetAuthorizationSubjectOptions struct {
 //
 // Requires any of the permissions: authorization:grant:view.
 func (c *Client) GetAuthorizationSubject(ctx context.Context, subjectID string, opts *GetAuthorizationSubjectOptions, call ...platformclient.CallOption) (*models.AuthzSubject, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/subjects/{subjectId}", subjectID)
+	req := runtime.NewRequest("GET", "/api/v2/authorization/subjects/{subjectId}", subjectID)
 	req.Operation = "authorization.GetAuthorizationSubject"
 	if opts != nil {
 		req.AddQuery("includeDuplicates", opts.IncludeDuplicates)
@@ -1734,7 +1735,7 @@ type PostAuthorizationSubjectBulkaddOptions struct {
 //
 // Requires all of the permissions: authorization:grant:add.
 func (c *Client) PostAuthorizationSubjectBulkadd(ctx context.Context, subjectID string, body *models.RoleDivisionGrants, opts *PostAuthorizationSubjectBulkaddOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/subjects/{subjectId}/bulkadd", subjectID)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/subjects/{subjectId}/bulkadd", subjectID)
 	req.Operation = "authorization.PostAuthorizationSubjectBulkadd"
 	req.Body = body
 	if opts != nil {
@@ -1752,7 +1753,7 @@ type PostAuthorizationSubjectBulkremoveOptions struct{}
 //
 // Requires all of the permissions: authorization:grant:delete.
 func (c *Client) PostAuthorizationSubjectBulkremove(ctx context.Context, subjectID string, body *models.RoleDivisionGrants, opts *PostAuthorizationSubjectBulkremoveOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/subjects/{subjectId}/bulkremove", subjectID)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/subjects/{subjectId}/bulkremove", subjectID)
 	req.Operation = "authorization.PostAuthorizationSubjectBulkremove"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -1775,7 +1776,7 @@ type PostAuthorizationSubjectBulkreplaceOptions struct {
 //
 // Requires all of the permissions: authorization:grant:add, authorization:grant:delete.
 func (c *Client) PostAuthorizationSubjectBulkreplace(ctx context.Context, subjectID string, body *models.RoleDivisionGrants, opts *PostAuthorizationSubjectBulkreplaceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/subjects/{subjectId}/bulkreplace", subjectID)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/subjects/{subjectId}/bulkreplace", subjectID)
 	req.Operation = "authorization.PostAuthorizationSubjectBulkreplace"
 	req.Body = body
 	if opts != nil {
@@ -1798,7 +1799,7 @@ type PostAuthorizationSubjectDivisionRoleOptions struct {
 //
 // Requires all of the permissions: authorization:grant:add.
 func (c *Client) PostAuthorizationSubjectDivisionRole(ctx context.Context, subjectID string, divisionID string, roleID string, opts *PostAuthorizationSubjectDivisionRoleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", subjectID, divisionID, roleID)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", subjectID, divisionID, roleID)
 	req.Operation = "authorization.PostAuthorizationSubjectDivisionRole"
 	if opts != nil {
 		req.AddQuery("subjectType", opts.SubjectType)
@@ -1815,7 +1816,7 @@ type DeleteAuthorizationSubjectDivisionRoleOptions struct{}
 //
 // Requires all of the permissions: authorization:grant:delete.
 func (c *Client) DeleteAuthorizationSubjectDivisionRole(ctx context.Context, subjectID string, divisionID string, roleID string, opts *DeleteAuthorizationSubjectDivisionRoleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/authorization/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", subjectID, divisionID, roleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/authorization/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", subjectID, divisionID, roleID)
 	req.Operation = "authorization.DeleteAuthorizationSubjectDivisionRole"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1829,7 +1830,7 @@ type GetUserRolesOptions struct{}
 //
 // Requires any of the permissions: authorization:grant:view.
 func (c *Client) GetUserRoles(ctx context.Context, subjectID string, opts *GetUserRolesOptions, call ...platformclient.CallOption) (*models.UserAuthorization, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{subjectId}/roles", subjectID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{subjectId}/roles", subjectID)
 	req.Operation = "authorization.GetUserRoles"
 	out := new(models.UserAuthorization)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1847,7 +1848,7 @@ type PutUserRolesOptions struct{}
 //
 // Requires any of the permissions: authorization:grant:add.
 func (c *Client) PutUserRoles(ctx context.Context, subjectID string, body []string, opts *PutUserRolesOptions, call ...platformclient.CallOption) (*models.UserAuthorization, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/{subjectId}/roles", subjectID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/{subjectId}/roles", subjectID)
 	req.Operation = "authorization.PutUserRoles"
 	req.Body = body
 	out := new(models.UserAuthorization)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Background Assistant operations.
@@ -30,7 +31,7 @@ type PostBackgroundassistantTokenOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostBackgroundassistantToken(ctx context.Context, opts *PostBackgroundassistantTokenOptions, call ...platformclient.CallOption) (*models.SignedData, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/backgroundassistant/token")
+	req := runtime.NewRequest("POST", "/api/v2/backgroundassistant/token")
 	req.Operation = "backgroundassistant.PostBackgroundassistantToken"
 	if opts != nil {
 		req.Body = opts.Body
@@ -52,7 +53,7 @@ type PostScreenrecordingTokenOptions struct {
 //
 //	POST /api/v2/screenrecording/token
 func (c *Client) PostScreenrecordingToken(ctx context.Context, opts *PostScreenrecordingTokenOptions, call ...platformclient.CallOption) (*models.SignedData, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/screenrecording/token")
+	req := runtime.NewRequest("POST", "/api/v2/screenrecording/token")
 	req.Operation = "backgroundassistant.PostScreenrecordingToken"
 	if opts != nil {
 		req.Body = opts.Body

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/types"
 	"iter"
 )
@@ -58,7 +59,7 @@ type GetBillingContractsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetBillingContracts(ctx context.Context, opts *GetBillingContractsOptions, call ...platformclient.CallOption) (*models.BillingContractListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/billing/contracts")
+	req := runtime.NewRequest("GET", "/api/v2/billing/contracts")
 	req.Operation = "billing.GetBillingContracts"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -85,8 +86,8 @@ func (c *Client) GetBillingContractsPages(ctx context.Context, opts *GetBillingC
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BillingContractListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.BillingContractListing, error) {
 		if r.NextURI != "" {
 			out := new(models.BillingContractListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -96,15 +97,15 @@ func (c *Client) GetBillingContractsPages(ctx context.Context, opts *GetBillingC
 			o.After = &r.Cursor
 		}
 		return c.GetBillingContracts(ctx, &o, call...)
-	}, func(p *models.BillingContractListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.BillingContractListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetBillingContractsItems returns an iterator over the entities of every page of GetBillingContracts;
 // see GetBillingContractsPages.
 func (c *Client) GetBillingContractsItems(ctx context.Context, opts *GetBillingContractsOptions, call ...platformclient.CallOption) iter.Seq2[models.BillingContract, error] {
-	return platformclient.Items(c.GetBillingContractsPages(ctx, opts, call...), func(p *models.BillingContractListing) []models.BillingContract { return p.Entities })
+	return runtime.Items(c.GetBillingContractsPages(ctx, opts, call...), func(p *models.BillingContractListing) []models.BillingContract { return p.Entities })
 }
 
 // GetBillingContractsInvoicesOptions holds the optional parameters of GetBillingContractsInvoices; nil fields are not sent.
@@ -142,7 +143,7 @@ type GetBillingContractsInvoicesOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetBillingContractsInvoices(ctx context.Context, opts *GetBillingContractsInvoicesOptions, call ...platformclient.CallOption) (*models.BillingInvoiceListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/billing/contracts/invoices")
+	req := runtime.NewRequest("GET", "/api/v2/billing/contracts/invoices")
 	req.Operation = "billing.GetBillingContractsInvoices"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -168,8 +169,8 @@ func (c *Client) GetBillingContractsInvoicesPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BillingInvoiceListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.BillingInvoiceListing, error) {
 		if r.NextURI != "" {
 			out := new(models.BillingInvoiceListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -179,15 +180,15 @@ func (c *Client) GetBillingContractsInvoicesPages(ctx context.Context, opts *Get
 			o.After = &r.Cursor
 		}
 		return c.GetBillingContractsInvoices(ctx, &o, call...)
-	}, func(p *models.BillingInvoiceListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.BillingInvoiceListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetBillingContractsInvoicesItems returns an iterator over the entities of every page of
 // GetBillingContractsInvoices; see GetBillingContractsInvoicesPages.
 func (c *Client) GetBillingContractsInvoicesItems(ctx context.Context, opts *GetBillingContractsInvoicesOptions, call ...platformclient.CallOption) iter.Seq2[models.BillingInvoice, error] {
-	return platformclient.Items(c.GetBillingContractsInvoicesPages(ctx, opts, call...), func(p *models.BillingInvoiceListing) []models.BillingInvoice { return p.Entities })
+	return runtime.Items(c.GetBillingContractsInvoicesPages(ctx, opts, call...), func(p *models.BillingInvoiceListing) []models.BillingInvoice { return p.Entities })
 }
 
 // GetBillingContractsInvoiceDocumentOptions holds the optional parameters of GetBillingContractsInvoiceDocument; it has none yet, so pass nil.
@@ -203,7 +204,7 @@ type GetBillingContractsInvoiceDocumentOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetBillingContractsInvoiceDocument(ctx context.Context, invoiceID string, opts *GetBillingContractsInvoiceDocumentOptions, call ...platformclient.CallOption) (*models.UrlResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/billing/contracts/invoices/{invoiceId}/document", invoiceID)
+	req := runtime.NewRequest("GET", "/api/v2/billing/contracts/invoices/{invoiceId}/document", invoiceID)
 	req.Operation = "billing.GetBillingContractsInvoiceDocument"
 	out := new(models.UrlResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -236,7 +237,7 @@ type GetBillingContractsInvoiceLinesOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetBillingContractsInvoiceLines(ctx context.Context, invoiceID string, opts *GetBillingContractsInvoiceLinesOptions, call ...platformclient.CallOption) (*models.BillingInvoiceItemListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/billing/contracts/invoices/{invoiceId}/lines", invoiceID)
+	req := runtime.NewRequest("GET", "/api/v2/billing/contracts/invoices/{invoiceId}/lines", invoiceID)
 	req.Operation = "billing.GetBillingContractsInvoiceLines"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -259,8 +260,8 @@ func (c *Client) GetBillingContractsInvoiceLinesPages(ctx context.Context, invoi
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BillingInvoiceItemListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.BillingInvoiceItemListing, error) {
 		if r.NextURI != "" {
 			out := new(models.BillingInvoiceItemListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -270,15 +271,15 @@ func (c *Client) GetBillingContractsInvoiceLinesPages(ctx context.Context, invoi
 			o.After = &r.Cursor
 		}
 		return c.GetBillingContractsInvoiceLines(ctx, invoiceID, &o, call...)
-	}, func(p *models.BillingInvoiceItemListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.BillingInvoiceItemListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetBillingContractsInvoiceLinesItems returns an iterator over the entities of every page of
 // GetBillingContractsInvoiceLines; see GetBillingContractsInvoiceLinesPages.
 func (c *Client) GetBillingContractsInvoiceLinesItems(ctx context.Context, invoiceID string, opts *GetBillingContractsInvoiceLinesOptions, call ...platformclient.CallOption) iter.Seq2[models.BillingInvoiceItem, error] {
-	return platformclient.Items(c.GetBillingContractsInvoiceLinesPages(ctx, invoiceID, opts, call...), func(p *models.BillingInvoiceItemListing) []models.BillingInvoiceItem { return p.Entities })
+	return runtime.Items(c.GetBillingContractsInvoiceLinesPages(ctx, invoiceID, opts, call...), func(p *models.BillingInvoiceItemListing) []models.BillingInvoiceItem { return p.Entities })
 }
 
 // GetBillingContractOptions holds the optional parameters of GetBillingContract; it has none yet, so pass nil.
@@ -294,7 +295,7 @@ type GetBillingContractOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetBillingContract(ctx context.Context, contractID string, opts *GetBillingContractOptions, call ...platformclient.CallOption) (*models.BillingContract, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/billing/contracts/{contractId}", contractID)
+	req := runtime.NewRequest("GET", "/api/v2/billing/contracts/{contractId}", contractID)
 	req.Operation = "billing.GetBillingContract"
 	out := new(models.BillingContract)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -316,7 +317,7 @@ type GetBillingContractBillingperiodOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetBillingContractBillingperiod(ctx context.Context, contractID string, billingPeriodID string, opts *GetBillingContractBillingperiodOptions, call ...platformclient.CallOption) (*models.BillingContractPeriodDetail, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/billing/contracts/{contractId}/billingperiods/{billingPeriodId}", contractID, billingPeriodID)
+	req := runtime.NewRequest("GET", "/api/v2/billing/contracts/{contractId}/billingperiods/{billingPeriodId}", contractID, billingPeriodID)
 	req.Operation = "billing.GetBillingContractBillingperiod"
 	out := new(models.BillingContractPeriodDetail)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -337,7 +338,7 @@ type GetBillingReportsBillableusageOptions struct{}
 //
 // Requires any of the permissions: billing:subscription:read, billing:subscription:view.
 func (c *Client) GetBillingReportsBillableusage(ctx context.Context, startDate types.DateTime, endDate types.DateTime, opts *GetBillingReportsBillableusageOptions, call ...platformclient.CallOption) (*models.BillingUsageReport, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/billing/reports/billableusage")
+	req := runtime.NewRequest("GET", "/api/v2/billing/reports/billableusage")
 	req.Operation = "billing.GetBillingReportsBillableusage"
 	req.AddQuery("startDate", startDate)
 	req.AddQuery("endDate", endDate)
@@ -368,7 +369,7 @@ type GetBillingTrusteebillingoverviewTrustorOrgIdOptions struct {
 //
 // Requires any of the permissions: affiliateOrganization:clientBilling:view.
 func (c *Client) GetBillingTrusteebillingoverviewTrustorOrgId(ctx context.Context, trustorOrgID string, opts *GetBillingTrusteebillingoverviewTrustorOrgIdOptions, call ...platformclient.CallOption) (*models.TrusteeBillingOverview, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/billing/trusteebillingoverview/{trustorOrgId}", trustorOrgID)
+	req := runtime.NewRequest("GET", "/api/v2/billing/trusteebillingoverview/{trustorOrgId}", trustorOrgID)
 	req.Operation = "billing.GetBillingTrusteebillingoverviewTrustorOrgId"
 	if opts != nil {
 		req.AddQuery("billingPeriodIndex", opts.BillingPeriodIndex)

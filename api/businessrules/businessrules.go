@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -45,7 +46,7 @@ type GetBusinessrulesDecisiontablesOptions struct {
 //
 // Requires any of the permissions: businessrules:decisionTable:view.
 func (c *Client) GetBusinessrulesDecisiontables(ctx context.Context, opts *GetBusinessrulesDecisiontablesOptions, call ...platformclient.CallOption) (*models.DecisionTableListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/businessrules/decisiontables")
+	req := runtime.NewRequest("GET", "/api/v2/businessrules/decisiontables")
 	req.Operation = "businessrules.GetBusinessrulesDecisiontables"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -69,8 +70,8 @@ func (c *Client) GetBusinessrulesDecisiontablesPages(ctx context.Context, opts *
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DecisionTableListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DecisionTableListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DecisionTableListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -80,15 +81,15 @@ func (c *Client) GetBusinessrulesDecisiontablesPages(ctx context.Context, opts *
 			o.After = &r.Cursor
 		}
 		return c.GetBusinessrulesDecisiontables(ctx, &o, call...)
-	}, func(p *models.DecisionTableListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.DecisionTableListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetBusinessrulesDecisiontablesItems returns an iterator over the entities of every page of
 // GetBusinessrulesDecisiontables; see GetBusinessrulesDecisiontablesPages.
 func (c *Client) GetBusinessrulesDecisiontablesItems(ctx context.Context, opts *GetBusinessrulesDecisiontablesOptions, call ...platformclient.CallOption) iter.Seq2[models.DecisionTable, error] {
-	return platformclient.Items(c.GetBusinessrulesDecisiontablesPages(ctx, opts, call...), func(p *models.DecisionTableListing) []models.DecisionTable { return p.Entities })
+	return runtime.Items(c.GetBusinessrulesDecisiontablesPages(ctx, opts, call...), func(p *models.DecisionTableListing) []models.DecisionTable { return p.Entities })
 }
 
 // PostBusinessrulesDecisiontablesOptions holds the optional parameters of PostBusinessrulesDecisiontables; it has none yet, so pass nil.
@@ -105,7 +106,7 @@ type PostBusinessrulesDecisiontablesOptions struct{}
 // Requires all of the permissions: businessrules:decisionTable:add,
 // businessrules:businessRulesSchema:view, routing:queue:view.
 func (c *Client) PostBusinessrulesDecisiontables(ctx context.Context, body *models.CreateDecisionTableRequest, opts *PostBusinessrulesDecisiontablesOptions, call ...platformclient.CallOption) (*models.DecisionTableVersion, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/businessrules/decisiontables")
+	req := runtime.NewRequest("POST", "/api/v2/businessrules/decisiontables")
 	req.Operation = "businessrules.PostBusinessrulesDecisiontables"
 	req.Body = body
 	out := new(models.DecisionTableVersion)
@@ -152,7 +153,7 @@ type GetBusinessrulesDecisiontablesSearchOptions struct {
 //
 // Requires any of the permissions: businessrules:decisionTable:search.
 func (c *Client) GetBusinessrulesDecisiontablesSearch(ctx context.Context, opts *GetBusinessrulesDecisiontablesSearchOptions, call ...platformclient.CallOption) (*models.DecisionTableListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/businessrules/decisiontables/search")
+	req := runtime.NewRequest("GET", "/api/v2/businessrules/decisiontables/search")
 	req.Operation = "businessrules.GetBusinessrulesDecisiontablesSearch"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -179,8 +180,8 @@ func (c *Client) GetBusinessrulesDecisiontablesSearchPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DecisionTableListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DecisionTableListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DecisionTableListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -190,15 +191,15 @@ func (c *Client) GetBusinessrulesDecisiontablesSearchPages(ctx context.Context, 
 			o.After = &r.Cursor
 		}
 		return c.GetBusinessrulesDecisiontablesSearch(ctx, &o, call...)
-	}, func(p *models.DecisionTableListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.DecisionTableListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetBusinessrulesDecisiontablesSearchItems returns an iterator over the entities of every page of
 // GetBusinessrulesDecisiontablesSearch; see GetBusinessrulesDecisiontablesSearchPages.
 func (c *Client) GetBusinessrulesDecisiontablesSearchItems(ctx context.Context, opts *GetBusinessrulesDecisiontablesSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.DecisionTable, error] {
-	return platformclient.Items(c.GetBusinessrulesDecisiontablesSearchPages(ctx, opts, call...), func(p *models.DecisionTableListing) []models.DecisionTable { return p.Entities })
+	return runtime.Items(c.GetBusinessrulesDecisiontablesSearchPages(ctx, opts, call...), func(p *models.DecisionTableListing) []models.DecisionTable { return p.Entities })
 }
 
 // GetBusinessrulesDecisiontableOptions holds the optional parameters of GetBusinessrulesDecisiontable; it has none yet, so pass nil.
@@ -210,7 +211,7 @@ type GetBusinessrulesDecisiontableOptions struct{}
 //
 // Requires any of the permissions: businessrules:decisionTable:view.
 func (c *Client) GetBusinessrulesDecisiontable(ctx context.Context, tableID string, opts *GetBusinessrulesDecisiontableOptions, call ...platformclient.CallOption) (*models.DecisionTable, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/businessrules/decisiontables/{tableId}", tableID)
+	req := runtime.NewRequest("GET", "/api/v2/businessrules/decisiontables/{tableId}", tableID)
 	req.Operation = "businessrules.GetBusinessrulesDecisiontable"
 	out := new(models.DecisionTable)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -232,7 +233,7 @@ type DeleteBusinessrulesDecisiontableOptions struct {
 //
 // Requires any of the permissions: businessrules:decisionTable:delete.
 func (c *Client) DeleteBusinessrulesDecisiontable(ctx context.Context, tableID string, opts *DeleteBusinessrulesDecisiontableOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/businessrules/decisiontables/{tableId}", tableID)
+	req := runtime.NewRequest("DELETE", "/api/v2/businessrules/decisiontables/{tableId}", tableID)
 	req.Operation = "businessrules.DeleteBusinessrulesDecisiontable"
 	if opts != nil {
 		req.AddQuery("forceDelete", opts.ForceDelete)
@@ -254,7 +255,7 @@ type PatchBusinessrulesDecisiontableOptions struct{}
 // Requires all of the permissions: businessrules:decisionTable:edit,
 // businessrules:businessRulesSchema:view, routing:queue:view.
 func (c *Client) PatchBusinessrulesDecisiontable(ctx context.Context, tableID string, body *models.UpdateDecisionTableRequest, opts *PatchBusinessrulesDecisiontableOptions, call ...platformclient.CallOption) (*models.DecisionTable, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/businessrules/decisiontables/{tableId}", tableID)
+	req := runtime.NewRequest("PATCH", "/api/v2/businessrules/decisiontables/{tableId}", tableID)
 	req.Operation = "businessrules.PatchBusinessrulesDecisiontable"
 	req.Body = body
 	out := new(models.DecisionTable)
@@ -273,7 +274,7 @@ type PostBusinessrulesDecisiontableExecuteOptions struct{}
 //
 // Requires any of the permissions: businessrules:decisionTable:execute.
 func (c *Client) PostBusinessrulesDecisiontableExecute(ctx context.Context, tableID string, body *models.DecisionTableExecutionRequest, opts *PostBusinessrulesDecisiontableExecuteOptions, call ...platformclient.CallOption) (*models.DecisionTableExecutionResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/businessrules/decisiontables/{tableId}/execute", tableID)
+	req := runtime.NewRequest("POST", "/api/v2/businessrules/decisiontables/{tableId}/execute", tableID)
 	req.Operation = "businessrules.PostBusinessrulesDecisiontableExecute"
 	req.Body = body
 	out := new(models.DecisionTableExecutionResponse)
@@ -299,7 +300,7 @@ type GetBusinessrulesDecisiontableVersionsOptions struct {
 //
 // Requires any of the permissions: businessrules:decisionTable:view.
 func (c *Client) GetBusinessrulesDecisiontableVersions(ctx context.Context, tableID string, opts *GetBusinessrulesDecisiontableVersionsOptions, call ...platformclient.CallOption) (*models.DecisionTableVersionListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/businessrules/decisiontables/{tableId}/versions", tableID)
+	req := runtime.NewRequest("GET", "/api/v2/businessrules/decisiontables/{tableId}/versions", tableID)
 	req.Operation = "businessrules.GetBusinessrulesDecisiontableVersions"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -321,8 +322,8 @@ func (c *Client) GetBusinessrulesDecisiontableVersionsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DecisionTableVersionListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DecisionTableVersionListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DecisionTableVersionListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -332,15 +333,15 @@ func (c *Client) GetBusinessrulesDecisiontableVersionsPages(ctx context.Context,
 			o.After = &r.Cursor
 		}
 		return c.GetBusinessrulesDecisiontableVersions(ctx, tableID, &o, call...)
-	}, func(p *models.DecisionTableVersionListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.DecisionTableVersionListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetBusinessrulesDecisiontableVersionsItems returns an iterator over the entities of every page of
 // GetBusinessrulesDecisiontableVersions; see GetBusinessrulesDecisiontableVersionsPages.
 func (c *Client) GetBusinessrulesDecisiontableVersionsItems(ctx context.Context, tableID string, opts *GetBusinessrulesDecisiontableVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.DecisionTableVersion, error] {
-	return platformclient.Items(c.GetBusinessrulesDecisiontableVersionsPages(ctx, tableID, opts, call...), func(p *models.DecisionTableVersionListing) []models.DecisionTableVersion { return p.Entities })
+	return runtime.Items(c.GetBusinessrulesDecisiontableVersionsPages(ctx, tableID, opts, call...), func(p *models.DecisionTableVersionListing) []models.DecisionTableVersion { return p.Entities })
 }
 
 // PostBusinessrulesDecisiontableVersionsOptions holds the optional parameters of PostBusinessrulesDecisiontableVersions; it has none yet, so pass nil.
@@ -352,7 +353,7 @@ type PostBusinessrulesDecisiontableVersionsOptions struct{}
 //
 // Requires any of the permissions: businessrules:decisionTable:add.
 func (c *Client) PostBusinessrulesDecisiontableVersions(ctx context.Context, tableID string, opts *PostBusinessrulesDecisiontableVersionsOptions, call ...platformclient.CallOption) (*models.DecisionTableVersion, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/businessrules/decisiontables/{tableId}/versions", tableID)
+	req := runtime.NewRequest("POST", "/api/v2/businessrules/decisiontables/{tableId}/versions", tableID)
 	req.Operation = "businessrules.PostBusinessrulesDecisiontableVersions"
 	out := new(models.DecisionTableVersion)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -370,7 +371,7 @@ type GetBusinessrulesDecisiontableVersionOptions struct{}
 //
 // Requires any of the permissions: businessrules:decisionTable:view.
 func (c *Client) GetBusinessrulesDecisiontableVersion(ctx context.Context, tableID string, tableVersion int, opts *GetBusinessrulesDecisiontableVersionOptions, call ...platformclient.CallOption) (*models.DecisionTableVersion, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}", tableID, tableVersion)
+	req := runtime.NewRequest("GET", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}", tableID, tableVersion)
 	req.Operation = "businessrules.GetBusinessrulesDecisiontableVersion"
 	out := new(models.DecisionTableVersion)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -388,7 +389,7 @@ type DeleteBusinessrulesDecisiontableVersionOptions struct{}
 //
 // Requires any of the permissions: businessrules:decisionTable:delete.
 func (c *Client) DeleteBusinessrulesDecisiontableVersion(ctx context.Context, tableID string, tableVersion int, opts *DeleteBusinessrulesDecisiontableVersionOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}", tableID, tableVersion)
+	req := runtime.NewRequest("DELETE", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}", tableID, tableVersion)
 	req.Operation = "businessrules.DeleteBusinessrulesDecisiontableVersion"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -402,7 +403,7 @@ type PatchBusinessrulesDecisiontableVersionOptions struct{}
 //
 // Requires any of the permissions: businessrules:decisionTable:edit.
 func (c *Client) PatchBusinessrulesDecisiontableVersion(ctx context.Context, tableID string, tableVersion int, body *models.UpdateDecisionTableVersionRequest, opts *PatchBusinessrulesDecisiontableVersionOptions, call ...platformclient.CallOption) (*models.DecisionTableVersion, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}", tableID, tableVersion)
+	req := runtime.NewRequest("PATCH", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}", tableID, tableVersion)
 	req.Operation = "businessrules.PatchBusinessrulesDecisiontableVersion"
 	req.Body = body
 	out := new(models.DecisionTableVersion)
@@ -421,7 +422,7 @@ type PostBusinessrulesDecisiontableVersionCopyOptions struct{}
 //
 // Requires any of the permissions: businessrules:decisionTable:copy.
 func (c *Client) PostBusinessrulesDecisiontableVersionCopy(ctx context.Context, tableID string, tableVersion int, body *models.CopyDecisionTableRequest, opts *PostBusinessrulesDecisiontableVersionCopyOptions, call ...platformclient.CallOption) (*models.DecisionTableVersion, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/copy", tableID, tableVersion)
+	req := runtime.NewRequest("POST", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/copy", tableID, tableVersion)
 	req.Operation = "businessrules.PostBusinessrulesDecisiontableVersionCopy"
 	req.Body = body
 	out := new(models.DecisionTableVersion)
@@ -440,7 +441,7 @@ type PostBusinessrulesDecisiontableVersionExecuteOptions struct{}
 //
 // Requires any of the permissions: businessrules:decisionTable:execute.
 func (c *Client) PostBusinessrulesDecisiontableVersionExecute(ctx context.Context, tableID string, tableVersion int, body *models.DecisionTableExecutionRequest, opts *PostBusinessrulesDecisiontableVersionExecuteOptions, call ...platformclient.CallOption) (*models.DecisionTableExecutionResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/execute", tableID, tableVersion)
+	req := runtime.NewRequest("POST", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/execute", tableID, tableVersion)
 	req.Operation = "businessrules.PostBusinessrulesDecisiontableVersionExecute"
 	req.Body = body
 	out := new(models.DecisionTableExecutionResponse)
@@ -459,7 +460,7 @@ type PutBusinessrulesDecisiontableVersionPublishOptions struct{}
 //
 // Requires any of the permissions: businessrules:decisionTable:publish.
 func (c *Client) PutBusinessrulesDecisiontableVersionPublish(ctx context.Context, tableID string, tableVersion int, opts *PutBusinessrulesDecisiontableVersionPublishOptions, call ...platformclient.CallOption) (*models.DecisionTableVersion, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/publish", tableID, tableVersion)
+	req := runtime.NewRequest("PUT", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/publish", tableID, tableVersion)
 	req.Operation = "businessrules.PutBusinessrulesDecisiontableVersionPublish"
 	out := new(models.DecisionTableVersion)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -483,7 +484,7 @@ type GetBusinessrulesDecisiontableVersionRowsOptions struct {
 //
 // Requires any of the permissions: businessrules:decisionTableRow:view.
 func (c *Client) GetBusinessrulesDecisiontableVersionRows(ctx context.Context, tableID string, tableVersion int, opts *GetBusinessrulesDecisiontableVersionRowsOptions, call ...platformclient.CallOption) (*models.DecisionTableRowListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/rows", tableID, tableVersion)
+	req := runtime.NewRequest("GET", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/rows", tableID, tableVersion)
 	req.Operation = "businessrules.GetBusinessrulesDecisiontableVersionRows"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -509,7 +510,7 @@ type PostBusinessrulesDecisiontableVersionRowsOptions struct{}
 //
 // Requires all of the permissions: businessrules:decisionTableRow:add, routing:queue:view.
 func (c *Client) PostBusinessrulesDecisiontableVersionRows(ctx context.Context, tableID string, tableVersion int, body *models.CreateDecisionTableRowRequest, opts *PostBusinessrulesDecisiontableVersionRowsOptions, call ...platformclient.CallOption) (*models.DecisionTableRow, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/rows", tableID, tableVersion)
+	req := runtime.NewRequest("POST", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/rows", tableID, tableVersion)
 	req.Operation = "businessrules.PostBusinessrulesDecisiontableVersionRows"
 	req.Body = body
 	out := new(models.DecisionTableRow)
@@ -534,7 +535,7 @@ type PostBusinessrulesDecisiontableVersionRowsSearchOptions struct {
 //
 // Requires any of the permissions: businessrules:decisionTableRow:search.
 func (c *Client) PostBusinessrulesDecisiontableVersionRowsSearch(ctx context.Context, tableID string, tableVersion int, body *models.SearchDecisionTableRowsRequest, opts *PostBusinessrulesDecisiontableVersionRowsSearchOptions, call ...platformclient.CallOption) (*models.DecisionTableRowListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/rows/search", tableID, tableVersion)
+	req := runtime.NewRequest("POST", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/rows/search", tableID, tableVersion)
 	req.Operation = "businessrules.PostBusinessrulesDecisiontableVersionRowsSearch"
 	req.Body = body
 	if opts != nil {
@@ -557,7 +558,7 @@ type GetBusinessrulesDecisiontableVersionRowOptions struct{}
 //
 // Requires any of the permissions: businessrules:decisionTableRow:view.
 func (c *Client) GetBusinessrulesDecisiontableVersionRow(ctx context.Context, tableID string, tableVersion int, rowID string, opts *GetBusinessrulesDecisiontableVersionRowOptions, call ...platformclient.CallOption) (*models.DecisionTableRow, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/rows/{rowId}", tableID, tableVersion, rowID)
+	req := runtime.NewRequest("GET", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/rows/{rowId}", tableID, tableVersion, rowID)
 	req.Operation = "businessrules.GetBusinessrulesDecisiontableVersionRow"
 	out := new(models.DecisionTableRow)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -579,7 +580,7 @@ type PutBusinessrulesDecisiontableVersionRowOptions struct{}
 //
 // Requires all of the permissions: businessrules:decisionTableRow:edit, routing:queue:view.
 func (c *Client) PutBusinessrulesDecisiontableVersionRow(ctx context.Context, tableID string, tableVersion int, rowID string, body *models.PutDecisionTableRowRequest, opts *PutBusinessrulesDecisiontableVersionRowOptions, call ...platformclient.CallOption) (*models.DecisionTableRow, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/rows/{rowId}", tableID, tableVersion, rowID)
+	req := runtime.NewRequest("PUT", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/rows/{rowId}", tableID, tableVersion, rowID)
 	req.Operation = "businessrules.PutBusinessrulesDecisiontableVersionRow"
 	req.Body = body
 	out := new(models.DecisionTableRow)
@@ -602,7 +603,7 @@ type DeleteBusinessrulesDecisiontableVersionRowOptions struct{}
 //
 // Requires all of the permissions: businessrules:decisionTableRow:delete, routing:queue:view.
 func (c *Client) DeleteBusinessrulesDecisiontableVersionRow(ctx context.Context, tableID string, tableVersion int, rowID string, opts *DeleteBusinessrulesDecisiontableVersionRowOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/rows/{rowId}", tableID, tableVersion, rowID)
+	req := runtime.NewRequest("DELETE", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/rows/{rowId}", tableID, tableVersion, rowID)
 	req.Operation = "businessrules.DeleteBusinessrulesDecisiontableVersionRow"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -617,7 +618,7 @@ type PostBusinessrulesDecisiontableVersionSyncOptions struct{}
 //
 // Requires any of the permissions: businessrules:decisionTable:edit.
 func (c *Client) PostBusinessrulesDecisiontableVersionSync(ctx context.Context, tableID string, tableVersion int, opts *PostBusinessrulesDecisiontableVersionSyncOptions, call ...platformclient.CallOption) (*models.DecisionTableVersion, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/sync", tableID, tableVersion)
+	req := runtime.NewRequest("POST", "/api/v2/businessrules/decisiontables/{tableId}/versions/{tableVersion}/sync", tableID, tableVersion)
 	req.Operation = "businessrules.PostBusinessrulesDecisiontableVersionSync"
 	out := new(models.DecisionTableVersion)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -635,7 +636,7 @@ type GetBusinessrulesSchemasOptions struct{}
 //
 // Requires any of the permissions: businessrules:businessRulesSchema:view.
 func (c *Client) GetBusinessrulesSchemas(ctx context.Context, opts *GetBusinessrulesSchemasOptions, call ...platformclient.CallOption) (*models.BusinessRulesDataSchemaListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/businessrules/schemas")
+	req := runtime.NewRequest("GET", "/api/v2/businessrules/schemas")
 	req.Operation = "businessrules.GetBusinessrulesSchemas"
 	out := new(models.BusinessRulesDataSchemaListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -653,7 +654,7 @@ type PostBusinessrulesSchemasOptions struct{}
 //
 // Requires any of the permissions: businessrules:businessRulesSchema:add.
 func (c *Client) PostBusinessrulesSchemas(ctx context.Context, body *models.BusinessRulesSchemaCreateRequest, opts *PostBusinessrulesSchemasOptions, call ...platformclient.CallOption) (*models.BusinessRulesDataSchema, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/businessrules/schemas")
+	req := runtime.NewRequest("POST", "/api/v2/businessrules/schemas")
 	req.Operation = "businessrules.PostBusinessrulesSchemas"
 	req.Body = body
 	out := new(models.BusinessRulesDataSchema)
@@ -672,7 +673,7 @@ type GetBusinessrulesSchemasCoretypesOptions struct{}
 //
 // Requires any of the permissions: businessrules:businessRulesSchema:view.
 func (c *Client) GetBusinessrulesSchemasCoretypes(ctx context.Context, opts *GetBusinessrulesSchemasCoretypesOptions, call ...platformclient.CallOption) (*models.CoretypeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/businessrules/schemas/coretypes")
+	req := runtime.NewRequest("GET", "/api/v2/businessrules/schemas/coretypes")
 	req.Operation = "businessrules.GetBusinessrulesSchemasCoretypes"
 	out := new(models.CoretypeListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -690,7 +691,7 @@ type GetBusinessrulesSchemasCoretypeOptions struct{}
 //
 // Requires any of the permissions: businessrules:businessRulesSchema:view.
 func (c *Client) GetBusinessrulesSchemasCoretype(ctx context.Context, coreTypeName string, opts *GetBusinessrulesSchemasCoretypeOptions, call ...platformclient.CallOption) (*models.Coretype, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/businessrules/schemas/coretypes/{coreTypeName}", coreTypeName)
+	req := runtime.NewRequest("GET", "/api/v2/businessrules/schemas/coretypes/{coreTypeName}", coreTypeName)
 	req.Operation = "businessrules.GetBusinessrulesSchemasCoretype"
 	out := new(models.Coretype)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -708,7 +709,7 @@ type GetBusinessrulesSchemaOptions struct{}
 //
 // Requires any of the permissions: businessrules:businessRulesSchema:view.
 func (c *Client) GetBusinessrulesSchema(ctx context.Context, schemaID string, opts *GetBusinessrulesSchemaOptions, call ...platformclient.CallOption) (*models.BusinessRulesDataSchema, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/businessrules/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("GET", "/api/v2/businessrules/schemas/{schemaId}", schemaID)
 	req.Operation = "businessrules.GetBusinessrulesSchema"
 	out := new(models.BusinessRulesDataSchema)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -726,7 +727,7 @@ type PutBusinessrulesSchemaOptions struct{}
 //
 // Requires any of the permissions: businessrules:businessRulesSchema:edit.
 func (c *Client) PutBusinessrulesSchema(ctx context.Context, schemaID string, body *models.BusinessRulesSchemaUpdateRequest, opts *PutBusinessrulesSchemaOptions, call ...platformclient.CallOption) (*models.BusinessRulesDataSchema, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/businessrules/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("PUT", "/api/v2/businessrules/schemas/{schemaId}", schemaID)
 	req.Operation = "businessrules.PutBusinessrulesSchema"
 	req.Body = body
 	out := new(models.BusinessRulesDataSchema)
@@ -745,7 +746,7 @@ type DeleteBusinessrulesSchemaOptions struct{}
 //
 // Requires any of the permissions: businessrules:businessRulesSchema:delete.
 func (c *Client) DeleteBusinessrulesSchema(ctx context.Context, schemaID string, opts *DeleteBusinessrulesSchemaOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/businessrules/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("DELETE", "/api/v2/businessrules/schemas/{schemaId}", schemaID)
 	req.Operation = "businessrules.DeleteBusinessrulesSchema"
 	return c.c.Do(ctx, req, nil, call...)
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Carrier Services operations.
@@ -25,7 +26,7 @@ type GetCarrierservicesIntegrationsEmergencylocationsMeOptions struct{}
 //
 //	GET /api/v2/carrierservices/integrations/emergencylocations/me
 func (c *Client) GetCarrierservicesIntegrationsEmergencylocationsMe(ctx context.Context, phoneNumber string, opts *GetCarrierservicesIntegrationsEmergencylocationsMeOptions, call ...platformclient.CallOption) (*models.EmergencyLocation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/carrierservices/integrations/emergencylocations/me")
+	req := runtime.NewRequest("GET", "/api/v2/carrierservices/integrations/emergencylocations/me")
 	req.Operation = "carrierservices.GetCarrierservicesIntegrationsEmergencylocationsMe"
 	req.AddQuery("phoneNumber", phoneNumber)
 	out := new(models.EmergencyLocation)
@@ -45,7 +46,7 @@ type PostCarrierservicesIntegrationsEmergencylocationsMeOptions struct {
 //
 //	POST /api/v2/carrierservices/integrations/emergencylocations/me
 func (c *Client) PostCarrierservicesIntegrationsEmergencylocationsMe(ctx context.Context, opts *PostCarrierservicesIntegrationsEmergencylocationsMeOptions, call ...platformclient.CallOption) (*models.EmergencyLocation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/carrierservices/integrations/emergencylocations/me")
+	req := runtime.NewRequest("POST", "/api/v2/carrierservices/integrations/emergencylocations/me")
 	req.Operation = "carrierservices.PostCarrierservicesIntegrationsEmergencylocationsMe"
 	if opts != nil {
 		req.Body = opts.Body

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -43,7 +44,7 @@ type GetCasemanagementCaseplansOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCaseplans(ctx context.Context, opts *GetCasemanagementCaseplansOptions, call ...platformclient.CallOption) (*models.CaseplanListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/caseplans")
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/caseplans")
 	req.Operation = "casemanagement.GetCasemanagementCaseplans"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -67,8 +68,8 @@ func (c *Client) GetCasemanagementCaseplansPages(ctx context.Context, opts *GetC
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseplanListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CaseplanListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CaseplanListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -78,15 +79,15 @@ func (c *Client) GetCasemanagementCaseplansPages(ctx context.Context, opts *GetC
 			o.After = &r.Cursor
 		}
 		return c.GetCasemanagementCaseplans(ctx, &o, call...)
-	}, func(p *models.CaseplanListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.CaseplanListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetCasemanagementCaseplansItems returns an iterator over the entities of every page of
 // GetCasemanagementCaseplans; see GetCasemanagementCaseplansPages.
 func (c *Client) GetCasemanagementCaseplansItems(ctx context.Context, opts *GetCasemanagementCaseplansOptions, call ...platformclient.CallOption) iter.Seq2[models.Caseplan, error] {
-	return platformclient.Items(c.GetCasemanagementCaseplansPages(ctx, opts, call...), func(p *models.CaseplanListing) []models.Caseplan { return p.Entities })
+	return runtime.Items(c.GetCasemanagementCaseplansPages(ctx, opts, call...), func(p *models.CaseplanListing) []models.Caseplan { return p.Entities })
 }
 
 // PostCasemanagementCaseplansOptions holds the optional parameters of PostCasemanagementCaseplans; it has none yet, so pass nil.
@@ -100,7 +101,7 @@ type PostCasemanagementCaseplansOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostCasemanagementCaseplans(ctx context.Context, body *models.CaseplanCreate, opts *PostCasemanagementCaseplansOptions, call ...platformclient.CallOption) (*models.CaseplanCreateResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/casemanagement/caseplans")
+	req := runtime.NewRequest("POST", "/api/v2/casemanagement/caseplans")
 	req.Operation = "casemanagement.PostCasemanagementCaseplans"
 	req.Body = body
 	out := new(models.CaseplanCreateResponse)
@@ -121,7 +122,7 @@ type PostCasemanagementCaseplansQueryOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostCasemanagementCaseplansQuery(ctx context.Context, body *models.CaseplanQueryRequest, opts *PostCasemanagementCaseplansQueryOptions, call ...platformclient.CallOption) (*models.CaseplanQueryEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/casemanagement/caseplans/query")
+	req := runtime.NewRequest("POST", "/api/v2/casemanagement/caseplans/query")
 	req.Operation = "casemanagement.PostCasemanagementCaseplansQuery"
 	req.Body = body
 	out := new(models.CaseplanQueryEntityListing)
@@ -139,8 +140,8 @@ func (c *Client) PostCasemanagementCaseplansQueryPages(ctx context.Context, body
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseplanQueryEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CaseplanQueryEntityListing, error) {
 		o := o
 		var pageBody models.CaseplanQueryRequest
 		if body != nil {
@@ -150,15 +151,15 @@ func (c *Client) PostCasemanagementCaseplansQueryPages(ctx context.Context, body
 			pageBody.After = &r.Cursor
 		}
 		return c.PostCasemanagementCaseplansQuery(ctx, &pageBody, &o, call...)
-	}, func(p *models.CaseplanQueryEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	}, func(p *models.CaseplanQueryEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
 	})
 }
 
 // PostCasemanagementCaseplansQueryItems returns an iterator over the entities of every page of
 // PostCasemanagementCaseplansQuery; see PostCasemanagementCaseplansQueryPages.
 func (c *Client) PostCasemanagementCaseplansQueryItems(ctx context.Context, body *models.CaseplanQueryRequest, opts *PostCasemanagementCaseplansQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.Caseplan, error] {
-	return platformclient.Items(c.PostCasemanagementCaseplansQueryPages(ctx, body, opts, call...), func(p *models.CaseplanQueryEntityListing) []models.Caseplan { return p.Entities })
+	return runtime.Items(c.PostCasemanagementCaseplansQueryPages(ctx, body, opts, call...), func(p *models.CaseplanQueryEntityListing) []models.Caseplan { return p.Entities })
 }
 
 // GetCasemanagementCaseplanOptions holds the optional parameters of GetCasemanagementCaseplan; it has none yet, so pass nil.
@@ -172,7 +173,7 @@ type GetCasemanagementCaseplanOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCaseplan(ctx context.Context, caseplanID string, opts *GetCasemanagementCaseplanOptions, call ...platformclient.CallOption) (*models.Caseplan, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/caseplans/{caseplanId}", caseplanID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/caseplans/{caseplanId}", caseplanID)
 	req.Operation = "casemanagement.GetCasemanagementCaseplan"
 	out := new(models.Caseplan)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -192,7 +193,7 @@ type DeleteCasemanagementCaseplanOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteCasemanagementCaseplan(ctx context.Context, caseplanID string, opts *DeleteCasemanagementCaseplanOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/casemanagement/caseplans/{caseplanId}", caseplanID)
+	req := runtime.NewRequest("DELETE", "/api/v2/casemanagement/caseplans/{caseplanId}", caseplanID)
 	req.Operation = "casemanagement.DeleteCasemanagementCaseplan"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -212,7 +213,7 @@ type PatchCasemanagementCaseplanOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PatchCasemanagementCaseplan(ctx context.Context, caseplanID string, body *models.CaseplanUpdate, opts *PatchCasemanagementCaseplanOptions, call ...platformclient.CallOption) (*models.Caseplan, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/casemanagement/caseplans/{caseplanId}", caseplanID)
+	req := runtime.NewRequest("PATCH", "/api/v2/casemanagement/caseplans/{caseplanId}", caseplanID)
 	req.Operation = "casemanagement.PatchCasemanagementCaseplan"
 	req.Body = body
 	out := new(models.Caseplan)
@@ -233,7 +234,7 @@ type PutCasemanagementCaseplanIntakesettingsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PutCasemanagementCaseplanIntakesettings(ctx context.Context, caseplanID string, body *models.IntakeSettingsUpdate, opts *PutCasemanagementCaseplanIntakesettingsOptions, call ...platformclient.CallOption) (*models.IntakeSettingsListing, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/casemanagement/caseplans/{caseplanId}/intakesettings", caseplanID)
+	req := runtime.NewRequest("PUT", "/api/v2/casemanagement/caseplans/{caseplanId}/intakesettings", caseplanID)
 	req.Operation = "casemanagement.PutCasemanagementCaseplanIntakesettings"
 	req.Body = body
 	out := new(models.IntakeSettingsListing)
@@ -254,7 +255,7 @@ type PostCasemanagementCaseplanPublishOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostCasemanagementCaseplanPublish(ctx context.Context, caseplanID string, opts *PostCasemanagementCaseplanPublishOptions, call ...platformclient.CallOption) (*models.Caseplan, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/casemanagement/caseplans/{caseplanId}/publish", caseplanID)
+	req := runtime.NewRequest("POST", "/api/v2/casemanagement/caseplans/{caseplanId}/publish", caseplanID)
 	req.Operation = "casemanagement.PostCasemanagementCaseplanPublish"
 	out := new(models.Caseplan)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -274,7 +275,7 @@ type PatchCasemanagementCaseplanStageplanOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PatchCasemanagementCaseplanStageplan(ctx context.Context, caseplanID string, stageplanID string, body *models.StageplanUpdate, opts *PatchCasemanagementCaseplanStageplanOptions, call ...platformclient.CallOption) (*models.Stageplan, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/casemanagement/caseplans/{caseplanId}/stageplans/{stageplanId}", caseplanID, stageplanID)
+	req := runtime.NewRequest("PATCH", "/api/v2/casemanagement/caseplans/{caseplanId}/stageplans/{stageplanId}", caseplanID, stageplanID)
 	req.Operation = "casemanagement.PatchCasemanagementCaseplanStageplan"
 	req.Body = body
 	out := new(models.Stageplan)
@@ -295,7 +296,7 @@ type PatchCasemanagementCaseplanStageplanStepplanOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PatchCasemanagementCaseplanStageplanStepplan(ctx context.Context, caseplanID string, stageplanID string, stepplanID string, body *models.StepplanUpdate, opts *PatchCasemanagementCaseplanStageplanStepplanOptions, call ...platformclient.CallOption) (*models.Stepplan, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/casemanagement/caseplans/{caseplanId}/stageplans/{stageplanId}/stepplans/{stepplanId}", caseplanID, stageplanID, stepplanID)
+	req := runtime.NewRequest("PATCH", "/api/v2/casemanagement/caseplans/{caseplanId}/stageplans/{stageplanId}/stepplans/{stepplanId}", caseplanID, stageplanID, stepplanID)
 	req.Operation = "casemanagement.PatchCasemanagementCaseplanStageplanStepplan"
 	req.Body = body
 	out := new(models.Stepplan)
@@ -316,7 +317,7 @@ type PostCasemanagementCaseplanVersionsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostCasemanagementCaseplanVersions(ctx context.Context, caseplanID string, opts *PostCasemanagementCaseplanVersionsOptions, call ...platformclient.CallOption) (*models.Caseplan, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/casemanagement/caseplans/{caseplanId}/versions", caseplanID)
+	req := runtime.NewRequest("POST", "/api/v2/casemanagement/caseplans/{caseplanId}/versions", caseplanID)
 	req.Operation = "casemanagement.PostCasemanagementCaseplanVersions"
 	out := new(models.Caseplan)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -336,7 +337,7 @@ type GetCasemanagementCaseplanVersionOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCaseplanVersion(ctx context.Context, caseplanID string, versionID string, opts *GetCasemanagementCaseplanVersionOptions, call ...platformclient.CallOption) (*models.Caseplan, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}", caseplanID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}", caseplanID, versionID)
 	req.Operation = "casemanagement.GetCasemanagementCaseplanVersion"
 	out := new(models.Caseplan)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -356,7 +357,7 @@ type GetCasemanagementCaseplanVersionDataschemasOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCaseplanVersionDataschemas(ctx context.Context, caseplanID string, versionID string, opts *GetCasemanagementCaseplanVersionDataschemasOptions, call ...platformclient.CallOption) (*models.CaseplanDataSchemaListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/dataschemas", caseplanID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/dataschemas", caseplanID, versionID)
 	req.Operation = "casemanagement.GetCasemanagementCaseplanVersionDataschemas"
 	out := new(models.CaseplanDataSchemaListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -376,7 +377,7 @@ type GetCasemanagementCaseplanVersionIntakesettingsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCaseplanVersionIntakesettings(ctx context.Context, caseplanID string, versionID string, opts *GetCasemanagementCaseplanVersionIntakesettingsOptions, call ...platformclient.CallOption) (*models.IntakeSettingsListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/intakesettings", caseplanID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/intakesettings", caseplanID, versionID)
 	req.Operation = "casemanagement.GetCasemanagementCaseplanVersionIntakesettings"
 	out := new(models.IntakeSettingsListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -410,7 +411,7 @@ type GetCasemanagementCaseplanVersionStageplansOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCaseplanVersionStageplans(ctx context.Context, caseplanID string, versionID string, opts *GetCasemanagementCaseplanVersionStageplansOptions, call ...platformclient.CallOption) (*models.StageplanListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/stageplans", caseplanID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/stageplans", caseplanID, versionID)
 	req.Operation = "casemanagement.GetCasemanagementCaseplanVersionStageplans"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -434,8 +435,8 @@ func (c *Client) GetCasemanagementCaseplanVersionStageplansPages(ctx context.Con
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.StageplanListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.StageplanListing, error) {
 		if r.NextURI != "" {
 			out := new(models.StageplanListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -445,15 +446,15 @@ func (c *Client) GetCasemanagementCaseplanVersionStageplansPages(ctx context.Con
 			o.After = &r.Cursor
 		}
 		return c.GetCasemanagementCaseplanVersionStageplans(ctx, caseplanID, versionID, &o, call...)
-	}, func(p *models.StageplanListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.StageplanListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetCasemanagementCaseplanVersionStageplansItems returns an iterator over the entities of every page
 // of GetCasemanagementCaseplanVersionStageplans; see GetCasemanagementCaseplanVersionStageplansPages.
 func (c *Client) GetCasemanagementCaseplanVersionStageplansItems(ctx context.Context, caseplanID string, versionID string, opts *GetCasemanagementCaseplanVersionStageplansOptions, call ...platformclient.CallOption) iter.Seq2[models.Stageplan, error] {
-	return platformclient.Items(c.GetCasemanagementCaseplanVersionStageplansPages(ctx, caseplanID, versionID, opts, call...), func(p *models.StageplanListing) []models.Stageplan { return p.Entities })
+	return runtime.Items(c.GetCasemanagementCaseplanVersionStageplansPages(ctx, caseplanID, versionID, opts, call...), func(p *models.StageplanListing) []models.Stageplan { return p.Entities })
 }
 
 // GetCasemanagementCaseplanVersionStageplanOptions holds the optional parameters of GetCasemanagementCaseplanVersionStageplan; nil fields are not sent.
@@ -470,7 +471,7 @@ type GetCasemanagementCaseplanVersionStageplanOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCaseplanVersionStageplan(ctx context.Context, caseplanID string, versionID string, stageplanID string, opts *GetCasemanagementCaseplanVersionStageplanOptions, call ...platformclient.CallOption) (*models.Stageplan, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/stageplans/{stageplanId}", caseplanID, versionID, stageplanID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/stageplans/{stageplanId}", caseplanID, versionID, stageplanID)
 	req.Operation = "casemanagement.GetCasemanagementCaseplanVersionStageplan"
 	if opts != nil {
 		req.AddQuery("expands", opts.Expands)
@@ -507,7 +508,7 @@ type GetCasemanagementCaseplanVersionStageplanStepplansOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCaseplanVersionStageplanStepplans(ctx context.Context, caseplanID string, versionID string, stageplanID string, opts *GetCasemanagementCaseplanVersionStageplanStepplansOptions, call ...platformclient.CallOption) (*models.StepplanListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/stageplans/{stageplanId}/stepplans", caseplanID, versionID, stageplanID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/stageplans/{stageplanId}/stepplans", caseplanID, versionID, stageplanID)
 	req.Operation = "casemanagement.GetCasemanagementCaseplanVersionStageplanStepplans"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -531,8 +532,8 @@ func (c *Client) GetCasemanagementCaseplanVersionStageplanStepplansPages(ctx con
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.StepplanListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.StepplanListing, error) {
 		if r.NextURI != "" {
 			out := new(models.StepplanListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -542,8 +543,8 @@ func (c *Client) GetCasemanagementCaseplanVersionStageplanStepplansPages(ctx con
 			o.After = &r.Cursor
 		}
 		return c.GetCasemanagementCaseplanVersionStageplanStepplans(ctx, caseplanID, versionID, stageplanID, &o, call...)
-	}, func(p *models.StepplanListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.StepplanListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
@@ -551,7 +552,7 @@ func (c *Client) GetCasemanagementCaseplanVersionStageplanStepplansPages(ctx con
 // every page of GetCasemanagementCaseplanVersionStageplanStepplans; see
 // GetCasemanagementCaseplanVersionStageplanStepplansPages.
 func (c *Client) GetCasemanagementCaseplanVersionStageplanStepplansItems(ctx context.Context, caseplanID string, versionID string, stageplanID string, opts *GetCasemanagementCaseplanVersionStageplanStepplansOptions, call ...platformclient.CallOption) iter.Seq2[models.Stepplan, error] {
-	return platformclient.Items(c.GetCasemanagementCaseplanVersionStageplanStepplansPages(ctx, caseplanID, versionID, stageplanID, opts, call...), func(p *models.StepplanListing) []models.Stepplan { return p.Entities })
+	return runtime.Items(c.GetCasemanagementCaseplanVersionStageplanStepplansPages(ctx, caseplanID, versionID, stageplanID, opts, call...), func(p *models.StepplanListing) []models.Stepplan { return p.Entities })
 }
 
 // GetCasemanagementCaseplanVersionStageplanStepplanOptions holds the optional parameters of GetCasemanagementCaseplanVersionStageplanStepplan; nil fields are not sent.
@@ -568,7 +569,7 @@ type GetCasemanagementCaseplanVersionStageplanStepplanOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCaseplanVersionStageplanStepplan(ctx context.Context, caseplanID string, versionID string, stageplanID string, stepplanID string, opts *GetCasemanagementCaseplanVersionStageplanStepplanOptions, call ...platformclient.CallOption) (*models.Stepplan, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/stageplans/{stageplanId}/stepplans/{stepplanId}", caseplanID, versionID, stageplanID, stepplanID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/caseplans/{caseplanId}/versions/{versionId}/stageplans/{stageplanId}/stepplans/{stepplanId}", caseplanID, versionID, stageplanID, stepplanID)
 	req.Operation = "casemanagement.GetCasemanagementCaseplanVersionStageplanStepplan"
 	if opts != nil {
 		req.AddQuery("expands", opts.Expands)
@@ -591,7 +592,7 @@ type PostCasemanagementCasesOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostCasemanagementCases(ctx context.Context, body *models.CaseCreate, opts *PostCasemanagementCasesOptions, call ...platformclient.CallOption) (*models.Case, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/casemanagement/cases")
+	req := runtime.NewRequest("POST", "/api/v2/casemanagement/cases")
 	req.Operation = "casemanagement.PostCasemanagementCases"
 	req.Body = body
 	out := new(models.Case)
@@ -615,7 +616,7 @@ type PostCasemanagementCasesAssociationsQueryOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostCasemanagementCasesAssociationsQuery(ctx context.Context, opts *PostCasemanagementCasesAssociationsQueryOptions, call ...platformclient.CallOption) (*models.CaseAssociationQueryEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/casemanagement/cases/associations/query")
+	req := runtime.NewRequest("POST", "/api/v2/casemanagement/cases/associations/query")
 	req.Operation = "casemanagement.PostCasemanagementCasesAssociationsQuery"
 	if opts != nil {
 		req.Body = opts.Body
@@ -636,8 +637,8 @@ func (c *Client) PostCasemanagementCasesAssociationsQueryPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseAssociationQueryEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CaseAssociationQueryEntityListing, error) {
 		o := o
 		var pageBody models.CaseAssociationQuery
 		if o.Body != nil {
@@ -648,15 +649,15 @@ func (c *Client) PostCasemanagementCasesAssociationsQueryPages(ctx context.Conte
 		}
 		o.Body = &pageBody
 		return c.PostCasemanagementCasesAssociationsQuery(ctx, &o, call...)
-	}, func(p *models.CaseAssociationQueryEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	}, func(p *models.CaseAssociationQueryEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
 	})
 }
 
 // PostCasemanagementCasesAssociationsQueryItems returns an iterator over the entities of every page of
 // PostCasemanagementCasesAssociationsQuery; see PostCasemanagementCasesAssociationsQueryPages.
 func (c *Client) PostCasemanagementCasesAssociationsQueryItems(ctx context.Context, opts *PostCasemanagementCasesAssociationsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.CaseAssociation, error] {
-	return platformclient.Items(c.PostCasemanagementCasesAssociationsQueryPages(ctx, opts, call...), func(p *models.CaseAssociationQueryEntityListing) []models.CaseAssociation { return p.Entities })
+	return runtime.Items(c.PostCasemanagementCasesAssociationsQueryPages(ctx, opts, call...), func(p *models.CaseAssociationQueryEntityListing) []models.CaseAssociation { return p.Entities })
 }
 
 // GetCasemanagementCasesExternalcontactOptions holds the optional parameters of GetCasemanagementCasesExternalcontact; nil fields are not sent.
@@ -683,7 +684,7 @@ type GetCasemanagementCasesExternalcontactOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCasesExternalcontact(ctx context.Context, externalContactID string, opts *GetCasemanagementCasesExternalcontactOptions, call ...platformclient.CallOption) (*models.CaseListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/cases/externalcontacts/{externalContactId}", externalContactID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/cases/externalcontacts/{externalContactId}", externalContactID)
 	req.Operation = "casemanagement.GetCasemanagementCasesExternalcontact"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -707,8 +708,8 @@ func (c *Client) GetCasemanagementCasesExternalcontactPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CaseListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CaseListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -718,15 +719,15 @@ func (c *Client) GetCasemanagementCasesExternalcontactPages(ctx context.Context,
 			o.After = &r.Cursor
 		}
 		return c.GetCasemanagementCasesExternalcontact(ctx, externalContactID, &o, call...)
-	}, func(p *models.CaseListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.CaseListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetCasemanagementCasesExternalcontactItems returns an iterator over the entities of every page of
 // GetCasemanagementCasesExternalcontact; see GetCasemanagementCasesExternalcontactPages.
 func (c *Client) GetCasemanagementCasesExternalcontactItems(ctx context.Context, externalContactID string, opts *GetCasemanagementCasesExternalcontactOptions, call ...platformclient.CallOption) iter.Seq2[models.Case, error] {
-	return platformclient.Items(c.GetCasemanagementCasesExternalcontactPages(ctx, externalContactID, opts, call...), func(p *models.CaseListing) []models.Case { return p.Entities })
+	return runtime.Items(c.GetCasemanagementCasesExternalcontactPages(ctx, externalContactID, opts, call...), func(p *models.CaseListing) []models.Case { return p.Entities })
 }
 
 // GetCasemanagementCasesReferenceOptions holds the optional parameters of GetCasemanagementCasesReference; nil fields are not sent.
@@ -743,7 +744,7 @@ type GetCasemanagementCasesReferenceOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCasesReference(ctx context.Context, referenceID string, opts *GetCasemanagementCasesReferenceOptions, call ...platformclient.CallOption) (*models.Case, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/cases/references/{referenceId}", referenceID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/cases/references/{referenceId}", referenceID)
 	req.Operation = "casemanagement.GetCasemanagementCasesReference"
 	if opts != nil {
 		req.AddQuery("expands", opts.Expands)
@@ -769,7 +770,7 @@ type GetCasemanagementCaseOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCase(ctx context.Context, caseID string, opts *GetCasemanagementCaseOptions, call ...platformclient.CallOption) (*models.Case, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/cases/{caseId}", caseID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/cases/{caseId}", caseID)
 	req.Operation = "casemanagement.GetCasemanagementCase"
 	if opts != nil {
 		req.AddQuery("expands", opts.Expands)
@@ -792,7 +793,7 @@ type DeleteCasemanagementCaseOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteCasemanagementCase(ctx context.Context, caseID string, opts *DeleteCasemanagementCaseOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/casemanagement/cases/{caseId}", caseID)
+	req := runtime.NewRequest("DELETE", "/api/v2/casemanagement/cases/{caseId}", caseID)
 	req.Operation = "casemanagement.DeleteCasemanagementCase"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -823,7 +824,7 @@ type GetCasemanagementCaseAssociationsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCaseAssociations(ctx context.Context, caseID string, opts *GetCasemanagementCaseAssociationsOptions, call ...platformclient.CallOption) (*models.CaseAssociationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/cases/{caseId}/associations", caseID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/cases/{caseId}/associations", caseID)
 	req.Operation = "casemanagement.GetCasemanagementCaseAssociations"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -846,8 +847,8 @@ func (c *Client) GetCasemanagementCaseAssociationsPages(ctx context.Context, cas
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CaseAssociationListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CaseAssociationListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CaseAssociationListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -857,15 +858,15 @@ func (c *Client) GetCasemanagementCaseAssociationsPages(ctx context.Context, cas
 			o.After = &r.Cursor
 		}
 		return c.GetCasemanagementCaseAssociations(ctx, caseID, &o, call...)
-	}, func(p *models.CaseAssociationListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.CaseAssociationListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetCasemanagementCaseAssociationsItems returns an iterator over the entities of every page of
 // GetCasemanagementCaseAssociations; see GetCasemanagementCaseAssociationsPages.
 func (c *Client) GetCasemanagementCaseAssociationsItems(ctx context.Context, caseID string, opts *GetCasemanagementCaseAssociationsOptions, call ...platformclient.CallOption) iter.Seq2[models.CaseAssociation, error] {
-	return platformclient.Items(c.GetCasemanagementCaseAssociationsPages(ctx, caseID, opts, call...), func(p *models.CaseAssociationListing) []models.CaseAssociation { return p.Entities })
+	return runtime.Items(c.GetCasemanagementCaseAssociationsPages(ctx, caseID, opts, call...), func(p *models.CaseAssociationListing) []models.CaseAssociation { return p.Entities })
 }
 
 // PostCasemanagementCaseAssociationsOptions holds the optional parameters of PostCasemanagementCaseAssociations; nil fields are not sent.
@@ -882,7 +883,7 @@ type PostCasemanagementCaseAssociationsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostCasemanagementCaseAssociations(ctx context.Context, caseID string, opts *PostCasemanagementCaseAssociationsOptions, call ...platformclient.CallOption) (*models.CaseAssociation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/casemanagement/cases/{caseId}/associations", caseID)
+	req := runtime.NewRequest("POST", "/api/v2/casemanagement/cases/{caseId}/associations", caseID)
 	req.Operation = "casemanagement.PostCasemanagementCaseAssociations"
 	if opts != nil {
 		req.Body = opts.Body
@@ -905,7 +906,7 @@ type GetCasemanagementCaseAssociationOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCaseAssociation(ctx context.Context, caseID string, associationID string, opts *GetCasemanagementCaseAssociationOptions, call ...platformclient.CallOption) (*models.CaseAssociation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/cases/{caseId}/associations/{associationId}", caseID, associationID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/cases/{caseId}/associations/{associationId}", caseID, associationID)
 	req.Operation = "casemanagement.GetCasemanagementCaseAssociation"
 	out := new(models.CaseAssociation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -925,7 +926,7 @@ type PatchCasemanagementCaseDatedueOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PatchCasemanagementCaseDatedue(ctx context.Context, caseID string, body *models.CaseDateDueUpdate, opts *PatchCasemanagementCaseDatedueOptions, call ...platformclient.CallOption) (*models.Case, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/casemanagement/cases/{caseId}/datedue", caseID)
+	req := runtime.NewRequest("PATCH", "/api/v2/casemanagement/cases/{caseId}/datedue", caseID)
 	req.Operation = "casemanagement.PatchCasemanagementCaseDatedue"
 	req.Body = body
 	out := new(models.Case)
@@ -946,7 +947,7 @@ type PatchCasemanagementCasePriorityOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PatchCasemanagementCasePriority(ctx context.Context, caseID string, body *models.CasePriorityUpdate, opts *PatchCasemanagementCasePriorityOptions, call ...platformclient.CallOption) (*models.Case, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/casemanagement/cases/{caseId}/priority", caseID)
+	req := runtime.NewRequest("PATCH", "/api/v2/casemanagement/cases/{caseId}/priority", caseID)
 	req.Operation = "casemanagement.PatchCasemanagementCasePriority"
 	req.Body = body
 	out := new(models.Case)
@@ -978,7 +979,7 @@ type GetCasemanagementCaseStagesOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCaseStages(ctx context.Context, caseID string, opts *GetCasemanagementCaseStagesOptions, call ...platformclient.CallOption) (*models.StageListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/cases/{caseId}/stages", caseID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/cases/{caseId}/stages", caseID)
 	req.Operation = "casemanagement.GetCasemanagementCaseStages"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -1001,8 +1002,8 @@ func (c *Client) GetCasemanagementCaseStagesPages(ctx context.Context, caseID st
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.StageListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.StageListing, error) {
 		if r.NextURI != "" {
 			out := new(models.StageListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1012,15 +1013,15 @@ func (c *Client) GetCasemanagementCaseStagesPages(ctx context.Context, caseID st
 			o.After = &r.Cursor
 		}
 		return c.GetCasemanagementCaseStages(ctx, caseID, &o, call...)
-	}, func(p *models.StageListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.StageListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetCasemanagementCaseStagesItems returns an iterator over the entities of every page of
 // GetCasemanagementCaseStages; see GetCasemanagementCaseStagesPages.
 func (c *Client) GetCasemanagementCaseStagesItems(ctx context.Context, caseID string, opts *GetCasemanagementCaseStagesOptions, call ...platformclient.CallOption) iter.Seq2[models.Stage, error] {
-	return platformclient.Items(c.GetCasemanagementCaseStagesPages(ctx, caseID, opts, call...), func(p *models.StageListing) []models.Stage { return p.Entities })
+	return runtime.Items(c.GetCasemanagementCaseStagesPages(ctx, caseID, opts, call...), func(p *models.StageListing) []models.Stage { return p.Entities })
 }
 
 // GetCasemanagementCaseStageOptions holds the optional parameters of GetCasemanagementCaseStage; it has none yet, so pass nil.
@@ -1034,7 +1035,7 @@ type GetCasemanagementCaseStageOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCaseStage(ctx context.Context, caseID string, stageID string, opts *GetCasemanagementCaseStageOptions, call ...platformclient.CallOption) (*models.Stage, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/cases/{caseId}/stages/{stageId}", caseID, stageID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/cases/{caseId}/stages/{stageId}", caseID, stageID)
 	req.Operation = "casemanagement.GetCasemanagementCaseStage"
 	out := new(models.Stage)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1065,7 +1066,7 @@ type GetCasemanagementCaseStageStepsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCaseStageSteps(ctx context.Context, caseID string, stageID string, opts *GetCasemanagementCaseStageStepsOptions, call ...platformclient.CallOption) (*models.StepListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/cases/{caseId}/stages/{stageId}/steps", caseID, stageID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/cases/{caseId}/stages/{stageId}/steps", caseID, stageID)
 	req.Operation = "casemanagement.GetCasemanagementCaseStageSteps"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -1088,8 +1089,8 @@ func (c *Client) GetCasemanagementCaseStageStepsPages(ctx context.Context, caseI
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.StepListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.StepListing, error) {
 		if r.NextURI != "" {
 			out := new(models.StepListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1099,15 +1100,15 @@ func (c *Client) GetCasemanagementCaseStageStepsPages(ctx context.Context, caseI
 			o.After = &r.Cursor
 		}
 		return c.GetCasemanagementCaseStageSteps(ctx, caseID, stageID, &o, call...)
-	}, func(p *models.StepListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.StepListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetCasemanagementCaseStageStepsItems returns an iterator over the entities of every page of
 // GetCasemanagementCaseStageSteps; see GetCasemanagementCaseStageStepsPages.
 func (c *Client) GetCasemanagementCaseStageStepsItems(ctx context.Context, caseID string, stageID string, opts *GetCasemanagementCaseStageStepsOptions, call ...platformclient.CallOption) iter.Seq2[models.Step, error] {
-	return platformclient.Items(c.GetCasemanagementCaseStageStepsPages(ctx, caseID, stageID, opts, call...), func(p *models.StepListing) []models.Step { return p.Entities })
+	return runtime.Items(c.GetCasemanagementCaseStageStepsPages(ctx, caseID, stageID, opts, call...), func(p *models.StepListing) []models.Step { return p.Entities })
 }
 
 // GetCasemanagementCaseStageStepOptions holds the optional parameters of GetCasemanagementCaseStageStep; it has none yet, so pass nil.
@@ -1121,7 +1122,7 @@ type GetCasemanagementCaseStageStepOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCaseStageStep(ctx context.Context, caseID string, stageID string, stepID string, opts *GetCasemanagementCaseStageStepOptions, call ...platformclient.CallOption) (*models.Step, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/cases/{caseId}/stages/{stageId}/steps/{stepId}", caseID, stageID, stepID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/cases/{caseId}/stages/{stageId}/steps/{stepId}", caseID, stageID, stepID)
 	req.Operation = "casemanagement.GetCasemanagementCaseStageStep"
 	out := new(models.Step)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1141,7 +1142,7 @@ type PatchCasemanagementCaseSummaryOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PatchCasemanagementCaseSummary(ctx context.Context, caseID string, body *models.CaseSummaryUpdate, opts *PatchCasemanagementCaseSummaryOptions, call ...platformclient.CallOption) (*models.Case, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/casemanagement/cases/{caseId}/summary", caseID)
+	req := runtime.NewRequest("PATCH", "/api/v2/casemanagement/cases/{caseId}/summary", caseID)
 	req.Operation = "casemanagement.PatchCasemanagementCaseSummary"
 	req.Body = body
 	out := new(models.Case)
@@ -1162,7 +1163,7 @@ type PostCasemanagementCaseTerminateJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostCasemanagementCaseTerminateJobs(ctx context.Context, caseID string, opts *PostCasemanagementCaseTerminateJobsOptions, call ...platformclient.CallOption) (*models.TerminateJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/casemanagement/cases/{caseId}/terminate/jobs", caseID)
+	req := runtime.NewRequest("POST", "/api/v2/casemanagement/cases/{caseId}/terminate/jobs", caseID)
 	req.Operation = "casemanagement.PostCasemanagementCaseTerminateJobs"
 	out := new(models.TerminateJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1182,7 +1183,7 @@ type GetCasemanagementCaseTerminateJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetCasemanagementCaseTerminateJob(ctx context.Context, caseID string, jobID string, opts *GetCasemanagementCaseTerminateJobOptions, call ...platformclient.CallOption) (*models.TerminateJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/casemanagement/cases/{caseId}/terminate/jobs/{jobId}", caseID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/casemanagement/cases/{caseId}/terminate/jobs/{jobId}", caseID, jobID)
 	req.Operation = "casemanagement.GetCasemanagementCaseTerminateJob"
 	out := new(models.TerminateJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Chat operations.
@@ -27,7 +28,7 @@ type GetChatsMessageOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:1on1Message:view, chat:room:view.
 func (c *Client) GetChatsMessage(ctx context.Context, messageID string, opts *GetChatsMessageOptions, call ...platformclient.CallOption) (*models.ChatMessageResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/chats/messages/{messageId}", messageID)
+	req := runtime.NewRequest("GET", "/api/v2/chats/messages/{messageId}", messageID)
 	req.Operation = "chat.GetChatsMessage"
 	out := new(models.ChatMessageResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -45,7 +46,7 @@ type PutChatsMessageReactionsOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:reactions:edit.
 func (c *Client) PutChatsMessageReactions(ctx context.Context, messageID string, body *models.ChatReactionUpdate, opts *PutChatsMessageReactionsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PUT", "/api/v2/chats/messages/{messageId}/reactions", messageID)
+	req := runtime.NewRequest("PUT", "/api/v2/chats/messages/{messageId}/reactions", messageID)
 	req.Operation = "chat.PutChatsMessageReactions"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -60,7 +61,7 @@ type PostChatsRoomsOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:room:add.
 func (c *Client) PostChatsRooms(ctx context.Context, body *models.CreateRoomRequest, opts *PostChatsRoomsOptions, call ...platformclient.CallOption) (*models.CreateRoomResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/chats/rooms")
+	req := runtime.NewRequest("POST", "/api/v2/chats/rooms")
 	req.Operation = "chat.PostChatsRooms"
 	req.Body = body
 	out := new(models.CreateRoomResponse)
@@ -79,7 +80,7 @@ type GetChatsRoomOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:room:view.
 func (c *Client) GetChatsRoom(ctx context.Context, roomJid string, opts *GetChatsRoomOptions, call ...platformclient.CallOption) (*models.Room, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/chats/rooms/{roomJid}", roomJid)
+	req := runtime.NewRequest("GET", "/api/v2/chats/rooms/{roomJid}", roomJid)
 	req.Operation = "chat.GetChatsRoom"
 	out := new(models.Room)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -97,7 +98,7 @@ type PatchChatsRoomOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:room:edit.
 func (c *Client) PatchChatsRoom(ctx context.Context, roomJid string, body *models.RoomUpdateRequest, opts *PatchChatsRoomOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/chats/rooms/{roomJid}", roomJid)
+	req := runtime.NewRequest("PATCH", "/api/v2/chats/rooms/{roomJid}", roomJid)
 	req.Operation = "chat.PatchChatsRoom"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -124,7 +125,7 @@ type GetChatsRoomMessagesOptions struct {
 //
 // Requires any of the permissions: chat:chat:access, chat:room:view.
 func (c *Client) GetChatsRoomMessages(ctx context.Context, roomJid string, opts *GetChatsRoomMessagesOptions, call ...platformclient.CallOption) (*models.ChatMessageEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/chats/rooms/{roomJid}/messages", roomJid)
+	req := runtime.NewRequest("GET", "/api/v2/chats/rooms/{roomJid}/messages", roomJid)
 	req.Operation = "chat.GetChatsRoomMessages"
 	if opts != nil {
 		req.AddQuery("limit", opts.Limit)
@@ -148,7 +149,7 @@ type PostChatsRoomMessagesOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:roomMessage:add.
 func (c *Client) PostChatsRoomMessages(ctx context.Context, roomJid string, body *models.SendMessageBody, opts *PostChatsRoomMessagesOptions, call ...platformclient.CallOption) (*models.ChatSendMessageResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/chats/rooms/{roomJid}/messages", roomJid)
+	req := runtime.NewRequest("POST", "/api/v2/chats/rooms/{roomJid}/messages", roomJid)
 	req.Operation = "chat.PostChatsRoomMessages"
 	req.Body = body
 	out := new(models.ChatSendMessageResponse)
@@ -167,7 +168,7 @@ type PostChatsRoomMessagesPinsOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:room:edit.
 func (c *Client) PostChatsRoomMessagesPins(ctx context.Context, roomJid string, body *models.PinnedMessageRequest, opts *PostChatsRoomMessagesPinsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/chats/rooms/{roomJid}/messages/pins", roomJid)
+	req := runtime.NewRequest("POST", "/api/v2/chats/rooms/{roomJid}/messages/pins", roomJid)
 	req.Operation = "chat.PostChatsRoomMessagesPins"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -182,7 +183,7 @@ type DeleteChatsRoomMessagesPinOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:room:edit.
 func (c *Client) DeleteChatsRoomMessagesPin(ctx context.Context, roomJid string, pinnedMessageID string, opts *DeleteChatsRoomMessagesPinOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/chats/rooms/{roomJid}/messages/pins/{pinnedMessageId}", roomJid, pinnedMessageID)
+	req := runtime.NewRequest("DELETE", "/api/v2/chats/rooms/{roomJid}/messages/pins/{pinnedMessageId}", roomJid, pinnedMessageID)
 	req.Operation = "chat.DeleteChatsRoomMessagesPin"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -196,7 +197,7 @@ type GetChatsRoomMessageOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:room:view.
 func (c *Client) GetChatsRoomMessage(ctx context.Context, roomJid string, messageIDs string, opts *GetChatsRoomMessageOptions, call ...platformclient.CallOption) (*models.ChatMessageEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/chats/rooms/{roomJid}/messages/{messageIds}", roomJid, messageIDs)
+	req := runtime.NewRequest("GET", "/api/v2/chats/rooms/{roomJid}/messages/{messageIds}", roomJid, messageIDs)
 	req.Operation = "chat.GetChatsRoomMessage"
 	out := new(models.ChatMessageEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -214,7 +215,7 @@ type DeleteChatsRoomMessageOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:roomMessage:delete.
 func (c *Client) DeleteChatsRoomMessage(ctx context.Context, roomJid string, messageID string, opts *DeleteChatsRoomMessageOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/chats/rooms/{roomJid}/messages/{messageId}", roomJid, messageID)
+	req := runtime.NewRequest("DELETE", "/api/v2/chats/rooms/{roomJid}/messages/{messageId}", roomJid, messageID)
 	req.Operation = "chat.DeleteChatsRoomMessage"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -228,7 +229,7 @@ type PatchChatsRoomMessageOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:roomMessage:edit.
 func (c *Client) PatchChatsRoomMessage(ctx context.Context, roomJid string, messageID string, body *models.SendMessageBody, opts *PatchChatsRoomMessageOptions, call ...platformclient.CallOption) (*models.ChatSendMessageResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/chats/rooms/{roomJid}/messages/{messageId}", roomJid, messageID)
+	req := runtime.NewRequest("PATCH", "/api/v2/chats/rooms/{roomJid}/messages/{messageId}", roomJid, messageID)
 	req.Operation = "chat.PatchChatsRoomMessage"
 	req.Body = body
 	out := new(models.ChatSendMessageResponse)
@@ -250,7 +251,7 @@ type GetChatsRoomParticipantsOptions struct {
 //
 // Requires any of the permissions: chat:chat:access, chat:room:view.
 func (c *Client) GetChatsRoomParticipants(ctx context.Context, roomJid string, opts *GetChatsRoomParticipantsOptions, call ...platformclient.CallOption) (*models.RoomParticipantsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/chats/rooms/{roomJid}/participants", roomJid)
+	req := runtime.NewRequest("GET", "/api/v2/chats/rooms/{roomJid}/participants", roomJid)
 	req.Operation = "chat.GetChatsRoomParticipants"
 	if opts != nil {
 		req.AddQuery("notify", opts.Notify)
@@ -269,7 +270,7 @@ type GetChatsRoomParticipantOptions struct{}
 //
 //	GET /api/v2/chats/rooms/{roomJid}/participants/{participantJid}
 func (c *Client) GetChatsRoomParticipant(ctx context.Context, roomJid string, participantJid string, opts *GetChatsRoomParticipantOptions, call ...platformclient.CallOption) (*models.RoomParticipant, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/chats/rooms/{roomJid}/participants/{participantJid}", roomJid, participantJid)
+	req := runtime.NewRequest("GET", "/api/v2/chats/rooms/{roomJid}/participants/{participantJid}", roomJid, participantJid)
 	req.Operation = "chat.GetChatsRoomParticipant"
 	out := new(models.RoomParticipant)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -287,7 +288,7 @@ type PostChatsRoomParticipantOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:participant:add.
 func (c *Client) PostChatsRoomParticipant(ctx context.Context, roomJid string, userID string, opts *PostChatsRoomParticipantOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/chats/rooms/{roomJid}/participants/{userId}", roomJid, userID)
+	req := runtime.NewRequest("POST", "/api/v2/chats/rooms/{roomJid}/participants/{userId}", roomJid, userID)
 	req.Operation = "chat.PostChatsRoomParticipant"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -301,7 +302,7 @@ type DeleteChatsRoomParticipantOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:participant:delete.
 func (c *Client) DeleteChatsRoomParticipant(ctx context.Context, roomJid string, userID string, opts *DeleteChatsRoomParticipantOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/chats/rooms/{roomJid}/participants/{userId}", roomJid, userID)
+	req := runtime.NewRequest("DELETE", "/api/v2/chats/rooms/{roomJid}/participants/{userId}", roomJid, userID)
 	req.Operation = "chat.DeleteChatsRoomParticipant"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -315,7 +316,7 @@ type GetChatsSettingsOptions struct{}
 //
 // Requires any of the permissions: chat:setting:view, chat:setting:edit.
 func (c *Client) GetChatsSettings(ctx context.Context, opts *GetChatsSettingsOptions, call ...platformclient.CallOption) (*models.ChatSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/chats/settings")
+	req := runtime.NewRequest("GET", "/api/v2/chats/settings")
 	req.Operation = "chat.GetChatsSettings"
 	out := new(models.ChatSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -333,7 +334,7 @@ type PutChatsSettingsOptions struct{}
 //
 // Requires any of the permissions: chat:setting:edit.
 func (c *Client) PutChatsSettings(ctx context.Context, body *models.ChatSettings, opts *PutChatsSettingsOptions, call ...platformclient.CallOption) (*models.ChatSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/chats/settings")
+	req := runtime.NewRequest("PUT", "/api/v2/chats/settings")
 	req.Operation = "chat.PutChatsSettings"
 	req.Body = body
 	out := new(models.ChatSettings)
@@ -352,7 +353,7 @@ type PatchChatsSettingsOptions struct{}
 //
 // Requires any of the permissions: chat:setting:edit.
 func (c *Client) PatchChatsSettings(ctx context.Context, body *models.ChatSettings, opts *PatchChatsSettingsOptions, call ...platformclient.CallOption) (*models.ChatSettings, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/chats/settings")
+	req := runtime.NewRequest("PATCH", "/api/v2/chats/settings")
 	req.Operation = "chat.PatchChatsSettings"
 	req.Body = body
 	out := new(models.ChatSettings)
@@ -383,7 +384,7 @@ type GetChatsThreadMessagesOptions struct {
 //
 // Requires any of the permissions: chat:chat:access, chat:room:view.
 func (c *Client) GetChatsThreadMessages(ctx context.Context, threadID string, opts *GetChatsThreadMessagesOptions, call ...platformclient.CallOption) (*models.ChatMessageEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/chats/threads/{threadId}/messages", threadID)
+	req := runtime.NewRequest("GET", "/api/v2/chats/threads/{threadId}/messages", threadID)
 	req.Operation = "chat.GetChatsThreadMessages"
 	if opts != nil {
 		req.AddQuery("limit", opts.Limit)
@@ -405,7 +406,7 @@ type GetChatsUsersMeSettingsOptions struct{}
 //
 //	GET /api/v2/chats/users/me/settings
 func (c *Client) GetChatsUsersMeSettings(ctx context.Context, opts *GetChatsUsersMeSettingsOptions, call ...platformclient.CallOption) (*models.UserSettingsForChat, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/chats/users/me/settings")
+	req := runtime.NewRequest("GET", "/api/v2/chats/users/me/settings")
 	req.Operation = "chat.GetChatsUsersMeSettings"
 	out := new(models.UserSettingsForChat)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -421,7 +422,7 @@ type PostChatsUsersMeSettingsOptions struct{}
 //
 //	POST /api/v2/chats/users/me/settings
 func (c *Client) PostChatsUsersMeSettings(ctx context.Context, body *models.UserChatSettingsPost, opts *PostChatsUsersMeSettingsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/chats/users/me/settings")
+	req := runtime.NewRequest("POST", "/api/v2/chats/users/me/settings")
 	req.Operation = "chat.PostChatsUsersMeSettings"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -434,7 +435,7 @@ type DeleteChatsUsersMeSettingsOptions struct{}
 //
 //	DELETE /api/v2/chats/users/me/settings
 func (c *Client) DeleteChatsUsersMeSettings(ctx context.Context, opts *DeleteChatsUsersMeSettingsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/chats/users/me/settings")
+	req := runtime.NewRequest("DELETE", "/api/v2/chats/users/me/settings")
 	req.Operation = "chat.DeleteChatsUsersMeSettings"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -446,7 +447,7 @@ type PatchChatsUsersMeSettingsOptions struct{}
 //
 //	PATCH /api/v2/chats/users/me/settings
 func (c *Client) PatchChatsUsersMeSettings(ctx context.Context, body *models.UserSettingsForChat, opts *PatchChatsUsersMeSettingsOptions, call ...platformclient.CallOption) (*models.UserSettingsForChat, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/chats/users/me/settings")
+	req := runtime.NewRequest("PATCH", "/api/v2/chats/users/me/settings")
 	req.Operation = "chat.PatchChatsUsersMeSettings"
 	req.Body = body
 	out := new(models.UserSettingsForChat)
@@ -465,7 +466,7 @@ type GetChatsUserOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:1on1:view.
 func (c *Client) GetChatsUser(ctx context.Context, userID string, opts *GetChatsUserOptions, call ...platformclient.CallOption) (*models.OneOnOne, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/chats/users/{userId}", userID)
+	req := runtime.NewRequest("GET", "/api/v2/chats/users/{userId}", userID)
 	req.Operation = "chat.GetChatsUser"
 	out := new(models.OneOnOne)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -495,7 +496,7 @@ type GetChatsUserMessagesOptions struct {
 //
 // Requires any of the permissions: chat:chat:access, chat:1on1Message:view.
 func (c *Client) GetChatsUserMessages(ctx context.Context, userID string, opts *GetChatsUserMessagesOptions, call ...platformclient.CallOption) (*models.ChatMessageResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/chats/users/{userId}/messages", userID)
+	req := runtime.NewRequest("GET", "/api/v2/chats/users/{userId}/messages", userID)
 	req.Operation = "chat.GetChatsUserMessages"
 	if opts != nil {
 		req.AddQuery("limit", opts.Limit)
@@ -519,7 +520,7 @@ type PostChatsUserMessagesOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:1on1Message:add.
 func (c *Client) PostChatsUserMessages(ctx context.Context, userID string, body *models.SendMessageBody, opts *PostChatsUserMessagesOptions, call ...platformclient.CallOption) (*models.ChatSendMessageResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/chats/users/{userId}/messages", userID)
+	req := runtime.NewRequest("POST", "/api/v2/chats/users/{userId}/messages", userID)
 	req.Operation = "chat.PostChatsUserMessages"
 	req.Body = body
 	out := new(models.ChatSendMessageResponse)
@@ -538,7 +539,7 @@ type PostChatsUserMessagesPinsOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:1on1:edit.
 func (c *Client) PostChatsUserMessagesPins(ctx context.Context, userID string, body *models.PinnedMessageRequest, opts *PostChatsUserMessagesPinsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/chats/users/{userId}/messages/pins", userID)
+	req := runtime.NewRequest("POST", "/api/v2/chats/users/{userId}/messages/pins", userID)
 	req.Operation = "chat.PostChatsUserMessagesPins"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -553,7 +554,7 @@ type DeleteChatsUserMessagesPinOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:1on1:edit.
 func (c *Client) DeleteChatsUserMessagesPin(ctx context.Context, userID string, pinnedMessageID string, opts *DeleteChatsUserMessagesPinOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/chats/users/{userId}/messages/pins/{pinnedMessageId}", userID, pinnedMessageID)
+	req := runtime.NewRequest("DELETE", "/api/v2/chats/users/{userId}/messages/pins/{pinnedMessageId}", userID, pinnedMessageID)
 	req.Operation = "chat.DeleteChatsUserMessagesPin"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -567,7 +568,7 @@ type GetChatsUserMessageOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:1on1Message:view.
 func (c *Client) GetChatsUserMessage(ctx context.Context, userID string, messageIDs string, opts *GetChatsUserMessageOptions, call ...platformclient.CallOption) (*models.ChatMessageEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/chats/users/{userId}/messages/{messageIds}", userID, messageIDs)
+	req := runtime.NewRequest("GET", "/api/v2/chats/users/{userId}/messages/{messageIds}", userID, messageIDs)
 	req.Operation = "chat.GetChatsUserMessage"
 	out := new(models.ChatMessageEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -585,7 +586,7 @@ type DeleteChatsUserMessageOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:1on1Message:delete.
 func (c *Client) DeleteChatsUserMessage(ctx context.Context, userID string, messageID string, opts *DeleteChatsUserMessageOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/chats/users/{userId}/messages/{messageId}", userID, messageID)
+	req := runtime.NewRequest("DELETE", "/api/v2/chats/users/{userId}/messages/{messageId}", userID, messageID)
 	req.Operation = "chat.DeleteChatsUserMessage"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -599,7 +600,7 @@ type PatchChatsUserMessageOptions struct{}
 //
 // Requires any of the permissions: chat:chat:access, chat:1on1Message:view.
 func (c *Client) PatchChatsUserMessage(ctx context.Context, userID string, messageID string, body *models.SendMessageBody, opts *PatchChatsUserMessageOptions, call ...platformclient.CallOption) (*models.ChatSendMessageResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/chats/users/{userId}/messages/{messageId}", userID, messageID)
+	req := runtime.NewRequest("PATCH", "/api/v2/chats/users/{userId}/messages/{messageId}", userID, messageID)
 	req.Operation = "chat.PatchChatsUserMessage"
 	req.Body = body
 	out := new(models.ChatSendMessageResponse)
@@ -618,7 +619,7 @@ type GetChatsUserSettingsOptions struct{}
 //
 // Requires any of the permissions: chat:usersettings:view, chat:setting:view.
 func (c *Client) GetChatsUserSettings(ctx context.Context, userID string, opts *GetChatsUserSettingsOptions, call ...platformclient.CallOption) (*models.ChatUserSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/chats/users/{userId}/settings", userID)
+	req := runtime.NewRequest("GET", "/api/v2/chats/users/{userId}/settings", userID)
 	req.Operation = "chat.GetChatsUserSettings"
 	out := new(models.ChatUserSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -636,7 +637,7 @@ type PatchChatsUserSettingsOptions struct{}
 //
 // Requires any of the permissions: chat:usersettings:edit, chat:setting:edit.
 func (c *Client) PatchChatsUserSettings(ctx context.Context, userID string, body *models.ChatUserSettings, opts *PatchChatsUserSettingsOptions, call ...platformclient.CallOption) (*models.ChatUserSettings, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/chats/users/{userId}/settings", userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/chats/users/{userId}/settings", userID)
 	req.Operation = "chat.PatchChatsUserSettings"
 	req.Body = body
 	out := new(models.ChatUserSettings)

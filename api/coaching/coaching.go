@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -64,7 +65,7 @@ type GetCoachingAppointmentsOptions struct {
 //
 // Requires any of the permissions: coaching:appointment:view.
 func (c *Client) GetCoachingAppointments(ctx context.Context, userIDs []string, opts *GetCoachingAppointmentsOptions, call ...platformclient.CallOption) (*models.CoachingAppointmentResponseList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/coaching/appointments")
+	req := runtime.NewRequest("GET", "/api/v2/coaching/appointments")
 	req.Operation = "coaching.GetCoachingAppointments"
 	req.AddQuery("userIds", userIDs)
 	if opts != nil {
@@ -95,11 +96,11 @@ func (c *Client) GetCoachingAppointmentsPages(ctx context.Context, userIDs []str
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingAppointmentResponseList, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CoachingAppointmentResponseList, error) {
 		if r.NextURI != "" {
 			out := new(models.CoachingAppointmentResponseList)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -107,15 +108,15 @@ func (c *Client) GetCoachingAppointmentsPages(ctx context.Context, userIDs []str
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetCoachingAppointments(ctx, userIDs, &o, call...)
-	}, func(p *models.CoachingAppointmentResponseList) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CoachingAppointmentResponseList) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetCoachingAppointmentsItems returns an iterator over the entities of every page of
 // GetCoachingAppointments; see GetCoachingAppointmentsPages.
 func (c *Client) GetCoachingAppointmentsItems(ctx context.Context, userIDs []string, opts *GetCoachingAppointmentsOptions, call ...platformclient.CallOption) iter.Seq2[models.CoachingAppointmentResponse, error] {
-	return platformclient.Items(c.GetCoachingAppointmentsPages(ctx, userIDs, opts, call...), func(p *models.CoachingAppointmentResponseList) []models.CoachingAppointmentResponse {
+	return runtime.Items(c.GetCoachingAppointmentsPages(ctx, userIDs, opts, call...), func(p *models.CoachingAppointmentResponseList) []models.CoachingAppointmentResponse {
 		return p.Entities
 	})
 }
@@ -129,7 +130,7 @@ type PostCoachingAppointmentsOptions struct{}
 //
 // Requires any of the permissions: coaching:appointment:add.
 func (c *Client) PostCoachingAppointments(ctx context.Context, body *models.CreateCoachingAppointmentRequest, opts *PostCoachingAppointmentsOptions, call ...platformclient.CallOption) (*models.CoachingAppointmentResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/coaching/appointments")
+	req := runtime.NewRequest("POST", "/api/v2/coaching/appointments")
 	req.Operation = "coaching.PostCoachingAppointments"
 	req.Body = body
 	out := new(models.CoachingAppointmentResponse)
@@ -148,7 +149,7 @@ type PostCoachingAppointmentsAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: coaching:appointment:view.
 func (c *Client) PostCoachingAppointmentsAggregatesQuery(ctx context.Context, body *models.CoachingAppointmentAggregateRequest, opts *PostCoachingAppointmentsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.CoachingAppointmentAggregateResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/coaching/appointments/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/coaching/appointments/aggregates/query")
 	req.Operation = "coaching.PostCoachingAppointmentsAggregatesQuery"
 	req.Body = body
 	out := new(models.CoachingAppointmentAggregateResponse)
@@ -201,7 +202,7 @@ type GetCoachingAppointmentsMeOptions struct {
 //
 //	GET /api/v2/coaching/appointments/me
 func (c *Client) GetCoachingAppointmentsMe(ctx context.Context, opts *GetCoachingAppointmentsMeOptions, call ...platformclient.CallOption) (*models.CoachingAppointmentResponseList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/coaching/appointments/me")
+	req := runtime.NewRequest("GET", "/api/v2/coaching/appointments/me")
 	req.Operation = "coaching.GetCoachingAppointmentsMe"
 	if opts != nil {
 		req.AddQuery("interval", opts.Interval)
@@ -231,11 +232,11 @@ func (c *Client) GetCoachingAppointmentsMePages(ctx context.Context, opts *GetCo
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingAppointmentResponseList, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CoachingAppointmentResponseList, error) {
 		if r.NextURI != "" {
 			out := new(models.CoachingAppointmentResponseList)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -243,15 +244,15 @@ func (c *Client) GetCoachingAppointmentsMePages(ctx context.Context, opts *GetCo
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetCoachingAppointmentsMe(ctx, &o, call...)
-	}, func(p *models.CoachingAppointmentResponseList) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CoachingAppointmentResponseList) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetCoachingAppointmentsMeItems returns an iterator over the entities of every page of
 // GetCoachingAppointmentsMe; see GetCoachingAppointmentsMePages.
 func (c *Client) GetCoachingAppointmentsMeItems(ctx context.Context, opts *GetCoachingAppointmentsMeOptions, call ...platformclient.CallOption) iter.Seq2[models.CoachingAppointmentResponse, error] {
-	return platformclient.Items(c.GetCoachingAppointmentsMePages(ctx, opts, call...), func(p *models.CoachingAppointmentResponseList) []models.CoachingAppointmentResponse {
+	return runtime.Items(c.GetCoachingAppointmentsMePages(ctx, opts, call...), func(p *models.CoachingAppointmentResponseList) []models.CoachingAppointmentResponse {
 		return p.Entities
 	})
 }
@@ -267,7 +268,7 @@ type GetCoachingAppointmentOptions struct{}
 //
 // Requires any of the permissions: coaching:appointment:view.
 func (c *Client) GetCoachingAppointment(ctx context.Context, appointmentID string, opts *GetCoachingAppointmentOptions, call ...platformclient.CallOption) (*models.CoachingAppointmentResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/coaching/appointments/{appointmentId}", appointmentID)
+	req := runtime.NewRequest("GET", "/api/v2/coaching/appointments/{appointmentId}", appointmentID)
 	req.Operation = "coaching.GetCoachingAppointment"
 	out := new(models.CoachingAppointmentResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -287,7 +288,7 @@ type DeleteCoachingAppointmentOptions struct{}
 //
 // Requires any of the permissions: coaching:appointment:delete.
 func (c *Client) DeleteCoachingAppointment(ctx context.Context, appointmentID string, opts *DeleteCoachingAppointmentOptions, call ...platformclient.CallOption) (*models.CoachingAppointmentReference, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/coaching/appointments/{appointmentId}", appointmentID)
+	req := runtime.NewRequest("DELETE", "/api/v2/coaching/appointments/{appointmentId}", appointmentID)
 	req.Operation = "coaching.DeleteCoachingAppointment"
 	out := new(models.CoachingAppointmentReference)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -307,7 +308,7 @@ type PatchCoachingAppointmentOptions struct{}
 //
 // Requires any of the permissions: coaching:appointment:edit.
 func (c *Client) PatchCoachingAppointment(ctx context.Context, appointmentID string, body *models.UpdateCoachingAppointmentRequest, opts *PatchCoachingAppointmentOptions, call ...platformclient.CallOption) (*models.CoachingAppointmentResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/coaching/appointments/{appointmentId}", appointmentID)
+	req := runtime.NewRequest("PATCH", "/api/v2/coaching/appointments/{appointmentId}", appointmentID)
 	req.Operation = "coaching.PatchCoachingAppointment"
 	req.Body = body
 	out := new(models.CoachingAppointmentResponse)
@@ -336,7 +337,7 @@ type GetCoachingAppointmentAnnotationsOptions struct {
 //
 // Requires any of the permissions: coaching:annotation:view, coaching:privateAnnotation:view.
 func (c *Client) GetCoachingAppointmentAnnotations(ctx context.Context, appointmentID string, opts *GetCoachingAppointmentAnnotationsOptions, call ...platformclient.CallOption) (*models.CoachingAnnotationList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/coaching/appointments/{appointmentId}/annotations", appointmentID)
+	req := runtime.NewRequest("GET", "/api/v2/coaching/appointments/{appointmentId}/annotations", appointmentID)
 	req.Operation = "coaching.GetCoachingAppointmentAnnotations"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -358,11 +359,11 @@ func (c *Client) GetCoachingAppointmentAnnotationsPages(ctx context.Context, app
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingAnnotationList, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CoachingAnnotationList, error) {
 		if r.NextURI != "" {
 			out := new(models.CoachingAnnotationList)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -370,15 +371,15 @@ func (c *Client) GetCoachingAppointmentAnnotationsPages(ctx context.Context, app
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetCoachingAppointmentAnnotations(ctx, appointmentID, &o, call...)
-	}, func(p *models.CoachingAnnotationList) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CoachingAnnotationList) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetCoachingAppointmentAnnotationsItems returns an iterator over the entities of every page of
 // GetCoachingAppointmentAnnotations; see GetCoachingAppointmentAnnotationsPages.
 func (c *Client) GetCoachingAppointmentAnnotationsItems(ctx context.Context, appointmentID string, opts *GetCoachingAppointmentAnnotationsOptions, call ...platformclient.CallOption) iter.Seq2[models.CoachingAnnotation, error] {
-	return platformclient.Items(c.GetCoachingAppointmentAnnotationsPages(ctx, appointmentID, opts, call...), func(p *models.CoachingAnnotationList) []models.CoachingAnnotation { return p.Entities })
+	return runtime.Items(c.GetCoachingAppointmentAnnotationsPages(ctx, appointmentID, opts, call...), func(p *models.CoachingAnnotationList) []models.CoachingAnnotation { return p.Entities })
 }
 
 // PostCoachingAppointmentAnnotationsOptions holds the optional parameters of PostCoachingAppointmentAnnotations; it has none yet, so pass nil.
@@ -394,7 +395,7 @@ type PostCoachingAppointmentAnnotationsOptions struct{}
 //
 // Requires any of the permissions: coaching:annotation:add, coaching:privateAnnotation:add.
 func (c *Client) PostCoachingAppointmentAnnotations(ctx context.Context, appointmentID string, body *models.CoachingAnnotationCreateRequest, opts *PostCoachingAppointmentAnnotationsOptions, call ...platformclient.CallOption) (*models.CoachingAnnotation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/coaching/appointments/{appointmentId}/annotations", appointmentID)
+	req := runtime.NewRequest("POST", "/api/v2/coaching/appointments/{appointmentId}/annotations", appointmentID)
 	req.Operation = "coaching.PostCoachingAppointmentAnnotations"
 	req.Body = body
 	out := new(models.CoachingAnnotation)
@@ -417,7 +418,7 @@ type GetCoachingAppointmentAnnotationOptions struct{}
 //
 // Requires any of the permissions: coaching:annotation:view, coaching:privateAnnotation:view.
 func (c *Client) GetCoachingAppointmentAnnotation(ctx context.Context, appointmentID string, annotationID string, opts *GetCoachingAppointmentAnnotationOptions, call ...platformclient.CallOption) (*models.CoachingAnnotation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/coaching/appointments/{appointmentId}/annotations/{annotationId}", appointmentID, annotationID)
+	req := runtime.NewRequest("GET", "/api/v2/coaching/appointments/{appointmentId}/annotations/{annotationId}", appointmentID, annotationID)
 	req.Operation = "coaching.GetCoachingAppointmentAnnotation"
 	out := new(models.CoachingAnnotation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -438,7 +439,7 @@ type DeleteCoachingAppointmentAnnotationOptions struct{}
 //
 // Requires any of the permissions: coaching:annotation:delete, coaching:privateAnnotation:delete.
 func (c *Client) DeleteCoachingAppointmentAnnotation(ctx context.Context, appointmentID string, annotationID string, opts *DeleteCoachingAppointmentAnnotationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/coaching/appointments/{appointmentId}/annotations/{annotationId}", appointmentID, annotationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/coaching/appointments/{appointmentId}/annotations/{annotationId}", appointmentID, annotationID)
 	req.Operation = "coaching.DeleteCoachingAppointmentAnnotation"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -455,7 +456,7 @@ type PatchCoachingAppointmentAnnotationOptions struct{}
 //
 // Requires any of the permissions: coaching:annotation:edit, coaching:privateAnnotation:edit.
 func (c *Client) PatchCoachingAppointmentAnnotation(ctx context.Context, appointmentID string, annotationID string, body *models.CoachingAnnotation, opts *PatchCoachingAppointmentAnnotationOptions, call ...platformclient.CallOption) (*models.CoachingAnnotation, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/coaching/appointments/{appointmentId}/annotations/{annotationId}", appointmentID, annotationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/coaching/appointments/{appointmentId}/annotations/{annotationId}", appointmentID, annotationID)
 	req.Operation = "coaching.PatchCoachingAppointmentAnnotation"
 	req.Body = body
 	out := new(models.CoachingAnnotation)
@@ -476,7 +477,7 @@ type PostCoachingAppointmentConversationsOptions struct{}
 //
 // Requires any of the permissions: coaching:appointment:edit, coaching:appointmentConversation:add.
 func (c *Client) PostCoachingAppointmentConversations(ctx context.Context, appointmentID string, body *models.AddConversationRequest, opts *PostCoachingAppointmentConversationsOptions, call ...platformclient.CallOption) (*models.AddConversationResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/coaching/appointments/{appointmentId}/conversations", appointmentID)
+	req := runtime.NewRequest("POST", "/api/v2/coaching/appointments/{appointmentId}/conversations", appointmentID)
 	req.Operation = "coaching.PostCoachingAppointmentConversations"
 	req.Body = body
 	out := new(models.AddConversationResponse)
@@ -497,7 +498,7 @@ type PatchCoachingAppointmentStatusOptions struct{}
 //
 // Requires any of the permissions: coaching:appointmentStatus:edit.
 func (c *Client) PatchCoachingAppointmentStatus(ctx context.Context, appointmentID string, body *models.CoachingAppointmentStatusRequest, opts *PatchCoachingAppointmentStatusOptions, call ...platformclient.CallOption) (*models.CoachingAppointmentStatusResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/coaching/appointments/{appointmentId}/status", appointmentID)
+	req := runtime.NewRequest("PATCH", "/api/v2/coaching/appointments/{appointmentId}/status", appointmentID)
 	req.Operation = "coaching.PatchCoachingAppointmentStatus"
 	req.Body = body
 	out := new(models.CoachingAppointmentStatusResponse)
@@ -524,7 +525,7 @@ type GetCoachingAppointmentStatusesOptions struct {
 //
 // Requires any of the permissions: coaching:appointmentStatus:view.
 func (c *Client) GetCoachingAppointmentStatuses(ctx context.Context, appointmentID string, opts *GetCoachingAppointmentStatusesOptions, call ...platformclient.CallOption) (*models.CoachingAppointmentStatusResponseList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/coaching/appointments/{appointmentId}/statuses", appointmentID)
+	req := runtime.NewRequest("GET", "/api/v2/coaching/appointments/{appointmentId}/statuses", appointmentID)
 	req.Operation = "coaching.GetCoachingAppointmentStatuses"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -546,23 +547,23 @@ func (c *Client) GetCoachingAppointmentStatusesPages(ctx context.Context, appoin
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingAppointmentStatusResponseList, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CoachingAppointmentStatusResponseList, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetCoachingAppointmentStatuses(ctx, appointmentID, &o, call...)
-	}, func(p *models.CoachingAppointmentStatusResponseList) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.CoachingAppointmentStatusResponseList) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // GetCoachingAppointmentStatusesItems returns an iterator over the entities of every page of
 // GetCoachingAppointmentStatuses; see GetCoachingAppointmentStatusesPages.
 func (c *Client) GetCoachingAppointmentStatusesItems(ctx context.Context, appointmentID string, opts *GetCoachingAppointmentStatusesOptions, call ...platformclient.CallOption) iter.Seq2[models.CoachingAppointmentStatusResponse, error] {
-	return platformclient.Items(c.GetCoachingAppointmentStatusesPages(ctx, appointmentID, opts, call...), func(p *models.CoachingAppointmentStatusResponseList) []models.CoachingAppointmentStatusResponse {
+	return runtime.Items(c.GetCoachingAppointmentStatusesPages(ctx, appointmentID, opts, call...), func(p *models.CoachingAppointmentStatusResponseList) []models.CoachingAppointmentStatusResponse {
 		return p.Entities
 	})
 }
@@ -584,7 +585,7 @@ type GetCoachingNotificationsOptions struct {
 //
 //	GET /api/v2/coaching/notifications
 func (c *Client) GetCoachingNotifications(ctx context.Context, opts *GetCoachingNotificationsOptions, call ...platformclient.CallOption) (*models.CoachingNotificationList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/coaching/notifications")
+	req := runtime.NewRequest("GET", "/api/v2/coaching/notifications")
 	req.Operation = "coaching.GetCoachingNotifications"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -607,11 +608,11 @@ func (c *Client) GetCoachingNotificationsPages(ctx context.Context, opts *GetCoa
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CoachingNotificationList, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CoachingNotificationList, error) {
 		if r.NextURI != "" {
 			out := new(models.CoachingNotificationList)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -619,15 +620,15 @@ func (c *Client) GetCoachingNotificationsPages(ctx context.Context, opts *GetCoa
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetCoachingNotifications(ctx, &o, call...)
-	}, func(p *models.CoachingNotificationList) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CoachingNotificationList) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetCoachingNotificationsItems returns an iterator over the entities of every page of
 // GetCoachingNotifications; see GetCoachingNotificationsPages.
 func (c *Client) GetCoachingNotificationsItems(ctx context.Context, opts *GetCoachingNotificationsOptions, call ...platformclient.CallOption) iter.Seq2[models.CoachingNotification, error] {
-	return platformclient.Items(c.GetCoachingNotificationsPages(ctx, opts, call...), func(p *models.CoachingNotificationList) []models.CoachingNotification { return p.Entities })
+	return runtime.Items(c.GetCoachingNotificationsPages(ctx, opts, call...), func(p *models.CoachingNotificationList) []models.CoachingNotification { return p.Entities })
 }
 
 // GetCoachingNotificationOptions holds the optional parameters of GetCoachingNotification; nil fields are not sent.
@@ -645,7 +646,7 @@ type GetCoachingNotificationOptions struct {
 //
 // Requires any of the permissions: coaching:notification:view.
 func (c *Client) GetCoachingNotification(ctx context.Context, notificationID string, opts *GetCoachingNotificationOptions, call ...platformclient.CallOption) (*models.CoachingNotification, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/coaching/notifications/{notificationId}", notificationID)
+	req := runtime.NewRequest("GET", "/api/v2/coaching/notifications/{notificationId}", notificationID)
 	req.Operation = "coaching.GetCoachingNotification"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -666,7 +667,7 @@ type PatchCoachingNotificationOptions struct{}
 //
 //	PATCH /api/v2/coaching/notifications/{notificationId}
 func (c *Client) PatchCoachingNotification(ctx context.Context, notificationID string, body *models.CoachingNotification, opts *PatchCoachingNotificationOptions, call ...platformclient.CallOption) (*models.CoachingNotification, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/coaching/notifications/{notificationId}", notificationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/coaching/notifications/{notificationId}", notificationID)
 	req.Operation = "coaching.PatchCoachingNotification"
 	req.Body = body
 	out := new(models.CoachingNotification)
@@ -686,7 +687,7 @@ type PostCoachingScheduleslotsJobsOptions struct{}
 //
 // Requires any of the permissions: coaching:scheduleSlotJob:add.
 func (c *Client) PostCoachingScheduleslotsJobs(ctx context.Context, body *models.CoachingScheduleSlotsJobRequest, opts *PostCoachingScheduleslotsJobsOptions, call ...platformclient.CallOption) (*models.CoachingScheduleSlotsJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/coaching/scheduleslots/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/coaching/scheduleslots/jobs")
 	req.Operation = "coaching.PostCoachingScheduleslotsJobs"
 	req.Body = body
 	out := new(models.CoachingScheduleSlotsJobResponse)
@@ -706,7 +707,7 @@ type GetCoachingScheduleslotsJobOptions struct{}
 //
 // Requires any of the permissions: coaching:scheduleSlotJob:view.
 func (c *Client) GetCoachingScheduleslotsJob(ctx context.Context, jobID string, opts *GetCoachingScheduleslotsJobOptions, call ...platformclient.CallOption) (*models.CoachingScheduleSlotsJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/coaching/scheduleslots/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/coaching/scheduleslots/jobs/{jobId}", jobID)
 	req.Operation = "coaching.GetCoachingScheduleslotsJob"
 	out := new(models.CoachingScheduleSlotsJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -725,7 +726,7 @@ type PostCoachingScheduleslotsQueryOptions struct{}
 //
 // Requires any of the permissions: coaching:scheduleSlot:view.
 func (c *Client) PostCoachingScheduleslotsQuery(ctx context.Context, body *models.CoachingSlotsRequest, opts *PostCoachingScheduleslotsQueryOptions, call ...platformclient.CallOption) (*models.CoachingSlotsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/coaching/scheduleslots/query")
+	req := runtime.NewRequest("POST", "/api/v2/coaching/scheduleslots/query")
 	req.Operation = "coaching.PostCoachingScheduleslotsQuery"
 	req.Body = body
 	out := new(models.CoachingSlotsResponse)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -46,7 +47,7 @@ type GetContentmanagementDocumentsOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetContentmanagementDocuments(ctx context.Context, workspaceID string, opts *GetContentmanagementDocumentsOptions, call ...platformclient.CallOption) (*models.DocumentEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/documents")
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/documents")
 	req.Operation = "contentmanagement.GetContentmanagementDocuments"
 	req.AddQuery("workspaceId", workspaceID)
 	if opts != nil {
@@ -73,11 +74,11 @@ func (c *Client) GetContentmanagementDocumentsPages(ctx context.Context, workspa
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DocumentEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DocumentEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DocumentEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -85,15 +86,15 @@ func (c *Client) GetContentmanagementDocumentsPages(ctx context.Context, workspa
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetContentmanagementDocuments(ctx, workspaceID, &o, call...)
-	}, func(p *models.DocumentEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DocumentEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetContentmanagementDocumentsItems returns an iterator over the entities of every page of
 // GetContentmanagementDocuments; see GetContentmanagementDocumentsPages.
 func (c *Client) GetContentmanagementDocumentsItems(ctx context.Context, workspaceID string, opts *GetContentmanagementDocumentsOptions, call ...platformclient.CallOption) iter.Seq2[models.Document, error] {
-	return platformclient.Items(c.GetContentmanagementDocumentsPages(ctx, workspaceID, opts, call...), func(p *models.DocumentEntityListing) []models.Document { return p.Entities })
+	return runtime.Items(c.GetContentmanagementDocumentsPages(ctx, workspaceID, opts, call...), func(p *models.DocumentEntityListing) []models.Document { return p.Entities })
 }
 
 // PostContentmanagementDocumentsOptions holds the optional parameters of PostContentmanagementDocuments; nil fields are not sent.
@@ -114,7 +115,7 @@ type PostContentmanagementDocumentsOptions struct {
 //
 //	POST /api/v2/contentmanagement/documents
 func (c *Client) PostContentmanagementDocuments(ctx context.Context, body *models.DocumentUpload, opts *PostContentmanagementDocumentsOptions, call ...platformclient.CallOption) (*models.Document, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/contentmanagement/documents")
+	req := runtime.NewRequest("POST", "/api/v2/contentmanagement/documents")
 	req.Operation = "contentmanagement.PostContentmanagementDocuments"
 	req.Body = body
 	if opts != nil {
@@ -141,7 +142,7 @@ type GetContentmanagementDocumentOptions struct {
 //
 // Requires any of the permissions: content_management_user.
 func (c *Client) GetContentmanagementDocument(ctx context.Context, documentID string, opts *GetContentmanagementDocumentOptions, call ...platformclient.CallOption) (*models.Document, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/documents/{documentId}", documentID)
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/documents/{documentId}", documentID)
 	req.Operation = "contentmanagement.GetContentmanagementDocument"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -168,7 +169,7 @@ type PostContentmanagementDocumentOptions struct {
 //
 // Requires any of the permissions: content_management_user.
 func (c *Client) PostContentmanagementDocument(ctx context.Context, documentID string, body *models.DocumentUpdate, opts *PostContentmanagementDocumentOptions, call ...platformclient.CallOption) (*models.Document, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/contentmanagement/documents/{documentId}", documentID)
+	req := runtime.NewRequest("POST", "/api/v2/contentmanagement/documents/{documentId}", documentID)
 	req.Operation = "contentmanagement.PostContentmanagementDocument"
 	req.Body = body
 	if opts != nil {
@@ -194,7 +195,7 @@ type DeleteContentmanagementDocumentOptions struct {
 //
 // Requires any of the permissions: content_management_user.
 func (c *Client) DeleteContentmanagementDocument(ctx context.Context, documentID string, opts *DeleteContentmanagementDocumentOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/contentmanagement/documents/{documentId}", documentID)
+	req := runtime.NewRequest("DELETE", "/api/v2/contentmanagement/documents/{documentId}", documentID)
 	req.Operation = "contentmanagement.DeleteContentmanagementDocument"
 	if opts != nil {
 		req.AddQuery("override", opts.Override)
@@ -219,7 +220,7 @@ type GetContentmanagementDocumentContentOptions struct {
 //
 // Requires any of the permissions: content_management_user.
 func (c *Client) GetContentmanagementDocumentContent(ctx context.Context, documentID string, opts *GetContentmanagementDocumentContentOptions, call ...platformclient.CallOption) (*models.DownloadResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/documents/{documentId}/content", documentID)
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/documents/{documentId}/content", documentID)
 	req.Operation = "contentmanagement.GetContentmanagementDocumentContent"
 	if opts != nil {
 		req.AddQuery("disposition", opts.Disposition)
@@ -244,7 +245,7 @@ type PostContentmanagementDocumentContentOptions struct {
 //
 // Requires any of the permissions: content_management_user.
 func (c *Client) PostContentmanagementDocumentContent(ctx context.Context, documentID string, body *models.ReplaceRequest, opts *PostContentmanagementDocumentContentOptions, call ...platformclient.CallOption) (*models.ReplaceResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/contentmanagement/documents/{documentId}/content", documentID)
+	req := runtime.NewRequest("POST", "/api/v2/contentmanagement/documents/{documentId}/content", documentID)
 	req.Operation = "contentmanagement.PostContentmanagementDocumentContent"
 	req.Body = body
 	if opts != nil {
@@ -279,7 +280,7 @@ type GetContentmanagementQueryOptions struct {
 //
 //	GET /api/v2/contentmanagement/query
 func (c *Client) GetContentmanagementQuery(ctx context.Context, queryPhrase string, opts *GetContentmanagementQueryOptions, call ...platformclient.CallOption) (*models.QueryResults, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/query")
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/query")
 	req.Operation = "contentmanagement.GetContentmanagementQuery"
 	req.AddQuery("queryPhrase", queryPhrase)
 	if opts != nil {
@@ -306,7 +307,7 @@ type PostContentmanagementQueryOptions struct {
 //
 //	POST /api/v2/contentmanagement/query
 func (c *Client) PostContentmanagementQuery(ctx context.Context, body *models.QueryRequest, opts *PostContentmanagementQueryOptions, call ...platformclient.CallOption) (*models.QueryResults, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/contentmanagement/query")
+	req := runtime.NewRequest("POST", "/api/v2/contentmanagement/query")
 	req.Operation = "contentmanagement.PostContentmanagementQuery"
 	req.Body = body
 	if opts != nil {
@@ -326,7 +327,7 @@ type GetContentmanagementSecurityprofilesOptions struct{}
 //
 //	GET /api/v2/contentmanagement/securityprofiles
 func (c *Client) GetContentmanagementSecurityprofiles(ctx context.Context, opts *GetContentmanagementSecurityprofilesOptions, call ...platformclient.CallOption) (*models.SecurityProfileEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/securityprofiles")
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/securityprofiles")
 	req.Operation = "contentmanagement.GetContentmanagementSecurityprofiles"
 	out := new(models.SecurityProfileEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -342,7 +343,7 @@ type GetContentmanagementSecurityprofileOptions struct{}
 //
 //	GET /api/v2/contentmanagement/securityprofiles/{securityProfileId}
 func (c *Client) GetContentmanagementSecurityprofile(ctx context.Context, securityProfileID string, opts *GetContentmanagementSecurityprofileOptions, call ...platformclient.CallOption) (*models.SecurityProfile, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/securityprofiles/{securityProfileId}", securityProfileID)
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/securityprofiles/{securityProfileId}", securityProfileID)
 	req.Operation = "contentmanagement.GetContentmanagementSecurityprofile"
 	out := new(models.SecurityProfile)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -374,7 +375,7 @@ type GetContentmanagementSharedSharedIdOptions struct {
 //
 //	GET /api/v2/contentmanagement/shared/{sharedId}
 func (c *Client) GetContentmanagementSharedSharedId(ctx context.Context, sharedID string, opts *GetContentmanagementSharedSharedIdOptions, call ...platformclient.CallOption) (*models.SharedResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/shared/{sharedId}", sharedID)
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/shared/{sharedId}", sharedID)
 	req.Operation = "contentmanagement.GetContentmanagementSharedSharedId"
 	if opts != nil {
 		req.AddQuery("disposition", opts.Disposition)
@@ -411,7 +412,7 @@ type GetContentmanagementSharesOptions struct {
 //
 //	GET /api/v2/contentmanagement/shares
 func (c *Client) GetContentmanagementShares(ctx context.Context, opts *GetContentmanagementSharesOptions, call ...platformclient.CallOption) (*models.ShareEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/shares")
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/shares")
 	req.Operation = "contentmanagement.GetContentmanagementShares"
 	if opts != nil {
 		req.AddQuery("entityId", opts.EntityID)
@@ -435,11 +436,11 @@ func (c *Client) GetContentmanagementSharesPages(ctx context.Context, opts *GetC
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ShareEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ShareEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ShareEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -447,15 +448,15 @@ func (c *Client) GetContentmanagementSharesPages(ctx context.Context, opts *GetC
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetContentmanagementShares(ctx, &o, call...)
-	}, func(p *models.ShareEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ShareEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetContentmanagementSharesItems returns an iterator over the entities of every page of
 // GetContentmanagementShares; see GetContentmanagementSharesPages.
 func (c *Client) GetContentmanagementSharesItems(ctx context.Context, opts *GetContentmanagementSharesOptions, call ...platformclient.CallOption) iter.Seq2[models.Share, error] {
-	return platformclient.Items(c.GetContentmanagementSharesPages(ctx, opts, call...), func(p *models.ShareEntityListing) []models.Share { return p.Entities })
+	return runtime.Items(c.GetContentmanagementSharesPages(ctx, opts, call...), func(p *models.ShareEntityListing) []models.Share { return p.Entities })
 }
 
 // PostContentmanagementSharesOptions holds the optional parameters of PostContentmanagementShares; it has none yet, so pass nil.
@@ -466,7 +467,7 @@ type PostContentmanagementSharesOptions struct{}
 //
 //	POST /api/v2/contentmanagement/shares
 func (c *Client) PostContentmanagementShares(ctx context.Context, body *models.CreateShareRequest, opts *PostContentmanagementSharesOptions, call ...platformclient.CallOption) (*models.CreateShareResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/contentmanagement/shares")
+	req := runtime.NewRequest("POST", "/api/v2/contentmanagement/shares")
 	req.Operation = "contentmanagement.PostContentmanagementShares"
 	req.Body = body
 	out := new(models.CreateShareResponse)
@@ -486,7 +487,7 @@ type GetContentmanagementShareOptions struct {
 //
 //	GET /api/v2/contentmanagement/shares/{shareId}
 func (c *Client) GetContentmanagementShare(ctx context.Context, shareID string, opts *GetContentmanagementShareOptions, call ...platformclient.CallOption) (*models.Share, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/shares/{shareId}", shareID)
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/shares/{shareId}", shareID)
 	req.Operation = "contentmanagement.GetContentmanagementShare"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -507,7 +508,7 @@ type DeleteContentmanagementShareOptions struct{}
 //
 //	DELETE /api/v2/contentmanagement/shares/{shareId}
 func (c *Client) DeleteContentmanagementShare(ctx context.Context, shareID string, opts *DeleteContentmanagementShareOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/contentmanagement/shares/{shareId}", shareID)
+	req := runtime.NewRequest("DELETE", "/api/v2/contentmanagement/shares/{shareId}", shareID)
 	req.Operation = "contentmanagement.DeleteContentmanagementShare"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -525,7 +526,7 @@ type GetContentmanagementStatusOptions struct {
 //
 //	GET /api/v2/contentmanagement/status
 func (c *Client) GetContentmanagementStatus(ctx context.Context, opts *GetContentmanagementStatusOptions, call ...platformclient.CallOption) (*models.CommandStatusEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/status")
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/status")
 	req.Operation = "contentmanagement.GetContentmanagementStatus"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -547,11 +548,11 @@ func (c *Client) GetContentmanagementStatusPages(ctx context.Context, opts *GetC
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CommandStatusEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CommandStatusEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CommandStatusEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -559,15 +560,15 @@ func (c *Client) GetContentmanagementStatusPages(ctx context.Context, opts *GetC
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetContentmanagementStatus(ctx, &o, call...)
-	}, func(p *models.CommandStatusEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CommandStatusEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetContentmanagementStatusItems returns an iterator over the entities of every page of
 // GetContentmanagementStatus; see GetContentmanagementStatusPages.
 func (c *Client) GetContentmanagementStatusItems(ctx context.Context, opts *GetContentmanagementStatusOptions, call ...platformclient.CallOption) iter.Seq2[models.CommandStatus, error] {
-	return platformclient.Items(c.GetContentmanagementStatusPages(ctx, opts, call...), func(p *models.CommandStatusEntityListing) []models.CommandStatus { return p.Entities })
+	return runtime.Items(c.GetContentmanagementStatusPages(ctx, opts, call...), func(p *models.CommandStatusEntityListing) []models.CommandStatus { return p.Entities })
 }
 
 // GetContentmanagementStatusStatusIdOptions holds the optional parameters of GetContentmanagementStatusStatusId; it has none yet, so pass nil.
@@ -577,7 +578,7 @@ type GetContentmanagementStatusStatusIdOptions struct{}
 //
 //	GET /api/v2/contentmanagement/status/{statusId}
 func (c *Client) GetContentmanagementStatusStatusId(ctx context.Context, statusID string, opts *GetContentmanagementStatusStatusIdOptions, call ...platformclient.CallOption) (*models.CommandStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/status/{statusId}", statusID)
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/status/{statusId}", statusID)
 	req.Operation = "contentmanagement.GetContentmanagementStatusStatusId"
 	out := new(models.CommandStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -593,7 +594,7 @@ type DeleteContentmanagementStatusStatusIdOptions struct{}
 //
 //	DELETE /api/v2/contentmanagement/status/{statusId}
 func (c *Client) DeleteContentmanagementStatusStatusId(ctx context.Context, statusID string, opts *DeleteContentmanagementStatusStatusIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/contentmanagement/status/{statusId}", statusID)
+	req := runtime.NewRequest("DELETE", "/api/v2/contentmanagement/status/{statusId}", statusID)
 	req.Operation = "contentmanagement.DeleteContentmanagementStatusStatusId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -605,7 +606,7 @@ type GetContentmanagementUsageOptions struct{}
 //
 //	GET /api/v2/contentmanagement/usage
 func (c *Client) GetContentmanagementUsage(ctx context.Context, opts *GetContentmanagementUsageOptions, call ...platformclient.CallOption) (*models.Usage, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/usage")
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/usage")
 	req.Operation = "contentmanagement.GetContentmanagementUsage"
 	out := new(models.Usage)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -639,7 +640,7 @@ type GetContentmanagementWorkspacesOptions struct {
 //
 //	GET /api/v2/contentmanagement/workspaces
 func (c *Client) GetContentmanagementWorkspaces(ctx context.Context, opts *GetContentmanagementWorkspacesOptions, call ...platformclient.CallOption) (*models.WorkspaceEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/workspaces")
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/workspaces")
 	req.Operation = "contentmanagement.GetContentmanagementWorkspaces"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -663,11 +664,11 @@ func (c *Client) GetContentmanagementWorkspacesPages(ctx context.Context, opts *
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkspaceEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WorkspaceEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WorkspaceEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -675,15 +676,15 @@ func (c *Client) GetContentmanagementWorkspacesPages(ctx context.Context, opts *
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetContentmanagementWorkspaces(ctx, &o, call...)
-	}, func(p *models.WorkspaceEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.WorkspaceEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetContentmanagementWorkspacesItems returns an iterator over the entities of every page of
 // GetContentmanagementWorkspaces; see GetContentmanagementWorkspacesPages.
 func (c *Client) GetContentmanagementWorkspacesItems(ctx context.Context, opts *GetContentmanagementWorkspacesOptions, call ...platformclient.CallOption) iter.Seq2[models.Workspace, error] {
-	return platformclient.Items(c.GetContentmanagementWorkspacesPages(ctx, opts, call...), func(p *models.WorkspaceEntityListing) []models.Workspace { return p.Entities })
+	return runtime.Items(c.GetContentmanagementWorkspacesPages(ctx, opts, call...), func(p *models.WorkspaceEntityListing) []models.Workspace { return p.Entities })
 }
 
 // PostContentmanagementWorkspacesOptions holds the optional parameters of PostContentmanagementWorkspaces; it has none yet, so pass nil.
@@ -693,7 +694,7 @@ type PostContentmanagementWorkspacesOptions struct{}
 //
 //	POST /api/v2/contentmanagement/workspaces
 func (c *Client) PostContentmanagementWorkspaces(ctx context.Context, body *models.WorkspaceCreate, opts *PostContentmanagementWorkspacesOptions, call ...platformclient.CallOption) (*models.Workspace, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/contentmanagement/workspaces")
+	req := runtime.NewRequest("POST", "/api/v2/contentmanagement/workspaces")
 	req.Operation = "contentmanagement.PostContentmanagementWorkspaces"
 	req.Body = body
 	out := new(models.Workspace)
@@ -713,7 +714,7 @@ type GetContentmanagementWorkspaceOptions struct {
 //
 //	GET /api/v2/contentmanagement/workspaces/{workspaceId}
 func (c *Client) GetContentmanagementWorkspace(ctx context.Context, workspaceID string, opts *GetContentmanagementWorkspaceOptions, call ...platformclient.CallOption) (*models.Workspace, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/workspaces/{workspaceId}", workspaceID)
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/workspaces/{workspaceId}", workspaceID)
 	req.Operation = "contentmanagement.GetContentmanagementWorkspace"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -732,7 +733,7 @@ type PutContentmanagementWorkspaceOptions struct{}
 //
 //	PUT /api/v2/contentmanagement/workspaces/{workspaceId}
 func (c *Client) PutContentmanagementWorkspace(ctx context.Context, workspaceID string, body *models.Workspace, opts *PutContentmanagementWorkspaceOptions, call ...platformclient.CallOption) (*models.Workspace, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/contentmanagement/workspaces/{workspaceId}", workspaceID)
+	req := runtime.NewRequest("PUT", "/api/v2/contentmanagement/workspaces/{workspaceId}", workspaceID)
 	req.Operation = "contentmanagement.PutContentmanagementWorkspace"
 	req.Body = body
 	out := new(models.Workspace)
@@ -752,7 +753,7 @@ type DeleteContentmanagementWorkspaceOptions struct {
 //
 //	DELETE /api/v2/contentmanagement/workspaces/{workspaceId}
 func (c *Client) DeleteContentmanagementWorkspace(ctx context.Context, workspaceID string, opts *DeleteContentmanagementWorkspaceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/contentmanagement/workspaces/{workspaceId}", workspaceID)
+	req := runtime.NewRequest("DELETE", "/api/v2/contentmanagement/workspaces/{workspaceId}", workspaceID)
 	req.Operation = "contentmanagement.DeleteContentmanagementWorkspace"
 	if opts != nil {
 		req.AddQuery("moveChildrenToWorkspaceId", opts.MoveChildrenToWorkspaceID)
@@ -782,7 +783,7 @@ type GetContentmanagementWorkspaceDocumentsOptions struct {
 //
 //	GET /api/v2/contentmanagement/workspaces/{workspaceId}/documents
 func (c *Client) GetContentmanagementWorkspaceDocuments(ctx context.Context, workspaceID string, opts *GetContentmanagementWorkspaceDocumentsOptions, call ...platformclient.CallOption) (*models.DocumentEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/workspaces/{workspaceId}/documents", workspaceID)
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/workspaces/{workspaceId}/documents", workspaceID)
 	req.Operation = "contentmanagement.GetContentmanagementWorkspaceDocuments"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -807,11 +808,11 @@ func (c *Client) GetContentmanagementWorkspaceDocumentsPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DocumentEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DocumentEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DocumentEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -819,15 +820,15 @@ func (c *Client) GetContentmanagementWorkspaceDocumentsPages(ctx context.Context
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetContentmanagementWorkspaceDocuments(ctx, workspaceID, &o, call...)
-	}, func(p *models.DocumentEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DocumentEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetContentmanagementWorkspaceDocumentsItems returns an iterator over the entities of every page of
 // GetContentmanagementWorkspaceDocuments; see GetContentmanagementWorkspaceDocumentsPages.
 func (c *Client) GetContentmanagementWorkspaceDocumentsItems(ctx context.Context, workspaceID string, opts *GetContentmanagementWorkspaceDocumentsOptions, call ...platformclient.CallOption) iter.Seq2[models.Document, error] {
-	return platformclient.Items(c.GetContentmanagementWorkspaceDocumentsPages(ctx, workspaceID, opts, call...), func(p *models.DocumentEntityListing) []models.Document { return p.Entities })
+	return runtime.Items(c.GetContentmanagementWorkspaceDocumentsPages(ctx, workspaceID, opts, call...), func(p *models.DocumentEntityListing) []models.Document { return p.Entities })
 }
 
 // GetContentmanagementWorkspaceMembersOptions holds the optional parameters of GetContentmanagementWorkspaceMembers; nil fields are not sent.
@@ -846,7 +847,7 @@ type GetContentmanagementWorkspaceMembersOptions struct {
 //
 //	GET /api/v2/contentmanagement/workspaces/{workspaceId}/members
 func (c *Client) GetContentmanagementWorkspaceMembers(ctx context.Context, workspaceID string, opts *GetContentmanagementWorkspaceMembersOptions, call ...platformclient.CallOption) (*models.WorkspaceMemberEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/workspaces/{workspaceId}/members", workspaceID)
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/workspaces/{workspaceId}/members", workspaceID)
 	req.Operation = "contentmanagement.GetContentmanagementWorkspaceMembers"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -869,11 +870,11 @@ func (c *Client) GetContentmanagementWorkspaceMembersPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkspaceMemberEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WorkspaceMemberEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WorkspaceMemberEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -881,15 +882,15 @@ func (c *Client) GetContentmanagementWorkspaceMembersPages(ctx context.Context, 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetContentmanagementWorkspaceMembers(ctx, workspaceID, &o, call...)
-	}, func(p *models.WorkspaceMemberEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.WorkspaceMemberEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetContentmanagementWorkspaceMembersItems returns an iterator over the entities of every page of
 // GetContentmanagementWorkspaceMembers; see GetContentmanagementWorkspaceMembersPages.
 func (c *Client) GetContentmanagementWorkspaceMembersItems(ctx context.Context, workspaceID string, opts *GetContentmanagementWorkspaceMembersOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkspaceMember, error] {
-	return platformclient.Items(c.GetContentmanagementWorkspaceMembersPages(ctx, workspaceID, opts, call...), func(p *models.WorkspaceMemberEntityListing) []models.WorkspaceMember { return p.Entities })
+	return runtime.Items(c.GetContentmanagementWorkspaceMembersPages(ctx, workspaceID, opts, call...), func(p *models.WorkspaceMemberEntityListing) []models.WorkspaceMember { return p.Entities })
 }
 
 // GetContentmanagementWorkspaceMemberOptions holds the optional parameters of GetContentmanagementWorkspaceMember; nil fields are not sent.
@@ -902,7 +903,7 @@ type GetContentmanagementWorkspaceMemberOptions struct {
 //
 //	GET /api/v2/contentmanagement/workspaces/{workspaceId}/members/{memberId}
 func (c *Client) GetContentmanagementWorkspaceMember(ctx context.Context, workspaceID string, memberID string, opts *GetContentmanagementWorkspaceMemberOptions, call ...platformclient.CallOption) (*models.WorkspaceMember, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/workspaces/{workspaceId}/members/{memberId}", workspaceID, memberID)
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/workspaces/{workspaceId}/members/{memberId}", workspaceID, memberID)
 	req.Operation = "contentmanagement.GetContentmanagementWorkspaceMember"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -921,7 +922,7 @@ type PutContentmanagementWorkspaceMemberOptions struct{}
 //
 //	PUT /api/v2/contentmanagement/workspaces/{workspaceId}/members/{memberId}
 func (c *Client) PutContentmanagementWorkspaceMember(ctx context.Context, workspaceID string, memberID string, body *models.WorkspaceMember, opts *PutContentmanagementWorkspaceMemberOptions, call ...platformclient.CallOption) (*models.WorkspaceMember, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/contentmanagement/workspaces/{workspaceId}/members/{memberId}", workspaceID, memberID)
+	req := runtime.NewRequest("PUT", "/api/v2/contentmanagement/workspaces/{workspaceId}/members/{memberId}", workspaceID, memberID)
 	req.Operation = "contentmanagement.PutContentmanagementWorkspaceMember"
 	req.Body = body
 	out := new(models.WorkspaceMember)
@@ -938,7 +939,7 @@ type DeleteContentmanagementWorkspaceMemberOptions struct{}
 //
 //	DELETE /api/v2/contentmanagement/workspaces/{workspaceId}/members/{memberId}
 func (c *Client) DeleteContentmanagementWorkspaceMember(ctx context.Context, workspaceID string, memberID string, opts *DeleteContentmanagementWorkspaceMemberOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/contentmanagement/workspaces/{workspaceId}/members/{memberId}", workspaceID, memberID)
+	req := runtime.NewRequest("DELETE", "/api/v2/contentmanagement/workspaces/{workspaceId}/members/{memberId}", workspaceID, memberID)
 	req.Operation = "contentmanagement.DeleteContentmanagementWorkspaceMember"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -962,7 +963,7 @@ type GetContentmanagementWorkspaceTagvaluesOptions struct {
 //
 //	GET /api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues
 func (c *Client) GetContentmanagementWorkspaceTagvalues(ctx context.Context, workspaceID string, opts *GetContentmanagementWorkspaceTagvaluesOptions, call ...platformclient.CallOption) (*models.TagValueEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues", workspaceID)
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues", workspaceID)
 	req.Operation = "contentmanagement.GetContentmanagementWorkspaceTagvalues"
 	if opts != nil {
 		req.AddQuery("value", opts.Value)
@@ -986,11 +987,11 @@ func (c *Client) GetContentmanagementWorkspaceTagvaluesPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TagValueEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TagValueEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TagValueEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -998,15 +999,15 @@ func (c *Client) GetContentmanagementWorkspaceTagvaluesPages(ctx context.Context
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetContentmanagementWorkspaceTagvalues(ctx, workspaceID, &o, call...)
-	}, func(p *models.TagValueEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TagValueEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetContentmanagementWorkspaceTagvaluesItems returns an iterator over the entities of every page of
 // GetContentmanagementWorkspaceTagvalues; see GetContentmanagementWorkspaceTagvaluesPages.
 func (c *Client) GetContentmanagementWorkspaceTagvaluesItems(ctx context.Context, workspaceID string, opts *GetContentmanagementWorkspaceTagvaluesOptions, call ...platformclient.CallOption) iter.Seq2[models.TagValue, error] {
-	return platformclient.Items(c.GetContentmanagementWorkspaceTagvaluesPages(ctx, workspaceID, opts, call...), func(p *models.TagValueEntityListing) []models.TagValue { return p.Entities })
+	return runtime.Items(c.GetContentmanagementWorkspaceTagvaluesPages(ctx, workspaceID, opts, call...), func(p *models.TagValueEntityListing) []models.TagValue { return p.Entities })
 }
 
 // PostContentmanagementWorkspaceTagvaluesOptions holds the optional parameters of PostContentmanagementWorkspaceTagvalues; it has none yet, so pass nil.
@@ -1016,7 +1017,7 @@ type PostContentmanagementWorkspaceTagvaluesOptions struct{}
 //
 //	POST /api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues
 func (c *Client) PostContentmanagementWorkspaceTagvalues(ctx context.Context, workspaceID string, body *models.TagValue, opts *PostContentmanagementWorkspaceTagvaluesOptions, call ...platformclient.CallOption) (*models.TagValue, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues", workspaceID)
+	req := runtime.NewRequest("POST", "/api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues", workspaceID)
 	req.Operation = "contentmanagement.PostContentmanagementWorkspaceTagvalues"
 	req.Body = body
 	out := new(models.TagValue)
@@ -1036,7 +1037,7 @@ type PostContentmanagementWorkspaceTagvaluesQueryOptions struct {
 //
 //	POST /api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues/query
 func (c *Client) PostContentmanagementWorkspaceTagvaluesQuery(ctx context.Context, workspaceID string, body *models.TagQueryRequest, opts *PostContentmanagementWorkspaceTagvaluesQueryOptions, call ...platformclient.CallOption) (*models.TagValueEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues/query", workspaceID)
+	req := runtime.NewRequest("POST", "/api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues/query", workspaceID)
 	req.Operation = "contentmanagement.PostContentmanagementWorkspaceTagvaluesQuery"
 	req.Body = body
 	if opts != nil {
@@ -1058,11 +1059,11 @@ func (c *Client) PostContentmanagementWorkspaceTagvaluesQueryPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TagValueEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TagValueEntityListing, error) {
 		o := o
 		var pageBody models.TagQueryRequest
 		if body != nil {
@@ -1070,8 +1071,8 @@ func (c *Client) PostContentmanagementWorkspaceTagvaluesQueryPages(ctx context.C
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostContentmanagementWorkspaceTagvaluesQuery(ctx, workspaceID, &pageBody, &o, call...)
-	}, func(p *models.TagValueEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TagValueEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -1079,7 +1080,7 @@ func (c *Client) PostContentmanagementWorkspaceTagvaluesQueryPages(ctx context.C
 // page of PostContentmanagementWorkspaceTagvaluesQuery; see
 // PostContentmanagementWorkspaceTagvaluesQueryPages.
 func (c *Client) PostContentmanagementWorkspaceTagvaluesQueryItems(ctx context.Context, workspaceID string, body *models.TagQueryRequest, opts *PostContentmanagementWorkspaceTagvaluesQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.TagValue, error] {
-	return platformclient.Items(c.PostContentmanagementWorkspaceTagvaluesQueryPages(ctx, workspaceID, body, opts, call...), func(p *models.TagValueEntityListing) []models.TagValue { return p.Entities })
+	return runtime.Items(c.PostContentmanagementWorkspaceTagvaluesQueryPages(ctx, workspaceID, body, opts, call...), func(p *models.TagValueEntityListing) []models.TagValue { return p.Entities })
 }
 
 // GetContentmanagementWorkspaceTagvalueOptions holds the optional parameters of GetContentmanagementWorkspaceTagvalue; nil fields are not sent.
@@ -1092,7 +1093,7 @@ type GetContentmanagementWorkspaceTagvalueOptions struct {
 //
 //	GET /api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues/{tagId}
 func (c *Client) GetContentmanagementWorkspaceTagvalue(ctx context.Context, workspaceID string, tagID string, opts *GetContentmanagementWorkspaceTagvalueOptions, call ...platformclient.CallOption) (*models.TagValue, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues/{tagId}", workspaceID, tagID)
+	req := runtime.NewRequest("GET", "/api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues/{tagId}", workspaceID, tagID)
 	req.Operation = "contentmanagement.GetContentmanagementWorkspaceTagvalue"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1112,7 +1113,7 @@ type PutContentmanagementWorkspaceTagvalueOptions struct{}
 //
 //	PUT /api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues/{tagId}
 func (c *Client) PutContentmanagementWorkspaceTagvalue(ctx context.Context, workspaceID string, tagID string, body *models.TagValue, opts *PutContentmanagementWorkspaceTagvalueOptions, call ...platformclient.CallOption) (*models.TagValue, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues/{tagId}", workspaceID, tagID)
+	req := runtime.NewRequest("PUT", "/api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues/{tagId}", workspaceID, tagID)
 	req.Operation = "contentmanagement.PutContentmanagementWorkspaceTagvalue"
 	req.Body = body
 	out := new(models.TagValue)
@@ -1131,7 +1132,7 @@ type DeleteContentmanagementWorkspaceTagvalueOptions struct{}
 //
 //	DELETE /api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues/{tagId}
 func (c *Client) DeleteContentmanagementWorkspaceTagvalue(ctx context.Context, workspaceID string, tagID string, opts *DeleteContentmanagementWorkspaceTagvalueOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues/{tagId}", workspaceID, tagID)
+	req := runtime.NewRequest("DELETE", "/api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues/{tagId}", workspaceID, tagID)
 	req.Operation = "contentmanagement.DeleteContentmanagementWorkspaceTagvalue"
 	return c.c.Do(ctx, req, nil, call...)
 }

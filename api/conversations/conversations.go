@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -34,7 +35,7 @@ type PostAnalyticsConversationsActivityQueryOptions struct {
 //
 // Requires any of the permissions: analytics:queueObservation:view.
 func (c *Client) PostAnalyticsConversationsActivityQuery(ctx context.Context, body *models.ConversationActivityQuery, opts *PostAnalyticsConversationsActivityQueryOptions, call ...platformclient.CallOption) (*models.ConversationActivityResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/conversations/activity/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/conversations/activity/query")
 	req.Operation = "conversations.PostAnalyticsConversationsActivityQuery"
 	req.Body = body
 	if opts != nil {
@@ -59,7 +60,7 @@ type PostAnalyticsConversationsAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsConversationsAggregatesJobs(ctx context.Context, body *models.ConversationAsyncAggregationQuery, opts *PostAnalyticsConversationsAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/conversations/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/conversations/aggregates/jobs")
 	req.Operation = "conversations.PostAnalyticsConversationsAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -80,7 +81,7 @@ type GetAnalyticsConversationsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsConversationsAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsConversationsAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/conversations/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/conversations/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "conversations.GetAnalyticsConversationsAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -101,7 +102,7 @@ type DeleteAnalyticsConversationsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsConversationsAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsConversationsAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/conversations/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/conversations/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "conversations.DeleteAnalyticsConversationsAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -120,7 +121,7 @@ type GetAnalyticsConversationsAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsConversationsAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsConversationsAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.ConversationAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/conversations/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/conversations/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "conversations.GetAnalyticsConversationsAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -141,15 +142,15 @@ func (c *Client) GetAnalyticsConversationsAggregatesJobResultsPages(ctx context.
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConversationAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ConversationAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsConversationsAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.ConversationAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.ConversationAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
@@ -157,7 +158,7 @@ func (c *Client) GetAnalyticsConversationsAggregatesJobResultsPages(ctx context.
 // page of GetAnalyticsConversationsAggregatesJobResults; see
 // GetAnalyticsConversationsAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsConversationsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsConversationsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.ConversationAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsConversationsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.ConversationAsyncAggregateQueryResponse) []models.ConversationAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsConversationsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.ConversationAsyncAggregateQueryResponse) []models.ConversationAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -171,7 +172,7 @@ type PostAnalyticsConversationsAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:conversationAggregate:view.
 func (c *Client) PostAnalyticsConversationsAggregatesQuery(ctx context.Context, body *models.ConversationAggregationQuery, opts *PostAnalyticsConversationsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.ConversationAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/conversations/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/conversations/aggregates/query")
 	req.Operation = "conversations.PostAnalyticsConversationsAggregatesQuery"
 	req.Body = body
 	out := new(models.ConversationAggregateQueryResponse)
@@ -194,7 +195,7 @@ type GetAnalyticsConversationsDetailsOptions struct {
 // Requires any of the permissions: analytics:conversationDetail:view,
 // analytics:agentConversationDetail:view.
 func (c *Client) GetAnalyticsConversationsDetails(ctx context.Context, opts *GetAnalyticsConversationsDetailsOptions, call ...platformclient.CallOption) (*models.AnalyticsConversationWithoutAttributesMultiGetResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/conversations/details")
+	req := runtime.NewRequest("GET", "/api/v2/analytics/conversations/details")
 	req.Operation = "conversations.GetAnalyticsConversationsDetails"
 	if opts != nil {
 		req.AddQuery("id", opts.ID)
@@ -216,7 +217,7 @@ type PostAnalyticsConversationsDetailsJobsOptions struct{}
 // Requires any of the permissions: analytics:conversationDetail:view,
 // analytics:agentConversationDetail:view.
 func (c *Client) PostAnalyticsConversationsDetailsJobs(ctx context.Context, body *models.AsyncConversationQuery, opts *PostAnalyticsConversationsDetailsJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/conversations/details/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/conversations/details/jobs")
 	req.Operation = "conversations.PostAnalyticsConversationsDetailsJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -235,7 +236,7 @@ type GetAnalyticsConversationsDetailsJobsAvailabilityOptions struct{}
 //
 // Requires any of the permissions: analytics:conversationDetail:view.
 func (c *Client) GetAnalyticsConversationsDetailsJobsAvailability(ctx context.Context, opts *GetAnalyticsConversationsDetailsJobsAvailabilityOptions, call ...platformclient.CallOption) (*models.DataAvailabilityResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/conversations/details/jobs/availability")
+	req := runtime.NewRequest("GET", "/api/v2/analytics/conversations/details/jobs/availability")
 	req.Operation = "conversations.GetAnalyticsConversationsDetailsJobsAvailability"
 	out := new(models.DataAvailabilityResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -254,7 +255,7 @@ type GetAnalyticsConversationsDetailsJobOptions struct{}
 // Requires any of the permissions: analytics:conversationDetail:view,
 // analytics:agentConversationDetail:view.
 func (c *Client) GetAnalyticsConversationsDetailsJob(ctx context.Context, jobID string, opts *GetAnalyticsConversationsDetailsJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/conversations/details/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/conversations/details/jobs/{jobId}", jobID)
 	req.Operation = "conversations.GetAnalyticsConversationsDetailsJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -273,7 +274,7 @@ type DeleteAnalyticsConversationsDetailsJobOptions struct{}
 // Requires any of the permissions: analytics:conversationDetail:view,
 // analytics:agentConversationDetail:view.
 func (c *Client) DeleteAnalyticsConversationsDetailsJob(ctx context.Context, jobID string, opts *DeleteAnalyticsConversationsDetailsJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/conversations/details/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/conversations/details/jobs/{jobId}", jobID)
 	req.Operation = "conversations.DeleteAnalyticsConversationsDetailsJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -295,7 +296,7 @@ type GetAnalyticsConversationsDetailsJobResultsOptions struct {
 // Requires any of the permissions: analytics:conversationDetail:view,
 // analytics:agentConversationDetail:view.
 func (c *Client) GetAnalyticsConversationsDetailsJobResults(ctx context.Context, jobID string, opts *GetAnalyticsConversationsDetailsJobResultsOptions, call ...platformclient.CallOption) (*models.AnalyticsConversationAsyncQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/conversations/details/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/conversations/details/jobs/{jobId}/results", jobID)
 	req.Operation = "conversations.GetAnalyticsConversationsDetailsJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -317,15 +318,15 @@ func (c *Client) GetAnalyticsConversationsDetailsJobResultsPages(ctx context.Con
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsConversationAsyncQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AnalyticsConversationAsyncQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsConversationsDetailsJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.AnalyticsConversationAsyncQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Conversations), Cursor: p.Cursor}
+	}, func(p *models.AnalyticsConversationAsyncQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Conversations), Cursor: p.Cursor}
 	})
 }
 
@@ -333,7 +334,7 @@ func (c *Client) GetAnalyticsConversationsDetailsJobResultsPages(ctx context.Con
 // page of GetAnalyticsConversationsDetailsJobResults; see
 // GetAnalyticsConversationsDetailsJobResultsPages.
 func (c *Client) GetAnalyticsConversationsDetailsJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsConversationsDetailsJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.AnalyticsConversation, error] {
-	return platformclient.Items(c.GetAnalyticsConversationsDetailsJobResultsPages(ctx, jobID, opts, call...), func(p *models.AnalyticsConversationAsyncQueryResponse) []models.AnalyticsConversation {
+	return runtime.Items(c.GetAnalyticsConversationsDetailsJobResultsPages(ctx, jobID, opts, call...), func(p *models.AnalyticsConversationAsyncQueryResponse) []models.AnalyticsConversation {
 		return p.Conversations
 	})
 }
@@ -348,7 +349,7 @@ type PostAnalyticsConversationsDetailsQueryOptions struct{}
 // Requires any of the permissions: analytics:conversationDetail:view,
 // analytics:agentConversationDetail:view.
 func (c *Client) PostAnalyticsConversationsDetailsQuery(ctx context.Context, body *models.ConversationQuery, opts *PostAnalyticsConversationsDetailsQueryOptions, call ...platformclient.CallOption) (*models.AnalyticsConversationQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/conversations/details/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/conversations/details/query")
 	req.Operation = "conversations.PostAnalyticsConversationsDetailsQuery"
 	req.Body = body
 	out := new(models.AnalyticsConversationQueryResponse)
@@ -367,11 +368,11 @@ func (c *Client) PostAnalyticsConversationsDetailsQueryPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.Paging.PageNumber != nil {
 		spec.Start = int(*body.Paging.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsConversationQueryResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AnalyticsConversationQueryResponse, error) {
 		o := o
 		var pageBody models.ConversationQuery
 		if body != nil {
@@ -379,15 +380,15 @@ func (c *Client) PostAnalyticsConversationsDetailsQueryPages(ctx context.Context
 		}
 		pageBody.Paging.PageNumber = &r.Number
 		return c.PostAnalyticsConversationsDetailsQuery(ctx, &pageBody, &o, call...)
-	}, func(p *models.AnalyticsConversationQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Conversations), Total: p.TotalHits}
+	}, func(p *models.AnalyticsConversationQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Conversations), Total: p.TotalHits}
 	})
 }
 
 // PostAnalyticsConversationsDetailsQueryItems returns an iterator over the conversations of every page
 // of PostAnalyticsConversationsDetailsQuery; see PostAnalyticsConversationsDetailsQueryPages.
 func (c *Client) PostAnalyticsConversationsDetailsQueryItems(ctx context.Context, body *models.ConversationQuery, opts *PostAnalyticsConversationsDetailsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.AnalyticsConversationWithoutAttributes, error] {
-	return platformclient.Items(c.PostAnalyticsConversationsDetailsQueryPages(ctx, body, opts, call...), func(p *models.AnalyticsConversationQueryResponse) []models.AnalyticsConversationWithoutAttributes {
+	return runtime.Items(c.PostAnalyticsConversationsDetailsQueryPages(ctx, body, opts, call...), func(p *models.AnalyticsConversationQueryResponse) []models.AnalyticsConversationWithoutAttributes {
 		return p.Conversations
 	})
 }
@@ -402,7 +403,7 @@ type GetAnalyticsConversationDetailsOptions struct{}
 // Requires any of the permissions: analytics:conversationDetail:view,
 // analytics:agentConversationDetail:view.
 func (c *Client) GetAnalyticsConversationDetails(ctx context.Context, conversationID string, opts *GetAnalyticsConversationDetailsOptions, call ...platformclient.CallOption) (*models.AnalyticsConversationWithoutAttributes, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/conversations/{conversationId}/details", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/conversations/{conversationId}/details", conversationID)
 	req.Operation = "conversations.GetAnalyticsConversationDetails"
 	out := new(models.AnalyticsConversationWithoutAttributes)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -420,7 +421,7 @@ type PostAnalyticsConversationDetailsPropertiesOptions struct{}
 //
 // Requires any of the permissions: analytics:conversationProperties:index.
 func (c *Client) PostAnalyticsConversationDetailsProperties(ctx context.Context, conversationID string, body *models.PropertyIndexRequest, opts *PostAnalyticsConversationDetailsPropertiesOptions, call ...platformclient.CallOption) (*models.PropertyIndexRequest, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/conversations/{conversationId}/details/properties", conversationID)
+	req := runtime.NewRequest("POST", "/api/v2/analytics/conversations/{conversationId}/details/properties", conversationID)
 	req.Operation = "conversations.PostAnalyticsConversationDetailsProperties"
 	req.Body = body
 	out := new(models.PropertyIndexRequest)
@@ -440,7 +441,7 @@ type GetConversationsOptions struct {
 //
 //	GET /api/v2/conversations
 func (c *Client) GetConversations(ctx context.Context, opts *GetConversationsOptions, call ...platformclient.CallOption) (*models.ConversationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations")
+	req := runtime.NewRequest("GET", "/api/v2/conversations")
 	req.Operation = "conversations.GetConversations"
 	if opts != nil {
 		req.AddQuery("communicationType", opts.CommunicationType)
@@ -462,7 +463,7 @@ type PatchConversationsAftercallworkConversationIdParticipantCommunicationOption
 //
 // Requires any of the permissions: conversation:participant:wrapup.
 func (c *Client) PatchConversationsAftercallworkConversationIdParticipantCommunication(ctx context.Context, conversationID string, participantID string, communicationID string, body *models.AfterCallWorkUpdate, opts *PatchConversationsAftercallworkConversationIdParticipantCommunicationOptions, call ...platformclient.CallOption) (*models.AfterCallWorkUpdate, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/aftercallwork/{conversationId}/participants/{participantId}/communications/{communicationId}", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/aftercallwork/{conversationId}/participants/{participantId}/communications/{communicationId}", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PatchConversationsAftercallworkConversationIdParticipantCommunication"
 	req.Body = body
 	out := new(models.AfterCallWorkUpdate)
@@ -484,7 +485,7 @@ type GetConversationsCallbacksOptions struct{}
 //
 //	GET /api/v2/conversations/callbacks
 func (c *Client) GetConversationsCallbacks(ctx context.Context, opts *GetConversationsCallbacksOptions, call ...platformclient.CallOption) (*models.CallbackConversationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/callbacks")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/callbacks")
 	req.Operation = "conversations.GetConversationsCallbacks"
 	out := new(models.CallbackConversationEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -502,7 +503,7 @@ type PostConversationsCallbacksOptions struct{}
 //
 // Requires all of the permissions: conversation:callback:create.
 func (c *Client) PostConversationsCallbacks(ctx context.Context, body *models.CreateCallbackCommand, opts *PostConversationsCallbacksOptions, call ...platformclient.CallOption) (*models.CreateCallbackResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/callbacks")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/callbacks")
 	req.Operation = "conversations.PostConversationsCallbacks"
 	req.Body = body
 	out := new(models.CreateCallbackResponse)
@@ -521,7 +522,7 @@ type PatchConversationsCallbacksOptions struct{}
 //
 // Requires any of the permissions: conversation:callback:edit.
 func (c *Client) PatchConversationsCallbacks(ctx context.Context, body *models.PatchCallbackRequest, opts *PatchConversationsCallbacksOptions, call ...platformclient.CallOption) (*models.PatchCallbackResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/callbacks")
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/callbacks")
 	req.Operation = "conversations.PatchConversationsCallbacks"
 	req.Body = body
 	out := new(models.PatchCallbackResponse)
@@ -540,7 +541,7 @@ type PostConversationsCallbacksBulkDisconnectOptions struct{}
 //
 // Requires any of the permissions: conversation:communication:disconnect.
 func (c *Client) PostConversationsCallbacksBulkDisconnect(ctx context.Context, body *models.BulkCallbackDisconnectRequest, opts *PostConversationsCallbacksBulkDisconnectOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/callbacks/bulk/disconnect")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/callbacks/bulk/disconnect")
 	req.Operation = "conversations.PostConversationsCallbacksBulkDisconnect"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -555,7 +556,7 @@ type PostConversationsCallbacksBulkUpdateOptions struct{}
 //
 // Requires any of the permissions: conversation:callback:edit.
 func (c *Client) PostConversationsCallbacksBulkUpdate(ctx context.Context, body *models.BulkCallbackPatchRequest, opts *PostConversationsCallbacksBulkUpdateOptions, call ...platformclient.CallOption) (*models.BulkCallbackPatchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/callbacks/bulk/update")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/callbacks/bulk/update")
 	req.Operation = "conversations.PostConversationsCallbacksBulkUpdate"
 	req.Body = body
 	out := new(models.BulkCallbackPatchResponse)
@@ -572,7 +573,7 @@ type GetConversationsCallbackOptions struct{}
 //
 //	GET /api/v2/conversations/callbacks/{conversationId}
 func (c *Client) GetConversationsCallback(ctx context.Context, conversationID string, opts *GetConversationsCallbackOptions, call ...platformclient.CallOption) (*models.CallbackConversation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/callbacks/{conversationId}", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/callbacks/{conversationId}", conversationID)
 	req.Operation = "conversations.GetConversationsCallback"
 	out := new(models.CallbackConversation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -590,7 +591,7 @@ type PatchConversationsCallbackOptions struct{}
 //
 // Requires any of the permissions: conversation:communication:disconnect.
 func (c *Client) PatchConversationsCallback(ctx context.Context, conversationID string, body *models.Conversation, opts *PatchConversationsCallbackOptions, call ...platformclient.CallOption) (*models.Conversation, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/callbacks/{conversationId}", conversationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/callbacks/{conversationId}", conversationID)
 	req.Operation = "conversations.PatchConversationsCallback"
 	req.Body = body
 	out := new(models.Conversation)
@@ -610,7 +611,7 @@ type PatchConversationsCallbackParticipantOptions struct{}
 // Requires any of the permissions: conversation:participant:wrapup, conversation:call:record,
 // conversation:communication:disconnect.
 func (c *Client) PatchConversationsCallbackParticipant(ctx context.Context, conversationID string, participantID string, body *models.MediaParticipantRequest, opts *PatchConversationsCallbackParticipantOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/callbacks/{conversationId}/participants/{participantId}", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/callbacks/{conversationId}/participants/{participantId}", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationsCallbackParticipant"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -624,7 +625,7 @@ type PatchConversationsCallbackParticipantAttributesOptions struct{}
 //
 //	PATCH /api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/attributes
 func (c *Client) PatchConversationsCallbackParticipantAttributes(ctx context.Context, conversationID string, participantID string, body *models.ParticipantAttributes, opts *PatchConversationsCallbackParticipantAttributesOptions, call ...platformclient.CallOption) (*models.ParticipantAttributes, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/attributes", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/attributes", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationsCallbackParticipantAttributes"
 	req.Body = body
 	out := new(models.ParticipantAttributes)
@@ -642,7 +643,7 @@ type PatchConversationsCallbackParticipantCommunicationOptions struct{}
 //
 //	PATCH /api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/communications/{communicationId}
 func (c *Client) PatchConversationsCallbackParticipantCommunication(ctx context.Context, conversationID string, participantID string, communicationID string, body *models.MediaParticipantRequest, opts *PatchConversationsCallbackParticipantCommunicationOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/communications/{communicationId}", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/communications/{communicationId}", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PatchConversationsCallbackParticipantCommunication"
 	req.Body = body
 	var out map[string]any
@@ -664,7 +665,7 @@ type GetConversationsCallbackParticipantCommunicationWrapupOptions struct {
 //
 //	GET /api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup
 func (c *Client) GetConversationsCallbackParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *GetConversationsCallbackParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) (*models.AssignedWrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.GetConversationsCallbackParticipantCommunicationWrapup"
 	if opts != nil {
 		req.AddQuery("provisional", opts.Provisional)
@@ -689,7 +690,7 @@ type PostConversationsCallbackParticipantCommunicationWrapupOptions struct {
 //
 // Requires any of the permissions: conversation:participant:wrapup.
 func (c *Client) PostConversationsCallbackParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *PostConversationsCallbackParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PostConversationsCallbackParticipantCommunicationWrapup"
 	if opts != nil {
 		req.Body = opts.Body
@@ -707,7 +708,7 @@ type PostConversationsCallbackParticipantReplaceOptions struct{}
 //
 // Requires any of the permissions: conversation:communication:blindTransfer.
 func (c *Client) PostConversationsCallbackParticipantReplace(ctx context.Context, conversationID string, participantID string, body *models.TransferRequest, opts *PostConversationsCallbackParticipantReplaceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/replace", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/replace", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsCallbackParticipantReplace"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -724,7 +725,7 @@ type GetConversationsCallbackParticipantWrapupOptions struct {
 //
 //	GET /api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/wrapup
 func (c *Client) GetConversationsCallbackParticipantWrapup(ctx context.Context, conversationID string, participantID string, opts *GetConversationsCallbackParticipantWrapupOptions, call ...platformclient.CallOption) (*models.AssignedWrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/wrapup", conversationID, participantID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/wrapup", conversationID, participantID)
 	req.Operation = "conversations.GetConversationsCallbackParticipantWrapup"
 	if opts != nil {
 		req.AddQuery("provisional", opts.Provisional)
@@ -744,7 +745,7 @@ type GetConversationsCallbackParticipantWrapupcodesOptions struct{}
 //
 //	GET /api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/wrapupcodes
 func (c *Client) GetConversationsCallbackParticipantWrapupcodes(ctx context.Context, conversationID string, participantID string, opts *GetConversationsCallbackParticipantWrapupcodesOptions, call ...platformclient.CallOption) ([]models.WrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/wrapupcodes", conversationID, participantID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/callbacks/{conversationId}/participants/{participantId}/wrapupcodes", conversationID, participantID)
 	req.Operation = "conversations.GetConversationsCallbackParticipantWrapupcodes"
 	var out []models.WrapupCode
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -762,7 +763,7 @@ type PutConversationsCallbackRecordingstateOptions struct{}
 //
 // Requires any of the permissions: conversation:recording:pauseOthers.
 func (c *Client) PutConversationsCallbackRecordingstate(ctx context.Context, conversationID string, body *models.SetRecordingState, opts *PutConversationsCallbackRecordingstateOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/callbacks/{conversationId}/recordingstate", conversationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/callbacks/{conversationId}/recordingstate", conversationID)
 	req.Operation = "conversations.PutConversationsCallbackRecordingstate"
 	req.Body = body
 	var out string
@@ -784,7 +785,7 @@ type GetConversationsCallsOptions struct{}
 //
 //	GET /api/v2/conversations/calls
 func (c *Client) GetConversationsCalls(ctx context.Context, opts *GetConversationsCallsOptions, call ...platformclient.CallOption) (*models.CallConversationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/calls")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/calls")
 	req.Operation = "conversations.GetConversationsCalls"
 	out := new(models.CallConversationEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -802,7 +803,7 @@ type PostConversationsCallsOptions struct{}
 //
 // Requires any of the permissions: conversation:conference:add.
 func (c *Client) PostConversationsCalls(ctx context.Context, body *models.CreateCallRequest, opts *PostConversationsCallsOptions, call ...platformclient.CallOption) (*models.CreateCallResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls")
 	req.Operation = "conversations.PostConversationsCalls"
 	req.Body = body
 	out := new(models.CreateCallResponse)
@@ -833,7 +834,7 @@ type GetConversationsCallsHistoryOptions struct {
 //
 //	GET /api/v2/conversations/calls/history
 func (c *Client) GetConversationsCallsHistory(ctx context.Context, opts *GetConversationsCallsHistoryOptions, call ...platformclient.CallOption) (*models.CallHistoryConversationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/calls/history")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/calls/history")
 	req.Operation = "conversations.GetConversationsCallsHistory"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -857,11 +858,11 @@ func (c *Client) GetConversationsCallsHistoryPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CallHistoryConversationEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CallHistoryConversationEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CallHistoryConversationEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -869,15 +870,15 @@ func (c *Client) GetConversationsCallsHistoryPages(ctx context.Context, opts *Ge
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsCallsHistory(ctx, &o, call...)
-	}, func(p *models.CallHistoryConversationEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CallHistoryConversationEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetConversationsCallsHistoryItems returns an iterator over the entities of every page of
 // GetConversationsCallsHistory; see GetConversationsCallsHistoryPages.
 func (c *Client) GetConversationsCallsHistoryItems(ctx context.Context, opts *GetConversationsCallsHistoryOptions, call ...platformclient.CallOption) iter.Seq2[models.CallHistoryConversation, error] {
-	return platformclient.Items(c.GetConversationsCallsHistoryPages(ctx, opts, call...), func(p *models.CallHistoryConversationEntityListing) []models.CallHistoryConversation {
+	return runtime.Items(c.GetConversationsCallsHistoryPages(ctx, opts, call...), func(p *models.CallHistoryConversationEntityListing) []models.CallHistoryConversation {
 		return p.Entities
 	})
 }
@@ -890,7 +891,7 @@ type GetConversationsCallsMaximumconferencepartiesOptions struct{}
 //
 //	GET /api/v2/conversations/calls/maximumconferenceparties
 func (c *Client) GetConversationsCallsMaximumconferenceparties(ctx context.Context, opts *GetConversationsCallsMaximumconferencepartiesOptions, call ...platformclient.CallOption) (*models.MaxParticipants, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/calls/maximumconferenceparties")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/calls/maximumconferenceparties")
 	req.Operation = "conversations.GetConversationsCallsMaximumconferenceparties"
 	out := new(models.MaxParticipants)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -908,7 +909,7 @@ type PostConversationsCallsUserUserIdOptions struct{}
 //
 // Requires any of the permissions: conversation:agentlessCall:add, conversation:call:add.
 func (c *Client) PostConversationsCallsUserUserId(ctx context.Context, userID string, body *models.CreateCallRequest, opts *PostConversationsCallsUserUserIdOptions, call ...platformclient.CallOption) (*models.CreateCallResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls/user/{userId}", userID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls/user/{userId}", userID)
 	req.Operation = "conversations.PostConversationsCallsUserUserId"
 	req.Body = body
 	out := new(models.CreateCallResponse)
@@ -925,7 +926,7 @@ type GetConversationsCallOptions struct{}
 //
 //	GET /api/v2/conversations/calls/{conversationId}
 func (c *Client) GetConversationsCall(ctx context.Context, conversationID string, opts *GetConversationsCallOptions, call ...platformclient.CallOption) (*models.CallConversation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/calls/{conversationId}", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/calls/{conversationId}", conversationID)
 	req.Operation = "conversations.GetConversationsCall"
 	out := new(models.CallConversation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -941,7 +942,7 @@ type PostConversationsCallOptions struct{}
 //
 //	POST /api/v2/conversations/calls/{conversationId}
 func (c *Client) PostConversationsCall(ctx context.Context, conversationID string, body *models.CallCommand, opts *PostConversationsCallOptions, call ...platformclient.CallOption) (*models.Conversation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}", conversationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}", conversationID)
 	req.Operation = "conversations.PostConversationsCall"
 	req.Body = body
 	out := new(models.Conversation)
@@ -961,7 +962,7 @@ type PatchConversationsCallOptions struct{}
 //
 // Requires any of the permissions: conversation:communication:disconnect.
 func (c *Client) PatchConversationsCall(ctx context.Context, conversationID string, body *models.Conversation, opts *PatchConversationsCallOptions, call ...platformclient.CallOption) (*models.Conversation, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/calls/{conversationId}", conversationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/calls/{conversationId}", conversationID)
 	req.Operation = "conversations.PatchConversationsCall"
 	req.Body = body
 	out := new(models.Conversation)
@@ -981,7 +982,7 @@ type PatchConversationsCallConferenceOptions struct{}
 //
 // Requires any of the permissions: conversation:conference:add.
 func (c *Client) PatchConversationsCallConference(ctx context.Context, conversationID string, body *models.UpdateConferenceRequest, opts *PatchConversationsCallConferenceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/calls/{conversationId}/conference", conversationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/calls/{conversationId}/conference", conversationID)
 	req.Operation = "conversations.PatchConversationsCallConference"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -994,7 +995,7 @@ type PostConversationsCallParticipantsOptions struct{}
 //
 //	POST /api/v2/conversations/calls/{conversationId}/participants
 func (c *Client) PostConversationsCallParticipants(ctx context.Context, conversationID string, body *models.Conversation, opts *PostConversationsCallParticipantsOptions, call ...platformclient.CallOption) (*models.Conversation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants", conversationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants", conversationID)
 	req.Operation = "conversations.PostConversationsCallParticipants"
 	req.Body = body
 	out := new(models.Conversation)
@@ -1013,7 +1014,7 @@ type PostConversationsCallParticipantsUserUserIdOptions struct{}
 //
 // Requires any of the permissions: conversation:agentlessCall:add.
 func (c *Client) PostConversationsCallParticipantsUserUserId(ctx context.Context, conversationID string, userID string, body *models.Conversation, opts *PostConversationsCallParticipantsUserUserIdOptions, call ...platformclient.CallOption) (*models.Conversation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/user/{userId}", conversationID, userID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/user/{userId}", conversationID, userID)
 	req.Operation = "conversations.PostConversationsCallParticipantsUserUserId"
 	req.Body = body
 	out := new(models.Conversation)
@@ -1033,7 +1034,7 @@ type PatchConversationsCallParticipantOptions struct{}
 // Requires any of the permissions: conversation:participant:wrapup, conversation:call:record,
 // conversation:communication:disconnect.
 func (c *Client) PatchConversationsCallParticipant(ctx context.Context, conversationID string, participantID string, body *models.MediaParticipantRequest, opts *PatchConversationsCallParticipantOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationsCallParticipant"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -1046,7 +1047,7 @@ type PatchConversationsCallParticipantAttributesOptions struct{}
 //
 //	PATCH /api/v2/conversations/calls/{conversationId}/participants/{participantId}/attributes
 func (c *Client) PatchConversationsCallParticipantAttributes(ctx context.Context, conversationID string, participantID string, body *models.ParticipantAttributes, opts *PatchConversationsCallParticipantAttributesOptions, call ...platformclient.CallOption) (*models.ParticipantAttributes, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/attributes", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/attributes", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationsCallParticipantAttributes"
 	req.Body = body
 	out := new(models.ParticipantAttributes)
@@ -1066,7 +1067,7 @@ type PostConversationsCallParticipantBargeOptions struct{}
 //
 // Requires any of the permissions: conversation:call:barge.
 func (c *Client) PostConversationsCallParticipantBarge(ctx context.Context, conversationID string, participantID string, opts *PostConversationsCallParticipantBargeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/barge", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/barge", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsCallParticipantBarge"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1081,7 +1082,7 @@ type PostConversationsCallParticipantCoachOptions struct{}
 //
 // Requires any of the permissions: conversation:call:coach.
 func (c *Client) PostConversationsCallParticipantCoach(ctx context.Context, conversationID string, participantID string, opts *PostConversationsCallParticipantCoachOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/coach", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/coach", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsCallParticipantCoach"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1094,7 +1095,7 @@ type PatchConversationsCallParticipantCommunicationOptions struct{}
 //
 //	PATCH /api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}
 func (c *Client) PatchConversationsCallParticipantCommunication(ctx context.Context, conversationID string, participantID string, communicationID string, body *models.MediaParticipantRequest, opts *PatchConversationsCallParticipantCommunicationOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PatchConversationsCallParticipantCommunication"
 	req.Body = body
 	var out map[string]any
@@ -1113,7 +1114,7 @@ type DeleteConversationsCallParticipantCommunicationPostflowactionOptions struct
 //
 // Requires any of the permissions: conversation:call:deleteMandatoryPostFlowAction.
 func (c *Client) DeleteConversationsCallParticipantCommunicationPostflowaction(ctx context.Context, conversationID string, participantID string, communicationID string, opts *DeleteConversationsCallParticipantCommunicationPostflowactionOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}/postflowaction", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}/postflowaction", conversationID, participantID, communicationID)
 	req.Operation = "conversations.DeleteConversationsCallParticipantCommunicationPostflowaction"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1131,7 +1132,7 @@ type PatchConversationsCallParticipantCommunicationPostflowactionOptions struct 
 //
 // Requires any of the permissions: conversation:call:setMandatoryPostFlowAction.
 func (c *Client) PatchConversationsCallParticipantCommunicationPostflowaction(ctx context.Context, conversationID string, participantID string, communicationID string, opts *PatchConversationsCallParticipantCommunicationPostflowactionOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}/postflowaction", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}/postflowaction", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PatchConversationsCallParticipantCommunicationPostflowaction"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1146,7 +1147,7 @@ type PutConversationsCallParticipantCommunicationUuidataOptions struct{}
 //
 //	PUT /api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}/uuidata
 func (c *Client) PutConversationsCallParticipantCommunicationUuidata(ctx context.Context, conversationID string, participantID string, communicationID string, body *models.SetUuiDataRequest, opts *PutConversationsCallParticipantCommunicationUuidataOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}/uuidata", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}/uuidata", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PutConversationsCallParticipantCommunicationUuidata"
 	req.Body = body
 	var out map[string]any
@@ -1168,7 +1169,7 @@ type GetConversationsCallParticipantCommunicationWrapupOptions struct {
 //
 //	GET /api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup
 func (c *Client) GetConversationsCallParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *GetConversationsCallParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) (*models.AssignedWrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.GetConversationsCallParticipantCommunicationWrapup"
 	if opts != nil {
 		req.AddQuery("provisional", opts.Provisional)
@@ -1193,7 +1194,7 @@ type PostConversationsCallParticipantCommunicationWrapupOptions struct {
 //
 // Requires any of the permissions: conversation:participant:wrapup.
 func (c *Client) PostConversationsCallParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *PostConversationsCallParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PostConversationsCallParticipantCommunicationWrapup"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1215,7 +1216,7 @@ type PostConversationsCallParticipantConsultOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostConversationsCallParticipantConsult(ctx context.Context, conversationID string, participantID string, body *models.ConsultTransfer, opts *PostConversationsCallParticipantConsultOptions, call ...platformclient.CallOption) (*models.ConsultTransferResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/consult", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/consult", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsCallParticipantConsult"
 	req.Body = body
 	out := new(models.ConsultTransferResponse)
@@ -1232,7 +1233,7 @@ type DeleteConversationsCallParticipantConsultOptions struct{}
 //
 //	DELETE /api/v2/conversations/calls/{conversationId}/participants/{participantId}/consult
 func (c *Client) DeleteConversationsCallParticipantConsult(ctx context.Context, conversationID string, participantID string, opts *DeleteConversationsCallParticipantConsultOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/consult", conversationID, participantID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/consult", conversationID, participantID)
 	req.Operation = "conversations.DeleteConversationsCallParticipantConsult"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1244,7 +1245,7 @@ type PatchConversationsCallParticipantConsultOptions struct{}
 //
 //	PATCH /api/v2/conversations/calls/{conversationId}/participants/{participantId}/consult
 func (c *Client) PatchConversationsCallParticipantConsult(ctx context.Context, conversationID string, participantID string, body *models.ConsultTransferUpdate, opts *PatchConversationsCallParticipantConsultOptions, call ...platformclient.CallOption) (*models.ConsultTransferResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/consult", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/consult", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationsCallParticipantConsult"
 	req.Body = body
 	out := new(models.ConsultTransferResponse)
@@ -1264,7 +1265,7 @@ type PostConversationsCallParticipantConsultAgentOptions struct{}
 // Requires any of the permissions: conversation:communication:consultTransfer,
 // conversation:communication:consultTransferAgent.
 func (c *Client) PostConversationsCallParticipantConsultAgent(ctx context.Context, conversationID string, participantID string, body *models.ConsultTransferToAgent, opts *PostConversationsCallParticipantConsultAgentOptions, call ...platformclient.CallOption) (*models.ConsultTransferResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/consult/agent", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/consult/agent", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsCallParticipantConsultAgent"
 	req.Body = body
 	out := new(models.ConsultTransferResponse)
@@ -1285,7 +1286,7 @@ type PostConversationsCallParticipantConsultContactExternalOptions struct{}
 // Requires any of the permissions: conversation:communication:consultTransfer,
 // conversation:communication:consultTransferExternalContact.
 func (c *Client) PostConversationsCallParticipantConsultContactExternal(ctx context.Context, conversationID string, participantID string, body *models.ConsultTransferToExternalContact, opts *PostConversationsCallParticipantConsultContactExternalOptions, call ...platformclient.CallOption) (*models.ConsultTransferResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/consult/contact/external", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/consult/contact/external", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsCallParticipantConsultContactExternal"
 	req.Body = body
 	out := new(models.ConsultTransferResponse)
@@ -1310,7 +1311,7 @@ type PostConversationsCallParticipantConsultExternalOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostConversationsCallParticipantConsultExternal(ctx context.Context, conversationID string, participantID string, body *models.ConsultTransferToExternal, opts *PostConversationsCallParticipantConsultExternalOptions, call ...platformclient.CallOption) (*models.ConsultTransferResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/consult/external", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/consult/external", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsCallParticipantConsultExternal"
 	req.Body = body
 	out := new(models.ConsultTransferResponse)
@@ -1330,7 +1331,7 @@ type PostConversationsCallParticipantConsultQueueOptions struct{}
 // Requires any of the permissions: conversation:communication:consultTransfer,
 // conversation:communication:consultTransferQueue.
 func (c *Client) PostConversationsCallParticipantConsultQueue(ctx context.Context, conversationID string, participantID string, body *models.ConsultTransferToQueue, opts *PostConversationsCallParticipantConsultQueueOptions, call ...platformclient.CallOption) (*models.ConsultTransferResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/consult/queue", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/consult/queue", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsCallParticipantConsultQueue"
 	req.Body = body
 	out := new(models.ConsultTransferResponse)
@@ -1350,7 +1351,7 @@ type PostConversationsCallParticipantMonitorOptions struct{}
 //
 // Requires any of the permissions: conversation:call:monitor.
 func (c *Client) PostConversationsCallParticipantMonitor(ctx context.Context, conversationID string, participantID string, opts *PostConversationsCallParticipantMonitorOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/monitor", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/monitor", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsCallParticipantMonitor"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1365,7 +1366,7 @@ type PostConversationsCallParticipantReplaceOptions struct{}
 //
 // Requires any of the permissions: conversation:communication:blindTransfer.
 func (c *Client) PostConversationsCallParticipantReplace(ctx context.Context, conversationID string, participantID string, body *models.TransferRequest, opts *PostConversationsCallParticipantReplaceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/replace", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/replace", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsCallParticipantReplace"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -1380,7 +1381,7 @@ type PostConversationsCallParticipantSnippetRecordOptions struct{}
 //
 // Requires any of the permissions: conversation:recording:snippetRecord.
 func (c *Client) PostConversationsCallParticipantSnippetRecord(ctx context.Context, conversationID string, participantID string, body *models.SnippetRecordingRequest, opts *PostConversationsCallParticipantSnippetRecordOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/snippet/record", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/snippet/record", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsCallParticipantSnippetRecord"
 	req.Body = body
 	var out string
@@ -1400,7 +1401,7 @@ type PatchConversationsCallParticipantUserUserIdOptions struct{}
 // Requires any of the permissions: conversation:participant:wrapup, conversation:call:record,
 // conversation:communication:disconnect, conversation:agentlessCall:add.
 func (c *Client) PatchConversationsCallParticipantUserUserId(ctx context.Context, conversationID string, participantID string, userID string, body *models.MediaParticipantRequest, opts *PatchConversationsCallParticipantUserUserIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/user/{userId}", conversationID, participantID, userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/user/{userId}", conversationID, participantID, userID)
 	req.Operation = "conversations.PatchConversationsCallParticipantUserUserId"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -1415,7 +1416,7 @@ type PostConversationsCallParticipantVoiceConsultOptions struct{}
 //
 // Requires any of the permissions: conversation:communication:consultTransfer.
 func (c *Client) PostConversationsCallParticipantVoiceConsult(ctx context.Context, conversationID string, participantID string, body *models.ConsultTransferToAddress, opts *PostConversationsCallParticipantVoiceConsultOptions, call ...platformclient.CallOption) (*models.ConsultTransferResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/voice/consult", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/voice/consult", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsCallParticipantVoiceConsult"
 	req.Body = body
 	out := new(models.ConsultTransferResponse)
@@ -1436,7 +1437,7 @@ type GetConversationsCallParticipantWrapupOptions struct {
 //
 //	GET /api/v2/conversations/calls/{conversationId}/participants/{participantId}/wrapup
 func (c *Client) GetConversationsCallParticipantWrapup(ctx context.Context, conversationID string, participantID string, opts *GetConversationsCallParticipantWrapupOptions, call ...platformclient.CallOption) (*models.AssignedWrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/wrapup", conversationID, participantID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/wrapup", conversationID, participantID)
 	req.Operation = "conversations.GetConversationsCallParticipantWrapup"
 	if opts != nil {
 		req.AddQuery("provisional", opts.Provisional)
@@ -1456,7 +1457,7 @@ type GetConversationsCallParticipantWrapupcodesOptions struct{}
 //
 //	GET /api/v2/conversations/calls/{conversationId}/participants/{participantId}/wrapupcodes
 func (c *Client) GetConversationsCallParticipantWrapupcodes(ctx context.Context, conversationID string, participantID string, opts *GetConversationsCallParticipantWrapupcodesOptions, call ...platformclient.CallOption) ([]models.WrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/wrapupcodes", conversationID, participantID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/calls/{conversationId}/participants/{participantId}/wrapupcodes", conversationID, participantID)
 	req.Operation = "conversations.GetConversationsCallParticipantWrapupcodes"
 	var out []models.WrapupCode
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -1474,7 +1475,7 @@ type PutConversationsCallRecordingstateOptions struct{}
 //
 // Requires any of the permissions: conversation:recording:pauseOthers.
 func (c *Client) PutConversationsCallRecordingstate(ctx context.Context, conversationID string, body *models.SetRecordingState, opts *PutConversationsCallRecordingstateOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/calls/{conversationId}/recordingstate", conversationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/calls/{conversationId}/recordingstate", conversationID)
 	req.Operation = "conversations.PutConversationsCallRecordingstate"
 	req.Body = body
 	var out string
@@ -1496,7 +1497,7 @@ type GetConversationsChatsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetConversationsChats(ctx context.Context, opts *GetConversationsChatsOptions, call ...platformclient.CallOption) (*models.ChatConversationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/chats")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/chats")
 	req.Operation = "conversations.GetConversationsChats"
 	out := new(models.ChatConversationEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1519,7 +1520,7 @@ type PostConversationsChatsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostConversationsChats(ctx context.Context, body *models.CreateWebChatRequest, opts *PostConversationsChatsOptions, call ...platformclient.CallOption) (*models.ChatConversation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/chats")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/chats")
 	req.Operation = "conversations.PostConversationsChats"
 	req.Body = body
 	out := new(models.ChatConversation)
@@ -1541,7 +1542,7 @@ type GetConversationsChatOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetConversationsChat(ctx context.Context, conversationID string, opts *GetConversationsChatOptions, call ...platformclient.CallOption) (*models.ChatConversation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/chats/{conversationId}", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/chats/{conversationId}", conversationID)
 	req.Operation = "conversations.GetConversationsChat"
 	out := new(models.ChatConversation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1564,7 +1565,7 @@ type PatchConversationsChatOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PatchConversationsChat(ctx context.Context, conversationID string, body *models.Conversation, opts *PatchConversationsChatOptions, call ...platformclient.CallOption) (*models.Conversation, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/chats/{conversationId}", conversationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/chats/{conversationId}", conversationID)
 	req.Operation = "conversations.PatchConversationsChat"
 	req.Body = body
 	out := new(models.Conversation)
@@ -1587,7 +1588,7 @@ type PostConversationsChatCommunicationMessagesOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostConversationsChatCommunicationMessages(ctx context.Context, conversationID string, communicationID string, body *models.CreateWebChatMessageRequest, opts *PostConversationsChatCommunicationMessagesOptions, call ...platformclient.CallOption) (*models.WebChatMessage, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/chats/{conversationId}/communications/{communicationId}/messages", conversationID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/chats/{conversationId}/communications/{communicationId}/messages", conversationID, communicationID)
 	req.Operation = "conversations.PostConversationsChatCommunicationMessages"
 	req.Body = body
 	out := new(models.WebChatMessage)
@@ -1610,7 +1611,7 @@ type PostConversationsChatCommunicationTypingOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostConversationsChatCommunicationTyping(ctx context.Context, conversationID string, communicationID string, opts *PostConversationsChatCommunicationTypingOptions, call ...platformclient.CallOption) (*models.WebChatTyping, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/chats/{conversationId}/communications/{communicationId}/typing", conversationID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/chats/{conversationId}/communications/{communicationId}/typing", conversationID, communicationID)
 	req.Operation = "conversations.PostConversationsChatCommunicationTyping"
 	out := new(models.WebChatTyping)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1648,7 +1649,7 @@ type GetConversationsChatMessagesOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetConversationsChatMessages(ctx context.Context, conversationID string, opts *GetConversationsChatMessagesOptions, call ...platformclient.CallOption) (*models.WebChatMessageEntityList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/chats/{conversationId}/messages", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/chats/{conversationId}/messages", conversationID)
 	req.Operation = "conversations.GetConversationsChatMessages"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -1676,7 +1677,7 @@ type GetConversationsChatMessageOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetConversationsChatMessage(ctx context.Context, conversationID string, messageID string, opts *GetConversationsChatMessageOptions, call ...platformclient.CallOption) (*models.WebChatMessage, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/chats/{conversationId}/messages/{messageId}", conversationID, messageID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/chats/{conversationId}/messages/{messageId}", conversationID, messageID)
 	req.Operation = "conversations.GetConversationsChatMessage"
 	out := new(models.WebChatMessage)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1700,7 +1701,7 @@ type PatchConversationsChatParticipantOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PatchConversationsChatParticipant(ctx context.Context, conversationID string, participantID string, body *models.MediaParticipantRequest, opts *PatchConversationsChatParticipantOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/chats/{conversationId}/participants/{participantId}", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/chats/{conversationId}/participants/{participantId}", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationsChatParticipant"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -1718,7 +1719,7 @@ type PatchConversationsChatParticipantAttributesOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PatchConversationsChatParticipantAttributes(ctx context.Context, conversationID string, participantID string, body *models.ParticipantAttributes, opts *PatchConversationsChatParticipantAttributesOptions, call ...platformclient.CallOption) (*models.ParticipantAttributes, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/chats/{conversationId}/participants/{participantId}/attributes", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/chats/{conversationId}/participants/{participantId}/attributes", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationsChatParticipantAttributes"
 	req.Body = body
 	out := new(models.ParticipantAttributes)
@@ -1741,7 +1742,7 @@ type PatchConversationsChatParticipantCommunicationOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PatchConversationsChatParticipantCommunication(ctx context.Context, conversationID string, participantID string, communicationID string, body *models.MediaParticipantRequest, opts *PatchConversationsChatParticipantCommunicationOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/chats/{conversationId}/participants/{participantId}/communications/{communicationId}", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/chats/{conversationId}/participants/{participantId}/communications/{communicationId}", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PatchConversationsChatParticipantCommunication"
 	req.Body = body
 	var out map[string]any
@@ -1768,7 +1769,7 @@ type GetConversationsChatParticipantCommunicationWrapupOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetConversationsChatParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *GetConversationsChatParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) (*models.AssignedWrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/chats/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/chats/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.GetConversationsChatParticipantCommunicationWrapup"
 	if opts != nil {
 		req.AddQuery("provisional", opts.Provisional)
@@ -1798,7 +1799,7 @@ type PostConversationsChatParticipantCommunicationWrapupOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostConversationsChatParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *PostConversationsChatParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/chats/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/chats/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PostConversationsChatParticipantCommunicationWrapup"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1821,7 +1822,7 @@ type PostConversationsChatParticipantReplaceOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostConversationsChatParticipantReplace(ctx context.Context, conversationID string, participantID string, body *models.TransferRequest, opts *PostConversationsChatParticipantReplaceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/chats/{conversationId}/participants/{participantId}/replace", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/chats/{conversationId}/participants/{participantId}/replace", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsChatParticipantReplace"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -1843,7 +1844,7 @@ type GetConversationsChatParticipantWrapupOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetConversationsChatParticipantWrapup(ctx context.Context, conversationID string, participantID string, opts *GetConversationsChatParticipantWrapupOptions, call ...platformclient.CallOption) (*models.AssignedWrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/chats/{conversationId}/participants/{participantId}/wrapup", conversationID, participantID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/chats/{conversationId}/participants/{participantId}/wrapup", conversationID, participantID)
 	req.Operation = "conversations.GetConversationsChatParticipantWrapup"
 	if opts != nil {
 		req.AddQuery("provisional", opts.Provisional)
@@ -1868,7 +1869,7 @@ type GetConversationsChatParticipantWrapupcodesOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetConversationsChatParticipantWrapupcodes(ctx context.Context, conversationID string, participantID string, opts *GetConversationsChatParticipantWrapupcodesOptions, call ...platformclient.CallOption) ([]models.WrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/chats/{conversationId}/participants/{participantId}/wrapupcodes", conversationID, participantID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/chats/{conversationId}/participants/{participantId}/wrapupcodes", conversationID, participantID)
 	req.Operation = "conversations.GetConversationsChatParticipantWrapupcodes"
 	var out []models.WrapupCode
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -1891,7 +1892,7 @@ type PutConversationsChatRecordingstateOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PutConversationsChatRecordingstate(ctx context.Context, conversationID string, body *models.SetRecordingState, opts *PutConversationsChatRecordingstateOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/chats/{conversationId}/recordingstate", conversationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/chats/{conversationId}/recordingstate", conversationID)
 	req.Operation = "conversations.PutConversationsChatRecordingstate"
 	req.Body = body
 	var out string
@@ -1908,7 +1909,7 @@ type GetConversationsCobrowsesessionsOptions struct{}
 //
 //	GET /api/v2/conversations/cobrowsesessions
 func (c *Client) GetConversationsCobrowsesessions(ctx context.Context, opts *GetConversationsCobrowsesessionsOptions, call ...platformclient.CallOption) (*models.CobrowseConversationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/cobrowsesessions")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/cobrowsesessions")
 	req.Operation = "conversations.GetConversationsCobrowsesessions"
 	out := new(models.CobrowseConversationEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1924,7 +1925,7 @@ type GetConversationsCobrowsesessionOptions struct{}
 //
 //	GET /api/v2/conversations/cobrowsesessions/{conversationId}
 func (c *Client) GetConversationsCobrowsesession(ctx context.Context, conversationID string, opts *GetConversationsCobrowsesessionOptions, call ...platformclient.CallOption) (*models.CobrowseConversation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/cobrowsesessions/{conversationId}", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/cobrowsesessions/{conversationId}", conversationID)
 	req.Operation = "conversations.GetConversationsCobrowsesession"
 	out := new(models.CobrowseConversation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1947,7 +1948,7 @@ type PatchConversationsCobrowsesessionOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PatchConversationsCobrowsesession(ctx context.Context, conversationID string, body *models.Conversation, opts *PatchConversationsCobrowsesessionOptions, call ...platformclient.CallOption) (*models.Conversation, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/cobrowsesessions/{conversationId}", conversationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/cobrowsesessions/{conversationId}", conversationID)
 	req.Operation = "conversations.PatchConversationsCobrowsesession"
 	req.Body = body
 	out := new(models.Conversation)
@@ -1975,7 +1976,7 @@ type PatchConversationsCobrowsesessionParticipantOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PatchConversationsCobrowsesessionParticipant(ctx context.Context, conversationID string, participantID string, opts *PatchConversationsCobrowsesessionParticipantOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/cobrowsesessions/{conversationId}/participants/{participantId}", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/cobrowsesessions/{conversationId}/participants/{participantId}", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationsCobrowsesessionParticipant"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1999,7 +2000,7 @@ type PatchConversationsCobrowsesessionParticipantAttributesOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PatchConversationsCobrowsesessionParticipantAttributes(ctx context.Context, conversationID string, participantID string, opts *PatchConversationsCobrowsesessionParticipantAttributesOptions, call ...platformclient.CallOption) (*models.ParticipantAttributes, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/cobrowsesessions/{conversationId}/participants/{participantId}/attributes", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/cobrowsesessions/{conversationId}/participants/{participantId}/attributes", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationsCobrowsesessionParticipantAttributes"
 	if opts != nil {
 		req.Body = opts.Body
@@ -2024,7 +2025,7 @@ type PatchConversationsCobrowsesessionParticipantCommunicationOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PatchConversationsCobrowsesessionParticipantCommunication(ctx context.Context, conversationID string, participantID string, communicationID string, body *models.MediaParticipantRequest, opts *PatchConversationsCobrowsesessionParticipantCommunicationOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/cobrowsesessions/{conversationId}/participants/{participantId}/communications/{communicationId}", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/cobrowsesessions/{conversationId}/participants/{participantId}/communications/{communicationId}", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PatchConversationsCobrowsesessionParticipantCommunication"
 	req.Body = body
 	var out map[string]any
@@ -2051,7 +2052,7 @@ type GetConversationsCobrowsesessionParticipantCommunicationWrapupOptions struct
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetConversationsCobrowsesessionParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *GetConversationsCobrowsesessionParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) (*models.AssignedWrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/cobrowsesessions/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/cobrowsesessions/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.GetConversationsCobrowsesessionParticipantCommunicationWrapup"
 	if opts != nil {
 		req.AddQuery("provisional", opts.Provisional)
@@ -2081,7 +2082,7 @@ type PostConversationsCobrowsesessionParticipantCommunicationWrapupOptions struc
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostConversationsCobrowsesessionParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *PostConversationsCobrowsesessionParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/cobrowsesessions/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/cobrowsesessions/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PostConversationsCobrowsesessionParticipantCommunicationWrapup"
 	if opts != nil {
 		req.Body = opts.Body
@@ -2107,7 +2108,7 @@ type PostConversationsCobrowsesessionParticipantReplaceOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostConversationsCobrowsesessionParticipantReplace(ctx context.Context, conversationID string, participantID string, opts *PostConversationsCobrowsesessionParticipantReplaceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/cobrowsesessions/{conversationId}/participants/{participantId}/replace", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/cobrowsesessions/{conversationId}/participants/{participantId}/replace", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsCobrowsesessionParticipantReplace"
 	if opts != nil {
 		req.Body = opts.Body
@@ -2131,7 +2132,7 @@ type GetConversationsCobrowsesessionParticipantWrapupOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetConversationsCobrowsesessionParticipantWrapup(ctx context.Context, conversationID string, participantID string, opts *GetConversationsCobrowsesessionParticipantWrapupOptions, call ...platformclient.CallOption) (*models.AssignedWrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/cobrowsesessions/{conversationId}/participants/{participantId}/wrapup", conversationID, participantID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/cobrowsesessions/{conversationId}/participants/{participantId}/wrapup", conversationID, participantID)
 	req.Operation = "conversations.GetConversationsCobrowsesessionParticipantWrapup"
 	if opts != nil {
 		req.AddQuery("provisional", opts.Provisional)
@@ -2156,7 +2157,7 @@ type GetConversationsCobrowsesessionParticipantWrapupcodesOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetConversationsCobrowsesessionParticipantWrapupcodes(ctx context.Context, conversationID string, participantID string, opts *GetConversationsCobrowsesessionParticipantWrapupcodesOptions, call ...platformclient.CallOption) ([]models.WrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/cobrowsesessions/{conversationId}/participants/{participantId}/wrapupcodes", conversationID, participantID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/cobrowsesessions/{conversationId}/participants/{participantId}/wrapupcodes", conversationID, participantID)
 	req.Operation = "conversations.GetConversationsCobrowsesessionParticipantWrapupcodes"
 	var out []models.WrapupCode
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -2179,7 +2180,7 @@ type PutConversationsCobrowsesessionRecordingstateOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PutConversationsCobrowsesessionRecordingstate(ctx context.Context, conversationID string, body *models.SetRecordingState, opts *PutConversationsCobrowsesessionRecordingstateOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/cobrowsesessions/{conversationId}/recordingstate", conversationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/cobrowsesessions/{conversationId}/recordingstate", conversationID)
 	req.Operation = "conversations.PutConversationsCobrowsesessionRecordingstate"
 	req.Body = body
 	var out string
@@ -2198,7 +2199,7 @@ type GetConversationsCustomattributesSchemasOptions struct{}
 //
 // Requires any of the permissions: conversation:customAttributes:schemaView.
 func (c *Client) GetConversationsCustomattributesSchemas(ctx context.Context, opts *GetConversationsCustomattributesSchemasOptions, call ...platformclient.CallOption) (*models.ConversationDataSchemaListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/customattributes/schemas")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/customattributes/schemas")
 	req.Operation = "conversations.GetConversationsCustomattributesSchemas"
 	out := new(models.ConversationDataSchemaListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2216,7 +2217,7 @@ type PostConversationsCustomattributesSchemasOptions struct{}
 //
 // Requires any of the permissions: conversation:customAttributes:schemaAdd.
 func (c *Client) PostConversationsCustomattributesSchemas(ctx context.Context, body *models.ConversationJsonSchemaRequest, opts *PostConversationsCustomattributesSchemasOptions, call ...platformclient.CallOption) (*models.ConversationDataSchema, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/customattributes/schemas")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/customattributes/schemas")
 	req.Operation = "conversations.PostConversationsCustomattributesSchemas"
 	req.Body = body
 	out := new(models.ConversationDataSchema)
@@ -2236,7 +2237,7 @@ type GetConversationsCustomattributesSchemasCoretypesOptions struct{}
 //
 // Requires any of the permissions: conversation:customAttributes:schemaView.
 func (c *Client) GetConversationsCustomattributesSchemasCoretypes(ctx context.Context, opts *GetConversationsCustomattributesSchemasCoretypesOptions, call ...platformclient.CallOption) (*models.CoretypeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/customattributes/schemas/coretypes")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/customattributes/schemas/coretypes")
 	req.Operation = "conversations.GetConversationsCustomattributesSchemasCoretypes"
 	out := new(models.CoretypeListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2255,7 +2256,7 @@ type GetConversationsCustomattributesSchemasCoretypeOptions struct{}
 //
 // Requires any of the permissions: conversation:customAttributes:schemaView.
 func (c *Client) GetConversationsCustomattributesSchemasCoretype(ctx context.Context, coreTypeName string, opts *GetConversationsCustomattributesSchemasCoretypeOptions, call ...platformclient.CallOption) (*models.Coretype, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/customattributes/schemas/coretypes/{coreTypeName}", coreTypeName)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/customattributes/schemas/coretypes/{coreTypeName}", coreTypeName)
 	req.Operation = "conversations.GetConversationsCustomattributesSchemasCoretype"
 	out := new(models.Coretype)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2273,7 +2274,7 @@ type GetConversationsCustomattributesSchemasLimitsOptions struct{}
 //
 // Requires any of the permissions: conversation:customAttributes:schemaView.
 func (c *Client) GetConversationsCustomattributesSchemasLimits(ctx context.Context, opts *GetConversationsCustomattributesSchemasLimitsOptions, call ...platformclient.CallOption) (*models.SchemaQuantityLimits, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/customattributes/schemas/limits")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/customattributes/schemas/limits")
 	req.Operation = "conversations.GetConversationsCustomattributesSchemasLimits"
 	out := new(models.SchemaQuantityLimits)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2291,7 +2292,7 @@ type GetConversationsCustomattributesSchemaOptions struct{}
 //
 // Requires any of the permissions: conversation:customAttributes:schemaView.
 func (c *Client) GetConversationsCustomattributesSchema(ctx context.Context, schemaID string, opts *GetConversationsCustomattributesSchemaOptions, call ...platformclient.CallOption) (*models.ConversationDataSchema, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/customattributes/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/customattributes/schemas/{schemaId}", schemaID)
 	req.Operation = "conversations.GetConversationsCustomattributesSchema"
 	out := new(models.ConversationDataSchema)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2309,7 +2310,7 @@ type PutConversationsCustomattributesSchemaOptions struct{}
 //
 // Requires any of the permissions: conversation:customAttributes:schemaEdit.
 func (c *Client) PutConversationsCustomattributesSchema(ctx context.Context, schemaID string, body *models.ConversationSchemaUpdateRequest, opts *PutConversationsCustomattributesSchemaOptions, call ...platformclient.CallOption) (*models.ConversationDataSchema, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/customattributes/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/customattributes/schemas/{schemaId}", schemaID)
 	req.Operation = "conversations.PutConversationsCustomattributesSchema"
 	req.Body = body
 	out := new(models.ConversationDataSchema)
@@ -2328,7 +2329,7 @@ type GetConversationsCustomattributesSchemaVersionsOptions struct{}
 //
 // Requires any of the permissions: conversation:customAttributes:schemaView.
 func (c *Client) GetConversationsCustomattributesSchemaVersions(ctx context.Context, schemaID string, opts *GetConversationsCustomattributesSchemaVersionsOptions, call ...platformclient.CallOption) (*models.ConversationDataSchemaListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/customattributes/schemas/{schemaId}/versions", schemaID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/customattributes/schemas/{schemaId}/versions", schemaID)
 	req.Operation = "conversations.GetConversationsCustomattributesSchemaVersions"
 	out := new(models.ConversationDataSchemaListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2346,7 +2347,7 @@ type GetConversationsCustomattributesSchemaVersionOptions struct{}
 //
 // Requires any of the permissions: conversation:customAttributes:schemaView.
 func (c *Client) GetConversationsCustomattributesSchemaVersion(ctx context.Context, schemaID string, versionID string, opts *GetConversationsCustomattributesSchemaVersionOptions, call ...platformclient.CallOption) (*models.ConversationDataSchema, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/customattributes/schemas/{schemaId}/versions/{versionId}", schemaID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/customattributes/schemas/{schemaId}/versions/{versionId}", schemaID, versionID)
 	req.Operation = "conversations.GetConversationsCustomattributesSchemaVersion"
 	out := new(models.ConversationDataSchema)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2364,7 +2365,7 @@ type PostConversationsCustomattributesSearchOptions struct{}
 //
 // Requires any of the permissions: conversation:customAttributes:view.
 func (c *Client) PostConversationsCustomattributesSearch(ctx context.Context, body *models.ConversationCustomAttributesSearchRequest, opts *PostConversationsCustomattributesSearchOptions, call ...platformclient.CallOption) (*models.JsonSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/customattributes/search")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/customattributes/search")
 	req.Operation = "conversations.PostConversationsCustomattributesSearch"
 	req.Body = body
 	out := new(models.JsonSearchResponse)
@@ -2386,7 +2387,7 @@ type GetConversationsEmailsOptions struct{}
 //
 //	GET /api/v2/conversations/emails
 func (c *Client) GetConversationsEmails(ctx context.Context, opts *GetConversationsEmailsOptions, call ...platformclient.CallOption) (*models.EmailConversationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/emails")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/emails")
 	req.Operation = "conversations.GetConversationsEmails"
 	out := new(models.EmailConversationEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2408,7 +2409,7 @@ type PostConversationsEmailsOptions struct{}
 //
 // Requires any of the permissions: conversation:email:create.
 func (c *Client) PostConversationsEmails(ctx context.Context, body *models.CreateEmailRequest, opts *PostConversationsEmailsOptions, call ...platformclient.CallOption) (*models.EmailConversation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/emails")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/emails")
 	req.Operation = "conversations.PostConversationsEmails"
 	req.Body = body
 	out := new(models.EmailConversation)
@@ -2427,7 +2428,7 @@ type PostConversationsEmailsAgentlessOptions struct{}
 //
 // Requires any of the permissions: conversation:email:create, conversation:agentlessEmail:send.
 func (c *Client) PostConversationsEmailsAgentless(ctx context.Context, body *models.AgentlessEmailSendRequestDto, opts *PostConversationsEmailsAgentlessOptions, call ...platformclient.CallOption) (*models.AgentlessEmailSendResponseDto, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/emails/agentless")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/emails/agentless")
 	req.Operation = "conversations.PostConversationsEmailsAgentless"
 	req.Body = body
 	out := new(models.AgentlessEmailSendResponseDto)
@@ -2444,7 +2445,7 @@ type GetConversationsEmailOptions struct{}
 //
 //	GET /api/v2/conversations/emails/{conversationId}
 func (c *Client) GetConversationsEmail(ctx context.Context, conversationID string, opts *GetConversationsEmailOptions, call ...platformclient.CallOption) (*models.EmailConversation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/emails/{conversationId}", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/emails/{conversationId}", conversationID)
 	req.Operation = "conversations.GetConversationsEmail"
 	out := new(models.EmailConversation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2462,7 +2463,7 @@ type PatchConversationsEmailOptions struct{}
 //
 // Requires any of the permissions: conversation:communication:disconnect.
 func (c *Client) PatchConversationsEmail(ctx context.Context, conversationID string, body *models.Conversation, opts *PatchConversationsEmailOptions, call ...platformclient.CallOption) (*models.Conversation, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/emails/{conversationId}", conversationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/emails/{conversationId}", conversationID)
 	req.Operation = "conversations.PatchConversationsEmail"
 	req.Body = body
 	out := new(models.Conversation)
@@ -2482,7 +2483,7 @@ type PostConversationsEmailInboundmessagesOptions struct{}
 //
 //	POST /api/v2/conversations/emails/{conversationId}/inboundmessages
 func (c *Client) PostConversationsEmailInboundmessages(ctx context.Context, conversationID string, body *models.InboundMessageRequest, opts *PostConversationsEmailInboundmessagesOptions, call ...platformclient.CallOption) (*models.EmailConversation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/emails/{conversationId}/inboundmessages", conversationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/emails/{conversationId}/inboundmessages", conversationID)
 	req.Operation = "conversations.PostConversationsEmailInboundmessages"
 	req.Body = body
 	out := new(models.EmailConversation)
@@ -2505,7 +2506,7 @@ type GetConversationsEmailMessagesOptions struct {
 //
 //	GET /api/v2/conversations/emails/{conversationId}/messages
 func (c *Client) GetConversationsEmailMessages(ctx context.Context, conversationID string, opts *GetConversationsEmailMessagesOptions, call ...platformclient.CallOption) (*models.EmailMessagePreviewListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/emails/{conversationId}/messages", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/emails/{conversationId}/messages", conversationID)
 	req.Operation = "conversations.GetConversationsEmailMessages"
 	if opts != nil {
 		req.AddQuery("includeAgentlessStitchedMessages", opts.IncludeAgentlessStitchedMessages)
@@ -2526,7 +2527,7 @@ type PostConversationsEmailMessagesOptions struct{}
 //
 // Requires any of the permissions: conversation:email:send.
 func (c *Client) PostConversationsEmailMessages(ctx context.Context, conversationID string, body *models.EmailMessage, opts *PostConversationsEmailMessagesOptions, call ...platformclient.CallOption) (*models.EmailMessageReply, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/emails/{conversationId}/messages", conversationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/emails/{conversationId}/messages", conversationID)
 	req.Operation = "conversations.PostConversationsEmailMessages"
 	req.Body = body
 	out := new(models.EmailMessageReply)
@@ -2543,7 +2544,7 @@ type GetConversationsEmailMessagesDraftOptions struct{}
 //
 //	GET /api/v2/conversations/emails/{conversationId}/messages/draft
 func (c *Client) GetConversationsEmailMessagesDraft(ctx context.Context, conversationID string, opts *GetConversationsEmailMessagesDraftOptions, call ...platformclient.CallOption) (*models.EmailMessage, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/emails/{conversationId}/messages/draft", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/emails/{conversationId}/messages/draft", conversationID)
 	req.Operation = "conversations.GetConversationsEmailMessagesDraft"
 	out := new(models.EmailMessage)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2559,7 +2560,7 @@ type PutConversationsEmailMessagesDraftOptions struct{}
 //
 //	PUT /api/v2/conversations/emails/{conversationId}/messages/draft
 func (c *Client) PutConversationsEmailMessagesDraft(ctx context.Context, conversationID string, body *models.EmailMessage, opts *PutConversationsEmailMessagesDraftOptions, call ...platformclient.CallOption) (*models.EmailMessage, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/emails/{conversationId}/messages/draft", conversationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/emails/{conversationId}/messages/draft", conversationID)
 	req.Operation = "conversations.PutConversationsEmailMessagesDraft"
 	req.Body = body
 	out := new(models.EmailMessage)
@@ -2586,7 +2587,7 @@ type PatchConversationsEmailMessagesDraftOptions struct {
 //
 //	PATCH /api/v2/conversations/emails/{conversationId}/messages/draft
 func (c *Client) PatchConversationsEmailMessagesDraft(ctx context.Context, conversationID string, opts *PatchConversationsEmailMessagesDraftOptions, call ...platformclient.CallOption) (*models.EmailMessage, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/emails/{conversationId}/messages/draft", conversationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/emails/{conversationId}/messages/draft", conversationID)
 	req.Operation = "conversations.PatchConversationsEmailMessagesDraft"
 	if opts != nil {
 		req.AddQuery("autoFill", opts.AutoFill)
@@ -2608,7 +2609,7 @@ type PostConversationsEmailMessagesDraftAttachmentsCopyOptions struct{}
 //
 //	POST /api/v2/conversations/emails/{conversationId}/messages/draft/attachments/copy
 func (c *Client) PostConversationsEmailMessagesDraftAttachmentsCopy(ctx context.Context, conversationID string, body *models.CopyAttachmentsRequest, opts *PostConversationsEmailMessagesDraftAttachmentsCopyOptions, call ...platformclient.CallOption) (*models.EmailMessage, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/emails/{conversationId}/messages/draft/attachments/copy", conversationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/emails/{conversationId}/messages/draft/attachments/copy", conversationID)
 	req.Operation = "conversations.PostConversationsEmailMessagesDraftAttachmentsCopy"
 	req.Body = body
 	out := new(models.EmailMessage)
@@ -2625,7 +2626,7 @@ type DeleteConversationsEmailMessagesDraftAttachmentOptions struct{}
 //
 //	DELETE /api/v2/conversations/emails/{conversationId}/messages/draft/attachments/{attachmentId}
 func (c *Client) DeleteConversationsEmailMessagesDraftAttachment(ctx context.Context, conversationID string, attachmentID string, opts *DeleteConversationsEmailMessagesDraftAttachmentOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/emails/{conversationId}/messages/draft/attachments/{attachmentId}", conversationID, attachmentID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/emails/{conversationId}/messages/draft/attachments/{attachmentId}", conversationID, attachmentID)
 	req.Operation = "conversations.DeleteConversationsEmailMessagesDraftAttachment"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2637,7 +2638,7 @@ type GetConversationsEmailMessageOptions struct{}
 //
 //	GET /api/v2/conversations/emails/{conversationId}/messages/{messageId}
 func (c *Client) GetConversationsEmailMessage(ctx context.Context, conversationID string, messageID string, opts *GetConversationsEmailMessageOptions, call ...platformclient.CallOption) (*models.EmailMessage, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/emails/{conversationId}/messages/{messageId}", conversationID, messageID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/emails/{conversationId}/messages/{messageId}", conversationID, messageID)
 	req.Operation = "conversations.GetConversationsEmailMessage"
 	out := new(models.EmailMessage)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2656,7 +2657,7 @@ type PatchConversationsEmailParticipantOptions struct{}
 // Requires any of the permissions: conversation:participant:wrapup, conversation:call:record,
 // conversation:communication:disconnect, conversation:email:park.
 func (c *Client) PatchConversationsEmailParticipant(ctx context.Context, conversationID string, participantID string, body *models.MediaParticipantRequest, opts *PatchConversationsEmailParticipantOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationsEmailParticipant"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -2669,7 +2670,7 @@ type PatchConversationsEmailParticipantAttributesOptions struct{}
 //
 //	PATCH /api/v2/conversations/emails/{conversationId}/participants/{participantId}/attributes
 func (c *Client) PatchConversationsEmailParticipantAttributes(ctx context.Context, conversationID string, participantID string, body *models.ParticipantAttributes, opts *PatchConversationsEmailParticipantAttributesOptions, call ...platformclient.CallOption) (*models.ParticipantAttributes, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/attributes", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/attributes", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationsEmailParticipantAttributes"
 	req.Body = body
 	out := new(models.ParticipantAttributes)
@@ -2687,7 +2688,7 @@ type PatchConversationsEmailParticipantCommunicationOptions struct{}
 //
 //	PATCH /api/v2/conversations/emails/{conversationId}/participants/{participantId}/communications/{communicationId}
 func (c *Client) PatchConversationsEmailParticipantCommunication(ctx context.Context, conversationID string, participantID string, communicationID string, body *models.MediaParticipantRequest, opts *PatchConversationsEmailParticipantCommunicationOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/communications/{communicationId}", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/communications/{communicationId}", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PatchConversationsEmailParticipantCommunication"
 	req.Body = body
 	var out map[string]any
@@ -2709,7 +2710,7 @@ type GetConversationsEmailParticipantCommunicationWrapupOptions struct {
 //
 //	GET /api/v2/conversations/emails/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup
 func (c *Client) GetConversationsEmailParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *GetConversationsEmailParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) (*models.AssignedWrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.GetConversationsEmailParticipantCommunicationWrapup"
 	if opts != nil {
 		req.AddQuery("provisional", opts.Provisional)
@@ -2734,7 +2735,7 @@ type PostConversationsEmailParticipantCommunicationWrapupOptions struct {
 //
 // Requires any of the permissions: conversation:participant:wrapup.
 func (c *Client) PostConversationsEmailParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *PostConversationsEmailParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PostConversationsEmailParticipantCommunicationWrapup"
 	if opts != nil {
 		req.Body = opts.Body
@@ -2751,7 +2752,7 @@ type PatchConversationsEmailParticipantParkingstateOptions struct{}
 //
 // Requires any of the permissions: conversation:email:park.
 func (c *Client) PatchConversationsEmailParticipantParkingstate(ctx context.Context, conversationID string, participantID string, body *models.ParkingStateRequest, opts *PatchConversationsEmailParticipantParkingstateOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/parkingstate", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/parkingstate", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationsEmailParticipantParkingstate"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -2767,7 +2768,7 @@ type PostConversationsEmailParticipantReplaceOptions struct{}
 //
 // Requires any of the permissions: conversation:communication:blindTransfer.
 func (c *Client) PostConversationsEmailParticipantReplace(ctx context.Context, conversationID string, participantID string, body *models.TransferRequest, opts *PostConversationsEmailParticipantReplaceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/replace", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/replace", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsEmailParticipantReplace"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -2784,7 +2785,7 @@ type GetConversationsEmailParticipantWrapupOptions struct {
 //
 //	GET /api/v2/conversations/emails/{conversationId}/participants/{participantId}/wrapup
 func (c *Client) GetConversationsEmailParticipantWrapup(ctx context.Context, conversationID string, participantID string, opts *GetConversationsEmailParticipantWrapupOptions, call ...platformclient.CallOption) (*models.AssignedWrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/wrapup", conversationID, participantID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/wrapup", conversationID, participantID)
 	req.Operation = "conversations.GetConversationsEmailParticipantWrapup"
 	if opts != nil {
 		req.AddQuery("provisional", opts.Provisional)
@@ -2804,7 +2805,7 @@ type GetConversationsEmailParticipantWrapupcodesOptions struct{}
 //
 //	GET /api/v2/conversations/emails/{conversationId}/participants/{participantId}/wrapupcodes
 func (c *Client) GetConversationsEmailParticipantWrapupcodes(ctx context.Context, conversationID string, participantID string, opts *GetConversationsEmailParticipantWrapupcodesOptions, call ...platformclient.CallOption) ([]models.WrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/wrapupcodes", conversationID, participantID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/wrapupcodes", conversationID, participantID)
 	req.Operation = "conversations.GetConversationsEmailParticipantWrapupcodes"
 	var out []models.WrapupCode
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -2825,7 +2826,7 @@ type PostConversationsEmailReconnectOptions struct{}
 //
 // Requires any of the permissions: conversation:communication:reconnect.
 func (c *Client) PostConversationsEmailReconnect(ctx context.Context, conversationID string, opts *PostConversationsEmailReconnectOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/emails/{conversationId}/reconnect", conversationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/emails/{conversationId}/reconnect", conversationID)
 	req.Operation = "conversations.PostConversationsEmailReconnect"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2839,7 +2840,7 @@ type PutConversationsEmailRecordingstateOptions struct{}
 //
 // Requires any of the permissions: conversation:recording:pauseOthers.
 func (c *Client) PutConversationsEmailRecordingstate(ctx context.Context, conversationID string, body *models.SetRecordingState, opts *PutConversationsEmailRecordingstateOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/emails/{conversationId}/recordingstate", conversationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/emails/{conversationId}/recordingstate", conversationID)
 	req.Operation = "conversations.PutConversationsEmailRecordingstate"
 	req.Body = body
 	var out string
@@ -2856,7 +2857,7 @@ type GetConversationsEmailSettingsOptions struct{}
 //
 //	GET /api/v2/conversations/emails/{conversationId}/settings
 func (c *Client) GetConversationsEmailSettings(ctx context.Context, conversationID string, opts *GetConversationsEmailSettingsOptions, call ...platformclient.CallOption) (*models.EmailsSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/emails/{conversationId}/settings", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/emails/{conversationId}/settings", conversationID)
 	req.Operation = "conversations.GetConversationsEmailSettings"
 	out := new(models.EmailsSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2872,7 +2873,7 @@ type PostConversationsFaxesOptions struct{}
 //
 //	POST /api/v2/conversations/faxes
 func (c *Client) PostConversationsFaxes(ctx context.Context, body *models.FaxSendRequest, opts *PostConversationsFaxesOptions, call ...platformclient.CallOption) (*models.FaxSendResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/faxes")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/faxes")
 	req.Operation = "conversations.PostConversationsFaxes"
 	req.Body = body
 	out := new(models.FaxSendResponse)
@@ -2896,7 +2897,7 @@ type GetConversationsInternalmessagesOptions struct{}
 //
 // Requires any of the permissions: conversation:internalMessaging:view.
 func (c *Client) GetConversationsInternalmessages(ctx context.Context, opts *GetConversationsInternalmessagesOptions, call ...platformclient.CallOption) (*models.InternalMessageConversationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/internalmessages")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/internalmessages")
 	req.Operation = "conversations.GetConversationsInternalmessages"
 	out := new(models.InternalMessageConversationEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2914,7 +2915,7 @@ type GetConversationsInternalmessageOptions struct{}
 //
 // Requires any of the permissions: conversation:internalMessaging:view.
 func (c *Client) GetConversationsInternalmessage(ctx context.Context, conversationID string, opts *GetConversationsInternalmessageOptions, call ...platformclient.CallOption) (*models.InternalMessageConversation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/internalmessages/{conversationId}", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/internalmessages/{conversationId}", conversationID)
 	req.Operation = "conversations.GetConversationsInternalmessage"
 	out := new(models.InternalMessageConversation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2932,7 +2933,7 @@ type GetConversationsKeyconfigurationsOptions struct{}
 //
 // Requires any of the permissions: conversation:encryptionKey:view.
 func (c *Client) GetConversationsKeyconfigurations(ctx context.Context, opts *GetConversationsKeyconfigurationsOptions, call ...platformclient.CallOption) (*models.ConversationEncryptionConfigurationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/keyconfigurations")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/keyconfigurations")
 	req.Operation = "conversations.GetConversationsKeyconfigurations"
 	out := new(models.ConversationEncryptionConfigurationListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2950,7 +2951,7 @@ type PostConversationsKeyconfigurationsOptions struct{}
 //
 // Requires any of the permissions: conversation:encryptionKey:edit.
 func (c *Client) PostConversationsKeyconfigurations(ctx context.Context, body *models.ConversationEncryptionConfiguration, opts *PostConversationsKeyconfigurationsOptions, call ...platformclient.CallOption) (*models.ConversationEncryptionConfiguration, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/keyconfigurations")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/keyconfigurations")
 	req.Operation = "conversations.PostConversationsKeyconfigurations"
 	req.Body = body
 	out := new(models.ConversationEncryptionConfiguration)
@@ -2969,7 +2970,7 @@ type PostConversationsKeyconfigurationsValidateOptions struct{}
 //
 // Requires any of the permissions: conversation:encryptionKey:edit.
 func (c *Client) PostConversationsKeyconfigurationsValidate(ctx context.Context, body *models.ConversationEncryptionConfiguration, opts *PostConversationsKeyconfigurationsValidateOptions, call ...platformclient.CallOption) (*models.ConversationEncryptionConfiguration, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/keyconfigurations/validate")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/keyconfigurations/validate")
 	req.Operation = "conversations.PostConversationsKeyconfigurationsValidate"
 	req.Body = body
 	out := new(models.ConversationEncryptionConfiguration)
@@ -2988,7 +2989,7 @@ type GetConversationsKeyconfigurationOptions struct{}
 //
 // Requires any of the permissions: conversation:encryptionKey:view.
 func (c *Client) GetConversationsKeyconfiguration(ctx context.Context, keyconfigurationsID string, opts *GetConversationsKeyconfigurationOptions, call ...platformclient.CallOption) (*models.ConversationEncryptionConfiguration, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/keyconfigurations/{keyconfigurationsId}", keyconfigurationsID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/keyconfigurations/{keyconfigurationsId}", keyconfigurationsID)
 	req.Operation = "conversations.GetConversationsKeyconfiguration"
 	out := new(models.ConversationEncryptionConfiguration)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3006,7 +3007,7 @@ type PutConversationsKeyconfigurationOptions struct{}
 //
 // Requires any of the permissions: conversation:encryptionKey:edit.
 func (c *Client) PutConversationsKeyconfiguration(ctx context.Context, keyconfigurationsID string, body *models.ConversationEncryptionConfiguration, opts *PutConversationsKeyconfigurationOptions, call ...platformclient.CallOption) (*models.ConversationEncryptionConfiguration, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/keyconfigurations/{keyconfigurationsId}", keyconfigurationsID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/keyconfigurations/{keyconfigurationsId}", keyconfigurationsID)
 	req.Operation = "conversations.PutConversationsKeyconfiguration"
 	req.Body = body
 	out := new(models.ConversationEncryptionConfiguration)
@@ -3028,7 +3029,7 @@ type GetConversationsMessagesOptions struct{}
 //
 //	GET /api/v2/conversations/messages
 func (c *Client) GetConversationsMessages(ctx context.Context, opts *GetConversationsMessagesOptions, call ...platformclient.CallOption) (*models.MessageConversationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messages")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messages")
 	req.Operation = "conversations.GetConversationsMessages"
 	out := new(models.MessageConversationEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3053,7 +3054,7 @@ type PostConversationsMessagesOptions struct{}
 //
 // Requires all of the permissions: conversation:message:create.
 func (c *Client) PostConversationsMessages(ctx context.Context, body *models.CreateOutboundMessagingConversationRequest, opts *PostConversationsMessagesOptions, call ...platformclient.CallOption) (*models.CreateOutboundMessagingConversationResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messages")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messages")
 	req.Operation = "conversations.PostConversationsMessages"
 	req.Body = body
 	out := new(models.CreateOutboundMessagingConversationResponse)
@@ -3082,7 +3083,7 @@ type PostConversationsMessagesAgentlessOptions struct {
 //
 // Requires all of the permissions: conversation:message:create.
 func (c *Client) PostConversationsMessagesAgentless(ctx context.Context, body *models.SendAgentlessOutboundMessageRequest, opts *PostConversationsMessagesAgentlessOptions, call ...platformclient.CallOption) (*models.SendAgentlessOutboundMessageResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messages/agentless")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messages/agentless")
 	req.Operation = "conversations.PostConversationsMessagesAgentless"
 	req.Body = body
 	if opts != nil {
@@ -3113,7 +3114,7 @@ type GetConversationsMessagesCachedmediaOptions struct {
 //
 // Requires any of the permissions: conversation:cachedMedia:view.
 func (c *Client) GetConversationsMessagesCachedmedia(ctx context.Context, opts *GetConversationsMessagesCachedmediaOptions, call ...platformclient.CallOption) (*models.CachedMediaItemEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messages/cachedmedia")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messages/cachedmedia")
 	req.Operation = "conversations.GetConversationsMessagesCachedmedia"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -3136,11 +3137,11 @@ func (c *Client) GetConversationsMessagesCachedmediaPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CachedMediaItemEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CachedMediaItemEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CachedMediaItemEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3148,15 +3149,15 @@ func (c *Client) GetConversationsMessagesCachedmediaPages(ctx context.Context, o
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagesCachedmedia(ctx, &o, call...)
-	}, func(p *models.CachedMediaItemEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CachedMediaItemEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetConversationsMessagesCachedmediaItems returns an iterator over the entities of every page of
 // GetConversationsMessagesCachedmedia; see GetConversationsMessagesCachedmediaPages.
 func (c *Client) GetConversationsMessagesCachedmediaItems(ctx context.Context, opts *GetConversationsMessagesCachedmediaOptions, call ...platformclient.CallOption) iter.Seq2[models.CachedMediaItem, error] {
-	return platformclient.Items(c.GetConversationsMessagesCachedmediaPages(ctx, opts, call...), func(p *models.CachedMediaItemEntityListing) []models.CachedMediaItem { return p.Entities })
+	return runtime.Items(c.GetConversationsMessagesCachedmediaPages(ctx, opts, call...), func(p *models.CachedMediaItemEntityListing) []models.CachedMediaItem { return p.Entities })
 }
 
 // GetConversationsMessagesCachedmediaCachedMediaItemIdOptions holds the optional parameters of GetConversationsMessagesCachedmediaCachedMediaItemId; it has none yet, so pass nil.
@@ -3168,7 +3169,7 @@ type GetConversationsMessagesCachedmediaCachedMediaItemIdOptions struct{}
 //
 // Requires any of the permissions: conversation:cachedMedia:view.
 func (c *Client) GetConversationsMessagesCachedmediaCachedMediaItemId(ctx context.Context, cachedMediaItemID string, opts *GetConversationsMessagesCachedmediaCachedMediaItemIdOptions, call ...platformclient.CallOption) (*models.CachedMediaItem, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messages/cachedmedia/{cachedMediaItemId}", cachedMediaItemID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messages/cachedmedia/{cachedMediaItemId}", cachedMediaItemID)
 	req.Operation = "conversations.GetConversationsMessagesCachedmediaCachedMediaItemId"
 	out := new(models.CachedMediaItem)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3186,7 +3187,7 @@ type DeleteConversationsMessagesCachedmediaCachedMediaItemIdOptions struct{}
 //
 // Requires any of the permissions: conversation:cachedMedia:delete.
 func (c *Client) DeleteConversationsMessagesCachedmediaCachedMediaItemId(ctx context.Context, cachedMediaItemID string, opts *DeleteConversationsMessagesCachedmediaCachedMediaItemIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/messages/cachedmedia/{cachedMediaItemId}", cachedMediaItemID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/messages/cachedmedia/{cachedMediaItemId}", cachedMediaItemID)
 	req.Operation = "conversations.DeleteConversationsMessagesCachedmediaCachedMediaItemId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3212,7 +3213,7 @@ type PostConversationsMessagesInboundOpenOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostConversationsMessagesInboundOpen(ctx context.Context, body *models.OpenNormalizedMessage, opts *PostConversationsMessagesInboundOpenOptions, call ...platformclient.CallOption) (*models.OpenNormalizedMessage, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messages/inbound/open")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messages/inbound/open")
 	req.Operation = "conversations.PostConversationsMessagesInboundOpen"
 	req.Body = body
 	out := new(models.OpenNormalizedMessage)
@@ -3229,7 +3230,7 @@ type GetConversationsMessageOptions struct{}
 //
 //	GET /api/v2/conversations/messages/{conversationId}
 func (c *Client) GetConversationsMessage(ctx context.Context, conversationID string, opts *GetConversationsMessageOptions, call ...platformclient.CallOption) (*models.MessageConversation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messages/{conversationId}", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messages/{conversationId}", conversationID)
 	req.Operation = "conversations.GetConversationsMessage"
 	out := new(models.MessageConversation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3247,7 +3248,7 @@ type PatchConversationsMessageOptions struct{}
 //
 // Requires any of the permissions: conversation:communication:disconnect, conversation:message:park.
 func (c *Client) PatchConversationsMessage(ctx context.Context, conversationID string, body *models.Conversation, opts *PatchConversationsMessageOptions, call ...platformclient.CallOption) (*models.Conversation, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/messages/{conversationId}", conversationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/messages/{conversationId}", conversationID)
 	req.Operation = "conversations.PatchConversationsMessage"
 	req.Body = body
 	out := new(models.Conversation)
@@ -3273,7 +3274,7 @@ type PostConversationsMessageCommunicationMessagesOptions struct {
 //
 // Requires any of the permissions: conversation:message:create, conversation:webmessaging:create.
 func (c *Client) PostConversationsMessageCommunicationMessages(ctx context.Context, conversationID string, communicationID string, body *models.AdditionalMessage, opts *PostConversationsMessageCommunicationMessagesOptions, call ...platformclient.CallOption) (*models.MessageData, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages", conversationID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages", conversationID, communicationID)
 	req.Operation = "conversations.PostConversationsMessageCommunicationMessages"
 	req.Body = body
 	if opts != nil {
@@ -3305,7 +3306,7 @@ type GetConversationsMessageCommunicationMessagesMediaOptions struct {
 //
 // Requires any of the permissions: conversation:messageMedia:view.
 func (c *Client) GetConversationsMessageCommunicationMessagesMedia(ctx context.Context, conversationID string, communicationID string, opts *GetConversationsMessageCommunicationMessagesMediaOptions, call ...platformclient.CallOption) (*models.MessageMediaListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages/media", conversationID, communicationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages/media", conversationID, communicationID)
 	req.Operation = "conversations.GetConversationsMessageCommunicationMessagesMedia"
 	if opts != nil {
 		req.AddQuery("status", opts.Status)
@@ -3328,11 +3329,11 @@ func (c *Client) GetConversationsMessageCommunicationMessagesMediaPages(ctx cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessageMediaListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.MessageMediaListing, error) {
 		if r.NextURI != "" {
 			out := new(models.MessageMediaListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3340,8 +3341,8 @@ func (c *Client) GetConversationsMessageCommunicationMessagesMediaPages(ctx cont
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessageCommunicationMessagesMedia(ctx, conversationID, communicationID, &o, call...)
-	}, func(p *models.MessageMediaListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.MessageMediaListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -3349,7 +3350,7 @@ func (c *Client) GetConversationsMessageCommunicationMessagesMediaPages(ctx cont
 // every page of GetConversationsMessageCommunicationMessagesMedia; see
 // GetConversationsMessageCommunicationMessagesMediaPages.
 func (c *Client) GetConversationsMessageCommunicationMessagesMediaItems(ctx context.Context, conversationID string, communicationID string, opts *GetConversationsMessageCommunicationMessagesMediaOptions, call ...platformclient.CallOption) iter.Seq2[models.MessageMediaData, error] {
-	return platformclient.Items(c.GetConversationsMessageCommunicationMessagesMediaPages(ctx, conversationID, communicationID, opts, call...), func(p *models.MessageMediaListing) []models.MessageMediaData { return p.Entities })
+	return runtime.Items(c.GetConversationsMessageCommunicationMessagesMediaPages(ctx, conversationID, communicationID, opts, call...), func(p *models.MessageMediaListing) []models.MessageMediaData { return p.Entities })
 }
 
 // PostConversationsMessageCommunicationMessagesMediaOptions holds the optional parameters of PostConversationsMessageCommunicationMessagesMedia; it has none yet, so pass nil.
@@ -3367,7 +3368,7 @@ type PostConversationsMessageCommunicationMessagesMediaOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostConversationsMessageCommunicationMessagesMedia(ctx context.Context, conversationID string, communicationID string, opts *PostConversationsMessageCommunicationMessagesMediaOptions, call ...platformclient.CallOption) (*models.MessageMediaData, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages/media", conversationID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages/media", conversationID, communicationID)
 	req.Operation = "conversations.PostConversationsMessageCommunicationMessagesMedia"
 	out := new(models.MessageMediaData)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3389,7 +3390,7 @@ type PostConversationsMessageCommunicationMessagesMediaUploadsOptions struct{}
 // Requires any of the permissions: conversation:message:create, conversation:webmessaging:create,
 // conversation:socialmedia:create.
 func (c *Client) PostConversationsMessageCommunicationMessagesMediaUploads(ctx context.Context, conversationID string, communicationID string, body *models.UploadMediaRequest, opts *PostConversationsMessageCommunicationMessagesMediaUploadsOptions, call ...platformclient.CallOption) (*models.MessageMediaUploadData, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages/media/uploads", conversationID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages/media/uploads", conversationID, communicationID)
 	req.Operation = "conversations.PostConversationsMessageCommunicationMessagesMediaUploads"
 	req.Body = body
 	out := new(models.MessageMediaUploadData)
@@ -3410,7 +3411,7 @@ type GetConversationsMessageCommunicationMessagesMediaMediaIdOptions struct{}
 //
 // Requires any of the permissions: conversation:message:view, conversation:webmessaging:view.
 func (c *Client) GetConversationsMessageCommunicationMessagesMediaMediaId(ctx context.Context, conversationID string, communicationID string, mediaID string, opts *GetConversationsMessageCommunicationMessagesMediaMediaIdOptions, call ...platformclient.CallOption) (*models.MessageMediaData, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages/media/{mediaId}", conversationID, communicationID, mediaID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messages/{conversationId}/communications/{communicationId}/messages/media/{mediaId}", conversationID, communicationID, mediaID)
 	req.Operation = "conversations.GetConversationsMessageCommunicationMessagesMediaMediaId"
 	out := new(models.MessageMediaData)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3430,7 +3431,7 @@ type PostConversationsMessageCommunicationSocialmediaMessagesOptions struct{}
 //
 // Requires any of the permissions: conversation:socialmedia:create.
 func (c *Client) PostConversationsMessageCommunicationSocialmediaMessages(ctx context.Context, conversationID string, communicationID string, body *models.AdditionalSocialMediaMessage, opts *PostConversationsMessageCommunicationSocialmediaMessagesOptions, call ...platformclient.CallOption) (*models.SocialMediaMessageData, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/communications/{communicationId}/socialmedia/messages", conversationID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/communications/{communicationId}/socialmedia/messages", conversationID, communicationID)
 	req.Operation = "conversations.PostConversationsMessageCommunicationSocialmediaMessages"
 	req.Body = body
 	out := new(models.SocialMediaMessageData)
@@ -3451,7 +3452,7 @@ type PostConversationsMessageCommunicationTypingOptions struct{}
 //
 // Requires any of the permissions: conversation:message:create, conversation:webmessaging:create.
 func (c *Client) PostConversationsMessageCommunicationTyping(ctx context.Context, conversationID string, communicationID string, body *models.MessageTypingEventRequest, opts *PostConversationsMessageCommunicationTypingOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/communications/{communicationId}/typing", conversationID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/communications/{communicationId}/typing", conversationID, communicationID)
 	req.Operation = "conversations.PostConversationsMessageCommunicationTyping"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -3479,7 +3480,7 @@ type PostConversationsMessageMessagesBulkOptions struct {
 //
 // Requires any of the permissions: conversation:message:view, conversation:webmessaging:view.
 func (c *Client) PostConversationsMessageMessagesBulk(ctx context.Context, conversationID string, opts *PostConversationsMessageMessagesBulkOptions, call ...platformclient.CallOption) (*models.TextMessageListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/messages/bulk", conversationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/messages/bulk", conversationID)
 	req.Operation = "conversations.PostConversationsMessageMessagesBulk"
 	if opts != nil {
 		req.AddQuery("useNormalizedMessage", opts.UseNormalizedMessage)
@@ -3505,7 +3506,7 @@ type GetConversationsMessageMessageOptions struct {
 //
 // Requires any of the permissions: conversation:message:view, conversation:webmessaging:view.
 func (c *Client) GetConversationsMessageMessage(ctx context.Context, conversationID string, messageID string, opts *GetConversationsMessageMessageOptions, call ...platformclient.CallOption) (*models.MessageData, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messages/{conversationId}/messages/{messageId}", conversationID, messageID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messages/{conversationId}/messages/{messageId}", conversationID, messageID)
 	req.Operation = "conversations.GetConversationsMessageMessage"
 	if opts != nil {
 		req.AddQuery("useNormalizedMessage", opts.UseNormalizedMessage)
@@ -3530,7 +3531,7 @@ type PatchConversationsMessageParticipantOptions struct {
 // Requires any of the permissions: conversation:participant:wrapup, conversation:call:record,
 // conversation:communication:disconnect.
 func (c *Client) PatchConversationsMessageParticipant(ctx context.Context, conversationID string, participantID string, opts *PatchConversationsMessageParticipantOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationsMessageParticipant"
 	if opts != nil {
 		req.Body = opts.Body
@@ -3548,7 +3549,7 @@ type PatchConversationsMessageParticipantAttributesOptions struct {
 //
 //	PATCH /api/v2/conversations/messages/{conversationId}/participants/{participantId}/attributes
 func (c *Client) PatchConversationsMessageParticipantAttributes(ctx context.Context, conversationID string, participantID string, opts *PatchConversationsMessageParticipantAttributesOptions, call ...platformclient.CallOption) (*models.ParticipantAttributes, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/attributes", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/attributes", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationsMessageParticipantAttributes"
 	if opts != nil {
 		req.Body = opts.Body
@@ -3568,7 +3569,7 @@ type PatchConversationsMessageParticipantCommunicationOptions struct{}
 //
 //	PATCH /api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}
 func (c *Client) PatchConversationsMessageParticipantCommunication(ctx context.Context, conversationID string, participantID string, communicationID string, body *models.MediaParticipantRequest, opts *PatchConversationsMessageParticipantCommunicationOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PatchConversationsMessageParticipantCommunication"
 	req.Body = body
 	var out map[string]any
@@ -3590,7 +3591,7 @@ type GetConversationsMessageParticipantCommunicationWrapupOptions struct {
 //
 //	GET /api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup
 func (c *Client) GetConversationsMessageParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *GetConversationsMessageParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) (*models.AssignedWrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.GetConversationsMessageParticipantCommunicationWrapup"
 	if opts != nil {
 		req.AddQuery("provisional", opts.Provisional)
@@ -3615,7 +3616,7 @@ type PostConversationsMessageParticipantCommunicationWrapupOptions struct {
 //
 // Requires any of the permissions: conversation:participant:wrapup.
 func (c *Client) PostConversationsMessageParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *PostConversationsMessageParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PostConversationsMessageParticipantCommunicationWrapup"
 	if opts != nil {
 		req.Body = opts.Body
@@ -3633,7 +3634,7 @@ type PostConversationsMessageParticipantMonitorOptions struct{}
 //
 // Requires any of the permissions: conversation:message:monitor.
 func (c *Client) PostConversationsMessageParticipantMonitor(ctx context.Context, conversationID string, participantID string, opts *PostConversationsMessageParticipantMonitorOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/monitor", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/monitor", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsMessageParticipantMonitor"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3647,7 +3648,7 @@ type PatchConversationsMessageParticipantParkingstateOptions struct{}
 //
 // Requires any of the permissions: conversation:message:park.
 func (c *Client) PatchConversationsMessageParticipantParkingstate(ctx context.Context, conversationID string, participantID string, body *models.ParkingStateRequest, opts *PatchConversationsMessageParticipantParkingstateOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/parkingstate", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/parkingstate", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationsMessageParticipantParkingstate"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -3663,7 +3664,7 @@ type PostConversationsMessageParticipantReplaceOptions struct{}
 //
 // Requires any of the permissions: conversation:communication:blindTransfer.
 func (c *Client) PostConversationsMessageParticipantReplace(ctx context.Context, conversationID string, participantID string, body *models.TransferRequest, opts *PostConversationsMessageParticipantReplaceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/replace", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/replace", conversationID, participantID)
 	req.Operation = "conversations.PostConversationsMessageParticipantReplace"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -3680,7 +3681,7 @@ type GetConversationsMessageParticipantWrapupOptions struct {
 //
 //	GET /api/v2/conversations/messages/{conversationId}/participants/{participantId}/wrapup
 func (c *Client) GetConversationsMessageParticipantWrapup(ctx context.Context, conversationID string, participantID string, opts *GetConversationsMessageParticipantWrapupOptions, call ...platformclient.CallOption) (*models.AssignedWrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/wrapup", conversationID, participantID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/wrapup", conversationID, participantID)
 	req.Operation = "conversations.GetConversationsMessageParticipantWrapup"
 	if opts != nil {
 		req.AddQuery("provisional", opts.Provisional)
@@ -3700,7 +3701,7 @@ type GetConversationsMessageParticipantWrapupcodesOptions struct{}
 //
 //	GET /api/v2/conversations/messages/{conversationId}/participants/{participantId}/wrapupcodes
 func (c *Client) GetConversationsMessageParticipantWrapupcodes(ctx context.Context, conversationID string, participantID string, opts *GetConversationsMessageParticipantWrapupcodesOptions, call ...platformclient.CallOption) ([]models.WrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/wrapupcodes", conversationID, participantID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messages/{conversationId}/participants/{participantId}/wrapupcodes", conversationID, participantID)
 	req.Operation = "conversations.GetConversationsMessageParticipantWrapupcodes"
 	var out []models.WrapupCode
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -3718,7 +3719,7 @@ type PutConversationsMessageRecordingstateOptions struct{}
 //
 // Requires any of the permissions: conversation:recording:pauseOthers.
 func (c *Client) PutConversationsMessageRecordingstate(ctx context.Context, conversationID string, body *models.SetRecordingState, opts *PutConversationsMessageRecordingstateOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/messages/{conversationId}/recordingstate", conversationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/messages/{conversationId}/recordingstate", conversationID)
 	req.Operation = "conversations.PutConversationsMessageRecordingstate"
 	req.Body = body
 	var out string
@@ -3742,7 +3743,7 @@ type PostConversationsMessageInboundOpenEventOptions struct{}
 //
 // Requires all of the permissions: conversation:message:receive.
 func (c *Client) PostConversationsMessageInboundOpenEvent(ctx context.Context, integrationID string, body *models.OpenInboundNormalizedEvent, opts *PostConversationsMessageInboundOpenEventOptions, call ...platformclient.CallOption) (*models.OpenEventNormalizedMessage, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messages/{integrationId}/inbound/open/event", integrationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messages/{integrationId}/inbound/open/event", integrationID)
 	req.Operation = "conversations.PostConversationsMessageInboundOpenEvent"
 	req.Body = body
 	out := new(models.OpenEventNormalizedMessage)
@@ -3770,7 +3771,7 @@ type PostConversationsMessageInboundOpenMessageOptions struct {
 //
 // Requires all of the permissions: conversation:message:receive.
 func (c *Client) PostConversationsMessageInboundOpenMessage(ctx context.Context, integrationID string, body *models.OpenInboundNormalizedMessage, opts *PostConversationsMessageInboundOpenMessageOptions, call ...platformclient.CallOption) (*models.OpenMessageNormalizedMessage, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messages/{integrationId}/inbound/open/message", integrationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messages/{integrationId}/inbound/open/message", integrationID)
 	req.Operation = "conversations.PostConversationsMessageInboundOpenMessage"
 	req.Body = body
 	if opts != nil {
@@ -3797,7 +3798,7 @@ type PostConversationsMessageInboundOpenReceiptOptions struct{}
 //
 // Requires all of the permissions: conversation:message:receive.
 func (c *Client) PostConversationsMessageInboundOpenReceipt(ctx context.Context, integrationID string, body *models.OpenInboundNormalizedReceipt, opts *PostConversationsMessageInboundOpenReceiptOptions, call ...platformclient.CallOption) (*models.OpenReceiptNormalizedMessage, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messages/{integrationId}/inbound/open/receipt", integrationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messages/{integrationId}/inbound/open/receipt", integrationID)
 	req.Operation = "conversations.PostConversationsMessageInboundOpenReceipt"
 	req.Body = body
 	out := new(models.OpenReceiptNormalizedMessage)
@@ -3821,7 +3822,7 @@ type PostConversationsMessageInboundOpenStructuredResponseOptions struct{}
 //
 // Requires all of the permissions: conversation:message:receive.
 func (c *Client) PostConversationsMessageInboundOpenStructuredResponse(ctx context.Context, integrationID string, body *models.OpenInboundStructuredResponseMessage, opts *PostConversationsMessageInboundOpenStructuredResponseOptions, call ...platformclient.CallOption) (*models.OpenStructuredResponseNormalizedMessage, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messages/{integrationId}/inbound/open/structured/response", integrationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messages/{integrationId}/inbound/open/structured/response", integrationID)
 	req.Operation = "conversations.PostConversationsMessageInboundOpenStructuredResponse"
 	req.Body = body
 	out := new(models.OpenStructuredResponseNormalizedMessage)
@@ -3844,7 +3845,7 @@ type GetConversationsMessageDetailsOptions struct {
 //
 // Requires any of the permissions: conversation:message:view, conversation:webmessaging:view.
 func (c *Client) GetConversationsMessageDetails(ctx context.Context, messageID string, opts *GetConversationsMessageDetailsOptions, call ...platformclient.CallOption) (*models.MessageData, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messages/{messageId}/details", messageID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messages/{messageId}/details", messageID)
 	req.Operation = "conversations.GetConversationsMessageDetails"
 	if opts != nil {
 		req.AddQuery("useNormalizedMessage", opts.UseNormalizedMessage)
@@ -3865,7 +3866,7 @@ type GetConversationsMessagingFacebookAppOptions struct{}
 //
 // Requires all of the permissions: messaging:integration:add.
 func (c *Client) GetConversationsMessagingFacebookApp(ctx context.Context, opts *GetConversationsMessagingFacebookAppOptions, call ...platformclient.CallOption) (*models.FacebookAppCredentials, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/facebook/app")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/facebook/app")
 	req.Operation = "conversations.GetConversationsMessagingFacebookApp"
 	out := new(models.FacebookAppCredentials)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3884,7 +3885,7 @@ type GetConversationsMessagingFacebookPermissionsOptions struct{}
 // Requires any of the permissions: messaging:integration:add, messaging:integration:edit,
 // messaging:conversationInstagramIntegration:add.
 func (c *Client) GetConversationsMessagingFacebookPermissions(ctx context.Context, opts *GetConversationsMessagingFacebookPermissionsOptions, call ...platformclient.CallOption) (*models.FacebookPermissionEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/facebook/permissions")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/facebook/permissions")
 	req.Operation = "conversations.GetConversationsMessagingFacebookPermissions"
 	out := new(models.FacebookPermissionEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3903,7 +3904,7 @@ type GetConversationsMessagingIdentityresolutionIntegrationsAppleIntegrationIdOp
 //
 // Requires all of the permissions: messaging:integration:view, messaging:identityResolutionApple:view.
 func (c *Client) GetConversationsMessagingIdentityresolutionIntegrationsAppleIntegrationId(ctx context.Context, integrationID string, opts *GetConversationsMessagingIdentityresolutionIntegrationsAppleIntegrationIdOptions, call ...platformclient.CallOption) (*models.AppleIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/identityresolution/integrations/apple/{integrationId}", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/identityresolution/integrations/apple/{integrationId}", integrationID)
 	req.Operation = "conversations.GetConversationsMessagingIdentityresolutionIntegrationsAppleIntegrationId"
 	out := new(models.AppleIdentityResolutionConfig)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3922,7 +3923,7 @@ type PutConversationsMessagingIdentityresolutionIntegrationsAppleIntegrationIdOp
 //
 // Requires all of the permissions: messaging:integration:edit, messaging:identityResolutionApple:edit.
 func (c *Client) PutConversationsMessagingIdentityresolutionIntegrationsAppleIntegrationId(ctx context.Context, integrationID string, body *models.AppleIdentityResolutionConfig, opts *PutConversationsMessagingIdentityresolutionIntegrationsAppleIntegrationIdOptions, call ...platformclient.CallOption) (*models.AppleIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/messaging/identityresolution/integrations/apple/{integrationId}", integrationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/messaging/identityresolution/integrations/apple/{integrationId}", integrationID)
 	req.Operation = "conversations.PutConversationsMessagingIdentityresolutionIntegrationsAppleIntegrationId"
 	req.Body = body
 	out := new(models.AppleIdentityResolutionConfig)
@@ -3943,7 +3944,7 @@ type GetConversationsMessagingIdentityresolutionIntegrationsFacebookIntegrationI
 // Requires all of the permissions: messaging:integration:view,
 // messaging:identityResolutionFacebook:view.
 func (c *Client) GetConversationsMessagingIdentityresolutionIntegrationsFacebookIntegrationId(ctx context.Context, integrationID string, opts *GetConversationsMessagingIdentityresolutionIntegrationsFacebookIntegrationIdOptions, call ...platformclient.CallOption) (*models.FacebookIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/identityresolution/integrations/facebook/{integrationId}", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/identityresolution/integrations/facebook/{integrationId}", integrationID)
 	req.Operation = "conversations.GetConversationsMessagingIdentityresolutionIntegrationsFacebookIntegrationId"
 	out := new(models.FacebookIdentityResolutionConfig)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3963,7 +3964,7 @@ type PutConversationsMessagingIdentityresolutionIntegrationsFacebookIntegrationI
 // Requires all of the permissions: messaging:integration:edit,
 // messaging:identityResolutionFacebook:edit.
 func (c *Client) PutConversationsMessagingIdentityresolutionIntegrationsFacebookIntegrationId(ctx context.Context, integrationID string, body *models.FacebookIdentityResolutionConfig, opts *PutConversationsMessagingIdentityresolutionIntegrationsFacebookIntegrationIdOptions, call ...platformclient.CallOption) (*models.FacebookIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/messaging/identityresolution/integrations/facebook/{integrationId}", integrationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/messaging/identityresolution/integrations/facebook/{integrationId}", integrationID)
 	req.Operation = "conversations.PutConversationsMessagingIdentityresolutionIntegrationsFacebookIntegrationId"
 	req.Body = body
 	out := new(models.FacebookIdentityResolutionConfig)
@@ -3984,7 +3985,7 @@ type GetConversationsMessagingIdentityresolutionIntegrationsInstagramIntegration
 // Requires all of the permissions: messaging:integration:view,
 // messaging:identityResolutionInstagram:view.
 func (c *Client) GetConversationsMessagingIdentityresolutionIntegrationsInstagramIntegrationId(ctx context.Context, integrationID string, opts *GetConversationsMessagingIdentityresolutionIntegrationsInstagramIntegrationIdOptions, call ...platformclient.CallOption) (*models.InstagramIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/identityresolution/integrations/instagram/{integrationId}", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/identityresolution/integrations/instagram/{integrationId}", integrationID)
 	req.Operation = "conversations.GetConversationsMessagingIdentityresolutionIntegrationsInstagramIntegrationId"
 	out := new(models.InstagramIdentityResolutionConfig)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4004,7 +4005,7 @@ type PutConversationsMessagingIdentityresolutionIntegrationsInstagramIntegration
 // Requires all of the permissions: messaging:integration:edit,
 // messaging:identityResolutionInstagram:edit.
 func (c *Client) PutConversationsMessagingIdentityresolutionIntegrationsInstagramIntegrationId(ctx context.Context, integrationID string, body *models.InstagramIdentityResolutionConfig, opts *PutConversationsMessagingIdentityresolutionIntegrationsInstagramIntegrationIdOptions, call ...platformclient.CallOption) (*models.InstagramIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/messaging/identityresolution/integrations/instagram/{integrationId}", integrationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/messaging/identityresolution/integrations/instagram/{integrationId}", integrationID)
 	req.Operation = "conversations.PutConversationsMessagingIdentityresolutionIntegrationsInstagramIntegrationId"
 	req.Body = body
 	out := new(models.InstagramIdentityResolutionConfig)
@@ -4024,7 +4025,7 @@ type GetConversationsMessagingIdentityresolutionIntegrationsOpenIntegrationIdOpt
 //
 // Requires all of the permissions: messaging:integration:view, messaging:identityResolutionOpen:view.
 func (c *Client) GetConversationsMessagingIdentityresolutionIntegrationsOpenIntegrationId(ctx context.Context, integrationID string, opts *GetConversationsMessagingIdentityresolutionIntegrationsOpenIntegrationIdOptions, call ...platformclient.CallOption) (*models.OpenMessagingIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/identityresolution/integrations/open/{integrationId}", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/identityresolution/integrations/open/{integrationId}", integrationID)
 	req.Operation = "conversations.GetConversationsMessagingIdentityresolutionIntegrationsOpenIntegrationId"
 	out := new(models.OpenMessagingIdentityResolutionConfig)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4043,7 +4044,7 @@ type PutConversationsMessagingIdentityresolutionIntegrationsOpenIntegrationIdOpt
 //
 // Requires all of the permissions: messaging:integration:edit, messaging:identityResolutionOpen:edit.
 func (c *Client) PutConversationsMessagingIdentityresolutionIntegrationsOpenIntegrationId(ctx context.Context, integrationID string, body *models.OpenMessagingIdentityResolutionConfig, opts *PutConversationsMessagingIdentityresolutionIntegrationsOpenIntegrationIdOptions, call ...platformclient.CallOption) (*models.OpenMessagingIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/messaging/identityresolution/integrations/open/{integrationId}", integrationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/messaging/identityresolution/integrations/open/{integrationId}", integrationID)
 	req.Operation = "conversations.PutConversationsMessagingIdentityresolutionIntegrationsOpenIntegrationId"
 	req.Body = body
 	out := new(models.OpenMessagingIdentityResolutionConfig)
@@ -4063,7 +4064,7 @@ type GetConversationsMessagingIdentityresolutionIntegrationsTwitterIntegrationId
 //
 // Requires all of the permissions: messaging:integration:view, messaging:identityResolutionX:view.
 func (c *Client) GetConversationsMessagingIdentityresolutionIntegrationsTwitterIntegrationId(ctx context.Context, integrationID string, opts *GetConversationsMessagingIdentityresolutionIntegrationsTwitterIntegrationIdOptions, call ...platformclient.CallOption) (*models.TwitterIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/identityresolution/integrations/twitter/{integrationId}", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/identityresolution/integrations/twitter/{integrationId}", integrationID)
 	req.Operation = "conversations.GetConversationsMessagingIdentityresolutionIntegrationsTwitterIntegrationId"
 	out := new(models.TwitterIdentityResolutionConfig)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4082,7 +4083,7 @@ type PutConversationsMessagingIdentityresolutionIntegrationsTwitterIntegrationId
 //
 // Requires all of the permissions: messaging:XIntegration:edit, messaging:identityResolutionX:edit.
 func (c *Client) PutConversationsMessagingIdentityresolutionIntegrationsTwitterIntegrationId(ctx context.Context, integrationID string, body *models.TwitterIdentityResolutionConfig, opts *PutConversationsMessagingIdentityresolutionIntegrationsTwitterIntegrationIdOptions, call ...platformclient.CallOption) (*models.TwitterIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/messaging/identityresolution/integrations/twitter/{integrationId}", integrationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/messaging/identityresolution/integrations/twitter/{integrationId}", integrationID)
 	req.Operation = "conversations.PutConversationsMessagingIdentityresolutionIntegrationsTwitterIntegrationId"
 	req.Body = body
 	out := new(models.TwitterIdentityResolutionConfig)
@@ -4103,7 +4104,7 @@ type GetConversationsMessagingIdentityresolutionIntegrationsWhatsappIntegrationI
 // Requires all of the permissions: messaging:integration:view,
 // messaging:identityResolutionWhatsApp:view.
 func (c *Client) GetConversationsMessagingIdentityresolutionIntegrationsWhatsappIntegrationId(ctx context.Context, integrationID string, opts *GetConversationsMessagingIdentityresolutionIntegrationsWhatsappIntegrationIdOptions, call ...platformclient.CallOption) (*models.WhatsAppIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/identityresolution/integrations/whatsapp/{integrationId}", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/identityresolution/integrations/whatsapp/{integrationId}", integrationID)
 	req.Operation = "conversations.GetConversationsMessagingIdentityresolutionIntegrationsWhatsappIntegrationId"
 	out := new(models.WhatsAppIdentityResolutionConfig)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4123,7 +4124,7 @@ type PutConversationsMessagingIdentityresolutionIntegrationsWhatsappIntegrationI
 // Requires all of the permissions: messaging:integration:edit,
 // messaging:identityResolutionWhatsApp:edit.
 func (c *Client) PutConversationsMessagingIdentityresolutionIntegrationsWhatsappIntegrationId(ctx context.Context, integrationID string, body *models.WhatsAppIdentityResolutionConfig, opts *PutConversationsMessagingIdentityresolutionIntegrationsWhatsappIntegrationIdOptions, call ...platformclient.CallOption) (*models.WhatsAppIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/messaging/identityresolution/integrations/whatsapp/{integrationId}", integrationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/messaging/identityresolution/integrations/whatsapp/{integrationId}", integrationID)
 	req.Operation = "conversations.PutConversationsMessagingIdentityresolutionIntegrationsWhatsappIntegrationId"
 	req.Body = body
 	out := new(models.WhatsAppIdentityResolutionConfig)
@@ -4159,7 +4160,7 @@ type GetConversationsMessagingIntegrationsOptions struct {
 //
 // Requires all of the permissions: messaging:integration:view.
 func (c *Client) GetConversationsMessagingIntegrations(ctx context.Context, opts *GetConversationsMessagingIntegrationsOptions, call ...platformclient.CallOption) (*models.MessagingIntegrationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations")
 	req.Operation = "conversations.GetConversationsMessagingIntegrations"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -4184,11 +4185,11 @@ func (c *Client) GetConversationsMessagingIntegrationsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingIntegrationEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.MessagingIntegrationEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.MessagingIntegrationEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4196,15 +4197,15 @@ func (c *Client) GetConversationsMessagingIntegrationsPages(ctx context.Context,
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingIntegrations(ctx, &o, call...)
-	}, func(p *models.MessagingIntegrationEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.MessagingIntegrationEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetConversationsMessagingIntegrationsItems returns an iterator over the entities of every page of
 // GetConversationsMessagingIntegrations; see GetConversationsMessagingIntegrationsPages.
 func (c *Client) GetConversationsMessagingIntegrationsItems(ctx context.Context, opts *GetConversationsMessagingIntegrationsOptions, call ...platformclient.CallOption) iter.Seq2[models.MessagingIntegration, error] {
-	return platformclient.Items(c.GetConversationsMessagingIntegrationsPages(ctx, opts, call...), func(p *models.MessagingIntegrationEntityListing) []models.MessagingIntegration { return p.Entities })
+	return runtime.Items(c.GetConversationsMessagingIntegrationsPages(ctx, opts, call...), func(p *models.MessagingIntegrationEntityListing) []models.MessagingIntegration { return p.Entities })
 }
 
 // GetConversationsMessagingIntegrationsAppleOptions holds the optional parameters of GetConversationsMessagingIntegrationsApple; nil fields are not sent.
@@ -4233,7 +4234,7 @@ type GetConversationsMessagingIntegrationsAppleOptions struct {
 //
 // Requires all of the permissions: messaging:integration:view.
 func (c *Client) GetConversationsMessagingIntegrationsApple(ctx context.Context, opts *GetConversationsMessagingIntegrationsAppleOptions, call ...platformclient.CallOption) (*models.AppleIntegrationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/apple")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/apple")
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsApple"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -4258,11 +4259,11 @@ func (c *Client) GetConversationsMessagingIntegrationsApplePages(ctx context.Con
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AppleIntegrationEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AppleIntegrationEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AppleIntegrationEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4270,15 +4271,15 @@ func (c *Client) GetConversationsMessagingIntegrationsApplePages(ctx context.Con
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingIntegrationsApple(ctx, &o, call...)
-	}, func(p *models.AppleIntegrationEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.AppleIntegrationEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetConversationsMessagingIntegrationsAppleItems returns an iterator over the entities of every page
 // of GetConversationsMessagingIntegrationsApple; see GetConversationsMessagingIntegrationsApplePages.
 func (c *Client) GetConversationsMessagingIntegrationsAppleItems(ctx context.Context, opts *GetConversationsMessagingIntegrationsAppleOptions, call ...platformclient.CallOption) iter.Seq2[models.AppleIntegration, error] {
-	return platformclient.Items(c.GetConversationsMessagingIntegrationsApplePages(ctx, opts, call...), func(p *models.AppleIntegrationEntityListing) []models.AppleIntegration { return p.Entities })
+	return runtime.Items(c.GetConversationsMessagingIntegrationsApplePages(ctx, opts, call...), func(p *models.AppleIntegrationEntityListing) []models.AppleIntegration { return p.Entities })
 }
 
 // PostConversationsMessagingIntegrationsAppleOptions holds the optional parameters of PostConversationsMessagingIntegrationsApple; it has none yet, so pass nil.
@@ -4290,7 +4291,7 @@ type PostConversationsMessagingIntegrationsAppleOptions struct{}
 //
 // Requires all of the permissions: messaging:appleIntegration:add.
 func (c *Client) PostConversationsMessagingIntegrationsApple(ctx context.Context, body *models.AppleIntegrationRequest, opts *PostConversationsMessagingIntegrationsAppleOptions, call ...platformclient.CallOption) (*models.AppleIntegration, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messaging/integrations/apple")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messaging/integrations/apple")
 	req.Operation = "conversations.PostConversationsMessagingIntegrationsApple"
 	req.Body = body
 	out := new(models.AppleIntegration)
@@ -4313,7 +4314,7 @@ type GetConversationsMessagingIntegrationsAppleIntegrationIdOptions struct {
 //
 // Requires all of the permissions: messaging:integration:view.
 func (c *Client) GetConversationsMessagingIntegrationsAppleIntegrationId(ctx context.Context, integrationID string, opts *GetConversationsMessagingIntegrationsAppleIntegrationIdOptions, call ...platformclient.CallOption) (*models.AppleIntegration, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/apple/{integrationId}", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/apple/{integrationId}", integrationID)
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsAppleIntegrationId"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -4334,7 +4335,7 @@ type DeleteConversationsMessagingIntegrationsAppleIntegrationIdOptions struct{}
 //
 // Requires all of the permissions: messaging:integration:delete.
 func (c *Client) DeleteConversationsMessagingIntegrationsAppleIntegrationId(ctx context.Context, integrationID string, opts *DeleteConversationsMessagingIntegrationsAppleIntegrationIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/messaging/integrations/apple/{integrationId}", integrationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/messaging/integrations/apple/{integrationId}", integrationID)
 	req.Operation = "conversations.DeleteConversationsMessagingIntegrationsAppleIntegrationId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4348,7 +4349,7 @@ type PatchConversationsMessagingIntegrationsAppleIntegrationIdOptions struct{}
 //
 // Requires all of the permissions: messaging:appleIntegration:edit.
 func (c *Client) PatchConversationsMessagingIntegrationsAppleIntegrationId(ctx context.Context, integrationID string, body *models.AppleIntegrationUpdateRequest, opts *PatchConversationsMessagingIntegrationsAppleIntegrationIdOptions, call ...platformclient.CallOption) (*models.AppleIntegration, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/messaging/integrations/apple/{integrationId}", integrationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/messaging/integrations/apple/{integrationId}", integrationID)
 	req.Operation = "conversations.PatchConversationsMessagingIntegrationsAppleIntegrationId"
 	req.Body = body
 	out := new(models.AppleIntegration)
@@ -4384,7 +4385,7 @@ type GetConversationsMessagingIntegrationsFacebookOptions struct {
 //
 // Requires all of the permissions: messaging:integration:view.
 func (c *Client) GetConversationsMessagingIntegrationsFacebook(ctx context.Context, opts *GetConversationsMessagingIntegrationsFacebookOptions, call ...platformclient.CallOption) (*models.FacebookIntegrationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/facebook")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/facebook")
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsFacebook"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -4409,11 +4410,11 @@ func (c *Client) GetConversationsMessagingIntegrationsFacebookPages(ctx context.
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FacebookIntegrationEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.FacebookIntegrationEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.FacebookIntegrationEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4421,8 +4422,8 @@ func (c *Client) GetConversationsMessagingIntegrationsFacebookPages(ctx context.
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingIntegrationsFacebook(ctx, &o, call...)
-	}, func(p *models.FacebookIntegrationEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.FacebookIntegrationEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -4430,7 +4431,7 @@ func (c *Client) GetConversationsMessagingIntegrationsFacebookPages(ctx context.
 // page of GetConversationsMessagingIntegrationsFacebook; see
 // GetConversationsMessagingIntegrationsFacebookPages.
 func (c *Client) GetConversationsMessagingIntegrationsFacebookItems(ctx context.Context, opts *GetConversationsMessagingIntegrationsFacebookOptions, call ...platformclient.CallOption) iter.Seq2[models.FacebookIntegration, error] {
-	return platformclient.Items(c.GetConversationsMessagingIntegrationsFacebookPages(ctx, opts, call...), func(p *models.FacebookIntegrationEntityListing) []models.FacebookIntegration { return p.Entities })
+	return runtime.Items(c.GetConversationsMessagingIntegrationsFacebookPages(ctx, opts, call...), func(p *models.FacebookIntegrationEntityListing) []models.FacebookIntegration { return p.Entities })
 }
 
 // PostConversationsMessagingIntegrationsFacebookOptions holds the optional parameters of PostConversationsMessagingIntegrationsFacebook; it has none yet, so pass nil.
@@ -4442,7 +4443,7 @@ type PostConversationsMessagingIntegrationsFacebookOptions struct{}
 //
 // Requires all of the permissions: messaging:integration:add.
 func (c *Client) PostConversationsMessagingIntegrationsFacebook(ctx context.Context, body *models.FacebookIntegrationRequest, opts *PostConversationsMessagingIntegrationsFacebookOptions, call ...platformclient.CallOption) (*models.FacebookIntegration, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messaging/integrations/facebook")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messaging/integrations/facebook")
 	req.Operation = "conversations.PostConversationsMessagingIntegrationsFacebook"
 	req.Body = body
 	out := new(models.FacebookIntegration)
@@ -4465,7 +4466,7 @@ type GetConversationsMessagingIntegrationsFacebookIntegrationIdOptions struct {
 //
 // Requires all of the permissions: messaging:integration:view.
 func (c *Client) GetConversationsMessagingIntegrationsFacebookIntegrationId(ctx context.Context, integrationID string, opts *GetConversationsMessagingIntegrationsFacebookIntegrationIdOptions, call ...platformclient.CallOption) (*models.FacebookIntegration, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/facebook/{integrationId}", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/facebook/{integrationId}", integrationID)
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsFacebookIntegrationId"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -4487,7 +4488,7 @@ type DeleteConversationsMessagingIntegrationsFacebookIntegrationIdOptions struct
 //
 // Requires all of the permissions: messaging:integration:delete.
 func (c *Client) DeleteConversationsMessagingIntegrationsFacebookIntegrationId(ctx context.Context, integrationID string, opts *DeleteConversationsMessagingIntegrationsFacebookIntegrationIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/messaging/integrations/facebook/{integrationId}", integrationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/messaging/integrations/facebook/{integrationId}", integrationID)
 	req.Operation = "conversations.DeleteConversationsMessagingIntegrationsFacebookIntegrationId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4501,7 +4502,7 @@ type PatchConversationsMessagingIntegrationsFacebookIntegrationIdOptions struct{
 //
 // Requires all of the permissions: messaging:integration:edit.
 func (c *Client) PatchConversationsMessagingIntegrationsFacebookIntegrationId(ctx context.Context, integrationID string, body *models.FacebookIntegrationUpdateRequest, opts *PatchConversationsMessagingIntegrationsFacebookIntegrationIdOptions, call ...platformclient.CallOption) (*models.FacebookIntegration, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/messaging/integrations/facebook/{integrationId}", integrationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/messaging/integrations/facebook/{integrationId}", integrationID)
 	req.Operation = "conversations.PatchConversationsMessagingIntegrationsFacebookIntegrationId"
 	req.Body = body
 	out := new(models.FacebookIntegration)
@@ -4537,7 +4538,7 @@ type GetConversationsMessagingIntegrationsInstagramOptions struct {
 //
 // Requires all of the permissions: messaging:integration:view.
 func (c *Client) GetConversationsMessagingIntegrationsInstagram(ctx context.Context, opts *GetConversationsMessagingIntegrationsInstagramOptions, call ...platformclient.CallOption) (*models.InstagramIntegrationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/instagram")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/instagram")
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsInstagram"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -4562,11 +4563,11 @@ func (c *Client) GetConversationsMessagingIntegrationsInstagramPages(ctx context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InstagramIntegrationEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.InstagramIntegrationEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.InstagramIntegrationEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4574,8 +4575,8 @@ func (c *Client) GetConversationsMessagingIntegrationsInstagramPages(ctx context
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingIntegrationsInstagram(ctx, &o, call...)
-	}, func(p *models.InstagramIntegrationEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.InstagramIntegrationEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -4583,7 +4584,7 @@ func (c *Client) GetConversationsMessagingIntegrationsInstagramPages(ctx context
 // page of GetConversationsMessagingIntegrationsInstagram; see
 // GetConversationsMessagingIntegrationsInstagramPages.
 func (c *Client) GetConversationsMessagingIntegrationsInstagramItems(ctx context.Context, opts *GetConversationsMessagingIntegrationsInstagramOptions, call ...platformclient.CallOption) iter.Seq2[models.InstagramIntegration, error] {
-	return platformclient.Items(c.GetConversationsMessagingIntegrationsInstagramPages(ctx, opts, call...), func(p *models.InstagramIntegrationEntityListing) []models.InstagramIntegration { return p.Entities })
+	return runtime.Items(c.GetConversationsMessagingIntegrationsInstagramPages(ctx, opts, call...), func(p *models.InstagramIntegrationEntityListing) []models.InstagramIntegration { return p.Entities })
 }
 
 // PostConversationsMessagingIntegrationsInstagramOptions holds the optional parameters of PostConversationsMessagingIntegrationsInstagram; it has none yet, so pass nil.
@@ -4595,7 +4596,7 @@ type PostConversationsMessagingIntegrationsInstagramOptions struct{}
 //
 // Requires all of the permissions: messaging:conversationInstagramIntegration:add.
 func (c *Client) PostConversationsMessagingIntegrationsInstagram(ctx context.Context, body *models.InstagramIntegrationRequest, opts *PostConversationsMessagingIntegrationsInstagramOptions, call ...platformclient.CallOption) (*models.InstagramIntegration, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messaging/integrations/instagram")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messaging/integrations/instagram")
 	req.Operation = "conversations.PostConversationsMessagingIntegrationsInstagram"
 	req.Body = body
 	out := new(models.InstagramIntegration)
@@ -4618,7 +4619,7 @@ type GetConversationsMessagingIntegrationsInstagramIntegrationIdOptions struct {
 //
 // Requires all of the permissions: messaging:integration:view.
 func (c *Client) GetConversationsMessagingIntegrationsInstagramIntegrationId(ctx context.Context, integrationID string, opts *GetConversationsMessagingIntegrationsInstagramIntegrationIdOptions, call ...platformclient.CallOption) (*models.InstagramIntegration, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/instagram/{integrationId}", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/instagram/{integrationId}", integrationID)
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsInstagramIntegrationId"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -4640,7 +4641,7 @@ type DeleteConversationsMessagingIntegrationsInstagramIntegrationIdOptions struc
 //
 // Requires all of the permissions: messaging:integration:delete.
 func (c *Client) DeleteConversationsMessagingIntegrationsInstagramIntegrationId(ctx context.Context, integrationID string, opts *DeleteConversationsMessagingIntegrationsInstagramIntegrationIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/messaging/integrations/instagram/{integrationId}", integrationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/messaging/integrations/instagram/{integrationId}", integrationID)
 	req.Operation = "conversations.DeleteConversationsMessagingIntegrationsInstagramIntegrationId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4655,7 +4656,7 @@ type PatchConversationsMessagingIntegrationsInstagramIntegrationIdOptions struct
 //
 // Requires all of the permissions: messaging:integration:edit.
 func (c *Client) PatchConversationsMessagingIntegrationsInstagramIntegrationId(ctx context.Context, integrationID string, body *models.InstagramIntegrationUpdateRequest, opts *PatchConversationsMessagingIntegrationsInstagramIntegrationIdOptions, call ...platformclient.CallOption) (*models.InstagramIntegration, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/messaging/integrations/instagram/{integrationId}", integrationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/messaging/integrations/instagram/{integrationId}", integrationID)
 	req.Operation = "conversations.PatchConversationsMessagingIntegrationsInstagramIntegrationId"
 	req.Body = body
 	out := new(models.InstagramIntegration)
@@ -4693,7 +4694,7 @@ type GetConversationsMessagingIntegrationsOpenOptions struct {
 //
 // Requires all of the permissions: messaging:integration:view.
 func (c *Client) GetConversationsMessagingIntegrationsOpen(ctx context.Context, opts *GetConversationsMessagingIntegrationsOpenOptions, call ...platformclient.CallOption) (*models.OpenIntegrationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/open")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/open")
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsOpen"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -4718,11 +4719,11 @@ func (c *Client) GetConversationsMessagingIntegrationsOpenPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OpenIntegrationEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.OpenIntegrationEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.OpenIntegrationEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4730,15 +4731,15 @@ func (c *Client) GetConversationsMessagingIntegrationsOpenPages(ctx context.Cont
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingIntegrationsOpen(ctx, &o, call...)
-	}, func(p *models.OpenIntegrationEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.OpenIntegrationEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetConversationsMessagingIntegrationsOpenItems returns an iterator over the entities of every page
 // of GetConversationsMessagingIntegrationsOpen; see GetConversationsMessagingIntegrationsOpenPages.
 func (c *Client) GetConversationsMessagingIntegrationsOpenItems(ctx context.Context, opts *GetConversationsMessagingIntegrationsOpenOptions, call ...platformclient.CallOption) iter.Seq2[models.OpenIntegration, error] {
-	return platformclient.Items(c.GetConversationsMessagingIntegrationsOpenPages(ctx, opts, call...), func(p *models.OpenIntegrationEntityListing) []models.OpenIntegration { return p.Entities })
+	return runtime.Items(c.GetConversationsMessagingIntegrationsOpenPages(ctx, opts, call...), func(p *models.OpenIntegrationEntityListing) []models.OpenIntegration { return p.Entities })
 }
 
 // PostConversationsMessagingIntegrationsOpenOptions holds the optional parameters of PostConversationsMessagingIntegrationsOpen; it has none yet, so pass nil.
@@ -4752,7 +4753,7 @@ type PostConversationsMessagingIntegrationsOpenOptions struct{}
 //
 // Requires all of the permissions: messaging:integration:add.
 func (c *Client) PostConversationsMessagingIntegrationsOpen(ctx context.Context, body *models.OpenIntegrationRequest, opts *PostConversationsMessagingIntegrationsOpenOptions, call ...platformclient.CallOption) (*models.OpenIntegration, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messaging/integrations/open")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messaging/integrations/open")
 	req.Operation = "conversations.PostConversationsMessagingIntegrationsOpen"
 	req.Body = body
 	out := new(models.OpenIntegration)
@@ -4776,7 +4777,7 @@ type PostConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileOp
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofile(ctx context.Context, body *models.GoogleBusinessProfileOpenIntegrationRequest, opts *PostConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileOptions, call ...platformclient.CallOption) (*models.GoogleBusinessProfileOpenIntegration, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile")
 	req.Operation = "conversations.PostConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofile"
 	req.Body = body
 	out := new(models.GoogleBusinessProfileOpenIntegration)
@@ -4800,7 +4801,7 @@ type GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileOau
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileOauthSettings(ctx context.Context, opts *GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileOauthSettingsOptions, call ...platformclient.CallOption) (*models.GoogleOAuthSettingsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/oauth/settings")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/oauth/settings")
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileOauthSettings"
 	out := new(models.GoogleOAuthSettingsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4823,7 +4824,7 @@ type PostConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileTo
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileTokens(ctx context.Context, body *models.GoogleAuthTokenRequest, opts *PostConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileTokensOptions, call ...platformclient.CallOption) (*models.GoogleAuthToken, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/tokens")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/tokens")
 	req.Operation = "conversations.PostConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileTokens"
 	req.Body = body
 	out := new(models.GoogleAuthToken)
@@ -4847,7 +4848,7 @@ type GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileTok
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileToken(ctx context.Context, tokenID string, opts *GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileTokenOptions, call ...platformclient.CallOption) (*models.GoogleAuthToken, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/tokens/{tokenId}", tokenID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/tokens/{tokenId}", tokenID)
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileToken"
 	out := new(models.GoogleAuthToken)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4870,7 +4871,7 @@ type GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileTok
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileTokenAccounts(ctx context.Context, tokenID string, opts *GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileTokenAccountsOptions, call ...platformclient.CallOption) (*models.GoogleBusinessProfileAccountListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/tokens/{tokenId}/accounts", tokenID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/tokens/{tokenId}/accounts", tokenID)
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileTokenAccounts"
 	out := new(models.GoogleBusinessProfileAccountListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4897,7 +4898,7 @@ type GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileInt
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileIntegrationId(ctx context.Context, integrationID string, opts *GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileIntegrationIdOptions, call ...platformclient.CallOption) (*models.GoogleBusinessProfileOpenIntegration, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/{integrationId}", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/{integrationId}", integrationID)
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileIntegrationId"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -4923,7 +4924,7 @@ type DeleteConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofile
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileIntegrationId(ctx context.Context, integrationID string, opts *DeleteConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileIntegrationIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/{integrationId}", integrationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/{integrationId}", integrationID)
 	req.Operation = "conversations.DeleteConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileIntegrationId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4942,7 +4943,7 @@ type PatchConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileI
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PatchConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileIntegrationId(ctx context.Context, integrationID string, body *models.GoogleBusinessProfileOpenIntegrationUpdateRequest, opts *PatchConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileIntegrationIdOptions, call ...platformclient.CallOption) (*models.GoogleBusinessProfileOpenIntegration, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/{integrationId}", integrationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/{integrationId}", integrationID)
 	req.Operation = "conversations.PatchConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileIntegrationId"
 	req.Body = body
 	out := new(models.GoogleBusinessProfileOpenIntegration)
@@ -4967,7 +4968,7 @@ type GetConversationsMessagingIntegrationsOpenIntegrationIdOptions struct {
 //
 // Requires all of the permissions: messaging:integration:view.
 func (c *Client) GetConversationsMessagingIntegrationsOpenIntegrationId(ctx context.Context, integrationID string, opts *GetConversationsMessagingIntegrationsOpenIntegrationIdOptions, call ...platformclient.CallOption) (*models.OpenIntegration, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/open/{integrationId}", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/open/{integrationId}", integrationID)
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsOpenIntegrationId"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -4990,7 +4991,7 @@ type DeleteConversationsMessagingIntegrationsOpenIntegrationIdOptions struct{}
 //
 // Requires all of the permissions: messaging:integration:delete.
 func (c *Client) DeleteConversationsMessagingIntegrationsOpenIntegrationId(ctx context.Context, integrationID string, opts *DeleteConversationsMessagingIntegrationsOpenIntegrationIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/messaging/integrations/open/{integrationId}", integrationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/messaging/integrations/open/{integrationId}", integrationID)
 	req.Operation = "conversations.DeleteConversationsMessagingIntegrationsOpenIntegrationId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -5006,7 +5007,7 @@ type PatchConversationsMessagingIntegrationsOpenIntegrationIdOptions struct{}
 //
 // Requires all of the permissions: messaging:integration:edit.
 func (c *Client) PatchConversationsMessagingIntegrationsOpenIntegrationId(ctx context.Context, integrationID string, body *models.OpenIntegrationUpdateRequest, opts *PatchConversationsMessagingIntegrationsOpenIntegrationIdOptions, call ...platformclient.CallOption) (*models.OpenIntegration, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/messaging/integrations/open/{integrationId}", integrationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/messaging/integrations/open/{integrationId}", integrationID)
 	req.Operation = "conversations.PatchConversationsMessagingIntegrationsOpenIntegrationId"
 	req.Body = body
 	out := new(models.OpenIntegration)
@@ -5042,7 +5043,7 @@ type GetConversationsMessagingIntegrationsTwitterOptions struct {
 //
 // Requires all of the permissions: messaging:integration:view.
 func (c *Client) GetConversationsMessagingIntegrationsTwitter(ctx context.Context, opts *GetConversationsMessagingIntegrationsTwitterOptions, call ...platformclient.CallOption) (*models.TwitterIntegrationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/twitter")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/twitter")
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsTwitter"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -5067,11 +5068,11 @@ func (c *Client) GetConversationsMessagingIntegrationsTwitterPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TwitterIntegrationEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TwitterIntegrationEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TwitterIntegrationEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -5079,8 +5080,8 @@ func (c *Client) GetConversationsMessagingIntegrationsTwitterPages(ctx context.C
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingIntegrationsTwitter(ctx, &o, call...)
-	}, func(p *models.TwitterIntegrationEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TwitterIntegrationEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -5088,7 +5089,7 @@ func (c *Client) GetConversationsMessagingIntegrationsTwitterPages(ctx context.C
 // page of GetConversationsMessagingIntegrationsTwitter; see
 // GetConversationsMessagingIntegrationsTwitterPages.
 func (c *Client) GetConversationsMessagingIntegrationsTwitterItems(ctx context.Context, opts *GetConversationsMessagingIntegrationsTwitterOptions, call ...platformclient.CallOption) iter.Seq2[models.TwitterIntegration, error] {
-	return platformclient.Items(c.GetConversationsMessagingIntegrationsTwitterPages(ctx, opts, call...), func(p *models.TwitterIntegrationEntityListing) []models.TwitterIntegration { return p.Entities })
+	return runtime.Items(c.GetConversationsMessagingIntegrationsTwitterPages(ctx, opts, call...), func(p *models.TwitterIntegrationEntityListing) []models.TwitterIntegration { return p.Entities })
 }
 
 // PostConversationsMessagingIntegrationsTwitterOptions holds the optional parameters of PostConversationsMessagingIntegrationsTwitter; it has none yet, so pass nil.
@@ -5100,7 +5101,7 @@ type PostConversationsMessagingIntegrationsTwitterOptions struct{}
 //
 // Requires all of the permissions: messaging:XIntegration:add.
 func (c *Client) PostConversationsMessagingIntegrationsTwitter(ctx context.Context, body *models.TwitterIntegrationRequest, opts *PostConversationsMessagingIntegrationsTwitterOptions, call ...platformclient.CallOption) (*models.TwitterIntegration, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messaging/integrations/twitter")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messaging/integrations/twitter")
 	req.Operation = "conversations.PostConversationsMessagingIntegrationsTwitter"
 	req.Body = body
 	out := new(models.TwitterIntegration)
@@ -5119,7 +5120,7 @@ type GetConversationsMessagingIntegrationsTwitterOauthSettingsOptions struct{}
 //
 // Requires all of the permissions: messaging:XIntegration:add.
 func (c *Client) GetConversationsMessagingIntegrationsTwitterOauthSettings(ctx context.Context, opts *GetConversationsMessagingIntegrationsTwitterOauthSettingsOptions, call ...platformclient.CallOption) (*models.TwitterSignupOAuthSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/twitter/oauth/settings")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/twitter/oauth/settings")
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsTwitterOauthSettings"
 	out := new(models.TwitterSignupOAuthSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5141,7 +5142,7 @@ type GetConversationsMessagingIntegrationsTwitterIntegrationIdOptions struct {
 //
 // Requires all of the permissions: messaging:integration:view.
 func (c *Client) GetConversationsMessagingIntegrationsTwitterIntegrationId(ctx context.Context, integrationID string, opts *GetConversationsMessagingIntegrationsTwitterIntegrationIdOptions, call ...platformclient.CallOption) (*models.TwitterIntegration, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/twitter/{integrationId}", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/twitter/{integrationId}", integrationID)
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsTwitterIntegrationId"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -5162,7 +5163,7 @@ type DeleteConversationsMessagingIntegrationsTwitterIntegrationIdOptions struct{
 //
 // Requires all of the permissions: messaging:integration:delete.
 func (c *Client) DeleteConversationsMessagingIntegrationsTwitterIntegrationId(ctx context.Context, integrationID string, opts *DeleteConversationsMessagingIntegrationsTwitterIntegrationIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/messaging/integrations/twitter/{integrationId}", integrationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/messaging/integrations/twitter/{integrationId}", integrationID)
 	req.Operation = "conversations.DeleteConversationsMessagingIntegrationsTwitterIntegrationId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -5176,7 +5177,7 @@ type PatchConversationsMessagingIntegrationsTwitterIntegrationIdOptions struct{}
 //
 // Requires all of the permissions: messaging:XIntegration:edit.
 func (c *Client) PatchConversationsMessagingIntegrationsTwitterIntegrationId(ctx context.Context, integrationID string, body *models.TwitterIntegrationUpdateRequest, opts *PatchConversationsMessagingIntegrationsTwitterIntegrationIdOptions, call ...platformclient.CallOption) (*models.TwitterIntegration, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/messaging/integrations/twitter/{integrationId}", integrationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/messaging/integrations/twitter/{integrationId}", integrationID)
 	req.Operation = "conversations.PatchConversationsMessagingIntegrationsTwitterIntegrationId"
 	req.Body = body
 	out := new(models.TwitterIntegration)
@@ -5212,7 +5213,7 @@ type GetConversationsMessagingIntegrationsWhatsappOptions struct {
 //
 // Requires all of the permissions: messaging:integration:view.
 func (c *Client) GetConversationsMessagingIntegrationsWhatsapp(ctx context.Context, opts *GetConversationsMessagingIntegrationsWhatsappOptions, call ...platformclient.CallOption) (*models.WhatsAppIntegrationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/whatsapp")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/whatsapp")
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsWhatsapp"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -5237,11 +5238,11 @@ func (c *Client) GetConversationsMessagingIntegrationsWhatsappPages(ctx context.
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WhatsAppIntegrationEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WhatsAppIntegrationEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WhatsAppIntegrationEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -5249,8 +5250,8 @@ func (c *Client) GetConversationsMessagingIntegrationsWhatsappPages(ctx context.
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingIntegrationsWhatsapp(ctx, &o, call...)
-	}, func(p *models.WhatsAppIntegrationEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.WhatsAppIntegrationEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -5258,7 +5259,7 @@ func (c *Client) GetConversationsMessagingIntegrationsWhatsappPages(ctx context.
 // page of GetConversationsMessagingIntegrationsWhatsapp; see
 // GetConversationsMessagingIntegrationsWhatsappPages.
 func (c *Client) GetConversationsMessagingIntegrationsWhatsappItems(ctx context.Context, opts *GetConversationsMessagingIntegrationsWhatsappOptions, call ...platformclient.CallOption) iter.Seq2[models.WhatsAppIntegration, error] {
-	return platformclient.Items(c.GetConversationsMessagingIntegrationsWhatsappPages(ctx, opts, call...), func(p *models.WhatsAppIntegrationEntityListing) []models.WhatsAppIntegration { return p.Entities })
+	return runtime.Items(c.GetConversationsMessagingIntegrationsWhatsappPages(ctx, opts, call...), func(p *models.WhatsAppIntegrationEntityListing) []models.WhatsAppIntegration { return p.Entities })
 }
 
 // PostConversationsMessagingIntegrationsWhatsappOptions holds the optional parameters of PostConversationsMessagingIntegrationsWhatsapp; it has none yet, so pass nil.
@@ -5284,7 +5285,7 @@ type PostConversationsMessagingIntegrationsWhatsappOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostConversationsMessagingIntegrationsWhatsapp(ctx context.Context, body *models.WhatsAppIntegrationRequest, opts *PostConversationsMessagingIntegrationsWhatsappOptions, call ...platformclient.CallOption) (*models.WhatsAppIntegration, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messaging/integrations/whatsapp")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messaging/integrations/whatsapp")
 	req.Operation = "conversations.PostConversationsMessagingIntegrationsWhatsapp"
 	req.Body = body
 	out := new(models.WhatsAppIntegration)
@@ -5311,7 +5312,7 @@ type PostConversationsMessagingIntegrationsWhatsappEmbeddedsignupOptions struct{
 //
 // Requires all of the permissions: messaging:whatsappIntegration:add.
 func (c *Client) PostConversationsMessagingIntegrationsWhatsappEmbeddedsignup(ctx context.Context, body *models.WhatsAppEmbeddedSignupIntegrationRequest, opts *PostConversationsMessagingIntegrationsWhatsappEmbeddedsignupOptions, call ...platformclient.CallOption) (*models.WhatsAppIntegration, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messaging/integrations/whatsapp/embeddedsignup")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messaging/integrations/whatsapp/embeddedsignup")
 	req.Operation = "conversations.PostConversationsMessagingIntegrationsWhatsappEmbeddedsignup"
 	req.Body = body
 	out := new(models.WhatsAppIntegration)
@@ -5336,7 +5337,7 @@ type PatchConversationsMessagingIntegrationsWhatsappEmbeddedsignupIntegrationIdO
 //
 // Requires all of the permissions: messaging:integration:edit.
 func (c *Client) PatchConversationsMessagingIntegrationsWhatsappEmbeddedsignupIntegrationId(ctx context.Context, integrationID string, body *models.WhatsAppEmbeddedSignupIntegrationActivationRequest, opts *PatchConversationsMessagingIntegrationsWhatsappEmbeddedsignupIntegrationIdOptions, call ...platformclient.CallOption) (*models.WhatsAppIntegration, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/messaging/integrations/whatsapp/embeddedsignup/{integrationId}", integrationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/messaging/integrations/whatsapp/embeddedsignup/{integrationId}", integrationID)
 	req.Operation = "conversations.PatchConversationsMessagingIntegrationsWhatsappEmbeddedsignupIntegrationId"
 	req.Body = body
 	out := new(models.WhatsAppIntegration)
@@ -5359,7 +5360,7 @@ type GetConversationsMessagingIntegrationsWhatsappIntegrationIdOptions struct {
 //
 // Requires all of the permissions: messaging:integration:view.
 func (c *Client) GetConversationsMessagingIntegrationsWhatsappIntegrationId(ctx context.Context, integrationID string, opts *GetConversationsMessagingIntegrationsWhatsappIntegrationIdOptions, call ...platformclient.CallOption) (*models.WhatsAppIntegration, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/whatsapp/{integrationId}", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/whatsapp/{integrationId}", integrationID)
 	req.Operation = "conversations.GetConversationsMessagingIntegrationsWhatsappIntegrationId"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -5381,7 +5382,7 @@ type DeleteConversationsMessagingIntegrationsWhatsappIntegrationIdOptions struct
 //
 // Requires all of the permissions: messaging:integration:delete.
 func (c *Client) DeleteConversationsMessagingIntegrationsWhatsappIntegrationId(ctx context.Context, integrationID string, opts *DeleteConversationsMessagingIntegrationsWhatsappIntegrationIdOptions, call ...platformclient.CallOption) (*models.WhatsAppIntegration, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/messaging/integrations/whatsapp/{integrationId}", integrationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/messaging/integrations/whatsapp/{integrationId}", integrationID)
 	req.Operation = "conversations.DeleteConversationsMessagingIntegrationsWhatsappIntegrationId"
 	out := new(models.WhatsAppIntegration)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5400,7 +5401,7 @@ type PatchConversationsMessagingIntegrationsWhatsappIntegrationIdOptions struct{
 //
 // Requires all of the permissions: messaging:integration:edit.
 func (c *Client) PatchConversationsMessagingIntegrationsWhatsappIntegrationId(ctx context.Context, integrationID string, body *models.WhatsAppIntegrationUpdateRequest, opts *PatchConversationsMessagingIntegrationsWhatsappIntegrationIdOptions, call ...platformclient.CallOption) (*models.WhatsAppIntegration, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/messaging/integrations/whatsapp/{integrationId}", integrationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/messaging/integrations/whatsapp/{integrationId}", integrationID)
 	req.Operation = "conversations.PatchConversationsMessagingIntegrationsWhatsappIntegrationId"
 	req.Body = body
 	out := new(models.WhatsAppIntegration)
@@ -5420,7 +5421,7 @@ type GetConversationsMessagingIntegrationTwitterOauthSettingsOptions struct{}
 //
 // Requires all of the permissions: messaging:XIntegration:add.
 func (c *Client) GetConversationsMessagingIntegrationTwitterOauthSettings(ctx context.Context, integrationID string, opts *GetConversationsMessagingIntegrationTwitterOauthSettingsOptions, call ...platformclient.CallOption) (*models.TwitterOAuthSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/integrations/{integrationId}/twitter/oauth/settings", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/integrations/{integrationId}/twitter/oauth/settings", integrationID)
 	req.Operation = "conversations.GetConversationsMessagingIntegrationTwitterOauthSettings"
 	out := new(models.TwitterOAuthSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5440,7 +5441,7 @@ type GetConversationsMessagingOauthAppleCallbackOptions struct {
 //
 //	GET /api/v2/conversations/messaging/oauth/apple/callback
 func (c *Client) GetConversationsMessagingOauthAppleCallback(ctx context.Context, code string, state string, opts *GetConversationsMessagingOauthAppleCallbackOptions, call ...platformclient.CallOption) (*models.OAuthAppleAuthorizationResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/oauth/apple/callback")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/oauth/apple/callback")
 	req.Operation = "conversations.GetConversationsMessagingOauthAppleCallback"
 	req.AddQuery("code", code)
 	req.AddQuery("state", state)
@@ -5469,7 +5470,7 @@ type GetConversationsMessagingSettingsOptions struct {
 //
 // Requires all of the permissions: messaging:setting:view.
 func (c *Client) GetConversationsMessagingSettings(ctx context.Context, opts *GetConversationsMessagingSettingsOptions, call ...platformclient.CallOption) (*models.MessagingConfigListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/settings")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/settings")
 	req.Operation = "conversations.GetConversationsMessagingSettings"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -5491,11 +5492,11 @@ func (c *Client) GetConversationsMessagingSettingsPages(ctx context.Context, opt
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingConfigListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.MessagingConfigListing, error) {
 		if r.NextURI != "" {
 			out := new(models.MessagingConfigListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -5503,15 +5504,15 @@ func (c *Client) GetConversationsMessagingSettingsPages(ctx context.Context, opt
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingSettings(ctx, &o, call...)
-	}, func(p *models.MessagingConfigListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.MessagingConfigListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetConversationsMessagingSettingsItems returns an iterator over the entities of every page of
 // GetConversationsMessagingSettings; see GetConversationsMessagingSettingsPages.
 func (c *Client) GetConversationsMessagingSettingsItems(ctx context.Context, opts *GetConversationsMessagingSettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.MessagingSetting, error] {
-	return platformclient.Items(c.GetConversationsMessagingSettingsPages(ctx, opts, call...), func(p *models.MessagingConfigListing) []models.MessagingSetting { return p.Entities })
+	return runtime.Items(c.GetConversationsMessagingSettingsPages(ctx, opts, call...), func(p *models.MessagingConfigListing) []models.MessagingSetting { return p.Entities })
 }
 
 // PostConversationsMessagingSettingsOptions holds the optional parameters of PostConversationsMessagingSettings; it has none yet, so pass nil.
@@ -5523,7 +5524,7 @@ type PostConversationsMessagingSettingsOptions struct{}
 //
 // Requires all of the permissions: messaging:setting:add.
 func (c *Client) PostConversationsMessagingSettings(ctx context.Context, body *models.MessagingSettingRequest, opts *PostConversationsMessagingSettingsOptions, call ...platformclient.CallOption) (*models.MessagingSetting, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messaging/settings")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messaging/settings")
 	req.Operation = "conversations.PostConversationsMessagingSettings"
 	req.Body = body
 	out := new(models.MessagingSetting)
@@ -5546,7 +5547,7 @@ type GetConversationsMessagingSettingsDefaultOptions struct{}
 //
 // Requires all of the permissions: messaging:setting:view.
 func (c *Client) GetConversationsMessagingSettingsDefault(ctx context.Context, opts *GetConversationsMessagingSettingsDefaultOptions, call ...platformclient.CallOption) (*models.MessagingSetting, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/settings/default")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/settings/default")
 	req.Operation = "conversations.GetConversationsMessagingSettingsDefault"
 	out := new(models.MessagingSetting)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5568,7 +5569,7 @@ type PutConversationsMessagingSettingsDefaultOptions struct{}
 //
 // Requires all of the permissions: messaging:setting:edit.
 func (c *Client) PutConversationsMessagingSettingsDefault(ctx context.Context, body *models.MessagingSettingDefaultRequest, opts *PutConversationsMessagingSettingsDefaultOptions, call ...platformclient.CallOption) (*models.MessagingSetting, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/messaging/settings/default")
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/messaging/settings/default")
 	req.Operation = "conversations.PutConversationsMessagingSettingsDefault"
 	req.Body = body
 	out := new(models.MessagingSetting)
@@ -5591,7 +5592,7 @@ type DeleteConversationsMessagingSettingsDefaultOptions struct{}
 //
 // Requires all of the permissions: messaging:setting:delete.
 func (c *Client) DeleteConversationsMessagingSettingsDefault(ctx context.Context, opts *DeleteConversationsMessagingSettingsDefaultOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/messaging/settings/default")
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/messaging/settings/default")
 	req.Operation = "conversations.DeleteConversationsMessagingSettingsDefault"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -5605,7 +5606,7 @@ type GetConversationsMessagingSettingOptions struct{}
 //
 // Requires all of the permissions: messaging:setting:view.
 func (c *Client) GetConversationsMessagingSetting(ctx context.Context, messageSettingID string, opts *GetConversationsMessagingSettingOptions, call ...platformclient.CallOption) (*models.MessagingSetting, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/settings/{messageSettingId}", messageSettingID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/settings/{messageSettingId}", messageSettingID)
 	req.Operation = "conversations.GetConversationsMessagingSetting"
 	out := new(models.MessagingSetting)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5623,7 +5624,7 @@ type DeleteConversationsMessagingSettingOptions struct{}
 //
 // Requires all of the permissions: messaging:setting:delete.
 func (c *Client) DeleteConversationsMessagingSetting(ctx context.Context, messageSettingID string, opts *DeleteConversationsMessagingSettingOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/messaging/settings/{messageSettingId}", messageSettingID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/messaging/settings/{messageSettingId}", messageSettingID)
 	req.Operation = "conversations.DeleteConversationsMessagingSetting"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -5637,7 +5638,7 @@ type PatchConversationsMessagingSettingOptions struct{}
 //
 // Requires all of the permissions: messaging:setting:edit.
 func (c *Client) PatchConversationsMessagingSetting(ctx context.Context, messageSettingID string, body *models.MessagingSettingPatchRequest, opts *PatchConversationsMessagingSettingOptions, call ...platformclient.CallOption) (*models.MessagingSetting, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/messaging/settings/{messageSettingId}", messageSettingID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/messaging/settings/{messageSettingId}", messageSettingID)
 	req.Operation = "conversations.PatchConversationsMessagingSetting"
 	req.Body = body
 	out := new(models.MessagingSetting)
@@ -5662,7 +5663,7 @@ type GetConversationsMessagingSupportedcontentOptions struct {
 //
 // Requires all of the permissions: messaging:supportedContent:view.
 func (c *Client) GetConversationsMessagingSupportedcontent(ctx context.Context, opts *GetConversationsMessagingSupportedcontentOptions, call ...platformclient.CallOption) (*models.SupportedContentListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/supportedcontent")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/supportedcontent")
 	req.Operation = "conversations.GetConversationsMessagingSupportedcontent"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -5684,11 +5685,11 @@ func (c *Client) GetConversationsMessagingSupportedcontentPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SupportedContentListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SupportedContentListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SupportedContentListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -5696,15 +5697,15 @@ func (c *Client) GetConversationsMessagingSupportedcontentPages(ctx context.Cont
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationsMessagingSupportedcontent(ctx, &o, call...)
-	}, func(p *models.SupportedContentListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SupportedContentListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetConversationsMessagingSupportedcontentItems returns an iterator over the entities of every page
 // of GetConversationsMessagingSupportedcontent; see GetConversationsMessagingSupportedcontentPages.
 func (c *Client) GetConversationsMessagingSupportedcontentItems(ctx context.Context, opts *GetConversationsMessagingSupportedcontentOptions, call ...platformclient.CallOption) iter.Seq2[models.SupportedContent, error] {
-	return platformclient.Items(c.GetConversationsMessagingSupportedcontentPages(ctx, opts, call...), func(p *models.SupportedContentListing) []models.SupportedContent { return p.Entities })
+	return runtime.Items(c.GetConversationsMessagingSupportedcontentPages(ctx, opts, call...), func(p *models.SupportedContentListing) []models.SupportedContent { return p.Entities })
 }
 
 // PostConversationsMessagingSupportedcontentOptions holds the optional parameters of PostConversationsMessagingSupportedcontent; it has none yet, so pass nil.
@@ -5716,7 +5717,7 @@ type PostConversationsMessagingSupportedcontentOptions struct{}
 //
 // Requires any of the permissions: messaging:supportedContent:add.
 func (c *Client) PostConversationsMessagingSupportedcontent(ctx context.Context, body *models.SupportedContent, opts *PostConversationsMessagingSupportedcontentOptions, call ...platformclient.CallOption) (*models.SupportedContent, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/messaging/supportedcontent")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/messaging/supportedcontent")
 	req.Operation = "conversations.PostConversationsMessagingSupportedcontent"
 	req.Body = body
 	out := new(models.SupportedContent)
@@ -5739,7 +5740,7 @@ type GetConversationsMessagingSupportedcontentDefaultOptions struct{}
 //
 // Requires all of the permissions: messaging:supportedContent:view.
 func (c *Client) GetConversationsMessagingSupportedcontentDefault(ctx context.Context, opts *GetConversationsMessagingSupportedcontentDefaultOptions, call ...platformclient.CallOption) (*models.SupportedContent, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/supportedcontent/default")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/supportedcontent/default")
 	req.Operation = "conversations.GetConversationsMessagingSupportedcontentDefault"
 	out := new(models.SupportedContent)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5761,7 +5762,7 @@ type PutConversationsMessagingSupportedcontentDefaultOptions struct{}
 //
 // Requires all of the permissions: messaging:supportedContent:edit.
 func (c *Client) PutConversationsMessagingSupportedcontentDefault(ctx context.Context, body *models.SupportedContentReference, opts *PutConversationsMessagingSupportedcontentDefaultOptions, call ...platformclient.CallOption) (*models.SupportedContent, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/messaging/supportedcontent/default")
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/messaging/supportedcontent/default")
 	req.Operation = "conversations.PutConversationsMessagingSupportedcontentDefault"
 	req.Body = body
 	out := new(models.SupportedContent)
@@ -5780,7 +5781,7 @@ type GetConversationsMessagingSupportedcontentSupportedContentIdOptions struct{}
 //
 // Requires all of the permissions: messaging:supportedContent:view.
 func (c *Client) GetConversationsMessagingSupportedcontentSupportedContentId(ctx context.Context, supportedContentID string, opts *GetConversationsMessagingSupportedcontentSupportedContentIdOptions, call ...platformclient.CallOption) (*models.SupportedContent, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/supportedcontent/{supportedContentId}", supportedContentID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/supportedcontent/{supportedContentId}", supportedContentID)
 	req.Operation = "conversations.GetConversationsMessagingSupportedcontentSupportedContentId"
 	out := new(models.SupportedContent)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5798,7 +5799,7 @@ type DeleteConversationsMessagingSupportedcontentSupportedContentIdOptions struc
 //
 // Requires all of the permissions: messaging:supportedContent:delete.
 func (c *Client) DeleteConversationsMessagingSupportedcontentSupportedContentId(ctx context.Context, supportedContentID string, opts *DeleteConversationsMessagingSupportedcontentSupportedContentIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/messaging/supportedcontent/{supportedContentId}", supportedContentID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/messaging/supportedcontent/{supportedContentId}", supportedContentID)
 	req.Operation = "conversations.DeleteConversationsMessagingSupportedcontentSupportedContentId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -5812,7 +5813,7 @@ type PatchConversationsMessagingSupportedcontentSupportedContentIdOptions struct
 //
 // Requires all of the permissions: messaging:supportedContent:edit.
 func (c *Client) PatchConversationsMessagingSupportedcontentSupportedContentId(ctx context.Context, supportedContentID string, body *models.SupportedContent, opts *PatchConversationsMessagingSupportedcontentSupportedContentIdOptions, call ...platformclient.CallOption) (*models.SupportedContent, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/messaging/supportedcontent/{supportedContentId}", supportedContentID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/messaging/supportedcontent/{supportedContentId}", supportedContentID)
 	req.Operation = "conversations.PatchConversationsMessagingSupportedcontentSupportedContentId"
 	req.Body = body
 	out := new(models.SupportedContent)
@@ -5839,7 +5840,7 @@ type GetConversationsMessagingThreadingtimelineOptions struct{}
 //
 // Requires all of the permissions: conversation:threadingTimeline:view.
 func (c *Client) GetConversationsMessagingThreadingtimeline(ctx context.Context, opts *GetConversationsMessagingThreadingtimelineOptions, call ...platformclient.CallOption) (*models.ConversationThreadingWindow, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/messaging/threadingtimeline")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/messaging/threadingtimeline")
 	req.Operation = "conversations.GetConversationsMessagingThreadingtimeline"
 	out := new(models.ConversationThreadingWindow)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5863,7 +5864,7 @@ type PutConversationsMessagingThreadingtimelineOptions struct{}
 //
 // Requires all of the permissions: conversation:threadingTimeline:edit.
 func (c *Client) PutConversationsMessagingThreadingtimeline(ctx context.Context, body *models.ConversationThreadingWindow, opts *PutConversationsMessagingThreadingtimelineOptions, call ...platformclient.CallOption) (*models.ConversationThreadingWindow, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/messaging/threadingtimeline")
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/messaging/threadingtimeline")
 	req.Operation = "conversations.PutConversationsMessagingThreadingtimeline"
 	req.Body = body
 	out := new(models.ConversationThreadingWindow)
@@ -5882,7 +5883,7 @@ type PostConversationsParticipantsAttributesSearchOptions struct{}
 //
 // Requires any of the permissions: conversation:participant:attributesview.
 func (c *Client) PostConversationsParticipantsAttributesSearch(ctx context.Context, body *models.ConversationParticipantSearchRequest, opts *PostConversationsParticipantsAttributesSearchOptions, call ...platformclient.CallOption) (*models.JsonCursorSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/participants/attributes/search")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/participants/attributes/search")
 	req.Operation = "conversations.PostConversationsParticipantsAttributesSearch"
 	req.Body = body
 	out := new(models.JsonCursorSearchResponse)
@@ -5909,7 +5910,7 @@ type GetConversationsScreenshareParticipantCommunicationWrapupOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetConversationsScreenshareParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *GetConversationsScreenshareParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) (*models.AssignedWrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/screenshares/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/screenshares/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.GetConversationsScreenshareParticipantCommunicationWrapup"
 	if opts != nil {
 		req.AddQuery("provisional", opts.Provisional)
@@ -5939,7 +5940,7 @@ type PostConversationsScreenshareParticipantCommunicationWrapupOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostConversationsScreenshareParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *PostConversationsScreenshareParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/screenshares/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/screenshares/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PostConversationsScreenshareParticipantCommunicationWrapup"
 	if opts != nil {
 		req.Body = opts.Body
@@ -5961,7 +5962,7 @@ type PutConversationsScreenshareRecordingstateOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PutConversationsScreenshareRecordingstate(ctx context.Context, conversationID string, body *models.SetRecordingState, opts *PutConversationsScreenshareRecordingstateOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/screenshares/{conversationId}/recordingstate", conversationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/screenshares/{conversationId}/recordingstate", conversationID)
 	req.Operation = "conversations.PutConversationsScreenshareRecordingstate"
 	req.Body = body
 	var out string
@@ -5980,7 +5981,7 @@ type GetConversationsSettingsOptions struct{}
 //
 // Requires any of the permissions: conversation:settings:view.
 func (c *Client) GetConversationsSettings(ctx context.Context, opts *GetConversationsSettingsOptions, call ...platformclient.CallOption) (*models.Settings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/settings")
+	req := runtime.NewRequest("GET", "/api/v2/conversations/settings")
 	req.Operation = "conversations.GetConversationsSettings"
 	out := new(models.Settings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5998,7 +5999,7 @@ type PatchConversationsSettingsOptions struct{}
 //
 // Requires any of the permissions: conversation:settings:edit.
 func (c *Client) PatchConversationsSettings(ctx context.Context, body *models.Settings, opts *PatchConversationsSettingsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/settings")
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/settings")
 	req.Operation = "conversations.PatchConversationsSettings"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -6016,7 +6017,7 @@ type GetConversationsSocialParticipantCommunicationWrapupOptions struct {
 //
 //	GET /api/v2/conversations/socials/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup
 func (c *Client) GetConversationsSocialParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *GetConversationsSocialParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) (*models.AssignedWrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/socials/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/socials/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.GetConversationsSocialParticipantCommunicationWrapup"
 	if opts != nil {
 		req.AddQuery("provisional", opts.Provisional)
@@ -6041,7 +6042,7 @@ type PostConversationsSocialParticipantCommunicationWrapupOptions struct {
 //
 // Requires any of the permissions: conversation:participant:wrapup.
 func (c *Client) PostConversationsSocialParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *PostConversationsSocialParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/socials/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/socials/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PostConversationsSocialParticipantCommunicationWrapup"
 	if opts != nil {
 		req.Body = opts.Body
@@ -6058,7 +6059,7 @@ type PutConversationsSocialRecordingstateOptions struct{}
 //
 // Requires any of the permissions: conversation:recording:pauseOthers.
 func (c *Client) PutConversationsSocialRecordingstate(ctx context.Context, conversationID string, body *models.SetRecordingState, opts *PutConversationsSocialRecordingstateOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/socials/{conversationId}/recordingstate", conversationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/socials/{conversationId}/recordingstate", conversationID)
 	req.Operation = "conversations.PutConversationsSocialRecordingstate"
 	req.Body = body
 	var out string
@@ -6077,7 +6078,7 @@ type PostConversationsVideosMeetingsOptions struct{}
 //
 // Requires any of the permissions: video:video:access.
 func (c *Client) PostConversationsVideosMeetings(ctx context.Context, body *models.GenerateMeetingIdRequest, opts *PostConversationsVideosMeetingsOptions, call ...platformclient.CallOption) (*models.MeetingIdRecord, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/videos/meetings")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/videos/meetings")
 	req.Operation = "conversations.PostConversationsVideosMeetings"
 	req.Body = body
 	out := new(models.MeetingIdRecord)
@@ -6096,7 +6097,7 @@ type GetConversationsVideosMeetingOptions struct{}
 //
 // Requires any of the permissions: video:video:access.
 func (c *Client) GetConversationsVideosMeeting(ctx context.Context, meetingID string, opts *GetConversationsVideosMeetingOptions, call ...platformclient.CallOption) (*models.MeetingIdRecord, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/videos/meetings/{meetingId}", meetingID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/videos/meetings/{meetingId}", meetingID)
 	req.Operation = "conversations.GetConversationsVideosMeeting"
 	out := new(models.MeetingIdRecord)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6117,7 +6118,7 @@ type GetConversationsVideoDetailsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetConversationsVideoDetails(ctx context.Context, conferenceID string, opts *GetConversationsVideoDetailsOptions, call ...platformclient.CallOption) (*models.VideoConferenceDetails, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/videos/{conferenceId}/details", conferenceID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/videos/{conferenceId}/details", conferenceID)
 	req.Operation = "conversations.GetConversationsVideoDetails"
 	out := new(models.VideoConferenceDetails)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6138,7 +6139,7 @@ type PostConversationsVideoAgentconferenceCommunicationOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostConversationsVideoAgentconferenceCommunication(ctx context.Context, conversationID string, communicationID string, opts *PostConversationsVideoAgentconferenceCommunicationOptions, call ...platformclient.CallOption) (*models.VideoConferenceDetails, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/videos/{conversationId}/agentconference/communications/{communicationId}", conversationID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/videos/{conversationId}/agentconference/communications/{communicationId}", conversationID, communicationID)
 	req.Operation = "conversations.PostConversationsVideoAgentconferenceCommunication"
 	out := new(models.VideoConferenceDetails)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6159,7 +6160,7 @@ type GetConversationsVideoParticipantCommunicationWrapupOptions struct {
 //
 //	GET /api/v2/conversations/videos/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup
 func (c *Client) GetConversationsVideoParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *GetConversationsVideoParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) (*models.AssignedWrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/videos/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/videos/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.GetConversationsVideoParticipantCommunicationWrapup"
 	if opts != nil {
 		req.AddQuery("provisional", opts.Provisional)
@@ -6184,7 +6185,7 @@ type PostConversationsVideoParticipantCommunicationWrapupOptions struct {
 //
 // Requires any of the permissions: conversation:participant:wrapup.
 func (c *Client) PostConversationsVideoParticipantCommunicationWrapup(ctx context.Context, conversationID string, participantID string, communicationID string, opts *PostConversationsVideoParticipantCommunicationWrapupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/videos/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/videos/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup", conversationID, participantID, communicationID)
 	req.Operation = "conversations.PostConversationsVideoParticipantCommunicationWrapup"
 	if opts != nil {
 		req.Body = opts.Body
@@ -6201,7 +6202,7 @@ type PutConversationsVideoRecordingstateOptions struct{}
 //
 // Requires any of the permissions: conversation:recording:pauseOthers.
 func (c *Client) PutConversationsVideoRecordingstate(ctx context.Context, conversationID string, body *models.SetRecordingState, opts *PutConversationsVideoRecordingstateOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/videos/{conversationId}/recordingstate", conversationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/videos/{conversationId}/recordingstate", conversationID)
 	req.Operation = "conversations.PutConversationsVideoRecordingstate"
 	req.Body = body
 	var out string
@@ -6220,7 +6221,7 @@ type GetConversationOptions struct{}
 //
 // Requires any of the permissions: conversation:communication:view.
 func (c *Client) GetConversation(ctx context.Context, conversationID string, opts *GetConversationOptions, call ...platformclient.CallOption) (*models.Conversation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}", conversationID)
 	req.Operation = "conversations.GetConversation"
 	out := new(models.Conversation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6238,7 +6239,7 @@ type DeleteConversationOptions struct{}
 //
 // Requires any of the permissions: conversation:communication:disconnect.
 func (c *Client) DeleteConversation(ctx context.Context, conversationID string, opts *DeleteConversationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/{conversationId}", conversationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/{conversationId}", conversationID)
 	req.Operation = "conversations.DeleteConversation"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -6256,7 +6257,7 @@ type PostConversationAssignOptions struct{}
 // conversation:webchat:assign, conversation:email:pull, conversation:email:assign,
 // conversation:message:pull, conversation:message:assign.
 func (c *Client) PostConversationAssign(ctx context.Context, conversationID string, body *models.ConversationUser, opts *PostConversationAssignOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/assign", conversationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/assign", conversationID)
 	req.Operation = "conversations.PostConversationAssign"
 	req.Body = body
 	var out string
@@ -6277,7 +6278,7 @@ type GetConversationAssistantCopilotcontextOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetConversationAssistantCopilotcontext(ctx context.Context, conversationID string, opts *GetConversationAssistantCopilotcontextOptions, call ...platformclient.CallOption) (*models.CopilotContextValues, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/assistant/copilotcontext", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/assistant/copilotcontext", conversationID)
 	req.Operation = "conversations.GetConversationAssistantCopilotcontext"
 	out := new(models.CopilotContextValues)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6296,7 +6297,7 @@ type PostConversationBargeOptions struct{}
 //
 // Requires any of the permissions: conversation:call:barge.
 func (c *Client) PostConversationBarge(ctx context.Context, conversationID string, opts *PostConversationBargeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/barge", conversationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/barge", conversationID)
 	req.Operation = "conversations.PostConversationBarge"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -6311,7 +6312,7 @@ type PostConversationCobrowseOptions struct{}
 //
 // Requires any of the permissions: conversation:cobrowse:add, conversation:cobrowseVoice:add.
 func (c *Client) PostConversationCobrowse(ctx context.Context, conversationID string, opts *PostConversationCobrowseOptions, call ...platformclient.CallOption) (*models.CobrowseWebMessagingSession, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/cobrowse", conversationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/cobrowse", conversationID)
 	req.Operation = "conversations.PostConversationCobrowse"
 	out := new(models.CobrowseWebMessagingSession)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6330,7 +6331,7 @@ type GetConversationCommunicationAgentchecklistsOptions struct{}
 //
 // Requires all of the permissions: conversation:agentchecklist:view.
 func (c *Client) GetConversationCommunicationAgentchecklists(ctx context.Context, conversationID string, communicationID string, opts *GetConversationCommunicationAgentchecklistsOptions, call ...platformclient.CallOption) (*models.AgentChecklistResponseList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/communications/{communicationId}/agentchecklists", conversationID, communicationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/communications/{communicationId}/agentchecklists", conversationID, communicationID)
 	req.Operation = "conversations.GetConversationCommunicationAgentchecklists"
 	out := new(models.AgentChecklistResponseList)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6349,7 +6350,7 @@ type PostConversationCommunicationAgentchecklistsFinalizeOptions struct{}
 //
 // Requires all of the permissions: conversation:agentchecklist:edit.
 func (c *Client) PostConversationCommunicationAgentchecklistsFinalize(ctx context.Context, conversationID string, communicationID string, body *models.ChecklistFinalizePayload, opts *PostConversationCommunicationAgentchecklistsFinalizeOptions, call ...platformclient.CallOption) (*models.AgentChecklistResponseList, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/communications/{communicationId}/agentchecklists/finalize", conversationID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/communications/{communicationId}/agentchecklists/finalize", conversationID, communicationID)
 	req.Operation = "conversations.PostConversationCommunicationAgentchecklistsFinalize"
 	req.Body = body
 	out := new(models.AgentChecklistResponseList)
@@ -6368,7 +6369,7 @@ type GetConversationCommunicationAgentchecklistOptions struct{}
 //
 // Requires all of the permissions: conversation:agentchecklist:view.
 func (c *Client) GetConversationCommunicationAgentchecklist(ctx context.Context, conversationID string, communicationID string, agentChecklistID string, opts *GetConversationCommunicationAgentchecklistOptions, call ...platformclient.CallOption) (*models.AgentChecklistResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/communications/{communicationId}/agentchecklists/{agentChecklistId}", conversationID, communicationID, agentChecklistID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/communications/{communicationId}/agentchecklists/{agentChecklistId}", conversationID, communicationID, agentChecklistID)
 	req.Operation = "conversations.GetConversationCommunicationAgentchecklist"
 	out := new(models.AgentChecklistResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6386,7 +6387,7 @@ type PostConversationCommunicationAgentchecklistOptions struct{}
 //
 // Requires all of the permissions: conversation:agentchecklist:edit.
 func (c *Client) PostConversationCommunicationAgentchecklist(ctx context.Context, conversationID string, communicationID string, agentChecklistID string, body *models.ChecklistActivationPayload, opts *PostConversationCommunicationAgentchecklistOptions, call ...platformclient.CallOption) (*models.AgentChecklistResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/communications/{communicationId}/agentchecklists/{agentChecklistId}", conversationID, communicationID, agentChecklistID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/communications/{communicationId}/agentchecklists/{agentChecklistId}", conversationID, communicationID, agentChecklistID)
 	req.Operation = "conversations.PostConversationCommunicationAgentchecklist"
 	req.Body = body
 	out := new(models.AgentChecklistResponse)
@@ -6405,7 +6406,7 @@ type PostConversationCommunicationAgentchecklistAgentactionOptions struct{}
 //
 // Requires all of the permissions: conversation:agentchecklist:edit.
 func (c *Client) PostConversationCommunicationAgentchecklistAgentaction(ctx context.Context, conversationID string, communicationID string, agentChecklistID string, body *models.AgentActionPayload, opts *PostConversationCommunicationAgentchecklistAgentactionOptions, call ...platformclient.CallOption) (*models.AgentChecklistResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/communications/{communicationId}/agentchecklists/{agentChecklistId}/agentaction", conversationID, communicationID, agentChecklistID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/communications/{communicationId}/agentchecklists/{agentChecklistId}/agentaction", conversationID, communicationID, agentChecklistID)
 	req.Operation = "conversations.PostConversationCommunicationAgentchecklistAgentaction"
 	req.Body = body
 	out := new(models.AgentChecklistResponse)
@@ -6424,7 +6425,7 @@ type PostConversationCommunicationAgentchecklistJobsOptions struct{}
 //
 // Requires all of the permissions: conversation:agentchecklist:edit.
 func (c *Client) PostConversationCommunicationAgentchecklistJobs(ctx context.Context, conversationID string, communicationID string, agentChecklistID string, body *models.ChecklistInferenceJobPayload, opts *PostConversationCommunicationAgentchecklistJobsOptions, call ...platformclient.CallOption) (*models.ChecklistInferenceJobCreationResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/communications/{communicationId}/agentchecklists/{agentChecklistId}/jobs", conversationID, communicationID, agentChecklistID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/communications/{communicationId}/agentchecklists/{agentChecklistId}/jobs", conversationID, communicationID, agentChecklistID)
 	req.Operation = "conversations.PostConversationCommunicationAgentchecklistJobs"
 	req.Body = body
 	out := new(models.ChecklistInferenceJobCreationResponse)
@@ -6443,7 +6444,7 @@ type GetConversationCommunicationAgentchecklistJobOptions struct{}
 //
 // Requires all of the permissions: conversation:agentchecklist:view.
 func (c *Client) GetConversationCommunicationAgentchecklistJob(ctx context.Context, conversationID string, communicationID string, agentChecklistID string, jobID string, opts *GetConversationCommunicationAgentchecklistJobOptions, call ...platformclient.CallOption) (*models.ChecklistInferenceJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/communications/{communicationId}/agentchecklists/{agentChecklistId}/jobs/{jobId}", conversationID, communicationID, agentChecklistID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/communications/{communicationId}/agentchecklists/{agentChecklistId}/jobs/{jobId}", conversationID, communicationID, agentChecklistID, jobID)
 	req.Operation = "conversations.GetConversationCommunicationAgentchecklistJob"
 	out := new(models.ChecklistInferenceJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6468,7 +6469,7 @@ type GetConversationCommunicationInternalmessagesOptions struct {
 //
 // Requires any of the permissions: conversation:internalMessaging:view.
 func (c *Client) GetConversationCommunicationInternalmessages(ctx context.Context, conversationID string, communicationID string, opts *GetConversationCommunicationInternalmessagesOptions, call ...platformclient.CallOption) (*models.InternalMessageDataEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/communications/{communicationId}/internalmessages", conversationID, communicationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/communications/{communicationId}/internalmessages", conversationID, communicationID)
 	req.Operation = "conversations.GetConversationCommunicationInternalmessages"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -6490,11 +6491,11 @@ func (c *Client) GetConversationCommunicationInternalmessagesPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InternalMessageDataEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.InternalMessageDataEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.InternalMessageDataEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -6502,8 +6503,8 @@ func (c *Client) GetConversationCommunicationInternalmessagesPages(ctx context.C
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetConversationCommunicationInternalmessages(ctx, conversationID, communicationID, &o, call...)
-	}, func(p *models.InternalMessageDataEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.InternalMessageDataEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -6511,7 +6512,7 @@ func (c *Client) GetConversationCommunicationInternalmessagesPages(ctx context.C
 // page of GetConversationCommunicationInternalmessages; see
 // GetConversationCommunicationInternalmessagesPages.
 func (c *Client) GetConversationCommunicationInternalmessagesItems(ctx context.Context, conversationID string, communicationID string, opts *GetConversationCommunicationInternalmessagesOptions, call ...platformclient.CallOption) iter.Seq2[models.InternalMessageData, error] {
-	return platformclient.Items(c.GetConversationCommunicationInternalmessagesPages(ctx, conversationID, communicationID, opts, call...), func(p *models.InternalMessageDataEntityListing) []models.InternalMessageData { return p.Entities })
+	return runtime.Items(c.GetConversationCommunicationInternalmessagesPages(ctx, conversationID, communicationID, opts, call...), func(p *models.InternalMessageDataEntityListing) []models.InternalMessageData { return p.Entities })
 }
 
 // PostConversationCommunicationInternalmessagesOptions holds the optional parameters of PostConversationCommunicationInternalmessages; it has none yet, so pass nil.
@@ -6525,7 +6526,7 @@ type PostConversationCommunicationInternalmessagesOptions struct{}
 //
 // Requires any of the permissions: conversation:internalMessaging:create.
 func (c *Client) PostConversationCommunicationInternalmessages(ctx context.Context, conversationID string, communicationID string, body *models.InternalMessageRequest, opts *PostConversationCommunicationInternalmessagesOptions, call ...platformclient.CallOption) (*models.InternalMessageData, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/communications/{communicationId}/internalmessages", conversationID, communicationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/communications/{communicationId}/internalmessages", conversationID, communicationID)
 	req.Operation = "conversations.PostConversationCommunicationInternalmessages"
 	req.Body = body
 	out := new(models.InternalMessageData)
@@ -6544,7 +6545,7 @@ type GetConversationCommunicationInternalmessageOptions struct{}
 //
 // Requires any of the permissions: conversation:internalMessaging:view.
 func (c *Client) GetConversationCommunicationInternalmessage(ctx context.Context, conversationID string, communicationID string, messageID string, opts *GetConversationCommunicationInternalmessageOptions, call ...platformclient.CallOption) (*models.InternalMessageData, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/communications/{communicationId}/internalmessages/{messageId}", conversationID, communicationID, messageID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/communications/{communicationId}/internalmessages/{messageId}", conversationID, communicationID, messageID)
 	req.Operation = "conversations.GetConversationCommunicationInternalmessage"
 	out := new(models.InternalMessageData)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6562,7 +6563,7 @@ type GetConversationCustomattributesOptions struct{}
 //
 // Requires any of the permissions: conversation:customAttributes:view.
 func (c *Client) GetConversationCustomattributes(ctx context.Context, conversationID string, opts *GetConversationCustomattributesOptions, call ...platformclient.CallOption) (*models.CustomAttributesListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/customattributes", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/customattributes", conversationID)
 	req.Operation = "conversations.GetConversationCustomattributes"
 	out := new(models.CustomAttributesListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6584,7 +6585,7 @@ type PutConversationCustomattributesOptions struct {
 //
 // Requires any of the permissions: conversation:customAttributes:edit.
 func (c *Client) PutConversationCustomattributes(ctx context.Context, conversationID string, opts *PutConversationCustomattributesOptions, call ...platformclient.CallOption) (*models.CustomAttributesIdResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/{conversationId}/customattributes", conversationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/{conversationId}/customattributes", conversationID)
 	req.Operation = "conversations.PutConversationCustomattributes"
 	if opts != nil {
 		req.Body = opts.Body
@@ -6609,7 +6610,7 @@ type PatchConversationCustomattributesOptions struct {
 //
 // Requires any of the permissions: conversation:customAttributes:edit.
 func (c *Client) PatchConversationCustomattributes(ctx context.Context, conversationID string, opts *PatchConversationCustomattributesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/customattributes", conversationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/customattributes", conversationID)
 	req.Operation = "conversations.PatchConversationCustomattributes"
 	if opts != nil {
 		req.Body = opts.Body
@@ -6630,7 +6631,7 @@ type PutConversationCustomattributesBulkOptions struct {
 //
 // Requires any of the permissions: conversation:customAttributes:edit.
 func (c *Client) PutConversationCustomattributesBulk(ctx context.Context, conversationID string, opts *PutConversationCustomattributesBulkOptions, call ...platformclient.CallOption) (*models.CustomAttributesBulkUpdateResponseMap, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/{conversationId}/customattributes/bulk", conversationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/{conversationId}/customattributes/bulk", conversationID)
 	req.Operation = "conversations.PutConversationCustomattributesBulk"
 	if opts != nil {
 		req.Body = opts.Body
@@ -6655,7 +6656,7 @@ type PatchConversationCustomattributesBulkOptions struct {
 //
 // Requires any of the permissions: conversation:customAttributes:edit.
 func (c *Client) PatchConversationCustomattributesBulk(ctx context.Context, conversationID string, opts *PatchConversationCustomattributesBulkOptions, call ...platformclient.CallOption) (*models.CustomAttributesBulkUpdateResponseMap, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/customattributes/bulk", conversationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/customattributes/bulk", conversationID)
 	req.Operation = "conversations.PatchConversationCustomattributesBulk"
 	if opts != nil {
 		req.Body = opts.Body
@@ -6676,7 +6677,7 @@ type GetConversationCustomattributeOptions struct{}
 //
 // Requires any of the permissions: conversation:customAttributes:view.
 func (c *Client) GetConversationCustomattribute(ctx context.Context, conversationID string, attributesID string, opts *GetConversationCustomattributeOptions, call ...platformclient.CallOption) (*models.CustomAttributes, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/customattributes/{attributesId}", conversationID, attributesID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/customattributes/{attributesId}", conversationID, attributesID)
 	req.Operation = "conversations.GetConversationCustomattribute"
 	out := new(models.CustomAttributes)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6694,7 +6695,7 @@ type DeleteConversationCustomattributeOptions struct{}
 //
 // Requires any of the permissions: conversation:customAttributes:delete.
 func (c *Client) DeleteConversationCustomattribute(ctx context.Context, conversationID string, attributesID string, opts *DeleteConversationCustomattributeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/{conversationId}/customattributes/{attributesId}", conversationID, attributesID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/{conversationId}/customattributes/{attributesId}", conversationID, attributesID)
 	req.Operation = "conversations.DeleteConversationCustomattribute"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -6713,7 +6714,7 @@ type PostConversationDisconnectOptions struct{}
 //
 // Requires any of the permissions: conversation:communication:disconnect.
 func (c *Client) PostConversationDisconnect(ctx context.Context, conversationID string, opts *PostConversationDisconnectOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/disconnect", conversationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/disconnect", conversationID)
 	req.Operation = "conversations.PostConversationDisconnect"
 	var out string
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -6734,7 +6735,7 @@ type PatchConversationParticipantOptions struct{}
 // Requires any of the permissions: conversation:participant:wrapup, conversation:call:record,
 // conversation:communication:disconnect.
 func (c *Client) PatchConversationParticipant(ctx context.Context, conversationID string, participantID string, body *models.MediaParticipantRequest, opts *PatchConversationParticipantOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/participants/{participantId}", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/participants/{participantId}", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationParticipant"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -6747,7 +6748,7 @@ type PatchConversationParticipantAttributesOptions struct{}
 //
 //	PATCH /api/v2/conversations/{conversationId}/participants/{participantId}/attributes
 func (c *Client) PatchConversationParticipantAttributes(ctx context.Context, conversationID string, participantID string, body *models.ParticipantAttributes, opts *PatchConversationParticipantAttributesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/participants/{participantId}/attributes", conversationID, participantID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/participants/{participantId}/attributes", conversationID, participantID)
 	req.Operation = "conversations.PatchConversationParticipantAttributes"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -6766,7 +6767,7 @@ type PostConversationParticipantCallbacksOptions struct {
 //
 // Requires all of the permissions: conversation:callback:create.
 func (c *Client) PostConversationParticipantCallbacks(ctx context.Context, conversationID string, participantID string, opts *PostConversationParticipantCallbacksOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/callbacks", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/callbacks", conversationID, participantID)
 	req.Operation = "conversations.PostConversationParticipantCallbacks"
 	if opts != nil {
 		req.Body = opts.Body
@@ -6781,7 +6782,7 @@ type DeleteConversationParticipantCodeOptions struct{}
 //
 //	DELETE /api/v2/conversations/{conversationId}/participants/{participantId}/codes/{addCommunicationCode}
 func (c *Client) DeleteConversationParticipantCode(ctx context.Context, conversationID string, participantID string, addCommunicationCode string, opts *DeleteConversationParticipantCodeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/{conversationId}/participants/{participantId}/codes/{addCommunicationCode}", conversationID, participantID, addCommunicationCode)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/{conversationId}/participants/{participantId}/codes/{addCommunicationCode}", conversationID, participantID, addCommunicationCode)
 	req.Operation = "conversations.DeleteConversationParticipantCode"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -6796,7 +6797,7 @@ type PostConversationParticipantDigitsOptions struct {
 //
 //	POST /api/v2/conversations/{conversationId}/participants/{participantId}/digits
 func (c *Client) PostConversationParticipantDigits(ctx context.Context, conversationID string, participantID string, opts *PostConversationParticipantDigitsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/digits", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/digits", conversationID, participantID)
 	req.Operation = "conversations.PostConversationParticipantDigits"
 	if opts != nil {
 		req.Body = opts.Body
@@ -6812,7 +6813,7 @@ type PutConversationParticipantFlaggedreasonOptions struct{}
 //
 //	PUT /api/v2/conversations/{conversationId}/participants/{participantId}/flaggedreason
 func (c *Client) PutConversationParticipantFlaggedreason(ctx context.Context, conversationID string, participantID string, opts *PutConversationParticipantFlaggedreasonOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/{conversationId}/participants/{participantId}/flaggedreason", conversationID, participantID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/{conversationId}/participants/{participantId}/flaggedreason", conversationID, participantID)
 	req.Operation = "conversations.PutConversationParticipantFlaggedreason"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -6824,7 +6825,7 @@ type DeleteConversationParticipantFlaggedreasonOptions struct{}
 //
 //	DELETE /api/v2/conversations/{conversationId}/participants/{participantId}/flaggedreason
 func (c *Client) DeleteConversationParticipantFlaggedreason(ctx context.Context, conversationID string, participantID string, opts *DeleteConversationParticipantFlaggedreasonOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/{conversationId}/participants/{participantId}/flaggedreason", conversationID, participantID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/{conversationId}/participants/{participantId}/flaggedreason", conversationID, participantID)
 	req.Operation = "conversations.DeleteConversationParticipantFlaggedreason"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -6842,7 +6843,7 @@ type PostConversationParticipantInternalmessagesUsersCommunicationsOptions struc
 //
 // Requires any of the permissions: conversation:internalMessaging:setupWithUser.
 func (c *Client) PostConversationParticipantInternalmessagesUsersCommunications(ctx context.Context, conversationID string, participantID string, body *models.MessagingConferWithUserRequest, opts *PostConversationParticipantInternalmessagesUsersCommunicationsOptions, call ...platformclient.CallOption) (*models.MessagingConferResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/internalmessages/users/communications", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/internalmessages/users/communications", conversationID, participantID)
 	req.Operation = "conversations.PostConversationParticipantInternalmessagesUsersCommunications"
 	req.Body = body
 	out := new(models.MessagingConferResponse)
@@ -6866,7 +6867,7 @@ type PostConversationParticipantReplaceOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostConversationParticipantReplace(ctx context.Context, conversationID string, participantID string, body *models.TransferRequest, opts *PostConversationParticipantReplaceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/replace", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/replace", conversationID, participantID)
 	req.Operation = "conversations.PostConversationParticipantReplace"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -6882,7 +6883,7 @@ type PostConversationParticipantReplaceAgentOptions struct{}
 // Requires any of the permissions: conversation:communication:blindTransfer,
 // conversation:communication:blindTransferAgent.
 func (c *Client) PostConversationParticipantReplaceAgent(ctx context.Context, conversationID string, participantID string, body *models.TransferToAgentRequest, opts *PostConversationParticipantReplaceAgentOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/replace/agent", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/replace/agent", conversationID, participantID)
 	req.Operation = "conversations.PostConversationParticipantReplaceAgent"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -6899,7 +6900,7 @@ type PostConversationParticipantReplaceContactExternalOptions struct{}
 // Requires any of the permissions: conversation:communication:blindTransfer,
 // conversation:communication:blindTransferExternalContact.
 func (c *Client) PostConversationParticipantReplaceContactExternal(ctx context.Context, conversationID string, participantID string, body *models.TransferToExternalContactRequest, opts *PostConversationParticipantReplaceContactExternalOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/replace/contact/external", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/replace/contact/external", conversationID, participantID)
 	req.Operation = "conversations.PostConversationParticipantReplaceContactExternal"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -6920,7 +6921,7 @@ type PostConversationParticipantReplaceExternalOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostConversationParticipantReplaceExternal(ctx context.Context, conversationID string, participantID string, body *models.TransferToExternalRequest, opts *PostConversationParticipantReplaceExternalOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/replace/external", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/replace/external", conversationID, participantID)
 	req.Operation = "conversations.PostConversationParticipantReplaceExternal"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -6936,7 +6937,7 @@ type PostConversationParticipantReplaceQueueOptions struct{}
 // Requires any of the permissions: conversation:communication:blindTransfer,
 // conversation:communication:blindTransferQueue.
 func (c *Client) PostConversationParticipantReplaceQueue(ctx context.Context, conversationID string, participantID string, body *models.TransferToQueueRequest, opts *PostConversationParticipantReplaceQueueOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/replace/queue", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/replace/queue", conversationID, participantID)
 	req.Operation = "conversations.PostConversationParticipantReplaceQueue"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -6949,7 +6950,7 @@ type GetConversationParticipantSecureivrsessionsOptions struct{}
 //
 //	GET /api/v2/conversations/{conversationId}/participants/{participantId}/secureivrsessions
 func (c *Client) GetConversationParticipantSecureivrsessions(ctx context.Context, conversationID string, participantID string, opts *GetConversationParticipantSecureivrsessionsOptions, call ...platformclient.CallOption) (*models.SecureSessionEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/participants/{participantId}/secureivrsessions", conversationID, participantID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/participants/{participantId}/secureivrsessions", conversationID, participantID)
 	req.Operation = "conversations.GetConversationParticipantSecureivrsessions"
 	out := new(models.SecureSessionEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6969,7 +6970,7 @@ type PostConversationParticipantSecureivrsessionsOptions struct {
 //
 //	POST /api/v2/conversations/{conversationId}/participants/{participantId}/secureivrsessions
 func (c *Client) PostConversationParticipantSecureivrsessions(ctx context.Context, conversationID string, participantID string, opts *PostConversationParticipantSecureivrsessionsOptions, call ...platformclient.CallOption) (*models.SecureSession, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/secureivrsessions", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/secureivrsessions", conversationID, participantID)
 	req.Operation = "conversations.PostConversationParticipantSecureivrsessions"
 	if opts != nil {
 		req.Body = opts.Body
@@ -6988,7 +6989,7 @@ type GetConversationParticipantSecureivrsessionOptions struct{}
 //
 //	GET /api/v2/conversations/{conversationId}/participants/{participantId}/secureivrsessions/{secureSessionId}
 func (c *Client) GetConversationParticipantSecureivrsession(ctx context.Context, conversationID string, participantID string, secureSessionID string, opts *GetConversationParticipantSecureivrsessionOptions, call ...platformclient.CallOption) (*models.SecureSession, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/participants/{participantId}/secureivrsessions/{secureSessionId}", conversationID, participantID, secureSessionID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/participants/{participantId}/secureivrsessions/{secureSessionId}", conversationID, participantID, secureSessionID)
 	req.Operation = "conversations.GetConversationParticipantSecureivrsession"
 	out := new(models.SecureSession)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -7007,7 +7008,7 @@ type PostConversationParticipantTransferOptions struct{}
 //
 // Requires any of the permissions: conversation:communication:blindTransfer.
 func (c *Client) PostConversationParticipantTransfer(ctx context.Context, conversationID string, participantID string, body *models.TransferToAddressRequest, opts *PostConversationParticipantTransferOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/transfer", conversationID, participantID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/participants/{participantId}/transfer", conversationID, participantID)
 	req.Operation = "conversations.PostConversationParticipantTransfer"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -7024,7 +7025,7 @@ type GetConversationParticipantWrapupOptions struct {
 //
 //	GET /api/v2/conversations/{conversationId}/participants/{participantId}/wrapup
 func (c *Client) GetConversationParticipantWrapup(ctx context.Context, conversationID string, participantID string, opts *GetConversationParticipantWrapupOptions, call ...platformclient.CallOption) (*models.AssignedWrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/participants/{participantId}/wrapup", conversationID, participantID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/participants/{participantId}/wrapup", conversationID, participantID)
 	req.Operation = "conversations.GetConversationParticipantWrapup"
 	if opts != nil {
 		req.AddQuery("provisional", opts.Provisional)
@@ -7043,7 +7044,7 @@ type GetConversationParticipantWrapupcodesOptions struct{}
 //
 //	GET /api/v2/conversations/{conversationId}/participants/{participantId}/wrapupcodes
 func (c *Client) GetConversationParticipantWrapupcodes(ctx context.Context, conversationID string, participantID string, opts *GetConversationParticipantWrapupcodesOptions, call ...platformclient.CallOption) ([]models.WrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/participants/{participantId}/wrapupcodes", conversationID, participantID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/participants/{participantId}/wrapupcodes", conversationID, participantID)
 	req.Operation = "conversations.GetConversationParticipantWrapupcodes"
 	var out []models.WrapupCode
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -7061,7 +7062,7 @@ type PatchConversationRecordingstateOptions struct{}
 //
 // Requires any of the permissions: conversation:recording:pauseOthers.
 func (c *Client) PatchConversationRecordingstate(ctx context.Context, conversationID string, body *models.SetRecordingState, opts *PatchConversationRecordingstateOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/recordingstate", conversationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/recordingstate", conversationID)
 	req.Operation = "conversations.PatchConversationRecordingstate"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -7076,7 +7077,7 @@ type GetConversationSecureattributesOptions struct{}
 //
 // Requires any of the permissions: conversation:participant:attributesview.
 func (c *Client) GetConversationSecureattributes(ctx context.Context, conversationID string, opts *GetConversationSecureattributesOptions, call ...platformclient.CallOption) (*models.ConversationSecureAttributes, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/secureattributes", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/secureattributes", conversationID)
 	req.Operation = "conversations.GetConversationSecureattributes"
 	out := new(models.ConversationSecureAttributes)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -7094,7 +7095,7 @@ type PutConversationSecureattributesOptions struct{}
 //
 // Requires any of the permissions: conversation:participant:attributesedit.
 func (c *Client) PutConversationSecureattributes(ctx context.Context, conversationID string, body *models.ConversationSecureAttributes, opts *PutConversationSecureattributesOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/{conversationId}/secureattributes", conversationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/{conversationId}/secureattributes", conversationID)
 	req.Operation = "conversations.PutConversationSecureattributes"
 	req.Body = body
 	var out string
@@ -7113,7 +7114,7 @@ type PatchConversationSecureattributesOptions struct{}
 //
 // Requires any of the permissions: conversation:participant:attributesedit.
 func (c *Client) PatchConversationSecureattributes(ctx context.Context, conversationID string, body *models.ConversationSecureAttributes, opts *PatchConversationSecureattributesOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/secureattributes", conversationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/secureattributes", conversationID)
 	req.Operation = "conversations.PatchConversationSecureattributes"
 	req.Body = body
 	var out string
@@ -7152,7 +7153,7 @@ type GetConversationSuggestionsOptions struct {
 //
 // Requires all of the permissions: conversation:suggestion:view.
 func (c *Client) GetConversationSuggestions(ctx context.Context, conversationID string, opts *GetConversationSuggestionsOptions, call ...platformclient.CallOption) (*models.SuggestionListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/suggestions", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/suggestions", conversationID)
 	req.Operation = "conversations.GetConversationSuggestions"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -7177,8 +7178,8 @@ func (c *Client) GetConversationSuggestionsPages(ctx context.Context, conversati
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SuggestionListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SuggestionListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SuggestionListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -7188,15 +7189,15 @@ func (c *Client) GetConversationSuggestionsPages(ctx context.Context, conversati
 			o.After = &r.Cursor
 		}
 		return c.GetConversationSuggestions(ctx, conversationID, &o, call...)
-	}, func(p *models.SuggestionListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.SuggestionListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetConversationSuggestionsItems returns an iterator over the entities of every page of
 // GetConversationSuggestions; see GetConversationSuggestionsPages.
 func (c *Client) GetConversationSuggestionsItems(ctx context.Context, conversationID string, opts *GetConversationSuggestionsOptions, call ...platformclient.CallOption) iter.Seq2[models.Suggestion, error] {
-	return platformclient.Items(c.GetConversationSuggestionsPages(ctx, conversationID, opts, call...), func(p *models.SuggestionListing) []models.Suggestion { return p.Entities })
+	return runtime.Items(c.GetConversationSuggestionsPages(ctx, conversationID, opts, call...), func(p *models.SuggestionListing) []models.Suggestion { return p.Entities })
 }
 
 // PostConversationSuggestionsFeedbackOptions holds the optional parameters of PostConversationSuggestionsFeedback; it has none yet, so pass nil.
@@ -7212,7 +7213,7 @@ type PostConversationSuggestionsFeedbackOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostConversationSuggestionsFeedback(ctx context.Context, conversationID string, body *models.Feedback, opts *PostConversationSuggestionsFeedbackOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/suggestions/feedback", conversationID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/suggestions/feedback", conversationID)
 	req.Operation = "conversations.PostConversationSuggestionsFeedback"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -7227,7 +7228,7 @@ type GetConversationSuggestionOptions struct{}
 //
 // Requires all of the permissions: conversation:suggestion:view.
 func (c *Client) GetConversationSuggestion(ctx context.Context, conversationID string, suggestionID string, opts *GetConversationSuggestionOptions, call ...platformclient.CallOption) (*models.Suggestion, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/suggestions/{suggestionId}", conversationID, suggestionID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/suggestions/{suggestionId}", conversationID, suggestionID)
 	req.Operation = "conversations.GetConversationSuggestion"
 	out := new(models.Suggestion)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -7245,7 +7246,7 @@ type PostConversationSuggestionEngagementOptions struct{}
 //
 // Requires all of the permissions: conversation:suggestionEngagement:add.
 func (c *Client) PostConversationSuggestionEngagement(ctx context.Context, conversationID string, suggestionID string, body *models.SuggestionEngagement, opts *PostConversationSuggestionEngagementOptions, call ...platformclient.CallOption) (*models.SuggestionEngagement, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/suggestions/{suggestionId}/engagement", conversationID, suggestionID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/suggestions/{suggestionId}/engagement", conversationID, suggestionID)
 	req.Operation = "conversations.PostConversationSuggestionEngagement"
 	req.Body = body
 	out := new(models.SuggestionEngagement)
@@ -7264,7 +7265,7 @@ type GetConversationSummariesOptions struct{}
 //
 // Requires all of the permissions: conversation:summary:view.
 func (c *Client) GetConversationSummaries(ctx context.Context, conversationID string, opts *GetConversationSummariesOptions, call ...platformclient.CallOption) (*models.ConversationSummariesGetResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/summaries", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/summaries", conversationID)
 	req.Operation = "conversations.GetConversationSummaries"
 	out := new(models.ConversationSummariesGetResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -7285,7 +7286,7 @@ type PatchConversationSummaryEngagementsOptions struct {
 //
 // Requires all of the permissions: conversation:summaryEngagement:edit.
 func (c *Client) PatchConversationSummaryEngagements(ctx context.Context, conversationID string, summaryID string, opts *PatchConversationSummaryEngagementsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/summaries/{summaryId}/engagements", conversationID, summaryID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/summaries/{summaryId}/engagements", conversationID, summaryID)
 	req.Operation = "conversations.PatchConversationSummaryEngagements"
 	if opts != nil {
 		req.Body = opts.Body
@@ -7305,7 +7306,7 @@ type PostConversationSummaryFeedbackOptions struct {
 //
 // Requires all of the permissions: conversation:summaryFeedback:add.
 func (c *Client) PostConversationSummaryFeedback(ctx context.Context, conversationID string, summaryID string, opts *PostConversationSummaryFeedbackOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/summaries/{summaryId}/feedback", conversationID, summaryID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/summaries/{summaryId}/feedback", conversationID, summaryID)
 	req.Operation = "conversations.PostConversationSummaryFeedback"
 	if opts != nil {
 		req.Body = opts.Body
@@ -7325,7 +7326,7 @@ type PatchConversationSummaryFeedbackOptions struct {
 //
 // Requires all of the permissions: conversation:summaryFeedback:edit.
 func (c *Client) PatchConversationSummaryFeedback(ctx context.Context, conversationID string, summaryID string, opts *PatchConversationSummaryFeedbackOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/summaries/{summaryId}/feedback", conversationID, summaryID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/summaries/{summaryId}/feedback", conversationID, summaryID)
 	req.Operation = "conversations.PatchConversationSummaryFeedback"
 	if opts != nil {
 		req.Body = opts.Body
@@ -7342,7 +7343,7 @@ type PutConversationTagsOptions struct{}
 //
 // Requires any of the permissions: conversation:externalTag:edit.
 func (c *Client) PutConversationTags(ctx context.Context, conversationID string, body *models.ConversationTagsUpdate, opts *PutConversationTagsOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/{conversationId}/tags", conversationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/{conversationId}/tags", conversationID)
 	req.Operation = "conversations.PutConversationTags"
 	req.Body = body
 	var out string
@@ -7362,7 +7363,7 @@ type PatchConversationUtilizationlabelOptions struct{}
 //
 // Requires any of the permissions: conversation:utilizationLabel:edit.
 func (c *Client) PatchConversationUtilizationlabel(ctx context.Context, conversationID string, body *models.ConversationUtilizationLabelUpdate, opts *PatchConversationUtilizationlabelOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/utilizationlabel", conversationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/conversations/{conversationId}/utilizationlabel", conversationID)
 	req.Operation = "conversations.PatchConversationUtilizationlabel"
 	req.Body = body
 	var out string

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Data Extensions operations.
@@ -27,7 +28,7 @@ type GetDataextensionsCoretypesOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetDataextensionsCoretypes(ctx context.Context, opts *GetDataextensionsCoretypesOptions, call ...platformclient.CallOption) (*models.CoretypeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/dataextensions/coretypes")
+	req := runtime.NewRequest("GET", "/api/v2/dataextensions/coretypes")
 	req.Operation = "dataextensions.GetDataextensionsCoretypes"
 	out := new(models.CoretypeListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -45,7 +46,7 @@ type GetDataextensionsCoretypeOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetDataextensionsCoretype(ctx context.Context, coretypeName string, opts *GetDataextensionsCoretypeOptions, call ...platformclient.CallOption) (*models.Coretype, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/dataextensions/coretypes/{coretypeName}", coretypeName)
+	req := runtime.NewRequest("GET", "/api/v2/dataextensions/coretypes/{coretypeName}", coretypeName)
 	req.Operation = "dataextensions.GetDataextensionsCoretype"
 	out := new(models.Coretype)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -63,7 +64,7 @@ type GetDataextensionsLimitsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetDataextensionsLimits(ctx context.Context, opts *GetDataextensionsLimitsOptions, call ...platformclient.CallOption) (*models.SchemaQuantityLimits, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/dataextensions/limits")
+	req := runtime.NewRequest("GET", "/api/v2/dataextensions/limits")
 	req.Operation = "dataextensions.GetDataextensionsLimits"
 	out := new(models.SchemaQuantityLimits)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Data Privacy operations.
@@ -27,7 +28,7 @@ type GetDataprivacyMaskingrulesOptions struct{}
 //
 // Requires all of the permissions: dataprivacy:maskingrule:view.
 func (c *Client) GetDataprivacyMaskingrules(ctx context.Context, opts *GetDataprivacyMaskingrulesOptions, call ...platformclient.CallOption) (*models.MaskingRuleListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/dataprivacy/maskingrules")
+	req := runtime.NewRequest("GET", "/api/v2/dataprivacy/maskingrules")
 	req.Operation = "dataprivacy.GetDataprivacyMaskingrules"
 	out := new(models.MaskingRuleListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -45,7 +46,7 @@ type PostDataprivacyMaskingrulesOptions struct{}
 //
 // Requires all of the permissions: dataprivacy:maskingrule:add.
 func (c *Client) PostDataprivacyMaskingrules(ctx context.Context, body *models.MaskingRule, opts *PostDataprivacyMaskingrulesOptions, call ...platformclient.CallOption) (*models.MaskingRule, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/dataprivacy/maskingrules")
+	req := runtime.NewRequest("POST", "/api/v2/dataprivacy/maskingrules")
 	req.Operation = "dataprivacy.PostDataprivacyMaskingrules"
 	req.Body = body
 	out := new(models.MaskingRule)
@@ -64,7 +65,7 @@ type PostDataprivacyMaskingrulesValidateOptions struct{}
 //
 // Requires all of the permissions: dataprivacy:maskingrule:execute.
 func (c *Client) PostDataprivacyMaskingrulesValidate(ctx context.Context, body *models.MaskingRuleValidateRequest, opts *PostDataprivacyMaskingrulesValidateOptions, call ...platformclient.CallOption) (*models.MaskingRuleValidateResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/dataprivacy/maskingrules/validate")
+	req := runtime.NewRequest("POST", "/api/v2/dataprivacy/maskingrules/validate")
 	req.Operation = "dataprivacy.PostDataprivacyMaskingrulesValidate"
 	req.Body = body
 	out := new(models.MaskingRuleValidateResponse)
@@ -83,7 +84,7 @@ type GetDataprivacyMaskingruleOptions struct{}
 //
 // Requires all of the permissions: dataprivacy:maskingrule:view.
 func (c *Client) GetDataprivacyMaskingrule(ctx context.Context, ruleID string, opts *GetDataprivacyMaskingruleOptions, call ...platformclient.CallOption) (*models.MaskingRule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/dataprivacy/maskingrules/{ruleId}", ruleID)
+	req := runtime.NewRequest("GET", "/api/v2/dataprivacy/maskingrules/{ruleId}", ruleID)
 	req.Operation = "dataprivacy.GetDataprivacyMaskingrule"
 	out := new(models.MaskingRule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -101,7 +102,7 @@ type DeleteDataprivacyMaskingruleOptions struct{}
 //
 // Requires all of the permissions: dataprivacy:maskingrule:delete.
 func (c *Client) DeleteDataprivacyMaskingrule(ctx context.Context, ruleID string, opts *DeleteDataprivacyMaskingruleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/dataprivacy/maskingrules/{ruleId}", ruleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/dataprivacy/maskingrules/{ruleId}", ruleID)
 	req.Operation = "dataprivacy.DeleteDataprivacyMaskingrule"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -118,7 +119,7 @@ type PatchDataprivacyMaskingruleOptions struct {
 //
 // Requires all of the permissions: dataprivacy:maskingrule:edit.
 func (c *Client) PatchDataprivacyMaskingrule(ctx context.Context, ruleID string, opts *PatchDataprivacyMaskingruleOptions, call ...platformclient.CallOption) (*models.MaskingRule, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/dataprivacy/maskingrules/{ruleId}", ruleID)
+	req := runtime.NewRequest("PATCH", "/api/v2/dataprivacy/maskingrules/{ruleId}", ruleID)
 	req.Operation = "dataprivacy.PatchDataprivacyMaskingrule"
 	if opts != nil {
 		req.Body = opts.Body

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Downloads operations.
@@ -40,7 +41,7 @@ type GetDownloadOptions struct {
 // "url" property holds the URL and the redirect is not followed. Stream the content with
 // platformclient's Client.Download, which sends no credential to the URL.
 func (c *Client) GetDownload(ctx context.Context, downloadID string, opts *GetDownloadOptions, call ...platformclient.CallOption) (*models.UrlResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/downloads/{downloadId}", downloadID)
+	req := runtime.NewRequest("GET", "/api/v2/downloads/{downloadId}", downloadID)
 	req.Operation = "downloads.GetDownload"
 	req.RedirectField = "url"
 	if opts != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Emails operations.
@@ -27,7 +28,7 @@ type GetEmailsSettingsOptions struct{}
 //
 // Requires any of the permissions: conversation:settings:view.
 func (c *Client) GetEmailsSettings(ctx context.Context, opts *GetEmailsSettingsOptions, call ...platformclient.CallOption) (*models.EmailSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/emails/settings")
+	req := runtime.NewRequest("GET", "/api/v2/emails/settings")
 	req.Operation = "emails.GetEmailsSettings"
 	out := new(models.EmailSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -48,7 +49,7 @@ type PatchEmailsSettingsOptions struct {
 //
 // Requires any of the permissions: conversation:settings:edit.
 func (c *Client) PatchEmailsSettings(ctx context.Context, opts *PatchEmailsSettingsOptions, call ...platformclient.CallOption) (*models.EmailSettings, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/emails/settings")
+	req := runtime.NewRequest("PATCH", "/api/v2/emails/settings")
 	req.Operation = "emails.PatchEmailsSettings"
 	if opts != nil {
 		req.Body = opts.Body
@@ -69,7 +70,7 @@ type GetEmailsSettingsThreadingOptions struct{}
 //
 // Requires any of the permissions: conversation:emailThreadingSettings:view.
 func (c *Client) GetEmailsSettingsThreading(ctx context.Context, opts *GetEmailsSettingsThreadingOptions, call ...platformclient.CallOption) (*models.EmailThreadingSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/emails/settings/threading")
+	req := runtime.NewRequest("GET", "/api/v2/emails/settings/threading")
 	req.Operation = "emails.GetEmailsSettingsThreading"
 	out := new(models.EmailThreadingSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -87,7 +88,7 @@ type DeleteEmailsSettingsThreadingOptions struct{}
 //
 // Requires any of the permissions: conversation:emailThreadingSettings:edit.
 func (c *Client) DeleteEmailsSettingsThreading(ctx context.Context, opts *DeleteEmailsSettingsThreadingOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/emails/settings/threading")
+	req := runtime.NewRequest("DELETE", "/api/v2/emails/settings/threading")
 	req.Operation = "emails.DeleteEmailsSettingsThreading"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -104,7 +105,7 @@ type PatchEmailsSettingsThreadingOptions struct {
 //
 // Requires any of the permissions: conversation:emailThreadingSettings:edit.
 func (c *Client) PatchEmailsSettingsThreading(ctx context.Context, opts *PatchEmailsSettingsThreadingOptions, call ...platformclient.CallOption) (*models.EmailThreadingSettings, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/emails/settings/threading")
+	req := runtime.NewRequest("PATCH", "/api/v2/emails/settings/threading")
 	req.Operation = "emails.PatchEmailsSettingsThreading"
 	if opts != nil {
 		req.Body = opts.Body

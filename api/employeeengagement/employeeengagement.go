@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/types"
 	"iter"
 )
@@ -35,7 +36,7 @@ type GetEmployeeengagementCelebrationsOptions struct {
 //
 // Requires any of the permissions: engagement:celebration:view.
 func (c *Client) GetEmployeeengagementCelebrations(ctx context.Context, opts *GetEmployeeengagementCelebrationsOptions, call ...platformclient.CallOption) (*models.GetCelebrationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/employeeengagement/celebrations")
+	req := runtime.NewRequest("GET", "/api/v2/employeeengagement/celebrations")
 	req.Operation = "employeeengagement.GetEmployeeengagementCelebrations"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -57,11 +58,11 @@ func (c *Client) GetEmployeeengagementCelebrationsPages(ctx context.Context, opt
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GetCelebrationListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.GetCelebrationListing, error) {
 		if r.NextURI != "" {
 			out := new(models.GetCelebrationListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -69,15 +70,15 @@ func (c *Client) GetEmployeeengagementCelebrationsPages(ctx context.Context, opt
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetEmployeeengagementCelebrations(ctx, &o, call...)
-	}, func(p *models.GetCelebrationListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.GetCelebrationListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetEmployeeengagementCelebrationsItems returns an iterator over the entities of every page of
 // GetEmployeeengagementCelebrations; see GetEmployeeengagementCelebrationsPages.
 func (c *Client) GetEmployeeengagementCelebrationsItems(ctx context.Context, opts *GetEmployeeengagementCelebrationsOptions, call ...platformclient.CallOption) iter.Seq2[models.Celebration, error] {
-	return platformclient.Items(c.GetEmployeeengagementCelebrationsPages(ctx, opts, call...), func(p *models.GetCelebrationListing) []models.Celebration { return p.Entities })
+	return runtime.Items(c.GetEmployeeengagementCelebrationsPages(ctx, opts, call...), func(p *models.GetCelebrationListing) []models.Celebration { return p.Entities })
 }
 
 // DeleteEmployeeengagementCelebrationOptions holds the optional parameters of DeleteEmployeeengagementCelebration; it has none yet, so pass nil.
@@ -89,7 +90,7 @@ type DeleteEmployeeengagementCelebrationOptions struct{}
 //
 // Requires any of the permissions: engagement:celebration:delete.
 func (c *Client) DeleteEmployeeengagementCelebration(ctx context.Context, celebrationID string, opts *DeleteEmployeeengagementCelebrationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/employeeengagement/celebrations/{celebrationId}", celebrationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/employeeengagement/celebrations/{celebrationId}", celebrationID)
 	req.Operation = "employeeengagement.DeleteEmployeeengagementCelebration"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -103,7 +104,7 @@ type PatchEmployeeengagementCelebrationOptions struct{}
 //
 // Requires any of the permissions: engagement:celebration:edit.
 func (c *Client) PatchEmployeeengagementCelebration(ctx context.Context, celebrationID string, body *models.CelebrationStateParam, opts *PatchEmployeeengagementCelebrationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/employeeengagement/celebrations/{celebrationId}", celebrationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/employeeengagement/celebrations/{celebrationId}", celebrationID)
 	req.Operation = "employeeengagement.PatchEmployeeengagementCelebration"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -139,7 +140,7 @@ type GetEmployeeengagementRecognitionsOptions struct {
 //
 // Requires any of the permissions: engagement:recognition:view.
 func (c *Client) GetEmployeeengagementRecognitions(ctx context.Context, opts *GetEmployeeengagementRecognitionsOptions, call ...platformclient.CallOption) (*models.Recognitions, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/employeeengagement/recognitions")
+	req := runtime.NewRequest("GET", "/api/v2/employeeengagement/recognitions")
 	req.Operation = "employeeengagement.GetEmployeeengagementRecognitions"
 	if opts != nil {
 		req.AddQuery("direction", opts.Direction)
@@ -165,23 +166,23 @@ func (c *Client) GetEmployeeengagementRecognitionsPages(ctx context.Context, opt
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.Recognitions, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.Recognitions, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetEmployeeengagementRecognitions(ctx, &o, call...)
-	}, func(p *models.Recognitions) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.Recognitions) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // GetEmployeeengagementRecognitionsItems returns an iterator over the entities of every page of
 // GetEmployeeengagementRecognitions; see GetEmployeeengagementRecognitionsPages.
 func (c *Client) GetEmployeeengagementRecognitionsItems(ctx context.Context, opts *GetEmployeeengagementRecognitionsOptions, call ...platformclient.CallOption) iter.Seq2[models.Recognition, error] {
-	return platformclient.Items(c.GetEmployeeengagementRecognitionsPages(ctx, opts, call...), func(p *models.Recognitions) []models.Recognition { return p.Entities })
+	return runtime.Items(c.GetEmployeeengagementRecognitionsPages(ctx, opts, call...), func(p *models.Recognitions) []models.Recognition { return p.Entities })
 }
 
 // PostEmployeeengagementRecognitionsOptions holds the optional parameters of PostEmployeeengagementRecognitions; it has none yet, so pass nil.
@@ -193,7 +194,7 @@ type PostEmployeeengagementRecognitionsOptions struct{}
 //
 // Requires any of the permissions: engagement:recognition:add.
 func (c *Client) PostEmployeeengagementRecognitions(ctx context.Context, body *models.CreateRecognition, opts *PostEmployeeengagementRecognitionsOptions, call ...platformclient.CallOption) (*models.RecognitionBase, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/employeeengagement/recognitions")
+	req := runtime.NewRequest("POST", "/api/v2/employeeengagement/recognitions")
 	req.Operation = "employeeengagement.PostEmployeeengagementRecognitions"
 	req.Body = body
 	out := new(models.RecognitionBase)
@@ -212,7 +213,7 @@ type GetEmployeeengagementRecognitionOptions struct{}
 //
 // Requires any of the permissions: engagement:recognition:view.
 func (c *Client) GetEmployeeengagementRecognition(ctx context.Context, recognitionID string, opts *GetEmployeeengagementRecognitionOptions, call ...platformclient.CallOption) (*models.Recognition, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/employeeengagement/recognitions/{recognitionId}", recognitionID)
+	req := runtime.NewRequest("GET", "/api/v2/employeeengagement/recognitions/{recognitionId}", recognitionID)
 	req.Operation = "employeeengagement.GetEmployeeengagementRecognition"
 	out := new(models.Recognition)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {

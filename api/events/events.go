@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Events operations.
@@ -27,7 +28,7 @@ type PostEventsConversationsOptions struct{}
 //
 // Requires any of the permissions: conversation:conversation:inject.
 func (c *Client) PostEventsConversations(ctx context.Context, body *models.BatchConversationEventRequest, opts *PostEventsConversationsOptions, call ...platformclient.CallOption) (*models.BatchEventResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/events/conversations")
+	req := runtime.NewRequest("POST", "/api/v2/events/conversations")
 	req.Operation = "events.PostEventsConversations"
 	req.Body = body
 	out := new(models.BatchEventResponse)
@@ -49,7 +50,7 @@ type PostEventsRoutingCustomkpiattributionsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostEventsRoutingCustomkpiattributions(ctx context.Context, body *models.BatchPredictiveRoutingCustomKpiAttributionEventRequest, opts *PostEventsRoutingCustomkpiattributionsOptions, call ...platformclient.CallOption) (*models.BatchEventResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/events/routing/customkpiattributions")
+	req := runtime.NewRequest("POST", "/api/v2/events/routing/customkpiattributions")
 	req.Operation = "events.PostEventsRoutingCustomkpiattributions"
 	req.Body = body
 	out := new(models.BatchEventResponse)
@@ -68,7 +69,7 @@ type PostEventsUsersPresenceOptions struct{}
 //
 // Requires any of the permissions: presence:userPresence:inject.
 func (c *Client) PostEventsUsersPresence(ctx context.Context, body *models.BatchUserPresenceEventRequest, opts *PostEventsUsersPresenceOptions, call ...platformclient.CallOption) (*models.BatchEventResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/events/users/presence")
+	req := runtime.NewRequest("POST", "/api/v2/events/users/presence")
 	req.Operation = "events.PostEventsUsersPresence"
 	req.Body = body
 	out := new(models.BatchEventResponse)
@@ -87,7 +88,7 @@ type PostEventsUsersRoutingstatusOptions struct{}
 //
 // Requires any of the permissions: routing:routingstatus:inject.
 func (c *Client) PostEventsUsersRoutingstatus(ctx context.Context, body *models.BatchUserRoutingStatusEventRequest, opts *PostEventsUsersRoutingstatusOptions, call ...platformclient.CallOption) (*models.BatchEventResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/events/users/routingstatus")
+	req := runtime.NewRequest("POST", "/api/v2/events/users/routingstatus")
 	req.Operation = "events.PostEventsUsersRoutingstatus"
 	req.Body = body
 	out := new(models.BatchEventResponse)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -28,7 +29,7 @@ type PostExternalcontactsBulkContactsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:contact:view.
 func (c *Client) PostExternalcontactsBulkContacts(ctx context.Context, body *models.BulkIdsRequest, opts *PostExternalcontactsBulkContactsOptions, call ...platformclient.CallOption) (*models.BulkFetchContactsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/contacts")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/contacts")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkContacts"
 	req.Body = body
 	out := new(models.BulkFetchContactsResponse)
@@ -47,7 +48,7 @@ type PostExternalcontactsBulkContactsAddOptions struct{}
 //
 // Requires any of the permissions: externalContacts:contact:add.
 func (c *Client) PostExternalcontactsBulkContactsAdd(ctx context.Context, body *models.BulkContactsRequest, opts *PostExternalcontactsBulkContactsAddOptions, call ...platformclient.CallOption) (*models.BulkContactsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/contacts/add")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/contacts/add")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkContactsAdd"
 	req.Body = body
 	out := new(models.BulkContactsResponse)
@@ -66,7 +67,7 @@ type PostExternalcontactsBulkContactsDivisionviewsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:contact:search.
 func (c *Client) PostExternalcontactsBulkContactsDivisionviews(ctx context.Context, body *models.BulkIdsRequest, opts *PostExternalcontactsBulkContactsDivisionviewsOptions, call ...platformclient.CallOption) (*models.BulkFetchContactsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/contacts/divisionviews")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/contacts/divisionviews")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkContactsDivisionviews"
 	req.Body = body
 	out := new(models.BulkFetchContactsResponse)
@@ -92,7 +93,7 @@ type PostExternalcontactsBulkContactsEnrichOptions struct {
 //
 // Requires any of the permissions: externalContacts:contact:enrich.
 func (c *Client) PostExternalcontactsBulkContactsEnrich(ctx context.Context, body *models.BulkContactsEnrichRequest, opts *PostExternalcontactsBulkContactsEnrichOptions, call ...platformclient.CallOption) (*models.BulkContactsEnrichResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/contacts/enrich")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/contacts/enrich")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkContactsEnrich"
 	req.Body = body
 	if opts != nil {
@@ -114,7 +115,7 @@ type PostExternalcontactsBulkContactsRemoveOptions struct{}
 //
 // Requires any of the permissions: externalContacts:contact:delete.
 func (c *Client) PostExternalcontactsBulkContactsRemove(ctx context.Context, body *models.BulkIdsRequest, opts *PostExternalcontactsBulkContactsRemoveOptions, call ...platformclient.CallOption) (*models.BulkDeleteResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/contacts/remove")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/contacts/remove")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkContactsRemove"
 	req.Body = body
 	out := new(models.BulkDeleteResponse)
@@ -133,7 +134,7 @@ type PostExternalcontactsBulkContactsUnresolvedOptions struct{}
 //
 // Requires any of the permissions: externalContacts:contact:view.
 func (c *Client) PostExternalcontactsBulkContactsUnresolved(ctx context.Context, body *models.BulkIdsRequest, opts *PostExternalcontactsBulkContactsUnresolvedOptions, call ...platformclient.CallOption) (*models.BulkFetchContactsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/contacts/unresolved")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/contacts/unresolved")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkContactsUnresolved"
 	req.Body = body
 	out := new(models.BulkFetchContactsResponse)
@@ -152,7 +153,7 @@ type PostExternalcontactsBulkContactsUpdateOptions struct{}
 //
 // Requires any of the permissions: externalContacts:contact:edit.
 func (c *Client) PostExternalcontactsBulkContactsUpdate(ctx context.Context, body *models.BulkContactsRequest, opts *PostExternalcontactsBulkContactsUpdateOptions, call ...platformclient.CallOption) (*models.BulkContactsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/contacts/update")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/contacts/update")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkContactsUpdate"
 	req.Body = body
 	out := new(models.BulkContactsResponse)
@@ -172,7 +173,7 @@ type PostExternalcontactsBulkNotesOptions struct{}
 // Requires all of the permissions: externalContacts:contact:view,
 // externalContacts:externalOrganization:view.
 func (c *Client) PostExternalcontactsBulkNotes(ctx context.Context, body *models.BulkIdsRequest, opts *PostExternalcontactsBulkNotesOptions, call ...platformclient.CallOption) (*models.BulkFetchNotesResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/notes")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/notes")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkNotes"
 	req.Body = body
 	out := new(models.BulkFetchNotesResponse)
@@ -192,7 +193,7 @@ type PostExternalcontactsBulkNotesAddOptions struct{}
 // Requires all of the permissions: externalContacts:contact:add,
 // externalContacts:externalOrganization:add.
 func (c *Client) PostExternalcontactsBulkNotesAdd(ctx context.Context, body *models.BulkNotesRequest, opts *PostExternalcontactsBulkNotesAddOptions, call ...platformclient.CallOption) (*models.BulkNotesResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/notes/add")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/notes/add")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkNotesAdd"
 	req.Body = body
 	out := new(models.BulkNotesResponse)
@@ -212,7 +213,7 @@ type PostExternalcontactsBulkNotesRemoveOptions struct{}
 // Requires all of the permissions: externalContacts:contact:delete,
 // externalContacts:externalOrganization:delete.
 func (c *Client) PostExternalcontactsBulkNotesRemove(ctx context.Context, body *models.BulkIdsRequest, opts *PostExternalcontactsBulkNotesRemoveOptions, call ...platformclient.CallOption) (*models.BulkDeleteResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/notes/remove")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/notes/remove")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkNotesRemove"
 	req.Body = body
 	out := new(models.BulkDeleteResponse)
@@ -232,7 +233,7 @@ type PostExternalcontactsBulkNotesUpdateOptions struct{}
 // Requires all of the permissions: externalContacts:contact:edit,
 // externalContacts:externalOrganization:edit.
 func (c *Client) PostExternalcontactsBulkNotesUpdate(ctx context.Context, body *models.BulkNotesRequest, opts *PostExternalcontactsBulkNotesUpdateOptions, call ...platformclient.CallOption) (*models.BulkNotesResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/notes/update")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/notes/update")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkNotesUpdate"
 	req.Body = body
 	out := new(models.BulkNotesResponse)
@@ -251,7 +252,7 @@ type PostExternalcontactsBulkOrganizationsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:externalOrganization:view.
 func (c *Client) PostExternalcontactsBulkOrganizations(ctx context.Context, body *models.BulkIdsRequest, opts *PostExternalcontactsBulkOrganizationsOptions, call ...platformclient.CallOption) (*models.BulkFetchOrganizationsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/organizations")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/organizations")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkOrganizations"
 	req.Body = body
 	out := new(models.BulkFetchOrganizationsResponse)
@@ -270,7 +271,7 @@ type PostExternalcontactsBulkOrganizationsAddOptions struct{}
 //
 // Requires any of the permissions: externalContacts:externalOrganization:add.
 func (c *Client) PostExternalcontactsBulkOrganizationsAdd(ctx context.Context, body *models.BulkOrganizationsRequest, opts *PostExternalcontactsBulkOrganizationsAddOptions, call ...platformclient.CallOption) (*models.BulkOrganizationsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/organizations/add")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/organizations/add")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkOrganizationsAdd"
 	req.Body = body
 	out := new(models.BulkOrganizationsResponse)
@@ -289,7 +290,7 @@ type PostExternalcontactsBulkOrganizationsDivisionviewsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:externalOrganization:search.
 func (c *Client) PostExternalcontactsBulkOrganizationsDivisionviews(ctx context.Context, body *models.BulkIdsRequest, opts *PostExternalcontactsBulkOrganizationsDivisionviewsOptions, call ...platformclient.CallOption) (*models.BulkFetchOrganizationsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/organizations/divisionviews")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/organizations/divisionviews")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkOrganizationsDivisionviews"
 	req.Body = body
 	out := new(models.BulkFetchOrganizationsResponse)
@@ -316,7 +317,7 @@ type PostExternalcontactsBulkOrganizationsEnrichOptions struct {
 //
 // Requires any of the permissions: externalContacts:externalOrganization:enrich.
 func (c *Client) PostExternalcontactsBulkOrganizationsEnrich(ctx context.Context, body *models.BulkOrganizationsEnrichRequest, opts *PostExternalcontactsBulkOrganizationsEnrichOptions, call ...platformclient.CallOption) (*models.BulkOrganizationsEnrichResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/organizations/enrich")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/organizations/enrich")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkOrganizationsEnrich"
 	req.Body = body
 	if opts != nil {
@@ -338,7 +339,7 @@ type PostExternalcontactsBulkOrganizationsRemoveOptions struct{}
 //
 // Requires any of the permissions: externalContacts:externalOrganization:delete.
 func (c *Client) PostExternalcontactsBulkOrganizationsRemove(ctx context.Context, body *models.BulkIdsRequest, opts *PostExternalcontactsBulkOrganizationsRemoveOptions, call ...platformclient.CallOption) (*models.BulkDeleteResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/organizations/remove")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/organizations/remove")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkOrganizationsRemove"
 	req.Body = body
 	out := new(models.BulkDeleteResponse)
@@ -357,7 +358,7 @@ type PostExternalcontactsBulkOrganizationsUpdateOptions struct{}
 //
 // Requires any of the permissions: externalContacts:externalOrganization:edit.
 func (c *Client) PostExternalcontactsBulkOrganizationsUpdate(ctx context.Context, body *models.BulkOrganizationsRequest, opts *PostExternalcontactsBulkOrganizationsUpdateOptions, call ...platformclient.CallOption) (*models.BulkOrganizationsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/organizations/update")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/organizations/update")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkOrganizationsUpdate"
 	req.Body = body
 	out := new(models.BulkOrganizationsResponse)
@@ -377,7 +378,7 @@ type PostExternalcontactsBulkRelationshipsOptions struct{}
 // Requires all of the permissions: externalContacts:contact:view,
 // externalContacts:externalOrganization:view.
 func (c *Client) PostExternalcontactsBulkRelationships(ctx context.Context, body *models.BulkIdsRequest, opts *PostExternalcontactsBulkRelationshipsOptions, call ...platformclient.CallOption) (*models.BulkFetchRelationshipsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/relationships")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/relationships")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkRelationships"
 	req.Body = body
 	out := new(models.BulkFetchRelationshipsResponse)
@@ -397,7 +398,7 @@ type PostExternalcontactsBulkRelationshipsAddOptions struct{}
 // Requires all of the permissions: externalContacts:contact:add,
 // externalContacts:externalOrganization:add.
 func (c *Client) PostExternalcontactsBulkRelationshipsAdd(ctx context.Context, body *models.BulkRelationshipsRequest, opts *PostExternalcontactsBulkRelationshipsAddOptions, call ...platformclient.CallOption) (*models.BulkRelationshipsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/relationships/add")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/relationships/add")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkRelationshipsAdd"
 	req.Body = body
 	out := new(models.BulkRelationshipsResponse)
@@ -417,7 +418,7 @@ type PostExternalcontactsBulkRelationshipsRemoveOptions struct{}
 // Requires all of the permissions: externalContacts:contact:delete,
 // externalContacts:externalOrganization:delete.
 func (c *Client) PostExternalcontactsBulkRelationshipsRemove(ctx context.Context, body *models.BulkIdsRequest, opts *PostExternalcontactsBulkRelationshipsRemoveOptions, call ...platformclient.CallOption) (*models.BulkDeleteResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/relationships/remove")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/relationships/remove")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkRelationshipsRemove"
 	req.Body = body
 	out := new(models.BulkDeleteResponse)
@@ -437,7 +438,7 @@ type PostExternalcontactsBulkRelationshipsUpdateOptions struct{}
 // Requires all of the permissions: externalContacts:contact:edit,
 // externalContacts:externalOrganization:edit.
 func (c *Client) PostExternalcontactsBulkRelationshipsUpdate(ctx context.Context, body *models.BulkRelationshipsRequest, opts *PostExternalcontactsBulkRelationshipsUpdateOptions, call ...platformclient.CallOption) (*models.BulkRelationshipsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/bulk/relationships/update")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/bulk/relationships/update")
 	req.Operation = "externalcontacts.PostExternalcontactsBulkRelationshipsUpdate"
 	req.Body = body
 	out := new(models.BulkRelationshipsResponse)
@@ -479,7 +480,7 @@ type GetExternalcontactsContactsOptions struct {
 //
 // Requires any of the permissions: relate:contact:view, externalContacts:contact:view.
 func (c *Client) GetExternalcontactsContacts(ctx context.Context, opts *GetExternalcontactsContactsOptions, call ...platformclient.CallOption) (*models.ContactListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts")
 	req.Operation = "externalcontacts.GetExternalcontactsContacts"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -505,11 +506,11 @@ func (c *Client) GetExternalcontactsContactsPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ContactListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ContactListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -517,15 +518,15 @@ func (c *Client) GetExternalcontactsContactsPages(ctx context.Context, opts *Get
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetExternalcontactsContacts(ctx, &o, call...)
-	}, func(p *models.ContactListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ContactListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetExternalcontactsContactsItems returns an iterator over the entities of every page of
 // GetExternalcontactsContacts; see GetExternalcontactsContactsPages.
 func (c *Client) GetExternalcontactsContactsItems(ctx context.Context, opts *GetExternalcontactsContactsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalContact, error] {
-	return platformclient.Items(c.GetExternalcontactsContactsPages(ctx, opts, call...), func(p *models.ContactListing) []models.ExternalContact { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsContactsPages(ctx, opts, call...), func(p *models.ContactListing) []models.ExternalContact { return p.Entities })
 }
 
 // PostExternalcontactsContactsOptions holds the optional parameters of PostExternalcontactsContacts; it has none yet, so pass nil.
@@ -537,7 +538,7 @@ type PostExternalcontactsContactsOptions struct{}
 //
 // Requires any of the permissions: relate:contact:add, externalContacts:contact:add.
 func (c *Client) PostExternalcontactsContacts(ctx context.Context, body *models.ExternalContact, opts *PostExternalcontactsContactsOptions, call ...platformclient.CallOption) (*models.ExternalContact, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/contacts")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/contacts")
 	req.Operation = "externalcontacts.PostExternalcontactsContacts"
 	req.Body = body
 	out := new(models.ExternalContact)
@@ -565,7 +566,7 @@ type PostExternalcontactsContactsEnrichOptions struct {
 //
 // Requires any of the permissions: externalContacts:contact:enrich.
 func (c *Client) PostExternalcontactsContactsEnrich(ctx context.Context, body *models.ContactEnrichRequest, opts *PostExternalcontactsContactsEnrichOptions, call ...platformclient.CallOption) (*models.ExternalContact, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/contacts/enrich")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/contacts/enrich")
 	req.Operation = "externalcontacts.PostExternalcontactsContactsEnrich"
 	req.Body = body
 	if opts != nil {
@@ -596,7 +597,7 @@ type GetExternalcontactsContactsExportsOptions struct {
 //
 // Requires all of the permissions: externalContacts:export:view, externalContacts:contact:view.
 func (c *Client) GetExternalcontactsContactsExports(ctx context.Context, opts *GetExternalcontactsContactsExportsOptions, call ...platformclient.CallOption) (*models.ExportListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/exports")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/exports")
 	req.Operation = "externalcontacts.GetExternalcontactsContactsExports"
 	if opts != nil {
 		req.AddQuery("divisionIds", opts.DivisionIDs)
@@ -619,8 +620,8 @@ func (c *Client) GetExternalcontactsContactsExportsPages(ctx context.Context, op
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExportListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ExportListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ExportListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -630,15 +631,15 @@ func (c *Client) GetExternalcontactsContactsExportsPages(ctx context.Context, op
 			o.After = &r.Cursor
 		}
 		return c.GetExternalcontactsContactsExports(ctx, &o, call...)
-	}, func(p *models.ExportListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.ExportListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetExternalcontactsContactsExportsItems returns an iterator over the entities of every page of
 // GetExternalcontactsContactsExports; see GetExternalcontactsContactsExportsPages.
 func (c *Client) GetExternalcontactsContactsExportsItems(ctx context.Context, opts *GetExternalcontactsContactsExportsOptions, call ...platformclient.CallOption) iter.Seq2[models.ContactsExport, error] {
-	return platformclient.Items(c.GetExternalcontactsContactsExportsPages(ctx, opts, call...), func(p *models.ExportListing) []models.ContactsExport { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsContactsExportsPages(ctx, opts, call...), func(p *models.ExportListing) []models.ContactsExport { return p.Entities })
 }
 
 // PostExternalcontactsContactsExportsOptions holds the optional parameters of PostExternalcontactsContactsExports; it has none yet, so pass nil.
@@ -650,7 +651,7 @@ type PostExternalcontactsContactsExportsOptions struct{}
 //
 // Requires all of the permissions: externalContacts:export:add, externalContacts:contact:view.
 func (c *Client) PostExternalcontactsContactsExports(ctx context.Context, body *models.ContactsExport, opts *PostExternalcontactsContactsExportsOptions, call ...platformclient.CallOption) (*models.ContactsExport, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/contacts/exports")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/contacts/exports")
 	req.Operation = "externalcontacts.PostExternalcontactsContactsExports"
 	req.Body = body
 	out := new(models.ContactsExport)
@@ -669,7 +670,7 @@ type GetExternalcontactsContactsExportOptions struct{}
 //
 // Requires all of the permissions: externalContacts:export:view, externalContacts:contact:view.
 func (c *Client) GetExternalcontactsContactsExport(ctx context.Context, exportID string, opts *GetExternalcontactsContactsExportOptions, call ...platformclient.CallOption) (*models.ContactsExport, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/exports/{exportId}", exportID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/exports/{exportId}", exportID)
 	req.Operation = "externalcontacts.GetExternalcontactsContactsExport"
 	out := new(models.ContactsExport)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -693,7 +694,7 @@ type PostExternalcontactsContactsMergeOptions struct{}
 //
 // Requires any of the permissions: externalContacts:identity:merge.
 func (c *Client) PostExternalcontactsContactsMerge(ctx context.Context, body *models.MergeContactsRequest, opts *PostExternalcontactsContactsMergeOptions, call ...platformclient.CallOption) (*models.ExternalContact, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/contacts/merge")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/contacts/merge")
 	req.Operation = "externalcontacts.PostExternalcontactsContactsMerge"
 	req.Body = body
 	out := new(models.ExternalContact)
@@ -712,7 +713,7 @@ type GetExternalcontactsContactsSchemasOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetExternalcontactsContactsSchemas(ctx context.Context, opts *GetExternalcontactsContactsSchemasOptions, call ...platformclient.CallOption) (*models.DataSchemaListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/schemas")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/schemas")
 	req.Operation = "externalcontacts.GetExternalcontactsContactsSchemas"
 	out := new(models.DataSchemaListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -730,7 +731,7 @@ type PostExternalcontactsContactsSchemasOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:add.
 func (c *Client) PostExternalcontactsContactsSchemas(ctx context.Context, body *models.DataSchema, opts *PostExternalcontactsContactsSchemasOptions, call ...platformclient.CallOption) (*models.DataSchema, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/contacts/schemas")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/contacts/schemas")
 	req.Operation = "externalcontacts.PostExternalcontactsContactsSchemas"
 	req.Body = body
 	out := new(models.DataSchema)
@@ -749,7 +750,7 @@ type GetExternalcontactsContactsSchemasCoretypesOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetExternalcontactsContactsSchemasCoretypes(ctx context.Context, opts *GetExternalcontactsContactsSchemasCoretypesOptions, call ...platformclient.CallOption) (*models.CoretypeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/schemas/coretypes")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/schemas/coretypes")
 	req.Operation = "externalcontacts.GetExternalcontactsContactsSchemasCoretypes"
 	out := new(models.CoretypeListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -767,7 +768,7 @@ type GetExternalcontactsContactsSchemasCoretypeOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetExternalcontactsContactsSchemasCoretype(ctx context.Context, coreTypeName string, opts *GetExternalcontactsContactsSchemasCoretypeOptions, call ...platformclient.CallOption) (*models.Coretype, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/schemas/coretypes/{coreTypeName}", coreTypeName)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/schemas/coretypes/{coreTypeName}", coreTypeName)
 	req.Operation = "externalcontacts.GetExternalcontactsContactsSchemasCoretype"
 	out := new(models.Coretype)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -785,7 +786,7 @@ type GetExternalcontactsContactsSchemasLimitsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetExternalcontactsContactsSchemasLimits(ctx context.Context, opts *GetExternalcontactsContactsSchemasLimitsOptions, call ...platformclient.CallOption) (*models.SchemaQuantityLimits, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/schemas/limits")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/schemas/limits")
 	req.Operation = "externalcontacts.GetExternalcontactsContactsSchemasLimits"
 	out := new(models.SchemaQuantityLimits)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -803,7 +804,7 @@ type GetExternalcontactsContactsSchemaOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetExternalcontactsContactsSchema(ctx context.Context, schemaID string, opts *GetExternalcontactsContactsSchemaOptions, call ...platformclient.CallOption) (*models.DataSchema, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/schemas/{schemaId}", schemaID)
 	req.Operation = "externalcontacts.GetExternalcontactsContactsSchema"
 	out := new(models.DataSchema)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -821,7 +822,7 @@ type PutExternalcontactsContactsSchemaOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:edit.
 func (c *Client) PutExternalcontactsContactsSchema(ctx context.Context, schemaID string, body *models.DataSchema, opts *PutExternalcontactsContactsSchemaOptions, call ...platformclient.CallOption) (*models.DataSchema, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/externalcontacts/contacts/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("PUT", "/api/v2/externalcontacts/contacts/schemas/{schemaId}", schemaID)
 	req.Operation = "externalcontacts.PutExternalcontactsContactsSchema"
 	req.Body = body
 	out := new(models.DataSchema)
@@ -840,7 +841,7 @@ type DeleteExternalcontactsContactsSchemaOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:edit.
 func (c *Client) DeleteExternalcontactsContactsSchema(ctx context.Context, schemaID string, opts *DeleteExternalcontactsContactsSchemaOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/externalcontacts/contacts/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("DELETE", "/api/v2/externalcontacts/contacts/schemas/{schemaId}", schemaID)
 	req.Operation = "externalcontacts.DeleteExternalcontactsContactsSchema"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -854,7 +855,7 @@ type GetExternalcontactsContactsSchemaVersionsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetExternalcontactsContactsSchemaVersions(ctx context.Context, schemaID string, opts *GetExternalcontactsContactsSchemaVersionsOptions, call ...platformclient.CallOption) (*models.DataSchemaListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/schemas/{schemaId}/versions", schemaID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/schemas/{schemaId}/versions", schemaID)
 	req.Operation = "externalcontacts.GetExternalcontactsContactsSchemaVersions"
 	out := new(models.DataSchemaListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -872,7 +873,7 @@ type GetExternalcontactsContactsSchemaVersionOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetExternalcontactsContactsSchemaVersion(ctx context.Context, schemaID string, versionID string, opts *GetExternalcontactsContactsSchemaVersionOptions, call ...platformclient.CallOption) (*models.DataSchema, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/schemas/{schemaId}/versions/{versionId}", schemaID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/schemas/{schemaId}/versions/{versionId}", schemaID, versionID)
 	req.Operation = "externalcontacts.GetExternalcontactsContactsSchemaVersion"
 	out := new(models.DataSchema)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -894,7 +895,7 @@ type GetExternalcontactsContactOptions struct {
 //
 // Requires any of the permissions: relate:contact:view, externalContacts:contact:view.
 func (c *Client) GetExternalcontactsContact(ctx context.Context, contactID string, opts *GetExternalcontactsContactOptions, call ...platformclient.CallOption) (*models.ExternalContact, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}", contactID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}", contactID)
 	req.Operation = "externalcontacts.GetExternalcontactsContact"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -915,7 +916,7 @@ type PutExternalcontactsContactOptions struct{}
 //
 // Requires any of the permissions: relate:contact:edit, externalContacts:contact:edit.
 func (c *Client) PutExternalcontactsContact(ctx context.Context, contactID string, body *models.ExternalContact, opts *PutExternalcontactsContactOptions, call ...platformclient.CallOption) (*models.ExternalContact, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/externalcontacts/contacts/{contactId}", contactID)
+	req := runtime.NewRequest("PUT", "/api/v2/externalcontacts/contacts/{contactId}", contactID)
 	req.Operation = "externalcontacts.PutExternalcontactsContact"
 	req.Body = body
 	out := new(models.ExternalContact)
@@ -934,7 +935,7 @@ type DeleteExternalcontactsContactOptions struct{}
 //
 // Requires any of the permissions: relate:contact:delete, externalContacts:contact:delete.
 func (c *Client) DeleteExternalcontactsContact(ctx context.Context, contactID string, opts *DeleteExternalcontactsContactOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/externalcontacts/contacts/{contactId}", contactID)
+	req := runtime.NewRequest("DELETE", "/api/v2/externalcontacts/contacts/{contactId}", contactID)
 	req.Operation = "externalcontacts.DeleteExternalcontactsContact"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -952,7 +953,7 @@ type PatchExternalcontactsContactOptions struct{}
 //
 // Requires any of the permissions: externalContacts:contact:edit.
 func (c *Client) PatchExternalcontactsContact(ctx context.Context, contactID string, body *models.ExternalContactsPatchRequest, opts *PatchExternalcontactsContactOptions, call ...platformclient.CallOption) (*models.ExternalContact, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/externalcontacts/contacts/{contactId}", contactID)
+	req := runtime.NewRequest("PATCH", "/api/v2/externalcontacts/contacts/{contactId}", contactID)
 	req.Operation = "externalcontacts.PatchExternalcontactsContact"
 	req.Body = body
 	out := new(models.ExternalContact)
@@ -971,7 +972,7 @@ type GetExternalcontactsContactIdentifiersOptions struct{}
 //
 // Requires any of the permissions: externalContacts:contact:view.
 func (c *Client) GetExternalcontactsContactIdentifiers(ctx context.Context, contactID string, opts *GetExternalcontactsContactIdentifiersOptions, call ...platformclient.CallOption) (*models.ContactIdentifierListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}/identifiers", contactID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}/identifiers", contactID)
 	req.Operation = "externalcontacts.GetExternalcontactsContactIdentifiers"
 	out := new(models.ContactIdentifierListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -989,7 +990,7 @@ type PatchExternalcontactsContactIdentifiersOptions struct{}
 //
 // Requires any of the permissions: externalContacts:contact:edit.
 func (c *Client) PatchExternalcontactsContactIdentifiers(ctx context.Context, contactID string, body *models.IdentifierClaimRequest, opts *PatchExternalcontactsContactIdentifiersOptions, call ...platformclient.CallOption) (*models.ContactIdentifier, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/externalcontacts/contacts/{contactId}/identifiers", contactID)
+	req := runtime.NewRequest("PATCH", "/api/v2/externalcontacts/contacts/{contactId}/identifiers", contactID)
 	req.Operation = "externalcontacts.PatchExternalcontactsContactIdentifiers"
 	req.Body = body
 	out := new(models.ContactIdentifier)
@@ -1015,7 +1016,7 @@ type GetExternalcontactsContactJourneySegmentsOptions struct {
 //
 // Requires any of the permissions: externalContacts:segmentAssignment:view.
 func (c *Client) GetExternalcontactsContactJourneySegments(ctx context.Context, contactID string, opts *GetExternalcontactsContactJourneySegmentsOptions, call ...platformclient.CallOption) (*models.SegmentAssignmentListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}/journey/segments", contactID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}/journey/segments", contactID)
 	req.Operation = "externalcontacts.GetExternalcontactsContactJourneySegments"
 	if opts != nil {
 		req.AddQuery("includeMerged", opts.IncludeMerged)
@@ -1044,7 +1045,7 @@ type PostExternalcontactsContactJourneySegmentsOptions struct {
 // Requires any of the permissions: externalContacts:segmentAssignment:add,
 // externalContacts:segmentAssignment:delete.
 func (c *Client) PostExternalcontactsContactJourneySegments(ctx context.Context, contactID string, opts *PostExternalcontactsContactJourneySegmentsOptions, call ...platformclient.CallOption) (*models.UpdateSegmentAssignmentResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/contacts/{contactId}/journey/segments", contactID)
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/contacts/{contactId}/journey/segments", contactID)
 	req.Operation = "externalcontacts.PostExternalcontactsContactJourneySegments"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1076,7 +1077,7 @@ type GetExternalcontactsContactJourneySessionsOptions struct {
 //
 // Requires any of the permissions: externalContacts:session:view.
 func (c *Client) GetExternalcontactsContactJourneySessions(ctx context.Context, contactID string, opts *GetExternalcontactsContactJourneySessionsOptions, call ...platformclient.CallOption) (*models.SessionListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}/journey/sessions", contactID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}/journey/sessions", contactID)
 	req.Operation = "externalcontacts.GetExternalcontactsContactJourneySessions"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1099,8 +1100,8 @@ func (c *Client) GetExternalcontactsContactJourneySessionsPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SessionListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SessionListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SessionListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1110,15 +1111,15 @@ func (c *Client) GetExternalcontactsContactJourneySessionsPages(ctx context.Cont
 			o.After = &r.Cursor
 		}
 		return c.GetExternalcontactsContactJourneySessions(ctx, contactID, &o, call...)
-	}, func(p *models.SessionListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.SessionListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetExternalcontactsContactJourneySessionsItems returns an iterator over the entities of every page
 // of GetExternalcontactsContactJourneySessions; see GetExternalcontactsContactJourneySessionsPages.
 func (c *Client) GetExternalcontactsContactJourneySessionsItems(ctx context.Context, contactID string, opts *GetExternalcontactsContactJourneySessionsOptions, call ...platformclient.CallOption) iter.Seq2[models.Session, error] {
-	return platformclient.Items(c.GetExternalcontactsContactJourneySessionsPages(ctx, contactID, opts, call...), func(p *models.SessionListing) []models.Session { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsContactJourneySessionsPages(ctx, contactID, opts, call...), func(p *models.SessionListing) []models.Session { return p.Entities })
 }
 
 // GetExternalcontactsContactNotesOptions holds the optional parameters of GetExternalcontactsContactNotes; nil fields are not sent.
@@ -1147,7 +1148,7 @@ type GetExternalcontactsContactNotesOptions struct {
 //
 // Requires any of the permissions: relate:contact:view, externalContacts:contact:view.
 func (c *Client) GetExternalcontactsContactNotes(ctx context.Context, contactID string, opts *GetExternalcontactsContactNotesOptions, call ...platformclient.CallOption) (*models.NoteListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}/notes", contactID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}/notes", contactID)
 	req.Operation = "externalcontacts.GetExternalcontactsContactNotes"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1171,11 +1172,11 @@ func (c *Client) GetExternalcontactsContactNotesPages(ctx context.Context, conta
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NoteListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.NoteListing, error) {
 		if r.NextURI != "" {
 			out := new(models.NoteListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1183,15 +1184,15 @@ func (c *Client) GetExternalcontactsContactNotesPages(ctx context.Context, conta
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetExternalcontactsContactNotes(ctx, contactID, &o, call...)
-	}, func(p *models.NoteListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.NoteListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetExternalcontactsContactNotesItems returns an iterator over the entities of every page of
 // GetExternalcontactsContactNotes; see GetExternalcontactsContactNotesPages.
 func (c *Client) GetExternalcontactsContactNotesItems(ctx context.Context, contactID string, opts *GetExternalcontactsContactNotesOptions, call ...platformclient.CallOption) iter.Seq2[models.Note, error] {
-	return platformclient.Items(c.GetExternalcontactsContactNotesPages(ctx, contactID, opts, call...), func(p *models.NoteListing) []models.Note { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsContactNotesPages(ctx, contactID, opts, call...), func(p *models.NoteListing) []models.Note { return p.Entities })
 }
 
 // PostExternalcontactsContactNotesOptions holds the optional parameters of PostExternalcontactsContactNotes; it has none yet, so pass nil.
@@ -1203,7 +1204,7 @@ type PostExternalcontactsContactNotesOptions struct{}
 //
 // Requires any of the permissions: relate:contact:edit, externalContacts:contact:edit.
 func (c *Client) PostExternalcontactsContactNotes(ctx context.Context, contactID string, body *models.Note, opts *PostExternalcontactsContactNotesOptions, call ...platformclient.CallOption) (*models.Note, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/contacts/{contactId}/notes", contactID)
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/contacts/{contactId}/notes", contactID)
 	req.Operation = "externalcontacts.PostExternalcontactsContactNotes"
 	req.Body = body
 	out := new(models.Note)
@@ -1226,7 +1227,7 @@ type GetExternalcontactsContactNoteOptions struct {
 //
 // Requires any of the permissions: relate:contact:view, externalContacts:contact:view.
 func (c *Client) GetExternalcontactsContactNote(ctx context.Context, contactID string, noteID string, opts *GetExternalcontactsContactNoteOptions, call ...platformclient.CallOption) (*models.Note, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}/notes/{noteId}", contactID, noteID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}/notes/{noteId}", contactID, noteID)
 	req.Operation = "externalcontacts.GetExternalcontactsContactNote"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1247,7 +1248,7 @@ type PutExternalcontactsContactNoteOptions struct{}
 //
 // Requires any of the permissions: relate:contact:edit, externalContacts:contact:edit.
 func (c *Client) PutExternalcontactsContactNote(ctx context.Context, contactID string, noteID string, body *models.Note, opts *PutExternalcontactsContactNoteOptions, call ...platformclient.CallOption) (*models.Note, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/externalcontacts/contacts/{contactId}/notes/{noteId}", contactID, noteID)
+	req := runtime.NewRequest("PUT", "/api/v2/externalcontacts/contacts/{contactId}/notes/{noteId}", contactID, noteID)
 	req.Operation = "externalcontacts.PutExternalcontactsContactNote"
 	req.Body = body
 	out := new(models.Note)
@@ -1266,7 +1267,7 @@ type DeleteExternalcontactsContactNoteOptions struct{}
 //
 // Requires any of the permissions: relate:contact:edit, externalContacts:contact:edit.
 func (c *Client) DeleteExternalcontactsContactNote(ctx context.Context, contactID string, noteID string, opts *DeleteExternalcontactsContactNoteOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/externalcontacts/contacts/{contactId}/notes/{noteId}", contactID, noteID)
+	req := runtime.NewRequest("DELETE", "/api/v2/externalcontacts/contacts/{contactId}/notes/{noteId}", contactID, noteID)
 	req.Operation = "externalcontacts.DeleteExternalcontactsContactNote"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -1285,7 +1286,7 @@ type PostExternalcontactsContactPromotionOptions struct{}
 //
 // Requires any of the permissions: externalContacts:identity:promote.
 func (c *Client) PostExternalcontactsContactPromotion(ctx context.Context, contactID string, opts *PostExternalcontactsContactPromotionOptions, call ...platformclient.CallOption) (*models.ExternalContact, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/contacts/{contactId}/promotion", contactID)
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/contacts/{contactId}/promotion", contactID)
 	req.Operation = "externalcontacts.PostExternalcontactsContactPromotion"
 	out := new(models.ExternalContact)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1307,7 +1308,7 @@ type GetExternalcontactsContactUnresolvedOptions struct {
 //
 // Requires any of the permissions: externalContacts:contact:view.
 func (c *Client) GetExternalcontactsContactUnresolved(ctx context.Context, contactID string, opts *GetExternalcontactsContactUnresolvedOptions, call ...platformclient.CallOption) (*models.ExternalContact, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}/unresolved", contactID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}/unresolved", contactID)
 	req.Operation = "externalcontacts.GetExternalcontactsContactUnresolved"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1332,7 +1333,7 @@ type PutExternalcontactsConversationOptions struct{}
 // Requires any of the permissions: relate:conversation:associate,
 // externalContacts:conversation:associate.
 func (c *Client) PutExternalcontactsConversation(ctx context.Context, conversationID string, body *models.ConversationAssociation, opts *PutExternalcontactsConversationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PUT", "/api/v2/externalcontacts/conversations/{conversationId}", conversationID)
+	req := runtime.NewRequest("PUT", "/api/v2/externalcontacts/conversations/{conversationId}", conversationID)
 	req.Operation = "externalcontacts.PutExternalcontactsConversation"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -1363,7 +1364,7 @@ type GetExternalcontactsExternalsourcesOptions struct {
 // Requires any of the permissions: externalContacts:externalSource:view,
 // externalContacts:contact:view, externalContacts:externalOrganization:view.
 func (c *Client) GetExternalcontactsExternalsources(ctx context.Context, opts *GetExternalcontactsExternalsourcesOptions, call ...platformclient.CallOption) (*models.CursorExternalSourceListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/externalsources")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/externalsources")
 	req.Operation = "externalcontacts.GetExternalcontactsExternalsources"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -1387,8 +1388,8 @@ func (c *Client) GetExternalcontactsExternalsourcesPages(ctx context.Context, op
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorExternalSourceListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CursorExternalSourceListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CursorExternalSourceListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1398,15 +1399,15 @@ func (c *Client) GetExternalcontactsExternalsourcesPages(ctx context.Context, op
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsExternalsources(ctx, &o, call...)
-	}, func(p *models.CursorExternalSourceListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.CursorExternalSourceListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetExternalcontactsExternalsourcesItems returns an iterator over the entities of every page of
 // GetExternalcontactsExternalsources; see GetExternalcontactsExternalsourcesPages.
 func (c *Client) GetExternalcontactsExternalsourcesItems(ctx context.Context, opts *GetExternalcontactsExternalsourcesOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalSource, error] {
-	return platformclient.Items(c.GetExternalcontactsExternalsourcesPages(ctx, opts, call...), func(p *models.CursorExternalSourceListing) []models.ExternalSource { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsExternalsourcesPages(ctx, opts, call...), func(p *models.CursorExternalSourceListing) []models.ExternalSource { return p.Entities })
 }
 
 // PostExternalcontactsExternalsourcesOptions holds the optional parameters of PostExternalcontactsExternalsources; it has none yet, so pass nil.
@@ -1418,7 +1419,7 @@ type PostExternalcontactsExternalsourcesOptions struct{}
 //
 // Requires any of the permissions: externalContacts:externalSource:add.
 func (c *Client) PostExternalcontactsExternalsources(ctx context.Context, body *models.ExternalSource, opts *PostExternalcontactsExternalsourcesOptions, call ...platformclient.CallOption) (*models.ExternalSource, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/externalsources")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/externalsources")
 	req.Operation = "externalcontacts.PostExternalcontactsExternalsources"
 	req.Body = body
 	out := new(models.ExternalSource)
@@ -1438,7 +1439,7 @@ type GetExternalcontactsExternalsourceOptions struct{}
 // Requires any of the permissions: externalContacts:externalSource:view,
 // externalContacts:contact:view, externalContacts:externalOrganization:view.
 func (c *Client) GetExternalcontactsExternalsource(ctx context.Context, externalSourceID string, opts *GetExternalcontactsExternalsourceOptions, call ...platformclient.CallOption) (*models.ExternalSource, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/externalsources/{externalSourceId}", externalSourceID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/externalsources/{externalSourceId}", externalSourceID)
 	req.Operation = "externalcontacts.GetExternalcontactsExternalsource"
 	out := new(models.ExternalSource)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1456,7 +1457,7 @@ type PutExternalcontactsExternalsourceOptions struct{}
 //
 // Requires any of the permissions: externalContacts:externalSource:edit.
 func (c *Client) PutExternalcontactsExternalsource(ctx context.Context, externalSourceID string, body *models.ExternalSource, opts *PutExternalcontactsExternalsourceOptions, call ...platformclient.CallOption) (*models.ExternalSource, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/externalcontacts/externalsources/{externalSourceId}", externalSourceID)
+	req := runtime.NewRequest("PUT", "/api/v2/externalcontacts/externalsources/{externalSourceId}", externalSourceID)
 	req.Operation = "externalcontacts.PutExternalcontactsExternalsource"
 	req.Body = body
 	out := new(models.ExternalSource)
@@ -1477,7 +1478,7 @@ type DeleteExternalcontactsExternalsourceOptions struct{}
 //
 // Requires any of the permissions: externalContacts:externalSource:delete.
 func (c *Client) DeleteExternalcontactsExternalsource(ctx context.Context, externalSourceID string, opts *DeleteExternalcontactsExternalsourceOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/externalcontacts/externalsources/{externalSourceId}", externalSourceID)
+	req := runtime.NewRequest("DELETE", "/api/v2/externalcontacts/externalsources/{externalSourceId}", externalSourceID)
 	req.Operation = "externalcontacts.DeleteExternalcontactsExternalsource"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -1505,7 +1506,7 @@ type PostExternalcontactsIdentifierlookupOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostExternalcontactsIdentifierlookup(ctx context.Context, body *models.ContactIdentifier, opts *PostExternalcontactsIdentifierlookupOptions, call ...platformclient.CallOption) (*models.ExternalContact, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/identifierlookup")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/identifierlookup")
 	req.Operation = "externalcontacts.PostExternalcontactsIdentifierlookup"
 	req.Body = body
 	if opts != nil {
@@ -1534,7 +1535,7 @@ type PostExternalcontactsIdentifierlookupContactsOptions struct {
 //
 // Requires any of the permissions: externalContacts:contact:view.
 func (c *Client) PostExternalcontactsIdentifierlookupContacts(ctx context.Context, body *models.ContactIdentifier, opts *PostExternalcontactsIdentifierlookupContactsOptions, call ...platformclient.CallOption) (*models.ExternalContact, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/identifierlookup/contacts")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/identifierlookup/contacts")
 	req.Operation = "externalcontacts.PostExternalcontactsIdentifierlookupContacts"
 	req.Body = body
 	if opts != nil {
@@ -1563,7 +1564,7 @@ type PostExternalcontactsIdentifierlookupOrganizationsOptions struct {
 //
 // Requires any of the permissions: externalContacts:externalOrganization:view.
 func (c *Client) PostExternalcontactsIdentifierlookupOrganizations(ctx context.Context, body *models.ExternalOrganizationIdentifier, opts *PostExternalcontactsIdentifierlookupOrganizationsOptions, call ...platformclient.CallOption) (*models.ExternalOrganization, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/identifierlookup/organizations")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/identifierlookup/organizations")
 	req.Operation = "externalcontacts.PostExternalcontactsIdentifierlookupOrganizations"
 	req.Body = body
 	if opts != nil {
@@ -1585,7 +1586,7 @@ type PostExternalcontactsImportCsvJobsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:importCsvJob:add.
 func (c *Client) PostExternalcontactsImportCsvJobs(ctx context.Context, body *models.CsvJobRequest, opts *PostExternalcontactsImportCsvJobsOptions, call ...platformclient.CallOption) (*models.CsvJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/import/csv/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/import/csv/jobs")
 	req.Operation = "externalcontacts.PostExternalcontactsImportCsvJobs"
 	req.Body = body
 	out := new(models.CsvJobResponse)
@@ -1615,7 +1616,7 @@ type GetExternalcontactsImportCsvSettingsOptions struct {
 //
 // Requires any of the permissions: externalContacts:importCsvSettings:view.
 func (c *Client) GetExternalcontactsImportCsvSettings(ctx context.Context, opts *GetExternalcontactsImportCsvSettingsOptions, call ...platformclient.CallOption) (*models.Listing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/import/csv/settings")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/import/csv/settings")
 	req.Operation = "externalcontacts.GetExternalcontactsImportCsvSettings"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -1638,8 +1639,8 @@ func (c *Client) GetExternalcontactsImportCsvSettingsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.Listing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.Listing, error) {
 		if r.NextURI != "" {
 			out := new(models.Listing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1649,15 +1650,15 @@ func (c *Client) GetExternalcontactsImportCsvSettingsPages(ctx context.Context, 
 			o.After = &r.Cursor
 		}
 		return c.GetExternalcontactsImportCsvSettings(ctx, &o, call...)
-	}, func(p *models.Listing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.Listing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetExternalcontactsImportCsvSettingsItems returns an iterator over the entities of every page of
 // GetExternalcontactsImportCsvSettings; see GetExternalcontactsImportCsvSettingsPages.
 func (c *Client) GetExternalcontactsImportCsvSettingsItems(ctx context.Context, opts *GetExternalcontactsImportCsvSettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.CsvSettings, error] {
-	return platformclient.Items(c.GetExternalcontactsImportCsvSettingsPages(ctx, opts, call...), func(p *models.Listing) []models.CsvSettings { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsImportCsvSettingsPages(ctx, opts, call...), func(p *models.Listing) []models.CsvSettings { return p.Entities })
 }
 
 // PostExternalcontactsImportCsvSettingsOptions holds the optional parameters of PostExternalcontactsImportCsvSettings; it has none yet, so pass nil.
@@ -1669,7 +1670,7 @@ type PostExternalcontactsImportCsvSettingsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:importCsvSettings:add.
 func (c *Client) PostExternalcontactsImportCsvSettings(ctx context.Context, body *models.CsvSettings, opts *PostExternalcontactsImportCsvSettingsOptions, call ...platformclient.CallOption) (*models.CsvSettings, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/import/csv/settings")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/import/csv/settings")
 	req.Operation = "externalcontacts.PostExternalcontactsImportCsvSettings"
 	req.Body = body
 	out := new(models.CsvSettings)
@@ -1688,7 +1689,7 @@ type GetExternalcontactsImportCsvSettingOptions struct{}
 //
 // Requires any of the permissions: externalContacts:importCsvSettings:view.
 func (c *Client) GetExternalcontactsImportCsvSetting(ctx context.Context, settingsID string, opts *GetExternalcontactsImportCsvSettingOptions, call ...platformclient.CallOption) (*models.CsvSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/import/csv/settings/{settingsId}", settingsID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/import/csv/settings/{settingsId}", settingsID)
 	req.Operation = "externalcontacts.GetExternalcontactsImportCsvSetting"
 	out := new(models.CsvSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1706,7 +1707,7 @@ type PutExternalcontactsImportCsvSettingOptions struct{}
 //
 // Requires any of the permissions: externalContacts:importCsvSettings:edit.
 func (c *Client) PutExternalcontactsImportCsvSetting(ctx context.Context, settingsID string, body *models.CsvSettings, opts *PutExternalcontactsImportCsvSettingOptions, call ...platformclient.CallOption) (*models.CsvSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/externalcontacts/import/csv/settings/{settingsId}", settingsID)
+	req := runtime.NewRequest("PUT", "/api/v2/externalcontacts/import/csv/settings/{settingsId}", settingsID)
 	req.Operation = "externalcontacts.PutExternalcontactsImportCsvSetting"
 	req.Body = body
 	out := new(models.CsvSettings)
@@ -1725,7 +1726,7 @@ type DeleteExternalcontactsImportCsvSettingOptions struct{}
 //
 // Requires any of the permissions: externalContacts:importCsvSettings:delete.
 func (c *Client) DeleteExternalcontactsImportCsvSetting(ctx context.Context, settingsID string, opts *DeleteExternalcontactsImportCsvSettingOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/externalcontacts/import/csv/settings/{settingsId}", settingsID)
+	req := runtime.NewRequest("DELETE", "/api/v2/externalcontacts/import/csv/settings/{settingsId}", settingsID)
 	req.Operation = "externalcontacts.DeleteExternalcontactsImportCsvSetting"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1739,7 +1740,7 @@ type PostExternalcontactsImportCsvUploadsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:importCsvUpload:add.
 func (c *Client) PostExternalcontactsImportCsvUploads(ctx context.Context, body *models.CsvUploadRequest, opts *PostExternalcontactsImportCsvUploadsOptions, call ...platformclient.CallOption) (*models.CsvUploadResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/import/csv/uploads")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/import/csv/uploads")
 	req.Operation = "externalcontacts.PostExternalcontactsImportCsvUploads"
 	req.Body = body
 	out := new(models.CsvUploadResponse)
@@ -1758,7 +1759,7 @@ type GetExternalcontactsImportCsvUploadDetailsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:importCsvUpload:view.
 func (c *Client) GetExternalcontactsImportCsvUploadDetails(ctx context.Context, uploadID string, opts *GetExternalcontactsImportCsvUploadDetailsOptions, call ...platformclient.CallOption) (*models.CsvUploadDetailsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/import/csv/uploads/{uploadId}/details", uploadID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/import/csv/uploads/{uploadId}/details", uploadID)
 	req.Operation = "externalcontacts.GetExternalcontactsImportCsvUploadDetails"
 	out := new(models.CsvUploadDetailsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1776,7 +1777,7 @@ type GetExternalcontactsImportCsvUploadPreviewOptions struct{}
 //
 // Requires any of the permissions: externalContacts:importCsvUpload:view.
 func (c *Client) GetExternalcontactsImportCsvUploadPreview(ctx context.Context, uploadID string, opts *GetExternalcontactsImportCsvUploadPreviewOptions, call ...platformclient.CallOption) (*models.CsvUploadPreviewResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/import/csv/uploads/{uploadId}/preview", uploadID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/import/csv/uploads/{uploadId}/preview", uploadID)
 	req.Operation = "externalcontacts.GetExternalcontactsImportCsvUploadPreview"
 	out := new(models.CsvUploadPreviewResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1813,7 +1814,7 @@ type GetExternalcontactsImportJobsOptions struct {
 //
 // Requires any of the permissions: externalContacts:importJob:viewAll.
 func (c *Client) GetExternalcontactsImportJobs(ctx context.Context, opts *GetExternalcontactsImportJobsOptions, call ...platformclient.CallOption) (*models.ContactImportJobEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/import/jobs")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/import/jobs")
 	req.Operation = "externalcontacts.GetExternalcontactsImportJobs"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1838,8 +1839,8 @@ func (c *Client) GetExternalcontactsImportJobsPages(ctx context.Context, opts *G
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactImportJobEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ContactImportJobEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ContactImportJobEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1849,15 +1850,15 @@ func (c *Client) GetExternalcontactsImportJobsPages(ctx context.Context, opts *G
 			o.After = &r.Cursor
 		}
 		return c.GetExternalcontactsImportJobs(ctx, &o, call...)
-	}, func(p *models.ContactImportJobEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.ContactImportJobEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetExternalcontactsImportJobsItems returns an iterator over the entities of every page of
 // GetExternalcontactsImportJobs; see GetExternalcontactsImportJobsPages.
 func (c *Client) GetExternalcontactsImportJobsItems(ctx context.Context, opts *GetExternalcontactsImportJobsOptions, call ...platformclient.CallOption) iter.Seq2[models.ContactImportJobResponse, error] {
-	return platformclient.Items(c.GetExternalcontactsImportJobsPages(ctx, opts, call...), func(p *models.ContactImportJobEntityListing) []models.ContactImportJobResponse { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsImportJobsPages(ctx, opts, call...), func(p *models.ContactImportJobEntityListing) []models.ContactImportJobResponse { return p.Entities })
 }
 
 // PostExternalcontactsImportJobsOptions holds the optional parameters of PostExternalcontactsImportJobs; it has none yet, so pass nil.
@@ -1869,7 +1870,7 @@ type PostExternalcontactsImportJobsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:importJob:add.
 func (c *Client) PostExternalcontactsImportJobs(ctx context.Context, body *models.ContactImportJobRequest, opts *PostExternalcontactsImportJobsOptions, call ...platformclient.CallOption) (*models.ContactImportJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/import/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/import/jobs")
 	req.Operation = "externalcontacts.PostExternalcontactsImportJobs"
 	req.Body = body
 	out := new(models.ContactImportJobResponse)
@@ -1891,7 +1892,7 @@ type GetExternalcontactsImportJobOptions struct {
 //
 // Requires any of the permissions: externalContacts:importJob:view.
 func (c *Client) GetExternalcontactsImportJob(ctx context.Context, jobID string, opts *GetExternalcontactsImportJobOptions, call ...platformclient.CallOption) (*models.ContactImportJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/import/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/import/jobs/{jobId}", jobID)
 	req.Operation = "externalcontacts.GetExternalcontactsImportJob"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1912,7 +1913,7 @@ type PutExternalcontactsImportJobOptions struct{}
 //
 // Requires any of the permissions: externalContacts:importJob:edit.
 func (c *Client) PutExternalcontactsImportJob(ctx context.Context, jobID string, body *models.ContactImportJobStatusUpdateRequest, opts *PutExternalcontactsImportJobOptions, call ...platformclient.CallOption) (*models.ContactImportJobStatusUpdateResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/externalcontacts/import/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("PUT", "/api/v2/externalcontacts/import/jobs/{jobId}", jobID)
 	req.Operation = "externalcontacts.PutExternalcontactsImportJob"
 	req.Body = body
 	out := new(models.ContactImportJobStatusUpdateResponse)
@@ -1946,7 +1947,7 @@ type GetExternalcontactsImportSettingsOptions struct {
 //
 // Requires any of the permissions: externalContacts:importSettings:viewAll.
 func (c *Client) GetExternalcontactsImportSettings(ctx context.Context, opts *GetExternalcontactsImportSettingsOptions, call ...platformclient.CallOption) (*models.ContactImportSettingsEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/import/settings")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/import/settings")
 	req.Operation = "externalcontacts.GetExternalcontactsImportSettings"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -1970,8 +1971,8 @@ func (c *Client) GetExternalcontactsImportSettingsPages(ctx context.Context, opt
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactImportSettingsEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ContactImportSettingsEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ContactImportSettingsEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1981,15 +1982,15 @@ func (c *Client) GetExternalcontactsImportSettingsPages(ctx context.Context, opt
 			o.After = &r.Cursor
 		}
 		return c.GetExternalcontactsImportSettings(ctx, &o, call...)
-	}, func(p *models.ContactImportSettingsEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.ContactImportSettingsEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetExternalcontactsImportSettingsItems returns an iterator over the entities of every page of
 // GetExternalcontactsImportSettings; see GetExternalcontactsImportSettingsPages.
 func (c *Client) GetExternalcontactsImportSettingsItems(ctx context.Context, opts *GetExternalcontactsImportSettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.ContactImportSettings, error] {
-	return platformclient.Items(c.GetExternalcontactsImportSettingsPages(ctx, opts, call...), func(p *models.ContactImportSettingsEntityListing) []models.ContactImportSettings { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsImportSettingsPages(ctx, opts, call...), func(p *models.ContactImportSettingsEntityListing) []models.ContactImportSettings { return p.Entities })
 }
 
 // PostExternalcontactsImportSettingsOptions holds the optional parameters of PostExternalcontactsImportSettings; it has none yet, so pass nil.
@@ -2001,7 +2002,7 @@ type PostExternalcontactsImportSettingsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:importSettings:add.
 func (c *Client) PostExternalcontactsImportSettings(ctx context.Context, body *models.ContactImportSettings, opts *PostExternalcontactsImportSettingsOptions, call ...platformclient.CallOption) (*models.ContactImportSettings, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/import/settings")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/import/settings")
 	req.Operation = "externalcontacts.PostExternalcontactsImportSettings"
 	req.Body = body
 	out := new(models.ContactImportSettings)
@@ -2020,7 +2021,7 @@ type GetExternalcontactsImportSettingOptions struct{}
 //
 // Requires any of the permissions: externalContacts:importSettings:view.
 func (c *Client) GetExternalcontactsImportSetting(ctx context.Context, settingsID string, opts *GetExternalcontactsImportSettingOptions, call ...platformclient.CallOption) (*models.ContactImportSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/import/settings/{settingsId}", settingsID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/import/settings/{settingsId}", settingsID)
 	req.Operation = "externalcontacts.GetExternalcontactsImportSetting"
 	out := new(models.ContactImportSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2038,7 +2039,7 @@ type PutExternalcontactsImportSettingOptions struct{}
 //
 // Requires any of the permissions: externalContacts:importSettings:edit.
 func (c *Client) PutExternalcontactsImportSetting(ctx context.Context, settingsID string, body *models.ContactImportSettings, opts *PutExternalcontactsImportSettingOptions, call ...platformclient.CallOption) (*models.ContactImportSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/externalcontacts/import/settings/{settingsId}", settingsID)
+	req := runtime.NewRequest("PUT", "/api/v2/externalcontacts/import/settings/{settingsId}", settingsID)
 	req.Operation = "externalcontacts.PutExternalcontactsImportSetting"
 	req.Body = body
 	out := new(models.ContactImportSettings)
@@ -2057,7 +2058,7 @@ type DeleteExternalcontactsImportSettingOptions struct{}
 //
 // Requires any of the permissions: externalContacts:importSettings:delete.
 func (c *Client) DeleteExternalcontactsImportSetting(ctx context.Context, settingsID string, opts *DeleteExternalcontactsImportSettingOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/externalcontacts/import/settings/{settingsId}", settingsID)
+	req := runtime.NewRequest("DELETE", "/api/v2/externalcontacts/import/settings/{settingsId}", settingsID)
 	req.Operation = "externalcontacts.DeleteExternalcontactsImportSetting"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2078,7 +2079,7 @@ type PostExternalcontactsMergeContactsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostExternalcontactsMergeContacts(ctx context.Context, body *models.MergeRequest, opts *PostExternalcontactsMergeContactsOptions, call ...platformclient.CallOption) (*models.ExternalContact, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/merge/contacts")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/merge/contacts")
 	req.Operation = "externalcontacts.PostExternalcontactsMergeContacts"
 	req.Body = body
 	out := new(models.ExternalContact)
@@ -2128,7 +2129,7 @@ type GetExternalcontactsOrganizationsOptions struct {
 // Requires any of the permissions: relate:externalOrganization:view,
 // externalContacts:externalOrganization:view.
 func (c *Client) GetExternalcontactsOrganizations(ctx context.Context, opts *GetExternalcontactsOrganizationsOptions, call ...platformclient.CallOption) (*models.ExternalOrganizationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/organizations")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/organizations")
 	req.Operation = "externalcontacts.GetExternalcontactsOrganizations"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2156,11 +2157,11 @@ func (c *Client) GetExternalcontactsOrganizationsPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExternalOrganizationListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ExternalOrganizationListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ExternalOrganizationListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2168,15 +2169,15 @@ func (c *Client) GetExternalcontactsOrganizationsPages(ctx context.Context, opts
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetExternalcontactsOrganizations(ctx, &o, call...)
-	}, func(p *models.ExternalOrganizationListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ExternalOrganizationListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetExternalcontactsOrganizationsItems returns an iterator over the entities of every page of
 // GetExternalcontactsOrganizations; see GetExternalcontactsOrganizationsPages.
 func (c *Client) GetExternalcontactsOrganizationsItems(ctx context.Context, opts *GetExternalcontactsOrganizationsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalOrganization, error] {
-	return platformclient.Items(c.GetExternalcontactsOrganizationsPages(ctx, opts, call...), func(p *models.ExternalOrganizationListing) []models.ExternalOrganization { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsOrganizationsPages(ctx, opts, call...), func(p *models.ExternalOrganizationListing) []models.ExternalOrganization { return p.Entities })
 }
 
 // PostExternalcontactsOrganizationsOptions holds the optional parameters of PostExternalcontactsOrganizations; it has none yet, so pass nil.
@@ -2189,7 +2190,7 @@ type PostExternalcontactsOrganizationsOptions struct{}
 // Requires any of the permissions: relate:externalOrganization:add,
 // externalContacts:externalOrganization:add.
 func (c *Client) PostExternalcontactsOrganizations(ctx context.Context, body *models.ExternalOrganization, opts *PostExternalcontactsOrganizationsOptions, call ...platformclient.CallOption) (*models.ExternalOrganization, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/organizations")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/organizations")
 	req.Operation = "externalcontacts.PostExternalcontactsOrganizations"
 	req.Body = body
 	out := new(models.ExternalOrganization)
@@ -2217,7 +2218,7 @@ type PostExternalcontactsOrganizationsEnrichOptions struct {
 //
 // Requires any of the permissions: externalContacts:externalOrganization:enrich.
 func (c *Client) PostExternalcontactsOrganizationsEnrich(ctx context.Context, body *models.ExternalOrganizationEnrichRequest, opts *PostExternalcontactsOrganizationsEnrichOptions, call ...platformclient.CallOption) (*models.ExternalOrganization, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/organizations/enrich")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/organizations/enrich")
 	req.Operation = "externalcontacts.PostExternalcontactsOrganizationsEnrich"
 	req.Body = body
 	if opts != nil {
@@ -2239,7 +2240,7 @@ type GetExternalcontactsOrganizationsSchemasOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetExternalcontactsOrganizationsSchemas(ctx context.Context, opts *GetExternalcontactsOrganizationsSchemasOptions, call ...platformclient.CallOption) (*models.DataSchemaListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/organizations/schemas")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/organizations/schemas")
 	req.Operation = "externalcontacts.GetExternalcontactsOrganizationsSchemas"
 	out := new(models.DataSchemaListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2257,7 +2258,7 @@ type PostExternalcontactsOrganizationsSchemasOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:add.
 func (c *Client) PostExternalcontactsOrganizationsSchemas(ctx context.Context, body *models.DataSchema, opts *PostExternalcontactsOrganizationsSchemasOptions, call ...platformclient.CallOption) (*models.DataSchema, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/organizations/schemas")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/organizations/schemas")
 	req.Operation = "externalcontacts.PostExternalcontactsOrganizationsSchemas"
 	req.Body = body
 	out := new(models.DataSchema)
@@ -2277,7 +2278,7 @@ type GetExternalcontactsOrganizationsSchemasCoretypesOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetExternalcontactsOrganizationsSchemasCoretypes(ctx context.Context, opts *GetExternalcontactsOrganizationsSchemasCoretypesOptions, call ...platformclient.CallOption) (*models.CoretypeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/organizations/schemas/coretypes")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/organizations/schemas/coretypes")
 	req.Operation = "externalcontacts.GetExternalcontactsOrganizationsSchemasCoretypes"
 	out := new(models.CoretypeListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2295,7 +2296,7 @@ type GetExternalcontactsOrganizationsSchemasCoretypeOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetExternalcontactsOrganizationsSchemasCoretype(ctx context.Context, coreTypeName string, opts *GetExternalcontactsOrganizationsSchemasCoretypeOptions, call ...platformclient.CallOption) (*models.Coretype, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/organizations/schemas/coretypes/{coreTypeName}", coreTypeName)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/organizations/schemas/coretypes/{coreTypeName}", coreTypeName)
 	req.Operation = "externalcontacts.GetExternalcontactsOrganizationsSchemasCoretype"
 	out := new(models.Coretype)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2313,7 +2314,7 @@ type GetExternalcontactsOrganizationsSchemasLimitsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetExternalcontactsOrganizationsSchemasLimits(ctx context.Context, opts *GetExternalcontactsOrganizationsSchemasLimitsOptions, call ...platformclient.CallOption) (*models.SchemaQuantityLimits, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/organizations/schemas/limits")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/organizations/schemas/limits")
 	req.Operation = "externalcontacts.GetExternalcontactsOrganizationsSchemasLimits"
 	out := new(models.SchemaQuantityLimits)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2331,7 +2332,7 @@ type GetExternalcontactsOrganizationsSchemaOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetExternalcontactsOrganizationsSchema(ctx context.Context, schemaID string, opts *GetExternalcontactsOrganizationsSchemaOptions, call ...platformclient.CallOption) (*models.DataSchema, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/organizations/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/organizations/schemas/{schemaId}", schemaID)
 	req.Operation = "externalcontacts.GetExternalcontactsOrganizationsSchema"
 	out := new(models.DataSchema)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2349,7 +2350,7 @@ type PutExternalcontactsOrganizationsSchemaOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:edit.
 func (c *Client) PutExternalcontactsOrganizationsSchema(ctx context.Context, schemaID string, body *models.DataSchema, opts *PutExternalcontactsOrganizationsSchemaOptions, call ...platformclient.CallOption) (*models.DataSchema, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/externalcontacts/organizations/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("PUT", "/api/v2/externalcontacts/organizations/schemas/{schemaId}", schemaID)
 	req.Operation = "externalcontacts.PutExternalcontactsOrganizationsSchema"
 	req.Body = body
 	out := new(models.DataSchema)
@@ -2369,7 +2370,7 @@ type GetExternalcontactsOrganizationsSchemaVersionsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetExternalcontactsOrganizationsSchemaVersions(ctx context.Context, schemaID string, opts *GetExternalcontactsOrganizationsSchemaVersionsOptions, call ...platformclient.CallOption) (*models.DataSchemaListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/organizations/schemas/{schemaId}/versions", schemaID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/organizations/schemas/{schemaId}/versions", schemaID)
 	req.Operation = "externalcontacts.GetExternalcontactsOrganizationsSchemaVersions"
 	out := new(models.DataSchemaListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2387,7 +2388,7 @@ type GetExternalcontactsOrganizationsSchemaVersionOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customFields:view.
 func (c *Client) GetExternalcontactsOrganizationsSchemaVersion(ctx context.Context, schemaID string, versionID string, opts *GetExternalcontactsOrganizationsSchemaVersionOptions, call ...platformclient.CallOption) (*models.DataSchema, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/organizations/schemas/{schemaId}/versions/{versionId}", schemaID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/organizations/schemas/{schemaId}/versions/{versionId}", schemaID, versionID)
 	req.Operation = "externalcontacts.GetExternalcontactsOrganizationsSchemaVersion"
 	out := new(models.DataSchema)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2414,7 +2415,7 @@ type GetExternalcontactsOrganizationOptions struct {
 // Requires any of the permissions: relate:externalOrganization:view,
 // externalContacts:externalOrganization:view.
 func (c *Client) GetExternalcontactsOrganization(ctx context.Context, externalOrganizationID string, opts *GetExternalcontactsOrganizationOptions, call ...platformclient.CallOption) (*models.ExternalOrganization, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/organizations/{externalOrganizationId}", externalOrganizationID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/organizations/{externalOrganizationId}", externalOrganizationID)
 	req.Operation = "externalcontacts.GetExternalcontactsOrganization"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2437,7 +2438,7 @@ type PutExternalcontactsOrganizationOptions struct{}
 // Requires any of the permissions: relate:externalOrganization:edit,
 // externalContacts:externalOrganization:edit.
 func (c *Client) PutExternalcontactsOrganization(ctx context.Context, externalOrganizationID string, body *models.ExternalOrganization, opts *PutExternalcontactsOrganizationOptions, call ...platformclient.CallOption) (*models.ExternalOrganization, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/externalcontacts/organizations/{externalOrganizationId}", externalOrganizationID)
+	req := runtime.NewRequest("PUT", "/api/v2/externalcontacts/organizations/{externalOrganizationId}", externalOrganizationID)
 	req.Operation = "externalcontacts.PutExternalcontactsOrganization"
 	req.Body = body
 	out := new(models.ExternalOrganization)
@@ -2457,7 +2458,7 @@ type DeleteExternalcontactsOrganizationOptions struct{}
 // Requires any of the permissions: relate:externalOrganization:delete,
 // externalContacts:externalOrganization:delete.
 func (c *Client) DeleteExternalcontactsOrganization(ctx context.Context, externalOrganizationID string, opts *DeleteExternalcontactsOrganizationOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/externalcontacts/organizations/{externalOrganizationId}", externalOrganizationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/externalcontacts/organizations/{externalOrganizationId}", externalOrganizationID)
 	req.Operation = "externalcontacts.DeleteExternalcontactsOrganization"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -2495,7 +2496,7 @@ type GetExternalcontactsOrganizationContactsOptions struct {
 //
 // Requires any of the permissions: relate:contact:view, externalContacts:contact:view.
 func (c *Client) GetExternalcontactsOrganizationContacts(ctx context.Context, externalOrganizationID string, opts *GetExternalcontactsOrganizationContactsOptions, call ...platformclient.CallOption) (*models.ContactListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/contacts", externalOrganizationID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/contacts", externalOrganizationID)
 	req.Operation = "externalcontacts.GetExternalcontactsOrganizationContacts"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2520,11 +2521,11 @@ func (c *Client) GetExternalcontactsOrganizationContactsPages(ctx context.Contex
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ContactListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ContactListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2532,15 +2533,15 @@ func (c *Client) GetExternalcontactsOrganizationContactsPages(ctx context.Contex
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetExternalcontactsOrganizationContacts(ctx, externalOrganizationID, &o, call...)
-	}, func(p *models.ContactListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ContactListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetExternalcontactsOrganizationContactsItems returns an iterator over the entities of every page of
 // GetExternalcontactsOrganizationContacts; see GetExternalcontactsOrganizationContactsPages.
 func (c *Client) GetExternalcontactsOrganizationContactsItems(ctx context.Context, externalOrganizationID string, opts *GetExternalcontactsOrganizationContactsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalContact, error] {
-	return platformclient.Items(c.GetExternalcontactsOrganizationContactsPages(ctx, externalOrganizationID, opts, call...), func(p *models.ContactListing) []models.ExternalContact { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsOrganizationContactsPages(ctx, externalOrganizationID, opts, call...), func(p *models.ContactListing) []models.ExternalContact { return p.Entities })
 }
 
 // GetExternalcontactsOrganizationIdentifiersOptions holds the optional parameters of GetExternalcontactsOrganizationIdentifiers; it has none yet, so pass nil.
@@ -2552,7 +2553,7 @@ type GetExternalcontactsOrganizationIdentifiersOptions struct{}
 //
 // Requires any of the permissions: externalContacts:externalOrganization:view.
 func (c *Client) GetExternalcontactsOrganizationIdentifiers(ctx context.Context, externalOrganizationID string, opts *GetExternalcontactsOrganizationIdentifiersOptions, call ...platformclient.CallOption) (*models.ExternalOrganizationIdentifierListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/identifiers", externalOrganizationID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/identifiers", externalOrganizationID)
 	req.Operation = "externalcontacts.GetExternalcontactsOrganizationIdentifiers"
 	out := new(models.ExternalOrganizationIdentifierListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2571,7 +2572,7 @@ type PatchExternalcontactsOrganizationIdentifiersOptions struct{}
 //
 // Requires any of the permissions: externalContacts:externalOrganization:edit.
 func (c *Client) PatchExternalcontactsOrganizationIdentifiers(ctx context.Context, externalOrganizationID string, body *models.ExternalOrganizationIdentifierClaimRequest, opts *PatchExternalcontactsOrganizationIdentifiersOptions, call ...platformclient.CallOption) (*models.ExternalOrganizationIdentifier, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/identifiers", externalOrganizationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/identifiers", externalOrganizationID)
 	req.Operation = "externalcontacts.PatchExternalcontactsOrganizationIdentifiers"
 	req.Body = body
 	out := new(models.ExternalOrganizationIdentifier)
@@ -2607,7 +2608,7 @@ type GetExternalcontactsOrganizationNotesOptions struct {
 // Requires any of the permissions: relate:externalOrganization:view,
 // externalContacts:externalOrganization:view.
 func (c *Client) GetExternalcontactsOrganizationNotes(ctx context.Context, externalOrganizationID string, opts *GetExternalcontactsOrganizationNotesOptions, call ...platformclient.CallOption) (*models.NoteListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/notes", externalOrganizationID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/notes", externalOrganizationID)
 	req.Operation = "externalcontacts.GetExternalcontactsOrganizationNotes"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2631,11 +2632,11 @@ func (c *Client) GetExternalcontactsOrganizationNotesPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NoteListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.NoteListing, error) {
 		if r.NextURI != "" {
 			out := new(models.NoteListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2643,15 +2644,15 @@ func (c *Client) GetExternalcontactsOrganizationNotesPages(ctx context.Context, 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetExternalcontactsOrganizationNotes(ctx, externalOrganizationID, &o, call...)
-	}, func(p *models.NoteListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.NoteListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetExternalcontactsOrganizationNotesItems returns an iterator over the entities of every page of
 // GetExternalcontactsOrganizationNotes; see GetExternalcontactsOrganizationNotesPages.
 func (c *Client) GetExternalcontactsOrganizationNotesItems(ctx context.Context, externalOrganizationID string, opts *GetExternalcontactsOrganizationNotesOptions, call ...platformclient.CallOption) iter.Seq2[models.Note, error] {
-	return platformclient.Items(c.GetExternalcontactsOrganizationNotesPages(ctx, externalOrganizationID, opts, call...), func(p *models.NoteListing) []models.Note { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsOrganizationNotesPages(ctx, externalOrganizationID, opts, call...), func(p *models.NoteListing) []models.Note { return p.Entities })
 }
 
 // PostExternalcontactsOrganizationNotesOptions holds the optional parameters of PostExternalcontactsOrganizationNotes; it has none yet, so pass nil.
@@ -2664,7 +2665,7 @@ type PostExternalcontactsOrganizationNotesOptions struct{}
 // Requires any of the permissions: relate:externalOrganization:edit,
 // externalContacts:externalOrganization:edit.
 func (c *Client) PostExternalcontactsOrganizationNotes(ctx context.Context, externalOrganizationID string, body *models.Note, opts *PostExternalcontactsOrganizationNotesOptions, call ...platformclient.CallOption) (*models.Note, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/notes", externalOrganizationID)
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/notes", externalOrganizationID)
 	req.Operation = "externalcontacts.PostExternalcontactsOrganizationNotes"
 	req.Body = body
 	out := new(models.Note)
@@ -2688,7 +2689,7 @@ type GetExternalcontactsOrganizationNoteOptions struct {
 // Requires any of the permissions: relate:externalOrganization:view,
 // externalContacts:externalOrganization:view.
 func (c *Client) GetExternalcontactsOrganizationNote(ctx context.Context, externalOrganizationID string, noteID string, opts *GetExternalcontactsOrganizationNoteOptions, call ...platformclient.CallOption) (*models.Note, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/notes/{noteId}", externalOrganizationID, noteID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/notes/{noteId}", externalOrganizationID, noteID)
 	req.Operation = "externalcontacts.GetExternalcontactsOrganizationNote"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2710,7 +2711,7 @@ type PutExternalcontactsOrganizationNoteOptions struct{}
 // Requires any of the permissions: relate:externalOrganization:edit,
 // externalContacts:externalOrganization:edit.
 func (c *Client) PutExternalcontactsOrganizationNote(ctx context.Context, externalOrganizationID string, noteID string, body *models.Note, opts *PutExternalcontactsOrganizationNoteOptions, call ...platformclient.CallOption) (*models.Note, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/notes/{noteId}", externalOrganizationID, noteID)
+	req := runtime.NewRequest("PUT", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/notes/{noteId}", externalOrganizationID, noteID)
 	req.Operation = "externalcontacts.PutExternalcontactsOrganizationNote"
 	req.Body = body
 	out := new(models.Note)
@@ -2730,7 +2731,7 @@ type DeleteExternalcontactsOrganizationNoteOptions struct{}
 // Requires any of the permissions: relate:externalOrganization:edit,
 // externalContacts:externalOrganization:edit.
 func (c *Client) DeleteExternalcontactsOrganizationNote(ctx context.Context, externalOrganizationID string, noteID string, opts *DeleteExternalcontactsOrganizationNoteOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/notes/{noteId}", externalOrganizationID, noteID)
+	req := runtime.NewRequest("DELETE", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/notes/{noteId}", externalOrganizationID, noteID)
 	req.Operation = "externalcontacts.DeleteExternalcontactsOrganizationNote"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -2765,7 +2766,7 @@ type GetExternalcontactsOrganizationRelationshipsOptions struct {
 // Requires any of the permissions: relate:externalOrganization:view,
 // externalContacts:externalOrganization:view.
 func (c *Client) GetExternalcontactsOrganizationRelationships(ctx context.Context, externalOrganizationID string, opts *GetExternalcontactsOrganizationRelationshipsOptions, call ...platformclient.CallOption) (*models.RelationshipListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/relationships", externalOrganizationID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/relationships", externalOrganizationID)
 	req.Operation = "externalcontacts.GetExternalcontactsOrganizationRelationships"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2789,11 +2790,11 @@ func (c *Client) GetExternalcontactsOrganizationRelationshipsPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.RelationshipListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.RelationshipListing, error) {
 		if r.NextURI != "" {
 			out := new(models.RelationshipListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2801,8 +2802,8 @@ func (c *Client) GetExternalcontactsOrganizationRelationshipsPages(ctx context.C
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetExternalcontactsOrganizationRelationships(ctx, externalOrganizationID, &o, call...)
-	}, func(p *models.RelationshipListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.RelationshipListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -2810,7 +2811,7 @@ func (c *Client) GetExternalcontactsOrganizationRelationshipsPages(ctx context.C
 // page of GetExternalcontactsOrganizationRelationships; see
 // GetExternalcontactsOrganizationRelationshipsPages.
 func (c *Client) GetExternalcontactsOrganizationRelationshipsItems(ctx context.Context, externalOrganizationID string, opts *GetExternalcontactsOrganizationRelationshipsOptions, call ...platformclient.CallOption) iter.Seq2[models.Relationship, error] {
-	return platformclient.Items(c.GetExternalcontactsOrganizationRelationshipsPages(ctx, externalOrganizationID, opts, call...), func(p *models.RelationshipListing) []models.Relationship { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsOrganizationRelationshipsPages(ctx, externalOrganizationID, opts, call...), func(p *models.RelationshipListing) []models.Relationship { return p.Entities })
 }
 
 // DeleteExternalcontactsOrganizationTrustorOptions holds the optional parameters of DeleteExternalcontactsOrganizationTrustor; it has none yet, so pass nil.
@@ -2822,7 +2823,7 @@ type DeleteExternalcontactsOrganizationTrustorOptions struct{}
 //
 // Requires any of the permissions: externalContacts:externalOrganization:edit.
 func (c *Client) DeleteExternalcontactsOrganizationTrustor(ctx context.Context, externalOrganizationID string, opts *DeleteExternalcontactsOrganizationTrustorOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/trustor", externalOrganizationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/trustor", externalOrganizationID)
 	req.Operation = "externalcontacts.DeleteExternalcontactsOrganizationTrustor"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2836,7 +2837,7 @@ type PutExternalcontactsOrganizationTrustorTrustorIdOptions struct{}
 //
 // Requires any of the permissions: externalContacts:externalOrganization:edit.
 func (c *Client) PutExternalcontactsOrganizationTrustorTrustorId(ctx context.Context, externalOrganizationID string, trustorID string, opts *PutExternalcontactsOrganizationTrustorTrustorIdOptions, call ...platformclient.CallOption) (*models.ExternalOrganizationTrustorLink, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/trustor/{trustorId}", externalOrganizationID, trustorID)
+	req := runtime.NewRequest("PUT", "/api/v2/externalcontacts/organizations/{externalOrganizationId}/trustor/{trustorId}", externalOrganizationID, trustorID)
 	req.Operation = "externalcontacts.PutExternalcontactsOrganizationTrustorTrustorId"
 	out := new(models.ExternalOrganizationTrustorLink)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2855,7 +2856,7 @@ type PostExternalcontactsRelationshipsOptions struct{}
 // Requires any of the permissions: relate:externalOrganization:edit,
 // externalContacts:externalOrganization:edit.
 func (c *Client) PostExternalcontactsRelationships(ctx context.Context, body *models.Relationship, opts *PostExternalcontactsRelationshipsOptions, call ...platformclient.CallOption) (*models.Relationship, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/relationships")
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/relationships")
 	req.Operation = "externalcontacts.PostExternalcontactsRelationships"
 	req.Body = body
 	out := new(models.Relationship)
@@ -2879,7 +2880,7 @@ type GetExternalcontactsRelationshipOptions struct {
 // Requires any of the permissions: relate:externalOrganization:view,
 // externalContacts:externalOrganization:view.
 func (c *Client) GetExternalcontactsRelationship(ctx context.Context, relationshipID string, opts *GetExternalcontactsRelationshipOptions, call ...platformclient.CallOption) (*models.Relationship, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/relationships/{relationshipId}", relationshipID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/relationships/{relationshipId}", relationshipID)
 	req.Operation = "externalcontacts.GetExternalcontactsRelationship"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2901,7 +2902,7 @@ type PutExternalcontactsRelationshipOptions struct{}
 // Requires any of the permissions: relate:externalOrganization:edit,
 // externalContacts:externalOrganization:edit.
 func (c *Client) PutExternalcontactsRelationship(ctx context.Context, relationshipID string, body *models.Relationship, opts *PutExternalcontactsRelationshipOptions, call ...platformclient.CallOption) (*models.Relationship, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/externalcontacts/relationships/{relationshipId}", relationshipID)
+	req := runtime.NewRequest("PUT", "/api/v2/externalcontacts/relationships/{relationshipId}", relationshipID)
 	req.Operation = "externalcontacts.PutExternalcontactsRelationship"
 	req.Body = body
 	out := new(models.Relationship)
@@ -2921,7 +2922,7 @@ type DeleteExternalcontactsRelationshipOptions struct{}
 // Requires any of the permissions: relate:externalOrganization:edit,
 // externalContacts:externalOrganization:edit.
 func (c *Client) DeleteExternalcontactsRelationship(ctx context.Context, relationshipID string, opts *DeleteExternalcontactsRelationshipOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/externalcontacts/relationships/{relationshipId}", relationshipID)
+	req := runtime.NewRequest("DELETE", "/api/v2/externalcontacts/relationships/{relationshipId}", relationshipID)
 	req.Operation = "externalcontacts.DeleteExternalcontactsRelationship"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -2948,7 +2949,7 @@ type GetExternalcontactsReversewhitepageslookupOptions struct {
 //
 // Requires any of the permissions: externalContacts:contact:view.
 func (c *Client) GetExternalcontactsReversewhitepageslookup(ctx context.Context, lookupVal string, opts *GetExternalcontactsReversewhitepageslookupOptions, call ...platformclient.CallOption) (*models.ReverseWhitepagesLookupResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/reversewhitepageslookup")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/reversewhitepageslookup")
 	req.Operation = "externalcontacts.GetExternalcontactsReversewhitepageslookup"
 	req.AddQuery("lookupVal", lookupVal)
 	if opts != nil {
@@ -2982,7 +2983,7 @@ type GetExternalcontactsScanContactsOptions struct {
 //
 // Requires any of the permissions: relate:contact:view, externalContacts:contact:view.
 func (c *Client) GetExternalcontactsScanContacts(ctx context.Context, opts *GetExternalcontactsScanContactsOptions, call ...platformclient.CallOption) (*models.CursorContactListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/scan/contacts")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/scan/contacts")
 	req.Operation = "externalcontacts.GetExternalcontactsScanContacts"
 	if opts != nil {
 		req.AddQuery("limit", opts.Limit)
@@ -3005,8 +3006,8 @@ func (c *Client) GetExternalcontactsScanContactsPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorContactListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CursorContactListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CursorContactListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3016,15 +3017,15 @@ func (c *Client) GetExternalcontactsScanContactsPages(ctx context.Context, opts 
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsScanContacts(ctx, &o, call...)
-	}, func(p *models.CursorContactListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.CursorContactListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetExternalcontactsScanContactsItems returns an iterator over the entities of every page of
 // GetExternalcontactsScanContacts; see GetExternalcontactsScanContactsPages.
 func (c *Client) GetExternalcontactsScanContactsItems(ctx context.Context, opts *GetExternalcontactsScanContactsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalContact, error] {
-	return platformclient.Items(c.GetExternalcontactsScanContactsPages(ctx, opts, call...), func(p *models.CursorContactListing) []models.ExternalContact { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsScanContactsPages(ctx, opts, call...), func(p *models.CursorContactListing) []models.ExternalContact { return p.Entities })
 }
 
 // GetExternalcontactsScanContactsDivisionviewsAllOptions holds the optional parameters of GetExternalcontactsScanContactsDivisionviewsAll; nil fields are not sent.
@@ -3044,7 +3045,7 @@ type GetExternalcontactsScanContactsDivisionviewsAllOptions struct {
 //
 // Requires all of the permissions: externalContacts:contact:viewAll.
 func (c *Client) GetExternalcontactsScanContactsDivisionviewsAll(ctx context.Context, opts *GetExternalcontactsScanContactsDivisionviewsAllOptions, call ...platformclient.CallOption) (*models.CursorContactListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/scan/contacts/divisionviews/all")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/scan/contacts/divisionviews/all")
 	req.Operation = "externalcontacts.GetExternalcontactsScanContactsDivisionviewsAll"
 	if opts != nil {
 		req.AddQuery("limit", opts.Limit)
@@ -3066,8 +3067,8 @@ func (c *Client) GetExternalcontactsScanContactsDivisionviewsAllPages(ctx contex
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorContactListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CursorContactListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CursorContactListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3077,8 +3078,8 @@ func (c *Client) GetExternalcontactsScanContactsDivisionviewsAllPages(ctx contex
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsScanContactsDivisionviewsAll(ctx, &o, call...)
-	}, func(p *models.CursorContactListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.CursorContactListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
@@ -3086,7 +3087,7 @@ func (c *Client) GetExternalcontactsScanContactsDivisionviewsAllPages(ctx contex
 // page of GetExternalcontactsScanContactsDivisionviewsAll; see
 // GetExternalcontactsScanContactsDivisionviewsAllPages.
 func (c *Client) GetExternalcontactsScanContactsDivisionviewsAllItems(ctx context.Context, opts *GetExternalcontactsScanContactsDivisionviewsAllOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalContact, error] {
-	return platformclient.Items(c.GetExternalcontactsScanContactsDivisionviewsAllPages(ctx, opts, call...), func(p *models.CursorContactListing) []models.ExternalContact { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsScanContactsDivisionviewsAllPages(ctx, opts, call...), func(p *models.CursorContactListing) []models.ExternalContact { return p.Entities })
 }
 
 // GetExternalcontactsScanNotesOptions holds the optional parameters of GetExternalcontactsScanNotes; nil fields are not sent.
@@ -3109,7 +3110,7 @@ type GetExternalcontactsScanNotesOptions struct {
 //
 // Requires any of the permissions: relate:contact:view, externalContacts:contact:view.
 func (c *Client) GetExternalcontactsScanNotes(ctx context.Context, opts *GetExternalcontactsScanNotesOptions, call ...platformclient.CallOption) (*models.CursorNoteListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/scan/notes")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/scan/notes")
 	req.Operation = "externalcontacts.GetExternalcontactsScanNotes"
 	if opts != nil {
 		req.AddQuery("limit", opts.Limit)
@@ -3132,8 +3133,8 @@ func (c *Client) GetExternalcontactsScanNotesPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorNoteListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CursorNoteListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CursorNoteListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3143,15 +3144,15 @@ func (c *Client) GetExternalcontactsScanNotesPages(ctx context.Context, opts *Ge
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsScanNotes(ctx, &o, call...)
-	}, func(p *models.CursorNoteListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.CursorNoteListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetExternalcontactsScanNotesItems returns an iterator over the entities of every page of
 // GetExternalcontactsScanNotes; see GetExternalcontactsScanNotesPages.
 func (c *Client) GetExternalcontactsScanNotesItems(ctx context.Context, opts *GetExternalcontactsScanNotesOptions, call ...platformclient.CallOption) iter.Seq2[models.Note, error] {
-	return platformclient.Items(c.GetExternalcontactsScanNotesPages(ctx, opts, call...), func(p *models.CursorNoteListing) []models.Note { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsScanNotesPages(ctx, opts, call...), func(p *models.CursorNoteListing) []models.Note { return p.Entities })
 }
 
 // GetExternalcontactsScanNotesDivisionviewsAllOptions holds the optional parameters of GetExternalcontactsScanNotesDivisionviewsAll; nil fields are not sent.
@@ -3171,7 +3172,7 @@ type GetExternalcontactsScanNotesDivisionviewsAllOptions struct {
 //
 // Requires all of the permissions: externalContacts:contact:viewAll.
 func (c *Client) GetExternalcontactsScanNotesDivisionviewsAll(ctx context.Context, opts *GetExternalcontactsScanNotesDivisionviewsAllOptions, call ...platformclient.CallOption) (*models.CursorNoteListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/scan/notes/divisionviews/all")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/scan/notes/divisionviews/all")
 	req.Operation = "externalcontacts.GetExternalcontactsScanNotesDivisionviewsAll"
 	if opts != nil {
 		req.AddQuery("limit", opts.Limit)
@@ -3193,8 +3194,8 @@ func (c *Client) GetExternalcontactsScanNotesDivisionviewsAllPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorNoteListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CursorNoteListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CursorNoteListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3204,8 +3205,8 @@ func (c *Client) GetExternalcontactsScanNotesDivisionviewsAllPages(ctx context.C
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsScanNotesDivisionviewsAll(ctx, &o, call...)
-	}, func(p *models.CursorNoteListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.CursorNoteListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
@@ -3213,7 +3214,7 @@ func (c *Client) GetExternalcontactsScanNotesDivisionviewsAllPages(ctx context.C
 // page of GetExternalcontactsScanNotesDivisionviewsAll; see
 // GetExternalcontactsScanNotesDivisionviewsAllPages.
 func (c *Client) GetExternalcontactsScanNotesDivisionviewsAllItems(ctx context.Context, opts *GetExternalcontactsScanNotesDivisionviewsAllOptions, call ...platformclient.CallOption) iter.Seq2[models.Note, error] {
-	return platformclient.Items(c.GetExternalcontactsScanNotesDivisionviewsAllPages(ctx, opts, call...), func(p *models.CursorNoteListing) []models.Note { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsScanNotesDivisionviewsAllPages(ctx, opts, call...), func(p *models.CursorNoteListing) []models.Note { return p.Entities })
 }
 
 // GetExternalcontactsScanOrganizationsOptions holds the optional parameters of GetExternalcontactsScanOrganizations; nil fields are not sent.
@@ -3237,7 +3238,7 @@ type GetExternalcontactsScanOrganizationsOptions struct {
 // Requires any of the permissions: relate:externalOrganization:view,
 // externalContacts:externalOrganization:view.
 func (c *Client) GetExternalcontactsScanOrganizations(ctx context.Context, opts *GetExternalcontactsScanOrganizationsOptions, call ...platformclient.CallOption) (*models.CursorOrganizationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/scan/organizations")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/scan/organizations")
 	req.Operation = "externalcontacts.GetExternalcontactsScanOrganizations"
 	if opts != nil {
 		req.AddQuery("limit", opts.Limit)
@@ -3260,8 +3261,8 @@ func (c *Client) GetExternalcontactsScanOrganizationsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorOrganizationListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CursorOrganizationListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CursorOrganizationListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3271,15 +3272,15 @@ func (c *Client) GetExternalcontactsScanOrganizationsPages(ctx context.Context, 
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsScanOrganizations(ctx, &o, call...)
-	}, func(p *models.CursorOrganizationListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.CursorOrganizationListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetExternalcontactsScanOrganizationsItems returns an iterator over the entities of every page of
 // GetExternalcontactsScanOrganizations; see GetExternalcontactsScanOrganizationsPages.
 func (c *Client) GetExternalcontactsScanOrganizationsItems(ctx context.Context, opts *GetExternalcontactsScanOrganizationsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalOrganization, error] {
-	return platformclient.Items(c.GetExternalcontactsScanOrganizationsPages(ctx, opts, call...), func(p *models.CursorOrganizationListing) []models.ExternalOrganization { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsScanOrganizationsPages(ctx, opts, call...), func(p *models.CursorOrganizationListing) []models.ExternalOrganization { return p.Entities })
 }
 
 // GetExternalcontactsScanOrganizationsDivisionviewsAllOptions holds the optional parameters of GetExternalcontactsScanOrganizationsDivisionviewsAll; nil fields are not sent.
@@ -3299,7 +3300,7 @@ type GetExternalcontactsScanOrganizationsDivisionviewsAllOptions struct {
 //
 // Requires all of the permissions: externalContacts:externalOrganization:viewAll.
 func (c *Client) GetExternalcontactsScanOrganizationsDivisionviewsAll(ctx context.Context, opts *GetExternalcontactsScanOrganizationsDivisionviewsAllOptions, call ...platformclient.CallOption) (*models.CursorOrganizationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/scan/organizations/divisionviews/all")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/scan/organizations/divisionviews/all")
 	req.Operation = "externalcontacts.GetExternalcontactsScanOrganizationsDivisionviewsAll"
 	if opts != nil {
 		req.AddQuery("limit", opts.Limit)
@@ -3321,8 +3322,8 @@ func (c *Client) GetExternalcontactsScanOrganizationsDivisionviewsAllPages(ctx c
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorOrganizationListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CursorOrganizationListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CursorOrganizationListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3332,8 +3333,8 @@ func (c *Client) GetExternalcontactsScanOrganizationsDivisionviewsAllPages(ctx c
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsScanOrganizationsDivisionviewsAll(ctx, &o, call...)
-	}, func(p *models.CursorOrganizationListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.CursorOrganizationListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
@@ -3341,7 +3342,7 @@ func (c *Client) GetExternalcontactsScanOrganizationsDivisionviewsAllPages(ctx c
 // every page of GetExternalcontactsScanOrganizationsDivisionviewsAll; see
 // GetExternalcontactsScanOrganizationsDivisionviewsAllPages.
 func (c *Client) GetExternalcontactsScanOrganizationsDivisionviewsAllItems(ctx context.Context, opts *GetExternalcontactsScanOrganizationsDivisionviewsAllOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalOrganization, error] {
-	return platformclient.Items(c.GetExternalcontactsScanOrganizationsDivisionviewsAllPages(ctx, opts, call...), func(p *models.CursorOrganizationListing) []models.ExternalOrganization { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsScanOrganizationsDivisionviewsAllPages(ctx, opts, call...), func(p *models.CursorOrganizationListing) []models.ExternalOrganization { return p.Entities })
 }
 
 // GetExternalcontactsScanRelationshipsOptions holds the optional parameters of GetExternalcontactsScanRelationships; nil fields are not sent.
@@ -3364,7 +3365,7 @@ type GetExternalcontactsScanRelationshipsOptions struct {
 //
 // Requires any of the permissions: relate:contact:view, externalContacts:contact:view.
 func (c *Client) GetExternalcontactsScanRelationships(ctx context.Context, opts *GetExternalcontactsScanRelationshipsOptions, call ...platformclient.CallOption) (*models.CursorRelationshipListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/scan/relationships")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/scan/relationships")
 	req.Operation = "externalcontacts.GetExternalcontactsScanRelationships"
 	if opts != nil {
 		req.AddQuery("limit", opts.Limit)
@@ -3387,8 +3388,8 @@ func (c *Client) GetExternalcontactsScanRelationshipsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorRelationshipListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CursorRelationshipListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CursorRelationshipListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3398,15 +3399,15 @@ func (c *Client) GetExternalcontactsScanRelationshipsPages(ctx context.Context, 
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsScanRelationships(ctx, &o, call...)
-	}, func(p *models.CursorRelationshipListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.CursorRelationshipListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetExternalcontactsScanRelationshipsItems returns an iterator over the entities of every page of
 // GetExternalcontactsScanRelationships; see GetExternalcontactsScanRelationshipsPages.
 func (c *Client) GetExternalcontactsScanRelationshipsItems(ctx context.Context, opts *GetExternalcontactsScanRelationshipsOptions, call ...platformclient.CallOption) iter.Seq2[models.Relationship, error] {
-	return platformclient.Items(c.GetExternalcontactsScanRelationshipsPages(ctx, opts, call...), func(p *models.CursorRelationshipListing) []models.Relationship { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsScanRelationshipsPages(ctx, opts, call...), func(p *models.CursorRelationshipListing) []models.Relationship { return p.Entities })
 }
 
 // GetExternalcontactsScanRelationshipsDivisionviewsAllOptions holds the optional parameters of GetExternalcontactsScanRelationshipsDivisionviewsAll; nil fields are not sent.
@@ -3426,7 +3427,7 @@ type GetExternalcontactsScanRelationshipsDivisionviewsAllOptions struct {
 //
 // Requires all of the permissions: externalContacts:contact:viewAll.
 func (c *Client) GetExternalcontactsScanRelationshipsDivisionviewsAll(ctx context.Context, opts *GetExternalcontactsScanRelationshipsDivisionviewsAllOptions, call ...platformclient.CallOption) (*models.CursorRelationshipListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/scan/relationships/divisionviews/all")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/scan/relationships/divisionviews/all")
 	req.Operation = "externalcontacts.GetExternalcontactsScanRelationshipsDivisionviewsAll"
 	if opts != nil {
 		req.AddQuery("limit", opts.Limit)
@@ -3448,8 +3449,8 @@ func (c *Client) GetExternalcontactsScanRelationshipsDivisionviewsAllPages(ctx c
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CursorRelationshipListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CursorRelationshipListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CursorRelationshipListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3459,8 +3460,8 @@ func (c *Client) GetExternalcontactsScanRelationshipsDivisionviewsAllPages(ctx c
 			o.Cursor = &r.Cursor
 		}
 		return c.GetExternalcontactsScanRelationshipsDivisionviewsAll(ctx, &o, call...)
-	}, func(p *models.CursorRelationshipListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.CursorRelationshipListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
@@ -3468,5 +3469,5 @@ func (c *Client) GetExternalcontactsScanRelationshipsDivisionviewsAllPages(ctx c
 // every page of GetExternalcontactsScanRelationshipsDivisionviewsAll; see
 // GetExternalcontactsScanRelationshipsDivisionviewsAllPages.
 func (c *Client) GetExternalcontactsScanRelationshipsDivisionviewsAllItems(ctx context.Context, opts *GetExternalcontactsScanRelationshipsDivisionviewsAllOptions, call ...platformclient.CallOption) iter.Seq2[models.Relationship, error] {
-	return platformclient.Items(c.GetExternalcontactsScanRelationshipsDivisionviewsAllPages(ctx, opts, call...), func(p *models.CursorRelationshipListing) []models.Relationship { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsScanRelationshipsDivisionviewsAllPages(ctx, opts, call...), func(p *models.CursorRelationshipListing) []models.Relationship { return p.Entities })
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -32,7 +33,7 @@ type GetFaxDocumentsOptions struct {
 //
 //	GET /api/v2/fax/documents
 func (c *Client) GetFaxDocuments(ctx context.Context, opts *GetFaxDocumentsOptions, call ...platformclient.CallOption) (*models.FaxDocumentEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/fax/documents")
+	req := runtime.NewRequest("GET", "/api/v2/fax/documents")
 	req.Operation = "fax.GetFaxDocuments"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -54,11 +55,11 @@ func (c *Client) GetFaxDocumentsPages(ctx context.Context, opts *GetFaxDocuments
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FaxDocumentEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.FaxDocumentEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.FaxDocumentEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -66,15 +67,15 @@ func (c *Client) GetFaxDocumentsPages(ctx context.Context, opts *GetFaxDocuments
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetFaxDocuments(ctx, &o, call...)
-	}, func(p *models.FaxDocumentEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.FaxDocumentEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetFaxDocumentsItems returns an iterator over the entities of every page of GetFaxDocuments; see
 // GetFaxDocumentsPages.
 func (c *Client) GetFaxDocumentsItems(ctx context.Context, opts *GetFaxDocumentsOptions, call ...platformclient.CallOption) iter.Seq2[models.FaxDocument, error] {
-	return platformclient.Items(c.GetFaxDocumentsPages(ctx, opts, call...), func(p *models.FaxDocumentEntityListing) []models.FaxDocument { return p.Entities })
+	return runtime.Items(c.GetFaxDocumentsPages(ctx, opts, call...), func(p *models.FaxDocumentEntityListing) []models.FaxDocument { return p.Entities })
 }
 
 // GetFaxDocumentOptions holds the optional parameters of GetFaxDocument; it has none yet, so pass nil.
@@ -84,7 +85,7 @@ type GetFaxDocumentOptions struct{}
 //
 //	GET /api/v2/fax/documents/{documentId}
 func (c *Client) GetFaxDocument(ctx context.Context, documentID string, opts *GetFaxDocumentOptions, call ...platformclient.CallOption) (*models.FaxDocument, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/fax/documents/{documentId}", documentID)
+	req := runtime.NewRequest("GET", "/api/v2/fax/documents/{documentId}", documentID)
 	req.Operation = "fax.GetFaxDocument"
 	out := new(models.FaxDocument)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -100,7 +101,7 @@ type PutFaxDocumentOptions struct{}
 //
 //	PUT /api/v2/fax/documents/{documentId}
 func (c *Client) PutFaxDocument(ctx context.Context, documentID string, body *models.FaxDocument, opts *PutFaxDocumentOptions, call ...platformclient.CallOption) (*models.FaxDocument, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/fax/documents/{documentId}", documentID)
+	req := runtime.NewRequest("PUT", "/api/v2/fax/documents/{documentId}", documentID)
 	req.Operation = "fax.PutFaxDocument"
 	req.Body = body
 	out := new(models.FaxDocument)
@@ -117,7 +118,7 @@ type DeleteFaxDocumentOptions struct{}
 //
 //	DELETE /api/v2/fax/documents/{documentId}
 func (c *Client) DeleteFaxDocument(ctx context.Context, documentID string, opts *DeleteFaxDocumentOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/fax/documents/{documentId}", documentID)
+	req := runtime.NewRequest("DELETE", "/api/v2/fax/documents/{documentId}", documentID)
 	req.Operation = "fax.DeleteFaxDocument"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -129,7 +130,7 @@ type GetFaxDocumentContentOptions struct{}
 //
 //	GET /api/v2/fax/documents/{documentId}/content
 func (c *Client) GetFaxDocumentContent(ctx context.Context, documentID string, opts *GetFaxDocumentContentOptions, call ...platformclient.CallOption) (*models.DownloadResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/fax/documents/{documentId}/content", documentID)
+	req := runtime.NewRequest("GET", "/api/v2/fax/documents/{documentId}/content", documentID)
 	req.Operation = "fax.GetFaxDocumentContent"
 	out := new(models.DownloadResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -145,7 +146,7 @@ type GetFaxSettingsOptions struct{}
 //
 //	GET /api/v2/fax/settings
 func (c *Client) GetFaxSettings(ctx context.Context, opts *GetFaxSettingsOptions, call ...platformclient.CallOption) (*models.FaxConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/fax/settings")
+	req := runtime.NewRequest("GET", "/api/v2/fax/settings")
 	req.Operation = "fax.GetFaxSettings"
 	out := new(models.FaxConfig)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -166,7 +167,7 @@ type PutFaxSettingsOptions struct {
 //
 // Requires any of the permissions: directory:organization:admin.
 func (c *Client) PutFaxSettings(ctx context.Context, opts *PutFaxSettingsOptions, call ...platformclient.CallOption) (*models.FaxConfig, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/fax/settings")
+	req := runtime.NewRequest("PUT", "/api/v2/fax/settings")
 	req.Operation = "fax.PutFaxSettings"
 	if opts != nil {
 		req.Body = opts.Body
@@ -185,7 +186,7 @@ type GetFaxSummaryOptions struct{}
 //
 //	GET /api/v2/fax/summary
 func (c *Client) GetFaxSummary(ctx context.Context, opts *GetFaxSummaryOptions, call ...platformclient.CallOption) (*models.FaxSummary, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/fax/summary")
+	req := runtime.NewRequest("GET", "/api/v2/fax/summary")
 	req.Operation = "fax.GetFaxSummary"
 	out := new(models.FaxSummary)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -34,7 +35,7 @@ type PostAnalyticsFlowsActivityQueryOptions struct {
 //
 // Requires any of the permissions: analytics:flowObservation:view.
 func (c *Client) PostAnalyticsFlowsActivityQuery(ctx context.Context, body *models.FlowActivityQuery, opts *PostAnalyticsFlowsActivityQueryOptions, call ...platformclient.CallOption) (*models.FlowActivityResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/flows/activity/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/flows/activity/query")
 	req.Operation = "flows.PostAnalyticsFlowsActivityQuery"
 	req.Body = body
 	if opts != nil {
@@ -59,7 +60,7 @@ type PostAnalyticsFlowsAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsFlowsAggregatesJobs(ctx context.Context, body *models.FlowAsyncAggregationQuery, opts *PostAnalyticsFlowsAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/flows/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/flows/aggregates/jobs")
 	req.Operation = "flows.PostAnalyticsFlowsAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -80,7 +81,7 @@ type GetAnalyticsFlowsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsFlowsAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsFlowsAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/flows/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/flows/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "flows.GetAnalyticsFlowsAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -100,7 +101,7 @@ type DeleteAnalyticsFlowsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsFlowsAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsFlowsAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/flows/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/flows/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "flows.DeleteAnalyticsFlowsAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -119,7 +120,7 @@ type GetAnalyticsFlowsAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsFlowsAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsFlowsAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.FlowAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/flows/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/flows/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "flows.GetAnalyticsFlowsAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -140,22 +141,22 @@ func (c *Client) GetAnalyticsFlowsAggregatesJobResultsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FlowAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.FlowAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsFlowsAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.FlowAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.FlowAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
 // GetAnalyticsFlowsAggregatesJobResultsItems returns an iterator over the results of every page of
 // GetAnalyticsFlowsAggregatesJobResults; see GetAnalyticsFlowsAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsFlowsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsFlowsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.FlowAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsFlowsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.FlowAsyncAggregateQueryResponse) []models.FlowAggregateDataContainer { return p.Results })
+	return runtime.Items(c.GetAnalyticsFlowsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.FlowAsyncAggregateQueryResponse) []models.FlowAggregateDataContainer { return p.Results })
 }
 
 // PostAnalyticsFlowsAggregatesQueryOptions holds the optional parameters of PostAnalyticsFlowsAggregatesQuery; it has none yet, so pass nil.
@@ -167,7 +168,7 @@ type PostAnalyticsFlowsAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:flowAggregate:view.
 func (c *Client) PostAnalyticsFlowsAggregatesQuery(ctx context.Context, body *models.FlowAggregationQuery, opts *PostAnalyticsFlowsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.FlowAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/flows/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/flows/aggregates/query")
 	req.Operation = "flows.PostAnalyticsFlowsAggregatesQuery"
 	req.Body = body
 	out := new(models.FlowAggregateQueryResponse)
@@ -186,7 +187,7 @@ type PostAnalyticsFlowsObservationsQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:flowObservation:view.
 func (c *Client) PostAnalyticsFlowsObservationsQuery(ctx context.Context, body *models.FlowObservationQuery, opts *PostAnalyticsFlowsObservationsQueryOptions, call ...platformclient.CallOption) (*models.FlowObservationQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/flows/observations/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/flows/observations/query")
 	req.Operation = "flows.PostAnalyticsFlowsObservationsQuery"
 	req.Body = body
 	out := new(models.FlowObservationQueryResponse)

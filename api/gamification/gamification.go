@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/types"
 	"iter"
 )
@@ -32,7 +33,7 @@ type PostEmployeeperformanceExternalmetricsDataOptions struct {
 //
 // Requires any of the permissions: employeePerformance:externalMetricData:add.
 func (c *Client) PostEmployeeperformanceExternalmetricsData(ctx context.Context, opts *PostEmployeeperformanceExternalmetricsDataOptions, call ...platformclient.CallOption) (*models.ExternalMetricDataWriteResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/employeeperformance/externalmetrics/data")
+	req := runtime.NewRequest("POST", "/api/v2/employeeperformance/externalmetrics/data")
 	req.Operation = "gamification.PostEmployeeperformanceExternalmetricsData"
 	if opts != nil {
 		req.Body = opts.Body
@@ -60,7 +61,7 @@ type GetEmployeeperformanceExternalmetricsDefinitionsOptions struct {
 //
 // Requires any of the permissions: employeePerformance:externalMetricDefinition:view.
 func (c *Client) GetEmployeeperformanceExternalmetricsDefinitions(ctx context.Context, opts *GetEmployeeperformanceExternalmetricsDefinitionsOptions, call ...platformclient.CallOption) (*models.ExternalMetricDefinitionListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/employeeperformance/externalmetrics/definitions")
+	req := runtime.NewRequest("GET", "/api/v2/employeeperformance/externalmetrics/definitions")
 	req.Operation = "gamification.GetEmployeeperformanceExternalmetricsDefinitions"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -82,11 +83,11 @@ func (c *Client) GetEmployeeperformanceExternalmetricsDefinitionsPages(ctx conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExternalMetricDefinitionListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ExternalMetricDefinitionListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ExternalMetricDefinitionListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -94,8 +95,8 @@ func (c *Client) GetEmployeeperformanceExternalmetricsDefinitionsPages(ctx conte
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetEmployeeperformanceExternalmetricsDefinitions(ctx, &o, call...)
-	}, func(p *models.ExternalMetricDefinitionListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ExternalMetricDefinitionListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -103,7 +104,7 @@ func (c *Client) GetEmployeeperformanceExternalmetricsDefinitionsPages(ctx conte
 // page of GetEmployeeperformanceExternalmetricsDefinitions; see
 // GetEmployeeperformanceExternalmetricsDefinitionsPages.
 func (c *Client) GetEmployeeperformanceExternalmetricsDefinitionsItems(ctx context.Context, opts *GetEmployeeperformanceExternalmetricsDefinitionsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalMetricDefinition, error] {
-	return platformclient.Items(c.GetEmployeeperformanceExternalmetricsDefinitionsPages(ctx, opts, call...), func(p *models.ExternalMetricDefinitionListing) []models.ExternalMetricDefinition { return p.Entities })
+	return runtime.Items(c.GetEmployeeperformanceExternalmetricsDefinitionsPages(ctx, opts, call...), func(p *models.ExternalMetricDefinitionListing) []models.ExternalMetricDefinition { return p.Entities })
 }
 
 // PostEmployeeperformanceExternalmetricsDefinitionsOptions holds the optional parameters of PostEmployeeperformanceExternalmetricsDefinitions; nil fields are not sent.
@@ -118,7 +119,7 @@ type PostEmployeeperformanceExternalmetricsDefinitionsOptions struct {
 //
 // Requires any of the permissions: employeePerformance:externalMetricDefinition:add.
 func (c *Client) PostEmployeeperformanceExternalmetricsDefinitions(ctx context.Context, opts *PostEmployeeperformanceExternalmetricsDefinitionsOptions, call ...platformclient.CallOption) (*models.ExternalMetricDefinition, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/employeeperformance/externalmetrics/definitions")
+	req := runtime.NewRequest("POST", "/api/v2/employeeperformance/externalmetrics/definitions")
 	req.Operation = "gamification.PostEmployeeperformanceExternalmetricsDefinitions"
 	if opts != nil {
 		req.Body = opts.Body
@@ -139,7 +140,7 @@ type GetEmployeeperformanceExternalmetricsDefinitionOptions struct{}
 //
 // Requires any of the permissions: employeePerformance:externalMetricDefinition:view.
 func (c *Client) GetEmployeeperformanceExternalmetricsDefinition(ctx context.Context, metricID string, opts *GetEmployeeperformanceExternalmetricsDefinitionOptions, call ...platformclient.CallOption) (*models.ExternalMetricDefinition, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/employeeperformance/externalmetrics/definitions/{metricId}", metricID)
+	req := runtime.NewRequest("GET", "/api/v2/employeeperformance/externalmetrics/definitions/{metricId}", metricID)
 	req.Operation = "gamification.GetEmployeeperformanceExternalmetricsDefinition"
 	out := new(models.ExternalMetricDefinition)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -157,7 +158,7 @@ type DeleteEmployeeperformanceExternalmetricsDefinitionOptions struct{}
 //
 // Requires any of the permissions: employeePerformance:externalMetricDefinition:delete.
 func (c *Client) DeleteEmployeeperformanceExternalmetricsDefinition(ctx context.Context, metricID string, opts *DeleteEmployeeperformanceExternalmetricsDefinitionOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/employeeperformance/externalmetrics/definitions/{metricId}", metricID)
+	req := runtime.NewRequest("DELETE", "/api/v2/employeeperformance/externalmetrics/definitions/{metricId}", metricID)
 	req.Operation = "gamification.DeleteEmployeeperformanceExternalmetricsDefinition"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -171,7 +172,7 @@ type PatchEmployeeperformanceExternalmetricsDefinitionOptions struct{}
 //
 // Requires any of the permissions: employeePerformance:externalMetricDefinition:edit.
 func (c *Client) PatchEmployeeperformanceExternalmetricsDefinition(ctx context.Context, metricID string, body *models.ExternalMetricDefinitionUpdateRequest, opts *PatchEmployeeperformanceExternalmetricsDefinitionOptions, call ...platformclient.CallOption) (*models.ExternalMetricDefinition, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/employeeperformance/externalmetrics/definitions/{metricId}", metricID)
+	req := runtime.NewRequest("PATCH", "/api/v2/employeeperformance/externalmetrics/definitions/{metricId}", metricID)
 	req.Operation = "gamification.PatchEmployeeperformanceExternalmetricsDefinition"
 	req.Body = body
 	out := new(models.ExternalMetricDefinition)
@@ -215,7 +216,7 @@ type GetGamificationContestsOptions struct {
 //
 // Requires any of the permissions: gamification:contest:viewAll.
 func (c *Client) GetGamificationContests(ctx context.Context, opts *GetGamificationContestsOptions, call ...platformclient.CallOption) (*models.GetContestsEssentialsListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/contests")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/contests")
 	req.Operation = "gamification.GetGamificationContests"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -242,11 +243,11 @@ func (c *Client) GetGamificationContestsPages(ctx context.Context, opts *GetGami
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GetContestsEssentialsListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.GetContestsEssentialsListing, error) {
 		if r.NextURI != "" {
 			out := new(models.GetContestsEssentialsListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -254,15 +255,15 @@ func (c *Client) GetGamificationContestsPages(ctx context.Context, opts *GetGami
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGamificationContests(ctx, &o, call...)
-	}, func(p *models.GetContestsEssentialsListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.GetContestsEssentialsListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetGamificationContestsItems returns an iterator over the entities of every page of
 // GetGamificationContests; see GetGamificationContestsPages.
 func (c *Client) GetGamificationContestsItems(ctx context.Context, opts *GetGamificationContestsOptions, call ...platformclient.CallOption) iter.Seq2[models.ContestsEssentials, error] {
-	return platformclient.Items(c.GetGamificationContestsPages(ctx, opts, call...), func(p *models.GetContestsEssentialsListing) []models.ContestsEssentials { return p.Entities })
+	return runtime.Items(c.GetGamificationContestsPages(ctx, opts, call...), func(p *models.GetContestsEssentialsListing) []models.ContestsEssentials { return p.Entities })
 }
 
 // PostGamificationContestsOptions holds the optional parameters of PostGamificationContests; it has none yet, so pass nil.
@@ -274,7 +275,7 @@ type PostGamificationContestsOptions struct{}
 //
 // Requires any of the permissions: gamification:contest:add.
 func (c *Client) PostGamificationContests(ctx context.Context, body *models.ContestsCreateRequest, opts *PostGamificationContestsOptions, call ...platformclient.CallOption) (*models.ContestsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/gamification/contests")
+	req := runtime.NewRequest("POST", "/api/v2/gamification/contests")
 	req.Operation = "gamification.PostGamificationContests"
 	req.Body = body
 	out := new(models.ContestsResponse)
@@ -321,7 +322,7 @@ type GetGamificationContestsMeOptions struct {
 //
 // Requires all of the permissions: gamification:contest:view.
 func (c *Client) GetGamificationContestsMe(ctx context.Context, opts *GetGamificationContestsMeOptions, call ...platformclient.CallOption) (*models.GetContestsEssentialsListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/contests/me")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/contests/me")
 	req.Operation = "gamification.GetGamificationContestsMe"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -349,11 +350,11 @@ func (c *Client) GetGamificationContestsMePages(ctx context.Context, opts *GetGa
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GetContestsEssentialsListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.GetContestsEssentialsListing, error) {
 		if r.NextURI != "" {
 			out := new(models.GetContestsEssentialsListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -361,15 +362,15 @@ func (c *Client) GetGamificationContestsMePages(ctx context.Context, opts *GetGa
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGamificationContestsMe(ctx, &o, call...)
-	}, func(p *models.GetContestsEssentialsListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.GetContestsEssentialsListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetGamificationContestsMeItems returns an iterator over the entities of every page of
 // GetGamificationContestsMe; see GetGamificationContestsMePages.
 func (c *Client) GetGamificationContestsMeItems(ctx context.Context, opts *GetGamificationContestsMeOptions, call ...platformclient.CallOption) iter.Seq2[models.ContestsEssentials, error] {
-	return platformclient.Items(c.GetGamificationContestsMePages(ctx, opts, call...), func(p *models.GetContestsEssentialsListing) []models.ContestsEssentials { return p.Entities })
+	return runtime.Items(c.GetGamificationContestsMePages(ctx, opts, call...), func(p *models.GetContestsEssentialsListing) []models.ContestsEssentials { return p.Entities })
 }
 
 // PostGamificationContestsUploadsPrizeimagesOptions holds the optional parameters of PostGamificationContestsUploadsPrizeimages; it has none yet, so pass nil.
@@ -382,7 +383,7 @@ type PostGamificationContestsUploadsPrizeimagesOptions struct{}
 //
 // Requires all of the permissions: gamification:contestPrizeImage:upload.
 func (c *Client) PostGamificationContestsUploadsPrizeimages(ctx context.Context, body *models.GamificationContestPrizeImageUploadUrlRequest, opts *PostGamificationContestsUploadsPrizeimagesOptions, call ...platformclient.CallOption) (*models.UploadUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/gamification/contests/uploads/prizeimages")
+	req := runtime.NewRequest("POST", "/api/v2/gamification/contests/uploads/prizeimages")
 	req.Operation = "gamification.PostGamificationContestsUploadsPrizeimages"
 	req.Body = body
 	out := new(models.UploadUrlResponse)
@@ -401,7 +402,7 @@ type GetGamificationContestOptions struct{}
 //
 // Requires any of the permissions: gamification:contest:view.
 func (c *Client) GetGamificationContest(ctx context.Context, contestID string, opts *GetGamificationContestOptions, call ...platformclient.CallOption) (*models.ContestsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/contests/{contestId}", contestID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/contests/{contestId}", contestID)
 	req.Operation = "gamification.GetGamificationContest"
 	out := new(models.ContestsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -419,7 +420,7 @@ type PutGamificationContestOptions struct{}
 //
 // Requires any of the permissions: gamification:contest:edit, gamification:contest:editAll.
 func (c *Client) PutGamificationContest(ctx context.Context, contestID string, body *models.ContestsCreateRequest, opts *PutGamificationContestOptions, call ...platformclient.CallOption) (*models.ContestsResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/gamification/contests/{contestId}", contestID)
+	req := runtime.NewRequest("PUT", "/api/v2/gamification/contests/{contestId}", contestID)
 	req.Operation = "gamification.PutGamificationContest"
 	req.Body = body
 	out := new(models.ContestsResponse)
@@ -438,7 +439,7 @@ type DeleteGamificationContestOptions struct{}
 //
 // Requires any of the permissions: gamification:contest:delete, gamification:contest:deleteAll.
 func (c *Client) DeleteGamificationContest(ctx context.Context, contestID string, opts *DeleteGamificationContestOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/gamification/contests/{contestId}", contestID)
+	req := runtime.NewRequest("DELETE", "/api/v2/gamification/contests/{contestId}", contestID)
 	req.Operation = "gamification.DeleteGamificationContest"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -453,7 +454,7 @@ type PatchGamificationContestOptions struct{}
 // Requires any of the permissions: gamification:contestStatus:edit,
 // gamification:contestStatus:editAll.
 func (c *Client) PatchGamificationContest(ctx context.Context, contestID string, body *models.ContestsFinalizeRequest, opts *PatchGamificationContestOptions, call ...platformclient.CallOption) (*models.ContestsResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/gamification/contests/{contestId}", contestID)
+	req := runtime.NewRequest("PATCH", "/api/v2/gamification/contests/{contestId}", contestID)
 	req.Operation = "gamification.PatchGamificationContest"
 	req.Body = body
 	out := new(models.ContestsResponse)
@@ -486,7 +487,7 @@ type GetGamificationContestAgentsScoresOptions struct {
 //
 // Requires any of the permissions: gamification:contest:viewAll.
 func (c *Client) GetGamificationContestAgentsScores(ctx context.Context, contestID string, opts *GetGamificationContestAgentsScoresOptions, call ...platformclient.CallOption) (*models.ContestScoresAgentsPagedList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/contests/{contestId}/agents/scores", contestID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/contests/{contestId}/agents/scores", contestID)
 	req.Operation = "gamification.GetGamificationContestAgentsScores"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -510,23 +511,23 @@ func (c *Client) GetGamificationContestAgentsScoresPages(ctx context.Context, co
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContestScoresAgentsPagedList, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ContestScoresAgentsPagedList, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGamificationContestAgentsScores(ctx, contestID, &o, call...)
-	}, func(p *models.ContestScoresAgentsPagedList) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.ContestScoresAgentsPagedList) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // GetGamificationContestAgentsScoresItems returns an iterator over the entities of every page of
 // GetGamificationContestAgentsScores; see GetGamificationContestAgentsScoresPages.
 func (c *Client) GetGamificationContestAgentsScoresItems(ctx context.Context, contestID string, opts *GetGamificationContestAgentsScoresOptions, call ...platformclient.CallOption) iter.Seq2[models.ContestScoresAgents, error] {
-	return platformclient.Items(c.GetGamificationContestAgentsScoresPages(ctx, contestID, opts, call...), func(p *models.ContestScoresAgentsPagedList) []models.ContestScoresAgents { return p.Entities })
+	return runtime.Items(c.GetGamificationContestAgentsScoresPages(ctx, contestID, opts, call...), func(p *models.ContestScoresAgentsPagedList) []models.ContestScoresAgents { return p.Entities })
 }
 
 // GetGamificationContestAgentsScoresMeOptions holds the optional parameters of GetGamificationContestAgentsScoresMe; nil fields are not sent.
@@ -552,7 +553,7 @@ type GetGamificationContestAgentsScoresMeOptions struct {
 //
 // Requires all of the permissions: gamification:contest:view.
 func (c *Client) GetGamificationContestAgentsScoresMe(ctx context.Context, contestID string, opts *GetGamificationContestAgentsScoresMeOptions, call ...platformclient.CallOption) (*models.ContestScoresAgentsPagedList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/contests/{contestId}/agents/scores/me", contestID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/contests/{contestId}/agents/scores/me", contestID)
 	req.Operation = "gamification.GetGamificationContestAgentsScoresMe"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -576,23 +577,23 @@ func (c *Client) GetGamificationContestAgentsScoresMePages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContestScoresAgentsPagedList, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ContestScoresAgentsPagedList, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGamificationContestAgentsScoresMe(ctx, contestID, &o, call...)
-	}, func(p *models.ContestScoresAgentsPagedList) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.ContestScoresAgentsPagedList) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // GetGamificationContestAgentsScoresMeItems returns an iterator over the entities of every page of
 // GetGamificationContestAgentsScoresMe; see GetGamificationContestAgentsScoresMePages.
 func (c *Client) GetGamificationContestAgentsScoresMeItems(ctx context.Context, contestID string, opts *GetGamificationContestAgentsScoresMeOptions, call ...platformclient.CallOption) iter.Seq2[models.ContestScoresAgents, error] {
-	return platformclient.Items(c.GetGamificationContestAgentsScoresMePages(ctx, contestID, opts, call...), func(p *models.ContestScoresAgentsPagedList) []models.ContestScoresAgents { return p.Entities })
+	return runtime.Items(c.GetGamificationContestAgentsScoresMePages(ctx, contestID, opts, call...), func(p *models.ContestScoresAgentsPagedList) []models.ContestScoresAgents { return p.Entities })
 }
 
 // GetGamificationContestAgentsScoresTrendsOptions holds the optional parameters of GetGamificationContestAgentsScoresTrends; it has none yet, so pass nil.
@@ -604,7 +605,7 @@ type GetGamificationContestAgentsScoresTrendsOptions struct{}
 //
 // Requires any of the permissions: gamification:contest:view.
 func (c *Client) GetGamificationContestAgentsScoresTrends(ctx context.Context, contestID string, opts *GetGamificationContestAgentsScoresTrendsOptions, call ...platformclient.CallOption) (*models.ContestScoresGroupTrendList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/contests/{contestId}/agents/scores/trends", contestID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/contests/{contestId}/agents/scores/trends", contestID)
 	req.Operation = "gamification.GetGamificationContestAgentsScoresTrends"
 	out := new(models.ContestScoresGroupTrendList)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -622,7 +623,7 @@ type GetGamificationContestAgentsScoresTrendsMeOptions struct{}
 //
 // Requires any of the permissions: gamification:contest:view.
 func (c *Client) GetGamificationContestAgentsScoresTrendsMe(ctx context.Context, contestID string, opts *GetGamificationContestAgentsScoresTrendsMeOptions, call ...platformclient.CallOption) (*models.ContestScoresAgentTrendList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/contests/{contestId}/agents/scores/trends/me", contestID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/contests/{contestId}/agents/scores/trends/me", contestID)
 	req.Operation = "gamification.GetGamificationContestAgentsScoresTrendsMe"
 	out := new(models.ContestScoresAgentTrendList)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -640,7 +641,7 @@ type GetGamificationContestPrizeimageOptions struct{}
 //
 // Requires any of the permissions: gamification:contest:view, gamification:contest:viewAll.
 func (c *Client) GetGamificationContestPrizeimage(ctx context.Context, contestID string, prizeImageID string, opts *GetGamificationContestPrizeimageOptions, call ...platformclient.CallOption) (*models.PrizeImages, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/contests/{contestId}/prizeimages/{prizeImageId}", contestID, prizeImageID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/contests/{contestId}/prizeimages/{prizeImageId}", contestID, prizeImageID)
 	req.Operation = "gamification.GetGamificationContestPrizeimage"
 	out := new(models.PrizeImages)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -680,7 +681,7 @@ type GetGamificationInsightsOptions struct {
 //
 // Requires any of the permissions: gamification:insights:viewAll.
 func (c *Client) GetGamificationInsights(ctx context.Context, filterType string, filterID string, granularity string, comparativePeriodStartWorkday types.Date, primaryPeriodStartWorkday types.Date, opts *GetGamificationInsightsOptions, call ...platformclient.CallOption) (*models.InsightsSummary, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/insights")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/insights")
 	req.Operation = "gamification.GetGamificationInsights"
 	req.AddQuery("filterType", filterType)
 	req.AddQuery("filterId", filterID)
@@ -711,23 +712,23 @@ func (c *Client) GetGamificationInsightsPages(ctx context.Context, filterType st
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InsightsSummary, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.InsightsSummary, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGamificationInsights(ctx, filterType, filterID, granularity, comparativePeriodStartWorkday, primaryPeriodStartWorkday, &o, call...)
-	}, func(p *models.InsightsSummary) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.InsightsSummary) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // GetGamificationInsightsItems returns an iterator over the entities of every page of
 // GetGamificationInsights; see GetGamificationInsightsPages.
 func (c *Client) GetGamificationInsightsItems(ctx context.Context, filterType string, filterID string, granularity string, comparativePeriodStartWorkday types.Date, primaryPeriodStartWorkday types.Date, opts *GetGamificationInsightsOptions, call ...platformclient.CallOption) iter.Seq2[models.InsightsSummaryUserItem, error] {
-	return platformclient.Items(c.GetGamificationInsightsPages(ctx, filterType, filterID, granularity, comparativePeriodStartWorkday, primaryPeriodStartWorkday, opts, call...), func(p *models.InsightsSummary) []models.InsightsSummaryUserItem { return p.Entities })
+	return runtime.Items(c.GetGamificationInsightsPages(ctx, filterType, filterID, granularity, comparativePeriodStartWorkday, primaryPeriodStartWorkday, opts, call...), func(p *models.InsightsSummary) []models.InsightsSummaryUserItem { return p.Entities })
 }
 
 // GetGamificationInsightsDetailsOptions holds the optional parameters of GetGamificationInsightsDetails; it has none yet, so pass nil.
@@ -739,7 +740,7 @@ type GetGamificationInsightsDetailsOptions struct{}
 //
 // Requires any of the permissions: gamification:insights:view.
 func (c *Client) GetGamificationInsightsDetails(ctx context.Context, filterType string, filterID string, granularity string, comparativePeriodStartWorkday types.Date, primaryPeriodStartWorkday types.Date, opts *GetGamificationInsightsDetailsOptions, call ...platformclient.CallOption) (*models.InsightsDetails, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/insights/details")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/insights/details")
 	req.Operation = "gamification.GetGamificationInsightsDetails"
 	req.AddQuery("filterType", filterType)
 	req.AddQuery("filterId", filterID)
@@ -762,7 +763,7 @@ type GetGamificationInsightsGroupsTrendsOptions struct{}
 //
 // Requires any of the permissions: gamification:insights:view.
 func (c *Client) GetGamificationInsightsGroupsTrends(ctx context.Context, filterType string, filterID string, granularity string, comparativePeriodStartWorkday types.Date, comparativePeriodEndWorkday types.Date, primaryPeriodStartWorkday types.Date, primaryPeriodEndWorkday types.Date, opts *GetGamificationInsightsGroupsTrendsOptions, call ...platformclient.CallOption) (*models.InsightsTrend, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/insights/groups/trends")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/insights/groups/trends")
 	req.Operation = "gamification.GetGamificationInsightsGroupsTrends"
 	req.AddQuery("filterType", filterType)
 	req.AddQuery("filterId", filterID)
@@ -787,7 +788,7 @@ type GetGamificationInsightsGroupsTrendsAllOptions struct{}
 //
 // Requires any of the permissions: gamification:insights:viewAll.
 func (c *Client) GetGamificationInsightsGroupsTrendsAll(ctx context.Context, filterType string, filterID string, granularity string, comparativePeriodStartWorkday types.Date, comparativePeriodEndWorkday types.Date, primaryPeriodStartWorkday types.Date, primaryPeriodEndWorkday types.Date, opts *GetGamificationInsightsGroupsTrendsAllOptions, call ...platformclient.CallOption) (*models.InsightsTrend, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/insights/groups/trends/all")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/insights/groups/trends/all")
 	req.Operation = "gamification.GetGamificationInsightsGroupsTrendsAll"
 	req.AddQuery("filterType", filterType)
 	req.AddQuery("filterId", filterID)
@@ -818,7 +819,7 @@ type GetGamificationInsightsManagersOptions struct {
 //
 // Requires any of the permissions: gamification:insights:viewAll.
 func (c *Client) GetGamificationInsightsManagers(ctx context.Context, filterType string, filterID string, granularity string, startWorkday types.Date, opts *GetGamificationInsightsManagersOptions, call ...platformclient.CallOption) (*models.InsightsAgents, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/insights/managers")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/insights/managers")
 	req.Operation = "gamification.GetGamificationInsightsManagers"
 	req.AddQuery("filterType", filterType)
 	req.AddQuery("filterId", filterID)
@@ -847,7 +848,7 @@ type GetGamificationInsightsMembersOptions struct {
 //
 // Requires any of the permissions: gamification:insights:viewAll.
 func (c *Client) GetGamificationInsightsMembers(ctx context.Context, filterType string, filterID string, granularity string, startWorkday types.Date, opts *GetGamificationInsightsMembersOptions, call ...platformclient.CallOption) (*models.InsightsAgents, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/insights/members")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/insights/members")
 	req.Operation = "gamification.GetGamificationInsightsMembers"
 	req.AddQuery("filterType", filterType)
 	req.AddQuery("filterId", filterID)
@@ -884,7 +885,7 @@ type GetGamificationInsightsRankingsOptions struct {
 //
 // Requires any of the permissions: gamification:insights:viewAll.
 func (c *Client) GetGamificationInsightsRankings(ctx context.Context, filterType string, filterID string, granularity string, comparativePeriodStartWorkday types.Date, primaryPeriodStartWorkday types.Date, sortKey string, opts *GetGamificationInsightsRankingsOptions, call ...platformclient.CallOption) (*models.InsightsRankings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/insights/rankings")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/insights/rankings")
 	req.Operation = "gamification.GetGamificationInsightsRankings"
 	req.AddQuery("filterType", filterType)
 	req.AddQuery("filterId", filterID)
@@ -914,7 +915,7 @@ type GetGamificationInsightsTrendsOptions struct{}
 //
 // Requires any of the permissions: gamification:insights:view.
 func (c *Client) GetGamificationInsightsTrends(ctx context.Context, filterType string, filterID string, granularity string, comparativePeriodStartWorkday types.Date, comparativePeriodEndWorkday types.Date, primaryPeriodStartWorkday types.Date, primaryPeriodEndWorkday types.Date, opts *GetGamificationInsightsTrendsOptions, call ...platformclient.CallOption) (*models.UserInsightsTrend, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/insights/trends")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/insights/trends")
 	req.Operation = "gamification.GetGamificationInsightsTrends"
 	req.AddQuery("filterType", filterType)
 	req.AddQuery("filterId", filterID)
@@ -939,7 +940,7 @@ type GetGamificationInsightsUserDetailsOptions struct{}
 //
 // Requires any of the permissions: gamification:insights:viewAll.
 func (c *Client) GetGamificationInsightsUserDetails(ctx context.Context, userID string, filterType string, filterID string, granularity string, comparativePeriodStartWorkday types.Date, primaryPeriodStartWorkday types.Date, opts *GetGamificationInsightsUserDetailsOptions, call ...platformclient.CallOption) (*models.InsightsDetails, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/insights/users/{userId}/details", userID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/insights/users/{userId}/details", userID)
 	req.Operation = "gamification.GetGamificationInsightsUserDetails"
 	req.AddQuery("filterType", filterType)
 	req.AddQuery("filterId", filterID)
@@ -962,7 +963,7 @@ type GetGamificationInsightsUserTrendsOptions struct{}
 //
 // Requires any of the permissions: gamification:insights:viewAll.
 func (c *Client) GetGamificationInsightsUserTrends(ctx context.Context, userID string, filterType string, filterID string, granularity string, comparativePeriodStartWorkday types.Date, comparativePeriodEndWorkday types.Date, primaryPeriodStartWorkday types.Date, primaryPeriodEndWorkday types.Date, opts *GetGamificationInsightsUserTrendsOptions, call ...platformclient.CallOption) (*models.UserInsightsTrend, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/insights/users/{userId}/trends", userID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/insights/users/{userId}/trends", userID)
 	req.Operation = "gamification.GetGamificationInsightsUserTrends"
 	req.AddQuery("filterType", filterType)
 	req.AddQuery("filterId", filterID)
@@ -991,7 +992,7 @@ type GetGamificationLeaderboardOptions struct {
 //
 // Requires any of the permissions: gamification:leaderboard:view.
 func (c *Client) GetGamificationLeaderboard(ctx context.Context, startWorkday types.Date, endWorkday types.Date, opts *GetGamificationLeaderboardOptions, call ...platformclient.CallOption) (*models.Leaderboard, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/leaderboard")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/leaderboard")
 	req.Operation = "gamification.GetGamificationLeaderboard"
 	req.AddQuery("startWorkday", startWorkday)
 	req.AddQuery("endWorkday", endWorkday)
@@ -1018,7 +1019,7 @@ type GetGamificationLeaderboardAllOptions struct {
 //
 // Requires any of the permissions: gamification:leaderboard:viewAll.
 func (c *Client) GetGamificationLeaderboardAll(ctx context.Context, filterType string, filterID string, startWorkday types.Date, endWorkday types.Date, opts *GetGamificationLeaderboardAllOptions, call ...platformclient.CallOption) (*models.Leaderboard, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/leaderboard/all")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/leaderboard/all")
 	req.Operation = "gamification.GetGamificationLeaderboardAll"
 	req.AddQuery("filterType", filterType)
 	req.AddQuery("filterId", filterID)
@@ -1043,7 +1044,7 @@ type GetGamificationLeaderboardAllBestpointsOptions struct{}
 //
 // Requires any of the permissions: gamification:leaderboard:viewAll.
 func (c *Client) GetGamificationLeaderboardAllBestpoints(ctx context.Context, filterType string, filterID string, opts *GetGamificationLeaderboardAllBestpointsOptions, call ...platformclient.CallOption) (*models.OverallBestPoints, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/leaderboard/all/bestpoints")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/leaderboard/all/bestpoints")
 	req.Operation = "gamification.GetGamificationLeaderboardAllBestpoints"
 	req.AddQuery("filterType", filterType)
 	req.AddQuery("filterId", filterID)
@@ -1064,7 +1065,7 @@ type GetGamificationLeaderboardBestpointsOptions struct{}
 //
 // Requires any of the permissions: gamification:leaderboard:view.
 func (c *Client) GetGamificationLeaderboardBestpoints(ctx context.Context, opts *GetGamificationLeaderboardBestpointsOptions, call ...platformclient.CallOption) (*models.OverallBestPoints, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/leaderboard/bestpoints")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/leaderboard/bestpoints")
 	req.Operation = "gamification.GetGamificationLeaderboardBestpoints"
 	out := new(models.OverallBestPoints)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1085,7 +1086,7 @@ type GetGamificationMetricdefinitionsOptions struct{}
 //
 // Requires any of the permissions: gamification:profile:view.
 func (c *Client) GetGamificationMetricdefinitions(ctx context.Context, opts *GetGamificationMetricdefinitionsOptions, call ...platformclient.CallOption) (*models.GetMetricDefinitionsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/metricdefinitions")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/metricdefinitions")
 	req.Operation = "gamification.GetGamificationMetricdefinitions"
 	out := new(models.GetMetricDefinitionsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1103,7 +1104,7 @@ type GetGamificationMetricdefinitionOptions struct{}
 //
 // Requires any of the permissions: gamification:profile:view.
 func (c *Client) GetGamificationMetricdefinition(ctx context.Context, metricDefinitionID string, opts *GetGamificationMetricdefinitionOptions, call ...platformclient.CallOption) (*models.MetricDefinition, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/metricdefinitions/{metricDefinitionId}", metricDefinitionID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/metricdefinitions/{metricDefinitionId}", metricDefinitionID)
 	req.Operation = "gamification.GetGamificationMetricdefinition"
 	out := new(models.MetricDefinition)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1122,7 +1123,7 @@ type GetGamificationProfilesOptions struct{}
 // Requires any of the permissions: gamification:profile:view, gamification:leaderboard:viewAll,
 // gamification:scorecard:viewAll.
 func (c *Client) GetGamificationProfiles(ctx context.Context, opts *GetGamificationProfilesOptions, call ...platformclient.CallOption) (*models.GetProfilesResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/profiles")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/profiles")
 	req.Operation = "gamification.GetGamificationProfiles"
 	out := new(models.GetProfilesResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1145,7 +1146,7 @@ type PostGamificationProfilesOptions struct {
 //
 // Requires any of the permissions: gamification:profile:update.
 func (c *Client) PostGamificationProfiles(ctx context.Context, body *models.CreatePerformanceProfile, opts *PostGamificationProfilesOptions, call ...platformclient.CallOption) (*models.PerformanceProfile, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/gamification/profiles")
+	req := runtime.NewRequest("POST", "/api/v2/gamification/profiles")
 	req.Operation = "gamification.PostGamificationProfiles"
 	req.Body = body
 	if opts != nil {
@@ -1169,7 +1170,7 @@ type GetGamificationProfilesUsersMeOptions struct {
 //
 //	GET /api/v2/gamification/profiles/users/me
 func (c *Client) GetGamificationProfilesUsersMe(ctx context.Context, opts *GetGamificationProfilesUsersMeOptions, call ...platformclient.CallOption) (*models.PerformanceProfile, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/profiles/users/me")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/profiles/users/me")
 	req.Operation = "gamification.GetGamificationProfilesUsersMe"
 	if opts != nil {
 		req.AddQuery("workday", opts.Workday)
@@ -1188,7 +1189,7 @@ type PostGamificationProfilesUsersMeQueryOptions struct{}
 //
 //	POST /api/v2/gamification/profiles/users/me/query
 func (c *Client) PostGamificationProfilesUsersMeQuery(ctx context.Context, body *models.UserProfilesInDateRangeRequest, opts *PostGamificationProfilesUsersMeQueryOptions, call ...platformclient.CallOption) (*models.UserProfilesInDateRange, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/gamification/profiles/users/me/query")
+	req := runtime.NewRequest("POST", "/api/v2/gamification/profiles/users/me/query")
 	req.Operation = "gamification.PostGamificationProfilesUsersMeQuery"
 	req.Body = body
 	out := new(models.UserProfilesInDateRange)
@@ -1212,7 +1213,7 @@ type GetGamificationProfilesUserOptions struct {
 // Requires any of the permissions: gamification:profile:view, gamification:scorecard:viewAll,
 // gamification:leaderboard:viewAll.
 func (c *Client) GetGamificationProfilesUser(ctx context.Context, userID string, opts *GetGamificationProfilesUserOptions, call ...platformclient.CallOption) (*models.PerformanceProfile, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/profiles/users/{userId}", userID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/profiles/users/{userId}", userID)
 	req.Operation = "gamification.GetGamificationProfilesUser"
 	if opts != nil {
 		req.AddQuery("workday", opts.Workday)
@@ -1233,7 +1234,7 @@ type PostGamificationProfilesUserQueryOptions struct{}
 //
 // Requires any of the permissions: gamification:agentProfileMembership:view.
 func (c *Client) PostGamificationProfilesUserQuery(ctx context.Context, userID string, body *models.UserProfilesInDateRangeRequest, opts *PostGamificationProfilesUserQueryOptions, call ...platformclient.CallOption) (*models.UserProfilesInDateRange, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/gamification/profiles/users/{userId}/query", userID)
+	req := runtime.NewRequest("POST", "/api/v2/gamification/profiles/users/{userId}/query", userID)
 	req.Operation = "gamification.PostGamificationProfilesUserQuery"
 	req.Body = body
 	out := new(models.UserProfilesInDateRange)
@@ -1253,7 +1254,7 @@ type GetGamificationProfileOptions struct{}
 // Requires any of the permissions: gamification:profile:view, gamification:leaderboard:viewAll,
 // gamification:scorecard:viewAll.
 func (c *Client) GetGamificationProfile(ctx context.Context, profileID string, opts *GetGamificationProfileOptions, call ...platformclient.CallOption) (*models.PerformanceProfile, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/profiles/{profileId}", profileID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/profiles/{profileId}", profileID)
 	req.Operation = "gamification.GetGamificationProfile"
 	out := new(models.PerformanceProfile)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1274,7 +1275,7 @@ type PutGamificationProfileOptions struct {
 //
 // Requires any of the permissions: gamification:profile:update.
 func (c *Client) PutGamificationProfile(ctx context.Context, profileID string, opts *PutGamificationProfileOptions, call ...platformclient.CallOption) (*models.PerformanceProfile, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/gamification/profiles/{profileId}", profileID)
+	req := runtime.NewRequest("PUT", "/api/v2/gamification/profiles/{profileId}", profileID)
 	req.Operation = "gamification.PutGamificationProfile"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1295,7 +1296,7 @@ type PostGamificationProfileActivateOptions struct{}
 //
 // Requires any of the permissions: gamification:profile:update.
 func (c *Client) PostGamificationProfileActivate(ctx context.Context, profileID string, opts *PostGamificationProfileActivateOptions, call ...platformclient.CallOption) (*models.PerformanceProfile, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/gamification/profiles/{profileId}/activate", profileID)
+	req := runtime.NewRequest("POST", "/api/v2/gamification/profiles/{profileId}/activate", profileID)
 	req.Operation = "gamification.PostGamificationProfileActivate"
 	out := new(models.PerformanceProfile)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1313,7 +1314,7 @@ type PostGamificationProfileDeactivateOptions struct{}
 //
 // Requires any of the permissions: gamification:profile:update.
 func (c *Client) PostGamificationProfileDeactivate(ctx context.Context, profileID string, opts *PostGamificationProfileDeactivateOptions, call ...platformclient.CallOption) (*models.PerformanceProfile, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/gamification/profiles/{profileId}/deactivate", profileID)
+	req := runtime.NewRequest("POST", "/api/v2/gamification/profiles/{profileId}/deactivate", profileID)
 	req.Operation = "gamification.PostGamificationProfileDeactivate"
 	out := new(models.PerformanceProfile)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1331,7 +1332,7 @@ type GetGamificationProfileMembersOptions struct{}
 //
 // Requires any of the permissions: gamification:profile:view.
 func (c *Client) GetGamificationProfileMembers(ctx context.Context, profileID string, opts *GetGamificationProfileMembersOptions, call ...platformclient.CallOption) (*models.MemberListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/profiles/{profileId}/members", profileID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/profiles/{profileId}/members", profileID)
 	req.Operation = "gamification.GetGamificationProfileMembers"
 	out := new(models.MemberListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1349,7 +1350,7 @@ type PostGamificationProfileMembersOptions struct{}
 //
 // Requires any of the permissions: gamification:profile:update.
 func (c *Client) PostGamificationProfileMembers(ctx context.Context, profileID string, body *models.AssignUsers, opts *PostGamificationProfileMembersOptions, call ...platformclient.CallOption) (*models.Assignment, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/gamification/profiles/{profileId}/members", profileID)
+	req := runtime.NewRequest("POST", "/api/v2/gamification/profiles/{profileId}/members", profileID)
 	req.Operation = "gamification.PostGamificationProfileMembers"
 	req.Body = body
 	out := new(models.Assignment)
@@ -1368,7 +1369,7 @@ type PostGamificationProfileMembersValidateOptions struct{}
 //
 // Requires any of the permissions: gamification:profile:update.
 func (c *Client) PostGamificationProfileMembersValidate(ctx context.Context, profileID string, body *models.ValidateAssignUsers, opts *PostGamificationProfileMembersValidateOptions, call ...platformclient.CallOption) (*models.AssignmentValidation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/gamification/profiles/{profileId}/members/validate", profileID)
+	req := runtime.NewRequest("POST", "/api/v2/gamification/profiles/{profileId}/members/validate", profileID)
 	req.Operation = "gamification.PostGamificationProfileMembersValidate"
 	req.Body = body
 	out := new(models.AssignmentValidation)
@@ -1399,7 +1400,7 @@ type GetGamificationProfileMetricsOptions struct {
 // Requires any of the permissions: gamification:profile:view, gamification:leaderboard:view,
 // gamification:scorecard:view.
 func (c *Client) GetGamificationProfileMetrics(ctx context.Context, profileID string, opts *GetGamificationProfileMetricsOptions, call ...platformclient.CallOption) (*models.GetMetricResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/profiles/{profileId}/metrics", profileID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/profiles/{profileId}/metrics", profileID)
 	req.Operation = "gamification.GetGamificationProfileMetrics"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1423,7 +1424,7 @@ type PostGamificationProfileMetricsOptions struct{}
 //
 // Requires all of the permissions: gamification:profile:update.
 func (c *Client) PostGamificationProfileMetrics(ctx context.Context, profileID string, body *models.CreateMetric, opts *PostGamificationProfileMetricsOptions, call ...platformclient.CallOption) (*models.Metric, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/gamification/profiles/{profileId}/metrics", profileID)
+	req := runtime.NewRequest("POST", "/api/v2/gamification/profiles/{profileId}/metrics", profileID)
 	req.Operation = "gamification.PostGamificationProfileMetrics"
 	req.Body = body
 	out := new(models.Metric)
@@ -1448,7 +1449,7 @@ type GetGamificationProfileMetricsObjectivedetailsOptions struct {
 // Requires any of the permissions: gamification:profile:view, gamification:leaderboard:view,
 // gamification:scorecard:view.
 func (c *Client) GetGamificationProfileMetricsObjectivedetails(ctx context.Context, profileID string, opts *GetGamificationProfileMetricsObjectivedetailsOptions, call ...platformclient.CallOption) (*models.GetMetricsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/profiles/{profileId}/metrics/objectivedetails", profileID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/profiles/{profileId}/metrics/objectivedetails", profileID)
 	req.Operation = "gamification.GetGamificationProfileMetricsObjectivedetails"
 	if opts != nil {
 		req.AddQuery("workday", opts.Workday)
@@ -1474,7 +1475,7 @@ type GetGamificationProfileMetricOptions struct {
 // Requires any of the permissions: gamification:profile:view, gamification:leaderboard:view,
 // gamification:scorecard:view.
 func (c *Client) GetGamificationProfileMetric(ctx context.Context, profileID string, metricID string, opts *GetGamificationProfileMetricOptions, call ...platformclient.CallOption) (*models.Metric, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/profiles/{profileId}/metrics/{metricId}", profileID, metricID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/profiles/{profileId}/metrics/{metricId}", profileID, metricID)
 	req.Operation = "gamification.GetGamificationProfileMetric"
 	if opts != nil {
 		req.AddQuery("workday", opts.Workday)
@@ -1495,7 +1496,7 @@ type PutGamificationProfileMetricOptions struct{}
 //
 // Requires all of the permissions: gamification:profile:update.
 func (c *Client) PutGamificationProfileMetric(ctx context.Context, profileID string, metricID string, body *models.CreateMetric, opts *PutGamificationProfileMetricOptions, call ...platformclient.CallOption) (*models.Metric, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/gamification/profiles/{profileId}/metrics/{metricId}", profileID, metricID)
+	req := runtime.NewRequest("PUT", "/api/v2/gamification/profiles/{profileId}/metrics/{metricId}", profileID, metricID)
 	req.Operation = "gamification.PutGamificationProfileMetric"
 	req.Body = body
 	out := new(models.Metric)
@@ -1514,7 +1515,7 @@ type PostGamificationProfileMetricLinkOptions struct{}
 //
 // Requires any of the permissions: gamification:profile:update.
 func (c *Client) PostGamificationProfileMetricLink(ctx context.Context, sourceProfileID string, sourceMetricID string, body *models.TargetPerformanceProfile, opts *PostGamificationProfileMetricLinkOptions, call ...platformclient.CallOption) (*models.Metric, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/gamification/profiles/{sourceProfileId}/metrics/{sourceMetricId}/link", sourceProfileID, sourceMetricID)
+	req := runtime.NewRequest("POST", "/api/v2/gamification/profiles/{sourceProfileId}/metrics/{sourceMetricId}/link", sourceProfileID, sourceMetricID)
 	req.Operation = "gamification.PostGamificationProfileMetricLink"
 	req.Body = body
 	out := new(models.Metric)
@@ -1536,7 +1537,7 @@ type GetGamificationScorecardsOptions struct {
 //
 // Requires any of the permissions: gamification:scorecard:view.
 func (c *Client) GetGamificationScorecards(ctx context.Context, workday types.Date, opts *GetGamificationScorecardsOptions, call ...platformclient.CallOption) (*models.WorkdayMetricListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards")
 	req.Operation = "gamification.GetGamificationScorecards"
 	req.AddQuery("workday", workday)
 	if opts != nil {
@@ -1558,7 +1559,7 @@ type GetGamificationScorecardsAttendanceOptions struct{}
 //
 // Requires any of the permissions: gamification:scorecard:view.
 func (c *Client) GetGamificationScorecardsAttendance(ctx context.Context, startWorkday types.Date, endWorkday types.Date, opts *GetGamificationScorecardsAttendanceOptions, call ...platformclient.CallOption) (*models.AttendanceStatusListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/attendance")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/attendance")
 	req.Operation = "gamification.GetGamificationScorecardsAttendance"
 	req.AddQuery("startWorkday", startWorkday)
 	req.AddQuery("endWorkday", endWorkday)
@@ -1578,7 +1579,7 @@ type GetGamificationScorecardsBestpointsOptions struct{}
 //
 // Requires any of the permissions: gamification:scorecard:view.
 func (c *Client) GetGamificationScorecardsBestpoints(ctx context.Context, opts *GetGamificationScorecardsBestpointsOptions, call ...platformclient.CallOption) (*models.UserBestPoints, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/bestpoints")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/bestpoints")
 	req.Operation = "gamification.GetGamificationScorecardsBestpoints"
 	out := new(models.UserBestPoints)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1596,7 +1597,7 @@ type GetGamificationScorecardsPointsAlltimeOptions struct{}
 //
 // Requires any of the permissions: gamification:scorecard:view.
 func (c *Client) GetGamificationScorecardsPointsAlltime(ctx context.Context, endWorkday types.Date, opts *GetGamificationScorecardsPointsAlltimeOptions, call ...platformclient.CallOption) (*models.AllTimePoints, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/points/alltime")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/points/alltime")
 	req.Operation = "gamification.GetGamificationScorecardsPointsAlltime"
 	req.AddQuery("endWorkday", endWorkday)
 	out := new(models.AllTimePoints)
@@ -1616,7 +1617,7 @@ type GetGamificationScorecardsPointsAverageOptions struct{}
 //
 // Requires any of the permissions: gamification:scorecard:view.
 func (c *Client) GetGamificationScorecardsPointsAverage(ctx context.Context, workday types.Date, opts *GetGamificationScorecardsPointsAverageOptions, call ...platformclient.CallOption) (*models.SingleWorkdayAveragePoints, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/points/average")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/points/average")
 	req.Operation = "gamification.GetGamificationScorecardsPointsAverage"
 	req.AddQuery("workday", workday)
 	out := new(models.SingleWorkdayAveragePoints)
@@ -1639,7 +1640,7 @@ type GetGamificationScorecardsPointsTrendsOptions struct {
 //
 // Requires any of the permissions: gamification:scorecard:view.
 func (c *Client) GetGamificationScorecardsPointsTrends(ctx context.Context, startWorkday types.Date, endWorkday types.Date, opts *GetGamificationScorecardsPointsTrendsOptions, call ...platformclient.CallOption) (*models.WorkdayPointsTrend, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/points/trends")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/points/trends")
 	req.Operation = "gamification.GetGamificationScorecardsPointsTrends"
 	req.AddQuery("startWorkday", startWorkday)
 	req.AddQuery("endWorkday", endWorkday)
@@ -1675,7 +1676,7 @@ type GetGamificationScorecardsProfileMetricUsersValuesTrendsOptions struct {
 //
 // Requires any of the permissions: gamification:scorecard:viewAll.
 func (c *Client) GetGamificationScorecardsProfileMetricUsersValuesTrends(ctx context.Context, profileID string, metricID string, filterType string, startWorkday types.Date, endWorkday types.Date, opts *GetGamificationScorecardsProfileMetricUsersValuesTrendsOptions, call ...platformclient.CallOption) (*models.MetricValueTrendAverage, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/profiles/{profileId}/metrics/{metricId}/users/values/trends", profileID, metricID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/profiles/{profileId}/metrics/{metricId}/users/values/trends", profileID, metricID)
 	req.Operation = "gamification.GetGamificationScorecardsProfileMetricUsersValuesTrends"
 	req.AddQuery("filterType", filterType)
 	req.AddQuery("startWorkday", startWorkday)
@@ -1710,7 +1711,7 @@ type GetGamificationScorecardsProfileMetricUserValuesTrendsOptions struct {
 //
 // Requires any of the permissions: gamification:scorecard:viewAll.
 func (c *Client) GetGamificationScorecardsProfileMetricUserValuesTrends(ctx context.Context, profileID string, metricID string, userID string, startWorkday types.Date, endWorkday types.Date, opts *GetGamificationScorecardsProfileMetricUserValuesTrendsOptions, call ...platformclient.CallOption) (*models.MetricValueTrendAverage, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/profiles/{profileId}/metrics/{metricId}/users/{userId}/values/trends", profileID, metricID, userID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/profiles/{profileId}/metrics/{metricId}/users/{userId}/values/trends", profileID, metricID, userID)
 	req.Operation = "gamification.GetGamificationScorecardsProfileMetricUserValuesTrends"
 	req.AddQuery("startWorkday", startWorkday)
 	req.AddQuery("endWorkday", endWorkday)
@@ -1747,7 +1748,7 @@ type GetGamificationScorecardsProfileMetricValuesTrendsOptions struct {
 //
 // Requires any of the permissions: gamification:scorecard:view.
 func (c *Client) GetGamificationScorecardsProfileMetricValuesTrends(ctx context.Context, profileID string, metricID string, startWorkday types.Date, endWorkday types.Date, opts *GetGamificationScorecardsProfileMetricValuesTrendsOptions, call ...platformclient.CallOption) (*models.MetricValueTrendAverage, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/profiles/{profileId}/metrics/{metricId}/values/trends", profileID, metricID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/profiles/{profileId}/metrics/{metricId}/values/trends", profileID, metricID)
 	req.Operation = "gamification.GetGamificationScorecardsProfileMetricValuesTrends"
 	req.AddQuery("startWorkday", startWorkday)
 	req.AddQuery("endWorkday", endWorkday)
@@ -1772,7 +1773,7 @@ type GetGamificationScorecardsUsersPointsAverageOptions struct{}
 //
 // Requires any of the permissions: gamification:scorecard:viewAll.
 func (c *Client) GetGamificationScorecardsUsersPointsAverage(ctx context.Context, filterType string, filterID string, workday types.Date, opts *GetGamificationScorecardsUsersPointsAverageOptions, call ...platformclient.CallOption) (*models.SingleWorkdayAveragePoints, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/users/points/average")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/users/points/average")
 	req.Operation = "gamification.GetGamificationScorecardsUsersPointsAverage"
 	req.AddQuery("filterType", filterType)
 	req.AddQuery("filterId", filterID)
@@ -1796,7 +1797,7 @@ type GetGamificationScorecardsUsersValuesAverageOptions struct {
 //
 // Requires any of the permissions: gamification:scorecard:viewAll.
 func (c *Client) GetGamificationScorecardsUsersValuesAverage(ctx context.Context, filterType string, filterID string, workday types.Date, opts *GetGamificationScorecardsUsersValuesAverageOptions, call ...platformclient.CallOption) (*models.SingleWorkdayAverageValues, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/users/values/average")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/users/values/average")
 	req.Operation = "gamification.GetGamificationScorecardsUsersValuesAverage"
 	req.AddQuery("filterType", filterType)
 	req.AddQuery("filterId", filterID)
@@ -1823,7 +1824,7 @@ type GetGamificationScorecardsUsersValuesTrendsOptions struct {
 //
 // Requires any of the permissions: gamification:scorecard:viewAll.
 func (c *Client) GetGamificationScorecardsUsersValuesTrends(ctx context.Context, filterType string, filterID string, startWorkday types.Date, endWorkday types.Date, opts *GetGamificationScorecardsUsersValuesTrendsOptions, call ...platformclient.CallOption) (*models.WorkdayValuesTrend, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/users/values/trends")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/users/values/trends")
 	req.Operation = "gamification.GetGamificationScorecardsUsersValuesTrends"
 	req.AddQuery("filterType", filterType)
 	req.AddQuery("filterId", filterID)
@@ -1851,7 +1852,7 @@ type GetGamificationScorecardsUserOptions struct {
 //
 // Requires any of the permissions: gamification:scorecard:viewAll.
 func (c *Client) GetGamificationScorecardsUser(ctx context.Context, userID string, workday types.Date, opts *GetGamificationScorecardsUserOptions, call ...platformclient.CallOption) (*models.WorkdayMetricListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/users/{userId}", userID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/users/{userId}", userID)
 	req.Operation = "gamification.GetGamificationScorecardsUser"
 	req.AddQuery("workday", workday)
 	if opts != nil {
@@ -1873,7 +1874,7 @@ type GetGamificationScorecardsUserAttendanceOptions struct{}
 //
 // Requires any of the permissions: gamification:scorecard:viewAll.
 func (c *Client) GetGamificationScorecardsUserAttendance(ctx context.Context, userID string, startWorkday types.Date, endWorkday types.Date, opts *GetGamificationScorecardsUserAttendanceOptions, call ...platformclient.CallOption) (*models.AttendanceStatusListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/users/{userId}/attendance", userID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/users/{userId}/attendance", userID)
 	req.Operation = "gamification.GetGamificationScorecardsUserAttendance"
 	req.AddQuery("startWorkday", startWorkday)
 	req.AddQuery("endWorkday", endWorkday)
@@ -1893,7 +1894,7 @@ type GetGamificationScorecardsUserBestpointsOptions struct{}
 //
 // Requires any of the permissions: gamification:scorecard:viewAll.
 func (c *Client) GetGamificationScorecardsUserBestpoints(ctx context.Context, userID string, opts *GetGamificationScorecardsUserBestpointsOptions, call ...platformclient.CallOption) (*models.UserBestPoints, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/users/{userId}/bestpoints", userID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/users/{userId}/bestpoints", userID)
 	req.Operation = "gamification.GetGamificationScorecardsUserBestpoints"
 	out := new(models.UserBestPoints)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1911,7 +1912,7 @@ type GetGamificationScorecardsUserPointsAlltimeOptions struct{}
 //
 // Requires any of the permissions: gamification:scorecard:viewAll.
 func (c *Client) GetGamificationScorecardsUserPointsAlltime(ctx context.Context, userID string, endWorkday types.Date, opts *GetGamificationScorecardsUserPointsAlltimeOptions, call ...platformclient.CallOption) (*models.AllTimePoints, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/users/{userId}/points/alltime", userID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/users/{userId}/points/alltime", userID)
 	req.Operation = "gamification.GetGamificationScorecardsUserPointsAlltime"
 	req.AddQuery("endWorkday", endWorkday)
 	out := new(models.AllTimePoints)
@@ -1934,7 +1935,7 @@ type GetGamificationScorecardsUserPointsTrendsOptions struct {
 //
 // Requires any of the permissions: gamification:scorecard:viewAll.
 func (c *Client) GetGamificationScorecardsUserPointsTrends(ctx context.Context, userID string, startWorkday types.Date, endWorkday types.Date, opts *GetGamificationScorecardsUserPointsTrendsOptions, call ...platformclient.CallOption) (*models.WorkdayPointsTrend, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/users/{userId}/points/trends", userID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/users/{userId}/points/trends", userID)
 	req.Operation = "gamification.GetGamificationScorecardsUserPointsTrends"
 	req.AddQuery("startWorkday", startWorkday)
 	req.AddQuery("endWorkday", endWorkday)
@@ -1960,7 +1961,7 @@ type GetGamificationScorecardsUserValuesTrendsOptions struct {
 //
 // Requires any of the permissions: gamification:scorecard:viewAll.
 func (c *Client) GetGamificationScorecardsUserValuesTrends(ctx context.Context, userID string, startWorkday types.Date, endWorkday types.Date, opts *GetGamificationScorecardsUserValuesTrendsOptions, call ...platformclient.CallOption) (*models.WorkdayValuesTrend, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/users/{userId}/values/trends", userID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/users/{userId}/values/trends", userID)
 	req.Operation = "gamification.GetGamificationScorecardsUserValuesTrends"
 	req.AddQuery("startWorkday", startWorkday)
 	req.AddQuery("endWorkday", endWorkday)
@@ -1987,7 +1988,7 @@ type GetGamificationScorecardsValuesAverageOptions struct {
 //
 // Requires any of the permissions: gamification:scorecard:view.
 func (c *Client) GetGamificationScorecardsValuesAverage(ctx context.Context, workday types.Date, opts *GetGamificationScorecardsValuesAverageOptions, call ...platformclient.CallOption) (*models.SingleWorkdayAverageValues, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/values/average")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/values/average")
 	req.Operation = "gamification.GetGamificationScorecardsValuesAverage"
 	req.AddQuery("workday", workday)
 	if opts != nil {
@@ -2021,7 +2022,7 @@ type GetGamificationScorecardsValuesTrendsOptions struct {
 //
 // Requires any of the permissions: gamification:scorecard:view.
 func (c *Client) GetGamificationScorecardsValuesTrends(ctx context.Context, startWorkday types.Date, endWorkday types.Date, opts *GetGamificationScorecardsValuesTrendsOptions, call ...platformclient.CallOption) (*models.WorkdayValuesTrend, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/scorecards/values/trends")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/scorecards/values/trends")
 	req.Operation = "gamification.GetGamificationScorecardsValuesTrends"
 	req.AddQuery("startWorkday", startWorkday)
 	req.AddQuery("endWorkday", endWorkday)
@@ -2047,7 +2048,7 @@ type GetGamificationStatusOptions struct{}
 // Requires any of the permissions: gamification:profile:view, gamification:profile:update,
 // gamification:scorecard:view.
 func (c *Client) GetGamificationStatus(ctx context.Context, opts *GetGamificationStatusOptions, call ...platformclient.CallOption) (*models.GamificationStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/status")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/status")
 	req.Operation = "gamification.GetGamificationStatus"
 	out := new(models.GamificationStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2065,7 +2066,7 @@ type PutGamificationStatusOptions struct{}
 //
 // Requires any of the permissions: gamification:profile:update.
 func (c *Client) PutGamificationStatus(ctx context.Context, body *models.GamificationStatus, opts *PutGamificationStatusOptions, call ...platformclient.CallOption) (*models.GamificationStatus, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/gamification/status")
+	req := runtime.NewRequest("PUT", "/api/v2/gamification/status")
 	req.Operation = "gamification.PutGamificationStatus"
 	req.Body = body
 	out := new(models.GamificationStatus)
@@ -2084,7 +2085,7 @@ type GetGamificationTemplatesOptions struct{}
 //
 // Requires any of the permissions: gamification:profile:view.
 func (c *Client) GetGamificationTemplates(ctx context.Context, opts *GetGamificationTemplatesOptions, call ...platformclient.CallOption) (*models.GetTemplatesResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/templates")
+	req := runtime.NewRequest("GET", "/api/v2/gamification/templates")
 	req.Operation = "gamification.GetGamificationTemplates"
 	out := new(models.GetTemplatesResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2102,7 +2103,7 @@ type GetGamificationTemplateOptions struct{}
 //
 // Requires any of the permissions: gamification:profile:view.
 func (c *Client) GetGamificationTemplate(ctx context.Context, templateID string, opts *GetGamificationTemplateOptions, call ...platformclient.CallOption) (*models.ObjectiveTemplate, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gamification/templates/{templateId}", templateID)
+	req := runtime.NewRequest("GET", "/api/v2/gamification/templates/{templateId}", templateID)
 	req.Operation = "gamification.GetGamificationTemplate"
 	out := new(models.ObjectiveTemplate)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -34,7 +35,7 @@ type GetGdprRequestsOptions struct {
 //
 // Requires any of the permissions: gdpr:request:view.
 func (c *Client) GetGdprRequests(ctx context.Context, opts *GetGdprRequestsOptions, call ...platformclient.CallOption) (*models.GDPRRequestEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gdpr/requests")
+	req := runtime.NewRequest("GET", "/api/v2/gdpr/requests")
 	req.Operation = "generaldataprotectionregulation.GetGdprRequests"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -56,11 +57,11 @@ func (c *Client) GetGdprRequestsPages(ctx context.Context, opts *GetGdprRequests
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GDPRRequestEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.GDPRRequestEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.GDPRRequestEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -68,15 +69,15 @@ func (c *Client) GetGdprRequestsPages(ctx context.Context, opts *GetGdprRequests
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGdprRequests(ctx, &o, call...)
-	}, func(p *models.GDPRRequestEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.GDPRRequestEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetGdprRequestsItems returns an iterator over the entities of every page of GetGdprRequests; see
 // GetGdprRequestsPages.
 func (c *Client) GetGdprRequestsItems(ctx context.Context, opts *GetGdprRequestsOptions, call ...platformclient.CallOption) iter.Seq2[models.GDPRRequest, error] {
-	return platformclient.Items(c.GetGdprRequestsPages(ctx, opts, call...), func(p *models.GDPRRequestEntityListing) []models.GDPRRequest { return p.Entities })
+	return runtime.Items(c.GetGdprRequestsPages(ctx, opts, call...), func(p *models.GDPRRequestEntityListing) []models.GDPRRequest { return p.Entities })
 }
 
 // PostGdprRequestsOptions holds the optional parameters of PostGdprRequests; nil fields are not sent.
@@ -91,7 +92,7 @@ type PostGdprRequestsOptions struct {
 //
 // Requires any of the permissions: gdpr:request:add.
 func (c *Client) PostGdprRequests(ctx context.Context, body *models.GDPRRequest, opts *PostGdprRequestsOptions, call ...platformclient.CallOption) (*models.GDPRRequest, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/gdpr/requests")
+	req := runtime.NewRequest("POST", "/api/v2/gdpr/requests")
 	req.Operation = "generaldataprotectionregulation.PostGdprRequests"
 	req.Body = body
 	if opts != nil {
@@ -113,7 +114,7 @@ type GetGdprRequestOptions struct{}
 //
 // Requires any of the permissions: gdpr:request:view.
 func (c *Client) GetGdprRequest(ctx context.Context, requestID string, opts *GetGdprRequestOptions, call ...platformclient.CallOption) (*models.GDPRRequest, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gdpr/requests/{requestId}", requestID)
+	req := runtime.NewRequest("GET", "/api/v2/gdpr/requests/{requestId}", requestID)
 	req.Operation = "generaldataprotectionregulation.GetGdprRequest"
 	out := new(models.GDPRRequest)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -131,7 +132,7 @@ type GetGdprSubjectsOptions struct{}
 //
 // Requires any of the permissions: gdpr:subject:view.
 func (c *Client) GetGdprSubjects(ctx context.Context, searchType string, searchValue string, opts *GetGdprSubjectsOptions, call ...platformclient.CallOption) (*models.GDPRSubjectEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/gdpr/subjects")
+	req := runtime.NewRequest("GET", "/api/v2/gdpr/subjects")
 	req.Operation = "generaldataprotectionregulation.GetGdprSubjects"
 	req.AddQuery("searchType", searchType)
 	req.AddQuery("searchValue", searchValue)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Geolocation operations.
@@ -25,7 +26,7 @@ type GetGeolocationsSettingsOptions struct{}
 //
 //	GET /api/v2/geolocations/settings
 func (c *Client) GetGeolocationsSettings(ctx context.Context, opts *GetGeolocationsSettingsOptions, call ...platformclient.CallOption) (*models.GeolocationSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/geolocations/settings")
+	req := runtime.NewRequest("GET", "/api/v2/geolocations/settings")
 	req.Operation = "geolocation.GetGeolocationsSettings"
 	out := new(models.GeolocationSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -43,7 +44,7 @@ type PatchGeolocationsSettingsOptions struct{}
 //
 // Requires any of the permissions: geolocation:settings:edit.
 func (c *Client) PatchGeolocationsSettings(ctx context.Context, body *models.GeolocationSettings, opts *PatchGeolocationsSettingsOptions, call ...platformclient.CallOption) (*models.GeolocationSettings, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/geolocations/settings")
+	req := runtime.NewRequest("PATCH", "/api/v2/geolocations/settings")
 	req.Operation = "geolocation.PatchGeolocationsSettings"
 	req.Body = body
 	out := new(models.GeolocationSettings)
@@ -60,7 +61,7 @@ type GetUserGeolocationOptions struct{}
 //
 //	GET /api/v2/users/{userId}/geolocations/{clientId}
 func (c *Client) GetUserGeolocation(ctx context.Context, userID string, clientID string, opts *GetUserGeolocationOptions, call ...platformclient.CallOption) (*models.Geolocation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/geolocations/{clientId}", userID, clientID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/geolocations/{clientId}", userID, clientID)
 	req.Operation = "geolocation.GetUserGeolocation"
 	out := new(models.Geolocation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -84,7 +85,7 @@ type PatchUserGeolocationOptions struct{}
 //
 //	PATCH /api/v2/users/{userId}/geolocations/{clientId}
 func (c *Client) PatchUserGeolocation(ctx context.Context, userID string, clientID string, body *models.Geolocation, opts *PatchUserGeolocationOptions, call ...platformclient.CallOption) (*models.Geolocation, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/geolocations/{clientId}", userID, clientID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/geolocations/{clientId}", userID, clientID)
 	req.Operation = "geolocation.PatchUserGeolocation"
 	req.Body = body
 	out := new(models.Geolocation)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -32,7 +33,7 @@ type GetGreetingsOptions struct {
 //
 //	GET /api/v2/greetings
 func (c *Client) GetGreetings(ctx context.Context, opts *GetGreetingsOptions, call ...platformclient.CallOption) (*models.DomainEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/greetings")
+	req := runtime.NewRequest("GET", "/api/v2/greetings")
 	req.Operation = "greetings.GetGreetings"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -54,11 +55,11 @@ func (c *Client) GetGreetingsPages(ctx context.Context, opts *GetGreetingsOption
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DomainEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DomainEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DomainEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -66,15 +67,15 @@ func (c *Client) GetGreetingsPages(ctx context.Context, opts *GetGreetingsOption
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGreetings(ctx, &o, call...)
-	}, func(p *models.DomainEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DomainEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetGreetingsItems returns an iterator over the entities of every page of GetGreetings; see
 // GetGreetingsPages.
 func (c *Client) GetGreetingsItems(ctx context.Context, opts *GetGreetingsOptions, call ...platformclient.CallOption) iter.Seq2[models.DomainEntity, error] {
-	return platformclient.Items(c.GetGreetingsPages(ctx, opts, call...), func(p *models.DomainEntityListing) []models.DomainEntity { return p.Entities })
+	return runtime.Items(c.GetGreetingsPages(ctx, opts, call...), func(p *models.DomainEntityListing) []models.DomainEntity { return p.Entities })
 }
 
 // PostGreetingsOptions holds the optional parameters of PostGreetings; it has none yet, so pass nil.
@@ -84,7 +85,7 @@ type PostGreetingsOptions struct{}
 //
 //	POST /api/v2/greetings
 func (c *Client) PostGreetings(ctx context.Context, body *models.Greeting, opts *PostGreetingsOptions, call ...platformclient.CallOption) (*models.Greeting, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/greetings")
+	req := runtime.NewRequest("POST", "/api/v2/greetings")
 	req.Operation = "greetings.PostGreetings"
 	req.Body = body
 	out := new(models.Greeting)
@@ -101,7 +102,7 @@ type GetGreetingsDefaultsOptions struct{}
 //
 //	GET /api/v2/greetings/defaults
 func (c *Client) GetGreetingsDefaults(ctx context.Context, opts *GetGreetingsDefaultsOptions, call ...platformclient.CallOption) (*models.DefaultGreetingList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/greetings/defaults")
+	req := runtime.NewRequest("GET", "/api/v2/greetings/defaults")
 	req.Operation = "greetings.GetGreetingsDefaults"
 	out := new(models.DefaultGreetingList)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -117,7 +118,7 @@ type PutGreetingsDefaultsOptions struct{}
 //
 //	PUT /api/v2/greetings/defaults
 func (c *Client) PutGreetingsDefaults(ctx context.Context, body *models.DefaultGreetingList, opts *PutGreetingsDefaultsOptions, call ...platformclient.CallOption) (*models.DefaultGreetingList, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/greetings/defaults")
+	req := runtime.NewRequest("PUT", "/api/v2/greetings/defaults")
 	req.Operation = "greetings.PutGreetingsDefaults"
 	req.Body = body
 	out := new(models.DefaultGreetingList)
@@ -134,7 +135,7 @@ type GetGreetingOptions struct{}
 //
 //	GET /api/v2/greetings/{greetingId}
 func (c *Client) GetGreeting(ctx context.Context, greetingID string, opts *GetGreetingOptions, call ...platformclient.CallOption) (*models.Greeting, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/greetings/{greetingId}", greetingID)
+	req := runtime.NewRequest("GET", "/api/v2/greetings/{greetingId}", greetingID)
 	req.Operation = "greetings.GetGreeting"
 	out := new(models.Greeting)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -150,7 +151,7 @@ type PutGreetingOptions struct{}
 //
 //	PUT /api/v2/greetings/{greetingId}
 func (c *Client) PutGreeting(ctx context.Context, greetingID string, body *models.Greeting, opts *PutGreetingOptions, call ...platformclient.CallOption) (*models.Greeting, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/greetings/{greetingId}", greetingID)
+	req := runtime.NewRequest("PUT", "/api/v2/greetings/{greetingId}", greetingID)
 	req.Operation = "greetings.PutGreeting"
 	req.Body = body
 	out := new(models.Greeting)
@@ -167,7 +168,7 @@ type DeleteGreetingOptions struct{}
 //
 //	DELETE /api/v2/greetings/{greetingId}
 func (c *Client) DeleteGreeting(ctx context.Context, greetingID string, opts *DeleteGreetingOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/greetings/{greetingId}", greetingID)
+	req := runtime.NewRequest("DELETE", "/api/v2/greetings/{greetingId}", greetingID)
 	req.Operation = "greetings.DeleteGreeting"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -185,7 +186,7 @@ type GetGreetingDownloadsOptions struct {
 //
 // Requires any of the permissions: greetings:greeting:download.
 func (c *Client) GetGreetingDownloads(ctx context.Context, greetingID string, opts *GetGreetingDownloadsOptions, call ...platformclient.CallOption) (*models.GreetingMediaInfo, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/greetings/{greetingId}/downloads", greetingID)
+	req := runtime.NewRequest("GET", "/api/v2/greetings/{greetingId}/downloads", greetingID)
 	req.Operation = "greetings.GetGreetingDownloads"
 	if opts != nil {
 		req.AddQuery("formatId", opts.FormatID)
@@ -210,7 +211,7 @@ type GetGreetingGroupsDownloadsOptions struct {
 //
 // Requires any of the permissions: greetings:groupGreeting:download.
 func (c *Client) GetGreetingGroupsDownloads(ctx context.Context, greetingID string, opts *GetGreetingGroupsDownloadsOptions, call ...platformclient.CallOption) (*models.GreetingMediaInfo, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/greetings/{greetingId}/groups/downloads", greetingID)
+	req := runtime.NewRequest("GET", "/api/v2/greetings/{greetingId}/groups/downloads", greetingID)
 	req.Operation = "greetings.GetGreetingGroupsDownloads"
 	if opts != nil {
 		req.AddQuery("formatId", opts.FormatID)
@@ -235,7 +236,7 @@ type GetGreetingMediaOptions struct {
 //
 //	GET /api/v2/greetings/{greetingId}/media
 func (c *Client) GetGreetingMedia(ctx context.Context, greetingID string, opts *GetGreetingMediaOptions, call ...platformclient.CallOption) (*models.GreetingMediaInfo, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/greetings/{greetingId}/media", greetingID)
+	req := runtime.NewRequest("GET", "/api/v2/greetings/{greetingId}/media", greetingID)
 	req.Operation = "greetings.GetGreetingMedia"
 	if opts != nil {
 		req.AddQuery("formatId", opts.FormatID)
@@ -260,7 +261,7 @@ type GetGreetingUsersDownloadsOptions struct {
 //
 // Requires any of the permissions: greetings:greeting:download.
 func (c *Client) GetGreetingUsersDownloads(ctx context.Context, greetingID string, opts *GetGreetingUsersDownloadsOptions, call ...platformclient.CallOption) (*models.GreetingMediaInfo, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/greetings/{greetingId}/users/downloads", greetingID)
+	req := runtime.NewRequest("GET", "/api/v2/greetings/{greetingId}/users/downloads", greetingID)
 	req.Operation = "greetings.GetGreetingUsersDownloads"
 	if opts != nil {
 		req.AddQuery("formatId", opts.FormatID)
@@ -285,7 +286,7 @@ type GetGroupGreetingsOptions struct {
 //
 //	GET /api/v2/groups/{groupId}/greetings
 func (c *Client) GetGroupGreetings(ctx context.Context, groupID string, opts *GetGroupGreetingsOptions, call ...platformclient.CallOption) (*models.GreetingListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/groups/{groupId}/greetings", groupID)
+	req := runtime.NewRequest("GET", "/api/v2/groups/{groupId}/greetings", groupID)
 	req.Operation = "greetings.GetGroupGreetings"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -307,11 +308,11 @@ func (c *Client) GetGroupGreetingsPages(ctx context.Context, groupID string, opt
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GreetingListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.GreetingListing, error) {
 		if r.NextURI != "" {
 			out := new(models.GreetingListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -319,15 +320,15 @@ func (c *Client) GetGroupGreetingsPages(ctx context.Context, groupID string, opt
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGroupGreetings(ctx, groupID, &o, call...)
-	}, func(p *models.GreetingListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.GreetingListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetGroupGreetingsItems returns an iterator over the entities of every page of GetGroupGreetings; see
 // GetGroupGreetingsPages.
 func (c *Client) GetGroupGreetingsItems(ctx context.Context, groupID string, opts *GetGroupGreetingsOptions, call ...platformclient.CallOption) iter.Seq2[models.Greeting, error] {
-	return platformclient.Items(c.GetGroupGreetingsPages(ctx, groupID, opts, call...), func(p *models.GreetingListing) []models.Greeting { return p.Entities })
+	return runtime.Items(c.GetGroupGreetingsPages(ctx, groupID, opts, call...), func(p *models.GreetingListing) []models.Greeting { return p.Entities })
 }
 
 // PostGroupGreetingsOptions holds the optional parameters of PostGroupGreetings; it has none yet, so pass nil.
@@ -337,7 +338,7 @@ type PostGroupGreetingsOptions struct{}
 //
 //	POST /api/v2/groups/{groupId}/greetings
 func (c *Client) PostGroupGreetings(ctx context.Context, groupID string, body *models.Greeting, opts *PostGroupGreetingsOptions, call ...platformclient.CallOption) (*models.Greeting, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/groups/{groupId}/greetings", groupID)
+	req := runtime.NewRequest("POST", "/api/v2/groups/{groupId}/greetings", groupID)
 	req.Operation = "greetings.PostGroupGreetings"
 	req.Body = body
 	out := new(models.Greeting)
@@ -354,7 +355,7 @@ type GetGroupGreetingsDefaultsOptions struct{}
 //
 //	GET /api/v2/groups/{groupId}/greetings/defaults
 func (c *Client) GetGroupGreetingsDefaults(ctx context.Context, groupID string, opts *GetGroupGreetingsDefaultsOptions, call ...platformclient.CallOption) (*models.DefaultGreetingList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/groups/{groupId}/greetings/defaults", groupID)
+	req := runtime.NewRequest("GET", "/api/v2/groups/{groupId}/greetings/defaults", groupID)
 	req.Operation = "greetings.GetGroupGreetingsDefaults"
 	out := new(models.DefaultGreetingList)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -370,7 +371,7 @@ type PutGroupGreetingsDefaultsOptions struct{}
 //
 //	PUT /api/v2/groups/{groupId}/greetings/defaults
 func (c *Client) PutGroupGreetingsDefaults(ctx context.Context, groupID string, body *models.DefaultGreetingList, opts *PutGroupGreetingsDefaultsOptions, call ...platformclient.CallOption) (*models.DefaultGreetingList, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/groups/{groupId}/greetings/defaults", groupID)
+	req := runtime.NewRequest("PUT", "/api/v2/groups/{groupId}/greetings/defaults", groupID)
 	req.Operation = "greetings.PutGroupGreetingsDefaults"
 	req.Body = body
 	out := new(models.DefaultGreetingList)
@@ -393,7 +394,7 @@ type GetUserGreetingsOptions struct {
 //
 //	GET /api/v2/users/{userId}/greetings
 func (c *Client) GetUserGreetings(ctx context.Context, userID string, opts *GetUserGreetingsOptions, call ...platformclient.CallOption) (*models.DomainEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/greetings", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/greetings", userID)
 	req.Operation = "greetings.GetUserGreetings"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -415,11 +416,11 @@ func (c *Client) GetUserGreetingsPages(ctx context.Context, userID string, opts 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DomainEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DomainEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DomainEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -427,15 +428,15 @@ func (c *Client) GetUserGreetingsPages(ctx context.Context, userID string, opts 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserGreetings(ctx, userID, &o, call...)
-	}, func(p *models.DomainEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DomainEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetUserGreetingsItems returns an iterator over the entities of every page of GetUserGreetings; see
 // GetUserGreetingsPages.
 func (c *Client) GetUserGreetingsItems(ctx context.Context, userID string, opts *GetUserGreetingsOptions, call ...platformclient.CallOption) iter.Seq2[models.DomainEntity, error] {
-	return platformclient.Items(c.GetUserGreetingsPages(ctx, userID, opts, call...), func(p *models.DomainEntityListing) []models.DomainEntity { return p.Entities })
+	return runtime.Items(c.GetUserGreetingsPages(ctx, userID, opts, call...), func(p *models.DomainEntityListing) []models.DomainEntity { return p.Entities })
 }
 
 // PostUserGreetingsOptions holds the optional parameters of PostUserGreetings; it has none yet, so pass nil.
@@ -445,7 +446,7 @@ type PostUserGreetingsOptions struct{}
 //
 //	POST /api/v2/users/{userId}/greetings
 func (c *Client) PostUserGreetings(ctx context.Context, userID string, body *models.Greeting, opts *PostUserGreetingsOptions, call ...platformclient.CallOption) (*models.Greeting, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/{userId}/greetings", userID)
+	req := runtime.NewRequest("POST", "/api/v2/users/{userId}/greetings", userID)
 	req.Operation = "greetings.PostUserGreetings"
 	req.Body = body
 	out := new(models.Greeting)
@@ -462,7 +463,7 @@ type GetUserGreetingsDefaultsOptions struct{}
 //
 //	GET /api/v2/users/{userId}/greetings/defaults
 func (c *Client) GetUserGreetingsDefaults(ctx context.Context, userID string, opts *GetUserGreetingsDefaultsOptions, call ...platformclient.CallOption) (*models.DefaultGreetingList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/greetings/defaults", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/greetings/defaults", userID)
 	req.Operation = "greetings.GetUserGreetingsDefaults"
 	out := new(models.DefaultGreetingList)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -478,7 +479,7 @@ type PutUserGreetingsDefaultsOptions struct{}
 //
 //	PUT /api/v2/users/{userId}/greetings/defaults
 func (c *Client) PutUserGreetingsDefaults(ctx context.Context, userID string, body *models.DefaultGreetingList, opts *PutUserGreetingsDefaultsOptions, call ...platformclient.CallOption) (*models.DefaultGreetingList, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/{userId}/greetings/defaults", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/{userId}/greetings/defaults", userID)
 	req.Operation = "greetings.PutUserGreetingsDefaults"
 	req.Body = body
 	out := new(models.DefaultGreetingList)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -28,7 +29,7 @@ type GetFieldconfigOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetFieldconfig(ctx context.Context, typeParam string, opts *GetFieldconfigOptions, call ...platformclient.CallOption) (*models.FieldConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/fieldconfig")
+	req := runtime.NewRequest("GET", "/api/v2/fieldconfig")
 	req.Operation = "groups.GetFieldconfig"
 	req.AddQuery("type", typeParam)
 	out := new(models.FieldConfig)
@@ -62,7 +63,7 @@ type GetGroupsOptions struct {
 //
 //	GET /api/v2/groups
 func (c *Client) GetGroups(ctx context.Context, opts *GetGroupsOptions, call ...platformclient.CallOption) (*models.GroupEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/groups")
+	req := runtime.NewRequest("GET", "/api/v2/groups")
 	req.Operation = "groups.GetGroups"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -86,11 +87,11 @@ func (c *Client) GetGroupsPages(ctx context.Context, opts *GetGroupsOptions, cal
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GroupEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.GroupEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.GroupEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -98,14 +99,14 @@ func (c *Client) GetGroupsPages(ctx context.Context, opts *GetGroupsOptions, cal
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGroups(ctx, &o, call...)
-	}, func(p *models.GroupEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.GroupEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetGroupsItems returns an iterator over the entities of every page of GetGroups; see GetGroupsPages.
 func (c *Client) GetGroupsItems(ctx context.Context, opts *GetGroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.Group, error] {
-	return platformclient.Items(c.GetGroupsPages(ctx, opts, call...), func(p *models.GroupEntityListing) []models.Group { return p.Entities })
+	return runtime.Items(c.GetGroupsPages(ctx, opts, call...), func(p *models.GroupEntityListing) []models.Group { return p.Entities })
 }
 
 // PostGroupsOptions holds the optional parameters of PostGroups; it has none yet, so pass nil.
@@ -117,7 +118,7 @@ type PostGroupsOptions struct{}
 //
 // Requires any of the permissions: directory:group:add.
 func (c *Client) PostGroups(ctx context.Context, body *models.GroupCreate, opts *PostGroupsOptions, call ...platformclient.CallOption) (*models.Group, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/groups")
+	req := runtime.NewRequest("POST", "/api/v2/groups")
 	req.Operation = "groups.PostGroups"
 	req.Body = body
 	out := new(models.Group)
@@ -141,7 +142,7 @@ type PostGroupsDynamicsettingsPreviewOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostGroupsDynamicsettingsPreview(ctx context.Context, body *models.DynamicGroupQuery, opts *PostGroupsDynamicsettingsPreviewOptions, call ...platformclient.CallOption) (*models.DynamicGroupQueryPreview, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/groups/dynamicsettings/preview")
+	req := runtime.NewRequest("POST", "/api/v2/groups/dynamicsettings/preview")
 	req.Operation = "groups.PostGroupsDynamicsettingsPreview"
 	req.Body = body
 	out := new(models.DynamicGroupQueryPreview)
@@ -161,7 +162,7 @@ type GetGroupsSearchOptions struct {
 //
 //	GET /api/v2/groups/search
 func (c *Client) GetGroupsSearch(ctx context.Context, q64 string, opts *GetGroupsSearchOptions, call ...platformclient.CallOption) (*models.GroupsSearchResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/groups/search")
+	req := runtime.NewRequest("GET", "/api/v2/groups/search")
 	req.Operation = "groups.GetGroupsSearch"
 	req.AddQuery("q64", q64)
 	if opts != nil {
@@ -181,7 +182,7 @@ type PostGroupsSearchOptions struct{}
 //
 //	POST /api/v2/groups/search
 func (c *Client) PostGroupsSearch(ctx context.Context, body *models.GroupSearchRequest, opts *PostGroupsSearchOptions, call ...platformclient.CallOption) (*models.GroupsSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/groups/search")
+	req := runtime.NewRequest("POST", "/api/v2/groups/search")
 	req.Operation = "groups.PostGroupsSearch"
 	req.Body = body
 	out := new(models.GroupsSearchResponse)
@@ -199,11 +200,11 @@ func (c *Client) PostGroupsSearchPages(ctx context.Context, body *models.GroupSe
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GroupsSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.GroupsSearchResponse, error) {
 		o := o
 		var pageBody models.GroupSearchRequest
 		if body != nil {
@@ -211,15 +212,15 @@ func (c *Client) PostGroupsSearchPages(ctx context.Context, body *models.GroupSe
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostGroupsSearch(ctx, &pageBody, &o, call...)
-	}, func(p *models.GroupsSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.GroupsSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostGroupsSearchItems returns an iterator over the results of every page of PostGroupsSearch; see
 // PostGroupsSearchPages.
 func (c *Client) PostGroupsSearchItems(ctx context.Context, body *models.GroupSearchRequest, opts *PostGroupsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.Group, error] {
-	return platformclient.Items(c.PostGroupsSearchPages(ctx, body, opts, call...), func(p *models.GroupsSearchResponse) []models.Group { return p.Results })
+	return runtime.Items(c.PostGroupsSearchPages(ctx, body, opts, call...), func(p *models.GroupsSearchResponse) []models.Group { return p.Results })
 }
 
 // GetGroupOptions holds the optional parameters of GetGroup; it has none yet, so pass nil.
@@ -229,7 +230,7 @@ type GetGroupOptions struct{}
 //
 //	GET /api/v2/groups/{groupId}
 func (c *Client) GetGroup(ctx context.Context, groupID string, opts *GetGroupOptions, call ...platformclient.CallOption) (*models.Group, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/groups/{groupId}", groupID)
+	req := runtime.NewRequest("GET", "/api/v2/groups/{groupId}", groupID)
 	req.Operation = "groups.GetGroup"
 	out := new(models.Group)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -250,7 +251,7 @@ type PutGroupOptions struct {
 //
 // Requires any of the permissions: directory:group:edit.
 func (c *Client) PutGroup(ctx context.Context, groupID string, opts *PutGroupOptions, call ...platformclient.CallOption) (*models.Group, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/groups/{groupId}", groupID)
+	req := runtime.NewRequest("PUT", "/api/v2/groups/{groupId}", groupID)
 	req.Operation = "groups.PutGroup"
 	if opts != nil {
 		req.Body = opts.Body
@@ -271,7 +272,7 @@ type DeleteGroupOptions struct{}
 //
 // Requires any of the permissions: directory:group:delete.
 func (c *Client) DeleteGroup(ctx context.Context, groupID string, opts *DeleteGroupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/groups/{groupId}", groupID)
+	req := runtime.NewRequest("DELETE", "/api/v2/groups/{groupId}", groupID)
 	req.Operation = "groups.DeleteGroup"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -287,7 +288,7 @@ type GetGroupDynamicsettingsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetGroupDynamicsettings(ctx context.Context, groupID string, opts *GetGroupDynamicsettingsOptions, call ...platformclient.CallOption) (*models.DynamicGroupDefinition, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/groups/{groupId}/dynamicsettings", groupID)
+	req := runtime.NewRequest("GET", "/api/v2/groups/{groupId}/dynamicsettings", groupID)
 	req.Operation = "groups.GetGroupDynamicsettings"
 	out := new(models.DynamicGroupDefinition)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -307,7 +308,7 @@ type PutGroupDynamicsettingsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PutGroupDynamicsettings(ctx context.Context, groupID string, body *models.DynamicGroupQuery, opts *PutGroupDynamicsettingsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PUT", "/api/v2/groups/{groupId}/dynamicsettings", groupID)
+	req := runtime.NewRequest("PUT", "/api/v2/groups/{groupId}/dynamicsettings", groupID)
 	req.Operation = "groups.PutGroupDynamicsettings"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -324,7 +325,7 @@ type DeleteGroupDynamicsettingsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteGroupDynamicsettings(ctx context.Context, groupID string, opts *DeleteGroupDynamicsettingsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/groups/{groupId}/dynamicsettings", groupID)
+	req := runtime.NewRequest("DELETE", "/api/v2/groups/{groupId}/dynamicsettings", groupID)
 	req.Operation = "groups.DeleteGroupDynamicsettings"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -336,7 +337,7 @@ type GetGroupIndividualsOptions struct{}
 //
 //	GET /api/v2/groups/{groupId}/individuals
 func (c *Client) GetGroupIndividuals(ctx context.Context, groupID string, opts *GetGroupIndividualsOptions, call ...platformclient.CallOption) (*models.UserEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/groups/{groupId}/individuals", groupID)
+	req := runtime.NewRequest("GET", "/api/v2/groups/{groupId}/individuals", groupID)
 	req.Operation = "groups.GetGroupIndividuals"
 	out := new(models.UserEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -369,7 +370,7 @@ type GetGroupMembersOptions struct {
 //
 //	GET /api/v2/groups/{groupId}/members
 func (c *Client) GetGroupMembers(ctx context.Context, groupID string, opts *GetGroupMembersOptions, call ...platformclient.CallOption) (*models.UserEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/groups/{groupId}/members", groupID)
+	req := runtime.NewRequest("GET", "/api/v2/groups/{groupId}/members", groupID)
 	req.Operation = "groups.GetGroupMembers"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -393,11 +394,11 @@ func (c *Client) GetGroupMembersPages(ctx context.Context, groupID string, opts 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UserEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -405,15 +406,15 @@ func (c *Client) GetGroupMembersPages(ctx context.Context, groupID string, opts 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetGroupMembers(ctx, groupID, &o, call...)
-	}, func(p *models.UserEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UserEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetGroupMembersItems returns an iterator over the entities of every page of GetGroupMembers; see
 // GetGroupMembersPages.
 func (c *Client) GetGroupMembersItems(ctx context.Context, groupID string, opts *GetGroupMembersOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
-	return platformclient.Items(c.GetGroupMembersPages(ctx, groupID, opts, call...), func(p *models.UserEntityListing) []models.User { return p.Entities })
+	return runtime.Items(c.GetGroupMembersPages(ctx, groupID, opts, call...), func(p *models.UserEntityListing) []models.User { return p.Entities })
 }
 
 // PostGroupMembersOptions holds the optional parameters of PostGroupMembers; it has none yet, so pass nil.
@@ -423,7 +424,7 @@ type PostGroupMembersOptions struct{}
 //
 //	POST /api/v2/groups/{groupId}/members
 func (c *Client) PostGroupMembers(ctx context.Context, groupID string, body *models.GroupMembersUpdate, opts *PostGroupMembersOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/groups/{groupId}/members", groupID)
+	req := runtime.NewRequest("POST", "/api/v2/groups/{groupId}/members", groupID)
 	req.Operation = "groups.PostGroupMembers"
 	req.Body = body
 	var out map[string]any
@@ -440,7 +441,7 @@ type DeleteGroupMembersOptions struct{}
 //
 //	DELETE /api/v2/groups/{groupId}/members
 func (c *Client) DeleteGroupMembers(ctx context.Context, groupID string, iDs string, opts *DeleteGroupMembersOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/groups/{groupId}/members", groupID)
+	req := runtime.NewRequest("DELETE", "/api/v2/groups/{groupId}/members", groupID)
 	req.Operation = "groups.DeleteGroupMembers"
 	req.AddQuery("ids", iDs)
 	var out map[string]any
@@ -466,7 +467,7 @@ type GetGroupProfileOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetGroupProfile(ctx context.Context, groupID string, opts *GetGroupProfileOptions, call ...platformclient.CallOption) (*models.GroupProfile, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/groups/{groupId}/profile", groupID)
+	req := runtime.NewRequest("GET", "/api/v2/groups/{groupId}/profile", groupID)
 	req.Operation = "groups.GetGroupProfile"
 	if opts != nil {
 		req.AddQuery("fields", opts.Fields)
@@ -506,7 +507,7 @@ type GetProfilesGroupsOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetProfilesGroups(ctx context.Context, opts *GetProfilesGroupsOptions, call ...platformclient.CallOption) (*models.GroupProfileEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/profiles/groups")
+	req := runtime.NewRequest("GET", "/api/v2/profiles/groups")
 	req.Operation = "groups.GetProfilesGroups"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -531,11 +532,11 @@ func (c *Client) GetProfilesGroupsPages(ctx context.Context, opts *GetProfilesGr
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GroupProfileEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.GroupProfileEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.GroupProfileEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -543,13 +544,13 @@ func (c *Client) GetProfilesGroupsPages(ctx context.Context, opts *GetProfilesGr
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetProfilesGroups(ctx, &o, call...)
-	}, func(p *models.GroupProfileEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.GroupProfileEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetProfilesGroupsItems returns an iterator over the entities of every page of GetProfilesGroups; see
 // GetProfilesGroupsPages.
 func (c *Client) GetProfilesGroupsItems(ctx context.Context, opts *GetProfilesGroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.GroupProfile, error] {
-	return platformclient.Items(c.GetProfilesGroupsPages(ctx, opts, call...), func(p *models.GroupProfileEntityListing) []models.GroupProfile { return p.Entities })
+	return runtime.Items(c.GetProfilesGroupsPages(ctx, opts, call...), func(p *models.GroupProfileEntityListing) []models.GroupProfile { return p.Entities })
 }

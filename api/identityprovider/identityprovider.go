@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Identity Provider operations.
@@ -27,7 +28,7 @@ type GetIdentityprovidersOptions struct{}
 //
 // Requires any of the permissions: sso:provider:view.
 func (c *Client) GetIdentityproviders(ctx context.Context, opts *GetIdentityprovidersOptions, call ...platformclient.CallOption) (*models.IdentityProviderEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/identityproviders")
+	req := runtime.NewRequest("GET", "/api/v2/identityproviders")
 	req.Operation = "identityprovider.GetIdentityproviders"
 	out := new(models.IdentityProviderEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -45,7 +46,7 @@ type PostIdentityprovidersOptions struct{}
 //
 // Requires any of the permissions: sso:provider:add.
 func (c *Client) PostIdentityproviders(ctx context.Context, body *models.CustomProvider, opts *PostIdentityprovidersOptions, call ...platformclient.CallOption) (*models.CustomProvider, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/identityproviders")
+	req := runtime.NewRequest("POST", "/api/v2/identityproviders")
 	req.Operation = "identityprovider.PostIdentityproviders"
 	req.Body = body
 	out := new(models.CustomProvider)
@@ -64,7 +65,7 @@ type GetIdentityprovidersAdfsOptions struct{}
 //
 // Requires any of the permissions: sso:provider:view.
 func (c *Client) GetIdentityprovidersAdfs(ctx context.Context, opts *GetIdentityprovidersAdfsOptions, call ...platformclient.CallOption) (*models.ADFS, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/identityproviders/adfs")
+	req := runtime.NewRequest("GET", "/api/v2/identityproviders/adfs")
 	req.Operation = "identityprovider.GetIdentityprovidersAdfs"
 	out := new(models.ADFS)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -82,7 +83,7 @@ type PutIdentityprovidersAdfsOptions struct{}
 //
 // Requires any of the permissions: sso:provider:add, sso:provider:edit.
 func (c *Client) PutIdentityprovidersAdfs(ctx context.Context, body *models.ADFS, opts *PutIdentityprovidersAdfsOptions, call ...platformclient.CallOption) (*models.IdentityProvider, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/identityproviders/adfs")
+	req := runtime.NewRequest("PUT", "/api/v2/identityproviders/adfs")
 	req.Operation = "identityprovider.PutIdentityprovidersAdfs"
 	req.Body = body
 	out := new(models.IdentityProvider)
@@ -101,7 +102,7 @@ type DeleteIdentityprovidersAdfsOptions struct{}
 //
 // Requires any of the permissions: sso:provider:delete.
 func (c *Client) DeleteIdentityprovidersAdfs(ctx context.Context, opts *DeleteIdentityprovidersAdfsOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/identityproviders/adfs")
+	req := runtime.NewRequest("DELETE", "/api/v2/identityproviders/adfs")
 	req.Operation = "identityprovider.DeleteIdentityprovidersAdfs"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -119,7 +120,7 @@ type GetIdentityprovidersCicOptions struct{}
 //
 // Requires any of the permissions: sso:provider:view.
 func (c *Client) GetIdentityprovidersCic(ctx context.Context, opts *GetIdentityprovidersCicOptions, call ...platformclient.CallOption) (*models.CustomerInteractionCenter, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/identityproviders/cic")
+	req := runtime.NewRequest("GET", "/api/v2/identityproviders/cic")
 	req.Operation = "identityprovider.GetIdentityprovidersCic"
 	out := new(models.CustomerInteractionCenter)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -137,7 +138,7 @@ type PutIdentityprovidersCicOptions struct{}
 //
 // Requires any of the permissions: sso:provider:add, sso:provider:edit.
 func (c *Client) PutIdentityprovidersCic(ctx context.Context, body *models.CustomerInteractionCenter, opts *PutIdentityprovidersCicOptions, call ...platformclient.CallOption) (*models.IdentityProvider, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/identityproviders/cic")
+	req := runtime.NewRequest("PUT", "/api/v2/identityproviders/cic")
 	req.Operation = "identityprovider.PutIdentityprovidersCic"
 	req.Body = body
 	out := new(models.IdentityProvider)
@@ -156,7 +157,7 @@ type DeleteIdentityprovidersCicOptions struct{}
 //
 // Requires any of the permissions: sso:provider:delete.
 func (c *Client) DeleteIdentityprovidersCic(ctx context.Context, opts *DeleteIdentityprovidersCicOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/identityproviders/cic")
+	req := runtime.NewRequest("DELETE", "/api/v2/identityproviders/cic")
 	req.Operation = "identityprovider.DeleteIdentityprovidersCic"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -174,7 +175,7 @@ type GetIdentityprovidersGenericOptions struct{}
 //
 // Requires any of the permissions: sso:provider:view.
 func (c *Client) GetIdentityprovidersGeneric(ctx context.Context, opts *GetIdentityprovidersGenericOptions, call ...platformclient.CallOption) (*models.GenericSAML, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/identityproviders/generic")
+	req := runtime.NewRequest("GET", "/api/v2/identityproviders/generic")
 	req.Operation = "identityprovider.GetIdentityprovidersGeneric"
 	out := new(models.GenericSAML)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -192,7 +193,7 @@ type PutIdentityprovidersGenericOptions struct{}
 //
 // Requires any of the permissions: sso:provider:add, sso:provider:edit.
 func (c *Client) PutIdentityprovidersGeneric(ctx context.Context, body *models.GenericSAML, opts *PutIdentityprovidersGenericOptions, call ...platformclient.CallOption) (*models.IdentityProvider, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/identityproviders/generic")
+	req := runtime.NewRequest("PUT", "/api/v2/identityproviders/generic")
 	req.Operation = "identityprovider.PutIdentityprovidersGeneric"
 	req.Body = body
 	out := new(models.IdentityProvider)
@@ -211,7 +212,7 @@ type DeleteIdentityprovidersGenericOptions struct{}
 //
 // Requires any of the permissions: sso:provider:delete.
 func (c *Client) DeleteIdentityprovidersGeneric(ctx context.Context, opts *DeleteIdentityprovidersGenericOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/identityproviders/generic")
+	req := runtime.NewRequest("DELETE", "/api/v2/identityproviders/generic")
 	req.Operation = "identityprovider.DeleteIdentityprovidersGeneric"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -229,7 +230,7 @@ type GetIdentityprovidersGsuiteOptions struct{}
 //
 // Requires any of the permissions: sso:provider:view.
 func (c *Client) GetIdentityprovidersGsuite(ctx context.Context, opts *GetIdentityprovidersGsuiteOptions, call ...platformclient.CallOption) (*models.GSuite, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/identityproviders/gsuite")
+	req := runtime.NewRequest("GET", "/api/v2/identityproviders/gsuite")
 	req.Operation = "identityprovider.GetIdentityprovidersGsuite"
 	out := new(models.GSuite)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -247,7 +248,7 @@ type PutIdentityprovidersGsuiteOptions struct{}
 //
 // Requires any of the permissions: sso:provider:add, sso:provider:edit.
 func (c *Client) PutIdentityprovidersGsuite(ctx context.Context, body *models.GSuite, opts *PutIdentityprovidersGsuiteOptions, call ...platformclient.CallOption) (*models.IdentityProvider, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/identityproviders/gsuite")
+	req := runtime.NewRequest("PUT", "/api/v2/identityproviders/gsuite")
 	req.Operation = "identityprovider.PutIdentityprovidersGsuite"
 	req.Body = body
 	out := new(models.IdentityProvider)
@@ -266,7 +267,7 @@ type DeleteIdentityprovidersGsuiteOptions struct{}
 //
 // Requires any of the permissions: sso:provider:delete.
 func (c *Client) DeleteIdentityprovidersGsuite(ctx context.Context, opts *DeleteIdentityprovidersGsuiteOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/identityproviders/gsuite")
+	req := runtime.NewRequest("DELETE", "/api/v2/identityproviders/gsuite")
 	req.Operation = "identityprovider.DeleteIdentityprovidersGsuite"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -284,7 +285,7 @@ type GetIdentityprovidersIdentitynowOptions struct{}
 //
 // Requires any of the permissions: sso:provider:view.
 func (c *Client) GetIdentityprovidersIdentitynow(ctx context.Context, opts *GetIdentityprovidersIdentitynowOptions, call ...platformclient.CallOption) (*models.IdentityNow, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/identityproviders/identitynow")
+	req := runtime.NewRequest("GET", "/api/v2/identityproviders/identitynow")
 	req.Operation = "identityprovider.GetIdentityprovidersIdentitynow"
 	out := new(models.IdentityNow)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -302,7 +303,7 @@ type PutIdentityprovidersIdentitynowOptions struct{}
 //
 // Requires any of the permissions: sso:provider:add, sso:provider:edit.
 func (c *Client) PutIdentityprovidersIdentitynow(ctx context.Context, body *models.IdentityNow, opts *PutIdentityprovidersIdentitynowOptions, call ...platformclient.CallOption) (*models.IdentityNow, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/identityproviders/identitynow")
+	req := runtime.NewRequest("PUT", "/api/v2/identityproviders/identitynow")
 	req.Operation = "identityprovider.PutIdentityprovidersIdentitynow"
 	req.Body = body
 	out := new(models.IdentityNow)
@@ -321,7 +322,7 @@ type DeleteIdentityprovidersIdentitynowOptions struct{}
 //
 // Requires any of the permissions: sso:provider:delete.
 func (c *Client) DeleteIdentityprovidersIdentitynow(ctx context.Context, opts *DeleteIdentityprovidersIdentitynowOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/identityproviders/identitynow")
+	req := runtime.NewRequest("DELETE", "/api/v2/identityproviders/identitynow")
 	req.Operation = "identityprovider.DeleteIdentityprovidersIdentitynow"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -339,7 +340,7 @@ type GetIdentityprovidersOktaOptions struct{}
 //
 // Requires any of the permissions: sso:provider:view.
 func (c *Client) GetIdentityprovidersOkta(ctx context.Context, opts *GetIdentityprovidersOktaOptions, call ...platformclient.CallOption) (*models.Okta, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/identityproviders/okta")
+	req := runtime.NewRequest("GET", "/api/v2/identityproviders/okta")
 	req.Operation = "identityprovider.GetIdentityprovidersOkta"
 	out := new(models.Okta)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -357,7 +358,7 @@ type PutIdentityprovidersOktaOptions struct{}
 //
 // Requires any of the permissions: sso:provider:add, sso:provider:edit.
 func (c *Client) PutIdentityprovidersOkta(ctx context.Context, body *models.Okta, opts *PutIdentityprovidersOktaOptions, call ...platformclient.CallOption) (*models.IdentityProvider, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/identityproviders/okta")
+	req := runtime.NewRequest("PUT", "/api/v2/identityproviders/okta")
 	req.Operation = "identityprovider.PutIdentityprovidersOkta"
 	req.Body = body
 	out := new(models.IdentityProvider)
@@ -376,7 +377,7 @@ type DeleteIdentityprovidersOktaOptions struct{}
 //
 // Requires any of the permissions: sso:provider:delete.
 func (c *Client) DeleteIdentityprovidersOkta(ctx context.Context, opts *DeleteIdentityprovidersOktaOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/identityproviders/okta")
+	req := runtime.NewRequest("DELETE", "/api/v2/identityproviders/okta")
 	req.Operation = "identityprovider.DeleteIdentityprovidersOkta"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -394,7 +395,7 @@ type GetIdentityprovidersOneloginOptions struct{}
 //
 // Requires any of the permissions: sso:provider:view.
 func (c *Client) GetIdentityprovidersOnelogin(ctx context.Context, opts *GetIdentityprovidersOneloginOptions, call ...platformclient.CallOption) (*models.OneLogin, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/identityproviders/onelogin")
+	req := runtime.NewRequest("GET", "/api/v2/identityproviders/onelogin")
 	req.Operation = "identityprovider.GetIdentityprovidersOnelogin"
 	out := new(models.OneLogin)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -412,7 +413,7 @@ type PutIdentityprovidersOneloginOptions struct{}
 //
 // Requires any of the permissions: sso:provider:add, sso:provider:edit.
 func (c *Client) PutIdentityprovidersOnelogin(ctx context.Context, body *models.OneLogin, opts *PutIdentityprovidersOneloginOptions, call ...platformclient.CallOption) (*models.IdentityProvider, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/identityproviders/onelogin")
+	req := runtime.NewRequest("PUT", "/api/v2/identityproviders/onelogin")
 	req.Operation = "identityprovider.PutIdentityprovidersOnelogin"
 	req.Body = body
 	out := new(models.IdentityProvider)
@@ -431,7 +432,7 @@ type DeleteIdentityprovidersOneloginOptions struct{}
 //
 // Requires any of the permissions: sso:provider:delete.
 func (c *Client) DeleteIdentityprovidersOnelogin(ctx context.Context, opts *DeleteIdentityprovidersOneloginOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/identityproviders/onelogin")
+	req := runtime.NewRequest("DELETE", "/api/v2/identityproviders/onelogin")
 	req.Operation = "identityprovider.DeleteIdentityprovidersOnelogin"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -449,7 +450,7 @@ type GetIdentityprovidersPingOptions struct{}
 //
 // Requires any of the permissions: sso:provider:view.
 func (c *Client) GetIdentityprovidersPing(ctx context.Context, opts *GetIdentityprovidersPingOptions, call ...platformclient.CallOption) (*models.PingIdentity, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/identityproviders/ping")
+	req := runtime.NewRequest("GET", "/api/v2/identityproviders/ping")
 	req.Operation = "identityprovider.GetIdentityprovidersPing"
 	out := new(models.PingIdentity)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -467,7 +468,7 @@ type PutIdentityprovidersPingOptions struct{}
 //
 // Requires any of the permissions: sso:provider:add, sso:provider:edit.
 func (c *Client) PutIdentityprovidersPing(ctx context.Context, body *models.PingIdentity, opts *PutIdentityprovidersPingOptions, call ...platformclient.CallOption) (*models.IdentityProvider, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/identityproviders/ping")
+	req := runtime.NewRequest("PUT", "/api/v2/identityproviders/ping")
 	req.Operation = "identityprovider.PutIdentityprovidersPing"
 	req.Body = body
 	out := new(models.IdentityProvider)
@@ -486,7 +487,7 @@ type DeleteIdentityprovidersPingOptions struct{}
 //
 // Requires any of the permissions: sso:provider:delete.
 func (c *Client) DeleteIdentityprovidersPing(ctx context.Context, opts *DeleteIdentityprovidersPingOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/identityproviders/ping")
+	req := runtime.NewRequest("DELETE", "/api/v2/identityproviders/ping")
 	req.Operation = "identityprovider.DeleteIdentityprovidersPing"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -504,7 +505,7 @@ type GetIdentityprovidersPurecloudOptions struct{}
 //
 // Requires any of the permissions: sso:provider:view.
 func (c *Client) GetIdentityprovidersPurecloud(ctx context.Context, opts *GetIdentityprovidersPurecloudOptions, call ...platformclient.CallOption) (*models.PureCloud, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/identityproviders/purecloud")
+	req := runtime.NewRequest("GET", "/api/v2/identityproviders/purecloud")
 	req.Operation = "identityprovider.GetIdentityprovidersPurecloud"
 	out := new(models.PureCloud)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -522,7 +523,7 @@ type PutIdentityprovidersPurecloudOptions struct{}
 //
 // Requires any of the permissions: sso:provider:add, sso:provider:edit.
 func (c *Client) PutIdentityprovidersPurecloud(ctx context.Context, body *models.PureCloud, opts *PutIdentityprovidersPurecloudOptions, call ...platformclient.CallOption) (*models.IdentityProvider, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/identityproviders/purecloud")
+	req := runtime.NewRequest("PUT", "/api/v2/identityproviders/purecloud")
 	req.Operation = "identityprovider.PutIdentityprovidersPurecloud"
 	req.Body = body
 	out := new(models.IdentityProvider)
@@ -541,7 +542,7 @@ type DeleteIdentityprovidersPurecloudOptions struct{}
 //
 // Requires any of the permissions: sso:provider:delete.
 func (c *Client) DeleteIdentityprovidersPurecloud(ctx context.Context, opts *DeleteIdentityprovidersPurecloudOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/identityproviders/purecloud")
+	req := runtime.NewRequest("DELETE", "/api/v2/identityproviders/purecloud")
 	req.Operation = "identityprovider.DeleteIdentityprovidersPurecloud"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -559,7 +560,7 @@ type GetIdentityprovidersPureengageOptions struct{}
 //
 // Requires any of the permissions: sso:provider:view.
 func (c *Client) GetIdentityprovidersPureengage(ctx context.Context, opts *GetIdentityprovidersPureengageOptions, call ...platformclient.CallOption) (*models.PureEngage, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/identityproviders/pureengage")
+	req := runtime.NewRequest("GET", "/api/v2/identityproviders/pureengage")
 	req.Operation = "identityprovider.GetIdentityprovidersPureengage"
 	out := new(models.PureEngage)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -577,7 +578,7 @@ type PutIdentityprovidersPureengageOptions struct{}
 //
 // Requires any of the permissions: sso:provider:add, sso:provider:edit.
 func (c *Client) PutIdentityprovidersPureengage(ctx context.Context, body *models.PureEngage, opts *PutIdentityprovidersPureengageOptions, call ...platformclient.CallOption) (*models.IdentityProvider, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/identityproviders/pureengage")
+	req := runtime.NewRequest("PUT", "/api/v2/identityproviders/pureengage")
 	req.Operation = "identityprovider.PutIdentityprovidersPureengage"
 	req.Body = body
 	out := new(models.IdentityProvider)
@@ -596,7 +597,7 @@ type DeleteIdentityprovidersPureengageOptions struct{}
 //
 // Requires any of the permissions: sso:provider:delete.
 func (c *Client) DeleteIdentityprovidersPureengage(ctx context.Context, opts *DeleteIdentityprovidersPureengageOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/identityproviders/pureengage")
+	req := runtime.NewRequest("DELETE", "/api/v2/identityproviders/pureengage")
 	req.Operation = "identityprovider.DeleteIdentityprovidersPureengage"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -614,7 +615,7 @@ type GetIdentityprovidersSalesforceOptions struct{}
 //
 // Requires any of the permissions: sso:provider:view.
 func (c *Client) GetIdentityprovidersSalesforce(ctx context.Context, opts *GetIdentityprovidersSalesforceOptions, call ...platformclient.CallOption) (*models.Salesforce, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/identityproviders/salesforce")
+	req := runtime.NewRequest("GET", "/api/v2/identityproviders/salesforce")
 	req.Operation = "identityprovider.GetIdentityprovidersSalesforce"
 	out := new(models.Salesforce)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -632,7 +633,7 @@ type PutIdentityprovidersSalesforceOptions struct{}
 //
 // Requires any of the permissions: sso:provider:add, sso:provider:edit.
 func (c *Client) PutIdentityprovidersSalesforce(ctx context.Context, body *models.Salesforce, opts *PutIdentityprovidersSalesforceOptions, call ...platformclient.CallOption) (*models.IdentityProvider, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/identityproviders/salesforce")
+	req := runtime.NewRequest("PUT", "/api/v2/identityproviders/salesforce")
 	req.Operation = "identityprovider.PutIdentityprovidersSalesforce"
 	req.Body = body
 	out := new(models.IdentityProvider)
@@ -651,7 +652,7 @@ type DeleteIdentityprovidersSalesforceOptions struct{}
 //
 // Requires any of the permissions: sso:provider:delete.
 func (c *Client) DeleteIdentityprovidersSalesforce(ctx context.Context, opts *DeleteIdentityprovidersSalesforceOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/identityproviders/salesforce")
+	req := runtime.NewRequest("DELETE", "/api/v2/identityproviders/salesforce")
 	req.Operation = "identityprovider.DeleteIdentityprovidersSalesforce"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -669,7 +670,7 @@ type GetIdentityproviderOptions struct{}
 //
 // Requires any of the permissions: sso:provider:view.
 func (c *Client) GetIdentityprovider(ctx context.Context, providerID string, opts *GetIdentityproviderOptions, call ...platformclient.CallOption) (*models.CustomProvider, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/identityproviders/{providerId}", providerID)
+	req := runtime.NewRequest("GET", "/api/v2/identityproviders/{providerId}", providerID)
 	req.Operation = "identityprovider.GetIdentityprovider"
 	out := new(models.CustomProvider)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -687,7 +688,7 @@ type PutIdentityproviderOptions struct{}
 //
 // Requires any of the permissions: sso:provider:edit.
 func (c *Client) PutIdentityprovider(ctx context.Context, providerID string, body *models.CustomProvider, opts *PutIdentityproviderOptions, call ...platformclient.CallOption) (*models.CustomProvider, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/identityproviders/{providerId}", providerID)
+	req := runtime.NewRequest("PUT", "/api/v2/identityproviders/{providerId}", providerID)
 	req.Operation = "identityprovider.PutIdentityprovider"
 	req.Body = body
 	out := new(models.CustomProvider)
@@ -706,7 +707,7 @@ type DeleteIdentityproviderOptions struct{}
 //
 // Requires any of the permissions: sso:provider:delete.
 func (c *Client) DeleteIdentityprovider(ctx context.Context, providerID string, opts *DeleteIdentityproviderOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/identityproviders/{providerId}", providerID)
+	req := runtime.NewRequest("DELETE", "/api/v2/identityproviders/{providerId}", providerID)
 	req.Operation = "identityprovider.DeleteIdentityprovider"
 	return c.c.Do(ctx, req, nil, call...)
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -60,7 +61,7 @@ type GetInfrastructureascodeAcceleratorsOptions struct {
 //
 // Requires any of the permissions: infrastructureascode:accelerator:view.
 func (c *Client) GetInfrastructureascodeAccelerators(ctx context.Context, opts *GetInfrastructureascodeAcceleratorsOptions, call ...platformclient.CallOption) (*models.AcceleratorList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/infrastructureascode/accelerators")
+	req := runtime.NewRequest("GET", "/api/v2/infrastructureascode/accelerators")
 	req.Operation = "infrastructureascode.GetInfrastructureascodeAccelerators"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -90,11 +91,11 @@ func (c *Client) GetInfrastructureascodeAcceleratorsPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AcceleratorList, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AcceleratorList, error) {
 		if r.NextURI != "" {
 			out := new(models.AcceleratorList)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -102,15 +103,15 @@ func (c *Client) GetInfrastructureascodeAcceleratorsPages(ctx context.Context, o
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetInfrastructureascodeAccelerators(ctx, &o, call...)
-	}, func(p *models.AcceleratorList) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.AcceleratorList) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetInfrastructureascodeAcceleratorsItems returns an iterator over the entities of every page of
 // GetInfrastructureascodeAccelerators; see GetInfrastructureascodeAcceleratorsPages.
 func (c *Client) GetInfrastructureascodeAcceleratorsItems(ctx context.Context, opts *GetInfrastructureascodeAcceleratorsOptions, call ...platformclient.CallOption) iter.Seq2[models.AcceleratorMetadata, error] {
-	return platformclient.Items(c.GetInfrastructureascodeAcceleratorsPages(ctx, opts, call...), func(p *models.AcceleratorList) []models.AcceleratorMetadata { return p.Entities })
+	return runtime.Items(c.GetInfrastructureascodeAcceleratorsPages(ctx, opts, call...), func(p *models.AcceleratorList) []models.AcceleratorMetadata { return p.Entities })
 }
 
 // GetInfrastructureascodeAcceleratorOptions holds the optional parameters of GetInfrastructureascodeAccelerator; nil fields are not sent.
@@ -128,7 +129,7 @@ type GetInfrastructureascodeAcceleratorOptions struct {
 //
 // Requires any of the permissions: infrastructureascode:accelerator:view.
 func (c *Client) GetInfrastructureascodeAccelerator(ctx context.Context, acceleratorID string, opts *GetInfrastructureascodeAcceleratorOptions, call ...platformclient.CallOption) (*models.AcceleratorSpecification, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/infrastructureascode/accelerators/{acceleratorId}", acceleratorID)
+	req := runtime.NewRequest("GET", "/api/v2/infrastructureascode/accelerators/{acceleratorId}", acceleratorID)
 	req.Operation = "infrastructureascode.GetInfrastructureascodeAccelerator"
 	if opts != nil {
 		req.AddQuery("preferredLanguage", opts.PreferredLanguage)
@@ -174,7 +175,7 @@ type GetInfrastructureascodeJobsOptions struct {
 //
 // Requires any of the permissions: infrastructureascode:job:view.
 func (c *Client) GetInfrastructureascodeJobs(ctx context.Context, opts *GetInfrastructureascodeJobsOptions, call ...platformclient.CallOption) (*models.InfrastructureascodeJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/infrastructureascode/jobs")
+	req := runtime.NewRequest("GET", "/api/v2/infrastructureascode/jobs")
 	req.Operation = "infrastructureascode.GetInfrastructureascodeJobs"
 	if opts != nil {
 		req.AddQuery("maxResults", opts.MaxResults)
@@ -203,7 +204,7 @@ type PostInfrastructureascodeJobsOptions struct{}
 //
 // Requires any of the permissions: infrastructureascode:job:add.
 func (c *Client) PostInfrastructureascodeJobs(ctx context.Context, body *models.AcceleratorInput, opts *PostInfrastructureascodeJobsOptions, call ...platformclient.CallOption) (*models.InfrastructureascodeJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/infrastructureascode/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/infrastructureascode/jobs")
 	req.Operation = "infrastructureascode.PostInfrastructureascodeJobs"
 	req.Body = body
 	out := new(models.InfrastructureascodeJob)
@@ -228,7 +229,7 @@ type GetInfrastructureascodeJobOptions struct {
 //
 // Requires all of the permissions: infrastructureascode:job:view.
 func (c *Client) GetInfrastructureascodeJob(ctx context.Context, jobID string, opts *GetInfrastructureascodeJobOptions, call ...platformclient.CallOption) (*models.InfrastructureascodeJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/infrastructureascode/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/infrastructureascode/jobs/{jobId}", jobID)
 	req.Operation = "infrastructureascode.GetInfrastructureascodeJob"
 	if opts != nil {
 		req.AddQuery("details", opts.Details)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -56,7 +57,7 @@ type GetIntegrationsOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrations(ctx context.Context, opts *GetIntegrationsOptions, call ...platformclient.CallOption) (*models.IntegrationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations")
+	req := runtime.NewRequest("GET", "/api/v2/integrations")
 	req.Operation = "integrations.GetIntegrations"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -85,11 +86,11 @@ func (c *Client) GetIntegrationsPages(ctx context.Context, opts *GetIntegrations
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IntegrationEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.IntegrationEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.IntegrationEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -97,15 +98,15 @@ func (c *Client) GetIntegrationsPages(ctx context.Context, opts *GetIntegrations
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrations(ctx, &o, call...)
-	}, func(p *models.IntegrationEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.IntegrationEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsItems returns an iterator over the entities of every page of GetIntegrations; see
 // GetIntegrationsPages.
 func (c *Client) GetIntegrationsItems(ctx context.Context, opts *GetIntegrationsOptions, call ...platformclient.CallOption) iter.Seq2[models.Integration, error] {
-	return platformclient.Items(c.GetIntegrationsPages(ctx, opts, call...), func(p *models.IntegrationEntityListing) []models.Integration { return p.Entities })
+	return runtime.Items(c.GetIntegrationsPages(ctx, opts, call...), func(p *models.IntegrationEntityListing) []models.Integration { return p.Entities })
 }
 
 // PostIntegrationsOptions holds the optional parameters of PostIntegrations; nil fields are not sent.
@@ -120,7 +121,7 @@ type PostIntegrationsOptions struct {
 //
 // Requires any of the permissions: integrations:integration:add.
 func (c *Client) PostIntegrations(ctx context.Context, opts *PostIntegrationsOptions, call ...platformclient.CallOption) (*models.Integration, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations")
+	req := runtime.NewRequest("POST", "/api/v2/integrations")
 	req.Operation = "integrations.PostIntegrations"
 	if opts != nil {
 		req.Body = opts.Body
@@ -185,7 +186,7 @@ type GetIntegrationsActionsOptions struct {
 //
 // Requires any of the permissions: integrations:action:view, bridge:actions:view.
 func (c *Client) GetIntegrationsActions(ctx context.Context, opts *GetIntegrationsActionsOptions, call ...platformclient.CallOption) (*models.ActionEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/actions")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/actions")
 	req.Operation = "integrations.GetIntegrationsActions"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -217,11 +218,11 @@ func (c *Client) GetIntegrationsActionsPages(ctx context.Context, opts *GetInteg
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ActionEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ActionEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -229,15 +230,15 @@ func (c *Client) GetIntegrationsActionsPages(ctx context.Context, opts *GetInteg
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsActions(ctx, &o, call...)
-	}, func(p *models.ActionEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ActionEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsActionsItems returns an iterator over the entities of every page of
 // GetIntegrationsActions; see GetIntegrationsActionsPages.
 func (c *Client) GetIntegrationsActionsItems(ctx context.Context, opts *GetIntegrationsActionsOptions, call ...platformclient.CallOption) iter.Seq2[models.Action, error] {
-	return platformclient.Items(c.GetIntegrationsActionsPages(ctx, opts, call...), func(p *models.ActionEntityListing) []models.Action { return p.Entities })
+	return runtime.Items(c.GetIntegrationsActionsPages(ctx, opts, call...), func(p *models.ActionEntityListing) []models.Action { return p.Entities })
 }
 
 // PostIntegrationsActionsOptions holds the optional parameters of PostIntegrationsActions; it has none yet, so pass nil.
@@ -251,7 +252,7 @@ type PostIntegrationsActionsOptions struct{}
 //
 // Requires any of the permissions: integrations:action:add.
 func (c *Client) PostIntegrationsActions(ctx context.Context, body *models.PostActionInput, opts *PostIntegrationsActionsOptions, call ...platformclient.CallOption) (*models.Action, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations/actions")
+	req := runtime.NewRequest("POST", "/api/v2/integrations/actions")
 	req.Operation = "integrations.PostIntegrationsActions"
 	req.Body = body
 	out := new(models.Action)
@@ -295,7 +296,7 @@ type GetIntegrationsActionsCategoriesOptions struct {
 //
 // Requires any of the permissions: integrations:action:view, bridge:actions:view.
 func (c *Client) GetIntegrationsActionsCategories(ctx context.Context, opts *GetIntegrationsActionsCategoriesOptions, call ...platformclient.CallOption) (*models.CategoryEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/actions/categories")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/actions/categories")
 	req.Operation = "integrations.GetIntegrationsActionsCategories"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -322,23 +323,23 @@ func (c *Client) GetIntegrationsActionsCategoriesPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CategoryEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CategoryEntityListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsActionsCategories(ctx, &o, call...)
-	}, func(p *models.CategoryEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.CategoryEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // GetIntegrationsActionsCategoriesItems returns an iterator over the entities of every page of
 // GetIntegrationsActionsCategories; see GetIntegrationsActionsCategoriesPages.
 func (c *Client) GetIntegrationsActionsCategoriesItems(ctx context.Context, opts *GetIntegrationsActionsCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[models.Category, error] {
-	return platformclient.Items(c.GetIntegrationsActionsCategoriesPages(ctx, opts, call...), func(p *models.CategoryEntityListing) []models.Category { return p.Entities })
+	return runtime.Items(c.GetIntegrationsActionsCategoriesPages(ctx, opts, call...), func(p *models.CategoryEntityListing) []models.Category { return p.Entities })
 }
 
 // GetIntegrationsActionsCertificatesOptions holds the optional parameters of GetIntegrationsActionsCertificates; nil fields are not sent.
@@ -358,7 +359,7 @@ type GetIntegrationsActionsCertificatesOptions struct {
 //
 // Requires any of the permissions: integrations:actionCertificate:view.
 func (c *Client) GetIntegrationsActionsCertificates(ctx context.Context, opts *GetIntegrationsActionsCertificatesOptions, call ...platformclient.CallOption) (*models.ActionCertificateListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/actions/certificates")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/actions/certificates")
 	req.Operation = "integrations.GetIntegrationsActionsCertificates"
 	if opts != nil {
 		req.AddQuery("status", opts.Status)
@@ -381,7 +382,7 @@ type GetIntegrationsActionsCertificatesTruststoreOptions struct{}
 //
 // Requires any of the permissions: integrations:actionCertificate:view.
 func (c *Client) GetIntegrationsActionsCertificatesTruststore(ctx context.Context, opts *GetIntegrationsActionsCertificatesTruststoreOptions, call ...platformclient.CallOption) (*models.TrustedCertificates, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/actions/certificates/truststore")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/actions/certificates/truststore")
 	req.Operation = "integrations.GetIntegrationsActionsCertificatesTruststore"
 	out := new(models.TrustedCertificates)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -444,7 +445,7 @@ type GetIntegrationsActionsDraftsOptions struct {
 //
 // Requires any of the permissions: integrations:action:view, bridge:actions:view.
 func (c *Client) GetIntegrationsActionsDrafts(ctx context.Context, opts *GetIntegrationsActionsDraftsOptions, call ...platformclient.CallOption) (*models.ActionEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/actions/drafts")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/actions/drafts")
 	req.Operation = "integrations.GetIntegrationsActionsDrafts"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -476,11 +477,11 @@ func (c *Client) GetIntegrationsActionsDraftsPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ActionEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ActionEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -488,15 +489,15 @@ func (c *Client) GetIntegrationsActionsDraftsPages(ctx context.Context, opts *Ge
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsActionsDrafts(ctx, &o, call...)
-	}, func(p *models.ActionEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ActionEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsActionsDraftsItems returns an iterator over the entities of every page of
 // GetIntegrationsActionsDrafts; see GetIntegrationsActionsDraftsPages.
 func (c *Client) GetIntegrationsActionsDraftsItems(ctx context.Context, opts *GetIntegrationsActionsDraftsOptions, call ...platformclient.CallOption) iter.Seq2[models.Action, error] {
-	return platformclient.Items(c.GetIntegrationsActionsDraftsPages(ctx, opts, call...), func(p *models.ActionEntityListing) []models.Action { return p.Entities })
+	return runtime.Items(c.GetIntegrationsActionsDraftsPages(ctx, opts, call...), func(p *models.ActionEntityListing) []models.Action { return p.Entities })
 }
 
 // PostIntegrationsActionsDraftsOptions holds the optional parameters of PostIntegrationsActionsDrafts; it has none yet, so pass nil.
@@ -508,7 +509,7 @@ type PostIntegrationsActionsDraftsOptions struct{}
 //
 // Requires any of the permissions: integrations:action:add.
 func (c *Client) PostIntegrationsActionsDrafts(ctx context.Context, body *models.PostActionInput, opts *PostIntegrationsActionsDraftsOptions, call ...platformclient.CallOption) (*models.Action, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations/actions/drafts")
+	req := runtime.NewRequest("POST", "/api/v2/integrations/actions/drafts")
 	req.Operation = "integrations.PostIntegrationsActionsDrafts"
 	req.Body = body
 	out := new(models.Action)
@@ -527,7 +528,7 @@ type GetIntegrationsActionsFunctionsRuntimesOptions struct{}
 //
 // Requires any of the permissions: integrations:actionFunction:view.
 func (c *Client) GetIntegrationsActionsFunctionsRuntimes(ctx context.Context, opts *GetIntegrationsActionsFunctionsRuntimesOptions, call ...platformclient.CallOption) ([]models.FunctionRuntime, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/actions/functions/runtimes")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/actions/functions/runtimes")
 	req.Operation = "integrations.GetIntegrationsActionsFunctionsRuntimes"
 	var out []models.FunctionRuntime
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -557,7 +558,7 @@ type GetIntegrationsActionOptions struct {
 //
 // Requires any of the permissions: integrations:action:view, bridge:actions:view.
 func (c *Client) GetIntegrationsAction(ctx context.Context, actionID string, opts *GetIntegrationsActionOptions, call ...platformclient.CallOption) (*models.Action, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/actions/{actionId}", actionID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/actions/{actionId}", actionID)
 	req.Operation = "integrations.GetIntegrationsAction"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -580,7 +581,7 @@ type DeleteIntegrationsActionOptions struct{}
 //
 // Requires any of the permissions: integrations:action:delete.
 func (c *Client) DeleteIntegrationsAction(ctx context.Context, actionID string, opts *DeleteIntegrationsActionOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/integrations/actions/{actionId}", actionID)
+	req := runtime.NewRequest("DELETE", "/api/v2/integrations/actions/{actionId}", actionID)
 	req.Operation = "integrations.DeleteIntegrationsAction"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -594,7 +595,7 @@ type PatchIntegrationsActionOptions struct{}
 //
 // Requires any of the permissions: integrations:action:edit.
 func (c *Client) PatchIntegrationsAction(ctx context.Context, actionID string, body *models.UpdateActionInput, opts *PatchIntegrationsActionOptions, call ...platformclient.CallOption) (*models.Action, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/integrations/actions/{actionId}", actionID)
+	req := runtime.NewRequest("PATCH", "/api/v2/integrations/actions/{actionId}", actionID)
 	req.Operation = "integrations.PatchIntegrationsAction"
 	req.Body = body
 	out := new(models.Action)
@@ -625,7 +626,7 @@ type GetIntegrationsActionDraftOptions struct {
 //
 // Requires any of the permissions: integrations:action:view, bridge:actions:view.
 func (c *Client) GetIntegrationsActionDraft(ctx context.Context, actionID string, opts *GetIntegrationsActionDraftOptions, call ...platformclient.CallOption) (*models.Action, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/actions/{actionId}/draft", actionID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/actions/{actionId}/draft", actionID)
 	req.Operation = "integrations.GetIntegrationsActionDraft"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -648,7 +649,7 @@ type PostIntegrationsActionDraftOptions struct{}
 //
 // Requires any of the permissions: integrations:action:edit.
 func (c *Client) PostIntegrationsActionDraft(ctx context.Context, actionID string, opts *PostIntegrationsActionDraftOptions, call ...platformclient.CallOption) (*models.Action, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations/actions/{actionId}/draft", actionID)
+	req := runtime.NewRequest("POST", "/api/v2/integrations/actions/{actionId}/draft", actionID)
 	req.Operation = "integrations.PostIntegrationsActionDraft"
 	out := new(models.Action)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -666,7 +667,7 @@ type DeleteIntegrationsActionDraftOptions struct{}
 //
 // Requires any of the permissions: integrations:action:delete.
 func (c *Client) DeleteIntegrationsActionDraft(ctx context.Context, actionID string, opts *DeleteIntegrationsActionDraftOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/integrations/actions/{actionId}/draft", actionID)
+	req := runtime.NewRequest("DELETE", "/api/v2/integrations/actions/{actionId}/draft", actionID)
 	req.Operation = "integrations.DeleteIntegrationsActionDraft"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -680,7 +681,7 @@ type PatchIntegrationsActionDraftOptions struct{}
 //
 // Requires any of the permissions: integrations:action:edit.
 func (c *Client) PatchIntegrationsActionDraft(ctx context.Context, actionID string, body *models.UpdateDraftInput, opts *PatchIntegrationsActionDraftOptions, call ...platformclient.CallOption) (*models.Action, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/integrations/actions/{actionId}/draft", actionID)
+	req := runtime.NewRequest("PATCH", "/api/v2/integrations/actions/{actionId}/draft", actionID)
 	req.Operation = "integrations.PatchIntegrationsActionDraft"
 	req.Body = body
 	out := new(models.Action)
@@ -699,7 +700,7 @@ type GetIntegrationsActionDraftFunctionOptions struct{}
 //
 // Requires any of the permissions: integrations:actionFunction:view.
 func (c *Client) GetIntegrationsActionDraftFunction(ctx context.Context, actionID string, opts *GetIntegrationsActionDraftFunctionOptions, call ...platformclient.CallOption) (*models.FunctionConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/actions/{actionId}/draft/function", actionID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/actions/{actionId}/draft/function", actionID)
 	req.Operation = "integrations.GetIntegrationsActionDraftFunction"
 	out := new(models.FunctionConfig)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -717,7 +718,7 @@ type PutIntegrationsActionDraftFunctionOptions struct{}
 //
 // Requires any of the permissions: integrations:actionFunction:edit.
 func (c *Client) PutIntegrationsActionDraftFunction(ctx context.Context, actionID string, body *models.Function, opts *PutIntegrationsActionDraftFunctionOptions, call ...platformclient.CallOption) (*models.FunctionConfig, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/integrations/actions/{actionId}/draft/function", actionID)
+	req := runtime.NewRequest("PUT", "/api/v2/integrations/actions/{actionId}/draft/function", actionID)
 	req.Operation = "integrations.PutIntegrationsActionDraftFunction"
 	req.Body = body
 	out := new(models.FunctionConfig)
@@ -737,7 +738,7 @@ type PostIntegrationsActionDraftFunctionUploadOptions struct{}
 //
 // Requires any of the permissions: integrations:actionFunction:edit.
 func (c *Client) PostIntegrationsActionDraftFunctionUpload(ctx context.Context, actionID string, body *models.FunctionUploadRequest, opts *PostIntegrationsActionDraftFunctionUploadOptions, call ...platformclient.CallOption) (*models.FunctionUploadResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations/actions/{actionId}/draft/function/upload", actionID)
+	req := runtime.NewRequest("POST", "/api/v2/integrations/actions/{actionId}/draft/function/upload", actionID)
 	req.Operation = "integrations.PostIntegrationsActionDraftFunctionUpload"
 	req.Body = body
 	out := new(models.FunctionUploadResponse)
@@ -756,7 +757,7 @@ type PostIntegrationsActionDraftPublishOptions struct{}
 //
 // Requires any of the permissions: integrations:action:edit.
 func (c *Client) PostIntegrationsActionDraftPublish(ctx context.Context, actionID string, body *models.PublishDraftInput, opts *PostIntegrationsActionDraftPublishOptions, call ...platformclient.CallOption) (*models.Action, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations/actions/{actionId}/draft/publish", actionID)
+	req := runtime.NewRequest("POST", "/api/v2/integrations/actions/{actionId}/draft/publish", actionID)
 	req.Operation = "integrations.PostIntegrationsActionDraftPublish"
 	req.Body = body
 	out := new(models.Action)
@@ -779,7 +780,7 @@ type GetIntegrationsActionDraftSchemaOptions struct {
 //
 // Requires any of the permissions: integrations:action:view, bridge:actions:view.
 func (c *Client) GetIntegrationsActionDraftSchema(ctx context.Context, actionID string, fileName string, opts *GetIntegrationsActionDraftSchemaOptions, call ...platformclient.CallOption) (*models.JsonSchemaDocument, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/actions/{actionId}/draft/schemas/{fileName}", actionID, fileName)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/actions/{actionId}/draft/schemas/{fileName}", actionID, fileName)
 	req.Operation = "integrations.GetIntegrationsActionDraftSchema"
 	if opts != nil {
 		req.AddQuery("flatten", opts.Flatten)
@@ -800,7 +801,7 @@ type GetIntegrationsActionDraftTemplateOptions struct{}
 //
 // Requires any of the permissions: integrations:action:view, bridge:actions:view.
 func (c *Client) GetIntegrationsActionDraftTemplate(ctx context.Context, actionID string, fileName string, opts *GetIntegrationsActionDraftTemplateOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/actions/{actionId}/draft/templates/{fileName}", actionID, fileName)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/actions/{actionId}/draft/templates/{fileName}", actionID, fileName)
 	req.Operation = "integrations.GetIntegrationsActionDraftTemplate"
 	req.Accept = "text/plain"
 	var out string
@@ -824,7 +825,7 @@ type PostIntegrationsActionDraftTestOptions struct {
 //
 // Requires any of the permissions: integrations:action:execute.
 func (c *Client) PostIntegrationsActionDraftTest(ctx context.Context, actionID string, body map[string]any, opts *PostIntegrationsActionDraftTestOptions, call ...platformclient.CallOption) (*models.TestExecutionResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations/actions/{actionId}/draft/test", actionID)
+	req := runtime.NewRequest("POST", "/api/v2/integrations/actions/{actionId}/draft/test", actionID)
 	req.Operation = "integrations.PostIntegrationsActionDraftTest"
 	req.Body = body
 	if opts != nil {
@@ -846,7 +847,7 @@ type GetIntegrationsActionDraftValidationOptions struct{}
 //
 // Requires any of the permissions: integrations:action:edit.
 func (c *Client) GetIntegrationsActionDraftValidation(ctx context.Context, actionID string, opts *GetIntegrationsActionDraftValidationOptions, call ...platformclient.CallOption) (*models.DraftValidationResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/actions/{actionId}/draft/validation", actionID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/actions/{actionId}/draft/validation", actionID)
 	req.Operation = "integrations.GetIntegrationsActionDraftValidation"
 	out := new(models.DraftValidationResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -869,7 +870,7 @@ type PostIntegrationsActionExecuteOptions struct {
 //
 // Requires any of the permissions: integrations:action:execute, bridge:actions:execute.
 func (c *Client) PostIntegrationsActionExecute(ctx context.Context, actionID string, body map[string]any, opts *PostIntegrationsActionExecuteOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations/actions/{actionId}/execute", actionID)
+	req := runtime.NewRequest("POST", "/api/v2/integrations/actions/{actionId}/execute", actionID)
 	req.Operation = "integrations.PostIntegrationsActionExecute"
 	req.Body = body
 	if opts != nil {
@@ -891,7 +892,7 @@ type GetIntegrationsActionFunctionOptions struct{}
 //
 // Requires any of the permissions: integrations:actionFunction:view.
 func (c *Client) GetIntegrationsActionFunction(ctx context.Context, actionID string, opts *GetIntegrationsActionFunctionOptions, call ...platformclient.CallOption) (*models.FunctionConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/actions/{actionId}/function", actionID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/actions/{actionId}/function", actionID)
 	req.Operation = "integrations.GetIntegrationsActionFunction"
 	out := new(models.FunctionConfig)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -913,7 +914,7 @@ type GetIntegrationsActionSchemaOptions struct {
 //
 // Requires any of the permissions: integrations:action:view, bridge:actions:view.
 func (c *Client) GetIntegrationsActionSchema(ctx context.Context, actionID string, fileName string, opts *GetIntegrationsActionSchemaOptions, call ...platformclient.CallOption) (*models.JsonSchemaDocument, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/actions/{actionId}/schemas/{fileName}", actionID, fileName)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/actions/{actionId}/schemas/{fileName}", actionID, fileName)
 	req.Operation = "integrations.GetIntegrationsActionSchema"
 	if opts != nil {
 		req.AddQuery("flatten", opts.Flatten)
@@ -934,7 +935,7 @@ type GetIntegrationsActionTemplateOptions struct{}
 //
 // Requires any of the permissions: integrations:action:view, bridge:actions:view.
 func (c *Client) GetIntegrationsActionTemplate(ctx context.Context, actionID string, fileName string, opts *GetIntegrationsActionTemplateOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/actions/{actionId}/templates/{fileName}", actionID, fileName)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/actions/{actionId}/templates/{fileName}", actionID, fileName)
 	req.Operation = "integrations.GetIntegrationsActionTemplate"
 	req.Accept = "text/plain"
 	var out string
@@ -958,7 +959,7 @@ type PostIntegrationsActionTestOptions struct {
 //
 // Requires any of the permissions: integrations:action:execute, bridge:actions:execute.
 func (c *Client) PostIntegrationsActionTest(ctx context.Context, actionID string, body map[string]any, opts *PostIntegrationsActionTestOptions, call ...platformclient.CallOption) (*models.TestExecutionResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations/actions/{actionId}/test", actionID)
+	req := runtime.NewRequest("POST", "/api/v2/integrations/actions/{actionId}/test", actionID)
 	req.Operation = "integrations.PostIntegrationsActionTest"
 	req.Body = body
 	if opts != nil {
@@ -980,7 +981,7 @@ type GetIntegrationsBotconnectorIntegrationIdBotsOptions struct{}
 //
 // Requires any of the permissions: integration:botconnector:view.
 func (c *Client) GetIntegrationsBotconnectorIntegrationIdBots(ctx context.Context, integrationID string, opts *GetIntegrationsBotconnectorIntegrationIdBotsOptions, call ...platformclient.CallOption) (*models.BotList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/botconnector/{integrationId}/bots", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/botconnector/{integrationId}/bots", integrationID)
 	req.Operation = "integrations.GetIntegrationsBotconnectorIntegrationIdBots"
 	out := new(models.BotList)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -999,7 +1000,7 @@ type PutIntegrationsBotconnectorIntegrationIdBotsOptions struct{}
 //
 // Requires any of the permissions: integration:botconnector:edit.
 func (c *Client) PutIntegrationsBotconnectorIntegrationIdBots(ctx context.Context, integrationID string, body *models.BotList, opts *PutIntegrationsBotconnectorIntegrationIdBotsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PUT", "/api/v2/integrations/botconnector/{integrationId}/bots", integrationID)
+	req := runtime.NewRequest("PUT", "/api/v2/integrations/botconnector/{integrationId}/bots", integrationID)
 	req.Operation = "integrations.PutIntegrationsBotconnectorIntegrationIdBots"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -1021,7 +1022,7 @@ type GetIntegrationsBotconnectorIntegrationIdBotsSummariesOptions struct {
 //
 // Requires any of the permissions: integration:botconnector:view.
 func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotsSummaries(ctx context.Context, integrationID string, opts *GetIntegrationsBotconnectorIntegrationIdBotsSummariesOptions, call ...platformclient.CallOption) (*models.BotConnectorBotSummaryEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/botconnector/{integrationId}/bots/summaries", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/botconnector/{integrationId}/bots/summaries", integrationID)
 	req.Operation = "integrations.GetIntegrationsBotconnectorIntegrationIdBotsSummaries"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1043,11 +1044,11 @@ func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotsSummariesPages(ctx 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BotConnectorBotSummaryEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.BotConnectorBotSummaryEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.BotConnectorBotSummaryEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1055,8 +1056,8 @@ func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotsSummariesPages(ctx 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsBotconnectorIntegrationIdBotsSummaries(ctx, integrationID, &o, call...)
-	}, func(p *models.BotConnectorBotSummaryEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.BotConnectorBotSummaryEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -1064,7 +1065,7 @@ func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotsSummariesPages(ctx 
 // every page of GetIntegrationsBotconnectorIntegrationIdBotsSummaries; see
 // GetIntegrationsBotconnectorIntegrationIdBotsSummariesPages.
 func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotsSummariesItems(ctx context.Context, integrationID string, opts *GetIntegrationsBotconnectorIntegrationIdBotsSummariesOptions, call ...platformclient.CallOption) iter.Seq2[models.BotSummary, error] {
-	return platformclient.Items(c.GetIntegrationsBotconnectorIntegrationIdBotsSummariesPages(ctx, integrationID, opts, call...), func(p *models.BotConnectorBotSummaryEntityListing) []models.BotSummary { return p.Entities })
+	return runtime.Items(c.GetIntegrationsBotconnectorIntegrationIdBotsSummariesPages(ctx, integrationID, opts, call...), func(p *models.BotConnectorBotSummaryEntityListing) []models.BotSummary { return p.Entities })
 }
 
 // GetIntegrationsBotconnectorIntegrationIdBotOptions holds the optional parameters of GetIntegrationsBotconnectorIntegrationIdBot; nil fields are not sent.
@@ -1080,7 +1081,7 @@ type GetIntegrationsBotconnectorIntegrationIdBotOptions struct {
 //
 // Requires any of the permissions: integration:botconnector:view.
 func (c *Client) GetIntegrationsBotconnectorIntegrationIdBot(ctx context.Context, integrationID string, botID string, opts *GetIntegrationsBotconnectorIntegrationIdBotOptions, call ...platformclient.CallOption) (*models.BotConnectorBot, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/botconnector/{integrationId}/bots/{botId}", integrationID, botID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/botconnector/{integrationId}/bots/{botId}", integrationID, botID)
 	req.Operation = "integrations.GetIntegrationsBotconnectorIntegrationIdBot"
 	if opts != nil {
 		req.AddQuery("version", opts.Version)
@@ -1107,7 +1108,7 @@ type GetIntegrationsBotconnectorIntegrationIdBotVersionsOptions struct {
 //
 // Requires any of the permissions: integration:botconnector:view.
 func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotVersions(ctx context.Context, integrationID string, botID string, opts *GetIntegrationsBotconnectorIntegrationIdBotVersionsOptions, call ...platformclient.CallOption) (*models.BotConnectorBotVersionSummaryEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/botconnector/{integrationId}/bots/{botId}/versions", integrationID, botID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/botconnector/{integrationId}/bots/{botId}/versions", integrationID, botID)
 	req.Operation = "integrations.GetIntegrationsBotconnectorIntegrationIdBotVersions"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1129,11 +1130,11 @@ func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotVersionsPages(ctx co
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BotConnectorBotVersionSummaryEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.BotConnectorBotVersionSummaryEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.BotConnectorBotVersionSummaryEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1141,8 +1142,8 @@ func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotVersionsPages(ctx co
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsBotconnectorIntegrationIdBotVersions(ctx, integrationID, botID, &o, call...)
-	}, func(p *models.BotConnectorBotVersionSummaryEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.BotConnectorBotVersionSummaryEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -1150,7 +1151,7 @@ func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotVersionsPages(ctx co
 // every page of GetIntegrationsBotconnectorIntegrationIdBotVersions; see
 // GetIntegrationsBotconnectorIntegrationIdBotVersionsPages.
 func (c *Client) GetIntegrationsBotconnectorIntegrationIdBotVersionsItems(ctx context.Context, integrationID string, botID string, opts *GetIntegrationsBotconnectorIntegrationIdBotVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.BotVersionSummary, error] {
-	return platformclient.Items(c.GetIntegrationsBotconnectorIntegrationIdBotVersionsPages(ctx, integrationID, botID, opts, call...), func(p *models.BotConnectorBotVersionSummaryEntityListing) []models.BotVersionSummary {
+	return runtime.Items(c.GetIntegrationsBotconnectorIntegrationIdBotVersionsPages(ctx, integrationID, botID, opts, call...), func(p *models.BotConnectorBotVersionSummaryEntityListing) []models.BotVersionSummary {
 		return p.Entities
 	})
 }
@@ -1166,7 +1167,7 @@ type PostIntegrationsBotconnectorsIncomingMessagesOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostIntegrationsBotconnectorsIncomingMessages(ctx context.Context, body *models.IncomingMessageRequest, opts *PostIntegrationsBotconnectorsIncomingMessagesOptions, call ...platformclient.CallOption) (*models.IncomingMessageResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations/botconnectors/incoming/messages")
+	req := runtime.NewRequest("POST", "/api/v2/integrations/botconnectors/incoming/messages")
 	req.Operation = "integrations.PostIntegrationsBotconnectorsIncomingMessages"
 	req.Body = body
 	out := new(models.IncomingMessageResponse)
@@ -1187,7 +1188,7 @@ type PostIntegrationsBotconnectorsOutgoingMessagesOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostIntegrationsBotconnectorsOutgoingMessages(ctx context.Context, body *models.OutgoingMessageRequest, opts *PostIntegrationsBotconnectorsOutgoingMessagesOptions, call ...platformclient.CallOption) (*models.OutgoingMessageResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations/botconnectors/outgoing/messages")
+	req := runtime.NewRequest("POST", "/api/v2/integrations/botconnectors/outgoing/messages")
 	req.Operation = "integrations.PostIntegrationsBotconnectorsOutgoingMessages"
 	req.Body = body
 	out := new(models.OutgoingMessageResponse)
@@ -1214,7 +1215,7 @@ type GetIntegrationsBotconnectorBotsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetIntegrationsBotconnectorBots(ctx context.Context, integrationID string, opts *GetIntegrationsBotconnectorBotsOptions, call ...platformclient.CallOption) (*models.BotListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/botconnectors/{integrationId}/bots", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/botconnectors/{integrationId}/bots", integrationID)
 	req.Operation = "integrations.GetIntegrationsBotconnectorBots"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1236,11 +1237,11 @@ func (c *Client) GetIntegrationsBotconnectorBotsPages(ctx context.Context, integ
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BotListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.BotListing, error) {
 		if r.NextURI != "" {
 			out := new(models.BotListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1248,15 +1249,15 @@ func (c *Client) GetIntegrationsBotconnectorBotsPages(ctx context.Context, integ
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsBotconnectorBots(ctx, integrationID, &o, call...)
-	}, func(p *models.BotListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.BotListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsBotconnectorBotsItems returns an iterator over the entities of every page of
 // GetIntegrationsBotconnectorBots; see GetIntegrationsBotconnectorBotsPages.
 func (c *Client) GetIntegrationsBotconnectorBotsItems(ctx context.Context, integrationID string, opts *GetIntegrationsBotconnectorBotsOptions, call ...platformclient.CallOption) iter.Seq2[models.Bot, error] {
-	return platformclient.Items(c.GetIntegrationsBotconnectorBotsPages(ctx, integrationID, opts, call...), func(p *models.BotListing) []models.Bot { return p.Entities })
+	return runtime.Items(c.GetIntegrationsBotconnectorBotsPages(ctx, integrationID, opts, call...), func(p *models.BotListing) []models.Bot { return p.Entities })
 }
 
 // GetIntegrationsBotconnectorBotsSummariesOptions holds the optional parameters of GetIntegrationsBotconnectorBotsSummaries; nil fields are not sent.
@@ -1276,7 +1277,7 @@ type GetIntegrationsBotconnectorBotsSummariesOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetIntegrationsBotconnectorBotsSummaries(ctx context.Context, integrationID string, opts *GetIntegrationsBotconnectorBotsSummariesOptions, call ...platformclient.CallOption) (*models.BotSummaryEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/botconnectors/{integrationId}/bots/summaries", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/botconnectors/{integrationId}/bots/summaries", integrationID)
 	req.Operation = "integrations.GetIntegrationsBotconnectorBotsSummaries"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1298,11 +1299,11 @@ func (c *Client) GetIntegrationsBotconnectorBotsSummariesPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BotSummaryEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.BotSummaryEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.BotSummaryEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1310,15 +1311,15 @@ func (c *Client) GetIntegrationsBotconnectorBotsSummariesPages(ctx context.Conte
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsBotconnectorBotsSummaries(ctx, integrationID, &o, call...)
-	}, func(p *models.BotSummaryEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.BotSummaryEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsBotconnectorBotsSummariesItems returns an iterator over the entities of every page of
 // GetIntegrationsBotconnectorBotsSummaries; see GetIntegrationsBotconnectorBotsSummariesPages.
 func (c *Client) GetIntegrationsBotconnectorBotsSummariesItems(ctx context.Context, integrationID string, opts *GetIntegrationsBotconnectorBotsSummariesOptions, call ...platformclient.CallOption) iter.Seq2[models.BotConnectorSummary, error] {
-	return platformclient.Items(c.GetIntegrationsBotconnectorBotsSummariesPages(ctx, integrationID, opts, call...), func(p *models.BotSummaryEntityListing) []models.BotConnectorSummary { return p.Entities })
+	return runtime.Items(c.GetIntegrationsBotconnectorBotsSummariesPages(ctx, integrationID, opts, call...), func(p *models.BotSummaryEntityListing) []models.BotConnectorSummary { return p.Entities })
 }
 
 // GetIntegrationsBotconnectorBotOptions holds the optional parameters of GetIntegrationsBotconnectorBot; nil fields are not sent.
@@ -1335,7 +1336,7 @@ type GetIntegrationsBotconnectorBotOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetIntegrationsBotconnectorBot(ctx context.Context, integrationID string, botID string, opts *GetIntegrationsBotconnectorBotOptions, call ...platformclient.CallOption) (*models.Bot, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/botconnectors/{integrationId}/bots/{botId}", integrationID, botID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/botconnectors/{integrationId}/bots/{botId}", integrationID, botID)
 	req.Operation = "integrations.GetIntegrationsBotconnectorBot"
 	if opts != nil {
 		req.AddQuery("version", opts.Version)
@@ -1372,7 +1373,7 @@ type GetIntegrationsClientappsOptions struct {
 //
 //	GET /api/v2/integrations/clientapps
 func (c *Client) GetIntegrationsClientapps(ctx context.Context, opts *GetIntegrationsClientappsOptions, call ...platformclient.CallOption) (*models.ClientAppEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/clientapps")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/clientapps")
 	req.Operation = "integrations.GetIntegrationsClientapps"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1398,11 +1399,11 @@ func (c *Client) GetIntegrationsClientappsPages(ctx context.Context, opts *GetIn
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ClientAppEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ClientAppEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ClientAppEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1410,15 +1411,15 @@ func (c *Client) GetIntegrationsClientappsPages(ctx context.Context, opts *GetIn
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsClientapps(ctx, &o, call...)
-	}, func(p *models.ClientAppEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ClientAppEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsClientappsItems returns an iterator over the entities of every page of
 // GetIntegrationsClientapps; see GetIntegrationsClientappsPages.
 func (c *Client) GetIntegrationsClientappsItems(ctx context.Context, opts *GetIntegrationsClientappsOptions, call ...platformclient.CallOption) iter.Seq2[models.ClientApp, error] {
-	return platformclient.Items(c.GetIntegrationsClientappsPages(ctx, opts, call...), func(p *models.ClientAppEntityListing) []models.ClientApp { return p.Entities })
+	return runtime.Items(c.GetIntegrationsClientappsPages(ctx, opts, call...), func(p *models.ClientAppEntityListing) []models.ClientApp { return p.Entities })
 }
 
 // GetIntegrationsClientappsUnifiedcommunicationsOptions holds the optional parameters of GetIntegrationsClientappsUnifiedcommunications; nil fields are not sent.
@@ -1454,7 +1455,7 @@ type GetIntegrationsClientappsUnifiedcommunicationsOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetIntegrationsClientappsUnifiedcommunications(ctx context.Context, opts *GetIntegrationsClientappsUnifiedcommunicationsOptions, call ...platformclient.CallOption) (*models.UCIntegrationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/clientapps/unifiedcommunications")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/clientapps/unifiedcommunications")
 	req.Operation = "integrations.GetIntegrationsClientappsUnifiedcommunications"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1480,11 +1481,11 @@ func (c *Client) GetIntegrationsClientappsUnifiedcommunicationsPages(ctx context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UCIntegrationListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UCIntegrationListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UCIntegrationListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1492,8 +1493,8 @@ func (c *Client) GetIntegrationsClientappsUnifiedcommunicationsPages(ctx context
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsClientappsUnifiedcommunications(ctx, &o, call...)
-	}, func(p *models.UCIntegrationListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UCIntegrationListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -1501,7 +1502,7 @@ func (c *Client) GetIntegrationsClientappsUnifiedcommunicationsPages(ctx context
 // page of GetIntegrationsClientappsUnifiedcommunications; see
 // GetIntegrationsClientappsUnifiedcommunicationsPages.
 func (c *Client) GetIntegrationsClientappsUnifiedcommunicationsItems(ctx context.Context, opts *GetIntegrationsClientappsUnifiedcommunicationsOptions, call ...platformclient.CallOption) iter.Seq2[models.UCIntegration, error] {
-	return platformclient.Items(c.GetIntegrationsClientappsUnifiedcommunicationsPages(ctx, opts, call...), func(p *models.UCIntegrationListing) []models.UCIntegration { return p.Entities })
+	return runtime.Items(c.GetIntegrationsClientappsUnifiedcommunicationsPages(ctx, opts, call...), func(p *models.UCIntegrationListing) []models.UCIntegration { return p.Entities })
 }
 
 // GetIntegrationsCredentialsOptions holds the optional parameters of GetIntegrationsCredentials; nil fields are not sent.
@@ -1524,7 +1525,7 @@ type GetIntegrationsCredentialsOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetIntegrationsCredentials(ctx context.Context, opts *GetIntegrationsCredentialsOptions, call ...platformclient.CallOption) (*models.CredentialInfoListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/credentials")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/credentials")
 	req.Operation = "integrations.GetIntegrationsCredentials"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1546,11 +1547,11 @@ func (c *Client) GetIntegrationsCredentialsPages(ctx context.Context, opts *GetI
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CredentialInfoListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CredentialInfoListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CredentialInfoListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1558,15 +1559,15 @@ func (c *Client) GetIntegrationsCredentialsPages(ctx context.Context, opts *GetI
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsCredentials(ctx, &o, call...)
-	}, func(p *models.CredentialInfoListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CredentialInfoListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsCredentialsItems returns an iterator over the entities of every page of
 // GetIntegrationsCredentials; see GetIntegrationsCredentialsPages.
 func (c *Client) GetIntegrationsCredentialsItems(ctx context.Context, opts *GetIntegrationsCredentialsOptions, call ...platformclient.CallOption) iter.Seq2[models.CredentialInfo, error] {
-	return platformclient.Items(c.GetIntegrationsCredentialsPages(ctx, opts, call...), func(p *models.CredentialInfoListing) []models.CredentialInfo { return p.Entities })
+	return runtime.Items(c.GetIntegrationsCredentialsPages(ctx, opts, call...), func(p *models.CredentialInfoListing) []models.CredentialInfo { return p.Entities })
 }
 
 // PostIntegrationsCredentialsOptions holds the optional parameters of PostIntegrationsCredentials; nil fields are not sent.
@@ -1581,7 +1582,7 @@ type PostIntegrationsCredentialsOptions struct {
 //
 // Requires any of the permissions: integrations:integration:add.
 func (c *Client) PostIntegrationsCredentials(ctx context.Context, opts *PostIntegrationsCredentialsOptions, call ...platformclient.CallOption) (*models.CredentialInfo, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations/credentials")
+	req := runtime.NewRequest("POST", "/api/v2/integrations/credentials")
 	req.Operation = "integrations.PostIntegrationsCredentials"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1613,7 +1614,7 @@ type GetIntegrationsCredentialsListingOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsCredentialsListing(ctx context.Context, opts *GetIntegrationsCredentialsListingOptions, call ...platformclient.CallOption) (*models.CredentialInfoCursorListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/credentials/listing")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/credentials/listing")
 	req.Operation = "integrations.GetIntegrationsCredentialsListing"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -1636,8 +1637,8 @@ func (c *Client) GetIntegrationsCredentialsListingPages(ctx context.Context, opt
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CredentialInfoCursorListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CredentialInfoCursorListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CredentialInfoCursorListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1647,15 +1648,15 @@ func (c *Client) GetIntegrationsCredentialsListingPages(ctx context.Context, opt
 			o.After = &r.Cursor
 		}
 		return c.GetIntegrationsCredentialsListing(ctx, &o, call...)
-	}, func(p *models.CredentialInfoCursorListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.CredentialInfoCursorListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsCredentialsListingItems returns an iterator over the entities of every page of
 // GetIntegrationsCredentialsListing; see GetIntegrationsCredentialsListingPages.
 func (c *Client) GetIntegrationsCredentialsListingItems(ctx context.Context, opts *GetIntegrationsCredentialsListingOptions, call ...platformclient.CallOption) iter.Seq2[models.CredentialInfo, error] {
-	return platformclient.Items(c.GetIntegrationsCredentialsListingPages(ctx, opts, call...), func(p *models.CredentialInfoCursorListing) []models.CredentialInfo { return p.Entities })
+	return runtime.Items(c.GetIntegrationsCredentialsListingPages(ctx, opts, call...), func(p *models.CredentialInfoCursorListing) []models.CredentialInfo { return p.Entities })
 }
 
 // GetIntegrationsCredentialsTypesOptions holds the optional parameters of GetIntegrationsCredentialsTypes; it has none yet, so pass nil.
@@ -1667,7 +1668,7 @@ type GetIntegrationsCredentialsTypesOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsCredentialsTypes(ctx context.Context, opts *GetIntegrationsCredentialsTypesOptions, call ...platformclient.CallOption) ([]models.CredentialType, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/credentials/types")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/credentials/types")
 	req.Operation = "integrations.GetIntegrationsCredentialsTypes"
 	var out []models.CredentialType
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -1685,7 +1686,7 @@ type GetIntegrationsCredentialOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsCredential(ctx context.Context, credentialID string, opts *GetIntegrationsCredentialOptions, call ...platformclient.CallOption) (*models.Credential, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/credentials/{credentialId}", credentialID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/credentials/{credentialId}", credentialID)
 	req.Operation = "integrations.GetIntegrationsCredential"
 	out := new(models.Credential)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1706,7 +1707,7 @@ type PutIntegrationsCredentialOptions struct {
 //
 // Requires any of the permissions: integrations:integration:edit.
 func (c *Client) PutIntegrationsCredential(ctx context.Context, credentialID string, opts *PutIntegrationsCredentialOptions, call ...platformclient.CallOption) (*models.CredentialInfo, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/integrations/credentials/{credentialId}", credentialID)
+	req := runtime.NewRequest("PUT", "/api/v2/integrations/credentials/{credentialId}", credentialID)
 	req.Operation = "integrations.PutIntegrationsCredential"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1727,7 +1728,7 @@ type DeleteIntegrationsCredentialOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:delete.
 func (c *Client) DeleteIntegrationsCredential(ctx context.Context, credentialID string, opts *DeleteIntegrationsCredentialOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/integrations/credentials/{credentialId}", credentialID)
+	req := runtime.NewRequest("DELETE", "/api/v2/integrations/credentials/{credentialId}", credentialID)
 	req.Operation = "integrations.DeleteIntegrationsCredential"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1747,7 +1748,7 @@ type GetIntegrationsSpeechAudioconnectorOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechAudioconnector(ctx context.Context, opts *GetIntegrationsSpeechAudioconnectorOptions, call ...platformclient.CallOption) (*models.AudioConnectorIntegrationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/audioconnector")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/audioconnector")
 	req.Operation = "integrations.GetIntegrationsSpeechAudioconnector"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1769,11 +1770,11 @@ func (c *Client) GetIntegrationsSpeechAudioconnectorPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AudioConnectorIntegrationEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AudioConnectorIntegrationEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AudioConnectorIntegrationEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1781,15 +1782,15 @@ func (c *Client) GetIntegrationsSpeechAudioconnectorPages(ctx context.Context, o
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechAudioconnector(ctx, &o, call...)
-	}, func(p *models.AudioConnectorIntegrationEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.AudioConnectorIntegrationEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsSpeechAudioconnectorItems returns an iterator over the entities of every page of
 // GetIntegrationsSpeechAudioconnector; see GetIntegrationsSpeechAudioconnectorPages.
 func (c *Client) GetIntegrationsSpeechAudioconnectorItems(ctx context.Context, opts *GetIntegrationsSpeechAudioconnectorOptions, call ...platformclient.CallOption) iter.Seq2[models.AudioConnectorIntegration, error] {
-	return platformclient.Items(c.GetIntegrationsSpeechAudioconnectorPages(ctx, opts, call...), func(p *models.AudioConnectorIntegrationEntityListing) []models.AudioConnectorIntegration {
+	return runtime.Items(c.GetIntegrationsSpeechAudioconnectorPages(ctx, opts, call...), func(p *models.AudioConnectorIntegrationEntityListing) []models.AudioConnectorIntegration {
 		return p.Entities
 	})
 }
@@ -1803,7 +1804,7 @@ type GetIntegrationsSpeechAudioconnectorIntegrationIdOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechAudioconnectorIntegrationId(ctx context.Context, integrationID string, opts *GetIntegrationsSpeechAudioconnectorIntegrationIdOptions, call ...platformclient.CallOption) (*models.AudioConnectorIntegration, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/audioconnector/{integrationId}", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/audioconnector/{integrationId}", integrationID)
 	req.Operation = "integrations.GetIntegrationsSpeechAudioconnectorIntegrationId"
 	out := new(models.AudioConnectorIntegration)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1831,7 +1832,7 @@ type GetIntegrationsSpeechDialogflowAgentsOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechDialogflowAgents(ctx context.Context, opts *GetIntegrationsSpeechDialogflowAgentsOptions, call ...platformclient.CallOption) (*models.DialogflowAgentSummaryEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/dialogflow/agents")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/dialogflow/agents")
 	req.Operation = "integrations.GetIntegrationsSpeechDialogflowAgents"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1854,11 +1855,11 @@ func (c *Client) GetIntegrationsSpeechDialogflowAgentsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DialogflowAgentSummaryEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DialogflowAgentSummaryEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DialogflowAgentSummaryEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1866,15 +1867,15 @@ func (c *Client) GetIntegrationsSpeechDialogflowAgentsPages(ctx context.Context,
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechDialogflowAgents(ctx, &o, call...)
-	}, func(p *models.DialogflowAgentSummaryEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DialogflowAgentSummaryEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsSpeechDialogflowAgentsItems returns an iterator over the entities of every page of
 // GetIntegrationsSpeechDialogflowAgents; see GetIntegrationsSpeechDialogflowAgentsPages.
 func (c *Client) GetIntegrationsSpeechDialogflowAgentsItems(ctx context.Context, opts *GetIntegrationsSpeechDialogflowAgentsOptions, call ...platformclient.CallOption) iter.Seq2[models.DialogflowAgentSummary, error] {
-	return platformclient.Items(c.GetIntegrationsSpeechDialogflowAgentsPages(ctx, opts, call...), func(p *models.DialogflowAgentSummaryEntityListing) []models.DialogflowAgentSummary { return p.Entities })
+	return runtime.Items(c.GetIntegrationsSpeechDialogflowAgentsPages(ctx, opts, call...), func(p *models.DialogflowAgentSummaryEntityListing) []models.DialogflowAgentSummary { return p.Entities })
 }
 
 // GetIntegrationsSpeechDialogflowAgentOptions holds the optional parameters of GetIntegrationsSpeechDialogflowAgent; it has none yet, so pass nil.
@@ -1886,7 +1887,7 @@ type GetIntegrationsSpeechDialogflowAgentOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechDialogflowAgent(ctx context.Context, agentID string, opts *GetIntegrationsSpeechDialogflowAgentOptions, call ...platformclient.CallOption) (*models.DialogflowAgent, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/dialogflow/agents/{agentId}", agentID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/dialogflow/agents/{agentId}", agentID)
 	req.Operation = "integrations.GetIntegrationsSpeechDialogflowAgent"
 	out := new(models.DialogflowAgent)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1914,7 +1915,7 @@ type GetIntegrationsSpeechDialogflowcxAgentsOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechDialogflowcxAgents(ctx context.Context, opts *GetIntegrationsSpeechDialogflowcxAgentsOptions, call ...platformclient.CallOption) (*models.DialogflowCXAgentSummaryEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/dialogflowcx/agents")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/dialogflowcx/agents")
 	req.Operation = "integrations.GetIntegrationsSpeechDialogflowcxAgents"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1937,11 +1938,11 @@ func (c *Client) GetIntegrationsSpeechDialogflowcxAgentsPages(ctx context.Contex
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DialogflowCXAgentSummaryEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DialogflowCXAgentSummaryEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DialogflowCXAgentSummaryEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1949,15 +1950,15 @@ func (c *Client) GetIntegrationsSpeechDialogflowcxAgentsPages(ctx context.Contex
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechDialogflowcxAgents(ctx, &o, call...)
-	}, func(p *models.DialogflowCXAgentSummaryEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DialogflowCXAgentSummaryEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsSpeechDialogflowcxAgentsItems returns an iterator over the entities of every page of
 // GetIntegrationsSpeechDialogflowcxAgents; see GetIntegrationsSpeechDialogflowcxAgentsPages.
 func (c *Client) GetIntegrationsSpeechDialogflowcxAgentsItems(ctx context.Context, opts *GetIntegrationsSpeechDialogflowcxAgentsOptions, call ...platformclient.CallOption) iter.Seq2[models.DialogflowCXAgentSummary, error] {
-	return platformclient.Items(c.GetIntegrationsSpeechDialogflowcxAgentsPages(ctx, opts, call...), func(p *models.DialogflowCXAgentSummaryEntityListing) []models.DialogflowCXAgentSummary {
+	return runtime.Items(c.GetIntegrationsSpeechDialogflowcxAgentsPages(ctx, opts, call...), func(p *models.DialogflowCXAgentSummaryEntityListing) []models.DialogflowCXAgentSummary {
 		return p.Entities
 	})
 }
@@ -1971,7 +1972,7 @@ type GetIntegrationsSpeechDialogflowcxAgentOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechDialogflowcxAgent(ctx context.Context, agentID string, opts *GetIntegrationsSpeechDialogflowcxAgentOptions, call ...platformclient.CallOption) (*models.DialogflowCXAgent, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/dialogflowcx/agents/{agentId}", agentID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/dialogflowcx/agents/{agentId}", agentID)
 	req.Operation = "integrations.GetIntegrationsSpeechDialogflowcxAgent"
 	out := new(models.DialogflowCXAgent)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1989,7 +1990,7 @@ type GetIntegrationsSpeechLexBotAliasOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechLexBotAlias(ctx context.Context, aliasID string, opts *GetIntegrationsSpeechLexBotAliasOptions, call ...platformclient.CallOption) (*models.LexBotAlias, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/lex/bot/alias/{aliasId}", aliasID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/lex/bot/alias/{aliasId}", aliasID)
 	req.Operation = "integrations.GetIntegrationsSpeechLexBotAlias"
 	out := new(models.LexBotAlias)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2021,7 +2022,7 @@ type GetIntegrationsSpeechLexBotBotIdAliasesOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechLexBotBotIdAliases(ctx context.Context, botID string, opts *GetIntegrationsSpeechLexBotBotIdAliasesOptions, call ...platformclient.CallOption) (*models.LexBotAliasEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/lex/bot/{botId}/aliases", botID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/lex/bot/{botId}/aliases", botID)
 	req.Operation = "integrations.GetIntegrationsSpeechLexBotBotIdAliases"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2045,11 +2046,11 @@ func (c *Client) GetIntegrationsSpeechLexBotBotIdAliasesPages(ctx context.Contex
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LexBotAliasEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LexBotAliasEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.LexBotAliasEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2057,15 +2058,15 @@ func (c *Client) GetIntegrationsSpeechLexBotBotIdAliasesPages(ctx context.Contex
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechLexBotBotIdAliases(ctx, botID, &o, call...)
-	}, func(p *models.LexBotAliasEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.LexBotAliasEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsSpeechLexBotBotIdAliasesItems returns an iterator over the entities of every page of
 // GetIntegrationsSpeechLexBotBotIdAliases; see GetIntegrationsSpeechLexBotBotIdAliasesPages.
 func (c *Client) GetIntegrationsSpeechLexBotBotIdAliasesItems(ctx context.Context, botID string, opts *GetIntegrationsSpeechLexBotBotIdAliasesOptions, call ...platformclient.CallOption) iter.Seq2[models.LexBotAlias, error] {
-	return platformclient.Items(c.GetIntegrationsSpeechLexBotBotIdAliasesPages(ctx, botID, opts, call...), func(p *models.LexBotAliasEntityListing) []models.LexBotAlias { return p.Entities })
+	return runtime.Items(c.GetIntegrationsSpeechLexBotBotIdAliasesPages(ctx, botID, opts, call...), func(p *models.LexBotAliasEntityListing) []models.LexBotAlias { return p.Entities })
 }
 
 // GetIntegrationsSpeechLexBotsOptions holds the optional parameters of GetIntegrationsSpeechLexBots; nil fields are not sent.
@@ -2086,7 +2087,7 @@ type GetIntegrationsSpeechLexBotsOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechLexBots(ctx context.Context, opts *GetIntegrationsSpeechLexBotsOptions, call ...platformclient.CallOption) (*models.LexBotEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/lex/bots")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/lex/bots")
 	req.Operation = "integrations.GetIntegrationsSpeechLexBots"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2109,11 +2110,11 @@ func (c *Client) GetIntegrationsSpeechLexBotsPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LexBotEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LexBotEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.LexBotEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2121,15 +2122,15 @@ func (c *Client) GetIntegrationsSpeechLexBotsPages(ctx context.Context, opts *Ge
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechLexBots(ctx, &o, call...)
-	}, func(p *models.LexBotEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.LexBotEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsSpeechLexBotsItems returns an iterator over the entities of every page of
 // GetIntegrationsSpeechLexBots; see GetIntegrationsSpeechLexBotsPages.
 func (c *Client) GetIntegrationsSpeechLexBotsItems(ctx context.Context, opts *GetIntegrationsSpeechLexBotsOptions, call ...platformclient.CallOption) iter.Seq2[models.LexBot, error] {
-	return platformclient.Items(c.GetIntegrationsSpeechLexBotsPages(ctx, opts, call...), func(p *models.LexBotEntityListing) []models.LexBot { return p.Entities })
+	return runtime.Items(c.GetIntegrationsSpeechLexBotsPages(ctx, opts, call...), func(p *models.LexBotEntityListing) []models.LexBot { return p.Entities })
 }
 
 // GetIntegrationsSpeechLexv2BotAliasOptions holds the optional parameters of GetIntegrationsSpeechLexv2BotAlias; it has none yet, so pass nil.
@@ -2141,7 +2142,7 @@ type GetIntegrationsSpeechLexv2BotAliasOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechLexv2BotAlias(ctx context.Context, aliasID string, opts *GetIntegrationsSpeechLexv2BotAliasOptions, call ...platformclient.CallOption) (*models.LexV2BotAlias, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/lexv2/bot/alias/{aliasId}", aliasID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/lexv2/bot/alias/{aliasId}", aliasID)
 	req.Operation = "integrations.GetIntegrationsSpeechLexv2BotAlias"
 	out := new(models.LexV2BotAlias)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2172,7 +2173,7 @@ type GetIntegrationsSpeechLexv2BotBotIdAliasesOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechLexv2BotBotIdAliases(ctx context.Context, botID string, opts *GetIntegrationsSpeechLexv2BotBotIdAliasesOptions, call ...platformclient.CallOption) (*models.LexV2BotAliasEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/lexv2/bot/{botId}/aliases", botID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/lexv2/bot/{botId}/aliases", botID)
 	req.Operation = "integrations.GetIntegrationsSpeechLexv2BotBotIdAliases"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2196,11 +2197,11 @@ func (c *Client) GetIntegrationsSpeechLexv2BotBotIdAliasesPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LexV2BotAliasEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LexV2BotAliasEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.LexV2BotAliasEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2208,15 +2209,15 @@ func (c *Client) GetIntegrationsSpeechLexv2BotBotIdAliasesPages(ctx context.Cont
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechLexv2BotBotIdAliases(ctx, botID, &o, call...)
-	}, func(p *models.LexV2BotAliasEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.LexV2BotAliasEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsSpeechLexv2BotBotIdAliasesItems returns an iterator over the entities of every page
 // of GetIntegrationsSpeechLexv2BotBotIdAliases; see GetIntegrationsSpeechLexv2BotBotIdAliasesPages.
 func (c *Client) GetIntegrationsSpeechLexv2BotBotIdAliasesItems(ctx context.Context, botID string, opts *GetIntegrationsSpeechLexv2BotBotIdAliasesOptions, call ...platformclient.CallOption) iter.Seq2[models.LexV2BotAlias, error] {
-	return platformclient.Items(c.GetIntegrationsSpeechLexv2BotBotIdAliasesPages(ctx, botID, opts, call...), func(p *models.LexV2BotAliasEntityListing) []models.LexV2BotAlias { return p.Entities })
+	return runtime.Items(c.GetIntegrationsSpeechLexv2BotBotIdAliasesPages(ctx, botID, opts, call...), func(p *models.LexV2BotAliasEntityListing) []models.LexV2BotAlias { return p.Entities })
 }
 
 // GetIntegrationsSpeechLexv2BotsOptions holds the optional parameters of GetIntegrationsSpeechLexv2Bots; nil fields are not sent.
@@ -2237,7 +2238,7 @@ type GetIntegrationsSpeechLexv2BotsOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechLexv2Bots(ctx context.Context, opts *GetIntegrationsSpeechLexv2BotsOptions, call ...platformclient.CallOption) (*models.LexV2BotEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/lexv2/bots")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/lexv2/bots")
 	req.Operation = "integrations.GetIntegrationsSpeechLexv2Bots"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2260,11 +2261,11 @@ func (c *Client) GetIntegrationsSpeechLexv2BotsPages(ctx context.Context, opts *
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LexV2BotEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LexV2BotEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.LexV2BotEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2272,15 +2273,15 @@ func (c *Client) GetIntegrationsSpeechLexv2BotsPages(ctx context.Context, opts *
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechLexv2Bots(ctx, &o, call...)
-	}, func(p *models.LexV2BotEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.LexV2BotEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsSpeechLexv2BotsItems returns an iterator over the entities of every page of
 // GetIntegrationsSpeechLexv2Bots; see GetIntegrationsSpeechLexv2BotsPages.
 func (c *Client) GetIntegrationsSpeechLexv2BotsItems(ctx context.Context, opts *GetIntegrationsSpeechLexv2BotsOptions, call ...platformclient.CallOption) iter.Seq2[models.LexV2Bot, error] {
-	return platformclient.Items(c.GetIntegrationsSpeechLexv2BotsPages(ctx, opts, call...), func(p *models.LexV2BotEntityListing) []models.LexV2Bot { return p.Entities })
+	return runtime.Items(c.GetIntegrationsSpeechLexv2BotsPages(ctx, opts, call...), func(p *models.LexV2BotEntityListing) []models.LexV2Bot { return p.Entities })
 }
 
 // GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsOptions holds the optional parameters of GetIntegrationsSpeechNuanceNuanceIntegrationIdBots; nil fields are not sent.
@@ -2307,7 +2308,7 @@ type GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechNuanceNuanceIntegrationIdBots(ctx context.Context, nuanceIntegrationID string, opts *GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsOptions, call ...platformclient.CallOption) (*models.NuanceBotEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots", nuanceIntegrationID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots", nuanceIntegrationID)
 	req.Operation = "integrations.GetIntegrationsSpeechNuanceNuanceIntegrationIdBots"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2330,11 +2331,11 @@ func (c *Client) GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsPages(ctx con
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NuanceBotEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.NuanceBotEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.NuanceBotEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2342,8 +2343,8 @@ func (c *Client) GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsPages(ctx con
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechNuanceNuanceIntegrationIdBots(ctx, nuanceIntegrationID, &o, call...)
-	}, func(p *models.NuanceBotEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.NuanceBotEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -2351,7 +2352,7 @@ func (c *Client) GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsPages(ctx con
 // every page of GetIntegrationsSpeechNuanceNuanceIntegrationIdBots; see
 // GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsPages.
 func (c *Client) GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsItems(ctx context.Context, nuanceIntegrationID string, opts *GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsOptions, call ...platformclient.CallOption) iter.Seq2[models.NuanceBot, error] {
-	return platformclient.Items(c.GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsPages(ctx, nuanceIntegrationID, opts, call...), func(p *models.NuanceBotEntityListing) []models.NuanceBot { return p.Entities })
+	return runtime.Items(c.GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsPages(ctx, nuanceIntegrationID, opts, call...), func(p *models.NuanceBotEntityListing) []models.NuanceBot { return p.Entities })
 }
 
 // PostIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobsOptions holds the optional parameters of PostIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobs; nil fields are not sent.
@@ -2374,7 +2375,7 @@ type PostIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobsOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) PostIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobs(ctx context.Context, nuanceIntegrationID string, opts *PostIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobsOptions, call ...platformclient.CallOption) (*models.AsyncJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/jobs", nuanceIntegrationID)
+	req := runtime.NewRequest("POST", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/jobs", nuanceIntegrationID)
 	req.Operation = "integrations.PostIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobs"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2398,7 +2399,7 @@ type GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsJob(ctx context.Context, nuanceIntegrationID string, jobID string, opts *GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobOptions, call ...platformclient.CallOption) (*models.AsyncJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/jobs/{jobId}", nuanceIntegrationID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/jobs/{jobId}", nuanceIntegrationID, jobID)
 	req.Operation = "integrations.GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsJob"
 	out := new(models.AsyncJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2417,7 +2418,7 @@ type GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobResultsOptions struct{
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobResults(ctx context.Context, nuanceIntegrationID string, jobID string, opts *GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobResultsOptions, call ...platformclient.CallOption) (*models.NuanceBotEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/jobs/{jobId}/results", nuanceIntegrationID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/jobs/{jobId}/results", nuanceIntegrationID, jobID)
 	req.Operation = "integrations.GetIntegrationsSpeechNuanceNuanceIntegrationIdBotsJobResults"
 	out := new(models.NuanceBotEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2436,7 +2437,7 @@ type PutIntegrationsSpeechNuanceNuanceIntegrationIdBotsLaunchSettingsOptions str
 //
 // Requires any of the permissions: integrations:integration:edit.
 func (c *Client) PutIntegrationsSpeechNuanceNuanceIntegrationIdBotsLaunchSettings(ctx context.Context, nuanceIntegrationID string, body *models.NuanceBotLaunchSettings, opts *PutIntegrationsSpeechNuanceNuanceIntegrationIdBotsLaunchSettingsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PUT", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/launch/settings", nuanceIntegrationID)
+	req := runtime.NewRequest("PUT", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/launch/settings", nuanceIntegrationID)
 	req.Operation = "integrations.PutIntegrationsSpeechNuanceNuanceIntegrationIdBotsLaunchSettings"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -2452,7 +2453,7 @@ type PostIntegrationsSpeechNuanceNuanceIntegrationIdBotsLaunchValidateOptions st
 //
 // Requires any of the permissions: integrations:integration:edit.
 func (c *Client) PostIntegrationsSpeechNuanceNuanceIntegrationIdBotsLaunchValidate(ctx context.Context, nuanceIntegrationID string, body *models.BotExecutionConfiguration, opts *PostIntegrationsSpeechNuanceNuanceIntegrationIdBotsLaunchValidateOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/launch/validate", nuanceIntegrationID)
+	req := runtime.NewRequest("POST", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/launch/validate", nuanceIntegrationID)
 	req.Operation = "integrations.PostIntegrationsSpeechNuanceNuanceIntegrationIdBotsLaunchValidate"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -2473,7 +2474,7 @@ type GetIntegrationsSpeechNuanceNuanceIntegrationIdBotOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechNuanceNuanceIntegrationIdBot(ctx context.Context, nuanceIntegrationID string, botID string, opts *GetIntegrationsSpeechNuanceNuanceIntegrationIdBotOptions, call ...platformclient.CallOption) (*models.NuanceBot, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/{botId}", nuanceIntegrationID, botID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/{botId}", nuanceIntegrationID, botID)
 	req.Operation = "integrations.GetIntegrationsSpeechNuanceNuanceIntegrationIdBot"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2502,7 +2503,7 @@ type PostIntegrationsSpeechNuanceNuanceIntegrationIdBotJobsOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) PostIntegrationsSpeechNuanceNuanceIntegrationIdBotJobs(ctx context.Context, nuanceIntegrationID string, botID string, opts *PostIntegrationsSpeechNuanceNuanceIntegrationIdBotJobsOptions, call ...platformclient.CallOption) (*models.AsyncJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/{botId}/jobs", nuanceIntegrationID, botID)
+	req := runtime.NewRequest("POST", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/{botId}/jobs", nuanceIntegrationID, botID)
 	req.Operation = "integrations.PostIntegrationsSpeechNuanceNuanceIntegrationIdBotJobs"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2525,7 +2526,7 @@ type GetIntegrationsSpeechNuanceNuanceIntegrationIdBotJobOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechNuanceNuanceIntegrationIdBotJob(ctx context.Context, nuanceIntegrationID string, botID string, jobID string, opts *GetIntegrationsSpeechNuanceNuanceIntegrationIdBotJobOptions, call ...platformclient.CallOption) (*models.AsyncJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/{botId}/jobs/{jobId}", nuanceIntegrationID, botID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/{botId}/jobs/{jobId}", nuanceIntegrationID, botID, jobID)
 	req.Operation = "integrations.GetIntegrationsSpeechNuanceNuanceIntegrationIdBotJob"
 	out := new(models.AsyncJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2544,7 +2545,7 @@ type GetIntegrationsSpeechNuanceNuanceIntegrationIdBotJobResultsOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechNuanceNuanceIntegrationIdBotJobResults(ctx context.Context, nuanceIntegrationID string, botID string, jobID string, opts *GetIntegrationsSpeechNuanceNuanceIntegrationIdBotJobResultsOptions, call ...platformclient.CallOption) (*models.NuanceBot, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/{botId}/jobs/{jobId}/results", nuanceIntegrationID, botID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/{botId}/jobs/{jobId}/results", nuanceIntegrationID, botID, jobID)
 	req.Operation = "integrations.GetIntegrationsSpeechNuanceNuanceIntegrationIdBotJobResults"
 	out := new(models.NuanceBot)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2571,7 +2572,7 @@ type GetIntegrationsSpeechSttEnginesOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechSttEngines(ctx context.Context, opts *GetIntegrationsSpeechSttEnginesOptions, call ...platformclient.CallOption) (*models.SttEngineEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/stt/engines")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/stt/engines")
 	req.Operation = "integrations.GetIntegrationsSpeechSttEngines"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2594,11 +2595,11 @@ func (c *Client) GetIntegrationsSpeechSttEnginesPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SttEngineEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SttEngineEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SttEngineEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2606,15 +2607,15 @@ func (c *Client) GetIntegrationsSpeechSttEnginesPages(ctx context.Context, opts 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechSttEngines(ctx, &o, call...)
-	}, func(p *models.SttEngineEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SttEngineEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsSpeechSttEnginesItems returns an iterator over the entities of every page of
 // GetIntegrationsSpeechSttEngines; see GetIntegrationsSpeechSttEnginesPages.
 func (c *Client) GetIntegrationsSpeechSttEnginesItems(ctx context.Context, opts *GetIntegrationsSpeechSttEnginesOptions, call ...platformclient.CallOption) iter.Seq2[models.SttEngineEntity, error] {
-	return platformclient.Items(c.GetIntegrationsSpeechSttEnginesPages(ctx, opts, call...), func(p *models.SttEngineEntityListing) []models.SttEngineEntity { return p.Entities })
+	return runtime.Items(c.GetIntegrationsSpeechSttEnginesPages(ctx, opts, call...), func(p *models.SttEngineEntityListing) []models.SttEngineEntity { return p.Entities })
 }
 
 // GetIntegrationsSpeechSttEngineOptions holds the optional parameters of GetIntegrationsSpeechSttEngine; it has none yet, so pass nil.
@@ -2626,7 +2627,7 @@ type GetIntegrationsSpeechSttEngineOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechSttEngine(ctx context.Context, engineID string, opts *GetIntegrationsSpeechSttEngineOptions, call ...platformclient.CallOption) (*models.SttEngineEntity, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/stt/engines/{engineId}", engineID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/stt/engines/{engineId}", engineID)
 	req.Operation = "integrations.GetIntegrationsSpeechSttEngine"
 	out := new(models.SttEngineEntity)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2660,7 +2661,7 @@ type GetIntegrationsSpeechTtsEnginesOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechTtsEngines(ctx context.Context, opts *GetIntegrationsSpeechTtsEnginesOptions, call ...platformclient.CallOption) (*models.TtsEngineEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/tts/engines")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/tts/engines")
 	req.Operation = "integrations.GetIntegrationsSpeechTtsEngines"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2685,11 +2686,11 @@ func (c *Client) GetIntegrationsSpeechTtsEnginesPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TtsEngineEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TtsEngineEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TtsEngineEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2697,15 +2698,15 @@ func (c *Client) GetIntegrationsSpeechTtsEnginesPages(ctx context.Context, opts 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechTtsEngines(ctx, &o, call...)
-	}, func(p *models.TtsEngineEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TtsEngineEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsSpeechTtsEnginesItems returns an iterator over the entities of every page of
 // GetIntegrationsSpeechTtsEngines; see GetIntegrationsSpeechTtsEnginesPages.
 func (c *Client) GetIntegrationsSpeechTtsEnginesItems(ctx context.Context, opts *GetIntegrationsSpeechTtsEnginesOptions, call ...platformclient.CallOption) iter.Seq2[models.TtsEngineEntity, error] {
-	return platformclient.Items(c.GetIntegrationsSpeechTtsEnginesPages(ctx, opts, call...), func(p *models.TtsEngineEntityListing) []models.TtsEngineEntity { return p.Entities })
+	return runtime.Items(c.GetIntegrationsSpeechTtsEnginesPages(ctx, opts, call...), func(p *models.TtsEngineEntityListing) []models.TtsEngineEntity { return p.Entities })
 }
 
 // GetIntegrationsSpeechTtsEngineOptions holds the optional parameters of GetIntegrationsSpeechTtsEngine; nil fields are not sent.
@@ -2720,7 +2721,7 @@ type GetIntegrationsSpeechTtsEngineOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechTtsEngine(ctx context.Context, engineID string, opts *GetIntegrationsSpeechTtsEngineOptions, call ...platformclient.CallOption) (*models.TtsEngineEntity, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/tts/engines/{engineId}", engineID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/tts/engines/{engineId}", engineID)
 	req.Operation = "integrations.GetIntegrationsSpeechTtsEngine"
 	if opts != nil {
 		req.AddQuery("includeVoices", opts.IncludeVoices)
@@ -2747,7 +2748,7 @@ type GetIntegrationsSpeechTtsEngineVoicesOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechTtsEngineVoices(ctx context.Context, engineID string, opts *GetIntegrationsSpeechTtsEngineVoicesOptions, call ...platformclient.CallOption) (*models.TtsVoiceEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/tts/engines/{engineId}/voices", engineID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/tts/engines/{engineId}/voices", engineID)
 	req.Operation = "integrations.GetIntegrationsSpeechTtsEngineVoices"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2769,11 +2770,11 @@ func (c *Client) GetIntegrationsSpeechTtsEngineVoicesPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TtsVoiceEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TtsVoiceEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TtsVoiceEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2781,15 +2782,15 @@ func (c *Client) GetIntegrationsSpeechTtsEngineVoicesPages(ctx context.Context, 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsSpeechTtsEngineVoices(ctx, engineID, &o, call...)
-	}, func(p *models.TtsVoiceEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TtsVoiceEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsSpeechTtsEngineVoicesItems returns an iterator over the entities of every page of
 // GetIntegrationsSpeechTtsEngineVoices; see GetIntegrationsSpeechTtsEngineVoicesPages.
 func (c *Client) GetIntegrationsSpeechTtsEngineVoicesItems(ctx context.Context, engineID string, opts *GetIntegrationsSpeechTtsEngineVoicesOptions, call ...platformclient.CallOption) iter.Seq2[models.TtsVoiceEntity, error] {
-	return platformclient.Items(c.GetIntegrationsSpeechTtsEngineVoicesPages(ctx, engineID, opts, call...), func(p *models.TtsVoiceEntityListing) []models.TtsVoiceEntity { return p.Entities })
+	return runtime.Items(c.GetIntegrationsSpeechTtsEngineVoicesPages(ctx, engineID, opts, call...), func(p *models.TtsVoiceEntityListing) []models.TtsVoiceEntity { return p.Entities })
 }
 
 // GetIntegrationsSpeechTtsEngineVoiceOptions holds the optional parameters of GetIntegrationsSpeechTtsEngineVoice; it has none yet, so pass nil.
@@ -2801,7 +2802,7 @@ type GetIntegrationsSpeechTtsEngineVoiceOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechTtsEngineVoice(ctx context.Context, engineID string, voiceID string, opts *GetIntegrationsSpeechTtsEngineVoiceOptions, call ...platformclient.CallOption) (*models.TtsVoiceEntity, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/tts/engines/{engineId}/voices/{voiceId}", engineID, voiceID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/tts/engines/{engineId}/voices/{voiceId}", engineID, voiceID)
 	req.Operation = "integrations.GetIntegrationsSpeechTtsEngineVoice"
 	out := new(models.TtsVoiceEntity)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2819,7 +2820,7 @@ type GetIntegrationsSpeechTtsSettingsOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsSpeechTtsSettings(ctx context.Context, opts *GetIntegrationsSpeechTtsSettingsOptions, call ...platformclient.CallOption) (*models.TtsSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/speech/tts/settings")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/speech/tts/settings")
 	req.Operation = "integrations.GetIntegrationsSpeechTtsSettings"
 	out := new(models.TtsSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2837,7 +2838,7 @@ type PutIntegrationsSpeechTtsSettingsOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:edit.
 func (c *Client) PutIntegrationsSpeechTtsSettings(ctx context.Context, body *models.TtsSettings, opts *PutIntegrationsSpeechTtsSettingsOptions, call ...platformclient.CallOption) (*models.TtsSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/integrations/speech/tts/settings")
+	req := runtime.NewRequest("PUT", "/api/v2/integrations/speech/tts/settings")
 	req.Operation = "integrations.PutIntegrationsSpeechTtsSettings"
 	req.Body = body
 	out := new(models.TtsSettings)
@@ -2874,7 +2875,7 @@ type GetIntegrationsTypesOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsTypes(ctx context.Context, opts *GetIntegrationsTypesOptions, call ...platformclient.CallOption) (*models.IntegrationTypeEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/types")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/types")
 	req.Operation = "integrations.GetIntegrationsTypes"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2900,11 +2901,11 @@ func (c *Client) GetIntegrationsTypesPages(ctx context.Context, opts *GetIntegra
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IntegrationTypeEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.IntegrationTypeEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.IntegrationTypeEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2912,15 +2913,15 @@ func (c *Client) GetIntegrationsTypesPages(ctx context.Context, opts *GetIntegra
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsTypes(ctx, &o, call...)
-	}, func(p *models.IntegrationTypeEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.IntegrationTypeEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsTypesItems returns an iterator over the entities of every page of
 // GetIntegrationsTypes; see GetIntegrationsTypesPages.
 func (c *Client) GetIntegrationsTypesItems(ctx context.Context, opts *GetIntegrationsTypesOptions, call ...platformclient.CallOption) iter.Seq2[models.IntegrationType, error] {
-	return platformclient.Items(c.GetIntegrationsTypesPages(ctx, opts, call...), func(p *models.IntegrationTypeEntityListing) []models.IntegrationType { return p.Entities })
+	return runtime.Items(c.GetIntegrationsTypesPages(ctx, opts, call...), func(p *models.IntegrationTypeEntityListing) []models.IntegrationType { return p.Entities })
 }
 
 // GetIntegrationsTypeOptions holds the optional parameters of GetIntegrationsType; it has none yet, so pass nil.
@@ -2932,7 +2933,7 @@ type GetIntegrationsTypeOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsType(ctx context.Context, typeID string, opts *GetIntegrationsTypeOptions, call ...platformclient.CallOption) (*models.IntegrationType, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/types/{typeId}", typeID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/types/{typeId}", typeID)
 	req.Operation = "integrations.GetIntegrationsType"
 	out := new(models.IntegrationType)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2950,7 +2951,7 @@ type GetIntegrationsTypeConfigschemaOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationsTypeConfigschema(ctx context.Context, typeID string, configType string, opts *GetIntegrationsTypeConfigschemaOptions, call ...platformclient.CallOption) (*models.JsonSchemaDocument, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/types/{typeId}/configschemas/{configType}", typeID, configType)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/types/{typeId}/configschemas/{configType}", typeID, configType)
 	req.Operation = "integrations.GetIntegrationsTypeConfigschema"
 	out := new(models.JsonSchemaDocument)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2990,7 +2991,7 @@ type GetIntegrationsUnifiedcommunicationsClientappsOptions struct {
 //
 // Requires any of the permissions: integration:unifiedCommunications:view.
 func (c *Client) GetIntegrationsUnifiedcommunicationsClientapps(ctx context.Context, opts *GetIntegrationsUnifiedcommunicationsClientappsOptions, call ...platformclient.CallOption) (*models.UnifiedCommunicationsIntegrationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/unifiedcommunications/clientapps")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/unifiedcommunications/clientapps")
 	req.Operation = "integrations.GetIntegrationsUnifiedcommunicationsClientapps"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -3016,11 +3017,11 @@ func (c *Client) GetIntegrationsUnifiedcommunicationsClientappsPages(ctx context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UnifiedCommunicationsIntegrationListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UnifiedCommunicationsIntegrationListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UnifiedCommunicationsIntegrationListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3028,8 +3029,8 @@ func (c *Client) GetIntegrationsUnifiedcommunicationsClientappsPages(ctx context
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsUnifiedcommunicationsClientapps(ctx, &o, call...)
-	}, func(p *models.UnifiedCommunicationsIntegrationListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UnifiedCommunicationsIntegrationListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -3037,7 +3038,7 @@ func (c *Client) GetIntegrationsUnifiedcommunicationsClientappsPages(ctx context
 // page of GetIntegrationsUnifiedcommunicationsClientapps; see
 // GetIntegrationsUnifiedcommunicationsClientappsPages.
 func (c *Client) GetIntegrationsUnifiedcommunicationsClientappsItems(ctx context.Context, opts *GetIntegrationsUnifiedcommunicationsClientappsOptions, call ...platformclient.CallOption) iter.Seq2[models.UnifiedCommunicationsIntegration, error] {
-	return platformclient.Items(c.GetIntegrationsUnifiedcommunicationsClientappsPages(ctx, opts, call...), func(p *models.UnifiedCommunicationsIntegrationListing) []models.UnifiedCommunicationsIntegration {
+	return runtime.Items(c.GetIntegrationsUnifiedcommunicationsClientappsPages(ctx, opts, call...), func(p *models.UnifiedCommunicationsIntegrationListing) []models.UnifiedCommunicationsIntegration {
 		return p.Entities
 	})
 }
@@ -3054,7 +3055,7 @@ type GetIntegrationsUnifiedcommunicationsClientappOptions struct{}
 //
 // Requires any of the permissions: integration:unifiedCommunications:view.
 func (c *Client) GetIntegrationsUnifiedcommunicationsClientapp(ctx context.Context, ucIntegrationID string, opts *GetIntegrationsUnifiedcommunicationsClientappOptions, call ...platformclient.CallOption) (*models.UnifiedCommunicationsIntegration, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/unifiedcommunications/clientapps/{ucIntegrationId}", ucIntegrationID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/unifiedcommunications/clientapps/{ucIntegrationId}", ucIntegrationID)
 	req.Operation = "integrations.GetIntegrationsUnifiedcommunicationsClientapp"
 	out := new(models.UnifiedCommunicationsIntegration)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3076,7 +3077,7 @@ type PutIntegrationsUnifiedcommunicationThirdpartypresencesOptions struct{}
 //
 // Requires any of the permissions: integration:presence:edit.
 func (c *Client) PutIntegrationsUnifiedcommunicationThirdpartypresences(ctx context.Context, ucIntegrationID string, body []models.UCThirdPartyPresence, opts *PutIntegrationsUnifiedcommunicationThirdpartypresencesOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/integrations/unifiedcommunications/{ucIntegrationId}/thirdpartypresences", ucIntegrationID)
+	req := runtime.NewRequest("PUT", "/api/v2/integrations/unifiedcommunications/{ucIntegrationId}/thirdpartypresences", ucIntegrationID)
 	req.Operation = "integrations.PutIntegrationsUnifiedcommunicationThirdpartypresences"
 	req.Body = body
 	var out string
@@ -3114,7 +3115,7 @@ type GetIntegrationsUserappsOptions struct {
 //
 //	GET /api/v2/integrations/userapps
 func (c *Client) GetIntegrationsUserapps(ctx context.Context, opts *GetIntegrationsUserappsOptions, call ...platformclient.CallOption) (*models.UserAppEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/userapps")
+	req := runtime.NewRequest("GET", "/api/v2/integrations/userapps")
 	req.Operation = "integrations.GetIntegrationsUserapps"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -3141,11 +3142,11 @@ func (c *Client) GetIntegrationsUserappsPages(ctx context.Context, opts *GetInte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserAppEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserAppEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UserAppEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3153,15 +3154,15 @@ func (c *Client) GetIntegrationsUserappsPages(ctx context.Context, opts *GetInte
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntegrationsUserapps(ctx, &o, call...)
-	}, func(p *models.UserAppEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UserAppEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntegrationsUserappsItems returns an iterator over the entities of every page of
 // GetIntegrationsUserapps; see GetIntegrationsUserappsPages.
 func (c *Client) GetIntegrationsUserappsItems(ctx context.Context, opts *GetIntegrationsUserappsOptions, call ...platformclient.CallOption) iter.Seq2[models.UserApp, error] {
-	return platformclient.Items(c.GetIntegrationsUserappsPages(ctx, opts, call...), func(p *models.UserAppEntityListing) []models.UserApp { return p.Entities })
+	return runtime.Items(c.GetIntegrationsUserappsPages(ctx, opts, call...), func(p *models.UserAppEntityListing) []models.UserApp { return p.Entities })
 }
 
 // PostIntegrationsWebhookEventsOptions holds the optional parameters of PostIntegrationsWebhookEvents; it has none yet, so pass nil.
@@ -3171,7 +3172,7 @@ type PostIntegrationsWebhookEventsOptions struct{}
 //
 //	POST /api/v2/integrations/webhooks/{tokenId}/events
 func (c *Client) PostIntegrationsWebhookEvents(ctx context.Context, tokenID string, body map[string]any, opts *PostIntegrationsWebhookEventsOptions, call ...platformclient.CallOption) (*models.WebhookInvocationResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations/webhooks/{tokenId}/events", tokenID)
+	req := runtime.NewRequest("POST", "/api/v2/integrations/webhooks/{tokenId}/events", tokenID)
 	req.Operation = "integrations.PostIntegrationsWebhookEvents"
 	req.Body = body
 	out := new(models.WebhookInvocationResponse)
@@ -3208,7 +3209,7 @@ type GetIntegrationOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegration(ctx context.Context, integrationID string, opts *GetIntegrationOptions, call ...platformclient.CallOption) (*models.Integration, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/{integrationId}", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/{integrationId}", integrationID)
 	req.Operation = "integrations.GetIntegration"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -3234,7 +3235,7 @@ type DeleteIntegrationOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:delete.
 func (c *Client) DeleteIntegration(ctx context.Context, integrationID string, opts *DeleteIntegrationOptions, call ...platformclient.CallOption) (*models.Integration, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/integrations/{integrationId}", integrationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/integrations/{integrationId}", integrationID)
 	req.Operation = "integrations.DeleteIntegration"
 	out := new(models.Integration)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3273,7 +3274,7 @@ type PatchIntegrationOptions struct {
 //
 // Requires any of the permissions: integrations:integration:edit.
 func (c *Client) PatchIntegration(ctx context.Context, integrationID string, opts *PatchIntegrationOptions, call ...platformclient.CallOption) (*models.Integration, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/integrations/{integrationId}", integrationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/integrations/{integrationId}", integrationID)
 	req.Operation = "integrations.PatchIntegration"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -3300,7 +3301,7 @@ type GetIntegrationConfigCurrentOptions struct{}
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetIntegrationConfigCurrent(ctx context.Context, integrationID string, opts *GetIntegrationConfigCurrentOptions, call ...platformclient.CallOption) (*models.IntegrationConfiguration, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/integrations/{integrationId}/config/current", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/integrations/{integrationId}/config/current", integrationID)
 	req.Operation = "integrations.GetIntegrationConfigCurrent"
 	out := new(models.IntegrationConfiguration)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3321,7 +3322,7 @@ type PutIntegrationConfigCurrentOptions struct {
 //
 // Requires any of the permissions: integrations:integration:edit.
 func (c *Client) PutIntegrationConfigCurrent(ctx context.Context, integrationID string, opts *PutIntegrationConfigCurrentOptions, call ...platformclient.CallOption) (*models.IntegrationConfiguration, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/integrations/{integrationId}/config/current", integrationID)
+	req := runtime.NewRequest("PUT", "/api/v2/integrations/{integrationId}/config/current", integrationID)
 	req.Operation = "integrations.PutIntegrationConfigCurrent"
 	if opts != nil {
 		req.Body = opts.Body

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -34,7 +35,7 @@ type GetIntentsAssignmentsExternalcontactOptions struct {
 //
 // Requires any of the permissions: externalContacts:customerIntentAssignments:view.
 func (c *Client) GetIntentsAssignmentsExternalcontact(ctx context.Context, externalContactID string, opts *GetIntentsAssignmentsExternalcontactOptions, call ...platformclient.CallOption) (*models.CustomerIntentAssignmentListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/intents/assignments/externalcontacts/{externalContactId}", externalContactID)
+	req := runtime.NewRequest("GET", "/api/v2/intents/assignments/externalcontacts/{externalContactId}", externalContactID)
 	req.Operation = "intents.GetIntentsAssignmentsExternalcontact"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -56,11 +57,11 @@ func (c *Client) GetIntentsAssignmentsExternalcontactPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CustomerIntentAssignmentListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CustomerIntentAssignmentListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CustomerIntentAssignmentListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -68,15 +69,15 @@ func (c *Client) GetIntentsAssignmentsExternalcontactPages(ctx context.Context, 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntentsAssignmentsExternalcontact(ctx, externalContactID, &o, call...)
-	}, func(p *models.CustomerIntentAssignmentListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CustomerIntentAssignmentListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntentsAssignmentsExternalcontactItems returns an iterator over the entities of every page of
 // GetIntentsAssignmentsExternalcontact; see GetIntentsAssignmentsExternalcontactPages.
 func (c *Client) GetIntentsAssignmentsExternalcontactItems(ctx context.Context, externalContactID string, opts *GetIntentsAssignmentsExternalcontactOptions, call ...platformclient.CallOption) iter.Seq2[models.CustomerIntentAssignmentResponse, error] {
-	return platformclient.Items(c.GetIntentsAssignmentsExternalcontactPages(ctx, externalContactID, opts, call...), func(p *models.CustomerIntentAssignmentListing) []models.CustomerIntentAssignmentResponse {
+	return runtime.Items(c.GetIntentsAssignmentsExternalcontactPages(ctx, externalContactID, opts, call...), func(p *models.CustomerIntentAssignmentListing) []models.CustomerIntentAssignmentResponse {
 		return p.Entities
 	})
 }
@@ -91,7 +92,7 @@ type PostIntentsAssignmentsExternalcontactCustomerintentAssignmentOptions struct
 //
 // Requires any of the permissions: externalContacts:customerIntentAssignments:add.
 func (c *Client) PostIntentsAssignmentsExternalcontactCustomerintentAssignment(ctx context.Context, externalContactID string, customerIntentID string, body *models.CustomerIntentAssignmentRequest, opts *PostIntentsAssignmentsExternalcontactCustomerintentAssignmentOptions, call ...platformclient.CallOption) (*models.CustomerIntentAssignmentResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/intents/assignments/externalcontacts/{externalContactId}/customerintents/{customerIntentId}/assignment", externalContactID, customerIntentID)
+	req := runtime.NewRequest("POST", "/api/v2/intents/assignments/externalcontacts/{externalContactId}/customerintents/{customerIntentId}/assignment", externalContactID, customerIntentID)
 	req.Operation = "intents.PostIntentsAssignmentsExternalcontactCustomerintentAssignment"
 	req.Body = body
 	out := new(models.CustomerIntentAssignmentResponse)
@@ -119,7 +120,7 @@ type GetIntentsCategoriesOptions struct {
 //
 // Requires any of the permissions: externalContacts:customerIntentTaxonomy:view.
 func (c *Client) GetIntentsCategories(ctx context.Context, opts *GetIntentsCategoriesOptions, call ...platformclient.CallOption) (*models.IntentsCategoryListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/intents/categories")
+	req := runtime.NewRequest("GET", "/api/v2/intents/categories")
 	req.Operation = "intents.GetIntentsCategories"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -142,11 +143,11 @@ func (c *Client) GetIntentsCategoriesPages(ctx context.Context, opts *GetIntents
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IntentsCategoryListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.IntentsCategoryListing, error) {
 		if r.NextURI != "" {
 			out := new(models.IntentsCategoryListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -154,15 +155,15 @@ func (c *Client) GetIntentsCategoriesPages(ctx context.Context, opts *GetIntents
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntentsCategories(ctx, &o, call...)
-	}, func(p *models.IntentsCategoryListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.IntentsCategoryListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntentsCategoriesItems returns an iterator over the entities of every page of
 // GetIntentsCategories; see GetIntentsCategoriesPages.
 func (c *Client) GetIntentsCategoriesItems(ctx context.Context, opts *GetIntentsCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[models.IntentsCategory, error] {
-	return platformclient.Items(c.GetIntentsCategoriesPages(ctx, opts, call...), func(p *models.IntentsCategoryListing) []models.IntentsCategory { return p.Entities })
+	return runtime.Items(c.GetIntentsCategoriesPages(ctx, opts, call...), func(p *models.IntentsCategoryListing) []models.IntentsCategory { return p.Entities })
 }
 
 // PostIntentsCategoriesOptions holds the optional parameters of PostIntentsCategories; it has none yet, so pass nil.
@@ -174,7 +175,7 @@ type PostIntentsCategoriesOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customerIntentTaxonomy:add.
 func (c *Client) PostIntentsCategories(ctx context.Context, body *models.IntentsCategory, opts *PostIntentsCategoriesOptions, call ...platformclient.CallOption) (*models.IntentsCategory, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/intents/categories")
+	req := runtime.NewRequest("POST", "/api/v2/intents/categories")
 	req.Operation = "intents.PostIntentsCategories"
 	req.Body = body
 	out := new(models.IntentsCategory)
@@ -193,7 +194,7 @@ type GetIntentsCategoryOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customerIntentTaxonomy:view.
 func (c *Client) GetIntentsCategory(ctx context.Context, categoryID string, opts *GetIntentsCategoryOptions, call ...platformclient.CallOption) (*models.IntentsCategory, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/intents/categories/{categoryId}", categoryID)
+	req := runtime.NewRequest("GET", "/api/v2/intents/categories/{categoryId}", categoryID)
 	req.Operation = "intents.GetIntentsCategory"
 	out := new(models.IntentsCategory)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -211,7 +212,7 @@ type DeleteIntentsCategoryOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customerIntentTaxonomy:delete.
 func (c *Client) DeleteIntentsCategory(ctx context.Context, categoryID string, opts *DeleteIntentsCategoryOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/intents/categories/{categoryId}", categoryID)
+	req := runtime.NewRequest("DELETE", "/api/v2/intents/categories/{categoryId}", categoryID)
 	req.Operation = "intents.DeleteIntentsCategory"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -225,7 +226,7 @@ type PatchIntentsCategoryOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customerIntentTaxonomy:edit.
 func (c *Client) PatchIntentsCategory(ctx context.Context, categoryID string, body *models.IntentsCategoryPatch, opts *PatchIntentsCategoryOptions, call ...platformclient.CallOption) (*models.IntentsCategory, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/intents/categories/{categoryId}", categoryID)
+	req := runtime.NewRequest("PATCH", "/api/v2/intents/categories/{categoryId}", categoryID)
 	req.Operation = "intents.PatchIntentsCategory"
 	req.Body = body
 	out := new(models.IntentsCategory)
@@ -256,7 +257,7 @@ type GetIntentsCustomerintentsOptions struct {
 //
 // Requires any of the permissions: externalContacts:customerIntentTaxonomy:view.
 func (c *Client) GetIntentsCustomerintents(ctx context.Context, opts *GetIntentsCustomerintentsOptions, call ...platformclient.CallOption) (*models.CustomerIntentListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/intents/customerintents")
+	req := runtime.NewRequest("GET", "/api/v2/intents/customerintents")
 	req.Operation = "intents.GetIntentsCustomerintents"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -280,11 +281,11 @@ func (c *Client) GetIntentsCustomerintentsPages(ctx context.Context, opts *GetIn
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CustomerIntentListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CustomerIntentListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CustomerIntentListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -292,15 +293,15 @@ func (c *Client) GetIntentsCustomerintentsPages(ctx context.Context, opts *GetIn
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntentsCustomerintents(ctx, &o, call...)
-	}, func(p *models.CustomerIntentListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CustomerIntentListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntentsCustomerintentsItems returns an iterator over the entities of every page of
 // GetIntentsCustomerintents; see GetIntentsCustomerintentsPages.
 func (c *Client) GetIntentsCustomerintentsItems(ctx context.Context, opts *GetIntentsCustomerintentsOptions, call ...platformclient.CallOption) iter.Seq2[models.CustomerIntentResponse, error] {
-	return platformclient.Items(c.GetIntentsCustomerintentsPages(ctx, opts, call...), func(p *models.CustomerIntentListing) []models.CustomerIntentResponse { return p.Entities })
+	return runtime.Items(c.GetIntentsCustomerintentsPages(ctx, opts, call...), func(p *models.CustomerIntentListing) []models.CustomerIntentResponse { return p.Entities })
 }
 
 // PostIntentsCustomerintentsOptions holds the optional parameters of PostIntentsCustomerintents; it has none yet, so pass nil.
@@ -312,7 +313,7 @@ type PostIntentsCustomerintentsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customerIntentTaxonomy:add.
 func (c *Client) PostIntentsCustomerintents(ctx context.Context, body *models.CustomerIntent, opts *PostIntentsCustomerintentsOptions, call ...platformclient.CallOption) (*models.CustomerIntentResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/intents/customerintents")
+	req := runtime.NewRequest("POST", "/api/v2/intents/customerintents")
 	req.Operation = "intents.PostIntentsCustomerintents"
 	req.Body = body
 	out := new(models.CustomerIntentResponse)
@@ -331,7 +332,7 @@ type GetIntentsCustomerintentOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customerIntentTaxonomy:view.
 func (c *Client) GetIntentsCustomerintent(ctx context.Context, customerIntentID string, opts *GetIntentsCustomerintentOptions, call ...platformclient.CallOption) (*models.CustomerIntentResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/intents/customerintents/{customerIntentId}", customerIntentID)
+	req := runtime.NewRequest("GET", "/api/v2/intents/customerintents/{customerIntentId}", customerIntentID)
 	req.Operation = "intents.GetIntentsCustomerintent"
 	out := new(models.CustomerIntentResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -349,7 +350,7 @@ type DeleteIntentsCustomerintentOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customerIntentTaxonomy:delete.
 func (c *Client) DeleteIntentsCustomerintent(ctx context.Context, customerIntentID string, opts *DeleteIntentsCustomerintentOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/intents/customerintents/{customerIntentId}", customerIntentID)
+	req := runtime.NewRequest("DELETE", "/api/v2/intents/customerintents/{customerIntentId}", customerIntentID)
 	req.Operation = "intents.DeleteIntentsCustomerintent"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -363,7 +364,7 @@ type PatchIntentsCustomerintentOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customerIntentTaxonomy:edit.
 func (c *Client) PatchIntentsCustomerintent(ctx context.Context, customerIntentID string, body *models.CustomerIntentPatch, opts *PatchIntentsCustomerintentOptions, call ...platformclient.CallOption) (*models.CustomerIntentResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/intents/customerintents/{customerIntentId}", customerIntentID)
+	req := runtime.NewRequest("PATCH", "/api/v2/intents/customerintents/{customerIntentId}", customerIntentID)
 	req.Operation = "intents.PatchIntentsCustomerintent"
 	req.Body = body
 	out := new(models.CustomerIntentResponse)
@@ -391,7 +392,7 @@ type GetIntentsCustomerintentSourceintentsOptions struct {
 //
 // Requires any of the permissions: externalContacts:customerIntentTaxonomy:view.
 func (c *Client) GetIntentsCustomerintentSourceintents(ctx context.Context, customerIntentID string, opts *GetIntentsCustomerintentSourceintentsOptions, call ...platformclient.CallOption) (*models.CustomerSourceIntentListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/intents/customerintents/{customerIntentId}/sourceintents", customerIntentID)
+	req := runtime.NewRequest("GET", "/api/v2/intents/customerintents/{customerIntentId}/sourceintents", customerIntentID)
 	req.Operation = "intents.GetIntentsCustomerintentSourceintents"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -414,11 +415,11 @@ func (c *Client) GetIntentsCustomerintentSourceintentsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CustomerSourceIntentListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CustomerSourceIntentListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CustomerSourceIntentListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -426,15 +427,15 @@ func (c *Client) GetIntentsCustomerintentSourceintentsPages(ctx context.Context,
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntentsCustomerintentSourceintents(ctx, customerIntentID, &o, call...)
-	}, func(p *models.CustomerSourceIntentListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CustomerSourceIntentListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntentsCustomerintentSourceintentsItems returns an iterator over the entities of every page of
 // GetIntentsCustomerintentSourceintents; see GetIntentsCustomerintentSourceintentsPages.
 func (c *Client) GetIntentsCustomerintentSourceintentsItems(ctx context.Context, customerIntentID string, opts *GetIntentsCustomerintentSourceintentsOptions, call ...platformclient.CallOption) iter.Seq2[models.CustomerSourceIntent, error] {
-	return platformclient.Items(c.GetIntentsCustomerintentSourceintentsPages(ctx, customerIntentID, opts, call...), func(p *models.CustomerSourceIntentListing) []models.CustomerSourceIntent { return p.Entities })
+	return runtime.Items(c.GetIntentsCustomerintentSourceintentsPages(ctx, customerIntentID, opts, call...), func(p *models.CustomerSourceIntentListing) []models.CustomerSourceIntent { return p.Entities })
 }
 
 // PostIntentsCustomerintentSourceintentsBulkAddOptions holds the optional parameters of PostIntentsCustomerintentSourceintentsBulkAdd; it has none yet, so pass nil.
@@ -446,7 +447,7 @@ type PostIntentsCustomerintentSourceintentsBulkAddOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customerIntentTaxonomy:edit.
 func (c *Client) PostIntentsCustomerintentSourceintentsBulkAdd(ctx context.Context, customerIntentID string, body *models.BulkAddSourceIntentsRequest, opts *PostIntentsCustomerintentSourceintentsBulkAddOptions, call ...platformclient.CallOption) (*models.BulkSourceIntentsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/intents/customerintents/{customerIntentId}/sourceintents/bulk/add", customerIntentID)
+	req := runtime.NewRequest("POST", "/api/v2/intents/customerintents/{customerIntentId}/sourceintents/bulk/add", customerIntentID)
 	req.Operation = "intents.PostIntentsCustomerintentSourceintentsBulkAdd"
 	req.Body = body
 	out := new(models.BulkSourceIntentsResponse)
@@ -466,7 +467,7 @@ type PostIntentsCustomerintentSourceintentsBulkRemoveOptions struct{}
 //
 // Requires any of the permissions: externalContacts:customerIntentTaxonomy:edit.
 func (c *Client) PostIntentsCustomerintentSourceintentsBulkRemove(ctx context.Context, customerIntentID string, body *models.BulkRemoveSourceIntentsRequest, opts *PostIntentsCustomerintentSourceintentsBulkRemoveOptions, call ...platformclient.CallOption) (*models.BulkSourceIntentsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/intents/customerintents/{customerIntentId}/sourceintents/bulk/remove", customerIntentID)
+	req := runtime.NewRequest("POST", "/api/v2/intents/customerintents/{customerIntentId}/sourceintents/bulk/remove", customerIntentID)
 	req.Operation = "intents.PostIntentsCustomerintentSourceintentsBulkRemove"
 	req.Body = body
 	out := new(models.BulkSourceIntentsResponse)
@@ -500,7 +501,7 @@ type GetIntentsSourceintentsOptions struct {
 //
 // Requires any of the permissions: externalContacts:customerIntentTaxonomy:view.
 func (c *Client) GetIntentsSourceintents(ctx context.Context, opts *GetIntentsSourceintentsOptions, call ...platformclient.CallOption) (*models.CustomerSourceIntentListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/intents/sourceintents")
+	req := runtime.NewRequest("GET", "/api/v2/intents/sourceintents")
 	req.Operation = "intents.GetIntentsSourceintents"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -524,11 +525,11 @@ func (c *Client) GetIntentsSourceintentsPages(ctx context.Context, opts *GetInte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CustomerSourceIntentListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CustomerSourceIntentListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CustomerSourceIntentListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -536,13 +537,13 @@ func (c *Client) GetIntentsSourceintentsPages(ctx context.Context, opts *GetInte
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetIntentsSourceintents(ctx, &o, call...)
-	}, func(p *models.CustomerSourceIntentListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CustomerSourceIntentListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetIntentsSourceintentsItems returns an iterator over the entities of every page of
 // GetIntentsSourceintents; see GetIntentsSourceintentsPages.
 func (c *Client) GetIntentsSourceintentsItems(ctx context.Context, opts *GetIntentsSourceintentsOptions, call ...platformclient.CallOption) iter.Seq2[models.CustomerSourceIntent, error] {
-	return platformclient.Items(c.GetIntentsSourceintentsPages(ctx, opts, call...), func(p *models.CustomerSourceIntentListing) []models.CustomerSourceIntent { return p.Entities })
+	return runtime.Items(c.GetIntentsSourceintentsPages(ctx, opts, call...), func(p *models.CustomerSourceIntentListing) []models.CustomerSourceIntent { return p.Entities })
 }

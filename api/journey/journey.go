@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -30,7 +31,7 @@ type PostAnalyticsJourneysAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsJourneysAggregatesJobs(ctx context.Context, body *models.JourneyAsyncAggregationQuery, opts *PostAnalyticsJourneysAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/journeys/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/journeys/aggregates/jobs")
 	req.Operation = "journey.PostAnalyticsJourneysAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -51,7 +52,7 @@ type GetAnalyticsJourneysAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsJourneysAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsJourneysAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/journeys/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/journeys/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "journey.GetAnalyticsJourneysAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -71,7 +72,7 @@ type DeleteAnalyticsJourneysAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsJourneysAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsJourneysAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/journeys/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/journeys/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "journey.DeleteAnalyticsJourneysAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -90,7 +91,7 @@ type GetAnalyticsJourneysAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsJourneysAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsJourneysAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.JourneyAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/journeys/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/journeys/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "journey.GetAnalyticsJourneysAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -111,22 +112,22 @@ func (c *Client) GetAnalyticsJourneysAggregatesJobResultsPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.JourneyAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsJourneysAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.JourneyAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.JourneyAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
 // GetAnalyticsJourneysAggregatesJobResultsItems returns an iterator over the results of every page of
 // GetAnalyticsJourneysAggregatesJobResults; see GetAnalyticsJourneysAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsJourneysAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsJourneysAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.JourneyAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsJourneysAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.JourneyAsyncAggregateQueryResponse) []models.JourneyAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsJourneysAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.JourneyAsyncAggregateQueryResponse) []models.JourneyAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -140,7 +141,7 @@ type PostAnalyticsJourneysAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:journeyAggregate:view.
 func (c *Client) PostAnalyticsJourneysAggregatesQuery(ctx context.Context, body *models.JourneyAggregationQuery, opts *PostAnalyticsJourneysAggregatesQueryOptions, call ...platformclient.CallOption) (*models.JourneyAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/journeys/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/journeys/aggregates/query")
 	req.Operation = "journey.PostAnalyticsJourneysAggregatesQuery"
 	req.Body = body
 	out := new(models.JourneyAggregateQueryResponse)
@@ -166,7 +167,7 @@ type GetExternalcontactsContactJourneySegmentsOptions struct {
 //
 // Requires any of the permissions: externalContacts:segmentAssignment:view.
 func (c *Client) GetExternalcontactsContactJourneySegments(ctx context.Context, contactID string, opts *GetExternalcontactsContactJourneySegmentsOptions, call ...platformclient.CallOption) (*models.SegmentAssignmentListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}/journey/segments", contactID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}/journey/segments", contactID)
 	req.Operation = "journey.GetExternalcontactsContactJourneySegments"
 	if opts != nil {
 		req.AddQuery("includeMerged", opts.IncludeMerged)
@@ -195,7 +196,7 @@ type PostExternalcontactsContactJourneySegmentsOptions struct {
 // Requires any of the permissions: externalContacts:segmentAssignment:add,
 // externalContacts:segmentAssignment:delete.
 func (c *Client) PostExternalcontactsContactJourneySegments(ctx context.Context, contactID string, opts *PostExternalcontactsContactJourneySegmentsOptions, call ...platformclient.CallOption) (*models.UpdateSegmentAssignmentResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/externalcontacts/contacts/{contactId}/journey/segments", contactID)
+	req := runtime.NewRequest("POST", "/api/v2/externalcontacts/contacts/{contactId}/journey/segments", contactID)
 	req.Operation = "journey.PostExternalcontactsContactJourneySegments"
 	if opts != nil {
 		req.Body = opts.Body
@@ -227,7 +228,7 @@ type GetExternalcontactsContactJourneySessionsOptions struct {
 //
 // Requires any of the permissions: externalContacts:session:view.
 func (c *Client) GetExternalcontactsContactJourneySessions(ctx context.Context, contactID string, opts *GetExternalcontactsContactJourneySessionsOptions, call ...platformclient.CallOption) (*models.SessionListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}/journey/sessions", contactID)
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/contacts/{contactId}/journey/sessions", contactID)
 	req.Operation = "journey.GetExternalcontactsContactJourneySessions"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -250,8 +251,8 @@ func (c *Client) GetExternalcontactsContactJourneySessionsPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SessionListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SessionListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SessionListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -261,15 +262,15 @@ func (c *Client) GetExternalcontactsContactJourneySessionsPages(ctx context.Cont
 			o.After = &r.Cursor
 		}
 		return c.GetExternalcontactsContactJourneySessions(ctx, contactID, &o, call...)
-	}, func(p *models.SessionListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.SessionListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetExternalcontactsContactJourneySessionsItems returns an iterator over the entities of every page
 // of GetExternalcontactsContactJourneySessions; see GetExternalcontactsContactJourneySessionsPages.
 func (c *Client) GetExternalcontactsContactJourneySessionsItems(ctx context.Context, contactID string, opts *GetExternalcontactsContactJourneySessionsOptions, call ...platformclient.CallOption) iter.Seq2[models.Session, error] {
-	return platformclient.Items(c.GetExternalcontactsContactJourneySessionsPages(ctx, contactID, opts, call...), func(p *models.SessionListing) []models.Session { return p.Entities })
+	return runtime.Items(c.GetExternalcontactsContactJourneySessionsPages(ctx, contactID, opts, call...), func(p *models.SessionListing) []models.Session { return p.Entities })
 }
 
 // GetJourneyActionmapsOptions holds the optional parameters of GetJourneyActionmaps; nil fields are not sent.
@@ -311,7 +312,7 @@ type GetJourneyActionmapsOptions struct {
 //
 // Requires any of the permissions: journey:actionmap:view.
 func (c *Client) GetJourneyActionmaps(ctx context.Context, opts *GetJourneyActionmapsOptions, call ...platformclient.CallOption) (*models.ActionMapListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/actionmaps")
+	req := runtime.NewRequest("GET", "/api/v2/journey/actionmaps")
 	req.Operation = "journey.GetJourneyActionmaps"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -339,11 +340,11 @@ func (c *Client) GetJourneyActionmapsPages(ctx context.Context, opts *GetJourney
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionMapListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ActionMapListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ActionMapListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -351,15 +352,15 @@ func (c *Client) GetJourneyActionmapsPages(ctx context.Context, opts *GetJourney
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyActionmaps(ctx, &o, call...)
-	}, func(p *models.ActionMapListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ActionMapListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetJourneyActionmapsItems returns an iterator over the entities of every page of
 // GetJourneyActionmaps; see GetJourneyActionmapsPages.
 func (c *Client) GetJourneyActionmapsItems(ctx context.Context, opts *GetJourneyActionmapsOptions, call ...platformclient.CallOption) iter.Seq2[models.ActionMap, error] {
-	return platformclient.Items(c.GetJourneyActionmapsPages(ctx, opts, call...), func(p *models.ActionMapListing) []models.ActionMap { return p.Entities })
+	return runtime.Items(c.GetJourneyActionmapsPages(ctx, opts, call...), func(p *models.ActionMapListing) []models.ActionMap { return p.Entities })
 }
 
 // PostJourneyActionmapsOptions holds the optional parameters of PostJourneyActionmaps; nil fields are not sent.
@@ -374,7 +375,7 @@ type PostJourneyActionmapsOptions struct {
 //
 // Requires any of the permissions: journey:actionmap:add.
 func (c *Client) PostJourneyActionmaps(ctx context.Context, opts *PostJourneyActionmapsOptions, call ...platformclient.CallOption) (*models.ActionMap, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/actionmaps")
+	req := runtime.NewRequest("POST", "/api/v2/journey/actionmaps")
 	req.Operation = "journey.PostJourneyActionmaps"
 	if opts != nil {
 		req.Body = opts.Body
@@ -400,7 +401,7 @@ type PostJourneyActionmapsEstimatesJobsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostJourneyActionmapsEstimatesJobs(ctx context.Context, body *models.ActionMapEstimateRequest, opts *PostJourneyActionmapsEstimatesJobsOptions, call ...platformclient.CallOption) (*models.EstimateJobAsyncResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/actionmaps/estimates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/journey/actionmaps/estimates/jobs")
 	req.Operation = "journey.PostJourneyActionmapsEstimatesJobs"
 	req.Body = body
 	out := new(models.EstimateJobAsyncResponse)
@@ -424,7 +425,7 @@ type GetJourneyActionmapsEstimatesJobOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetJourneyActionmapsEstimatesJob(ctx context.Context, jobID string, opts *GetJourneyActionmapsEstimatesJobOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/actionmaps/estimates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/actionmaps/estimates/jobs/{jobId}", jobID)
 	req.Operation = "journey.GetJourneyActionmapsEstimatesJob"
 	var out string
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -447,7 +448,7 @@ type GetJourneyActionmapsEstimatesJobResultsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetJourneyActionmapsEstimatesJobResults(ctx context.Context, jobID string, opts *GetJourneyActionmapsEstimatesJobResultsOptions, call ...platformclient.CallOption) (*models.ActionMapEstimateResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/actionmaps/estimates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/actionmaps/estimates/jobs/{jobId}/results", jobID)
 	req.Operation = "journey.GetJourneyActionmapsEstimatesJobResults"
 	out := new(models.ActionMapEstimateResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -465,7 +466,7 @@ type GetJourneyActionmapOptions struct{}
 //
 // Requires any of the permissions: journey:actionmap:view.
 func (c *Client) GetJourneyActionmap(ctx context.Context, actionMapID string, opts *GetJourneyActionmapOptions, call ...platformclient.CallOption) (*models.ActionMap, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/actionmaps/{actionMapId}", actionMapID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/actionmaps/{actionMapId}", actionMapID)
 	req.Operation = "journey.GetJourneyActionmap"
 	out := new(models.ActionMap)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -483,7 +484,7 @@ type DeleteJourneyActionmapOptions struct{}
 //
 // Requires any of the permissions: journey:actionmap:delete.
 func (c *Client) DeleteJourneyActionmap(ctx context.Context, actionMapID string, opts *DeleteJourneyActionmapOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/journey/actionmaps/{actionMapId}", actionMapID)
+	req := runtime.NewRequest("DELETE", "/api/v2/journey/actionmaps/{actionMapId}", actionMapID)
 	req.Operation = "journey.DeleteJourneyActionmap"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -500,7 +501,7 @@ type PatchJourneyActionmapOptions struct {
 //
 // Requires any of the permissions: journey:actionmap:edit.
 func (c *Client) PatchJourneyActionmap(ctx context.Context, actionMapID string, opts *PatchJourneyActionmapOptions, call ...platformclient.CallOption) (*models.ActionMap, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/journey/actionmaps/{actionMapId}", actionMapID)
+	req := runtime.NewRequest("PATCH", "/api/v2/journey/actionmaps/{actionMapId}", actionMapID)
 	req.Operation = "journey.PatchJourneyActionmap"
 	if opts != nil {
 		req.Body = opts.Body
@@ -527,7 +528,7 @@ type GetJourneyActiontargetsOptions struct {
 //
 // Requires any of the permissions: journey:actiontarget:view.
 func (c *Client) GetJourneyActiontargets(ctx context.Context, opts *GetJourneyActiontargetsOptions, call ...platformclient.CallOption) (*models.ActionTargetListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/actiontargets")
+	req := runtime.NewRequest("GET", "/api/v2/journey/actiontargets")
 	req.Operation = "journey.GetJourneyActiontargets"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -549,11 +550,11 @@ func (c *Client) GetJourneyActiontargetsPages(ctx context.Context, opts *GetJour
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionTargetListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ActionTargetListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ActionTargetListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -561,15 +562,15 @@ func (c *Client) GetJourneyActiontargetsPages(ctx context.Context, opts *GetJour
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyActiontargets(ctx, &o, call...)
-	}, func(p *models.ActionTargetListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ActionTargetListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetJourneyActiontargetsItems returns an iterator over the entities of every page of
 // GetJourneyActiontargets; see GetJourneyActiontargetsPages.
 func (c *Client) GetJourneyActiontargetsItems(ctx context.Context, opts *GetJourneyActiontargetsOptions, call ...platformclient.CallOption) iter.Seq2[models.ActionTarget, error] {
-	return platformclient.Items(c.GetJourneyActiontargetsPages(ctx, opts, call...), func(p *models.ActionTargetListing) []models.ActionTarget { return p.Entities })
+	return runtime.Items(c.GetJourneyActiontargetsPages(ctx, opts, call...), func(p *models.ActionTargetListing) []models.ActionTarget { return p.Entities })
 }
 
 // GetJourneyActiontargetOptions holds the optional parameters of GetJourneyActiontarget; it has none yet, so pass nil.
@@ -581,7 +582,7 @@ type GetJourneyActiontargetOptions struct{}
 //
 // Requires any of the permissions: journey:actiontarget:view.
 func (c *Client) GetJourneyActiontarget(ctx context.Context, actionTargetID string, opts *GetJourneyActiontargetOptions, call ...platformclient.CallOption) (*models.ActionTarget, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/actiontargets/{actionTargetId}", actionTargetID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/actiontargets/{actionTargetId}", actionTargetID)
 	req.Operation = "journey.GetJourneyActiontarget"
 	out := new(models.ActionTarget)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -602,7 +603,7 @@ type PatchJourneyActiontargetOptions struct {
 //
 // Requires any of the permissions: journey:actiontarget:edit.
 func (c *Client) PatchJourneyActiontarget(ctx context.Context, actionTargetID string, opts *PatchJourneyActiontargetOptions, call ...platformclient.CallOption) (*models.ActionTarget, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/journey/actiontargets/{actionTargetId}", actionTargetID)
+	req := runtime.NewRequest("PATCH", "/api/v2/journey/actiontargets/{actionTargetId}", actionTargetID)
 	req.Operation = "journey.PatchJourneyActiontarget"
 	if opts != nil {
 		req.Body = opts.Body
@@ -648,7 +649,7 @@ type GetJourneyActiontemplatesOptions struct {
 //
 // Requires any of the permissions: journey:actiontemplate:view.
 func (c *Client) GetJourneyActiontemplates(ctx context.Context, opts *GetJourneyActiontemplatesOptions, call ...platformclient.CallOption) (*models.ActionTemplateListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/actiontemplates")
+	req := runtime.NewRequest("GET", "/api/v2/journey/actiontemplates")
 	req.Operation = "journey.GetJourneyActiontemplates"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -675,11 +676,11 @@ func (c *Client) GetJourneyActiontemplatesPages(ctx context.Context, opts *GetJo
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ActionTemplateListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ActionTemplateListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ActionTemplateListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -687,15 +688,15 @@ func (c *Client) GetJourneyActiontemplatesPages(ctx context.Context, opts *GetJo
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyActiontemplates(ctx, &o, call...)
-	}, func(p *models.ActionTemplateListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ActionTemplateListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetJourneyActiontemplatesItems returns an iterator over the entities of every page of
 // GetJourneyActiontemplates; see GetJourneyActiontemplatesPages.
 func (c *Client) GetJourneyActiontemplatesItems(ctx context.Context, opts *GetJourneyActiontemplatesOptions, call ...platformclient.CallOption) iter.Seq2[models.ActionTemplate, error] {
-	return platformclient.Items(c.GetJourneyActiontemplatesPages(ctx, opts, call...), func(p *models.ActionTemplateListing) []models.ActionTemplate { return p.Entities })
+	return runtime.Items(c.GetJourneyActiontemplatesPages(ctx, opts, call...), func(p *models.ActionTemplateListing) []models.ActionTemplate { return p.Entities })
 }
 
 // PostJourneyActiontemplatesOptions holds the optional parameters of PostJourneyActiontemplates; nil fields are not sent.
@@ -710,7 +711,7 @@ type PostJourneyActiontemplatesOptions struct {
 //
 // Requires any of the permissions: journey:actiontemplate:add.
 func (c *Client) PostJourneyActiontemplates(ctx context.Context, opts *PostJourneyActiontemplatesOptions, call ...platformclient.CallOption) (*models.ActionTemplate, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/actiontemplates")
+	req := runtime.NewRequest("POST", "/api/v2/journey/actiontemplates")
 	req.Operation = "journey.PostJourneyActiontemplates"
 	if opts != nil {
 		req.Body = opts.Body
@@ -731,7 +732,7 @@ type GetJourneyActiontemplateOptions struct{}
 //
 // Requires any of the permissions: journey:actiontemplate:view.
 func (c *Client) GetJourneyActiontemplate(ctx context.Context, actionTemplateID string, opts *GetJourneyActiontemplateOptions, call ...platformclient.CallOption) (*models.ActionTemplate, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/actiontemplates/{actionTemplateId}", actionTemplateID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/actiontemplates/{actionTemplateId}", actionTemplateID)
 	req.Operation = "journey.GetJourneyActiontemplate"
 	out := new(models.ActionTemplate)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -754,7 +755,7 @@ type DeleteJourneyActiontemplateOptions struct {
 //
 // Requires any of the permissions: journey:actiontemplate:delete.
 func (c *Client) DeleteJourneyActiontemplate(ctx context.Context, actionTemplateID string, opts *DeleteJourneyActiontemplateOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/journey/actiontemplates/{actionTemplateId}", actionTemplateID)
+	req := runtime.NewRequest("DELETE", "/api/v2/journey/actiontemplates/{actionTemplateId}", actionTemplateID)
 	req.Operation = "journey.DeleteJourneyActiontemplate"
 	if opts != nil {
 		req.AddQuery("hardDelete", opts.HardDelete)
@@ -774,7 +775,7 @@ type PatchJourneyActiontemplateOptions struct {
 //
 // Requires any of the permissions: journey:actiontemplate:edit.
 func (c *Client) PatchJourneyActiontemplate(ctx context.Context, actionTemplateID string, opts *PatchJourneyActiontemplateOptions, call ...platformclient.CallOption) (*models.ActionTemplate, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/journey/actiontemplates/{actionTemplateId}", actionTemplateID)
+	req := runtime.NewRequest("PATCH", "/api/v2/journey/actiontemplates/{actionTemplateId}", actionTemplateID)
 	req.Operation = "journey.PatchJourneyActiontemplate"
 	if opts != nil {
 		req.Body = opts.Body
@@ -794,7 +795,7 @@ type PostJourneyDeploymentActioneventOptions struct{}
 //
 //	POST /api/v2/journey/deployments/{deploymentId}/actionevent
 func (c *Client) PostJourneyDeploymentActionevent(ctx context.Context, deploymentID string, body *models.ActionEventRequest, opts *PostJourneyDeploymentActioneventOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/deployments/{deploymentId}/actionevent", deploymentID)
+	req := runtime.NewRequest("POST", "/api/v2/journey/deployments/{deploymentId}/actionevent", deploymentID)
 	req.Operation = "journey.PostJourneyDeploymentActionevent"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -811,7 +812,7 @@ type PostJourneyDeploymentAppeventsOptions struct {
 //
 //	POST /api/v2/journey/deployments/{deploymentId}/appevents
 func (c *Client) PostJourneyDeploymentAppevents(ctx context.Context, deploymentID string, opts *PostJourneyDeploymentAppeventsOptions, call ...platformclient.CallOption) (*models.AppEventResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/deployments/{deploymentId}/appevents", deploymentID)
+	req := runtime.NewRequest("POST", "/api/v2/journey/deployments/{deploymentId}/appevents", deploymentID)
 	req.Operation = "journey.PostJourneyDeploymentAppevents"
 	if opts != nil {
 		req.Body = opts.Body
@@ -851,7 +852,7 @@ type GetJourneyDeploymentCustomerPingOptions struct {
 //
 //	GET /api/v2/journey/deployments/{deploymentId}/customers/{customerCookieId}/ping
 func (c *Client) GetJourneyDeploymentCustomerPing(ctx context.Context, deploymentID string, customerCookieID string, opts *GetJourneyDeploymentCustomerPingOptions, call ...platformclient.CallOption) (*models.DeploymentPing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/deployments/{deploymentId}/customers/{customerCookieId}/ping", deploymentID, customerCookieID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/deployments/{deploymentId}/customers/{customerCookieId}/ping", deploymentID, customerCookieID)
 	req.Operation = "journey.GetJourneyDeploymentCustomerPing"
 	if opts != nil {
 		req.AddQuery("dl", opts.Dl)
@@ -878,7 +879,7 @@ type PostJourneyDeploymentWebeventsOptions struct {
 //
 //	POST /api/v2/journey/deployments/{deploymentId}/webevents
 func (c *Client) PostJourneyDeploymentWebevents(ctx context.Context, deploymentID string, opts *PostJourneyDeploymentWebeventsOptions, call ...platformclient.CallOption) (*models.WebEventResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/deployments/{deploymentId}/webevents", deploymentID)
+	req := runtime.NewRequest("POST", "/api/v2/journey/deployments/{deploymentId}/webevents", deploymentID)
 	req.Operation = "journey.PostJourneyDeploymentWebevents"
 	if opts != nil {
 		req.Body = opts.Body
@@ -905,7 +906,7 @@ type GetJourneyExternaleventsConfigurationsOptions struct {
 //
 // Requires any of the permissions: journey:externalEventsConfiguration:view.
 func (c *Client) GetJourneyExternaleventsConfigurations(ctx context.Context, opts *GetJourneyExternaleventsConfigurationsOptions, call ...platformclient.CallOption) (*models.ExternalEventsConfigurationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/externalevents/configurations")
+	req := runtime.NewRequest("GET", "/api/v2/journey/externalevents/configurations")
 	req.Operation = "journey.GetJourneyExternaleventsConfigurations"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -927,11 +928,11 @@ func (c *Client) GetJourneyExternaleventsConfigurationsPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExternalEventsConfigurationListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ExternalEventsConfigurationListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ExternalEventsConfigurationListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -939,15 +940,15 @@ func (c *Client) GetJourneyExternaleventsConfigurationsPages(ctx context.Context
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyExternaleventsConfigurations(ctx, &o, call...)
-	}, func(p *models.ExternalEventsConfigurationListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ExternalEventsConfigurationListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetJourneyExternaleventsConfigurationsItems returns an iterator over the entities of every page of
 // GetJourneyExternaleventsConfigurations; see GetJourneyExternaleventsConfigurationsPages.
 func (c *Client) GetJourneyExternaleventsConfigurationsItems(ctx context.Context, opts *GetJourneyExternaleventsConfigurationsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExternalEventsConfiguration, error] {
-	return platformclient.Items(c.GetJourneyExternaleventsConfigurationsPages(ctx, opts, call...), func(p *models.ExternalEventsConfigurationListing) []models.ExternalEventsConfiguration {
+	return runtime.Items(c.GetJourneyExternaleventsConfigurationsPages(ctx, opts, call...), func(p *models.ExternalEventsConfigurationListing) []models.ExternalEventsConfiguration {
 		return p.Entities
 	})
 }
@@ -964,7 +965,7 @@ type PostJourneyExternaleventsConfigurationsOptions struct {
 //
 // Requires any of the permissions: journey:externalEventsConfiguration:add.
 func (c *Client) PostJourneyExternaleventsConfigurations(ctx context.Context, opts *PostJourneyExternaleventsConfigurationsOptions, call ...platformclient.CallOption) (*models.ExternalEventsConfiguration, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/externalevents/configurations")
+	req := runtime.NewRequest("POST", "/api/v2/journey/externalevents/configurations")
 	req.Operation = "journey.PostJourneyExternaleventsConfigurations"
 	if opts != nil {
 		req.Body = opts.Body
@@ -985,7 +986,7 @@ type GetJourneyExternaleventsConfigurationOptions struct{}
 //
 // Requires any of the permissions: journey:externalEventsConfiguration:view.
 func (c *Client) GetJourneyExternaleventsConfiguration(ctx context.Context, configID string, opts *GetJourneyExternaleventsConfigurationOptions, call ...platformclient.CallOption) (*models.ExternalEventsConfiguration, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/externalevents/configurations/{configId}", configID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/externalevents/configurations/{configId}", configID)
 	req.Operation = "journey.GetJourneyExternaleventsConfiguration"
 	out := new(models.ExternalEventsConfiguration)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1003,7 +1004,7 @@ type DeleteJourneyExternaleventsConfigurationOptions struct{}
 //
 // Requires any of the permissions: journey:externalEventsConfiguration:delete.
 func (c *Client) DeleteJourneyExternaleventsConfiguration(ctx context.Context, configID string, opts *DeleteJourneyExternaleventsConfigurationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/journey/externalevents/configurations/{configId}", configID)
+	req := runtime.NewRequest("DELETE", "/api/v2/journey/externalevents/configurations/{configId}", configID)
 	req.Operation = "journey.DeleteJourneyExternaleventsConfiguration"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1020,7 +1021,7 @@ type PatchJourneyExternaleventsConfigurationOptions struct {
 //
 // Requires any of the permissions: journey:externalEventsConfiguration:edit.
 func (c *Client) PatchJourneyExternaleventsConfiguration(ctx context.Context, configID string, opts *PatchJourneyExternaleventsConfigurationOptions, call ...platformclient.CallOption) (*models.ExternalEventsConfiguration, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/journey/externalevents/configurations/{configId}", configID)
+	req := runtime.NewRequest("PATCH", "/api/v2/journey/externalevents/configurations/{configId}", configID)
 	req.Operation = "journey.PatchJourneyExternaleventsConfiguration"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1044,7 +1045,7 @@ type PostJourneyExternaleventsConfigurationEventsOptions struct {
 //
 // Requires any of the permissions: journey:externalEventsEvent:add.
 func (c *Client) PostJourneyExternaleventsConfigurationEvents(ctx context.Context, configurationID string, opts *PostJourneyExternaleventsConfigurationEventsOptions, call ...platformclient.CallOption) (*models.ExternalEventsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/externalevents/configurations/{configurationId}/events", configurationID)
+	req := runtime.NewRequest("POST", "/api/v2/journey/externalevents/configurations/{configurationId}/events", configurationID)
 	req.Operation = "journey.PostJourneyExternaleventsConfigurationEvents"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1065,7 +1066,7 @@ type GetJourneyExternaleventsSchemasOptions struct{}
 //
 // Requires any of the permissions: journey:externalEventsSchema:view.
 func (c *Client) GetJourneyExternaleventsSchemas(ctx context.Context, opts *GetJourneyExternaleventsSchemasOptions, call ...platformclient.CallOption) (*models.JourneyExternalEventsSchemaListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/externalevents/schemas")
+	req := runtime.NewRequest("GET", "/api/v2/journey/externalevents/schemas")
 	req.Operation = "journey.GetJourneyExternaleventsSchemas"
 	out := new(models.JourneyExternalEventsSchemaListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1083,7 +1084,7 @@ type PostJourneyExternaleventsSchemasOptions struct{}
 //
 // Requires any of the permissions: journey:externalEventsSchema:add.
 func (c *Client) PostJourneyExternaleventsSchemas(ctx context.Context, body *models.JourneyJsonSchemaRequest, opts *PostJourneyExternaleventsSchemasOptions, call ...platformclient.CallOption) (*models.JourneyExternalEventsSchema, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/externalevents/schemas")
+	req := runtime.NewRequest("POST", "/api/v2/journey/externalevents/schemas")
 	req.Operation = "journey.PostJourneyExternaleventsSchemas"
 	req.Body = body
 	out := new(models.JourneyExternalEventsSchema)
@@ -1103,7 +1104,7 @@ type GetJourneyExternaleventsSchemasCoretypesOptions struct{}
 //
 // Requires any of the permissions: journey:externalEventsSchema:view.
 func (c *Client) GetJourneyExternaleventsSchemasCoretypes(ctx context.Context, opts *GetJourneyExternaleventsSchemasCoretypesOptions, call ...platformclient.CallOption) (*models.CoretypeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/externalevents/schemas/coretypes")
+	req := runtime.NewRequest("GET", "/api/v2/journey/externalevents/schemas/coretypes")
 	req.Operation = "journey.GetJourneyExternaleventsSchemasCoretypes"
 	out := new(models.CoretypeListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1121,7 +1122,7 @@ type GetJourneyExternaleventsSchemasCoretypeOptions struct{}
 //
 // Requires any of the permissions: journey:externalEventsSchema:view.
 func (c *Client) GetJourneyExternaleventsSchemasCoretype(ctx context.Context, coreTypeName string, opts *GetJourneyExternaleventsSchemasCoretypeOptions, call ...platformclient.CallOption) (*models.Coretype, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/externalevents/schemas/coretypes/{coreTypeName}", coreTypeName)
+	req := runtime.NewRequest("GET", "/api/v2/journey/externalevents/schemas/coretypes/{coreTypeName}", coreTypeName)
 	req.Operation = "journey.GetJourneyExternaleventsSchemasCoretype"
 	out := new(models.Coretype)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1139,7 +1140,7 @@ type GetJourneyExternaleventsSchemasLimitsOptions struct{}
 //
 // Requires any of the permissions: journey:externalEventsSchema:view.
 func (c *Client) GetJourneyExternaleventsSchemasLimits(ctx context.Context, opts *GetJourneyExternaleventsSchemasLimitsOptions, call ...platformclient.CallOption) (*models.SchemaQuantityLimits, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/externalevents/schemas/limits")
+	req := runtime.NewRequest("GET", "/api/v2/journey/externalevents/schemas/limits")
 	req.Operation = "journey.GetJourneyExternaleventsSchemasLimits"
 	out := new(models.SchemaQuantityLimits)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1157,7 +1158,7 @@ type GetJourneyExternaleventsSchemaOptions struct{}
 //
 // Requires any of the permissions: journey:externalEventsSchema:view.
 func (c *Client) GetJourneyExternaleventsSchema(ctx context.Context, schemaID string, opts *GetJourneyExternaleventsSchemaOptions, call ...platformclient.CallOption) (*models.JourneyExternalEventsSchema, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/externalevents/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/externalevents/schemas/{schemaId}", schemaID)
 	req.Operation = "journey.GetJourneyExternaleventsSchema"
 	out := new(models.JourneyExternalEventsSchema)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1175,7 +1176,7 @@ type PutJourneyExternaleventsSchemaOptions struct{}
 //
 // Requires any of the permissions: journey:externalEventsSchema:edit.
 func (c *Client) PutJourneyExternaleventsSchema(ctx context.Context, schemaID string, body *models.JourneySchemaUpdateRequest, opts *PutJourneyExternaleventsSchemaOptions, call ...platformclient.CallOption) (*models.JourneyExternalEventsSchema, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/journey/externalevents/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("PUT", "/api/v2/journey/externalevents/schemas/{schemaId}", schemaID)
 	req.Operation = "journey.PutJourneyExternaleventsSchema"
 	req.Body = body
 	out := new(models.JourneyExternalEventsSchema)
@@ -1194,7 +1195,7 @@ type DeleteJourneyExternaleventsSchemaOptions struct{}
 //
 // Requires any of the permissions: journey:externalEventsSchema:delete.
 func (c *Client) DeleteJourneyExternaleventsSchema(ctx context.Context, schemaID string, opts *DeleteJourneyExternaleventsSchemaOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/journey/externalevents/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("DELETE", "/api/v2/journey/externalevents/schemas/{schemaId}", schemaID)
 	req.Operation = "journey.DeleteJourneyExternaleventsSchema"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1208,7 +1209,7 @@ type GetJourneyExternaleventsSchemaVersionsOptions struct{}
 //
 // Requires any of the permissions: journey:externalEventsSchema:view.
 func (c *Client) GetJourneyExternaleventsSchemaVersions(ctx context.Context, schemaID string, opts *GetJourneyExternaleventsSchemaVersionsOptions, call ...platformclient.CallOption) (*models.JourneyExternalEventsSchemaListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/externalevents/schemas/{schemaId}/versions", schemaID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/externalevents/schemas/{schemaId}/versions", schemaID)
 	req.Operation = "journey.GetJourneyExternaleventsSchemaVersions"
 	out := new(models.JourneyExternalEventsSchemaListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1226,7 +1227,7 @@ type GetJourneyExternaleventsSchemaVersionOptions struct{}
 //
 // Requires any of the permissions: journey:externalEventsSchema:view.
 func (c *Client) GetJourneyExternaleventsSchemaVersion(ctx context.Context, schemaID string, versionID string, opts *GetJourneyExternaleventsSchemaVersionOptions, call ...platformclient.CallOption) (*models.JourneyExternalEventsSchema, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/externalevents/schemas/{schemaId}/versions/{versionId}", schemaID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/externalevents/schemas/{schemaId}/versions/{versionId}", schemaID, versionID)
 	req.Operation = "journey.GetJourneyExternaleventsSchemaVersion"
 	out := new(models.JourneyExternalEventsSchema)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1247,7 +1248,7 @@ type PostJourneyFlowsPathsQueryOptions struct {
 //
 // Requires all of the permissions: journey:flowpaths:view.
 func (c *Client) PostJourneyFlowsPathsQuery(ctx context.Context, opts *PostJourneyFlowsPathsQueryOptions, call ...platformclient.CallOption) (*models.FlowPaths, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/flows/paths/query")
+	req := runtime.NewRequest("POST", "/api/v2/journey/flows/paths/query")
 	req.Operation = "journey.PostJourneyFlowsPathsQuery"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1296,7 +1297,7 @@ type GetJourneyOutcomesOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetJourneyOutcomes(ctx context.Context, opts *GetJourneyOutcomesOptions, call ...platformclient.CallOption) (*models.OutcomeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/outcomes")
+	req := runtime.NewRequest("GET", "/api/v2/journey/outcomes")
 	req.Operation = "journey.GetJourneyOutcomes"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1322,11 +1323,11 @@ func (c *Client) GetJourneyOutcomesPages(ctx context.Context, opts *GetJourneyOu
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OutcomeListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.OutcomeListing, error) {
 		if r.NextURI != "" {
 			out := new(models.OutcomeListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1334,15 +1335,15 @@ func (c *Client) GetJourneyOutcomesPages(ctx context.Context, opts *GetJourneyOu
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyOutcomes(ctx, &o, call...)
-	}, func(p *models.OutcomeListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.OutcomeListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetJourneyOutcomesItems returns an iterator over the entities of every page of GetJourneyOutcomes;
 // see GetJourneyOutcomesPages.
 func (c *Client) GetJourneyOutcomesItems(ctx context.Context, opts *GetJourneyOutcomesOptions, call ...platformclient.CallOption) iter.Seq2[models.Outcome, error] {
-	return platformclient.Items(c.GetJourneyOutcomesPages(ctx, opts, call...), func(p *models.OutcomeListing) []models.Outcome { return p.Entities })
+	return runtime.Items(c.GetJourneyOutcomesPages(ctx, opts, call...), func(p *models.OutcomeListing) []models.Outcome { return p.Entities })
 }
 
 // PostJourneyOutcomesOptions holds the optional parameters of PostJourneyOutcomes; nil fields are not sent.
@@ -1362,7 +1363,7 @@ type PostJourneyOutcomesOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostJourneyOutcomes(ctx context.Context, opts *PostJourneyOutcomesOptions, call ...platformclient.CallOption) (*models.Outcome, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/outcomes")
+	req := runtime.NewRequest("POST", "/api/v2/journey/outcomes")
 	req.Operation = "journey.PostJourneyOutcomes"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1393,7 +1394,7 @@ type PostJourneyOutcomesAttributionsJobsOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostJourneyOutcomesAttributionsJobs(ctx context.Context, opts *PostJourneyOutcomesAttributionsJobsOptions, call ...platformclient.CallOption) (*models.OutcomeAttributionAsyncResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/outcomes/attributions/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/journey/outcomes/attributions/jobs")
 	req.Operation = "journey.PostJourneyOutcomesAttributionsJobs"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1421,7 +1422,7 @@ type GetJourneyOutcomesAttributionsJobOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetJourneyOutcomesAttributionsJob(ctx context.Context, jobID string, opts *GetJourneyOutcomesAttributionsJobOptions, call ...platformclient.CallOption) (*models.OutcomeAttributionJobStateResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/outcomes/attributions/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/outcomes/attributions/jobs/{jobId}", jobID)
 	req.Operation = "journey.GetJourneyOutcomesAttributionsJob"
 	out := new(models.OutcomeAttributionJobStateResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1447,7 +1448,7 @@ type GetJourneyOutcomesAttributionsJobResultsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetJourneyOutcomesAttributionsJobResults(ctx context.Context, jobID string, opts *GetJourneyOutcomesAttributionsJobResultsOptions, call ...platformclient.CallOption) (*models.OutcomeAttributionResponseListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/outcomes/attributions/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/outcomes/attributions/jobs/{jobId}/results", jobID)
 	req.Operation = "journey.GetJourneyOutcomesAttributionsJobResults"
 	out := new(models.OutcomeAttributionResponseListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1470,7 +1471,7 @@ type GetJourneyOutcomesPredictorsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetJourneyOutcomesPredictors(ctx context.Context, opts *GetJourneyOutcomesPredictorsOptions, call ...platformclient.CallOption) (*models.OutcomePredictorListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/outcomes/predictors")
+	req := runtime.NewRequest("GET", "/api/v2/journey/outcomes/predictors")
 	req.Operation = "journey.GetJourneyOutcomesPredictors"
 	out := new(models.OutcomePredictorListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1496,7 +1497,7 @@ type PostJourneyOutcomesPredictorsOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostJourneyOutcomesPredictors(ctx context.Context, opts *PostJourneyOutcomesPredictorsOptions, call ...platformclient.CallOption) (*models.OutcomePredictor, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/outcomes/predictors")
+	req := runtime.NewRequest("POST", "/api/v2/journey/outcomes/predictors")
 	req.Operation = "journey.PostJourneyOutcomesPredictors"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1522,7 +1523,7 @@ type GetJourneyOutcomesPredictorOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetJourneyOutcomesPredictor(ctx context.Context, predictorID string, opts *GetJourneyOutcomesPredictorOptions, call ...platformclient.CallOption) (*models.OutcomePredictor, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/outcomes/predictors/{predictorId}", predictorID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/outcomes/predictors/{predictorId}", predictorID)
 	req.Operation = "journey.GetJourneyOutcomesPredictor"
 	out := new(models.OutcomePredictor)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1545,7 +1546,7 @@ type DeleteJourneyOutcomesPredictorOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) DeleteJourneyOutcomesPredictor(ctx context.Context, predictorID string, opts *DeleteJourneyOutcomesPredictorOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/journey/outcomes/predictors/{predictorId}", predictorID)
+	req := runtime.NewRequest("DELETE", "/api/v2/journey/outcomes/predictors/{predictorId}", predictorID)
 	req.Operation = "journey.DeleteJourneyOutcomesPredictor"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1564,7 +1565,7 @@ type GetJourneyOutcomeOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetJourneyOutcome(ctx context.Context, outcomeID string, opts *GetJourneyOutcomeOptions, call ...platformclient.CallOption) (*models.Outcome, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/outcomes/{outcomeId}", outcomeID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/outcomes/{outcomeId}", outcomeID)
 	req.Operation = "journey.GetJourneyOutcome"
 	out := new(models.Outcome)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1587,7 +1588,7 @@ type DeleteJourneyOutcomeOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) DeleteJourneyOutcome(ctx context.Context, outcomeID string, opts *DeleteJourneyOutcomeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/journey/outcomes/{outcomeId}", outcomeID)
+	req := runtime.NewRequest("DELETE", "/api/v2/journey/outcomes/{outcomeId}", outcomeID)
 	req.Operation = "journey.DeleteJourneyOutcome"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1609,7 +1610,7 @@ type PatchJourneyOutcomeOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PatchJourneyOutcome(ctx context.Context, outcomeID string, opts *PatchJourneyOutcomeOptions, call ...platformclient.CallOption) (*models.Outcome, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/journey/outcomes/{outcomeId}", outcomeID)
+	req := runtime.NewRequest("PATCH", "/api/v2/journey/outcomes/{outcomeId}", outcomeID)
 	req.Operation = "journey.PatchJourneyOutcome"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1656,7 +1657,7 @@ type GetJourneySegmentsOptions struct {
 //
 // Requires any of the permissions: journey:segment:view.
 func (c *Client) GetJourneySegments(ctx context.Context, opts *GetJourneySegmentsOptions, call ...platformclient.CallOption) (*models.SegmentListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/segments")
+	req := runtime.NewRequest("GET", "/api/v2/journey/segments")
 	req.Operation = "journey.GetJourneySegments"
 	if opts != nil {
 		req.AddQuery("sortBy", opts.SortBy)
@@ -1683,11 +1684,11 @@ func (c *Client) GetJourneySegmentsPages(ctx context.Context, opts *GetJourneySe
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SegmentListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SegmentListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SegmentListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1695,15 +1696,15 @@ func (c *Client) GetJourneySegmentsPages(ctx context.Context, opts *GetJourneySe
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneySegments(ctx, &o, call...)
-	}, func(p *models.SegmentListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SegmentListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetJourneySegmentsItems returns an iterator over the entities of every page of GetJourneySegments;
 // see GetJourneySegmentsPages.
 func (c *Client) GetJourneySegmentsItems(ctx context.Context, opts *GetJourneySegmentsOptions, call ...platformclient.CallOption) iter.Seq2[models.JourneySegment, error] {
-	return platformclient.Items(c.GetJourneySegmentsPages(ctx, opts, call...), func(p *models.SegmentListing) []models.JourneySegment { return p.Entities })
+	return runtime.Items(c.GetJourneySegmentsPages(ctx, opts, call...), func(p *models.SegmentListing) []models.JourneySegment { return p.Entities })
 }
 
 // PostJourneySegmentsOptions holds the optional parameters of PostJourneySegments; nil fields are not sent.
@@ -1718,7 +1719,7 @@ type PostJourneySegmentsOptions struct {
 //
 // Requires any of the permissions: journey:segment:add.
 func (c *Client) PostJourneySegments(ctx context.Context, opts *PostJourneySegmentsOptions, call ...platformclient.CallOption) (*models.JourneySegment, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/segments")
+	req := runtime.NewRequest("POST", "/api/v2/journey/segments")
 	req.Operation = "journey.PostJourneySegments"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1739,7 +1740,7 @@ type GetJourneySegmentOptions struct{}
 //
 // Requires any of the permissions: journey:segment:view.
 func (c *Client) GetJourneySegment(ctx context.Context, segmentID string, opts *GetJourneySegmentOptions, call ...platformclient.CallOption) (*models.JourneySegment, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/segments/{segmentId}", segmentID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/segments/{segmentId}", segmentID)
 	req.Operation = "journey.GetJourneySegment"
 	out := new(models.JourneySegment)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1757,7 +1758,7 @@ type DeleteJourneySegmentOptions struct{}
 //
 // Requires any of the permissions: journey:segment:delete.
 func (c *Client) DeleteJourneySegment(ctx context.Context, segmentID string, opts *DeleteJourneySegmentOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/journey/segments/{segmentId}", segmentID)
+	req := runtime.NewRequest("DELETE", "/api/v2/journey/segments/{segmentId}", segmentID)
 	req.Operation = "journey.DeleteJourneySegment"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1774,7 +1775,7 @@ type PatchJourneySegmentOptions struct {
 //
 // Requires any of the permissions: journey:segment:edit.
 func (c *Client) PatchJourneySegment(ctx context.Context, segmentID string, opts *PatchJourneySegmentOptions, call ...platformclient.CallOption) (*models.JourneySegment, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/journey/segments/{segmentId}", segmentID)
+	req := runtime.NewRequest("PATCH", "/api/v2/journey/segments/{segmentId}", segmentID)
 	req.Operation = "journey.PatchJourneySegment"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1795,7 +1796,7 @@ type GetJourneySessionOptions struct{}
 //
 // Requires any of the permissions: journey:session:view, externalContacts:session:view.
 func (c *Client) GetJourneySession(ctx context.Context, sessionID string, opts *GetJourneySessionOptions, call ...platformclient.CallOption) (*models.Session, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/sessions/{sessionId}", sessionID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/sessions/{sessionId}", sessionID)
 	req.Operation = "journey.GetJourneySession"
 	out := new(models.Session)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1826,7 +1827,7 @@ type GetJourneySessionEventsOptions struct {
 //
 // Requires any of the permissions: journey:event:view.
 func (c *Client) GetJourneySessionEvents(ctx context.Context, sessionID string, opts *GetJourneySessionEventsOptions, call ...platformclient.CallOption) (*models.EventListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/sessions/{sessionId}/events", sessionID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/sessions/{sessionId}/events", sessionID)
 	req.Operation = "journey.GetJourneySessionEvents"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1849,8 +1850,8 @@ func (c *Client) GetJourneySessionEventsPages(ctx context.Context, sessionID str
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EventListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EventListing, error) {
 		if r.NextURI != "" {
 			out := new(models.EventListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1860,15 +1861,15 @@ func (c *Client) GetJourneySessionEventsPages(ctx context.Context, sessionID str
 			o.After = &r.Cursor
 		}
 		return c.GetJourneySessionEvents(ctx, sessionID, &o, call...)
-	}, func(p *models.EventListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.EventListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetJourneySessionEventsItems returns an iterator over the entities of every page of
 // GetJourneySessionEvents; see GetJourneySessionEventsPages.
 func (c *Client) GetJourneySessionEventsItems(ctx context.Context, sessionID string, opts *GetJourneySessionEventsOptions, call ...platformclient.CallOption) iter.Seq2[models.Event, error] {
-	return platformclient.Items(c.GetJourneySessionEventsPages(ctx, sessionID, opts, call...), func(p *models.EventListing) []models.Event { return p.Entities })
+	return runtime.Items(c.GetJourneySessionEventsPages(ctx, sessionID, opts, call...), func(p *models.EventListing) []models.Event { return p.Entities })
 }
 
 // GetJourneySessionOutcomescoresOptions holds the optional parameters of GetJourneySessionOutcomescores; it has none yet, so pass nil.
@@ -1886,7 +1887,7 @@ type GetJourneySessionOutcomescoresOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetJourneySessionOutcomescores(ctx context.Context, sessionID string, opts *GetJourneySessionOutcomescoresOptions, call ...platformclient.CallOption) (*models.OutcomeScoresResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/sessions/{sessionId}/outcomescores", sessionID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/sessions/{sessionId}/outcomescores", sessionID)
 	req.Operation = "journey.GetJourneySessionOutcomescores"
 	out := new(models.OutcomeScoresResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1921,7 +1922,7 @@ type GetJourneyViewsOptions struct {
 //
 // Requires all of the permissions: journey:views:view.
 func (c *Client) GetJourneyViews(ctx context.Context, opts *GetJourneyViewsOptions, call ...platformclient.CallOption) (*models.JourneyViewListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/views")
+	req := runtime.NewRequest("GET", "/api/v2/journey/views")
 	req.Operation = "journey.GetJourneyViews"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1946,11 +1947,11 @@ func (c *Client) GetJourneyViewsPages(ctx context.Context, opts *GetJourneyViews
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyViewListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.JourneyViewListing, error) {
 		if r.NextURI != "" {
 			out := new(models.JourneyViewListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1958,15 +1959,15 @@ func (c *Client) GetJourneyViewsPages(ctx context.Context, opts *GetJourneyViews
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyViews(ctx, &o, call...)
-	}, func(p *models.JourneyViewListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.JourneyViewListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetJourneyViewsItems returns an iterator over the entities of every page of GetJourneyViews; see
 // GetJourneyViewsPages.
 func (c *Client) GetJourneyViewsItems(ctx context.Context, opts *GetJourneyViewsOptions, call ...platformclient.CallOption) iter.Seq2[models.JourneyView, error] {
-	return platformclient.Items(c.GetJourneyViewsPages(ctx, opts, call...), func(p *models.JourneyViewListing) []models.JourneyView { return p.Entities })
+	return runtime.Items(c.GetJourneyViewsPages(ctx, opts, call...), func(p *models.JourneyViewListing) []models.JourneyView { return p.Entities })
 }
 
 // PostJourneyViewsOptions holds the optional parameters of PostJourneyViews; it has none yet, so pass nil.
@@ -1978,7 +1979,7 @@ type PostJourneyViewsOptions struct{}
 //
 // Requires all of the permissions: journey:views:add.
 func (c *Client) PostJourneyViews(ctx context.Context, body *models.JourneyView, opts *PostJourneyViewsOptions, call ...platformclient.CallOption) (*models.JourneyView, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/views")
+	req := runtime.NewRequest("POST", "/api/v2/journey/views")
 	req.Operation = "journey.PostJourneyViews"
 	req.Body = body
 	out := new(models.JourneyView)
@@ -1998,7 +1999,7 @@ type GetJourneyViewsDataDetailsOptions struct{}
 //
 // Requires all of the permissions: journey:dataDetails:view.
 func (c *Client) GetJourneyViewsDataDetails(ctx context.Context, opts *GetJourneyViewsDataDetailsOptions, call ...platformclient.CallOption) (*models.DataRange, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/views/data/details")
+	req := runtime.NewRequest("GET", "/api/v2/journey/views/data/details")
 	req.Operation = "journey.GetJourneyViewsDataDetails"
 	out := new(models.DataRange)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2021,7 +2022,7 @@ type PostJourneyViewsEncodingsValidateOptions struct {
 //
 // Requires all of the permissions: journey:viewsEncodings:view.
 func (c *Client) PostJourneyViewsEncodingsValidate(ctx context.Context, opts *PostJourneyViewsEncodingsValidateOptions, call ...platformclient.CallOption) (*models.EntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/views/encodings/validate")
+	req := runtime.NewRequest("POST", "/api/v2/journey/views/encodings/validate")
 	req.Operation = "journey.PostJourneyViewsEncodingsValidate"
 	if opts != nil {
 		req.Body = opts.Body
@@ -2042,7 +2043,7 @@ type GetJourneyViewsEventdefinitionsOptions struct{}
 //
 // Requires all of the permissions: journey:eventDefinition:view.
 func (c *Client) GetJourneyViewsEventdefinitions(ctx context.Context, opts *GetJourneyViewsEventdefinitionsOptions, call ...platformclient.CallOption) (*models.JourneyEventDefinitionListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/views/eventdefinitions")
+	req := runtime.NewRequest("GET", "/api/v2/journey/views/eventdefinitions")
 	req.Operation = "journey.GetJourneyViewsEventdefinitions"
 	out := new(models.JourneyEventDefinitionListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2060,7 +2061,7 @@ type GetJourneyViewsEventdefinitionOptions struct{}
 //
 // Requires all of the permissions: journey:eventDefinition:view.
 func (c *Client) GetJourneyViewsEventdefinition(ctx context.Context, eventDefinitionID string, opts *GetJourneyViewsEventdefinitionOptions, call ...platformclient.CallOption) (*models.JourneyEventDefinition, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/views/eventdefinitions/{eventDefinitionId}", eventDefinitionID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/views/eventdefinitions/{eventDefinitionId}", eventDefinitionID)
 	req.Operation = "journey.GetJourneyViewsEventdefinition"
 	out := new(models.JourneyEventDefinition)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2091,7 +2092,7 @@ type GetJourneyViewsJobsOptions struct {
 //
 // Requires all of the permissions: journey:viewsJobs:view.
 func (c *Client) GetJourneyViewsJobs(ctx context.Context, opts *GetJourneyViewsJobsOptions, call ...platformclient.CallOption) (*models.JourneyViewJobListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/views/jobs")
+	req := runtime.NewRequest("GET", "/api/v2/journey/views/jobs")
 	req.Operation = "journey.GetJourneyViewsJobs"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2115,11 +2116,11 @@ func (c *Client) GetJourneyViewsJobsPages(ctx context.Context, opts *GetJourneyV
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyViewJobListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.JourneyViewJobListing, error) {
 		if r.NextURI != "" {
 			out := new(models.JourneyViewJobListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2127,15 +2128,15 @@ func (c *Client) GetJourneyViewsJobsPages(ctx context.Context, opts *GetJourneyV
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyViewsJobs(ctx, &o, call...)
-	}, func(p *models.JourneyViewJobListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.JourneyViewJobListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetJourneyViewsJobsItems returns an iterator over the entities of every page of GetJourneyViewsJobs;
 // see GetJourneyViewsJobsPages.
 func (c *Client) GetJourneyViewsJobsItems(ctx context.Context, opts *GetJourneyViewsJobsOptions, call ...platformclient.CallOption) iter.Seq2[models.JourneyViewJob, error] {
-	return platformclient.Items(c.GetJourneyViewsJobsPages(ctx, opts, call...), func(p *models.JourneyViewJobListing) []models.JourneyViewJob { return p.Entities })
+	return runtime.Items(c.GetJourneyViewsJobsPages(ctx, opts, call...), func(p *models.JourneyViewJobListing) []models.JourneyViewJob { return p.Entities })
 }
 
 // GetJourneyViewsJobsMeOptions holds the optional parameters of GetJourneyViewsJobsMe; nil fields are not sent.
@@ -2160,7 +2161,7 @@ type GetJourneyViewsJobsMeOptions struct {
 //
 // Requires all of the permissions: journey:viewsJobs:view.
 func (c *Client) GetJourneyViewsJobsMe(ctx context.Context, opts *GetJourneyViewsJobsMeOptions, call ...platformclient.CallOption) (*models.JourneyViewJobListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/views/jobs/me")
+	req := runtime.NewRequest("GET", "/api/v2/journey/views/jobs/me")
 	req.Operation = "journey.GetJourneyViewsJobsMe"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2184,11 +2185,11 @@ func (c *Client) GetJourneyViewsJobsMePages(ctx context.Context, opts *GetJourne
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyViewJobListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.JourneyViewJobListing, error) {
 		if r.NextURI != "" {
 			out := new(models.JourneyViewJobListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2196,15 +2197,15 @@ func (c *Client) GetJourneyViewsJobsMePages(ctx context.Context, opts *GetJourne
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyViewsJobsMe(ctx, &o, call...)
-	}, func(p *models.JourneyViewJobListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.JourneyViewJobListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetJourneyViewsJobsMeItems returns an iterator over the entities of every page of
 // GetJourneyViewsJobsMe; see GetJourneyViewsJobsMePages.
 func (c *Client) GetJourneyViewsJobsMeItems(ctx context.Context, opts *GetJourneyViewsJobsMeOptions, call ...platformclient.CallOption) iter.Seq2[models.JourneyViewJob, error] {
-	return platformclient.Items(c.GetJourneyViewsJobsMePages(ctx, opts, call...), func(p *models.JourneyViewJobListing) []models.JourneyViewJob { return p.Entities })
+	return runtime.Items(c.GetJourneyViewsJobsMePages(ctx, opts, call...), func(p *models.JourneyViewJobListing) []models.JourneyViewJob { return p.Entities })
 }
 
 // GetJourneyViewsSchedulesOptions holds the optional parameters of GetJourneyViewsSchedules; nil fields are not sent.
@@ -2222,7 +2223,7 @@ type GetJourneyViewsSchedulesOptions struct {
 //
 // Requires all of the permissions: journey:viewsSchedule:view.
 func (c *Client) GetJourneyViewsSchedules(ctx context.Context, opts *GetJourneyViewsSchedulesOptions, call ...platformclient.CallOption) (*models.JourneyViewScheduleListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/views/schedules")
+	req := runtime.NewRequest("GET", "/api/v2/journey/views/schedules")
 	req.Operation = "journey.GetJourneyViewsSchedules"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2244,11 +2245,11 @@ func (c *Client) GetJourneyViewsSchedulesPages(ctx context.Context, opts *GetJou
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.JourneyViewScheduleListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.JourneyViewScheduleListing, error) {
 		if r.NextURI != "" {
 			out := new(models.JourneyViewScheduleListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2256,15 +2257,15 @@ func (c *Client) GetJourneyViewsSchedulesPages(ctx context.Context, opts *GetJou
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetJourneyViewsSchedules(ctx, &o, call...)
-	}, func(p *models.JourneyViewScheduleListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.JourneyViewScheduleListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetJourneyViewsSchedulesItems returns an iterator over the entities of every page of
 // GetJourneyViewsSchedules; see GetJourneyViewsSchedulesPages.
 func (c *Client) GetJourneyViewsSchedulesItems(ctx context.Context, opts *GetJourneyViewsSchedulesOptions, call ...platformclient.CallOption) iter.Seq2[models.JourneyViewSchedule, error] {
-	return platformclient.Items(c.GetJourneyViewsSchedulesPages(ctx, opts, call...), func(p *models.JourneyViewScheduleListing) []models.JourneyViewSchedule { return p.Entities })
+	return runtime.Items(c.GetJourneyViewsSchedulesPages(ctx, opts, call...), func(p *models.JourneyViewScheduleListing) []models.JourneyViewSchedule { return p.Entities })
 }
 
 // GetJourneyViewOptions holds the optional parameters of GetJourneyView; it has none yet, so pass nil.
@@ -2278,7 +2279,7 @@ type GetJourneyViewOptions struct{}
 //
 // Requires all of the permissions: journey:views:view.
 func (c *Client) GetJourneyView(ctx context.Context, viewID string, opts *GetJourneyViewOptions, call ...platformclient.CallOption) (*models.JourneyView, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/views/{viewId}", viewID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/views/{viewId}", viewID)
 	req.Operation = "journey.GetJourneyView"
 	out := new(models.JourneyView)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2298,7 +2299,7 @@ type DeleteJourneyViewOptions struct{}
 //
 // Requires all of the permissions: journey:views:delete.
 func (c *Client) DeleteJourneyView(ctx context.Context, viewID string, opts *DeleteJourneyViewOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/journey/views/{viewId}", viewID)
+	req := runtime.NewRequest("DELETE", "/api/v2/journey/views/{viewId}", viewID)
 	req.Operation = "journey.DeleteJourneyView"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2312,7 +2313,7 @@ type GetJourneyViewSchedulesOptions struct{}
 //
 // Requires all of the permissions: journey:viewsSchedule:view.
 func (c *Client) GetJourneyViewSchedules(ctx context.Context, viewID string, opts *GetJourneyViewSchedulesOptions, call ...platformclient.CallOption) (*models.JourneyViewSchedule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/views/{viewId}/schedules", viewID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/views/{viewId}/schedules", viewID)
 	req.Operation = "journey.GetJourneyViewSchedules"
 	out := new(models.JourneyViewSchedule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2330,7 +2331,7 @@ type PutJourneyViewSchedulesOptions struct{}
 //
 // Requires all of the permissions: journey:viewsSchedule:edit.
 func (c *Client) PutJourneyViewSchedules(ctx context.Context, viewID string, body *models.JourneyViewSchedule, opts *PutJourneyViewSchedulesOptions, call ...platformclient.CallOption) (*models.JourneyViewSchedule, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/journey/views/{viewId}/schedules", viewID)
+	req := runtime.NewRequest("PUT", "/api/v2/journey/views/{viewId}/schedules", viewID)
 	req.Operation = "journey.PutJourneyViewSchedules"
 	req.Body = body
 	out := new(models.JourneyViewSchedule)
@@ -2349,7 +2350,7 @@ type PostJourneyViewSchedulesOptions struct{}
 //
 // Requires all of the permissions: journey:viewsSchedule:add.
 func (c *Client) PostJourneyViewSchedules(ctx context.Context, viewID string, body *models.JourneyViewSchedule, opts *PostJourneyViewSchedulesOptions, call ...platformclient.CallOption) (*models.JourneyViewSchedule, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/views/{viewId}/schedules", viewID)
+	req := runtime.NewRequest("POST", "/api/v2/journey/views/{viewId}/schedules", viewID)
 	req.Operation = "journey.PostJourneyViewSchedules"
 	req.Body = body
 	out := new(models.JourneyViewSchedule)
@@ -2368,7 +2369,7 @@ type DeleteJourneyViewSchedulesOptions struct{}
 //
 // Requires all of the permissions: journey:viewsSchedule:delete.
 func (c *Client) DeleteJourneyViewSchedules(ctx context.Context, viewID string, opts *DeleteJourneyViewSchedulesOptions, call ...platformclient.CallOption) (*models.JourneyViewSchedule, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/journey/views/{viewId}/schedules", viewID)
+	req := runtime.NewRequest("DELETE", "/api/v2/journey/views/{viewId}/schedules", viewID)
 	req.Operation = "journey.DeleteJourneyViewSchedules"
 	out := new(models.JourneyViewSchedule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2388,7 +2389,7 @@ type PostJourneyViewVersionsOptions struct{}
 //
 // Requires all of the permissions: journey:views:edit.
 func (c *Client) PostJourneyViewVersions(ctx context.Context, viewID string, body *models.JourneyView, opts *PostJourneyViewVersionsOptions, call ...platformclient.CallOption) (*models.JourneyView, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/views/{viewId}/versions", viewID)
+	req := runtime.NewRequest("POST", "/api/v2/journey/views/{viewId}/versions", viewID)
 	req.Operation = "journey.PostJourneyViewVersions"
 	req.Body = body
 	out := new(models.JourneyView)
@@ -2407,7 +2408,7 @@ type PostJourneyViewVersionJobsOptions struct{}
 //
 // Requires all of the permissions: journey:viewsJobs:add.
 func (c *Client) PostJourneyViewVersionJobs(ctx context.Context, viewID string, journeyVersionID string, opts *PostJourneyViewVersionJobsOptions, call ...platformclient.CallOption) (*models.JourneyViewJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/journey/views/{viewId}/versions/{journeyVersionId}/jobs", viewID, journeyVersionID)
+	req := runtime.NewRequest("POST", "/api/v2/journey/views/{viewId}/versions/{journeyVersionId}/jobs", viewID, journeyVersionID)
 	req.Operation = "journey.PostJourneyViewVersionJobs"
 	out := new(models.JourneyViewJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2425,7 +2426,7 @@ type GetJourneyViewVersionJobsLatestOptions struct{}
 //
 // Requires all of the permissions: journey:viewsJobs:view.
 func (c *Client) GetJourneyViewVersionJobsLatest(ctx context.Context, viewID string, journeyVersionID string, opts *GetJourneyViewVersionJobsLatestOptions, call ...platformclient.CallOption) (*models.JourneyViewJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/views/{viewId}/versions/{journeyVersionId}/jobs/latest", viewID, journeyVersionID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/views/{viewId}/versions/{journeyVersionId}/jobs/latest", viewID, journeyVersionID)
 	req.Operation = "journey.GetJourneyViewVersionJobsLatest"
 	out := new(models.JourneyViewJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2443,7 +2444,7 @@ type GetJourneyViewVersionJobOptions struct{}
 //
 // Requires all of the permissions: journey:viewsJobs:view.
 func (c *Client) GetJourneyViewVersionJob(ctx context.Context, viewID string, journeyVersionID string, jobID string, opts *GetJourneyViewVersionJobOptions, call ...platformclient.CallOption) (*models.JourneyViewJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/views/{viewId}/versions/{journeyVersionId}/jobs/{jobId}", viewID, journeyVersionID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/views/{viewId}/versions/{journeyVersionId}/jobs/{jobId}", viewID, journeyVersionID, jobID)
 	req.Operation = "journey.GetJourneyViewVersionJob"
 	out := new(models.JourneyViewJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2462,7 +2463,7 @@ type PatchJourneyViewVersionJobOptions struct{}
 //
 // Requires all of the permissions: journey:viewsJobs:edit.
 func (c *Client) PatchJourneyViewVersionJob(ctx context.Context, viewID string, journeyVersionID string, jobID string, body *models.JourneyViewJob, opts *PatchJourneyViewVersionJobOptions, call ...platformclient.CallOption) (*models.JourneyViewJob, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/journey/views/{viewId}/versions/{journeyVersionId}/jobs/{jobId}", viewID, journeyVersionID, jobID)
+	req := runtime.NewRequest("PATCH", "/api/v2/journey/views/{viewId}/versions/{journeyVersionId}/jobs/{jobId}", viewID, journeyVersionID, jobID)
 	req.Operation = "journey.PatchJourneyViewVersionJob"
 	req.Body = body
 	out := new(models.JourneyViewJob)
@@ -2481,7 +2482,7 @@ type GetJourneyViewVersionJobResultsChartOptions struct{}
 //
 // Requires all of the permissions: journey:viewsResults:view.
 func (c *Client) GetJourneyViewVersionJobResultsChart(ctx context.Context, viewID string, journeyVersionID string, jobID string, chartID string, opts *GetJourneyViewVersionJobResultsChartOptions, call ...platformclient.CallOption) (*models.JourneyViewChartResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/views/{viewId}/versions/{journeyVersionId}/jobs/{jobId}/results/charts/{chartId}", viewID, journeyVersionID, jobID, chartID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/views/{viewId}/versions/{journeyVersionId}/jobs/{jobId}/results/charts/{chartId}", viewID, journeyVersionID, jobID, chartID)
 	req.Operation = "journey.GetJourneyViewVersionJobResultsChart"
 	out := new(models.JourneyViewChartResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2501,7 +2502,7 @@ type GetJourneyViewVersionChartOptions struct{}
 //
 // Requires all of the permissions: journey:views:view.
 func (c *Client) GetJourneyViewVersionChart(ctx context.Context, viewID string, journeyViewVersion string, chartID string, opts *GetJourneyViewVersionChartOptions, call ...platformclient.CallOption) (*models.JourneyViewChart, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/views/{viewId}/versions/{journeyViewVersion}/charts/{chartId}", viewID, journeyViewVersion, chartID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/views/{viewId}/versions/{journeyViewVersion}/charts/{chartId}", viewID, journeyViewVersion, chartID)
 	req.Operation = "journey.GetJourneyViewVersionChart"
 	out := new(models.JourneyViewChart)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2519,7 +2520,7 @@ type GetJourneyViewVersionChartVersionOptions struct{}
 //
 // Requires all of the permissions: journey:views:view.
 func (c *Client) GetJourneyViewVersionChartVersion(ctx context.Context, viewID string, journeyViewVersion string, chartID string, chartVersion string, opts *GetJourneyViewVersionChartVersionOptions, call ...platformclient.CallOption) (*models.JourneyViewChart, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/views/{viewId}/versions/{journeyViewVersion}/charts/{chartId}/versions/{chartVersion}", viewID, journeyViewVersion, chartID, chartVersion)
+	req := runtime.NewRequest("GET", "/api/v2/journey/views/{viewId}/versions/{journeyViewVersion}/charts/{chartId}/versions/{chartVersion}", viewID, journeyViewVersion, chartID, chartVersion)
 	req.Operation = "journey.GetJourneyViewVersionChartVersion"
 	out := new(models.JourneyViewChart)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2537,7 +2538,7 @@ type GetJourneyViewVersionJobResultsOptions struct{}
 //
 // Requires all of the permissions: journey:viewsResults:view.
 func (c *Client) GetJourneyViewVersionJobResults(ctx context.Context, viewID string, journeyViewVersion string, jobID string, opts *GetJourneyViewVersionJobResultsOptions, call ...platformclient.CallOption) (*models.JourneyViewResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/views/{viewId}/versions/{journeyViewVersion}/jobs/{jobId}/results", viewID, journeyViewVersion, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/views/{viewId}/versions/{journeyViewVersion}/jobs/{jobId}/results", viewID, journeyViewVersion, jobID)
 	req.Operation = "journey.GetJourneyViewVersionJobResults"
 	out := new(models.JourneyViewResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2555,7 +2556,7 @@ type GetJourneyViewVersionOptions struct{}
 //
 // Requires all of the permissions: journey:views:view.
 func (c *Client) GetJourneyViewVersion(ctx context.Context, viewID string, versionID string, opts *GetJourneyViewVersionOptions, call ...platformclient.CallOption) (*models.JourneyView, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/journey/views/{viewId}/versions/{versionId}", viewID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/journey/views/{viewId}/versions/{versionId}", viewID, versionID)
 	req.Operation = "journey.GetJourneyViewVersion"
 	out := new(models.JourneyView)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2575,7 +2576,7 @@ type PutJourneyViewVersionOptions struct{}
 //
 // Requires all of the permissions: journey:views:edit.
 func (c *Client) PutJourneyViewVersion(ctx context.Context, viewID string, versionID string, body *models.JourneyView, opts *PutJourneyViewVersionOptions, call ...platformclient.CallOption) (*models.JourneyView, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/journey/views/{viewId}/versions/{versionId}", viewID, versionID)
+	req := runtime.NewRequest("PUT", "/api/v2/journey/views/{viewId}/versions/{versionId}", viewID, versionID)
 	req.Operation = "journey.PutJourneyViewVersion"
 	req.Body = body
 	out := new(models.JourneyView)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/types"
 	"iter"
 )
@@ -29,7 +30,7 @@ type GetKnowledgeConnectionsOptions struct{}
 //
 // Requires all of the permissions: knowledge:connection:view.
 func (c *Client) GetKnowledgeConnections(ctx context.Context, opts *GetKnowledgeConnectionsOptions, call ...platformclient.CallOption) (*models.ConnectionListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/connections")
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/connections")
 	req.Operation = "knowledge.GetKnowledgeConnections"
 	out := new(models.ConnectionListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -47,7 +48,7 @@ type PostKnowledgeConnectionsOptions struct{}
 //
 // Requires all of the permissions: knowledge:connection:add.
 func (c *Client) PostKnowledgeConnections(ctx context.Context, body *models.ConnectionCreateRequest, opts *PostKnowledgeConnectionsOptions, call ...platformclient.CallOption) (*models.ConnectionCreateResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/connections")
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/connections")
 	req.Operation = "knowledge.PostKnowledgeConnections"
 	req.Body = body
 	out := new(models.ConnectionCreateResponse)
@@ -70,7 +71,7 @@ type GetKnowledgeConnectionOptions struct {
 //
 // Requires all of the permissions: knowledge:connection:view.
 func (c *Client) GetKnowledgeConnection(ctx context.Context, connectionID string, opts *GetKnowledgeConnectionOptions, call ...platformclient.CallOption) (*models.ConnectionResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/connections/{connectionId}", connectionID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/connections/{connectionId}", connectionID)
 	req.Operation = "knowledge.GetKnowledgeConnection"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -91,7 +92,7 @@ type DeleteKnowledgeConnectionOptions struct{}
 //
 // Requires all of the permissions: knowledge:connection:delete.
 func (c *Client) DeleteKnowledgeConnection(ctx context.Context, connectionID string, opts *DeleteKnowledgeConnectionOptions, call ...platformclient.CallOption) (*models.ConnectionResponse, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/knowledge/connections/{connectionId}", connectionID)
+	req := runtime.NewRequest("DELETE", "/api/v2/knowledge/connections/{connectionId}", connectionID)
 	req.Operation = "knowledge.DeleteKnowledgeConnection"
 	out := new(models.ConnectionResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -112,7 +113,7 @@ type PatchKnowledgeConnectionOptions struct {
 //
 // Requires all of the permissions: knowledge:connection:edit.
 func (c *Client) PatchKnowledgeConnection(ctx context.Context, connectionID string, opts *PatchKnowledgeConnectionOptions, call ...platformclient.CallOption) (*models.ConnectionResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/knowledge/connections/{connectionId}", connectionID)
+	req := runtime.NewRequest("PATCH", "/api/v2/knowledge/connections/{connectionId}", connectionID)
 	req.Operation = "knowledge.PatchKnowledgeConnection"
 	if opts != nil {
 		req.Body = opts.Body
@@ -144,7 +145,7 @@ type GetKnowledgeConnectionOptionsOptions struct {
 //
 // Requires all of the permissions: knowledge:connectionOptions:view.
 func (c *Client) GetKnowledgeConnectionOptions(ctx context.Context, connectionID string, opts *GetKnowledgeConnectionOptionsOptions, call ...platformclient.CallOption) (*models.ConnectionOptionListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/connections/{connectionId}/options", connectionID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/connections/{connectionId}/options", connectionID)
 	req.Operation = "knowledge.GetKnowledgeConnectionOptions"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -167,8 +168,8 @@ func (c *Client) GetKnowledgeConnectionOptionsPages(ctx context.Context, connect
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConnectionOptionListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ConnectionOptionListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ConnectionOptionListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -178,15 +179,15 @@ func (c *Client) GetKnowledgeConnectionOptionsPages(ctx context.Context, connect
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeConnectionOptions(ctx, connectionID, &o, call...)
-	}, func(p *models.ConnectionOptionListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.ConnectionOptionListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetKnowledgeConnectionOptionsItems returns an iterator over the entities of every page of
 // GetKnowledgeConnectionOptions; see GetKnowledgeConnectionOptionsPages.
 func (c *Client) GetKnowledgeConnectionOptionsItems(ctx context.Context, connectionID string, opts *GetKnowledgeConnectionOptionsOptions, call ...platformclient.CallOption) iter.Seq2[models.ConnectionOption, error] {
-	return platformclient.Items(c.GetKnowledgeConnectionOptionsPages(ctx, connectionID, opts, call...), func(p *models.ConnectionOptionListing) []models.ConnectionOption { return p.Entities })
+	return runtime.Items(c.GetKnowledgeConnectionOptionsPages(ctx, connectionID, opts, call...), func(p *models.ConnectionOptionListing) []models.ConnectionOption { return p.Entities })
 }
 
 // PostKnowledgeDocumentuploadsOptions holds the optional parameters of PostKnowledgeDocumentuploads; it has none yet, so pass nil.
@@ -199,7 +200,7 @@ type PostKnowledgeDocumentuploadsOptions struct{}
 //
 // Requires all of the permissions: knowledge:document:upload.
 func (c *Client) PostKnowledgeDocumentuploads(ctx context.Context, body *models.UploadUrlRequest, opts *PostKnowledgeDocumentuploadsOptions, call ...platformclient.CallOption) (*models.UploadUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/documentuploads")
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/documentuploads")
 	req.Operation = "knowledge.PostKnowledgeDocumentuploads"
 	req.Body = body
 	out := new(models.UploadUrlResponse)
@@ -216,7 +217,7 @@ type PostKnowledgeGuestSessionsOptions struct{}
 //
 //	POST /api/v2/knowledge/guest/sessions
 func (c *Client) PostKnowledgeGuestSessions(ctx context.Context, body *models.KnowledgeGuestSession, opts *PostKnowledgeGuestSessionsOptions, call ...platformclient.CallOption) (*models.KnowledgeGuestSession, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/guest/sessions")
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/guest/sessions")
 	req.Operation = "knowledge.PostKnowledgeGuestSessions"
 	req.Body = body
 	out := new(models.KnowledgeGuestSession)
@@ -269,7 +270,7 @@ type GetKnowledgeGuestSessionCategoriesOptions struct {
 //
 //	GET /api/v2/knowledge/guest/sessions/{sessionId}/categories
 func (c *Client) GetKnowledgeGuestSessionCategories(ctx context.Context, sessionID string, opts *GetKnowledgeGuestSessionCategoriesOptions, call ...platformclient.CallOption) (*models.GuestCategoryResponseListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/guest/sessions/{sessionId}/categories", sessionID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/guest/sessions/{sessionId}/categories", sessionID)
 	req.Operation = "knowledge.GetKnowledgeGuestSessionCategories"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -298,8 +299,8 @@ func (c *Client) GetKnowledgeGuestSessionCategoriesPages(ctx context.Context, se
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GuestCategoryResponseListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.GuestCategoryResponseListing, error) {
 		if r.NextURI != "" {
 			out := new(models.GuestCategoryResponseListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -309,15 +310,15 @@ func (c *Client) GetKnowledgeGuestSessionCategoriesPages(ctx context.Context, se
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeGuestSessionCategories(ctx, sessionID, &o, call...)
-	}, func(p *models.GuestCategoryResponseListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.GuestCategoryResponseListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetKnowledgeGuestSessionCategoriesItems returns an iterator over the entities of every page of
 // GetKnowledgeGuestSessionCategories; see GetKnowledgeGuestSessionCategoriesPages.
 func (c *Client) GetKnowledgeGuestSessionCategoriesItems(ctx context.Context, sessionID string, opts *GetKnowledgeGuestSessionCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[models.GuestResponseCategory, error] {
-	return platformclient.Items(c.GetKnowledgeGuestSessionCategoriesPages(ctx, sessionID, opts, call...), func(p *models.GuestCategoryResponseListing) []models.GuestResponseCategory { return p.Entities })
+	return runtime.Items(c.GetKnowledgeGuestSessionCategoriesPages(ctx, sessionID, opts, call...), func(p *models.GuestCategoryResponseListing) []models.GuestResponseCategory { return p.Entities })
 }
 
 // GetKnowledgeGuestSessionDocumentsOptions holds the optional parameters of GetKnowledgeGuestSessionDocuments; nil fields are not sent.
@@ -334,7 +335,7 @@ type GetKnowledgeGuestSessionDocumentsOptions struct {
 //
 //	GET /api/v2/knowledge/guest/sessions/{sessionId}/documents
 func (c *Client) GetKnowledgeGuestSessionDocuments(ctx context.Context, sessionID string, opts *GetKnowledgeGuestSessionDocumentsOptions, call ...platformclient.CallOption) (*models.KnowledgeGuestDocumentResponseListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/guest/sessions/{sessionId}/documents", sessionID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/guest/sessions/{sessionId}/documents", sessionID)
 	req.Operation = "knowledge.GetKnowledgeGuestSessionDocuments"
 	if opts != nil {
 		req.AddQuery("categoryId", opts.CategoryID)
@@ -354,7 +355,7 @@ type PostKnowledgeGuestSessionDocumentsAnswersOptions struct{}
 //
 //	POST /api/v2/knowledge/guest/sessions/{sessionId}/documents/answers
 func (c *Client) PostKnowledgeGuestSessionDocumentsAnswers(ctx context.Context, sessionID string, body *models.KnowledgeDocumentsAnswerFilter, opts *PostKnowledgeGuestSessionDocumentsAnswersOptions, call ...platformclient.CallOption) (*models.KnowledgeGuestAnswerDocumentsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/answers", sessionID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/answers", sessionID)
 	req.Operation = "knowledge.PostKnowledgeGuestSessionDocumentsAnswers"
 	req.Body = body
 	out := new(models.KnowledgeGuestAnswerDocumentsResponse)
@@ -374,7 +375,7 @@ type PostKnowledgeGuestSessionDocumentsPresentationsOptions struct {
 //
 //	POST /api/v2/knowledge/guest/sessions/{sessionId}/documents/presentations
 func (c *Client) PostKnowledgeGuestSessionDocumentsPresentations(ctx context.Context, sessionID string, opts *PostKnowledgeGuestSessionDocumentsPresentationsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/presentations", sessionID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/presentations", sessionID)
 	req.Operation = "knowledge.PostKnowledgeGuestSessionDocumentsPresentations"
 	if opts != nil {
 		req.Body = opts.Body
@@ -396,7 +397,7 @@ type PostKnowledgeGuestSessionDocumentsSearchOptions struct {
 //
 //	POST /api/v2/knowledge/guest/sessions/{sessionId}/documents/search
 func (c *Client) PostKnowledgeGuestSessionDocumentsSearch(ctx context.Context, sessionID string, opts *PostKnowledgeGuestSessionDocumentsSearchOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentGuestSearch, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/search", sessionID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/search", sessionID)
 	req.Operation = "knowledge.PostKnowledgeGuestSessionDocumentsSearch"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -418,11 +419,11 @@ func (c *Client) PostKnowledgeGuestSessionDocumentsSearchPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.Body != nil && o.Body.PageNumber != nil {
 		spec.Start = int(*o.Body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentGuestSearch, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.KnowledgeDocumentGuestSearch, error) {
 		o := o
 		var pageBody models.KnowledgeDocumentGuestSearchRequest
 		if o.Body != nil {
@@ -431,15 +432,15 @@ func (c *Client) PostKnowledgeGuestSessionDocumentsSearchPages(ctx context.Conte
 		pageBody.PageNumber = &r.Number
 		o.Body = &pageBody
 		return c.PostKnowledgeGuestSessionDocumentsSearch(ctx, sessionID, &o, call...)
-	}, func(p *models.KnowledgeDocumentGuestSearch) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.KnowledgeDocumentGuestSearch) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostKnowledgeGuestSessionDocumentsSearchItems returns an iterator over the results of every page of
 // PostKnowledgeGuestSessionDocumentsSearch; see PostKnowledgeGuestSessionDocumentsSearchPages.
 func (c *Client) PostKnowledgeGuestSessionDocumentsSearchItems(ctx context.Context, sessionID string, opts *PostKnowledgeGuestSessionDocumentsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeDocumentGuestSearchResult, error] {
-	return platformclient.Items(c.PostKnowledgeGuestSessionDocumentsSearchPages(ctx, sessionID, opts, call...), func(p *models.KnowledgeDocumentGuestSearch) []models.KnowledgeDocumentGuestSearchResult {
+	return runtime.Items(c.PostKnowledgeGuestSessionDocumentsSearchPages(ctx, sessionID, opts, call...), func(p *models.KnowledgeDocumentGuestSearch) []models.KnowledgeDocumentGuestSearchResult {
 		return p.Results
 	})
 }
@@ -455,7 +456,7 @@ type PostKnowledgeGuestSessionDocumentsSearchSuggestionsOptions struct {
 //
 //	POST /api/v2/knowledge/guest/sessions/{sessionId}/documents/search/suggestions
 func (c *Client) PostKnowledgeGuestSessionDocumentsSearchSuggestions(ctx context.Context, sessionID string, opts *PostKnowledgeGuestSessionDocumentsSearchSuggestionsOptions, call ...platformclient.CallOption) (*models.KnowledgeGuestDocumentSuggestion, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/search/suggestions", sessionID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/search/suggestions", sessionID)
 	req.Operation = "knowledge.PostKnowledgeGuestSessionDocumentsSearchSuggestions"
 	if opts != nil {
 		req.Body = opts.Body
@@ -474,7 +475,7 @@ type PatchKnowledgeGuestSessionDocumentsSearchSearchIdOptions struct{}
 //
 //	PATCH /api/v2/knowledge/guest/sessions/{sessionId}/documents/search/{searchId}
 func (c *Client) PatchKnowledgeGuestSessionDocumentsSearchSearchId(ctx context.Context, sessionID string, searchID string, body *models.SearchUpdateRequest, opts *PatchKnowledgeGuestSessionDocumentsSearchSearchIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/search/{searchId}", sessionID, searchID)
+	req := runtime.NewRequest("PATCH", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/search/{searchId}", sessionID, searchID)
 	req.Operation = "knowledge.PatchKnowledgeGuestSessionDocumentsSearchSearchId"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -487,7 +488,7 @@ type GetKnowledgeGuestSessionDocumentOptions struct{}
 //
 //	GET /api/v2/knowledge/guest/sessions/{sessionId}/documents/{documentId}
 func (c *Client) GetKnowledgeGuestSessionDocument(ctx context.Context, sessionID string, documentID string, opts *GetKnowledgeGuestSessionDocumentOptions, call ...platformclient.CallOption) (*models.KnowledgeGuestDocumentResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/{documentId}", sessionID, documentID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/{documentId}", sessionID, documentID)
 	req.Operation = "knowledge.GetKnowledgeGuestSessionDocument"
 	out := new(models.KnowledgeGuestDocumentResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -506,7 +507,7 @@ type PostKnowledgeGuestSessionDocumentCopiesOptions struct {
 //
 //	POST /api/v2/knowledge/guest/sessions/{sessionId}/documents/{documentId}/copies
 func (c *Client) PostKnowledgeGuestSessionDocumentCopies(ctx context.Context, sessionID string, documentID string, opts *PostKnowledgeGuestSessionDocumentCopiesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/{documentId}/copies", sessionID, documentID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/{documentId}/copies", sessionID, documentID)
 	req.Operation = "knowledge.PostKnowledgeGuestSessionDocumentCopies"
 	if opts != nil {
 		req.Body = opts.Body
@@ -524,7 +525,7 @@ type PostKnowledgeGuestSessionDocumentFeedbackOptions struct {
 //
 //	POST /api/v2/knowledge/guest/sessions/{sessionId}/documents/{documentId}/feedback
 func (c *Client) PostKnowledgeGuestSessionDocumentFeedback(ctx context.Context, sessionID string, documentID string, opts *PostKnowledgeGuestSessionDocumentFeedbackOptions, call ...platformclient.CallOption) (*models.KnowledgeGuestDocumentFeedback, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/{documentId}/feedback", sessionID, documentID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/{documentId}/feedback", sessionID, documentID)
 	req.Operation = "knowledge.PostKnowledgeGuestSessionDocumentFeedback"
 	if opts != nil {
 		req.Body = opts.Body
@@ -546,7 +547,7 @@ type PostKnowledgeGuestSessionDocumentViewsOptions struct {
 //
 //	POST /api/v2/knowledge/guest/sessions/{sessionId}/documents/{documentId}/views
 func (c *Client) PostKnowledgeGuestSessionDocumentViews(ctx context.Context, sessionID string, documentID string, opts *PostKnowledgeGuestSessionDocumentViewsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/{documentId}/views", sessionID, documentID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/guest/sessions/{sessionId}/documents/{documentId}/views", sessionID, documentID)
 	req.Operation = "knowledge.PostKnowledgeGuestSessionDocumentViews"
 	if opts != nil {
 		req.Body = opts.Body
@@ -567,7 +568,7 @@ type GetKnowledgeIntegrationOptionsOptions struct {
 //
 // Requires all of the permissions: knowledge:integrationOptions:view.
 func (c *Client) GetKnowledgeIntegrationOptions(ctx context.Context, integrationID string, opts *GetKnowledgeIntegrationOptionsOptions, call ...platformclient.CallOption) (*models.KnowledgeIntegrationOptionsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/integrations/{integrationId}/options", integrationID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/integrations/{integrationId}/options", integrationID)
 	req.Operation = "knowledge.GetKnowledgeIntegrationOptions"
 	if opts != nil {
 		req.AddQuery("knowledgeBaseIds", opts.KnowledgeBaseIDs)
@@ -622,7 +623,7 @@ type GetKnowledgeKnowledgebasesOptions struct {
 //
 // Requires all of the permissions: knowledge:knowledgebase:view.
 func (c *Client) GetKnowledgeKnowledgebases(ctx context.Context, opts *GetKnowledgeKnowledgebasesOptions, call ...platformclient.CallOption) (*models.KnowledgeBaseListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases")
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases")
 	req.Operation = "knowledge.GetKnowledgeKnowledgebases"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -651,8 +652,8 @@ func (c *Client) GetKnowledgeKnowledgebasesPages(ctx context.Context, opts *GetK
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeBaseListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.KnowledgeBaseListing, error) {
 		if r.NextURI != "" {
 			out := new(models.KnowledgeBaseListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -662,15 +663,15 @@ func (c *Client) GetKnowledgeKnowledgebasesPages(ctx context.Context, opts *GetK
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebases(ctx, &o, call...)
-	}, func(p *models.KnowledgeBaseListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.KnowledgeBaseListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetKnowledgeKnowledgebasesItems returns an iterator over the entities of every page of
 // GetKnowledgeKnowledgebases; see GetKnowledgeKnowledgebasesPages.
 func (c *Client) GetKnowledgeKnowledgebasesItems(ctx context.Context, opts *GetKnowledgeKnowledgebasesOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeBase, error] {
-	return platformclient.Items(c.GetKnowledgeKnowledgebasesPages(ctx, opts, call...), func(p *models.KnowledgeBaseListing) []models.KnowledgeBase { return p.Entities })
+	return runtime.Items(c.GetKnowledgeKnowledgebasesPages(ctx, opts, call...), func(p *models.KnowledgeBaseListing) []models.KnowledgeBase { return p.Entities })
 }
 
 // PostKnowledgeKnowledgebasesOptions holds the optional parameters of PostKnowledgeKnowledgebases; it has none yet, so pass nil.
@@ -682,7 +683,7 @@ type PostKnowledgeKnowledgebasesOptions struct{}
 //
 // Requires all of the permissions: knowledge:knowledgebase:add.
 func (c *Client) PostKnowledgeKnowledgebases(ctx context.Context, body *models.KnowledgeBaseCreateRequest, opts *PostKnowledgeKnowledgebasesOptions, call ...platformclient.CallOption) (*models.KnowledgeBase, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases")
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases")
 	req.Operation = "knowledge.PostKnowledgeKnowledgebases"
 	req.Body = body
 	out := new(models.KnowledgeBase)
@@ -701,7 +702,7 @@ type GetKnowledgeKnowledgebaseOptions struct{}
 //
 // Requires all of the permissions: knowledge:knowledgebase:view.
 func (c *Client) GetKnowledgeKnowledgebase(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseOptions, call ...platformclient.CallOption) (*models.KnowledgeBase, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}", knowledgeBaseID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}", knowledgeBaseID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebase"
 	out := new(models.KnowledgeBase)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -719,7 +720,7 @@ type DeleteKnowledgeKnowledgebaseOptions struct{}
 //
 // Requires all of the permissions: knowledge:knowledgebase:delete.
 func (c *Client) DeleteKnowledgeKnowledgebase(ctx context.Context, knowledgeBaseID string, opts *DeleteKnowledgeKnowledgebaseOptions, call ...platformclient.CallOption) (*models.KnowledgeBase, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}", knowledgeBaseID)
+	req := runtime.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}", knowledgeBaseID)
 	req.Operation = "knowledge.DeleteKnowledgeKnowledgebase"
 	out := new(models.KnowledgeBase)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -737,7 +738,7 @@ type PatchKnowledgeKnowledgebaseOptions struct{}
 //
 // Requires all of the permissions: knowledge:knowledgebase:edit.
 func (c *Client) PatchKnowledgeKnowledgebase(ctx context.Context, knowledgeBaseID string, body *models.KnowledgeBaseUpdateRequest, opts *PatchKnowledgeKnowledgebaseOptions, call ...platformclient.CallOption) (*models.KnowledgeBase, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}", knowledgeBaseID)
+	req := runtime.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}", knowledgeBaseID)
 	req.Operation = "knowledge.PatchKnowledgeKnowledgebase"
 	req.Body = body
 	out := new(models.KnowledgeBase)
@@ -792,7 +793,7 @@ type GetKnowledgeKnowledgebaseCategoriesOptions struct {
 //
 // Requires all of the permissions: knowledge:category:view.
 func (c *Client) GetKnowledgeKnowledgebaseCategories(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseCategoriesOptions, call ...platformclient.CallOption) (*models.CategoryResponseListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/categories", knowledgeBaseID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/categories", knowledgeBaseID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseCategories"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -821,8 +822,8 @@ func (c *Client) GetKnowledgeKnowledgebaseCategoriesPages(ctx context.Context, k
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CategoryResponseListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CategoryResponseListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CategoryResponseListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -832,15 +833,15 @@ func (c *Client) GetKnowledgeKnowledgebaseCategoriesPages(ctx context.Context, k
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebaseCategories(ctx, knowledgeBaseID, &o, call...)
-	}, func(p *models.CategoryResponseListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.CategoryResponseListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetKnowledgeKnowledgebaseCategoriesItems returns an iterator over the entities of every page of
 // GetKnowledgeKnowledgebaseCategories; see GetKnowledgeKnowledgebaseCategoriesPages.
 func (c *Client) GetKnowledgeKnowledgebaseCategoriesItems(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[models.CategoryResponse, error] {
-	return platformclient.Items(c.GetKnowledgeKnowledgebaseCategoriesPages(ctx, knowledgeBaseID, opts, call...), func(p *models.CategoryResponseListing) []models.CategoryResponse { return p.Entities })
+	return runtime.Items(c.GetKnowledgeKnowledgebaseCategoriesPages(ctx, knowledgeBaseID, opts, call...), func(p *models.CategoryResponseListing) []models.CategoryResponse { return p.Entities })
 }
 
 // PostKnowledgeKnowledgebaseCategoriesOptions holds the optional parameters of PostKnowledgeKnowledgebaseCategories; it has none yet, so pass nil.
@@ -852,7 +853,7 @@ type PostKnowledgeKnowledgebaseCategoriesOptions struct{}
 //
 // Requires all of the permissions: knowledge:category:add.
 func (c *Client) PostKnowledgeKnowledgebaseCategories(ctx context.Context, knowledgeBaseID string, body *models.CategoryCreateRequest, opts *PostKnowledgeKnowledgebaseCategoriesOptions, call ...platformclient.CallOption) (*models.CategoryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/categories", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/categories", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseCategories"
 	req.Body = body
 	out := new(models.CategoryResponse)
@@ -871,7 +872,7 @@ type GetKnowledgeKnowledgebaseCategoryOptions struct{}
 //
 // Requires all of the permissions: knowledge:category:view.
 func (c *Client) GetKnowledgeKnowledgebaseCategory(ctx context.Context, knowledgeBaseID string, categoryID string, opts *GetKnowledgeKnowledgebaseCategoryOptions, call ...platformclient.CallOption) (*models.CategoryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/categories/{categoryId}", knowledgeBaseID, categoryID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/categories/{categoryId}", knowledgeBaseID, categoryID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseCategory"
 	out := new(models.CategoryResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -889,7 +890,7 @@ type DeleteKnowledgeKnowledgebaseCategoryOptions struct{}
 //
 // Requires all of the permissions: knowledge:category:delete.
 func (c *Client) DeleteKnowledgeKnowledgebaseCategory(ctx context.Context, knowledgeBaseID string, categoryID string, opts *DeleteKnowledgeKnowledgebaseCategoryOptions, call ...platformclient.CallOption) (*models.CategoryResponse, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/categories/{categoryId}", knowledgeBaseID, categoryID)
+	req := runtime.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/categories/{categoryId}", knowledgeBaseID, categoryID)
 	req.Operation = "knowledge.DeleteKnowledgeKnowledgebaseCategory"
 	out := new(models.CategoryResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -907,7 +908,7 @@ type PatchKnowledgeKnowledgebaseCategoryOptions struct{}
 //
 // Requires all of the permissions: knowledge:category:edit.
 func (c *Client) PatchKnowledgeKnowledgebaseCategory(ctx context.Context, knowledgeBaseID string, categoryID string, body *models.CategoryUpdateRequest, opts *PatchKnowledgeKnowledgebaseCategoryOptions, call ...platformclient.CallOption) (*models.CategoryResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/categories/{categoryId}", knowledgeBaseID, categoryID)
+	req := runtime.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/categories/{categoryId}", knowledgeBaseID, categoryID)
 	req.Operation = "knowledge.PatchKnowledgeKnowledgebaseCategory"
 	req.Body = body
 	out := new(models.CategoryResponse)
@@ -929,7 +930,7 @@ type PostKnowledgeKnowledgebaseChunksSearchOptions struct {
 //
 // Requires all of the permissions: knowledge:knowledgebase:search.
 func (c *Client) PostKnowledgeKnowledgebaseChunksSearch(ctx context.Context, knowledgeBaseID string, opts *PostKnowledgeKnowledgebaseChunksSearchOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentChunkResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/chunks/search", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/chunks/search", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseChunksSearch"
 	if opts != nil {
 		req.Body = opts.Body
@@ -950,11 +951,11 @@ func (c *Client) PostKnowledgeKnowledgebaseChunksSearchPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.Body != nil && o.Body.PageNumber != nil {
 		spec.Start = int(*o.Body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentChunkResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.KnowledgeDocumentChunkResponse, error) {
 		o := o
 		var pageBody models.KnowledgeDocumentChunkRequest
 		if o.Body != nil {
@@ -963,15 +964,15 @@ func (c *Client) PostKnowledgeKnowledgebaseChunksSearchPages(ctx context.Context
 		pageBody.PageNumber = &r.Number
 		o.Body = &pageBody
 		return c.PostKnowledgeKnowledgebaseChunksSearch(ctx, knowledgeBaseID, &o, call...)
-	}, func(p *models.KnowledgeDocumentChunkResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.KnowledgeDocumentChunkResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostKnowledgeKnowledgebaseChunksSearchItems returns an iterator over the results of every page of
 // PostKnowledgeKnowledgebaseChunksSearch; see PostKnowledgeKnowledgebaseChunksSearchPages.
 func (c *Client) PostKnowledgeKnowledgebaseChunksSearchItems(ctx context.Context, knowledgeBaseID string, opts *PostKnowledgeKnowledgebaseChunksSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.DocumentChunkBlock, error] {
-	return platformclient.Items(c.PostKnowledgeKnowledgebaseChunksSearchPages(ctx, knowledgeBaseID, opts, call...), func(p *models.KnowledgeDocumentChunkResponse) []models.DocumentChunkBlock { return p.Results })
+	return runtime.Items(c.PostKnowledgeKnowledgebaseChunksSearchPages(ctx, knowledgeBaseID, opts, call...), func(p *models.KnowledgeDocumentChunkResponse) []models.DocumentChunkBlock { return p.Results })
 }
 
 // PatchKnowledgeKnowledgebaseChunksSearchSearchIdOptions holds the optional parameters of PatchKnowledgeKnowledgebaseChunksSearchSearchId; nil fields are not sent.
@@ -986,7 +987,7 @@ type PatchKnowledgeKnowledgebaseChunksSearchSearchIdOptions struct {
 //
 // Requires all of the permissions: knowledge:knowledgebase:search.
 func (c *Client) PatchKnowledgeKnowledgebaseChunksSearchSearchId(ctx context.Context, knowledgeBaseID string, searchID string, opts *PatchKnowledgeKnowledgebaseChunksSearchSearchIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/chunks/search/{searchId}", knowledgeBaseID, searchID)
+	req := runtime.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/chunks/search/{searchId}", knowledgeBaseID, searchID)
 	req.Operation = "knowledge.PatchKnowledgeKnowledgebaseChunksSearchSearchId"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1048,7 +1049,7 @@ type GetKnowledgeKnowledgebaseDocumentsOptions struct {
 //
 // Requires all of the permissions: knowledge:document:view.
 func (c *Client) GetKnowledgeKnowledgebaseDocuments(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseDocumentsOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentResponseListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents", knowledgeBaseID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents", knowledgeBaseID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseDocuments"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -1079,8 +1080,8 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentsPages(ctx context.Context, kn
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentResponseListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.KnowledgeDocumentResponseListing, error) {
 		if r.NextURI != "" {
 			out := new(models.KnowledgeDocumentResponseListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1090,15 +1091,15 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentsPages(ctx context.Context, kn
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebaseDocuments(ctx, knowledgeBaseID, &o, call...)
-	}, func(p *models.KnowledgeDocumentResponseListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.KnowledgeDocumentResponseListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetKnowledgeKnowledgebaseDocumentsItems returns an iterator over the entities of every page of
 // GetKnowledgeKnowledgebaseDocuments; see GetKnowledgeKnowledgebaseDocumentsPages.
 func (c *Client) GetKnowledgeKnowledgebaseDocumentsItems(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseDocumentsOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeDocumentResponse, error] {
-	return platformclient.Items(c.GetKnowledgeKnowledgebaseDocumentsPages(ctx, knowledgeBaseID, opts, call...), func(p *models.KnowledgeDocumentResponseListing) []models.KnowledgeDocumentResponse { return p.Entities })
+	return runtime.Items(c.GetKnowledgeKnowledgebaseDocumentsPages(ctx, knowledgeBaseID, opts, call...), func(p *models.KnowledgeDocumentResponseListing) []models.KnowledgeDocumentResponse { return p.Entities })
 }
 
 // PostKnowledgeKnowledgebaseDocumentsOptions holds the optional parameters of PostKnowledgeKnowledgebaseDocuments; it has none yet, so pass nil.
@@ -1110,7 +1111,7 @@ type PostKnowledgeKnowledgebaseDocumentsOptions struct{}
 //
 // Requires all of the permissions: knowledge:document:add.
 func (c *Client) PostKnowledgeKnowledgebaseDocuments(ctx context.Context, knowledgeBaseID string, body *models.KnowledgeDocumentCreateRequest, opts *PostKnowledgeKnowledgebaseDocumentsOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseDocuments"
 	req.Body = body
 	out := new(models.KnowledgeDocumentResponse)
@@ -1129,7 +1130,7 @@ type PostKnowledgeKnowledgebaseDocumentsAnswersOptions struct{}
 //
 // Requires all of the permissions: knowledge:document:view, knowledge:documentAnswer:view.
 func (c *Client) PostKnowledgeKnowledgebaseDocumentsAnswers(ctx context.Context, knowledgeBaseID string, body *models.KnowledgeDocumentsAnswerFilter, opts *PostKnowledgeKnowledgebaseDocumentsAnswersOptions, call ...platformclient.CallOption) (*models.KnowledgeAnswerDocumentsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/answers", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/answers", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseDocumentsAnswers"
 	req.Body = body
 	out := new(models.KnowledgeAnswerDocumentsResponse)
@@ -1148,7 +1149,7 @@ type PostKnowledgeKnowledgebaseDocumentsBulkRemoveOptions struct{}
 //
 // Requires all of the permissions: knowledge:document:delete.
 func (c *Client) PostKnowledgeKnowledgebaseDocumentsBulkRemove(ctx context.Context, knowledgeBaseID string, body *models.KnowledgeDocumentBulkRemoveRequest, opts *PostKnowledgeKnowledgebaseDocumentsBulkRemoveOptions, call ...platformclient.CallOption) (*models.BulkResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/bulk/remove", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/bulk/remove", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseDocumentsBulkRemove"
 	req.Body = body
 	out := new(models.BulkResponse)
@@ -1167,7 +1168,7 @@ type PostKnowledgeKnowledgebaseDocumentsBulkUpdateOptions struct{}
 //
 // Requires all of the permissions: knowledge:document:edit.
 func (c *Client) PostKnowledgeKnowledgebaseDocumentsBulkUpdate(ctx context.Context, knowledgeBaseID string, body *models.KnowledgeDocumentBulkUpdateRequest, opts *PostKnowledgeKnowledgebaseDocumentsBulkUpdateOptions, call ...platformclient.CallOption) (*models.BulkResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/bulk/update", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/bulk/update", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseDocumentsBulkUpdate"
 	req.Body = body
 	out := new(models.BulkResponse)
@@ -1190,7 +1191,7 @@ type PostKnowledgeKnowledgebaseDocumentsPresentationsOptions struct {
 //
 // Requires all of the permissions: knowledge:documentPresentation:add.
 func (c *Client) PostKnowledgeKnowledgebaseDocumentsPresentations(ctx context.Context, knowledgeBaseID string, opts *PostKnowledgeKnowledgebaseDocumentsPresentationsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/presentations", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/presentations", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseDocumentsPresentations"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1215,7 +1216,7 @@ type PostKnowledgeKnowledgebaseDocumentsQueryOptions struct {
 //
 // Requires all of the permissions: knowledge:document:view.
 func (c *Client) PostKnowledgeKnowledgebaseDocumentsQuery(ctx context.Context, knowledgeBaseID string, opts *PostKnowledgeKnowledgebaseDocumentsQueryOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/query", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/query", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseDocumentsQuery"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1237,11 +1238,11 @@ func (c *Client) PostKnowledgeKnowledgebaseDocumentsQueryPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.Body != nil && o.Body.PageNumber != nil {
 		spec.Start = int(*o.Body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentQueryResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.KnowledgeDocumentQueryResponse, error) {
 		o := o
 		var pageBody models.KnowledgeDocumentQuery
 		if o.Body != nil {
@@ -1250,15 +1251,15 @@ func (c *Client) PostKnowledgeKnowledgebaseDocumentsQueryPages(ctx context.Conte
 		pageBody.PageNumber = &r.Number
 		o.Body = &pageBody
 		return c.PostKnowledgeKnowledgebaseDocumentsQuery(ctx, knowledgeBaseID, &o, call...)
-	}, func(p *models.KnowledgeDocumentQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.KnowledgeDocumentQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostKnowledgeKnowledgebaseDocumentsQueryItems returns an iterator over the results of every page of
 // PostKnowledgeKnowledgebaseDocumentsQuery; see PostKnowledgeKnowledgebaseDocumentsQueryPages.
 func (c *Client) PostKnowledgeKnowledgebaseDocumentsQueryItems(ctx context.Context, knowledgeBaseID string, opts *PostKnowledgeKnowledgebaseDocumentsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeDocumentQueryResult, error] {
-	return platformclient.Items(c.PostKnowledgeKnowledgebaseDocumentsQueryPages(ctx, knowledgeBaseID, opts, call...), func(p *models.KnowledgeDocumentQueryResponse) []models.KnowledgeDocumentQueryResult { return p.Results })
+	return runtime.Items(c.PostKnowledgeKnowledgebaseDocumentsQueryPages(ctx, knowledgeBaseID, opts, call...), func(p *models.KnowledgeDocumentQueryResponse) []models.KnowledgeDocumentQueryResult { return p.Results })
 }
 
 // PostKnowledgeKnowledgebaseDocumentsSearchOptions holds the optional parameters of PostKnowledgeKnowledgebaseDocumentsSearch; nil fields are not sent.
@@ -1278,7 +1279,7 @@ type PostKnowledgeKnowledgebaseDocumentsSearchOptions struct {
 //
 // Requires all of the permissions: knowledge:knowledgebase:search.
 func (c *Client) PostKnowledgeKnowledgebaseDocumentsSearch(ctx context.Context, knowledgeBaseID string, opts *PostKnowledgeKnowledgebaseDocumentsSearchOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentSearch, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/search", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/search", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseDocumentsSearch"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1300,11 +1301,11 @@ func (c *Client) PostKnowledgeKnowledgebaseDocumentsSearchPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.Body != nil && o.Body.PageNumber != nil {
 		spec.Start = int(*o.Body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentSearch, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.KnowledgeDocumentSearch, error) {
 		o := o
 		var pageBody models.KnowledgeDocumentSearchRequest
 		if o.Body != nil {
@@ -1313,15 +1314,15 @@ func (c *Client) PostKnowledgeKnowledgebaseDocumentsSearchPages(ctx context.Cont
 		pageBody.PageNumber = &r.Number
 		o.Body = &pageBody
 		return c.PostKnowledgeKnowledgebaseDocumentsSearch(ctx, knowledgeBaseID, &o, call...)
-	}, func(p *models.KnowledgeDocumentSearch) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.KnowledgeDocumentSearch) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostKnowledgeKnowledgebaseDocumentsSearchItems returns an iterator over the results of every page of
 // PostKnowledgeKnowledgebaseDocumentsSearch; see PostKnowledgeKnowledgebaseDocumentsSearchPages.
 func (c *Client) PostKnowledgeKnowledgebaseDocumentsSearchItems(ctx context.Context, knowledgeBaseID string, opts *PostKnowledgeKnowledgebaseDocumentsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeDocumentSearchResult, error] {
-	return platformclient.Items(c.PostKnowledgeKnowledgebaseDocumentsSearchPages(ctx, knowledgeBaseID, opts, call...), func(p *models.KnowledgeDocumentSearch) []models.KnowledgeDocumentSearchResult { return p.Results })
+	return runtime.Items(c.PostKnowledgeKnowledgebaseDocumentsSearchPages(ctx, knowledgeBaseID, opts, call...), func(p *models.KnowledgeDocumentSearch) []models.KnowledgeDocumentSearchResult { return p.Results })
 }
 
 // PostKnowledgeKnowledgebaseDocumentsSearchSuggestionsOptions holds the optional parameters of PostKnowledgeKnowledgebaseDocumentsSearchSuggestions; nil fields are not sent.
@@ -1337,7 +1338,7 @@ type PostKnowledgeKnowledgebaseDocumentsSearchSuggestionsOptions struct {
 //
 // Requires all of the permissions: knowledge:knowledgebase:search.
 func (c *Client) PostKnowledgeKnowledgebaseDocumentsSearchSuggestions(ctx context.Context, knowledgeBaseID string, opts *PostKnowledgeKnowledgebaseDocumentsSearchSuggestionsOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentSuggestion, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/search/suggestions", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/search/suggestions", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseDocumentsSearchSuggestions"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1361,7 +1362,7 @@ type PatchKnowledgeKnowledgebaseDocumentsSearchSearchIdOptions struct {
 //
 // Requires all of the permissions: knowledge:search:edit.
 func (c *Client) PatchKnowledgeKnowledgebaseDocumentsSearchSearchId(ctx context.Context, knowledgeBaseID string, searchID string, opts *PatchKnowledgeKnowledgebaseDocumentsSearchSearchIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/search/{searchId}", knowledgeBaseID, searchID)
+	req := runtime.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/search/{searchId}", knowledgeBaseID, searchID)
 	req.Operation = "knowledge.PatchKnowledgeKnowledgebaseDocumentsSearchSearchId"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1378,7 +1379,7 @@ type PostKnowledgeKnowledgebaseDocumentsVersionsBulkAddOptions struct{}
 //
 // Requires all of the permissions: knowledge:documentVersion:add.
 func (c *Client) PostKnowledgeKnowledgebaseDocumentsVersionsBulkAdd(ctx context.Context, knowledgeBaseID string, body *models.KnowledgeDocumentBulkVersionAddRequest, opts *PostKnowledgeKnowledgebaseDocumentsVersionsBulkAddOptions, call ...platformclient.CallOption) (*models.BulkResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/versions/bulk/add", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/versions/bulk/add", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseDocumentsVersionsBulkAdd"
 	req.Body = body
 	out := new(models.BulkResponse)
@@ -1406,7 +1407,7 @@ type GetKnowledgeKnowledgebaseDocumentOptions struct {
 //
 // Requires all of the permissions: knowledge:document:view.
 func (c *Client) GetKnowledgeKnowledgebaseDocument(ctx context.Context, knowledgeBaseID string, documentID string, opts *GetKnowledgeKnowledgebaseDocumentOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}", knowledgeBaseID, documentID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}", knowledgeBaseID, documentID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseDocument"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1428,7 +1429,7 @@ type DeleteKnowledgeKnowledgebaseDocumentOptions struct{}
 //
 // Requires all of the permissions: knowledge:document:delete.
 func (c *Client) DeleteKnowledgeKnowledgebaseDocument(ctx context.Context, knowledgeBaseID string, documentID string, opts *DeleteKnowledgeKnowledgebaseDocumentOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}", knowledgeBaseID, documentID)
+	req := runtime.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}", knowledgeBaseID, documentID)
 	req.Operation = "knowledge.DeleteKnowledgeKnowledgebaseDocument"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1442,7 +1443,7 @@ type PatchKnowledgeKnowledgebaseDocumentOptions struct{}
 //
 // Requires all of the permissions: knowledge:document:edit.
 func (c *Client) PatchKnowledgeKnowledgebaseDocument(ctx context.Context, knowledgeBaseID string, documentID string, body *models.KnowledgeDocumentReq, opts *PatchKnowledgeKnowledgebaseDocumentOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}", knowledgeBaseID, documentID)
+	req := runtime.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}", knowledgeBaseID, documentID)
 	req.Operation = "knowledge.PatchKnowledgeKnowledgebaseDocument"
 	req.Body = body
 	out := new(models.KnowledgeDocumentResponse)
@@ -1464,7 +1465,7 @@ type PostKnowledgeKnowledgebaseDocumentCopiesOptions struct {
 //
 // Requires all of the permissions: knowledge:documentCopy:add.
 func (c *Client) PostKnowledgeKnowledgebaseDocumentCopies(ctx context.Context, knowledgeBaseID string, documentID string, opts *PostKnowledgeKnowledgebaseDocumentCopiesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/copies", knowledgeBaseID, documentID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/copies", knowledgeBaseID, documentID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseDocumentCopies"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1525,7 +1526,7 @@ type GetKnowledgeKnowledgebaseDocumentFeedbackOptions struct {
 //
 // Requires any of the permissions: knowledge:feedback:view.
 func (c *Client) GetKnowledgeKnowledgebaseDocumentFeedback(ctx context.Context, knowledgeBaseID string, documentID string, opts *GetKnowledgeKnowledgebaseDocumentFeedbackOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentFeedbackResponseListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/feedback", knowledgeBaseID, documentID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/feedback", knowledgeBaseID, documentID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseDocumentFeedback"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -1556,8 +1557,8 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentFeedbackPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentFeedbackResponseListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.KnowledgeDocumentFeedbackResponseListing, error) {
 		if r.NextURI != "" {
 			out := new(models.KnowledgeDocumentFeedbackResponseListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1567,15 +1568,15 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentFeedbackPages(ctx context.Cont
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebaseDocumentFeedback(ctx, knowledgeBaseID, documentID, &o, call...)
-	}, func(p *models.KnowledgeDocumentFeedbackResponseListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.KnowledgeDocumentFeedbackResponseListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetKnowledgeKnowledgebaseDocumentFeedbackItems returns an iterator over the entities of every page
 // of GetKnowledgeKnowledgebaseDocumentFeedback; see GetKnowledgeKnowledgebaseDocumentFeedbackPages.
 func (c *Client) GetKnowledgeKnowledgebaseDocumentFeedbackItems(ctx context.Context, knowledgeBaseID string, documentID string, opts *GetKnowledgeKnowledgebaseDocumentFeedbackOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeDocumentFeedbackResponse, error] {
-	return platformclient.Items(c.GetKnowledgeKnowledgebaseDocumentFeedbackPages(ctx, knowledgeBaseID, documentID, opts, call...), func(p *models.KnowledgeDocumentFeedbackResponseListing) []models.KnowledgeDocumentFeedbackResponse {
+	return runtime.Items(c.GetKnowledgeKnowledgebaseDocumentFeedbackPages(ctx, knowledgeBaseID, documentID, opts, call...), func(p *models.KnowledgeDocumentFeedbackResponseListing) []models.KnowledgeDocumentFeedbackResponse {
 		return p.Entities
 	})
 }
@@ -1592,7 +1593,7 @@ type PostKnowledgeKnowledgebaseDocumentFeedbackOptions struct {
 //
 // Requires any of the permissions: knowledge:feedback:create.
 func (c *Client) PostKnowledgeKnowledgebaseDocumentFeedback(ctx context.Context, knowledgeBaseID string, documentID string, opts *PostKnowledgeKnowledgebaseDocumentFeedbackOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentFeedbackResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/feedback", knowledgeBaseID, documentID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/feedback", knowledgeBaseID, documentID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseDocumentFeedback"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1614,7 +1615,7 @@ type GetKnowledgeKnowledgebaseDocumentFeedbackFeedbackIdOptions struct{}
 //
 // Requires any of the permissions: knowledge:feedback:view.
 func (c *Client) GetKnowledgeKnowledgebaseDocumentFeedbackFeedbackId(ctx context.Context, knowledgeBaseID string, documentID string, feedbackID string, opts *GetKnowledgeKnowledgebaseDocumentFeedbackFeedbackIdOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentFeedbackResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/feedback/{feedbackId}", knowledgeBaseID, documentID, feedbackID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/feedback/{feedbackId}", knowledgeBaseID, documentID, feedbackID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseDocumentFeedbackFeedbackId"
 	out := new(models.KnowledgeDocumentFeedbackResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1635,7 +1636,7 @@ type PatchKnowledgeKnowledgebaseDocumentFeedbackFeedbackIdOptions struct {
 //
 // Requires any of the permissions: knowledge:feedback:edit.
 func (c *Client) PatchKnowledgeKnowledgebaseDocumentFeedbackFeedbackId(ctx context.Context, knowledgeBaseID string, documentID string, feedbackID string, opts *PatchKnowledgeKnowledgebaseDocumentFeedbackFeedbackIdOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentFeedbackResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/feedback/{feedbackId}", knowledgeBaseID, documentID, feedbackID)
+	req := runtime.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/feedback/{feedbackId}", knowledgeBaseID, documentID, feedbackID)
 	req.Operation = "knowledge.PatchKnowledgeKnowledgebaseDocumentFeedbackFeedbackId"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1674,7 +1675,7 @@ type GetKnowledgeKnowledgebaseDocumentVariationsOptions struct {
 //
 // Requires all of the permissions: knowledge:document:view.
 func (c *Client) GetKnowledgeKnowledgebaseDocumentVariations(ctx context.Context, knowledgeBaseID string, documentID string, opts *GetKnowledgeKnowledgebaseDocumentVariationsOptions, call ...platformclient.CallOption) (*models.DocumentVariationResponseListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/variations", knowledgeBaseID, documentID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/variations", knowledgeBaseID, documentID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseDocumentVariations"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -1699,8 +1700,8 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentVariationsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DocumentVariationResponseListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DocumentVariationResponseListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DocumentVariationResponseListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1710,8 +1711,8 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentVariationsPages(ctx context.Co
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebaseDocumentVariations(ctx, knowledgeBaseID, documentID, &o, call...)
-	}, func(p *models.DocumentVariationResponseListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.DocumentVariationResponseListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
@@ -1719,7 +1720,7 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentVariationsPages(ctx context.Co
 // of GetKnowledgeKnowledgebaseDocumentVariations; see
 // GetKnowledgeKnowledgebaseDocumentVariationsPages.
 func (c *Client) GetKnowledgeKnowledgebaseDocumentVariationsItems(ctx context.Context, knowledgeBaseID string, documentID string, opts *GetKnowledgeKnowledgebaseDocumentVariationsOptions, call ...platformclient.CallOption) iter.Seq2[models.DocumentVariationResponse, error] {
-	return platformclient.Items(c.GetKnowledgeKnowledgebaseDocumentVariationsPages(ctx, knowledgeBaseID, documentID, opts, call...), func(p *models.DocumentVariationResponseListing) []models.DocumentVariationResponse { return p.Entities })
+	return runtime.Items(c.GetKnowledgeKnowledgebaseDocumentVariationsPages(ctx, knowledgeBaseID, documentID, opts, call...), func(p *models.DocumentVariationResponseListing) []models.DocumentVariationResponse { return p.Entities })
 }
 
 // PostKnowledgeKnowledgebaseDocumentVariationsOptions holds the optional parameters of PostKnowledgeKnowledgebaseDocumentVariations; it has none yet, so pass nil.
@@ -1731,7 +1732,7 @@ type PostKnowledgeKnowledgebaseDocumentVariationsOptions struct{}
 //
 // Requires any of the permissions: knowledge:document:add, knowledge:document:edit.
 func (c *Client) PostKnowledgeKnowledgebaseDocumentVariations(ctx context.Context, knowledgeBaseID string, documentID string, body *models.DocumentVariationRequest, opts *PostKnowledgeKnowledgebaseDocumentVariationsOptions, call ...platformclient.CallOption) (*models.DocumentVariationResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/variations", knowledgeBaseID, documentID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/variations", knowledgeBaseID, documentID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseDocumentVariations"
 	req.Body = body
 	out := new(models.DocumentVariationResponse)
@@ -1757,7 +1758,7 @@ type GetKnowledgeKnowledgebaseDocumentVariationOptions struct {
 //
 // Requires all of the permissions: knowledge:document:view.
 func (c *Client) GetKnowledgeKnowledgebaseDocumentVariation(ctx context.Context, knowledgeBaseID string, documentID string, documentVariationID string, opts *GetKnowledgeKnowledgebaseDocumentVariationOptions, call ...platformclient.CallOption) (*models.DocumentVariationResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/variations/{documentVariationId}", knowledgeBaseID, documentID, documentVariationID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/variations/{documentVariationId}", knowledgeBaseID, documentID, documentVariationID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseDocumentVariation"
 	if opts != nil {
 		req.AddQuery("documentState", opts.DocumentState)
@@ -1779,7 +1780,7 @@ type DeleteKnowledgeKnowledgebaseDocumentVariationOptions struct{}
 //
 // Requires any of the permissions: knowledge:document:delete, knowledge:document:edit.
 func (c *Client) DeleteKnowledgeKnowledgebaseDocumentVariation(ctx context.Context, knowledgeBaseID string, documentID string, documentVariationID string, opts *DeleteKnowledgeKnowledgebaseDocumentVariationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/variations/{documentVariationId}", knowledgeBaseID, documentID, documentVariationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/variations/{documentVariationId}", knowledgeBaseID, documentID, documentVariationID)
 	req.Operation = "knowledge.DeleteKnowledgeKnowledgebaseDocumentVariation"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1793,7 +1794,7 @@ type PatchKnowledgeKnowledgebaseDocumentVariationOptions struct{}
 //
 // Requires all of the permissions: knowledge:document:edit.
 func (c *Client) PatchKnowledgeKnowledgebaseDocumentVariation(ctx context.Context, knowledgeBaseID string, documentID string, documentVariationID string, body *models.DocumentVariationRequest, opts *PatchKnowledgeKnowledgebaseDocumentVariationOptions, call ...platformclient.CallOption) (*models.DocumentVariationResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/variations/{documentVariationId}", knowledgeBaseID, documentID, documentVariationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/variations/{documentVariationId}", knowledgeBaseID, documentID, documentVariationID)
 	req.Operation = "knowledge.PatchKnowledgeKnowledgebaseDocumentVariation"
 	req.Body = body
 	out := new(models.DocumentVariationResponse)
@@ -1827,7 +1828,7 @@ type GetKnowledgeKnowledgebaseDocumentVersionsOptions struct {
 //
 // Requires all of the permissions: knowledge:documentVersion:view.
 func (c *Client) GetKnowledgeKnowledgebaseDocumentVersions(ctx context.Context, knowledgeBaseID string, documentID string, opts *GetKnowledgeKnowledgebaseDocumentVersionsOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentVersionListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/versions", knowledgeBaseID, documentID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/versions", knowledgeBaseID, documentID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseDocumentVersions"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -1851,8 +1852,8 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentVersionsPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentVersionListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.KnowledgeDocumentVersionListing, error) {
 		if r.NextURI != "" {
 			out := new(models.KnowledgeDocumentVersionListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1862,15 +1863,15 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentVersionsPages(ctx context.Cont
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebaseDocumentVersions(ctx, knowledgeBaseID, documentID, &o, call...)
-	}, func(p *models.KnowledgeDocumentVersionListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.KnowledgeDocumentVersionListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetKnowledgeKnowledgebaseDocumentVersionsItems returns an iterator over the entities of every page
 // of GetKnowledgeKnowledgebaseDocumentVersions; see GetKnowledgeKnowledgebaseDocumentVersionsPages.
 func (c *Client) GetKnowledgeKnowledgebaseDocumentVersionsItems(ctx context.Context, knowledgeBaseID string, documentID string, opts *GetKnowledgeKnowledgebaseDocumentVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeDocumentVersion, error] {
-	return platformclient.Items(c.GetKnowledgeKnowledgebaseDocumentVersionsPages(ctx, knowledgeBaseID, documentID, opts, call...), func(p *models.KnowledgeDocumentVersionListing) []models.KnowledgeDocumentVersion { return p.Entities })
+	return runtime.Items(c.GetKnowledgeKnowledgebaseDocumentVersionsPages(ctx, knowledgeBaseID, documentID, opts, call...), func(p *models.KnowledgeDocumentVersionListing) []models.KnowledgeDocumentVersion { return p.Entities })
 }
 
 // PostKnowledgeKnowledgebaseDocumentVersionsOptions holds the optional parameters of PostKnowledgeKnowledgebaseDocumentVersions; it has none yet, so pass nil.
@@ -1882,7 +1883,7 @@ type PostKnowledgeKnowledgebaseDocumentVersionsOptions struct{}
 //
 // Requires all of the permissions: knowledge:documentVersion:add.
 func (c *Client) PostKnowledgeKnowledgebaseDocumentVersions(ctx context.Context, knowledgeBaseID string, documentID string, body *models.KnowledgeDocumentVersion, opts *PostKnowledgeKnowledgebaseDocumentVersionsOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentVersion, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/versions", knowledgeBaseID, documentID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/versions", knowledgeBaseID, documentID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseDocumentVersions"
 	req.Body = body
 	out := new(models.KnowledgeDocumentVersion)
@@ -1905,7 +1906,7 @@ type GetKnowledgeKnowledgebaseDocumentVersionOptions struct {
 //
 // Requires all of the permissions: knowledge:documentVersion:view.
 func (c *Client) GetKnowledgeKnowledgebaseDocumentVersion(ctx context.Context, knowledgeBaseID string, documentID string, versionID string, opts *GetKnowledgeKnowledgebaseDocumentVersionOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentVersion, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/versions/{versionId}", knowledgeBaseID, documentID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/versions/{versionId}", knowledgeBaseID, documentID, versionID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseDocumentVersion"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1937,7 +1938,7 @@ type GetKnowledgeKnowledgebaseDocumentVersionVariationsOptions struct {
 //
 // Requires all of the permissions: knowledge:documentVersion:view.
 func (c *Client) GetKnowledgeKnowledgebaseDocumentVersionVariations(ctx context.Context, knowledgeBaseID string, documentID string, versionID string, opts *GetKnowledgeKnowledgebaseDocumentVersionVariationsOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentVersionVariationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/versions/{versionId}/variations", knowledgeBaseID, documentID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/versions/{versionId}/variations", knowledgeBaseID, documentID, versionID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseDocumentVersionVariations"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -1960,8 +1961,8 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentVersionVariationsPages(ctx con
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeDocumentVersionVariationListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.KnowledgeDocumentVersionVariationListing, error) {
 		if r.NextURI != "" {
 			out := new(models.KnowledgeDocumentVersionVariationListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1971,8 +1972,8 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentVersionVariationsPages(ctx con
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebaseDocumentVersionVariations(ctx, knowledgeBaseID, documentID, versionID, &o, call...)
-	}, func(p *models.KnowledgeDocumentVersionVariationListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.KnowledgeDocumentVersionVariationListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
@@ -1980,7 +1981,7 @@ func (c *Client) GetKnowledgeKnowledgebaseDocumentVersionVariationsPages(ctx con
 // every page of GetKnowledgeKnowledgebaseDocumentVersionVariations; see
 // GetKnowledgeKnowledgebaseDocumentVersionVariationsPages.
 func (c *Client) GetKnowledgeKnowledgebaseDocumentVersionVariationsItems(ctx context.Context, knowledgeBaseID string, documentID string, versionID string, opts *GetKnowledgeKnowledgebaseDocumentVersionVariationsOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeDocumentVersionVariation, error] {
-	return platformclient.Items(c.GetKnowledgeKnowledgebaseDocumentVersionVariationsPages(ctx, knowledgeBaseID, documentID, versionID, opts, call...), func(p *models.KnowledgeDocumentVersionVariationListing) []models.KnowledgeDocumentVersionVariation {
+	return runtime.Items(c.GetKnowledgeKnowledgebaseDocumentVersionVariationsPages(ctx, knowledgeBaseID, documentID, versionID, opts, call...), func(p *models.KnowledgeDocumentVersionVariationListing) []models.KnowledgeDocumentVersionVariation {
 		return p.Entities
 	})
 }
@@ -1994,7 +1995,7 @@ type GetKnowledgeKnowledgebaseDocumentVersionVariationOptions struct{}
 //
 // Requires all of the permissions: knowledge:documentVersion:view.
 func (c *Client) GetKnowledgeKnowledgebaseDocumentVersionVariation(ctx context.Context, knowledgeBaseID string, documentID string, versionID string, variationID string, opts *GetKnowledgeKnowledgebaseDocumentVersionVariationOptions, call ...platformclient.CallOption) (*models.KnowledgeDocumentVersionVariation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/versions/{versionId}/variations/{variationId}", knowledgeBaseID, documentID, versionID, variationID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/versions/{versionId}/variations/{variationId}", knowledgeBaseID, documentID, versionID, variationID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseDocumentVersionVariation"
 	out := new(models.KnowledgeDocumentVersionVariation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2015,7 +2016,7 @@ type PostKnowledgeKnowledgebaseDocumentViewsOptions struct {
 //
 // Requires all of the permissions: knowledge:documentView:add.
 func (c *Client) PostKnowledgeKnowledgebaseDocumentViews(ctx context.Context, knowledgeBaseID string, documentID string, opts *PostKnowledgeKnowledgebaseDocumentViewsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/views", knowledgeBaseID, documentID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/{documentId}/views", knowledgeBaseID, documentID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseDocumentViews"
 	if opts != nil {
 		req.Body = opts.Body
@@ -2032,7 +2033,7 @@ type PostKnowledgeKnowledgebaseExportJobsOptions struct{}
 //
 // Requires all of the permissions: knowledge:exportJob:add.
 func (c *Client) PostKnowledgeKnowledgebaseExportJobs(ctx context.Context, knowledgeBaseID string, body *models.KnowledgeExportJobRequest, opts *PostKnowledgeKnowledgebaseExportJobsOptions, call ...platformclient.CallOption) (*models.KnowledgeExportJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/export/jobs", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/export/jobs", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseExportJobs"
 	req.Body = body
 	out := new(models.KnowledgeExportJobResponse)
@@ -2051,7 +2052,7 @@ type GetKnowledgeKnowledgebaseExportJobOptions struct{}
 //
 // Requires all of the permissions: knowledge:exportJob:view.
 func (c *Client) GetKnowledgeKnowledgebaseExportJob(ctx context.Context, knowledgeBaseID string, exportJobID string, opts *GetKnowledgeKnowledgebaseExportJobOptions, call ...platformclient.CallOption) (*models.KnowledgeExportJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/export/jobs/{exportJobId}", knowledgeBaseID, exportJobID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/export/jobs/{exportJobId}", knowledgeBaseID, exportJobID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseExportJob"
 	out := new(models.KnowledgeExportJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2069,7 +2070,7 @@ type DeleteKnowledgeKnowledgebaseExportJobOptions struct{}
 //
 // Requires all of the permissions: knowledge:exportJob:delete.
 func (c *Client) DeleteKnowledgeKnowledgebaseExportJob(ctx context.Context, knowledgeBaseID string, exportJobID string, opts *DeleteKnowledgeKnowledgebaseExportJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/export/jobs/{exportJobId}", knowledgeBaseID, exportJobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/export/jobs/{exportJobId}", knowledgeBaseID, exportJobID)
 	req.Operation = "knowledge.DeleteKnowledgeKnowledgebaseExportJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2083,7 +2084,7 @@ type PostKnowledgeKnowledgebaseImportJobsOptions struct{}
 //
 // Requires all of the permissions: knowledge:importJob:add.
 func (c *Client) PostKnowledgeKnowledgebaseImportJobs(ctx context.Context, knowledgeBaseID string, body *models.KnowledgeImportJobRequest, opts *PostKnowledgeKnowledgebaseImportJobsOptions, call ...platformclient.CallOption) (*models.KnowledgeImportJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/import/jobs", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/import/jobs", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseImportJobs"
 	req.Body = body
 	out := new(models.KnowledgeImportJobResponse)
@@ -2106,7 +2107,7 @@ type GetKnowledgeKnowledgebaseImportJobOptions struct {
 //
 // Requires all of the permissions: knowledge:importJob:view.
 func (c *Client) GetKnowledgeKnowledgebaseImportJob(ctx context.Context, knowledgeBaseID string, importJobID string, opts *GetKnowledgeKnowledgebaseImportJobOptions, call ...platformclient.CallOption) (*models.KnowledgeImportJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/import/jobs/{importJobId}", knowledgeBaseID, importJobID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/import/jobs/{importJobId}", knowledgeBaseID, importJobID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseImportJob"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2127,7 +2128,7 @@ type DeleteKnowledgeKnowledgebaseImportJobOptions struct{}
 //
 // Requires all of the permissions: knowledge:importJob:delete.
 func (c *Client) DeleteKnowledgeKnowledgebaseImportJob(ctx context.Context, knowledgeBaseID string, importJobID string, opts *DeleteKnowledgeKnowledgebaseImportJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/import/jobs/{importJobId}", knowledgeBaseID, importJobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/import/jobs/{importJobId}", knowledgeBaseID, importJobID)
 	req.Operation = "knowledge.DeleteKnowledgeKnowledgebaseImportJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2141,7 +2142,7 @@ type PatchKnowledgeKnowledgebaseImportJobOptions struct{}
 //
 // Requires all of the permissions: knowledge:importJob:edit.
 func (c *Client) PatchKnowledgeKnowledgebaseImportJob(ctx context.Context, knowledgeBaseID string, importJobID string, body *models.ImportStatusRequest, opts *PatchKnowledgeKnowledgebaseImportJobOptions, call ...platformclient.CallOption) (*models.KnowledgeImportJobResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/import/jobs/{importJobId}", knowledgeBaseID, importJobID)
+	req := runtime.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/import/jobs/{importJobId}", knowledgeBaseID, importJobID)
 	req.Operation = "knowledge.PatchKnowledgeKnowledgebaseImportJob"
 	req.Body = body
 	out := new(models.KnowledgeImportJobResponse)
@@ -2179,7 +2180,7 @@ type GetKnowledgeKnowledgebaseLabelsOptions struct {
 //
 // Requires all of the permissions: knowledge:label:view.
 func (c *Client) GetKnowledgeKnowledgebaseLabels(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseLabelsOptions, call ...platformclient.CallOption) (*models.LabelListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/labels", knowledgeBaseID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/labels", knowledgeBaseID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseLabels"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -2204,8 +2205,8 @@ func (c *Client) GetKnowledgeKnowledgebaseLabelsPages(ctx context.Context, knowl
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LabelListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LabelListing, error) {
 		if r.NextURI != "" {
 			out := new(models.LabelListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2215,15 +2216,15 @@ func (c *Client) GetKnowledgeKnowledgebaseLabelsPages(ctx context.Context, knowl
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebaseLabels(ctx, knowledgeBaseID, &o, call...)
-	}, func(p *models.LabelListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.LabelListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetKnowledgeKnowledgebaseLabelsItems returns an iterator over the entities of every page of
 // GetKnowledgeKnowledgebaseLabels; see GetKnowledgeKnowledgebaseLabelsPages.
 func (c *Client) GetKnowledgeKnowledgebaseLabelsItems(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseLabelsOptions, call ...platformclient.CallOption) iter.Seq2[models.LabelResponse, error] {
-	return platformclient.Items(c.GetKnowledgeKnowledgebaseLabelsPages(ctx, knowledgeBaseID, opts, call...), func(p *models.LabelListing) []models.LabelResponse { return p.Entities })
+	return runtime.Items(c.GetKnowledgeKnowledgebaseLabelsPages(ctx, knowledgeBaseID, opts, call...), func(p *models.LabelListing) []models.LabelResponse { return p.Entities })
 }
 
 // PostKnowledgeKnowledgebaseLabelsOptions holds the optional parameters of PostKnowledgeKnowledgebaseLabels; it has none yet, so pass nil.
@@ -2235,7 +2236,7 @@ type PostKnowledgeKnowledgebaseLabelsOptions struct{}
 //
 // Requires all of the permissions: knowledge:label:add.
 func (c *Client) PostKnowledgeKnowledgebaseLabels(ctx context.Context, knowledgeBaseID string, body *models.LabelCreateRequest, opts *PostKnowledgeKnowledgebaseLabelsOptions, call ...platformclient.CallOption) (*models.LabelResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/labels", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/labels", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseLabels"
 	req.Body = body
 	out := new(models.LabelResponse)
@@ -2254,7 +2255,7 @@ type GetKnowledgeKnowledgebaseLabelOptions struct{}
 //
 // Requires all of the permissions: knowledge:label:view.
 func (c *Client) GetKnowledgeKnowledgebaseLabel(ctx context.Context, knowledgeBaseID string, labelID string, opts *GetKnowledgeKnowledgebaseLabelOptions, call ...platformclient.CallOption) (*models.LabelResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/labels/{labelId}", knowledgeBaseID, labelID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/labels/{labelId}", knowledgeBaseID, labelID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseLabel"
 	out := new(models.LabelResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2272,7 +2273,7 @@ type DeleteKnowledgeKnowledgebaseLabelOptions struct{}
 //
 // Requires all of the permissions: knowledge:label:delete.
 func (c *Client) DeleteKnowledgeKnowledgebaseLabel(ctx context.Context, knowledgeBaseID string, labelID string, opts *DeleteKnowledgeKnowledgebaseLabelOptions, call ...platformclient.CallOption) (*models.LabelResponse, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/labels/{labelId}", knowledgeBaseID, labelID)
+	req := runtime.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/labels/{labelId}", knowledgeBaseID, labelID)
 	req.Operation = "knowledge.DeleteKnowledgeKnowledgebaseLabel"
 	out := new(models.LabelResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2290,7 +2291,7 @@ type PatchKnowledgeKnowledgebaseLabelOptions struct{}
 //
 // Requires all of the permissions: knowledge:label:edit.
 func (c *Client) PatchKnowledgeKnowledgebaseLabel(ctx context.Context, knowledgeBaseID string, labelID string, body *models.LabelUpdateRequest, opts *PatchKnowledgeKnowledgebaseLabelOptions, call ...platformclient.CallOption) (*models.LabelResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/labels/{labelId}", knowledgeBaseID, labelID)
+	req := runtime.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/labels/{labelId}", knowledgeBaseID, labelID)
 	req.Operation = "knowledge.PatchKnowledgeKnowledgebaseLabel"
 	req.Body = body
 	out := new(models.LabelResponse)
@@ -2342,7 +2343,7 @@ type GetKnowledgeKnowledgebaseOperationsOptions struct {
 //
 // Requires all of the permissions: knowledge:importExportOperationsList:view.
 func (c *Client) GetKnowledgeKnowledgebaseOperations(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseOperationsOptions, call ...platformclient.CallOption) (*models.OperationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/operations", knowledgeBaseID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/operations", knowledgeBaseID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseOperations"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -2370,8 +2371,8 @@ func (c *Client) GetKnowledgeKnowledgebaseOperationsPages(ctx context.Context, k
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OperationListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.OperationListing, error) {
 		if r.NextURI != "" {
 			out := new(models.OperationListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2381,15 +2382,15 @@ func (c *Client) GetKnowledgeKnowledgebaseOperationsPages(ctx context.Context, k
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeKnowledgebaseOperations(ctx, knowledgeBaseID, &o, call...)
-	}, func(p *models.OperationListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.OperationListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetKnowledgeKnowledgebaseOperationsItems returns an iterator over the entities of every page of
 // GetKnowledgeKnowledgebaseOperations; see GetKnowledgeKnowledgebaseOperationsPages.
 func (c *Client) GetKnowledgeKnowledgebaseOperationsItems(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseOperationsOptions, call ...platformclient.CallOption) iter.Seq2[models.OperationResponse, error] {
-	return platformclient.Items(c.GetKnowledgeKnowledgebaseOperationsPages(ctx, knowledgeBaseID, opts, call...), func(p *models.OperationListing) []models.OperationResponse { return p.Entities })
+	return runtime.Items(c.GetKnowledgeKnowledgebaseOperationsPages(ctx, knowledgeBaseID, opts, call...), func(p *models.OperationListing) []models.OperationResponse { return p.Entities })
 }
 
 // GetKnowledgeKnowledgebaseOperationsUsersQueryOptions holds the optional parameters of GetKnowledgeKnowledgebaseOperationsUsersQuery; it has none yet, so pass nil.
@@ -2401,7 +2402,7 @@ type GetKnowledgeKnowledgebaseOperationsUsersQueryOptions struct{}
 //
 // Requires all of the permissions: knowledge:importExportOperationsList:view.
 func (c *Client) GetKnowledgeKnowledgebaseOperationsUsersQuery(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseOperationsUsersQueryOptions, call ...platformclient.CallOption) (*models.OperationCreatorUserResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/operations/users/query", knowledgeBaseID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/operations/users/query", knowledgeBaseID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseOperationsUsersQuery"
 	out := new(models.OperationCreatorUserResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2419,7 +2420,7 @@ type PostKnowledgeKnowledgebaseParseJobsOptions struct{}
 //
 // Requires all of the permissions: knowledge:importJob:add.
 func (c *Client) PostKnowledgeKnowledgebaseParseJobs(ctx context.Context, knowledgeBaseID string, body *models.KnowledgeParseJobRequest, opts *PostKnowledgeKnowledgebaseParseJobsOptions, call ...platformclient.CallOption) (*models.KnowledgeParseJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/parse/jobs", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/parse/jobs", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseParseJobs"
 	req.Body = body
 	out := new(models.KnowledgeParseJobResponse)
@@ -2442,7 +2443,7 @@ type GetKnowledgeKnowledgebaseParseJobOptions struct {
 //
 // Requires all of the permissions: knowledge:importJob:view.
 func (c *Client) GetKnowledgeKnowledgebaseParseJob(ctx context.Context, knowledgeBaseID string, parseJobID string, opts *GetKnowledgeKnowledgebaseParseJobOptions, call ...platformclient.CallOption) (*models.KnowledgeParseJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/parse/jobs/{parseJobId}", knowledgeBaseID, parseJobID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/parse/jobs/{parseJobId}", knowledgeBaseID, parseJobID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseParseJob"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2463,7 +2464,7 @@ type PatchKnowledgeKnowledgebaseParseJobOptions struct{}
 //
 // Requires all of the permissions: knowledge:importJob:edit.
 func (c *Client) PatchKnowledgeKnowledgebaseParseJob(ctx context.Context, knowledgeBaseID string, parseJobID string, body *models.KnowledgeParseJobRequestPatch, opts *PatchKnowledgeKnowledgebaseParseJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/parse/jobs/{parseJobId}", knowledgeBaseID, parseJobID)
+	req := runtime.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/parse/jobs/{parseJobId}", knowledgeBaseID, parseJobID)
 	req.Operation = "knowledge.PatchKnowledgeKnowledgebaseParseJob"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -2478,7 +2479,7 @@ type PostKnowledgeKnowledgebaseParseJobImportOptions struct{}
 //
 // Requires all of the permissions: knowledge:importJob:edit.
 func (c *Client) PostKnowledgeKnowledgebaseParseJobImport(ctx context.Context, knowledgeBaseID string, parseJobID string, body *models.KnowledgeParseJobRequestImport, opts *PostKnowledgeKnowledgebaseParseJobImportOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/parse/jobs/{parseJobId}/import", knowledgeBaseID, parseJobID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/parse/jobs/{parseJobId}/import", knowledgeBaseID, parseJobID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseParseJobImport"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -2504,7 +2505,7 @@ type GetKnowledgeKnowledgebaseSourcesOptions struct {
 //
 // Requires all of the permissions: knowledge:integrationSource:view.
 func (c *Client) GetKnowledgeKnowledgebaseSources(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseSourcesOptions, call ...platformclient.CallOption) ([]models.SourceBaseResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources", knowledgeBaseID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources", knowledgeBaseID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseSources"
 	if opts != nil {
 		req.AddQuery("type", opts.Type)
@@ -2527,7 +2528,7 @@ type PostKnowledgeKnowledgebaseSourcesSalesforceOptions struct{}
 //
 // Requires all of the permissions: knowledge:integrationSource:add.
 func (c *Client) PostKnowledgeKnowledgebaseSourcesSalesforce(ctx context.Context, knowledgeBaseID string, body *models.SalesforceSourceRequest, opts *PostKnowledgeKnowledgebaseSourcesSalesforceOptions, call ...platformclient.CallOption) (*models.KnowledgeSyncJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/salesforce", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/salesforce", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseSourcesSalesforce"
 	req.Body = body
 	out := new(models.KnowledgeSyncJobResponse)
@@ -2550,7 +2551,7 @@ type GetKnowledgeKnowledgebaseSourcesSalesforceSourceIdOptions struct {
 //
 // Requires all of the permissions: knowledge:integrationSource:view.
 func (c *Client) GetKnowledgeKnowledgebaseSourcesSalesforceSourceId(ctx context.Context, knowledgeBaseID string, sourceID string, opts *GetKnowledgeKnowledgebaseSourcesSalesforceSourceIdOptions, call ...platformclient.CallOption) (*models.SalesforceSourceResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/salesforce/{sourceId}", knowledgeBaseID, sourceID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/salesforce/{sourceId}", knowledgeBaseID, sourceID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseSourcesSalesforceSourceId"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2571,7 +2572,7 @@ type PutKnowledgeKnowledgebaseSourcesSalesforceSourceIdOptions struct{}
 //
 // Requires all of the permissions: knowledge:integrationSource:edit.
 func (c *Client) PutKnowledgeKnowledgebaseSourcesSalesforceSourceId(ctx context.Context, knowledgeBaseID string, sourceID string, body *models.SalesforceSourceRequest, opts *PutKnowledgeKnowledgebaseSourcesSalesforceSourceIdOptions, call ...platformclient.CallOption) (*models.SalesforceSourceResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/salesforce/{sourceId}", knowledgeBaseID, sourceID)
+	req := runtime.NewRequest("PUT", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/salesforce/{sourceId}", knowledgeBaseID, sourceID)
 	req.Operation = "knowledge.PutKnowledgeKnowledgebaseSourcesSalesforceSourceId"
 	req.Body = body
 	out := new(models.SalesforceSourceResponse)
@@ -2591,7 +2592,7 @@ type DeleteKnowledgeKnowledgebaseSourcesSalesforceSourceIdOptions struct{}
 //
 // Requires all of the permissions: knowledge:integrationSource:delete.
 func (c *Client) DeleteKnowledgeKnowledgebaseSourcesSalesforceSourceId(ctx context.Context, knowledgeBaseID string, sourceID string, opts *DeleteKnowledgeKnowledgebaseSourcesSalesforceSourceIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/salesforce/{sourceId}", knowledgeBaseID, sourceID)
+	req := runtime.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/salesforce/{sourceId}", knowledgeBaseID, sourceID)
 	req.Operation = "knowledge.DeleteKnowledgeKnowledgebaseSourcesSalesforceSourceId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2609,7 +2610,7 @@ type PostKnowledgeKnowledgebaseSourcesSalesforceSourceIdSyncOptions struct {
 //
 // Requires all of the permissions: knowledge:integrationSource:edit.
 func (c *Client) PostKnowledgeKnowledgebaseSourcesSalesforceSourceIdSync(ctx context.Context, knowledgeBaseID string, sourceID string, opts *PostKnowledgeKnowledgebaseSourcesSalesforceSourceIdSyncOptions, call ...platformclient.CallOption) (*models.SourceSyncResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/salesforce/{sourceId}/sync", knowledgeBaseID, sourceID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/salesforce/{sourceId}/sync", knowledgeBaseID, sourceID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseSourcesSalesforceSourceIdSync"
 	if opts != nil {
 		req.Body = opts.Body
@@ -2630,7 +2631,7 @@ type PostKnowledgeKnowledgebaseSourcesServicenowOptions struct{}
 //
 // Requires all of the permissions: knowledge:integrationSource:add.
 func (c *Client) PostKnowledgeKnowledgebaseSourcesServicenow(ctx context.Context, knowledgeBaseID string, body *models.ServiceNowSourceRequest, opts *PostKnowledgeKnowledgebaseSourcesServicenowOptions, call ...platformclient.CallOption) (*models.KnowledgeSyncJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/servicenow", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/servicenow", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseSourcesServicenow"
 	req.Body = body
 	out := new(models.KnowledgeSyncJobResponse)
@@ -2653,7 +2654,7 @@ type GetKnowledgeKnowledgebaseSourcesServicenowSourceIdOptions struct {
 //
 // Requires all of the permissions: knowledge:integrationSource:view.
 func (c *Client) GetKnowledgeKnowledgebaseSourcesServicenowSourceId(ctx context.Context, knowledgeBaseID string, sourceID string, opts *GetKnowledgeKnowledgebaseSourcesServicenowSourceIdOptions, call ...platformclient.CallOption) (*models.ServiceNowSourceResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/servicenow/{sourceId}", knowledgeBaseID, sourceID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/servicenow/{sourceId}", knowledgeBaseID, sourceID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseSourcesServicenowSourceId"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2674,7 +2675,7 @@ type PutKnowledgeKnowledgebaseSourcesServicenowSourceIdOptions struct{}
 //
 // Requires all of the permissions: knowledge:integrationSource:edit.
 func (c *Client) PutKnowledgeKnowledgebaseSourcesServicenowSourceId(ctx context.Context, knowledgeBaseID string, sourceID string, body *models.ServiceNowSourceRequest, opts *PutKnowledgeKnowledgebaseSourcesServicenowSourceIdOptions, call ...platformclient.CallOption) (*models.ServiceNowSourceResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/servicenow/{sourceId}", knowledgeBaseID, sourceID)
+	req := runtime.NewRequest("PUT", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/servicenow/{sourceId}", knowledgeBaseID, sourceID)
 	req.Operation = "knowledge.PutKnowledgeKnowledgebaseSourcesServicenowSourceId"
 	req.Body = body
 	out := new(models.ServiceNowSourceResponse)
@@ -2694,7 +2695,7 @@ type DeleteKnowledgeKnowledgebaseSourcesServicenowSourceIdOptions struct{}
 //
 // Requires all of the permissions: knowledge:integrationSource:delete.
 func (c *Client) DeleteKnowledgeKnowledgebaseSourcesServicenowSourceId(ctx context.Context, knowledgeBaseID string, sourceID string, opts *DeleteKnowledgeKnowledgebaseSourcesServicenowSourceIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/servicenow/{sourceId}", knowledgeBaseID, sourceID)
+	req := runtime.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/servicenow/{sourceId}", knowledgeBaseID, sourceID)
 	req.Operation = "knowledge.DeleteKnowledgeKnowledgebaseSourcesServicenowSourceId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2712,7 +2713,7 @@ type PostKnowledgeKnowledgebaseSourcesServicenowSourceIdSyncOptions struct {
 //
 // Requires all of the permissions: knowledge:integrationSource:edit.
 func (c *Client) PostKnowledgeKnowledgebaseSourcesServicenowSourceIdSync(ctx context.Context, knowledgeBaseID string, sourceID string, opts *PostKnowledgeKnowledgebaseSourcesServicenowSourceIdSyncOptions, call ...platformclient.CallOption) (*models.SourceSyncResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/servicenow/{sourceId}/sync", knowledgeBaseID, sourceID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/servicenow/{sourceId}/sync", knowledgeBaseID, sourceID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseSourcesServicenowSourceIdSync"
 	if opts != nil {
 		req.Body = opts.Body
@@ -2733,7 +2734,7 @@ type PostKnowledgeKnowledgebaseSynchronizeJobsOptions struct{}
 //
 // Requires all of the permissions: knowledge:syncJob:add.
 func (c *Client) PostKnowledgeKnowledgebaseSynchronizeJobs(ctx context.Context, knowledgeBaseID string, body *models.KnowledgeSyncJobRequest, opts *PostKnowledgeKnowledgebaseSynchronizeJobsOptions, call ...platformclient.CallOption) (*models.KnowledgeSyncJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/synchronize/jobs", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/synchronize/jobs", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseSynchronizeJobs"
 	req.Body = body
 	out := new(models.KnowledgeSyncJobResponse)
@@ -2752,7 +2753,7 @@ type GetKnowledgeKnowledgebaseSynchronizeJobOptions struct{}
 //
 // Requires all of the permissions: knowledge:syncJob:view.
 func (c *Client) GetKnowledgeKnowledgebaseSynchronizeJob(ctx context.Context, knowledgeBaseID string, syncJobID string, opts *GetKnowledgeKnowledgebaseSynchronizeJobOptions, call ...platformclient.CallOption) (*models.KnowledgeSyncJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/synchronize/jobs/{syncJobId}", knowledgeBaseID, syncJobID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/synchronize/jobs/{syncJobId}", knowledgeBaseID, syncJobID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseSynchronizeJob"
 	out := new(models.KnowledgeSyncJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2770,7 +2771,7 @@ type DeleteKnowledgeKnowledgebaseSynchronizeJobOptions struct{}
 //
 // Requires all of the permissions: knowledge:syncJob:delete.
 func (c *Client) DeleteKnowledgeKnowledgebaseSynchronizeJob(ctx context.Context, knowledgeBaseID string, syncJobID string, opts *DeleteKnowledgeKnowledgebaseSynchronizeJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/synchronize/jobs/{syncJobId}", knowledgeBaseID, syncJobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/synchronize/jobs/{syncJobId}", knowledgeBaseID, syncJobID)
 	req.Operation = "knowledge.DeleteKnowledgeKnowledgebaseSynchronizeJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2784,7 +2785,7 @@ type PatchKnowledgeKnowledgebaseSynchronizeJobOptions struct{}
 //
 // Requires all of the permissions: knowledge:syncJob:edit.
 func (c *Client) PatchKnowledgeKnowledgebaseSynchronizeJob(ctx context.Context, knowledgeBaseID string, syncJobID string, body *models.SyncStatusRequest, opts *PatchKnowledgeKnowledgebaseSynchronizeJobOptions, call ...platformclient.CallOption) (*models.KnowledgeSyncJobResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/synchronize/jobs/{syncJobId}", knowledgeBaseID, syncJobID)
+	req := runtime.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/synchronize/jobs/{syncJobId}", knowledgeBaseID, syncJobID)
 	req.Operation = "knowledge.PatchKnowledgeKnowledgebaseSynchronizeJob"
 	req.Body = body
 	out := new(models.KnowledgeSyncJobResponse)
@@ -2815,7 +2816,7 @@ type GetKnowledgeKnowledgebaseUnansweredGroupsOptions struct {
 //
 // Requires all of the permissions: knowledge:groups:view.
 func (c *Client) GetKnowledgeKnowledgebaseUnansweredGroups(ctx context.Context, knowledgeBaseID string, opts *GetKnowledgeKnowledgebaseUnansweredGroupsOptions, call ...platformclient.CallOption) (*models.UnansweredGroups, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/unanswered/groups", knowledgeBaseID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/unanswered/groups", knowledgeBaseID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseUnansweredGroups"
 	if opts != nil {
 		req.AddQuery("app", opts.App)
@@ -2851,7 +2852,7 @@ type GetKnowledgeKnowledgebaseUnansweredGroupOptions struct {
 //
 // Requires all of the permissions: knowledge:groups:view.
 func (c *Client) GetKnowledgeKnowledgebaseUnansweredGroup(ctx context.Context, knowledgeBaseID string, groupID string, opts *GetKnowledgeKnowledgebaseUnansweredGroupOptions, call ...platformclient.CallOption) (*models.UnansweredGroup, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/unanswered/groups/{groupId}", knowledgeBaseID, groupID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/unanswered/groups/{groupId}", knowledgeBaseID, groupID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseUnansweredGroup"
 	if opts != nil {
 		req.AddQuery("app", opts.App)
@@ -2887,7 +2888,7 @@ type GetKnowledgeKnowledgebaseUnansweredGroupPhrasegroupOptions struct {
 //
 // Requires all of the permissions: knowledge:groups:view.
 func (c *Client) GetKnowledgeKnowledgebaseUnansweredGroupPhrasegroup(ctx context.Context, knowledgeBaseID string, groupID string, phraseGroupID string, opts *GetKnowledgeKnowledgebaseUnansweredGroupPhrasegroupOptions, call ...platformclient.CallOption) (*models.UnansweredPhraseGroup, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/unanswered/groups/{groupId}/phrasegroups/{phraseGroupId}", knowledgeBaseID, groupID, phraseGroupID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/unanswered/groups/{groupId}/phrasegroups/{phraseGroupId}", knowledgeBaseID, groupID, phraseGroupID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseUnansweredGroupPhrasegroup"
 	if opts != nil {
 		req.AddQuery("app", opts.App)
@@ -2911,7 +2912,7 @@ type PatchKnowledgeKnowledgebaseUnansweredGroupPhrasegroupOptions struct{}
 //
 // Requires all of the permissions: knowledge:groups:edit, knowledge:document:edit.
 func (c *Client) PatchKnowledgeKnowledgebaseUnansweredGroupPhrasegroup(ctx context.Context, knowledgeBaseID string, groupID string, phraseGroupID string, body *models.UnansweredPhraseGroupPatchRequestBody, opts *PatchKnowledgeKnowledgebaseUnansweredGroupPhrasegroupOptions, call ...platformclient.CallOption) (*models.UnansweredPhraseGroupUpdateResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/unanswered/groups/{groupId}/phrasegroups/{phraseGroupId}", knowledgeBaseID, groupID, phraseGroupID)
+	req := runtime.NewRequest("PATCH", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/unanswered/groups/{groupId}/phrasegroups/{phraseGroupId}", knowledgeBaseID, groupID, phraseGroupID)
 	req.Operation = "knowledge.PatchKnowledgeKnowledgebaseUnansweredGroupPhrasegroup"
 	req.Body = body
 	out := new(models.UnansweredPhraseGroupUpdateResponse)
@@ -2930,7 +2931,7 @@ type PostKnowledgeKnowledgebaseUploadsUrlsJobsOptions struct{}
 //
 // Requires all of the permissions: knowledge:uploadSourceUrlJob:add.
 func (c *Client) PostKnowledgeKnowledgebaseUploadsUrlsJobs(ctx context.Context, knowledgeBaseID string, body *models.CreateUploadSourceUrlJobRequest, opts *PostKnowledgeKnowledgebaseUploadsUrlsJobsOptions, call ...platformclient.CallOption) (*models.CreateUploadSourceUrlJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/uploads/urls/jobs", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/uploads/urls/jobs", knowledgeBaseID)
 	req.Operation = "knowledge.PostKnowledgeKnowledgebaseUploadsUrlsJobs"
 	req.Body = body
 	out := new(models.CreateUploadSourceUrlJobResponse)
@@ -2949,7 +2950,7 @@ type GetKnowledgeKnowledgebaseUploadsUrlsJobOptions struct{}
 //
 // Requires all of the permissions: knowledge:uploadSourceUrlJob:view.
 func (c *Client) GetKnowledgeKnowledgebaseUploadsUrlsJob(ctx context.Context, knowledgeBaseID string, jobID string, opts *GetKnowledgeKnowledgebaseUploadsUrlsJobOptions, call ...platformclient.CallOption) (*models.GetUploadSourceUrlJobStatusResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/uploads/urls/jobs/{jobId}", knowledgeBaseID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/uploads/urls/jobs/{jobId}", knowledgeBaseID, jobID)
 	req.Operation = "knowledge.GetKnowledgeKnowledgebaseUploadsUrlsJob"
 	out := new(models.GetUploadSourceUrlJobStatusResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2970,7 +2971,7 @@ type PostKnowledgeSearchOptions struct {
 //
 // Requires all of the permissions: knowledge:knowledgeSetting:search.
 func (c *Client) PostKnowledgeSearch(ctx context.Context, opts *PostKnowledgeSearchOptions, call ...platformclient.CallOption) (*models.KnowledgeSourcesSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/search")
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/search")
 	req.Operation = "knowledge.PostKnowledgeSearch"
 	if opts != nil {
 		req.Body = opts.Body
@@ -2994,7 +2995,7 @@ type PostKnowledgeSearchPreviewOptions struct {
 //
 // Requires all of the permissions: knowledge:knowledgeSetting:searchPreview.
 func (c *Client) PostKnowledgeSearchPreview(ctx context.Context, opts *PostKnowledgeSearchPreviewOptions, call ...platformclient.CallOption) (*models.KnowledgeSearchPreviewResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/search/preview")
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/search/preview")
 	req.Operation = "knowledge.PostKnowledgeSearchPreview"
 	if opts != nil {
 		req.Body = opts.Body
@@ -3039,7 +3040,7 @@ type GetKnowledgeSettingsOptions struct {
 //
 // Requires all of the permissions: knowledge:knowledgeSetting:view.
 func (c *Client) GetKnowledgeSettings(ctx context.Context, opts *GetKnowledgeSettingsOptions, call ...platformclient.CallOption) (*models.KnowledgeSettingListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/settings")
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/settings")
 	req.Operation = "knowledge.GetKnowledgeSettings"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -3066,8 +3067,8 @@ func (c *Client) GetKnowledgeSettingsPages(ctx context.Context, opts *GetKnowled
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.KnowledgeSettingListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.KnowledgeSettingListing, error) {
 		if r.NextURI != "" {
 			out := new(models.KnowledgeSettingListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3077,15 +3078,15 @@ func (c *Client) GetKnowledgeSettingsPages(ctx context.Context, opts *GetKnowled
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeSettings(ctx, &o, call...)
-	}, func(p *models.KnowledgeSettingListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.KnowledgeSettingListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetKnowledgeSettingsItems returns an iterator over the entities of every page of
 // GetKnowledgeSettings; see GetKnowledgeSettingsPages.
 func (c *Client) GetKnowledgeSettingsItems(ctx context.Context, opts *GetKnowledgeSettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.KnowledgeSettingsResponse, error] {
-	return platformclient.Items(c.GetKnowledgeSettingsPages(ctx, opts, call...), func(p *models.KnowledgeSettingListing) []models.KnowledgeSettingsResponse { return p.Entities })
+	return runtime.Items(c.GetKnowledgeSettingsPages(ctx, opts, call...), func(p *models.KnowledgeSettingListing) []models.KnowledgeSettingsResponse { return p.Entities })
 }
 
 // PostKnowledgeSettingsOptions holds the optional parameters of PostKnowledgeSettings; nil fields are not sent.
@@ -3100,7 +3101,7 @@ type PostKnowledgeSettingsOptions struct {
 //
 // Requires all of the permissions: knowledge:knowledgeSetting:add.
 func (c *Client) PostKnowledgeSettings(ctx context.Context, opts *PostKnowledgeSettingsOptions, call ...platformclient.CallOption) (*models.KnowledgeSettingsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/settings")
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/settings")
 	req.Operation = "knowledge.PostKnowledgeSettings"
 	if opts != nil {
 		req.Body = opts.Body
@@ -3121,7 +3122,7 @@ type GetKnowledgeSettingOptions struct{}
 //
 // Requires all of the permissions: knowledge:knowledgeSetting:view.
 func (c *Client) GetKnowledgeSetting(ctx context.Context, knowledgeSettingID string, opts *GetKnowledgeSettingOptions, call ...platformclient.CallOption) (*models.KnowledgeSettingsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/settings/{knowledgeSettingId}", knowledgeSettingID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/settings/{knowledgeSettingId}", knowledgeSettingID)
 	req.Operation = "knowledge.GetKnowledgeSetting"
 	out := new(models.KnowledgeSettingsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3139,7 +3140,7 @@ type DeleteKnowledgeSettingOptions struct{}
 //
 // Requires all of the permissions: knowledge:knowledgeSetting:delete.
 func (c *Client) DeleteKnowledgeSetting(ctx context.Context, knowledgeSettingID string, opts *DeleteKnowledgeSettingOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/knowledge/settings/{knowledgeSettingId}", knowledgeSettingID)
+	req := runtime.NewRequest("DELETE", "/api/v2/knowledge/settings/{knowledgeSettingId}", knowledgeSettingID)
 	req.Operation = "knowledge.DeleteKnowledgeSetting"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3153,7 +3154,7 @@ type PatchKnowledgeSettingOptions struct{}
 //
 // Requires all of the permissions: knowledge:knowledgeSetting:edit.
 func (c *Client) PatchKnowledgeSetting(ctx context.Context, knowledgeSettingID string, body *models.KnowledgeSettingsRequest, opts *PatchKnowledgeSettingOptions, call ...platformclient.CallOption) (*models.KnowledgeSettingsResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/knowledge/settings/{knowledgeSettingId}", knowledgeSettingID)
+	req := runtime.NewRequest("PATCH", "/api/v2/knowledge/settings/{knowledgeSettingId}", knowledgeSettingID)
 	req.Operation = "knowledge.PatchKnowledgeSetting"
 	req.Body = body
 	out := new(models.KnowledgeSettingsResponse)
@@ -3176,7 +3177,7 @@ type GetKnowledgeSourcesOptions struct {
 //
 // Requires all of the permissions: knowledge:source:view.
 func (c *Client) GetKnowledgeSources(ctx context.Context, opts *GetKnowledgeSourcesOptions, call ...platformclient.CallOption) (*models.V3SourceExpandableListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/sources")
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/sources")
 	req.Operation = "knowledge.GetKnowledgeSources"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -3197,7 +3198,7 @@ type PostKnowledgeSourcesOptions struct{}
 //
 // Requires all of the permissions: knowledge:source:add.
 func (c *Client) PostKnowledgeSources(ctx context.Context, body *models.V3SourceCreateRequest, opts *PostKnowledgeSourcesOptions, call ...platformclient.CallOption) (*models.V3SourceDetailedResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/sources")
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/sources")
 	req.Operation = "knowledge.PostKnowledgeSources"
 	req.Body = body
 	out := new(models.V3SourceDetailedResponse)
@@ -3227,7 +3228,7 @@ type GetKnowledgeSourcesSynchronizationsOptions struct {
 //
 // Requires all of the permissions: knowledge:synchronization:view.
 func (c *Client) GetKnowledgeSourcesSynchronizations(ctx context.Context, opts *GetKnowledgeSourcesSynchronizationsOptions, call ...platformclient.CallOption) (*models.V3SynchronizationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/sources/synchronizations")
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/sources/synchronizations")
 	req.Operation = "knowledge.GetKnowledgeSourcesSynchronizations"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -3250,8 +3251,8 @@ func (c *Client) GetKnowledgeSourcesSynchronizationsPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.V3SynchronizationListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.V3SynchronizationListing, error) {
 		if r.NextURI != "" {
 			out := new(models.V3SynchronizationListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3261,15 +3262,15 @@ func (c *Client) GetKnowledgeSourcesSynchronizationsPages(ctx context.Context, o
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeSourcesSynchronizations(ctx, &o, call...)
-	}, func(p *models.V3SynchronizationListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.V3SynchronizationListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetKnowledgeSourcesSynchronizationsItems returns an iterator over the entities of every page of
 // GetKnowledgeSourcesSynchronizations; see GetKnowledgeSourcesSynchronizationsPages.
 func (c *Client) GetKnowledgeSourcesSynchronizationsItems(ctx context.Context, opts *GetKnowledgeSourcesSynchronizationsOptions, call ...platformclient.CallOption) iter.Seq2[models.V3Synchronization, error] {
-	return platformclient.Items(c.GetKnowledgeSourcesSynchronizationsPages(ctx, opts, call...), func(p *models.V3SynchronizationListing) []models.V3Synchronization { return p.Entities })
+	return runtime.Items(c.GetKnowledgeSourcesSynchronizationsPages(ctx, opts, call...), func(p *models.V3SynchronizationListing) []models.V3Synchronization { return p.Entities })
 }
 
 // GetKnowledgeSourceOptions holds the optional parameters of GetKnowledgeSource; nil fields are not sent.
@@ -3285,7 +3286,7 @@ type GetKnowledgeSourceOptions struct {
 //
 // Requires all of the permissions: knowledge:source:view.
 func (c *Client) GetKnowledgeSource(ctx context.Context, sourceID string, opts *GetKnowledgeSourceOptions, call ...platformclient.CallOption) (*models.V3SourceExpandableResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/sources/{sourceId}", sourceID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/sources/{sourceId}", sourceID)
 	req.Operation = "knowledge.GetKnowledgeSource"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -3306,7 +3307,7 @@ type PutKnowledgeSourceOptions struct{}
 //
 // Requires all of the permissions: knowledge:source:edit.
 func (c *Client) PutKnowledgeSource(ctx context.Context, sourceID string, body *models.V3SourceUpdateRequest, opts *PutKnowledgeSourceOptions, call ...platformclient.CallOption) (*models.V3SourceDetailedResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/knowledge/sources/{sourceId}", sourceID)
+	req := runtime.NewRequest("PUT", "/api/v2/knowledge/sources/{sourceId}", sourceID)
 	req.Operation = "knowledge.PutKnowledgeSource"
 	req.Body = body
 	out := new(models.V3SourceDetailedResponse)
@@ -3325,7 +3326,7 @@ type DeleteKnowledgeSourceOptions struct{}
 //
 // Requires all of the permissions: knowledge:source:delete.
 func (c *Client) DeleteKnowledgeSource(ctx context.Context, sourceID string, opts *DeleteKnowledgeSourceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/knowledge/sources/{sourceId}", sourceID)
+	req := runtime.NewRequest("DELETE", "/api/v2/knowledge/sources/{sourceId}", sourceID)
 	req.Operation = "knowledge.DeleteKnowledgeSource"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3350,7 +3351,7 @@ type GetKnowledgeSourceSynchronizationsOptions struct {
 //
 // Requires all of the permissions: knowledge:synchronization:view.
 func (c *Client) GetKnowledgeSourceSynchronizations(ctx context.Context, sourceID string, opts *GetKnowledgeSourceSynchronizationsOptions, call ...platformclient.CallOption) (*models.V3SynchronizationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/sources/{sourceId}/synchronizations", sourceID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/sources/{sourceId}/synchronizations", sourceID)
 	req.Operation = "knowledge.GetKnowledgeSourceSynchronizations"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -3373,8 +3374,8 @@ func (c *Client) GetKnowledgeSourceSynchronizationsPages(ctx context.Context, so
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.V3SynchronizationListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.V3SynchronizationListing, error) {
 		if r.NextURI != "" {
 			out := new(models.V3SynchronizationListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3384,15 +3385,15 @@ func (c *Client) GetKnowledgeSourceSynchronizationsPages(ctx context.Context, so
 			o.After = &r.Cursor
 		}
 		return c.GetKnowledgeSourceSynchronizations(ctx, sourceID, &o, call...)
-	}, func(p *models.V3SynchronizationListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.V3SynchronizationListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetKnowledgeSourceSynchronizationsItems returns an iterator over the entities of every page of
 // GetKnowledgeSourceSynchronizations; see GetKnowledgeSourceSynchronizationsPages.
 func (c *Client) GetKnowledgeSourceSynchronizationsItems(ctx context.Context, sourceID string, opts *GetKnowledgeSourceSynchronizationsOptions, call ...platformclient.CallOption) iter.Seq2[models.V3Synchronization, error] {
-	return platformclient.Items(c.GetKnowledgeSourceSynchronizationsPages(ctx, sourceID, opts, call...), func(p *models.V3SynchronizationListing) []models.V3Synchronization { return p.Entities })
+	return runtime.Items(c.GetKnowledgeSourceSynchronizationsPages(ctx, sourceID, opts, call...), func(p *models.V3SynchronizationListing) []models.V3Synchronization { return p.Entities })
 }
 
 // PostKnowledgeSourceSynchronizationsOptions holds the optional parameters of PostKnowledgeSourceSynchronizations; nil fields are not sent.
@@ -3407,7 +3408,7 @@ type PostKnowledgeSourceSynchronizationsOptions struct {
 //
 // Requires all of the permissions: knowledge:synchronization:add.
 func (c *Client) PostKnowledgeSourceSynchronizations(ctx context.Context, sourceID string, opts *PostKnowledgeSourceSynchronizationsOptions, call ...platformclient.CallOption) (*models.V3Synchronization, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/sources/{sourceId}/synchronizations", sourceID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/sources/{sourceId}/synchronizations", sourceID)
 	req.Operation = "knowledge.PostKnowledgeSourceSynchronizations"
 	if opts != nil {
 		req.Body = opts.Body
@@ -3428,7 +3429,7 @@ type GetKnowledgeSourceSynchronizationOptions struct{}
 //
 // Requires all of the permissions: knowledge:synchronization:view.
 func (c *Client) GetKnowledgeSourceSynchronization(ctx context.Context, sourceID string, synchronizationID string, opts *GetKnowledgeSourceSynchronizationOptions, call ...platformclient.CallOption) (*models.V3Synchronization, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/sources/{sourceId}/synchronizations/{synchronizationId}", sourceID, synchronizationID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/sources/{sourceId}/synchronizations/{synchronizationId}", sourceID, synchronizationID)
 	req.Operation = "knowledge.GetKnowledgeSourceSynchronization"
 	out := new(models.V3Synchronization)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3446,7 +3447,7 @@ type PatchKnowledgeSourceSynchronizationOptions struct{}
 //
 // Requires all of the permissions: knowledge:synchronization:edit.
 func (c *Client) PatchKnowledgeSourceSynchronization(ctx context.Context, sourceID string, synchronizationID string, body *models.V3SynchronizationUpdateRequest, opts *PatchKnowledgeSourceSynchronizationOptions, call ...platformclient.CallOption) (*models.V3Synchronization, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/knowledge/sources/{sourceId}/synchronizations/{synchronizationId}", sourceID, synchronizationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/knowledge/sources/{sourceId}/synchronizations/{synchronizationId}", sourceID, synchronizationID)
 	req.Operation = "knowledge.PatchKnowledgeSourceSynchronization"
 	req.Body = body
 	out := new(models.V3Synchronization)
@@ -3466,7 +3467,7 @@ type PostKnowledgeSourceSynchronizationUploadsOptions struct{}
 //
 // Requires all of the permissions: knowledge:synchronization:upload.
 func (c *Client) PostKnowledgeSourceSynchronizationUploads(ctx context.Context, sourceID string, synchronizationID string, body *models.V3SynchronizationUploadUrlRequest, opts *PostKnowledgeSourceSynchronizationUploadsOptions, call ...platformclient.CallOption) (*models.V3SynchronizationUploadUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/sources/{sourceId}/synchronizations/{synchronizationId}/uploads", sourceID, synchronizationID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/sources/{sourceId}/synchronizations/{synchronizationId}/uploads", sourceID, synchronizationID)
 	req.Operation = "knowledge.PostKnowledgeSourceSynchronizationUploads"
 	req.Body = body
 	out := new(models.V3SynchronizationUploadUrlResponse)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -45,7 +46,7 @@ type GetLanguagesOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetLanguages(ctx context.Context, opts *GetLanguagesOptions, call ...platformclient.CallOption) (*models.LanguageEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languages")
+	req := runtime.NewRequest("GET", "/api/v2/languages")
 	req.Operation = "languages.GetLanguages"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -69,11 +70,11 @@ func (c *Client) GetLanguagesPages(ctx context.Context, opts *GetLanguagesOption
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LanguageEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LanguageEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.LanguageEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -81,15 +82,15 @@ func (c *Client) GetLanguagesPages(ctx context.Context, opts *GetLanguagesOption
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLanguages(ctx, &o, call...)
-	}, func(p *models.LanguageEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.LanguageEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetLanguagesItems returns an iterator over the entities of every page of GetLanguages; see
 // GetLanguagesPages.
 func (c *Client) GetLanguagesItems(ctx context.Context, opts *GetLanguagesOptions, call ...platformclient.CallOption) iter.Seq2[models.Language, error] {
-	return platformclient.Items(c.GetLanguagesPages(ctx, opts, call...), func(p *models.LanguageEntityListing) []models.Language { return p.Entities })
+	return runtime.Items(c.GetLanguagesPages(ctx, opts, call...), func(p *models.LanguageEntityListing) []models.Language { return p.Entities })
 }
 
 // PostLanguagesOptions holds the optional parameters of PostLanguages; it has none yet, so pass nil.
@@ -105,7 +106,7 @@ type PostLanguagesOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostLanguages(ctx context.Context, body *models.Language, opts *PostLanguagesOptions, call ...platformclient.CallOption) (*models.Language, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/languages")
+	req := runtime.NewRequest("POST", "/api/v2/languages")
 	req.Operation = "languages.PostLanguages"
 	req.Body = body
 	out := new(models.Language)
@@ -122,7 +123,7 @@ type GetLanguagesTranslationsOptions struct{}
 //
 //	GET /api/v2/languages/translations
 func (c *Client) GetLanguagesTranslations(ctx context.Context, opts *GetLanguagesTranslationsOptions, call ...platformclient.CallOption) (*models.AvailableTranslations, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languages/translations")
+	req := runtime.NewRequest("GET", "/api/v2/languages/translations")
 	req.Operation = "languages.GetLanguagesTranslations"
 	out := new(models.AvailableTranslations)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -138,7 +139,7 @@ type GetLanguagesTranslationsBuiltinOptions struct{}
 //
 //	GET /api/v2/languages/translations/builtin
 func (c *Client) GetLanguagesTranslationsBuiltin(ctx context.Context, language string, opts *GetLanguagesTranslationsBuiltinOptions, call ...platformclient.CallOption) (map[string]map[string]any, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languages/translations/builtin")
+	req := runtime.NewRequest("GET", "/api/v2/languages/translations/builtin")
 	req.Operation = "languages.GetLanguagesTranslationsBuiltin"
 	req.AddQuery("language", language)
 	var out map[string]map[string]any
@@ -155,7 +156,7 @@ type GetLanguagesTranslationsOrganizationOptions struct{}
 //
 //	GET /api/v2/languages/translations/organization
 func (c *Client) GetLanguagesTranslationsOrganization(ctx context.Context, language string, opts *GetLanguagesTranslationsOrganizationOptions, call ...platformclient.CallOption) (map[string]map[string]any, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languages/translations/organization")
+	req := runtime.NewRequest("GET", "/api/v2/languages/translations/organization")
 	req.Operation = "languages.GetLanguagesTranslationsOrganization"
 	req.AddQuery("language", language)
 	var out map[string]map[string]any
@@ -172,7 +173,7 @@ type GetLanguagesTranslationsUserOptions struct{}
 //
 //	GET /api/v2/languages/translations/users/{userId}
 func (c *Client) GetLanguagesTranslationsUser(ctx context.Context, userID string, opts *GetLanguagesTranslationsUserOptions, call ...platformclient.CallOption) (map[string]map[string]any, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languages/translations/users/{userId}", userID)
+	req := runtime.NewRequest("GET", "/api/v2/languages/translations/users/{userId}", userID)
 	req.Operation = "languages.GetLanguagesTranslationsUser"
 	var out map[string]map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -194,7 +195,7 @@ type GetLanguageOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetLanguage(ctx context.Context, languageID string, opts *GetLanguageOptions, call ...platformclient.CallOption) (*models.Language, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languages/{languageId}", languageID)
+	req := runtime.NewRequest("GET", "/api/v2/languages/{languageId}", languageID)
 	req.Operation = "languages.GetLanguage"
 	out := new(models.Language)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -217,7 +218,7 @@ type DeleteLanguageOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) DeleteLanguage(ctx context.Context, languageID string, opts *DeleteLanguageOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/languages/{languageId}", languageID)
+	req := runtime.NewRequest("DELETE", "/api/v2/languages/{languageId}", languageID)
 	req.Operation = "languages.DeleteLanguage"
 	return c.c.Do(ctx, req, nil, call...)
 }

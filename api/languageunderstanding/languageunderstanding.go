@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/types"
 	"iter"
 )
@@ -35,7 +36,7 @@ type GetLanguageunderstandingDomainsOptions struct {
 //
 // Requires any of the permissions: languageUnderstanding:nluDomain:view, dialog:bot:view.
 func (c *Client) GetLanguageunderstandingDomains(ctx context.Context, opts *GetLanguageunderstandingDomainsOptions, call ...platformclient.CallOption) (*models.NluDomainListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/domains")
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/domains")
 	req.Operation = "languageunderstanding.GetLanguageunderstandingDomains"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -57,11 +58,11 @@ func (c *Client) GetLanguageunderstandingDomainsPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NluDomainListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.NluDomainListing, error) {
 		if r.NextURI != "" {
 			out := new(models.NluDomainListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -69,15 +70,15 @@ func (c *Client) GetLanguageunderstandingDomainsPages(ctx context.Context, opts 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLanguageunderstandingDomains(ctx, &o, call...)
-	}, func(p *models.NluDomainListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.NluDomainListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetLanguageunderstandingDomainsItems returns an iterator over the entities of every page of
 // GetLanguageunderstandingDomains; see GetLanguageunderstandingDomainsPages.
 func (c *Client) GetLanguageunderstandingDomainsItems(ctx context.Context, opts *GetLanguageunderstandingDomainsOptions, call ...platformclient.CallOption) iter.Seq2[models.NluDomain, error] {
-	return platformclient.Items(c.GetLanguageunderstandingDomainsPages(ctx, opts, call...), func(p *models.NluDomainListing) []models.NluDomain { return p.Entities })
+	return runtime.Items(c.GetLanguageunderstandingDomainsPages(ctx, opts, call...), func(p *models.NluDomainListing) []models.NluDomain { return p.Entities })
 }
 
 // PostLanguageunderstandingDomainsOptions holds the optional parameters of PostLanguageunderstandingDomains; it has none yet, so pass nil.
@@ -89,7 +90,7 @@ type PostLanguageunderstandingDomainsOptions struct{}
 //
 // Requires any of the permissions: languageUnderstanding:nluDomain:add, dialog:bot:add.
 func (c *Client) PostLanguageunderstandingDomains(ctx context.Context, body *models.NluDomain, opts *PostLanguageunderstandingDomainsOptions, call ...platformclient.CallOption) (*models.NluDomain, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/languageunderstanding/domains")
+	req := runtime.NewRequest("POST", "/api/v2/languageunderstanding/domains")
 	req.Operation = "languageunderstanding.PostLanguageunderstandingDomains"
 	req.Body = body
 	out := new(models.NluDomain)
@@ -108,7 +109,7 @@ type GetLanguageunderstandingDomainOptions struct{}
 //
 // Requires any of the permissions: languageUnderstanding:nluDomain:view, dialog:bot:view.
 func (c *Client) GetLanguageunderstandingDomain(ctx context.Context, domainID string, opts *GetLanguageunderstandingDomainOptions, call ...platformclient.CallOption) (*models.NluDomain, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/domains/{domainId}", domainID)
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/domains/{domainId}", domainID)
 	req.Operation = "languageunderstanding.GetLanguageunderstandingDomain"
 	out := new(models.NluDomain)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -126,7 +127,7 @@ type DeleteLanguageunderstandingDomainOptions struct{}
 //
 // Requires any of the permissions: languageUnderstanding:nluDomain:delete, dialog:bot:delete.
 func (c *Client) DeleteLanguageunderstandingDomain(ctx context.Context, domainID string, opts *DeleteLanguageunderstandingDomainOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/languageunderstanding/domains/{domainId}", domainID)
+	req := runtime.NewRequest("DELETE", "/api/v2/languageunderstanding/domains/{domainId}", domainID)
 	req.Operation = "languageunderstanding.DeleteLanguageunderstandingDomain"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -140,7 +141,7 @@ type PatchLanguageunderstandingDomainOptions struct{}
 //
 // Requires any of the permissions: languageUnderstanding:nluDomain:edit, dialog:bot:edit.
 func (c *Client) PatchLanguageunderstandingDomain(ctx context.Context, domainID string, body *models.NluDomain, opts *PatchLanguageunderstandingDomainOptions, call ...platformclient.CallOption) (*models.NluDomain, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/languageunderstanding/domains/{domainId}", domainID)
+	req := runtime.NewRequest("PATCH", "/api/v2/languageunderstanding/domains/{domainId}", domainID)
 	req.Operation = "languageunderstanding.PatchLanguageunderstandingDomain"
 	req.Body = body
 	out := new(models.NluDomain)
@@ -200,7 +201,7 @@ type GetLanguageunderstandingDomainFeedbackOptions struct {
 //
 // Requires any of the permissions: languageUnderstanding:feedback:view, dialog:bot:view.
 func (c *Client) GetLanguageunderstandingDomainFeedback(ctx context.Context, domainID string, opts *GetLanguageunderstandingDomainFeedbackOptions, call ...platformclient.CallOption) (*models.NluFeedbackListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/domains/{domainId}/feedback", domainID)
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/domains/{domainId}/feedback", domainID)
 	req.Operation = "languageunderstanding.GetLanguageunderstandingDomainFeedback"
 	if opts != nil {
 		req.AddQuery("intentName", opts.IntentName)
@@ -232,11 +233,11 @@ func (c *Client) GetLanguageunderstandingDomainFeedbackPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NluFeedbackListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.NluFeedbackListing, error) {
 		if r.NextURI != "" {
 			out := new(models.NluFeedbackListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -244,15 +245,15 @@ func (c *Client) GetLanguageunderstandingDomainFeedbackPages(ctx context.Context
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLanguageunderstandingDomainFeedback(ctx, domainID, &o, call...)
-	}, func(p *models.NluFeedbackListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.NluFeedbackListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetLanguageunderstandingDomainFeedbackItems returns an iterator over the entities of every page of
 // GetLanguageunderstandingDomainFeedback; see GetLanguageunderstandingDomainFeedbackPages.
 func (c *Client) GetLanguageunderstandingDomainFeedbackItems(ctx context.Context, domainID string, opts *GetLanguageunderstandingDomainFeedbackOptions, call ...platformclient.CallOption) iter.Seq2[models.NluFeedbackResponse, error] {
-	return platformclient.Items(c.GetLanguageunderstandingDomainFeedbackPages(ctx, domainID, opts, call...), func(p *models.NluFeedbackListing) []models.NluFeedbackResponse { return p.Entities })
+	return runtime.Items(c.GetLanguageunderstandingDomainFeedbackPages(ctx, domainID, opts, call...), func(p *models.NluFeedbackListing) []models.NluFeedbackResponse { return p.Entities })
 }
 
 // PostLanguageunderstandingDomainFeedbackOptions holds the optional parameters of PostLanguageunderstandingDomainFeedback; it has none yet, so pass nil.
@@ -264,7 +265,7 @@ type PostLanguageunderstandingDomainFeedbackOptions struct{}
 //
 // Requires any of the permissions: languageUnderstanding:feedback:add, dialog:bot:add.
 func (c *Client) PostLanguageunderstandingDomainFeedback(ctx context.Context, domainID string, body *models.NluFeedbackRequest, opts *PostLanguageunderstandingDomainFeedbackOptions, call ...platformclient.CallOption) (*models.NluFeedbackResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/languageunderstanding/domains/{domainId}/feedback", domainID)
+	req := runtime.NewRequest("POST", "/api/v2/languageunderstanding/domains/{domainId}/feedback", domainID)
 	req.Operation = "languageunderstanding.PostLanguageunderstandingDomainFeedback"
 	req.Body = body
 	out := new(models.NluFeedbackResponse)
@@ -287,7 +288,7 @@ type GetLanguageunderstandingDomainFeedbackFeedbackIdOptions struct {
 //
 // Requires any of the permissions: languageUnderstanding:feedback:view, dialog:bot:view.
 func (c *Client) GetLanguageunderstandingDomainFeedbackFeedbackId(ctx context.Context, domainID string, feedbackID string, opts *GetLanguageunderstandingDomainFeedbackFeedbackIdOptions, call ...platformclient.CallOption) (*models.NluFeedbackResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/domains/{domainId}/feedback/{feedbackId}", domainID, feedbackID)
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/domains/{domainId}/feedback/{feedbackId}", domainID, feedbackID)
 	req.Operation = "languageunderstanding.GetLanguageunderstandingDomainFeedbackFeedbackId"
 	if opts != nil {
 		req.AddQuery("fields", opts.Fields)
@@ -308,7 +309,7 @@ type DeleteLanguageunderstandingDomainFeedbackFeedbackIdOptions struct{}
 //
 // Requires any of the permissions: languageUnderstanding:feedback:delete, dialog:bot:delete.
 func (c *Client) DeleteLanguageunderstandingDomainFeedbackFeedbackId(ctx context.Context, domainID string, feedbackID string, opts *DeleteLanguageunderstandingDomainFeedbackFeedbackIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/languageunderstanding/domains/{domainId}/feedback/{feedbackId}", domainID, feedbackID)
+	req := runtime.NewRequest("DELETE", "/api/v2/languageunderstanding/domains/{domainId}/feedback/{feedbackId}", domainID, feedbackID)
 	req.Operation = "languageunderstanding.DeleteLanguageunderstandingDomainFeedbackFeedbackId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -333,7 +334,7 @@ type GetLanguageunderstandingDomainVersionsOptions struct {
 // Requires any of the permissions: languageUnderstanding:nluDomainVersion:view,
 // dialog:botVersion:view.
 func (c *Client) GetLanguageunderstandingDomainVersions(ctx context.Context, domainID string, opts *GetLanguageunderstandingDomainVersionsOptions, call ...platformclient.CallOption) (*models.NluDomainVersionListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/domains/{domainId}/versions", domainID)
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/domains/{domainId}/versions", domainID)
 	req.Operation = "languageunderstanding.GetLanguageunderstandingDomainVersions"
 	if opts != nil {
 		req.AddQuery("includeUtterances", opts.IncludeUtterances)
@@ -356,11 +357,11 @@ func (c *Client) GetLanguageunderstandingDomainVersionsPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.NluDomainVersionListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.NluDomainVersionListing, error) {
 		if r.NextURI != "" {
 			out := new(models.NluDomainVersionListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -368,15 +369,15 @@ func (c *Client) GetLanguageunderstandingDomainVersionsPages(ctx context.Context
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLanguageunderstandingDomainVersions(ctx, domainID, &o, call...)
-	}, func(p *models.NluDomainVersionListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.NluDomainVersionListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetLanguageunderstandingDomainVersionsItems returns an iterator over the entities of every page of
 // GetLanguageunderstandingDomainVersions; see GetLanguageunderstandingDomainVersionsPages.
 func (c *Client) GetLanguageunderstandingDomainVersionsItems(ctx context.Context, domainID string, opts *GetLanguageunderstandingDomainVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.NluDomainVersion, error] {
-	return platformclient.Items(c.GetLanguageunderstandingDomainVersionsPages(ctx, domainID, opts, call...), func(p *models.NluDomainVersionListing) []models.NluDomainVersion { return p.Entities })
+	return runtime.Items(c.GetLanguageunderstandingDomainVersionsPages(ctx, domainID, opts, call...), func(p *models.NluDomainVersionListing) []models.NluDomainVersion { return p.Entities })
 }
 
 // PostLanguageunderstandingDomainVersionsOptions holds the optional parameters of PostLanguageunderstandingDomainVersions; nil fields are not sent.
@@ -392,7 +393,7 @@ type PostLanguageunderstandingDomainVersionsOptions struct {
 //
 // Requires any of the permissions: languageUnderstanding:nluDomainVersion:add, dialog:botVersion:add.
 func (c *Client) PostLanguageunderstandingDomainVersions(ctx context.Context, domainID string, body *models.NluDomainVersion, opts *PostLanguageunderstandingDomainVersionsOptions, call ...platformclient.CallOption) (*models.NluDomainVersion, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/languageunderstanding/domains/{domainId}/versions", domainID)
+	req := runtime.NewRequest("POST", "/api/v2/languageunderstanding/domains/{domainId}/versions", domainID)
 	req.Operation = "languageunderstanding.PostLanguageunderstandingDomainVersions"
 	req.Body = body
 	if opts != nil {
@@ -419,7 +420,7 @@ type GetLanguageunderstandingDomainVersionOptions struct {
 // Requires any of the permissions: languageUnderstanding:nluDomainVersion:view,
 // dialog:botVersion:view.
 func (c *Client) GetLanguageunderstandingDomainVersion(ctx context.Context, domainID string, domainVersionID string, opts *GetLanguageunderstandingDomainVersionOptions, call ...platformclient.CallOption) (*models.NluDomainVersion, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/domains/{domainId}/versions/{domainVersionId}", domainID, domainVersionID)
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/domains/{domainId}/versions/{domainVersionId}", domainID, domainVersionID)
 	req.Operation = "languageunderstanding.GetLanguageunderstandingDomainVersion"
 	if opts != nil {
 		req.AddQuery("includeUtterances", opts.IncludeUtterances)
@@ -441,7 +442,7 @@ type PutLanguageunderstandingDomainVersionOptions struct{}
 // Requires any of the permissions: languageUnderstanding:nluDomainVersion:edit,
 // dialog:botVersion:edit.
 func (c *Client) PutLanguageunderstandingDomainVersion(ctx context.Context, domainID string, domainVersionID string, body *models.NluDomainVersion, opts *PutLanguageunderstandingDomainVersionOptions, call ...platformclient.CallOption) (*models.NluDomainVersion, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/languageunderstanding/domains/{domainId}/versions/{domainVersionId}", domainID, domainVersionID)
+	req := runtime.NewRequest("PUT", "/api/v2/languageunderstanding/domains/{domainId}/versions/{domainVersionId}", domainID, domainVersionID)
 	req.Operation = "languageunderstanding.PutLanguageunderstandingDomainVersion"
 	req.Body = body
 	out := new(models.NluDomainVersion)
@@ -461,7 +462,7 @@ type DeleteLanguageunderstandingDomainVersionOptions struct{}
 // Requires any of the permissions: languageUnderstanding:nluDomainVersion:delete,
 // dialog:botVersion:delete.
 func (c *Client) DeleteLanguageunderstandingDomainVersion(ctx context.Context, domainID string, domainVersionID string, opts *DeleteLanguageunderstandingDomainVersionOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/languageunderstanding/domains/{domainId}/versions/{domainVersionId}", domainID, domainVersionID)
+	req := runtime.NewRequest("DELETE", "/api/v2/languageunderstanding/domains/{domainId}/versions/{domainVersionId}", domainID, domainVersionID)
 	req.Operation = "languageunderstanding.DeleteLanguageunderstandingDomainVersion"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -477,7 +478,7 @@ type PostLanguageunderstandingDomainVersionDetectOptions struct{}
 // Requires any of the permissions: languageUnderstanding:nluDomainVersion:view,
 // dialog:botVersion:view.
 func (c *Client) PostLanguageunderstandingDomainVersionDetect(ctx context.Context, domainID string, domainVersionID string, body *models.NluDetectionRequest, opts *PostLanguageunderstandingDomainVersionDetectOptions, call ...platformclient.CallOption) (*models.NluDetectionResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/languageunderstanding/domains/{domainId}/versions/{domainVersionId}/detect", domainID, domainVersionID)
+	req := runtime.NewRequest("POST", "/api/v2/languageunderstanding/domains/{domainId}/versions/{domainVersionId}/detect", domainID, domainVersionID)
 	req.Operation = "languageunderstanding.PostLanguageunderstandingDomainVersionDetect"
 	req.Body = body
 	out := new(models.NluDetectionResponse)
@@ -496,7 +497,7 @@ type PostLanguageunderstandingDomainVersionPublishOptions struct{}
 //
 // Requires any of the permissions: languageUnderstanding:nluDomainVersion:add, dialog:botVersion:add.
 func (c *Client) PostLanguageunderstandingDomainVersionPublish(ctx context.Context, domainID string, domainVersionID string, opts *PostLanguageunderstandingDomainVersionPublishOptions, call ...platformclient.CallOption) (*models.NluDomainVersion, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/languageunderstanding/domains/{domainId}/versions/{domainVersionId}/publish", domainID, domainVersionID)
+	req := runtime.NewRequest("POST", "/api/v2/languageunderstanding/domains/{domainId}/versions/{domainVersionId}/publish", domainID, domainVersionID)
 	req.Operation = "languageunderstanding.PostLanguageunderstandingDomainVersionPublish"
 	out := new(models.NluDomainVersion)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -516,7 +517,7 @@ type GetLanguageunderstandingDomainVersionReportOptions struct{}
 // Requires any of the permissions: languageUnderstanding:nluDomainVersion:view,
 // dialog:botVersion:view.
 func (c *Client) GetLanguageunderstandingDomainVersionReport(ctx context.Context, domainID string, domainVersionID string, opts *GetLanguageunderstandingDomainVersionReportOptions, call ...platformclient.CallOption) (*models.NluDomainVersionQualityReport, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/domains/{domainId}/versions/{domainVersionId}/report", domainID, domainVersionID)
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/domains/{domainId}/versions/{domainVersionId}/report", domainID, domainVersionID)
 	req.Operation = "languageunderstanding.GetLanguageunderstandingDomainVersionReport"
 	out := new(models.NluDomainVersionQualityReport)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -535,7 +536,7 @@ type PostLanguageunderstandingDomainVersionTrainOptions struct{}
 // Requires any of the permissions: languageUnderstanding:nluDomainVersion:edit,
 // dialog:botVersion:edit.
 func (c *Client) PostLanguageunderstandingDomainVersionTrain(ctx context.Context, domainID string, domainVersionID string, opts *PostLanguageunderstandingDomainVersionTrainOptions, call ...platformclient.CallOption) (*models.NluDomainVersionTrainingResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/languageunderstanding/domains/{domainId}/versions/{domainVersionId}/train", domainID, domainVersionID)
+	req := runtime.NewRequest("POST", "/api/v2/languageunderstanding/domains/{domainId}/versions/{domainVersionId}/train", domainID, domainVersionID)
 	req.Operation = "languageunderstanding.PostLanguageunderstandingDomainVersionTrain"
 	out := new(models.NluDomainVersionTrainingResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -571,7 +572,7 @@ type GetLanguageunderstandingIgnorephraseOptions struct {
 //
 // Requires all of the permissions: languageUnderstanding:ignoredPhrase:view.
 func (c *Client) GetLanguageunderstandingIgnorephrase(ctx context.Context, languageCode string, opts *GetLanguageunderstandingIgnorephraseOptions, call ...platformclient.CallOption) (*models.IgnoredMinedPhraseListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/ignorephrases/{languageCode}", languageCode)
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/ignorephrases/{languageCode}", languageCode)
 	req.Operation = "languageunderstanding.GetLanguageunderstandingIgnorephrase"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -596,11 +597,11 @@ func (c *Client) GetLanguageunderstandingIgnorephrasePages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IgnoredMinedPhraseListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.IgnoredMinedPhraseListing, error) {
 		if r.NextURI != "" {
 			out := new(models.IgnoredMinedPhraseListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -608,15 +609,15 @@ func (c *Client) GetLanguageunderstandingIgnorephrasePages(ctx context.Context, 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLanguageunderstandingIgnorephrase(ctx, languageCode, &o, call...)
-	}, func(p *models.IgnoredMinedPhraseListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.IgnoredMinedPhraseListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetLanguageunderstandingIgnorephraseItems returns an iterator over the entities of every page of
 // GetLanguageunderstandingIgnorephrase; see GetLanguageunderstandingIgnorephrasePages.
 func (c *Client) GetLanguageunderstandingIgnorephraseItems(ctx context.Context, languageCode string, opts *GetLanguageunderstandingIgnorephraseOptions, call ...platformclient.CallOption) iter.Seq2[models.IgnoredMinedEntity, error] {
-	return platformclient.Items(c.GetLanguageunderstandingIgnorephrasePages(ctx, languageCode, opts, call...), func(p *models.IgnoredMinedPhraseListing) []models.IgnoredMinedEntity { return p.Entities })
+	return runtime.Items(c.GetLanguageunderstandingIgnorephrasePages(ctx, languageCode, opts, call...), func(p *models.IgnoredMinedPhraseListing) []models.IgnoredMinedEntity { return p.Entities })
 }
 
 // PostLanguageunderstandingIgnorephraseOptions holds the optional parameters of PostLanguageunderstandingIgnorephrase; it has none yet, so pass nil.
@@ -628,7 +629,7 @@ type PostLanguageunderstandingIgnorephraseOptions struct{}
 //
 // Requires all of the permissions: languageUnderstanding:ignoredPhrase:add.
 func (c *Client) PostLanguageunderstandingIgnorephrase(ctx context.Context, languageCode string, body *models.IgnorePhrasesRequest, opts *PostLanguageunderstandingIgnorephraseOptions, call ...platformclient.CallOption) (*models.IgnorePhrasesResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/languageunderstanding/ignorephrases/{languageCode}", languageCode)
+	req := runtime.NewRequest("POST", "/api/v2/languageunderstanding/ignorephrases/{languageCode}", languageCode)
 	req.Operation = "languageunderstanding.PostLanguageunderstandingIgnorephrase"
 	req.Body = body
 	out := new(models.IgnorePhrasesResponse)
@@ -647,7 +648,7 @@ type PostLanguageunderstandingIgnorephraseRemoveOptions struct{}
 //
 // Requires all of the permissions: languageUnderstanding:ignoredPhrase:delete.
 func (c *Client) PostLanguageunderstandingIgnorephraseRemove(ctx context.Context, languageCode string, body *models.RemoveEntitiesRequest, opts *PostLanguageunderstandingIgnorephraseRemoveOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/languageunderstanding/ignorephrases/{languageCode}/remove", languageCode)
+	req := runtime.NewRequest("POST", "/api/v2/languageunderstanding/ignorephrases/{languageCode}/remove", languageCode)
 	req.Operation = "languageunderstanding.PostLanguageunderstandingIgnorephraseRemove"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -680,7 +681,7 @@ type GetLanguageunderstandingIgnoretopicOptions struct {
 //
 // Requires all of the permissions: languageUnderstanding:ignoredTopic:view.
 func (c *Client) GetLanguageunderstandingIgnoretopic(ctx context.Context, languageCode string, opts *GetLanguageunderstandingIgnoretopicOptions, call ...platformclient.CallOption) (*models.IgnoredMinedTopicListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/ignoretopics/{languageCode}", languageCode)
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/ignoretopics/{languageCode}", languageCode)
 	req.Operation = "languageunderstanding.GetLanguageunderstandingIgnoretopic"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -705,11 +706,11 @@ func (c *Client) GetLanguageunderstandingIgnoretopicPages(ctx context.Context, l
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.IgnoredMinedTopicListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.IgnoredMinedTopicListing, error) {
 		if r.NextURI != "" {
 			out := new(models.IgnoredMinedTopicListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -717,15 +718,15 @@ func (c *Client) GetLanguageunderstandingIgnoretopicPages(ctx context.Context, l
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLanguageunderstandingIgnoretopic(ctx, languageCode, &o, call...)
-	}, func(p *models.IgnoredMinedTopicListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.IgnoredMinedTopicListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetLanguageunderstandingIgnoretopicItems returns an iterator over the entities of every page of
 // GetLanguageunderstandingIgnoretopic; see GetLanguageunderstandingIgnoretopicPages.
 func (c *Client) GetLanguageunderstandingIgnoretopicItems(ctx context.Context, languageCode string, opts *GetLanguageunderstandingIgnoretopicOptions, call ...platformclient.CallOption) iter.Seq2[models.IgnoredMinedEntity, error] {
-	return platformclient.Items(c.GetLanguageunderstandingIgnoretopicPages(ctx, languageCode, opts, call...), func(p *models.IgnoredMinedTopicListing) []models.IgnoredMinedEntity { return p.Entities })
+	return runtime.Items(c.GetLanguageunderstandingIgnoretopicPages(ctx, languageCode, opts, call...), func(p *models.IgnoredMinedTopicListing) []models.IgnoredMinedEntity { return p.Entities })
 }
 
 // PostLanguageunderstandingIgnoretopicOptions holds the optional parameters of PostLanguageunderstandingIgnoretopic; it has none yet, so pass nil.
@@ -737,7 +738,7 @@ type PostLanguageunderstandingIgnoretopicOptions struct{}
 //
 // Requires all of the permissions: languageUnderstanding:ignoredTopic:add.
 func (c *Client) PostLanguageunderstandingIgnoretopic(ctx context.Context, languageCode string, body *models.IgnoreTopicsRequest, opts *PostLanguageunderstandingIgnoretopicOptions, call ...platformclient.CallOption) (*models.IgnoreTopicsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/languageunderstanding/ignoretopics/{languageCode}", languageCode)
+	req := runtime.NewRequest("POST", "/api/v2/languageunderstanding/ignoretopics/{languageCode}", languageCode)
 	req.Operation = "languageunderstanding.PostLanguageunderstandingIgnoretopic"
 	req.Body = body
 	out := new(models.IgnoreTopicsResponse)
@@ -756,7 +757,7 @@ type PostLanguageunderstandingIgnoretopicRemoveOptions struct{}
 //
 // Requires all of the permissions: languageUnderstanding:ignoredTopic:delete.
 func (c *Client) PostLanguageunderstandingIgnoretopicRemove(ctx context.Context, languageCode string, body *models.RemoveEntitiesRequest, opts *PostLanguageunderstandingIgnoretopicRemoveOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/languageunderstanding/ignoretopics/{languageCode}/remove", languageCode)
+	req := runtime.NewRequest("POST", "/api/v2/languageunderstanding/ignoretopics/{languageCode}/remove", languageCode)
 	req.Operation = "languageunderstanding.PostLanguageunderstandingIgnoretopicRemove"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -774,7 +775,7 @@ type GetLanguageunderstandingMinersOptions struct {
 //
 // Requires all of the permissions: languageUnderstanding:miner:view.
 func (c *Client) GetLanguageunderstandingMiners(ctx context.Context, opts *GetLanguageunderstandingMinersOptions, call ...platformclient.CallOption) (*models.MinerListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/miners")
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/miners")
 	req.Operation = "languageunderstanding.GetLanguageunderstandingMiners"
 	if opts != nil {
 		req.AddQuery("minerType", opts.MinerType)
@@ -795,7 +796,7 @@ type PostLanguageunderstandingMinersOptions struct{}
 //
 // Requires all of the permissions: languageUnderstanding:miner:add.
 func (c *Client) PostLanguageunderstandingMiners(ctx context.Context, body *models.Miner, opts *PostLanguageunderstandingMinersOptions, call ...platformclient.CallOption) (*models.Miner, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/languageunderstanding/miners")
+	req := runtime.NewRequest("POST", "/api/v2/languageunderstanding/miners")
 	req.Operation = "languageunderstanding.PostLanguageunderstandingMiners"
 	req.Body = body
 	out := new(models.Miner)
@@ -814,7 +815,7 @@ type GetLanguageunderstandingMinerOptions struct{}
 //
 // Requires all of the permissions: languageUnderstanding:miner:view.
 func (c *Client) GetLanguageunderstandingMiner(ctx context.Context, minerID string, opts *GetLanguageunderstandingMinerOptions, call ...platformclient.CallOption) (*models.Miner, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/miners/{minerId}", minerID)
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/miners/{minerId}", minerID)
 	req.Operation = "languageunderstanding.GetLanguageunderstandingMiner"
 	out := new(models.Miner)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -832,7 +833,7 @@ type DeleteLanguageunderstandingMinerOptions struct{}
 //
 // Requires all of the permissions: languageUnderstanding:miner:delete.
 func (c *Client) DeleteLanguageunderstandingMiner(ctx context.Context, minerID string, opts *DeleteLanguageunderstandingMinerOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/languageunderstanding/miners/{minerId}", minerID)
+	req := runtime.NewRequest("DELETE", "/api/v2/languageunderstanding/miners/{minerId}", minerID)
 	req.Operation = "languageunderstanding.DeleteLanguageunderstandingMiner"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -846,7 +847,7 @@ type GetLanguageunderstandingMinerDraftsOptions struct{}
 //
 // Requires all of the permissions: languageUnderstanding:draft:view.
 func (c *Client) GetLanguageunderstandingMinerDrafts(ctx context.Context, minerID string, opts *GetLanguageunderstandingMinerDraftsOptions, call ...platformclient.CallOption) (*models.DraftListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/miners/{minerId}/drafts", minerID)
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/miners/{minerId}/drafts", minerID)
 	req.Operation = "languageunderstanding.GetLanguageunderstandingMinerDrafts"
 	out := new(models.DraftListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -864,7 +865,7 @@ type PostLanguageunderstandingMinerDraftsOptions struct{}
 //
 // Requires all of the permissions: languageUnderstanding:draft:add.
 func (c *Client) PostLanguageunderstandingMinerDrafts(ctx context.Context, minerID string, body *models.Draft, opts *PostLanguageunderstandingMinerDraftsOptions, call ...platformclient.CallOption) (*models.Draft, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/languageunderstanding/miners/{minerId}/drafts", minerID)
+	req := runtime.NewRequest("POST", "/api/v2/languageunderstanding/miners/{minerId}/drafts", minerID)
 	req.Operation = "languageunderstanding.PostLanguageunderstandingMinerDrafts"
 	req.Body = body
 	out := new(models.Draft)
@@ -889,7 +890,7 @@ type GetLanguageunderstandingMinerDraftOptions struct {
 //
 // Requires all of the permissions: languageUnderstanding:draft:view.
 func (c *Client) GetLanguageunderstandingMinerDraft(ctx context.Context, minerID string, draftID string, opts *GetLanguageunderstandingMinerDraftOptions, call ...platformclient.CallOption) (*models.Draft, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/miners/{minerId}/drafts/{draftId}", minerID, draftID)
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/miners/{minerId}/drafts/{draftId}", minerID, draftID)
 	req.Operation = "languageunderstanding.GetLanguageunderstandingMinerDraft"
 	if opts != nil {
 		req.AddQuery("draftIntentId", opts.DraftIntentID)
@@ -911,7 +912,7 @@ type DeleteLanguageunderstandingMinerDraftOptions struct{}
 //
 // Requires all of the permissions: languageUnderstanding:draft:delete.
 func (c *Client) DeleteLanguageunderstandingMinerDraft(ctx context.Context, minerID string, draftID string, opts *DeleteLanguageunderstandingMinerDraftOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/languageunderstanding/miners/{minerId}/drafts/{draftId}", minerID, draftID)
+	req := runtime.NewRequest("DELETE", "/api/v2/languageunderstanding/miners/{minerId}/drafts/{draftId}", minerID, draftID)
 	req.Operation = "languageunderstanding.DeleteLanguageunderstandingMinerDraft"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -929,7 +930,7 @@ type PatchLanguageunderstandingMinerDraftOptions struct {
 //
 // Requires all of the permissions: languageUnderstanding:draft:edit.
 func (c *Client) PatchLanguageunderstandingMinerDraft(ctx context.Context, minerID string, draftID string, opts *PatchLanguageunderstandingMinerDraftOptions, call ...platformclient.CallOption) (*models.Draft, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/languageunderstanding/miners/{minerId}/drafts/{draftId}", minerID, draftID)
+	req := runtime.NewRequest("PATCH", "/api/v2/languageunderstanding/miners/{minerId}/drafts/{draftId}", minerID, draftID)
 	req.Operation = "languageunderstanding.PatchLanguageunderstandingMinerDraft"
 	if opts != nil {
 		req.Body = opts.Body
@@ -955,7 +956,7 @@ type PostLanguageunderstandingMinerExecuteOptions struct {
 //
 // Requires all of the permissions: languageUnderstanding:miner:execute.
 func (c *Client) PostLanguageunderstandingMinerExecute(ctx context.Context, minerID string, opts *PostLanguageunderstandingMinerExecuteOptions, call ...platformclient.CallOption) (*models.Miner, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/languageunderstanding/miners/{minerId}/execute", minerID)
+	req := runtime.NewRequest("POST", "/api/v2/languageunderstanding/miners/{minerId}/execute", minerID)
 	req.Operation = "languageunderstanding.PostLanguageunderstandingMinerExecute"
 	if opts != nil {
 		req.Body = opts.Body
@@ -979,7 +980,7 @@ type GetLanguageunderstandingMinerIntentsOptions struct {
 //
 // Requires all of the permissions: languageUnderstanding:minerIntent:view.
 func (c *Client) GetLanguageunderstandingMinerIntents(ctx context.Context, minerID string, opts *GetLanguageunderstandingMinerIntentsOptions, call ...platformclient.CallOption) (*models.MinedIntentsListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/miners/{minerId}/intents", minerID)
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/miners/{minerId}/intents", minerID)
 	req.Operation = "languageunderstanding.GetLanguageunderstandingMinerIntents"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1003,7 +1004,7 @@ type GetLanguageunderstandingMinerIntentOptions struct {
 //
 // Requires all of the permissions: languageUnderstanding:minerIntent:view.
 func (c *Client) GetLanguageunderstandingMinerIntent(ctx context.Context, minerID string, intentID string, opts *GetLanguageunderstandingMinerIntentOptions, call ...platformclient.CallOption) (*models.MinerIntent, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/miners/{minerId}/intents/{intentId}", minerID, intentID)
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/miners/{minerId}/intents/{intentId}", minerID, intentID)
 	req.Operation = "languageunderstanding.GetLanguageunderstandingMinerIntent"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1024,7 +1025,7 @@ type GetLanguageunderstandingMinerTopicsOptions struct{}
 //
 // Requires all of the permissions: languageUnderstanding:miner:view.
 func (c *Client) GetLanguageunderstandingMinerTopics(ctx context.Context, minerID string, opts *GetLanguageunderstandingMinerTopicsOptions, call ...platformclient.CallOption) (*models.MinerTopicsListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/miners/{minerId}/topics", minerID)
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/miners/{minerId}/topics", minerID)
 	req.Operation = "languageunderstanding.GetLanguageunderstandingMinerTopics"
 	out := new(models.MinerTopicsListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1045,7 +1046,7 @@ type GetLanguageunderstandingMinerTopicOptions struct {
 //
 // Requires all of the permissions: languageUnderstanding:miner:view.
 func (c *Client) GetLanguageunderstandingMinerTopic(ctx context.Context, minerID string, topicID string, opts *GetLanguageunderstandingMinerTopicOptions, call ...platformclient.CallOption) (*models.MinerTopic, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/miners/{minerId}/topics/{topicId}", minerID, topicID)
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/miners/{minerId}/topics/{topicId}", minerID, topicID)
 	req.Operation = "languageunderstanding.GetLanguageunderstandingMinerTopic"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1066,7 +1067,7 @@ type GetLanguageunderstandingMinerTopicPhraseOptions struct{}
 //
 // Requires all of the permissions: languageUnderstanding:miner:view.
 func (c *Client) GetLanguageunderstandingMinerTopicPhrase(ctx context.Context, minerID string, topicID string, phraseID string, opts *GetLanguageunderstandingMinerTopicPhraseOptions, call ...platformclient.CallOption) (*models.MinerTopicPhrase, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/miners/{minerId}/topics/{topicId}/phrases/{phraseId}", minerID, topicID, phraseID)
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/miners/{minerId}/topics/{topicId}/phrases/{phraseId}", minerID, topicID, phraseID)
 	req.Operation = "languageunderstanding.GetLanguageunderstandingMinerTopicPhrase"
 	out := new(models.MinerTopicPhrase)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1084,7 +1085,7 @@ type GetLanguageunderstandingSettingsOptions struct{}
 //
 // Requires any of the permissions: languageUnderstanding:settings:view.
 func (c *Client) GetLanguageunderstandingSettings(ctx context.Context, opts *GetLanguageunderstandingSettingsOptions, call ...platformclient.CallOption) (*models.NluOrganization, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/languageunderstanding/settings")
+	req := runtime.NewRequest("GET", "/api/v2/languageunderstanding/settings")
 	req.Operation = "languageunderstanding.GetLanguageunderstandingSettings"
 	out := new(models.NluOrganization)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -28,7 +29,7 @@ type PostLearningAssessmentsScoringOptions struct{}
 //
 // Requires any of the permissions: learning:module:view, learning:module:add, learning:module:edit.
 func (c *Client) PostLearningAssessmentsScoring(ctx context.Context, body *models.LearningAssessmentScoringRequest, opts *PostLearningAssessmentsScoringOptions, call ...platformclient.CallOption) (*models.AssessmentScoringSet, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/learning/assessments/scoring")
+	req := runtime.NewRequest("POST", "/api/v2/learning/assessments/scoring")
 	req.Operation = "learning.PostLearningAssessmentsScoring"
 	req.Body = body
 	out := new(models.AssessmentScoringSet)
@@ -112,7 +113,7 @@ type GetLearningAssignmentsOptions struct {
 //
 // Requires any of the permissions: learning:assignment:view.
 func (c *Client) GetLearningAssignments(ctx context.Context, opts *GetLearningAssignmentsOptions, call ...platformclient.CallOption) (*models.LearningAssignmentsDomainEntity, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/learning/assignments")
+	req := runtime.NewRequest("GET", "/api/v2/learning/assignments")
 	req.Operation = "learning.GetLearningAssignments"
 	if opts != nil {
 		req.AddQuery("moduleId", opts.ModuleID)
@@ -147,11 +148,11 @@ func (c *Client) GetLearningAssignmentsPages(ctx context.Context, opts *GetLearn
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LearningAssignmentsDomainEntity, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LearningAssignmentsDomainEntity, error) {
 		if r.NextURI != "" {
 			out := new(models.LearningAssignmentsDomainEntity)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -159,15 +160,15 @@ func (c *Client) GetLearningAssignmentsPages(ctx context.Context, opts *GetLearn
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLearningAssignments(ctx, &o, call...)
-	}, func(p *models.LearningAssignmentsDomainEntity) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.LearningAssignmentsDomainEntity) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetLearningAssignmentsItems returns an iterator over the entities of every page of
 // GetLearningAssignments; see GetLearningAssignmentsPages.
 func (c *Client) GetLearningAssignmentsItems(ctx context.Context, opts *GetLearningAssignmentsOptions, call ...platformclient.CallOption) iter.Seq2[models.LearningAssignment, error] {
-	return platformclient.Items(c.GetLearningAssignmentsPages(ctx, opts, call...), func(p *models.LearningAssignmentsDomainEntity) []models.LearningAssignment { return p.Entities })
+	return runtime.Items(c.GetLearningAssignmentsPages(ctx, opts, call...), func(p *models.LearningAssignmentsDomainEntity) []models.LearningAssignment { return p.Entities })
 }
 
 // PostLearningAssignmentsOptions holds the optional parameters of PostLearningAssignments; nil fields are not sent.
@@ -182,7 +183,7 @@ type PostLearningAssignmentsOptions struct {
 //
 // Requires any of the permissions: learning:assignment:add.
 func (c *Client) PostLearningAssignments(ctx context.Context, opts *PostLearningAssignmentsOptions, call ...platformclient.CallOption) (*models.LearningAssignment, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/learning/assignments")
+	req := runtime.NewRequest("POST", "/api/v2/learning/assignments")
 	req.Operation = "learning.PostLearningAssignments"
 	if opts != nil {
 		req.Body = opts.Body
@@ -203,7 +204,7 @@ type PostLearningAssignmentsAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: learning:assignment:view.
 func (c *Client) PostLearningAssignmentsAggregatesQuery(ctx context.Context, body *models.LearningAssignmentAggregateParam, opts *PostLearningAssignmentsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.LearningAssignmentAggregateResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/learning/assignments/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/learning/assignments/aggregates/query")
 	req.Operation = "learning.PostLearningAssignmentsAggregatesQuery"
 	req.Body = body
 	out := new(models.LearningAssignmentAggregateResponse)
@@ -225,7 +226,7 @@ type PostLearningAssignmentsBulkaddOptions struct {
 //
 // Requires any of the permissions: learning:assignment:add.
 func (c *Client) PostLearningAssignmentsBulkadd(ctx context.Context, opts *PostLearningAssignmentsBulkaddOptions, call ...platformclient.CallOption) (*models.LearningAssignmentBulkAddResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/learning/assignments/bulkadd")
+	req := runtime.NewRequest("POST", "/api/v2/learning/assignments/bulkadd")
 	req.Operation = "learning.PostLearningAssignmentsBulkadd"
 	if opts != nil {
 		req.Body = opts.Body
@@ -249,7 +250,7 @@ type PostLearningAssignmentsBulkremoveOptions struct {
 //
 // Requires any of the permissions: learning:assignment:delete.
 func (c *Client) PostLearningAssignmentsBulkremove(ctx context.Context, opts *PostLearningAssignmentsBulkremoveOptions, call ...platformclient.CallOption) (*models.LearningAssignmentBulkRemoveResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/learning/assignments/bulkremove")
+	req := runtime.NewRequest("POST", "/api/v2/learning/assignments/bulkremove")
 	req.Operation = "learning.PostLearningAssignmentsBulkremove"
 	if opts != nil {
 		req.Body = opts.Body
@@ -328,7 +329,7 @@ type GetLearningAssignmentsMeOptions struct {
 //
 //	GET /api/v2/learning/assignments/me
 func (c *Client) GetLearningAssignmentsMe(ctx context.Context, opts *GetLearningAssignmentsMeOptions, call ...platformclient.CallOption) (*models.LearningAssignmentsDomainEntity, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/learning/assignments/me")
+	req := runtime.NewRequest("GET", "/api/v2/learning/assignments/me")
 	req.Operation = "learning.GetLearningAssignmentsMe"
 	if opts != nil {
 		req.AddQuery("moduleId", opts.ModuleID)
@@ -362,11 +363,11 @@ func (c *Client) GetLearningAssignmentsMePages(ctx context.Context, opts *GetLea
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LearningAssignmentsDomainEntity, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LearningAssignmentsDomainEntity, error) {
 		if r.NextURI != "" {
 			out := new(models.LearningAssignmentsDomainEntity)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -374,15 +375,15 @@ func (c *Client) GetLearningAssignmentsMePages(ctx context.Context, opts *GetLea
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLearningAssignmentsMe(ctx, &o, call...)
-	}, func(p *models.LearningAssignmentsDomainEntity) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.LearningAssignmentsDomainEntity) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetLearningAssignmentsMeItems returns an iterator over the entities of every page of
 // GetLearningAssignmentsMe; see GetLearningAssignmentsMePages.
 func (c *Client) GetLearningAssignmentsMeItems(ctx context.Context, opts *GetLearningAssignmentsMeOptions, call ...platformclient.CallOption) iter.Seq2[models.LearningAssignment, error] {
-	return platformclient.Items(c.GetLearningAssignmentsMePages(ctx, opts, call...), func(p *models.LearningAssignmentsDomainEntity) []models.LearningAssignment { return p.Entities })
+	return runtime.Items(c.GetLearningAssignmentsMePages(ctx, opts, call...), func(p *models.LearningAssignmentsDomainEntity) []models.LearningAssignment { return p.Entities })
 }
 
 // GetLearningAssignmentOptions holds the optional parameters of GetLearningAssignment; nil fields are not sent.
@@ -400,7 +401,7 @@ type GetLearningAssignmentOptions struct {
 //
 // Requires any of the permissions: learning:assignment:view.
 func (c *Client) GetLearningAssignment(ctx context.Context, assignmentID string, opts *GetLearningAssignmentOptions, call ...platformclient.CallOption) (*models.LearningAssignment, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/learning/assignments/{assignmentId}", assignmentID)
+	req := runtime.NewRequest("GET", "/api/v2/learning/assignments/{assignmentId}", assignmentID)
 	req.Operation = "learning.GetLearningAssignment"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -421,7 +422,7 @@ type DeleteLearningAssignmentOptions struct{}
 //
 // Requires any of the permissions: learning:assignment:delete.
 func (c *Client) DeleteLearningAssignment(ctx context.Context, assignmentID string, opts *DeleteLearningAssignmentOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/learning/assignments/{assignmentId}", assignmentID)
+	req := runtime.NewRequest("DELETE", "/api/v2/learning/assignments/{assignmentId}", assignmentID)
 	req.Operation = "learning.DeleteLearningAssignment"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -436,7 +437,7 @@ type PatchLearningAssignmentOptions struct {
 //
 //	PATCH /api/v2/learning/assignments/{assignmentId}
 func (c *Client) PatchLearningAssignment(ctx context.Context, assignmentID string, opts *PatchLearningAssignmentOptions, call ...platformclient.CallOption) (*models.LearningAssignment, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/learning/assignments/{assignmentId}", assignmentID)
+	req := runtime.NewRequest("PATCH", "/api/v2/learning/assignments/{assignmentId}", assignmentID)
 	req.Operation = "learning.PatchLearningAssignment"
 	if opts != nil {
 		req.Body = opts.Body
@@ -460,7 +461,7 @@ type PostLearningAssignmentReassignOptions struct{}
 //
 // Requires any of the permissions: learning:assignment:add.
 func (c *Client) PostLearningAssignmentReassign(ctx context.Context, assignmentID string, opts *PostLearningAssignmentReassignOptions, call ...platformclient.CallOption) (*models.LearningAssignment, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/learning/assignments/{assignmentId}/reassign", assignmentID)
+	req := runtime.NewRequest("POST", "/api/v2/learning/assignments/{assignmentId}/reassign", assignmentID)
 	req.Operation = "learning.PostLearningAssignmentReassign"
 	out := new(models.LearningAssignment)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -481,7 +482,7 @@ type PatchLearningAssignmentRescheduleOptions struct {
 //
 // Requires any of the permissions: learning:assignment:reschedule.
 func (c *Client) PatchLearningAssignmentReschedule(ctx context.Context, assignmentID string, opts *PatchLearningAssignmentRescheduleOptions, call ...platformclient.CallOption) (*models.LearningAssignment, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/learning/assignments/{assignmentId}/reschedule", assignmentID)
+	req := runtime.NewRequest("PATCH", "/api/v2/learning/assignments/{assignmentId}/reschedule", assignmentID)
 	req.Operation = "learning.PatchLearningAssignmentReschedule"
 	if opts != nil {
 		req.Body = opts.Body
@@ -505,7 +506,7 @@ type PostLearningAssignmentResetOptions struct{}
 //
 // Requires any of the permissions: learning:assignment:reset.
 func (c *Client) PostLearningAssignmentReset(ctx context.Context, assignmentID string, opts *PostLearningAssignmentResetOptions, call ...platformclient.CallOption) (*models.LearningAssignment, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/learning/assignments/{assignmentId}/reset", assignmentID)
+	req := runtime.NewRequest("POST", "/api/v2/learning/assignments/{assignmentId}/reset", assignmentID)
 	req.Operation = "learning.PostLearningAssignmentReset"
 	out := new(models.LearningAssignment)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -535,7 +536,7 @@ type GetLearningAssignmentStepOptions struct {
 //
 // Requires any of the permissions: learning:assignment:viewOwn.
 func (c *Client) GetLearningAssignmentStep(ctx context.Context, assignmentID string, stepID string, opts *GetLearningAssignmentStepOptions, call ...platformclient.CallOption) (*models.LearningAssignmentStep, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/learning/assignments/{assignmentId}/steps/{stepId}", assignmentID, stepID)
+	req := runtime.NewRequest("GET", "/api/v2/learning/assignments/{assignmentId}/steps/{stepId}", assignmentID, stepID)
 	req.Operation = "learning.GetLearningAssignmentStep"
 	if opts != nil {
 		req.AddQuery("shareableContentObjectId", opts.ShareableContentObjectID)
@@ -563,7 +564,7 @@ type PatchLearningAssignmentStepOptions struct {
 //
 // Requires any of the permissions: learning:assignment:editOwn.
 func (c *Client) PatchLearningAssignmentStep(ctx context.Context, assignmentID string, stepID string, opts *PatchLearningAssignmentStepOptions, call ...platformclient.CallOption) (*models.LearningAssignmentStep, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/learning/assignments/{assignmentId}/steps/{stepId}", assignmentID, stepID)
+	req := runtime.NewRequest("PATCH", "/api/v2/learning/assignments/{assignmentId}/steps/{stepId}", assignmentID, stepID)
 	req.Operation = "learning.PatchLearningAssignmentStep"
 	if opts != nil {
 		req.Body = opts.Body
@@ -625,7 +626,7 @@ type GetLearningModulesOptions struct {
 //
 // Requires any of the permissions: learning:module:view.
 func (c *Client) GetLearningModules(ctx context.Context, opts *GetLearningModulesOptions, call ...platformclient.CallOption) (*models.LearningModuleList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/learning/modules")
+	req := runtime.NewRequest("GET", "/api/v2/learning/modules")
 	req.Operation = "learning.GetLearningModules"
 	if opts != nil {
 		req.AddQuery("isArchived", opts.IsArchived)
@@ -656,11 +657,11 @@ func (c *Client) GetLearningModulesPages(ctx context.Context, opts *GetLearningM
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LearningModuleList, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LearningModuleList, error) {
 		if r.NextURI != "" {
 			out := new(models.LearningModuleList)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -668,15 +669,15 @@ func (c *Client) GetLearningModulesPages(ctx context.Context, opts *GetLearningM
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLearningModules(ctx, &o, call...)
-	}, func(p *models.LearningModuleList) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.LearningModuleList) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetLearningModulesItems returns an iterator over the entities of every page of GetLearningModules;
 // see GetLearningModulesPages.
 func (c *Client) GetLearningModulesItems(ctx context.Context, opts *GetLearningModulesOptions, call ...platformclient.CallOption) iter.Seq2[models.LearningModule, error] {
-	return platformclient.Items(c.GetLearningModulesPages(ctx, opts, call...), func(p *models.LearningModuleList) []models.LearningModule { return p.Entities })
+	return runtime.Items(c.GetLearningModulesPages(ctx, opts, call...), func(p *models.LearningModuleList) []models.LearningModule { return p.Entities })
 }
 
 // PostLearningModulesOptions holds the optional parameters of PostLearningModules; it has none yet, so pass nil.
@@ -690,7 +691,7 @@ type PostLearningModulesOptions struct{}
 //
 // Requires any of the permissions: learning:module:add.
 func (c *Client) PostLearningModules(ctx context.Context, body *models.LearningModuleRequest, opts *PostLearningModulesOptions, call ...platformclient.CallOption) (*models.LearningModule, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/learning/modules")
+	req := runtime.NewRequest("POST", "/api/v2/learning/modules")
 	req.Operation = "learning.PostLearningModules"
 	req.Body = body
 	out := new(models.LearningModule)
@@ -731,7 +732,7 @@ type GetLearningModulesAssignmentsOptions struct {
 //
 // Requires all of the permissions: learning:module:view, learning:assignment:view.
 func (c *Client) GetLearningModulesAssignments(ctx context.Context, userIDs []string, opts *GetLearningModulesAssignmentsOptions, call ...platformclient.CallOption) (*models.AssignedLearningModuleDomainEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/learning/modules/assignments")
+	req := runtime.NewRequest("GET", "/api/v2/learning/modules/assignments")
 	req.Operation = "learning.GetLearningModulesAssignments"
 	req.AddQuery("userIds", userIDs)
 	if opts != nil {
@@ -758,11 +759,11 @@ func (c *Client) GetLearningModulesAssignmentsPages(ctx context.Context, userIDs
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AssignedLearningModuleDomainEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AssignedLearningModuleDomainEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AssignedLearningModuleDomainEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -770,15 +771,15 @@ func (c *Client) GetLearningModulesAssignmentsPages(ctx context.Context, userIDs
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLearningModulesAssignments(ctx, userIDs, &o, call...)
-	}, func(p *models.AssignedLearningModuleDomainEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.AssignedLearningModuleDomainEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetLearningModulesAssignmentsItems returns an iterator over the entities of every page of
 // GetLearningModulesAssignments; see GetLearningModulesAssignmentsPages.
 func (c *Client) GetLearningModulesAssignmentsItems(ctx context.Context, userIDs []string, opts *GetLearningModulesAssignmentsOptions, call ...platformclient.CallOption) iter.Seq2[models.AssignedLearningModule, error] {
-	return platformclient.Items(c.GetLearningModulesAssignmentsPages(ctx, userIDs, opts, call...), func(p *models.AssignedLearningModuleDomainEntityListing) []models.AssignedLearningModule {
+	return runtime.Items(c.GetLearningModulesAssignmentsPages(ctx, userIDs, opts, call...), func(p *models.AssignedLearningModuleDomainEntityListing) []models.AssignedLearningModule {
 		return p.Entities
 	})
 }
@@ -792,7 +793,7 @@ type GetLearningModulesCoverartCoverArtIdOptions struct{}
 //
 // Requires any of the permissions: learning:coverart:view.
 func (c *Client) GetLearningModulesCoverartCoverArtId(ctx context.Context, coverArtID string, opts *GetLearningModulesCoverartCoverArtIdOptions, call ...platformclient.CallOption) (*models.LearningModuleCoverArtResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/learning/modules/coverart/{coverArtId}", coverArtID)
+	req := runtime.NewRequest("GET", "/api/v2/learning/modules/coverart/{coverArtId}", coverArtID)
 	req.Operation = "learning.GetLearningModulesCoverartCoverArtId"
 	out := new(models.LearningModuleCoverArtResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -814,7 +815,7 @@ type GetLearningModuleOptions struct {
 //
 // Requires any of the permissions: learning:module:view.
 func (c *Client) GetLearningModule(ctx context.Context, moduleID string, opts *GetLearningModuleOptions, call ...platformclient.CallOption) (*models.LearningModule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/learning/modules/{moduleId}", moduleID)
+	req := runtime.NewRequest("GET", "/api/v2/learning/modules/{moduleId}", moduleID)
 	req.Operation = "learning.GetLearningModule"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -838,7 +839,7 @@ type PutLearningModuleOptions struct{}
 //
 // Requires any of the permissions: learning:module:edit.
 func (c *Client) PutLearningModule(ctx context.Context, moduleID string, body *models.LearningModuleRequest, opts *PutLearningModuleOptions, call ...platformclient.CallOption) (*models.LearningModule, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/learning/modules/{moduleId}", moduleID)
+	req := runtime.NewRequest("PUT", "/api/v2/learning/modules/{moduleId}", moduleID)
 	req.Operation = "learning.PutLearningModule"
 	req.Body = body
 	out := new(models.LearningModule)
@@ -860,7 +861,7 @@ type DeleteLearningModuleOptions struct{}
 //
 // Requires any of the permissions: learning:module:delete.
 func (c *Client) DeleteLearningModule(ctx context.Context, moduleID string, opts *DeleteLearningModuleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/learning/modules/{moduleId}", moduleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/learning/modules/{moduleId}", moduleID)
 	req.Operation = "learning.DeleteLearningModule"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -876,7 +877,7 @@ type PostLearningModuleJobsOptions struct{}
 //
 // Requires any of the permissions: learning:module:add.
 func (c *Client) PostLearningModuleJobs(ctx context.Context, moduleID string, body *models.LearningModuleJobRequest, opts *PostLearningModuleJobsOptions, call ...platformclient.CallOption) (*models.LearningModuleJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/learning/modules/{moduleId}/jobs", moduleID)
+	req := runtime.NewRequest("POST", "/api/v2/learning/modules/{moduleId}/jobs", moduleID)
 	req.Operation = "learning.PostLearningModuleJobs"
 	req.Body = body
 	out := new(models.LearningModuleJobResponse)
@@ -895,7 +896,7 @@ type GetLearningModuleJobOptions struct{}
 //
 // Requires any of the permissions: learning:module:view.
 func (c *Client) GetLearningModuleJob(ctx context.Context, moduleID string, jobID string, opts *GetLearningModuleJobOptions, call ...platformclient.CallOption) (*models.LearningModuleJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/learning/modules/{moduleId}/jobs/{jobId}", moduleID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/learning/modules/{moduleId}/jobs/{jobId}", moduleID, jobID)
 	req.Operation = "learning.GetLearningModuleJob"
 	out := new(models.LearningModuleJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -913,7 +914,7 @@ type GetLearningModulePreviewOptions struct{}
 //
 // Requires any of the permissions: learning:module:preview.
 func (c *Client) GetLearningModulePreview(ctx context.Context, moduleID string, opts *GetLearningModulePreviewOptions, call ...platformclient.CallOption) (*models.LearningModulePreviewGetResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/learning/modules/{moduleId}/preview", moduleID)
+	req := runtime.NewRequest("GET", "/api/v2/learning/modules/{moduleId}/preview", moduleID)
 	req.Operation = "learning.GetLearningModulePreview"
 	out := new(models.LearningModulePreviewGetResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -933,7 +934,7 @@ type PutLearningModulePreviewOptions struct{}
 //
 // Requires any of the permissions: learning:module:preview.
 func (c *Client) PutLearningModulePreview(ctx context.Context, moduleID string, body *models.LearningModulePreviewUpdateRequest, opts *PutLearningModulePreviewOptions, call ...platformclient.CallOption) (*models.LearningModulePreviewUpdateResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/learning/modules/{moduleId}/preview", moduleID)
+	req := runtime.NewRequest("PUT", "/api/v2/learning/modules/{moduleId}/preview", moduleID)
 	req.Operation = "learning.PutLearningModulePreview"
 	req.Body = body
 	out := new(models.LearningModulePreviewUpdateResponse)
@@ -955,7 +956,7 @@ type PostLearningModulePublishOptions struct {
 //
 // Requires any of the permissions: learning:module:publish.
 func (c *Client) PostLearningModulePublish(ctx context.Context, moduleID string, opts *PostLearningModulePublishOptions, call ...platformclient.CallOption) (*models.LearningModulePublishResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/learning/modules/{moduleId}/publish", moduleID)
+	req := runtime.NewRequest("POST", "/api/v2/learning/modules/{moduleId}/publish", moduleID)
 	req.Operation = "learning.PostLearningModulePublish"
 	if opts != nil {
 		req.Body = opts.Body
@@ -976,7 +977,7 @@ type GetLearningModuleRuleOptions struct{}
 //
 // Requires any of the permissions: learning:rule:view.
 func (c *Client) GetLearningModuleRule(ctx context.Context, moduleID string, opts *GetLearningModuleRuleOptions, call ...platformclient.CallOption) (*models.LearningModuleRule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/learning/modules/{moduleId}/rule", moduleID)
+	req := runtime.NewRequest("GET", "/api/v2/learning/modules/{moduleId}/rule", moduleID)
 	req.Operation = "learning.GetLearningModuleRule"
 	out := new(models.LearningModuleRule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1000,7 +1001,7 @@ type PutLearningModuleRuleOptions struct {
 //
 // Requires any of the permissions: learning:rule:edit.
 func (c *Client) PutLearningModuleRule(ctx context.Context, moduleID string, body *models.LearningModuleRule, opts *PutLearningModuleRuleOptions, call ...platformclient.CallOption) (*models.LearningModuleRule, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/learning/modules/{moduleId}/rule", moduleID)
+	req := runtime.NewRequest("PUT", "/api/v2/learning/modules/{moduleId}/rule", moduleID)
 	req.Operation = "learning.PutLearningModuleRule"
 	req.Body = body
 	if opts != nil {
@@ -1024,7 +1025,7 @@ type PostLearningModuleRuleMigrateOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostLearningModuleRuleMigrate(ctx context.Context, moduleID string, opts *PostLearningModuleRuleMigrateOptions, call ...platformclient.CallOption) (*models.LearningModuleMigrateResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/learning/modules/{moduleId}/rule/migrate", moduleID)
+	req := runtime.NewRequest("POST", "/api/v2/learning/modules/{moduleId}/rule/migrate", moduleID)
 	req.Operation = "learning.PostLearningModuleRuleMigrate"
 	out := new(models.LearningModuleMigrateResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1042,7 +1043,7 @@ type PatchLearningModuleUserAssignmentsOptions struct{}
 //
 // Requires all of the permissions: learning:externalAssignment:edit.
 func (c *Client) PatchLearningModuleUserAssignments(ctx context.Context, moduleID string, userID string, body *models.LearningAssignmentExternalUpdate, opts *PatchLearningModuleUserAssignmentsOptions, call ...platformclient.CallOption) (*models.LearningAssignment, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/learning/modules/{moduleId}/users/{userId}/assignments", moduleID, userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/learning/modules/{moduleId}/users/{userId}/assignments", moduleID, userID)
 	req.Operation = "learning.PatchLearningModuleUserAssignments"
 	req.Body = body
 	out := new(models.LearningAssignment)
@@ -1065,7 +1066,7 @@ type GetLearningModuleVersionOptions struct {
 //
 // Requires any of the permissions: learning:module:view.
 func (c *Client) GetLearningModuleVersion(ctx context.Context, moduleID string, versionID string, opts *GetLearningModuleVersionOptions, call ...platformclient.CallOption) (*models.LearningModule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/learning/modules/{moduleId}/versions/{versionId}", moduleID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/learning/modules/{moduleId}/versions/{versionId}", moduleID, versionID)
 	req.Operation = "learning.GetLearningModuleVersion"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1088,7 +1089,7 @@ type PostLearningRulesQueryOptions struct{}
 //
 // Requires any of the permissions: learning:rule:view.
 func (c *Client) PostLearningRulesQuery(ctx context.Context, pageSize int, pageNumber int, body *models.LearningAssignmentUserQuery, opts *PostLearningRulesQueryOptions, call ...platformclient.CallOption) (*models.LearningAssignmentUserListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/learning/rules/query")
+	req := runtime.NewRequest("POST", "/api/v2/learning/rules/query")
 	req.Operation = "learning.PostLearningRulesQuery"
 	req.AddQuery("pageSize", pageSize)
 	req.AddQuery("pageNumber", pageNumber)
@@ -1110,7 +1111,7 @@ type PostLearningScheduleslotsJobsOptions struct{}
 //
 // Requires any of the permissions: learning:scheduleSlotJob:add.
 func (c *Client) PostLearningScheduleslotsJobs(ctx context.Context, body *models.LearningScheduleSlotsJobRequest, opts *PostLearningScheduleslotsJobsOptions, call ...platformclient.CallOption) (*models.LearningScheduleSlotsJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/learning/scheduleslots/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/learning/scheduleslots/jobs")
 	req.Operation = "learning.PostLearningScheduleslotsJobs"
 	req.Body = body
 	out := new(models.LearningScheduleSlotsJobResponse)
@@ -1130,7 +1131,7 @@ type GetLearningScheduleslotsJobOptions struct{}
 //
 // Requires any of the permissions: learning:scheduleSlotJob:view.
 func (c *Client) GetLearningScheduleslotsJob(ctx context.Context, jobID string, opts *GetLearningScheduleslotsJobOptions, call ...platformclient.CallOption) (*models.LearningScheduleSlotsJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/learning/scheduleslots/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/learning/scheduleslots/jobs/{jobId}", jobID)
 	req.Operation = "learning.GetLearningScheduleslotsJob"
 	out := new(models.LearningScheduleSlotsJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1149,7 +1150,7 @@ type PostLearningScheduleslotsQueryOptions struct{}
 //
 // Requires any of the permissions: learning:scheduleSlot:view.
 func (c *Client) PostLearningScheduleslotsQuery(ctx context.Context, body *models.LearningScheduleSlotsQueryRequest, opts *PostLearningScheduleslotsQueryOptions, call ...platformclient.CallOption) (*models.LearningScheduleSlotsQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/learning/scheduleslots/query")
+	req := runtime.NewRequest("POST", "/api/v2/learning/scheduleslots/query")
 	req.Operation = "learning.PostLearningScheduleslotsQuery"
 	req.Body = body
 	out := new(models.LearningScheduleSlotsQueryResponse)
@@ -1171,7 +1172,7 @@ type PostLearningScormOptions struct {
 //
 // Requires any of the permissions: learning:scorm:add.
 func (c *Client) PostLearningScorm(ctx context.Context, opts *PostLearningScormOptions, call ...platformclient.CallOption) (*models.LearningScormUploadResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/learning/scorm")
+	req := runtime.NewRequest("POST", "/api/v2/learning/scorm")
 	req.Operation = "learning.PostLearningScorm"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1192,7 +1193,7 @@ type GetLearningScormScormIdOptions struct{}
 //
 // Requires any of the permissions: learning:scorm:view.
 func (c *Client) GetLearningScormScormId(ctx context.Context, scormID string, opts *GetLearningScormScormIdOptions, call ...platformclient.CallOption) (*models.LearningScormResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/learning/scorm/{scormId}", scormID)
+	req := runtime.NewRequest("GET", "/api/v2/learning/scorm/{scormId}", scormID)
 	req.Operation = "learning.GetLearningScormScormId"
 	out := new(models.LearningScormResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -28,7 +29,7 @@ type GetLicenseDefinitionsOptions struct{}
 //
 // Requires any of the permissions: authorization:grant:add, authorization:license:view.
 func (c *Client) GetLicenseDefinitions(ctx context.Context, opts *GetLicenseDefinitionsOptions, call ...platformclient.CallOption) ([]models.LicenseDefinition, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/license/definitions")
+	req := runtime.NewRequest("GET", "/api/v2/license/definitions")
 	req.Operation = "license.GetLicenseDefinitions"
 	var out []models.LicenseDefinition
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -46,7 +47,7 @@ type GetLicenseDefinitionOptions struct{}
 //
 // Requires any of the permissions: authorization:grant:add, authorization:license:view.
 func (c *Client) GetLicenseDefinition(ctx context.Context, licenseID string, opts *GetLicenseDefinitionOptions, call ...platformclient.CallOption) (*models.LicenseDefinition, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/license/definitions/{licenseId}", licenseID)
+	req := runtime.NewRequest("GET", "/api/v2/license/definitions/{licenseId}", licenseID)
 	req.Operation = "license.GetLicenseDefinition"
 	out := new(models.LicenseDefinition)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -65,7 +66,7 @@ type PostLicenseInferOptions struct {
 //
 //	POST /api/v2/license/infer
 func (c *Client) PostLicenseInfer(ctx context.Context, opts *PostLicenseInferOptions, call ...platformclient.CallOption) ([]string, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/license/infer")
+	req := runtime.NewRequest("POST", "/api/v2/license/infer")
 	req.Operation = "license.PostLicenseInfer"
 	if opts != nil {
 		req.Body = opts.Body
@@ -91,7 +92,7 @@ type PostLicenseInferPermissionsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostLicenseInferPermissions(ctx context.Context, opts *PostLicenseInferPermissionsOptions, call ...platformclient.CallOption) ([]string, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/license/infer/permissions")
+	req := runtime.NewRequest("POST", "/api/v2/license/infer/permissions")
 	req.Operation = "license.PostLicenseInferPermissions"
 	if opts != nil {
 		req.Body = opts.Body
@@ -115,7 +116,7 @@ type PostLicenseOrganizationOptions struct {
 //
 // Requires any of the permissions: authorization:grant:add.
 func (c *Client) PostLicenseOrganization(ctx context.Context, opts *PostLicenseOrganizationOptions, call ...platformclient.CallOption) ([]models.LicenseUpdateStatus, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/license/organization")
+	req := runtime.NewRequest("POST", "/api/v2/license/organization")
 	req.Operation = "license.PostLicenseOrganization"
 	if opts != nil {
 		req.Body = opts.Body
@@ -135,7 +136,7 @@ type GetLicenseToggleOptions struct{}
 //
 //	GET /api/v2/license/toggles/{featureName}
 func (c *Client) GetLicenseToggle(ctx context.Context, featureName string, opts *GetLicenseToggleOptions, call ...platformclient.CallOption) (*models.LicenseOrgToggle, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/license/toggles/{featureName}", featureName)
+	req := runtime.NewRequest("GET", "/api/v2/license/toggles/{featureName}", featureName)
 	req.Operation = "license.GetLicenseToggle"
 	out := new(models.LicenseOrgToggle)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -151,7 +152,7 @@ type PostLicenseToggleOptions struct{}
 //
 //	POST /api/v2/license/toggles/{featureName}
 func (c *Client) PostLicenseToggle(ctx context.Context, featureName string, opts *PostLicenseToggleOptions, call ...platformclient.CallOption) (*models.LicenseOrgToggle, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/license/toggles/{featureName}", featureName)
+	req := runtime.NewRequest("POST", "/api/v2/license/toggles/{featureName}", featureName)
 	req.Operation = "license.PostLicenseToggle"
 	out := new(models.LicenseOrgToggle)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -175,7 +176,7 @@ type GetLicenseUsersOptions struct {
 //
 //	GET /api/v2/license/users
 func (c *Client) GetLicenseUsers(ctx context.Context, opts *GetLicenseUsersOptions, call ...platformclient.CallOption) (*models.UserLicensesEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/license/users")
+	req := runtime.NewRequest("GET", "/api/v2/license/users")
 	req.Operation = "license.GetLicenseUsers"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -196,23 +197,23 @@ func (c *Client) GetLicenseUsersPages(ctx context.Context, opts *GetLicenseUsers
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserLicensesEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserLicensesEntityListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLicenseUsers(ctx, &o, call...)
-	}, func(p *models.UserLicensesEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.UserLicensesEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // GetLicenseUsersItems returns an iterator over the entities of every page of GetLicenseUsers; see
 // GetLicenseUsersPages.
 func (c *Client) GetLicenseUsersItems(ctx context.Context, opts *GetLicenseUsersOptions, call ...platformclient.CallOption) iter.Seq2[models.UserLicenses, error] {
-	return platformclient.Items(c.GetLicenseUsersPages(ctx, opts, call...), func(p *models.UserLicensesEntityListing) []models.UserLicenses { return p.Entities })
+	return runtime.Items(c.GetLicenseUsersPages(ctx, opts, call...), func(p *models.UserLicensesEntityListing) []models.UserLicenses { return p.Entities })
 }
 
 // PostLicenseUsersOptions holds the optional parameters of PostLicenseUsers; nil fields are not sent.
@@ -227,7 +228,7 @@ type PostLicenseUsersOptions struct {
 //
 // Requires any of the permissions: authorization:grant:add, authorization:license:view.
 func (c *Client) PostLicenseUsers(ctx context.Context, opts *PostLicenseUsersOptions, call ...platformclient.CallOption) (map[string]map[string]any, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/license/users")
+	req := runtime.NewRequest("POST", "/api/v2/license/users")
 	req.Operation = "license.PostLicenseUsers"
 	if opts != nil {
 		req.Body = opts.Body
@@ -248,7 +249,7 @@ type GetLicenseUserOptions struct{}
 //
 // Requires any of the permissions: authorization:grant:add, authorization:license:view.
 func (c *Client) GetLicenseUser(ctx context.Context, userID string, opts *GetLicenseUserOptions, call ...platformclient.CallOption) (*models.LicenseUser, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/license/users/{userId}", userID)
+	req := runtime.NewRequest("GET", "/api/v2/license/users/{userId}", userID)
 	req.Operation = "license.GetLicenseUser"
 	out := new(models.LicenseUser)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -38,7 +39,7 @@ type GetLocationsOptions struct {
 //
 //	GET /api/v2/locations
 func (c *Client) GetLocations(ctx context.Context, opts *GetLocationsOptions, call ...platformclient.CallOption) (*models.LocationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/locations")
+	req := runtime.NewRequest("GET", "/api/v2/locations")
 	req.Operation = "locations.GetLocations"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -62,11 +63,11 @@ func (c *Client) GetLocationsPages(ctx context.Context, opts *GetLocationsOption
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LocationEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LocationEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.LocationEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -74,15 +75,15 @@ func (c *Client) GetLocationsPages(ctx context.Context, opts *GetLocationsOption
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetLocations(ctx, &o, call...)
-	}, func(p *models.LocationEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.LocationEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetLocationsItems returns an iterator over the entities of every page of GetLocations; see
 // GetLocationsPages.
 func (c *Client) GetLocationsItems(ctx context.Context, opts *GetLocationsOptions, call ...platformclient.CallOption) iter.Seq2[models.LocationDefinition, error] {
-	return platformclient.Items(c.GetLocationsPages(ctx, opts, call...), func(p *models.LocationEntityListing) []models.LocationDefinition { return p.Entities })
+	return runtime.Items(c.GetLocationsPages(ctx, opts, call...), func(p *models.LocationEntityListing) []models.LocationDefinition { return p.Entities })
 }
 
 // PostLocationsOptions holds the optional parameters of PostLocations; it has none yet, so pass nil.
@@ -94,7 +95,7 @@ type PostLocationsOptions struct{}
 //
 // Requires all of the permissions: directory:location:add.
 func (c *Client) PostLocations(ctx context.Context, body *models.LocationCreateDefinition, opts *PostLocationsOptions, call ...platformclient.CallOption) (*models.LocationDefinition, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/locations")
+	req := runtime.NewRequest("POST", "/api/v2/locations")
 	req.Operation = "locations.PostLocations"
 	req.Body = body
 	out := new(models.LocationDefinition)
@@ -115,7 +116,7 @@ type GetLocationsSearchOptions struct {
 //
 //	GET /api/v2/locations/search
 func (c *Client) GetLocationsSearch(ctx context.Context, q64 string, opts *GetLocationsSearchOptions, call ...platformclient.CallOption) (*models.LocationsSearchResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/locations/search")
+	req := runtime.NewRequest("GET", "/api/v2/locations/search")
 	req.Operation = "locations.GetLocationsSearch"
 	req.AddQuery("q64", q64)
 	if opts != nil {
@@ -135,7 +136,7 @@ type PostLocationsSearchOptions struct{}
 //
 //	POST /api/v2/locations/search
 func (c *Client) PostLocationsSearch(ctx context.Context, body *models.LocationSearchRequest, opts *PostLocationsSearchOptions, call ...platformclient.CallOption) (*models.LocationsSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/locations/search")
+	req := runtime.NewRequest("POST", "/api/v2/locations/search")
 	req.Operation = "locations.PostLocationsSearch"
 	req.Body = body
 	out := new(models.LocationsSearchResponse)
@@ -153,11 +154,11 @@ func (c *Client) PostLocationsSearchPages(ctx context.Context, body *models.Loca
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LocationsSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LocationsSearchResponse, error) {
 		o := o
 		var pageBody models.LocationSearchRequest
 		if body != nil {
@@ -165,15 +166,15 @@ func (c *Client) PostLocationsSearchPages(ctx context.Context, body *models.Loca
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostLocationsSearch(ctx, &pageBody, &o, call...)
-	}, func(p *models.LocationsSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.LocationsSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostLocationsSearchItems returns an iterator over the results of every page of PostLocationsSearch;
 // see PostLocationsSearchPages.
 func (c *Client) PostLocationsSearchItems(ctx context.Context, body *models.LocationSearchRequest, opts *PostLocationsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.LocationDefinition, error] {
-	return platformclient.Items(c.PostLocationsSearchPages(ctx, body, opts, call...), func(p *models.LocationsSearchResponse) []models.LocationDefinition { return p.Results })
+	return runtime.Items(c.PostLocationsSearchPages(ctx, body, opts, call...), func(p *models.LocationsSearchResponse) []models.LocationDefinition { return p.Results })
 }
 
 // GetLocationOptions holds the optional parameters of GetLocation; nil fields are not sent.
@@ -187,7 +188,7 @@ type GetLocationOptions struct {
 //
 //	GET /api/v2/locations/{locationId}
 func (c *Client) GetLocation(ctx context.Context, locationID string, opts *GetLocationOptions, call ...platformclient.CallOption) (*models.LocationDefinition, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/locations/{locationId}", locationID)
+	req := runtime.NewRequest("GET", "/api/v2/locations/{locationId}", locationID)
 	req.Operation = "locations.GetLocation"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -208,7 +209,7 @@ type DeleteLocationOptions struct{}
 //
 // Requires all of the permissions: directory:location:delete.
 func (c *Client) DeleteLocation(ctx context.Context, locationID string, opts *DeleteLocationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/locations/{locationId}", locationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/locations/{locationId}", locationID)
 	req.Operation = "locations.DeleteLocation"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -222,7 +223,7 @@ type PatchLocationOptions struct{}
 //
 // Requires all of the permissions: directory:location:edit.
 func (c *Client) PatchLocation(ctx context.Context, locationID string, body *models.LocationUpdateDefinition, opts *PatchLocationOptions, call ...platformclient.CallOption) (*models.LocationDefinition, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/locations/{locationId}", locationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/locations/{locationId}", locationID)
 	req.Operation = "locations.PatchLocation"
 	req.Body = body
 	out := new(models.LocationDefinition)
@@ -239,7 +240,7 @@ type GetLocationSublocationsOptions struct{}
 //
 //	GET /api/v2/locations/{locationId}/sublocations
 func (c *Client) GetLocationSublocations(ctx context.Context, locationID string, opts *GetLocationSublocationsOptions, call ...platformclient.CallOption) (*models.LocationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/locations/{locationId}/sublocations", locationID)
+	req := runtime.NewRequest("GET", "/api/v2/locations/{locationId}/sublocations", locationID)
 	req.Operation = "locations.GetLocationSublocations"
 	out := new(models.LocationEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -31,7 +32,7 @@ type PostDiagnosticsLogcaptureBrowserEntriesDownloadJobsOptions struct {
 //
 // Requires any of the permissions: troubleshooting:logCapture:add.
 func (c *Client) PostDiagnosticsLogcaptureBrowserEntriesDownloadJobs(ctx context.Context, opts *PostDiagnosticsLogcaptureBrowserEntriesDownloadJobsOptions, call ...platformclient.CallOption) (*models.LogCaptureDownloadExecutionResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/diagnostics/logcapture/browser/entries/download/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/diagnostics/logcapture/browser/entries/download/jobs")
 	req.Operation = "logcapture.PostDiagnosticsLogcaptureBrowserEntriesDownloadJobs"
 	if opts != nil {
 		req.Body = opts.Body
@@ -52,7 +53,7 @@ type GetDiagnosticsLogcaptureBrowserEntriesDownloadJobOptions struct{}
 //
 // Requires all of the permissions: troubleshooting:logCapture:view.
 func (c *Client) GetDiagnosticsLogcaptureBrowserEntriesDownloadJob(ctx context.Context, jobID string, opts *GetDiagnosticsLogcaptureBrowserEntriesDownloadJobOptions, call ...platformclient.CallOption) (*models.LogCaptureDownloadExecutionResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/diagnostics/logcapture/browser/entries/download/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/diagnostics/logcapture/browser/entries/download/jobs/{jobId}", jobID)
 	req.Operation = "logcapture.GetDiagnosticsLogcaptureBrowserEntriesDownloadJob"
 	out := new(models.LogCaptureDownloadExecutionResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -81,7 +82,7 @@ type PostDiagnosticsLogcaptureBrowserEntriesQueryOptions struct {
 //
 // Requires any of the permissions: troubleshooting:logCapture:view.
 func (c *Client) PostDiagnosticsLogcaptureBrowserEntriesQuery(ctx context.Context, opts *PostDiagnosticsLogcaptureBrowserEntriesQueryOptions, call ...platformclient.CallOption) (*models.LogCaptureQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/diagnostics/logcapture/browser/entries/query")
+	req := runtime.NewRequest("POST", "/api/v2/diagnostics/logcapture/browser/entries/query")
 	req.Operation = "logcapture.PostDiagnosticsLogcaptureBrowserEntriesQuery"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -104,15 +105,15 @@ func (c *Client) PostDiagnosticsLogcaptureBrowserEntriesQueryPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "after"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LogCaptureQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "after"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LogCaptureQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.PostDiagnosticsLogcaptureBrowserEntriesQuery(ctx, &o, call...)
-	}, func(p *models.LogCaptureQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.LogCaptureQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
@@ -120,7 +121,7 @@ func (c *Client) PostDiagnosticsLogcaptureBrowserEntriesQueryPages(ctx context.C
 // page of PostDiagnosticsLogcaptureBrowserEntriesQuery; see
 // PostDiagnosticsLogcaptureBrowserEntriesQueryPages.
 func (c *Client) PostDiagnosticsLogcaptureBrowserEntriesQueryItems(ctx context.Context, opts *PostDiagnosticsLogcaptureBrowserEntriesQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.LogEntry, error] {
-	return platformclient.Items(c.PostDiagnosticsLogcaptureBrowserEntriesQueryPages(ctx, opts, call...), func(p *models.LogCaptureQueryResponse) []models.LogEntry { return p.Entities })
+	return runtime.Items(c.PostDiagnosticsLogcaptureBrowserEntriesQueryPages(ctx, opts, call...), func(p *models.LogCaptureQueryResponse) []models.LogEntry { return p.Entities })
 }
 
 // GetDiagnosticsLogcaptureBrowserUsersOptions holds the optional parameters of GetDiagnosticsLogcaptureBrowserUsers; nil fields are not sent.
@@ -136,7 +137,7 @@ type GetDiagnosticsLogcaptureBrowserUsersOptions struct {
 //
 // Requires any of the permissions: troubleshooting:logCapture:view.
 func (c *Client) GetDiagnosticsLogcaptureBrowserUsers(ctx context.Context, opts *GetDiagnosticsLogcaptureBrowserUsersOptions, call ...platformclient.CallOption) (*models.LogCaptureUserConfigurationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/diagnostics/logcapture/browser/users")
+	req := runtime.NewRequest("GET", "/api/v2/diagnostics/logcapture/browser/users")
 	req.Operation = "logcapture.GetDiagnosticsLogcaptureBrowserUsers"
 	if opts != nil {
 		req.AddQuery("includeExpired", opts.IncludeExpired)
@@ -157,7 +158,7 @@ type GetDiagnosticsLogcaptureBrowserUserOptions struct{}
 //
 // Requires any of the permissions: troubleshooting:logCapture:view.
 func (c *Client) GetDiagnosticsLogcaptureBrowserUser(ctx context.Context, userID string, opts *GetDiagnosticsLogcaptureBrowserUserOptions, call ...platformclient.CallOption) (*models.LogCaptureUserConfigurationResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/diagnostics/logcapture/browser/users/{userId}", userID)
+	req := runtime.NewRequest("GET", "/api/v2/diagnostics/logcapture/browser/users/{userId}", userID)
 	req.Operation = "logcapture.GetDiagnosticsLogcaptureBrowserUser"
 	out := new(models.LogCaptureUserConfigurationResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -178,7 +179,7 @@ type PostDiagnosticsLogcaptureBrowserUserOptions struct {
 //
 // Requires any of the permissions: troubleshooting:logCapture:add.
 func (c *Client) PostDiagnosticsLogcaptureBrowserUser(ctx context.Context, userID string, opts *PostDiagnosticsLogcaptureBrowserUserOptions, call ...platformclient.CallOption) (*models.LogCaptureUserConfiguration, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/diagnostics/logcapture/browser/users/{userId}", userID)
+	req := runtime.NewRequest("POST", "/api/v2/diagnostics/logcapture/browser/users/{userId}", userID)
 	req.Operation = "logcapture.PostDiagnosticsLogcaptureBrowserUser"
 	if opts != nil {
 		req.Body = opts.Body
@@ -199,7 +200,7 @@ type DeleteDiagnosticsLogcaptureBrowserUserOptions struct{}
 //
 // Requires any of the permissions: troubleshooting:logCapture:delete.
 func (c *Client) DeleteDiagnosticsLogcaptureBrowserUser(ctx context.Context, userID string, opts *DeleteDiagnosticsLogcaptureBrowserUserOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/diagnostics/logcapture/browser/users/{userId}", userID)
+	req := runtime.NewRequest("DELETE", "/api/v2/diagnostics/logcapture/browser/users/{userId}", userID)
 	req.Operation = "logcapture.DeleteDiagnosticsLogcaptureBrowserUser"
 	return c.c.Do(ctx, req, nil, call...)
 }

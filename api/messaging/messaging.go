@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -36,7 +37,7 @@ type GetMessagingSettingsOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetMessagingSettings(ctx context.Context, opts *GetMessagingSettingsOptions, call ...platformclient.CallOption) (*models.MessagingConfigListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/messaging/settings")
+	req := runtime.NewRequest("GET", "/api/v2/messaging/settings")
 	req.Operation = "messaging.GetMessagingSettings"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -58,11 +59,11 @@ func (c *Client) GetMessagingSettingsPages(ctx context.Context, opts *GetMessagi
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingConfigListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.MessagingConfigListing, error) {
 		if r.NextURI != "" {
 			out := new(models.MessagingConfigListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -70,15 +71,15 @@ func (c *Client) GetMessagingSettingsPages(ctx context.Context, opts *GetMessagi
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetMessagingSettings(ctx, &o, call...)
-	}, func(p *models.MessagingConfigListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.MessagingConfigListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetMessagingSettingsItems returns an iterator over the entities of every page of
 // GetMessagingSettings; see GetMessagingSettingsPages.
 func (c *Client) GetMessagingSettingsItems(ctx context.Context, opts *GetMessagingSettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.MessagingSetting, error] {
-	return platformclient.Items(c.GetMessagingSettingsPages(ctx, opts, call...), func(p *models.MessagingConfigListing) []models.MessagingSetting { return p.Entities })
+	return runtime.Items(c.GetMessagingSettingsPages(ctx, opts, call...), func(p *models.MessagingConfigListing) []models.MessagingSetting { return p.Entities })
 }
 
 // PostMessagingSettingsOptions holds the optional parameters of PostMessagingSettings; it has none yet, so pass nil.
@@ -92,7 +93,7 @@ type PostMessagingSettingsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostMessagingSettings(ctx context.Context, body *models.MessagingSettingRequest, opts *PostMessagingSettingsOptions, call ...platformclient.CallOption) (*models.MessagingSetting, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/messaging/settings")
+	req := runtime.NewRequest("POST", "/api/v2/messaging/settings")
 	req.Operation = "messaging.PostMessagingSettings"
 	req.Body = body
 	out := new(models.MessagingSetting)
@@ -117,7 +118,7 @@ type GetMessagingSettingsDefaultOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetMessagingSettingsDefault(ctx context.Context, opts *GetMessagingSettingsDefaultOptions, call ...platformclient.CallOption) (*models.MessagingSetting, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/messaging/settings/default")
+	req := runtime.NewRequest("GET", "/api/v2/messaging/settings/default")
 	req.Operation = "messaging.GetMessagingSettingsDefault"
 	out := new(models.MessagingSetting)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -141,7 +142,7 @@ type PutMessagingSettingsDefaultOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PutMessagingSettingsDefault(ctx context.Context, body *models.MessagingSettingDefaultRequest, opts *PutMessagingSettingsDefaultOptions, call ...platformclient.CallOption) (*models.MessagingSetting, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/messaging/settings/default")
+	req := runtime.NewRequest("PUT", "/api/v2/messaging/settings/default")
 	req.Operation = "messaging.PutMessagingSettingsDefault"
 	req.Body = body
 	out := new(models.MessagingSetting)
@@ -166,7 +167,7 @@ type DeleteMessagingSettingsDefaultOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) DeleteMessagingSettingsDefault(ctx context.Context, opts *DeleteMessagingSettingsDefaultOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/messaging/settings/default")
+	req := runtime.NewRequest("DELETE", "/api/v2/messaging/settings/default")
 	req.Operation = "messaging.DeleteMessagingSettingsDefault"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -182,7 +183,7 @@ type GetMessagingSettingOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetMessagingSetting(ctx context.Context, messageSettingID string, opts *GetMessagingSettingOptions, call ...platformclient.CallOption) (*models.MessagingSetting, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/messaging/settings/{messageSettingId}", messageSettingID)
+	req := runtime.NewRequest("GET", "/api/v2/messaging/settings/{messageSettingId}", messageSettingID)
 	req.Operation = "messaging.GetMessagingSetting"
 	out := new(models.MessagingSetting)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -202,7 +203,7 @@ type DeleteMessagingSettingOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) DeleteMessagingSetting(ctx context.Context, messageSettingID string, opts *DeleteMessagingSettingOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/messaging/settings/{messageSettingId}", messageSettingID)
+	req := runtime.NewRequest("DELETE", "/api/v2/messaging/settings/{messageSettingId}", messageSettingID)
 	req.Operation = "messaging.DeleteMessagingSetting"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -218,7 +219,7 @@ type PatchMessagingSettingOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PatchMessagingSetting(ctx context.Context, messageSettingID string, body *models.MessagingSettingRequest, opts *PatchMessagingSettingOptions, call ...platformclient.CallOption) (*models.MessagingSetting, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/messaging/settings/{messageSettingId}", messageSettingID)
+	req := runtime.NewRequest("PATCH", "/api/v2/messaging/settings/{messageSettingId}", messageSettingID)
 	req.Operation = "messaging.PatchMessagingSetting"
 	req.Body = body
 	out := new(models.MessagingSetting)
@@ -247,7 +248,7 @@ type GetMessagingSupportedcontentOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetMessagingSupportedcontent(ctx context.Context, opts *GetMessagingSupportedcontentOptions, call ...platformclient.CallOption) (*models.SupportedContentListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/messaging/supportedcontent")
+	req := runtime.NewRequest("GET", "/api/v2/messaging/supportedcontent")
 	req.Operation = "messaging.GetMessagingSupportedcontent"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -269,11 +270,11 @@ func (c *Client) GetMessagingSupportedcontentPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SupportedContentListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SupportedContentListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SupportedContentListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -281,15 +282,15 @@ func (c *Client) GetMessagingSupportedcontentPages(ctx context.Context, opts *Ge
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetMessagingSupportedcontent(ctx, &o, call...)
-	}, func(p *models.SupportedContentListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SupportedContentListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetMessagingSupportedcontentItems returns an iterator over the entities of every page of
 // GetMessagingSupportedcontent; see GetMessagingSupportedcontentPages.
 func (c *Client) GetMessagingSupportedcontentItems(ctx context.Context, opts *GetMessagingSupportedcontentOptions, call ...platformclient.CallOption) iter.Seq2[models.SupportedContent, error] {
-	return platformclient.Items(c.GetMessagingSupportedcontentPages(ctx, opts, call...), func(p *models.SupportedContentListing) []models.SupportedContent { return p.Entities })
+	return runtime.Items(c.GetMessagingSupportedcontentPages(ctx, opts, call...), func(p *models.SupportedContentListing) []models.SupportedContent { return p.Entities })
 }
 
 // PostMessagingSupportedcontentOptions holds the optional parameters of PostMessagingSupportedcontent; it has none yet, so pass nil.
@@ -305,7 +306,7 @@ type PostMessagingSupportedcontentOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostMessagingSupportedcontent(ctx context.Context, body *models.SupportedContent, opts *PostMessagingSupportedcontentOptions, call ...platformclient.CallOption) (*models.SupportedContent, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/messaging/supportedcontent")
+	req := runtime.NewRequest("POST", "/api/v2/messaging/supportedcontent")
 	req.Operation = "messaging.PostMessagingSupportedcontent"
 	req.Body = body
 	out := new(models.SupportedContent)
@@ -329,7 +330,7 @@ type GetMessagingSupportedcontentSupportedContentIdOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetMessagingSupportedcontentSupportedContentId(ctx context.Context, supportedContentID string, opts *GetMessagingSupportedcontentSupportedContentIdOptions, call ...platformclient.CallOption) (*models.SupportedContent, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/messaging/supportedcontent/{supportedContentId}", supportedContentID)
+	req := runtime.NewRequest("GET", "/api/v2/messaging/supportedcontent/{supportedContentId}", supportedContentID)
 	req.Operation = "messaging.GetMessagingSupportedcontentSupportedContentId"
 	out := new(models.SupportedContent)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -352,7 +353,7 @@ type DeleteMessagingSupportedcontentSupportedContentIdOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) DeleteMessagingSupportedcontentSupportedContentId(ctx context.Context, supportedContentID string, opts *DeleteMessagingSupportedcontentSupportedContentIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/messaging/supportedcontent/{supportedContentId}", supportedContentID)
+	req := runtime.NewRequest("DELETE", "/api/v2/messaging/supportedcontent/{supportedContentId}", supportedContentID)
 	req.Operation = "messaging.DeleteMessagingSupportedcontentSupportedContentId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -371,7 +372,7 @@ type PatchMessagingSupportedcontentSupportedContentIdOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PatchMessagingSupportedcontentSupportedContentId(ctx context.Context, supportedContentID string, body *models.SupportedContent, opts *PatchMessagingSupportedcontentSupportedContentIdOptions, call ...platformclient.CallOption) (*models.SupportedContent, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/messaging/supportedcontent/{supportedContentId}", supportedContentID)
+	req := runtime.NewRequest("PATCH", "/api/v2/messaging/supportedcontent/{supportedContentId}", supportedContentID)
 	req.Operation = "messaging.PatchMessagingSupportedcontentSupportedContentId"
 	req.Body = body
 	out := new(models.SupportedContent)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -36,7 +37,7 @@ type GetMobiledevicesOptions struct {
 //
 //	GET /api/v2/mobiledevices
 func (c *Client) GetMobiledevices(ctx context.Context, opts *GetMobiledevicesOptions, call ...platformclient.CallOption) (*models.DirectoryUserDevicesListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/mobiledevices")
+	req := runtime.NewRequest("GET", "/api/v2/mobiledevices")
 	req.Operation = "mobiledevices.GetMobiledevices"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -59,11 +60,11 @@ func (c *Client) GetMobiledevicesPages(ctx context.Context, opts *GetMobiledevic
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DirectoryUserDevicesListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DirectoryUserDevicesListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DirectoryUserDevicesListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -71,15 +72,15 @@ func (c *Client) GetMobiledevicesPages(ctx context.Context, opts *GetMobiledevic
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetMobiledevices(ctx, &o, call...)
-	}, func(p *models.DirectoryUserDevicesListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DirectoryUserDevicesListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetMobiledevicesItems returns an iterator over the entities of every page of GetMobiledevices; see
 // GetMobiledevicesPages.
 func (c *Client) GetMobiledevicesItems(ctx context.Context, opts *GetMobiledevicesOptions, call ...platformclient.CallOption) iter.Seq2[models.UserDevice, error] {
-	return platformclient.Items(c.GetMobiledevicesPages(ctx, opts, call...), func(p *models.DirectoryUserDevicesListing) []models.UserDevice { return p.Entities })
+	return runtime.Items(c.GetMobiledevicesPages(ctx, opts, call...), func(p *models.DirectoryUserDevicesListing) []models.UserDevice { return p.Entities })
 }
 
 // PostMobiledevicesOptions holds the optional parameters of PostMobiledevices; it has none yet, so pass nil.
@@ -89,7 +90,7 @@ type PostMobiledevicesOptions struct{}
 //
 //	POST /api/v2/mobiledevices
 func (c *Client) PostMobiledevices(ctx context.Context, body *models.UserDevice, opts *PostMobiledevicesOptions, call ...platformclient.CallOption) (*models.UserDevice, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/mobiledevices")
+	req := runtime.NewRequest("POST", "/api/v2/mobiledevices")
 	req.Operation = "mobiledevices.PostMobiledevices"
 	req.Body = body
 	out := new(models.UserDevice)
@@ -106,7 +107,7 @@ type GetMobiledeviceOptions struct{}
 //
 //	GET /api/v2/mobiledevices/{deviceId}
 func (c *Client) GetMobiledevice(ctx context.Context, deviceID string, opts *GetMobiledeviceOptions, call ...platformclient.CallOption) (*models.UserDevice, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/mobiledevices/{deviceId}", deviceID)
+	req := runtime.NewRequest("GET", "/api/v2/mobiledevices/{deviceId}", deviceID)
 	req.Operation = "mobiledevices.GetMobiledevice"
 	out := new(models.UserDevice)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -125,7 +126,7 @@ type PutMobiledeviceOptions struct {
 //
 //	PUT /api/v2/mobiledevices/{deviceId}
 func (c *Client) PutMobiledevice(ctx context.Context, deviceID string, opts *PutMobiledeviceOptions, call ...platformclient.CallOption) (*models.UserDevice, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/mobiledevices/{deviceId}", deviceID)
+	req := runtime.NewRequest("PUT", "/api/v2/mobiledevices/{deviceId}", deviceID)
 	req.Operation = "mobiledevices.PutMobiledevice"
 	if opts != nil {
 		req.Body = opts.Body
@@ -144,7 +145,7 @@ type DeleteMobiledeviceOptions struct{}
 //
 //	DELETE /api/v2/mobiledevices/{deviceId}
 func (c *Client) DeleteMobiledevice(ctx context.Context, deviceID string, opts *DeleteMobiledeviceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/mobiledevices/{deviceId}", deviceID)
+	req := runtime.NewRequest("DELETE", "/api/v2/mobiledevices/{deviceId}", deviceID)
 	req.Operation = "mobiledevices.DeleteMobiledevice"
 	return c.c.Do(ctx, req, nil, call...)
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Notifications operations.
@@ -34,7 +35,7 @@ type GetNotificationsAvailabletopicsOptions struct {
 //
 //	GET /api/v2/notifications/availabletopics
 func (c *Client) GetNotificationsAvailabletopics(ctx context.Context, opts *GetNotificationsAvailabletopicsOptions, call ...platformclient.CallOption) (*models.AvailableTopicEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/notifications/availabletopics")
+	req := runtime.NewRequest("GET", "/api/v2/notifications/availabletopics")
 	req.Operation = "notifications.GetNotificationsAvailabletopics"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -59,7 +60,7 @@ type GetNotificationsChannelsOptions struct {
 //
 //	GET /api/v2/notifications/channels
 func (c *Client) GetNotificationsChannels(ctx context.Context, opts *GetNotificationsChannelsOptions, call ...platformclient.CallOption) (*models.ChannelEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/notifications/channels")
+	req := runtime.NewRequest("GET", "/api/v2/notifications/channels")
 	req.Operation = "notifications.GetNotificationsChannels"
 	if opts != nil {
 		req.AddQuery("includechannels", opts.Includechannels)
@@ -81,7 +82,7 @@ type PostNotificationsChannelsOptions struct{}
 //
 //	POST /api/v2/notifications/channels
 func (c *Client) PostNotificationsChannels(ctx context.Context, opts *PostNotificationsChannelsOptions, call ...platformclient.CallOption) (*models.Channel, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/notifications/channels")
+	req := runtime.NewRequest("POST", "/api/v2/notifications/channels")
 	req.Operation = "notifications.PostNotificationsChannels"
 	out := new(models.Channel)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -99,7 +100,7 @@ type HeadNotificationsChannelOptions struct{}
 //
 //	HEAD /api/v2/notifications/channels/{channelId}
 func (c *Client) HeadNotificationsChannel(ctx context.Context, channelID string, opts *HeadNotificationsChannelOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("HEAD", "/api/v2/notifications/channels/{channelId}", channelID)
+	req := runtime.NewRequest("HEAD", "/api/v2/notifications/channels/{channelId}", channelID)
 	req.Operation = "notifications.HeadNotificationsChannel"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -111,7 +112,7 @@ type GetNotificationsChannelSubscriptionsOptions struct{}
 //
 //	GET /api/v2/notifications/channels/{channelId}/subscriptions
 func (c *Client) GetNotificationsChannelSubscriptions(ctx context.Context, channelID string, opts *GetNotificationsChannelSubscriptionsOptions, call ...platformclient.CallOption) (*models.ChannelTopicEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/notifications/channels/{channelId}/subscriptions", channelID)
+	req := runtime.NewRequest("GET", "/api/v2/notifications/channels/{channelId}/subscriptions", channelID)
 	req.Operation = "notifications.GetNotificationsChannelSubscriptions"
 	out := new(models.ChannelTopicEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -131,7 +132,7 @@ type PutNotificationsChannelSubscriptionsOptions struct {
 //
 //	PUT /api/v2/notifications/channels/{channelId}/subscriptions
 func (c *Client) PutNotificationsChannelSubscriptions(ctx context.Context, channelID string, body []models.ChannelTopic, opts *PutNotificationsChannelSubscriptionsOptions, call ...platformclient.CallOption) (*models.ChannelTopicEntityListing, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/notifications/channels/{channelId}/subscriptions", channelID)
+	req := runtime.NewRequest("PUT", "/api/v2/notifications/channels/{channelId}/subscriptions", channelID)
 	req.Operation = "notifications.PutNotificationsChannelSubscriptions"
 	req.Body = body
 	if opts != nil {
@@ -156,7 +157,7 @@ type PostNotificationsChannelSubscriptionsOptions struct {
 //
 //	POST /api/v2/notifications/channels/{channelId}/subscriptions
 func (c *Client) PostNotificationsChannelSubscriptions(ctx context.Context, channelID string, body []models.ChannelTopic, opts *PostNotificationsChannelSubscriptionsOptions, call ...platformclient.CallOption) (*models.ChannelTopicEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/notifications/channels/{channelId}/subscriptions", channelID)
+	req := runtime.NewRequest("POST", "/api/v2/notifications/channels/{channelId}/subscriptions", channelID)
 	req.Operation = "notifications.PostNotificationsChannelSubscriptions"
 	req.Body = body
 	if opts != nil {
@@ -176,7 +177,7 @@ type DeleteNotificationsChannelSubscriptionsOptions struct{}
 //
 //	DELETE /api/v2/notifications/channels/{channelId}/subscriptions
 func (c *Client) DeleteNotificationsChannelSubscriptions(ctx context.Context, channelID string, opts *DeleteNotificationsChannelSubscriptionsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/notifications/channels/{channelId}/subscriptions", channelID)
+	req := runtime.NewRequest("DELETE", "/api/v2/notifications/channels/{channelId}/subscriptions", channelID)
 	req.Operation = "notifications.DeleteNotificationsChannelSubscriptions"
 	return c.c.Do(ctx, req, nil, call...)
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the OAuth operations.
@@ -32,7 +33,7 @@ type GetOauthAuthorizationsOptions struct {
 //
 // Requires any of the permissions: oauth:client:authorize.
 func (c *Client) GetOauthAuthorizations(ctx context.Context, opts *GetOauthAuthorizationsOptions, call ...platformclient.CallOption) (*models.OAuthAuthorizationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/oauth/authorizations")
+	req := runtime.NewRequest("GET", "/api/v2/oauth/authorizations")
 	req.Operation = "oauth.GetOauthAuthorizations"
 	if opts != nil {
 		req.SetHeader("Accept-Language", opts.AcceptLanguage)
@@ -57,7 +58,7 @@ type GetOauthAuthorizationOptions struct {
 //
 // Requires any of the permissions: oauth:client:authorize.
 func (c *Client) GetOauthAuthorization(ctx context.Context, clientID string, opts *GetOauthAuthorizationOptions, call ...platformclient.CallOption) (*models.OAuthAuthorization, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/oauth/authorizations/{clientId}", clientID)
+	req := runtime.NewRequest("GET", "/api/v2/oauth/authorizations/{clientId}", clientID)
 	req.Operation = "oauth.GetOauthAuthorization"
 	if opts != nil {
 		req.SetHeader("Accept-Language", opts.AcceptLanguage)
@@ -78,7 +79,7 @@ type GetOauthClientsOptions struct{}
 //
 // Requires any of the permissions: oauth:client:view.
 func (c *Client) GetOauthClients(ctx context.Context, opts *GetOauthClientsOptions, call ...platformclient.CallOption) (*models.OAuthClientEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/oauth/clients")
+	req := runtime.NewRequest("GET", "/api/v2/oauth/clients")
 	req.Operation = "oauth.GetOauthClients"
 	out := new(models.OAuthClientEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -104,7 +105,7 @@ type PostOauthClientsOptions struct{}
 //
 // Requires any of the permissions: oauth:client:add.
 func (c *Client) PostOauthClients(ctx context.Context, body *models.OAuthClientRequest, opts *PostOauthClientsOptions, call ...platformclient.CallOption) (*models.OAuthClient, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/oauth/clients")
+	req := runtime.NewRequest("POST", "/api/v2/oauth/clients")
 	req.Operation = "oauth.PostOauthClients"
 	req.Body = body
 	out := new(models.OAuthClient)
@@ -123,7 +124,7 @@ type GetOauthClientOptions struct{}
 //
 // Requires any of the permissions: oauth:client:view.
 func (c *Client) GetOauthClient(ctx context.Context, clientID string, opts *GetOauthClientOptions, call ...platformclient.CallOption) (*models.OAuthClient, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/oauth/clients/{clientId}", clientID)
+	req := runtime.NewRequest("GET", "/api/v2/oauth/clients/{clientId}", clientID)
 	req.Operation = "oauth.GetOauthClient"
 	out := new(models.OAuthClient)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -141,7 +142,7 @@ type PutOauthClientOptions struct{}
 //
 // Requires any of the permissions: oauth:client:edit.
 func (c *Client) PutOauthClient(ctx context.Context, clientID string, body *models.OAuthClientRequest, opts *PutOauthClientOptions, call ...platformclient.CallOption) (*models.OAuthClient, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/oauth/clients/{clientId}", clientID)
+	req := runtime.NewRequest("PUT", "/api/v2/oauth/clients/{clientId}", clientID)
 	req.Operation = "oauth.PutOauthClient"
 	req.Body = body
 	out := new(models.OAuthClient)
@@ -160,7 +161,7 @@ type DeleteOauthClientOptions struct{}
 //
 // Requires any of the permissions: oauth:client:delete.
 func (c *Client) DeleteOauthClient(ctx context.Context, clientID string, opts *DeleteOauthClientOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/oauth/clients/{clientId}", clientID)
+	req := runtime.NewRequest("DELETE", "/api/v2/oauth/clients/{clientId}", clientID)
 	req.Operation = "oauth.DeleteOauthClient"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -177,7 +178,7 @@ type PostOauthClientSecretOptions struct{}
 //
 // Requires any of the permissions: oauth:client:edit.
 func (c *Client) PostOauthClientSecret(ctx context.Context, clientID string, opts *PostOauthClientSecretOptions, call ...platformclient.CallOption) (*models.OAuthClient, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/oauth/clients/{clientId}/secret", clientID)
+	req := runtime.NewRequest("POST", "/api/v2/oauth/clients/{clientId}/secret", clientID)
 	req.Operation = "oauth.PostOauthClientSecret"
 	out := new(models.OAuthClient)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -198,7 +199,7 @@ type PostOauthClientUsageQueryOptions struct{}
 //
 // Requires any of the permissions: oauth:client:view, usage:client:view.
 func (c *Client) PostOauthClientUsageQuery(ctx context.Context, clientID string, body *models.ApiUsageClientQuery, opts *PostOauthClientUsageQueryOptions, call ...platformclient.CallOption) (*models.UsageExecutionResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/oauth/clients/{clientId}/usage/query", clientID)
+	req := runtime.NewRequest("POST", "/api/v2/oauth/clients/{clientId}/usage/query", clientID)
 	req.Operation = "oauth.PostOauthClientUsageQuery"
 	req.Body = body
 	out := new(models.UsageExecutionResult)
@@ -217,7 +218,7 @@ type GetOauthClientUsageQueryResultOptions struct{}
 //
 // Requires any of the permissions: oauth:client:view, usage:client:view.
 func (c *Client) GetOauthClientUsageQueryResult(ctx context.Context, clientID string, executionID string, opts *GetOauthClientUsageQueryResultOptions, call ...platformclient.CallOption) (*models.ApiUsageQueryResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}", clientID, executionID)
+	req := runtime.NewRequest("GET", "/api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}", clientID, executionID)
 	req.Operation = "oauth.GetOauthClientUsageQueryResult"
 	out := new(models.ApiUsageQueryResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -241,7 +242,7 @@ type GetOauthClientUsageSummaryOptions struct {
 //
 // Requires any of the permissions: oauth:client:view, usage:client:view.
 func (c *Client) GetOauthClientUsageSummary(ctx context.Context, clientID string, opts *GetOauthClientUsageSummaryOptions, call ...platformclient.CallOption) (*models.UsageExecutionResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/oauth/clients/{clientId}/usage/summary", clientID)
+	req := runtime.NewRequest("GET", "/api/v2/oauth/clients/{clientId}/usage/summary", clientID)
 	req.Operation = "oauth.GetOauthClientUsageSummary"
 	if opts != nil {
 		req.AddQuery("days", opts.Days)
@@ -264,7 +265,7 @@ type GetOauthScopesOptions struct {
 //
 //	GET /api/v2/oauth/scopes
 func (c *Client) GetOauthScopes(ctx context.Context, opts *GetOauthScopesOptions, call ...platformclient.CallOption) (*models.OAuthScopeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/oauth/scopes")
+	req := runtime.NewRequest("GET", "/api/v2/oauth/scopes")
 	req.Operation = "oauth.GetOauthScopes"
 	if opts != nil {
 		req.SetHeader("Accept-Language", opts.AcceptLanguage)
@@ -287,7 +288,7 @@ type GetOauthScopeOptions struct {
 //
 //	GET /api/v2/oauth/scopes/{scopeId}
 func (c *Client) GetOauthScope(ctx context.Context, scopeID string, opts *GetOauthScopeOptions, call ...platformclient.CallOption) (*models.OAuthScope, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/oauth/scopes/{scopeId}", scopeID)
+	req := runtime.NewRequest("GET", "/api/v2/oauth/scopes/{scopeId}", scopeID)
 	req.Operation = "oauth.GetOauthScope"
 	if opts != nil {
 		req.SetHeader("Accept-Language", opts.AcceptLanguage)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -57,7 +58,7 @@ type GetAuthorizationDivisionsOptions struct {
 //
 //	GET /api/v2/authorization/divisions
 func (c *Client) GetAuthorizationDivisions(ctx context.Context, opts *GetAuthorizationDivisionsOptions, call ...platformclient.CallOption) (*models.AuthzDivisionEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisions")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisions")
 	req.Operation = "objects.GetAuthorizationDivisions"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -86,11 +87,11 @@ func (c *Client) GetAuthorizationDivisionsPages(ctx context.Context, opts *GetAu
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AuthzDivisionEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AuthzDivisionEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -98,15 +99,15 @@ func (c *Client) GetAuthorizationDivisionsPages(ctx context.Context, opts *GetAu
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisions(ctx, &o, call...)
-	}, func(p *models.AuthzDivisionEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.AuthzDivisionEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetAuthorizationDivisionsItems returns an iterator over the entities of every page of
 // GetAuthorizationDivisions; see GetAuthorizationDivisionsPages.
 func (c *Client) GetAuthorizationDivisionsItems(ctx context.Context, opts *GetAuthorizationDivisionsOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
-	return platformclient.Items(c.GetAuthorizationDivisionsPages(ctx, opts, call...), func(p *models.AuthzDivisionEntityListing) []models.AuthzDivision { return p.Entities })
+	return runtime.Items(c.GetAuthorizationDivisionsPages(ctx, opts, call...), func(p *models.AuthzDivisionEntityListing) []models.AuthzDivision { return p.Entities })
 }
 
 // PostAuthorizationDivisionsOptions holds the optional parameters of PostAuthorizationDivisions; it has none yet, so pass nil.
@@ -118,7 +119,7 @@ type PostAuthorizationDivisionsOptions struct{}
 //
 // Requires all of the permissions: authorization:division:add, authorization:grant:add.
 func (c *Client) PostAuthorizationDivisions(ctx context.Context, body *models.AuthzDivision, opts *PostAuthorizationDivisionsOptions, call ...platformclient.CallOption) (*models.AuthzDivision, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/divisions")
+	req := runtime.NewRequest("POST", "/api/v2/authorization/divisions")
 	req.Operation = "objects.PostAuthorizationDivisions"
 	req.Body = body
 	out := new(models.AuthzDivision)
@@ -143,7 +144,7 @@ type GetAuthorizationDivisionsDeletedOptions struct {
 //
 // Requires any of the permissions: authorization:divisionDeleted:view.
 func (c *Client) GetAuthorizationDivisionsDeleted(ctx context.Context, opts *GetAuthorizationDivisionsDeletedOptions, call ...platformclient.CallOption) (*models.AuthzDivisionEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisions/deleted")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisions/deleted")
 	req.Operation = "objects.GetAuthorizationDivisionsDeleted"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -165,11 +166,11 @@ func (c *Client) GetAuthorizationDivisionsDeletedPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AuthzDivisionEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AuthzDivisionEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -177,15 +178,15 @@ func (c *Client) GetAuthorizationDivisionsDeletedPages(ctx context.Context, opts
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisionsDeleted(ctx, &o, call...)
-	}, func(p *models.AuthzDivisionEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.AuthzDivisionEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetAuthorizationDivisionsDeletedItems returns an iterator over the entities of every page of
 // GetAuthorizationDivisionsDeleted; see GetAuthorizationDivisionsDeletedPages.
 func (c *Client) GetAuthorizationDivisionsDeletedItems(ctx context.Context, opts *GetAuthorizationDivisionsDeletedOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
-	return platformclient.Items(c.GetAuthorizationDivisionsDeletedPages(ctx, opts, call...), func(p *models.AuthzDivisionEntityListing) []models.AuthzDivision { return p.Entities })
+	return runtime.Items(c.GetAuthorizationDivisionsDeletedPages(ctx, opts, call...), func(p *models.AuthzDivisionEntityListing) []models.AuthzDivision { return p.Entities })
 }
 
 // GetAuthorizationDivisionsHomeOptions holds the optional parameters of GetAuthorizationDivisionsHome; it has none yet, so pass nil.
@@ -197,7 +198,7 @@ type GetAuthorizationDivisionsHomeOptions struct{}
 //
 //	GET /api/v2/authorization/divisions/home
 func (c *Client) GetAuthorizationDivisionsHome(ctx context.Context, opts *GetAuthorizationDivisionsHomeOptions, call ...platformclient.CallOption) (*models.AuthzDivision, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisions/home")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisions/home")
 	req.Operation = "objects.GetAuthorizationDivisionsHome"
 	out := new(models.AuthzDivision)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -213,7 +214,7 @@ type GetAuthorizationDivisionsLimitOptions struct{}
 //
 //	GET /api/v2/authorization/divisions/limit
 func (c *Client) GetAuthorizationDivisionsLimit(ctx context.Context, opts *GetAuthorizationDivisionsLimitOptions, call ...platformclient.CallOption) (int, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisions/limit")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisions/limit")
 	req.Operation = "objects.GetAuthorizationDivisionsLimit"
 	var out int
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -249,7 +250,7 @@ type GetAuthorizationDivisionsQueryOptions struct {
 //
 //	GET /api/v2/authorization/divisions/query
 func (c *Client) GetAuthorizationDivisionsQuery(ctx context.Context, opts *GetAuthorizationDivisionsQueryOptions, call ...platformclient.CallOption) (*models.AuthzDivisionCursorListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisions/query")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisions/query")
 	req.Operation = "objects.GetAuthorizationDivisionsQuery"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -274,8 +275,8 @@ func (c *Client) GetAuthorizationDivisionsQueryPages(ctx context.Context, opts *
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AuthzDivisionCursorListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AuthzDivisionCursorListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AuthzDivisionCursorListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -285,15 +286,15 @@ func (c *Client) GetAuthorizationDivisionsQueryPages(ctx context.Context, opts *
 			o.After = &r.Cursor
 		}
 		return c.GetAuthorizationDivisionsQuery(ctx, &o, call...)
-	}, func(p *models.AuthzDivisionCursorListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.AuthzDivisionCursorListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetAuthorizationDivisionsQueryItems returns an iterator over the entities of every page of
 // GetAuthorizationDivisionsQuery; see GetAuthorizationDivisionsQueryPages.
 func (c *Client) GetAuthorizationDivisionsQueryItems(ctx context.Context, opts *GetAuthorizationDivisionsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
-	return platformclient.Items(c.GetAuthorizationDivisionsQueryPages(ctx, opts, call...), func(p *models.AuthzDivisionCursorListing) []models.AuthzDivision { return p.Entities })
+	return runtime.Items(c.GetAuthorizationDivisionsQueryPages(ctx, opts, call...), func(p *models.AuthzDivisionCursorListing) []models.AuthzDivision { return p.Entities })
 }
 
 // GetAuthorizationDivisionOptions holds the optional parameters of GetAuthorizationDivision; nil fields are not sent.
@@ -307,7 +308,7 @@ type GetAuthorizationDivisionOptions struct {
 //
 //	GET /api/v2/authorization/divisions/{divisionId}
 func (c *Client) GetAuthorizationDivision(ctx context.Context, divisionID string, opts *GetAuthorizationDivisionOptions, call ...platformclient.CallOption) (*models.AuthzDivision, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisions/{divisionId}", divisionID)
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisions/{divisionId}", divisionID)
 	req.Operation = "objects.GetAuthorizationDivision"
 	if opts != nil {
 		req.AddQuery("objectCount", opts.ObjectCount)
@@ -328,7 +329,7 @@ type PutAuthorizationDivisionOptions struct{}
 //
 // Requires any of the permissions: authorization:division:edit.
 func (c *Client) PutAuthorizationDivision(ctx context.Context, divisionID string, body *models.AuthzDivision, opts *PutAuthorizationDivisionOptions, call ...platformclient.CallOption) (*models.AuthzDivision, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/authorization/divisions/{divisionId}", divisionID)
+	req := runtime.NewRequest("PUT", "/api/v2/authorization/divisions/{divisionId}", divisionID)
 	req.Operation = "objects.PutAuthorizationDivision"
 	req.Body = body
 	out := new(models.AuthzDivision)
@@ -351,7 +352,7 @@ type DeleteAuthorizationDivisionOptions struct {
 //
 // Requires any of the permissions: authorization:division:delete.
 func (c *Client) DeleteAuthorizationDivision(ctx context.Context, divisionID string, opts *DeleteAuthorizationDivisionOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/authorization/divisions/{divisionId}", divisionID)
+	req := runtime.NewRequest("DELETE", "/api/v2/authorization/divisions/{divisionId}", divisionID)
 	req.Operation = "objects.DeleteAuthorizationDivision"
 	if opts != nil {
 		req.AddQuery("force", opts.Force)
@@ -371,7 +372,7 @@ type PostAuthorizationDivisionObjectOptions struct{}
 //
 //	POST /api/v2/authorization/divisions/{divisionId}/objects/{objectType}
 func (c *Client) PostAuthorizationDivisionObject(ctx context.Context, divisionID string, objectType string, body []string, opts *PostAuthorizationDivisionObjectOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/divisions/{divisionId}/objects/{objectType}", divisionID, objectType)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/divisions/{divisionId}/objects/{objectType}", divisionID, objectType)
 	req.Operation = "objects.PostAuthorizationDivisionObject"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -386,7 +387,7 @@ type PostAuthorizationDivisionRestoreOptions struct{}
 //
 // Requires any of the permissions: authorization:division:add.
 func (c *Client) PostAuthorizationDivisionRestore(ctx context.Context, divisionID string, body *models.AuthzDivision, opts *PostAuthorizationDivisionRestoreOptions, call ...platformclient.CallOption) (*models.AuthzDivision, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/divisions/{divisionId}/restore", divisionID)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/divisions/{divisionId}/restore", divisionID)
 	req.Operation = "objects.PostAuthorizationDivisionRestore"
 	req.Body = body
 	out := new(models.AuthzDivision)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -31,7 +32,7 @@ type PostUsageEventsAggregatesQueryOptions struct {
 //
 // Requires all of the permissions: usage:events:view.
 func (c *Client) PostUsageEventsAggregatesQuery(ctx context.Context, opts *PostUsageEventsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.EventAggregatesResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/usage/events/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/usage/events/aggregates/query")
 	req.Operation = "operationalevents.PostUsageEventsAggregatesQuery"
 	if opts != nil {
 		req.Body = opts.Body
@@ -52,7 +53,7 @@ type GetUsageEventsDefinitionsOptions struct{}
 //
 // Requires all of the permissions: usage:events:view.
 func (c *Client) GetUsageEventsDefinitions(ctx context.Context, opts *GetUsageEventsDefinitionsOptions, call ...platformclient.CallOption) (*models.EventDefinitionListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/usage/events/definitions")
+	req := runtime.NewRequest("GET", "/api/v2/usage/events/definitions")
 	req.Operation = "operationalevents.GetUsageEventsDefinitions"
 	out := new(models.EventDefinitionListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -70,7 +71,7 @@ type GetUsageEventsDefinitionOptions struct{}
 //
 // Requires all of the permissions: usage:events:view.
 func (c *Client) GetUsageEventsDefinition(ctx context.Context, eventDefinitionID string, opts *GetUsageEventsDefinitionOptions, call ...platformclient.CallOption) (*models.EventDefinition, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/usage/events/definitions/{eventDefinitionId}", eventDefinitionID)
+	req := runtime.NewRequest("GET", "/api/v2/usage/events/definitions/{eventDefinitionId}", eventDefinitionID)
 	req.Operation = "operationalevents.GetUsageEventsDefinition"
 	out := new(models.EventDefinition)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -102,7 +103,7 @@ type PostUsageEventsQueryOptions struct {
 //
 // Requires all of the permissions: usage:events:view.
 func (c *Client) PostUsageEventsQuery(ctx context.Context, opts *PostUsageEventsQueryOptions, call ...platformclient.CallOption) (*models.EventQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/usage/events/query")
+	req := runtime.NewRequest("POST", "/api/v2/usage/events/query")
 	req.Operation = "operationalevents.PostUsageEventsQuery"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -125,20 +126,20 @@ func (c *Client) PostUsageEventsQueryPages(ctx context.Context, opts *PostUsageE
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "after"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EventQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "after"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EventQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.After = &r.Cursor
 		}
 		return c.PostUsageEventsQuery(ctx, &o, call...)
-	}, func(p *models.EventQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.EventQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // PostUsageEventsQueryItems returns an iterator over the entities of every page of
 // PostUsageEventsQuery; see PostUsageEventsQueryPages.
 func (c *Client) PostUsageEventsQueryItems(ctx context.Context, opts *PostUsageEventsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.OperationalEvent, error] {
-	return platformclient.Items(c.PostUsageEventsQueryPages(ctx, opts, call...), func(p *models.EventQueryResponse) []models.OperationalEvent { return p.Entities })
+	return runtime.Items(c.PostUsageEventsQueryPages(ctx, opts, call...), func(p *models.EventQueryResponse) []models.OperationalEvent { return p.Entities })
 }

@@ -25,7 +25,7 @@ type Operation struct {
 	Permissions []string
 
 	// Paging is how the operation pages: "" (not paged), "pageNumber" or
-	// "cursor" (platformclient.PagingPageNumber, PagingCursor).
+	// "cursor" (runtime.PageNumber, runtime.Cursor).
 	Paging string
 	// PageParam says where the page number or continuation token goes:
 	// a query parameter ("pageNumber", "cursor", "after") or a body field

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Organization operations.
@@ -27,7 +28,7 @@ type GetFieldconfigOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetFieldconfig(ctx context.Context, typeParam string, opts *GetFieldconfigOptions, call ...platformclient.CallOption) (*models.FieldConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/fieldconfig")
+	req := runtime.NewRequest("GET", "/api/v2/fieldconfig")
 	req.Operation = "organization.GetFieldconfig"
 	req.AddQuery("type", typeParam)
 	out := new(models.FieldConfig)
@@ -46,7 +47,7 @@ type GetOrganizationsAuthenticationSettingsOptions struct{}
 //
 // Requires any of the permissions: directory:organization:admin.
 func (c *Client) GetOrganizationsAuthenticationSettings(ctx context.Context, opts *GetOrganizationsAuthenticationSettingsOptions, call ...platformclient.CallOption) (*models.OrgAuthSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/organizations/authentication/settings")
+	req := runtime.NewRequest("GET", "/api/v2/organizations/authentication/settings")
 	req.Operation = "organization.GetOrganizationsAuthenticationSettings"
 	out := new(models.OrgAuthSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -64,7 +65,7 @@ type PatchOrganizationsAuthenticationSettingsOptions struct{}
 //
 // Requires any of the permissions: directory:organization:admin.
 func (c *Client) PatchOrganizationsAuthenticationSettings(ctx context.Context, body *models.OrgAuthSettings, opts *PatchOrganizationsAuthenticationSettingsOptions, call ...platformclient.CallOption) (*models.OrgAuthSettings, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/organizations/authentication/settings")
+	req := runtime.NewRequest("PATCH", "/api/v2/organizations/authentication/settings")
 	req.Operation = "organization.PatchOrganizationsAuthenticationSettings"
 	req.Body = body
 	out := new(models.OrgAuthSettings)
@@ -86,7 +87,7 @@ type GetOrganizationsEmbeddedintegrationOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetOrganizationsEmbeddedintegration(ctx context.Context, opts *GetOrganizationsEmbeddedintegrationOptions, call ...platformclient.CallOption) (*models.EmbeddedIntegration, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/organizations/embeddedintegration")
+	req := runtime.NewRequest("GET", "/api/v2/organizations/embeddedintegration")
 	req.Operation = "organization.GetOrganizationsEmbeddedintegration"
 	out := new(models.EmbeddedIntegration)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -109,7 +110,7 @@ type PutOrganizationsEmbeddedintegrationOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PutOrganizationsEmbeddedintegration(ctx context.Context, body *models.EmbeddedIntegration, opts *PutOrganizationsEmbeddedintegrationOptions, call ...platformclient.CallOption) (*models.EmbeddedIntegration, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/organizations/embeddedintegration")
+	req := runtime.NewRequest("PUT", "/api/v2/organizations/embeddedintegration")
 	req.Operation = "organization.PutOrganizationsEmbeddedintegration"
 	req.Body = body
 	out := new(models.EmbeddedIntegration)
@@ -128,7 +129,7 @@ type PatchOrganizationsFeatureOptions struct{}
 //
 // Requires any of the permissions: directory:organization:admin.
 func (c *Client) PatchOrganizationsFeature(ctx context.Context, featureName string, body *models.FeatureState, opts *PatchOrganizationsFeatureOptions, call ...platformclient.CallOption) (*models.OrganizationFeatures, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/organizations/features/{featureName}", featureName)
+	req := runtime.NewRequest("PATCH", "/api/v2/organizations/features/{featureName}", featureName)
 	req.Operation = "organization.PatchOrganizationsFeature"
 	req.Body = body
 	out := new(models.OrganizationFeatures)
@@ -151,7 +152,7 @@ type GetOrganizationsIpaddressauthenticationOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetOrganizationsIpaddressauthentication(ctx context.Context, opts *GetOrganizationsIpaddressauthenticationOptions, call ...platformclient.CallOption) (*models.IpAddressAuthentication, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/organizations/ipaddressauthentication")
+	req := runtime.NewRequest("GET", "/api/v2/organizations/ipaddressauthentication")
 	req.Operation = "organization.GetOrganizationsIpaddressauthentication"
 	out := new(models.IpAddressAuthentication)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -173,7 +174,7 @@ type PutOrganizationsIpaddressauthenticationOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PutOrganizationsIpaddressauthentication(ctx context.Context, body *models.IpAddressAuthentication, opts *PutOrganizationsIpaddressauthenticationOptions, call ...platformclient.CallOption) (*models.IpAddressAuthentication, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/organizations/ipaddressauthentication")
+	req := runtime.NewRequest("PUT", "/api/v2/organizations/ipaddressauthentication")
 	req.Operation = "organization.PutOrganizationsIpaddressauthentication"
 	req.Body = body
 	out := new(models.IpAddressAuthentication)
@@ -215,7 +216,7 @@ type GetOrganizationsLimitsChangerequestsOptions struct {
 //
 // Requires any of the permissions: limits:organization:view.
 func (c *Client) GetOrganizationsLimitsChangerequests(ctx context.Context, opts *GetOrganizationsLimitsChangerequestsOptions, call ...platformclient.CallOption) (*models.LimitChangeRequestsEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/organizations/limits/changerequests")
+	req := runtime.NewRequest("GET", "/api/v2/organizations/limits/changerequests")
 	req.Operation = "organization.GetOrganizationsLimitsChangerequests"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -240,7 +241,7 @@ type GetOrganizationsLimitsChangerequestOptions struct{}
 //
 // Requires any of the permissions: limits:organization:view.
 func (c *Client) GetOrganizationsLimitsChangerequest(ctx context.Context, requestID string, opts *GetOrganizationsLimitsChangerequestOptions, call ...platformclient.CallOption) (*models.LimitChangeRequestDetails, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/organizations/limits/changerequests/{requestId}", requestID)
+	req := runtime.NewRequest("GET", "/api/v2/organizations/limits/changerequests/{requestId}", requestID)
 	req.Operation = "organization.GetOrganizationsLimitsChangerequest"
 	out := new(models.LimitChangeRequestDetails)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -256,7 +257,7 @@ type GetOrganizationsLimitsDocsOptions struct{}
 //
 //	GET /api/v2/organizations/limits/docs
 func (c *Client) GetOrganizationsLimitsDocs(ctx context.Context, opts *GetOrganizationsLimitsDocsOptions, call ...platformclient.CallOption) (*models.LimitDocumentation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/organizations/limits/docs")
+	req := runtime.NewRequest("GET", "/api/v2/organizations/limits/docs")
 	req.Operation = "organization.GetOrganizationsLimitsDocs"
 	out := new(models.LimitDocumentation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -272,7 +273,7 @@ type GetOrganizationsLimitsDocsFreetrialOptions struct{}
 //
 //	GET /api/v2/organizations/limits/docs/freetrial
 func (c *Client) GetOrganizationsLimitsDocsFreetrial(ctx context.Context, opts *GetOrganizationsLimitsDocsFreetrialOptions, call ...platformclient.CallOption) (*models.FreeTrialLimitDocs, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/organizations/limits/docs/freetrial")
+	req := runtime.NewRequest("GET", "/api/v2/organizations/limits/docs/freetrial")
 	req.Operation = "organization.GetOrganizationsLimitsDocsFreetrial"
 	out := new(models.FreeTrialLimitDocs)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -294,7 +295,7 @@ type GetOrganizationsLimitsNamespacesOptions struct {
 //
 //	GET /api/v2/organizations/limits/namespaces
 func (c *Client) GetOrganizationsLimitsNamespaces(ctx context.Context, opts *GetOrganizationsLimitsNamespacesOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/organizations/limits/namespaces")
+	req := runtime.NewRequest("GET", "/api/v2/organizations/limits/namespaces")
 	req.Operation = "organization.GetOrganizationsLimitsNamespaces"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -314,7 +315,7 @@ type GetOrganizationsLimitsNamespaceOptions struct{}
 //
 //	GET /api/v2/organizations/limits/namespaces/{namespaceName}
 func (c *Client) GetOrganizationsLimitsNamespace(ctx context.Context, namespaceName string, opts *GetOrganizationsLimitsNamespaceOptions, call ...platformclient.CallOption) (*models.LimitsEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/organizations/limits/namespaces/{namespaceName}", namespaceName)
+	req := runtime.NewRequest("GET", "/api/v2/organizations/limits/namespaces/{namespaceName}", namespaceName)
 	req.Operation = "organization.GetOrganizationsLimitsNamespace"
 	out := new(models.LimitsEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -330,7 +331,7 @@ type GetOrganizationsLimitsNamespaceDefaultsOptions struct{}
 //
 //	GET /api/v2/organizations/limits/namespaces/{namespaceName}/defaults
 func (c *Client) GetOrganizationsLimitsNamespaceDefaults(ctx context.Context, namespaceName string, opts *GetOrganizationsLimitsNamespaceDefaultsOptions, call ...platformclient.CallOption) (*models.LimitsEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/organizations/limits/namespaces/{namespaceName}/defaults", namespaceName)
+	req := runtime.NewRequest("GET", "/api/v2/organizations/limits/namespaces/{namespaceName}/defaults", namespaceName)
 	req.Operation = "organization.GetOrganizationsLimitsNamespaceDefaults"
 	out := new(models.LimitsEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -346,7 +347,7 @@ type GetOrganizationsMeOptions struct{}
 //
 //	GET /api/v2/organizations/me
 func (c *Client) GetOrganizationsMe(ctx context.Context, opts *GetOrganizationsMeOptions, call ...platformclient.CallOption) (*models.Organization, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/organizations/me")
+	req := runtime.NewRequest("GET", "/api/v2/organizations/me")
 	req.Operation = "organization.GetOrganizationsMe"
 	out := new(models.Organization)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -367,7 +368,7 @@ type PutOrganizationsMeOptions struct {
 //
 // Requires any of the permissions: directory:organization:admin.
 func (c *Client) PutOrganizationsMe(ctx context.Context, opts *PutOrganizationsMeOptions, call ...platformclient.CallOption) (*models.Organization, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/organizations/me")
+	req := runtime.NewRequest("PUT", "/api/v2/organizations/me")
 	req.Operation = "organization.PutOrganizationsMe"
 	if opts != nil {
 		req.Body = opts.Body
@@ -389,7 +390,7 @@ type GetOrganizationsWhitelistOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetOrganizationsWhitelist(ctx context.Context, opts *GetOrganizationsWhitelistOptions, call ...platformclient.CallOption) (*models.OrgWhitelistSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/organizations/whitelist")
+	req := runtime.NewRequest("GET", "/api/v2/organizations/whitelist")
 	req.Operation = "organization.GetOrganizationsWhitelist"
 	out := new(models.OrgWhitelistSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -410,7 +411,7 @@ type PutOrganizationsWhitelistOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PutOrganizationsWhitelist(ctx context.Context, body *models.OrgWhitelistSettings, opts *PutOrganizationsWhitelistOptions, call ...platformclient.CallOption) (*models.OrgWhitelistSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/organizations/whitelist")
+	req := runtime.NewRequest("PUT", "/api/v2/organizations/whitelist")
 	req.Operation = "organization.PutOrganizationsWhitelist"
 	req.Body = body
 	out := new(models.OrgWhitelistSettings)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -29,7 +30,7 @@ type PostOrgauthorizationPairingsOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrustee:add.
 func (c *Client) PostOrgauthorizationPairings(ctx context.Context, body *models.TrustRequestCreate, opts *PostOrgauthorizationPairingsOptions, call ...platformclient.CallOption) (*models.TrustRequest, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/orgauthorization/pairings")
+	req := runtime.NewRequest("POST", "/api/v2/orgauthorization/pairings")
 	req.Operation = "organizationauthorization.PostOrgauthorizationPairings"
 	req.Body = body
 	out := new(models.TrustRequest)
@@ -48,7 +49,7 @@ type GetOrgauthorizationPairingOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrustee:view, authorization:orgTrustor:view.
 func (c *Client) GetOrgauthorizationPairing(ctx context.Context, pairingID string, opts *GetOrgauthorizationPairingOptions, call ...platformclient.CallOption) (*models.TrustRequest, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/pairings/{pairingId}", pairingID)
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/pairings/{pairingId}", pairingID)
 	req.Operation = "organizationauthorization.GetOrgauthorizationPairing"
 	out := new(models.TrustRequest)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -73,7 +74,7 @@ type GetOrgauthorizationTrusteesOptions struct {
 //
 // Requires any of the permissions: authorization:orgTrustee:view.
 func (c *Client) GetOrgauthorizationTrustees(ctx context.Context, opts *GetOrgauthorizationTrusteesOptions, call ...platformclient.CallOption) (*models.TrustEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustees")
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustees")
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrustees"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -95,11 +96,11 @@ func (c *Client) GetOrgauthorizationTrusteesPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TrustEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TrustEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -107,15 +108,15 @@ func (c *Client) GetOrgauthorizationTrusteesPages(ctx context.Context, opts *Get
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOrgauthorizationTrustees(ctx, &o, call...)
-	}, func(p *models.TrustEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TrustEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOrgauthorizationTrusteesItems returns an iterator over the entities of every page of
 // GetOrgauthorizationTrustees; see GetOrgauthorizationTrusteesPages.
 func (c *Client) GetOrgauthorizationTrusteesItems(ctx context.Context, opts *GetOrgauthorizationTrusteesOptions, call ...platformclient.CallOption) iter.Seq2[models.Trustee, error] {
-	return platformclient.Items(c.GetOrgauthorizationTrusteesPages(ctx, opts, call...), func(p *models.TrustEntityListing) []models.Trustee { return p.Entities })
+	return runtime.Items(c.GetOrgauthorizationTrusteesPages(ctx, opts, call...), func(p *models.TrustEntityListing) []models.Trustee { return p.Entities })
 }
 
 // PostOrgauthorizationTrusteesOptions holds the optional parameters of PostOrgauthorizationTrustees; it has none yet, so pass nil.
@@ -128,7 +129,7 @@ type PostOrgauthorizationTrusteesOptions struct{}
 //
 // Requires all of the permissions: authorization:orgTrustee:add, authorization:orgTrusteeUser:add.
 func (c *Client) PostOrgauthorizationTrustees(ctx context.Context, body *models.TrustCreate, opts *PostOrgauthorizationTrusteesOptions, call ...platformclient.CallOption) (*models.Trustee, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/orgauthorization/trustees")
+	req := runtime.NewRequest("POST", "/api/v2/orgauthorization/trustees")
 	req.Operation = "organizationauthorization.PostOrgauthorizationTrustees"
 	req.Body = body
 	out := new(models.Trustee)
@@ -149,7 +150,7 @@ type DeleteOrgauthorizationTrusteesOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteOrgauthorizationTrustees(ctx context.Context, id []string, opts *DeleteOrgauthorizationTrusteesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/orgauthorization/trustees")
+	req := runtime.NewRequest("DELETE", "/api/v2/orgauthorization/trustees")
 	req.Operation = "organizationauthorization.DeleteOrgauthorizationTrustees"
 	req.AddQuery("id", id)
 	return c.c.Do(ctx, req, nil, call...)
@@ -176,7 +177,7 @@ type PostOrgauthorizationTrusteesAuditsOptions struct {
 //
 // Requires any of the permissions: authorization:audit:view.
 func (c *Client) PostOrgauthorizationTrusteesAudits(ctx context.Context, body *models.TrusteeAuditQueryRequest, opts *PostOrgauthorizationTrusteesAuditsOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/orgauthorization/trustees/audits")
+	req := runtime.NewRequest("POST", "/api/v2/orgauthorization/trustees/audits")
 	req.Operation = "organizationauthorization.PostOrgauthorizationTrusteesAudits"
 	req.Body = body
 	if opts != nil {
@@ -201,7 +202,7 @@ type GetOrgauthorizationTrusteesCareOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrustee:view, authorization:orgTrusteeUser:view.
 func (c *Client) GetOrgauthorizationTrusteesCare(ctx context.Context, opts *GetOrgauthorizationTrusteesCareOptions, call ...platformclient.CallOption) (*models.TrusteeReferenceList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustees/care")
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustees/care")
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrusteesCare"
 	out := new(models.TrusteeReferenceList)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -233,7 +234,7 @@ type PostOrgauthorizationTrusteesCareOptions struct {
 //
 // Requires all of the permissions: authorization:orgTrustee:add, authorization:orgTrusteeUser:add.
 func (c *Client) PostOrgauthorizationTrusteesCare(ctx context.Context, opts *PostOrgauthorizationTrusteesCareOptions, call ...platformclient.CallOption) (*models.TrustEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/orgauthorization/trustees/care")
+	req := runtime.NewRequest("POST", "/api/v2/orgauthorization/trustees/care")
 	req.Operation = "organizationauthorization.PostOrgauthorizationTrusteesCare"
 	if opts != nil {
 		req.AddQuery("assignDefaultRole", opts.AssignDefaultRole)
@@ -258,7 +259,7 @@ type GetOrgauthorizationTrusteesDefaultOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrustee:view, authorization:orgTrusteeUser:view.
 func (c *Client) GetOrgauthorizationTrusteesDefault(ctx context.Context, opts *GetOrgauthorizationTrusteesDefaultOptions, call ...platformclient.CallOption) (*models.Trustee, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustees/default")
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustees/default")
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrusteesDefault"
 	out := new(models.Trustee)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -285,7 +286,7 @@ type PostOrgauthorizationTrusteesDefaultOptions struct {
 //
 // Requires all of the permissions: authorization:orgTrustee:add, authorization:orgTrusteeUser:add.
 func (c *Client) PostOrgauthorizationTrusteesDefault(ctx context.Context, opts *PostOrgauthorizationTrusteesDefaultOptions, call ...platformclient.CallOption) (*models.Trustee, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/orgauthorization/trustees/default")
+	req := runtime.NewRequest("POST", "/api/v2/orgauthorization/trustees/default")
 	req.Operation = "organizationauthorization.PostOrgauthorizationTrusteesDefault"
 	if opts != nil {
 		req.AddQuery("assignDefaultRole", opts.AssignDefaultRole)
@@ -307,7 +308,7 @@ type GetOrgauthorizationTrusteeOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrustee:view.
 func (c *Client) GetOrgauthorizationTrustee(ctx context.Context, trusteeOrgID string, opts *GetOrgauthorizationTrusteeOptions, call ...platformclient.CallOption) (*models.Trustee, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustees/{trusteeOrgId}", trusteeOrgID)
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustees/{trusteeOrgId}", trusteeOrgID)
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrustee"
 	out := new(models.Trustee)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -325,7 +326,7 @@ type PutOrgauthorizationTrusteeOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrustee:edit.
 func (c *Client) PutOrgauthorizationTrustee(ctx context.Context, trusteeOrgID string, body *models.TrustUpdate, opts *PutOrgauthorizationTrusteeOptions, call ...platformclient.CallOption) (*models.Trustee, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/orgauthorization/trustees/{trusteeOrgId}", trusteeOrgID)
+	req := runtime.NewRequest("PUT", "/api/v2/orgauthorization/trustees/{trusteeOrgId}", trusteeOrgID)
 	req.Operation = "organizationauthorization.PutOrgauthorizationTrustee"
 	req.Body = body
 	out := new(models.Trustee)
@@ -344,7 +345,7 @@ type DeleteOrgauthorizationTrusteeOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrustee:delete.
 func (c *Client) DeleteOrgauthorizationTrustee(ctx context.Context, trusteeOrgID string, opts *DeleteOrgauthorizationTrusteeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/orgauthorization/trustees/{trusteeOrgId}", trusteeOrgID)
+	req := runtime.NewRequest("DELETE", "/api/v2/orgauthorization/trustees/{trusteeOrgId}", trusteeOrgID)
 	req.Operation = "organizationauthorization.DeleteOrgauthorizationTrustee"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -362,7 +363,7 @@ type GetOrgauthorizationTrusteeClonedusersOptions struct{}
 //
 // Requires any of the permissions: directory:user:view.
 func (c *Client) GetOrgauthorizationTrusteeClonedusers(ctx context.Context, trusteeOrgID string, opts *GetOrgauthorizationTrusteeClonedusersOptions, call ...platformclient.CallOption) (*models.ClonedUserEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/clonedusers", trusteeOrgID)
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/clonedusers", trusteeOrgID)
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrusteeClonedusers"
 	out := new(models.ClonedUserEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -380,7 +381,7 @@ type DeleteOrgauthorizationTrusteeCloneduserOptions struct{}
 //
 // Requires any of the permissions: directory:user:delete.
 func (c *Client) DeleteOrgauthorizationTrusteeCloneduser(ctx context.Context, trusteeOrgID string, trusteeUserID string, opts *DeleteOrgauthorizationTrusteeCloneduserOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/clonedusers/{trusteeUserId}", trusteeOrgID, trusteeUserID)
+	req := runtime.NewRequest("DELETE", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/clonedusers/{trusteeUserId}", trusteeOrgID, trusteeUserID)
 	req.Operation = "organizationauthorization.DeleteOrgauthorizationTrusteeCloneduser"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -401,7 +402,7 @@ type GetOrgauthorizationTrusteeGroupsOptions struct {
 //
 // Requires any of the permissions: authorization:orgTrusteeGroup:view.
 func (c *Client) GetOrgauthorizationTrusteeGroups(ctx context.Context, trusteeOrgID string, opts *GetOrgauthorizationTrusteeGroupsOptions, call ...platformclient.CallOption) (*models.TrustGroupEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups", trusteeOrgID)
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups", trusteeOrgID)
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrusteeGroups"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -423,11 +424,11 @@ func (c *Client) GetOrgauthorizationTrusteeGroupsPages(ctx context.Context, trus
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustGroupEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TrustGroupEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TrustGroupEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -435,15 +436,15 @@ func (c *Client) GetOrgauthorizationTrusteeGroupsPages(ctx context.Context, trus
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOrgauthorizationTrusteeGroups(ctx, trusteeOrgID, &o, call...)
-	}, func(p *models.TrustGroupEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TrustGroupEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOrgauthorizationTrusteeGroupsItems returns an iterator over the entities of every page of
 // GetOrgauthorizationTrusteeGroups; see GetOrgauthorizationTrusteeGroupsPages.
 func (c *Client) GetOrgauthorizationTrusteeGroupsItems(ctx context.Context, trusteeOrgID string, opts *GetOrgauthorizationTrusteeGroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.TrustGroup, error] {
-	return platformclient.Items(c.GetOrgauthorizationTrusteeGroupsPages(ctx, trusteeOrgID, opts, call...), func(p *models.TrustGroupEntityListing) []models.TrustGroup { return p.Entities })
+	return runtime.Items(c.GetOrgauthorizationTrusteeGroupsPages(ctx, trusteeOrgID, opts, call...), func(p *models.TrustGroupEntityListing) []models.TrustGroup { return p.Entities })
 }
 
 // PostOrgauthorizationTrusteeGroupsOptions holds the optional parameters of PostOrgauthorizationTrusteeGroups; it has none yet, so pass nil.
@@ -455,7 +456,7 @@ type PostOrgauthorizationTrusteeGroupsOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeGroup:add.
 func (c *Client) PostOrgauthorizationTrusteeGroups(ctx context.Context, trusteeOrgID string, body *models.TrustMemberCreate, opts *PostOrgauthorizationTrusteeGroupsOptions, call ...platformclient.CallOption) (*models.TrustGroup, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups", trusteeOrgID)
+	req := runtime.NewRequest("POST", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups", trusteeOrgID)
 	req.Operation = "organizationauthorization.PostOrgauthorizationTrusteeGroups"
 	req.Body = body
 	out := new(models.TrustGroup)
@@ -474,7 +475,7 @@ type GetOrgauthorizationTrusteeGroupOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeGroup:view.
 func (c *Client) GetOrgauthorizationTrusteeGroup(ctx context.Context, trusteeOrgID string, trusteeGroupID string, opts *GetOrgauthorizationTrusteeGroupOptions, call ...platformclient.CallOption) (*models.TrustGroup, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups/{trusteeGroupId}", trusteeOrgID, trusteeGroupID)
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups/{trusteeGroupId}", trusteeOrgID, trusteeGroupID)
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrusteeGroup"
 	out := new(models.TrustGroup)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -492,7 +493,7 @@ type DeleteOrgauthorizationTrusteeGroupOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeGroup:delete.
 func (c *Client) DeleteOrgauthorizationTrusteeGroup(ctx context.Context, trusteeOrgID string, trusteeGroupID string, opts *DeleteOrgauthorizationTrusteeGroupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups/{trusteeGroupId}", trusteeOrgID, trusteeGroupID)
+	req := runtime.NewRequest("DELETE", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups/{trusteeGroupId}", trusteeOrgID, trusteeGroupID)
 	req.Operation = "organizationauthorization.DeleteOrgauthorizationTrusteeGroup"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -506,7 +507,7 @@ type PutOrgauthorizationTrusteeGroupRoledivisionsOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeGroup:edit.
 func (c *Client) PutOrgauthorizationTrusteeGroupRoledivisions(ctx context.Context, trusteeOrgID string, trusteeGroupID string, body *models.RoleDivisionGrants, opts *PutOrgauthorizationTrusteeGroupRoledivisionsOptions, call ...platformclient.CallOption) (*models.UserAuthorization, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups/{trusteeGroupId}/roledivisions", trusteeOrgID, trusteeGroupID)
+	req := runtime.NewRequest("PUT", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups/{trusteeGroupId}/roledivisions", trusteeOrgID, trusteeGroupID)
 	req.Operation = "organizationauthorization.PutOrgauthorizationTrusteeGroupRoledivisions"
 	req.Body = body
 	out := new(models.UserAuthorization)
@@ -525,7 +526,7 @@ type GetOrgauthorizationTrusteeGroupRolesOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeGroup:view.
 func (c *Client) GetOrgauthorizationTrusteeGroupRoles(ctx context.Context, trusteeOrgID string, trusteeGroupID string, opts *GetOrgauthorizationTrusteeGroupRolesOptions, call ...platformclient.CallOption) (*models.UserAuthorization, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups/{trusteeGroupId}/roles", trusteeOrgID, trusteeGroupID)
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups/{trusteeGroupId}/roles", trusteeOrgID, trusteeGroupID)
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrusteeGroupRoles"
 	out := new(models.UserAuthorization)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -543,7 +544,7 @@ type PutOrgauthorizationTrusteeGroupRolesOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeGroup:edit.
 func (c *Client) PutOrgauthorizationTrusteeGroupRoles(ctx context.Context, trusteeOrgID string, trusteeGroupID string, body []string, opts *PutOrgauthorizationTrusteeGroupRolesOptions, call ...platformclient.CallOption) (*models.UserAuthorization, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups/{trusteeGroupId}/roles", trusteeOrgID, trusteeGroupID)
+	req := runtime.NewRequest("PUT", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups/{trusteeGroupId}/roles", trusteeOrgID, trusteeGroupID)
 	req.Operation = "organizationauthorization.PutOrgauthorizationTrusteeGroupRoles"
 	req.Body = body
 	out := new(models.UserAuthorization)
@@ -562,7 +563,7 @@ type DeleteOrgauthorizationTrusteeGroupRolesOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeGroup:delete.
 func (c *Client) DeleteOrgauthorizationTrusteeGroupRoles(ctx context.Context, trusteeOrgID string, trusteeGroupID string, opts *DeleteOrgauthorizationTrusteeGroupRolesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups/{trusteeGroupId}/roles", trusteeOrgID, trusteeGroupID)
+	req := runtime.NewRequest("DELETE", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups/{trusteeGroupId}/roles", trusteeOrgID, trusteeGroupID)
 	req.Operation = "organizationauthorization.DeleteOrgauthorizationTrusteeGroupRoles"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -583,7 +584,7 @@ type GetOrgauthorizationTrusteeUsersOptions struct {
 //
 // Requires any of the permissions: authorization:orgTrusteeUser:view.
 func (c *Client) GetOrgauthorizationTrusteeUsers(ctx context.Context, trusteeOrgID string, opts *GetOrgauthorizationTrusteeUsersOptions, call ...platformclient.CallOption) (*models.TrustUserEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users", trusteeOrgID)
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users", trusteeOrgID)
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrusteeUsers"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -605,11 +606,11 @@ func (c *Client) GetOrgauthorizationTrusteeUsersPages(ctx context.Context, trust
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustUserEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TrustUserEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TrustUserEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -617,15 +618,15 @@ func (c *Client) GetOrgauthorizationTrusteeUsersPages(ctx context.Context, trust
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOrgauthorizationTrusteeUsers(ctx, trusteeOrgID, &o, call...)
-	}, func(p *models.TrustUserEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TrustUserEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOrgauthorizationTrusteeUsersItems returns an iterator over the entities of every page of
 // GetOrgauthorizationTrusteeUsers; see GetOrgauthorizationTrusteeUsersPages.
 func (c *Client) GetOrgauthorizationTrusteeUsersItems(ctx context.Context, trusteeOrgID string, opts *GetOrgauthorizationTrusteeUsersOptions, call ...platformclient.CallOption) iter.Seq2[models.TrustUser, error] {
-	return platformclient.Items(c.GetOrgauthorizationTrusteeUsersPages(ctx, trusteeOrgID, opts, call...), func(p *models.TrustUserEntityListing) []models.TrustUser { return p.Entities })
+	return runtime.Items(c.GetOrgauthorizationTrusteeUsersPages(ctx, trusteeOrgID, opts, call...), func(p *models.TrustUserEntityListing) []models.TrustUser { return p.Entities })
 }
 
 // PostOrgauthorizationTrusteeUsersOptions holds the optional parameters of PostOrgauthorizationTrusteeUsers; it has none yet, so pass nil.
@@ -637,7 +638,7 @@ type PostOrgauthorizationTrusteeUsersOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeUser:add.
 func (c *Client) PostOrgauthorizationTrusteeUsers(ctx context.Context, trusteeOrgID string, body *models.TrustMemberCreate, opts *PostOrgauthorizationTrusteeUsersOptions, call ...platformclient.CallOption) (*models.TrustUser, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users", trusteeOrgID)
+	req := runtime.NewRequest("POST", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users", trusteeOrgID)
 	req.Operation = "organizationauthorization.PostOrgauthorizationTrusteeUsers"
 	req.Body = body
 	out := new(models.TrustUser)
@@ -656,7 +657,7 @@ type GetOrgauthorizationTrusteeUserOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeUser:view.
 func (c *Client) GetOrgauthorizationTrusteeUser(ctx context.Context, trusteeOrgID string, trusteeUserID string, opts *GetOrgauthorizationTrusteeUserOptions, call ...platformclient.CallOption) (*models.TrustUser, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users/{trusteeUserId}", trusteeOrgID, trusteeUserID)
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users/{trusteeUserId}", trusteeOrgID, trusteeUserID)
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrusteeUser"
 	out := new(models.TrustUser)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -674,7 +675,7 @@ type DeleteOrgauthorizationTrusteeUserOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeUser:delete.
 func (c *Client) DeleteOrgauthorizationTrusteeUser(ctx context.Context, trusteeOrgID string, trusteeUserID string, opts *DeleteOrgauthorizationTrusteeUserOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users/{trusteeUserId}", trusteeOrgID, trusteeUserID)
+	req := runtime.NewRequest("DELETE", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users/{trusteeUserId}", trusteeOrgID, trusteeUserID)
 	req.Operation = "organizationauthorization.DeleteOrgauthorizationTrusteeUser"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -688,7 +689,7 @@ type PutOrgauthorizationTrusteeUserRoledivisionsOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeUser:edit.
 func (c *Client) PutOrgauthorizationTrusteeUserRoledivisions(ctx context.Context, trusteeOrgID string, trusteeUserID string, body *models.RoleDivisionGrants, opts *PutOrgauthorizationTrusteeUserRoledivisionsOptions, call ...platformclient.CallOption) (*models.UserAuthorization, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users/{trusteeUserId}/roledivisions", trusteeOrgID, trusteeUserID)
+	req := runtime.NewRequest("PUT", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users/{trusteeUserId}/roledivisions", trusteeOrgID, trusteeUserID)
 	req.Operation = "organizationauthorization.PutOrgauthorizationTrusteeUserRoledivisions"
 	req.Body = body
 	out := new(models.UserAuthorization)
@@ -707,7 +708,7 @@ type GetOrgauthorizationTrusteeUserRolesOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeUser:view.
 func (c *Client) GetOrgauthorizationTrusteeUserRoles(ctx context.Context, trusteeOrgID string, trusteeUserID string, opts *GetOrgauthorizationTrusteeUserRolesOptions, call ...platformclient.CallOption) (*models.UserAuthorization, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users/{trusteeUserId}/roles", trusteeOrgID, trusteeUserID)
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users/{trusteeUserId}/roles", trusteeOrgID, trusteeUserID)
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrusteeUserRoles"
 	out := new(models.UserAuthorization)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -725,7 +726,7 @@ type PutOrgauthorizationTrusteeUserRolesOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeUser:edit.
 func (c *Client) PutOrgauthorizationTrusteeUserRoles(ctx context.Context, trusteeOrgID string, trusteeUserID string, body []string, opts *PutOrgauthorizationTrusteeUserRolesOptions, call ...platformclient.CallOption) (*models.UserAuthorization, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users/{trusteeUserId}/roles", trusteeOrgID, trusteeUserID)
+	req := runtime.NewRequest("PUT", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users/{trusteeUserId}/roles", trusteeOrgID, trusteeUserID)
 	req.Operation = "organizationauthorization.PutOrgauthorizationTrusteeUserRoles"
 	req.Body = body
 	out := new(models.UserAuthorization)
@@ -744,7 +745,7 @@ type DeleteOrgauthorizationTrusteeUserRolesOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeUser:delete.
 func (c *Client) DeleteOrgauthorizationTrusteeUserRoles(ctx context.Context, trusteeOrgID string, trusteeUserID string, opts *DeleteOrgauthorizationTrusteeUserRolesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users/{trusteeUserId}/roles", trusteeOrgID, trusteeUserID)
+	req := runtime.NewRequest("DELETE", "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users/{trusteeUserId}/roles", trusteeOrgID, trusteeUserID)
 	req.Operation = "organizationauthorization.DeleteOrgauthorizationTrusteeUserRoles"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -770,7 +771,7 @@ type PostOrgauthorizationTrustorAuditsOptions struct {
 //
 // Requires any of the permissions: authorization:audit:view.
 func (c *Client) PostOrgauthorizationTrustorAudits(ctx context.Context, body *models.TrustorAuditQueryRequest, opts *PostOrgauthorizationTrustorAuditsOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/orgauthorization/trustor/audits")
+	req := runtime.NewRequest("POST", "/api/v2/orgauthorization/trustor/audits")
 	req.Operation = "organizationauthorization.PostOrgauthorizationTrustorAudits"
 	req.Body = body
 	if opts != nil {
@@ -802,7 +803,7 @@ type GetOrgauthorizationTrustorsOptions struct {
 //
 // Requires any of the permissions: authorization:orgTrustor:view.
 func (c *Client) GetOrgauthorizationTrustors(ctx context.Context, opts *GetOrgauthorizationTrustorsOptions, call ...platformclient.CallOption) (*models.TrustorEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustors")
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustors")
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrustors"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -824,11 +825,11 @@ func (c *Client) GetOrgauthorizationTrustorsPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustorEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TrustorEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TrustorEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -836,15 +837,15 @@ func (c *Client) GetOrgauthorizationTrustorsPages(ctx context.Context, opts *Get
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOrgauthorizationTrustors(ctx, &o, call...)
-	}, func(p *models.TrustorEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TrustorEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOrgauthorizationTrustorsItems returns an iterator over the entities of every page of
 // GetOrgauthorizationTrustors; see GetOrgauthorizationTrustorsPages.
 func (c *Client) GetOrgauthorizationTrustorsItems(ctx context.Context, opts *GetOrgauthorizationTrustorsOptions, call ...platformclient.CallOption) iter.Seq2[models.Trustor, error] {
-	return platformclient.Items(c.GetOrgauthorizationTrustorsPages(ctx, opts, call...), func(p *models.TrustorEntityListing) []models.Trustor { return p.Entities })
+	return runtime.Items(c.GetOrgauthorizationTrustorsPages(ctx, opts, call...), func(p *models.TrustorEntityListing) []models.Trustor { return p.Entities })
 }
 
 // DeleteOrgauthorizationTrustorsOptions holds the optional parameters of DeleteOrgauthorizationTrustors; it has none yet, so pass nil.
@@ -858,7 +859,7 @@ type DeleteOrgauthorizationTrustorsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteOrgauthorizationTrustors(ctx context.Context, id []string, opts *DeleteOrgauthorizationTrustorsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/orgauthorization/trustors")
+	req := runtime.NewRequest("DELETE", "/api/v2/orgauthorization/trustors")
 	req.Operation = "organizationauthorization.DeleteOrgauthorizationTrustors"
 	req.AddQuery("id", id)
 	return c.c.Do(ctx, req, nil, call...)
@@ -873,7 +874,7 @@ type GetOrgauthorizationTrustorOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrustor:view.
 func (c *Client) GetOrgauthorizationTrustor(ctx context.Context, trustorOrgID string, opts *GetOrgauthorizationTrustorOptions, call ...platformclient.CallOption) (*models.Trustor, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustors/{trustorOrgId}", trustorOrgID)
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustors/{trustorOrgId}", trustorOrgID)
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrustor"
 	out := new(models.Trustor)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -891,7 +892,7 @@ type DeleteOrgauthorizationTrustorOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrustor:delete.
 func (c *Client) DeleteOrgauthorizationTrustor(ctx context.Context, trustorOrgID string, opts *DeleteOrgauthorizationTrustorOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/orgauthorization/trustors/{trustorOrgId}", trustorOrgID)
+	req := runtime.NewRequest("DELETE", "/api/v2/orgauthorization/trustors/{trustorOrgId}", trustorOrgID)
 	req.Operation = "organizationauthorization.DeleteOrgauthorizationTrustor"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -906,7 +907,7 @@ type GetOrgauthorizationTrustorClonedusersOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeUser:view.
 func (c *Client) GetOrgauthorizationTrustorClonedusers(ctx context.Context, trustorOrgID string, opts *GetOrgauthorizationTrustorClonedusersOptions, call ...platformclient.CallOption) (*models.ClonedUserEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustors/{trustorOrgId}/clonedusers", trustorOrgID)
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustors/{trustorOrgId}/clonedusers", trustorOrgID)
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrustorClonedusers"
 	out := new(models.ClonedUserEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -924,7 +925,7 @@ type GetOrgauthorizationTrustorCloneduserOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeUser:view.
 func (c *Client) GetOrgauthorizationTrustorCloneduser(ctx context.Context, trustorOrgID string, trusteeUserID string, opts *GetOrgauthorizationTrustorCloneduserOptions, call ...platformclient.CallOption) (*models.ClonedUser, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustors/{trustorOrgId}/clonedusers/{trusteeUserId}", trustorOrgID, trusteeUserID)
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustors/{trustorOrgId}/clonedusers/{trusteeUserId}", trustorOrgID, trusteeUserID)
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrustorCloneduser"
 	out := new(models.ClonedUser)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -942,7 +943,7 @@ type PutOrgauthorizationTrustorCloneduserOptions struct{}
 //
 // Requires all of the permissions: authorization:orgTrusteeUser:add.
 func (c *Client) PutOrgauthorizationTrustorCloneduser(ctx context.Context, trustorOrgID string, trusteeUserID string, opts *PutOrgauthorizationTrustorCloneduserOptions, call ...platformclient.CallOption) (*models.ClonedUser, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/orgauthorization/trustors/{trustorOrgId}/clonedusers/{trusteeUserId}", trustorOrgID, trusteeUserID)
+	req := runtime.NewRequest("PUT", "/api/v2/orgauthorization/trustors/{trustorOrgId}/clonedusers/{trusteeUserId}", trustorOrgID, trusteeUserID)
 	req.Operation = "organizationauthorization.PutOrgauthorizationTrustorCloneduser"
 	out := new(models.ClonedUser)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -960,7 +961,7 @@ type DeleteOrgauthorizationTrustorCloneduserOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeUser:delete.
 func (c *Client) DeleteOrgauthorizationTrustorCloneduser(ctx context.Context, trustorOrgID string, trusteeUserID string, opts *DeleteOrgauthorizationTrustorCloneduserOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/orgauthorization/trustors/{trustorOrgId}/clonedusers/{trusteeUserId}", trustorOrgID, trusteeUserID)
+	req := runtime.NewRequest("DELETE", "/api/v2/orgauthorization/trustors/{trustorOrgId}/clonedusers/{trusteeUserId}", trustorOrgID, trusteeUserID)
 	req.Operation = "organizationauthorization.DeleteOrgauthorizationTrustorCloneduser"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -981,7 +982,7 @@ type GetOrgauthorizationTrustorGroupsOptions struct {
 //
 // Requires any of the permissions: authorization:orgTrusteeGroup:view.
 func (c *Client) GetOrgauthorizationTrustorGroups(ctx context.Context, trustorOrgID string, opts *GetOrgauthorizationTrustorGroupsOptions, call ...platformclient.CallOption) (*models.TrustGroupEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustors/{trustorOrgId}/groups", trustorOrgID)
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustors/{trustorOrgId}/groups", trustorOrgID)
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrustorGroups"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1003,11 +1004,11 @@ func (c *Client) GetOrgauthorizationTrustorGroupsPages(ctx context.Context, trus
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustGroupEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TrustGroupEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TrustGroupEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1015,15 +1016,15 @@ func (c *Client) GetOrgauthorizationTrustorGroupsPages(ctx context.Context, trus
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOrgauthorizationTrustorGroups(ctx, trustorOrgID, &o, call...)
-	}, func(p *models.TrustGroupEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TrustGroupEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOrgauthorizationTrustorGroupsItems returns an iterator over the entities of every page of
 // GetOrgauthorizationTrustorGroups; see GetOrgauthorizationTrustorGroupsPages.
 func (c *Client) GetOrgauthorizationTrustorGroupsItems(ctx context.Context, trustorOrgID string, opts *GetOrgauthorizationTrustorGroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.TrustGroup, error] {
-	return platformclient.Items(c.GetOrgauthorizationTrustorGroupsPages(ctx, trustorOrgID, opts, call...), func(p *models.TrustGroupEntityListing) []models.TrustGroup { return p.Entities })
+	return runtime.Items(c.GetOrgauthorizationTrustorGroupsPages(ctx, trustorOrgID, opts, call...), func(p *models.TrustGroupEntityListing) []models.TrustGroup { return p.Entities })
 }
 
 // GetOrgauthorizationTrustorGroupOptions holds the optional parameters of GetOrgauthorizationTrustorGroup; it has none yet, so pass nil.
@@ -1035,7 +1036,7 @@ type GetOrgauthorizationTrustorGroupOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeGroup:view.
 func (c *Client) GetOrgauthorizationTrustorGroup(ctx context.Context, trustorOrgID string, trustorGroupID string, opts *GetOrgauthorizationTrustorGroupOptions, call ...platformclient.CallOption) (*models.TrustGroup, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustors/{trustorOrgId}/groups/{trustorGroupId}", trustorOrgID, trustorGroupID)
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustors/{trustorOrgId}/groups/{trustorGroupId}", trustorOrgID, trustorGroupID)
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrustorGroup"
 	out := new(models.TrustGroup)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1053,7 +1054,7 @@ type PutOrgauthorizationTrustorGroupOptions struct{}
 //
 // Requires all of the permissions: authorization:orgTrusteeGroup:add.
 func (c *Client) PutOrgauthorizationTrustorGroup(ctx context.Context, trustorOrgID string, trustorGroupID string, opts *PutOrgauthorizationTrustorGroupOptions, call ...platformclient.CallOption) (*models.TrustGroup, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/orgauthorization/trustors/{trustorOrgId}/groups/{trustorGroupId}", trustorOrgID, trustorGroupID)
+	req := runtime.NewRequest("PUT", "/api/v2/orgauthorization/trustors/{trustorOrgId}/groups/{trustorGroupId}", trustorOrgID, trustorGroupID)
 	req.Operation = "organizationauthorization.PutOrgauthorizationTrustorGroup"
 	out := new(models.TrustGroup)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1071,7 +1072,7 @@ type DeleteOrgauthorizationTrustorGroupOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeGroup:delete.
 func (c *Client) DeleteOrgauthorizationTrustorGroup(ctx context.Context, trustorOrgID string, trustorGroupID string, opts *DeleteOrgauthorizationTrustorGroupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/orgauthorization/trustors/{trustorOrgId}/groups/{trustorGroupId}", trustorOrgID, trustorGroupID)
+	req := runtime.NewRequest("DELETE", "/api/v2/orgauthorization/trustors/{trustorOrgId}/groups/{trustorGroupId}", trustorOrgID, trustorGroupID)
 	req.Operation = "organizationauthorization.DeleteOrgauthorizationTrustorGroup"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1092,7 +1093,7 @@ type GetOrgauthorizationTrustorUsersOptions struct {
 //
 // Requires any of the permissions: authorization:orgTrusteeUser:view.
 func (c *Client) GetOrgauthorizationTrustorUsers(ctx context.Context, trustorOrgID string, opts *GetOrgauthorizationTrustorUsersOptions, call ...platformclient.CallOption) (*models.TrustUserEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustors/{trustorOrgId}/users", trustorOrgID)
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustors/{trustorOrgId}/users", trustorOrgID)
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrustorUsers"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1114,11 +1115,11 @@ func (c *Client) GetOrgauthorizationTrustorUsersPages(ctx context.Context, trust
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustUserEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TrustUserEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TrustUserEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1126,15 +1127,15 @@ func (c *Client) GetOrgauthorizationTrustorUsersPages(ctx context.Context, trust
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOrgauthorizationTrustorUsers(ctx, trustorOrgID, &o, call...)
-	}, func(p *models.TrustUserEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TrustUserEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOrgauthorizationTrustorUsersItems returns an iterator over the entities of every page of
 // GetOrgauthorizationTrustorUsers; see GetOrgauthorizationTrustorUsersPages.
 func (c *Client) GetOrgauthorizationTrustorUsersItems(ctx context.Context, trustorOrgID string, opts *GetOrgauthorizationTrustorUsersOptions, call ...platformclient.CallOption) iter.Seq2[models.TrustUser, error] {
-	return platformclient.Items(c.GetOrgauthorizationTrustorUsersPages(ctx, trustorOrgID, opts, call...), func(p *models.TrustUserEntityListing) []models.TrustUser { return p.Entities })
+	return runtime.Items(c.GetOrgauthorizationTrustorUsersPages(ctx, trustorOrgID, opts, call...), func(p *models.TrustUserEntityListing) []models.TrustUser { return p.Entities })
 }
 
 // GetOrgauthorizationTrustorUserOptions holds the optional parameters of GetOrgauthorizationTrustorUser; it has none yet, so pass nil.
@@ -1146,7 +1147,7 @@ type GetOrgauthorizationTrustorUserOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeUser:view.
 func (c *Client) GetOrgauthorizationTrustorUser(ctx context.Context, trustorOrgID string, trusteeUserID string, opts *GetOrgauthorizationTrustorUserOptions, call ...platformclient.CallOption) (*models.TrustUser, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orgauthorization/trustors/{trustorOrgId}/users/{trusteeUserId}", trustorOrgID, trusteeUserID)
+	req := runtime.NewRequest("GET", "/api/v2/orgauthorization/trustors/{trustorOrgId}/users/{trusteeUserId}", trustorOrgID, trusteeUserID)
 	req.Operation = "organizationauthorization.GetOrgauthorizationTrustorUser"
 	out := new(models.TrustUser)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1164,7 +1165,7 @@ type PutOrgauthorizationTrustorUserOptions struct{}
 //
 // Requires all of the permissions: authorization:orgTrusteeUser:add.
 func (c *Client) PutOrgauthorizationTrustorUser(ctx context.Context, trustorOrgID string, trusteeUserID string, opts *PutOrgauthorizationTrustorUserOptions, call ...platformclient.CallOption) (*models.TrustUser, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/orgauthorization/trustors/{trustorOrgId}/users/{trusteeUserId}", trustorOrgID, trusteeUserID)
+	req := runtime.NewRequest("PUT", "/api/v2/orgauthorization/trustors/{trustorOrgId}/users/{trusteeUserId}", trustorOrgID, trusteeUserID)
 	req.Operation = "organizationauthorization.PutOrgauthorizationTrustorUser"
 	out := new(models.TrustUser)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1182,7 +1183,7 @@ type DeleteOrgauthorizationTrustorUserOptions struct{}
 //
 // Requires any of the permissions: authorization:orgTrusteeUser:delete.
 func (c *Client) DeleteOrgauthorizationTrustorUser(ctx context.Context, trustorOrgID string, trusteeUserID string, opts *DeleteOrgauthorizationTrustorUserOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/orgauthorization/trustors/{trustorOrgId}/users/{trusteeUserId}", trustorOrgID, trusteeUserID)
+	req := runtime.NewRequest("DELETE", "/api/v2/orgauthorization/trustors/{trustorOrgId}/users/{trusteeUserId}", trustorOrgID, trusteeUserID)
 	req.Operation = "organizationauthorization.DeleteOrgauthorizationTrustorUser"
 	return c.c.Do(ctx, req, nil, call...)
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -53,7 +54,7 @@ type GetOutboundAttemptlimitsOptions struct {
 //
 // Requires any of the permissions: outbound:attemptLimits:view.
 func (c *Client) GetOutboundAttemptlimits(ctx context.Context, opts *GetOutboundAttemptlimitsOptions, call ...platformclient.CallOption) (*models.AttemptLimitsEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/attemptlimits")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/attemptlimits")
 	req.Operation = "outbound.GetOutboundAttemptlimits"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -80,11 +81,11 @@ func (c *Client) GetOutboundAttemptlimitsPages(ctx context.Context, opts *GetOut
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AttemptLimitsEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AttemptLimitsEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AttemptLimitsEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -92,15 +93,15 @@ func (c *Client) GetOutboundAttemptlimitsPages(ctx context.Context, opts *GetOut
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundAttemptlimits(ctx, &o, call...)
-	}, func(p *models.AttemptLimitsEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.AttemptLimitsEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundAttemptlimitsItems returns an iterator over the entities of every page of
 // GetOutboundAttemptlimits; see GetOutboundAttemptlimitsPages.
 func (c *Client) GetOutboundAttemptlimitsItems(ctx context.Context, opts *GetOutboundAttemptlimitsOptions, call ...platformclient.CallOption) iter.Seq2[models.AttemptLimits, error] {
-	return platformclient.Items(c.GetOutboundAttemptlimitsPages(ctx, opts, call...), func(p *models.AttemptLimitsEntityListing) []models.AttemptLimits { return p.Entities })
+	return runtime.Items(c.GetOutboundAttemptlimitsPages(ctx, opts, call...), func(p *models.AttemptLimitsEntityListing) []models.AttemptLimits { return p.Entities })
 }
 
 // PostOutboundAttemptlimitsOptions holds the optional parameters of PostOutboundAttemptlimits; it has none yet, so pass nil.
@@ -112,7 +113,7 @@ type PostOutboundAttemptlimitsOptions struct{}
 //
 // Requires any of the permissions: outbound:attemptLimits:add.
 func (c *Client) PostOutboundAttemptlimits(ctx context.Context, body *models.AttemptLimits, opts *PostOutboundAttemptlimitsOptions, call ...platformclient.CallOption) (*models.AttemptLimits, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/attemptlimits")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/attemptlimits")
 	req.Operation = "outbound.PostOutboundAttemptlimits"
 	req.Body = body
 	out := new(models.AttemptLimits)
@@ -131,7 +132,7 @@ type GetOutboundAttemptlimitOptions struct{}
 //
 // Requires any of the permissions: outbound:attemptLimits:view.
 func (c *Client) GetOutboundAttemptlimit(ctx context.Context, attemptLimitsID string, opts *GetOutboundAttemptlimitOptions, call ...platformclient.CallOption) (*models.AttemptLimits, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/attemptlimits/{attemptLimitsId}", attemptLimitsID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/attemptlimits/{attemptLimitsId}", attemptLimitsID)
 	req.Operation = "outbound.GetOutboundAttemptlimit"
 	out := new(models.AttemptLimits)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -149,7 +150,7 @@ type PutOutboundAttemptlimitOptions struct{}
 //
 // Requires any of the permissions: outbound:attemptLimits:edit.
 func (c *Client) PutOutboundAttemptlimit(ctx context.Context, attemptLimitsID string, body *models.AttemptLimits, opts *PutOutboundAttemptlimitOptions, call ...platformclient.CallOption) (*models.AttemptLimits, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/attemptlimits/{attemptLimitsId}", attemptLimitsID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/attemptlimits/{attemptLimitsId}", attemptLimitsID)
 	req.Operation = "outbound.PutOutboundAttemptlimit"
 	req.Body = body
 	out := new(models.AttemptLimits)
@@ -168,7 +169,7 @@ type DeleteOutboundAttemptlimitOptions struct{}
 //
 // Requires any of the permissions: outbound:attemptLimits:delete.
 func (c *Client) DeleteOutboundAttemptlimit(ctx context.Context, attemptLimitsID string, opts *DeleteOutboundAttemptlimitOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/attemptlimits/{attemptLimitsId}", attemptLimitsID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/attemptlimits/{attemptLimitsId}", attemptLimitsID)
 	req.Operation = "outbound.DeleteOutboundAttemptlimit"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -207,7 +208,7 @@ type GetOutboundCallabletimesetsOptions struct {
 //
 // Requires any of the permissions: outbound:callableTimeSet:view.
 func (c *Client) GetOutboundCallabletimesets(ctx context.Context, opts *GetOutboundCallabletimesetsOptions, call ...platformclient.CallOption) (*models.CallableTimeSetEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/callabletimesets")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/callabletimesets")
 	req.Operation = "outbound.GetOutboundCallabletimesets"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -234,11 +235,11 @@ func (c *Client) GetOutboundCallabletimesetsPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CallableTimeSetEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CallableTimeSetEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CallableTimeSetEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -246,15 +247,15 @@ func (c *Client) GetOutboundCallabletimesetsPages(ctx context.Context, opts *Get
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundCallabletimesets(ctx, &o, call...)
-	}, func(p *models.CallableTimeSetEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CallableTimeSetEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundCallabletimesetsItems returns an iterator over the entities of every page of
 // GetOutboundCallabletimesets; see GetOutboundCallabletimesetsPages.
 func (c *Client) GetOutboundCallabletimesetsItems(ctx context.Context, opts *GetOutboundCallabletimesetsOptions, call ...platformclient.CallOption) iter.Seq2[models.CallableTimeSet, error] {
-	return platformclient.Items(c.GetOutboundCallabletimesetsPages(ctx, opts, call...), func(p *models.CallableTimeSetEntityListing) []models.CallableTimeSet { return p.Entities })
+	return runtime.Items(c.GetOutboundCallabletimesetsPages(ctx, opts, call...), func(p *models.CallableTimeSetEntityListing) []models.CallableTimeSet { return p.Entities })
 }
 
 // PostOutboundCallabletimesetsOptions holds the optional parameters of PostOutboundCallabletimesets; it has none yet, so pass nil.
@@ -266,7 +267,7 @@ type PostOutboundCallabletimesetsOptions struct{}
 //
 // Requires any of the permissions: outbound:callableTimeSet:add.
 func (c *Client) PostOutboundCallabletimesets(ctx context.Context, body *models.CallableTimeSet, opts *PostOutboundCallabletimesetsOptions, call ...platformclient.CallOption) (*models.CallableTimeSet, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/callabletimesets")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/callabletimesets")
 	req.Operation = "outbound.PostOutboundCallabletimesets"
 	req.Body = body
 	out := new(models.CallableTimeSet)
@@ -285,7 +286,7 @@ type GetOutboundCallabletimesetOptions struct{}
 //
 // Requires any of the permissions: outbound:callableTimeSet:view.
 func (c *Client) GetOutboundCallabletimeset(ctx context.Context, callableTimeSetID string, opts *GetOutboundCallabletimesetOptions, call ...platformclient.CallOption) (*models.CallableTimeSet, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/callabletimesets/{callableTimeSetId}", callableTimeSetID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/callabletimesets/{callableTimeSetId}", callableTimeSetID)
 	req.Operation = "outbound.GetOutboundCallabletimeset"
 	out := new(models.CallableTimeSet)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -303,7 +304,7 @@ type PutOutboundCallabletimesetOptions struct{}
 //
 // Requires any of the permissions: outbound:callableTimeSet:edit.
 func (c *Client) PutOutboundCallabletimeset(ctx context.Context, callableTimeSetID string, body *models.CallableTimeSet, opts *PutOutboundCallabletimesetOptions, call ...platformclient.CallOption) (*models.CallableTimeSet, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/callabletimesets/{callableTimeSetId}", callableTimeSetID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/callabletimesets/{callableTimeSetId}", callableTimeSetID)
 	req.Operation = "outbound.PutOutboundCallabletimeset"
 	req.Body = body
 	out := new(models.CallableTimeSet)
@@ -322,7 +323,7 @@ type DeleteOutboundCallabletimesetOptions struct{}
 //
 // Requires any of the permissions: outbound:callableTimeSet:delete.
 func (c *Client) DeleteOutboundCallabletimeset(ctx context.Context, callableTimeSetID string, opts *DeleteOutboundCallabletimesetOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/callabletimesets/{callableTimeSetId}", callableTimeSetID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/callabletimesets/{callableTimeSetId}", callableTimeSetID)
 	req.Operation = "outbound.DeleteOutboundCallabletimeset"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -361,7 +362,7 @@ type GetOutboundCallanalysisresponsesetsOptions struct {
 //
 // Requires any of the permissions: outbound:responseSet:view.
 func (c *Client) GetOutboundCallanalysisresponsesets(ctx context.Context, opts *GetOutboundCallanalysisresponsesetsOptions, call ...platformclient.CallOption) (*models.ResponseSetEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/callanalysisresponsesets")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/callanalysisresponsesets")
 	req.Operation = "outbound.GetOutboundCallanalysisresponsesets"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -388,11 +389,11 @@ func (c *Client) GetOutboundCallanalysisresponsesetsPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ResponseSetEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ResponseSetEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ResponseSetEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -400,15 +401,15 @@ func (c *Client) GetOutboundCallanalysisresponsesetsPages(ctx context.Context, o
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundCallanalysisresponsesets(ctx, &o, call...)
-	}, func(p *models.ResponseSetEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ResponseSetEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundCallanalysisresponsesetsItems returns an iterator over the entities of every page of
 // GetOutboundCallanalysisresponsesets; see GetOutboundCallanalysisresponsesetsPages.
 func (c *Client) GetOutboundCallanalysisresponsesetsItems(ctx context.Context, opts *GetOutboundCallanalysisresponsesetsOptions, call ...platformclient.CallOption) iter.Seq2[models.ResponseSet, error] {
-	return platformclient.Items(c.GetOutboundCallanalysisresponsesetsPages(ctx, opts, call...), func(p *models.ResponseSetEntityListing) []models.ResponseSet { return p.Entities })
+	return runtime.Items(c.GetOutboundCallanalysisresponsesetsPages(ctx, opts, call...), func(p *models.ResponseSetEntityListing) []models.ResponseSet { return p.Entities })
 }
 
 // PostOutboundCallanalysisresponsesetsOptions holds the optional parameters of PostOutboundCallanalysisresponsesets; it has none yet, so pass nil.
@@ -420,7 +421,7 @@ type PostOutboundCallanalysisresponsesetsOptions struct{}
 //
 // Requires any of the permissions: outbound:responseSet:add.
 func (c *Client) PostOutboundCallanalysisresponsesets(ctx context.Context, body *models.ResponseSet, opts *PostOutboundCallanalysisresponsesetsOptions, call ...platformclient.CallOption) (*models.ResponseSet, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/callanalysisresponsesets")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/callanalysisresponsesets")
 	req.Operation = "outbound.PostOutboundCallanalysisresponsesets"
 	req.Body = body
 	out := new(models.ResponseSet)
@@ -439,7 +440,7 @@ type GetOutboundCallanalysisresponsesetOptions struct{}
 //
 // Requires any of the permissions: outbound:responseSet:view.
 func (c *Client) GetOutboundCallanalysisresponseset(ctx context.Context, callAnalysisSetID string, opts *GetOutboundCallanalysisresponsesetOptions, call ...platformclient.CallOption) (*models.ResponseSet, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/callanalysisresponsesets/{callAnalysisSetId}", callAnalysisSetID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/callanalysisresponsesets/{callAnalysisSetId}", callAnalysisSetID)
 	req.Operation = "outbound.GetOutboundCallanalysisresponseset"
 	out := new(models.ResponseSet)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -457,7 +458,7 @@ type PutOutboundCallanalysisresponsesetOptions struct{}
 //
 // Requires any of the permissions: outbound:responseSet:edit.
 func (c *Client) PutOutboundCallanalysisresponseset(ctx context.Context, callAnalysisSetID string, body *models.ResponseSet, opts *PutOutboundCallanalysisresponsesetOptions, call ...platformclient.CallOption) (*models.ResponseSet, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/callanalysisresponsesets/{callAnalysisSetId}", callAnalysisSetID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/callanalysisresponsesets/{callAnalysisSetId}", callAnalysisSetID)
 	req.Operation = "outbound.PutOutboundCallanalysisresponseset"
 	req.Body = body
 	out := new(models.ResponseSet)
@@ -476,7 +477,7 @@ type DeleteOutboundCallanalysisresponsesetOptions struct{}
 //
 // Requires any of the permissions: outbound:responseSet:delete.
 func (c *Client) DeleteOutboundCallanalysisresponseset(ctx context.Context, callAnalysisSetID string, opts *DeleteOutboundCallanalysisresponsesetOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/callanalysisresponsesets/{callAnalysisSetId}", callAnalysisSetID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/callanalysisresponsesets/{callAnalysisSetId}", callAnalysisSetID)
 	req.Operation = "outbound.DeleteOutboundCallanalysisresponseset"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -515,7 +516,7 @@ type GetOutboundCampaignrulesOptions struct {
 //
 // Requires any of the permissions: outbound:campaignRule:view.
 func (c *Client) GetOutboundCampaignrules(ctx context.Context, opts *GetOutboundCampaignrulesOptions, call ...platformclient.CallOption) (*models.CampaignRuleEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/campaignrules")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/campaignrules")
 	req.Operation = "outbound.GetOutboundCampaignrules"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -542,11 +543,11 @@ func (c *Client) GetOutboundCampaignrulesPages(ctx context.Context, opts *GetOut
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CampaignRuleEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CampaignRuleEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CampaignRuleEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -554,15 +555,15 @@ func (c *Client) GetOutboundCampaignrulesPages(ctx context.Context, opts *GetOut
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundCampaignrules(ctx, &o, call...)
-	}, func(p *models.CampaignRuleEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CampaignRuleEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundCampaignrulesItems returns an iterator over the entities of every page of
 // GetOutboundCampaignrules; see GetOutboundCampaignrulesPages.
 func (c *Client) GetOutboundCampaignrulesItems(ctx context.Context, opts *GetOutboundCampaignrulesOptions, call ...platformclient.CallOption) iter.Seq2[models.CampaignRule, error] {
-	return platformclient.Items(c.GetOutboundCampaignrulesPages(ctx, opts, call...), func(p *models.CampaignRuleEntityListing) []models.CampaignRule { return p.Entities })
+	return runtime.Items(c.GetOutboundCampaignrulesPages(ctx, opts, call...), func(p *models.CampaignRuleEntityListing) []models.CampaignRule { return p.Entities })
 }
 
 // PostOutboundCampaignrulesOptions holds the optional parameters of PostOutboundCampaignrules; it has none yet, so pass nil.
@@ -574,7 +575,7 @@ type PostOutboundCampaignrulesOptions struct{}
 //
 // Requires any of the permissions: outbound:campaignRule:add.
 func (c *Client) PostOutboundCampaignrules(ctx context.Context, body *models.CampaignRule, opts *PostOutboundCampaignrulesOptions, call ...platformclient.CallOption) (*models.CampaignRule, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/campaignrules")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/campaignrules")
 	req.Operation = "outbound.PostOutboundCampaignrules"
 	req.Body = body
 	out := new(models.CampaignRule)
@@ -593,7 +594,7 @@ type GetOutboundCampaignruleOptions struct{}
 //
 // Requires any of the permissions: outbound:campaignRule:view.
 func (c *Client) GetOutboundCampaignrule(ctx context.Context, campaignRuleID string, opts *GetOutboundCampaignruleOptions, call ...platformclient.CallOption) (*models.CampaignRule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/campaignrules/{campaignRuleId}", campaignRuleID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/campaignrules/{campaignRuleId}", campaignRuleID)
 	req.Operation = "outbound.GetOutboundCampaignrule"
 	out := new(models.CampaignRule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -611,7 +612,7 @@ type PutOutboundCampaignruleOptions struct{}
 //
 // Requires any of the permissions: outbound:campaignRule:edit.
 func (c *Client) PutOutboundCampaignrule(ctx context.Context, campaignRuleID string, body *models.CampaignRule, opts *PutOutboundCampaignruleOptions, call ...platformclient.CallOption) (*models.CampaignRule, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/campaignrules/{campaignRuleId}", campaignRuleID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/campaignrules/{campaignRuleId}", campaignRuleID)
 	req.Operation = "outbound.PutOutboundCampaignrule"
 	req.Body = body
 	out := new(models.CampaignRule)
@@ -630,7 +631,7 @@ type DeleteOutboundCampaignruleOptions struct{}
 //
 // Requires any of the permissions: outbound:campaignRule:delete.
 func (c *Client) DeleteOutboundCampaignrule(ctx context.Context, campaignRuleID string, opts *DeleteOutboundCampaignruleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/campaignrules/{campaignRuleId}", campaignRuleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/campaignrules/{campaignRuleId}", campaignRuleID)
 	req.Operation = "outbound.DeleteOutboundCampaignrule"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -686,7 +687,7 @@ type GetOutboundCampaignsOptions struct {
 //
 // Requires any of the permissions: outbound:campaign:view.
 func (c *Client) GetOutboundCampaigns(ctx context.Context, opts *GetOutboundCampaignsOptions, call ...platformclient.CallOption) (*models.CampaignEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/campaigns")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/campaigns")
 	req.Operation = "outbound.GetOutboundCampaigns"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -719,11 +720,11 @@ func (c *Client) GetOutboundCampaignsPages(ctx context.Context, opts *GetOutboun
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CampaignEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CampaignEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CampaignEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -731,15 +732,15 @@ func (c *Client) GetOutboundCampaignsPages(ctx context.Context, opts *GetOutboun
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundCampaigns(ctx, &o, call...)
-	}, func(p *models.CampaignEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CampaignEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundCampaignsItems returns an iterator over the entities of every page of
 // GetOutboundCampaigns; see GetOutboundCampaignsPages.
 func (c *Client) GetOutboundCampaignsItems(ctx context.Context, opts *GetOutboundCampaignsOptions, call ...platformclient.CallOption) iter.Seq2[models.Campaign, error] {
-	return platformclient.Items(c.GetOutboundCampaignsPages(ctx, opts, call...), func(p *models.CampaignEntityListing) []models.Campaign { return p.Entities })
+	return runtime.Items(c.GetOutboundCampaignsPages(ctx, opts, call...), func(p *models.CampaignEntityListing) []models.Campaign { return p.Entities })
 }
 
 // PostOutboundCampaignsOptions holds the optional parameters of PostOutboundCampaigns; nil fields are not sent.
@@ -755,7 +756,7 @@ type PostOutboundCampaignsOptions struct {
 //
 // Requires any of the permissions: outbound:campaign:add.
 func (c *Client) PostOutboundCampaigns(ctx context.Context, body *models.Campaign, opts *PostOutboundCampaignsOptions, call ...platformclient.CallOption) (*models.Campaign, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/campaigns")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/campaigns")
 	req.Operation = "outbound.PostOutboundCampaigns"
 	req.Body = body
 	if opts != nil {
@@ -799,7 +800,7 @@ type GetOutboundCampaignsAllOptions struct {
 // Requires any of the permissions: outbound:campaign:view, outbound:messagingCampaign:view,
 // outbound:emailCampaign:view, outbound:whatsAppCampaign:view.
 func (c *Client) GetOutboundCampaignsAll(ctx context.Context, opts *GetOutboundCampaignsAllOptions, call ...platformclient.CallOption) (*models.CommonCampaignEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/campaigns/all")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/campaigns/all")
 	req.Operation = "outbound.GetOutboundCampaignsAll"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -826,11 +827,11 @@ func (c *Client) GetOutboundCampaignsAllPages(ctx context.Context, opts *GetOutb
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CommonCampaignEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CommonCampaignEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CommonCampaignEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -838,15 +839,15 @@ func (c *Client) GetOutboundCampaignsAllPages(ctx context.Context, opts *GetOutb
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundCampaignsAll(ctx, &o, call...)
-	}, func(p *models.CommonCampaignEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CommonCampaignEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundCampaignsAllItems returns an iterator over the entities of every page of
 // GetOutboundCampaignsAll; see GetOutboundCampaignsAllPages.
 func (c *Client) GetOutboundCampaignsAllItems(ctx context.Context, opts *GetOutboundCampaignsAllOptions, call ...platformclient.CallOption) iter.Seq2[models.CommonCampaign, error] {
-	return platformclient.Items(c.GetOutboundCampaignsAllPages(ctx, opts, call...), func(p *models.CommonCampaignEntityListing) []models.CommonCampaign { return p.Entities })
+	return runtime.Items(c.GetOutboundCampaignsAllPages(ctx, opts, call...), func(p *models.CommonCampaignEntityListing) []models.CommonCampaign { return p.Entities })
 }
 
 // GetOutboundCampaignsAllDivisionviewsOptions holds the optional parameters of GetOutboundCampaignsAllDivisionviews; nil fields are not sent.
@@ -880,7 +881,7 @@ type GetOutboundCampaignsAllDivisionviewsOptions struct {
 // Requires any of the permissions: outbound:campaign:search, outbound:messagingCampaign:search,
 // outbound:emailCampaign:search, outbound:whatsAppCampaign:search.
 func (c *Client) GetOutboundCampaignsAllDivisionviews(ctx context.Context, opts *GetOutboundCampaignsAllDivisionviewsOptions, call ...platformclient.CallOption) (*models.CommonCampaignDivisionViewEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/campaigns/all/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/campaigns/all/divisionviews")
 	req.Operation = "outbound.GetOutboundCampaignsAllDivisionviews"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -907,11 +908,11 @@ func (c *Client) GetOutboundCampaignsAllDivisionviewsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CommonCampaignDivisionViewEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CommonCampaignDivisionViewEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CommonCampaignDivisionViewEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -919,15 +920,15 @@ func (c *Client) GetOutboundCampaignsAllDivisionviewsPages(ctx context.Context, 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundCampaignsAllDivisionviews(ctx, &o, call...)
-	}, func(p *models.CommonCampaignDivisionViewEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CommonCampaignDivisionViewEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundCampaignsAllDivisionviewsItems returns an iterator over the entities of every page of
 // GetOutboundCampaignsAllDivisionviews; see GetOutboundCampaignsAllDivisionviewsPages.
 func (c *Client) GetOutboundCampaignsAllDivisionviewsItems(ctx context.Context, opts *GetOutboundCampaignsAllDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.CommonCampaignDivisionView, error] {
-	return platformclient.Items(c.GetOutboundCampaignsAllDivisionviewsPages(ctx, opts, call...), func(p *models.CommonCampaignDivisionViewEntityListing) []models.CommonCampaignDivisionView {
+	return runtime.Items(c.GetOutboundCampaignsAllDivisionviewsPages(ctx, opts, call...), func(p *models.CommonCampaignDivisionViewEntityListing) []models.CommonCampaignDivisionView {
 		return p.Entities
 	})
 }
@@ -967,7 +968,7 @@ type GetOutboundCampaignsDivisionviewsOptions struct {
 //
 // Requires all of the permissions: outbound:campaign:search.
 func (c *Client) GetOutboundCampaignsDivisionviews(ctx context.Context, opts *GetOutboundCampaignsDivisionviewsOptions, call ...platformclient.CallOption) (*models.CampaignDivisionViewListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/campaigns/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/campaigns/divisionviews")
 	req.Operation = "outbound.GetOutboundCampaignsDivisionviews"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -994,11 +995,11 @@ func (c *Client) GetOutboundCampaignsDivisionviewsPages(ctx context.Context, opt
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CampaignDivisionViewListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CampaignDivisionViewListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CampaignDivisionViewListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1006,15 +1007,15 @@ func (c *Client) GetOutboundCampaignsDivisionviewsPages(ctx context.Context, opt
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundCampaignsDivisionviews(ctx, &o, call...)
-	}, func(p *models.CampaignDivisionViewListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CampaignDivisionViewListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundCampaignsDivisionviewsItems returns an iterator over the entities of every page of
 // GetOutboundCampaignsDivisionviews; see GetOutboundCampaignsDivisionviewsPages.
 func (c *Client) GetOutboundCampaignsDivisionviewsItems(ctx context.Context, opts *GetOutboundCampaignsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.CampaignDivisionView, error] {
-	return platformclient.Items(c.GetOutboundCampaignsDivisionviewsPages(ctx, opts, call...), func(p *models.CampaignDivisionViewListing) []models.CampaignDivisionView { return p.Entities })
+	return runtime.Items(c.GetOutboundCampaignsDivisionviewsPages(ctx, opts, call...), func(p *models.CampaignDivisionViewListing) []models.CampaignDivisionView { return p.Entities })
 }
 
 // GetOutboundCampaignsDivisionviewOptions holds the optional parameters of GetOutboundCampaignsDivisionview; it has none yet, so pass nil.
@@ -1028,7 +1029,7 @@ type GetOutboundCampaignsDivisionviewOptions struct{}
 //
 // Requires all of the permissions: outbound:campaign:search.
 func (c *Client) GetOutboundCampaignsDivisionview(ctx context.Context, campaignID string, opts *GetOutboundCampaignsDivisionviewOptions, call ...platformclient.CallOption) (*models.CampaignDivisionView, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/campaigns/divisionviews/{campaignId}", campaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/campaigns/divisionviews/{campaignId}", campaignID)
 	req.Operation = "outbound.GetOutboundCampaignsDivisionview"
 	out := new(models.CampaignDivisionView)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1046,7 +1047,7 @@ type PostOutboundCampaignsPerformanceQueryOptions struct{}
 //
 // Requires any of the permissions: outbound:performance:view, outbound:campaign:view.
 func (c *Client) PostOutboundCampaignsPerformanceQuery(ctx context.Context, body []string, opts *PostOutboundCampaignsPerformanceQueryOptions, call ...platformclient.CallOption) (*models.CampaignPerformanceDataListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/campaigns/performance/query")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/campaigns/performance/query")
 	req.Operation = "outbound.PostOutboundCampaignsPerformanceQuery"
 	req.Body = body
 	out := new(models.CampaignPerformanceDataListing)
@@ -1065,7 +1066,7 @@ type PostOutboundCampaignsProgressOptions struct{}
 //
 // Requires any of the permissions: outbound:campaign:view.
 func (c *Client) PostOutboundCampaignsProgress(ctx context.Context, body []string, opts *PostOutboundCampaignsProgressOptions, call ...platformclient.CallOption) ([]models.CampaignProgress, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/campaigns/progress")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/campaigns/progress")
 	req.Operation = "outbound.PostOutboundCampaignsProgress"
 	req.Body = body
 	var out []models.CampaignProgress
@@ -1084,7 +1085,7 @@ type GetOutboundCampaignOptions struct{}
 //
 // Requires any of the permissions: outbound:campaign:view.
 func (c *Client) GetOutboundCampaign(ctx context.Context, campaignID string, opts *GetOutboundCampaignOptions, call ...platformclient.CallOption) (*models.Campaign, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/campaigns/{campaignId}", campaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/campaigns/{campaignId}", campaignID)
 	req.Operation = "outbound.GetOutboundCampaign"
 	out := new(models.Campaign)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1106,7 +1107,7 @@ type PutOutboundCampaignOptions struct {
 //
 // Requires all of the permissions: outbound:campaign:edit.
 func (c *Client) PutOutboundCampaign(ctx context.Context, campaignID string, body *models.Campaign, opts *PutOutboundCampaignOptions, call ...platformclient.CallOption) (*models.Campaign, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/campaigns/{campaignId}", campaignID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/campaigns/{campaignId}", campaignID)
 	req.Operation = "outbound.PutOutboundCampaign"
 	req.Body = body
 	if opts != nil {
@@ -1128,7 +1129,7 @@ type DeleteOutboundCampaignOptions struct{}
 //
 // Requires any of the permissions: outbound:campaign:delete.
 func (c *Client) DeleteOutboundCampaign(ctx context.Context, campaignID string, opts *DeleteOutboundCampaignOptions, call ...platformclient.CallOption) (*models.Campaign, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/campaigns/{campaignId}", campaignID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/campaigns/{campaignId}", campaignID)
 	req.Operation = "outbound.DeleteOutboundCampaign"
 	out := new(models.Campaign)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1146,7 +1147,7 @@ type PatchOutboundCampaignOptions struct{}
 //
 // Requires all of the permissions: outbound:campaign:edit.
 func (c *Client) PatchOutboundCampaign(ctx context.Context, campaignID string, body *models.CampaignPatchRequest, opts *PatchOutboundCampaignOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/outbound/campaigns/{campaignId}", campaignID)
+	req := runtime.NewRequest("PATCH", "/api/v2/outbound/campaigns/{campaignId}", campaignID)
 	req.Operation = "outbound.PatchOutboundCampaign"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -1162,7 +1163,7 @@ type PostOutboundCampaignAgentownedmappingpreviewOptions struct{}
 //
 // Requires all of the permissions: outbound:campaign:view, outbound:contact:view, directory:user:view.
 func (c *Client) PostOutboundCampaignAgentownedmappingpreview(ctx context.Context, campaignID string, opts *PostOutboundCampaignAgentownedmappingpreviewOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/campaigns/{campaignId}/agentownedmappingpreview", campaignID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/campaigns/{campaignId}/agentownedmappingpreview", campaignID)
 	req.Operation = "outbound.PostOutboundCampaignAgentownedmappingpreview"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -1181,7 +1182,7 @@ type GetOutboundCampaignAgentownedmappingpreviewResultsOptions struct{}
 //
 // Requires all of the permissions: outbound:campaign:view, outbound:contact:view, routing:queue:view.
 func (c *Client) GetOutboundCampaignAgentownedmappingpreviewResults(ctx context.Context, campaignID string, opts *GetOutboundCampaignAgentownedmappingpreviewResultsOptions, call ...platformclient.CallOption) (*models.AgentOwnedMappingPreviewListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/campaigns/{campaignId}/agentownedmappingpreview/results", campaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/campaigns/{campaignId}/agentownedmappingpreview/results", campaignID)
 	req.Operation = "outbound.GetOutboundCampaignAgentownedmappingpreviewResults"
 	out := new(models.AgentOwnedMappingPreviewListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1199,7 +1200,7 @@ type PutOutboundCampaignAgentOptions struct{}
 //
 //	PUT /api/v2/outbound/campaigns/{campaignId}/agents/{userId}
 func (c *Client) PutOutboundCampaignAgent(ctx context.Context, campaignID string, userID string, body *models.Agent, opts *PutOutboundCampaignAgentOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/campaigns/{campaignId}/agents/{userId}", campaignID, userID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/campaigns/{campaignId}/agents/{userId}", campaignID, userID)
 	req.Operation = "outbound.PutOutboundCampaignAgent"
 	req.Body = body
 	var out string
@@ -1221,7 +1222,7 @@ type PostOutboundCampaignCallbackScheduleOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostOutboundCampaignCallbackSchedule(ctx context.Context, campaignID string, body *models.ContactCallbackRequest, opts *PostOutboundCampaignCallbackScheduleOptions, call ...platformclient.CallOption) (*models.ContactCallbackRequest, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/campaigns/{campaignId}/callback/schedule", campaignID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/campaigns/{campaignId}/callback/schedule", campaignID)
 	req.Operation = "outbound.PostOutboundCampaignCallbackSchedule"
 	req.Body = body
 	out := new(models.ContactCallbackRequest)
@@ -1240,7 +1241,7 @@ type GetOutboundCampaignDiagnosticsOptions struct{}
 //
 // Requires any of the permissions: outbound:campaign:view.
 func (c *Client) GetOutboundCampaignDiagnostics(ctx context.Context, campaignID string, opts *GetOutboundCampaignDiagnosticsOptions, call ...platformclient.CallOption) (*models.CampaignDiagnostics, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/campaigns/{campaignId}/diagnostics", campaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/campaigns/{campaignId}/diagnostics", campaignID)
 	req.Operation = "outbound.GetOutboundCampaignDiagnostics"
 	out := new(models.CampaignDiagnostics)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1258,7 +1259,7 @@ type GetOutboundCampaignInteractionsOptions struct{}
 //
 // Requires any of the permissions: outbound:campaign:view.
 func (c *Client) GetOutboundCampaignInteractions(ctx context.Context, campaignID string, opts *GetOutboundCampaignInteractionsOptions, call ...platformclient.CallOption) (*models.CampaignInteractions, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/campaigns/{campaignId}/interactions", campaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/campaigns/{campaignId}/interactions", campaignID)
 	req.Operation = "outbound.GetOutboundCampaignInteractions"
 	out := new(models.CampaignInteractions)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1301,7 +1302,7 @@ type GetOutboundCampaignLinedistributionOptions struct {
 //
 // Requires any of the permissions: outbound:lineDistribution:view.
 func (c *Client) GetOutboundCampaignLinedistribution(ctx context.Context, campaignID string, opts *GetOutboundCampaignLinedistributionOptions, call ...platformclient.CallOption) (*models.CampaignOutboundLinesDistribution, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/campaigns/{campaignId}/linedistribution", campaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/campaigns/{campaignId}/linedistribution", campaignID)
 	req.Operation = "outbound.GetOutboundCampaignLinedistribution"
 	if opts != nil {
 		req.AddQuery("includeOnlyActiveCampaigns", opts.IncludeOnlyActiveCampaigns)
@@ -1327,7 +1328,7 @@ type GetOutboundCampaignProgressOptions struct{}
 //
 // Requires any of the permissions: outbound:campaign:view.
 func (c *Client) GetOutboundCampaignProgress(ctx context.Context, campaignID string, opts *GetOutboundCampaignProgressOptions, call ...platformclient.CallOption) (*models.CampaignProgress, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/campaigns/{campaignId}/progress", campaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/campaigns/{campaignId}/progress", campaignID)
 	req.Operation = "outbound.GetOutboundCampaignProgress"
 	out := new(models.CampaignProgress)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1345,7 +1346,7 @@ type DeleteOutboundCampaignProgressOptions struct{}
 //
 // Requires any of the permissions: outbound:campaign:edit, outbound:campaign:recycle.
 func (c *Client) DeleteOutboundCampaignProgress(ctx context.Context, campaignID string, opts *DeleteOutboundCampaignProgressOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/campaigns/{campaignId}/progress", campaignID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/campaigns/{campaignId}/progress", campaignID)
 	req.Operation = "outbound.DeleteOutboundCampaignProgress"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1366,7 +1367,7 @@ type GetOutboundCampaignSkillcombinationsOptions struct {
 //
 // Requires any of the permissions: outbound:campaign:view.
 func (c *Client) GetOutboundCampaignSkillcombinations(ctx context.Context, campaignID string, opts *GetOutboundCampaignSkillcombinationsOptions, call ...platformclient.CallOption) (*models.PagedSkillCombinationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/campaigns/{campaignId}/skillcombinations", campaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/campaigns/{campaignId}/skillcombinations", campaignID)
 	req.Operation = "outbound.GetOutboundCampaignSkillcombinations"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1388,23 +1389,23 @@ func (c *Client) GetOutboundCampaignSkillcombinationsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PagedSkillCombinationListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.PagedSkillCombinationListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundCampaignSkillcombinations(ctx, campaignID, &o, call...)
-	}, func(p *models.PagedSkillCombinationListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.PagedSkillCombinationListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // GetOutboundCampaignSkillcombinationsItems returns an iterator over the entities of every page of
 // GetOutboundCampaignSkillcombinations; see GetOutboundCampaignSkillcombinationsPages.
 func (c *Client) GetOutboundCampaignSkillcombinationsItems(ctx context.Context, campaignID string, opts *GetOutboundCampaignSkillcombinationsOptions, call ...platformclient.CallOption) iter.Seq2[models.SkillCombinationInfo, error] {
-	return platformclient.Items(c.GetOutboundCampaignSkillcombinationsPages(ctx, campaignID, opts, call...), func(p *models.PagedSkillCombinationListing) []models.SkillCombinationInfo { return p.Entities })
+	return runtime.Items(c.GetOutboundCampaignSkillcombinationsPages(ctx, campaignID, opts, call...), func(p *models.PagedSkillCombinationListing) []models.SkillCombinationInfo { return p.Entities })
 }
 
 // PostOutboundCampaignStartOptions holds the optional parameters of PostOutboundCampaignStart; it has none yet, so pass nil.
@@ -1416,7 +1417,7 @@ type PostOutboundCampaignStartOptions struct{}
 //
 // Requires any of the permissions: outbound:campaign:start.
 func (c *Client) PostOutboundCampaignStart(ctx context.Context, campaignID string, opts *PostOutboundCampaignStartOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/campaigns/{campaignId}/start", campaignID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/campaigns/{campaignId}/start", campaignID)
 	req.Operation = "outbound.PostOutboundCampaignStart"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1430,7 +1431,7 @@ type GetOutboundCampaignStatsOptions struct{}
 //
 // Requires any of the permissions: outbound:campaign:view.
 func (c *Client) GetOutboundCampaignStats(ctx context.Context, campaignID string, opts *GetOutboundCampaignStatsOptions, call ...platformclient.CallOption) (*models.CampaignStats, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/campaigns/{campaignId}/stats", campaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/campaigns/{campaignId}/stats", campaignID)
 	req.Operation = "outbound.GetOutboundCampaignStats"
 	out := new(models.CampaignStats)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1448,7 +1449,7 @@ type PostOutboundCampaignStopOptions struct{}
 //
 // Requires any of the permissions: outbound:campaign:stop.
 func (c *Client) PostOutboundCampaignStop(ctx context.Context, campaignID string, opts *PostOutboundCampaignStopOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/campaigns/{campaignId}/stop", campaignID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/campaigns/{campaignId}/stop", campaignID)
 	req.Operation = "outbound.PostOutboundCampaignStop"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1490,7 +1491,7 @@ type GetOutboundContactlistfiltersOptions struct {
 //
 // Requires any of the permissions: outbound:contactListFilter:view.
 func (c *Client) GetOutboundContactlistfilters(ctx context.Context, opts *GetOutboundContactlistfiltersOptions, call ...platformclient.CallOption) (*models.ContactListFilterEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/contactlistfilters")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/contactlistfilters")
 	req.Operation = "outbound.GetOutboundContactlistfilters"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1518,11 +1519,11 @@ func (c *Client) GetOutboundContactlistfiltersPages(ctx context.Context, opts *G
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListFilterEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ContactListFilterEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ContactListFilterEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1530,15 +1531,15 @@ func (c *Client) GetOutboundContactlistfiltersPages(ctx context.Context, opts *G
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundContactlistfilters(ctx, &o, call...)
-	}, func(p *models.ContactListFilterEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ContactListFilterEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundContactlistfiltersItems returns an iterator over the entities of every page of
 // GetOutboundContactlistfilters; see GetOutboundContactlistfiltersPages.
 func (c *Client) GetOutboundContactlistfiltersItems(ctx context.Context, opts *GetOutboundContactlistfiltersOptions, call ...platformclient.CallOption) iter.Seq2[models.ContactListFilter, error] {
-	return platformclient.Items(c.GetOutboundContactlistfiltersPages(ctx, opts, call...), func(p *models.ContactListFilterEntityListing) []models.ContactListFilter { return p.Entities })
+	return runtime.Items(c.GetOutboundContactlistfiltersPages(ctx, opts, call...), func(p *models.ContactListFilterEntityListing) []models.ContactListFilter { return p.Entities })
 }
 
 // PostOutboundContactlistfiltersOptions holds the optional parameters of PostOutboundContactlistfilters; it has none yet, so pass nil.
@@ -1550,7 +1551,7 @@ type PostOutboundContactlistfiltersOptions struct{}
 //
 // Requires any of the permissions: outbound:contactListFilter:add.
 func (c *Client) PostOutboundContactlistfilters(ctx context.Context, body *models.ContactListFilter, opts *PostOutboundContactlistfiltersOptions, call ...platformclient.CallOption) (*models.ContactListFilter, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/contactlistfilters")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/contactlistfilters")
 	req.Operation = "outbound.PostOutboundContactlistfilters"
 	req.Body = body
 	out := new(models.ContactListFilter)
@@ -1569,7 +1570,7 @@ type PostOutboundContactlistfiltersBulkRetrieveOptions struct{}
 //
 // Requires any of the permissions: outbound:contactListFilter:view.
 func (c *Client) PostOutboundContactlistfiltersBulkRetrieve(ctx context.Context, body *models.ContactListFilterBulkRetrieveBody, opts *PostOutboundContactlistfiltersBulkRetrieveOptions, call ...platformclient.CallOption) (*models.ContactListFilterEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/contactlistfilters/bulk/retrieve")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/contactlistfilters/bulk/retrieve")
 	req.Operation = "outbound.PostOutboundContactlistfiltersBulkRetrieve"
 	req.Body = body
 	out := new(models.ContactListFilterEntityListing)
@@ -1588,7 +1589,7 @@ type PostOutboundContactlistfiltersPreviewOptions struct{}
 //
 // Requires any of the permissions: outbound:contact:view.
 func (c *Client) PostOutboundContactlistfiltersPreview(ctx context.Context, body *models.ContactListFilter, opts *PostOutboundContactlistfiltersPreviewOptions, call ...platformclient.CallOption) (*models.FilterPreviewResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/contactlistfilters/preview")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/contactlistfilters/preview")
 	req.Operation = "outbound.PostOutboundContactlistfiltersPreview"
 	req.Body = body
 	out := new(models.FilterPreviewResponse)
@@ -1607,7 +1608,7 @@ type GetOutboundContactlistfilterOptions struct{}
 //
 // Requires any of the permissions: outbound:contactListFilter:view.
 func (c *Client) GetOutboundContactlistfilter(ctx context.Context, contactListFilterID string, opts *GetOutboundContactlistfilterOptions, call ...platformclient.CallOption) (*models.ContactListFilter, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/contactlistfilters/{contactListFilterId}", contactListFilterID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/contactlistfilters/{contactListFilterId}", contactListFilterID)
 	req.Operation = "outbound.GetOutboundContactlistfilter"
 	out := new(models.ContactListFilter)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1625,7 +1626,7 @@ type PutOutboundContactlistfilterOptions struct{}
 //
 // Requires any of the permissions: outbound:contactListFilter:edit.
 func (c *Client) PutOutboundContactlistfilter(ctx context.Context, contactListFilterID string, body *models.ContactListFilter, opts *PutOutboundContactlistfilterOptions, call ...platformclient.CallOption) (*models.ContactListFilter, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/contactlistfilters/{contactListFilterId}", contactListFilterID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/contactlistfilters/{contactListFilterId}", contactListFilterID)
 	req.Operation = "outbound.PutOutboundContactlistfilter"
 	req.Body = body
 	out := new(models.ContactListFilter)
@@ -1644,7 +1645,7 @@ type DeleteOutboundContactlistfilterOptions struct{}
 //
 // Requires any of the permissions: outbound:contactListFilter:delete.
 func (c *Client) DeleteOutboundContactlistfilter(ctx context.Context, contactListFilterID string, opts *DeleteOutboundContactlistfilterOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/contactlistfilters/{contactListFilterId}", contactListFilterID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/contactlistfilters/{contactListFilterId}", contactListFilterID)
 	req.Operation = "outbound.DeleteOutboundContactlistfilter"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1695,7 +1696,7 @@ type GetOutboundContactlistsOptions struct {
 //
 // Requires any of the permissions: outbound:contactList:view.
 func (c *Client) GetOutboundContactlists(ctx context.Context, opts *GetOutboundContactlistsOptions, call ...platformclient.CallOption) (*models.ContactListEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/contactlists")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/contactlists")
 	req.Operation = "outbound.GetOutboundContactlists"
 	if opts != nil {
 		req.AddQuery("includeImportStatus", opts.IncludeImportStatus)
@@ -1726,11 +1727,11 @@ func (c *Client) GetOutboundContactlistsPages(ctx context.Context, opts *GetOutb
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ContactListEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ContactListEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1738,15 +1739,15 @@ func (c *Client) GetOutboundContactlistsPages(ctx context.Context, opts *GetOutb
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundContactlists(ctx, &o, call...)
-	}, func(p *models.ContactListEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ContactListEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundContactlistsItems returns an iterator over the entities of every page of
 // GetOutboundContactlists; see GetOutboundContactlistsPages.
 func (c *Client) GetOutboundContactlistsItems(ctx context.Context, opts *GetOutboundContactlistsOptions, call ...platformclient.CallOption) iter.Seq2[models.ContactList, error] {
-	return platformclient.Items(c.GetOutboundContactlistsPages(ctx, opts, call...), func(p *models.ContactListEntityListing) []models.ContactList { return p.Entities })
+	return runtime.Items(c.GetOutboundContactlistsPages(ctx, opts, call...), func(p *models.ContactListEntityListing) []models.ContactList { return p.Entities })
 }
 
 // PostOutboundContactlistsOptions holds the optional parameters of PostOutboundContactlists; it has none yet, so pass nil.
@@ -1758,7 +1759,7 @@ type PostOutboundContactlistsOptions struct{}
 //
 // Requires any of the permissions: outbound:contactList:add.
 func (c *Client) PostOutboundContactlists(ctx context.Context, body *models.ContactList, opts *PostOutboundContactlistsOptions, call ...platformclient.CallOption) (*models.ContactList, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/contactlists")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/contactlists")
 	req.Operation = "outbound.PostOutboundContactlists"
 	req.Body = body
 	out := new(models.ContactList)
@@ -1777,7 +1778,7 @@ type DeleteOutboundContactlistsOptions struct{}
 //
 // Requires any of the permissions: outbound:contactList:delete.
 func (c *Client) DeleteOutboundContactlists(ctx context.Context, id []string, opts *DeleteOutboundContactlistsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/contactlists")
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/contactlists")
 	req.Operation = "outbound.DeleteOutboundContactlists"
 	req.AddQuery("id", id)
 	return c.c.Do(ctx, req, nil, call...)
@@ -1825,7 +1826,7 @@ type GetOutboundContactlistsDivisionviewsOptions struct {
 //
 // Requires all of the permissions: outbound:contactList:search.
 func (c *Client) GetOutboundContactlistsDivisionviews(ctx context.Context, opts *GetOutboundContactlistsDivisionviewsOptions, call ...platformclient.CallOption) (*models.ContactListDivisionViewListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/contactlists/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/contactlists/divisionviews")
 	req.Operation = "outbound.GetOutboundContactlistsDivisionviews"
 	if opts != nil {
 		req.AddQuery("includeImportStatus", opts.IncludeImportStatus)
@@ -1854,11 +1855,11 @@ func (c *Client) GetOutboundContactlistsDivisionviewsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListDivisionViewListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ContactListDivisionViewListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ContactListDivisionViewListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1866,15 +1867,15 @@ func (c *Client) GetOutboundContactlistsDivisionviewsPages(ctx context.Context, 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundContactlistsDivisionviews(ctx, &o, call...)
-	}, func(p *models.ContactListDivisionViewListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ContactListDivisionViewListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundContactlistsDivisionviewsItems returns an iterator over the entities of every page of
 // GetOutboundContactlistsDivisionviews; see GetOutboundContactlistsDivisionviewsPages.
 func (c *Client) GetOutboundContactlistsDivisionviewsItems(ctx context.Context, opts *GetOutboundContactlistsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.ContactListDivisionView, error] {
-	return platformclient.Items(c.GetOutboundContactlistsDivisionviewsPages(ctx, opts, call...), func(p *models.ContactListDivisionViewListing) []models.ContactListDivisionView { return p.Entities })
+	return runtime.Items(c.GetOutboundContactlistsDivisionviewsPages(ctx, opts, call...), func(p *models.ContactListDivisionViewListing) []models.ContactListDivisionView { return p.Entities })
 }
 
 // GetOutboundContactlistsDivisionviewOptions holds the optional parameters of GetOutboundContactlistsDivisionview; nil fields are not sent.
@@ -1895,7 +1896,7 @@ type GetOutboundContactlistsDivisionviewOptions struct {
 //
 // Requires all of the permissions: outbound:contactList:search.
 func (c *Client) GetOutboundContactlistsDivisionview(ctx context.Context, contactListID string, opts *GetOutboundContactlistsDivisionviewOptions, call ...platformclient.CallOption) (*models.ContactListDivisionView, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/contactlists/divisionviews/{contactListId}", contactListID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/contactlists/divisionviews/{contactListId}", contactListID)
 	req.Operation = "outbound.GetOutboundContactlistsDivisionview"
 	if opts != nil {
 		req.AddQuery("includeImportStatus", opts.IncludeImportStatus)
@@ -1917,7 +1918,7 @@ type PostOutboundContactlistsUploadsOptions struct{}
 //
 // Requires any of the permissions: outbound:contactList:upload.
 func (c *Client) PostOutboundContactlistsUploads(ctx context.Context, body *models.ContactListUploadUrlRequest, opts *PostOutboundContactlistsUploadsOptions, call ...platformclient.CallOption) (*models.UploadUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/contactlists/uploads")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/contactlists/uploads")
 	req.Operation = "outbound.PostOutboundContactlistsUploads"
 	req.Body = body
 	out := new(models.UploadUrlResponse)
@@ -1942,7 +1943,7 @@ type GetOutboundContactlistOptions struct {
 //
 // Requires any of the permissions: outbound:contactList:view.
 func (c *Client) GetOutboundContactlist(ctx context.Context, contactListID string, opts *GetOutboundContactlistOptions, call ...platformclient.CallOption) (*models.ContactList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/contactlists/{contactListId}", contactListID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/contactlists/{contactListId}", contactListID)
 	req.Operation = "outbound.GetOutboundContactlist"
 	if opts != nil {
 		req.AddQuery("includeImportStatus", opts.IncludeImportStatus)
@@ -1964,7 +1965,7 @@ type PutOutboundContactlistOptions struct{}
 //
 // Requires any of the permissions: outbound:contactList:edit.
 func (c *Client) PutOutboundContactlist(ctx context.Context, contactListID string, body *models.ContactList, opts *PutOutboundContactlistOptions, call ...platformclient.CallOption) (*models.ContactList, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/contactlists/{contactListId}", contactListID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/contactlists/{contactListId}", contactListID)
 	req.Operation = "outbound.PutOutboundContactlist"
 	req.Body = body
 	out := new(models.ContactList)
@@ -1983,7 +1984,7 @@ type DeleteOutboundContactlistOptions struct{}
 //
 // Requires any of the permissions: outbound:contactList:delete.
 func (c *Client) DeleteOutboundContactlist(ctx context.Context, contactListID string, opts *DeleteOutboundContactlistOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/contactlists/{contactListId}", contactListID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/contactlists/{contactListId}", contactListID)
 	req.Operation = "outbound.DeleteOutboundContactlist"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1999,7 +2000,7 @@ type PostOutboundContactlistClearOptions struct{}
 //
 // Requires any of the permissions: outbound:contact:delete.
 func (c *Client) PostOutboundContactlistClear(ctx context.Context, contactListID string, opts *PostOutboundContactlistClearOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/contactlists/{contactListId}/clear", contactListID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/contactlists/{contactListId}/clear", contactListID)
 	req.Operation = "outbound.PostOutboundContactlistClear"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2028,7 +2029,7 @@ type PostOutboundContactlistContactsOptions struct {
 //
 // Requires any of the permissions: outbound:contact:add.
 func (c *Client) PostOutboundContactlistContacts(ctx context.Context, contactListID string, body []models.WritableDialerContact, opts *PostOutboundContactlistContactsOptions, call ...platformclient.CallOption) ([]models.DialerContact, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/contactlists/{contactListId}/contacts", contactListID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/contactlists/{contactListId}/contacts", contactListID)
 	req.Operation = "outbound.PostOutboundContactlistContacts"
 	req.Body = body
 	if opts != nil {
@@ -2053,7 +2054,7 @@ type DeleteOutboundContactlistContactsOptions struct{}
 //
 // Requires any of the permissions: outbound:contact:delete.
 func (c *Client) DeleteOutboundContactlistContacts(ctx context.Context, contactListID string, contactIDs []string, opts *DeleteOutboundContactlistContactsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/contactlists/{contactListId}/contacts", contactListID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/contactlists/{contactListId}/contacts", contactListID)
 	req.Operation = "outbound.DeleteOutboundContactlistContacts"
 	req.AddQuery("contactIds", contactIDs)
 	return c.c.Do(ctx, req, nil, call...)
@@ -2068,7 +2069,7 @@ type PostOutboundContactlistContactsBulkOptions struct{}
 //
 // Requires any of the permissions: outbound:contact:view.
 func (c *Client) PostOutboundContactlistContactsBulk(ctx context.Context, contactListID string, body []string, opts *PostOutboundContactlistContactsBulkOptions, call ...platformclient.CallOption) ([]models.DialerContact, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/contactlists/{contactListId}/contacts/bulk", contactListID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/contactlists/{contactListId}/contacts/bulk", contactListID)
 	req.Operation = "outbound.PostOutboundContactlistContactsBulk"
 	req.Body = body
 	var out []models.DialerContact
@@ -2088,7 +2089,7 @@ type GetOutboundContactlistContactsBulkJobsOptions struct{}
 //
 // Requires any of the permissions: outbound:contactList:view.
 func (c *Client) GetOutboundContactlistContactsBulkJobs(ctx context.Context, contactListID string, opts *GetOutboundContactlistContactsBulkJobsOptions, call ...platformclient.CallOption) (*models.ContactsBulkOperationJobListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/contactlists/{contactListId}/contacts/bulk/jobs", contactListID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/contactlists/{contactListId}/contacts/bulk/jobs", contactListID)
 	req.Operation = "outbound.GetOutboundContactlistContactsBulkJobs"
 	out := new(models.ContactsBulkOperationJobListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2106,7 +2107,7 @@ type GetOutboundContactlistContactsBulkJobOptions struct{}
 //
 // Requires any of the permissions: outbound:contactList:view.
 func (c *Client) GetOutboundContactlistContactsBulkJob(ctx context.Context, contactListID string, jobID string, opts *GetOutboundContactlistContactsBulkJobOptions, call ...platformclient.CallOption) (*models.ContactsBulkOperationJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/contactlists/{contactListId}/contacts/bulk/jobs/{jobId}", contactListID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/contactlists/{contactListId}/contacts/bulk/jobs/{jobId}", contactListID, jobID)
 	req.Operation = "outbound.GetOutboundContactlistContactsBulkJob"
 	out := new(models.ContactsBulkOperationJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2124,7 +2125,7 @@ type PostOutboundContactlistContactsBulkRemoveOptions struct{}
 //
 // Requires any of the permissions: outbound:contact:delete.
 func (c *Client) PostOutboundContactlistContactsBulkRemove(ctx context.Context, contactListID string, body *models.ContactBulkSearchParameters, opts *PostOutboundContactlistContactsBulkRemoveOptions, call ...platformclient.CallOption) (*models.ContactsBulkOperationJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/contactlists/{contactListId}/contacts/bulk/remove", contactListID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/contactlists/{contactListId}/contacts/bulk/remove", contactListID)
 	req.Operation = "outbound.PostOutboundContactlistContactsBulkRemove"
 	req.Body = body
 	out := new(models.ContactsBulkOperationJob)
@@ -2143,7 +2144,7 @@ type PostOutboundContactlistContactsBulkUpdateOptions struct{}
 //
 // Requires any of the permissions: outbound:contact:edit.
 func (c *Client) PostOutboundContactlistContactsBulkUpdate(ctx context.Context, contactListID string, body *models.ContactBulkEditRequest, opts *PostOutboundContactlistContactsBulkUpdateOptions, call ...platformclient.CallOption) (*models.ContactsBulkOperationJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/contactlists/{contactListId}/contacts/bulk/update", contactListID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/contactlists/{contactListId}/contacts/bulk/update", contactListID)
 	req.Operation = "outbound.PostOutboundContactlistContactsBulkUpdate"
 	req.Body = body
 	out := new(models.ContactsBulkOperationJob)
@@ -2162,7 +2163,7 @@ type PostOutboundContactlistContactsSearchOptions struct{}
 //
 // Requires any of the permissions: outbound:contact:view.
 func (c *Client) PostOutboundContactlistContactsSearch(ctx context.Context, contactListID string, body *models.ContactListingRequest, opts *PostOutboundContactlistContactsSearchOptions, call ...platformclient.CallOption) (*models.ContactListingResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/contactlists/{contactListId}/contacts/search", contactListID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/contactlists/{contactListId}/contacts/search", contactListID)
 	req.Operation = "outbound.PostOutboundContactlistContactsSearch"
 	req.Body = body
 	out := new(models.ContactListingResponse)
@@ -2181,11 +2182,11 @@ func (c *Client) PostOutboundContactlistContactsSearchPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListingResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ContactListingResponse, error) {
 		o := o
 		var pageBody models.ContactListingRequest
 		if body != nil {
@@ -2193,15 +2194,15 @@ func (c *Client) PostOutboundContactlistContactsSearchPages(ctx context.Context,
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostOutboundContactlistContactsSearch(ctx, contactListID, &pageBody, &o, call...)
-	}, func(p *models.ContactListingResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ContactListingResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // PostOutboundContactlistContactsSearchItems returns an iterator over the entities of every page of
 // PostOutboundContactlistContactsSearch; see PostOutboundContactlistContactsSearchPages.
 func (c *Client) PostOutboundContactlistContactsSearchItems(ctx context.Context, contactListID string, body *models.ContactListingRequest, opts *PostOutboundContactlistContactsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.DialerContact, error] {
-	return platformclient.Items(c.PostOutboundContactlistContactsSearchPages(ctx, contactListID, body, opts, call...), func(p *models.ContactListingResponse) []models.DialerContact { return p.Entities })
+	return runtime.Items(c.PostOutboundContactlistContactsSearchPages(ctx, contactListID, body, opts, call...), func(p *models.ContactListingResponse) []models.DialerContact { return p.Entities })
 }
 
 // GetOutboundContactlistContactOptions holds the optional parameters of GetOutboundContactlistContact; it has none yet, so pass nil.
@@ -2213,7 +2214,7 @@ type GetOutboundContactlistContactOptions struct{}
 //
 // Requires any of the permissions: outbound:contact:view.
 func (c *Client) GetOutboundContactlistContact(ctx context.Context, contactListID string, contactID string, opts *GetOutboundContactlistContactOptions, call ...platformclient.CallOption) (*models.DialerContact, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/contactlists/{contactListId}/contacts/{contactId}", contactListID, contactID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/contactlists/{contactListId}/contacts/{contactId}", contactListID, contactID)
 	req.Operation = "outbound.GetOutboundContactlistContact"
 	out := new(models.DialerContact)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2231,7 +2232,7 @@ type PutOutboundContactlistContactOptions struct{}
 //
 // Requires any of the permissions: outbound:contact:edit.
 func (c *Client) PutOutboundContactlistContact(ctx context.Context, contactListID string, contactID string, body *models.DialerContact, opts *PutOutboundContactlistContactOptions, call ...platformclient.CallOption) (*models.DialerContact, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/contactlists/{contactListId}/contacts/{contactId}", contactListID, contactID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/contactlists/{contactListId}/contacts/{contactId}", contactListID, contactID)
 	req.Operation = "outbound.PutOutboundContactlistContact"
 	req.Body = body
 	out := new(models.DialerContact)
@@ -2250,7 +2251,7 @@ type DeleteOutboundContactlistContactOptions struct{}
 //
 // Requires any of the permissions: outbound:contact:delete.
 func (c *Client) DeleteOutboundContactlistContact(ctx context.Context, contactListID string, contactID string, opts *DeleteOutboundContactlistContactOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/contactlists/{contactListId}/contacts/{contactId}", contactListID, contactID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/contactlists/{contactListId}/contacts/{contactId}", contactListID, contactID)
 	req.Operation = "outbound.DeleteOutboundContactlistContact"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2267,7 +2268,7 @@ type GetOutboundContactlistExportOptions struct {
 //
 // Requires all of the permissions: outbound:contact:view, outbound:contactList:view.
 func (c *Client) GetOutboundContactlistExport(ctx context.Context, contactListID string, opts *GetOutboundContactlistExportOptions, call ...platformclient.CallOption) (*models.ExportUri, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/contactlists/{contactListId}/export", contactListID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/contactlists/{contactListId}/export", contactListID)
 	req.Operation = "outbound.GetOutboundContactlistExport"
 	if opts != nil {
 		req.AddQuery("download", opts.Download)
@@ -2293,7 +2294,7 @@ type PostOutboundContactlistExportOptions struct {
 //
 // Requires all of the permissions: outbound:contact:view, outbound:contactList:view.
 func (c *Client) PostOutboundContactlistExport(ctx context.Context, contactListID string, opts *PostOutboundContactlistExportOptions, call ...platformclient.CallOption) (*models.DomainEntityRef, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/contactlists/{contactListId}/export", contactListID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/contactlists/{contactListId}/export", contactListID)
 	req.Operation = "outbound.PostOutboundContactlistExport"
 	if opts != nil {
 		req.Body = opts.Body
@@ -2314,7 +2315,7 @@ type GetOutboundContactlistImportstatusOptions struct{}
 //
 // Requires any of the permissions: outbound:contactList:view.
 func (c *Client) GetOutboundContactlistImportstatus(ctx context.Context, contactListID string, opts *GetOutboundContactlistImportstatusOptions, call ...platformclient.CallOption) (*models.ImportStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/contactlists/{contactListId}/importstatus", contactListID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/contactlists/{contactListId}/importstatus", contactListID)
 	req.Operation = "outbound.GetOutboundContactlistImportstatus"
 	out := new(models.ImportStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2333,7 +2334,7 @@ type GetOutboundContactlistTimezonemappingpreviewOptions struct{}
 //
 // Requires any of the permissions: outbound:contactList:view.
 func (c *Client) GetOutboundContactlistTimezonemappingpreview(ctx context.Context, contactListID string, opts *GetOutboundContactlistTimezonemappingpreviewOptions, call ...platformclient.CallOption) (*models.TimeZoneMappingPreview, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/contactlists/{contactListId}/timezonemappingpreview", contactListID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/contactlists/{contactListId}/timezonemappingpreview", contactListID)
 	req.Operation = "outbound.GetOutboundContactlistTimezonemappingpreview"
 	out := new(models.TimeZoneMappingPreview)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2376,7 +2377,7 @@ type GetOutboundContactlisttemplatesOptions struct {
 //
 // Requires any of the permissions: outbound:contactListTemplate:view.
 func (c *Client) GetOutboundContactlisttemplates(ctx context.Context, opts *GetOutboundContactlisttemplatesOptions, call ...platformclient.CallOption) (*models.ContactListTemplateEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/contactlisttemplates")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/contactlisttemplates")
 	req.Operation = "outbound.GetOutboundContactlisttemplates"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2403,11 +2404,11 @@ func (c *Client) GetOutboundContactlisttemplatesPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ContactListTemplateEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ContactListTemplateEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ContactListTemplateEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2415,15 +2416,15 @@ func (c *Client) GetOutboundContactlisttemplatesPages(ctx context.Context, opts 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundContactlisttemplates(ctx, &o, call...)
-	}, func(p *models.ContactListTemplateEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ContactListTemplateEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundContactlisttemplatesItems returns an iterator over the entities of every page of
 // GetOutboundContactlisttemplates; see GetOutboundContactlisttemplatesPages.
 func (c *Client) GetOutboundContactlisttemplatesItems(ctx context.Context, opts *GetOutboundContactlisttemplatesOptions, call ...platformclient.CallOption) iter.Seq2[models.ContactListTemplate, error] {
-	return platformclient.Items(c.GetOutboundContactlisttemplatesPages(ctx, opts, call...), func(p *models.ContactListTemplateEntityListing) []models.ContactListTemplate { return p.Entities })
+	return runtime.Items(c.GetOutboundContactlisttemplatesPages(ctx, opts, call...), func(p *models.ContactListTemplateEntityListing) []models.ContactListTemplate { return p.Entities })
 }
 
 // PostOutboundContactlisttemplatesOptions holds the optional parameters of PostOutboundContactlisttemplates; it has none yet, so pass nil.
@@ -2435,7 +2436,7 @@ type PostOutboundContactlisttemplatesOptions struct{}
 //
 // Requires any of the permissions: outbound:contactListTemplate:add.
 func (c *Client) PostOutboundContactlisttemplates(ctx context.Context, body *models.ContactListTemplate, opts *PostOutboundContactlisttemplatesOptions, call ...platformclient.CallOption) (*models.ContactListTemplate, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/contactlisttemplates")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/contactlisttemplates")
 	req.Operation = "outbound.PostOutboundContactlisttemplates"
 	req.Body = body
 	out := new(models.ContactListTemplate)
@@ -2454,7 +2455,7 @@ type DeleteOutboundContactlisttemplatesOptions struct{}
 //
 // Requires any of the permissions: outbound:contactListTemplate:delete.
 func (c *Client) DeleteOutboundContactlisttemplates(ctx context.Context, id []string, opts *DeleteOutboundContactlisttemplatesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/contactlisttemplates")
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/contactlisttemplates")
 	req.Operation = "outbound.DeleteOutboundContactlisttemplates"
 	req.AddQuery("id", id)
 	return c.c.Do(ctx, req, nil, call...)
@@ -2469,7 +2470,7 @@ type PostOutboundContactlisttemplatesBulkAddOptions struct{}
 //
 // Requires any of the permissions: outbound:contactListTemplate:add.
 func (c *Client) PostOutboundContactlisttemplatesBulkAdd(ctx context.Context, body []models.ContactListTemplate, opts *PostOutboundContactlisttemplatesBulkAddOptions, call ...platformclient.CallOption) (*models.ContactListTemplateEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/contactlisttemplates/bulk/add")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/contactlisttemplates/bulk/add")
 	req.Operation = "outbound.PostOutboundContactlisttemplatesBulkAdd"
 	req.Body = body
 	out := new(models.ContactListTemplateEntityListing)
@@ -2488,7 +2489,7 @@ type PostOutboundContactlisttemplatesBulkRetrieveOptions struct{}
 //
 // Requires any of the permissions: outbound:contactListTemplate:view.
 func (c *Client) PostOutboundContactlisttemplatesBulkRetrieve(ctx context.Context, body *models.ContactListTemplateBulkRetrieveBody, opts *PostOutboundContactlisttemplatesBulkRetrieveOptions, call ...platformclient.CallOption) (*models.ContactListTemplateEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/contactlisttemplates/bulk/retrieve")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/contactlisttemplates/bulk/retrieve")
 	req.Operation = "outbound.PostOutboundContactlisttemplatesBulkRetrieve"
 	req.Body = body
 	out := new(models.ContactListTemplateEntityListing)
@@ -2507,7 +2508,7 @@ type GetOutboundContactlisttemplateOptions struct{}
 //
 // Requires any of the permissions: outbound:contactListTemplate:view.
 func (c *Client) GetOutboundContactlisttemplate(ctx context.Context, contactListTemplateID string, opts *GetOutboundContactlisttemplateOptions, call ...platformclient.CallOption) (*models.ContactListTemplate, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/contactlisttemplates/{contactListTemplateId}", contactListTemplateID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/contactlisttemplates/{contactListTemplateId}", contactListTemplateID)
 	req.Operation = "outbound.GetOutboundContactlisttemplate"
 	out := new(models.ContactListTemplate)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2525,7 +2526,7 @@ type PutOutboundContactlisttemplateOptions struct{}
 //
 // Requires any of the permissions: outbound:contactListTemplate:edit.
 func (c *Client) PutOutboundContactlisttemplate(ctx context.Context, contactListTemplateID string, body *models.ContactListTemplate, opts *PutOutboundContactlisttemplateOptions, call ...platformclient.CallOption) (*models.ContactListTemplate, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/contactlisttemplates/{contactListTemplateId}", contactListTemplateID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/contactlisttemplates/{contactListTemplateId}", contactListTemplateID)
 	req.Operation = "outbound.PutOutboundContactlisttemplate"
 	req.Body = body
 	out := new(models.ContactListTemplate)
@@ -2544,7 +2545,7 @@ type DeleteOutboundContactlisttemplateOptions struct{}
 //
 // Requires any of the permissions: outbound:contactListTemplate:delete.
 func (c *Client) DeleteOutboundContactlisttemplate(ctx context.Context, contactListTemplateID string, opts *DeleteOutboundContactlisttemplateOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/contactlisttemplates/{contactListTemplateId}", contactListTemplateID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/contactlisttemplates/{contactListTemplateId}", contactListTemplateID)
 	req.Operation = "outbound.DeleteOutboundContactlisttemplate"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2558,7 +2559,7 @@ type PostOutboundConversationDncOptions struct{}
 //
 // Requires any of the permissions: outbound:dnc:add.
 func (c *Client) PostOutboundConversationDnc(ctx context.Context, conversationID string, opts *PostOutboundConversationDncOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/conversations/{conversationId}/dnc", conversationID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/conversations/{conversationId}/dnc", conversationID)
 	req.Operation = "outbound.PostOutboundConversationDnc"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2572,7 +2573,7 @@ type GetOutboundDiagnosticsCampaignSummaryOptions struct{}
 //
 // Requires any of the permissions: outbound:campaignDiagnostic:view.
 func (c *Client) GetOutboundDiagnosticsCampaignSummary(ctx context.Context, campaignID string, start string, end string, opts *GetOutboundDiagnosticsCampaignSummaryOptions, call ...platformclient.CallOption) (*models.CampaignDiagnosticSummary, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/diagnostics/campaigns/{campaignId}/summary", campaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/diagnostics/campaigns/{campaignId}/summary", campaignID)
 	req.Operation = "outbound.GetOutboundDiagnosticsCampaignSummary"
 	req.AddQuery("start", start)
 	req.AddQuery("end", end)
@@ -2612,7 +2613,7 @@ type GetOutboundDigitalrulesetsOptions struct {
 //
 // Requires any of the permissions: outbound:digitalRuleSet:view.
 func (c *Client) GetOutboundDigitalrulesets(ctx context.Context, opts *GetOutboundDigitalrulesetsOptions, call ...platformclient.CallOption) (*models.DigitalRuleSetEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/digitalrulesets")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/digitalrulesets")
 	req.Operation = "outbound.GetOutboundDigitalrulesets"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2638,11 +2639,11 @@ func (c *Client) GetOutboundDigitalrulesetsPages(ctx context.Context, opts *GetO
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DigitalRuleSetEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DigitalRuleSetEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DigitalRuleSetEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2650,15 +2651,15 @@ func (c *Client) GetOutboundDigitalrulesetsPages(ctx context.Context, opts *GetO
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundDigitalrulesets(ctx, &o, call...)
-	}, func(p *models.DigitalRuleSetEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DigitalRuleSetEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundDigitalrulesetsItems returns an iterator over the entities of every page of
 // GetOutboundDigitalrulesets; see GetOutboundDigitalrulesetsPages.
 func (c *Client) GetOutboundDigitalrulesetsItems(ctx context.Context, opts *GetOutboundDigitalrulesetsOptions, call ...platformclient.CallOption) iter.Seq2[models.DigitalRuleSet, error] {
-	return platformclient.Items(c.GetOutboundDigitalrulesetsPages(ctx, opts, call...), func(p *models.DigitalRuleSetEntityListing) []models.DigitalRuleSet { return p.Entities })
+	return runtime.Items(c.GetOutboundDigitalrulesetsPages(ctx, opts, call...), func(p *models.DigitalRuleSetEntityListing) []models.DigitalRuleSet { return p.Entities })
 }
 
 // PostOutboundDigitalrulesetsOptions holds the optional parameters of PostOutboundDigitalrulesets; it has none yet, so pass nil.
@@ -2670,7 +2671,7 @@ type PostOutboundDigitalrulesetsOptions struct{}
 //
 // Requires any of the permissions: outbound:digitalRuleSet:add.
 func (c *Client) PostOutboundDigitalrulesets(ctx context.Context, body *models.DigitalRuleSet, opts *PostOutboundDigitalrulesetsOptions, call ...platformclient.CallOption) (*models.DigitalRuleSet, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/digitalrulesets")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/digitalrulesets")
 	req.Operation = "outbound.PostOutboundDigitalrulesets"
 	req.Body = body
 	out := new(models.DigitalRuleSet)
@@ -2689,7 +2690,7 @@ type GetOutboundDigitalrulesetOptions struct{}
 //
 // Requires any of the permissions: outbound:digitalRuleSet:view.
 func (c *Client) GetOutboundDigitalruleset(ctx context.Context, digitalRuleSetID string, opts *GetOutboundDigitalrulesetOptions, call ...platformclient.CallOption) (*models.DigitalRuleSet, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/digitalrulesets/{digitalRuleSetId}", digitalRuleSetID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/digitalrulesets/{digitalRuleSetId}", digitalRuleSetID)
 	req.Operation = "outbound.GetOutboundDigitalruleset"
 	out := new(models.DigitalRuleSet)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2707,7 +2708,7 @@ type PutOutboundDigitalrulesetOptions struct{}
 //
 // Requires any of the permissions: outbound:digitalRuleSet:edit.
 func (c *Client) PutOutboundDigitalruleset(ctx context.Context, digitalRuleSetID string, body *models.DigitalRuleSet, opts *PutOutboundDigitalrulesetOptions, call ...platformclient.CallOption) (*models.DigitalRuleSet, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/digitalrulesets/{digitalRuleSetId}", digitalRuleSetID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/digitalrulesets/{digitalRuleSetId}", digitalRuleSetID)
 	req.Operation = "outbound.PutOutboundDigitalruleset"
 	req.Body = body
 	out := new(models.DigitalRuleSet)
@@ -2726,7 +2727,7 @@ type DeleteOutboundDigitalrulesetOptions struct{}
 //
 // Requires any of the permissions: outbound:digitalRuleSet:delete.
 func (c *Client) DeleteOutboundDigitalruleset(ctx context.Context, digitalRuleSetID string, opts *DeleteOutboundDigitalrulesetOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/digitalrulesets/{digitalRuleSetId}", digitalRuleSetID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/digitalrulesets/{digitalRuleSetId}", digitalRuleSetID)
 	req.Operation = "outbound.DeleteOutboundDigitalruleset"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2777,7 +2778,7 @@ type GetOutboundDnclistsOptions struct {
 //
 // Requires any of the permissions: outbound:dncList:view.
 func (c *Client) GetOutboundDnclists(ctx context.Context, opts *GetOutboundDnclistsOptions, call ...platformclient.CallOption) (*models.DncListEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/dnclists")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/dnclists")
 	req.Operation = "outbound.GetOutboundDnclists"
 	if opts != nil {
 		req.AddQuery("includeImportStatus", opts.IncludeImportStatus)
@@ -2808,11 +2809,11 @@ func (c *Client) GetOutboundDnclistsPages(ctx context.Context, opts *GetOutbound
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DncListEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DncListEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DncListEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2820,15 +2821,15 @@ func (c *Client) GetOutboundDnclistsPages(ctx context.Context, opts *GetOutbound
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundDnclists(ctx, &o, call...)
-	}, func(p *models.DncListEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DncListEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundDnclistsItems returns an iterator over the entities of every page of GetOutboundDnclists;
 // see GetOutboundDnclistsPages.
 func (c *Client) GetOutboundDnclistsItems(ctx context.Context, opts *GetOutboundDnclistsOptions, call ...platformclient.CallOption) iter.Seq2[models.DncList, error] {
-	return platformclient.Items(c.GetOutboundDnclistsPages(ctx, opts, call...), func(p *models.DncListEntityListing) []models.DncList { return p.Entities })
+	return runtime.Items(c.GetOutboundDnclistsPages(ctx, opts, call...), func(p *models.DncListEntityListing) []models.DncList { return p.Entities })
 }
 
 // PostOutboundDnclistsOptions holds the optional parameters of PostOutboundDnclists; it has none yet, so pass nil.
@@ -2840,7 +2841,7 @@ type PostOutboundDnclistsOptions struct{}
 //
 // Requires any of the permissions: outbound:dncList:add.
 func (c *Client) PostOutboundDnclists(ctx context.Context, body *models.DncListCreate, opts *PostOutboundDnclistsOptions, call ...platformclient.CallOption) (*models.DncList, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/dnclists")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/dnclists")
 	req.Operation = "outbound.PostOutboundDnclists"
 	req.Body = body
 	out := new(models.DncList)
@@ -2895,7 +2896,7 @@ type GetOutboundDnclistsDivisionviewsOptions struct {
 //
 // Requires all of the permissions: outbound:dncList:search.
 func (c *Client) GetOutboundDnclistsDivisionviews(ctx context.Context, opts *GetOutboundDnclistsDivisionviewsOptions, call ...platformclient.CallOption) (*models.DncListDivisionViewListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/dnclists/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/dnclists/divisionviews")
 	req.Operation = "outbound.GetOutboundDnclistsDivisionviews"
 	if opts != nil {
 		req.AddQuery("includeImportStatus", opts.IncludeImportStatus)
@@ -2925,11 +2926,11 @@ func (c *Client) GetOutboundDnclistsDivisionviewsPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DncListDivisionViewListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DncListDivisionViewListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DncListDivisionViewListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2937,15 +2938,15 @@ func (c *Client) GetOutboundDnclistsDivisionviewsPages(ctx context.Context, opts
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundDnclistsDivisionviews(ctx, &o, call...)
-	}, func(p *models.DncListDivisionViewListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DncListDivisionViewListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundDnclistsDivisionviewsItems returns an iterator over the entities of every page of
 // GetOutboundDnclistsDivisionviews; see GetOutboundDnclistsDivisionviewsPages.
 func (c *Client) GetOutboundDnclistsDivisionviewsItems(ctx context.Context, opts *GetOutboundDnclistsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.DncListDivisionView, error] {
-	return platformclient.Items(c.GetOutboundDnclistsDivisionviewsPages(ctx, opts, call...), func(p *models.DncListDivisionViewListing) []models.DncListDivisionView { return p.Entities })
+	return runtime.Items(c.GetOutboundDnclistsDivisionviewsPages(ctx, opts, call...), func(p *models.DncListDivisionViewListing) []models.DncListDivisionView { return p.Entities })
 }
 
 // GetOutboundDnclistsDivisionviewOptions holds the optional parameters of GetOutboundDnclistsDivisionview; nil fields are not sent.
@@ -2966,7 +2967,7 @@ type GetOutboundDnclistsDivisionviewOptions struct {
 //
 // Requires all of the permissions: outbound:dncList:search.
 func (c *Client) GetOutboundDnclistsDivisionview(ctx context.Context, dncListID string, opts *GetOutboundDnclistsDivisionviewOptions, call ...platformclient.CallOption) (*models.DncListDivisionView, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/dnclists/divisionviews/{dncListId}", dncListID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/dnclists/divisionviews/{dncListId}", dncListID)
 	req.Operation = "outbound.GetOutboundDnclistsDivisionview"
 	if opts != nil {
 		req.AddQuery("includeImportStatus", opts.IncludeImportStatus)
@@ -2988,7 +2989,7 @@ type PostOutboundDnclistsUploadsOptions struct{}
 //
 // Requires any of the permissions: outbound:dncList:upload.
 func (c *Client) PostOutboundDnclistsUploads(ctx context.Context, body *models.DNCListUploadUrlRequest, opts *PostOutboundDnclistsUploadsOptions, call ...platformclient.CallOption) (*models.UploadUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/dnclists/uploads")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/dnclists/uploads")
 	req.Operation = "outbound.PostOutboundDnclistsUploads"
 	req.Body = body
 	out := new(models.UploadUrlResponse)
@@ -3013,7 +3014,7 @@ type GetOutboundDnclistOptions struct {
 //
 // Requires any of the permissions: outbound:dncList:view.
 func (c *Client) GetOutboundDnclist(ctx context.Context, dncListID string, opts *GetOutboundDnclistOptions, call ...platformclient.CallOption) (*models.DncList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/dnclists/{dncListId}", dncListID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/dnclists/{dncListId}", dncListID)
 	req.Operation = "outbound.GetOutboundDnclist"
 	if opts != nil {
 		req.AddQuery("includeImportStatus", opts.IncludeImportStatus)
@@ -3035,7 +3036,7 @@ type PutOutboundDnclistOptions struct{}
 //
 // Requires any of the permissions: outbound:dncList:edit.
 func (c *Client) PutOutboundDnclist(ctx context.Context, dncListID string, body *models.DncList, opts *PutOutboundDnclistOptions, call ...platformclient.CallOption) (*models.DncList, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/dnclists/{dncListId}", dncListID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/dnclists/{dncListId}", dncListID)
 	req.Operation = "outbound.PutOutboundDnclist"
 	req.Body = body
 	out := new(models.DncList)
@@ -3054,7 +3055,7 @@ type DeleteOutboundDnclistOptions struct{}
 //
 // Requires any of the permissions: outbound:dncList:delete.
 func (c *Client) DeleteOutboundDnclist(ctx context.Context, dncListID string, opts *DeleteOutboundDnclistOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/dnclists/{dncListId}", dncListID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/dnclists/{dncListId}", dncListID)
 	req.Operation = "outbound.DeleteOutboundDnclist"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3075,7 +3076,7 @@ type DeleteOutboundDnclistCustomexclusioncolumnsOptions struct {
 //
 // Requires any of the permissions: outbound:dnc:delete.
 func (c *Client) DeleteOutboundDnclistCustomexclusioncolumns(ctx context.Context, dncListID string, opts *DeleteOutboundDnclistCustomexclusioncolumnsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/dnclists/{dncListId}/customexclusioncolumns", dncListID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/dnclists/{dncListId}/customexclusioncolumns", dncListID)
 	req.Operation = "outbound.DeleteOutboundDnclistCustomexclusioncolumns"
 	if opts != nil {
 		req.AddQuery("expiredOnly", opts.ExpiredOnly)
@@ -3094,7 +3095,7 @@ type PatchOutboundDnclistCustomexclusioncolumnsOptions struct{}
 //
 // Requires any of the permissions: outbound:dnc:edit.
 func (c *Client) PatchOutboundDnclistCustomexclusioncolumns(ctx context.Context, dncListID string, body *models.DncPatchCustomExclusionColumnsRequest, opts *PatchOutboundDnclistCustomexclusioncolumnsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/outbound/dnclists/{dncListId}/customexclusioncolumns", dncListID)
+	req := runtime.NewRequest("PATCH", "/api/v2/outbound/dnclists/{dncListId}/customexclusioncolumns", dncListID)
 	req.Operation = "outbound.PatchOutboundDnclistCustomexclusioncolumns"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -3111,7 +3112,7 @@ type PostOutboundDnclistEmailaddressesOptions struct{}
 //
 // Requires any of the permissions: outbound:dnc:add.
 func (c *Client) PostOutboundDnclistEmailaddresses(ctx context.Context, dncListID string, body []string, opts *PostOutboundDnclistEmailaddressesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/dnclists/{dncListId}/emailaddresses", dncListID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/dnclists/{dncListId}/emailaddresses", dncListID)
 	req.Operation = "outbound.PostOutboundDnclistEmailaddresses"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -3132,7 +3133,7 @@ type DeleteOutboundDnclistEmailaddressesOptions struct {
 //
 // Requires any of the permissions: outbound:dnc:delete.
 func (c *Client) DeleteOutboundDnclistEmailaddresses(ctx context.Context, dncListID string, opts *DeleteOutboundDnclistEmailaddressesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/dnclists/{dncListId}/emailaddresses", dncListID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/dnclists/{dncListId}/emailaddresses", dncListID)
 	req.Operation = "outbound.DeleteOutboundDnclistEmailaddresses"
 	if opts != nil {
 		req.AddQuery("expiredOnly", opts.ExpiredOnly)
@@ -3151,7 +3152,7 @@ type PatchOutboundDnclistEmailaddressesOptions struct{}
 //
 // Requires any of the permissions: outbound:dnc:edit.
 func (c *Client) PatchOutboundDnclistEmailaddresses(ctx context.Context, dncListID string, body *models.DncPatchEmailsRequest, opts *PatchOutboundDnclistEmailaddressesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/outbound/dnclists/{dncListId}/emailaddresses", dncListID)
+	req := runtime.NewRequest("PATCH", "/api/v2/outbound/dnclists/{dncListId}/emailaddresses", dncListID)
 	req.Operation = "outbound.PatchOutboundDnclistEmailaddresses"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -3169,7 +3170,7 @@ type GetOutboundDnclistExportOptions struct {
 //
 // Requires all of the permissions: outbound:dnc:view, outbound:dncList:view.
 func (c *Client) GetOutboundDnclistExport(ctx context.Context, dncListID string, opts *GetOutboundDnclistExportOptions, call ...platformclient.CallOption) (*models.ExportUri, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/dnclists/{dncListId}/export", dncListID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/dnclists/{dncListId}/export", dncListID)
 	req.Operation = "outbound.GetOutboundDnclistExport"
 	if opts != nil {
 		req.AddQuery("download", opts.Download)
@@ -3192,7 +3193,7 @@ type PostOutboundDnclistExportOptions struct{}
 //
 // Requires all of the permissions: outbound:dnc:view, outbound:dncList:view.
 func (c *Client) PostOutboundDnclistExport(ctx context.Context, dncListID string, opts *PostOutboundDnclistExportOptions, call ...platformclient.CallOption) (*models.DomainEntityRef, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/dnclists/{dncListId}/export", dncListID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/dnclists/{dncListId}/export", dncListID)
 	req.Operation = "outbound.PostOutboundDnclistExport"
 	out := new(models.DomainEntityRef)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3210,7 +3211,7 @@ type GetOutboundDnclistImportstatusOptions struct{}
 //
 // Requires any of the permissions: outbound:dncList:view.
 func (c *Client) GetOutboundDnclistImportstatus(ctx context.Context, dncListID string, opts *GetOutboundDnclistImportstatusOptions, call ...platformclient.CallOption) (*models.ImportStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/dnclists/{dncListId}/importstatus", dncListID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/dnclists/{dncListId}/importstatus", dncListID)
 	req.Operation = "outbound.GetOutboundDnclistImportstatus"
 	out := new(models.ImportStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3234,7 +3235,7 @@ type PostOutboundDnclistPhonenumbersOptions struct {
 //
 // Requires any of the permissions: outbound:dnc:add.
 func (c *Client) PostOutboundDnclistPhonenumbers(ctx context.Context, dncListID string, body []string, opts *PostOutboundDnclistPhonenumbersOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/dnclists/{dncListId}/phonenumbers", dncListID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/dnclists/{dncListId}/phonenumbers", dncListID)
 	req.Operation = "outbound.PostOutboundDnclistPhonenumbers"
 	req.Body = body
 	if opts != nil {
@@ -3258,7 +3259,7 @@ type DeleteOutboundDnclistPhonenumbersOptions struct {
 //
 // Requires any of the permissions: outbound:dnc:delete.
 func (c *Client) DeleteOutboundDnclistPhonenumbers(ctx context.Context, dncListID string, opts *DeleteOutboundDnclistPhonenumbersOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/dnclists/{dncListId}/phonenumbers", dncListID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/dnclists/{dncListId}/phonenumbers", dncListID)
 	req.Operation = "outbound.DeleteOutboundDnclistPhonenumbers"
 	if opts != nil {
 		req.AddQuery("expiredOnly", opts.ExpiredOnly)
@@ -3277,7 +3278,7 @@ type PatchOutboundDnclistPhonenumbersOptions struct{}
 //
 // Requires any of the permissions: outbound:dnc:edit.
 func (c *Client) PatchOutboundDnclistPhonenumbers(ctx context.Context, dncListID string, body *models.DncPatchPhoneNumbersRequest, opts *PatchOutboundDnclistPhonenumbersOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/outbound/dnclists/{dncListId}/phonenumbers", dncListID)
+	req := runtime.NewRequest("PATCH", "/api/v2/outbound/dnclists/{dncListId}/phonenumbers", dncListID)
 	req.Operation = "outbound.PatchOutboundDnclistPhonenumbers"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -3298,7 +3299,7 @@ type DeleteOutboundDnclistWhatsappnumbersOptions struct {
 //
 // Requires any of the permissions: outbound:dnc:delete.
 func (c *Client) DeleteOutboundDnclistWhatsappnumbers(ctx context.Context, dncListID string, opts *DeleteOutboundDnclistWhatsappnumbersOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/dnclists/{dncListId}/whatsappnumbers", dncListID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/dnclists/{dncListId}/whatsappnumbers", dncListID)
 	req.Operation = "outbound.DeleteOutboundDnclistWhatsappnumbers"
 	if opts != nil {
 		req.AddQuery("expiredOnly", opts.ExpiredOnly)
@@ -3317,7 +3318,7 @@ type PatchOutboundDnclistWhatsappnumbersOptions struct{}
 //
 // Requires any of the permissions: outbound:dnc:edit.
 func (c *Client) PatchOutboundDnclistWhatsappnumbers(ctx context.Context, dncListID string, body *models.DncPatchWhatsAppNumbersRequest, opts *PatchOutboundDnclistWhatsappnumbersOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/outbound/dnclists/{dncListId}/whatsappnumbers", dncListID)
+	req := runtime.NewRequest("PATCH", "/api/v2/outbound/dnclists/{dncListId}/whatsappnumbers", dncListID)
 	req.Operation = "outbound.PatchOutboundDnclistWhatsappnumbers"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -3355,7 +3356,7 @@ type GetOutboundEventsOptions struct {
 //
 // Requires any of the permissions: outbound:eventLog:view.
 func (c *Client) GetOutboundEvents(ctx context.Context, opts *GetOutboundEventsOptions, call ...platformclient.CallOption) (*models.DialerEventEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/events")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/events")
 	req.Operation = "outbound.GetOutboundEvents"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -3382,11 +3383,11 @@ func (c *Client) GetOutboundEventsPages(ctx context.Context, opts *GetOutboundEv
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DialerEventEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DialerEventEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DialerEventEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3394,15 +3395,15 @@ func (c *Client) GetOutboundEventsPages(ctx context.Context, opts *GetOutboundEv
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundEvents(ctx, &o, call...)
-	}, func(p *models.DialerEventEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DialerEventEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundEventsItems returns an iterator over the entities of every page of GetOutboundEvents; see
 // GetOutboundEventsPages.
 func (c *Client) GetOutboundEventsItems(ctx context.Context, opts *GetOutboundEventsOptions, call ...platformclient.CallOption) iter.Seq2[models.EventLog, error] {
-	return platformclient.Items(c.GetOutboundEventsPages(ctx, opts, call...), func(p *models.DialerEventEntityListing) []models.EventLog { return p.Entities })
+	return runtime.Items(c.GetOutboundEventsPages(ctx, opts, call...), func(p *models.DialerEventEntityListing) []models.EventLog { return p.Entities })
 }
 
 // GetOutboundEventOptions holds the optional parameters of GetOutboundEvent; it has none yet, so pass nil.
@@ -3414,7 +3415,7 @@ type GetOutboundEventOptions struct{}
 //
 // Requires any of the permissions: outbound:eventLog:view.
 func (c *Client) GetOutboundEvent(ctx context.Context, eventID string, opts *GetOutboundEventOptions, call ...platformclient.CallOption) (*models.EventLog, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/events/{eventId}", eventID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/events/{eventId}", eventID)
 	req.Operation = "outbound.GetOutboundEvent"
 	out := new(models.EventLog)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3457,7 +3458,7 @@ type GetOutboundFilespecificationtemplatesOptions struct {
 //
 // Requires any of the permissions: outbound:fileSpecificationTemplate:view.
 func (c *Client) GetOutboundFilespecificationtemplates(ctx context.Context, opts *GetOutboundFilespecificationtemplatesOptions, call ...platformclient.CallOption) (*models.FileSpecificationTemplateEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/filespecificationtemplates")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/filespecificationtemplates")
 	req.Operation = "outbound.GetOutboundFilespecificationtemplates"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -3484,11 +3485,11 @@ func (c *Client) GetOutboundFilespecificationtemplatesPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FileSpecificationTemplateEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.FileSpecificationTemplateEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.FileSpecificationTemplateEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3496,15 +3497,15 @@ func (c *Client) GetOutboundFilespecificationtemplatesPages(ctx context.Context,
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundFilespecificationtemplates(ctx, &o, call...)
-	}, func(p *models.FileSpecificationTemplateEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.FileSpecificationTemplateEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundFilespecificationtemplatesItems returns an iterator over the entities of every page of
 // GetOutboundFilespecificationtemplates; see GetOutboundFilespecificationtemplatesPages.
 func (c *Client) GetOutboundFilespecificationtemplatesItems(ctx context.Context, opts *GetOutboundFilespecificationtemplatesOptions, call ...platformclient.CallOption) iter.Seq2[models.FileSpecificationTemplate, error] {
-	return platformclient.Items(c.GetOutboundFilespecificationtemplatesPages(ctx, opts, call...), func(p *models.FileSpecificationTemplateEntityListing) []models.FileSpecificationTemplate {
+	return runtime.Items(c.GetOutboundFilespecificationtemplatesPages(ctx, opts, call...), func(p *models.FileSpecificationTemplateEntityListing) []models.FileSpecificationTemplate {
 		return p.Entities
 	})
 }
@@ -3518,7 +3519,7 @@ type PostOutboundFilespecificationtemplatesOptions struct{}
 //
 // Requires any of the permissions: outbound:fileSpecificationTemplate:add.
 func (c *Client) PostOutboundFilespecificationtemplates(ctx context.Context, body *models.FileSpecificationTemplate, opts *PostOutboundFilespecificationtemplatesOptions, call ...platformclient.CallOption) (*models.FileSpecificationTemplate, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/filespecificationtemplates")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/filespecificationtemplates")
 	req.Operation = "outbound.PostOutboundFilespecificationtemplates"
 	req.Body = body
 	out := new(models.FileSpecificationTemplate)
@@ -3537,7 +3538,7 @@ type DeleteOutboundFilespecificationtemplatesBulkOptions struct{}
 //
 // Requires any of the permissions: outbound:fileSpecificationTemplate:delete.
 func (c *Client) DeleteOutboundFilespecificationtemplatesBulk(ctx context.Context, id []string, opts *DeleteOutboundFilespecificationtemplatesBulkOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/filespecificationtemplates/bulk")
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/filespecificationtemplates/bulk")
 	req.Operation = "outbound.DeleteOutboundFilespecificationtemplatesBulk"
 	req.AddQuery("id", id)
 	return c.c.Do(ctx, req, nil, call...)
@@ -3552,7 +3553,7 @@ type GetOutboundFilespecificationtemplateOptions struct{}
 //
 // Requires any of the permissions: outbound:fileSpecificationTemplate:view.
 func (c *Client) GetOutboundFilespecificationtemplate(ctx context.Context, fileSpecificationTemplateID string, opts *GetOutboundFilespecificationtemplateOptions, call ...platformclient.CallOption) (*models.FileSpecificationTemplate, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/filespecificationtemplates/{fileSpecificationTemplateId}", fileSpecificationTemplateID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/filespecificationtemplates/{fileSpecificationTemplateId}", fileSpecificationTemplateID)
 	req.Operation = "outbound.GetOutboundFilespecificationtemplate"
 	out := new(models.FileSpecificationTemplate)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3570,7 +3571,7 @@ type PutOutboundFilespecificationtemplateOptions struct{}
 //
 // Requires any of the permissions: outbound:fileSpecificationTemplate:edit.
 func (c *Client) PutOutboundFilespecificationtemplate(ctx context.Context, fileSpecificationTemplateID string, body *models.FileSpecificationTemplate, opts *PutOutboundFilespecificationtemplateOptions, call ...platformclient.CallOption) (*models.FileSpecificationTemplate, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/filespecificationtemplates/{fileSpecificationTemplateId}", fileSpecificationTemplateID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/filespecificationtemplates/{fileSpecificationTemplateId}", fileSpecificationTemplateID)
 	req.Operation = "outbound.PutOutboundFilespecificationtemplate"
 	req.Body = body
 	out := new(models.FileSpecificationTemplate)
@@ -3589,7 +3590,7 @@ type DeleteOutboundFilespecificationtemplateOptions struct{}
 //
 // Requires any of the permissions: outbound:fileSpecificationTemplate:delete.
 func (c *Client) DeleteOutboundFilespecificationtemplate(ctx context.Context, fileSpecificationTemplateID string, opts *DeleteOutboundFilespecificationtemplateOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/filespecificationtemplates/{fileSpecificationTemplateId}", fileSpecificationTemplateID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/filespecificationtemplates/{fileSpecificationTemplateId}", fileSpecificationTemplateID)
 	req.Operation = "outbound.DeleteOutboundFilespecificationtemplate"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3634,7 +3635,7 @@ type GetOutboundImporttemplatesOptions struct {
 //
 // Requires any of the permissions: outbound:importTemplate:view.
 func (c *Client) GetOutboundImporttemplates(ctx context.Context, opts *GetOutboundImporttemplatesOptions, call ...platformclient.CallOption) (*models.ImportTemplateEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/importtemplates")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/importtemplates")
 	req.Operation = "outbound.GetOutboundImporttemplates"
 	if opts != nil {
 		req.AddQuery("includeImportStatus", opts.IncludeImportStatus)
@@ -3663,11 +3664,11 @@ func (c *Client) GetOutboundImporttemplatesPages(ctx context.Context, opts *GetO
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ImportTemplateEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ImportTemplateEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ImportTemplateEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3675,15 +3676,15 @@ func (c *Client) GetOutboundImporttemplatesPages(ctx context.Context, opts *GetO
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundImporttemplates(ctx, &o, call...)
-	}, func(p *models.ImportTemplateEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ImportTemplateEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundImporttemplatesItems returns an iterator over the entities of every page of
 // GetOutboundImporttemplates; see GetOutboundImporttemplatesPages.
 func (c *Client) GetOutboundImporttemplatesItems(ctx context.Context, opts *GetOutboundImporttemplatesOptions, call ...platformclient.CallOption) iter.Seq2[models.ImportTemplate, error] {
-	return platformclient.Items(c.GetOutboundImporttemplatesPages(ctx, opts, call...), func(p *models.ImportTemplateEntityListing) []models.ImportTemplate { return p.Entities })
+	return runtime.Items(c.GetOutboundImporttemplatesPages(ctx, opts, call...), func(p *models.ImportTemplateEntityListing) []models.ImportTemplate { return p.Entities })
 }
 
 // PostOutboundImporttemplatesOptions holds the optional parameters of PostOutboundImporttemplates; it has none yet, so pass nil.
@@ -3695,7 +3696,7 @@ type PostOutboundImporttemplatesOptions struct{}
 //
 // Requires any of the permissions: outbound:importTemplate:add.
 func (c *Client) PostOutboundImporttemplates(ctx context.Context, body *models.ImportTemplate, opts *PostOutboundImporttemplatesOptions, call ...platformclient.CallOption) (*models.ImportTemplate, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/importtemplates")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/importtemplates")
 	req.Operation = "outbound.PostOutboundImporttemplates"
 	req.Body = body
 	out := new(models.ImportTemplate)
@@ -3714,7 +3715,7 @@ type DeleteOutboundImporttemplatesOptions struct{}
 //
 // Requires any of the permissions: outbound:importTemplate:delete.
 func (c *Client) DeleteOutboundImporttemplates(ctx context.Context, id []string, opts *DeleteOutboundImporttemplatesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/importtemplates")
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/importtemplates")
 	req.Operation = "outbound.DeleteOutboundImporttemplates"
 	req.AddQuery("id", id)
 	return c.c.Do(ctx, req, nil, call...)
@@ -3729,7 +3730,7 @@ type PostOutboundImporttemplatesBulkAddOptions struct{}
 //
 // Requires any of the permissions: outbound:importTemplate:add.
 func (c *Client) PostOutboundImporttemplatesBulkAdd(ctx context.Context, body []models.ImportTemplate, opts *PostOutboundImporttemplatesBulkAddOptions, call ...platformclient.CallOption) (*models.ImportTemplateEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/importtemplates/bulk/add")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/importtemplates/bulk/add")
 	req.Operation = "outbound.PostOutboundImporttemplatesBulkAdd"
 	req.Body = body
 	out := new(models.ImportTemplateEntityListing)
@@ -3751,7 +3752,7 @@ type GetOutboundImporttemplateOptions struct {
 //
 // Requires any of the permissions: outbound:importTemplate:view.
 func (c *Client) GetOutboundImporttemplate(ctx context.Context, importTemplateID string, opts *GetOutboundImporttemplateOptions, call ...platformclient.CallOption) (*models.ImportTemplate, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/importtemplates/{importTemplateId}", importTemplateID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/importtemplates/{importTemplateId}", importTemplateID)
 	req.Operation = "outbound.GetOutboundImporttemplate"
 	if opts != nil {
 		req.AddQuery("includeImportStatus", opts.IncludeImportStatus)
@@ -3772,7 +3773,7 @@ type PutOutboundImporttemplateOptions struct{}
 //
 // Requires any of the permissions: outbound:importTemplate:edit.
 func (c *Client) PutOutboundImporttemplate(ctx context.Context, importTemplateID string, body *models.ImportTemplate, opts *PutOutboundImporttemplateOptions, call ...platformclient.CallOption) (*models.ImportTemplate, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/importtemplates/{importTemplateId}", importTemplateID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/importtemplates/{importTemplateId}", importTemplateID)
 	req.Operation = "outbound.PutOutboundImporttemplate"
 	req.Body = body
 	out := new(models.ImportTemplate)
@@ -3791,7 +3792,7 @@ type DeleteOutboundImporttemplateOptions struct{}
 //
 // Requires any of the permissions: outbound:importTemplate:delete.
 func (c *Client) DeleteOutboundImporttemplate(ctx context.Context, importTemplateID string, opts *DeleteOutboundImporttemplateOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/importtemplates/{importTemplateId}", importTemplateID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/importtemplates/{importTemplateId}", importTemplateID)
 	req.Operation = "outbound.DeleteOutboundImporttemplate"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3808,7 +3809,7 @@ type GetOutboundImporttemplateImportstatusOptions struct {
 //
 // Requires any of the permissions: outbound:importTemplate:view.
 func (c *Client) GetOutboundImporttemplateImportstatus(ctx context.Context, importTemplateID string, opts *GetOutboundImporttemplateImportstatusOptions, call ...platformclient.CallOption) (*models.ImportStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/importtemplates/{importTemplateId}/importstatus", importTemplateID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/importtemplates/{importTemplateId}/importstatus", importTemplateID)
 	req.Operation = "outbound.GetOutboundImporttemplateImportstatus"
 	if opts != nil {
 		req.AddQuery("listNamePrefix", opts.ListNamePrefix)
@@ -3873,7 +3874,7 @@ type GetOutboundMessagingcampaignsOptions struct {
 // Requires any of the permissions: outbound:messagingCampaign:view, outbound:emailCampaign:view,
 // outbound:whatsAppCampaign:view.
 func (c *Client) GetOutboundMessagingcampaigns(ctx context.Context, opts *GetOutboundMessagingcampaignsOptions, call ...platformclient.CallOption) (*models.MessagingCampaignEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/messagingcampaigns")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/messagingcampaigns")
 	req.Operation = "outbound.GetOutboundMessagingcampaigns"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -3906,11 +3907,11 @@ func (c *Client) GetOutboundMessagingcampaignsPages(ctx context.Context, opts *G
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingCampaignEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.MessagingCampaignEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.MessagingCampaignEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3918,15 +3919,15 @@ func (c *Client) GetOutboundMessagingcampaignsPages(ctx context.Context, opts *G
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundMessagingcampaigns(ctx, &o, call...)
-	}, func(p *models.MessagingCampaignEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.MessagingCampaignEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundMessagingcampaignsItems returns an iterator over the entities of every page of
 // GetOutboundMessagingcampaigns; see GetOutboundMessagingcampaignsPages.
 func (c *Client) GetOutboundMessagingcampaignsItems(ctx context.Context, opts *GetOutboundMessagingcampaignsOptions, call ...platformclient.CallOption) iter.Seq2[models.MessagingCampaign, error] {
-	return platformclient.Items(c.GetOutboundMessagingcampaignsPages(ctx, opts, call...), func(p *models.MessagingCampaignEntityListing) []models.MessagingCampaign { return p.Entities })
+	return runtime.Items(c.GetOutboundMessagingcampaignsPages(ctx, opts, call...), func(p *models.MessagingCampaignEntityListing) []models.MessagingCampaign { return p.Entities })
 }
 
 // PostOutboundMessagingcampaignsOptions holds the optional parameters of PostOutboundMessagingcampaigns; it has none yet, so pass nil.
@@ -3939,7 +3940,7 @@ type PostOutboundMessagingcampaignsOptions struct{}
 // Requires any of the permissions: outbound:messagingCampaign:add, outbound:emailCampaign:add,
 // outbound:whatsAppCampaign:add.
 func (c *Client) PostOutboundMessagingcampaigns(ctx context.Context, body *models.MessagingCampaign, opts *PostOutboundMessagingcampaignsOptions, call ...platformclient.CallOption) (*models.MessagingCampaign, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/messagingcampaigns")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/messagingcampaigns")
 	req.Operation = "outbound.PostOutboundMessagingcampaigns"
 	req.Body = body
 	out := new(models.MessagingCampaign)
@@ -3992,7 +3993,7 @@ type GetOutboundMessagingcampaignsDivisionviewsOptions struct {
 // Requires any of the permissions: outbound:messagingCampaign:search, outbound:emailCampaign:search,
 // outbound:whatsAppCampaign:search.
 func (c *Client) GetOutboundMessagingcampaignsDivisionviews(ctx context.Context, opts *GetOutboundMessagingcampaignsDivisionviewsOptions, call ...platformclient.CallOption) (*models.MessagingCampaignDivisionViewEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/messagingcampaigns/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/messagingcampaigns/divisionviews")
 	req.Operation = "outbound.GetOutboundMessagingcampaignsDivisionviews"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -4021,11 +4022,11 @@ func (c *Client) GetOutboundMessagingcampaignsDivisionviewsPages(ctx context.Con
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.MessagingCampaignDivisionViewEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.MessagingCampaignDivisionViewEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.MessagingCampaignDivisionViewEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4033,15 +4034,15 @@ func (c *Client) GetOutboundMessagingcampaignsDivisionviewsPages(ctx context.Con
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundMessagingcampaignsDivisionviews(ctx, &o, call...)
-	}, func(p *models.MessagingCampaignDivisionViewEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.MessagingCampaignDivisionViewEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundMessagingcampaignsDivisionviewsItems returns an iterator over the entities of every page
 // of GetOutboundMessagingcampaignsDivisionviews; see GetOutboundMessagingcampaignsDivisionviewsPages.
 func (c *Client) GetOutboundMessagingcampaignsDivisionviewsItems(ctx context.Context, opts *GetOutboundMessagingcampaignsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.MessagingCampaignDivisionView, error] {
-	return platformclient.Items(c.GetOutboundMessagingcampaignsDivisionviewsPages(ctx, opts, call...), func(p *models.MessagingCampaignDivisionViewEntityListing) []models.MessagingCampaignDivisionView {
+	return runtime.Items(c.GetOutboundMessagingcampaignsDivisionviewsPages(ctx, opts, call...), func(p *models.MessagingCampaignDivisionViewEntityListing) []models.MessagingCampaignDivisionView {
 		return p.Entities
 	})
 }
@@ -4058,7 +4059,7 @@ type GetOutboundMessagingcampaignsDivisionviewOptions struct{}
 // Requires any of the permissions: outbound:messagingCampaign:search, outbound:emailCampaign:search,
 // outbound:whatsAppCampaign:search.
 func (c *Client) GetOutboundMessagingcampaignsDivisionview(ctx context.Context, messagingCampaignID string, opts *GetOutboundMessagingcampaignsDivisionviewOptions, call ...platformclient.CallOption) (*models.MessagingCampaignDivisionView, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/messagingcampaigns/divisionviews/{messagingCampaignId}", messagingCampaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/messagingcampaigns/divisionviews/{messagingCampaignId}", messagingCampaignID)
 	req.Operation = "outbound.GetOutboundMessagingcampaignsDivisionview"
 	out := new(models.MessagingCampaignDivisionView)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4077,7 +4078,7 @@ type PostOutboundMessagingcampaignsProgressOptions struct{}
 // Requires any of the permissions: outbound:messagingCampaign:view, outbound:emailCampaign:view,
 // outbound:whatsAppCampaign:view.
 func (c *Client) PostOutboundMessagingcampaignsProgress(ctx context.Context, body []string, opts *PostOutboundMessagingcampaignsProgressOptions, call ...platformclient.CallOption) ([]models.CampaignProgress, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/messagingcampaigns/progress")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/messagingcampaigns/progress")
 	req.Operation = "outbound.PostOutboundMessagingcampaignsProgress"
 	req.Body = body
 	var out []models.CampaignProgress
@@ -4097,7 +4098,7 @@ type GetOutboundMessagingcampaignOptions struct{}
 // Requires any of the permissions: outbound:messagingCampaign:view, outbound:emailCampaign:view,
 // outbound:whatsAppCampaign:view.
 func (c *Client) GetOutboundMessagingcampaign(ctx context.Context, messagingCampaignID string, opts *GetOutboundMessagingcampaignOptions, call ...platformclient.CallOption) (*models.MessagingCampaign, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}", messagingCampaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}", messagingCampaignID)
 	req.Operation = "outbound.GetOutboundMessagingcampaign"
 	out := new(models.MessagingCampaign)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4116,7 +4117,7 @@ type PutOutboundMessagingcampaignOptions struct{}
 // Requires any of the permissions: outbound:messagingCampaign:edit, outbound:emailCampaign:edit,
 // outbound:whatsAppCampaign:edit.
 func (c *Client) PutOutboundMessagingcampaign(ctx context.Context, messagingCampaignID string, body *models.MessagingCampaign, opts *PutOutboundMessagingcampaignOptions, call ...platformclient.CallOption) (*models.MessagingCampaign, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}", messagingCampaignID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}", messagingCampaignID)
 	req.Operation = "outbound.PutOutboundMessagingcampaign"
 	req.Body = body
 	out := new(models.MessagingCampaign)
@@ -4136,7 +4137,7 @@ type DeleteOutboundMessagingcampaignOptions struct{}
 // Requires any of the permissions: outbound:messagingCampaign:delete, outbound:emailCampaign:delete,
 // outbound:whatsAppCampaign:delete.
 func (c *Client) DeleteOutboundMessagingcampaign(ctx context.Context, messagingCampaignID string, opts *DeleteOutboundMessagingcampaignOptions, call ...platformclient.CallOption) (*models.MessagingCampaign, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}", messagingCampaignID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}", messagingCampaignID)
 	req.Operation = "outbound.DeleteOutboundMessagingcampaign"
 	out := new(models.MessagingCampaign)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4155,7 +4156,7 @@ type GetOutboundMessagingcampaignDiagnosticsOptions struct{}
 // Requires any of the permissions: outbound:messagingCampaign:view, outbound:emailCampaign:view,
 // outbound:whatsAppCampaign:view.
 func (c *Client) GetOutboundMessagingcampaignDiagnostics(ctx context.Context, messagingCampaignID string, opts *GetOutboundMessagingcampaignDiagnosticsOptions, call ...platformclient.CallOption) (*models.MessagingCampaignDiagnostics, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}/diagnostics", messagingCampaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}/diagnostics", messagingCampaignID)
 	req.Operation = "outbound.GetOutboundMessagingcampaignDiagnostics"
 	out := new(models.MessagingCampaignDiagnostics)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4174,7 +4175,7 @@ type GetOutboundMessagingcampaignProgressOptions struct{}
 // Requires any of the permissions: outbound:messagingCampaign:view, outbound:emailCampaign:view,
 // outbound:whatsAppCampaign:view.
 func (c *Client) GetOutboundMessagingcampaignProgress(ctx context.Context, messagingCampaignID string, opts *GetOutboundMessagingcampaignProgressOptions, call ...platformclient.CallOption) (*models.CampaignProgress, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}/progress", messagingCampaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}/progress", messagingCampaignID)
 	req.Operation = "outbound.GetOutboundMessagingcampaignProgress"
 	out := new(models.CampaignProgress)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4197,7 +4198,7 @@ type DeleteOutboundMessagingcampaignProgressOptions struct{}
 // outbound:messagingCampaign:recycle, outbound:emailCampaign:edit, outbound:emailCampaign:recycle,
 // outbound:whatsAppCampaign:edit, outbound:whatsAppCampaign:recycle.
 func (c *Client) DeleteOutboundMessagingcampaignProgress(ctx context.Context, messagingCampaignID string, opts *DeleteOutboundMessagingcampaignProgressOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}/progress", messagingCampaignID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}/progress", messagingCampaignID)
 	req.Operation = "outbound.DeleteOutboundMessagingcampaignProgress"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4214,7 +4215,7 @@ type PostOutboundMessagingcampaignStartOptions struct{}
 // Requires any of the permissions: outbound:messagingCampaign:start, outbound:emailCampaign:start,
 // outbound:whatsAppCampaign:start.
 func (c *Client) PostOutboundMessagingcampaignStart(ctx context.Context, messagingCampaignID string, opts *PostOutboundMessagingcampaignStartOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}/start", messagingCampaignID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}/start", messagingCampaignID)
 	req.Operation = "outbound.PostOutboundMessagingcampaignStart"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4231,7 +4232,7 @@ type PostOutboundMessagingcampaignStopOptions struct{}
 // Requires any of the permissions: outbound:messagingCampaign:stop, outbound:emailCampaign:stop,
 // outbound:whatsAppCampaign:stop.
 func (c *Client) PostOutboundMessagingcampaignStop(ctx context.Context, messagingCampaignID string, opts *PostOutboundMessagingcampaignStopOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}/stop", messagingCampaignID)
+	req := runtime.NewRequest("POST", "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}/stop", messagingCampaignID)
 	req.Operation = "outbound.PostOutboundMessagingcampaignStop"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4270,7 +4271,7 @@ type GetOutboundRulesetsOptions struct {
 //
 // Requires any of the permissions: outbound:ruleSet:view.
 func (c *Client) GetOutboundRulesets(ctx context.Context, opts *GetOutboundRulesetsOptions, call ...platformclient.CallOption) (*models.RuleSetEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/rulesets")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/rulesets")
 	req.Operation = "outbound.GetOutboundRulesets"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -4297,11 +4298,11 @@ func (c *Client) GetOutboundRulesetsPages(ctx context.Context, opts *GetOutbound
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.RuleSetEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.RuleSetEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.RuleSetEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4309,15 +4310,15 @@ func (c *Client) GetOutboundRulesetsPages(ctx context.Context, opts *GetOutbound
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundRulesets(ctx, &o, call...)
-	}, func(p *models.RuleSetEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.RuleSetEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundRulesetsItems returns an iterator over the entities of every page of GetOutboundRulesets;
 // see GetOutboundRulesetsPages.
 func (c *Client) GetOutboundRulesetsItems(ctx context.Context, opts *GetOutboundRulesetsOptions, call ...platformclient.CallOption) iter.Seq2[models.RuleSet, error] {
-	return platformclient.Items(c.GetOutboundRulesetsPages(ctx, opts, call...), func(p *models.RuleSetEntityListing) []models.RuleSet { return p.Entities })
+	return runtime.Items(c.GetOutboundRulesetsPages(ctx, opts, call...), func(p *models.RuleSetEntityListing) []models.RuleSet { return p.Entities })
 }
 
 // PostOutboundRulesetsOptions holds the optional parameters of PostOutboundRulesets; it has none yet, so pass nil.
@@ -4329,7 +4330,7 @@ type PostOutboundRulesetsOptions struct{}
 //
 // Requires any of the permissions: outbound:ruleSet:add.
 func (c *Client) PostOutboundRulesets(ctx context.Context, body *models.RuleSet, opts *PostOutboundRulesetsOptions, call ...platformclient.CallOption) (*models.RuleSet, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/rulesets")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/rulesets")
 	req.Operation = "outbound.PostOutboundRulesets"
 	req.Body = body
 	out := new(models.RuleSet)
@@ -4348,7 +4349,7 @@ type GetOutboundRulesetOptions struct{}
 //
 // Requires any of the permissions: outbound:ruleSet:view.
 func (c *Client) GetOutboundRuleset(ctx context.Context, ruleSetID string, opts *GetOutboundRulesetOptions, call ...platformclient.CallOption) (*models.RuleSet, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/rulesets/{ruleSetId}", ruleSetID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/rulesets/{ruleSetId}", ruleSetID)
 	req.Operation = "outbound.GetOutboundRuleset"
 	out := new(models.RuleSet)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4366,7 +4367,7 @@ type PutOutboundRulesetOptions struct{}
 //
 // Requires any of the permissions: outbound:ruleSet:edit.
 func (c *Client) PutOutboundRuleset(ctx context.Context, ruleSetID string, body *models.RuleSet, opts *PutOutboundRulesetOptions, call ...platformclient.CallOption) (*models.RuleSet, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/rulesets/{ruleSetId}", ruleSetID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/rulesets/{ruleSetId}", ruleSetID)
 	req.Operation = "outbound.PutOutboundRuleset"
 	req.Body = body
 	out := new(models.RuleSet)
@@ -4385,7 +4386,7 @@ type DeleteOutboundRulesetOptions struct{}
 //
 // Requires any of the permissions: outbound:ruleSet:delete.
 func (c *Client) DeleteOutboundRuleset(ctx context.Context, ruleSetID string, opts *DeleteOutboundRulesetOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/rulesets/{ruleSetId}", ruleSetID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/rulesets/{ruleSetId}", ruleSetID)
 	req.Operation = "outbound.DeleteOutboundRuleset"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4399,7 +4400,7 @@ type GetOutboundSchedulesCampaignsOptions struct{}
 //
 // Requires any of the permissions: outbound:schedule:view, outbound:campaign:viewSchedule.
 func (c *Client) GetOutboundSchedulesCampaigns(ctx context.Context, opts *GetOutboundSchedulesCampaignsOptions, call ...platformclient.CallOption) ([]models.CampaignSchedule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/schedules/campaigns")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/schedules/campaigns")
 	req.Operation = "outbound.GetOutboundSchedulesCampaigns"
 	var out []models.CampaignSchedule
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -4417,7 +4418,7 @@ type GetOutboundSchedulesCampaignOptions struct{}
 //
 // Requires any of the permissions: outbound:schedule:view, outbound:campaign:viewSchedule.
 func (c *Client) GetOutboundSchedulesCampaign(ctx context.Context, campaignID string, opts *GetOutboundSchedulesCampaignOptions, call ...platformclient.CallOption) (*models.CampaignSchedule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/schedules/campaigns/{campaignId}", campaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/schedules/campaigns/{campaignId}", campaignID)
 	req.Operation = "outbound.GetOutboundSchedulesCampaign"
 	out := new(models.CampaignSchedule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4435,7 +4436,7 @@ type PutOutboundSchedulesCampaignOptions struct{}
 //
 // Requires any of the permissions: outbound:schedule:edit, outbound:campaign:editSchedule.
 func (c *Client) PutOutboundSchedulesCampaign(ctx context.Context, campaignID string, body *models.CampaignSchedule, opts *PutOutboundSchedulesCampaignOptions, call ...platformclient.CallOption) (*models.CampaignSchedule, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/schedules/campaigns/{campaignId}", campaignID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/schedules/campaigns/{campaignId}", campaignID)
 	req.Operation = "outbound.PutOutboundSchedulesCampaign"
 	req.Body = body
 	out := new(models.CampaignSchedule)
@@ -4454,7 +4455,7 @@ type DeleteOutboundSchedulesCampaignOptions struct{}
 //
 // Requires any of the permissions: outbound:schedule:delete, outbound:campaign:deleteSchedule.
 func (c *Client) DeleteOutboundSchedulesCampaign(ctx context.Context, campaignID string, opts *DeleteOutboundSchedulesCampaignOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/schedules/campaigns/{campaignId}", campaignID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/schedules/campaigns/{campaignId}", campaignID)
 	req.Operation = "outbound.DeleteOutboundSchedulesCampaign"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4469,7 +4470,7 @@ type GetOutboundSchedulesEmailcampaignsOptions struct{}
 // Requires any of the permissions: outbound:emailCampaignSchedule:view,
 // outbound:emailCampaign:viewSchedule.
 func (c *Client) GetOutboundSchedulesEmailcampaigns(ctx context.Context, opts *GetOutboundSchedulesEmailcampaignsOptions, call ...platformclient.CallOption) (*models.EmailCampaignScheduleEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/schedules/emailcampaigns")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/schedules/emailcampaigns")
 	req.Operation = "outbound.GetOutboundSchedulesEmailcampaigns"
 	out := new(models.EmailCampaignScheduleEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4488,7 +4489,7 @@ type GetOutboundSchedulesEmailcampaignOptions struct{}
 // Requires any of the permissions: outbound:emailCampaignSchedule:view,
 // outbound:emailCampaign:viewSchedule.
 func (c *Client) GetOutboundSchedulesEmailcampaign(ctx context.Context, emailCampaignID string, opts *GetOutboundSchedulesEmailcampaignOptions, call ...platformclient.CallOption) (*models.EmailCampaignSchedule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/schedules/emailcampaigns/{emailCampaignId}", emailCampaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/schedules/emailcampaigns/{emailCampaignId}", emailCampaignID)
 	req.Operation = "outbound.GetOutboundSchedulesEmailcampaign"
 	out := new(models.EmailCampaignSchedule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4507,7 +4508,7 @@ type PutOutboundSchedulesEmailcampaignOptions struct{}
 // Requires any of the permissions: outbound:emailCampaignSchedule:edit,
 // outbound:emailCampaign:editSchedule.
 func (c *Client) PutOutboundSchedulesEmailcampaign(ctx context.Context, emailCampaignID string, body *models.EmailCampaignSchedule, opts *PutOutboundSchedulesEmailcampaignOptions, call ...platformclient.CallOption) (*models.EmailCampaignSchedule, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/schedules/emailcampaigns/{emailCampaignId}", emailCampaignID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/schedules/emailcampaigns/{emailCampaignId}", emailCampaignID)
 	req.Operation = "outbound.PutOutboundSchedulesEmailcampaign"
 	req.Body = body
 	out := new(models.EmailCampaignSchedule)
@@ -4527,7 +4528,7 @@ type DeleteOutboundSchedulesEmailcampaignOptions struct{}
 // Requires any of the permissions: outbound:emailCampaignSchedule:delete,
 // outbound:emailCampaign:deleteSchedule.
 func (c *Client) DeleteOutboundSchedulesEmailcampaign(ctx context.Context, emailCampaignID string, opts *DeleteOutboundSchedulesEmailcampaignOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/schedules/emailcampaigns/{emailCampaignId}", emailCampaignID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/schedules/emailcampaigns/{emailCampaignId}", emailCampaignID)
 	req.Operation = "outbound.DeleteOutboundSchedulesEmailcampaign"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4542,7 +4543,7 @@ type GetOutboundSchedulesMessagingcampaignsOptions struct{}
 // Requires any of the permissions: outbound:messagingCampaignSchedule:view,
 // outbound:messagingCampaign:viewSchedule.
 func (c *Client) GetOutboundSchedulesMessagingcampaigns(ctx context.Context, opts *GetOutboundSchedulesMessagingcampaignsOptions, call ...platformclient.CallOption) (*models.MessagingCampaignScheduleEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/schedules/messagingcampaigns")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/schedules/messagingcampaigns")
 	req.Operation = "outbound.GetOutboundSchedulesMessagingcampaigns"
 	out := new(models.MessagingCampaignScheduleEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4561,7 +4562,7 @@ type GetOutboundSchedulesMessagingcampaignOptions struct{}
 // Requires any of the permissions: outbound:messagingCampaignSchedule:view,
 // outbound:messagingCampaign:viewSchedule.
 func (c *Client) GetOutboundSchedulesMessagingcampaign(ctx context.Context, messagingCampaignID string, opts *GetOutboundSchedulesMessagingcampaignOptions, call ...platformclient.CallOption) (*models.MessagingCampaignSchedule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/schedules/messagingcampaigns/{messagingCampaignId}", messagingCampaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/schedules/messagingcampaigns/{messagingCampaignId}", messagingCampaignID)
 	req.Operation = "outbound.GetOutboundSchedulesMessagingcampaign"
 	out := new(models.MessagingCampaignSchedule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4580,7 +4581,7 @@ type PutOutboundSchedulesMessagingcampaignOptions struct{}
 // Requires any of the permissions: outbound:messagingCampaignSchedule:edit,
 // outbound:messagingCampaign:editSchedule.
 func (c *Client) PutOutboundSchedulesMessagingcampaign(ctx context.Context, messagingCampaignID string, body *models.MessagingCampaignSchedule, opts *PutOutboundSchedulesMessagingcampaignOptions, call ...platformclient.CallOption) (*models.MessagingCampaignSchedule, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/schedules/messagingcampaigns/{messagingCampaignId}", messagingCampaignID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/schedules/messagingcampaigns/{messagingCampaignId}", messagingCampaignID)
 	req.Operation = "outbound.PutOutboundSchedulesMessagingcampaign"
 	req.Body = body
 	out := new(models.MessagingCampaignSchedule)
@@ -4600,7 +4601,7 @@ type DeleteOutboundSchedulesMessagingcampaignOptions struct{}
 // Requires any of the permissions: outbound:messagingCampaignSchedule:delete,
 // outbound:messagingCampaign:deleteSchedule.
 func (c *Client) DeleteOutboundSchedulesMessagingcampaign(ctx context.Context, messagingCampaignID string, opts *DeleteOutboundSchedulesMessagingcampaignOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/schedules/messagingcampaigns/{messagingCampaignId}", messagingCampaignID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/schedules/messagingcampaigns/{messagingCampaignId}", messagingCampaignID)
 	req.Operation = "outbound.DeleteOutboundSchedulesMessagingcampaign"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4614,7 +4615,7 @@ type GetOutboundSchedulesSequencesOptions struct{}
 //
 // Requires any of the permissions: outbound:schedule:view, outbound:campaignSequenceSchedule:view.
 func (c *Client) GetOutboundSchedulesSequences(ctx context.Context, opts *GetOutboundSchedulesSequencesOptions, call ...platformclient.CallOption) ([]models.SequenceSchedule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/schedules/sequences")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/schedules/sequences")
 	req.Operation = "outbound.GetOutboundSchedulesSequences"
 	var out []models.SequenceSchedule
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -4632,7 +4633,7 @@ type GetOutboundSchedulesSequenceOptions struct{}
 //
 // Requires any of the permissions: outbound:schedule:view, outbound:campaignSequenceSchedule:view.
 func (c *Client) GetOutboundSchedulesSequence(ctx context.Context, sequenceID string, opts *GetOutboundSchedulesSequenceOptions, call ...platformclient.CallOption) (*models.SequenceSchedule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/schedules/sequences/{sequenceId}", sequenceID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/schedules/sequences/{sequenceId}", sequenceID)
 	req.Operation = "outbound.GetOutboundSchedulesSequence"
 	out := new(models.SequenceSchedule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4650,7 +4651,7 @@ type PutOutboundSchedulesSequenceOptions struct{}
 //
 // Requires any of the permissions: outbound:schedule:edit, outbound:campaignSequenceSchedule:edit.
 func (c *Client) PutOutboundSchedulesSequence(ctx context.Context, sequenceID string, body *models.SequenceSchedule, opts *PutOutboundSchedulesSequenceOptions, call ...platformclient.CallOption) (*models.SequenceSchedule, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/schedules/sequences/{sequenceId}", sequenceID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/schedules/sequences/{sequenceId}", sequenceID)
 	req.Operation = "outbound.PutOutboundSchedulesSequence"
 	req.Body = body
 	out := new(models.SequenceSchedule)
@@ -4669,7 +4670,7 @@ type DeleteOutboundSchedulesSequenceOptions struct{}
 //
 // Requires any of the permissions: outbound:schedule:delete, outbound:campaignSequenceSchedule:delete.
 func (c *Client) DeleteOutboundSchedulesSequence(ctx context.Context, sequenceID string, opts *DeleteOutboundSchedulesSequenceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/schedules/sequences/{sequenceId}", sequenceID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/schedules/sequences/{sequenceId}", sequenceID)
 	req.Operation = "outbound.DeleteOutboundSchedulesSequence"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4684,7 +4685,7 @@ type GetOutboundSchedulesWhatsappcampaignsOptions struct{}
 // Requires any of the permissions: outbound:whatsAppCampaignSchedule:view,
 // outbound:whatsAppCampaign:viewSchedule.
 func (c *Client) GetOutboundSchedulesWhatsappcampaigns(ctx context.Context, opts *GetOutboundSchedulesWhatsappcampaignsOptions, call ...platformclient.CallOption) (*models.WhatsAppCampaignScheduleEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/schedules/whatsappcampaigns")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/schedules/whatsappcampaigns")
 	req.Operation = "outbound.GetOutboundSchedulesWhatsappcampaigns"
 	out := new(models.WhatsAppCampaignScheduleEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4703,7 +4704,7 @@ type GetOutboundSchedulesWhatsappcampaignOptions struct{}
 // Requires any of the permissions: outbound:whatsAppCampaignSchedule:view,
 // outbound:whatsAppCampaign:viewSchedule.
 func (c *Client) GetOutboundSchedulesWhatsappcampaign(ctx context.Context, whatsAppCampaignID string, opts *GetOutboundSchedulesWhatsappcampaignOptions, call ...platformclient.CallOption) (*models.WhatsAppCampaignSchedule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/schedules/whatsappcampaigns/{whatsAppCampaignId}", whatsAppCampaignID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/schedules/whatsappcampaigns/{whatsAppCampaignId}", whatsAppCampaignID)
 	req.Operation = "outbound.GetOutboundSchedulesWhatsappcampaign"
 	out := new(models.WhatsAppCampaignSchedule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4722,7 +4723,7 @@ type PutOutboundSchedulesWhatsappcampaignOptions struct{}
 // Requires any of the permissions: outbound:whatsAppCampaignSchedule:edit,
 // outbound:whatsAppCampaign:editSchedule.
 func (c *Client) PutOutboundSchedulesWhatsappcampaign(ctx context.Context, whatsAppCampaignID string, body *models.WhatsAppCampaignSchedule, opts *PutOutboundSchedulesWhatsappcampaignOptions, call ...platformclient.CallOption) (*models.WhatsAppCampaignSchedule, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/schedules/whatsappcampaigns/{whatsAppCampaignId}", whatsAppCampaignID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/schedules/whatsappcampaigns/{whatsAppCampaignId}", whatsAppCampaignID)
 	req.Operation = "outbound.PutOutboundSchedulesWhatsappcampaign"
 	req.Body = body
 	out := new(models.WhatsAppCampaignSchedule)
@@ -4742,7 +4743,7 @@ type DeleteOutboundSchedulesWhatsappcampaignOptions struct{}
 // Requires any of the permissions: outbound:whatsAppCampaignSchedule:delete,
 // outbound:whatsAppCampaign:deleteSchedule.
 func (c *Client) DeleteOutboundSchedulesWhatsappcampaign(ctx context.Context, whatsAppCampaignID string, opts *DeleteOutboundSchedulesWhatsappcampaignOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/schedules/whatsappcampaigns/{whatsAppCampaignId}", whatsAppCampaignID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/schedules/whatsappcampaigns/{whatsAppCampaignId}", whatsAppCampaignID)
 	req.Operation = "outbound.DeleteOutboundSchedulesWhatsappcampaign"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4781,7 +4782,7 @@ type GetOutboundSequencesOptions struct {
 //
 // Requires any of the permissions: outbound:campaignSequence:view.
 func (c *Client) GetOutboundSequences(ctx context.Context, opts *GetOutboundSequencesOptions, call ...platformclient.CallOption) (*models.CampaignSequenceEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/sequences")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/sequences")
 	req.Operation = "outbound.GetOutboundSequences"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -4808,11 +4809,11 @@ func (c *Client) GetOutboundSequencesPages(ctx context.Context, opts *GetOutboun
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CampaignSequenceEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CampaignSequenceEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CampaignSequenceEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4820,15 +4821,15 @@ func (c *Client) GetOutboundSequencesPages(ctx context.Context, opts *GetOutboun
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOutboundSequences(ctx, &o, call...)
-	}, func(p *models.CampaignSequenceEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CampaignSequenceEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOutboundSequencesItems returns an iterator over the entities of every page of
 // GetOutboundSequences; see GetOutboundSequencesPages.
 func (c *Client) GetOutboundSequencesItems(ctx context.Context, opts *GetOutboundSequencesOptions, call ...platformclient.CallOption) iter.Seq2[models.CampaignSequence, error] {
-	return platformclient.Items(c.GetOutboundSequencesPages(ctx, opts, call...), func(p *models.CampaignSequenceEntityListing) []models.CampaignSequence { return p.Entities })
+	return runtime.Items(c.GetOutboundSequencesPages(ctx, opts, call...), func(p *models.CampaignSequenceEntityListing) []models.CampaignSequence { return p.Entities })
 }
 
 // PostOutboundSequencesOptions holds the optional parameters of PostOutboundSequences; it has none yet, so pass nil.
@@ -4840,7 +4841,7 @@ type PostOutboundSequencesOptions struct{}
 //
 // Requires any of the permissions: outbound:campaignSequence:add.
 func (c *Client) PostOutboundSequences(ctx context.Context, body *models.CampaignSequence, opts *PostOutboundSequencesOptions, call ...platformclient.CallOption) (*models.CampaignSequence, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/outbound/sequences")
+	req := runtime.NewRequest("POST", "/api/v2/outbound/sequences")
 	req.Operation = "outbound.PostOutboundSequences"
 	req.Body = body
 	out := new(models.CampaignSequence)
@@ -4859,7 +4860,7 @@ type GetOutboundSequenceOptions struct{}
 //
 // Requires any of the permissions: outbound:campaignSequence:view.
 func (c *Client) GetOutboundSequence(ctx context.Context, sequenceID string, opts *GetOutboundSequenceOptions, call ...platformclient.CallOption) (*models.CampaignSequence, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/sequences/{sequenceId}", sequenceID)
+	req := runtime.NewRequest("GET", "/api/v2/outbound/sequences/{sequenceId}", sequenceID)
 	req.Operation = "outbound.GetOutboundSequence"
 	out := new(models.CampaignSequence)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4877,7 +4878,7 @@ type PutOutboundSequenceOptions struct{}
 //
 // Requires any of the permissions: outbound:campaignSequence:edit.
 func (c *Client) PutOutboundSequence(ctx context.Context, sequenceID string, body *models.CampaignSequence, opts *PutOutboundSequenceOptions, call ...platformclient.CallOption) (*models.CampaignSequence, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/sequences/{sequenceId}", sequenceID)
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/sequences/{sequenceId}", sequenceID)
 	req.Operation = "outbound.PutOutboundSequence"
 	req.Body = body
 	out := new(models.CampaignSequence)
@@ -4896,7 +4897,7 @@ type DeleteOutboundSequenceOptions struct{}
 //
 // Requires any of the permissions: outbound:campaignSequence:delete.
 func (c *Client) DeleteOutboundSequence(ctx context.Context, sequenceID string, opts *DeleteOutboundSequenceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/outbound/sequences/{sequenceId}", sequenceID)
+	req := runtime.NewRequest("DELETE", "/api/v2/outbound/sequences/{sequenceId}", sequenceID)
 	req.Operation = "outbound.DeleteOutboundSequence"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4910,7 +4911,7 @@ type GetOutboundSettingsOptions struct{}
 //
 // Requires any of the permissions: outbound:settings:view.
 func (c *Client) GetOutboundSettings(ctx context.Context, opts *GetOutboundSettingsOptions, call ...platformclient.CallOption) (*models.OutboundSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/settings")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/settings")
 	req.Operation = "outbound.GetOutboundSettings"
 	out := new(models.OutboundSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4932,7 +4933,7 @@ type PatchOutboundSettingsOptions struct {
 //
 // Requires any of the permissions: outbound:settings:edit.
 func (c *Client) PatchOutboundSettings(ctx context.Context, body *models.OutboundSettings, opts *PatchOutboundSettingsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/outbound/settings")
+	req := runtime.NewRequest("PATCH", "/api/v2/outbound/settings")
 	req.Operation = "outbound.PatchOutboundSettings"
 	req.Body = body
 	if opts != nil {
@@ -4950,7 +4951,7 @@ type GetOutboundWrapupcodemappingsOptions struct{}
 //
 // Requires any of the permissions: outbound:wrapUpCodeMapping:view.
 func (c *Client) GetOutboundWrapupcodemappings(ctx context.Context, opts *GetOutboundWrapupcodemappingsOptions, call ...platformclient.CallOption) (*models.WrapUpCodeMapping, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/outbound/wrapupcodemappings")
+	req := runtime.NewRequest("GET", "/api/v2/outbound/wrapupcodemappings")
 	req.Operation = "outbound.GetOutboundWrapupcodemappings"
 	out := new(models.WrapUpCodeMapping)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4968,7 +4969,7 @@ type PutOutboundWrapupcodemappingsOptions struct{}
 //
 // Requires any of the permissions: outbound:wrapUpCodeMapping:edit.
 func (c *Client) PutOutboundWrapupcodemappings(ctx context.Context, body *models.WrapUpCodeMapping, opts *PutOutboundWrapupcodemappingsOptions, call ...platformclient.CallOption) (*models.WrapUpCodeMapping, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/outbound/wrapupcodemappings")
+	req := runtime.NewRequest("PUT", "/api/v2/outbound/wrapupcodemappings")
 	req.Operation = "outbound.PutOutboundWrapupcodemappings"
 	req.Body = body
 	out := new(models.WrapUpCodeMapping)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -41,7 +42,7 @@ type GetPresenceDefinitionsOptions struct {
 //
 // Requires all of the permissions: presence:presenceDefinition:view.
 func (c *Client) GetPresenceDefinitions(ctx context.Context, opts *GetPresenceDefinitionsOptions, call ...platformclient.CallOption) (*models.OrganizationPresenceDefinitionEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/presence/definitions")
+	req := runtime.NewRequest("GET", "/api/v2/presence/definitions")
 	req.Operation = "presence.GetPresenceDefinitions"
 	if opts != nil {
 		req.AddQuery("deactivated", opts.Deactivated)
@@ -64,7 +65,7 @@ type PostPresenceDefinitionsOptions struct{}
 //
 // Requires all of the permissions: presence:presenceDefinition:add.
 func (c *Client) PostPresenceDefinitions(ctx context.Context, body *models.OrganizationPresenceDefinition, opts *PostPresenceDefinitionsOptions, call ...platformclient.CallOption) (*models.OrganizationPresenceDefinition, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/presence/definitions")
+	req := runtime.NewRequest("POST", "/api/v2/presence/definitions")
 	req.Operation = "presence.PostPresenceDefinitions"
 	req.Body = body
 	out := new(models.OrganizationPresenceDefinition)
@@ -88,7 +89,7 @@ type GetPresenceDefinitionOptions struct {
 //
 // Requires all of the permissions: presence:presenceDefinition:view.
 func (c *Client) GetPresenceDefinition(ctx context.Context, definitionID string, opts *GetPresenceDefinitionOptions, call ...platformclient.CallOption) (*models.OrganizationPresenceDefinition, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/presence/definitions/{definitionId}", definitionID)
+	req := runtime.NewRequest("GET", "/api/v2/presence/definitions/{definitionId}", definitionID)
 	req.Operation = "presence.GetPresenceDefinition"
 	if opts != nil {
 		req.AddQuery("localeCode", opts.LocaleCode)
@@ -109,7 +110,7 @@ type PutPresenceDefinitionOptions struct{}
 //
 // Requires all of the permissions: presence:presenceDefinition:edit.
 func (c *Client) PutPresenceDefinition(ctx context.Context, definitionID string, body *models.OrganizationPresenceDefinition, opts *PutPresenceDefinitionOptions, call ...platformclient.CallOption) (*models.OrganizationPresenceDefinition, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/presence/definitions/{definitionId}", definitionID)
+	req := runtime.NewRequest("PUT", "/api/v2/presence/definitions/{definitionId}", definitionID)
 	req.Operation = "presence.PutPresenceDefinition"
 	req.Body = body
 	out := new(models.OrganizationPresenceDefinition)
@@ -129,7 +130,7 @@ type DeletePresenceDefinitionOptions struct{}
 // Requires any of the permissions: presence:presenceDefinition:delete,
 // presence:presenceDefinition:edit.
 func (c *Client) DeletePresenceDefinition(ctx context.Context, definitionID string, opts *DeletePresenceDefinitionOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/presence/definitions/{definitionId}", definitionID)
+	req := runtime.NewRequest("DELETE", "/api/v2/presence/definitions/{definitionId}", definitionID)
 	req.Operation = "presence.DeletePresenceDefinition"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -143,7 +144,7 @@ type GetPresenceSettingsOptions struct{}
 //
 // Requires all of the permissions: presence:settings:view.
 func (c *Client) GetPresenceSettings(ctx context.Context, opts *GetPresenceSettingsOptions, call ...platformclient.CallOption) (*models.PresenceSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/presence/settings")
+	req := runtime.NewRequest("GET", "/api/v2/presence/settings")
 	req.Operation = "presence.GetPresenceSettings"
 	out := new(models.PresenceSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -161,7 +162,7 @@ type PutPresenceSettingsOptions struct{}
 //
 // Requires all of the permissions: presence:settings:edit.
 func (c *Client) PutPresenceSettings(ctx context.Context, body *models.PresenceSettings, opts *PutPresenceSettingsOptions, call ...platformclient.CallOption) (*models.PresenceSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/presence/settings")
+	req := runtime.NewRequest("PUT", "/api/v2/presence/settings")
 	req.Operation = "presence.PutPresenceSettings"
 	req.Body = body
 	out := new(models.PresenceSettings)
@@ -184,7 +185,7 @@ type GetPresenceSourcesOptions struct {
 //
 // Requires all of the permissions: presence:source:view.
 func (c *Client) GetPresenceSources(ctx context.Context, opts *GetPresenceSourcesOptions, call ...platformclient.CallOption) (*models.SourceEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/presence/sources")
+	req := runtime.NewRequest("GET", "/api/v2/presence/sources")
 	req.Operation = "presence.GetPresenceSources"
 	if opts != nil {
 		req.AddQuery("deactivated", opts.Deactivated)
@@ -205,7 +206,7 @@ type PostPresenceSourcesOptions struct{}
 //
 // Requires all of the permissions: presence:source:add.
 func (c *Client) PostPresenceSources(ctx context.Context, body *models.Source, opts *PostPresenceSourcesOptions, call ...platformclient.CallOption) (*models.Source, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/presence/sources")
+	req := runtime.NewRequest("POST", "/api/v2/presence/sources")
 	req.Operation = "presence.PostPresenceSources"
 	req.Body = body
 	out := new(models.Source)
@@ -224,7 +225,7 @@ type GetPresenceSourceOptions struct{}
 //
 // Requires all of the permissions: presence:source:view.
 func (c *Client) GetPresenceSource(ctx context.Context, sourceID string, opts *GetPresenceSourceOptions, call ...platformclient.CallOption) (*models.Source, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/presence/sources/{sourceId}", sourceID)
+	req := runtime.NewRequest("GET", "/api/v2/presence/sources/{sourceId}", sourceID)
 	req.Operation = "presence.GetPresenceSource"
 	out := new(models.Source)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -242,7 +243,7 @@ type PutPresenceSourceOptions struct{}
 //
 // Requires all of the permissions: presence:source:edit.
 func (c *Client) PutPresenceSource(ctx context.Context, sourceID string, body *models.Source, opts *PutPresenceSourceOptions, call ...platformclient.CallOption) (*models.Source, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/presence/sources/{sourceId}", sourceID)
+	req := runtime.NewRequest("PUT", "/api/v2/presence/sources/{sourceId}", sourceID)
 	req.Operation = "presence.PutPresenceSource"
 	req.Body = body
 	out := new(models.Source)
@@ -261,7 +262,7 @@ type DeletePresenceSourceOptions struct{}
 //
 // Requires any of the permissions: presence:source:delete, presence:source:edit.
 func (c *Client) DeletePresenceSource(ctx context.Context, sourceID string, opts *DeletePresenceSourceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/presence/sources/{sourceId}", sourceID)
+	req := runtime.NewRequest("DELETE", "/api/v2/presence/sources/{sourceId}", sourceID)
 	req.Operation = "presence.DeletePresenceSource"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -275,7 +276,7 @@ type GetPresenceUserPrimarysourceOptions struct{}
 //
 // Requires all of the permissions: presence:userPrimarySource:view.
 func (c *Client) GetPresenceUserPrimarysource(ctx context.Context, userID string, opts *GetPresenceUserPrimarysourceOptions, call ...platformclient.CallOption) (*models.UserPrimarySource, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/presence/users/{userId}/primarysource", userID)
+	req := runtime.NewRequest("GET", "/api/v2/presence/users/{userId}/primarysource", userID)
 	req.Operation = "presence.GetPresenceUserPrimarysource"
 	out := new(models.UserPrimarySource)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -293,7 +294,7 @@ type PutPresenceUserPrimarysourceOptions struct{}
 //
 // Requires all of the permissions: presence:userPrimarySource:edit.
 func (c *Client) PutPresenceUserPrimarysource(ctx context.Context, userID string, body *models.UserPrimarySource, opts *PutPresenceUserPrimarysourceOptions, call ...platformclient.CallOption) (*models.UserPrimarySource, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/presence/users/{userId}/primarysource", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/presence/users/{userId}/primarysource", userID)
 	req.Operation = "presence.PutPresenceUserPrimarysource"
 	req.Body = body
 	out := new(models.UserPrimarySource)
@@ -326,7 +327,7 @@ type GetPresencedefinitionsOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetPresencedefinitions(ctx context.Context, opts *GetPresencedefinitionsOptions, call ...platformclient.CallOption) (*models.OrganizationPresenceEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/presencedefinitions")
+	req := runtime.NewRequest("GET", "/api/v2/presencedefinitions")
 	req.Operation = "presence.GetPresencedefinitions"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -350,11 +351,11 @@ func (c *Client) GetPresencedefinitionsPages(ctx context.Context, opts *GetPrese
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OrganizationPresenceEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.OrganizationPresenceEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.OrganizationPresenceEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -362,15 +363,15 @@ func (c *Client) GetPresencedefinitionsPages(ctx context.Context, opts *GetPrese
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetPresencedefinitions(ctx, &o, call...)
-	}, func(p *models.OrganizationPresenceEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.OrganizationPresenceEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetPresencedefinitionsItems returns an iterator over the entities of every page of
 // GetPresencedefinitions; see GetPresencedefinitionsPages.
 func (c *Client) GetPresencedefinitionsItems(ctx context.Context, opts *GetPresencedefinitionsOptions, call ...platformclient.CallOption) iter.Seq2[models.OrganizationPresence, error] {
-	return platformclient.Items(c.GetPresencedefinitionsPages(ctx, opts, call...), func(p *models.OrganizationPresenceEntityListing) []models.OrganizationPresence { return p.Entities })
+	return runtime.Items(c.GetPresencedefinitionsPages(ctx, opts, call...), func(p *models.OrganizationPresenceEntityListing) []models.OrganizationPresence { return p.Entities })
 }
 
 // PostPresencedefinitionsOptions holds the optional parameters of PostPresencedefinitions; it has none yet, so pass nil.
@@ -385,7 +386,7 @@ type PostPresencedefinitionsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostPresencedefinitions(ctx context.Context, body *models.OrganizationPresence, opts *PostPresencedefinitionsOptions, call ...platformclient.CallOption) (*models.OrganizationPresence, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/presencedefinitions")
+	req := runtime.NewRequest("POST", "/api/v2/presencedefinitions")
 	req.Operation = "presence.PostPresencedefinitions"
 	req.Body = body
 	out := new(models.OrganizationPresence)
@@ -411,7 +412,7 @@ type GetPresencedefinitionOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetPresencedefinition(ctx context.Context, presenceID string, opts *GetPresencedefinitionOptions, call ...platformclient.CallOption) (*models.OrganizationPresence, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/presencedefinitions/{presenceId}", presenceID)
+	req := runtime.NewRequest("GET", "/api/v2/presencedefinitions/{presenceId}", presenceID)
 	req.Operation = "presence.GetPresencedefinition"
 	if opts != nil {
 		req.AddQuery("localeCode", opts.LocaleCode)
@@ -435,7 +436,7 @@ type PutPresencedefinitionOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PutPresencedefinition(ctx context.Context, presenceID string, body *models.OrganizationPresence, opts *PutPresencedefinitionOptions, call ...platformclient.CallOption) (*models.OrganizationPresence, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/presencedefinitions/{presenceId}", presenceID)
+	req := runtime.NewRequest("PUT", "/api/v2/presencedefinitions/{presenceId}", presenceID)
 	req.Operation = "presence.PutPresencedefinition"
 	req.Body = body
 	out := new(models.OrganizationPresence)
@@ -457,7 +458,7 @@ type DeletePresencedefinitionOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) DeletePresencedefinition(ctx context.Context, presenceID string, opts *DeletePresencedefinitionOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/presencedefinitions/{presenceId}", presenceID)
+	req := runtime.NewRequest("DELETE", "/api/v2/presencedefinitions/{presenceId}", presenceID)
 	req.Operation = "presence.DeletePresencedefinition"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -469,7 +470,7 @@ type GetSystempresencesOptions struct{}
 //
 //	GET /api/v2/systempresences
 func (c *Client) GetSystempresences(ctx context.Context, opts *GetSystempresencesOptions, call ...platformclient.CallOption) ([]models.SystemPresence, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/systempresences")
+	req := runtime.NewRequest("GET", "/api/v2/systempresences")
 	req.Operation = "presence.GetSystempresences"
 	var out []models.SystemPresence
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -487,7 +488,7 @@ type PutUsersPresencesBulkOptions struct{}
 //
 // Requires any of the permissions: presence:userPresence:edit.
 func (c *Client) PutUsersPresencesBulk(ctx context.Context, body []models.MutableUserPresence, opts *PutUsersPresencesBulkOptions, call ...platformclient.CallOption) ([]models.UserPresence, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/presences/bulk")
+	req := runtime.NewRequest("PUT", "/api/v2/users/presences/bulk")
 	req.Operation = "presence.PutUsersPresencesBulk"
 	req.Body = body
 	var out []models.UserPresence
@@ -509,7 +510,7 @@ type GetUsersPresencesPurecloudBulkOptions struct {
 //
 //	GET /api/v2/users/presences/purecloud/bulk
 func (c *Client) GetUsersPresencesPurecloudBulk(ctx context.Context, opts *GetUsersPresencesPurecloudBulkOptions, call ...platformclient.CallOption) ([]models.UcUserPresence, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/presences/purecloud/bulk")
+	req := runtime.NewRequest("GET", "/api/v2/users/presences/purecloud/bulk")
 	req.Operation = "presence.GetUsersPresencesPurecloudBulk"
 	if opts != nil {
 		req.AddQuery("id", opts.ID)
@@ -532,7 +533,7 @@ type GetUsersPresenceBulkOptions struct {
 //
 //	GET /api/v2/users/presences/{sourceId}/bulk
 func (c *Client) GetUsersPresenceBulk(ctx context.Context, sourceID string, opts *GetUsersPresenceBulkOptions, call ...platformclient.CallOption) ([]models.UcUserPresence, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/presences/{sourceId}/bulk", sourceID)
+	req := runtime.NewRequest("GET", "/api/v2/users/presences/{sourceId}/bulk", sourceID)
 	req.Operation = "presence.GetUsersPresenceBulk"
 	if opts != nil {
 		req.AddQuery("id", opts.ID)
@@ -553,7 +554,7 @@ type GetUserPresencesPurecloudOptions struct{}
 //
 //	GET /api/v2/users/{userId}/presences/purecloud
 func (c *Client) GetUserPresencesPurecloud(ctx context.Context, userID string, opts *GetUserPresencesPurecloudOptions, call ...platformclient.CallOption) (*models.UserPresence, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/presences/purecloud", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/presences/purecloud", userID)
 	req.Operation = "presence.GetUserPresencesPurecloud"
 	out := new(models.UserPresence)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -574,7 +575,7 @@ type PatchUserPresencesPurecloudOptions struct{}
 //
 //	PATCH /api/v2/users/{userId}/presences/purecloud
 func (c *Client) PatchUserPresencesPurecloud(ctx context.Context, userID string, body *models.UserPresence, opts *PatchUserPresencesPurecloudOptions, call ...platformclient.CallOption) (*models.UserPresence, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/presences/purecloud", userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/presences/purecloud", userID)
 	req.Operation = "presence.PatchUserPresencesPurecloud"
 	req.Body = body
 	out := new(models.UserPresence)
@@ -594,7 +595,7 @@ type GetUserPresenceOptions struct{}
 //
 //	GET /api/v2/users/{userId}/presences/{sourceId}
 func (c *Client) GetUserPresence(ctx context.Context, userID string, sourceID string, opts *GetUserPresenceOptions, call ...platformclient.CallOption) (*models.UserPresence, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/presences/{sourceId}", userID, sourceID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/presences/{sourceId}", userID, sourceID)
 	req.Operation = "presence.GetUserPresence"
 	out := new(models.UserPresence)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -617,7 +618,7 @@ type PatchUserPresenceOptions struct{}
 //
 //	PATCH /api/v2/users/{userId}/presences/{sourceId}
 func (c *Client) PatchUserPresence(ctx context.Context, userID string, sourceID string, body *models.UserPresence, opts *PatchUserPresenceOptions, call ...platformclient.CallOption) (*models.UserPresence, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/presences/{sourceId}", userID, sourceID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/presences/{sourceId}", userID, sourceID)
 	req.Operation = "presence.PatchUserPresence"
 	req.Body = body
 	out := new(models.UserPresence)

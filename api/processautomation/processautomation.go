@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -43,7 +44,7 @@ type GetProcessautomationScheduledtriggersOptions struct {
 //
 // Requires any of the permissions: processautomation:trigger:edit, processautomation:trigger:view.
 func (c *Client) GetProcessautomationScheduledtriggers(ctx context.Context, opts *GetProcessautomationScheduledtriggersOptions, call ...platformclient.CallOption) (*models.ScheduledTriggerEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/processautomation/scheduledtriggers")
+	req := runtime.NewRequest("GET", "/api/v2/processautomation/scheduledtriggers")
 	req.Operation = "processautomation.GetProcessautomationScheduledtriggers"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -67,8 +68,8 @@ func (c *Client) GetProcessautomationScheduledtriggersPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScheduledTriggerEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ScheduledTriggerEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ScheduledTriggerEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -78,15 +79,15 @@ func (c *Client) GetProcessautomationScheduledtriggersPages(ctx context.Context,
 			o.After = &r.Cursor
 		}
 		return c.GetProcessautomationScheduledtriggers(ctx, &o, call...)
-	}, func(p *models.ScheduledTriggerEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.ScheduledTriggerEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetProcessautomationScheduledtriggersItems returns an iterator over the entities of every page of
 // GetProcessautomationScheduledtriggers; see GetProcessautomationScheduledtriggersPages.
 func (c *Client) GetProcessautomationScheduledtriggersItems(ctx context.Context, opts *GetProcessautomationScheduledtriggersOptions, call ...platformclient.CallOption) iter.Seq2[models.ScheduledTrigger, error] {
-	return platformclient.Items(c.GetProcessautomationScheduledtriggersPages(ctx, opts, call...), func(p *models.ScheduledTriggerEntityListing) []models.ScheduledTrigger { return p.Entities })
+	return runtime.Items(c.GetProcessautomationScheduledtriggersPages(ctx, opts, call...), func(p *models.ScheduledTriggerEntityListing) []models.ScheduledTrigger { return p.Entities })
 }
 
 // PostProcessautomationScheduledtriggersOptions holds the optional parameters of PostProcessautomationScheduledtriggers; it has none yet, so pass nil.
@@ -98,7 +99,7 @@ type PostProcessautomationScheduledtriggersOptions struct{}
 //
 // Requires any of the permissions: processautomation:trigger:add.
 func (c *Client) PostProcessautomationScheduledtriggers(ctx context.Context, body *models.CreateScheduledTriggerRequest, opts *PostProcessautomationScheduledtriggersOptions, call ...platformclient.CallOption) (*models.ScheduledTrigger, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/processautomation/scheduledtriggers")
+	req := runtime.NewRequest("POST", "/api/v2/processautomation/scheduledtriggers")
 	req.Operation = "processautomation.PostProcessautomationScheduledtriggers"
 	req.Body = body
 	out := new(models.ScheduledTrigger)
@@ -117,7 +118,7 @@ type GetProcessautomationScheduledtriggerOptions struct{}
 //
 // Requires any of the permissions: processautomation:trigger:edit, processautomation:trigger:view.
 func (c *Client) GetProcessautomationScheduledtrigger(ctx context.Context, scheduledTriggerID string, opts *GetProcessautomationScheduledtriggerOptions, call ...platformclient.CallOption) (*models.ScheduledTrigger, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/processautomation/scheduledtriggers/{scheduledTriggerId}", scheduledTriggerID)
+	req := runtime.NewRequest("GET", "/api/v2/processautomation/scheduledtriggers/{scheduledTriggerId}", scheduledTriggerID)
 	req.Operation = "processautomation.GetProcessautomationScheduledtrigger"
 	out := new(models.ScheduledTrigger)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -135,7 +136,7 @@ type PutProcessautomationScheduledtriggerOptions struct{}
 //
 // Requires any of the permissions: processautomation:trigger:edit.
 func (c *Client) PutProcessautomationScheduledtrigger(ctx context.Context, scheduledTriggerID string, body *models.UpdateScheduledTriggerRequest, opts *PutProcessautomationScheduledtriggerOptions, call ...platformclient.CallOption) (*models.ScheduledTrigger, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/processautomation/scheduledtriggers/{scheduledTriggerId}", scheduledTriggerID)
+	req := runtime.NewRequest("PUT", "/api/v2/processautomation/scheduledtriggers/{scheduledTriggerId}", scheduledTriggerID)
 	req.Operation = "processautomation.PutProcessautomationScheduledtrigger"
 	req.Body = body
 	out := new(models.ScheduledTrigger)
@@ -154,7 +155,7 @@ type DeleteProcessautomationScheduledtriggerOptions struct{}
 //
 // Requires any of the permissions: processautomation:trigger:delete.
 func (c *Client) DeleteProcessautomationScheduledtrigger(ctx context.Context, scheduledTriggerID string, opts *DeleteProcessautomationScheduledtriggerOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/processautomation/scheduledtriggers/{scheduledTriggerId}", scheduledTriggerID)
+	req := runtime.NewRequest("DELETE", "/api/v2/processautomation/scheduledtriggers/{scheduledTriggerId}", scheduledTriggerID)
 	req.Operation = "processautomation.DeleteProcessautomationScheduledtrigger"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -190,7 +191,7 @@ type GetProcessautomationTriggersOptions struct {
 //
 // Requires any of the permissions: processautomation:trigger:edit, processautomation:trigger:view.
 func (c *Client) GetProcessautomationTriggers(ctx context.Context, opts *GetProcessautomationTriggersOptions, call ...platformclient.CallOption) (*models.TriggerEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/processautomation/triggers")
+	req := runtime.NewRequest("GET", "/api/v2/processautomation/triggers")
 	req.Operation = "processautomation.GetProcessautomationTriggers"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -216,8 +217,8 @@ func (c *Client) GetProcessautomationTriggersPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TriggerEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TriggerEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TriggerEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -227,15 +228,15 @@ func (c *Client) GetProcessautomationTriggersPages(ctx context.Context, opts *Ge
 			o.After = &r.Cursor
 		}
 		return c.GetProcessautomationTriggers(ctx, &o, call...)
-	}, func(p *models.TriggerEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.TriggerEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetProcessautomationTriggersItems returns an iterator over the entities of every page of
 // GetProcessautomationTriggers; see GetProcessautomationTriggersPages.
 func (c *Client) GetProcessautomationTriggersItems(ctx context.Context, opts *GetProcessautomationTriggersOptions, call ...platformclient.CallOption) iter.Seq2[models.Trigger, error] {
-	return platformclient.Items(c.GetProcessautomationTriggersPages(ctx, opts, call...), func(p *models.TriggerEntityListing) []models.Trigger { return p.Entities })
+	return runtime.Items(c.GetProcessautomationTriggersPages(ctx, opts, call...), func(p *models.TriggerEntityListing) []models.Trigger { return p.Entities })
 }
 
 // PostProcessautomationTriggersOptions holds the optional parameters of PostProcessautomationTriggers; it has none yet, so pass nil.
@@ -247,7 +248,7 @@ type PostProcessautomationTriggersOptions struct{}
 //
 // Requires any of the permissions: processautomation:trigger:add.
 func (c *Client) PostProcessautomationTriggers(ctx context.Context, body *models.CreateTriggerRequest, opts *PostProcessautomationTriggersOptions, call ...platformclient.CallOption) (*models.Trigger, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/processautomation/triggers")
+	req := runtime.NewRequest("POST", "/api/v2/processautomation/triggers")
 	req.Operation = "processautomation.PostProcessautomationTriggers"
 	req.Body = body
 	out := new(models.Trigger)
@@ -277,7 +278,7 @@ type GetProcessautomationTriggersTopicsOptions struct {
 //
 // Requires any of the permissions: processautomation:trigger:edit, processautomation:trigger:view.
 func (c *Client) GetProcessautomationTriggersTopics(ctx context.Context, opts *GetProcessautomationTriggersTopicsOptions, call ...platformclient.CallOption) (*models.TopicCursorEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/processautomation/triggers/topics")
+	req := runtime.NewRequest("GET", "/api/v2/processautomation/triggers/topics")
 	req.Operation = "processautomation.GetProcessautomationTriggersTopics"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -300,8 +301,8 @@ func (c *Client) GetProcessautomationTriggersTopicsPages(ctx context.Context, op
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TopicCursorEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TopicCursorEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TopicCursorEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -311,15 +312,15 @@ func (c *Client) GetProcessautomationTriggersTopicsPages(ctx context.Context, op
 			o.After = &r.Cursor
 		}
 		return c.GetProcessautomationTriggersTopics(ctx, &o, call...)
-	}, func(p *models.TopicCursorEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.TopicCursorEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetProcessautomationTriggersTopicsItems returns an iterator over the entities of every page of
 // GetProcessautomationTriggersTopics; see GetProcessautomationTriggersTopicsPages.
 func (c *Client) GetProcessautomationTriggersTopicsItems(ctx context.Context, opts *GetProcessautomationTriggersTopicsOptions, call ...platformclient.CallOption) iter.Seq2[string, error] {
-	return platformclient.Items(c.GetProcessautomationTriggersTopicsPages(ctx, opts, call...), func(p *models.TopicCursorEntityListing) []string { return p.Entities })
+	return runtime.Items(c.GetProcessautomationTriggersTopicsPages(ctx, opts, call...), func(p *models.TopicCursorEntityListing) []string { return p.Entities })
 }
 
 // PostProcessautomationTriggersTopicTestOptions holds the optional parameters of PostProcessautomationTriggersTopicTest; nil fields are not sent.
@@ -335,7 +336,7 @@ type PostProcessautomationTriggersTopicTestOptions struct {
 //
 // Requires any of the permissions: processautomation:trigger:test.
 func (c *Client) PostProcessautomationTriggersTopicTest(ctx context.Context, topicName string, opts *PostProcessautomationTriggersTopicTestOptions, call ...platformclient.CallOption) (*models.TestModeEventResults, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/processautomation/triggers/topics/{topicName}/test", topicName)
+	req := runtime.NewRequest("POST", "/api/v2/processautomation/triggers/topics/{topicName}/test", topicName)
 	req.Operation = "processautomation.PostProcessautomationTriggersTopicTest"
 	if opts != nil {
 		req.Body = opts.Body
@@ -356,7 +357,7 @@ type GetProcessautomationTriggerOptions struct{}
 //
 // Requires any of the permissions: processautomation:trigger:edit, processautomation:trigger:view.
 func (c *Client) GetProcessautomationTrigger(ctx context.Context, triggerID string, opts *GetProcessautomationTriggerOptions, call ...platformclient.CallOption) (*models.Trigger, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/processautomation/triggers/{triggerId}", triggerID)
+	req := runtime.NewRequest("GET", "/api/v2/processautomation/triggers/{triggerId}", triggerID)
 	req.Operation = "processautomation.GetProcessautomationTrigger"
 	out := new(models.Trigger)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -374,7 +375,7 @@ type PutProcessautomationTriggerOptions struct{}
 //
 // Requires any of the permissions: processautomation:trigger:edit.
 func (c *Client) PutProcessautomationTrigger(ctx context.Context, triggerID string, body *models.UpdateTriggerRequest, opts *PutProcessautomationTriggerOptions, call ...platformclient.CallOption) (*models.Trigger, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/processautomation/triggers/{triggerId}", triggerID)
+	req := runtime.NewRequest("PUT", "/api/v2/processautomation/triggers/{triggerId}", triggerID)
 	req.Operation = "processautomation.PutProcessautomationTrigger"
 	req.Body = body
 	out := new(models.Trigger)
@@ -393,7 +394,7 @@ type DeleteProcessautomationTriggerOptions struct{}
 //
 // Requires any of the permissions: processautomation:trigger:delete.
 func (c *Client) DeleteProcessautomationTrigger(ctx context.Context, triggerID string, opts *DeleteProcessautomationTriggerOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/processautomation/triggers/{triggerId}", triggerID)
+	req := runtime.NewRequest("DELETE", "/api/v2/processautomation/triggers/{triggerId}", triggerID)
 	req.Operation = "processautomation.DeleteProcessautomationTrigger"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -410,7 +411,7 @@ type PostProcessautomationTriggerTestOptions struct {
 //
 // Requires any of the permissions: processautomation:trigger:test.
 func (c *Client) PostProcessautomationTriggerTest(ctx context.Context, triggerID string, opts *PostProcessautomationTriggerTestOptions, call ...platformclient.CallOption) (*models.TestModeResults, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/processautomation/triggers/{triggerId}/test", triggerID)
+	req := runtime.NewRequest("POST", "/api/v2/processautomation/triggers/{triggerId}/test", triggerID)
 	req.Operation = "processautomation.PostProcessautomationTriggerTest"
 	if opts != nil {
 		req.Body = opts.Body

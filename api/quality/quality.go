@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/types"
 	"iter"
 )
@@ -31,7 +32,7 @@ type PostAnalyticsEvaluationsAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsEvaluationsAggregatesJobs(ctx context.Context, body *models.EvaluationAsyncAggregationQuery, opts *PostAnalyticsEvaluationsAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/evaluations/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/evaluations/aggregates/jobs")
 	req.Operation = "quality.PostAnalyticsEvaluationsAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -52,7 +53,7 @@ type GetAnalyticsEvaluationsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsEvaluationsAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsEvaluationsAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/evaluations/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/evaluations/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "quality.GetAnalyticsEvaluationsAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -72,7 +73,7 @@ type DeleteAnalyticsEvaluationsAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsEvaluationsAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsEvaluationsAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/evaluations/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/evaluations/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "quality.DeleteAnalyticsEvaluationsAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -91,7 +92,7 @@ type GetAnalyticsEvaluationsAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsEvaluationsAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsEvaluationsAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.EvaluationAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/evaluations/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/evaluations/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "quality.GetAnalyticsEvaluationsAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -112,15 +113,15 @@ func (c *Client) GetAnalyticsEvaluationsAggregatesJobResultsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EvaluationAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsEvaluationsAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.EvaluationAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.EvaluationAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
@@ -128,7 +129,7 @@ func (c *Client) GetAnalyticsEvaluationsAggregatesJobResultsPages(ctx context.Co
 // of GetAnalyticsEvaluationsAggregatesJobResults; see
 // GetAnalyticsEvaluationsAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsEvaluationsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsEvaluationsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluationAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsEvaluationsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.EvaluationAsyncAggregateQueryResponse) []models.EvaluationAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsEvaluationsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.EvaluationAsyncAggregateQueryResponse) []models.EvaluationAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -142,7 +143,7 @@ type PostAnalyticsEvaluationsAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:evaluationAggregate:view.
 func (c *Client) PostAnalyticsEvaluationsAggregatesQuery(ctx context.Context, body *models.EvaluationAggregationQuery, opts *PostAnalyticsEvaluationsAggregatesQueryOptions, call ...platformclient.CallOption) (*models.EvaluationAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/evaluations/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/evaluations/aggregates/query")
 	req.Operation = "quality.PostAnalyticsEvaluationsAggregatesQuery"
 	req.Body = body
 	out := new(models.EvaluationAggregateQueryResponse)
@@ -163,7 +164,7 @@ type PostAnalyticsSurveysAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsSurveysAggregatesJobs(ctx context.Context, body *models.SurveyAsyncAggregationQuery, opts *PostAnalyticsSurveysAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/surveys/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/surveys/aggregates/jobs")
 	req.Operation = "quality.PostAnalyticsSurveysAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -184,7 +185,7 @@ type GetAnalyticsSurveysAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsSurveysAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsSurveysAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/surveys/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/surveys/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "quality.GetAnalyticsSurveysAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -204,7 +205,7 @@ type DeleteAnalyticsSurveysAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsSurveysAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsSurveysAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/surveys/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/surveys/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "quality.DeleteAnalyticsSurveysAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -223,7 +224,7 @@ type GetAnalyticsSurveysAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsSurveysAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsSurveysAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.SurveyAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/surveys/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/surveys/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "quality.GetAnalyticsSurveysAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -244,22 +245,22 @@ func (c *Client) GetAnalyticsSurveysAggregatesJobResultsPages(ctx context.Contex
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SurveyAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsSurveysAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.SurveyAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.SurveyAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
 // GetAnalyticsSurveysAggregatesJobResultsItems returns an iterator over the results of every page of
 // GetAnalyticsSurveysAggregatesJobResults; see GetAnalyticsSurveysAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsSurveysAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsSurveysAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.SurveyAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsSurveysAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.SurveyAsyncAggregateQueryResponse) []models.SurveyAggregateDataContainer {
+	return runtime.Items(c.GetAnalyticsSurveysAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.SurveyAsyncAggregateQueryResponse) []models.SurveyAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -273,7 +274,7 @@ type PostAnalyticsSurveysAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:surveyAggregate:view.
 func (c *Client) PostAnalyticsSurveysAggregatesQuery(ctx context.Context, body *models.SurveyAggregationQuery, opts *PostAnalyticsSurveysAggregatesQueryOptions, call ...platformclient.CallOption) (*models.SurveyAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/surveys/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/surveys/aggregates/query")
 	req.Operation = "quality.PostAnalyticsSurveysAggregatesQuery"
 	req.Body = body
 	out := new(models.SurveyAggregateQueryResponse)
@@ -354,7 +355,7 @@ type GetQualityAgentsActivityOptions struct {
 //
 // Requires any of the permissions: quality:evaluation:view.
 func (c *Client) GetQualityAgentsActivity(ctx context.Context, opts *GetQualityAgentsActivityOptions, call ...platformclient.CallOption) (*models.AgentActivityEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/agents/activity")
+	req := runtime.NewRequest("GET", "/api/v2/quality/agents/activity")
 	req.Operation = "quality.GetQualityAgentsActivity"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -389,11 +390,11 @@ func (c *Client) GetQualityAgentsActivityPages(ctx context.Context, opts *GetQua
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AgentActivityEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AgentActivityEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AgentActivityEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -401,15 +402,15 @@ func (c *Client) GetQualityAgentsActivityPages(ctx context.Context, opts *GetQua
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityAgentsActivity(ctx, &o, call...)
-	}, func(p *models.AgentActivityEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.AgentActivityEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetQualityAgentsActivityItems returns an iterator over the entities of every page of
 // GetQualityAgentsActivity; see GetQualityAgentsActivityPages.
 func (c *Client) GetQualityAgentsActivityItems(ctx context.Context, opts *GetQualityAgentsActivityOptions, call ...platformclient.CallOption) iter.Seq2[models.AgentActivity, error] {
-	return platformclient.Items(c.GetQualityAgentsActivityPages(ctx, opts, call...), func(p *models.AgentActivityEntityListing) []models.AgentActivity { return p.Entities })
+	return runtime.Items(c.GetQualityAgentsActivityPages(ctx, opts, call...), func(p *models.AgentActivityEntityListing) []models.AgentActivity { return p.Entities })
 }
 
 // GetQualityCalibrationsOptions holds the optional parameters of GetQualityCalibrations; nil fields are not sent.
@@ -453,7 +454,7 @@ type GetQualityCalibrationsOptions struct {
 //
 // Requires any of the permissions: quality:calibration:view.
 func (c *Client) GetQualityCalibrations(ctx context.Context, calibratorID string, opts *GetQualityCalibrationsOptions, call ...platformclient.CallOption) (*models.CalibrationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/calibrations")
+	req := runtime.NewRequest("GET", "/api/v2/quality/calibrations")
 	req.Operation = "quality.GetQualityCalibrations"
 	req.AddQuery("calibratorId", calibratorID)
 	if opts != nil {
@@ -483,11 +484,11 @@ func (c *Client) GetQualityCalibrationsPages(ctx context.Context, calibratorID s
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CalibrationEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CalibrationEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CalibrationEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -495,15 +496,15 @@ func (c *Client) GetQualityCalibrationsPages(ctx context.Context, calibratorID s
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityCalibrations(ctx, calibratorID, &o, call...)
-	}, func(p *models.CalibrationEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CalibrationEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetQualityCalibrationsItems returns an iterator over the entities of every page of
 // GetQualityCalibrations; see GetQualityCalibrationsPages.
 func (c *Client) GetQualityCalibrationsItems(ctx context.Context, calibratorID string, opts *GetQualityCalibrationsOptions, call ...platformclient.CallOption) iter.Seq2[models.Calibration, error] {
-	return platformclient.Items(c.GetQualityCalibrationsPages(ctx, calibratorID, opts, call...), func(p *models.CalibrationEntityListing) []models.Calibration { return p.Entities })
+	return runtime.Items(c.GetQualityCalibrationsPages(ctx, calibratorID, opts, call...), func(p *models.CalibrationEntityListing) []models.Calibration { return p.Entities })
 }
 
 // PostQualityCalibrationsOptions holds the optional parameters of PostQualityCalibrations; nil fields are not sent.
@@ -518,7 +519,7 @@ type PostQualityCalibrationsOptions struct {
 //
 // Requires any of the permissions: quality:calibration:add.
 func (c *Client) PostQualityCalibrations(ctx context.Context, body *models.CalibrationCreate, opts *PostQualityCalibrationsOptions, call ...platformclient.CallOption) (*models.Calibration, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/quality/calibrations")
+	req := runtime.NewRequest("POST", "/api/v2/quality/calibrations")
 	req.Operation = "quality.PostQualityCalibrations"
 	req.Body = body
 	if opts != nil {
@@ -546,7 +547,7 @@ type GetQualityCalibrationOptions struct {
 //
 // Requires any of the permissions: quality:calibration:view.
 func (c *Client) GetQualityCalibration(ctx context.Context, calibrationID string, opts *GetQualityCalibrationOptions, call ...platformclient.CallOption) (*models.Calibration, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/calibrations/{calibrationId}", calibrationID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/calibrations/{calibrationId}", calibrationID)
 	req.Operation = "quality.GetQualityCalibration"
 	if opts != nil {
 		req.AddQuery("calibratorId", opts.CalibratorID)
@@ -569,7 +570,7 @@ type PutQualityCalibrationOptions struct{}
 //
 // Requires any of the permissions: quality:calibration:edit.
 func (c *Client) PutQualityCalibration(ctx context.Context, calibrationID string, body *models.Calibration, opts *PutQualityCalibrationOptions, call ...platformclient.CallOption) (*models.Calibration, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/quality/calibrations/{calibrationId}", calibrationID)
+	req := runtime.NewRequest("PUT", "/api/v2/quality/calibrations/{calibrationId}", calibrationID)
 	req.Operation = "quality.PutQualityCalibration"
 	req.Body = body
 	out := new(models.Calibration)
@@ -588,7 +589,7 @@ type DeleteQualityCalibrationOptions struct{}
 //
 // Requires any of the permissions: quality:calibration:delete.
 func (c *Client) DeleteQualityCalibration(ctx context.Context, calibrationID string, calibratorID string, opts *DeleteQualityCalibrationOptions, call ...platformclient.CallOption) (*models.Calibration, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/quality/calibrations/{calibrationId}", calibrationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/quality/calibrations/{calibrationId}", calibrationID)
 	req.Operation = "quality.DeleteQualityCalibration"
 	req.AddQuery("calibratorId", calibratorID)
 	out := new(models.Calibration)
@@ -607,7 +608,7 @@ type PostQualityConversationsAuditsQueryOptions struct{}
 //
 // Requires all of the permissions: audits:interactionDetails:view.
 func (c *Client) PostQualityConversationsAuditsQuery(ctx context.Context, body *models.QMAuditQueryRequest, opts *PostQualityConversationsAuditsQueryOptions, call ...platformclient.CallOption) (*models.QualityAuditQueryExecutionStatusResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/quality/conversations/audits/query")
+	req := runtime.NewRequest("POST", "/api/v2/quality/conversations/audits/query")
 	req.Operation = "quality.PostQualityConversationsAuditsQuery"
 	req.Body = body
 	out := new(models.QualityAuditQueryExecutionStatusResponse)
@@ -626,7 +627,7 @@ type GetQualityConversationsAuditsQueryTransactionIdOptions struct{}
 //
 // Requires all of the permissions: audits:interactionDetails:view.
 func (c *Client) GetQualityConversationsAuditsQueryTransactionId(ctx context.Context, transactionID string, opts *GetQualityConversationsAuditsQueryTransactionIdOptions, call ...platformclient.CallOption) (*models.QualityAuditQueryExecutionStatusResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/conversations/audits/query/{transactionId}", transactionID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/conversations/audits/query/{transactionId}", transactionID)
 	req.Operation = "quality.GetQualityConversationsAuditsQueryTransactionId"
 	out := new(models.QualityAuditQueryExecutionStatusResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -654,7 +655,7 @@ type GetQualityConversationsAuditsQueryTransactionIdResultsOptions struct {
 //
 // Requires all of the permissions: audits:interactionDetails:view.
 func (c *Client) GetQualityConversationsAuditsQueryTransactionIdResults(ctx context.Context, transactionID string, opts *GetQualityConversationsAuditsQueryTransactionIdResultsOptions, call ...platformclient.CallOption) (*models.QualityAuditQueryExecutionResultsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/conversations/audits/query/{transactionId}/results", transactionID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/conversations/audits/query/{transactionId}/results", transactionID)
 	req.Operation = "quality.GetQualityConversationsAuditsQueryTransactionIdResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -677,15 +678,15 @@ func (c *Client) GetQualityConversationsAuditsQueryTransactionIdResultsPages(ctx
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QualityAuditQueryExecutionResultsResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.QualityAuditQueryExecutionResultsResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetQualityConversationsAuditsQueryTransactionIdResults(ctx, transactionID, &o, call...)
-	}, func(p *models.QualityAuditQueryExecutionResultsResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), Cursor: p.Cursor}
+	}, func(p *models.QualityAuditQueryExecutionResultsResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), Cursor: p.Cursor}
 	})
 }
 
@@ -693,7 +694,7 @@ func (c *Client) GetQualityConversationsAuditsQueryTransactionIdResultsPages(ctx
 // every page of GetQualityConversationsAuditsQueryTransactionIdResults; see
 // GetQualityConversationsAuditsQueryTransactionIdResultsPages.
 func (c *Client) GetQualityConversationsAuditsQueryTransactionIdResultsItems(ctx context.Context, transactionID string, opts *GetQualityConversationsAuditsQueryTransactionIdResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.QualityAuditLogMessage, error] {
-	return platformclient.Items(c.GetQualityConversationsAuditsQueryTransactionIdResultsPages(ctx, transactionID, opts, call...), func(p *models.QualityAuditQueryExecutionResultsResponse) []models.QualityAuditLogMessage {
+	return runtime.Items(c.GetQualityConversationsAuditsQueryTransactionIdResultsPages(ctx, transactionID, opts, call...), func(p *models.QualityAuditQueryExecutionResultsResponse) []models.QualityAuditLogMessage {
 		return p.Entities
 	})
 }
@@ -713,7 +714,7 @@ type PostQualityConversationEvaluationsOptions struct {
 //
 // Requires any of the permissions: quality:evaluation:add.
 func (c *Client) PostQualityConversationEvaluations(ctx context.Context, conversationID string, body *models.EvaluationCreateBody, opts *PostQualityConversationEvaluationsOptions, call ...platformclient.CallOption) (*models.Evaluation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/quality/conversations/{conversationId}/evaluations", conversationID)
+	req := runtime.NewRequest("POST", "/api/v2/quality/conversations/{conversationId}/evaluations", conversationID)
 	req.Operation = "quality.PostQualityConversationEvaluations"
 	req.Body = body
 	if opts != nil {
@@ -740,7 +741,7 @@ type GetQualityConversationEvaluationOptions struct {
 // Requires any of the permissions: quality:evaluation:view, quality:evaluation:assign,
 // quality:evaluation:release.
 func (c *Client) GetQualityConversationEvaluation(ctx context.Context, conversationID string, evaluationID string, opts *GetQualityConversationEvaluationOptions, call ...platformclient.CallOption) (*models.EvaluationResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/conversations/{conversationId}/evaluations/{evaluationId}", conversationID, evaluationID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/conversations/{conversationId}/evaluations/{evaluationId}", conversationID, evaluationID)
 	req.Operation = "quality.GetQualityConversationEvaluation"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -771,7 +772,7 @@ type PutQualityConversationEvaluationOptions struct {
 // Requires any of the permissions: quality:evaluation:edit, quality:evaluation:editScore,
 // quality:evaluation:editAgentSignoff.
 func (c *Client) PutQualityConversationEvaluation(ctx context.Context, conversationID string, evaluationID string, body *models.Evaluation, opts *PutQualityConversationEvaluationOptions, call ...platformclient.CallOption) (*models.EvaluationResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/quality/conversations/{conversationId}/evaluations/{evaluationId}", conversationID, evaluationID)
+	req := runtime.NewRequest("PUT", "/api/v2/quality/conversations/{conversationId}/evaluations/{evaluationId}", conversationID, evaluationID)
 	req.Operation = "quality.PutQualityConversationEvaluation"
 	req.Body = body
 	if opts != nil {
@@ -796,7 +797,7 @@ type DeleteQualityConversationEvaluationOptions struct {
 //
 // Requires any of the permissions: quality:evaluation:delete.
 func (c *Client) DeleteQualityConversationEvaluation(ctx context.Context, conversationID string, evaluationID string, opts *DeleteQualityConversationEvaluationOptions, call ...platformclient.CallOption) (*models.EvaluationResponse, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/quality/conversations/{conversationId}/evaluations/{evaluationId}", conversationID, evaluationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/quality/conversations/{conversationId}/evaluations/{evaluationId}", conversationID, evaluationID)
 	req.Operation = "quality.DeleteQualityConversationEvaluation"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -817,7 +818,7 @@ type GetQualityConversationSurveysOptions struct{}
 //
 // Requires any of the permissions: quality:survey:view.
 func (c *Client) GetQualityConversationSurveys(ctx context.Context, conversationID string, opts *GetQualityConversationSurveysOptions, call ...platformclient.CallOption) ([]models.Survey, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/conversations/{conversationId}/surveys", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/conversations/{conversationId}/surveys", conversationID)
 	req.Operation = "quality.GetQualityConversationSurveys"
 	var out []models.Survey
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -833,7 +834,7 @@ type PostQualityEvaluationsAggregatesQueryMeOptions struct{}
 //
 //	POST /api/v2/quality/evaluations/aggregates/query/me
 func (c *Client) PostQualityEvaluationsAggregatesQueryMe(ctx context.Context, body *models.EvaluationAggregationQueryMe, opts *PostQualityEvaluationsAggregatesQueryMeOptions, call ...platformclient.CallOption) (*models.EvaluationAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/quality/evaluations/aggregates/query/me")
+	req := runtime.NewRequest("POST", "/api/v2/quality/evaluations/aggregates/query/me")
 	req.Operation = "quality.PostQualityEvaluationsAggregatesQueryMe"
 	req.Body = body
 	out := new(models.EvaluationAggregateQueryResponse)
@@ -925,7 +926,7 @@ type GetQualityEvaluationsQueryOptions struct {
 //
 // Requires any of the permissions: quality:evaluation:view.
 func (c *Client) GetQualityEvaluationsQuery(ctx context.Context, opts *GetQualityEvaluationsQueryOptions, call ...platformclient.CallOption) (*models.EvaluationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/evaluations/query")
+	req := runtime.NewRequest("GET", "/api/v2/quality/evaluations/query")
 	req.Operation = "quality.GetQualityEvaluationsQuery"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -965,11 +966,11 @@ func (c *Client) GetQualityEvaluationsQueryPages(ctx context.Context, opts *GetQ
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EvaluationEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.EvaluationEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -977,15 +978,15 @@ func (c *Client) GetQualityEvaluationsQueryPages(ctx context.Context, opts *GetQ
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityEvaluationsQuery(ctx, &o, call...)
-	}, func(p *models.EvaluationEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.EvaluationEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetQualityEvaluationsQueryItems returns an iterator over the entities of every page of
 // GetQualityEvaluationsQuery; see GetQualityEvaluationsQueryPages.
 func (c *Client) GetQualityEvaluationsQueryItems(ctx context.Context, opts *GetQualityEvaluationsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.Evaluation, error] {
-	return platformclient.Items(c.GetQualityEvaluationsQueryPages(ctx, opts, call...), func(p *models.EvaluationEntityListing) []models.Evaluation { return p.Entities })
+	return runtime.Items(c.GetQualityEvaluationsQueryPages(ctx, opts, call...), func(p *models.EvaluationEntityListing) []models.Evaluation { return p.Entities })
 }
 
 // PostQualityEvaluationsScoringOptions holds the optional parameters of PostQualityEvaluationsScoring; it has none yet, so pass nil.
@@ -995,7 +996,7 @@ type PostQualityEvaluationsScoringOptions struct{}
 //
 //	POST /api/v2/quality/evaluations/scoring
 func (c *Client) PostQualityEvaluationsScoring(ctx context.Context, body *models.EvaluationFormAndScoringSet, opts *PostQualityEvaluationsScoringOptions, call ...platformclient.CallOption) (*models.EvaluationScoringSet, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/quality/evaluations/scoring")
+	req := runtime.NewRequest("POST", "/api/v2/quality/evaluations/scoring")
 	req.Operation = "quality.PostQualityEvaluationsScoring"
 	req.Body = body
 	out := new(models.EvaluationScoringSet)
@@ -1026,7 +1027,7 @@ type PostQualityEvaluationsSearchOptions struct{}
 //
 // Requires any of the permissions: quality:evaluation:searchAny.
 func (c *Client) PostQualityEvaluationsSearch(ctx context.Context, body *models.EvaluationSearchRequestDTO, opts *PostQualityEvaluationsSearchOptions, call ...platformclient.CallOption) (*models.EvaluationSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/quality/evaluations/search")
+	req := runtime.NewRequest("POST", "/api/v2/quality/evaluations/search")
 	req.Operation = "quality.PostQualityEvaluationsSearch"
 	req.Body = body
 	out := new(models.EvaluationSearchResponse)
@@ -1085,7 +1086,7 @@ type GetQualityEvaluatorsActivityOptions struct {
 //
 // Requires any of the permissions: quality:evaluation:view.
 func (c *Client) GetQualityEvaluatorsActivity(ctx context.Context, opts *GetQualityEvaluatorsActivityOptions, call ...platformclient.CallOption) (*models.EvaluatorActivityEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/evaluators/activity")
+	req := runtime.NewRequest("GET", "/api/v2/quality/evaluators/activity")
 	req.Operation = "quality.GetQualityEvaluatorsActivity"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1117,11 +1118,11 @@ func (c *Client) GetQualityEvaluatorsActivityPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluatorActivityEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EvaluatorActivityEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.EvaluatorActivityEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1129,15 +1130,15 @@ func (c *Client) GetQualityEvaluatorsActivityPages(ctx context.Context, opts *Ge
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityEvaluatorsActivity(ctx, &o, call...)
-	}, func(p *models.EvaluatorActivityEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.EvaluatorActivityEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetQualityEvaluatorsActivityItems returns an iterator over the entities of every page of
 // GetQualityEvaluatorsActivity; see GetQualityEvaluatorsActivityPages.
 func (c *Client) GetQualityEvaluatorsActivityItems(ctx context.Context, opts *GetQualityEvaluatorsActivityOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluatorActivity, error] {
-	return platformclient.Items(c.GetQualityEvaluatorsActivityPages(ctx, opts, call...), func(p *models.EvaluatorActivityEntityListing) []models.EvaluatorActivity { return p.Entities })
+	return runtime.Items(c.GetQualityEvaluatorsActivityPages(ctx, opts, call...), func(p *models.EvaluatorActivityEntityListing) []models.EvaluatorActivity { return p.Entities })
 }
 
 // GetQualityFormsOptions holds the optional parameters of GetQualityForms; nil fields are not sent.
@@ -1177,7 +1178,7 @@ type GetQualityFormsOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetQualityForms(ctx context.Context, opts *GetQualityFormsOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/forms")
+	req := runtime.NewRequest("GET", "/api/v2/quality/forms")
 	req.Operation = "quality.GetQualityForms"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1205,11 +1206,11 @@ func (c *Client) GetQualityFormsPages(ctx context.Context, opts *GetQualityForms
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.EvaluationFormResponseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1217,15 +1218,15 @@ func (c *Client) GetQualityFormsPages(ctx context.Context, opts *GetQualityForms
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityForms(ctx, &o, call...)
-	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.EvaluationFormResponseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetQualityFormsItems returns an iterator over the entities of every page of GetQualityForms; see
 // GetQualityFormsPages.
 func (c *Client) GetQualityFormsItems(ctx context.Context, opts *GetQualityFormsOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluationFormResponse, error] {
-	return platformclient.Items(c.GetQualityFormsPages(ctx, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
+	return runtime.Items(c.GetQualityFormsPages(ctx, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
 }
 
 // PostQualityFormsOptions holds the optional parameters of PostQualityForms; it has none yet, so pass nil.
@@ -1239,7 +1240,7 @@ type PostQualityFormsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostQualityForms(ctx context.Context, body *models.EvaluationForm, opts *PostQualityFormsOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/quality/forms")
+	req := runtime.NewRequest("POST", "/api/v2/quality/forms")
 	req.Operation = "quality.PostQualityForms"
 	req.Body = body
 	out := new(models.EvaluationFormResponse)
@@ -1288,7 +1289,7 @@ type GetQualityFormsEvaluationsOptions struct {
 //
 // Requires any of the permissions: quality:evaluationForm:view.
 func (c *Client) GetQualityFormsEvaluations(ctx context.Context, opts *GetQualityFormsEvaluationsOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/forms/evaluations")
+	req := runtime.NewRequest("GET", "/api/v2/quality/forms/evaluations")
 	req.Operation = "quality.GetQualityFormsEvaluations"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1316,11 +1317,11 @@ func (c *Client) GetQualityFormsEvaluationsPages(ctx context.Context, opts *GetQ
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.EvaluationFormResponseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1328,15 +1329,15 @@ func (c *Client) GetQualityFormsEvaluationsPages(ctx context.Context, opts *GetQ
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityFormsEvaluations(ctx, &o, call...)
-	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.EvaluationFormResponseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetQualityFormsEvaluationsItems returns an iterator over the entities of every page of
 // GetQualityFormsEvaluations; see GetQualityFormsEvaluationsPages.
 func (c *Client) GetQualityFormsEvaluationsItems(ctx context.Context, opts *GetQualityFormsEvaluationsOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluationFormResponse, error] {
-	return platformclient.Items(c.GetQualityFormsEvaluationsPages(ctx, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
+	return runtime.Items(c.GetQualityFormsEvaluationsPages(ctx, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
 }
 
 // PostQualityFormsEvaluationsOptions holds the optional parameters of PostQualityFormsEvaluations; it has none yet, so pass nil.
@@ -1348,7 +1349,7 @@ type PostQualityFormsEvaluationsOptions struct{}
 //
 // Requires any of the permissions: quality:evaluationForm:add.
 func (c *Client) PostQualityFormsEvaluations(ctx context.Context, body *models.EvaluationForm, opts *PostQualityFormsEvaluationsOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/quality/forms/evaluations")
+	req := runtime.NewRequest("POST", "/api/v2/quality/forms/evaluations")
 	req.Operation = "quality.PostQualityFormsEvaluations"
 	req.Body = body
 	out := new(models.EvaluationFormResponse)
@@ -1371,7 +1372,7 @@ type GetQualityFormsEvaluationsBulkOptions struct {
 //
 // Requires any of the permissions: quality:evaluationForm:view.
 func (c *Client) GetQualityFormsEvaluationsBulk(ctx context.Context, id []string, opts *GetQualityFormsEvaluationsBulkOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/forms/evaluations/bulk")
+	req := runtime.NewRequest("GET", "/api/v2/quality/forms/evaluations/bulk")
 	req.Operation = "quality.GetQualityFormsEvaluationsBulk"
 	req.AddQuery("id", id)
 	if opts != nil {
@@ -1394,7 +1395,7 @@ type GetQualityFormsEvaluationsBulkContextsOptions struct{}
 //
 // Requires any of the permissions: quality:evaluationForm:view.
 func (c *Client) GetQualityFormsEvaluationsBulkContexts(ctx context.Context, contextID []string, opts *GetQualityFormsEvaluationsBulkContextsOptions, call ...platformclient.CallOption) ([]models.EvaluationFormResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/forms/evaluations/bulk/contexts")
+	req := runtime.NewRequest("GET", "/api/v2/quality/forms/evaluations/bulk/contexts")
 	req.Operation = "quality.GetQualityFormsEvaluationsBulkContexts"
 	req.AddQuery("contextId", contextID)
 	var out []models.EvaluationFormResponse
@@ -1413,7 +1414,7 @@ type GetQualityFormsEvaluationOptions struct{}
 //
 // Requires any of the permissions: quality:evaluationForm:view.
 func (c *Client) GetQualityFormsEvaluation(ctx context.Context, formID string, opts *GetQualityFormsEvaluationOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/forms/evaluations/{formId}", formID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/forms/evaluations/{formId}", formID)
 	req.Operation = "quality.GetQualityFormsEvaluation"
 	out := new(models.EvaluationFormResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1431,7 +1432,7 @@ type PutQualityFormsEvaluationOptions struct{}
 //
 // Requires any of the permissions: quality:evaluationForm:edit.
 func (c *Client) PutQualityFormsEvaluation(ctx context.Context, formID string, body *models.EvaluationForm, opts *PutQualityFormsEvaluationOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/quality/forms/evaluations/{formId}", formID)
+	req := runtime.NewRequest("PUT", "/api/v2/quality/forms/evaluations/{formId}", formID)
 	req.Operation = "quality.PutQualityFormsEvaluation"
 	req.Body = body
 	out := new(models.EvaluationFormResponse)
@@ -1450,7 +1451,7 @@ type DeleteQualityFormsEvaluationOptions struct{}
 //
 // Requires any of the permissions: quality:evaluationForm:delete.
 func (c *Client) DeleteQualityFormsEvaluation(ctx context.Context, formID string, opts *DeleteQualityFormsEvaluationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/quality/forms/evaluations/{formId}", formID)
+	req := runtime.NewRequest("DELETE", "/api/v2/quality/forms/evaluations/{formId}", formID)
 	req.Operation = "quality.DeleteQualityFormsEvaluation"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1464,7 +1465,7 @@ type PutQualityFormsEvaluationAiscoringSettingsOptions struct{}
 //
 // Requires any of the permissions: quality:evaluationForm:aiScoringEdit.
 func (c *Client) PutQualityFormsEvaluationAiscoringSettings(ctx context.Context, formID string, body *models.AiScoringSettings, opts *PutQualityFormsEvaluationAiscoringSettingsOptions, call ...platformclient.CallOption) (*models.AiScoringSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/quality/forms/evaluations/{formId}/aiscoring/settings", formID)
+	req := runtime.NewRequest("PUT", "/api/v2/quality/forms/evaluations/{formId}/aiscoring/settings", formID)
 	req.Operation = "quality.PutQualityFormsEvaluationAiscoringSettings"
 	req.Body = body
 	out := new(models.AiScoringSettings)
@@ -1492,7 +1493,7 @@ type GetQualityFormsEvaluationVersionsOptions struct {
 //
 // Requires any of the permissions: quality:evaluationForm:view.
 func (c *Client) GetQualityFormsEvaluationVersions(ctx context.Context, formID string, opts *GetQualityFormsEvaluationVersionsOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/forms/evaluations/{formId}/versions", formID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/forms/evaluations/{formId}/versions", formID)
 	req.Operation = "quality.GetQualityFormsEvaluationVersions"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1515,11 +1516,11 @@ func (c *Client) GetQualityFormsEvaluationVersionsPages(ctx context.Context, for
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.EvaluationFormResponseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1527,15 +1528,15 @@ func (c *Client) GetQualityFormsEvaluationVersionsPages(ctx context.Context, for
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityFormsEvaluationVersions(ctx, formID, &o, call...)
-	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.EvaluationFormResponseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetQualityFormsEvaluationVersionsItems returns an iterator over the entities of every page of
 // GetQualityFormsEvaluationVersions; see GetQualityFormsEvaluationVersionsPages.
 func (c *Client) GetQualityFormsEvaluationVersionsItems(ctx context.Context, formID string, opts *GetQualityFormsEvaluationVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluationFormResponse, error] {
-	return platformclient.Items(c.GetQualityFormsEvaluationVersionsPages(ctx, formID, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
+	return runtime.Items(c.GetQualityFormsEvaluationVersionsPages(ctx, formID, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
 }
 
 // GetQualityFormsSurveysOptions holds the optional parameters of GetQualityFormsSurveys; nil fields are not sent.
@@ -1573,7 +1574,7 @@ type GetQualityFormsSurveysOptions struct {
 //
 // Requires all of the permissions: quality:surveyForm:view.
 func (c *Client) GetQualityFormsSurveys(ctx context.Context, opts *GetQualityFormsSurveysOptions, call ...platformclient.CallOption) (*models.SurveyFormEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/forms/surveys")
+	req := runtime.NewRequest("GET", "/api/v2/quality/forms/surveys")
 	req.Operation = "quality.GetQualityFormsSurveys"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1601,11 +1602,11 @@ func (c *Client) GetQualityFormsSurveysPages(ctx context.Context, opts *GetQuali
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyFormEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SurveyFormEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SurveyFormEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1613,15 +1614,15 @@ func (c *Client) GetQualityFormsSurveysPages(ctx context.Context, opts *GetQuali
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityFormsSurveys(ctx, &o, call...)
-	}, func(p *models.SurveyFormEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SurveyFormEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetQualityFormsSurveysItems returns an iterator over the entities of every page of
 // GetQualityFormsSurveys; see GetQualityFormsSurveysPages.
 func (c *Client) GetQualityFormsSurveysItems(ctx context.Context, opts *GetQualityFormsSurveysOptions, call ...platformclient.CallOption) iter.Seq2[models.SurveyForm, error] {
-	return platformclient.Items(c.GetQualityFormsSurveysPages(ctx, opts, call...), func(p *models.SurveyFormEntityListing) []models.SurveyForm { return p.Entities })
+	return runtime.Items(c.GetQualityFormsSurveysPages(ctx, opts, call...), func(p *models.SurveyFormEntityListing) []models.SurveyForm { return p.Entities })
 }
 
 // PostQualityFormsSurveysOptions holds the optional parameters of PostQualityFormsSurveys; it has none yet, so pass nil.
@@ -1633,7 +1634,7 @@ type PostQualityFormsSurveysOptions struct{}
 //
 // Requires all of the permissions: quality:surveyForm:add.
 func (c *Client) PostQualityFormsSurveys(ctx context.Context, body *models.SurveyForm, opts *PostQualityFormsSurveysOptions, call ...platformclient.CallOption) (*models.SurveyForm, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/quality/forms/surveys")
+	req := runtime.NewRequest("POST", "/api/v2/quality/forms/surveys")
 	req.Operation = "quality.PostQualityFormsSurveys"
 	req.Body = body
 	out := new(models.SurveyForm)
@@ -1652,7 +1653,7 @@ type GetQualityFormsSurveysBulkOptions struct{}
 //
 // Requires any of the permissions: quality:surveyForm:view.
 func (c *Client) GetQualityFormsSurveysBulk(ctx context.Context, id []string, opts *GetQualityFormsSurveysBulkOptions, call ...platformclient.CallOption) (*models.SurveyFormEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/forms/surveys/bulk")
+	req := runtime.NewRequest("GET", "/api/v2/quality/forms/surveys/bulk")
 	req.Operation = "quality.GetQualityFormsSurveysBulk"
 	req.AddQuery("id", id)
 	out := new(models.SurveyFormEntityListing)
@@ -1675,7 +1676,7 @@ type GetQualityFormsSurveysBulkContextsOptions struct {
 //
 // Requires any of the permissions: quality:surveyForm:view.
 func (c *Client) GetQualityFormsSurveysBulkContexts(ctx context.Context, contextID []string, opts *GetQualityFormsSurveysBulkContextsOptions, call ...platformclient.CallOption) ([]models.SurveyForm, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/forms/surveys/bulk/contexts")
+	req := runtime.NewRequest("GET", "/api/v2/quality/forms/surveys/bulk/contexts")
 	req.Operation = "quality.GetQualityFormsSurveysBulkContexts"
 	req.AddQuery("contextId", contextID)
 	if opts != nil {
@@ -1697,7 +1698,7 @@ type GetQualityFormsSurveyOptions struct{}
 //
 // Requires all of the permissions: quality:surveyForm:view.
 func (c *Client) GetQualityFormsSurvey(ctx context.Context, formID string, opts *GetQualityFormsSurveyOptions, call ...platformclient.CallOption) (*models.SurveyForm, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/forms/surveys/{formId}", formID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/forms/surveys/{formId}", formID)
 	req.Operation = "quality.GetQualityFormsSurvey"
 	out := new(models.SurveyForm)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1715,7 +1716,7 @@ type PutQualityFormsSurveyOptions struct{}
 //
 // Requires all of the permissions: quality:surveyForm:edit.
 func (c *Client) PutQualityFormsSurvey(ctx context.Context, formID string, body *models.SurveyForm, opts *PutQualityFormsSurveyOptions, call ...platformclient.CallOption) (*models.SurveyForm, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/quality/forms/surveys/{formId}", formID)
+	req := runtime.NewRequest("PUT", "/api/v2/quality/forms/surveys/{formId}", formID)
 	req.Operation = "quality.PutQualityFormsSurvey"
 	req.Body = body
 	out := new(models.SurveyForm)
@@ -1734,7 +1735,7 @@ type DeleteQualityFormsSurveyOptions struct{}
 //
 // Requires all of the permissions: quality:surveyForm:delete.
 func (c *Client) DeleteQualityFormsSurvey(ctx context.Context, formID string, opts *DeleteQualityFormsSurveyOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/quality/forms/surveys/{formId}", formID)
+	req := runtime.NewRequest("DELETE", "/api/v2/quality/forms/surveys/{formId}", formID)
 	req.Operation = "quality.DeleteQualityFormsSurvey"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1749,7 +1750,7 @@ type PatchQualityFormsSurveyOptions struct{}
 //
 // Requires all of the permissions: quality:surveyForm:disable.
 func (c *Client) PatchQualityFormsSurvey(ctx context.Context, formID string, body *models.SurveyForm, opts *PatchQualityFormsSurveyOptions, call ...platformclient.CallOption) (*models.SurveyForm, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/quality/forms/surveys/{formId}", formID)
+	req := runtime.NewRequest("PATCH", "/api/v2/quality/forms/surveys/{formId}", formID)
 	req.Operation = "quality.PatchQualityFormsSurvey"
 	req.Body = body
 	out := new(models.SurveyForm)
@@ -1774,7 +1775,7 @@ type GetQualityFormsSurveyVersionsOptions struct {
 //
 // Requires all of the permissions: quality:surveyForm:view.
 func (c *Client) GetQualityFormsSurveyVersions(ctx context.Context, formID string, opts *GetQualityFormsSurveyVersionsOptions, call ...platformclient.CallOption) (*models.SurveyFormEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/forms/surveys/{formId}/versions", formID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/forms/surveys/{formId}/versions", formID)
 	req.Operation = "quality.GetQualityFormsSurveyVersions"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1796,11 +1797,11 @@ func (c *Client) GetQualityFormsSurveyVersionsPages(ctx context.Context, formID 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyFormEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SurveyFormEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SurveyFormEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1808,15 +1809,15 @@ func (c *Client) GetQualityFormsSurveyVersionsPages(ctx context.Context, formID 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityFormsSurveyVersions(ctx, formID, &o, call...)
-	}, func(p *models.SurveyFormEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SurveyFormEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetQualityFormsSurveyVersionsItems returns an iterator over the entities of every page of
 // GetQualityFormsSurveyVersions; see GetQualityFormsSurveyVersionsPages.
 func (c *Client) GetQualityFormsSurveyVersionsItems(ctx context.Context, formID string, opts *GetQualityFormsSurveyVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.SurveyForm, error] {
-	return platformclient.Items(c.GetQualityFormsSurveyVersionsPages(ctx, formID, opts, call...), func(p *models.SurveyFormEntityListing) []models.SurveyForm { return p.Entities })
+	return runtime.Items(c.GetQualityFormsSurveyVersionsPages(ctx, formID, opts, call...), func(p *models.SurveyFormEntityListing) []models.SurveyForm { return p.Entities })
 }
 
 // GetQualityFormOptions holds the optional parameters of GetQualityForm; it has none yet, so pass nil.
@@ -1830,7 +1831,7 @@ type GetQualityFormOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetQualityForm(ctx context.Context, formID string, opts *GetQualityFormOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/forms/{formId}", formID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/forms/{formId}", formID)
 	req.Operation = "quality.GetQualityForm"
 	out := new(models.EvaluationFormResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1850,7 +1851,7 @@ type PutQualityFormOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PutQualityForm(ctx context.Context, formID string, body *models.EvaluationForm, opts *PutQualityFormOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/quality/forms/{formId}", formID)
+	req := runtime.NewRequest("PUT", "/api/v2/quality/forms/{formId}", formID)
 	req.Operation = "quality.PutQualityForm"
 	req.Body = body
 	out := new(models.EvaluationFormResponse)
@@ -1871,7 +1872,7 @@ type DeleteQualityFormOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) DeleteQualityForm(ctx context.Context, formID string, opts *DeleteQualityFormOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/quality/forms/{formId}", formID)
+	req := runtime.NewRequest("DELETE", "/api/v2/quality/forms/{formId}", formID)
 	req.Operation = "quality.DeleteQualityForm"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1896,7 +1897,7 @@ type GetQualityFormVersionsOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetQualityFormVersions(ctx context.Context, formID string, opts *GetQualityFormVersionsOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/forms/{formId}/versions", formID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/forms/{formId}/versions", formID)
 	req.Operation = "quality.GetQualityFormVersions"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1919,11 +1920,11 @@ func (c *Client) GetQualityFormVersionsPages(ctx context.Context, formID string,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.EvaluationFormResponseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1931,15 +1932,15 @@ func (c *Client) GetQualityFormVersionsPages(ctx context.Context, formID string,
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityFormVersions(ctx, formID, &o, call...)
-	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.EvaluationFormResponseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetQualityFormVersionsItems returns an iterator over the entities of every page of
 // GetQualityFormVersions; see GetQualityFormVersionsPages.
 func (c *Client) GetQualityFormVersionsItems(ctx context.Context, formID string, opts *GetQualityFormVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluationFormResponse, error] {
-	return platformclient.Items(c.GetQualityFormVersionsPages(ctx, formID, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
+	return runtime.Items(c.GetQualityFormVersionsPages(ctx, formID, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
 }
 
 // GetQualityProgramAgentscoringrulesOptions holds the optional parameters of GetQualityProgramAgentscoringrules; it has none yet, so pass nil.
@@ -1951,7 +1952,7 @@ type GetQualityProgramAgentscoringrulesOptions struct{}
 //
 // Requires any of the permissions: quality:scoringRule:view.
 func (c *Client) GetQualityProgramAgentscoringrules(ctx context.Context, programID string, opts *GetQualityProgramAgentscoringrulesOptions, call ...platformclient.CallOption) (*models.AgentScoringRuleEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/programs/{programId}/agentscoringrules", programID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/programs/{programId}/agentscoringrules", programID)
 	req.Operation = "quality.GetQualityProgramAgentscoringrules"
 	out := new(models.AgentScoringRuleEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1972,7 +1973,7 @@ type PostQualityProgramAgentscoringrulesOptions struct{}
 //
 // Requires any of the permissions: quality:scoringRule:add.
 func (c *Client) PostQualityProgramAgentscoringrules(ctx context.Context, programID string, body *models.AgentScoringRule, opts *PostQualityProgramAgentscoringrulesOptions, call ...platformclient.CallOption) (*models.AgentScoringRule, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/quality/programs/{programId}/agentscoringrules", programID)
+	req := runtime.NewRequest("POST", "/api/v2/quality/programs/{programId}/agentscoringrules", programID)
 	req.Operation = "quality.PostQualityProgramAgentscoringrules"
 	req.Body = body
 	out := new(models.AgentScoringRule)
@@ -1991,7 +1992,7 @@ type GetQualityProgramAgentscoringruleOptions struct{}
 //
 // Requires any of the permissions: quality:scoringRule:view.
 func (c *Client) GetQualityProgramAgentscoringrule(ctx context.Context, programID string, ruleID string, opts *GetQualityProgramAgentscoringruleOptions, call ...platformclient.CallOption) (*models.AgentScoringRule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/programs/{programId}/agentscoringrules/{ruleId}", programID, ruleID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/programs/{programId}/agentscoringrules/{ruleId}", programID, ruleID)
 	req.Operation = "quality.GetQualityProgramAgentscoringrule"
 	out := new(models.AgentScoringRule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2009,7 +2010,7 @@ type PutQualityProgramAgentscoringruleOptions struct{}
 //
 // Requires any of the permissions: quality:scoringRule:edit.
 func (c *Client) PutQualityProgramAgentscoringrule(ctx context.Context, programID string, ruleID string, body *models.AgentScoringRule, opts *PutQualityProgramAgentscoringruleOptions, call ...platformclient.CallOption) (*models.AgentScoringRule, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/quality/programs/{programId}/agentscoringrules/{ruleId}", programID, ruleID)
+	req := runtime.NewRequest("PUT", "/api/v2/quality/programs/{programId}/agentscoringrules/{ruleId}", programID, ruleID)
 	req.Operation = "quality.PutQualityProgramAgentscoringrule"
 	req.Body = body
 	out := new(models.AgentScoringRule)
@@ -2028,7 +2029,7 @@ type DeleteQualityProgramAgentscoringruleOptions struct{}
 //
 // Requires any of the permissions: quality:scoringRule:delete.
 func (c *Client) DeleteQualityProgramAgentscoringrule(ctx context.Context, programID string, ruleID string, opts *DeleteQualityProgramAgentscoringruleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/quality/programs/{programId}/agentscoringrules/{ruleId}", programID, ruleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/quality/programs/{programId}/agentscoringrules/{ruleId}", programID, ruleID)
 	req.Operation = "quality.DeleteQualityProgramAgentscoringrule"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2056,7 +2057,7 @@ type GetQualityPublishedformsOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetQualityPublishedforms(ctx context.Context, opts *GetQualityPublishedformsOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/publishedforms")
+	req := runtime.NewRequest("GET", "/api/v2/quality/publishedforms")
 	req.Operation = "quality.GetQualityPublishedforms"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2080,11 +2081,11 @@ func (c *Client) GetQualityPublishedformsPages(ctx context.Context, opts *GetQua
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.EvaluationFormResponseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2092,15 +2093,15 @@ func (c *Client) GetQualityPublishedformsPages(ctx context.Context, opts *GetQua
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityPublishedforms(ctx, &o, call...)
-	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.EvaluationFormResponseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetQualityPublishedformsItems returns an iterator over the entities of every page of
 // GetQualityPublishedforms; see GetQualityPublishedformsPages.
 func (c *Client) GetQualityPublishedformsItems(ctx context.Context, opts *GetQualityPublishedformsOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluationFormResponse, error] {
-	return platformclient.Items(c.GetQualityPublishedformsPages(ctx, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
+	return runtime.Items(c.GetQualityPublishedformsPages(ctx, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
 }
 
 // PostQualityPublishedformsOptions holds the optional parameters of PostQualityPublishedforms; it has none yet, so pass nil.
@@ -2114,7 +2115,7 @@ type PostQualityPublishedformsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostQualityPublishedforms(ctx context.Context, body *models.PublishForm, opts *PostQualityPublishedformsOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/quality/publishedforms")
+	req := runtime.NewRequest("POST", "/api/v2/quality/publishedforms")
 	req.Operation = "quality.PostQualityPublishedforms"
 	req.Body = body
 	out := new(models.EvaluationFormResponse)
@@ -2145,7 +2146,7 @@ type GetQualityPublishedformsEvaluationsOptions struct {
 //
 // Requires any of the permissions: quality:evaluationForm:view.
 func (c *Client) GetQualityPublishedformsEvaluations(ctx context.Context, opts *GetQualityPublishedformsEvaluationsOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/publishedforms/evaluations")
+	req := runtime.NewRequest("GET", "/api/v2/quality/publishedforms/evaluations")
 	req.Operation = "quality.GetQualityPublishedformsEvaluations"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2169,11 +2170,11 @@ func (c *Client) GetQualityPublishedformsEvaluationsPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EvaluationFormResponseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.EvaluationFormResponseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2181,15 +2182,15 @@ func (c *Client) GetQualityPublishedformsEvaluationsPages(ctx context.Context, o
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityPublishedformsEvaluations(ctx, &o, call...)
-	}, func(p *models.EvaluationFormResponseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.EvaluationFormResponseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetQualityPublishedformsEvaluationsItems returns an iterator over the entities of every page of
 // GetQualityPublishedformsEvaluations; see GetQualityPublishedformsEvaluationsPages.
 func (c *Client) GetQualityPublishedformsEvaluationsItems(ctx context.Context, opts *GetQualityPublishedformsEvaluationsOptions, call ...platformclient.CallOption) iter.Seq2[models.EvaluationFormResponse, error] {
-	return platformclient.Items(c.GetQualityPublishedformsEvaluationsPages(ctx, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
+	return runtime.Items(c.GetQualityPublishedformsEvaluationsPages(ctx, opts, call...), func(p *models.EvaluationFormResponseEntityListing) []models.EvaluationFormResponse { return p.Entities })
 }
 
 // PostQualityPublishedformsEvaluationsOptions holds the optional parameters of PostQualityPublishedformsEvaluations; it has none yet, so pass nil.
@@ -2201,7 +2202,7 @@ type PostQualityPublishedformsEvaluationsOptions struct{}
 //
 // Requires any of the permissions: quality:evaluationForm:add.
 func (c *Client) PostQualityPublishedformsEvaluations(ctx context.Context, body *models.PublishForm, opts *PostQualityPublishedformsEvaluationsOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/quality/publishedforms/evaluations")
+	req := runtime.NewRequest("POST", "/api/v2/quality/publishedforms/evaluations")
 	req.Operation = "quality.PostQualityPublishedformsEvaluations"
 	req.Body = body
 	out := new(models.EvaluationFormResponse)
@@ -2220,7 +2221,7 @@ type GetQualityPublishedformsEvaluationOptions struct{}
 //
 // Requires any of the permissions: quality:evaluationForm:view.
 func (c *Client) GetQualityPublishedformsEvaluation(ctx context.Context, formID string, opts *GetQualityPublishedformsEvaluationOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/publishedforms/evaluations/{formId}", formID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/publishedforms/evaluations/{formId}", formID)
 	req.Operation = "quality.GetQualityPublishedformsEvaluation"
 	out := new(models.EvaluationFormResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2251,7 +2252,7 @@ type GetQualityPublishedformsSurveysOptions struct {
 //
 // Requires all of the permissions: quality:surveyForm:view.
 func (c *Client) GetQualityPublishedformsSurveys(ctx context.Context, opts *GetQualityPublishedformsSurveysOptions, call ...platformclient.CallOption) (*models.SurveyFormEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/publishedforms/surveys")
+	req := runtime.NewRequest("GET", "/api/v2/quality/publishedforms/surveys")
 	req.Operation = "quality.GetQualityPublishedformsSurveys"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2275,11 +2276,11 @@ func (c *Client) GetQualityPublishedformsSurveysPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SurveyFormEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SurveyFormEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SurveyFormEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2287,15 +2288,15 @@ func (c *Client) GetQualityPublishedformsSurveysPages(ctx context.Context, opts 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetQualityPublishedformsSurveys(ctx, &o, call...)
-	}, func(p *models.SurveyFormEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SurveyFormEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetQualityPublishedformsSurveysItems returns an iterator over the entities of every page of
 // GetQualityPublishedformsSurveys; see GetQualityPublishedformsSurveysPages.
 func (c *Client) GetQualityPublishedformsSurveysItems(ctx context.Context, opts *GetQualityPublishedformsSurveysOptions, call ...platformclient.CallOption) iter.Seq2[models.SurveyForm, error] {
-	return platformclient.Items(c.GetQualityPublishedformsSurveysPages(ctx, opts, call...), func(p *models.SurveyFormEntityListing) []models.SurveyForm { return p.Entities })
+	return runtime.Items(c.GetQualityPublishedformsSurveysPages(ctx, opts, call...), func(p *models.SurveyFormEntityListing) []models.SurveyForm { return p.Entities })
 }
 
 // PostQualityPublishedformsSurveysOptions holds the optional parameters of PostQualityPublishedformsSurveys; it has none yet, so pass nil.
@@ -2307,7 +2308,7 @@ type PostQualityPublishedformsSurveysOptions struct{}
 //
 // Requires all of the permissions: quality:surveyForm:add.
 func (c *Client) PostQualityPublishedformsSurveys(ctx context.Context, body *models.PublishForm, opts *PostQualityPublishedformsSurveysOptions, call ...platformclient.CallOption) (*models.SurveyForm, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/quality/publishedforms/surveys")
+	req := runtime.NewRequest("POST", "/api/v2/quality/publishedforms/surveys")
 	req.Operation = "quality.PostQualityPublishedformsSurveys"
 	req.Body = body
 	out := new(models.SurveyForm)
@@ -2326,7 +2327,7 @@ type GetQualityPublishedformsSurveyOptions struct{}
 //
 // Requires all of the permissions: quality:surveyForm:view.
 func (c *Client) GetQualityPublishedformsSurvey(ctx context.Context, formID string, opts *GetQualityPublishedformsSurveyOptions, call ...platformclient.CallOption) (*models.SurveyForm, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/publishedforms/surveys/{formId}", formID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/publishedforms/surveys/{formId}", formID)
 	req.Operation = "quality.GetQualityPublishedformsSurvey"
 	out := new(models.SurveyForm)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2346,7 +2347,7 @@ type GetQualityPublishedformOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetQualityPublishedform(ctx context.Context, formID string, opts *GetQualityPublishedformOptions, call ...platformclient.CallOption) (*models.EvaluationFormResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/publishedforms/{formId}", formID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/publishedforms/{formId}", formID)
 	req.Operation = "quality.GetQualityPublishedform"
 	out := new(models.EvaluationFormResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2364,7 +2365,7 @@ type PostQualitySurveysOptions struct{}
 //
 // Requires any of the permissions: quality:survey:add.
 func (c *Client) PostQualitySurveys(ctx context.Context, body *models.CreateSurveyRequest, opts *PostQualitySurveysOptions, call ...platformclient.CallOption) (*models.CreateSurveyResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/quality/surveys")
+	req := runtime.NewRequest("POST", "/api/v2/quality/surveys")
 	req.Operation = "quality.PostQualitySurveys"
 	req.Body = body
 	out := new(models.CreateSurveyResponse)
@@ -2381,7 +2382,7 @@ type GetQualitySurveysScorableOptions struct{}
 //
 //	GET /api/v2/quality/surveys/scorable
 func (c *Client) GetQualitySurveysScorable(ctx context.Context, customerSurveyURL string, opts *GetQualitySurveysScorableOptions, call ...platformclient.CallOption) (*models.ScorableSurvey, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/surveys/scorable")
+	req := runtime.NewRequest("GET", "/api/v2/quality/surveys/scorable")
 	req.Operation = "quality.GetQualitySurveysScorable"
 	req.AddQuery("customerSurveyUrl", customerSurveyURL)
 	out := new(models.ScorableSurvey)
@@ -2398,7 +2399,7 @@ type PutQualitySurveysScorableOptions struct{}
 //
 //	PUT /api/v2/quality/surveys/scorable
 func (c *Client) PutQualitySurveysScorable(ctx context.Context, customerSurveyURL string, body *models.ScorableSurvey, opts *PutQualitySurveysScorableOptions, call ...platformclient.CallOption) (*models.ScorableSurvey, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/quality/surveys/scorable")
+	req := runtime.NewRequest("PUT", "/api/v2/quality/surveys/scorable")
 	req.Operation = "quality.PutQualitySurveysScorable"
 	req.AddQuery("customerSurveyUrl", customerSurveyURL)
 	req.Body = body
@@ -2416,7 +2417,7 @@ type PostQualitySurveysScoringOptions struct{}
 //
 //	POST /api/v2/quality/surveys/scoring
 func (c *Client) PostQualitySurveysScoring(ctx context.Context, body *models.SurveyFormAndScoringSet, opts *PostQualitySurveysScoringOptions, call ...platformclient.CallOption) (*models.SurveyScoringSet, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/quality/surveys/scoring")
+	req := runtime.NewRequest("POST", "/api/v2/quality/surveys/scoring")
 	req.Operation = "quality.PostQualitySurveysScoring"
 	req.Body = body
 	out := new(models.SurveyScoringSet)
@@ -2435,7 +2436,7 @@ type GetQualitySurveyOptions struct{}
 //
 // Requires any of the permissions: quality:survey:view.
 func (c *Client) GetQualitySurvey(ctx context.Context, surveyID string, opts *GetQualitySurveyOptions, call ...platformclient.CallOption) (*models.Survey, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/quality/surveys/{surveyId}", surveyID)
+	req := runtime.NewRequest("GET", "/api/v2/quality/surveys/{surveyId}", surveyID)
 	req.Operation = "quality.GetQualitySurvey"
 	out := new(models.Survey)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {

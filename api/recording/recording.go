@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -31,7 +32,7 @@ type GetConversationRecordingmetadataOptions struct{}
 // Requires any of the permissions: recording:recording:view, recording:recordingSegment:view,
 // recording:snippetRecording:view, recording:screenRecording:view.
 func (c *Client) GetConversationRecordingmetadata(ctx context.Context, conversationID string, opts *GetConversationRecordingmetadataOptions, call ...platformclient.CallOption) ([]models.RecordingMetadata, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/recordingmetadata", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/recordingmetadata", conversationID)
 	req.Operation = "recording.GetConversationRecordingmetadata"
 	var out []models.RecordingMetadata
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -52,7 +53,7 @@ type GetConversationRecordingmetadataRecordingIdOptions struct{}
 // Requires any of the permissions: recording:recording:view, recording:recordingSegment:view,
 // recording:snippetRecording:view, recording:screenRecording:view.
 func (c *Client) GetConversationRecordingmetadataRecordingId(ctx context.Context, conversationID string, recordingID string, opts *GetConversationRecordingmetadataRecordingIdOptions, call ...platformclient.CallOption) (*models.RecordingMetadata, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/recordingmetadata/{recordingId}", conversationID, recordingID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/recordingmetadata/{recordingId}", conversationID, recordingID)
 	req.Operation = "recording.GetConversationRecordingmetadataRecordingId"
 	out := new(models.RecordingMetadata)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -96,7 +97,7 @@ type GetConversationRecordingsOptions struct {
 // Requires any of the permissions: recording:recording:view, recording:recordingSegment:view,
 // recording:snippetRecording:view, recording:screenRecording:view.
 func (c *Client) GetConversationRecordings(ctx context.Context, conversationID string, opts *GetConversationRecordingsOptions, call ...platformclient.CallOption) ([]models.Recording, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/recordings", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/recordings", conversationID)
 	req.Operation = "recording.GetConversationRecordings"
 	if opts != nil {
 		req.AddQuery("maxWaitMs", opts.MaxWaitMs)
@@ -158,7 +159,7 @@ type GetConversationRecordingOptions struct {
 // Requires any of the permissions: recording:recording:view, recording:recordingSegment:view,
 // recording:snippetRecording:view, recording:screenRecording:view.
 func (c *Client) GetConversationRecording(ctx context.Context, conversationID string, recordingID string, opts *GetConversationRecordingOptions, call ...platformclient.CallOption) (*models.Recording, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/recordings/{recordingId}", conversationID, recordingID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/recordings/{recordingId}", conversationID, recordingID)
 	req.Operation = "recording.GetConversationRecording"
 	if opts != nil {
 		req.AddQuery("formatId", opts.FormatID)
@@ -199,7 +200,7 @@ type PutConversationRecordingOptions struct {
 // recording:snippetRecording:view, recording:snippetRecording:editRetention,
 // recording:snippetRecording:restore.
 func (c *Client) PutConversationRecording(ctx context.Context, conversationID string, recordingID string, body *models.Recording, opts *PutConversationRecordingOptions, call ...platformclient.CallOption) (*models.Recording, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/{conversationId}/recordings/{recordingId}", conversationID, recordingID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/{conversationId}/recordings/{recordingId}", conversationID, recordingID)
 	req.Operation = "recording.PutConversationRecording"
 	req.Body = body
 	if opts != nil {
@@ -222,7 +223,7 @@ type GetConversationRecordingAnnotationsOptions struct{}
 // Requires any of the permissions: recording:annotation:view, recording:recording:view,
 // recording:recordingSegment:view, recording:snippetRecording:view, recording:screenRecording:view.
 func (c *Client) GetConversationRecordingAnnotations(ctx context.Context, conversationID string, recordingID string, opts *GetConversationRecordingAnnotationsOptions, call ...platformclient.CallOption) ([]models.Annotation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/recordings/{recordingId}/annotations", conversationID, recordingID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/recordings/{recordingId}/annotations", conversationID, recordingID)
 	req.Operation = "recording.GetConversationRecordingAnnotations"
 	var out []models.Annotation
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -246,7 +247,7 @@ type PostConversationRecordingAnnotationsOptions struct{}
 // recording:recording:view, recording:recordingSegment:view, recording:snippetRecording:view,
 // recording:screenRecording:view.
 func (c *Client) PostConversationRecordingAnnotations(ctx context.Context, conversationID string, recordingID string, body *models.Annotation, opts *PostConversationRecordingAnnotationsOptions, call ...platformclient.CallOption) (*models.Annotation, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/{conversationId}/recordings/{recordingId}/annotations", conversationID, recordingID)
+	req := runtime.NewRequest("POST", "/api/v2/conversations/{conversationId}/recordings/{recordingId}/annotations", conversationID, recordingID)
 	req.Operation = "recording.PostConversationRecordingAnnotations"
 	req.Body = body
 	out := new(models.Annotation)
@@ -266,7 +267,7 @@ type GetConversationRecordingAnnotationOptions struct{}
 // Requires any of the permissions: recording:annotation:view, recording:recording:view,
 // recording:recordingSegment:view, recording:snippetRecording:view, recording:screenRecording:view.
 func (c *Client) GetConversationRecordingAnnotation(ctx context.Context, conversationID string, recordingID string, annotationID string, opts *GetConversationRecordingAnnotationOptions, call ...platformclient.CallOption) (*models.Annotation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/conversations/{conversationId}/recordings/{recordingId}/annotations/{annotationId}", conversationID, recordingID, annotationID)
+	req := runtime.NewRequest("GET", "/api/v2/conversations/{conversationId}/recordings/{recordingId}/annotations/{annotationId}", conversationID, recordingID, annotationID)
 	req.Operation = "recording.GetConversationRecordingAnnotation"
 	out := new(models.Annotation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -290,7 +291,7 @@ type PutConversationRecordingAnnotationOptions struct{}
 // recording:recording:view, recording:recordingSegment:view, recording:snippetRecording:view,
 // recording:screenRecording:view.
 func (c *Client) PutConversationRecordingAnnotation(ctx context.Context, conversationID string, recordingID string, annotationID string, body *models.Annotation, opts *PutConversationRecordingAnnotationOptions, call ...platformclient.CallOption) (*models.Annotation, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/conversations/{conversationId}/recordings/{recordingId}/annotations/{annotationId}", conversationID, recordingID, annotationID)
+	req := runtime.NewRequest("PUT", "/api/v2/conversations/{conversationId}/recordings/{recordingId}/annotations/{annotationId}", conversationID, recordingID, annotationID)
 	req.Operation = "recording.PutConversationRecordingAnnotation"
 	req.Body = body
 	out := new(models.Annotation)
@@ -310,7 +311,7 @@ type DeleteConversationRecordingAnnotationOptions struct{}
 // Requires any of the permissions: recording:annotation:delete, recording:recording:view,
 // recording:recordingSegment:view, recording:snippetRecording:view, recording:screenRecording:view.
 func (c *Client) DeleteConversationRecordingAnnotation(ctx context.Context, conversationID string, recordingID string, annotationID string, opts *DeleteConversationRecordingAnnotationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/conversations/{conversationId}/recordings/{recordingId}/annotations/{annotationId}", conversationID, recordingID, annotationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/conversations/{conversationId}/recordings/{recordingId}/annotations/{annotationId}", conversationID, recordingID, annotationID)
 	req.Operation = "recording.DeleteConversationRecordingAnnotation"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -350,7 +351,7 @@ type GetOrphanrecordingsOptions struct {
 //
 // Requires any of the permissions: recording:orphan:view.
 func (c *Client) GetOrphanrecordings(ctx context.Context, opts *GetOrphanrecordingsOptions, call ...platformclient.CallOption) (*models.OrphanRecordingListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orphanrecordings")
+	req := runtime.NewRequest("GET", "/api/v2/orphanrecordings")
 	req.Operation = "recording.GetOrphanrecordings"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -378,11 +379,11 @@ func (c *Client) GetOrphanrecordingsPages(ctx context.Context, opts *GetOrphanre
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OrphanRecordingListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.OrphanRecordingListing, error) {
 		if r.NextURI != "" {
 			out := new(models.OrphanRecordingListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -390,15 +391,15 @@ func (c *Client) GetOrphanrecordingsPages(ctx context.Context, opts *GetOrphanre
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetOrphanrecordings(ctx, &o, call...)
-	}, func(p *models.OrphanRecordingListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.OrphanRecordingListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetOrphanrecordingsItems returns an iterator over the entities of every page of GetOrphanrecordings;
 // see GetOrphanrecordingsPages.
 func (c *Client) GetOrphanrecordingsItems(ctx context.Context, opts *GetOrphanrecordingsOptions, call ...platformclient.CallOption) iter.Seq2[models.OrphanRecording, error] {
-	return platformclient.Items(c.GetOrphanrecordingsPages(ctx, opts, call...), func(p *models.OrphanRecordingListing) []models.OrphanRecording { return p.Entities })
+	return runtime.Items(c.GetOrphanrecordingsPages(ctx, opts, call...), func(p *models.OrphanRecordingListing) []models.OrphanRecording { return p.Entities })
 }
 
 // GetOrphanrecordingOptions holds the optional parameters of GetOrphanrecording; it has none yet, so pass nil.
@@ -410,7 +411,7 @@ type GetOrphanrecordingOptions struct{}
 //
 // Requires any of the permissions: recording:orphan:view.
 func (c *Client) GetOrphanrecording(ctx context.Context, orphanID string, opts *GetOrphanrecordingOptions, call ...platformclient.CallOption) (*models.OrphanRecording, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orphanrecordings/{orphanId}", orphanID)
+	req := runtime.NewRequest("GET", "/api/v2/orphanrecordings/{orphanId}", orphanID)
 	req.Operation = "recording.GetOrphanrecording"
 	out := new(models.OrphanRecording)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -435,7 +436,7 @@ type PutOrphanrecordingOptions struct {
 //
 // Requires any of the permissions: recording:orphan:edit.
 func (c *Client) PutOrphanrecording(ctx context.Context, orphanID string, opts *PutOrphanrecordingOptions, call ...platformclient.CallOption) (*models.Recording, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/orphanrecordings/{orphanId}", orphanID)
+	req := runtime.NewRequest("PUT", "/api/v2/orphanrecordings/{orphanId}", orphanID)
 	req.Operation = "recording.PutOrphanrecording"
 	if opts != nil {
 		req.Body = opts.Body
@@ -456,7 +457,7 @@ type DeleteOrphanrecordingOptions struct{}
 //
 // Requires any of the permissions: recording:orphan:delete.
 func (c *Client) DeleteOrphanrecording(ctx context.Context, orphanID string, opts *DeleteOrphanrecordingOptions, call ...platformclient.CallOption) (*models.OrphanRecording, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/orphanrecordings/{orphanId}", orphanID)
+	req := runtime.NewRequest("DELETE", "/api/v2/orphanrecordings/{orphanId}", orphanID)
 	req.Operation = "recording.DeleteOrphanrecording"
 	out := new(models.OrphanRecording)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -508,7 +509,7 @@ type GetOrphanrecordingMediaOptions struct {
 //
 // Requires any of the permissions: recording:orphan:view.
 func (c *Client) GetOrphanrecordingMedia(ctx context.Context, orphanID string, opts *GetOrphanrecordingMediaOptions, call ...platformclient.CallOption) (*models.Recording, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/orphanrecordings/{orphanId}/media", orphanID)
+	req := runtime.NewRequest("GET", "/api/v2/orphanrecordings/{orphanId}/media", orphanID)
 	req.Operation = "recording.GetOrphanrecordingMedia"
 	if opts != nil {
 		req.AddQuery("formatId", opts.FormatID)
@@ -540,7 +541,7 @@ type PostRecordingBatchrequestsOptions struct{}
 // Requires any of the permissions: recording:recording:view, recording:recordingSegment:view,
 // recording:snippetRecording:view, recording:screenRecording:view.
 func (c *Client) PostRecordingBatchrequests(ctx context.Context, body *models.BatchDownloadJobSubmission, opts *PostRecordingBatchrequestsOptions, call ...platformclient.CallOption) (*models.BatchDownloadJobSubmissionResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/recording/batchrequests")
+	req := runtime.NewRequest("POST", "/api/v2/recording/batchrequests")
 	req.Operation = "recording.PostRecordingBatchrequests"
 	req.Body = body
 	out := new(models.BatchDownloadJobSubmissionResult)
@@ -559,7 +560,7 @@ type GetRecordingBatchrequestOptions struct{}
 //
 //	GET /api/v2/recording/batchrequests/{jobId}
 func (c *Client) GetRecordingBatchrequest(ctx context.Context, jobID string, opts *GetRecordingBatchrequestOptions, call ...platformclient.CallOption) (*models.BatchDownloadJobStatusResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/recording/batchrequests/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/recording/batchrequests/{jobId}", jobID)
 	req.Operation = "recording.GetRecordingBatchrequest"
 	out := new(models.BatchDownloadJobStatusResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -617,7 +618,7 @@ type GetRecordingCrossplatformMediaretentionpoliciesOptions struct {
 //
 // Requires any of the permissions: recording:crossPlatformRetentionPolicy:view.
 func (c *Client) GetRecordingCrossplatformMediaretentionpolicies(ctx context.Context, opts *GetRecordingCrossplatformMediaretentionpoliciesOptions, call ...platformclient.CallOption) (*models.PolicyEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/recording/crossplatform/mediaretentionpolicies")
+	req := runtime.NewRequest("GET", "/api/v2/recording/crossplatform/mediaretentionpolicies")
 	req.Operation = "recording.GetRecordingCrossplatformMediaretentionpolicies"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -648,11 +649,11 @@ func (c *Client) GetRecordingCrossplatformMediaretentionpoliciesPages(ctx contex
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PolicyEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.PolicyEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.PolicyEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -660,8 +661,8 @@ func (c *Client) GetRecordingCrossplatformMediaretentionpoliciesPages(ctx contex
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRecordingCrossplatformMediaretentionpolicies(ctx, &o, call...)
-	}, func(p *models.PolicyEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.PolicyEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -669,7 +670,7 @@ func (c *Client) GetRecordingCrossplatformMediaretentionpoliciesPages(ctx contex
 // page of GetRecordingCrossplatformMediaretentionpolicies; see
 // GetRecordingCrossplatformMediaretentionpoliciesPages.
 func (c *Client) GetRecordingCrossplatformMediaretentionpoliciesItems(ctx context.Context, opts *GetRecordingCrossplatformMediaretentionpoliciesOptions, call ...platformclient.CallOption) iter.Seq2[models.Policy, error] {
-	return platformclient.Items(c.GetRecordingCrossplatformMediaretentionpoliciesPages(ctx, opts, call...), func(p *models.PolicyEntityListing) []models.Policy { return p.Entities })
+	return runtime.Items(c.GetRecordingCrossplatformMediaretentionpoliciesPages(ctx, opts, call...), func(p *models.PolicyEntityListing) []models.Policy { return p.Entities })
 }
 
 // PostRecordingCrossplatformMediaretentionpoliciesOptions holds the optional parameters of PostRecordingCrossplatformMediaretentionpolicies; it has none yet, so pass nil.
@@ -683,7 +684,7 @@ type PostRecordingCrossplatformMediaretentionpoliciesOptions struct{}
 //
 // Requires any of the permissions: recording:crossPlatformRetentionPolicy:add.
 func (c *Client) PostRecordingCrossplatformMediaretentionpolicies(ctx context.Context, body *models.CrossPlatformPolicyCreate, opts *PostRecordingCrossplatformMediaretentionpoliciesOptions, call ...platformclient.CallOption) (*models.CrossPlatformPolicy, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/recording/crossplatform/mediaretentionpolicies")
+	req := runtime.NewRequest("POST", "/api/v2/recording/crossplatform/mediaretentionpolicies")
 	req.Operation = "recording.PostRecordingCrossplatformMediaretentionpolicies"
 	req.Body = body
 	out := new(models.CrossPlatformPolicy)
@@ -705,7 +706,7 @@ type DeleteRecordingCrossplatformMediaretentionpoliciesOptions struct{}
 //
 // Requires any of the permissions: recording:crossPlatformRetentionPolicy:delete.
 func (c *Client) DeleteRecordingCrossplatformMediaretentionpolicies(ctx context.Context, iDs string, opts *DeleteRecordingCrossplatformMediaretentionpoliciesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/recording/crossplatform/mediaretentionpolicies")
+	req := runtime.NewRequest("DELETE", "/api/v2/recording/crossplatform/mediaretentionpolicies")
 	req.Operation = "recording.DeleteRecordingCrossplatformMediaretentionpolicies"
 	req.AddQuery("ids", iDs)
 	return c.c.Do(ctx, req, nil, call...)
@@ -720,7 +721,7 @@ type GetRecordingCrossplatformMediaretentionpolicyOptions struct{}
 //
 // Requires any of the permissions: recording:crossPlatformRetentionPolicy:view.
 func (c *Client) GetRecordingCrossplatformMediaretentionpolicy(ctx context.Context, policyID string, opts *GetRecordingCrossplatformMediaretentionpolicyOptions, call ...platformclient.CallOption) (*models.CrossPlatformPolicy, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/recording/crossplatform/mediaretentionpolicies/{policyId}", policyID)
+	req := runtime.NewRequest("GET", "/api/v2/recording/crossplatform/mediaretentionpolicies/{policyId}", policyID)
 	req.Operation = "recording.GetRecordingCrossplatformMediaretentionpolicy"
 	out := new(models.CrossPlatformPolicy)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -740,7 +741,7 @@ type PutRecordingCrossplatformMediaretentionpolicyOptions struct{}
 //
 // Requires any of the permissions: recording:crossPlatformRetentionPolicy:edit.
 func (c *Client) PutRecordingCrossplatformMediaretentionpolicy(ctx context.Context, policyID string, body *models.CrossPlatformPolicy, opts *PutRecordingCrossplatformMediaretentionpolicyOptions, call ...platformclient.CallOption) (*models.CrossPlatformPolicy, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/recording/crossplatform/mediaretentionpolicies/{policyId}", policyID)
+	req := runtime.NewRequest("PUT", "/api/v2/recording/crossplatform/mediaretentionpolicies/{policyId}", policyID)
 	req.Operation = "recording.PutRecordingCrossplatformMediaretentionpolicy"
 	req.Body = body
 	out := new(models.CrossPlatformPolicy)
@@ -759,7 +760,7 @@ type DeleteRecordingCrossplatformMediaretentionpolicyOptions struct{}
 //
 // Requires any of the permissions: recording:crossPlatformRetentionPolicy:delete.
 func (c *Client) DeleteRecordingCrossplatformMediaretentionpolicy(ctx context.Context, policyID string, opts *DeleteRecordingCrossplatformMediaretentionpolicyOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/recording/crossplatform/mediaretentionpolicies/{policyId}", policyID)
+	req := runtime.NewRequest("DELETE", "/api/v2/recording/crossplatform/mediaretentionpolicies/{policyId}", policyID)
 	req.Operation = "recording.DeleteRecordingCrossplatformMediaretentionpolicy"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -773,7 +774,7 @@ type PatchRecordingCrossplatformMediaretentionpolicyOptions struct{}
 //
 // Requires any of the permissions: recording:crossPlatformRetentionPolicy:edit.
 func (c *Client) PatchRecordingCrossplatformMediaretentionpolicy(ctx context.Context, policyID string, body *models.CrossPlatformPolicyUpdate, opts *PatchRecordingCrossplatformMediaretentionpolicyOptions, call ...platformclient.CallOption) (*models.CrossPlatformPolicy, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/recording/crossplatform/mediaretentionpolicies/{policyId}", policyID)
+	req := runtime.NewRequest("PATCH", "/api/v2/recording/crossplatform/mediaretentionpolicies/{policyId}", policyID)
 	req.Operation = "recording.PatchRecordingCrossplatformMediaretentionpolicy"
 	req.Body = body
 	out := new(models.CrossPlatformPolicy)
@@ -820,7 +821,7 @@ type GetRecordingJobsOptions struct {
 //
 // Requires all of the permissions: recording:job:view.
 func (c *Client) GetRecordingJobs(ctx context.Context, opts *GetRecordingJobsOptions, call ...platformclient.CallOption) (*models.RecordingJobEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/recording/jobs")
+	req := runtime.NewRequest("GET", "/api/v2/recording/jobs")
 	req.Operation = "recording.GetRecordingJobs"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -848,11 +849,11 @@ func (c *Client) GetRecordingJobsPages(ctx context.Context, opts *GetRecordingJo
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.RecordingJobEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.RecordingJobEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.RecordingJobEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -860,15 +861,15 @@ func (c *Client) GetRecordingJobsPages(ctx context.Context, opts *GetRecordingJo
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRecordingJobs(ctx, &o, call...)
-	}, func(p *models.RecordingJobEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.RecordingJobEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRecordingJobsItems returns an iterator over the entities of every page of GetRecordingJobs; see
 // GetRecordingJobsPages.
 func (c *Client) GetRecordingJobsItems(ctx context.Context, opts *GetRecordingJobsOptions, call ...platformclient.CallOption) iter.Seq2[models.RecordingJob, error] {
-	return platformclient.Items(c.GetRecordingJobsPages(ctx, opts, call...), func(p *models.RecordingJobEntityListing) []models.RecordingJob { return p.Entities })
+	return runtime.Items(c.GetRecordingJobsPages(ctx, opts, call...), func(p *models.RecordingJobEntityListing) []models.RecordingJob { return p.Entities })
 }
 
 // PostRecordingJobsOptions holds the optional parameters of PostRecordingJobs; it has none yet, so pass nil.
@@ -887,7 +888,7 @@ type PostRecordingJobsOptions struct{}
 //
 // Requires all of the permissions: recording:job:add.
 func (c *Client) PostRecordingJobs(ctx context.Context, body *models.RecordingJobsQuery, opts *PostRecordingJobsOptions, call ...platformclient.CallOption) (*models.RecordingJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/recording/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/recording/jobs")
 	req.Operation = "recording.PostRecordingJobs"
 	req.Body = body
 	out := new(models.RecordingJob)
@@ -906,7 +907,7 @@ type GetRecordingJobOptions struct{}
 //
 // Requires all of the permissions: recording:job:view.
 func (c *Client) GetRecordingJob(ctx context.Context, jobID string, opts *GetRecordingJobOptions, call ...platformclient.CallOption) (*models.RecordingJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/recording/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/recording/jobs/{jobId}", jobID)
 	req.Operation = "recording.GetRecordingJob"
 	out := new(models.RecordingJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -929,7 +930,7 @@ type PutRecordingJobOptions struct{}
 // Requires all of the permissions: recording:job:edit, recording:recording:editRetention,
 // recording:screenRecording:editRetention, recording:snippetRecording:editRetention.
 func (c *Client) PutRecordingJob(ctx context.Context, jobID string, body *models.ExecuteRecordingJobsQuery, opts *PutRecordingJobOptions, call ...platformclient.CallOption) (*models.RecordingJob, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/recording/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("PUT", "/api/v2/recording/jobs/{jobId}", jobID)
 	req.Operation = "recording.PutRecordingJob"
 	req.Body = body
 	out := new(models.RecordingJob)
@@ -948,7 +949,7 @@ type DeleteRecordingJobOptions struct{}
 //
 // Requires all of the permissions: recording:job:delete.
 func (c *Client) DeleteRecordingJob(ctx context.Context, jobID string, opts *DeleteRecordingJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/recording/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/recording/jobs/{jobId}", jobID)
 	req.Operation = "recording.DeleteRecordingJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -976,7 +977,7 @@ type GetRecordingJobFailedrecordingsOptions struct {
 //
 // Requires all of the permissions: recording:job:view.
 func (c *Client) GetRecordingJobFailedrecordings(ctx context.Context, jobID string, opts *GetRecordingJobFailedrecordingsOptions, call ...platformclient.CallOption) (*models.FailedRecordingEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/recording/jobs/{jobId}/failedrecordings", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/recording/jobs/{jobId}/failedrecordings", jobID)
 	req.Operation = "recording.GetRecordingJobFailedrecordings"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1000,11 +1001,11 @@ func (c *Client) GetRecordingJobFailedrecordingsPages(ctx context.Context, jobID
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FailedRecordingEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.FailedRecordingEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.FailedRecordingEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1012,15 +1013,15 @@ func (c *Client) GetRecordingJobFailedrecordingsPages(ctx context.Context, jobID
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRecordingJobFailedrecordings(ctx, jobID, &o, call...)
-	}, func(p *models.FailedRecordingEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.FailedRecordingEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRecordingJobFailedrecordingsItems returns an iterator over the entities of every page of
 // GetRecordingJobFailedrecordings; see GetRecordingJobFailedrecordingsPages.
 func (c *Client) GetRecordingJobFailedrecordingsItems(ctx context.Context, jobID string, opts *GetRecordingJobFailedrecordingsOptions, call ...platformclient.CallOption) iter.Seq2[models.RecordingJobFailedRecording, error] {
-	return platformclient.Items(c.GetRecordingJobFailedrecordingsPages(ctx, jobID, opts, call...), func(p *models.FailedRecordingEntityListing) []models.RecordingJobFailedRecording { return p.Entities })
+	return runtime.Items(c.GetRecordingJobFailedrecordingsPages(ctx, jobID, opts, call...), func(p *models.FailedRecordingEntityListing) []models.RecordingJobFailedRecording { return p.Entities })
 }
 
 // GetRecordingKeyconfigurationsOptions holds the optional parameters of GetRecordingKeyconfigurations; it has none yet, so pass nil.
@@ -1032,7 +1033,7 @@ type GetRecordingKeyconfigurationsOptions struct{}
 //
 // Requires any of the permissions: recording:encryptionKey:view.
 func (c *Client) GetRecordingKeyconfigurations(ctx context.Context, opts *GetRecordingKeyconfigurationsOptions, call ...platformclient.CallOption) (*models.RecordingEncryptionConfigurationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/recording/keyconfigurations")
+	req := runtime.NewRequest("GET", "/api/v2/recording/keyconfigurations")
 	req.Operation = "recording.GetRecordingKeyconfigurations"
 	out := new(models.RecordingEncryptionConfigurationListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1050,7 +1051,7 @@ type PostRecordingKeyconfigurationsOptions struct{}
 //
 // Requires any of the permissions: recording:encryptionKey:edit.
 func (c *Client) PostRecordingKeyconfigurations(ctx context.Context, body *models.RecordingEncryptionConfiguration, opts *PostRecordingKeyconfigurationsOptions, call ...platformclient.CallOption) (*models.RecordingEncryptionConfiguration, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/recording/keyconfigurations")
+	req := runtime.NewRequest("POST", "/api/v2/recording/keyconfigurations")
 	req.Operation = "recording.PostRecordingKeyconfigurations"
 	req.Body = body
 	out := new(models.RecordingEncryptionConfiguration)
@@ -1069,7 +1070,7 @@ type PostRecordingKeyconfigurationsValidateOptions struct{}
 //
 // Requires any of the permissions: recording:encryptionKey:edit.
 func (c *Client) PostRecordingKeyconfigurationsValidate(ctx context.Context, body *models.RecordingEncryptionConfiguration, opts *PostRecordingKeyconfigurationsValidateOptions, call ...platformclient.CallOption) (*models.RecordingEncryptionConfiguration, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/recording/keyconfigurations/validate")
+	req := runtime.NewRequest("POST", "/api/v2/recording/keyconfigurations/validate")
 	req.Operation = "recording.PostRecordingKeyconfigurationsValidate"
 	req.Body = body
 	out := new(models.RecordingEncryptionConfiguration)
@@ -1088,7 +1089,7 @@ type GetRecordingKeyconfigurationOptions struct{}
 //
 // Requires any of the permissions: recording:encryptionKey:view.
 func (c *Client) GetRecordingKeyconfiguration(ctx context.Context, keyConfigurationID string, opts *GetRecordingKeyconfigurationOptions, call ...platformclient.CallOption) (*models.RecordingEncryptionConfiguration, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/recording/keyconfigurations/{keyConfigurationId}", keyConfigurationID)
+	req := runtime.NewRequest("GET", "/api/v2/recording/keyconfigurations/{keyConfigurationId}", keyConfigurationID)
 	req.Operation = "recording.GetRecordingKeyconfiguration"
 	out := new(models.RecordingEncryptionConfiguration)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1106,7 +1107,7 @@ type PutRecordingKeyconfigurationOptions struct{}
 //
 // Requires any of the permissions: recording:encryptionKey:edit.
 func (c *Client) PutRecordingKeyconfiguration(ctx context.Context, keyConfigurationID string, body *models.RecordingEncryptionConfiguration, opts *PutRecordingKeyconfigurationOptions, call ...platformclient.CallOption) (*models.RecordingEncryptionConfiguration, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/recording/keyconfigurations/{keyConfigurationId}", keyConfigurationID)
+	req := runtime.NewRequest("PUT", "/api/v2/recording/keyconfigurations/{keyConfigurationId}", keyConfigurationID)
 	req.Operation = "recording.PutRecordingKeyconfiguration"
 	req.Body = body
 	out := new(models.RecordingEncryptionConfiguration)
@@ -1125,7 +1126,7 @@ type PostRecordingLocalkeysOptions struct{}
 //
 // Requires any of the permissions: recording:encryptionKey:edit.
 func (c *Client) PostRecordingLocalkeys(ctx context.Context, body *models.LocalEncryptionKeyRequest, opts *PostRecordingLocalkeysOptions, call ...platformclient.CallOption) (*models.EncryptionKey, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/recording/localkeys")
+	req := runtime.NewRequest("POST", "/api/v2/recording/localkeys")
 	req.Operation = "recording.PostRecordingLocalkeys"
 	req.Body = body
 	out := new(models.EncryptionKey)
@@ -1184,7 +1185,7 @@ type GetRecordingMediaretentionpoliciesOptions struct {
 //
 // Requires any of the permissions: recording:retentionPolicy:view.
 func (c *Client) GetRecordingMediaretentionpolicies(ctx context.Context, opts *GetRecordingMediaretentionpoliciesOptions, call ...platformclient.CallOption) (*models.PolicyEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/recording/mediaretentionpolicies")
+	req := runtime.NewRequest("GET", "/api/v2/recording/mediaretentionpolicies")
 	req.Operation = "recording.GetRecordingMediaretentionpolicies"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1215,11 +1216,11 @@ func (c *Client) GetRecordingMediaretentionpoliciesPages(ctx context.Context, op
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PolicyEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.PolicyEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.PolicyEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1227,15 +1228,15 @@ func (c *Client) GetRecordingMediaretentionpoliciesPages(ctx context.Context, op
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRecordingMediaretentionpolicies(ctx, &o, call...)
-	}, func(p *models.PolicyEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.PolicyEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRecordingMediaretentionpoliciesItems returns an iterator over the entities of every page of
 // GetRecordingMediaretentionpolicies; see GetRecordingMediaretentionpoliciesPages.
 func (c *Client) GetRecordingMediaretentionpoliciesItems(ctx context.Context, opts *GetRecordingMediaretentionpoliciesOptions, call ...platformclient.CallOption) iter.Seq2[models.Policy, error] {
-	return platformclient.Items(c.GetRecordingMediaretentionpoliciesPages(ctx, opts, call...), func(p *models.PolicyEntityListing) []models.Policy { return p.Entities })
+	return runtime.Items(c.GetRecordingMediaretentionpoliciesPages(ctx, opts, call...), func(p *models.PolicyEntityListing) []models.Policy { return p.Entities })
 }
 
 // PostRecordingMediaretentionpoliciesOptions holds the optional parameters of PostRecordingMediaretentionpolicies; it has none yet, so pass nil.
@@ -1249,7 +1250,7 @@ type PostRecordingMediaretentionpoliciesOptions struct{}
 //
 // Requires any of the permissions: recording:retentionPolicy:add.
 func (c *Client) PostRecordingMediaretentionpolicies(ctx context.Context, body *models.PolicyCreate, opts *PostRecordingMediaretentionpoliciesOptions, call ...platformclient.CallOption) (*models.Policy, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/recording/mediaretentionpolicies")
+	req := runtime.NewRequest("POST", "/api/v2/recording/mediaretentionpolicies")
 	req.Operation = "recording.PostRecordingMediaretentionpolicies"
 	req.Body = body
 	out := new(models.Policy)
@@ -1271,7 +1272,7 @@ type DeleteRecordingMediaretentionpoliciesOptions struct{}
 //
 // Requires any of the permissions: recording:retentionPolicy:delete.
 func (c *Client) DeleteRecordingMediaretentionpolicies(ctx context.Context, iDs string, opts *DeleteRecordingMediaretentionpoliciesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/recording/mediaretentionpolicies")
+	req := runtime.NewRequest("DELETE", "/api/v2/recording/mediaretentionpolicies")
 	req.Operation = "recording.DeleteRecordingMediaretentionpolicies"
 	req.AddQuery("ids", iDs)
 	return c.c.Do(ctx, req, nil, call...)
@@ -1286,7 +1287,7 @@ type GetRecordingMediaretentionpolicyOptions struct{}
 //
 // Requires any of the permissions: recording:retentionPolicy:view.
 func (c *Client) GetRecordingMediaretentionpolicy(ctx context.Context, policyID string, opts *GetRecordingMediaretentionpolicyOptions, call ...platformclient.CallOption) (*models.Policy, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/recording/mediaretentionpolicies/{policyId}", policyID)
+	req := runtime.NewRequest("GET", "/api/v2/recording/mediaretentionpolicies/{policyId}", policyID)
 	req.Operation = "recording.GetRecordingMediaretentionpolicy"
 	out := new(models.Policy)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1307,7 +1308,7 @@ type PutRecordingMediaretentionpolicyOptions struct{}
 //
 // Requires any of the permissions: recording:retentionPolicy:edit.
 func (c *Client) PutRecordingMediaretentionpolicy(ctx context.Context, policyID string, body *models.Policy, opts *PutRecordingMediaretentionpolicyOptions, call ...platformclient.CallOption) (*models.Policy, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/recording/mediaretentionpolicies/{policyId}", policyID)
+	req := runtime.NewRequest("PUT", "/api/v2/recording/mediaretentionpolicies/{policyId}", policyID)
 	req.Operation = "recording.PutRecordingMediaretentionpolicy"
 	req.Body = body
 	out := new(models.Policy)
@@ -1326,7 +1327,7 @@ type DeleteRecordingMediaretentionpolicyOptions struct{}
 //
 // Requires any of the permissions: recording:retentionPolicy:delete.
 func (c *Client) DeleteRecordingMediaretentionpolicy(ctx context.Context, policyID string, opts *DeleteRecordingMediaretentionpolicyOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/recording/mediaretentionpolicies/{policyId}", policyID)
+	req := runtime.NewRequest("DELETE", "/api/v2/recording/mediaretentionpolicies/{policyId}", policyID)
 	req.Operation = "recording.DeleteRecordingMediaretentionpolicy"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1340,7 +1341,7 @@ type PatchRecordingMediaretentionpolicyOptions struct{}
 //
 // Requires any of the permissions: recording:retentionPolicy:edit.
 func (c *Client) PatchRecordingMediaretentionpolicy(ctx context.Context, policyID string, body *models.PolicyUpdate, opts *PatchRecordingMediaretentionpolicyOptions, call ...platformclient.CallOption) (*models.Policy, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/recording/mediaretentionpolicies/{policyId}", policyID)
+	req := runtime.NewRequest("PATCH", "/api/v2/recording/mediaretentionpolicies/{policyId}", policyID)
 	req.Operation = "recording.PatchRecordingMediaretentionpolicy"
 	req.Body = body
 	out := new(models.Policy)
@@ -1365,7 +1366,7 @@ type GetRecordingRecordingkeysOptions struct {
 //
 // Requires any of the permissions: recording:encryptionKey:view.
 func (c *Client) GetRecordingRecordingkeys(ctx context.Context, opts *GetRecordingRecordingkeysOptions, call ...platformclient.CallOption) (*models.EncryptionKeyEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/recording/recordingkeys")
+	req := runtime.NewRequest("GET", "/api/v2/recording/recordingkeys")
 	req.Operation = "recording.GetRecordingRecordingkeys"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1387,11 +1388,11 @@ func (c *Client) GetRecordingRecordingkeysPages(ctx context.Context, opts *GetRe
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EncryptionKeyEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EncryptionKeyEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.EncryptionKeyEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1399,15 +1400,15 @@ func (c *Client) GetRecordingRecordingkeysPages(ctx context.Context, opts *GetRe
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRecordingRecordingkeys(ctx, &o, call...)
-	}, func(p *models.EncryptionKeyEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.EncryptionKeyEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRecordingRecordingkeysItems returns an iterator over the entities of every page of
 // GetRecordingRecordingkeys; see GetRecordingRecordingkeysPages.
 func (c *Client) GetRecordingRecordingkeysItems(ctx context.Context, opts *GetRecordingRecordingkeysOptions, call ...platformclient.CallOption) iter.Seq2[models.EncryptionKey, error] {
-	return platformclient.Items(c.GetRecordingRecordingkeysPages(ctx, opts, call...), func(p *models.EncryptionKeyEntityListing) []models.EncryptionKey { return p.Entities })
+	return runtime.Items(c.GetRecordingRecordingkeysPages(ctx, opts, call...), func(p *models.EncryptionKeyEntityListing) []models.EncryptionKey { return p.Entities })
 }
 
 // PostRecordingRecordingkeysOptions holds the optional parameters of PostRecordingRecordingkeys; it has none yet, so pass nil.
@@ -1419,7 +1420,7 @@ type PostRecordingRecordingkeysOptions struct{}
 //
 // Requires any of the permissions: recording:encryptionKey:edit.
 func (c *Client) PostRecordingRecordingkeys(ctx context.Context, opts *PostRecordingRecordingkeysOptions, call ...platformclient.CallOption) (*models.EncryptionKey, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/recording/recordingkeys")
+	req := runtime.NewRequest("POST", "/api/v2/recording/recordingkeys")
 	req.Operation = "recording.PostRecordingRecordingkeys"
 	out := new(models.EncryptionKey)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1437,7 +1438,7 @@ type GetRecordingRecordingkeysRotationscheduleOptions struct{}
 //
 // Requires any of the permissions: recording:encryptionKey:view.
 func (c *Client) GetRecordingRecordingkeysRotationschedule(ctx context.Context, opts *GetRecordingRecordingkeysRotationscheduleOptions, call ...platformclient.CallOption) (*models.KeyRotationSchedule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/recording/recordingkeys/rotationschedule")
+	req := runtime.NewRequest("GET", "/api/v2/recording/recordingkeys/rotationschedule")
 	req.Operation = "recording.GetRecordingRecordingkeysRotationschedule"
 	out := new(models.KeyRotationSchedule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1455,7 +1456,7 @@ type PutRecordingRecordingkeysRotationscheduleOptions struct{}
 //
 // Requires any of the permissions: recording:encryptionKey:edit.
 func (c *Client) PutRecordingRecordingkeysRotationschedule(ctx context.Context, body *models.KeyRotationSchedule, opts *PutRecordingRecordingkeysRotationscheduleOptions, call ...platformclient.CallOption) (*models.KeyRotationSchedule, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/recording/recordingkeys/rotationschedule")
+	req := runtime.NewRequest("PUT", "/api/v2/recording/recordingkeys/rotationschedule")
 	req.Operation = "recording.PutRecordingRecordingkeysRotationschedule"
 	req.Body = body
 	out := new(models.KeyRotationSchedule)
@@ -1476,7 +1477,7 @@ type GetRecordingSettingsOptions struct {
 //
 //	GET /api/v2/recording/settings
 func (c *Client) GetRecordingSettings(ctx context.Context, opts *GetRecordingSettingsOptions, call ...platformclient.CallOption) (*models.RecordingSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/recording/settings")
+	req := runtime.NewRequest("GET", "/api/v2/recording/settings")
 	req.Operation = "recording.GetRecordingSettings"
 	if opts != nil {
 		req.AddQuery("createDefault", opts.CreateDefault)
@@ -1499,7 +1500,7 @@ type PutRecordingSettingsOptions struct{}
 // recording:settings:editRegionalStorage, recording:settings:editUrlExpiration,
 // recording:settings:editConferenceRecording.
 func (c *Client) PutRecordingSettings(ctx context.Context, body *models.RecordingSettings, opts *PutRecordingSettingsOptions, call ...platformclient.CallOption) (*models.RecordingSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/recording/settings")
+	req := runtime.NewRequest("PUT", "/api/v2/recording/settings")
 	req.Operation = "recording.PutRecordingSettings"
 	req.Body = body
 	out := new(models.RecordingSettings)
@@ -1518,7 +1519,7 @@ type PostRecordingUploadsReportsOptions struct{}
 //
 // Requires all of the permissions: recording:uploadReport:add.
 func (c *Client) PostRecordingUploadsReports(ctx context.Context, body *models.RecordingUploadReportRequest, opts *PostRecordingUploadsReportsOptions, call ...platformclient.CallOption) (*models.RecordingUploadReport, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/recording/uploads/reports")
+	req := runtime.NewRequest("POST", "/api/v2/recording/uploads/reports")
 	req.Operation = "recording.PostRecordingUploadsReports"
 	req.Body = body
 	out := new(models.RecordingUploadReport)
@@ -1537,7 +1538,7 @@ type GetRecordingUploadsReportOptions struct{}
 //
 // Requires all of the permissions: recording:uploadReport:view.
 func (c *Client) GetRecordingUploadsReport(ctx context.Context, reportID string, opts *GetRecordingUploadsReportOptions, call ...platformclient.CallOption) (*models.RecordingUploadReport, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/recording/uploads/reports/{reportId}", reportID)
+	req := runtime.NewRequest("GET", "/api/v2/recording/uploads/reports/{reportId}", reportID)
 	req.Operation = "recording.GetRecordingUploadsReport"
 	out := new(models.RecordingUploadReport)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1563,7 +1564,7 @@ type PutRecordingsDeletionprotectionOptions struct {
 // Requires any of the permissions: recording:deletionProtection:apply,
 // recording:deletionProtection:revoke.
 func (c *Client) PutRecordingsDeletionprotection(ctx context.Context, opts *PutRecordingsDeletionprotectionOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PUT", "/api/v2/recordings/deletionprotection")
+	req := runtime.NewRequest("PUT", "/api/v2/recordings/deletionprotection")
 	req.Operation = "recording.PutRecordingsDeletionprotection"
 	if opts != nil {
 		req.AddQuery("protect", opts.Protect)
@@ -1579,7 +1580,7 @@ type PostRecordingsDeletionprotectionOptions struct{}
 //
 //	POST /api/v2/recordings/deletionprotection
 func (c *Client) PostRecordingsDeletionprotection(ctx context.Context, body *models.ConversationDeletionProtectionQuery, opts *PostRecordingsDeletionprotectionOptions, call ...platformclient.CallOption) ([]models.AddressableEntityRef, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/recordings/deletionprotection")
+	req := runtime.NewRequest("POST", "/api/v2/recordings/deletionprotection")
 	req.Operation = "recording.PostRecordingsDeletionprotection"
 	req.Body = body
 	var out []models.AddressableEntityRef
@@ -1605,7 +1606,7 @@ type GetRecordingsRetentionQueryOptions struct {
 //
 // Requires any of the permissions: recording:recording:view.
 func (c *Client) GetRecordingsRetentionQuery(ctx context.Context, retentionThresholdDays int, opts *GetRecordingsRetentionQueryOptions, call ...platformclient.CallOption) (*models.RecordingRetentionCursorEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/recordings/retention/query")
+	req := runtime.NewRequest("GET", "/api/v2/recordings/retention/query")
 	req.Operation = "recording.GetRecordingsRetentionQuery"
 	req.AddQuery("retentionThresholdDays", retentionThresholdDays)
 	if opts != nil {
@@ -1628,8 +1629,8 @@ func (c *Client) GetRecordingsRetentionQueryPages(ctx context.Context, retention
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.RecordingRetentionCursorEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.RecordingRetentionCursorEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.RecordingRetentionCursorEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1639,15 +1640,15 @@ func (c *Client) GetRecordingsRetentionQueryPages(ctx context.Context, retention
 			o.Cursor = &r.Cursor
 		}
 		return c.GetRecordingsRetentionQuery(ctx, retentionThresholdDays, &o, call...)
-	}, func(p *models.RecordingRetentionCursorEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.RecordingRetentionCursorEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetRecordingsRetentionQueryItems returns an iterator over the entities of every page of
 // GetRecordingsRetentionQuery; see GetRecordingsRetentionQueryPages.
 func (c *Client) GetRecordingsRetentionQueryItems(ctx context.Context, retentionThresholdDays int, opts *GetRecordingsRetentionQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.RecordingRetention, error] {
-	return platformclient.Items(c.GetRecordingsRetentionQueryPages(ctx, retentionThresholdDays, opts, call...), func(p *models.RecordingRetentionCursorEntityListing) []models.RecordingRetention { return p.Entities })
+	return runtime.Items(c.GetRecordingsRetentionQueryPages(ctx, retentionThresholdDays, opts, call...), func(p *models.RecordingRetentionCursorEntityListing) []models.RecordingRetention { return p.Entities })
 }
 
 // PostRecordingsScreensessionsAcknowledgeOptions holds the optional parameters of PostRecordingsScreensessionsAcknowledge; it has none yet, so pass nil.
@@ -1657,7 +1658,7 @@ type PostRecordingsScreensessionsAcknowledgeOptions struct{}
 //
 //	POST /api/v2/recordings/screensessions/acknowledge
 func (c *Client) PostRecordingsScreensessionsAcknowledge(ctx context.Context, body *models.AcknowledgeScreenRecordingRequest, opts *PostRecordingsScreensessionsAcknowledgeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/recordings/screensessions/acknowledge")
+	req := runtime.NewRequest("POST", "/api/v2/recordings/screensessions/acknowledge")
 	req.Operation = "recording.PostRecordingsScreensessionsAcknowledge"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -1673,7 +1674,7 @@ type GetRecordingsScreensessionsDetailsOptions struct{}
 //
 // Requires any of the permissions: recording:screenRecording:view.
 func (c *Client) GetRecordingsScreensessionsDetails(ctx context.Context, opts *GetRecordingsScreensessionsDetailsOptions, call ...platformclient.CallOption) (*models.ScreenRecordingActiveSessions, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/recordings/screensessions/details")
+	req := runtime.NewRequest("GET", "/api/v2/recordings/screensessions/details")
 	req.Operation = "recording.GetRecordingsScreensessionsDetails"
 	out := new(models.ScreenRecordingActiveSessions)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1689,7 +1690,7 @@ type PostRecordingsScreensessionsMetadataOptions struct{}
 //
 //	POST /api/v2/recordings/screensessions/metadata
 func (c *Client) PostRecordingsScreensessionsMetadata(ctx context.Context, body *models.ScreenRecordingMetaDataRequest, opts *PostRecordingsScreensessionsMetadataOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/recordings/screensessions/metadata")
+	req := runtime.NewRequest("POST", "/api/v2/recordings/screensessions/metadata")
 	req.Operation = "recording.PostRecordingsScreensessionsMetadata"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)

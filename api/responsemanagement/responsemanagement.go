@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -42,7 +43,7 @@ type GetResponsemanagementLibrariesOptions struct {
 //
 // Requires any of the permissions: responses:library:view.
 func (c *Client) GetResponsemanagementLibraries(ctx context.Context, opts *GetResponsemanagementLibrariesOptions, call ...platformclient.CallOption) (*models.LibraryEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/responsemanagement/libraries")
+	req := runtime.NewRequest("GET", "/api/v2/responsemanagement/libraries")
 	req.Operation = "responsemanagement.GetResponsemanagementLibraries"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -66,11 +67,11 @@ func (c *Client) GetResponsemanagementLibrariesPages(ctx context.Context, opts *
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LibraryEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LibraryEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.LibraryEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -78,15 +79,15 @@ func (c *Client) GetResponsemanagementLibrariesPages(ctx context.Context, opts *
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetResponsemanagementLibraries(ctx, &o, call...)
-	}, func(p *models.LibraryEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.LibraryEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetResponsemanagementLibrariesItems returns an iterator over the entities of every page of
 // GetResponsemanagementLibraries; see GetResponsemanagementLibrariesPages.
 func (c *Client) GetResponsemanagementLibrariesItems(ctx context.Context, opts *GetResponsemanagementLibrariesOptions, call ...platformclient.CallOption) iter.Seq2[models.Library, error] {
-	return platformclient.Items(c.GetResponsemanagementLibrariesPages(ctx, opts, call...), func(p *models.LibraryEntityListing) []models.Library { return p.Entities })
+	return runtime.Items(c.GetResponsemanagementLibrariesPages(ctx, opts, call...), func(p *models.LibraryEntityListing) []models.Library { return p.Entities })
 }
 
 // PostResponsemanagementLibrariesOptions holds the optional parameters of PostResponsemanagementLibraries; it has none yet, so pass nil.
@@ -98,7 +99,7 @@ type PostResponsemanagementLibrariesOptions struct{}
 //
 // Requires any of the permissions: responses:library:add.
 func (c *Client) PostResponsemanagementLibraries(ctx context.Context, body *models.Library, opts *PostResponsemanagementLibrariesOptions, call ...platformclient.CallOption) (*models.Library, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/responsemanagement/libraries")
+	req := runtime.NewRequest("POST", "/api/v2/responsemanagement/libraries")
 	req.Operation = "responsemanagement.PostResponsemanagementLibraries"
 	req.Body = body
 	out := new(models.Library)
@@ -117,7 +118,7 @@ type PostResponsemanagementLibrariesBulkOptions struct{}
 //
 // Requires any of the permissions: responses:library:view.
 func (c *Client) PostResponsemanagementLibrariesBulk(ctx context.Context, body *models.LibraryBatchRequest, opts *PostResponsemanagementLibrariesBulkOptions, call ...platformclient.CallOption) (*models.LibraryEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/responsemanagement/libraries/bulk")
+	req := runtime.NewRequest("POST", "/api/v2/responsemanagement/libraries/bulk")
 	req.Operation = "responsemanagement.PostResponsemanagementLibrariesBulk"
 	req.Body = body
 	out := new(models.LibraryEntityListing)
@@ -143,7 +144,7 @@ type PostResponsemanagementLibrariesQueryOptions struct {
 //
 // Requires any of the permissions: responses:library:view.
 func (c *Client) PostResponsemanagementLibrariesQuery(ctx context.Context, body *models.QueryCriteriaQuery, opts *PostResponsemanagementLibrariesQueryOptions, call ...platformclient.CallOption) (*models.LibraryEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/responsemanagement/libraries/query")
+	req := runtime.NewRequest("POST", "/api/v2/responsemanagement/libraries/query")
 	req.Operation = "responsemanagement.PostResponsemanagementLibrariesQuery"
 	req.Body = body
 	if opts != nil {
@@ -166,23 +167,23 @@ func (c *Client) PostResponsemanagementLibrariesQueryPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LibraryEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LibraryEntityListing, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.PostResponsemanagementLibrariesQuery(ctx, body, &o, call...)
-	}, func(p *models.LibraryEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.LibraryEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // PostResponsemanagementLibrariesQueryItems returns an iterator over the entities of every page of
 // PostResponsemanagementLibrariesQuery; see PostResponsemanagementLibrariesQueryPages.
 func (c *Client) PostResponsemanagementLibrariesQueryItems(ctx context.Context, body *models.QueryCriteriaQuery, opts *PostResponsemanagementLibrariesQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.Library, error] {
-	return platformclient.Items(c.PostResponsemanagementLibrariesQueryPages(ctx, body, opts, call...), func(p *models.LibraryEntityListing) []models.Library { return p.Entities })
+	return runtime.Items(c.PostResponsemanagementLibrariesQueryPages(ctx, body, opts, call...), func(p *models.LibraryEntityListing) []models.Library { return p.Entities })
 }
 
 // GetResponsemanagementLibraryOptions holds the optional parameters of GetResponsemanagementLibrary; it has none yet, so pass nil.
@@ -194,7 +195,7 @@ type GetResponsemanagementLibraryOptions struct{}
 //
 // Requires any of the permissions: responses:library:view.
 func (c *Client) GetResponsemanagementLibrary(ctx context.Context, libraryID string, opts *GetResponsemanagementLibraryOptions, call ...platformclient.CallOption) (*models.Library, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/responsemanagement/libraries/{libraryId}", libraryID)
+	req := runtime.NewRequest("GET", "/api/v2/responsemanagement/libraries/{libraryId}", libraryID)
 	req.Operation = "responsemanagement.GetResponsemanagementLibrary"
 	out := new(models.Library)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -214,7 +215,7 @@ type PutResponsemanagementLibraryOptions struct{}
 //
 // Requires all of the permissions: responses:library:edit.
 func (c *Client) PutResponsemanagementLibrary(ctx context.Context, libraryID string, body *models.Library, opts *PutResponsemanagementLibraryOptions, call ...platformclient.CallOption) (*models.Library, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/responsemanagement/libraries/{libraryId}", libraryID)
+	req := runtime.NewRequest("PUT", "/api/v2/responsemanagement/libraries/{libraryId}", libraryID)
 	req.Operation = "responsemanagement.PutResponsemanagementLibrary"
 	req.Body = body
 	out := new(models.Library)
@@ -235,7 +236,7 @@ type DeleteResponsemanagementLibraryOptions struct{}
 //
 // Requires any of the permissions: responses:library:delete.
 func (c *Client) DeleteResponsemanagementLibrary(ctx context.Context, libraryID string, opts *DeleteResponsemanagementLibraryOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/responsemanagement/libraries/{libraryId}", libraryID)
+	req := runtime.NewRequest("DELETE", "/api/v2/responsemanagement/libraries/{libraryId}", libraryID)
 	req.Operation = "responsemanagement.DeleteResponsemanagementLibrary"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -249,7 +250,7 @@ type PostResponsemanagementResponseassetsBulkOptions struct{}
 //
 // Requires any of the permissions: responseAssets:asset:view.
 func (c *Client) PostResponsemanagementResponseassetsBulk(ctx context.Context, body *models.ResponseAssetBulkRequest, opts *PostResponsemanagementResponseassetsBulkOptions, call ...platformclient.CallOption) (*models.ResponseAssetEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/responsemanagement/responseassets/bulk")
+	req := runtime.NewRequest("POST", "/api/v2/responsemanagement/responseassets/bulk")
 	req.Operation = "responsemanagement.PostResponsemanagementResponseassetsBulk"
 	req.Body = body
 	out := new(models.ResponseAssetEntityListing)
@@ -271,7 +272,7 @@ type PostResponsemanagementResponseassetsSearchOptions struct {
 //
 // Requires all of the permissions: responseAssets:asset:view.
 func (c *Client) PostResponsemanagementResponseassetsSearch(ctx context.Context, body *models.ResponseAssetSearchRequest, opts *PostResponsemanagementResponseassetsSearchOptions, call ...platformclient.CallOption) (*models.ResponseAssetSearchResults, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/responsemanagement/responseassets/search")
+	req := runtime.NewRequest("POST", "/api/v2/responsemanagement/responseassets/search")
 	req.Operation = "responsemanagement.PostResponsemanagementResponseassetsSearch"
 	req.Body = body
 	if opts != nil {
@@ -293,11 +294,11 @@ func (c *Client) PostResponsemanagementResponseassetsSearchPages(ctx context.Con
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ResponseAssetSearchResults, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ResponseAssetSearchResults, error) {
 		o := o
 		var pageBody models.ResponseAssetSearchRequest
 		if body != nil {
@@ -305,15 +306,15 @@ func (c *Client) PostResponsemanagementResponseassetsSearchPages(ctx context.Con
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostResponsemanagementResponseassetsSearch(ctx, &pageBody, &o, call...)
-	}, func(p *models.ResponseAssetSearchResults) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.ResponseAssetSearchResults) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostResponsemanagementResponseassetsSearchItems returns an iterator over the results of every page
 // of PostResponsemanagementResponseassetsSearch; see PostResponsemanagementResponseassetsSearchPages.
 func (c *Client) PostResponsemanagementResponseassetsSearchItems(ctx context.Context, body *models.ResponseAssetSearchRequest, opts *PostResponsemanagementResponseassetsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.ResponseAsset, error] {
-	return platformclient.Items(c.PostResponsemanagementResponseassetsSearchPages(ctx, body, opts, call...), func(p *models.ResponseAssetSearchResults) []models.ResponseAsset { return p.Results })
+	return runtime.Items(c.PostResponsemanagementResponseassetsSearchPages(ctx, body, opts, call...), func(p *models.ResponseAssetSearchResults) []models.ResponseAsset { return p.Results })
 }
 
 // GetResponsemanagementResponseassetsStatusStatusIdOptions holds the optional parameters of GetResponsemanagementResponseassetsStatusStatusId; it has none yet, so pass nil.
@@ -325,7 +326,7 @@ type GetResponsemanagementResponseassetsStatusStatusIdOptions struct{}
 //
 // Requires any of the permissions: responseAssets:asset:view.
 func (c *Client) GetResponsemanagementResponseassetsStatusStatusId(ctx context.Context, statusID string, opts *GetResponsemanagementResponseassetsStatusStatusIdOptions, call ...platformclient.CallOption) (*models.ResponseAssetStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/responsemanagement/responseassets/status/{statusId}", statusID)
+	req := runtime.NewRequest("GET", "/api/v2/responsemanagement/responseassets/status/{statusId}", statusID)
 	req.Operation = "responsemanagement.GetResponsemanagementResponseassetsStatusStatusId"
 	out := new(models.ResponseAssetStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -343,7 +344,7 @@ type PostResponsemanagementResponseassetsUploadsOptions struct{}
 //
 // Requires any of the permissions: responseAssets:asset:add.
 func (c *Client) PostResponsemanagementResponseassetsUploads(ctx context.Context, body *models.CreateResponseAssetRequest, opts *PostResponsemanagementResponseassetsUploadsOptions, call ...platformclient.CallOption) (*models.CreateResponseAssetResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/responsemanagement/responseassets/uploads")
+	req := runtime.NewRequest("POST", "/api/v2/responsemanagement/responseassets/uploads")
 	req.Operation = "responsemanagement.PostResponsemanagementResponseassetsUploads"
 	req.Body = body
 	out := new(models.CreateResponseAssetResponse)
@@ -362,7 +363,7 @@ type GetResponsemanagementResponseassetOptions struct{}
 //
 // Requires any of the permissions: responseAssets:asset:view.
 func (c *Client) GetResponsemanagementResponseasset(ctx context.Context, responseAssetID string, opts *GetResponsemanagementResponseassetOptions, call ...platformclient.CallOption) (*models.ResponseAsset, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/responsemanagement/responseassets/{responseAssetId}", responseAssetID)
+	req := runtime.NewRequest("GET", "/api/v2/responsemanagement/responseassets/{responseAssetId}", responseAssetID)
 	req.Operation = "responsemanagement.GetResponsemanagementResponseasset"
 	out := new(models.ResponseAsset)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -380,7 +381,7 @@ type PutResponsemanagementResponseassetOptions struct{}
 //
 // Requires all of the permissions: responseAssets:asset:edit.
 func (c *Client) PutResponsemanagementResponseasset(ctx context.Context, responseAssetID string, body *models.ResponseAssetRequest, opts *PutResponsemanagementResponseassetOptions, call ...platformclient.CallOption) (*models.ResponseAsset, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/responsemanagement/responseassets/{responseAssetId}", responseAssetID)
+	req := runtime.NewRequest("PUT", "/api/v2/responsemanagement/responseassets/{responseAssetId}", responseAssetID)
 	req.Operation = "responsemanagement.PutResponsemanagementResponseasset"
 	req.Body = body
 	out := new(models.ResponseAsset)
@@ -399,7 +400,7 @@ type DeleteResponsemanagementResponseassetOptions struct{}
 //
 // Requires any of the permissions: responseAssets:asset:delete.
 func (c *Client) DeleteResponsemanagementResponseasset(ctx context.Context, responseAssetID string, opts *DeleteResponsemanagementResponseassetOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/responsemanagement/responseassets/{responseAssetId}", responseAssetID)
+	req := runtime.NewRequest("DELETE", "/api/v2/responsemanagement/responseassets/{responseAssetId}", responseAssetID)
 	req.Operation = "responsemanagement.DeleteResponsemanagementResponseasset"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -423,7 +424,7 @@ type GetResponsemanagementResponsesOptions struct {
 //
 // Requires any of the permissions: responses:response:view.
 func (c *Client) GetResponsemanagementResponses(ctx context.Context, libraryID string, opts *GetResponsemanagementResponsesOptions, call ...platformclient.CallOption) (*models.ResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/responsemanagement/responses")
+	req := runtime.NewRequest("GET", "/api/v2/responsemanagement/responses")
 	req.Operation = "responsemanagement.GetResponsemanagementResponses"
 	req.AddQuery("libraryId", libraryID)
 	if opts != nil {
@@ -447,11 +448,11 @@ func (c *Client) GetResponsemanagementResponsesPages(ctx context.Context, librar
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ResponseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ResponseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ResponseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -459,15 +460,15 @@ func (c *Client) GetResponsemanagementResponsesPages(ctx context.Context, librar
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetResponsemanagementResponses(ctx, libraryID, &o, call...)
-	}, func(p *models.ResponseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ResponseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetResponsemanagementResponsesItems returns an iterator over the entities of every page of
 // GetResponsemanagementResponses; see GetResponsemanagementResponsesPages.
 func (c *Client) GetResponsemanagementResponsesItems(ctx context.Context, libraryID string, opts *GetResponsemanagementResponsesOptions, call ...platformclient.CallOption) iter.Seq2[models.Response, error] {
-	return platformclient.Items(c.GetResponsemanagementResponsesPages(ctx, libraryID, opts, call...), func(p *models.ResponseEntityListing) []models.Response { return p.Entities })
+	return runtime.Items(c.GetResponsemanagementResponsesPages(ctx, libraryID, opts, call...), func(p *models.ResponseEntityListing) []models.Response { return p.Entities })
 }
 
 // PostResponsemanagementResponsesOptions holds the optional parameters of PostResponsemanagementResponses; nil fields are not sent.
@@ -483,7 +484,7 @@ type PostResponsemanagementResponsesOptions struct {
 //
 // Requires any of the permissions: responses:response:add.
 func (c *Client) PostResponsemanagementResponses(ctx context.Context, body *models.Response, opts *PostResponsemanagementResponsesOptions, call ...platformclient.CallOption) (*models.Response, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/responsemanagement/responses")
+	req := runtime.NewRequest("POST", "/api/v2/responsemanagement/responses")
 	req.Operation = "responsemanagement.PostResponsemanagementResponses"
 	req.Body = body
 	if opts != nil {
@@ -505,7 +506,7 @@ type PostResponsemanagementResponsesQueryOptions struct{}
 //
 // Requires any of the permissions: responses:response:view.
 func (c *Client) PostResponsemanagementResponsesQuery(ctx context.Context, body *models.ResponseQueryRequest, opts *PostResponsemanagementResponsesQueryOptions, call ...platformclient.CallOption) (*models.ResponseQueryResults, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/responsemanagement/responses/query")
+	req := runtime.NewRequest("POST", "/api/v2/responsemanagement/responses/query")
 	req.Operation = "responsemanagement.PostResponsemanagementResponsesQuery"
 	req.Body = body
 	out := new(models.ResponseQueryResults)
@@ -528,7 +529,7 @@ type GetResponsemanagementResponseOptions struct {
 //
 // Requires any of the permissions: responses:response:view.
 func (c *Client) GetResponsemanagementResponse(ctx context.Context, responseID string, opts *GetResponsemanagementResponseOptions, call ...platformclient.CallOption) (*models.Response, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/responsemanagement/responses/{responseId}", responseID)
+	req := runtime.NewRequest("GET", "/api/v2/responsemanagement/responses/{responseId}", responseID)
 	req.Operation = "responsemanagement.GetResponsemanagementResponse"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -556,7 +557,7 @@ type PutResponsemanagementResponseOptions struct {
 //
 // Requires any of the permissions: responses:response:edit.
 func (c *Client) PutResponsemanagementResponse(ctx context.Context, responseID string, body *models.Response, opts *PutResponsemanagementResponseOptions, call ...platformclient.CallOption) (*models.Response, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/responsemanagement/responses/{responseId}", responseID)
+	req := runtime.NewRequest("PUT", "/api/v2/responsemanagement/responses/{responseId}", responseID)
 	req.Operation = "responsemanagement.PutResponsemanagementResponse"
 	req.Body = body
 	if opts != nil {
@@ -580,7 +581,7 @@ type DeleteResponsemanagementResponseOptions struct{}
 //
 // Requires any of the permissions: responses:response:delete.
 func (c *Client) DeleteResponsemanagementResponse(ctx context.Context, responseID string, opts *DeleteResponsemanagementResponseOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/responsemanagement/responses/{responseId}", responseID)
+	req := runtime.NewRequest("DELETE", "/api/v2/responsemanagement/responses/{responseId}", responseID)
 	req.Operation = "responsemanagement.DeleteResponsemanagementResponse"
 	return c.c.Do(ctx, req, nil, call...)
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -28,7 +29,7 @@ type PostAnalyticsQueuesObservationsQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:queueObservation:view.
 func (c *Client) PostAnalyticsQueuesObservationsQuery(ctx context.Context, body *models.QueueObservationQuery, opts *PostAnalyticsQueuesObservationsQueryOptions, call ...platformclient.CallOption) (*models.QueueObservationQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/queues/observations/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/queues/observations/query")
 	req.Operation = "routing.PostAnalyticsQueuesObservationsQuery"
 	req.Body = body
 	out := new(models.QueueObservationQueryResponse)
@@ -53,7 +54,7 @@ type PostAnalyticsRoutingActivityQueryOptions struct {
 //
 // Requires any of the permissions: analytics:queueObservation:view.
 func (c *Client) PostAnalyticsRoutingActivityQuery(ctx context.Context, body *models.RoutingActivityQuery, opts *PostAnalyticsRoutingActivityQueryOptions, call ...platformclient.CallOption) (*models.RoutingActivityResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/routing/activity/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/routing/activity/query")
 	req.Operation = "routing.PostAnalyticsRoutingActivityQuery"
 	req.Body = body
 	if opts != nil {
@@ -94,7 +95,7 @@ type GetRoutingAssessmentsOptions struct {
 //
 // Requires any of the permissions: routing:queue:view, routing:assessment:view.
 func (c *Client) GetRoutingAssessments(ctx context.Context, opts *GetRoutingAssessmentsOptions, call ...platformclient.CallOption) (*models.AssessmentListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/assessments")
+	req := runtime.NewRequest("GET", "/api/v2/routing/assessments")
 	req.Operation = "routing.GetRoutingAssessments"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -119,8 +120,8 @@ func (c *Client) GetRoutingAssessmentsPages(ctx context.Context, opts *GetRoutin
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AssessmentListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AssessmentListing, error) {
 		if r.NextURI != "" {
 			out := new(models.AssessmentListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -130,15 +131,15 @@ func (c *Client) GetRoutingAssessmentsPages(ctx context.Context, opts *GetRoutin
 			o.After = &r.Cursor
 		}
 		return c.GetRoutingAssessments(ctx, &o, call...)
-	}, func(p *models.AssessmentListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.AssessmentListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingAssessmentsItems returns an iterator over the entities of every page of
 // GetRoutingAssessments; see GetRoutingAssessmentsPages.
 func (c *Client) GetRoutingAssessmentsItems(ctx context.Context, opts *GetRoutingAssessmentsOptions, call ...platformclient.CallOption) iter.Seq2[models.BenefitAssessment, error] {
-	return platformclient.Items(c.GetRoutingAssessmentsPages(ctx, opts, call...), func(p *models.AssessmentListing) []models.BenefitAssessment { return p.Entities })
+	return runtime.Items(c.GetRoutingAssessmentsPages(ctx, opts, call...), func(p *models.AssessmentListing) []models.BenefitAssessment { return p.Entities })
 }
 
 // PostRoutingAssessmentsOptions holds the optional parameters of PostRoutingAssessments; nil fields are not sent.
@@ -153,7 +154,7 @@ type PostRoutingAssessmentsOptions struct {
 //
 // Requires all of the permissions: routing:assessment:add, routing:queue:view.
 func (c *Client) PostRoutingAssessments(ctx context.Context, opts *PostRoutingAssessmentsOptions, call ...platformclient.CallOption) (*models.BenefitAssessment, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/assessments")
+	req := runtime.NewRequest("POST", "/api/v2/routing/assessments")
 	req.Operation = "routing.PostRoutingAssessments"
 	if opts != nil {
 		req.Body = opts.Body
@@ -177,7 +178,7 @@ type GetRoutingAssessmentsJobsOptions struct {
 //
 // Requires any of the permissions: routing:queue:view.
 func (c *Client) GetRoutingAssessmentsJobs(ctx context.Context, opts *GetRoutingAssessmentsJobsOptions, call ...platformclient.CallOption) (*models.AssessmentJobListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/assessments/jobs")
+	req := runtime.NewRequest("GET", "/api/v2/routing/assessments/jobs")
 	req.Operation = "routing.GetRoutingAssessmentsJobs"
 	if opts != nil {
 		req.AddQuery("divisionId", opts.DivisionID)
@@ -201,7 +202,7 @@ type PostRoutingAssessmentsJobsOptions struct {
 //
 // Requires any of the permissions: routing:assessment:add.
 func (c *Client) PostRoutingAssessmentsJobs(ctx context.Context, opts *PostRoutingAssessmentsJobsOptions, call ...platformclient.CallOption) (*models.BenefitAssessmentJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/assessments/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/routing/assessments/jobs")
 	req.Operation = "routing.PostRoutingAssessmentsJobs"
 	if opts != nil {
 		req.Body = opts.Body
@@ -222,7 +223,7 @@ type GetRoutingAssessmentsJobOptions struct{}
 //
 // Requires any of the permissions: routing:assessment:view.
 func (c *Client) GetRoutingAssessmentsJob(ctx context.Context, jobID string, opts *GetRoutingAssessmentsJobOptions, call ...platformclient.CallOption) (*models.BenefitAssessmentJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/assessments/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/assessments/jobs/{jobId}", jobID)
 	req.Operation = "routing.GetRoutingAssessmentsJob"
 	out := new(models.BenefitAssessmentJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -240,7 +241,7 @@ type GetRoutingAssessmentOptions struct{}
 //
 // Requires any of the permissions: routing:assessment:view.
 func (c *Client) GetRoutingAssessment(ctx context.Context, assessmentID string, opts *GetRoutingAssessmentOptions, call ...platformclient.CallOption) (*models.BenefitAssessment, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/assessments/{assessmentId}", assessmentID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/assessments/{assessmentId}", assessmentID)
 	req.Operation = "routing.GetRoutingAssessment"
 	out := new(models.BenefitAssessment)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -258,7 +259,7 @@ type DeleteRoutingAssessmentOptions struct{}
 //
 // Requires any of the permissions: routing:assessment:delete.
 func (c *Client) DeleteRoutingAssessment(ctx context.Context, assessmentID string, opts *DeleteRoutingAssessmentOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/assessments/{assessmentId}", assessmentID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/assessments/{assessmentId}", assessmentID)
 	req.Operation = "routing.DeleteRoutingAssessment"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -270,7 +271,7 @@ type GetRoutingAvailablemediatypesOptions struct{}
 //
 //	GET /api/v2/routing/availablemediatypes
 func (c *Client) GetRoutingAvailablemediatypes(ctx context.Context, opts *GetRoutingAvailablemediatypesOptions, call ...platformclient.CallOption) (*models.AvailableMediaTypeEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/availablemediatypes")
+	req := runtime.NewRequest("GET", "/api/v2/routing/availablemediatypes")
 	req.Operation = "routing.GetRoutingAvailablemediatypes"
 	out := new(models.AvailableMediaTypeEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -291,7 +292,7 @@ type PatchRoutingConversationOptions struct{}
 //
 // Requires any of the permissions: routing:conversation:edit.
 func (c *Client) PatchRoutingConversation(ctx context.Context, conversationID string, body *models.RoutingConversationAttributesRequest, opts *PatchRoutingConversationOptions, call ...platformclient.CallOption) (*models.RoutingConversationAttributesResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/routing/conversations/{conversationId}", conversationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/routing/conversations/{conversationId}", conversationID)
 	req.Operation = "routing.PatchRoutingConversation"
 	req.Body = body
 	out := new(models.RoutingConversationAttributesResponse)
@@ -310,7 +311,7 @@ type GetRoutingDirectroutingbackupSettingsMeOptions struct{}
 //
 // Requires any of the permissions: routing:directRoutingBackup:selfView.
 func (c *Client) GetRoutingDirectroutingbackupSettingsMe(ctx context.Context, opts *GetRoutingDirectroutingbackupSettingsMeOptions, call ...platformclient.CallOption) (*models.AgentDirectRoutingBackupSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/directroutingbackup/settings/me")
+	req := runtime.NewRequest("GET", "/api/v2/routing/directroutingbackup/settings/me")
 	req.Operation = "routing.GetRoutingDirectroutingbackupSettingsMe"
 	out := new(models.AgentDirectRoutingBackupSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -328,7 +329,7 @@ type PutRoutingDirectroutingbackupSettingsMeOptions struct{}
 //
 // Requires any of the permissions: routing:directRoutingBackup:selfEdit.
 func (c *Client) PutRoutingDirectroutingbackupSettingsMe(ctx context.Context, body *models.AgentDirectRoutingBackupSettings, opts *PutRoutingDirectroutingbackupSettingsMeOptions, call ...platformclient.CallOption) (*models.AgentDirectRoutingBackupSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/directroutingbackup/settings/me")
+	req := runtime.NewRequest("PUT", "/api/v2/routing/directroutingbackup/settings/me")
 	req.Operation = "routing.PutRoutingDirectroutingbackupSettingsMe"
 	req.Body = body
 	out := new(models.AgentDirectRoutingBackupSettings)
@@ -348,7 +349,7 @@ type DeleteRoutingDirectroutingbackupSettingsMeOptions struct{}
 //
 // Requires any of the permissions: routing:directRoutingBackup:selfDelete.
 func (c *Client) DeleteRoutingDirectroutingbackupSettingsMe(ctx context.Context, opts *DeleteRoutingDirectroutingbackupSettingsMeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/directroutingbackup/settings/me")
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/directroutingbackup/settings/me")
 	req.Operation = "routing.DeleteRoutingDirectroutingbackupSettingsMe"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -378,7 +379,7 @@ type GetRoutingEmailDomainsOptions struct {
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) GetRoutingEmailDomains(ctx context.Context, opts *GetRoutingEmailDomainsOptions, call ...platformclient.CallOption) (*models.InboundDomainEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/email/domains")
+	req := runtime.NewRequest("GET", "/api/v2/routing/email/domains")
 	req.Operation = "routing.GetRoutingEmailDomains"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -403,11 +404,11 @@ func (c *Client) GetRoutingEmailDomainsPages(ctx context.Context, opts *GetRouti
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InboundDomainEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.InboundDomainEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.InboundDomainEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -415,15 +416,15 @@ func (c *Client) GetRoutingEmailDomainsPages(ctx context.Context, opts *GetRouti
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingEmailDomains(ctx, &o, call...)
-	}, func(p *models.InboundDomainEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.InboundDomainEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingEmailDomainsItems returns an iterator over the entities of every page of
 // GetRoutingEmailDomains; see GetRoutingEmailDomainsPages.
 func (c *Client) GetRoutingEmailDomainsItems(ctx context.Context, opts *GetRoutingEmailDomainsOptions, call ...platformclient.CallOption) iter.Seq2[models.InboundDomain, error] {
-	return platformclient.Items(c.GetRoutingEmailDomainsPages(ctx, opts, call...), func(p *models.InboundDomainEntityListing) []models.InboundDomain { return p.Entities })
+	return runtime.Items(c.GetRoutingEmailDomainsPages(ctx, opts, call...), func(p *models.InboundDomainEntityListing) []models.InboundDomain { return p.Entities })
 }
 
 // PostRoutingEmailDomainsOptions holds the optional parameters of PostRoutingEmailDomains; it has none yet, so pass nil.
@@ -435,7 +436,7 @@ type PostRoutingEmailDomainsOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) PostRoutingEmailDomains(ctx context.Context, body *models.InboundDomainCreateRequest, opts *PostRoutingEmailDomainsOptions, call ...platformclient.CallOption) (*models.InboundDomain, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/email/domains")
+	req := runtime.NewRequest("POST", "/api/v2/routing/email/domains")
 	req.Operation = "routing.PostRoutingEmailDomains"
 	req.Body = body
 	out := new(models.InboundDomain)
@@ -457,7 +458,7 @@ type GetRoutingEmailDomainOptions struct {
 //
 // Requires any of the permissions: routing:email:manage, routing:email:view.
 func (c *Client) GetRoutingEmailDomain(ctx context.Context, domainID string, opts *GetRoutingEmailDomainOptions, call ...platformclient.CallOption) (*models.InboundDomain, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/email/domains/{domainId}", domainID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/email/domains/{domainId}", domainID)
 	req.Operation = "routing.GetRoutingEmailDomain"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -478,7 +479,7 @@ type DeleteRoutingEmailDomainOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) DeleteRoutingEmailDomain(ctx context.Context, domainID string, opts *DeleteRoutingEmailDomainOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/email/domains/{domainId}", domainID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/email/domains/{domainId}", domainID)
 	req.Operation = "routing.DeleteRoutingEmailDomain"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -492,7 +493,7 @@ type PatchRoutingEmailDomainOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) PatchRoutingEmailDomain(ctx context.Context, domainID string, body *models.InboundDomainPatchRequest, opts *PatchRoutingEmailDomainOptions, call ...platformclient.CallOption) (*models.InboundDomain, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/routing/email/domains/{domainId}", domainID)
+	req := runtime.NewRequest("PATCH", "/api/v2/routing/email/domains/{domainId}", domainID)
 	req.Operation = "routing.PatchRoutingEmailDomain"
 	req.Body = body
 	out := new(models.InboundDomain)
@@ -511,7 +512,7 @@ type GetRoutingEmailDomainDkimOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) GetRoutingEmailDomainDkim(ctx context.Context, domainID string, opts *GetRoutingEmailDomainDkimOptions, call ...platformclient.CallOption) (*models.VerificationResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/email/domains/{domainId}/dkim", domainID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/email/domains/{domainId}/dkim", domainID)
 	req.Operation = "routing.GetRoutingEmailDomainDkim"
 	out := new(models.VerificationResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -529,7 +530,7 @@ type PostRoutingEmailDomainDkimOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) PostRoutingEmailDomainDkim(ctx context.Context, domainID string, opts *PostRoutingEmailDomainDkimOptions, call ...platformclient.CallOption) (*models.VerificationResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/email/domains/{domainId}/dkim", domainID)
+	req := runtime.NewRequest("POST", "/api/v2/routing/email/domains/{domainId}/dkim", domainID)
 	req.Operation = "routing.PostRoutingEmailDomainDkim"
 	out := new(models.VerificationResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -547,7 +548,7 @@ type GetRoutingEmailDomainMailfromOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) GetRoutingEmailDomainMailfrom(ctx context.Context, domainID string, opts *GetRoutingEmailDomainMailfromOptions, call ...platformclient.CallOption) (*models.MailFromResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/email/domains/{domainId}/mailfrom", domainID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/email/domains/{domainId}/mailfrom", domainID)
 	req.Operation = "routing.GetRoutingEmailDomainMailfrom"
 	out := new(models.MailFromResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -565,7 +566,7 @@ type PostRoutingEmailDomainMailfromOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) PostRoutingEmailDomainMailfrom(ctx context.Context, domainID string, body *models.MailFromResult, opts *PostRoutingEmailDomainMailfromOptions, call ...platformclient.CallOption) (*models.MailFromResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/email/domains/{domainId}/mailfrom", domainID)
+	req := runtime.NewRequest("POST", "/api/v2/routing/email/domains/{domainId}/mailfrom", domainID)
 	req.Operation = "routing.PostRoutingEmailDomainMailfrom"
 	req.Body = body
 	out := new(models.MailFromResult)
@@ -592,7 +593,7 @@ type PostRoutingEmailDomainTestconnectionOptions struct {
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) PostRoutingEmailDomainTestconnection(ctx context.Context, domainID string, opts *PostRoutingEmailDomainTestconnectionOptions, call ...platformclient.CallOption) (*models.TestMessage, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/email/domains/{domainId}/testconnection", domainID)
+	req := runtime.NewRequest("POST", "/api/v2/routing/email/domains/{domainId}/testconnection", domainID)
 	req.Operation = "routing.PostRoutingEmailDomainTestconnection"
 	if opts != nil {
 		req.Body = opts.Body
@@ -613,7 +614,7 @@ type PatchRoutingEmailDomainValidateOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) PatchRoutingEmailDomainValidate(ctx context.Context, domainID string, body *models.InboundDomainPatchRequest, opts *PatchRoutingEmailDomainValidateOptions, call ...platformclient.CallOption) (*models.InboundDomain, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/routing/email/domains/{domainId}/validate", domainID)
+	req := runtime.NewRequest("PATCH", "/api/v2/routing/email/domains/{domainId}/validate", domainID)
 	req.Operation = "routing.PatchRoutingEmailDomainValidate"
 	req.Body = body
 	out := new(models.InboundDomain)
@@ -632,7 +633,7 @@ type GetRoutingEmailDomainVerificationOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) GetRoutingEmailDomainVerification(ctx context.Context, domainID string, opts *GetRoutingEmailDomainVerificationOptions, call ...platformclient.CallOption) (*models.VerificationResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/email/domains/{domainId}/verification", domainID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/email/domains/{domainId}/verification", domainID)
 	req.Operation = "routing.GetRoutingEmailDomainVerification"
 	out := new(models.VerificationResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -650,7 +651,7 @@ type PostRoutingEmailDomainVerificationOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) PostRoutingEmailDomainVerification(ctx context.Context, domainID string, opts *PostRoutingEmailDomainVerificationOptions, call ...platformclient.CallOption) (*models.VerificationResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/email/domains/{domainId}/verification", domainID)
+	req := runtime.NewRequest("POST", "/api/v2/routing/email/domains/{domainId}/verification", domainID)
 	req.Operation = "routing.PostRoutingEmailDomainVerification"
 	out := new(models.VerificationResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -680,7 +681,7 @@ type GetRoutingEmailDomainRoutesOptions struct {
 //
 // Requires any of the permissions: routing:email:view, routing:email:manage.
 func (c *Client) GetRoutingEmailDomainRoutes(ctx context.Context, domainName string, opts *GetRoutingEmailDomainRoutesOptions, call ...platformclient.CallOption) (*models.InboundRouteEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/email/domains/{domainName}/routes", domainName)
+	req := runtime.NewRequest("GET", "/api/v2/routing/email/domains/{domainName}/routes", domainName)
 	req.Operation = "routing.GetRoutingEmailDomainRoutes"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -704,11 +705,11 @@ func (c *Client) GetRoutingEmailDomainRoutesPages(ctx context.Context, domainNam
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InboundRouteEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.InboundRouteEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.InboundRouteEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -716,15 +717,15 @@ func (c *Client) GetRoutingEmailDomainRoutesPages(ctx context.Context, domainNam
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingEmailDomainRoutes(ctx, domainName, &o, call...)
-	}, func(p *models.InboundRouteEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.InboundRouteEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingEmailDomainRoutesItems returns an iterator over the entities of every page of
 // GetRoutingEmailDomainRoutes; see GetRoutingEmailDomainRoutesPages.
 func (c *Client) GetRoutingEmailDomainRoutesItems(ctx context.Context, domainName string, opts *GetRoutingEmailDomainRoutesOptions, call ...platformclient.CallOption) iter.Seq2[models.InboundRoute, error] {
-	return platformclient.Items(c.GetRoutingEmailDomainRoutesPages(ctx, domainName, opts, call...), func(p *models.InboundRouteEntityListing) []models.InboundRoute { return p.Entities })
+	return runtime.Items(c.GetRoutingEmailDomainRoutesPages(ctx, domainName, opts, call...), func(p *models.InboundRouteEntityListing) []models.InboundRoute { return p.Entities })
 }
 
 // PostRoutingEmailDomainRoutesOptions holds the optional parameters of PostRoutingEmailDomainRoutes; it has none yet, so pass nil.
@@ -736,7 +737,7 @@ type PostRoutingEmailDomainRoutesOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) PostRoutingEmailDomainRoutes(ctx context.Context, domainName string, body *models.InboundRoute, opts *PostRoutingEmailDomainRoutesOptions, call ...platformclient.CallOption) (*models.InboundRoute, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/email/domains/{domainName}/routes", domainName)
+	req := runtime.NewRequest("POST", "/api/v2/routing/email/domains/{domainName}/routes", domainName)
 	req.Operation = "routing.PostRoutingEmailDomainRoutes"
 	req.Body = body
 	out := new(models.InboundRoute)
@@ -758,7 +759,7 @@ type GetRoutingEmailDomainRouteOptions struct {
 //
 // Requires any of the permissions: routing:email:view, routing:email:manage.
 func (c *Client) GetRoutingEmailDomainRoute(ctx context.Context, domainName string, routeID string, opts *GetRoutingEmailDomainRouteOptions, call ...platformclient.CallOption) (*models.InboundRoute, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/email/domains/{domainName}/routes/{routeId}", domainName, routeID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/email/domains/{domainName}/routes/{routeId}", domainName, routeID)
 	req.Operation = "routing.GetRoutingEmailDomainRoute"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -779,7 +780,7 @@ type PutRoutingEmailDomainRouteOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) PutRoutingEmailDomainRoute(ctx context.Context, domainName string, routeID string, body *models.InboundRoute, opts *PutRoutingEmailDomainRouteOptions, call ...platformclient.CallOption) (*models.InboundRoute, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/email/domains/{domainName}/routes/{routeId}", domainName, routeID)
+	req := runtime.NewRequest("PUT", "/api/v2/routing/email/domains/{domainName}/routes/{routeId}", domainName, routeID)
 	req.Operation = "routing.PutRoutingEmailDomainRoute"
 	req.Body = body
 	out := new(models.InboundRoute)
@@ -798,7 +799,7 @@ type DeleteRoutingEmailDomainRouteOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) DeleteRoutingEmailDomainRoute(ctx context.Context, domainName string, routeID string, opts *DeleteRoutingEmailDomainRouteOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/email/domains/{domainName}/routes/{routeId}", domainName, routeID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/email/domains/{domainName}/routes/{routeId}", domainName, routeID)
 	req.Operation = "routing.DeleteRoutingEmailDomainRoute"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -812,7 +813,7 @@ type GetRoutingEmailDomainRouteIdentityresolutionOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage, routing:identityResolutionEmail:view.
 func (c *Client) GetRoutingEmailDomainRouteIdentityresolution(ctx context.Context, domainName string, routeID string, opts *GetRoutingEmailDomainRouteIdentityresolutionOptions, call ...platformclient.CallOption) (*models.RouteIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/email/domains/{domainName}/routes/{routeId}/identityresolution", domainName, routeID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/email/domains/{domainName}/routes/{routeId}/identityresolution", domainName, routeID)
 	req.Operation = "routing.GetRoutingEmailDomainRouteIdentityresolution"
 	out := new(models.RouteIdentityResolutionConfig)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -830,7 +831,7 @@ type PutRoutingEmailDomainRouteIdentityresolutionOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage, routing:identityResolutionEmail:edit.
 func (c *Client) PutRoutingEmailDomainRouteIdentityresolution(ctx context.Context, domainName string, routeID string, body *models.RouteIdentityResolutionConfig, opts *PutRoutingEmailDomainRouteIdentityresolutionOptions, call ...platformclient.CallOption) (*models.RouteIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/email/domains/{domainName}/routes/{routeId}/identityresolution", domainName, routeID)
+	req := runtime.NewRequest("PUT", "/api/v2/routing/email/domains/{domainName}/routes/{routeId}/identityresolution", domainName, routeID)
 	req.Operation = "routing.PutRoutingEmailDomainRouteIdentityresolution"
 	req.Body = body
 	out := new(models.RouteIdentityResolutionConfig)
@@ -862,7 +863,7 @@ type GetRoutingEmailOutboundDomainsOptions struct {
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) GetRoutingEmailOutboundDomains(ctx context.Context, opts *GetRoutingEmailOutboundDomainsOptions, call ...platformclient.CallOption) (*models.OutboundDomainEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/email/outbound/domains")
+	req := runtime.NewRequest("GET", "/api/v2/routing/email/outbound/domains")
 	req.Operation = "routing.GetRoutingEmailOutboundDomains"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -886,11 +887,11 @@ func (c *Client) GetRoutingEmailOutboundDomainsPages(ctx context.Context, opts *
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OutboundDomainEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.OutboundDomainEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.OutboundDomainEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -898,15 +899,15 @@ func (c *Client) GetRoutingEmailOutboundDomainsPages(ctx context.Context, opts *
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingEmailOutboundDomains(ctx, &o, call...)
-	}, func(p *models.OutboundDomainEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.OutboundDomainEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingEmailOutboundDomainsItems returns an iterator over the entities of every page of
 // GetRoutingEmailOutboundDomains; see GetRoutingEmailOutboundDomainsPages.
 func (c *Client) GetRoutingEmailOutboundDomainsItems(ctx context.Context, opts *GetRoutingEmailOutboundDomainsOptions, call ...platformclient.CallOption) iter.Seq2[models.OutboundDomain, error] {
-	return platformclient.Items(c.GetRoutingEmailOutboundDomainsPages(ctx, opts, call...), func(p *models.OutboundDomainEntityListing) []models.OutboundDomain { return p.Entities })
+	return runtime.Items(c.GetRoutingEmailOutboundDomainsPages(ctx, opts, call...), func(p *models.OutboundDomainEntityListing) []models.OutboundDomain { return p.Entities })
 }
 
 // PostRoutingEmailOutboundDomainsOptions holds the optional parameters of PostRoutingEmailOutboundDomains; it has none yet, so pass nil.
@@ -918,7 +919,7 @@ type PostRoutingEmailOutboundDomainsOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) PostRoutingEmailOutboundDomains(ctx context.Context, body *models.OutboundDomainCreateRequest, opts *PostRoutingEmailOutboundDomainsOptions, call ...platformclient.CallOption) (*models.EmailOutboundDomainResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/email/outbound/domains")
+	req := runtime.NewRequest("POST", "/api/v2/routing/email/outbound/domains")
 	req.Operation = "routing.PostRoutingEmailOutboundDomains"
 	req.Body = body
 	out := new(models.EmailOutboundDomainResult)
@@ -937,7 +938,7 @@ type PostRoutingEmailOutboundDomainsSimulatedOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) PostRoutingEmailOutboundDomainsSimulated(ctx context.Context, body *models.OutboundDomainCreateRequest, opts *PostRoutingEmailOutboundDomainsSimulatedOptions, call ...platformclient.CallOption) (*models.EmailOutboundDomainResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/email/outbound/domains/simulated")
+	req := runtime.NewRequest("POST", "/api/v2/routing/email/outbound/domains/simulated")
 	req.Operation = "routing.PostRoutingEmailOutboundDomainsSimulated"
 	req.Body = body
 	out := new(models.EmailOutboundDomainResult)
@@ -959,7 +960,7 @@ type GetRoutingEmailOutboundDomainOptions struct {
 //
 // Requires any of the permissions: routing:email:manage, routing:email:view.
 func (c *Client) GetRoutingEmailOutboundDomain(ctx context.Context, domainID string, opts *GetRoutingEmailOutboundDomainOptions, call ...platformclient.CallOption) (*models.OutboundDomain, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/email/outbound/domains/{domainId}", domainID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/email/outbound/domains/{domainId}", domainID)
 	req.Operation = "routing.GetRoutingEmailOutboundDomain"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -980,7 +981,7 @@ type DeleteRoutingEmailOutboundDomainOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) DeleteRoutingEmailOutboundDomain(ctx context.Context, domainID string, opts *DeleteRoutingEmailOutboundDomainOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/email/outbound/domains/{domainId}", domainID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/email/outbound/domains/{domainId}", domainID)
 	req.Operation = "routing.DeleteRoutingEmailOutboundDomain"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -995,7 +996,7 @@ type PatchRoutingEmailOutboundDomainOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) PatchRoutingEmailOutboundDomain(ctx context.Context, domainID string, body *models.OutboundDomainPatchRequest, opts *PatchRoutingEmailOutboundDomainOptions, call ...platformclient.CallOption) (*models.OutboundDomain, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/routing/email/outbound/domains/{domainId}", domainID)
+	req := runtime.NewRequest("PATCH", "/api/v2/routing/email/outbound/domains/{domainId}", domainID)
 	req.Operation = "routing.PatchRoutingEmailOutboundDomain"
 	req.Body = body
 	out := new(models.OutboundDomain)
@@ -1014,7 +1015,7 @@ type GetRoutingEmailOutboundDomainActivationOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) GetRoutingEmailOutboundDomainActivation(ctx context.Context, domainID string, opts *GetRoutingEmailOutboundDomainActivationOptions, call ...platformclient.CallOption) (*models.EmailOutboundDomainResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/email/outbound/domains/{domainId}/activation", domainID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/email/outbound/domains/{domainId}/activation", domainID)
 	req.Operation = "routing.GetRoutingEmailOutboundDomainActivation"
 	out := new(models.EmailOutboundDomainResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1033,7 +1034,7 @@ type PutRoutingEmailOutboundDomainActivationOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) PutRoutingEmailOutboundDomainActivation(ctx context.Context, domainID string, opts *PutRoutingEmailOutboundDomainActivationOptions, call ...platformclient.CallOption) (*models.EmailOutboundDomainResult, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/email/outbound/domains/{domainId}/activation", domainID)
+	req := runtime.NewRequest("PUT", "/api/v2/routing/email/outbound/domains/{domainId}/activation", domainID)
 	req.Operation = "routing.PutRoutingEmailOutboundDomainActivation"
 	out := new(models.EmailOutboundDomainResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1059,7 +1060,7 @@ type PostRoutingEmailOutboundDomainTestconnectionOptions struct {
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) PostRoutingEmailOutboundDomainTestconnection(ctx context.Context, domainID string, opts *PostRoutingEmailOutboundDomainTestconnectionOptions, call ...platformclient.CallOption) (*models.TestMessage, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/email/outbound/domains/{domainId}/testconnection", domainID)
+	req := runtime.NewRequest("POST", "/api/v2/routing/email/outbound/domains/{domainId}/testconnection", domainID)
 	req.Operation = "routing.PostRoutingEmailOutboundDomainTestconnection"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1080,7 +1081,7 @@ type GetRoutingEmailSetupOptions struct{}
 //
 // Requires all of the permissions: routing:email:manage.
 func (c *Client) GetRoutingEmailSetup(ctx context.Context, opts *GetRoutingEmailSetupOptions, call ...platformclient.CallOption) (*models.EmailSetup, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/email/setup")
+	req := runtime.NewRequest("GET", "/api/v2/routing/email/setup")
 	req.Operation = "routing.GetRoutingEmailSetup"
 	out := new(models.EmailSetup)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1112,7 +1113,7 @@ type GetRoutingLanguagesOptions struct {
 //
 //	GET /api/v2/routing/languages
 func (c *Client) GetRoutingLanguages(ctx context.Context, opts *GetRoutingLanguagesOptions, call ...platformclient.CallOption) (*models.LanguageEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/languages")
+	req := runtime.NewRequest("GET", "/api/v2/routing/languages")
 	req.Operation = "routing.GetRoutingLanguages"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1137,11 +1138,11 @@ func (c *Client) GetRoutingLanguagesPages(ctx context.Context, opts *GetRoutingL
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LanguageEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LanguageEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.LanguageEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1149,15 +1150,15 @@ func (c *Client) GetRoutingLanguagesPages(ctx context.Context, opts *GetRoutingL
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingLanguages(ctx, &o, call...)
-	}, func(p *models.LanguageEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.LanguageEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingLanguagesItems returns an iterator over the entities of every page of GetRoutingLanguages;
 // see GetRoutingLanguagesPages.
 func (c *Client) GetRoutingLanguagesItems(ctx context.Context, opts *GetRoutingLanguagesOptions, call ...platformclient.CallOption) iter.Seq2[models.Language, error] {
-	return platformclient.Items(c.GetRoutingLanguagesPages(ctx, opts, call...), func(p *models.LanguageEntityListing) []models.Language { return p.Entities })
+	return runtime.Items(c.GetRoutingLanguagesPages(ctx, opts, call...), func(p *models.LanguageEntityListing) []models.Language { return p.Entities })
 }
 
 // PostRoutingLanguagesOptions holds the optional parameters of PostRoutingLanguages; it has none yet, so pass nil.
@@ -1169,7 +1170,7 @@ type PostRoutingLanguagesOptions struct{}
 //
 // Requires any of the permissions: routing:skill:manage.
 func (c *Client) PostRoutingLanguages(ctx context.Context, body *models.Language, opts *PostRoutingLanguagesOptions, call ...platformclient.CallOption) (*models.Language, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/languages")
+	req := runtime.NewRequest("POST", "/api/v2/routing/languages")
 	req.Operation = "routing.PostRoutingLanguages"
 	req.Body = body
 	out := new(models.Language)
@@ -1186,7 +1187,7 @@ type GetRoutingLanguageOptions struct{}
 //
 //	GET /api/v2/routing/languages/{languageId}
 func (c *Client) GetRoutingLanguage(ctx context.Context, languageID string, opts *GetRoutingLanguageOptions, call ...platformclient.CallOption) (*models.Language, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/languages/{languageId}", languageID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/languages/{languageId}", languageID)
 	req.Operation = "routing.GetRoutingLanguage"
 	out := new(models.Language)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1204,7 +1205,7 @@ type DeleteRoutingLanguageOptions struct{}
 //
 // Requires any of the permissions: routing:skill:manage.
 func (c *Client) DeleteRoutingLanguage(ctx context.Context, languageID string, opts *DeleteRoutingLanguageOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/languages/{languageId}", languageID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/languages/{languageId}", languageID)
 	req.Operation = "routing.DeleteRoutingLanguage"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1231,7 +1232,7 @@ type GetRoutingMessageRecipientsOptions struct {
 //
 // Requires all of the permissions: routing:message:manage.
 func (c *Client) GetRoutingMessageRecipients(ctx context.Context, opts *GetRoutingMessageRecipientsOptions, call ...platformclient.CallOption) (*models.RecipientListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/message/recipients")
+	req := runtime.NewRequest("GET", "/api/v2/routing/message/recipients")
 	req.Operation = "routing.GetRoutingMessageRecipients"
 	if opts != nil {
 		req.AddQuery("messengerType", opts.MessengerType)
@@ -1255,11 +1256,11 @@ func (c *Client) GetRoutingMessageRecipientsPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.RecipientListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.RecipientListing, error) {
 		if r.NextURI != "" {
 			out := new(models.RecipientListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1267,15 +1268,15 @@ func (c *Client) GetRoutingMessageRecipientsPages(ctx context.Context, opts *Get
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingMessageRecipients(ctx, &o, call...)
-	}, func(p *models.RecipientListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.RecipientListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingMessageRecipientsItems returns an iterator over the entities of every page of
 // GetRoutingMessageRecipients; see GetRoutingMessageRecipientsPages.
 func (c *Client) GetRoutingMessageRecipientsItems(ctx context.Context, opts *GetRoutingMessageRecipientsOptions, call ...platformclient.CallOption) iter.Seq2[models.Recipient, error] {
-	return platformclient.Items(c.GetRoutingMessageRecipientsPages(ctx, opts, call...), func(p *models.RecipientListing) []models.Recipient { return p.Entities })
+	return runtime.Items(c.GetRoutingMessageRecipientsPages(ctx, opts, call...), func(p *models.RecipientListing) []models.Recipient { return p.Entities })
 }
 
 // GetRoutingMessageRecipientOptions holds the optional parameters of GetRoutingMessageRecipient; it has none yet, so pass nil.
@@ -1287,7 +1288,7 @@ type GetRoutingMessageRecipientOptions struct{}
 //
 // Requires all of the permissions: routing:message:manage.
 func (c *Client) GetRoutingMessageRecipient(ctx context.Context, recipientID string, opts *GetRoutingMessageRecipientOptions, call ...platformclient.CallOption) (*models.Recipient, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/message/recipients/{recipientId}", recipientID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/message/recipients/{recipientId}", recipientID)
 	req.Operation = "routing.GetRoutingMessageRecipient"
 	out := new(models.Recipient)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1305,7 +1306,7 @@ type PutRoutingMessageRecipientOptions struct{}
 //
 // Requires all of the permissions: routing:message:manage.
 func (c *Client) PutRoutingMessageRecipient(ctx context.Context, recipientID string, body *models.RecipientRequest, opts *PutRoutingMessageRecipientOptions, call ...platformclient.CallOption) (*models.Recipient, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/message/recipients/{recipientId}", recipientID)
+	req := runtime.NewRequest("PUT", "/api/v2/routing/message/recipients/{recipientId}", recipientID)
 	req.Operation = "routing.PutRoutingMessageRecipient"
 	req.Body = body
 	out := new(models.Recipient)
@@ -1349,7 +1350,7 @@ type GetRoutingPredictorsOptions struct {
 //
 // Requires any of the permissions: routing:predictor:view, routing:queue:view.
 func (c *Client) GetRoutingPredictors(ctx context.Context, opts *GetRoutingPredictorsOptions, call ...platformclient.CallOption) (*models.PredictorListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/predictors")
+	req := runtime.NewRequest("GET", "/api/v2/routing/predictors")
 	req.Operation = "routing.GetRoutingPredictors"
 	if opts != nil {
 		req.AddQuery("before", opts.Before)
@@ -1376,8 +1377,8 @@ func (c *Client) GetRoutingPredictorsPages(ctx context.Context, opts *GetRouting
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PredictorListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.PredictorListing, error) {
 		if r.NextURI != "" {
 			out := new(models.PredictorListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1387,15 +1388,15 @@ func (c *Client) GetRoutingPredictorsPages(ctx context.Context, opts *GetRouting
 			o.After = &r.Cursor
 		}
 		return c.GetRoutingPredictors(ctx, &o, call...)
-	}, func(p *models.PredictorListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.PredictorListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingPredictorsItems returns an iterator over the entities of every page of
 // GetRoutingPredictors; see GetRoutingPredictorsPages.
 func (c *Client) GetRoutingPredictorsItems(ctx context.Context, opts *GetRoutingPredictorsOptions, call ...platformclient.CallOption) iter.Seq2[models.Predictor, error] {
-	return platformclient.Items(c.GetRoutingPredictorsPages(ctx, opts, call...), func(p *models.PredictorListing) []models.Predictor { return p.Entities })
+	return runtime.Items(c.GetRoutingPredictorsPages(ctx, opts, call...), func(p *models.PredictorListing) []models.Predictor { return p.Entities })
 }
 
 // PostRoutingPredictorsOptions holds the optional parameters of PostRoutingPredictors; nil fields are not sent.
@@ -1410,7 +1411,7 @@ type PostRoutingPredictorsOptions struct {
 //
 // Requires all of the permissions: routing:predictor:add, routing:queue:edit.
 func (c *Client) PostRoutingPredictors(ctx context.Context, opts *PostRoutingPredictorsOptions, call ...platformclient.CallOption) (*models.Predictor, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/predictors")
+	req := runtime.NewRequest("POST", "/api/v2/routing/predictors")
 	req.Operation = "routing.PostRoutingPredictors"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1439,7 +1440,7 @@ type GetRoutingPredictorsKeyperformanceindicatorsOptions struct {
 //
 // Requires any of the permissions: routing:keyPerformanceIndicator:view.
 func (c *Client) GetRoutingPredictorsKeyperformanceindicators(ctx context.Context, opts *GetRoutingPredictorsKeyperformanceindicatorsOptions, call ...platformclient.CallOption) ([]models.KeyPerformanceIndicator, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/predictors/keyperformanceindicators")
+	req := runtime.NewRequest("GET", "/api/v2/routing/predictors/keyperformanceindicators")
 	req.Operation = "routing.GetRoutingPredictorsKeyperformanceindicators"
 	if opts != nil {
 		req.AddQuery("kpiGroup", opts.KpiGroup)
@@ -1463,7 +1464,7 @@ type PostRoutingPredictorsKeyperformanceindicatorsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostRoutingPredictorsKeyperformanceindicators(ctx context.Context, body *models.CreateKpiRequest, opts *PostRoutingPredictorsKeyperformanceindicatorsOptions, call ...platformclient.CallOption) (*models.KeyPerformanceIndicator, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/predictors/keyperformanceindicators")
+	req := runtime.NewRequest("POST", "/api/v2/routing/predictors/keyperformanceindicators")
 	req.Operation = "routing.PostRoutingPredictorsKeyperformanceindicators"
 	req.Body = body
 	out := new(models.KeyPerformanceIndicator)
@@ -1488,7 +1489,7 @@ type GetRoutingPredictorsKeyperformanceindicatorOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetRoutingPredictorsKeyperformanceindicator(ctx context.Context, kpiID string, opts *GetRoutingPredictorsKeyperformanceindicatorOptions, call ...platformclient.CallOption) (*models.KeyPerformanceIndicator, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/predictors/keyperformanceindicators/{kpiId}", kpiID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/predictors/keyperformanceindicators/{kpiId}", kpiID)
 	req.Operation = "routing.GetRoutingPredictorsKeyperformanceindicator"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1511,7 +1512,7 @@ type DeleteRoutingPredictorsKeyperformanceindicatorOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteRoutingPredictorsKeyperformanceindicator(ctx context.Context, kpiID string, opts *DeleteRoutingPredictorsKeyperformanceindicatorOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/predictors/keyperformanceindicators/{kpiId}", kpiID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/predictors/keyperformanceindicators/{kpiId}", kpiID)
 	req.Operation = "routing.DeleteRoutingPredictorsKeyperformanceindicator"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1530,7 +1531,7 @@ type PatchRoutingPredictorsKeyperformanceindicatorOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PatchRoutingPredictorsKeyperformanceindicator(ctx context.Context, kpiID string, opts *PatchRoutingPredictorsKeyperformanceindicatorOptions, call ...platformclient.CallOption) (*models.KeyPerformanceIndicator, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/routing/predictors/keyperformanceindicators/{kpiId}", kpiID)
+	req := runtime.NewRequest("PATCH", "/api/v2/routing/predictors/keyperformanceindicators/{kpiId}", kpiID)
 	req.Operation = "routing.PatchRoutingPredictorsKeyperformanceindicator"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1554,7 +1555,7 @@ type GetRoutingPredictorsKeyperformanceindicatortypesOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetRoutingPredictorsKeyperformanceindicatortypes(ctx context.Context, opts *GetRoutingPredictorsKeyperformanceindicatortypesOptions, call ...platformclient.CallOption) ([]models.KeyPerformanceIndicatorType, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/predictors/keyperformanceindicatortypes")
+	req := runtime.NewRequest("GET", "/api/v2/routing/predictors/keyperformanceindicatortypes")
 	req.Operation = "routing.GetRoutingPredictorsKeyperformanceindicatortypes"
 	var out []models.KeyPerformanceIndicatorType
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -1572,7 +1573,7 @@ type GetRoutingPredictorOptions struct{}
 //
 // Requires any of the permissions: routing:predictor:view.
 func (c *Client) GetRoutingPredictor(ctx context.Context, predictorID string, opts *GetRoutingPredictorOptions, call ...platformclient.CallOption) (*models.Predictor, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/predictors/{predictorId}", predictorID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/predictors/{predictorId}", predictorID)
 	req.Operation = "routing.GetRoutingPredictor"
 	out := new(models.Predictor)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1590,7 +1591,7 @@ type DeleteRoutingPredictorOptions struct{}
 //
 // Requires all of the permissions: routing:predictor:delete, routing:queue:edit.
 func (c *Client) DeleteRoutingPredictor(ctx context.Context, predictorID string, opts *DeleteRoutingPredictorOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/predictors/{predictorId}", predictorID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/predictors/{predictorId}", predictorID)
 	req.Operation = "routing.DeleteRoutingPredictor"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1607,7 +1608,7 @@ type PatchRoutingPredictorOptions struct {
 //
 // Requires all of the permissions: routing:predictor:edit, routing:queue:edit.
 func (c *Client) PatchRoutingPredictor(ctx context.Context, predictorID string, opts *PatchRoutingPredictorOptions, call ...platformclient.CallOption) (*models.Predictor, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/routing/predictors/{predictorId}", predictorID)
+	req := runtime.NewRequest("PATCH", "/api/v2/routing/predictors/{predictorId}", predictorID)
 	req.Operation = "routing.PatchRoutingPredictor"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1628,7 +1629,7 @@ type GetRoutingPredictorModelsOptions struct{}
 //
 // Requires all of the permissions: routing:predictorModel:view.
 func (c *Client) GetRoutingPredictorModels(ctx context.Context, predictorID string, opts *GetRoutingPredictorModelsOptions, call ...platformclient.CallOption) (*models.PredictorModels, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/predictors/{predictorId}/models", predictorID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/predictors/{predictorId}/models", predictorID)
 	req.Operation = "routing.GetRoutingPredictorModels"
 	out := new(models.PredictorModels)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1646,7 +1647,7 @@ type GetRoutingPredictorModelFeaturesOptions struct{}
 //
 // Requires all of the permissions: routing:predictorModelFeature:view.
 func (c *Client) GetRoutingPredictorModelFeatures(ctx context.Context, predictorID string, modelID string, opts *GetRoutingPredictorModelFeaturesOptions, call ...platformclient.CallOption) (*models.PredictorModelFeatureListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/predictors/{predictorId}/models/{modelId}/features", predictorID, modelID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/predictors/{predictorId}/models/{modelId}/features", predictorID, modelID)
 	req.Operation = "routing.GetRoutingPredictorModelFeatures"
 	out := new(models.PredictorModelFeatureListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1697,7 +1698,7 @@ type GetRoutingQueuesOptions struct {
 //
 // Requires any of the permissions: routing:queue:view.
 func (c *Client) GetRoutingQueues(ctx context.Context, opts *GetRoutingQueuesOptions, call ...platformclient.CallOption) (*models.QueueEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/queues")
+	req := runtime.NewRequest("GET", "/api/v2/routing/queues")
 	req.Operation = "routing.GetRoutingQueues"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1727,11 +1728,11 @@ func (c *Client) GetRoutingQueuesPages(ctx context.Context, opts *GetRoutingQueu
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QueueEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.QueueEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.QueueEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1739,15 +1740,15 @@ func (c *Client) GetRoutingQueuesPages(ctx context.Context, opts *GetRoutingQueu
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingQueues(ctx, &o, call...)
-	}, func(p *models.QueueEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.QueueEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingQueuesItems returns an iterator over the entities of every page of GetRoutingQueues; see
 // GetRoutingQueuesPages.
 func (c *Client) GetRoutingQueuesItems(ctx context.Context, opts *GetRoutingQueuesOptions, call ...platformclient.CallOption) iter.Seq2[models.Queue, error] {
-	return platformclient.Items(c.GetRoutingQueuesPages(ctx, opts, call...), func(p *models.QueueEntityListing) []models.Queue { return p.Entities })
+	return runtime.Items(c.GetRoutingQueuesPages(ctx, opts, call...), func(p *models.QueueEntityListing) []models.Queue { return p.Entities })
 }
 
 // PostRoutingQueuesOptions holds the optional parameters of PostRoutingQueues; it has none yet, so pass nil.
@@ -1759,7 +1760,7 @@ type PostRoutingQueuesOptions struct{}
 //
 // Requires any of the permissions: routing:queue:add.
 func (c *Client) PostRoutingQueues(ctx context.Context, body *models.CreateQueueRequest, opts *PostRoutingQueuesOptions, call ...platformclient.CallOption) (*models.Queue, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/queues")
+	req := runtime.NewRequest("POST", "/api/v2/routing/queues")
 	req.Operation = "routing.PostRoutingQueues"
 	req.Body = body
 	out := new(models.Queue)
@@ -1800,7 +1801,7 @@ type GetRoutingQueuesDivisionviewsOptions struct {
 //
 // Requires all of the permissions: routing:queue:search.
 func (c *Client) GetRoutingQueuesDivisionviews(ctx context.Context, opts *GetRoutingQueuesDivisionviewsOptions, call ...platformclient.CallOption) (*models.QueueEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/queues/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/routing/queues/divisionviews")
 	req.Operation = "routing.GetRoutingQueuesDivisionviews"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1827,11 +1828,11 @@ func (c *Client) GetRoutingQueuesDivisionviewsPages(ctx context.Context, opts *G
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QueueEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.QueueEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.QueueEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1839,15 +1840,15 @@ func (c *Client) GetRoutingQueuesDivisionviewsPages(ctx context.Context, opts *G
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingQueuesDivisionviews(ctx, &o, call...)
-	}, func(p *models.QueueEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.QueueEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingQueuesDivisionviewsItems returns an iterator over the entities of every page of
 // GetRoutingQueuesDivisionviews; see GetRoutingQueuesDivisionviewsPages.
 func (c *Client) GetRoutingQueuesDivisionviewsItems(ctx context.Context, opts *GetRoutingQueuesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.Queue, error] {
-	return platformclient.Items(c.GetRoutingQueuesDivisionviewsPages(ctx, opts, call...), func(p *models.QueueEntityListing) []models.Queue { return p.Entities })
+	return runtime.Items(c.GetRoutingQueuesDivisionviewsPages(ctx, opts, call...), func(p *models.QueueEntityListing) []models.Queue { return p.Entities })
 }
 
 // GetRoutingQueuesDivisionviewsAllOptions holds the optional parameters of GetRoutingQueuesDivisionviewsAll; nil fields are not sent.
@@ -1869,7 +1870,7 @@ type GetRoutingQueuesDivisionviewsAllOptions struct {
 //
 // Requires all of the permissions: routing:queue:search.
 func (c *Client) GetRoutingQueuesDivisionviewsAll(ctx context.Context, opts *GetRoutingQueuesDivisionviewsAllOptions, call ...platformclient.CallOption) (*models.QueueEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/queues/divisionviews/all")
+	req := runtime.NewRequest("GET", "/api/v2/routing/queues/divisionviews/all")
 	req.Operation = "routing.GetRoutingQueuesDivisionviewsAll"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1892,11 +1893,11 @@ func (c *Client) GetRoutingQueuesDivisionviewsAllPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QueueEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.QueueEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.QueueEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1904,15 +1905,15 @@ func (c *Client) GetRoutingQueuesDivisionviewsAllPages(ctx context.Context, opts
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingQueuesDivisionviewsAll(ctx, &o, call...)
-	}, func(p *models.QueueEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.QueueEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingQueuesDivisionviewsAllItems returns an iterator over the entities of every page of
 // GetRoutingQueuesDivisionviewsAll; see GetRoutingQueuesDivisionviewsAllPages.
 func (c *Client) GetRoutingQueuesDivisionviewsAllItems(ctx context.Context, opts *GetRoutingQueuesDivisionviewsAllOptions, call ...platformclient.CallOption) iter.Seq2[models.Queue, error] {
-	return platformclient.Items(c.GetRoutingQueuesDivisionviewsAllPages(ctx, opts, call...), func(p *models.QueueEntityListing) []models.Queue { return p.Entities })
+	return runtime.Items(c.GetRoutingQueuesDivisionviewsAllPages(ctx, opts, call...), func(p *models.QueueEntityListing) []models.Queue { return p.Entities })
 }
 
 // GetRoutingQueuesMeOptions holds the optional parameters of GetRoutingQueuesMe; nil fields are not sent.
@@ -1935,7 +1936,7 @@ type GetRoutingQueuesMeOptions struct {
 //
 //	GET /api/v2/routing/queues/me
 func (c *Client) GetRoutingQueuesMe(ctx context.Context, opts *GetRoutingQueuesMeOptions, call ...platformclient.CallOption) (*models.UserQueueEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/queues/me")
+	req := runtime.NewRequest("GET", "/api/v2/routing/queues/me")
 	req.Operation = "routing.GetRoutingQueuesMe"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1959,11 +1960,11 @@ func (c *Client) GetRoutingQueuesMePages(ctx context.Context, opts *GetRoutingQu
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserQueueEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserQueueEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UserQueueEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1971,15 +1972,15 @@ func (c *Client) GetRoutingQueuesMePages(ctx context.Context, opts *GetRoutingQu
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingQueuesMe(ctx, &o, call...)
-	}, func(p *models.UserQueueEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UserQueueEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingQueuesMeItems returns an iterator over the entities of every page of GetRoutingQueuesMe;
 // see GetRoutingQueuesMePages.
 func (c *Client) GetRoutingQueuesMeItems(ctx context.Context, opts *GetRoutingQueuesMeOptions, call ...platformclient.CallOption) iter.Seq2[models.UserQueue, error] {
-	return platformclient.Items(c.GetRoutingQueuesMePages(ctx, opts, call...), func(p *models.UserQueueEntityListing) []models.UserQueue { return p.Entities })
+	return runtime.Items(c.GetRoutingQueuesMePages(ctx, opts, call...), func(p *models.UserQueueEntityListing) []models.UserQueue { return p.Entities })
 }
 
 // GetRoutingQueueOptions holds the optional parameters of GetRoutingQueue; nil fields are not sent.
@@ -1994,7 +1995,7 @@ type GetRoutingQueueOptions struct {
 //
 // Requires all of the permissions: routing:queue:view.
 func (c *Client) GetRoutingQueue(ctx context.Context, queueID string, opts *GetRoutingQueueOptions, call ...platformclient.CallOption) (*models.Queue, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/queues/{queueId}", queueID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/queues/{queueId}", queueID)
 	req.Operation = "routing.GetRoutingQueue"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2015,7 +2016,7 @@ type PutRoutingQueueOptions struct{}
 //
 // Requires any of the permissions: routing:queue:edit.
 func (c *Client) PutRoutingQueue(ctx context.Context, queueID string, body *models.QueueRequest, opts *PutRoutingQueueOptions, call ...platformclient.CallOption) (*models.Queue, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/queues/{queueId}", queueID)
+	req := runtime.NewRequest("PUT", "/api/v2/routing/queues/{queueId}", queueID)
 	req.Operation = "routing.PutRoutingQueue"
 	req.Body = body
 	out := new(models.Queue)
@@ -2037,7 +2038,7 @@ type DeleteRoutingQueueOptions struct {
 //
 // Requires all of the permissions: routing:queue:delete.
 func (c *Client) DeleteRoutingQueue(ctx context.Context, queueID string, opts *DeleteRoutingQueueOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/queues/{queueId}", queueID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/queues/{queueId}", queueID)
 	req.Operation = "routing.DeleteRoutingQueue"
 	if opts != nil {
 		req.AddQuery("forceDelete", opts.ForceDelete)
@@ -2064,7 +2065,7 @@ type GetRoutingQueueAssistantOptions struct {
 //
 // Requires all of the permissions: assistants:queue:view.
 func (c *Client) GetRoutingQueueAssistant(ctx context.Context, queueID string, opts *GetRoutingQueueAssistantOptions, call ...platformclient.CallOption) (*models.AssistantQueue, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/queues/{queueId}/assistant", queueID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/queues/{queueId}/assistant", queueID)
 	req.Operation = "routing.GetRoutingQueueAssistant"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2087,7 +2088,7 @@ type GetRoutingQueueComparisonperiodsOptions struct{}
 //
 // Requires all of the permissions: routing:comparisonPeriod:view, routing:queue:view.
 func (c *Client) GetRoutingQueueComparisonperiods(ctx context.Context, queueID string, opts *GetRoutingQueueComparisonperiodsOptions, call ...platformclient.CallOption) (*models.ComparisonPeriodListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/queues/{queueId}/comparisonperiods", queueID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/queues/{queueId}/comparisonperiods", queueID)
 	req.Operation = "routing.GetRoutingQueueComparisonperiods"
 	out := new(models.ComparisonPeriodListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2105,7 +2106,7 @@ type GetRoutingQueueComparisonperiodOptions struct{}
 //
 // Requires all of the permissions: routing:comparisonPeriod:view, routing:queue:view.
 func (c *Client) GetRoutingQueueComparisonperiod(ctx context.Context, queueID string, comparisonPeriodID string, opts *GetRoutingQueueComparisonperiodOptions, call ...platformclient.CallOption) (*models.ComparisonPeriod, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/queues/{queueId}/comparisonperiods/{comparisonPeriodId}", queueID, comparisonPeriodID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/queues/{queueId}/comparisonperiods/{comparisonPeriodId}", queueID, comparisonPeriodID)
 	req.Operation = "routing.GetRoutingQueueComparisonperiod"
 	out := new(models.ComparisonPeriod)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2126,7 +2127,7 @@ type GetRoutingQueueEstimatedwaittimeOptions struct {
 //
 // Requires all of the permissions: routing:queue:view.
 func (c *Client) GetRoutingQueueEstimatedwaittime(ctx context.Context, queueID string, opts *GetRoutingQueueEstimatedwaittimeOptions, call ...platformclient.CallOption) (*models.EstimatedWaitTimePredictions, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/queues/{queueId}/estimatedwaittime", queueID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/queues/{queueId}/estimatedwaittime", queueID)
 	req.Operation = "routing.GetRoutingQueueEstimatedwaittime"
 	if opts != nil {
 		req.AddQuery("conversationId", opts.ConversationID)
@@ -2147,7 +2148,7 @@ type GetRoutingQueueIdentityresolutionOptions struct{}
 //
 // Requires all of the permissions: routing:queue:view, queue:identityResolution:view.
 func (c *Client) GetRoutingQueueIdentityresolution(ctx context.Context, queueID string, opts *GetRoutingQueueIdentityresolutionOptions, call ...platformclient.CallOption) (*models.IdentityResolutionQueueConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/queues/{queueId}/identityresolution", queueID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/queues/{queueId}/identityresolution", queueID)
 	req.Operation = "routing.GetRoutingQueueIdentityresolution"
 	out := new(models.IdentityResolutionQueueConfig)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2165,7 +2166,7 @@ type PutRoutingQueueIdentityresolutionOptions struct{}
 //
 // Requires all of the permissions: routing:queue:edit, queue:identityResolution:edit.
 func (c *Client) PutRoutingQueueIdentityresolution(ctx context.Context, queueID string, body *models.IdentityResolutionQueueConfig, opts *PutRoutingQueueIdentityresolutionOptions, call ...platformclient.CallOption) (*models.IdentityResolutionQueueConfig, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/queues/{queueId}/identityresolution", queueID)
+	req := runtime.NewRequest("PUT", "/api/v2/routing/queues/{queueId}/identityresolution", queueID)
 	req.Operation = "routing.PutRoutingQueueIdentityresolution"
 	req.Body = body
 	out := new(models.IdentityResolutionQueueConfig)
@@ -2188,7 +2189,7 @@ type GetRoutingQueueMediatypeEstimatedwaittimeOptions struct {
 //
 // Requires all of the permissions: routing:queue:view.
 func (c *Client) GetRoutingQueueMediatypeEstimatedwaittime(ctx context.Context, queueID string, mediaType string, opts *GetRoutingQueueMediatypeEstimatedwaittimeOptions, call ...platformclient.CallOption) (*models.EstimatedWaitTimePredictions, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/queues/{queueId}/mediatypes/{mediaType}/estimatedwaittime", queueID, mediaType)
+	req := runtime.NewRequest("GET", "/api/v2/routing/queues/{queueId}/mediatypes/{mediaType}/estimatedwaittime", queueID, mediaType)
 	req.Operation = "routing.GetRoutingQueueMediatypeEstimatedwaittime"
 	if opts != nil {
 		req.AddQuery("labelId", opts.LabelID)
@@ -2251,7 +2252,7 @@ type GetRoutingQueueMembersOptions struct {
 // Requires any of the permissions: routing:queue:view, routing:queue:edit, routing:queue:readonly,
 // routing:queueMember:manage.
 func (c *Client) GetRoutingQueueMembers(ctx context.Context, queueID string, opts *GetRoutingQueueMembersOptions, call ...platformclient.CallOption) (*models.QueueMemberEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/queues/{queueId}/members", queueID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/queues/{queueId}/members", queueID)
 	req.Operation = "routing.GetRoutingQueueMembers"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2283,11 +2284,11 @@ func (c *Client) GetRoutingQueueMembersPages(ctx context.Context, queueID string
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QueueMemberEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.QueueMemberEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.QueueMemberEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2295,15 +2296,15 @@ func (c *Client) GetRoutingQueueMembersPages(ctx context.Context, queueID string
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingQueueMembers(ctx, queueID, &o, call...)
-	}, func(p *models.QueueMemberEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, NextURI: p.NextURI}
+	}, func(p *models.QueueMemberEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingQueueMembersItems returns an iterator over the entities of every page of
 // GetRoutingQueueMembers; see GetRoutingQueueMembersPages.
 func (c *Client) GetRoutingQueueMembersItems(ctx context.Context, queueID string, opts *GetRoutingQueueMembersOptions, call ...platformclient.CallOption) iter.Seq2[models.QueueMember, error] {
-	return platformclient.Items(c.GetRoutingQueueMembersPages(ctx, queueID, opts, call...), func(p *models.QueueMemberEntityListing) []models.QueueMember { return p.Entities })
+	return runtime.Items(c.GetRoutingQueueMembersPages(ctx, queueID, opts, call...), func(p *models.QueueMemberEntityListing) []models.QueueMember { return p.Entities })
 }
 
 // PostRoutingQueueMembersOptions holds the optional parameters of PostRoutingQueueMembers; nil fields are not sent.
@@ -2318,7 +2319,7 @@ type PostRoutingQueueMembersOptions struct {
 //
 // Requires any of the permissions: routing:queue:edit, routing:queueMember:manage.
 func (c *Client) PostRoutingQueueMembers(ctx context.Context, queueID string, body []models.WritableEntity, opts *PostRoutingQueueMembersOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/queues/{queueId}/members", queueID)
+	req := runtime.NewRequest("POST", "/api/v2/routing/queues/{queueId}/members", queueID)
 	req.Operation = "routing.PostRoutingQueueMembers"
 	req.Body = body
 	if opts != nil {
@@ -2341,7 +2342,7 @@ type PatchRoutingQueueMembersOptions struct{}
 //
 // Requires any of the permissions: routing:queue:edit, routing:queueMember:manage.
 func (c *Client) PatchRoutingQueueMembers(ctx context.Context, queueID string, body []models.QueueMember, opts *PatchRoutingQueueMembersOptions, call ...platformclient.CallOption) (*models.QueueMemberEntityListing, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/routing/queues/{queueId}/members", queueID)
+	req := runtime.NewRequest("PATCH", "/api/v2/routing/queues/{queueId}/members", queueID)
 	req.Operation = "routing.PatchRoutingQueueMembers"
 	req.Body = body
 	out := new(models.QueueMemberEntityListing)
@@ -2360,7 +2361,7 @@ type DeleteRoutingQueueMemberOptions struct{}
 //
 // Requires any of the permissions: routing:queue:edit, routing:queueMember:manage.
 func (c *Client) DeleteRoutingQueueMember(ctx context.Context, queueID string, memberID string, opts *DeleteRoutingQueueMemberOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/queues/{queueId}/members/{memberId}", queueID, memberID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/queues/{queueId}/members/{memberId}", queueID, memberID)
 	req.Operation = "routing.DeleteRoutingQueueMember"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2374,7 +2375,7 @@ type PatchRoutingQueueMemberOptions struct{}
 //
 // Requires any of the permissions: routing:queue:edit, routing:queueMember:manage.
 func (c *Client) PatchRoutingQueueMember(ctx context.Context, queueID string, memberID string, body *models.QueueMember, opts *PatchRoutingQueueMemberOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/routing/queues/{queueId}/members/{memberId}", queueID, memberID)
+	req := runtime.NewRequest("PATCH", "/api/v2/routing/queues/{queueId}/members/{memberId}", queueID, memberID)
 	req.Operation = "routing.PatchRoutingQueueMember"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -2430,7 +2431,7 @@ type GetRoutingQueueUsersOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetRoutingQueueUsers(ctx context.Context, queueID string, opts *GetRoutingQueueUsersOptions, call ...platformclient.CallOption) (*models.QueueMemberEntityListingV1, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/queues/{queueId}/users", queueID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/queues/{queueId}/users", queueID)
 	req.Operation = "routing.GetRoutingQueueUsers"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2461,11 +2462,11 @@ func (c *Client) GetRoutingQueueUsersPages(ctx context.Context, queueID string, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.QueueMemberEntityListingV1, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.QueueMemberEntityListingV1, error) {
 		if r.NextURI != "" {
 			out := new(models.QueueMemberEntityListingV1)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2473,15 +2474,15 @@ func (c *Client) GetRoutingQueueUsersPages(ctx context.Context, queueID string, 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingQueueUsers(ctx, queueID, &o, call...)
-	}, func(p *models.QueueMemberEntityListingV1) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.QueueMemberEntityListingV1) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingQueueUsersItems returns an iterator over the entities of every page of
 // GetRoutingQueueUsers; see GetRoutingQueueUsersPages.
 func (c *Client) GetRoutingQueueUsersItems(ctx context.Context, queueID string, opts *GetRoutingQueueUsersOptions, call ...platformclient.CallOption) iter.Seq2[models.QueueMember, error] {
-	return platformclient.Items(c.GetRoutingQueueUsersPages(ctx, queueID, opts, call...), func(p *models.QueueMemberEntityListingV1) []models.QueueMember { return p.Entities })
+	return runtime.Items(c.GetRoutingQueueUsersPages(ctx, queueID, opts, call...), func(p *models.QueueMemberEntityListingV1) []models.QueueMember { return p.Entities })
 }
 
 // PostRoutingQueueUsersOptions holds the optional parameters of PostRoutingQueueUsers; nil fields are not sent.
@@ -2499,7 +2500,7 @@ type PostRoutingQueueUsersOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostRoutingQueueUsers(ctx context.Context, queueID string, body []models.WritableEntity, opts *PostRoutingQueueUsersOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/queues/{queueId}/users", queueID)
+	req := runtime.NewRequest("POST", "/api/v2/routing/queues/{queueId}/users", queueID)
 	req.Operation = "routing.PostRoutingQueueUsers"
 	req.Body = body
 	if opts != nil {
@@ -2520,7 +2521,7 @@ type PatchRoutingQueueUsersOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PatchRoutingQueueUsers(ctx context.Context, queueID string, body []models.QueueMember, opts *PatchRoutingQueueUsersOptions, call ...platformclient.CallOption) (*models.QueueMemberEntityListingV1, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/routing/queues/{queueId}/users", queueID)
+	req := runtime.NewRequest("PATCH", "/api/v2/routing/queues/{queueId}/users", queueID)
 	req.Operation = "routing.PatchRoutingQueueUsers"
 	req.Body = body
 	out := new(models.QueueMemberEntityListingV1)
@@ -2542,7 +2543,7 @@ type DeleteRoutingQueueUserOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) DeleteRoutingQueueUser(ctx context.Context, queueID string, memberID string, opts *DeleteRoutingQueueUserOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/queues/{queueId}/users/{memberId}", queueID, memberID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/queues/{queueId}/users/{memberId}", queueID, memberID)
 	req.Operation = "routing.DeleteRoutingQueueUser"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2559,7 +2560,7 @@ type PatchRoutingQueueUserOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PatchRoutingQueueUser(ctx context.Context, queueID string, memberID string, body *models.QueueMember, opts *PatchRoutingQueueUserOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/routing/queues/{queueId}/users/{memberId}", queueID, memberID)
+	req := runtime.NewRequest("PATCH", "/api/v2/routing/queues/{queueId}/users/{memberId}", queueID, memberID)
 	req.Operation = "routing.PatchRoutingQueueUser"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -2583,7 +2584,7 @@ type GetRoutingQueueWrapupcodesOptions struct {
 //
 // Requires all of the permissions: routing:queue:view.
 func (c *Client) GetRoutingQueueWrapupcodes(ctx context.Context, queueID string, opts *GetRoutingQueueWrapupcodesOptions, call ...platformclient.CallOption) (*models.WrapupCodeEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/queues/{queueId}/wrapupcodes", queueID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/queues/{queueId}/wrapupcodes", queueID)
 	req.Operation = "routing.GetRoutingQueueWrapupcodes"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2606,11 +2607,11 @@ func (c *Client) GetRoutingQueueWrapupcodesPages(ctx context.Context, queueID st
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WrapupCodeEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WrapupCodeEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WrapupCodeEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2618,15 +2619,15 @@ func (c *Client) GetRoutingQueueWrapupcodesPages(ctx context.Context, queueID st
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingQueueWrapupcodes(ctx, queueID, &o, call...)
-	}, func(p *models.WrapupCodeEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.WrapupCodeEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingQueueWrapupcodesItems returns an iterator over the entities of every page of
 // GetRoutingQueueWrapupcodes; see GetRoutingQueueWrapupcodesPages.
 func (c *Client) GetRoutingQueueWrapupcodesItems(ctx context.Context, queueID string, opts *GetRoutingQueueWrapupcodesOptions, call ...platformclient.CallOption) iter.Seq2[models.WrapupCode, error] {
-	return platformclient.Items(c.GetRoutingQueueWrapupcodesPages(ctx, queueID, opts, call...), func(p *models.WrapupCodeEntityListing) []models.WrapupCode { return p.Entities })
+	return runtime.Items(c.GetRoutingQueueWrapupcodesPages(ctx, queueID, opts, call...), func(p *models.WrapupCodeEntityListing) []models.WrapupCode { return p.Entities })
 }
 
 // PostRoutingQueueWrapupcodesOptions holds the optional parameters of PostRoutingQueueWrapupcodes; it has none yet, so pass nil.
@@ -2638,7 +2639,7 @@ type PostRoutingQueueWrapupcodesOptions struct{}
 //
 // Requires all of the permissions: routing:queue:edit.
 func (c *Client) PostRoutingQueueWrapupcodes(ctx context.Context, queueID string, body []models.WrapUpCodeReference, opts *PostRoutingQueueWrapupcodesOptions, call ...platformclient.CallOption) ([]models.WrapupCode, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/queues/{queueId}/wrapupcodes", queueID)
+	req := runtime.NewRequest("POST", "/api/v2/routing/queues/{queueId}/wrapupcodes", queueID)
 	req.Operation = "routing.PostRoutingQueueWrapupcodes"
 	req.Body = body
 	var out []models.WrapupCode
@@ -2657,7 +2658,7 @@ type DeleteRoutingQueueWrapupcodeOptions struct{}
 //
 // Requires all of the permissions: routing:queue:edit.
 func (c *Client) DeleteRoutingQueueWrapupcode(ctx context.Context, queueID string, codeID string, opts *DeleteRoutingQueueWrapupcodeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/queues/{queueId}/wrapupcodes/{codeId}", queueID, codeID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/queues/{queueId}/wrapupcodes/{codeId}", queueID, codeID)
 	req.Operation = "routing.DeleteRoutingQueueWrapupcode"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2669,7 +2670,7 @@ type GetRoutingSettingsOptions struct{}
 //
 //	GET /api/v2/routing/settings
 func (c *Client) GetRoutingSettings(ctx context.Context, opts *GetRoutingSettingsOptions, call ...platformclient.CallOption) (*models.RoutingSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/settings")
+	req := runtime.NewRequest("GET", "/api/v2/routing/settings")
 	req.Operation = "routing.GetRoutingSettings"
 	out := new(models.RoutingSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2687,7 +2688,7 @@ type PutRoutingSettingsOptions struct{}
 //
 // Requires any of the permissions: routing:settings:edit.
 func (c *Client) PutRoutingSettings(ctx context.Context, body *models.RoutingSettings, opts *PutRoutingSettingsOptions, call ...platformclient.CallOption) (*models.RoutingSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/settings")
+	req := runtime.NewRequest("PUT", "/api/v2/routing/settings")
 	req.Operation = "routing.PutRoutingSettings"
 	req.Body = body
 	out := new(models.RoutingSettings)
@@ -2706,7 +2707,7 @@ type DeleteRoutingSettingsOptions struct{}
 //
 // Requires any of the permissions: routing:settings:edit.
 func (c *Client) DeleteRoutingSettings(ctx context.Context, opts *DeleteRoutingSettingsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/settings")
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/settings")
 	req.Operation = "routing.DeleteRoutingSettings"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2718,7 +2719,7 @@ type GetRoutingSettingsContactcenterOptions struct{}
 //
 //	GET /api/v2/routing/settings/contactcenter
 func (c *Client) GetRoutingSettingsContactcenter(ctx context.Context, opts *GetRoutingSettingsContactcenterOptions, call ...platformclient.CallOption) (*models.ContactCenterSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/settings/contactcenter")
+	req := runtime.NewRequest("GET", "/api/v2/routing/settings/contactcenter")
 	req.Operation = "routing.GetRoutingSettingsContactcenter"
 	out := new(models.ContactCenterSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2736,7 +2737,7 @@ type PatchRoutingSettingsContactcenterOptions struct{}
 //
 // Requires any of the permissions: routing:settings:edit.
 func (c *Client) PatchRoutingSettingsContactcenter(ctx context.Context, body *models.ContactCenterSettings, opts *PatchRoutingSettingsContactcenterOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/routing/settings/contactcenter")
+	req := runtime.NewRequest("PATCH", "/api/v2/routing/settings/contactcenter")
 	req.Operation = "routing.PatchRoutingSettingsContactcenter"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -2751,7 +2752,7 @@ type GetRoutingSettingsTranscriptionOptions struct{}
 //
 // Requires any of the permissions: routing:transcriptionSettings:view.
 func (c *Client) GetRoutingSettingsTranscription(ctx context.Context, opts *GetRoutingSettingsTranscriptionOptions, call ...platformclient.CallOption) (*models.TranscriptionSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/settings/transcription")
+	req := runtime.NewRequest("GET", "/api/v2/routing/settings/transcription")
 	req.Operation = "routing.GetRoutingSettingsTranscription"
 	out := new(models.TranscriptionSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2769,7 +2770,7 @@ type PutRoutingSettingsTranscriptionOptions struct{}
 //
 // Requires any of the permissions: routing:transcriptionSettings:edit.
 func (c *Client) PutRoutingSettingsTranscription(ctx context.Context, body *models.TranscriptionSettings, opts *PutRoutingSettingsTranscriptionOptions, call ...platformclient.CallOption) (*models.TranscriptionSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/settings/transcription")
+	req := runtime.NewRequest("PUT", "/api/v2/routing/settings/transcription")
 	req.Operation = "routing.PutRoutingSettingsTranscription"
 	req.Body = body
 	out := new(models.TranscriptionSettings)
@@ -2788,7 +2789,7 @@ type PatchRoutingSettingsTranscriptionOptions struct{}
 //
 // Requires any of the permissions: routing:transcriptionSettings:edit.
 func (c *Client) PatchRoutingSettingsTranscription(ctx context.Context, body *models.TranscriptionSettings, opts *PatchRoutingSettingsTranscriptionOptions, call ...platformclient.CallOption) (*models.TranscriptionSettings, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/routing/settings/transcription")
+	req := runtime.NewRequest("PATCH", "/api/v2/routing/settings/transcription")
 	req.Operation = "routing.PatchRoutingSettingsTranscription"
 	req.Body = body
 	out := new(models.TranscriptionSettings)
@@ -2820,7 +2821,7 @@ type GetRoutingSkillgroupsOptions struct {
 //
 // Requires any of the permissions: routing:skillGroup:view.
 func (c *Client) GetRoutingSkillgroups(ctx context.Context, opts *GetRoutingSkillgroupsOptions, call ...platformclient.CallOption) (*models.SkillGroupEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/skillgroups")
+	req := runtime.NewRequest("GET", "/api/v2/routing/skillgroups")
 	req.Operation = "routing.GetRoutingSkillgroups"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2844,8 +2845,8 @@ func (c *Client) GetRoutingSkillgroupsPages(ctx context.Context, opts *GetRoutin
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SkillGroupEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SkillGroupEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SkillGroupEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2855,15 +2856,15 @@ func (c *Client) GetRoutingSkillgroupsPages(ctx context.Context, opts *GetRoutin
 			o.After = &r.Cursor
 		}
 		return c.GetRoutingSkillgroups(ctx, &o, call...)
-	}, func(p *models.SkillGroupEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.SkillGroupEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingSkillgroupsItems returns an iterator over the entities of every page of
 // GetRoutingSkillgroups; see GetRoutingSkillgroupsPages.
 func (c *Client) GetRoutingSkillgroupsItems(ctx context.Context, opts *GetRoutingSkillgroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.SkillGroupDefinition, error] {
-	return platformclient.Items(c.GetRoutingSkillgroupsPages(ctx, opts, call...), func(p *models.SkillGroupEntityListing) []models.SkillGroupDefinition { return p.Entities })
+	return runtime.Items(c.GetRoutingSkillgroupsPages(ctx, opts, call...), func(p *models.SkillGroupEntityListing) []models.SkillGroupDefinition { return p.Entities })
 }
 
 // PostRoutingSkillgroupsOptions holds the optional parameters of PostRoutingSkillgroups; it has none yet, so pass nil.
@@ -2875,7 +2876,7 @@ type PostRoutingSkillgroupsOptions struct{}
 //
 // Requires all of the permissions: routing:skillGroup:add.
 func (c *Client) PostRoutingSkillgroups(ctx context.Context, body *models.SkillGroupWithMemberDivisions, opts *PostRoutingSkillgroupsOptions, call ...platformclient.CallOption) (*models.SkillGroupWithMemberDivisions, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/skillgroups")
+	req := runtime.NewRequest("POST", "/api/v2/routing/skillgroups")
 	req.Operation = "routing.PostRoutingSkillgroups"
 	req.Body = body
 	out := new(models.SkillGroupWithMemberDivisions)
@@ -2894,7 +2895,7 @@ type GetRoutingSkillgroupOptions struct{}
 //
 // Requires any of the permissions: routing:skillGroup:view.
 func (c *Client) GetRoutingSkillgroup(ctx context.Context, skillGroupID string, opts *GetRoutingSkillgroupOptions, call ...platformclient.CallOption) (*models.SkillGroup, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/skillgroups/{skillGroupId}", skillGroupID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/skillgroups/{skillGroupId}", skillGroupID)
 	req.Operation = "routing.GetRoutingSkillgroup"
 	out := new(models.SkillGroup)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2912,7 +2913,7 @@ type DeleteRoutingSkillgroupOptions struct{}
 //
 // Requires any of the permissions: routing:skillGroup:delete.
 func (c *Client) DeleteRoutingSkillgroup(ctx context.Context, skillGroupID string, opts *DeleteRoutingSkillgroupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/skillgroups/{skillGroupId}", skillGroupID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/skillgroups/{skillGroupId}", skillGroupID)
 	req.Operation = "routing.DeleteRoutingSkillgroup"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2926,7 +2927,7 @@ type PatchRoutingSkillgroupOptions struct{}
 //
 // Requires any of the permissions: routing:skillGroup:edit.
 func (c *Client) PatchRoutingSkillgroup(ctx context.Context, skillGroupID string, body *models.SkillGroup, opts *PatchRoutingSkillgroupOptions, call ...platformclient.CallOption) (*models.SkillGroup, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/routing/skillgroups/{skillGroupId}", skillGroupID)
+	req := runtime.NewRequest("PATCH", "/api/v2/routing/skillgroups/{skillGroupId}", skillGroupID)
 	req.Operation = "routing.PatchRoutingSkillgroup"
 	req.Body = body
 	out := new(models.SkillGroup)
@@ -2957,7 +2958,7 @@ type GetRoutingSkillgroupMembersOptions struct {
 //
 // Requires any of the permissions: routing:skillGroup:view.
 func (c *Client) GetRoutingSkillgroupMembers(ctx context.Context, skillGroupID string, opts *GetRoutingSkillgroupMembersOptions, call ...platformclient.CallOption) (*models.SkillGroupMemberEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/skillgroups/{skillGroupId}/members", skillGroupID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/skillgroups/{skillGroupId}/members", skillGroupID)
 	req.Operation = "routing.GetRoutingSkillgroupMembers"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2981,8 +2982,8 @@ func (c *Client) GetRoutingSkillgroupMembersPages(ctx context.Context, skillGrou
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SkillGroupMemberEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SkillGroupMemberEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SkillGroupMemberEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2992,15 +2993,15 @@ func (c *Client) GetRoutingSkillgroupMembersPages(ctx context.Context, skillGrou
 			o.After = &r.Cursor
 		}
 		return c.GetRoutingSkillgroupMembers(ctx, skillGroupID, &o, call...)
-	}, func(p *models.SkillGroupMemberEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.SkillGroupMemberEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingSkillgroupMembersItems returns an iterator over the entities of every page of
 // GetRoutingSkillgroupMembers; see GetRoutingSkillgroupMembersPages.
 func (c *Client) GetRoutingSkillgroupMembersItems(ctx context.Context, skillGroupID string, opts *GetRoutingSkillgroupMembersOptions, call ...platformclient.CallOption) iter.Seq2[models.UserReferenceWithName, error] {
-	return platformclient.Items(c.GetRoutingSkillgroupMembersPages(ctx, skillGroupID, opts, call...), func(p *models.SkillGroupMemberEntityListing) []models.UserReferenceWithName { return p.Entities })
+	return runtime.Items(c.GetRoutingSkillgroupMembersPages(ctx, skillGroupID, opts, call...), func(p *models.SkillGroupMemberEntityListing) []models.UserReferenceWithName { return p.Entities })
 }
 
 // GetRoutingSkillgroupMembersDivisionsOptions holds the optional parameters of GetRoutingSkillgroupMembersDivisions; nil fields are not sent.
@@ -3015,7 +3016,7 @@ type GetRoutingSkillgroupMembersDivisionsOptions struct {
 //
 // Requires any of the permissions: routing:skillGroup:view.
 func (c *Client) GetRoutingSkillgroupMembersDivisions(ctx context.Context, skillGroupID string, opts *GetRoutingSkillgroupMembersDivisionsOptions, call ...platformclient.CallOption) (*models.SkillGroupMemberDivisionList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/skillgroups/{skillGroupId}/members/divisions", skillGroupID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/skillgroups/{skillGroupId}/members/divisions", skillGroupID)
 	req.Operation = "routing.GetRoutingSkillgroupMembersDivisions"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -3039,7 +3040,7 @@ type PostRoutingSkillgroupMembersDivisionsOptions struct {
 //
 // Requires all of the permissions: routing:skillGroup:add.
 func (c *Client) PostRoutingSkillgroupMembersDivisions(ctx context.Context, skillGroupID string, opts *PostRoutingSkillgroupMembersDivisionsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/skillgroups/{skillGroupId}/members/divisions", skillGroupID)
+	req := runtime.NewRequest("POST", "/api/v2/routing/skillgroups/{skillGroupId}/members/divisions", skillGroupID)
 	req.Operation = "routing.PostRoutingSkillgroupMembersDivisions"
 	if opts != nil {
 		req.Body = opts.Body
@@ -3068,7 +3069,7 @@ type GetRoutingSkillsOptions struct {
 //
 // Requires any of the permissions: routing:skill:view.
 func (c *Client) GetRoutingSkills(ctx context.Context, opts *GetRoutingSkillsOptions, call ...platformclient.CallOption) (*models.SkillEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/skills")
+	req := runtime.NewRequest("GET", "/api/v2/routing/skills")
 	req.Operation = "routing.GetRoutingSkills"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -3092,11 +3093,11 @@ func (c *Client) GetRoutingSkillsPages(ctx context.Context, opts *GetRoutingSkil
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SkillEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SkillEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SkillEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3104,15 +3105,15 @@ func (c *Client) GetRoutingSkillsPages(ctx context.Context, opts *GetRoutingSkil
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingSkills(ctx, &o, call...)
-	}, func(p *models.SkillEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SkillEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingSkillsItems returns an iterator over the entities of every page of GetRoutingSkills; see
 // GetRoutingSkillsPages.
 func (c *Client) GetRoutingSkillsItems(ctx context.Context, opts *GetRoutingSkillsOptions, call ...platformclient.CallOption) iter.Seq2[models.RoutingSkill, error] {
-	return platformclient.Items(c.GetRoutingSkillsPages(ctx, opts, call...), func(p *models.SkillEntityListing) []models.RoutingSkill { return p.Entities })
+	return runtime.Items(c.GetRoutingSkillsPages(ctx, opts, call...), func(p *models.SkillEntityListing) []models.RoutingSkill { return p.Entities })
 }
 
 // PostRoutingSkillsOptions holds the optional parameters of PostRoutingSkills; it has none yet, so pass nil.
@@ -3124,7 +3125,7 @@ type PostRoutingSkillsOptions struct{}
 //
 // Requires any of the permissions: routing:skill:manage, routing:skill:create.
 func (c *Client) PostRoutingSkills(ctx context.Context, body *models.CreateRoutingSkill, opts *PostRoutingSkillsOptions, call ...platformclient.CallOption) (*models.RoutingSkill, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/skills")
+	req := runtime.NewRequest("POST", "/api/v2/routing/skills")
 	req.Operation = "routing.PostRoutingSkills"
 	req.Body = body
 	out := new(models.RoutingSkill)
@@ -3143,7 +3144,7 @@ type GetRoutingSkillOptions struct{}
 //
 // Requires any of the permissions: routing:skill:view.
 func (c *Client) GetRoutingSkill(ctx context.Context, skillID string, opts *GetRoutingSkillOptions, call ...platformclient.CallOption) (*models.RoutingSkill, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/skills/{skillId}", skillID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/skills/{skillId}", skillID)
 	req.Operation = "routing.GetRoutingSkill"
 	out := new(models.RoutingSkill)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3161,7 +3162,7 @@ type DeleteRoutingSkillOptions struct{}
 //
 // Requires any of the permissions: routing:skill:manage, routing:skill:delete.
 func (c *Client) DeleteRoutingSkill(ctx context.Context, skillID string, opts *DeleteRoutingSkillOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/skills/{skillId}", skillID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/skills/{skillId}", skillID)
 	req.Operation = "routing.DeleteRoutingSkill"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3175,7 +3176,7 @@ type PatchRoutingSkillOptions struct{}
 //
 // Requires any of the permissions: routing:skill:update.
 func (c *Client) PatchRoutingSkill(ctx context.Context, skillID string, body *models.UpdateSkillDivisionRequest, opts *PatchRoutingSkillOptions, call ...platformclient.CallOption) (*models.RoutingSkill, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/routing/skills/{skillId}", skillID)
+	req := runtime.NewRequest("PATCH", "/api/v2/routing/skills/{skillId}", skillID)
 	req.Operation = "routing.PatchRoutingSkill"
 	req.Body = body
 	out := new(models.RoutingSkill)
@@ -3200,7 +3201,7 @@ type GetRoutingSmsAddressesOptions struct {
 //
 // Requires all of the permissions: sms:phoneNumber:view.
 func (c *Client) GetRoutingSmsAddresses(ctx context.Context, opts *GetRoutingSmsAddressesOptions, call ...platformclient.CallOption) (*models.SmsAddressEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/sms/addresses")
+	req := runtime.NewRequest("GET", "/api/v2/routing/sms/addresses")
 	req.Operation = "routing.GetRoutingSmsAddresses"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -3222,11 +3223,11 @@ func (c *Client) GetRoutingSmsAddressesPages(ctx context.Context, opts *GetRouti
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SmsAddressEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SmsAddressEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SmsAddressEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3234,15 +3235,15 @@ func (c *Client) GetRoutingSmsAddressesPages(ctx context.Context, opts *GetRouti
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingSmsAddresses(ctx, &o, call...)
-	}, func(p *models.SmsAddressEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SmsAddressEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingSmsAddressesItems returns an iterator over the entities of every page of
 // GetRoutingSmsAddresses; see GetRoutingSmsAddressesPages.
 func (c *Client) GetRoutingSmsAddressesItems(ctx context.Context, opts *GetRoutingSmsAddressesOptions, call ...platformclient.CallOption) iter.Seq2[models.SmsAddress, error] {
-	return platformclient.Items(c.GetRoutingSmsAddressesPages(ctx, opts, call...), func(p *models.SmsAddressEntityListing) []models.SmsAddress { return p.Entities })
+	return runtime.Items(c.GetRoutingSmsAddressesPages(ctx, opts, call...), func(p *models.SmsAddressEntityListing) []models.SmsAddress { return p.Entities })
 }
 
 // PostRoutingSmsAddressesOptions holds the optional parameters of PostRoutingSmsAddresses; it has none yet, so pass nil.
@@ -3254,7 +3255,7 @@ type PostRoutingSmsAddressesOptions struct{}
 //
 // Requires all of the permissions: sms:phoneNumber:add.
 func (c *Client) PostRoutingSmsAddresses(ctx context.Context, body *models.SmsAddressProvision, opts *PostRoutingSmsAddressesOptions, call ...platformclient.CallOption) (*models.SmsAddress, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/sms/addresses")
+	req := runtime.NewRequest("POST", "/api/v2/routing/sms/addresses")
 	req.Operation = "routing.PostRoutingSmsAddresses"
 	req.Body = body
 	out := new(models.SmsAddress)
@@ -3273,7 +3274,7 @@ type GetRoutingSmsAddressOptions struct{}
 //
 // Requires all of the permissions: sms:phoneNumber:view.
 func (c *Client) GetRoutingSmsAddress(ctx context.Context, addressID string, opts *GetRoutingSmsAddressOptions, call ...platformclient.CallOption) (*models.SmsAddress, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/sms/addresses/{addressId}", addressID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/sms/addresses/{addressId}", addressID)
 	req.Operation = "routing.GetRoutingSmsAddress"
 	out := new(models.SmsAddress)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3291,7 +3292,7 @@ type DeleteRoutingSmsAddressOptions struct{}
 //
 // Requires all of the permissions: sms:phoneNumber:delete.
 func (c *Client) DeleteRoutingSmsAddress(ctx context.Context, addressID string, opts *DeleteRoutingSmsAddressOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/sms/addresses/{addressId}", addressID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/sms/addresses/{addressId}", addressID)
 	req.Operation = "routing.DeleteRoutingSmsAddress"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3326,7 +3327,7 @@ type GetRoutingSmsAvailablephonenumbersOptions struct {
 //
 // Requires all of the permissions: sms:phoneNumber:add.
 func (c *Client) GetRoutingSmsAvailablephonenumbers(ctx context.Context, countryCode string, phoneNumberType string, opts *GetRoutingSmsAvailablephonenumbersOptions, call ...platformclient.CallOption) (*models.SMSAvailablePhoneNumberEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/sms/availablephonenumbers")
+	req := runtime.NewRequest("GET", "/api/v2/routing/sms/availablephonenumbers")
 	req.Operation = "routing.GetRoutingSmsAvailablephonenumbers"
 	req.AddQuery("countryCode", countryCode)
 	req.AddQuery("phoneNumberType", phoneNumberType)
@@ -3353,7 +3354,7 @@ type GetRoutingSmsIdentityresolutionPhonenumberOptions struct{}
 //
 // Requires all of the permissions: sms:phoneNumber:view, sms:identityResolution:view.
 func (c *Client) GetRoutingSmsIdentityresolutionPhonenumber(ctx context.Context, addressID string, opts *GetRoutingSmsIdentityresolutionPhonenumberOptions, call ...platformclient.CallOption) (*models.SmsIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/sms/identityresolution/phonenumbers/{addressId}", addressID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/sms/identityresolution/phonenumbers/{addressId}", addressID)
 	req.Operation = "routing.GetRoutingSmsIdentityresolutionPhonenumber"
 	out := new(models.SmsIdentityResolutionConfig)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3371,7 +3372,7 @@ type PutRoutingSmsIdentityresolutionPhonenumberOptions struct{}
 //
 // Requires all of the permissions: sms:phoneNumber:edit, sms:identityResolution:edit.
 func (c *Client) PutRoutingSmsIdentityresolutionPhonenumber(ctx context.Context, addressID string, body *models.SmsIdentityResolutionConfig, opts *PutRoutingSmsIdentityresolutionPhonenumberOptions, call ...platformclient.CallOption) (*models.SmsIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/sms/identityresolution/phonenumbers/{addressId}", addressID)
+	req := runtime.NewRequest("PUT", "/api/v2/routing/sms/identityresolution/phonenumbers/{addressId}", addressID)
 	req.Operation = "routing.PutRoutingSmsIdentityresolutionPhonenumber"
 	req.Body = body
 	out := new(models.SmsIdentityResolutionConfig)
@@ -3443,7 +3444,7 @@ type GetRoutingSmsPhonenumbersOptions struct {
 //
 // Requires all of the permissions: sms:phoneNumber:view.
 func (c *Client) GetRoutingSmsPhonenumbers(ctx context.Context, opts *GetRoutingSmsPhonenumbersOptions, call ...platformclient.CallOption) (*models.SmsPhoneNumberEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/sms/phonenumbers")
+	req := runtime.NewRequest("GET", "/api/v2/routing/sms/phonenumbers")
 	req.Operation = "routing.GetRoutingSmsPhonenumbers"
 	if opts != nil {
 		req.AddQuery("phoneNumber", opts.PhoneNumber)
@@ -3475,11 +3476,11 @@ func (c *Client) GetRoutingSmsPhonenumbersPages(ctx context.Context, opts *GetRo
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SmsPhoneNumberEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SmsPhoneNumberEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SmsPhoneNumberEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3487,15 +3488,15 @@ func (c *Client) GetRoutingSmsPhonenumbersPages(ctx context.Context, opts *GetRo
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingSmsPhonenumbers(ctx, &o, call...)
-	}, func(p *models.SmsPhoneNumberEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SmsPhoneNumberEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingSmsPhonenumbersItems returns an iterator over the entities of every page of
 // GetRoutingSmsPhonenumbers; see GetRoutingSmsPhonenumbersPages.
 func (c *Client) GetRoutingSmsPhonenumbersItems(ctx context.Context, opts *GetRoutingSmsPhonenumbersOptions, call ...platformclient.CallOption) iter.Seq2[models.SmsPhoneNumber, error] {
-	return platformclient.Items(c.GetRoutingSmsPhonenumbersPages(ctx, opts, call...), func(p *models.SmsPhoneNumberEntityListing) []models.SmsPhoneNumber { return p.Entities })
+	return runtime.Items(c.GetRoutingSmsPhonenumbersPages(ctx, opts, call...), func(p *models.SmsPhoneNumberEntityListing) []models.SmsPhoneNumber { return p.Entities })
 }
 
 // PostRoutingSmsPhonenumbersOptions holds the optional parameters of PostRoutingSmsPhonenumbers; it has none yet, so pass nil.
@@ -3513,7 +3514,7 @@ type PostRoutingSmsPhonenumbersOptions struct{}
 //
 // Requires all of the permissions: sms:phoneNumber:add.
 func (c *Client) PostRoutingSmsPhonenumbers(ctx context.Context, body *models.SmsPhoneNumberProvision, opts *PostRoutingSmsPhonenumbersOptions, call ...platformclient.CallOption) (*models.SmsPhoneNumber, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/sms/phonenumbers")
+	req := runtime.NewRequest("POST", "/api/v2/routing/sms/phonenumbers")
 	req.Operation = "routing.PostRoutingSmsPhonenumbers"
 	req.Body = body
 	out := new(models.SmsPhoneNumber)
@@ -3534,7 +3535,7 @@ type PostRoutingSmsPhonenumbersAlphanumericOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostRoutingSmsPhonenumbersAlphanumeric(ctx context.Context, body *models.SmsAlphanumericProvision, opts *PostRoutingSmsPhonenumbersAlphanumericOptions, call ...platformclient.CallOption) (*models.SmsPhoneNumber, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/sms/phonenumbers/alphanumeric")
+	req := runtime.NewRequest("POST", "/api/v2/routing/sms/phonenumbers/alphanumeric")
 	req.Operation = "routing.PostRoutingSmsPhonenumbersAlphanumeric"
 	req.Body = body
 	out := new(models.SmsPhoneNumber)
@@ -3553,7 +3554,7 @@ type PostRoutingSmsPhonenumbersImportOptions struct{}
 //
 // Requires all of the permissions: sms:phoneNumber:byoImport.
 func (c *Client) PostRoutingSmsPhonenumbersImport(ctx context.Context, body *models.SmsPhoneNumberImport, opts *PostRoutingSmsPhonenumbersImportOptions, call ...platformclient.CallOption) (*models.SmsPhoneNumber, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/sms/phonenumbers/import")
+	req := runtime.NewRequest("POST", "/api/v2/routing/sms/phonenumbers/import")
 	req.Operation = "routing.PostRoutingSmsPhonenumbersImport"
 	req.Body = body
 	out := new(models.SmsPhoneNumber)
@@ -3582,7 +3583,7 @@ type GetRoutingSmsPhonenumberOptions struct {
 //
 // Requires all of the permissions: sms:phoneNumber:view.
 func (c *Client) GetRoutingSmsPhonenumber(ctx context.Context, phoneNumberID string, opts *GetRoutingSmsPhonenumberOptions, call ...platformclient.CallOption) (*models.SmsPhoneNumber, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/sms/phonenumbers/{phoneNumberId}", phoneNumberID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/sms/phonenumbers/{phoneNumberId}", phoneNumberID)
 	req.Operation = "routing.GetRoutingSmsPhonenumber"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -3603,7 +3604,7 @@ type DeleteRoutingSmsPhonenumberOptions struct{}
 //
 // Requires all of the permissions: sms:phoneNumber:delete.
 func (c *Client) DeleteRoutingSmsPhonenumber(ctx context.Context, phoneNumberID string, opts *DeleteRoutingSmsPhonenumberOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/sms/phonenumbers/{phoneNumberId}", phoneNumberID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/sms/phonenumbers/{phoneNumberId}", phoneNumberID)
 	req.Operation = "routing.DeleteRoutingSmsPhonenumber"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3623,7 +3624,7 @@ type PatchRoutingSmsPhonenumberOptions struct{}
 //
 // Requires all of the permissions: sms:phoneNumber:edit.
 func (c *Client) PatchRoutingSmsPhonenumber(ctx context.Context, phoneNumberID string, body *models.SmsPhoneNumberPatchRequest, opts *PatchRoutingSmsPhonenumberOptions, call ...platformclient.CallOption) (*models.SmsPhoneNumber, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/routing/sms/phonenumbers/{phoneNumberId}", phoneNumberID)
+	req := runtime.NewRequest("PATCH", "/api/v2/routing/sms/phonenumbers/{phoneNumberId}", phoneNumberID)
 	req.Operation = "routing.PatchRoutingSmsPhonenumber"
 	req.Body = body
 	out := new(models.SmsPhoneNumber)
@@ -3642,7 +3643,7 @@ type GetRoutingUserDirectroutingbackupSettingsOptions struct{}
 //
 // Requires any of the permissions: routing:directRoutingBackup:view.
 func (c *Client) GetRoutingUserDirectroutingbackupSettings(ctx context.Context, userID string, opts *GetRoutingUserDirectroutingbackupSettingsOptions, call ...platformclient.CallOption) (*models.AgentDirectRoutingBackupSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/users/{userId}/directroutingbackup/settings", userID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/users/{userId}/directroutingbackup/settings", userID)
 	req.Operation = "routing.GetRoutingUserDirectroutingbackupSettings"
 	out := new(models.AgentDirectRoutingBackupSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3660,7 +3661,7 @@ type PutRoutingUserDirectroutingbackupSettingsOptions struct{}
 //
 // Requires any of the permissions: routing:directRoutingBackup:edit.
 func (c *Client) PutRoutingUserDirectroutingbackupSettings(ctx context.Context, userID string, body *models.AgentDirectRoutingBackupSettings, opts *PutRoutingUserDirectroutingbackupSettingsOptions, call ...platformclient.CallOption) (*models.AgentDirectRoutingBackupSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/users/{userId}/directroutingbackup/settings", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/routing/users/{userId}/directroutingbackup/settings", userID)
 	req.Operation = "routing.PutRoutingUserDirectroutingbackupSettings"
 	req.Body = body
 	out := new(models.AgentDirectRoutingBackupSettings)
@@ -3680,7 +3681,7 @@ type DeleteRoutingUserDirectroutingbackupSettingsOptions struct{}
 //
 // Requires any of the permissions: routing:directRoutingBackup:delete.
 func (c *Client) DeleteRoutingUserDirectroutingbackupSettings(ctx context.Context, userID string, opts *DeleteRoutingUserDirectroutingbackupSettingsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/users/{userId}/directroutingbackup/settings", userID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/users/{userId}/directroutingbackup/settings", userID)
 	req.Operation = "routing.DeleteRoutingUserDirectroutingbackupSettings"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3695,7 +3696,7 @@ type GetRoutingUserUtilizationOptions struct{}
 //
 // Requires any of the permissions: routing:utilization:manage, routing:utilization:view.
 func (c *Client) GetRoutingUserUtilization(ctx context.Context, userID string, opts *GetRoutingUserUtilizationOptions, call ...platformclient.CallOption) (*models.AgentMaxUtilizationResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/users/{userId}/utilization", userID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/users/{userId}/utilization", userID)
 	req.Operation = "routing.GetRoutingUserUtilization"
 	out := new(models.AgentMaxUtilizationResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3715,7 +3716,7 @@ type PutRoutingUserUtilizationOptions struct{}
 //
 // Requires any of the permissions: routing:utilization:manage.
 func (c *Client) PutRoutingUserUtilization(ctx context.Context, userID string, body *models.UtilizationRequest, opts *PutRoutingUserUtilizationOptions, call ...platformclient.CallOption) (*models.AgentMaxUtilizationResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/users/{userId}/utilization", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/routing/users/{userId}/utilization", userID)
 	req.Operation = "routing.PutRoutingUserUtilization"
 	req.Body = body
 	out := new(models.AgentMaxUtilizationResponse)
@@ -3735,7 +3736,7 @@ type DeleteRoutingUserUtilizationOptions struct{}
 //
 // Requires any of the permissions: routing:utilization:manage.
 func (c *Client) DeleteRoutingUserUtilization(ctx context.Context, userID string, opts *DeleteRoutingUserUtilizationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/users/{userId}/utilization", userID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/users/{userId}/utilization", userID)
 	req.Operation = "routing.DeleteRoutingUserUtilization"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3749,7 +3750,7 @@ type GetRoutingUtilizationOptions struct{}
 //
 // Requires any of the permissions: routing:utilization:manage, routing:utilization:view.
 func (c *Client) GetRoutingUtilization(ctx context.Context, opts *GetRoutingUtilizationOptions, call ...platformclient.CallOption) (*models.UtilizationResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/utilization")
+	req := runtime.NewRequest("GET", "/api/v2/routing/utilization")
 	req.Operation = "routing.GetRoutingUtilization"
 	out := new(models.UtilizationResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3769,7 +3770,7 @@ type PutRoutingUtilizationOptions struct{}
 //
 // Requires all of the permissions: routing:utilization:manage.
 func (c *Client) PutRoutingUtilization(ctx context.Context, body *models.UtilizationRequest, opts *PutRoutingUtilizationOptions, call ...platformclient.CallOption) (*models.UtilizationResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/utilization")
+	req := runtime.NewRequest("PUT", "/api/v2/routing/utilization")
 	req.Operation = "routing.PutRoutingUtilization"
 	req.Body = body
 	out := new(models.UtilizationResponse)
@@ -3789,7 +3790,7 @@ type DeleteRoutingUtilizationOptions struct{}
 //
 // Requires all of the permissions: routing:utilization:manage.
 func (c *Client) DeleteRoutingUtilization(ctx context.Context, opts *DeleteRoutingUtilizationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/utilization")
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/utilization")
 	req.Operation = "routing.DeleteRoutingUtilization"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3817,7 +3818,7 @@ type GetRoutingUtilizationLabelsOptions struct {
 //
 // Requires all of the permissions: routing:utilization:view.
 func (c *Client) GetRoutingUtilizationLabels(ctx context.Context, opts *GetRoutingUtilizationLabelsOptions, call ...platformclient.CallOption) (*models.UtilizationLabelEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/utilization/labels")
+	req := runtime.NewRequest("GET", "/api/v2/routing/utilization/labels")
 	req.Operation = "routing.GetRoutingUtilizationLabels"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -3841,11 +3842,11 @@ func (c *Client) GetRoutingUtilizationLabelsPages(ctx context.Context, opts *Get
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UtilizationLabelEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UtilizationLabelEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UtilizationLabelEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3853,15 +3854,15 @@ func (c *Client) GetRoutingUtilizationLabelsPages(ctx context.Context, opts *Get
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingUtilizationLabels(ctx, &o, call...)
-	}, func(p *models.UtilizationLabelEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UtilizationLabelEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingUtilizationLabelsItems returns an iterator over the entities of every page of
 // GetRoutingUtilizationLabels; see GetRoutingUtilizationLabelsPages.
 func (c *Client) GetRoutingUtilizationLabelsItems(ctx context.Context, opts *GetRoutingUtilizationLabelsOptions, call ...platformclient.CallOption) iter.Seq2[models.UtilizationLabel, error] {
-	return platformclient.Items(c.GetRoutingUtilizationLabelsPages(ctx, opts, call...), func(p *models.UtilizationLabelEntityListing) []models.UtilizationLabel { return p.Entities })
+	return runtime.Items(c.GetRoutingUtilizationLabelsPages(ctx, opts, call...), func(p *models.UtilizationLabelEntityListing) []models.UtilizationLabel { return p.Entities })
 }
 
 // PostRoutingUtilizationLabelsOptions holds the optional parameters of PostRoutingUtilizationLabels; it has none yet, so pass nil.
@@ -3873,7 +3874,7 @@ type PostRoutingUtilizationLabelsOptions struct{}
 //
 // Requires all of the permissions: routing:utilization:manage.
 func (c *Client) PostRoutingUtilizationLabels(ctx context.Context, body *models.CreateUtilizationLabelRequest, opts *PostRoutingUtilizationLabelsOptions, call ...platformclient.CallOption) (*models.UtilizationLabel, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/utilization/labels")
+	req := runtime.NewRequest("POST", "/api/v2/routing/utilization/labels")
 	req.Operation = "routing.PostRoutingUtilizationLabels"
 	req.Body = body
 	out := new(models.UtilizationLabel)
@@ -3892,7 +3893,7 @@ type GetRoutingUtilizationLabelOptions struct{}
 //
 // Requires all of the permissions: routing:utilization:view.
 func (c *Client) GetRoutingUtilizationLabel(ctx context.Context, labelID string, opts *GetRoutingUtilizationLabelOptions, call ...platformclient.CallOption) (*models.UtilizationLabel, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/utilization/labels/{labelId}", labelID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/utilization/labels/{labelId}", labelID)
 	req.Operation = "routing.GetRoutingUtilizationLabel"
 	out := new(models.UtilizationLabel)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3910,7 +3911,7 @@ type PutRoutingUtilizationLabelOptions struct{}
 //
 // Requires all of the permissions: routing:utilization:manage.
 func (c *Client) PutRoutingUtilizationLabel(ctx context.Context, labelID string, body *models.UpdateUtilizationLabelRequest, opts *PutRoutingUtilizationLabelOptions, call ...platformclient.CallOption) (*models.UtilizationLabel, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/utilization/labels/{labelId}", labelID)
+	req := runtime.NewRequest("PUT", "/api/v2/routing/utilization/labels/{labelId}", labelID)
 	req.Operation = "routing.PutRoutingUtilizationLabel"
 	req.Body = body
 	out := new(models.UtilizationLabel)
@@ -3933,7 +3934,7 @@ type DeleteRoutingUtilizationLabelOptions struct {
 //
 // Requires all of the permissions: routing:utilization:manage.
 func (c *Client) DeleteRoutingUtilizationLabel(ctx context.Context, labelID string, opts *DeleteRoutingUtilizationLabelOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/utilization/labels/{labelId}", labelID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/utilization/labels/{labelId}", labelID)
 	req.Operation = "routing.DeleteRoutingUtilizationLabel"
 	if opts != nil {
 		req.AddQuery("forceDelete", opts.ForceDelete)
@@ -3950,7 +3951,7 @@ type GetRoutingUtilizationLabelAgentsOptions struct{}
 //
 // Requires all of the permissions: routing:utilization:view.
 func (c *Client) GetRoutingUtilizationLabelAgents(ctx context.Context, labelID string, opts *GetRoutingUtilizationLabelAgentsOptions, call ...platformclient.CallOption) ([]map[string]any, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/utilization/labels/{labelId}/agents", labelID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/utilization/labels/{labelId}/agents", labelID)
 	req.Operation = "routing.GetRoutingUtilizationLabelAgents"
 	var out []map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -3983,7 +3984,7 @@ type GetRoutingUtilizationTagsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetRoutingUtilizationTags(ctx context.Context, opts *GetRoutingUtilizationTagsOptions, call ...platformclient.CallOption) (*models.UtilizationTagEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/utilization/tags")
+	req := runtime.NewRequest("GET", "/api/v2/routing/utilization/tags")
 	req.Operation = "routing.GetRoutingUtilizationTags"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -4007,11 +4008,11 @@ func (c *Client) GetRoutingUtilizationTagsPages(ctx context.Context, opts *GetRo
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UtilizationTagEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UtilizationTagEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UtilizationTagEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4019,15 +4020,15 @@ func (c *Client) GetRoutingUtilizationTagsPages(ctx context.Context, opts *GetRo
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingUtilizationTags(ctx, &o, call...)
-	}, func(p *models.UtilizationTagEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UtilizationTagEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingUtilizationTagsItems returns an iterator over the entities of every page of
 // GetRoutingUtilizationTags; see GetRoutingUtilizationTagsPages.
 func (c *Client) GetRoutingUtilizationTagsItems(ctx context.Context, opts *GetRoutingUtilizationTagsOptions, call ...platformclient.CallOption) iter.Seq2[models.UtilizationTag, error] {
-	return platformclient.Items(c.GetRoutingUtilizationTagsPages(ctx, opts, call...), func(p *models.UtilizationTagEntityListing) []models.UtilizationTag { return p.Entities })
+	return runtime.Items(c.GetRoutingUtilizationTagsPages(ctx, opts, call...), func(p *models.UtilizationTagEntityListing) []models.UtilizationTag { return p.Entities })
 }
 
 // PostRoutingUtilizationTagsOptions holds the optional parameters of PostRoutingUtilizationTags; it has none yet, so pass nil.
@@ -4041,7 +4042,7 @@ type PostRoutingUtilizationTagsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostRoutingUtilizationTags(ctx context.Context, body *models.CreateUtilizationTagRequest, opts *PostRoutingUtilizationTagsOptions, call ...platformclient.CallOption) (*models.UtilizationTag, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/utilization/tags")
+	req := runtime.NewRequest("POST", "/api/v2/routing/utilization/tags")
 	req.Operation = "routing.PostRoutingUtilizationTags"
 	req.Body = body
 	out := new(models.UtilizationTag)
@@ -4062,7 +4063,7 @@ type GetRoutingUtilizationTagOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetRoutingUtilizationTag(ctx context.Context, tagID string, opts *GetRoutingUtilizationTagOptions, call ...platformclient.CallOption) (*models.UtilizationTag, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/utilization/tags/{tagId}", tagID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/utilization/tags/{tagId}", tagID)
 	req.Operation = "routing.GetRoutingUtilizationTag"
 	out := new(models.UtilizationTag)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4086,7 +4087,7 @@ type DeleteRoutingUtilizationTagOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteRoutingUtilizationTag(ctx context.Context, tagID string, opts *DeleteRoutingUtilizationTagOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/utilization/tags/{tagId}", tagID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/utilization/tags/{tagId}", tagID)
 	req.Operation = "routing.DeleteRoutingUtilizationTag"
 	if opts != nil {
 		req.AddQuery("forceDelete", opts.ForceDelete)
@@ -4105,7 +4106,7 @@ type GetRoutingUtilizationTagAgentsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetRoutingUtilizationTagAgents(ctx context.Context, tagID string, opts *GetRoutingUtilizationTagAgentsOptions, call ...platformclient.CallOption) ([]map[string]any, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/utilization/tags/{tagId}/agents", tagID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/utilization/tags/{tagId}/agents", tagID)
 	req.Operation = "routing.GetRoutingUtilizationTagAgents"
 	var out []map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -4146,7 +4147,7 @@ type GetRoutingWrapupcodesOptions struct {
 //
 // Requires all of the permissions: routing:wrapupCode:view.
 func (c *Client) GetRoutingWrapupcodes(ctx context.Context, opts *GetRoutingWrapupcodesOptions, call ...platformclient.CallOption) (*models.WrapupCodeEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/wrapupcodes")
+	req := runtime.NewRequest("GET", "/api/v2/routing/wrapupcodes")
 	req.Operation = "routing.GetRoutingWrapupcodes"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -4173,11 +4174,11 @@ func (c *Client) GetRoutingWrapupcodesPages(ctx context.Context, opts *GetRoutin
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WrapupCodeEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WrapupCodeEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WrapupCodeEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4185,15 +4186,15 @@ func (c *Client) GetRoutingWrapupcodesPages(ctx context.Context, opts *GetRoutin
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingWrapupcodes(ctx, &o, call...)
-	}, func(p *models.WrapupCodeEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.WrapupCodeEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingWrapupcodesItems returns an iterator over the entities of every page of
 // GetRoutingWrapupcodes; see GetRoutingWrapupcodesPages.
 func (c *Client) GetRoutingWrapupcodesItems(ctx context.Context, opts *GetRoutingWrapupcodesOptions, call ...platformclient.CallOption) iter.Seq2[models.WrapupCode, error] {
-	return platformclient.Items(c.GetRoutingWrapupcodesPages(ctx, opts, call...), func(p *models.WrapupCodeEntityListing) []models.WrapupCode { return p.Entities })
+	return runtime.Items(c.GetRoutingWrapupcodesPages(ctx, opts, call...), func(p *models.WrapupCodeEntityListing) []models.WrapupCode { return p.Entities })
 }
 
 // PostRoutingWrapupcodesOptions holds the optional parameters of PostRoutingWrapupcodes; it has none yet, so pass nil.
@@ -4205,7 +4206,7 @@ type PostRoutingWrapupcodesOptions struct{}
 //
 // Requires all of the permissions: routing:wrapupCode:add.
 func (c *Client) PostRoutingWrapupcodes(ctx context.Context, body *models.WrapupCodeRequest, opts *PostRoutingWrapupcodesOptions, call ...platformclient.CallOption) (*models.WrapupCode, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/routing/wrapupcodes")
+	req := runtime.NewRequest("POST", "/api/v2/routing/wrapupcodes")
 	req.Operation = "routing.PostRoutingWrapupcodes"
 	req.Body = body
 	out := new(models.WrapupCode)
@@ -4246,7 +4247,7 @@ type GetRoutingWrapupcodesDivisionviewsOptions struct {
 //
 // Requires all of the permissions: routing:wrapupCode:search.
 func (c *Client) GetRoutingWrapupcodesDivisionviews(ctx context.Context, opts *GetRoutingWrapupcodesDivisionviewsOptions, call ...platformclient.CallOption) (*models.WrapupCodeEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/wrapupcodes/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/routing/wrapupcodes/divisionviews")
 	req.Operation = "routing.GetRoutingWrapupcodesDivisionviews"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -4272,11 +4273,11 @@ func (c *Client) GetRoutingWrapupcodesDivisionviewsPages(ctx context.Context, op
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WrapupCodeEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WrapupCodeEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WrapupCodeEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4284,15 +4285,15 @@ func (c *Client) GetRoutingWrapupcodesDivisionviewsPages(ctx context.Context, op
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetRoutingWrapupcodesDivisionviews(ctx, &o, call...)
-	}, func(p *models.WrapupCodeEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.WrapupCodeEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetRoutingWrapupcodesDivisionviewsItems returns an iterator over the entities of every page of
 // GetRoutingWrapupcodesDivisionviews; see GetRoutingWrapupcodesDivisionviewsPages.
 func (c *Client) GetRoutingWrapupcodesDivisionviewsItems(ctx context.Context, opts *GetRoutingWrapupcodesDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.WrapupCode, error] {
-	return platformclient.Items(c.GetRoutingWrapupcodesDivisionviewsPages(ctx, opts, call...), func(p *models.WrapupCodeEntityListing) []models.WrapupCode { return p.Entities })
+	return runtime.Items(c.GetRoutingWrapupcodesDivisionviewsPages(ctx, opts, call...), func(p *models.WrapupCodeEntityListing) []models.WrapupCode { return p.Entities })
 }
 
 // GetRoutingWrapupcodesDivisionviewOptions holds the optional parameters of GetRoutingWrapupcodesDivisionview; it has none yet, so pass nil.
@@ -4304,7 +4305,7 @@ type GetRoutingWrapupcodesDivisionviewOptions struct{}
 //
 // Requires all of the permissions: routing:wrapupCode:search.
 func (c *Client) GetRoutingWrapupcodesDivisionview(ctx context.Context, codeID string, opts *GetRoutingWrapupcodesDivisionviewOptions, call ...platformclient.CallOption) (*models.WrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/wrapupcodes/divisionviews/{codeId}", codeID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/wrapupcodes/divisionviews/{codeId}", codeID)
 	req.Operation = "routing.GetRoutingWrapupcodesDivisionview"
 	out := new(models.WrapupCode)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4322,7 +4323,7 @@ type GetRoutingWrapupcodeOptions struct{}
 //
 // Requires all of the permissions: routing:wrapupCode:view.
 func (c *Client) GetRoutingWrapupcode(ctx context.Context, codeID string, opts *GetRoutingWrapupcodeOptions, call ...platformclient.CallOption) (*models.WrapupCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/wrapupcodes/{codeId}", codeID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/wrapupcodes/{codeId}", codeID)
 	req.Operation = "routing.GetRoutingWrapupcode"
 	out := new(models.WrapupCode)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4340,7 +4341,7 @@ type PutRoutingWrapupcodeOptions struct{}
 //
 // Requires all of the permissions: routing:wrapupCode:edit.
 func (c *Client) PutRoutingWrapupcode(ctx context.Context, codeID string, body *models.WrapupCodeRequest, opts *PutRoutingWrapupcodeOptions, call ...platformclient.CallOption) (*models.WrapupCode, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/wrapupcodes/{codeId}", codeID)
+	req := runtime.NewRequest("PUT", "/api/v2/routing/wrapupcodes/{codeId}", codeID)
 	req.Operation = "routing.PutRoutingWrapupcode"
 	req.Body = body
 	out := new(models.WrapupCode)
@@ -4359,7 +4360,7 @@ type DeleteRoutingWrapupcodeOptions struct{}
 //
 // Requires all of the permissions: routing:wrapupCode:delete.
 func (c *Client) DeleteRoutingWrapupcode(ctx context.Context, codeID string, opts *DeleteRoutingWrapupcodeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/wrapupcodes/{codeId}", codeID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/wrapupcodes/{codeId}", codeID)
 	req.Operation = "routing.DeleteRoutingWrapupcode"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4385,7 +4386,7 @@ type GetUserQueuesOptions struct {
 //
 // Requires any of the permissions: routing:queue:view.
 func (c *Client) GetUserQueues(ctx context.Context, userID string, opts *GetUserQueuesOptions, call ...platformclient.CallOption) (*models.UserQueueEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/queues", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/queues", userID)
 	req.Operation = "routing.GetUserQueues"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -4409,11 +4410,11 @@ func (c *Client) GetUserQueuesPages(ctx context.Context, userID string, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserQueueEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserQueueEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UserQueueEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4421,15 +4422,15 @@ func (c *Client) GetUserQueuesPages(ctx context.Context, userID string, opts *Ge
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserQueues(ctx, userID, &o, call...)
-	}, func(p *models.UserQueueEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UserQueueEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetUserQueuesItems returns an iterator over the entities of every page of GetUserQueues; see
 // GetUserQueuesPages.
 func (c *Client) GetUserQueuesItems(ctx context.Context, userID string, opts *GetUserQueuesOptions, call ...platformclient.CallOption) iter.Seq2[models.UserQueue, error] {
-	return platformclient.Items(c.GetUserQueuesPages(ctx, userID, opts, call...), func(p *models.UserQueueEntityListing) []models.UserQueue { return p.Entities })
+	return runtime.Items(c.GetUserQueuesPages(ctx, userID, opts, call...), func(p *models.UserQueueEntityListing) []models.UserQueue { return p.Entities })
 }
 
 // PatchUserQueuesOptions holds the optional parameters of PatchUserQueues; nil fields are not sent.
@@ -4449,7 +4450,7 @@ type PatchUserQueuesOptions struct {
 //
 // Requires any of the permissions: routing:queue:join, routing:queueMember:manage.
 func (c *Client) PatchUserQueues(ctx context.Context, userID string, body []models.UserQueue, opts *PatchUserQueuesOptions, call ...platformclient.CallOption) (*models.UserQueueEntityListing, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/queues", userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/queues", userID)
 	req.Operation = "routing.PatchUserQueues"
 	req.Body = body
 	if opts != nil {
@@ -4471,7 +4472,7 @@ type PatchUserQueueOptions struct{}
 //
 // Requires any of the permissions: routing:queue:join, routing:queueMember:manage.
 func (c *Client) PatchUserQueue(ctx context.Context, userID string, queueID string, body *models.UserQueue, opts *PatchUserQueueOptions, call ...platformclient.CallOption) (*models.UserQueue, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/queues/{queueId}", userID, queueID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/queues/{queueId}", userID, queueID)
 	req.Operation = "routing.PatchUserQueue"
 	req.Body = body
 	out := new(models.UserQueue)
@@ -4498,7 +4499,7 @@ type GetUserRoutinglanguagesOptions struct {
 //
 //	GET /api/v2/users/{userId}/routinglanguages
 func (c *Client) GetUserRoutinglanguages(ctx context.Context, userID string, opts *GetUserRoutinglanguagesOptions, call ...platformclient.CallOption) (*models.UserLanguageEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/routinglanguages", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/routinglanguages", userID)
 	req.Operation = "routing.GetUserRoutinglanguages"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -4521,11 +4522,11 @@ func (c *Client) GetUserRoutinglanguagesPages(ctx context.Context, userID string
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserLanguageEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserLanguageEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UserLanguageEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4533,15 +4534,15 @@ func (c *Client) GetUserRoutinglanguagesPages(ctx context.Context, userID string
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserRoutinglanguages(ctx, userID, &o, call...)
-	}, func(p *models.UserLanguageEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UserLanguageEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetUserRoutinglanguagesItems returns an iterator over the entities of every page of
 // GetUserRoutinglanguages; see GetUserRoutinglanguagesPages.
 func (c *Client) GetUserRoutinglanguagesItems(ctx context.Context, userID string, opts *GetUserRoutinglanguagesOptions, call ...platformclient.CallOption) iter.Seq2[models.UserRoutingLanguage, error] {
-	return platformclient.Items(c.GetUserRoutinglanguagesPages(ctx, userID, opts, call...), func(p *models.UserLanguageEntityListing) []models.UserRoutingLanguage { return p.Entities })
+	return runtime.Items(c.GetUserRoutinglanguagesPages(ctx, userID, opts, call...), func(p *models.UserLanguageEntityListing) []models.UserRoutingLanguage { return p.Entities })
 }
 
 // PostUserRoutinglanguagesOptions holds the optional parameters of PostUserRoutinglanguages; it has none yet, so pass nil.
@@ -4553,7 +4554,7 @@ type PostUserRoutinglanguagesOptions struct{}
 //
 // Requires any of the permissions: routing:skill:assign, routing:language:assign.
 func (c *Client) PostUserRoutinglanguages(ctx context.Context, userID string, body *models.UserRoutingLanguagePost, opts *PostUserRoutinglanguagesOptions, call ...platformclient.CallOption) (*models.UserRoutingLanguage, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/{userId}/routinglanguages", userID)
+	req := runtime.NewRequest("POST", "/api/v2/users/{userId}/routinglanguages", userID)
 	req.Operation = "routing.PostUserRoutinglanguages"
 	req.Body = body
 	out := new(models.UserRoutingLanguage)
@@ -4573,7 +4574,7 @@ type PatchUserRoutinglanguagesBulkOptions struct{}
 //
 // Requires any of the permissions: routing:skill:assign, routing:language:assign.
 func (c *Client) PatchUserRoutinglanguagesBulk(ctx context.Context, userID string, body []models.UserRoutingLanguagePost, opts *PatchUserRoutinglanguagesBulkOptions, call ...platformclient.CallOption) (*models.UserLanguageEntityListing, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/routinglanguages/bulk", userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/routinglanguages/bulk", userID)
 	req.Operation = "routing.PatchUserRoutinglanguagesBulk"
 	req.Body = body
 	out := new(models.UserLanguageEntityListing)
@@ -4592,7 +4593,7 @@ type DeleteUserRoutinglanguageOptions struct{}
 //
 // Requires any of the permissions: routing:skill:assign, routing:language:assign.
 func (c *Client) DeleteUserRoutinglanguage(ctx context.Context, userID string, languageID string, opts *DeleteUserRoutinglanguageOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/users/{userId}/routinglanguages/{languageId}", userID, languageID)
+	req := runtime.NewRequest("DELETE", "/api/v2/users/{userId}/routinglanguages/{languageId}", userID, languageID)
 	req.Operation = "routing.DeleteUserRoutinglanguage"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4606,7 +4607,7 @@ type PatchUserRoutinglanguageOptions struct{}
 //
 // Requires any of the permissions: routing:skill:assign, routing:language:assign.
 func (c *Client) PatchUserRoutinglanguage(ctx context.Context, userID string, languageID string, body *models.UserRoutingLanguage, opts *PatchUserRoutinglanguageOptions, call ...platformclient.CallOption) (*models.UserRoutingLanguage, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/routinglanguages/{languageId}", userID, languageID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/routinglanguages/{languageId}", userID, languageID)
 	req.Operation = "routing.PatchUserRoutinglanguage"
 	req.Body = body
 	out := new(models.UserRoutingLanguage)
@@ -4633,7 +4634,7 @@ type GetUserRoutingskillsOptions struct {
 //
 //	GET /api/v2/users/{userId}/routingskills
 func (c *Client) GetUserRoutingskills(ctx context.Context, userID string, opts *GetUserRoutingskillsOptions, call ...platformclient.CallOption) (*models.UserSkillEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/routingskills", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/routingskills", userID)
 	req.Operation = "routing.GetUserRoutingskills"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -4656,11 +4657,11 @@ func (c *Client) GetUserRoutingskillsPages(ctx context.Context, userID string, o
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserSkillEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserSkillEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UserSkillEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4668,15 +4669,15 @@ func (c *Client) GetUserRoutingskillsPages(ctx context.Context, userID string, o
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserRoutingskills(ctx, userID, &o, call...)
-	}, func(p *models.UserSkillEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UserSkillEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetUserRoutingskillsItems returns an iterator over the entities of every page of
 // GetUserRoutingskills; see GetUserRoutingskillsPages.
 func (c *Client) GetUserRoutingskillsItems(ctx context.Context, userID string, opts *GetUserRoutingskillsOptions, call ...platformclient.CallOption) iter.Seq2[models.UserRoutingSkill, error] {
-	return platformclient.Items(c.GetUserRoutingskillsPages(ctx, userID, opts, call...), func(p *models.UserSkillEntityListing) []models.UserRoutingSkill { return p.Entities })
+	return runtime.Items(c.GetUserRoutingskillsPages(ctx, userID, opts, call...), func(p *models.UserSkillEntityListing) []models.UserRoutingSkill { return p.Entities })
 }
 
 // PostUserRoutingskillsOptions holds the optional parameters of PostUserRoutingskills; it has none yet, so pass nil.
@@ -4688,7 +4689,7 @@ type PostUserRoutingskillsOptions struct{}
 //
 // Requires all of the permissions: routing:skill:assign.
 func (c *Client) PostUserRoutingskills(ctx context.Context, userID string, body *models.UserRoutingSkillPost, opts *PostUserRoutingskillsOptions, call ...platformclient.CallOption) (*models.UserRoutingSkill, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/{userId}/routingskills", userID)
+	req := runtime.NewRequest("POST", "/api/v2/users/{userId}/routingskills", userID)
 	req.Operation = "routing.PostUserRoutingskills"
 	req.Body = body
 	out := new(models.UserRoutingSkill)
@@ -4708,7 +4709,7 @@ type PutUserRoutingskillsBulkOptions struct{}
 //
 // Requires any of the permissions: routing:skill:assign.
 func (c *Client) PutUserRoutingskillsBulk(ctx context.Context, userID string, body []models.UserRoutingSkillPost, opts *PutUserRoutingskillsBulkOptions, call ...platformclient.CallOption) (*models.UserSkillEntityListing, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/{userId}/routingskills/bulk", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/{userId}/routingskills/bulk", userID)
 	req.Operation = "routing.PutUserRoutingskillsBulk"
 	req.Body = body
 	out := new(models.UserSkillEntityListing)
@@ -4727,7 +4728,7 @@ type PatchUserRoutingskillsBulkOptions struct{}
 //
 // Requires any of the permissions: routing:skill:assign.
 func (c *Client) PatchUserRoutingskillsBulk(ctx context.Context, userID string, body []models.UserRoutingSkillPost, opts *PatchUserRoutingskillsBulkOptions, call ...platformclient.CallOption) (*models.UserSkillEntityListing, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/routingskills/bulk", userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/routingskills/bulk", userID)
 	req.Operation = "routing.PatchUserRoutingskillsBulk"
 	req.Body = body
 	out := new(models.UserSkillEntityListing)
@@ -4746,7 +4747,7 @@ type PutUserRoutingskillOptions struct{}
 //
 // Requires all of the permissions: routing:skill:assign.
 func (c *Client) PutUserRoutingskill(ctx context.Context, userID string, skillID string, body *models.UserRoutingSkill, opts *PutUserRoutingskillOptions, call ...platformclient.CallOption) (*models.UserRoutingSkill, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/{userId}/routingskills/{skillId}", userID, skillID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/{userId}/routingskills/{skillId}", userID, skillID)
 	req.Operation = "routing.PutUserRoutingskill"
 	req.Body = body
 	out := new(models.UserRoutingSkill)
@@ -4765,7 +4766,7 @@ type DeleteUserRoutingskillOptions struct{}
 //
 // Requires all of the permissions: routing:skill:assign.
 func (c *Client) DeleteUserRoutingskill(ctx context.Context, userID string, skillID string, opts *DeleteUserRoutingskillOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/users/{userId}/routingskills/{skillId}", userID, skillID)
+	req := runtime.NewRequest("DELETE", "/api/v2/users/{userId}/routingskills/{skillId}", userID, skillID)
 	req.Operation = "routing.DeleteUserRoutingskill"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4788,7 +4789,7 @@ type GetUserSkillgroupsOptions struct {
 //
 // Requires any of the permissions: routing:skillGroup:view.
 func (c *Client) GetUserSkillgroups(ctx context.Context, userID string, opts *GetUserSkillgroupsOptions, call ...platformclient.CallOption) (*models.UserSkillGroupEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/skillgroups", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/skillgroups", userID)
 	req.Operation = "routing.GetUserSkillgroups"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -4811,8 +4812,8 @@ func (c *Client) GetUserSkillgroupsPages(ctx context.Context, userID string, opt
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserSkillGroupEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserSkillGroupEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UserSkillGroupEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4822,13 +4823,13 @@ func (c *Client) GetUserSkillgroupsPages(ctx context.Context, userID string, opt
 			o.After = &r.Cursor
 		}
 		return c.GetUserSkillgroups(ctx, userID, &o, call...)
-	}, func(p *models.UserSkillGroupEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.UserSkillGroupEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetUserSkillgroupsItems returns an iterator over the entities of every page of GetUserSkillgroups;
 // see GetUserSkillgroupsPages.
 func (c *Client) GetUserSkillgroupsItems(ctx context.Context, userID string, opts *GetUserSkillgroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.SkillGroup, error] {
-	return platformclient.Items(c.GetUserSkillgroupsPages(ctx, userID, opts, call...), func(p *models.UserSkillGroupEntityListing) []models.SkillGroup { return p.Entities })
+	return runtime.Items(c.GetUserSkillgroupsPages(ctx, userID, opts, call...), func(p *models.UserSkillGroupEntityListing) []models.SkillGroup { return p.Entities })
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the SCIM operations.
@@ -68,7 +69,7 @@ type GetScimGroupsOptions struct {
 //
 // Requires any of the permissions: directory:group:edit.
 func (c *Client) GetScimGroups(ctx context.Context, opts *GetScimGroupsOptions, call ...platformclient.CallOption) (*models.ScimGroupListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/groups")
+	req := runtime.NewRequest("GET", "/api/v2/scim/groups")
 	req.Operation = "scim.GetScimGroups"
 	req.Accept = "application/scim+json"
 	if opts != nil {
@@ -124,7 +125,7 @@ type GetScimGroupOptions struct {
 //
 // Requires any of the permissions: directory:group:edit.
 func (c *Client) GetScimGroup(ctx context.Context, groupID string, opts *GetScimGroupOptions, call ...platformclient.CallOption) (*models.ScimV2Group, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/groups/{groupId}", groupID)
+	req := runtime.NewRequest("GET", "/api/v2/scim/groups/{groupId}", groupID)
 	req.Operation = "scim.GetScimGroup"
 	req.Accept = "application/scim+json"
 	if opts != nil {
@@ -153,7 +154,7 @@ type PutScimGroupOptions struct {
 //
 // Requires any of the permissions: directory:group:edit.
 func (c *Client) PutScimGroup(ctx context.Context, groupID string, body *models.ScimV2Group, opts *PutScimGroupOptions, call ...platformclient.CallOption) (*models.ScimV2Group, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/scim/groups/{groupId}", groupID)
+	req := runtime.NewRequest("PUT", "/api/v2/scim/groups/{groupId}", groupID)
 	req.Operation = "scim.PutScimGroup"
 	req.Accept = "application/scim+json"
 	req.ContentType = "application/scim+json"
@@ -182,7 +183,7 @@ type PatchScimGroupOptions struct {
 //
 // Requires any of the permissions: directory:group:edit.
 func (c *Client) PatchScimGroup(ctx context.Context, groupID string, body *models.ScimV2PatchRequest, opts *PatchScimGroupOptions, call ...platformclient.CallOption) (*models.ScimV2Group, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/scim/groups/{groupId}", groupID)
+	req := runtime.NewRequest("PATCH", "/api/v2/scim/groups/{groupId}", groupID)
 	req.Operation = "scim.PatchScimGroup"
 	req.Accept = "application/scim+json"
 	req.ContentType = "application/scim+json"
@@ -204,7 +205,7 @@ type GetScimResourcetypesOptions struct{}
 //
 //	GET /api/v2/scim/resourcetypes
 func (c *Client) GetScimResourcetypes(ctx context.Context, opts *GetScimResourcetypesOptions, call ...platformclient.CallOption) (*models.ScimConfigResourceTypesListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/resourcetypes")
+	req := runtime.NewRequest("GET", "/api/v2/scim/resourcetypes")
 	req.Operation = "scim.GetScimResourcetypes"
 	req.Accept = "application/scim+json"
 	out := new(models.ScimConfigResourceTypesListResponse)
@@ -221,7 +222,7 @@ type GetScimResourcetypeOptions struct{}
 //
 //	GET /api/v2/scim/resourcetypes/{resourceType}
 func (c *Client) GetScimResourcetype(ctx context.Context, resourceType string, opts *GetScimResourcetypeOptions, call ...platformclient.CallOption) (*models.ScimConfigResourceType, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/resourcetypes/{resourceType}", resourceType)
+	req := runtime.NewRequest("GET", "/api/v2/scim/resourcetypes/{resourceType}", resourceType)
 	req.Operation = "scim.GetScimResourcetype"
 	req.Accept = "application/scim+json"
 	out := new(models.ScimConfigResourceType)
@@ -241,7 +242,7 @@ type GetScimSchemasOptions struct {
 //
 //	GET /api/v2/scim/schemas
 func (c *Client) GetScimSchemas(ctx context.Context, opts *GetScimSchemasOptions, call ...platformclient.CallOption) (*models.ScimV2SchemaListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/schemas")
+	req := runtime.NewRequest("GET", "/api/v2/scim/schemas")
 	req.Operation = "scim.GetScimSchemas"
 	req.Accept = "application/scim+json"
 	if opts != nil {
@@ -261,7 +262,7 @@ type GetScimSchemaOptions struct{}
 //
 //	GET /api/v2/scim/schemas/{schemaId}
 func (c *Client) GetScimSchema(ctx context.Context, schemaID string, opts *GetScimSchemaOptions, call ...platformclient.CallOption) (*models.ScimV2SchemaDefinition, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("GET", "/api/v2/scim/schemas/{schemaId}", schemaID)
 	req.Operation = "scim.GetScimSchema"
 	req.Accept = "application/scim+json"
 	out := new(models.ScimV2SchemaDefinition)
@@ -284,7 +285,7 @@ type GetScimServiceproviderconfigOptions struct {
 //
 //	GET /api/v2/scim/serviceproviderconfig
 func (c *Client) GetScimServiceproviderconfig(ctx context.Context, opts *GetScimServiceproviderconfigOptions, call ...platformclient.CallOption) (*models.ScimServiceProviderConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/serviceproviderconfig")
+	req := runtime.NewRequest("GET", "/api/v2/scim/serviceproviderconfig")
 	req.Operation = "scim.GetScimServiceproviderconfig"
 	req.Accept = "application/scim+json"
 	if opts != nil {
@@ -385,7 +386,7 @@ type GetScimUsersOptions struct {
 //
 //	GET /api/v2/scim/users
 func (c *Client) GetScimUsers(ctx context.Context, opts *GetScimUsersOptions, call ...platformclient.CallOption) (*models.ScimUserListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/users")
+	req := runtime.NewRequest("GET", "/api/v2/scim/users")
 	req.Operation = "scim.GetScimUsers"
 	req.Accept = "application/scim+json"
 	if opts != nil {
@@ -413,7 +414,7 @@ type PostScimUsersOptions struct{}
 // authorization:grant:delete, routing:skill:assign, routing:language:assign,
 // telephony:extension:assign.
 func (c *Client) PostScimUsers(ctx context.Context, body *models.ScimV2CreateUser, opts *PostScimUsersOptions, call ...platformclient.CallOption) (*models.ScimV2User, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/scim/users")
+	req := runtime.NewRequest("POST", "/api/v2/scim/users")
 	req.Operation = "scim.PostScimUsers"
 	req.Accept = "application/scim+json"
 	req.ContentType = "application/scim+json"
@@ -493,7 +494,7 @@ type GetScimUserOptions struct {
 //
 //	GET /api/v2/scim/users/{userId}
 func (c *Client) GetScimUser(ctx context.Context, userID string, opts *GetScimUserOptions, call ...platformclient.CallOption) (*models.ScimV2User, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/users/{userId}", userID)
+	req := runtime.NewRequest("GET", "/api/v2/scim/users/{userId}", userID)
 	req.Operation = "scim.GetScimUser"
 	req.Accept = "application/scim+json"
 	if opts != nil {
@@ -524,7 +525,7 @@ type PutScimUserOptions struct {
 // authorization:grant:add, authorization:grant:delete, routing:skill:assign, routing:language:assign,
 // telephony:extension:assign.
 func (c *Client) PutScimUser(ctx context.Context, userID string, body *models.ScimV2User, opts *PutScimUserOptions, call ...platformclient.CallOption) (*models.ScimV2User, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/scim/users/{userId}", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/scim/users/{userId}", userID)
 	req.Operation = "scim.PutScimUser"
 	req.Accept = "application/scim+json"
 	req.ContentType = "application/scim+json"
@@ -553,7 +554,7 @@ type DeleteScimUserOptions struct {
 //
 // Requires any of the permissions: directory:user:delete.
 func (c *Client) DeleteScimUser(ctx context.Context, userID string, opts *DeleteScimUserOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/scim/users/{userId}", userID)
+	req := runtime.NewRequest("DELETE", "/api/v2/scim/users/{userId}", userID)
 	req.Operation = "scim.DeleteScimUser"
 	req.Accept = "application/scim+json"
 	if opts != nil {
@@ -582,7 +583,7 @@ type PatchScimUserOptions struct {
 // authorization:grant:add, authorization:grant:delete, routing:skill:assign, routing:language:assign,
 // telephony:extension:assign.
 func (c *Client) PatchScimUser(ctx context.Context, userID string, body *models.ScimV2PatchRequest, opts *PatchScimUserOptions, call ...platformclient.CallOption) (*models.ScimV2User, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/scim/users/{userId}", userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/scim/users/{userId}", userID)
 	req.Operation = "scim.PatchScimUser"
 	req.Accept = "application/scim+json"
 	req.ContentType = "application/scim+json"
@@ -643,7 +644,7 @@ type GetScimV2GroupsOptions struct {
 //
 // Requires any of the permissions: directory:group:edit.
 func (c *Client) GetScimV2Groups(ctx context.Context, filter string, opts *GetScimV2GroupsOptions, call ...platformclient.CallOption) (*models.ScimGroupListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/v2/groups")
+	req := runtime.NewRequest("GET", "/api/v2/scim/v2/groups")
 	req.Operation = "scim.GetScimV2Groups"
 	req.Accept = "application/scim+json"
 	req.AddQuery("filter", filter)
@@ -699,7 +700,7 @@ type GetScimV2GroupOptions struct {
 //
 // Requires any of the permissions: directory:group:edit.
 func (c *Client) GetScimV2Group(ctx context.Context, groupID string, opts *GetScimV2GroupOptions, call ...platformclient.CallOption) (*models.ScimV2Group, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/v2/groups/{groupId}", groupID)
+	req := runtime.NewRequest("GET", "/api/v2/scim/v2/groups/{groupId}", groupID)
 	req.Operation = "scim.GetScimV2Group"
 	req.Accept = "application/scim+json"
 	if opts != nil {
@@ -728,7 +729,7 @@ type PutScimV2GroupOptions struct {
 //
 // Requires any of the permissions: directory:group:edit.
 func (c *Client) PutScimV2Group(ctx context.Context, groupID string, body *models.ScimV2Group, opts *PutScimV2GroupOptions, call ...platformclient.CallOption) (*models.ScimV2Group, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/scim/v2/groups/{groupId}", groupID)
+	req := runtime.NewRequest("PUT", "/api/v2/scim/v2/groups/{groupId}", groupID)
 	req.Operation = "scim.PutScimV2Group"
 	req.Accept = "application/scim+json"
 	req.ContentType = "application/scim+json"
@@ -757,7 +758,7 @@ type PatchScimV2GroupOptions struct {
 //
 // Requires any of the permissions: directory:group:edit.
 func (c *Client) PatchScimV2Group(ctx context.Context, groupID string, body *models.ScimV2PatchRequest, opts *PatchScimV2GroupOptions, call ...platformclient.CallOption) (*models.ScimV2Group, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/scim/v2/groups/{groupId}", groupID)
+	req := runtime.NewRequest("PATCH", "/api/v2/scim/v2/groups/{groupId}", groupID)
 	req.Operation = "scim.PatchScimV2Group"
 	req.Accept = "application/scim+json"
 	req.ContentType = "application/scim+json"
@@ -779,7 +780,7 @@ type GetScimV2ResourcetypesOptions struct{}
 //
 //	GET /api/v2/scim/v2/resourcetypes
 func (c *Client) GetScimV2Resourcetypes(ctx context.Context, opts *GetScimV2ResourcetypesOptions, call ...platformclient.CallOption) (*models.ScimConfigResourceTypesListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/v2/resourcetypes")
+	req := runtime.NewRequest("GET", "/api/v2/scim/v2/resourcetypes")
 	req.Operation = "scim.GetScimV2Resourcetypes"
 	req.Accept = "application/scim+json"
 	out := new(models.ScimConfigResourceTypesListResponse)
@@ -796,7 +797,7 @@ type GetScimV2ResourcetypeOptions struct{}
 //
 //	GET /api/v2/scim/v2/resourcetypes/{resourceType}
 func (c *Client) GetScimV2Resourcetype(ctx context.Context, resourceType string, opts *GetScimV2ResourcetypeOptions, call ...platformclient.CallOption) (*models.ScimConfigResourceType, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/v2/resourcetypes/{resourceType}", resourceType)
+	req := runtime.NewRequest("GET", "/api/v2/scim/v2/resourcetypes/{resourceType}", resourceType)
 	req.Operation = "scim.GetScimV2Resourcetype"
 	req.Accept = "application/scim+json"
 	out := new(models.ScimConfigResourceType)
@@ -816,7 +817,7 @@ type GetScimV2SchemasOptions struct {
 //
 //	GET /api/v2/scim/v2/schemas
 func (c *Client) GetScimV2Schemas(ctx context.Context, opts *GetScimV2SchemasOptions, call ...platformclient.CallOption) (*models.ScimV2SchemaListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/v2/schemas")
+	req := runtime.NewRequest("GET", "/api/v2/scim/v2/schemas")
 	req.Operation = "scim.GetScimV2Schemas"
 	req.Accept = "application/scim+json"
 	if opts != nil {
@@ -836,7 +837,7 @@ type GetScimV2SchemaOptions struct{}
 //
 //	GET /api/v2/scim/v2/schemas/{schemaId}
 func (c *Client) GetScimV2Schema(ctx context.Context, schemaID string, opts *GetScimV2SchemaOptions, call ...platformclient.CallOption) (*models.ScimV2SchemaDefinition, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/v2/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("GET", "/api/v2/scim/v2/schemas/{schemaId}", schemaID)
 	req.Operation = "scim.GetScimV2Schema"
 	req.Accept = "application/scim+json"
 	out := new(models.ScimV2SchemaDefinition)
@@ -859,7 +860,7 @@ type GetScimV2ServiceproviderconfigOptions struct {
 //
 //	GET /api/v2/scim/v2/serviceproviderconfig
 func (c *Client) GetScimV2Serviceproviderconfig(ctx context.Context, opts *GetScimV2ServiceproviderconfigOptions, call ...platformclient.CallOption) (*models.ScimServiceProviderConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/v2/serviceproviderconfig")
+	req := runtime.NewRequest("GET", "/api/v2/scim/v2/serviceproviderconfig")
 	req.Operation = "scim.GetScimV2Serviceproviderconfig"
 	req.Accept = "application/scim+json"
 	if opts != nil {
@@ -960,7 +961,7 @@ type GetScimV2UsersOptions struct {
 //
 //	GET /api/v2/scim/v2/users
 func (c *Client) GetScimV2Users(ctx context.Context, opts *GetScimV2UsersOptions, call ...platformclient.CallOption) (*models.ScimUserListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/v2/users")
+	req := runtime.NewRequest("GET", "/api/v2/scim/v2/users")
 	req.Operation = "scim.GetScimV2Users"
 	req.Accept = "application/scim+json"
 	if opts != nil {
@@ -988,7 +989,7 @@ type PostScimV2UsersOptions struct{}
 // authorization:grant:delete, routing:skill:assign, routing:language:assign,
 // telephony:extension:assign.
 func (c *Client) PostScimV2Users(ctx context.Context, body *models.ScimV2CreateUser, opts *PostScimV2UsersOptions, call ...platformclient.CallOption) (*models.ScimV2User, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/scim/v2/users")
+	req := runtime.NewRequest("POST", "/api/v2/scim/v2/users")
 	req.Operation = "scim.PostScimV2Users"
 	req.Accept = "application/scim+json"
 	req.ContentType = "application/scim+json"
@@ -1068,7 +1069,7 @@ type GetScimV2UserOptions struct {
 //
 //	GET /api/v2/scim/v2/users/{userId}
 func (c *Client) GetScimV2User(ctx context.Context, userID string, opts *GetScimV2UserOptions, call ...platformclient.CallOption) (*models.ScimV2User, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scim/v2/users/{userId}", userID)
+	req := runtime.NewRequest("GET", "/api/v2/scim/v2/users/{userId}", userID)
 	req.Operation = "scim.GetScimV2User"
 	req.Accept = "application/scim+json"
 	if opts != nil {
@@ -1099,7 +1100,7 @@ type PutScimV2UserOptions struct {
 // authorization:grant:add, authorization:grant:delete, routing:skill:assign, routing:language:assign,
 // telephony:extension:assign.
 func (c *Client) PutScimV2User(ctx context.Context, userID string, body *models.ScimV2User, opts *PutScimV2UserOptions, call ...platformclient.CallOption) (*models.ScimV2User, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/scim/v2/users/{userId}", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/scim/v2/users/{userId}", userID)
 	req.Operation = "scim.PutScimV2User"
 	req.Accept = "application/scim+json"
 	req.ContentType = "application/scim+json"
@@ -1128,7 +1129,7 @@ type DeleteScimV2UserOptions struct {
 //
 // Requires any of the permissions: directory:user:delete.
 func (c *Client) DeleteScimV2User(ctx context.Context, userID string, opts *DeleteScimV2UserOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/scim/v2/users/{userId}", userID)
+	req := runtime.NewRequest("DELETE", "/api/v2/scim/v2/users/{userId}", userID)
 	req.Operation = "scim.DeleteScimV2User"
 	req.Accept = "application/scim+json"
 	if opts != nil {
@@ -1157,7 +1158,7 @@ type PatchScimV2UserOptions struct {
 // authorization:grant:add, authorization:grant:delete, routing:skill:assign, routing:language:assign,
 // telephony:extension:assign.
 func (c *Client) PatchScimV2User(ctx context.Context, userID string, body *models.ScimV2PatchRequest, opts *PatchScimV2UserOptions, call ...platformclient.CallOption) (*models.ScimV2User, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/scim/v2/users/{userId}", userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/scim/v2/users/{userId}", userID)
 	req.Operation = "scim.PatchScimV2User"
 	req.Accept = "application/scim+json"
 	req.ContentType = "application/scim+json"

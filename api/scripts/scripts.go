@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -59,7 +60,7 @@ type GetScriptsOptions struct {
 //
 // Requires any of the permissions: scripter:script:view.
 func (c *Client) GetScripts(ctx context.Context, opts *GetScriptsOptions, call ...platformclient.CallOption) (*models.ScriptEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scripts")
+	req := runtime.NewRequest("GET", "/api/v2/scripts")
 	req.Operation = "scripts.GetScripts"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -88,11 +89,11 @@ func (c *Client) GetScriptsPages(ctx context.Context, opts *GetScriptsOptions, c
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScriptEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ScriptEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ScriptEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -100,15 +101,15 @@ func (c *Client) GetScriptsPages(ctx context.Context, opts *GetScriptsOptions, c
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetScripts(ctx, &o, call...)
-	}, func(p *models.ScriptEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ScriptEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetScriptsItems returns an iterator over the entities of every page of GetScripts; see
 // GetScriptsPages.
 func (c *Client) GetScriptsItems(ctx context.Context, opts *GetScriptsOptions, call ...platformclient.CallOption) iter.Seq2[models.Script, error] {
-	return platformclient.Items(c.GetScriptsPages(ctx, opts, call...), func(p *models.ScriptEntityListing) []models.Script { return p.Entities })
+	return runtime.Items(c.GetScriptsPages(ctx, opts, call...), func(p *models.ScriptEntityListing) []models.Script { return p.Entities })
 }
 
 // GetScriptsDivisionviewsOptions holds the optional parameters of GetScriptsDivisionviews; nil fields are not sent.
@@ -151,7 +152,7 @@ type GetScriptsDivisionviewsOptions struct {
 //
 // Requires any of the permissions: scripter:script:search.
 func (c *Client) GetScriptsDivisionviews(ctx context.Context, opts *GetScriptsDivisionviewsOptions, call ...platformclient.CallOption) (*models.ScriptEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scripts/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/scripts/divisionviews")
 	req.Operation = "scripts.GetScriptsDivisionviews"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -181,11 +182,11 @@ func (c *Client) GetScriptsDivisionviewsPages(ctx context.Context, opts *GetScri
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScriptEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ScriptEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ScriptEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -193,15 +194,15 @@ func (c *Client) GetScriptsDivisionviewsPages(ctx context.Context, opts *GetScri
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetScriptsDivisionviews(ctx, &o, call...)
-	}, func(p *models.ScriptEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ScriptEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetScriptsDivisionviewsItems returns an iterator over the entities of every page of
 // GetScriptsDivisionviews; see GetScriptsDivisionviewsPages.
 func (c *Client) GetScriptsDivisionviewsItems(ctx context.Context, opts *GetScriptsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.Script, error] {
-	return platformclient.Items(c.GetScriptsDivisionviewsPages(ctx, opts, call...), func(p *models.ScriptEntityListing) []models.Script { return p.Entities })
+	return runtime.Items(c.GetScriptsDivisionviewsPages(ctx, opts, call...), func(p *models.ScriptEntityListing) []models.Script { return p.Entities })
 }
 
 // GetScriptsPublishedOptions holds the optional parameters of GetScriptsPublished; nil fields are not sent.
@@ -238,7 +239,7 @@ type GetScriptsPublishedOptions struct {
 //
 // Requires any of the permissions: scripter:publishedScript:view.
 func (c *Client) GetScriptsPublished(ctx context.Context, opts *GetScriptsPublishedOptions, call ...platformclient.CallOption) (*models.ScriptEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scripts/published")
+	req := runtime.NewRequest("GET", "/api/v2/scripts/published")
 	req.Operation = "scripts.GetScriptsPublished"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -266,11 +267,11 @@ func (c *Client) GetScriptsPublishedPages(ctx context.Context, opts *GetScriptsP
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScriptEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ScriptEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ScriptEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -278,15 +279,15 @@ func (c *Client) GetScriptsPublishedPages(ctx context.Context, opts *GetScriptsP
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetScriptsPublished(ctx, &o, call...)
-	}, func(p *models.ScriptEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ScriptEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetScriptsPublishedItems returns an iterator over the entities of every page of GetScriptsPublished;
 // see GetScriptsPublishedPages.
 func (c *Client) GetScriptsPublishedItems(ctx context.Context, opts *GetScriptsPublishedOptions, call ...platformclient.CallOption) iter.Seq2[models.Script, error] {
-	return platformclient.Items(c.GetScriptsPublishedPages(ctx, opts, call...), func(p *models.ScriptEntityListing) []models.Script { return p.Entities })
+	return runtime.Items(c.GetScriptsPublishedPages(ctx, opts, call...), func(p *models.ScriptEntityListing) []models.Script { return p.Entities })
 }
 
 // PostScriptsPublishedOptions holds the optional parameters of PostScriptsPublished; nil fields are not sent.
@@ -305,7 +306,7 @@ type PostScriptsPublishedOptions struct {
 //
 // Requires any of the permissions: scripter:publishedScript:add.
 func (c *Client) PostScriptsPublished(ctx context.Context, opts *PostScriptsPublishedOptions, call ...platformclient.CallOption) (*models.Script, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/scripts/published")
+	req := runtime.NewRequest("POST", "/api/v2/scripts/published")
 	req.Operation = "scripts.PostScriptsPublished"
 	if opts != nil {
 		req.AddQuery("scriptDataVersion", opts.ScriptDataVersion)
@@ -352,7 +353,7 @@ type GetScriptsPublishedDivisionviewsOptions struct {
 //
 // Requires any of the permissions: scripter:publishedScript:search.
 func (c *Client) GetScriptsPublishedDivisionviews(ctx context.Context, opts *GetScriptsPublishedDivisionviewsOptions, call ...platformclient.CallOption) (*models.ScriptEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scripts/published/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/scripts/published/divisionviews")
 	req.Operation = "scripts.GetScriptsPublishedDivisionviews"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -380,11 +381,11 @@ func (c *Client) GetScriptsPublishedDivisionviewsPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ScriptEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ScriptEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ScriptEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -392,15 +393,15 @@ func (c *Client) GetScriptsPublishedDivisionviewsPages(ctx context.Context, opts
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetScriptsPublishedDivisionviews(ctx, &o, call...)
-	}, func(p *models.ScriptEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ScriptEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetScriptsPublishedDivisionviewsItems returns an iterator over the entities of every page of
 // GetScriptsPublishedDivisionviews; see GetScriptsPublishedDivisionviewsPages.
 func (c *Client) GetScriptsPublishedDivisionviewsItems(ctx context.Context, opts *GetScriptsPublishedDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.Script, error] {
-	return platformclient.Items(c.GetScriptsPublishedDivisionviewsPages(ctx, opts, call...), func(p *models.ScriptEntityListing) []models.Script { return p.Entities })
+	return runtime.Items(c.GetScriptsPublishedDivisionviewsPages(ctx, opts, call...), func(p *models.ScriptEntityListing) []models.Script { return p.Entities })
 }
 
 // GetScriptsPublishedDivisionviewVariablesOptions holds the optional parameters of GetScriptsPublishedDivisionviewVariables; nil fields are not sent.
@@ -425,7 +426,7 @@ type GetScriptsPublishedDivisionviewVariablesOptions struct {
 //
 // Requires any of the permissions: scripter:publishedScript:search.
 func (c *Client) GetScriptsPublishedDivisionviewVariables(ctx context.Context, scriptID string, opts *GetScriptsPublishedDivisionviewVariablesOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scripts/published/divisionviews/{scriptId}/variables", scriptID)
+	req := runtime.NewRequest("GET", "/api/v2/scripts/published/divisionviews/{scriptId}/variables", scriptID)
 	req.Operation = "scripts.GetScriptsPublishedDivisionviewVariables"
 	if opts != nil {
 		req.AddQuery("input", opts.Input)
@@ -453,7 +454,7 @@ type GetScriptsPublishedScriptIdOptions struct {
 //
 // Requires any of the permissions: scripter:publishedScript:view.
 func (c *Client) GetScriptsPublishedScriptId(ctx context.Context, scriptID string, opts *GetScriptsPublishedScriptIdOptions, call ...platformclient.CallOption) (*models.Script, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scripts/published/{scriptId}", scriptID)
+	req := runtime.NewRequest("GET", "/api/v2/scripts/published/{scriptId}", scriptID)
 	req.Operation = "scripts.GetScriptsPublishedScriptId"
 	if opts != nil {
 		req.AddQuery("scriptDataVersion", opts.ScriptDataVersion)
@@ -478,7 +479,7 @@ type GetScriptsPublishedScriptIdPagesOptions struct {
 //
 // Requires any of the permissions: scripter:publishedScript:view.
 func (c *Client) GetScriptsPublishedScriptIdPages(ctx context.Context, scriptID string, opts *GetScriptsPublishedScriptIdPagesOptions, call ...platformclient.CallOption) ([]models.Page, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scripts/published/{scriptId}/pages", scriptID)
+	req := runtime.NewRequest("GET", "/api/v2/scripts/published/{scriptId}/pages", scriptID)
 	req.Operation = "scripts.GetScriptsPublishedScriptIdPages"
 	if opts != nil {
 		req.AddQuery("scriptDataVersion", opts.ScriptDataVersion)
@@ -503,7 +504,7 @@ type GetScriptsPublishedScriptIdPageOptions struct {
 //
 // Requires any of the permissions: scripter:publishedScript:view.
 func (c *Client) GetScriptsPublishedScriptIdPage(ctx context.Context, scriptID string, pageID string, opts *GetScriptsPublishedScriptIdPageOptions, call ...platformclient.CallOption) (*models.Page, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scripts/published/{scriptId}/pages/{pageId}", scriptID, pageID)
+	req := runtime.NewRequest("GET", "/api/v2/scripts/published/{scriptId}/pages/{pageId}", scriptID, pageID)
 	req.Operation = "scripts.GetScriptsPublishedScriptIdPage"
 	if opts != nil {
 		req.AddQuery("scriptDataVersion", opts.ScriptDataVersion)
@@ -537,7 +538,7 @@ type GetScriptsPublishedScriptIdVariablesOptions struct {
 //
 // Requires any of the permissions: scripter:publishedScript:view.
 func (c *Client) GetScriptsPublishedScriptIdVariables(ctx context.Context, scriptID string, opts *GetScriptsPublishedScriptIdVariablesOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scripts/published/{scriptId}/variables", scriptID)
+	req := runtime.NewRequest("GET", "/api/v2/scripts/published/{scriptId}/variables", scriptID)
 	req.Operation = "scripts.GetScriptsPublishedScriptIdVariables"
 	if opts != nil {
 		req.AddQuery("input", opts.Input)
@@ -564,7 +565,7 @@ type GetScriptsUploadStatusOptions struct {
 //
 // Requires any of the permissions: scripter:script:view.
 func (c *Client) GetScriptsUploadStatus(ctx context.Context, uploadID string, opts *GetScriptsUploadStatusOptions, call ...platformclient.CallOption) (*models.ImportScriptStatusResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scripts/uploads/{uploadId}/status", uploadID)
+	req := runtime.NewRequest("GET", "/api/v2/scripts/uploads/{uploadId}/status", uploadID)
 	req.Operation = "scripts.GetScriptsUploadStatus"
 	if opts != nil {
 		req.AddQuery("longPoll", opts.LongPoll)
@@ -585,7 +586,7 @@ type GetScriptOptions struct{}
 //
 // Requires any of the permissions: scripter:script:view.
 func (c *Client) GetScript(ctx context.Context, scriptID string, opts *GetScriptOptions, call ...platformclient.CallOption) (*models.Script, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scripts/{scriptId}", scriptID)
+	req := runtime.NewRequest("GET", "/api/v2/scripts/{scriptId}", scriptID)
 	req.Operation = "scripts.GetScript"
 	out := new(models.Script)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -606,7 +607,7 @@ type PostScriptExportOptions struct {
 //
 // Requires any of the permissions: scripter:script:view.
 func (c *Client) PostScriptExport(ctx context.Context, scriptID string, opts *PostScriptExportOptions, call ...platformclient.CallOption) (*models.ExportScriptResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/scripts/{scriptId}/export", scriptID)
+	req := runtime.NewRequest("POST", "/api/v2/scripts/{scriptId}/export", scriptID)
 	req.Operation = "scripts.PostScriptExport"
 	if opts != nil {
 		req.Body = opts.Body
@@ -631,7 +632,7 @@ type GetScriptPagesOptions struct {
 //
 // Requires any of the permissions: scripter:script:view.
 func (c *Client) GetScriptPages(ctx context.Context, scriptID string, opts *GetScriptPagesOptions, call ...platformclient.CallOption) ([]models.Page, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scripts/{scriptId}/pages", scriptID)
+	req := runtime.NewRequest("GET", "/api/v2/scripts/{scriptId}/pages", scriptID)
 	req.Operation = "scripts.GetScriptPages"
 	if opts != nil {
 		req.AddQuery("scriptDataVersion", opts.ScriptDataVersion)
@@ -656,7 +657,7 @@ type GetScriptPageOptions struct {
 //
 // Requires any of the permissions: scripter:script:view.
 func (c *Client) GetScriptPage(ctx context.Context, scriptID string, pageID string, opts *GetScriptPageOptions, call ...platformclient.CallOption) (*models.Page, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/scripts/{scriptId}/pages/{pageId}", scriptID, pageID)
+	req := runtime.NewRequest("GET", "/api/v2/scripts/{scriptId}/pages/{pageId}", scriptID, pageID)
 	req.Operation = "scripts.GetScriptPage"
 	if opts != nil {
 		req.AddQuery("scriptDataVersion", opts.ScriptDataVersion)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -28,7 +29,7 @@ type PostConversationsCustomattributesSearchOptions struct{}
 //
 // Requires any of the permissions: conversation:customAttributes:view.
 func (c *Client) PostConversationsCustomattributesSearch(ctx context.Context, body *models.ConversationCustomAttributesSearchRequest, opts *PostConversationsCustomattributesSearchOptions, call ...platformclient.CallOption) (*models.JsonSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/customattributes/search")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/customattributes/search")
 	req.Operation = "search.PostConversationsCustomattributesSearch"
 	req.Body = body
 	out := new(models.JsonSearchResponse)
@@ -47,7 +48,7 @@ type PostConversationsParticipantsAttributesSearchOptions struct{}
 //
 // Requires any of the permissions: conversation:participant:attributesview.
 func (c *Client) PostConversationsParticipantsAttributesSearch(ctx context.Context, body *models.ConversationParticipantSearchRequest, opts *PostConversationsParticipantsAttributesSearchOptions, call ...platformclient.CallOption) (*models.JsonCursorSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/conversations/participants/attributes/search")
+	req := runtime.NewRequest("POST", "/api/v2/conversations/participants/attributes/search")
 	req.Operation = "search.PostConversationsParticipantsAttributesSearch"
 	req.Body = body
 	out := new(models.JsonCursorSearchResponse)
@@ -66,7 +67,7 @@ type PostDocumentationAllSearchOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostDocumentationAllSearch(ctx context.Context, body *models.DocumentationV2SearchRequest, opts *PostDocumentationAllSearchOptions, call ...platformclient.CallOption) (*models.JsonNodeSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/documentation/all/search")
+	req := runtime.NewRequest("POST", "/api/v2/documentation/all/search")
 	req.Operation = "search.PostDocumentationAllSearch"
 	req.Body = body
 	out := new(models.JsonNodeSearchResponse)
@@ -84,7 +85,7 @@ type GetDocumentationGknSearchOptions struct{}
 //
 //	GET /api/v2/documentation/gkn/search
 func (c *Client) GetDocumentationGknSearch(ctx context.Context, q64 string, opts *GetDocumentationGknSearchOptions, call ...platformclient.CallOption) (*models.GKNDocumentationSearchResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/documentation/gkn/search")
+	req := runtime.NewRequest("GET", "/api/v2/documentation/gkn/search")
 	req.Operation = "search.GetDocumentationGknSearch"
 	req.AddQuery("q64", q64)
 	out := new(models.GKNDocumentationSearchResponse)
@@ -101,7 +102,7 @@ type PostDocumentationGknSearchOptions struct{}
 //
 //	POST /api/v2/documentation/gkn/search
 func (c *Client) PostDocumentationGknSearch(ctx context.Context, body *models.GKNDocumentationSearchRequest, opts *PostDocumentationGknSearchOptions, call ...platformclient.CallOption) (*models.GKNDocumentationSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/documentation/gkn/search")
+	req := runtime.NewRequest("POST", "/api/v2/documentation/gkn/search")
 	req.Operation = "search.PostDocumentationGknSearch"
 	req.Body = body
 	out := new(models.GKNDocumentationSearchResponse)
@@ -119,11 +120,11 @@ func (c *Client) PostDocumentationGknSearchPages(ctx context.Context, body *mode
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GKNDocumentationSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.GKNDocumentationSearchResponse, error) {
 		o := o
 		var pageBody models.GKNDocumentationSearchRequest
 		if body != nil {
@@ -131,15 +132,15 @@ func (c *Client) PostDocumentationGknSearchPages(ctx context.Context, body *mode
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostDocumentationGknSearch(ctx, &pageBody, &o, call...)
-	}, func(p *models.GKNDocumentationSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.GKNDocumentationSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostDocumentationGknSearchItems returns an iterator over the results of every page of
 // PostDocumentationGknSearch; see PostDocumentationGknSearchPages.
 func (c *Client) PostDocumentationGknSearchItems(ctx context.Context, body *models.GKNDocumentationSearchRequest, opts *PostDocumentationGknSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.GKNDocumentationResult, error] {
-	return platformclient.Items(c.PostDocumentationGknSearchPages(ctx, body, opts, call...), func(p *models.GKNDocumentationSearchResponse) []models.GKNDocumentationResult { return p.Results })
+	return runtime.Items(c.PostDocumentationGknSearchPages(ctx, body, opts, call...), func(p *models.GKNDocumentationSearchResponse) []models.GKNDocumentationResult { return p.Results })
 }
 
 // GetDocumentationSearchOptions holds the optional parameters of GetDocumentationSearch; it has none yet, so pass nil.
@@ -149,7 +150,7 @@ type GetDocumentationSearchOptions struct{}
 //
 //	GET /api/v2/documentation/search
 func (c *Client) GetDocumentationSearch(ctx context.Context, q64 string, opts *GetDocumentationSearchOptions, call ...platformclient.CallOption) (*models.DocumentationSearchResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/documentation/search")
+	req := runtime.NewRequest("GET", "/api/v2/documentation/search")
 	req.Operation = "search.GetDocumentationSearch"
 	req.AddQuery("q64", q64)
 	out := new(models.DocumentationSearchResponse)
@@ -166,7 +167,7 @@ type PostDocumentationSearchOptions struct{}
 //
 //	POST /api/v2/documentation/search
 func (c *Client) PostDocumentationSearch(ctx context.Context, body *models.DocumentationSearchRequest, opts *PostDocumentationSearchOptions, call ...platformclient.CallOption) (*models.DocumentationSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/documentation/search")
+	req := runtime.NewRequest("POST", "/api/v2/documentation/search")
 	req.Operation = "search.PostDocumentationSearch"
 	req.Body = body
 	out := new(models.DocumentationSearchResponse)
@@ -184,11 +185,11 @@ func (c *Client) PostDocumentationSearchPages(ctx context.Context, body *models.
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DocumentationSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DocumentationSearchResponse, error) {
 		o := o
 		var pageBody models.DocumentationSearchRequest
 		if body != nil {
@@ -196,15 +197,15 @@ func (c *Client) PostDocumentationSearchPages(ctx context.Context, body *models.
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostDocumentationSearch(ctx, &pageBody, &o, call...)
-	}, func(p *models.DocumentationSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.DocumentationSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostDocumentationSearchItems returns an iterator over the results of every page of
 // PostDocumentationSearch; see PostDocumentationSearchPages.
 func (c *Client) PostDocumentationSearchItems(ctx context.Context, body *models.DocumentationSearchRequest, opts *PostDocumentationSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.DocumentationResult, error] {
-	return platformclient.Items(c.PostDocumentationSearchPages(ctx, body, opts, call...), func(p *models.DocumentationSearchResponse) []models.DocumentationResult { return p.Results })
+	return runtime.Items(c.PostDocumentationSearchPages(ctx, body, opts, call...), func(p *models.DocumentationSearchResponse) []models.DocumentationResult { return p.Results })
 }
 
 // GetGroupsSearchOptions holds the optional parameters of GetGroupsSearch; nil fields are not sent.
@@ -217,7 +218,7 @@ type GetGroupsSearchOptions struct {
 //
 //	GET /api/v2/groups/search
 func (c *Client) GetGroupsSearch(ctx context.Context, q64 string, opts *GetGroupsSearchOptions, call ...platformclient.CallOption) (*models.GroupsSearchResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/groups/search")
+	req := runtime.NewRequest("GET", "/api/v2/groups/search")
 	req.Operation = "search.GetGroupsSearch"
 	req.AddQuery("q64", q64)
 	if opts != nil {
@@ -237,7 +238,7 @@ type PostGroupsSearchOptions struct{}
 //
 //	POST /api/v2/groups/search
 func (c *Client) PostGroupsSearch(ctx context.Context, body *models.GroupSearchRequest, opts *PostGroupsSearchOptions, call ...platformclient.CallOption) (*models.GroupsSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/groups/search")
+	req := runtime.NewRequest("POST", "/api/v2/groups/search")
 	req.Operation = "search.PostGroupsSearch"
 	req.Body = body
 	out := new(models.GroupsSearchResponse)
@@ -255,11 +256,11 @@ func (c *Client) PostGroupsSearchPages(ctx context.Context, body *models.GroupSe
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GroupsSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.GroupsSearchResponse, error) {
 		o := o
 		var pageBody models.GroupSearchRequest
 		if body != nil {
@@ -267,15 +268,15 @@ func (c *Client) PostGroupsSearchPages(ctx context.Context, body *models.GroupSe
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostGroupsSearch(ctx, &pageBody, &o, call...)
-	}, func(p *models.GroupsSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.GroupsSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostGroupsSearchItems returns an iterator over the results of every page of PostGroupsSearch; see
 // PostGroupsSearchPages.
 func (c *Client) PostGroupsSearchItems(ctx context.Context, body *models.GroupSearchRequest, opts *PostGroupsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.Group, error] {
-	return platformclient.Items(c.PostGroupsSearchPages(ctx, body, opts, call...), func(p *models.GroupsSearchResponse) []models.Group { return p.Results })
+	return runtime.Items(c.PostGroupsSearchPages(ctx, body, opts, call...), func(p *models.GroupsSearchResponse) []models.Group { return p.Results })
 }
 
 // GetLocationsSearchOptions holds the optional parameters of GetLocationsSearch; nil fields are not sent.
@@ -289,7 +290,7 @@ type GetLocationsSearchOptions struct {
 //
 //	GET /api/v2/locations/search
 func (c *Client) GetLocationsSearch(ctx context.Context, q64 string, opts *GetLocationsSearchOptions, call ...platformclient.CallOption) (*models.LocationsSearchResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/locations/search")
+	req := runtime.NewRequest("GET", "/api/v2/locations/search")
 	req.Operation = "search.GetLocationsSearch"
 	req.AddQuery("q64", q64)
 	if opts != nil {
@@ -309,7 +310,7 @@ type PostLocationsSearchOptions struct{}
 //
 //	POST /api/v2/locations/search
 func (c *Client) PostLocationsSearch(ctx context.Context, body *models.LocationSearchRequest, opts *PostLocationsSearchOptions, call ...platformclient.CallOption) (*models.LocationsSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/locations/search")
+	req := runtime.NewRequest("POST", "/api/v2/locations/search")
 	req.Operation = "search.PostLocationsSearch"
 	req.Body = body
 	out := new(models.LocationsSearchResponse)
@@ -327,11 +328,11 @@ func (c *Client) PostLocationsSearchPages(ctx context.Context, body *models.Loca
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LocationsSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LocationsSearchResponse, error) {
 		o := o
 		var pageBody models.LocationSearchRequest
 		if body != nil {
@@ -339,15 +340,15 @@ func (c *Client) PostLocationsSearchPages(ctx context.Context, body *models.Loca
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostLocationsSearch(ctx, &pageBody, &o, call...)
-	}, func(p *models.LocationsSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.LocationsSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostLocationsSearchItems returns an iterator over the results of every page of PostLocationsSearch;
 // see PostLocationsSearchPages.
 func (c *Client) PostLocationsSearchItems(ctx context.Context, body *models.LocationSearchRequest, opts *PostLocationsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.LocationDefinition, error] {
-	return platformclient.Items(c.PostLocationsSearchPages(ctx, body, opts, call...), func(p *models.LocationsSearchResponse) []models.LocationDefinition { return p.Results })
+	return runtime.Items(c.PostLocationsSearchPages(ctx, body, opts, call...), func(p *models.LocationsSearchResponse) []models.LocationDefinition { return p.Results })
 }
 
 // GetSearchOptions holds the optional parameters of GetSearch; nil fields are not sent.
@@ -372,7 +373,7 @@ type GetSearchOptions struct {
 //
 // Requires any of the permissions: directory:user:view.
 func (c *Client) GetSearch(ctx context.Context, q64 string, opts *GetSearchOptions, call ...platformclient.CallOption) (*models.JsonNodeSearchResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/search")
+	req := runtime.NewRequest("GET", "/api/v2/search")
 	req.Operation = "search.GetSearch"
 	req.AddQuery("q64", q64)
 	if opts != nil {
@@ -398,7 +399,7 @@ type PostSearchOptions struct {
 //
 // Requires any of the permissions: directory:user:view.
 func (c *Client) PostSearch(ctx context.Context, body *models.SearchRequest, opts *PostSearchOptions, call ...platformclient.CallOption) (*models.JsonNodeSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/search")
+	req := runtime.NewRequest("POST", "/api/v2/search")
 	req.Operation = "search.PostSearch"
 	req.Body = body
 	if opts != nil {
@@ -433,7 +434,7 @@ type GetSearchSuggestOptions struct {
 //
 // Requires any of the permissions: directory:user:view.
 func (c *Client) GetSearchSuggest(ctx context.Context, q64 string, opts *GetSearchSuggestOptions, call ...platformclient.CallOption) (*models.JsonNodeSearchResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/search/suggest")
+	req := runtime.NewRequest("GET", "/api/v2/search/suggest")
 	req.Operation = "search.GetSearchSuggest"
 	req.AddQuery("q64", q64)
 	if opts != nil {
@@ -459,7 +460,7 @@ type PostSearchSuggestOptions struct {
 //
 // Requires any of the permissions: directory:user:view.
 func (c *Client) PostSearchSuggest(ctx context.Context, body *models.SuggestSearchRequest, opts *PostSearchSuggestOptions, call ...platformclient.CallOption) (*models.JsonNodeSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/search/suggest")
+	req := runtime.NewRequest("POST", "/api/v2/search/suggest")
 	req.Operation = "search.PostSearchSuggest"
 	req.Body = body
 	if opts != nil {
@@ -482,7 +483,7 @@ type PostSpeechandtextanalyticsTranscriptsSearchOptions struct{}
 // Requires any of the permissions: analytics:conversationDetail:view, recording:recording:view,
 // recording:recordingSegment:view.
 func (c *Client) PostSpeechandtextanalyticsTranscriptsSearch(ctx context.Context, body *models.TranscriptSearchRequest, opts *PostSpeechandtextanalyticsTranscriptsSearchOptions, call ...platformclient.CallOption) (*models.JsonSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/speechandtextanalytics/transcripts/search")
+	req := runtime.NewRequest("POST", "/api/v2/speechandtextanalytics/transcripts/search")
 	req.Operation = "search.PostSpeechandtextanalyticsTranscriptsSearch"
 	req.Body = body
 	out := new(models.JsonSearchResponse)
@@ -501,7 +502,7 @@ type PostTeamsSearchOptions struct{}
 //
 // Requires any of the permissions: groups:team:view.
 func (c *Client) PostTeamsSearch(ctx context.Context, body *models.TeamSearchRequest, opts *PostTeamsSearchOptions, call ...platformclient.CallOption) (*models.TeamsSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/teams/search")
+	req := runtime.NewRequest("POST", "/api/v2/teams/search")
 	req.Operation = "search.PostTeamsSearch"
 	req.Body = body
 	out := new(models.TeamsSearchResponse)
@@ -519,11 +520,11 @@ func (c *Client) PostTeamsSearchPages(ctx context.Context, body *models.TeamSear
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TeamsSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TeamsSearchResponse, error) {
 		o := o
 		var pageBody models.TeamSearchRequest
 		if body != nil {
@@ -531,15 +532,15 @@ func (c *Client) PostTeamsSearchPages(ctx context.Context, body *models.TeamSear
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostTeamsSearch(ctx, &pageBody, &o, call...)
-	}, func(p *models.TeamsSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.TeamsSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostTeamsSearchItems returns an iterator over the results of every page of PostTeamsSearch; see
 // PostTeamsSearchPages.
 func (c *Client) PostTeamsSearchItems(ctx context.Context, body *models.TeamSearchRequest, opts *PostTeamsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.Team, error] {
-	return platformclient.Items(c.PostTeamsSearchPages(ctx, body, opts, call...), func(p *models.TeamsSearchResponse) []models.Team { return p.Results })
+	return runtime.Items(c.PostTeamsSearchPages(ctx, body, opts, call...), func(p *models.TeamsSearchResponse) []models.Team { return p.Results })
 }
 
 // GetTelephonyProvidersEdgesSitesSearchOptions holds the optional parameters of GetTelephonyProvidersEdgesSitesSearch; nil fields are not sent.
@@ -555,7 +556,7 @@ type GetTelephonyProvidersEdgesSitesSearchOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all, telephony:sites:view.
 func (c *Client) GetTelephonyProvidersEdgesSitesSearch(ctx context.Context, q64 string, opts *GetTelephonyProvidersEdgesSitesSearchOptions, call ...platformclient.CallOption) (*models.SitesSearchResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/search")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/search")
 	req.Operation = "search.GetTelephonyProvidersEdgesSitesSearch"
 	req.AddQuery("q64", q64)
 	if opts != nil {
@@ -577,7 +578,7 @@ type PostTelephonyProvidersEdgesSitesSearchOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all, telephony:sites:view.
 func (c *Client) PostTelephonyProvidersEdgesSitesSearch(ctx context.Context, body *models.SiteSearchRequest, opts *PostTelephonyProvidersEdgesSitesSearchOptions, call ...platformclient.CallOption) (*models.SitesSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/sites/search")
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/sites/search")
 	req.Operation = "search.PostTelephonyProvidersEdgesSitesSearch"
 	req.Body = body
 	out := new(models.SitesSearchResponse)
@@ -596,11 +597,11 @@ func (c *Client) PostTelephonyProvidersEdgesSitesSearchPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SitesSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SitesSearchResponse, error) {
 		o := o
 		var pageBody models.SiteSearchRequest
 		if body != nil {
@@ -608,15 +609,15 @@ func (c *Client) PostTelephonyProvidersEdgesSitesSearchPages(ctx context.Context
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostTelephonyProvidersEdgesSitesSearch(ctx, &pageBody, &o, call...)
-	}, func(p *models.SitesSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.SitesSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostTelephonyProvidersEdgesSitesSearchItems returns an iterator over the results of every page of
 // PostTelephonyProvidersEdgesSitesSearch; see PostTelephonyProvidersEdgesSitesSearchPages.
 func (c *Client) PostTelephonyProvidersEdgesSitesSearchItems(ctx context.Context, body *models.SiteSearchRequest, opts *PostTelephonyProvidersEdgesSitesSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.Site, error] {
-	return platformclient.Items(c.PostTelephonyProvidersEdgesSitesSearchPages(ctx, body, opts, call...), func(p *models.SitesSearchResponse) []models.Site { return p.Results })
+	return runtime.Items(c.PostTelephonyProvidersEdgesSitesSearchPages(ctx, body, opts, call...), func(p *models.SitesSearchResponse) []models.Site { return p.Results })
 }
 
 // GetUsersSearchOptions holds the optional parameters of GetUsersSearch; nil fields are not sent.
@@ -635,7 +636,7 @@ type GetUsersSearchOptions struct {
 //
 // Requires any of the permissions: directory:user:view.
 func (c *Client) GetUsersSearch(ctx context.Context, q64 string, opts *GetUsersSearchOptions, call ...platformclient.CallOption) (*models.UsersSearchResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/search")
+	req := runtime.NewRequest("GET", "/api/v2/users/search")
 	req.Operation = "search.GetUsersSearch"
 	req.AddQuery("q64", q64)
 	if opts != nil {
@@ -658,7 +659,7 @@ type PostUsersSearchOptions struct{}
 //
 // Requires any of the permissions: directory:user:view.
 func (c *Client) PostUsersSearch(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchOptions, call ...platformclient.CallOption) (*models.UsersSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/search")
+	req := runtime.NewRequest("POST", "/api/v2/users/search")
 	req.Operation = "search.PostUsersSearch"
 	req.Body = body
 	out := new(models.UsersSearchResponse)
@@ -676,11 +677,11 @@ func (c *Client) PostUsersSearchPages(ctx context.Context, body *models.UserSear
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UsersSearchResponse, error) {
 		o := o
 		var pageBody models.UserSearchRequest
 		if body != nil {
@@ -688,15 +689,15 @@ func (c *Client) PostUsersSearchPages(ctx context.Context, body *models.UserSear
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostUsersSearch(ctx, &pageBody, &o, call...)
-	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.UsersSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostUsersSearchItems returns an iterator over the results of every page of PostUsersSearch; see
 // PostUsersSearchPages.
 func (c *Client) PostUsersSearchItems(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
-	return platformclient.Items(c.PostUsersSearchPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
+	return runtime.Items(c.PostUsersSearchPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
 }
 
 // PostUsersSearchConversationTargetOptions holds the optional parameters of PostUsersSearchConversationTarget; it has none yet, so pass nil.
@@ -710,7 +711,7 @@ type PostUsersSearchConversationTargetOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostUsersSearchConversationTarget(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchConversationTargetOptions, call ...platformclient.CallOption) (*models.UsersSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/search/conversation/target")
+	req := runtime.NewRequest("POST", "/api/v2/users/search/conversation/target")
 	req.Operation = "search.PostUsersSearchConversationTarget"
 	req.Body = body
 	out := new(models.UsersSearchResponse)
@@ -729,11 +730,11 @@ func (c *Client) PostUsersSearchConversationTargetPages(ctx context.Context, bod
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UsersSearchResponse, error) {
 		o := o
 		var pageBody models.UserSearchRequest
 		if body != nil {
@@ -741,15 +742,15 @@ func (c *Client) PostUsersSearchConversationTargetPages(ctx context.Context, bod
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostUsersSearchConversationTarget(ctx, &pageBody, &o, call...)
-	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.UsersSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostUsersSearchConversationTargetItems returns an iterator over the results of every page of
 // PostUsersSearchConversationTarget; see PostUsersSearchConversationTargetPages.
 func (c *Client) PostUsersSearchConversationTargetItems(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchConversationTargetOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
-	return platformclient.Items(c.PostUsersSearchConversationTargetPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
+	return runtime.Items(c.PostUsersSearchConversationTargetPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
 }
 
 // PostUsersSearchQueuemembersManageOptions holds the optional parameters of PostUsersSearchQueuemembersManage; it has none yet, so pass nil.
@@ -763,7 +764,7 @@ type PostUsersSearchQueuemembersManageOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostUsersSearchQueuemembersManage(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchQueuemembersManageOptions, call ...platformclient.CallOption) (*models.UsersSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/search/queuemembers/manage")
+	req := runtime.NewRequest("POST", "/api/v2/users/search/queuemembers/manage")
 	req.Operation = "search.PostUsersSearchQueuemembersManage"
 	req.Body = body
 	out := new(models.UsersSearchResponse)
@@ -782,11 +783,11 @@ func (c *Client) PostUsersSearchQueuemembersManagePages(ctx context.Context, bod
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UsersSearchResponse, error) {
 		o := o
 		var pageBody models.UserSearchRequest
 		if body != nil {
@@ -794,15 +795,15 @@ func (c *Client) PostUsersSearchQueuemembersManagePages(ctx context.Context, bod
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostUsersSearchQueuemembersManage(ctx, &pageBody, &o, call...)
-	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.UsersSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostUsersSearchQueuemembersManageItems returns an iterator over the results of every page of
 // PostUsersSearchQueuemembersManage; see PostUsersSearchQueuemembersManagePages.
 func (c *Client) PostUsersSearchQueuemembersManageItems(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchQueuemembersManageOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
-	return platformclient.Items(c.PostUsersSearchQueuemembersManagePages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
+	return runtime.Items(c.PostUsersSearchQueuemembersManagePages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
 }
 
 // PostUsersSearchTeamsAssignOptions holds the optional parameters of PostUsersSearchTeamsAssign; it has none yet, so pass nil.
@@ -814,7 +815,7 @@ type PostUsersSearchTeamsAssignOptions struct{}
 //
 // Requires any of the permissions: groups:team:assign.
 func (c *Client) PostUsersSearchTeamsAssign(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchTeamsAssignOptions, call ...platformclient.CallOption) (*models.UsersSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/search/teams/assign")
+	req := runtime.NewRequest("POST", "/api/v2/users/search/teams/assign")
 	req.Operation = "search.PostUsersSearchTeamsAssign"
 	req.Body = body
 	out := new(models.UsersSearchResponse)
@@ -832,11 +833,11 @@ func (c *Client) PostUsersSearchTeamsAssignPages(ctx context.Context, body *mode
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UsersSearchResponse, error) {
 		o := o
 		var pageBody models.UserSearchRequest
 		if body != nil {
@@ -844,15 +845,15 @@ func (c *Client) PostUsersSearchTeamsAssignPages(ctx context.Context, body *mode
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostUsersSearchTeamsAssign(ctx, &pageBody, &o, call...)
-	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.UsersSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostUsersSearchTeamsAssignItems returns an iterator over the results of every page of
 // PostUsersSearchTeamsAssign; see PostUsersSearchTeamsAssignPages.
 func (c *Client) PostUsersSearchTeamsAssignItems(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchTeamsAssignOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
-	return platformclient.Items(c.PostUsersSearchTeamsAssignPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
+	return runtime.Items(c.PostUsersSearchTeamsAssignPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
 }
 
 // GetVoicemailSearchOptions holds the optional parameters of GetVoicemailSearch; nil fields are not sent.
@@ -865,7 +866,7 @@ type GetVoicemailSearchOptions struct {
 //
 //	GET /api/v2/voicemail/search
 func (c *Client) GetVoicemailSearch(ctx context.Context, q64 string, opts *GetVoicemailSearchOptions, call ...platformclient.CallOption) (*models.VoicemailsSearchResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/search")
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/search")
 	req.Operation = "search.GetVoicemailSearch"
 	req.AddQuery("q64", q64)
 	if opts != nil {
@@ -885,7 +886,7 @@ type PostVoicemailSearchOptions struct{}
 //
 //	POST /api/v2/voicemail/search
 func (c *Client) PostVoicemailSearch(ctx context.Context, body *models.VoicemailSearchRequest, opts *PostVoicemailSearchOptions, call ...platformclient.CallOption) (*models.VoicemailsSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/voicemail/search")
+	req := runtime.NewRequest("POST", "/api/v2/voicemail/search")
 	req.Operation = "search.PostVoicemailSearch"
 	req.Body = body
 	out := new(models.VoicemailsSearchResponse)
@@ -903,11 +904,11 @@ func (c *Client) PostVoicemailSearchPages(ctx context.Context, body *models.Voic
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailsSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.VoicemailsSearchResponse, error) {
 		o := o
 		var pageBody models.VoicemailSearchRequest
 		if body != nil {
@@ -915,13 +916,13 @@ func (c *Client) PostVoicemailSearchPages(ctx context.Context, body *models.Voic
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostVoicemailSearch(ctx, &pageBody, &o, call...)
-	}, func(p *models.VoicemailsSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.VoicemailsSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostVoicemailSearchItems returns an iterator over the results of every page of PostVoicemailSearch;
 // see PostVoicemailSearchPages.
 func (c *Client) PostVoicemailSearchItems(ctx context.Context, body *models.VoicemailSearchRequest, opts *PostVoicemailSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.VoicemailMessage, error] {
-	return platformclient.Items(c.PostVoicemailSearchPages(ctx, body, opts, call...), func(p *models.VoicemailsSearchResponse) []models.VoicemailMessage { return p.Results })
+	return runtime.Items(c.PostVoicemailSearchPages(ctx, body, opts, call...), func(p *models.VoicemailsSearchResponse) []models.VoicemailMessage { return p.Results })
 }

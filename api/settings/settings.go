@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Settings operations.
@@ -27,7 +28,7 @@ type GetEmailsSettingsOptions struct{}
 //
 // Requires any of the permissions: conversation:settings:view.
 func (c *Client) GetEmailsSettings(ctx context.Context, opts *GetEmailsSettingsOptions, call ...platformclient.CallOption) (*models.EmailSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/emails/settings")
+	req := runtime.NewRequest("GET", "/api/v2/emails/settings")
 	req.Operation = "settings.GetEmailsSettings"
 	out := new(models.EmailSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -48,7 +49,7 @@ type PatchEmailsSettingsOptions struct {
 //
 // Requires any of the permissions: conversation:settings:edit.
 func (c *Client) PatchEmailsSettings(ctx context.Context, opts *PatchEmailsSettingsOptions, call ...platformclient.CallOption) (*models.EmailSettings, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/emails/settings")
+	req := runtime.NewRequest("PATCH", "/api/v2/emails/settings")
 	req.Operation = "settings.PatchEmailsSettings"
 	if opts != nil {
 		req.Body = opts.Body
@@ -69,7 +70,7 @@ type GetEmailsSettingsThreadingOptions struct{}
 //
 // Requires any of the permissions: conversation:emailThreadingSettings:view.
 func (c *Client) GetEmailsSettingsThreading(ctx context.Context, opts *GetEmailsSettingsThreadingOptions, call ...platformclient.CallOption) (*models.EmailThreadingSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/emails/settings/threading")
+	req := runtime.NewRequest("GET", "/api/v2/emails/settings/threading")
 	req.Operation = "settings.GetEmailsSettingsThreading"
 	out := new(models.EmailThreadingSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -87,7 +88,7 @@ type DeleteEmailsSettingsThreadingOptions struct{}
 //
 // Requires any of the permissions: conversation:emailThreadingSettings:edit.
 func (c *Client) DeleteEmailsSettingsThreading(ctx context.Context, opts *DeleteEmailsSettingsThreadingOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/emails/settings/threading")
+	req := runtime.NewRequest("DELETE", "/api/v2/emails/settings/threading")
 	req.Operation = "settings.DeleteEmailsSettingsThreading"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -104,7 +105,7 @@ type PatchEmailsSettingsThreadingOptions struct {
 //
 // Requires any of the permissions: conversation:emailThreadingSettings:edit.
 func (c *Client) PatchEmailsSettingsThreading(ctx context.Context, opts *PatchEmailsSettingsThreadingOptions, call ...platformclient.CallOption) (*models.EmailThreadingSettings, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/emails/settings/threading")
+	req := runtime.NewRequest("PATCH", "/api/v2/emails/settings/threading")
 	req.Operation = "settings.PatchEmailsSettingsThreading"
 	if opts != nil {
 		req.Body = opts.Body
@@ -125,7 +126,7 @@ type GetExternalcontactsSettingsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:settings:view.
 func (c *Client) GetExternalcontactsSettings(ctx context.Context, opts *GetExternalcontactsSettingsOptions, call ...platformclient.CallOption) (*models.ExternalContactsSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/externalcontacts/settings")
+	req := runtime.NewRequest("GET", "/api/v2/externalcontacts/settings")
 	req.Operation = "settings.GetExternalcontactsSettings"
 	out := new(models.ExternalContactsSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -146,7 +147,7 @@ type PutExternalcontactsSettingsOptions struct {
 //
 // Requires any of the permissions: externalContacts:settings:edit.
 func (c *Client) PutExternalcontactsSettings(ctx context.Context, opts *PutExternalcontactsSettingsOptions, call ...platformclient.CallOption) (*models.UpdatedSettingsResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/externalcontacts/settings")
+	req := runtime.NewRequest("PUT", "/api/v2/externalcontacts/settings")
 	req.Operation = "settings.PutExternalcontactsSettings"
 	if opts != nil {
 		req.Body = opts.Body
@@ -167,7 +168,7 @@ type DeleteExternalcontactsSettingsOptions struct{}
 //
 // Requires any of the permissions: externalContacts:settings:delete.
 func (c *Client) DeleteExternalcontactsSettings(ctx context.Context, opts *DeleteExternalcontactsSettingsOptions, call ...platformclient.CallOption) (*models.UpdatedSettingsResponse, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/externalcontacts/settings")
+	req := runtime.NewRequest("DELETE", "/api/v2/externalcontacts/settings")
 	req.Operation = "settings.DeleteExternalcontactsSettings"
 	out := new(models.UpdatedSettingsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -185,7 +186,7 @@ type GetSettingsExecutiondataOptions struct{}
 //
 // Requires any of the permissions: settings:executiondata:view.
 func (c *Client) GetSettingsExecutiondata(ctx context.Context, opts *GetSettingsExecutiondataOptions, call ...platformclient.CallOption) (*models.ExecutionDataGlobalSettingsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/settings/executiondata")
+	req := runtime.NewRequest("GET", "/api/v2/settings/executiondata")
 	req.Operation = "settings.GetSettingsExecutiondata"
 	out := new(models.ExecutionDataGlobalSettingsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -203,7 +204,7 @@ type PatchSettingsExecutiondataOptions struct{}
 //
 // Requires any of the permissions: settings:executiondata:edit.
 func (c *Client) PatchSettingsExecutiondata(ctx context.Context, body *models.ExecutionDataSettingsRequest, opts *PatchSettingsExecutiondataOptions, call ...platformclient.CallOption) (*models.ExecutionDataGlobalSettingsResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/settings/executiondata")
+	req := runtime.NewRequest("PATCH", "/api/v2/settings/executiondata")
 	req.Operation = "settings.PatchSettingsExecutiondata"
 	req.Body = body
 	out := new(models.ExecutionDataGlobalSettingsResponse)
@@ -222,7 +223,7 @@ type GetUsersAgentuiAgentsAutoanswerAgentIdSettingsOptions struct{}
 //
 // Requires any of the permissions: agentUI:agents:view.
 func (c *Client) GetUsersAgentuiAgentsAutoanswerAgentIdSettings(ctx context.Context, agentID string, opts *GetUsersAgentuiAgentsAutoanswerAgentIdSettingsOptions, call ...platformclient.CallOption) (*models.AutoAnswerSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", agentID)
+	req := runtime.NewRequest("GET", "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", agentID)
 	req.Operation = "settings.GetUsersAgentuiAgentsAutoanswerAgentIdSettings"
 	out := new(models.AutoAnswerSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -240,7 +241,7 @@ type PutUsersAgentuiAgentsAutoanswerAgentIdSettingsOptions struct{}
 //
 // Requires any of the permissions: agentUI:agents:edit.
 func (c *Client) PutUsersAgentuiAgentsAutoanswerAgentIdSettings(ctx context.Context, agentID string, body *models.AutoAnswerSettings, opts *PutUsersAgentuiAgentsAutoanswerAgentIdSettingsOptions, call ...platformclient.CallOption) (*models.AutoAnswerSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", agentID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", agentID)
 	req.Operation = "settings.PutUsersAgentuiAgentsAutoanswerAgentIdSettings"
 	req.Body = body
 	out := new(models.AutoAnswerSettings)
@@ -259,7 +260,7 @@ type DeleteUsersAgentuiAgentsAutoanswerAgentIdSettingsOptions struct{}
 //
 // Requires any of the permissions: agentUI:agents:delete.
 func (c *Client) DeleteUsersAgentuiAgentsAutoanswerAgentIdSettings(ctx context.Context, agentID string, opts *DeleteUsersAgentuiAgentsAutoanswerAgentIdSettingsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", agentID)
+	req := runtime.NewRequest("DELETE", "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", agentID)
 	req.Operation = "settings.DeleteUsersAgentuiAgentsAutoanswerAgentIdSettings"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -273,7 +274,7 @@ type PatchUsersAgentuiAgentsAutoanswerAgentIdSettingsOptions struct{}
 //
 // Requires any of the permissions: agentUI:agents:edit.
 func (c *Client) PatchUsersAgentuiAgentsAutoanswerAgentIdSettings(ctx context.Context, agentID string, body *models.AutoAnswerSettings, opts *PatchUsersAgentuiAgentsAutoanswerAgentIdSettingsOptions, call ...platformclient.CallOption) (*models.AutoAnswerSettings, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", agentID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", agentID)
 	req.Operation = "settings.PatchUsersAgentuiAgentsAutoanswerAgentIdSettings"
 	req.Body = body
 	out := new(models.AutoAnswerSettings)

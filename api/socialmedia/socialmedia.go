@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -28,7 +29,7 @@ type PostSocialmediaAnalyticsAggregatesJobsOptions struct{}
 //
 // Requires any of the permissions: socialmedia:postAggregate:view.
 func (c *Client) PostSocialmediaAnalyticsAggregatesJobs(ctx context.Context, body *models.SocialMediaAsyncAggregationQuery, opts *PostSocialmediaAnalyticsAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/socialmedia/analytics/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/socialmedia/analytics/aggregates/jobs")
 	req.Operation = "socialmedia.PostSocialmediaAnalyticsAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -47,7 +48,7 @@ type GetSocialmediaAnalyticsAggregatesJobOptions struct{}
 //
 // Requires any of the permissions: socialmedia:postAggregate:view.
 func (c *Client) GetSocialmediaAnalyticsAggregatesJob(ctx context.Context, jobID string, opts *GetSocialmediaAnalyticsAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/analytics/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/analytics/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "socialmedia.GetSocialmediaAnalyticsAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -68,7 +69,7 @@ type GetSocialmediaAnalyticsAggregatesJobResultsOptions struct {
 //
 // Requires any of the permissions: socialmedia:postAggregate:view.
 func (c *Client) GetSocialmediaAnalyticsAggregatesJobResults(ctx context.Context, jobID string, opts *GetSocialmediaAnalyticsAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.SocialMediaAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/analytics/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/analytics/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "socialmedia.GetSocialmediaAnalyticsAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -89,15 +90,15 @@ func (c *Client) GetSocialmediaAnalyticsAggregatesJobResultsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SocialMediaAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SocialMediaAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetSocialmediaAnalyticsAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.SocialMediaAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.SocialMediaAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
@@ -105,7 +106,7 @@ func (c *Client) GetSocialmediaAnalyticsAggregatesJobResultsPages(ctx context.Co
 // of GetSocialmediaAnalyticsAggregatesJobResults; see
 // GetSocialmediaAnalyticsAggregatesJobResultsPages.
 func (c *Client) GetSocialmediaAnalyticsAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetSocialmediaAnalyticsAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.SocialMediaAggregateDataContainer, error] {
-	return platformclient.Items(c.GetSocialmediaAnalyticsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.SocialMediaAsyncAggregateQueryResponse) []models.SocialMediaAggregateDataContainer {
+	return runtime.Items(c.GetSocialmediaAnalyticsAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.SocialMediaAsyncAggregateQueryResponse) []models.SocialMediaAggregateDataContainer {
 		return p.Results
 	})
 }
@@ -119,7 +120,7 @@ type PostSocialmediaAnalyticsMessagesJobsOptions struct{}
 //
 // Requires any of the permissions: socialmedia:postDetail:view.
 func (c *Client) PostSocialmediaAnalyticsMessagesJobs(ctx context.Context, body *models.SocialMediaAsyncDetailQuery, opts *PostSocialmediaAnalyticsMessagesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/socialmedia/analytics/messages/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/socialmedia/analytics/messages/jobs")
 	req.Operation = "socialmedia.PostSocialmediaAnalyticsMessagesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -138,7 +139,7 @@ type GetSocialmediaAnalyticsMessagesJobOptions struct{}
 //
 // Requires any of the permissions: socialmedia:postDetail:view.
 func (c *Client) GetSocialmediaAnalyticsMessagesJob(ctx context.Context, jobID string, opts *GetSocialmediaAnalyticsMessagesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/analytics/messages/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/analytics/messages/jobs/{jobId}", jobID)
 	req.Operation = "socialmedia.GetSocialmediaAnalyticsMessagesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -160,7 +161,7 @@ type GetSocialmediaAnalyticsMessagesJobResultsOptions struct {
 //
 // Requires any of the permissions: socialmedia:postDetail:view.
 func (c *Client) GetSocialmediaAnalyticsMessagesJobResults(ctx context.Context, jobID string, opts *GetSocialmediaAnalyticsMessagesJobResultsOptions, call ...platformclient.CallOption) (*models.SocialMediaAsyncDetailQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/analytics/messages/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/analytics/messages/jobs/{jobId}/results", jobID)
 	req.Operation = "socialmedia.GetSocialmediaAnalyticsMessagesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -181,22 +182,22 @@ func (c *Client) GetSocialmediaAnalyticsMessagesJobResultsPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SocialMediaAsyncDetailQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SocialMediaAsyncDetailQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetSocialmediaAnalyticsMessagesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.SocialMediaAsyncDetailQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.SocialMediaAsyncDetailQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
 // GetSocialmediaAnalyticsMessagesJobResultsItems returns an iterator over the results of every page of
 // GetSocialmediaAnalyticsMessagesJobResults; see GetSocialmediaAnalyticsMessagesJobResultsPages.
 func (c *Client) GetSocialmediaAnalyticsMessagesJobResultsItems(ctx context.Context, jobID string, opts *GetSocialmediaAnalyticsMessagesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.SocialMediaDetailDataContainer, error] {
-	return platformclient.Items(c.GetSocialmediaAnalyticsMessagesJobResultsPages(ctx, jobID, opts, call...), func(p *models.SocialMediaAsyncDetailQueryResponse) []models.SocialMediaDetailDataContainer {
+	return runtime.Items(c.GetSocialmediaAnalyticsMessagesJobResultsPages(ctx, jobID, opts, call...), func(p *models.SocialMediaAsyncDetailQueryResponse) []models.SocialMediaDetailDataContainer {
 		return p.Results
 	})
 }
@@ -216,7 +217,7 @@ type GetSocialmediaEscalationrulesOptions struct {
 //
 // Requires any of the permissions: socialmedia:escalationRules:view.
 func (c *Client) GetSocialmediaEscalationrules(ctx context.Context, divisionID string, opts *GetSocialmediaEscalationrulesOptions, call ...platformclient.CallOption) (*models.SocialEscalationResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/escalationrules")
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/escalationrules")
 	req.Operation = "socialmedia.GetSocialmediaEscalationrules"
 	req.AddQuery("divisionId", divisionID)
 	if opts != nil {
@@ -239,11 +240,11 @@ func (c *Client) GetSocialmediaEscalationrulesPages(ctx context.Context, divisio
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SocialEscalationResponseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SocialEscalationResponseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SocialEscalationResponseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -251,15 +252,15 @@ func (c *Client) GetSocialmediaEscalationrulesPages(ctx context.Context, divisio
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSocialmediaEscalationrules(ctx, divisionID, &o, call...)
-	}, func(p *models.SocialEscalationResponseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SocialEscalationResponseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetSocialmediaEscalationrulesItems returns an iterator over the entities of every page of
 // GetSocialmediaEscalationrules; see GetSocialmediaEscalationrulesPages.
 func (c *Client) GetSocialmediaEscalationrulesItems(ctx context.Context, divisionID string, opts *GetSocialmediaEscalationrulesOptions, call ...platformclient.CallOption) iter.Seq2[models.EscalationRuleResponse, error] {
-	return platformclient.Items(c.GetSocialmediaEscalationrulesPages(ctx, divisionID, opts, call...), func(p *models.SocialEscalationResponseEntityListing) []models.EscalationRuleResponse {
+	return runtime.Items(c.GetSocialmediaEscalationrulesPages(ctx, divisionID, opts, call...), func(p *models.SocialEscalationResponseEntityListing) []models.EscalationRuleResponse {
 		return p.Entities
 	})
 }
@@ -276,7 +277,7 @@ type PostSocialmediaEscalationrulesOptions struct {
 //
 // Requires any of the permissions: socialmedia:escalationRules:add.
 func (c *Client) PostSocialmediaEscalationrules(ctx context.Context, opts *PostSocialmediaEscalationrulesOptions, call ...platformclient.CallOption) (*models.EscalationRuleResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/socialmedia/escalationrules")
+	req := runtime.NewRequest("POST", "/api/v2/socialmedia/escalationrules")
 	req.Operation = "socialmedia.PostSocialmediaEscalationrules"
 	if opts != nil {
 		req.Body = opts.Body
@@ -300,7 +301,7 @@ type GetSocialmediaEscalationruleOptions struct {
 //
 // Requires all of the permissions: socialmedia:escalationRules:view.
 func (c *Client) GetSocialmediaEscalationrule(ctx context.Context, escalationRuleID string, opts *GetSocialmediaEscalationruleOptions, call ...platformclient.CallOption) (*models.EscalationRuleResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/escalationrules/{escalationRuleId}", escalationRuleID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/escalationrules/{escalationRuleId}", escalationRuleID)
 	req.Operation = "socialmedia.GetSocialmediaEscalationrule"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -324,7 +325,7 @@ type PutSocialmediaEscalationruleOptions struct {
 //
 // Requires all of the permissions: socialmedia:escalationRules:edit.
 func (c *Client) PutSocialmediaEscalationrule(ctx context.Context, escalationRuleID string, opts *PutSocialmediaEscalationruleOptions, call ...platformclient.CallOption) (*models.EscalationRuleResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/socialmedia/escalationrules/{escalationRuleId}", escalationRuleID)
+	req := runtime.NewRequest("PUT", "/api/v2/socialmedia/escalationrules/{escalationRuleId}", escalationRuleID)
 	req.Operation = "socialmedia.PutSocialmediaEscalationrule"
 	if opts != nil {
 		req.Body = opts.Body
@@ -345,7 +346,7 @@ type DeleteSocialmediaEscalationruleOptions struct{}
 //
 // Requires any of the permissions: socialmedia:escalationRules:delete.
 func (c *Client) DeleteSocialmediaEscalationrule(ctx context.Context, escalationRuleID string, opts *DeleteSocialmediaEscalationruleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/socialmedia/escalationrules/{escalationRuleId}", escalationRuleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/socialmedia/escalationrules/{escalationRuleId}", escalationRuleID)
 	req.Operation = "socialmedia.DeleteSocialmediaEscalationrule"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -362,7 +363,7 @@ type PostSocialmediaEscalationsMessagesOptions struct {
 //
 // Requires any of the permissions: socialmedia:message:escalate.
 func (c *Client) PostSocialmediaEscalationsMessages(ctx context.Context, divisionID string, opts *PostSocialmediaEscalationsMessagesOptions, call ...platformclient.CallOption) (*models.ManualEscalationResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/socialmedia/escalations/messages")
+	req := runtime.NewRequest("POST", "/api/v2/socialmedia/escalations/messages")
 	req.Operation = "socialmedia.PostSocialmediaEscalationsMessages"
 	req.AddQuery("divisionId", divisionID)
 	if opts != nil {
@@ -386,7 +387,7 @@ type DeleteSocialmediaMessageOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteSocialmediaMessage(ctx context.Context, messageID string, opts *DeleteSocialmediaMessageOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/socialmedia/messages/{messageId}", messageID)
+	req := runtime.NewRequest("DELETE", "/api/v2/socialmedia/messages/{messageId}", messageID)
 	req.Operation = "socialmedia.DeleteSocialmediaMessage"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -421,7 +422,7 @@ type GetSocialmediaTopicsOptions struct {
 //
 // Requires any of the permissions: socialmedia:topic:view.
 func (c *Client) GetSocialmediaTopics(ctx context.Context, opts *GetSocialmediaTopicsOptions, call ...platformclient.CallOption) (*models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics")
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics")
 	req.Operation = "socialmedia.GetSocialmediaTopics"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -447,11 +448,11 @@ func (c *Client) GetSocialmediaTopicsPages(ctx context.Context, opts *GetSocialm
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -459,15 +460,15 @@ func (c *Client) GetSocialmediaTopicsPages(ctx context.Context, opts *GetSocialm
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSocialmediaTopics(ctx, &o, call...)
-	}, func(p *models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetSocialmediaTopicsItems returns an iterator over the entities of every page of
 // GetSocialmediaTopics; see GetSocialmediaTopicsPages.
 func (c *Client) GetSocialmediaTopicsItems(ctx context.Context, opts *GetSocialmediaTopicsOptions, call ...platformclient.CallOption) iter.Seq2[models.SocialTopicWithDataIngestionRuleMetadataResponse, error] {
-	return platformclient.Items(c.GetSocialmediaTopicsPages(ctx, opts, call...), func(p *models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing) []models.SocialTopicWithDataIngestionRuleMetadataResponse {
+	return runtime.Items(c.GetSocialmediaTopicsPages(ctx, opts, call...), func(p *models.SocialTopicWithDataIngestionRuleMetadataResponseEntityListing) []models.SocialTopicWithDataIngestionRuleMetadataResponse {
 		return p.Entities
 	})
 }
@@ -484,7 +485,7 @@ type PostSocialmediaTopicsOptions struct {
 //
 // Requires any of the permissions: socialmedia:topic:add.
 func (c *Client) PostSocialmediaTopics(ctx context.Context, opts *PostSocialmediaTopicsOptions, call ...platformclient.CallOption) (*models.SocialTopicResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/socialmedia/topics")
+	req := runtime.NewRequest("POST", "/api/v2/socialmedia/topics")
 	req.Operation = "socialmedia.PostSocialmediaTopics"
 	if opts != nil {
 		req.Body = opts.Body
@@ -509,7 +510,7 @@ type GetSocialmediaTopicOptions struct {
 //
 // Requires any of the permissions: socialmedia:topic:view.
 func (c *Client) GetSocialmediaTopic(ctx context.Context, topicID string, opts *GetSocialmediaTopicOptions, call ...platformclient.CallOption) (*models.SocialTopicWithDataIngestionRuleMetadataResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}", topicID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}", topicID)
 	req.Operation = "socialmedia.GetSocialmediaTopic"
 	if opts != nil {
 		req.AddQuery("includeDeleted", opts.IncludeDeleted)
@@ -534,7 +535,7 @@ type DeleteSocialmediaTopicOptions struct {
 //
 // Requires any of the permissions: socialmedia:topic:delete.
 func (c *Client) DeleteSocialmediaTopic(ctx context.Context, topicID string, opts *DeleteSocialmediaTopicOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/socialmedia/topics/{topicId}", topicID)
+	req := runtime.NewRequest("DELETE", "/api/v2/socialmedia/topics/{topicId}", topicID)
 	req.Operation = "socialmedia.DeleteSocialmediaTopic"
 	if opts != nil {
 		req.AddQuery("hardDelete", opts.HardDelete)
@@ -554,7 +555,7 @@ type PatchSocialmediaTopicOptions struct {
 //
 // Requires all of the permissions: socialmedia:topic:edit.
 func (c *Client) PatchSocialmediaTopic(ctx context.Context, topicID string, opts *PatchSocialmediaTopicOptions, call ...platformclient.CallOption) (*models.SocialTopicResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/socialmedia/topics/{topicId}", topicID)
+	req := runtime.NewRequest("PATCH", "/api/v2/socialmedia/topics/{topicId}", topicID)
 	req.Operation = "socialmedia.PatchSocialmediaTopic"
 	if opts != nil {
 		req.Body = opts.Body
@@ -586,7 +587,7 @@ type GetSocialmediaTopicDataingestionrulesOptions struct {
 //
 // Requires any of the permissions: socialmedia:topic:view.
 func (c *Client) GetSocialmediaTopicDataingestionrules(ctx context.Context, topicID string, opts *GetSocialmediaTopicDataingestionrulesOptions, call ...platformclient.CallOption) (*models.DataIngestionRuleResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules", topicID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules", topicID)
 	req.Operation = "socialmedia.GetSocialmediaTopicDataingestionrules"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -609,11 +610,11 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DataIngestionRuleResponseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DataIngestionRuleResponseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DataIngestionRuleResponseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -621,15 +622,15 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesPages(ctx context.Context,
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSocialmediaTopicDataingestionrules(ctx, topicID, &o, call...)
-	}, func(p *models.DataIngestionRuleResponseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DataIngestionRuleResponseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetSocialmediaTopicDataingestionrulesItems returns an iterator over the entities of every page of
 // GetSocialmediaTopicDataingestionrules; see GetSocialmediaTopicDataingestionrulesPages.
 func (c *Client) GetSocialmediaTopicDataingestionrulesItems(ctx context.Context, topicID string, opts *GetSocialmediaTopicDataingestionrulesOptions, call ...platformclient.CallOption) iter.Seq2[models.DataIngestionRuleResponse, error] {
-	return platformclient.Items(c.GetSocialmediaTopicDataingestionrulesPages(ctx, topicID, opts, call...), func(p *models.DataIngestionRuleResponseEntityListing) []models.DataIngestionRuleResponse {
+	return runtime.Items(c.GetSocialmediaTopicDataingestionrulesPages(ctx, topicID, opts, call...), func(p *models.DataIngestionRuleResponseEntityListing) []models.DataIngestionRuleResponse {
 		return p.Entities
 	})
 }
@@ -646,7 +647,7 @@ type PostSocialmediaTopicDataingestionrulesFacebookOptions struct {
 //
 // Requires any of the permissions: socialmedia:facebookDataIngestionRule:add.
 func (c *Client) PostSocialmediaTopicDataingestionrulesFacebook(ctx context.Context, topicID string, opts *PostSocialmediaTopicDataingestionrulesFacebookOptions, call ...platformclient.CallOption) (*models.FacebookDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/facebook", topicID)
+	req := runtime.NewRequest("POST", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/facebook", topicID)
 	req.Operation = "socialmedia.PostSocialmediaTopicDataingestionrulesFacebook"
 	if opts != nil {
 		req.Body = opts.Body
@@ -672,7 +673,7 @@ type GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdOptions
 //
 // Requires all of the permissions: socialmedia:facebookDataIngestionRule:view.
 func (c *Client) GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleId(ctx context.Context, topicID string, facebookIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdOptions, call ...platformclient.CallOption) (*models.FacebookDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/facebook/{facebookIngestionRuleId}", topicID, facebookIngestionRuleID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/facebook/{facebookIngestionRuleId}", topicID, facebookIngestionRuleID)
 	req.Operation = "socialmedia.GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleId"
 	if opts != nil {
 		req.AddQuery("includeDeleted", opts.IncludeDeleted)
@@ -697,7 +698,7 @@ type PutSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdOptions
 //
 // Requires all of the permissions: socialmedia:facebookDataIngestionRule:edit.
 func (c *Client) PutSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleId(ctx context.Context, topicID string, facebookIngestionRuleID string, opts *PutSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdOptions, call ...platformclient.CallOption) (*models.FacebookDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/facebook/{facebookIngestionRuleId}", topicID, facebookIngestionRuleID)
+	req := runtime.NewRequest("PUT", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/facebook/{facebookIngestionRuleId}", topicID, facebookIngestionRuleID)
 	req.Operation = "socialmedia.PutSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleId"
 	if opts != nil {
 		req.Body = opts.Body
@@ -724,7 +725,7 @@ type DeleteSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdOpti
 //
 // Requires any of the permissions: socialmedia:facebookDataIngestionRule:delete.
 func (c *Client) DeleteSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleId(ctx context.Context, topicID string, facebookIngestionRuleID string, opts *DeleteSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/facebook/{facebookIngestionRuleId}", topicID, facebookIngestionRuleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/facebook/{facebookIngestionRuleId}", topicID, facebookIngestionRuleID)
 	req.Operation = "socialmedia.DeleteSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleId"
 	if opts != nil {
 		req.AddQuery("hardDelete", opts.HardDelete)
@@ -745,7 +746,7 @@ type PatchSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdOptio
 //
 // Requires all of the permissions: socialmedia:facebookDataIngestionRule:edit.
 func (c *Client) PatchSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleId(ctx context.Context, topicID string, facebookIngestionRuleID string, opts *PatchSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdOptions, call ...platformclient.CallOption) (*models.FacebookDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/facebook/{facebookIngestionRuleId}", topicID, facebookIngestionRuleID)
+	req := runtime.NewRequest("PATCH", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/facebook/{facebookIngestionRuleId}", topicID, facebookIngestionRuleID)
 	req.Operation = "socialmedia.PatchSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleId"
 	if opts != nil {
 		req.Body = opts.Body
@@ -777,7 +778,7 @@ type GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersion
 //
 // Requires all of the permissions: socialmedia:facebookDataIngestionRule:view.
 func (c *Client) GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersions(ctx context.Context, topicID string, facebookIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionsOptions, call ...platformclient.CallOption) (*models.FacebookDataIngestionRuleVersionResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/facebook/{facebookIngestionRuleId}/versions", topicID, facebookIngestionRuleID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/facebook/{facebookIngestionRuleId}/versions", topicID, facebookIngestionRuleID)
 	req.Operation = "socialmedia.GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersions"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -802,11 +803,11 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionR
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.FacebookDataIngestionRuleVersionResponseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.FacebookDataIngestionRuleVersionResponseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.FacebookDataIngestionRuleVersionResponseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -814,8 +815,8 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionR
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersions(ctx, topicID, facebookIngestionRuleID, &o, call...)
-	}, func(p *models.FacebookDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.FacebookDataIngestionRuleVersionResponseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -824,7 +825,7 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionR
 // GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersions; see
 // GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionsPages.
 func (c *Client) GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionsItems(ctx context.Context, topicID string, facebookIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.FacebookDataIngestionRuleVersionResponse, error] {
-	return platformclient.Items(c.GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionsPages(ctx, topicID, facebookIngestionRuleID, opts, call...), func(p *models.FacebookDataIngestionRuleVersionResponseEntityListing) []models.FacebookDataIngestionRuleVersionResponse {
+	return runtime.Items(c.GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionsPages(ctx, topicID, facebookIngestionRuleID, opts, call...), func(p *models.FacebookDataIngestionRuleVersionResponseEntityListing) []models.FacebookDataIngestionRuleVersionResponse {
 		return p.Entities
 	})
 }
@@ -843,7 +844,7 @@ type GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersion
 //
 // Requires all of the permissions: socialmedia:facebookDataIngestionRule:view.
 func (c *Client) GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersion(ctx context.Context, topicID string, facebookIngestionRuleID string, dataIngestionRuleVersion string, opts *GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersionOptions, call ...platformclient.CallOption) (*models.FacebookDataIngestionRuleVersionResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/facebook/{facebookIngestionRuleId}/versions/{dataIngestionRuleVersion}", topicID, facebookIngestionRuleID, dataIngestionRuleVersion)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/facebook/{facebookIngestionRuleId}/versions/{dataIngestionRuleVersion}", topicID, facebookIngestionRuleID, dataIngestionRuleVersion)
 	req.Operation = "socialmedia.GetSocialmediaTopicDataingestionrulesFacebookFacebookIngestionRuleIdVersion"
 	if opts != nil {
 		req.AddQuery("includeDeleted", opts.IncludeDeleted)
@@ -870,7 +871,7 @@ type PostSocialmediaTopicDataingestionrulesGooglebusinessprofileOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostSocialmediaTopicDataingestionrulesGooglebusinessprofile(ctx context.Context, topicID string, opts *PostSocialmediaTopicDataingestionrulesGooglebusinessprofileOptions, call ...platformclient.CallOption) (*models.GoogleBusinessProfileDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/googlebusinessprofile", topicID)
+	req := runtime.NewRequest("POST", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/googlebusinessprofile", topicID)
 	req.Operation = "socialmedia.PostSocialmediaTopicDataingestionrulesGooglebusinessprofile"
 	if opts != nil {
 		req.Body = opts.Body
@@ -898,7 +899,7 @@ type GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessPro
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleId(ctx context.Context, topicID string, googleBusinessProfileIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdOptions, call ...platformclient.CallOption) (*models.GoogleBusinessProfileDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/googlebusinessprofile/{googleBusinessProfileIngestionRuleId}", topicID, googleBusinessProfileIngestionRuleID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/googlebusinessprofile/{googleBusinessProfileIngestionRuleId}", topicID, googleBusinessProfileIngestionRuleID)
 	req.Operation = "socialmedia.GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleId"
 	if opts != nil {
 		req.AddQuery("includeDeleted", opts.IncludeDeleted)
@@ -925,7 +926,7 @@ type PutSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessPro
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PutSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleId(ctx context.Context, topicID string, googleBusinessProfileIngestionRuleID string, opts *PutSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdOptions, call ...platformclient.CallOption) (*models.GoogleBusinessProfileDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/googlebusinessprofile/{googleBusinessProfileIngestionRuleId}", topicID, googleBusinessProfileIngestionRuleID)
+	req := runtime.NewRequest("PUT", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/googlebusinessprofile/{googleBusinessProfileIngestionRuleId}", topicID, googleBusinessProfileIngestionRuleID)
 	req.Operation = "socialmedia.PutSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleId"
 	if opts != nil {
 		req.Body = opts.Body
@@ -954,7 +955,7 @@ type DeleteSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusiness
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleId(ctx context.Context, topicID string, googleBusinessProfileIngestionRuleID string, opts *DeleteSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/googlebusinessprofile/{googleBusinessProfileIngestionRuleId}", topicID, googleBusinessProfileIngestionRuleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/googlebusinessprofile/{googleBusinessProfileIngestionRuleId}", topicID, googleBusinessProfileIngestionRuleID)
 	req.Operation = "socialmedia.DeleteSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleId"
 	if opts != nil {
 		req.AddQuery("hardDelete", opts.HardDelete)
@@ -977,7 +978,7 @@ type PatchSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessP
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PatchSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleId(ctx context.Context, topicID string, googleBusinessProfileIngestionRuleID string, opts *PatchSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdOptions, call ...platformclient.CallOption) (*models.GoogleBusinessProfileDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/googlebusinessprofile/{googleBusinessProfileIngestionRuleId}", topicID, googleBusinessProfileIngestionRuleID)
+	req := runtime.NewRequest("PATCH", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/googlebusinessprofile/{googleBusinessProfileIngestionRuleId}", topicID, googleBusinessProfileIngestionRuleID)
 	req.Operation = "socialmedia.PatchSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleId"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1011,7 +1012,7 @@ type GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessPro
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersions(ctx context.Context, topicID string, googleBusinessProfileIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionsOptions, call ...platformclient.CallOption) (*models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/googlebusinessprofile/{googleBusinessProfileIngestionRuleId}/versions", topicID, googleBusinessProfileIngestionRuleID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/googlebusinessprofile/{googleBusinessProfileIngestionRuleId}/versions", topicID, googleBusinessProfileIngestionRuleID)
 	req.Operation = "socialmedia.GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersions"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1036,11 +1037,11 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogl
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1048,8 +1049,8 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogl
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersions(ctx, topicID, googleBusinessProfileIngestionRuleID, &o, call...)
-	}, func(p *models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -1059,7 +1060,7 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogl
 // see
 // GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionsPages.
 func (c *Client) GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionsItems(ctx context.Context, topicID string, googleBusinessProfileIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.GoogleBusinessProfileDataIngestionRuleVersionResponse, error] {
-	return platformclient.Items(c.GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionsPages(ctx, topicID, googleBusinessProfileIngestionRuleID, opts, call...), func(p *models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing) []models.GoogleBusinessProfileDataIngestionRuleVersionResponse {
+	return runtime.Items(c.GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionsPages(ctx, topicID, googleBusinessProfileIngestionRuleID, opts, call...), func(p *models.GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing) []models.GoogleBusinessProfileDataIngestionRuleVersionResponse {
 		return p.Entities
 	})
 }
@@ -1080,7 +1081,7 @@ type GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessPro
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersion(ctx context.Context, topicID string, googleBusinessProfileIngestionRuleID string, dataIngestionRuleVersion string, opts *GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersionOptions, call ...platformclient.CallOption) (*models.GoogleBusinessProfileDataIngestionRuleVersionResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/googlebusinessprofile/{googleBusinessProfileIngestionRuleId}/versions/{dataIngestionRuleVersion}", topicID, googleBusinessProfileIngestionRuleID, dataIngestionRuleVersion)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/googlebusinessprofile/{googleBusinessProfileIngestionRuleId}/versions/{dataIngestionRuleVersion}", topicID, googleBusinessProfileIngestionRuleID, dataIngestionRuleVersion)
 	req.Operation = "socialmedia.GetSocialmediaTopicDataingestionrulesGooglebusinessprofileGoogleBusinessProfileIngestionRuleIdVersion"
 	if opts != nil {
 		req.AddQuery("includeDeleted", opts.IncludeDeleted)
@@ -1104,7 +1105,7 @@ type PostSocialmediaTopicDataingestionrulesInstagramOptions struct {
 //
 // Requires any of the permissions: socialmedia:instagramDataIngestionRule:add.
 func (c *Client) PostSocialmediaTopicDataingestionrulesInstagram(ctx context.Context, topicID string, opts *PostSocialmediaTopicDataingestionrulesInstagramOptions, call ...platformclient.CallOption) (*models.InstagramDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/instagram", topicID)
+	req := runtime.NewRequest("POST", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/instagram", topicID)
 	req.Operation = "socialmedia.PostSocialmediaTopicDataingestionrulesInstagram"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1130,7 +1131,7 @@ type GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdOptio
 //
 // Requires all of the permissions: socialmedia:instagramDataIngestionRule:view.
 func (c *Client) GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleId(ctx context.Context, topicID string, instagramIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdOptions, call ...platformclient.CallOption) (*models.InstagramDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/instagram/{instagramIngestionRuleId}", topicID, instagramIngestionRuleID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/instagram/{instagramIngestionRuleId}", topicID, instagramIngestionRuleID)
 	req.Operation = "socialmedia.GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleId"
 	if opts != nil {
 		req.AddQuery("includeDeleted", opts.IncludeDeleted)
@@ -1155,7 +1156,7 @@ type PutSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdOptio
 //
 // Requires all of the permissions: socialmedia:instagramDataIngestionRule:edit.
 func (c *Client) PutSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleId(ctx context.Context, topicID string, instagramIngestionRuleID string, opts *PutSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdOptions, call ...platformclient.CallOption) (*models.InstagramDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/instagram/{instagramIngestionRuleId}", topicID, instagramIngestionRuleID)
+	req := runtime.NewRequest("PUT", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/instagram/{instagramIngestionRuleId}", topicID, instagramIngestionRuleID)
 	req.Operation = "socialmedia.PutSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleId"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1182,7 +1183,7 @@ type DeleteSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdOp
 //
 // Requires any of the permissions: socialmedia:instagramDataIngestionRule:delete.
 func (c *Client) DeleteSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleId(ctx context.Context, topicID string, instagramIngestionRuleID string, opts *DeleteSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/instagram/{instagramIngestionRuleId}", topicID, instagramIngestionRuleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/instagram/{instagramIngestionRuleId}", topicID, instagramIngestionRuleID)
 	req.Operation = "socialmedia.DeleteSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleId"
 	if opts != nil {
 		req.AddQuery("hardDelete", opts.HardDelete)
@@ -1203,7 +1204,7 @@ type PatchSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdOpt
 //
 // Requires all of the permissions: socialmedia:instagramDataIngestionRule:edit.
 func (c *Client) PatchSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleId(ctx context.Context, topicID string, instagramIngestionRuleID string, opts *PatchSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdOptions, call ...platformclient.CallOption) (*models.InstagramDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/instagram/{instagramIngestionRuleId}", topicID, instagramIngestionRuleID)
+	req := runtime.NewRequest("PATCH", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/instagram/{instagramIngestionRuleId}", topicID, instagramIngestionRuleID)
 	req.Operation = "socialmedia.PatchSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleId"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1235,7 +1236,7 @@ type GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersi
 //
 // Requires all of the permissions: socialmedia:instagramDataIngestionRule:view.
 func (c *Client) GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersions(ctx context.Context, topicID string, instagramIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionsOptions, call ...platformclient.CallOption) (*models.InstagramDataIngestionRuleVersionResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/instagram/{instagramIngestionRuleId}/versions", topicID, instagramIngestionRuleID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/instagram/{instagramIngestionRuleId}/versions", topicID, instagramIngestionRuleID)
 	req.Operation = "socialmedia.GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersions"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1260,11 +1261,11 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestio
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.InstagramDataIngestionRuleVersionResponseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.InstagramDataIngestionRuleVersionResponseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.InstagramDataIngestionRuleVersionResponseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1272,8 +1273,8 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestio
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersions(ctx, topicID, instagramIngestionRuleID, &o, call...)
-	}, func(p *models.InstagramDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.InstagramDataIngestionRuleVersionResponseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -1282,7 +1283,7 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestio
 // GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersions; see
 // GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionsPages.
 func (c *Client) GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionsItems(ctx context.Context, topicID string, instagramIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.InstagramDataIngestionRuleVersionResponse, error] {
-	return platformclient.Items(c.GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionsPages(ctx, topicID, instagramIngestionRuleID, opts, call...), func(p *models.InstagramDataIngestionRuleVersionResponseEntityListing) []models.InstagramDataIngestionRuleVersionResponse {
+	return runtime.Items(c.GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionsPages(ctx, topicID, instagramIngestionRuleID, opts, call...), func(p *models.InstagramDataIngestionRuleVersionResponseEntityListing) []models.InstagramDataIngestionRuleVersionResponse {
 		return p.Entities
 	})
 }
@@ -1301,7 +1302,7 @@ type GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersi
 //
 // Requires all of the permissions: socialmedia:instagramDataIngestionRule:view.
 func (c *Client) GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersion(ctx context.Context, topicID string, instagramIngestionRuleID string, dataIngestionRuleVersion string, opts *GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersionOptions, call ...platformclient.CallOption) (*models.InstagramDataIngestionRuleVersionResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/instagram/{instagramIngestionRuleId}/versions/{dataIngestionRuleVersion}", topicID, instagramIngestionRuleID, dataIngestionRuleVersion)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/instagram/{instagramIngestionRuleId}/versions/{dataIngestionRuleVersion}", topicID, instagramIngestionRuleID, dataIngestionRuleVersion)
 	req.Operation = "socialmedia.GetSocialmediaTopicDataingestionrulesInstagramInstagramIngestionRuleIdVersion"
 	if opts != nil {
 		req.AddQuery("includeDeleted", opts.IncludeDeleted)
@@ -1325,7 +1326,7 @@ type PostSocialmediaTopicDataingestionrulesOpenOptions struct {
 //
 // Requires any of the permissions: socialmedia:openDataIngestionRule:add.
 func (c *Client) PostSocialmediaTopicDataingestionrulesOpen(ctx context.Context, topicID string, opts *PostSocialmediaTopicDataingestionrulesOpenOptions, call ...platformclient.CallOption) (*models.OpenDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open", topicID)
+	req := runtime.NewRequest("POST", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open", topicID)
 	req.Operation = "socialmedia.PostSocialmediaTopicDataingestionrulesOpen"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1350,7 +1351,7 @@ type GetSocialmediaTopicDataingestionrulesOpenOpenIdOptions struct {
 //
 // Requires all of the permissions: socialmedia:openDataIngestionRule:view.
 func (c *Client) GetSocialmediaTopicDataingestionrulesOpenOpenId(ctx context.Context, topicID string, openID string, opts *GetSocialmediaTopicDataingestionrulesOpenOpenIdOptions, call ...platformclient.CallOption) (*models.OpenDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open/{openId}", topicID, openID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open/{openId}", topicID, openID)
 	req.Operation = "socialmedia.GetSocialmediaTopicDataingestionrulesOpenOpenId"
 	if opts != nil {
 		req.AddQuery("includeDeleted", opts.IncludeDeleted)
@@ -1374,7 +1375,7 @@ type PutSocialmediaTopicDataingestionrulesOpenOpenIdOptions struct {
 //
 // Requires all of the permissions: socialmedia:openDataIngestionRule:edit.
 func (c *Client) PutSocialmediaTopicDataingestionrulesOpenOpenId(ctx context.Context, topicID string, openID string, opts *PutSocialmediaTopicDataingestionrulesOpenOpenIdOptions, call ...platformclient.CallOption) (*models.OpenDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open/{openId}", topicID, openID)
+	req := runtime.NewRequest("PUT", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open/{openId}", topicID, openID)
 	req.Operation = "socialmedia.PutSocialmediaTopicDataingestionrulesOpenOpenId"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1400,7 +1401,7 @@ type DeleteSocialmediaTopicDataingestionrulesOpenOpenIdOptions struct {
 //
 // Requires any of the permissions: socialmedia:openDataIngestionRule:delete.
 func (c *Client) DeleteSocialmediaTopicDataingestionrulesOpenOpenId(ctx context.Context, topicID string, openID string, opts *DeleteSocialmediaTopicDataingestionrulesOpenOpenIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open/{openId}", topicID, openID)
+	req := runtime.NewRequest("DELETE", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open/{openId}", topicID, openID)
 	req.Operation = "socialmedia.DeleteSocialmediaTopicDataingestionrulesOpenOpenId"
 	if opts != nil {
 		req.AddQuery("hardDelete", opts.HardDelete)
@@ -1420,7 +1421,7 @@ type PatchSocialmediaTopicDataingestionrulesOpenOpenIdOptions struct {
 //
 // Requires all of the permissions: socialmedia:openDataIngestionRule:edit.
 func (c *Client) PatchSocialmediaTopicDataingestionrulesOpenOpenId(ctx context.Context, topicID string, openID string, opts *PatchSocialmediaTopicDataingestionrulesOpenOpenIdOptions, call ...platformclient.CallOption) (*models.OpenDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open/{openId}", topicID, openID)
+	req := runtime.NewRequest("PATCH", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open/{openId}", topicID, openID)
 	req.Operation = "socialmedia.PatchSocialmediaTopicDataingestionrulesOpenOpenId"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1451,7 +1452,7 @@ type GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsOptions struct {
 //
 // Requires all of the permissions: socialmedia:openDataIngestionRule:view.
 func (c *Client) GetSocialmediaTopicDataingestionrulesOpenOpenIdVersions(ctx context.Context, topicID string, openID string, opts *GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsOptions, call ...platformclient.CallOption) (*models.OpenDataIngestionRuleVersionResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open/{openId}/versions", topicID, openID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open/{openId}/versions", topicID, openID)
 	req.Operation = "socialmedia.GetSocialmediaTopicDataingestionrulesOpenOpenIdVersions"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1474,11 +1475,11 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsPages(ct
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OpenDataIngestionRuleVersionResponseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.OpenDataIngestionRuleVersionResponseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.OpenDataIngestionRuleVersionResponseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1486,8 +1487,8 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsPages(ct
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSocialmediaTopicDataingestionrulesOpenOpenIdVersions(ctx, topicID, openID, &o, call...)
-	}, func(p *models.OpenDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.OpenDataIngestionRuleVersionResponseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -1495,7 +1496,7 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsPages(ct
 // of every page of GetSocialmediaTopicDataingestionrulesOpenOpenIdVersions; see
 // GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsPages.
 func (c *Client) GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsItems(ctx context.Context, topicID string, openID string, opts *GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.OpenDataIngestionRuleVersionResponse, error] {
-	return platformclient.Items(c.GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsPages(ctx, topicID, openID, opts, call...), func(p *models.OpenDataIngestionRuleVersionResponseEntityListing) []models.OpenDataIngestionRuleVersionResponse {
+	return runtime.Items(c.GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionsPages(ctx, topicID, openID, opts, call...), func(p *models.OpenDataIngestionRuleVersionResponseEntityListing) []models.OpenDataIngestionRuleVersionResponse {
 		return p.Entities
 	})
 }
@@ -1514,7 +1515,7 @@ type GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionOptions struct {
 //
 // Requires all of the permissions: socialmedia:openDataIngestionRule:view.
 func (c *Client) GetSocialmediaTopicDataingestionrulesOpenOpenIdVersion(ctx context.Context, topicID string, openID string, dataIngestionRuleVersion string, opts *GetSocialmediaTopicDataingestionrulesOpenOpenIdVersionOptions, call ...platformclient.CallOption) (*models.OpenDataIngestionRuleVersionResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open/{openId}/versions/{dataIngestionRuleVersion}", topicID, openID, dataIngestionRuleVersion)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open/{openId}/versions/{dataIngestionRuleVersion}", topicID, openID, dataIngestionRuleVersion)
 	req.Operation = "socialmedia.GetSocialmediaTopicDataingestionrulesOpenOpenIdVersion"
 	if opts != nil {
 		req.AddQuery("includeDeleted", opts.IncludeDeleted)
@@ -1539,7 +1540,7 @@ type PostSocialmediaTopicDataingestionrulesOpenRuleIdMessagesBulkOptions struct{
 //
 // Requires all of the permissions: socialmedia:message:receive.
 func (c *Client) PostSocialmediaTopicDataingestionrulesOpenRuleIdMessagesBulk(ctx context.Context, topicID string, ruleID string, body []models.OpenSocialMediaNormalizedMessage, opts *PostSocialmediaTopicDataingestionrulesOpenRuleIdMessagesBulkOptions, call ...platformclient.CallOption) (*models.OpenSocialNormalizedMessageEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open/{ruleId}/messages/bulk", topicID, ruleID)
+	req := runtime.NewRequest("POST", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open/{ruleId}/messages/bulk", topicID, ruleID)
 	req.Operation = "socialmedia.PostSocialmediaTopicDataingestionrulesOpenRuleIdMessagesBulk"
 	req.Body = body
 	out := new(models.OpenSocialNormalizedMessageEntityListing)
@@ -1563,7 +1564,7 @@ type PostSocialmediaTopicDataingestionrulesOpenRuleIdReactionsBulkOptions struct
 //
 // Requires all of the permissions: socialmedia:reaction:receive.
 func (c *Client) PostSocialmediaTopicDataingestionrulesOpenRuleIdReactionsBulk(ctx context.Context, topicID string, ruleID string, body *models.OpenSocialMediaReactionsRequest, opts *PostSocialmediaTopicDataingestionrulesOpenRuleIdReactionsBulkOptions, call ...platformclient.CallOption) (*models.OpenSocialReactionsNormalizedEventEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open/{ruleId}/reactions/bulk", topicID, ruleID)
+	req := runtime.NewRequest("POST", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/open/{ruleId}/reactions/bulk", topicID, ruleID)
 	req.Operation = "socialmedia.PostSocialmediaTopicDataingestionrulesOpenRuleIdReactionsBulk"
 	req.Body = body
 	out := new(models.OpenSocialReactionsNormalizedEventEntityListing)
@@ -1585,7 +1586,7 @@ type PostSocialmediaTopicDataingestionrulesTwitterOptions struct {
 //
 // Requires any of the permissions: socialmedia:twitterDataIngestionRule:add.
 func (c *Client) PostSocialmediaTopicDataingestionrulesTwitter(ctx context.Context, topicID string, opts *PostSocialmediaTopicDataingestionrulesTwitterOptions, call ...platformclient.CallOption) (*models.TwitterDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/twitter", topicID)
+	req := runtime.NewRequest("POST", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/twitter", topicID)
 	req.Operation = "socialmedia.PostSocialmediaTopicDataingestionrulesTwitter"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1611,7 +1612,7 @@ type GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdOptions s
 //
 // Requires all of the permissions: socialmedia:twitterDataIngestionRule:view.
 func (c *Client) GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleId(ctx context.Context, topicID string, twitterIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdOptions, call ...platformclient.CallOption) (*models.TwitterDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/twitter/{twitterIngestionRuleId}", topicID, twitterIngestionRuleID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/twitter/{twitterIngestionRuleId}", topicID, twitterIngestionRuleID)
 	req.Operation = "socialmedia.GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleId"
 	if opts != nil {
 		req.AddQuery("includeDeleted", opts.IncludeDeleted)
@@ -1636,7 +1637,7 @@ type PutSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdOptions s
 //
 // Requires all of the permissions: socialmedia:twitterDataIngestionRule:edit.
 func (c *Client) PutSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleId(ctx context.Context, topicID string, twitterIngestionRuleID string, opts *PutSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdOptions, call ...platformclient.CallOption) (*models.TwitterDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/twitter/{twitterIngestionRuleId}", topicID, twitterIngestionRuleID)
+	req := runtime.NewRequest("PUT", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/twitter/{twitterIngestionRuleId}", topicID, twitterIngestionRuleID)
 	req.Operation = "socialmedia.PutSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleId"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1663,7 +1664,7 @@ type DeleteSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdOption
 //
 // Requires any of the permissions: socialmedia:twitterDataIngestionRule:delete.
 func (c *Client) DeleteSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleId(ctx context.Context, topicID string, twitterIngestionRuleID string, opts *DeleteSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/twitter/{twitterIngestionRuleId}", topicID, twitterIngestionRuleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/twitter/{twitterIngestionRuleId}", topicID, twitterIngestionRuleID)
 	req.Operation = "socialmedia.DeleteSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleId"
 	if opts != nil {
 		req.AddQuery("hardDelete", opts.HardDelete)
@@ -1684,7 +1685,7 @@ type PatchSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdOptions
 //
 // Requires all of the permissions: socialmedia:twitterDataIngestionRule:edit.
 func (c *Client) PatchSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleId(ctx context.Context, topicID string, twitterIngestionRuleID string, opts *PatchSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdOptions, call ...platformclient.CallOption) (*models.TwitterDataIngestionRuleResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/twitter/{twitterIngestionRuleId}", topicID, twitterIngestionRuleID)
+	req := runtime.NewRequest("PATCH", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/twitter/{twitterIngestionRuleId}", topicID, twitterIngestionRuleID)
 	req.Operation = "socialmedia.PatchSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleId"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1716,7 +1717,7 @@ type GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsO
 //
 // Requires all of the permissions: socialmedia:twitterDataIngestionRule:view.
 func (c *Client) GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersions(ctx context.Context, topicID string, twitterIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsOptions, call ...platformclient.CallOption) (*models.TwitterDataIngestionRuleVersionResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/twitter/{twitterIngestionRuleId}/versions", topicID, twitterIngestionRuleID)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/twitter/{twitterIngestionRuleId}/versions", topicID, twitterIngestionRuleID)
 	req.Operation = "socialmedia.GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersions"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1740,11 +1741,11 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRul
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TwitterDataIngestionRuleVersionResponseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TwitterDataIngestionRuleVersionResponseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TwitterDataIngestionRuleVersionResponseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1752,8 +1753,8 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRul
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersions(ctx, topicID, twitterIngestionRuleID, &o, call...)
-	}, func(p *models.TwitterDataIngestionRuleVersionResponseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TwitterDataIngestionRuleVersionResponseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -1762,7 +1763,7 @@ func (c *Client) GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRul
 // GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersions; see
 // GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsPages.
 func (c *Client) GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsItems(ctx context.Context, topicID string, twitterIngestionRuleID string, opts *GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.TwitterDataIngestionRuleVersionResponse, error] {
-	return platformclient.Items(c.GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsPages(ctx, topicID, twitterIngestionRuleID, opts, call...), func(p *models.TwitterDataIngestionRuleVersionResponseEntityListing) []models.TwitterDataIngestionRuleVersionResponse {
+	return runtime.Items(c.GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionsPages(ctx, topicID, twitterIngestionRuleID, opts, call...), func(p *models.TwitterDataIngestionRuleVersionResponseEntityListing) []models.TwitterDataIngestionRuleVersionResponse {
 		return p.Entities
 	})
 }
@@ -1781,7 +1782,7 @@ type GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionOp
 //
 // Requires all of the permissions: socialmedia:twitterDataIngestionRule:view.
 func (c *Client) GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersion(ctx context.Context, topicID string, twitterIngestionRuleID string, dataIngestionRuleVersion string, opts *GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersionOptions, call ...platformclient.CallOption) (*models.TwitterDataIngestionRuleVersionResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/twitter/{twitterIngestionRuleId}/versions/{dataIngestionRuleVersion}", topicID, twitterIngestionRuleID, dataIngestionRuleVersion)
+	req := runtime.NewRequest("GET", "/api/v2/socialmedia/topics/{topicId}/dataingestionrules/twitter/{twitterIngestionRuleId}/versions/{dataIngestionRuleVersion}", topicID, twitterIngestionRuleID, dataIngestionRuleVersion)
 	req.Operation = "socialmedia.GetSocialmediaTopicDataingestionrulesTwitterTwitterIngestionRuleIdVersion"
 	if opts != nil {
 		req.AddQuery("includeDeleted", opts.IncludeDeleted)
@@ -1803,7 +1804,7 @@ type PostSocialmediaTwitterHistoricalTweetsOptions struct{}
 //
 // Requires all of the permissions: socialmedia:twitterDataIngestionRule:add.
 func (c *Client) PostSocialmediaTwitterHistoricalTweets(ctx context.Context, body *models.TwitterDataHistoricalTweetRequest, opts *PostSocialmediaTwitterHistoricalTweetsOptions, call ...platformclient.CallOption) (*models.TwitterDataHistoricalTweetResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/socialmedia/twitter/historical/tweets")
+	req := runtime.NewRequest("POST", "/api/v2/socialmedia/twitter/historical/tweets")
 	req.Operation = "socialmedia.PostSocialmediaTwitterHistoricalTweets"
 	req.Body = body
 	out := new(models.TwitterDataHistoricalTweetResponse)

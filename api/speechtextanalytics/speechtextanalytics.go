@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -50,7 +51,7 @@ type GetSpeechandtextanalyticsCategoriesOptions struct {
 //
 // Requires all of the permissions: speechAndTextAnalytics:category:view.
 func (c *Client) GetSpeechandtextanalyticsCategories(ctx context.Context, opts *GetSpeechandtextanalyticsCategoriesOptions, call ...platformclient.CallOption) (*models.CategoriesEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/categories")
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/categories")
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsCategories"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -76,11 +77,11 @@ func (c *Client) GetSpeechandtextanalyticsCategoriesPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.CategoriesEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.CategoriesEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.CategoriesEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -88,15 +89,15 @@ func (c *Client) GetSpeechandtextanalyticsCategoriesPages(ctx context.Context, o
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSpeechandtextanalyticsCategories(ctx, &o, call...)
-	}, func(p *models.CategoriesEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.CategoriesEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetSpeechandtextanalyticsCategoriesItems returns an iterator over the entities of every page of
 // GetSpeechandtextanalyticsCategories; see GetSpeechandtextanalyticsCategoriesPages.
 func (c *Client) GetSpeechandtextanalyticsCategoriesItems(ctx context.Context, opts *GetSpeechandtextanalyticsCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[models.StaCategory, error] {
-	return platformclient.Items(c.GetSpeechandtextanalyticsCategoriesPages(ctx, opts, call...), func(p *models.CategoriesEntityListing) []models.StaCategory { return p.Entities })
+	return runtime.Items(c.GetSpeechandtextanalyticsCategoriesPages(ctx, opts, call...), func(p *models.CategoriesEntityListing) []models.StaCategory { return p.Entities })
 }
 
 // PostSpeechandtextanalyticsCategoriesOptions holds the optional parameters of PostSpeechandtextanalyticsCategories; it has none yet, so pass nil.
@@ -108,7 +109,7 @@ type PostSpeechandtextanalyticsCategoriesOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:category:add.
 func (c *Client) PostSpeechandtextanalyticsCategories(ctx context.Context, body *models.CategoryRequest, opts *PostSpeechandtextanalyticsCategoriesOptions, call ...platformclient.CallOption) (*models.StaCategory, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/speechandtextanalytics/categories")
+	req := runtime.NewRequest("POST", "/api/v2/speechandtextanalytics/categories")
 	req.Operation = "speechtextanalytics.PostSpeechandtextanalyticsCategories"
 	req.Body = body
 	out := new(models.StaCategory)
@@ -127,7 +128,7 @@ type GetSpeechandtextanalyticsCategoryOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:category:view.
 func (c *Client) GetSpeechandtextanalyticsCategory(ctx context.Context, categoryID string, opts *GetSpeechandtextanalyticsCategoryOptions, call ...platformclient.CallOption) (*models.StaCategory, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/categories/{categoryId}", categoryID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/categories/{categoryId}", categoryID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsCategory"
 	out := new(models.StaCategory)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -145,7 +146,7 @@ type PutSpeechandtextanalyticsCategoryOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:category:edit.
 func (c *Client) PutSpeechandtextanalyticsCategory(ctx context.Context, categoryID string, body *models.CategoryRequest, opts *PutSpeechandtextanalyticsCategoryOptions, call ...platformclient.CallOption) (*models.StaCategory, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/speechandtextanalytics/categories/{categoryId}", categoryID)
+	req := runtime.NewRequest("PUT", "/api/v2/speechandtextanalytics/categories/{categoryId}", categoryID)
 	req.Operation = "speechtextanalytics.PutSpeechandtextanalyticsCategory"
 	req.Body = body
 	out := new(models.StaCategory)
@@ -164,7 +165,7 @@ type DeleteSpeechandtextanalyticsCategoryOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:category:delete.
 func (c *Client) DeleteSpeechandtextanalyticsCategory(ctx context.Context, categoryID string, opts *DeleteSpeechandtextanalyticsCategoryOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/speechandtextanalytics/categories/{categoryId}", categoryID)
+	req := runtime.NewRequest("DELETE", "/api/v2/speechandtextanalytics/categories/{categoryId}", categoryID)
 	req.Operation = "speechtextanalytics.DeleteSpeechandtextanalyticsCategory"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -178,7 +179,7 @@ type GetSpeechandtextanalyticsConversationOptions struct{}
 //
 // Requires all of the permissions: recording:recording:view, speechAndTextAnalytics:data:view.
 func (c *Client) GetSpeechandtextanalyticsConversation(ctx context.Context, conversationID string, opts *GetSpeechandtextanalyticsConversationOptions, call ...platformclient.CallOption) (*models.ConversationMetrics, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/conversations/{conversationId}", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/conversations/{conversationId}", conversationID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsConversation"
 	out := new(models.ConversationMetrics)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -204,7 +205,7 @@ type GetSpeechandtextanalyticsConversationCategoriesOptions struct {
 //
 // Requires all of the permissions: speechAndTextAnalytics:data:view.
 func (c *Client) GetSpeechandtextanalyticsConversationCategories(ctx context.Context, conversationID string, opts *GetSpeechandtextanalyticsConversationCategoriesOptions, call ...platformclient.CallOption) (*models.ConversationCategoriesEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/conversations/{conversationId}/categories", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/conversations/{conversationId}/categories", conversationID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsConversationCategories"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -226,11 +227,11 @@ func (c *Client) GetSpeechandtextanalyticsConversationCategoriesPages(ctx contex
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ConversationCategoriesEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ConversationCategoriesEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ConversationCategoriesEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -238,8 +239,8 @@ func (c *Client) GetSpeechandtextanalyticsConversationCategoriesPages(ctx contex
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSpeechandtextanalyticsConversationCategories(ctx, conversationID, &o, call...)
-	}, func(p *models.ConversationCategoriesEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ConversationCategoriesEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -247,7 +248,7 @@ func (c *Client) GetSpeechandtextanalyticsConversationCategoriesPages(ctx contex
 // page of GetSpeechandtextanalyticsConversationCategories; see
 // GetSpeechandtextanalyticsConversationCategoriesPages.
 func (c *Client) GetSpeechandtextanalyticsConversationCategoriesItems(ctx context.Context, conversationID string, opts *GetSpeechandtextanalyticsConversationCategoriesOptions, call ...platformclient.CallOption) iter.Seq2[models.ConversationCategory, error] {
-	return platformclient.Items(c.GetSpeechandtextanalyticsConversationCategoriesPages(ctx, conversationID, opts, call...), func(p *models.ConversationCategoriesEntityListing) []models.ConversationCategory { return p.Entities })
+	return runtime.Items(c.GetSpeechandtextanalyticsConversationCategoriesPages(ctx, conversationID, opts, call...), func(p *models.ConversationCategoriesEntityListing) []models.ConversationCategory { return p.Entities })
 }
 
 // GetSpeechandtextanalyticsConversationCommunicationTranscripturlOptions holds the optional parameters of GetSpeechandtextanalyticsConversationCommunicationTranscripturl; it has none yet, so pass nil.
@@ -260,7 +261,7 @@ type GetSpeechandtextanalyticsConversationCommunicationTranscripturlOptions stru
 //
 // Requires all of the permissions: recording:recording:view, speechAndTextAnalytics:data:view.
 func (c *Client) GetSpeechandtextanalyticsConversationCommunicationTranscripturl(ctx context.Context, conversationID string, communicationID string, opts *GetSpeechandtextanalyticsConversationCommunicationTranscripturlOptions, call ...platformclient.CallOption) (*models.TranscriptUrl, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/conversations/{conversationId}/communications/{communicationId}/transcripturl", conversationID, communicationID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/conversations/{conversationId}/communications/{communicationId}/transcripturl", conversationID, communicationID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsConversationCommunicationTranscripturl"
 	out := new(models.TranscriptUrl)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -279,7 +280,7 @@ type GetSpeechandtextanalyticsConversationCommunicationTranscripturlsOptions str
 //
 // Requires any of the permissions: recording:recording:view, recording:recordingSegment:view.
 func (c *Client) GetSpeechandtextanalyticsConversationCommunicationTranscripturls(ctx context.Context, conversationID string, communicationID string, opts *GetSpeechandtextanalyticsConversationCommunicationTranscripturlsOptions, call ...platformclient.CallOption) (*models.TranscriptUrls, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/conversations/{conversationId}/communications/{communicationId}/transcripturls", conversationID, communicationID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/conversations/{conversationId}/communications/{communicationId}/transcripturls", conversationID, communicationID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsConversationCommunicationTranscripturls"
 	out := new(models.TranscriptUrls)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -297,7 +298,7 @@ type GetSpeechandtextanalyticsConversationSentimentsOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:sentimentData:view.
 func (c *Client) GetSpeechandtextanalyticsConversationSentiments(ctx context.Context, conversationID string, opts *GetSpeechandtextanalyticsConversationSentimentsOptions, call ...platformclient.CallOption) (*models.SentimentData, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/conversations/{conversationId}/sentiments", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/conversations/{conversationId}/sentiments", conversationID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsConversationSentiments"
 	out := new(models.SentimentData)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -315,7 +316,7 @@ type GetSpeechandtextanalyticsConversationSummariesOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:aiSummary:view.
 func (c *Client) GetSpeechandtextanalyticsConversationSummaries(ctx context.Context, conversationID string, opts *GetSpeechandtextanalyticsConversationSummariesOptions, call ...platformclient.CallOption) (*models.SpeechTextAnalyticsConversationSummaryListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/conversations/{conversationId}/summaries", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/conversations/{conversationId}/summaries", conversationID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsConversationSummaries"
 	out := new(models.SpeechTextAnalyticsConversationSummaryListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -349,7 +350,7 @@ type GetSpeechandtextanalyticsDictionaryfeedbackOptions struct {
 //
 // Requires all of the permissions: speechAndTextAnalytics:dictionaryterm:view.
 func (c *Client) GetSpeechandtextanalyticsDictionaryfeedback(ctx context.Context, opts *GetSpeechandtextanalyticsDictionaryfeedbackOptions, call ...platformclient.CallOption) (*models.DictionaryFeedbackEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/dictionaryfeedback")
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/dictionaryfeedback")
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsDictionaryfeedback"
 	if opts != nil {
 		req.AddQuery("dialect", opts.Dialect)
@@ -373,7 +374,7 @@ type PostSpeechandtextanalyticsDictionaryfeedbackOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:dictionaryterm:add.
 func (c *Client) PostSpeechandtextanalyticsDictionaryfeedback(ctx context.Context, body *models.DictionaryFeedback, opts *PostSpeechandtextanalyticsDictionaryfeedbackOptions, call ...platformclient.CallOption) (*models.DictionaryFeedback, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/speechandtextanalytics/dictionaryfeedback")
+	req := runtime.NewRequest("POST", "/api/v2/speechandtextanalytics/dictionaryfeedback")
 	req.Operation = "speechtextanalytics.PostSpeechandtextanalyticsDictionaryfeedback"
 	req.Body = body
 	out := new(models.DictionaryFeedback)
@@ -393,7 +394,7 @@ type GetSpeechandtextanalyticsDictionaryfeedbackDictionaryFeedbackIdOptions stru
 //
 // Requires all of the permissions: speechAndTextAnalytics:dictionaryterm:view.
 func (c *Client) GetSpeechandtextanalyticsDictionaryfeedbackDictionaryFeedbackId(ctx context.Context, dictionaryFeedbackID string, opts *GetSpeechandtextanalyticsDictionaryfeedbackDictionaryFeedbackIdOptions, call ...platformclient.CallOption) (*models.DictionaryFeedback, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/dictionaryfeedback/{dictionaryFeedbackId}", dictionaryFeedbackID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/dictionaryfeedback/{dictionaryFeedbackId}", dictionaryFeedbackID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsDictionaryfeedbackDictionaryFeedbackId"
 	out := new(models.DictionaryFeedback)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -415,7 +416,7 @@ type PutSpeechandtextanalyticsDictionaryfeedbackDictionaryFeedbackIdOptions stru
 //
 // Requires all of the permissions: speechAndTextAnalytics:dictionaryterm:edit.
 func (c *Client) PutSpeechandtextanalyticsDictionaryfeedbackDictionaryFeedbackId(ctx context.Context, dictionaryFeedbackID string, opts *PutSpeechandtextanalyticsDictionaryfeedbackDictionaryFeedbackIdOptions, call ...platformclient.CallOption) (*models.DictionaryFeedback, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/speechandtextanalytics/dictionaryfeedback/{dictionaryFeedbackId}", dictionaryFeedbackID)
+	req := runtime.NewRequest("PUT", "/api/v2/speechandtextanalytics/dictionaryfeedback/{dictionaryFeedbackId}", dictionaryFeedbackID)
 	req.Operation = "speechtextanalytics.PutSpeechandtextanalyticsDictionaryfeedbackDictionaryFeedbackId"
 	if opts != nil {
 		req.Body = opts.Body
@@ -437,7 +438,7 @@ type DeleteSpeechandtextanalyticsDictionaryfeedbackDictionaryFeedbackIdOptions s
 //
 // Requires all of the permissions: speechAndTextAnalytics:dictionaryterm:delete.
 func (c *Client) DeleteSpeechandtextanalyticsDictionaryfeedbackDictionaryFeedbackId(ctx context.Context, dictionaryFeedbackID string, opts *DeleteSpeechandtextanalyticsDictionaryfeedbackDictionaryFeedbackIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/speechandtextanalytics/dictionaryfeedback/{dictionaryFeedbackId}", dictionaryFeedbackID)
+	req := runtime.NewRequest("DELETE", "/api/v2/speechandtextanalytics/dictionaryfeedback/{dictionaryFeedbackId}", dictionaryFeedbackID)
 	req.Operation = "speechtextanalytics.DeleteSpeechandtextanalyticsDictionaryfeedbackDictionaryFeedbackId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -473,7 +474,7 @@ type GetSpeechandtextanalyticsProgramsOptions struct {
 //
 // Requires all of the permissions: speechAndTextAnalytics:program:view.
 func (c *Client) GetSpeechandtextanalyticsPrograms(ctx context.Context, opts *GetSpeechandtextanalyticsProgramsOptions, call ...platformclient.CallOption) (*models.ProgramsEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/programs")
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/programs")
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsPrograms"
 	if opts != nil {
 		req.AddQuery("nextPage", opts.NextPage)
@@ -500,7 +501,7 @@ type PostSpeechandtextanalyticsProgramsOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:program:add.
 func (c *Client) PostSpeechandtextanalyticsPrograms(ctx context.Context, body *models.ProgramRequest, opts *PostSpeechandtextanalyticsProgramsOptions, call ...platformclient.CallOption) (*models.Program, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/speechandtextanalytics/programs")
+	req := runtime.NewRequest("POST", "/api/v2/speechandtextanalytics/programs")
 	req.Operation = "speechtextanalytics.PostSpeechandtextanalyticsPrograms"
 	req.Body = body
 	out := new(models.Program)
@@ -522,7 +523,7 @@ type PostSpeechandtextanalyticsProgramsGeneralJobsOptions struct{}
 // speechAndTextAnalytics:program:edit, speechAndTextAnalytics:topic:add,
 // speechAndTextAnalytics:topic:edit.
 func (c *Client) PostSpeechandtextanalyticsProgramsGeneralJobs(ctx context.Context, body *models.GeneralProgramJobRequest, opts *PostSpeechandtextanalyticsProgramsGeneralJobsOptions, call ...platformclient.CallOption) (*models.GeneralProgramJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/speechandtextanalytics/programs/general/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/speechandtextanalytics/programs/general/jobs")
 	req.Operation = "speechtextanalytics.PostSpeechandtextanalyticsProgramsGeneralJobs"
 	req.Body = body
 	out := new(models.GeneralProgramJob)
@@ -543,7 +544,7 @@ type GetSpeechandtextanalyticsProgramsGeneralJobOptions struct{}
 // speechAndTextAnalytics:program:edit, speechAndTextAnalytics:topic:add,
 // speechAndTextAnalytics:topic:edit.
 func (c *Client) GetSpeechandtextanalyticsProgramsGeneralJob(ctx context.Context, jobID string, opts *GetSpeechandtextanalyticsProgramsGeneralJobOptions, call ...platformclient.CallOption) (*models.GeneralProgramJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/general/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/general/jobs/{jobId}", jobID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsProgramsGeneralJob"
 	out := new(models.GeneralProgramJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -568,7 +569,7 @@ type GetSpeechandtextanalyticsProgramsMappingsOptions struct {
 //
 // Requires all of the permissions: speechAndTextAnalytics:program:view.
 func (c *Client) GetSpeechandtextanalyticsProgramsMappings(ctx context.Context, opts *GetSpeechandtextanalyticsProgramsMappingsOptions, call ...platformclient.CallOption) (*models.TopicsDefinitionsProgramsMappingsEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/mappings")
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/mappings")
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsProgramsMappings"
 	if opts != nil {
 		req.AddQuery("nextPage", opts.NextPage)
@@ -591,7 +592,7 @@ type PostSpeechandtextanalyticsProgramsPublishjobsOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:program:publish.
 func (c *Client) PostSpeechandtextanalyticsProgramsPublishjobs(ctx context.Context, body *models.ProgramJobRequest, opts *PostSpeechandtextanalyticsProgramsPublishjobsOptions, call ...platformclient.CallOption) (*models.ProgramJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/speechandtextanalytics/programs/publishjobs")
+	req := runtime.NewRequest("POST", "/api/v2/speechandtextanalytics/programs/publishjobs")
 	req.Operation = "speechtextanalytics.PostSpeechandtextanalyticsProgramsPublishjobs"
 	req.Body = body
 	out := new(models.ProgramJob)
@@ -611,7 +612,7 @@ type GetSpeechandtextanalyticsProgramsPublishjobOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:program:publish.
 func (c *Client) GetSpeechandtextanalyticsProgramsPublishjob(ctx context.Context, jobID string, opts *GetSpeechandtextanalyticsProgramsPublishjobOptions, call ...platformclient.CallOption) (*models.ProgramJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/publishjobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/publishjobs/{jobId}", jobID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsProgramsPublishjob"
 	out := new(models.ProgramJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -642,7 +643,7 @@ type GetSpeechandtextanalyticsProgramsSettingsInsightsOptions struct {
 // Requires all of the permissions: speechAndTextAnalytics:program:view,
 // speechAndTextAnalytics:insightsSettings:view.
 func (c *Client) GetSpeechandtextanalyticsProgramsSettingsInsights(ctx context.Context, opts *GetSpeechandtextanalyticsProgramsSettingsInsightsOptions, call ...platformclient.CallOption) (*models.ProgramInsightsSettingsEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/settings/insights")
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/settings/insights")
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsProgramsSettingsInsights"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -665,11 +666,11 @@ func (c *Client) GetSpeechandtextanalyticsProgramsSettingsInsightsPages(ctx cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ProgramInsightsSettingsEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ProgramInsightsSettingsEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ProgramInsightsSettingsEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -677,8 +678,8 @@ func (c *Client) GetSpeechandtextanalyticsProgramsSettingsInsightsPages(ctx cont
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSpeechandtextanalyticsProgramsSettingsInsights(ctx, &o, call...)
-	}, func(p *models.ProgramInsightsSettingsEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ProgramInsightsSettingsEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -686,7 +687,7 @@ func (c *Client) GetSpeechandtextanalyticsProgramsSettingsInsightsPages(ctx cont
 // every page of GetSpeechandtextanalyticsProgramsSettingsInsights; see
 // GetSpeechandtextanalyticsProgramsSettingsInsightsPages.
 func (c *Client) GetSpeechandtextanalyticsProgramsSettingsInsightsItems(ctx context.Context, opts *GetSpeechandtextanalyticsProgramsSettingsInsightsOptions, call ...platformclient.CallOption) iter.Seq2[models.ProgramInsightsSettings, error] {
-	return platformclient.Items(c.GetSpeechandtextanalyticsProgramsSettingsInsightsPages(ctx, opts, call...), func(p *models.ProgramInsightsSettingsEntityListing) []models.ProgramInsightsSettings {
+	return runtime.Items(c.GetSpeechandtextanalyticsProgramsSettingsInsightsPages(ctx, opts, call...), func(p *models.ProgramInsightsSettingsEntityListing) []models.ProgramInsightsSettings {
 		return p.Entities
 	})
 }
@@ -701,7 +702,7 @@ type GetSpeechandtextanalyticsProgramsTopiclinksJobOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:program:view.
 func (c *Client) GetSpeechandtextanalyticsProgramsTopiclinksJob(ctx context.Context, jobID string, opts *GetSpeechandtextanalyticsProgramsTopiclinksJobOptions, call ...platformclient.CallOption) (*models.ProgramTopicLinksJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/topiclinks/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/topiclinks/jobs/{jobId}", jobID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsProgramsTopiclinksJob"
 	out := new(models.ProgramTopicLinksJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -718,7 +719,7 @@ type GetSpeechandtextanalyticsProgramsTranscriptionenginesDialectsOptions struct
 //
 //	GET /api/v2/speechandtextanalytics/programs/transcriptionengines/dialects
 func (c *Client) GetSpeechandtextanalyticsProgramsTranscriptionenginesDialects(ctx context.Context, opts *GetSpeechandtextanalyticsProgramsTranscriptionenginesDialectsOptions, call ...platformclient.CallOption) (*models.SupportedDialectsEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/transcriptionengines/dialects")
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/transcriptionengines/dialects")
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsProgramsTranscriptionenginesDialects"
 	out := new(models.SupportedDialectsEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -743,7 +744,7 @@ type GetSpeechandtextanalyticsProgramsUnpublishedOptions struct {
 //
 // Requires all of the permissions: speechAndTextAnalytics:program:view.
 func (c *Client) GetSpeechandtextanalyticsProgramsUnpublished(ctx context.Context, opts *GetSpeechandtextanalyticsProgramsUnpublishedOptions, call ...platformclient.CallOption) (*models.UnpublishedProgramsEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/unpublished")
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/unpublished")
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsProgramsUnpublished"
 	if opts != nil {
 		req.AddQuery("nextPage", opts.NextPage)
@@ -765,7 +766,7 @@ type GetSpeechandtextanalyticsProgramOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:program:view.
 func (c *Client) GetSpeechandtextanalyticsProgram(ctx context.Context, programID string, opts *GetSpeechandtextanalyticsProgramOptions, call ...platformclient.CallOption) (*models.Program, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/{programId}", programID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/{programId}", programID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsProgram"
 	out := new(models.Program)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -783,7 +784,7 @@ type PutSpeechandtextanalyticsProgramOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:program:edit.
 func (c *Client) PutSpeechandtextanalyticsProgram(ctx context.Context, programID string, body *models.ProgramRequest, opts *PutSpeechandtextanalyticsProgramOptions, call ...platformclient.CallOption) (*models.Program, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/speechandtextanalytics/programs/{programId}", programID)
+	req := runtime.NewRequest("PUT", "/api/v2/speechandtextanalytics/programs/{programId}", programID)
 	req.Operation = "speechtextanalytics.PutSpeechandtextanalyticsProgram"
 	req.Body = body
 	out := new(models.Program)
@@ -807,7 +808,7 @@ type DeleteSpeechandtextanalyticsProgramOptions struct {
 //
 // Requires all of the permissions: speechAndTextAnalytics:program:delete.
 func (c *Client) DeleteSpeechandtextanalyticsProgram(ctx context.Context, programID string, opts *DeleteSpeechandtextanalyticsProgramOptions, call ...platformclient.CallOption) (*models.DeleteProgramResponse, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/speechandtextanalytics/programs/{programId}", programID)
+	req := runtime.NewRequest("DELETE", "/api/v2/speechandtextanalytics/programs/{programId}", programID)
 	req.Operation = "speechtextanalytics.DeleteSpeechandtextanalyticsProgram"
 	if opts != nil {
 		req.AddQuery("forceDelete", opts.ForceDelete)
@@ -829,7 +830,7 @@ type GetSpeechandtextanalyticsProgramMappingsOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:program:view.
 func (c *Client) GetSpeechandtextanalyticsProgramMappings(ctx context.Context, programID string, opts *GetSpeechandtextanalyticsProgramMappingsOptions, call ...platformclient.CallOption) (*models.TopicsDefinitionsProgramMappings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/{programId}/mappings", programID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/{programId}/mappings", programID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsProgramMappings"
 	out := new(models.TopicsDefinitionsProgramMappings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -848,7 +849,7 @@ type PutSpeechandtextanalyticsProgramMappingsOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:program:edit.
 func (c *Client) PutSpeechandtextanalyticsProgramMappings(ctx context.Context, programID string, body *models.ProgramMappingsRequest, opts *PutSpeechandtextanalyticsProgramMappingsOptions, call ...platformclient.CallOption) (*models.TopicsDefinitionsProgramMappings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/speechandtextanalytics/programs/{programId}/mappings", programID)
+	req := runtime.NewRequest("PUT", "/api/v2/speechandtextanalytics/programs/{programId}/mappings", programID)
 	req.Operation = "speechtextanalytics.PutSpeechandtextanalyticsProgramMappings"
 	req.Body = body
 	out := new(models.TopicsDefinitionsProgramMappings)
@@ -868,7 +869,7 @@ type GetSpeechandtextanalyticsProgramSettingsInsightsOptions struct{}
 // Requires all of the permissions: speechAndTextAnalytics:program:view,
 // speechAndTextAnalytics:insightsSettings:view.
 func (c *Client) GetSpeechandtextanalyticsProgramSettingsInsights(ctx context.Context, programID string, opts *GetSpeechandtextanalyticsProgramSettingsInsightsOptions, call ...platformclient.CallOption) (*models.ProgramInsightsSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/{programId}/settings/insights", programID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/{programId}/settings/insights", programID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsProgramSettingsInsights"
 	out := new(models.ProgramInsightsSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -887,7 +888,7 @@ type PutSpeechandtextanalyticsProgramSettingsInsightsOptions struct{}
 // Requires all of the permissions: speechAndTextAnalytics:program:edit,
 // speechAndTextAnalytics:insightsSettings:edit.
 func (c *Client) PutSpeechandtextanalyticsProgramSettingsInsights(ctx context.Context, programID string, body *models.InsightsSettingsRequest, opts *PutSpeechandtextanalyticsProgramSettingsInsightsOptions, call ...platformclient.CallOption) (*models.ProgramInsightsSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/speechandtextanalytics/programs/{programId}/settings/insights", programID)
+	req := runtime.NewRequest("PUT", "/api/v2/speechandtextanalytics/programs/{programId}/settings/insights", programID)
 	req.Operation = "speechtextanalytics.PutSpeechandtextanalyticsProgramSettingsInsights"
 	req.Body = body
 	out := new(models.ProgramInsightsSettings)
@@ -906,7 +907,7 @@ type GetSpeechandtextanalyticsProgramTranscriptionenginesOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:program:view.
 func (c *Client) GetSpeechandtextanalyticsProgramTranscriptionengines(ctx context.Context, programID string, opts *GetSpeechandtextanalyticsProgramTranscriptionenginesOptions, call ...platformclient.CallOption) (*models.ProgramTranscriptionEngines, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/{programId}/transcriptionengines", programID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/programs/{programId}/transcriptionengines", programID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsProgramTranscriptionengines"
 	out := new(models.ProgramTranscriptionEngines)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -925,7 +926,7 @@ type PutSpeechandtextanalyticsProgramTranscriptionenginesOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:program:edit.
 func (c *Client) PutSpeechandtextanalyticsProgramTranscriptionengines(ctx context.Context, programID string, body *models.TranscriptionEnginesRequest, opts *PutSpeechandtextanalyticsProgramTranscriptionenginesOptions, call ...platformclient.CallOption) (*models.ProgramTranscriptionEngines, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/speechandtextanalytics/programs/{programId}/transcriptionengines", programID)
+	req := runtime.NewRequest("PUT", "/api/v2/speechandtextanalytics/programs/{programId}/transcriptionengines", programID)
 	req.Operation = "speechtextanalytics.PutSpeechandtextanalyticsProgramTranscriptionengines"
 	req.Body = body
 	out := new(models.ProgramTranscriptionEngines)
@@ -960,7 +961,7 @@ type GetSpeechandtextanalyticsReprocessingJobsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetSpeechandtextanalyticsReprocessingJobs(ctx context.Context, opts *GetSpeechandtextanalyticsReprocessingJobsOptions, call ...platformclient.CallOption) (*models.ReprocessJobEntityListingResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/reprocessing/jobs")
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/reprocessing/jobs")
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsReprocessingJobs"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -984,11 +985,11 @@ func (c *Client) GetSpeechandtextanalyticsReprocessingJobsPages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ReprocessJobEntityListingResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ReprocessJobEntityListingResponse, error) {
 		if r.NextURI != "" {
 			out := new(models.ReprocessJobEntityListingResponse)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -996,15 +997,15 @@ func (c *Client) GetSpeechandtextanalyticsReprocessingJobsPages(ctx context.Cont
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSpeechandtextanalyticsReprocessingJobs(ctx, &o, call...)
-	}, func(p *models.ReprocessJobEntityListingResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ReprocessJobEntityListingResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetSpeechandtextanalyticsReprocessingJobsItems returns an iterator over the entities of every page
 // of GetSpeechandtextanalyticsReprocessingJobs; see GetSpeechandtextanalyticsReprocessingJobsPages.
 func (c *Client) GetSpeechandtextanalyticsReprocessingJobsItems(ctx context.Context, opts *GetSpeechandtextanalyticsReprocessingJobsOptions, call ...platformclient.CallOption) iter.Seq2[models.ReprocessJobResponse, error] {
-	return platformclient.Items(c.GetSpeechandtextanalyticsReprocessingJobsPages(ctx, opts, call...), func(p *models.ReprocessJobEntityListingResponse) []models.ReprocessJobResponse { return p.Entities })
+	return runtime.Items(c.GetSpeechandtextanalyticsReprocessingJobsPages(ctx, opts, call...), func(p *models.ReprocessJobEntityListingResponse) []models.ReprocessJobResponse { return p.Entities })
 }
 
 // PostSpeechandtextanalyticsReprocessingJobsOptions holds the optional parameters of PostSpeechandtextanalyticsReprocessingJobs; it has none yet, so pass nil.
@@ -1018,7 +1019,7 @@ type PostSpeechandtextanalyticsReprocessingJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostSpeechandtextanalyticsReprocessingJobs(ctx context.Context, body *models.CreateReprocessJobRequest, opts *PostSpeechandtextanalyticsReprocessingJobsOptions, call ...platformclient.CallOption) (*models.ReprocessJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/speechandtextanalytics/reprocessing/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/speechandtextanalytics/reprocessing/jobs")
 	req.Operation = "speechtextanalytics.PostSpeechandtextanalyticsReprocessingJobs"
 	req.Body = body
 	out := new(models.ReprocessJobResponse)
@@ -1039,7 +1040,7 @@ type GetSpeechandtextanalyticsReprocessingJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetSpeechandtextanalyticsReprocessingJob(ctx context.Context, jobID string, opts *GetSpeechandtextanalyticsReprocessingJobOptions, call ...platformclient.CallOption) (*models.ReprocessJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/reprocessing/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/reprocessing/jobs/{jobId}", jobID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsReprocessingJob"
 	out := new(models.ReprocessJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1059,7 +1060,7 @@ type DeleteSpeechandtextanalyticsReprocessingJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteSpeechandtextanalyticsReprocessingJob(ctx context.Context, jobID string, opts *DeleteSpeechandtextanalyticsReprocessingJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/speechandtextanalytics/reprocessing/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/speechandtextanalytics/reprocessing/jobs/{jobId}", jobID)
 	req.Operation = "speechtextanalytics.DeleteSpeechandtextanalyticsReprocessingJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1076,7 +1077,7 @@ type GetSpeechandtextanalyticsReprocessingJobInteractionsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetSpeechandtextanalyticsReprocessingJobInteractions(ctx context.Context, jobID string, opts *GetSpeechandtextanalyticsReprocessingJobInteractionsOptions, call ...platformclient.CallOption) (*models.ReprocessInteractionsByJobIdResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/reprocessing/jobs/{jobId}/interactions", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/reprocessing/jobs/{jobId}/interactions", jobID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsReprocessingJobInteractions"
 	out := new(models.ReprocessInteractionsByJobIdResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1093,7 +1094,7 @@ type GetSpeechandtextanalyticsSentimentDialectsOptions struct{}
 //
 //	GET /api/v2/speechandtextanalytics/sentiment/dialects
 func (c *Client) GetSpeechandtextanalyticsSentimentDialects(ctx context.Context, opts *GetSpeechandtextanalyticsSentimentDialectsOptions, call ...platformclient.CallOption) (*models.EntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/sentiment/dialects")
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/sentiment/dialects")
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsSentimentDialects"
 	out := new(models.EntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1117,7 +1118,7 @@ type GetSpeechandtextanalyticsSentimentfeedbackOptions struct {
 //
 // Requires all of the permissions: speechAndTextAnalytics:feedback:view.
 func (c *Client) GetSpeechandtextanalyticsSentimentfeedback(ctx context.Context, opts *GetSpeechandtextanalyticsSentimentfeedbackOptions, call ...platformclient.CallOption) (*models.SentimentFeedbackEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/sentimentfeedback")
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/sentimentfeedback")
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsSentimentfeedback"
 	if opts != nil {
 		req.AddQuery("dialect", opts.Dialect)
@@ -1138,7 +1139,7 @@ type PostSpeechandtextanalyticsSentimentfeedbackOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:feedback:add.
 func (c *Client) PostSpeechandtextanalyticsSentimentfeedback(ctx context.Context, body *models.SentimentFeedback, opts *PostSpeechandtextanalyticsSentimentfeedbackOptions, call ...platformclient.CallOption) (*models.SentimentFeedback, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/speechandtextanalytics/sentimentfeedback")
+	req := runtime.NewRequest("POST", "/api/v2/speechandtextanalytics/sentimentfeedback")
 	req.Operation = "speechtextanalytics.PostSpeechandtextanalyticsSentimentfeedback"
 	req.Body = body
 	out := new(models.SentimentFeedback)
@@ -1157,7 +1158,7 @@ type DeleteSpeechandtextanalyticsSentimentfeedbackOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:feedback:delete.
 func (c *Client) DeleteSpeechandtextanalyticsSentimentfeedback(ctx context.Context, opts *DeleteSpeechandtextanalyticsSentimentfeedbackOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/speechandtextanalytics/sentimentfeedback")
+	req := runtime.NewRequest("DELETE", "/api/v2/speechandtextanalytics/sentimentfeedback")
 	req.Operation = "speechtextanalytics.DeleteSpeechandtextanalyticsSentimentfeedback"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1172,7 +1173,7 @@ type DeleteSpeechandtextanalyticsSentimentfeedbackSentimentFeedbackIdOptions str
 //
 // Requires all of the permissions: speechAndTextAnalytics:feedback:delete.
 func (c *Client) DeleteSpeechandtextanalyticsSentimentfeedbackSentimentFeedbackId(ctx context.Context, sentimentFeedbackID string, opts *DeleteSpeechandtextanalyticsSentimentfeedbackSentimentFeedbackIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/speechandtextanalytics/sentimentfeedback/{sentimentFeedbackId}", sentimentFeedbackID)
+	req := runtime.NewRequest("DELETE", "/api/v2/speechandtextanalytics/sentimentfeedback/{sentimentFeedbackId}", sentimentFeedbackID)
 	req.Operation = "speechtextanalytics.DeleteSpeechandtextanalyticsSentimentfeedbackSentimentFeedbackId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1186,7 +1187,7 @@ type GetSpeechandtextanalyticsSettingsOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:settings:view.
 func (c *Client) GetSpeechandtextanalyticsSettings(ctx context.Context, opts *GetSpeechandtextanalyticsSettingsOptions, call ...platformclient.CallOption) (*models.SpeechTextAnalyticsSettingsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/settings")
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/settings")
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsSettings"
 	out := new(models.SpeechTextAnalyticsSettingsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1204,7 +1205,7 @@ type PutSpeechandtextanalyticsSettingsOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:settings:edit.
 func (c *Client) PutSpeechandtextanalyticsSettings(ctx context.Context, body *models.SpeechTextAnalyticsSettingsRequest, opts *PutSpeechandtextanalyticsSettingsOptions, call ...platformclient.CallOption) (*models.SpeechTextAnalyticsSettingsResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/speechandtextanalytics/settings")
+	req := runtime.NewRequest("PUT", "/api/v2/speechandtextanalytics/settings")
 	req.Operation = "speechtextanalytics.PutSpeechandtextanalyticsSettings"
 	req.Body = body
 	out := new(models.SpeechTextAnalyticsSettingsResponse)
@@ -1223,7 +1224,7 @@ type PatchSpeechandtextanalyticsSettingsOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:settings:edit.
 func (c *Client) PatchSpeechandtextanalyticsSettings(ctx context.Context, body *models.SpeechTextAnalyticsSettingsRequest, opts *PatchSpeechandtextanalyticsSettingsOptions, call ...platformclient.CallOption) (*models.SpeechTextAnalyticsSettingsResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/speechandtextanalytics/settings")
+	req := runtime.NewRequest("PATCH", "/api/v2/speechandtextanalytics/settings")
 	req.Operation = "speechtextanalytics.PatchSpeechandtextanalyticsSettings"
 	req.Body = body
 	out := new(models.SpeechTextAnalyticsSettingsResponse)
@@ -1273,7 +1274,7 @@ type GetSpeechandtextanalyticsTopicsOptions struct {
 //
 // Requires all of the permissions: speechAndTextAnalytics:topic:view.
 func (c *Client) GetSpeechandtextanalyticsTopics(ctx context.Context, opts *GetSpeechandtextanalyticsTopicsOptions, call ...platformclient.CallOption) (*models.TopicsEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/topics")
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/topics")
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsTopics"
 	if opts != nil {
 		req.AddQuery("nextPage", opts.NextPage)
@@ -1302,11 +1303,11 @@ func (c *Client) GetSpeechandtextanalyticsTopicsPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TopicsEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TopicsEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TopicsEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1314,15 +1315,15 @@ func (c *Client) GetSpeechandtextanalyticsTopicsPages(ctx context.Context, opts 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetSpeechandtextanalyticsTopics(ctx, &o, call...)
-	}, func(p *models.TopicsEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TopicsEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetSpeechandtextanalyticsTopicsItems returns an iterator over the entities of every page of
 // GetSpeechandtextanalyticsTopics; see GetSpeechandtextanalyticsTopicsPages.
 func (c *Client) GetSpeechandtextanalyticsTopicsItems(ctx context.Context, opts *GetSpeechandtextanalyticsTopicsOptions, call ...platformclient.CallOption) iter.Seq2[models.ListedTopic, error] {
-	return platformclient.Items(c.GetSpeechandtextanalyticsTopicsPages(ctx, opts, call...), func(p *models.TopicsEntityListing) []models.ListedTopic { return p.Entities })
+	return runtime.Items(c.GetSpeechandtextanalyticsTopicsPages(ctx, opts, call...), func(p *models.TopicsEntityListing) []models.ListedTopic { return p.Entities })
 }
 
 // PostSpeechandtextanalyticsTopicsOptions holds the optional parameters of PostSpeechandtextanalyticsTopics; it has none yet, so pass nil.
@@ -1334,7 +1335,7 @@ type PostSpeechandtextanalyticsTopicsOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:topic:add.
 func (c *Client) PostSpeechandtextanalyticsTopics(ctx context.Context, body *models.TopicRequest, opts *PostSpeechandtextanalyticsTopicsOptions, call ...platformclient.CallOption) (*models.Topic, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/speechandtextanalytics/topics")
+	req := runtime.NewRequest("POST", "/api/v2/speechandtextanalytics/topics")
 	req.Operation = "speechtextanalytics.PostSpeechandtextanalyticsTopics"
 	req.Body = body
 	out := new(models.Topic)
@@ -1352,7 +1353,7 @@ type GetSpeechandtextanalyticsTopicsDialectsOptions struct{}
 //
 //	GET /api/v2/speechandtextanalytics/topics/dialects
 func (c *Client) GetSpeechandtextanalyticsTopicsDialects(ctx context.Context, opts *GetSpeechandtextanalyticsTopicsDialectsOptions, call ...platformclient.CallOption) (*models.EntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/topics/dialects")
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/topics/dialects")
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsTopicsDialects"
 	out := new(models.EntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1378,7 +1379,7 @@ type GetSpeechandtextanalyticsTopicsGeneralOptions struct {
 //
 // Requires all of the permissions: speechAndTextAnalytics:topic:view.
 func (c *Client) GetSpeechandtextanalyticsTopicsGeneral(ctx context.Context, opts *GetSpeechandtextanalyticsTopicsGeneralOptions, call ...platformclient.CallOption) (*models.GeneralTopicsEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/topics/general")
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/topics/general")
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsTopicsGeneral"
 	if opts != nil {
 		req.AddQuery("dialect", opts.Dialect)
@@ -1407,7 +1408,7 @@ type GetSpeechandtextanalyticsTopicsGeneralStatusOptions struct {
 //
 // Requires all of the permissions: speechAndTextAnalytics:topic:view.
 func (c *Client) GetSpeechandtextanalyticsTopicsGeneralStatus(ctx context.Context, opts *GetSpeechandtextanalyticsTopicsGeneralStatusOptions, call ...platformclient.CallOption) (*models.UnifiedGeneralTopicEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/topics/general/status")
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/topics/general/status")
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsTopicsGeneralStatus"
 	if opts != nil {
 		req.AddQuery("dialect", opts.Dialect)
@@ -1428,7 +1429,7 @@ type PostSpeechandtextanalyticsTopicsPublishjobsOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:topic:publish.
 func (c *Client) PostSpeechandtextanalyticsTopicsPublishjobs(ctx context.Context, body *models.TopicJobRequest, opts *PostSpeechandtextanalyticsTopicsPublishjobsOptions, call ...platformclient.CallOption) (*models.TopicJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/speechandtextanalytics/topics/publishjobs")
+	req := runtime.NewRequest("POST", "/api/v2/speechandtextanalytics/topics/publishjobs")
 	req.Operation = "speechtextanalytics.PostSpeechandtextanalyticsTopicsPublishjobs"
 	req.Body = body
 	out := new(models.TopicJob)
@@ -1447,7 +1448,7 @@ type GetSpeechandtextanalyticsTopicsPublishjobOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:topic:publish.
 func (c *Client) GetSpeechandtextanalyticsTopicsPublishjob(ctx context.Context, jobID string, opts *GetSpeechandtextanalyticsTopicsPublishjobOptions, call ...platformclient.CallOption) (*models.TopicJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/topics/publishjobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/topics/publishjobs/{jobId}", jobID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsTopicsPublishjob"
 	out := new(models.TopicJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1466,7 +1467,7 @@ type PostSpeechandtextanalyticsTopicsTestphraseJobsOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:topic:testPhrase.
 func (c *Client) PostSpeechandtextanalyticsTopicsTestphraseJobs(ctx context.Context, body *models.TestTopicPhraseJobRequest, opts *PostSpeechandtextanalyticsTopicsTestphraseJobsOptions, call ...platformclient.CallOption) (*models.TestTopicPhraseJobs, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/speechandtextanalytics/topics/testphrase/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/speechandtextanalytics/topics/testphrase/jobs")
 	req.Operation = "speechtextanalytics.PostSpeechandtextanalyticsTopicsTestphraseJobs"
 	req.Body = body
 	out := new(models.TestTopicPhraseJobs)
@@ -1486,7 +1487,7 @@ type GetSpeechandtextanalyticsTopicsTestphraseJobOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:topic:testPhrase.
 func (c *Client) GetSpeechandtextanalyticsTopicsTestphraseJob(ctx context.Context, jobID string, opts *GetSpeechandtextanalyticsTopicsTestphraseJobOptions, call ...platformclient.CallOption) (*models.TestTopicPhraseJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/topics/testphrase/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/topics/testphrase/jobs/{jobId}", jobID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsTopicsTestphraseJob"
 	out := new(models.TestTopicPhraseJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1504,7 +1505,7 @@ type GetSpeechandtextanalyticsTopicOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:topic:view.
 func (c *Client) GetSpeechandtextanalyticsTopic(ctx context.Context, topicID string, opts *GetSpeechandtextanalyticsTopicOptions, call ...platformclient.CallOption) (*models.Topic, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/topics/{topicId}", topicID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/topics/{topicId}", topicID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsTopic"
 	out := new(models.Topic)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1522,7 +1523,7 @@ type PutSpeechandtextanalyticsTopicOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:topic:edit.
 func (c *Client) PutSpeechandtextanalyticsTopic(ctx context.Context, topicID string, body *models.TopicRequest, opts *PutSpeechandtextanalyticsTopicOptions, call ...platformclient.CallOption) (*models.Topic, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/speechandtextanalytics/topics/{topicId}", topicID)
+	req := runtime.NewRequest("PUT", "/api/v2/speechandtextanalytics/topics/{topicId}", topicID)
 	req.Operation = "speechtextanalytics.PutSpeechandtextanalyticsTopic"
 	req.Body = body
 	out := new(models.Topic)
@@ -1541,7 +1542,7 @@ type DeleteSpeechandtextanalyticsTopicOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:topic:delete.
 func (c *Client) DeleteSpeechandtextanalyticsTopic(ctx context.Context, topicID string, opts *DeleteSpeechandtextanalyticsTopicOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/speechandtextanalytics/topics/{topicId}", topicID)
+	req := runtime.NewRequest("DELETE", "/api/v2/speechandtextanalytics/topics/{topicId}", topicID)
 	req.Operation = "speechtextanalytics.DeleteSpeechandtextanalyticsTopic"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1556,7 +1557,7 @@ type PostSpeechandtextanalyticsTranscriptsSearchOptions struct{}
 // Requires any of the permissions: analytics:conversationDetail:view, recording:recording:view,
 // recording:recordingSegment:view.
 func (c *Client) PostSpeechandtextanalyticsTranscriptsSearch(ctx context.Context, body *models.TranscriptSearchRequest, opts *PostSpeechandtextanalyticsTranscriptsSearchOptions, call ...platformclient.CallOption) (*models.JsonSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/speechandtextanalytics/transcripts/search")
+	req := runtime.NewRequest("POST", "/api/v2/speechandtextanalytics/transcripts/search")
 	req.Operation = "speechtextanalytics.PostSpeechandtextanalyticsTranscriptsSearch"
 	req.Body = body
 	out := new(models.JsonSearchResponse)
@@ -1575,7 +1576,7 @@ type GetSpeechandtextanalyticsTranslationsLanguagesOptions struct{}
 //
 // Requires all of the permissions: speechAndTextAnalytics:translation:view.
 func (c *Client) GetSpeechandtextanalyticsTranslationsLanguages(ctx context.Context, opts *GetSpeechandtextanalyticsTranslationsLanguagesOptions, call ...platformclient.CallOption) (*models.TranslateSupportedLanguageList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/translations/languages")
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/translations/languages")
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsTranslationsLanguages"
 	out := new(models.TranslateSupportedLanguageList)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1602,7 +1603,7 @@ type GetSpeechandtextanalyticsTranslationsLanguageConversationOptions struct {
 //
 // Requires all of the permissions: speechAndTextAnalytics:translation:view.
 func (c *Client) GetSpeechandtextanalyticsTranslationsLanguageConversation(ctx context.Context, languageID string, conversationID string, opts *GetSpeechandtextanalyticsTranslationsLanguageConversationOptions, call ...platformclient.CallOption) (*models.CommunicationTranslationList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/speechandtextanalytics/translations/languages/{languageId}/conversations/{conversationId}", languageID, conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/speechandtextanalytics/translations/languages/{languageId}/conversations/{conversationId}", languageID, conversationID)
 	req.Operation = "speechtextanalytics.GetSpeechandtextanalyticsTranslationsLanguageConversation"
 	if opts != nil {
 		req.AddQuery("communicationId", opts.CommunicationID)

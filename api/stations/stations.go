@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -51,7 +52,7 @@ type GetStationsOptions struct {
 //
 //	GET /api/v2/stations
 func (c *Client) GetStations(ctx context.Context, opts *GetStationsOptions, call ...platformclient.CallOption) (*models.StationEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/stations")
+	req := runtime.NewRequest("GET", "/api/v2/stations")
 	req.Operation = "stations.GetStations"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -78,11 +79,11 @@ func (c *Client) GetStationsPages(ctx context.Context, opts *GetStationsOptions,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.StationEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.StationEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.StationEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -90,15 +91,15 @@ func (c *Client) GetStationsPages(ctx context.Context, opts *GetStationsOptions,
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetStations(ctx, &o, call...)
-	}, func(p *models.StationEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.StationEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetStationsItems returns an iterator over the entities of every page of GetStations; see
 // GetStationsPages.
 func (c *Client) GetStationsItems(ctx context.Context, opts *GetStationsOptions, call ...platformclient.CallOption) iter.Seq2[models.Station, error] {
-	return platformclient.Items(c.GetStationsPages(ctx, opts, call...), func(p *models.StationEntityListing) []models.Station { return p.Entities })
+	return runtime.Items(c.GetStationsPages(ctx, opts, call...), func(p *models.StationEntityListing) []models.Station { return p.Entities })
 }
 
 // GetStationOptions holds the optional parameters of GetStation; it has none yet, so pass nil.
@@ -108,7 +109,7 @@ type GetStationOptions struct{}
 //
 //	GET /api/v2/stations/{stationId}
 func (c *Client) GetStation(ctx context.Context, stationID string, opts *GetStationOptions, call ...platformclient.CallOption) (*models.Station, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/stations/{stationId}", stationID)
+	req := runtime.NewRequest("GET", "/api/v2/stations/{stationId}", stationID)
 	req.Operation = "stations.GetStation"
 	out := new(models.Station)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -126,7 +127,7 @@ type DeleteStationAssociateduserOptions struct{}
 //
 // Requires any of the permissions: telephony:station:disassociate.
 func (c *Client) DeleteStationAssociateduser(ctx context.Context, stationID string, opts *DeleteStationAssociateduserOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/stations/{stationId}/associateduser", stationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/stations/{stationId}/associateduser", stationID)
 	req.Operation = "stations.DeleteStationAssociateduser"
 	return c.c.Do(ctx, req, nil, call...)
 }

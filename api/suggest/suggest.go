@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Suggest operations.
@@ -40,7 +41,7 @@ type GetSearchOptions struct {
 //
 // Requires any of the permissions: directory:user:view.
 func (c *Client) GetSearch(ctx context.Context, q64 string, opts *GetSearchOptions, call ...platformclient.CallOption) (*models.JsonNodeSearchResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/search")
+	req := runtime.NewRequest("GET", "/api/v2/search")
 	req.Operation = "suggest.GetSearch"
 	req.AddQuery("q64", q64)
 	if opts != nil {
@@ -66,7 +67,7 @@ type PostSearchOptions struct {
 //
 // Requires any of the permissions: directory:user:view.
 func (c *Client) PostSearch(ctx context.Context, body *models.SearchRequest, opts *PostSearchOptions, call ...platformclient.CallOption) (*models.JsonNodeSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/search")
+	req := runtime.NewRequest("POST", "/api/v2/search")
 	req.Operation = "suggest.PostSearch"
 	req.Body = body
 	if opts != nil {
@@ -101,7 +102,7 @@ type GetSearchSuggestOptions struct {
 //
 // Requires any of the permissions: directory:user:view.
 func (c *Client) GetSearchSuggest(ctx context.Context, q64 string, opts *GetSearchSuggestOptions, call ...platformclient.CallOption) (*models.JsonNodeSearchResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/search/suggest")
+	req := runtime.NewRequest("GET", "/api/v2/search/suggest")
 	req.Operation = "suggest.GetSearchSuggest"
 	req.AddQuery("q64", q64)
 	if opts != nil {
@@ -127,7 +128,7 @@ type PostSearchSuggestOptions struct {
 //
 // Requires any of the permissions: directory:user:view.
 func (c *Client) PostSearchSuggest(ctx context.Context, body *models.SuggestSearchRequest, opts *PostSearchSuggestOptions, call ...platformclient.CallOption) (*models.JsonNodeSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/search/suggest")
+	req := runtime.NewRequest("POST", "/api/v2/search/suggest")
 	req.Operation = "suggest.PostSearchSuggest"
 	req.Body = body
 	if opts != nil {

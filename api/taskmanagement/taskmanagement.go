@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -28,7 +29,7 @@ type PostTaskmanagementWorkbinsOptions struct{}
 //
 // Requires any of the permissions: workitems:workbin:add.
 func (c *Client) PostTaskmanagementWorkbins(ctx context.Context, body *models.WorkbinCreate, opts *PostTaskmanagementWorkbinsOptions, call ...platformclient.CallOption) (*models.Workbin, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/workbins")
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/workbins")
 	req.Operation = "taskmanagement.PostTaskmanagementWorkbins"
 	req.Body = body
 	out := new(models.Workbin)
@@ -47,7 +48,7 @@ type PostTaskmanagementWorkbinsQueryOptions struct{}
 //
 // Requires all of the permissions: workitems:workbin:view.
 func (c *Client) PostTaskmanagementWorkbinsQuery(ctx context.Context, body *models.WorkbinQueryRequest, opts *PostTaskmanagementWorkbinsQueryOptions, call ...platformclient.CallOption) (*models.WorkbinQueryEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/workbins/query")
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/workbins/query")
 	req.Operation = "taskmanagement.PostTaskmanagementWorkbinsQuery"
 	req.Body = body
 	out := new(models.WorkbinQueryEntityListing)
@@ -65,8 +66,8 @@ func (c *Client) PostTaskmanagementWorkbinsQueryPages(ctx context.Context, body 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkbinQueryEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WorkbinQueryEntityListing, error) {
 		o := o
 		var pageBody models.WorkbinQueryRequest
 		if body != nil {
@@ -76,15 +77,15 @@ func (c *Client) PostTaskmanagementWorkbinsQueryPages(ctx context.Context, body 
 			pageBody.After = &r.Cursor
 		}
 		return c.PostTaskmanagementWorkbinsQuery(ctx, &pageBody, &o, call...)
-	}, func(p *models.WorkbinQueryEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	}, func(p *models.WorkbinQueryEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
 	})
 }
 
 // PostTaskmanagementWorkbinsQueryItems returns an iterator over the entities of every page of
 // PostTaskmanagementWorkbinsQuery; see PostTaskmanagementWorkbinsQueryPages.
 func (c *Client) PostTaskmanagementWorkbinsQueryItems(ctx context.Context, body *models.WorkbinQueryRequest, opts *PostTaskmanagementWorkbinsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.Workbin, error] {
-	return platformclient.Items(c.PostTaskmanagementWorkbinsQueryPages(ctx, body, opts, call...), func(p *models.WorkbinQueryEntityListing) []models.Workbin { return p.Entities })
+	return runtime.Items(c.PostTaskmanagementWorkbinsQueryPages(ctx, body, opts, call...), func(p *models.WorkbinQueryEntityListing) []models.Workbin { return p.Entities })
 }
 
 // GetTaskmanagementWorkbinOptions holds the optional parameters of GetTaskmanagementWorkbin; it has none yet, so pass nil.
@@ -96,7 +97,7 @@ type GetTaskmanagementWorkbinOptions struct{}
 //
 // Requires any of the permissions: workitems:workbin:view.
 func (c *Client) GetTaskmanagementWorkbin(ctx context.Context, workbinID string, opts *GetTaskmanagementWorkbinOptions, call ...platformclient.CallOption) (*models.Workbin, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workbins/{workbinId}", workbinID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workbins/{workbinId}", workbinID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkbin"
 	out := new(models.Workbin)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -114,7 +115,7 @@ type DeleteTaskmanagementWorkbinOptions struct{}
 //
 // Requires any of the permissions: workitems:workbin:delete.
 func (c *Client) DeleteTaskmanagementWorkbin(ctx context.Context, workbinID string, opts *DeleteTaskmanagementWorkbinOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/taskmanagement/workbins/{workbinId}", workbinID)
+	req := runtime.NewRequest("DELETE", "/api/v2/taskmanagement/workbins/{workbinId}", workbinID)
 	req.Operation = "taskmanagement.DeleteTaskmanagementWorkbin"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -128,7 +129,7 @@ type PatchTaskmanagementWorkbinOptions struct{}
 //
 // Requires any of the permissions: workitems:workbin:edit.
 func (c *Client) PatchTaskmanagementWorkbin(ctx context.Context, workbinID string, body *models.WorkbinUpdate, opts *PatchTaskmanagementWorkbinOptions, call ...platformclient.CallOption) (*models.Workbin, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/taskmanagement/workbins/{workbinId}", workbinID)
+	req := runtime.NewRequest("PATCH", "/api/v2/taskmanagement/workbins/{workbinId}", workbinID)
 	req.Operation = "taskmanagement.PatchTaskmanagementWorkbin"
 	req.Body = body
 	out := new(models.Workbin)
@@ -161,7 +162,7 @@ type GetTaskmanagementWorkbinHistoryOptions struct {
 //
 // Requires any of the permissions: workitems:workbin:view.
 func (c *Client) GetTaskmanagementWorkbinHistory(ctx context.Context, workbinID string, opts *GetTaskmanagementWorkbinHistoryOptions, call ...platformclient.CallOption) (*models.WorkbinChangeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workbins/{workbinId}/history", workbinID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workbins/{workbinId}/history", workbinID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkbinHistory"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -184,8 +185,8 @@ func (c *Client) GetTaskmanagementWorkbinHistoryPages(ctx context.Context, workb
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkbinChangeListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WorkbinChangeListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WorkbinChangeListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -195,15 +196,15 @@ func (c *Client) GetTaskmanagementWorkbinHistoryPages(ctx context.Context, workb
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorkbinHistory(ctx, workbinID, &o, call...)
-	}, func(p *models.WorkbinChangeListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	}, func(p *models.WorkbinChangeListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
 	})
 }
 
 // GetTaskmanagementWorkbinHistoryItems returns an iterator over the entities of every page of
 // GetTaskmanagementWorkbinHistory; see GetTaskmanagementWorkbinHistoryPages.
 func (c *Client) GetTaskmanagementWorkbinHistoryItems(ctx context.Context, workbinID string, opts *GetTaskmanagementWorkbinHistoryOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemsChangeWorkbinDelta, error] {
-	return platformclient.Items(c.GetTaskmanagementWorkbinHistoryPages(ctx, workbinID, opts, call...), func(p *models.WorkbinChangeListing) []models.WorkitemsChangeWorkbinDelta { return p.Entities })
+	return runtime.Items(c.GetTaskmanagementWorkbinHistoryPages(ctx, workbinID, opts, call...), func(p *models.WorkbinChangeListing) []models.WorkitemsChangeWorkbinDelta { return p.Entities })
 }
 
 // GetTaskmanagementWorkbinVersionsOptions holds the optional parameters of GetTaskmanagementWorkbinVersions; nil fields are not sent.
@@ -229,7 +230,7 @@ type GetTaskmanagementWorkbinVersionsOptions struct {
 //
 // Requires any of the permissions: workitems:workbin:view.
 func (c *Client) GetTaskmanagementWorkbinVersions(ctx context.Context, workbinID string, opts *GetTaskmanagementWorkbinVersionsOptions, call ...platformclient.CallOption) (*models.WorkbinVersionListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workbins/{workbinId}/versions", workbinID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workbins/{workbinId}/versions", workbinID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkbinVersions"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -252,8 +253,8 @@ func (c *Client) GetTaskmanagementWorkbinVersionsPages(ctx context.Context, work
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkbinVersionListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WorkbinVersionListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WorkbinVersionListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -263,15 +264,15 @@ func (c *Client) GetTaskmanagementWorkbinVersionsPages(ctx context.Context, work
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorkbinVersions(ctx, workbinID, &o, call...)
-	}, func(p *models.WorkbinVersionListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	}, func(p *models.WorkbinVersionListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
 	})
 }
 
 // GetTaskmanagementWorkbinVersionsItems returns an iterator over the entities of every page of
 // GetTaskmanagementWorkbinVersions; see GetTaskmanagementWorkbinVersionsPages.
 func (c *Client) GetTaskmanagementWorkbinVersionsItems(ctx context.Context, workbinID string, opts *GetTaskmanagementWorkbinVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkbinVersion, error] {
-	return platformclient.Items(c.GetTaskmanagementWorkbinVersionsPages(ctx, workbinID, opts, call...), func(p *models.WorkbinVersionListing) []models.WorkbinVersion { return p.Entities })
+	return runtime.Items(c.GetTaskmanagementWorkbinVersionsPages(ctx, workbinID, opts, call...), func(p *models.WorkbinVersionListing) []models.WorkbinVersion { return p.Entities })
 }
 
 // GetTaskmanagementWorkbinVersionOptions holds the optional parameters of GetTaskmanagementWorkbinVersion; it has none yet, so pass nil.
@@ -283,7 +284,7 @@ type GetTaskmanagementWorkbinVersionOptions struct{}
 //
 // Requires any of the permissions: workitems:workbin:view.
 func (c *Client) GetTaskmanagementWorkbinVersion(ctx context.Context, workbinID string, entityVersion int, opts *GetTaskmanagementWorkbinVersionOptions, call ...platformclient.CallOption) (*models.WorkbinVersion, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workbins/{workbinId}/versions/{entityVersion}", workbinID, entityVersion)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workbins/{workbinId}/versions/{entityVersion}", workbinID, entityVersion)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkbinVersion"
 	out := new(models.WorkbinVersion)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -301,7 +302,7 @@ type PostTaskmanagementWorkitemsOptions struct{}
 //
 // Requires any of the permissions: workitems:workitem:add.
 func (c *Client) PostTaskmanagementWorkitems(ctx context.Context, body *models.WorkitemCreate, opts *PostTaskmanagementWorkitemsOptions, call ...platformclient.CallOption) (*models.Workitem, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/workitems")
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/workitems")
 	req.Operation = "taskmanagement.PostTaskmanagementWorkitems"
 	req.Body = body
 	out := new(models.Workitem)
@@ -320,7 +321,7 @@ type PostTaskmanagementWorkitemsBulkAddJobsOptions struct{}
 //
 // Requires any of the permissions: workitems:bulkAddJob:add.
 func (c *Client) PostTaskmanagementWorkitemsBulkAddJobs(ctx context.Context, body *models.BulkJobAddRequest, opts *PostTaskmanagementWorkitemsBulkAddJobsOptions, call ...platformclient.CallOption) (*models.BulkJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/workitems/bulk/add/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/workitems/bulk/add/jobs")
 	req.Operation = "taskmanagement.PostTaskmanagementWorkitemsBulkAddJobs"
 	req.Body = body
 	out := new(models.BulkJob)
@@ -339,7 +340,7 @@ type GetTaskmanagementWorkitemsBulkAddJobOptions struct{}
 //
 // Requires any of the permissions: workitems:bulkAddJob:view.
 func (c *Client) GetTaskmanagementWorkitemsBulkAddJob(ctx context.Context, bulkJobID string, opts *GetTaskmanagementWorkitemsBulkAddJobOptions, call ...platformclient.CallOption) (*models.BulkJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/bulk/add/jobs/{bulkJobId}", bulkJobID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/bulk/add/jobs/{bulkJobId}", bulkJobID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemsBulkAddJob"
 	out := new(models.BulkJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -357,7 +358,7 @@ type DeleteTaskmanagementWorkitemsBulkAddJobOptions struct{}
 //
 // Requires any of the permissions: workitems:bulkAddJob:delete.
 func (c *Client) DeleteTaskmanagementWorkitemsBulkAddJob(ctx context.Context, bulkJobID string, opts *DeleteTaskmanagementWorkitemsBulkAddJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/taskmanagement/workitems/bulk/add/jobs/{bulkJobId}", bulkJobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/taskmanagement/workitems/bulk/add/jobs/{bulkJobId}", bulkJobID)
 	req.Operation = "taskmanagement.DeleteTaskmanagementWorkitemsBulkAddJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -371,7 +372,7 @@ type PatchTaskmanagementWorkitemsBulkAddJobOptions struct{}
 //
 // Requires any of the permissions: workitems:bulkAddJob:edit.
 func (c *Client) PatchTaskmanagementWorkitemsBulkAddJob(ctx context.Context, bulkJobID string, body *models.BulkJobUpdate, opts *PatchTaskmanagementWorkitemsBulkAddJobOptions, call ...platformclient.CallOption) (*models.BulkJob, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/taskmanagement/workitems/bulk/add/jobs/{bulkJobId}", bulkJobID)
+	req := runtime.NewRequest("PATCH", "/api/v2/taskmanagement/workitems/bulk/add/jobs/{bulkJobId}", bulkJobID)
 	req.Operation = "taskmanagement.PatchTaskmanagementWorkitemsBulkAddJob"
 	req.Body = body
 	out := new(models.BulkJob)
@@ -390,7 +391,7 @@ type GetTaskmanagementWorkitemsBulkAddJobResultsOptions struct{}
 //
 // Requires any of the permissions: workitems:bulkAddJobResults:view.
 func (c *Client) GetTaskmanagementWorkitemsBulkAddJobResults(ctx context.Context, bulkJobID string, opts *GetTaskmanagementWorkitemsBulkAddJobResultsOptions, call ...platformclient.CallOption) (*models.BulkJobAddResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/bulk/add/jobs/{bulkJobId}/results", bulkJobID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/bulk/add/jobs/{bulkJobId}/results", bulkJobID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemsBulkAddJobResults"
 	out := new(models.BulkJobAddResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -425,7 +426,7 @@ type GetTaskmanagementWorkitemsBulkJobsUsersMeOptions struct {
 //
 // Requires any of the permissions: workitems:bulkJob:view.
 func (c *Client) GetTaskmanagementWorkitemsBulkJobsUsersMe(ctx context.Context, opts *GetTaskmanagementWorkitemsBulkJobsUsersMeOptions, call ...platformclient.CallOption) (*models.BulkJobsListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/bulk/jobs/users/me")
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/bulk/jobs/users/me")
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemsBulkJobsUsersMe"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -449,8 +450,8 @@ func (c *Client) GetTaskmanagementWorkitemsBulkJobsUsersMePages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.BulkJobsListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.BulkJobsListing, error) {
 		if r.NextURI != "" {
 			out := new(models.BulkJobsListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -460,15 +461,15 @@ func (c *Client) GetTaskmanagementWorkitemsBulkJobsUsersMePages(ctx context.Cont
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorkitemsBulkJobsUsersMe(ctx, &o, call...)
-	}, func(p *models.BulkJobsListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	}, func(p *models.BulkJobsListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
 	})
 }
 
 // GetTaskmanagementWorkitemsBulkJobsUsersMeItems returns an iterator over the entities of every page
 // of GetTaskmanagementWorkitemsBulkJobsUsersMe; see GetTaskmanagementWorkitemsBulkJobsUsersMePages.
 func (c *Client) GetTaskmanagementWorkitemsBulkJobsUsersMeItems(ctx context.Context, opts *GetTaskmanagementWorkitemsBulkJobsUsersMeOptions, call ...platformclient.CallOption) iter.Seq2[models.BulkJob, error] {
-	return platformclient.Items(c.GetTaskmanagementWorkitemsBulkJobsUsersMePages(ctx, opts, call...), func(p *models.BulkJobsListing) []models.BulkJob { return p.Entities })
+	return runtime.Items(c.GetTaskmanagementWorkitemsBulkJobsUsersMePages(ctx, opts, call...), func(p *models.BulkJobsListing) []models.BulkJob { return p.Entities })
 }
 
 // PostTaskmanagementWorkitemsBulkTerminateJobsOptions holds the optional parameters of PostTaskmanagementWorkitemsBulkTerminateJobs; it has none yet, so pass nil.
@@ -480,7 +481,7 @@ type PostTaskmanagementWorkitemsBulkTerminateJobsOptions struct{}
 //
 // Requires all of the permissions: workitems:bulkTerminateJob:add.
 func (c *Client) PostTaskmanagementWorkitemsBulkTerminateJobs(ctx context.Context, body *models.BulkJobTerminateRequest, opts *PostTaskmanagementWorkitemsBulkTerminateJobsOptions, call ...platformclient.CallOption) (*models.BulkJob, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/workitems/bulk/terminate/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/workitems/bulk/terminate/jobs")
 	req.Operation = "taskmanagement.PostTaskmanagementWorkitemsBulkTerminateJobs"
 	req.Body = body
 	out := new(models.BulkJob)
@@ -499,7 +500,7 @@ type GetTaskmanagementWorkitemsBulkTerminateJobOptions struct{}
 //
 // Requires all of the permissions: workitems:bulkTerminateJob:view.
 func (c *Client) GetTaskmanagementWorkitemsBulkTerminateJob(ctx context.Context, bulkJobID string, opts *GetTaskmanagementWorkitemsBulkTerminateJobOptions, call ...platformclient.CallOption) (*models.BulkJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/bulk/terminate/jobs/{bulkJobId}", bulkJobID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/bulk/terminate/jobs/{bulkJobId}", bulkJobID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemsBulkTerminateJob"
 	out := new(models.BulkJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -517,7 +518,7 @@ type DeleteTaskmanagementWorkitemsBulkTerminateJobOptions struct{}
 //
 // Requires all of the permissions: workitems:bulkTerminateJob:delete.
 func (c *Client) DeleteTaskmanagementWorkitemsBulkTerminateJob(ctx context.Context, bulkJobID string, opts *DeleteTaskmanagementWorkitemsBulkTerminateJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/taskmanagement/workitems/bulk/terminate/jobs/{bulkJobId}", bulkJobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/taskmanagement/workitems/bulk/terminate/jobs/{bulkJobId}", bulkJobID)
 	req.Operation = "taskmanagement.DeleteTaskmanagementWorkitemsBulkTerminateJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -531,7 +532,7 @@ type PatchTaskmanagementWorkitemsBulkTerminateJobOptions struct{}
 //
 // Requires all of the permissions: workitems:bulkTerminateJob:edit.
 func (c *Client) PatchTaskmanagementWorkitemsBulkTerminateJob(ctx context.Context, bulkJobID string, body *models.BulkJobUpdate, opts *PatchTaskmanagementWorkitemsBulkTerminateJobOptions, call ...platformclient.CallOption) (*models.BulkJob, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/taskmanagement/workitems/bulk/terminate/jobs/{bulkJobId}", bulkJobID)
+	req := runtime.NewRequest("PATCH", "/api/v2/taskmanagement/workitems/bulk/terminate/jobs/{bulkJobId}", bulkJobID)
 	req.Operation = "taskmanagement.PatchTaskmanagementWorkitemsBulkTerminateJob"
 	req.Body = body
 	out := new(models.BulkJob)
@@ -550,7 +551,7 @@ type GetTaskmanagementWorkitemsBulkTerminateJobResultsOptions struct{}
 //
 // Requires all of the permissions: workitems:bulkTerminateJobResults:view.
 func (c *Client) GetTaskmanagementWorkitemsBulkTerminateJobResults(ctx context.Context, bulkJobID string, opts *GetTaskmanagementWorkitemsBulkTerminateJobResultsOptions, call ...platformclient.CallOption) (*models.BulkJobTerminateResultsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/bulk/terminate/jobs/{bulkJobId}/results", bulkJobID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/bulk/terminate/jobs/{bulkJobId}/results", bulkJobID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemsBulkTerminateJobResults"
 	out := new(models.BulkJobTerminateResultsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -571,7 +572,7 @@ type PostTaskmanagementWorkitemsQueryOptions struct{}
 //
 // Requires any of the permissions: workitems:workitem:view.
 func (c *Client) PostTaskmanagementWorkitemsQuery(ctx context.Context, body *models.WorkitemQueryPostRequest, opts *PostTaskmanagementWorkitemsQueryOptions, call ...platformclient.CallOption) (*models.WorkitemPostQueryEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/workitems/query")
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/workitems/query")
 	req.Operation = "taskmanagement.PostTaskmanagementWorkitemsQuery"
 	req.Body = body
 	out := new(models.WorkitemPostQueryEntityListing)
@@ -589,8 +590,8 @@ func (c *Client) PostTaskmanagementWorkitemsQueryPages(ctx context.Context, body
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemPostQueryEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WorkitemPostQueryEntityListing, error) {
 		o := o
 		var pageBody models.WorkitemQueryPostRequest
 		if body != nil {
@@ -600,15 +601,15 @@ func (c *Client) PostTaskmanagementWorkitemsQueryPages(ctx context.Context, body
 			pageBody.After = &r.Cursor
 		}
 		return c.PostTaskmanagementWorkitemsQuery(ctx, &pageBody, &o, call...)
-	}, func(p *models.WorkitemPostQueryEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	}, func(p *models.WorkitemPostQueryEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
 	})
 }
 
 // PostTaskmanagementWorkitemsQueryItems returns an iterator over the entities of every page of
 // PostTaskmanagementWorkitemsQuery; see PostTaskmanagementWorkitemsQueryPages.
 func (c *Client) PostTaskmanagementWorkitemsQueryItems(ctx context.Context, body *models.WorkitemQueryPostRequest, opts *PostTaskmanagementWorkitemsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.Workitem, error] {
-	return platformclient.Items(c.PostTaskmanagementWorkitemsQueryPages(ctx, body, opts, call...), func(p *models.WorkitemPostQueryEntityListing) []models.Workitem { return p.Entities })
+	return runtime.Items(c.PostTaskmanagementWorkitemsQueryPages(ctx, body, opts, call...), func(p *models.WorkitemPostQueryEntityListing) []models.Workitem { return p.Entities })
 }
 
 // PostTaskmanagementWorkitemsQueryJobsOptions holds the optional parameters of PostTaskmanagementWorkitemsQueryJobs; it has none yet, so pass nil.
@@ -620,7 +621,7 @@ type PostTaskmanagementWorkitemsQueryJobsOptions struct{}
 //
 // Requires any of the permissions: workitems:queryJob:add.
 func (c *Client) PostTaskmanagementWorkitemsQueryJobs(ctx context.Context, body *models.WorkitemQueryJobCreate, opts *PostTaskmanagementWorkitemsQueryJobsOptions, call ...platformclient.CallOption) (*models.WorkitemQueryJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/workitems/query/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/workitems/query/jobs")
 	req.Operation = "taskmanagement.PostTaskmanagementWorkitemsQueryJobs"
 	req.Body = body
 	out := new(models.WorkitemQueryJobResponse)
@@ -639,7 +640,7 @@ type GetTaskmanagementWorkitemsQueryJobOptions struct{}
 //
 // Requires all of the permissions: workitems:queryJob:view.
 func (c *Client) GetTaskmanagementWorkitemsQueryJob(ctx context.Context, jobID string, opts *GetTaskmanagementWorkitemsQueryJobOptions, call ...platformclient.CallOption) (*models.WorkitemQueryJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/query/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/query/jobs/{jobId}", jobID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemsQueryJob"
 	out := new(models.WorkitemQueryJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -657,7 +658,7 @@ type GetTaskmanagementWorkitemsQueryJobResultsOptions struct{}
 //
 // Requires all of the permissions: workitems:queryJobResults:view.
 func (c *Client) GetTaskmanagementWorkitemsQueryJobResults(ctx context.Context, jobID string, opts *GetTaskmanagementWorkitemsQueryJobResultsOptions, call ...platformclient.CallOption) (*models.WorkitemPagedEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/query/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/query/jobs/{jobId}/results", jobID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemsQueryJobResults"
 	out := new(models.WorkitemPagedEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -675,7 +676,7 @@ type GetTaskmanagementWorkitemsSchemasOptions struct{}
 //
 // Requires any of the permissions: workitems:workitemSchema:view.
 func (c *Client) GetTaskmanagementWorkitemsSchemas(ctx context.Context, opts *GetTaskmanagementWorkitemsSchemasOptions, call ...platformclient.CallOption) (*models.DataSchemaListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/schemas")
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/schemas")
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemsSchemas"
 	out := new(models.DataSchemaListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -693,7 +694,7 @@ type PostTaskmanagementWorkitemsSchemasOptions struct{}
 //
 // Requires any of the permissions: workitems:workitemSchema:add.
 func (c *Client) PostTaskmanagementWorkitemsSchemas(ctx context.Context, body *models.DataSchema, opts *PostTaskmanagementWorkitemsSchemasOptions, call ...platformclient.CallOption) (*models.DataSchema, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/workitems/schemas")
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/workitems/schemas")
 	req.Operation = "taskmanagement.PostTaskmanagementWorkitemsSchemas"
 	req.Body = body
 	out := new(models.DataSchema)
@@ -712,7 +713,7 @@ type GetTaskmanagementWorkitemsSchemasCoretypesOptions struct{}
 //
 // Requires any of the permissions: workitems:workitemSchema:view.
 func (c *Client) GetTaskmanagementWorkitemsSchemasCoretypes(ctx context.Context, opts *GetTaskmanagementWorkitemsSchemasCoretypesOptions, call ...platformclient.CallOption) (*models.CoretypeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/schemas/coretypes")
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/schemas/coretypes")
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemsSchemasCoretypes"
 	out := new(models.CoretypeListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -730,7 +731,7 @@ type GetTaskmanagementWorkitemsSchemasCoretypeOptions struct{}
 //
 // Requires any of the permissions: workitems:workitemSchema:view.
 func (c *Client) GetTaskmanagementWorkitemsSchemasCoretype(ctx context.Context, coreTypeName string, opts *GetTaskmanagementWorkitemsSchemasCoretypeOptions, call ...platformclient.CallOption) (*models.Coretype, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/schemas/coretypes/{coreTypeName}", coreTypeName)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/schemas/coretypes/{coreTypeName}", coreTypeName)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemsSchemasCoretype"
 	out := new(models.Coretype)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -748,7 +749,7 @@ type GetTaskmanagementWorkitemsSchemasLimitsOptions struct{}
 //
 // Requires any of the permissions: workitems:workitemSchema:view.
 func (c *Client) GetTaskmanagementWorkitemsSchemasLimits(ctx context.Context, opts *GetTaskmanagementWorkitemsSchemasLimitsOptions, call ...platformclient.CallOption) (*models.SchemaQuantityLimits, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/schemas/limits")
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/schemas/limits")
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemsSchemasLimits"
 	out := new(models.SchemaQuantityLimits)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -766,7 +767,7 @@ type GetTaskmanagementWorkitemsSchemaOptions struct{}
 //
 // Requires any of the permissions: workitems:workitemSchema:view.
 func (c *Client) GetTaskmanagementWorkitemsSchema(ctx context.Context, schemaID string, opts *GetTaskmanagementWorkitemsSchemaOptions, call ...platformclient.CallOption) (*models.DataSchema, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/schemas/{schemaId}", schemaID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemsSchema"
 	out := new(models.DataSchema)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -784,7 +785,7 @@ type PutTaskmanagementWorkitemsSchemaOptions struct{}
 //
 // Requires any of the permissions: workitems:workitemSchema:edit.
 func (c *Client) PutTaskmanagementWorkitemsSchema(ctx context.Context, schemaID string, body *models.DataSchema, opts *PutTaskmanagementWorkitemsSchemaOptions, call ...platformclient.CallOption) (*models.DataSchema, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/taskmanagement/workitems/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("PUT", "/api/v2/taskmanagement/workitems/schemas/{schemaId}", schemaID)
 	req.Operation = "taskmanagement.PutTaskmanagementWorkitemsSchema"
 	req.Body = body
 	out := new(models.DataSchema)
@@ -803,7 +804,7 @@ type DeleteTaskmanagementWorkitemsSchemaOptions struct{}
 //
 // Requires any of the permissions: workitems:workitemSchema:delete.
 func (c *Client) DeleteTaskmanagementWorkitemsSchema(ctx context.Context, schemaID string, opts *DeleteTaskmanagementWorkitemsSchemaOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/taskmanagement/workitems/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("DELETE", "/api/v2/taskmanagement/workitems/schemas/{schemaId}", schemaID)
 	req.Operation = "taskmanagement.DeleteTaskmanagementWorkitemsSchema"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -817,7 +818,7 @@ type GetTaskmanagementWorkitemsSchemaVersionsOptions struct{}
 //
 // Requires any of the permissions: workitems:workitemSchema:view.
 func (c *Client) GetTaskmanagementWorkitemsSchemaVersions(ctx context.Context, schemaID string, opts *GetTaskmanagementWorkitemsSchemaVersionsOptions, call ...platformclient.CallOption) (*models.DataSchemaListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/schemas/{schemaId}/versions", schemaID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/schemas/{schemaId}/versions", schemaID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemsSchemaVersions"
 	out := new(models.DataSchemaListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -835,7 +836,7 @@ type GetTaskmanagementWorkitemsSchemaVersionOptions struct{}
 //
 // Requires any of the permissions: workitems:workitemSchema:view.
 func (c *Client) GetTaskmanagementWorkitemsSchemaVersion(ctx context.Context, schemaID string, versionID string, opts *GetTaskmanagementWorkitemsSchemaVersionOptions, call ...platformclient.CallOption) (*models.DataSchema, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/schemas/{schemaId}/versions/{versionId}", schemaID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/schemas/{schemaId}/versions/{versionId}", schemaID, versionID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemsSchemaVersion"
 	out := new(models.DataSchema)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -857,7 +858,7 @@ type GetTaskmanagementWorkitemOptions struct {
 //
 // Requires any of the permissions: workitems:workitem:view.
 func (c *Client) GetTaskmanagementWorkitem(ctx context.Context, workitemID string, opts *GetTaskmanagementWorkitemOptions, call ...platformclient.CallOption) (*models.Workitem, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/{workitemId}", workitemID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/{workitemId}", workitemID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitem"
 	if opts != nil {
 		req.AddQuery("expands", opts.Expands)
@@ -878,7 +879,7 @@ type DeleteTaskmanagementWorkitemOptions struct{}
 //
 // Requires any of the permissions: workitems:workitem:delete.
 func (c *Client) DeleteTaskmanagementWorkitem(ctx context.Context, workitemID string, opts *DeleteTaskmanagementWorkitemOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/taskmanagement/workitems/{workitemId}", workitemID)
+	req := runtime.NewRequest("DELETE", "/api/v2/taskmanagement/workitems/{workitemId}", workitemID)
 	req.Operation = "taskmanagement.DeleteTaskmanagementWorkitem"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -892,7 +893,7 @@ type PatchTaskmanagementWorkitemOptions struct{}
 //
 // Requires any of the permissions: workitems:workitem:edit, workitems:workitem:accept.
 func (c *Client) PatchTaskmanagementWorkitem(ctx context.Context, workitemID string, body *models.WorkitemUpdate, opts *PatchTaskmanagementWorkitemOptions, call ...platformclient.CallOption) (*models.Workitem, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/taskmanagement/workitems/{workitemId}", workitemID)
+	req := runtime.NewRequest("PATCH", "/api/v2/taskmanagement/workitems/{workitemId}", workitemID)
 	req.Operation = "taskmanagement.PatchTaskmanagementWorkitem"
 	req.Body = body
 	out := new(models.Workitem)
@@ -912,7 +913,7 @@ type PostTaskmanagementWorkitemAcdCancelOptions struct{}
 //
 // Requires any of the permissions: workitems:workitem:cancelRouting.
 func (c *Client) PostTaskmanagementWorkitemAcdCancel(ctx context.Context, workitemID string, opts *PostTaskmanagementWorkitemAcdCancelOptions, call ...platformclient.CallOption) (*models.Workitem, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/workitems/{workitemId}/acd/cancel", workitemID)
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/workitems/{workitemId}/acd/cancel", workitemID)
 	req.Operation = "taskmanagement.PostTaskmanagementWorkitemAcdCancel"
 	out := new(models.Workitem)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -931,7 +932,7 @@ type PatchTaskmanagementWorkitemAssignmentOptions struct{}
 //
 // Requires any of the permissions: workitems:workitem:pull, workitems:workitem:assign.
 func (c *Client) PatchTaskmanagementWorkitemAssignment(ctx context.Context, workitemID string, body *models.WorkitemManualAssign, opts *PatchTaskmanagementWorkitemAssignmentOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/taskmanagement/workitems/{workitemId}/assignment", workitemID)
+	req := runtime.NewRequest("PATCH", "/api/v2/taskmanagement/workitems/{workitemId}/assignment", workitemID)
 	req.Operation = "taskmanagement.PatchTaskmanagementWorkitemAssignment"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -946,7 +947,7 @@ type PostTaskmanagementWorkitemDisconnectOptions struct{}
 //
 // Requires any of the permissions: workitems:workitem:disconnect.
 func (c *Client) PostTaskmanagementWorkitemDisconnect(ctx context.Context, workitemID string, opts *PostTaskmanagementWorkitemDisconnectOptions, call ...platformclient.CallOption) (*models.Workitem, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/workitems/{workitemId}/disconnect", workitemID)
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/workitems/{workitemId}/disconnect", workitemID)
 	req.Operation = "taskmanagement.PostTaskmanagementWorkitemDisconnect"
 	out := new(models.Workitem)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -978,7 +979,7 @@ type GetTaskmanagementWorkitemHistoryOptions struct {
 //
 // Requires any of the permissions: workitems:workitem:view.
 func (c *Client) GetTaskmanagementWorkitemHistory(ctx context.Context, workitemID string, opts *GetTaskmanagementWorkitemHistoryOptions, call ...platformclient.CallOption) (*models.WorkitemChangeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/{workitemId}/history", workitemID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/{workitemId}/history", workitemID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemHistory"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -1001,8 +1002,8 @@ func (c *Client) GetTaskmanagementWorkitemHistoryPages(ctx context.Context, work
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemChangeListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WorkitemChangeListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WorkitemChangeListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1012,15 +1013,15 @@ func (c *Client) GetTaskmanagementWorkitemHistoryPages(ctx context.Context, work
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorkitemHistory(ctx, workitemID, &o, call...)
-	}, func(p *models.WorkitemChangeListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	}, func(p *models.WorkitemChangeListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
 	})
 }
 
 // GetTaskmanagementWorkitemHistoryItems returns an iterator over the entities of every page of
 // GetTaskmanagementWorkitemHistory; see GetTaskmanagementWorkitemHistoryPages.
 func (c *Client) GetTaskmanagementWorkitemHistoryItems(ctx context.Context, workitemID string, opts *GetTaskmanagementWorkitemHistoryOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemsChangeWorkitemDelta, error] {
-	return platformclient.Items(c.GetTaskmanagementWorkitemHistoryPages(ctx, workitemID, opts, call...), func(p *models.WorkitemChangeListing) []models.WorkitemsChangeWorkitemDelta { return p.Entities })
+	return runtime.Items(c.GetTaskmanagementWorkitemHistoryPages(ctx, workitemID, opts, call...), func(p *models.WorkitemChangeListing) []models.WorkitemsChangeWorkitemDelta { return p.Entities })
 }
 
 // PostTaskmanagementWorkitemTerminateOptions holds the optional parameters of PostTaskmanagementWorkitemTerminate; nil fields are not sent.
@@ -1035,7 +1036,7 @@ type PostTaskmanagementWorkitemTerminateOptions struct {
 //
 // Requires any of the permissions: workitems:workitem:terminate.
 func (c *Client) PostTaskmanagementWorkitemTerminate(ctx context.Context, workitemID string, opts *PostTaskmanagementWorkitemTerminateOptions, call ...platformclient.CallOption) (*models.Workitem, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/workitems/{workitemId}/terminate", workitemID)
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/workitems/{workitemId}/terminate", workitemID)
 	req.Operation = "taskmanagement.PostTaskmanagementWorkitemTerminate"
 	if opts != nil {
 		req.Body = opts.Body
@@ -1057,7 +1058,7 @@ type PatchTaskmanagementWorkitemUsersMeWrapupsOptions struct{}
 //
 // Requires any of the permissions: workitems:wrapupSelf:edit.
 func (c *Client) PatchTaskmanagementWorkitemUsersMeWrapups(ctx context.Context, workitemID string, body *models.WorkitemWrapupUpdate, opts *PatchTaskmanagementWorkitemUsersMeWrapupsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/taskmanagement/workitems/{workitemId}/users/me/wrapups", workitemID)
+	req := runtime.NewRequest("PATCH", "/api/v2/taskmanagement/workitems/{workitemId}/users/me/wrapups", workitemID)
 	req.Operation = "taskmanagement.PatchTaskmanagementWorkitemUsersMeWrapups"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -1089,7 +1090,7 @@ type GetTaskmanagementWorkitemUserWrapupsOptions struct {
 //
 // Requires any of the permissions: workitems:wrapup:view.
 func (c *Client) GetTaskmanagementWorkitemUserWrapups(ctx context.Context, workitemID string, userID string, opts *GetTaskmanagementWorkitemUserWrapupsOptions, call ...platformclient.CallOption) (*models.WorkitemWrapupEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/{workitemId}/users/{userId}/wrapups", workitemID, userID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/{workitemId}/users/{userId}/wrapups", workitemID, userID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemUserWrapups"
 	if opts != nil {
 		req.AddQuery("expands", opts.Expands)
@@ -1113,8 +1114,8 @@ func (c *Client) GetTaskmanagementWorkitemUserWrapupsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemWrapupEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WorkitemWrapupEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WorkitemWrapupEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1124,15 +1125,15 @@ func (c *Client) GetTaskmanagementWorkitemUserWrapupsPages(ctx context.Context, 
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorkitemUserWrapups(ctx, workitemID, userID, &o, call...)
-	}, func(p *models.WorkitemWrapupEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.WorkitemWrapupEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetTaskmanagementWorkitemUserWrapupsItems returns an iterator over the entities of every page of
 // GetTaskmanagementWorkitemUserWrapups; see GetTaskmanagementWorkitemUserWrapupsPages.
 func (c *Client) GetTaskmanagementWorkitemUserWrapupsItems(ctx context.Context, workitemID string, userID string, opts *GetTaskmanagementWorkitemUserWrapupsOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemWrapup, error] {
-	return platformclient.Items(c.GetTaskmanagementWorkitemUserWrapupsPages(ctx, workitemID, userID, opts, call...), func(p *models.WorkitemWrapupEntityListing) []models.WorkitemWrapup { return p.Entities })
+	return runtime.Items(c.GetTaskmanagementWorkitemUserWrapupsPages(ctx, workitemID, userID, opts, call...), func(p *models.WorkitemWrapupEntityListing) []models.WorkitemWrapup { return p.Entities })
 }
 
 // PatchTaskmanagementWorkitemUserWrapupsOptions holds the optional parameters of PatchTaskmanagementWorkitemUserWrapups; it has none yet, so pass nil.
@@ -1144,7 +1145,7 @@ type PatchTaskmanagementWorkitemUserWrapupsOptions struct{}
 //
 // Requires any of the permissions: workitems:wrapup:edit.
 func (c *Client) PatchTaskmanagementWorkitemUserWrapups(ctx context.Context, workitemID string, userID string, body *models.WorkitemWrapupUpdate, opts *PatchTaskmanagementWorkitemUserWrapupsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/taskmanagement/workitems/{workitemId}/users/{userId}/wrapups", workitemID, userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/taskmanagement/workitems/{workitemId}/users/{userId}/wrapups", workitemID, userID)
 	req.Operation = "taskmanagement.PatchTaskmanagementWorkitemUserWrapups"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -1173,7 +1174,7 @@ type GetTaskmanagementWorkitemVersionsOptions struct {
 //
 // Requires any of the permissions: workitems:workitem:view.
 func (c *Client) GetTaskmanagementWorkitemVersions(ctx context.Context, workitemID string, opts *GetTaskmanagementWorkitemVersionsOptions, call ...platformclient.CallOption) (*models.WorkitemVersionListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/{workitemId}/versions", workitemID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/{workitemId}/versions", workitemID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemVersions"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -1196,8 +1197,8 @@ func (c *Client) GetTaskmanagementWorkitemVersionsPages(ctx context.Context, wor
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemVersionListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WorkitemVersionListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WorkitemVersionListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1207,15 +1208,15 @@ func (c *Client) GetTaskmanagementWorkitemVersionsPages(ctx context.Context, wor
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorkitemVersions(ctx, workitemID, &o, call...)
-	}, func(p *models.WorkitemVersionListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	}, func(p *models.WorkitemVersionListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
 	})
 }
 
 // GetTaskmanagementWorkitemVersionsItems returns an iterator over the entities of every page of
 // GetTaskmanagementWorkitemVersions; see GetTaskmanagementWorkitemVersionsPages.
 func (c *Client) GetTaskmanagementWorkitemVersionsItems(ctx context.Context, workitemID string, opts *GetTaskmanagementWorkitemVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemVersion, error] {
-	return platformclient.Items(c.GetTaskmanagementWorkitemVersionsPages(ctx, workitemID, opts, call...), func(p *models.WorkitemVersionListing) []models.WorkitemVersion { return p.Entities })
+	return runtime.Items(c.GetTaskmanagementWorkitemVersionsPages(ctx, workitemID, opts, call...), func(p *models.WorkitemVersionListing) []models.WorkitemVersion { return p.Entities })
 }
 
 // GetTaskmanagementWorkitemVersionOptions holds the optional parameters of GetTaskmanagementWorkitemVersion; it has none yet, so pass nil.
@@ -1227,7 +1228,7 @@ type GetTaskmanagementWorkitemVersionOptions struct{}
 //
 // Requires any of the permissions: workitems:workitem:view.
 func (c *Client) GetTaskmanagementWorkitemVersion(ctx context.Context, workitemID string, entityVersion int, opts *GetTaskmanagementWorkitemVersionOptions, call ...platformclient.CallOption) (*models.WorkitemVersion, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/{workitemId}/versions/{entityVersion}", workitemID, entityVersion)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/{workitemId}/versions/{entityVersion}", workitemID, entityVersion)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemVersion"
 	out := new(models.WorkitemVersion)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1262,7 +1263,7 @@ type GetTaskmanagementWorkitemWrapupsOptions struct {
 //
 // Requires any of the permissions: workitems:wrapup:view.
 func (c *Client) GetTaskmanagementWorkitemWrapups(ctx context.Context, workitemID string, opts *GetTaskmanagementWorkitemWrapupsOptions, call ...platformclient.CallOption) (*models.WorkitemWrapupEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/workitems/{workitemId}/wrapups", workitemID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/workitems/{workitemId}/wrapups", workitemID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorkitemWrapups"
 	if opts != nil {
 		req.AddQuery("expands", opts.Expands)
@@ -1286,8 +1287,8 @@ func (c *Client) GetTaskmanagementWorkitemWrapupsPages(ctx context.Context, work
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemWrapupEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WorkitemWrapupEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WorkitemWrapupEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1297,15 +1298,15 @@ func (c *Client) GetTaskmanagementWorkitemWrapupsPages(ctx context.Context, work
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorkitemWrapups(ctx, workitemID, &o, call...)
-	}, func(p *models.WorkitemWrapupEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.WorkitemWrapupEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetTaskmanagementWorkitemWrapupsItems returns an iterator over the entities of every page of
 // GetTaskmanagementWorkitemWrapups; see GetTaskmanagementWorkitemWrapupsPages.
 func (c *Client) GetTaskmanagementWorkitemWrapupsItems(ctx context.Context, workitemID string, opts *GetTaskmanagementWorkitemWrapupsOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemWrapup, error] {
-	return platformclient.Items(c.GetTaskmanagementWorkitemWrapupsPages(ctx, workitemID, opts, call...), func(p *models.WorkitemWrapupEntityListing) []models.WorkitemWrapup { return p.Entities })
+	return runtime.Items(c.GetTaskmanagementWorkitemWrapupsPages(ctx, workitemID, opts, call...), func(p *models.WorkitemWrapupEntityListing) []models.WorkitemWrapup { return p.Entities })
 }
 
 // PostTaskmanagementWorktypesOptions holds the optional parameters of PostTaskmanagementWorktypes; it has none yet, so pass nil.
@@ -1317,7 +1318,7 @@ type PostTaskmanagementWorktypesOptions struct{}
 //
 // Requires any of the permissions: workitems:worktype:add.
 func (c *Client) PostTaskmanagementWorktypes(ctx context.Context, body *models.WorktypeCreate, opts *PostTaskmanagementWorktypesOptions, call ...platformclient.CallOption) (*models.Worktype, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/worktypes")
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/worktypes")
 	req.Operation = "taskmanagement.PostTaskmanagementWorktypes"
 	req.Body = body
 	out := new(models.Worktype)
@@ -1339,7 +1340,7 @@ type PostTaskmanagementWorktypesQueryOptions struct{}
 //
 // Requires all of the permissions: workitems:worktype:view.
 func (c *Client) PostTaskmanagementWorktypesQuery(ctx context.Context, body *models.WorktypeQueryRequest, opts *PostTaskmanagementWorktypesQueryOptions, call ...platformclient.CallOption) (*models.WorktypeQueryEntityListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/worktypes/query")
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/worktypes/query")
 	req.Operation = "taskmanagement.PostTaskmanagementWorktypesQuery"
 	req.Body = body
 	out := new(models.WorktypeQueryEntityListing)
@@ -1357,8 +1358,8 @@ func (c *Client) PostTaskmanagementWorktypesQueryPages(ctx context.Context, body
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorktypeQueryEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WorktypeQueryEntityListing, error) {
 		o := o
 		var pageBody models.WorktypeQueryRequest
 		if body != nil {
@@ -1368,15 +1369,15 @@ func (c *Client) PostTaskmanagementWorktypesQueryPages(ctx context.Context, body
 			pageBody.After = &r.Cursor
 		}
 		return c.PostTaskmanagementWorktypesQuery(ctx, &pageBody, &o, call...)
-	}, func(p *models.WorktypeQueryEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	}, func(p *models.WorktypeQueryEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
 	})
 }
 
 // PostTaskmanagementWorktypesQueryItems returns an iterator over the entities of every page of
 // PostTaskmanagementWorktypesQuery; see PostTaskmanagementWorktypesQueryPages.
 func (c *Client) PostTaskmanagementWorktypesQueryItems(ctx context.Context, body *models.WorktypeQueryRequest, opts *PostTaskmanagementWorktypesQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.Worktype, error] {
-	return platformclient.Items(c.PostTaskmanagementWorktypesQueryPages(ctx, body, opts, call...), func(p *models.WorktypeQueryEntityListing) []models.Worktype { return p.Entities })
+	return runtime.Items(c.PostTaskmanagementWorktypesQueryPages(ctx, body, opts, call...), func(p *models.WorktypeQueryEntityListing) []models.Worktype { return p.Entities })
 }
 
 // GetTaskmanagementWorktypeOptions holds the optional parameters of GetTaskmanagementWorktype; nil fields are not sent.
@@ -1392,7 +1393,7 @@ type GetTaskmanagementWorktypeOptions struct {
 //
 // Requires any of the permissions: workitems:worktype:view.
 func (c *Client) GetTaskmanagementWorktype(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeOptions, call ...platformclient.CallOption) (*models.Worktype, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}", worktypeID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}", worktypeID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorktype"
 	if opts != nil {
 		req.AddQuery("expands", opts.Expands)
@@ -1413,7 +1414,7 @@ type DeleteTaskmanagementWorktypeOptions struct{}
 //
 // Requires any of the permissions: workitems:worktype:delete.
 func (c *Client) DeleteTaskmanagementWorktype(ctx context.Context, worktypeID string, opts *DeleteTaskmanagementWorktypeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/taskmanagement/worktypes/{worktypeId}", worktypeID)
+	req := runtime.NewRequest("DELETE", "/api/v2/taskmanagement/worktypes/{worktypeId}", worktypeID)
 	req.Operation = "taskmanagement.DeleteTaskmanagementWorktype"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1427,7 +1428,7 @@ type PatchTaskmanagementWorktypeOptions struct{}
 //
 // Requires all of the permissions: workitems:worktype:edit.
 func (c *Client) PatchTaskmanagementWorktype(ctx context.Context, worktypeID string, body *models.WorktypeUpdate, opts *PatchTaskmanagementWorktypeOptions, call ...platformclient.CallOption) (*models.Worktype, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/taskmanagement/worktypes/{worktypeId}", worktypeID)
+	req := runtime.NewRequest("PATCH", "/api/v2/taskmanagement/worktypes/{worktypeId}", worktypeID)
 	req.Operation = "taskmanagement.PatchTaskmanagementWorktype"
 	req.Body = body
 	out := new(models.Worktype)
@@ -1456,7 +1457,7 @@ type GetTaskmanagementWorktypeFlowsDatebasedRulesOptions struct {
 //
 // Requires any of the permissions: workitems:flowRuleDateBased:view.
 func (c *Client) GetTaskmanagementWorktypeFlowsDatebasedRules(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeFlowsDatebasedRulesOptions, call ...platformclient.CallOption) (*models.WorkitemDateBasedRuleListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/datebased/rules", worktypeID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/datebased/rules", worktypeID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorktypeFlowsDatebasedRules"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -1478,8 +1479,8 @@ func (c *Client) GetTaskmanagementWorktypeFlowsDatebasedRulesPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemDateBasedRuleListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WorkitemDateBasedRuleListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WorkitemDateBasedRuleListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1489,8 +1490,8 @@ func (c *Client) GetTaskmanagementWorktypeFlowsDatebasedRulesPages(ctx context.C
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorktypeFlowsDatebasedRules(ctx, worktypeID, &o, call...)
-	}, func(p *models.WorkitemDateBasedRuleListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	}, func(p *models.WorkitemDateBasedRuleListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
 	})
 }
 
@@ -1498,7 +1499,7 @@ func (c *Client) GetTaskmanagementWorktypeFlowsDatebasedRulesPages(ctx context.C
 // page of GetTaskmanagementWorktypeFlowsDatebasedRules; see
 // GetTaskmanagementWorktypeFlowsDatebasedRulesPages.
 func (c *Client) GetTaskmanagementWorktypeFlowsDatebasedRulesItems(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeFlowsDatebasedRulesOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemDateBasedRule, error] {
-	return platformclient.Items(c.GetTaskmanagementWorktypeFlowsDatebasedRulesPages(ctx, worktypeID, opts, call...), func(p *models.WorkitemDateBasedRuleListing) []models.WorkitemDateBasedRule { return p.Entities })
+	return runtime.Items(c.GetTaskmanagementWorktypeFlowsDatebasedRulesPages(ctx, worktypeID, opts, call...), func(p *models.WorkitemDateBasedRuleListing) []models.WorkitemDateBasedRule { return p.Entities })
 }
 
 // PostTaskmanagementWorktypeFlowsDatebasedRulesOptions holds the optional parameters of PostTaskmanagementWorktypeFlowsDatebasedRules; it has none yet, so pass nil.
@@ -1510,7 +1511,7 @@ type PostTaskmanagementWorktypeFlowsDatebasedRulesOptions struct{}
 //
 // Requires any of the permissions: workitems:flowRuleDateBased:add.
 func (c *Client) PostTaskmanagementWorktypeFlowsDatebasedRules(ctx context.Context, worktypeID string, body *models.WorkitemDateBasedRuleCreate, opts *PostTaskmanagementWorktypeFlowsDatebasedRulesOptions, call ...platformclient.CallOption) (*models.WorkitemDateBasedRule, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/datebased/rules", worktypeID)
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/datebased/rules", worktypeID)
 	req.Operation = "taskmanagement.PostTaskmanagementWorktypeFlowsDatebasedRules"
 	req.Body = body
 	out := new(models.WorkitemDateBasedRule)
@@ -1529,7 +1530,7 @@ type GetTaskmanagementWorktypeFlowsDatebasedRuleOptions struct{}
 //
 // Requires any of the permissions: workitems:flowRuleDateBased:view.
 func (c *Client) GetTaskmanagementWorktypeFlowsDatebasedRule(ctx context.Context, worktypeID string, ruleID string, opts *GetTaskmanagementWorktypeFlowsDatebasedRuleOptions, call ...platformclient.CallOption) (*models.WorkitemDateBasedRule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/datebased/rules/{ruleId}", worktypeID, ruleID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/datebased/rules/{ruleId}", worktypeID, ruleID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorktypeFlowsDatebasedRule"
 	out := new(models.WorkitemDateBasedRule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1547,7 +1548,7 @@ type DeleteTaskmanagementWorktypeFlowsDatebasedRuleOptions struct{}
 //
 // Requires any of the permissions: workitems:flowRuleDateBased:delete.
 func (c *Client) DeleteTaskmanagementWorktypeFlowsDatebasedRule(ctx context.Context, worktypeID string, ruleID string, opts *DeleteTaskmanagementWorktypeFlowsDatebasedRuleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/datebased/rules/{ruleId}", worktypeID, ruleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/datebased/rules/{ruleId}", worktypeID, ruleID)
 	req.Operation = "taskmanagement.DeleteTaskmanagementWorktypeFlowsDatebasedRule"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1561,7 +1562,7 @@ type PatchTaskmanagementWorktypeFlowsDatebasedRuleOptions struct{}
 //
 // Requires any of the permissions: workitems:flowRuleDateBased:edit.
 func (c *Client) PatchTaskmanagementWorktypeFlowsDatebasedRule(ctx context.Context, worktypeID string, ruleID string, body *models.WorkitemDateBasedRuleUpdate, opts *PatchTaskmanagementWorktypeFlowsDatebasedRuleOptions, call ...platformclient.CallOption) (*models.WorkitemDateBasedRule, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/datebased/rules/{ruleId}", worktypeID, ruleID)
+	req := runtime.NewRequest("PATCH", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/datebased/rules/{ruleId}", worktypeID, ruleID)
 	req.Operation = "taskmanagement.PatchTaskmanagementWorktypeFlowsDatebasedRule"
 	req.Body = body
 	out := new(models.WorkitemDateBasedRule)
@@ -1590,7 +1591,7 @@ type GetTaskmanagementWorktypeFlowsOnattributechangeRulesOptions struct {
 //
 // Requires any of the permissions: workitems:flowRuleOnAttributeChange:view.
 func (c *Client) GetTaskmanagementWorktypeFlowsOnattributechangeRules(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeFlowsOnattributechangeRulesOptions, call ...platformclient.CallOption) (*models.WorkitemOnAttributeChangeRuleListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/onattributechange/rules", worktypeID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/onattributechange/rules", worktypeID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorktypeFlowsOnattributechangeRules"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -1612,8 +1613,8 @@ func (c *Client) GetTaskmanagementWorktypeFlowsOnattributechangeRulesPages(ctx c
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemOnAttributeChangeRuleListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WorkitemOnAttributeChangeRuleListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WorkitemOnAttributeChangeRuleListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1623,8 +1624,8 @@ func (c *Client) GetTaskmanagementWorktypeFlowsOnattributechangeRulesPages(ctx c
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorktypeFlowsOnattributechangeRules(ctx, worktypeID, &o, call...)
-	}, func(p *models.WorkitemOnAttributeChangeRuleListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	}, func(p *models.WorkitemOnAttributeChangeRuleListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
 	})
 }
 
@@ -1632,7 +1633,7 @@ func (c *Client) GetTaskmanagementWorktypeFlowsOnattributechangeRulesPages(ctx c
 // every page of GetTaskmanagementWorktypeFlowsOnattributechangeRules; see
 // GetTaskmanagementWorktypeFlowsOnattributechangeRulesPages.
 func (c *Client) GetTaskmanagementWorktypeFlowsOnattributechangeRulesItems(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeFlowsOnattributechangeRulesOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemOnAttributeChangeRule, error] {
-	return platformclient.Items(c.GetTaskmanagementWorktypeFlowsOnattributechangeRulesPages(ctx, worktypeID, opts, call...), func(p *models.WorkitemOnAttributeChangeRuleListing) []models.WorkitemOnAttributeChangeRule {
+	return runtime.Items(c.GetTaskmanagementWorktypeFlowsOnattributechangeRulesPages(ctx, worktypeID, opts, call...), func(p *models.WorkitemOnAttributeChangeRuleListing) []models.WorkitemOnAttributeChangeRule {
 		return p.Entities
 	})
 }
@@ -1646,7 +1647,7 @@ type PostTaskmanagementWorktypeFlowsOnattributechangeRulesOptions struct{}
 //
 // Requires any of the permissions: workitems:flowRuleOnAttributeChange:add.
 func (c *Client) PostTaskmanagementWorktypeFlowsOnattributechangeRules(ctx context.Context, worktypeID string, body *models.WorkitemOnAttributeChangeRuleCreate, opts *PostTaskmanagementWorktypeFlowsOnattributechangeRulesOptions, call ...platformclient.CallOption) (*models.WorkitemOnAttributeChangeRule, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/onattributechange/rules", worktypeID)
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/onattributechange/rules", worktypeID)
 	req.Operation = "taskmanagement.PostTaskmanagementWorktypeFlowsOnattributechangeRules"
 	req.Body = body
 	out := new(models.WorkitemOnAttributeChangeRule)
@@ -1665,7 +1666,7 @@ type GetTaskmanagementWorktypeFlowsOnattributechangeRuleOptions struct{}
 //
 // Requires any of the permissions: workitems:flowRuleOnAttributeChange:view.
 func (c *Client) GetTaskmanagementWorktypeFlowsOnattributechangeRule(ctx context.Context, worktypeID string, ruleID string, opts *GetTaskmanagementWorktypeFlowsOnattributechangeRuleOptions, call ...platformclient.CallOption) (*models.WorkitemOnAttributeChangeRule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/onattributechange/rules/{ruleId}", worktypeID, ruleID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/onattributechange/rules/{ruleId}", worktypeID, ruleID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorktypeFlowsOnattributechangeRule"
 	out := new(models.WorkitemOnAttributeChangeRule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1683,7 +1684,7 @@ type DeleteTaskmanagementWorktypeFlowsOnattributechangeRuleOptions struct{}
 //
 // Requires any of the permissions: workitems:flowRuleOnAttributeChange:delete.
 func (c *Client) DeleteTaskmanagementWorktypeFlowsOnattributechangeRule(ctx context.Context, worktypeID string, ruleID string, opts *DeleteTaskmanagementWorktypeFlowsOnattributechangeRuleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/onattributechange/rules/{ruleId}", worktypeID, ruleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/onattributechange/rules/{ruleId}", worktypeID, ruleID)
 	req.Operation = "taskmanagement.DeleteTaskmanagementWorktypeFlowsOnattributechangeRule"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1697,7 +1698,7 @@ type PatchTaskmanagementWorktypeFlowsOnattributechangeRuleOptions struct{}
 //
 // Requires any of the permissions: workitems:flowRuleOnAttributeChange:edit.
 func (c *Client) PatchTaskmanagementWorktypeFlowsOnattributechangeRule(ctx context.Context, worktypeID string, ruleID string, body *models.WorkitemOnAttributeChangeRuleUpdate, opts *PatchTaskmanagementWorktypeFlowsOnattributechangeRuleOptions, call ...platformclient.CallOption) (*models.WorkitemOnAttributeChangeRule, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/onattributechange/rules/{ruleId}", worktypeID, ruleID)
+	req := runtime.NewRequest("PATCH", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/onattributechange/rules/{ruleId}", worktypeID, ruleID)
 	req.Operation = "taskmanagement.PatchTaskmanagementWorktypeFlowsOnattributechangeRule"
 	req.Body = body
 	out := new(models.WorkitemOnAttributeChangeRule)
@@ -1726,7 +1727,7 @@ type GetTaskmanagementWorktypeFlowsOncreateRulesOptions struct {
 //
 // Requires any of the permissions: workitems:flowRuleOnCreate:view.
 func (c *Client) GetTaskmanagementWorktypeFlowsOncreateRules(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeFlowsOncreateRulesOptions, call ...platformclient.CallOption) (*models.WorkitemOnCreateRuleListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/oncreate/rules", worktypeID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/oncreate/rules", worktypeID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorktypeFlowsOncreateRules"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -1748,8 +1749,8 @@ func (c *Client) GetTaskmanagementWorktypeFlowsOncreateRulesPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorkitemOnCreateRuleListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WorkitemOnCreateRuleListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WorkitemOnCreateRuleListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1759,8 +1760,8 @@ func (c *Client) GetTaskmanagementWorktypeFlowsOncreateRulesPages(ctx context.Co
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorktypeFlowsOncreateRules(ctx, worktypeID, &o, call...)
-	}, func(p *models.WorkitemOnCreateRuleListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	}, func(p *models.WorkitemOnCreateRuleListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
 	})
 }
 
@@ -1768,7 +1769,7 @@ func (c *Client) GetTaskmanagementWorktypeFlowsOncreateRulesPages(ctx context.Co
 // of GetTaskmanagementWorktypeFlowsOncreateRules; see
 // GetTaskmanagementWorktypeFlowsOncreateRulesPages.
 func (c *Client) GetTaskmanagementWorktypeFlowsOncreateRulesItems(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeFlowsOncreateRulesOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemOnCreateRule, error] {
-	return platformclient.Items(c.GetTaskmanagementWorktypeFlowsOncreateRulesPages(ctx, worktypeID, opts, call...), func(p *models.WorkitemOnCreateRuleListing) []models.WorkitemOnCreateRule { return p.Entities })
+	return runtime.Items(c.GetTaskmanagementWorktypeFlowsOncreateRulesPages(ctx, worktypeID, opts, call...), func(p *models.WorkitemOnCreateRuleListing) []models.WorkitemOnCreateRule { return p.Entities })
 }
 
 // PostTaskmanagementWorktypeFlowsOncreateRulesOptions holds the optional parameters of PostTaskmanagementWorktypeFlowsOncreateRules; it has none yet, so pass nil.
@@ -1780,7 +1781,7 @@ type PostTaskmanagementWorktypeFlowsOncreateRulesOptions struct{}
 //
 // Requires any of the permissions: workitems:flowRuleOnCreate:add.
 func (c *Client) PostTaskmanagementWorktypeFlowsOncreateRules(ctx context.Context, worktypeID string, body *models.WorkitemOnCreateRuleCreate, opts *PostTaskmanagementWorktypeFlowsOncreateRulesOptions, call ...platformclient.CallOption) (*models.WorkitemOnCreateRule, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/oncreate/rules", worktypeID)
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/oncreate/rules", worktypeID)
 	req.Operation = "taskmanagement.PostTaskmanagementWorktypeFlowsOncreateRules"
 	req.Body = body
 	out := new(models.WorkitemOnCreateRule)
@@ -1799,7 +1800,7 @@ type GetTaskmanagementWorktypeFlowsOncreateRuleOptions struct{}
 //
 // Requires any of the permissions: workitems:flowRuleOnCreate:view.
 func (c *Client) GetTaskmanagementWorktypeFlowsOncreateRule(ctx context.Context, worktypeID string, ruleID string, opts *GetTaskmanagementWorktypeFlowsOncreateRuleOptions, call ...platformclient.CallOption) (*models.WorkitemOnCreateRule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/oncreate/rules/{ruleId}", worktypeID, ruleID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/oncreate/rules/{ruleId}", worktypeID, ruleID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorktypeFlowsOncreateRule"
 	out := new(models.WorkitemOnCreateRule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1817,7 +1818,7 @@ type DeleteTaskmanagementWorktypeFlowsOncreateRuleOptions struct{}
 //
 // Requires any of the permissions: workitems:flowRuleOnCreate:delete.
 func (c *Client) DeleteTaskmanagementWorktypeFlowsOncreateRule(ctx context.Context, worktypeID string, ruleID string, opts *DeleteTaskmanagementWorktypeFlowsOncreateRuleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/oncreate/rules/{ruleId}", worktypeID, ruleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/oncreate/rules/{ruleId}", worktypeID, ruleID)
 	req.Operation = "taskmanagement.DeleteTaskmanagementWorktypeFlowsOncreateRule"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1831,7 +1832,7 @@ type PatchTaskmanagementWorktypeFlowsOncreateRuleOptions struct{}
 //
 // Requires any of the permissions: workitems:flowRuleOnCreate:edit.
 func (c *Client) PatchTaskmanagementWorktypeFlowsOncreateRule(ctx context.Context, worktypeID string, ruleID string, body *models.WorkitemOnCreateRuleUpdate, opts *PatchTaskmanagementWorktypeFlowsOncreateRuleOptions, call ...platformclient.CallOption) (*models.WorkitemOnCreateRule, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/oncreate/rules/{ruleId}", worktypeID, ruleID)
+	req := runtime.NewRequest("PATCH", "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/oncreate/rules/{ruleId}", worktypeID, ruleID)
 	req.Operation = "taskmanagement.PatchTaskmanagementWorktypeFlowsOncreateRule"
 	req.Body = body
 	out := new(models.WorkitemOnCreateRule)
@@ -1870,7 +1871,7 @@ type GetTaskmanagementWorktypeHistoryOptions struct {
 //
 // Requires any of the permissions: workitems:worktype:view.
 func (c *Client) GetTaskmanagementWorktypeHistory(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeHistoryOptions, call ...platformclient.CallOption) (*models.WorktypeChangeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/history", worktypeID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/history", worktypeID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorktypeHistory"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -1894,8 +1895,8 @@ func (c *Client) GetTaskmanagementWorktypeHistoryPages(ctx context.Context, work
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorktypeChangeListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WorktypeChangeListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WorktypeChangeListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1905,15 +1906,15 @@ func (c *Client) GetTaskmanagementWorktypeHistoryPages(ctx context.Context, work
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorktypeHistory(ctx, worktypeID, &o, call...)
-	}, func(p *models.WorktypeChangeListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	}, func(p *models.WorktypeChangeListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
 	})
 }
 
 // GetTaskmanagementWorktypeHistoryItems returns an iterator over the entities of every page of
 // GetTaskmanagementWorktypeHistory; see GetTaskmanagementWorktypeHistoryPages.
 func (c *Client) GetTaskmanagementWorktypeHistoryItems(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeHistoryOptions, call ...platformclient.CallOption) iter.Seq2[models.WorkitemsChangeWorktypeDelta, error] {
-	return platformclient.Items(c.GetTaskmanagementWorktypeHistoryPages(ctx, worktypeID, opts, call...), func(p *models.WorktypeChangeListing) []models.WorkitemsChangeWorktypeDelta { return p.Entities })
+	return runtime.Items(c.GetTaskmanagementWorktypeHistoryPages(ctx, worktypeID, opts, call...), func(p *models.WorktypeChangeListing) []models.WorkitemsChangeWorktypeDelta { return p.Entities })
 }
 
 // GetTaskmanagementWorktypeStatusesOptions holds the optional parameters of GetTaskmanagementWorktypeStatuses; it has none yet, so pass nil.
@@ -1925,7 +1926,7 @@ type GetTaskmanagementWorktypeStatusesOptions struct{}
 //
 // Requires any of the permissions: workitems:status:view.
 func (c *Client) GetTaskmanagementWorktypeStatuses(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeStatusesOptions, call ...platformclient.CallOption) (*models.WorkitemStatusListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/statuses", worktypeID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/statuses", worktypeID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorktypeStatuses"
 	out := new(models.WorkitemStatusListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1943,7 +1944,7 @@ type PostTaskmanagementWorktypeStatusesOptions struct{}
 //
 // Requires any of the permissions: workitems:status:add.
 func (c *Client) PostTaskmanagementWorktypeStatuses(ctx context.Context, worktypeID string, body *models.WorkitemStatusCreate, opts *PostTaskmanagementWorktypeStatusesOptions, call ...platformclient.CallOption) (*models.WorkitemStatus, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/taskmanagement/worktypes/{worktypeId}/statuses", worktypeID)
+	req := runtime.NewRequest("POST", "/api/v2/taskmanagement/worktypes/{worktypeId}/statuses", worktypeID)
 	req.Operation = "taskmanagement.PostTaskmanagementWorktypeStatuses"
 	req.Body = body
 	out := new(models.WorkitemStatus)
@@ -1962,7 +1963,7 @@ type GetTaskmanagementWorktypeStatusOptions struct{}
 //
 // Requires any of the permissions: workitems:status:view.
 func (c *Client) GetTaskmanagementWorktypeStatus(ctx context.Context, worktypeID string, statusID string, opts *GetTaskmanagementWorktypeStatusOptions, call ...platformclient.CallOption) (*models.WorkitemStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/statuses/{statusId}", worktypeID, statusID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/statuses/{statusId}", worktypeID, statusID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorktypeStatus"
 	out := new(models.WorkitemStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1980,7 +1981,7 @@ type DeleteTaskmanagementWorktypeStatusOptions struct{}
 //
 // Requires any of the permissions: workitems:status:delete.
 func (c *Client) DeleteTaskmanagementWorktypeStatus(ctx context.Context, worktypeID string, statusID string, opts *DeleteTaskmanagementWorktypeStatusOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/taskmanagement/worktypes/{worktypeId}/statuses/{statusId}", worktypeID, statusID)
+	req := runtime.NewRequest("DELETE", "/api/v2/taskmanagement/worktypes/{worktypeId}/statuses/{statusId}", worktypeID, statusID)
 	req.Operation = "taskmanagement.DeleteTaskmanagementWorktypeStatus"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1994,7 +1995,7 @@ type PatchTaskmanagementWorktypeStatusOptions struct{}
 //
 // Requires any of the permissions: workitems:status:edit.
 func (c *Client) PatchTaskmanagementWorktypeStatus(ctx context.Context, worktypeID string, statusID string, body *models.WorkitemStatusUpdate, opts *PatchTaskmanagementWorktypeStatusOptions, call ...platformclient.CallOption) (*models.WorkitemStatus, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/taskmanagement/worktypes/{worktypeId}/statuses/{statusId}", worktypeID, statusID)
+	req := runtime.NewRequest("PATCH", "/api/v2/taskmanagement/worktypes/{worktypeId}/statuses/{statusId}", worktypeID, statusID)
 	req.Operation = "taskmanagement.PatchTaskmanagementWorktypeStatus"
 	req.Body = body
 	out := new(models.WorkitemStatus)
@@ -2027,7 +2028,7 @@ type GetTaskmanagementWorktypeVersionsOptions struct {
 //
 // Requires any of the permissions: workitems:worktype:view.
 func (c *Client) GetTaskmanagementWorktypeVersions(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeVersionsOptions, call ...platformclient.CallOption) (*models.WorktypeVersionListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/versions", worktypeID)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/versions", worktypeID)
 	req.Operation = "taskmanagement.GetTaskmanagementWorktypeVersions"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -2050,8 +2051,8 @@ func (c *Client) GetTaskmanagementWorktypeVersionsPages(ctx context.Context, wor
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WorktypeVersionListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WorktypeVersionListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WorktypeVersionListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2061,15 +2062,15 @@ func (c *Client) GetTaskmanagementWorktypeVersionsPages(ctx context.Context, wor
 			o.After = &r.Cursor
 		}
 		return c.GetTaskmanagementWorktypeVersions(ctx, worktypeID, &o, call...)
-	}, func(p *models.WorktypeVersionListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
+	}, func(p *models.WorktypeVersionListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.After}
 	})
 }
 
 // GetTaskmanagementWorktypeVersionsItems returns an iterator over the entities of every page of
 // GetTaskmanagementWorktypeVersions; see GetTaskmanagementWorktypeVersionsPages.
 func (c *Client) GetTaskmanagementWorktypeVersionsItems(ctx context.Context, worktypeID string, opts *GetTaskmanagementWorktypeVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.WorktypeVersion, error] {
-	return platformclient.Items(c.GetTaskmanagementWorktypeVersionsPages(ctx, worktypeID, opts, call...), func(p *models.WorktypeVersionListing) []models.WorktypeVersion { return p.Entities })
+	return runtime.Items(c.GetTaskmanagementWorktypeVersionsPages(ctx, worktypeID, opts, call...), func(p *models.WorktypeVersionListing) []models.WorktypeVersion { return p.Entities })
 }
 
 // GetTaskmanagementWorktypeVersionOptions holds the optional parameters of GetTaskmanagementWorktypeVersion; it has none yet, so pass nil.
@@ -2081,7 +2082,7 @@ type GetTaskmanagementWorktypeVersionOptions struct{}
 //
 // Requires any of the permissions: workitems:worktype:view.
 func (c *Client) GetTaskmanagementWorktypeVersion(ctx context.Context, worktypeID string, entityVersion int, opts *GetTaskmanagementWorktypeVersionOptions, call ...platformclient.CallOption) (*models.WorktypeVersion, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/versions/{entityVersion}", worktypeID, entityVersion)
+	req := runtime.NewRequest("GET", "/api/v2/taskmanagement/worktypes/{worktypeId}/versions/{entityVersion}", worktypeID, entityVersion)
 	req.Operation = "taskmanagement.GetTaskmanagementWorktypeVersion"
 	out := new(models.WorktypeVersion)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -34,7 +35,7 @@ type PostAnalyticsTeamsActivityQueryOptions struct {
 //
 // Requires any of the permissions: analytics:teamObservation:view.
 func (c *Client) PostAnalyticsTeamsActivityQuery(ctx context.Context, body *models.TeamActivityQuery, opts *PostAnalyticsTeamsActivityQueryOptions, call ...platformclient.CallOption) (*models.TeamActivityResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/teams/activity/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/teams/activity/query")
 	req.Operation = "teams.PostAnalyticsTeamsActivityQuery"
 	req.Body = body
 	if opts != nil {
@@ -75,7 +76,7 @@ type GetTeamsOptions struct {
 //
 // Requires any of the permissions: groups:team:view.
 func (c *Client) GetTeams(ctx context.Context, opts *GetTeamsOptions, call ...platformclient.CallOption) (*models.TeamEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/teams")
+	req := runtime.NewRequest("GET", "/api/v2/teams")
 	req.Operation = "teams.GetTeams"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -99,8 +100,8 @@ func (c *Client) GetTeamsPages(ctx context.Context, opts *GetTeamsOptions, call 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TeamEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TeamEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TeamEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -110,14 +111,14 @@ func (c *Client) GetTeamsPages(ctx context.Context, opts *GetTeamsOptions, call 
 			o.After = &r.Cursor
 		}
 		return c.GetTeams(ctx, &o, call...)
-	}, func(p *models.TeamEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.TeamEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetTeamsItems returns an iterator over the entities of every page of GetTeams; see GetTeamsPages.
 func (c *Client) GetTeamsItems(ctx context.Context, opts *GetTeamsOptions, call ...platformclient.CallOption) iter.Seq2[models.Team, error] {
-	return platformclient.Items(c.GetTeamsPages(ctx, opts, call...), func(p *models.TeamEntityListing) []models.Team { return p.Entities })
+	return runtime.Items(c.GetTeamsPages(ctx, opts, call...), func(p *models.TeamEntityListing) []models.Team { return p.Entities })
 }
 
 // PostTeamsOptions holds the optional parameters of PostTeams; it has none yet, so pass nil.
@@ -129,7 +130,7 @@ type PostTeamsOptions struct{}
 //
 // Requires any of the permissions: groups:team:add.
 func (c *Client) PostTeams(ctx context.Context, body *models.Team, opts *PostTeamsOptions, call ...platformclient.CallOption) (*models.Team, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/teams")
+	req := runtime.NewRequest("POST", "/api/v2/teams")
 	req.Operation = "teams.PostTeams"
 	req.Body = body
 	out := new(models.Team)
@@ -148,7 +149,7 @@ type PostTeamsSearchOptions struct{}
 //
 // Requires any of the permissions: groups:team:view.
 func (c *Client) PostTeamsSearch(ctx context.Context, body *models.TeamSearchRequest, opts *PostTeamsSearchOptions, call ...platformclient.CallOption) (*models.TeamsSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/teams/search")
+	req := runtime.NewRequest("POST", "/api/v2/teams/search")
 	req.Operation = "teams.PostTeamsSearch"
 	req.Body = body
 	out := new(models.TeamsSearchResponse)
@@ -166,11 +167,11 @@ func (c *Client) PostTeamsSearchPages(ctx context.Context, body *models.TeamSear
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TeamsSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TeamsSearchResponse, error) {
 		o := o
 		var pageBody models.TeamSearchRequest
 		if body != nil {
@@ -178,15 +179,15 @@ func (c *Client) PostTeamsSearchPages(ctx context.Context, body *models.TeamSear
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostTeamsSearch(ctx, &pageBody, &o, call...)
-	}, func(p *models.TeamsSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.TeamsSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostTeamsSearchItems returns an iterator over the results of every page of PostTeamsSearch; see
 // PostTeamsSearchPages.
 func (c *Client) PostTeamsSearchItems(ctx context.Context, body *models.TeamSearchRequest, opts *PostTeamsSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.Team, error] {
-	return platformclient.Items(c.PostTeamsSearchPages(ctx, body, opts, call...), func(p *models.TeamsSearchResponse) []models.Team { return p.Results })
+	return runtime.Items(c.PostTeamsSearchPages(ctx, body, opts, call...), func(p *models.TeamsSearchResponse) []models.Team { return p.Results })
 }
 
 // GetTeamOptions holds the optional parameters of GetTeam; nil fields are not sent.
@@ -201,7 +202,7 @@ type GetTeamOptions struct {
 //
 // Requires any of the permissions: groups:team:view.
 func (c *Client) GetTeam(ctx context.Context, teamID string, opts *GetTeamOptions, call ...platformclient.CallOption) (*models.Team, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/teams/{teamId}", teamID)
+	req := runtime.NewRequest("GET", "/api/v2/teams/{teamId}", teamID)
 	req.Operation = "teams.GetTeam"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -222,7 +223,7 @@ type DeleteTeamOptions struct{}
 //
 // Requires any of the permissions: groups:team:delete.
 func (c *Client) DeleteTeam(ctx context.Context, teamID string, opts *DeleteTeamOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/teams/{teamId}", teamID)
+	req := runtime.NewRequest("DELETE", "/api/v2/teams/{teamId}", teamID)
 	req.Operation = "teams.DeleteTeam"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -236,7 +237,7 @@ type PatchTeamOptions struct{}
 //
 // Requires any of the permissions: groups:team:edit.
 func (c *Client) PatchTeam(ctx context.Context, teamID string, body *models.Team, opts *PatchTeamOptions, call ...platformclient.CallOption) (*models.Team, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/teams/{teamId}", teamID)
+	req := runtime.NewRequest("PATCH", "/api/v2/teams/{teamId}", teamID)
 	req.Operation = "teams.PatchTeam"
 	req.Body = body
 	out := new(models.Team)
@@ -269,7 +270,7 @@ type GetTeamMembersOptions struct {
 //
 // Requires any of the permissions: groups:team:view.
 func (c *Client) GetTeamMembers(ctx context.Context, teamID string, opts *GetTeamMembersOptions, call ...platformclient.CallOption) (*models.TeamMemberEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/teams/{teamId}/members", teamID)
+	req := runtime.NewRequest("GET", "/api/v2/teams/{teamId}/members", teamID)
 	req.Operation = "teams.GetTeamMembers"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -293,8 +294,8 @@ func (c *Client) GetTeamMembersPages(ctx context.Context, teamID string, opts *G
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TeamMemberEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TeamMemberEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TeamMemberEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -304,15 +305,15 @@ func (c *Client) GetTeamMembersPages(ctx context.Context, teamID string, opts *G
 			o.After = &r.Cursor
 		}
 		return c.GetTeamMembers(ctx, teamID, &o, call...)
-	}, func(p *models.TeamMemberEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.TeamMemberEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetTeamMembersItems returns an iterator over the entities of every page of GetTeamMembers; see
 // GetTeamMembersPages.
 func (c *Client) GetTeamMembersItems(ctx context.Context, teamID string, opts *GetTeamMembersOptions, call ...platformclient.CallOption) iter.Seq2[models.UserReferenceWithName, error] {
-	return platformclient.Items(c.GetTeamMembersPages(ctx, teamID, opts, call...), func(p *models.TeamMemberEntityListing) []models.UserReferenceWithName { return p.Entities })
+	return runtime.Items(c.GetTeamMembersPages(ctx, teamID, opts, call...), func(p *models.TeamMemberEntityListing) []models.UserReferenceWithName { return p.Entities })
 }
 
 // PostTeamMembersOptions holds the optional parameters of PostTeamMembers; it has none yet, so pass nil.
@@ -324,7 +325,7 @@ type PostTeamMembersOptions struct{}
 //
 // Requires any of the permissions: groups:team:assign.
 func (c *Client) PostTeamMembers(ctx context.Context, teamID string, body *models.TeamMembers, opts *PostTeamMembersOptions, call ...platformclient.CallOption) (*models.TeamMemberAddListingResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/teams/{teamId}/members", teamID)
+	req := runtime.NewRequest("POST", "/api/v2/teams/{teamId}/members", teamID)
 	req.Operation = "teams.PostTeamMembers"
 	req.Body = body
 	out := new(models.TeamMemberAddListingResponse)
@@ -343,7 +344,7 @@ type DeleteTeamMembersOptions struct{}
 //
 // Requires any of the permissions: groups:team:assign.
 func (c *Client) DeleteTeamMembers(ctx context.Context, teamID string, id string, opts *DeleteTeamMembersOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/teams/{teamId}/members", teamID)
+	req := runtime.NewRequest("DELETE", "/api/v2/teams/{teamId}/members", teamID)
 	req.Operation = "teams.DeleteTeamMembers"
 	req.AddQuery("id", id)
 	return c.c.Do(ctx, req, nil, call...)

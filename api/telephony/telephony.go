@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/types"
 )
 
@@ -28,7 +29,7 @@ type GetTelephonyAgentsGreetingsMeOptions struct{}
 //
 // Requires any of the permissions: telephony:selfAgentGreeting:view.
 func (c *Client) GetTelephonyAgentsGreetingsMe(ctx context.Context, opts *GetTelephonyAgentsGreetingsMeOptions, call ...platformclient.CallOption) (*models.SelfAgentGreeting, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/agents/greetings/me")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/agents/greetings/me")
 	req.Operation = "telephony.GetTelephonyAgentsGreetingsMe"
 	out := new(models.SelfAgentGreeting)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -46,7 +47,7 @@ type PutTelephonyAgentsGreetingsMeOptions struct{}
 //
 // Requires any of the permissions: telephony:selfAgentGreeting:edit.
 func (c *Client) PutTelephonyAgentsGreetingsMe(ctx context.Context, body *models.SelfAgentGreeting, opts *PutTelephonyAgentsGreetingsMeOptions, call ...platformclient.CallOption) (*models.SelfAgentGreeting, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/agents/greetings/me")
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/agents/greetings/me")
 	req.Operation = "telephony.PutTelephonyAgentsGreetingsMe"
 	req.Body = body
 	out := new(models.SelfAgentGreeting)
@@ -65,7 +66,7 @@ type GetTelephonyAgentGreetingsOptions struct{}
 //
 // Requires any of the permissions: telephony:otherAgentGreeting:view.
 func (c *Client) GetTelephonyAgentGreetings(ctx context.Context, agentID string, opts *GetTelephonyAgentGreetingsOptions, call ...platformclient.CallOption) (*models.AgentGreeting, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/agents/{agentId}/greetings", agentID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/agents/{agentId}/greetings", agentID)
 	req.Operation = "telephony.GetTelephonyAgentGreetings"
 	out := new(models.AgentGreeting)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -83,7 +84,7 @@ type PutTelephonyAgentGreetingsOptions struct{}
 //
 // Requires any of the permissions: telephony:otherAgentGreeting:edit.
 func (c *Client) PutTelephonyAgentGreetings(ctx context.Context, agentID string, body *models.AgentGreeting, opts *PutTelephonyAgentGreetingsOptions, call ...platformclient.CallOption) (*models.AgentGreeting, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/agents/{agentId}/greetings", agentID)
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/agents/{agentId}/greetings", agentID)
 	req.Operation = "telephony.PutTelephonyAgentGreetings"
 	req.Body = body
 	out := new(models.AgentGreeting)
@@ -106,7 +107,7 @@ type GetTelephonyCallsMetricsOptions struct {
 //
 // Requires any of the permissions: telephony:callMetrics:view.
 func (c *Client) GetTelephonyCallsMetrics(ctx context.Context, opts *GetTelephonyCallsMetricsOptions, call ...platformclient.CallOption) (*models.OrganizationCallMetrics, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/calls/metrics")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/calls/metrics")
 	req.Operation = "telephony.GetTelephonyCallsMetrics"
 	if opts != nil {
 		req.AddQuery("metricType", opts.MetricType)
@@ -127,7 +128,7 @@ type GetTelephonyMediaregionsOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyMediaregions(ctx context.Context, opts *GetTelephonyMediaregionsOptions, call ...platformclient.CallOption) (*models.MediaRegions, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/mediaregions")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/mediaregions")
 	req.Operation = "telephony.GetTelephonyMediaregions"
 	out := new(models.MediaRegions)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -145,7 +146,7 @@ type GetTelephonySettingsOptions struct{}
 //
 // Requires any of the permissions: telephony:settings:view.
 func (c *Client) GetTelephonySettings(ctx context.Context, opts *GetTelephonySettingsOptions, call ...platformclient.CallOption) (*models.TelephonySettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/settings")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/settings")
 	req.Operation = "telephony.GetTelephonySettings"
 	out := new(models.TelephonySettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -163,7 +164,7 @@ type PutTelephonySettingsOptions struct{}
 //
 // Requires any of the permissions: telephony:settings:edit.
 func (c *Client) PutTelephonySettings(ctx context.Context, body *models.TelephonySettings, opts *PutTelephonySettingsOptions, call ...platformclient.CallOption) (*models.TelephonySettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/settings")
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/settings")
 	req.Operation = "telephony.PutTelephonySettings"
 	req.Body = body
 	out := new(models.TelephonySettings)
@@ -184,7 +185,7 @@ type GetTelephonySipmessagesConversationOptions struct{}
 //
 // Requires all of the permissions: telephony:pcap:view.
 func (c *Client) GetTelephonySipmessagesConversation(ctx context.Context, conversationID string, opts *GetTelephonySipmessagesConversationOptions, call ...platformclient.CallOption) (*models.Callmessage, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/sipmessages/conversations/{conversationId}", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/sipmessages/conversations/{conversationId}", conversationID)
 	req.Operation = "telephony.GetTelephonySipmessagesConversation"
 	out := new(models.Callmessage)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -208,7 +209,7 @@ type GetTelephonySipmessagesConversationHeadersOptions struct {
 //
 // Requires all of the permissions: telephony:pcap:view.
 func (c *Client) GetTelephonySipmessagesConversationHeaders(ctx context.Context, conversationID string, opts *GetTelephonySipmessagesConversationHeadersOptions, call ...platformclient.CallOption) (*models.Callheader, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/sipmessages/conversations/{conversationId}/headers", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/sipmessages/conversations/{conversationId}/headers", conversationID)
 	req.Operation = "telephony.GetTelephonySipmessagesConversationHeaders"
 	if opts != nil {
 		req.AddQuery("keys", opts.Keys)
@@ -246,7 +247,7 @@ type GetTelephonySiptracesOptions struct {
 //
 // Requires all of the permissions: telephony:pcap:view.
 func (c *Client) GetTelephonySiptraces(ctx context.Context, dateStart types.DateTime, dateEnd types.DateTime, opts *GetTelephonySiptracesOptions, call ...platformclient.CallOption) (*models.SipSearchResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/siptraces")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/siptraces")
 	req.Operation = "telephony.GetTelephonySiptraces"
 	req.AddQuery("dateStart", dateStart)
 	req.AddQuery("dateEnd", dateEnd)
@@ -272,7 +273,7 @@ type PostTelephonySiptracesDownloadOptions struct{}
 //
 // Requires all of the permissions: telephony:pcap:add.
 func (c *Client) PostTelephonySiptracesDownload(ctx context.Context, body *models.SIPSearchPublicRequest, opts *PostTelephonySiptracesDownloadOptions, call ...platformclient.CallOption) (*models.SipDownloadResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/siptraces/download")
+	req := runtime.NewRequest("POST", "/api/v2/telephony/siptraces/download")
 	req.Operation = "telephony.PostTelephonySiptracesDownload"
 	req.Body = body
 	out := new(models.SipDownloadResponse)
@@ -291,7 +292,7 @@ type GetTelephonySiptracesDownloadDownloadIdOptions struct{}
 //
 // Requires all of the permissions: telephony:pcap:view.
 func (c *Client) GetTelephonySiptracesDownloadDownloadId(ctx context.Context, downloadID string, opts *GetTelephonySiptracesDownloadDownloadIdOptions, call ...platformclient.CallOption) (*models.SignedUrlResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/siptraces/download/{downloadId}", downloadID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/siptraces/download/{downloadId}", downloadID)
 	req.Operation = "telephony.GetTelephonySiptracesDownloadDownloadId"
 	out := new(models.SignedUrlResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -53,7 +54,7 @@ type GetTelephonyProvidersEdgesOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdges(ctx context.Context, opts *GetTelephonyProvidersEdgesOptions, call ...platformclient.CallOption) (*models.EdgeEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdges"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -81,11 +82,11 @@ func (c *Client) GetTelephonyProvidersEdgesPages(ctx context.Context, opts *GetT
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EdgeEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EdgeEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.EdgeEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -93,15 +94,15 @@ func (c *Client) GetTelephonyProvidersEdgesPages(ctx context.Context, opts *GetT
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdges(ctx, &o, call...)
-	}, func(p *models.EdgeEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.EdgeEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetTelephonyProvidersEdgesItems returns an iterator over the entities of every page of
 // GetTelephonyProvidersEdges; see GetTelephonyProvidersEdgesPages.
 func (c *Client) GetTelephonyProvidersEdgesItems(ctx context.Context, opts *GetTelephonyProvidersEdgesOptions, call ...platformclient.CallOption) iter.Seq2[models.Edge, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesPages(ctx, opts, call...), func(p *models.EdgeEntityListing) []models.Edge { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesPages(ctx, opts, call...), func(p *models.EdgeEntityListing) []models.Edge { return p.Entities })
 }
 
 // PostTelephonyProvidersEdgesOptions holds the optional parameters of PostTelephonyProvidersEdges; it has none yet, so pass nil.
@@ -113,7 +114,7 @@ type PostTelephonyProvidersEdgesOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdges(ctx context.Context, body *models.Edge, opts *PostTelephonyProvidersEdgesOptions, call ...platformclient.CallOption) (*models.Edge, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges")
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges")
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdges"
 	req.Body = body
 	out := new(models.Edge)
@@ -130,7 +131,7 @@ type PostTelephonyProvidersEdgesAddressvalidationOptions struct{}
 //
 //	POST /api/v2/telephony/providers/edges/addressvalidation
 func (c *Client) PostTelephonyProvidersEdgesAddressvalidation(ctx context.Context, body *models.ValidateAddressRequest, opts *PostTelephonyProvidersEdgesAddressvalidationOptions, call ...platformclient.CallOption) (*models.ValidateAddressResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/addressvalidation")
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/addressvalidation")
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgesAddressvalidation"
 	req.Body = body
 	out := new(models.ValidateAddressResponse)
@@ -154,7 +155,7 @@ type GetTelephonyProvidersEdgesAlertablepresencesOptions struct {
 //
 // Requires any of the permissions: telephony:alertablePresences:view.
 func (c *Client) GetTelephonyProvidersEdgesAlertablepresences(ctx context.Context, opts *GetTelephonyProvidersEdgesAlertablepresencesOptions, call ...platformclient.CallOption) (*models.AlertablePresences, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/alertablepresences")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/alertablepresences")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesAlertablepresences"
 	if opts != nil {
 		req.AddQuery("type", opts.Type)
@@ -175,7 +176,7 @@ type PutTelephonyProvidersEdgesAlertablepresencesOptions struct{}
 //
 // Requires any of the permissions: telephony:alertablePresences:edit.
 func (c *Client) PutTelephonyProvidersEdgesAlertablepresences(ctx context.Context, body *models.AlertablePresences, opts *PutTelephonyProvidersEdgesAlertablepresencesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/providers/edges/alertablepresences")
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/providers/edges/alertablepresences")
 	req.Operation = "telephonyprovidersedge.PutTelephonyProvidersEdgesAlertablepresences"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -190,7 +191,7 @@ type DeleteTelephonyProvidersEdgesAlertablepresencesOptions struct{}
 //
 // Requires any of the permissions: telephony:alertablePresences:delete.
 func (c *Client) DeleteTelephonyProvidersEdgesAlertablepresences(ctx context.Context, opts *DeleteTelephonyProvidersEdgesAlertablepresencesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/telephony/providers/edges/alertablepresences")
+	req := runtime.NewRequest("DELETE", "/api/v2/telephony/providers/edges/alertablepresences")
 	req.Operation = "telephonyprovidersedge.DeleteTelephonyProvidersEdgesAlertablepresences"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -204,7 +205,7 @@ type GetTelephonyProvidersEdgesCertificateauthoritiesOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesCertificateauthorities(ctx context.Context, opts *GetTelephonyProvidersEdgesCertificateauthoritiesOptions, call ...platformclient.CallOption) (*models.CertificateAuthorityEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/certificateauthorities")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/certificateauthorities")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesCertificateauthorities"
 	out := new(models.CertificateAuthorityEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -222,7 +223,7 @@ type PostTelephonyProvidersEdgesCertificateauthoritiesOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgesCertificateauthorities(ctx context.Context, body *models.DomainCertificateAuthority, opts *PostTelephonyProvidersEdgesCertificateauthoritiesOptions, call ...platformclient.CallOption) (*models.DomainCertificateAuthority, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/certificateauthorities")
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/certificateauthorities")
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgesCertificateauthorities"
 	req.Body = body
 	out := new(models.DomainCertificateAuthority)
@@ -241,7 +242,7 @@ type GetTelephonyProvidersEdgesCertificateauthorityOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesCertificateauthority(ctx context.Context, certificateID string, opts *GetTelephonyProvidersEdgesCertificateauthorityOptions, call ...platformclient.CallOption) (*models.DomainCertificateAuthority, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/certificateauthorities/{certificateId}", certificateID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/certificateauthorities/{certificateId}", certificateID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesCertificateauthority"
 	out := new(models.DomainCertificateAuthority)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -259,7 +260,7 @@ type PutTelephonyProvidersEdgesCertificateauthorityOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PutTelephonyProvidersEdgesCertificateauthority(ctx context.Context, certificateID string, body *models.DomainCertificateAuthority, opts *PutTelephonyProvidersEdgesCertificateauthorityOptions, call ...platformclient.CallOption) (*models.DomainCertificateAuthority, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/providers/edges/certificateauthorities/{certificateId}", certificateID)
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/providers/edges/certificateauthorities/{certificateId}", certificateID)
 	req.Operation = "telephonyprovidersedge.PutTelephonyProvidersEdgesCertificateauthority"
 	req.Body = body
 	out := new(models.DomainCertificateAuthority)
@@ -278,7 +279,7 @@ type DeleteTelephonyProvidersEdgesCertificateauthorityOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) DeleteTelephonyProvidersEdgesCertificateauthority(ctx context.Context, certificateID string, opts *DeleteTelephonyProvidersEdgesCertificateauthorityOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/telephony/providers/edges/certificateauthorities/{certificateId}", certificateID)
+	req := runtime.NewRequest("DELETE", "/api/v2/telephony/providers/edges/certificateauthorities/{certificateId}", certificateID)
 	req.Operation = "telephonyprovidersedge.DeleteTelephonyProvidersEdgesCertificateauthority"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -304,7 +305,7 @@ type GetTelephonyProvidersEdgesDidpoolsOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesDidpools(ctx context.Context, opts *GetTelephonyProvidersEdgesDidpoolsOptions, call ...platformclient.CallOption) (*models.DIDPoolEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/didpools")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/didpools")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesDidpools"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -328,11 +329,11 @@ func (c *Client) GetTelephonyProvidersEdgesDidpoolsPages(ctx context.Context, op
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DIDPoolEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DIDPoolEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DIDPoolEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -340,15 +341,15 @@ func (c *Client) GetTelephonyProvidersEdgesDidpoolsPages(ctx context.Context, op
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesDidpools(ctx, &o, call...)
-	}, func(p *models.DIDPoolEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DIDPoolEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetTelephonyProvidersEdgesDidpoolsItems returns an iterator over the entities of every page of
 // GetTelephonyProvidersEdgesDidpools; see GetTelephonyProvidersEdgesDidpoolsPages.
 func (c *Client) GetTelephonyProvidersEdgesDidpoolsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesDidpoolsOptions, call ...platformclient.CallOption) iter.Seq2[models.DIDPool, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesDidpoolsPages(ctx, opts, call...), func(p *models.DIDPoolEntityListing) []models.DIDPool { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesDidpoolsPages(ctx, opts, call...), func(p *models.DIDPoolEntityListing) []models.DIDPool { return p.Entities })
 }
 
 // PostTelephonyProvidersEdgesDidpoolsOptions holds the optional parameters of PostTelephonyProvidersEdgesDidpools; it has none yet, so pass nil.
@@ -360,7 +361,7 @@ type PostTelephonyProvidersEdgesDidpoolsOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgesDidpools(ctx context.Context, body *models.DIDPool, opts *PostTelephonyProvidersEdgesDidpoolsOptions, call ...platformclient.CallOption) (*models.DIDPool, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/didpools")
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/didpools")
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgesDidpools"
 	req.Body = body
 	out := new(models.DIDPool)
@@ -396,7 +397,7 @@ type GetTelephonyProvidersEdgesDidpoolsDidsOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesDidpoolsDids(ctx context.Context, typeParam string, opts *GetTelephonyProvidersEdgesDidpoolsDidsOptions, call ...platformclient.CallOption) (*models.DIDNumberEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/didpools/dids")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/didpools/dids")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesDidpoolsDids"
 	req.AddQuery("type", typeParam)
 	if opts != nil {
@@ -422,11 +423,11 @@ func (c *Client) GetTelephonyProvidersEdgesDidpoolsDidsPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DIDNumberEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DIDNumberEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DIDNumberEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -434,15 +435,15 @@ func (c *Client) GetTelephonyProvidersEdgesDidpoolsDidsPages(ctx context.Context
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesDidpoolsDids(ctx, typeParam, &o, call...)
-	}, func(p *models.DIDNumberEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DIDNumberEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetTelephonyProvidersEdgesDidpoolsDidsItems returns an iterator over the entities of every page of
 // GetTelephonyProvidersEdgesDidpoolsDids; see GetTelephonyProvidersEdgesDidpoolsDidsPages.
 func (c *Client) GetTelephonyProvidersEdgesDidpoolsDidsItems(ctx context.Context, typeParam string, opts *GetTelephonyProvidersEdgesDidpoolsDidsOptions, call ...platformclient.CallOption) iter.Seq2[models.DIDNumber, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesDidpoolsDidsPages(ctx, typeParam, opts, call...), func(p *models.DIDNumberEntityListing) []models.DIDNumber { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesDidpoolsDidsPages(ctx, typeParam, opts, call...), func(p *models.DIDNumberEntityListing) []models.DIDNumber { return p.Entities })
 }
 
 // GetTelephonyProvidersEdgesDidpoolOptions holds the optional parameters of GetTelephonyProvidersEdgesDidpool; it has none yet, so pass nil.
@@ -454,7 +455,7 @@ type GetTelephonyProvidersEdgesDidpoolOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesDidpool(ctx context.Context, didPoolID string, opts *GetTelephonyProvidersEdgesDidpoolOptions, call ...platformclient.CallOption) (*models.DIDPool, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/didpools/{didPoolId}", didPoolID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/didpools/{didPoolId}", didPoolID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesDidpool"
 	out := new(models.DIDPool)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -472,7 +473,7 @@ type PutTelephonyProvidersEdgesDidpoolOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PutTelephonyProvidersEdgesDidpool(ctx context.Context, didPoolID string, body *models.DIDPool, opts *PutTelephonyProvidersEdgesDidpoolOptions, call ...platformclient.CallOption) (*models.DIDPool, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/providers/edges/didpools/{didPoolId}", didPoolID)
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/providers/edges/didpools/{didPoolId}", didPoolID)
 	req.Operation = "telephonyprovidersedge.PutTelephonyProvidersEdgesDidpool"
 	req.Body = body
 	out := new(models.DIDPool)
@@ -491,7 +492,7 @@ type DeleteTelephonyProvidersEdgesDidpoolOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) DeleteTelephonyProvidersEdgesDidpool(ctx context.Context, didPoolID string, opts *DeleteTelephonyProvidersEdgesDidpoolOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/telephony/providers/edges/didpools/{didPoolId}", didPoolID)
+	req := runtime.NewRequest("DELETE", "/api/v2/telephony/providers/edges/didpools/{didPoolId}", didPoolID)
 	req.Operation = "telephonyprovidersedge.DeleteTelephonyProvidersEdgesDidpool"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -529,7 +530,7 @@ type GetTelephonyProvidersEdgesDidsOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesDids(ctx context.Context, opts *GetTelephonyProvidersEdgesDidsOptions, call ...platformclient.CallOption) (*models.DIDEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/dids")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/dids")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesDids"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -557,11 +558,11 @@ func (c *Client) GetTelephonyProvidersEdgesDidsPages(ctx context.Context, opts *
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DIDEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DIDEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DIDEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -569,15 +570,15 @@ func (c *Client) GetTelephonyProvidersEdgesDidsPages(ctx context.Context, opts *
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesDids(ctx, &o, call...)
-	}, func(p *models.DIDEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DIDEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetTelephonyProvidersEdgesDidsItems returns an iterator over the entities of every page of
 // GetTelephonyProvidersEdgesDids; see GetTelephonyProvidersEdgesDidsPages.
 func (c *Client) GetTelephonyProvidersEdgesDidsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesDidsOptions, call ...platformclient.CallOption) iter.Seq2[models.DID, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesDidsPages(ctx, opts, call...), func(p *models.DIDEntityListing) []models.DID { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesDidsPages(ctx, opts, call...), func(p *models.DIDEntityListing) []models.DID { return p.Entities })
 }
 
 // GetTelephonyProvidersEdgesDidOptions holds the optional parameters of GetTelephonyProvidersEdgesDid; it has none yet, so pass nil.
@@ -589,7 +590,7 @@ type GetTelephonyProvidersEdgesDidOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesDid(ctx context.Context, didID string, opts *GetTelephonyProvidersEdgesDidOptions, call ...platformclient.CallOption) (*models.DID, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/dids/{didId}", didID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/dids/{didId}", didID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesDid"
 	out := new(models.DID)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -622,7 +623,7 @@ type GetTelephonyProvidersEdgesEdgegroupsOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesEdgegroups(ctx context.Context, opts *GetTelephonyProvidersEdgesEdgegroupsOptions, call ...platformclient.CallOption) (*models.EdgeGroupEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/edgegroups")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/edgegroups")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesEdgegroups"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -647,11 +648,11 @@ func (c *Client) GetTelephonyProvidersEdgesEdgegroupsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.EdgeGroupEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.EdgeGroupEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.EdgeGroupEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -659,15 +660,15 @@ func (c *Client) GetTelephonyProvidersEdgesEdgegroupsPages(ctx context.Context, 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesEdgegroups(ctx, &o, call...)
-	}, func(p *models.EdgeGroupEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.EdgeGroupEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetTelephonyProvidersEdgesEdgegroupsItems returns an iterator over the entities of every page of
 // GetTelephonyProvidersEdgesEdgegroups; see GetTelephonyProvidersEdgesEdgegroupsPages.
 func (c *Client) GetTelephonyProvidersEdgesEdgegroupsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesEdgegroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.EdgeGroup, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesEdgegroupsPages(ctx, opts, call...), func(p *models.EdgeGroupEntityListing) []models.EdgeGroup { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesEdgegroupsPages(ctx, opts, call...), func(p *models.EdgeGroupEntityListing) []models.EdgeGroup { return p.Entities })
 }
 
 // PostTelephonyProvidersEdgesEdgegroupsOptions holds the optional parameters of PostTelephonyProvidersEdgesEdgegroups; it has none yet, so pass nil.
@@ -679,7 +680,7 @@ type PostTelephonyProvidersEdgesEdgegroupsOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgesEdgegroups(ctx context.Context, body *models.EdgeGroup, opts *PostTelephonyProvidersEdgesEdgegroupsOptions, call ...platformclient.CallOption) (*models.EdgeGroup, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/edgegroups")
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/edgegroups")
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgesEdgegroups"
 	req.Body = body
 	out := new(models.EdgeGroup)
@@ -702,7 +703,7 @@ type GetTelephonyProvidersEdgesEdgegroupOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesEdgegroup(ctx context.Context, edgeGroupID string, opts *GetTelephonyProvidersEdgesEdgegroupOptions, call ...platformclient.CallOption) (*models.EdgeGroup, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/edgegroups/{edgeGroupId}", edgeGroupID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/edgegroups/{edgeGroupId}", edgeGroupID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesEdgegroup"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -723,7 +724,7 @@ type PutTelephonyProvidersEdgesEdgegroupOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PutTelephonyProvidersEdgesEdgegroup(ctx context.Context, edgeGroupID string, body *models.EdgeGroup, opts *PutTelephonyProvidersEdgesEdgegroupOptions, call ...platformclient.CallOption) (*models.EdgeGroup, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/providers/edges/edgegroups/{edgeGroupId}", edgeGroupID)
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/providers/edges/edgegroups/{edgeGroupId}", edgeGroupID)
 	req.Operation = "telephonyprovidersedge.PutTelephonyProvidersEdgesEdgegroup"
 	req.Body = body
 	out := new(models.EdgeGroup)
@@ -742,7 +743,7 @@ type DeleteTelephonyProvidersEdgesEdgegroupOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) DeleteTelephonyProvidersEdgesEdgegroup(ctx context.Context, edgeGroupID string, opts *DeleteTelephonyProvidersEdgesEdgegroupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/telephony/providers/edges/edgegroups/{edgeGroupId}", edgeGroupID)
+	req := runtime.NewRequest("DELETE", "/api/v2/telephony/providers/edges/edgegroups/{edgeGroupId}", edgeGroupID)
 	req.Operation = "telephonyprovidersedge.DeleteTelephonyProvidersEdgesEdgegroup"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -757,7 +758,7 @@ type GetTelephonyProvidersEdgesEdgegroupEdgetrunkbaseOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesEdgegroupEdgetrunkbase(ctx context.Context, edgegroupID string, edgetrunkbaseID string, opts *GetTelephonyProvidersEdgesEdgegroupEdgetrunkbaseOptions, call ...platformclient.CallOption) (*models.EdgeTrunkBase, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/edgegroups/{edgegroupId}/edgetrunkbases/{edgetrunkbaseId}", edgegroupID, edgetrunkbaseID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/edgegroups/{edgegroupId}/edgetrunkbases/{edgetrunkbaseId}", edgegroupID, edgetrunkbaseID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesEdgegroupEdgetrunkbase"
 	out := new(models.EdgeTrunkBase)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -776,7 +777,7 @@ type PutTelephonyProvidersEdgesEdgegroupEdgetrunkbaseOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PutTelephonyProvidersEdgesEdgegroupEdgetrunkbase(ctx context.Context, edgegroupID string, edgetrunkbaseID string, body *models.EdgeTrunkBase, opts *PutTelephonyProvidersEdgesEdgegroupEdgetrunkbaseOptions, call ...platformclient.CallOption) (*models.EdgeTrunkBase, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/providers/edges/edgegroups/{edgegroupId}/edgetrunkbases/{edgetrunkbaseId}", edgegroupID, edgetrunkbaseID)
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/providers/edges/edgegroups/{edgegroupId}/edgetrunkbases/{edgetrunkbaseId}", edgegroupID, edgetrunkbaseID)
 	req.Operation = "telephonyprovidersedge.PutTelephonyProvidersEdgesEdgegroupEdgetrunkbase"
 	req.Body = body
 	out := new(models.EdgeTrunkBase)
@@ -795,7 +796,7 @@ type GetTelephonyProvidersEdgesEdgeversionreportOptions struct{}
 //
 //	GET /api/v2/telephony/providers/edges/edgeversionreport
 func (c *Client) GetTelephonyProvidersEdgesEdgeversionreport(ctx context.Context, opts *GetTelephonyProvidersEdgesEdgeversionreportOptions, call ...platformclient.CallOption) (*models.EdgeVersionReport, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/edgeversionreport")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/edgeversionreport")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesEdgeversionreport"
 	out := new(models.EdgeVersionReport)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -814,7 +815,7 @@ type GetTelephonyProvidersEdgesExpiredOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all, internal:edge:view.
 func (c *Client) GetTelephonyProvidersEdgesExpired(ctx context.Context, opts *GetTelephonyProvidersEdgesExpiredOptions, call ...platformclient.CallOption) (*models.ExpiredEdgeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/expired")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/expired")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesExpired"
 	out := new(models.ExpiredEdgeListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -847,7 +848,7 @@ type GetTelephonyProvidersEdgesExtensionpoolsOptions struct {
 //
 // Requires all of the permissions: telephony:extensionPool:view.
 func (c *Client) GetTelephonyProvidersEdgesExtensionpools(ctx context.Context, opts *GetTelephonyProvidersEdgesExtensionpoolsOptions, call ...platformclient.CallOption) (*models.ExtensionPoolEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/extensionpools")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/extensionpools")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesExtensionpools"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -872,11 +873,11 @@ func (c *Client) GetTelephonyProvidersEdgesExtensionpoolsPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExtensionPoolEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ExtensionPoolEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ExtensionPoolEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -884,15 +885,15 @@ func (c *Client) GetTelephonyProvidersEdgesExtensionpoolsPages(ctx context.Conte
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesExtensionpools(ctx, &o, call...)
-	}, func(p *models.ExtensionPoolEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ExtensionPoolEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetTelephonyProvidersEdgesExtensionpoolsItems returns an iterator over the entities of every page of
 // GetTelephonyProvidersEdgesExtensionpools; see GetTelephonyProvidersEdgesExtensionpoolsPages.
 func (c *Client) GetTelephonyProvidersEdgesExtensionpoolsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesExtensionpoolsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExtensionPool, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesExtensionpoolsPages(ctx, opts, call...), func(p *models.ExtensionPoolEntityListing) []models.ExtensionPool { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesExtensionpoolsPages(ctx, opts, call...), func(p *models.ExtensionPoolEntityListing) []models.ExtensionPool { return p.Entities })
 }
 
 // PostTelephonyProvidersEdgesExtensionpoolsOptions holds the optional parameters of PostTelephonyProvidersEdgesExtensionpools; it has none yet, so pass nil.
@@ -904,7 +905,7 @@ type PostTelephonyProvidersEdgesExtensionpoolsOptions struct{}
 //
 // Requires all of the permissions: telephony:extensionPool:add.
 func (c *Client) PostTelephonyProvidersEdgesExtensionpools(ctx context.Context, body *models.ExtensionPool, opts *PostTelephonyProvidersEdgesExtensionpoolsOptions, call ...platformclient.CallOption) (*models.ExtensionPool, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/extensionpools")
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/extensionpools")
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgesExtensionpools"
 	req.Body = body
 	out := new(models.ExtensionPool)
@@ -949,7 +950,7 @@ type GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsOptions struct {
 //
 // Requires all of the permissions: telephony:extensionPool:search.
 func (c *Client) GetTelephonyProvidersEdgesExtensionpoolsDivisionviews(ctx context.Context, opts *GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsOptions, call ...platformclient.CallOption) (*models.ExtensionPoolDivisionViewEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/extensionpools/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/extensionpools/divisionviews")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesExtensionpoolsDivisionviews"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -976,11 +977,11 @@ func (c *Client) GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsPages(ctx 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExtensionPoolDivisionViewEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ExtensionPoolDivisionViewEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ExtensionPoolDivisionViewEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -988,8 +989,8 @@ func (c *Client) GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsPages(ctx 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesExtensionpoolsDivisionviews(ctx, &o, call...)
-	}, func(p *models.ExtensionPoolDivisionViewEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ExtensionPoolDivisionViewEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -997,7 +998,7 @@ func (c *Client) GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsPages(ctx 
 // every page of GetTelephonyProvidersEdgesExtensionpoolsDivisionviews; see
 // GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsPages.
 func (c *Client) GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExtensionPoolDivisionView, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsPages(ctx, opts, call...), func(p *models.ExtensionPoolDivisionViewEntityListing) []models.ExtensionPoolDivisionView {
+	return runtime.Items(c.GetTelephonyProvidersEdgesExtensionpoolsDivisionviewsPages(ctx, opts, call...), func(p *models.ExtensionPoolDivisionViewEntityListing) []models.ExtensionPoolDivisionView {
 		return p.Entities
 	})
 }
@@ -1011,7 +1012,7 @@ type GetTelephonyProvidersEdgesExtensionpoolOptions struct{}
 //
 // Requires all of the permissions: telephony:extensionPool:view.
 func (c *Client) GetTelephonyProvidersEdgesExtensionpool(ctx context.Context, extensionPoolID string, opts *GetTelephonyProvidersEdgesExtensionpoolOptions, call ...platformclient.CallOption) (*models.ExtensionPool, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/extensionpools/{extensionPoolId}", extensionPoolID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/extensionpools/{extensionPoolId}", extensionPoolID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesExtensionpool"
 	out := new(models.ExtensionPool)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1029,7 +1030,7 @@ type PutTelephonyProvidersEdgesExtensionpoolOptions struct{}
 //
 // Requires all of the permissions: telephony:extensionPool:edit.
 func (c *Client) PutTelephonyProvidersEdgesExtensionpool(ctx context.Context, extensionPoolID string, body *models.ExtensionPool, opts *PutTelephonyProvidersEdgesExtensionpoolOptions, call ...platformclient.CallOption) (*models.ExtensionPool, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/providers/edges/extensionpools/{extensionPoolId}", extensionPoolID)
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/providers/edges/extensionpools/{extensionPoolId}", extensionPoolID)
 	req.Operation = "telephonyprovidersedge.PutTelephonyProvidersEdgesExtensionpool"
 	req.Body = body
 	out := new(models.ExtensionPool)
@@ -1048,7 +1049,7 @@ type DeleteTelephonyProvidersEdgesExtensionpoolOptions struct{}
 //
 // Requires all of the permissions: telephony:extensionPool:delete.
 func (c *Client) DeleteTelephonyProvidersEdgesExtensionpool(ctx context.Context, extensionPoolID string, opts *DeleteTelephonyProvidersEdgesExtensionpoolOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/telephony/providers/edges/extensionpools/{extensionPoolId}", extensionPoolID)
+	req := runtime.NewRequest("DELETE", "/api/v2/telephony/providers/edges/extensionpools/{extensionPoolId}", extensionPoolID)
 	req.Operation = "telephonyprovidersedge.DeleteTelephonyProvidersEdgesExtensionpool"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1077,7 +1078,7 @@ type GetTelephonyProvidersEdgesExtensionsOptions struct {
 //
 // Requires any of the permissions: telephony:extensionPool:view.
 func (c *Client) GetTelephonyProvidersEdgesExtensions(ctx context.Context, opts *GetTelephonyProvidersEdgesExtensionsOptions, call ...platformclient.CallOption) (*models.ExtensionEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/extensions")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/extensions")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesExtensions"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1102,11 +1103,11 @@ func (c *Client) GetTelephonyProvidersEdgesExtensionsPages(ctx context.Context, 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExtensionEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ExtensionEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ExtensionEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1114,15 +1115,15 @@ func (c *Client) GetTelephonyProvidersEdgesExtensionsPages(ctx context.Context, 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesExtensions(ctx, &o, call...)
-	}, func(p *models.ExtensionEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ExtensionEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetTelephonyProvidersEdgesExtensionsItems returns an iterator over the entities of every page of
 // GetTelephonyProvidersEdgesExtensions; see GetTelephonyProvidersEdgesExtensionsPages.
 func (c *Client) GetTelephonyProvidersEdgesExtensionsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesExtensionsOptions, call ...platformclient.CallOption) iter.Seq2[models.Extension, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesExtensionsPages(ctx, opts, call...), func(p *models.ExtensionEntityListing) []models.Extension { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesExtensionsPages(ctx, opts, call...), func(p *models.ExtensionEntityListing) []models.Extension { return p.Entities })
 }
 
 // GetTelephonyProvidersEdgesExtensionOptions holds the optional parameters of GetTelephonyProvidersEdgesExtension; it has none yet, so pass nil.
@@ -1134,7 +1135,7 @@ type GetTelephonyProvidersEdgesExtensionOptions struct{}
 //
 // Requires any of the permissions: telephony:extensionPool:view.
 func (c *Client) GetTelephonyProvidersEdgesExtension(ctx context.Context, extensionID string, opts *GetTelephonyProvidersEdgesExtensionOptions, call ...platformclient.CallOption) (*models.Extension, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/extensions/{extensionId}", extensionID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/extensions/{extensionId}", extensionID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesExtension"
 	out := new(models.Extension)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1168,7 +1169,7 @@ type GetTelephonyProvidersEdgesLinebasesettingsOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesLinebasesettings(ctx context.Context, opts *GetTelephonyProvidersEdgesLinebasesettingsOptions, call ...platformclient.CallOption) (*models.LineBaseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/linebasesettings")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/linebasesettings")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesLinebasesettings"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1193,11 +1194,11 @@ func (c *Client) GetTelephonyProvidersEdgesLinebasesettingsPages(ctx context.Con
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LineBaseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LineBaseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.LineBaseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1205,15 +1206,15 @@ func (c *Client) GetTelephonyProvidersEdgesLinebasesettingsPages(ctx context.Con
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesLinebasesettings(ctx, &o, call...)
-	}, func(p *models.LineBaseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.LineBaseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetTelephonyProvidersEdgesLinebasesettingsItems returns an iterator over the entities of every page
 // of GetTelephonyProvidersEdgesLinebasesettings; see GetTelephonyProvidersEdgesLinebasesettingsPages.
 func (c *Client) GetTelephonyProvidersEdgesLinebasesettingsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesLinebasesettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.LineBase, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesLinebasesettingsPages(ctx, opts, call...), func(p *models.LineBaseEntityListing) []models.LineBase { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesLinebasesettingsPages(ctx, opts, call...), func(p *models.LineBaseEntityListing) []models.LineBase { return p.Entities })
 }
 
 // GetTelephonyProvidersEdgesLinebasesettingOptions holds the optional parameters of GetTelephonyProvidersEdgesLinebasesetting; it has none yet, so pass nil.
@@ -1225,7 +1226,7 @@ type GetTelephonyProvidersEdgesLinebasesettingOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesLinebasesetting(ctx context.Context, lineBaseID string, opts *GetTelephonyProvidersEdgesLinebasesettingOptions, call ...platformclient.CallOption) (*models.LineBase, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/linebasesettings/{lineBaseId}", lineBaseID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/linebasesettings/{lineBaseId}", lineBaseID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesLinebasesetting"
 	out := new(models.LineBase)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1260,7 +1261,7 @@ type GetTelephonyProvidersEdgesLinesOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesLines(ctx context.Context, opts *GetTelephonyProvidersEdgesLinesOptions, call ...platformclient.CallOption) (*models.LineEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/lines")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/lines")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesLines"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1285,11 +1286,11 @@ func (c *Client) GetTelephonyProvidersEdgesLinesPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.LineEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.LineEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.LineEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1297,15 +1298,15 @@ func (c *Client) GetTelephonyProvidersEdgesLinesPages(ctx context.Context, opts 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesLines(ctx, &o, call...)
-	}, func(p *models.LineEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.LineEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetTelephonyProvidersEdgesLinesItems returns an iterator over the entities of every page of
 // GetTelephonyProvidersEdgesLines; see GetTelephonyProvidersEdgesLinesPages.
 func (c *Client) GetTelephonyProvidersEdgesLinesItems(ctx context.Context, opts *GetTelephonyProvidersEdgesLinesOptions, call ...platformclient.CallOption) iter.Seq2[models.Line, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesLinesPages(ctx, opts, call...), func(p *models.LineEntityListing) []models.Line { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesLinesPages(ctx, opts, call...), func(p *models.LineEntityListing) []models.Line { return p.Entities })
 }
 
 // GetTelephonyProvidersEdgesLinesTemplateOptions holds the optional parameters of GetTelephonyProvidersEdgesLinesTemplate; it has none yet, so pass nil.
@@ -1318,7 +1319,7 @@ type GetTelephonyProvidersEdgesLinesTemplateOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesLinesTemplate(ctx context.Context, lineBaseSettingsID string, opts *GetTelephonyProvidersEdgesLinesTemplateOptions, call ...platformclient.CallOption) (*models.Line, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/lines/template")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/lines/template")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesLinesTemplate"
 	req.AddQuery("lineBaseSettingsId", lineBaseSettingsID)
 	out := new(models.Line)
@@ -1337,7 +1338,7 @@ type GetTelephonyProvidersEdgesLineOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesLine(ctx context.Context, lineID string, opts *GetTelephonyProvidersEdgesLineOptions, call ...platformclient.CallOption) (*models.Line, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/lines/{lineId}", lineID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/lines/{lineId}", lineID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesLine"
 	out := new(models.Line)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1362,7 +1363,7 @@ type GetTelephonyProvidersEdgesLogicalinterfacesOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesLogicalinterfaces(ctx context.Context, edgeIDs string, opts *GetTelephonyProvidersEdgesLogicalinterfacesOptions, call ...platformclient.CallOption) (*models.LogicalInterfaceEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/logicalinterfaces")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/logicalinterfaces")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesLogicalinterfaces"
 	req.AddQuery("edgeIds", edgeIDs)
 	if opts != nil {
@@ -1386,7 +1387,7 @@ type GetTelephonyProvidersEdgesMediastatisticsConversationOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetTelephonyProvidersEdgesMediastatisticsConversation(ctx context.Context, conversationID string, opts *GetTelephonyProvidersEdgesMediastatisticsConversationOptions, call ...platformclient.CallOption) (*models.MediaStatisticsListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/mediastatistics/conversations/{conversationId}", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/mediastatistics/conversations/{conversationId}", conversationID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesMediastatisticsConversation"
 	out := new(models.MediaStatisticsListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1407,7 +1408,7 @@ type GetTelephonyProvidersEdgesMediastatisticsConversationCommunicationOptions s
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetTelephonyProvidersEdgesMediastatisticsConversationCommunication(ctx context.Context, conversationID string, communicationID string, opts *GetTelephonyProvidersEdgesMediastatisticsConversationCommunicationOptions, call ...platformclient.CallOption) (*models.MediaStatistics, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/mediastatistics/conversations/{conversationId}/communications/{communicationId}", conversationID, communicationID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/mediastatistics/conversations/{conversationId}/communications/{communicationId}", conversationID, communicationID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesMediastatisticsConversationCommunication"
 	out := new(models.MediaStatistics)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1428,7 +1429,7 @@ type PostTelephonyProvidersEdgesMediastatisticsConversationCommunicationMediares
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostTelephonyProvidersEdgesMediastatisticsConversationCommunicationMediaresource(ctx context.Context, conversationID string, communicationID string, mediaResourceID string, body *models.MediaStatisticsPostRequest, opts *PostTelephonyProvidersEdgesMediastatisticsConversationCommunicationMediaresourceOptions, call ...platformclient.CallOption) (*models.MediaStatistics, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/mediastatistics/conversations/{conversationId}/communications/{communicationId}/mediaresources/{mediaResourceId}", conversationID, communicationID, mediaResourceID)
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/mediastatistics/conversations/{conversationId}/communications/{communicationId}/mediaresources/{mediaResourceId}", conversationID, communicationID, mediaResourceID)
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgesMediastatisticsConversationCommunicationMediaresource"
 	req.Body = body
 	out := new(models.MediaStatistics)
@@ -1447,7 +1448,7 @@ type GetTelephonyProvidersEdgesMetricsOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesMetrics(ctx context.Context, edgeIDs string, opts *GetTelephonyProvidersEdgesMetricsOptions, call ...platformclient.CallOption) ([]models.EdgeMetrics, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/metrics")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/metrics")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesMetrics"
 	req.AddQuery("edgeIds", edgeIDs)
 	var out []models.EdgeMetrics
@@ -1484,7 +1485,7 @@ type GetTelephonyProvidersEdgesOutboundroutesOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesOutboundroutes(ctx context.Context, opts *GetTelephonyProvidersEdgesOutboundroutesOptions, call ...platformclient.CallOption) (*models.OutboundRouteEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/outboundroutes")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/outboundroutes")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesOutboundroutes"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1510,11 +1511,11 @@ func (c *Client) GetTelephonyProvidersEdgesOutboundroutesPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OutboundRouteEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.OutboundRouteEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.OutboundRouteEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1522,15 +1523,15 @@ func (c *Client) GetTelephonyProvidersEdgesOutboundroutesPages(ctx context.Conte
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesOutboundroutes(ctx, &o, call...)
-	}, func(p *models.OutboundRouteEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.OutboundRouteEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetTelephonyProvidersEdgesOutboundroutesItems returns an iterator over the entities of every page of
 // GetTelephonyProvidersEdgesOutboundroutes; see GetTelephonyProvidersEdgesOutboundroutesPages.
 func (c *Client) GetTelephonyProvidersEdgesOutboundroutesItems(ctx context.Context, opts *GetTelephonyProvidersEdgesOutboundroutesOptions, call ...platformclient.CallOption) iter.Seq2[models.OutboundRoute, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesOutboundroutesPages(ctx, opts, call...), func(p *models.OutboundRouteEntityListing) []models.OutboundRoute { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesOutboundroutesPages(ctx, opts, call...), func(p *models.OutboundRouteEntityListing) []models.OutboundRoute { return p.Entities })
 }
 
 // GetTelephonyProvidersEdgesPhonebasesettingsOptions holds the optional parameters of GetTelephonyProvidersEdgesPhonebasesettings; nil fields are not sent.
@@ -1561,7 +1562,7 @@ type GetTelephonyProvidersEdgesPhonebasesettingsOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesPhonebasesettings(ctx context.Context, opts *GetTelephonyProvidersEdgesPhonebasesettingsOptions, call ...platformclient.CallOption) (*models.PhoneBaseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/phonebasesettings")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/phonebasesettings")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesPhonebasesettings"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1587,11 +1588,11 @@ func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PhoneBaseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.PhoneBaseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.PhoneBaseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1599,8 +1600,8 @@ func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsPages(ctx context.Co
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesPhonebasesettings(ctx, &o, call...)
-	}, func(p *models.PhoneBaseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.PhoneBaseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -1608,7 +1609,7 @@ func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsPages(ctx context.Co
 // of GetTelephonyProvidersEdgesPhonebasesettings; see
 // GetTelephonyProvidersEdgesPhonebasesettingsPages.
 func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesPhonebasesettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.PhoneBase, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesPhonebasesettingsPages(ctx, opts, call...), func(p *models.PhoneBaseEntityListing) []models.PhoneBase { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesPhonebasesettingsPages(ctx, opts, call...), func(p *models.PhoneBaseEntityListing) []models.PhoneBase { return p.Entities })
 }
 
 // PostTelephonyProvidersEdgesPhonebasesettingsOptions holds the optional parameters of PostTelephonyProvidersEdgesPhonebasesettings; it has none yet, so pass nil.
@@ -1620,7 +1621,7 @@ type PostTelephonyProvidersEdgesPhonebasesettingsOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgesPhonebasesettings(ctx context.Context, body *models.PhoneBase, opts *PostTelephonyProvidersEdgesPhonebasesettingsOptions, call ...platformclient.CallOption) (*models.PhoneBase, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/phonebasesettings")
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/phonebasesettings")
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgesPhonebasesettings"
 	req.Body = body
 	out := new(models.PhoneBase)
@@ -1646,7 +1647,7 @@ type GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesOptions struct
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabases(ctx context.Context, opts *GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesOptions, call ...platformclient.CallOption) (*models.PhoneMetaBaseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/phonebasesettings/availablemetabases")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/phonebasesettings/availablemetabases")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabases"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1669,11 +1670,11 @@ func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesPa
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PhoneMetaBaseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.PhoneMetaBaseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.PhoneMetaBaseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1681,8 +1682,8 @@ func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesPa
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabases(ctx, &o, call...)
-	}, func(p *models.PhoneMetaBaseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.PhoneMetaBaseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -1690,7 +1691,7 @@ func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesPa
 // entities of every page of GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabases; see
 // GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesPages.
 func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesItems(ctx context.Context, opts *GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesOptions, call ...platformclient.CallOption) iter.Seq2[models.Metabase, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesPages(ctx, opts, call...), func(p *models.PhoneMetaBaseEntityListing) []models.Metabase { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesPhonebasesettingsAvailablemetabasesPages(ctx, opts, call...), func(p *models.PhoneMetaBaseEntityListing) []models.Metabase { return p.Entities })
 }
 
 // GetTelephonyProvidersEdgesPhonebasesettingsTemplateOptions holds the optional parameters of GetTelephonyProvidersEdgesPhonebasesettingsTemplate; it has none yet, so pass nil.
@@ -1704,7 +1705,7 @@ type GetTelephonyProvidersEdgesPhonebasesettingsTemplateOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesPhonebasesettingsTemplate(ctx context.Context, phoneMetabaseID string, opts *GetTelephonyProvidersEdgesPhonebasesettingsTemplateOptions, call ...platformclient.CallOption) (*models.PhoneBase, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/phonebasesettings/template")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/phonebasesettings/template")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesPhonebasesettingsTemplate"
 	req.AddQuery("phoneMetabaseId", phoneMetabaseID)
 	out := new(models.PhoneBase)
@@ -1723,7 +1724,7 @@ type GetTelephonyProvidersEdgesPhonebasesettingOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesPhonebasesetting(ctx context.Context, phoneBaseID string, opts *GetTelephonyProvidersEdgesPhonebasesettingOptions, call ...platformclient.CallOption) (*models.PhoneBase, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/phonebasesettings/{phoneBaseId}", phoneBaseID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/phonebasesettings/{phoneBaseId}", phoneBaseID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesPhonebasesetting"
 	out := new(models.PhoneBase)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1741,7 +1742,7 @@ type PutTelephonyProvidersEdgesPhonebasesettingOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PutTelephonyProvidersEdgesPhonebasesetting(ctx context.Context, phoneBaseID string, body *models.PhoneBase, opts *PutTelephonyProvidersEdgesPhonebasesettingOptions, call ...platformclient.CallOption) (*models.PhoneBase, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/providers/edges/phonebasesettings/{phoneBaseId}", phoneBaseID)
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/providers/edges/phonebasesettings/{phoneBaseId}", phoneBaseID)
 	req.Operation = "telephonyprovidersedge.PutTelephonyProvidersEdgesPhonebasesetting"
 	req.Body = body
 	out := new(models.PhoneBase)
@@ -1760,7 +1761,7 @@ type DeleteTelephonyProvidersEdgesPhonebasesettingOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) DeleteTelephonyProvidersEdgesPhonebasesetting(ctx context.Context, phoneBaseID string, opts *DeleteTelephonyProvidersEdgesPhonebasesettingOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/telephony/providers/edges/phonebasesettings/{phoneBaseId}", phoneBaseID)
+	req := runtime.NewRequest("DELETE", "/api/v2/telephony/providers/edges/phonebasesettings/{phoneBaseId}", phoneBaseID)
 	req.Operation = "telephonyprovidersedge.DeleteTelephonyProvidersEdgesPhonebasesetting"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1831,7 +1832,7 @@ type GetTelephonyProvidersEdgesPhonesOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesPhones(ctx context.Context, opts *GetTelephonyProvidersEdgesPhonesOptions, call ...platformclient.CallOption) (*models.PhoneEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/phones")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/phones")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesPhones"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -1868,11 +1869,11 @@ func (c *Client) GetTelephonyProvidersEdgesPhonesPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.PhoneEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.PhoneEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.PhoneEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1880,15 +1881,15 @@ func (c *Client) GetTelephonyProvidersEdgesPhonesPages(ctx context.Context, opts
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesPhones(ctx, &o, call...)
-	}, func(p *models.PhoneEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.PhoneEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetTelephonyProvidersEdgesPhonesItems returns an iterator over the entities of every page of
 // GetTelephonyProvidersEdgesPhones; see GetTelephonyProvidersEdgesPhonesPages.
 func (c *Client) GetTelephonyProvidersEdgesPhonesItems(ctx context.Context, opts *GetTelephonyProvidersEdgesPhonesOptions, call ...platformclient.CallOption) iter.Seq2[models.Phone, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesPhonesPages(ctx, opts, call...), func(p *models.PhoneEntityListing) []models.Phone { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesPhonesPages(ctx, opts, call...), func(p *models.PhoneEntityListing) []models.Phone { return p.Entities })
 }
 
 // PostTelephonyProvidersEdgesPhonesOptions holds the optional parameters of PostTelephonyProvidersEdgesPhones; it has none yet, so pass nil.
@@ -1900,7 +1901,7 @@ type PostTelephonyProvidersEdgesPhonesOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgesPhones(ctx context.Context, body *models.Phone, opts *PostTelephonyProvidersEdgesPhonesOptions, call ...platformclient.CallOption) (*models.Phone, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/phones")
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/phones")
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgesPhones"
 	req.Body = body
 	out := new(models.Phone)
@@ -1919,7 +1920,7 @@ type PostTelephonyProvidersEdgesPhonesRebootOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgesPhonesReboot(ctx context.Context, body *models.PhonesReboot, opts *PostTelephonyProvidersEdgesPhonesRebootOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/phones/reboot")
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/phones/reboot")
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgesPhonesReboot"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -1935,7 +1936,7 @@ type GetTelephonyProvidersEdgesPhonesTemplateOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesPhonesTemplate(ctx context.Context, phoneBaseSettingsID string, opts *GetTelephonyProvidersEdgesPhonesTemplateOptions, call ...platformclient.CallOption) (*models.Phone, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/phones/template")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/phones/template")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesPhonesTemplate"
 	req.AddQuery("phoneBaseSettingsId", phoneBaseSettingsID)
 	out := new(models.Phone)
@@ -1954,7 +1955,7 @@ type GetTelephonyProvidersEdgesPhoneOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesPhone(ctx context.Context, phoneID string, opts *GetTelephonyProvidersEdgesPhoneOptions, call ...platformclient.CallOption) (*models.Phone, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/phones/{phoneId}", phoneID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/phones/{phoneId}", phoneID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesPhone"
 	out := new(models.Phone)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1972,7 +1973,7 @@ type PutTelephonyProvidersEdgesPhoneOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PutTelephonyProvidersEdgesPhone(ctx context.Context, phoneID string, body *models.Phone, opts *PutTelephonyProvidersEdgesPhoneOptions, call ...platformclient.CallOption) (*models.Phone, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/providers/edges/phones/{phoneId}", phoneID)
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/providers/edges/phones/{phoneId}", phoneID)
 	req.Operation = "telephonyprovidersedge.PutTelephonyProvidersEdgesPhone"
 	req.Body = body
 	out := new(models.Phone)
@@ -1991,7 +1992,7 @@ type DeleteTelephonyProvidersEdgesPhoneOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) DeleteTelephonyProvidersEdgesPhone(ctx context.Context, phoneID string, opts *DeleteTelephonyProvidersEdgesPhoneOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/telephony/providers/edges/phones/{phoneId}", phoneID)
+	req := runtime.NewRequest("DELETE", "/api/v2/telephony/providers/edges/phones/{phoneId}", phoneID)
 	req.Operation = "telephonyprovidersedge.DeleteTelephonyProvidersEdgesPhone"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2005,7 +2006,7 @@ type PostTelephonyProvidersEdgesPhoneRebootOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgesPhoneReboot(ctx context.Context, phoneID string, opts *PostTelephonyProvidersEdgesPhoneRebootOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/phones/{phoneId}/reboot", phoneID)
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/phones/{phoneId}/reboot", phoneID)
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgesPhoneReboot"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2022,7 +2023,7 @@ type GetTelephonyProvidersEdgesPhysicalinterfacesOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesPhysicalinterfaces(ctx context.Context, edgeIDs string, opts *GetTelephonyProvidersEdgesPhysicalinterfacesOptions, call ...platformclient.CallOption) (*models.PhysicalInterfaceEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/physicalinterfaces")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/physicalinterfaces")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesPhysicalinterfaces"
 	req.AddQuery("edgeIds", edgeIDs)
 	out := new(models.PhysicalInterfaceEntityListing)
@@ -2064,7 +2065,7 @@ type GetTelephonyProvidersEdgesSitesOptions struct {
 //
 //	GET /api/v2/telephony/providers/edges/sites
 func (c *Client) GetTelephonyProvidersEdgesSites(ctx context.Context, opts *GetTelephonyProvidersEdgesSitesOptions, call ...platformclient.CallOption) (*models.SiteEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/sites")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/sites")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesSites"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2092,11 +2093,11 @@ func (c *Client) GetTelephonyProvidersEdgesSitesPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SiteEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SiteEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.SiteEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2104,15 +2105,15 @@ func (c *Client) GetTelephonyProvidersEdgesSitesPages(ctx context.Context, opts 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesSites(ctx, &o, call...)
-	}, func(p *models.SiteEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.SiteEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetTelephonyProvidersEdgesSitesItems returns an iterator over the entities of every page of
 // GetTelephonyProvidersEdgesSites; see GetTelephonyProvidersEdgesSitesPages.
 func (c *Client) GetTelephonyProvidersEdgesSitesItems(ctx context.Context, opts *GetTelephonyProvidersEdgesSitesOptions, call ...platformclient.CallOption) iter.Seq2[models.Site, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesSitesPages(ctx, opts, call...), func(p *models.SiteEntityListing) []models.Site { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesSitesPages(ctx, opts, call...), func(p *models.SiteEntityListing) []models.Site { return p.Entities })
 }
 
 // PostTelephonyProvidersEdgesSitesOptions holds the optional parameters of PostTelephonyProvidersEdgesSites; it has none yet, so pass nil.
@@ -2124,7 +2125,7 @@ type PostTelephonyProvidersEdgesSitesOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgesSites(ctx context.Context, body *models.Site, opts *PostTelephonyProvidersEdgesSitesOptions, call ...platformclient.CallOption) (*models.Site, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/sites")
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/sites")
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgesSites"
 	req.Body = body
 	out := new(models.Site)
@@ -2147,7 +2148,7 @@ type GetTelephonyProvidersEdgesSitesSearchOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all, telephony:sites:view.
 func (c *Client) GetTelephonyProvidersEdgesSitesSearch(ctx context.Context, q64 string, opts *GetTelephonyProvidersEdgesSitesSearchOptions, call ...platformclient.CallOption) (*models.SitesSearchResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/search")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/search")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesSitesSearch"
 	req.AddQuery("q64", q64)
 	if opts != nil {
@@ -2169,7 +2170,7 @@ type PostTelephonyProvidersEdgesSitesSearchOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all, telephony:sites:view.
 func (c *Client) PostTelephonyProvidersEdgesSitesSearch(ctx context.Context, body *models.SiteSearchRequest, opts *PostTelephonyProvidersEdgesSitesSearchOptions, call ...platformclient.CallOption) (*models.SitesSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/sites/search")
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/sites/search")
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgesSitesSearch"
 	req.Body = body
 	out := new(models.SitesSearchResponse)
@@ -2188,11 +2189,11 @@ func (c *Client) PostTelephonyProvidersEdgesSitesSearchPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.SitesSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.SitesSearchResponse, error) {
 		o := o
 		var pageBody models.SiteSearchRequest
 		if body != nil {
@@ -2200,15 +2201,15 @@ func (c *Client) PostTelephonyProvidersEdgesSitesSearchPages(ctx context.Context
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostTelephonyProvidersEdgesSitesSearch(ctx, &pageBody, &o, call...)
-	}, func(p *models.SitesSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.SitesSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostTelephonyProvidersEdgesSitesSearchItems returns an iterator over the results of every page of
 // PostTelephonyProvidersEdgesSitesSearch; see PostTelephonyProvidersEdgesSitesSearchPages.
 func (c *Client) PostTelephonyProvidersEdgesSitesSearchItems(ctx context.Context, body *models.SiteSearchRequest, opts *PostTelephonyProvidersEdgesSitesSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.Site, error] {
-	return platformclient.Items(c.PostTelephonyProvidersEdgesSitesSearchPages(ctx, body, opts, call...), func(p *models.SitesSearchResponse) []models.Site { return p.Results })
+	return runtime.Items(c.PostTelephonyProvidersEdgesSitesSearchPages(ctx, body, opts, call...), func(p *models.SitesSearchResponse) []models.Site { return p.Results })
 }
 
 // GetTelephonyProvidersEdgesSiteOptions holds the optional parameters of GetTelephonyProvidersEdgesSite; it has none yet, so pass nil.
@@ -2220,7 +2221,7 @@ type GetTelephonyProvidersEdgesSiteOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all, telephony:sites:view.
 func (c *Client) GetTelephonyProvidersEdgesSite(ctx context.Context, siteID string, opts *GetTelephonyProvidersEdgesSiteOptions, call ...platformclient.CallOption) (*models.Site, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/{siteId}", siteID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/{siteId}", siteID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesSite"
 	out := new(models.Site)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2238,7 +2239,7 @@ type PutTelephonyProvidersEdgesSiteOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PutTelephonyProvidersEdgesSite(ctx context.Context, siteID string, body *models.Site, opts *PutTelephonyProvidersEdgesSiteOptions, call ...platformclient.CallOption) (*models.Site, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/providers/edges/sites/{siteId}", siteID)
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/providers/edges/sites/{siteId}", siteID)
 	req.Operation = "telephonyprovidersedge.PutTelephonyProvidersEdgesSite"
 	req.Body = body
 	out := new(models.Site)
@@ -2257,7 +2258,7 @@ type DeleteTelephonyProvidersEdgesSiteOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) DeleteTelephonyProvidersEdgesSite(ctx context.Context, siteID string, opts *DeleteTelephonyProvidersEdgesSiteOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/telephony/providers/edges/sites/{siteId}", siteID)
+	req := runtime.NewRequest("DELETE", "/api/v2/telephony/providers/edges/sites/{siteId}", siteID)
 	req.Operation = "telephonyprovidersedge.DeleteTelephonyProvidersEdgesSite"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2272,7 +2273,7 @@ type GetTelephonyProvidersEdgesSiteNumberplansOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesSiteNumberplans(ctx context.Context, siteID string, opts *GetTelephonyProvidersEdgesSiteNumberplansOptions, call ...platformclient.CallOption) ([]models.NumberPlan, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/{siteId}/numberplans", siteID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/{siteId}/numberplans", siteID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesSiteNumberplans"
 	var out []models.NumberPlan
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -2291,7 +2292,7 @@ type PutTelephonyProvidersEdgesSiteNumberplansOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PutTelephonyProvidersEdgesSiteNumberplans(ctx context.Context, siteID string, body []models.NumberPlan, opts *PutTelephonyProvidersEdgesSiteNumberplansOptions, call ...platformclient.CallOption) ([]models.NumberPlan, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/providers/edges/sites/{siteId}/numberplans", siteID)
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/providers/edges/sites/{siteId}/numberplans", siteID)
 	req.Operation = "telephonyprovidersedge.PutTelephonyProvidersEdgesSiteNumberplans"
 	req.Body = body
 	var out []models.NumberPlan
@@ -2314,7 +2315,7 @@ type GetTelephonyProvidersEdgesSiteNumberplansClassificationsOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesSiteNumberplansClassifications(ctx context.Context, siteID string, opts *GetTelephonyProvidersEdgesSiteNumberplansClassificationsOptions, call ...platformclient.CallOption) ([]string, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/{siteId}/numberplans/classifications", siteID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/{siteId}/numberplans/classifications", siteID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesSiteNumberplansClassifications"
 	if opts != nil {
 		req.AddQuery("classification", opts.Classification)
@@ -2335,7 +2336,7 @@ type GetTelephonyProvidersEdgesSiteNumberplanOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesSiteNumberplan(ctx context.Context, siteID string, numberPlanID string, opts *GetTelephonyProvidersEdgesSiteNumberplanOptions, call ...platformclient.CallOption) (*models.NumberPlan, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/{siteId}/numberplans/{numberPlanId}", siteID, numberPlanID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/{siteId}/numberplans/{numberPlanId}", siteID, numberPlanID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesSiteNumberplan"
 	out := new(models.NumberPlan)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2368,7 +2369,7 @@ type GetTelephonyProvidersEdgesSiteOutboundroutesOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesSiteOutboundroutes(ctx context.Context, siteID string, opts *GetTelephonyProvidersEdgesSiteOutboundroutesOptions, call ...platformclient.CallOption) (*models.OutboundRouteBaseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/{siteId}/outboundroutes", siteID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/{siteId}/outboundroutes", siteID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesSiteOutboundroutes"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2393,11 +2394,11 @@ func (c *Client) GetTelephonyProvidersEdgesSiteOutboundroutesPages(ctx context.C
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OutboundRouteBaseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.OutboundRouteBaseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.OutboundRouteBaseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2405,8 +2406,8 @@ func (c *Client) GetTelephonyProvidersEdgesSiteOutboundroutesPages(ctx context.C
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesSiteOutboundroutes(ctx, siteID, &o, call...)
-	}, func(p *models.OutboundRouteBaseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.OutboundRouteBaseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -2414,7 +2415,7 @@ func (c *Client) GetTelephonyProvidersEdgesSiteOutboundroutesPages(ctx context.C
 // page of GetTelephonyProvidersEdgesSiteOutboundroutes; see
 // GetTelephonyProvidersEdgesSiteOutboundroutesPages.
 func (c *Client) GetTelephonyProvidersEdgesSiteOutboundroutesItems(ctx context.Context, siteID string, opts *GetTelephonyProvidersEdgesSiteOutboundroutesOptions, call ...platformclient.CallOption) iter.Seq2[models.OutboundRouteBase, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesSiteOutboundroutesPages(ctx, siteID, opts, call...), func(p *models.OutboundRouteBaseEntityListing) []models.OutboundRouteBase { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesSiteOutboundroutesPages(ctx, siteID, opts, call...), func(p *models.OutboundRouteBaseEntityListing) []models.OutboundRouteBase { return p.Entities })
 }
 
 // PostTelephonyProvidersEdgesSiteOutboundroutesOptions holds the optional parameters of PostTelephonyProvidersEdgesSiteOutboundroutes; it has none yet, so pass nil.
@@ -2426,7 +2427,7 @@ type PostTelephonyProvidersEdgesSiteOutboundroutesOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgesSiteOutboundroutes(ctx context.Context, siteID string, body *models.OutboundRouteBase, opts *PostTelephonyProvidersEdgesSiteOutboundroutesOptions, call ...platformclient.CallOption) (*models.OutboundRouteBase, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/sites/{siteId}/outboundroutes", siteID)
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/sites/{siteId}/outboundroutes", siteID)
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgesSiteOutboundroutes"
 	req.Body = body
 	out := new(models.OutboundRouteBase)
@@ -2445,7 +2446,7 @@ type GetTelephonyProvidersEdgesSiteOutboundrouteOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesSiteOutboundroute(ctx context.Context, siteID string, outboundRouteID string, opts *GetTelephonyProvidersEdgesSiteOutboundrouteOptions, call ...platformclient.CallOption) (*models.OutboundRouteBase, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/{siteId}/outboundroutes/{outboundRouteId}", siteID, outboundRouteID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/{siteId}/outboundroutes/{outboundRouteId}", siteID, outboundRouteID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesSiteOutboundroute"
 	out := new(models.OutboundRouteBase)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2463,7 +2464,7 @@ type PutTelephonyProvidersEdgesSiteOutboundrouteOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PutTelephonyProvidersEdgesSiteOutboundroute(ctx context.Context, siteID string, outboundRouteID string, body *models.OutboundRouteBase, opts *PutTelephonyProvidersEdgesSiteOutboundrouteOptions, call ...platformclient.CallOption) (*models.OutboundRouteBase, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/providers/edges/sites/{siteId}/outboundroutes/{outboundRouteId}", siteID, outboundRouteID)
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/providers/edges/sites/{siteId}/outboundroutes/{outboundRouteId}", siteID, outboundRouteID)
 	req.Operation = "telephonyprovidersedge.PutTelephonyProvidersEdgesSiteOutboundroute"
 	req.Body = body
 	out := new(models.OutboundRouteBase)
@@ -2482,7 +2483,7 @@ type DeleteTelephonyProvidersEdgesSiteOutboundrouteOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) DeleteTelephonyProvidersEdgesSiteOutboundroute(ctx context.Context, siteID string, outboundRouteID string, opts *DeleteTelephonyProvidersEdgesSiteOutboundrouteOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/telephony/providers/edges/sites/{siteId}/outboundroutes/{outboundRouteId}", siteID, outboundRouteID)
+	req := runtime.NewRequest("DELETE", "/api/v2/telephony/providers/edges/sites/{siteId}/outboundroutes/{outboundRouteId}", siteID, outboundRouteID)
 	req.Operation = "telephonyprovidersedge.DeleteTelephonyProvidersEdgesSiteOutboundroute"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2496,7 +2497,7 @@ type GetTelephonyProvidersEdgesSiteSiteconnectionsOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all, telephony:sites:view.
 func (c *Client) GetTelephonyProvidersEdgesSiteSiteconnections(ctx context.Context, siteID string, opts *GetTelephonyProvidersEdgesSiteSiteconnectionsOptions, call ...platformclient.CallOption) (*models.SiteConnections, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/{siteId}/siteconnections", siteID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/sites/{siteId}/siteconnections", siteID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesSiteSiteconnections"
 	out := new(models.SiteConnections)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2514,7 +2515,7 @@ type PutTelephonyProvidersEdgesSiteSiteconnectionsOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PutTelephonyProvidersEdgesSiteSiteconnections(ctx context.Context, siteID string, body *models.SiteConnections, opts *PutTelephonyProvidersEdgesSiteSiteconnectionsOptions, call ...platformclient.CallOption) (*models.SiteConnections, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/providers/edges/sites/{siteId}/siteconnections", siteID)
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/providers/edges/sites/{siteId}/siteconnections", siteID)
 	req.Operation = "telephonyprovidersedge.PutTelephonyProvidersEdgesSiteSiteconnections"
 	req.Body = body
 	out := new(models.SiteConnections)
@@ -2533,7 +2534,7 @@ type PatchTelephonyProvidersEdgesSiteSiteconnectionsOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PatchTelephonyProvidersEdgesSiteSiteconnections(ctx context.Context, siteID string, body *models.DisableSiteConnectionsRequest, opts *PatchTelephonyProvidersEdgesSiteSiteconnectionsOptions, call ...platformclient.CallOption) (*models.SiteConnections, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/telephony/providers/edges/sites/{siteId}/siteconnections", siteID)
+	req := runtime.NewRequest("PATCH", "/api/v2/telephony/providers/edges/sites/{siteId}/siteconnections", siteID)
 	req.Operation = "telephonyprovidersedge.PatchTelephonyProvidersEdgesSiteSiteconnections"
 	req.Body = body
 	out := new(models.SiteConnections)
@@ -2556,7 +2557,7 @@ type GetTelephonyProvidersEdgesTimezonesOptions struct {
 //
 //	GET /api/v2/telephony/providers/edges/timezones
 func (c *Client) GetTelephonyProvidersEdgesTimezones(ctx context.Context, opts *GetTelephonyProvidersEdgesTimezonesOptions, call ...platformclient.CallOption) (*models.TimeZoneEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/timezones")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/timezones")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesTimezones"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2578,11 +2579,11 @@ func (c *Client) GetTelephonyProvidersEdgesTimezonesPages(ctx context.Context, o
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TimeZoneEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TimeZoneEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TimeZoneEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2590,15 +2591,15 @@ func (c *Client) GetTelephonyProvidersEdgesTimezonesPages(ctx context.Context, o
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesTimezones(ctx, &o, call...)
-	}, func(p *models.TimeZoneEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TimeZoneEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetTelephonyProvidersEdgesTimezonesItems returns an iterator over the entities of every page of
 // GetTelephonyProvidersEdgesTimezones; see GetTelephonyProvidersEdgesTimezonesPages.
 func (c *Client) GetTelephonyProvidersEdgesTimezonesItems(ctx context.Context, opts *GetTelephonyProvidersEdgesTimezonesOptions, call ...platformclient.CallOption) iter.Seq2[models.RegionTimeZone, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesTimezonesPages(ctx, opts, call...), func(p *models.TimeZoneEntityListing) []models.RegionTimeZone { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesTimezonesPages(ctx, opts, call...), func(p *models.TimeZoneEntityListing) []models.RegionTimeZone { return p.Entities })
 }
 
 // GetTelephonyProvidersEdgesTrunkbasesettingsOptions holds the optional parameters of GetTelephonyProvidersEdgesTrunkbasesettings; nil fields are not sent.
@@ -2642,7 +2643,7 @@ type GetTelephonyProvidersEdgesTrunkbasesettingsOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettings(ctx context.Context, opts *GetTelephonyProvidersEdgesTrunkbasesettingsOptions, call ...platformclient.CallOption) (*models.TrunkBaseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/trunkbasesettings")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/trunkbasesettings")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesTrunkbasesettings"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2671,11 +2672,11 @@ func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsPages(ctx context.Co
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrunkBaseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TrunkBaseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TrunkBaseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2683,8 +2684,8 @@ func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsPages(ctx context.Co
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesTrunkbasesettings(ctx, &o, call...)
-	}, func(p *models.TrunkBaseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TrunkBaseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -2692,7 +2693,7 @@ func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsPages(ctx context.Co
 // of GetTelephonyProvidersEdgesTrunkbasesettings; see
 // GetTelephonyProvidersEdgesTrunkbasesettingsPages.
 func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsItems(ctx context.Context, opts *GetTelephonyProvidersEdgesTrunkbasesettingsOptions, call ...platformclient.CallOption) iter.Seq2[models.TrunkBase, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesTrunkbasesettingsPages(ctx, opts, call...), func(p *models.TrunkBaseEntityListing) []models.TrunkBase { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesTrunkbasesettingsPages(ctx, opts, call...), func(p *models.TrunkBaseEntityListing) []models.TrunkBase { return p.Entities })
 }
 
 // PostTelephonyProvidersEdgesTrunkbasesettingsOptions holds the optional parameters of PostTelephonyProvidersEdgesTrunkbasesettings; it has none yet, so pass nil.
@@ -2704,7 +2705,7 @@ type PostTelephonyProvidersEdgesTrunkbasesettingsOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgesTrunkbasesettings(ctx context.Context, body *models.TrunkBase, opts *PostTelephonyProvidersEdgesTrunkbasesettingsOptions, call ...platformclient.CallOption) (*models.TrunkBase, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/trunkbasesettings")
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/trunkbasesettings")
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgesTrunkbasesettings"
 	req.Body = body
 	out := new(models.TrunkBase)
@@ -2733,7 +2734,7 @@ type GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesOptions struct
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabases(ctx context.Context, opts *GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesOptions, call ...platformclient.CallOption) (*models.TrunkMetabaseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/trunkbasesettings/availablemetabases")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/trunkbasesettings/availablemetabases")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabases"
 	if opts != nil {
 		req.AddQuery("type", opts.Type)
@@ -2757,11 +2758,11 @@ func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesPa
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrunkMetabaseEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TrunkMetabaseEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TrunkMetabaseEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2769,8 +2770,8 @@ func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesPa
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabases(ctx, &o, call...)
-	}, func(p *models.TrunkMetabaseEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TrunkMetabaseEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -2778,7 +2779,7 @@ func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesPa
 // entities of every page of GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabases; see
 // GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesPages.
 func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesItems(ctx context.Context, opts *GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesOptions, call ...platformclient.CallOption) iter.Seq2[models.Metabase, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesPages(ctx, opts, call...), func(p *models.TrunkMetabaseEntityListing) []models.Metabase { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesTrunkbasesettingsAvailablemetabasesPages(ctx, opts, call...), func(p *models.TrunkMetabaseEntityListing) []models.Metabase { return p.Entities })
 }
 
 // GetTelephonyProvidersEdgesTrunkbasesettingsTemplateOptions holds the optional parameters of GetTelephonyProvidersEdgesTrunkbasesettingsTemplate; it has none yet, so pass nil.
@@ -2792,7 +2793,7 @@ type GetTelephonyProvidersEdgesTrunkbasesettingsTemplateOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesTrunkbasesettingsTemplate(ctx context.Context, trunkMetabaseID string, opts *GetTelephonyProvidersEdgesTrunkbasesettingsTemplateOptions, call ...platformclient.CallOption) (*models.TrunkBase, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/trunkbasesettings/template")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/trunkbasesettings/template")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesTrunkbasesettingsTemplate"
 	req.AddQuery("trunkMetabaseId", trunkMetabaseID)
 	out := new(models.TrunkBase)
@@ -2818,7 +2819,7 @@ type GetTelephonyProvidersEdgesTrunkbasesettingOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesTrunkbasesetting(ctx context.Context, trunkBaseSettingsID string, opts *GetTelephonyProvidersEdgesTrunkbasesettingOptions, call ...platformclient.CallOption) (*models.TrunkBase, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/trunkbasesettings/{trunkBaseSettingsId}", trunkBaseSettingsID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/trunkbasesettings/{trunkBaseSettingsId}", trunkBaseSettingsID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesTrunkbasesetting"
 	if opts != nil {
 		req.AddQuery("ignoreHidden", opts.IgnoreHidden)
@@ -2839,7 +2840,7 @@ type PutTelephonyProvidersEdgesTrunkbasesettingOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PutTelephonyProvidersEdgesTrunkbasesetting(ctx context.Context, trunkBaseSettingsID string, body *models.TrunkBase, opts *PutTelephonyProvidersEdgesTrunkbasesettingOptions, call ...platformclient.CallOption) (*models.TrunkBase, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/providers/edges/trunkbasesettings/{trunkBaseSettingsId}", trunkBaseSettingsID)
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/providers/edges/trunkbasesettings/{trunkBaseSettingsId}", trunkBaseSettingsID)
 	req.Operation = "telephonyprovidersedge.PutTelephonyProvidersEdgesTrunkbasesetting"
 	req.Body = body
 	out := new(models.TrunkBase)
@@ -2858,7 +2859,7 @@ type DeleteTelephonyProvidersEdgesTrunkbasesettingOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) DeleteTelephonyProvidersEdgesTrunkbasesetting(ctx context.Context, trunkBaseSettingsID string, opts *DeleteTelephonyProvidersEdgesTrunkbasesettingOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/telephony/providers/edges/trunkbasesettings/{trunkBaseSettingsId}", trunkBaseSettingsID)
+	req := runtime.NewRequest("DELETE", "/api/v2/telephony/providers/edges/trunkbasesettings/{trunkBaseSettingsId}", trunkBaseSettingsID)
 	req.Operation = "telephonyprovidersedge.DeleteTelephonyProvidersEdgesTrunkbasesetting"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2895,7 +2896,7 @@ type GetTelephonyProvidersEdgesTrunksOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesTrunks(ctx context.Context, opts *GetTelephonyProvidersEdgesTrunksOptions, call ...platformclient.CallOption) (*models.TrunkEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/trunks")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/trunks")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesTrunks"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -2922,11 +2923,11 @@ func (c *Client) GetTelephonyProvidersEdgesTrunksPages(ctx context.Context, opts
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrunkEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TrunkEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TrunkEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2934,15 +2935,15 @@ func (c *Client) GetTelephonyProvidersEdgesTrunksPages(ctx context.Context, opts
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgesTrunks(ctx, &o, call...)
-	}, func(p *models.TrunkEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TrunkEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetTelephonyProvidersEdgesTrunksItems returns an iterator over the entities of every page of
 // GetTelephonyProvidersEdgesTrunks; see GetTelephonyProvidersEdgesTrunksPages.
 func (c *Client) GetTelephonyProvidersEdgesTrunksItems(ctx context.Context, opts *GetTelephonyProvidersEdgesTrunksOptions, call ...platformclient.CallOption) iter.Seq2[models.Trunk, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgesTrunksPages(ctx, opts, call...), func(p *models.TrunkEntityListing) []models.Trunk { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgesTrunksPages(ctx, opts, call...), func(p *models.TrunkEntityListing) []models.Trunk { return p.Entities })
 }
 
 // GetTelephonyProvidersEdgesTrunksMetricsOptions holds the optional parameters of GetTelephonyProvidersEdgesTrunksMetrics; it has none yet, so pass nil.
@@ -2954,7 +2955,7 @@ type GetTelephonyProvidersEdgesTrunksMetricsOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesTrunksMetrics(ctx context.Context, trunkIDs string, opts *GetTelephonyProvidersEdgesTrunksMetricsOptions, call ...platformclient.CallOption) ([]models.TrunkMetrics, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/trunks/metrics")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/trunks/metrics")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesTrunksMetrics"
 	req.AddQuery("trunkIds", trunkIDs)
 	var out []models.TrunkMetrics
@@ -2973,7 +2974,7 @@ type GetTelephonyProvidersEdgesTrunkOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesTrunk(ctx context.Context, trunkID string, opts *GetTelephonyProvidersEdgesTrunkOptions, call ...platformclient.CallOption) (*models.Trunk, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/trunks/{trunkId}", trunkID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/trunks/{trunkId}", trunkID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesTrunk"
 	out := new(models.Trunk)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2991,7 +2992,7 @@ type GetTelephonyProvidersEdgesTrunkMetricsOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesTrunkMetrics(ctx context.Context, trunkID string, opts *GetTelephonyProvidersEdgesTrunkMetricsOptions, call ...platformclient.CallOption) (*models.TrunkMetrics, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/trunks/{trunkId}/metrics", trunkID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/trunks/{trunkId}/metrics", trunkID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesTrunkMetrics"
 	out := new(models.TrunkMetrics)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3013,7 +3014,7 @@ type GetTelephonyProvidersEdgesTrunkswithrecordingOptions struct {
 //
 // Requires any of the permissions: recording:retentionPolicy:view, telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgesTrunkswithrecording(ctx context.Context, opts *GetTelephonyProvidersEdgesTrunkswithrecordingOptions, call ...platformclient.CallOption) (*models.TrunkRecordingEnabledCount, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/trunkswithrecording")
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/trunkswithrecording")
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgesTrunkswithrecording"
 	if opts != nil {
 		req.AddQuery("trunkType", opts.TrunkType)
@@ -3037,7 +3038,7 @@ type GetTelephonyProvidersEdgeOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdge(ctx context.Context, edgeID string, opts *GetTelephonyProvidersEdgeOptions, call ...platformclient.CallOption) (*models.Edge, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}", edgeID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}", edgeID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdge"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -3058,7 +3059,7 @@ type PutTelephonyProvidersEdgeOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PutTelephonyProvidersEdge(ctx context.Context, edgeID string, body *models.Edge, opts *PutTelephonyProvidersEdgeOptions, call ...platformclient.CallOption) (*models.Edge, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/providers/edges/{edgeId}", edgeID)
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/providers/edges/{edgeId}", edgeID)
 	req.Operation = "telephonyprovidersedge.PutTelephonyProvidersEdge"
 	req.Body = body
 	out := new(models.Edge)
@@ -3077,7 +3078,7 @@ type DeleteTelephonyProvidersEdgeOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) DeleteTelephonyProvidersEdge(ctx context.Context, edgeID string, opts *DeleteTelephonyProvidersEdgeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/telephony/providers/edges/{edgeId}", edgeID)
+	req := runtime.NewRequest("DELETE", "/api/v2/telephony/providers/edges/{edgeId}", edgeID)
 	req.Operation = "telephonyprovidersedge.DeleteTelephonyProvidersEdge"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3092,7 +3093,7 @@ type GetTelephonyProvidersEdgeDiagnosticNslookupOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgeDiagnosticNslookup(ctx context.Context, edgeID string, opts *GetTelephonyProvidersEdgeDiagnosticNslookupOptions, call ...platformclient.CallOption) (*models.EdgeNetworkDiagnosticResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/nslookup", edgeID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/nslookup", edgeID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgeDiagnosticNslookup"
 	out := new(models.EdgeNetworkDiagnosticResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3111,7 +3112,7 @@ type PostTelephonyProvidersEdgeDiagnosticNslookupOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgeDiagnosticNslookup(ctx context.Context, edgeID string, body *models.EdgeNetworkDiagnosticRequest, opts *PostTelephonyProvidersEdgeDiagnosticNslookupOptions, call ...platformclient.CallOption) (*models.EdgeNetworkDiagnostic, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/nslookup", edgeID)
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/nslookup", edgeID)
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgeDiagnosticNslookup"
 	req.Body = body
 	out := new(models.EdgeNetworkDiagnostic)
@@ -3131,7 +3132,7 @@ type GetTelephonyProvidersEdgeDiagnosticPingOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgeDiagnosticPing(ctx context.Context, edgeID string, opts *GetTelephonyProvidersEdgeDiagnosticPingOptions, call ...platformclient.CallOption) (*models.EdgeNetworkDiagnosticResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/ping", edgeID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/ping", edgeID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgeDiagnosticPing"
 	out := new(models.EdgeNetworkDiagnosticResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3150,7 +3151,7 @@ type PostTelephonyProvidersEdgeDiagnosticPingOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgeDiagnosticPing(ctx context.Context, edgeID string, body *models.EdgeNetworkDiagnosticRequest, opts *PostTelephonyProvidersEdgeDiagnosticPingOptions, call ...platformclient.CallOption) (*models.EdgeNetworkDiagnostic, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/ping", edgeID)
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/ping", edgeID)
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgeDiagnosticPing"
 	req.Body = body
 	out := new(models.EdgeNetworkDiagnostic)
@@ -3170,7 +3171,7 @@ type GetTelephonyProvidersEdgeDiagnosticRouteOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgeDiagnosticRoute(ctx context.Context, edgeID string, opts *GetTelephonyProvidersEdgeDiagnosticRouteOptions, call ...platformclient.CallOption) (*models.EdgeNetworkDiagnosticResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/route", edgeID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/route", edgeID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgeDiagnosticRoute"
 	out := new(models.EdgeNetworkDiagnosticResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3189,7 +3190,7 @@ type PostTelephonyProvidersEdgeDiagnosticRouteOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgeDiagnosticRoute(ctx context.Context, edgeID string, body *models.EdgeNetworkDiagnosticRequest, opts *PostTelephonyProvidersEdgeDiagnosticRouteOptions, call ...platformclient.CallOption) (*models.EdgeNetworkDiagnostic, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/route", edgeID)
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/route", edgeID)
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgeDiagnosticRoute"
 	req.Body = body
 	out := new(models.EdgeNetworkDiagnostic)
@@ -3209,7 +3210,7 @@ type GetTelephonyProvidersEdgeDiagnosticTracepathOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgeDiagnosticTracepath(ctx context.Context, edgeID string, opts *GetTelephonyProvidersEdgeDiagnosticTracepathOptions, call ...platformclient.CallOption) (*models.EdgeNetworkDiagnosticResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/tracepath", edgeID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/tracepath", edgeID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgeDiagnosticTracepath"
 	out := new(models.EdgeNetworkDiagnosticResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3228,7 +3229,7 @@ type PostTelephonyProvidersEdgeDiagnosticTracepathOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgeDiagnosticTracepath(ctx context.Context, edgeID string, body *models.EdgeNetworkDiagnosticRequest, opts *PostTelephonyProvidersEdgeDiagnosticTracepathOptions, call ...platformclient.CallOption) (*models.EdgeNetworkDiagnostic, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/tracepath", edgeID)
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/tracepath", edgeID)
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgeDiagnosticTracepath"
 	req.Body = body
 	out := new(models.EdgeNetworkDiagnostic)
@@ -3253,7 +3254,7 @@ type GetTelephonyProvidersEdgeLogicalinterfacesOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgeLogicalinterfaces(ctx context.Context, edgeID string, opts *GetTelephonyProvidersEdgeLogicalinterfacesOptions, call ...platformclient.CallOption) (*models.LogicalInterfaceEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/logicalinterfaces", edgeID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/logicalinterfaces", edgeID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgeLogicalinterfaces"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -3276,7 +3277,7 @@ type PostTelephonyProvidersEdgeLogicalinterfacesOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgeLogicalinterfaces(ctx context.Context, edgeID string, body *models.DomainLogicalInterface, opts *PostTelephonyProvidersEdgeLogicalinterfacesOptions, call ...platformclient.CallOption) (*models.DomainLogicalInterface, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/logicalinterfaces", edgeID)
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/logicalinterfaces", edgeID)
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgeLogicalinterfaces"
 	req.Body = body
 	out := new(models.DomainLogicalInterface)
@@ -3299,7 +3300,7 @@ type GetTelephonyProvidersEdgeLogicalinterfaceOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgeLogicalinterface(ctx context.Context, edgeID string, interfaceID string, opts *GetTelephonyProvidersEdgeLogicalinterfaceOptions, call ...platformclient.CallOption) (*models.DomainLogicalInterface, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/logicalinterfaces/{interfaceId}", edgeID, interfaceID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/logicalinterfaces/{interfaceId}", edgeID, interfaceID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgeLogicalinterface"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -3320,7 +3321,7 @@ type PutTelephonyProvidersEdgeLogicalinterfaceOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PutTelephonyProvidersEdgeLogicalinterface(ctx context.Context, edgeID string, interfaceID string, body *models.DomainLogicalInterface, opts *PutTelephonyProvidersEdgeLogicalinterfaceOptions, call ...platformclient.CallOption) (*models.DomainLogicalInterface, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/telephony/providers/edges/{edgeId}/logicalinterfaces/{interfaceId}", edgeID, interfaceID)
+	req := runtime.NewRequest("PUT", "/api/v2/telephony/providers/edges/{edgeId}/logicalinterfaces/{interfaceId}", edgeID, interfaceID)
 	req.Operation = "telephonyprovidersedge.PutTelephonyProvidersEdgeLogicalinterface"
 	req.Body = body
 	out := new(models.DomainLogicalInterface)
@@ -3339,7 +3340,7 @@ type DeleteTelephonyProvidersEdgeLogicalinterfaceOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) DeleteTelephonyProvidersEdgeLogicalinterface(ctx context.Context, edgeID string, interfaceID string, opts *DeleteTelephonyProvidersEdgeLogicalinterfaceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/telephony/providers/edges/{edgeId}/logicalinterfaces/{interfaceId}", edgeID, interfaceID)
+	req := runtime.NewRequest("DELETE", "/api/v2/telephony/providers/edges/{edgeId}/logicalinterfaces/{interfaceId}", edgeID, interfaceID)
 	req.Operation = "telephonyprovidersedge.DeleteTelephonyProvidersEdgeLogicalinterface"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3353,7 +3354,7 @@ type PostTelephonyProvidersEdgeLogsJobsOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgeLogsJobs(ctx context.Context, edgeID string, body *models.EdgeLogsJobRequest, opts *PostTelephonyProvidersEdgeLogsJobsOptions, call ...platformclient.CallOption) (*models.EdgeLogsJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/logs/jobs", edgeID)
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/logs/jobs", edgeID)
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgeLogsJobs"
 	req.Body = body
 	out := new(models.EdgeLogsJobResponse)
@@ -3372,7 +3373,7 @@ type GetTelephonyProvidersEdgeLogsJobOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgeLogsJob(ctx context.Context, edgeID string, jobID string, opts *GetTelephonyProvidersEdgeLogsJobOptions, call ...platformclient.CallOption) (*models.EdgeLogsJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/logs/jobs/{jobId}", edgeID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/logs/jobs/{jobId}", edgeID, jobID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgeLogsJob"
 	out := new(models.EdgeLogsJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3391,7 +3392,7 @@ type PostTelephonyProvidersEdgeLogsJobUploadOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgeLogsJobUpload(ctx context.Context, edgeID string, jobID string, body *models.EdgeLogsJobUploadRequest, opts *PostTelephonyProvidersEdgeLogsJobUploadOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/logs/jobs/{jobId}/upload", edgeID, jobID)
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/logs/jobs/{jobId}/upload", edgeID, jobID)
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgeLogsJobUpload"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -3406,7 +3407,7 @@ type GetTelephonyProvidersEdgeMetricsOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgeMetrics(ctx context.Context, edgeID string, opts *GetTelephonyProvidersEdgeMetricsOptions, call ...platformclient.CallOption) (*models.EdgeMetrics, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/metrics", edgeID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/metrics", edgeID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgeMetrics"
 	out := new(models.EdgeMetrics)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3425,7 +3426,7 @@ type GetTelephonyProvidersEdgePhysicalinterfacesOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgePhysicalinterfaces(ctx context.Context, edgeID string, opts *GetTelephonyProvidersEdgePhysicalinterfacesOptions, call ...platformclient.CallOption) (*models.PhysicalInterfaceEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/physicalinterfaces", edgeID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/physicalinterfaces", edgeID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgePhysicalinterfaces"
 	out := new(models.PhysicalInterfaceEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3445,7 +3446,7 @@ type GetTelephonyProvidersEdgePhysicalinterfaceOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgePhysicalinterface(ctx context.Context, edgeID string, interfaceID string, opts *GetTelephonyProvidersEdgePhysicalinterfaceOptions, call ...platformclient.CallOption) (*models.DomainPhysicalInterface, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/physicalinterfaces/{interfaceId}", edgeID, interfaceID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/physicalinterfaces/{interfaceId}", edgeID, interfaceID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgePhysicalinterface"
 	out := new(models.DomainPhysicalInterface)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3466,7 +3467,7 @@ type PostTelephonyProvidersEdgeRebootOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgeReboot(ctx context.Context, edgeID string, opts *PostTelephonyProvidersEdgeRebootOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/reboot", edgeID)
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/reboot", edgeID)
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgeReboot"
 	if opts != nil {
 		req.Body = opts.Body
@@ -3488,7 +3489,7 @@ type GetTelephonyProvidersEdgeSetuppackageOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgeSetuppackage(ctx context.Context, edgeID string, opts *GetTelephonyProvidersEdgeSetuppackageOptions, call ...platformclient.CallOption) (*models.VmPairingInfo, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/setuppackage", edgeID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/setuppackage", edgeID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgeSetuppackage"
 	out := new(models.VmPairingInfo)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3504,7 +3505,7 @@ type GetTelephonyProvidersEdgeSoftwareupdateOptions struct{}
 //
 //	GET /api/v2/telephony/providers/edges/{edgeId}/softwareupdate
 func (c *Client) GetTelephonyProvidersEdgeSoftwareupdate(ctx context.Context, edgeID string, opts *GetTelephonyProvidersEdgeSoftwareupdateOptions, call ...platformclient.CallOption) (*models.DomainEdgeSoftwareUpdateDto, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/softwareupdate", edgeID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/softwareupdate", edgeID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgeSoftwareupdate"
 	out := new(models.DomainEdgeSoftwareUpdateDto)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3520,7 +3521,7 @@ type PostTelephonyProvidersEdgeSoftwareupdateOptions struct{}
 //
 //	POST /api/v2/telephony/providers/edges/{edgeId}/softwareupdate
 func (c *Client) PostTelephonyProvidersEdgeSoftwareupdate(ctx context.Context, edgeID string, body *models.DomainEdgeSoftwareUpdateDto, opts *PostTelephonyProvidersEdgeSoftwareupdateOptions, call ...platformclient.CallOption) (*models.DomainEdgeSoftwareUpdateDto, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/softwareupdate", edgeID)
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/softwareupdate", edgeID)
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgeSoftwareupdate"
 	req.Body = body
 	out := new(models.DomainEdgeSoftwareUpdateDto)
@@ -3537,7 +3538,7 @@ type DeleteTelephonyProvidersEdgeSoftwareupdateOptions struct{}
 //
 //	DELETE /api/v2/telephony/providers/edges/{edgeId}/softwareupdate
 func (c *Client) DeleteTelephonyProvidersEdgeSoftwareupdate(ctx context.Context, edgeID string, opts *DeleteTelephonyProvidersEdgeSoftwareupdateOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/telephony/providers/edges/{edgeId}/softwareupdate", edgeID)
+	req := runtime.NewRequest("DELETE", "/api/v2/telephony/providers/edges/{edgeId}/softwareupdate", edgeID)
 	req.Operation = "telephonyprovidersedge.DeleteTelephonyProvidersEdgeSoftwareupdate"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3549,7 +3550,7 @@ type GetTelephonyProvidersEdgeSoftwareversionsOptions struct{}
 //
 //	GET /api/v2/telephony/providers/edges/{edgeId}/softwareversions
 func (c *Client) GetTelephonyProvidersEdgeSoftwareversions(ctx context.Context, edgeID string, opts *GetTelephonyProvidersEdgeSoftwareversionsOptions, call ...platformclient.CallOption) (*models.DomainEdgeSoftwareVersionDtoEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/softwareversions", edgeID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/softwareversions", edgeID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgeSoftwareversions"
 	out := new(models.DomainEdgeSoftwareVersionDtoEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3570,7 +3571,7 @@ type PostTelephonyProvidersEdgeStatuscodeOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgeStatuscode(ctx context.Context, edgeID string, opts *PostTelephonyProvidersEdgeStatuscodeOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/statuscode", edgeID)
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/statuscode", edgeID)
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgeStatuscode"
 	if opts != nil {
 		req.Body = opts.Body
@@ -3611,7 +3612,7 @@ type GetTelephonyProvidersEdgeTrunksOptions struct {
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) GetTelephonyProvidersEdgeTrunks(ctx context.Context, edgeID string, opts *GetTelephonyProvidersEdgeTrunksOptions, call ...platformclient.CallOption) (*models.TrunkEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/trunks", edgeID)
+	req := runtime.NewRequest("GET", "/api/v2/telephony/providers/edges/{edgeId}/trunks", edgeID)
 	req.Operation = "telephonyprovidersedge.GetTelephonyProvidersEdgeTrunks"
 	if opts != nil {
 		req.AddQuery("pageNumber", opts.PageNumber)
@@ -3637,11 +3638,11 @@ func (c *Client) GetTelephonyProvidersEdgeTrunksPages(ctx context.Context, edgeI
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrunkEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TrunkEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TrunkEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3649,15 +3650,15 @@ func (c *Client) GetTelephonyProvidersEdgeTrunksPages(ctx context.Context, edgeI
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTelephonyProvidersEdgeTrunks(ctx, edgeID, &o, call...)
-	}, func(p *models.TrunkEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TrunkEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetTelephonyProvidersEdgeTrunksItems returns an iterator over the entities of every page of
 // GetTelephonyProvidersEdgeTrunks; see GetTelephonyProvidersEdgeTrunksPages.
 func (c *Client) GetTelephonyProvidersEdgeTrunksItems(ctx context.Context, edgeID string, opts *GetTelephonyProvidersEdgeTrunksOptions, call ...platformclient.CallOption) iter.Seq2[models.Trunk, error] {
-	return platformclient.Items(c.GetTelephonyProvidersEdgeTrunksPages(ctx, edgeID, opts, call...), func(p *models.TrunkEntityListing) []models.Trunk { return p.Entities })
+	return runtime.Items(c.GetTelephonyProvidersEdgeTrunksPages(ctx, edgeID, opts, call...), func(p *models.TrunkEntityListing) []models.Trunk { return p.Entities })
 }
 
 // PostTelephonyProvidersEdgeUnpairOptions holds the optional parameters of PostTelephonyProvidersEdgeUnpair; it has none yet, so pass nil.
@@ -3669,7 +3670,7 @@ type PostTelephonyProvidersEdgeUnpairOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all.
 func (c *Client) PostTelephonyProvidersEdgeUnpair(ctx context.Context, edgeID string, opts *PostTelephonyProvidersEdgeUnpairOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/unpair", edgeID)
+	req := runtime.NewRequest("POST", "/api/v2/telephony/providers/edges/{edgeId}/unpair", edgeID)
 	req.Operation = "telephonyprovidersedge.PostTelephonyProvidersEdgeUnpair"
 	var out string
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {

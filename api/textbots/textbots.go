@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Textbots operations.
@@ -30,7 +31,7 @@ type PostTextbotsBotflowsSessionsOptions struct{}
 //
 // Requires any of the permissions: textbots:botFlowSession:execute.
 func (c *Client) PostTextbotsBotflowsSessions(ctx context.Context, body *models.TextBotFlowLaunchRequest, opts *PostTextbotsBotflowsSessionsOptions, call ...platformclient.CallOption) (*models.TextBotFlowLaunchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/textbots/botflows/sessions")
+	req := runtime.NewRequest("POST", "/api/v2/textbots/botflows/sessions")
 	req.Operation = "textbots.PostTextbotsBotflowsSessions"
 	req.Body = body
 	out := new(models.TextBotFlowLaunchResponse)
@@ -51,7 +52,7 @@ type PostTextbotsBotflowsSessionTurnsOptions struct{}
 //
 // Requires any of the permissions: textbots:botFlowSession:execute.
 func (c *Client) PostTextbotsBotflowsSessionTurns(ctx context.Context, sessionID string, body *models.TextBotFlowTurnRequest, opts *PostTextbotsBotflowsSessionTurnsOptions, call ...platformclient.CallOption) (*models.TextBotFlowTurnResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/textbots/botflows/sessions/{sessionId}/turns", sessionID)
+	req := runtime.NewRequest("POST", "/api/v2/textbots/botflows/sessions/{sessionId}/turns", sessionID)
 	req.Operation = "textbots.PostTextbotsBotflowsSessionTurns"
 	req.Body = body
 	out := new(models.TextBotFlowTurnResponse)
@@ -72,7 +73,7 @@ type PostTextbotsBotsExecuteOptions struct{}
 //
 // Requires any of the permissions: textbots:session:execute.
 func (c *Client) PostTextbotsBotsExecute(ctx context.Context, body *models.PostTextRequest, opts *PostTextbotsBotsExecuteOptions, call ...platformclient.CallOption) (*models.PostTextResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/textbots/bots/execute")
+	req := runtime.NewRequest("POST", "/api/v2/textbots/bots/execute")
 	req.Operation = "textbots.PostTextbotsBotsExecute"
 	req.Body = body
 	out := new(models.PostTextResponse)
@@ -114,7 +115,7 @@ type GetTextbotsBotsSearchOptions struct {
 //
 // Requires any of the permissions: integrations:integration:view.
 func (c *Client) GetTextbotsBotsSearch(ctx context.Context, opts *GetTextbotsBotsSearchOptions, call ...platformclient.CallOption) (*models.BotSearchResponseEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/textbots/bots/search")
+	req := runtime.NewRequest("GET", "/api/v2/textbots/bots/search")
 	req.Operation = "textbots.GetTextbotsBotsSearch"
 	if opts != nil {
 		req.AddQuery("botType", opts.BotType)

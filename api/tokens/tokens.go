@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Tokens operations.
@@ -30,7 +31,7 @@ type GetTokensMeOptions struct {
 //
 //	GET /api/v2/tokens/me
 func (c *Client) GetTokensMe(ctx context.Context, opts *GetTokensMeOptions, call ...platformclient.CallOption) (*models.TokenInfo, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/tokens/me")
+	req := runtime.NewRequest("GET", "/api/v2/tokens/me")
 	req.Operation = "tokens.GetTokensMe"
 	if opts != nil {
 		req.AddQuery("preserveIdleTTL", opts.PreserveIdleTTL)
@@ -49,7 +50,7 @@ type DeleteTokensMeOptions struct{}
 //
 //	DELETE /api/v2/tokens/me
 func (c *Client) DeleteTokensMe(ctx context.Context, opts *DeleteTokensMeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/tokens/me")
+	req := runtime.NewRequest("DELETE", "/api/v2/tokens/me")
 	req.Operation = "tokens.DeleteTokensMe"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -61,7 +62,7 @@ type HeadTokensMeOptions struct{}
 //
 //	HEAD /api/v2/tokens/me
 func (c *Client) HeadTokensMe(ctx context.Context, opts *HeadTokensMeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("HEAD", "/api/v2/tokens/me")
+	req := runtime.NewRequest("HEAD", "/api/v2/tokens/me")
 	req.Operation = "tokens.HeadTokensMe"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -73,7 +74,7 @@ type GetTokensTimeoutOptions struct{}
 //
 //	GET /api/v2/tokens/timeout
 func (c *Client) GetTokensTimeout(ctx context.Context, opts *GetTokensTimeoutOptions, call ...platformclient.CallOption) (*models.IdleTokenTimeout, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/tokens/timeout")
+	req := runtime.NewRequest("GET", "/api/v2/tokens/timeout")
 	req.Operation = "tokens.GetTokensTimeout"
 	out := new(models.IdleTokenTimeout)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -94,7 +95,7 @@ type PutTokensTimeoutOptions struct {
 //
 // Requires any of the permissions: directory:organization:admin.
 func (c *Client) PutTokensTimeout(ctx context.Context, opts *PutTokensTimeoutOptions, call ...platformclient.CallOption) (*models.IdleTokenTimeout, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/tokens/timeout")
+	req := runtime.NewRequest("PUT", "/api/v2/tokens/timeout")
 	req.Operation = "tokens.PutTokensTimeout"
 	if opts != nil {
 		req.Body = opts.Body
@@ -115,7 +116,7 @@ type DeleteTokenOptions struct{}
 //
 // Requires any of the permissions: oauth:token:delete.
 func (c *Client) DeleteToken(ctx context.Context, userID string, opts *DeleteTokenOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/tokens/{userId}", userID)
+	req := runtime.NewRequest("DELETE", "/api/v2/tokens/{userId}", userID)
 	req.Operation = "tokens.DeleteToken"
 	return c.c.Do(ctx, req, nil, call...)
 }

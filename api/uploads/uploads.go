@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Uploads operations.
@@ -28,7 +29,7 @@ type PostGamificationContestsUploadsPrizeimagesOptions struct{}
 //
 // Requires all of the permissions: gamification:contestPrizeImage:upload.
 func (c *Client) PostGamificationContestsUploadsPrizeimages(ctx context.Context, body *models.GamificationContestPrizeImageUploadUrlRequest, opts *PostGamificationContestsUploadsPrizeimagesOptions, call ...platformclient.CallOption) (*models.UploadUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/gamification/contests/uploads/prizeimages")
+	req := runtime.NewRequest("POST", "/api/v2/gamification/contests/uploads/prizeimages")
 	req.Operation = "uploads.PostGamificationContestsUploadsPrizeimages"
 	req.Body = body
 	out := new(models.UploadUrlResponse)
@@ -47,7 +48,7 @@ type PostGuidesUploadsOptions struct{}
 //
 // Requires all of the permissions: aiStudio:guide:upload.
 func (c *Client) PostGuidesUploads(ctx context.Context, body *models.UploadUrlRequest, opts *PostGuidesUploadsOptions, call ...platformclient.CallOption) (*models.UploadUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/guides/uploads")
+	req := runtime.NewRequest("POST", "/api/v2/guides/uploads")
 	req.Operation = "uploads.PostGuidesUploads"
 	req.Body = body
 	out := new(models.UploadUrlResponse)
@@ -67,7 +68,7 @@ type PostIntegrationsActionDraftFunctionUploadOptions struct{}
 //
 // Requires any of the permissions: integrations:actionFunction:edit.
 func (c *Client) PostIntegrationsActionDraftFunctionUpload(ctx context.Context, actionID string, body *models.FunctionUploadRequest, opts *PostIntegrationsActionDraftFunctionUploadOptions, call ...platformclient.CallOption) (*models.FunctionUploadResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/integrations/actions/{actionId}/draft/function/upload", actionID)
+	req := runtime.NewRequest("POST", "/api/v2/integrations/actions/{actionId}/draft/function/upload", actionID)
 	req.Operation = "uploads.PostIntegrationsActionDraftFunctionUpload"
 	req.Body = body
 	out := new(models.FunctionUploadResponse)
@@ -87,7 +88,7 @@ type PostKnowledgeDocumentuploadsOptions struct{}
 //
 // Requires all of the permissions: knowledge:document:upload.
 func (c *Client) PostKnowledgeDocumentuploads(ctx context.Context, body *models.UploadUrlRequest, opts *PostKnowledgeDocumentuploadsOptions, call ...platformclient.CallOption) (*models.UploadUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/documentuploads")
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/documentuploads")
 	req.Operation = "uploads.PostKnowledgeDocumentuploads"
 	req.Body = body
 	out := new(models.UploadUrlResponse)
@@ -106,7 +107,7 @@ type PostKnowledgeKnowledgebaseUploadsUrlsJobsOptions struct{}
 //
 // Requires all of the permissions: knowledge:uploadSourceUrlJob:add.
 func (c *Client) PostKnowledgeKnowledgebaseUploadsUrlsJobs(ctx context.Context, knowledgeBaseID string, body *models.CreateUploadSourceUrlJobRequest, opts *PostKnowledgeKnowledgebaseUploadsUrlsJobsOptions, call ...platformclient.CallOption) (*models.CreateUploadSourceUrlJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/uploads/urls/jobs", knowledgeBaseID)
+	req := runtime.NewRequest("POST", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/uploads/urls/jobs", knowledgeBaseID)
 	req.Operation = "uploads.PostKnowledgeKnowledgebaseUploadsUrlsJobs"
 	req.Body = body
 	out := new(models.CreateUploadSourceUrlJobResponse)
@@ -125,7 +126,7 @@ type GetKnowledgeKnowledgebaseUploadsUrlsJobOptions struct{}
 //
 // Requires all of the permissions: knowledge:uploadSourceUrlJob:view.
 func (c *Client) GetKnowledgeKnowledgebaseUploadsUrlsJob(ctx context.Context, knowledgeBaseID string, jobID string, opts *GetKnowledgeKnowledgebaseUploadsUrlsJobOptions, call ...platformclient.CallOption) (*models.GetUploadSourceUrlJobStatusResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/uploads/urls/jobs/{jobId}", knowledgeBaseID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/uploads/urls/jobs/{jobId}", knowledgeBaseID, jobID)
 	req.Operation = "uploads.GetKnowledgeKnowledgebaseUploadsUrlsJob"
 	out := new(models.GetUploadSourceUrlJobStatusResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -144,7 +145,7 @@ type PostLanguageunderstandingMinerUploadsOptions struct{}
 //
 // Requires all of the permissions: languageUnderstanding:miner:upload.
 func (c *Client) PostLanguageunderstandingMinerUploads(ctx context.Context, minerID string, body *models.Empty, opts *PostLanguageunderstandingMinerUploadsOptions, call ...platformclient.CallOption) (*models.UploadUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/languageunderstanding/miners/{minerId}/uploads", minerID)
+	req := runtime.NewRequest("POST", "/api/v2/languageunderstanding/miners/{minerId}/uploads", minerID)
 	req.Operation = "uploads.PostLanguageunderstandingMinerUploads"
 	req.Body = body
 	out := new(models.UploadUrlResponse)
@@ -163,7 +164,7 @@ type PostUploadsLearningCoverartOptions struct{}
 //
 // Requires all of the permissions: learning:coverart:upload.
 func (c *Client) PostUploadsLearningCoverart(ctx context.Context, body *models.LearningCoverArtUploadUrlRequest, opts *PostUploadsLearningCoverartOptions, call ...platformclient.CallOption) (*models.UploadUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/uploads/learning/coverart")
+	req := runtime.NewRequest("POST", "/api/v2/uploads/learning/coverart")
 	req.Operation = "uploads.PostUploadsLearningCoverart"
 	req.Body = body
 	out := new(models.UploadUrlResponse)
@@ -182,7 +183,7 @@ type PostUploadsPublicassetsImagesOptions struct{}
 //
 // Requires all of the permissions: uploads:publicasset:upload.
 func (c *Client) PostUploadsPublicassetsImages(ctx context.Context, body *models.UploadUrlRequest, opts *PostUploadsPublicassetsImagesOptions, call ...platformclient.CallOption) (*models.UploadUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/uploads/publicassets/images")
+	req := runtime.NewRequest("POST", "/api/v2/uploads/publicassets/images")
 	req.Operation = "uploads.PostUploadsPublicassetsImages"
 	req.Body = body
 	out := new(models.UploadUrlResponse)
@@ -201,7 +202,7 @@ type PostUploadsRecordingsOptions struct{}
 //
 // Requires all of the permissions: recording:recording:upload.
 func (c *Client) PostUploadsRecordings(ctx context.Context, body *models.UploadUrlRequest, opts *PostUploadsRecordingsOptions, call ...platformclient.CallOption) (*models.UploadUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/uploads/recordings")
+	req := runtime.NewRequest("POST", "/api/v2/uploads/recordings")
 	req.Operation = "uploads.PostUploadsRecordings"
 	req.Body = body
 	out := new(models.UploadUrlResponse)
@@ -221,7 +222,7 @@ type PostUploadsWorkforcemanagementHistoricaldataCsvOptions struct{}
 //
 // Requires all of the permissions: wfm:historicalData:upload.
 func (c *Client) PostUploadsWorkforcemanagementHistoricaldataCsv(ctx context.Context, body *models.UploadUrlRequest, opts *PostUploadsWorkforcemanagementHistoricaldataCsvOptions, call ...platformclient.CallOption) (*models.UploadUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/uploads/workforcemanagement/historicaldata/csv")
+	req := runtime.NewRequest("POST", "/api/v2/uploads/workforcemanagement/historicaldata/csv")
 	req.Operation = "uploads.PostUploadsWorkforcemanagementHistoricaldataCsv"
 	req.Body = body
 	out := new(models.UploadUrlResponse)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -31,7 +32,7 @@ type PostOauthClientUsageQueryOptions struct{}
 //
 // Requires any of the permissions: oauth:client:view, usage:client:view.
 func (c *Client) PostOauthClientUsageQuery(ctx context.Context, clientID string, body *models.ApiUsageClientQuery, opts *PostOauthClientUsageQueryOptions, call ...platformclient.CallOption) (*models.UsageExecutionResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/oauth/clients/{clientId}/usage/query", clientID)
+	req := runtime.NewRequest("POST", "/api/v2/oauth/clients/{clientId}/usage/query", clientID)
 	req.Operation = "usage.PostOauthClientUsageQuery"
 	req.Body = body
 	out := new(models.UsageExecutionResult)
@@ -50,7 +51,7 @@ type GetOauthClientUsageQueryResultOptions struct{}
 //
 // Requires any of the permissions: oauth:client:view, usage:client:view.
 func (c *Client) GetOauthClientUsageQueryResult(ctx context.Context, clientID string, executionID string, opts *GetOauthClientUsageQueryResultOptions, call ...platformclient.CallOption) (*models.ApiUsageQueryResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}", clientID, executionID)
+	req := runtime.NewRequest("GET", "/api/v2/oauth/clients/{clientId}/usage/query/results/{executionId}", clientID, executionID)
 	req.Operation = "usage.GetOauthClientUsageQueryResult"
 	out := new(models.ApiUsageQueryResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -74,7 +75,7 @@ type GetOauthClientUsageSummaryOptions struct {
 //
 // Requires any of the permissions: oauth:client:view, usage:client:view.
 func (c *Client) GetOauthClientUsageSummary(ctx context.Context, clientID string, opts *GetOauthClientUsageSummaryOptions, call ...platformclient.CallOption) (*models.UsageExecutionResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/oauth/clients/{clientId}/usage/summary", clientID)
+	req := runtime.NewRequest("GET", "/api/v2/oauth/clients/{clientId}/usage/summary", clientID)
 	req.Operation = "usage.GetOauthClientUsageSummary"
 	if opts != nil {
 		req.AddQuery("days", opts.Days)
@@ -98,7 +99,7 @@ type PostUsageAggregatesQueryJobsOptions struct{}
 //
 // Requires any of the permissions: usage:organization:view.
 func (c *Client) PostUsageAggregatesQueryJobs(ctx context.Context, body *models.OrganizationPublicApiUsageQueryRequest, opts *PostUsageAggregatesQueryJobsOptions, call ...platformclient.CallOption) (*models.OrganizationUsageQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/usage/aggregates/query/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/usage/aggregates/query/jobs")
 	req.Operation = "usage.PostUsageAggregatesQueryJobs"
 	req.Body = body
 	out := new(models.OrganizationUsageQueryResponse)
@@ -124,7 +125,7 @@ type GetUsageAggregatesQueryJobOptions struct {
 //
 // Requires any of the permissions: usage:organization:view.
 func (c *Client) GetUsageAggregatesQueryJob(ctx context.Context, jobID string, opts *GetUsageAggregatesQueryJobOptions, call ...platformclient.CallOption) (*models.OrganizationPublicApiUsageResultsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/usage/aggregates/query/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/usage/aggregates/query/jobs/{jobId}", jobID)
 	req.Operation = "usage.GetUsageAggregatesQueryJob"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -146,8 +147,8 @@ func (c *Client) GetUsageAggregatesQueryJobPages(ctx context.Context, jobID stri
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.OrganizationPublicApiUsageResultsResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.OrganizationPublicApiUsageResultsResponse, error) {
 		if r.NextURI != "" {
 			out := new(models.OrganizationPublicApiUsageResultsResponse)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -157,15 +158,15 @@ func (c *Client) GetUsageAggregatesQueryJobPages(ctx context.Context, jobID stri
 			o.After = &r.Cursor
 		}
 		return c.GetUsageAggregatesQueryJob(ctx, jobID, &o, call...)
-	}, func(p *models.OrganizationPublicApiUsageResultsResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.OrganizationPublicApiUsageResultsResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetUsageAggregatesQueryJobItems returns an iterator over the entities of every page of
 // GetUsageAggregatesQueryJob; see GetUsageAggregatesQueryJobPages.
 func (c *Client) GetUsageAggregatesQueryJobItems(ctx context.Context, jobID string, opts *GetUsageAggregatesQueryJobOptions, call ...platformclient.CallOption) iter.Seq2[models.OrganizationPublicApiUsage, error] {
-	return platformclient.Items(c.GetUsageAggregatesQueryJobPages(ctx, jobID, opts, call...), func(p *models.OrganizationPublicApiUsageResultsResponse) []models.OrganizationPublicApiUsage {
+	return runtime.Items(c.GetUsageAggregatesQueryJobPages(ctx, jobID, opts, call...), func(p *models.OrganizationPublicApiUsageResultsResponse) []models.OrganizationPublicApiUsage {
 		return p.Entities
 	})
 }
@@ -182,7 +183,7 @@ type PostUsageClientClientIdAggregatesQueryJobsOptions struct{}
 //
 // Requires any of the permissions: usage:client:view.
 func (c *Client) PostUsageClientClientIdAggregatesQueryJobs(ctx context.Context, clientID string, body *models.ClientPublicApiUsageQueryRequest, opts *PostUsageClientClientIdAggregatesQueryJobsOptions, call ...platformclient.CallOption) (*models.ClientUsageQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/usage/client/{clientId}/aggregates/query/jobs", clientID)
+	req := runtime.NewRequest("POST", "/api/v2/usage/client/{clientId}/aggregates/query/jobs", clientID)
 	req.Operation = "usage.PostUsageClientClientIdAggregatesQueryJobs"
 	req.Body = body
 	out := new(models.ClientUsageQueryResponse)
@@ -208,7 +209,7 @@ type GetUsageClientClientIdAggregatesQueryJobOptions struct {
 //
 // Requires any of the permissions: usage:client:view.
 func (c *Client) GetUsageClientClientIdAggregatesQueryJob(ctx context.Context, clientID string, jobID string, opts *GetUsageClientClientIdAggregatesQueryJobOptions, call ...platformclient.CallOption) (*models.ClientPublicApiUsageResultsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/usage/client/{clientId}/aggregates/query/jobs/{jobId}", clientID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/usage/client/{clientId}/aggregates/query/jobs/{jobId}", clientID, jobID)
 	req.Operation = "usage.GetUsageClientClientIdAggregatesQueryJob"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -230,8 +231,8 @@ func (c *Client) GetUsageClientClientIdAggregatesQueryJobPages(ctx context.Conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ClientPublicApiUsageResultsResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ClientPublicApiUsageResultsResponse, error) {
 		if r.NextURI != "" {
 			out := new(models.ClientPublicApiUsageResultsResponse)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -241,15 +242,15 @@ func (c *Client) GetUsageClientClientIdAggregatesQueryJobPages(ctx context.Conte
 			o.After = &r.Cursor
 		}
 		return c.GetUsageClientClientIdAggregatesQueryJob(ctx, clientID, jobID, &o, call...)
-	}, func(p *models.ClientPublicApiUsageResultsResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.ClientPublicApiUsageResultsResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetUsageClientClientIdAggregatesQueryJobItems returns an iterator over the entities of every page of
 // GetUsageClientClientIdAggregatesQueryJob; see GetUsageClientClientIdAggregatesQueryJobPages.
 func (c *Client) GetUsageClientClientIdAggregatesQueryJobItems(ctx context.Context, clientID string, jobID string, opts *GetUsageClientClientIdAggregatesQueryJobOptions, call ...platformclient.CallOption) iter.Seq2[models.ClientPublicApiUsage, error] {
-	return platformclient.Items(c.GetUsageClientClientIdAggregatesQueryJobPages(ctx, clientID, jobID, opts, call...), func(p *models.ClientPublicApiUsageResultsResponse) []models.ClientPublicApiUsage { return p.Entities })
+	return runtime.Items(c.GetUsageClientClientIdAggregatesQueryJobPages(ctx, clientID, jobID, opts, call...), func(p *models.ClientPublicApiUsageResultsResponse) []models.ClientPublicApiUsage { return p.Entities })
 }
 
 // PostUsageQueryOptions holds the optional parameters of PostUsageQuery; it has none yet, so pass nil.
@@ -264,7 +265,7 @@ type PostUsageQueryOptions struct{}
 //
 // Requires any of the permissions: oauth:client:view, usage:organization:view.
 func (c *Client) PostUsageQuery(ctx context.Context, body *models.ApiUsageOrganizationQuery, opts *PostUsageQueryOptions, call ...platformclient.CallOption) (*models.UsageExecutionResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/usage/query")
+	req := runtime.NewRequest("POST", "/api/v2/usage/query")
 	req.Operation = "usage.PostUsageQuery"
 	req.Body = body
 	out := new(models.UsageExecutionResult)
@@ -283,7 +284,7 @@ type GetUsageQueryExecutionIdResultsOptions struct{}
 //
 // Requires any of the permissions: oauth:client:view, usage:organization:view.
 func (c *Client) GetUsageQueryExecutionIdResults(ctx context.Context, executionID string, opts *GetUsageQueryExecutionIdResultsOptions, call ...platformclient.CallOption) (*models.ApiUsageQueryResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/usage/query/{executionId}/results", executionID)
+	req := runtime.NewRequest("GET", "/api/v2/usage/query/{executionId}/results", executionID)
 	req.Operation = "usage.GetUsageQueryExecutionIdResults"
 	out := new(models.ApiUsageQueryResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -304,7 +305,7 @@ type PostUsageSimplesearchOptions struct{}
 //
 // Requires any of the permissions: oauth:client:view, usage:simpleSearch:view.
 func (c *Client) PostUsageSimplesearch(ctx context.Context, body *models.ApiUsageSimpleSearch, opts *PostUsageSimplesearchOptions, call ...platformclient.CallOption) (*models.UsageExecutionResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/usage/simplesearch")
+	req := runtime.NewRequest("POST", "/api/v2/usage/simplesearch")
 	req.Operation = "usage.PostUsageSimplesearch"
 	req.Body = body
 	out := new(models.UsageExecutionResult)
@@ -332,7 +333,7 @@ type GetUsageSimplesearchExecutionIdResultsOptions struct {
 //
 // Requires any of the permissions: oauth:client:view, usage:simpleSearch:view.
 func (c *Client) GetUsageSimplesearchExecutionIdResults(ctx context.Context, executionID string, opts *GetUsageSimplesearchExecutionIdResultsOptions, call ...platformclient.CallOption) (*models.ApiUsageQueryResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/usage/simplesearch/{executionId}/results", executionID)
+	req := runtime.NewRequest("GET", "/api/v2/usage/simplesearch/{executionId}/results", executionID)
 	req.Operation = "usage.GetUsageSimplesearchExecutionIdResults"
 	if opts != nil {
 		req.AddQuery("after", opts.After)

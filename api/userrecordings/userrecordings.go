@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -35,7 +36,7 @@ type GetUserrecordingsOptions struct {
 //
 //	GET /api/v2/userrecordings
 func (c *Client) GetUserrecordings(ctx context.Context, opts *GetUserrecordingsOptions, call ...platformclient.CallOption) (*models.UserRecordingEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/userrecordings")
+	req := runtime.NewRequest("GET", "/api/v2/userrecordings")
 	req.Operation = "userrecordings.GetUserrecordings"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -58,11 +59,11 @@ func (c *Client) GetUserrecordingsPages(ctx context.Context, opts *GetUserrecord
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserRecordingEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserRecordingEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UserRecordingEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -70,15 +71,15 @@ func (c *Client) GetUserrecordingsPages(ctx context.Context, opts *GetUserrecord
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserrecordings(ctx, &o, call...)
-	}, func(p *models.UserRecordingEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UserRecordingEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetUserrecordingsItems returns an iterator over the entities of every page of GetUserrecordings; see
 // GetUserrecordingsPages.
 func (c *Client) GetUserrecordingsItems(ctx context.Context, opts *GetUserrecordingsOptions, call ...platformclient.CallOption) iter.Seq2[models.UserRecording, error] {
-	return platformclient.Items(c.GetUserrecordingsPages(ctx, opts, call...), func(p *models.UserRecordingEntityListing) []models.UserRecording { return p.Entities })
+	return runtime.Items(c.GetUserrecordingsPages(ctx, opts, call...), func(p *models.UserRecordingEntityListing) []models.UserRecording { return p.Entities })
 }
 
 // GetUserrecordingsSummaryOptions holds the optional parameters of GetUserrecordingsSummary; it has none yet, so pass nil.
@@ -88,7 +89,7 @@ type GetUserrecordingsSummaryOptions struct{}
 //
 //	GET /api/v2/userrecordings/summary
 func (c *Client) GetUserrecordingsSummary(ctx context.Context, opts *GetUserrecordingsSummaryOptions, call ...platformclient.CallOption) (*models.FaxSummary, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/userrecordings/summary")
+	req := runtime.NewRequest("GET", "/api/v2/userrecordings/summary")
 	req.Operation = "userrecordings.GetUserrecordingsSummary"
 	out := new(models.FaxSummary)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -107,7 +108,7 @@ type GetUserrecordingOptions struct {
 //
 //	GET /api/v2/userrecordings/{recordingId}
 func (c *Client) GetUserrecording(ctx context.Context, recordingID string, opts *GetUserrecordingOptions, call ...platformclient.CallOption) (*models.UserRecording, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/userrecordings/{recordingId}", recordingID)
+	req := runtime.NewRequest("GET", "/api/v2/userrecordings/{recordingId}", recordingID)
 	req.Operation = "userrecordings.GetUserrecording"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -129,7 +130,7 @@ type PutUserrecordingOptions struct {
 //
 //	PUT /api/v2/userrecordings/{recordingId}
 func (c *Client) PutUserrecording(ctx context.Context, recordingID string, body *models.UserRecording, opts *PutUserrecordingOptions, call ...platformclient.CallOption) (*models.UserRecording, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/userrecordings/{recordingId}", recordingID)
+	req := runtime.NewRequest("PUT", "/api/v2/userrecordings/{recordingId}", recordingID)
 	req.Operation = "userrecordings.PutUserrecording"
 	req.Body = body
 	if opts != nil {
@@ -149,7 +150,7 @@ type DeleteUserrecordingOptions struct{}
 //
 //	DELETE /api/v2/userrecordings/{recordingId}
 func (c *Client) DeleteUserrecording(ctx context.Context, recordingID string, opts *DeleteUserrecordingOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/userrecordings/{recordingId}", recordingID)
+	req := runtime.NewRequest("DELETE", "/api/v2/userrecordings/{recordingId}", recordingID)
 	req.Operation = "userrecordings.DeleteUserrecording"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -167,7 +168,7 @@ type GetUserrecordingTranscodingOptions struct {
 //
 // Requires any of the permissions: They are enforced by the backend.
 func (c *Client) GetUserrecordingTranscoding(ctx context.Context, recordingID string, opts *GetUserrecordingTranscodingOptions, call ...platformclient.CallOption) (*models.DownloadResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/userrecordings/{recordingId}/transcoding", recordingID)
+	req := runtime.NewRequest("GET", "/api/v2/userrecordings/{recordingId}/transcoding", recordingID)
 	req.Operation = "userrecordings.GetUserrecordingTranscoding"
 	if opts != nil {
 		req.AddQuery("formatId", opts.FormatID)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -34,7 +35,7 @@ type PostAnalyticsUsersActivityQueryOptions struct {
 //
 // Requires any of the permissions: analytics:userObservation:view.
 func (c *Client) PostAnalyticsUsersActivityQuery(ctx context.Context, body *models.UserActivityQuery, opts *PostAnalyticsUsersActivityQueryOptions, call ...platformclient.CallOption) (*models.UserActivityResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/users/activity/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/users/activity/query")
 	req.Operation = "users.PostAnalyticsUsersActivityQuery"
 	req.Body = body
 	if opts != nil {
@@ -59,7 +60,7 @@ type PostAnalyticsUsersAggregatesJobsOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostAnalyticsUsersAggregatesJobs(ctx context.Context, body *models.UserAsyncAggregationQuery, opts *PostAnalyticsUsersAggregatesJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/users/aggregates/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/users/aggregates/jobs")
 	req.Operation = "users.PostAnalyticsUsersAggregatesJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -80,7 +81,7 @@ type GetAnalyticsUsersAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsUsersAggregatesJob(ctx context.Context, jobID string, opts *GetAnalyticsUsersAggregatesJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/users/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/users/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "users.GetAnalyticsUsersAggregatesJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -100,7 +101,7 @@ type DeleteAnalyticsUsersAggregatesJobOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) DeleteAnalyticsUsersAggregatesJob(ctx context.Context, jobID string, opts *DeleteAnalyticsUsersAggregatesJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/users/aggregates/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/users/aggregates/jobs/{jobId}", jobID)
 	req.Operation = "users.DeleteAnalyticsUsersAggregatesJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -119,7 +120,7 @@ type GetAnalyticsUsersAggregatesJobResultsOptions struct {
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetAnalyticsUsersAggregatesJobResults(ctx context.Context, jobID string, opts *GetAnalyticsUsersAggregatesJobResultsOptions, call ...platformclient.CallOption) (*models.UserAsyncAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/users/aggregates/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/users/aggregates/jobs/{jobId}/results", jobID)
 	req.Operation = "users.GetAnalyticsUsersAggregatesJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -140,22 +141,22 @@ func (c *Client) GetAnalyticsUsersAggregatesJobResultsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserAsyncAggregateQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserAsyncAggregateQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsUsersAggregatesJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.UserAsyncAggregateQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
+	}, func(p *models.UserAsyncAggregateQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), Cursor: p.Cursor}
 	})
 }
 
 // GetAnalyticsUsersAggregatesJobResultsItems returns an iterator over the results of every page of
 // GetAnalyticsUsersAggregatesJobResults; see GetAnalyticsUsersAggregatesJobResultsPages.
 func (c *Client) GetAnalyticsUsersAggregatesJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsUsersAggregatesJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.UserAggregateDataContainer, error] {
-	return platformclient.Items(c.GetAnalyticsUsersAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.UserAsyncAggregateQueryResponse) []models.UserAggregateDataContainer { return p.Results })
+	return runtime.Items(c.GetAnalyticsUsersAggregatesJobResultsPages(ctx, jobID, opts, call...), func(p *models.UserAsyncAggregateQueryResponse) []models.UserAggregateDataContainer { return p.Results })
 }
 
 // PostAnalyticsUsersAggregatesQueryOptions holds the optional parameters of PostAnalyticsUsersAggregatesQuery; it has none yet, so pass nil.
@@ -167,7 +168,7 @@ type PostAnalyticsUsersAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:userAggregate:view.
 func (c *Client) PostAnalyticsUsersAggregatesQuery(ctx context.Context, body *models.UserAggregationQuery, opts *PostAnalyticsUsersAggregatesQueryOptions, call ...platformclient.CallOption) (*models.UserAggregateQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/users/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/users/aggregates/query")
 	req.Operation = "users.PostAnalyticsUsersAggregatesQuery"
 	req.Body = body
 	out := new(models.UserAggregateQueryResponse)
@@ -186,7 +187,7 @@ type PostAnalyticsUsersDetailsJobsOptions struct{}
 //
 // Requires any of the permissions: analytics:userDetail:view.
 func (c *Client) PostAnalyticsUsersDetailsJobs(ctx context.Context, body *models.AsyncUserDetailsQuery, opts *PostAnalyticsUsersDetailsJobsOptions, call ...platformclient.CallOption) (*models.AsyncQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/users/details/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/users/details/jobs")
 	req.Operation = "users.PostAnalyticsUsersDetailsJobs"
 	req.Body = body
 	out := new(models.AsyncQueryResponse)
@@ -205,7 +206,7 @@ type GetAnalyticsUsersDetailsJobsAvailabilityOptions struct{}
 //
 // Requires any of the permissions: analytics:userDetail:view.
 func (c *Client) GetAnalyticsUsersDetailsJobsAvailability(ctx context.Context, opts *GetAnalyticsUsersDetailsJobsAvailabilityOptions, call ...platformclient.CallOption) (*models.DataAvailabilityResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/users/details/jobs/availability")
+	req := runtime.NewRequest("GET", "/api/v2/analytics/users/details/jobs/availability")
 	req.Operation = "users.GetAnalyticsUsersDetailsJobsAvailability"
 	out := new(models.DataAvailabilityResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -223,7 +224,7 @@ type GetAnalyticsUsersDetailsJobOptions struct{}
 //
 // Requires any of the permissions: analytics:userDetail:view.
 func (c *Client) GetAnalyticsUsersDetailsJob(ctx context.Context, jobID string, opts *GetAnalyticsUsersDetailsJobOptions, call ...platformclient.CallOption) (*models.AsyncQueryStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/users/details/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/users/details/jobs/{jobId}", jobID)
 	req.Operation = "users.GetAnalyticsUsersDetailsJob"
 	out := new(models.AsyncQueryStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -241,7 +242,7 @@ type DeleteAnalyticsUsersDetailsJobOptions struct{}
 //
 // Requires any of the permissions: analytics:userDetail:view.
 func (c *Client) DeleteAnalyticsUsersDetailsJob(ctx context.Context, jobID string, opts *DeleteAnalyticsUsersDetailsJobOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/analytics/users/details/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("DELETE", "/api/v2/analytics/users/details/jobs/{jobId}", jobID)
 	req.Operation = "users.DeleteAnalyticsUsersDetailsJob"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -262,7 +263,7 @@ type GetAnalyticsUsersDetailsJobResultsOptions struct {
 //
 // Requires any of the permissions: analytics:userDetail:view.
 func (c *Client) GetAnalyticsUsersDetailsJobResults(ctx context.Context, jobID string, opts *GetAnalyticsUsersDetailsJobResultsOptions, call ...platformclient.CallOption) (*models.AnalyticsUserDetailsAsyncQueryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/analytics/users/details/jobs/{jobId}/results", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/analytics/users/details/jobs/{jobId}/results", jobID)
 	req.Operation = "users.GetAnalyticsUsersDetailsJobResults"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -284,22 +285,22 @@ func (c *Client) GetAnalyticsUsersDetailsJobResultsPages(ctx context.Context, jo
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", TokenParam: "cursor"}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsUserDetailsAsyncQueryResponse, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, TokenParam: "cursor"}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AnalyticsUserDetailsAsyncQueryResponse, error) {
 		o := o
 		if r.Cursor != "" {
 			o.Cursor = &r.Cursor
 		}
 		return c.GetAnalyticsUsersDetailsJobResults(ctx, jobID, &o, call...)
-	}, func(p *models.AnalyticsUserDetailsAsyncQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.UserDetails), Cursor: p.Cursor}
+	}, func(p *models.AnalyticsUserDetailsAsyncQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.UserDetails), Cursor: p.Cursor}
 	})
 }
 
 // GetAnalyticsUsersDetailsJobResultsItems returns an iterator over the userDetails of every page of
 // GetAnalyticsUsersDetailsJobResults; see GetAnalyticsUsersDetailsJobResultsPages.
 func (c *Client) GetAnalyticsUsersDetailsJobResultsItems(ctx context.Context, jobID string, opts *GetAnalyticsUsersDetailsJobResultsOptions, call ...platformclient.CallOption) iter.Seq2[models.AnalyticsUserDetail, error] {
-	return platformclient.Items(c.GetAnalyticsUsersDetailsJobResultsPages(ctx, jobID, opts, call...), func(p *models.AnalyticsUserDetailsAsyncQueryResponse) []models.AnalyticsUserDetail {
+	return runtime.Items(c.GetAnalyticsUsersDetailsJobResultsPages(ctx, jobID, opts, call...), func(p *models.AnalyticsUserDetailsAsyncQueryResponse) []models.AnalyticsUserDetail {
 		return p.UserDetails
 	})
 }
@@ -313,7 +314,7 @@ type PostAnalyticsUsersDetailsQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:userDetail:view.
 func (c *Client) PostAnalyticsUsersDetailsQuery(ctx context.Context, body *models.UserDetailsQuery, opts *PostAnalyticsUsersDetailsQueryOptions, call ...platformclient.CallOption) (*models.AnalyticsUserDetailsQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/users/details/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/users/details/query")
 	req.Operation = "users.PostAnalyticsUsersDetailsQuery"
 	req.Body = body
 	out := new(models.AnalyticsUserDetailsQueryResponse)
@@ -332,11 +333,11 @@ func (c *Client) PostAnalyticsUsersDetailsQueryPages(ctx context.Context, body *
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.Paging.PageNumber != nil {
 		spec.Start = int(*body.Paging.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.AnalyticsUserDetailsQueryResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.AnalyticsUserDetailsQueryResponse, error) {
 		o := o
 		var pageBody models.UserDetailsQuery
 		if body != nil {
@@ -344,15 +345,15 @@ func (c *Client) PostAnalyticsUsersDetailsQueryPages(ctx context.Context, body *
 		}
 		pageBody.Paging.PageNumber = &r.Number
 		return c.PostAnalyticsUsersDetailsQuery(ctx, &pageBody, &o, call...)
-	}, func(p *models.AnalyticsUserDetailsQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.UserDetails), Total: p.TotalHits}
+	}, func(p *models.AnalyticsUserDetailsQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.UserDetails), Total: p.TotalHits}
 	})
 }
 
 // PostAnalyticsUsersDetailsQueryItems returns an iterator over the userDetails of every page of
 // PostAnalyticsUsersDetailsQuery; see PostAnalyticsUsersDetailsQueryPages.
 func (c *Client) PostAnalyticsUsersDetailsQueryItems(ctx context.Context, body *models.UserDetailsQuery, opts *PostAnalyticsUsersDetailsQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.AnalyticsUserDetail, error] {
-	return platformclient.Items(c.PostAnalyticsUsersDetailsQueryPages(ctx, body, opts, call...), func(p *models.AnalyticsUserDetailsQueryResponse) []models.AnalyticsUserDetail { return p.UserDetails })
+	return runtime.Items(c.PostAnalyticsUsersDetailsQueryPages(ctx, body, opts, call...), func(p *models.AnalyticsUserDetailsQueryResponse) []models.AnalyticsUserDetail { return p.UserDetails })
 }
 
 // PostAnalyticsUsersObservationsQueryOptions holds the optional parameters of PostAnalyticsUsersObservationsQuery; it has none yet, so pass nil.
@@ -364,7 +365,7 @@ type PostAnalyticsUsersObservationsQueryOptions struct{}
 //
 // Requires any of the permissions: analytics:userObservation:view.
 func (c *Client) PostAnalyticsUsersObservationsQuery(ctx context.Context, body *models.UserObservationQuery, opts *PostAnalyticsUsersObservationsQueryOptions, call ...platformclient.CallOption) (*models.UserObservationQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/analytics/users/observations/query")
+	req := runtime.NewRequest("POST", "/api/v2/analytics/users/observations/query")
 	req.Operation = "users.PostAnalyticsUsersObservationsQuery"
 	req.Body = body
 	out := new(models.UserObservationQueryResponse)
@@ -389,7 +390,7 @@ type GetAuthorizationDivisionspermittedMeOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetAuthorizationDivisionspermittedMe(ctx context.Context, permission string, opts *GetAuthorizationDivisionspermittedMeOptions, call ...platformclient.CallOption) ([]models.AuthzDivision, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisionspermitted/me")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisionspermitted/me")
 	req.Operation = "users.GetAuthorizationDivisionspermittedMe"
 	req.AddQuery("permission", permission)
 	if opts != nil {
@@ -416,7 +417,7 @@ type GetAuthorizationDivisionspermittedPagedMeOptions struct {
 //
 //	GET /api/v2/authorization/divisionspermitted/paged/me
 func (c *Client) GetAuthorizationDivisionspermittedPagedMe(ctx context.Context, permission string, opts *GetAuthorizationDivisionspermittedPagedMeOptions, call ...platformclient.CallOption) (*models.DivsPermittedEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisionspermitted/paged/me")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisionspermitted/paged/me")
 	req.Operation = "users.GetAuthorizationDivisionspermittedPagedMe"
 	req.AddQuery("permission", permission)
 	if opts != nil {
@@ -439,11 +440,11 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedMePages(ctx context.Cont
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DivsPermittedEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DivsPermittedEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DivsPermittedEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -451,15 +452,15 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedMePages(ctx context.Cont
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisionspermittedPagedMe(ctx, permission, &o, call...)
-	}, func(p *models.DivsPermittedEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DivsPermittedEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetAuthorizationDivisionspermittedPagedMeItems returns an iterator over the entities of every page
 // of GetAuthorizationDivisionspermittedPagedMe; see GetAuthorizationDivisionspermittedPagedMePages.
 func (c *Client) GetAuthorizationDivisionspermittedPagedMeItems(ctx context.Context, permission string, opts *GetAuthorizationDivisionspermittedPagedMeOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
-	return platformclient.Items(c.GetAuthorizationDivisionspermittedPagedMePages(ctx, permission, opts, call...), func(p *models.DivsPermittedEntityListing) []models.AuthzDivision { return p.Entities })
+	return runtime.Items(c.GetAuthorizationDivisionspermittedPagedMePages(ctx, permission, opts, call...), func(p *models.DivsPermittedEntityListing) []models.AuthzDivision { return p.Entities })
 }
 
 // GetAuthorizationDivisionspermittedPagedSubjectIdOptions holds the optional parameters of GetAuthorizationDivisionspermittedPagedSubjectId; nil fields are not sent.
@@ -480,7 +481,7 @@ type GetAuthorizationDivisionspermittedPagedSubjectIdOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectId(ctx context.Context, subjectID string, permission string, opts *GetAuthorizationDivisionspermittedPagedSubjectIdOptions, call ...platformclient.CallOption) (*models.DivsPermittedEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/divisionspermitted/paged/{subjectId}", subjectID)
+	req := runtime.NewRequest("GET", "/api/v2/authorization/divisionspermitted/paged/{subjectId}", subjectID)
 	req.Operation = "users.GetAuthorizationDivisionspermittedPagedSubjectId"
 	req.AddQuery("permission", permission)
 	if opts != nil {
@@ -503,11 +504,11 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectIdPages(ctx conte
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DivsPermittedEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DivsPermittedEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DivsPermittedEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -515,8 +516,8 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectIdPages(ctx conte
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetAuthorizationDivisionspermittedPagedSubjectId(ctx, subjectID, permission, &o, call...)
-	}, func(p *models.DivsPermittedEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DivsPermittedEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
@@ -524,7 +525,7 @@ func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectIdPages(ctx conte
 // page of GetAuthorizationDivisionspermittedPagedSubjectId; see
 // GetAuthorizationDivisionspermittedPagedSubjectIdPages.
 func (c *Client) GetAuthorizationDivisionspermittedPagedSubjectIdItems(ctx context.Context, subjectID string, permission string, opts *GetAuthorizationDivisionspermittedPagedSubjectIdOptions, call ...platformclient.CallOption) iter.Seq2[models.AuthzDivision, error] {
-	return platformclient.Items(c.GetAuthorizationDivisionspermittedPagedSubjectIdPages(ctx, subjectID, permission, opts, call...), func(p *models.DivsPermittedEntityListing) []models.AuthzDivision { return p.Entities })
+	return runtime.Items(c.GetAuthorizationDivisionspermittedPagedSubjectIdPages(ctx, subjectID, permission, opts, call...), func(p *models.DivsPermittedEntityListing) []models.AuthzDivision { return p.Entities })
 }
 
 // GetAuthorizationSubjectsMeOptions holds the optional parameters of GetAuthorizationSubjectsMe; nil fields are not sent.
@@ -539,7 +540,7 @@ type GetAuthorizationSubjectsMeOptions struct {
 //
 //	GET /api/v2/authorization/subjects/me
 func (c *Client) GetAuthorizationSubjectsMe(ctx context.Context, opts *GetAuthorizationSubjectsMeOptions, call ...platformclient.CallOption) (*models.AuthzSubject, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/subjects/me")
+	req := runtime.NewRequest("GET", "/api/v2/authorization/subjects/me")
 	req.Operation = "users.GetAuthorizationSubjectsMe"
 	if opts != nil {
 		req.AddQuery("includeDuplicates", opts.IncludeDuplicates)
@@ -564,7 +565,7 @@ type GetAuthorizationSubjectOptions struct {
 //
 // Requires any of the permissions: authorization:grant:view.
 func (c *Client) GetAuthorizationSubject(ctx context.Context, subjectID string, opts *GetAuthorizationSubjectOptions, call ...platformclient.CallOption) (*models.AuthzSubject, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/authorization/subjects/{subjectId}", subjectID)
+	req := runtime.NewRequest("GET", "/api/v2/authorization/subjects/{subjectId}", subjectID)
 	req.Operation = "users.GetAuthorizationSubject"
 	if opts != nil {
 		req.AddQuery("includeDuplicates", opts.IncludeDuplicates)
@@ -589,7 +590,7 @@ type PostAuthorizationSubjectBulkaddOptions struct {
 //
 // Requires all of the permissions: authorization:grant:add.
 func (c *Client) PostAuthorizationSubjectBulkadd(ctx context.Context, subjectID string, body *models.RoleDivisionGrants, opts *PostAuthorizationSubjectBulkaddOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/subjects/{subjectId}/bulkadd", subjectID)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/subjects/{subjectId}/bulkadd", subjectID)
 	req.Operation = "users.PostAuthorizationSubjectBulkadd"
 	req.Body = body
 	if opts != nil {
@@ -607,7 +608,7 @@ type PostAuthorizationSubjectBulkremoveOptions struct{}
 //
 // Requires all of the permissions: authorization:grant:delete.
 func (c *Client) PostAuthorizationSubjectBulkremove(ctx context.Context, subjectID string, body *models.RoleDivisionGrants, opts *PostAuthorizationSubjectBulkremoveOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/subjects/{subjectId}/bulkremove", subjectID)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/subjects/{subjectId}/bulkremove", subjectID)
 	req.Operation = "users.PostAuthorizationSubjectBulkremove"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -630,7 +631,7 @@ type PostAuthorizationSubjectBulkreplaceOptions struct {
 //
 // Requires all of the permissions: authorization:grant:add, authorization:grant:delete.
 func (c *Client) PostAuthorizationSubjectBulkreplace(ctx context.Context, subjectID string, body *models.RoleDivisionGrants, opts *PostAuthorizationSubjectBulkreplaceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/subjects/{subjectId}/bulkreplace", subjectID)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/subjects/{subjectId}/bulkreplace", subjectID)
 	req.Operation = "users.PostAuthorizationSubjectBulkreplace"
 	req.Body = body
 	if opts != nil {
@@ -653,7 +654,7 @@ type PostAuthorizationSubjectDivisionRoleOptions struct {
 //
 // Requires all of the permissions: authorization:grant:add.
 func (c *Client) PostAuthorizationSubjectDivisionRole(ctx context.Context, subjectID string, divisionID string, roleID string, opts *PostAuthorizationSubjectDivisionRoleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/authorization/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", subjectID, divisionID, roleID)
+	req := runtime.NewRequest("POST", "/api/v2/authorization/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", subjectID, divisionID, roleID)
 	req.Operation = "users.PostAuthorizationSubjectDivisionRole"
 	if opts != nil {
 		req.AddQuery("subjectType", opts.SubjectType)
@@ -670,7 +671,7 @@ type DeleteAuthorizationSubjectDivisionRoleOptions struct{}
 //
 // Requires all of the permissions: authorization:grant:delete.
 func (c *Client) DeleteAuthorizationSubjectDivisionRole(ctx context.Context, subjectID string, divisionID string, roleID string, opts *DeleteAuthorizationSubjectDivisionRoleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/authorization/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", subjectID, divisionID, roleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/authorization/subjects/{subjectId}/divisions/{divisionId}/roles/{roleId}", subjectID, divisionID, roleID)
 	req.Operation = "users.DeleteAuthorizationSubjectDivisionRole"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -684,7 +685,7 @@ type GetFieldconfigOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetFieldconfig(ctx context.Context, typeParam string, opts *GetFieldconfigOptions, call ...platformclient.CallOption) (*models.FieldConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/fieldconfig")
+	req := runtime.NewRequest("GET", "/api/v2/fieldconfig")
 	req.Operation = "users.GetFieldconfig"
 	req.AddQuery("type", typeParam)
 	out := new(models.FieldConfig)
@@ -730,7 +731,7 @@ type GetProfilesUsersOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetProfilesUsers(ctx context.Context, opts *GetProfilesUsersOptions, call ...platformclient.CallOption) (*models.UserProfileEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/profiles/users")
+	req := runtime.NewRequest("GET", "/api/v2/profiles/users")
 	req.Operation = "users.GetProfilesUsers"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -757,11 +758,11 @@ func (c *Client) GetProfilesUsersPages(ctx context.Context, opts *GetProfilesUse
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserProfileEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserProfileEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UserProfileEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -769,15 +770,15 @@ func (c *Client) GetProfilesUsersPages(ctx context.Context, opts *GetProfilesUse
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetProfilesUsers(ctx, &o, call...)
-	}, func(p *models.UserProfileEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UserProfileEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetProfilesUsersItems returns an iterator over the entities of every page of GetProfilesUsers; see
 // GetProfilesUsersPages.
 func (c *Client) GetProfilesUsersItems(ctx context.Context, opts *GetProfilesUsersOptions, call ...platformclient.CallOption) iter.Seq2[models.UserProfile, error] {
-	return platformclient.Items(c.GetProfilesUsersPages(ctx, opts, call...), func(p *models.UserProfileEntityListing) []models.UserProfile { return p.Entities })
+	return runtime.Items(c.GetProfilesUsersPages(ctx, opts, call...), func(p *models.UserProfileEntityListing) []models.UserProfile { return p.Entities })
 }
 
 // GetRoutingDirectroutingbackupSettingsMeOptions holds the optional parameters of GetRoutingDirectroutingbackupSettingsMe; it has none yet, so pass nil.
@@ -789,7 +790,7 @@ type GetRoutingDirectroutingbackupSettingsMeOptions struct{}
 //
 // Requires any of the permissions: routing:directRoutingBackup:selfView.
 func (c *Client) GetRoutingDirectroutingbackupSettingsMe(ctx context.Context, opts *GetRoutingDirectroutingbackupSettingsMeOptions, call ...platformclient.CallOption) (*models.AgentDirectRoutingBackupSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/directroutingbackup/settings/me")
+	req := runtime.NewRequest("GET", "/api/v2/routing/directroutingbackup/settings/me")
 	req.Operation = "users.GetRoutingDirectroutingbackupSettingsMe"
 	out := new(models.AgentDirectRoutingBackupSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -807,7 +808,7 @@ type PutRoutingDirectroutingbackupSettingsMeOptions struct{}
 //
 // Requires any of the permissions: routing:directRoutingBackup:selfEdit.
 func (c *Client) PutRoutingDirectroutingbackupSettingsMe(ctx context.Context, body *models.AgentDirectRoutingBackupSettings, opts *PutRoutingDirectroutingbackupSettingsMeOptions, call ...platformclient.CallOption) (*models.AgentDirectRoutingBackupSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/directroutingbackup/settings/me")
+	req := runtime.NewRequest("PUT", "/api/v2/routing/directroutingbackup/settings/me")
 	req.Operation = "users.PutRoutingDirectroutingbackupSettingsMe"
 	req.Body = body
 	out := new(models.AgentDirectRoutingBackupSettings)
@@ -827,7 +828,7 @@ type DeleteRoutingDirectroutingbackupSettingsMeOptions struct{}
 //
 // Requires any of the permissions: routing:directRoutingBackup:selfDelete.
 func (c *Client) DeleteRoutingDirectroutingbackupSettingsMe(ctx context.Context, opts *DeleteRoutingDirectroutingbackupSettingsMeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/directroutingbackup/settings/me")
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/directroutingbackup/settings/me")
 	req.Operation = "users.DeleteRoutingDirectroutingbackupSettingsMe"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -841,7 +842,7 @@ type GetRoutingUserDirectroutingbackupSettingsOptions struct{}
 //
 // Requires any of the permissions: routing:directRoutingBackup:view.
 func (c *Client) GetRoutingUserDirectroutingbackupSettings(ctx context.Context, userID string, opts *GetRoutingUserDirectroutingbackupSettingsOptions, call ...platformclient.CallOption) (*models.AgentDirectRoutingBackupSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/users/{userId}/directroutingbackup/settings", userID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/users/{userId}/directroutingbackup/settings", userID)
 	req.Operation = "users.GetRoutingUserDirectroutingbackupSettings"
 	out := new(models.AgentDirectRoutingBackupSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -859,7 +860,7 @@ type PutRoutingUserDirectroutingbackupSettingsOptions struct{}
 //
 // Requires any of the permissions: routing:directRoutingBackup:edit.
 func (c *Client) PutRoutingUserDirectroutingbackupSettings(ctx context.Context, userID string, body *models.AgentDirectRoutingBackupSettings, opts *PutRoutingUserDirectroutingbackupSettingsOptions, call ...platformclient.CallOption) (*models.AgentDirectRoutingBackupSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/users/{userId}/directroutingbackup/settings", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/routing/users/{userId}/directroutingbackup/settings", userID)
 	req.Operation = "users.PutRoutingUserDirectroutingbackupSettings"
 	req.Body = body
 	out := new(models.AgentDirectRoutingBackupSettings)
@@ -879,7 +880,7 @@ type DeleteRoutingUserDirectroutingbackupSettingsOptions struct{}
 //
 // Requires any of the permissions: routing:directRoutingBackup:delete.
 func (c *Client) DeleteRoutingUserDirectroutingbackupSettings(ctx context.Context, userID string, opts *DeleteRoutingUserDirectroutingbackupSettingsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/users/{userId}/directroutingbackup/settings", userID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/users/{userId}/directroutingbackup/settings", userID)
 	req.Operation = "users.DeleteRoutingUserDirectroutingbackupSettings"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -894,7 +895,7 @@ type GetRoutingUserUtilizationOptions struct{}
 //
 // Requires any of the permissions: routing:utilization:manage, routing:utilization:view.
 func (c *Client) GetRoutingUserUtilization(ctx context.Context, userID string, opts *GetRoutingUserUtilizationOptions, call ...platformclient.CallOption) (*models.AgentMaxUtilizationResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/routing/users/{userId}/utilization", userID)
+	req := runtime.NewRequest("GET", "/api/v2/routing/users/{userId}/utilization", userID)
 	req.Operation = "users.GetRoutingUserUtilization"
 	out := new(models.AgentMaxUtilizationResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -914,7 +915,7 @@ type PutRoutingUserUtilizationOptions struct{}
 //
 // Requires any of the permissions: routing:utilization:manage.
 func (c *Client) PutRoutingUserUtilization(ctx context.Context, userID string, body *models.UtilizationRequest, opts *PutRoutingUserUtilizationOptions, call ...platformclient.CallOption) (*models.AgentMaxUtilizationResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/routing/users/{userId}/utilization", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/routing/users/{userId}/utilization", userID)
 	req.Operation = "users.PutRoutingUserUtilization"
 	req.Body = body
 	out := new(models.AgentMaxUtilizationResponse)
@@ -934,7 +935,7 @@ type DeleteRoutingUserUtilizationOptions struct{}
 //
 // Requires any of the permissions: routing:utilization:manage.
 func (c *Client) DeleteRoutingUserUtilization(ctx context.Context, userID string, opts *DeleteRoutingUserUtilizationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/routing/users/{userId}/utilization", userID)
+	req := runtime.NewRequest("DELETE", "/api/v2/routing/users/{userId}/utilization", userID)
 	req.Operation = "users.DeleteRoutingUserUtilization"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -987,7 +988,7 @@ type GetUsersOptions struct {
 //
 //	GET /api/v2/users
 func (c *Client) GetUsers(ctx context.Context, opts *GetUsersOptions, call ...platformclient.CallOption) (*models.UserEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users")
+	req := runtime.NewRequest("GET", "/api/v2/users")
 	req.Operation = "users.GetUsers"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -1015,11 +1016,11 @@ func (c *Client) GetUsersPages(ctx context.Context, opts *GetUsersOptions, call 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UserEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1027,14 +1028,14 @@ func (c *Client) GetUsersPages(ctx context.Context, opts *GetUsersOptions, call 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUsers(ctx, &o, call...)
-	}, func(p *models.UserEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UserEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetUsersItems returns an iterator over the entities of every page of GetUsers; see GetUsersPages.
 func (c *Client) GetUsersItems(ctx context.Context, opts *GetUsersOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
-	return platformclient.Items(c.GetUsersPages(ctx, opts, call...), func(p *models.UserEntityListing) []models.User { return p.Entities })
+	return runtime.Items(c.GetUsersPages(ctx, opts, call...), func(p *models.UserEntityListing) []models.User { return p.Entities })
 }
 
 // PostUsersOptions holds the optional parameters of PostUsers; it has none yet, so pass nil.
@@ -1049,7 +1050,7 @@ type PostUsersOptions struct{}
 //
 // Requires any of the permissions: directory:user:add.
 func (c *Client) PostUsers(ctx context.Context, body *models.CreateUser, opts *PostUsersOptions, call ...platformclient.CallOption) (*models.User, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users")
+	req := runtime.NewRequest("POST", "/api/v2/users")
 	req.Operation = "users.PostUsers"
 	req.Body = body
 	out := new(models.User)
@@ -1068,7 +1069,7 @@ type PatchUsersBulkOptions struct{}
 //
 // Requires any of the permissions: directory:user:edit, directory:organization:admin.
 func (c *Client) PatchUsersBulk(ctx context.Context, body []models.PatchUser, opts *PatchUsersBulkOptions, call ...platformclient.CallOption) (*models.UserEntityListing, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/bulk")
+	req := runtime.NewRequest("PATCH", "/api/v2/users/bulk")
 	req.Operation = "users.PatchUsersBulk"
 	req.Body = body
 	out := new(models.UserEntityListing)
@@ -1099,7 +1100,7 @@ type GetUsersChatsMeOptions struct {
 //
 // Requires any of the permissions: chat:chat:access, user:chats:view.
 func (c *Client) GetUsersChatsMe(ctx context.Context, opts *GetUsersChatsMeOptions, call ...platformclient.CallOption) (*models.ChatItemCursorListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/chats/me")
+	req := runtime.NewRequest("GET", "/api/v2/users/chats/me")
 	req.Operation = "users.GetUsersChatsMe"
 	if opts != nil {
 		req.AddQuery("excludeClosed", opts.ExcludeClosed)
@@ -1123,8 +1124,8 @@ func (c *Client) GetUsersChatsMePages(ctx context.Context, opts *GetUsersChatsMe
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ChatItemCursorListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ChatItemCursorListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ChatItemCursorListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1134,15 +1135,15 @@ func (c *Client) GetUsersChatsMePages(ctx context.Context, opts *GetUsersChatsMe
 			o.After = &r.Cursor
 		}
 		return c.GetUsersChatsMe(ctx, &o, call...)
-	}, func(p *models.ChatItemCursorListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.ChatItemCursorListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetUsersChatsMeItems returns an iterator over the entities of every page of GetUsersChatsMe; see
 // GetUsersChatsMePages.
 func (c *Client) GetUsersChatsMeItems(ctx context.Context, opts *GetUsersChatsMeOptions, call ...platformclient.CallOption) iter.Seq2[models.ChatItem, error] {
-	return platformclient.Items(c.GetUsersChatsMePages(ctx, opts, call...), func(p *models.ChatItemCursorListing) []models.ChatItem { return p.Entities })
+	return runtime.Items(c.GetUsersChatsMePages(ctx, opts, call...), func(p *models.ChatItemCursorListing) []models.ChatItem { return p.Entities })
 }
 
 // GetUsersCustomattributesSchemasOptions holds the optional parameters of GetUsersCustomattributesSchemas; it has none yet, so pass nil.
@@ -1154,7 +1155,7 @@ type GetUsersCustomattributesSchemasOptions struct{}
 //
 // Requires any of the permissions: users:customAttributesSchema:view.
 func (c *Client) GetUsersCustomattributesSchemas(ctx context.Context, opts *GetUsersCustomattributesSchemasOptions, call ...platformclient.CallOption) (*models.DataSchemaListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/customattributes/schemas")
+	req := runtime.NewRequest("GET", "/api/v2/users/customattributes/schemas")
 	req.Operation = "users.GetUsersCustomattributesSchemas"
 	out := new(models.DataSchemaListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1172,7 +1173,7 @@ type PostUsersCustomattributesSchemasOptions struct{}
 //
 // Requires any of the permissions: users:customAttributesSchema:add.
 func (c *Client) PostUsersCustomattributesSchemas(ctx context.Context, body *models.DataSchema, opts *PostUsersCustomattributesSchemasOptions, call ...platformclient.CallOption) (*models.DataSchema, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/customattributes/schemas")
+	req := runtime.NewRequest("POST", "/api/v2/users/customattributes/schemas")
 	req.Operation = "users.PostUsersCustomattributesSchemas"
 	req.Body = body
 	out := new(models.DataSchema)
@@ -1192,7 +1193,7 @@ type GetUsersCustomattributesSchemasCoretypesOptions struct{}
 //
 // Requires any of the permissions: users:customAttributesSchema:view.
 func (c *Client) GetUsersCustomattributesSchemasCoretypes(ctx context.Context, opts *GetUsersCustomattributesSchemasCoretypesOptions, call ...platformclient.CallOption) (*models.CoretypeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/customattributes/schemas/coretypes")
+	req := runtime.NewRequest("GET", "/api/v2/users/customattributes/schemas/coretypes")
 	req.Operation = "users.GetUsersCustomattributesSchemasCoretypes"
 	out := new(models.CoretypeListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1210,7 +1211,7 @@ type GetUsersCustomattributesSchemasCoretypeOptions struct{}
 //
 // Requires any of the permissions: users:customAttributesSchema:view.
 func (c *Client) GetUsersCustomattributesSchemasCoretype(ctx context.Context, coreTypeName string, opts *GetUsersCustomattributesSchemasCoretypeOptions, call ...platformclient.CallOption) (*models.Coretype, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/customattributes/schemas/coretypes/{coreTypeName}", coreTypeName)
+	req := runtime.NewRequest("GET", "/api/v2/users/customattributes/schemas/coretypes/{coreTypeName}", coreTypeName)
 	req.Operation = "users.GetUsersCustomattributesSchemasCoretype"
 	out := new(models.Coretype)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1228,7 +1229,7 @@ type GetUsersCustomattributesSchemasLimitsOptions struct{}
 //
 // Requires any of the permissions: users:customAttributesSchema:view.
 func (c *Client) GetUsersCustomattributesSchemasLimits(ctx context.Context, opts *GetUsersCustomattributesSchemasLimitsOptions, call ...platformclient.CallOption) (*models.SchemaQuantityLimits, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/customattributes/schemas/limits")
+	req := runtime.NewRequest("GET", "/api/v2/users/customattributes/schemas/limits")
 	req.Operation = "users.GetUsersCustomattributesSchemasLimits"
 	out := new(models.SchemaQuantityLimits)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1246,7 +1247,7 @@ type GetUsersCustomattributesSchemaOptions struct{}
 //
 // Requires any of the permissions: users:customAttributesSchema:view.
 func (c *Client) GetUsersCustomattributesSchema(ctx context.Context, schemaID string, opts *GetUsersCustomattributesSchemaOptions, call ...platformclient.CallOption) (*models.DataSchema, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/customattributes/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("GET", "/api/v2/users/customattributes/schemas/{schemaId}", schemaID)
 	req.Operation = "users.GetUsersCustomattributesSchema"
 	out := new(models.DataSchema)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1264,7 +1265,7 @@ type PutUsersCustomattributesSchemaOptions struct{}
 //
 // Requires any of the permissions: users:customAttributesSchema:edit.
 func (c *Client) PutUsersCustomattributesSchema(ctx context.Context, schemaID string, body *models.DataSchema, opts *PutUsersCustomattributesSchemaOptions, call ...platformclient.CallOption) (*models.DataSchema, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/customattributes/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/customattributes/schemas/{schemaId}", schemaID)
 	req.Operation = "users.PutUsersCustomattributesSchema"
 	req.Body = body
 	out := new(models.DataSchema)
@@ -1283,7 +1284,7 @@ type DeleteUsersCustomattributesSchemaOptions struct{}
 //
 // Requires any of the permissions: users:customAttributesSchema:delete.
 func (c *Client) DeleteUsersCustomattributesSchema(ctx context.Context, schemaID string, opts *DeleteUsersCustomattributesSchemaOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/users/customattributes/schemas/{schemaId}", schemaID)
+	req := runtime.NewRequest("DELETE", "/api/v2/users/customattributes/schemas/{schemaId}", schemaID)
 	req.Operation = "users.DeleteUsersCustomattributesSchema"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1297,7 +1298,7 @@ type GetUsersCustomattributesSchemaVersionsOptions struct{}
 //
 // Requires any of the permissions: users:customAttributesSchema:view.
 func (c *Client) GetUsersCustomattributesSchemaVersions(ctx context.Context, schemaID string, opts *GetUsersCustomattributesSchemaVersionsOptions, call ...platformclient.CallOption) (*models.DataSchemaListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/customattributes/schemas/{schemaId}/versions", schemaID)
+	req := runtime.NewRequest("GET", "/api/v2/users/customattributes/schemas/{schemaId}/versions", schemaID)
 	req.Operation = "users.GetUsersCustomattributesSchemaVersions"
 	out := new(models.DataSchemaListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1315,7 +1316,7 @@ type GetUsersCustomattributesSchemaVersionOptions struct{}
 //
 // Requires any of the permissions: users:customAttributesSchema:view.
 func (c *Client) GetUsersCustomattributesSchemaVersion(ctx context.Context, schemaID string, versionID string, opts *GetUsersCustomattributesSchemaVersionOptions, call ...platformclient.CallOption) (*models.DataSchema, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/customattributes/schemas/{schemaId}/versions/{versionId}", schemaID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/users/customattributes/schemas/{schemaId}/versions/{versionId}", schemaID, versionID)
 	req.Operation = "users.GetUsersCustomattributesSchemaVersion"
 	out := new(models.DataSchema)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1386,7 +1387,7 @@ type GetUsersDevelopmentActivitiesOptions struct {
 //
 // Requires any of the permissions: learning:assignment:view, coaching:appointment:view.
 func (c *Client) GetUsersDevelopmentActivities(ctx context.Context, opts *GetUsersDevelopmentActivitiesOptions, call ...platformclient.CallOption) (*models.DevelopmentActivityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/development/activities")
+	req := runtime.NewRequest("GET", "/api/v2/users/development/activities")
 	req.Operation = "users.GetUsersDevelopmentActivities"
 	if opts != nil {
 		req.AddQuery("userId", opts.UserID)
@@ -1418,11 +1419,11 @@ func (c *Client) GetUsersDevelopmentActivitiesPages(ctx context.Context, opts *G
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DevelopmentActivityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DevelopmentActivityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DevelopmentActivityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1430,15 +1431,15 @@ func (c *Client) GetUsersDevelopmentActivitiesPages(ctx context.Context, opts *G
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUsersDevelopmentActivities(ctx, &o, call...)
-	}, func(p *models.DevelopmentActivityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DevelopmentActivityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetUsersDevelopmentActivitiesItems returns an iterator over the entities of every page of
 // GetUsersDevelopmentActivities; see GetUsersDevelopmentActivitiesPages.
 func (c *Client) GetUsersDevelopmentActivitiesItems(ctx context.Context, opts *GetUsersDevelopmentActivitiesOptions, call ...platformclient.CallOption) iter.Seq2[models.DevelopmentActivity, error] {
-	return platformclient.Items(c.GetUsersDevelopmentActivitiesPages(ctx, opts, call...), func(p *models.DevelopmentActivityListing) []models.DevelopmentActivity { return p.Entities })
+	return runtime.Items(c.GetUsersDevelopmentActivitiesPages(ctx, opts, call...), func(p *models.DevelopmentActivityListing) []models.DevelopmentActivity { return p.Entities })
 }
 
 // PostUsersDevelopmentActivitiesAggregatesQueryOptions holds the optional parameters of PostUsersDevelopmentActivitiesAggregatesQuery; it has none yet, so pass nil.
@@ -1452,7 +1453,7 @@ type PostUsersDevelopmentActivitiesAggregatesQueryOptions struct{}
 //
 // Requires any of the permissions: learning:assignment:view, coaching:appointment:view.
 func (c *Client) PostUsersDevelopmentActivitiesAggregatesQuery(ctx context.Context, body *models.DevelopmentActivityAggregateParam, opts *PostUsersDevelopmentActivitiesAggregatesQueryOptions, call ...platformclient.CallOption) (*models.DevelopmentActivityAggregateResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/development/activities/aggregates/query")
+	req := runtime.NewRequest("POST", "/api/v2/users/development/activities/aggregates/query")
 	req.Operation = "users.PostUsersDevelopmentActivitiesAggregatesQuery"
 	req.Body = body
 	out := new(models.DevelopmentActivityAggregateResponse)
@@ -1518,7 +1519,7 @@ type GetUsersDevelopmentActivitiesMeOptions struct {
 //
 //	GET /api/v2/users/development/activities/me
 func (c *Client) GetUsersDevelopmentActivitiesMe(ctx context.Context, opts *GetUsersDevelopmentActivitiesMeOptions, call ...platformclient.CallOption) (*models.DevelopmentActivityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/development/activities/me")
+	req := runtime.NewRequest("GET", "/api/v2/users/development/activities/me")
 	req.Operation = "users.GetUsersDevelopmentActivitiesMe"
 	if opts != nil {
 		req.AddQuery("moduleId", opts.ModuleID)
@@ -1549,11 +1550,11 @@ func (c *Client) GetUsersDevelopmentActivitiesMePages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.DevelopmentActivityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.DevelopmentActivityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.DevelopmentActivityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1561,15 +1562,15 @@ func (c *Client) GetUsersDevelopmentActivitiesMePages(ctx context.Context, opts 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUsersDevelopmentActivitiesMe(ctx, &o, call...)
-	}, func(p *models.DevelopmentActivityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.DevelopmentActivityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetUsersDevelopmentActivitiesMeItems returns an iterator over the entities of every page of
 // GetUsersDevelopmentActivitiesMe; see GetUsersDevelopmentActivitiesMePages.
 func (c *Client) GetUsersDevelopmentActivitiesMeItems(ctx context.Context, opts *GetUsersDevelopmentActivitiesMeOptions, call ...platformclient.CallOption) iter.Seq2[models.DevelopmentActivity, error] {
-	return platformclient.Items(c.GetUsersDevelopmentActivitiesMePages(ctx, opts, call...), func(p *models.DevelopmentActivityListing) []models.DevelopmentActivity { return p.Entities })
+	return runtime.Items(c.GetUsersDevelopmentActivitiesMePages(ctx, opts, call...), func(p *models.DevelopmentActivityListing) []models.DevelopmentActivity { return p.Entities })
 }
 
 // GetUsersDevelopmentActivityOptions holds the optional parameters of GetUsersDevelopmentActivity; it has none yet, so pass nil.
@@ -1584,7 +1585,7 @@ type GetUsersDevelopmentActivityOptions struct{}
 //
 // Requires any of the permissions: learning:assignment:view, coaching:appointment:view.
 func (c *Client) GetUsersDevelopmentActivity(ctx context.Context, activityID string, typeParam string, opts *GetUsersDevelopmentActivityOptions, call ...platformclient.CallOption) (*models.DevelopmentActivity, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/development/activities/{activityId}", activityID)
+	req := runtime.NewRequest("GET", "/api/v2/users/development/activities/{activityId}", activityID)
 	req.Operation = "users.GetUsersDevelopmentActivity"
 	req.AddQuery("type", typeParam)
 	out := new(models.DevelopmentActivity)
@@ -1610,7 +1611,7 @@ type GetUsersExternalidAuthorityNameExternalKeyOptions struct {
 //
 //	GET /api/v2/users/externalid/{authorityName}/{externalKey}
 func (c *Client) GetUsersExternalidAuthorityNameExternalKey(ctx context.Context, authorityName string, externalKey string, opts *GetUsersExternalidAuthorityNameExternalKeyOptions, call ...platformclient.CallOption) (*models.User, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/externalid/{authorityName}/{externalKey}", authorityName, externalKey)
+	req := runtime.NewRequest("GET", "/api/v2/users/externalid/{authorityName}/{externalKey}", authorityName, externalKey)
 	req.Operation = "users.GetUsersExternalidAuthorityNameExternalKey"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1651,7 +1652,7 @@ type GetUsersMeOptions struct {
 //
 //	GET /api/v2/users/me
 func (c *Client) GetUsersMe(ctx context.Context, opts *GetUsersMeOptions, call ...platformclient.CallOption) (*models.UserMe, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/me")
+	req := runtime.NewRequest("GET", "/api/v2/users/me")
 	req.Operation = "users.GetUsersMe"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -1672,7 +1673,7 @@ type PostUsersMePasswordOptions struct{}
 //
 //	POST /api/v2/users/me/password
 func (c *Client) PostUsersMePassword(ctx context.Context, body *models.ChangeMyPasswordRequest, opts *PostUsersMePasswordOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/users/me/password")
+	req := runtime.NewRequest("POST", "/api/v2/users/me/password")
 	req.Operation = "users.PostUsersMePassword"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -1722,7 +1723,7 @@ type GetUsersQueryOptions struct {
 //
 // Requires any of the permissions: directory:user:view.
 func (c *Client) GetUsersQuery(ctx context.Context, opts *GetUsersQueryOptions, call ...platformclient.CallOption) (*models.UserCursorEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/query")
+	req := runtime.NewRequest("GET", "/api/v2/users/query")
 	req.Operation = "users.GetUsersQuery"
 	if opts != nil {
 		req.AddQuery("cursor", opts.Cursor)
@@ -1748,8 +1749,8 @@ func (c *Client) GetUsersQueryPages(ctx context.Context, opts *GetUsersQueryOpti
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserCursorEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserCursorEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UserCursorEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -1759,15 +1760,15 @@ func (c *Client) GetUsersQueryPages(ctx context.Context, opts *GetUsersQueryOpti
 			o.Cursor = &r.Cursor
 		}
 		return c.GetUsersQuery(ctx, &o, call...)
-	}, func(p *models.UserCursorEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.Cursor}
+	}, func(p *models.UserCursorEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI, Cursor: p.Cursor}
 	})
 }
 
 // GetUsersQueryItems returns an iterator over the entities of every page of GetUsersQuery; see
 // GetUsersQueryPages.
 func (c *Client) GetUsersQueryItems(ctx context.Context, opts *GetUsersQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
-	return platformclient.Items(c.GetUsersQueryPages(ctx, opts, call...), func(p *models.UserCursorEntityListing) []models.User { return p.Entities })
+	return runtime.Items(c.GetUsersQueryPages(ctx, opts, call...), func(p *models.UserCursorEntityListing) []models.User { return p.Entities })
 }
 
 // GetUsersSearchOptions holds the optional parameters of GetUsersSearch; nil fields are not sent.
@@ -1786,7 +1787,7 @@ type GetUsersSearchOptions struct {
 //
 // Requires any of the permissions: directory:user:view.
 func (c *Client) GetUsersSearch(ctx context.Context, q64 string, opts *GetUsersSearchOptions, call ...platformclient.CallOption) (*models.UsersSearchResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/search")
+	req := runtime.NewRequest("GET", "/api/v2/users/search")
 	req.Operation = "users.GetUsersSearch"
 	req.AddQuery("q64", q64)
 	if opts != nil {
@@ -1809,7 +1810,7 @@ type PostUsersSearchOptions struct{}
 //
 // Requires any of the permissions: directory:user:view.
 func (c *Client) PostUsersSearch(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchOptions, call ...platformclient.CallOption) (*models.UsersSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/search")
+	req := runtime.NewRequest("POST", "/api/v2/users/search")
 	req.Operation = "users.PostUsersSearch"
 	req.Body = body
 	out := new(models.UsersSearchResponse)
@@ -1827,11 +1828,11 @@ func (c *Client) PostUsersSearchPages(ctx context.Context, body *models.UserSear
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UsersSearchResponse, error) {
 		o := o
 		var pageBody models.UserSearchRequest
 		if body != nil {
@@ -1839,15 +1840,15 @@ func (c *Client) PostUsersSearchPages(ctx context.Context, body *models.UserSear
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostUsersSearch(ctx, &pageBody, &o, call...)
-	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.UsersSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostUsersSearchItems returns an iterator over the results of every page of PostUsersSearch; see
 // PostUsersSearchPages.
 func (c *Client) PostUsersSearchItems(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
-	return platformclient.Items(c.PostUsersSearchPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
+	return runtime.Items(c.PostUsersSearchPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
 }
 
 // PostUsersSearchConversationTargetOptions holds the optional parameters of PostUsersSearchConversationTarget; it has none yet, so pass nil.
@@ -1861,7 +1862,7 @@ type PostUsersSearchConversationTargetOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostUsersSearchConversationTarget(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchConversationTargetOptions, call ...platformclient.CallOption) (*models.UsersSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/search/conversation/target")
+	req := runtime.NewRequest("POST", "/api/v2/users/search/conversation/target")
 	req.Operation = "users.PostUsersSearchConversationTarget"
 	req.Body = body
 	out := new(models.UsersSearchResponse)
@@ -1880,11 +1881,11 @@ func (c *Client) PostUsersSearchConversationTargetPages(ctx context.Context, bod
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UsersSearchResponse, error) {
 		o := o
 		var pageBody models.UserSearchRequest
 		if body != nil {
@@ -1892,15 +1893,15 @@ func (c *Client) PostUsersSearchConversationTargetPages(ctx context.Context, bod
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostUsersSearchConversationTarget(ctx, &pageBody, &o, call...)
-	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.UsersSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostUsersSearchConversationTargetItems returns an iterator over the results of every page of
 // PostUsersSearchConversationTarget; see PostUsersSearchConversationTargetPages.
 func (c *Client) PostUsersSearchConversationTargetItems(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchConversationTargetOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
-	return platformclient.Items(c.PostUsersSearchConversationTargetPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
+	return runtime.Items(c.PostUsersSearchConversationTargetPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
 }
 
 // PostUsersSearchQueuemembersManageOptions holds the optional parameters of PostUsersSearchQueuemembersManage; it has none yet, so pass nil.
@@ -1914,7 +1915,7 @@ type PostUsersSearchQueuemembersManageOptions struct{}
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) PostUsersSearchQueuemembersManage(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchQueuemembersManageOptions, call ...platformclient.CallOption) (*models.UsersSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/search/queuemembers/manage")
+	req := runtime.NewRequest("POST", "/api/v2/users/search/queuemembers/manage")
 	req.Operation = "users.PostUsersSearchQueuemembersManage"
 	req.Body = body
 	out := new(models.UsersSearchResponse)
@@ -1933,11 +1934,11 @@ func (c *Client) PostUsersSearchQueuemembersManagePages(ctx context.Context, bod
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UsersSearchResponse, error) {
 		o := o
 		var pageBody models.UserSearchRequest
 		if body != nil {
@@ -1945,15 +1946,15 @@ func (c *Client) PostUsersSearchQueuemembersManagePages(ctx context.Context, bod
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostUsersSearchQueuemembersManage(ctx, &pageBody, &o, call...)
-	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.UsersSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostUsersSearchQueuemembersManageItems returns an iterator over the results of every page of
 // PostUsersSearchQueuemembersManage; see PostUsersSearchQueuemembersManagePages.
 func (c *Client) PostUsersSearchQueuemembersManageItems(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchQueuemembersManageOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
-	return platformclient.Items(c.PostUsersSearchQueuemembersManagePages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
+	return runtime.Items(c.PostUsersSearchQueuemembersManagePages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
 }
 
 // PostUsersSearchTeamsAssignOptions holds the optional parameters of PostUsersSearchTeamsAssign; it has none yet, so pass nil.
@@ -1965,7 +1966,7 @@ type PostUsersSearchTeamsAssignOptions struct{}
 //
 // Requires any of the permissions: groups:team:assign.
 func (c *Client) PostUsersSearchTeamsAssign(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchTeamsAssignOptions, call ...platformclient.CallOption) (*models.UsersSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/search/teams/assign")
+	req := runtime.NewRequest("POST", "/api/v2/users/search/teams/assign")
 	req.Operation = "users.PostUsersSearchTeamsAssign"
 	req.Body = body
 	out := new(models.UsersSearchResponse)
@@ -1983,11 +1984,11 @@ func (c *Client) PostUsersSearchTeamsAssignPages(ctx context.Context, body *mode
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UsersSearchResponse, error) {
 		o := o
 		var pageBody models.UserSearchRequest
 		if body != nil {
@@ -1995,15 +1996,15 @@ func (c *Client) PostUsersSearchTeamsAssignPages(ctx context.Context, body *mode
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostUsersSearchTeamsAssign(ctx, &pageBody, &o, call...)
-	}, func(p *models.UsersSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.UsersSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostUsersSearchTeamsAssignItems returns an iterator over the results of every page of
 // PostUsersSearchTeamsAssign; see PostUsersSearchTeamsAssignPages.
 func (c *Client) PostUsersSearchTeamsAssignItems(ctx context.Context, body *models.UserSearchRequest, opts *PostUsersSearchTeamsAssignOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
-	return platformclient.Items(c.PostUsersSearchTeamsAssignPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
+	return runtime.Items(c.PostUsersSearchTeamsAssignPages(ctx, body, opts, call...), func(p *models.UsersSearchResponse) []models.User { return p.Results })
 }
 
 // GetUsersStationsMeOptions holds the optional parameters of GetUsersStationsMe; it has none yet, so pass nil.
@@ -2015,7 +2016,7 @@ type GetUsersStationsMeOptions struct{}
 //
 // Requires any of the permissions: telephony:selfStationAssociation:view.
 func (c *Client) GetUsersStationsMe(ctx context.Context, opts *GetUsersStationsMeOptions, call ...platformclient.CallOption) (*models.UserStations, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/stations/me")
+	req := runtime.NewRequest("GET", "/api/v2/users/stations/me")
 	req.Operation = "users.GetUsersStationsMe"
 	out := new(models.UserStations)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2033,7 +2034,7 @@ type DeleteUsersStationsMeAssociatedstationOptions struct{}
 //
 // Requires any of the permissions: telephony:station:disassociateSelf.
 func (c *Client) DeleteUsersStationsMeAssociatedstation(ctx context.Context, opts *DeleteUsersStationsMeAssociatedstationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/users/stations/me/associatedstation")
+	req := runtime.NewRequest("DELETE", "/api/v2/users/stations/me/associatedstation")
 	req.Operation = "users.DeleteUsersStationsMeAssociatedstation"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2047,7 +2048,7 @@ type PutUsersStationsMeAssociatedstationStationIdOptions struct{}
 //
 // Requires any of the permissions: telephony:selfStationAssociation:edit.
 func (c *Client) PutUsersStationsMeAssociatedstationStationId(ctx context.Context, stationID string, opts *PutUsersStationsMeAssociatedstationStationIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/stations/me/associatedstation/{stationId}", stationID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/stations/me/associatedstation/{stationId}", stationID)
 	req.Operation = "users.PutUsersStationsMeAssociatedstationStationId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2061,7 +2062,7 @@ type GetUserRolesOptions struct{}
 //
 // Requires any of the permissions: authorization:grant:view.
 func (c *Client) GetUserRoles(ctx context.Context, subjectID string, opts *GetUserRolesOptions, call ...platformclient.CallOption) (*models.UserAuthorization, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{subjectId}/roles", subjectID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{subjectId}/roles", subjectID)
 	req.Operation = "users.GetUserRoles"
 	out := new(models.UserAuthorization)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2079,7 +2080,7 @@ type PutUserRolesOptions struct{}
 //
 // Requires any of the permissions: authorization:grant:add.
 func (c *Client) PutUserRoles(ctx context.Context, subjectID string, body []string, opts *PutUserRolesOptions, call ...platformclient.CallOption) (*models.UserAuthorization, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/{subjectId}/roles", subjectID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/{subjectId}/roles", subjectID)
 	req.Operation = "users.PutUserRoles"
 	req.Body = body
 	out := new(models.UserAuthorization)
@@ -2118,7 +2119,7 @@ type GetUserOptions struct {
 //
 //	GET /api/v2/users/{userId}
 func (c *Client) GetUser(ctx context.Context, userID string, opts *GetUserOptions, call ...platformclient.CallOption) (*models.User, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}", userID)
 	req.Operation = "users.GetUser"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2142,7 +2143,7 @@ type DeleteUserOptions struct{}
 //
 // Requires any of the permissions: admin, directory:user:delete, directory:organization:admin.
 func (c *Client) DeleteUser(ctx context.Context, userID string, opts *DeleteUserOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/users/{userId}", userID)
+	req := runtime.NewRequest("DELETE", "/api/v2/users/{userId}", userID)
 	req.Operation = "users.DeleteUser"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -2160,7 +2161,7 @@ type PatchUserOptions struct{}
 //
 // Requires any of the permissions: admin, directory:user:edit, directory:organization:admin.
 func (c *Client) PatchUser(ctx context.Context, userID string, body *models.UpdateUser, opts *PatchUserOptions, call ...platformclient.CallOption) (*models.User, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}", userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}", userID)
 	req.Operation = "users.PatchUser"
 	req.Body = body
 	out := new(models.User)
@@ -2184,7 +2185,7 @@ type GetUserAdjacentsOptions struct {
 //
 //	GET /api/v2/users/{userId}/adjacents
 func (c *Client) GetUserAdjacents(ctx context.Context, userID string, opts *GetUserAdjacentsOptions, call ...platformclient.CallOption) (*models.Adjacents, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/adjacents", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/adjacents", userID)
 	req.Operation = "users.GetUserAdjacents"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2205,7 +2206,7 @@ type GetUserCallforwardingOptions struct{}
 //
 // Requires any of the permissions: conversation:callForwarding:view.
 func (c *Client) GetUserCallforwarding(ctx context.Context, userID string, opts *GetUserCallforwardingOptions, call ...platformclient.CallOption) (*models.CallForwarding, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/callforwarding", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/callforwarding", userID)
 	req.Operation = "users.GetUserCallforwarding"
 	out := new(models.CallForwarding)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2223,7 +2224,7 @@ type PutUserCallforwardingOptions struct{}
 //
 // Requires any of the permissions: conversation:callForwarding:edit.
 func (c *Client) PutUserCallforwarding(ctx context.Context, userID string, body *models.CallForwarding, opts *PutUserCallforwardingOptions, call ...platformclient.CallOption) (*models.CallForwarding, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/{userId}/callforwarding", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/{userId}/callforwarding", userID)
 	req.Operation = "users.PutUserCallforwarding"
 	req.Body = body
 	out := new(models.CallForwarding)
@@ -2242,7 +2243,7 @@ type PatchUserCallforwardingOptions struct{}
 //
 // Requires any of the permissions: conversation:callForwarding:edit.
 func (c *Client) PatchUserCallforwarding(ctx context.Context, userID string, body *models.CallForwarding, opts *PatchUserCallforwardingOptions, call ...platformclient.CallOption) (*models.CallForwarding, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/callforwarding", userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/callforwarding", userID)
 	req.Operation = "users.PatchUserCallforwarding"
 	req.Body = body
 	out := new(models.CallForwarding)
@@ -2262,7 +2263,7 @@ type PutUserCustomattributesOptions struct{}
 //
 // Requires any of the permissions: directory:user:edit.
 func (c *Client) PutUserCustomattributes(ctx context.Context, userID string, body *models.UserCustomAttributesUpdateRequest, opts *PutUserCustomattributesOptions, call ...platformclient.CallOption) (*models.UserCustomAttributes, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/{userId}/customattributes", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/{userId}/customattributes", userID)
 	req.Operation = "users.PutUserCustomattributes"
 	req.Body = body
 	out := new(models.UserCustomAttributes)
@@ -2282,7 +2283,7 @@ type PatchUserCustomattributesOptions struct{}
 //
 // Requires any of the permissions: directory:user:edit.
 func (c *Client) PatchUserCustomattributes(ctx context.Context, userID string, body *models.UserCustomAttributesUpdateRequest, opts *PatchUserCustomattributesOptions, call ...platformclient.CallOption) (*models.UserCustomAttributes, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/customattributes", userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/customattributes", userID)
 	req.Operation = "users.PatchUserCustomattributes"
 	req.Body = body
 	out := new(models.UserCustomAttributes)
@@ -2301,7 +2302,7 @@ type GetUserCustomattributesBulkOptions struct{}
 //
 // Requires any of the permissions: directory:user:view.
 func (c *Client) GetUserCustomattributesBulk(ctx context.Context, userID string, schemaIDs []string, opts *GetUserCustomattributesBulkOptions, call ...platformclient.CallOption) ([]map[string]any, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/customattributes/bulk", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/customattributes/bulk", userID)
 	req.Operation = "users.GetUserCustomattributesBulk"
 	req.AddQuery("schemaIds", schemaIDs)
 	var out []map[string]any
@@ -2321,7 +2322,7 @@ type PatchUserCustomattributesBulkOptions struct{}
 //
 // Requires any of the permissions: directory:user:edit.
 func (c *Client) PatchUserCustomattributesBulk(ctx context.Context, userID string, body []models.UserCustomAttributesUpdateRequest, opts *PatchUserCustomattributesBulkOptions, call ...platformclient.CallOption) (*models.UserCustomAttributes, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/customattributes/bulk", userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/customattributes/bulk", userID)
 	req.Operation = "users.PatchUserCustomattributesBulk"
 	req.Body = body
 	out := new(models.UserCustomAttributes)
@@ -2340,7 +2341,7 @@ type GetUserCustomattributeOptions struct{}
 //
 // Requires any of the permissions: directory:user:view.
 func (c *Client) GetUserCustomattribute(ctx context.Context, userID string, schemaID string, opts *GetUserCustomattributeOptions, call ...platformclient.CallOption) (*models.UserCustomAttributes, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/customattributes/{schemaId}", userID, schemaID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/customattributes/{schemaId}", userID, schemaID)
 	req.Operation = "users.GetUserCustomattribute"
 	out := new(models.UserCustomAttributes)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2358,7 +2359,7 @@ type DeleteUserCustomattributeOptions struct{}
 //
 // Requires any of the permissions: directory:user:edit.
 func (c *Client) DeleteUserCustomattribute(ctx context.Context, userID string, schemaID string, opts *DeleteUserCustomattributeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/users/{userId}/customattributes/{schemaId}", userID, schemaID)
+	req := runtime.NewRequest("DELETE", "/api/v2/users/{userId}/customattributes/{schemaId}", userID, schemaID)
 	req.Operation = "users.DeleteUserCustomattribute"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2377,7 +2378,7 @@ type GetUserDirectreportsOptions struct {
 //
 //	GET /api/v2/users/{userId}/directreports
 func (c *Client) GetUserDirectreports(ctx context.Context, userID string, opts *GetUserDirectreportsOptions, call ...platformclient.CallOption) ([]models.User, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/directreports", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/directreports", userID)
 	req.Operation = "users.GetUserDirectreports"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2396,7 +2397,7 @@ type GetUserExternalidOptions struct{}
 //
 //	GET /api/v2/users/{userId}/externalid
 func (c *Client) GetUserExternalid(ctx context.Context, userID string, opts *GetUserExternalidOptions, call ...platformclient.CallOption) ([]models.UserExternalIdentifier, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/externalid", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/externalid", userID)
 	req.Operation = "users.GetUserExternalid"
 	var out []models.UserExternalIdentifier
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -2416,7 +2417,7 @@ type PostUserExternalidOptions struct{}
 //
 // Requires any of the permissions: directory:user:edit.
 func (c *Client) PostUserExternalid(ctx context.Context, userID string, body *models.UserExternalIdentifier, opts *PostUserExternalidOptions, call ...platformclient.CallOption) ([]models.UserExternalIdentifier, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/{userId}/externalid", userID)
+	req := runtime.NewRequest("POST", "/api/v2/users/{userId}/externalid", userID)
 	req.Operation = "users.PostUserExternalid"
 	req.Body = body
 	var out []models.UserExternalIdentifier
@@ -2435,7 +2436,7 @@ type GetUserExternalidAuthorityNameOptions struct{}
 //
 //	GET /api/v2/users/{userId}/externalid/{authorityName}
 func (c *Client) GetUserExternalidAuthorityName(ctx context.Context, userID string, authorityName string, opts *GetUserExternalidAuthorityNameOptions, call ...platformclient.CallOption) (*models.UserExternalIdentifier, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/externalid/{authorityName}", userID, authorityName)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/externalid/{authorityName}", userID, authorityName)
 	req.Operation = "users.GetUserExternalidAuthorityName"
 	out := new(models.UserExternalIdentifier)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2453,7 +2454,7 @@ type DeleteUserExternalidAuthorityNameExternalKeyOptions struct{}
 //
 // Requires any of the permissions: directory:user:edit.
 func (c *Client) DeleteUserExternalidAuthorityNameExternalKey(ctx context.Context, userID string, authorityName string, externalKey string, opts *DeleteUserExternalidAuthorityNameExternalKeyOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/users/{userId}/externalid/{authorityName}/{externalKey}", userID, authorityName, externalKey)
+	req := runtime.NewRequest("DELETE", "/api/v2/users/{userId}/externalid/{authorityName}/{externalKey}", userID, authorityName, externalKey)
 	req.Operation = "users.DeleteUserExternalidAuthorityNameExternalKey"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2483,7 +2484,7 @@ type GetUserFavoritesOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetUserFavorites(ctx context.Context, userID string, opts *GetUserFavoritesOptions, call ...platformclient.CallOption) (*models.UserEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/favorites", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/favorites", userID)
 	req.Operation = "users.GetUserFavorites"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2507,11 +2508,11 @@ func (c *Client) GetUserFavoritesPages(ctx context.Context, userID string, opts 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UserEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2519,15 +2520,15 @@ func (c *Client) GetUserFavoritesPages(ctx context.Context, userID string, opts 
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserFavorites(ctx, userID, &o, call...)
-	}, func(p *models.UserEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UserEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetUserFavoritesItems returns an iterator over the entities of every page of GetUserFavorites; see
 // GetUserFavoritesPages.
 func (c *Client) GetUserFavoritesItems(ctx context.Context, userID string, opts *GetUserFavoritesOptions, call ...platformclient.CallOption) iter.Seq2[models.User, error] {
-	return platformclient.Items(c.GetUserFavoritesPages(ctx, userID, opts, call...), func(p *models.UserEntityListing) []models.User { return p.Entities })
+	return runtime.Items(c.GetUserFavoritesPages(ctx, userID, opts, call...), func(p *models.UserEntityListing) []models.User { return p.Entities })
 }
 
 // GetUserGeolocationOptions holds the optional parameters of GetUserGeolocation; it has none yet, so pass nil.
@@ -2537,7 +2538,7 @@ type GetUserGeolocationOptions struct{}
 //
 //	GET /api/v2/users/{userId}/geolocations/{clientId}
 func (c *Client) GetUserGeolocation(ctx context.Context, userID string, clientID string, opts *GetUserGeolocationOptions, call ...platformclient.CallOption) (*models.Geolocation, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/geolocations/{clientId}", userID, clientID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/geolocations/{clientId}", userID, clientID)
 	req.Operation = "users.GetUserGeolocation"
 	out := new(models.Geolocation)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2561,7 +2562,7 @@ type PatchUserGeolocationOptions struct{}
 //
 //	PATCH /api/v2/users/{userId}/geolocations/{clientId}
 func (c *Client) PatchUserGeolocation(ctx context.Context, userID string, clientID string, body *models.Geolocation, opts *PatchUserGeolocationOptions, call ...platformclient.CallOption) (*models.Geolocation, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/geolocations/{clientId}", userID, clientID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/geolocations/{clientId}", userID, clientID)
 	req.Operation = "users.PatchUserGeolocation"
 	req.Body = body
 	out := new(models.Geolocation)
@@ -2584,7 +2585,7 @@ type PostUserInviteOptions struct {
 //
 // Requires any of the permissions: admin, directory:organization:admin, directory:user:setPassword.
 func (c *Client) PostUserInvite(ctx context.Context, userID string, opts *PostUserInviteOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/users/{userId}/invite", userID)
+	req := runtime.NewRequest("POST", "/api/v2/users/{userId}/invite", userID)
 	req.Operation = "users.PostUserInvite"
 	if opts != nil {
 		req.AddQuery("force", opts.Force)
@@ -2599,7 +2600,7 @@ type GetUserOutofofficeOptions struct{}
 //
 //	GET /api/v2/users/{userId}/outofoffice
 func (c *Client) GetUserOutofoffice(ctx context.Context, userID string, opts *GetUserOutofofficeOptions, call ...platformclient.CallOption) (*models.OutOfOffice, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/outofoffice", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/outofoffice", userID)
 	req.Operation = "users.GetUserOutofoffice"
 	out := new(models.OutOfOffice)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2615,7 +2616,7 @@ type PutUserOutofofficeOptions struct{}
 //
 //	PUT /api/v2/users/{userId}/outofoffice
 func (c *Client) PutUserOutofoffice(ctx context.Context, userID string, body *models.OutOfOffice, opts *PutUserOutofofficeOptions, call ...platformclient.CallOption) (*models.OutOfOffice, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/{userId}/outofoffice", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/{userId}/outofoffice", userID)
 	req.Operation = "users.PutUserOutofoffice"
 	req.Body = body
 	out := new(models.OutOfOffice)
@@ -2634,7 +2635,7 @@ type PostUserPasswordOptions struct{}
 //
 // Requires any of the permissions: directory:user:setPassword.
 func (c *Client) PostUserPassword(ctx context.Context, userID string, body *models.ChangePasswordRequest, opts *PostUserPasswordOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/users/{userId}/password", userID)
+	req := runtime.NewRequest("POST", "/api/v2/users/{userId}/password", userID)
 	req.Operation = "users.PostUserPassword"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -2661,7 +2662,7 @@ type GetUserProfileOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetUserProfile(ctx context.Context, userID string, opts *GetUserProfileOptions, call ...platformclient.CallOption) (*models.UserProfile, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/profile", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/profile", userID)
 	req.Operation = "users.GetUserProfile"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2683,7 +2684,7 @@ type GetUserProfileskillsOptions struct{}
 //
 // Requires any of the permissions: directory:userProfile:view.
 func (c *Client) GetUserProfileskills(ctx context.Context, userID string, opts *GetUserProfileskillsOptions, call ...platformclient.CallOption) ([]string, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/profileskills", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/profileskills", userID)
 	req.Operation = "users.GetUserProfileskills"
 	var out []string
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -2701,7 +2702,7 @@ type PutUserProfileskillsOptions struct{}
 //
 // Requires any of the permissions: directory:userProfile:edit.
 func (c *Client) PutUserProfileskills(ctx context.Context, userID string, body []string, opts *PutUserProfileskillsOptions, call ...platformclient.CallOption) ([]string, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/{userId}/profileskills", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/{userId}/profileskills", userID)
 	req.Operation = "users.PutUserProfileskills"
 	req.Body = body
 	var out []string
@@ -2732,7 +2733,7 @@ type GetUserQueuesOptions struct {
 //
 // Requires any of the permissions: routing:queue:view.
 func (c *Client) GetUserQueues(ctx context.Context, userID string, opts *GetUserQueuesOptions, call ...platformclient.CallOption) (*models.UserQueueEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/queues", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/queues", userID)
 	req.Operation = "users.GetUserQueues"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2756,11 +2757,11 @@ func (c *Client) GetUserQueuesPages(ctx context.Context, userID string, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserQueueEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserQueueEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UserQueueEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2768,15 +2769,15 @@ func (c *Client) GetUserQueuesPages(ctx context.Context, userID string, opts *Ge
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserQueues(ctx, userID, &o, call...)
-	}, func(p *models.UserQueueEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UserQueueEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetUserQueuesItems returns an iterator over the entities of every page of GetUserQueues; see
 // GetUserQueuesPages.
 func (c *Client) GetUserQueuesItems(ctx context.Context, userID string, opts *GetUserQueuesOptions, call ...platformclient.CallOption) iter.Seq2[models.UserQueue, error] {
-	return platformclient.Items(c.GetUserQueuesPages(ctx, userID, opts, call...), func(p *models.UserQueueEntityListing) []models.UserQueue { return p.Entities })
+	return runtime.Items(c.GetUserQueuesPages(ctx, userID, opts, call...), func(p *models.UserQueueEntityListing) []models.UserQueue { return p.Entities })
 }
 
 // PatchUserQueuesOptions holds the optional parameters of PatchUserQueues; nil fields are not sent.
@@ -2796,7 +2797,7 @@ type PatchUserQueuesOptions struct {
 //
 // Requires any of the permissions: routing:queue:join, routing:queueMember:manage.
 func (c *Client) PatchUserQueues(ctx context.Context, userID string, body []models.UserQueue, opts *PatchUserQueuesOptions, call ...platformclient.CallOption) (*models.UserQueueEntityListing, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/queues", userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/queues", userID)
 	req.Operation = "users.PatchUserQueues"
 	req.Body = body
 	if opts != nil {
@@ -2818,7 +2819,7 @@ type PatchUserQueueOptions struct{}
 //
 // Requires any of the permissions: routing:queue:join, routing:queueMember:manage.
 func (c *Client) PatchUserQueue(ctx context.Context, userID string, queueID string, body *models.UserQueue, opts *PatchUserQueueOptions, call ...platformclient.CallOption) (*models.UserQueue, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/queues/{queueId}", userID, queueID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/queues/{queueId}", userID, queueID)
 	req.Operation = "users.PatchUserQueue"
 	req.Body = body
 	out := new(models.UserQueue)
@@ -2845,7 +2846,7 @@ type GetUserRoutinglanguagesOptions struct {
 //
 //	GET /api/v2/users/{userId}/routinglanguages
 func (c *Client) GetUserRoutinglanguages(ctx context.Context, userID string, opts *GetUserRoutinglanguagesOptions, call ...platformclient.CallOption) (*models.UserLanguageEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/routinglanguages", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/routinglanguages", userID)
 	req.Operation = "users.GetUserRoutinglanguages"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -2868,11 +2869,11 @@ func (c *Client) GetUserRoutinglanguagesPages(ctx context.Context, userID string
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserLanguageEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserLanguageEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UserLanguageEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -2880,15 +2881,15 @@ func (c *Client) GetUserRoutinglanguagesPages(ctx context.Context, userID string
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserRoutinglanguages(ctx, userID, &o, call...)
-	}, func(p *models.UserLanguageEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UserLanguageEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetUserRoutinglanguagesItems returns an iterator over the entities of every page of
 // GetUserRoutinglanguages; see GetUserRoutinglanguagesPages.
 func (c *Client) GetUserRoutinglanguagesItems(ctx context.Context, userID string, opts *GetUserRoutinglanguagesOptions, call ...platformclient.CallOption) iter.Seq2[models.UserRoutingLanguage, error] {
-	return platformclient.Items(c.GetUserRoutinglanguagesPages(ctx, userID, opts, call...), func(p *models.UserLanguageEntityListing) []models.UserRoutingLanguage { return p.Entities })
+	return runtime.Items(c.GetUserRoutinglanguagesPages(ctx, userID, opts, call...), func(p *models.UserLanguageEntityListing) []models.UserRoutingLanguage { return p.Entities })
 }
 
 // PostUserRoutinglanguagesOptions holds the optional parameters of PostUserRoutinglanguages; it has none yet, so pass nil.
@@ -2900,7 +2901,7 @@ type PostUserRoutinglanguagesOptions struct{}
 //
 // Requires any of the permissions: routing:skill:assign, routing:language:assign.
 func (c *Client) PostUserRoutinglanguages(ctx context.Context, userID string, body *models.UserRoutingLanguagePost, opts *PostUserRoutinglanguagesOptions, call ...platformclient.CallOption) (*models.UserRoutingLanguage, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/{userId}/routinglanguages", userID)
+	req := runtime.NewRequest("POST", "/api/v2/users/{userId}/routinglanguages", userID)
 	req.Operation = "users.PostUserRoutinglanguages"
 	req.Body = body
 	out := new(models.UserRoutingLanguage)
@@ -2920,7 +2921,7 @@ type PatchUserRoutinglanguagesBulkOptions struct{}
 //
 // Requires any of the permissions: routing:skill:assign, routing:language:assign.
 func (c *Client) PatchUserRoutinglanguagesBulk(ctx context.Context, userID string, body []models.UserRoutingLanguagePost, opts *PatchUserRoutinglanguagesBulkOptions, call ...platformclient.CallOption) (*models.UserLanguageEntityListing, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/routinglanguages/bulk", userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/routinglanguages/bulk", userID)
 	req.Operation = "users.PatchUserRoutinglanguagesBulk"
 	req.Body = body
 	out := new(models.UserLanguageEntityListing)
@@ -2939,7 +2940,7 @@ type DeleteUserRoutinglanguageOptions struct{}
 //
 // Requires any of the permissions: routing:skill:assign, routing:language:assign.
 func (c *Client) DeleteUserRoutinglanguage(ctx context.Context, userID string, languageID string, opts *DeleteUserRoutinglanguageOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/users/{userId}/routinglanguages/{languageId}", userID, languageID)
+	req := runtime.NewRequest("DELETE", "/api/v2/users/{userId}/routinglanguages/{languageId}", userID, languageID)
 	req.Operation = "users.DeleteUserRoutinglanguage"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2953,7 +2954,7 @@ type PatchUserRoutinglanguageOptions struct{}
 //
 // Requires any of the permissions: routing:skill:assign, routing:language:assign.
 func (c *Client) PatchUserRoutinglanguage(ctx context.Context, userID string, languageID string, body *models.UserRoutingLanguage, opts *PatchUserRoutinglanguageOptions, call ...platformclient.CallOption) (*models.UserRoutingLanguage, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/routinglanguages/{languageId}", userID, languageID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/routinglanguages/{languageId}", userID, languageID)
 	req.Operation = "users.PatchUserRoutinglanguage"
 	req.Body = body
 	out := new(models.UserRoutingLanguage)
@@ -2980,7 +2981,7 @@ type GetUserRoutingskillsOptions struct {
 //
 //	GET /api/v2/users/{userId}/routingskills
 func (c *Client) GetUserRoutingskills(ctx context.Context, userID string, opts *GetUserRoutingskillsOptions, call ...platformclient.CallOption) (*models.UserSkillEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/routingskills", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/routingskills", userID)
 	req.Operation = "users.GetUserRoutingskills"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -3003,11 +3004,11 @@ func (c *Client) GetUserRoutingskillsPages(ctx context.Context, userID string, o
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserSkillEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserSkillEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UserSkillEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3015,15 +3016,15 @@ func (c *Client) GetUserRoutingskillsPages(ctx context.Context, userID string, o
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserRoutingskills(ctx, userID, &o, call...)
-	}, func(p *models.UserSkillEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UserSkillEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetUserRoutingskillsItems returns an iterator over the entities of every page of
 // GetUserRoutingskills; see GetUserRoutingskillsPages.
 func (c *Client) GetUserRoutingskillsItems(ctx context.Context, userID string, opts *GetUserRoutingskillsOptions, call ...platformclient.CallOption) iter.Seq2[models.UserRoutingSkill, error] {
-	return platformclient.Items(c.GetUserRoutingskillsPages(ctx, userID, opts, call...), func(p *models.UserSkillEntityListing) []models.UserRoutingSkill { return p.Entities })
+	return runtime.Items(c.GetUserRoutingskillsPages(ctx, userID, opts, call...), func(p *models.UserSkillEntityListing) []models.UserRoutingSkill { return p.Entities })
 }
 
 // PostUserRoutingskillsOptions holds the optional parameters of PostUserRoutingskills; it has none yet, so pass nil.
@@ -3035,7 +3036,7 @@ type PostUserRoutingskillsOptions struct{}
 //
 // Requires all of the permissions: routing:skill:assign.
 func (c *Client) PostUserRoutingskills(ctx context.Context, userID string, body *models.UserRoutingSkillPost, opts *PostUserRoutingskillsOptions, call ...platformclient.CallOption) (*models.UserRoutingSkill, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/{userId}/routingskills", userID)
+	req := runtime.NewRequest("POST", "/api/v2/users/{userId}/routingskills", userID)
 	req.Operation = "users.PostUserRoutingskills"
 	req.Body = body
 	out := new(models.UserRoutingSkill)
@@ -3055,7 +3056,7 @@ type PutUserRoutingskillsBulkOptions struct{}
 //
 // Requires any of the permissions: routing:skill:assign.
 func (c *Client) PutUserRoutingskillsBulk(ctx context.Context, userID string, body []models.UserRoutingSkillPost, opts *PutUserRoutingskillsBulkOptions, call ...platformclient.CallOption) (*models.UserSkillEntityListing, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/{userId}/routingskills/bulk", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/{userId}/routingskills/bulk", userID)
 	req.Operation = "users.PutUserRoutingskillsBulk"
 	req.Body = body
 	out := new(models.UserSkillEntityListing)
@@ -3074,7 +3075,7 @@ type PatchUserRoutingskillsBulkOptions struct{}
 //
 // Requires any of the permissions: routing:skill:assign.
 func (c *Client) PatchUserRoutingskillsBulk(ctx context.Context, userID string, body []models.UserRoutingSkillPost, opts *PatchUserRoutingskillsBulkOptions, call ...platformclient.CallOption) (*models.UserSkillEntityListing, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/{userId}/routingskills/bulk", userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/{userId}/routingskills/bulk", userID)
 	req.Operation = "users.PatchUserRoutingskillsBulk"
 	req.Body = body
 	out := new(models.UserSkillEntityListing)
@@ -3093,7 +3094,7 @@ type PutUserRoutingskillOptions struct{}
 //
 // Requires all of the permissions: routing:skill:assign.
 func (c *Client) PutUserRoutingskill(ctx context.Context, userID string, skillID string, body *models.UserRoutingSkill, opts *PutUserRoutingskillOptions, call ...platformclient.CallOption) (*models.UserRoutingSkill, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/{userId}/routingskills/{skillId}", userID, skillID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/{userId}/routingskills/{skillId}", userID, skillID)
 	req.Operation = "users.PutUserRoutingskill"
 	req.Body = body
 	out := new(models.UserRoutingSkill)
@@ -3112,7 +3113,7 @@ type DeleteUserRoutingskillOptions struct{}
 //
 // Requires all of the permissions: routing:skill:assign.
 func (c *Client) DeleteUserRoutingskill(ctx context.Context, userID string, skillID string, opts *DeleteUserRoutingskillOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/users/{userId}/routingskills/{skillId}", userID, skillID)
+	req := runtime.NewRequest("DELETE", "/api/v2/users/{userId}/routingskills/{skillId}", userID, skillID)
 	req.Operation = "users.DeleteUserRoutingskill"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3124,7 +3125,7 @@ type GetUserRoutingstatusOptions struct{}
 //
 //	GET /api/v2/users/{userId}/routingstatus
 func (c *Client) GetUserRoutingstatus(ctx context.Context, userID string, opts *GetUserRoutingstatusOptions, call ...platformclient.CallOption) (*models.RoutingStatus, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/routingstatus", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/routingstatus", userID)
 	req.Operation = "users.GetUserRoutingstatus"
 	out := new(models.RoutingStatus)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3140,7 +3141,7 @@ type PutUserRoutingstatusOptions struct{}
 //
 //	PUT /api/v2/users/{userId}/routingstatus
 func (c *Client) PutUserRoutingstatus(ctx context.Context, userID string, body *models.RoutingStatus, opts *PutUserRoutingstatusOptions, call ...platformclient.CallOption) (*models.RoutingStatus, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/{userId}/routingstatus", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/{userId}/routingstatus", userID)
 	req.Operation = "users.PutUserRoutingstatus"
 	req.Body = body
 	out := new(models.RoutingStatus)
@@ -3168,7 +3169,7 @@ type GetUserSkillgroupsOptions struct {
 //
 // Requires any of the permissions: routing:skillGroup:view.
 func (c *Client) GetUserSkillgroups(ctx context.Context, userID string, opts *GetUserSkillgroupsOptions, call ...platformclient.CallOption) (*models.UserSkillGroupEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/skillgroups", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/skillgroups", userID)
 	req.Operation = "users.GetUserSkillgroups"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -3191,8 +3192,8 @@ func (c *Client) GetUserSkillgroupsPages(ctx context.Context, userID string, opt
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UserSkillGroupEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UserSkillGroupEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.UserSkillGroupEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3202,15 +3203,15 @@ func (c *Client) GetUserSkillgroupsPages(ctx context.Context, userID string, opt
 			o.After = &r.Cursor
 		}
 		return c.GetUserSkillgroups(ctx, userID, &o, call...)
-	}, func(p *models.UserSkillGroupEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.UserSkillGroupEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetUserSkillgroupsItems returns an iterator over the entities of every page of GetUserSkillgroups;
 // see GetUserSkillgroupsPages.
 func (c *Client) GetUserSkillgroupsItems(ctx context.Context, userID string, opts *GetUserSkillgroupsOptions, call ...platformclient.CallOption) iter.Seq2[models.SkillGroup, error] {
-	return platformclient.Items(c.GetUserSkillgroupsPages(ctx, userID, opts, call...), func(p *models.UserSkillGroupEntityListing) []models.SkillGroup { return p.Entities })
+	return runtime.Items(c.GetUserSkillgroupsPages(ctx, userID, opts, call...), func(p *models.UserSkillGroupEntityListing) []models.SkillGroup { return p.Entities })
 }
 
 // GetUserStateOptions holds the optional parameters of GetUserState; it has none yet, so pass nil.
@@ -3222,7 +3223,7 @@ type GetUserStateOptions struct{}
 //
 // Requires any of the permissions: directory:userStateChange:view.
 func (c *Client) GetUserState(ctx context.Context, userID string, opts *GetUserStateOptions, call ...platformclient.CallOption) (*models.UserState, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/state", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/state", userID)
 	req.Operation = "users.GetUserState"
 	out := new(models.UserState)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3240,7 +3241,7 @@ type PutUserStateOptions struct{}
 //
 // Requires any of the permissions: directory:user:edit.
 func (c *Client) PutUserState(ctx context.Context, userID string, body *models.UserState, opts *PutUserStateOptions, call ...platformclient.CallOption) (*models.UserState, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/{userId}/state", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/{userId}/state", userID)
 	req.Operation = "users.PutUserState"
 	req.Body = body
 	out := new(models.UserState)
@@ -3259,7 +3260,7 @@ type GetUserStationOptions struct{}
 //
 // Requires any of the permissions: telephony:otherStationAssociation:view.
 func (c *Client) GetUserStation(ctx context.Context, userID string, opts *GetUserStationOptions, call ...platformclient.CallOption) (*models.UserStations, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/station", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/station", userID)
 	req.Operation = "users.GetUserStation"
 	out := new(models.UserStations)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3277,7 +3278,7 @@ type DeleteUserStationAssociatedstationOptions struct{}
 //
 // Requires any of the permissions: telephony:station:disassociate.
 func (c *Client) DeleteUserStationAssociatedstation(ctx context.Context, userID string, opts *DeleteUserStationAssociatedstationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/users/{userId}/station/associatedstation", userID)
+	req := runtime.NewRequest("DELETE", "/api/v2/users/{userId}/station/associatedstation", userID)
 	req.Operation = "users.DeleteUserStationAssociatedstation"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3291,7 +3292,7 @@ type PutUserStationAssociatedstationStationIdOptions struct{}
 //
 // Requires any of the permissions: telephony:otherStationAssociation:edit.
 func (c *Client) PutUserStationAssociatedstationStationId(ctx context.Context, userID string, stationID string, opts *PutUserStationAssociatedstationStationIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/{userId}/station/associatedstation/{stationId}", userID, stationID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/{userId}/station/associatedstation/{stationId}", userID, stationID)
 	req.Operation = "users.PutUserStationAssociatedstationStationId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3305,7 +3306,7 @@ type DeleteUserStationDefaultstationOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all, telephony:phone:assign.
 func (c *Client) DeleteUserStationDefaultstation(ctx context.Context, userID string, opts *DeleteUserStationDefaultstationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/users/{userId}/station/defaultstation", userID)
+	req := runtime.NewRequest("DELETE", "/api/v2/users/{userId}/station/defaultstation", userID)
 	req.Operation = "users.DeleteUserStationDefaultstation"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3319,7 +3320,7 @@ type PutUserStationDefaultstationStationIdOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all, telephony:phone:assign.
 func (c *Client) PutUserStationDefaultstationStationId(ctx context.Context, userID string, stationID string, opts *PutUserStationDefaultstationStationIdOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/{userId}/station/defaultstation/{stationId}", userID, stationID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/{userId}/station/defaultstation/{stationId}", userID, stationID)
 	req.Operation = "users.PutUserStationDefaultstationStationId"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3338,7 +3339,7 @@ type GetUserSuperiorsOptions struct {
 //
 //	GET /api/v2/users/{userId}/superiors
 func (c *Client) GetUserSuperiors(ctx context.Context, userID string, opts *GetUserSuperiorsOptions, call ...platformclient.CallOption) ([]models.User, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/superiors", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/superiors", userID)
 	req.Operation = "users.GetUserSuperiors"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -3365,7 +3366,7 @@ type GetUserTrustorsOptions struct {
 //
 // Requires all of the permissions: authorization:orgTrustor:view.
 func (c *Client) GetUserTrustors(ctx context.Context, userID string, opts *GetUserTrustorsOptions, call ...platformclient.CallOption) (*models.TrustorEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/trustors", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/trustors", userID)
 	req.Operation = "users.GetUserTrustors"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -3387,11 +3388,11 @@ func (c *Client) GetUserTrustorsPages(ctx context.Context, userID string, opts *
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TrustorEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TrustorEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TrustorEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -3399,15 +3400,15 @@ func (c *Client) GetUserTrustorsPages(ctx context.Context, userID string, opts *
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUserTrustors(ctx, userID, &o, call...)
-	}, func(p *models.TrustorEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TrustorEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetUserTrustorsItems returns an iterator over the entities of every page of GetUserTrustors; see
 // GetUserTrustorsPages.
 func (c *Client) GetUserTrustorsItems(ctx context.Context, userID string, opts *GetUserTrustorsOptions, call ...platformclient.CallOption) iter.Seq2[models.Trustor, error] {
-	return platformclient.Items(c.GetUserTrustorsPages(ctx, userID, opts, call...), func(p *models.TrustorEntityListing) []models.Trustor { return p.Entities })
+	return runtime.Items(c.GetUserTrustorsPages(ctx, userID, opts, call...), func(p *models.TrustorEntityListing) []models.Trustor { return p.Entities })
 }
 
 // GetUserVerifiersOptions holds the optional parameters of GetUserVerifiers; it has none yet, so pass nil.
@@ -3419,7 +3420,7 @@ type GetUserVerifiersOptions struct{}
 //
 // Requires any of the permissions: mfa:verifier:view.
 func (c *Client) GetUserVerifiers(ctx context.Context, userID string, opts *GetUserVerifiersOptions, call ...platformclient.CallOption) (*models.VerifierEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/{userId}/verifiers", userID)
+	req := runtime.NewRequest("GET", "/api/v2/users/{userId}/verifiers", userID)
 	req.Operation = "users.GetUserVerifiers"
 	out := new(models.VerifierEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3437,7 +3438,7 @@ type PutUserVerifierOptions struct{}
 //
 // Requires any of the permissions: mfa:verifier:edit.
 func (c *Client) PutUserVerifier(ctx context.Context, userID string, verifierID string, body *models.UpdateVerifierRequest, opts *PutUserVerifierOptions, call ...platformclient.CallOption) (*models.Verifier, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/users/{userId}/verifiers/{verifierId}", userID, verifierID)
+	req := runtime.NewRequest("PUT", "/api/v2/users/{userId}/verifiers/{verifierId}", userID, verifierID)
 	req.Operation = "users.PutUserVerifier"
 	req.Body = body
 	out := new(models.Verifier)
@@ -3456,7 +3457,7 @@ type DeleteUserVerifierOptions struct{}
 //
 // Requires any of the permissions: mfa:verifier:delete.
 func (c *Client) DeleteUserVerifier(ctx context.Context, userID string, verifierID string, opts *DeleteUserVerifierOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/users/{userId}/verifiers/{verifierId}", userID, verifierID)
+	req := runtime.NewRequest("DELETE", "/api/v2/users/{userId}/verifiers/{verifierId}", userID, verifierID)
 	req.Operation = "users.DeleteUserVerifier"
 	return c.c.Do(ctx, req, nil, call...)
 }

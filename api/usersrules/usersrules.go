@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -47,7 +48,7 @@ type GetUsersRulesOptions struct {
 //
 // Requires any of the permissions: users:rules:view.
 func (c *Client) GetUsersRules(ctx context.Context, typesParam []string, opts *GetUsersRulesOptions, call ...platformclient.CallOption) (*models.UsersRulesRuleList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/rules")
+	req := runtime.NewRequest("GET", "/api/v2/users/rules")
 	req.Operation = "usersrules.GetUsersRules"
 	req.AddQuery("types", typesParam)
 	if opts != nil {
@@ -74,11 +75,11 @@ func (c *Client) GetUsersRulesPages(ctx context.Context, typesParam []string, op
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersRulesRuleList, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UsersRulesRuleList, error) {
 		if r.NextURI != "" {
 			out := new(models.UsersRulesRuleList)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -86,15 +87,15 @@ func (c *Client) GetUsersRulesPages(ctx context.Context, typesParam []string, op
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUsersRules(ctx, typesParam, &o, call...)
-	}, func(p *models.UsersRulesRuleList) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UsersRulesRuleList) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetUsersRulesItems returns an iterator over the entities of every page of GetUsersRules; see
 // GetUsersRulesPages.
 func (c *Client) GetUsersRulesItems(ctx context.Context, typesParam []string, opts *GetUsersRulesOptions, call ...platformclient.CallOption) iter.Seq2[models.UsersRulesRule, error] {
-	return platformclient.Items(c.GetUsersRulesPages(ctx, typesParam, opts, call...), func(p *models.UsersRulesRuleList) []models.UsersRulesRule { return p.Entities })
+	return runtime.Items(c.GetUsersRulesPages(ctx, typesParam, opts, call...), func(p *models.UsersRulesRuleList) []models.UsersRulesRule { return p.Entities })
 }
 
 // PostUsersRulesOptions holds the optional parameters of PostUsersRules; it has none yet, so pass nil.
@@ -108,7 +109,7 @@ type PostUsersRulesOptions struct{}
 //
 // Requires any of the permissions: users:rules:add.
 func (c *Client) PostUsersRules(ctx context.Context, body *models.UsersRulesCreateRuleRequest, opts *PostUsersRulesOptions, call ...platformclient.CallOption) (*models.UsersRulesRule, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/rules")
+	req := runtime.NewRequest("POST", "/api/v2/users/rules")
 	req.Operation = "usersrules.PostUsersRules"
 	req.Body = body
 	out := new(models.UsersRulesRule)
@@ -135,7 +136,7 @@ type PostUsersRulesQueryOptions struct {
 //
 // Requires any of the permissions: users:ruleUsers:view.
 func (c *Client) PostUsersRulesQuery(ctx context.Context, body *models.UsersRulesQueryRuleRequest, opts *PostUsersRulesQueryOptions, call ...platformclient.CallOption) (*models.UsersRulesQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/users/rules/query")
+	req := runtime.NewRequest("POST", "/api/v2/users/rules/query")
 	req.Operation = "usersrules.PostUsersRulesQuery"
 	req.Body = body
 	if opts != nil {
@@ -157,23 +158,23 @@ func (c *Client) PostUsersRulesQueryPages(ctx context.Context, body *models.User
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersRulesQueryResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UsersRulesQueryResponse, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.PostUsersRulesQuery(ctx, body, &o, call...)
-	}, func(p *models.UsersRulesQueryResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, NextURI: p.NextURI}
+	}, func(p *models.UsersRulesQueryResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, NextURI: p.NextURI}
 	})
 }
 
 // PostUsersRulesQueryItems returns an iterator over the entities of every page of PostUsersRulesQuery;
 // see PostUsersRulesQueryPages.
 func (c *Client) PostUsersRulesQueryItems(ctx context.Context, body *models.UsersRulesQueryRuleRequest, opts *PostUsersRulesQueryOptions, call ...platformclient.CallOption) iter.Seq2[models.UserReference, error] {
-	return platformclient.Items(c.PostUsersRulesQueryPages(ctx, body, opts, call...), func(p *models.UsersRulesQueryResponse) []models.UserReference { return p.Entities })
+	return runtime.Items(c.PostUsersRulesQueryPages(ctx, body, opts, call...), func(p *models.UsersRulesQueryResponse) []models.UserReference { return p.Entities })
 }
 
 // GetUsersRulesSettingOptions holds the optional parameters of GetUsersRulesSetting; it has none yet, so pass nil.
@@ -185,7 +186,7 @@ type GetUsersRulesSettingOptions struct{}
 //
 // Requires any of the permissions: users:rules:view.
 func (c *Client) GetUsersRulesSetting(ctx context.Context, ruleType string, opts *GetUsersRulesSettingOptions, call ...platformclient.CallOption) (*models.UsersRulesRuleSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/rules/settings/{ruleType}", ruleType)
+	req := runtime.NewRequest("GET", "/api/v2/users/rules/settings/{ruleType}", ruleType)
 	req.Operation = "usersrules.GetUsersRulesSetting"
 	out := new(models.UsersRulesRuleSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -203,7 +204,7 @@ type GetUsersRuleOptions struct{}
 //
 // Requires any of the permissions: users:rules:view.
 func (c *Client) GetUsersRule(ctx context.Context, ruleID string, opts *GetUsersRuleOptions, call ...platformclient.CallOption) (*models.UsersRulesRule, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/rules/{ruleId}", ruleID)
+	req := runtime.NewRequest("GET", "/api/v2/users/rules/{ruleId}", ruleID)
 	req.Operation = "usersrules.GetUsersRule"
 	out := new(models.UsersRulesRule)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -221,7 +222,7 @@ type DeleteUsersRuleOptions struct{}
 //
 // Requires any of the permissions: users:rules:delete.
 func (c *Client) DeleteUsersRule(ctx context.Context, ruleID string, opts *DeleteUsersRuleOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/users/rules/{ruleId}", ruleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/users/rules/{ruleId}", ruleID)
 	req.Operation = "usersrules.DeleteUsersRule"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -237,7 +238,7 @@ type PatchUsersRuleOptions struct{}
 //
 // Requires any of the permissions: users:rules:edit.
 func (c *Client) PatchUsersRule(ctx context.Context, ruleID string, body *models.UsersRulesUpdateRuleRequest, opts *PatchUsersRuleOptions, call ...platformclient.CallOption) (*models.UsersRulesRule, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/users/rules/{ruleId}", ruleID)
+	req := runtime.NewRequest("PATCH", "/api/v2/users/rules/{ruleId}", ruleID)
 	req.Operation = "usersrules.PatchUsersRule"
 	req.Body = body
 	out := new(models.UsersRulesRule)
@@ -266,7 +267,7 @@ type GetUsersRuleDependentsOptions struct {
 //
 // Requires any of the permissions: users:ruleDependents:view.
 func (c *Client) GetUsersRuleDependents(ctx context.Context, ruleID string, opts *GetUsersRuleDependentsOptions, call ...platformclient.CallOption) (*models.UsersRulesDependentList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/rules/{ruleId}/dependents", ruleID)
+	req := runtime.NewRequest("GET", "/api/v2/users/rules/{ruleId}/dependents", ruleID)
 	req.Operation = "usersrules.GetUsersRuleDependents"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -289,11 +290,11 @@ func (c *Client) GetUsersRuleDependentsPages(ctx context.Context, ruleID string,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.UsersRulesDependentList, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.UsersRulesDependentList, error) {
 		if r.NextURI != "" {
 			out := new(models.UsersRulesDependentList)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -301,15 +302,15 @@ func (c *Client) GetUsersRuleDependentsPages(ctx context.Context, ruleID string,
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetUsersRuleDependents(ctx, ruleID, &o, call...)
-	}, func(p *models.UsersRulesDependentList) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.UsersRulesDependentList) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetUsersRuleDependentsItems returns an iterator over the entities of every page of
 // GetUsersRuleDependents; see GetUsersRuleDependentsPages.
 func (c *Client) GetUsersRuleDependentsItems(ctx context.Context, ruleID string, opts *GetUsersRuleDependentsOptions, call ...platformclient.CallOption) iter.Seq2[models.UsersRulesDependent, error] {
-	return platformclient.Items(c.GetUsersRuleDependentsPages(ctx, ruleID, opts, call...), func(p *models.UsersRulesDependentList) []models.UsersRulesDependent { return p.Entities })
+	return runtime.Items(c.GetUsersRuleDependentsPages(ctx, ruleID, opts, call...), func(p *models.UsersRulesDependentList) []models.UsersRulesDependent { return p.Entities })
 }
 
 // GetUsersRuleDependentTypeIdOptions holds the optional parameters of GetUsersRuleDependentTypeId; it has none yet, so pass nil.
@@ -321,7 +322,7 @@ type GetUsersRuleDependentTypeIdOptions struct{}
 //
 // Requires any of the permissions: users:ruleDependents:view.
 func (c *Client) GetUsersRuleDependentTypeId(ctx context.Context, ruleID string, ruleType string, typeID string, opts *GetUsersRuleDependentTypeIdOptions, call ...platformclient.CallOption) (*models.UsersRulesDependent, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/users/rules/{ruleId}/dependents/{ruleType}/{typeId}", ruleID, ruleType, typeID)
+	req := runtime.NewRequest("GET", "/api/v2/users/rules/{ruleId}/dependents/{ruleType}/{typeId}", ruleID, ruleType, typeID)
 	req.Operation = "usersrules.GetUsersRuleDependentTypeId"
 	out := new(models.UsersRulesDependent)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {

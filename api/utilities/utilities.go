@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -27,7 +28,7 @@ type PostCertificateDetailsOptions struct{}
 //
 //	POST /api/v2/certificate/details
 func (c *Client) PostCertificateDetails(ctx context.Context, body *models.Certificate, opts *PostCertificateDetailsOptions, call ...platformclient.CallOption) (*models.ParsedCertificate, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/certificate/details")
+	req := runtime.NewRequest("POST", "/api/v2/certificate/details")
 	req.Operation = "utilities.PostCertificateDetails"
 	req.Body = body
 	out := new(models.ParsedCertificate)
@@ -44,7 +45,7 @@ type GetDateOptions struct{}
 //
 //	GET /api/v2/date
 func (c *Client) GetDate(ctx context.Context, opts *GetDateOptions, call ...platformclient.CallOption) (*models.ServerDate, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/date")
+	req := runtime.NewRequest("GET", "/api/v2/date")
 	req.Operation = "utilities.GetDate"
 	out := new(models.ServerDate)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -60,7 +61,7 @@ type GetIprangesOptions struct{}
 //
 //	GET /api/v2/ipranges
 func (c *Client) GetIpranges(ctx context.Context, opts *GetIprangesOptions, call ...platformclient.CallOption) (*models.IpAddressRangeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/ipranges")
+	req := runtime.NewRequest("GET", "/api/v2/ipranges")
 	req.Operation = "utilities.GetIpranges"
 	out := new(models.IpAddressRangeListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -82,7 +83,7 @@ type GetTimezonesOptions struct {
 //
 //	GET /api/v2/timezones
 func (c *Client) GetTimezones(ctx context.Context, opts *GetTimezonesOptions, call ...platformclient.CallOption) (*models.TimeZoneEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/timezones")
+	req := runtime.NewRequest("GET", "/api/v2/timezones")
 	req.Operation = "utilities.GetTimezones"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -104,11 +105,11 @@ func (c *Client) GetTimezonesPages(ctx context.Context, opts *GetTimezonesOption
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.TimeZoneEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.TimeZoneEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.TimeZoneEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -116,13 +117,13 @@ func (c *Client) GetTimezonesPages(ctx context.Context, opts *GetTimezonesOption
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetTimezones(ctx, &o, call...)
-	}, func(p *models.TimeZoneEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.TimeZoneEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetTimezonesItems returns an iterator over the entities of every page of GetTimezones; see
 // GetTimezonesPages.
 func (c *Client) GetTimezonesItems(ctx context.Context, opts *GetTimezonesOptions, call ...platformclient.CallOption) iter.Seq2[models.RegionTimeZone, error] {
-	return platformclient.Items(c.GetTimezonesPages(ctx, opts, call...), func(p *models.TimeZoneEntityListing) []models.RegionTimeZone { return p.Entities })
+	return runtime.Items(c.GetTimezonesPages(ctx, opts, call...), func(p *models.TimeZoneEntityListing) []models.RegionTimeZone { return p.Entities })
 }

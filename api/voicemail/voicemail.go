@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -26,7 +27,7 @@ type GetVoicemailGroupMailboxOptions struct{}
 //
 //	GET /api/v2/voicemail/groups/{groupId}/mailbox
 func (c *Client) GetVoicemailGroupMailbox(ctx context.Context, groupID string, opts *GetVoicemailGroupMailboxOptions, call ...platformclient.CallOption) (*models.VoicemailMailboxInfo, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/groups/{groupId}/mailbox", groupID)
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/groups/{groupId}/mailbox", groupID)
 	req.Operation = "voicemail.GetVoicemailGroupMailbox"
 	out := new(models.VoicemailMailboxInfo)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -48,7 +49,7 @@ type GetVoicemailGroupMessagesOptions struct {
 //
 //	GET /api/v2/voicemail/groups/{groupId}/messages
 func (c *Client) GetVoicemailGroupMessages(ctx context.Context, groupID string, opts *GetVoicemailGroupMessagesOptions, call ...platformclient.CallOption) (*models.VoicemailMessageEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/groups/{groupId}/messages", groupID)
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/groups/{groupId}/messages", groupID)
 	req.Operation = "voicemail.GetVoicemailGroupMessages"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -70,11 +71,11 @@ func (c *Client) GetVoicemailGroupMessagesPages(ctx context.Context, groupID str
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailMessageEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.VoicemailMessageEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.VoicemailMessageEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -82,15 +83,15 @@ func (c *Client) GetVoicemailGroupMessagesPages(ctx context.Context, groupID str
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetVoicemailGroupMessages(ctx, groupID, &o, call...)
-	}, func(p *models.VoicemailMessageEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.VoicemailMessageEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetVoicemailGroupMessagesItems returns an iterator over the entities of every page of
 // GetVoicemailGroupMessages; see GetVoicemailGroupMessagesPages.
 func (c *Client) GetVoicemailGroupMessagesItems(ctx context.Context, groupID string, opts *GetVoicemailGroupMessagesOptions, call ...platformclient.CallOption) iter.Seq2[models.VoicemailMessage, error] {
-	return platformclient.Items(c.GetVoicemailGroupMessagesPages(ctx, groupID, opts, call...), func(p *models.VoicemailMessageEntityListing) []models.VoicemailMessage { return p.Entities })
+	return runtime.Items(c.GetVoicemailGroupMessagesPages(ctx, groupID, opts, call...), func(p *models.VoicemailMessageEntityListing) []models.VoicemailMessage { return p.Entities })
 }
 
 // GetVoicemailGroupPolicyOptions holds the optional parameters of GetVoicemailGroupPolicy; it has none yet, so pass nil.
@@ -102,7 +103,7 @@ type GetVoicemailGroupPolicyOptions struct{}
 //
 // Requires any of the permissions: voicemail:groupPolicy:view.
 func (c *Client) GetVoicemailGroupPolicy(ctx context.Context, groupID string, opts *GetVoicemailGroupPolicyOptions, call ...platformclient.CallOption) (*models.VoicemailGroupPolicy, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/groups/{groupId}/policy", groupID)
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/groups/{groupId}/policy", groupID)
 	req.Operation = "voicemail.GetVoicemailGroupPolicy"
 	out := new(models.VoicemailGroupPolicy)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -120,7 +121,7 @@ type PatchVoicemailGroupPolicyOptions struct{}
 //
 // Requires any of the permissions: voicemail:groupPolicy:edit.
 func (c *Client) PatchVoicemailGroupPolicy(ctx context.Context, groupID string, body *models.VoicemailGroupPolicy, opts *PatchVoicemailGroupPolicyOptions, call ...platformclient.CallOption) (*models.VoicemailGroupPolicy, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/voicemail/groups/{groupId}/policy", groupID)
+	req := runtime.NewRequest("PATCH", "/api/v2/voicemail/groups/{groupId}/policy", groupID)
 	req.Operation = "voicemail.PatchVoicemailGroupPolicy"
 	req.Body = body
 	out := new(models.VoicemailGroupPolicy)
@@ -137,7 +138,7 @@ type GetVoicemailMailboxOptions struct{}
 //
 //	GET /api/v2/voicemail/mailbox
 func (c *Client) GetVoicemailMailbox(ctx context.Context, opts *GetVoicemailMailboxOptions, call ...platformclient.CallOption) (*models.VoicemailMailboxInfo, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/mailbox")
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/mailbox")
 	req.Operation = "voicemail.GetVoicemailMailbox"
 	out := new(models.VoicemailMailboxInfo)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -153,7 +154,7 @@ type GetVoicemailMeMailboxOptions struct{}
 //
 //	GET /api/v2/voicemail/me/mailbox
 func (c *Client) GetVoicemailMeMailbox(ctx context.Context, opts *GetVoicemailMeMailboxOptions, call ...platformclient.CallOption) (*models.VoicemailMailboxInfo, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/me/mailbox")
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/me/mailbox")
 	req.Operation = "voicemail.GetVoicemailMeMailbox"
 	out := new(models.VoicemailMailboxInfo)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -175,7 +176,7 @@ type GetVoicemailMeMessagesOptions struct {
 //
 //	GET /api/v2/voicemail/me/messages
 func (c *Client) GetVoicemailMeMessages(ctx context.Context, opts *GetVoicemailMeMessagesOptions, call ...platformclient.CallOption) (*models.VoicemailMessageEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/me/messages")
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/me/messages")
 	req.Operation = "voicemail.GetVoicemailMeMessages"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -197,11 +198,11 @@ func (c *Client) GetVoicemailMeMessagesPages(ctx context.Context, opts *GetVoice
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailMessageEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.VoicemailMessageEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.VoicemailMessageEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -209,15 +210,15 @@ func (c *Client) GetVoicemailMeMessagesPages(ctx context.Context, opts *GetVoice
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetVoicemailMeMessages(ctx, &o, call...)
-	}, func(p *models.VoicemailMessageEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.VoicemailMessageEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetVoicemailMeMessagesItems returns an iterator over the entities of every page of
 // GetVoicemailMeMessages; see GetVoicemailMeMessagesPages.
 func (c *Client) GetVoicemailMeMessagesItems(ctx context.Context, opts *GetVoicemailMeMessagesOptions, call ...platformclient.CallOption) iter.Seq2[models.VoicemailMessage, error] {
-	return platformclient.Items(c.GetVoicemailMeMessagesPages(ctx, opts, call...), func(p *models.VoicemailMessageEntityListing) []models.VoicemailMessage { return p.Entities })
+	return runtime.Items(c.GetVoicemailMeMessagesPages(ctx, opts, call...), func(p *models.VoicemailMessageEntityListing) []models.VoicemailMessage { return p.Entities })
 }
 
 // GetVoicemailMePolicyOptions holds the optional parameters of GetVoicemailMePolicy; it has none yet, so pass nil.
@@ -227,7 +228,7 @@ type GetVoicemailMePolicyOptions struct{}
 //
 //	GET /api/v2/voicemail/me/policy
 func (c *Client) GetVoicemailMePolicy(ctx context.Context, opts *GetVoicemailMePolicyOptions, call ...platformclient.CallOption) (*models.VoicemailUserPolicy, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/me/policy")
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/me/policy")
 	req.Operation = "voicemail.GetVoicemailMePolicy"
 	out := new(models.VoicemailUserPolicy)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -243,7 +244,7 @@ type PatchVoicemailMePolicyOptions struct{}
 //
 //	PATCH /api/v2/voicemail/me/policy
 func (c *Client) PatchVoicemailMePolicy(ctx context.Context, body *models.VoicemailUserPolicy, opts *PatchVoicemailMePolicyOptions, call ...platformclient.CallOption) (*models.VoicemailUserPolicy, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/voicemail/me/policy")
+	req := runtime.NewRequest("PATCH", "/api/v2/voicemail/me/policy")
 	req.Operation = "voicemail.PatchVoicemailMePolicy"
 	req.Body = body
 	out := new(models.VoicemailUserPolicy)
@@ -268,7 +269,7 @@ type GetVoicemailMessagesOptions struct {
 //
 //	GET /api/v2/voicemail/messages
 func (c *Client) GetVoicemailMessages(ctx context.Context, opts *GetVoicemailMessagesOptions, call ...platformclient.CallOption) (*models.VoicemailMessageEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/messages")
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/messages")
 	req.Operation = "voicemail.GetVoicemailMessages"
 	if opts != nil {
 		req.AddQuery("ids", opts.IDs)
@@ -291,7 +292,7 @@ type PostVoicemailMessagesOptions struct {
 //
 //	POST /api/v2/voicemail/messages
 func (c *Client) PostVoicemailMessages(ctx context.Context, opts *PostVoicemailMessagesOptions, call ...platformclient.CallOption) (*models.VoicemailMessage, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/voicemail/messages")
+	req := runtime.NewRequest("POST", "/api/v2/voicemail/messages")
 	req.Operation = "voicemail.PostVoicemailMessages"
 	if opts != nil {
 		req.Body = opts.Body
@@ -310,7 +311,7 @@ type DeleteVoicemailMessagesOptions struct{}
 //
 //	DELETE /api/v2/voicemail/messages
 func (c *Client) DeleteVoicemailMessages(ctx context.Context, opts *DeleteVoicemailMessagesOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/voicemail/messages")
+	req := runtime.NewRequest("DELETE", "/api/v2/voicemail/messages")
 	req.Operation = "voicemail.DeleteVoicemailMessages"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -327,7 +328,7 @@ type GetVoicemailMessageOptions struct {
 //
 //	GET /api/v2/voicemail/messages/{messageId}
 func (c *Client) GetVoicemailMessage(ctx context.Context, messageID string, opts *GetVoicemailMessageOptions, call ...platformclient.CallOption) (*models.VoicemailMessage, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/messages/{messageId}", messageID)
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/messages/{messageId}", messageID)
 	req.Operation = "voicemail.GetVoicemailMessage"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -350,7 +351,7 @@ type PutVoicemailMessageOptions struct{}
 //
 //	PUT /api/v2/voicemail/messages/{messageId}
 func (c *Client) PutVoicemailMessage(ctx context.Context, messageID string, body *models.VoicemailMessage, opts *PutVoicemailMessageOptions, call ...platformclient.CallOption) (*models.VoicemailMessage, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/voicemail/messages/{messageId}", messageID)
+	req := runtime.NewRequest("PUT", "/api/v2/voicemail/messages/{messageId}", messageID)
 	req.Operation = "voicemail.PutVoicemailMessage"
 	req.Body = body
 	out := new(models.VoicemailMessage)
@@ -371,7 +372,7 @@ type DeleteVoicemailMessageOptions struct{}
 //
 //	DELETE /api/v2/voicemail/messages/{messageId}
 func (c *Client) DeleteVoicemailMessage(ctx context.Context, messageID string, opts *DeleteVoicemailMessageOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/voicemail/messages/{messageId}", messageID)
+	req := runtime.NewRequest("DELETE", "/api/v2/voicemail/messages/{messageId}", messageID)
 	req.Operation = "voicemail.DeleteVoicemailMessage"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -387,7 +388,7 @@ type PatchVoicemailMessageOptions struct{}
 //
 //	PATCH /api/v2/voicemail/messages/{messageId}
 func (c *Client) PatchVoicemailMessage(ctx context.Context, messageID string, body *models.VoicemailMessage, opts *PatchVoicemailMessageOptions, call ...platformclient.CallOption) (*models.VoicemailMessage, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/voicemail/messages/{messageId}", messageID)
+	req := runtime.NewRequest("PATCH", "/api/v2/voicemail/messages/{messageId}", messageID)
 	req.Operation = "voicemail.PatchVoicemailMessage"
 	req.Body = body
 	out := new(models.VoicemailMessage)
@@ -410,7 +411,7 @@ type GetVoicemailMessageMediaOptions struct {
 //
 //	GET /api/v2/voicemail/messages/{messageId}/media
 func (c *Client) GetVoicemailMessageMedia(ctx context.Context, messageID string, opts *GetVoicemailMessageMediaOptions, call ...platformclient.CallOption) (*models.VoicemailMediaInfo, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/messages/{messageId}/media", messageID)
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/messages/{messageId}/media", messageID)
 	req.Operation = "voicemail.GetVoicemailMessageMedia"
 	if opts != nil {
 		req.AddQuery("formatId", opts.FormatID)
@@ -431,7 +432,7 @@ type GetVoicemailPolicyOptions struct{}
 //
 // Requires all of the permissions: telephony:plugin:all.
 func (c *Client) GetVoicemailPolicy(ctx context.Context, opts *GetVoicemailPolicyOptions, call ...platformclient.CallOption) (*models.VoicemailOrganizationPolicy, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/policy")
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/policy")
 	req.Operation = "voicemail.GetVoicemailPolicy"
 	out := new(models.VoicemailOrganizationPolicy)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -449,7 +450,7 @@ type PutVoicemailPolicyOptions struct{}
 //
 // Requires all of the permissions: telephony:plugin:all.
 func (c *Client) PutVoicemailPolicy(ctx context.Context, body *models.VoicemailOrganizationPolicy, opts *PutVoicemailPolicyOptions, call ...platformclient.CallOption) (*models.VoicemailOrganizationPolicy, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/voicemail/policy")
+	req := runtime.NewRequest("PUT", "/api/v2/voicemail/policy")
 	req.Operation = "voicemail.PutVoicemailPolicy"
 	req.Body = body
 	out := new(models.VoicemailOrganizationPolicy)
@@ -474,7 +475,7 @@ type GetVoicemailQueueMessagesOptions struct {
 //
 // Requires any of the permissions: voicemail:acdvoicemail:view.
 func (c *Client) GetVoicemailQueueMessages(ctx context.Context, queueID string, opts *GetVoicemailQueueMessagesOptions, call ...platformclient.CallOption) (*models.VoicemailMessageEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/queues/{queueId}/messages", queueID)
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/queues/{queueId}/messages", queueID)
 	req.Operation = "voicemail.GetVoicemailQueueMessages"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -496,11 +497,11 @@ func (c *Client) GetVoicemailQueueMessagesPages(ctx context.Context, queueID str
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailMessageEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.VoicemailMessageEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.VoicemailMessageEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -508,15 +509,15 @@ func (c *Client) GetVoicemailQueueMessagesPages(ctx context.Context, queueID str
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetVoicemailQueueMessages(ctx, queueID, &o, call...)
-	}, func(p *models.VoicemailMessageEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.VoicemailMessageEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetVoicemailQueueMessagesItems returns an iterator over the entities of every page of
 // GetVoicemailQueueMessages; see GetVoicemailQueueMessagesPages.
 func (c *Client) GetVoicemailQueueMessagesItems(ctx context.Context, queueID string, opts *GetVoicemailQueueMessagesOptions, call ...platformclient.CallOption) iter.Seq2[models.VoicemailMessage, error] {
-	return platformclient.Items(c.GetVoicemailQueueMessagesPages(ctx, queueID, opts, call...), func(p *models.VoicemailMessageEntityListing) []models.VoicemailMessage { return p.Entities })
+	return runtime.Items(c.GetVoicemailQueueMessagesPages(ctx, queueID, opts, call...), func(p *models.VoicemailMessageEntityListing) []models.VoicemailMessage { return p.Entities })
 }
 
 // GetVoicemailSearchOptions holds the optional parameters of GetVoicemailSearch; nil fields are not sent.
@@ -529,7 +530,7 @@ type GetVoicemailSearchOptions struct {
 //
 //	GET /api/v2/voicemail/search
 func (c *Client) GetVoicemailSearch(ctx context.Context, q64 string, opts *GetVoicemailSearchOptions, call ...platformclient.CallOption) (*models.VoicemailsSearchResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/search")
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/search")
 	req.Operation = "voicemail.GetVoicemailSearch"
 	req.AddQuery("q64", q64)
 	if opts != nil {
@@ -549,7 +550,7 @@ type PostVoicemailSearchOptions struct{}
 //
 //	POST /api/v2/voicemail/search
 func (c *Client) PostVoicemailSearch(ctx context.Context, body *models.VoicemailSearchRequest, opts *PostVoicemailSearchOptions, call ...platformclient.CallOption) (*models.VoicemailsSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/voicemail/search")
+	req := runtime.NewRequest("POST", "/api/v2/voicemail/search")
 	req.Operation = "voicemail.PostVoicemailSearch"
 	req.Body = body
 	out := new(models.VoicemailsSearchResponse)
@@ -567,11 +568,11 @@ func (c *Client) PostVoicemailSearchPages(ctx context.Context, body *models.Voic
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if body != nil && body.PageNumber != nil {
 		spec.Start = int(*body.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailsSearchResponse, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.VoicemailsSearchResponse, error) {
 		o := o
 		var pageBody models.VoicemailSearchRequest
 		if body != nil {
@@ -579,15 +580,15 @@ func (c *Client) PostVoicemailSearchPages(ctx context.Context, body *models.Voic
 		}
 		pageBody.PageNumber = &r.Number
 		return c.PostVoicemailSearch(ctx, &pageBody, &o, call...)
-	}, func(p *models.VoicemailsSearchResponse) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.VoicemailsSearchResponse) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Results), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // PostVoicemailSearchItems returns an iterator over the results of every page of PostVoicemailSearch;
 // see PostVoicemailSearchPages.
 func (c *Client) PostVoicemailSearchItems(ctx context.Context, body *models.VoicemailSearchRequest, opts *PostVoicemailSearchOptions, call ...platformclient.CallOption) iter.Seq2[models.VoicemailMessage, error] {
-	return platformclient.Items(c.PostVoicemailSearchPages(ctx, body, opts, call...), func(p *models.VoicemailsSearchResponse) []models.VoicemailMessage { return p.Results })
+	return runtime.Items(c.PostVoicemailSearchPages(ctx, body, opts, call...), func(p *models.VoicemailsSearchResponse) []models.VoicemailMessage { return p.Results })
 }
 
 // GetVoicemailUserpolicyOptions holds the optional parameters of GetVoicemailUserpolicy; it has none yet, so pass nil.
@@ -599,7 +600,7 @@ type GetVoicemailUserpolicyOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all, voicemail:userPolicy:viewOther.
 func (c *Client) GetVoicemailUserpolicy(ctx context.Context, userID string, opts *GetVoicemailUserpolicyOptions, call ...platformclient.CallOption) (*models.VoicemailUserPolicy, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/userpolicies/{userId}", userID)
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/userpolicies/{userId}", userID)
 	req.Operation = "voicemail.GetVoicemailUserpolicy"
 	out := new(models.VoicemailUserPolicy)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -617,7 +618,7 @@ type PutVoicemailUserpolicyOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all, voicemail:userPolicy:viewOther.
 func (c *Client) PutVoicemailUserpolicy(ctx context.Context, userID string, body *models.VoicemailUserPolicy, opts *PutVoicemailUserpolicyOptions, call ...platformclient.CallOption) (*models.VoicemailUserPolicy, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/voicemail/userpolicies/{userId}", userID)
+	req := runtime.NewRequest("PUT", "/api/v2/voicemail/userpolicies/{userId}", userID)
 	req.Operation = "voicemail.PutVoicemailUserpolicy"
 	req.Body = body
 	out := new(models.VoicemailUserPolicy)
@@ -636,7 +637,7 @@ type PatchVoicemailUserpolicyOptions struct{}
 //
 // Requires any of the permissions: telephony:plugin:all, voicemail:userPolicy:viewOther.
 func (c *Client) PatchVoicemailUserpolicy(ctx context.Context, userID string, body *models.VoicemailUserPolicy, opts *PatchVoicemailUserpolicyOptions, call ...platformclient.CallOption) (*models.VoicemailUserPolicy, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/voicemail/userpolicies/{userId}", userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/voicemail/userpolicies/{userId}", userID)
 	req.Operation = "voicemail.PatchVoicemailUserpolicy"
 	req.Body = body
 	out := new(models.VoicemailUserPolicy)
@@ -655,7 +656,7 @@ type GetVoicemailUserMailboxOptions struct{}
 //
 // Requires any of the permissions: voicemail:mailbox:viewOther.
 func (c *Client) GetVoicemailUserMailbox(ctx context.Context, userID string, opts *GetVoicemailUserMailboxOptions, call ...platformclient.CallOption) (*models.VoicemailMailboxInfo, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/users/{userId}/mailbox", userID)
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/users/{userId}/mailbox", userID)
 	req.Operation = "voicemail.GetVoicemailUserMailbox"
 	out := new(models.VoicemailMailboxInfo)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -679,7 +680,7 @@ type GetVoicemailUserMessagesOptions struct {
 //
 // Requires any of the permissions: voicemail:voicemail:viewOther.
 func (c *Client) GetVoicemailUserMessages(ctx context.Context, userID string, opts *GetVoicemailUserMessagesOptions, call ...platformclient.CallOption) (*models.VoicemailMessageEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/voicemail/users/{userId}/messages", userID)
+	req := runtime.NewRequest("GET", "/api/v2/voicemail/users/{userId}/messages", userID)
 	req.Operation = "voicemail.GetVoicemailUserMessages"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -701,11 +702,11 @@ func (c *Client) GetVoicemailUserMessagesPages(ctx context.Context, userID strin
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.VoicemailMessageEntityListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.VoicemailMessageEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.VoicemailMessageEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -713,13 +714,13 @@ func (c *Client) GetVoicemailUserMessagesPages(ctx context.Context, userID strin
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetVoicemailUserMessages(ctx, userID, &o, call...)
-	}, func(p *models.VoicemailMessageEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.VoicemailMessageEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetVoicemailUserMessagesItems returns an iterator over the entities of every page of
 // GetVoicemailUserMessages; see GetVoicemailUserMessagesPages.
 func (c *Client) GetVoicemailUserMessagesItems(ctx context.Context, userID string, opts *GetVoicemailUserMessagesOptions, call ...platformclient.CallOption) iter.Seq2[models.VoicemailMessage, error] {
-	return platformclient.Items(c.GetVoicemailUserMessagesPages(ctx, userID, opts, call...), func(p *models.VoicemailMessageEntityListing) []models.VoicemailMessage { return p.Entities })
+	return runtime.Items(c.GetVoicemailUserMessagesPages(ctx, userID, opts, call...), func(p *models.VoicemailMessageEntityListing) []models.VoicemailMessage { return p.Entities })
 }

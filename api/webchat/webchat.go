@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -30,7 +31,7 @@ type GetWebchatDeploymentsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetWebchatDeployments(ctx context.Context, opts *GetWebchatDeploymentsOptions, call ...platformclient.CallOption) (*models.WebChatDeploymentEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webchat/deployments")
+	req := runtime.NewRequest("GET", "/api/v2/webchat/deployments")
 	req.Operation = "webchat.GetWebchatDeployments"
 	out := new(models.WebChatDeploymentEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -50,7 +51,7 @@ type PostWebchatDeploymentsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostWebchatDeployments(ctx context.Context, body *models.WebChatDeployment, opts *PostWebchatDeploymentsOptions, call ...platformclient.CallOption) (*models.WebChatDeployment, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/webchat/deployments")
+	req := runtime.NewRequest("POST", "/api/v2/webchat/deployments")
 	req.Operation = "webchat.PostWebchatDeployments"
 	req.Body = body
 	out := new(models.WebChatDeployment)
@@ -71,7 +72,7 @@ type GetWebchatDeploymentOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetWebchatDeployment(ctx context.Context, deploymentID string, opts *GetWebchatDeploymentOptions, call ...platformclient.CallOption) (*models.WebChatDeployment, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webchat/deployments/{deploymentId}", deploymentID)
+	req := runtime.NewRequest("GET", "/api/v2/webchat/deployments/{deploymentId}", deploymentID)
 	req.Operation = "webchat.GetWebchatDeployment"
 	out := new(models.WebChatDeployment)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -91,7 +92,7 @@ type PutWebchatDeploymentOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PutWebchatDeployment(ctx context.Context, deploymentID string, body *models.WebChatDeployment, opts *PutWebchatDeploymentOptions, call ...platformclient.CallOption) (*models.WebChatDeployment, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/webchat/deployments/{deploymentId}", deploymentID)
+	req := runtime.NewRequest("PUT", "/api/v2/webchat/deployments/{deploymentId}", deploymentID)
 	req.Operation = "webchat.PutWebchatDeployment"
 	req.Body = body
 	out := new(models.WebChatDeployment)
@@ -112,7 +113,7 @@ type DeleteWebchatDeploymentOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) DeleteWebchatDeployment(ctx context.Context, deploymentID string, opts *DeleteWebchatDeploymentOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/webchat/deployments/{deploymentId}", deploymentID)
+	req := runtime.NewRequest("DELETE", "/api/v2/webchat/deployments/{deploymentId}", deploymentID)
 	req.Operation = "webchat.DeleteWebchatDeployment"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -139,7 +140,7 @@ type PostWebchatGuestConversationsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostWebchatGuestConversations(ctx context.Context, body *models.CreateWebChatConversationRequest, opts *PostWebchatGuestConversationsOptions, call ...platformclient.CallOption) (*models.CreateWebChatConversationResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/webchat/guest/conversations")
+	req := runtime.NewRequest("POST", "/api/v2/webchat/guest/conversations")
 	req.Operation = "webchat.PostWebchatGuestConversations"
 	req.Body = body
 	out := new(models.CreateWebChatConversationResponse)
@@ -161,7 +162,7 @@ type GetWebchatGuestConversationMediarequestsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetWebchatGuestConversationMediarequests(ctx context.Context, conversationID string, opts *GetWebchatGuestConversationMediarequestsOptions, call ...platformclient.CallOption) (*models.WebChatGuestMediaRequestEntityList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webchat/guest/conversations/{conversationId}/mediarequests", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/webchat/guest/conversations/{conversationId}/mediarequests", conversationID)
 	req.Operation = "webchat.GetWebchatGuestConversationMediarequests"
 	out := new(models.WebChatGuestMediaRequestEntityList)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -182,7 +183,7 @@ type GetWebchatGuestConversationMediarequestOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetWebchatGuestConversationMediarequest(ctx context.Context, conversationID string, mediaRequestID string, opts *GetWebchatGuestConversationMediarequestOptions, call ...platformclient.CallOption) (*models.WebChatGuestMediaRequest, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webchat/guest/conversations/{conversationId}/mediarequests/{mediaRequestId}", conversationID, mediaRequestID)
+	req := runtime.NewRequest("GET", "/api/v2/webchat/guest/conversations/{conversationId}/mediarequests/{mediaRequestId}", conversationID, mediaRequestID)
 	req.Operation = "webchat.GetWebchatGuestConversationMediarequest"
 	out := new(models.WebChatGuestMediaRequest)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -204,7 +205,7 @@ type PatchWebchatGuestConversationMediarequestOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PatchWebchatGuestConversationMediarequest(ctx context.Context, conversationID string, mediaRequestID string, body *models.WebChatGuestMediaRequest, opts *PatchWebchatGuestConversationMediarequestOptions, call ...platformclient.CallOption) (*models.WebChatGuestMediaRequest, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/webchat/guest/conversations/{conversationId}/mediarequests/{mediaRequestId}", conversationID, mediaRequestID)
+	req := runtime.NewRequest("PATCH", "/api/v2/webchat/guest/conversations/{conversationId}/mediarequests/{mediaRequestId}", conversationID, mediaRequestID)
 	req.Operation = "webchat.PatchWebchatGuestConversationMediarequest"
 	req.Body = body
 	out := new(models.WebChatGuestMediaRequest)
@@ -238,7 +239,7 @@ type GetWebchatGuestConversationMembersOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetWebchatGuestConversationMembers(ctx context.Context, conversationID string, opts *GetWebchatGuestConversationMembersOptions, call ...platformclient.CallOption) (*models.WebChatMemberInfoEntityList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webchat/guest/conversations/{conversationId}/members", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/webchat/guest/conversations/{conversationId}/members", conversationID)
 	req.Operation = "webchat.GetWebchatGuestConversationMembers"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -261,11 +262,11 @@ func (c *Client) GetWebchatGuestConversationMembersPages(ctx context.Context, co
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WebChatMemberInfoEntityList, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WebChatMemberInfoEntityList, error) {
 		if r.NextURI != "" {
 			out := new(models.WebChatMemberInfoEntityList)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -273,15 +274,15 @@ func (c *Client) GetWebchatGuestConversationMembersPages(ctx context.Context, co
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetWebchatGuestConversationMembers(ctx, conversationID, &o, call...)
-	}, func(p *models.WebChatMemberInfoEntityList) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.WebChatMemberInfoEntityList) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetWebchatGuestConversationMembersItems returns an iterator over the entities of every page of
 // GetWebchatGuestConversationMembers; see GetWebchatGuestConversationMembersPages.
 func (c *Client) GetWebchatGuestConversationMembersItems(ctx context.Context, conversationID string, opts *GetWebchatGuestConversationMembersOptions, call ...platformclient.CallOption) iter.Seq2[models.WebChatMemberInfo, error] {
-	return platformclient.Items(c.GetWebchatGuestConversationMembersPages(ctx, conversationID, opts, call...), func(p *models.WebChatMemberInfoEntityList) []models.WebChatMemberInfo { return p.Entities })
+	return runtime.Items(c.GetWebchatGuestConversationMembersPages(ctx, conversationID, opts, call...), func(p *models.WebChatMemberInfoEntityList) []models.WebChatMemberInfo { return p.Entities })
 }
 
 // GetWebchatGuestConversationMemberOptions holds the optional parameters of GetWebchatGuestConversationMember; it has none yet, so pass nil.
@@ -296,7 +297,7 @@ type GetWebchatGuestConversationMemberOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetWebchatGuestConversationMember(ctx context.Context, conversationID string, memberID string, opts *GetWebchatGuestConversationMemberOptions, call ...platformclient.CallOption) (*models.WebChatMemberInfo, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webchat/guest/conversations/{conversationId}/members/{memberId}", conversationID, memberID)
+	req := runtime.NewRequest("GET", "/api/v2/webchat/guest/conversations/{conversationId}/members/{memberId}", conversationID, memberID)
 	req.Operation = "webchat.GetWebchatGuestConversationMember"
 	out := new(models.WebChatMemberInfo)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -317,7 +318,7 @@ type DeleteWebchatGuestConversationMemberOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) DeleteWebchatGuestConversationMember(ctx context.Context, conversationID string, memberID string, opts *DeleteWebchatGuestConversationMemberOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/webchat/guest/conversations/{conversationId}/members/{memberId}", conversationID, memberID)
+	req := runtime.NewRequest("DELETE", "/api/v2/webchat/guest/conversations/{conversationId}/members/{memberId}", conversationID, memberID)
 	req.Operation = "webchat.DeleteWebchatGuestConversationMember"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -334,7 +335,7 @@ type PostWebchatGuestConversationMemberMessagesOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostWebchatGuestConversationMemberMessages(ctx context.Context, conversationID string, memberID string, body *models.CreateWebChatMessageRequest, opts *PostWebchatGuestConversationMemberMessagesOptions, call ...platformclient.CallOption) (*models.WebChatMessage, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/webchat/guest/conversations/{conversationId}/members/{memberId}/messages", conversationID, memberID)
+	req := runtime.NewRequest("POST", "/api/v2/webchat/guest/conversations/{conversationId}/members/{memberId}/messages", conversationID, memberID)
 	req.Operation = "webchat.PostWebchatGuestConversationMemberMessages"
 	req.Body = body
 	out := new(models.WebChatMessage)
@@ -356,7 +357,7 @@ type PostWebchatGuestConversationMemberTypingOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostWebchatGuestConversationMemberTyping(ctx context.Context, conversationID string, memberID string, opts *PostWebchatGuestConversationMemberTypingOptions, call ...platformclient.CallOption) (*models.WebChatTyping, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/webchat/guest/conversations/{conversationId}/members/{memberId}/typing", conversationID, memberID)
+	req := runtime.NewRequest("POST", "/api/v2/webchat/guest/conversations/{conversationId}/members/{memberId}/typing", conversationID, memberID)
 	req.Operation = "webchat.PostWebchatGuestConversationMemberTyping"
 	out := new(models.WebChatTyping)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -393,7 +394,7 @@ type GetWebchatGuestConversationMessagesOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetWebchatGuestConversationMessages(ctx context.Context, conversationID string, opts *GetWebchatGuestConversationMessagesOptions, call ...platformclient.CallOption) (*models.WebChatMessageEntityList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webchat/guest/conversations/{conversationId}/messages", conversationID)
+	req := runtime.NewRequest("GET", "/api/v2/webchat/guest/conversations/{conversationId}/messages", conversationID)
 	req.Operation = "webchat.GetWebchatGuestConversationMessages"
 	if opts != nil {
 		req.AddQuery("after", opts.After)
@@ -420,7 +421,7 @@ type GetWebchatGuestConversationMessageOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetWebchatGuestConversationMessage(ctx context.Context, conversationID string, messageID string, opts *GetWebchatGuestConversationMessageOptions, call ...platformclient.CallOption) (*models.WebChatMessage, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webchat/guest/conversations/{conversationId}/messages/{messageId}", conversationID, messageID)
+	req := runtime.NewRequest("GET", "/api/v2/webchat/guest/conversations/{conversationId}/messages/{messageId}", conversationID, messageID)
 	req.Operation = "webchat.GetWebchatGuestConversationMessage"
 	out := new(models.WebChatMessage)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -443,7 +444,7 @@ type GetWebchatSettingsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetWebchatSettings(ctx context.Context, opts *GetWebchatSettingsOptions, call ...platformclient.CallOption) (*models.WebChatSettings, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webchat/settings")
+	req := runtime.NewRequest("GET", "/api/v2/webchat/settings")
 	req.Operation = "webchat.GetWebchatSettings"
 	out := new(models.WebChatSettings)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -466,7 +467,7 @@ type PutWebchatSettingsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PutWebchatSettings(ctx context.Context, body *models.WebChatSettings, opts *PutWebchatSettingsOptions, call ...platformclient.CallOption) (*models.WebChatSettings, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/webchat/settings")
+	req := runtime.NewRequest("PUT", "/api/v2/webchat/settings")
 	req.Operation = "webchat.PutWebchatSettings"
 	req.Body = body
 	out := new(models.WebChatSettings)
@@ -490,7 +491,7 @@ type DeleteWebchatSettingsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) DeleteWebchatSettings(ctx context.Context, opts *DeleteWebchatSettingsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/webchat/settings")
+	req := runtime.NewRequest("DELETE", "/api/v2/webchat/settings")
 	req.Operation = "webchat.DeleteWebchatSettings"
 	return c.c.Do(ctx, req, nil, call...)
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -42,7 +43,7 @@ type GetWebdeploymentsConfigurationsOptions struct {
 //
 // Requires all of the permissions: webDeployments:configuration:view.
 func (c *Client) GetWebdeploymentsConfigurations(ctx context.Context, opts *GetWebdeploymentsConfigurationsOptions, call ...platformclient.CallOption) (*models.WebDeploymentConfigurationVersionEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webdeployments/configurations")
+	req := runtime.NewRequest("GET", "/api/v2/webdeployments/configurations")
 	req.Operation = "webdeployments.GetWebdeploymentsConfigurations"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -66,8 +67,8 @@ func (c *Client) GetWebdeploymentsConfigurationsPages(ctx context.Context, opts 
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WebDeploymentConfigurationVersionEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WebDeploymentConfigurationVersionEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WebDeploymentConfigurationVersionEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -77,15 +78,15 @@ func (c *Client) GetWebdeploymentsConfigurationsPages(ctx context.Context, opts 
 			o.After = &r.Cursor
 		}
 		return c.GetWebdeploymentsConfigurations(ctx, &o, call...)
-	}, func(p *models.WebDeploymentConfigurationVersionEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.WebDeploymentConfigurationVersionEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetWebdeploymentsConfigurationsItems returns an iterator over the entities of every page of
 // GetWebdeploymentsConfigurations; see GetWebdeploymentsConfigurationsPages.
 func (c *Client) GetWebdeploymentsConfigurationsItems(ctx context.Context, opts *GetWebdeploymentsConfigurationsOptions, call ...platformclient.CallOption) iter.Seq2[models.WebDeploymentConfigurationVersion, error] {
-	return platformclient.Items(c.GetWebdeploymentsConfigurationsPages(ctx, opts, call...), func(p *models.WebDeploymentConfigurationVersionEntityListing) []models.WebDeploymentConfigurationVersion {
+	return runtime.Items(c.GetWebdeploymentsConfigurationsPages(ctx, opts, call...), func(p *models.WebDeploymentConfigurationVersionEntityListing) []models.WebDeploymentConfigurationVersion {
 		return p.Entities
 	})
 }
@@ -99,7 +100,7 @@ type PostWebdeploymentsConfigurationsOptions struct{}
 //
 // Requires all of the permissions: webDeployments:configuration:add.
 func (c *Client) PostWebdeploymentsConfigurations(ctx context.Context, body *models.WebDeploymentConfigurationVersion, opts *PostWebdeploymentsConfigurationsOptions, call ...platformclient.CallOption) (*models.WebDeploymentConfigurationVersion, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/webdeployments/configurations")
+	req := runtime.NewRequest("POST", "/api/v2/webdeployments/configurations")
 	req.Operation = "webdeployments.PostWebdeploymentsConfigurations"
 	req.Body = body
 	out := new(models.WebDeploymentConfigurationVersion)
@@ -118,7 +119,7 @@ type DeleteWebdeploymentsConfigurationOptions struct{}
 //
 // Requires all of the permissions: webDeployments:configuration:delete.
 func (c *Client) DeleteWebdeploymentsConfiguration(ctx context.Context, configurationID string, opts *DeleteWebdeploymentsConfigurationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/webdeployments/configurations/{configurationId}", configurationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/webdeployments/configurations/{configurationId}", configurationID)
 	req.Operation = "webdeployments.DeleteWebdeploymentsConfiguration"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -143,7 +144,7 @@ type GetWebdeploymentsConfigurationVersionsOptions struct {
 //
 // Requires all of the permissions: webDeployments:configuration:view.
 func (c *Client) GetWebdeploymentsConfigurationVersions(ctx context.Context, configurationID string, opts *GetWebdeploymentsConfigurationVersionsOptions, call ...platformclient.CallOption) (*models.WebDeploymentConfigurationVersionEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webdeployments/configurations/{configurationId}/versions", configurationID)
+	req := runtime.NewRequest("GET", "/api/v2/webdeployments/configurations/{configurationId}/versions", configurationID)
 	req.Operation = "webdeployments.GetWebdeploymentsConfigurationVersions"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -166,8 +167,8 @@ func (c *Client) GetWebdeploymentsConfigurationVersionsPages(ctx context.Context
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WebDeploymentConfigurationVersionEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WebDeploymentConfigurationVersionEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.WebDeploymentConfigurationVersionEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -177,15 +178,15 @@ func (c *Client) GetWebdeploymentsConfigurationVersionsPages(ctx context.Context
 			o.After = &r.Cursor
 		}
 		return c.GetWebdeploymentsConfigurationVersions(ctx, configurationID, &o, call...)
-	}, func(p *models.WebDeploymentConfigurationVersionEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.WebDeploymentConfigurationVersionEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetWebdeploymentsConfigurationVersionsItems returns an iterator over the entities of every page of
 // GetWebdeploymentsConfigurationVersions; see GetWebdeploymentsConfigurationVersionsPages.
 func (c *Client) GetWebdeploymentsConfigurationVersionsItems(ctx context.Context, configurationID string, opts *GetWebdeploymentsConfigurationVersionsOptions, call ...platformclient.CallOption) iter.Seq2[models.WebDeploymentConfigurationVersion, error] {
-	return platformclient.Items(c.GetWebdeploymentsConfigurationVersionsPages(ctx, configurationID, opts, call...), func(p *models.WebDeploymentConfigurationVersionEntityListing) []models.WebDeploymentConfigurationVersion {
+	return runtime.Items(c.GetWebdeploymentsConfigurationVersionsPages(ctx, configurationID, opts, call...), func(p *models.WebDeploymentConfigurationVersionEntityListing) []models.WebDeploymentConfigurationVersion {
 		return p.Entities
 	})
 }
@@ -199,7 +200,7 @@ type GetWebdeploymentsConfigurationVersionsDraftOptions struct{}
 //
 // Requires all of the permissions: webDeployments:configuration:view.
 func (c *Client) GetWebdeploymentsConfigurationVersionsDraft(ctx context.Context, configurationID string, opts *GetWebdeploymentsConfigurationVersionsDraftOptions, call ...platformclient.CallOption) (*models.WebDeploymentConfigurationVersion, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webdeployments/configurations/{configurationId}/versions/draft", configurationID)
+	req := runtime.NewRequest("GET", "/api/v2/webdeployments/configurations/{configurationId}/versions/draft", configurationID)
 	req.Operation = "webdeployments.GetWebdeploymentsConfigurationVersionsDraft"
 	out := new(models.WebDeploymentConfigurationVersion)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -217,7 +218,7 @@ type PutWebdeploymentsConfigurationVersionsDraftOptions struct{}
 //
 // Requires all of the permissions: webDeployments:configuration:edit.
 func (c *Client) PutWebdeploymentsConfigurationVersionsDraft(ctx context.Context, configurationID string, body *models.WebDeploymentConfigurationVersion, opts *PutWebdeploymentsConfigurationVersionsDraftOptions, call ...platformclient.CallOption) (*models.WebDeploymentConfigurationVersion, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/webdeployments/configurations/{configurationId}/versions/draft", configurationID)
+	req := runtime.NewRequest("PUT", "/api/v2/webdeployments/configurations/{configurationId}/versions/draft", configurationID)
 	req.Operation = "webdeployments.PutWebdeploymentsConfigurationVersionsDraft"
 	req.Body = body
 	out := new(models.WebDeploymentConfigurationVersion)
@@ -238,7 +239,7 @@ type PostWebdeploymentsConfigurationVersionsDraftPublishOptions struct{}
 // Requires all of the permissions: webDeployments:configuration:edit,
 // webDeployments:configuration:add.
 func (c *Client) PostWebdeploymentsConfigurationVersionsDraftPublish(ctx context.Context, configurationID string, opts *PostWebdeploymentsConfigurationVersionsDraftPublishOptions, call ...platformclient.CallOption) (*models.WebDeploymentConfigurationVersion, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/webdeployments/configurations/{configurationId}/versions/draft/publish", configurationID)
+	req := runtime.NewRequest("POST", "/api/v2/webdeployments/configurations/{configurationId}/versions/draft/publish", configurationID)
 	req.Operation = "webdeployments.PostWebdeploymentsConfigurationVersionsDraftPublish"
 	out := new(models.WebDeploymentConfigurationVersion)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -256,7 +257,7 @@ type GetWebdeploymentsConfigurationVersionOptions struct{}
 //
 // Requires all of the permissions: webDeployments:configuration:view.
 func (c *Client) GetWebdeploymentsConfigurationVersion(ctx context.Context, configurationID string, versionID string, opts *GetWebdeploymentsConfigurationVersionOptions, call ...platformclient.CallOption) (*models.WebDeploymentConfigurationVersion, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webdeployments/configurations/{configurationId}/versions/{versionId}", configurationID, versionID)
+	req := runtime.NewRequest("GET", "/api/v2/webdeployments/configurations/{configurationId}/versions/{versionId}", configurationID, versionID)
 	req.Operation = "webdeployments.GetWebdeploymentsConfigurationVersion"
 	out := new(models.WebDeploymentConfigurationVersion)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -289,7 +290,7 @@ type GetWebdeploymentsDeploymentsOptions struct {
 //
 // Requires all of the permissions: webDeployments:deployment:view.
 func (c *Client) GetWebdeploymentsDeployments(ctx context.Context, opts *GetWebdeploymentsDeploymentsOptions, call ...platformclient.CallOption) (*models.ExpandableWebDeploymentEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webdeployments/deployments")
+	req := runtime.NewRequest("GET", "/api/v2/webdeployments/deployments")
 	req.Operation = "webdeployments.GetWebdeploymentsDeployments"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -313,8 +314,8 @@ func (c *Client) GetWebdeploymentsDeploymentsPages(ctx context.Context, opts *Ge
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "cursor", FollowNext: true}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ExpandableWebDeploymentEntityListing, error) {
+	spec := runtime.PageSpec{Kind: runtime.Cursor, FollowNext: true}
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ExpandableWebDeploymentEntityListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ExpandableWebDeploymentEntityListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -324,15 +325,15 @@ func (c *Client) GetWebdeploymentsDeploymentsPages(ctx context.Context, opts *Ge
 			o.After = &r.Cursor
 		}
 		return c.GetWebdeploymentsDeployments(ctx, &o, call...)
-	}, func(p *models.ExpandableWebDeploymentEntityListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
+	}, func(p *models.ExpandableWebDeploymentEntityListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), NextURI: p.NextURI}
 	})
 }
 
 // GetWebdeploymentsDeploymentsItems returns an iterator over the entities of every page of
 // GetWebdeploymentsDeployments; see GetWebdeploymentsDeploymentsPages.
 func (c *Client) GetWebdeploymentsDeploymentsItems(ctx context.Context, opts *GetWebdeploymentsDeploymentsOptions, call ...platformclient.CallOption) iter.Seq2[models.ExpandableWebDeployment, error] {
-	return platformclient.Items(c.GetWebdeploymentsDeploymentsPages(ctx, opts, call...), func(p *models.ExpandableWebDeploymentEntityListing) []models.ExpandableWebDeployment {
+	return runtime.Items(c.GetWebdeploymentsDeploymentsPages(ctx, opts, call...), func(p *models.ExpandableWebDeploymentEntityListing) []models.ExpandableWebDeployment {
 		return p.Entities
 	})
 }
@@ -346,7 +347,7 @@ type PostWebdeploymentsDeploymentsOptions struct{}
 //
 // Requires all of the permissions: webDeployments:deployment:add.
 func (c *Client) PostWebdeploymentsDeployments(ctx context.Context, body *models.WebDeployment, opts *PostWebdeploymentsDeploymentsOptions, call ...platformclient.CallOption) (*models.WebDeployment, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/webdeployments/deployments")
+	req := runtime.NewRequest("POST", "/api/v2/webdeployments/deployments")
 	req.Operation = "webdeployments.PostWebdeploymentsDeployments"
 	req.Body = body
 	out := new(models.WebDeployment)
@@ -369,7 +370,7 @@ type GetWebdeploymentsDeploymentOptions struct {
 //
 // Requires all of the permissions: webDeployments:deployment:view.
 func (c *Client) GetWebdeploymentsDeployment(ctx context.Context, deploymentID string, opts *GetWebdeploymentsDeploymentOptions, call ...platformclient.CallOption) (*models.WebDeployment, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webdeployments/deployments/{deploymentId}", deploymentID)
+	req := runtime.NewRequest("GET", "/api/v2/webdeployments/deployments/{deploymentId}", deploymentID)
 	req.Operation = "webdeployments.GetWebdeploymentsDeployment"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -390,7 +391,7 @@ type PutWebdeploymentsDeploymentOptions struct{}
 //
 // Requires all of the permissions: webDeployments:deployment:edit.
 func (c *Client) PutWebdeploymentsDeployment(ctx context.Context, deploymentID string, body *models.WebDeployment, opts *PutWebdeploymentsDeploymentOptions, call ...platformclient.CallOption) (*models.WebDeployment, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/webdeployments/deployments/{deploymentId}", deploymentID)
+	req := runtime.NewRequest("PUT", "/api/v2/webdeployments/deployments/{deploymentId}", deploymentID)
 	req.Operation = "webdeployments.PutWebdeploymentsDeployment"
 	req.Body = body
 	out := new(models.WebDeployment)
@@ -409,7 +410,7 @@ type DeleteWebdeploymentsDeploymentOptions struct{}
 //
 // Requires all of the permissions: webDeployments:deployment:delete.
 func (c *Client) DeleteWebdeploymentsDeployment(ctx context.Context, deploymentID string, opts *DeleteWebdeploymentsDeploymentOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/webdeployments/deployments/{deploymentId}", deploymentID)
+	req := runtime.NewRequest("DELETE", "/api/v2/webdeployments/deployments/{deploymentId}", deploymentID)
 	req.Operation = "webdeployments.DeleteWebdeploymentsDeployment"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -421,7 +422,7 @@ type GetWebdeploymentsDeploymentCobrowseSessionIdOptions struct{}
 //
 //	GET /api/v2/webdeployments/deployments/{deploymentId}/cobrowse/{sessionId}
 func (c *Client) GetWebdeploymentsDeploymentCobrowseSessionId(ctx context.Context, deploymentID string, sessionID string, opts *GetWebdeploymentsDeploymentCobrowseSessionIdOptions, call ...platformclient.CallOption) (*models.CobrowseWebMessagingSession, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webdeployments/deployments/{deploymentId}/cobrowse/{sessionId}", deploymentID, sessionID)
+	req := runtime.NewRequest("GET", "/api/v2/webdeployments/deployments/{deploymentId}/cobrowse/{sessionId}", deploymentID, sessionID)
 	req.Operation = "webdeployments.GetWebdeploymentsDeploymentCobrowseSessionId"
 	out := new(models.CobrowseWebMessagingSession)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -437,7 +438,7 @@ type DeleteWebdeploymentsDeploymentCobrowseSessionIdOptions struct{}
 //
 //	DELETE /api/v2/webdeployments/deployments/{deploymentId}/cobrowse/{sessionId}
 func (c *Client) DeleteWebdeploymentsDeploymentCobrowseSessionId(ctx context.Context, deploymentID string, sessionID string, opts *DeleteWebdeploymentsDeploymentCobrowseSessionIdOptions, call ...platformclient.CallOption) (map[string]any, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/webdeployments/deployments/{deploymentId}/cobrowse/{sessionId}", deploymentID, sessionID)
+	req := runtime.NewRequest("DELETE", "/api/v2/webdeployments/deployments/{deploymentId}/cobrowse/{sessionId}", deploymentID, sessionID)
 	req.Operation = "webdeployments.DeleteWebdeploymentsDeploymentCobrowseSessionId"
 	var out map[string]any
 	if err := c.c.Do(ctx, req, &out, call...); err != nil {
@@ -460,7 +461,7 @@ type GetWebdeploymentsDeploymentConfigurationsOptions struct {
 //
 //	GET /api/v2/webdeployments/deployments/{deploymentId}/configurations
 func (c *Client) GetWebdeploymentsDeploymentConfigurations(ctx context.Context, deploymentID string, opts *GetWebdeploymentsDeploymentConfigurationsOptions, call ...platformclient.CallOption) (*models.WebDeploymentActiveConfigurationOnDeployment, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webdeployments/deployments/{deploymentId}/configurations", deploymentID)
+	req := runtime.NewRequest("GET", "/api/v2/webdeployments/deployments/{deploymentId}/configurations", deploymentID)
 	req.Operation = "webdeployments.GetWebdeploymentsDeploymentConfigurations"
 	if opts != nil {
 		req.AddQuery("type", opts.Type)
@@ -483,7 +484,7 @@ type GetWebdeploymentsDeploymentIdentityresolutionOptions struct{}
 // Requires all of the permissions: webDeployments:deployment:view,
 // webDeployments:identityResolution:view.
 func (c *Client) GetWebdeploymentsDeploymentIdentityresolution(ctx context.Context, deploymentID string, opts *GetWebdeploymentsDeploymentIdentityresolutionOptions, call ...platformclient.CallOption) (*models.DeploymentIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webdeployments/deployments/{deploymentId}/identityresolution", deploymentID)
+	req := runtime.NewRequest("GET", "/api/v2/webdeployments/deployments/{deploymentId}/identityresolution", deploymentID)
 	req.Operation = "webdeployments.GetWebdeploymentsDeploymentIdentityresolution"
 	out := new(models.DeploymentIdentityResolutionConfig)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -502,7 +503,7 @@ type PutWebdeploymentsDeploymentIdentityresolutionOptions struct{}
 // Requires all of the permissions: webDeployments:deployment:edit,
 // webDeployments:identityResolution:edit.
 func (c *Client) PutWebdeploymentsDeploymentIdentityresolution(ctx context.Context, deploymentID string, body *models.DeploymentIdentityResolutionConfig, opts *PutWebdeploymentsDeploymentIdentityresolutionOptions, call ...platformclient.CallOption) (*models.DeploymentIdentityResolutionConfig, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/webdeployments/deployments/{deploymentId}/identityresolution", deploymentID)
+	req := runtime.NewRequest("PUT", "/api/v2/webdeployments/deployments/{deploymentId}/identityresolution", deploymentID)
 	req.Operation = "webdeployments.PutWebdeploymentsDeploymentIdentityresolution"
 	req.Body = body
 	out := new(models.DeploymentIdentityResolutionConfig)
@@ -520,7 +521,7 @@ type PostWebdeploymentsTokenOauthcodegrantjwtexchangeOptions struct{}
 //
 //	POST /api/v2/webdeployments/token/oauthcodegrantjwtexchange
 func (c *Client) PostWebdeploymentsTokenOauthcodegrantjwtexchange(ctx context.Context, body *models.WebDeploymentsOAuthExchangeRequest, opts *PostWebdeploymentsTokenOauthcodegrantjwtexchangeOptions, call ...platformclient.CallOption) (*models.WebDeploymentsAuthorizationResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/webdeployments/token/oauthcodegrantjwtexchange")
+	req := runtime.NewRequest("POST", "/api/v2/webdeployments/token/oauthcodegrantjwtexchange")
 	req.Operation = "webdeployments.PostWebdeploymentsTokenOauthcodegrantjwtexchange"
 	req.Body = body
 	out := new(models.WebDeploymentsAuthorizationResponse)
@@ -540,7 +541,7 @@ type PostWebdeploymentsTokenRefreshOptions struct {
 //
 //	POST /api/v2/webdeployments/token/refresh
 func (c *Client) PostWebdeploymentsTokenRefresh(ctx context.Context, opts *PostWebdeploymentsTokenRefreshOptions, call ...platformclient.CallOption) (*models.SignedData, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/webdeployments/token/refresh")
+	req := runtime.NewRequest("POST", "/api/v2/webdeployments/token/refresh")
 	req.Operation = "webdeployments.PostWebdeploymentsTokenRefresh"
 	if opts != nil {
 		req.Body = opts.Body
@@ -565,7 +566,7 @@ type DeleteWebdeploymentsTokenRevokeOptions struct {
 //
 //	DELETE /api/v2/webdeployments/token/revoke
 func (c *Client) DeleteWebdeploymentsTokenRevoke(ctx context.Context, opts *DeleteWebdeploymentsTokenRevokeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/webdeployments/token/revoke")
+	req := runtime.NewRequest("DELETE", "/api/v2/webdeployments/token/revoke")
 	req.Operation = "webdeployments.DeleteWebdeploymentsTokenRevoke"
 	if opts != nil {
 		req.SetHeader("X-Journey-Session-Id", opts.XJourneySessionID)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"iter"
 )
 
@@ -26,7 +27,7 @@ type PostWebmessagingDeploymentPushdeviceOptions struct{}
 //
 //	POST /api/v2/webmessaging/deployments/{deploymentId}/pushdevices/{tokenId}
 func (c *Client) PostWebmessagingDeploymentPushdevice(ctx context.Context, deploymentID string, tokenID string, body *models.PushDeviceInsertRequest, opts *PostWebmessagingDeploymentPushdeviceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/webmessaging/deployments/{deploymentId}/pushdevices/{tokenId}", deploymentID, tokenID)
+	req := runtime.NewRequest("POST", "/api/v2/webmessaging/deployments/{deploymentId}/pushdevices/{tokenId}", deploymentID, tokenID)
 	req.Operation = "webmessaging.PostWebmessagingDeploymentPushdevice"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -39,7 +40,7 @@ type DeleteWebmessagingDeploymentPushdeviceOptions struct{}
 //
 //	DELETE /api/v2/webmessaging/deployments/{deploymentId}/pushdevices/{tokenId}
 func (c *Client) DeleteWebmessagingDeploymentPushdevice(ctx context.Context, deploymentID string, tokenID string, opts *DeleteWebmessagingDeploymentPushdeviceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/webmessaging/deployments/{deploymentId}/pushdevices/{tokenId}", deploymentID, tokenID)
+	req := runtime.NewRequest("DELETE", "/api/v2/webmessaging/deployments/{deploymentId}/pushdevices/{tokenId}", deploymentID, tokenID)
 	req.Operation = "webmessaging.DeleteWebmessagingDeploymentPushdevice"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -51,7 +52,7 @@ type PatchWebmessagingDeploymentPushdeviceOptions struct{}
 //
 //	PATCH /api/v2/webmessaging/deployments/{deploymentId}/pushdevices/{tokenId}
 func (c *Client) PatchWebmessagingDeploymentPushdevice(ctx context.Context, deploymentID string, tokenID string, body *models.PushDeviceUpdateRequest, opts *PatchWebmessagingDeploymentPushdeviceOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/webmessaging/deployments/{deploymentId}/pushdevices/{tokenId}", deploymentID, tokenID)
+	req := runtime.NewRequest("PATCH", "/api/v2/webmessaging/deployments/{deploymentId}/pushdevices/{tokenId}", deploymentID, tokenID)
 	req.Operation = "webmessaging.PatchWebmessagingDeploymentPushdevice"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -70,7 +71,7 @@ type GetWebmessagingMessagesOptions struct {
 //
 //	GET /api/v2/webmessaging/messages
 func (c *Client) GetWebmessagingMessages(ctx context.Context, opts *GetWebmessagingMessagesOptions, call ...platformclient.CallOption) (*models.WebMessagingMessageEntityList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/webmessaging/messages")
+	req := runtime.NewRequest("GET", "/api/v2/webmessaging/messages")
 	req.Operation = "webmessaging.GetWebmessagingMessages"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -91,21 +92,21 @@ func (c *Client) GetWebmessagingMessagesPages(ctx context.Context, opts *GetWebm
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber"}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.WebMessagingMessageEntityList, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.WebMessagingMessageEntityList, error) {
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetWebmessagingMessages(ctx, &o, call...)
-	}, func(p *models.WebMessagingMessageEntityList) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
+	}, func(p *models.WebMessagingMessageEntityList) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total}
 	})
 }
 
 // GetWebmessagingMessagesItems returns an iterator over the entities of every page of
 // GetWebmessagingMessages; see GetWebmessagingMessagesPages.
 func (c *Client) GetWebmessagingMessagesItems(ctx context.Context, opts *GetWebmessagingMessagesOptions, call ...platformclient.CallOption) iter.Seq2[models.WebMessagingMessage, error] {
-	return platformclient.Items(c.GetWebmessagingMessagesPages(ctx, opts, call...), func(p *models.WebMessagingMessageEntityList) []models.WebMessagingMessage { return p.Entities })
+	return runtime.Items(c.GetWebmessagingMessagesPages(ctx, opts, call...), func(p *models.WebMessagingMessageEntityList) []models.WebMessagingMessage { return p.Entities })
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // Client calls the Widgets operations.
@@ -32,7 +33,7 @@ type GetWidgetsDeploymentsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetWidgetsDeployments(ctx context.Context, opts *GetWidgetsDeploymentsOptions, call ...platformclient.CallOption) (*models.WidgetDeploymentEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/widgets/deployments")
+	req := runtime.NewRequest("GET", "/api/v2/widgets/deployments")
 	req.Operation = "widgets.GetWidgetsDeployments"
 	out := new(models.WidgetDeploymentEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -55,7 +56,7 @@ type PostWidgetsDeploymentsOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostWidgetsDeployments(ctx context.Context, body *models.WidgetDeployment, opts *PostWidgetsDeploymentsOptions, call ...platformclient.CallOption) (*models.WidgetDeployment, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/widgets/deployments")
+	req := runtime.NewRequest("POST", "/api/v2/widgets/deployments")
 	req.Operation = "widgets.PostWidgetsDeployments"
 	req.Body = body
 	out := new(models.WidgetDeployment)
@@ -79,7 +80,7 @@ type GetWidgetsDeploymentOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetWidgetsDeployment(ctx context.Context, deploymentID string, opts *GetWidgetsDeploymentOptions, call ...platformclient.CallOption) (*models.WidgetDeployment, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/widgets/deployments/{deploymentId}", deploymentID)
+	req := runtime.NewRequest("GET", "/api/v2/widgets/deployments/{deploymentId}", deploymentID)
 	req.Operation = "widgets.GetWidgetsDeployment"
 	out := new(models.WidgetDeployment)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -102,7 +103,7 @@ type PutWidgetsDeploymentOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PutWidgetsDeployment(ctx context.Context, deploymentID string, body *models.WidgetDeployment, opts *PutWidgetsDeploymentOptions, call ...platformclient.CallOption) (*models.WidgetDeployment, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/widgets/deployments/{deploymentId}", deploymentID)
+	req := runtime.NewRequest("PUT", "/api/v2/widgets/deployments/{deploymentId}", deploymentID)
 	req.Operation = "widgets.PutWidgetsDeployment"
 	req.Body = body
 	out := new(models.WidgetDeployment)
@@ -126,7 +127,7 @@ type DeleteWidgetsDeploymentOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) DeleteWidgetsDeployment(ctx context.Context, deploymentID string, opts *DeleteWidgetsDeploymentOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/widgets/deployments/{deploymentId}", deploymentID)
+	req := runtime.NewRequest("DELETE", "/api/v2/widgets/deployments/{deploymentId}", deploymentID)
 	req.Operation = "widgets.DeleteWidgetsDeployment"
 	return c.c.Do(ctx, req, nil, call...)
 }

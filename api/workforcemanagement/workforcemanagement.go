@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
+	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/types"
 	"iter"
 )
@@ -29,7 +30,7 @@ type GetWorkforcemanagementAdherenceOptions struct{}
 //
 // Requires any of the permissions: wfm:realtimeAdherence:view.
 func (c *Client) GetWorkforcemanagementAdherence(ctx context.Context, userID []string, opts *GetWorkforcemanagementAdherenceOptions, call ...platformclient.CallOption) ([]models.UserScheduleAdherence, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/adherence")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/adherence")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementAdherence"
 	req.AddQuery("userId", userID)
 	var out []models.UserScheduleAdherence
@@ -48,7 +49,7 @@ type PostWorkforcemanagementAdherenceExplanationsOptions struct{}
 //
 // Requires any of the permissions: wfm:agentAdherenceExplanation:submit.
 func (c *Client) PostWorkforcemanagementAdherenceExplanations(ctx context.Context, body *models.AddAdherenceExplanationAgentRequest, opts *PostWorkforcemanagementAdherenceExplanationsOptions, call ...platformclient.CallOption) (*models.AdherenceExplanationAsyncResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/adherence/explanations")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/adherence/explanations")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementAdherenceExplanations"
 	req.Body = body
 	out := new(models.AdherenceExplanationAsyncResponse)
@@ -68,7 +69,7 @@ type GetWorkforcemanagementAdherenceExplanationsJobOptions struct{}
 //
 //	GET /api/v2/workforcemanagement/adherence/explanations/jobs/{jobId}
 func (c *Client) GetWorkforcemanagementAdherenceExplanationsJob(ctx context.Context, jobID string, opts *GetWorkforcemanagementAdherenceExplanationsJobOptions, call ...platformclient.CallOption) (*models.AdherenceExplanationJob, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/adherence/explanations/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/adherence/explanations/jobs/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementAdherenceExplanationsJob"
 	out := new(models.AdherenceExplanationJob)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -94,7 +95,7 @@ type PostWorkforcemanagementAdherenceExplanationsQueryOptions struct {
 //
 // Requires any of the permissions: wfm:agentAdherenceExplanation:submit.
 func (c *Client) PostWorkforcemanagementAdherenceExplanationsQuery(ctx context.Context, body *models.AgentQueryAdherenceExplanationsRequest, opts *PostWorkforcemanagementAdherenceExplanationsQueryOptions, call ...platformclient.CallOption) (*models.QueryAdherenceExplanationsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/adherence/explanations/query")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/adherence/explanations/query")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementAdherenceExplanationsQuery"
 	req.Body = body
 	if opts != nil {
@@ -117,7 +118,7 @@ type GetWorkforcemanagementAdherenceExplanationOptions struct{}
 //
 // Requires any of the permissions: wfm:agentAdherenceExplanation:submit.
 func (c *Client) GetWorkforcemanagementAdherenceExplanation(ctx context.Context, explanationID string, opts *GetWorkforcemanagementAdherenceExplanationOptions, call ...platformclient.CallOption) (*models.AdherenceExplanationResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/adherence/explanations/{explanationId}", explanationID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/adherence/explanations/{explanationId}", explanationID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementAdherenceExplanation"
 	out := new(models.AdherenceExplanationResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -141,7 +142,7 @@ type PostWorkforcemanagementAdherenceHistoricalOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostWorkforcemanagementAdherenceHistorical(ctx context.Context, opts *PostWorkforcemanagementAdherenceHistoricalOptions, call ...platformclient.CallOption) (*models.WfmHistoricalAdherenceResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/adherence/historical")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/adherence/historical")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementAdherenceHistorical"
 	if opts != nil {
 		req.Body = opts.Body
@@ -162,7 +163,7 @@ type PostWorkforcemanagementAdherenceHistoricalBulkOptions struct{}
 //
 // Requires any of the permissions: wfm:historicalAdherence:view.
 func (c *Client) PostWorkforcemanagementAdherenceHistoricalBulk(ctx context.Context, body *models.WfmHistoricalAdherenceBulkQuery, opts *PostWorkforcemanagementAdherenceHistoricalBulkOptions, call ...platformclient.CallOption) (*models.WfmHistoricalAdherenceBulkResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/adherence/historical/bulk")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/adherence/historical/bulk")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementAdherenceHistoricalBulk"
 	req.Body = body
 	out := new(models.WfmHistoricalAdherenceBulkResponse)
@@ -182,7 +183,7 @@ type GetWorkforcemanagementAdherenceHistoricalBulkJobOptions struct{}
 //
 //	GET /api/v2/workforcemanagement/adherence/historical/bulk/jobs/{jobId}
 func (c *Client) GetWorkforcemanagementAdherenceHistoricalBulkJob(ctx context.Context, jobID string, opts *GetWorkforcemanagementAdherenceHistoricalBulkJobOptions, call ...platformclient.CallOption) (*models.WfmHistoricalAdherenceBulkResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/adherence/historical/bulk/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/adherence/historical/bulk/jobs/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementAdherenceHistoricalBulkJob"
 	out := new(models.WfmHistoricalAdherenceBulkResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -203,7 +204,7 @@ type GetWorkforcemanagementAdherenceHistoricalJobOptions struct{}
 //
 // Requires any of the permissions: wfm:historicalAdherence:view.
 func (c *Client) GetWorkforcemanagementAdherenceHistoricalJob(ctx context.Context, jobID string, opts *GetWorkforcemanagementAdherenceHistoricalJobOptions, call ...platformclient.CallOption) (*models.WfmHistoricalAdherenceResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/adherence/historical/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/adherence/historical/jobs/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementAdherenceHistoricalJob"
 	out := new(models.WfmHistoricalAdherenceResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -221,7 +222,7 @@ type PostWorkforcemanagementAgentsOptions struct{}
 //
 // Requires any of the permissions: wfm:agent:edit.
 func (c *Client) PostWorkforcemanagementAgents(ctx context.Context, body *models.MoveAgentsRequest, opts *PostWorkforcemanagementAgentsOptions, call ...platformclient.CallOption) (*models.MoveAgentsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/agents")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/agents")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementAgents"
 	req.Body = body
 	out := new(models.MoveAgentsResponse)
@@ -240,7 +241,7 @@ type PostWorkforcemanagementAgentsIntegrationsHrisQueryOptions struct{}
 //
 // Requires any of the permissions: wfm:agent:view.
 func (c *Client) PostWorkforcemanagementAgentsIntegrationsHrisQuery(ctx context.Context, body *models.QueryAgentsIntegrationsRequest, opts *PostWorkforcemanagementAgentsIntegrationsHrisQueryOptions, call ...platformclient.CallOption) (*models.AgentsIntegrationsListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/agents/integrations/hris/query")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/agents/integrations/hris/query")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementAgentsIntegrationsHrisQuery"
 	req.Body = body
 	out := new(models.AgentsIntegrationsListing)
@@ -271,7 +272,7 @@ type PostWorkforcemanagementAgentsMeAdherenceHistoricalJobsOptions struct {
 // Requires any of the permissions: wfm:agentHistoricalAdherence:view,
 // wfm:agentHistoricalAdherenceConformance:view.
 func (c *Client) PostWorkforcemanagementAgentsMeAdherenceHistoricalJobs(ctx context.Context, opts *PostWorkforcemanagementAgentsMeAdherenceHistoricalJobsOptions, call ...platformclient.CallOption) (*models.WfmAgentHistoricalAdherenceResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/agents/me/adherence/historical/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/agents/me/adherence/historical/jobs")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementAgentsMeAdherenceHistoricalJobs"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -294,7 +295,7 @@ type GetWorkforcemanagementAgentsMeAdherenceHistoricalJobOptions struct{}
 //
 //	GET /api/v2/workforcemanagement/agents/me/adherence/historical/jobs/{jobId}
 func (c *Client) GetWorkforcemanagementAgentsMeAdherenceHistoricalJob(ctx context.Context, jobID string, opts *GetWorkforcemanagementAgentsMeAdherenceHistoricalJobOptions, call ...platformclient.CallOption) (*models.WfmAgentHistoricalAdherenceResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/agents/me/adherence/historical/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/agents/me/adherence/historical/jobs/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementAgentsMeAdherenceHistoricalJob"
 	out := new(models.WfmAgentHistoricalAdherenceResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -328,7 +329,7 @@ type GetWorkforcemanagementAgentsMeManagementunitOptions struct{}
 // wfm:workPlan:delete, wfm:workPlan:edit, wfm:workPlan:view, wfm:workPlanRotation:add,
 // wfm:workPlanRotation:delete, wfm:workPlanRotation:edit, wfm:workPlanRotation:view.
 func (c *Client) GetWorkforcemanagementAgentsMeManagementunit(ctx context.Context, opts *GetWorkforcemanagementAgentsMeManagementunitOptions, call ...platformclient.CallOption) (*models.AgentManagementUnitReference, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/agents/me/managementunit")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/agents/me/managementunit")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementAgentsMeManagementunit"
 	out := new(models.AgentManagementUnitReference)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -347,7 +348,7 @@ type PostWorkforcemanagementAgentsMePossibleworkshiftsOptions struct{}
 //
 // Requires any of the permissions: wfm:agentPossibleWorkShifts:view.
 func (c *Client) PostWorkforcemanagementAgentsMePossibleworkshifts(ctx context.Context, body *models.AgentPossibleWorkShiftsRequest, opts *PostWorkforcemanagementAgentsMePossibleworkshiftsOptions, call ...platformclient.CallOption) (*models.AgentPossibleWorkShiftsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/agents/me/possibleworkshifts")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/agents/me/possibleworkshifts")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementAgentsMePossibleworkshifts"
 	req.Body = body
 	out := new(models.AgentPossibleWorkShiftsResponse)
@@ -367,7 +368,7 @@ type PostWorkforcemanagementAgentAdherenceExplanationsOptions struct{}
 //
 // Requires any of the permissions: wfm:adherenceExplanation:add.
 func (c *Client) PostWorkforcemanagementAgentAdherenceExplanations(ctx context.Context, agentID string, body *models.AddAdherenceExplanationAdminRequest, opts *PostWorkforcemanagementAgentAdherenceExplanationsOptions, call ...platformclient.CallOption) (*models.AdherenceExplanationAsyncResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/agents/{agentId}/adherence/explanations", agentID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/agents/{agentId}/adherence/explanations", agentID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementAgentAdherenceExplanations"
 	req.Body = body
 	out := new(models.AdherenceExplanationAsyncResponse)
@@ -395,7 +396,7 @@ type PostWorkforcemanagementAgentAdherenceExplanationsQueryOptions struct {
 //
 // Requires any of the permissions: wfm:adherenceExplanation:view.
 func (c *Client) PostWorkforcemanagementAgentAdherenceExplanationsQuery(ctx context.Context, agentID string, body *models.AgentQueryAdherenceExplanationsRequest, opts *PostWorkforcemanagementAgentAdherenceExplanationsQueryOptions, call ...platformclient.CallOption) (*models.AgentQueryAdherenceExplanationsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/agents/{agentId}/adherence/explanations/query", agentID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/agents/{agentId}/adherence/explanations/query", agentID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementAgentAdherenceExplanationsQuery"
 	req.Body = body
 	if opts != nil {
@@ -418,7 +419,7 @@ type GetWorkforcemanagementAgentAdherenceExplanationOptions struct{}
 //
 // Requires any of the permissions: wfm:adherenceExplanation:view.
 func (c *Client) GetWorkforcemanagementAgentAdherenceExplanation(ctx context.Context, agentID string, explanationID string, opts *GetWorkforcemanagementAgentAdherenceExplanationOptions, call ...platformclient.CallOption) (*models.AdherenceExplanationResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/agents/{agentId}/adherence/explanations/{explanationId}", agentID, explanationID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/agents/{agentId}/adherence/explanations/{explanationId}", agentID, explanationID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementAgentAdherenceExplanation"
 	out := new(models.AdherenceExplanationResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -436,7 +437,7 @@ type PatchWorkforcemanagementAgentAdherenceExplanationOptions struct{}
 //
 // Requires any of the permissions: wfm:adherenceExplanation:edit.
 func (c *Client) PatchWorkforcemanagementAgentAdherenceExplanation(ctx context.Context, agentID string, explanationID string, body *models.UpdateAdherenceExplanationStatusRequest, opts *PatchWorkforcemanagementAgentAdherenceExplanationOptions, call ...platformclient.CallOption) (*models.AdherenceExplanationAsyncResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/agents/{agentId}/adherence/explanations/{explanationId}", agentID, explanationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/agents/{agentId}/adherence/explanations/{explanationId}", agentID, explanationID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementAgentAdherenceExplanation"
 	req.Body = body
 	out := new(models.AdherenceExplanationAsyncResponse)
@@ -455,7 +456,7 @@ type PutWorkforcemanagementAgentIntegrationsHrisOptions struct{}
 //
 // Requires any of the permissions: wfm:agent:edit.
 func (c *Client) PutWorkforcemanagementAgentIntegrationsHris(ctx context.Context, agentID string, body *models.AgentIntegrationsRequest, opts *PutWorkforcemanagementAgentIntegrationsHrisOptions, call ...platformclient.CallOption) (*models.AgentIntegrationsResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/workforcemanagement/agents/{agentId}/integrations/hris", agentID)
+	req := runtime.NewRequest("PUT", "/api/v2/workforcemanagement/agents/{agentId}/integrations/hris", agentID)
 	req.Operation = "workforcemanagement.PutWorkforcemanagementAgentIntegrationsHris"
 	req.Body = body
 	out := new(models.AgentIntegrationsResponse)
@@ -476,7 +477,7 @@ type GetWorkforcemanagementAgentManagementunitOptions struct{}
 // coaching:appointment:add, coaching:appointment:edit, learning:assignment:add,
 // learning:assignment:reschedule.
 func (c *Client) GetWorkforcemanagementAgentManagementunit(ctx context.Context, agentID string, opts *GetWorkforcemanagementAgentManagementunitOptions, call ...platformclient.CallOption) (*models.AgentManagementUnitReference, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/agents/{agentId}/managementunit", agentID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/agents/{agentId}/managementunit", agentID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementAgentManagementunit"
 	out := new(models.AgentManagementUnitReference)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -494,7 +495,7 @@ type PostWorkforcemanagementAgentUnavailabletimesQueryOptions struct{}
 //
 // Requires any of the permissions: wfm:unavailableTimes:view.
 func (c *Client) PostWorkforcemanagementAgentUnavailabletimesQuery(ctx context.Context, agentID string, body *models.QueryAgentUnavailableTimesRequest, opts *PostWorkforcemanagementAgentUnavailabletimesQueryOptions, call ...platformclient.CallOption) (*models.UnavailableTimeListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/agents/{agentId}/unavailabletimes/query", agentID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/agents/{agentId}/unavailabletimes/query", agentID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementAgentUnavailabletimesQuery"
 	req.Body = body
 	out := new(models.UnavailableTimeListing)
@@ -522,7 +523,7 @@ type PostWorkforcemanagementAgentschedulesManagementunitsMineOptions struct {
 //
 // Requires any of the permissions: wfm:agentManagementUnitSchedule:view.
 func (c *Client) PostWorkforcemanagementAgentschedulesManagementunitsMine(ctx context.Context, body *models.AgentMuScheduleQuery, opts *PostWorkforcemanagementAgentschedulesManagementunitsMineOptions, call ...platformclient.CallOption) (*models.AgentMuQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/agentschedules/managementunits/mine")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/agentschedules/managementunits/mine")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementAgentschedulesManagementunitsMine"
 	req.Body = body
 	if opts != nil {
@@ -545,7 +546,7 @@ type PostWorkforcemanagementAgentschedulesMineOptions struct{}
 //
 // Requires any of the permissions: wfm:agentSchedule:view.
 func (c *Client) PostWorkforcemanagementAgentschedulesMine(ctx context.Context, body *models.BuGetCurrentAgentScheduleRequest, opts *PostWorkforcemanagementAgentschedulesMineOptions, call ...platformclient.CallOption) (*models.BuCurrentAgentScheduleSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/agentschedules/mine")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/agentschedules/mine")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementAgentschedulesMine"
 	req.Body = body
 	out := new(models.BuCurrentAgentScheduleSearchResponse)
@@ -565,7 +566,7 @@ type PostWorkforcemanagementAlternativeshiftsOffersJobsOptions struct{}
 //
 // Requires any of the permissions: wfm:agentAlternativeShift:submit.
 func (c *Client) PostWorkforcemanagementAlternativeshiftsOffersJobs(ctx context.Context, body *models.AlternativeShiftOffersRequest, opts *PostWorkforcemanagementAlternativeshiftsOffersJobsOptions, call ...platformclient.CallOption) (*models.AlternativeShiftAsyncResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/alternativeshifts/offers/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/alternativeshifts/offers/jobs")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementAlternativeshiftsOffersJobs"
 	req.Body = body
 	out := new(models.AlternativeShiftAsyncResponse)
@@ -587,7 +588,7 @@ type GetWorkforcemanagementAlternativeshiftsOffersJobOptions struct{}
 //
 // Requires any of the permissions: wfm:agentAlternativeShift:submit.
 func (c *Client) GetWorkforcemanagementAlternativeshiftsOffersJob(ctx context.Context, jobID string, opts *GetWorkforcemanagementAlternativeshiftsOffersJobOptions, call ...platformclient.CallOption) (*models.AlternativeShiftJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/alternativeshifts/offers/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/alternativeshifts/offers/jobs/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementAlternativeshiftsOffersJob"
 	out := new(models.AlternativeShiftJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -606,7 +607,7 @@ type PostWorkforcemanagementAlternativeshiftsOffersSearchJobsOptions struct{}
 //
 // Requires any of the permissions: wfm:agentAlternativeShift:submit.
 func (c *Client) PostWorkforcemanagementAlternativeshiftsOffersSearchJobs(ctx context.Context, body *models.AlternativeShiftSearchOffersRequest, opts *PostWorkforcemanagementAlternativeshiftsOffersSearchJobsOptions, call ...platformclient.CallOption) (*models.AlternativeShiftAsyncResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/alternativeshifts/offers/search/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/alternativeshifts/offers/search/jobs")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementAlternativeshiftsOffersSearchJobs"
 	req.Body = body
 	out := new(models.AlternativeShiftAsyncResponse)
@@ -628,7 +629,7 @@ type GetWorkforcemanagementAlternativeshiftsOffersSearchJobOptions struct{}
 //
 // Requires any of the permissions: wfm:agentAlternativeShift:submit.
 func (c *Client) GetWorkforcemanagementAlternativeshiftsOffersSearchJob(ctx context.Context, jobID string, opts *GetWorkforcemanagementAlternativeshiftsOffersSearchJobOptions, call ...platformclient.CallOption) (*models.AlternativeShiftJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/alternativeshifts/offers/search/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/alternativeshifts/offers/search/jobs/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementAlternativeshiftsOffersSearchJob"
 	out := new(models.AlternativeShiftJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -647,7 +648,7 @@ type GetWorkforcemanagementAlternativeshiftsSettingsOptions struct{}
 //
 // Requires any of the permissions: wfm:agentAlternativeShift:submit.
 func (c *Client) GetWorkforcemanagementAlternativeshiftsSettings(ctx context.Context, opts *GetWorkforcemanagementAlternativeshiftsSettingsOptions, call ...platformclient.CallOption) (*models.AlternativeShiftBuSettingsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/alternativeshifts/settings")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/alternativeshifts/settings")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementAlternativeshiftsSettings"
 	out := new(models.AlternativeShiftBuSettingsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -669,7 +670,7 @@ type GetWorkforcemanagementAlternativeshiftsTradesOptions struct {
 //
 // Requires any of the permissions: wfm:agentAlternativeShift:submit.
 func (c *Client) GetWorkforcemanagementAlternativeshiftsTrades(ctx context.Context, opts *GetWorkforcemanagementAlternativeshiftsTradesOptions, call ...platformclient.CallOption) (*models.ListAlternativeShiftTradesResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/alternativeshifts/trades")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/alternativeshifts/trades")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementAlternativeshiftsTrades"
 	if opts != nil {
 		req.AddQuery("forceAsync", opts.ForceAsync)
@@ -691,7 +692,7 @@ type PostWorkforcemanagementAlternativeshiftsTradesOptions struct{}
 //
 // Requires any of the permissions: wfm:agentAlternativeShift:submit.
 func (c *Client) PostWorkforcemanagementAlternativeshiftsTrades(ctx context.Context, body *models.CreateAlternativeShiftTradeRequest, opts *PostWorkforcemanagementAlternativeshiftsTradesOptions, call ...platformclient.CallOption) (*models.AlternativeShiftTradeResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/alternativeshifts/trades")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/alternativeshifts/trades")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementAlternativeshiftsTrades"
 	req.Body = body
 	out := new(models.AlternativeShiftTradeResponse)
@@ -713,7 +714,7 @@ type GetWorkforcemanagementAlternativeshiftsTradesJobOptions struct{}
 //
 // Requires any of the permissions: wfm:agentAlternativeShift:submit.
 func (c *Client) GetWorkforcemanagementAlternativeshiftsTradesJob(ctx context.Context, jobID string, opts *GetWorkforcemanagementAlternativeshiftsTradesJobOptions, call ...platformclient.CallOption) (*models.AlternativeShiftJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/alternativeshifts/trades/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/alternativeshifts/trades/jobs/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementAlternativeshiftsTradesJob"
 	out := new(models.AlternativeShiftJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -731,7 +732,7 @@ type PatchWorkforcemanagementAlternativeshiftsTradesStateJobsOptions struct{}
 //
 // Requires any of the permissions: wfm:alternativeShift:edit.
 func (c *Client) PatchWorkforcemanagementAlternativeshiftsTradesStateJobs(ctx context.Context, body *models.AdminBulkUpdateAlternativeShiftTradeStateRequest, opts *PatchWorkforcemanagementAlternativeshiftsTradesStateJobsOptions, call ...platformclient.CallOption) (*models.AlternativeShiftAsyncResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/alternativeshifts/trades/state/jobs")
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/alternativeshifts/trades/state/jobs")
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementAlternativeshiftsTradesStateJobs"
 	req.Body = body
 	out := new(models.AlternativeShiftAsyncResponse)
@@ -753,7 +754,7 @@ type GetWorkforcemanagementAlternativeshiftsTradesStateJobOptions struct{}
 //
 // Requires any of the permissions: wfm:alternativeShift:edit.
 func (c *Client) GetWorkforcemanagementAlternativeshiftsTradesStateJob(ctx context.Context, jobID string, opts *GetWorkforcemanagementAlternativeshiftsTradesStateJobOptions, call ...platformclient.CallOption) (*models.AlternativeShiftJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/alternativeshifts/trades/state/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/alternativeshifts/trades/state/jobs/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementAlternativeshiftsTradesStateJob"
 	out := new(models.AlternativeShiftJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -771,7 +772,7 @@ type GetWorkforcemanagementAlternativeshiftsTradeOptions struct{}
 //
 // Requires any of the permissions: wfm:agentAlternativeShift:submit.
 func (c *Client) GetWorkforcemanagementAlternativeshiftsTrade(ctx context.Context, tradeID string, opts *GetWorkforcemanagementAlternativeshiftsTradeOptions, call ...platformclient.CallOption) (*models.AlternativeShiftTradeResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/alternativeshifts/trades/{tradeId}", tradeID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/alternativeshifts/trades/{tradeId}", tradeID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementAlternativeshiftsTrade"
 	out := new(models.AlternativeShiftTradeResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -789,7 +790,7 @@ type PatchWorkforcemanagementAlternativeshiftsTradeOptions struct{}
 //
 // Requires any of the permissions: wfm:agentAlternativeShift:submit.
 func (c *Client) PatchWorkforcemanagementAlternativeshiftsTrade(ctx context.Context, tradeID string, body *models.AgentUpdateAlternativeShiftTradeRequest, opts *PatchWorkforcemanagementAlternativeshiftsTradeOptions, call ...platformclient.CallOption) (*models.AlternativeShiftTradeResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/alternativeshifts/trades/{tradeId}", tradeID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/alternativeshifts/trades/{tradeId}", tradeID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementAlternativeshiftsTrade"
 	req.Body = body
 	out := new(models.AlternativeShiftTradeResponse)
@@ -827,7 +828,7 @@ type GetWorkforcemanagementBusinessunitsOptions struct {
 //
 //	GET /api/v2/workforcemanagement/businessunits
 func (c *Client) GetWorkforcemanagementBusinessunits(ctx context.Context, opts *GetWorkforcemanagementBusinessunitsOptions, call ...platformclient.CallOption) (*models.BusinessUnitListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunits"
 	if opts != nil {
 		req.AddQuery("feature", opts.Feature)
@@ -855,7 +856,7 @@ type PostWorkforcemanagementBusinessunitsOptions struct {
 //
 // Requires any of the permissions: wfm:businessUnit:add.
 func (c *Client) PostWorkforcemanagementBusinessunits(ctx context.Context, body *models.CreateBusinessUnitRequest, opts *PostWorkforcemanagementBusinessunitsOptions, call ...platformclient.CallOption) (*models.BusinessUnitResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunits"
 	req.Body = body
 	if opts != nil {
@@ -881,7 +882,7 @@ type GetWorkforcemanagementBusinessunitsDivisionviewsOptions struct {
 //
 // Requires any of the permissions: wfm:businessUnit:search.
 func (c *Client) GetWorkforcemanagementBusinessunitsDivisionviews(ctx context.Context, opts *GetWorkforcemanagementBusinessunitsDivisionviewsOptions, call ...platformclient.CallOption) (*models.BusinessUnitListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/divisionviews")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitsDivisionviews"
 	if opts != nil {
 		req.AddQuery("divisionId", opts.DivisionID)
@@ -933,7 +934,7 @@ type GetWorkforcemanagementBusinessunitOptions struct {
 // wfm:workPlanRotation:edit, wfm:workPlanRotation:view, coaching:appointment:add,
 // coaching:appointment:edit, learning:assignment:add, learning:assignment:reschedule.
 func (c *Client) GetWorkforcemanagementBusinessunit(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitOptions, call ...platformclient.CallOption) (*models.BusinessUnitResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunit"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -957,7 +958,7 @@ type DeleteWorkforcemanagementBusinessunitOptions struct{}
 //
 // Requires any of the permissions: wfm:businessUnit:delete.
 func (c *Client) DeleteWorkforcemanagementBusinessunit(ctx context.Context, businessUnitID string, opts *DeleteWorkforcemanagementBusinessunitOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}", businessUnitID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}", businessUnitID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementBusinessunit"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -975,7 +976,7 @@ type PatchWorkforcemanagementBusinessunitOptions struct {
 //
 // Requires all of the permissions: wfm:businessUnit:edit.
 func (c *Client) PatchWorkforcemanagementBusinessunit(ctx context.Context, businessUnitID string, body *models.UpdateBusinessUnitRequest, opts *PatchWorkforcemanagementBusinessunitOptions, call ...platformclient.CallOption) (*models.BusinessUnitResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}", businessUnitID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}", businessUnitID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementBusinessunit"
 	req.Body = body
 	if opts != nil {
@@ -1017,7 +1018,7 @@ type GetWorkforcemanagementBusinessunitActivitycodesOptions struct {
 // wfm:workPlan:edit, wfm:workPlan:view, wfm:workPlanRotation:add, wfm:workPlanRotation:delete,
 // wfm:workPlanRotation:edit, wfm:workPlanRotation:view.
 func (c *Client) GetWorkforcemanagementBusinessunitActivitycodes(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitActivitycodesOptions, call ...platformclient.CallOption) (*models.BusinessUnitActivityCodeListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activitycodes", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activitycodes", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitActivitycodes"
 	if opts != nil {
 		req.AddQuery("forceDownloadService", opts.ForceDownloadService)
@@ -1038,7 +1039,7 @@ type PostWorkforcemanagementBusinessunitActivitycodesOptions struct{}
 //
 // Requires any of the permissions: wfm:activityCode:add.
 func (c *Client) PostWorkforcemanagementBusinessunitActivitycodes(ctx context.Context, businessUnitID string, body *models.CreateActivityCodeRequest, opts *PostWorkforcemanagementBusinessunitActivitycodesOptions, call ...platformclient.CallOption) (*models.BusinessUnitActivityCode, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activitycodes", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activitycodes", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitActivitycodes"
 	req.Body = body
 	out := new(models.BusinessUnitActivityCode)
@@ -1057,7 +1058,7 @@ type GetWorkforcemanagementBusinessunitActivitycodeOptions struct{}
 //
 // Requires any of the permissions: wfm:activityCode:view.
 func (c *Client) GetWorkforcemanagementBusinessunitActivitycode(ctx context.Context, businessUnitID string, activityCodeID string, opts *GetWorkforcemanagementBusinessunitActivitycodeOptions, call ...platformclient.CallOption) (*models.BusinessUnitActivityCode, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activitycodes/{activityCodeId}", businessUnitID, activityCodeID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activitycodes/{activityCodeId}", businessUnitID, activityCodeID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitActivitycode"
 	out := new(models.BusinessUnitActivityCode)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1075,7 +1076,7 @@ type DeleteWorkforcemanagementBusinessunitActivitycodeOptions struct{}
 //
 // Requires any of the permissions: wfm:activityCode:delete.
 func (c *Client) DeleteWorkforcemanagementBusinessunitActivitycode(ctx context.Context, businessUnitID string, activityCodeID string, opts *DeleteWorkforcemanagementBusinessunitActivitycodeOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activitycodes/{activityCodeId}", businessUnitID, activityCodeID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activitycodes/{activityCodeId}", businessUnitID, activityCodeID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementBusinessunitActivitycode"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1089,7 +1090,7 @@ type PatchWorkforcemanagementBusinessunitActivitycodeOptions struct{}
 //
 // Requires any of the permissions: wfm:activityCode:edit.
 func (c *Client) PatchWorkforcemanagementBusinessunitActivitycode(ctx context.Context, businessUnitID string, activityCodeID string, body *models.UpdateActivityCodeRequest, opts *PatchWorkforcemanagementBusinessunitActivitycodeOptions, call ...platformclient.CallOption) (*models.BusinessUnitActivityCode, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activitycodes/{activityCodeId}", businessUnitID, activityCodeID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activitycodes/{activityCodeId}", businessUnitID, activityCodeID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementBusinessunitActivitycode"
 	req.Body = body
 	out := new(models.BusinessUnitActivityCode)
@@ -1111,7 +1112,7 @@ type GetWorkforcemanagementBusinessunitActivityplansOptions struct {
 //
 // Requires any of the permissions: wfm:activityPlan:view.
 func (c *Client) GetWorkforcemanagementBusinessunitActivityplans(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitActivityplansOptions, call ...platformclient.CallOption) (*models.ActivityPlanListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activityplans", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activityplans", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitActivityplans"
 	if opts != nil {
 		req.AddQuery("state", opts.State)
@@ -1132,7 +1133,7 @@ type PostWorkforcemanagementBusinessunitActivityplansOptions struct{}
 //
 // Requires any of the permissions: wfm:activityPlan:add.
 func (c *Client) PostWorkforcemanagementBusinessunitActivityplans(ctx context.Context, businessUnitID string, body *models.CreateActivityPlanRequest, opts *PostWorkforcemanagementBusinessunitActivityplansOptions, call ...platformclient.CallOption) (*models.ActivityPlanResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activityplans", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activityplans", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitActivityplans"
 	req.Body = body
 	out := new(models.ActivityPlanResponse)
@@ -1152,7 +1153,7 @@ type GetWorkforcemanagementBusinessunitActivityplansJobsOptions struct{}
 //
 // Requires any of the permissions: wfm:activityPlan:view.
 func (c *Client) GetWorkforcemanagementBusinessunitActivityplansJobs(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitActivityplansJobsOptions, call ...platformclient.CallOption) (*models.ActivityPlanJobListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activityplans/jobs", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activityplans/jobs", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitActivityplansJobs"
 	out := new(models.ActivityPlanJobListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1170,7 +1171,7 @@ type GetWorkforcemanagementBusinessunitActivityplanOptions struct{}
 //
 // Requires any of the permissions: wfm:activityPlan:view.
 func (c *Client) GetWorkforcemanagementBusinessunitActivityplan(ctx context.Context, businessUnitID string, activityPlanID string, opts *GetWorkforcemanagementBusinessunitActivityplanOptions, call ...platformclient.CallOption) (*models.ActivityPlanResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activityplans/{activityPlanId}", businessUnitID, activityPlanID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activityplans/{activityPlanId}", businessUnitID, activityPlanID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitActivityplan"
 	out := new(models.ActivityPlanResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1191,7 +1192,7 @@ type PatchWorkforcemanagementBusinessunitActivityplanOptions struct{}
 //
 // Requires any of the permissions: wfm:activityPlan:edit.
 func (c *Client) PatchWorkforcemanagementBusinessunitActivityplan(ctx context.Context, businessUnitID string, activityPlanID string, body *models.UpdateActivityPlanRequest, opts *PatchWorkforcemanagementBusinessunitActivityplanOptions, call ...platformclient.CallOption) (*models.ActivityPlanResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activityplans/{activityPlanId}", businessUnitID, activityPlanID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activityplans/{activityPlanId}", businessUnitID, activityPlanID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementBusinessunitActivityplan"
 	req.Body = body
 	out := new(models.ActivityPlanResponse)
@@ -1213,7 +1214,7 @@ type PostWorkforcemanagementBusinessunitActivityplanRunsJobsOptions struct{}
 //
 // Requires any of the permissions: wfm:activityPlanRunJob:add.
 func (c *Client) PostWorkforcemanagementBusinessunitActivityplanRunsJobs(ctx context.Context, businessUnitID string, activityPlanID string, opts *PostWorkforcemanagementBusinessunitActivityplanRunsJobsOptions, call ...platformclient.CallOption) (*models.ActivityPlanRunJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activityplans/{activityPlanId}/runs/jobs", businessUnitID, activityPlanID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activityplans/{activityPlanId}/runs/jobs", businessUnitID, activityPlanID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitActivityplanRunsJobs"
 	out := new(models.ActivityPlanRunJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1231,7 +1232,7 @@ type GetWorkforcemanagementBusinessunitActivityplanRunsJobOptions struct{}
 //
 // Requires any of the permissions: wfm:activityPlanRunJob:view.
 func (c *Client) GetWorkforcemanagementBusinessunitActivityplanRunsJob(ctx context.Context, businessUnitID string, activityPlanID string, jobID string, opts *GetWorkforcemanagementBusinessunitActivityplanRunsJobOptions, call ...platformclient.CallOption) (*models.ActivityPlanJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activityplans/{activityPlanId}/runs/jobs/{jobId}", businessUnitID, activityPlanID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activityplans/{activityPlanId}/runs/jobs/{jobId}", businessUnitID, activityPlanID, jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitActivityplanRunsJob"
 	out := new(models.ActivityPlanJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1258,7 +1259,7 @@ type PostWorkforcemanagementBusinessunitAdherenceExplanationsQueryOptions struct
 //
 // Requires any of the permissions: wfm:adherenceExplanation:view.
 func (c *Client) PostWorkforcemanagementBusinessunitAdherenceExplanationsQuery(ctx context.Context, businessUnitID string, body *models.BuQueryAdherenceExplanationsRequest, opts *PostWorkforcemanagementBusinessunitAdherenceExplanationsQueryOptions, call ...platformclient.CallOption) (*models.BuQueryAdherenceExplanationsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/adherence/explanations/query", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/adherence/explanations/query", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitAdherenceExplanationsQuery"
 	req.Body = body
 	if opts != nil {
@@ -1289,7 +1290,7 @@ type PostWorkforcemanagementBusinessunitAgentschedulesSearchOptions struct {
 //
 // Requires any of the permissions: wfm:schedule:view, wfm:publishedSchedule:view.
 func (c *Client) PostWorkforcemanagementBusinessunitAgentschedulesSearch(ctx context.Context, businessUnitID string, body *models.BuSearchAgentSchedulesRequest, opts *PostWorkforcemanagementBusinessunitAgentschedulesSearchOptions, call ...platformclient.CallOption) (*models.BuAsyncAgentSchedulesSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/agentschedules/search", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/agentschedules/search", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitAgentschedulesSearch"
 	req.Body = body
 	if opts != nil {
@@ -1313,7 +1314,7 @@ type GetWorkforcemanagementBusinessunitAlternativeshiftsSettingsOptions struct{}
 //
 // Requires any of the permissions: wfm:businessUnit:view.
 func (c *Client) GetWorkforcemanagementBusinessunitAlternativeshiftsSettings(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitAlternativeshiftsSettingsOptions, call ...platformclient.CallOption) (*models.AlternativeShiftBuSettingsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/alternativeshifts/settings", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/alternativeshifts/settings", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitAlternativeshiftsSettings"
 	out := new(models.AlternativeShiftBuSettingsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1332,7 +1333,7 @@ type PatchWorkforcemanagementBusinessunitAlternativeshiftsSettingsOptions struct
 //
 // Requires any of the permissions: wfm:businessUnit:edit.
 func (c *Client) PatchWorkforcemanagementBusinessunitAlternativeshiftsSettings(ctx context.Context, businessUnitID string, body *models.UpdateAlternativeShiftBuSettingsRequest, opts *PatchWorkforcemanagementBusinessunitAlternativeshiftsSettingsOptions, call ...platformclient.CallOption) (*models.AlternativeShiftBuSettingsResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/alternativeshifts/settings", businessUnitID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/alternativeshifts/settings", businessUnitID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementBusinessunitAlternativeshiftsSettings"
 	req.Body = body
 	out := new(models.AlternativeShiftBuSettingsResponse)
@@ -1356,7 +1357,7 @@ type PostWorkforcemanagementBusinessunitAlternativeshiftsTradesSearchOptions str
 //
 // Requires any of the permissions: wfm:alternativeShift:view.
 func (c *Client) PostWorkforcemanagementBusinessunitAlternativeshiftsTradesSearch(ctx context.Context, businessUnitID string, body *models.SearchAlternativeShiftTradesRequest, opts *PostWorkforcemanagementBusinessunitAlternativeshiftsTradesSearchOptions, call ...platformclient.CallOption) (*models.BuListAlternativeShiftTradesResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/alternativeshifts/trades/search", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/alternativeshifts/trades/search", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitAlternativeshiftsTradesSearch"
 	req.Body = body
 	if opts != nil {
@@ -1382,7 +1383,7 @@ type GetWorkforcemanagementBusinessunitAlternativeshiftsTradesSearchJobOptions s
 //
 // Requires any of the permissions: wfm:alternativeShift:view.
 func (c *Client) GetWorkforcemanagementBusinessunitAlternativeshiftsTradesSearchJob(ctx context.Context, businessUnitID string, jobID string, opts *GetWorkforcemanagementBusinessunitAlternativeshiftsTradesSearchJobOptions, call ...platformclient.CallOption) (*models.BuAlternativeShiftJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/alternativeshifts/trades/search/jobs/{jobId}", businessUnitID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/alternativeshifts/trades/search/jobs/{jobId}", businessUnitID, jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitAlternativeshiftsTradesSearchJob"
 	out := new(models.BuAlternativeShiftJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1401,7 +1402,7 @@ type GetWorkforcemanagementBusinessunitAlternativeshiftsTradeOptions struct{}
 //
 // Requires any of the permissions: wfm:alternativeShift:view.
 func (c *Client) GetWorkforcemanagementBusinessunitAlternativeshiftsTrade(ctx context.Context, businessUnitID string, tradeID string, opts *GetWorkforcemanagementBusinessunitAlternativeshiftsTradeOptions, call ...platformclient.CallOption) (*models.AlternativeShiftTradeResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/alternativeshifts/trades/{tradeId}", businessUnitID, tradeID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/alternativeshifts/trades/{tradeId}", businessUnitID, tradeID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitAlternativeshiftsTrade"
 	out := new(models.AlternativeShiftTradeResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1424,7 +1425,7 @@ type GetWorkforcemanagementBusinessunitCapacityplanningLongtermrequirementsAutom
 //
 // Requires any of the permissions: wfm:longTermStaffing:view.
 func (c *Client) GetWorkforcemanagementBusinessunitCapacityplanningLongtermrequirementsAutomaticbestmethodWeekForecast(ctx context.Context, businessUnitID string, weekDateID types.Date, forecastID string, opts *GetWorkforcemanagementBusinessunitCapacityplanningLongtermrequirementsAutomaticbestmethodWeekForecastOptions, call ...platformclient.CallOption) (*models.LongTermRequirementsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplanning/longtermrequirements/automaticbestmethod/weeks/{weekDateId}/forecasts/{forecastId}", businessUnitID, weekDateID, forecastID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplanning/longtermrequirements/automaticbestmethod/weeks/{weekDateId}/forecasts/{forecastId}", businessUnitID, weekDateID, forecastID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitCapacityplanningLongtermrequirementsAutomaticbestmethodWeekForecast"
 	if opts != nil {
 		req.AddQuery("granularity", opts.Granularity)
@@ -1446,7 +1447,7 @@ type PostWorkforcemanagementBusinessunitCapacityplanningLongtermrequirementsAuto
 //
 // Requires any of the permissions: wfm:longTermStaffing:edit.
 func (c *Client) PostWorkforcemanagementBusinessunitCapacityplanningLongtermrequirementsAutomaticbestmethodWeekForecastForceregenerate(ctx context.Context, businessUnitID string, weekDateID types.Date, forecastID string, opts *PostWorkforcemanagementBusinessunitCapacityplanningLongtermrequirementsAutomaticbestmethodWeekForecastForceregenerateOptions, call ...platformclient.CallOption) (*models.LongTermRequirementsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplanning/longtermrequirements/automaticbestmethod/weeks/{weekDateId}/forecasts/{forecastId}/forceregenerate", businessUnitID, weekDateID, forecastID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplanning/longtermrequirements/automaticbestmethod/weeks/{weekDateId}/forecasts/{forecastId}/forceregenerate", businessUnitID, weekDateID, forecastID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitCapacityplanningLongtermrequirementsAutomaticbestmethodWeekForecastForceregenerate"
 	out := new(models.LongTermRequirementsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1464,7 +1465,7 @@ type GetWorkforcemanagementBusinessunitCapacityplansOptions struct{}
 //
 // Requires any of the permissions: wfm:capacityPlan:view.
 func (c *Client) GetWorkforcemanagementBusinessunitCapacityplans(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitCapacityplansOptions, call ...platformclient.CallOption) (*models.CapacityPlansListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitCapacityplans"
 	out := new(models.CapacityPlansListResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1482,7 +1483,7 @@ type PostWorkforcemanagementBusinessunitCapacityplansOptions struct{}
 //
 // Requires any of the permissions: wfm:capacityPlan:add.
 func (c *Client) PostWorkforcemanagementBusinessunitCapacityplans(ctx context.Context, businessUnitID string, body *models.CapacityPlanRequest, opts *PostWorkforcemanagementBusinessunitCapacityplansOptions, call ...platformclient.CallOption) (*models.CapacityPlanResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitCapacityplans"
 	req.Body = body
 	out := new(models.CapacityPlanResponse)
@@ -1501,7 +1502,7 @@ type PostWorkforcemanagementBusinessunitCapacityplansBulkRemoveOptions struct{}
 //
 // Requires any of the permissions: wfm:capacityPlan:delete.
 func (c *Client) PostWorkforcemanagementBusinessunitCapacityplansBulkRemove(ctx context.Context, businessUnitID string, body *models.CapacityPlanDeleteRequest, opts *PostWorkforcemanagementBusinessunitCapacityplansBulkRemoveOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/bulk/remove", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/bulk/remove", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitCapacityplansBulkRemove"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -1516,7 +1517,7 @@ type GetWorkforcemanagementBusinessunitCapacityplanOptions struct{}
 //
 // Requires any of the permissions: wfm:capacityPlan:view.
 func (c *Client) GetWorkforcemanagementBusinessunitCapacityplan(ctx context.Context, businessUnitID string, capacityPlanID string, opts *GetWorkforcemanagementBusinessunitCapacityplanOptions, call ...platformclient.CallOption) (*models.CapacityPlanResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}", businessUnitID, capacityPlanID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}", businessUnitID, capacityPlanID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitCapacityplan"
 	out := new(models.CapacityPlanResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1534,7 +1535,7 @@ type PatchWorkforcemanagementBusinessunitCapacityplanOptions struct{}
 //
 // Requires any of the permissions: wfm:capacityPlan:edit.
 func (c *Client) PatchWorkforcemanagementBusinessunitCapacityplan(ctx context.Context, businessUnitID string, capacityPlanID string, body *models.UpdateCapacityPlanRequest, opts *PatchWorkforcemanagementBusinessunitCapacityplanOptions, call ...platformclient.CallOption) (*models.CapacityPlanResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}", businessUnitID, capacityPlanID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}", businessUnitID, capacityPlanID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementBusinessunitCapacityplan"
 	req.Body = body
 	out := new(models.CapacityPlanResponse)
@@ -1553,7 +1554,7 @@ type PostWorkforcemanagementBusinessunitCapacityplanCopyOptions struct{}
 //
 // Requires any of the permissions: wfm:capacityPlan:add.
 func (c *Client) PostWorkforcemanagementBusinessunitCapacityplanCopy(ctx context.Context, businessUnitID string, capacityPlanID string, body *models.CopyCapacityPlanRequest, opts *PostWorkforcemanagementBusinessunitCapacityplanCopyOptions, call ...platformclient.CallOption) (*models.CapacityPlanResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}/copy", businessUnitID, capacityPlanID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}/copy", businessUnitID, capacityPlanID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitCapacityplanCopy"
 	req.Body = body
 	out := new(models.CapacityPlanResponse)
@@ -1573,7 +1574,7 @@ type PostWorkforcemanagementBusinessunitCapacityplanRequirementGenerateOptions s
 //
 // Requires any of the permissions: wfm:capacityPlan:edit.
 func (c *Client) PostWorkforcemanagementBusinessunitCapacityplanRequirementGenerate(ctx context.Context, businessUnitID string, capacityPlanID string, opts *PostWorkforcemanagementBusinessunitCapacityplanRequirementGenerateOptions, call ...platformclient.CallOption) (*models.CapacityPlanStaffingRequirementResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}/requirement/generate", businessUnitID, capacityPlanID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}/requirement/generate", businessUnitID, capacityPlanID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitCapacityplanRequirementGenerate"
 	out := new(models.CapacityPlanStaffingRequirementResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1596,7 +1597,7 @@ type GetWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocationsOptio
 //
 // Requires any of the permissions: wfm:capacityPlan:view.
 func (c *Client) GetWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocations(ctx context.Context, businessUnitID string, capacityPlanID string, opts *GetWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocationsOptions, call ...platformclient.CallOption) (*models.CapacityPlanStaffingGroupAllocationsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}/staffinggroupallocations", businessUnitID, capacityPlanID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}/staffinggroupallocations", businessUnitID, capacityPlanID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocations"
 	if opts != nil {
 		req.AddQuery("granularity", opts.Granularity)
@@ -1618,7 +1619,7 @@ type PostWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocationsOpti
 //
 // Requires any of the permissions: wfm:capacityPlan:edit.
 func (c *Client) PostWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocations(ctx context.Context, businessUnitID string, capacityPlanID string, body *models.CreateCapacityPlanStaffingGroupMetricChangeRequest, opts *PostWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocationsOptions, call ...platformclient.CallOption) (*models.CapacityPlanStaffingGroupMetricChangeResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}/staffinggroupallocations", businessUnitID, capacityPlanID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}/staffinggroupallocations", businessUnitID, capacityPlanID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocations"
 	req.Body = body
 	out := new(models.CapacityPlanStaffingGroupMetricChangeResponse)
@@ -1642,7 +1643,7 @@ type DeleteWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocationshi
 //
 // Requires any of the permissions: wfm:capacityPlan:edit.
 func (c *Client) DeleteWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocationshistory(ctx context.Context, businessUnitID string, capacityPlanID string, opts *DeleteWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocationshistoryOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}/staffinggroupallocationshistory", businessUnitID, capacityPlanID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}/staffinggroupallocationshistory", businessUnitID, capacityPlanID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocationshistory"
 	if opts != nil {
 		req.AddQuery("beforeDateId", opts.BeforeDateID)
@@ -1660,7 +1661,7 @@ type PostWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocationshist
 //
 // Requires any of the permissions: wfm:capacityPlan:view.
 func (c *Client) PostWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocationshistoryQuery(ctx context.Context, businessUnitID string, capacityPlanID string, body *models.QueryCapacityPlanStaffingGroupMetricChangeHistory, opts *PostWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocationshistoryQueryOptions, call ...platformclient.CallOption) (*models.CapacityPlanStaffingGroupMetricChangeHistoryListResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}/staffinggroupallocationshistory/query", businessUnitID, capacityPlanID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}/staffinggroupallocationshistory/query", businessUnitID, capacityPlanID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocationshistoryQuery"
 	req.Body = body
 	out := new(models.CapacityPlanStaffingGroupMetricChangeHistoryListResponse)
@@ -1680,7 +1681,7 @@ type GetWorkforcemanagementBusinessunitCapacityplanStaffingrequirementsOptions s
 //
 // Requires any of the permissions: wfm:capacityPlan:view.
 func (c *Client) GetWorkforcemanagementBusinessunitCapacityplanStaffingrequirements(ctx context.Context, businessUnitID string, capacityPlanID string, opts *GetWorkforcemanagementBusinessunitCapacityplanStaffingrequirementsOptions, call ...platformclient.CallOption) (*models.CapacityPlanStaffingRequirementResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}/staffingrequirements", businessUnitID, capacityPlanID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/{capacityPlanId}/staffingrequirements", businessUnitID, capacityPlanID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitCapacityplanStaffingrequirements"
 	out := new(models.CapacityPlanStaffingRequirementResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1703,7 +1704,7 @@ type PostWorkforcemanagementBusinessunitIntradayOptions struct {
 //
 // Requires any of the permissions: wfm:intraday:view.
 func (c *Client) PostWorkforcemanagementBusinessunitIntraday(ctx context.Context, businessUnitID string, body *models.IntradayPlanningGroupRequest, opts *PostWorkforcemanagementBusinessunitIntradayOptions, call ...platformclient.CallOption) (*models.AsyncIntradayResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/intraday", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/intraday", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitIntraday"
 	req.Body = body
 	if opts != nil {
@@ -1726,7 +1727,7 @@ type GetWorkforcemanagementBusinessunitIntradayPlanninggroupsOptions struct{}
 //
 // Requires any of the permissions: wfm:intraday:view.
 func (c *Client) GetWorkforcemanagementBusinessunitIntradayPlanninggroups(ctx context.Context, businessUnitID string, date types.Date, opts *GetWorkforcemanagementBusinessunitIntradayPlanninggroupsOptions, call ...platformclient.CallOption) (*models.WfmIntradayPlanningGroupListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/intraday/planninggroups", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/intraday/planninggroups", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitIntradayPlanninggroups"
 	req.AddQuery("date", date)
 	out := new(models.WfmIntradayPlanningGroupListing)
@@ -1748,7 +1749,7 @@ type GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionOpti
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSession(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionOptions, call ...platformclient.CallOption) (*models.ContinuousForecastGetSessionResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/mainforecast/continuousforecast/session", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/mainforecast/continuousforecast/session", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSession"
 	out := new(models.ContinuousForecastGetSessionResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1769,7 +1770,7 @@ type GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionSess
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionSessionId(ctx context.Context, businessUnitID string, sessionID string, opts *GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionSessionIdOptions, call ...platformclient.CallOption) (*models.ContinuousForecastSessionResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/mainforecast/continuousforecast/session/{sessionId}", businessUnitID, sessionID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/mainforecast/continuousforecast/session/{sessionId}", businessUnitID, sessionID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionSessionId"
 	out := new(models.ContinuousForecastSessionResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1790,7 +1791,7 @@ type GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionSess
 //
 // Preview: this resource is in preview and may change without notice.
 func (c *Client) GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionSessionIdSnapshotSnapshotId(ctx context.Context, businessUnitID string, sessionID string, snapshotID string, opts *GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionSessionIdSnapshotSnapshotIdOptions, call ...platformclient.CallOption) (*models.ContinuousForecastSnapshotResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/mainforecast/continuousforecast/session/{sessionId}/snapshot/{snapshotId}", businessUnitID, sessionID, snapshotID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/mainforecast/continuousforecast/session/{sessionId}/snapshot/{snapshotId}", businessUnitID, sessionID, snapshotID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionSessionIdSnapshotSnapshotId"
 	out := new(models.ContinuousForecastSnapshotResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1828,7 +1829,7 @@ type GetWorkforcemanagementBusinessunitManagementunitsOptions struct {
 //
 //	GET /api/v2/workforcemanagement/businessunits/{businessUnitId}/managementunits
 func (c *Client) GetWorkforcemanagementBusinessunitManagementunits(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitManagementunitsOptions, call ...platformclient.CallOption) (*models.ManagementUnitListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/managementunits", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/managementunits", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitManagementunits"
 	if opts != nil {
 		req.AddQuery("feature", opts.Feature)
@@ -1851,7 +1852,7 @@ type GetWorkforcemanagementBusinessunitMinimumstaffingSettingsOptions struct{}
 //
 // Requires any of the permissions: wfm:minimumStaffingSettings:view.
 func (c *Client) GetWorkforcemanagementBusinessunitMinimumstaffingSettings(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitMinimumstaffingSettingsOptions, call ...platformclient.CallOption) (*models.MinimumStaffingResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/minimumstaffing/settings", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/minimumstaffing/settings", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitMinimumstaffingSettings"
 	out := new(models.MinimumStaffingResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1870,7 +1871,7 @@ type PatchWorkforcemanagementBusinessunitMinimumstaffingSettingsOptions struct{}
 //
 // Requires any of the permissions: wfm:minimumStaffingSettings:edit.
 func (c *Client) PatchWorkforcemanagementBusinessunitMinimumstaffingSettings(ctx context.Context, businessUnitID string, body *models.MinimumStaffingRequest, opts *PatchWorkforcemanagementBusinessunitMinimumstaffingSettingsOptions, call ...platformclient.CallOption) (*models.MinimumStaffingResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/minimumstaffing/settings", businessUnitID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/minimumstaffing/settings", businessUnitID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementBusinessunitMinimumstaffingSettings"
 	req.Body = body
 	out := new(models.MinimumStaffingResponse)
@@ -1890,7 +1891,7 @@ type GetWorkforcemanagementBusinessunitPlanninggroupsOptions struct{}
 // Requires any of the permissions: wfm:planningGroup:view, wfm:shortTermForecast:view,
 // wfm:intraday:view, wfm:agent:view, wfm:schedule:view, wfm:publishedSchedule:view.
 func (c *Client) GetWorkforcemanagementBusinessunitPlanninggroups(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitPlanninggroupsOptions, call ...platformclient.CallOption) (*models.PlanningGroupList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/planninggroups", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/planninggroups", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitPlanninggroups"
 	out := new(models.PlanningGroupList)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1908,7 +1909,7 @@ type PostWorkforcemanagementBusinessunitPlanninggroupsOptions struct{}
 //
 // Requires any of the permissions: wfm:planningGroup:add.
 func (c *Client) PostWorkforcemanagementBusinessunitPlanninggroups(ctx context.Context, businessUnitID string, body *models.CreatePlanningGroupRequest, opts *PostWorkforcemanagementBusinessunitPlanninggroupsOptions, call ...platformclient.CallOption) (*models.PlanningGroup, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/planninggroups", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/planninggroups", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitPlanninggroups"
 	req.Body = body
 	out := new(models.PlanningGroup)
@@ -1927,7 +1928,7 @@ type GetWorkforcemanagementBusinessunitPlanninggroupOptions struct{}
 //
 // Requires any of the permissions: wfm:planningGroup:view.
 func (c *Client) GetWorkforcemanagementBusinessunitPlanninggroup(ctx context.Context, businessUnitID string, planningGroupID string, opts *GetWorkforcemanagementBusinessunitPlanninggroupOptions, call ...platformclient.CallOption) (*models.PlanningGroup, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/planninggroups/{planningGroupId}", businessUnitID, planningGroupID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/planninggroups/{planningGroupId}", businessUnitID, planningGroupID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitPlanninggroup"
 	out := new(models.PlanningGroup)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1945,7 +1946,7 @@ type DeleteWorkforcemanagementBusinessunitPlanninggroupOptions struct{}
 //
 // Requires any of the permissions: wfm:planningGroup:delete.
 func (c *Client) DeleteWorkforcemanagementBusinessunitPlanninggroup(ctx context.Context, businessUnitID string, planningGroupID string, opts *DeleteWorkforcemanagementBusinessunitPlanninggroupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/planninggroups/{planningGroupId}", businessUnitID, planningGroupID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/planninggroups/{planningGroupId}", businessUnitID, planningGroupID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementBusinessunitPlanninggroup"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -1959,7 +1960,7 @@ type PatchWorkforcemanagementBusinessunitPlanninggroupOptions struct{}
 //
 // Requires any of the permissions: wfm:planningGroup:edit.
 func (c *Client) PatchWorkforcemanagementBusinessunitPlanninggroup(ctx context.Context, businessUnitID string, planningGroupID string, body *models.UpdatePlanningGroupRequest, opts *PatchWorkforcemanagementBusinessunitPlanninggroupOptions, call ...platformclient.CallOption) (*models.PlanningGroup, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/planninggroups/{planningGroupId}", businessUnitID, planningGroupID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/planninggroups/{planningGroupId}", businessUnitID, planningGroupID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementBusinessunitPlanninggroup"
 	req.Body = body
 	out := new(models.PlanningGroup)
@@ -1978,7 +1979,7 @@ type GetWorkforcemanagementBusinessunitSchedulerSettingsOptions struct{}
 //
 // Requires any of the permissions: wfm:schedulerSettings:view.
 func (c *Client) GetWorkforcemanagementBusinessunitSchedulerSettings(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitSchedulerSettingsOptions, call ...platformclient.CallOption) (*models.BuSchedulerSettingsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/scheduler/settings", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/scheduler/settings", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitSchedulerSettings"
 	out := new(models.BuSchedulerSettingsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -1996,7 +1997,7 @@ type PatchWorkforcemanagementBusinessunitSchedulerSettingsOptions struct{}
 //
 // Requires any of the permissions: wfm:schedulerSettings:edit.
 func (c *Client) PatchWorkforcemanagementBusinessunitSchedulerSettings(ctx context.Context, businessUnitID string, body *models.BuSchedulerSettingsRequest, opts *PatchWorkforcemanagementBusinessunitSchedulerSettingsOptions, call ...platformclient.CallOption) (*models.BuSchedulerSettingsResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/scheduler/settings", businessUnitID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/scheduler/settings", businessUnitID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementBusinessunitSchedulerSettings"
 	req.Body = body
 	out := new(models.BuSchedulerSettingsResponse)
@@ -2015,7 +2016,7 @@ type GetWorkforcemanagementBusinessunitSchedulingRunsOptions struct{}
 //
 // Requires any of the permissions: wfm:schedule:generate, wfm:schedule:edit.
 func (c *Client) GetWorkforcemanagementBusinessunitSchedulingRuns(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitSchedulingRunsOptions, call ...platformclient.CallOption) (*models.BuScheduleRunListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/scheduling/runs", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/scheduling/runs", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitSchedulingRuns"
 	out := new(models.BuScheduleRunListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2033,7 +2034,7 @@ type GetWorkforcemanagementBusinessunitSchedulingRunOptions struct{}
 //
 // Requires any of the permissions: wfm:schedule:generate, wfm:schedule:edit.
 func (c *Client) GetWorkforcemanagementBusinessunitSchedulingRun(ctx context.Context, businessUnitID string, runID string, opts *GetWorkforcemanagementBusinessunitSchedulingRunOptions, call ...platformclient.CallOption) (*models.BuScheduleRun, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/scheduling/runs/{runId}", businessUnitID, runID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/scheduling/runs/{runId}", businessUnitID, runID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitSchedulingRun"
 	out := new(models.BuScheduleRun)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2051,7 +2052,7 @@ type DeleteWorkforcemanagementBusinessunitSchedulingRunOptions struct{}
 //
 // Requires any of the permissions: wfm:schedule:generate.
 func (c *Client) DeleteWorkforcemanagementBusinessunitSchedulingRun(ctx context.Context, businessUnitID string, runID string, opts *DeleteWorkforcemanagementBusinessunitSchedulingRunOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/scheduling/runs/{runId}", businessUnitID, runID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/scheduling/runs/{runId}", businessUnitID, runID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementBusinessunitSchedulingRun"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2065,7 +2066,7 @@ type PatchWorkforcemanagementBusinessunitSchedulingRunOptions struct{}
 //
 // Requires any of the permissions: wfm:schedule:edit.
 func (c *Client) PatchWorkforcemanagementBusinessunitSchedulingRun(ctx context.Context, businessUnitID string, runID string, body *models.PatchBuScheduleRunRequest, opts *PatchWorkforcemanagementBusinessunitSchedulingRunOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/scheduling/runs/{runId}", businessUnitID, runID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/scheduling/runs/{runId}", businessUnitID, runID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementBusinessunitSchedulingRun"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -2080,7 +2081,7 @@ type GetWorkforcemanagementBusinessunitSchedulingRunResultOptions struct{}
 //
 // Requires any of the permissions: wfm:schedule:edit, wfm:schedule:generate.
 func (c *Client) GetWorkforcemanagementBusinessunitSchedulingRunResult(ctx context.Context, businessUnitID string, runID string, managementUnitIDs []string, expand []string, opts *GetWorkforcemanagementBusinessunitSchedulingRunResultOptions, call ...platformclient.CallOption) (*models.BuRescheduleResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/scheduling/runs/{runId}/result", businessUnitID, runID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/scheduling/runs/{runId}/result", businessUnitID, runID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitSchedulingRunResult"
 	req.AddQuery("managementUnitIds", managementUnitIDs)
 	req.AddQuery("expand", expand)
@@ -2105,7 +2106,7 @@ type GetWorkforcemanagementBusinessunitServicegoaltemplatesOptions struct {
 // Requires any of the permissions: wfm:serviceGoalTemplate:view, wfm:planningGroup:view,
 // wfm:shortTermForecast:view.
 func (c *Client) GetWorkforcemanagementBusinessunitServicegoaltemplates(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitServicegoaltemplatesOptions, call ...platformclient.CallOption) (*models.ServiceGoalTemplateList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/servicegoaltemplates", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/servicegoaltemplates", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitServicegoaltemplates"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2126,7 +2127,7 @@ type PostWorkforcemanagementBusinessunitServicegoaltemplatesOptions struct{}
 //
 // Requires any of the permissions: wfm:serviceGoalTemplate:add.
 func (c *Client) PostWorkforcemanagementBusinessunitServicegoaltemplates(ctx context.Context, businessUnitID string, body *models.CreateServiceGoalTemplate, opts *PostWorkforcemanagementBusinessunitServicegoaltemplatesOptions, call ...platformclient.CallOption) (*models.ServiceGoalTemplate, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/servicegoaltemplates", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/servicegoaltemplates", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitServicegoaltemplates"
 	req.Body = body
 	out := new(models.ServiceGoalTemplate)
@@ -2149,7 +2150,7 @@ type GetWorkforcemanagementBusinessunitServicegoaltemplateOptions struct {
 //
 // Requires any of the permissions: wfm:serviceGoalTemplate:view.
 func (c *Client) GetWorkforcemanagementBusinessunitServicegoaltemplate(ctx context.Context, businessUnitID string, serviceGoalTemplateID string, opts *GetWorkforcemanagementBusinessunitServicegoaltemplateOptions, call ...platformclient.CallOption) (*models.ServiceGoalTemplate, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/servicegoaltemplates/{serviceGoalTemplateId}", businessUnitID, serviceGoalTemplateID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/servicegoaltemplates/{serviceGoalTemplateId}", businessUnitID, serviceGoalTemplateID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitServicegoaltemplate"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -2170,7 +2171,7 @@ type DeleteWorkforcemanagementBusinessunitServicegoaltemplateOptions struct{}
 //
 // Requires any of the permissions: wfm:serviceGoalTemplate:delete.
 func (c *Client) DeleteWorkforcemanagementBusinessunitServicegoaltemplate(ctx context.Context, businessUnitID string, serviceGoalTemplateID string, opts *DeleteWorkforcemanagementBusinessunitServicegoaltemplateOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/servicegoaltemplates/{serviceGoalTemplateId}", businessUnitID, serviceGoalTemplateID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/servicegoaltemplates/{serviceGoalTemplateId}", businessUnitID, serviceGoalTemplateID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementBusinessunitServicegoaltemplate"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2184,7 +2185,7 @@ type PatchWorkforcemanagementBusinessunitServicegoaltemplateOptions struct{}
 //
 // Requires any of the permissions: wfm:serviceGoalTemplate:edit.
 func (c *Client) PatchWorkforcemanagementBusinessunitServicegoaltemplate(ctx context.Context, businessUnitID string, serviceGoalTemplateID string, body *models.UpdateServiceGoalTemplate, opts *PatchWorkforcemanagementBusinessunitServicegoaltemplateOptions, call ...platformclient.CallOption) (*models.ServiceGoalTemplate, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/servicegoaltemplates/{serviceGoalTemplateId}", businessUnitID, serviceGoalTemplateID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/servicegoaltemplates/{serviceGoalTemplateId}", businessUnitID, serviceGoalTemplateID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementBusinessunitServicegoaltemplate"
 	req.Body = body
 	out := new(models.ServiceGoalTemplate)
@@ -2212,7 +2213,7 @@ type PostWorkforcemanagementBusinessunitShifttradingTradesEvaluateJobsOptions st
 //
 // Requires any of the permissions: wfm:shiftTradeRequest:view, wfm:shiftTradeRequest:edit.
 func (c *Client) PostWorkforcemanagementBusinessunitShifttradingTradesEvaluateJobs(ctx context.Context, businessUnitID string, body *models.EvaluateShiftTradeListJobRequest, opts *PostWorkforcemanagementBusinessunitShifttradingTradesEvaluateJobsOptions, call ...platformclient.CallOption) (*models.ShiftTradeEvaluateTradesBuJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/trades/evaluate/jobs", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/trades/evaluate/jobs", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitShifttradingTradesEvaluateJobs"
 	req.Body = body
 	if opts != nil {
@@ -2239,7 +2240,7 @@ type GetWorkforcemanagementBusinessunitShifttradingTradesEvaluateJobOptions stru
 //
 // Requires any of the permissions: wfm:shiftTradeRequest:view, wfm:shiftTradeRequest:edit.
 func (c *Client) GetWorkforcemanagementBusinessunitShifttradingTradesEvaluateJob(ctx context.Context, businessUnitID string, jobID string, opts *GetWorkforcemanagementBusinessunitShifttradingTradesEvaluateJobOptions, call ...platformclient.CallOption) (*models.ShiftTradeEvaluateTradesBuJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/trades/evaluate/jobs/{jobId}", businessUnitID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/trades/evaluate/jobs/{jobId}", businessUnitID, jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitShifttradingTradesEvaluateJob"
 	out := new(models.ShiftTradeEvaluateTradesBuJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2266,7 +2267,7 @@ type PostWorkforcemanagementBusinessunitShifttradingTradesQueryJobsOptions struc
 //
 // Requires any of the permissions: wfm:shiftTradeRequest:view, wfm:shiftTradeRequest:edit.
 func (c *Client) PostWorkforcemanagementBusinessunitShifttradingTradesQueryJobs(ctx context.Context, businessUnitID string, body *models.QueryShiftTradeListJobRequest, opts *PostWorkforcemanagementBusinessunitShifttradingTradesQueryJobsOptions, call ...platformclient.CallOption) (*models.ShiftTradeQueryTradesBuJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/trades/query/jobs", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/trades/query/jobs", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitShifttradingTradesQueryJobs"
 	req.Body = body
 	if opts != nil {
@@ -2293,7 +2294,7 @@ type GetWorkforcemanagementBusinessunitShifttradingTradesQueryJobOptions struct{
 //
 // Requires any of the permissions: wfm:shiftTradeRequest:view, wfm:shiftTradeRequest:edit.
 func (c *Client) GetWorkforcemanagementBusinessunitShifttradingTradesQueryJob(ctx context.Context, businessUnitID string, jobID string, opts *GetWorkforcemanagementBusinessunitShifttradingTradesQueryJobOptions, call ...platformclient.CallOption) (*models.ShiftTradeQueryTradesBuJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/trades/query/jobs/{jobId}", businessUnitID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/trades/query/jobs/{jobId}", businessUnitID, jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitShifttradingTradesQueryJob"
 	out := new(models.ShiftTradeQueryTradesBuJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2320,7 +2321,7 @@ type PostWorkforcemanagementBusinessunitShifttradingTradesStateBulkJobsOptions s
 //
 // Requires any of the permissions: wfm:shiftTradeRequest:edit.
 func (c *Client) PostWorkforcemanagementBusinessunitShifttradingTradesStateBulkJobs(ctx context.Context, businessUnitID string, body *models.BulkUpdateShiftTradeListJobRequest, opts *PostWorkforcemanagementBusinessunitShifttradingTradesStateBulkJobsOptions, call ...platformclient.CallOption) (*models.ShiftTradeBulkUpdateTradeStateBuJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/trades/state/bulk/jobs", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/trades/state/bulk/jobs", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitShifttradingTradesStateBulkJobs"
 	req.Body = body
 	if opts != nil {
@@ -2346,7 +2347,7 @@ type GetWorkforcemanagementBusinessunitShifttradingTradesStateBulkJobOptions str
 //
 // Requires any of the permissions: wfm:shiftTradeRequest:edit.
 func (c *Client) GetWorkforcemanagementBusinessunitShifttradingTradesStateBulkJob(ctx context.Context, businessUnitID string, jobID string, opts *GetWorkforcemanagementBusinessunitShifttradingTradesStateBulkJobOptions, call ...platformclient.CallOption) (*models.ShiftTradeBulkUpdateTradeStateBuJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/trades/state/bulk/jobs/{jobId}", businessUnitID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/trades/state/bulk/jobs/{jobId}", businessUnitID, jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitShifttradingTradesStateBulkJob"
 	out := new(models.ShiftTradeBulkUpdateTradeStateBuJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2373,7 +2374,7 @@ type PostWorkforcemanagementBusinessunitShifttradingUnmatchedSearchJobsOptions s
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) PostWorkforcemanagementBusinessunitShifttradingUnmatchedSearchJobs(ctx context.Context, businessUnitID string, body *models.SearchUnmatchedShiftTradeListJobRequest, opts *PostWorkforcemanagementBusinessunitShifttradingUnmatchedSearchJobsOptions, call ...platformclient.CallOption) (*models.ShiftTradeSearchUnmatchedTradesBuJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/unmatched/search/jobs", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/unmatched/search/jobs", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitShifttradingUnmatchedSearchJobs"
 	req.Body = body
 	if opts != nil {
@@ -2399,7 +2400,7 @@ type GetWorkforcemanagementBusinessunitShifttradingUnmatchedSearchJobOptions str
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) GetWorkforcemanagementBusinessunitShifttradingUnmatchedSearchJob(ctx context.Context, businessUnitID string, jobID string, opts *GetWorkforcemanagementBusinessunitShifttradingUnmatchedSearchJobOptions, call ...platformclient.CallOption) (*models.ShiftTradeSearchUnmatchedTradesBuJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/unmatched/search/jobs/{jobId}", businessUnitID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/unmatched/search/jobs/{jobId}", businessUnitID, jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitShifttradingUnmatchedSearchJob"
 	out := new(models.ShiftTradeSearchUnmatchedTradesBuJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2422,7 +2423,7 @@ type PostWorkforcemanagementBusinessunitShifttradingWeeksSummaryJobsOptions stru
 //
 // Requires any of the permissions: wfm:shiftTradeRequest:view, wfm:shiftTradeRequest:edit.
 func (c *Client) PostWorkforcemanagementBusinessunitShifttradingWeeksSummaryJobs(ctx context.Context, businessUnitID string, body *models.QueryWeekSummaryListJobRequest, opts *PostWorkforcemanagementBusinessunitShifttradingWeeksSummaryJobsOptions, call ...platformclient.CallOption) (*models.ShiftTradeQueryWeekSummariesBuJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/weeks/summary/jobs", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/weeks/summary/jobs", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitShifttradingWeeksSummaryJobs"
 	req.Body = body
 	if opts != nil {
@@ -2448,7 +2449,7 @@ type GetWorkforcemanagementBusinessunitShifttradingWeeksSummaryJobOptions struct
 //
 // Requires any of the permissions: wfm:shiftTradeRequest:view, wfm:shiftTradeRequest:edit.
 func (c *Client) GetWorkforcemanagementBusinessunitShifttradingWeeksSummaryJob(ctx context.Context, businessUnitID string, jobID string, opts *GetWorkforcemanagementBusinessunitShifttradingWeeksSummaryJobOptions, call ...platformclient.CallOption) (*models.ShiftTradeQueryWeekSummariesBuJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/weeks/summary/jobs/{jobId}", businessUnitID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/weeks/summary/jobs/{jobId}", businessUnitID, jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitShifttradingWeeksSummaryJob"
 	out := new(models.ShiftTradeQueryWeekSummariesBuJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2474,7 +2475,7 @@ type GetWorkforcemanagementBusinessunitStaffinggroupsOptions struct {
 //
 // Requires any of the permissions: wfm:staffingGroup:view.
 func (c *Client) GetWorkforcemanagementBusinessunitStaffinggroups(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitStaffinggroupsOptions, call ...platformclient.CallOption) (*models.StaffingGroupListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitStaffinggroups"
 	if opts != nil {
 		req.AddQuery("managementUnitId", opts.ManagementUnitID)
@@ -2496,7 +2497,7 @@ type PostWorkforcemanagementBusinessunitStaffinggroupsOptions struct{}
 //
 // Requires any of the permissions: wfm:staffingGroup:add.
 func (c *Client) PostWorkforcemanagementBusinessunitStaffinggroups(ctx context.Context, businessUnitID string, body *models.CreateStaffingGroupRequest, opts *PostWorkforcemanagementBusinessunitStaffinggroupsOptions, call ...platformclient.CallOption) (*models.StaffingGroupResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitStaffinggroups"
 	req.Body = body
 	out := new(models.StaffingGroupResponse)
@@ -2516,7 +2517,7 @@ type PostWorkforcemanagementBusinessunitStaffinggroupsPlanninggroupsQueryOptions
 //
 // Requires any of the permissions: wfm:staffingGroup:view.
 func (c *Client) PostWorkforcemanagementBusinessunitStaffinggroupsPlanninggroupsQuery(ctx context.Context, businessUnitID string, body *models.QueryPlanningGroupToStaffingGroupsRequest, opts *PostWorkforcemanagementBusinessunitStaffinggroupsPlanninggroupsQueryOptions, call ...platformclient.CallOption) (*models.PlanningGroupToStaffingGroupsListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups/planninggroups/query", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups/planninggroups/query", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitStaffinggroupsPlanninggroupsQuery"
 	req.Body = body
 	out := new(models.PlanningGroupToStaffingGroupsListing)
@@ -2540,7 +2541,7 @@ type PostWorkforcemanagementBusinessunitStaffinggroupsQueryOptions struct {
 //
 // Requires any of the permissions: wfm:staffingGroup:view.
 func (c *Client) PostWorkforcemanagementBusinessunitStaffinggroupsQuery(ctx context.Context, businessUnitID string, body *models.QueryUserStaffingGroupListRequest, opts *PostWorkforcemanagementBusinessunitStaffinggroupsQueryOptions, call ...platformclient.CallOption) (*models.UserStaffingGroupListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups/query", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups/query", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitStaffinggroupsQuery"
 	req.Body = body
 	if opts != nil {
@@ -2562,7 +2563,7 @@ type GetWorkforcemanagementBusinessunitStaffinggroupOptions struct{}
 //
 // Requires any of the permissions: wfm:staffingGroup:view.
 func (c *Client) GetWorkforcemanagementBusinessunitStaffinggroup(ctx context.Context, businessUnitID string, staffingGroupID string, opts *GetWorkforcemanagementBusinessunitStaffinggroupOptions, call ...platformclient.CallOption) (*models.StaffingGroupResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups/{staffingGroupId}", businessUnitID, staffingGroupID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups/{staffingGroupId}", businessUnitID, staffingGroupID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitStaffinggroup"
 	out := new(models.StaffingGroupResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2580,7 +2581,7 @@ type DeleteWorkforcemanagementBusinessunitStaffinggroupOptions struct{}
 //
 // Requires any of the permissions: wfm:staffingGroup:delete.
 func (c *Client) DeleteWorkforcemanagementBusinessunitStaffinggroup(ctx context.Context, businessUnitID string, staffingGroupID string, opts *DeleteWorkforcemanagementBusinessunitStaffinggroupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups/{staffingGroupId}", businessUnitID, staffingGroupID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups/{staffingGroupId}", businessUnitID, staffingGroupID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementBusinessunitStaffinggroup"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2594,7 +2595,7 @@ type PatchWorkforcemanagementBusinessunitStaffinggroupOptions struct{}
 //
 // Requires any of the permissions: wfm:staffingGroup:edit.
 func (c *Client) PatchWorkforcemanagementBusinessunitStaffinggroup(ctx context.Context, businessUnitID string, staffingGroupID string, body *models.UpdateStaffingGroupRequest, opts *PatchWorkforcemanagementBusinessunitStaffinggroupOptions, call ...platformclient.CallOption) (*models.StaffingGroupResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups/{staffingGroupId}", businessUnitID, staffingGroupID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups/{staffingGroupId}", businessUnitID, staffingGroupID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementBusinessunitStaffinggroup"
 	req.Body = body
 	out := new(models.StaffingGroupResponse)
@@ -2617,7 +2618,7 @@ type GetWorkforcemanagementBusinessunitTimeofflimitsOptions struct {
 //
 // Requires any of the permissions: wfm:timeOffLimit:view, wfm:timeOffPlan:view.
 func (c *Client) GetWorkforcemanagementBusinessunitTimeofflimits(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitTimeofflimitsOptions, call ...platformclient.CallOption) (*models.BuTimeOffLimitListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeofflimits", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeofflimits", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitTimeofflimits"
 	if opts != nil {
 		req.AddQuery("managementUnitId", opts.ManagementUnitID)
@@ -2638,7 +2639,7 @@ type PostWorkforcemanagementBusinessunitTimeofflimitsOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffLimit:add.
 func (c *Client) PostWorkforcemanagementBusinessunitTimeofflimits(ctx context.Context, businessUnitID string, body *models.BuCreateTimeOffLimitRequest, opts *PostWorkforcemanagementBusinessunitTimeofflimitsOptions, call ...platformclient.CallOption) (*models.BuTimeOffLimitResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeofflimits", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeofflimits", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitTimeofflimits"
 	req.Body = body
 	out := new(models.BuTimeOffLimitResponse)
@@ -2658,7 +2659,7 @@ type PostWorkforcemanagementBusinessunitTimeofflimitsValuesQueryOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffLimit:view.
 func (c *Client) PostWorkforcemanagementBusinessunitTimeofflimitsValuesQuery(ctx context.Context, businessUnitID string, body *models.QueryTimeOffLimitValuesRequest, opts *PostWorkforcemanagementBusinessunitTimeofflimitsValuesQueryOptions, call ...platformclient.CallOption) (*models.BuTimeOffLimitValuesResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeofflimits/values/query", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeofflimits/values/query", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitTimeofflimitsValuesQuery"
 	req.Body = body
 	out := new(models.BuTimeOffLimitValuesResponse)
@@ -2679,7 +2680,7 @@ type GetWorkforcemanagementBusinessunitTimeofflimitOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffLimit:view.
 func (c *Client) GetWorkforcemanagementBusinessunitTimeofflimit(ctx context.Context, businessUnitID string, timeOffLimitID string, opts *GetWorkforcemanagementBusinessunitTimeofflimitOptions, call ...platformclient.CallOption) (*models.BuTimeOffLimitResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeofflimits/{timeOffLimitId}", businessUnitID, timeOffLimitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeofflimits/{timeOffLimitId}", businessUnitID, timeOffLimitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitTimeofflimit"
 	out := new(models.BuTimeOffLimitResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2697,7 +2698,7 @@ type DeleteWorkforcemanagementBusinessunitTimeofflimitOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffLimit:delete.
 func (c *Client) DeleteWorkforcemanagementBusinessunitTimeofflimit(ctx context.Context, businessUnitID string, timeOffLimitID string, opts *DeleteWorkforcemanagementBusinessunitTimeofflimitOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeofflimits/{timeOffLimitId}", businessUnitID, timeOffLimitID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeofflimits/{timeOffLimitId}", businessUnitID, timeOffLimitID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementBusinessunitTimeofflimit"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2715,7 +2716,7 @@ type PutWorkforcemanagementBusinessunitTimeofflimitValuesOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffLimit:edit.
 func (c *Client) PutWorkforcemanagementBusinessunitTimeofflimitValues(ctx context.Context, businessUnitID string, timeOffLimitID string, body *models.BuSetTimeOffLimitValuesRequest, opts *PutWorkforcemanagementBusinessunitTimeofflimitValuesOptions, call ...platformclient.CallOption) (*models.BuTimeOffLimitResponse, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeofflimits/{timeOffLimitId}/values", businessUnitID, timeOffLimitID)
+	req := runtime.NewRequest("PUT", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeofflimits/{timeOffLimitId}/values", businessUnitID, timeOffLimitID)
 	req.Operation = "workforcemanagement.PutWorkforcemanagementBusinessunitTimeofflimitValues"
 	req.Body = body
 	out := new(models.BuTimeOffLimitResponse)
@@ -2742,7 +2743,7 @@ type GetWorkforcemanagementBusinessunitTimeoffplansOptions struct {
 //
 // Requires any of the permissions: wfm:timeOffPlan:view.
 func (c *Client) GetWorkforcemanagementBusinessunitTimeoffplans(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitTimeoffplansOptions, call ...platformclient.CallOption) (*models.BuTimeOffPlanListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeoffplans", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeoffplans", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitTimeoffplans"
 	if opts != nil {
 		req.AddQuery("managementUnitId", opts.ManagementUnitID)
@@ -2764,7 +2765,7 @@ type PostWorkforcemanagementBusinessunitTimeoffplansOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffPlan:add.
 func (c *Client) PostWorkforcemanagementBusinessunitTimeoffplans(ctx context.Context, businessUnitID string, body *models.BuCreateTimeOffPlanRequest, opts *PostWorkforcemanagementBusinessunitTimeoffplansOptions, call ...platformclient.CallOption) (*models.BuTimeOffPlanResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeoffplans", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeoffplans", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitTimeoffplans"
 	req.Body = body
 	out := new(models.BuTimeOffPlanResponse)
@@ -2783,7 +2784,7 @@ type GetWorkforcemanagementBusinessunitTimeoffplanOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffPlan:view.
 func (c *Client) GetWorkforcemanagementBusinessunitTimeoffplan(ctx context.Context, businessUnitID string, timeOffPlanID string, opts *GetWorkforcemanagementBusinessunitTimeoffplanOptions, call ...platformclient.CallOption) (*models.BuTimeOffPlanResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeoffplans/{timeOffPlanId}", businessUnitID, timeOffPlanID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeoffplans/{timeOffPlanId}", businessUnitID, timeOffPlanID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitTimeoffplan"
 	out := new(models.BuTimeOffPlanResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2801,7 +2802,7 @@ type DeleteWorkforcemanagementBusinessunitTimeoffplanOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffPlan:delete.
 func (c *Client) DeleteWorkforcemanagementBusinessunitTimeoffplan(ctx context.Context, businessUnitID string, timeOffPlanID string, opts *DeleteWorkforcemanagementBusinessunitTimeoffplanOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeoffplans/{timeOffPlanId}", businessUnitID, timeOffPlanID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeoffplans/{timeOffPlanId}", businessUnitID, timeOffPlanID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementBusinessunitTimeoffplan"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -2815,7 +2816,7 @@ type PatchWorkforcemanagementBusinessunitTimeoffplanOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffPlan:edit.
 func (c *Client) PatchWorkforcemanagementBusinessunitTimeoffplan(ctx context.Context, businessUnitID string, timeOffPlanID string, body *models.BuUpdateTimeOffPlanRequest, opts *PatchWorkforcemanagementBusinessunitTimeoffplanOptions, call ...platformclient.CallOption) (*models.BuTimeOffPlanResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeoffplans/{timeOffPlanId}", businessUnitID, timeOffPlanID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeoffplans/{timeOffPlanId}", businessUnitID, timeOffPlanID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementBusinessunitTimeoffplan"
 	req.Body = body
 	out := new(models.BuTimeOffPlanResponse)
@@ -2835,7 +2836,7 @@ type PostWorkforcemanagementBusinessunitUnavailabletimesSchedulesQueryOptions st
 //
 // Requires any of the permissions: wfm:unavailableTimes:view.
 func (c *Client) PostWorkforcemanagementBusinessunitUnavailabletimesSchedulesQuery(ctx context.Context, businessUnitID string, body *models.QueryAgentScheduleUnavailableTimesRequest, opts *PostWorkforcemanagementBusinessunitUnavailabletimesSchedulesQueryOptions, call ...platformclient.CallOption) (*models.QueryAgentScheduleUnavailableTimesResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/unavailabletimes/schedules/query", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/unavailabletimes/schedules/query", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitUnavailabletimesSchedulesQuery"
 	req.Body = body
 	out := new(models.QueryAgentScheduleUnavailableTimesResponse)
@@ -2855,7 +2856,7 @@ type PostWorkforcemanagementBusinessunitUnavailabletimesSettingsQueryOptions str
 //
 // Requires any of the permissions: wfm:managementUnit:view.
 func (c *Client) PostWorkforcemanagementBusinessunitUnavailabletimesSettingsQuery(ctx context.Context, businessUnitID string, body *models.QueryAvailabilityManagementUnitsSettingsRequest, opts *PostWorkforcemanagementBusinessunitUnavailabletimesSettingsQueryOptions, call ...platformclient.CallOption) (*models.QueryAvailabilityManagementUnitsSettingsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/unavailabletimes/settings/query", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/unavailabletimes/settings/query", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitUnavailabletimesSettingsQuery"
 	req.Body = body
 	out := new(models.QueryAvailabilityManagementUnitsSettingsResponse)
@@ -2878,7 +2879,7 @@ type GetWorkforcemanagementBusinessunitUsersOptions struct {
 //
 // Requires any of the permissions: wfm:agent:view.
 func (c *Client) GetWorkforcemanagementBusinessunitUsers(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitUsersOptions, call ...platformclient.CallOption) (*models.BuUserListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/users", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/users", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitUsers"
 	if opts != nil {
 		req.AddQuery("managementUnitIds", opts.ManagementUnitIDs)
@@ -2903,7 +2904,7 @@ type GetWorkforcemanagementBusinessunitWeekShorttermforecastsOptions struct{}
 //
 // Requires any of the permissions: wfm:schedule:generate, wfm:shortTermForecast:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWeekShorttermforecasts(ctx context.Context, businessUnitID string, weekDateID string, opts *GetWorkforcemanagementBusinessunitWeekShorttermforecastsOptions, call ...platformclient.CallOption) (*models.BuShortTermForecastListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts", businessUnitID, weekDateID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts", businessUnitID, weekDateID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWeekShorttermforecasts"
 	out := new(models.BuShortTermForecastListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -2925,7 +2926,7 @@ type PostWorkforcemanagementBusinessunitWeekShorttermforecastsGenerateOptions st
 //
 // Requires any of the permissions: wfm:shortTermForecast:add.
 func (c *Client) PostWorkforcemanagementBusinessunitWeekShorttermforecastsGenerate(ctx context.Context, businessUnitID string, weekDateID types.Date, body *models.GenerateBuForecastRequest, opts *PostWorkforcemanagementBusinessunitWeekShorttermforecastsGenerateOptions, call ...platformclient.CallOption) (*models.AsyncForecastOperationResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/generate", businessUnitID, weekDateID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/generate", businessUnitID, weekDateID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWeekShorttermforecastsGenerate"
 	req.Body = body
 	if opts != nil {
@@ -2950,7 +2951,7 @@ type PostWorkforcemanagementBusinessunitWeekShorttermforecastsImportOptions stru
 //
 // Requires any of the permissions: wfm:shortTermForecast:add.
 func (c *Client) PostWorkforcemanagementBusinessunitWeekShorttermforecastsImport(ctx context.Context, businessUnitID string, weekDateID types.Date, body *models.WfmProcessUploadRequest, opts *PostWorkforcemanagementBusinessunitWeekShorttermforecastsImportOptions, call ...platformclient.CallOption) (*models.ImportForecastResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/import", businessUnitID, weekDateID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/import", businessUnitID, weekDateID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWeekShorttermforecastsImport"
 	req.Body = body
 	out := new(models.ImportForecastResponse)
@@ -2972,7 +2973,7 @@ type PostWorkforcemanagementBusinessunitWeekShorttermforecastsImportUploadurlOpt
 //
 // Requires any of the permissions: wfm:shortTermForecast:add.
 func (c *Client) PostWorkforcemanagementBusinessunitWeekShorttermforecastsImportUploadurl(ctx context.Context, businessUnitID string, weekDateID types.Date, body *models.UploadUrlRequestBody, opts *PostWorkforcemanagementBusinessunitWeekShorttermforecastsImportUploadurlOptions, call ...platformclient.CallOption) (*models.ImportForecastUploadResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/import/uploadurl", businessUnitID, weekDateID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/import/uploadurl", businessUnitID, weekDateID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWeekShorttermforecastsImportUploadurl"
 	req.Body = body
 	out := new(models.ImportForecastUploadResponse)
@@ -2995,7 +2996,7 @@ type GetWorkforcemanagementBusinessunitWeekShorttermforecastOptions struct {
 //
 // Requires any of the permissions: wfm:shortTermForecast:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWeekShorttermforecast(ctx context.Context, businessUnitID string, weekDateID types.Date, forecastID string, opts *GetWorkforcemanagementBusinessunitWeekShorttermforecastOptions, call ...platformclient.CallOption) (*models.BuShortTermForecast, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/{forecastId}", businessUnitID, weekDateID, forecastID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/{forecastId}", businessUnitID, weekDateID, forecastID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWeekShorttermforecast"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -3018,7 +3019,7 @@ type DeleteWorkforcemanagementBusinessunitWeekShorttermforecastOptions struct{}
 //
 // Requires any of the permissions: wfm:shortTermForecast:delete.
 func (c *Client) DeleteWorkforcemanagementBusinessunitWeekShorttermforecast(ctx context.Context, businessUnitID string, weekDateID types.Date, forecastID string, opts *DeleteWorkforcemanagementBusinessunitWeekShorttermforecastOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/{forecastId}", businessUnitID, weekDateID, forecastID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/{forecastId}", businessUnitID, weekDateID, forecastID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementBusinessunitWeekShorttermforecast"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3036,7 +3037,7 @@ type PostWorkforcemanagementBusinessunitWeekShorttermforecastCopyOptions struct 
 //
 // Requires any of the permissions: wfm:shortTermForecast:add.
 func (c *Client) PostWorkforcemanagementBusinessunitWeekShorttermforecastCopy(ctx context.Context, businessUnitID string, weekDateID types.Date, forecastID string, body *models.CopyBuForecastRequest, opts *PostWorkforcemanagementBusinessunitWeekShorttermforecastCopyOptions, call ...platformclient.CallOption) (*models.AsyncForecastOperationResult, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/{forecastId}/copy", businessUnitID, weekDateID, forecastID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/{forecastId}/copy", businessUnitID, weekDateID, forecastID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWeekShorttermforecastCopy"
 	req.Body = body
 	if opts != nil {
@@ -3068,7 +3069,7 @@ type GetWorkforcemanagementBusinessunitWeekShorttermforecastDataOptions struct {
 //
 // Requires any of the permissions: wfm:shortTermForecast:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWeekShorttermforecastData(ctx context.Context, businessUnitID string, weekDateID types.Date, forecastID string, opts *GetWorkforcemanagementBusinessunitWeekShorttermforecastDataOptions, call ...platformclient.CallOption) (*models.BuForecastResultResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/{forecastId}/data", businessUnitID, weekDateID, forecastID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/{forecastId}/data", businessUnitID, weekDateID, forecastID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWeekShorttermforecastData"
 	if opts != nil {
 		req.AddQuery("weekNumber", opts.WeekNumber)
@@ -3091,7 +3092,7 @@ type GetWorkforcemanagementBusinessunitWeekShorttermforecastGenerationresultsOpt
 //
 // Requires any of the permissions: wfm:shortTermForecast:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWeekShorttermforecastGenerationresults(ctx context.Context, businessUnitID string, weekDateID types.Date, forecastID string, opts *GetWorkforcemanagementBusinessunitWeekShorttermforecastGenerationresultsOptions, call ...platformclient.CallOption) (*models.BuForecastGenerationResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/{forecastId}/generationresults", businessUnitID, weekDateID, forecastID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/{forecastId}/generationresults", businessUnitID, weekDateID, forecastID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWeekShorttermforecastGenerationresults"
 	out := new(models.BuForecastGenerationResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3116,7 +3117,7 @@ type GetWorkforcemanagementBusinessunitWeekShorttermforecastLongtermforecastdata
 //
 // Requires any of the permissions: wfm:shortTermForecast:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWeekShorttermforecastLongtermforecastdata(ctx context.Context, businessUnitID string, weekDateID types.Date, forecastID string, opts *GetWorkforcemanagementBusinessunitWeekShorttermforecastLongtermforecastdataOptions, call ...platformclient.CallOption) (*models.LongTermForecastResultResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/{forecastId}/longtermforecastdata", businessUnitID, weekDateID, forecastID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/{forecastId}/longtermforecastdata", businessUnitID, weekDateID, forecastID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWeekShorttermforecastLongtermforecastdata"
 	if opts != nil {
 		req.AddQuery("forceDownloadService", opts.ForceDownloadService)
@@ -3139,7 +3140,7 @@ type GetWorkforcemanagementBusinessunitWeekShorttermforecastPlanninggroupsOption
 // Requires any of the permissions: wfm:shortTermForecast:view, wfm:schedule:view,
 // wfm:publishedSchedule:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWeekShorttermforecastPlanninggroups(ctx context.Context, businessUnitID string, weekDateID types.Date, forecastID string, opts *GetWorkforcemanagementBusinessunitWeekShorttermforecastPlanninggroupsOptions, call ...platformclient.CallOption) (*models.ForecastPlanningGroupsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/{forecastId}/planninggroups", businessUnitID, weekDateID, forecastID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/{forecastId}/planninggroups", businessUnitID, weekDateID, forecastID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWeekShorttermforecastPlanninggroups"
 	out := new(models.ForecastPlanningGroupsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3168,7 +3169,7 @@ type GetWorkforcemanagementBusinessunitWeekShorttermforecastStaffingrequirementO
 //
 // Requires any of the permissions: wfm:staffingRequirement:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWeekShorttermforecastStaffingrequirement(ctx context.Context, businessUnitID string, weekDateID types.Date, forecastID string, opts *GetWorkforcemanagementBusinessunitWeekShorttermforecastStaffingrequirementOptions, call ...platformclient.CallOption) (*models.BuForecastStaffingRequirementsResultResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/{forecastId}/staffingrequirement", businessUnitID, weekDateID, forecastID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekDateId}/shorttermforecasts/{forecastId}/staffingrequirement", businessUnitID, weekDateID, forecastID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWeekShorttermforecastStaffingrequirement"
 	if opts != nil {
 		req.AddQuery("weekNumbers", opts.WeekNumbers)
@@ -3200,7 +3201,7 @@ type GetWorkforcemanagementBusinessunitWeekSchedulesOptions struct {
 //
 // Requires any of the permissions: wfm:schedule:view, wfm:publishedSchedule:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWeekSchedules(ctx context.Context, businessUnitID string, weekID string, opts *GetWorkforcemanagementBusinessunitWeekSchedulesOptions, call ...platformclient.CallOption) (*models.BuScheduleListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules", businessUnitID, weekID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules", businessUnitID, weekID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWeekSchedules"
 	if opts != nil {
 		req.AddQuery("includeOnlyPublished", opts.IncludeOnlyPublished)
@@ -3222,7 +3223,7 @@ type PostWorkforcemanagementBusinessunitWeekSchedulesOptions struct{}
 //
 // Requires any of the permissions: wfm:schedule:add.
 func (c *Client) PostWorkforcemanagementBusinessunitWeekSchedules(ctx context.Context, businessUnitID string, weekID types.Date, body *models.BuCreateBlankScheduleRequest, opts *PostWorkforcemanagementBusinessunitWeekSchedulesOptions, call ...platformclient.CallOption) (*models.BuScheduleMetadata, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules", businessUnitID, weekID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules", businessUnitID, weekID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWeekSchedules"
 	req.Body = body
 	out := new(models.BuScheduleMetadata)
@@ -3241,7 +3242,7 @@ type PostWorkforcemanagementBusinessunitWeekSchedulesGenerateOptions struct{}
 //
 // Requires any of the permissions: wfm:schedule:generate.
 func (c *Client) PostWorkforcemanagementBusinessunitWeekSchedulesGenerate(ctx context.Context, businessUnitID string, weekID types.Date, body *models.BuGenerateScheduleRequest, opts *PostWorkforcemanagementBusinessunitWeekSchedulesGenerateOptions, call ...platformclient.CallOption) (*models.BuAsyncScheduleRunResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/generate", businessUnitID, weekID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/generate", businessUnitID, weekID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWeekSchedulesGenerate"
 	req.Body = body
 	out := new(models.BuAsyncScheduleRunResponse)
@@ -3262,7 +3263,7 @@ type PostWorkforcemanagementBusinessunitWeekSchedulesImportOptions struct{}
 //
 // Requires any of the permissions: wfm:schedule:add.
 func (c *Client) PostWorkforcemanagementBusinessunitWeekSchedulesImport(ctx context.Context, businessUnitID string, weekID types.Date, body *models.WfmProcessUploadRequest, opts *PostWorkforcemanagementBusinessunitWeekSchedulesImportOptions, call ...platformclient.CallOption) (*models.ScheduleUploadProcessingResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/import", businessUnitID, weekID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/import", businessUnitID, weekID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWeekSchedulesImport"
 	req.Body = body
 	out := new(models.ScheduleUploadProcessingResponse)
@@ -3284,7 +3285,7 @@ type PostWorkforcemanagementBusinessunitWeekSchedulesImportUploadurlOptions stru
 //
 // Requires any of the permissions: wfm:schedule:add.
 func (c *Client) PostWorkforcemanagementBusinessunitWeekSchedulesImportUploadurl(ctx context.Context, businessUnitID string, weekID types.Date, body *models.UploadUrlRequestBody, opts *PostWorkforcemanagementBusinessunitWeekSchedulesImportUploadurlOptions, call ...platformclient.CallOption) (*models.ImportScheduleUploadResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/import/uploadurl", businessUnitID, weekID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/import/uploadurl", businessUnitID, weekID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWeekSchedulesImportUploadurl"
 	req.Body = body
 	out := new(models.ImportScheduleUploadResponse)
@@ -3307,7 +3308,7 @@ type GetWorkforcemanagementBusinessunitWeekScheduleOptions struct {
 //
 // Requires any of the permissions: wfm:schedule:view, wfm:publishedSchedule:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWeekSchedule(ctx context.Context, businessUnitID string, weekID types.Date, scheduleID string, opts *GetWorkforcemanagementBusinessunitWeekScheduleOptions, call ...platformclient.CallOption) (*models.BuScheduleMetadata, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}", businessUnitID, weekID, scheduleID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}", businessUnitID, weekID, scheduleID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWeekSchedule"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -3328,7 +3329,7 @@ type DeleteWorkforcemanagementBusinessunitWeekScheduleOptions struct{}
 //
 // Requires any of the permissions: wfm:schedule:delete.
 func (c *Client) DeleteWorkforcemanagementBusinessunitWeekSchedule(ctx context.Context, businessUnitID string, weekID types.Date, scheduleID string, opts *DeleteWorkforcemanagementBusinessunitWeekScheduleOptions, call ...platformclient.CallOption) (*models.BuAsyncScheduleResponse, error) {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}", businessUnitID, weekID, scheduleID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}", businessUnitID, weekID, scheduleID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementBusinessunitWeekSchedule"
 	out := new(models.BuAsyncScheduleResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3355,7 +3356,7 @@ type PostWorkforcemanagementBusinessunitWeekScheduleAgentschedulesQueryOptions s
 //
 // Requires any of the permissions: wfm:schedule:view, wfm:publishedSchedule:view.
 func (c *Client) PostWorkforcemanagementBusinessunitWeekScheduleAgentschedulesQuery(ctx context.Context, businessUnitID string, weekID types.Date, scheduleID string, body *models.BuQueryAgentSchedulesRequest, opts *PostWorkforcemanagementBusinessunitWeekScheduleAgentschedulesQueryOptions, call ...platformclient.CallOption) (*models.BuAsyncAgentSchedulesQueryResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/agentschedules/query", businessUnitID, weekID, scheduleID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/agentschedules/query", businessUnitID, weekID, scheduleID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWeekScheduleAgentschedulesQuery"
 	req.Body = body
 	if opts != nil {
@@ -3378,7 +3379,7 @@ type PostWorkforcemanagementBusinessunitWeekScheduleCopyOptions struct{}
 //
 // Requires any of the permissions: wfm:schedule:add.
 func (c *Client) PostWorkforcemanagementBusinessunitWeekScheduleCopy(ctx context.Context, businessUnitID string, weekID types.Date, scheduleID string, body *models.BuCopyScheduleRequest, opts *PostWorkforcemanagementBusinessunitWeekScheduleCopyOptions, call ...platformclient.CallOption) (*models.BuAsyncScheduleResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/copy", businessUnitID, weekID, scheduleID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/copy", businessUnitID, weekID, scheduleID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWeekScheduleCopy"
 	req.Body = body
 	out := new(models.BuAsyncScheduleResponse)
@@ -3398,7 +3399,7 @@ type GetWorkforcemanagementBusinessunitWeekScheduleGenerationresultsOptions stru
 //
 // Requires any of the permissions: wfm:schedule:view, wfm:publishedSchedule:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWeekScheduleGenerationresults(ctx context.Context, businessUnitID string, weekID types.Date, scheduleID string, opts *GetWorkforcemanagementBusinessunitWeekScheduleGenerationresultsOptions, call ...platformclient.CallOption) (*models.ScheduleGenerationResult, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/generationresults", businessUnitID, weekID, scheduleID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/generationresults", businessUnitID, weekID, scheduleID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWeekScheduleGenerationresults"
 	out := new(models.ScheduleGenerationResult)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3421,7 +3422,7 @@ type GetWorkforcemanagementBusinessunitWeekScheduleHeadcountforecastOptions stru
 //
 // Requires any of the permissions: wfm:schedule:view, wfm:publishedSchedule:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWeekScheduleHeadcountforecast(ctx context.Context, businessUnitID string, weekID types.Date, scheduleID string, opts *GetWorkforcemanagementBusinessunitWeekScheduleHeadcountforecastOptions, call ...platformclient.CallOption) (*models.BuHeadcountForecastResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/headcountforecast", businessUnitID, weekID, scheduleID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/headcountforecast", businessUnitID, weekID, scheduleID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWeekScheduleHeadcountforecast"
 	if opts != nil {
 		req.AddQuery("forceDownload", opts.ForceDownload)
@@ -3442,7 +3443,7 @@ type GetWorkforcemanagementBusinessunitWeekScheduleHistoryAgentOptions struct{}
 //
 // Requires any of the permissions: wfm:schedule:view, wfm:publishedSchedule:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWeekScheduleHistoryAgent(ctx context.Context, businessUnitID string, weekID types.Date, scheduleID string, agentID string, opts *GetWorkforcemanagementBusinessunitWeekScheduleHistoryAgentOptions, call ...platformclient.CallOption) (*models.BuAgentScheduleHistoryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/history/agents/{agentId}", businessUnitID, weekID, scheduleID, agentID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/history/agents/{agentId}", businessUnitID, weekID, scheduleID, agentID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWeekScheduleHistoryAgent"
 	out := new(models.BuAgentScheduleHistoryResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3461,7 +3462,7 @@ type GetWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsOptions
 //
 // Requires any of the permissions: wfm:schedule:view, wfm:publishedSchedule:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWeekSchedulePerformancepredictions(ctx context.Context, businessUnitID string, weekID string, scheduleID string, opts *GetWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsOptions, call ...platformclient.CallOption) (*models.PerformancePredictionResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/performancepredictions", businessUnitID, weekID, scheduleID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/performancepredictions", businessUnitID, weekID, scheduleID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWeekSchedulePerformancepredictions"
 	out := new(models.PerformancePredictionResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3480,7 +3481,7 @@ type PostWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalc
 //
 // Requires any of the permissions: wfm:schedule:edit.
 func (c *Client) PostWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalculations(ctx context.Context, businessUnitID string, weekID string, scheduleID string, body *models.WfmProcessUploadRequest, opts *PostWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalculationsOptions, call ...platformclient.CallOption) (*models.PerformancePredictionRecalculationResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/performancepredictions/recalculations", businessUnitID, weekID, scheduleID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/performancepredictions/recalculations", businessUnitID, weekID, scheduleID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalculations"
 	req.Body = body
 	out := new(models.PerformancePredictionRecalculationResponse)
@@ -3500,7 +3501,7 @@ type PostWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalc
 //
 // Requires any of the permissions: wfm:schedule:edit.
 func (c *Client) PostWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalculationsUploadurl(ctx context.Context, businessUnitID string, weekID string, scheduleID string, body *models.UploadUrlRequestBody, opts *PostWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalculationsUploadurlOptions, call ...platformclient.CallOption) (*models.PerformancePredictionRecalculationUploadResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/performancepredictions/recalculations/uploadurl", businessUnitID, weekID, scheduleID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/performancepredictions/recalculations/uploadurl", businessUnitID, weekID, scheduleID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalculationsUploadurl"
 	req.Body = body
 	out := new(models.PerformancePredictionRecalculationUploadResponse)
@@ -3520,7 +3521,7 @@ type GetWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalcu
 //
 // Requires any of the permissions: wfm:schedule:view, wfm:publishedSchedule:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalculation(ctx context.Context, businessUnitID string, weekID string, scheduleID string, recalculationID string, opts *GetWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalculationOptions, call ...platformclient.CallOption) (*models.PerformancePredictionRecalculationResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/performancepredictions/recalculations/{recalculationId}", businessUnitID, weekID, scheduleID, recalculationID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/performancepredictions/recalculations/{recalculationId}", businessUnitID, weekID, scheduleID, recalculationID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalculation"
 	out := new(models.PerformancePredictionRecalculationResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3538,7 +3539,7 @@ type PostWorkforcemanagementBusinessunitWeekScheduleRescheduleOptions struct{}
 //
 // Requires any of the permissions: wfm:schedule:generate.
 func (c *Client) PostWorkforcemanagementBusinessunitWeekScheduleReschedule(ctx context.Context, businessUnitID string, weekID types.Date, scheduleID string, body *models.BuRescheduleRequest, opts *PostWorkforcemanagementBusinessunitWeekScheduleRescheduleOptions, call ...platformclient.CallOption) (*models.BuAsyncScheduleRunResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/reschedule", businessUnitID, weekID, scheduleID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/reschedule", businessUnitID, weekID, scheduleID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWeekScheduleReschedule"
 	req.Body = body
 	out := new(models.BuAsyncScheduleRunResponse)
@@ -3559,7 +3560,7 @@ type PostWorkforcemanagementBusinessunitWeekScheduleUpdateOptions struct{}
 //
 // Requires any of the permissions: wfm:schedule:edit.
 func (c *Client) PostWorkforcemanagementBusinessunitWeekScheduleUpdate(ctx context.Context, businessUnitID string, weekID types.Date, scheduleID string, body *models.ProcessScheduleUpdateUploadRequest, opts *PostWorkforcemanagementBusinessunitWeekScheduleUpdateOptions, call ...platformclient.CallOption) (*models.BuAsyncScheduleResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/update", businessUnitID, weekID, scheduleID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/update", businessUnitID, weekID, scheduleID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWeekScheduleUpdate"
 	req.Body = body
 	out := new(models.BuAsyncScheduleResponse)
@@ -3582,7 +3583,7 @@ type PostWorkforcemanagementBusinessunitWeekScheduleUpdateUploadurlOptions struc
 //
 // Requires any of the permissions: wfm:schedule:edit.
 func (c *Client) PostWorkforcemanagementBusinessunitWeekScheduleUpdateUploadurl(ctx context.Context, businessUnitID string, weekID types.Date, scheduleID string, body *models.UploadUrlRequestBody, opts *PostWorkforcemanagementBusinessunitWeekScheduleUpdateUploadurlOptions, call ...platformclient.CallOption) (*models.UpdateScheduleUploadResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/update/uploadurl", businessUnitID, weekID, scheduleID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/weeks/{weekId}/schedules/{scheduleId}/update/uploadurl", businessUnitID, weekID, scheduleID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWeekScheduleUpdateUploadurl"
 	req.Body = body
 	out := new(models.UpdateScheduleUploadResponse)
@@ -3601,7 +3602,7 @@ type GetWorkforcemanagementBusinessunitWorkplanbidsOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanBid:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWorkplanbids(ctx context.Context, businessUnitID string, opts *GetWorkforcemanagementBusinessunitWorkplanbidsOptions, call ...platformclient.CallOption) (*models.WorkPlanBidListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids", businessUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids", businessUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWorkplanbids"
 	out := new(models.WorkPlanBidListResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3619,7 +3620,7 @@ type PostWorkforcemanagementBusinessunitWorkplanbidsOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanBid:add.
 func (c *Client) PostWorkforcemanagementBusinessunitWorkplanbids(ctx context.Context, businessUnitID string, body *models.CreateWorkPlanBid, opts *PostWorkforcemanagementBusinessunitWorkplanbidsOptions, call ...platformclient.CallOption) (*models.WorkPlanBid, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids", businessUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids", businessUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWorkplanbids"
 	req.Body = body
 	out := new(models.WorkPlanBid)
@@ -3638,7 +3639,7 @@ type GetWorkforcemanagementBusinessunitWorkplanbidOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanBid:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWorkplanbid(ctx context.Context, businessUnitID string, bidID string, opts *GetWorkforcemanagementBusinessunitWorkplanbidOptions, call ...platformclient.CallOption) (*models.WorkPlanBid, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}", businessUnitID, bidID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}", businessUnitID, bidID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWorkplanbid"
 	out := new(models.WorkPlanBid)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3656,7 +3657,7 @@ type DeleteWorkforcemanagementBusinessunitWorkplanbidOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanBid:delete.
 func (c *Client) DeleteWorkforcemanagementBusinessunitWorkplanbid(ctx context.Context, businessUnitID string, bidID string, opts *DeleteWorkforcemanagementBusinessunitWorkplanbidOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}", businessUnitID, bidID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}", businessUnitID, bidID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementBusinessunitWorkplanbid"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3670,7 +3671,7 @@ type PatchWorkforcemanagementBusinessunitWorkplanbidOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanBid:edit.
 func (c *Client) PatchWorkforcemanagementBusinessunitWorkplanbid(ctx context.Context, businessUnitID string, bidID string, body *models.UpdateWorkPlanBid, opts *PatchWorkforcemanagementBusinessunitWorkplanbidOptions, call ...platformclient.CallOption) (*models.WorkPlanBid, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}", businessUnitID, bidID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}", businessUnitID, bidID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementBusinessunitWorkplanbid"
 	req.Body = body
 	out := new(models.WorkPlanBid)
@@ -3689,7 +3690,7 @@ type PostWorkforcemanagementBusinessunitWorkplanbidCopyOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanBid:add.
 func (c *Client) PostWorkforcemanagementBusinessunitWorkplanbidCopy(ctx context.Context, businessUnitID string, bidID string, body *models.CopyWorkPlanBid, opts *PostWorkforcemanagementBusinessunitWorkplanbidCopyOptions, call ...platformclient.CallOption) (*models.WorkPlanBid, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}/copy", businessUnitID, bidID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}/copy", businessUnitID, bidID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWorkplanbidCopy"
 	req.Body = body
 	out := new(models.WorkPlanBid)
@@ -3708,7 +3709,7 @@ type PostWorkforcemanagementBusinessunitWorkplanbidGroupsOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanBidGroup:add.
 func (c *Client) PostWorkforcemanagementBusinessunitWorkplanbidGroups(ctx context.Context, businessUnitID string, bidID string, body *models.WorkPlanBidGroupCreate, opts *PostWorkforcemanagementBusinessunitWorkplanbidGroupsOptions, call ...platformclient.CallOption) (*models.WorkPlanBidGroupResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}/groups", businessUnitID, bidID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}/groups", businessUnitID, bidID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementBusinessunitWorkplanbidGroups"
 	req.Body = body
 	out := new(models.WorkPlanBidGroupResponse)
@@ -3728,7 +3729,7 @@ type GetWorkforcemanagementBusinessunitWorkplanbidGroupsSummaryOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanBidGroup:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWorkplanbidGroupsSummary(ctx context.Context, businessUnitID string, bidID string, opts *GetWorkforcemanagementBusinessunitWorkplanbidGroupsSummaryOptions, call ...platformclient.CallOption) (*models.WorkPlanBidGroupSummaryList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}/groups/summary", businessUnitID, bidID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}/groups/summary", businessUnitID, bidID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWorkplanbidGroupsSummary"
 	out := new(models.WorkPlanBidGroupSummaryList)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3746,7 +3747,7 @@ type GetWorkforcemanagementBusinessunitWorkplanbidGroupOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanBidGroup:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWorkplanbidGroup(ctx context.Context, businessUnitID string, bidID string, bidGroupID string, opts *GetWorkforcemanagementBusinessunitWorkplanbidGroupOptions, call ...platformclient.CallOption) (*models.WorkPlanBidGroupResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}/groups/{bidGroupId}", businessUnitID, bidID, bidGroupID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}/groups/{bidGroupId}", businessUnitID, bidID, bidGroupID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWorkplanbidGroup"
 	out := new(models.WorkPlanBidGroupResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3764,7 +3765,7 @@ type DeleteWorkforcemanagementBusinessunitWorkplanbidGroupOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanBidGroup:delete.
 func (c *Client) DeleteWorkforcemanagementBusinessunitWorkplanbidGroup(ctx context.Context, businessUnitID string, bidID string, bidGroupID string, opts *DeleteWorkforcemanagementBusinessunitWorkplanbidGroupOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}/groups/{bidGroupId}", businessUnitID, bidID, bidGroupID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}/groups/{bidGroupId}", businessUnitID, bidID, bidGroupID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementBusinessunitWorkplanbidGroup"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3778,7 +3779,7 @@ type PatchWorkforcemanagementBusinessunitWorkplanbidGroupOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanBidGroup:edit.
 func (c *Client) PatchWorkforcemanagementBusinessunitWorkplanbidGroup(ctx context.Context, businessUnitID string, bidID string, bidGroupID string, body *models.WorkPlanBidGroupUpdate, opts *PatchWorkforcemanagementBusinessunitWorkplanbidGroupOptions, call ...platformclient.CallOption) (*models.WorkPlanBidGroupResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}/groups/{bidGroupId}", businessUnitID, bidID, bidGroupID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}/groups/{bidGroupId}", businessUnitID, bidID, bidGroupID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementBusinessunitWorkplanbidGroup"
 	req.Body = body
 	out := new(models.WorkPlanBidGroupResponse)
@@ -3798,7 +3799,7 @@ type GetWorkforcemanagementBusinessunitWorkplanbidGroupPreferencesOptions struct
 //
 // Requires any of the permissions: wfm:workPlanBidGroup:view.
 func (c *Client) GetWorkforcemanagementBusinessunitWorkplanbidGroupPreferences(ctx context.Context, businessUnitID string, bidID string, bidGroupID string, opts *GetWorkforcemanagementBusinessunitWorkplanbidGroupPreferencesOptions, call ...platformclient.CallOption) (*models.AdminAgentWorkPlanPreferenceResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}/groups/{bidGroupId}/preferences", businessUnitID, bidID, bidGroupID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}/groups/{bidGroupId}/preferences", businessUnitID, bidID, bidGroupID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementBusinessunitWorkplanbidGroupPreferences"
 	out := new(models.AdminAgentWorkPlanPreferenceResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3817,7 +3818,7 @@ type PatchWorkforcemanagementBusinessunitWorkplanbidGroupPreferencesOptions stru
 //
 // Requires any of the permissions: wfm:workPlanBidGroup:edit.
 func (c *Client) PatchWorkforcemanagementBusinessunitWorkplanbidGroupPreferences(ctx context.Context, businessUnitID string, bidID string, bidGroupID string, body *models.AgentsBidAssignedWorkPlanOverrideRequest, opts *PatchWorkforcemanagementBusinessunitWorkplanbidGroupPreferencesOptions, call ...platformclient.CallOption) (*models.AdminAgentWorkPlanPreferenceResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}/groups/{bidGroupId}/preferences", businessUnitID, bidID, bidGroupID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids/{bidId}/groups/{bidGroupId}/preferences", businessUnitID, bidID, bidGroupID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementBusinessunitWorkplanbidGroupPreferences"
 	req.Body = body
 	out := new(models.AdminAgentWorkPlanPreferenceResponse)
@@ -3834,7 +3835,7 @@ type GetWorkforcemanagementCalendarDataIcsOptions struct{}
 //
 //	GET /api/v2/workforcemanagement/calendar/data/ics
 func (c *Client) GetWorkforcemanagementCalendarDataIcs(ctx context.Context, calendarID string, opts *GetWorkforcemanagementCalendarDataIcsOptions, call ...platformclient.CallOption) (string, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/calendar/data/ics")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/calendar/data/ics")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementCalendarDataIcs"
 	req.Accept = "text/calendar"
 	req.AddQuery("calendarId", calendarID)
@@ -3854,7 +3855,7 @@ type GetWorkforcemanagementCalendarUrlIcsOptions struct{}
 //
 // Requires all of the permissions: wfm:agentSchedule:sync, wfm:agentSchedule:view.
 func (c *Client) GetWorkforcemanagementCalendarUrlIcs(ctx context.Context, opts *GetWorkforcemanagementCalendarUrlIcsOptions, call ...platformclient.CallOption) (*models.CalendarUrlResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/calendar/url/ics")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/calendar/url/ics")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementCalendarUrlIcs"
 	out := new(models.CalendarUrlResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3878,7 +3879,7 @@ type PostWorkforcemanagementCalendarUrlIcsOptions struct {
 //
 // Requires all of the permissions: wfm:agentSchedule:sync, wfm:agentSchedule:view.
 func (c *Client) PostWorkforcemanagementCalendarUrlIcs(ctx context.Context, opts *PostWorkforcemanagementCalendarUrlIcsOptions, call ...platformclient.CallOption) (*models.CalendarUrlResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/calendar/url/ics")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/calendar/url/ics")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementCalendarUrlIcs"
 	if opts != nil {
 		req.AddQuery("language", opts.Language)
@@ -3899,7 +3900,7 @@ type DeleteWorkforcemanagementCalendarUrlIcsOptions struct{}
 //
 // Requires all of the permissions: wfm:agentSchedule:sync.
 func (c *Client) DeleteWorkforcemanagementCalendarUrlIcs(ctx context.Context, opts *DeleteWorkforcemanagementCalendarUrlIcsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/calendar/url/ics")
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/calendar/url/ics")
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementCalendarUrlIcs"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -3914,7 +3915,7 @@ type GetWorkforcemanagementHistoricaldataBulkRemoveJobsOptions struct{}
 //
 // Requires all of the permissions: wfm:historicalData:upload.
 func (c *Client) GetWorkforcemanagementHistoricaldataBulkRemoveJobs(ctx context.Context, opts *GetWorkforcemanagementHistoricaldataBulkRemoveJobsOptions, call ...platformclient.CallOption) (*models.HistoricalImportOverallDeleteStatusResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/historicaldata/bulk/remove/jobs")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/historicaldata/bulk/remove/jobs")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementHistoricaldataBulkRemoveJobs"
 	out := new(models.HistoricalImportOverallDeleteStatusResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3933,7 +3934,7 @@ type PostWorkforcemanagementHistoricaldataBulkRemoveJobsOptions struct{}
 //
 // Requires all of the permissions: wfm:historicalData:upload.
 func (c *Client) PostWorkforcemanagementHistoricaldataBulkRemoveJobs(ctx context.Context, body *models.HistoricalImportDeleteFilesJobRequest, opts *PostWorkforcemanagementHistoricaldataBulkRemoveJobsOptions, call ...platformclient.CallOption) (*models.HistoricalImportDeleteFilesJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/historicaldata/bulk/remove/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/historicaldata/bulk/remove/jobs")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementHistoricaldataBulkRemoveJobs"
 	req.Body = body
 	out := new(models.HistoricalImportDeleteFilesJobResponse)
@@ -3953,7 +3954,7 @@ type GetWorkforcemanagementHistoricaldataBulkRemoveJobOptions struct{}
 //
 // Requires all of the permissions: wfm:historicalData:upload.
 func (c *Client) GetWorkforcemanagementHistoricaldataBulkRemoveJob(ctx context.Context, jobID string, opts *GetWorkforcemanagementHistoricaldataBulkRemoveJobOptions, call ...platformclient.CallOption) (*models.HistoricalImportDeleteFilesJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/historicaldata/bulk/remove/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/historicaldata/bulk/remove/jobs/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementHistoricaldataBulkRemoveJob"
 	out := new(models.HistoricalImportDeleteFilesJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3972,7 +3973,7 @@ type GetWorkforcemanagementHistoricaldataImportstatusOptions struct{}
 //
 // Requires all of the permissions: wfm:historicalData:upload.
 func (c *Client) GetWorkforcemanagementHistoricaldataImportstatus(ctx context.Context, opts *GetWorkforcemanagementHistoricaldataImportstatusOptions, call ...platformclient.CallOption) (*models.HistoricalImportStatusListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/historicaldata/importstatus")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/historicaldata/importstatus")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementHistoricaldataImportstatus"
 	out := new(models.HistoricalImportStatusListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -3991,7 +3992,7 @@ type GetWorkforcemanagementHistoricaldataImportstatusJobIdOptions struct{}
 //
 // Requires all of the permissions: wfm:historicalData:upload.
 func (c *Client) GetWorkforcemanagementHistoricaldataImportstatusJobId(ctx context.Context, jobID string, opts *GetWorkforcemanagementHistoricaldataImportstatusJobIdOptions, call ...platformclient.CallOption) (*models.HistoricalImportStatusJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/historicaldata/importstatus/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/historicaldata/importstatus/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementHistoricaldataImportstatusJobId"
 	out := new(models.HistoricalImportStatusJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4009,7 +4010,7 @@ type PostWorkforcemanagementHistoricaldataValidateOptions struct{}
 //
 // Requires all of the permissions: wfm:historicalData:upload.
 func (c *Client) PostWorkforcemanagementHistoricaldataValidate(ctx context.Context, body *models.ValidationServiceRequest, opts *PostWorkforcemanagementHistoricaldataValidateOptions, call ...platformclient.CallOption) (*models.ValidationServiceAsyncResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/historicaldata/validate")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/historicaldata/validate")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementHistoricaldataValidate"
 	req.Body = body
 	out := new(models.ValidationServiceAsyncResponse)
@@ -4028,7 +4029,7 @@ type GetWorkforcemanagementIntegrationsHrisOptions struct{}
 //
 // Requires any of the permissions: wfm:integration:view.
 func (c *Client) GetWorkforcemanagementIntegrationsHris(ctx context.Context, opts *GetWorkforcemanagementIntegrationsHrisOptions, call ...platformclient.CallOption) (*models.WfmIntegrationListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/integrations/hris")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/integrations/hris")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementIntegrationsHris"
 	out := new(models.WfmIntegrationListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4044,7 +4045,7 @@ type GetWorkforcemanagementIntegrationsHrisTimeofftypesJobOptions struct{}
 //
 //	GET /api/v2/workforcemanagement/integrations/hris/timeofftypes/jobs/{jobId}
 func (c *Client) GetWorkforcemanagementIntegrationsHrisTimeofftypesJob(ctx context.Context, jobID string, opts *GetWorkforcemanagementIntegrationsHrisTimeofftypesJobOptions, call ...platformclient.CallOption) (*models.HrisTimeOffTypesJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/integrations/hris/timeofftypes/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/integrations/hris/timeofftypes/jobs/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementIntegrationsHrisTimeofftypesJob"
 	out := new(models.HrisTimeOffTypesJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4063,7 +4064,7 @@ type PostWorkforcemanagementIntegrationsHriTimeofftypesJobsOptions struct{}
 //
 // Requires any of the permissions: wfm:integration:view.
 func (c *Client) PostWorkforcemanagementIntegrationsHriTimeofftypesJobs(ctx context.Context, hrisIntegrationID string, opts *PostWorkforcemanagementIntegrationsHriTimeofftypesJobsOptions, call ...platformclient.CallOption) (*models.HrisTimeOffTypesResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/integrations/hris/{hrisIntegrationId}/timeofftypes/jobs", hrisIntegrationID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/integrations/hris/{hrisIntegrationId}/timeofftypes/jobs", hrisIntegrationID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementIntegrationsHriTimeofftypesJobs"
 	out := new(models.HrisTimeOffTypesResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4110,7 +4111,7 @@ type GetWorkforcemanagementManagementunitsOptions struct {
 //
 //	GET /api/v2/workforcemanagement/managementunits
 func (c *Client) GetWorkforcemanagementManagementunits(ctx context.Context, opts *GetWorkforcemanagementManagementunitsOptions, call ...platformclient.CallOption) (*models.ManagementUnitListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunits"
 	if opts != nil {
 		req.AddQuery("pageSize", opts.PageSize)
@@ -4135,11 +4136,11 @@ func (c *Client) GetWorkforcemanagementManagementunitsPages(ctx context.Context,
 	if opts != nil {
 		o = *opts
 	}
-	spec := platformclient.PageSpec{Kind: "pageNumber", FollowNext: true}
+	spec := runtime.PageSpec{Kind: runtime.PageNumber, FollowNext: true}
 	if o.PageNumber != nil {
 		spec.Start = int(*o.PageNumber)
 	}
-	return platformclient.Pages(ctx, spec, func(ctx context.Context, r platformclient.PageRequest) (*models.ManagementUnitListing, error) {
+	return runtime.Pages(ctx, spec, func(ctx context.Context, r runtime.PageRequest) (*models.ManagementUnitListing, error) {
 		if r.NextURI != "" {
 			out := new(models.ManagementUnitListing)
 			return out, c.c.GetURI(ctx, r.NextURI, out, call...)
@@ -4147,15 +4148,15 @@ func (c *Client) GetWorkforcemanagementManagementunitsPages(ctx context.Context,
 		o := o
 		o.PageNumber = &r.Number
 		return c.GetWorkforcemanagementManagementunits(ctx, &o, call...)
-	}, func(p *models.ManagementUnitListing) platformclient.PageInfo {
-		return platformclient.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
+	}, func(p *models.ManagementUnitListing) runtime.PageInfo {
+		return runtime.PageInfo{Items: len(p.Entities), PageNumber: p.PageNumber, PageCount: p.PageCount, Total: p.Total, NextURI: p.NextURI}
 	})
 }
 
 // GetWorkforcemanagementManagementunitsItems returns an iterator over the entities of every page of
 // GetWorkforcemanagementManagementunits; see GetWorkforcemanagementManagementunitsPages.
 func (c *Client) GetWorkforcemanagementManagementunitsItems(ctx context.Context, opts *GetWorkforcemanagementManagementunitsOptions, call ...platformclient.CallOption) iter.Seq2[models.ManagementUnit, error] {
-	return platformclient.Items(c.GetWorkforcemanagementManagementunitsPages(ctx, opts, call...), func(p *models.ManagementUnitListing) []models.ManagementUnit { return p.Entities })
+	return runtime.Items(c.GetWorkforcemanagementManagementunitsPages(ctx, opts, call...), func(p *models.ManagementUnitListing) []models.ManagementUnit { return p.Entities })
 }
 
 // PostWorkforcemanagementManagementunitsOptions holds the optional parameters of PostWorkforcemanagementManagementunits; it has none yet, so pass nil.
@@ -4169,7 +4170,7 @@ type PostWorkforcemanagementManagementunitsOptions struct{}
 //
 // Requires all of the permissions: wfm:managementUnit:add.
 func (c *Client) PostWorkforcemanagementManagementunits(ctx context.Context, body *models.CreateManagementUnitApiRequest, opts *PostWorkforcemanagementManagementunitsOptions, call ...platformclient.CallOption) (*models.ManagementUnit, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunits"
 	req.Body = body
 	out := new(models.ManagementUnit)
@@ -4192,7 +4193,7 @@ type GetWorkforcemanagementManagementunitsDivisionviewsOptions struct {
 //
 // Requires any of the permissions: wfm:managementUnit:search.
 func (c *Client) GetWorkforcemanagementManagementunitsDivisionviews(ctx context.Context, opts *GetWorkforcemanagementManagementunitsDivisionviewsOptions, call ...platformclient.CallOption) (*models.ManagementUnitListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/divisionviews")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/divisionviews")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitsDivisionviews"
 	if opts != nil {
 		req.AddQuery("divisionId", opts.DivisionID)
@@ -4236,7 +4237,7 @@ type GetWorkforcemanagementManagementunitOptions struct {
 // wfm:workPlan:delete, wfm:workPlan:edit, wfm:workPlan:view, wfm:workPlanRotation:add,
 // wfm:workPlanRotation:delete, wfm:workPlanRotation:edit, wfm:workPlanRotation:view.
 func (c *Client) GetWorkforcemanagementManagementunit(ctx context.Context, managementUnitID string, opts *GetWorkforcemanagementManagementunitOptions, call ...platformclient.CallOption) (*models.ManagementUnit, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}", managementUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}", managementUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunit"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -4257,7 +4258,7 @@ type DeleteWorkforcemanagementManagementunitOptions struct{}
 //
 // Requires any of the permissions: wfm:managementUnit:delete.
 func (c *Client) DeleteWorkforcemanagementManagementunit(ctx context.Context, managementUnitID string, opts *DeleteWorkforcemanagementManagementunitOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/managementunits/{managementUnitId}", managementUnitID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/managementunits/{managementUnitId}", managementUnitID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementManagementunit"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4271,7 +4272,7 @@ type PatchWorkforcemanagementManagementunitOptions struct{}
 //
 // Requires any of the permissions: wfm:managementUnit:edit.
 func (c *Client) PatchWorkforcemanagementManagementunit(ctx context.Context, managementUnitID string, body *models.UpdateManagementUnitRequest, opts *PatchWorkforcemanagementManagementunitOptions, call ...platformclient.CallOption) (*models.ManagementUnit, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}", managementUnitID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}", managementUnitID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementManagementunit"
 	req.Body = body
 	out := new(models.ManagementUnit)
@@ -4305,7 +4306,7 @@ type GetWorkforcemanagementManagementunitActivitycodesOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetWorkforcemanagementManagementunitActivitycodes(ctx context.Context, managementUnitID string, opts *GetWorkforcemanagementManagementunitActivitycodesOptions, call ...platformclient.CallOption) (*models.ActivityCodeContainer, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/activitycodes", managementUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/activitycodes", managementUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitActivitycodes"
 	out := new(models.ActivityCodeContainer)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4328,7 +4329,7 @@ type GetWorkforcemanagementManagementunitAdherenceOptions struct {
 //
 // Requires any of the permissions: wfm:realtimeAdherence:view.
 func (c *Client) GetWorkforcemanagementManagementunitAdherence(ctx context.Context, managementUnitID string, opts *GetWorkforcemanagementManagementunitAdherenceOptions, call ...platformclient.CallOption) (*models.UserScheduleAdherenceListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/adherence", managementUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/adherence", managementUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitAdherence"
 	if opts != nil {
 		req.AddQuery("forceDownloadService", opts.ForceDownloadService)
@@ -4349,7 +4350,7 @@ type PatchWorkforcemanagementManagementunitAgentsOptions struct{}
 //
 // Requires any of the permissions: wfm:agent:edit.
 func (c *Client) PatchWorkforcemanagementManagementunitAgents(ctx context.Context, managementUnitID string, body *models.UpdateMuAgentsRequest, opts *PatchWorkforcemanagementManagementunitAgentsOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/agents", managementUnitID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/agents", managementUnitID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementManagementunitAgents"
 	req.Body = body
 	return c.c.Do(ctx, req, nil, call...)
@@ -4364,7 +4365,7 @@ type PatchWorkforcemanagementManagementunitAgentsWorkplansBulkOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlan:edit.
 func (c *Client) PatchWorkforcemanagementManagementunitAgentsWorkplansBulk(ctx context.Context, managementUnitID string, body *models.UpdateMuAgentWorkPlansBatchRequest, opts *PatchWorkforcemanagementManagementunitAgentsWorkplansBulkOptions, call ...platformclient.CallOption) (*models.UpdateMuAgentWorkPlansBatchResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/agents/workplans/bulk", managementUnitID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/agents/workplans/bulk", managementUnitID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementManagementunitAgentsWorkplansBulk"
 	req.Body = body
 	out := new(models.UpdateMuAgentWorkPlansBatchResponse)
@@ -4387,7 +4388,7 @@ type PostWorkforcemanagementManagementunitAgentsWorkplansQueryOptions struct {
 //
 // Requires any of the permissions: wfm:workPlan:view.
 func (c *Client) PostWorkforcemanagementManagementunitAgentsWorkplansQuery(ctx context.Context, managementUnitID string, body *models.GetAgentsWorkPlansRequest, opts *PostWorkforcemanagementManagementunitAgentsWorkplansQueryOptions, call ...platformclient.CallOption) (*models.AgentsWorkPlansResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/agents/workplans/query", managementUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/agents/workplans/query", managementUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitAgentsWorkplansQuery"
 	req.Body = body
 	if opts != nil {
@@ -4416,7 +4417,7 @@ type GetWorkforcemanagementManagementunitAgentOptions struct {
 //
 // Requires any of the permissions: wfm:agent:view.
 func (c *Client) GetWorkforcemanagementManagementunitAgent(ctx context.Context, managementUnitID string, agentID string, opts *GetWorkforcemanagementManagementunitAgentOptions, call ...platformclient.CallOption) (*models.WfmAgent, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/agents/{agentId}", managementUnitID, agentID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/agents/{agentId}", managementUnitID, agentID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitAgent"
 	if opts != nil {
 		req.AddQuery("excludeCapabilities", opts.ExcludeCapabilities)
@@ -4438,7 +4439,7 @@ type GetWorkforcemanagementManagementunitAgentShifttradesOptions struct{}
 //
 // Requires any of the permissions: wfm:shiftTradeRequest:edit, wfm:shiftTradeRequest:view.
 func (c *Client) GetWorkforcemanagementManagementunitAgentShifttrades(ctx context.Context, managementUnitID string, agentID string, opts *GetWorkforcemanagementManagementunitAgentShifttradesOptions, call ...platformclient.CallOption) (*models.ShiftTradeListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/agents/{agentId}/shifttrades", managementUnitID, agentID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/agents/{agentId}/shifttrades", managementUnitID, agentID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitAgentShifttrades"
 	out := new(models.ShiftTradeListResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4465,7 +4466,7 @@ type PostWorkforcemanagementManagementunitAgentschedulesSearchOptions struct {
 //
 // Requires any of the permissions: wfm:publishedSchedule:view, wfm:schedule:view.
 func (c *Client) PostWorkforcemanagementManagementunitAgentschedulesSearch(ctx context.Context, managementUnitID string, body *models.BuSearchAgentSchedulesRequest, opts *PostWorkforcemanagementManagementunitAgentschedulesSearchOptions, call ...platformclient.CallOption) (*models.BuAsyncAgentSchedulesSearchResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/agentschedules/search", managementUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/agentschedules/search", managementUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitAgentschedulesSearch"
 	req.Body = body
 	if opts != nil {
@@ -4491,7 +4492,7 @@ type PostWorkforcemanagementManagementunitHistoricaladherencequeryOptions struct
 //
 // Requires any of the permissions: wfm:historicalAdherence:view.
 func (c *Client) PostWorkforcemanagementManagementunitHistoricaladherencequery(ctx context.Context, managementUnitID string, body *models.WfmHistoricalAdherenceQuery, opts *PostWorkforcemanagementManagementunitHistoricaladherencequeryOptions, call ...platformclient.CallOption) (*models.WfmHistoricalAdherenceResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/historicaladherencequery", managementUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/historicaladherencequery", managementUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitHistoricaladherencequery"
 	req.Body = body
 	out := new(models.WfmHistoricalAdherenceResponse)
@@ -4512,7 +4513,7 @@ type PostWorkforcemanagementManagementunitMoveOptions struct{}
 //
 // Requires all of the permissions: wfm:managementUnit:edit.
 func (c *Client) PostWorkforcemanagementManagementunitMove(ctx context.Context, managementUnitID string, body *models.MoveManagementUnitRequest, opts *PostWorkforcemanagementManagementunitMoveOptions, call ...platformclient.CallOption) (*models.MoveManagementUnitResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/move", managementUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/move", managementUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitMove"
 	req.Body = body
 	out := new(models.MoveManagementUnitResponse)
@@ -4534,7 +4535,7 @@ type PostWorkforcemanagementManagementunitSchedulesSearchOptions struct{}
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostWorkforcemanagementManagementunitSchedulesSearch(ctx context.Context, managementUnitID string, body *models.UserListScheduleRequestBody, opts *PostWorkforcemanagementManagementunitSchedulesSearchOptions, call ...platformclient.CallOption) (*models.UserScheduleContainer, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/schedules/search", managementUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/schedules/search", managementUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitSchedulesSearch"
 	req.Body = body
 	out := new(models.UserScheduleContainer)
@@ -4554,7 +4555,7 @@ type GetWorkforcemanagementManagementunitShifttradesMatchedOptions struct{}
 //
 // Requires any of the permissions: wfm:shiftTradeRequest:view, wfm:shiftTradeRequest:edit.
 func (c *Client) GetWorkforcemanagementManagementunitShifttradesMatched(ctx context.Context, managementUnitID string, opts *GetWorkforcemanagementManagementunitShifttradesMatchedOptions, call ...platformclient.CallOption) (*models.ShiftTradeMatchesSummaryResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/shifttrades/matched", managementUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/shifttrades/matched", managementUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitShifttradesMatched"
 	out := new(models.ShiftTradeMatchesSummaryResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4573,7 +4574,7 @@ type GetWorkforcemanagementManagementunitShifttradesUsersOptions struct{}
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) GetWorkforcemanagementManagementunitShifttradesUsers(ctx context.Context, managementUnitID string, opts *GetWorkforcemanagementManagementunitShifttradesUsersOptions, call ...platformclient.CallOption) (*models.WfmUserEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/shifttrades/users", managementUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/shifttrades/users", managementUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitShifttradesUsers"
 	out := new(models.WfmUserEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4595,7 +4596,7 @@ type PostWorkforcemanagementManagementunitShrinkageJobsOptions struct{}
 //
 // Requires any of the permissions: wfm:shrinkage:view.
 func (c *Client) PostWorkforcemanagementManagementunitShrinkageJobs(ctx context.Context, managementUnitID string, body *models.WfmHistoricalShrinkageRequest, opts *PostWorkforcemanagementManagementunitShrinkageJobsOptions, call ...platformclient.CallOption) (*models.WfmHistoricalShrinkageResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/shrinkage/jobs", managementUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/shrinkage/jobs", managementUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitShrinkageJobs"
 	req.Body = body
 	out := new(models.WfmHistoricalShrinkageResponse)
@@ -4618,7 +4619,7 @@ type GetWorkforcemanagementManagementunitTimeofflimitsOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffLimit:view, wfm:timeOffPlan:view.
 func (c *Client) GetWorkforcemanagementManagementunitTimeofflimits(ctx context.Context, managementUnitID string, opts *GetWorkforcemanagementManagementunitTimeofflimitsOptions, call ...platformclient.CallOption) (*models.TimeOffLimitListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeofflimits", managementUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeofflimits", managementUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitTimeofflimits"
 	out := new(models.TimeOffLimitListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4640,7 +4641,7 @@ type PostWorkforcemanagementManagementunitTimeofflimitsOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffLimit:add.
 func (c *Client) PostWorkforcemanagementManagementunitTimeofflimits(ctx context.Context, managementUnitID string, body *models.CreateTimeOffLimitRequest, opts *PostWorkforcemanagementManagementunitTimeofflimitsOptions, call ...platformclient.CallOption) (*models.TimeOffLimit, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeofflimits", managementUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeofflimits", managementUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitTimeofflimits"
 	req.Body = body
 	out := new(models.TimeOffLimit)
@@ -4660,7 +4661,7 @@ type PostWorkforcemanagementManagementunitTimeofflimitsValuesQueryOptions struct
 //
 // Requires any of the permissions: wfm:timeOffLimit:view.
 func (c *Client) PostWorkforcemanagementManagementunitTimeofflimitsValuesQuery(ctx context.Context, managementUnitID string, body *models.QueryTimeOffLimitValuesRequest, opts *PostWorkforcemanagementManagementunitTimeofflimitsValuesQueryOptions, call ...platformclient.CallOption) (*models.QueryTimeOffLimitValuesResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeofflimits/values/query", managementUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeofflimits/values/query", managementUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitTimeofflimitsValuesQuery"
 	req.Body = body
 	out := new(models.QueryTimeOffLimitValuesResponse)
@@ -4681,7 +4682,7 @@ type GetWorkforcemanagementManagementunitTimeofflimitOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffLimit:view.
 func (c *Client) GetWorkforcemanagementManagementunitTimeofflimit(ctx context.Context, managementUnitID string, timeOffLimitID string, opts *GetWorkforcemanagementManagementunitTimeofflimitOptions, call ...platformclient.CallOption) (*models.TimeOffLimit, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeofflimits/{timeOffLimitId}", managementUnitID, timeOffLimitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeofflimits/{timeOffLimitId}", managementUnitID, timeOffLimitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitTimeofflimit"
 	out := new(models.TimeOffLimit)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4699,7 +4700,7 @@ type DeleteWorkforcemanagementManagementunitTimeofflimitOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffLimit:delete.
 func (c *Client) DeleteWorkforcemanagementManagementunitTimeofflimit(ctx context.Context, managementUnitID string, timeOffLimitID string, opts *DeleteWorkforcemanagementManagementunitTimeofflimitOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeofflimits/{timeOffLimitId}", managementUnitID, timeOffLimitID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeofflimits/{timeOffLimitId}", managementUnitID, timeOffLimitID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementManagementunitTimeofflimit"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4715,7 +4716,7 @@ type PatchWorkforcemanagementManagementunitTimeofflimitOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffLimit:edit.
 func (c *Client) PatchWorkforcemanagementManagementunitTimeofflimit(ctx context.Context, managementUnitID string, timeOffLimitID string, body *models.UpdateTimeOffLimitRequest, opts *PatchWorkforcemanagementManagementunitTimeofflimitOptions, call ...platformclient.CallOption) (*models.TimeOffLimit, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeofflimits/{timeOffLimitId}", managementUnitID, timeOffLimitID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeofflimits/{timeOffLimitId}", managementUnitID, timeOffLimitID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementManagementunitTimeofflimit"
 	req.Body = body
 	out := new(models.TimeOffLimit)
@@ -4738,7 +4739,7 @@ type PutWorkforcemanagementManagementunitTimeofflimitValuesOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffLimit:edit.
 func (c *Client) PutWorkforcemanagementManagementunitTimeofflimitValues(ctx context.Context, managementUnitID string, timeOffLimitID string, body *models.SetTimeOffLimitValuesRequest, opts *PutWorkforcemanagementManagementunitTimeofflimitValuesOptions, call ...platformclient.CallOption) (*models.TimeOffLimit, error) {
-	req := platformclient.NewRequest("PUT", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeofflimits/{timeOffLimitId}/values", managementUnitID, timeOffLimitID)
+	req := runtime.NewRequest("PUT", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeofflimits/{timeOffLimitId}/values", managementUnitID, timeOffLimitID)
 	req.Operation = "workforcemanagement.PutWorkforcemanagementManagementunitTimeofflimitValues"
 	req.Body = body
 	out := new(models.TimeOffLimit)
@@ -4757,7 +4758,7 @@ type GetWorkforcemanagementManagementunitTimeoffplansOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffPlan:view.
 func (c *Client) GetWorkforcemanagementManagementunitTimeoffplans(ctx context.Context, managementUnitID string, opts *GetWorkforcemanagementManagementunitTimeoffplansOptions, call ...platformclient.CallOption) (*models.TimeOffPlanListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffplans", managementUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffplans", managementUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitTimeoffplans"
 	out := new(models.TimeOffPlanListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4775,7 +4776,7 @@ type PostWorkforcemanagementManagementunitTimeoffplansOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffPlan:add.
 func (c *Client) PostWorkforcemanagementManagementunitTimeoffplans(ctx context.Context, managementUnitID string, body *models.CreateTimeOffPlanRequest, opts *PostWorkforcemanagementManagementunitTimeoffplansOptions, call ...platformclient.CallOption) (*models.TimeOffPlan, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffplans", managementUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffplans", managementUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitTimeoffplans"
 	req.Body = body
 	out := new(models.TimeOffPlan)
@@ -4794,7 +4795,7 @@ type GetWorkforcemanagementManagementunitTimeoffplanOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffPlan:view.
 func (c *Client) GetWorkforcemanagementManagementunitTimeoffplan(ctx context.Context, managementUnitID string, timeOffPlanID string, opts *GetWorkforcemanagementManagementunitTimeoffplanOptions, call ...platformclient.CallOption) (*models.TimeOffPlan, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffplans/{timeOffPlanId}", managementUnitID, timeOffPlanID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffplans/{timeOffPlanId}", managementUnitID, timeOffPlanID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitTimeoffplan"
 	out := new(models.TimeOffPlan)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4812,7 +4813,7 @@ type DeleteWorkforcemanagementManagementunitTimeoffplanOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffPlan:delete.
 func (c *Client) DeleteWorkforcemanagementManagementunitTimeoffplan(ctx context.Context, managementUnitID string, timeOffPlanID string, opts *DeleteWorkforcemanagementManagementunitTimeoffplanOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffplans/{timeOffPlanId}", managementUnitID, timeOffPlanID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffplans/{timeOffPlanId}", managementUnitID, timeOffPlanID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementManagementunitTimeoffplan"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -4826,7 +4827,7 @@ type PatchWorkforcemanagementManagementunitTimeoffplanOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffPlan:edit.
 func (c *Client) PatchWorkforcemanagementManagementunitTimeoffplan(ctx context.Context, managementUnitID string, timeOffPlanID string, body *models.UpdateTimeOffPlanRequest, opts *PatchWorkforcemanagementManagementunitTimeoffplanOptions, call ...platformclient.CallOption) (*models.TimeOffPlan, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffplans/{timeOffPlanId}", managementUnitID, timeOffPlanID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffplans/{timeOffPlanId}", managementUnitID, timeOffPlanID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementManagementunitTimeoffplan"
 	req.Body = body
 	out := new(models.TimeOffPlan)
@@ -4845,7 +4846,7 @@ type PostWorkforcemanagementManagementunitTimeoffrequestsOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffRequest:add.
 func (c *Client) PostWorkforcemanagementManagementunitTimeoffrequests(ctx context.Context, managementUnitID string, body *models.CreateAdminTimeOffRequest, opts *PostWorkforcemanagementManagementunitTimeoffrequestsOptions, call ...platformclient.CallOption) (*models.TimeOffRequestList, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffrequests", managementUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffrequests", managementUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitTimeoffrequests"
 	req.Body = body
 	out := new(models.TimeOffRequestList)
@@ -4865,7 +4866,7 @@ type PostWorkforcemanagementManagementunitTimeoffrequestsIntegrationstatusQueryO
 //
 // Requires any of the permissions: wfm:timeOffRequest:view.
 func (c *Client) PostWorkforcemanagementManagementunitTimeoffrequestsIntegrationstatusQuery(ctx context.Context, managementUnitID string, body *models.QueryTimeOffIntegrationStatusRequest, opts *PostWorkforcemanagementManagementunitTimeoffrequestsIntegrationstatusQueryOptions, call ...platformclient.CallOption) (*models.UserTimeOffIntegrationStatusResponseListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffrequests/integrationstatus/query", managementUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffrequests/integrationstatus/query", managementUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitTimeoffrequestsIntegrationstatusQuery"
 	req.Body = body
 	out := new(models.UserTimeOffIntegrationStatusResponseListing)
@@ -4892,7 +4893,7 @@ type PostWorkforcemanagementManagementunitTimeoffrequestsQueryOptions struct {
 //
 // Requires any of the permissions: wfm:timeOffRequest:view.
 func (c *Client) PostWorkforcemanagementManagementunitTimeoffrequestsQuery(ctx context.Context, managementUnitID string, body *models.TimeOffRequestQueryBody, opts *PostWorkforcemanagementManagementunitTimeoffrequestsQueryOptions, call ...platformclient.CallOption) (*models.TimeOffRequestListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffrequests/query", managementUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffrequests/query", managementUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitTimeoffrequestsQuery"
 	req.Body = body
 	if opts != nil {
@@ -4915,7 +4916,7 @@ type PostWorkforcemanagementManagementunitTimeoffrequestsWaitlistpositionsQueryO
 //
 // Requires any of the permissions: wfm:timeOffRequest:view.
 func (c *Client) PostWorkforcemanagementManagementunitTimeoffrequestsWaitlistpositionsQuery(ctx context.Context, managementUnitID string, body *models.QueryWaitlistPositionsRequest, opts *PostWorkforcemanagementManagementunitTimeoffrequestsWaitlistpositionsQueryOptions, call ...platformclient.CallOption) (*models.WaitlistPositionListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffrequests/waitlistpositions/query", managementUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffrequests/waitlistpositions/query", managementUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitTimeoffrequestsWaitlistpositionsQuery"
 	req.Body = body
 	out := new(models.WaitlistPositionListing)
@@ -4935,7 +4936,7 @@ type PatchWorkforcemanagementManagementunitTimeoffrequestUserIntegrationstatusOp
 //
 // Requires any of the permissions: wfm:timeOffRequest:edit.
 func (c *Client) PatchWorkforcemanagementManagementunitTimeoffrequestUserIntegrationstatus(ctx context.Context, managementUnitID string, timeOffRequestID string, userID string, body *models.SetTimeOffIntegrationStatusRequest, opts *PatchWorkforcemanagementManagementunitTimeoffrequestUserIntegrationstatusOptions, call ...platformclient.CallOption) (*models.UserTimeOffIntegrationStatusResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffrequests/{timeOffRequestId}/users/{userId}/integrationstatus", managementUnitID, timeOffRequestID, userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffrequests/{timeOffRequestId}/users/{userId}/integrationstatus", managementUnitID, timeOffRequestID, userID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementManagementunitTimeoffrequestUserIntegrationstatus"
 	req.Body = body
 	out := new(models.UserTimeOffIntegrationStatusResponse)
@@ -4955,7 +4956,7 @@ type PatchWorkforcemanagementManagementunitUnavailabletimesSettingsOptions struc
 //
 // Requires any of the permissions: wfm:managementUnit:edit.
 func (c *Client) PatchWorkforcemanagementManagementunitUnavailabletimesSettings(ctx context.Context, managementUnitID string, body *models.UpdateManagementUnitsSettingsRequest, opts *PatchWorkforcemanagementManagementunitUnavailabletimesSettingsOptions, call ...platformclient.CallOption) (*models.ManagementUnitAvailabilitySettingsResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/unavailabletimes/settings", managementUnitID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/unavailabletimes/settings", managementUnitID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementManagementunitUnavailabletimesSettings"
 	req.Body = body
 	out := new(models.ManagementUnitAvailabilitySettingsResponse)
@@ -4976,7 +4977,7 @@ type GetWorkforcemanagementManagementunitUsersOptions struct{}
 // wfm:publishedSchedule:view, wfm:realtimeAdherence:view, wfm:schedule:view, wfm:staffingGroup:view,
 // wfm:timeOffRequest:view, wfm:workPlanRotation:view, wfm:workPlan:view.
 func (c *Client) GetWorkforcemanagementManagementunitUsers(ctx context.Context, managementUnitID string, opts *GetWorkforcemanagementManagementunitUsersOptions, call ...platformclient.CallOption) (*models.WfmUserEntityListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/users", managementUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/users", managementUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitUsers"
 	out := new(models.WfmUserEntityListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -4995,7 +4996,7 @@ type PostWorkforcemanagementManagementunitUserTimeoffbalanceJobsOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffRequest:view.
 func (c *Client) PostWorkforcemanagementManagementunitUserTimeoffbalanceJobs(ctx context.Context, managementUnitID string, userID string, body *models.TimeOffBalanceRequest, opts *PostWorkforcemanagementManagementunitUserTimeoffbalanceJobsOptions, call ...platformclient.CallOption) (*models.TimeOffBalancesResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/users/{userId}/timeoffbalance/jobs", managementUnitID, userID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/users/{userId}/timeoffbalance/jobs", managementUnitID, userID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitUserTimeoffbalanceJobs"
 	req.Body = body
 	out := new(models.TimeOffBalancesResponse)
@@ -5015,7 +5016,7 @@ type GetWorkforcemanagementManagementunitUserTimeoffrequestsOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffRequest:view.
 func (c *Client) GetWorkforcemanagementManagementunitUserTimeoffrequests(ctx context.Context, managementUnitID string, userID string, opts *GetWorkforcemanagementManagementunitUserTimeoffrequestsOptions, call ...platformclient.CallOption) (*models.TimeOffRequestList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/users/{userId}/timeoffrequests", managementUnitID, userID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/users/{userId}/timeoffrequests", managementUnitID, userID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitUserTimeoffrequests"
 	out := new(models.TimeOffRequestList)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5034,7 +5035,7 @@ type PostWorkforcemanagementManagementunitUserTimeoffrequestsEstimateOptions str
 //
 // Requires any of the permissions: wfm:timeOffRequest:view.
 func (c *Client) PostWorkforcemanagementManagementunitUserTimeoffrequestsEstimate(ctx context.Context, managementUnitID string, userID string, body *models.EstimateAvailableTimeOffRequest, opts *PostWorkforcemanagementManagementunitUserTimeoffrequestsEstimateOptions, call ...platformclient.CallOption) (*models.EstimateAvailableTimeOffResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/users/{userId}/timeoffrequests/estimate", managementUnitID, userID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/users/{userId}/timeoffrequests/estimate", managementUnitID, userID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitUserTimeoffrequestsEstimate"
 	req.Body = body
 	out := new(models.EstimateAvailableTimeOffResponse)
@@ -5053,7 +5054,7 @@ type GetWorkforcemanagementManagementunitUserTimeoffrequestOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffRequest:view.
 func (c *Client) GetWorkforcemanagementManagementunitUserTimeoffrequest(ctx context.Context, managementUnitID string, userID string, timeOffRequestID string, opts *GetWorkforcemanagementManagementunitUserTimeoffrequestOptions, call ...platformclient.CallOption) (*models.TimeOffRequestResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/users/{userId}/timeoffrequests/{timeOffRequestId}", managementUnitID, userID, timeOffRequestID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/users/{userId}/timeoffrequests/{timeOffRequestId}", managementUnitID, userID, timeOffRequestID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitUserTimeoffrequest"
 	out := new(models.TimeOffRequestResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5071,7 +5072,7 @@ type PatchWorkforcemanagementManagementunitUserTimeoffrequestOptions struct{}
 //
 // Requires any of the permissions: wfm:timeOffRequest:edit.
 func (c *Client) PatchWorkforcemanagementManagementunitUserTimeoffrequest(ctx context.Context, managementUnitID string, userID string, timeOffRequestID string, body *models.AdminTimeOffRequestPatch, opts *PatchWorkforcemanagementManagementunitUserTimeoffrequestOptions, call ...platformclient.CallOption) (*models.TimeOffRequestResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/users/{userId}/timeoffrequests/{timeOffRequestId}", managementUnitID, userID, timeOffRequestID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/users/{userId}/timeoffrequests/{timeOffRequestId}", managementUnitID, userID, timeOffRequestID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementManagementunitUserTimeoffrequest"
 	req.Body = body
 	out := new(models.TimeOffRequestResponse)
@@ -5091,7 +5092,7 @@ type PostWorkforcemanagementManagementunitUserTimeoffrequestTimeoffbalanceJobsOp
 //
 // Requires any of the permissions: wfm:timeOffRequest:view.
 func (c *Client) PostWorkforcemanagementManagementunitUserTimeoffrequestTimeoffbalanceJobs(ctx context.Context, managementUnitID string, userID string, timeOffRequestID string, opts *PostWorkforcemanagementManagementunitUserTimeoffrequestTimeoffbalanceJobsOptions, call ...platformclient.CallOption) (*models.TimeOffBalancesResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/users/{userId}/timeoffrequests/{timeOffRequestId}/timeoffbalance/jobs", managementUnitID, userID, timeOffRequestID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/users/{userId}/timeoffrequests/{timeOffRequestId}/timeoffbalance/jobs", managementUnitID, userID, timeOffRequestID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitUserTimeoffrequestTimeoffbalanceJobs"
 	out := new(models.TimeOffBalancesResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5110,7 +5111,7 @@ type GetWorkforcemanagementManagementunitUserTimeoffrequestTimeofflimitsOptions 
 //
 // Requires all of the permissions: wfm:timeOffRequest:view, wfm:timeOffLimit:view.
 func (c *Client) GetWorkforcemanagementManagementunitUserTimeoffrequestTimeofflimits(ctx context.Context, managementUnitID string, userID string, timeOffRequestID string, opts *GetWorkforcemanagementManagementunitUserTimeoffrequestTimeofflimitsOptions, call ...platformclient.CallOption) (*models.QueryTimeOffLimitValuesResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/users/{userId}/timeoffrequests/{timeOffRequestId}/timeofflimits", managementUnitID, userID, timeOffRequestID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/users/{userId}/timeoffrequests/{timeOffRequestId}/timeofflimits", managementUnitID, userID, timeOffRequestID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitUserTimeoffrequestTimeofflimits"
 	out := new(models.QueryTimeOffLimitValuesResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5140,7 +5141,7 @@ type GetWorkforcemanagementManagementunitWeekShifttradesOptions struct {
 //
 // Requires any of the permissions: wfm:shiftTradeRequest:view, wfm:shiftTradeRequest:edit.
 func (c *Client) GetWorkforcemanagementManagementunitWeekShifttrades(ctx context.Context, managementUnitID string, weekDateID types.Date, opts *GetWorkforcemanagementManagementunitWeekShifttradesOptions, call ...platformclient.CallOption) (*models.WeekShiftTradeListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/weeks/{weekDateId}/shifttrades", managementUnitID, weekDateID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/weeks/{weekDateId}/shifttrades", managementUnitID, weekDateID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitWeekShifttrades"
 	if opts != nil {
 		req.AddQuery("evaluateMatches", opts.EvaluateMatches)
@@ -5163,7 +5164,7 @@ type PostWorkforcemanagementManagementunitWeekShifttradesOptions struct{}
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) PostWorkforcemanagementManagementunitWeekShifttrades(ctx context.Context, managementUnitID string, weekDateID types.Date, body *models.AddShiftTradeRequest, opts *PostWorkforcemanagementManagementunitWeekShifttradesOptions, call ...platformclient.CallOption) (*models.ShiftTradeResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/weeks/{weekDateId}/shifttrades", managementUnitID, weekDateID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/weeks/{weekDateId}/shifttrades", managementUnitID, weekDateID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitWeekShifttrades"
 	req.Body = body
 	out := new(models.ShiftTradeResponse)
@@ -5187,7 +5188,7 @@ type PostWorkforcemanagementManagementunitWeekShifttradesSearchOptions struct {
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) PostWorkforcemanagementManagementunitWeekShifttradesSearch(ctx context.Context, managementUnitID string, weekDateID types.Date, body *models.SearchShiftTradesRequest, opts *PostWorkforcemanagementManagementunitWeekShifttradesSearchOptions, call ...platformclient.CallOption) (*models.SearchShiftTradesResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/weeks/{weekDateId}/shifttrades/search", managementUnitID, weekDateID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/weeks/{weekDateId}/shifttrades/search", managementUnitID, weekDateID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitWeekShifttradesSearch"
 	req.Body = body
 	if opts != nil {
@@ -5216,7 +5217,7 @@ type PostWorkforcemanagementManagementunitWeekShifttradesStateBulkOptions struct
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate, wfm:shiftTradeRequest:edit.
 func (c *Client) PostWorkforcemanagementManagementunitWeekShifttradesStateBulk(ctx context.Context, managementUnitID string, weekDateID types.Date, body *models.BulkShiftTradeStateUpdateRequest, opts *PostWorkforcemanagementManagementunitWeekShifttradesStateBulkOptions, call ...platformclient.CallOption) (*models.BulkUpdateShiftTradeStateResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/weeks/{weekDateId}/shifttrades/state/bulk", managementUnitID, weekDateID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/weeks/{weekDateId}/shifttrades/state/bulk", managementUnitID, weekDateID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitWeekShifttradesStateBulk"
 	req.Body = body
 	if opts != nil {
@@ -5239,7 +5240,7 @@ type PatchWorkforcemanagementManagementunitWeekShifttradeOptions struct{}
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) PatchWorkforcemanagementManagementunitWeekShifttrade(ctx context.Context, managementUnitID string, weekDateID types.Date, tradeID string, body *models.PatchShiftTradeRequest, opts *PatchWorkforcemanagementManagementunitWeekShifttradeOptions, call ...platformclient.CallOption) (*models.ShiftTradeResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/weeks/{weekDateId}/shifttrades/{tradeId}", managementUnitID, weekDateID, tradeID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/weeks/{weekDateId}/shifttrades/{tradeId}", managementUnitID, weekDateID, tradeID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementManagementunitWeekShifttrade"
 	req.Body = body
 	out := new(models.ShiftTradeResponse)
@@ -5259,7 +5260,7 @@ type PostWorkforcemanagementManagementunitWeekShifttradeMatchOptions struct{}
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) PostWorkforcemanagementManagementunitWeekShifttradeMatch(ctx context.Context, managementUnitID string, weekDateID types.Date, tradeID string, body *models.MatchShiftTradeRequest, opts *PostWorkforcemanagementManagementunitWeekShifttradeMatchOptions, call ...platformclient.CallOption) (*models.MatchShiftTradeResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/weeks/{weekDateId}/shifttrades/{tradeId}/match", managementUnitID, weekDateID, tradeID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/weeks/{weekDateId}/shifttrades/{tradeId}/match", managementUnitID, weekDateID, tradeID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitWeekShifttradeMatch"
 	req.Body = body
 	out := new(models.MatchShiftTradeResponse)
@@ -5292,7 +5293,7 @@ type GetWorkforcemanagementManagementunitWeekSchedulesOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetWorkforcemanagementManagementunitWeekSchedules(ctx context.Context, managementUnitID string, weekID string, opts *GetWorkforcemanagementManagementunitWeekSchedulesOptions, call ...platformclient.CallOption) (*models.WeekScheduleListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/weeks/{weekId}/schedules", managementUnitID, weekID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/weeks/{weekId}/schedules", managementUnitID, weekID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitWeekSchedules"
 	if opts != nil {
 		req.AddQuery("includeOnlyPublished", opts.IncludeOnlyPublished)
@@ -5326,7 +5327,7 @@ type GetWorkforcemanagementManagementunitWeekScheduleOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) GetWorkforcemanagementManagementunitWeekSchedule(ctx context.Context, managementUnitID string, weekID string, scheduleID string, opts *GetWorkforcemanagementManagementunitWeekScheduleOptions, call ...platformclient.CallOption) (*models.WeekScheduleResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/weeks/{weekId}/schedules/{scheduleId}", managementUnitID, weekID, scheduleID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/weeks/{weekId}/schedules/{scheduleId}", managementUnitID, weekID, scheduleID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitWeekSchedule"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -5351,7 +5352,7 @@ type GetWorkforcemanagementManagementunitWorkplanrotationsOptions struct {
 //
 // Requires any of the permissions: wfm:agent:view, wfm:workPlanRotation:view.
 func (c *Client) GetWorkforcemanagementManagementunitWorkplanrotations(ctx context.Context, managementUnitID string, opts *GetWorkforcemanagementManagementunitWorkplanrotationsOptions, call ...platformclient.CallOption) (*models.WorkPlanRotationListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplanrotations", managementUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplanrotations", managementUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitWorkplanrotations"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -5372,7 +5373,7 @@ type PostWorkforcemanagementManagementunitWorkplanrotationsOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanRotation:add.
 func (c *Client) PostWorkforcemanagementManagementunitWorkplanrotations(ctx context.Context, managementUnitID string, body *models.AddWorkPlanRotationRequest, opts *PostWorkforcemanagementManagementunitWorkplanrotationsOptions, call ...platformclient.CallOption) (*models.WorkPlanRotationResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplanrotations", managementUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplanrotations", managementUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitWorkplanrotations"
 	req.Body = body
 	out := new(models.WorkPlanRotationResponse)
@@ -5391,7 +5392,7 @@ type GetWorkforcemanagementManagementunitWorkplanrotationOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanRotation:view.
 func (c *Client) GetWorkforcemanagementManagementunitWorkplanrotation(ctx context.Context, managementUnitID string, workPlanRotationID string, opts *GetWorkforcemanagementManagementunitWorkplanrotationOptions, call ...platformclient.CallOption) (*models.WorkPlanRotationResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplanrotations/{workPlanRotationId}", managementUnitID, workPlanRotationID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplanrotations/{workPlanRotationId}", managementUnitID, workPlanRotationID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitWorkplanrotation"
 	out := new(models.WorkPlanRotationResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5409,7 +5410,7 @@ type DeleteWorkforcemanagementManagementunitWorkplanrotationOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanRotation:delete.
 func (c *Client) DeleteWorkforcemanagementManagementunitWorkplanrotation(ctx context.Context, managementUnitID string, workPlanRotationID string, opts *DeleteWorkforcemanagementManagementunitWorkplanrotationOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplanrotations/{workPlanRotationId}", managementUnitID, workPlanRotationID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplanrotations/{workPlanRotationId}", managementUnitID, workPlanRotationID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementManagementunitWorkplanrotation"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -5423,7 +5424,7 @@ type PatchWorkforcemanagementManagementunitWorkplanrotationOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanRotation:edit.
 func (c *Client) PatchWorkforcemanagementManagementunitWorkplanrotation(ctx context.Context, managementUnitID string, workPlanRotationID string, body *models.UpdateWorkPlanRotationRequest, opts *PatchWorkforcemanagementManagementunitWorkplanrotationOptions, call ...platformclient.CallOption) (*models.WorkPlanRotationResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplanrotations/{workPlanRotationId}", managementUnitID, workPlanRotationID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplanrotations/{workPlanRotationId}", managementUnitID, workPlanRotationID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementManagementunitWorkplanrotation"
 	req.Body = body
 	out := new(models.WorkPlanRotationResponse)
@@ -5442,7 +5443,7 @@ type PostWorkforcemanagementManagementunitWorkplanrotationCopyOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanRotation:add.
 func (c *Client) PostWorkforcemanagementManagementunitWorkplanrotationCopy(ctx context.Context, managementUnitID string, workPlanRotationID string, body *models.CopyWorkPlanRotationRequest, opts *PostWorkforcemanagementManagementunitWorkplanrotationCopyOptions, call ...platformclient.CallOption) (*models.WorkPlanRotationResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplanrotations/{workPlanRotationId}/copy", managementUnitID, workPlanRotationID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplanrotations/{workPlanRotationId}/copy", managementUnitID, workPlanRotationID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitWorkplanrotationCopy"
 	req.Body = body
 	out := new(models.WorkPlanRotationResponse)
@@ -5472,7 +5473,7 @@ type GetWorkforcemanagementManagementunitWorkplansOptions struct {
 // Requires any of the permissions: wfm:agent:view, wfm:publishedSchedule:view, wfm:schedule:view,
 // wfm:workPlanRotation:view, wfm:workPlan:view.
 func (c *Client) GetWorkforcemanagementManagementunitWorkplans(ctx context.Context, managementUnitID string, opts *GetWorkforcemanagementManagementunitWorkplansOptions, call ...platformclient.CallOption) (*models.WorkPlanListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplans", managementUnitID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplans", managementUnitID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitWorkplans"
 	if opts != nil {
 		req.AddQuery("expand", opts.Expand)
@@ -5498,7 +5499,7 @@ type PostWorkforcemanagementManagementunitWorkplansOptions struct {
 //
 // Requires any of the permissions: wfm:workPlan:add.
 func (c *Client) PostWorkforcemanagementManagementunitWorkplans(ctx context.Context, managementUnitID string, body *models.CreateWorkPlan, opts *PostWorkforcemanagementManagementunitWorkplansOptions, call ...platformclient.CallOption) (*models.WorkPlan, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplans", managementUnitID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplans", managementUnitID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitWorkplans"
 	req.Body = body
 	if opts != nil {
@@ -5524,7 +5525,7 @@ type GetWorkforcemanagementManagementunitWorkplanOptions struct {
 //
 // Requires any of the permissions: wfm:workPlanRotation:view, wfm:workPlan:view, wfm:schedule:edit.
 func (c *Client) GetWorkforcemanagementManagementunitWorkplan(ctx context.Context, managementUnitID string, workPlanID string, opts *GetWorkforcemanagementManagementunitWorkplanOptions, call ...platformclient.CallOption) (*models.WorkPlan, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplans/{workPlanId}", managementUnitID, workPlanID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplans/{workPlanId}", managementUnitID, workPlanID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementManagementunitWorkplan"
 	if opts != nil {
 		req.AddQuery("includeOnly", opts.IncludeOnly)
@@ -5545,7 +5546,7 @@ type DeleteWorkforcemanagementManagementunitWorkplanOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlan:delete.
 func (c *Client) DeleteWorkforcemanagementManagementunitWorkplan(ctx context.Context, managementUnitID string, workPlanID string, opts *DeleteWorkforcemanagementManagementunitWorkplanOptions, call ...platformclient.CallOption) error {
-	req := platformclient.NewRequest("DELETE", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplans/{workPlanId}", managementUnitID, workPlanID)
+	req := runtime.NewRequest("DELETE", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplans/{workPlanId}", managementUnitID, workPlanID)
 	req.Operation = "workforcemanagement.DeleteWorkforcemanagementManagementunitWorkplan"
 	return c.c.Do(ctx, req, nil, call...)
 }
@@ -5563,7 +5564,7 @@ type PatchWorkforcemanagementManagementunitWorkplanOptions struct {
 //
 // Requires any of the permissions: wfm:workPlan:edit.
 func (c *Client) PatchWorkforcemanagementManagementunitWorkplan(ctx context.Context, managementUnitID string, workPlanID string, body *models.WorkPlan, opts *PatchWorkforcemanagementManagementunitWorkplanOptions, call ...platformclient.CallOption) (*models.WorkPlan, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplans/{workPlanId}", managementUnitID, workPlanID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplans/{workPlanId}", managementUnitID, workPlanID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementManagementunitWorkplan"
 	req.Body = body
 	if opts != nil {
@@ -5585,7 +5586,7 @@ type PostWorkforcemanagementManagementunitWorkplanCopyOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlan:add.
 func (c *Client) PostWorkforcemanagementManagementunitWorkplanCopy(ctx context.Context, managementUnitID string, workPlanID string, body *models.CopyWorkPlan, opts *PostWorkforcemanagementManagementunitWorkplanCopyOptions, call ...platformclient.CallOption) (*models.WorkPlan, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplans/{workPlanId}/copy", managementUnitID, workPlanID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplans/{workPlanId}/copy", managementUnitID, workPlanID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitWorkplanCopy"
 	req.Body = body
 	out := new(models.WorkPlan)
@@ -5607,7 +5608,7 @@ type PostWorkforcemanagementManagementunitWorkplanValidateOptions struct {
 //
 // Requires any of the permissions: wfm:workPlan:add, wfm:workPlan:edit.
 func (c *Client) PostWorkforcemanagementManagementunitWorkplanValidate(ctx context.Context, managementUnitID string, workPlanID string, body *models.WorkPlanValidationRequest, opts *PostWorkforcemanagementManagementunitWorkplanValidateOptions, call ...platformclient.CallOption) (*models.ValidateWorkPlanResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplans/{workPlanId}/validate", managementUnitID, workPlanID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplans/{workPlanId}/validate", managementUnitID, workPlanID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementManagementunitWorkplanValidate"
 	req.Body = body
 	if opts != nil {
@@ -5629,7 +5630,7 @@ type GetWorkforcemanagementNotificationsOptions struct{}
 //
 //	GET /api/v2/workforcemanagement/notifications
 func (c *Client) GetWorkforcemanagementNotifications(ctx context.Context, opts *GetWorkforcemanagementNotificationsOptions, call ...platformclient.CallOption) (*models.NotificationsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/notifications")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/notifications")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementNotifications"
 	out := new(models.NotificationsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5645,7 +5646,7 @@ type PostWorkforcemanagementNotificationsUpdateOptions struct{}
 //
 //	POST /api/v2/workforcemanagement/notifications/update
 func (c *Client) PostWorkforcemanagementNotificationsUpdate(ctx context.Context, body *models.UpdateNotificationsRequest, opts *PostWorkforcemanagementNotificationsUpdateOptions, call ...platformclient.CallOption) (*models.UpdateNotificationsResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/notifications/update")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/notifications/update")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementNotificationsUpdate"
 	req.Body = body
 	out := new(models.UpdateNotificationsResponse)
@@ -5669,7 +5670,7 @@ type PostWorkforcemanagementSchedulesOptions struct {
 //
 // Deprecated: the API marks this operation as deprecated.
 func (c *Client) PostWorkforcemanagementSchedules(ctx context.Context, opts *PostWorkforcemanagementSchedulesOptions, call ...platformclient.CallOption) (*models.UserScheduleContainer, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/schedules")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/schedules")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementSchedules"
 	if opts != nil {
 		req.Body = opts.Body
@@ -5690,7 +5691,7 @@ type GetWorkforcemanagementSchedulingjobOptions struct{}
 //
 // Requires any of the permissions: wfm:schedulingrequest:view.
 func (c *Client) GetWorkforcemanagementSchedulingjob(ctx context.Context, jobID string, opts *GetWorkforcemanagementSchedulingjobOptions, call ...platformclient.CallOption) (*models.SchedulingStatusResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/schedulingjobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/schedulingjobs/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementSchedulingjob"
 	out := new(models.SchedulingStatusResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5709,7 +5710,7 @@ type GetWorkforcemanagementShifttradesOptions struct{}
 // Requires any of the permissions: wfm:shiftTradeRequest:edit, wfm:shiftTradeRequest:view,
 // wfm:agentShiftTradeRequest:participate.
 func (c *Client) GetWorkforcemanagementShifttrades(ctx context.Context, opts *GetWorkforcemanagementShifttradesOptions, call ...platformclient.CallOption) (*models.ShiftTradeListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/shifttrades")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/shifttrades")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementShifttrades"
 	out := new(models.ShiftTradeListResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5731,7 +5732,7 @@ type PostWorkforcemanagementShifttradingTradesJobsOptions struct {
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) PostWorkforcemanagementShifttradingTradesJobs(ctx context.Context, body *models.AddShiftTradeJobRequest, opts *PostWorkforcemanagementShifttradingTradesJobsOptions, call ...platformclient.CallOption) (*models.ShiftTradeAddTradeJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/shifttrading/trades/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/shifttrading/trades/jobs")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementShifttradingTradesJobs"
 	req.Body = body
 	if opts != nil {
@@ -5756,7 +5757,7 @@ type GetWorkforcemanagementShifttradingTradesJobOptions struct{}
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) GetWorkforcemanagementShifttradingTradesJob(ctx context.Context, jobID string, opts *GetWorkforcemanagementShifttradingTradesJobOptions, call ...platformclient.CallOption) (*models.ShiftTradeAddTradeJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/shifttrading/trades/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/shifttrading/trades/jobs/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementShifttradingTradesJob"
 	out := new(models.ShiftTradeAddTradeJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5783,7 +5784,7 @@ type PostWorkforcemanagementShifttradingTradesMineQueryJobsOptions struct {
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) PostWorkforcemanagementShifttradingTradesMineQueryJobs(ctx context.Context, body *models.QueryAgentShiftTradeListJobRequest, opts *PostWorkforcemanagementShifttradingTradesMineQueryJobsOptions, call ...platformclient.CallOption) (*models.ShiftTradeQueryAgentTradesJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/shifttrading/trades/mine/query/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/shifttrading/trades/mine/query/jobs")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementShifttradingTradesMineQueryJobs"
 	req.Body = body
 	if opts != nil {
@@ -5809,7 +5810,7 @@ type GetWorkforcemanagementShifttradingTradesMineQueryJobOptions struct{}
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) GetWorkforcemanagementShifttradingTradesMineQueryJob(ctx context.Context, jobID string, opts *GetWorkforcemanagementShifttradingTradesMineQueryJobOptions, call ...platformclient.CallOption) (*models.ShiftTradeQueryAgentTradesJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/shifttrading/trades/mine/query/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/shifttrading/trades/mine/query/jobs/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementShifttradingTradesMineQueryJob"
 	out := new(models.ShiftTradeQueryAgentTradesJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5832,7 +5833,7 @@ type PostWorkforcemanagementShifttradingTradeJobsOptions struct {
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) PostWorkforcemanagementShifttradingTradeJobs(ctx context.Context, tradeID string, body *models.UpdateShiftTradeJobRequest, opts *PostWorkforcemanagementShifttradingTradeJobsOptions, call ...platformclient.CallOption) (*models.ShiftTradeUpdateTradeJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/shifttrading/trades/{tradeId}/jobs", tradeID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/shifttrading/trades/{tradeId}/jobs", tradeID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementShifttradingTradeJobs"
 	req.Body = body
 	if opts != nil {
@@ -5857,7 +5858,7 @@ type GetWorkforcemanagementShifttradingTradeJobOptions struct{}
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) GetWorkforcemanagementShifttradingTradeJob(ctx context.Context, tradeID string, jobID string, opts *GetWorkforcemanagementShifttradingTradeJobOptions, call ...platformclient.CallOption) (*models.ShiftTradeUpdateTradeJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/shifttrading/trades/{tradeId}/jobs/{jobId}", tradeID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/shifttrading/trades/{tradeId}/jobs/{jobId}", tradeID, jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementShifttradingTradeJob"
 	out := new(models.ShiftTradeUpdateTradeJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5880,7 +5881,7 @@ type PostWorkforcemanagementShifttradingTradeMatchJobsOptions struct {
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) PostWorkforcemanagementShifttradingTradeMatchJobs(ctx context.Context, tradeID string, body *models.MatchShiftTradeJobRequest, opts *PostWorkforcemanagementShifttradingTradeMatchJobsOptions, call ...platformclient.CallOption) (*models.ShiftTradeMatchTradeJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/shifttrading/trades/{tradeId}/match/jobs", tradeID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/shifttrading/trades/{tradeId}/match/jobs", tradeID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementShifttradingTradeMatchJobs"
 	req.Body = body
 	if opts != nil {
@@ -5905,7 +5906,7 @@ type GetWorkforcemanagementShifttradingTradeMatchJobOptions struct{}
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) GetWorkforcemanagementShifttradingTradeMatchJob(ctx context.Context, tradeID string, jobID string, opts *GetWorkforcemanagementShifttradingTradeMatchJobOptions, call ...platformclient.CallOption) (*models.ShiftTradeMatchTradeJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/shifttrading/trades/{tradeId}/match/jobs/{jobId}", tradeID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/shifttrading/trades/{tradeId}/match/jobs/{jobId}", tradeID, jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementShifttradingTradeMatchJob"
 	out := new(models.ShiftTradeMatchTradeJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5927,7 +5928,7 @@ type PostWorkforcemanagementShifttradingTradeStateJobsOptions struct {
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) PostWorkforcemanagementShifttradingTradeStateJobs(ctx context.Context, tradeID string, body *models.UpdateShiftTradeStateJobRequest, opts *PostWorkforcemanagementShifttradingTradeStateJobsOptions, call ...platformclient.CallOption) (*models.ShiftTradeUpdateTradeStateJobResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/shifttrading/trades/{tradeId}/state/jobs", tradeID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/shifttrading/trades/{tradeId}/state/jobs", tradeID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementShifttradingTradeStateJobs"
 	req.Body = body
 	if opts != nil {
@@ -5952,7 +5953,7 @@ type GetWorkforcemanagementShifttradingTradeStateJobOptions struct{}
 //
 // Requires any of the permissions: wfm:agentShiftTradeRequest:participate.
 func (c *Client) GetWorkforcemanagementShifttradingTradeStateJob(ctx context.Context, tradeID string, jobID string, opts *GetWorkforcemanagementShifttradingTradeStateJobOptions, call ...platformclient.CallOption) (*models.ShiftTradeUpdateTradeStateJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/shifttrading/trades/{tradeId}/state/jobs/{jobId}", tradeID, jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/shifttrading/trades/{tradeId}/state/jobs/{jobId}", tradeID, jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementShifttradingTradeStateJob"
 	out := new(models.ShiftTradeUpdateTradeStateJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5968,7 +5969,7 @@ type GetWorkforcemanagementShrinkageJobOptions struct{}
 //
 //	GET /api/v2/workforcemanagement/shrinkage/jobs/{jobId}
 func (c *Client) GetWorkforcemanagementShrinkageJob(ctx context.Context, jobID string, opts *GetWorkforcemanagementShrinkageJobOptions, call ...platformclient.CallOption) (*models.WfmHistoricalShrinkageResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/shrinkage/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/shrinkage/jobs/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementShrinkageJob"
 	out := new(models.WfmHistoricalShrinkageResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -5987,7 +5988,7 @@ type GetWorkforcemanagementTeamAdherenceOptions struct{}
 //
 // Requires any of the permissions: wfm:realtimeAdherence:view.
 func (c *Client) GetWorkforcemanagementTeamAdherence(ctx context.Context, teamID string, opts *GetWorkforcemanagementTeamAdherenceOptions, call ...platformclient.CallOption) (*models.UserScheduleAdherenceListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/teams/{teamId}/adherence", teamID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/teams/{teamId}/adherence", teamID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementTeamAdherence"
 	out := new(models.UserScheduleAdherenceListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6008,7 +6009,7 @@ type PostWorkforcemanagementTeamAdherenceHistoricalOptions struct{}
 //
 // Requires any of the permissions: wfm:historicalAdherence:view.
 func (c *Client) PostWorkforcemanagementTeamAdherenceHistorical(ctx context.Context, teamID string, body *models.WfmHistoricalAdherenceQueryForTeams, opts *PostWorkforcemanagementTeamAdherenceHistoricalOptions, call ...platformclient.CallOption) (*models.WfmHistoricalAdherenceResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/teams/{teamId}/adherence/historical", teamID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/teams/{teamId}/adherence/historical", teamID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementTeamAdherenceHistorical"
 	req.Body = body
 	out := new(models.WfmHistoricalAdherenceResponse)
@@ -6029,7 +6030,7 @@ type PostWorkforcemanagementTeamShrinkageJobsOptions struct{}
 //
 // Requires any of the permissions: wfm:shrinkage:view.
 func (c *Client) PostWorkforcemanagementTeamShrinkageJobs(ctx context.Context, teamID string, body *models.WfmHistoricalShrinkageTeamsRequest, opts *PostWorkforcemanagementTeamShrinkageJobsOptions, call ...platformclient.CallOption) (*models.WfmHistoricalShrinkageResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/teams/{teamId}/shrinkage/jobs", teamID)
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/teams/{teamId}/shrinkage/jobs", teamID)
 	req.Operation = "workforcemanagement.PostWorkforcemanagementTeamShrinkageJobs"
 	req.Body = body
 	out := new(models.WfmHistoricalShrinkageResponse)
@@ -6049,7 +6050,7 @@ type PostWorkforcemanagementTimeoffbalanceJobsOptions struct{}
 //
 // Requires any of the permissions: wfm:agentTimeOffRequest:submit.
 func (c *Client) PostWorkforcemanagementTimeoffbalanceJobs(ctx context.Context, body *models.TimeOffBalanceRequest, opts *PostWorkforcemanagementTimeoffbalanceJobsOptions, call ...platformclient.CallOption) (*models.TimeOffBalancesResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/timeoffbalance/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/timeoffbalance/jobs")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementTimeoffbalanceJobs"
 	req.Body = body
 	out := new(models.TimeOffBalancesResponse)
@@ -6066,7 +6067,7 @@ type GetWorkforcemanagementTimeoffbalanceJobOptions struct{}
 //
 //	GET /api/v2/workforcemanagement/timeoffbalance/jobs/{jobId}
 func (c *Client) GetWorkforcemanagementTimeoffbalanceJob(ctx context.Context, jobID string, opts *GetWorkforcemanagementTimeoffbalanceJobOptions, call ...platformclient.CallOption) (*models.TimeOffBalanceJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/timeoffbalance/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/timeoffbalance/jobs/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementTimeoffbalanceJob"
 	out := new(models.TimeOffBalanceJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6084,7 +6085,7 @@ type PostWorkforcemanagementTimeofflimitsAvailableQueryOptions struct{}
 //
 // Requires any of the permissions: wfm:agentTimeOffRequest:submit.
 func (c *Client) PostWorkforcemanagementTimeofflimitsAvailableQuery(ctx context.Context, body *models.AvailableTimeOffRequest, opts *PostWorkforcemanagementTimeofflimitsAvailableQueryOptions, call ...platformclient.CallOption) (*models.AvailableTimeOffResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/timeofflimits/available/query")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/timeofflimits/available/query")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementTimeofflimitsAvailableQuery"
 	req.Body = body
 	out := new(models.AvailableTimeOffResponse)
@@ -6103,7 +6104,7 @@ type GetWorkforcemanagementTimeoffrequestsOptions struct{}
 //
 // Requires any of the permissions: wfm:agentSchedule:view, wfm:agentTimeOffRequest:submit.
 func (c *Client) GetWorkforcemanagementTimeoffrequests(ctx context.Context, opts *GetWorkforcemanagementTimeoffrequestsOptions, call ...platformclient.CallOption) (*models.TimeOffRequestList, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/timeoffrequests")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/timeoffrequests")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementTimeoffrequests"
 	out := new(models.TimeOffRequestList)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6121,7 +6122,7 @@ type PostWorkforcemanagementTimeoffrequestsOptions struct{}
 //
 // Requires any of the permissions: wfm:agentTimeOffRequest:submit.
 func (c *Client) PostWorkforcemanagementTimeoffrequests(ctx context.Context, body *models.CreateAgentTimeOffRequest, opts *PostWorkforcemanagementTimeoffrequestsOptions, call ...platformclient.CallOption) (*models.TimeOffRequestResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/timeoffrequests")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/timeoffrequests")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementTimeoffrequests"
 	req.Body = body
 	out := new(models.TimeOffRequestResponse)
@@ -6140,7 +6141,7 @@ type PostWorkforcemanagementTimeoffrequestsEstimateOptions struct{}
 //
 // Requires any of the permissions: wfm:agentTimeOffRequest:submit.
 func (c *Client) PostWorkforcemanagementTimeoffrequestsEstimate(ctx context.Context, body *models.EstimateAvailableTimeOffRequest, opts *PostWorkforcemanagementTimeoffrequestsEstimateOptions, call ...platformclient.CallOption) (*models.EstimateAvailableTimeOffResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/timeoffrequests/estimate")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/timeoffrequests/estimate")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementTimeoffrequestsEstimate"
 	req.Body = body
 	out := new(models.EstimateAvailableTimeOffResponse)
@@ -6160,7 +6161,7 @@ type PostWorkforcemanagementTimeoffrequestsIntegrationstatusQueryOptions struct{
 //
 // Requires any of the permissions: wfm:agentTimeOffRequest:submit.
 func (c *Client) PostWorkforcemanagementTimeoffrequestsIntegrationstatusQuery(ctx context.Context, body *models.CurrentUserTimeOffIntegrationStatusRequest, opts *PostWorkforcemanagementTimeoffrequestsIntegrationstatusQueryOptions, call ...platformclient.CallOption) (*models.TimeOffIntegrationStatusResponseListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/timeoffrequests/integrationstatus/query")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/timeoffrequests/integrationstatus/query")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementTimeoffrequestsIntegrationstatusQuery"
 	req.Body = body
 	out := new(models.TimeOffIntegrationStatusResponseListing)
@@ -6179,7 +6180,7 @@ type GetWorkforcemanagementTimeoffrequestOptions struct{}
 //
 // Requires any of the permissions: wfm:agentSchedule:view, wfm:agentTimeOffRequest:submit.
 func (c *Client) GetWorkforcemanagementTimeoffrequest(ctx context.Context, timeOffRequestID string, opts *GetWorkforcemanagementTimeoffrequestOptions, call ...platformclient.CallOption) (*models.TimeOffRequestResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/timeoffrequests/{timeOffRequestId}", timeOffRequestID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/timeoffrequests/{timeOffRequestId}", timeOffRequestID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementTimeoffrequest"
 	out := new(models.TimeOffRequestResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6197,7 +6198,7 @@ type PatchWorkforcemanagementTimeoffrequestOptions struct{}
 //
 // Requires any of the permissions: wfm:agentTimeOffRequest:submit.
 func (c *Client) PatchWorkforcemanagementTimeoffrequest(ctx context.Context, timeOffRequestID string, body *models.AgentTimeOffRequestPatch, opts *PatchWorkforcemanagementTimeoffrequestOptions, call ...platformclient.CallOption) (*models.TimeOffRequestResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/timeoffrequests/{timeOffRequestId}", timeOffRequestID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/timeoffrequests/{timeOffRequestId}", timeOffRequestID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementTimeoffrequest"
 	req.Body = body
 	out := new(models.TimeOffRequestResponse)
@@ -6217,7 +6218,7 @@ type GetWorkforcemanagementTimeoffrequestWaitlistpositionsOptions struct{}
 //
 // Requires any of the permissions: wfm:agentTimeOffRequest:submit.
 func (c *Client) GetWorkforcemanagementTimeoffrequestWaitlistpositions(ctx context.Context, timeOffRequestID string, opts *GetWorkforcemanagementTimeoffrequestWaitlistpositionsOptions, call ...platformclient.CallOption) (*models.WaitlistPositionListing, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/timeoffrequests/{timeOffRequestId}/waitlistpositions", timeOffRequestID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/timeoffrequests/{timeOffRequestId}/waitlistpositions", timeOffRequestID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementTimeoffrequestWaitlistpositions"
 	out := new(models.WaitlistPositionListing)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6235,7 +6236,7 @@ type PatchWorkforcemanagementUnavailabletimesOptions struct{}
 //
 // Requires any of the permissions: wfm:agentUnavailableTimes:submit.
 func (c *Client) PatchWorkforcemanagementUnavailabletimes(ctx context.Context, body *models.UpdateUnavailableTimesRequest, opts *PatchWorkforcemanagementUnavailabletimesOptions, call ...platformclient.CallOption) (*models.UnavailableTimeListing, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/unavailabletimes")
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/unavailabletimes")
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementUnavailabletimes"
 	req.Body = body
 	out := new(models.UnavailableTimeListing)
@@ -6254,7 +6255,7 @@ type PostWorkforcemanagementUnavailabletimesQueryOptions struct{}
 //
 // Requires any of the permissions: wfm:agentUnavailableTimes:submit.
 func (c *Client) PostWorkforcemanagementUnavailabletimesQuery(ctx context.Context, body *models.QueryAgentUnavailableTimesRequest, opts *PostWorkforcemanagementUnavailabletimesQueryOptions, call ...platformclient.CallOption) (*models.UnavailableTimeListing, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/unavailabletimes/query")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/unavailabletimes/query")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementUnavailabletimesQuery"
 	req.Body = body
 	out := new(models.UnavailableTimeListing)
@@ -6274,7 +6275,7 @@ type GetWorkforcemanagementUnavailabletimesSettingsOptions struct{}
 //
 // Requires any of the permissions: wfm:agentUnavailableTimes:submit.
 func (c *Client) GetWorkforcemanagementUnavailabletimesSettings(ctx context.Context, opts *GetWorkforcemanagementUnavailabletimesSettingsOptions, call ...platformclient.CallOption) (*models.ManagementUnitAvailabilitySettingsResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/unavailabletimes/settings")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/unavailabletimes/settings")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementUnavailabletimesSettings"
 	out := new(models.ManagementUnitAvailabilitySettingsResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6293,7 +6294,7 @@ type PostWorkforcemanagementUnavailabletimesValidationJobsOptions struct{}
 //
 // Requires any of the permissions: wfm:agentUnavailableTimes:submit.
 func (c *Client) PostWorkforcemanagementUnavailabletimesValidationJobs(ctx context.Context, body *models.ValidateAgentUnavailableTimesRequest, opts *PostWorkforcemanagementUnavailabletimesValidationJobsOptions, call ...platformclient.CallOption) (*models.ValidateAgentUnavailableTimesResponse, error) {
-	req := platformclient.NewRequest("POST", "/api/v2/workforcemanagement/unavailabletimes/validation/jobs")
+	req := runtime.NewRequest("POST", "/api/v2/workforcemanagement/unavailabletimes/validation/jobs")
 	req.Operation = "workforcemanagement.PostWorkforcemanagementUnavailabletimesValidationJobs"
 	req.Body = body
 	out := new(models.ValidateAgentUnavailableTimesResponse)
@@ -6312,7 +6313,7 @@ type GetWorkforcemanagementUnavailabletimesValidationJobOptions struct{}
 //
 // Requires any of the permissions: wfm:agentUnavailableTimes:submit.
 func (c *Client) GetWorkforcemanagementUnavailabletimesValidationJob(ctx context.Context, jobID string, opts *GetWorkforcemanagementUnavailabletimesValidationJobOptions, call ...platformclient.CallOption) (*models.QueryAgentUnavailableTimesValidationJobResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/unavailabletimes/validation/jobs/{jobId}", jobID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/unavailabletimes/validation/jobs/{jobId}", jobID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementUnavailabletimesValidationJob"
 	out := new(models.QueryAgentUnavailableTimesValidationJobResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6331,7 +6332,7 @@ type PatchWorkforcemanagementUsersWorkplanbidranksBulkOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanBid:edit.
 func (c *Client) PatchWorkforcemanagementUsersWorkplanbidranksBulk(ctx context.Context, body []models.WorkPlanBidRanks, opts *PatchWorkforcemanagementUsersWorkplanbidranksBulkOptions, call ...platformclient.CallOption) (*models.EntityListing, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/users/workplanbidranks/bulk")
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/users/workplanbidranks/bulk")
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementUsersWorkplanbidranksBulk"
 	req.Body = body
 	out := new(models.EntityListing)
@@ -6350,7 +6351,7 @@ type GetWorkforcemanagementUserWorkplanbidranksOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanBid:view.
 func (c *Client) GetWorkforcemanagementUserWorkplanbidranks(ctx context.Context, userID string, opts *GetWorkforcemanagementUserWorkplanbidranksOptions, call ...platformclient.CallOption) (*models.WorkPlanBidRanks, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/users/{userId}/workplanbidranks", userID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/users/{userId}/workplanbidranks", userID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementUserWorkplanbidranks"
 	out := new(models.WorkPlanBidRanks)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6368,7 +6369,7 @@ type PatchWorkforcemanagementUserWorkplanbidranksOptions struct{}
 //
 // Requires any of the permissions: wfm:workPlanBid:edit.
 func (c *Client) PatchWorkforcemanagementUserWorkplanbidranks(ctx context.Context, userID string, body *models.WorkPlanBidRanks, opts *PatchWorkforcemanagementUserWorkplanbidranksOptions, call ...platformclient.CallOption) (*models.WorkPlanBidRanks, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/users/{userId}/workplanbidranks", userID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/users/{userId}/workplanbidranks", userID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementUserWorkplanbidranks"
 	req.Body = body
 	out := new(models.WorkPlanBidRanks)
@@ -6387,7 +6388,7 @@ type GetWorkforcemanagementWorkplanbidsOptions struct{}
 //
 // Requires any of the permissions: wfm:agentWorkPlanBid:submit.
 func (c *Client) GetWorkforcemanagementWorkplanbids(ctx context.Context, opts *GetWorkforcemanagementWorkplanbidsOptions, call ...platformclient.CallOption) (*models.AgentWorkPlanBids, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/workplanbids")
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/workplanbids")
 	req.Operation = "workforcemanagement.GetWorkforcemanagementWorkplanbids"
 	out := new(models.AgentWorkPlanBids)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6405,7 +6406,7 @@ type GetWorkforcemanagementWorkplanbidPreferencesOptions struct{}
 //
 // Requires any of the permissions: wfm:agentWorkPlanBid:submit.
 func (c *Client) GetWorkforcemanagementWorkplanbidPreferences(ctx context.Context, bidID string, opts *GetWorkforcemanagementWorkplanbidPreferencesOptions, call ...platformclient.CallOption) (*models.AgentWorkPlanBiddingPreferenceResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/workplanbids/{bidId}/preferences", bidID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/workplanbids/{bidId}/preferences", bidID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementWorkplanbidPreferences"
 	out := new(models.AgentWorkPlanBiddingPreferenceResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {
@@ -6423,7 +6424,7 @@ type PatchWorkforcemanagementWorkplanbidPreferencesOptions struct{}
 //
 // Requires any of the permissions: wfm:agentWorkPlanBid:submit.
 func (c *Client) PatchWorkforcemanagementWorkplanbidPreferences(ctx context.Context, bidID string, body *models.UpdateAgentWorkPlanBiddingPreference, opts *PatchWorkforcemanagementWorkplanbidPreferencesOptions, call ...platformclient.CallOption) (*models.AgentWorkPlanBiddingPreferenceResponse, error) {
-	req := platformclient.NewRequest("PATCH", "/api/v2/workforcemanagement/workplanbids/{bidId}/preferences", bidID)
+	req := runtime.NewRequest("PATCH", "/api/v2/workforcemanagement/workplanbids/{bidId}/preferences", bidID)
 	req.Operation = "workforcemanagement.PatchWorkforcemanagementWorkplanbidPreferences"
 	req.Body = body
 	out := new(models.AgentWorkPlanBiddingPreferenceResponse)
@@ -6442,7 +6443,7 @@ type GetWorkforcemanagementWorkplanbidWorkplansOptions struct{}
 //
 // Requires any of the permissions: wfm:agentWorkPlanBid:submit.
 func (c *Client) GetWorkforcemanagementWorkplanbidWorkplans(ctx context.Context, bidID string, opts *GetWorkforcemanagementWorkplanbidWorkplansOptions, call ...platformclient.CallOption) (*models.AgentWorkPlanListResponse, error) {
-	req := platformclient.NewRequest("GET", "/api/v2/workforcemanagement/workplanbids/{bidId}/workplans", bidID)
+	req := runtime.NewRequest("GET", "/api/v2/workforcemanagement/workplanbids/{bidId}/workplans", bidID)
 	req.Operation = "workforcemanagement.GetWorkforcemanagementWorkplanbidWorkplans"
 	out := new(models.AgentWorkPlanListResponse)
 	if err := c.c.Do(ctx, req, out, call...); err != nil {

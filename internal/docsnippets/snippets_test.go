@@ -79,6 +79,7 @@ var stdImports = []string{
 	"github.com/purecloudgo/platformclient/config",
 	"github.com/purecloudgo/platformclient/models",
 	"github.com/purecloudgo/platformclient/notifications",
+	"github.com/purecloudgo/platformclient/runtime",
 	"github.com/purecloudgo/platformclient/sim",
 	"github.com/purecloudgo/platformclient/types",
 }

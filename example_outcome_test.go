@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/purecloudgo/platformclient"
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // queue is the part of a routing queue the examples read.
@@ -50,13 +51,13 @@ func ExampleIsOutcomeUnknown() {
 	}
 	ctx := context.Background()
 
-	create := platformclient.NewRequest("POST", "/api/v2/routing/queues")
+	create := runtime.NewRequest("POST", "/api/v2/routing/queues")
 	create.Body = map[string]string{"name": "Support"}
 	var q queue
 	err = c.Do(ctx, create, &q)
 	if platformclient.IsOutcomeUnknown(err) {
 		fmt.Println("outcome unknown: looking the queue up")
-		find := platformclient.NewRequest("GET", "/api/v2/routing/queues")
+		find := runtime.NewRequest("GET", "/api/v2/routing/queues")
 		find.AddQuery("name", "Support")
 		var page struct {
 			Entities []queue `json:"entities"`
@@ -97,7 +98,7 @@ func ExampleRetryNotFound() {
 		return
 	}
 	var q queue
-	err = c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/routing/queues/{queueId}", "q1"), &q,
+	err = c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/routing/queues/{queueId}", "q1"), &q,
 		platformclient.RetryNotFound(5*time.Second))
 	fmt.Println(q.Name, err, reads.Load(), "reads")
 	// Output: Support <nil> 3 reads

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // A cut is one way of ending a 2xx body early.
@@ -155,14 +157,14 @@ func TestCompleteBadJSONNotRetried(t *testing.T) {
 func TestCutBodyDiscarded(t *testing.T) {
 	n, h := cutServer(t, cuts[0], 100)
 	c, _ := newTestClient(t, newServer(t, h))
-	if err := c.Do(context.Background(), NewRequest("DELETE", "/api/v2/things/1"), nil); err != nil || n.Load() != 1 {
+	if err := c.Do(context.Background(), runtime.NewRequest("DELETE", "/api/v2/things/1"), nil); err != nil || n.Load() != 1 {
 		t.Fatalf("err %v after %d requests", err, n.Load())
 	}
 }
 
 func TestOutcomeUnknown(t *testing.T) {
 	post := func(c *Client, out any, opts ...CallOption) error {
-		req := NewRequest("POST", "/api/v2/things")
+		req := runtime.NewRequest("POST", "/api/v2/things")
 		req.Body = map[string]string{"name": "x"}
 		return c.Do(context.Background(), req, out, opts...)
 	}
@@ -188,7 +190,7 @@ func TestOutcomeUnknown(t *testing.T) {
 	if err := post(c, nil); !IsOutcomeUnknown(err) || n.Load() != 1 {
 		t.Errorf("POST reset: %v after %d", err, n.Load())
 	}
-	err := c.Do(context.Background(), NewRequest("PATCH", "/api/v2/things/1"), nil)
+	err := c.Do(context.Background(), runtime.NewRequest("PATCH", "/api/v2/things/1"), nil)
 	if !IsOutcomeUnknown(err) || !strings.Contains(err.Error(), "PATCH") {
 		t.Errorf("PATCH reset: %v", err)
 	}

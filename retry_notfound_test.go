@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/purecloudgo/platformclient/runtime"
 )
 
 // notFoundServer answers 404 to the first misses requests, then the object.
@@ -58,7 +60,7 @@ func TestRetryNotFoundBounded(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
 	var out okBody
-	err = c.Do(ctx, NewRequest("GET", "/api/v2/things"), &out, RetryNotFound(time.Minute))
+	err = c.Do(ctx, runtime.NewRequest("GET", "/api/v2/things"), &out, RetryNotFound(time.Minute))
 	if !IsNotFound(err) {
 		t.Fatalf("err %v", err)
 	}

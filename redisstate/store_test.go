@@ -19,6 +19,7 @@ import (
 
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/redisstate"
+	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -135,7 +136,7 @@ func load(c *platformclient.Client, workers int, stop time.Time) (int64, error) 
 	for range workers {
 		wg.Go(func() {
 			for time.Now().Before(stop) {
-				if err := c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/users/me"), nil); err != nil {
+				if err := c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/users/me"), nil); err != nil {
 					failed.Add(1)
 					first.CompareAndSwap(nil, err.Error())
 				}
@@ -364,7 +365,7 @@ func TestStoreHoldsNothingUsable(t *testing.T) {
 	// Another secret (another client) finds no token of this one.
 	other := newClient(t, s.URL, secret+"x", 2, rdb)
 	defer other.Close()
-	if err := other.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/users/me"), nil); err != nil {
+	if err := other.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/users/me"), nil); err != nil {
 		t.Fatal(err)
 	}
 	if st := other.TokenPoolStats(); st.Shared != 0 || st.Issued != 1 {
@@ -397,7 +398,7 @@ func BenchmarkSharedPace(b *testing.B) {
 			}
 			defer c.Close()
 			for b.Loop() {
-				if err := c.Do(context.Background(), platformclient.NewRequest("GET", "/api/v2/users/me"), nil); err != nil {
+				if err := c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/users/me"), nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -75,3 +75,17 @@ func TestMatchingConvsIndex(t *testing.T) {
 		}
 	}
 }
+
+func TestParseGranularity(t *testing.T) {
+	for g, want := range map[string]time.Duration{"": 0, "PT30M": 30 * time.Minute, "PT1H30M": 90 * time.Minute,
+		"P1D": 24 * time.Hour, "P1W": 7 * 24 * time.Hour, "PT15M": 15 * time.Minute} {
+		if d, ok := parseGranularity(g); !ok || d != want {
+			t.Errorf("%q: %v %v, want %v", g, d, ok, want)
+		}
+	}
+	for _, g := range []string{"PT", "P", "1h", "PT0M", "P1M", "PT1S", "P999999999999D", "-PT1H"} {
+		if d, ok := parseGranularity(g); ok {
+			t.Errorf("%q accepted as %v", g, d)
+		}
+	}
+}

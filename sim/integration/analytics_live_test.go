@@ -2,7 +2,9 @@ package integration
 
 import (
 	"context"
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -206,5 +208,105 @@ func TestDetailsSeeConversationsInProgress(t *testing.T) {
 			Metric: ptr(models.ConversationDetailQueryPredicateMetricTTalk), Range: models.NumericRange{Gte: ptr(3_600_000.0)}}}}
 	if ids, _ := e.details(t, wide, "", []models.ConversationDetailQueryFilter{talk}, nil); !slices.Equal(ids, []string{id}) {
 		t.Fatalf("tTalk >= 1h: %v", ids)
+	}
+}
+
+// aggregate runs a conversation aggregates query and returns, by group
+// value of groupBy and bucket interval, the stats of each metric.
+func (e *convEnv) aggregate(t *testing.T, q *models.ConversationAggregationQuery) map[string]map[string]models.StatisticalSummary {
+	t.Helper()
+	r, err := e.an.PostAnalyticsConversationsAggregatesQuery(context.Background(), q, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]models.StatisticalSummary{}
+	for _, res := range r.Results {
+		for _, d := range res.Data {
+			k := ""
+			for _, g := range q.GroupBy {
+				k += res.Group[g] + " "
+			}
+			k += platformclient.Value(d.Interval)
+			if out[k] == nil {
+				out[k] = map[string]models.StatisticalSummary{}
+			}
+			for _, m := range d.Metrics {
+				out[k][*m.Metric] = m.Stats
+			}
+		}
+	}
+	return out
+}
+
+// TestAggregatesOverTheSameSet checks conversation aggregates against the
+// conversations a details query finds: seeded ended calls by queue and
+// by hour, and a callback in progress counted at once.
+func TestAggregatesOverTheSameSet(t *testing.T) {
+	e := startConv(t)
+	ctx := context.Background()
+	from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := e.s.SeedEndedConversations(82, from, from.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	day := "2026-03-01T00:00:00Z/2026-03-02T00:00:00Z"
+	qs, _ := e.rt.GetRoutingQueues(ctx, nil)
+	q0, q1 := *qs.Entities[0].ID, *qs.Entities[1].ID
+	got := e.aggregate(t, &models.ConversationAggregationQuery{Interval: &day, GroupBy: []string{"queueId"},
+		Metrics: []string{"nOffered", "tTalk"}, Filter: models.ConversationAggregateQueryFilter{Type: ptr(models.ConversationAggregateQueryFilterTypeAnd),
+			Predicates: []models.ConversationAggregateQueryPredicate{{Dimension: ptr(models.ConversationAggregateQueryPredicateDimensionMediaType), Value: ptr("voice")}}}})
+	bucket := "2026-03-01T00:00:00.000Z/2026-03-02T00:00:00.000Z"
+	for _, q := range []string{q0, q1} {
+		s := got[q+" "+bucket]
+		if platformclient.Value(s["nOffered"].Count) != 41 || platformclient.Value(s["tTalk"].Count) != 41 {
+			t.Fatalf("queue %s: %+v (all %v)", q, s, got)
+		}
+	}
+	// The talk time agrees with the details of the same conversations.
+	iv := day
+	r, err := e.an.PostAnalyticsConversationsDetailsQuery(ctx, &models.ConversationQuery{Interval: &iv, Paging: models.PagingSpec{PageSize: ptr(100), PageNumber: ptr(1)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	talk := 0.0
+	for _, c := range r.Conversations {
+		for _, p := range c.Participants {
+			if platformclient.Value(p.Purpose) == "agent" {
+				talk += float64(sessionMetrics(p.Sessions)["tTalk"])
+			}
+		}
+	}
+	sum := platformclient.Value(got[q0+" "+bucket]["tTalk"].Sum) + platformclient.Value(got[q1+" "+bucket]["tTalk"].Sum)
+	if talk == 0 || sum != talk {
+		t.Fatalf("tTalk: aggregates %v, details %v", sum, talk)
+	}
+	// By hour: 24 buckets of the two queues' offers, 82 in all.
+	hourly := e.aggregate(t, &models.ConversationAggregationQuery{Interval: &day, Granularity: ptr("PT1H"), Metrics: []string{"nOffered"}})
+	n := 0
+	for k, s := range hourly {
+		if !strings.HasPrefix(k, "2026-03-01T") {
+			t.Fatalf("bucket %q", k)
+		}
+		n += platformclient.Value(s["nOffered"].Count)
+	}
+	if len(hourly) != 24 || n != 82 {
+		t.Fatalf("hourly: %d buckets, %d offers", len(hourly), n)
+	}
+	_, err = e.an.PostAnalyticsConversationsAggregatesQuery(ctx, &models.ConversationAggregationQuery{Interval: &day, Granularity: ptr("1 hour"), Metrics: []string{"nOffered"}}, nil)
+	wantAPIError(t, "granularity", err, http.StatusBadRequest, "")
+
+	// A callback in progress counts at once, without the metrics of its end.
+	if _, err := e.cv.PostConversationsCallbacks(ctx, &models.CreateCallbackCommand{QueueID: &e.queue,
+		CallbackNumbers: []string{"+13175550123"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	now := e.interval(-time.Hour, time.Hour)
+	live := e.aggregate(t, &models.ConversationAggregationQuery{Interval: &now, GroupBy: []string{"queueId", "mediaType"}, Metrics: []string{"nOffered", "tAcd"}})
+	if len(live) != 1 {
+		t.Fatalf("in progress: %v", live)
+	}
+	for k, s := range live {
+		if !strings.HasPrefix(k, e.queue+" callback ") || platformclient.Value(s["nOffered"].Count) != 1 || s["tAcd"].Count != nil {
+			t.Fatalf("in progress: %s %+v", k, s)
+		}
 	}
 }

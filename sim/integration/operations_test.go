@@ -213,6 +213,9 @@ func (r *ids) fixReferences(op *operations.Operation, v reflect.Value, field str
 			case name == "interval" && f.Type() == reflect.TypeFor[*string]():
 				iv := "2026-01-01T00:00:00Z/2026-01-02T00:00:00Z"
 				f.Set(reflect.ValueOf(&iv))
+			case name == "granularity" && f.Type() == reflect.TypeFor[*string]():
+				g := "PT1H" // an ISO-8601 duration, as the aggregates queries read it
+				f.Set(reflect.ValueOf(&g))
 			case name == "manager" && f.Type() == reflect.TypeFor[*string]():
 				f.Set(reflect.ValueOf(&r.users[2]))
 			default:

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -35,6 +36,9 @@ func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request, corr, key s
 			writeError(w, corr, &apiError{status: http.StatusServiceUnavailable, code: "service.unavailable", message: "The simulator is shutting down."})
 			return true, nil
 		}
+		if !a.f.Kind.RunsOperation() {
+			readRequestBody(r)
+		}
 		switch a.f.Kind {
 		case FaultLatency:
 			continue
@@ -51,6 +55,15 @@ func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request, corr, key s
 		return true, nil
 	}
 	return false, nil
+}
+
+// readRequestBody reads (a bounded part of) the body of a request a fault
+// answers before the work, as the service would have received it, so that
+// the request record keeps it.
+func readRequestBody(r *http.Request) {
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxRecordedBody+1))
+	}
 }
 
 // markFault notes the fault of a request for the request record.

@@ -280,3 +280,18 @@ func TestFaultKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestFaultRecordKeepsBody checks that a request answered by a fault
+// before the work still has its body in the record.
+func TestFaultRecordKeepsBody(t *testing.T) {
+	s := sim.StartTest(t, sim.WithSeedUsers(1))
+	for _, f := range []sim.Fault{sim.ServerError(503), sim.HTMLError(0), sim.ConnectionReset(), sim.CutBody()} {
+		if err := s.InjectFault(queuesRoute, f.First(1)); err != nil {
+			t.Fatal(err)
+		}
+		_, _, _ = rawDo(t, s, "POST", "/api/v2/routing/queues", `{"name":"Kept `+f.Kind.String()+`"}`)
+		if rec := lastRecord(t, s, queuesRoute); rec.Fault != f.Kind || !strings.Contains(string(rec.Body), "Kept "+f.Kind.String()) {
+			t.Errorf("%s: record %+v", f.Kind, rec)
+		}
+	}
+}

@@ -283,8 +283,7 @@ func soakOnce(ctx context.Context, queues *routing.Client, people *users.Client,
 		r.createErr = errors.New("create answered without an id")
 	default:
 		r.createErr = err
-		var te *platformclient.TransportError
-		r.unknown = errors.As(err, &te) && te.OutcomeUnknown
+		r.unknown = platformclient.IsOutcomeUnknown(err)
 	}
 	if r.unknown {
 		l, err := queues.GetRoutingQueues(ctx, &routing.GetRoutingQueuesOptions{Name: &name})

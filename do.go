@@ -25,6 +25,7 @@ type callOptions struct {
 	// notFoundFor is RetryNotFound's bound: a 404 is retried until then.
 	notFoundFor time.Duration
 	observed    *observed // the observers following the call; nil: none (observe.go)
+	prefetch    int       // Prefetch: pages a page walker fetches at once (prefetch.go)
 }
 
 // Response is what a call received, filled by CaptureResponse.
@@ -79,6 +80,9 @@ func (c *Client) Do(ctx context.Context, req *runtime.Request, out any, opts ...
 	}
 	if co.err != nil {
 		return co.err
+	}
+	if co.prefetch > 1 {
+		runtime.NotePrefetch(ctx, co.prefetch)
 	}
 	cfg := c.settings()
 	if cfg.observer != nil {

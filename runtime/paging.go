@@ -107,7 +107,11 @@ func walk(ctx context.Context, s PageSpec, fetch func(context.Context, PageReque
 	req := PageRequest{Number: max(s.Start, 1)}
 	last := "" // previous continuation, to detect loops
 	seen := 0
-	for {
+	var probe *prefetchProbe // learns a Prefetch call option (prefetch.go)
+	if s.Kind != Cursor {
+		ctx, probe = withProbe(ctx)
+	}
+	for first := true; ; first = false {
 		if err := ctx.Err(); err != nil {
 			yield(nil, err)
 			return
@@ -123,6 +127,10 @@ func walk(ctx context.Context, s PageSpec, fetch func(context.Context, PageReque
 		pi := info(page)
 		seen += pi.Items
 		if !s.advance(&req, pi, seen) {
+			return
+		}
+		if d := probe.ahead(); first && d > 1 && pi.PageCount != nil {
+			prefetchRest(ctx, req.Number, *pi.PageCount, d, fetch, info, yield)
 			return
 		}
 		key := ""

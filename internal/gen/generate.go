@@ -260,13 +260,37 @@ func (g *generator) packageFile(pkg, tag string, ops []*apiOp) string {
 	if typesRef.MatchString(code) {
 		imports = append(imports, `"github.com/purecloudgo/platformclient/types"`)
 	}
-	sort.Strings(imports)
-	b.WriteString("import (\n")
+	b.WriteString(importBlock(imports))
+	b.WriteString(code)
+	return b.String()
+}
+
+// importBlock renders an import declaration of quoted paths as gofmt and
+// goimports group them: the standard library first, then, after a blank
+// line, the module's packages, each group sorted.
+func importBlock(imports []string) string {
+	var std, mod []string
 	for _, i := range imports {
+		if first, _, _ := strings.Cut(strings.Trim(i, `"`), "/"); strings.Contains(first, ".") {
+			mod = append(mod, i)
+		} else {
+			std = append(std, i)
+		}
+	}
+	sort.Strings(std)
+	sort.Strings(mod)
+	var b strings.Builder
+	b.WriteString("import (\n")
+	for _, i := range std {
+		b.WriteString("\t" + i + "\n")
+	}
+	if len(std) > 0 && len(mod) > 0 {
+		b.WriteString("\n")
+	}
+	for _, i := range mod {
 		b.WriteString("\t" + i + "\n")
 	}
 	b.WriteString(")\n\n")
-	b.WriteString(code)
 	return b.String()
 }
 

@@ -4,10 +4,11 @@ package authorization
 
 import (
 	"context"
+	"iter"
+
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
 	"github.com/purecloudgo/platformclient/runtime"
-	"iter"
 )
 
 // Client calls the Authorization operations.

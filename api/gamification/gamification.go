@@ -4,11 +4,12 @@ package gamification
 
 import (
 	"context"
+	"iter"
+
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
 	"github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/types"
-	"iter"
 )
 
 // Client calls the Gamification operations.

@@ -4,10 +4,11 @@ package logcapture
 
 import (
 	"context"
+	"iter"
+
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
 	"github.com/purecloudgo/platformclient/runtime"
-	"iter"
 )
 
 // Client calls the Log Capture operations.

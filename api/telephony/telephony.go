@@ -4,6 +4,7 @@ package telephony
 
 import (
 	"context"
+
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/models"
 	"github.com/purecloudgo/platformclient/runtime"

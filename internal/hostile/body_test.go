@@ -129,9 +129,10 @@ func TestSlowDripBody(t *testing.T) {
 	}
 }
 
-// A response that ends in the middle of its JSON is a *DecodeError when
-// its length says so, and a *TransportError when the connection is cut
-// before the announced length; never a user.
+// A response that ends in the middle of its JSON is a cut-off body whether
+// its length says it is complete or the connection is cut before the
+// announced length: a GET retries it and then fails with a *TransportError;
+// never a user. A complete body that is not valid JSON is a *DecodeError.
 func TestResponseEndsMidJSON(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -141,6 +142,10 @@ func TestResponseEndsMidJSON(t *testing.T) {
 		{"complete but cut JSON", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			fmt.Fprint(w, `{"id":"u1","name":"Ev`)
+		}, new(*platformclient.TransportError)},
+		{"complete but invalid JSON", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"id":"u1","name":}`)
 		}, new(*platformclient.DecodeError)},
 		{"connection cut", hostile.Raw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":\"u1\",\"na"),
 			new(*platformclient.TransportError)},

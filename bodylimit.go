@@ -53,6 +53,7 @@ type ResponseTooLargeError struct {
 	ContentLength int64 // the announced length; -1 when not announced
 }
 
+// Error names the call and the size limit the response went over.
 func (e *ResponseTooLargeError) Error() string {
 	announced := "no Content-Length"
 	if e.ContentLength >= 0 {

@@ -36,7 +36,7 @@ type HTTPDoer interface {
 }
 
 // Client sends API requests. It is safe for concurrent use; build one per
-// organisation and credentials and reuse it so connections are kept alive.
+// organization and credentials and reuse it so connections are kept alive.
 type Client struct {
 	httpClient HTTPDoer
 	auth       *tokenManager // the token, its grant and its renewal

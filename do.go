@@ -142,6 +142,7 @@ type TransportError struct {
 	OutcomeUnknown bool
 }
 
+// Error names the call and what went wrong on the connection.
 func (e *TransportError) Error() string {
 	if e.Attempts > 1 {
 		return fmt.Sprintf("platformclient: %s %s: %v [after %d attempts]", e.Method, e.URL, e.Err, e.Attempts)
@@ -149,6 +150,7 @@ func (e *TransportError) Error() string {
 	return fmt.Sprintf("platformclient: %s %s: %v", e.Method, e.URL, e.Err)
 }
 
+// Unwrap returns the underlying network or read error.
 func (e *TransportError) Unwrap() error { return e.Err }
 
 // redactURL drops user info from a URL for errors and logs.

@@ -64,6 +64,7 @@ type APIError struct {
 	Header        http.Header
 }
 
+// Error names the call, the HTTP status and the service's message.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "platformclient: %s %s: %s", e.Method, e.URL, e.Status)
@@ -200,8 +201,10 @@ type DecodeError struct {
 	Err         error
 }
 
+// Error names the call and where its response failed to decode.
 func (e *DecodeError) Error() string {
 	return fmt.Sprintf("platformclient: %s %s: decode %d response (%s): %v", e.Method, e.URL, e.StatusCode, e.ContentType, e.Err)
 }
 
+// Unwrap returns the decoder's error.
 func (e *DecodeError) Unwrap() error { return e.Err }

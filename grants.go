@@ -231,6 +231,7 @@ type AuthError struct {
 	Err           error         // the transport or decoding error, if any
 }
 
+// Error describes the refused or failed token request, without secrets.
 func (e *AuthError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "platformclient: login (%s) at %s", e.GrantType, e.URL)
@@ -252,6 +253,7 @@ func (e *AuthError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the transport or decoding error, if any.
 func (e *AuthError) Unwrap() error { return e.Err }
 
 // ErrNoLoginURL is returned by a login when the client has no login URL:

@@ -18,6 +18,7 @@ type HeaderError struct {
 	Reason string
 }
 
+// Error names the header that cannot be sent and why.
 func (e *HeaderError) Error() string {
 	return fmt.Sprintf("platformclient: %s: header %.80q %s", e.Source, e.Name, e.Reason)
 }

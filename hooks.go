@@ -77,6 +77,8 @@ type HookError struct {
 	Err   error
 }
 
+// Error names the hook stage and the hook's error.
 func (e *HookError) Error() string { return e.Stage + " hook: " + e.Err.Error() }
 
+// Unwrap returns the hook's error.
 func (e *HookError) Unwrap() error { return e.Err }

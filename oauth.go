@@ -24,6 +24,7 @@ type RefreshTimeoutError struct {
 	Wait time.Duration
 }
 
+// Error says how long the call waited for the token refresh.
 func (e *RefreshTimeoutError) Error() string {
 	return fmt.Sprintf("platformclient: gave up after waiting %s for another goroutine to refresh the access token", e.Wait)
 }

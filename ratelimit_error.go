@@ -25,6 +25,7 @@ type RateLimitError struct {
 	Err error
 }
 
+// Error names the call, the wait it would have needed and why it did not wait.
 func (e *RateLimitError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "platformclient: %s %s: rate limit: ", e.Method, e.URL)
@@ -40,4 +41,5 @@ func (e *RateLimitError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the context's error; nil when the API's pause was too long.
 func (e *RateLimitError) Unwrap() error { return e.Err }

@@ -43,6 +43,7 @@ type RedirectError struct {
 	resp     *APIError
 }
 
+// Error names the call and the refused redirect, its signature hidden.
 func (e *RedirectError) Error() string {
 	return fmt.Sprintf("platformclient: %s %s: redirect %d to %s not followed: %s",
 		e.Method, e.URL, e.StatusCode, shortLocation(e.Location), e.Reason)

@@ -30,6 +30,7 @@ type TokenPoolError struct {
 	Reason string
 }
 
+// Error describes what is wrong with the token pool setting.
 func (e *TokenPoolError) Error() string {
 	return fmt.Sprintf("platformclient: WithTokenPool(%d): %s", e.Size, e.Reason)
 }

@@ -15,7 +15,7 @@
 //
 // Cancelling the context while waiting for a job or reading its results
 // deletes the job on the service (best effort, with a short timeout of its
-// own), so that abandoned jobs do not count against the organisation's
+// own), so that abandoned jobs do not count against the organization's
 // limits.
 //
 // The package is separate from the root package because it builds on the

@@ -105,7 +105,7 @@ type Change struct {
 	Old    string `json:"old,omitempty"`
 	New    string `json:"new,omitempty"`
 	// Go lists the affected Go identifiers ("users.Client.GetUser",
-	// "models.User.State", "models.UserStateActive").
+	// "models.User.State", "models.UserStateEnumActive").
 	Go []string `json:"go,omitempty"`
 }
 

@@ -89,3 +89,21 @@ func TestParseGranularity(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMatchingConvsHour selects one hour's conversations among
+// 100,000 ended over 100 days: the index reads only those that can
+// overlap the hour.
+func BenchmarkMatchingConvsHour(b *testing.B) {
+	base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	s := &Server{}
+	for i := range 100_000 {
+		start := base.Add(time.Duration(i) * (100 * 24 * time.Hour / 100_000))
+		s.convs.indexEnded(&conv{seq: uint64(i + 1), start: start, end: start.Add(10 * time.Minute)})
+	}
+	from := base.Add(50 * 24 * time.Hour)
+	for b.Loop() {
+		if n := len(s.matchingConvs(from, from.Add(time.Hour), nil, false)); n < 40 || n > 50 {
+			b.Fatalf("%d conversations in the hour", n)
+		}
+	}
+}

@@ -233,6 +233,7 @@ func (p *tokenPool) fetcher(s *poolSlot) func(ctx context.Context, c *Client, cf
 				return tok, nil
 			}
 		}
+		p.spaceOpening(clockOf(cfg).Now())
 		tok, err := c.renew(ctx, cfg, g, cur)
 		if err != nil {
 			p.noteRefusal(err, clockOf(cfg).Now())
@@ -246,6 +247,17 @@ func (p *tokenPool) fetcher(s *poolSlot) func(ctx context.Context, c *Client, cf
 			p.shared.store(s.index, tok, clockOf(cfg).Now())
 		}
 		return tok, nil
+	}
+}
+
+// spaceOpening keeps the next new slot one interval after a token request
+// of any slot (renewals included), so that the pool's requests to the
+// token endpoint stay spaced.
+func (p *tokenPool) spaceOpening(now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if t := now.Add(p.openEvery); t.After(p.nextOpen) {
+		p.nextOpen = t
 	}
 }
 

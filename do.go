@@ -118,6 +118,9 @@ func (c *Client) do(ctx context.Context, cfg *settings, req *runtime.Request, ou
 		}
 		return err
 	}
+	if k.goneAfterRetry(resp, err) {
+		return nil // an earlier attempt deleted it
+	}
 	if !is2xx(resp.StatusCode) {
 		e := newAPIError(resp, data, req.Method, redactURL(k.url))
 		e.Attempts = max(co.attempts, 1)

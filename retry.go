@@ -47,6 +47,9 @@ type call struct {
 
 	start time.Time // when the call started, for MaxElapsed
 	held  int       // retry budget tokens taken for the attempt in flight
+	// maybeApplied: an earlier attempt may have reached the service (it
+	// broke off after it was sent), so a later 404 of a DELETE means gone.
+	maybeApplied bool
 }
 
 // lease is what the pacing step gives an attempt: its turn in the client's
@@ -92,6 +95,7 @@ func (k *call) send(ctx context.Context) (*http.Response, []byte, error) {
 			k.held = cost
 		}
 		cause := k.cause(resp, data, err, n)
+		k.maybeApplied = k.maybeApplied || mayHaveArrived(err)
 		if k.pol.OnRetry != nil {
 			k.pol.OnRetry(RetryEvent{Method: k.method, URL: k.shown, Attempt: n, Wait: wait, Err: cause})
 		}

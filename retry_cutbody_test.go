@@ -231,3 +231,30 @@ func TestOutcomeUnknown(t *testing.T) {
 		t.Error("IsOutcomeUnknown of other errors")
 	}
 }
+
+// A DELETE retried after an attempt that may have deleted the object, and
+// answered 404, has what it asked for: the object is gone.
+func TestDeleteGoneAfterRetry(t *testing.T) {
+	var n atomic.Int32
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			hijacked(t, w, "", true) // deleted, then the connection broke
+			return
+		}
+		writeError(w, http.StatusNotFound, "not.found", int(n.Load()))
+	})
+	c, _ := newTestClient(t, srv)
+	var r Response
+	if err := c.Do(context.Background(), NewRequest("DELETE", "/api/v2/things/1"), nil, CaptureResponse(&r)); err != nil || n.Load() != 2 || r.Attempts != 2 {
+		t.Fatalf("err %v after %d requests", err, n.Load())
+	}
+	// Without a doubtful attempt before it, a 404 is a 404.
+	if err := c.Do(context.Background(), NewRequest("DELETE", "/api/v2/things/1"), nil); !IsNotFound(err) {
+		t.Fatalf("plain 404: %v", err)
+	}
+	// And a GET is not a DELETE.
+	n.Store(0)
+	if _, _, err := get(t, c); !IsNotFound(err) || n.Load() != 2 {
+		t.Fatalf("GET after a reset: %v after %d", err, n.Load())
+	}
+}

@@ -160,6 +160,22 @@ func withAttempts(err error, n int) error {
 	return err
 }
 
+// mayHaveArrived reports whether a failed attempt may have reached the
+// service: its connection broke after the request was sent, or its answer
+// broke off.
+func mayHaveArrived(err error) bool {
+	var te *TransportError
+	return errors.As(err, &te) && retryableTransport(te) && !notSent(te)
+}
+
+// goneAfterRetry reports whether the final answer of a DELETE is a 404
+// after an attempt that may have deleted the object: the object is gone,
+// which is what the DELETE asked, so the call succeeds.
+func (k *call) goneAfterRetry(resp *http.Response, err error) bool {
+	return err == nil && resp != nil && resp.StatusCode == http.StatusNotFound &&
+		k.maybeApplied && strings.EqualFold(k.method, http.MethodDelete)
+}
+
 // mark sets OutcomeUnknown on the *TransportError of an API call whose
 // method is not idempotent, when the request may have reached the server:
 // the connection failed after it was sent, or a 2xx body was cut short.
@@ -170,7 +186,7 @@ func (k *call) mark(err error) error {
 		return err
 	}
 	var te *TransportError
-	if errors.As(err, &te) && retryableTransport(te) && !notSent(te) {
+	if mayHaveArrived(err) && errors.As(err, &te) {
 		te.OutcomeUnknown = true
 	}
 	return err

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// The defaults of RetryPolicy. README.md ("Retries and rate limits") gives the reasons.
+// The defaults of RetryPolicy. docs/retries.md ("Defaults, and why") gives the reasons.
 const (
 	defaultRetryMax      = 3
 	defaultRetryWaitMin  = 1 * time.Second
@@ -23,7 +23,15 @@ const (
 // errors are retried for GET, HEAD, PUT, DELETE and OPTIONS; for POST and
 // PATCH only when RetryNonIdempotent is set or the call has CallIdempotent,
 // since the server may have acted on the first attempt. A connection that
-// could not be opened is retried for every method: nothing was sent.
+// could not be opened is retried for every method: nothing was sent. A 2xx
+// answer whose body ends early counts as a connection error; a POST or
+// PATCH that fails so is marked (IsOutcomeUnknown).
+//
+// Logins (token requests) follow the same policy: a 429, a 503 and the
+// login service's own limit (400 invalid_request, "rate limit exceeded")
+// are retried for every grant; a 502, a 504 or a connection error after
+// sending only for client credentials and SAML2 bearer, since an
+// authorization code or a rotated refresh token may already be spent.
 //
 // The zero value of a field means its default (for a client) or the client's
 // value (for a call, with CallRetryPolicy), so RetryPolicy{} is the default
@@ -72,7 +80,7 @@ type RetryEvent struct {
 	URL     string        // without user info
 	Attempt int           // the attempt that failed: 1 for the first
 	Wait    time.Duration // the wait before the next attempt
-	Err     error         // the cause: an *APIError or a *TransportError
+	Err     error         // the cause: an *APIError or a *TransportError (an *AuthError for a login)
 }
 
 // DefaultRetryPolicy returns the policy a client uses when no option changes

@@ -245,11 +245,11 @@ func TestDeleteGoneAfterRetry(t *testing.T) {
 	})
 	c, _ := newTestClient(t, srv)
 	var r Response
-	if err := c.Do(context.Background(), NewRequest("DELETE", "/api/v2/things/1"), nil, CaptureResponse(&r)); err != nil || n.Load() != 2 || r.Attempts != 2 {
+	if err := c.Do(context.Background(), runtime.NewRequest("DELETE", "/api/v2/things/1"), nil, CaptureResponse(&r)); err != nil || n.Load() != 2 || r.Attempts != 2 {
 		t.Fatalf("err %v after %d requests", err, n.Load())
 	}
 	// Without a doubtful attempt before it, a 404 is a 404.
-	if err := c.Do(context.Background(), NewRequest("DELETE", "/api/v2/things/1"), nil); !IsNotFound(err) {
+	if err := c.Do(context.Background(), runtime.NewRequest("DELETE", "/api/v2/things/1"), nil); !IsNotFound(err) {
 		t.Fatalf("plain 404: %v", err)
 	}
 	// And a GET is not a DELETE.

@@ -208,6 +208,10 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "malformed form body")
 		return
 	}
+	if !s.takeToken(s.now()) {
+		refuseToken(w, s.cfg.limits.tokenRate)
+		return
+	}
 	form := r.PostForm
 	switch gt := form.Get("grant_type"); gt {
 	case grantClientCredentials:

@@ -151,3 +151,40 @@ func encodeListing(l entity, entities []jsontext.Value) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// listView is a kept result of list for one filter, valid while the
+// collection's version is ver.
+type listView struct {
+	ver   uint64
+	items []item
+}
+
+// listIndexed is list for a filter named key (equal keys keep the same
+// entities): the result is kept until the collection changes, so that the
+// pages of a large listing are slices of one ordered index, not a filter
+// of every entity per page. Callers must not modify the returned slice.
+func (c *collection) listIndexed(key string, keep func(entity) bool) []item {
+	c.mu.RLock()
+	v, ok := c.views[key]
+	ver := c.ver
+	c.mu.RUnlock()
+	if ok && v.ver == ver {
+		return v.items
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.views[key]; ok && v.ver == c.ver {
+		return v.items
+	}
+	out := make([]item, 0, len(c.seq))
+	for _, sl := range c.seq {
+		if keep == nil || keep(sl.it.e) {
+			out = append(out, sl.it)
+		}
+	}
+	if c.views == nil || len(c.views) >= 16 {
+		c.views = map[string]listView{}
+	}
+	c.views[key] = listView{ver: c.ver, items: out}
+	return out
+}

@@ -16,6 +16,7 @@ const defaultRateAllowed = 300
 type rateLimiter struct {
 	allowed int
 	window  time.Duration
+	enforce bool // answer 429 beyond allowed; else only count (limits.go)
 
 	mu      sync.Mutex
 	windows map[string]*rateWindow
@@ -32,7 +33,8 @@ func newRateLimiter(allowed int, window time.Duration) *rateLimiter {
 
 // take counts a request of token at now, sets the inin-ratelimit-* headers
 // of its answer in h (on every answer, as Genesys Cloud does) and returns
-// the 429 to send when the token is over its limit.
+// the 429 to send when the token is over its limit and the limit is
+// enforced. Every token has its own window.
 func (l *rateLimiter) take(h http.Header, token string, now time.Time) *apiError {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -54,7 +56,7 @@ func (l *rateLimiter) take(h http.Header, token string, now time.Time) *apiError
 	h.Set("inin-ratelimit-count", strconv.Itoa(w.count))
 	h.Set("inin-ratelimit-allowed", strconv.Itoa(l.allowed))
 	h.Set("inin-ratelimit-reset", strconv.Itoa(secs))
-	if w.count <= l.allowed {
+	if w.count <= l.allowed || !l.enforce {
 		return nil
 	}
 	e := &apiError{status: http.StatusTooManyRequests, code: "too.many.requests",

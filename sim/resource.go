@@ -27,6 +27,9 @@ type resource struct {
 	prepare func(c *call, old, e entity) *apiError
 	// filter selects the entities of a listing.
 	filter func(c *call) (func(entity) bool, *apiError)
+	// index, when set, names the filter of a listing whose result may be
+	// kept until the collection changes (listIndexed); "" for none.
+	index func(c *call) string
 	// view decorates an entity on its way out (computed fields); it must
 	// not modify e.
 	view func(c *call, e entity) entity
@@ -150,6 +153,15 @@ func str(v any) string {
 	return s
 }
 
+// indexKey names the filter of a listing for listIndexed; "" when res
+// keeps no index or the filter is not one it indexes.
+func (res *resource) indexKey(c *call) string {
+	if res.index == nil || c.s.cfg.limits.noListIndex {
+		return ""
+	}
+	return res.index(c)
+}
+
 // list answers a listing of res.
 func (res *resource) list(c *call) (int, any, *apiError) {
 	st := c.s.store
@@ -168,9 +180,18 @@ func (res *resource) list(c *call) (int, any, *apiError) {
 	if e != nil {
 		return 0, nil, e
 	}
-	items := res.col(st).list(keep)
-	if descending(c.query) {
-		slices.Reverse(items)
+	var items []item
+	if key := res.indexKey(c); key != "" {
+		items = res.col(st).listIndexed(key, keep) // shared: never modified
+		if descending(c.query) {
+			items = slices.Clone(items)
+			slices.Reverse(items)
+		}
+	} else {
+		items = res.col(st).list(keep)
+		if descending(c.query) {
+			slices.Reverse(items)
+		}
 	}
 	if !res.paged {
 		p = paging{size: max(len(items), 1), number: 1}

@@ -121,11 +121,12 @@ type config struct {
 	maxBody       int64
 	redirectURIs  []string // accepted by /oauth/authorize; none: loopback only (redirect_uris.go)
 	notify        NotificationSettings
-	jobPolls      int      // status polls of an analytics job that report QUEUED
-	loginUser     string   // id or email of the user the user grants log in (tokenusers.go)
-	recordSize    int      // requests kept for Requests (requestlog.go)
-	fixture       *Fixture // the organization to start with (fixture.go)
-	seedUsersSet  bool     // WithSeedUsers was given
+	jobPolls      int          // status polls of an analytics job that report QUEUED
+	loginUser     string       // id or email of the user the user grants log in (tokenusers.go)
+	recordSize    int          // requests kept for Requests (requestlog.go)
+	fixture       *Fixture     // the organization to start with (fixture.go)
+	seedUsersSet  bool         // WithSeedUsers was given
+	limits        limitsConfig // token endpoint limit, latency, rate-limit headers (limits.go)
 }
 
 type routeFault struct {
@@ -234,13 +235,17 @@ func WithFaultProfile(name string) Option {
 // WithRateLimit limits each access token to allowed API requests per window,
 // sending the inin-ratelimit-* headers on every answer and answering 429
 // with Retry-After beyond it (Genesys Cloud allows 300 a minute). Zero turns
-// the limit off (default).
+// enforcing off (default); WithRateAllowance counts without enforcing.
 func WithRateLimit(allowed int, window time.Duration) Option {
 	return func(c *config) error {
 		if allowed < 0 || (allowed > 0 && window < time.Second) {
 			return fmt.Errorf("sim: invalid rate limit %d per %s", allowed, window)
 		}
-		c.rateAllowed, c.rateWindow = allowed, window
+		if allowed == 0 {
+			c.rateAllowed, c.rateWindow, c.limits.enforce = 0, 0, false
+			return nil
+		}
+		c.rateAllowed, c.rateWindow, c.limits.enforce = allowed, window, true
 		return nil
 	}
 }
@@ -254,6 +259,7 @@ type Server struct {
 	store   *store
 	faults  *faultSet
 	limiter *rateLimiter
+	lim     limitState // token endpoint limit and counts (limits.go)
 	corr    atomic.Uint64
 	jobs    analyticsJobs  // analytics details jobs (analytics.go)
 	convs   convEngine     // conversations with state (conversations.go)
@@ -313,9 +319,7 @@ func New(opts ...Option) (*Server, error) {
 	if cfg.recordSize > 0 {
 		s.records = &requestRecord{size: cfg.recordSize}
 	}
-	if cfg.rateAllowed > 0 {
-		s.limiter = newRateLimiter(cfg.rateAllowed, cfg.rateWindow)
-	}
+	s.limiter = newLimiter(cfg)
 	for _, f := range profiles[cfg.profile] {
 		if err := s.InjectFault(AllRoutes, f); err != nil {
 			return nil, err
@@ -497,6 +501,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer s.active.Done()
+	s.lim.requests.Add(1)
 	start := time.Now()
 	corr := s.nextCorrelation()
 	w.Header().Set("ININ-Correlation-Id", corr)
@@ -520,7 +525,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.record(r, rec, corr, body, at)
 		}()
 	}
+	if !s.delay(r) {
+		return
+	}
 	s.serve(rec, r, corr)
+	if rec.status == http.StatusTooManyRequests {
+		s.lim.limited.Add(1)
+	}
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, corr string) {

@@ -28,6 +28,8 @@ type collection struct {
 	slots map[string]*slot  // by id
 	seq   []*slot           // creation order
 	made  uint64            // entities created, for new ids
+	ver   uint64            // advanced by every put and remove (listIndexed)
+	views map[string]listView
 }
 
 // slot holds the current value of one entity; put replaces its item.
@@ -78,6 +80,7 @@ func (c *collection) seedID(i int) string {
 func (c *collection) put(e entity) {
 	id, _ := e["id"].(string)
 	it := item{e: e, j: &cachedJSON{}}
+	c.ver++
 	c.items[id] = e
 	if sl := c.slots[id]; sl != nil {
 		sl.it = it
@@ -94,6 +97,7 @@ func (c *collection) remove(id string) bool {
 	if !ok {
 		return false
 	}
+	c.ver++
 	delete(c.items, id)
 	delete(c.slots, id)
 	c.seq = slices.DeleteFunc(c.seq, func(x *slot) bool { return x == sl })

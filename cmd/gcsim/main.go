@@ -7,6 +7,7 @@
 //	gcsim [-addr 127.0.0.1:8080] [-token-lifetime 24h] [-users 1000]
 //	      [-fixture org.json] [-login-user EMAIL]
 //	      [-faults none|rate-limited|flaky|slow|outage|chaos] [-rate-limit 0]
+//	      [-rate-window 1m] [-no-rate-headers] [-token-rate 0] [-latency 0]
 //	      [-heartbeat 30s] [-closing-grace 1m] [-channel-lifetime 24h] [-channels 20]
 //	      [-client-id ID] [-client-secret SECRET] [-org NAME] [-seed 1] [-quiet]
 //	      [-redirect-uri URI]...
@@ -62,7 +63,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	channelLife := fs.Duration("channel-lifetime", 24*time.Hour, "lifetime of notification channels")
 	channels := fs.Int("channels", 20, "live notification channels allowed")
 	faults := fs.String("faults", "none", "fault profile: "+strings.Join(sim.FaultProfiles(), ", "))
-	rate := fs.Int("rate-limit", 0, "requests per minute allowed per token (0: no limit; Genesys Cloud allows 300)")
+	rate := fs.Int("rate-limit", 0, "requests per -rate-window allowed per token, answering 429 beyond (0: the service's 300 a minute counted in the inin-ratelimit-* headers, never refused)")
+	rateWindow := fs.Duration("rate-window", time.Minute, "window of the per-token rate limit (scaled windows such as 2s make pacing tests short; at least 1s)")
+	noRateHeaders := fs.Bool("no-rate-headers", false, "leave the inin-ratelimit-* headers off the answers (ignored with -rate-limit)")
+	tokenRate := fs.Int("token-rate", 0, "token requests allowed per second; beyond: 400 invalid_request \"rate limit exceeded; ...\" (0: no limit)")
+	latency := fs.Duration("latency", 0, "added to every answer, for benchmarks of latency-bound work")
 	clientID := fs.String("client-id", sim.DefaultClientID, "OAuth client id to accept")
 	clientSecret := fs.String("client-secret", sim.DefaultClientSecret, "OAuth client secret to accept")
 	org := fs.String("org", sim.DefaultOrgName, "organization name for the SAML2 bearer grant")
@@ -112,9 +117,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	if *loginUser != "" {
 		opts = append(opts, sim.WithLoginUser(*loginUser))
 	}
-	if *rate > 0 {
-		opts = append(opts, sim.WithRateLimit(*rate, time.Minute))
+	switch {
+	case *rate > 0:
+		opts = append(opts, sim.WithRateLimit(*rate, *rateWindow))
+	case *rate < 0:
+		return fmt.Errorf("-rate-limit %d: must be 0 or more", *rate)
+	case *noRateHeaders:
+	default:
+		opts = append(opts, sim.WithRateAllowance(300, *rateWindow))
 	}
+	opts = append(opts, sim.WithTokenRateLimit(*tokenRate), sim.WithLatency(*latency))
 	if !*quiet {
 		opts = append(opts, sim.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
 	}
@@ -143,8 +155,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		fmt.Fprintf(stdout, "  redirect URI:             %s\n", u)
 	}
 	fmt.Fprintf(stdout, "  fault profile:            %s (%s)\n", *faults, sim.ProfileDescription(*faults))
-	if *rate > 0 {
-		fmt.Fprintf(stdout, "  rate limit:               %d requests per minute per token\n", *rate)
+	switch {
+	case *rate > 0:
+		fmt.Fprintf(stdout, "  rate limit:               %d requests per %s per token, 429 beyond\n", *rate, *rateWindow)
+	case *noRateHeaders:
+		fmt.Fprintf(stdout, "  rate limit:               none, no inin-ratelimit-* headers\n")
+	default:
+		fmt.Fprintf(stdout, "  rate limit:               300 requests per %s per token counted in the headers, not enforced\n", *rateWindow)
+	}
+	if *tokenRate > 0 {
+		fmt.Fprintf(stdout, "  token endpoint limit:     %d requests per second\n", *tokenRate)
+	}
+	if *latency > 0 {
+		fmt.Fprintf(stdout, "  added latency:            %s\n", *latency)
 	}
 	fmt.Fprintf(stdout, "  notifications:            heartbeat %s, closing grace %s, channels live %s, at most %d\n", *heartbeat, *grace, *channelLife, *channels)
 	fmt.Fprintf(stdout, "To point a program (or the quickstart) at it:\n")

@@ -78,7 +78,7 @@ func TestRunServesAndLogs(t *testing.T) {
 
 func TestRunRejectsBadFlags(t *testing.T) {
 	for _, args := range [][]string{{"-faults", "nope"}, {"-token-lifetime", "10ms"}, {"-users", "-1"}, {"extra"},
-		{"-fixture", "no-such-file.json"}, {"-channels", "-1"}, {"-login-user", " "}, {"-redirect-uri", "not a url"}, {"-redirect-uri", "https://a.example.com/cb#frag"}} {
+		{"-fixture", "no-such-file.json"}, {"-channels", "-1"}, {"-login-user", " "}, {"-redirect-uri", "not a url"}, {"-rate-window", "10ms"}, {"-token-rate", "-1"}, {"-latency", "-1s"}, {"-rate-limit", "-2"}, {"-redirect-uri", "https://a.example.com/cb#frag"}} {
 		var out bytes.Buffer
 		if err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, args...), &out, &out, nil); err == nil {
 			t.Errorf("%v: accepted", args)
@@ -179,4 +179,37 @@ func token(t *testing.T, base string) string {
 		t.Fatalf("login: %d %v", resp.StatusCode, err)
 	}
 	return tok.AccessToken
+}
+
+// TestRunLimitFlags: the default counts 300 per window in the headers,
+// -rate-window scales it, -token-rate refuses token requests past it.
+func TestRunLimitFlags(t *testing.T) {
+	base, stdout := startRun(t, "-users", "1", "-rate-window", "2s", "-token-rate", "1", "-latency", "1ms")
+	if out := stdout.String(); !strings.Contains(out, "300 requests per 2s per token counted") || !strings.Contains(out, "token endpoint limit:     1 requests per second") {
+		t.Fatalf("banner:\n%s", out)
+	}
+	tok := token(t, base)
+	req, _ := http.NewRequest("GET", base+"/api/v2/users", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("inin-ratelimit-allowed") != "300" || resp.Header.Get("inin-ratelimit-reset") != "2" {
+		t.Fatalf("headers: %v", resp.Header)
+	}
+	form := strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode())
+	req, _ = http.NewRequest("POST", base+"/oauth/token", form)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("sim-client-id", "sim-client-secret")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 400 || !strings.Contains(string(b), "rate limit exceeded; ") {
+		t.Fatalf("second token request within a second at -token-rate 1: %d %s", resp.StatusCode, b)
+	}
 }

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/purecloudgo/platformclient"
+	gcruntime "github.com/purecloudgo/platformclient/runtime"
 	"github.com/purecloudgo/platformclient/sim"
 )
 
@@ -172,7 +172,7 @@ func TestUsersIndexFollowsChanges(t *testing.T) {
 				ID string `json:"id"`
 			} `json:"entities"`
 		}
-		if err := c.Do(ctx, platformclient.NewRequest("GET", "/api/v2/users?"+q), &l); err != nil {
+		if err := c.Do(ctx, gcruntime.NewRequest("GET", "/api/v2/users?"+q), &l); err != nil {
 			t.Fatal(err)
 		}
 		for _, e := range l.Entities {
@@ -184,7 +184,7 @@ func TestUsersIndexFollowsChanges(t *testing.T) {
 	if total != 30 || len(first) != 10 {
 		t.Fatalf("total %d, page %d", total, len(first))
 	}
-	if err := c.Do(ctx, platformclient.NewRequest("DELETE", "/api/v2/users/"+first[0]), nil); err != nil {
+	if err := c.Do(ctx, gcruntime.NewRequest("DELETE", "/api/v2/users/"+first[0]), nil); err != nil {
 		t.Fatal(err)
 	}
 	total, again := list("pageSize=10&pageNumber=1")

@@ -59,6 +59,9 @@ type Client struct {
 	pool        *tokenPool
 	poolSize    int
 	sharedState SharedState
+
+	// life admits calls until Close and holds what Close releases (close.go).
+	life *lifetime
 }
 
 // settings are the replaceable parts of a client's configuration. A value is
@@ -110,7 +113,8 @@ func New(opts ...Option) (*Client, error) {
 		budget:    newRetryBudget(RetryBudget{}),
 		pacer:     newPacer(),
 		log:       logSettings{level: LogNone, format: LogText, console: true},
-	}, auth: newTokenManager(), setup: &clientSetup{}}
+	}, auth: newTokenManager(), setup: &clientSetup{}, life: newLifetime()}
+	c.onClose(c.closeConfig)
 	for _, o := range opts {
 		if o == nil {
 			continue

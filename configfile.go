@@ -70,9 +70,6 @@ func WithConfigHandler(fn func(*config.File, error)) Option {
 	return func(c *Client) error { c.opts().onConfig = fn; return nil }
 }
 
-// errClosed is returned by ApplyConfig after Close.
-var errClosed = errors.New("platformclient: client closed")
-
 // start finishes New: it reads the configuration file, builds the logger,
 // and starts watching.
 func (c *Client) start() error {
@@ -203,7 +200,7 @@ func (c *Client) ApplyConfig(f *config.File) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.closed {
-		return errClosed
+		return ErrClosed
 	}
 	s, err := c.compose(f)
 	if err != nil {
@@ -217,7 +214,7 @@ func (c *Client) ApplyConfig(f *config.File) error {
 func (c *Client) reload(f *config.File, err error) {
 	if err == nil {
 		err = c.ApplyConfig(f)
-		if errors.Is(err, errClosed) {
+		if errors.Is(err, ErrClosed) {
 			return
 		}
 	}
@@ -274,11 +271,9 @@ func (c *Client) warnLogger(s *settings) *slog.Logger {
 	return w.log.logger
 }
 
-// Close stops watching the configuration file, waiting until a reload in
-// progress has finished, and closes the log file. Calls made after Close
-// still work but write no more lines to the log file. Close is safe to call
-// more than once.
-func (c *Client) Close() error {
+// closeConfig stops watching the configuration file, waiting until a reload
+// in progress has finished, and closes the log file (a hook of Close).
+func (c *Client) closeConfig() error {
 	x := c.opts()
 	x.mu.Lock()
 	w := x.watcher

@@ -71,7 +71,12 @@ type payload struct {
 // Do sends req and decodes a 2xx response into out: a pointer to a model,
 // slice or map for JSON; *string for text; *[]byte for raw bytes; nil to
 // discard. A non-2xx response is returned as *APIError.
-func (c *Client) Do(ctx context.Context, req *runtime.Request, out any, opts ...CallOption) error {
+func (c *Client) Do(ctx context.Context, req *runtime.Request, out any, opts ...CallOption) (err error) {
+	ctx, k, err := c.enter(ctx) // close.go
+	if err != nil {
+		return err
+	}
+	defer k.end(&err)
 	var co callOptions
 	for _, o := range opts {
 		if o != nil {

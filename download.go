@@ -31,7 +31,12 @@ import (
 // is not retried. A non-2xx answer is an *APIError; an error of w is
 // returned as it is (errors.Is finds it). Errors and log lines show the URL
 // without its query, which holds the signature.
-func (c *Client) Download(ctx context.Context, rawURL string, w io.Writer) (int64, error) {
+func (c *Client) Download(ctx context.Context, rawURL string, w io.Writer) (_ int64, err error) {
+	ctx, k, err := c.enter(ctx) // close.go
+	if err != nil {
+		return 0, err
+	}
+	defer k.end(&err)
 	cfg := c.settings()
 	u, err := downloadURL(cfg, rawURL)
 	if err != nil {

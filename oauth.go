@@ -96,7 +96,12 @@ func (s *settings) refreshWaitTime() time.Duration {
 // Authorize logs in with g now and returns the token. Later calls send this
 // token and the client renews it as WithGrant describes. The error is an
 // *AuthError when the login service refused the grant.
-func (c *Client) Authorize(ctx context.Context, g Grant) (Token, error) {
+func (c *Client) Authorize(ctx context.Context, g Grant) (_ Token, err error) {
+	ctx, k, err := c.enter(ctx) // close.go
+	if err != nil {
+		return Token{}, err
+	}
+	defer k.end(&err)
 	if g == nil {
 		return Token{}, errors.New("platformclient: nil grant")
 	}
@@ -133,7 +138,12 @@ func (c *Client) SetToken(t Token) {
 // renewing it first if needed (exactly as a call would). With automatic
 // renewal off it returns the current token as it is, expired or not, so the
 // caller can read its refresh token and expiry.
-func (c *Client) Token(ctx context.Context) (Token, error) {
+func (c *Client) Token(ctx context.Context) (_ Token, err error) {
+	ctx, k, err := c.enter(ctx) // close.go
+	if err != nil {
+		return Token{}, err
+	}
+	defer k.end(&err)
 	tok, ok, err := c.auth.token(ctx, c, c.settings())
 	if err != nil {
 		return Token{}, err

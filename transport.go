@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sync/atomic"
 )
 
 // clientSetup is what New's options collect besides settings: it decides
@@ -49,13 +50,46 @@ func (c *Client) finishSetup() error {
 		if s.tls != nil {
 			t.TLSClientConfig = s.tls
 		}
-		c.httpClient = &http.Client{Transport: t}
+		own := &ownTransport{t: t}
+		c.onClose(own.close)
+		c.onDrained(t.CloseIdleConnections)
+		c.httpClient = &http.Client{Transport: own}
 	}
 	c.httpClient = guardRedirects(c.httpClient) // redirect.go
 	if len(s.pre) > 0 || len(s.post) > 0 {
 		c.httpClient = &hookedClient{next: c.httpClient, pre: s.pre, post: s.post}
 	}
 	c.setup = nil
+	return nil
+}
+
+// ownTransport is the transport of the HTTP client a client made itself
+// (no WithHTTPClient): Close closes its idle connections, and it refuses to
+// open new ones after Close, also for companion packages that send through
+// Client.HTTPClient.
+type ownTransport struct {
+	t      *http.Transport
+	closed atomic.Bool
+}
+
+// RoundTrip sends r through the transport, or fails with ErrClosed after
+// Close.
+func (o *ownTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if o.closed.Load() {
+		if r.Body != nil {
+			_ = r.Body.Close()
+		}
+		return nil, ErrClosed
+	}
+	return o.t.RoundTrip(r)
+}
+
+// CloseIdleConnections closes the transport's idle connections.
+func (o *ownTransport) CloseIdleConnections() { o.t.CloseIdleConnections() }
+
+// close refuses further requests (a hook of Close).
+func (o *ownTransport) close() error {
+	o.closed.Store(true)
 	return nil
 }
 

@@ -356,6 +356,7 @@ func (cn *Conn) run() {
 		}
 		close(cn.done)
 	}()
+	clientDone := cn.o.clientDone
 	for {
 		var expired <-chan time.Time
 		if cn.expiry != nil {
@@ -364,6 +365,11 @@ func (cn *Conn) run() {
 		select {
 		case <-cn.ctx.Done():
 			return
+		case <-clientDone:
+			// The platformclient.Client was closed: so is the Conn (Close
+			// waits for run, hence its own goroutine).
+			clientDone = nil
+			go cn.Close()
 		case <-expired:
 			cn.expiry = nil
 			cn.reconnected(cn.reconnect(ErrChannelExpiring, true))

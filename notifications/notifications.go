@@ -120,6 +120,7 @@ type options struct {
 	backoffInitial   time.Duration
 	backoffMax       time.Duration
 	readLimit        int64
+	clientDone       <-chan struct{} // closed by the platformclient.Client's Close
 }
 
 // WithHTTPClient dials websockets with h instead of the platformclient's
@@ -173,7 +174,7 @@ type Client struct {
 // NewClient returns a Client that calls the API through c.
 func NewClient(c *platformclient.Client, opts ...Option) *Client {
 	o := options{buffer: 256, heartbeatTimeout: 75 * time.Second, expiryMargin: 10 * time.Minute,
-		handoverGrace: 5 * time.Second, backoffInitial: time.Second, backoffMax: time.Minute, readLimit: c.MaxResponseSize()}
+		handoverGrace: 5 * time.Second, backoffInitial: time.Second, backoffMax: time.Minute, readLimit: c.MaxResponseSize(), clientDone: c.Done()}
 	if h, ok := c.HTTPClient().(*http.Client); ok {
 		o.httpClient = h
 	}

@@ -190,7 +190,10 @@ func TestLogFile(t *testing.T) {
 		if err := c.Close(); err != nil {
 			t.Fatal(err)
 		}
-		callBoth(t, c) // after Close: works, writes nothing to the file
+		// After Close: the call fails with ErrClosed and writes nothing.
+		if err := c.GetURI(context.Background(), "/api/v2/ok", nil); !errors.Is(err, ErrClosed) {
+			t.Fatalf("call after Close: %v, want ErrClosed", err)
+		}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

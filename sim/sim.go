@@ -127,6 +127,7 @@ type config struct {
 	fixture       *Fixture     // the organization to start with (fixture.go)
 	seedUsersSet  bool         // WithSeedUsers was given
 	limits        limitsConfig // token endpoint limit, latency, rate-limit headers (limits.go)
+	definition    []byte       // served at /api/v2/docs/swagger (definition.go)
 }
 
 type routeFault struct {
@@ -557,6 +558,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, corr string) {
 	}
 	if isSocketPath(r.URL.Path) {
 		s.serveSocket(w, r, corr)
+		return
+	}
+	if isDefinitionPath(r.URL.Path) {
+		s.serveDefinition(w, r, corr)
 		return
 	}
 	rt, vars, allowed := s.router.match(r.Method, r.URL.EscapedPath())

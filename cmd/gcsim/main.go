@@ -10,7 +10,7 @@
 //	      [-rate-window 1m] [-no-rate-headers] [-token-rate 0] [-latency 0]
 //	      [-heartbeat 30s] [-closing-grace 1m] [-channel-lifetime 24h] [-channels 20]
 //	      [-client-id ID] [-client-secret SECRET] [-org NAME] [-seed 1] [-quiet]
-//	      [-redirect-uri URI]...
+//	      [-redirect-uri URI]... [-spec platform-api-v2.json]
 //
 // Login (/oauth/token, /oauth/authorize) and API (/api/v2/...) share the
 // base URL it prints, with the client id and secret to use and the
@@ -73,6 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	org := fs.String("org", sim.DefaultOrgName, "organization name for the SAML2 bearer grant")
 	seed := fs.Uint64("seed", 1, "seed of the generated data and ids")
 	quiet := fs.Bool("quiet", false, "do not log requests")
+	spec := fs.String("spec", "", "API definition file served at /api/v2/docs/swagger (for gcgen -spec URL); none: 404 there")
 	var redirects stringList
 	fs.Var(&redirects, "redirect-uri", "redirect URI /oauth/authorize accepts, compared exactly (repeatable; none: loopback URIs only)")
 	fs.Usage = func() {
@@ -111,6 +112,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	if *fixture != "" {
 		opts = append(opts, sim.WithFixtureFile(*fixture))
 	}
+	if *spec != "" {
+		opts = append(opts, sim.WithDefinitionFile(*spec))
+	}
 	if len(redirects) > 0 {
 		opts = append(opts, sim.WithRedirectURIs(redirects...))
 	}
@@ -148,6 +152,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 		fmt.Fprintf(stdout, "  user grants log in as:    %s (client-credentials tokens have no user: /users/me answers 400)\n", id)
 	}
 	fmt.Fprintf(stdout, "  token lifetime:           %s\n", *lifetime)
+	if *spec != "" {
+		fmt.Fprintf(stdout, "  definition:               %s/api/v2/docs/swagger (%s)\n", s.URL(), *spec)
+	}
 	if len(redirects) == 0 {
 		fmt.Fprintf(stdout, "  redirect URIs:            loopback only (http(s)://127.0.0.1, [::1] or localhost, any port and path)\n")
 	}

@@ -8,10 +8,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
 	"os"
 	"strings"
-	"time"
 )
 
 // Spec is the subset of a Swagger 2.0 document the generator reads.
@@ -218,19 +216,7 @@ var ErrNotFound = errors.New("not found")
 func readSource(src string) ([]byte, error) {
 	var r io.Reader
 	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
-		hc := &http.Client{Timeout: 2 * time.Minute}
-		resp, err := hc.Get(src)
-		if err != nil {
-			return nil, fmt.Errorf("fetch %s: %w", src, err)
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode == http.StatusNotFound {
-			return nil, fmt.Errorf("fetch %s: %w", src, ErrNotFound)
-		}
-		if resp.StatusCode != http.StatusOK {
-			return nil, fmt.Errorf("fetch %s: HTTP %s", src, resp.Status)
-		}
-		r = resp.Body
+		return fetchDefinition(src) // fetch.go
 	} else {
 		f, err := os.Open(src)
 		if errors.Is(err, fs.ErrNotExist) {

@@ -50,7 +50,11 @@
 //     (and their detail events); SocketClosing,
 //     DropSockets and ExpireChannel act as the service does.
 //   - Faults per route or for every request (InjectFault, WithFault,
-//     WithFaultProfile), and an optional rate limit per token.
+//     WithFaultProfile), and the service's limits: a rate limit per token
+//     (WithRateLimit, or counted only: WithRateAllowance), the token
+//     endpoint's limit (WithTokenRateLimit), added latency (WithLatency)
+//     and counts (Stats); the definition at /api/v2/docs/swagger
+//     (WithDefinitionFile).
 //
 // The simulator needs no definition file: it is driven by the tables the
 // generator emits in package operations.
@@ -70,7 +74,8 @@
 // conversations_analytics.go (details query), observations.go (queue
 // observations), analytics.go (details jobs), notify.go (notifications),
 // oauth.go and tokenusers.go (login service, token owners), requestlog.go
-// (the request record), faults.go and ratelimit.go, generic.go and fill.go
+// (the request record), faults.go, ratelimit.go and limits.go (the
+// service's limits), definition.go (the definition served), generic.go and fill.go
 // (answers of operations without state).
 package sim
 

@@ -27,6 +27,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/purecloudgo/platformclient/sharedstate"
 )
 
 // HTTPDoer sends HTTP requests; *http.Client implements it. Use WithHTTPClient
@@ -58,7 +60,7 @@ type Client struct {
 	// pool is nil for a client of one token without shared state.
 	pool        *tokenPool
 	poolSize    int
-	sharedState SharedState
+	sharedState sharedstate.State
 
 	// life admits calls until Close and holds what Close releases (close.go).
 	life *lifetime

@@ -14,72 +14,9 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/purecloudgo/platformclient/sharedstate"
 )
-
-// SharedState is a store that several processes using one OAuth client
-// share (package redisstate implements it on Redis), so that together they
-// request each pooled token once and keep inside each token's allowance.
-// The client names every entry by an HMAC of its client secret, so the
-// store never sees a client id, and seals the tokens it stores with a key
-// derived from the secret: a reader of the store without the secret holds
-// nothing usable.
-//
-// Every method is called with a context bounded to a quarter of a second
-// at most: an implementation that cannot answer in that time returns an
-// error, and the client paces that call on its own.
-type SharedState interface {
-	// Pace reserves the next turn on one of the tokens r names: the one
-	// whose turn comes first. It is one round trip.
-	Pace(ctx context.Context, r SharedPace) (SharedTurn, error)
-	// LoadToken returns the sealed token stored under key, nil when none.
-	LoadToken(ctx context.Context, key string) ([]byte, error)
-	// ClaimToken claims, for ttl, the right to request the token of key
-	// from the token endpoint; false when another process holds the claim.
-	ClaimToken(ctx context.Context, key string, ttl time.Duration) (bool, error)
-	// StoreToken stores a sealed token under key for ttl and drops the
-	// claim on it.
-	StoreToken(ctx context.Context, key string, sealed []byte, ttl time.Duration) error
-	// ReleaseClaim drops a claim whose token request failed.
-	ReleaseClaim(ctx context.Context, key string) error
-}
-
-// SharedPace asks a SharedState for a turn. Times are relative, so that the
-// processes' clocks need not agree: the store reads its own.
-type SharedPace struct {
-	// Keys names each token's ledger; Tokens holds what this process
-	// learnt about each, in the same order.
-	Keys   []string
-	Tokens []SharedToken
-	// MaxWait is the latest turn worth reserving: a turn later than that
-	// is reported (Reserved false) but not taken.
-	MaxWait time.Duration
-	// Grow asks not to reserve a turn that would wait: the process would
-	// rather open one more token.
-	Grow bool
-	// Unknown is the spacing to use for a token whose allowance nobody has
-	// learnt yet.
-	Unknown time.Duration
-	// TTL is how long a ledger lives without calls.
-	TTL time.Duration
-}
-
-// SharedToken is what a process learnt about one token's allowance: its
-// attempts are spaced Interval apart with bursts of up to Burst (both 0
-// when unknown), and none may go for Hold (0: no hold).
-type SharedToken struct {
-	Interval time.Duration
-	Burst    int
-	Hold     time.Duration
-}
-
-// SharedTurn is a SharedState's answer: the token (an index into
-// SharedPace.Keys) and the wait before the attempt may go; Reserved says
-// that the turn was taken for this caller.
-type SharedTurn struct {
-	Index    int
-	Wait     time.Duration
-	Reserved bool
-}
 
 // WithSharedState shares the client's pooled tokens and their pacing with
 // every process that uses the same client credentials and store s (see
@@ -90,7 +27,7 @@ type SharedTurn struct {
 // a quarter of a second for the store), so no call fails because of it,
 // and it rejoins when the store answers again. It needs the client
 // credentials grant; use it with WithTokenPool.
-func WithSharedState(s SharedState) Option {
+func WithSharedState(s sharedstate.State) Option {
 	return func(c *Client) error {
 		if s == nil {
 			return errors.New("platformclient: nil shared state")
@@ -112,9 +49,9 @@ const (
 	sharedMaxBook   = 30 * time.Second      // latest turn booked without a deadline
 )
 
-// sharedLink is a client's view of its SharedState.
+// sharedLink is a client's view of its sharedstate.State.
 type sharedLink struct {
-	s     SharedState
+	s     sharedstate.State
 	seal  cipher.AEAD
 	names []byte // HMAC key of entry names
 	scope string // the API the tokens are for
@@ -123,7 +60,7 @@ type sharedLink struct {
 	downUntil time.Time
 }
 
-func newSharedLink(s SharedState, baseURL, clientID, secret string) *sharedLink {
+func newSharedLink(s sharedstate.State, baseURL, clientID, secret string) *sharedLink {
 	salt := []byte("platformclient/sharedstate/" + clientID)
 	sealKey, _ := hkdf.Key(sha256.New, []byte(secret), salt, "token seal", 32)
 	nameKey, _ := hkdf.Key(sha256.New, []byte(secret), salt, "entry names", 32)
@@ -297,7 +234,7 @@ func (p *tokenPool) chooseShared(ctx context.Context, clk clock, maxHold time.Du
 		slots := p.slots
 		grow := len(slots) < p.size && !now.Before(p.nextOpen)
 		p.mu.Unlock()
-		r := SharedPace{Keys: make([]string, len(slots)), Tokens: make([]SharedToken, len(slots)),
+		r := sharedstate.PaceRequest{Keys: make([]string, len(slots)), Tokens: make([]sharedstate.Allowance, len(slots)),
 			MaxWait: sharedMaxBook, Grow: grow, Unknown: sharedUnknownIv, TTL: sharedLedgerTTL}
 		if dl, ok := ctx.Deadline(); ok {
 			r.MaxWait = min(r.MaxWait, time.Until(dl))
@@ -347,10 +284,10 @@ func (p *tokenPool) chooseShared(ctx context.Context, clk clock, maxHold time.Du
 }
 
 // shared returns what p learnt, for the shared ledger.
-func (p *pacer) shared(now time.Time) SharedToken {
+func (p *pacer) shared(now time.Time) sharedstate.Allowance {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var t SharedToken
+	var t sharedstate.Allowance
 	if a := p.allowance(); a > 0 || p.fixed > 0 {
 		t.Interval, t.Burst = p.interval()
 	}

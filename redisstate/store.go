@@ -22,7 +22,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/purecloudgo/platformclient"
+	"github.com/purecloudgo/platformclient/sharedstate"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -31,7 +31,7 @@ var paceLua string
 
 var paceScript = redis.NewScript(paceLua)
 
-// Store is a platformclient.SharedState on Redis. It is safe for
+// Store is a sharedstate.State on Redis. It is safe for
 // concurrent use.
 type Store struct {
 	rdb redis.UniversalClient
@@ -41,13 +41,13 @@ type Store struct {
 // any redis.UniversalClient). The caller keeps rdb and closes it.
 func New(rdb redis.UniversalClient) *Store { return &Store{rdb: rdb} }
 
-var _ platformclient.SharedState = (*Store)(nil)
+var _ sharedstate.State = (*Store)(nil)
 
 // Pace reserves the next turn on the token of r whose turn comes first: one
 // EVALSHA (EVAL the first time) of a script that reads Redis's own clock.
-func (s *Store) Pace(ctx context.Context, r platformclient.SharedPace) (platformclient.SharedTurn, error) {
+func (s *Store) Pace(ctx context.Context, r sharedstate.PaceRequest) (sharedstate.Turn, error) {
 	if len(r.Keys) == 0 || len(r.Tokens) != len(r.Keys) {
-		return platformclient.SharedTurn{}, errors.New("redisstate: a pace request needs one token per key")
+		return sharedstate.Turn{}, errors.New("redisstate: a pace request needs one token per key")
 	}
 	grow := "0"
 	if r.Grow {
@@ -60,12 +60,12 @@ func (s *Store) Pace(ctx context.Context, r platformclient.SharedPace) (platform
 	}
 	v, err := paceScript.Run(ctx, s.rdb, r.Keys, args...).Int64Slice()
 	if err != nil {
-		return platformclient.SharedTurn{}, err
+		return sharedstate.Turn{}, err
 	}
 	if len(v) != 3 {
-		return platformclient.SharedTurn{}, errors.New("redisstate: unexpected answer from the pace script")
+		return sharedstate.Turn{}, errors.New("redisstate: unexpected answer from the pace script")
 	}
-	return platformclient.SharedTurn{Index: int(v[0]), Wait: time.Duration(v[1]) * time.Microsecond, Reserved: v[2] == 1}, nil
+	return sharedstate.Turn{Index: int(v[0]), Wait: time.Duration(v[1]) * time.Microsecond, Reserved: v[2] == 1}, nil
 }
 
 // LoadToken returns the sealed token under key, nil when none.

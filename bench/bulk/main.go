@@ -129,7 +129,7 @@ func bench(nUsers, nQueues, nGroups, nContacts int) error {
 		pool, procs int
 	}{{"1 token", 1, 1}, {"pool of 8", 8, 1}, {"4 processes x pool 8, Redis", 8, 4}} {
 		// A fresh org (and fresh token windows) for each mode.
-		s, err := sim.Start(sim.WithFixture(org(nUsers, nQueues, nGroups, nContacts)), sim.WithRateLimit(allowed, window))
+		s, err := sim.Start(sim.WithFixture(sim.OrgFixture(nUsers, nQueues, nGroups, nContacts)), sim.WithRateLimit(allowed, window))
 		if err != nil {
 			return err
 		}
@@ -287,28 +287,6 @@ func count[T any](seq iter.Seq2[T, error], n, bad *atomic.Int64) {
 		}
 		n.Add(1)
 	}
-}
-
-// org builds the simulated organization.
-func org(nUsers, nQueues, nGroups, nContacts int) *sim.Fixture {
-	f := &sim.Fixture{}
-	for i := range nUsers {
-		f.Users = append(f.Users, map[string]any{"name": fmt.Sprintf("User %05d", i), "email": fmt.Sprintf("user%05d@example.com", i)})
-	}
-	for i := range nQueues {
-		var members []any
-		for j := range 10 {
-			members = append(members, fmt.Sprintf("user%05d@example.com", (i*10+j)%nUsers))
-		}
-		f.Queues = append(f.Queues, map[string]any{"name": fmt.Sprintf("Queue %04d", i), "members": members})
-	}
-	for i := range nGroups {
-		f.Groups = append(f.Groups, map[string]any{"name": fmt.Sprintf("Group %04d", i)})
-	}
-	for i := range nContacts {
-		f.ExternalContacts = append(f.ExternalContacts, map[string]any{"firstName": "Contact", "lastName": fmt.Sprintf("%05d", i)})
-	}
-	return f
 }
 
 // redisFor returns the Redis to use: PLATFORMCLIENT_TEST_REDIS, or a

@@ -56,7 +56,7 @@ func run(ctx context.Context, dir string, pool, workers int, progress io.Writer)
 		c, err = platformclient.New(append([]platformclient.Option{platformclient.WithEnvironment()}, opts...)...)
 	} else {
 		var s *sim.Server
-		s, err = sim.Start(sim.WithFixture(demoOrg(2000, 40, 40, 500)), sim.WithRateLimit(100, 2*time.Second))
+		s, err = sim.Start(sim.WithFixture(sim.OrgFixture(2000, 40, 40, 500)), sim.WithRateLimit(100, 2*time.Second))
 		if err != nil {
 			return err
 		}
@@ -205,26 +205,4 @@ func parallel(n, k int, f func(int) error) error {
 	close(next)
 	wg.Wait()
 	return first
-}
-
-// demoOrg is a simulated org of the given size: queues of ten members each.
-func demoOrg(nUsers, nQueues, nGroups, nContacts int) *sim.Fixture {
-	f := &sim.Fixture{}
-	for i := range nUsers {
-		f.Users = append(f.Users, map[string]any{"name": fmt.Sprintf("User %05d", i), "email": fmt.Sprintf("user%05d@example.com", i)})
-	}
-	for i := range nQueues {
-		var members []any
-		for j := range 10 {
-			members = append(members, fmt.Sprintf("user%05d@example.com", (i*10+j)%nUsers))
-		}
-		f.Queues = append(f.Queues, map[string]any{"name": fmt.Sprintf("Queue %04d", i), "members": members})
-	}
-	for i := range nGroups {
-		f.Groups = append(f.Groups, map[string]any{"name": fmt.Sprintf("Group %04d", i)})
-	}
-	for i := range nContacts {
-		f.ExternalContacts = append(f.ExternalContacts, map[string]any{"firstName": "Contact", "lastName": fmt.Sprintf("%05d", i)})
-	}
-	return f
 }

@@ -423,10 +423,10 @@ func TestLiveStyleDefinition(t *testing.T) {
 	}
 	dir := t.TempDir()
 	root := moduleRoot(t)
-	// The runtime (root package, runtime and types) is copied so that the
+	// The runtime (root package and the module packages it imports) is copied so that the
 	// generated code compiles against it as it would in the real module.
 	copyGlob(t, root, dir, "*.go", "go.mod", "go.sum")
-	for _, pkg := range []string{"types", "config", "runtime"} {
+	for _, pkg := range []string{"types", "config", "runtime", "sharedstate"} {
 		copyGlob(t, filepath.Join(root, pkg), filepath.Join(dir, pkg), "*.go")
 	}
 	res, err := Generate(s, dir)

@@ -175,18 +175,6 @@ func (p *pacer) configure(learn bool, perSecond float64, burst int) {
 	}
 }
 
-// pace waits for the turn of the next attempt of a call. A wait that would
-// pass the deadline of ctx, or a hold longer than maxHold (when positive),
-// fails at once with a *RateLimitError.
-func (c *Client) pace(ctx context.Context, cfg *settings, clk clock, maxHold time.Duration, method, u string) (ticket, error) {
-	tk, err := cfg.pacer.wait(ctx, clk, maxHold)
-	if err != nil {
-		err.Method, err.URL = method, redactURL(u)
-		return tk, err
-	}
-	return tk, nil
-}
-
 // wait reserves the earliest turn and sleeps until it comes. A waiter whose
 // turn was given before a new hold began queues again.
 func (p *pacer) wait(ctx context.Context, clk clock, maxHold time.Duration) (ticket, *RateLimitError) {

@@ -73,8 +73,10 @@ func run(ctx context.Context, dir string, pool, workers int, progress io.Writer)
 
 	var n atomic.Int64 // objects written
 	start := time.Now()
-	done := make(chan struct{})
+	done, stopped := make(chan struct{}), make(chan struct{})
+	stopProgress := sync.OnceFunc(func() { close(done); <-stopped })
 	go func() { // the progress line
+		defer close(stopped)
 		t := time.NewTicker(250 * time.Millisecond)
 		defer t.Stop()
 		for {
@@ -88,7 +90,7 @@ func run(ctx context.Context, dir string, pool, workers int, progress io.Writer)
 			}
 		}
 	}()
-	defer close(done)
+	defer stopProgress() // returns once the progress goroutine has stopped writing
 
 	page := platformclient.Ptr(100)
 	ahead := platformclient.Prefetch(8) // pages 2..N of a listing, 8 at a time
@@ -127,6 +129,7 @@ func run(ctx context.Context, dir string, pool, workers int, progress io.Writer)
 		return write(filepath.Join(dir, "queuemembers"), id+".json",
 			r.GetRoutingQueueMembersItems(ctx, id, &routing.GetRoutingQueueMembersOptions{PageSize: page}), &n, nil)
 	})
+	stopProgress()
 	fmt.Fprintf(progress, "\rexported %d objects in %s with %d tokens (%d issued)\n",
 		n.Load(), time.Since(start).Round(time.Millisecond), c.TokenPoolStats().Open, c.TokenPoolStats().Issued)
 	return err

@@ -467,6 +467,9 @@ type recorder struct {
 	// opStatus is the operation's own status when a fault acting after the
 	// work spoiled its answer.
 	opStatus int
+	// recordOnce adds the request to the record (nil when the server keeps
+	// none); it runs at most once, before a reset reaches the client.
+	recordOnce func()
 }
 
 // Unwrap lets http.ResponseController reach the connection's writer.
@@ -495,6 +498,11 @@ func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	}
 	if r.status == 0 { // a websocket upgrade has written 101 already
 		r.status = -1
+		if r.recordOnce != nil {
+			// Recorded before the reset: a client that sees its connection
+			// drop finds the request in the record.
+			r.recordOnce()
+		}
 	}
 	return hj.Hijack()
 }
@@ -527,9 +535,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.records != nil {
 		body = captureBody(r)
 		at := s.now()
-		defer func() {
-			s.record(r, rec, corr, body, at)
-		}()
+		rec.recordOnce = sync.OnceFunc(func() { s.record(r, rec, corr, body, at) })
+		defer rec.recordOnce()
 	}
 	if !s.delay(r) {
 		return

@@ -46,6 +46,9 @@ func (s *settings) maxResponseSize() int64 {
 // ResponseTooLargeError is a response whose body is larger than the client
 // reads (WithMaxResponseSize). The body was not read past the limit.
 type ResponseTooLargeError struct {
+	// Operation names the operation of a generated method ("users.GetUser");
+	// "" for a request built by hand. The error's text starts with it.
+	Operation     string
 	Method        string
 	URL           string
 	StatusCode    int
@@ -59,8 +62,8 @@ func (e *ResponseTooLargeError) Error() string {
 	if e.ContentLength >= 0 {
 		announced = fmt.Sprintf("Content-Length %d", e.ContentLength)
 	}
-	return fmt.Sprintf("platformclient: %s %s: response body larger than the client's limit of %d bytes (%s); raise it with WithMaxResponseSize",
-		e.Method, e.URL, e.Limit, announced)
+	return fmt.Sprintf("%s: response body larger than the client's limit of %d bytes (%s); raise it with WithMaxResponseSize",
+		callName(e.Operation, e.Method, e.URL), e.Limit, announced)
 }
 
 // errBodyTooLarge is what readBody returns for a body over its limit; the

@@ -39,7 +39,8 @@ type Response struct {
 }
 
 // CaptureResponse stores the status, headers and raw body of the call's
-// response in r (also when the call fails with an *APIError).
+// response in r (also when the call fails with an *APIError, or with a
+// *RedirectError: then r holds the redirect response).
 func CaptureResponse(r *Response) CallOption {
 	return func(o *callOptions) { o.response = r }
 }
@@ -97,8 +98,10 @@ func (c *Client) Do(ctx context.Context, req *runtime.Request, out any, opts ...
 }
 
 // do is Do once the call's options are read: build the call, send it
-// (once more with a new token after a 401), and make the result.
-func (c *Client) do(ctx context.Context, cfg *settings, req *runtime.Request, out any, co *callOptions) error {
+// (once more with a new token after a 401), and make the result, its
+// errors named after the request's operation.
+func (c *Client) do(ctx context.Context, cfg *settings, req *runtime.Request, out any, co *callOptions) (err error) {
+	defer func() { nameOperation(err, req.Operation) }()
 	k, err := c.newAPICall(cfg, req, out, co)
 	if err != nil {
 		return err
@@ -116,6 +119,8 @@ func (c *Client) do(ctx context.Context, cfg *settings, req *runtime.Request, ou
 		*co.response = Response{StatusCode: resp.StatusCode, Header: resp.Header,
 			CorrelationID: resp.Header.Get("ININ-Correlation-Id"), Body: data,
 			RateLimit: parseRateLimit(resp.Header), Attempts: co.attempts}
+	} else if r := redirectResponse(err, co.attempts); r != nil && co.response != nil {
+		*co.response = *r
 	}
 	if err != nil {
 		if data, ok := redirectResult(req, err); ok { // download.go
@@ -137,10 +142,13 @@ func (c *Client) do(ctx context.Context, cfg *settings, req *runtime.Request, ou
 // TransportError is a request that got no complete HTTP response: a refused
 // or reset connection, a TLS failure, a 2xx body cut short.
 type TransportError struct {
-	Method   string
-	URL      string
-	Err      error
-	Attempts int // attempts made, retries included
+	// Operation names the operation of a generated method ("users.GetUser");
+	// "" for a request built by hand. The error's text starts with it.
+	Operation string
+	Method    string
+	URL       string
+	Err       error
+	Attempts  int // attempts made, retries included
 	// OutcomeUnknown is set for a request that is not idempotent (POST,
 	// PATCH) when it may have reached the service: the connection failed
 	// after it was sent, or the 2xx answer's body was cut short. The
@@ -153,9 +161,9 @@ type TransportError struct {
 // Error names the call and what went wrong on the connection.
 func (e *TransportError) Error() string {
 	if e.Attempts > 1 {
-		return fmt.Sprintf("platformclient: %s %s: %v [after %d attempts]", e.Method, e.URL, e.Err, e.Attempts)
+		return fmt.Sprintf("%s: %v [after %d attempts]", callName(e.Operation, e.Method, e.URL), e.Err, e.Attempts)
 	}
-	return fmt.Sprintf("platformclient: %s %s: %v", e.Method, e.URL, e.Err)
+	return fmt.Sprintf("%s: %v", callName(e.Operation, e.Method, e.URL), e.Err)
 }
 
 // Unwrap returns the underlying network or read error.

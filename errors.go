@@ -50,6 +50,9 @@ type RateLimit struct {
 // APIError is the error of a call that reached the API and got a non-2xx
 // status. Use errors.As to get it from any error the client returns.
 type APIError struct {
+	// Operation names the operation of a generated method ("users.GetUser");
+	// "" for a request built by hand. The error's text starts with it.
+	Operation     string
 	StatusCode    int
 	Status        string // e.g. "404 Not Found"
 	Method        string
@@ -67,7 +70,7 @@ type APIError struct {
 // Error names the call, the HTTP status and the service's message.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "platformclient: %s %s: %s", e.Method, e.URL, e.Status)
+	fmt.Fprintf(&b, "%s: %s", callName(e.Operation, e.Method, e.URL), e.Status)
 	if e.Body.Code != "" {
 		fmt.Fprintf(&b, " (%s)", e.Body.Code)
 	}
@@ -193,6 +196,9 @@ func IsRateLimited(err error) bool {
 // DecodeError reports a 2xx response whose body could not be decoded into
 // the result type.
 type DecodeError struct {
+	// Operation names the operation of a generated method ("users.GetUser");
+	// "" for a request built by hand. The error's text starts with it.
+	Operation   string
 	Method      string
 	URL         string
 	StatusCode  int
@@ -203,7 +209,7 @@ type DecodeError struct {
 
 // Error names the call and where its response failed to decode.
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("platformclient: %s %s: decode %d response (%s): %v", e.Method, e.URL, e.StatusCode, e.ContentType, e.Err)
+	return fmt.Sprintf("%s: decode %d response (%s): %v", callName(e.Operation, e.Method, e.URL), e.StatusCode, e.ContentType, e.Err)
 }
 
 // Unwrap returns the decoder's error.

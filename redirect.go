@@ -33,6 +33,9 @@ const maxRedirects = 10
 // and errors.As(err, **APIError) work as for any non-2xx response. For a
 // login it is wrapped by the *AuthError.
 type RedirectError struct {
+	// Operation names the operation of a generated method ("users.GetUser");
+	// "" for a request built by hand. The error's text starts with it.
+	Operation  string
 	Method     string
 	URL        string // the request's URL, without user information
 	StatusCode int    // 0 when the redirect could not even be parsed
@@ -45,8 +48,8 @@ type RedirectError struct {
 
 // Error names the call and the refused redirect, its signature hidden.
 func (e *RedirectError) Error() string {
-	return fmt.Sprintf("platformclient: %s %s: redirect %d to %s not followed: %s",
-		e.Method, e.URL, e.StatusCode, shortLocation(e.Location), e.Reason)
+	return fmt.Sprintf("%s: redirect %d to %s not followed: %s",
+		callName(e.Operation, e.Method, e.URL), e.StatusCode, shortLocation(e.Location), e.Reason)
 }
 
 // Unwrap returns the *APIError of the redirect response, if any.

@@ -15,8 +15,9 @@ import (
 // package's Client.Do sends it. Users only need it to call an operation by
 // hand, one the generated packages do not have yet.
 type Request struct {
-	// Operation names the operation for observers (WithObserver) as
-	// package.Method, e.g. "users.GetUser"; the generated methods set it.
+	// Operation names the operation as package.Method, e.g.
+	// "users.GetUser", for observers (WithObserver) and for the errors of
+	// the call, whose text starts with it; the generated methods set it.
 	Operation    string
 	Method       string
 	PathTemplate string   // e.g. "/api/v2/users/{userId}"

@@ -41,6 +41,7 @@ func (k *call) attemptOnce(ctx context.Context, l lease) (*http.Response, []byte
 //     *TransportError, *RedirectError, *ResponseTooLargeError, or the
 //     error of a header or token that could not be set.
 func (k *call) attempt(ctx context.Context, l lease) (*http.Response, []byte, error) {
+	k.sent = time.Time{}
 	var rd io.Reader
 	if k.body != nil {
 		rd = bytes.NewReader(k.body.data)
@@ -58,6 +59,7 @@ func (k *call) attempt(ctx context.Context, l lease) (*http.Response, []byte, er
 		return nil, nil, err
 	}
 	start := time.Now()
+	k.sent = start
 	resp, err := k.c.httpClient.Do(hreq)
 	if err != nil {
 		k.c.logExchange(ctx, k.cfg, exchange{req: hreq, body: k.body, err: err, start: start})

@@ -35,6 +35,18 @@ type CallObserver interface {
 	End(CallResult)
 }
 
+// AttemptObserver is a CallObserver that is also told of each attempt that
+// went out, as it ends: a CallEvent of Kind EventAttempt with the attempt's
+// Duration, StatusCode and transport error, between the Events of the call
+// (before the retry that follows a failed attempt). Metrics of single HTTP
+// requests, such as OpenTelemetry's http.client.request.duration, are
+// built on it. StartCall returns it as a CallObserver; the client detects
+// the method.
+type AttemptObserver interface {
+	CallObserver
+	Attempt(CallEvent)
+}
+
 // CallKind tells an API call from a token request.
 type CallKind int
 
@@ -87,10 +99,13 @@ const (
 	// pacing that reads the API's rate-limit headers) held the attempt for
 	// Wait before sending it.
 	EventRateLimitWait
+	// EventAttempt: an attempt that went out has ended (only for an
+	// AttemptObserver, through its Attempt method).
+	EventAttempt
 )
 
-// String returns the event's name: "retry", "retry_after" or
-// "rate_limit_wait".
+// String returns the event's name: "retry", "retry_after",
+// "rate_limit_wait" or "attempt".
 func (k EventKind) String() string {
 	switch k {
 	case EventRetry:
@@ -99,6 +114,8 @@ func (k EventKind) String() string {
 		return "retry_after"
 	case EventRateLimitWait:
 		return "rate_limit_wait"
+	case EventAttempt:
+		return "attempt"
 	}
 	return "unknown"
 }
@@ -110,10 +127,16 @@ type CallEvent struct {
 	// limit): 1 for the first.
 	Attempt int
 	Wait    time.Duration
-	// StatusCode is the status of the failed attempt; 0 when it got no
-	// response (a connection error) and for rate-limit waits.
+	// StatusCode is the status of the failed (or, for EventAttempt, ended)
+	// attempt; 0 when it got no response (a connection error) and for
+	// rate-limit waits.
 	StatusCode int
-	Err        error // why the attempt failed; nil for rate-limit waits
+	// Err is why the attempt failed; nil for rate-limit waits, and for an
+	// EventAttempt that got a whole response, whatever its status.
+	Err error
+	// Duration is how long an EventAttempt took, from sending the request
+	// to the end of its response body; 0 for the other kinds.
+	Duration time.Duration
 }
 
 // CallResult is how a call ended.
@@ -176,10 +199,19 @@ func (m callObservers) End(r CallResult) {
 	}
 }
 
+func (m callObservers) Attempt(e CallEvent) {
+	for _, o := range m {
+		if a, ok := o.(AttemptObserver); ok {
+			a.Attempt(e)
+		}
+	}
+}
+
 // observed is the state of one observed call. Its methods do nothing on a
 // nil receiver, which is what calls of a client without observers have.
 type observed struct {
 	obs CallObserver
+	att AttemptObserver // obs when it follows attempts; nil otherwise
 }
 
 // startObserved starts observing a call: it gives info an empty Header for
@@ -194,7 +226,9 @@ func startObserved(ctx context.Context, o Observer, info *CallInfo) (context.Con
 	if co == nil {
 		return ctx, nil
 	}
-	return ctx, &observed{obs: co}
+	ob := &observed{obs: co}
+	ob.att, _ = co.(AttemptObserver)
+	return ctx, ob
 }
 
 // retry reports the wait before the retry of failed attempt n.
@@ -210,6 +244,19 @@ func (ob *observed) retry(n int, wait time.Duration, resp *http.Response, cause 
 		}
 	}
 	ob.obs.Event(e)
+}
+
+// attempt reports the end of attempt n, sent at sent (zero: it never went
+// out, and nothing is reported), with its response or transport error.
+func (ob *observed) attempt(n int, sent time.Time, resp *http.Response, err error) {
+	if ob == nil || ob.att == nil || sent.IsZero() {
+		return
+	}
+	e := CallEvent{Kind: EventAttempt, Attempt: n, Duration: time.Since(sent), Err: err}
+	if resp != nil {
+		e.StatusCode = resp.StatusCode
+	}
+	ob.att.Attempt(e)
 }
 
 // minReportedWait is the shortest rate-limit wait reported: a shorter one

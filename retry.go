@@ -46,6 +46,7 @@ type call struct {
 	decide     decider
 
 	start time.Time // when the call started, for MaxElapsed
+	sent  time.Time // when the attempt in flight went out; zero: not sent
 	held  int       // retry budget tokens taken for the attempt in flight
 	// maybeApplied: an earlier attempt may have reached the service (it
 	// broke off after it was sent), so a later 404 of a DELETE means gone.
@@ -72,6 +73,7 @@ func (k *call) send(ctx context.Context) (*http.Response, []byte, error) {
 			return nil, nil, err
 		}
 		resp, data, err := k.attemptOnce(ctx, l)
+		k.co.observed.attempt(n, k.sent, resp, err)
 		k.settle(l, resp, data)
 		err = k.decode(resp, data, err, n)
 		v := k.decide(k, resp, err)

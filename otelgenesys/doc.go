@@ -10,7 +10,8 @@
 //
 // Each call becomes a client span named after its operation
 // ("users.GetUser"; "GET /api/v2/users/{userId}" for a request built by
-// hand) with the HTTP semantic-convention attributes http.request.method,
+// hand), with the operation in genesys.operation (when it has one) and
+// the HTTP semantic-convention attributes http.request.method,
 // url.template, server.address, server.port, http.response.status_code,
 // http.request.resend_count and error.type, and genesys.correlation_id
 // (the ININ-Correlation-Id that Genesys Cloud support asks for) and
@@ -24,6 +25,9 @@
 //
 // Metrics:
 //
+//	http.client.request.duration  histogram, s, per HTTP request (each attempt, token requests too):
+//	                              http.request.method, server.address, server.port,
+//	                              http.response.status_code, error.type
 //	genesys.client.call.duration  histogram, s: genesys.operation, http.request.method, genesys.status_class
 //	genesys.client.call.retries   counter: genesys.operation, genesys.retry.kind
 //	genesys.client.rate_limited   counter of 429 responses: genesys.operation

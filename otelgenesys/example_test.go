@@ -60,5 +60,5 @@ func Example() {
 	// Output:
 	// oauth.token 200
 	// users.GetUsers 200
-	// [genesys.client.call.duration genesys.client.token.requests]
+	// [genesys.client.call.duration genesys.client.token.requests http.client.request.duration]
 }

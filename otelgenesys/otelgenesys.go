@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
+	"go.opentelemetry.io/otel/semconv/v1.40.0/httpconv"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -58,6 +59,7 @@ type Observer struct {
 	tracer   trace.Tracer
 	prop     propagation.TextMapPropagator
 	duration metric.Float64Histogram
+	requests httpconv.ClientRequestDuration // per HTTP request: each attempt
 	retries  metric.Int64Counter
 	limited  metric.Int64Counter
 	tokens   metric.Int64Counter
@@ -85,6 +87,10 @@ func NewObserver(opts ...Option) (*Observer, error) {
 		metric.WithDescription("Duration of Genesys Cloud API calls, retries and waits included.")); err != nil {
 		return nil, err
 	}
+	if o.requests, err = httpconv.NewClientRequestDuration(m,
+		metric.WithExplicitBucketBoundaries(requestDurationBuckets...)); err != nil {
+		return nil, err
+	}
 	if o.retries, err = m.Int64Counter("genesys.client.call.retries", metric.WithUnit("{retry}"),
 		metric.WithDescription("Retries of Genesys Cloud API calls.")); err != nil {
 		return nil, err
@@ -99,6 +105,10 @@ func NewObserver(opts ...Option) (*Observer, error) {
 	}
 	return o, nil
 }
+
+// requestDurationBuckets are the bucket boundaries (seconds) the semantic
+// conventions advise for http.client.request.duration.
+var requestDurationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10}
 
 // ClientOption returns the platformclient option that adds a new Observer
 // to a client; New fails with its error, if any.
@@ -121,8 +131,12 @@ func (o *Observer) StartCall(ctx context.Context, info *platformclient.CallInfo)
 		semconv.HTTPRequestMethodKey.String(info.Method),
 		semconv.URLTemplateKey.String(info.URLTemplate),
 	}
-	if host, port := hostPort(info.BaseURL); host != "" {
+	host, port := hostPort(info.BaseURL)
+	if host != "" {
 		attrs = append(attrs, semconv.ServerAddressKey.String(host), semconv.ServerPortKey.Int(port))
+	}
+	if info.Operation != "" {
+		attrs = append(attrs, OperationKey.String(info.Operation))
 	}
 	if info.Kind == platformclient.KindToken {
 		attrs = append(attrs, GrantTypeKey.String(info.GrantType))
@@ -130,7 +144,7 @@ func (o *Observer) StartCall(ctx context.Context, info *platformclient.CallInfo)
 	ctx, span := o.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
 	o.prop.Inject(ctx, propagation.HeaderCarrier(info.Header))
 	return ctx, &call{o: o, ctx: ctx, span: span, start: time.Now(), kind: info.Kind,
-		op: name, method: info.Method, grant: info.GrantType}
+		op: name, method: info.Method, grant: info.GrantType, host: host, port: port}
 }
 
 // call is the state of one traced call.
@@ -143,6 +157,21 @@ type call struct {
 	op     string
 	method string
 	grant  string
+	host   string // server.address; "" when the base URL has none
+	port   int
+}
+
+// Attempt records http.client.request.duration for one HTTP request: an
+// attempt of an API call or a token request.
+func (c *call) Attempt(e platformclient.CallEvent) {
+	attrs := make([]attribute.KeyValue, 0, 2)
+	if e.StatusCode > 0 {
+		attrs = append(attrs, semconv.HTTPResponseStatusCodeKey.Int(e.StatusCode))
+	}
+	if e.Err != nil || e.StatusCode >= 400 {
+		attrs = append(attrs, semconv.ErrorTypeKey.String(errorType(e.StatusCode, e.Err)))
+	}
+	c.o.requests.Record(c.ctx, e.Duration.Seconds(), httpconv.RequestMethodAttr(requestMethod(c.method)), c.host, c.port, attrs...)
 }
 
 // Event records a retry, a Retry-After wait or a rate-limit pause.
@@ -198,6 +227,16 @@ func (c *call) End(r platformclient.CallResult) {
 	if r.StatusCode == 429 {
 		c.o.limited.Add(c.ctx, 1, metric.WithAttributes(OperationKey.String(c.op)))
 	}
+}
+
+// requestMethod is the http.request.method of a method: "_OTHER" for one
+// the semantic conventions do not know.
+func requestMethod(m string) string {
+	switch m {
+	case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE":
+		return m
+	}
+	return "_OTHER"
 }
 
 // statusClass returns "2xx"… for a status, "error" for none.

@@ -185,7 +185,7 @@ func TestSuccessfulCall(t *testing.T) {
 	host, port, _ := strings.Cut(strings.TrimPrefix(r.s.URL(), "http://"), ":")
 	wantAttrs(t, "call span", call.Attributes(), map[string]string{
 		"http.request.method": "GET", "url.template": "/api/v2/users", "server.address": host, "server.port": port,
-		"http.response.status_code": "200", "genesys.attempts": "1"})
+		"http.response.status_code": "200", "genesys.attempts": "1", "genesys.operation": "users.GetUsers"})
 	if a := attrs(call.Attributes()); len(a["genesys.correlation_id"]) < 8 || a["error.type"] != "" || a["http.request.resend_count"] != "" {
 		t.Errorf("call span attributes %v", a)
 	}
@@ -194,7 +194,7 @@ func TestSuccessfulCall(t *testing.T) {
 	}
 	wantAttrs(t, "token span", tok.Attributes(), map[string]string{
 		"http.request.method": "POST", "url.template": "/oauth/token", "genesys.oauth.grant_type": "client_credentials",
-		"http.response.status_code": "200", "genesys.attempts": "1"})
+		"http.response.status_code": "200", "genesys.attempts": "1", "genesys.operation": "oauth.token"})
 	if tok.Parent().SpanID() != call.SpanContext().SpanID() {
 		t.Error("the token span is not a child of the call's span")
 	}
@@ -211,7 +211,30 @@ func TestSuccessfulCall(t *testing.T) {
 	if n := total(rm, "genesys.client.token.requests", map[string]string{"genesys.oauth.grant_type": "client_credentials", "genesys.status_class": "2xx"}); n != 1 {
 		t.Errorf("token requests %d, want 1", n)
 	}
+	// The semantic-convention histogram: one recording per HTTP request,
+	// the token request's and the call's, in seconds.
+	for _, method := range []string{"GET", "POST"} {
+		if n := total(rm, "http.client.request.duration", map[string]string{"http.request.method": method,
+			"server.address": host, "server.port": port, "http.response.status_code": "200", "error.type": ""}); n != 1 {
+			t.Errorf("http.client.request.duration of %s: %d recordings, want 1", method, n)
+		}
+	}
+	if u, ok := unit(rm, "http.client.request.duration"); !ok || u != "s" {
+		t.Errorf("http.client.request.duration unit %q (found %t), want s", u, ok)
+	}
 	r.noSecrets(t, r.secrets(t)...)
+}
+
+// unit returns the unit of metric name.
+func unit(rm metricdata.ResourceMetrics, name string) (string, bool) {
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if m.Name == name {
+				return m.Unit, true
+			}
+		}
+	}
+	return "", false
 }
 
 func TestCallRetriedAfter429(t *testing.T) {
@@ -243,6 +266,13 @@ func TestCallRetriedAfter429(t *testing.T) {
 	}
 	if n := total(rm, "genesys.client.rate_limited", op); n != 1 {
 		t.Errorf("429s %d, want 1", n)
+	}
+	// Each attempt is an HTTP request of its own: the 429 and the 200.
+	for status, errType := range map[string]string{"429": "429", "200": ""} {
+		if n := total(rm, "http.client.request.duration", map[string]string{"http.request.method": "GET",
+			"http.response.status_code": status, "error.type": errType}); n != 1 {
+			t.Errorf("http.client.request.duration of the %s attempt: %d recordings, want 1", status, n)
+		}
 	}
 	r.noSecrets(t, r.secrets(t)...)
 }

@@ -246,6 +246,7 @@ func (p *pacer) turn(now time.Time) (slot, next time.Time) {
 	if iv <= 0 {
 		return slot, p.tat
 	}
+	iv = p.catchUp(now, iv)
 	if early := p.tat.Add(-time.Duration(burst-1) * iv); early.After(slot) {
 		slot = early
 	}
@@ -254,6 +255,30 @@ func (p *pacer) turn(now time.Time) (slot, next time.Time) {
 		next = slot
 	}
 	return slot, next.Add(iv)
+}
+
+// catchUp returns the interval of the next turn: iv, or shorter when the
+// API's current window has more allowance left than the even spread would
+// use before its end (after a slow start, on a token opened late, or the
+// burst's share the spread leaves unused). The rest of the window's
+// allowance, less the turns already given, is then spread over the rest of
+// the window. The window's end as learnt is never before the API's (resets
+// are rounded up), so the window still gets no more than its allowance;
+// a fixed rate still caps the interval.
+func (p *pacer) catchUp(now time.Time, iv time.Duration) time.Duration {
+	a := p.allowance()
+	if !p.learn || a <= 0 || !p.winEnd.After(now) || p.held.After(now) {
+		return iv
+	}
+	from := now
+	if p.tat.After(from) {
+		from = p.tat // turns given until then are the waiters'
+	}
+	left := a - max(p.sent, p.used) - p.waiting
+	if left <= 0 || !p.winEnd.After(from) {
+		return iv
+	}
+	return max(min(iv, p.winEnd.Sub(from)/time.Duration(left)), p.fixed)
 }
 
 // release records an attempt going out at now.

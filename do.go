@@ -119,8 +119,10 @@ func (c *Client) do(ctx context.Context, cfg *settings, req *runtime.Request, ou
 		*co.response = Response{StatusCode: resp.StatusCode, Header: resp.Header,
 			CorrelationID: resp.Header.Get("ININ-Correlation-Id"), Body: data,
 			RateLimit: parseRateLimit(resp.Header), Attempts: co.attempts}
-	} else if r := redirectResponse(err, co.attempts); r != nil && co.response != nil {
-		*co.response = *r
+	} else if co.response != nil && err != nil {
+		if r := redirectResponse(err, co.attempts); r != nil {
+			*co.response = *r
+		}
 	}
 	if err != nil {
 		if data, ok := redirectResult(req, err); ok { // download.go

@@ -22,25 +22,15 @@ func nameOperation(err error, operation string) {
 	}
 	switch e := err.(type) {
 	case *APIError:
-		if e.Operation == "" {
-			e.Operation = operation
-		}
+		setIfEmpty(&e.Operation, operation)
 	case *DecodeError:
-		if e.Operation == "" {
-			e.Operation = operation
-		}
+		setIfEmpty(&e.Operation, operation)
 	case *TransportError:
-		if e.Operation == "" {
-			e.Operation = operation
-		}
+		setIfEmpty(&e.Operation, operation)
 	case *ResponseTooLargeError:
-		if e.Operation == "" {
-			e.Operation = operation
-		}
+		setIfEmpty(&e.Operation, operation)
 	case *RedirectError:
-		if e.Operation == "" {
-			e.Operation = operation
-		}
+		setIfEmpty(&e.Operation, operation)
 	}
 	switch u := err.(type) {
 	case interface{ Unwrap() error }:
@@ -49,6 +39,13 @@ func nameOperation(err error, operation string) {
 		for _, e := range u.Unwrap() {
 			nameOperation(e, operation)
 		}
+	}
+}
+
+// setIfEmpty sets *s to v unless *s is set already.
+func setIfEmpty(s *string, v string) {
+	if *s == "" {
+		*s = v
 	}
 }
 

@@ -39,31 +39,11 @@ func TestErrorsNameTheOperation(t *testing.T) {
 		path  string
 		check func(error) (string, bool) // the error's Operation, and whether it has the type
 	}{
-		{"/api/v2/missing", func(err error) (string, bool) {
-			var e *APIError
-			ok := errors.As(err, &e)
-			return field(ok, func() string { return e.Operation })
-		}},
-		{"/api/v2/notjson", func(err error) (string, bool) {
-			var e *DecodeError
-			ok := errors.As(err, &e)
-			return field(ok, func() string { return e.Operation })
-		}},
-		{"/api/v2/cut", func(err error) (string, bool) {
-			var e *TransportError
-			ok := errors.As(err, &e)
-			return field(ok, func() string { return e.Operation })
-		}},
-		{"/api/v2/big", func(err error) (string, bool) {
-			var e *ResponseTooLargeError
-			ok := errors.As(err, &e)
-			return field(ok, func() string { return e.Operation })
-		}},
-		{"/api/v2/away", func(err error) (string, bool) {
-			var e *RedirectError
-			ok := errors.As(err, &e)
-			return field(ok, func() string { return e.Operation })
-		}},
+		{"/api/v2/missing", operationOf(func(e *APIError) string { return e.Operation })},
+		{"/api/v2/notjson", operationOf(func(e *DecodeError) string { return e.Operation })},
+		{"/api/v2/cut", operationOf(func(e *TransportError) string { return e.Operation })},
+		{"/api/v2/big", operationOf(func(e *ResponseTooLargeError) string { return e.Operation })},
+		{"/api/v2/away", operationOf(func(e *RedirectError) string { return e.Operation })},
 	}
 	for _, tc := range cases {
 		for _, op := range []string{"tests.GetThing", ""} {
@@ -100,12 +80,16 @@ func TestErrorsNameTheOperation(t *testing.T) {
 	}
 }
 
-// field returns get() when ok.
-func field(ok bool, get func() string) (string, bool) {
-	if !ok {
-		return "", false
+// operationOf returns a check that finds an E in an error's tree and
+// returns its operation.
+func operationOf[E error](op func(E) string) func(error) (string, bool) {
+	return func(err error) (string, bool) {
+		var e E
+		if !errors.As(err, &e) {
+			return "", false
+		}
+		return op(e), true
 	}
-	return get(), true
 }
 
 // TestCaptureResponseOnRedirect checks that CaptureResponse holds the

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
+	"sync/atomic"
 	"time"
 )
 
@@ -58,13 +60,14 @@ func (k *call) attempt(ctx context.Context, l lease) (*http.Response, []byte, er
 	if err := k.setHeaders(ctx, hreq, l); err != nil {
 		return nil, nil, err
 	}
+	wrote := k.traceWrite(&hreq)
 	start := time.Now()
 	k.sent = start
 	resp, err := k.c.httpClient.Do(hreq)
 	if err != nil {
 		k.c.logExchange(ctx, k.cfg, exchange{req: hreq, body: k.body, err: err, start: start})
 		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
-			return nil, nil, ctxErr
+			return nil, nil, k.ended(ctxErr, wrote)
 		}
 		if re := locationError(hreq, err); re != nil {
 			return nil, nil, re
@@ -80,7 +83,7 @@ func (k *call) attempt(ctx context.Context, l lease) (*http.Response, []byte, er
 			return nil, nil, tooLarge(k.method, k.shown, resp, limit)
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, nil, ctxErr
+			return nil, nil, k.ended(ctxErr, wrote)
 		}
 		return resp, nil, &TransportError{Method: k.method, URL: k.shown, Err: fmt.Errorf("read response body: %w", err)}
 	}
@@ -89,6 +92,35 @@ func (k *call) attempt(ctx context.Context, l lease) (*http.Response, []byte, er
 		return nil, nil, re
 	}
 	return resp, data, nil
+}
+
+// traceWrite makes *hreq tell whether it was written whole, for an API
+// call whose method is not idempotent (POST, PATCH): a caller's context that ends
+// after that may leave the operation applied. Other requests are left as
+// they are (nil: not followed).
+func (k *call) traceWrite(hreq **http.Request) *atomic.Bool {
+	if k.kind != KindAPI || idempotentMethod(k.method) {
+		return nil
+	}
+	wrote := new(atomic.Bool)
+	trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) {
+		if i.Err == nil {
+			wrote.Store(true)
+		}
+	}}
+	*hreq = (*hreq).WithContext(httptrace.WithClientTrace((*hreq).Context(), trace))
+	return wrote
+}
+
+// ended is the error of an attempt cut short by the caller's context
+// (ctxErr): the context's error as it is, or, when the request had been
+// written whole and may not be repeated, a *TransportError wrapping it with
+// OutcomeUnknown set (errors.Is still matches the context's error).
+func (k *call) ended(ctxErr error, wrote *atomic.Bool) error {
+	if wrote == nil || !wrote.Load() {
+		return ctxErr
+	}
+	return &TransportError{Method: k.method, URL: k.shown, Err: ctxErr, OutcomeUnknown: true}
 }
 
 // setHeaders sets the headers of an attempt. An API call sends the client's

@@ -153,7 +153,9 @@ type TransportError struct {
 	Attempts  int // attempts made, retries included
 	// OutcomeUnknown is set for a request that is not idempotent (POST,
 	// PATCH) when it may have reached the service: the connection failed
-	// after it was sent, or the 2xx answer's body was cut short. The
+	// after it was sent, the 2xx answer's body was cut short, or the
+	// caller's context ended after the request was written (Err is then
+	// the context's error, which errors.Is matches). The
 	// operation may have been applied: look the object up before creating
 	// it again. It is not set when the request provably was not sent (the
 	// connection could not be opened). See IsOutcomeUnknown.

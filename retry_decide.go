@@ -1,6 +1,7 @@
 package platformclient
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -44,6 +45,9 @@ func decideAPI(k *call, resp *http.Response, err error) verdict {
 // them) when the request may be repeated (replayable) or provably was not
 // sent.
 func classify(replayable bool, resp *http.Response, err error) verdict {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return verdict{} // the caller's context ended: no retry can help
+	}
 	if err != nil {
 		var te *TransportError
 		if !errors.As(err, &te) || !retryableTransport(te) {

@@ -73,8 +73,10 @@ func Attempts(err error) int {
 
 // IsOutcomeUnknown reports whether err is a request that is not idempotent
 // (POST, PATCH) which may have been applied although the call failed: the
-// connection broke after the request was sent and before a status came, or
-// the 2xx answer's body was cut short (TransportError.OutcomeUnknown). Look
+// connection broke after the request was sent and before a status came,
+// the 2xx answer's body was cut short, or the caller's context was
+// cancelled or ran out of time once the request was written (the error
+// then matches the context's error too) (TransportError.OutcomeUnknown). Look
 // the object up (by a name or an external id the request set) before
 // creating it again. It is false when the request provably was not sent,
 // and for any answer with an HTTP error status (the service did not apply

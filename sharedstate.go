@@ -283,18 +283,23 @@ func (p *tokenPool) chooseShared(ctx context.Context, clk clock, maxHold time.Du
 	}
 }
 
-// shared returns what p learnt, for the shared ledger.
+// shared returns what p learnt, for the shared ledger: the even spread,
+// any hold, and the API's current window as p knows it.
 func (p *pacer) shared(now time.Time) sharedstate.Allowance {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var t sharedstate.Allowance
-	if a := p.allowance(); a > 0 || p.fixed > 0 {
+	t := sharedstate.Allowance{MinInterval: p.fixed}
+	a := p.allowance()
+	if a > 0 || p.fixed > 0 {
 		t.Interval, t.Burst = p.interval()
 	}
 	if p.held.After(now) {
 		t.Hold = p.held.Sub(now)
-	} else if a := p.allowance(); a > 0 && p.winEnd.After(now) && max(p.sent, p.used) >= a {
+	} else if a > 0 && p.winEnd.After(now) && max(p.sent, p.used) >= a {
 		t.Hold = p.winEnd.Sub(now)
+	}
+	if p.learn && a > 0 && p.winEnd.After(now) {
+		t.Allowed, t.WindowLeft, t.Used = a, p.winEnd.Sub(now), max(p.sent, p.used)
 	}
 	return t
 }

@@ -8,7 +8,9 @@
 //		platformclient.WithTokenPool(8),
 //		platformclient.WithSharedState(redisstate.New(rdb)))
 //
-// Every attempt reserves its turn with one script call (one round trip);
+// Every attempt reserves its turn with one script call (one round trip),
+// which keeps each token inside its allowance and, within the API's current
+// window as the processes report it, lets them together use all of it;
 // tokens are stored sealed by the client, under names the client derives
 // from its secret, so Redis holds neither a usable token nor a client id.
 // Every entry has a TTL: a process that dies leaves nothing behind that
@@ -45,6 +47,12 @@ var _ sharedstate.State = (*Store)(nil)
 
 // Pace reserves the next turn on the token of r whose turn comes first: one
 // EVALSHA (EVAL the first time) of a script that reads Redis's own clock.
+// Each token's ledger spaces turns evenly (the generic cell rate
+// algorithm) and, while the API's current window is known (the earliest
+// end the callers reported, and its allowance), spreads the rest of the
+// window's allowance over the rest of the window when that is faster,
+// counting the turns it gives in the window (at least the API's reported
+// count) so that the window never gets more than its allowance.
 func (s *Store) Pace(ctx context.Context, r sharedstate.PaceRequest) (sharedstate.Turn, error) {
 	if len(r.Keys) == 0 || len(r.Tokens) != len(r.Keys) {
 		return sharedstate.Turn{}, errors.New("redisstate: a pace request needs one token per key")
@@ -53,10 +61,11 @@ func (s *Store) Pace(ctx context.Context, r sharedstate.PaceRequest) (sharedstat
 	if r.Grow {
 		grow = "1"
 	}
-	args := make([]any, 0, 4+3*len(r.Keys))
+	args := make([]any, 0, 4+7*len(r.Keys))
 	args = append(args, r.MaxWait.Microseconds(), grow, max(r.Unknown.Microseconds(), 1), max(r.TTL.Milliseconds(), 1000))
 	for _, t := range r.Tokens {
-		args = append(args, t.Interval.Microseconds(), t.Burst, t.Hold.Microseconds())
+		args = append(args, t.Interval.Microseconds(), t.Burst, t.Hold.Microseconds(),
+			t.Allowed, t.WindowLeft.Microseconds(), t.Used, t.MinInterval.Microseconds())
 	}
 	v, err := paceScript.Run(ctx, s.rdb, r.Keys, args...).Int64Slice()
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/purecloudgo/platformclient"
 	"github.com/purecloudgo/platformclient/redisstate"
 	"github.com/purecloudgo/platformclient/runtime"
+	"github.com/purecloudgo/platformclient/sharedstate"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -404,4 +405,113 @@ func BenchmarkSharedPace(b *testing.B) {
 			}
 		})
 	}
+}
+
+// The ledger's window rule, on Store.Pace itself: while the API's window
+// is known, the rest of its allowance is spread over the rest of the
+// window (faster than the even spread, never faster than a fixed rate),
+// the API's count is respected, no more than the allowance is reserved in
+// the window, the earliest reported end wins, and a late report of a
+// window just over does not hold the token.
+func TestPaceWindowRule(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: redisAddr(t)})
+	defer rdb.Close()
+	st := redisstate.New(rdb)
+	const slack = 60 * time.Millisecond // the test's own time between calls
+	key := func(t *testing.T) string {
+		k := "pc:test-" + strings.ReplaceAll(t.Name(), "/", "-") + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+		t.Cleanup(func() { rdb.Del(context.Background(), k) })
+		return k
+	}
+	// pace asks for a turn on k, reserving it unless it is more than
+	// maxWait away, and returns when it comes by the test's clock.
+	pace := func(t *testing.T, k string, a sharedstate.Allowance, maxWait time.Duration) time.Time {
+		t.Helper()
+		now := time.Now()
+		turn, err := st.Pace(context.Background(), sharedstate.PaceRequest{Keys: []string{k}, Tokens: []sharedstate.Allowance{a},
+			MaxWait: maxWait, Unknown: 10 * time.Millisecond, TTL: time.Minute})
+		if err != nil || turn.Index != 0 || turn.Reserved != (turn.Wait <= maxWait) {
+			t.Fatalf("pace: %+v, %v", turn, err)
+		}
+		return now.Add(turn.Wait)
+	}
+	near := func(t *testing.T, what string, got, want time.Duration) {
+		t.Helper()
+		if got < want-slack || got > want+slack {
+			t.Errorf("%s at %v, want %v", what, got, want)
+		}
+	}
+
+	t.Run("catch-up", func(t *testing.T) {
+		// 10 allowed in a window of 10 s: the even spread of 2 s would
+		// use half of it; the catch-up gives one turn a second, then
+		// none before the window's end.
+		k := key(t)
+		a := sharedstate.Allowance{Interval: 2 * time.Second, Burst: 1, Allowed: 10, WindowLeft: 10 * time.Second}
+		t0 := time.Now()
+		in := 0
+		for i := range 12 {
+			at := pace(t, k, a, time.Minute).Sub(t0)
+			if at < 10*time.Second-slack {
+				in++
+			}
+			switch {
+			case i < 10:
+				near(t, fmt.Sprintf("turn %d", i), at, time.Duration(i)*time.Second)
+			case at < 10*time.Second-slack:
+				t.Errorf("turn %d at %v, inside a window whose allowance is spent", i, at)
+			}
+		}
+		if in != 10 {
+			t.Errorf("%d turns in the window, want its allowance, 10", in)
+		}
+	})
+
+	t.Run("used", func(t *testing.T) {
+		// The API counted 7 of 10: 3 turns are left in the window.
+		k := key(t)
+		a := sharedstate.Allowance{Interval: 20 * time.Second, Burst: 1, Allowed: 10, WindowLeft: 10 * time.Second, Used: 7}
+		t0 := time.Now()
+		for i, want := range []time.Duration{0, 10 * time.Second / 3, 20 * time.Second / 3, 10 * time.Second} {
+			near(t, fmt.Sprintf("turn %d", i), pace(t, k, a, time.Minute).Sub(t0), want)
+		}
+	})
+
+	t.Run("fixed rate", func(t *testing.T) {
+		// A fixed rate's interval of 5 s caps the catch-up (10 s / 3).
+		k := key(t)
+		a := sharedstate.Allowance{Interval: 20 * time.Second, Burst: 1, Allowed: 10, WindowLeft: 10 * time.Second, Used: 7,
+			MinInterval: 5 * time.Second}
+		t0 := time.Now()
+		for i, want := range []time.Duration{0, 5 * time.Second, 10 * time.Second} {
+			near(t, fmt.Sprintf("turn %d", i), pace(t, k, a, time.Minute).Sub(t0), want)
+		}
+	})
+
+	t.Run("earliest end", func(t *testing.T) {
+		// Three reports of one spent window (turns not taken): the
+		// earliest end holds.
+		k := key(t)
+		a := sharedstate.Allowance{Interval: time.Millisecond, Burst: 1, Allowed: 10, WindowLeft: 8 * time.Second, Used: 10}
+		t0 := time.Now()
+		near(t, "turn after a report of 8 s", pace(t, k, a, 0).Sub(t0), 8*time.Second)
+		a.WindowLeft = 3 * time.Second
+		near(t, "turn after a report of 3 s", pace(t, k, a, 0).Sub(t0), 3*time.Second)
+		a.WindowLeft = 9 * time.Second
+		near(t, "turn after a report of 9 s", pace(t, k, a, 0).Sub(t0), 3*time.Second)
+	})
+
+	t.Run("late report", func(t *testing.T) {
+		// A window of 300 ms is spent; after its end a process that
+		// learnt a later end of it (resets are rounded up) still reports
+		// it spent: the ledger knows that window is over.
+		k := key(t)
+		a := sharedstate.Allowance{Interval: time.Millisecond, Burst: 1, Allowed: 10, WindowLeft: 300 * time.Millisecond, Used: 10}
+		t0 := time.Now()
+		near(t, "turn in a spent window", pace(t, k, a, time.Minute).Sub(t0), 300*time.Millisecond)
+		time.Sleep(time.Until(t0.Add(400 * time.Millisecond)))
+		a.WindowLeft = 500 * time.Millisecond
+		t1 := time.Now()
+		near(t, "turn after the window", pace(t, k, a, time.Minute).Sub(t1), 0)
+	})
 }

@@ -57,13 +57,30 @@ type PaceRequest struct {
 	TTL time.Duration
 }
 
-// Allowance is what a process learnt about one token's allowance: its
-// attempts are spaced Interval apart with bursts of up to Burst (both 0
-// when unknown), and none may go for Hold (0: no hold).
+// Allowance is what a process learnt about one token: how to space its
+// attempts, and what it knows of the API's current window, so that the
+// store can spread the rest of the window's allowance over the rest of the
+// window. Zero values mean unknown or none.
 type Allowance struct {
+	// Interval is the spacing of attempts in the even spread; 0 unknown.
 	Interval time.Duration
-	Burst    int
-	Hold     time.Duration
+	// Burst is the number of attempts that may go at once; 0 unknown.
+	Burst int
+	// Hold is how long no attempt may go (after a 429); 0 no hold.
+	Hold time.Duration
+	// Allowed is the learnt allowance: requests per window; 0 unknown.
+	Allowed int
+	// WindowLeft is the time until the end of the API's current window,
+	// as this process learnt it (never before the API's end: resets are
+	// rounded up); 0 unknown.
+	WindowLeft time.Duration
+	// Used is the number of requests counted in that window: the API's
+	// count as last reported, or this process's own attempts in it when
+	// more; meaningful only with WindowLeft, -1 or 0 unknown.
+	Used int
+	// MinInterval is the interval of a fixed rate (Pacing.Rate): no
+	// spacing may be shorter; 0 none.
+	MinInterval time.Duration
 }
 
 // Turn is a State's answer: the token (an index into

@@ -176,6 +176,12 @@ func (l *sharedLink) token(ctx context.Context, i int, cur Token, now time.Time)
 		return Token{}, false
 	}
 	if claimed {
+		// Another process may have stored the token and dropped its claim
+		// between the load and the claim: look again before requesting it.
+		if tok, ok, err := load(); err == nil && ok {
+			l.release(i)
+			return tok, true
+		}
 		return Token{}, false
 	}
 	// Another process is requesting it: wait for its result.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -442,5 +443,39 @@ func TestRateLimitGauges(t *testing.T) {
 	}
 	if _, ok := gauge(collect(), "genesys.client.ratelimit.allowed"); ok {
 		t.Error("gauges still reported after Unregister")
+	}
+}
+
+// A request that gets no answer is an HTTP request too: recorded with its
+// error type and no status code, once per attempt.
+func TestRequestDurationOfConnectionErrors(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	metrics := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(metrics))
+	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
+	c, err := platformclient.New(platformclient.WithBaseURL("http://"+addr), platformclient.WithAccessToken("t"),
+		otelgenesys.ClientOption(otelgenesys.WithMeterProvider(mp)),
+		platformclient.WithRetryPolicy(platformclient.RetryPolicy{RetryMax: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := users.NewClient(c).GetUsers(context.Background(), nil); err == nil {
+		t.Fatal("a call to a closed port succeeded")
+	}
+	var rm metricdata.ResourceMetrics
+	if err := metrics.Collect(context.Background(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := strings.Cut(addr, ":")
+	if n := total(rm, "http.client.request.duration", map[string]string{"http.request.method": "GET", "server.address": host,
+		"server.port": port, "error.type": "*platformclient.TransportError", "http.response.status_code": ""}); n != 3 {
+		t.Errorf("http.client.request.duration of refused connections: %d recordings, want 3 (one per attempt)", n)
 	}
 }

@@ -65,7 +65,7 @@ func (k *call) attempt(ctx context.Context, l lease) (*http.Response, []byte, er
 	k.sent = start
 	resp, err := k.c.httpClient.Do(hreq)
 	if err != nil {
-		k.c.logExchange(ctx, k.cfg, exchange{req: hreq, body: k.body, err: err, start: start})
+		k.c.logExchange(ctx, k.cfg, exchange{op: k.operation(), req: hreq, body: k.body, err: err, start: start})
 		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 			return nil, nil, k.ended(ctxErr, wrote)
 		}
@@ -78,7 +78,7 @@ func (k *call) attempt(ctx context.Context, l lease) (*http.Response, []byte, er
 	limit := k.bodyLimit()
 	data, err := readBody(resp, limit)
 	if err != nil {
-		k.c.logExchange(ctx, k.cfg, exchange{req: hreq, body: k.body, resp: resp, err: err, start: start})
+		k.c.logExchange(ctx, k.cfg, exchange{op: k.operation(), req: hreq, body: k.body, resp: resp, err: err, start: start})
 		if errors.Is(err, errBodyTooLarge) {
 			return nil, nil, tooLarge(k.method, k.shown, resp, limit)
 		}
@@ -87,7 +87,7 @@ func (k *call) attempt(ctx context.Context, l lease) (*http.Response, []byte, er
 		}
 		return resp, nil, &TransportError{Method: k.method, URL: k.shown, Err: fmt.Errorf("read response body: %w", err)}
 	}
-	k.c.logExchange(ctx, k.cfg, exchange{req: hreq, body: k.body, resp: resp, data: data, start: start})
+	k.c.logExchange(ctx, k.cfg, exchange{op: k.operation(), req: hreq, body: k.body, resp: resp, data: data, start: start})
 	if re := redirectError(hreq, resp, data); re != nil {
 		return nil, nil, re
 	}
@@ -121,6 +121,15 @@ func (k *call) ended(ctxErr error, wrote *atomic.Bool) error {
 		return ctxErr
 	}
 	return &TransportError{Method: k.method, URL: k.shown, Err: ctxErr, OutcomeUnknown: true}
+}
+
+// operation names the call for logs: the request's operation, or
+// TokenOperation for a token request.
+func (k *call) operation() string {
+	if k.kind == KindToken {
+		return TokenOperation
+	}
+	return k.req.Operation
 }
 
 // setHeaders sets the headers of an attempt. An API call sends the client's

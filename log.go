@@ -193,6 +193,7 @@ func newLogHandler(f LogFormat, w io.Writer) slog.Handler {
 
 // exchange is one HTTP exchange as it is logged.
 type exchange struct {
+	op    string         // the operation ("users.GetUser", "oauth.token"); "": none
 	req   *http.Request  // what was sent
 	body  *payload       // its body; nil: none or not logged
 	resp  *http.Response // the response; nil when none came
@@ -228,7 +229,10 @@ func (c *Client) logExchange(ctx context.Context, cfg *settings, x exchange) {
 	if resp != nil {
 		status, correlation = resp.StatusCode, resp.Header.Get("ININ-Correlation-Id")
 	}
-	attrs := make([]slog.Attr, 0, 10)
+	attrs := make([]slog.Attr, 0, 11)
+	if x.op != "" {
+		attrs = append(attrs, slog.String("operation", x.op))
+	}
 	attrs = append(attrs,
 		slog.String("method", hreq.Method),
 		slog.String("url", logURL(hreq.URL)),

@@ -339,3 +339,38 @@ func benchLog(b *testing.B, level LogLevel) {
 		}
 	}
 }
+
+// Log lines name the operation when the request has one, and token
+// requests as TokenOperation, so logs group by operation.
+func TestLogNamesTheOperation(t *testing.T) {
+	srv := apiServer(t)
+	login := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"access_token":"tok","token_type":"bearer","expires_in":3600}`)
+	})
+	var buf lockedBuffer
+	c, err := New(WithBaseURL(srv.URL), WithLoginURL(login.URL), WithGrant(ClientCredentials{ClientID: "id", ClientSecret: "secret"}),
+		WithLogLevel(LogDebug), WithLogFormat(LogJSON), withConsole(&buf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	named := runtime.NewRequest("GET", "/api/v2/missing")
+	named.Operation = "things.GetThing"
+	if err := c.Do(context.Background(), named, nil); !IsNotFound(err) {
+		t.Fatalf("want 404, got %v", err)
+	}
+	if err := c.Do(context.Background(), runtime.NewRequest("GET", "/api/v2/ok"), nil); err != nil {
+		t.Fatal(err)
+	}
+	lines := jsonLines(t, buf.String())
+	var got []string
+	for _, l := range lines {
+		op, has := l["operation"]
+		got = append(got, fmt.Sprintf("%v %v %t", l["url"], op, has))
+	}
+	want := []string{login.URL + "/oauth/token oauth.token true", srv.URL + "/api/v2/missing things.GetThing true", srv.URL + "/api/v2/ok <nil> false"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("log lines (url, operation):\n%v\nwant\n%v", got, want)
+	}
+}

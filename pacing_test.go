@@ -149,6 +149,52 @@ func TestPacingSpreads(t *testing.T) {
 	}
 }
 
+// serverWindows returns the requests each of the server's windows
+// received: a window starts with the first request after the previous one
+// ended, as the server counts.
+func (s *windowServer) serverWindows() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var counts []int
+	var start time.Time
+	for _, at := range s.sent {
+		if len(counts) == 0 || !at.Before(start.Add(s.window)) {
+			start = at
+			counts = append(counts, 0)
+		}
+		counts[len(counts)-1]++
+	}
+	return counts
+}
+
+// TestPacingUsesWholeWindows: 20 callers against 100 requests per 10 s,
+// for 7 windows. Once the client has learnt the API's window, it catches up
+// within it: every full window of the server gets its whole allowance (the
+// even spread alone, 95 intervals of 10 s / 95, leaves 4 of the 100
+// unused), and none gets more.
+func TestPacingUsesWholeWindows(t *testing.T) {
+	checkLeaks(t)
+	sc := newSimClock(20)
+	s := &windowServer{clk: sc, allowed: 100, window: 10 * time.Second}
+	_, errs := runCallers(t, s, sc, 20, 35)
+	if len(errs) != 0 {
+		t.Fatalf("%d calls failed: %v", len(errs), errs[0])
+	}
+	counts := s.serverWindows()
+	t.Logf("requests per server window: %v; 429s %d", counts, s.limited)
+	if s.limited != 0 {
+		t.Errorf("%d requests answered 429", s.limited)
+	}
+	if len(counts) < 3 {
+		t.Fatalf("%d windows", len(counts))
+	}
+	for i, n := range counts[1 : len(counts)-1] { // the first is the burst before learning, the last is partial
+		if n != 100 {
+			t.Errorf("server window %d got %d requests, want the whole allowance of 100", i+1, n)
+		}
+	}
+}
+
 // TestPacingHoldsThenSpreads: a server that only answers 429 with
 // Retry-After (no inin-ratelimit-* headers), allowing 5 requests per 4 s.
 // The first requests go at once (nothing is known yet). After the first

@@ -61,11 +61,12 @@ func (k *call) attempt(ctx context.Context, l lease) (*http.Response, []byte, er
 		return nil, nil, err
 	}
 	wrote := k.traceWrite(&hreq)
+	op := k.operation()
 	start := time.Now()
 	k.sent = start
 	resp, err := k.c.httpClient.Do(hreq)
 	if err != nil {
-		k.c.logExchange(ctx, k.cfg, exchange{op: k.operation(), req: hreq, body: k.body, err: err, start: start})
+		k.c.logExchange(ctx, k.cfg, exchange{op: op, req: hreq, body: k.body, err: err, start: start})
 		if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 			return nil, nil, k.ended(ctxErr, wrote)
 		}
@@ -78,7 +79,7 @@ func (k *call) attempt(ctx context.Context, l lease) (*http.Response, []byte, er
 	limit := k.bodyLimit()
 	data, err := readBody(resp, limit)
 	if err != nil {
-		k.c.logExchange(ctx, k.cfg, exchange{op: k.operation(), req: hreq, body: k.body, resp: resp, err: err, start: start})
+		k.c.logExchange(ctx, k.cfg, exchange{op: op, req: hreq, body: k.body, resp: resp, err: err, start: start})
 		if errors.Is(err, errBodyTooLarge) {
 			return nil, nil, tooLarge(k.method, k.shown, resp, limit)
 		}
@@ -87,7 +88,7 @@ func (k *call) attempt(ctx context.Context, l lease) (*http.Response, []byte, er
 		}
 		return resp, nil, &TransportError{Method: k.method, URL: k.shown, Err: fmt.Errorf("read response body: %w", err)}
 	}
-	k.c.logExchange(ctx, k.cfg, exchange{op: k.operation(), req: hreq, body: k.body, resp: resp, data: data, start: start})
+	k.c.logExchange(ctx, k.cfg, exchange{op: op, req: hreq, body: k.body, resp: resp, data: data, start: start})
 	if re := redirectError(hreq, resp, data); re != nil {
 		return nil, nil, re
 	}

@@ -45,10 +45,10 @@ func decideAPI(k *call, resp *http.Response, err error) verdict {
 // them) when the request may be repeated (replayable) or provably was not
 // sent.
 func classify(replayable bool, resp *http.Response, err error) verdict {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return verdict{} // the caller's context ended: no retry can help
-	}
 	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return verdict{} // the caller's context ended: no retry can help
+		}
 		var te *TransportError
 		if !errors.As(err, &te) || !retryableTransport(te) {
 			return verdict{}
